@@ -1,0 +1,93 @@
+"""Database engine and schema migrations shared by every command of the gateway.
+
+SQLite is tuned for durability first: WAL with ``synchronous=FULL`` so a committed
+transaction survives power loss, which is what lets the gateway answer ``250``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def open_engine(url: str, *, pool_size: int = 10) -> sa.Engine:
+    """An engine for ``url``; creates the SQLite file's folder, sets pragmas on each connection."""
+    if url.startswith("sqlite"):
+        db_path = sa.engine.make_url(url).database
+        if db_path and db_path != ":memory:":
+            Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @sa.event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001
+            # pysqlite's own transaction handling delays BEGIN; take control so that
+            # "BEGIN IMMEDIATE" can be issued where a write lock is needed up front.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=FULL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        @sa.event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: sa.Connection) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
+
+        return engine
+    return sa.create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True)
+
+
+def write_transaction(engine: sa.Engine):  # noqa: ANN201 - context manager
+    """A transaction that takes SQLite's write lock at BEGIN (no upgrade deadlocks)."""
+    conn = engine.connect()
+    conn.info["write"] = True
+
+    class _Txn:
+        def __enter__(self) -> sa.Connection:
+            self._txn = conn.begin()
+            return conn
+
+        def __exit__(self, exc_type, exc, tb) -> None:  # noqa: ANN001
+            try:
+                if exc_type is None:
+                    self._txn.commit()
+                else:
+                    self._txn.rollback()
+            finally:
+                conn.info.pop("write", None)
+                conn.close()
+
+    return _Txn()
+
+
+def alembic_config(engine: sa.Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def migrate(engine: sa.Engine) -> None:
+    """Bring the schema to the newest revision; safe to run from several nodes at once."""
+    cfg = alembic_config(engine)
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT pg_advisory_lock(726173)"))
+            try:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                conn.commit()
+            finally:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(726173)"))
+                conn.commit()
+    else:
+        with engine.connect() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+            conn.commit()

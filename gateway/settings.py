@@ -1,0 +1,354 @@
+"""Typed settings: ``configs/gateway.yaml`` overlaid by ``MAILWARDEN_<SECTION>__<KEY>`` variables.
+
+Every command of the CLI calls :func:`load_settings`, so ``mailwarden serve`` and
+``mailwarden archive verify`` run with the same environment see the same data. A wrong
+setting stops start-up with :class:`SettingsError`, whose single line names the file, the
+line (when the value came from the file) and the dotted key.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+DEFAULT_CONFIG = Path("configs/gateway.yaml")
+CONFIG_ENV = "MAILWARDEN_CONFIG"
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
+_UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+class SettingsError(Exception):
+    """A configuration problem, already phrased as one line for the operator."""
+
+
+def parse_duration(value: Any) -> float:
+    """Seconds from ``300``, ``"90s"``, ``"15m"``, ``"12h"``, ``"5d"`` or ``"2w"``."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if value < 0:
+            raise ValueError("must not be negative")
+        return float(value)
+    if isinstance(value, str):
+        match = _DURATION.match(value)
+        if match:
+            return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+    raise ValueError(f"not a duration: {value!r} (use e.g. 300, '90s', '15m', '12h', '5d')")
+
+
+def parse_hostport(value: str, *, default_port: int) -> tuple[str, int]:
+    """Split ``host:port`` (``[::1]:25`` for IPv6); refuses ports outside 1..65535."""
+    value = value.strip()
+    if value.startswith("["):
+        host, _, rest = value[1:].partition("]")
+        port_text = rest.lstrip(":")
+    elif value.count(":") == 1:
+        host, port_text = value.split(":")
+    elif ":" in value:
+        try:
+            ipaddress.IPv6Address(value)
+        except ValueError:
+            raise ValueError(f"not host:port: {value!r} (write IPv6 as [addr]:port)") from None
+        host, port_text = value, ""
+    else:
+        host, port_text = value, ""
+    if not host:
+        raise ValueError(f"missing host in {value!r}")
+    try:
+        port = int(port_text) if port_text else default_port
+    except ValueError:
+        raise ValueError(f"port is not a number in {value!r}") from None
+    if not 0 < port < 65536:
+        raise ValueError(f"port out of range in {value!r}")
+    return host, port
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SmtpSettings(_Section):
+    listen: str = "127.0.0.1:2525"
+    hostname: str = ""
+    max_message_size: int = Field(default=25 * 1024 * 1024, gt=1024)
+    max_recipients: int = Field(default=1000, gt=0)
+    max_sessions: int = Field(default=500, gt=0)
+    idle_timeout: float = 300.0
+    tls_cert: str = ""
+    tls_key: str = ""
+    generate_self_signed: bool = True
+    auth_enabled: bool = True
+    workers: int = Field(default=1, ge=1, le=64)
+
+    @field_validator("listen")
+    @classmethod
+    def _listen(cls, v: str) -> str:
+        parse_hostport(v, default_port=25)
+        return v
+
+    @field_validator("idle_timeout", mode="before")
+    @classmethod
+    def _duration(cls, v: Any) -> float:
+        return parse_duration(v)
+
+
+class ApiSettings(_Section):
+    listen: str = "127.0.0.1:8025"
+    base_url: str = ""
+    enabled: bool = True
+
+    @field_validator("listen")
+    @classmethod
+    def _listen(cls, v: str) -> str:
+        parse_hostport(v, default_port=8025)
+        return v
+
+
+class RelaySettings(_Section):
+    trusted_networks: list[str] = Field(default_factory=lambda: ["127.0.0.1/32", "::1/128"])
+
+    @field_validator("trusted_networks")
+    @classmethod
+    def _networks(cls, v: list[str]) -> list[str]:
+        for net in v:
+            try:
+                ipaddress.ip_network(net, strict=False)
+            except ValueError:
+                raise ValueError(f"not an IP network: {net!r}") from None
+        return v
+
+
+class StorageSettings(_Section):
+    data_dir: str = "./data"
+    database_url: str = ""
+    master_key_env: str = "MAILWARDEN_MASTER_KEY"
+
+
+class DeliverySettings(_Section):
+    next_hop: str = "maildir:./data/maildir"
+    max_queue_lifetime: float = 5 * 86400.0
+    retry_initial: float = 60.0
+    retry_max: float = 3600.0
+    concurrency: int = Field(default=8, ge=1, le=256)
+    batch_size: int = Field(default=50, ge=1, le=1000)
+    poll_interval: float = 1.0
+    connect_timeout: float = 30.0
+    command_timeout: float = 120.0
+    idle_connection_timeout: float = 30.0
+    require_tls: bool = False
+    dkim_selector: str = "mailwarden"
+
+    @field_validator("next_hop")
+    @classmethod
+    def _next_hop(cls, v: str) -> str:
+        if v == "mx" or v.startswith("maildir:"):
+            return v
+        parse_hostport(v, default_port=25)
+        return v
+
+    @field_validator(
+        "max_queue_lifetime", "retry_initial", "retry_max", "poll_interval", "connect_timeout",
+        "command_timeout", "idle_connection_timeout", mode="before",
+    )
+    @classmethod
+    def _duration(cls, v: Any) -> float:
+        return parse_duration(v)
+
+
+class RulesSettings(_Section):
+    path: str = "rules.yaml"
+
+
+class DirectorySettings(_Section):
+    path: str = "directory.yaml"
+
+
+class QuarantineSettings(_Section):
+    lifetime: float = 14 * 86400.0
+    expiry_interval: float = 300.0
+
+    @field_validator("lifetime", "expiry_interval", mode="before")
+    @classmethod
+    def _duration(cls, v: Any) -> float:
+        return parse_duration(v)
+
+
+class ArchiveSettings(_Section):
+    default_retention_days: int = Field(default=2555, ge=1)
+    retention: list[dict[str, Any]] = Field(default_factory=list)
+    index_interval: float = 1.0
+
+    @field_validator("index_interval", mode="before")
+    @classmethod
+    def _duration(cls, v: Any) -> float:
+        return parse_duration(v)
+
+
+class LoggingSettings(_Section):
+    level: str = "INFO"
+    format: str = "json"
+
+    @field_validator("level")
+    @classmethod
+    def _level(cls, v: str) -> str:
+        if v.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return v.upper()
+
+
+# The YAML of the load in progress; load_settings sets it around the Settings() call.
+_yaml_being_loaded: dict[str, Any] = {}
+
+
+class _YamlSource(PydanticBaseSettingsSource):
+    """Feeds the YAML file to pydantic below the environment (environment wins)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], data: dict[str, Any]):
+        super().__init__(settings_cls)
+        self._data = data
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self._data.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return dict(self._data)
+
+
+class Settings(BaseSettings):
+    """The whole configuration. Relative paths are resolved against the config file's folder."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="MAILWARDEN_", env_nested_delimiter="__", extra="forbid", case_sensitive=False,
+    )
+
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
+    relay: RelaySettings = Field(default_factory=RelaySettings)
+    storage: StorageSettings = Field(default_factory=StorageSettings)
+    delivery: DeliverySettings = Field(default_factory=DeliverySettings)
+    rules: RulesSettings = Field(default_factory=RulesSettings)
+    directory: DirectorySettings = Field(default_factory=DirectorySettings)
+    quarantine: QuarantineSettings = Field(default_factory=QuarantineSettings)
+    archive: ArchiveSettings = Field(default_factory=ArchiveSettings)
+    logging: LoggingSettings = Field(default_factory=LoggingSettings)
+
+    # Filled by load_settings, not by the file.
+    config_path: str = ""
+
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _YamlSource(settings_cls, _yaml_being_loaded))
+
+    # ---- derived paths -------------------------------------------------------------
+    @property
+    def base_dir(self) -> Path:
+        return Path(self.config_path).parent if self.config_path else Path.cwd()
+
+    def resolve(self, path: str) -> Path:
+        p = Path(os.path.expanduser(path))
+        return p if p.is_absolute() else (self.base_dir / p).resolve()
+
+    @property
+    def data_dir(self) -> Path:
+        return self.resolve(self.storage.data_dir)
+
+    @property
+    def database_url(self) -> str:
+        return self.storage.database_url or f"sqlite:///{self.data_dir / 'mailwarden.db'}"
+
+    @property
+    def rules_path(self) -> Path:
+        return self.resolve(self.rules.path)
+
+    @property
+    def directory_path(self) -> Path:
+        return self.resolve(self.directory.path)
+
+    @property
+    def next_hop(self) -> str:
+        hop = self.delivery.next_hop
+        if hop.startswith("maildir:"):
+            return "maildir:" + str(self.resolve(hop[len("maildir:"):]))
+        return hop
+
+    @property
+    def api_base_url(self) -> str:
+        if self.api.base_url:
+            return self.api.base_url.rstrip("/")
+        host, port = parse_hostport(self.api.listen, default_port=8025)
+        return f"http://{host}:{port}"
+
+
+def _key_line(path: Path, text: str, loc: tuple[Any, ...]) -> int | None:
+    """Line (1-based) of a dotted key in the YAML text, or None if the value came from elsewhere."""
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.value == str(part):
+                    line = key_node.start_mark.line + 1
+                    node = value_node
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Load the YAML file (``--config``, ``$MAILWARDEN_CONFIG`` or ``configs/gateway.yaml``)."""
+    config_path = Path(path or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG)
+    text = ""
+    data: dict[str, Any] = {}
+    if config_path.exists():
+        text = config_path.read_text(encoding="utf-8")
+        try:
+            loaded = yaml.safe_load(text) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"{config_path}:{mark.line + 1}" if mark else str(config_path)
+            raise SettingsError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+        if not isinstance(loaded, dict):
+            raise SettingsError(f"{config_path}:1: the file must be a mapping of sections")
+        data = loaded
+    elif path is not None:
+        raise SettingsError(f"{config_path}: configuration file not found")
+    global _yaml_being_loaded
+    _yaml_being_loaded = data
+    try:
+        settings = Settings(config_path=str(config_path.resolve()) if config_path.exists() else "")
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(p for p in err["loc"] if p not in ("config_path",))
+        dotted = ".".join(str(p) for p in loc)
+        env_name = "MAILWARDEN_" + "__".join(str(p).upper() for p in loc[:2])
+        if env_name in {k.upper() for k in os.environ}:
+            where = f"environment {env_name}"
+        else:
+            line = _key_line(config_path, text, loc) if text else None
+            where = f"{config_path}:{line}" if line else str(config_path)
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = "unknown setting"
+        raise SettingsError(f"{where}: {dotted}: {message}") from None
+    finally:
+        _yaml_being_loaded = {}
+    return settings

@@ -1,0 +1,337 @@
+"""The SMTP edge: protocol details and session policy, nothing about content.
+
+aiosmtpd speaks the protocol; :class:`GatewaySMTP` makes it as liberal as real mail
+servers need (long lines, bare LF, 8-bit data without 8BITMIME) and adds the limits an
+internet-facing relay must have. :class:`SessionPolicy` is the aiosmtpd handler: relay
+control and recipient limits at RCPT, then it hands the message to the pipeline at DATA.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import re
+import ssl
+from base64 import b64decode
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from aiosmtpd.smtp import MISSING, SMTP, AuthResult, Envelope, LoginPassword, Session
+
+from gateway.directory import Directory
+
+log = logging.getLogger("mailwarden.smtp")
+logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-command chatter
+
+_DOT_STUFFED = re.compile(rb"^\.", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    """What the SMTP session knows about one message when DATA ends."""
+
+    mail_from: str
+    rcpt_tos: tuple[str, ...]
+    raw: bytes
+    client_ip: str
+    helo: str
+    authenticated_user: str | None
+    tls: bool
+
+
+@dataclass
+class SmtpLimits:
+    max_message_size: int
+    max_recipients: int
+    max_sessions: int
+    idle_timeout: float
+
+
+@dataclass
+class SessionCounter:
+    """Open sessions in this process, for the concurrent-session limit."""
+
+    active: int = 0
+    refused: int = 0
+    peers: set[int] = field(default_factory=set)
+
+
+class GatewaySMTP(SMTP):
+    """aiosmtpd's SMTP with a liberal DATA reader and asynchronous AUTH verification."""
+
+    # Commands are still limited to 512 octets by aiosmtpd; this only lets the stream
+    # buffer hold long message lines, which real mail contains.
+    line_length_limit = 1 << 16
+
+    def __init__(self, handler: SessionPolicy, counter: SessionCounter, **kwargs):
+        super().__init__(handler, **kwargs)
+        self._counter = counter
+        self._policy = handler
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        first = self.transport is None
+        super().connection_made(transport)
+        if first:
+            self._counter.active += 1
+
+    def connection_lost(self, error: Exception | None) -> None:
+        self._counter.active -= 1
+        super().connection_lost(error)
+
+    # ---- AUTH: verify off the event loop (the KDF is deliberately slow) -------------
+    async def auth_PLAIN(self, _: object, args: list[str]) -> AuthResult:  # noqa: N802
+        if len(args) == 1:
+            blob = await self.challenge_auth("")
+            if blob is MISSING:
+                return AuthResult(success=False)
+        else:
+            try:
+                blob = b64decode(args[1].encode(), validate=True)
+            except Exception:  # noqa: BLE001 - any decoding problem is the client's
+                await self.push("501 5.5.2 Can't decode base64")
+                return AuthResult(success=False, handled=True)
+        try:
+            _authz, login, password = blob.split(b"\x00")
+        except ValueError:
+            await self.push("501 5.5.2 Can't split auth value")
+            return AuthResult(success=False, handled=True)
+        return await self._verify(login, password)
+
+    async def auth_LOGIN(self, _: object, args: list[str]) -> AuthResult:  # noqa: N802
+        if len(args) == 1:
+            login = await self.challenge_auth(self.AuthLoginUsernameChallenge)
+            if login is MISSING:
+                return AuthResult(success=False)
+        else:
+            try:
+                login = b64decode(args[1].encode(), validate=True)
+            except Exception:  # noqa: BLE001
+                await self.push("501 5.5.2 Can't decode base64")
+                return AuthResult(success=False, handled=True)
+        password = await self.challenge_auth(self.AuthLoginPasswordChallenge)
+        if password is MISSING:
+            return AuthResult(success=False)
+        return await self._verify(login, password)
+
+    async def _verify(self, login: bytes, password: bytes) -> AuthResult:
+        ok = await self._policy.verify_login(login, password)
+        if ok:
+            return AuthResult(success=True, handled=False, auth_data=LoginPassword(login, password))
+        log.warning("authentication failed", extra={"peer": self._peer_ip(), "login": login[:64]})
+        return AuthResult(success=False, handled=False)
+
+    def _peer_ip(self) -> str:
+        peer = self.session.peer if self.session else None
+        return peer[0] if isinstance(peer, tuple) else str(peer or "")
+
+    # ---- DATA: liberal reader ----------------------------------------------------
+    async def smtp_DATA(self, arg: str) -> None:  # noqa: N802
+        if await self.check_helo_needed() or await self.check_auth_needed("DATA"):
+            return
+        assert self.envelope is not None
+        if not self.envelope.rcpt_tos:
+            await self.push("503 5.5.1 Error: need RCPT command")
+            return
+        if arg:
+            await self.push("501 5.5.4 Syntax: DATA")
+            return
+        await self.push("354 End data with <CR><LF>.<CR><LF>")
+        body, too_big = await self._read_data()
+        if body is None:
+            return  # connection went away; the client still owns the message
+        if too_big:
+            self._set_post_data_state()
+            await self.push("552 5.3.4 Message size exceeds fixed maximum message size")
+            return
+        self.envelope.content = body
+        self.envelope.original_content = body
+        status = await self._call_handler_hook("DATA")
+        self._set_post_data_state()
+        await self.push("250 OK" if status is MISSING else status)
+
+    async def _read_data(self) -> tuple[bytes | None, bool]:
+        """Read up to the end-of-data line, accepting CRLF or bare LF line endings.
+
+        Reads in large chunks (not line by line) and hands any pipelined bytes after the
+        terminator back to the stream, so the next command is read normally.
+        """
+        reader = self._reader
+        limit = self.data_size_limit or 0
+        buf = bytearray()
+        total = 0
+        too_big = False
+        scan_from = 0
+        while True:
+            at_start = not too_big  # the buffer still begins where the message begins
+            if at_start and buf.startswith(b".\r\n"):
+                end: tuple[int, int] | None = (0, 3)
+            elif at_start and buf.startswith(b".\n"):
+                end = (0, 2)
+            else:
+                end = _find_terminator(buf, scan_from)
+            if end is not None:
+                cut, after = end
+                leftover = bytes(buf[after:])
+                if leftover:
+                    reader._buffer[0:0] = leftover  # type: ignore[attr-defined]
+                body = bytes(buf[:cut])
+                break
+            try:
+                chunk = await reader.read(1 << 16)
+            except asyncio.CancelledError:
+                self._writer.close()
+                raise
+            if not chunk:
+                return None, False
+            self._reset_timeout()
+            total += len(chunk)
+            scan_from = max(0, len(buf) - 4)
+            buf += chunk
+            if limit and total > limit + 5:
+                too_big = True
+                # Keep just enough to recognise the terminator; drop the rest now.
+                del buf[: max(0, len(buf) - 5)]
+                scan_from = 0
+        if too_big:
+            return b"", True
+        return _DOT_STUFFED.sub(b"", body), False
+
+
+def _find_terminator(buf: bytearray, start: int) -> tuple[int, int] | None:
+    """(end of body, end of terminator) for ``\\n.\\r\\n`` or ``\\n.\\n`` from ``start``."""
+    i = buf.find(b"\n.", start)
+    while i != -1:
+        tail = buf[i + 2 : i + 4]
+        if tail.startswith(b"\r\n"):
+            return i + 1, i + 4
+        if tail.startswith(b"\n"):
+            return i + 1, i + 3
+        if len(tail) < 2 and (tail in (b"", b"\r")):
+            return None  # need more bytes to decide
+        i = buf.find(b"\n.", i + 1)
+    return None
+
+
+class SessionPolicy:
+    """aiosmtpd handler: who may send where, how many, and what happens at DATA."""
+
+    def __init__(
+        self,
+        *,
+        directory: Callable[[], Directory],
+        trusted_networks: list[str],
+        limits: SmtpLimits,
+        deliver_to_pipeline: Callable[[IncomingMessage], Awaitable[str]],
+        verify_login: Callable[[str, str], Awaitable[bool]] | None = None,
+    ):
+        self._directory = directory
+        self._trusted = [ipaddress.ip_network(n, strict=False) for n in trusted_networks]
+        self._limits = limits
+        self._deliver = deliver_to_pipeline
+        self._verify_login = verify_login
+
+    async def verify_login(self, login: bytes, password: bytes) -> bool:
+        if self._verify_login is None:
+            return False
+        try:
+            return await self._verify_login(login.decode("utf-8"), password.decode("utf-8"))
+        except UnicodeDecodeError:
+            return False
+
+    def is_trusted(self, ip: str) -> bool:
+        try:
+            addr = ipaddress.ip_address(ip.split("%")[0])
+        except ValueError:
+            return False
+        if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
+            addr = addr.ipv4_mapped
+        return any(addr in net for net in self._trusted)
+
+    async def handle_MAIL(  # noqa: N802
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        envelope.mail_from = "" if address == "<>" else address
+        envelope.mail_options.extend(options)
+        return "250 2.1.0 Sender OK"
+
+    async def handle_RCPT(  # noqa: N802
+        self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        if len(envelope.rcpt_tos) >= self._limits.max_recipients:
+            return "452 4.5.3 Too many recipients"
+        if "@" not in address:
+            return "550 5.1.3 Recipient address must include a domain"
+        directory = self._directory()
+        if not directory.is_internal(address):
+            peer_ip = _peer_ip(session)
+            if not (session.authenticated or self.is_trusted(peer_ip)):
+                log.warning("relay denied", extra={"peer": peer_ip, "rcpt": address})
+                return f"554 5.7.1 <{address}>: Relay access denied"
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(options)
+        return "250 2.1.5 Recipient OK"
+
+    async def handle_DATA(  # noqa: N802
+        self, server: SMTP, session: Session, envelope: Envelope
+    ) -> str:
+        auth = session.auth_data
+        user = auth.login.decode("utf-8", "replace") if isinstance(auth, LoginPassword) else None
+        message = IncomingMessage(
+            mail_from=envelope.mail_from or "",
+            rcpt_tos=tuple(envelope.rcpt_tos),
+            raw=envelope.content if isinstance(envelope.content, bytes) else bytes(envelope.content or b""),
+            client_ip=_peer_ip(session),
+            helo=session.host_name or "",
+            authenticated_user=user if session.authenticated else None,
+            tls=session.ssl is not None,
+        )
+        return await self._deliver(message)
+
+
+def _peer_ip(session: Session) -> str:
+    peer = session.peer
+    return peer[0] if isinstance(peer, tuple) else str(peer or "")
+
+
+class _Refuse(asyncio.Protocol):
+    """Answers a connection over the session limit with 421 and hangs up."""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        transport.write(b"421 4.7.0 Too many connections, try again later\r\n")  # type: ignore[attr-defined]
+        transport.close()
+
+
+def protocol_factory(
+    policy: SessionPolicy,
+    *,
+    limits: SmtpLimits,
+    hostname: str,
+    tls_context: ssl.SSLContext | None,
+    auth_enabled: bool,
+    counter: SessionCounter,
+) -> Callable[[], asyncio.Protocol]:
+    def make() -> asyncio.Protocol:
+        if counter.active >= limits.max_sessions:
+            counter.refused += 1
+            return _Refuse()
+        kwargs = {}
+        if not auth_enabled:
+            kwargs["auth_exclude_mechanism"] = ["PLAIN", "LOGIN"]
+        return GatewaySMTP(
+            policy,
+            counter,
+            data_size_limit=limits.max_message_size,
+            enable_SMTPUTF8=True,
+            decode_data=False,
+            hostname=hostname,
+            ident="mailwarden ESMTP",
+            tls_context=tls_context,
+            require_starttls=False,
+            timeout=limits.idle_timeout,
+            auth_require_tls=True,
+            auth_required=False,
+            **kwargs,
+        )
+
+    return make

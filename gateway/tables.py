@@ -1,0 +1,60 @@
+"""Tables the gateway owns: the delivery queue, SMTP accounts and per-sender counters."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+_ID = sa.BigInteger().with_variant(sa.Integer, "sqlite")
+
+# One row per (message, recipient) still to deliver or already decided. The blob is the
+# archive's; the row says where it goes next. Delivery claims rows with a lease so that a
+# crashed node's work is picked up again and two nodes never deliver the same row.
+queue = sa.Table(
+    "gateway_queue",
+    metadata,
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
+    sa.Column("archive_id", sa.BigInteger, nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.Column("mail_from", sa.String(512), nullable=False),
+    sa.Column("recipient", sa.String(512), nullable=False),
+    sa.Column("direction", sa.String(16), nullable=False),
+    sa.Column("message_id", sa.String(998), nullable=False, default=""),
+    sa.Column("origin", sa.String(32), nullable=False, default="accepted"),
+    sa.Column("add_headers", sa.JSON, nullable=False, default=list),
+    sa.Column("subject_prefix", sa.String(200), nullable=True),
+    sa.Column("status", sa.String(16), nullable=False, default="queued"),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("next_attempt_at", sa.Float, nullable=False),
+    sa.Column("expires_at", sa.Float, nullable=False),
+    sa.Column("claimed_by", sa.String(64), nullable=True),
+    sa.Column("claimed_until", sa.Float, nullable=True),
+    sa.Column("last_code", sa.Integer, nullable=True),
+    sa.Column("last_error", sa.String(1000), nullable=True),
+    sa.Column("finished_at", sa.Float, nullable=True),
+    sa.Index("ix_gateway_queue_due", "status", "next_attempt_at"),
+    sa.Index("ix_gateway_queue_archive", "archive_id"),
+)
+
+smtp_accounts = sa.Table(
+    "gateway_smtp_accounts",
+    metadata,
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
+    sa.Column("username", sa.String(320), nullable=False, unique=True),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False, default=False),
+)
+
+# Per-sender, per-hour counters: the spam/abuse rules see the same numbers on every node.
+sender_counters = sa.Table(
+    "gateway_sender_counters",
+    metadata,
+    sa.Column("sender", sa.String(512), primary_key=True),
+    sa.Column("hour", sa.BigInteger, primary_key=True),
+    sa.Column("messages", sa.Integer, nullable=False, default=0),
+    sa.Column("recipients", sa.Integer, nullable=False, default=0),
+    sa.Column("external_recipients", sa.Integer, nullable=False, default=0),
+)
