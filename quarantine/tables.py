@@ -1,0 +1,89 @@
+"""Tables of the quarantine package (own metadata; no cross-package foreign keys).
+
+No plaintext message content is stored here: the subject is read from the encrypted archive
+when it is displayed, and ``evidence`` holds only the rules engine's redacted snippets.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+_PK = sa.BigInteger().with_variant(sa.Integer, "sqlite")
+
+STATUSES = ("held", "released", "rejected", "expired")
+
+entries = sa.Table(
+    "quarantine_entries",
+    metadata,
+    sa.Column("id", _PK, primary_key=True, autoincrement=True),
+    # Entries created by one hold() call (one message, several recipients) share hold_key.
+    sa.Column("hold_key", sa.String(64), nullable=False, index=True),
+    sa.Column("archive_id", sa.BigInteger, nullable=False),
+    sa.Column("digest", sa.String(128), nullable=False),
+    sa.Column("message_id", sa.String(998), nullable=True),
+    sa.Column("mail_from", sa.String(320), nullable=False),
+    sa.Column("recipient", sa.String(320), nullable=False, index=True),
+    sa.Column("direction", sa.String(16), nullable=False),
+    sa.Column("department", sa.String(200), nullable=True, index=True),
+    sa.Column("rules", sa.JSON, nullable=False),
+    sa.Column("evidence", sa.JSON, nullable=False),
+    sa.Column("reviewers", sa.JSON, nullable=False),
+    sa.Column("review_group", sa.String(200), nullable=True),
+    sa.Column("status", sa.String(16), nullable=False, index=True),
+    sa.Column("required_approvals", sa.Integer, nullable=False, default=1),
+    sa.Column("approvals", sa.JSON, nullable=False),
+    sa.Column("sender_may_release", sa.Boolean, nullable=False, default=False),
+    sa.Column("comment_required", sa.Boolean, nullable=False, default=False),
+    sa.Column("expire_action", sa.String(16), nullable=False, default="reject"),
+    # Optimistic concurrency: every change is ``UPDATE ... WHERE status='held' AND version=:v``.
+    sa.Column("version", sa.Integer, nullable=False, default=0),
+    sa.Column("created_at", sa.Float, nullable=False, index=True),
+    sa.Column("expires_at", sa.Float, nullable=False, index=True),
+    sa.Column("decided_at", sa.Float, nullable=True),
+    sa.Column("decided_by", sa.String(320), nullable=True),
+    sa.CheckConstraint(
+        "status in ('held', 'released', 'rejected', 'expired')", name="quarantine_entries_status"
+    ),
+)
+
+# One row per (entry, rule name): lets the API filter by rule in SQL on both databases.
+entry_rules = sa.Table(
+    "quarantine_entry_rules",
+    metadata,
+    sa.Column("entry_id", sa.BigInteger, nullable=False, index=True),
+    sa.Column("rule", sa.String(200), nullable=False, index=True),
+    sa.PrimaryKeyConstraint("entry_id", "rule"),
+)
+
+decisions = sa.Table(
+    "quarantine_decisions",
+    metadata,
+    sa.Column("id", _PK, primary_key=True, autoincrement=True),
+    sa.Column("entry_id", sa.BigInteger, nullable=False, index=True),
+    sa.Column("actor", sa.String(320), nullable=False),
+    # held | approve | release | reject | expired | sender-release
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("comment", sa.Text, nullable=True),
+    sa.Column("recipients", sa.JSON, nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+)
+
+reviewer_prefs = sa.Table(
+    "quarantine_reviewer_prefs",
+    metadata,
+    sa.Column("address", sa.String(320), primary_key=True),
+    sa.Column("frequency", sa.String(16), nullable=False),  # immediate | hourly | daily
+    sa.Column("last_digest_at", sa.Float, nullable=True),
+)
+
+digest_items = sa.Table(
+    "quarantine_digest_items",
+    metadata,
+    sa.Column("id", _PK, primary_key=True, autoincrement=True),
+    sa.Column("reviewer", sa.String(320), nullable=False, index=True),
+    sa.Column("entry_id", sa.BigInteger, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("sent_at", sa.Float, nullable=True, index=True),
+)
