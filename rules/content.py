@@ -1,0 +1,394 @@
+"""Parse a message once, lazily, tolerating everything real mail does wrong.
+
+The structure is parsed with ``email``'s compat32 policy (it never raises on bad headers,
+unlike ``policy.default`` when values are accessed), and headers, bodies and attachments are
+decoded here with our own charset fallbacks. Every expensive view is a
+``functools.cached_property`` so a header-only rule never decodes an attachment.
+``parse`` never raises: what cannot be decoded becomes a finding that rules can match.
+"""
+
+from __future__ import annotations
+
+import binascii
+import email
+import email.errors
+import email.utils
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from email import policy
+from email.message import Message
+from functools import cached_property
+
+from rules.attachments import FINDING_UNDECODABLE, Attachment, Budget, Extractor, Limits
+from rules.charsets import decode_bytes, decode_guess
+from rules.html_text import html_to_text
+
+MAX_PARTS = 2000
+MAX_MESSAGE_DEPTH = 5
+
+_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*?)\?=")
+_EW_GAP = re.compile(r"(\?=)\s+(=\?)")
+
+
+def _qp_word(s: str) -> bytes:
+    s = s.replace("_", " ")
+    raw = s.encode("latin-1", "replace")
+    return re.sub(rb"=([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), raw)
+
+
+def _b64_word(s: str) -> bytes:
+    s = re.sub(r"[^A-Za-z0-9+/]", "", s)
+    s += "=" * (-len(s) % 4)
+    try:
+        return binascii.a2b_base64(s)
+    except binascii.Error:
+        return b""
+
+
+def decode_header_value(value: object) -> str:
+    """Decode a header as a human reads it: RFC 2047 words (also malformed ones, with GBK
+    and friends), raw 8-bit bytes by charset guessing. Never raises."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        try:
+            value = str(value)
+        except Exception:  # noqa: BLE001
+            return ""
+    if any("\udc80" <= c <= "\udcff" for c in value):
+        value = decode_guess(value.encode("utf-8", "surrogateescape"))
+    if "=?" not in value:
+        return " ".join(value.split())
+    value = _EW_GAP.sub(r"\1\2", value)  # whitespace between encoded words is not content
+
+    # merge adjacent words with the same charset before decoding so multibyte chars split
+    # across words survive
+    out: list[str] = []
+    pos = 0
+    pending_cs: str | None = None
+    pending = b""
+    for m in _ENCODED_WORD.finditer(value):
+        if m.start() != pos:
+            if pending_cs is not None:
+                out.append(decode_guess(pending, pending_cs))
+                pending_cs, pending = None, b""
+            out.append(value[pos:m.start()])
+        cs = m.group(1).split("*", 1)[0]
+        raw = _b64_word(m.group(3)) if m.group(2) in "bB" else _qp_word(m.group(3))
+        if pending_cs is not None and pending_cs.lower() != cs.lower():
+            out.append(decode_guess(pending, pending_cs))
+            pending = b""
+        pending_cs = cs
+        pending += raw
+        pos = m.end()
+    if pending_cs is not None:
+        out.append(decode_guess(pending, pending_cs))
+    out.append(value[pos:])
+    return " ".join("".join(out).split())
+
+
+def _part_filename(part: Message) -> str | None:
+    """Filename from Content-Disposition (RFC 2231 aware) or Content-Type name."""
+    try:
+        name = part.get_filename()
+    except Exception:  # noqa: BLE001
+        name = None
+    if name is None:
+        try:
+            name = part.get_param("name")
+        except Exception:  # noqa: BLE001
+            name = None
+        if isinstance(name, tuple):
+            try:
+                name = email.utils.collapse_rfc2231_value(name)
+            except Exception:  # noqa: BLE001
+                name = str(name[-1])
+    if name is None:
+        return None
+    return decode_header_value(name).replace("/", "_").replace("\\", "_") or None
+
+
+def _payload_bytes(part: Message) -> tuple[bytes, bool]:
+    """Transfer-decoded payload and whether decoding was clean."""
+    try:
+        raw = part.get_payload(decode=False)
+    except Exception:  # noqa: BLE001
+        return b"", False
+    if not isinstance(raw, str):
+        return b"", True
+    cte = str(part.get("content-transfer-encoding", "")).strip().lower()
+    data_in = raw.encode("utf-8", "surrogateescape")
+    if cte == "base64":
+        cleaned = re.sub(rb"[^A-Za-z0-9+/]", b"", data_in)
+        clean = len(cleaned) % 4 != 1
+        cleaned = cleaned[: len(cleaned) - (len(cleaned) % 4)] if len(cleaned) % 4 == 1 else cleaned
+        cleaned += b"=" * (-len(cleaned) % 4)
+        try:
+            return binascii.a2b_base64(cleaned), clean
+        except binascii.Error:
+            return b"", False
+    if cte == "quoted-printable":
+        try:
+            return binascii.a2b_qp(data_in), True
+        except binascii.Error:
+            return data_in, False
+    if cte in ("x-uuencode", "uuencode", "x-uue"):
+        try:
+            data = part.get_payload(decode=True)
+            return (data if isinstance(data, bytes) else b""), True
+        except Exception:  # noqa: BLE001
+            return data_in, False
+    return data_in, True
+
+
+def _charset_of(part: Message) -> str | None:
+    try:
+        cs = part.get_content_charset()
+    except Exception:  # noqa: BLE001
+        return None
+    return cs
+
+
+_BOUNDARY_DEFECTS = (email.errors.StartBoundaryNotFoundDefect, email.errors.CloseBoundaryNotFoundDefect)
+_MESSAGE_STARTS = (b"received:", b"from:", b"return-path:")
+
+
+class ParsedMessage:
+    """A message parsed once; every view is computed on first use and cached."""
+
+    def __init__(self, raw: bytes, *, limits: Limits | None = None, _depth: int = 0,
+                 _budget: Budget | None = None, _prefix: str = "") -> None:
+        self.raw = raw
+        self._limits = limits or Limits()
+        self._depth = _depth
+        self._budget_given = _budget
+        self._prefix = _prefix
+        self._parse_findings: list[str] = []
+
+    # -- structure -----------------------------------------------------------------------
+    @cached_property
+    def msg(self) -> Message:
+        try:
+            return email.message_from_bytes(self.raw, policy=policy.compat32)
+        except Exception:  # noqa: BLE001 - last resort: headers-less message
+            self._parse_findings.append(FINDING_UNDECODABLE)
+            m = Message()
+            m.set_payload(self.raw.decode("latin-1"))
+            return m
+
+    @property
+    def size(self) -> int:
+        return len(self.raw)
+
+    @cached_property
+    def headers(self) -> list[tuple[str, str]]:
+        """All headers, decoded, in order (names as sent)."""
+        out = []
+        try:
+            items = self.msg.raw_items()
+        except Exception:  # noqa: BLE001
+            items = []
+        for k, v in items:
+            out.append((decode_header_value(k), decode_header_value(v)))
+        return out
+
+    def header(self, name: str) -> list[str]:
+        """Every decoded value of header ``name`` (case-insensitive)."""
+        name = name.lower()
+        return [v for k, v in self.headers if k.lower() == name]
+
+    def first_header(self, name: str) -> str | None:
+        values = self.header(name)
+        return values[0] if values else None
+
+    @cached_property
+    def subject(self) -> str:
+        return self.first_header("subject") or ""
+
+    @cached_property
+    def message_id(self) -> str | None:
+        mid = self.first_header("message-id")
+        return mid.strip() if mid else None
+
+    def _addresses(self, name: str) -> list[str]:
+        try:
+            pairs = email.utils.getaddresses(self.header(name))
+        except Exception:  # noqa: BLE001
+            return []
+        return [addr.strip().lower() for _, addr in pairs if "@" in addr]
+
+    @cached_property
+    def from_addresses(self) -> list[str]:
+        return self._addresses("from")
+
+    @cached_property
+    def from_display_names(self) -> list[str]:
+        try:
+            return [n for n, _ in email.utils.getaddresses(self.header("from")) if n]
+        except Exception:  # noqa: BLE001
+            return []
+
+    @cached_property
+    def to_addresses(self) -> list[str]:
+        return self._addresses("to")
+
+    @cached_property
+    def cc_addresses(self) -> list[str]:
+        return self._addresses("cc")
+
+    @cached_property
+    def date(self) -> datetime | None:
+        value = self.first_header("date")
+        if not value:
+            return None
+        try:
+            return email.utils.parsedate_to_datetime(value)
+        except Exception:  # noqa: BLE001
+            return None
+
+    # -- bodies and attachments ----------------------------------------------------------
+    @cached_property
+    def _walk(self) -> tuple[list[tuple[str, str]], list[Attachment], list[str]]:
+        """One pass over the MIME tree: body texts, flattened attachments, findings."""
+        budget = self._budget_given or Budget(self._limits)
+        bodies: list[tuple[str, str]] = []
+        attachments: list[Attachment] = []
+        findings: list[str] = list(self._parse_findings)
+        extractor = Extractor(budget)
+        try:
+            parts = list(self.msg.walk())
+        except Exception:  # noqa: BLE001
+            parts = [self.msg]
+            findings.append(FINDING_UNDECODABLE)
+        if len(parts) > MAX_PARTS:
+            findings.append("too many parts")
+            parts = parts[:MAX_PARTS]
+        skip: set[int] = set()
+        for idx, part in enumerate(parts):
+            if id(part) in skip:
+                continue
+            try:
+                self._one_part(part, idx, bodies, attachments, findings, extractor, skip)
+            except Exception:  # noqa: BLE001 - one broken part must not hide the rest
+                if FINDING_UNDECODABLE not in findings:
+                    findings.append(FINDING_UNDECODABLE)
+        for f in budget.findings:
+            if f not in findings:
+                findings.append(f)
+        for d in self.msg.defects if hasattr(self.msg, "defects") else []:
+            if isinstance(d, _BOUNDARY_DEFECTS) and "broken mime" not in findings:
+                findings.append("broken mime")
+        return bodies, attachments, findings
+
+    def _one_part(self, part: Message, idx: int, bodies: list[tuple[str, str]], attachments: list[Attachment],
+                  findings: list[str], extractor: Extractor, skip: set[int]) -> None:
+        ctype = (part.get_content_type() or "text/plain").lower()
+        if part.is_multipart():
+            if ctype == "message/rfc822" or ctype.startswith("message/"):
+                self._attached_message(part, idx, attachments, findings, extractor, skip)
+            return
+        filename = _part_filename(part)
+        try:
+            disposition = (part.get_content_disposition() or "").lower()
+        except Exception:  # noqa: BLE001
+            disposition = ""
+        data, clean = _payload_bytes(part)
+        if not clean:
+            findings.append(FINDING_UNDECODABLE) if FINDING_UNDECODABLE not in findings else None
+        is_body_text = ctype in ("text/plain", "text/html") and disposition != "attachment" and not filename
+        if ctype == "message/rfc822" and not filename:
+            filename = f"message{idx}.eml"
+        if is_body_text or (ctype.startswith("text/") and not filename and disposition != "attachment"):
+            text, ok = decode_bytes(data, _charset_of(part))
+            if not ok and FINDING_UNDECODABLE not in findings:
+                findings.append(FINDING_UNDECODABLE)
+            if ctype == "text/html":
+                text = html_to_text(text)
+            bodies.append(("body", text))
+            return
+        name = filename or f"part{idx}"
+        looks_like_mail = data[:200].lstrip().lower().startswith(_MESSAGE_STARTS)
+        if ctype == "message/rfc822" or (looks_like_mail and name.lower().endswith(".eml")):
+            self._message_bytes(data, name, attachments, findings, extractor)
+            return
+        attachments.extend(extractor.extract(data, name, ctype, prefix=self._prefix, depth=self._depth,
+                                             charset=_charset_of(part)))
+
+    def _attached_message(self, part: Message, idx: int, attachments: list[Attachment], findings: list[str],
+                          extractor: Extractor, skip: set[int]) -> None:
+        """compat32 parses message/rfc822 into a sub-tree: serialise it back and parse it
+        as its own message so its parts get a path prefix instead of mixing into ours."""
+        name = _part_filename(part) or f"message{idx}.eml"
+        inner_parts = part.get_payload()
+        if isinstance(inner_parts, list):
+            for sub in inner_parts:
+                for p in sub.walk() if isinstance(sub, Message) else []:
+                    skip.add(id(p))
+            try:
+                data = b"".join(sub.as_bytes() for sub in inner_parts if isinstance(sub, Message))
+            except Exception:  # noqa: BLE001
+                try:
+                    data = "".join(sub.as_string() for sub in inner_parts).encode("utf-8", "surrogateescape")
+                except Exception:  # noqa: BLE001
+                    findings.append(FINDING_UNDECODABLE)
+                    return
+        else:
+            data = str(inner_parts).encode("utf-8", "surrogateescape")
+        self._message_bytes(data, name, attachments, findings, extractor)
+
+    def _message_bytes(self, data: bytes, name: str, attachments: list[Attachment], findings: list[str],
+                       extractor: Extractor) -> None:
+        path = f"{self._prefix}/{name}" if self._prefix else name
+        att = Attachment(name=name, path=path, declared_type="message/rfc822", true_type="message/rfc822",
+                         size=len(data), depth=self._depth)
+        attachments.append(att)
+        if self._depth + 1 > MAX_MESSAGE_DEPTH:
+            findings.append("message too deep")
+            return
+        inner = ParsedMessage(data, limits=self._limits, _depth=self._depth + 1, _budget=extractor.budget,
+                              _prefix=path)
+        att.text = "\n".join([inner.subject] + [t for _, t in inner.body_parts])
+        attachments.extend(inner.attachments)
+        for f in inner.findings:
+            if f not in findings:
+                findings.append(f)
+
+    @property
+    def body_parts(self) -> list[tuple[str, str]]:
+        """``("body", text)`` for every text/plain and text/html body part (html as text)."""
+        return self._walk[0]
+
+    @cached_property
+    def body_text(self) -> str:
+        return "\n".join(t for _, t in self.body_parts)
+
+    @property
+    def attachments(self) -> list[Attachment]:
+        """All attachments, flattened; nested ones have paths like ``a.zip/b.zip/c.txt``."""
+        return self._walk[1]
+
+    @property
+    def findings(self) -> list[str]:
+        """Problems met while decoding (``undecodable part``, ``archive bomb``, …)."""
+        return self._walk[2]
+
+    def iter_text(self) -> Iterator[tuple[str, str]]:
+        """``(where, text)`` for the subject, each body part and each attachment with text."""
+        yield "subject", self.subject
+        yield from self.body_parts
+        for att in self.attachments:
+            if att.text:
+                yield f"attachment:{att.path}", att.text
+
+    @cached_property
+    def texts(self) -> list[tuple[str, str]]:
+        """:meth:`iter_text` materialised (cached for the rule engine)."""
+        return list(self.iter_text())
+
+
+def parse(raw: bytes, limits: Limits | None = None) -> ParsedMessage:
+    """Parse a message; never raises (even the lazy views only produce findings)."""
+    if not isinstance(raw, bytes | bytearray | memoryview):
+        raw = str(raw).encode("utf-8", "surrogateescape")
+    return ParsedMessage(bytes(raw), limits=limits)
