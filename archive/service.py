@@ -1,0 +1,836 @@
+"""The archive: encrypted, deduplicated blobs; hash-chained records; blind full-text index.
+
+Blob file format (all integers big-endian)::
+
+    b"MWB1" | dek_id (16) | len(kid) (1) | kid | len(wrapped) (2) | wrapped DEK | nonce (12) | AES-GCM ciphertext
+
+The body is ``zstd(raw)`` sealed with AES-256-GCM under a fresh random data key (DEK) with
+associated data ``b"MWB1" + sha256(raw) + dek_id``; swapping or editing blobs therefore fails
+to authenticate. The DEK is wrapped by the active master key; the authoritative wrapped copy is
+the ``archive_blobs`` row (re-wrapped on rotation, body untouched). The copy in the header is
+only used when a concurrent writer finds a blob it did not write (same message accepted twice
+at the same time, or a blob left by a rolled-back transaction): it adopts that blob's key rather
+than overwriting a file another transaction may be about to reference.
+
+The blob address is ``HMAC-SHA256(address key, raw)`` so holding a candidate message does not
+reveal whether it is archived; the record keeps the plain SHA-256 for auditors' manifests.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import struct
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from email.utils import getaddresses, parsedate_to_datetime
+from typing import Any
+
+import sqlalchemy as sa
+import zstandard
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from archive import tables as t
+from archive.blobstore import BlobNotFound, BlobStore
+from archive.keyring import KeyRing, KeyRingError
+from archive.query import Query, QueryError, parse_query
+from archive.tokens import Hasher
+
+log = logging.getLogger(__name__)
+
+MAGIC = b"MWB1"
+_DEK_AAD = b"mailwarden/dek\x00"
+_META_AAD = b"mailwarden/meta\x00"
+MAX_ATTEMPTS = 5
+TSV_MAX_POS = 16383
+TSV_MAX_POS_PER_LEXEME = 255
+
+TextExtractor = Callable[[bytes], Iterable[Any]]
+
+
+class ArchiveError(Exception):
+    """Base class of archive errors."""
+
+
+class ArchiveIntegrityError(ArchiveError):
+    """A blob or record does not verify (tampering, corruption, missing blob or key)."""
+
+
+class RecordNotFound(ArchiveError, KeyError):
+    """No archive record (or blob) with that id / digest."""
+
+
+class KeyInUse(ArchiveError):
+    """A master key cannot be retired: data keys are still wrapped by it."""
+
+
+@dataclass
+class SealedMessage:
+    """A message sealed for storage (output of :meth:`Archive.seal`)."""
+
+    address: str
+    sha256: str
+    size: int
+    dek_id: str
+    kid: str
+    wrapped_dek: bytes
+    blob: bytes
+
+    @property
+    def digest(self) -> str:
+        return self.sha256
+
+
+@dataclass
+class RecordMeta:
+    message_id: str | None = None
+    mail_from: str = ""
+    rcpt_tos: list[str] | tuple[str, ...] = ()
+    header_from: str | None = None
+    header_to: list[str] | tuple[str, ...] = ()
+    header_cc: list[str] | tuple[str, ...] = ()
+    date: float | dt.datetime | str | None = None
+    size: int | None = None
+    direction: str | None = None
+    verdict: str | None = None
+    rules: list[str] | tuple[str, ...] = ()
+    department: str | None = None
+    attachments: list[tuple[str, str]] | tuple[tuple[str, str], ...] = ()
+    subject: str | None = None
+    event: str = "accepted"
+    received_at: float | None = None
+
+
+@dataclass
+class SearchItem:
+    id: int
+    date: str
+    received_at: float
+    sender: str
+    recipients: list[str]
+    subject: str
+    direction: str | None
+    verdict: str | None
+    size: int
+    attachments: list[dict[str, str]]
+    message_id: str | None = None
+    header_from: str | None = None
+    header_date: float | None = None
+    sha256: str = ""
+    event: str = ""
+    rules: list[str] = field(default_factory=list)
+    department: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class SearchPage:
+    items: list[SearchItem]
+    total: int
+    next: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"items": [i.to_dict() for i in self.items], "total": self.total, "next": self.next}
+
+
+@dataclass
+class VerifyReport:
+    ok: bool
+    checked: int
+    broken: list[tuple[int, str]]
+
+
+@dataclass
+class RotationReport:
+    new_kid: str | None
+    rewrapped: int
+    remaining: int
+
+
+# ---- small helpers ------------------------------------------------------------------
+_tls = threading.local()
+
+
+def _compressor(level: int) -> zstandard.ZstdCompressor:
+    comp = getattr(_tls, "comp", None)
+    if comp is None or _tls.level != level:
+        comp = _tls.comp = zstandard.ZstdCompressor(level=level)
+        _tls.level = level
+    return comp
+
+
+def _decompressor() -> zstandard.ZstdDecompressor:
+    dec = getattr(_tls, "dec", None)
+    if dec is None:
+        dec = _tls.dec = zstandard.ZstdDecompressor()
+    return dec
+
+
+def _date_value(value: float | dt.datetime | str | None) -> float | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value.timestamp()
+    try:
+        return parsedate_to_datetime(str(value)).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def _addrs(values: Iterable[str | None]) -> list[str]:
+    out: list[str] = []
+    for _name, addr in getaddresses([v for v in values if v]):
+        addr = addr.strip().lower()
+        if addr and addr not in out:
+            out.append(addr)
+    return out
+
+
+def _domain(addr: str) -> str:
+    return addr.rsplit("@", 1)[1] if "@" in addr else addr
+
+
+def _iso(ts: float) -> str:
+    return dt.datetime.fromtimestamp(ts, dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+CHAIN_FIELDS = (
+    "id", "blob_address", "sha256", "dek_id", "event", "received_at", "message_id", "mail_from",
+    "rcpt_tos", "header_from", "header_to", "header_cc", "date_at", "size", "direction", "verdict",
+    "rules", "department", "attachment_types", "has_attachment",
+)
+
+
+def chain_hash(prev_hash: str, row: Any) -> str:
+    """SHA-256 over the previous hash and the record's canonical fields (incl. encrypted metadata)."""
+    get = row.__getitem__ if isinstance(row, dict) else row._mapping.__getitem__
+    doc = {name: get(name) for name in CHAIN_FIELDS}
+    doc["has_attachment"] = bool(doc["has_attachment"])
+    doc["received_at"] = float(doc["received_at"])
+    if doc["date_at"] is not None:
+        doc["date_at"] = float(doc["date_at"])
+    doc["meta_enc"] = bytes(get("meta_enc")).hex()
+    canon = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(prev_hash.encode() + b"\n" + canon.encode()).hexdigest()
+
+
+def _tsvector_literal(tokens: list[str]) -> str:
+    positions: dict[str, list[int]] = {}
+    for i, tok in enumerate(tokens, start=1):
+        pos = positions.setdefault(tok, [])
+        if len(pos) < TSV_MAX_POS_PER_LEXEME:
+            pos.append(min(i, TSV_MAX_POS))
+    return " ".join(f"'{tok}':{','.join(map(str, sorted(set(p))))}" for tok, p in positions.items())
+
+
+class Archive:
+    """See the module docstring and docs/CONTRACTS.md (archive/)."""
+
+    def __init__(
+        self,
+        engine: sa.Engine,
+        blob_store: BlobStore,
+        keyring: KeyRing,
+        text_extractor: TextExtractor | None = None,
+        *,
+        zstd_level: int = 3,
+        clock: Callable[[], float] = time.time,
+    ):
+        self.engine = engine
+        self.blob_store = blob_store
+        self.keyring = keyring
+        self.text_extractor = text_extractor or (lambda raw: ())
+        self.zstd_level = zstd_level
+        self.clock = clock
+        self.hasher = Hasher(keyring.index_key)
+        self._meta = AESGCM(keyring.meta_key)
+        self.dialect = engine.dialect.name
+
+    # ---- sealing and blobs --------------------------------------------------------
+    def address_of(self, raw: bytes) -> str:
+        return hmac.new(self.keyring.address_key, raw, hashlib.sha256).hexdigest()
+
+    def seal(self, raw: bytes) -> SealedMessage:
+        """Compress and encrypt ``raw`` under a fresh data key. CPU only, thread-safe."""
+        raw = bytes(raw)
+        sha = hashlib.sha256(raw)
+        digest = sha.hexdigest()
+        dek = AESGCM.generate_key(bit_length=256)
+        dek_id = secrets.token_bytes(16)
+        kid, wrapped = self.keyring.wrap(dek, _DEK_AAD + dek_id)
+        nonce = secrets.token_bytes(12)
+        body = AESGCM(dek).encrypt(nonce, _compressor(self.zstd_level).compress(raw), MAGIC + sha.digest() + dek_id)
+        kid_b = kid.encode()
+        blob = b"".join((
+            MAGIC, dek_id, bytes((len(kid_b),)), kid_b, struct.pack(">H", len(wrapped)), wrapped, nonce, body,
+        ))
+        return SealedMessage(self.address_of(raw), digest, len(raw), dek_id.hex(), kid, wrapped, blob)
+
+    @staticmethod
+    def _parse_blob(blob: bytes) -> tuple[bytes, str, bytes, bytes, bytes]:
+        """-> (dek_id, kid, wrapped, nonce, ciphertext)."""
+        try:
+            if blob[:4] != MAGIC:
+                raise ValueError("bad magic")
+            dek_id = blob[4:20]
+            klen = blob[20]
+            kid = blob[21 : 21 + klen].decode("ascii")
+            pos = 21 + klen
+            (wlen,) = struct.unpack(">H", blob[pos : pos + 2])
+            pos += 2
+            wrapped = blob[pos : pos + wlen]
+            pos += wlen
+            nonce = blob[pos : pos + 12]
+            if len(dek_id) != 16 or len(nonce) != 12:
+                raise ValueError("truncated")
+            return dek_id, kid, wrapped, nonce, blob[pos + 12 :]
+        except (ValueError, IndexError, struct.error, UnicodeDecodeError) as exc:
+            raise ArchiveIntegrityError(f"malformed blob: {exc}") from exc
+
+    def _decrypt_blob(self, blob: bytes, *, sha256: str, dek_id: str, kid: str, wrapped: bytes,
+                      address: str | None = None, size: int | None = None) -> bytes:
+        b_dek_id, _kid, _w, nonce, body = self._parse_blob(blob)
+        if b_dek_id.hex() != dek_id:
+            raise ArchiveIntegrityError("blob was written under a different data key than its record")
+        try:
+            dek = self.keyring.unwrap(kid, wrapped, _DEK_AAD + b_dek_id)
+        except KeyRingError as exc:
+            raise ArchiveIntegrityError(f"data key: {exc}") from exc
+        try:
+            compressed = AESGCM(dek).decrypt(nonce, body, MAGIC + bytes.fromhex(sha256) + b_dek_id)
+        except InvalidTag as exc:
+            raise ArchiveIntegrityError("blob does not authenticate (altered, swapped or wrong digest)") from exc
+        try:
+            raw = _decompressor().decompress(compressed, max_output_size=size or 0)
+        except zstandard.ZstdError as exc:
+            raise ArchiveIntegrityError(f"blob does not decompress: {exc}") from exc
+        if hashlib.sha256(raw).hexdigest() != sha256:
+            raise ArchiveIntegrityError("content digest mismatch")
+        if address is not None and not hmac.compare_digest(self.address_of(raw), address):
+            raise ArchiveIntegrityError("blob address does not match its content")
+        return raw
+
+    def write_blob(self, sealed: SealedMessage) -> None:
+        """Store the sealed blob durably (atomic, fsync'd); no-op when the content is already stored."""
+        if self.blob_store.put(sealed.address, sealed.blob):
+            return
+        try:
+            existing = self.blob_store.get(sealed.address)
+        except BlobNotFound:   # deleted between put and get (purge): write ours
+            self.blob_store.put(sealed.address, sealed.blob, overwrite=True)
+            return
+        if existing == sealed.blob:
+            return
+        try:
+            dek_id, kid, wrapped, _n, _b = self._parse_blob(existing)
+            self._decrypt_blob(existing, sha256=sealed.sha256, dek_id=dek_id.hex(), kid=kid,
+                               wrapped=wrapped, address=sealed.address, size=sealed.size)
+        except ArchiveIntegrityError:
+            with self.engine.connect() as conn:
+                row = conn.execute(
+                    sa.select(t.blobs.c.dek_id).where(t.blobs.c.address == sealed.address)
+                ).first()
+            if row is None:   # unusable orphan nobody references: replace it
+                self.blob_store.put(sealed.address, sealed.blob, overwrite=True)
+            return
+        # Adopt the stored blob's data key so whichever row wins describes the file on disk.
+        sealed.dek_id, sealed.kid, sealed.wrapped_dek, sealed.blob = dek_id.hex(), kid, wrapped, existing
+
+    # ---- records ------------------------------------------------------------------
+    def _insert(self):
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert
+
+    def _lock_head(self, conn: sa.Connection) -> tuple[int, str]:
+        """Lock the chain head and return (last_id, last_hash)."""
+        for _ in range(2):
+            if self.dialect == "sqlite":
+                # A write first takes SQLite's write lock (no read-then-upgrade deadlock).
+                row = conn.execute(
+                    sa.update(t.head).where(t.head.c.id == 1).values(last_id=t.head.c.last_id)
+                    .returning(t.head.c.last_id, t.head.c.last_hash)
+                ).first()
+            else:
+                row = conn.execute(
+                    sa.select(t.head.c.last_id, t.head.c.last_hash).where(t.head.c.id == 1).with_for_update()
+                ).first()
+            if row is not None:
+                return int(row[0]), row[1]
+            t.ensure_head(conn)
+        raise ArchiveError("cannot lock the archive chain head")
+
+    def encrypt_meta(self, record_id: int, sha256: str, event: str, subject: str | None,
+                     attachments: list[tuple[str, str]]) -> bytes:
+        doc = {"s": subject or "", "a": [[n, ty] for n, ty in attachments]}
+        plain = json.dumps(doc, ensure_ascii=False).encode()
+        nonce = secrets.token_bytes(12)
+        return nonce + self._meta.encrypt(nonce, plain, _META_AAD + f"{record_id}:{sha256}:{event}".encode())
+
+    def decrypt_meta(self, row: Any) -> tuple[str, list[tuple[str, str]]]:
+        """(subject, [(attachment name, type)]) of a record row."""
+        m = row._mapping if hasattr(row, "_mapping") else row
+        enc = bytes(m["meta_enc"])
+        try:
+            plain = self._meta.decrypt(enc[:12], enc[12:], _META_AAD + f"{m['id']}:{m['sha256']}:{m['event']}".encode())
+        except InvalidTag as exc:
+            raise ArchiveIntegrityError(f"record {m['id']}: encrypted metadata does not authenticate") from exc
+        doc = json.loads(plain)
+        return doc["s"], [(n, ty) for n, ty in doc["a"]]
+
+    def insert_record(self, conn: sa.Connection, sealed: SealedMessage, meta: RecordMeta) -> int:
+        """Add a blob row (if new), a chained record row and an index-pending row. Never commits."""
+        insert = self._insert()
+        now = self.clock()
+        res = conn.execute(
+            insert(t.blobs).values(
+                address=sealed.address, sha256=sealed.sha256, size=sealed.size, stored_size=len(sealed.blob),
+                dek_id=sealed.dek_id, kid=sealed.kid, wrapped_dek=sealed.wrapped_dek, created_at=now,
+            ).on_conflict_do_nothing()
+        )
+        dek_id = sealed.dek_id
+        if res.rowcount != 1:
+            dek_id = conn.execute(
+                sa.select(t.blobs.c.dek_id).where(t.blobs.c.address == sealed.address)
+            ).scalar_one()
+        last_id, last_hash = self._lock_head(conn)
+        new_id = last_id + 1
+        attachments = [(str(n or ""), str(ty or "")) for n, ty in meta.attachments]
+        types = sorted({ty for _n, ty in attachments if ty})
+        row = {
+            "id": new_id,
+            "blob_address": sealed.address,
+            "sha256": sealed.sha256,
+            "dek_id": dek_id,
+            "event": meta.event or "accepted",
+            "received_at": float(meta.received_at if meta.received_at is not None else now),
+            "message_id": meta.message_id,
+            "mail_from": meta.mail_from or "",
+            "rcpt_tos": list(meta.rcpt_tos),
+            "header_from": meta.header_from,
+            "header_to": list(meta.header_to),
+            "header_cc": list(meta.header_cc),
+            "date_at": _date_value(meta.date),
+            "size": int(meta.size if meta.size is not None else sealed.size),
+            "direction": str(meta.direction) if meta.direction is not None else None,
+            "verdict": str(meta.verdict) if meta.verdict is not None else None,
+            "rules": sorted({str(r) for r in meta.rules}),
+            "department": meta.department,
+            "attachment_types": types,
+            "has_attachment": bool(attachments),
+        }
+        row["meta_enc"] = self.encrypt_meta(new_id, sealed.sha256, row["event"], meta.subject, attachments)
+        row["prev_hash"] = last_hash
+        row["record_hash"] = chain_hash(last_hash, row)
+        conn.execute(t.records.insert().values(**row))
+        conn.execute(sa.update(t.head).where(t.head.c.id == 1).values(last_id=new_id, last_hash=row["record_hash"]))
+        addr_rows = [
+            {"record_id": new_id, "kind": "f", "address": a, "domain": _domain(a)}
+            for a in _addrs([meta.mail_from, meta.header_from])
+        ]
+        addr_rows += [
+            {"record_id": new_id, "kind": "t", "address": a, "domain": _domain(a)}
+            for a in _addrs([*meta.rcpt_tos, *meta.header_to, *meta.header_cc])
+        ]
+        if addr_rows:
+            conn.execute(t.addresses.insert(), addr_rows)
+        if row["rules"]:
+            conn.execute(t.record_rules.insert(), [{"record_id": new_id, "rule": r} for r in row["rules"]])
+        conn.execute(t.index_pending.insert().values(record_id=new_id, attempts=0))
+        return new_id
+
+    def store(self, conn: sa.Connection, raw: bytes, meta: RecordMeta) -> tuple[int, SealedMessage]:
+        """Convenience: seal, write the blob and insert the record in ``conn``'s transaction."""
+        sealed = self.seal(raw)
+        self.write_blob(sealed)
+        return self.insert_record(conn, sealed, meta), sealed
+
+    # ---- reading ------------------------------------------------------------------
+    _BLOB_COLS = (t.blobs.c.address, t.blobs.c.sha256, t.blobs.c.size, t.blobs.c.dek_id, t.blobs.c.kid,
+                  t.blobs.c.wrapped_dek)
+
+    def _open_blob_row(self, b: Any) -> bytes:
+        m = b._mapping
+        try:
+            blob = self.blob_store.get(m["address"])
+        except BlobNotFound as exc:
+            raise ArchiveIntegrityError(f"blob {m['address'][:16]}… is missing") from exc
+        return self._decrypt_blob(blob, sha256=m["sha256"], dek_id=m["dek_id"], kid=m["kid"],
+                                  wrapped=bytes(m["wrapped_dek"]), address=m["address"], size=m["size"])
+
+    def open(self, archive_id: int, conn: sa.Connection | None = None) -> bytes:
+        """The raw message of a record, decrypted and verified (raises ArchiveIntegrityError)."""
+        q = (sa.select(t.records.c.sha256.label("r_sha"), t.records.c.dek_id.label("r_dek"), *self._BLOB_COLS)
+             .select_from(t.records.join(t.blobs, t.blobs.c.address == t.records.c.blob_address, isouter=True))
+             .where(t.records.c.id == int(archive_id)))
+        if conn is None:
+            with self.engine.connect() as c:
+                row = c.execute(q).first()
+        else:
+            row = conn.execute(q).first()
+        if row is None:
+            raise RecordNotFound(archive_id)
+        if row.address is None:
+            raise ArchiveIntegrityError(f"record {archive_id}: its blob row is missing")
+        if row.r_sha != row.sha256 or row.r_dek != row.dek_id:
+            raise ArchiveIntegrityError(f"record {archive_id}: does not match its blob row")
+        return self._open_blob_row(row)
+
+    def open_digest(self, sha256_hex: str) -> bytes:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(*self._BLOB_COLS).where(t.blobs.c.sha256 == sha256_hex.lower())).first()
+        if row is None:
+            raise RecordNotFound(sha256_hex)
+        return self._open_blob_row(row)
+
+    def get_record(self, archive_id: int) -> SearchItem:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(t.records).where(t.records.c.id == int(archive_id))).first()
+        if row is None:
+            raise RecordNotFound(archive_id)
+        return self._item(row)
+
+    def _item(self, row: Any) -> SearchItem:
+        subject, attachments = self.decrypt_meta(row)
+        m = row._mapping
+        atts = [{"name": n, "type": ty} for n, ty in attachments]
+        return SearchItem(
+            id=m["id"], date=_iso(m["received_at"]), received_at=m["received_at"], sender=m["mail_from"],
+            recipients=list(m["rcpt_tos"]), subject=subject, direction=m["direction"], verdict=m["verdict"],
+            size=m["size"], attachments=atts,
+            message_id=m["message_id"], header_from=m["header_from"], header_date=m["date_at"],
+            sha256=m["sha256"], event=m["event"], rules=list(m["rules"]), department=m["department"],
+        )
+
+    # ---- blind index ----------------------------------------------------------------
+    def document_tokens(self, raw: bytes, subject: str, attachment_names: list[str]) -> list[str]:
+        def texts() -> Iterator[str]:
+            yield from attachment_names
+            for part in self.text_extractor(raw) or ():
+                if isinstance(part, tuple | list):
+                    part = part[-1]
+                if isinstance(part, bytes):
+                    part = part.decode("utf-8", "replace")
+                if part:
+                    yield str(part)
+
+        return self.hasher.document(subject, texts())
+
+    def _write_index(self, conn: sa.Connection, record_id: int, tokens: list[str]) -> None:
+        if self.dialect == "sqlite":
+            conn.exec_driver_sql("INSERT INTO archive_fts(rowid, tokens) VALUES (?, ?)", (record_id, " ".join(tokens)))
+        else:
+            insert = self._insert()
+            tsv = sa.cast(_tsvector_literal(tokens), t.fulltext.c.tsv.type)
+            stmt = insert(t.fulltext).values(record_id=record_id, tsv=tsv)
+            stmt = stmt.on_conflict_do_update(index_elements=["record_id"], set_={"tsv": stmt.excluded.tsv})
+            conn.execute(stmt)
+
+    def _delete_index(self, conn: sa.Connection, record_id: int, tokens: list[str] | None) -> None:
+        if self.dialect == "sqlite":
+            if tokens is not None:
+                conn.exec_driver_sql(
+                    "INSERT INTO archive_fts(archive_fts, rowid, tokens) VALUES ('delete', ?, ?)",
+                    (record_id, " ".join(tokens)),
+                )
+        else:
+            conn.execute(sa.delete(t.fulltext).where(t.fulltext.c.record_id == record_id))
+
+    def index_pending(self, limit: int = 500) -> int:
+        """Index up to ``limit`` pending records (decrypt, extract, hash, write); returns how many."""
+        done = 0
+        with self.engine.begin() as conn:
+            q = (sa.select(t.index_pending.c.record_id).where(t.index_pending.c.attempts < MAX_ATTEMPTS)
+                 .order_by(t.index_pending.c.record_id).limit(limit))
+            if self.dialect == "postgresql":
+                q = q.with_for_update(skip_locked=True)
+            ids = [r[0] for r in conn.execute(q)]
+            for record_id in ids:
+                row = conn.execute(sa.select(t.records).where(t.records.c.id == record_id)).first()
+                if row is None:
+                    conn.execute(sa.delete(t.index_pending).where(t.index_pending.c.record_id == record_id))
+                    continue
+                try:
+                    raw = self.open(record_id, conn)
+                    subject, attachments = self.decrypt_meta(row)
+                    tokens = self.document_tokens(raw, subject, [n for n, _ty in attachments])
+                except Exception as exc:  # noqa: BLE001 - keep the entry, count the failure
+                    log.warning("archive: cannot index record %s: %s", record_id, exc)
+                    conn.execute(
+                        sa.update(t.index_pending).where(t.index_pending.c.record_id == record_id)
+                        .values(attempts=t.index_pending.c.attempts + 1, last_error=str(exc)[:300])
+                    )
+                    continue
+                self._write_index(conn, record_id, tokens)
+                conn.execute(sa.delete(t.index_pending).where(t.index_pending.c.record_id == record_id))
+                done += 1
+        return done
+
+    # ---- search -------------------------------------------------------------------
+    def _fulltext_condition(self, q: Query) -> Any:
+        terms = []
+        for term in q.terms:
+            hashed = self.hasher.query_term(term.text, term.field)
+            if hashed:
+                terms.append(hashed)
+        if not terms:
+            return None
+        if self.dialect == "sqlite":
+            match = " AND ".join('"' + " ".join(h) + '"' for h in terms)
+            sub = sa.select(sa.column("rowid")).select_from(sa.table("archive_fts")).where(
+                sa.text("archive_fts MATCH :fts").bindparams(fts=match))
+        else:
+            tsq = " & ".join("(" + " <-> ".join(h) + ")" if len(h) > 1 else h[0] for h in terms)
+            sub = sa.select(t.fulltext.c.record_id).where(
+                sa.text("archive_fulltext.tsv @@ CAST(:tsq AS tsquery)").bindparams(tsq=tsq))
+        return t.records.c.id.in_(sub)
+
+    def _conditions(self, q: Query, departments: Iterable[str] | None) -> list[Any]:
+        r = t.records.c
+        conds: list[Any] = []
+        for kind, values in (("f", q.senders), ("t", q.recipients)):
+            if values:
+                ors = []
+                for v in values:
+                    col = t.addresses.c.address if "@" in v else t.addresses.c.domain
+                    ors.append(col == v)
+                conds.append(r.id.in_(sa.select(t.addresses.c.record_id).where(
+                    t.addresses.c.kind == kind, sa.or_(*ors))))
+        if q.directions:
+            conds.append(r.direction.in_(q.directions))
+        if q.verdicts:
+            conds.append(r.verdict.in_(q.verdicts))
+        if q.rules:
+            conds.append(r.id.in_(sa.select(t.record_rules.c.record_id).where(t.record_rules.c.rule.in_(q.rules))))
+        if q.has_attachment:
+            conds.append(r.has_attachment.is_(True))
+        if q.after is not None:
+            conds.append(r.received_at >= q.after)
+        if q.before is not None:
+            conds.append(r.received_at < q.before)
+        if q.ids:
+            conds.append(r.id.in_(q.ids))
+        if departments is not None:
+            conds.append(r.department.in_(list(departments)))
+        fts = self._fulltext_condition(q)
+        if fts is not None:
+            conds.append(fts)
+        return conds
+
+    @staticmethod
+    def _encode_cursor(received_at: float, record_id: int) -> str:
+        return base64.urlsafe_b64encode(json.dumps([received_at, record_id]).encode()).decode().rstrip("=")
+
+    @staticmethod
+    def _decode_cursor(cursor: str) -> tuple[float, int]:
+        try:
+            pad = "=" * (-len(cursor) % 4)
+            ra, rid = json.loads(base64.urlsafe_b64decode(cursor + pad))
+            return float(ra), int(rid)
+        except (ValueError, TypeError) as exc:
+            raise QueryError("invalid cursor") from exc
+
+    def search(self, query: str | Query = "", cursor: str | None = None, limit: int = 50,
+               departments: Iterable[str] | None = None) -> SearchPage:
+        """Newest first; ``next`` is an opaque cursor for the following page (None at the end)."""
+        q = parse_query(query) if isinstance(query, str) else query
+        limit = max(1, min(int(limit), 1000))
+        conds = self._conditions(q, departments)
+        r = t.records.c
+        page_q = sa.select(t.records).where(*conds)
+        if cursor:
+            ra, rid = self._decode_cursor(cursor)
+            page_q = page_q.where(sa.or_(r.received_at < ra, sa.and_(r.received_at == ra, r.id < rid)))
+        page_q = page_q.order_by(r.received_at.desc(), r.id.desc()).limit(limit + 1)
+        with self.engine.connect() as conn:
+            total = conn.execute(sa.select(sa.func.count()).select_from(t.records).where(*conds)).scalar_one()
+            rows = conn.execute(page_q).fetchall()
+        items = [self._item(row) for row in rows[:limit]]
+        nxt = None
+        if len(rows) > limit:
+            last = rows[limit - 1]
+            nxt = self._encode_cursor(last.received_at, last.id)
+        return SearchPage(items, int(total), nxt)
+
+    def iter_search(self, query: str | Query = "", departments: Iterable[str] | None = None,
+                    page_size: int = 500) -> Iterator[SearchItem]:
+        cursor = None
+        while True:
+            page = self.search(query, cursor=cursor, limit=page_size, departments=departments)
+            yield from page.items
+            if page.next is None:
+                return
+            cursor = page.next
+
+    def matching_ids(self, query: str | Query) -> set[int]:
+        q = parse_query(query) if isinstance(query, str) else query
+        with self.engine.connect() as conn:
+            return {r[0] for r in conn.execute(sa.select(t.records.c.id).where(*self._conditions(q, None)))}
+
+    # ---- integrity ----------------------------------------------------------------
+    def verify(self, progress: Callable[[int, int], None] | None = None, *, check_blobs: bool = True,
+               batch: int = 1000) -> VerifyReport:
+        """Recompute every record's hash, the chain, and (by default) every blob."""
+        broken: list[tuple[int, str]] = []
+        with self.engine.connect() as conn:
+            total = conn.execute(sa.select(sa.func.count()).select_from(t.records)).scalar_one()
+            tombs = {r.record_id: r for r in conn.execute(sa.select(t.tombstones))}
+            head_row = conn.execute(sa.select(t.head).where(t.head.c.id == 1)).first()
+        blob_ok: dict[str, str | None] = {}
+        prev_hash = t.GENESIS
+        expected = 1
+        checked = 0
+        last_key = 0
+
+        def walk_gap(upto: int) -> list[int]:
+            nonlocal prev_hash, expected
+            missing = []
+            while expected < upto:
+                tomb = tombs.get(expected)
+                if tomb is not None:
+                    if tomb.prev_hash != prev_hash and not missing:
+                        broken.append((expected, "chain break at purge tombstone"))
+                    prev_hash = tomb.record_hash
+                    missing = []
+                else:
+                    missing.append(expected)
+                expected += 1
+            return missing
+
+        while True:
+            with self.engine.connect() as conn:
+                rows = conn.execute(
+                    sa.select(t.records, *[c.label("b_" + c.name) for c in self._BLOB_COLS])
+                    .select_from(t.records.join(t.blobs, t.blobs.c.address == t.records.c.blob_address, isouter=True))
+                    .where(t.records.c.id > last_key).order_by(t.records.c.id).limit(batch)
+                ).fetchall()
+            if not rows:
+                break
+            for row in rows:
+                rid = row.id
+                missing = walk_gap(rid)
+                reasons = []
+                if chain_hash(row.prev_hash, row) != row.record_hash:
+                    reasons.append("record altered: its hash does not match its fields")
+                if row.prev_hash != prev_hash:
+                    if missing:
+                        span = f"{missing[0]}" if len(missing) == 1 else f"{missing[0]}-{missing[-1]}"
+                        reasons.append(f"chain break: record {span} deleted (no purge tombstone)")
+                    else:
+                        reasons.append("chain break: prev_hash does not match the previous record")
+                if check_blobs:
+                    reason = self._check_blob(row, blob_ok)
+                    if reason:
+                        reasons.append(reason)
+                for reason in reasons:
+                    broken.append((rid, reason))
+                prev_hash = row.record_hash
+                expected = rid + 1
+                checked += 1
+                if progress:
+                    progress(checked, total)
+            last_key = rows[-1].id
+        if head_row is not None:
+            missing = walk_gap(head_row.last_id + 1)
+            if missing:
+                broken.append((missing[0], f"records {missing[0]}-{missing[-1]} at the end of the chain deleted"))
+            elif head_row.last_hash != prev_hash:
+                broken.append((head_row.last_id, "chain head does not match the last record"))
+        return VerifyReport(ok=not broken, checked=checked, broken=broken)
+
+    def _check_blob(self, row: Any, cache: dict[str, str | None]) -> str | None:
+        if row.b_address is None:
+            return "blob row missing"
+        if row.b_sha256 != row.sha256 or row.b_dek_id != row.dek_id:
+            return "record does not match its blob row"
+        if row.blob_address in cache:
+            return cache[row.blob_address]
+        reason = None
+        try:
+            blob = self.blob_store.get(row.b_address)
+            self._decrypt_blob(blob, sha256=row.b_sha256, dek_id=row.b_dek_id, kid=row.b_kid,
+                               wrapped=bytes(row.b_wrapped_dek), address=row.b_address, size=row.b_size)
+        except BlobNotFound:
+            reason = "blob file missing"
+        except ArchiveIntegrityError as exc:
+            reason = f"blob: {exc}"
+        cache[row.blob_address] = reason
+        return reason
+
+    # ---- key rotation -----------------------------------------------------------------
+    def keys_in_use(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(t.blobs.c.kid, sa.func.count()).group_by(t.blobs.c.kid))
+            return {kid: int(n) for kid, n in rows}
+
+    def rotate_keys(self, batch_size: int = 500, progress: Callable[[int, int], None] | None = None,
+                    *, new_key: bool = True) -> RotationReport:
+        """Create a new master key (unless an earlier rotation is unfinished) and re-wrap every data key.
+
+        Each batch commits on its own; running again after an interruption continues where it stopped.
+        """
+        active = self.keyring.active_kid
+        with self.engine.connect() as conn:
+            remaining = conn.execute(
+                sa.select(sa.func.count()).select_from(t.blobs).where(t.blobs.c.kid != active)).scalar_one()
+        new_kid = None
+        if remaining == 0 and new_key:
+            new_kid = self.keyring.new_master_key()
+            active = new_kid
+            with self.engine.connect() as conn:
+                remaining = conn.execute(
+                    sa.select(sa.func.count()).select_from(t.blobs).where(t.blobs.c.kid != active)).scalar_one()
+        total = remaining
+        done = 0
+        while True:
+            with self.engine.begin() as conn:
+                q = (sa.select(t.blobs.c.address, t.blobs.c.dek_id, t.blobs.c.kid, t.blobs.c.wrapped_dek)
+                     .where(t.blobs.c.kid != active).order_by(t.blobs.c.address).limit(batch_size))
+                if self.dialect == "postgresql":
+                    q = q.with_for_update(skip_locked=True)
+                rows = conn.execute(q).fetchall()
+                for row in rows:
+                    aad = _DEK_AAD + bytes.fromhex(row.dek_id)
+                    dek = self.keyring.unwrap(row.kid, bytes(row.wrapped_dek), aad)
+                    kid, wrapped = self.keyring.wrap(dek, aad)
+                    conn.execute(sa.update(t.blobs).where(t.blobs.c.address == row.address, t.blobs.c.kid == row.kid)
+                                 .values(kid=kid, wrapped_dek=wrapped))
+            if not rows:
+                break
+            done += len(rows)
+            if progress:
+                progress(done, total)
+        return RotationReport(new_kid=new_kid, rewrapped=done, remaining=0)
+
+    def retire_key(self, kid: str) -> None:
+        """Remove an old master key; refuses (KeyInUse) while data keys are still wrapped by it."""
+        if kid == self.keyring.active_kid:
+            raise KeyInUse(f"{kid} is the active master key")
+        if not self.keyring.has_key(kid):
+            raise KeyRingError(f"no master key {kid}")
+        count = self.keys_in_use().get(kid, 0)
+        if count:
+            raise KeyInUse(f"{count} data keys are still wrapped by {kid}; run key rotation first")
+        if self.keyring.derived_wrapped_by() == kid:
+            raise KeyInUse(f"the derived keys are still wrapped by {kid}")
+        self.keyring.remove_key(kid)
+
+
+def create_schema(engine: sa.Engine) -> None:
+    t.create_schema(engine)
