@@ -47,7 +47,8 @@ class SmtpAccounts:
 
     def remove(self, username: str) -> bool:
         with write_transaction(self._engine) as conn:
-            return conn.execute(smtp_accounts.delete().where(smtp_accounts.c.username == username)).rowcount > 0
+            result = conn.execute(smtp_accounts.delete().where(smtp_accounts.c.username == username))
+            return result.rowcount > 0
 
     def verify(self, username: str, password: str) -> bool:
         token = hmac.new(self._pepper, f"{username}\0{password}".encode(), hashlib.sha256).digest()

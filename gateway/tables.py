@@ -48,12 +48,12 @@ smtp_accounts = sa.Table(
     sa.Column("disabled", sa.Boolean, nullable=False, default=False),
 )
 
-# Per-sender, per-hour counters: the spam/abuse rules see the same numbers on every node.
+# Per-sender counters in ten-minute buckets: the spam/abuse rules see the same numbers on every node.
 sender_counters = sa.Table(
     "gateway_sender_counters",
     metadata,
     sa.Column("sender", sa.String(512), primary_key=True),
-    sa.Column("hour", sa.BigInteger, primary_key=True),
+    sa.Column("bucket", sa.BigInteger, primary_key=True),  # ten-minute bucket number
     sa.Column("messages", sa.Integer, nullable=False, default=0),
     sa.Column("recipients", sa.Integer, nullable=False, default=0),
     sa.Column("external_recipients", sa.Integer, nullable=False, default=0),

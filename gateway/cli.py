@@ -1,0 +1,145 @@
+"""The ``mailwarden`` command. Every sub-command reads the same settings (file + environment)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import logging
+import sys
+from pathlib import Path
+
+from gateway.settings import SettingsError, load_settings
+from gateway.yamlfile import ConfigFileError
+
+log = logging.getLogger("mailwarden.cli")
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", help="gateway.yaml (default: $MAILWARDEN_CONFIG or configs/gateway.yaml)")
+
+    p = argparse.ArgumentParser(prog="mailwarden", description="SMTP gateway and communication filter",
+                                parents=[common])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("serve", parents=[common], help="run SMTP, delivery, background jobs and the admin API")
+    sub.add_parser("migrate", parents=[common], help="bring the database schema up to date")
+
+    check = sub.add_parser("check", parents=[common], help="print the verdict for a message without sending it")
+    check.add_argument("file", type=Path)
+    check.add_argument("--from", dest="mail_from", required=True)
+    check.add_argument("--to", dest="rcpt_tos", action="append", required=True)
+
+    rules = sub.add_parser("rules", parents=[common], help="rule file tools")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True)
+    lint = rules_sub.add_parser("lint", parents=[common], help="validate rules.yaml and directory.yaml")
+    lint.add_argument("file", nargs="?", type=Path)
+
+    user = sub.add_parser("user", parents=[common], help="admin API users and tokens")
+    user_sub = user.add_subparsers(dest="user_command", required=True)
+    add = user_sub.add_parser("add", parents=[common], help="create a user and print its API token once")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=["admin", "compliance", "supervisor", "auditor"])
+    add.add_argument("--department", action="append", default=[])
+    add.add_argument("--email")
+    user_sub.add_parser("list", parents=[common])
+    revoke = user_sub.add_parser("revoke", parents=[common], help="revoke every token of a user")
+    revoke.add_argument("name")
+    token = user_sub.add_parser("token", parents=[common], help="issue a new token for an existing user")
+    token.add_argument("name")
+
+    smtp_user = sub.add_parser("smtp-user", parents=[common], help="SMTP AUTH accounts")
+    smtp_sub = smtp_user.add_subparsers(dest="smtp_command", required=True)
+    sadd = smtp_sub.add_parser("add", parents=[common], help="add an account (password read from stdin or prompt)")
+    sadd.add_argument("name")
+    sdel = smtp_sub.add_parser("remove", parents=[common])
+    sdel.add_argument("name")
+
+    arch = sub.add_parser("archive", parents=[common], help="search, export, verify, purge, import")
+    arch_sub = arch.add_subparsers(dest="archive_command", required=True)
+    search = arch_sub.add_parser("search", parents=[common])
+    search.add_argument("query")
+    search.add_argument("--limit", type=int, default=50)
+    export = arch_sub.add_parser("export", parents=[common])
+    export.add_argument("query")
+    export.add_argument("--out", type=Path, required=True)
+    export.add_argument("--format", choices=["zip", "mbox"], default="zip")
+    arch_sub.add_parser("verify", parents=[common])
+    purge = arch_sub.add_parser("purge", parents=[common])
+    purge.add_argument("--dry-run", action="store_true")
+    imp = arch_sub.add_parser("import", parents=[common])
+    imp.add_argument("path", type=Path)
+
+    keys = sub.add_parser("keys", parents=[common], help="master key ring")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    keys_sub.add_parser("rotate", parents=[common])
+    keys_sub.add_parser("list", parents=[common])
+    retire = keys_sub.add_parser("retire", parents=[common])
+    retire.add_argument("key_id")
+
+    dkim = sub.add_parser("dkim", parents=[common], help="DKIM signing keys")
+    dkim_sub = dkim.add_subparsers(dest="dkim_command", required=True)
+    gen = dkim_sub.add_parser("generate", parents=[common])
+    gen.add_argument("--domain", required=True)
+    gen.add_argument("--selector", required=True)
+
+    audit = sub.add_parser("audit", parents=[common], help="admin audit log")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    audit_sub.add_parser("verify", parents=[common])
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings(args.config)
+    except SettingsError as exc:
+        print(f"mailwarden: {exc}", file=sys.stderr)
+        return 2
+    from gateway import logs
+
+    logs.setup(settings.logging.level, settings.logging.format)
+    try:
+        return _dispatch(args, settings)
+    except (SettingsError, ConfigFileError) as exc:
+        print(f"mailwarden: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, settings) -> int:  # noqa: ANN001, C901 - a flat command table
+    from gateway import commands
+
+    handler = {
+        "serve": commands.serve,
+        "migrate": commands.migrate_db,
+        "check": commands.check,
+        "rules": commands.rules,
+        "user": commands.user,
+        "smtp-user": commands.smtp_user,
+        "archive": commands.archive,
+        "keys": commands.keys,
+        "dkim": commands.dkim,
+        "audit": commands.audit,
+    }[args.command]
+    return handler(args, settings)
+
+
+def read_password() -> str:
+    if sys.stdin.isatty():
+        return getpass.getpass("password: ")
+    return sys.stdin.readline().rstrip("\n")
+
+
+def print_json(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+
+
+__all__ = ["main", "asyncio"]

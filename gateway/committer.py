@@ -1,0 +1,132 @@
+"""Group commit: many sessions' acceptance writes share one database transaction.
+
+A message may only be answered ``250`` once its rows are committed, and a commit costs an
+fsync. One writer thread drains every acceptance waiting at that moment into a single
+transaction, so N concurrent sessions pay for one fsync instead of N. Each acceptance runs
+in its own savepoint: one that fails is rolled back alone and its session answers ``451``,
+the rest of the batch still commits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+
+from gateway.db import write_transaction
+
+log = logging.getLogger("mailwarden.commit")
+
+T = TypeVar("T")
+Work = Callable[[sa.Connection], Any]
+
+_STOP = object()
+
+
+class CommitFailed(Exception):
+    """The acceptance could not be made durable; the client must retry later (4xx)."""
+
+
+class GroupCommitter:
+    def __init__(self, engine: sa.Engine, *, max_batch: int = 256):
+        self._engine = engine
+        self._max_batch = max_batch
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self.batches = 0
+        self.items = 0
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="group-commit", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._queue.put(_STOP)
+            self._thread.join(timeout=30)
+            self._thread = None
+
+    async def submit(self, work: Callable[[sa.Connection], T]) -> T:
+        """Run ``work`` inside the next group transaction; return once it is committed."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._queue.put((work, loop, future))
+        return await future
+
+    def submit_sync(self, work: Callable[[sa.Connection], T]) -> T:
+        """The same for callers outside the event loop (CLI, API threads)."""
+        done = threading.Event()
+        box: dict[str, Any] = {}
+
+        def settle(result: Any, error: BaseException | None) -> None:
+            box["result"], box["error"] = result, error
+            done.set()
+
+        self._queue.put((work, None, settle))
+        done.wait()
+        if box["error"] is not None:
+            raise box["error"]
+        return box["result"]
+
+    # ---- writer thread -------------------------------------------------------------
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is _STOP:
+                return
+            batch = [first]
+            stop_after = False
+            while len(batch) < self._max_batch:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is _STOP:
+                    stop_after = True
+                    break
+                batch.append(item)
+            self._commit(batch)
+            if stop_after:
+                return
+
+    def _commit(self, batch: list[tuple[Work, Any, Any]]) -> None:
+        outcomes: list[tuple[Any, BaseException | None]] = []
+        try:
+            with write_transaction(self._engine) as conn:
+                for work, _loop, _future in batch:
+                    savepoint = conn.begin_nested()
+                    try:
+                        result = work(conn)
+                    except Exception as exc:  # noqa: BLE001 - reported to that session alone
+                        savepoint.rollback()
+                        log.exception("acceptance failed inside group commit")
+                        outcomes.append((None, exc))
+                    else:
+                        savepoint.commit()
+                        outcomes.append((result, None))
+        except Exception as exc:  # noqa: BLE001 - the commit itself failed: nobody is durable
+            log.error("group commit failed: %s", exc)
+            failure = CommitFailed(str(exc))
+            outcomes = [(None, failure) for _ in batch]
+        self.batches += 1
+        self.items += len(batch)
+        for (result, error), (_work, loop, future) in zip(outcomes, batch, strict=True):
+            if loop is None:
+                future(result, error)
+            else:
+                loop.call_soon_threadsafe(_settle, future, result, error)
+
+
+def _settle(future: asyncio.Future, result: Any, error: BaseException | None) -> None:
+    if future.cancelled():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)

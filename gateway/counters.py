@@ -1,0 +1,66 @@
+"""Per-sender traffic counters in the database, so every gateway node sees the same rates.
+
+Counted in ten-minute buckets; "last hour" is the sum of the six newest buckets.
+"""
+
+from __future__ import annotations
+
+import time
+
+import sqlalchemy as sa
+
+from gateway.tables import sender_counters as t
+from rules.model import SenderStats
+
+BUCKET = 600
+
+
+def _bucket(now: float) -> int:
+    return int(now // BUCKET)
+
+
+class SenderCounters:
+    def __init__(self, engine: sa.Engine):
+        self._engine = engine
+
+    def stats_for(self, sender: str, now: float | None = None) -> SenderStats:
+        now = time.time() if now is None else now
+        with self._engine.connect() as conn:
+            row = conn.execute(
+                sa.select(sa.func.coalesce(sa.func.sum(t.c.messages), 0),
+                          sa.func.coalesce(sa.func.sum(t.c.recipients), 0),
+                          sa.func.coalesce(sa.func.sum(t.c.external_recipients), 0))
+                .where(t.c.sender == sender.lower(), t.c.bucket > _bucket(now) - 6)
+            ).one()
+        return SenderStats(messages_last_hour=int(row[0]), recipients_last_hour=int(row[1]),
+                           external_recipients_last_hour=int(row[2]))
+
+    @staticmethod
+    def including(stats: SenderStats, recipients: int, external: int) -> SenderStats:
+        """The stats as they will be once this message counts too."""
+        return SenderStats(messages_last_hour=stats.messages_last_hour + 1,
+                           recipients_last_hour=stats.recipients_last_hour + recipients,
+                           external_recipients_last_hour=stats.external_recipients_last_hour + external)
+
+    def record(self, conn: sa.Connection, sender: str, recipients: int, external: int,
+               now: float | None = None) -> None:
+        """Count one message inside the caller's transaction (an upsert on both databases)."""
+        now = time.time() if now is None else now
+        values = {"sender": sender.lower()[:512], "bucket": _bucket(now), "messages": 1,
+                  "recipients": recipients, "external_recipients": external}
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        stmt = insert(t).values(**values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[t.c.sender, t.c.bucket],
+            set_={"messages": t.c.messages + 1, "recipients": t.c.recipients + recipients,
+                  "external_recipients": t.c.external_recipients + external},
+        )
+        conn.execute(stmt)
+
+    def prune(self, now: float | None = None) -> int:
+        now = time.time() if now is None else now
+        with self._engine.begin() as conn:
+            return conn.execute(t.delete().where(t.c.bucket < _bucket(now) - 12)).rowcount

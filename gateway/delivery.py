@@ -1,0 +1,178 @@
+"""The delivery worker: claims queued recipients, sends them on, records each result.
+
+A queue row leaves ``queued`` only by a recorded outcome: delivered (2xx), failed (5xx, or
+the queue lifetime ran out — the sender gets a DSN), or deferred with exponential back-off
+(4xx, connection trouble). Rows of one message to one route go in one SMTP transaction.
+A crash between the downstream's ``250`` and our own commit can deliver a row twice; the
+worker remembers what it delivered in this run so the lease expiry of its own rows cannot
+cause a second send.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import os
+import socket
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+
+import sqlalchemy as sa
+
+from gateway.db import write_transaction
+from gateway.dkim_signing import DkimSigner
+from gateway.dsn import FailedRecipient, build_dsn
+from gateway.metrics import Metrics
+from gateway.notices import Notifier
+from gateway.outgoing import prepare
+from gateway.queue import DeliveryQueue, QueueEntry
+from gateway.transport import Result, Transport
+
+log = logging.getLogger("mailwarden.delivery")
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        *,
+        engine: sa.Engine,
+        queue: DeliveryQueue,
+        open_blob: Callable[[str], bytes],
+        transport: Transport,
+        notifier: Notifier,
+        dkim: DkimSigner | None,
+        metrics: Metrics,
+        hostname: str,
+        concurrency: int = 8,
+        batch_size: int = 50,
+        poll_interval: float = 1.0,
+    ):
+        self._engine = engine
+        self._queue = queue
+        self._open_blob = open_blob
+        self._transport = transport
+        self._notifier = notifier
+        self._dkim = dkim
+        self._metrics = metrics
+        self._hostname = hostname
+        self._concurrency = asyncio.Semaphore(concurrency)
+        self._batch_size = batch_size
+        self._poll_interval = poll_interval
+        self.node = f"{socket.gethostname()}:{os.getpid()}"
+        self._wake = asyncio.Event()
+        self._delivered_ids: set[int] = set()
+        self._inflight: set[asyncio.Task] = set()
+
+    def wake(self) -> None:
+        """Called after an acceptance commit so new mail leaves without waiting for a poll."""
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        log.info("delivery worker started", extra={"node": self.node})
+        while not stop.is_set():
+            self._wake.clear()
+            try:
+                claimed = await asyncio.to_thread(self._queue.claim, self.node, self._batch_size)
+            except Exception as exc:  # noqa: BLE001 - database trouble: wait and retry
+                log.error("claiming queue entries failed: %s", exc)
+                claimed = []
+            if claimed:
+                for group in self._group(claimed):
+                    await self._concurrency.acquire()
+                    task = asyncio.create_task(self._deliver_group(group))
+                    self._inflight.add(task)
+                    task.add_done_callback(self._done)
+                continue
+            waiters = [asyncio.create_task(self._wake.wait()), asyncio.create_task(stop.wait())]
+            await asyncio.wait(waiters, timeout=self._poll_interval, return_when=asyncio.FIRST_COMPLETED)
+            for w in waiters:
+                w.cancel()
+        if self._inflight:
+            await asyncio.gather(*self._inflight, return_exceptions=True)
+        await asyncio.to_thread(self._queue.release_claims, self.node)
+        await self._transport.close()
+
+    def _done(self, task: asyncio.Task) -> None:
+        self._inflight.discard(task)
+        self._concurrency.release()
+        if not task.cancelled() and task.exception() is not None:
+            log.error("delivery task failed", exc_info=task.exception())
+
+    def _group(self, entries: Sequence[QueueEntry]) -> list[list[QueueEntry]]:
+        groups: dict[tuple, list[QueueEntry]] = defaultdict(list)
+        for e in entries:
+            key = (e.archive_id, e.mail_from, repr(e.add_headers), e.subject_prefix,
+                   self._transport.route_key(e.recipient))
+            groups[key].append(e)
+        return list(groups.values())
+
+    async def _deliver_group(self, group: list[QueueEntry]) -> None:
+        already = [e for e in group if e.id in self._delivered_ids]
+        if already:
+            done = {e.recipient: (250, "already delivered in this run") for e in already}
+            await asyncio.to_thread(self._record, already, done)
+            group = [e for e in group if e.id not in self._delivered_ids]
+            if not group:
+                return
+        first = group[0]
+        try:
+            raw = await asyncio.to_thread(self._open_blob, first.digest)
+        except Exception as exc:  # noqa: BLE001 - unreadable blob: keep retrying, someone must look
+            log.error("cannot open archived message %s: %s", first.archive_id, exc)
+            await asyncio.to_thread(self._record, group, {e.recipient: (None, f"archive read failed: {exc}")
+                                                          for e in group})
+            return
+        message = prepare(raw, add_headers=first.add_headers, subject_prefix=first.subject_prefix)
+        if self._dkim is not None and first.direction == "outbound" and first.mail_from:
+            domain = first.mail_from.rpartition("@")[2]
+            message = self._dkim.signature(message, domain) + message
+        results = await self._transport.send(first.mail_from, [e.recipient for e in group], message)
+        for e in group:
+            if (results.get(e.recipient) or (None, ""))[0] in range(200, 300):
+                self._delivered_ids.add(e.id)
+        await asyncio.to_thread(self._record, group, results, raw)
+
+    def _record(self, group: list[QueueEntry], results: dict[str, Result], raw: bytes | None = None) -> None:
+        now = time.time()
+        delivered, failed, deferred = [], [], []
+        for e in group:
+            code, text = results.get(e.recipient, (None, "no result"))
+            if code is not None and 200 <= code < 300:
+                delivered.append((e, code, text))
+            elif code is not None and code >= 500:
+                failed.append((e, code, text))
+            elif now >= e.expires_at:
+                failed.append((e, code, f"queue lifetime expired; last error: {code or ''} {text}".strip()))
+            else:
+                deferred.append((e, code, text))
+        with write_transaction(self._engine) as conn:
+            for e, code, text in delivered:
+                self._queue.mark_delivered(conn, [e.id], code, text)
+            for e, code, text in failed:
+                self._queue.mark_failed(conn, [e.id], code, text)
+            for e, code, text in deferred:
+                self._queue.defer(conn, e, code, text, now=now)
+            if failed and raw is not None:
+                self._bounce(conn, [(e, c, t) for e, c, t in failed], raw)
+        self._metrics.delivered.inc(len(delivered))
+        self._metrics.bounced.inc(len(failed))
+        self._metrics.deferred.inc(len(deferred))
+        for e, code, text in delivered + failed + deferred:
+            log.info("delivery", extra={"queue_id": e.id, "archive_id": e.archive_id, "from": e.mail_from,
+                                        "to": e.recipient, "code": code, "result": text[:200],
+                                        "attempt": e.attempts + 1})
+
+    def _bounce(self, conn: sa.Connection, failed: list[tuple[QueueEntry, int | None, str]], raw: bytes) -> None:
+        sender = failed[0][0].mail_from
+        if not sender:
+            return  # never bounce a bounce
+        message_id = email.utils.make_msgid(domain=self._hostname)
+        dsn = build_dsn(
+            reporting_mta=self._hostname, original_sender=sender,
+            failed=[FailedRecipient(e.recipient, code, text) for e, code, text in failed],
+            original_message=raw, arrival=failed[0][0].created_at, queue_id=str(failed[0][0].archive_id),
+            message_id=message_id,
+        )
+        self._notifier.send_raw(conn, mail_from="", to=sender, raw=dsn, message_id=message_id, event="dsn")

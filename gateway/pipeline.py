@@ -1,0 +1,307 @@
+"""The one path every message takes, from the end of DATA to the SMTP reply.
+
+Read this file top to bottom to follow a message:
+
+1. **Screen** (CPU only, nothing written): parse the message once, classify the direction
+   of each recipient, ask the rules engine for a verdict, and seal (compress + encrypt) the
+   raw bytes for the archive.
+2. **Commit** (the one durable write): the sealed blob is written and fsync'd, then one
+   database transaction — shared with other sessions by the group committer — records the
+   archive entry and what happens next for each recipient: a delivery-queue row, a
+   quarantine entry, or nothing (rejected). Notices and counters go in the same transaction.
+3. **Reply**: ``250`` only now, when the message is durable; ``550``/``554`` with the rule's
+   text when every recipient is refused (the message is still archived, as rejected);
+   ``451`` for any failure that may pass later. The delivery worker is woken to send.
+
+Rules only answer questions (``rules/``); this module decides; delivery, quarantine and the
+archive act.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+
+import sqlalchemy as sa
+from archive.service import Archive, RecordMeta, SealedMessage
+from rules.engine import EvaluationContext
+
+from gateway.committer import GroupCommitter
+from gateway.counters import SenderCounters
+from gateway.directory import OUTBOUND
+from gateway.metrics import Metrics
+from gateway.notices import Notifier
+from gateway.policy import PolicyHolder
+from gateway.queue import DeliveryQueue
+from gateway.smtp import IncomingMessage
+from quarantine.service import HoldRequest, QuarantineService
+from rules.content import ParsedMessage, parse
+from rules.model import Action, AuthResults, Envelope, RecipientVerdict, SenderStats, Verdict
+
+log = logging.getLogger("mailwarden.message")
+
+TEMPFAIL = "451 4.3.0 Temporary failure, message not accepted; please try again later"
+_ARCHIVE_VERDICT = {Action.DELIVER: "delivered", Action.QUARANTINE: "quarantined", Action.REJECT: "rejected"}
+
+
+@dataclass
+class Screening:
+    """Everything decided about a message before anything is written."""
+
+    envelope: Envelope
+    message: ParsedMessage
+    directions: dict[str, str]
+    verdict: Verdict
+    sealed: SealedMessage
+    meta: RecordMeta
+    received_header: tuple[str, str]
+
+
+@dataclass
+class Outcome:
+    archive_id: int
+    delivered_to: list[str] = field(default_factory=list)
+    held_for: list[str] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
+
+
+class Pipeline:
+    def __init__(
+        self,
+        *,
+        policy: PolicyHolder,
+        archive: Archive,
+        queue: DeliveryQueue,
+        quarantine: QuarantineService,
+        notifier: Notifier,
+        committer: GroupCommitter,
+        counters: SenderCounters,
+        metrics: Metrics,
+        hostname: str,
+        wake_delivery: Callable[[], None] = lambda: None,
+        authenticate_sender: Callable[[IncomingMessage], asyncio.Future[AuthResults | None]] | None = None,
+        offload_bytes: int = 256 * 1024,
+    ):
+        self.policy = policy
+        self.archive = archive
+        self.queue = queue
+        self.quarantine = quarantine
+        self.notifier = notifier
+        self.committer = committer
+        self.counters = counters
+        self.metrics = metrics
+        self.hostname = hostname
+        self.wake_delivery = wake_delivery
+        self.authenticate_sender = authenticate_sender
+        self.offload_bytes = offload_bytes
+
+    # ---- the path ----------------------------------------------------------------
+    async def handle(self, incoming: IncomingMessage) -> str:
+        """Screen, commit, reply. Never raises: trouble becomes a 4xx reply."""
+        started = time.perf_counter()
+        try:
+            screening = await self._screen(incoming)
+        except Exception:  # noqa: BLE001 - a bug in screening must not lose the message
+            log.exception("screening failed; asking the client to retry")
+            self.metrics.tempfailed.inc()
+            return TEMPFAIL
+        try:
+            await asyncio.to_thread(self.archive.write_blob, screening.sealed)
+            outcome = await self.committer.submit(partial(self._record, incoming, screening))
+        except Exception as exc:  # noqa: BLE001 - disk full, database down: all temporary
+            log.error("could not make message durable: %s", exc)
+            self.metrics.tempfailed.inc()
+            return TEMPFAIL
+        if outcome.delivered_to:
+            self.wake_delivery()
+        reply = self._reply(screening.verdict, outcome)
+        self._account(incoming, screening, outcome, reply, time.perf_counter() - started)
+        return reply
+
+    # ---- 1. screen ------------------------------------------------------------------
+    async def _screen(self, incoming: IncomingMessage) -> Screening:
+        policy = self.policy.current
+        rcpts = tuple(dict.fromkeys(incoming.rcpt_tos))
+        envelope = Envelope(mail_from=incoming.mail_from, rcpt_tos=rcpts, client_ip=incoming.client_ip,
+                            helo=incoming.helo, authenticated_user=incoming.authenticated_user)
+        directions = policy.directory.classify(incoming.mail_from, rcpts)
+        stats = await asyncio.to_thread(self.counters.stats_for, incoming.mail_from)
+        external = sum(1 for d in directions.values() if d == OUTBOUND)
+        stats = SenderCounters.including(stats, len(rcpts), external)
+        auth = await self.authenticate_sender(incoming) if self.authenticate_sender else None
+        work = partial(self._evaluate_and_seal, policy, incoming, envelope, directions, stats, auth)
+        if len(incoming.raw) > self.offload_bytes:
+            return await asyncio.to_thread(work)
+        return work()
+
+    def _evaluate_and_seal(self, policy, incoming: IncomingMessage, envelope: Envelope,  # noqa: ANN001
+                           directions: dict[str, str], stats: SenderStats,
+                           auth: AuthResults | None) -> Screening:
+        message = parse(incoming.raw)
+        ctx = EvaluationContext(directions=directions, directory=policy.directory, sender_stats=stats,
+                                auth_results=auth)
+        verdict = policy.engine.evaluate(message, envelope, ctx)
+        sealed = self.archive.seal(incoming.raw)
+        return Screening(
+            envelope=envelope, message=message, directions=directions, verdict=verdict, sealed=sealed,
+            meta=self._record_meta(incoming, envelope, message, verdict, policy.directory),
+            received_header=self._received(incoming),
+        )
+
+    # ---- 2. commit (runs in the group-commit transaction) ----------------------------
+    def _record(self, incoming: IncomingMessage, s: Screening, conn: sa.Connection) -> Outcome:
+        verdict = s.verdict
+        archive_id = self.archive.insert_record(conn, s.sealed, s.meta)
+        outcome = Outcome(archive_id=archive_id)
+        message_id = s.message.message_id or ""
+
+        deliver = verdict.recipients_with(Action.DELIVER)
+        if deliver:
+            headers = [s.received_header, *self._verdict_headers(verdict), *verdict.add_headers]
+            self.queue.enqueue(conn, archive_id=archive_id, digest=s.sealed.digest,
+                               mail_from=incoming.mail_from, recipients=deliver, direction=s.directions,
+                               message_id=message_id, add_headers=headers,
+                               subject_prefix=verdict.subject_prefix)
+            outcome.delivered_to = deliver
+
+        held = verdict.recipients_with(Action.QUARANTINE)
+        for group in _review_groups(verdict, held):
+            self.quarantine.hold(conn, self._hold_request(incoming, s, archive_id, group))
+        outcome.held_for = held
+
+        if verdict.copy_to and (deliver or held):
+            self.queue.enqueue(conn, archive_id=archive_id, digest=s.sealed.digest,
+                               mail_from=incoming.mail_from, recipients=verdict.copy_to,
+                               direction="internal", message_id=message_id, origin="copy",
+                               add_headers=[s.received_header, *self._verdict_headers(verdict)])
+
+        outcome.rejected = verdict.recipients_with(Action.REJECT)
+        if outcome.rejected and (deliver or held) and incoming.mail_from:
+            # Some recipients refused, others accepted: SMTP has one reply for DATA, so
+            # the refused ones are reported to the sender by a notice.
+            self.notifier.send(conn, incoming.mail_from, "Message not delivered to some recipients",
+                               _partial_reject_text(verdict, outcome.rejected), in_reply_to=message_id or None)
+
+        for who in verdict.notify:
+            self._notify(conn, who, incoming, s)
+
+        external = sum(1 for d in s.directions.values() if d == OUTBOUND)
+        self.counters.record(conn, incoming.mail_from or "<>", len(s.envelope.rcpt_tos), external)
+        return outcome
+
+    def _hold_request(self, incoming: IncomingMessage, s: Screening, archive_id: int,
+                      recipients: list[RecipientVerdict]) -> HoldRequest:
+        first = recipients[0]
+        directory = self.policy.directory()
+        reviewers = list(first.reviewers) or list(directory.reviewers_for(incoming.mail_from, first.review_group))
+        if not reviewers:
+            reviewers = list(directory.review_group_members("compliance-team"))
+        hits = [h for rv in recipients for h in rv.hits]
+        return HoldRequest(
+            archive_id=archive_id, digest=s.sealed.digest, mail_from=incoming.mail_from,
+            recipients=[rv.address for rv in recipients], direction=str(first.direction),
+            department=s.verdict.department, rules=[h.rule for h in hits],
+            evidence=[h.to_json() for h in hits], reviewers=reviewers, review_group=first.review_group,
+            required_approvals=first.required_approvals, sender_may_release=first.sender_may_release,
+            comment_required=first.comment_required, message_id=s.message.message_id,
+            subject_for_notice=s.message.subject,
+        )
+
+    def _notify(self, conn: sa.Connection, who: str, incoming: IncomingMessage, s: Screening) -> None:
+        directory = self.policy.directory()
+        if who == "sender":
+            targets = [incoming.mail_from] if incoming.mail_from else []
+        elif who == "supervisor":
+            targets = list(directory.supervisors_of(s.verdict.department))
+        else:
+            targets = [who]
+        rules = ", ".join(s.verdict.rules) or "policy"
+        for target in targets:
+            self.notifier.send(conn, target, "Message screened by mail policy",
+                               f"A message from {incoming.mail_from or '<>'} matched: {rules}.\n"
+                               f"Outcome: {s.verdict.action}.\n")
+
+    # ---- 3. reply -------------------------------------------------------------------
+    def _reply(self, verdict: Verdict, outcome: Outcome) -> str:
+        if outcome.rejected and not outcome.delivered_to and not outcome.held_for:
+            code, status, text = verdict.reject_reply or (550, "5.7.1", "Message rejected by policy")
+            return f"{code} {status} {_one_line(text)}"
+        return f"250 2.0.0 Ok: queued as {outcome.archive_id}"
+
+    # ---- helpers --------------------------------------------------------------------
+    def _record_meta(self, incoming: IncomingMessage, envelope: Envelope, message: ParsedMessage,
+                     verdict: Verdict, directory) -> RecordMeta:  # noqa: ANN001
+        return RecordMeta(
+            message_id=message.message_id or "",
+            mail_from=incoming.mail_from,
+            rcpt_tos=list(envelope.rcpt_tos),
+            header_from=", ".join(message.from_addresses),
+            header_to=list(message.to_addresses),
+            header_cc=list(message.cc_addresses),
+            date=message.date,
+            size=len(incoming.raw),
+            direction=str(verdict.direction),
+            verdict=_ARCHIVE_VERDICT[verdict.action],
+            rules=verdict.rules,
+            department=verdict.department,
+            attachments=[(a.name, a.true_type) for a in message.attachments],
+            subject=message.subject,
+            event="accepted",
+        )
+
+    def _received(self, incoming: IncomingMessage) -> tuple[str, str]:
+        via = "ESMTPSA" if incoming.authenticated_user else ("ESMTPS" if incoming.tls else "ESMTP")
+        helo = _one_line(incoming.helo)[:200] or "unknown"
+        return ("Received", f"from {helo} ([{incoming.client_ip}]) by {self.hostname} (mailwarden) "
+                            f"with {via}; {email.utils.formatdate(localtime=False)}")
+
+    @staticmethod
+    def _verdict_headers(verdict: Verdict) -> list[tuple[str, str]]:
+        headers = [("X-Mailwarden-Verdict", f"{verdict.action}; direction={verdict.direction}")]
+        if verdict.spam_score:
+            headers.append(("X-Mailwarden-Spam-Score", f"{verdict.spam_score:.1f}"))
+        return headers
+
+    def _account(self, incoming: IncomingMessage, s: Screening, outcome: Outcome, reply: str,
+                 elapsed: float) -> None:
+        direction = str(s.verdict.direction)
+        if reply.startswith("250"):
+            self.metrics.accepted.labels(direction).inc()
+        else:
+            self.metrics.rejected.labels(direction).inc()
+        if outcome.held_for:
+            self.metrics.quarantined.inc(len(outcome.held_for))
+        self.metrics.processing.observe(elapsed)
+        log.info("message", extra={
+            "archive_id": outcome.archive_id, "from": incoming.mail_from, "to": list(s.envelope.rcpt_tos),
+            "direction": direction, "verdict": str(s.verdict.action), "rules": s.verdict.rules,
+            "reply": reply[:3], "client": incoming.client_ip, "ms": round(elapsed * 1000, 2),
+        })
+
+
+def _review_groups(verdict: Verdict, held: list[str]) -> list[list[RecipientVerdict]]:
+    """Held recipients that share reviewers and release terms become one hold request."""
+    groups: dict[tuple, list[RecipientVerdict]] = {}
+    for address in held:
+        rv = verdict.recipients[address]
+        key = (rv.review_group, rv.reviewers, rv.required_approvals, rv.sender_may_release,
+               rv.comment_required, str(rv.direction))
+        groups.setdefault(key, []).append(rv)
+    return list(groups.values())
+
+
+def _partial_reject_text(verdict: Verdict, rejected: list[str]) -> str:
+    _code, _status, text = verdict.reject_reply or (550, "5.7.1", "rejected by policy")
+    lines = ["Your message was not delivered to these recipients:", ""]
+    lines += [f"  {r}" for r in rejected]
+    lines += ["", f"Reason: {text}", "", "It was delivered to, or is held for, the other recipients."]
+    return "\n".join(lines) + "\n"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

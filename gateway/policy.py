@@ -1,0 +1,64 @@
+"""The live rules and directory, swapped together and atomically on reload.
+
+A reload (SIGHUP or ``POST /api/v1/rules/reload``) loads and validates both files first;
+if either is invalid the error is reported and the old pair stays live.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from rules.content import parse
+from rules.engine import Engine, EvaluationContext
+from rules.loader import load_ruleset
+from rules.model import Envelope, Verdict
+
+from gateway.directory import Directory
+
+log = logging.getLogger("mailwarden.policy")
+
+
+@dataclass(frozen=True)
+class Policy:
+    engine: Engine
+    directory: Directory
+    generation: int
+
+
+class PolicyHolder:
+    def __init__(self, rules_path: Path, directory_path: Path):
+        self._rules_path = rules_path
+        self._directory_path = directory_path
+        self._lock = threading.Lock()
+        self._current = self._load(generation=1)
+
+    def _load(self, generation: int) -> Policy:
+        directory = Directory.load(self._directory_path)
+        engine = Engine(load_ruleset(self._rules_path))
+        return Policy(engine=engine, directory=directory, generation=generation)
+
+    @property
+    def current(self) -> Policy:
+        return self._current
+
+    def directory(self) -> Directory:
+        return self._current.directory
+
+    def reload(self) -> Policy:
+        """Load both files; raises (and keeps the old policy) if either is invalid."""
+        with self._lock:
+            policy = self._load(generation=self._current.generation + 1)
+            self._current = policy
+        log.info("rules and directory reloaded", extra={"generation": policy.generation})
+        return policy
+
+
+def check(policy: Policy, raw: bytes, mail_from: str, rcpt_tos: list[str] | tuple[str, ...]) -> Verdict:
+    """The verdict the gateway would reach, without writing or sending anything."""
+    rcpts = tuple(dict.fromkeys(rcpt_tos))
+    envelope = Envelope(mail_from=mail_from, rcpt_tos=rcpts)
+    ctx = EvaluationContext(directions=policy.directory.classify(mail_from, rcpts), directory=policy.directory)
+    return policy.engine.evaluate(parse(raw), envelope, ctx)

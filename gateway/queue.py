@@ -1,0 +1,179 @@
+"""The delivery queue: rows that say where an archived message goes next.
+
+Rows are written in the acceptance transaction (so they exist exactly when ``250`` was
+said) and claimed by delivery workers with a lease. On PostgreSQL the claim uses
+``FOR UPDATE SKIP LOCKED`` so several gateway nodes share one queue and a row is delivered
+by one of them; on SQLite the write lock taken at BEGIN serialises claims.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from gateway.db import write_transaction
+from gateway.tables import queue as queue_table
+
+QUEUED, DELIVERING, DELIVERED, FAILED = "queued", "delivering", "delivered", "failed"
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    id: int
+    archive_id: int
+    digest: str
+    mail_from: str
+    recipient: str
+    direction: str
+    message_id: str
+    origin: str
+    add_headers: list
+    subject_prefix: str | None
+    attempts: int
+    created_at: float
+    expires_at: float
+
+
+class DeliveryQueue:
+    def __init__(self, engine: sa.Engine, *, lifetime: float, retry_initial: float, retry_max: float,
+                 lease: float = 600.0):
+        self._engine = engine
+        self.lifetime = lifetime
+        self.retry_initial = retry_initial
+        self.retry_max = retry_max
+        self.lease = lease
+
+    # ---- writing (inside the caller's transaction) --------------------------------
+    def enqueue(
+        self,
+        conn: sa.Connection,
+        *,
+        archive_id: int,
+        digest: str,
+        mail_from: str,
+        recipients: Iterable[str],
+        direction: str | dict[str, str],
+        message_id: str = "",
+        origin: str = "accepted",
+        add_headers: Sequence[tuple[str, str]] = (),
+        subject_prefix: str | None = None,
+        now: float | None = None,
+    ) -> list[int]:
+        now = time.time() if now is None else now
+        rows = [
+            {
+                "archive_id": archive_id,
+                "digest": digest,
+                "mail_from": mail_from,
+                "recipient": rcpt,
+                "direction": direction if isinstance(direction, str) else direction.get(rcpt, "outbound"),
+                "message_id": message_id[:998],
+                "origin": origin,
+                "add_headers": [list(h) for h in add_headers],
+                "subject_prefix": subject_prefix,
+                "status": QUEUED,
+                "attempts": 0,
+                "created_at": now,
+                "next_attempt_at": now,
+                "expires_at": now + self.lifetime,
+            }
+            for rcpt in recipients
+        ]
+        if not rows:
+            return []
+        ids = []
+        for row in rows:  # one by one: portable way to learn each id
+            ids.append(conn.execute(queue_table.insert().values(**row)).inserted_primary_key[0])
+        return ids
+
+    # ---- claiming -----------------------------------------------------------------
+    def claim(self, node: str, limit: int, now: float | None = None) -> list[QueueEntry]:
+        """Take up to ``limit`` due rows (or rows whose lease ran out) for this node."""
+        now = time.time() if now is None else now
+        q = queue_table.c
+        due = sa.or_(
+            sa.and_(q.status == QUEUED, q.next_attempt_at <= now),
+            sa.and_(q.status == DELIVERING, q.claimed_until < now),
+        )
+        select = sa.select(queue_table).where(due).order_by(q.next_attempt_at, q.id).limit(limit)
+        with write_transaction(self._engine) as conn:
+            if conn.dialect.name == "postgresql":
+                select = select.with_for_update(skip_locked=True)
+            rows = conn.execute(select).mappings().all()
+            if not rows:
+                return []
+            conn.execute(
+                queue_table.update()
+                .where(q.id.in_([r["id"] for r in rows]))
+                .values(status=DELIVERING, claimed_by=node, claimed_until=now + self.lease)
+            )
+        return [_entry(r) for r in rows]
+
+    # ---- outcomes -----------------------------------------------------------------
+    def mark_delivered(self, conn: sa.Connection, ids: Sequence[int], code: int, text: str) -> None:
+        q = queue_table.c
+        conn.execute(
+            queue_table.update().where(q.id.in_(list(ids)))
+            .values(status=DELIVERED, last_code=code, last_error=text[:1000], finished_at=time.time(),
+                    attempts=q.attempts + 1, claimed_by=None, claimed_until=None)
+        )
+
+    def mark_failed(self, conn: sa.Connection, ids: Sequence[int], code: int | None, text: str) -> None:
+        q = queue_table.c
+        conn.execute(
+            queue_table.update().where(q.id.in_(list(ids)))
+            .values(status=FAILED, last_code=code, last_error=text[:1000], finished_at=time.time(),
+                    attempts=q.attempts + 1, claimed_by=None, claimed_until=None)
+        )
+
+    def defer(self, conn: sa.Connection, entry: QueueEntry, code: int | None, text: str,
+              now: float | None = None) -> float:
+        """Schedule the next attempt with exponential back-off; returns when."""
+        now = time.time() if now is None else now
+        delay = min(self.retry_max, self.retry_initial * (2 ** min(entry.attempts, 20)))
+        when = now + delay
+        q = queue_table.c
+        conn.execute(
+            queue_table.update().where(q.id == entry.id)
+            .values(status=QUEUED, next_attempt_at=when, last_code=code, last_error=text[:1000],
+                    attempts=q.attempts + 1, claimed_by=None, claimed_until=None)
+        )
+        return when
+
+    def release_claims(self, node: str) -> None:
+        """Give back this node's claimed rows (orderly shutdown)."""
+        q = queue_table.c
+        with write_transaction(self._engine) as conn:
+            conn.execute(
+                queue_table.update().where(sa.and_(q.status == DELIVERING, q.claimed_by == node))
+                .values(status=QUEUED, claimed_by=None, claimed_until=None)
+            )
+
+    # ---- reading ------------------------------------------------------------------
+    def depth(self) -> int:
+        q = queue_table.c
+        with self._engine.connect() as conn:
+            return conn.execute(
+                sa.select(sa.func.count()).select_from(queue_table)
+                .where(q.status.in_([QUEUED, DELIVERING]))
+            ).scalar_one()
+
+    def next_due(self) -> float | None:
+        q = queue_table.c
+        with self._engine.connect() as conn:
+            return conn.execute(
+                sa.select(sa.func.min(q.next_attempt_at)).where(q.status == QUEUED)
+            ).scalar_one_or_none()
+
+
+def _entry(row: sa.RowMapping) -> QueueEntry:
+    return QueueEntry(
+        id=row["id"], archive_id=row["archive_id"], digest=row["digest"], mail_from=row["mail_from"],
+        recipient=row["recipient"], direction=row["direction"], message_id=row["message_id"],
+        origin=row["origin"], add_headers=list(row["add_headers"] or []),
+        subject_prefix=row["subject_prefix"], attempts=row["attempts"], created_at=row["created_at"],
+        expires_at=row["expires_at"],
+    )

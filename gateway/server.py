@@ -1,0 +1,162 @@
+"""``mailwarden serve``: SMTP listener, delivery worker, background jobs and admin API in one process."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import socket
+from collections.abc import Iterator
+
+import uvicorn
+
+from gateway.delivery import DeliveryWorker
+from gateway.dkim_signing import DkimSigner
+from gateway.pipeline import Pipeline
+from gateway.services import Services
+from gateway.settings import parse_hostport
+from gateway.smtp import IncomingMessage, SessionCounter, SessionPolicy, SmtpLimits, protocol_factory
+from gateway.tls import ensure_self_signed, server_context
+from gateway.transport import make_transport
+
+log = logging.getLogger("mailwarden.server")
+
+
+class _EmbeddedUvicorn(uvicorn.Server):
+    """uvicorn inside our event loop: signals belong to the gateway, not to uvicorn."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+class Gateway:
+    def __init__(self, services: Services):
+        self.services = services
+        s = services.settings
+        self.stop_event = asyncio.Event()
+        self.sessions = SessionCounter()
+        self.worker = DeliveryWorker(
+            engine=services.engine, queue=services.queue, open_blob=services.archive.open_digest,
+            transport=make_transport(
+                s.next_hop, size=s.delivery.concurrency, connect_timeout=s.delivery.connect_timeout,
+                command_timeout=s.delivery.command_timeout, idle_timeout=s.delivery.idle_connection_timeout,
+                require_tls=s.delivery.require_tls, local_hostname=services.hostname,
+            ) if not s.next_hop.startswith("maildir:") else make_transport(s.next_hop),
+            notifier=services.notifier, dkim=DkimSigner(s.data_dir / "dkim", s.delivery.dkim_selector),
+            metrics=services.metrics, hostname=services.hostname, concurrency=s.delivery.concurrency,
+            batch_size=s.delivery.batch_size, poll_interval=s.delivery.poll_interval,
+        )
+        self.pipeline = Pipeline(
+            policy=services.policy, archive=services.archive, queue=services.queue,
+            quarantine=services.quarantine, notifier=services.notifier, committer=services.committer,
+            counters=services.counters, metrics=services.metrics, hostname=services.hostname,
+            wake_delivery=self.worker.wake,
+        )
+        self.smtp_server: asyncio.base_events.Server | None = None
+        self.api_server: _EmbeddedUvicorn | None = None
+        self._tasks: list[asyncio.Task] = []
+
+    # ---- listeners ---------------------------------------------------------------
+    async def start_smtp(self, sock: socket.socket | None = None) -> None:
+        s = self.services.settings
+        limits = SmtpLimits(max_message_size=s.smtp.max_message_size, max_recipients=s.smtp.max_recipients,
+                            max_sessions=s.smtp.max_sessions, idle_timeout=s.smtp.idle_timeout)
+        if s.smtp.tls_cert and s.smtp.tls_key:
+            cert, key = s.resolve(s.smtp.tls_cert), s.resolve(s.smtp.tls_key)
+        else:
+            cert, key = ensure_self_signed(s.data_dir / "tls", self.services.hostname)
+        policy = SessionPolicy(
+            directory=self.services.policy.directory, trusted_networks=s.relay.trusted_networks, limits=limits,
+            deliver_to_pipeline=self._accept, verify_login=self.services.accounts.verify_async,
+        )
+        factory = protocol_factory(policy, limits=limits, hostname=self.services.hostname,
+                                   tls_context=server_context(cert, key), auth_enabled=s.smtp.auth_enabled,
+                                   counter=self.sessions)
+        loop = asyncio.get_running_loop()
+        if sock is not None:
+            self.smtp_server = await loop.create_server(factory, sock=sock)
+        else:
+            host, port = parse_hostport(s.smtp.listen, default_port=25)
+            self.smtp_server = await loop.create_server(factory, host, port, reuse_address=True,
+                                                        reuse_port=s.smtp.workers > 1)
+        log.info("SMTP listening", extra={"listen": s.smtp.listen})
+
+    async def _accept(self, message: IncomingMessage) -> str:
+        return await self.pipeline.handle(message)
+
+    async def start_api(self) -> None:
+        from gateway.api import build_app
+
+        s = self.services.settings
+        host, port = parse_hostport(s.api.listen, default_port=8025)
+        config = uvicorn.Config(build_app(self.services, self), host=host, port=port, log_config=None,
+                                access_log=False, lifespan="off", loop="none")
+        self.api_server = _EmbeddedUvicorn(config)
+        self._tasks.append(asyncio.create_task(self.api_server.serve(), name="api"))
+        for _ in range(200):
+            if self.api_server.started:
+                break
+            await asyncio.sleep(0.01)
+        log.info("admin API listening", extra={"listen": s.api.listen})
+
+    # ---- background jobs ---------------------------------------------------------
+    def start_jobs(self) -> None:
+        self._tasks.append(asyncio.create_task(self.worker.run(self.stop_event), name="delivery"))
+        self._tasks.append(asyncio.create_task(self._every(self.services.settings.archive.index_interval,
+                                                           self._index), name="indexer"))
+        self._tasks.append(asyncio.create_task(self._every(self.services.settings.quarantine.expiry_interval,
+                                                           self._quarantine_upkeep), name="quarantine"))
+
+    async def _every(self, interval: float, job) -> None:  # noqa: ANN001
+        while not self.stop_event.is_set():
+            try:
+                busy = await asyncio.to_thread(job)
+            except Exception:  # noqa: BLE001 - a failing job is logged and retried next round
+                log.exception("background job failed")
+                busy = False
+            if not busy:
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self.stop_event.wait(), interval)
+
+    def _index(self) -> bool:
+        return self.services.archive.index_pending(limit=500) > 0
+
+    def _quarantine_upkeep(self) -> bool:
+        self.services.quarantine.expire()
+        self.services.quarantine.send_digests()
+        self.services.counters.prune()
+        return False
+
+    # ---- control -----------------------------------------------------------------
+    def reload(self) -> None:
+        try:
+            self.services.policy.reload()
+        except Exception as exc:  # noqa: BLE001 - keep the old rules, say why
+            log.error("reload refused, old rules stay live: %s", exc)
+
+    async def stop(self) -> None:
+        self.stop_event.set()
+        if self.smtp_server is not None:
+            self.smtp_server.close()
+        if self.api_server is not None:
+            self.api_server.should_exit = True
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self.services.close()
+
+
+async def run(services: Services, *, api: bool = True) -> None:
+    gateway = Gateway(services)
+    loop = asyncio.get_running_loop()
+    await gateway.start_smtp()
+    gateway.start_jobs()
+    if api and services.settings.api.enabled:
+        await gateway.start_api()
+    stopping = asyncio.Event()
+    loop.add_signal_handler(signal.SIGHUP, gateway.reload)
+    loop.add_signal_handler(signal.SIGTERM, stopping.set)
+    loop.add_signal_handler(signal.SIGINT, stopping.set)
+    await stopping.wait()
+    log.info("stopping")
+    await gateway.stop()

@@ -1,0 +1,113 @@
+"""Composition root: builds every component from the settings, in one place.
+
+``mailwarden serve`` and every other CLI command call :func:`build_services`, so they all
+see the same database, keys and blob store for the same settings. Nothing here listens on
+the network; :mod:`gateway.server` adds the listeners.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import socket
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from archive.blobstore import FilesystemBlobStore
+from archive.keyring import KeyRing
+from archive.service import Archive, RecordMeta
+from gateway.accounts import SmtpAccounts
+from gateway.committer import GroupCommitter
+from gateway.counters import SenderCounters
+from gateway.db import migrate, open_engine
+from gateway.metrics import Metrics
+from gateway.notices import Notifier
+from gateway.policy import PolicyHolder
+from gateway.queue import DeliveryQueue
+from gateway.settings import Settings
+from quarantine.service import QuarantineService
+from rules.content import parse
+
+log = logging.getLogger("mailwarden.services")
+
+
+def extract_text(raw: bytes) -> Iterator[str]:
+    """What the archive indexes: every text a person could read in the message."""
+    for _where, text in parse(raw).iter_text():
+        yield text
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: sa.Engine
+    keyring: KeyRing
+    archive: Archive
+    queue: DeliveryQueue
+    committer: GroupCommitter
+    policy: PolicyHolder
+    quarantine: QuarantineService
+    notifier: Notifier
+    counters: SenderCounters
+    accounts: SmtpAccounts
+    metrics: Metrics
+    hostname: str
+
+    def close(self) -> None:
+        self.committer.stop()
+        self.engine.dispose()
+
+
+def build_services(settings: Settings, *, run_migrations: bool = True) -> Services:
+    data_dir = settings.data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    engine = open_engine(settings.database_url)
+    if run_migrations:
+        migrate(engine)
+    keyring = KeyRing.open(data_dir / "keys", master_key_env=settings.storage.master_key_env)
+    archive = Archive(engine, FilesystemBlobStore(data_dir / "blobs"), keyring, text_extractor=extract_text)
+    queue = DeliveryQueue(engine, lifetime=settings.delivery.max_queue_lifetime,
+                          retry_initial=settings.delivery.retry_initial, retry_max=settings.delivery.retry_max)
+    committer = GroupCommitter(engine)
+    committer.start()
+    policy = PolicyHolder(settings.rules_path, settings.directory_path)
+    hostname = settings.smtp.hostname or socket.getfqdn()
+    notifier = Notifier(archive=archive, queue=queue, hostname=hostname, directory=policy.directory)
+
+    def enqueue_release(conn: sa.Connection, entry: Mapping[str, Any], recipients: list[str]) -> None:
+        """A reviewer released ``recipients`` of a held entry: archive the event, queue them."""
+        raw = archive.open_digest(entry["digest"])
+        sealed = archive.seal(raw)
+        message = parse(raw)
+        archive_id = archive.insert_record(conn, sealed, RecordMeta(
+            message_id=message.message_id or "", mail_from=entry["mail_from"], rcpt_tos=list(recipients),
+            header_from=", ".join(message.from_addresses), header_to=list(message.to_addresses),
+            header_cc=list(message.cc_addresses), date=message.date, size=len(raw),
+            direction=entry["direction"], verdict="released", rules=list(entry.get("rules") or []),
+            department=entry.get("department"), attachments=[(a.name, a.true_type) for a in message.attachments],
+            subject=message.subject, event="released",
+        ))
+        queue.enqueue(conn, archive_id=archive_id, digest=sealed.digest, mail_from=entry["mail_from"],
+                      recipients=recipients, direction=entry["direction"], message_id=message.message_id or "",
+                      origin="released",
+                      add_headers=[("X-Mailwarden-Verdict", f"released; direction={entry['direction']}")])
+
+    def send_notice(conn: sa.Connection, to: str, subject: str, body: str) -> None:
+        notifier.send(conn, to, subject, body)
+
+    signing_key = hmac.new(keyring.meta_key, b"mailwarden/quarantine-links", hashlib.sha256).digest()
+    quarantine = QuarantineService(
+        engine, enqueue_release, send_notice, lifetime_days=settings.quarantine.lifetime / 86400.0,
+        signing_key=signing_key, base_url=settings.api_base_url,
+    )
+    metrics = Metrics()
+    metrics.watch_queue_depth(queue.depth)
+    return Services(
+        settings=settings, engine=engine, keyring=keyring, archive=archive, queue=queue, committer=committer,
+        policy=policy, quarantine=quarantine, notifier=notifier, counters=SenderCounters(engine),
+        accounts=SmtpAccounts(engine), metrics=metrics, hostname=hostname,
+    )

@@ -1,0 +1,294 @@
+"""How a prepared message leaves the gateway: SMTP to the next hop, MX look-up, or a maildir.
+
+Every transport returns a result per recipient, so one refused address does not decide
+for the others: ``(code, text)`` with ``code`` ``None`` for a connection-level failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import ssl
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import aiosmtplib
+
+from gateway.settings import parse_hostport
+
+log = logging.getLogger("mailwarden.transport")
+
+Result = tuple[int | None, str]
+
+
+class Transport(Protocol):
+    async def send(self, mail_from: str, recipients: Sequence[str], message: bytes) -> dict[str, Result]: ...
+
+    def route_key(self, recipient: str) -> str: ...
+
+    async def close(self) -> None: ...
+
+
+@dataclass
+class _PooledClient:
+    client: aiosmtplib.SMTP
+    last_used: float
+
+
+class SmtpPool:
+    """Connections to one SMTP server, reused across messages (RSET-free: each
+    transaction ends with DATA or RSET, so the next MAIL starts clean)."""
+
+    def __init__(self, host: str, port: int, *, size: int, connect_timeout: float, command_timeout: float,
+                 idle_timeout: float, require_tls: bool, local_hostname: str):
+        self.host, self.port = host, port
+        self._size = size
+        self._connect_timeout = connect_timeout
+        self._command_timeout = command_timeout
+        self._idle_timeout = idle_timeout
+        self._require_tls = require_tls
+        self._local_hostname = local_hostname
+        self._idle: list[_PooledClient] = []
+        self._slots = asyncio.Semaphore(size)
+
+    async def _connect(self) -> aiosmtplib.SMTP:
+        tls_context = ssl.create_default_context()
+        # The next hop is usually an internal MTA with a private certificate: encrypt
+        # opportunistically; verifying it is a deployment choice (require_tls).
+        tls_context.check_hostname = False
+        tls_context.verify_mode = ssl.CERT_NONE
+        client = aiosmtplib.SMTP(
+            hostname=self.host, port=self.port, timeout=self._command_timeout,
+            local_hostname=self._local_hostname, start_tls=None, tls_context=tls_context,
+        )
+        await asyncio.wait_for(client.connect(), self._connect_timeout)
+        if self._require_tls and not _uses_tls(client):
+            client.close()
+            raise aiosmtplib.SMTPException("next hop does not offer STARTTLS and TLS is required")
+        return client
+
+    async def acquire(self) -> aiosmtplib.SMTP:
+        await self._slots.acquire()
+        now = time.monotonic()
+        while self._idle:
+            pooled = self._idle.pop()
+            if pooled.client.is_connected and now - pooled.last_used < self._idle_timeout:
+                return pooled.client
+            pooled.client.close()
+        try:
+            return await self._connect()
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def release(self, client: aiosmtplib.SMTP, *, reusable: bool) -> None:
+        if reusable and client.is_connected:
+            self._idle.append(_PooledClient(client, time.monotonic()))
+        else:
+            client.close()
+        self._slots.release()
+
+    async def close(self) -> None:
+        for pooled in self._idle:
+            try:
+                await asyncio.wait_for(pooled.client.quit(), 2)
+            except Exception:  # noqa: BLE001 - closing anyway
+                pooled.client.close()
+        self._idle.clear()
+
+
+def _uses_tls(client: aiosmtplib.SMTP) -> bool:
+    transport = getattr(client, "transport", None)
+    return bool(transport and transport.get_extra_info("sslcontext"))
+
+
+async def _transaction(pool: SmtpPool, mail_from: str, recipients: Sequence[str],
+                       message: bytes) -> dict[str, Result]:
+    results: dict[str, Result] = {}
+    try:
+        client = await pool.acquire()
+    except (TimeoutError, OSError, aiosmtplib.SMTPException) as exc:
+        return {r: (None, f"connect to {pool.host}:{pool.port} failed: {exc}") for r in recipients}
+    reusable = False
+    try:
+        try:
+            await client.mail(mail_from)
+        except aiosmtplib.SMTPResponseException as exc:
+            await _rset(client)
+            reusable = client.is_connected
+            return {r: (exc.code, exc.message) for r in recipients}
+        accepted = []
+        for rcpt in recipients:
+            try:
+                await client.rcpt(rcpt)
+                accepted.append(rcpt)
+            except aiosmtplib.SMTPResponseException as exc:
+                results[rcpt] = (exc.code, exc.message)
+        if not accepted:
+            await _rset(client)
+            reusable = client.is_connected
+            return results
+        try:
+            response = await client.data(message)
+        except aiosmtplib.SMTPResponseException as exc:
+            for rcpt in accepted:
+                results[rcpt] = (exc.code, exc.message)
+            reusable = client.is_connected
+            return results
+        for rcpt in accepted:
+            results[rcpt] = (response.code, response.message)
+        reusable = True
+        return results
+    except (TimeoutError, OSError, aiosmtplib.SMTPException) as exc:
+        for rcpt in recipients:
+            results.setdefault(rcpt, (None, f"{pool.host}:{pool.port}: {exc}"))
+        return results
+    finally:
+        pool.release(client, reusable=reusable)
+
+
+async def _rset(client: aiosmtplib.SMTP) -> None:
+    try:
+        await client.rset()
+    except Exception:  # noqa: BLE001 - the connection is dropped instead
+        client.close()
+
+
+class RelayTransport:
+    """Everything to one next hop (the organisation's MTA or a smart host)."""
+
+    def __init__(self, host: str, port: int, **pool_options):
+        self._pool = SmtpPool(host, port, **pool_options)
+
+    def route_key(self, recipient: str) -> str:
+        return "relay"
+
+    async def send(self, mail_from: str, recipients: Sequence[str], message: bytes) -> dict[str, Result]:
+        return await _transaction(self._pool, mail_from, recipients, message)
+
+    async def close(self) -> None:
+        await self._pool.close()
+
+
+MxResolver = Callable[[str], Awaitable[list[tuple[int, str]]]]
+
+
+async def dns_mx(domain: str) -> list[tuple[int, str]]:
+    """MX records of ``domain`` (implicit MX: the domain itself when it has none)."""
+    import dns.asyncresolver
+    import dns.exception
+    import dns.resolver
+
+    try:
+        answer = await dns.asyncresolver.resolve(domain, "MX")
+    except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
+        return [(0, domain)]
+    except dns.exception.DNSException as exc:
+        raise OSError(f"MX lookup for {domain} failed: {exc}") from exc
+    return sorted((r.preference, str(r.exchange).rstrip(".")) for r in answer)
+
+
+class MxTransport:
+    """Direct delivery to each recipient domain's MX hosts, in preference order."""
+
+    def __init__(self, *, resolver: MxResolver = dns_mx, port: int = 25, **pool_options):
+        self._resolver = resolver
+        self._port = port
+        self._pool_options = pool_options
+        self._pools: dict[str, SmtpPool] = {}
+
+    def route_key(self, recipient: str) -> str:
+        return recipient.rpartition("@")[2].lower()
+
+    async def send(self, mail_from: str, recipients: Sequence[str], message: bytes) -> dict[str, Result]:
+        domain = self.route_key(recipients[0])
+        try:
+            hosts = await self._resolver(domain)
+        except OSError as exc:
+            return {r: (None, str(exc)) for r in recipients}
+        if any(host in ("", ".") for _, host in hosts):
+            return {r: (556, "5.1.10 recipient domain does not accept mail (null MX)") for r in recipients}
+        results: dict[str, Result] = {r: (None, f"no MX host of {domain} answered") for r in recipients}
+        pending = list(recipients)
+        for _pref, host in hosts:
+            pool = self._pools.get(host)
+            if pool is None:
+                pool = self._pools[host] = SmtpPool(host, self._port, **self._pool_options)
+            outcome = await _transaction(pool, mail_from, pending, message)
+            results.update(outcome)
+            pending = [r for r in pending if outcome[r][0] is None]  # only connection failures move on
+            if not pending:
+                break
+        return results
+
+    async def close(self) -> None:
+        for pool in self._pools.values():
+            await pool.close()
+
+
+class MaildirTransport:
+    """Local delivery into ``root/<recipient>/new`` (Maildir), for a self-contained first run.
+
+    This is the destination mailbox, not the gateway's storage: like any mailbox it holds
+    the delivered message as the recipient will read it.
+    """
+
+    def __init__(self, root: Path):
+        self._root = root
+        self._counter = 0
+        self._host = socket.gethostname().replace("/", "_").replace(":", "_")
+
+    def route_key(self, recipient: str) -> str:
+        return "maildir"
+
+    async def send(self, mail_from: str, recipients: Sequence[str], message: bytes) -> dict[str, Result]:
+        return await asyncio.to_thread(self._write_all, mail_from, recipients, message)
+
+    def _write_all(self, mail_from: str, recipients: Sequence[str], message: bytes) -> dict[str, Result]:
+        results: dict[str, Result] = {}
+        for rcpt in recipients:
+            try:
+                self._write(rcpt, mail_from, message)
+                results[rcpt] = (250, "2.0.0 delivered to maildir")
+            except OSError as exc:
+                results[rcpt] = (None, f"maildir write failed: {exc.strerror}")
+        return results
+
+    def _write(self, rcpt: str, mail_from: str, message: bytes) -> None:
+        safe = rcpt.lower().replace("/", "_")
+        box = self._root / safe
+        for sub in ("tmp", "new", "cur"):
+            (box / sub).mkdir(parents=True, exist_ok=True)
+        self._counter += 1
+        name = f"{time.time():.6f}.P{os.getpid()}Q{self._counter}.{self._host}"
+        tmp, new = box / "tmp" / name, box / "new" / name
+        prefix = f"Return-Path: <{mail_from}>\r\nDelivered-To: {rcpt}\r\n".encode()
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(prefix)
+            fh.write(message)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.rename(tmp, new)
+        dir_fd = os.open(box / "new", os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+    async def close(self) -> None:
+        return None
+
+
+def make_transport(next_hop: str, **pool_options) -> Transport:
+    if next_hop.startswith("maildir:"):
+        return MaildirTransport(Path(next_hop[len("maildir:"):]))
+    if next_hop == "mx":
+        return MxTransport(**pool_options)
+    host, port = parse_hostport(next_hop, default_port=25)
+    return RelayTransport(host, port, **pool_options)
