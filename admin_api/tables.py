@@ -1,0 +1,65 @@
+"""Tables of the admin API: users, bearer tokens (hashes only) and the hash-chained audit log."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+_PK = sa.BigInteger().with_variant(sa.Integer, "sqlite")
+
+ROLES = ("admin", "compliance", "supervisor", "auditor")
+
+users = sa.Table(
+    "admin_users",
+    metadata,
+    sa.Column("id", _PK, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("role", sa.String(32), nullable=False),
+    sa.Column("departments", sa.JSON, nullable=False),
+    sa.Column("email", sa.String(320), nullable=True),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False, default=False),
+    sa.CheckConstraint("role in ('admin', 'compliance', 'supervisor', 'auditor')", name="admin_users_role"),
+)
+
+tokens = sa.Table(
+    "admin_tokens",
+    metadata,
+    sa.Column("id", _PK, primary_key=True, autoincrement=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),  # sha256 hex; token never stored
+    sa.Column("user_id", sa.BigInteger, nullable=False, index=True),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("expires_at", sa.Float, nullable=True),
+    sa.Column("revoked_at", sa.Float, nullable=True),
+    sa.Column("last_used_at", sa.Float, nullable=True),
+)
+
+# Append-only. Ids are assigned under the head lock (no sequence), so the chain order is the id
+# order; each row's hash covers its fields and the previous row's hash.
+audit = sa.Table(
+    "admin_audit",
+    metadata,
+    sa.Column("id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("at", sa.Float, nullable=False, index=True),
+    sa.Column("actor", sa.String(320), nullable=True, index=True),
+    sa.Column("role", sa.String(32), nullable=True),
+    sa.Column("action", sa.String(64), nullable=False, index=True),
+    sa.Column("record", sa.String(1000), nullable=True),
+    sa.Column("client_ip", sa.String(64), nullable=True),
+    sa.Column("outcome", sa.String(16), nullable=False),  # ok | denied | failed | error
+    sa.Column("status_code", sa.Integer, nullable=False),
+    sa.Column("detail", sa.JSON, nullable=True),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+)
+
+# One row (id=1): the chain head. Writers lock it (SELECT ... FOR UPDATE on PostgreSQL; the
+# write lock on SQLite) so appends are serialized across processes and gateway nodes.
+audit_head = sa.Table(
+    "admin_audit_head",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("last_id", sa.BigInteger, nullable=False),
+    sa.Column("last_hash", sa.String(64), nullable=False),
+)
