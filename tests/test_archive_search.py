@@ -1,0 +1,227 @@
+"""Blind full-text search and filters on SQLite and PostgreSQL: Chinese, English and mixed mail."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import sqlalchemy as sa
+from test_archive_support import build, make_archive, put
+
+from archive import tables as t
+from archive.query import QueryError, parse_query
+from archive.service import RecordMeta
+
+DAY = 86400.0
+T0 = 1_772_000_000.0  # 2026-02-25
+
+
+@pytest.fixture
+def corpus(engine, tmp_path):
+    archive = make_archive(engine, tmp_path)
+    ids = {}
+    ids["cn"] = put(archive, build(
+        "采购合同审批", "请审批附件中的采购合同。金额五万元。",
+        attachments=(("contract-scan.pdf", b"%PDF-1.4 binary", "application/pdf"),)),
+        direction="outbound", verdict="quarantined", rules=["dlp-contract"], department="purchasing",
+        received_at=T0)
+    ids["en"] = put(archive, build(
+        "Quarterly budget review", "The quick brown fox jumps over the lazy dog. Budget meeting on Friday.",
+        sender="carol@external.example", to=("alice@corp.example",)),
+        direction="inbound", verdict="delivered", received_at=T0 + DAY)
+    ids["mixed"] = put(archive, build(
+        "Re: 合同 draft v2", "Please see the 合同草案 attached. The contract value is confidential.",
+        sender="dave@corp.example", to=("erin@corp.example",), cc=("frank@partner.example",)),
+        direction="internal", verdict="delivered", rules=["dlp-contract", "confidential-word"],
+        received_at=T0 + 2 * DAY)
+    ids["meeting"] = put(archive, build("会议通知", "明天下午三点开会，地点在同一会议室。"),
+                         direction="outbound", verdict="rejected", received_at=T0 + 3 * DAY)
+    ids["jk"] = put(archive, build("見積書の送付", "お見積もりを送付します。안녕하세요 회의 자료입니다."),
+                    direction="inbound", verdict="released", received_at=T0 + 4 * DAY)
+    assert archive.index_pending() == 5
+    return archive, ids
+
+
+def found(archive, q, **kw):
+    return {item.id for item in archive.iter_search(q, **kw)}
+
+
+def test_chinese_two_character_word_and_substrings(corpus):
+    archive, ids = corpus
+    assert found(archive, "合同") == {ids["cn"], ids["mixed"]}
+    assert found(archive, "采购合同") == {ids["cn"]}
+    assert found(archive, "合同草案") == {ids["mixed"]}
+    assert found(archive, "购合") == {ids["cn"]}          # a substring across words still matches
+    assert found(archive, "同合") == set()
+    assert found(archive, "草案合同") == set()            # bigrams present but not adjacent in order
+    assert found(archive, "会议") == {ids["meeting"]}
+    assert found(archive, "회의") == {ids["jk"]}
+    assert found(archive, "見積") == {ids["jk"]}
+
+
+def test_chinese_single_characters(corpus):
+    archive, ids = corpus
+    assert found(archive, "合") == {ids["cn"], ids["mixed"]}
+    assert found(archive, "同") == {ids["cn"], ids["mixed"], ids["meeting"]}
+    assert found(archive, "审") == {ids["cn"]}
+    assert found(archive, "鑫") == set()
+
+
+def test_english_words_phrases_and_case(corpus):
+    archive, ids = corpus
+    assert found(archive, "budget") == {ids["en"]}
+    assert found(archive, "BUDGET Fox") == {ids["en"]}
+    assert found(archive, "budget contract") == set()
+    assert found(archive, '"quick brown fox"') == {ids["en"]}
+    assert found(archive, '"brown quick"') == set()
+    assert found(archive, '"the contract value"') == {ids["mixed"]}
+    assert found(archive, "Ｂｕｄｇｅｔ") == {ids["en"]}          # NFKC: full-width letters
+
+
+def test_mixed_phrase_and_attachment_names(corpus):
+    archive, ids = corpus
+    assert found(archive, '"the 合同草案"') == {ids["mixed"]}
+    assert found(archive, "合同 confidential") == {ids["mixed"]}
+    assert found(archive, "contract-scan.pdf") == {ids["cn"]}
+
+
+def test_subject_filter_uses_subject_tokens_only(corpus):
+    archive, ids = corpus
+    assert found(archive, "subject:合同") == {ids["cn"], ids["mixed"]}
+    assert found(archive, "subject:budget") == {ids["en"]}
+    assert found(archive, "subject:fox") == set()              # in the body, not the subject
+    assert found(archive, 'subject:"budget review"') == {ids["en"]}
+    assert found(archive, "subject:审") == {ids["cn"]}
+    assert found(archive, "subject:草案") == set()
+
+
+def test_filters(corpus):
+    archive, ids = corpus
+    assert found(archive, "from:carol@external.example") == {ids["en"]}
+    assert found(archive, "from:corp.example") == {ids["cn"], ids["mixed"], ids["meeting"], ids["jk"]}
+    assert found(archive, "to:@partner.example") == {ids["cn"], ids["mixed"], ids["meeting"], ids["jk"]}
+    assert found(archive, "to:frank@partner.example") == {ids["mixed"]}
+    assert found(archive, "direction:internal") == {ids["mixed"]}
+    assert found(archive, "verdict:quarantined") == {ids["cn"]}
+    assert found(archive, "rule:dlp-contract") == {ids["cn"], ids["mixed"]}
+    assert found(archive, "rule:dlp-contract 草案") == {ids["mixed"]}
+    assert found(archive, "has:attachment") == {ids["cn"]}
+    assert found(archive, "after:2026-02-26") == {ids["en"], ids["mixed"], ids["meeting"], ids["jk"]}
+    assert found(archive, "after:2026-02-26 before:2026-02-28") == {ids["en"], ids["mixed"]}
+    assert found(archive, f"id:{ids['meeting']}") == {ids["meeting"]}
+    assert found(archive, "合同", departments=["purchasing"]) == {ids["cn"]}
+
+
+def test_items_are_decrypted_and_newest_first(corpus):
+    archive, ids = corpus
+    page = archive.search("")
+    assert page.total == 5 and page.next is None
+    assert [i.id for i in page.items] == [ids["jk"], ids["meeting"], ids["mixed"], ids["en"], ids["cn"]]
+    cn = next(i for i in page.items if i.id == ids["cn"])
+    assert cn.subject == "采购合同审批"
+    assert cn.attachments == [{"name": "contract-scan.pdf", "type": "application/pdf"}]
+    assert cn.sender == "alice@corp.example" and cn.recipients == ["bob@partner.example"]
+    assert cn.direction == "outbound" and cn.verdict == "quarantined" and cn.size > 0
+    assert cn.date.startswith("2026-02-25")
+    assert page.to_dict()["total"] == 5
+
+
+def test_bad_queries_have_clear_errors(corpus):
+    archive, _ = corpus
+    for q, fragment in [
+        ("colour:red", "unknown filter"),
+        ('subject:"unterminated', "unterminated"),
+        ('"open phrase', "unterminated"),
+        ("after:2026-13-01", "not a valid date"),
+        ("before:yesterday", "YYYY-MM-DD"),
+        ("direction:sideways", "direction"),
+        ("verdict:maybe", "verdict"),
+        ("has:pictures", "has:"),
+        ("id:abc", "id:"),
+        ("from:", "needs a value"),
+    ]:
+        with pytest.raises(QueryError, match=fragment):
+            archive.search(q)
+    with pytest.raises(QueryError, match="cursor"):
+        archive.search("", cursor="not-a-cursor")
+
+
+def test_pagination_cursor_stable_with_ties_and_new_mail(engine, tmp_path):
+    archive = make_archive(engine, tmp_path)
+    expected = []
+    with engine.begin() as conn:          # group commit: many records in one transaction
+        for i in range(23):
+            raw = build(f"report {i}", f"weekly report number {i} 报告")
+            sealed = archive.seal(raw)
+            archive.write_blob(sealed)
+            rid = archive.insert_record(conn, sealed, RecordMeta(
+                mail_from="a@corp.example", rcpt_tos=["b@corp.example"], subject=f"report {i}",
+                received_at=T0 + (i // 3) * 60))   # ties: three records share each timestamp
+            expected.append((T0 + (i // 3) * 60, rid))
+    archive.index_pending()
+    expected.sort(reverse=True)
+    seen, cursor, pages = [], None, 0
+    while True:
+        page = archive.search("报告", cursor=cursor, limit=5)
+        assert page.total == 23 + (1 if pages >= 2 else 0)
+        seen += [i.id for i in page.items]
+        pages += 1
+        if pages == 2:   # new mail arrives between pages: it is newer, so it never shows up later
+            newer = build("report new", "weekly report 报告 new")
+            put(archive, newer, received_at=T0 + 10 * DAY)
+            archive.index_pending()
+        if page.next is None:
+            break
+        cursor = page.next
+    assert seen == [e[1] for e in expected]
+    assert pages == 5
+
+
+def test_index_is_off_the_hot_path_and_atomic(engine, tmp_path):
+    archive = make_archive(engine, tmp_path)
+    raw = build("pending subject", "needle in the body")
+    rid = put(archive, raw, direction="inbound")
+    assert found(archive, "needle") == set()             # not indexed yet
+    assert found(archive, "direction:inbound") == {rid}  # filters work immediately
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(t.index_pending.c.record_id)).scalars().all() == [rid]
+    # a rolled-back acceptance leaves neither a record nor a pending row
+    sealed = archive.seal(build("rolled back", "never committed"))
+    archive.write_blob(sealed)
+    with pytest.raises(RuntimeError), engine.begin() as conn:
+        archive.insert_record(conn, sealed, RecordMeta(subject="rolled back"))
+        raise RuntimeError("acceptance failed")
+    assert archive.index_pending() == 1
+    assert archive.index_pending() == 0
+    assert found(archive, "needle") == {rid}
+    assert found(archive, "never") == set()
+    assert archive.search("").total == 1
+
+
+def test_concurrent_writers_keep_one_chain(engine, tmp_path):
+    archive = make_archive(engine, tmp_path)
+    errors = []
+
+    def worker(n):
+        try:
+            for i in range(10):
+                put(archive, build(f"w{n} {i}", f"concurrent body {n} {i}"))
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(3)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert not errors
+    report = archive.verify()
+    assert report.ok, report.broken
+    assert report.checked == 30
+
+
+def test_parse_query_shapes():
+    q = parse_query('合同 "quick brown" from:A@B.com subject:"x y" has:attachment after:2026-01-01')
+    assert [(x.text, x.field, x.phrase) for x in q.terms] == [
+        ("合同", "b", False), ("quick brown", "b", True), ("x y", "s", True)]
+    assert q.senders == ["a@b.com"] and q.has_attachment and q.after is not None
