@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from admin_api.audit import ensure_head as ensure_audit_head
 from archive.blobstore import FilesystemBlobStore
 from archive.keyring import KeyRing
 from archive.service import Archive, RecordMeta
@@ -68,6 +69,7 @@ def build_services(settings: Settings, *, run_migrations: bool = True) -> Servic
     engine = open_engine(settings.database_url)
     if run_migrations:
         migrate(engine)
+        ensure_audit_head(engine)
     keyring = KeyRing.open(data_dir / "keys", master_key_env=settings.storage.master_key_env)
     archive = Archive(engine, FilesystemBlobStore(data_dir / "blobs"), keyring, text_extractor=extract_text)
     queue = DeliveryQueue(engine, lifetime=settings.delivery.max_queue_lifetime,

@@ -1,0 +1,45 @@
+"""The admin API as the running gateway serves it: admin_api's app with the gateway's services."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import FastAPI
+
+from admin_api.app import ApiServices, create_app
+from gateway.policy import check
+from gateway.services import Services
+
+
+def api_services(services: Services, reload: Any = None) -> ApiServices:
+    started = time.time()
+
+    def rules_test(raw: bytes, mail_from: str, rcpt_tos: list[str]) -> Mapping[str, Any]:
+        return check(services.policy.current, raw, mail_from, rcpt_tos).to_json()
+
+    def rules_reload() -> None:
+        try:
+            services.policy.reload()
+        except Exception as exc:  # noqa: BLE001 - the API answers 422 with the file:line text
+            raise ValueError(str(exc)) from exc
+
+    def health() -> Mapping[str, Any]:
+        depth = services.queue.depth()
+        return {"status": "ok", "uptime_seconds": round(time.time() - started, 1), "queue_depth": depth,
+                "rules_generation": services.policy.current.generation}
+
+    def supervisors(department: str) -> set[str]:
+        return set(services.policy.directory().supervisors_of(department))
+
+    return ApiServices(
+        engine=services.engine, quarantine=services.quarantine, archive=services.archive,
+        rules_test=rules_test, rules_reload=reload or rules_reload,
+        metrics_text=lambda: services.metrics.render().decode(), health=health,
+        department_supervisors=supervisors,
+    )
+
+
+def build_app(services: Services, gateway: Any = None) -> FastAPI:
+    return create_app(api_services(services))

@@ -1,0 +1,140 @@
+"""Group commit and the delivery queue on real databases (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+
+from gateway.committer import CommitFailed, GroupCommitter
+from gateway.db import migrate, open_engine
+from gateway.queue import DELIVERED, DELIVERING, QUEUED, DeliveryQueue
+from gateway.tables import queue as queue_table
+
+
+@pytest.fixture
+def gw_engine(database_url: str) -> Iterator[sa.Engine]:
+    engine = open_engine(database_url)
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+def _enqueue(queue: DeliveryQueue, conn: sa.Connection, n: int, now: float = 1000.0) -> list[int]:
+    return queue.enqueue(conn, archive_id=1, digest="d" * 64, mail_from="a@example.com",
+                         recipients=[f"r{i}@x.org" for i in range(n)], direction="outbound", now=now)
+
+
+def test_migrations_are_idempotent(gw_engine: sa.Engine) -> None:
+    migrate(gw_engine)  # a second node starting up: nothing to do, nothing breaks
+    names = set(sa.inspect(gw_engine).get_table_names())
+    assert {"gateway_queue", "archive_records", "quarantine_entries", "admin_audit", "alembic_version"} <= names
+
+
+def test_group_commit_shares_transactions_and_isolates_failures(gw_engine: sa.Engine) -> None:
+    committer = GroupCommitter(gw_engine)
+    queue = DeliveryQueue(gw_engine, lifetime=100, retry_initial=1, retry_max=10)
+
+    def good(conn: sa.Connection) -> int:
+        return _enqueue(queue, conn, 1)[0]
+
+    def bad(conn: sa.Connection) -> int:
+        _enqueue(queue, conn, 1)
+        raise RuntimeError("this acceptance is broken")
+
+    async def scenario() -> list:
+        committer.start()
+        # Submitted together: they land in the same batch (the writer drains the queue).
+        return await asyncio.gather(*[committer.submit(bad if i == 5 else good) for i in range(40)],
+                                    return_exceptions=True)
+
+    try:
+        results = asyncio.run(scenario())
+    finally:
+        committer.stop()
+    errors = [r for r in results if isinstance(r, BaseException)]
+    assert len(errors) == 1 and "broken" in str(errors[0])
+    assert committer.batches < 40  # shared transactions, not one per message
+    with gw_engine.connect() as conn:
+        ids = [r for r in results if isinstance(r, int)]
+        count = conn.execute(sa.select(sa.func.count()).select_from(queue_table)).scalar_one()
+    assert count == 39 == len(set(ids))  # the failing one left nothing behind
+
+
+def test_commit_failure_is_reported_to_every_session(tmp_path) -> None:  # noqa: ANN001
+    engine = open_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    migrate(engine)
+    committer = GroupCommitter(engine)
+    committer.start()
+    # Take the tables away underneath: the commit itself fails for the whole batch.
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE gateway_queue")
+    queue = DeliveryQueue(engine, lifetime=100, retry_initial=1, retry_max=10)
+
+    async def scenario() -> list:
+        return await asyncio.gather(*[committer.submit(lambda c: _enqueue(queue, c, 1)) for _ in range(3)],
+                                    return_exceptions=True)
+
+    try:
+        results = asyncio.run(scenario())
+    finally:
+        committer.stop()
+    assert all(isinstance(r, Exception) for r in results)
+    assert not any(isinstance(r, int) for r in results)
+    assert CommitFailed  # the type the pipeline maps to 451 for batch-level failures
+
+
+def test_claim_lease_defer_and_deliver(gw_engine: sa.Engine) -> None:
+    queue = DeliveryQueue(gw_engine, lifetime=100, retry_initial=10, retry_max=40, lease=30)
+    with gw_engine.begin() as conn:
+        _enqueue(queue, conn, 3, now=1000)
+    claimed = queue.claim("node-a", 10, now=1000)
+    assert len(claimed) == 3
+    assert queue.claim("node-b", 10, now=1001) == []  # leased to node-a
+    with gw_engine.begin() as conn:
+        queue.mark_delivered(conn, [claimed[0].id], 250, "ok")
+        when = queue.defer(conn, claimed[1], 451, "try later", now=1000)
+    assert when == 1010
+    # node-a died holding claimed[2]: its lease runs out and node-b takes it over.
+    taken = queue.claim("node-b", 10, now=1031)
+    assert {e.id for e in taken} == {claimed[1].id, claimed[2].id}
+    with gw_engine.connect() as conn:
+        statuses = dict(conn.execute(sa.select(queue_table.c.id, queue_table.c.status)).all())
+    assert statuses[claimed[0].id] == DELIVERED
+    assert statuses[claimed[1].id] == DELIVERING
+    retried = next(e for e in taken if e.id == claimed[1].id)
+    assert retried.attempts == 1
+    with gw_engine.begin() as conn:
+        assert queue.defer(conn, retried, 451, "again", now=1031) == 1031 + 20  # back-off doubles
+    assert queue.claim("node-c", 10, now=1031 + 19) == []
+    assert [e.id for e in queue.claim("node-c", 10, now=1031 + 20)] == [retried.id]
+    with gw_engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(queue_table)
+                            .where(queue_table.c.status == QUEUED)).scalar_one() == 0
+
+
+def test_concurrent_claims_never_share_a_row(gw_engine: sa.Engine) -> None:
+    queue = DeliveryQueue(gw_engine, lifetime=1000, retry_initial=1, retry_max=10)
+    with gw_engine.begin() as conn:
+        _enqueue(queue, conn, 200, now=1000)
+    seen: list[int] = []
+    lock = threading.Lock()
+
+    def worker(name: str) -> None:
+        while True:
+            rows = queue.claim(name, 7, now=1001)
+            if not rows:
+                return
+            with lock:
+                seen.extend(e.id for e in rows)
+
+    threads = [threading.Thread(target=worker, args=(f"n{i}",)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(seen) == 200
+    assert len(set(seen)) == 200
