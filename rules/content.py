@@ -111,10 +111,9 @@ def _part_filename(part: Message) -> str | None:
 
 def _payload_bytes(part: Message) -> tuple[bytes, bool]:
     """Transfer-decoded payload and whether decoding was clean."""
-    try:
-        raw = part.get_payload(decode=False)
-    except Exception:  # noqa: BLE001
-        return b"", False
+    # the private attribute holds the payload exactly as parsed (8-bit bytes as surrogates);
+    # get_payload() would already have replaced them with U+FFFD
+    raw = getattr(part, "_payload", None)
     if not isinstance(raw, str):
         return b"", True
     cte = str(part.get("content-transfer-encoding", "")).strip().lower()

@@ -1,0 +1,521 @@
+"""Compiled rule conditions and the per-message evaluation state they share.
+
+Conditions are small objects built once by the loader. Evaluation state caches everything
+expensive per message (keyword scan, detector runs, regex runs per text unit), so twenty
+rules over the same body scan it once, and rules that only look at headers never touch
+attachments. A condition is *per recipient* when its answer can differ between recipients
+(direction, recipient address); the engine evaluates the others once per message.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import operator
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Protocol
+
+from rules.detectors import Match, detect
+from rules.matchers import KeywordHit, KeywordMatcher, normalize
+from rules.model import AuthResults, Direction, Envelope, Evidence, SenderStats
+from rules.redact import snippet
+from rules.spam import FORGERY_CHECKS, has_gtube
+
+if TYPE_CHECKING:
+    from rules.content import ParsedMessage
+
+MAX_EVIDENCE = 3
+
+
+class DirectoryView(Protocol):
+    """What the rules need to know about the organisation (implemented by the gateway)."""
+
+    def is_internal(self, address: str) -> bool: ...
+    def department_of(self, address: str) -> str | None: ...
+    def groups_of(self, address: str) -> frozenset[str]: ...
+    def may_send_externally(self, address: str) -> bool: ...
+
+
+@dataclass
+class EvaluationContext:
+    """Facts the gateway knows about a message that are not in its bytes."""
+
+    directions: dict[str, Direction]
+    directory: DirectoryView
+    sender_stats: SenderStats | None = None
+    auth_results: AuthResults | None = None
+
+
+class Unit:
+    """One piece of text (subject, a body part, an attachment, a header) with its caches."""
+
+    __slots__ = ("where", "text", "_norm", "_kw", "_det", "_rx")
+
+    def __init__(self, where: str, text: str) -> None:
+        self.where = where
+        self.text = text
+        self._norm: str | None = None
+        self._kw: dict[int, list[KeywordHit]] | None = None
+        self._det: dict[str, list[Match]] = {}
+        self._rx: dict[int, list[re.Match[str]]] = {}
+
+    def keywords(self, matcher: KeywordMatcher) -> dict[int, list[KeywordHit]]:
+        if self._kw is None:
+            self._norm, self._kw = matcher.scan(self.text)
+        return self._kw
+
+    def norm_text(self) -> str:
+        if self._norm is None:
+            self._norm = normalize(self.text)
+        return self._norm
+
+    def detect(self, name: str) -> list[Match]:
+        found = self._det.get(name)
+        if found is None:
+            found = self._det[name] = detect(name, self.text)
+        return found
+
+    def regex(self, rx: re.Pattern[str], limit: int = 100) -> list[re.Match[str]]:
+        key = id(rx)
+        found = self._rx.get(key)
+        if found is None:
+            found = []
+            for m in rx.finditer(self.text):
+                found.append(m)
+                if len(found) >= limit:
+                    break
+            self._rx[key] = found
+        return found
+
+    def snippet_for(self, start: int, end: int, normalized: bool = False, match: Match | None = None) -> str:
+        text = self.text
+        if normalized and self._norm is not None and len(self._norm) != len(self.text):
+            text = self._norm
+        return snippet(text, start, end, match=match)
+
+
+SCOPES = ("any", "subject", "body", "attachments", "headers", "attachment_names")
+
+
+class State:
+    """Per-message evaluation state: inputs plus lazily built, cached text units."""
+
+    def __init__(self, message: ParsedMessage, envelope: Envelope, ctx: EvaluationContext,
+                 matcher: KeywordMatcher, recipients: Sequence[str]) -> None:
+        self.message = message
+        self.envelope = envelope
+        self.ctx = ctx
+        self.matcher = matcher
+        self.recipients = list(recipients)
+        self.spam_score = 0.0
+        self.directions: dict[str, Direction] = {}
+
+    @cached_property
+    def sender(self) -> str:
+        return self.envelope.mail_from.strip().strip("<>").lower()
+
+    @cached_property
+    def subject_unit(self) -> Unit:
+        return Unit("subject", self.message.subject)
+
+    @cached_property
+    def content_units(self) -> list[Unit]:
+        # message.texts starts with the subject; reuse its unit so its caches are shared
+        return [self.subject_unit] + [Unit(w, t) for w, t in self.message.texts[1:]]
+
+    @cached_property
+    def header_units(self) -> list[Unit]:
+        return [Unit(f"header:{k}", v) for k, v in self.message.headers]
+
+    @cached_property
+    def name_units(self) -> list[Unit]:
+        return [Unit(f"attachment:{a.path}", a.name) for a in self.message.attachments]
+
+    def units(self, scope: str) -> list[Unit]:
+        if scope == "headers":
+            return self.header_units
+        if scope == "attachment_names":
+            return self.name_units
+        if scope == "subject":
+            return [self.subject_unit]  # needs no body decoding
+        units = self.content_units
+        if scope == "body":
+            return [u for u in units if u.where == "body"]
+        if scope == "attachments":
+            return [u for u in units if u.where.startswith("attachment:")]
+        return units
+
+    def direction_of(self, rcpt: str) -> Direction:
+        return self.directions.get(rcpt, Direction.INBOUND)
+
+
+# -- base -------------------------------------------------------------------------------
+
+class Condition:
+    """Base class: ``test`` returns True/False and appends evidence when it matches."""
+
+    per_recipient = False
+
+    def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:  # pragma: no cover
+        raise NotImplementedError
+
+
+class Always(Condition):
+    def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
+        return True
+
+
+@dataclass
+class All(Condition):
+    items: list[Condition]
+
+    def __post_init__(self) -> None:
+        self.per_recipient = any(c.per_recipient for c in self.items)
+        # cheap conditions first: message-level facts before content scans
+        self.items.sort(key=lambda c: getattr(c, "cost", 0))
+
+    def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
+        local: list[Evidence] = []
+        for c in self.items:
+            if not c.test(st, rcpt, local):
+                return False
+        ev.extend(local)
+        return True
+
+
+@dataclass
+class Any_(Condition):
+    items: list[Condition]
+
+    def __post_init__(self) -> None:
+        self.per_recipient = any(c.per_recipient for c in self.items)
+
+    def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
+        return any(c.test(st, rcpt, ev) for c in self.items)
+
+
+@dataclass
+class Not(Condition):
+    item: Condition
+
+    def __post_init__(self) -> None:
+        self.per_recipient = self.item.per_recipient
+
+    def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
+        return not self.item.test(st, rcpt, [])
+
+
+# -- envelope and directory -----------------------------------------------------------------
+
+@dataclass
+class DirectionIs(Condition):
+    directions: frozenset[str]
+    per_recipient = True
+
+    def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
+        return str(st.direction_of(rcpt)) in self.directions
+
+
+def address_matches(address: str, patterns: Sequence[str]) -> bool:
+    """``a@b.c`` exact, ``@b.c`` / ``b.c`` domain (and subdomains), globs like ``*@*.b.c``."""
+    address = address.lower()
+    domain = address.rpartition("@")[2]
+    for p in patterns:
+        if "*" in p or "?" in p:
+            if fnmatch.fnmatchcase(address, p):
+                return True
+        elif p.startswith("@"):
+            d = p[1:]
+            if domain == d or domain.endswith("." + d):
+                return True
+        elif "@" in p:
+            if address == p:
+                return True
+        elif domain == p or domain.endswith("." + p):
+            return True
+    return False
+
+
+@dataclass
+class AddressCond(Condition):
+    """Sender or recipient by address/domain/list, directory group/department, flags."""
+
+    side: str  # "sender" or "recipient"
+    patterns: tuple[str, ...] = ()
+    groups: frozenset[str] = frozenset()
+    departments: frozenset[str] = frozenset()
+    internal: bool | None = None
+    may_send_externally: bool | None = None
+    authenticated: bool | None = None
+
+    def __post_init__(self) -> None:
+        self.per_recipient = self.side == "recipient"
+
+    def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
+        addr = st.sender if self.side == "sender" else rcpt
+        d = st.ctx.directory
+        if self.patterns and not address_matches(addr, self.patterns):
+            return False
+        if self.groups and not (self.groups & d.groups_of(addr)):
+            return False
+        if self.departments and d.department_of(addr) not in self.departments:
+            return False
+        if self.internal is not None and d.is_internal(addr) != self.internal:
+            return False
+        if self.may_send_externally is not None and d.may_send_externally(addr) != self.may_send_externally:
+            return False
+        if self.authenticated is not None and bool(st.envelope.authenticated_user) != self.authenticated:
+            return False
+        ev.append(Evidence("envelope", f"{self.side} {addr}"))
+        return True
+
+
+# -- headers --------------------------------------------------------------------------------
+
+@dataclass
+class HeaderCond(Condition):
+    name: str
+    regex: re.Pattern[str] | None = None
+    contains: str | None = None
+    exists: bool | None = None
+
+    def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
+        values = st.message.header(self.name)
+        if self.exists is not None and bool(values) != self.exists:
+            return False
+        for v in values:
+            if self.regex is not None:
+                m = self.regex.search(v)
+                if not m:
+                    continue
+                ev.append(Evidence(f"header:{self.name}", snippet(v, m.start(), m.end())))
+                return True
+            if self.contains is not None:
+                i = normalize(v).find(self.contains)
+                if i < 0:
+                    continue
+                ev.append(Evidence(f"header:{self.name}", snippet(v, i, i + len(self.contains))))
+                return True
+        if self.regex is None and self.contains is None:
+            if self.exists is not None:
+                ev.append(Evidence(f"header:{self.name}", "present" if self.exists else "absent"))
+            return self.exists is not None
+        return False
+
+
+# -- content ---------------------------------------------------------------------------------
+
+@dataclass
+class KeywordCond(Condition):
+    list_ids: frozenset[int]
+    scope: str = "any"
+    min_count: int = 1
+    distinct: bool = False
+    cost = 10
+
+    def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
+        found: list[tuple[Unit, KeywordHit]] = []
+        for unit in st.units(self.scope):
+            hits = unit.keywords(st.matcher)
+            for lid in self.list_ids:
+                for h in hits.get(lid, ()):
+                    found.append((unit, h))
+        count = len({h.term for _, h in found}) if self.distinct else len(found)
+        if count < self.min_count:
+            return False
+        for unit, h in found[:MAX_EVIDENCE]:
+            ev.append(Evidence(unit.where, unit.snippet_for(h.start, h.end, normalized=True)))
+        return True
+
+
+@dataclass
+class RegexCond(Condition):
+    rx: re.Pattern[str]
+    scope: str = "any"
+    min_count: int = 1
+    cost = 20
+
+    def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
+        found = []
+        for unit in st.units(self.scope):
+            for m in unit.regex(self.rx, limit=max(self.min_count, MAX_EVIDENCE)):
+                found.append((unit, m))
+            if len(found) >= self.min_count:
+                break
+        if len(found) < self.min_count:
+            return False
+        for unit, m in found[:MAX_EVIDENCE]:
+            ev.append(Evidence(unit.where, unit.snippet_for(m.start(), m.end())))
+        return True
+
+
+@dataclass
+class DetectorCond(Condition):
+    name: str
+    scope: str = "any"
+    min_count: int = 1
+    near_lists: frozenset[int] = frozenset()
+    within: int = 0
+    cost = 30
+
+    def _near(self, st: State, unit: Unit, m: Match) -> bool:
+        hits = unit.keywords(st.matcher)
+        for lid in self.near_lists:
+            for h in hits.get(lid, ()):
+                if h.end >= m.start - self.within and h.start <= m.end + self.within:
+                    return True
+        return False
+
+    def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
+        found: list[tuple[Unit, Match]] = []
+        for unit in st.units(self.scope):
+            for m in unit.detect(self.name):
+                if self.near_lists and not self._near(st, unit, m):
+                    continue
+                found.append((unit, m))
+        if len(found) < self.min_count:
+            return False
+        for unit, m in found[:MAX_EVIDENCE]:
+            ev.append(Evidence(unit.where, unit.snippet_for(m.start, m.end, match=m)))
+        return True
+
+
+@dataclass
+class GtubeCond(Condition):
+    def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
+        if has_gtube(st.message):
+            ev.append(Evidence("body", "GTUBE test string"))
+            return True
+        return False
+
+
+@dataclass
+class FindingCond(Condition):
+    names: frozenset[str]
+
+    def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
+        hit = [f for f in st.message.findings if f in self.names]
+        if hit:
+            ev.append(Evidence("message", ", ".join(hit)))
+        return bool(hit)
+
+
+@dataclass
+class AttachmentCond(Condition):
+    """True when at least one attachment has every listed property."""
+
+    names: tuple[str, ...] = ()
+    true_types: tuple[str, ...] = ()
+    declared_types: tuple[str, ...] = ()
+    executable: bool | None = None
+    script: bool | None = None
+    encrypted: bool | None = None
+    archive: bool | None = None
+    size: Callable[[float], bool] | None = None
+    cost = 25
+
+    def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
+        for a in st.message.attachments:
+            if self.names and not any(fnmatch.fnmatch(a.name.lower(), p) for p in self.names):
+                continue
+            if self.true_types and not any(fnmatch.fnmatch(a.true_type, p) for p in self.true_types):
+                continue
+            if self.declared_types and not any(fnmatch.fnmatch(a.declared_type, p) for p in self.declared_types):
+                continue
+            if self.executable is not None and a.is_executable != self.executable:
+                continue
+            if self.script is not None and a.is_script != self.script:
+                continue
+            if self.encrypted is not None and a.encrypted != self.encrypted:
+                continue
+            if self.archive is not None and a.is_archive != self.archive:
+                continue
+            if self.size is not None and not self.size(a.size):
+                continue
+            flags = [f for f, on in (("executable", a.is_executable), ("script", a.is_script),
+                                     ("encrypted", a.encrypted)) if on]
+            ev.append(Evidence(f"attachment:{a.path}", f"{a.true_type} {a.size} bytes {' '.join(flags)}".strip()))
+            return True
+        return False
+
+
+# -- numbers ----------------------------------------------------------------------------------
+
+OPS: dict[str, Callable[[Any, Any], bool]] = {
+    "gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le,
+    "eq": operator.eq, "ne": operator.ne,
+}
+
+
+def make_comparison(spec: dict[str, float]) -> Callable[[float], bool]:
+    items = list(spec.items())
+    return lambda v: all(OPS[k](v, n) for k, n in items)
+
+
+@dataclass
+class NumberCond(Condition):
+    """Message size, recipient counts, spam score, sender statistics."""
+
+    what: str
+    compare: Callable[[float], bool]
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        self.per_recipient = False
+
+    def value(self, st: State) -> float | None:
+        w = self.what
+        if w == "message_size":
+            return st.message.size
+        if w == "recipient_count":
+            return len(st.recipients)
+        if w == "external_recipient_count":
+            return sum(1 for r in st.recipients if st.direction_of(r) == Direction.OUTBOUND)
+        if w == "spam_score":
+            return st.spam_score
+        if w.startswith("sender_stats."):
+            stats = st.ctx.sender_stats
+            return None if stats is None else getattr(stats, w.split(".", 1)[1])
+        return None  # pragma: no cover
+
+    def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
+        v = self.value(st)
+        if v is None or not self.compare(v):
+            return False
+        ev.append(Evidence("envelope", f"{self.label or self.what} = {v:g}"))
+        return True
+
+
+@dataclass
+class AuthCond(Condition):
+    spf: frozenset[str] = frozenset()
+    dkim: frozenset[str] = frozenset()
+    dmarc: frozenset[str] = frozenset()
+
+    def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
+        ar = st.ctx.auth_results
+        if ar is None:
+            return False
+        for name, allowed in (("spf", self.spf), ("dkim", self.dkim), ("dmarc", self.dmarc)):
+            if allowed and getattr(ar, name).lower() not in allowed:
+                return False
+        ev.append(Evidence("authentication", f"spf={ar.spf} dkim={ar.dkim} dmarc={ar.dmarc}"))
+        return True
+
+
+@dataclass
+class ForgeryCond(Condition):
+    """Any of the named header-forgery heuristics fires (see :mod:`rules.spam`)."""
+
+    checks: tuple[str, ...] = field(default_factory=tuple)
+    per_recipient = True
+
+    def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
+        inbound = st.direction_of(rcpt) == Direction.INBOUND
+        for name in self.checks:
+            if FORGERY_CHECKS[name](st.message, st.ctx.directory, inbound):
+                ev.append(Evidence("header:From" if "from" in name or "name" in name else "headers", name))
+                return True
+        return False
