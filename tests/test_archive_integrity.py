@@ -1,0 +1,187 @@
+"""Tamper evidence: flipped blob bytes, swapped blobs, deleted and edited rows are all named by verify."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+import sqlalchemy as sa
+from test_archive_support import build, make_archive, put
+
+from archive import tables as t
+from archive.blobstore import FilesystemBlobStore
+from archive.service import ArchiveIntegrityError, RecordMeta
+
+
+@pytest.fixture
+def filled(engine, tmp_path):
+    archive = make_archive(engine, tmp_path)
+    ids = [put(archive, build(f"message {i}", f"body {i} 正文")) for i in range(6)]
+    assert archive.verify().ok
+    return archive, ids
+
+
+def blob_path(archive, rid):
+    with archive.engine.connect() as conn:
+        address = conn.execute(sa.select(t.records.c.blob_address).where(t.records.c.id == rid)).scalar_one()
+    return archive.blob_store._path(address)
+
+
+def broken_ids(report):
+    return {rid for rid, _ in report.broken}
+
+
+def test_clean_archive_verifies_with_progress(filled):
+    archive, ids = filled
+    calls = []
+    report = archive.verify(progress=lambda done, total: calls.append((done, total)))
+    assert report.ok and report.checked == 6 and not report.broken
+    assert calls[-1] == (6, 6)
+
+
+def test_flipped_blob_byte_is_named(filled):
+    archive, ids = filled
+    path = blob_path(archive, ids[2])
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    report = archive.verify()
+    assert not report.ok
+    assert broken_ids(report) == {ids[2]}
+    assert "authenticate" in dict(report.broken)[ids[2]]
+    with pytest.raises(ArchiveIntegrityError):
+        archive.open(ids[2])
+    assert archive.open(ids[3])
+
+
+def test_swapped_blobs_are_detected(filled):
+    archive, ids = filled
+    a, b = blob_path(archive, ids[0]), blob_path(archive, ids[1])
+    a.write_bytes(b.read_bytes())
+    report = archive.verify()
+    assert broken_ids(report) == {ids[0]}
+    with pytest.raises(ArchiveIntegrityError):
+        archive.open(ids[0])
+
+
+def test_missing_blob_is_named(filled):
+    archive, ids = filled
+    blob_path(archive, ids[4]).unlink()
+    report = archive.verify()
+    assert broken_ids(report) == {ids[4]}
+    assert "missing" in dict(report.broken)[ids[4]]
+
+
+def test_deleted_record_breaks_chain_at_successor(filled):
+    archive, ids = filled
+    with archive.engine.begin() as conn:
+        conn.execute(sa.delete(t.records).where(t.records.c.id == ids[3]))
+    report = archive.verify()
+    assert broken_ids(report) == {ids[4]}
+    reason = dict(report.broken)[ids[4]]
+    assert "chain break" in reason and str(ids[3]) in reason
+
+
+def test_deleted_last_record_is_detected_by_head(filled):
+    archive, ids = filled
+    with archive.engine.begin() as conn:
+        conn.execute(sa.delete(t.records).where(t.records.c.id == ids[-1]))
+    report = archive.verify()
+    assert broken_ids(report) == {ids[-1]}
+
+
+@pytest.mark.parametrize("column,value", [
+    ("mail_from", "mallory@evil.example"),
+    ("verdict", "delivered"),
+    ("received_at", 1.0),
+    ("sha256", "0" * 64),
+])
+def test_edited_row_is_named(filled, column, value):
+    archive, ids = filled
+    with archive.engine.begin() as conn:
+        conn.execute(sa.update(t.records).where(t.records.c.id == ids[1]).values({column: value}))
+    report = archive.verify()
+    assert ids[1] in broken_ids(report)
+    assert ids[2] not in broken_ids(report)       # the chain link to the successor is intact
+    assert any("altered" in r for rid, r in report.broken if rid == ids[1])
+
+
+def test_edited_row_with_recomputed_hash_breaks_the_successor(filled):
+    from archive.service import chain_hash
+
+    archive, ids = filled
+    with archive.engine.begin() as conn:
+        row = dict(conn.execute(sa.select(t.records).where(t.records.c.id == ids[2])).first()._mapping)
+        row["mail_from"] = "mallory@evil.example"
+        new_hash = chain_hash(row["prev_hash"], row)
+        conn.execute(sa.update(t.records).where(t.records.c.id == ids[2])
+                     .values(mail_from=row["mail_from"], record_hash=new_hash))
+    assert broken_ids(archive.verify()) == {ids[3]}
+
+
+def test_swapped_encrypted_subject_is_detected(filled):
+    archive, ids = filled
+    with archive.engine.begin() as conn:
+        enc = conn.execute(sa.select(t.records.c.meta_enc).where(t.records.c.id == ids[0])).scalar_one()
+        conn.execute(sa.update(t.records).where(t.records.c.id == ids[1]).values(meta_enc=enc))
+    assert ids[1] in broken_ids(archive.verify())
+    with pytest.raises(ArchiveIntegrityError):
+        archive.get_record(ids[1])
+
+
+def test_blob_store_is_atomic_fanned_out_and_idempotent(tmp_path):
+    store = FilesystemBlobStore(tmp_path / "blobs")
+    address = "ab" * 32
+    assert store.put(address, b"one") is True
+    assert store.put(address, b"two") is False       # idempotent: the first write stays
+    assert store.get(address) == b"one"
+    path = tmp_path / "blobs" / "ab" / "ab" / address
+    assert path.exists()
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert list(store.iter_addresses()) == [address]
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+    assert store.delete(address) and not store.exists(address)
+    with pytest.raises(ValueError):
+        store.put("../../etc/passwd", b"x")
+
+
+def test_same_message_stored_once_one_record_per_event(engine, tmp_path):
+    archive = make_archive(engine, tmp_path)
+    raw = build("dedup", "same bytes twice")
+    first = put(archive, raw, event="accepted")
+    second = put(archive, raw, event="released")
+    assert first != second
+    assert len(list(archive.blob_store.iter_addresses())) == 1
+    assert archive.open(first) == archive.open(second) == raw
+    assert archive.open_digest(archive.get_record(first).sha256) == raw
+    assert archive.verify().ok
+
+
+def test_blob_left_by_rolled_back_acceptance_is_adopted(engine, tmp_path):
+    """Two seals of the same message have different data keys; the second adopts the first blob."""
+    archive = make_archive(engine, tmp_path)
+    raw = build("race", "accepted twice at the same moment")
+    first = archive.seal(raw)
+    archive.write_blob(first)                 # its transaction then rolls back: no row
+    second = archive.seal(raw)
+    assert second.dek_id != first.dek_id
+    archive.write_blob(second)
+    assert second.dek_id == first.dek_id      # adopted the key of the blob on disk
+    with engine.begin() as conn:
+        rid = archive.insert_record(conn, second, RecordMeta(subject="race"))
+    assert archive.open(rid) == raw
+    assert archive.verify().ok
+
+
+def test_group_commit_many_records_one_transaction(engine, tmp_path):
+    archive = make_archive(engine, tmp_path)
+    with engine.begin() as conn:
+        ids = []
+        for i in range(12):
+            sealed = archive.seal(build(f"batch {i}", f"group commit {i}"))
+            archive.write_blob(sealed)
+            ids.append(archive.insert_record(conn, sealed, RecordMeta(subject=f"batch {i}")))
+    assert ids == list(range(ids[0], ids[0] + 12))
+    assert archive.verify().ok
+    assert archive.index_pending() == 12
