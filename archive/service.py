@@ -398,6 +398,8 @@ class Archive:
         """Add a blob row (if new), a chained record row and an index-pending row. Never commits."""
         insert = self._insert()
         now = self.clock()
+        # Head first: it serialises appends, and purge holds it while deleting unreferenced blobs.
+        last_id, last_hash = self._lock_head(conn)
         res = conn.execute(
             insert(t.blobs).values(
                 address=sealed.address, sha256=sealed.sha256, size=sealed.size, stored_size=len(sealed.blob),
@@ -409,7 +411,9 @@ class Archive:
             dek_id = conn.execute(
                 sa.select(t.blobs.c.dek_id).where(t.blobs.c.address == sealed.address)
             ).scalar_one()
-        last_id, last_hash = self._lock_head(conn)
+        elif not self.blob_store.exists(sealed.address):
+            # write_blob found the blob present, then a purge removed it: store ours again.
+            self.blob_store.put(sealed.address, sealed.blob, overwrite=True)
         new_id = last_id + 1
         attachments = [(str(n or ""), str(ty or "")) for n, ty in meta.attachments]
         types = sorted({ty for _n, ty in attachments if ty})

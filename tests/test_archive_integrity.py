@@ -7,11 +7,11 @@ import stat
 
 import pytest
 import sqlalchemy as sa
-from test_archive_support import build, make_archive, put
 
 from archive import tables as t
 from archive.blobstore import FilesystemBlobStore
 from archive.service import ArchiveIntegrityError, RecordMeta
+from tests.test_archive_support import build, make_archive, put
 
 
 @pytest.fixture

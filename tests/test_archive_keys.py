@@ -9,11 +9,11 @@ import stat
 
 import pytest
 import sqlalchemy as sa
-from test_archive_support import build, make_archive, put
 
 from archive import tables as t
 from archive.keyring import KeyRing, KeyRingError
 from archive.service import KeyInUse
+from tests.test_archive_support import build, make_archive, put
 
 
 def mode(path):

@@ -10,9 +10,9 @@ import quopri
 import secrets
 
 import sqlalchemy as sa
-from test_archive_support import build, make_archive, put
 
 from archive import tables as t
+from tests.test_archive_support import build, make_archive, put
 
 
 def encodings(marker: str) -> list[bytes]:

@@ -6,11 +6,11 @@ import threading
 
 import pytest
 import sqlalchemy as sa
-from test_archive_support import build, make_archive, put
 
 from archive import tables as t
 from archive.query import QueryError, parse_query
 from archive.service import RecordMeta
+from tests.test_archive_support import build, make_archive, put
 
 DAY = 86400.0
 T0 = 1_772_000_000.0  # 2026-02-25

@@ -1,0 +1,155 @@
+"""Plain functions behind ``mailwarden archive …`` and ``mailwarden keys rotate``.
+
+The gateway CLI builds an :class:`~archive.service.Archive` from settings and calls these; they
+return data (for tests and JSON output) and, when ``echo`` is set, print a human summary with
+tqdm progress bars on stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from tqdm import tqdm
+
+from archive import export as _export
+from archive import importer as _importer
+from archive.retention import PurgeReport, Retention
+from archive.service import Archive, RotationReport, SearchPage, VerifyReport
+
+Echo = Callable[[str], None]
+
+
+def _print(text: str) -> None:
+    print(text)
+
+
+@contextmanager
+def _bar(desc: str, enabled: bool, total: int | None = None):
+    bar = tqdm(total=total, desc=desc, unit="msg", file=sys.stderr, disable=not enabled, dynamic_ncols=True)
+
+    def update(done: int, total_now: int | None = None) -> None:
+        if total_now is not None and bar.total != total_now:
+            bar.total = total_now
+        bar.n = done
+        bar.refresh()
+
+    try:
+        yield update
+    finally:
+        bar.close()
+
+
+def search(archive: Archive, q: str, *, limit: int = 20, cursor: str | None = None, as_json: bool = False,
+           echo: Echo | None = _print, departments: Iterable[str] | None = None) -> SearchPage:
+    page = archive.search(q, cursor=cursor, limit=limit, departments=departments)
+    if echo:
+        if as_json:
+            echo(json.dumps(page.to_dict(), ensure_ascii=False, indent=1))
+        else:
+            for item in page.items:
+                att = f" [{len(item.attachments)} att]" if item.attachments else ""
+                echo(f"{item.id:>8}  {item.date}  {item.direction or '-':8} {item.verdict or '-':11} "
+                     f"{item.sender} -> {', '.join(item.recipients)}  {item.subject}{att}")
+            echo(f"{page.total} match(es)" + (f"; next page: --cursor {page.next}" if page.next else ""))
+    return page
+
+
+def verify(archive: Archive, *, progress: bool = True, echo: Echo | None = _print,
+           check_blobs: bool = True) -> VerifyReport:
+    with _bar("verify", progress) as update:
+        report = archive.verify(progress=update, check_blobs=check_blobs)
+    if echo:
+        for rid, reason in report.broken:
+            echo(f"BROKEN record {rid}: {reason}")
+        echo(f"{report.checked} records checked: " + ("OK" if report.ok else f"{len(report.broken)} problem(s)"))
+    return report
+
+
+def export(archive: Archive, q: str, path: str, *, fmt: str = "zip", progress: bool = True,
+           echo: Echo | None = _print, departments: Iterable[str] | None = None) -> int:
+    if fmt not in ("zip", "mbox"):
+        raise ValueError("format must be zip or mbox")
+    func = _export.export_zip if fmt == "zip" else _export.export_mbox
+    with _bar("export", progress) as update:
+        count = func(archive, q, path, progress=update, departments=departments)
+    if echo:
+        echo(f"exported {count} message(s) to {path}")
+    return count
+
+
+def rotate_keys(archive: Archive, *, batch_size: int = 500, progress: bool = True,
+                echo: Echo | None = _print) -> RotationReport:
+    with _bar("re-wrap data keys", progress) as update:
+        report = archive.rotate_keys(batch_size=batch_size, progress=update)
+    if echo:
+        if report.new_kid:
+            echo(f"new master key {report.new_kid} is active")
+        else:
+            echo(f"continued an unfinished rotation to {archive.keyring.active_kid}")
+        echo(f"{report.rewrapped} data key(s) re-wrapped; old keys can be retired once unused: "
+             + ", ".join(k for k in archive.keyring.key_ids() if k != archive.keyring.active_kid))
+    return report
+
+
+def retire_key(archive: Archive, kid: str, *, echo: Echo | None = _print) -> None:
+    archive.retire_key(kid)
+    if echo:
+        echo(f"master key {kid} retired")
+
+
+def purge(archive: Archive, rules: Iterable[Mapping[str, Any]] = (), *, default_days: int = 2555,
+          now: float | None = None, progress: bool = True, echo: Echo | None = _print) -> PurgeReport:
+    retention = Retention(archive, rules, default_days)
+    with _bar("purge", progress) as update:
+        report = retention.purge(now=now, progress=update)
+    if echo:
+        echo(f"purged {report.purged} record(s), {report.blobs_deleted} blob(s); "
+             f"{report.held} expired record(s) kept by legal hold")
+    return report
+
+
+def import_path(archive: Archive, path: str, *, event: str = "imported", progress: bool = True,
+                echo: Echo | None = _print) -> _importer.ImportReport:
+    with tqdm(desc="import", unit="msg", file=sys.stderr, disable=not progress) as bar:
+        report = _importer.import_path(archive, path, event=event, progress=lambda n, _w: bar.update(1))
+    if echo:
+        echo(f"imported {report.imported}, skipped {report.skipped} already archived, failed {report.failed}")
+        for err in report.errors:
+            echo(f"  {err}")
+    return report
+
+
+def index(archive: Archive, *, batch: int = 500, progress: bool = True) -> int:
+    """Index everything pending now (the background worker does the same in a loop)."""
+    total = 0
+    with tqdm(desc="index", unit="msg", file=sys.stderr, disable=not progress) as bar:
+        while True:
+            n = archive.index_pending(batch)
+            if not n:
+                return total
+            total += n
+            bar.update(n)
+
+
+def place_hold(archive: Archive, kind: str, value: str, reason: str, by: str) -> int:
+    return Retention(archive).place_hold(kind, value, reason, by)
+
+
+def release_hold(archive: Archive, hold_id: int, by: str, reason: str = "") -> None:
+    Retention(archive).release_hold(hold_id, by, reason)
+
+
+def holds(archive: Archive, active_only: bool = False) -> list[dict[str, Any]]:
+    return Retention(archive).holds(active_only=active_only)
+
+
+def run_indexer(archive: Archive, interval: float = 1.0, stop: Callable[[], bool] = lambda: False) -> None:
+    """Background loop for the gateway: index pending records until ``stop()`` is true."""
+    while not stop():
+        if not archive.index_pending():
+            time.sleep(interval)

@@ -1,0 +1,124 @@
+"""Retention rules, legal holds and purge keep the chain verifiable and delete unreferenced blobs."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from archive import tables as t
+from archive.query import QueryError
+from archive.retention import Retention, RetentionError
+from tests.test_archive_support import build, make_archive, put
+
+DAY = 86400.0
+NOW = 1_800_000_000.0
+
+
+@pytest.fixture
+def aged(engine, tmp_path):
+    archive = make_archive(engine, tmp_path)
+    old = NOW - 400 * DAY
+    ids = {
+        "spam": put(archive, build("cheap pills", "buy now 便宜", sender="spam@junk.example"),
+                    direction="inbound", verdict="rejected", received_at=old),
+        "legal": put(archive, build("contract", "合同 legal", sender="amy@corp.example"),
+                     direction="outbound", verdict="delivered", department="legal", received_at=old),
+        "pci": put(archive, build("card", "card number", sender="bo@corp.example"),
+                   direction="outbound", verdict="quarantined", rules=["pci-card"], received_at=old),
+        "partner": put(archive, build("hello", "hi partner", to=("x@regulator.example",)),
+                       direction="outbound", verdict="delivered", received_at=old),
+        "recent": put(archive, build("recent spam", "buy", sender="spam@junk.example"),
+                      direction="inbound", verdict="rejected", received_at=NOW - 10 * DAY),
+        "ancient": put(archive, build("ancient", "seven years ago"), received_at=NOW - 2600 * DAY),
+    }
+    shared = build("shared", "same bytes kept by a later event")
+    ids["shared_old"] = put(archive, shared, direction="inbound", verdict="rejected", received_at=old)
+    ids["shared_new"] = put(archive, shared, event="released", verdict="released", received_at=NOW - DAY)
+    archive.index_pending()
+    rules = [
+        {"direction": "inbound", "verdict": "rejected", "days": 90},
+        {"department": "legal", "days": 3650},
+        {"rule": "pci-card", "days": 3650},
+        {"domain": "regulator.example", "days": 5000},
+        {"direction": "outbound", "days": 365},
+    ]
+    return archive, ids, Retention(archive, rules, clock=lambda: NOW)
+
+
+def test_rules_decide_retention_and_purge_keeps_chain(aged):
+    archive, ids, retention = aged
+    files_before = set(archive.blob_store.iter_addresses())
+    report = retention.purge()
+    assert set(report.purged_ids) == {ids["spam"], ids["ancient"], ids["shared_old"]}
+    assert report.blobs_deleted == 2          # the shared blob is still used by the released record
+    remaining = {i.id for i in archive.iter_search("")}
+    assert remaining == {ids["legal"], ids["pci"], ids["partner"], ids["recent"], ids["shared_new"]}
+    assert len(set(archive.blob_store.iter_addresses())) == len(files_before) - 2
+    assert archive.open(ids["shared_new"])
+    report = archive.verify()
+    assert report.ok, report.broken           # tombstones keep the chain checkable
+    assert {i.id for i in archive.iter_search("便宜")} == set()
+    assert {i.id for i in archive.iter_search("合同")} == {ids["legal"]}
+    # purge again: nothing more
+    assert retention.purge().purged == 0
+    with archive.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(t.tombstones)).scalar_one() == 3
+    # a record deleted without a tombstone is still caught
+    with archive.engine.begin() as conn:
+        conn.execute(sa.delete(t.records).where(t.records.c.id == ids["pci"]))
+    assert {rid for rid, _ in archive.verify().broken} == {ids["partner"]}
+
+
+def test_legal_holds_block_purge_until_released(aged):
+    archive, ids, retention = aged
+    h_addr = retention.place_hold("address", "spam@junk.example", "litigation 42", "auditor-ann")
+    h_query = retention.place_hold("query", "seven", "investigation", "auditor-ann")
+    h_rec = retention.place_hold("record", str(ids["shared_old"]), "evidence", "auditor-bob")
+    report = retention.purge()
+    assert report.purged == 0 and report.held == 3
+    retention.release_hold(h_addr, "auditor-ann", "case closed")
+    report = retention.purge()
+    assert report.purged_ids == [ids["spam"]] and report.held == 2
+    retention.release_hold(h_query, "auditor-ann")
+    retention.release_hold(h_rec, "auditor-bob")
+    assert set(retention.purge().purged_ids) == {ids["ancient"], ids["shared_old"]}
+    holds = retention.holds()
+    assert [(h["kind"], h["created_by"], h["released_by"]) for h in holds] == [
+        ("address", "auditor-ann", "auditor-ann"), ("query", "auditor-ann", "auditor-ann"),
+        ("record", "auditor-bob", "auditor-bob")]
+    assert holds[0]["reason"] == "litigation 42" and holds[0]["release_reason"] == "case closed"
+    assert all(h["released_at"] == NOW for h in holds)
+    assert retention.holds(active_only=True) == []
+    with pytest.raises(RetentionError):
+        retention.release_hold(h_addr, "auditor-ann")
+    assert archive.verify().ok
+
+
+def test_domain_hold_and_bad_input(aged):
+    archive, ids, retention = aged
+    retention.place_hold("address", "@junk.example", "all of junk", "ann")
+    assert retention.purge().purged_ids == sorted([ids["ancient"], ids["shared_old"]])
+    with pytest.raises(RetentionError):
+        retention.place_hold("planet", "x", "why", "ann")
+    with pytest.raises(RetentionError):
+        retention.place_hold("record", "x", "why", "ann")
+    with pytest.raises(RetentionError):
+        retention.place_hold("address", "a@b", "", "ann")
+    with pytest.raises(QueryError):
+        retention.place_hold("query", "colour:red", "why", "ann")
+    with pytest.raises(RetentionError, match="unknown key"):
+        Retention(archive, [{"days": 5, "color": "red"}])
+    with pytest.raises(RetentionError, match="days"):
+        Retention(archive, [{"direction": "inbound", "days": "5"}])
+    with pytest.raises(RetentionError, match="needs one of"):
+        Retention(archive, [{"days": 5}])
+
+
+def test_default_is_seven_years(engine, tmp_path):
+    archive = make_archive(engine, tmp_path)
+    keep = put(archive, build("a", "b"), received_at=NOW - 2554 * DAY)
+    drop = put(archive, build("c", "d"), received_at=NOW - 2556 * DAY)
+    report = Retention(archive).purge(now=NOW)
+    assert report.purged_ids == [drop]
+    assert [i.id for i in archive.iter_search("")] == [keep]
+    assert archive.verify().ok
