@@ -18,6 +18,7 @@ import re
 import tarfile
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
@@ -129,8 +130,13 @@ def sniff(data: bytes) -> str:
         return "application/octet-stream"
 
 
-def _read_bounded(stream: io.BufferedIOBase | object, budget: Budget, compressed_size: int) -> bytes:
-    """Read a decompressing stream in chunks, enforcing total size and ratio."""
+def _read_bounded(stream: object, budget: Budget, compressed_size: int,
+                  consumed: Callable[[], int] | None = None) -> bytes:
+    """Read a decompressing stream in chunks, enforcing total size and ratio.
+
+    ``consumed`` reports how many compressed bytes the stream has used so far, so the ratio
+    is checked as we go (a bomb is caught after ~1 MiB, not after its declared size).
+    """
     out = bytearray()
     limits = budget.limits
     while True:
@@ -141,9 +147,19 @@ def _read_bounded(stream: io.BufferedIOBase | object, budget: Budget, compressed
         budget.expanded += len(chunk)
         if budget.expanded > limits.max_total_bytes:
             raise _BombError("total expanded size")
-        if len(out) >= MIN_BOMB_BYTES and len(out) > limits.max_ratio * max(compressed_size, 1):
-            raise _BombError("compression ratio")
+        if len(out) >= MIN_BOMB_BYTES:
+            used = consumed() if consumed is not None else compressed_size
+            if len(out) > limits.max_ratio * max(used, 1):
+                raise _BombError("compression ratio")
     return bytes(out)
+
+
+def _zip_consumed(fh: object, compress_size: int) -> Callable[[], int]:
+    """Compressed bytes a ZipExtFile has read (falls back to the whole member)."""
+    def consumed() -> int:
+        left = getattr(fh, "_compress_left", None)
+        return compress_size - left if isinstance(left, int) else compress_size
+    return consumed
 
 
 class Extractor:
@@ -267,7 +283,8 @@ class Extractor:
                 out.append(member)
                 continue
             with zf.open(info) as fh:
-                member_data = _read_bounded(fh, self.budget, info.compress_size)
+                member_data = _read_bounded(fh, self.budget, info.compress_size,
+                                            _zip_consumed(fh, info.compress_size))
             inner_dir = posixpath.dirname(info.filename).strip("/")
             prefix = f"{att.path}/{inner_dir}" if inner_dir else att.path
             name = posixpath.basename(info.filename) or info.filename
@@ -296,16 +313,17 @@ class Extractor:
             return []
         self._count_file()
         fh: object
+        src = io.BytesIO(data)
         if kind == "gzip":
             import gzip
 
-            fh = gzip.GzipFile(fileobj=io.BytesIO(data))
+            fh = gzip.GzipFile(fileobj=src)
         elif kind == "bz2":
-            fh = bz2.BZ2File(io.BytesIO(data))
+            fh = bz2.BZ2File(src)
         else:
-            fh = lzma.LZMAFile(io.BytesIO(data))  # noqa: SIM115 - closed with the BytesIO
+            fh = lzma.LZMAFile(src)  # noqa: SIM115 - closed with the BytesIO
         try:
-            inner = _read_bounded(fh, self.budget, len(data))
+            inner = _read_bounded(fh, self.budget, len(data), src.tell)
         except (OSError, EOFError, zlib.error, lzma.LZMAError):
             att.findings.append(FINDING_CORRUPT)
             return []
@@ -334,7 +352,7 @@ class Extractor:
             if prefix == "ppt/" and not re.match(r"ppt/(slides/slide|notesSlides/notesSlide)\d+\.xml$", fn):
                 continue
             with zf.open(info) as fh:
-                xml = _read_bounded(fh, self.budget, info.compress_size)
+                xml = _read_bounded(fh, self.budget, info.compress_size, _zip_consumed(fh, info.compress_size))
             parts.append(xml_text(xml))
         return "\n".join(p for p in parts if p)
 

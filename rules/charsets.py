@@ -76,6 +76,12 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, bool]:
     if not data:
         return "", True
     codec = normalize_charset(declared)
+    if codec == "cp1252" and not data.isascii():
+        # "us-ascii"/"iso-8859-1" are what many mailers write by default; UTF-8 bytes that
+        # decode strictly are far more likely UTF-8 than cp1252 mojibake
+        text = _try(data, "utf-8")
+        if text is not None:
+            return text, True
     if codec:
         text = _try(data, codec)
         if text is not None:

@@ -119,14 +119,7 @@ def _payload_bytes(part: Message) -> tuple[bytes, bool]:
     cte = str(part.get("content-transfer-encoding", "")).strip().lower()
     data_in = raw.encode("utf-8", "surrogateescape")
     if cte == "base64":
-        cleaned = re.sub(rb"[^A-Za-z0-9+/]", b"", data_in)
-        clean = len(cleaned) % 4 != 1
-        cleaned = cleaned[: len(cleaned) - (len(cleaned) % 4)] if len(cleaned) % 4 == 1 else cleaned
-        cleaned += b"=" * (-len(cleaned) % 4)
-        try:
-            return binascii.a2b_base64(cleaned), clean
-        except binascii.Error:
-            return b"", False
+        return _b64_body(data_in)
     if cte == "quoted-printable":
         try:
             return binascii.a2b_qp(data_in), True
@@ -139,6 +132,24 @@ def _payload_bytes(part: Message) -> tuple[bytes, bool]:
         except Exception:  # noqa: BLE001
             return data_in, False
     return data_in, True
+
+
+def _b64_body(data: bytes) -> tuple[bytes, bool]:
+    """Tolerant base64: skip junk, decode each padded chunk; report whether it was clean."""
+    clean = re.search(rb"[^A-Za-z0-9+/=\s]", data) is None
+    chunks = [c for c in re.split(rb"=+", re.sub(rb"[^A-Za-z0-9+/=]", b"", data)) if c]
+    if len(chunks) > 1:
+        clean = False
+    out = bytearray()
+    for chunk in chunks:
+        if len(chunk) % 4 == 1:
+            chunk = chunk[:-1]
+            clean = False
+        try:
+            out += binascii.a2b_base64(chunk + b"=" * (-len(chunk) % 4))
+        except binascii.Error:
+            clean = False
+    return bytes(out), clean
 
 
 def _charset_of(part: Message) -> str | None:
