@@ -7,7 +7,6 @@ import threading
 
 import pytest
 import sqlalchemy as sa
-from test_api_support import Env
 
 from admin_api import tables as at
 from admin_api.audit import append_audit, verify_audit
@@ -21,6 +20,7 @@ from admin_api.users import (
     revoke_token,
     revoke_user,
 )
+from tests.test_api_support import Env
 
 
 def audit_rows(engine: sa.Engine) -> list[sa.Row]:

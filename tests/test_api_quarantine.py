@@ -8,7 +8,8 @@ import time
 
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from test_api_support import Env
+
+from tests.test_api_support import Env
 
 
 def test_list_filters_and_cursor_pagination(engine: sa.Engine) -> None:

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from test_api_support import Env
+
+from tests.test_api_support import Env
 
 WHO = ("admin", "compliance", "supervisor", "supervisor_other", "auditor", "none", "bad")
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import schemathesis
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
-from test_api_support import Env
 
 from admin_api.audit import verify_audit
+from tests.test_api_support import Env
 
 
 def test_no_server_errors(engine: sa.Engine) -> None:
