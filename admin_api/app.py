@@ -176,6 +176,9 @@ class AuditMiddleware:
         async def write(status: int) -> None:
             nonlocal written
             info = state.get("audit")
+            if info is None and scope.get("path", "").startswith("/api/"):
+                # refused before any endpoint dependency ran (e.g. a body that is not JSON)
+                info = {"action": f"{scope.get('method', '?')} {scope.get('path', '')}"[:64]}
             if info is None or written:
                 return
             written = True
@@ -263,6 +266,13 @@ def create_app(services: ApiServices) -> FastAPI:
             _audit(request)["outcome"] = "denied"
             raise HTTPException(404, f"no quarantine entry {entry_id}")
         return entry
+
+    def not_own_message(entry: Mapping[str, Any], principal: Principal, request: Request) -> None:
+        """Nobody approves their own message: the sender's release needs someone else."""
+        sender = (entry.get("mail_from") or "").lower()
+        if principal.email and sender and principal.email.lower() == sender:
+            _audit(request)["outcome"] = "denied"
+            raise HTTPException(403, "you may not release a message you sent")
 
     def open_archive(archive_id: int) -> bytes:
         try:
@@ -406,8 +416,9 @@ def create_app(services: ApiServices) -> FastAPI:
         items: list[dict[str, Any]] = []
         for entry_id in ids:
             try:
-                load_entry(entry_id, p, request)
+                entry = load_entry(entry_id, p, request)
                 if kind == "release":
+                    not_own_message(entry, p, request)
                     res = decide(lambda i=entry_id: svc.release(i, p.name, body.comment))
                 else:
                     res = decide(lambda i=entry_id: svc.reject(i, p.name, body.comment, silent=body.silent))
@@ -464,7 +475,7 @@ def create_app(services: ApiServices) -> FastAPI:
         request: Request,
         p: Principal = Depends(authz("quarantine.release")),
     ) -> dict[str, Any]:
-        load_entry(entry_id, p, request)
+        not_own_message(load_entry(entry_id, p, request), p, request)
         return decide(lambda: svc.release(entry_id, p.name, body.comment, body.recipients))
 
     @api.post("/quarantine/{entry_id}/reject", tags=["quarantine"])

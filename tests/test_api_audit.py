@@ -187,3 +187,22 @@ def test_users_and_tokens(engine: sa.Engine) -> None:
     assert expire(engine, now=4_000_000_000.0) >= 1
     with pytest.raises(LookupError):
         revoke_user(engine, "nobody")
+
+
+def test_requests_refused_before_authentication_are_audited(engine: sa.Engine) -> None:
+    env = Env(engine)
+    eid = env.hold()[0]
+    resp = env.client.post(
+        f"/api/v1/quarantine/{eid}/release",
+        content=b"{not json",
+        headers={"Content-Type": "application/json"},
+    )
+    assert resp.status_code == 422
+    row = audit_rows(engine)[-1]
+    assert (row.action, row.actor, row.outcome, row.status_code) == (
+        f"POST /api/v1/quarantine/{eid}/release",
+        None,
+        "failed",
+        422,
+    )
+    assert verify_audit(engine) == (True, [])

@@ -234,3 +234,20 @@ def test_archive_rules_reports_users(engine: sa.Engine) -> None:
     )
     assert me.json() == {"email": "supervisor@corp.example", "notifications": "hourly"}
     assert env.quarantine.reviewer_preference("supervisor@corp.example") == "hourly"
+
+
+def test_nobody_releases_their_own_message(engine: sa.Engine) -> None:
+    env = Env(engine)
+    eid = env.hold(mail_from="Supervisor@corp.example")[0]
+    own = env.client.post(
+        f"/api/v1/quarantine/{eid}/release", json={"comment": "mine"}, headers=env.headers("supervisor")
+    )
+    assert own.status_code == 403 and env.released() == []
+    bulk = env.client.post(
+        "/api/v1/quarantine/release", json={"ids": [eid]}, headers=env.headers("supervisor")
+    )
+    assert bulk.json()["items"][0]["status_code"] == 403 and env.released() == []
+    other = env.client.post(
+        f"/api/v1/quarantine/{eid}/release", json={"comment": "ok"}, headers=env.headers("compliance")
+    )
+    assert other.status_code == 200 and len(env.released()) == 1
