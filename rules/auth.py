@@ -1,0 +1,321 @@
+"""Sender authentication helpers: SPF evaluation, DKIM verification, DMARC, and the
+Authentication-Results header — pure functions with injectable DNS.
+
+The rules package does no network I/O: the gateway hands in a ``resolver(name, rtype)``
+callable (backed by dnspython in production, by a dict in tests) and stores the outcome in
+:class:`rules.model.AuthResults` for rules to test.
+
+``resolver(name, rtype)`` returns a list of strings: TXT record texts (chunks joined), A/AAAA
+addresses, or MX host names. It returns ``[]`` for NXDOMAIN/no data and raises
+:class:`DNSTempError` for failures that might succeed later.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rules.model import AuthResults
+
+Resolver = Callable[[str, str], list[str]]
+
+SPF_RESULTS = ("pass", "fail", "softfail", "neutral", "none", "permerror", "temperror")
+_QUALIFIERS = {"+": "pass", "-": "fail", "~": "softfail", "?": "neutral"}
+MAX_LOOKUPS = 10
+MAX_VOID = 2
+
+
+class DNSTempError(Exception):
+    """A DNS failure that may succeed on retry (SERVFAIL, timeout)."""
+
+
+class _PermError(Exception):
+    pass
+
+
+@dataclass
+class _SPFState:
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address
+    sender: str
+    helo: str
+    resolver: Resolver
+    lookups: int = 0
+    voids: int = 0
+
+    def count(self) -> None:
+        self.lookups += 1
+        if self.lookups > MAX_LOOKUPS:
+            raise _PermError("too many DNS lookups")
+
+    def query(self, name: str, rtype: str) -> list[str]:
+        answers = self.resolver(name.rstrip("."), rtype)
+        if not answers:
+            self.voids += 1
+            if self.voids > MAX_VOID:
+                raise _PermError("too many void lookups")
+        return answers
+
+
+def _expand(spec: str, st: _SPFState, domain: str) -> str:
+    """SPF macro expansion (RFC 7208 §7) for the common letters, with digit/r transformers."""
+    local, _, sdomain = st.sender.rpartition("@")
+    values = {
+        "s": st.sender, "l": local or "postmaster", "o": sdomain or st.helo, "d": domain,
+        "i": ".".join(str(st.ip).split(".")) if st.ip.version == 4 else ".".join(st.ip.exploded.replace(":", "")),
+        "h": st.helo, "v": "in-addr" if st.ip.version == 4 else "ip6",
+    }
+
+    def repl(m: re.Match[str]) -> str:
+        if m.group(0) == "%%":
+            return "%"
+        if m.group(0) == "%_":
+            return " "
+        if m.group(0) == "%-":
+            return "%20"
+        letter, digits, reverse, delims = m.group(1).lower(), m.group(2), m.group(3), m.group(4) or "."
+        if letter not in values:
+            raise _PermError(f"unknown macro {letter}")
+        parts = re.split("[" + re.escape(delims) + "]", values[letter])
+        if reverse:
+            parts.reverse()
+        if digits:
+            parts = parts[-int(digits):]
+        return ".".join(parts)
+
+    return re.sub(r"%\{([a-zA-Z])(\d*)(r?)([.\-+,/_=]*)\}|%%|%_|%-", repl, spec)
+
+
+def _spf_record(st: _SPFState, domain: str) -> str | None:
+    records = [t for t in st.query(domain, "TXT") if re.match(r"(?i)^v=spf1(\s|$)", t)]
+    if not records:
+        return None
+    if len(records) > 1:
+        raise _PermError("more than one SPF record")
+    return records[0]
+
+
+def _in_net(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, addr: str, c4: int, c6: int) -> bool:
+    try:
+        a = ipaddress.ip_address(addr)
+    except ValueError:
+        return False
+    if a.version != ip.version:
+        return False
+    net = ipaddress.ip_network(f"{a}/{c4 if a.version == 4 else c6}", strict=False)
+    return ip in net
+
+
+def _cidrs(arg: str) -> tuple[str, int, int]:
+    m = re.match(r"^(.*?)(?:/(\d+))?(?://(\d+))?$", arg)
+    assert m
+    return m.group(1), int(m.group(2) or 32), int(m.group(3) or 128)
+
+
+def _check_host(st: _SPFState, domain: str, depth: int = 0) -> str:
+    if depth > MAX_LOOKUPS:
+        raise _PermError("include loop")
+    record = _spf_record(st, domain)
+    if record is None:
+        return "none"
+    terms = record.split()[1:]
+    redirect = None
+    for term in terms:
+        if "=" in term and not re.match(r"^[+\-~?]?[a-zA-Z0-9]+:", term):
+            name, _, value = term.partition("=")
+            if name.lower() == "redirect":
+                redirect = value
+            continue
+        qualifier = "pass"
+        if term[0] in _QUALIFIERS:
+            qualifier = _QUALIFIERS[term[0]]
+            term = term[1:]
+        mech, _, arg = term.partition(":")
+        if "/" in mech:
+            mech, slash, rest = mech.partition("/")
+            arg = (arg or "") + slash + rest
+        mech = mech.lower()
+        if mech == "all":
+            return qualifier
+        if mech == "ip4" or mech == "ip6":
+            try:
+                net = ipaddress.ip_network(arg, strict=False)
+            except ValueError:
+                raise _PermError(f"bad {mech}: {arg}") from None
+            if net.version == st.ip.version and st.ip in net:
+                return qualifier
+            continue
+        if mech in ("a", "mx"):
+            st.count()
+            target, c4, c6 = _cidrs(arg)
+            target = _expand(target, st, domain) if target else domain
+            hosts = [target] if mech == "a" else st.query(target, "MX")[:10]
+            for host in hosts:
+                for rtype in ("A", "AAAA"):
+                    if any(_in_net(st.ip, a, c4, c6) for a in st.resolver(host.rstrip("."), rtype)):
+                        return qualifier
+            continue
+        if mech == "include":
+            st.count()
+            result = _check_host(st, _expand(arg, st, domain), depth + 1)
+            if result == "pass":
+                return qualifier
+            if result in ("temperror",):
+                return result
+            if result in ("permerror", "none"):
+                raise _PermError("include without a usable record")
+            continue
+        if mech == "exists":
+            st.count()
+            if st.query(_expand(arg, st, domain), "A"):
+                return qualifier
+            continue
+        if mech == "ptr":
+            st.count()  # deprecated; never matches here (no reverse DNS from a pure library)
+            continue
+        raise _PermError(f"unknown mechanism {mech}")
+    if redirect:
+        st.count()
+        result = _check_host(st, _expand(redirect, st, domain), depth + 1)
+        return "permerror" if result == "none" else result
+    return "neutral"
+
+
+def check_spf(client_ip: str, mail_from: str, helo: str, resolver: Resolver) -> str:
+    """SPF result (RFC 7208) for ``client_ip`` sending ``mail_from`` (the HELO identity is
+    checked when the null sender is used). Never raises; returns one of SPF_RESULTS."""
+    try:
+        ip = ipaddress.ip_address(client_ip)
+    except ValueError:
+        return "permerror"
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    sender = mail_from.strip().strip("<>") or f"postmaster@{helo}"
+    domain = sender.rpartition("@")[2].lower()
+    if not domain:
+        return "none"
+    st = _SPFState(ip=ip, sender=sender, helo=helo, resolver=resolver)
+    try:
+        return _check_host(st, domain)
+    except DNSTempError:
+        return "temperror"
+    except _PermError:
+        return "permerror"
+
+
+# -- DKIM ------------------------------------------------------------------------------
+
+def check_dkim(raw: bytes, dnsfunc: Callable[..., bytes | None] | None = None) -> tuple[str, list[str]]:
+    """Verify every DKIM-Signature with dkimpy; returns (result, domains that passed).
+
+    ``dnsfunc(name, timeout=5) -> bytes`` (dkimpy's hook) supplies the key record; result is
+    ``none`` without signatures, ``pass`` when any signature verifies, else ``fail``.
+    """
+    import dkim
+
+    try:
+        d = dkim.DKIM(raw)
+        sigs = [v for k, v in d.headers if k.lower() == b"dkim-signature"]
+    except Exception:  # noqa: BLE001 - an unparsable message simply has no valid signature
+        return "none", []
+    if not sigs:
+        return "none", []
+    passed: list[str] = []
+    temp = False
+    for idx in range(len(sigs)):
+        try:
+            ok = d.verify(idx=idx, dnsfunc=dnsfunc) if dnsfunc else d.verify(idx=idx)
+        except DNSTempError:
+            temp = True
+            continue
+        except Exception:  # noqa: BLE001 - dkimpy raises on malformed signatures and keys
+            ok = False
+        if ok:
+            m = re.search(rb"(?:^|;)\s*d\s*=\s*([^;\s]+)", sigs[idx])
+            if m:
+                passed.append(m.group(1).decode("ascii", "replace").lower())
+    if passed:
+        return "pass", passed
+    return ("temperror" if temp else "fail"), []
+
+
+# -- DMARC -------------------------------------------------------------------------------
+
+def organisational_domain(domain: str) -> str:
+    """A simple organisational domain (last two labels; three for common ccSLDs like .com.cn)."""
+    labels = domain.lower().rstrip(".").split(".")
+    if len(labels) >= 3 and labels[-2] in ("com", "net", "org", "gov", "edu", "ac", "co"):
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+def _aligned(a: str, b: str, strict: bool) -> bool:
+    a, b = a.lower(), b.lower()
+    return a == b if strict else organisational_domain(a) == organisational_domain(b)
+
+
+def check_dmarc(header_from_domain: str, spf_result: str, spf_domain: str, dkim_domains: list[str],
+                resolver: Resolver) -> tuple[str, str | None]:
+    """DMARC result and the published policy (``none``/``quarantine``/``reject``)."""
+    domain = header_from_domain.lower()
+    if not domain:
+        return "none", None
+    try:
+        records = [t for t in resolver(f"_dmarc.{domain}", "TXT") if t.lower().startswith("v=dmarc1")]
+        if not records and organisational_domain(domain) != domain:
+            records = [t for t in resolver(f"_dmarc.{organisational_domain(domain)}", "TXT")
+                       if t.lower().startswith("v=dmarc1")]
+    except DNSTempError:
+        return "temperror", None
+    if len(records) != 1:
+        return "none", None
+    tags = dict((k.strip().lower(), v.strip()) for k, _, v in (p.partition("=") for p in records[0].split(";")) if k)
+    policy = tags.get("p", "none").lower()
+    spf_ok = spf_result == "pass" and _aligned(spf_domain, domain, tags.get("aspf", "r") == "s")
+    dkim_ok = any(_aligned(d, domain, tags.get("adkim", "r") == "s") for d in dkim_domains)
+    return ("pass" if spf_ok or dkim_ok else "fail"), policy
+
+
+# -- Authentication-Results ---------------------------------------------------------------
+
+def _clean(value: str) -> str:
+    return re.sub(r"[\s;()\"\\]", "", value)
+
+
+def format_authentication_results(authserv_id: str, results: AuthResults, *, mail_from: str = "",
+                                  helo: str = "", header_from: str = "", dkim_domains: list[str] | None = None,
+                                  ) -> str:
+    """The value of an RFC 8601 ``Authentication-Results`` header."""
+    parts = [_clean(authserv_id) or "mailwarden"]
+    spf = f"spf={results.spf}"
+    if mail_from:
+        spf += f" smtp.mailfrom={_clean(mail_from)}"
+    elif helo:
+        spf += f" smtp.helo={_clean(helo)}"
+    parts.append(spf)
+    dk = f"dkim={results.dkim}"
+    if dkim_domains:
+        dk += f" header.d={_clean(dkim_domains[0])}"
+    parts.append(dk)
+    dm = f"dmarc={results.dmarc}"
+    if header_from:
+        dm += f" header.from={_clean(header_from)}"
+    parts.append(dm)
+    return "; ".join(parts)
+
+
+def authenticate(raw: bytes, client_ip: str, mail_from: str, helo: str, header_from: str,
+                 resolver: Resolver, dnsfunc: Callable[..., bytes | None] | None = None,
+                 ) -> tuple[AuthResults, str]:
+    """SPF + DKIM + DMARC in one call; returns the results and an Authentication-Results value
+    (``authserv-id`` ``mailwarden``; the gateway may rebuild it with its host name)."""
+    spf = check_spf(client_ip, mail_from, helo, resolver)
+    dkim_result, dkim_domains = check_dkim(raw, dnsfunc)
+    spf_domain = (mail_from.strip("<>").rpartition("@")[2] or helo).lower()
+    from_domain = header_from.rpartition("@")[2].lower()
+    dmarc, _ = check_dmarc(from_domain, spf, spf_domain, dkim_domains, resolver)
+    results = AuthResults(spf=spf, dkim=dkim_result, dmarc=dmarc)
+    header = format_authentication_results("mailwarden", results, mail_from=mail_from.strip("<>"), helo=helo,
+                                           header_from=from_domain, dkim_domains=dkim_domains)
+    return results, header
