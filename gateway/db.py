@@ -37,33 +37,19 @@ def open_engine(url: str, *, pool_size: int = 10) -> sa.Engine:
 
         @sa.event.listens_for(engine, "begin")
         def _sqlite_begin(conn: sa.Connection) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
+            # Every transaction takes the write lock up front. A deferred transaction that
+            # reads and then writes fails at once with SQLITE_BUSY when another writer
+            # committed in between (no busy wait applies to that upgrade); IMMEDIATE waits
+            # its turn instead. Readers outside transactions are unaffected by WAL.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return sa.create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True)
 
 
 def write_transaction(engine: sa.Engine):  # noqa: ANN201 - context manager
-    """A transaction that takes SQLite's write lock at BEGIN (no upgrade deadlocks)."""
-    conn = engine.connect()
-    conn.info["write"] = True
-
-    class _Txn:
-        def __enter__(self) -> sa.Connection:
-            self._txn = conn.begin()
-            return conn
-
-        def __exit__(self, exc_type, exc, tb) -> None:  # noqa: ANN001
-            try:
-                if exc_type is None:
-                    self._txn.commit()
-                else:
-                    self._txn.rollback()
-            finally:
-                conn.info.pop("write", None)
-                conn.close()
-
-    return _Txn()
+    """A transaction meant to write (on SQLite every transaction takes the write lock)."""
+    return engine.begin()
 
 
 def alembic_config(engine: sa.Engine) -> Config:

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from email.header import Header
 
 _SUBJECT = re.compile(rb"^subject:[ \t]?", re.IGNORECASE | re.MULTILINE)
+_OVERLONG = re.compile(rb"[^\r\n]{999,}")
+MAX_LINE = 998
 
 
 def _header_end(raw: bytes) -> int:
@@ -50,8 +52,21 @@ def add_subject_prefix(raw: bytes, prefix: str) -> bytes:
     return raw[:match.end()] + token + raw[match.end():]
 
 
+def break_long_lines(raw: bytes) -> bytes:
+    """Lines over 998 octets are accepted on the way in (mail is messy) but would be refused
+    downstream (RFC 5322 2.1.1); break them as Postfix does, with CRLF SPACE."""
+    if len(raw) <= MAX_LINE or _OVERLONG.search(raw) is None:
+        return raw
+
+    def split(match: re.Match[bytes]) -> bytes:
+        line = match.group(0)
+        return b"\r\n ".join(line[i:i + MAX_LINE - 1] for i in range(0, len(line), MAX_LINE - 1))
+
+    return _OVERLONG.sub(split, raw)
+
+
 def prepare(raw: bytes, *, add_headers: Sequence[Sequence[str]], subject_prefix: str | None) -> bytes:
     if subject_prefix:
         raw = add_subject_prefix(raw, subject_prefix)
     prefix = b"".join(encode_header_line(name, value) for name, value in add_headers)
-    return prefix + raw
+    return prefix + break_long_lines(raw)

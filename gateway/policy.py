@@ -11,12 +11,11 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from gateway.directory import Directory
 from rules.content import parse
 from rules.engine import Engine, EvaluationContext
 from rules.loader import load_ruleset
 from rules.model import Envelope, Verdict
-
-from gateway.directory import Directory
 
 log = logging.getLogger("mailwarden.policy")
 

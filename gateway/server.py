@@ -36,6 +36,7 @@ class Gateway:
         self.services = services
         s = services.settings
         self.stop_event = asyncio.Event()
+        self.stopped = asyncio.Event()
         self.sessions = SessionCounter()
         self.worker = DeliveryWorker(
             engine=services.engine, queue=services.queue, open_blob=services.archive.open_digest,
@@ -144,6 +145,7 @@ class Gateway:
             self.api_server.should_exit = True
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self.services.close()
+        self.stopped.set()
 
 
 async def run(services: Services, *, api: bool = True) -> None:

@@ -248,6 +248,13 @@ class SessionPolicy:
             addr = addr.ipv4_mapped
         return any(addr in net for net in self._trusted)
 
+    async def handle_EHLO(  # noqa: N802
+        self, server: SMTP, session: Session, envelope: Envelope, hostname: str, responses: list[str]
+    ) -> list[str]:
+        """aiosmtpd reads commands as a stream, so pipelined clients work: say so (RFC 2920)."""
+        session.host_name = hostname
+        return [*responses[:-1], "250-PIPELINING", responses[-1]]
+
     async def handle_MAIL(  # noqa: N802
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
     ) -> str:

@@ -167,7 +167,7 @@ class InProcessGateway:
                 if self.with_api:
                     await self.gateway.start_api()
                 ready.set()
-                await self.gateway.stop_event.wait()
+                await self.gateway.stopped.wait()
 
             try:
                 self.loop.run_until_complete(main())

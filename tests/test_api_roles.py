@@ -148,3 +148,16 @@ def test_malformed_authorization(engine: sa.Engine, header: str) -> None:
     env = Env(engine)
     resp = env.client.get("/api/v1/quarantine", headers={"Authorization": header})
     assert resp.status_code == 401 and resp.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_assigned_reviewer_outside_own_department(engine: sa.Engine) -> None:
+    env = Env(engine)
+    assigned = env.hold(department="finance", reviewers=["Supervisor_Other@corp.example"])[0]
+    not_assigned = env.hold(department="finance")[0]
+    h = env.headers("supervisor_other")  # supervisor of sales
+    listed = env.client.get("/api/v1/quarantine", headers=h).json()
+    assert [i["id"] for i in listed["items"]] == [assigned]
+    assert env.client.get(f"/api/v1/quarantine/{assigned}", headers=h).status_code == 200
+    assert env.client.get(f"/api/v1/quarantine/{not_assigned}", headers=h).status_code == 404
+    resp = env.client.post(f"/api/v1/quarantine/{assigned}/release", json={"comment": "ok"}, headers=h)
+    assert resp.status_code == 200 and len(env.released()) == 1

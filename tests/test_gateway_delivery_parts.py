@@ -180,3 +180,13 @@ def test_maildir_transport_writes_new_files(tmp_path: Path) -> None:
     assert content.startswith(b"Return-Path: <a@example.com>\r\nDelivered-To: B@example.com\r\n")
     assert content.endswith(MESSAGE)
     assert not list((tmp_path / "md" / "b@example.com" / "tmp").iterdir())
+
+
+def test_overlong_lines_are_broken_without_losing_bytes() -> None:
+    from gateway.outgoing import break_long_lines
+
+    raw = b"Subject: x\r\n\r\n" + b"a" * 2500 + b"\r\nshort\r\n"
+    out = break_long_lines(raw)
+    assert all(len(line) <= 998 for line in out.split(b"\r\n"))
+    assert out.replace(b"\r\n ", b"") == raw
+    assert break_long_lines(MESSAGE) is MESSAGE

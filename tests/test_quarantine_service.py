@@ -334,3 +334,14 @@ def test_search_filters_and_pagination(engine: sa.Engine) -> None:
     assert s["department"] == {"finance": 3, "sales": 1} and s["rule"]["spam-ish"] == 1
     with pytest.raises(ValueError):
         svc.search(cursor="abc")
+
+
+def test_search_scope_includes_assigned_reviewer(engine: sa.Engine) -> None:
+    svc = make_service(engine)
+    mine = hold(
+        svc, archive_id=1, recipients=["x@ext.example"], department="legal", reviewers=["Rita@corp.example"]
+    )
+    hold(svc, archive_id=2, recipients=["y@ext.example"], department="legal")
+    assert [i["id"] for i in svc.search(departments=set(), reviewer="rita@corp.example").items] == mine
+    assert svc.search(departments={"legal"}, reviewer="rita@corp.example").total == 2
+    assert svc.search(departments=set(), reviewer=None).total == 0

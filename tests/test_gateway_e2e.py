@@ -1,0 +1,221 @@
+"""The gateway end to end: real SMTP in, real SMTP out, a real database, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import smtplib
+import socket
+import ssl
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from gateway.tables import queue as queue_table
+from tests.harness import InProcessGateway, Sink, free_port, send, simple_message, write_config
+
+
+@dataclass
+class Env:
+    gw: InProcessGateway
+    sink: Sink
+    config: Path
+
+    @property
+    def port(self) -> int:
+        return self.gw.smtp_port
+
+
+def _start(tmp_path: Path, database_url: str, overrides: dict | None = None, sink_port: int | None = None) -> Env:
+    sink = Sink(sink_port).start()
+    config = write_config(tmp_path / "gw", database_url=database_url, next_hop=f"127.0.0.1:{sink.port}",
+                          smtp_port=free_port(), api_port=free_port(), overrides=overrides)
+    return Env(InProcessGateway(config, with_api=False).start(), sink, config)
+
+
+@pytest.fixture
+def env(tmp_path: Path, database_url: str) -> Iterator[Env]:
+    e = _start(tmp_path, database_url)
+    yield e
+    e.gw.stop()
+    e.sink.stop()
+
+
+def _body_below_gateway_headers(delivered: bytes, original: bytes) -> bytes:
+    """What the sink got minus the header lines the gateway prepended."""
+    assert delivered.endswith(original), "the original message must arrive unchanged below our headers"
+    added = delivered[: len(delivered) - len(original)]
+    for line in added.split(b"\r\n")[:-1]:
+        assert line.split(b":", 1)[0] in {b"Received", b"X-Mailwarden-Verdict", b"X-Mailwarden-Spam-Score",
+                                          b"DKIM-Signature", b"Authentication-Results"} or line[:1] in b" \t"
+    return delivered[len(added):]
+
+
+def test_message_arrives_byte_identical_below_added_headers(env: Env) -> None:
+    original = simple_message(body="Line one\r\n.Line with leading dot\r\n\r\nÜmlaut ok\r\n")
+    assert send(env.port, "alice@example.com", ["bob@example.com", "carol@other.org"], original) == {}
+    [msg] = env.sink.handler.wait_for(1)
+    assert sorted(msg.rcpt_tos) == ["bob@example.com", "carol@other.org"]
+    assert msg.mail_from == "alice@example.com"
+    _body_below_gateway_headers(msg.data, original)
+    assert msg.data.startswith(b"Received: from client.test ([127.0.0.1]) by gw.example.com")
+
+
+def test_starttls_and_auth(env: Env) -> None:
+    env.gw.services.accounts.add("relay-user", "correct horse battery")
+    original = simple_message(sender="alice@example.com", to="someone@partner.org")
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    with smtplib.SMTP("127.0.0.1", env.port, timeout=30) as client:
+        client.ehlo("client.test")
+        assert client.has_extn("starttls")
+        assert not client.has_extn("auth")  # never offered in clear text
+        client.starttls(context=ctx)
+        client.ehlo("client.test")
+        assert "PLAIN" in client.esmtp_features["auth"] and "LOGIN" in client.esmtp_features["auth"]
+        with pytest.raises(smtplib.SMTPAuthenticationError):
+            client.login("relay-user", "wrong password")
+        client.login("relay-user", "correct horse battery")
+        client.sendmail("alice@example.com", ["someone@partner.org"], original)
+    [msg] = env.sink.handler.wait_for(1)
+    _body_below_gateway_headers(msg.data, original)
+    assert b"with ESMTPSA" in msg.data.split(b"\r\n", 1)[0]
+
+
+def test_relay_control(tmp_path: Path, database_url: str) -> None:
+    # The test client connects from 127.0.0.1; trust only a network it is not in.
+    e = _start(tmp_path, database_url, overrides={"relay": {"trusted_networks": ["192.0.2.0/24"]}})
+    try:
+        e.gw.services.accounts.add("relay-user", "correct horse battery")
+        with smtplib.SMTP("127.0.0.1", e.port, timeout=30) as client:
+            client.ehlo("outside.test")
+            client.mail("spammer@outside.org")
+            code, text = client.rcpt("victim@elsewhere.org")
+            assert (code, text[:5]) == (554, b"5.7.1")
+            assert b"Relay access denied" in text
+            code, _ = client.rcpt("bob@example.com")  # inbound to our domain is fine
+            assert code == 250
+            client.rset()
+        # After AUTH, relaying to the outside is allowed.
+        ctx = ssl._create_unverified_context()
+        with smtplib.SMTP("127.0.0.1", e.port, timeout=30) as client:
+            client.starttls(context=ctx)
+            client.login("relay-user", "correct horse battery")
+            assert client.sendmail("alice@example.com", ["partner@elsewhere.org"], simple_message()) == {}
+        msgs = e.sink.handler.wait_for(1)
+        assert msgs[0].rcpt_tos == ["partner@elsewhere.org"]
+    finally:
+        e.gw.stop()
+        e.sink.stop()
+
+
+def test_trusted_network_may_relay(env: Env) -> None:
+    assert send(env.port, "x@outside.org", ["y@elsewhere.org"], simple_message(sender="x@outside.org")) == {}
+    env.sink.handler.wait_for(1)
+
+
+def test_liberal_input_is_accepted(env: Env) -> None:
+    long_line = b"x" * 5000
+    raw = (b"From: alice@example.com\nTo: bob@example.com\nSubject: bare LF and 8-bit\n\n"
+           b"caf\xe9 8-bit without 8BITMIME\n" + long_line + b"\n")
+    with socket.create_connection(("127.0.0.1", env.port), timeout=30) as s:
+        f = s.makefile("rwb")
+
+        def cmd(line: bytes) -> bytes:
+            if line:
+                f.write(line + b"\r\n")
+                f.flush()
+            reply = f.readline()
+            while reply[3:4] == b"-":
+                reply = f.readline()
+            return reply
+
+        assert cmd(b"")[:3] == b"220"
+        assert cmd(b"HELO old.client")[:3] == b"250"
+        assert cmd(b"MAIL FROM:<alice@example.com>")[:3] == b"250"
+        assert cmd(b"RCPT TO:<bob@example.com>")[:3] == b"250"
+        assert cmd(b"DATA")[:3] == b"354"
+        f.write(raw + b".\n")  # bare-LF terminator, as sloppy clients send
+        f.flush()
+        assert f.readline()[:3] == b"250"
+        assert cmd(b"QUIT")[:3] == b"221"
+    [msg] = env.sink.handler.wait_for(1)
+    assert msg.rcpt_tos == ["bob@example.com"]  # delivered, not bounced
+    assert b"caf\xe9" in msg.data
+    # The over-long line was broken (as Postfix does) so the next hop accepts it; no byte lost.
+    body = msg.data.split(b"\r\n\r\n", 1)[1]
+    assert max(len(line) for line in body.split(b"\r\n")) <= 998
+    assert body.replace(b"\r\n ", b"").count(b"x") == 5000
+
+
+def test_limits_answer_with_standard_codes(tmp_path: Path, database_url: str) -> None:
+    e = _start(tmp_path, database_url, overrides={"smtp": {"max_message_size": 20000, "max_recipients": 3,
+                                                           "max_sessions": 2}})
+    try:
+        with smtplib.SMTP("127.0.0.1", e.port, timeout=30) as client:
+            client.ehlo("c.test")
+            assert client.esmtp_features["size"] == "20000"
+            for feature in ("8bitmime", "smtputf8", "pipelining", "starttls"):
+                assert client.has_extn(feature), feature
+            client.mail("alice@example.com")
+            for i in range(3):
+                assert client.rcpt(f"r{i}@example.com")[0] == 250
+            code, text = client.rcpt("r4@example.com")
+            assert (code, text[:5]) == (452, b"4.5.3")
+            code, text = client.data(simple_message(body="y" * 30000))
+            assert (code, text[:5]) == (552, b"5.3.4")
+            # The session is still usable after a refused DATA.
+            client.rset()
+            client.mail("alice@example.com")
+            client.rcpt("bob@example.com")
+            assert client.data(simple_message())[0] == 250
+        held = [socket.create_connection(("127.0.0.1", e.port)) for _ in range(2)]
+        try:
+            for s in held:
+                assert s.recv(100).startswith(b"220")
+            with socket.create_connection(("127.0.0.1", e.port), timeout=10) as extra:
+                assert extra.recv(100).startswith(b"421 4.7.0")
+        finally:
+            for s in held:
+                s.close()
+    finally:
+        e.gw.stop()
+        e.sink.stop()
+
+
+def test_downstream_down_then_back_and_permanent_failure_bounces(tmp_path: Path, database_url: str) -> None:
+    sink_port = free_port()
+    sink = Sink(sink_port)  # not started: the next hop is down
+    config = write_config(tmp_path / "gw", database_url=database_url, next_hop=f"127.0.0.1:{sink_port}",
+                          smtp_port=free_port(), api_port=free_port())
+    gw = InProcessGateway(config, with_api=False).start()
+    try:
+        assert send(gw.smtp_port, "alice@example.com", ["bob@example.com"], simple_message(subject="waits")) == {}
+        time.sleep(1.5)
+        with gw.services.engine.connect() as conn:
+            row = conn.execute(sa.select(queue_table).where(queue_table.c.recipient == "bob@example.com")).one()
+        assert row.status == "queued" and row.attempts >= 1 and "connect" in row.last_error
+        sink.start()
+        sink.handler.refuse["nobody@"] = "550 5.1.1 No such user here"
+        [msg] = sink.handler.wait_for(1, timeout=30)
+        assert b"Subject: waits" in msg.data
+        # Now a permanent failure: the sender gets a DSN through the same queue.
+        send(gw.smtp_port, "alice@example.com", ["nobody@example.com"], simple_message(subject="doomed"))
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not sink.handler.to("alice@example.com"):
+            time.sleep(0.05)
+        [dsn] = sink.handler.to("alice@example.com")
+        assert dsn.mail_from in ("", "<>")  # the null sender: a DSN is never bounced
+        parsed = email.message_from_bytes(dsn.data, policy=email.policy.default)
+        assert parsed.get_content_type() == "multipart/report"
+        assert b"Final-Recipient: rfc822; nobody@example.com" in dsn.data
+        assert b"Status: 5.1.1" in dsn.data
+        assert b"Subject: doomed" in dsn.data
+    finally:
+        gw.stop()
+        sink.stop()
