@@ -262,7 +262,10 @@ def create_app(services: ApiServices) -> FastAPI:
         except EntryNotFound:
             raise HTTPException(404, f"no quarantine entry {entry_id}") from None
         depts = scoped(principal)
-        if depts is not None and entry.get("department") not in depts:
+        assigned = bool(principal.email) and principal.email.lower() in {
+            r.lower() for r in entry.get("reviewers") or []
+        }
+        if depts is not None and entry.get("department") not in depts and not assigned:
             _audit(request)["outcome"] = "denied"
             raise HTTPException(404, f"no quarantine entry {entry_id}")
         return entry
@@ -401,6 +404,7 @@ def create_app(services: ApiServices) -> FastAPI:
             after=_ts(after),
             before=_ts(before),
             departments=scoped(p),
+            reviewer=p.email,
             cursor=str(_cursor(cursor)) if cursor else None,
             limit=limit,
         )

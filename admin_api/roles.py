@@ -2,8 +2,9 @@
 
 - ``admin``: everything, including users and rules reload.
 - ``compliance``: all quarantine (read, release, reject) and archive, reports, audit log, rule test.
-- ``supervisor``: quarantine of their own departments only (read, release, reject); another
-  department's entry answers 404. Supervisors get no archive search, reports or audit log.
+- ``supervisor``: quarantine of their own departments (read, release, reject), plus entries
+  that name the supervisor's email among their reviewers; any other entry answers 404, exactly
+  like an unknown id. Supervisors get no archive search, reports or audit log.
 - ``auditor``: read-only: quarantine and archive read/search, reports, audit log. Never
   releases, rejects or changes anything.
 """

@@ -184,6 +184,11 @@ class QuarantineService:
             ids.append(entry_id)
             if rules:
                 conn.execute(sa.insert(t.entry_rules), [{"entry_id": entry_id, "rule": r} for r in rules])
+            addresses = sorted({r.lower() for r in reviewers})
+            if addresses:
+                conn.execute(
+                    sa.insert(t.entry_reviewers), [{"entry_id": entry_id, "address": a} for a in addresses]
+                )
             self._record(conn, entry_id, self.system_actor, "held", None, [rcpt], now)
         self._notify_reviewers(conn, req, ids, recipients, reviewers, now)
         self._notify_sender_held(conn, req, ids, recipients, expires_at)
@@ -671,6 +676,7 @@ class QuarantineService:
         after: float | None = None,
         before: float | None = None,
         departments: Iterable[str] | None = None,
+        reviewer: str | None = None,
     ) -> list[Any]:
         e = t.entries.c
         conds: list[Any] = []
@@ -689,13 +695,22 @@ class QuarantineService:
         if before is not None:
             conds.append(e.created_at < before)
         if departments is not None:
+            # scope (supervisors): their departments, plus what was assigned to them as reviewer
             depts = list(departments)
-            conds.append(e.department.in_(depts) if depts else sa.false())
+            scope = [e.department.in_(depts)] if depts else []
+            if reviewer:
+                scope.append(
+                    sa.exists().where(
+                        t.entry_reviewers.c.entry_id == e.id, t.entry_reviewers.c.address == reviewer.lower()
+                    )
+                )
+            conds.append(sa.or_(*scope) if scope else sa.false())
         return conds
 
     def search(self, *, cursor: str | None = None, limit: int = 50, **filters: Any) -> QuarantinePage:
         """Entries matching ``filters`` (see :meth:`_filters`), newest first, keyset-paginated.
-        ``departments`` (a set) scopes the answer to those departments (supervisors)."""
+        ``departments`` (a set) scopes the answer to those departments (supervisors), widened by
+        ``reviewer`` (an address) to the entries assigned to that reviewer."""
         conds = self._filters(**filters)
         limit = max(1, min(int(limit), 500))
         after_id = decode_cursor(cursor)

@@ -57,6 +57,16 @@ entry_rules = sa.Table(
     sa.PrimaryKeyConstraint("entry_id", "rule"),
 )
 
+# One row per (entry, reviewer address, lower-cased): lets a reviewer see what was assigned to
+# them even outside their own departments.
+entry_reviewers = sa.Table(
+    "quarantine_entry_reviewers",
+    metadata,
+    sa.Column("entry_id", sa.BigInteger, nullable=False, index=True),
+    sa.Column("address", sa.String(320), nullable=False, index=True),
+    sa.PrimaryKeyConstraint("entry_id", "address"),
+)
+
 decisions = sa.Table(
     "quarantine_decisions",
     metadata,
