@@ -70,7 +70,8 @@ def create_schema(engine: sa.Engine) -> None:
     """Create the admin and quarantine tables and the audit head (tests, first run)."""
     quarantine_tables.metadata.create_all(engine)
     admin_tables.metadata.create_all(engine)
-    audit_log.ensure_head(engine)
+    with engine.begin() as conn:
+        admin_tables.post_create(conn)
 
 
 # --------------------------------------------------------------------------- input types

@@ -63,3 +63,46 @@ audit_head = sa.Table(
     sa.Column("last_id", sa.BigInteger, nullable=False),
     sa.Column("last_hash", sa.String(64), nullable=False),
 )
+
+
+_PG_APPEND_ONLY = """
+CREATE OR REPLACE FUNCTION admin_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'admin_audit is append-only';
+END
+$$
+"""
+
+
+def post_create(bind: sa.Connection) -> None:
+    """What metadata cannot express (called by the gateway's migrations and by
+    :func:`admin_api.app.create_schema`): the database itself refuses UPDATE, DELETE and TRUNCATE
+    on ``admin_audit``, and the chain head row exists. Someone who disables the triggers can
+    still edit rows, but :func:`admin_api.audit.verify_audit` names every edited row."""
+    if bind.dialect.name == "postgresql":
+        bind.execute(sa.text(_PG_APPEND_ONLY))
+        bind.execute(sa.text("DROP TRIGGER IF EXISTS admin_audit_no_change ON admin_audit"))
+        bind.execute(
+            sa.text(
+                "CREATE TRIGGER admin_audit_no_change BEFORE UPDATE OR DELETE ON admin_audit "
+                "FOR EACH ROW EXECUTE FUNCTION admin_audit_append_only()"
+            )
+        )
+        bind.execute(sa.text("DROP TRIGGER IF EXISTS admin_audit_no_truncate ON admin_audit"))
+        bind.execute(
+            sa.text(
+                "CREATE TRIGGER admin_audit_no_truncate BEFORE TRUNCATE ON admin_audit "
+                "FOR EACH STATEMENT EXECUTE FUNCTION admin_audit_append_only()"
+            )
+        )
+    elif bind.dialect.name == "sqlite":
+        for event in ("UPDATE", "DELETE"):
+            bind.execute(
+                sa.text(
+                    f"CREATE TRIGGER IF NOT EXISTS admin_audit_no_{event.lower()} "
+                    f"BEFORE {event} ON admin_audit "
+                    "BEGIN SELECT RAISE(ABORT, 'admin_audit is append-only'); END"
+                )
+            )
+    if bind.execute(sa.select(audit_head.c.id).where(audit_head.c.id == 1)).first() is None:
+        bind.execute(sa.insert(audit_head).values(id=1, last_id=0, last_hash="0" * 64))

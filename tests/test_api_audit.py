@@ -124,11 +124,35 @@ def test_every_step_is_audited_and_chain_verifies(engine: sa.Engine) -> None:
         assert c.request(method, "/api/v1/audit", headers=env.headers("admin")).status_code == 405
 
 
+def _disable_append_only(engine: sa.Engine) -> None:
+    """What an attacker with database owner rights could do."""
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(sa.text("ALTER TABLE admin_audit DISABLE TRIGGER admin_audit_no_change"))
+        else:
+            conn.execute(sa.text("DROP TRIGGER admin_audit_no_update"))
+            conn.execute(sa.text("DROP TRIGGER admin_audit_no_delete"))
+
+
+def test_database_refuses_changes_to_audit_rows(engine: sa.Engine) -> None:
+    env = Env(engine)
+    env.client.get("/api/v1/quarantine", headers=env.headers("admin"))
+    for stmt in (
+        sa.update(at.audit).where(at.audit.c.id == 1).values(actor="mallory"),
+        sa.delete(at.audit).where(at.audit.c.id == 1),
+    ):
+        with pytest.raises(sa.exc.DatabaseError), engine.begin() as conn:
+            conn.execute(stmt)
+    assert [r.actor for r in audit_rows(engine)] == ["admin"]
+    assert verify_audit(engine) == (True, [])
+
+
 def test_tampering_is_named(engine: sa.Engine) -> None:
     env = Env(engine)
     for _ in range(5):
         env.client.get("/api/v1/quarantine", headers=env.headers("admin"))
     assert verify_audit(engine) == (True, [])
+    _disable_append_only(engine)
     with engine.begin() as conn:
         conn.execute(sa.update(at.audit).where(at.audit.c.id == 3).values(actor="mallory"))
     assert verify_audit(engine) == (False, [3])
