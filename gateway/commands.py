@@ -96,3 +96,110 @@ def dkim(args: argparse.Namespace, settings: Settings) -> int:
     print("Publish this DNS record:")
     print(record)
     return 0
+
+
+def user(args: argparse.Namespace, settings: Settings) -> int:
+    from admin_api import users
+
+    services = _services(settings)
+    try:
+        if args.user_command == "add":
+            try:
+                token = users.add_user(services.engine, args.name, args.role, args.department, args.email)
+            except ValueError as exc:
+                print(f"mailwarden: {exc}", file=sys.stderr)
+                return 1
+            print(f"user {args.name} ({args.role}) created. API token (shown once, store it now):")
+            print(token)
+        elif args.user_command == "token":
+            try:
+                token = users.create_token(services.engine, args.name)
+            except (ValueError, LookupError) as exc:
+                print(f"mailwarden: {exc}", file=sys.stderr)
+                return 1
+            print(token)
+        elif args.user_command == "list":
+            print_json(users.list_users(services.engine))
+        elif args.user_command == "revoke":
+            count = users.revoke_user(services.engine, args.name)
+            print(f"revoked {count} token(s) of {args.name}")
+            if count == 0:
+                return 1
+    finally:
+        services.close()
+    return 0
+
+
+def archive(args: argparse.Namespace, settings: Settings) -> int:
+    from archive import cli_ops
+
+    services = _services(settings)
+    progress = sys.stderr.isatty()
+    try:
+        command = args.archive_command
+        if command == "search":
+            cli_ops.search(services.archive, args.query, limit=args.limit)
+        elif command == "export":
+            cli_ops.export(services.archive, args.query, str(args.out), fmt=args.format, progress=progress)
+            _audit_cli(services, "archive.export", args.query)
+        elif command == "verify":
+            report = cli_ops.verify(services.archive, progress=progress)
+            return 0 if report.ok else 1
+        elif command == "purge":
+            if args.dry_run:
+                print("dry run: nothing deleted")
+                return 0
+            cli_ops.purge(services.archive, settings.archive.retention,
+                          default_days=settings.archive.default_retention_days, progress=progress)
+        elif command == "import":
+            report = cli_ops.import_path(services.archive, str(args.path), progress=progress)
+            return 0 if not report.failed else 1
+    finally:
+        services.close()
+    return 0
+
+
+def _audit_cli(services, action: str, target: str) -> None:  # noqa: ANN001
+    """Actions taken on the command line are audited like API calls (actor: the OS user)."""
+    import getpass
+
+    from admin_api.audit import append_audit
+
+    append_audit(services.engine, actor=f"cli:{getpass.getuser()}", role="cli", action=action,
+                 record=target[:200], client_ip="local", outcome="ok", status_code=0)
+
+
+def keys(args: argparse.Namespace, settings: Settings) -> int:
+    from archive import cli_ops
+
+    services = _services(settings)
+    try:
+        if args.keys_command == "rotate":
+            cli_ops.rotate_keys(services.archive, progress=sys.stderr.isatty())
+        elif args.keys_command == "list":
+            active = services.keyring.active_kid
+            for kid in services.keyring.key_ids():
+                print(f"{kid}{'  (active)' if kid == active else ''}")
+        elif args.keys_command == "retire":
+            try:
+                cli_ops.retire_key(services.archive, args.key_id)
+            except Exception as exc:  # noqa: BLE001 - refused with the reason (still in use, unknown)
+                print(f"mailwarden: {exc}", file=sys.stderr)
+                return 1
+    finally:
+        services.close()
+    return 0
+
+
+def audit(args: argparse.Namespace, settings: Settings) -> int:
+    from admin_api.audit import verify_audit
+
+    services = _services(settings)
+    try:
+        ok, broken = verify_audit(services.engine)
+    finally:
+        services.close()
+    for row_id in broken:
+        print(f"BROKEN audit row {row_id}")
+    print("audit log OK" if ok else f"audit log: {len(broken)} broken row(s)")
+    return 0 if ok else 1

@@ -213,7 +213,15 @@ class SubprocessGateway:
             cwd=REPO, env=self.env, stdout=log, stderr=log,
         )
         try:
-            wait_for_port(self.smtp_port, timeout)
+            deadline = time.monotonic() + timeout
+            while self.proc.poll() is None and time.monotonic() < deadline:
+                try:
+                    wait_for_port(self.smtp_port, 0.5)
+                    break
+                except TimeoutError:
+                    continue
+            else:
+                raise TimeoutError
         except TimeoutError:
             self.kill()
             raise RuntimeError(self.log_path.read_text()[-4000:]) from None
