@@ -259,6 +259,25 @@ class Archive:
         self.hasher = Hasher(keyring.index_key)
         self._meta = AESGCM(keyring.meta_key)
         self.dialect = engine.dialect.name
+        self._prepare_statements()
+
+    def _prepare_statements(self) -> None:
+        """Statements of the hot path, built once (building them per call costs more than running them)."""
+        insert = self._insert()
+        self._st_blob = insert(t.blobs).on_conflict_do_nothing()
+        self._st_blob_dek = sa.select(t.blobs.c.dek_id).where(t.blobs.c.address == sa.bindparam("a"))
+        self._st_record = t.records.insert()
+        self._st_head = sa.update(t.head).where(t.head.c.id == 1).values(
+            last_id=sa.bindparam("n_id"), last_hash=sa.bindparam("n_hash"))
+        self._st_addresses = t.addresses.insert()
+        self._st_rules = t.record_rules.insert()
+        self._st_pending = t.index_pending.insert()
+        if self.dialect == "sqlite":
+            # A write first takes SQLite's write lock (no read-then-upgrade deadlock).
+            self._st_lock = (sa.update(t.head).where(t.head.c.id == 1).values(last_id=t.head.c.last_id)
+                             .returning(t.head.c.last_id, t.head.c.last_hash))
+        else:
+            self._st_lock = sa.select(t.head.c.last_id, t.head.c.last_hash).where(t.head.c.id == 1).with_for_update()
 
     # ---- sealing and blobs --------------------------------------------------------
     def address_of(self, raw: bytes) -> str:
@@ -361,16 +380,7 @@ class Archive:
     def _lock_head(self, conn: sa.Connection) -> tuple[int, str]:
         """Lock the chain head and return (last_id, last_hash)."""
         for _ in range(2):
-            if self.dialect == "sqlite":
-                # A write first takes SQLite's write lock (no read-then-upgrade deadlock).
-                row = conn.execute(
-                    sa.update(t.head).where(t.head.c.id == 1).values(last_id=t.head.c.last_id)
-                    .returning(t.head.c.last_id, t.head.c.last_hash)
-                ).first()
-            else:
-                row = conn.execute(
-                    sa.select(t.head.c.last_id, t.head.c.last_hash).where(t.head.c.id == 1).with_for_update()
-                ).first()
+            row = conn.execute(self._st_lock).first()
             if row is not None:
                 return int(row[0]), row[1]
             t.ensure_head(conn)
@@ -396,21 +406,17 @@ class Archive:
 
     def insert_record(self, conn: sa.Connection, sealed: SealedMessage, meta: RecordMeta) -> int:
         """Add a blob row (if new), a chained record row and an index-pending row. Never commits."""
-        insert = self._insert()
         now = self.clock()
         # Head first: it serialises appends, and purge holds it while deleting unreferenced blobs.
         last_id, last_hash = self._lock_head(conn)
-        res = conn.execute(
-            insert(t.blobs).values(
-                address=sealed.address, sha256=sealed.sha256, size=sealed.size, stored_size=len(sealed.blob),
-                dek_id=sealed.dek_id, kid=sealed.kid, wrapped_dek=sealed.wrapped_dek, created_at=now,
-            ).on_conflict_do_nothing()
-        )
+        res = conn.execute(self._st_blob, {
+            "address": sealed.address, "sha256": sealed.sha256, "size": sealed.size,
+            "stored_size": len(sealed.blob), "dek_id": sealed.dek_id, "kid": sealed.kid,
+            "wrapped_dek": sealed.wrapped_dek, "created_at": now,
+        })
         dek_id = sealed.dek_id
         if res.rowcount != 1:
-            dek_id = conn.execute(
-                sa.select(t.blobs.c.dek_id).where(t.blobs.c.address == sealed.address)
-            ).scalar_one()
+            dek_id = conn.execute(self._st_blob_dek, {"a": sealed.address}).scalar_one()
         elif not self.blob_store.exists(sealed.address):
             # write_blob found the blob present, then a purge removed it: store ours again.
             self.blob_store.put(sealed.address, sealed.blob, overwrite=True)
@@ -442,8 +448,8 @@ class Archive:
         row["meta_enc"] = self.encrypt_meta(new_id, sealed.sha256, row["event"], meta.subject, attachments)
         row["prev_hash"] = last_hash
         row["record_hash"] = chain_hash(last_hash, row)
-        conn.execute(t.records.insert().values(**row))
-        conn.execute(sa.update(t.head).where(t.head.c.id == 1).values(last_id=new_id, last_hash=row["record_hash"]))
+        conn.execute(self._st_record, row)
+        conn.execute(self._st_head, {"n_id": new_id, "n_hash": row["record_hash"]})
         addr_rows = [
             {"record_id": new_id, "kind": "f", "address": a, "domain": _domain(a)}
             for a in _addrs([meta.mail_from, meta.header_from])
@@ -453,10 +459,10 @@ class Archive:
             for a in _addrs([*meta.rcpt_tos, *meta.header_to, *meta.header_cc])
         ]
         if addr_rows:
-            conn.execute(t.addresses.insert(), addr_rows)
+            conn.execute(self._st_addresses, addr_rows)
         if row["rules"]:
-            conn.execute(t.record_rules.insert(), [{"record_id": new_id, "rule": r} for r in row["rules"]])
-        conn.execute(t.index_pending.insert().values(record_id=new_id, attempts=0))
+            conn.execute(self._st_rules, [{"record_id": new_id, "rule": r} for r in row["rules"]])
+        conn.execute(self._st_pending, {"record_id": new_id, "attempts": 0})
         return new_id
 
     def store(self, conn: sa.Connection, raw: bytes, meta: RecordMeta) -> tuple[int, SealedMessage]:

@@ -24,6 +24,9 @@ _CJK_CLASS = (
     "\U00020000-\U0002fa1f"
 )
 _PIECES = re.compile(rf"([{_CJK_CLASS}]+)|((?:(?![{_CJK_CLASS}])[^\W_])+)")
+_WORDS = re.compile(r"[^\W_]+")
+_HAS_CJK = re.compile(rf"[{_CJK_CLASS}]")
+_CJK_SPLIT = re.compile(rf"([{_CJK_CLASS}]+)")
 
 MAX_WORD = 64
 MAX_TOKENS = 200_000
@@ -44,17 +47,27 @@ def analyse(text: str) -> tuple[list[str], list[str]]:
     """Return (sequence tokens, single CJK characters) for ``text`` (plain, unhashed)."""
     seq: list[str] = []
     unigrams: list[str] = []
-    for match in _PIECES.finditer(normalise(text)):
-        cjk, word = match.group(1), match.group(2)
-        if word is not None:
-            if len(word) <= MAX_WORD:
-                seq.append(word)
+    text = normalise(text)
+    if not _HAS_CJK.search(text):   # fast path: no CJK at all
+        seq.extend(w for w in _WORDS.findall(text) if len(w) <= MAX_WORD)
+        return seq, unigrams
+    for run in _WORDS.findall(text):
+        if run.isascii() or not _HAS_CJK.search(run):
+            if len(run) <= MAX_WORD:
+                seq.append(run)
             continue
-        if len(cjk) == 1:
-            seq.append(cjk)
-        else:
-            seq.extend(cjk[i : i + 2] for i in range(len(cjk) - 1))
-        unigrams.extend(cjk)
+        for i, piece in enumerate(_CJK_SPLIT.split(run)):
+            if not piece:
+                continue
+            if i % 2 == 0:          # non-CJK piece between CJK runs
+                if len(piece) <= MAX_WORD:
+                    seq.append(piece)
+            elif len(piece) == 1:
+                seq.append(piece)
+                unigrams.append(piece)
+            else:
+                seq.extend(piece[j : j + 2] for j in range(len(piece) - 1))
+                unigrams.extend(piece)
     return seq, unigrams
 
 
