@@ -188,6 +188,8 @@ class Pipeline:
                                _partial_reject_text(verdict, outcome.rejected), in_reply_to=message_id or None)
 
         for who in verdict.notify:
+            if who == "sender" and held:
+                continue  # the quarantine already tells the sender the message is held
             self._notify(conn, who, incoming, s)
 
         external = sum(1 for d in s.directions.values() if d == OUTBOUND)
