@@ -136,6 +136,11 @@ def _payload_bytes(part: Message) -> tuple[bytes, bool]:
 
 def _b64_body(data: bytes) -> tuple[bytes, bool]:
     """Tolerant base64: skip junk, decode each padded chunk; report whether it was clean."""
+    compact = data.translate(None, b" \t\r\n")
+    try:
+        return binascii.a2b_base64(compact, strict_mode=True), True  # the common, clean case
+    except (binascii.Error, ValueError):
+        pass
     clean = re.search(rb"[^A-Za-z0-9+/=\s]", data) is None
     chunks = [c for c in re.split(rb"=+", re.sub(rb"[^A-Za-z0-9+/=]", b"", data)) if c]
     if len(chunks) > 1:

@@ -67,7 +67,25 @@ def card_issuer(digits: str) -> str | None:
 
 # runs of 14-19 digits optionally separated by one consistent space or dash, not touching
 # other digits (or digit-separator-digit continuations)
-_CARD_RE = re.compile(r"(?<!\d)(?<!\d[ -])\d(?:[ -]?\d){13,18}(?!\d)(?![ -]\d)")
+_CARD_RE = re.compile(r"\d(?:[ -]?\d){13,18}")
+
+
+def _digit_at(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and text[i].isdigit()
+
+
+def _isolated_run(text: str, start: int, end: int) -> bool:
+    """The digit run [start, end) does not continue into neighbouring digits, directly or
+    across a single space/dash (so it is not part of a longer number)."""
+    if _digit_at(text, start - 1) or _digit_at(text, end):
+        return False
+    if start >= 2 and text[start - 1] in " -" and _digit_at(text, start - 2):
+        return False
+    return not (end + 1 < len(text) and text[end] in " -" and _digit_at(text, end + 1))
+
+
+def _card_runs(text: str) -> list[re.Match[str]]:
+    return [m for m in _CARD_RE.finditer(text) if _isolated_run(text, m.start(), m.end())]
 
 
 def _separated_digits(s: str) -> str | None:
@@ -84,7 +102,7 @@ def _separated_digits(s: str) -> str | None:
 
 def find_payment_cards(text: str) -> list[Match]:
     out = []
-    for m in _CARD_RE.finditer(text):
+    for m in _card_runs(text):
         digits = _separated_digits(m.group())
         if not digits or len(set(digits)) == 1:
             continue
@@ -96,7 +114,7 @@ def find_payment_cards(text: str) -> list[Match]:
 def find_cn_bank_cards(text: str) -> list[Match]:
     """UnionPay-issued (62…) bank card numbers of 16-19 digits passing Luhn."""
     out = []
-    for m in _CARD_RE.finditer(text):
+    for m in _card_runs(text):
         digits = _separated_digits(m.group())
         if digits and digits.startswith("62") and 16 <= len(digits) <= 19 and luhn_ok(digits):
             out.append(Match("cn_bank_card", m.start(), m.end(), m.group()))
@@ -107,7 +125,7 @@ def find_cn_bank_cards(text: str) -> list[Match]:
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_ID_RE = re.compile(r"(?<![0-9A-Za-z])[1-8]\d{16}[\dXx](?![0-9A-Za-z])")
+_ID_RE = re.compile(r"[1-8]\d{16}[\dXx]")
 
 
 def cn_id_ok(value: str, today: date | None = None) -> bool:
@@ -125,7 +143,18 @@ def cn_id_ok(value: str, today: date | None = None) -> bool:
 
 
 def find_cn_ids(text: str) -> list[Match]:
-    return [Match("cn_id", m.start(), m.end(), m.group()) for m in _ID_RE.finditer(text) if cn_id_ok(m.group())]
+    out = []
+    for m in _ID_RE.finditer(text):
+        s, e = m.start(), m.end()
+        if (s > 0 and _ascii_alnum(text[s - 1])) or (e < len(text) and _ascii_alnum(text[e])):
+            continue
+        if cn_id_ok(m.group()):
+            out.append(Match("cn_id", s, e, m.group()))
+    return out
+
+
+def _ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
 
 
 # -- IBAN (ISO 13616) -----------------------------------------------------------------------
@@ -208,13 +237,17 @@ _PEM_RE = re.compile(
     r"[\s\S]{0,10000}?-----END (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----"
 )
 _TOKEN_RES = (
-    re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])"),
-    re.compile(r"(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36,255}(?![A-Za-z0-9_])"),
-    re.compile(r"(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10,200}"),
+    ("AKIA", re.compile(r"(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")),
+    ("ASIA", None),
+    ("gh", re.compile(r"gh[pousr]_[A-Za-z0-9]{36,255}(?![A-Za-z0-9_])")),
+    ("xox", re.compile(r"xox[abposr]-[A-Za-z0-9-]{10,200}")),
 )
-_ASSIGNED_RE = re.compile(
-    r"(?i)\b(?:api[_-]?key|apikey|secret(?:[_-]?key)?|client[_-]?secret|access[_-]?key|auth[_-]?token|"
-    r"token|password|passwd|pwd)\b[\"']?\s*[:=]\s*[\"']?([A-Za-z0-9/+_\-.=]{16,200})"
+# a value assigned with ':' or '=' (the scan starts at the operator, which is cheap to find);
+# the name before it is checked separately
+_ASSIGNED_VALUE_RE = re.compile(r"[:=]\s*[\"']?([A-Za-z0-9/+_\-.=]{16,200})")
+_SECRET_NAME_RE = re.compile(
+    r"(?i)(?<![A-Za-z0-9])(?:api[_-]?key|apikey|secret(?:[_-]?key)?|client[_-]?secret|access[_-]?key|"
+    r"auth[_-]?token|token|password|passwd|pwd)[\"']?\s*$"
 )
 
 
@@ -229,14 +262,23 @@ def shannon_entropy(s: str) -> float:
 def find_secrets(text: str, min_entropy: float = 3.5) -> list[Match]:
     """PEM private keys, AWS/GitHub/Slack tokens, and high-entropy values assigned to
     secret-looking names (``api_key=…``, ``secret: …``)."""
-    out = [Match("private_key", m.start(), m.end(), m.group()) for m in _PEM_RE.finditer(text)]
-    for rx in _TOKEN_RES:
-        out.extend(Match("secret", m.start(), m.end(), m.group()) for m in rx.finditer(text))
+    out = find_private_keys(text)
+    if "AKIA" in text or "ASIA" in text:
+        rx = _TOKEN_RES[0][1]
+        assert rx is not None
+        out.extend(Match("secret", m.start(), m.end(), m.group()) for m in rx.finditer(text)
+                   if not (m.start() and _ascii_alnum(text[m.start() - 1])))
+    for literal, rx in _TOKEN_RES[2:]:
+        if literal in text and rx is not None:
+            out.extend(Match("secret", m.start(), m.end(), m.group()) for m in rx.finditer(text)
+                       if not (m.start() and (_ascii_alnum(text[m.start() - 1]) or text[m.start() - 1] == "_")))
     taken = [(m.start, m.end) for m in out]
-    for m in _ASSIGNED_RE.finditer(text):
+    for m in _ASSIGNED_VALUE_RE.finditer(text):
         v = m.group(1)
         s, e = m.start(1), m.end(1)
         if any(a <= s < b for a, b in taken):
+            continue
+        if not _SECRET_NAME_RE.search(text, max(0, m.start() - 40), m.start()):
             continue
         if shannon_entropy(v) >= min_entropy:
             out.append(Match("secret", s, e, v))
@@ -245,21 +287,33 @@ def find_secrets(text: str, min_entropy: float = 3.5) -> list[Match]:
 
 
 def find_private_keys(text: str) -> list[Match]:
+    if "PRIVATE KEY" not in text:
+        return []
     return [Match("private_key", m.start(), m.end(), m.group()) for m in _PEM_RE.finditer(text)]
 
 
 # -- classification markers -----------------------------------------------------------------
 
-_MARKER_RE = re.compile(
-    r"(?:绝密|機密|机密|秘密)\s*[★☆*]|[★☆]\s*(?:绝密|机密|秘密)|"
-    r"\b(?:TOP SECRET|STRICTLY CONFIDENTIAL|CONFIDENTIAL|INTERNAL USE ONLY|INTERNAL ONLY|RESTRICTED)\b"
-    r"|(?i:\bclassification\s*:\s*(?:confidential|secret|restricted|internal))"
-)
+_STAR_MARKER_RE = re.compile(r"(?:绝密|機密|机密|秘密)\s*[★☆*]|[★☆]\s*(?:绝密|机密|秘密)")
+_BANNER_RE = re.compile(r"TOP SECRET|STRICTLY CONFIDENTIAL|CONFIDENTIAL|INTERNAL USE ONLY|INTERNAL ONLY|RESTRICTED")
+_CLASSIFICATION_RE = re.compile(r"(?i)\bclassification\s*:\s*(?:confidential|secret|restricted|internal)")
 
 
 def find_classification_markers(text: str) -> list[Match]:
     """Banner-style classification labels (upper-case English labels, 机密★ style marks)."""
-    return [Match("classification_marker", m.start(), m.end(), m.group()) for m in _MARKER_RE.finditer(text)]
+    kind = "classification_marker"
+    out = []
+    if "★" in text or "☆" in text or "*" in text:
+        out += [Match(kind, m.start(), m.end(), m.group()) for m in _STAR_MARKER_RE.finditer(text)]
+    for m in _BANNER_RE.finditer(text):
+        s, e = m.start(), m.end()
+        if (s and _ascii_alnum(text[s - 1])) or (e < len(text) and _ascii_alnum(text[e])):
+            continue
+        out.append(Match(kind, s, e, m.group()))
+    if "lassification" in text or "LASSIFICATION" in text:
+        out += [Match(kind, m.start(), m.end(), m.group()) for m in _CLASSIFICATION_RE.finditer(text)]
+    out.sort(key=lambda m: m.start)
+    return out
 
 
 DETECTORS: dict[str, Callable[[str], list[Match]]] = {
@@ -279,9 +333,7 @@ DETECTORS: dict[str, Callable[[str], list[Match]]] = {
 _DIGIT_RUN = re.compile(r"\d{4}").search
 _RUN14 = re.compile(r"\d{4}[ -]?\d{4}[ -]?\d{4}").search
 PREFILTERS: dict[str, Callable[[str], object]] = {
-    "payment_card": _RUN14,
-    "cn_id": re.compile(r"\d{17}").search,
-    "cn_bank_card": lambda t: "62" in t and _RUN14(t),
+    "cn_bank_card": lambda t: "62" in t,
     "iban": _DIGIT_RUN,
     "cn_mobile": _DIGIT_RUN,
     "email": lambda t: "@" in t,

@@ -1,0 +1,197 @@
+"""Benchmark the rules package (run on demand: ``.venv/bin/python bench/bench_rules.py``).
+
+Prints:
+- keyword scan throughput (MB/s of extracted UTF-8 text) of the shipped ruleset's automaton plus
+  a generated 1,000-term mixed Chinese/English list, against a Python ``re`` alternation of the
+  same 1,000 terms on the same text;
+- full rule evaluation throughput (all shipped rules incl. detectors) on the same text;
+- per-message verdict latency (parse + evaluate, p50/p95) for a typical ~50 KB message with a
+  docx attachment.
+Targets: >= 100 MB/s scan on one core; < 10 ms verdict.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import io
+import random
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rules.content import parse  # noqa: E402
+from rules.engine import Engine, EvaluationContext  # noqa: E402
+from rules.loader import load_ruleset  # noqa: E402
+from rules.matchers import normalize  # noqa: E402
+from rules.model import Direction, Envelope  # noqa: E402
+
+CJK = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理世车"  # noqa: E501
+WORDS = [
+    "report", "budget", "meeting", "schedule", "project", "client", "invoice", "review", "update", "quarter",
+    "market", "product", "design", "system", "network", "server", "account", "policy", "contract", "delivery",
+    "shipment", "forecast", "revenue",
+]
+
+
+def gen_terms(n: int, rng: random.Random) -> list[str]:
+    terms: set[str] = set()
+    while len(terms) < n:
+        if rng.random() < 0.5:
+            terms.add("".join(rng.choice(CJK) for _ in range(rng.randint(3, 5))))
+        else:
+            letters = "abcdefghijklmnopqrstuvwxyz"
+            w = "".join(rng.choice(letters) for _ in range(rng.randint(6, 10)))
+            terms.add(w if rng.random() < 0.7 else w + " " + rng.choice(WORDS))
+    return sorted(terms)
+
+
+def gen_text(size: int, terms: list[str], rng: random.Random) -> str:
+    out: list[str] = []
+    total = 0
+    while total < size:
+        if rng.random() < 0.5:
+            s = "".join(rng.choice(CJK) for _ in range(rng.randint(8, 30))) + "。"
+        else:
+            s = " ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 16))).capitalize() + ". "
+        if rng.random() < 0.01:
+            s += rng.choice(terms) + " "
+        out.append(s)
+        total += len(s.encode())
+    return "".join(out)
+
+
+def build_ruleset(tmp: Path, terms: list[str]) -> Path:
+    shutil.copytree(ROOT / "configs" / "lists", tmp / "lists")
+    doc = yaml.safe_load((ROOT / "configs" / "rules.yaml").read_text(encoding="utf-8"))
+    (tmp / "lists" / "bench_terms.txt").write_text("\n".join(terms), encoding="utf-8")
+    doc["lists"]["bench_terms"] = {"type": "keywords", "file": "lists/bench_terms.txt"}
+    doc["rules"].append({"name": "bench-terms", "when": {"all": [{"direction": "outbound"},
+                                                                  {"keywords": {"list": "bench_terms"}}]},
+                         "action": "quarantine"})
+    path = tmp / "rules.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+class _Dir:
+    def is_internal(self, a: str) -> bool:
+        return a.endswith("@example.com")
+
+    def department_of(self, a: str) -> str | None:
+        return "finance"
+
+    def groups_of(self, a: str) -> frozenset[str]:
+        return frozenset({"finance"})
+
+    def may_send_externally(self, a: str) -> bool:
+        return True
+
+
+def docx_bytes(text: str) -> bytes:
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    paras = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in text.split("。") if p)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", f'<w:document xmlns:w="{w}"><w:body>{paras}</w:body></w:document>')
+    return buf.getvalue()
+
+
+def typical_message(rng: random.Random, terms: list[str]) -> bytes:
+    body = gen_text(30_000, terms, rng)
+    doc = docx_bytes(gen_text(12_000, terms, rng))
+    b64 = base64.encodebytes(doc).decode().replace("\n", "\r\n")
+    return ("From: alice@example.com\r\nTo: x@other.test\r\nSubject: =?utf-8?B?"
+            + base64.b64encode("季度报告".encode()).decode() + "?=\r\nMessage-ID: <b@example.com>\r\n"
+            "Date: Mon, 23 Nov 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n"
+            "Content-Type: multipart/mixed; boundary=BB\r\n\r\n--BB\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            "Content-Transfer-Encoding: base64\r\n\r\n"
+            + base64.encodebytes(body.encode()).decode().replace("\n", "\r\n")
+            + "\r\n--BB\r\nContent-Type: application/vnd.openxmlformats-officedocument.wordprocessingml.document\r\n"
+            "Content-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=\"r.docx\"\r\n\r\n"
+            + b64 + "\r\n--BB--\r\n").encode()
+
+
+def best_of(fn, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--mb", type=float, default=16, help="MB of text to scan")
+    ap.add_argument("--iterations", type=int, default=200, help="messages for the latency figure")
+    args = ap.parse_args()
+    rng = random.Random(42)
+    terms = gen_terms(1000, rng)
+    text = gen_text(int(args.mb * 1024 * 1024), terms, rng)
+    nbytes = len(text.encode())
+    chunks = [text[i:i + 50_000] for i in range(0, len(text), 50_000)]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        rs = load_ruleset(build_ruleset(Path(tmp), terms))
+    engine = Engine(rs)
+    matcher = rs.matcher
+
+    hits = 0
+
+    def scan_automaton() -> None:
+        nonlocal hits
+        hits = sum(sum(len(v) for v in matcher.scan(c)[1].values()) for c in chunks)
+
+    t_auto = best_of(scan_automaton)
+
+    alternation = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
+    re_hits = 0
+
+    def scan_re() -> None:
+        nonlocal re_hits
+        re_hits = sum(sum(1 for _ in alternation.finditer(c)) for c in chunks)
+
+    t_re = best_of(scan_re, repeat=1)
+
+    t_norm = best_of(lambda: [normalize(c) for c in chunks])
+
+    env = Envelope("alice@example.com", ("x@other.test",))
+    ctx = EvaluationContext({"x@other.test": Direction.OUTBOUND}, _Dir())
+    bodies = [("From: alice@example.com\r\nSubject: s\r\nMessage-ID: <a@b>\r\nContent-Type: text/plain; "
+               "charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + c).encode() for c in chunks]
+    t_full = best_of(lambda: [engine.evaluate(parse(b), env, ctx) for b in bodies], repeat=2)
+
+    msg = typical_message(rng, terms)
+    lat = []
+    for _ in range(args.iterations):
+        t0 = time.perf_counter()
+        v = engine.evaluate(parse(msg), env, ctx)
+        lat.append((time.perf_counter() - t0) * 1000)
+    lat.sort()
+
+    mb = nbytes / 1e6
+    print(f"text: {mb:.1f} MB UTF-8 in {len(chunks)} units of 50k chars; 1,000 generated terms + shipped lists")
+    print(f"keyword automaton (NFKC+casefold+Aho-Corasick): {mb / t_auto:8.1f} MB/s  ({hits} hits)")
+    print(f"  of which NFKC+casefold normalisation alone:   {mb / t_norm:8.1f} MB/s")
+    print(f"python re alternation of the same 1,000 terms:  {mb / t_re:8.1f} MB/s  ({re_hits} hits)")
+    print(f"  automaton speed-up over re: {t_re / t_auto:.1f}x")
+    print(f"full shipped ruleset evaluate (parse+all rules): {mb / t_full:8.1f} MB/s")
+    print(f"verdict latency, {len(msg) / 1024:.0f} KB message with docx ({args.iterations} runs): "
+          f"p50 {statistics.median(lat):.2f} ms, p95 {lat[int(len(lat) * 0.95) - 1]:.2f} ms "
+          f"(action {v.action}, rules {v.rules})")
+
+
+if __name__ == "__main__":
+    main()
