@@ -563,34 +563,66 @@ class Archive:
             conn.execute(sa.delete(t.fulltext).where(t.fulltext.c.record_id == record_id))
 
     def index_pending(self, limit: int = 500) -> int:
-        """Index up to ``limit`` pending records (decrypt, extract, hash, write); returns how many."""
+        """Index up to ``limit`` pending records (decrypt, extract, hash, write); returns how many.
+
+        The index rows are written and the pending rows deleted in one transaction, so an entry is
+        never lost. On PostgreSQL the pending rows are claimed FOR UPDATE SKIP LOCKED (several nodes
+        may run indexers); on SQLite the decrypt/extract/hash work happens before the write
+        transaction so the single writer lock is held only briefly (acceptance is not held up).
+        """
+        pending_q = (sa.select(t.index_pending.c.record_id).where(t.index_pending.c.attempts < MAX_ATTEMPTS)
+                     .order_by(t.index_pending.c.record_id).limit(limit))
+        if self.dialect == "postgresql":
+            done = 0
+            with self.engine.begin() as conn:
+                ids = list(conn.execute(pending_q.with_for_update(skip_locked=True)).scalars())
+                for record_id in ids:
+                    try:
+                        tokens = self._tokens_for(conn, record_id)
+                    except Exception as exc:  # noqa: BLE001 - keep the entry, count the failure
+                        self._index_failed(conn, record_id, exc)
+                        continue
+                    if tokens is not None:
+                        self._write_index(conn, record_id, tokens)
+                        done += 1
+                    conn.execute(sa.delete(t.index_pending).where(t.index_pending.c.record_id == record_id))
+            return done
+        prepared: list[tuple[int, list[str] | None]] = []
+        failed: list[tuple[int, Exception]] = []
+        with self.engine.connect() as conn:
+            for record_id in list(conn.execute(pending_q).scalars()):
+                try:
+                    prepared.append((record_id, self._tokens_for(conn, record_id)))
+                except Exception as exc:  # noqa: BLE001
+                    failed.append((record_id, exc))
+        if not prepared and not failed:
+            return 0
         done = 0
         with self.engine.begin() as conn:
-            q = (sa.select(t.index_pending.c.record_id).where(t.index_pending.c.attempts < MAX_ATTEMPTS)
-                 .order_by(t.index_pending.c.record_id).limit(limit))
-            if self.dialect == "postgresql":
-                q = q.with_for_update(skip_locked=True)
-            ids = [r[0] for r in conn.execute(q)]
-            for record_id in ids:
-                row = conn.execute(sa.select(t.records).where(t.records.c.id == record_id)).first()
-                if row is None:
-                    conn.execute(sa.delete(t.index_pending).where(t.index_pending.c.record_id == record_id))
-                    continue
-                try:
-                    raw = self.open(record_id, conn)
-                    subject, attachments = self.decrypt_meta(row)
-                    tokens = self.document_tokens(raw, subject, [n for n, _ty in attachments])
-                except Exception as exc:  # noqa: BLE001 - keep the entry, count the failure
-                    log.warning("archive: cannot index record %s: %s", record_id, exc)
-                    conn.execute(
-                        sa.update(t.index_pending).where(t.index_pending.c.record_id == record_id)
-                        .values(attempts=t.index_pending.c.attempts + 1, last_error=str(exc)[:300])
-                    )
-                    continue
-                self._write_index(conn, record_id, tokens)
-                conn.execute(sa.delete(t.index_pending).where(t.index_pending.c.record_id == record_id))
-                done += 1
+            for record_id, tokens in prepared:
+                res = conn.execute(sa.delete(t.index_pending).where(t.index_pending.c.record_id == record_id))
+                if res.rowcount == 1 and tokens is not None:   # 0: indexed or purged meanwhile
+                    self._write_index(conn, record_id, tokens)
+                    done += 1
+            for record_id, exc in failed:
+                self._index_failed(conn, record_id, exc)
         return done
+
+    def _tokens_for(self, conn: sa.Connection, record_id: int) -> list[str] | None:
+        row = conn.execute(sa.select(t.records).where(t.records.c.id == record_id)).first()
+        if row is None:
+            return None
+        raw = self.open(record_id, conn)
+        subject, attachments = self.decrypt_meta(row)
+        return self.document_tokens(raw, subject, [n for n, _ty in attachments])
+
+    @staticmethod
+    def _index_failed(conn: sa.Connection, record_id: int, exc: Exception) -> None:
+        log.warning("archive: cannot index record %s: %s", record_id, exc)
+        conn.execute(
+            sa.update(t.index_pending).where(t.index_pending.c.record_id == record_id)
+            .values(attempts=t.index_pending.c.attempts + 1, last_error=str(exc)[:300])
+        )
 
     # ---- search -------------------------------------------------------------------
     def _fulltext_condition(self, q: Query) -> Any:
