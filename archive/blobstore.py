@@ -112,6 +112,12 @@ class FilesystemBlobStore:
             _fsync_dir(path.parent)
         return True
 
+    def age(self, address: str, now: float | None = None) -> float:
+        """Seconds since the blob was written (for collecting orphans safely)."""
+        import time
+
+        return (time.time() if now is None else now) - self._path(address).stat().st_mtime
+
     def iter_addresses(self) -> Iterator[str]:
         for first in sorted(self.root.iterdir()):
             if not first.is_dir() or len(first.name) != 2:

@@ -218,3 +218,34 @@ class Retention:
             for address in deleted_blobs:
                 archive.blob_store.delete(address)
         return len(deleted_blobs)
+
+    def collect_orphans(self, min_age: float = 86400.0) -> int:
+        """Delete blob files no row refers to (left by acceptances that rolled back), older than ``min_age``."""
+        store = self.archive.blob_store
+        age = getattr(store, "age", None)
+        removed = 0
+        batch: list[str] = []
+
+        def flush() -> int:
+            if not batch:
+                return 0
+            n = 0
+            with self.engine.begin() as conn:
+                self.archive._lock_head(conn)     # no acceptance adopts a blob while we decide
+                known = set(conn.execute(sa.select(t.blobs.c.address).where(t.blobs.c.address.in_(batch))).scalars())
+                for address in batch:
+                    if address in known:
+                        continue
+                    if age is not None and age(address) < min_age:
+                        continue
+                    if store.delete(address):
+                        n += 1
+            batch.clear()
+            return n
+
+        for address in store.iter_addresses():
+            batch.append(address)
+            if len(batch) >= 500:
+                removed += flush()
+        removed += flush()
+        return removed

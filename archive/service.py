@@ -874,5 +874,11 @@ class Archive:
         self.keyring.remove_key(kid)
 
 
+    # short names used in the issue text
+    rotate = rotate_keys
+    retire = retire_key
+
+
 def create_schema(engine: sa.Engine) -> None:
+    """Create the archive tables, the SQLite FTS5 table and the chain head (tests, first runs)."""
     t.create_schema(engine)

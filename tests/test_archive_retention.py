@@ -122,3 +122,35 @@ def test_default_is_seven_years(engine, tmp_path):
     assert report.purged_ids == [drop]
     assert [i.id for i in archive.iter_search("")] == [keep]
     assert archive.verify().ok
+
+
+def test_orphan_blobs_collected_only_when_old_and_unreferenced(engine, tmp_path):
+    archive = make_archive(engine, tmp_path)
+    kept = put(archive, build("kept", "referenced"))
+    orphan = archive.seal(build("orphan", "its acceptance rolled back"))
+    archive.write_blob(orphan)
+    retention = Retention(archive)
+    assert retention.collect_orphans(min_age=3600) == 0          # too young: may be in flight
+    assert retention.collect_orphans(min_age=0) == 1
+    assert not archive.blob_store.exists(orphan.address)
+    assert archive.open(kept)
+    assert archive.verify().ok
+
+
+def test_failed_indexing_keeps_the_pending_entry(engine, tmp_path):
+    archive = make_archive(engine, tmp_path)
+
+    def broken_extractor(raw):
+        raise RuntimeError("extractor crashed")
+
+    archive.text_extractor = broken_extractor
+    rid = put(archive, build("x", "y"))
+    assert archive.index_pending() == 0
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(t.index_pending)).one()
+    assert row.record_id == rid and row.attempts == 1 and "crashed" in row.last_error
+    from archive.mime import simple_text_extractor
+
+    archive.text_extractor = simple_text_extractor
+    assert archive.index_pending() == 1
+    assert [i.id for i in archive.iter_search("y")] == [rid]
