@@ -13,6 +13,7 @@ Builds an archive of synthetic mixed Chinese/English mail on SQLite and reports:
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import shutil
@@ -72,8 +73,8 @@ class Corpus:
     def __init__(self, seed: int = 7):
         self.rng = random.Random(seed)
         self.en, self.cn = make_vocab(self.rng)
-        self.en_w = zipf_weights(len(self.en))
-        self.cn_w = zipf_weights(len(self.cn))
+        self.en_w = list(itertools.accumulate(zipf_weights(len(self.en))))   # cumulative weights
+        self.cn_w = list(itertools.accumulate(zipf_weights(len(self.cn))))
         self.domains = [f"d{i}.example" for i in range(20)] + ["corp.example"]
         self.people = [f"user{i}@{self.rng.choice(self.domains)}" for i in range(500)]
 
@@ -82,10 +83,10 @@ class Corpus:
         out, size = [], 0
         while size < chars:
             if rng.random() < 0.5:
-                words = rng.choices(self.en, self.en_w, k=12)
+                words = rng.choices(self.en, cum_weights=self.en_w, k=12)
                 line = " ".join(words).capitalize() + "."
             else:
-                line = "".join(rng.choices(self.cn, self.cn_w, k=10)) + "。"
+                line = "".join(rng.choices(self.cn, cum_weights=self.cn_w, k=10)) + "。"
             out.append(line)
             size += len(line.encode())
         return "\n".join(out)
@@ -97,8 +98,8 @@ class Corpus:
             self._pool = [self.text(400) for _ in range(3000)]
         sender = rng.choice(self.people)
         rcpts = rng.sample(self.people, rng.randint(1, 3))
-        subject = (" ".join(rng.choices(self.en, self.en_w, k=3)) + " "
-                   + "".join(rng.choices(self.cn, self.cn_w, k=2)))
+        subject = (" ".join(rng.choices(self.en, cum_weights=self.en_w, k=3)) + " "
+                   + "".join(rng.choices(self.cn, cum_weights=self.cn_w, k=2)))
         body = "\n".join(rng.choices(self._pool, k=max(1, body_bytes // 450)))
         attach = rng.random() < 0.1
         head = (f"From: {sender}\nTo: {', '.join(rcpts)}\nSubject: {subject}\nMessage-ID: <bench{n}@corp.example>\n"
@@ -129,8 +130,8 @@ class Corpus:
         sender = rng.choice(self.people)
         rcpts = rng.sample(self.people, rng.randint(1, 3))
         msg["From"], msg["To"] = sender, ", ".join(rcpts)
-        subject = (" ".join(rng.choices(self.en, self.en_w, k=3)) + " "
-                   + "".join(rng.choices(self.cn, self.cn_w, k=2)))
+        subject = (" ".join(rng.choices(self.en, cum_weights=self.en_w, k=3)) + " "
+                   + "".join(rng.choices(self.cn, cum_weights=self.cn_w, k=2)))
         msg["Subject"] = subject
         msg["Message-ID"] = f"<bench{n}@corp.example>"
         msg["Date"] = "Mon, 02 Mar 2026 10:00:00 +0000"
