@@ -402,6 +402,13 @@ class ParsedMessage:
         return list(self.iter_text())
 
 
+def extract_text(raw: bytes) -> Iterator[str]:
+    """Every readable text of a message (for the archive's search index)."""
+    for _where, text in parse(raw).iter_text():
+        if text:
+            yield text
+
+
 def parse(raw: bytes, limits: Limits | None = None) -> ParsedMessage:
     """Parse a message; never raises (even the lazy views only produce findings)."""
     if not isinstance(raw, bytes | bytearray | memoryview):

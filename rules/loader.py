@@ -86,7 +86,7 @@ class SpamConfig:
     quarantine: float | None = 10.0
     reject: float | None = 15.0
     subject_prefix: str = "[SPAM]"
-    header: str | None = "X-Mailwarden-Spam-Score"
+    header: str | None = None  # e.g. X-Spam-Score: add the score as a header (the gateway adds its own)
     reject_message: str = "Message rejected as spam"
     review_group: str | None = None
 
