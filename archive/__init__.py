@@ -1,1 +1,15 @@
-"""mailwarden: archive."""
+"""mailwarden: archive — encrypted, deduplicated, tamper-evident and blind-indexed message store.
+
+Modules:
+  keyring     KeyRing.open(keys_dir, master_key_env) — master keys (0600 files or env), derived keys
+  blobstore   BlobStore protocol, FilesystemBlobStore(root)
+  service     Archive(engine, blob_store, keyring, text_extractor), SealedMessage, RecordMeta
+  tables      archive_* tables (SQLAlchemy Core), post_create(bind), create_schema(engine)
+  tokens      tokenising (words, CJK bigrams + single characters) and keyed token hashing
+  query       the search language (parse_query, QueryError)
+  retention   Retention(archive, rules, default_days): purge, legal holds, orphan collection
+  export      export_zip / export_mbox
+  importer    import_path (eml, maildir, mbox; idempotent per sha256 + event)
+  mime        meta_from_raw, simple_text_extractor (stdlib fallbacks)
+  cli_ops     plain functions behind `mailwarden archive …` and `mailwarden keys rotate`
+"""
