@@ -111,6 +111,7 @@ class State:
         self.recipients = list(recipients)
         self.spam_score = 0.0
         self.directions: dict[str, Direction] = {}
+        self.memo: dict[int, tuple[bool, list[Evidence]]] = {}
 
     @cached_property
     def sender(self) -> str:
@@ -157,9 +158,22 @@ class Condition:
     """Base class: ``test`` returns True/False and appends evidence when it matches."""
 
     per_recipient = False
+    uses_address = False  # depends on the recipient's address, not only on its direction
 
     def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:  # pragma: no cover
         raise NotImplementedError
+
+    def check(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
+        """:meth:`test`, memoised per message for conditions that do not depend on the
+        recipient (so a 1,000-recipient message builds each snippet once)."""
+        if self.per_recipient:
+            return self.test(st, rcpt, ev)
+        memo = st.memo.get(id(self))
+        if memo is None:
+            local: list[Evidence] = []
+            memo = st.memo[id(self)] = (self.test(st, rcpt, local), local)
+        ev.extend(memo[1])
+        return memo[0]
 
 
 class Always(Condition):
@@ -173,13 +187,14 @@ class All(Condition):
 
     def __post_init__(self) -> None:
         self.per_recipient = any(c.per_recipient for c in self.items)
+        self.uses_address = any(c.uses_address for c in self.items)
         # cheap conditions first: message-level facts before content scans
         self.items.sort(key=lambda c: getattr(c, "cost", 0))
 
     def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
         local: list[Evidence] = []
         for c in self.items:
-            if not c.test(st, rcpt, local):
+            if not c.check(st, rcpt, local):
                 return False
         ev.extend(local)
         return True
@@ -191,9 +206,10 @@ class Any_(Condition):
 
     def __post_init__(self) -> None:
         self.per_recipient = any(c.per_recipient for c in self.items)
+        self.uses_address = any(c.uses_address for c in self.items)
 
     def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
-        return any(c.test(st, rcpt, ev) for c in self.items)
+        return any(c.check(st, rcpt, ev) for c in self.items)
 
 
 @dataclass
@@ -202,9 +218,10 @@ class Not(Condition):
 
     def __post_init__(self) -> None:
         self.per_recipient = self.item.per_recipient
+        self.uses_address = self.item.uses_address
 
     def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
-        return not self.item.test(st, rcpt, [])
+        return not self.item.check(st, rcpt, [])
 
 
 # -- envelope and directory -----------------------------------------------------------------
@@ -251,7 +268,7 @@ class AddressCond(Condition):
     authenticated: bool | None = None
 
     def __post_init__(self) -> None:
-        self.per_recipient = self.side == "recipient"
+        self.per_recipient = self.uses_address = self.side == "recipient"
 
     def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
         addr = st.sender if self.side == "sender" else rcpt

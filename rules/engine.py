@@ -123,14 +123,22 @@ class Engine:
         evidence: list[Evidence] = []
         if rule.per_recipient:
             matched = []
+            by_direction: dict[Direction, tuple[bool, list[Evidence]]] = {}
             for r in active:
                 ev: list[Evidence] = []
-                if rule.when.test(st, r, ev):
+                if rule.when.uses_address:
+                    ok = rule.when.check(st, r, ev)
+                else:  # depends on the direction only: evaluate once per direction
+                    d = st.directions[r]
+                    if d not in by_direction:
+                        by_direction[d] = (rule.when.check(st, r, ev), ev)
+                    ok, ev = by_direction[d]
+                if ok:
                     matched.append(r)
                     if not evidence:
                         evidence = ev
         else:
-            matched = active if rule.when.test(st, active[0], evidence) else []
+            matched = active if rule.when.check(st, active[0], evidence) else []
         if not matched:
             return
         enforce = rule.mode == Mode.ENFORCE
