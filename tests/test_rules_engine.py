@@ -337,3 +337,59 @@ def test_shipped_spoofed_our_domain_inbound(shipped: Engine) -> None:
     # without the authentication failure it is held, not refused
     v = run(shipped, raw, "attacker@evil.test", ["alice@example.com"])
     assert v.spam_score == 12 and v.action == Action.QUARANTINE and v.subject_prefix == "[SPAM]"
+
+
+def test_shipped_marker_in_docx_inside_zip(shipped: Engine) -> None:
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    doc = io.BytesIO()
+    with zipfile.ZipFile(doc, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", f'<w:document xmlns:w="{w}"><w:body><w:p><w:r><w:t>第三季度计划（内部资料，'
+                                         f'严禁外传）</w:t></w:r></w:p></w:body></w:document>')
+    bundle = io.BytesIO()
+    with zipfile.ZipFile(bundle, "w") as zf:
+        zf.writestr("plans/q3.docx", doc.getvalue())
+    raw = message("see attached", attachments=[("bundle.zip", bundle.getvalue())])
+    v = run(shipped, raw, "bob@example.com", ["vendor@other.test"])
+    assert v.action == Action.QUARANTINE
+    hit = next(h for h in v.hits if h.rule == "outbound-confidential-marker")
+    assert hit.evidence[0].where == "attachment:bundle.zip/plans/q3.docx"
+    assert v.department == "engineering"
+
+
+def test_many_recipients_fast_and_split(shipped: Engine) -> None:
+    import time
+
+    rcpts = [f"u{i}@other.test" for i in range(600)] + [f"c{i}@example.com" for i in range(400)]
+    raw = message("机密 " * 2000)
+    shipped.evaluate(parse(raw), Envelope("alice@example.com", tuple(rcpts[:2])),
+                     EvaluationContext(classify("alice@example.com", rcpts[:2]), DIRECTORY))
+    t0 = time.perf_counter()
+    v = run(shipped, raw, "alice@example.com", rcpts)
+    assert time.perf_counter() - t0 < 2.0
+    assert len(v.recipients_with(Action.QUARANTINE)) == 600
+    assert len(v.recipients_with(Action.DELIVER)) == 400
+
+
+def test_header_conditions_and_findings(tmp_path: Path) -> None:
+    eng = engine_from(tmp_path, r"""
+rules:
+  - name: mailer
+    when: {header: {name: X-Mailer, regex: "^bulk\\s*mailer"}}
+    action: tag
+    subject_prefix: "[BULK]"
+  - name: list-header
+    when: {header: {name: List-Id, exists: true}}
+    action: copy_to
+    copy_to: lists@example.com
+  - name: broken
+    when: {finding: undecodable part}
+    action: quarantine
+""")
+    raw = message("x", extra_headers="X-Mailer: Bulk Mailer 2.0\r\nList-Id: <news.example.org>\r\n")
+    v = run(eng, raw, "a@x.test", ["b@example.com"])
+    assert v.subject_prefix == "[BULK]" and v.copy_to == ["lists@example.com"] and v.action == Action.DELIVER
+    bad = (b"From: a@x.test\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+           b"SGVsbG8=\r\nQQ\r\n")
+    v = run(eng, bad, "a@x.test", ["b@example.com"])
+    assert v.action == Action.QUARANTINE and "undecodable part" in v.findings
