@@ -12,8 +12,10 @@ import base64
 import binascii
 import csv
 import dataclasses
+import html
 import io
 import time
+import urllib.parse
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import partial
@@ -23,7 +25,7 @@ import anyio
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -498,34 +500,36 @@ def create_app(services: ApiServices) -> FastAPI:
         request.state.audit = {"action": action, "record": None}
         return request.state.audit
 
-    @api.get("/sender-release", tags=["sender"])
-    def sender_release_info(
-        request: Request, token: Annotated[str, Query(min_length=1, max_length=200), AfterValidator(_clean)]
-    ) -> dict[str, Any]:
-        """What a sender's release link would release (no bearer token: the link is the credential)."""
-        info = sender_audit(request, "quarantine.sender_release_info")
+    def sender_info(token: str, info: dict[str, Any]) -> dict[str, Any]:
         try:
             entry_id = svc.verify_sender_token(token)
             entry = svc.get(entry_id)
         except (InvalidToken, EntryNotFound):
             raise HTTPException(403, "invalid or expired release link") from None
         info.update(record=str(entry_id), actor=f"sender:{entry['mail_from']}")
+        with engine.connect() as conn:
+            siblings = conn.execute(
+                sa.select(quarantine_tables.entries.c.recipient).where(
+                    quarantine_tables.entries.c.archive_id == entry["archive_id"],
+                    quarantine_tables.entries.c.status == "held",
+                    quarantine_tables.entries.c.sender_may_release.is_(True),
+                )
+            ).scalars()
+            recipients = sorted(siblings)
         return {
             "id": entry_id,
             "status": entry["status"],
-            "recipient": entry["recipient"],
+            "recipients": recipients,
             "rules": entry["rules"],
             "sender_may_release": entry["sender_may_release"],
             "expires_at": entry["expires_at"],
         }
 
-    @api.post("/sender-release", tags=["sender"])
-    def sender_release(body: SenderReleaseIn, request: Request) -> dict[str, Any]:
-        info = sender_audit(request, "quarantine.sender_release")
+    def sender_confirm(token: str, justification: str, info: dict[str, Any]) -> dict[str, Any]:
         try:
-            entry_id = svc.verify_sender_token(body.token)
+            entry_id = svc.verify_sender_token(token)
             info["record"] = str(entry_id)
-            decision = svc.confirm_by_sender(body.token, body.justification)
+            decision = svc.confirm_by_sender(token, justification)
         except (InvalidToken, EntryNotFound):
             raise HTTPException(403, "invalid or expired release link") from None
         except AlreadyDecided as exc:
@@ -534,6 +538,91 @@ def create_app(services: ApiServices) -> FastAPI:
             raise _field_error(("body", "justification"), str(exc)) from None
         info["actor"] = decision.actor
         return decision_out(decision)
+
+    @api.get("/sender-release", tags=["sender"], responses={200: {"content": {"text/html": {}}}})
+    def sender_release_info(
+        request: Request, token: Annotated[str, Query(min_length=1, max_length=200), AfterValidator(_clean)]
+    ) -> Any:
+        """The link in a policy-tip notice (no bearer token: the signed link is the credential).
+        Answers JSON, or with ``Accept: text/html`` a plain form asking for the justification."""
+        info = sender_audit(request, "quarantine.sender_release_info")
+        wants_html = "text/html" in request.headers.get("accept", "")
+        try:
+            data = sender_info(token, info)
+        except HTTPException as exc:
+            if wants_html:
+                return _html_page("Release link not valid", f"<p>{_esc(exc.detail)}</p>", exc.status_code)
+            raise
+        if not wants_html:
+            return data
+        if data["status"] != "held":
+            return _html_page("Already decided", f"<p>This message is already {_esc(data['status'])}.</p>")
+        body = (
+            f"<p>Your message to {_esc(', '.join(data['recipients']))} was held by: "
+            f"{_esc(', '.join(data['rules']) or 'policy')}.</p>"
+            "<p>If it is meant to leave and you are authorised to send it, give your reason. "
+            "It is recorded with your release.</p>"
+            '<form method="post" action="sender-release/confirm">'
+            f'<input type="hidden" name="token" value="{_esc(token)}">'
+            '<p><textarea name="justification" rows="4" cols="60" required maxlength="10000"></textarea></p>'
+            '<p><button type="submit">Release my message</button></p></form>'
+        )
+        return _html_page("Release held message", body)
+
+    @api.post("/sender-release", tags=["sender"])
+    def sender_release(body: SenderReleaseIn, request: Request) -> dict[str, Any]:
+        """Release a policy-tip hold with the sender's justification (JSON)."""
+        return sender_confirm(
+            body.token, body.justification, sender_audit(request, "quarantine.sender_release")
+        )
+
+    @api.post(
+        "/sender-release/confirm",
+        tags=["sender"],
+        response_class=HTMLResponse,
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/x-www-form-urlencoded": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["token", "justification"],
+                            "properties": {
+                                "token": {"type": "string", "maxLength": 200},
+                                "justification": {"type": "string", "maxLength": 10000},
+                            },
+                        }
+                    }
+                },
+            }
+        },
+    )
+    async def sender_release_form(request: Request) -> HTMLResponse:
+        """The HTML form's target (``application/x-www-form-urlencoded``)."""
+        info = sender_audit(request, "quarantine.sender_release")
+        raw = await request.body()
+        if len(raw) > 64 * 1024:
+            return _html_page("Too long", "<p>The justification is too long.</p>", 413)
+        try:
+            form = urllib.parse.parse_qs(raw.decode("utf-8", "replace"), max_num_fields=10)
+            token = (form.get("token") or [""])[0]
+            justification = (form.get("justification") or [""])[0]
+            _clean(token)
+            _clean(justification)
+        except ValueError:
+            return _html_page(
+                "Not accepted", "<p>The form contains characters that are not allowed.</p>", 422
+            )
+        try:
+            decision = await anyio.to_thread.run_sync(sender_confirm, token, justification, info)
+        except HTTPException as exc:
+            detail = exc.detail if isinstance(exc.detail, str) else "a justification is required"
+            return _html_page("Not released", f"<p>{_esc(detail)}</p>", exc.status_code)
+        return _html_page(
+            "Released",
+            f"<p>Your message is being delivered to {_esc(', '.join(decision['recipients']))}.</p>",
+        )
 
     # ---------------------------------------------------------------- archive
     @api.get("/archive/search", tags=["archive"])
@@ -702,3 +791,25 @@ def _summary_csv(data: Mapping[str, Any]) -> str:
             else:
                 w.writerow([source, _csv_cell(dimension), "", _csv_cell(values)])
     return buf.getvalue()
+
+
+def _esc(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _html_page(title: str, body: str, status_code: int = 200) -> HTMLResponse:
+    """A minimal static page for senders (no scripts, no external resources, no message content)."""
+    page = (
+        '<!doctype html><html><head><meta charset="utf-8">'
+        f"<title>{_esc(title)}</title></head><body><h1>{_esc(title)}</h1>{body}</body></html>"
+    )
+    return HTMLResponse(
+        page,
+        status_code=status_code,
+        headers={
+            "Content-Security-Policy": "default-src 'none'; form-action 'self'; frame-ancestors 'none'",
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "no-store",
+            "Referrer-Policy": "no-referrer",
+        },
+    )

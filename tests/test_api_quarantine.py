@@ -251,3 +251,32 @@ def test_nobody_releases_their_own_message(engine: sa.Engine) -> None:
         f"/api/v1/quarantine/{eid}/release", json={"comment": "ok"}, headers=env.headers("compliance")
     )
     assert other.status_code == 200 and len(env.released()) == 1
+
+
+def test_sender_release_html_form(engine: sa.Engine) -> None:
+    env = Env(engine)
+    env.hold(recipients=("x@ext.example", "y@ext.example"), sender_may_release=True)
+    token = env.notices("alice@corp.example")[0].body.split("token=")[1].split()[0]
+    html_headers = {"Accept": "text/html"}
+    page = env.client.get("/api/v1/sender-release", params={"token": token}, headers=html_headers)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert 'action="sender-release/confirm"' in page.text and "x@ext.example, y@ext.example" in page.text
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+    assert "Q3 numbers" not in page.text  # no message content on the sender's page
+    bad = env.client.get("/api/v1/sender-release", params={"token": "1.2.3"}, headers=html_headers)
+    assert bad.status_code == 403 and "not valid" in bad.text
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    empty = env.client.post(
+        "/api/v1/sender-release/confirm", content=f"token={token}&justification=", headers=form
+    )
+    assert empty.status_code == 422 and env.released() == []
+    done = env.client.post(
+        "/api/v1/sender-release/confirm", content=f"token={token}&justification=customer+asked", headers=form
+    )
+    assert done.status_code == 200 and "being delivered" in done.text
+    assert sorted(env.released()[0].recipients) == ["x@ext.example", "y@ext.example"]
+    again = env.client.post(
+        "/api/v1/sender-release/confirm", content=f"token={token}&justification=x", headers=form
+    )
+    assert again.status_code == 409 and len(env.released()) == 1
+    assert env.quarantine.history(1)[-1]["comment"] == "customer asked"
