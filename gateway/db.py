@@ -35,16 +35,31 @@ def open_engine(url: str, *, pool_size: int = 10) -> sa.Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 
+        engine._connection_cls = _SQLiteConnection  # type: ignore[attr-defined]
+
         @sa.event.listens_for(engine, "begin")
         def _sqlite_begin(conn: sa.Connection) -> None:
-            # Every transaction takes the write lock up front. A deferred transaction that
-            # reads and then writes fails at once with SQLITE_BUSY when another writer
-            # committed in between (no busy wait applies to that upgrade); IMMEDIATE waits
-            # its turn instead. Readers outside transactions are unaffected by WAL.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # An explicit transaction (engine.begin(), conn.begin()) means "I will write":
+            # it takes the write lock up front. A deferred transaction that reads and then
+            # writes fails at once with SQLITE_BUSY when another writer committed in between
+            # (no busy wait applies to that upgrade); IMMEDIATE waits its turn instead.
+            # Implicit transactions (a plain read on engine.connect()) stay deferred, so
+            # readers never queue behind writers.
+            implicit = conn.info.pop("autobegin", False)
+            conn.exec_driver_sql("BEGIN" if implicit else "BEGIN IMMEDIATE")
 
         return engine
     return sa.create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True)
+
+
+class _SQLiteConnection(sa.Connection):
+    """Marks transactions SQLAlchemy starts on its own (autobegin) for the begin hook."""
+
+    def _autobegin(self) -> None:
+        in_begin = getattr(self, "_Connection__in_begin", False)
+        if self._transaction is None and self._allow_autobegin and not in_begin:
+            self.info["autobegin"] = True
+        super()._autobegin()
 
 
 def write_transaction(engine: sa.Engine):  # noqa: ANN201 - context manager

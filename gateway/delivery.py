@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
-import os
 import socket
 import time
 from collections import defaultdict
@@ -48,6 +47,7 @@ class DeliveryWorker:
         concurrency: int = 8,
         batch_size: int = 50,
         poll_interval: float = 1.0,
+        node: str | None = None,
     ):
         self._engine = engine
         self._queue = queue
@@ -60,7 +60,9 @@ class DeliveryWorker:
         self._concurrency = asyncio.Semaphore(concurrency)
         self._batch_size = batch_size
         self._poll_interval = poll_interval
-        self.node = f"{socket.gethostname()}:{os.getpid()}"
+        # Stable across restarts: rows an earlier incarnation of this node had claimed when it
+        # died are taken back at start-up instead of waiting for their lease to run out.
+        self.node = node or socket.gethostname()
         self._wake = asyncio.Event()
         self._delivered_ids: set[int] = set()
         self._inflight: set[asyncio.Task] = set()
@@ -71,6 +73,7 @@ class DeliveryWorker:
 
     async def run(self, stop: asyncio.Event) -> None:
         log.info("delivery worker started", extra={"node": self.node})
+        await asyncio.to_thread(self._queue.release_claims, self.node)
         while not stop.is_set():
             self._wake.clear()
             try:

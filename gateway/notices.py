@@ -10,8 +10,8 @@ import email.utils
 from email.message import EmailMessage
 
 import sqlalchemy as sa
-from archive.service import Archive, RecordMeta
 
+from archive.service import Archive, RecordMeta
 from gateway.directory import Directory
 from gateway.queue import DeliveryQueue
 

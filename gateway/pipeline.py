@@ -28,9 +28,8 @@ from dataclasses import dataclass, field
 from functools import partial
 
 import sqlalchemy as sa
-from archive.service import Archive, RecordMeta, SealedMessage
-from rules.engine import EvaluationContext
 
+from archive.service import Archive, RecordMeta, SealedMessage
 from gateway.committer import GroupCommitter
 from gateway.counters import SenderCounters
 from gateway.directory import OUTBOUND
@@ -41,6 +40,7 @@ from gateway.queue import DeliveryQueue
 from gateway.smtp import IncomingMessage
 from quarantine.service import HoldRequest, QuarantineService
 from rules.content import ParsedMessage, parse
+from rules.engine import EvaluationContext
 from rules.model import Action, AuthResults, Envelope, RecipientVerdict, SenderStats, Verdict
 
 log = logging.getLogger("mailwarden.message")

@@ -48,6 +48,7 @@ class Gateway:
             notifier=services.notifier, dkim=DkimSigner(s.data_dir / "dkim", s.delivery.dkim_selector),
             metrics=services.metrics, hostname=services.hostname, concurrency=s.delivery.concurrency,
             batch_size=s.delivery.batch_size, poll_interval=s.delivery.poll_interval,
+            node=s.delivery.node_id or None,
         )
         self.pipeline = Pipeline(
             policy=services.policy, archive=services.archive, queue=services.queue,

@@ -143,6 +143,7 @@ class DeliverySettings(_Section):
     idle_connection_timeout: float = 30.0
     require_tls: bool = False
     dkim_selector: str = "mailwarden"
+    node_id: str = ""  # this gateway's name in the shared queue; default: the host name
 
     @field_validator("next_hop")
     @classmethod
