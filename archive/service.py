@@ -618,10 +618,13 @@ class Archive:
 
     @staticmethod
     def _index_failed(conn: sa.Connection, record_id: int, exc: Exception) -> None:
-        log.warning("archive: cannot index record %s: %s", record_id, exc)
+        # Only our own error texts are recorded: an extractor's message might quote message content.
+        detail = f"{type(exc).__name__}: {exc}" if isinstance(exc, ArchiveError | KeyRingError) else (
+            f"{type(exc).__name__} in text extraction")
+        log.warning("archive: cannot index record %s: %s", record_id, detail)
         conn.execute(
             sa.update(t.index_pending).where(t.index_pending.c.record_id == record_id)
-            .values(attempts=t.index_pending.c.attempts + 1, last_error=str(exc)[:300])
+            .values(attempts=t.index_pending.c.attempts + 1, last_error=detail[:300])
         )
 
     # ---- search -------------------------------------------------------------------
