@@ -22,15 +22,15 @@ entries = sa.Table(
     sa.Column("hold_key", sa.String(64), nullable=False, index=True),
     sa.Column("archive_id", sa.BigInteger, nullable=False),
     sa.Column("digest", sa.String(128), nullable=False),
-    sa.Column("message_id", sa.String(998), nullable=True),
-    sa.Column("mail_from", sa.String(320), nullable=False),
-    sa.Column("recipient", sa.String(320), nullable=False, index=True),
-    sa.Column("direction", sa.String(16), nullable=False),
-    sa.Column("department", sa.String(200), nullable=True, index=True),
+    sa.Column("message_id", sa.Text, nullable=True),
+    sa.Column("mail_from", sa.Text, nullable=False),
+    sa.Column("recipient", sa.Text, nullable=False, index=True),
+    sa.Column("direction", sa.Text, nullable=False),
+    sa.Column("department", sa.Text, nullable=True, index=True),
     sa.Column("rules", sa.JSON, nullable=False),
     sa.Column("evidence", sa.JSON, nullable=False),
     sa.Column("reviewers", sa.JSON, nullable=False),
-    sa.Column("review_group", sa.String(200), nullable=True),
+    sa.Column("review_group", sa.Text, nullable=True),
     sa.Column("status", sa.String(16), nullable=False, index=True),
     sa.Column("required_approvals", sa.Integer, nullable=False, default=1),
     sa.Column("approvals", sa.JSON, nullable=False),
@@ -42,7 +42,7 @@ entries = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False, index=True),
     sa.Column("expires_at", sa.Float, nullable=False, index=True),
     sa.Column("decided_at", sa.Float, nullable=True),
-    sa.Column("decided_by", sa.String(320), nullable=True),
+    sa.Column("decided_by", sa.Text, nullable=True),
     sa.CheckConstraint(
         "status in ('held', 'released', 'rejected', 'expired')", name="quarantine_entries_status"
     ),
@@ -53,7 +53,7 @@ entry_rules = sa.Table(
     "quarantine_entry_rules",
     metadata,
     sa.Column("entry_id", sa.BigInteger, nullable=False, index=True),
-    sa.Column("rule", sa.String(200), nullable=False, index=True),
+    sa.Column("rule", sa.Text, nullable=False, index=True),
     sa.PrimaryKeyConstraint("entry_id", "rule"),
 )
 
@@ -63,7 +63,7 @@ entry_reviewers = sa.Table(
     "quarantine_entry_reviewers",
     metadata,
     sa.Column("entry_id", sa.BigInteger, nullable=False, index=True),
-    sa.Column("address", sa.String(320), nullable=False, index=True),
+    sa.Column("address", sa.Text, nullable=False, index=True),
     sa.PrimaryKeyConstraint("entry_id", "address"),
 )
 
@@ -72,7 +72,7 @@ decisions = sa.Table(
     metadata,
     sa.Column("id", _PK, primary_key=True, autoincrement=True),
     sa.Column("entry_id", sa.BigInteger, nullable=False, index=True),
-    sa.Column("actor", sa.String(320), nullable=False),
+    sa.Column("actor", sa.Text, nullable=False),
     # held | approve | release | reject | expired | sender-release
     sa.Column("action", sa.String(32), nullable=False),
     sa.Column("comment", sa.Text, nullable=True),
@@ -83,7 +83,7 @@ decisions = sa.Table(
 reviewer_prefs = sa.Table(
     "quarantine_reviewer_prefs",
     metadata,
-    sa.Column("address", sa.String(320), primary_key=True),
+    sa.Column("address", sa.Text, primary_key=True),
     sa.Column("frequency", sa.String(16), nullable=False),  # immediate | hourly | daily
     sa.Column("last_digest_at", sa.Float, nullable=True),
 )
@@ -92,7 +92,7 @@ digest_items = sa.Table(
     "quarantine_digest_items",
     metadata,
     sa.Column("id", _PK, primary_key=True, autoincrement=True),
-    sa.Column("reviewer", sa.String(320), nullable=False, index=True),
+    sa.Column("reviewer", sa.Text, nullable=False, index=True),
     sa.Column("entry_id", sa.BigInteger, nullable=False),
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Column("sent_at", sa.Float, nullable=True, index=True),

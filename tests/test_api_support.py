@@ -32,7 +32,7 @@ notices_tbl = sa.Table(
     "test_api_notices",
     seam,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("to_addr", sa.String(320), nullable=False),
+    sa.Column("to_addr", sa.Text, nullable=False),
     sa.Column("subject", sa.Text, nullable=False),
     sa.Column("body", sa.Text, nullable=False),
 )

@@ -38,7 +38,7 @@ notices_tbl = sa.Table(
     "test_notices",
     seam,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("to_addr", sa.String(320), nullable=False),
+    sa.Column("to_addr", sa.Text, nullable=False),
     sa.Column("subject", sa.Text, nullable=False),
     sa.Column("body", sa.Text, nullable=False),
 )
@@ -345,3 +345,23 @@ def test_search_scope_includes_assigned_reviewer(engine: sa.Engine) -> None:
     assert [i["id"] for i in svc.search(departments=set(), reviewer="rita@corp.example").items] == mine
     assert svc.search(departments={"legal"}, reviewer="rita@corp.example").total == 2
     assert svc.search(departments=set(), reviewer=None).total == 0
+
+
+def test_hold_accepts_long_header_and_address_values(engine: sa.Engine) -> None:
+    """A hold runs inside the acceptance transaction: odd but legal values must not fail it."""
+    svc = make_service(engine)
+    long_rcpt = "r" * 300 + "@" + "d" * 200 + ".example"
+    ids = hold(
+        svc,
+        recipients=[long_rcpt],
+        mail_from="s" * 400 + "@corp.example",
+        message_id="<" + "m" * 2000 + "@corp.example>",
+        department="D" * 500,
+        review_group="g" * 500,
+        rules=["r" * 300],
+        reviewers=["v" * 400 + "@corp.example"],
+        direction="outbound",
+    )
+    entry = svc.get(ids[0])
+    assert entry["recipient"] == long_rcpt and len(entry["message_id"]) > 2000
+    assert svc.reject(ids[0], "boss@corp.example", "no").status == "rejected"
