@@ -369,16 +369,21 @@ def xml_text(xml: bytes) -> str:
     """Text nodes of an OOXML part (``w:t``, ``a:t``, ``t``, ``v``), paragraphs as lines."""
     out: list[str] = []
     try:
-        for event, elem in ElementTree.iterparse(io.BytesIO(xml), events=("end",)):
-            tag = elem.tag.rsplit("}", 1)[-1]
-            if tag in ("t", "v") and elem.text:
-                out.append(elem.text)
-            elif tag in _PARA_TAGS:
-                out.append("\n" if tag != "tab" else "\t")
-            del event
+        root = ElementTree.fromstring(xml)
     except ElementTree.ParseError:
-        pass
-    return " ".join("".join(out).split(" ")).strip()
+        # damaged XML: keep whatever text sits between tags
+        return " ".join(re.sub(rb"<[^>]*>", b" ", xml).decode("utf-8", "replace").split())
+    for elem in root.iter():
+        tag = elem.tag
+        if not isinstance(tag, str):
+            continue
+        tag = tag.rsplit("}", 1)[-1]
+        if tag in ("t", "v"):
+            if elem.text:
+                out.append(elem.text)
+        elif tag in _PARA_TAGS:
+            out.append("\t" if tag == "tab" else "\n")
+    return "".join(out).strip()
 
 
 def pdf_text(data: bytes, max_pages: int = 200) -> tuple[str, bool]:
