@@ -307,6 +307,7 @@ def test_shipped_gtube_rejected(shipped: Engine) -> None:
     assert v.action == Action.REJECT
     code, status, text = v.reject_reply  # type: ignore[misc]
     assert code == 554 and status == "5.7.1" and "GTUBE" in text
+    assert v.spam_score >= 1000
     assert v.to_json()["action"] == "reject"
 
 
