@@ -59,7 +59,14 @@ class Engine:
         self._phases = ([r for r in enabled if r.score], [r for r in enabled if not r.score])
 
     def evaluate(self, message: ParsedMessage, envelope: Envelope, ctx: EvaluationContext) -> Verdict:
-        rcpts = _dedupe(a.strip().strip("<>").lower() for a in envelope.rcpt_tos if a.strip())
+        # recipients keep the spelling the gateway gave (it indexes verdict.recipients with
+        # them); duplicates differing only in case are one recipient
+        seen: dict[str, str] = {}
+        for a in envelope.rcpt_tos:
+            a = a.strip().strip("<>")
+            if a and a.lower() not in seen:
+                seen[a.lower()] = a
+        rcpts = list(seen.values())
         sender = envelope.mail_from.strip().strip("<>").lower()
         directory = ctx.directory
         given = {k.lower(): Direction(v) for k, v in ctx.directions.items()}
@@ -68,7 +75,7 @@ class Engine:
         if pseudo:  # no recipients (a lint/check run): judge as a single anonymous recipient
             rcpts = [""]
         for r in rcpts:
-            st.directions[r] = given.get(r) or self._classify(directory, sender, r)
+            st.directions[r] = given.get(r.lower()) or self._classify(directory, sender, r)
         states = {r: _RecipientState(RecipientVerdict(address=r, direction=st.directions[r])) for r in rcpts}
         verdict = Verdict(action=Action.DELIVER, direction=self._overall_direction(st.directions.values()))
         try:

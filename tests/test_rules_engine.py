@@ -394,3 +394,13 @@ rules:
            b"SGVsbG8=\r\nQQ\r\n")
     v = run(eng, bad, "a@x.test", ["b@example.com"])
     assert v.action == Action.QUARANTINE and "undecodable part" in v.findings
+
+
+def test_recipient_spelling_kept(shipped: Engine) -> None:
+    rcpts = ["Partner@Other.Test", "partner@other.test", "Bob@Example.com"]
+    v = shipped.evaluate(parse(message("机密")), Envelope("alice@example.com", tuple(rcpts)),
+                         EvaluationContext({"Partner@Other.Test": Direction.OUTBOUND,
+                                            "Bob@Example.com": Direction.INTERNAL}, DIRECTORY))
+    assert list(v.recipients) == ["Partner@Other.Test", "Bob@Example.com"]
+    assert v.recipients["Partner@Other.Test"].action == Action.QUARANTINE
+    assert v.recipients["Bob@Example.com"].action == Action.DELIVER
