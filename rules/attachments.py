@@ -215,6 +215,8 @@ class Extractor:
         if data[:8] == _OLE_MAGIC:
             if _ENCRYPTED_PACKAGE in data:
                 att.encrypted = True
+            else:
+                att.text = ole_text(data)
             return []
         if data[:5] == b"%PDF-" or tt == "application/pdf":
             att.text, att.encrypted = pdf_text(data)
@@ -384,6 +386,65 @@ def xml_text(xml: bytes) -> str:
         elif tag in _PARA_TAGS:
             out.append("\t" if tag == "tab" else "\n")
     return "".join(out).strip()
+
+
+_UTF16_RUN = re.compile("[\t\n\r\u0020-\u007e\u00a0-\u00ff\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]{4,}")
+_ASCII_RUN = re.compile(rb"[\t\r\n\x20-\x7e]{8,}")
+_CJK = re.compile("[\u4e00-\u9fff]")
+_WORDISH = re.compile(r"[A-Za-z]{3,}")
+
+
+def _plausible(run: str) -> bool:
+    """A UTF-16 run is text, not binary seen through the wrong byte alignment: misaligned
+    ASCII turns into CJK code points ending in 0x00, which real text rarely has."""
+    cjk = _CJK.findall(run)
+    if cjk:
+        if sum(1 for c in cjk if ord(c) & 0xFF == 0) * 4 >= len(cjk):
+            return False
+        # random bytes land anywhere in the CJK block; real text uses the common characters
+        return sum(1 for c in cjk if _common_hanzi(c)) * 10 >= len(cjk) * 9
+    return sum(c.isalpha() for c in run) >= 4
+
+
+def _common_hanzi(ch: str) -> bool:
+    """In the frequent-character level of GB2312 (3,755) or Big5 (5,401)."""
+    for codec, lo, hi in (("gb2312", 0xB0, 0xD7), ("big5", 0xA4, 0xC6)):
+        try:
+            if lo <= ch.encode(codec)[0] <= hi:
+                return True
+        except UnicodeEncodeError:
+            continue
+    return False
+
+
+def ole_text(data: bytes) -> str:
+    """Best-effort text of legacy Office files (.doc/.xls/.ppt, OLE compound files).
+
+    Without a full CFB/Word parser we take the text runs the formats store verbatim:
+    UTF-16LE runs (both byte alignments, filtered for plausibility) and 8-bit ASCII runs.
+    Good enough for keyword and detector screening; not a faithful rendering.
+    """
+    data = data[: 32 * 1024 * 1024]
+    parts: list[str] = []
+    total = 0
+    for offset in (0, 1):
+        body = data[offset:]
+        body = body[: len(body) - (len(body) % 2)]
+        for m in _UTF16_RUN.finditer(body.decode("utf-16-le", "replace")):
+            # rare CJK characters split a run: binary noise is made of them
+            cleaned = "".join(c if c < "\u4e00" or c > "\u9fff" or _common_hanzi(c) else "\n" for c in m.group())
+            for run in cleaned.split("\n"):
+                run = run.strip()
+                if len(run) >= 4 and _plausible(run):
+                    parts.append(run)
+                    total += len(run)
+            if total > MAX_TEXT_PER_FILE:
+                return "\n".join(parts)
+    for m in _ASCII_RUN.finditer(data):
+        run = m.group().decode("ascii")
+        if len(_WORDISH.findall(run)) >= 2:
+            parts.append(run.strip())
+    return "\n".join(p for p in parts if p)
 
 
 def pdf_text(data: bytes, max_pages: int = 200) -> tuple[str, bool]:

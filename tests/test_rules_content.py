@@ -394,3 +394,17 @@ def test_extractor_total_budget() -> None:
     ex = Extractor(Budget(Limits(max_total_bytes=1000, max_ratio=1e9)))
     atts = ex.extract(zip_bytes({"a.txt": b"y" * 5000}), "a.zip")
     assert "archive bomb" in atts[0].findings
+
+
+def test_legacy_office_text_best_effort() -> None:
+    import random
+
+    rng = random.Random(7)
+    noise = bytes(rng.randrange(256) for _ in range(4000))
+    ole = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + noise + "本合同为商业秘密 strictly confidential".encode("utf-16-le")
+           + noise + b"\x00" + "內部資料".encode("utf-16-le") + noise + b"plain ascii text in an xls cell")
+    m = parse(mime([("application/msword", ole, "old.doc")]))
+    text = m.attachments[0].text
+    assert "本合同为商业秘密 strictly confidential" in text
+    assert "內部資料" in text and "plain ascii text in an xls cell" in text
+    assert not m.attachments[0].encrypted
