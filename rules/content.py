@@ -350,6 +350,15 @@ class ParsedMessage:
                     return
         else:
             data = str(inner_parts).encode("utf-8", "surrogateescape")
+        # RFC 2046 forbids encoding message/rfc822, but senders do it; the parser then saw
+        # the encoded text as a message body
+        cte = str(part.get("content-transfer-encoding", "")).strip().lower()
+        if cte == "base64":
+            data, clean = _b64_body(data)
+            if not clean and FINDING_UNDECODABLE not in findings:
+                findings.append(FINDING_UNDECODABLE)
+        elif cte == "quoted-printable":
+            data = binascii.a2b_qp(data)
         self._message_bytes(data, name, attachments, findings, extractor)
 
     def _message_bytes(self, data: bytes, name: str, attachments: list[Attachment], findings: list[str],

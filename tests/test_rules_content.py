@@ -408,3 +408,12 @@ def test_legacy_office_text_best_effort() -> None:
     assert "本合同为商业秘密 strictly confidential" in text
     assert "內部資料" in text and "plain ascii text in an xls cell" in text
     assert not m.attachments[0].encrypted
+
+
+def test_base64_encoded_attached_message() -> None:
+    inner = "From: x@other.test\r\nSubject: inner secret\r\n\r\n内部资料 body\r\n".encode()
+    raw = (b"From: a@example.com\r\nSubject: o\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=Q\r\n"
+           b"\r\n--Q\r\nContent-Type: text/plain\r\n\r\nhi\r\n--Q\r\nContent-Type: message/rfc822\r\n"
+           b"Content-Transfer-Encoding: base64\r\n\r\n" + base64.encodebytes(inner) + b"\r\n--Q--\r\n")
+    t = texts(raw)
+    assert "内部资料 body" in t["attachment:message2.eml"]
