@@ -20,6 +20,8 @@ import ahocorasick
 
 def normalize(text: str) -> str:
     """NFKC + casefold: the form both terms and scanned text are matched in."""
+    if text.isascii():  # NFKC is the identity on ASCII and casefold is lower()
+        return text.lower()
     return unicodedata.normalize("NFKC", text).casefold()
 
 
