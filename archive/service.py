@@ -628,6 +628,13 @@ class Archive:
         )
 
     # ---- search -------------------------------------------------------------------
+    def _fts_match(self, q: Query) -> str | None:
+        """The SQLite FTS5 MATCH expression (hashed tokens) of the query's text terms, if any."""
+        terms = [h for h in (self.hasher.query_term(term.text, term.field) for term in q.terms) if h]
+        if not terms:
+            return None
+        return " AND ".join('"' + " ".join(h) + '"' for h in terms)
+
     def _fulltext_condition(self, q: Query) -> Any:
         terms = []
         for term in q.terms:
@@ -646,7 +653,7 @@ class Archive:
                 sa.text("archive_fulltext.tsv @@ CAST(:tsq AS tsquery)").bindparams(tsq=tsq))
         return t.records.c.id.in_(sub)
 
-    def _conditions(self, q: Query, departments: Iterable[str] | None) -> list[Any]:
+    def _conditions(self, q: Query, departments: Iterable[str] | None, *, fulltext: bool = True) -> list[Any]:
         r = t.records.c
         conds: list[Any] = []
         for kind, values in (("f", q.senders), ("t", q.recipients)):
@@ -673,7 +680,7 @@ class Archive:
             conds.append(r.id.in_(q.ids))
         if departments is not None:
             conds.append(r.department.in_(list(departments)))
-        fts = self._fulltext_condition(q)
+        fts = self._fulltext_condition(q) if fulltext else None
         if fts is not None:
             conds.append(fts)
         return conds
@@ -691,6 +698,10 @@ class Archive:
         except (ValueError, TypeError) as exc:
             raise QueryError("invalid cursor") from exc
 
+    SCAN_THRESHOLD = 5000     # above this many text matches, page by walking the time index
+    SCAN_CHUNK = 1000
+    SCAN_MAX_CHUNKS = 30
+
     def search(self, query: str | Query = "", cursor: str | None = None, limit: int = 50,
                departments: Iterable[str] | None = None) -> SearchPage:
         """Newest first; ``next`` is an opaque cursor for the following page (None at the end)."""
@@ -698,20 +709,66 @@ class Archive:
         limit = max(1, min(int(limit), 1000))
         conds = self._conditions(q, departments)
         r = t.records.c
-        page_q = sa.select(t.records).where(*conds)
+        after_cursor = []
         if cursor:
             ra, rid = self._decode_cursor(cursor)
-            page_q = page_q.where(sa.or_(r.received_at < ra, sa.and_(r.received_at == ra, r.id < rid)))
-        page_q = page_q.order_by(r.received_at.desc(), r.id.desc()).limit(limit + 1)
+            after_cursor = [sa.or_(r.received_at < ra, sa.and_(r.received_at == ra, r.id < rid))]
+        order = (r.received_at.desc(), r.id.desc())
+        match = self._fts_match(q) if self.dialect == "sqlite" else None
         with self.engine.connect() as conn:
-            total = conn.execute(sa.select(sa.func.count()).select_from(t.records).where(*conds)).scalar_one()
-            rows = conn.execute(page_q).fetchall()
+            rows = None
+            if match is not None:
+                others = self._conditions(q, departments, fulltext=False)
+                if not others:   # text only: count in the FTS index itself (no join)
+                    total = conn.exec_driver_sql(
+                        "SELECT count(*) FROM archive_fts WHERE archive_fts MATCH ?", (match,)).scalar_one()
+                else:
+                    total = conn.execute(sa.select(sa.func.count()).select_from(t.records).where(*conds)).scalar_one()
+                if total > self.SCAN_THRESHOLD:
+                    rows = self._scan_page(conn, match, others + after_cursor, order, limit + 1)
+            else:
+                total = conn.execute(sa.select(sa.func.count()).select_from(t.records).where(*conds)).scalar_one()
+            if rows is None:
+                rows = conn.execute(sa.select(t.records).where(*conds, *after_cursor).order_by(*order)
+                                    .limit(limit + 1)).fetchall()
         items = [self._item(row) for row in rows[:limit]]
         nxt = None
         if len(rows) > limit:
             last = rows[limit - 1]
             nxt = self._encode_cursor(last.received_at, last.id)
         return SearchPage(items, int(total), nxt)
+
+    def _scan_page(self, conn: sa.Connection, match: str, conds: list[Any], order: tuple[Any, ...],
+                   want: int) -> list[Any] | None:
+        """Many text matches (SQLite): walk records newest first in chunks and keep those the FTS
+        index confirms (a rowid-range probe), instead of materialising every match. None when the
+        matches are too sparse among the newest records (the caller then uses the plain join)."""
+        r = t.records.c
+        found: list[int] = []
+        bound: list[Any] = []
+        for _ in range(self.SCAN_MAX_CHUNKS):
+            chunk = conn.execute(sa.select(r.id, r.received_at).where(*conds, *bound).order_by(*order)
+                                 .limit(self.SCAN_CHUNK)).fetchall()
+            if not chunk:
+                break
+            ids = [c.id for c in chunk]
+            hits = set(conn.exec_driver_sql(
+                "SELECT rowid FROM archive_fts WHERE archive_fts MATCH ? AND rowid BETWEEN ? AND ?",
+                (match, min(ids), max(ids))).scalars())
+            found += [i for i in ids if i in hits]
+            if len(found) >= want or len(chunk) < self.SCAN_CHUNK:
+                break
+            last = chunk[-1]
+            bound = [sa.or_(r.received_at < last.received_at, sa.and_(r.received_at == last.received_at,
+                                                                      r.id < last.id))]
+        else:
+            return None
+        found = found[:want]
+        if not found:
+            return []
+        rows = conn.execute(sa.select(t.records).where(r.id.in_(found))).fetchall()
+        by_id = {row.id: row for row in rows}
+        return [by_id[i] for i in found if i in by_id]
 
     def iter_search(self, query: str | Query = "", departments: Iterable[str] | None = None,
                     page_size: int = 500) -> Iterator[SearchItem]:

@@ -225,3 +225,42 @@ def test_parse_query_shapes():
     assert [(x.text, x.field, x.phrase) for x in q.terms] == [
         ("合同", "b", False), ("quick brown", "b", True), ("x y", "s", True)]
     assert q.senders == ["a@b.com"] and q.has_attachment and q.after is not None
+
+
+def test_large_result_scan_strategy_matches_the_join(engine, tmp_path):
+    """SQLite pages big text matches by walking the time index; results must equal the plain join."""
+    archive = make_archive(engine, tmp_path)
+    rng = __import__("random").Random(5)
+    words = ["alpha", "beta", "合同", "采购", "gamma"]
+    with engine.begin() as conn:
+        for i in range(60):
+            body = " ".join(rng.choice(words) for _ in range(6))
+            sealed = archive.seal(build(f"s{i}", body))
+            archive.write_blob(sealed)
+            archive.insert_record(conn, sealed, RecordMeta(
+                subject=f"s{i}", mail_from="a@corp.example", rcpt_tos=["b@corp.example"],
+                direction=rng.choice(["inbound", "outbound"]),
+                received_at=T0 + rng.randint(0, 20) * 60))    # not in id order, with ties
+    archive.index_pending()
+    queries = ["alpha", "合同", "alpha beta", '"采购 合同"', "direction:inbound gamma", "采"]
+
+    def collect(page_size):
+        out = {}
+        for q in queries:
+            pages, cursor, totals = [], None, set()
+            while True:
+                page = archive.search(q, cursor=cursor, limit=page_size)
+                totals.add(page.total)
+                pages += [i.id for i in page.items]
+                if not page.next:
+                    break
+                cursor = page.next
+            out[q] = (pages, totals)
+        return out
+
+    plain = collect(7)
+    archive.SCAN_THRESHOLD, archive.SCAN_CHUNK = 0, 4
+    scanned = collect(7)
+    assert scanned == plain
+    assert all(len(v[1]) == 1 and len(v[0]) == v[1].pop() for v in plain.values())
+    assert any(len(v[0]) > 20 for v in plain.values())
