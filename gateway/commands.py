@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 
 from gateway.cli import print_json, read_password
@@ -17,16 +16,9 @@ def _services(settings: Settings):  # noqa: ANN202
 
 
 def serve(args: argparse.Namespace, settings: Settings) -> int:
-    from gateway.server import run
+    from gateway.server import serve as serve_forever
 
-    services = _services(settings)
-    try:
-        import uvloop
-
-        uvloop.install()
-    except ImportError:  # pragma: no cover - optional speed-up
-        pass
-    asyncio.run(run(services))
+    serve_forever(settings)
     return 0
 
 

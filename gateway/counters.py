@@ -5,6 +5,7 @@ Counted in ten-minute buckets; "last hour" is the sum of the six newest buckets.
 
 from __future__ import annotations
 
+import functools
 import time
 
 import sqlalchemy as sa
@@ -17,6 +18,23 @@ BUCKET = 600
 
 def _bucket(now: float) -> int:
     return int(now // BUCKET)
+
+
+@functools.cache
+def _upsert(dialect: str) -> sa.Insert:
+    """One statement per dialect, built once (the hot path runs it for every message)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    r, x = sa.bindparam("r", type_=sa.Integer), sa.bindparam("x", type_=sa.Integer)
+    stmt = insert(t).values(sender=sa.bindparam("sender"), bucket=sa.bindparam("bucket"), messages=1,
+                            recipients=r, external_recipients=x)
+    return stmt.on_conflict_do_update(
+        index_elements=[t.c.sender, t.c.bucket],
+        set_={"messages": t.c.messages + 1, "recipients": t.c.recipients + r,
+              "external_recipients": t.c.external_recipients + x},
+    )
 
 
 class SenderCounters:
@@ -46,19 +64,8 @@ class SenderCounters:
                now: float | None = None) -> None:
         """Count one message inside the caller's transaction (an upsert on both databases)."""
         now = time.time() if now is None else now
-        values = {"sender": sender.lower()[:512], "bucket": _bucket(now), "messages": 1,
-                  "recipients": recipients, "external_recipients": external}
-        if conn.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        stmt = insert(t).values(**values)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[t.c.sender, t.c.bucket],
-            set_={"messages": t.c.messages + 1, "recipients": t.c.recipients + recipients,
-                  "external_recipients": t.c.external_recipients + external},
-        )
-        conn.execute(stmt)
+        conn.execute(_upsert(conn.dialect.name), {"sender": sender.lower()[:512], "bucket": _bucket(now),
+                                                 "r": recipients, "x": external})
 
     def prune(self, now: float | None = None) -> int:
         now = time.time() if now is None else now

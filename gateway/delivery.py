@@ -17,10 +17,11 @@ import socket
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from functools import partial
 
 import sqlalchemy as sa
 
-from gateway.db import write_transaction
+from gateway.committer import GroupCommitter
 from gateway.dkim_signing import DkimSigner
 from gateway.dsn import FailedRecipient, build_dsn
 from gateway.metrics import Metrics
@@ -36,7 +37,7 @@ class DeliveryWorker:
     def __init__(
         self,
         *,
-        engine: sa.Engine,
+        committer: GroupCommitter,
         queue: DeliveryQueue,
         open_blob: Callable[[str], bytes],
         transport: Transport,
@@ -49,7 +50,7 @@ class DeliveryWorker:
         poll_interval: float = 1.0,
         node: str | None = None,
     ):
-        self._engine = engine
+        self._committer = committer
         self._queue = queue
         self._open_blob = open_blob
         self._transport = transport
@@ -77,7 +78,8 @@ class DeliveryWorker:
         while not stop.is_set():
             self._wake.clear()
             try:
-                claimed = await asyncio.to_thread(self._queue.claim, self.node, self._batch_size)
+                claimed = await self._committer.submit(
+                    partial(self._queue.claim_in, node=self.node, limit=self._batch_size))
             except Exception as exc:  # noqa: BLE001 - database trouble: wait and retry
                 log.error("claiming queue entries failed: %s", exc)
                 claimed = []
@@ -115,7 +117,7 @@ class DeliveryWorker:
         already = [e for e in group if e.id in self._delivered_ids]
         if already:
             done = {e.recipient: (250, "already delivered in this run") for e in already}
-            await asyncio.to_thread(self._record, already, done)
+            await self._settle(already, done)
             group = [e for e in group if e.id not in self._delivered_ids]
             if not group:
                 return
@@ -124,8 +126,7 @@ class DeliveryWorker:
             raw = await asyncio.to_thread(self._open_blob, first.digest)
         except Exception as exc:  # noqa: BLE001 - unreadable blob: keep retrying, someone must look
             log.error("cannot open archived message %s: %s", first.archive_id, exc)
-            await asyncio.to_thread(self._record, group, {e.recipient: (None, f"archive read failed: {exc}")
-                                                          for e in group})
+            await self._settle(group, {e.recipient: (None, f"archive read failed: {exc}") for e in group})
             return
         message = prepare(raw, add_headers=first.add_headers, subject_prefix=first.subject_prefix)
         if self._dkim is not None and first.direction == "outbound" and first.mail_from:
@@ -135,9 +136,17 @@ class DeliveryWorker:
         for e in group:
             if (results.get(e.recipient) or (None, ""))[0] in range(200, 300):
                 self._delivered_ids.add(e.id)
-        await asyncio.to_thread(self._record, group, results, raw)
+        await self._settle(group, results, raw)
 
-    def _record(self, group: list[QueueEntry], results: dict[str, Result], raw: bytes | None = None) -> None:
+    async def _settle(self, group: list[QueueEntry], results: dict[str, Result], raw: bytes | None = None) -> None:
+        """Record the outcomes through the group committer (delivery shares its fsyncs)."""
+        try:
+            await self._committer.submit(partial(self._record, group, results, raw))
+        except Exception as exc:  # noqa: BLE001 - rows stay claimed; the lease brings them back
+            log.error("could not record delivery results: %s", exc)
+
+    def _record(self, group: list[QueueEntry], results: dict[str, Result], raw: bytes | None,
+                conn: sa.Connection) -> None:
         now = time.time()
         delivered, failed, deferred = [], [], []
         for e in group:
@@ -150,15 +159,14 @@ class DeliveryWorker:
                 failed.append((e, code, f"queue lifetime expired; last error: {code or ''} {text}".strip()))
             else:
                 deferred.append((e, code, text))
-        with write_transaction(self._engine) as conn:
-            for e, code, text in delivered:
-                self._queue.mark_delivered(conn, [e.id], code, text)
-            for e, code, text in failed:
-                self._queue.mark_failed(conn, [e.id], code, text)
-            for e, code, text in deferred:
-                self._queue.defer(conn, e, code, text, now=now)
-            if failed and raw is not None:
-                self._bounce(conn, [(e, c, t) for e, c, t in failed], raw)
+        for e, code, text in delivered:
+            self._queue.mark_delivered(conn, [e.id], code, text)
+        for e, code, text in failed:
+            self._queue.mark_failed(conn, [e.id], code, text)
+        for e, code, text in deferred:
+            self._queue.defer(conn, e, code, text, now=now)
+        if failed and raw is not None:
+            self._bounce(conn, [(e, c, t) for e, c, t in failed], raw)
         self._metrics.delivered.inc(len(delivered))
         self._metrics.bounced.inc(len(failed))
         self._metrics.deferred.inc(len(deferred))

@@ -18,6 +18,7 @@ from gateway.db import write_transaction
 from gateway.tables import queue as queue_table
 
 QUEUED, DELIVERING, DELIVERED, FAILED = "queued", "delivering", "delivered", "failed"
+_INSERT = queue_table.insert()
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ class DeliveryQueue:
         add_headers: Sequence[tuple[str, str]] = (),
         subject_prefix: str | None = None,
         now: float | None = None,
-    ) -> list[int]:
+    ) -> int:
+        """Queue ``recipients``; returns how many rows were written."""
         now = time.time() if now is None else now
         rows = [
             {
@@ -82,16 +84,18 @@ class DeliveryQueue:
             }
             for rcpt in recipients
         ]
-        if not rows:
-            return []
-        ids = []
-        for row in rows:  # one by one: portable way to learn each id
-            ids.append(conn.execute(queue_table.insert().values(**row)).inserted_primary_key[0])
-        return ids
+        if rows:
+            conn.execute(_INSERT, rows)  # one cached statement, executemany
+        return len(rows)
 
     # ---- claiming -----------------------------------------------------------------
     def claim(self, node: str, limit: int, now: float | None = None) -> list[QueueEntry]:
         """Take up to ``limit`` due rows (or rows whose lease ran out) for this node."""
+        with write_transaction(self._engine) as conn:
+            return self.claim_in(conn, node, limit, now)
+
+    def claim_in(self, conn: sa.Connection, node: str, limit: int, now: float | None = None) -> list[QueueEntry]:
+        """:meth:`claim` inside the caller's transaction (the group committer's)."""
         now = time.time() if now is None else now
         q = queue_table.c
         due = sa.or_(
@@ -99,17 +103,16 @@ class DeliveryQueue:
             sa.and_(q.status == DELIVERING, q.claimed_until < now),
         )
         select = sa.select(queue_table).where(due).order_by(q.next_attempt_at, q.id).limit(limit)
-        with write_transaction(self._engine) as conn:
-            if conn.dialect.name == "postgresql":
-                select = select.with_for_update(skip_locked=True)
-            rows = conn.execute(select).mappings().all()
-            if not rows:
-                return []
-            conn.execute(
-                queue_table.update()
-                .where(q.id.in_([r["id"] for r in rows]))
-                .values(status=DELIVERING, claimed_by=node, claimed_until=now + self.lease)
-            )
+        if conn.dialect.name == "postgresql":
+            select = select.with_for_update(skip_locked=True)
+        rows = conn.execute(select).mappings().all()
+        if not rows:
+            return []
+        conn.execute(
+            queue_table.update()
+            .where(q.id.in_([r["id"] for r in rows]))
+            .values(status=DELIVERING, claimed_by=node, claimed_until=now + self.lease)
+        )
         return [_entry(r) for r in rows]
 
     # ---- outcomes -----------------------------------------------------------------

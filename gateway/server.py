@@ -5,17 +5,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 import socket
 from collections.abc import Iterator
 
 import uvicorn
 
+from admin_api.audit import ensure_head as ensure_audit_head
+from archive.keyring import KeyRing
+from gateway.db import migrate, open_engine
 from gateway.delivery import DeliveryWorker
 from gateway.dkim_signing import DkimSigner
 from gateway.pipeline import Pipeline
 from gateway.services import Services
-from gateway.settings import parse_hostport
+from gateway.settings import Settings, parse_hostport
 from gateway.smtp import IncomingMessage, SessionCounter, SessionPolicy, SmtpLimits, protocol_factory
 from gateway.tls import ensure_self_signed, server_context
 from gateway.transport import make_transport
@@ -39,7 +43,7 @@ class Gateway:
         self.stopped = asyncio.Event()
         self.sessions = SessionCounter()
         self.worker = DeliveryWorker(
-            engine=services.engine, queue=services.queue, open_blob=services.archive.open_digest,
+            committer=services.committer, queue=services.queue, open_blob=services.archive.open_digest,
             transport=make_transport(
                 s.next_hop, size=s.delivery.concurrency, connect_timeout=s.delivery.connect_timeout,
                 command_timeout=s.delivery.command_timeout, idle_timeout=s.delivery.idle_connection_timeout,
@@ -104,8 +108,10 @@ class Gateway:
         log.info("admin API listening", extra={"listen": s.api.listen})
 
     # ---- background jobs ---------------------------------------------------------
-    def start_jobs(self) -> None:
+    def start_jobs(self, primary: bool = True) -> None:
         self._tasks.append(asyncio.create_task(self.worker.run(self.stop_event), name="delivery"))
+        if not primary:
+            return
         self._tasks.append(asyncio.create_task(self._every(self.services.settings.archive.index_interval,
                                                            self._index), name="indexer"))
         self._tasks.append(asyncio.create_task(self._every(self.services.settings.quarantine.expiry_interval,
@@ -149,12 +155,13 @@ class Gateway:
         self.stopped.set()
 
 
-async def run(services: Services, *, api: bool = True) -> None:
+async def run(services: Services, *, sock: socket.socket | None = None, primary: bool = True) -> None:
+    """One gateway process: SMTP and delivery always; API and archive/quarantine jobs on the primary."""
     gateway = Gateway(services)
     loop = asyncio.get_running_loop()
-    await gateway.start_smtp()
-    gateway.start_jobs()
-    if api and services.settings.api.enabled:
+    await gateway.start_smtp(sock)
+    gateway.start_jobs(primary=primary)
+    if primary and services.settings.api.enabled:
         await gateway.start_api()
     stopping = asyncio.Event()
     loop.add_signal_handler(signal.SIGHUP, gateway.reload)
@@ -163,3 +170,58 @@ async def run(services: Services, *, api: bool = True) -> None:
     await stopping.wait()
     log.info("stopping")
     await gateway.stop()
+
+
+def serve(settings: Settings) -> None:
+    """Run ``smtp.workers`` processes sharing one listening socket (one per core).
+
+    The schema is migrated before any process starts; each process then opens its own
+    database connections (nothing crosses a fork) and delivers with its own node id, so
+    a restarted worker takes back only the queue rows it had claimed itself.
+    """
+    engine = open_engine(settings.database_url)
+    migrate(engine)
+    ensure_audit_head(engine)
+    engine.dispose()
+    # First-run material is created once, here, before any worker exists to race for it.
+    KeyRing.open(settings.data_dir / "keys", master_key_env=settings.storage.master_key_env)
+    if not (settings.smtp.tls_cert and settings.smtp.tls_key):
+        ensure_self_signed(settings.data_dir / "tls", settings.smtp.hostname or socket.getfqdn())
+    host, port = parse_hostport(settings.smtp.listen, default_port=25)
+    sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET,
+                                reuse_port=False, backlog=1024)
+    sock.setblocking(False)
+    children: list[int] = []
+    for index in range(1, settings.smtp.workers):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            try:
+                _run_process(settings, sock, index)
+            finally:
+                os._exit(0)
+        children.append(pid)
+    try:
+        _run_process(settings, sock, 0)
+    finally:
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        for pid in children:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+
+
+def _run_process(settings: Settings, sock: socket.socket, index: int) -> None:
+    from gateway.services import build_services
+
+    if settings.smtp.workers > 1:
+        base = settings.delivery.node_id or socket.gethostname()
+        settings.delivery.node_id = f"{base}/{index}"
+    services = build_services(settings, run_migrations=False)
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:  # pragma: no cover - optional speed-up
+        pass
+    asyncio.run(run(services, sock=sock, primary=index == 0))

@@ -55,16 +55,16 @@ class SmtpPool:
         self._local_hostname = local_hostname
         self._idle: list[_PooledClient] = []
         self._slots = asyncio.Semaphore(size)
-
-    async def _connect(self) -> aiosmtplib.SMTP:
-        tls_context = ssl.create_default_context()
         # The next hop is usually an internal MTA with a private certificate: encrypt
         # opportunistically; verifying it is a deployment choice (require_tls).
-        tls_context.check_hostname = False
-        tls_context.verify_mode = ssl.CERT_NONE
+        self._tls_context = ssl.create_default_context()
+        self._tls_context.check_hostname = False
+        self._tls_context.verify_mode = ssl.CERT_NONE
+
+    async def _connect(self) -> aiosmtplib.SMTP:
         client = aiosmtplib.SMTP(
             hostname=self.host, port=self.port, timeout=self._command_timeout,
-            local_hostname=self._local_hostname, start_tls=None, tls_context=tls_context,
+            local_hostname=self._local_hostname, start_tls=None, tls_context=self._tls_context,
         )
         await asyncio.wait_for(client.connect(), self._connect_timeout)
         if self._require_tls and not _uses_tls(client):

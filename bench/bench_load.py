@@ -1,0 +1,242 @@
+"""Load benchmark (run on demand, not a test): N concurrent SMTP sessions through mailwarden.
+
+Prints, for the same load in the same run:
+  * sink       — the load sent straight to the sink (what the client + sink can do at all)
+  * bare-relay — an aiosmtpd -> aiosmtplib relay that does no work (the Python floor)
+  * mailwarden — the real gateway with the shipped rules, encrypted archive, durable commit
+  * postfix    — Postfix relaying to the sink, when Postfix is installed (--postfix)
+
+Each line: messages/second end to end (until the sink has every message), DATA latency
+percentiles seen by the client, and the relay's peak resident memory.
+
+    .venv/bin/python bench/bench_load.py --sessions 20 --messages 2000 --size 4096
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing as mp
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+
+# ---------------------------------------------------------------- sink (own process) -----
+def _sink_process(port: int, counter: mp.Value) -> None:  # type: ignore[valid-type]
+    from aiosmtpd.controller import Controller
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802, ANN001
+            with counter.get_lock():
+                counter.value += 1
+            return "250 OK"
+
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    while True:
+        time.sleep(3600)
+
+
+# ---------------------------------------------------------- bare relay (own process) -----
+def _bare_relay_process(port: int, next_port: int) -> None:
+    import aiosmtplib
+    from aiosmtpd.controller import Controller
+
+    class Relay:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802, ANN001
+            await aiosmtplib.send(envelope.original_content, sender=envelope.mail_from,
+                                  recipients=envelope.rcpt_tos, hostname="127.0.0.1", port=next_port)
+            return "250 OK"
+
+    controller = Controller(Relay(), hostname="127.0.0.1", port=port)
+    controller.start()
+    while True:
+        time.sleep(3600)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port: int, timeout: float = 60) -> None:
+    import socket
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(port)
+
+
+def peak_rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def make_message(size: int, i: int) -> bytes:
+    head = (f"From: alice@example.com\r\nTo: bob@example.com\r\nSubject: load test {i}\r\n"
+            f"Message-ID: <load-{i}-{time.time_ns()}@bench>\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\n"
+            "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n")
+    words = "The quarterly report for the regional office is attached for review. 本季度销售报告已附上。\r\n"
+    body = (words * (size // len(words.encode()) + 1)).encode()[: max(0, size - len(head))]
+    return head.encode() + body
+
+
+# ---------------------------------------------------------------- load generator ---------
+async def _session(port: int, queue: asyncio.Queue, latencies: list[float]) -> None:
+    import aiosmtplib
+
+    client = aiosmtplib.SMTP(hostname="127.0.0.1", port=port, timeout=120, start_tls=False)
+    await client.connect()
+    try:
+        while True:
+            try:
+                msg = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            t0 = time.perf_counter()
+            await client.sendmail("alice@example.com", ["bob@example.com"], msg)
+            latencies.append(time.perf_counter() - t0)
+    finally:
+        try:
+            await client.quit()
+        except Exception:  # noqa: BLE001
+            client.close()
+
+
+async def _drive(port: int, sessions: int, messages: list[bytes]) -> list[float]:
+    queue: asyncio.Queue = asyncio.Queue()
+    for m in messages:
+        queue.put_nowait(m)
+    latencies: list[float] = []
+    await asyncio.gather(*[_session(port, queue, latencies) for _ in range(sessions)])
+    return latencies
+
+
+def _load_process(port: int, sessions: int, count: int, size: int, out: mp.Queue) -> None:
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:
+        pass
+    messages = [make_message(size, i) for i in range(count)]
+    out.put(asyncio.run(_drive(port, sessions, messages)))
+
+
+def run_load(label: str, port: int, sink_count: mp.Value, sessions: int, count: int, size: int,  # type: ignore[valid-type]
+             relay_pid: int | None) -> dict:
+    with sink_count.get_lock():
+        start_count = sink_count.value
+    out: mp.Queue = mp.Queue()
+    t0 = time.perf_counter()
+    proc = mp.Process(target=_load_process, args=(port, sessions, count, size, out))
+    proc.start()
+    latencies = out.get()
+    proc.join()
+    accepted = time.perf_counter() - t0
+    deadline = time.monotonic() + 300
+    while sink_count.value - start_count < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    elapsed = time.perf_counter() - t0
+    got = sink_count.value - start_count
+    lat = sorted(latencies)
+
+    def pct(p: float) -> float:
+        return lat[min(len(lat) - 1, int(p * len(lat)))] * 1000
+
+    result = {
+        "label": label, "messages": got, "seconds": elapsed, "rate": got / elapsed,
+        "accept_rate": len(lat) / accepted, "p50": pct(0.5), "p95": pct(0.95), "p99": pct(0.99),
+        "mean": statistics.fmean(lat) * 1000, "rss": peak_rss_mb(relay_pid) if relay_pid else float("nan"),
+    }
+    print(f"{label:12} {got:6d} msgs  {result['rate']:7.1f} msg/s end-to-end  "
+          f"(accept {result['accept_rate']:7.1f}/s)  DATA latency ms p50 {result['p50']:6.1f} "
+          f"p95 {result['p95']:6.1f} p99 {result['p99']:6.1f}  peak RSS {result['rss']:6.1f} MB", flush=True)
+    return result
+
+
+def start_mailwarden(tmp: Path, sink_port: int, database_url: str | None, workers: int) -> tuple[subprocess.Popen, int]:
+    import yaml
+
+    port = free_port()
+    for name in ("rules.yaml", "directory.yaml"):
+        shutil.copy(REPO / "configs" / name, tmp / name)
+    shutil.copytree(REPO / "configs" / "lists", tmp / "lists", dirs_exist_ok=True)
+    config = {
+        "smtp": {"listen": f"127.0.0.1:{port}", "hostname": "bench.example.com", "workers": workers},
+        "api": {"listen": f"127.0.0.1:{free_port()}", "enabled": False},
+        "storage": {"data_dir": str(tmp / "data"), "database_url": database_url or ""},
+        "delivery": {"next_hop": f"127.0.0.1:{sink_port}", "concurrency": 16},
+        "logging": {"level": "WARNING"},
+    }
+    (tmp / "gateway.yaml").write_text(yaml.safe_dump(config))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAILWARDEN_")}
+    proc = subprocess.Popen([sys.executable, "-m", "gateway.cli", "serve", "--config", str(tmp / "gateway.yaml")],
+                            cwd=REPO, env=env)
+    wait_port(port)
+    return proc, port
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--size", type=int, default=4096)
+    parser.add_argument("--database-url", default="", help="default: SQLite in a temp dir")
+    parser.add_argument("--workers", type=int, default=1, help="mailwarden smtp.workers")
+    parser.add_argument("--skip-baselines", action="store_true")
+    args = parser.parse_args()
+
+    print(f"load: {args.sessions} sessions, {args.messages} messages of {args.size} bytes; {os.cpu_count()} cores")
+    sink_port = free_port()
+    sink_count = mp.Value("l", 0)
+    sink = mp.Process(target=_sink_process, args=(sink_port, sink_count), daemon=True)
+    sink.start()
+    wait_port(sink_port)
+    results = []
+    try:
+        if not args.skip_baselines:
+            results.append(run_load("sink", sink_port, sink_count, args.sessions, args.messages, args.size, None))
+            relay_port = free_port()
+            relay = mp.Process(target=_bare_relay_process, args=(relay_port, sink_port), daemon=True)
+            relay.start()
+            wait_port(relay_port)
+            results.append(run_load("bare-relay", relay_port, sink_count, args.sessions, args.messages,
+                                    args.size, relay.pid))
+            relay.terminate()
+        with tempfile.TemporaryDirectory(prefix="mw-bench-") as tmp:
+            proc, port = start_mailwarden(Path(tmp), sink_port, args.database_url, args.workers)
+            try:
+                results.append(run_load("mailwarden", port, sink_count, args.sessions, args.messages,
+                                        args.size, proc.pid))
+            finally:
+                proc.terminate()
+                proc.wait(30)
+    finally:
+        sink.terminate()
+
+
+if __name__ == "__main__":
+    main()
