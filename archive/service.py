@@ -228,6 +228,17 @@ def chain_hash(prev_hash: str, row: Any) -> str:
     return hashlib.sha256(prev_hash.encode() + b"\n" + canon.encode()).hexdigest()
 
 
+def _id_ranges(ids: list[int], gap: int) -> list[tuple[int, int]]:
+    """Sorted ids grouped into (low, high) runs whose neighbours are at most ``gap`` apart."""
+    out: list[tuple[int, int]] = []
+    for i in sorted(ids):
+        if out and i - out[-1][1] <= gap:
+            out[-1] = (out[-1][0], i)
+        else:
+            out.append((i, i))
+    return out
+
+
 def _tsvector_literal(tokens: list[str]) -> str:
     positions: dict[str, list[int]] = {}
     for i, tok in enumerate(tokens, start=1):
@@ -752,9 +763,14 @@ class Archive:
             if not chunk:
                 break
             ids = [c.id for c in chunk]
-            hits = set(conn.exec_driver_sql(
-                "SELECT rowid FROM archive_fts WHERE archive_fts MATCH ? AND rowid BETWEEN ? AND ?",
-                (match, min(ids), max(ids))).scalars())
+            ranges = _id_ranges(ids, gap=64)
+            if len(ranges) > 16:      # time order far from id order (imports): use the join
+                return None
+            hits: set[int] = set()
+            for lo, hi in ranges:     # FTS5 seeks rowid ranges; IN (...) would re-run the match per id
+                hits.update(conn.exec_driver_sql(
+                    "SELECT rowid FROM archive_fts WHERE archive_fts MATCH ? AND rowid BETWEEN ? AND ?",
+                    (match, lo, hi)).scalars())
             found += [i for i in ids if i in hits]
             if len(found) >= want or len(chunk) < self.SCAN_CHUNK:
                 break

@@ -61,7 +61,7 @@ EN_WORDS = [
 def make_vocab(rng: random.Random) -> tuple[list[str], list[str]]:
     en = EN_WORDS + ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(4, 10)))
                      for _ in range(5000)]
-    cn = list({rng.choice(CN_CHARS) + rng.choice(CN_CHARS) for _ in range(3000)}) + ["合同", "采购", "会议", "报告"]
+    cn = sorted({rng.choice(CN_CHARS) + rng.choice(CN_CHARS) for _ in range(3000)}) + ["合同", "采购", "会议", "报告"]
     return en, cn
 
 
