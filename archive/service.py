@@ -271,6 +271,9 @@ class Archive:
         self._meta = AESGCM(keyring.meta_key)
         self.dialect = engine.dialect.name
         self._prepare_statements()
+        if self.dialect == "sqlite":   # whatever created the tables, make sure the FTS5 table exists
+            with engine.begin() as conn:
+                conn.exec_driver_sql(t.FTS_DDL)
 
     def _prepare_statements(self) -> None:
         """Statements of the hot path, built once (building them per call costs more than running them)."""
