@@ -264,11 +264,11 @@ def test_large_result_scan_strategy_matches_the_join(engine, tmp_path):
     assert scanned == plain
     archive.SCAN_MAX_CHUNKS = 1      # matches too sparse among the newest records: falls back to the join
     assert collect(7) == plain
+    assert all(len(v[1]) == 1 and len(v[0]) == v[1].pop() for v in plain.values())
+    assert any(len(v[0]) > 20 for v in plain.values())
 
 
 def test_id_ranges():
     from archive.service import _id_ranges
 
     assert _id_ranges([9, 1, 2, 100, 3, 300], gap=64) == [(1, 9), (100, 100), (300, 300)]
-    assert all(len(v[1]) == 1 and len(v[0]) == v[1].pop() for v in plain.values())
-    assert any(len(v[0]) > 20 for v in plain.values())
