@@ -77,6 +77,16 @@ class RecordingSink:
             time.sleep(0.02)
         raise AssertionError(f"sink got {len(self.messages)} messages, expected {count}")
 
+    def wait_to(self, address: str, count: int = 1, timeout: float = 30.0) -> list[SinkMessage]:
+        """Wait until ``count`` messages for ``address`` arrived (notices go elsewhere)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.to(address)
+            if len(found) >= count:
+                return found
+            time.sleep(0.02)
+        raise AssertionError(f"sink got {len(self.to(address))} messages for {address}, expected {count}")
+
     def to(self, address: str) -> list[SinkMessage]:
         with self.lock:
             return [m for m in self.messages if address in m.rcpt_tos]

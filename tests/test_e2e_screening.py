@@ -78,7 +78,7 @@ def test_marker_in_docx_inside_zip_is_held_outbound_and_delivered_internally(gw)
     attachment = zip_of("合同草案.docx", docx_bytes("本文件为机密资料，请勿转发。"))
     _send(gateway.smtp_port, ["partner@other.org"], message_with(attachment, "files.zip", "partner@other.org"))
     _send(gateway.smtp_port, ["bob@example.com"], message_with(attachment, "files.zip", "bob@example.com"))
-    [delivered] = [m for m in sink.handler.wait_for(1) if "bob@example.com" in m.rcpt_tos]
+    [delivered] = sink.handler.wait_to("bob@example.com")
     assert delivered.rcpt_tos == ["bob@example.com"]
     [entry] = _held(gateway)
     assert entry.recipient == "partner@other.org"
