@@ -30,6 +30,7 @@ from gateway.notices import Notifier
 from gateway.policy import PolicyHolder
 from gateway.queue import DeliveryQueue
 from gateway.settings import Settings
+from quarantine.sealing import EvidenceCipher
 from quarantine.service import QuarantineService
 from rules.content import parse
 
@@ -102,9 +103,10 @@ def build_services(settings: Settings, *, run_migrations: bool = True) -> Servic
         notifier.send(conn, to, subject, body)
 
     signing_key = hmac.new(keyring.meta_key, b"mailwarden/quarantine-links", hashlib.sha256).digest()
+    evidence_key = hmac.new(keyring.meta_key, b"mailwarden/quarantine-evidence", hashlib.sha256).digest()
     quarantine = QuarantineService(
         engine, enqueue_release, send_notice, lifetime_days=settings.quarantine.lifetime / 86400.0,
-        signing_key=signing_key, base_url=settings.api_base_url,
+        signing_key=signing_key, base_url=settings.api_base_url, evidence_cipher=EvidenceCipher(evidence_key),
     )
     metrics = Metrics()
     metrics.watch_queue_depth(queue.depth)

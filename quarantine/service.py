@@ -25,6 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from quarantine import tables as t
+from quarantine.sealing import EvidenceCipher
 
 EnqueueRelease = Callable[[sa.Connection, Mapping[str, Any], list[str]], Any]
 SendNotice = Callable[[sa.Connection, str, str, str], Any]
@@ -121,6 +122,7 @@ class QuarantineService:
         signing_key: bytes,
         base_url: str = "http://127.0.0.1:8025",
         system_actor: str = "system",
+        evidence_cipher: EvidenceCipher | None = None,
     ) -> None:
         if not signing_key or len(signing_key) < 16:
             raise ValueError("signing_key must be at least 16 bytes")
@@ -132,6 +134,7 @@ class QuarantineService:
         self.signing_key = signing_key
         self.base_url = base_url.rstrip("/")
         self.system_actor = system_actor
+        self.evidence_cipher = evidence_cipher
 
     # ------------------------------------------------------------------ schema helper
     @staticmethod
@@ -166,7 +169,7 @@ class QuarantineService:
                     direction=str(req.direction),
                     department=req.department,
                     rules=rules,
-                    evidence=req.evidence if req.evidence is not None else [],
+                    evidence=self._seal_evidence(req.evidence if req.evidence is not None else []),
                     reviewers=reviewers,
                     review_group=req.review_group,
                     status="held",
@@ -642,11 +645,20 @@ class QuarantineService:
         return sent
 
     # ------------------------------------------------------------------ reads
+    def _seal_evidence(self, evidence: Any) -> Any:
+        return self.evidence_cipher.seal(evidence) if self.evidence_cipher else evidence
+
+    def _entry(self, r: sa.Row) -> dict[str, Any]:
+        entry = _row(r)
+        if self.evidence_cipher is not None:
+            entry["evidence"] = self.evidence_cipher.open(entry.get("evidence"))
+        return entry
+
     def _get_row(self, conn: sa.Connection, entry_id: int) -> dict[str, Any]:
         r = conn.execute(sa.select(t.entries).where(t.entries.c.id == entry_id)).first()
         if r is None:
             raise EntryNotFound(f"no quarantine entry {entry_id}")
-        return _row(r)
+        return self._entry(r)
 
     def get(self, entry_id: int) -> dict[str, Any]:
         """The entry with its decision history (``history``, oldest first)."""
@@ -719,7 +731,7 @@ class QuarantineService:
             q = sa.select(t.entries).where(*conds)
             if after_id is not None:
                 q = q.where(t.entries.c.id < after_id)
-            rows = [_row(r) for r in conn.execute(q.order_by(t.entries.c.id.desc()).limit(limit + 1))]
+            rows = [self._entry(r) for r in conn.execute(q.order_by(t.entries.c.id.desc()).limit(limit + 1))]
         nxt = str(rows[limit - 1]["id"]) if len(rows) > limit else None
         return QuarantinePage(items=rows[:limit], total=int(total), next=nxt)
 

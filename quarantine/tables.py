@@ -1,7 +1,9 @@
 """Tables of the quarantine package (own metadata; no cross-package foreign keys).
 
 No plaintext message content is stored here: the subject is read from the encrypted archive
-when it is displayed, and ``evidence`` holds only the rules engine's redacted snippets.
+when it is displayed, and ``evidence`` holds the rules engine's redacted snippets sealed
+(AES-256-GCM, see :mod:`quarantine.sealing`) when the service is given a cipher, as the
+gateway always does.
 """
 
 from __future__ import annotations

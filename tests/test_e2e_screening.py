@@ -98,8 +98,10 @@ def test_gbk_text_in_zip_in_zip_is_held(gw) -> None:  # noqa: ANN001
         time.sleep(0.05)
     [entry] = _held(gateway)
     assert entry.recipient == "partner@other.org"
-    assert any("outer.zip/inner.zip/notes.txt" in (e.get("where") or "") for hit in entry.evidence
+    evidence = gateway.services.quarantine.get(entry.id)["evidence"]  # sealed at rest, opened here
+    assert any("outer.zip/inner.zip/notes.txt" in (e.get("where") or "") for hit in evidence
                for e in hit.get("evidence", []))
+    assert "sealed" in entry.evidence
 
 
 def test_rejected_message_gets_5xx_with_rule_text_at_data(gw) -> None:  # noqa: ANN001
