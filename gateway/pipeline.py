@@ -23,7 +23,7 @@ import asyncio
 import email.utils
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -60,6 +60,12 @@ class Screening:
     sealed: SealedMessage
     meta: RecordMeta
     received_header: tuple[str, str]
+    auth_header: tuple[str, str] | None = None
+
+    @property
+    def trace_headers(self) -> list[tuple[str, str]]:
+        """Headers every delivered copy carries: Received, then Authentication-Results."""
+        return [self.received_header, *([self.auth_header] if self.auth_header else [])]
 
 
 @dataclass
@@ -84,7 +90,7 @@ class Pipeline:
         metrics: Metrics,
         hostname: str,
         wake_delivery: Callable[[], None] = lambda: None,
-        authenticate_sender: Callable[[IncomingMessage], asyncio.Future[AuthResults | None]] | None = None,
+        authenticate_sender: Callable[[IncomingMessage], Awaitable[tuple[AuthResults, str] | None]] | None = None,
         offload_bytes: int = 256 * 1024,
     ):
         self.policy = policy
@@ -133,15 +139,16 @@ class Pipeline:
         stats = await asyncio.to_thread(self.counters.stats_for, incoming.mail_from)
         external = sum(1 for d in directions.values() if d == OUTBOUND)
         stats = SenderCounters.including(stats, len(rcpts), external)
-        auth = await self.authenticate_sender(incoming) if self.authenticate_sender else None
-        work = partial(self._evaluate_and_seal, policy, incoming, envelope, directions, stats, auth)
+        checked = await self.authenticate_sender(incoming) if self.authenticate_sender else None
+        auth, auth_header = checked if checked else (None, None)
+        work = partial(self._evaluate_and_seal, policy, incoming, envelope, directions, stats, auth, auth_header)
         if len(incoming.raw) > self.offload_bytes:
             return await asyncio.to_thread(work)
         return work()
 
     def _evaluate_and_seal(self, policy, incoming: IncomingMessage, envelope: Envelope,  # noqa: ANN001
                            directions: dict[str, str], stats: SenderStats,
-                           auth: AuthResults | None) -> Screening:
+                           auth: AuthResults | None, auth_header: str | None) -> Screening:
         message = parse(incoming.raw)
         ctx = EvaluationContext(directions=directions, directory=policy.directory, sender_stats=stats,
                                 auth_results=auth)
@@ -151,6 +158,7 @@ class Pipeline:
             envelope=envelope, message=message, directions=directions, verdict=verdict, sealed=sealed,
             meta=self._record_meta(incoming, envelope, message, verdict, policy.directory),
             received_header=self._received(incoming),
+            auth_header=("Authentication-Results", auth_header) if auth_header else None,
         )
 
     # ---- 2. commit (runs in the group-commit transaction) ----------------------------
@@ -162,7 +170,7 @@ class Pipeline:
 
         deliver = verdict.recipients_with(Action.DELIVER)
         if deliver:
-            headers = [s.received_header, *self._verdict_headers(verdict), *verdict.add_headers]
+            headers = [*s.trace_headers, *self._verdict_headers(verdict), *verdict.add_headers]
             self.queue.enqueue(conn, archive_id=archive_id, digest=s.sealed.digest,
                                mail_from=incoming.mail_from, recipients=deliver, direction=s.directions,
                                message_id=message_id, add_headers=headers,
@@ -178,7 +186,7 @@ class Pipeline:
             self.queue.enqueue(conn, archive_id=archive_id, digest=s.sealed.digest,
                                mail_from=incoming.mail_from, recipients=verdict.copy_to,
                                direction="internal", message_id=message_id, origin="copy",
-                               add_headers=[s.received_header, *self._verdict_headers(verdict)])
+                               add_headers=[*s.trace_headers, *self._verdict_headers(verdict)])
 
         outcome.rejected = verdict.recipients_with(Action.REJECT)
         if outcome.rejected and (deliver or held) and incoming.mail_from:

@@ -18,6 +18,7 @@ from gateway.db import migrate, open_engine
 from gateway.delivery import DeliveryWorker
 from gateway.dkim_signing import DkimSigner
 from gateway.pipeline import Pipeline
+from gateway.sender_auth import SenderAuthenticator
 from gateway.services import Services
 from gateway.settings import Settings, parse_hostport
 from gateway.smtp import IncomingMessage, SessionCounter, SessionPolicy, SmtpLimits, protocol_factory
@@ -59,6 +60,9 @@ class Gateway:
             quarantine=services.quarantine, notifier=services.notifier, committer=services.committer,
             counters=services.counters, metrics=services.metrics, hostname=services.hostname,
             wake_delivery=self.worker.wake,
+            authenticate_sender=SenderAuthenticator(
+                hostname=services.hostname, is_internal=lambda a: services.policy.directory().is_internal(a),
+            ) if s.smtp.check_sender_auth else None,
         )
         self.smtp_server: asyncio.base_events.Server | None = None
         self.api_server: _EmbeddedUvicorn | None = None

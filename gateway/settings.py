@@ -84,6 +84,7 @@ class SmtpSettings(_Section):
     tls_key: str = ""
     generate_self_signed: bool = True
     auth_enabled: bool = True
+    check_sender_auth: bool = True  # SPF/DKIM/DMARC of inbound mail (needs DNS)
     workers: int = Field(default=1, ge=1, le=64)
 
     @field_validator("listen")

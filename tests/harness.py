@@ -122,7 +122,8 @@ def write_config(directory: Path, *, database_url: str, next_hop: str, smtp_port
     if (REPO / "configs" / "lists").is_dir():
         shutil.copytree(REPO / "configs" / "lists", directory / "lists", dirs_exist_ok=True)
     config: dict[str, Any] = {
-        "smtp": {"listen": f"127.0.0.1:{smtp_port}", "hostname": "gw.example.com"},
+        # No DNS on test machines: sender authentication is tested with an injected resolver.
+        "smtp": {"listen": f"127.0.0.1:{smtp_port}", "hostname": "gw.example.com", "check_sender_auth": False},
         "api": {"listen": f"127.0.0.1:{api_port}"},
         "relay": {"trusted_networks": ["127.0.0.1/32"]},
         "storage": {"data_dir": str(directory / "data"), "database_url": database_url},

@@ -1,0 +1,74 @@
+"""SPF, DKIM and DMARC of inbound mail, recorded in an Authentication-Results header.
+
+The checks themselves are pure functions in :mod:`rules.auth`; this module supplies DNS
+(dnspython, or any resolver handed in — tests use a table of records, the network is not
+needed) and runs them off the event loop. Only mail from outside is checked: our own
+users' mail is authenticated by the relay rules, not by DNS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.parser
+import email.utils
+from collections.abc import Callable
+
+from gateway.smtp import IncomingMessage
+from rules.auth import DNSTempError, Resolver, authenticate
+from rules.model import AuthResults
+
+_HEADERS = email.parser.BytesHeaderParser()
+
+
+def dns_resolver(timeout: float = 5.0) -> Resolver:
+    """``resolver(name, rtype) -> [text]`` over dnspython; temporary trouble raises DNSTempError."""
+    import dns.exception
+    import dns.resolver
+
+    resolver = dns.resolver.Resolver()
+    resolver.lifetime = timeout
+
+    def resolve(name: str, rtype: str) -> list[str]:
+        try:
+            answer = resolver.resolve(name, rtype)
+        except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
+            return []
+        except dns.exception.DNSException as exc:
+            raise DNSTempError(str(exc)) from exc
+        if rtype == "TXT":
+            return [b"".join(r.strings).decode("utf-8", "replace") for r in answer]
+        return [r.to_text().rstrip(".") for r in answer]
+
+    return resolve
+
+
+def dkim_dnsfunc(resolver: Resolver) -> Callable[..., bytes]:
+    """dkimpy's key lookup hook on top of the same resolver."""
+
+    def dnsfunc(name: bytes, timeout: int = 5) -> bytes:
+        records = resolver(name.decode("ascii", "replace").rstrip("."), "TXT")
+        return records[0].encode() if records else b""
+
+    return dnsfunc
+
+
+class SenderAuthenticator:
+    def __init__(self, *, hostname: str, is_internal: Callable[[str], bool], resolver: Resolver | None = None):
+        self._hostname = hostname
+        self._is_internal = is_internal
+        self._resolver = resolver or dns_resolver()
+        self._dnsfunc = dkim_dnsfunc(self._resolver)
+
+    async def __call__(self, incoming: IncomingMessage) -> tuple[AuthResults, str] | None:
+        if incoming.authenticated_user or (incoming.mail_from and self._is_internal(incoming.mail_from)):
+            return None
+        return await asyncio.to_thread(self.check, incoming)
+
+    def check(self, incoming: IncomingMessage) -> tuple[AuthResults, str]:
+        headers = _HEADERS.parsebytes(incoming.raw, headersonly=True)
+        header_from = email.utils.parseaddr(str(headers.get("From", "")))[1]
+        results, value = authenticate(incoming.raw, incoming.client_ip, incoming.mail_from, incoming.helo,
+                                      header_from, self._resolver, self._dnsfunc)
+        if value.startswith("mailwarden"):
+            value = self._hostname + value[len("mailwarden"):]
+        return results, value
