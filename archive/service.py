@@ -733,12 +733,15 @@ class Archive:
             rows = None
             if match is not None:
                 others = self._conditions(q, departments, fulltext=False)
-                if not others:   # text only: count in the FTS index itself (no join)
+                narrowed = self._filtered_text_page(conn, match, others, cursor, limit + 1) if others else None
+                if narrowed is not None:
+                    total, rows = narrowed
+                elif not others:   # text only: count in the FTS index itself (no join)
                     total = conn.exec_driver_sql(
                         "SELECT count(*) FROM archive_fts WHERE archive_fts MATCH ?", (match,)).scalar_one()
                 else:
                     total = conn.execute(sa.select(sa.func.count()).select_from(t.records).where(*conds)).scalar_one()
-                if total > self.SCAN_THRESHOLD:
+                if narrowed is None and total > self.SCAN_THRESHOLD:
                     rows = self._scan_page(conn, match, others + after_cursor, order, limit + 1)
             else:
                 total = conn.execute(sa.select(sa.func.count()).select_from(t.records).where(*conds)).scalar_one()
@@ -751,6 +754,39 @@ class Archive:
             last = rows[limit - 1]
             nxt = self._encode_cursor(last.received_at, last.id)
         return SearchPage(items, int(total), nxt)
+
+    FILTER_MAX = 50_000
+
+    def _filtered_text_page(self, conn: sa.Connection, match: str, others: list[Any], cursor: str | None,
+                            want: int) -> tuple[int, list[Any]] | None:
+        """Filters plus text (SQLite): when the filters leave a moderate set of records whose ids
+        fall in few runs (time-ordered mail), probe the FTS index by those rowid ranges and
+        intersect, which gives the exact total and the page without materialising every text
+        match. None when that does not apply (the caller uses the join)."""
+        r = t.records.c
+        cand = conn.execute(sa.select(r.id, r.received_at).where(*others).limit(self.FILTER_MAX + 1)).fetchall()
+        if len(cand) > self.FILTER_MAX:
+            return None
+        if not cand:
+            return 0, []
+        ranges = _id_ranges([c.id for c in cand], gap=64)
+        if len(ranges) > 16:
+            return None
+        hits: set[int] = set()
+        for lo, hi in ranges:
+            hits.update(conn.exec_driver_sql(
+                "SELECT rowid FROM archive_fts WHERE archive_fts MATCH ? AND rowid BETWEEN ? AND ?",
+                (match, lo, hi)).scalars())
+        matched = sorted(((c.received_at, c.id) for c in cand if c.id in hits), reverse=True)
+        total = len(matched)
+        if cursor:
+            ra, rid = self._decode_cursor(cursor)
+            matched = [m for m in matched if m < (ra, rid)]
+        page_ids = [i for _ra, i in matched[:want]]
+        if not page_ids:
+            return total, []
+        by_id = {row.id: row for row in conn.execute(sa.select(t.records).where(r.id.in_(page_ids)))}
+        return total, [by_id[i] for i in page_ids if i in by_id]
 
     def _scan_page(self, conn: sa.Connection, match: str, conds: list[Any], order: tuple[Any, ...],
                    want: int) -> list[Any] | None:

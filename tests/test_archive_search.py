@@ -242,7 +242,8 @@ def test_large_result_scan_strategy_matches_the_join(engine, tmp_path):
                 direction=rng.choice(["inbound", "outbound"]),
                 received_at=T0 + rng.randint(0, 20) * 60))    # not in id order, with ties
     archive.index_pending()
-    queries = ["alpha", "合同", "alpha beta", '"采购 合同"', "direction:inbound gamma", "采"]
+    queries = ["alpha", "合同", "alpha beta", '"采购 合同"', "direction:inbound gamma", "采",
+               "direction:outbound 合同 alpha", "from:corp.example beta", "from:nobody.example beta"]
 
     def collect(page_size):
         out = {}
@@ -258,7 +259,10 @@ def test_large_result_scan_strategy_matches_the_join(engine, tmp_path):
             out[q] = (pages, totals)
         return out
 
+    archive.FILTER_MAX = -1          # the join everywhere
     plain = collect(7)
+    archive.FILTER_MAX = 50_000      # filters + text through rowid-range probes
+    assert collect(7) == plain
     archive.SCAN_THRESHOLD, archive.SCAN_CHUNK = 0, 4
     scanned = collect(7)
     assert scanned == plain
