@@ -733,7 +733,10 @@ class Archive:
             rows = None
             if match is not None:
                 others = self._conditions(q, departments, fulltext=False)
-                narrowed = self._filtered_text_page(conn, match, others, cursor, limit + 1) if others else None
+                # Only a time range keeps ids in few runs (mail is archived in time order).
+                time_only = bool(others) and departments is None and not (
+                    q.senders or q.recipients or q.directions or q.verdicts or q.rules or q.has_attachment or q.ids)
+                narrowed = self._filtered_text_page(conn, match, others, cursor, limit + 1) if time_only else None
                 if narrowed is not None:
                     total, rows = narrowed
                 elif not others:   # text only: count in the FTS index itself (no join)

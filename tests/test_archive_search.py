@@ -243,7 +243,8 @@ def test_large_result_scan_strategy_matches_the_join(engine, tmp_path):
                 received_at=T0 + rng.randint(0, 20) * 60))    # not in id order, with ties
     archive.index_pending()
     queries = ["alpha", "合同", "alpha beta", '"采购 合同"', "direction:inbound gamma", "采",
-               "direction:outbound 合同 alpha", "from:corp.example beta", "from:nobody.example beta"]
+               "direction:outbound 合同 alpha", "from:corp.example beta", "from:nobody.example beta",
+               "after:2026-02-25 alpha", "before:2026-02-25 beta", "after:2030-01-01 alpha"]
 
     def collect(page_size):
         out = {}
