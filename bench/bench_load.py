@@ -177,6 +177,62 @@ def run_load(label: str, port: int, sink_count: mp.Value, sessions: int, count: 
     return result
 
 
+class PostfixBaseline:
+    """The machine's Postfix as a plain relay to the sink (a benchmark box only: it rewrites
+    /etc/postfix for the run and puts the original files back afterwards)."""
+
+    def __init__(self, sink_port: int):
+        self.port = free_port()
+        self.sink_port = sink_port
+        self.saved = {n: Path(f"/etc/postfix/{n}").read_bytes() for n in ("main.cf", "master.cf")}
+
+    def start(self) -> int:
+        settings = {
+            "myhostname": "bench.localdomain", "mydestination": "", "relayhost": f"[127.0.0.1]:{self.sink_port}",
+            "mynetworks": "127.0.0.0/8", "inet_interfaces": "loopback-only", "inet_protocols": "ipv4",
+            "smtpd_relay_restrictions": "permit_mynetworks, reject", "maillog_file": "/var/log/postfix-bench.log",
+            "default_destination_concurrency_limit": "20", "smtp_destination_concurrency_limit": "20",
+        }
+        subprocess.run(["postconf", "-e", *[f"{k}={v}" for k, v in settings.items()]], check=True)
+        master = self.saved["master.cf"].decode().replace(
+            "\nsmtp      inet", f"\n127.0.0.1:{self.port}      inet", 1)
+        Path("/etc/postfix/master.cf").write_text(master)
+        subprocess.run(["postfix", "stop"], capture_output=True)  # a package install may have started it
+        subprocess.run(["postfix", "start"], check=True, capture_output=True)
+        wait_port(self.port)
+        return self.port
+
+    def pid(self) -> int | None:
+        try:
+            return int(Path("/var/spool/postfix/pid/master.pid").read_text().split()[0])
+        except (OSError, ValueError):
+            return None
+
+    def stop(self) -> None:
+        subprocess.run(["postfix", "stop"], capture_output=True)
+        for name, content in self.saved.items():
+            Path(f"/etc/postfix/{name}").write_bytes(content)
+
+
+def smtp_source_load(label: str, port: int, sink_count: mp.Value, sessions: int, count: int,  # type: ignore[valid-type]
+                     size: int) -> dict:
+    """Postfix's smtp-source as the client (C, so the client costs next to nothing)."""
+    with sink_count.get_lock():
+        start_count = sink_count.value
+    t0 = time.perf_counter()
+    subprocess.run(["smtp-source", "-s", str(sessions), "-l", str(size), "-m", str(count), "-f",
+                    "alice@example.com", "-t", "bob@example.com", f"127.0.0.1:{port}"], check=True)
+    accepted = time.perf_counter() - t0
+    deadline = time.monotonic() + 300
+    while sink_count.value - start_count < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    elapsed = time.perf_counter() - t0
+    got = sink_count.value - start_count
+    print(f"{label:12} {got:6d} msgs  {got / elapsed:7.1f} msg/s end-to-end  (accept {count / accepted:7.1f}/s)"
+          "  [smtp-source client]", flush=True)
+    return {"label": label, "rate": got / elapsed}
+
+
 def start_mailwarden(tmp: Path, sink_port: int, database_url: str | None, workers: int) -> tuple[subprocess.Popen, int]:
     import yaml
 
@@ -207,6 +263,8 @@ def main() -> None:
     parser.add_argument("--database-url", default="", help="default: SQLite in a temp dir")
     parser.add_argument("--workers", type=int, default=1, help="mailwarden smtp.workers")
     parser.add_argument("--skip-baselines", action="store_true")
+    parser.add_argument("--postfix", action="store_true", help="also measure the machine's Postfix as a relay")
+    parser.add_argument("--smtp-source", action="store_true", help="also drive each relay with smtp-source")
     args = parser.parse_args()
 
     print(f"load: {args.sessions} sessions, {args.messages} messages of {args.size} bytes; {os.cpu_count()} cores")
@@ -225,12 +283,26 @@ def main() -> None:
             wait_port(relay_port)
             results.append(run_load("bare-relay", relay_port, sink_count, args.sessions, args.messages,
                                     args.size, relay.pid))
+            if args.smtp_source:
+                smtp_source_load("bare-relay", relay_port, sink_count, args.sessions, args.messages, args.size)
             relay.terminate()
+        if args.postfix:
+            postfix = PostfixBaseline(sink_port)
+            try:
+                pf_port = postfix.start()
+                results.append(run_load("postfix", pf_port, sink_count, args.sessions, args.messages, args.size,
+                                        postfix.pid()))
+                if args.smtp_source:
+                    smtp_source_load("postfix", pf_port, sink_count, args.sessions, args.messages, args.size)
+            finally:
+                postfix.stop()
         with tempfile.TemporaryDirectory(prefix="mw-bench-") as tmp:
             proc, port = start_mailwarden(Path(tmp), sink_port, args.database_url, args.workers)
             try:
                 results.append(run_load("mailwarden", port, sink_count, args.sessions, args.messages,
                                         args.size, proc.pid))
+                if args.smtp_source:
+                    smtp_source_load("mailwarden", port, sink_count, args.sessions, args.messages, args.size)
             finally:
                 proc.terminate()
                 proc.wait(30)

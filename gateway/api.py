@@ -42,4 +42,12 @@ def api_services(services: Services, reload: Any = None) -> ApiServices:
 
 
 def build_app(services: Services, gateway: Any = None) -> FastAPI:
-    return create_app(api_services(services))
+    """The API of a running gateway: a reload reaches every worker process, not just this one."""
+    reload = None
+    if gateway is not None:
+        def reload() -> None:
+            try:
+                gateway.reload_or_raise()
+            except Exception as exc:  # noqa: BLE001 - the API answers 422 with the file:line text
+                raise ValueError(str(exc)) from exc
+    return create_app(api_services(services, reload))

@@ -145,6 +145,7 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
                           default_days=settings.archive.default_retention_days, progress=progress)
         elif command == "import":
             report = cli_ops.import_path(services.archive, str(args.path), progress=progress)
+            cli_ops.index(services.archive, progress=progress)  # searchable as soon as the command ends
             return 0 if not report.failed else 1
     finally:
         services.close()

@@ -38,17 +38,33 @@ def _upsert(dialect: str) -> sa.Insert:
 
 
 class SenderCounters:
-    def __init__(self, engine: sa.Engine):
+    """Reads are cached for a few seconds per sender (plus what this process counted since),
+    so the hot path does not query the database for every message; writes always go to it."""
+
+    def __init__(self, engine: sa.Engine, *, cache_seconds: float = 5.0):
         self._engine = engine
+        self._cache_seconds = cache_seconds
+        self._cache: dict[str, tuple[float, SenderStats]] = {}
 
     def stats_for(self, sender: str, now: float | None = None) -> SenderStats:
         now = time.time() if now is None else now
+        key = sender.lower()
+        cached = self._cache.get(key)
+        if cached is not None and now - cached[0] < self._cache_seconds:
+            return cached[1]
+        stats = self._read(key, now)
+        if len(self._cache) > 50000:
+            self._cache.clear()
+        self._cache[key] = (now, stats)
+        return stats
+
+    def _read(self, sender: str, now: float) -> SenderStats:
         with self._engine.connect() as conn:
             row = conn.execute(
                 sa.select(sa.func.coalesce(sa.func.sum(t.c.messages), 0),
                           sa.func.coalesce(sa.func.sum(t.c.recipients), 0),
                           sa.func.coalesce(sa.func.sum(t.c.external_recipients), 0))
-                .where(t.c.sender == sender.lower(), t.c.bucket > _bucket(now) - 6)
+                .where(t.c.sender == sender, t.c.bucket > _bucket(now) - 6)
             ).one()
         return SenderStats(messages_last_hour=int(row[0]), recipients_last_hour=int(row[1]),
                            external_recipients_last_hour=int(row[2]))
@@ -64,8 +80,12 @@ class SenderCounters:
                now: float | None = None) -> None:
         """Count one message inside the caller's transaction (an upsert on both databases)."""
         now = time.time() if now is None else now
-        conn.execute(_upsert(conn.dialect.name), {"sender": sender.lower()[:512], "bucket": _bucket(now),
-                                                 "r": recipients, "x": external})
+        key = sender.lower()[:512]
+        conn.execute(_upsert(conn.dialect.name), {"sender": key, "bucket": _bucket(now), "r": recipients,
+                                                 "x": external})
+        cached = self._cache.get(key)
+        if cached is not None:  # keep the cached view current with what this process counts
+            self._cache[key] = (cached[0], self.including(cached[1], recipients, external))
 
     def prune(self, now: float | None = None) -> int:
         now = time.time() if now is None else now

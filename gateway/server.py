@@ -27,6 +27,9 @@ from gateway.transport import make_transport
 
 log = logging.getLogger("mailwarden.server")
 
+# Worker processes forked by the primary (empty in a worker, and with smtp.workers = 1).
+_worker_pids: list[int] = []
+
 
 class _EmbeddedUvicorn(uvicorn.Server):
     """uvicorn inside our event loop: signals belong to the gateway, not to uvicorn."""
@@ -143,10 +146,17 @@ class Gateway:
 
     # ---- control -----------------------------------------------------------------
     def reload(self) -> None:
+        """SIGHUP: reload here and in every worker process; a bad file keeps the old rules."""
         try:
-            self.services.policy.reload()
+            self.reload_or_raise()
         except Exception as exc:  # noqa: BLE001 - keep the old rules, say why
             log.error("reload refused, old rules stay live: %s", exc)
+
+    def reload_or_raise(self) -> None:
+        self.services.policy.reload()
+        for pid in _worker_pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGHUP)
 
     async def stop(self) -> None:
         self.stop_event.set()
@@ -163,14 +173,15 @@ async def run(services: Services, *, sock: socket.socket | None = None, primary:
     """One gateway process: SMTP and delivery always; API and archive/quarantine jobs on the primary."""
     gateway = Gateway(services)
     loop = asyncio.get_running_loop()
-    await gateway.start_smtp(sock)
-    gateway.start_jobs(primary=primary)
-    if primary and services.settings.api.enabled:
-        await gateway.start_api()
+    # Handlers first: a SIGHUP during start-up must reload, not end the process.
     stopping = asyncio.Event()
     loop.add_signal_handler(signal.SIGHUP, gateway.reload)
     loop.add_signal_handler(signal.SIGTERM, stopping.set)
     loop.add_signal_handler(signal.SIGINT, stopping.set)
+    await gateway.start_smtp(sock)
+    gateway.start_jobs(primary=primary)
+    if primary and services.settings.api.enabled:
+        await gateway.start_api()
     await stopping.wait()
     log.info("stopping")
     await gateway.stop()
@@ -195,10 +206,12 @@ def serve(settings: Settings) -> None:
     sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET,
                                 reuse_port=False, backlog=1024)
     sock.setblocking(False)
-    children: list[int] = []
+    children = _worker_pids
     for index in range(1, settings.smtp.workers):
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child
+            children.clear()
+            _die_with_parent()
             try:
                 _run_process(settings, sock, index)
             finally:
@@ -213,6 +226,16 @@ def serve(settings: Settings) -> None:
         for pid in children:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
+
+
+def _die_with_parent() -> None:
+    """A worker must not outlive the primary (Linux: PR_SET_PDEATHSIG); elsewhere, best effort."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
 
 
 def _run_process(settings: Settings, sock: socket.socket, index: int) -> None:

@@ -44,8 +44,9 @@ def _sender_thread(port: int, prefix: str, acked: list[str], stop: threading.Eve
 
 def test_sigkill_mid_stream_loses_no_acknowledged_message(tmp_path: Path, database_url: str) -> None:
     sink = Sink().start()
+    # Two worker processes, as shipped: the kill takes down both (the workers die with the primary).
     config = write_config(tmp_path / "gw", database_url=database_url, next_hop=f"127.0.0.1:{sink.port}",
-                          smtp_port=free_port(), api_port=free_port())
+                          smtp_port=free_port(), api_port=free_port(), overrides={"smtp": {"workers": 2}})
     gw = SubprocessGateway(config).start()
     acked: list[str] = []
     stop = threading.Event()

@@ -1,0 +1,134 @@
+"""The ``mailwarden`` command as an administrator runs it (real processes, real files)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.harness import REPO, clean_env, free_port, write_config
+
+GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
+
+
+def mailwarden(*args: str, config: Path | None = None, stdin: str | None = None,
+               env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "gateway.cli", *args]
+    if config is not None:
+        cmd += ["--config", str(config)]
+    return subprocess.run(cmd, cwd=REPO, env={**clean_env(), **(env or {})}, input=stdin, capture_output=True,
+                          text=True, timeout=120)
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    return write_config(tmp_path / "gw", database_url=f"sqlite:///{tmp_path / 'gw.db'}", next_hop="127.0.0.1:9",
+                        smtp_port=free_port(), api_port=free_port())
+
+
+def test_check_prints_verdict_json(tmp_path: Path, config: Path) -> None:
+    eml = tmp_path / "m.eml"
+    eml.write_bytes("From: alice@example.com\r\nSubject: 合同\r\n\r\n本文件绝密，严禁外传。\r\n".encode())
+    out = mailwarden("check", str(eml), "--from", "alice@example.com", "--to", "partner@other.org",
+                     "--to", "bob@example.com", config=config)
+    assert out.returncode == 0, out.stderr
+    verdict = json.loads(out.stdout)
+    assert verdict["action"] == "quarantine"
+    assert verdict["recipients"]["partner@other.org"]["action"] == "quarantine"
+    assert verdict["recipients"]["bob@example.com"]["action"] == "deliver"
+    assert any(h["rule"] == "outbound-confidential-marker" for h in verdict["hits"])
+
+
+def test_rules_lint_accepts_shipped_and_names_file_line_key(tmp_path: Path, config: Path) -> None:
+    ok = mailwarden("rules", "lint", config=config)
+    assert ok.returncode == 0, ok.stderr
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("rules:\n  - name: x\n    when: {regex: {pattern: '(unclosed'}}\n    action: reject\n")
+    out = mailwarden("rules", "lint", str(bad), config=config)
+    assert out.returncode == 1
+    assert f"{bad}:3" in out.stderr and "regex" in out.stderr
+
+
+def test_bad_setting_stops_with_one_line(tmp_path: Path) -> None:
+    cfg = tmp_path / "gateway.yaml"
+    cfg.write_text("smtp:\n  listen: 127.0.0.1:2525\n  max_sessions: lots\n")
+    out = mailwarden("serve", config=cfg)
+    assert out.returncode == 2
+    assert out.stderr.strip().count("\n") == 0
+    assert f"{cfg}:3: smtp.max_sessions" in out.stderr
+
+
+def test_user_add_shows_token_once_and_list_never(config: Path) -> None:
+    out = mailwarden("user", "add", "carla", "--role", "supervisor", "--department", "finance", config=config)
+    assert out.returncode == 0, out.stderr
+    token = out.stdout.strip().splitlines()[-1]
+    assert token.startswith("mw_") and len(token) > 30
+    listing = mailwarden("user", "list", config=config)
+    assert "carla" in listing.stdout and token not in listing.stdout
+    assert mailwarden("user", "add", "x", "--role", "wizard", config=config).returncode != 0
+    revoked = mailwarden("user", "revoke", "carla", config=config)
+    assert revoked.returncode == 0 and "revoked 1" in revoked.stdout
+
+
+def test_dkim_generate_prints_dns_record(config: Path) -> None:
+    out = mailwarden("dkim", "generate", "--domain", "example.com", "--selector", "mw1", config=config)
+    assert out.returncode == 0, out.stderr
+    assert "mw1._domainkey.example.com. IN TXT" in out.stdout and "v=DKIM1; k=rsa; p=" in out.stdout
+    key = config.parent / "data" / "dkim" / "example.com" / "mw1.pem"
+    assert key.stat().st_mode & 0o777 == 0o600
+    again = mailwarden("dkim", "generate", "--domain", "example.com", "--selector", "mw1", config=config)
+    assert again.returncode == 1
+
+
+def test_archive_import_search_verify_export_and_keys(tmp_path: Path, config: Path) -> None:
+    maildir = tmp_path / "old" / "new"
+    maildir.mkdir(parents=True)
+    (tmp_path / "old" / "cur").mkdir()
+    (tmp_path / "old" / "tmp").mkdir()
+    for i in range(3):
+        (maildir / f"{i}.eml").write_bytes(
+            f"From: old{i}@example.com\r\nTo: bob@example.com\r\nSubject: 采购合同 {i}\r\n"
+            f"Message-ID: <old{i}@x>\r\nDate: Mon, 2 Mar 2020 10:00:00 +0000\r\n\r\nbody {i}\r\n".encode())
+    imported = mailwarden("archive", "import", str(tmp_path / "old"), config=config)
+    assert imported.returncode == 0, imported.stderr
+    assert "imported 3" in imported.stdout
+    again = mailwarden("archive", "import", str(tmp_path / "old"), config=config)
+    assert "imported 0" in again.stdout  # idempotent
+    search = mailwarden("archive", "search", "合同", config=config)
+    assert search.returncode == 0 and "3 match" in search.stdout, search.stdout + search.stderr
+    assert mailwarden("archive", "verify", config=config).returncode == 0
+    export = tmp_path / "out.zip"
+    assert mailwarden("archive", "export", "合同", "--out", str(export), config=config).returncode == 0
+    assert export.stat().st_size > 0
+    assert mailwarden("audit", "verify", config=config).returncode == 0
+    before = mailwarden("keys", "list", config=config).stdout.split()
+    assert mailwarden("keys", "rotate", config=config).returncode == 0
+    keys = mailwarden("keys", "list", config=config).stdout
+    old = before[0]
+    assert "(active)" in keys and old in keys
+    assert mailwarden("archive", "search", "合同", config=config).stdout.count("采购合同") == 3
+    assert mailwarden("keys", "retire", old, config=config).returncode == 0
+    assert old not in mailwarden("keys", "list", config=config).stdout
+    assert mailwarden("archive", "verify", config=config).returncode == 0
+    # Tamper with a blob: verify must fail and say which record.
+    blob = next(p for p in (config.parent / "data" / "blobs").rglob("*") if p.is_file())
+    data = bytearray(blob.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    blob.write_bytes(bytes(data))
+    broken = mailwarden("archive", "verify", config=config)
+    assert broken.returncode == 1
+    assert "BROKEN record" in broken.stdout
+
+
+def test_same_environment_same_data(tmp_path: Path, config: Path) -> None:
+    """Every command reads the same settings: an override by environment reaches them all."""
+    data = tmp_path / "elsewhere"
+    env = {"MAILWARDEN_STORAGE__DATA_DIR": str(data),
+           "MAILWARDEN_STORAGE__DATABASE_URL": f"sqlite:///{tmp_path / 'other.db'}"}
+    assert mailwarden("user", "add", "ann", "--role", "auditor", config=config, env=env).returncode == 0
+    assert "ann" in mailwarden("user", "list", config=config, env=env).stdout
+    assert "ann" not in mailwarden("user", "list", config=config).stdout
+    assert (data / "keys").is_dir()

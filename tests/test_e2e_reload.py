@@ -1,0 +1,81 @@
+"""Rules reload on SIGHUP and through the API reaches every worker process; a bad file changes nothing."""
+
+from __future__ import annotations
+
+import signal
+import smtplib
+import time
+from pathlib import Path
+
+import httpx
+
+from admin_api.users import add_user
+from gateway.db import open_engine
+from tests.harness import Sink, SubprocessGateway, free_port, simple_message, write_config
+
+BLOCK_RULE = """
+  - name: block-word-{word}
+    description: added at run time
+    priority: 1
+    when: {{subject: {{terms: ["{word}"]}}}}
+    action: reject
+    message: "Subject word {word} is not allowed"
+"""
+
+
+def _codes(port: int, subject: str, tries: int = 8) -> set[int]:
+    """Send over several connections so that every worker process answers at least once."""
+    codes = set()
+    for _ in range(tries):
+        with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
+            client.ehlo("c.test")
+            client.mail("alice@example.com")
+            client.rcpt("bob@example.com")
+            codes.add(client.data(simple_message(subject=subject))[0])
+    return codes
+
+
+def _wait_codes(port: int, subject: str, expected: set[int], timeout: float = 20) -> set[int]:
+    deadline = time.monotonic() + timeout
+    while True:
+        codes = _codes(port, subject)
+        if codes == expected or time.monotonic() > deadline:
+            return codes
+        time.sleep(0.3)
+
+
+def test_sighup_and_api_reload_reach_all_workers(tmp_path: Path) -> None:
+    sink = Sink().start()
+    db = f"sqlite:///{tmp_path / 'gw.db'}"
+    api_port = free_port()
+    config = write_config(tmp_path / "gw", database_url=db, next_hop=f"127.0.0.1:{sink.port}",
+                          smtp_port=free_port(), api_port=api_port, overrides={"smtp": {"workers": 2}})
+    rules = config.parent / "rules.yaml"
+    original = rules.read_text()
+    gw = SubprocessGateway(config).start()
+    try:
+        assert _codes(gw.smtp_port, "zebra") == {250}
+        rules.write_text(original.rstrip() + "\n" + BLOCK_RULE.format(word="zebra"))
+        gw.proc.send_signal(signal.SIGHUP)
+        assert _wait_codes(gw.smtp_port, "zebra", {550}) == {550}
+
+        # A broken file is refused and the rules in force stay as they were.
+        rules.write_text(original + "\n  - name: broken\n    when: {regex: {pattern: '('}}\n    action: reject\n")
+        gw.proc.send_signal(signal.SIGHUP)
+        time.sleep(1.0)
+        assert _codes(gw.smtp_port, "zebra") == {550}
+        assert gw.proc.poll() is None
+
+        # The API reload does the same, for every worker.
+        token = add_user(open_engine(db), "root", "admin")
+        headers = {"Authorization": f"Bearer {token}"}
+        bad = httpx.post(f"http://127.0.0.1:{api_port}/api/v1/rules/reload", headers=headers, timeout=30)
+        assert bad.status_code == 422 and "rules.yaml" in bad.text
+        rules.write_text(original.rstrip() + "\n" + BLOCK_RULE.format(word="yak"))
+        ok = httpx.post(f"http://127.0.0.1:{api_port}/api/v1/rules/reload", headers=headers, timeout=30)
+        assert ok.status_code == 200, ok.text
+        assert _wait_codes(gw.smtp_port, "yak", {550}) == {550}
+        assert _codes(gw.smtp_port, "zebra") == {250}
+    finally:
+        gw.terminate()
+        sink.stop()
