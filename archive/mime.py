@@ -22,10 +22,29 @@ def _parse(raw: bytes) -> Message:
     return email.message_from_bytes(raw, policy=_POLICY)
 
 
+def _raw_8bit(value: str) -> str:
+    """Undo the surrogate escapes compat32 leaves for raw 8-bit header bytes (UTF-8 in the
+    wild, GBK/GB18030 from older Chinese clients)."""
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        data = value.encode("utf-8", "surrogateescape")
+    for codec in ("utf-8", "gb18030"):
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
 def _header(msg: Message, name: str) -> str:
-    value = msg.get(name)
+    # raw_items(): the stored text (surrogate-escaped where 8-bit); msg.get() would hand back
+    # a Header that has already replaced raw UTF-8/GBK bytes with U+FFFD.
+    value = next((v for k, v in msg.raw_items() if k.lower() == name.lower()), None)
     if value is None:
         return ""
+    value = _raw_8bit(value) if isinstance(value, str) else str(value)
     try:
         parts = email.header.decode_header(str(value))
         return str(email.header.make_header(parts))
