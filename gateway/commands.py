@@ -143,12 +143,30 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
                 return 0
             cli_ops.purge(services.archive, settings.archive.retention,
                           default_days=settings.archive.default_retention_days, progress=progress)
+        elif command == "hold":
+            return _hold(args, services)
         elif command == "import":
             report = cli_ops.import_path(services.archive, str(args.path), progress=progress)
             cli_ops.index(services.archive, progress=progress)  # searchable as soon as the command ends
             return 0 if not report.failed else 1
     finally:
         services.close()
+    return 0
+
+
+def _hold(args: argparse.Namespace, services) -> int:  # noqa: ANN001
+    from archive import cli_ops
+
+    if args.hold_command == "add":
+        hold_id = cli_ops.place_hold(services.archive, args.kind, args.value, args.reason, args.by)
+        _audit_cli(services, "archive.hold.add", f"{hold_id} {args.kind}:{args.value}")
+        print(f"legal hold {hold_id} placed")
+    elif args.hold_command == "release":
+        cli_ops.release_hold(services.archive, args.hold_id, args.by, args.reason)
+        _audit_cli(services, "archive.hold.release", str(args.hold_id))
+        print(f"legal hold {args.hold_id} released")
+    else:
+        print_json(cli_ops.holds(services.archive))
     return 0
 
 

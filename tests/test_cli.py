@@ -103,6 +103,11 @@ def test_archive_import_search_verify_export_and_keys(tmp_path: Path, config: Pa
     export = tmp_path / "out.zip"
     assert mailwarden("archive", "export", "合同", "--out", str(export), config=config).returncode == 0
     assert export.stat().st_size > 0
+    held = mailwarden("archive", "hold", "add", "address", "old1@example.com", "--reason", "litigation 2026-17",
+                      "--by", "legal@example.com", config=config)
+    assert held.returncode == 0 and "legal hold" in held.stdout, held.stderr
+    holds = json.loads(mailwarden("archive", "hold", "list", config=config).stdout)
+    assert holds[0]["reason"] == "litigation 2026-17" and holds[0]["value"] == "old1@example.com"
     assert mailwarden("audit", "verify", config=config).returncode == 0
     before = mailwarden("keys", "list", config=config).stdout.split()
     assert mailwarden("keys", "rotate", config=config).returncode == 0

@@ -88,6 +88,12 @@ def test_held_message_released_by_supervisor_reaches_sink_once(stack) -> None:  
         actions = [row["action"] for row in audit["items"]]
         assert any("release" in a for a in actions)
         assert any(a.startswith("quarantine") for a in actions)
+        metrics = http.get("/metrics").text
+        assert "mailwarden_messages_accepted_total" in metrics
+        assert "mailwarden_recipients_quarantined_total 1.0" in metrics
+        assert "mailwarden_processing_seconds_bucket" in metrics and "mailwarden_queue_depth" in metrics
+        health = http.get("/healthz").json()
+        assert health["status"] == "ok" and "queue_depth" in health
     ok, broken = verify_audit(engine)
     assert ok and not broken
 
