@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import pytest
+
+from rules import matchers
 from rules.matchers import KeywordMatcher, normalize
+
+ENGINE = "auto"
+
+
+@pytest.fixture(autouse=True, params=["hyperscan", "ahocorasick"])
+def engine(request: pytest.FixtureRequest) -> None:
+    """Every matcher test runs on both scanning engines: they must find the same hits."""
+    global ENGINE
+    if request.param == "hyperscan" and matchers.hyperscan is None:
+        pytest.skip("hyperscan has no wheel for this platform")
+    ENGINE = request.param
 
 
 def build(lists: dict[int, list[str]]) -> KeywordMatcher:
-    m = KeywordMatcher()
+    m = KeywordMatcher(engine=ENGINE)
     for lid, terms in lists.items():
         for t in terms:
             m.add(lid, t)
@@ -40,3 +54,24 @@ def test_nfkc_casefold() -> None:
 def test_empty_matcher() -> None:
     m = build({})
     assert m.empty and not m.scan("anything")[1]
+
+
+def test_engines_agree_on_mixed_text() -> None:
+    terms = {0: ["机密", "内部资料", "confidential", "q3 plan"], 1: ["资料", "plan"]}
+    text = "内部资料 Q3 PLAN: confidential; 机密机密 planning 资料"
+    results = []
+    for name in ("hyperscan", "ahocorasick"):
+        if name == "hyperscan" and matchers.hyperscan is None:
+            continue
+        m = KeywordMatcher(engine=name)
+        for lid, ts in terms.items():
+            for t in ts:
+                m.add(lid, t)
+        m.build()
+        norm, hits = m.scan(text)
+        results.append(sorted((h.list_id, h.term, h.start, h.end) for v in hits.values() for h in v))
+    assert all(r == results[0] for r in results)
+    at = text.index("机密机密")
+    assert (0, "机密", at, at + 2) in results[0] and (0, "机密", at + 2, at + 4) in results[0]
+    assert (1, "plan", text.index("PLAN"), text.index("PLAN") + 4) in results[0]
+    assert not any(h[1] == "plan" and h[2] == text.index("planning") for h in results[0])
