@@ -115,12 +115,13 @@ class Gateway:
         log.info("admin API listening", extra={"listen": s.api.listen})
 
     # ---- background jobs ---------------------------------------------------------
-    def start_jobs(self, primary: bool = True) -> None:
+    def start_jobs(self, primary: bool = True, index: bool = True) -> None:
         self._tasks.append(asyncio.create_task(self.worker.run(self.stop_event), name="delivery"))
         if not primary:
             return
-        self._tasks.append(asyncio.create_task(self._every(self.services.settings.archive.index_interval,
-                                                           self._index), name="indexer"))
+        if index:
+            self._tasks.append(asyncio.create_task(self._every(self.services.settings.archive.index_interval,
+                                                               self._index), name="indexer"))
         self._tasks.append(asyncio.create_task(self._every(self.services.settings.quarantine.expiry_interval,
                                                            self._quarantine_upkeep), name="quarantine"))
 
@@ -169,7 +170,8 @@ class Gateway:
         self.stopped.set()
 
 
-async def run(services: Services, *, sock: socket.socket | None = None, primary: bool = True) -> None:
+async def run(services: Services, *, sock: socket.socket | None = None, primary: bool = True,
+              index: bool = True) -> None:
     """One gateway process: SMTP and delivery always; API and archive/quarantine jobs on the primary."""
     gateway = Gateway(services)
     loop = asyncio.get_running_loop()
@@ -179,7 +181,7 @@ async def run(services: Services, *, sock: socket.socket | None = None, primary:
     loop.add_signal_handler(signal.SIGTERM, stopping.set)
     loop.add_signal_handler(signal.SIGINT, stopping.set)
     await gateway.start_smtp(sock)
-    gateway.start_jobs(primary=primary)
+    gateway.start_jobs(primary=primary, index=index)
     if primary and services.settings.api.enabled:
         await gateway.start_api()
     await stopping.wait()
@@ -207,6 +209,17 @@ def serve(settings: Settings) -> None:
                                 reuse_port=False, backlog=1024)
     sock.setblocking(False)
     children = _worker_pids
+    separate_indexer = settings.smtp.workers > 1
+    if separate_indexer:
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            children.clear()
+            _die_with_parent()
+            try:
+                _run_indexer(settings)
+            finally:
+                os._exit(0)
+        children.append(pid)
     for index in range(1, settings.smtp.workers):
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child
@@ -218,7 +231,7 @@ def serve(settings: Settings) -> None:
                 os._exit(0)
         children.append(pid)
     try:
-        _run_process(settings, sock, 0)
+        _run_process(settings, sock, 0, index_archive=not separate_indexer)
     finally:
         for pid in children:
             with contextlib.suppress(ProcessLookupError):
@@ -238,7 +251,41 @@ def _die_with_parent() -> None:
         pass
 
 
-def _run_process(settings: Settings, sock: socket.socket, index: int) -> None:
+def _run_indexer(settings: Settings) -> None:
+    """The blind-index builder as a low-priority process: accepting and delivering mail
+    come first; the index catches up when the machine has time (nothing is lost meanwhile:
+    pending entries are rows in the database)."""
+    from archive.blobstore import FilesystemBlobStore
+    from archive.service import Archive
+    from gateway.services import extract_text
+
+    os.nice(10)
+    stop = False
+
+    def _stop(*_: object) -> None:
+        nonlocal stop
+        stop = True
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    engine = open_engine(settings.database_url)
+    keyring = KeyRing.open(settings.data_dir / "keys", master_key_env=settings.storage.master_key_env)
+    archive = Archive(engine, FilesystemBlobStore(settings.data_dir / "blobs"), keyring, text_extractor=extract_text)
+    import time
+
+    while not stop:
+        try:
+            done = archive.index_pending(limit=200)
+        except Exception:  # noqa: BLE001 - logged, retried
+            log.exception("indexing failed")
+            done = 0
+        if not done:
+            time.sleep(settings.archive.index_interval)
+    engine.dispose()
+
+
+def _run_process(settings: Settings, sock: socket.socket, index: int, *, index_archive: bool = True) -> None:
     from gateway.services import build_services
 
     if settings.smtp.workers > 1:
@@ -251,4 +298,4 @@ def _run_process(settings: Settings, sock: socket.socket, index: int) -> None:
         uvloop.install()
     except ImportError:  # pragma: no cover - optional speed-up
         pass
-    asyncio.run(run(services, sock=sock, primary=index == 0))
+    asyncio.run(run(services, sock=sock, primary=index == 0, index=index_archive))
