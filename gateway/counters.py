@@ -46,12 +46,20 @@ class SenderCounters:
         self._cache_seconds = cache_seconds
         self._cache: dict[str, tuple[float, SenderStats]] = {}
 
+    def cached(self, sender: str, now: float | None = None) -> SenderStats | None:
+        """The cached stats if fresh (no I/O, safe on the event loop), else None."""
+        now = time.time() if now is None else now
+        cached = self._cache.get(sender.lower())
+        if cached is not None and now - cached[0] < self._cache_seconds:
+            return cached[1]
+        return None
+
     def stats_for(self, sender: str, now: float | None = None) -> SenderStats:
         now = time.time() if now is None else now
         key = sender.lower()
-        cached = self._cache.get(key)
-        if cached is not None and now - cached[0] < self._cache_seconds:
-            return cached[1]
+        fresh = self.cached(key, now)
+        if fresh is not None:
+            return fresh
         stats = self._read(key, now)
         if len(self._cache) > 50000:
             self._cache.clear()

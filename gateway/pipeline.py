@@ -136,7 +136,8 @@ class Pipeline:
         envelope = Envelope(mail_from=incoming.mail_from, rcpt_tos=rcpts, client_ip=incoming.client_ip,
                             helo=incoming.helo, authenticated_user=incoming.authenticated_user)
         directions = policy.directory.classify(incoming.mail_from, rcpts)
-        stats = await asyncio.to_thread(self.counters.stats_for, incoming.mail_from)
+        stats = self.counters.cached(incoming.mail_from) or await asyncio.to_thread(
+            self.counters.stats_for, incoming.mail_from)
         external = sum(1 for d in directions.values() if d == OUTBOUND)
         stats = SenderCounters.including(stats, len(rcpts), external)
         checked = await self.authenticate_sender(incoming) if self.authenticate_sender else None

@@ -18,6 +18,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from gateway.yamlfile import line_of_key
+
 DEFAULT_CONFIG = Path("configs/gateway.yaml")
 CONFIG_ENV = "MAILWARDEN_CONFIG"
 
@@ -291,28 +293,11 @@ class Settings(BaseSettings):
         return f"http://{host}:{port}"
 
 
-def _key_line(path: Path, text: str, loc: tuple[Any, ...]) -> int | None:
-    """Line (1-based) of a dotted key in the YAML text, or None if the value came from elsewhere."""
+def _key_line(text: str, loc: tuple[Any, ...]) -> int | None:
     try:
-        node = yaml.compose(text)
+        return line_of_key(yaml.compose(text), loc)
     except yaml.YAMLError:
         return None
-    line = None
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if key_node.value == str(part):
-                    line = key_node.start_mark.line + 1
-                    node = value_node
-                    break
-            else:
-                return line
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            return line
-    return line
 
 
 def load_settings(path: str | Path | None = None) -> Settings:
@@ -345,7 +330,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         if env_name in {k.upper() for k in os.environ}:
             where = f"environment {env_name}"
         else:
-            line = _key_line(config_path, text, loc) if text else None
+            line = _key_line(text, loc) if text else None
             where = f"{config_path}:{line}" if line else str(config_path)
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":

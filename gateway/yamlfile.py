@@ -12,6 +12,25 @@ class ConfigFileError(Exception):
     """A problem in a configuration file, phrased as ``file:line: key: problem``."""
 
 
+def line_of_key(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """1-based line of the deepest part of the key path ``loc`` found in a composed document."""
+    node, line = root, None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.value == str(part):
+                    line, node = key_node.start_mark.line + 1, value_node
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
 class YamlDocument:
     def __init__(self, path: Path):
         self.path = path
@@ -28,21 +47,7 @@ class YamlDocument:
             raise ConfigFileError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
 
     def line_of(self, *loc: Any) -> int | None:
-        node, line = self._root, None
-        for part in loc:
-            if isinstance(node, yaml.MappingNode):
-                for key_node, value_node in node.value:
-                    if key_node.value == str(part):
-                        line, node = key_node.start_mark.line + 1, value_node
-                        break
-                else:
-                    return line
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-                node = node.value[part]
-                line = node.start_mark.line + 1
-            else:
-                return line
-        return line
+        return line_of_key(self._root, loc)
 
     def error(self, problem: str, *loc: Any) -> ConfigFileError:
         line = self.line_of(*loc)
