@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from admin_api.app import ApiServices, create_app
+from archive.stats import summary as archive_summary
 from gateway.policy import check
 from gateway.services import Services
 
@@ -38,6 +39,7 @@ def api_services(services: Services, reload: Any = None) -> ApiServices:
         rules_test=rules_test, rules_reload=reload or rules_reload,
         metrics_text=lambda: services.metrics.render().decode(), health=health,
         department_supervisors=supervisors,
+        archive_stats=lambda after, before: archive_summary(services.engine, after, before),
     )
 
 

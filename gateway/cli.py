@@ -44,11 +44,13 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, choices=["admin", "compliance", "supervisor", "auditor"])
     add.add_argument("--department", action="append", default=[])
     add.add_argument("--email")
+    add.add_argument("--expires-days", type=float, help="the token stops working after this many days")
     user_sub.add_parser("list", parents=[common])
     revoke = user_sub.add_parser("revoke", parents=[common], help="revoke every token of a user")
     revoke.add_argument("name")
     token = user_sub.add_parser("token", parents=[common], help="issue a new token for an existing user")
     token.add_argument("name")
+    token.add_argument("--expires-days", type=float)
 
     smtp_user = sub.add_parser("smtp-user", parents=[common], help="SMTP AUTH accounts")
     smtp_sub = smtp_user.add_subparsers(dest="smtp_command", required=True)

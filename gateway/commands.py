@@ -97,7 +97,8 @@ def user(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if args.user_command == "add":
             try:
-                token = users.add_user(services.engine, args.name, args.role, args.department, args.email)
+                token = users.add_user(services.engine, args.name, args.role, args.department, args.email,
+                                       token_lifetime_days=args.expires_days)
             except ValueError as exc:
                 print(f"mailwarden: {exc}", file=sys.stderr)
                 return 1
@@ -105,7 +106,7 @@ def user(args: argparse.Namespace, settings: Settings) -> int:
             print(token)
         elif args.user_command == "token":
             try:
-                token = users.create_token(services.engine, args.name)
+                token = users.create_token(services.engine, args.name, token_lifetime_days=args.expires_days)
             except (ValueError, LookupError) as exc:
                 print(f"mailwarden: {exc}", file=sys.stderr)
                 return 1

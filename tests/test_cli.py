@@ -69,8 +69,10 @@ def test_user_add_shows_token_once_and_list_never(config: Path) -> None:
     listing = mailwarden("user", "list", config=config)
     assert "carla" in listing.stdout and token not in listing.stdout
     assert mailwarden("user", "add", "x", "--role", "wizard", config=config).returncode != 0
+    second = mailwarden("user", "token", "carla", "--expires-days", "30", config=config)
+    assert second.returncode == 0 and second.stdout.strip().startswith("mw_")
     revoked = mailwarden("user", "revoke", "carla", config=config)
-    assert revoked.returncode == 0 and "revoked 1" in revoked.stdout
+    assert revoked.returncode == 0 and "revoked 2" in revoked.stdout
 
 
 def test_dkim_generate_prints_dns_record(config: Path) -> None:

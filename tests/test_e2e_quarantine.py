@@ -92,6 +92,14 @@ def test_held_message_released_by_supervisor_reaches_sink_once(stack) -> None:  
         assert "mailwarden_messages_accepted_total" in metrics
         assert "mailwarden_recipients_quarantined_total 1.0" in metrics
         assert "mailwarden_processing_seconds_bucket" in metrics and "mailwarden_queue_depth" in metrics
+        report = http.get("/api/v1/reports/summary", headers={"Authorization": f"Bearer {auditor}"}).json()
+        assert report["quarantine"]["rule"]["outbound-confidential-marker"] == 1
+        assert report["archive"]["verdict"]["quarantined"] == 1
+        assert report["archive"]["direction"]["outbound"] == 1
+        assert sum(report["archive"]["day"].values()) == 1  # accepted messages only, not notices
+        csv_report = http.get("/api/v1/reports/summary", params={"format": "csv"},
+                              headers={"Authorization": f"Bearer {auditor}"})
+        assert csv_report.status_code == 200 and "outbound-confidential-marker" in csv_report.text
         health = http.get("/healthz").json()
         assert health["status"] == "ok" and "queue_depth" in health
     ok, broken = verify_audit(engine)
