@@ -7,6 +7,7 @@ delivery in the caller's transaction, so it exists exactly when the event it rep
 from __future__ import annotations
 
 import email.utils
+from collections.abc import Callable
 from email.message import EmailMessage
 
 import sqlalchemy as sa
@@ -18,7 +19,7 @@ from gateway.queue import DeliveryQueue
 
 class Notifier:
     def __init__(self, *, archive: Archive, queue: DeliveryQueue, hostname: str,
-                 directory: callable):  # type: ignore[valid-type]
+                 directory: Callable[[], Directory]):
         self._archive = archive
         self._queue = queue
         self._hostname = hostname
@@ -49,7 +50,7 @@ class Notifier:
         """Archive ``raw`` and queue it to ``to`` from ``mail_from`` ("" = null sender)."""
         sealed = self._archive.seal(raw)
         self._archive.write_blob(sealed)
-        directory: Directory = self._directory()
+        directory = self._directory()
         direction = "internal" if directory.is_internal(to) else "outbound"
         archive_id = self._archive.insert_record(conn, sealed, RecordMeta(
             message_id=message_id, mail_from=mail_from, rcpt_tos=[to], header_from=self.postmaster,
