@@ -62,10 +62,14 @@ def gen_text(size: int, terms: list[str], rng: random.Random) -> str:
     while total < size:
         if rng.random() < 0.5:
             s = "".join(rng.choice(CJK) for _ in range(rng.randint(8, 30))) + "。"
+            if rng.random() < 0.3:  # full-width punctuation, as real Chinese mail has: NFKC must run
+                s = s[: len(s) // 2] + "，" + s[len(s) // 2:]
         else:
             s = " ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 16))).capitalize() + ". "
         if rng.random() < 0.01:
             s += rng.choice(terms) + " "
+        if rng.random() < 0.5:  # mail bodies are lines, not one paragraph
+            s += "\n"
         out.append(s)
         total += len(s.encode())
     return "".join(out)

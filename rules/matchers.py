@@ -25,10 +25,27 @@ except ImportError:  # pragma: no cover - depends on the platform's wheels
 
 
 def normalize(text: str) -> str:
-    """NFKC + casefold: the form both terms and scanned text are matched in."""
+    """NFKC + casefold: the form both terms and scanned text are matched in.
+
+    CPython's full NFKC pass is the slowest step of scanning, so it runs only on the lines
+    that need it: ``is_normalized`` is a fast C check, and a line break never composes with
+    its neighbours, so normalising line by line gives the same text as normalising it whole.
+    """
     if text.isascii():  # NFKC is the identity on ASCII and casefold is lower()
         return text.lower()
-    return unicodedata.normalize("NFKC", text).casefold()
+    if unicodedata.is_normalized("NFKC", text):
+        return text.casefold()
+    if "\n" not in text:
+        return unicodedata.normalize("NFKC", text).casefold()
+    return "\n".join(_normalize_line(line) for line in text.split("\n"))
+
+
+def _normalize_line(line: str) -> str:
+    if line.isascii():
+        return line.lower()
+    if unicodedata.is_normalized("NFKC", line):
+        return line.casefold()
+    return unicodedata.normalize("NFKC", line).casefold()
 
 
 def _is_word_char(ch: str) -> bool:

@@ -75,3 +75,16 @@ def test_engines_agree_on_mixed_text() -> None:
     assert (0, "机密", at, at + 2) in results[0] and (0, "机密", at + 2, at + 4) in results[0]
     assert (1, "plan", text.index("PLAN"), text.index("PLAN") + 4) in results[0]
     assert not any(h[1] == "plan" and h[2] == text.index("planning") for h in results[0])
+
+
+def test_line_by_line_normalisation_equals_whole_text() -> None:
+    import unicodedata
+
+    samples = [
+        "第一行，有全角逗号：（括号）\nplain ascii line\n已规范的中文。\nＦＵＬＬＷＩＤＴＨ ｔｅｘｔ\n",
+        "e\u0301\ncombining after newline\n\u0301 lone accent\nﬁ ligature ① ㍿",
+        "no newline but ＦＵＬＬ，width",
+        "已经规范的文本\n第二行",
+    ]
+    for text in samples:
+        assert normalize(text) == unicodedata.normalize("NFKC", text).casefold()
