@@ -15,7 +15,7 @@ from gateway.yamlfile import ConfigFileError, YamlDocument
 
 INTERNAL, OUTBOUND, INBOUND = "internal", "outbound", "inbound"
 
-_TOP_KEYS = {"domains", "departments", "groups", "external_senders"}
+_TOP_KEYS = {"domains", "departments", "groups", "external_senders", "default_review_group"}
 _DEPT_KEYS = {"members", "supervisors", "review_group", "description"}
 
 
@@ -41,6 +41,7 @@ class Directory:
     departments: dict[str, Department] = field(default_factory=dict)
     groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
     external_senders: tuple[str, ...] = ()
+    default_review_group: str | None = None  # who reviews mail from senders in no department
 
     # ---- loading --------------------------------------------------------------------
     @classmethod
@@ -89,11 +90,15 @@ class Directory:
                 raise doc.error(f"unknown group {entry[6:]!r}", "external_senders", i)
             if entry.startswith("department:") and entry[11:] not in departments:
                 raise doc.error(f"unknown department {entry[11:]!r}", "external_senders", i)
+        default_group = data.get("default_review_group")
+        if default_group is not None and default_group not in groups:
+            raise doc.error(f"unknown group {default_group!r}", "default_review_group")
         directory = cls(
             domains=tuple(d.lower() for d in domains),
             departments=departments,
             groups=groups,
             external_senders=tuple(e.lower() if "@" in e else e for e in external),
+            default_review_group=default_group,
         )
         return directory
 
@@ -140,15 +145,16 @@ class Directory:
         return self.groups.get(name, ())
 
     def reviewers_for(self, sender: str, review_group: str | None = None) -> tuple[str, ...]:
-        """Who decides on mail held from ``sender``: a named group, else the department's."""
+        """Who decides on mail held from ``sender``: a named group, else the department's
+        supervisors or review group, else the directory's default review group."""
         if review_group:
             return self.review_group_members(review_group)
         dept = self.departments.get(self.department_of(sender) or "")
-        if dept is None:
-            return ()
-        if dept.supervisors:
+        if dept is not None and dept.supervisors:
             return dept.supervisors
-        return self.review_group_members(dept.review_group or "")
+        if dept is not None and dept.review_group:
+            return self.review_group_members(dept.review_group)
+        return self.review_group_members(self.default_review_group or "")
 
     # ---- internals ------------------------------------------------------------------
     def _domain_is_ours(self, domain: str) -> bool:

@@ -210,8 +210,6 @@ class Pipeline:
         first = recipients[0]
         directory = self.policy.directory()
         reviewers = list(first.reviewers) or list(directory.reviewers_for(incoming.mail_from, first.review_group))
-        if not reviewers:
-            reviewers = list(directory.review_group_members("compliance-team"))
         hits = [h for rv in recipients for h in rv.hits]
         return HoldRequest(
             archive_id=archive_id, digest=s.sealed.digest, mail_from=incoming.mail_from,

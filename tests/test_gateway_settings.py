@@ -97,6 +97,7 @@ def test_shipped_directory_classifies_directions() -> None:
     assert d.department_of("x@eng.example.com") == "engineering"
     assert d.reviewers_for("alice@example.com") == ("cfo@example.com",)
     assert d.reviewers_for("erin@example.com", "compliance-team") == ("compliance@example.com",)
+    assert d.reviewers_for("stranger@outside.org") == ("compliance@example.com",)
     assert d.may_send_externally("press@example.com")
     assert d.may_send_externally("dave@example.com")
     assert not d.may_send_externally("nobody@example.com")
@@ -110,6 +111,7 @@ def test_shipped_directory_classifies_directions() -> None:
          "    reviewers: []\n", ":6: departments.x.reviewers: unknown key"),
         ("domains: [a.com]\nexternal_senders: [\"group:nope\"]\n", ":2: external_senders.0: unknown group"),
         ("domain: [a.com]\n", ":1: domain: unknown key"),
+        ("domains: [a.com]\ndefault_review_group: nobody\n", ":2: default_review_group: unknown group"),
     ],
 )
 def test_bad_directory_names_file_line_and_key(tmp_path: Path, text: str, expected: str) -> None:
