@@ -52,7 +52,7 @@ class Gateway:
                 s.next_hop, size=s.delivery.concurrency, connect_timeout=s.delivery.connect_timeout,
                 command_timeout=s.delivery.command_timeout, idle_timeout=s.delivery.idle_connection_timeout,
                 require_tls=s.delivery.require_tls, local_hostname=services.hostname,
-            ) if not s.next_hop.startswith("maildir:") else make_transport(s.next_hop),
+            ),
             notifier=services.notifier, dkim=DkimSigner(s.data_dir / "dkim", s.delivery.dkim_selector),
             metrics=services.metrics, hostname=services.hostname, concurrency=s.delivery.concurrency,
             batch_size=s.delivery.batch_size, poll_interval=s.delivery.poll_interval,

@@ -286,6 +286,7 @@ class MaildirTransport:
 
 
 def make_transport(next_hop: str, **pool_options) -> Transport:
+    """The transport for ``delivery.next_hop``; pool options apply to the SMTP transports."""
     if next_hop.startswith("maildir:"):
         return MaildirTransport(Path(next_hop[len("maildir:"):]))
     if next_hop == "mx":
