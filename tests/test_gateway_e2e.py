@@ -219,3 +219,22 @@ def test_downstream_down_then_back_and_permanent_failure_bounces(tmp_path: Path,
     finally:
         gw.stop()
         sink.stop()
+
+
+def test_default_maildir_next_hop(tmp_path: Path) -> None:
+    """The first-run setup: no next hop to run, mail lands in data/maildir/<recipient>/new."""
+    maildir = tmp_path / "gw" / "data" / "maildir"
+    config = write_config(tmp_path / "gw", database_url=f"sqlite:///{tmp_path / 'gw.db'}",
+                          next_hop=f"maildir:{maildir}", smtp_port=free_port(), api_port=free_port())
+    gw = InProcessGateway(config, with_api=False).start()
+    try:
+        original = simple_message(subject="first run")
+        assert send(gw.smtp_port, "alice@example.com", ["bob@example.com"], original) == {}
+        deadline = time.monotonic() + 20
+        new = maildir / "bob@example.com" / "new"
+        while time.monotonic() < deadline and not (new.is_dir() and any(new.iterdir())):
+            time.sleep(0.05)
+        [delivered] = list(new.iterdir())
+        assert delivered.read_bytes().endswith(original)
+    finally:
+        gw.stop()
