@@ -35,9 +35,23 @@ def normalize(text: str) -> str:
         return text.lower()
     if unicodedata.is_normalized("NFKC", text):
         return text.casefold()
+    # Full-width punctuation (，：（）) is the usual reason Chinese text is not NFKC. Its
+    # compatibility mapping is plain ASCII, so mapping it first gives NFKC's own result
+    # whenever nothing else in the text needs normalising.
+    narrowed = _FULL_WIDTH.sub(_narrow, text)
+    if unicodedata.is_normalized("NFKC", narrowed):
+        return narrowed.casefold()
     if "\n" not in text:
         return unicodedata.normalize("NFKC", text).casefold()
     return "\n".join(_normalize_line(line) for line in text.split("\n"))
+
+
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+
+
+def _narrow(match: re.Match[str]) -> str:
+    char = match.group()
+    return " " if char == "\u3000" else chr(ord(char) - 0xFEE0)
 
 
 def _normalize_line(line: str) -> str:
@@ -119,20 +133,15 @@ class KeywordMatcher:
         out: dict[int, list[KeywordHit]] = defaultdict(list)
         if not self._terms or not norm:
             return out
-        data = _as_bytes_str(norm)
-        n = len(data)
-        raw: list[tuple[int, int, str, frozenset[int]]] = []
         if self._hs_db is not None:
-            raw = self._scan_hyperscan(data)
-        for end_idx, (term, klen, left, right, lists) in (() if self._hs_db is not None
-                                                          else self._automaton.iter(data)):
-            start = end_idx - klen + 1
-            end = end_idx + 1
-            if left and start > 0 and _is_word_char(data[start - 1]):
-                continue
-            if right and end < n and _is_word_char(data[end]):
-                continue
-            raw.append((start, end, term, lists))
+            encoded = norm.encode("utf-8")
+            raw = self._scan_hyperscan(encoded)
+            if not raw:
+                return out
+            data = encoded.decode("latin-1")  # only when there are hits to map back to characters
+        else:
+            data = _as_bytes_str(norm)
+            raw = self._scan_automaton(data)
         if not raw:
             return out
         to_char = _offset_mapper(data, norm, [o for r in raw for o in r[:2]])
@@ -142,20 +151,33 @@ class KeywordMatcher:
                 out[lid].append(KeywordHit(lid, term, cs, ce))
         return out
 
-    def _scan_hyperscan(self, data: str) -> list[tuple[int, int, str, frozenset[int]]]:
+    def _scan_automaton(self, data: str) -> list[tuple[int, int, str, frozenset[int]]]:
+        n = len(data)
+        raw = []
+        for end_idx, (term, klen, left, right, lists) in self._automaton.iter(data):
+            start = end_idx - klen + 1
+            end = end_idx + 1
+            if left and start > 0 and _is_word_char(data[start - 1]):
+                continue
+            if right and end < n and _is_word_char(data[end]):
+                continue
+            raw.append((start, end, term, lists))
+        return raw
+
+    def _scan_hyperscan(self, data: bytes) -> list[tuple[int, int, str, frozenset[int]]]:
         hits: list[tuple[int, int, int]] = []
 
         def on_match(term_id: int, start: int, end: int, _flags: int, _ctx: object) -> None:
             hits.append((start, end, term_id))
 
-        self._hs_db.scan(data.encode("latin-1"), match_event_handler=on_match)
+        self._hs_db.scan(data, match_event_handler=on_match)
         n = len(data)
         raw = []
         for start, end, term_id in sorted(hits):
             term, left, right, lists = self._hs_terms[term_id]
-            if left and start > 0 and _is_word_char(data[start - 1]):
+            if left and start > 0 and _is_word_char(chr(data[start - 1])):
                 continue
-            if right and end < n and _is_word_char(data[end]):
+            if right and end < n and _is_word_char(chr(data[end])):
                 continue
             raw.append((start, end, term, lists))
         return raw

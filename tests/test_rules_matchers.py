@@ -85,6 +85,25 @@ def test_line_by_line_normalisation_equals_whole_text() -> None:
         "e\u0301\ncombining after newline\n\u0301 lone accent\nﬁ ligature ① ㍿",
         "no newline but ＦＵＬＬ，width",
         "已经规范的文本\n第二行",
+        "全角，标点：（括号）　空格！",
+        "Ａ\u0301 full-width letter with a combining accent，",
+        "ｶﾀｶﾅ half-width katakana，and ①",
     ]
     for text in samples:
         assert normalize(text) == unicodedata.normalize("NFKC", text).casefold()
+
+
+def test_fast_normalisation_always_equals_nfkc_casefold() -> None:
+    import unicodedata
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    alphabet = st.sampled_from(list("机密文件，：（）　！ＡＢｃ①ﬁ\u0301\u0308e\nabcÅ한국어ｶﾀ .") + ["\r\n"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(alphabet, max_size=40).map("".join))
+    def check(text: str) -> None:
+        assert normalize(text) == unicodedata.normalize("NFKC", text).casefold()
+
+    check()
