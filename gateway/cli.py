@@ -138,6 +138,8 @@ def _dispatch(args: argparse.Namespace, settings) -> int:  # noqa: ANN001, C901 
         "dkim": commands.dkim,
         "audit": commands.audit,
     }[args.command]
+    if args.command in commands.AUDITED_COMMANDS:
+        return commands.run_audited(args, settings, handler)
     return handler(args, settings)
 
 

@@ -134,7 +134,6 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
             cli_ops.search(services.archive, args.query, limit=args.limit)
         elif command == "export":
             cli_ops.export(services.archive, args.query, str(args.out), fmt=args.format, progress=progress)
-            _audit_cli(services, "archive.export", args.query)
         elif command == "verify":
             report = cli_ops.verify(services.archive, progress=progress)
             return 0 if report.ok else 1
@@ -160,25 +159,50 @@ def _hold(args: argparse.Namespace, services) -> int:  # noqa: ANN001
 
     if args.hold_command == "add":
         hold_id = cli_ops.place_hold(services.archive, args.kind, args.value, args.reason, args.by)
-        _audit_cli(services, "archive.hold.add", f"{hold_id} {args.kind}:{args.value}")
         print(f"legal hold {hold_id} placed")
     elif args.hold_command == "release":
         cli_ops.release_hold(services.archive, args.hold_id, args.by, args.reason)
-        _audit_cli(services, "archive.hold.release", str(args.hold_id))
         print(f"legal hold {args.hold_id} released")
     else:
         print_json(cli_ops.holds(services.archive))
     return 0
 
 
-def _audit_cli(services, action: str, target: str) -> None:  # noqa: ANN001
-    """Actions taken on the command line are audited like API calls (actor: the OS user)."""
+# Commands that read messages or change anything are audited like API calls: the admin log
+# must show what was done from the shell too (actor: the OS user, address: "local").
+AUDITED_COMMANDS = {"user", "smtp-user", "archive", "keys", "dkim"}
+_TARGET_ARGS = ("name", "query", "path", "key_id", "value", "hold_id", "domain")
+
+
+def run_audited(args: argparse.Namespace, settings: Settings, handler) -> int:  # noqa: ANN001
+    """Run ``handler`` and append one audit row with its outcome (also when it raised)."""
+    outcome = "error"
+    try:
+        rc = handler(args, settings)
+        outcome = "ok" if rc == 0 else "failed"
+        return rc
+    finally:
+        _audit_cli(args, settings, outcome)
+
+
+def _audit_cli(args: argparse.Namespace, settings: Settings, outcome: str) -> None:
     import getpass
 
-    from admin_api.audit import append_audit
+    from admin_api.audit import append_audit, ensure_head
+    from gateway.db import migrate, open_engine
 
-    append_audit(services.engine, actor=f"cli:{getpass.getuser()}", role="cli", action=action,
-                 record=target[:200], client_ip="local", outcome="ok", status_code=0)
+    parts = [args.command] + [getattr(args, f"{key}_command") for key in ("user", "smtp", "archive", "hold",
+                                                                             "keys", "dkim")
+                              if getattr(args, f"{key}_command", None)]
+    target = " ".join(str(getattr(args, a)) for a in _TARGET_ARGS if getattr(args, a, None) is not None)
+    engine = open_engine(settings.database_url)
+    try:
+        migrate(engine)
+        ensure_head(engine)
+        append_audit(engine, actor=f"cli:{getpass.getuser()}", role="cli", action="cli." + ".".join(parts),
+                     record=target[:200] or None, client_ip="local", outcome=outcome, status_code=0)
+    finally:
+        engine.dispose()
 
 
 def keys(args: argparse.Namespace, settings: Settings) -> int:

@@ -61,7 +61,15 @@ def test_bad_setting_stops_with_one_line(tmp_path: Path) -> None:
     assert f"{cfg}:3: smtp.max_sessions" in out.stderr
 
 
-def test_user_add_shows_token_once_and_list_never(config: Path) -> None:
+def audit_actions(tmp_path: Path) -> list[tuple[str, str, str]]:
+    """(action, record, outcome) of every audit row, oldest first, read straight from the database."""
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "gw.db") as db:
+        return db.execute("select action, coalesce(record, ''), outcome from admin_audit order by id").fetchall()
+
+
+def test_user_add_shows_token_once_and_list_never(tmp_path: Path, config: Path) -> None:
     out = mailwarden("user", "add", "carla", "--role", "supervisor", "--department", "finance", config=config)
     assert out.returncode == 0, out.stderr
     token = out.stdout.strip().splitlines()[-1]
@@ -69,10 +77,16 @@ def test_user_add_shows_token_once_and_list_never(config: Path) -> None:
     listing = mailwarden("user", "list", config=config)
     assert "carla" in listing.stdout and token not in listing.stdout
     assert mailwarden("user", "add", "x", "--role", "wizard", config=config).returncode != 0
+    assert mailwarden("user", "add", "carla", "--role", "auditor", config=config).returncode == 1  # exists
     second = mailwarden("user", "token", "carla", "--expires-days", "30", config=config)
     assert second.returncode == 0 and second.stdout.strip().startswith("mw_")
     revoked = mailwarden("user", "revoke", "carla", config=config)
     assert revoked.returncode == 0 and "revoked 2" in revoked.stdout
+    rows = audit_actions(tmp_path)
+    assert ("cli.user.add", "carla", "ok") in rows
+    assert ("cli.user.add", "carla", "failed") in rows  # refused attempts are on record too
+    assert ("cli.user.revoke", "carla", "ok") in rows
+    assert not any(token in " ".join(r) for r in rows)  # the token itself is never logged
 
 
 def test_dkim_generate_prints_dns_record(config: Path) -> None:
@@ -128,6 +142,12 @@ def test_archive_import_search_verify_export_and_keys(tmp_path: Path, config: Pa
     broken = mailwarden("archive", "verify", config=config)
     assert broken.returncode == 1
     assert "BROKEN record" in broken.stdout
+    actions = [(a, o) for a, _r, o in audit_actions(tmp_path)]
+    for expected in [("cli.archive.import", "ok"), ("cli.archive.search", "ok"), ("cli.archive.export", "ok"),
+                     ("cli.archive.hold.add", "ok"), ("cli.keys.rotate", "ok"), ("cli.keys.retire", "ok"),
+                     ("cli.archive.verify", "failed")]:
+        assert expected in actions, expected
+    assert mailwarden("audit", "verify", config=config).returncode == 0
 
 
 def test_same_environment_same_data(tmp_path: Path, config: Path) -> None:
