@@ -630,15 +630,18 @@ def create_app(services: ApiServices) -> FastAPI:
         q: Annotated[str, Query(max_length=1000), AfterValidator(_clean)] = "",
         cursor: Annotated[str | None, Query(max_length=200), AfterValidator(_clean)] = None,
         limit: Limit = 50,
+        exact_total: Annotated[bool, Query(description="count every match (slower on common terms); "
+                                           "otherwise the total stops at a cap and total_exact is false")] = False,
         request: Request = None,  # type: ignore[assignment]
         p: Principal = Depends(authz("archive.search")),
     ) -> dict[str, Any]:
         _audit(request)["detail"] = {"q_length": len(q)}  # the query itself may be sensitive
         try:
-            page = services.archive.search(q, cursor=cursor, limit=limit)
+            page = services.archive.search(q, cursor=cursor, limit=limit, exact_total=exact_total)
         except ValueError as exc:
             raise _field_error(("query", "q"), str(exc)) from None
-        return {"items": [_item(i) for i in page.items], "total": int(page.total), "next": page.next}
+        return {"items": [_item(i) for i in page.items], "total": int(page.total),
+                "total_exact": page.total_exact, "next": page.next}
 
     @api.get("/archive/{archive_id}", tags=["archive"])
     def archive_view(archive_id: ArchiveId, p: Principal = Depends(authz("archive.read"))) -> dict[str, Any]:

@@ -45,8 +45,9 @@ def _bar(desc: str, enabled: bool, total: int | None = None):
 
 
 def search(archive: Archive, q: str, *, limit: int = 20, cursor: str | None = None, as_json: bool = False,
-           echo: Echo | None = _print, departments: Iterable[str] | None = None) -> SearchPage:
-    page = archive.search(q, cursor=cursor, limit=limit, departments=departments)
+           echo: Echo | None = _print, departments: Iterable[str] | None = None,
+           exact_total: bool = False) -> SearchPage:
+    page = archive.search(q, cursor=cursor, limit=limit, departments=departments, exact_total=exact_total)
     if echo:
         if as_json:
             echo(json.dumps(page.to_dict(), ensure_ascii=False, indent=1))
@@ -55,7 +56,8 @@ def search(archive: Archive, q: str, *, limit: int = 20, cursor: str | None = No
                 att = f" [{len(item.attachments)} att]" if item.attachments else ""
                 echo(f"{item.id:>8}  {item.date}  {item.direction or '-':8} {item.verdict or '-':11} "
                      f"{item.sender} -> {', '.join(item.recipients)}  {item.subject}{att}")
-            echo(f"{page.total} match(es)" + (f"; next page: --cursor {page.next}" if page.next else ""))
+            count = f"{page.total}" if page.total_exact else f"more than {page.total}"
+            echo(f"{count} match(es)" + (f"; next page: --cursor {page.next}" if page.next else ""))
     return page
 
 

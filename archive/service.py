@@ -135,12 +135,18 @@ class SearchItem:
 
 @dataclass
 class SearchPage:
+    """One page of results. ``total`` is exact when ``total_exact``; otherwise it is a lower
+    bound (the count stopped at ``Archive.COUNT_CAP``), as counting every match of a common
+    word in a million messages would cost more than finding the page."""
+
     items: list[SearchItem]
     total: int
     next: str | None
+    total_exact: bool = True
 
     def to_dict(self) -> dict[str, Any]:
-        return {"items": [i.to_dict() for i in self.items], "total": self.total, "next": self.next}
+        return {"items": [i.to_dict() for i in self.items], "total": self.total,
+                "total_exact": self.total_exact, "next": self.next}
 
 
 @dataclass
@@ -418,8 +424,15 @@ class Archive:
         doc = json.loads(plain)
         return doc["s"], [(n, ty) for n, ty in doc["a"]]
 
-    def insert_record(self, conn: sa.Connection, sealed: SealedMessage, meta: RecordMeta) -> int:
-        """Add a blob row (if new), a chained record row and an index-pending row. Never commits."""
+    def insert_record(self, conn: sa.Connection, sealed: SealedMessage, meta: RecordMeta,
+                      tokens: list[str] | None = None) -> int:
+        """Add a blob row (if new), a chained record row and its index entry. Never commits.
+
+        ``tokens`` (from ``index_tokens``) are written to the blind index in the same
+        transaction; without them an index-pending row is added and ``index_pending`` later
+        decrypts and re-parses the message. A caller that has already parsed the message (the
+        gateway) passes them: hashing the text it holds is far cheaper than a second parse.
+        """
         now = self.clock()
         # Head first: it serialises appends, and purge holds it while deleting unreferenced blobs.
         last_id, last_hash = self._lock_head(conn)
@@ -476,7 +489,10 @@ class Archive:
             conn.execute(self._st_addresses, addr_rows)
         if row["rules"]:
             conn.execute(self._st_rules, [{"record_id": new_id, "rule": r} for r in row["rules"]])
-        conn.execute(self._st_pending, {"record_id": new_id, "attempts": 0})
+        if tokens is None:
+            conn.execute(self._st_pending, {"record_id": new_id, "attempts": 0})
+        else:
+            self._write_index(conn, new_id, tokens)
         return new_id
 
     def store(self, conn: sa.Connection, raw: bytes, meta: RecordMeta) -> tuple[int, SealedMessage]:
@@ -543,10 +559,17 @@ class Archive:
         )
 
     # ---- blind index ----------------------------------------------------------------
-    def document_tokens(self, raw: bytes, subject: str, attachment_names: list[str]) -> list[str]:
-        def texts() -> Iterator[str]:
-            yield from attachment_names
-            for part in self.text_extractor(raw) or ():
+    def index_tokens(self, subject: str | None, attachment_names: Iterable[str], texts: Iterable[Any]) -> list[str]:
+        """The hashed index tokens of a message from its readable texts (CPU only, thread-safe).
+
+        ``texts`` are what the text extractor yields (str, bytes, or (where, text) pairs).
+        Only keyed hashes leave this function, so the result may be stored or queued freely.
+        """
+        def plain() -> Iterator[str]:
+            for name in attachment_names:
+                if name:
+                    yield str(name)
+            for part in texts:
                 if isinstance(part, tuple | list):
                     part = part[-1]
                 if isinstance(part, bytes):
@@ -554,7 +577,10 @@ class Archive:
                 if part:
                     yield str(part)
 
-        return self.hasher.document(subject, texts())
+        return self.hasher.document(subject or "", plain())
+
+    def document_tokens(self, raw: bytes, subject: str, attachment_names: list[str]) -> list[str]:
+        return self.index_tokens(subject, attachment_names, self.text_extractor(raw) or ())
 
     def _write_index(self, conn: sa.Connection, record_id: int, tokens: list[str]) -> None:
         if self.dialect == "sqlite":
@@ -716,9 +742,25 @@ class Archive:
     SCAN_CHUNK = 1000
     SCAN_MAX_CHUNKS = 30
 
+    COUNT_CAP = 10_000        # totals are counted exactly up to here unless asked for an exact count
+
+    def _capped_count(self, conn: sa.Connection, ids: Any, exact: bool) -> tuple[int, bool]:
+        """(count, exact?) of the rows ``ids`` (a SELECT) returns, stopping past COUNT_CAP."""
+        if not exact:
+            ids = ids.limit(self.COUNT_CAP + 1)
+        n = int(conn.execute(sa.select(sa.func.count()).select_from(ids.subquery())).scalar_one())
+        if exact or n <= self.COUNT_CAP:
+            return n, True
+        return self.COUNT_CAP, False
+
     def search(self, query: str | Query = "", cursor: str | None = None, limit: int = 50,
-               departments: Iterable[str] | None = None) -> SearchPage:
-        """Newest first; ``next`` is an opaque cursor for the following page (None at the end)."""
+               departments: Iterable[str] | None = None, *, exact_total: bool = False) -> SearchPage:
+        """Newest first; ``next`` is an opaque cursor for the following page (None at the end).
+
+        The total is exact up to COUNT_CAP matches and a lower bound beyond (``total_exact``
+        False) unless ``exact_total``: the page itself costs the same at any archive size, an
+        exact count of a common word grows with the archive.
+        """
         q = parse_query(query) if isinstance(query, str) else query
         limit = max(1, min(int(limit), 1000))
         conds = self._conditions(q, departments)
@@ -729,6 +771,7 @@ class Archive:
             after_cursor = [sa.or_(r.received_at < ra, sa.and_(r.received_at == ra, r.id < rid))]
         order = (r.received_at.desc(), r.id.desc())
         match = self._fts_match(q) if self.dialect == "sqlite" else None
+        exact = True
         with self.engine.connect() as conn:
             rows = None
             if match is not None:
@@ -740,14 +783,15 @@ class Archive:
                 if narrowed is not None:
                     total, rows = narrowed
                 elif not others:   # text only: count in the FTS index itself (no join)
-                    total = conn.exec_driver_sql(
-                        "SELECT count(*) FROM archive_fts WHERE archive_fts MATCH ?", (match,)).scalar_one()
+                    total, exact = self._capped_count(conn, sa.select(sa.column("rowid")).select_from(
+                        sa.table("archive_fts")).where(sa.text("archive_fts MATCH :fts").bindparams(fts=match)),
+                        exact_total)
                 else:
-                    total = conn.execute(sa.select(sa.func.count()).select_from(t.records).where(*conds)).scalar_one()
+                    total, exact = self._capped_count(conn, sa.select(t.records.c.id).where(*conds), exact_total)
                 if narrowed is None and total > self.SCAN_THRESHOLD:
                     rows = self._scan_page(conn, match, others + after_cursor, order, limit + 1)
             else:
-                total = conn.execute(sa.select(sa.func.count()).select_from(t.records).where(*conds)).scalar_one()
+                total, exact = self._capped_count(conn, sa.select(t.records.c.id).where(*conds), exact_total)
             if rows is None:
                 rows = conn.execute(sa.select(t.records).where(*conds, *after_cursor).order_by(*order)
                                     .limit(limit + 1)).fetchall()
@@ -756,7 +800,7 @@ class Archive:
         if len(rows) > limit:
             last = rows[limit - 1]
             nxt = self._encode_cursor(last.received_at, last.id)
-        return SearchPage(items, int(total), nxt)
+        return SearchPage(items, int(total), nxt, exact)
 
     FILTER_MAX = 50_000
 

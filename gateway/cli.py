@@ -63,6 +63,10 @@ def _parser() -> argparse.ArgumentParser:
     search = arch_sub.add_parser("search", parents=[common])
     search.add_argument("query")
     search.add_argument("--limit", type=int, default=50)
+    search.add_argument("--cursor", help="the cursor printed after the previous page")
+    search.add_argument("--json", action="store_true", help="print the page as JSON")
+    search.add_argument("--exact-count", action="store_true",
+                        help="count every match (the total otherwise stops at 10,000)")
     export = arch_sub.add_parser("export", parents=[common])
     export.add_argument("query")
     export.add_argument("--out", type=Path, required=True)

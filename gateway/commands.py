@@ -131,7 +131,8 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
     try:
         command = args.archive_command
         if command == "search":
-            cli_ops.search(services.archive, args.query, limit=args.limit)
+            cli_ops.search(services.archive, args.query, limit=args.limit, cursor=args.cursor,
+                           as_json=args.json, exact_total=args.exact_count)
         elif command == "export":
             cli_ops.export(services.archive, args.query, str(args.out), fmt=args.format, progress=progress)
         elif command == "verify":

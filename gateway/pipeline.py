@@ -3,8 +3,9 @@
 Read this file top to bottom to follow a message:
 
 1. **Screen** (CPU only, nothing written): parse the message once, classify the direction
-   of each recipient, ask the rules engine for a verdict, and seal (compress + encrypt) the
-   raw bytes for the archive.
+   of each recipient, ask the rules engine for a verdict, seal (compress + encrypt) the
+   raw bytes for the archive, and hash the words the rules just read into blind-index
+   tokens (so the archive never has to decrypt and parse the message again to index it).
 2. **Commit** (the one durable write): the sealed blob is written and fsync'd, then one
    database transaction — shared with other sessions by the group committer — records the
    archive entry and what happens next for each recipient: a delivery-queue row, a
@@ -61,6 +62,7 @@ class Screening:
     meta: RecordMeta
     received_header: tuple[str, str]
     auth_header: tuple[str, str] | None = None
+    index_tokens: list[str] | None = None
 
     @property
     def trace_headers(self) -> list[tuple[str, str]]:
@@ -160,12 +162,23 @@ class Pipeline:
             meta=self._record_meta(incoming, envelope, message, verdict, policy.directory),
             received_header=self._received(incoming),
             auth_header=("Authentication-Results", auth_header) if auth_header else None,
+            index_tokens=self._index_tokens(message),
         )
+
+    def _index_tokens(self, message: ParsedMessage) -> list[str] | None:
+        """Blind-index tokens from the text the rules already extracted; None leaves the
+        message to the background indexer (which records why it cannot index it)."""
+        try:
+            return self.archive.index_tokens(message.subject, [a.name for a in message.attachments],
+                                             message.texts)
+        except Exception:  # noqa: BLE001 - indexing trouble must not refuse the message
+            log.exception("could not tokenise the message for the index; left to the background indexer")
+            return None
 
     # ---- 2. commit (runs in the group-commit transaction) ----------------------------
     def _record(self, incoming: IncomingMessage, s: Screening, conn: sa.Connection) -> Outcome:
         verdict = s.verdict
-        archive_id = self.archive.insert_record(conn, s.sealed, s.meta)
+        archive_id = self.archive.insert_record(conn, s.sealed, s.meta, s.index_tokens)
         outcome = Outcome(archive_id=archive_id)
         message_id = s.message.message_id or ""
 

@@ -197,7 +197,7 @@ def test_archive_rules_reports_users(engine: sa.Engine) -> None:
     h = env.headers("admin")
     aid = env.archive.add(b"Subject: hello\r\n\r\nplain body\r\n")
     page = env.client.get("/api/v1/archive/search", params={"q": "hello", "limit": 1}, headers=h).json()
-    assert page == {"items": [{"id": aid, "size": 30}], "total": 1, "next": None}
+    assert page == {"items": [{"id": aid, "size": 30}], "total": 1, "total_exact": True, "next": None}
     assert env.client.get("/api/v1/archive/search?cursor=x", headers=h).status_code == 422
     view = env.client.get(f"/api/v1/archive/{aid}", headers=env.headers("auditor")).json()
     assert view["subject"] == "hello" and view["text"].strip() == "plain body"

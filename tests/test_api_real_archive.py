@@ -79,7 +79,14 @@ def test_hold_view_search_release_with_real_archive(engine: sa.Engine, data_dir:
     assert client.get("/api/v1/archive/search?q=figures", headers=sup).status_code == 403
     auditor = {"Authorization": f"Bearer {add_user(engine, 'aud2', 'auditor')}"}
     page = client.get("/api/v1/archive/search", params={"q": "figures"}, headers=auditor).json()
-    assert page["total"] == 1 and page["items"][0]["id"] == archive_id
+    assert page["total"] == 1 and page["total_exact"] is True and page["items"][0]["id"] == archive_id
+    archive.COUNT_CAP = 0    # every total is now past the cap unless an exact count is asked for
+    capped = client.get("/api/v1/archive/search", params={"q": "figures"}, headers=auditor).json()
+    assert (capped["total"], capped["total_exact"], len(capped["items"])) == (0, False, 1)
+    exact = client.get("/api/v1/archive/search", params={"q": "figures", "exact_total": "true"},
+                       headers=auditor).json()
+    assert (exact["total"], exact["total_exact"]) == (1, True)
+    assert client.get("/api/v1/archive/search?exact_total=perhaps", headers=auditor).status_code == 422
     assert client.get(f"/api/v1/archive/{archive_id}", headers=auditor).json()["subject"] == "Q3 numbers"
     assert client.get("/api/v1/archive/987654", headers=auditor).status_code == 404
     assert client.get("/api/v1/archive/search?cursor=%%%", headers=auditor).status_code == 422

@@ -64,6 +64,7 @@ class SearchPage:
     items: list[dict[str, Any]]
     total: int
     next: str | None
+    total_exact: bool = True
 
 
 class DictArchive:
@@ -80,7 +81,7 @@ class DictArchive:
     def open(self, archive_id: int) -> bytes:
         return self.blobs[archive_id]  # KeyError (a LookupError) when unknown
 
-    def search(self, q: str, cursor: str | None = None, limit: int = 50) -> SearchPage:
+    def search(self, q: str, cursor: str | None = None, limit: int = 50, exact_total: bool = False) -> SearchPage:
         if cursor is not None and not cursor.isdigit():
             raise ValueError("bad cursor")
         start = int(cursor or 0)

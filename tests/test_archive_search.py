@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from archive import tables as t
+from archive.mime import meta_from_raw, simple_text_extractor
 from archive.query import QueryError, parse_query
 from archive.service import RecordMeta
 from tests.test_archive_support import build, make_archive, put
@@ -277,3 +278,54 @@ def test_id_ranges():
     from archive.service import _id_ranges
 
     assert _id_ranges([9, 1, 2, 100, 3, 300], gap=64) == [(1, 9), (100, 100), (300, 300)]
+
+
+def test_tokens_given_at_insert_are_searchable_at_once_and_match_the_indexer(engine, tmp_path):
+    """The gateway hashes the text it already parsed: same index as the background indexer,
+    written in the acceptance transaction, no pending row."""
+    archive = make_archive(engine, tmp_path)
+    raw_a = build("采购合同 draft", "The supplier needle is 供应商名单.",
+                  attachments=(("报价单.txt", "附件里的价格".encode(), "text/plain"),))
+    raw_b = build("采购合同 draft", "The supplier needle is 供应商名单.",
+                  attachments=(("报价单.txt", "附件里的价格".encode(), "text/plain"),), msgid="<other@x>")
+    background = put(archive, raw_a)
+    assert archive.index_pending() == 1
+    meta = meta_from_raw(raw_b, event="accepted")
+    tokens = archive.index_tokens(meta.subject, [n for n, _ in meta.attachments], simple_text_extractor(raw_b))
+    sealed = archive.seal(raw_b)
+    archive.write_blob(sealed)
+    with engine.begin() as conn:
+        direct = archive.insert_record(conn, sealed, meta, tokens)
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(t.index_pending.c.record_id)).scalars().all() == []
+    for q in ("needle", "供应商", "subject:合同", '"supplier needle"', "报价单", "价格", "采"):
+        assert found(archive, q) == {background, direct}, q
+    # identical text gives identical hashed tokens whichever path wrote them
+    assert tokens == archive.document_tokens(raw_a, meta.subject, [n for n, _ in meta.attachments])
+    assert all(word not in " ".join(tokens) for word in ("needle", "supplier", "供应商"))
+
+
+def test_total_is_exact_up_to_the_cap_and_a_lower_bound_beyond(corpus):
+    archive, ids = corpus
+    archive.COUNT_CAP = 2
+    cases = {
+        "": 5,                                   # no text: count over the records
+        "同": 3,                                 # text only: count in the full-text index
+        "direction:outbound 合同": 1,            # filters + text
+        "after:2026-02-24 同": 3,               # time range + text (the narrowed path)
+        "verdict:delivered": 2,
+    }
+    for q, real in cases.items():
+        capped = archive.search(q, limit=1)
+        exact = archive.search(q, limit=1, exact_total=True)
+        assert exact.total == real and exact.total_exact, q
+        if capped.total_exact:      # exact whenever it is cheap (a time range bounds the work)
+            assert capped.total == real, q
+        else:
+            assert capped.total == archive.COUNT_CAP < real, q
+        if real <= archive.COUNT_CAP or "after:" not in q:
+            assert capped.total_exact == (real <= archive.COUNT_CAP), q
+        assert [i.id for i in capped.items] == [i.id for i in exact.items], q
+        assert capped.to_dict()["total_exact"] is capped.total_exact
+    # paging is unaffected by the cap
+    assert len(found(archive, "")) == 5

@@ -115,6 +115,12 @@ def test_archive_import_search_verify_export_and_keys(tmp_path: Path, config: Pa
     assert "imported 0" in again.stdout  # idempotent
     search = mailwarden("archive", "search", "合同", config=config)
     assert search.returncode == 0 and "3 match" in search.stdout, search.stdout + search.stderr
+    first = json.loads(mailwarden("archive", "search", "合同", "--limit", "2", "--json", config=config).stdout)
+    assert (first["total"], first["total_exact"], len(first["items"])) == (3, True, 2)
+    rest = json.loads(mailwarden("archive", "search", "合同", "--json", "--exact-count", "--cursor", first["next"],
+                                 config=config).stdout)
+    assert len(rest["items"]) == 1 and rest["next"] is None
+    assert {i["id"] for i in first["items"] + rest["items"]} == {1, 2, 3}
     assert mailwarden("archive", "verify", config=config).returncode == 0
     export = tmp_path / "out.zip"
     assert mailwarden("archive", "export", "合同", "--out", str(export), config=config).returncode == 0

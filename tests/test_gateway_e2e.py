@@ -238,3 +238,17 @@ def test_default_maildir_next_hop(tmp_path: Path) -> None:
         assert delivered.read_bytes().endswith(original)
     finally:
         gw.stop()
+
+
+def test_accepted_mail_is_searchable_without_the_background_indexer(env: Env) -> None:
+    """The pipeline hashes the text the rules already read into the blind index in the
+    acceptance transaction: no decrypt and second parse later, no window where it is missing."""
+    archive = env.gw.services.archive
+    archive.index_pending = lambda limit=500: 0   # the background indexer may not help
+    original = simple_message(subject="季度报告 overview", body="The zebracorn figures are attached.\r\n")
+    assert send(env.port, "alice@example.com", ["bob@example.com"], original) == {}
+    page = archive.search("zebracorn 季度")
+    assert page.total == 1 and page.items[0].sender == "alice@example.com"
+    with env.gw.services.engine.connect() as conn:
+        pending = conn.execute(sa.text("select record_id from archive_index_pending")).scalars().all()
+    assert page.items[0].id not in pending
