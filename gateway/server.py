@@ -9,6 +9,7 @@ import os
 import signal
 import socket
 from collections.abc import Iterator
+from functools import partial
 
 import uvicorn
 
@@ -22,13 +23,21 @@ from gateway.sender_auth import SenderAuthenticator
 from gateway.services import Services
 from gateway.settings import Settings, parse_hostport
 from gateway.smtp import IncomingMessage, SessionCounter, SessionPolicy, SmtpLimits, protocol_factory
+from gateway.supervisor import Slot, Supervisor
 from gateway.tls import ensure_self_signed, server_context
 from gateway.transport import make_transport
 
 log = logging.getLogger("mailwarden.server")
 
-# Worker processes forked by the primary (empty in a worker, and with smtp.workers = 1).
-_worker_pids: list[int] = []
+
+def _reload_other_processes() -> None:
+    """Ask the supervisor to pass a reload on to every other gateway process."""
+    if _supervised:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(os.getppid(), signal.SIGUSR1)
+
+
+_supervised = False   # set in processes started by serve()'s supervisor
 
 
 class _EmbeddedUvicorn(uvicorn.Server):
@@ -147,17 +156,16 @@ class Gateway:
 
     # ---- control -----------------------------------------------------------------
     def reload(self) -> None:
-        """SIGHUP: reload here and in every worker process; a bad file keeps the old rules."""
+        """SIGHUP (forwarded by the supervisor to every process): a bad file keeps the old rules."""
         try:
-            self.reload_or_raise()
+            self.reload_or_raise(from_signal=True)
         except Exception as exc:  # noqa: BLE001 - keep the old rules, say why
             log.error("reload refused, old rules stay live: %s", exc)
 
-    def reload_or_raise(self) -> None:
+    def reload_or_raise(self, *, from_signal: bool = False) -> None:
         self.services.policy.reload()
-        for pid in _worker_pids:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGHUP)
+        if not from_signal:   # a SIGHUP came through the supervisor, which told everyone
+            _reload_other_processes()
 
     async def stop(self) -> None:
         self.stop_event.set()
@@ -190,17 +198,20 @@ async def run(services: Services, *, sock: socket.socket | None = None, primary:
 
 
 def serve(settings: Settings) -> None:
-    """Run ``smtp.workers`` processes sharing one listening socket (one per core).
+    """Run the gateway's processes under a supervisor that restarts any that dies.
 
-    The schema is migrated before any process starts; each process then opens its own
-    database connections (nothing crosses a fork) and delivers with its own node id, so
-    a restarted worker takes back only the queue rows it had claimed itself.
+    ``smtp.workers`` processes share one listening socket (one per core); the first is the
+    primary (admin API, quarantine jobs). With more than one worker the blind-index
+    backlog (messages archived without tokens: notices, imports, releases) is worked off by
+    a separate low-priority process. The schema is migrated and first-run material created
+    here, before any process exists to race for them; each process then opens its own
+    database connections (nothing crosses a fork) and delivers with its own node id, so a
+    restarted worker takes back only the queue rows it had claimed itself.
     """
     engine = open_engine(settings.database_url)
     migrate(engine)
     ensure_audit_head(engine)
     engine.dispose()
-    # First-run material is created once, here, before any worker exists to race for it.
     KeyRing.open(settings.data_dir / "keys", master_key_env=settings.storage.master_key_env)
     if not (settings.smtp.tls_cert and settings.smtp.tls_key):
         ensure_self_signed(settings.data_dir / "tls", settings.smtp.hostname or socket.getfqdn())
@@ -208,47 +219,17 @@ def serve(settings: Settings) -> None:
     sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET,
                                 reuse_port=False, backlog=1024)
     sock.setblocking(False)
-    children = _worker_pids
-    separate_indexer = settings.smtp.workers > 1
+    workers = settings.smtp.workers
+    separate_indexer = workers > 1
+    slots = [Slot("primary" if i == 0 else f"worker {i}",
+                  partial(_run_process, settings, sock, i, index_archive=not separate_indexer))
+             for i in range(workers)]
     if separate_indexer:
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the child
-            children.clear()
-            _die_with_parent()
-            try:
-                _run_indexer(settings)
-            finally:
-                os._exit(0)
-        children.append(pid)
-    for index in range(1, settings.smtp.workers):
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the child
-            children.clear()
-            _die_with_parent()
-            try:
-                _run_process(settings, sock, index)
-            finally:
-                os._exit(0)
-        children.append(pid)
+        slots.append(Slot("indexer", partial(_run_indexer, settings)))
     try:
-        _run_process(settings, sock, 0, index_archive=not separate_indexer)
+        Supervisor(slots).run()
     finally:
-        for pid in children:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGTERM)
-        for pid in children:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
-
-
-def _die_with_parent() -> None:
-    """A worker must not outlive the primary (Linux: PR_SET_PDEATHSIG); elsewhere, best effort."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # pragma: no cover - not Linux
-        pass
+        sock.close()
 
 
 def _run_indexer(settings: Settings) -> None:
@@ -288,6 +269,8 @@ def _run_indexer(settings: Settings) -> None:
 def _run_process(settings: Settings, sock: socket.socket, index: int, *, index_archive: bool = True) -> None:
     from gateway.services import build_services
 
+    global _supervised
+    _supervised = True
     if settings.smtp.workers > 1:
         base = settings.delivery.node_id or socket.gethostname()
         settings.delivery.node_id = f"{base}/{index}"

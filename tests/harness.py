@@ -4,6 +4,7 @@ subprocess, and an aiosmtpd sink standing in for the next-hop MTA."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import signal
@@ -221,7 +222,7 @@ class SubprocessGateway:
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed with the process
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gateway.cli", "serve", "--config", str(self.config)],
-            cwd=REPO, env=self.env, stdout=log, stderr=log,
+            cwd=REPO, env=self.env, stdout=log, stderr=log, start_new_session=True,
         )
         try:
             deadline = time.monotonic() + timeout
@@ -239,9 +240,26 @@ class SubprocessGateway:
         return self
 
     def kill(self) -> None:
+        """SIGKILL every process of the gateway at once, as a power cut or the OOM killer would."""
         if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(30)
+
+    def children(self) -> list[int]:
+        """The supervisor's child processes (primary, workers, indexer)."""
+        assert self.proc is not None
+        path = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+        return sorted(int(p) for p in path.read_text().split())
+
+    def group_alive(self) -> bool:
+        """Whether any process of the gateway's process group is still running."""
+        assert self.proc is not None
+        try:
+            os.killpg(self.proc.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
 
     def terminate(self) -> None:
         if self.proc and self.proc.poll() is None:

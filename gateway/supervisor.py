@@ -1,0 +1,176 @@
+"""Keep the gateway's processes running: fork them, restart one that dies, forward signals,
+stop them together.
+
+The supervisor is the process ``mailwarden serve`` starts, and it does nothing else: no
+threads, no event loop, no database. That is what makes restarting safe. Forking from a
+process with threads (the group committer, asyncio's executors) copies locks held by
+threads that do not exist in the child; a parent that only forks and waits can start a
+fresh worker at any time. It is the same split as Postfix's master or gunicorn's arbiter.
+
+A worker that exits while the gateway is not stopping is restarted, after a delay that
+grows when it keeps dying (so a worker that cannot start does not spin a core). Nothing is
+lost meanwhile: accepted mail is in the database, and a restarted worker takes back the
+queue rows it had claimed under its node id.
+
+Signals: SIGTERM/SIGINT stop every process (SIGKILL after ``stop_timeout``); SIGHUP is
+forwarded to every process (rules reload); SIGUSR1 from one process asks for SIGHUP to
+all the others (an API reload in the primary reaching the workers).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+log = logging.getLogger("mailwarden.supervisor")
+
+_HANDLED = {signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGUSR1}
+
+
+@dataclass
+class Slot:
+    """One process the gateway needs (the primary, a worker, the indexer)."""
+
+    name: str
+    target: Callable[[], None]
+    pid: int = 0
+    restart_at: float | None = None
+    exits: deque[float] = field(default_factory=lambda: deque(maxlen=8))
+
+
+class Supervisor:
+    RESTART_WINDOW = 60.0     # exits within this many seconds count towards the back-off
+    MAX_DELAY = 30.0
+
+    def __init__(self, slots: list[Slot], *, stop_timeout: float = 30.0):
+        self.slots = slots
+        self.stop_timeout = stop_timeout
+        self.stopping = False
+
+    def run(self) -> None:
+        """Start every slot, then supervise until SIGTERM/SIGINT; returns when all are gone."""
+        signal.pthread_sigmask(signal.SIG_BLOCK, _HANDLED)
+        try:
+            for slot in self.slots:
+                self._spawn(slot)
+            while not self.stopping:
+                info = signal.sigtimedwait(_HANDLED, self._wait_time())
+                if info is not None:
+                    self._on_signal(info)
+                self._reap()
+                self._restart_due()
+        finally:
+            self._stop_all()
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _HANDLED)
+
+    # ---- signals -------------------------------------------------------------------
+    def _on_signal(self, info: signal.struct_siginfo) -> None:
+        signo = info.si_signo
+        if signo in (signal.SIGTERM, signal.SIGINT):
+            log.info("supervisor: stopping all processes")
+            self.stopping = True
+        elif signo == signal.SIGHUP:
+            self._broadcast(signal.SIGHUP)
+        elif signo == signal.SIGUSR1:
+            self._broadcast(signal.SIGHUP, except_pid=info.si_pid)
+
+    def _broadcast(self, signo: int, except_pid: int = 0) -> None:
+        for slot in self.slots:
+            if slot.pid and slot.pid != except_pid:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(slot.pid, signo)
+
+    # ---- children ------------------------------------------------------------------
+    def _spawn(self, slot: Slot) -> None:
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child, which never returns here
+            code = 1
+            try:
+                for signo in _HANDLED:
+                    signal.signal(signo, signal.SIG_DFL)
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+                signal.pthread_sigmask(signal.SIG_SETMASK, set())
+                _die_with_parent(parent)
+                slot.target()
+                code = 0
+            except BaseException:  # noqa: BLE001 - the child must end here, whatever happened
+                log.exception("%s failed", slot.name)
+            finally:
+                logging.shutdown()
+                os._exit(code)
+        slot.pid, slot.restart_at = pid, None
+        log.info("supervisor: started %s (pid %d)", slot.name, pid)
+
+    def _reap(self) -> None:
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            slot = next((s for s in self.slots if s.pid == pid), None)
+            if slot is None:
+                continue
+            slot.pid = 0
+            if self.stopping:
+                continue
+            now = time.monotonic()
+            slot.exits.append(now)
+            recent = sum(1 for t in slot.exits if now - t < self.RESTART_WINDOW)
+            delay = min(self.MAX_DELAY, 0.5 * 2 ** (recent - 1)) if recent > 1 else 0.0
+            slot.restart_at = now + delay
+            log.error("supervisor: %s (pid %d) exited with %s; restarting in %.1f s",
+                      slot.name, pid, _describe(status), delay)
+
+    def _restart_due(self) -> None:
+        now = time.monotonic()
+        for slot in self.slots:
+            if not slot.pid and slot.restart_at is not None and slot.restart_at <= now and not self.stopping:
+                self._spawn(slot)
+
+    def _wait_time(self) -> float:
+        due = [s.restart_at for s in self.slots if s.restart_at is not None]
+        if not due:
+            return 1.0
+        return max(0.01, min(1.0, min(due) - time.monotonic()))
+
+    def _stop_all(self) -> None:
+        self.stopping = True
+        self._broadcast(signal.SIGTERM)
+        deadline = time.monotonic() + self.stop_timeout
+        while any(s.pid for s in self.slots) and time.monotonic() < deadline:
+            self._reap()
+            time.sleep(0.05)
+        if any(s.pid for s in self.slots):
+            log.error("supervisor: processes did not stop in %.0f s; killing them", self.stop_timeout)
+            self._broadcast(signal.SIGKILL)
+            while any(s.pid for s in self.slots):
+                self._reap()
+                time.sleep(0.05)
+
+
+def _describe(status: int) -> str:
+    code = os.waitstatus_to_exitcode(status)
+    if code < 0:
+        return f"signal {signal.Signals(-code).name}"
+    return f"status {code}"
+
+
+def _die_with_parent(parent: int) -> None:
+    """A child must not outlive the supervisor (Linux: PR_SET_PDEATHSIG); elsewhere, best effort."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+    if os.getppid() != parent:   # the supervisor died before the request took effect
+        raise SystemExit(0)
