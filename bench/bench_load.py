@@ -7,7 +7,9 @@ Prints, for the same load in the same run:
   * postfix    — Postfix relaying to the sink, when Postfix is installed (--postfix)
 
 Each line: messages/second end to end (until the sink has every message), DATA latency
-percentiles seen by the client, and the relay's peak resident memory.
+percentiles seen by the client, the relay's peak resident memory (all its processes) and
+its CPU time per message (all its processes; unlike the rates, this does not depend on
+what else the machine is doing).
 
     .venv/bin/python bench/bench_load.py --sessions 20 --messages 2000 --size 4096
 """
@@ -84,14 +86,46 @@ def wait_port(port: int, timeout: float = 60) -> None:
     raise TimeoutError(port)
 
 
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its live descendants (the gateway's supervisor and workers, Postfix's master
+    and its daemons)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            todo += [int(c) for c in Path(f"/proc/{p}/task/{p}/children").read_text().split()]
+        except OSError:
+            pass
+    return out
+
+
 def peak_rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
+    """Sum of the peak resident memory of every process in the tree."""
+    total = 0
+    for p in process_tree(pid):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024 if total else float("nan")
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """CPU time (user + system, reaped children included) of the whole process tree: the cost
+    of a relay, independent of whatever else the machine is doing."""
+    if pid is None:
+        return float("nan")
+    ticks = 0
+    for p in process_tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += sum(int(f) for f in fields[11:15])   # utime stime cutime cstime
+        except (OSError, IndexError, ValueError):
+            pass
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def make_message(size: int, i: int) -> bytes:
@@ -150,6 +184,7 @@ def run_load(label: str, port: int, sink_count: mp.Value, sessions: int, count: 
     with sink_count.get_lock():
         start_count = sink_count.value
     out: mp.Queue = mp.Queue()
+    cpu0 = cpu_seconds(relay_pid)
     t0 = time.perf_counter()
     proc = mp.Process(target=_load_process, args=(port, sessions, count, size, out))
     proc.start()
@@ -160,6 +195,7 @@ def run_load(label: str, port: int, sink_count: mp.Value, sessions: int, count: 
     while sink_count.value - start_count < count and time.monotonic() < deadline:
         time.sleep(0.01)
     elapsed = time.perf_counter() - t0
+    cpu_ms = (cpu_seconds(relay_pid) - cpu0) / max(count, 1) * 1000
     got = sink_count.value - start_count
     lat = sorted(latencies)
 
@@ -170,10 +206,12 @@ def run_load(label: str, port: int, sink_count: mp.Value, sessions: int, count: 
         "label": label, "messages": got, "seconds": elapsed, "rate": got / elapsed,
         "accept_rate": len(lat) / accepted, "p50": pct(0.5), "p95": pct(0.95), "p99": pct(0.99),
         "mean": statistics.fmean(lat) * 1000, "rss": peak_rss_mb(relay_pid) if relay_pid else float("nan"),
+        "cpu_ms": cpu_ms,
     }
     print(f"{label:12} {got:6d} msgs  {result['rate']:7.1f} msg/s end-to-end  "
           f"(accept {result['accept_rate']:7.1f}/s)  DATA latency ms p50 {result['p50']:6.1f} "
-          f"p95 {result['p95']:6.1f} p99 {result['p99']:6.1f}  peak RSS {result['rss']:6.1f} MB", flush=True)
+          f"p95 {result['p95']:6.1f} p99 {result['p99']:6.1f}  peak RSS {result['rss']:6.1f} MB  "
+          f"relay CPU {cpu_ms:5.2f} ms/msg", flush=True)
     return result
 
 
@@ -215,10 +253,11 @@ class PostfixBaseline:
 
 
 def smtp_source_load(label: str, port: int, sink_count: mp.Value, sessions: int, count: int,  # type: ignore[valid-type]
-                     size: int) -> dict:
+                     size: int, relay_pid: int | None = None) -> dict:
     """Postfix's smtp-source as the client (C, so the client costs next to nothing)."""
     with sink_count.get_lock():
         start_count = sink_count.value
+    cpu0 = cpu_seconds(relay_pid)
     t0 = time.perf_counter()
     subprocess.run(["smtp-source", "-s", str(sessions), "-l", str(size), "-m", str(count), "-f",
                     "alice@example.com", "-t", "bob@example.com", f"127.0.0.1:{port}"], check=True)
@@ -227,10 +266,11 @@ def smtp_source_load(label: str, port: int, sink_count: mp.Value, sessions: int,
     while sink_count.value - start_count < count and time.monotonic() < deadline:
         time.sleep(0.01)
     elapsed = time.perf_counter() - t0
+    cpu_ms = (cpu_seconds(relay_pid) - cpu0) / max(count, 1) * 1000
     got = sink_count.value - start_count
     print(f"{label:12} {got:6d} msgs  {got / elapsed:7.1f} msg/s end-to-end  (accept {count / accepted:7.1f}/s)"
-          "  [smtp-source client]", flush=True)
-    return {"label": label, "rate": got / elapsed}
+          f"  relay CPU {cpu_ms:5.2f} ms/msg  [smtp-source client]", flush=True)
+    return {"label": label, "rate": got / elapsed, "cpu_ms": cpu_ms}
 
 
 def start_mailwarden(tmp: Path, sink_port: int, database_url: str | None, workers: int) -> tuple[subprocess.Popen, int]:
@@ -284,7 +324,8 @@ def main() -> None:
             results.append(run_load("bare-relay", relay_port, sink_count, args.sessions, args.messages,
                                     args.size, relay.pid))
             if args.smtp_source:
-                smtp_source_load("bare-relay", relay_port, sink_count, args.sessions, args.messages, args.size)
+                smtp_source_load("bare-relay", relay_port, sink_count, args.sessions, args.messages, args.size,
+                                 relay.pid)
             relay.terminate()
         if args.postfix:
             postfix = PostfixBaseline(sink_port)
@@ -293,7 +334,8 @@ def main() -> None:
                 results.append(run_load("postfix", pf_port, sink_count, args.sessions, args.messages, args.size,
                                         postfix.pid()))
                 if args.smtp_source:
-                    smtp_source_load("postfix", pf_port, sink_count, args.sessions, args.messages, args.size)
+                    smtp_source_load("postfix", pf_port, sink_count, args.sessions, args.messages, args.size,
+                                     postfix.pid())
             finally:
                 postfix.stop()
         with tempfile.TemporaryDirectory(prefix="mw-bench-") as tmp:
@@ -302,7 +344,8 @@ def main() -> None:
                 results.append(run_load("mailwarden", port, sink_count, args.sessions, args.messages,
                                         args.size, proc.pid))
                 if args.smtp_source:
-                    smtp_source_load("mailwarden", port, sink_count, args.sessions, args.messages, args.size)
+                    smtp_source_load("mailwarden", port, sink_count, args.sessions, args.messages, args.size,
+                                     proc.pid)
             finally:
                 proc.terminate()
                 proc.wait(30)
