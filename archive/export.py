@@ -25,7 +25,7 @@ _FROM_LINE = re.compile(rb"^(>*From )", re.MULTILINE)
 
 
 def _items(archive: Archive, query: str, departments: Iterable[str] | None):
-    first = archive.search(query, limit=1, departments=departments)
+    first = archive.search(query, limit=1, departments=departments, exact_total=True)   # for progress
     return first.total, archive.iter_search(query, departments=departments)
 
 

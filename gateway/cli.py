@@ -123,6 +123,14 @@ def main(argv: list[str] | None = None) -> int:
     except (SettingsError, ConfigFileError) as exc:
         print(f"mailwarden: {exc}", file=sys.stderr)
         return 2
+    except ValueError as exc:
+        from rules.loader import RuleSetError
+
+        if not isinstance(exc, RuleSetError):
+            raise
+        for problem in exc.errors:   # every problem of the rules file, one line each
+            print(f"mailwarden: {problem}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

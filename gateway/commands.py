@@ -18,8 +18,7 @@ def _services(settings: Settings):  # noqa: ANN202
 def serve(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.server import serve as serve_forever
 
-    serve_forever(settings)
-    return 0
+    return serve_forever(settings)
 
 
 def migrate_db(args: argparse.Namespace, settings: Settings) -> int:
@@ -125,14 +124,19 @@ def user(args: argparse.Namespace, settings: Settings) -> int:
 
 def archive(args: argparse.Namespace, settings: Settings) -> int:
     from archive import cli_ops
+    from archive.query import QueryError
 
     services = _services(settings)
     progress = sys.stderr.isatty()
     try:
         command = args.archive_command
         if command == "search":
-            cli_ops.search(services.archive, args.query, limit=args.limit, cursor=args.cursor,
-                           as_json=args.json, exact_total=args.exact_count)
+            try:
+                cli_ops.search(services.archive, args.query, limit=args.limit, cursor=args.cursor,
+                               as_json=args.json, exact_total=args.exact_count)
+            except QueryError as exc:
+                print(f"mailwarden: {exc}", file=sys.stderr)
+                return 2
         elif command == "export":
             cli_ops.export(services.archive, args.query, str(args.out), fmt=args.format, progress=progress)
         elif command == "verify":

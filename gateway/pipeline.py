@@ -171,8 +171,10 @@ class Pipeline:
         try:
             return self.archive.index_tokens(message.subject, [a.name for a in message.attachments],
                                              message.texts)
-        except Exception:  # noqa: BLE001 - indexing trouble must not refuse the message
-            log.exception("could not tokenise the message for the index; left to the background indexer")
+        except Exception as exc:  # noqa: BLE001 - indexing trouble must not refuse the message
+            # The type only: an extractor's error text may quote message content.
+            log.error("could not tokenise the message for the index (%s); left to the background indexer",
+                      type(exc).__name__)
             return None
 
     # ---- 2. commit (runs in the group-commit transaction) ----------------------------

@@ -19,6 +19,7 @@ from gateway.db import migrate, open_engine
 from gateway.delivery import DeliveryWorker
 from gateway.dkim_signing import DkimSigner
 from gateway.pipeline import Pipeline
+from gateway.policy import PolicyHolder
 from gateway.sender_auth import SenderAuthenticator
 from gateway.services import Services
 from gateway.settings import Settings, parse_hostport
@@ -32,12 +33,12 @@ log = logging.getLogger("mailwarden.server")
 
 def _reload_other_processes() -> None:
     """Ask the supervisor to pass a reload on to every other gateway process."""
-    if _supervised:
+    if _supervisor_pid and os.getppid() == _supervisor_pid:   # not init, if the supervisor is gone
         with contextlib.suppress(ProcessLookupError):
-            os.kill(os.getppid(), signal.SIGUSR1)
+            os.kill(_supervisor_pid, signal.SIGUSR1)
 
 
-_supervised = False   # set in processes started by serve()'s supervisor
+_supervisor_pid = 0   # set in processes started by serve()'s supervisor
 
 
 class _EmbeddedUvicorn(uvicorn.Server):
@@ -188,6 +189,7 @@ async def run(services: Services, *, sock: socket.socket | None = None, primary:
     loop.add_signal_handler(signal.SIGHUP, gateway.reload)
     loop.add_signal_handler(signal.SIGTERM, stopping.set)
     loop.add_signal_handler(signal.SIGINT, stopping.set)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGHUP})   # a reload held back during start-up
     await gateway.start_smtp(sock)
     gateway.start_jobs(primary=primary, index=index)
     if primary and services.settings.api.enabled:
@@ -197,7 +199,7 @@ async def run(services: Services, *, sock: socket.socket | None = None, primary:
     await gateway.stop()
 
 
-def serve(settings: Settings) -> None:
+def serve(settings: Settings) -> int:
     """Run the gateway's processes under a supervisor that restarts any that dies.
 
     ``smtp.workers`` processes share one listening socket (one per core); the first is the
@@ -206,8 +208,10 @@ def serve(settings: Settings) -> None:
     a separate low-priority process. The schema is migrated and first-run material created
     here, before any process exists to race for them; each process then opens its own
     database connections (nothing crosses a fork) and delivers with its own node id, so a
-    restarted worker takes back only the queue rows it had claimed itself.
+    restarted worker takes back only the queue rows it had claimed itself. Returns the
+    exit status: 1 when a process could not be kept running.
     """
+    PolicyHolder(settings.rules_path, settings.directory_path)   # a bad rules file stops us here, once
     engine = open_engine(settings.database_url)
     migrate(engine)
     ensure_audit_head(engine)
@@ -227,7 +231,7 @@ def serve(settings: Settings) -> None:
     if separate_indexer:
         slots.append(Slot("indexer", partial(_run_indexer, settings)))
     try:
-        Supervisor(slots).run()
+        return 0 if Supervisor(slots).run() else 1
     finally:
         sock.close()
 
@@ -250,6 +254,7 @@ def _run_indexer(settings: Settings) -> None:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGHUP})
     engine = open_engine(settings.database_url)
     keyring = KeyRing.open(settings.data_dir / "keys", master_key_env=settings.storage.master_key_env)
     archive = Archive(engine, FilesystemBlobStore(settings.data_dir / "blobs"), keyring, text_extractor=extract_text)
@@ -269,8 +274,8 @@ def _run_indexer(settings: Settings) -> None:
 def _run_process(settings: Settings, sock: socket.socket, index: int, *, index_archive: bool = True) -> None:
     from gateway.services import build_services
 
-    global _supervised
-    _supervised = True
+    global _supervisor_pid
+    _supervisor_pid = os.getppid()
     if settings.smtp.workers > 1:
         base = settings.delivery.node_id or socket.gethostname()
         settings.delivery.node_id = f"{base}/{index}"

@@ -10,11 +10,17 @@ fresh worker at any time. It is the same split as Postfix's master or gunicorn's
 A worker that exits while the gateway is not stopping is restarted, after a delay that
 grows when it keeps dying (so a worker that cannot start does not spin a core). Nothing is
 lost meanwhile: accepted mail is in the database, and a restarted worker takes back the
-queue rows it had claimed under its node id.
+queue rows it had claimed under its node id. A process that dies within seconds of starting
+several times in a row cannot start at all (database gone, disk full): the supervisor then
+stops everything and exits non-zero, so the listening socket closes and sending servers
+try another MX instead of waiting on a port nobody answers, and the service manager sees
+the failure. A failed fork is retried like an exit.
 
 Signals: SIGTERM/SIGINT stop every process (SIGKILL after ``stop_timeout``); SIGHUP is
 forwarded to every process (rules reload); SIGUSR1 from one process asks for SIGHUP to
-all the others (an API reload in the primary reaching the workers).
+all the others (an API reload in the primary reaching the workers). A child starts with
+SIGHUP blocked and unblocks it once its own handler is in place, so a reload that arrives
+while it is starting waits for it instead of killing it.
 """
 
 from __future__ import annotations
@@ -40,7 +46,9 @@ class Slot:
     name: str
     target: Callable[[], None]
     pid: int = 0
+    started: float = 0.0
     restart_at: float | None = None
+    quick_exits: int = 0      # consecutive exits soon after starting
     exits: deque[float] = field(default_factory=lambda: deque(maxlen=8))
 
 
@@ -48,13 +56,23 @@ class Supervisor:
     RESTART_WINDOW = 60.0     # exits within this many seconds count towards the back-off
     MAX_DELAY = 30.0
 
-    def __init__(self, slots: list[Slot], *, stop_timeout: float = 30.0):
+    def __init__(self, slots: list[Slot], *, stop_timeout: float = 30.0, restart_delay: float = 0.5,
+                 quick_exit: float = 10.0, max_quick_exits: int = 5):
         self.slots = slots
         self.stop_timeout = stop_timeout
+        self.restart_delay = restart_delay
+        self.quick_exit = quick_exit
+        self.max_quick_exits = max_quick_exits
         self.stopping = False
+        self.gave_up = False
 
-    def run(self) -> None:
-        """Start every slot, then supervise until SIGTERM/SIGINT; returns when all are gone."""
+    def run(self) -> bool:
+        """Start every slot, then supervise until SIGTERM/SIGINT; returns when all are gone:
+        True after a requested stop, False when a process could not be kept running.
+
+        The handled signals stay blocked afterwards: one arriving during or after the stop
+        must not hit its default action and kill the process before its caller cleans up.
+        """
         signal.pthread_sigmask(signal.SIG_BLOCK, _HANDLED)
         try:
             for slot in self.slots:
@@ -67,7 +85,7 @@ class Supervisor:
                 self._restart_due()
         finally:
             self._stop_all()
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, _HANDLED)
+        return not self.gave_up
 
     # ---- signals -------------------------------------------------------------------
     def _on_signal(self, info: signal.struct_siginfo) -> None:
@@ -89,23 +107,30 @@ class Supervisor:
     # ---- children ------------------------------------------------------------------
     def _spawn(self, slot: Slot) -> None:
         parent = os.getpid()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError as exc:   # out of processes or memory: try again later, like an exit
+            slot.restart_at = time.monotonic() + max(self.restart_delay, 1.0)
+            log.error("supervisor: cannot start %s: %s; retrying", slot.name, exc)
+            return
         if pid == 0:  # pragma: no cover - runs in the child, which never returns here
             code = 1
             try:
                 for signo in _HANDLED:
                     signal.signal(signo, signal.SIG_DFL)
                 signal.signal(signal.SIGINT, signal.default_int_handler)
-                signal.pthread_sigmask(signal.SIG_SETMASK, set())
+                signal.pthread_sigmask(signal.SIG_SETMASK, {signal.SIGHUP})   # see the module docstring
                 _die_with_parent(parent)
                 slot.target()
                 code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
             except BaseException:  # noqa: BLE001 - the child must end here, whatever happened
                 log.exception("%s failed", slot.name)
             finally:
                 logging.shutdown()
                 os._exit(code)
-        slot.pid, slot.restart_at = pid, None
+        slot.pid, slot.started, slot.restart_at = pid, time.monotonic(), None
         log.info("supervisor: started %s (pid %d)", slot.name, pid)
 
     def _reap(self) -> None:
@@ -123,9 +148,16 @@ class Supervisor:
             if self.stopping:
                 continue
             now = time.monotonic()
+            slot.quick_exits = slot.quick_exits + 1 if now - slot.started < self.quick_exit else 0
+            if slot.quick_exits >= self.max_quick_exits:
+                log.critical("supervisor: %s (pid %d) exited with %s, the %d. time in a row within %.0f s "
+                             "of starting; it cannot run: stopping the gateway", slot.name, pid,
+                             _describe(status), slot.quick_exits, self.quick_exit)
+                self.gave_up = self.stopping = True
+                continue
             slot.exits.append(now)
             recent = sum(1 for t in slot.exits if now - t < self.RESTART_WINDOW)
-            delay = min(self.MAX_DELAY, 0.5 * 2 ** (recent - 1)) if recent > 1 else 0.0
+            delay = min(self.MAX_DELAY, self.restart_delay * 2 ** (recent - 2)) if recent > 1 else 0.0
             slot.restart_at = now + delay
             log.error("supervisor: %s (pid %d) exited with %s; restarting in %.1f s",
                       slot.name, pid, _describe(status), delay)

@@ -30,17 +30,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for_port(port: int, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise TimeoutError(f"nothing listening on 127.0.0.1:{port}")
-
-
 @dataclass
 class SinkMessage:
     mail_from: str
@@ -224,20 +213,16 @@ class SubprocessGateway:
             [sys.executable, "-m", "gateway.cli", "serve", "--config", str(self.config)],
             cwd=REPO, env=self.env, stdout=log, stderr=log, start_new_session=True,
         )
-        try:
-            deadline = time.monotonic() + timeout
-            while self.proc.poll() is None and time.monotonic() < deadline:
-                try:
-                    wait_for_port(self.smtp_port, 0.5)
-                    break
-                except TimeoutError:
-                    continue
-            else:
-                raise TimeoutError
-        except TimeoutError:
-            self.kill()
-            raise RuntimeError(self.log_path.read_text()[-4000:]) from None
-        return self
+        # Ready means a worker greets: the supervisor's socket accepts before any worker runs.
+        deadline = time.monotonic() + timeout
+        while self.proc.poll() is None and time.monotonic() < deadline:
+            try:
+                with smtplib.SMTP("127.0.0.1", self.smtp_port, timeout=5):
+                    return self
+            except (OSError, smtplib.SMTPException):
+                time.sleep(0.1)
+        self.kill()
+        raise RuntimeError(self.log_path.read_text()[-4000:])
 
     def kill(self) -> None:
         """SIGKILL every process of the gateway at once, as a power cut or the OOM killer would."""
@@ -245,6 +230,9 @@ class SubprocessGateway:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(30)
+            deadline = time.monotonic() + 30   # the workers die a moment later, releasing the port
+            while self.group_alive() and time.monotonic() < deadline:
+                time.sleep(0.02)
 
     def children(self) -> list[int]:
         """The supervisor's child processes (primary, workers, indexer)."""
@@ -253,13 +241,17 @@ class SubprocessGateway:
         return sorted(int(p) for p in path.read_text().split())
 
     def group_alive(self) -> bool:
-        """Whether any process of the gateway's process group is still running."""
+        """Whether any process of the gateway's process group is still running (zombies
+        waiting for init to reap them do not count: they hold no socket)."""
         assert self.proc is not None
-        try:
-            os.killpg(self.proc.pid, 0)
-        except ProcessLookupError:
-            return False
-        return True
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == self.proc.pid and fields[0] != "Z":   # pgrp, state
+                return True
+        return False
 
     def terminate(self) -> None:
         if self.proc and self.proc.poll() is None:

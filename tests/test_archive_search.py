@@ -329,3 +329,25 @@ def test_total_is_exact_up_to_the_cap_and_a_lower_bound_beyond(corpus):
         assert capped.to_dict()["total_exact"] is capped.total_exact
     # paging is unaffected by the cap
     assert len(found(archive, "")) == 5
+
+
+def test_gateway_tokens_equal_the_background_indexers_on_real_mail(engine, tmp_path):
+    """The pipeline tokenises ``ParsedMessage.texts``; the background indexer (and purge's
+    FTS5 'delete', which must repeat the tokens exactly) uses the gateway's extractor on the
+    stored bytes. Over the whole mail corpus they must agree."""
+    from pathlib import Path
+
+    from gateway.services import extract_text
+    from rules.content import parse
+
+    archive = make_archive(engine, tmp_path)
+    archive.text_extractor = extract_text    # what the gateway's background indexer uses
+    corpus = sorted(p for p in (Path(__file__).parent / "corpus_mail_gem").rglob("*")
+                    if p.is_file() and p.name != "LICENSE")
+    assert len(corpus) > 50
+    for path in corpus:
+        raw = path.read_bytes()
+        message = parse(raw)
+        names = [a.name for a in message.attachments]
+        assert archive.index_tokens(message.subject, names, message.texts) == archive.document_tokens(
+            raw, message.subject, names), path

@@ -61,6 +61,20 @@ def test_bad_setting_stops_with_one_line(tmp_path: Path) -> None:
     assert f"{cfg}:3: smtp.max_sessions" in out.stderr
 
 
+def test_bad_rules_file_stops_serve_with_file_and_line(config: Path) -> None:
+    """Checked once before any process starts (a worker would otherwise die and be
+    restarted for ever): every problem on its own line, no traceback."""
+    rules = config.parent / "rules.yaml"
+    rules.write_text(rules.read_text().rstrip() + "\n  - name: broken\n    when: {regex: {pattern: '('}}\n"
+                     "    action: reject\n  - name: broken2\n    when: {subject: {contains: 1}}\n    action: explode\n")
+    out = mailwarden("serve", config=config)
+    assert out.returncode == 2, out.stderr
+    assert "Traceback" not in out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) >= 2 and all(line.startswith(f"mailwarden: {rules}:") for line in lines), lines
+    assert "regex" in lines[0]
+
+
 def audit_actions(tmp_path: Path) -> list[tuple[str, str, str]]:
     """(action, record, outcome) of every audit row, oldest first, read straight from the database."""
     import sqlite3
@@ -121,6 +135,8 @@ def test_archive_import_search_verify_export_and_keys(tmp_path: Path, config: Pa
                                  config=config).stdout)
     assert len(rest["items"]) == 1 and rest["next"] is None
     assert {i["id"] for i in first["items"] + rest["items"]} == {1, 2, 3}
+    bad = mailwarden("archive", "search", "合同", "--cursor", "%%%", config=config)
+    assert bad.returncode == 2 and bad.stderr.strip() == "mailwarden: invalid cursor", bad.stderr
     assert mailwarden("archive", "verify", config=config).returncode == 0
     export = tmp_path / "out.zip"
     assert mailwarden("archive", "export", "合同", "--out", str(export), config=config).returncode == 0

@@ -3,7 +3,9 @@ flowing; signals reach every process; stopping stops them all. Real processes, r
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import signal
 import time
 from pathlib import Path
@@ -64,32 +66,103 @@ def test_a_killed_worker_is_restarted_and_mail_keeps_flowing(tmp_path: Path) -> 
         sink.stop()
 
 
+def _supervise_in_child(slots, log_path: Path | None = None, **kwargs) -> int:  # noqa: ANN001
+    """Run a Supervisor in its own process, as in production; its exit status: 0 after a
+    requested stop, 1 when it gave up, 2 when run() raised."""
+    from gateway.supervisor import Supervisor
+
+    pid = os.fork()
+    if pid == 0:
+        code = 2
+        try:
+            if log_path is not None:
+                handler = logging.FileHandler(log_path)
+                logger = logging.getLogger("mailwarden.supervisor")
+                logger.addHandler(handler)
+                logger.setLevel(logging.INFO)
+            code = 0 if Supervisor(slots, **kwargs).run() else 1
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
+
+
+def _stop_supervisor_after(seconds: float):  # noqa: ANN202
+    def stopper() -> None:
+        time.sleep(seconds)
+        os.kill(os.getppid(), signal.SIGTERM)
+        time.sleep(60)
+    return stopper
+
+
 def test_a_worker_that_keeps_dying_is_restarted_with_growing_delays(tmp_path: Path) -> None:
-    """A crash loop must not spin a core: the restart delay doubles within the window."""
-    from gateway.supervisor import Slot, Supervisor
+    """A crash loop must not spin a core: the delay doubles with each exit in the window."""
+    from gateway.supervisor import Slot
 
     marks = tmp_path / "starts"
     marks.mkdir()
 
     def crash() -> None:
         (marks / str(time.monotonic_ns())).touch()
+        time.sleep(0.05)
         raise SystemExit(3)
 
-    def stop_later() -> None:
-        time.sleep(2.2)
-        os.kill(os.getppid(), signal.SIGTERM)
+    log_path = tmp_path / "supervisor.log"
+    code = _supervise_in_child([Slot("crasher", crash), Slot("stopper", _stop_supervisor_after(2.0))],
+                               log_path, stop_timeout=5, restart_delay=0.1, quick_exit=0.01)
+    assert code == 0
+    delays = [float(d) for d in re.findall(r"crasher \(pid \d+\) exited with status 3; restarting in ([\d.]+) s",
+                                           log_path.read_text())]
+    assert delays[:5] == [0.0, 0.1, 0.2, 0.4, 0.8], delays
+    # ... and they were kept: each start came no sooner than its delay after the last exit
+    starts = sorted(int(p.name) for p in marks.iterdir())
+    gaps = [(b - a) / 1e9 - 0.05 for a, b in zip(starts, starts[1:], strict=False)]
+    assert len(starts) <= len(delays) + 1
+    assert all(gap >= delay - 0.01 for gap, delay in zip(gaps, delays, strict=False)), (gaps, delays)
+
+
+def test_a_process_that_cannot_start_stops_the_gateway(tmp_path: Path) -> None:
+    """Dying right after every start (database gone, say) is not a crash to retry for ever:
+    the supervisor stops the others and exits 1, so the port closes and the failure shows."""
+    from gateway.supervisor import Slot
+
+    survivor_stopped = tmp_path / "stopped"
+
+    def cannot_start() -> None:
+        raise SystemExit(1)
+
+    def healthy() -> None:
+        signal.signal(signal.SIGTERM, lambda *_: (survivor_stopped.touch(), os._exit(0)))
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
         time.sleep(60)
 
-    pid = os.fork()
-    if pid == 0:  # the supervisor under test runs in its own process, as in production
-        try:
-            Supervisor([Slot("crasher", crash), Slot("stopper", stop_later)], stop_timeout=5).run()
-        finally:
-            os._exit(0)
-    _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0
-    starts = sorted(int(p.name) for p in marks.iterdir())
-    # 0 s, +0 (first exit restarts at once), then 1 s, 2 s ... : within 2.2 s only 3-4 starts.
-    assert 3 <= len(starts) <= 4, starts
-    gaps = [(b - a) / 1e9 for a, b in zip(starts, starts[1:], strict=False)]
-    assert gaps[-1] >= 0.9, gaps
+    started = time.monotonic()
+    assert _supervise_in_child([Slot("broken", cannot_start), Slot("healthy", healthy)],
+                               stop_timeout=5, restart_delay=0.05, max_quick_exits=4) == 1
+    assert time.monotonic() - started < 20
+    assert survivor_stopped.exists()
+
+
+def test_a_reload_while_a_worker_starts_does_not_kill_it(tmp_path: Path) -> None:
+    sink = Sink().start()
+    config = write_config(tmp_path / "gw", database_url=f"sqlite:///{tmp_path / 'gw.db'}",
+                          next_hop=f"127.0.0.1:{sink.port}", smtp_port=free_port(), api_port=free_port(),
+                          overrides={"smtp": {"workers": 2}})
+    gw = SubprocessGateway(config).start()
+    try:
+        assert _wait(lambda: len(gw.children()) == 3)
+        for victim in gw.children()[:2]:
+            os.kill(victim, signal.SIGKILL)
+            assert _wait(lambda v=victim: v not in gw.children() and len(gw.children()) == 3, 30)
+            for _ in range(3):   # reloads while the replacement is still starting
+                gw.proc.send_signal(signal.SIGHUP)
+                time.sleep(0.05)
+        time.sleep(2)
+        log = gw.log_path.read_text()
+        assert "exited with signal SIGHUP" not in log, log[-3000:]
+        assert log.count("exited with signal SIGKILL") == 2
+        assert len(gw.children()) == 3 and gw.proc.poll() is None
+        assert send(gw.smtp_port, "alice@example.com", ["bob@example.com"], simple_message()) == {}
+    finally:
+        gw.terminate()
+        sink.stop()
