@@ -1,13 +1,21 @@
 """Benchmark the rules package (run on demand: ``.venv/bin/python bench/bench_rules.py``).
 
-Prints:
-- keyword scan throughput (MB/s of extracted UTF-8 text) of the shipped ruleset's automaton plus
-  a generated 1,000-term mixed Chinese/English list, against a Python ``re`` alternation of the
-  same 1,000 terms on the same text;
+Prints, for realistic mixed Chinese/English text (line breaks, full-width punctuation in ~30%
+of Chinese sentences) and the shipped ruleset plus a generated 1,000-term keyword list:
+- keyword scan throughput (MB/s of extracted UTF-8 text) of ``KeywordMatcher.find``, the path
+  rule evaluation takes (raw UTF-8 scanned, marked lines normalised);
+- the previous method as a baseline in the same process: normalise, then scan a database of
+  plain literals (and the same with today's database, to separate the two gains);
+- NFKC+casefold normalisation alone, and a Python ``re`` alternation of the 1,000 terms
+  (on a sample: it runs at ~0.1 MB/s);
+- the scan of the same text with a marked character (…… ﬁ ß full-width letters, U+3000) in 5%
+  of lines, which sends those lines through normalisation;
 - full rule evaluation throughput (all shipped rules incl. detectors) on the same text;
 - per-message verdict latency (parse + evaluate, p50/p95) for a typical ~50 KB message with a
   docx attachment.
-Targets: >= 100 MB/s scan on one core; < 10 ms verdict.
+Throughput is the best of several runs, from CPU time (``time.process_time``: the machine is
+shared, so wall time is noisy) with wall time beside it. Targets: >= 100 MB/s scan on one
+core; < 10 ms verdict.
 """
 
 from __future__ import annotations
@@ -23,17 +31,20 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from rules import matchers  # noqa: E402
 from rules.content import parse  # noqa: E402
 from rules.engine import Engine, EvaluationContext  # noqa: E402
 from rules.loader import load_ruleset  # noqa: E402
-from rules.matchers import normalize  # noqa: E402
+from rules.matchers import KeywordMatcher, normalize  # noqa: E402
 from rules.model import Direction, Envelope  # noqa: E402
 
 CJK = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理世车"  # noqa: E501
@@ -127,18 +138,52 @@ def typical_message(rng: random.Random, terms: list[str]) -> bytes:
             + b64 + "\r\n--BB--\r\n").encode()
 
 
-def best_of(fn, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+class Timing:
+    """Best CPU and best wall time of several runs of one measurement."""
+
+    def __init__(self, fn: Callable[[], object], repeat: int) -> None:
+        self.cpu = self.wall = float("inf")
+        for _ in range(repeat):
+            c0, w0 = time.process_time(), time.perf_counter()
+            fn()
+            self.cpu = min(self.cpu, time.process_time() - c0)
+            self.wall = min(self.wall, time.perf_counter() - w0)
+
+    def rate(self, mb: float) -> str:
+        return f"{mb / self.cpu:8.1f} MB/s CPU  ({mb / self.wall:6.1f} MB/s wall)"
+
+
+def plain_literal_matcher(terms: dict[str, tuple[bool, bool, set[int]]]) -> KeywordMatcher:
+    """The matcher as it was before phrase literals were cut at their rarest word."""
+    original = matchers._term_pattern
+    matchers._term_pattern = lambda term, shared: matchers._escape(term.encode("utf-8"))  # type: ignore[assignment]
+    try:
+        m = KeywordMatcher()
+        for norm, (_left, _right, lists) in terms.items():
+            for lid in lists:
+                m.add(lid, norm)
+        m.build()
+    finally:
+        matchers._term_pattern = original
+    return m
+
+
+def with_marks(text: str, share: float, rng: random.Random) -> str:
+    """``text`` with a character NFKC changes (not one to one, or another spelling of a term
+    character) added to ``share`` of its lines."""
+    marks = ["……", "ﬁ", "ß", "ＰＤＦ", "\u3000", "\u00a0"]
+    return "\n".join(line + rng.choice(marks) if rng.random() < share else line for line in text.split("\n"))
+
+
+def hit_list(hits: dict[int, list[Any]]) -> list[tuple[int, str, int, int]]:
+    return [(lid, h.term, h.start, h.end) for lid, v in sorted(hits.items()) for h in v]
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--mb", type=float, default=16, help="MB of text to scan")
+    ap.add_argument("--repeat", type=int, default=5, help="runs per throughput figure (best is kept)")
+    ap.add_argument("--re-kb", type=int, default=256, help="KB of text for the (slow) re alternation")
     ap.add_argument("--iterations", type=int, default=200, help="messages for the latency figure")
     args = ap.parse_args()
     rng = random.Random(42)
@@ -151,50 +196,77 @@ def main() -> None:
         rs = load_ruleset(build_ruleset(Path(tmp), terms))
     engine = Engine(rs)
     matcher = rs.matcher
+    baseline = plain_literal_matcher(matcher._terms)
+    mb = nbytes / 1e6
 
-    hits = 0
+    found: list[list[tuple[int, str, int, int]]] = []
+    t_find = Timing(lambda: found.append([h for c in chunks for h in hit_list(matcher.find(c).hits)]), args.repeat)
+    base: list[list[tuple[int, str, int, int]]] = []
+    t_base = Timing(lambda: base.append([h for c in chunks for h in hit_list(baseline.scan_normalized(normalize(c)))]),
+                    args.repeat)
+    t_norm_new = Timing(lambda: [matcher.scan_normalized(normalize(c)) for c in chunks], args.repeat)
+    t_norm = Timing(lambda: [normalize(c) for c in chunks], args.repeat)
+    same = found[-1] == base[-1]
 
-    def scan_automaton() -> None:
-        nonlocal hits
-        hits = sum(sum(len(v) for v in matcher.scan(c)[1].values()) for c in chunks)
-
-    t_auto = best_of(scan_automaton)
-
+    sample = text[:args.re_kb * 1024]
     alternation = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
     re_hits = 0
 
     def scan_re() -> None:
         nonlocal re_hits
-        re_hits = sum(sum(1 for _ in alternation.finditer(c)) for c in chunks)
+        re_hits = sum(1 for _ in alternation.finditer(sample))
 
-    t_re = best_of(scan_re, repeat=1)
+    t_re = Timing(scan_re, 1)
 
-    t_norm = best_of(lambda: [normalize(c) for c in chunks])
+    marked = with_marks(text, 0.05, random.Random(7))
+    marked_chunks = [marked[i:i + 50_000] for i in range(0, len(marked), 50_000)]
+    marked_mb = len(marked.encode()) / 1e6
+    t_marked = Timing(lambda: [matcher.find(c) for c in marked_chunks], args.repeat)
+    t_marked_base = Timing(lambda: [baseline.scan_normalized(normalize(c)) for c in marked_chunks], args.repeat)
+    marked_same = all(hit_list(matcher.find(c).hits) == hit_list(baseline.scan_normalized(normalize(c)))
+                      for c in marked_chunks)
 
     env = Envelope("alice@example.com", ("x@other.test",))
     ctx = EvaluationContext({"x@other.test": Direction.OUTBOUND}, _Dir())
     bodies = [("From: alice@example.com\r\nSubject: s\r\nMessage-ID: <a@b>\r\nContent-Type: text/plain; "
                "charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" + c).encode() for c in chunks]
-    t_full = best_of(lambda: [engine.evaluate(parse(b), env, ctx) for b in bodies], repeat=2)
+    t_full = Timing(lambda: [engine.evaluate(parse(b), env, ctx) for b in bodies], 2)
 
     msg = typical_message(rng, terms)
-    lat = []
+    lat, lat_cpu = [], []
     for _ in range(args.iterations):
-        t0 = time.perf_counter()
+        c0, w0 = time.process_time(), time.perf_counter()
         v = engine.evaluate(parse(msg), env, ctx)
-        lat.append((time.perf_counter() - t0) * 1000)
+        lat.append((time.perf_counter() - w0) * 1000)
+        lat_cpu.append((time.process_time() - c0) * 1000)
     lat.sort()
+    lat_cpu.sort()
 
-    mb = nbytes / 1e6
-    print(f"text: {mb:.1f} MB UTF-8 in {len(chunks)} units of 50k chars; 1,000 generated terms + shipped lists")
-    print(f"keyword scan (NFKC+casefold+Hyperscan|AC):    {mb / t_auto:8.1f} MB/s  ({hits} hits)")
-    print(f"  of which NFKC+casefold normalisation alone:   {mb / t_norm:8.1f} MB/s")
-    print(f"python re alternation of the same 1,000 terms:  {mb / t_re:8.1f} MB/s  ({re_hits} hits)")
-    print(f"  automaton speed-up over re: {t_re / t_auto:.1f}x")
-    print(f"full shipped ruleset evaluate (parse+all rules): {mb / t_full:8.1f} MB/s")
+    def pct(xs: list[float], q: float) -> float:
+        return xs[max(int(len(xs) * q) - 1, 0)]
+
+    print(f"text: {mb:.1f} MB UTF-8 in {len(chunks)} units of 50k chars; 1,000 generated terms + shipped lists; "
+          f"best of {args.repeat} runs")
+    print(f"keyword scan, raw UTF-8 (KeywordMatcher.find):       {t_find.rate(mb)}  ({len(found[-1])} hits)")
+    print(f"baseline: normalise, then scan plain literals (old): {t_base.rate(mb)}  ({len(base[-1])} hits)")
+    print(f"  normalise, then scan today's database:             {t_norm_new.rate(mb)}")
+    print(f"  NFKC+casefold normalisation alone:                 {t_norm.rate(mb)}")
+    print(f"  identical hits (terms, lists, offsets, order):    {'yes' if same else 'NO'}")
+    print(f"  speed-up over baseline: {t_base.cpu / t_find.cpu:.1f}x CPU")
+    print(f"python re alternation of the 1,000 terms ({len(sample.encode()) / 1e6:.2f} MB sample): "
+          f"{t_re.rate(len(sample.encode()) / 1e6)}  ({re_hits} hits)")
+    print(f"text with a marked character in 5% of lines ({marked_mb:.1f} MB):")
+    print(f"  keyword scan (marked lines normalised):            {t_marked.rate(marked_mb)}")
+    print(f"  baseline (normalise all, plain literals):          {t_marked_base.rate(marked_mb)}")
+    print(f"  identical hits:                                   {'yes' if marked_same else 'NO'}")
+    print(f"full shipped ruleset evaluate (parse+all rules):     {t_full.rate(mb)}")
     print(f"verdict latency, {len(msg) / 1024:.0f} KB message with docx ({args.iterations} runs): "
-          f"p50 {statistics.median(lat):.2f} ms, p95 {lat[int(len(lat) * 0.95) - 1]:.2f} ms "
+          f"p50 {statistics.median(lat):.2f} ms, p95 {pct(lat, 0.95):.2f} ms wall; "
+          f"p50 {statistics.median(lat_cpu):.2f} ms, p95 {pct(lat_cpu, 0.95):.2f} ms CPU "
           f"(action {v.action}, rules {v.rules})")
+    scan_ok, lat_ok = mb / t_find.cpu >= 100, pct(lat_cpu, 0.95) < 10
+    print(f"targets: scan >= 100 MB/s (CPU): {'met' if scan_ok else 'MISSED'}; "
+          f"verdict p95 < 10 ms (CPU; wall adds whatever else the machine runs): {'met' if lat_ok else 'MISSED'}")
 
 
 if __name__ == "__main__":

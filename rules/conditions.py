@@ -51,24 +51,44 @@ class EvaluationContext:
 class Unit:
     """One piece of text (subject, a body part, an attachment, a header) with its caches."""
 
-    __slots__ = ("where", "text", "_norm", "_kw", "_det", "_rx")
+    __slots__ = ("where", "text", "_norm", "_norm_len", "_kw", "_det", "_rx", "_offsets")
 
     def __init__(self, where: str, text: str) -> None:
         self.where = where
         self.text = text
         self._norm: str | None = None
+        self._norm_len: int | None = None  # len(normalize(text)), known once scanned
         self._kw: dict[int, list[KeywordHit]] | None = None
         self._det: dict[str, list[Match]] = {}
         self._rx: dict[int, list[re.Match[str]]] = {}
+        self._offsets: list[int] | None = None
 
     def keywords(self, matcher: KeywordMatcher) -> dict[int, list[KeywordHit]]:
+        # The matcher seldom needs the normalised text itself, only its length (hit offsets
+        # are into it); the text is normalised later only if evidence must quote it.
         if self._kw is None:
-            self._norm, self._kw = matcher.scan(self.text)
+            self._kw, self._norm_len = matcher.find(self.text)
         return self._kw
+
+    def norm_offset(self, raw_index: int) -> int:
+        """Where a raw-text offset (a detector match) falls in the normalised text (where
+        keyword hits are): the same place unless normalising changed the text's length
+        (… → ..., ﬁ → fi). Then it is mapped character by character, which is exact up to
+        the rare compositions across characters, well inside any proximity window."""
+        if self._norm_len == len(self.text):
+            return raw_index
+        if self._offsets is None:
+            offsets, pos = [0], 0
+            for ch in self.text:
+                pos += 1 if ch.isascii() else len(normalize(ch))
+                offsets.append(pos)
+            self._offsets = offsets
+        return self._offsets[min(raw_index, len(self.text))]
 
     def norm_text(self) -> str:
         if self._norm is None:
             self._norm = normalize(self.text)
+            self._norm_len = len(self._norm)
         return self._norm
 
     def detect(self, name: str) -> list[Match]:
@@ -91,8 +111,8 @@ class Unit:
 
     def snippet_for(self, start: int, end: int, normalized: bool = False, match: Match | None = None) -> str:
         text = self.text
-        if normalized and self._norm is not None and len(self._norm) != len(self.text):
-            text = self._norm
+        if normalized and self._norm_len is not None and self._norm_len != len(self.text):
+            text = self.norm_text()
         return snippet(text, start, end, match=match)
 
 
@@ -378,10 +398,11 @@ class DetectorCond(Condition):
     cost = 30
 
     def _near(self, st: State, unit: Unit, m: Match) -> bool:
-        hits = unit.keywords(st.matcher)
+        hits = unit.keywords(st.matcher)   # offsets in the normalised text
+        start, end = unit.norm_offset(m.start), unit.norm_offset(m.end)
         for lid in self.near_lists:
             for h in hits.get(lid, ()):
-                if h.end >= m.start - self.within and h.start <= m.end + self.within:
+                if h.end >= start - self.within and h.start <= end + self.within:
                     return True
         return False
 

@@ -5,18 +5,47 @@ wheel, one pyahocorasick automaton), so a message's text is scanned once whateve
 of terms; both give the same hits (tests run both). Text and terms are NFKC
 normalised and case-folded (full-width letters, ligatures, case all match). English (ASCII
 word) terms must sit on word boundaries ("confidential" does not fire in "nonconfidential");
-Chinese terms match as substrings, as Chinese has no spaces between words.
+Chinese terms match as substrings, as Chinese has no spaces between words. Hit offsets are
+character offsets into ``normalize(text)``.
+
+With Hyperscan the text is not normalised: NFKC costs more than the scan, so the raw UTF-8 is
+scanned and gives the hits the normalised text would (``rules/folding.py`` says why nearly
+all characters normalise one to one, in place):
+
+- terms are byte literals with HS_FLAG_CASELESS: ASCII case is the one folding a literal
+  scanner does for free (a phrase's literal ends on its rarest word: see ``_term_pattern``);
+- a second database, one UTF-8 character class, is scanned first and *marks* each
+  character at which raw and normalised text could disagree for these terms: the unsafe ones
+  (not one to one: combining marks, ﬁ, ß, …) and the other spellings of characters that
+  occur in terms (Ａ or ａ for a, U+3000 for a space, compatibility ideographs). Each line
+  holding a mark is replaced by its normalised form before the terms are scanned; normalising
+  per line is exact because a line break never composes with its neighbours;
+- every other character either is its own normal form up to ASCII case, or neither it nor
+  its normal form occurs in any term (and lines that were normalised are their normal form).
+  So a literal matches exactly where the term occurs in the normalised text, the matched
+  bytes are the term's own bytes up to ASCII case (the start is the end minus the term's
+  byte length), and character offsets in the scanned text are those of ``normalize(text)``;
+- a word boundary looks at the neighbour's normal form: ``FoldTable.word_chars`` holds every
+  character that normalises to an ASCII word character (full-width Ａ, ①, 𝐀 ...), and no
+  normalised non-ASCII character is one of them (tested over all code points), so the same
+  test serves raw and normalised lines.
+
+Text that is mostly marks (decomposed accents throughout, say) is normalised whole, as
+before. pyahocorasick cannot match spellings, so the fallback engine always normalises first.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
+
+from rules.folding import FoldTable, fold_table, is_word_char
 
 try:  # Hyperscan scans literals at memory speed; Aho-Corasick is the portable fallback.
     import hyperscan
@@ -62,8 +91,7 @@ def _normalize_line(line: str) -> str:
     return unicodedata.normalize("NFKC", line).casefold()
 
 
-def _is_word_char(ch: str) -> bool:
-    return ch.isascii() and (ch.isalnum() or ch == "_")
+_is_word_char = is_word_char
 
 
 @dataclass(frozen=True)
@@ -76,6 +104,25 @@ class KeywordHit:
     end: int
 
 
+class KeywordScan(NamedTuple):
+    """The hits in one text, grouped by list id, and the length of ``normalize(text)``.
+
+    Hit offsets are into the normalised text; where it is as long as the text (nearly
+    always) they are offsets into the text too, and nothing needs normalising to show them.
+    """
+
+    hits: dict[int, list[KeywordHit]]
+    norm_length: int
+
+
+def _mark_limit(size: int) -> int:
+    """How many marked characters a text of ``size`` bytes may hold before it is normalised
+    whole. Lines holding marks are normalised one by one, which beats normalising the whole
+    text however many lines are marked; but each mark costs a Python call, about as much as
+    normalising a few bytes, so text that is mostly marks is normalised at once instead."""
+    return 32 + size // 64
+
+
 class KeywordMatcher:
     """One automaton over every term of every keyword list of a rule set."""
 
@@ -84,8 +131,10 @@ class KeywordMatcher:
         self._terms: dict[str, tuple[bool, bool, set[int]]] = {}
         self._built = False
         self._use_hyperscan = hyperscan is not None and engine in ("auto", "hyperscan")
-        self._hs_db = None
-        self._hs_terms: list[tuple[str, bool, bool, frozenset[int]]] = []
+        self._hs_db = None  # the terms, for raw and normalised text alike
+        self._hs_marker_db = None  # the characters raw text cannot be scanned over
+        self._hs_terms: list[tuple[str, int, bool, bool, frozenset[int]]] = []
+        self._word_chars: frozenset[str] = frozenset()
 
     def add(self, list_id: int, term: str) -> None:
         """Add ``term`` as a member of keyword list ``list_id``."""
@@ -113,20 +162,105 @@ class KeywordMatcher:
         self._built = True
 
     def _build_hyperscan(self) -> None:
-        """One Hyperscan block database of every term as an escaped byte literal."""
-        expressions, ids, flags = [], [], []
-        for i, (norm, (left, right, lists)) in enumerate(self._terms.items()):
-            self._hs_terms.append((norm, left, right, frozenset(lists)))
-            expressions.append(b"".join(b"\\x%02x" % c for c in norm.encode("utf-8")))
-            ids.append(i)
-            flags.append(hyperscan.HS_FLAG_SOM_LEFTMOST)
-        db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        db.compile(expressions=expressions, ids=ids, elements=len(expressions), flags=flags)
-        self._hs_db = db
+        """A block database of the terms as caseless byte literals, and one of the marks.
+
+        Normalised text has no upper-case ASCII, so the caseless literals match it exactly
+        as plain ones would and one database serves raw and normalised text. The marker
+        class is a database of its own: in the terms' database it would slow the scan.
+        """
+        table = fold_table()
+        shared = _word_counts(self._terms)
+        literals = []
+        for norm, (left, right, lists) in self._terms.items():
+            encoded = norm.encode("utf-8")
+            self._hs_terms.append((norm, len(encoded), left, right, frozenset(lists)))
+            literals.append(_term_pattern(norm, shared))
+        self._word_chars = table.word_chars
+        self._hs_db = _compile(literals, [hyperscan.HS_FLAG_CASELESS] * len(literals))
+        self._hs_marker_db = _compile([_marker_class(table, set("".join(self._terms)))],
+                                      [hyperscan.HS_FLAG_UTF8])
 
     @property
     def empty(self) -> bool:
         return not self._terms
+
+    def find(self, text: str) -> KeywordScan:
+        """All hits of ``text`` as in its normalised form, normalising as little as it can."""
+        if self._hs_db is None or not text:
+            return self._find_normalized(text)
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates: the reference path treats them
+            return self._find_normalized(text)
+        marked = [] if len(data) == len(text) else self._marked_lines(data)  # ASCII is never marked
+        if marked is None:
+            return self._find_normalized(text)
+        length = len(text)
+        if marked:
+            data, length = _normalize_lines(data, marked, length)
+        return KeywordScan(self._hits(data, length, self._scan_ends(self._hs_db, data)), length)
+
+    def _find_normalized(self, text: str) -> KeywordScan:
+        norm = normalize(text)
+        return KeywordScan(self.scan_normalized(norm), len(norm))
+
+    def _marked_lines(self, data: bytes) -> list[tuple[int, int]] | None:
+        """The (start, end) byte spans of the lines holding a marked character.
+
+        None when the text holds so many marks that normalising it whole is cheaper.
+        """
+        lines: list[tuple[int, int]] = []
+        budget = [_mark_limit(len(data))]
+
+        def on_match(_id: int, _start: int, end: int, _flags: int, _ctx: object) -> bool:
+            budget[0] -= 1
+            if lines and lines[-1][0] < end <= lines[-1][1]:
+                return budget[0] < 0  # this line is marked already
+            stop = data.find(b"\n", end)
+            lines.append((data.rfind(b"\n", 0, end) + 1, len(data) if stop < 0 else stop))
+            return budget[0] < 0
+
+        try:
+            self._hs_marker_db.scan(data, match_event_handler=on_match)  # type: ignore[attr-defined]
+        except hyperscan.ScanTerminated:
+            return None
+        return lines
+
+    @staticmethod
+    def _scan_ends(db: object, data: bytes) -> list[tuple[int, int]]:
+        ends: list[tuple[int, int]] = []
+
+        def on_match(term_id: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
+            ends.append((end, term_id))
+
+        db.scan(data, match_event_handler=on_match)  # type: ignore[attr-defined]
+        return ends
+
+    def _hits(self, data: bytes, length: int, ends: list[tuple[int, int]]) -> dict[int, list[KeywordHit]]:
+        """Hits from literal ends in ``data``, ordered like the normalised scan orders them."""
+        out: dict[int, list[KeywordHit]] = defaultdict(list)
+        if not ends:
+            return out
+        words, n = self._word_chars, len(data)
+        raw = []
+        for end, term_id in ends:
+            term, size, left, right, lists = self._hs_terms[term_id]
+            start = end - size
+            if left and start > 0 and _char_before(data, start) in words:
+                continue
+            if right and end < n and _char_at(data, end) in words:
+                continue
+            raw.append((start, end, term_id))
+        if not raw:
+            return out
+        raw.sort()
+        to_char = _char_offsets(data, length, [o for r in raw for o in r[:2]])
+        for start, end, term_id in raw:
+            term, _size, _left, _right, lists = self._hs_terms[term_id]
+            cs, ce = to_char(start), to_char(end)
+            for lid in lists:
+                out[lid].append(KeywordHit(lid, term, cs, ce))
+        return out
 
     def scan_normalized(self, norm: str) -> dict[int, list[KeywordHit]]:
         """All hits in already-normalised text, grouped by list id (character offsets)."""
@@ -165,16 +299,11 @@ class KeywordMatcher:
         return raw
 
     def _scan_hyperscan(self, data: bytes) -> list[tuple[int, int, str, frozenset[int]]]:
-        hits: list[tuple[int, int, int]] = []
-
-        def on_match(term_id: int, start: int, end: int, _flags: int, _ctx: object) -> None:
-            hits.append((start, end, term_id))
-
-        self._hs_db.scan(data, match_event_handler=on_match)
         n = len(data)
         raw = []
-        for start, end, term_id in sorted(hits):
-            term, left, right, lists = self._hs_terms[term_id]
+        ends = self._scan_ends(self._hs_db, data)
+        for start, end, term_id in sorted((end - self._hs_terms[i][1], end, i) for end, i in ends):
+            term, _size, left, right, lists = self._hs_terms[term_id]
             if left and start > 0 and _is_word_char(chr(data[start - 1])):
                 continue
             if right and end < n and _is_word_char(chr(data[end])):
@@ -184,8 +313,113 @@ class KeywordMatcher:
 
     def scan(self, text: str) -> tuple[str, dict[int, list[KeywordHit]]]:
         """Normalise ``text`` and scan it; returns the normalised text and the hits."""
-        norm = normalize(text)
-        return norm, self.scan_normalized(norm)
+        return normalize(text), self.find(text).hits
+
+
+def _word_counts(terms: Iterable[str]) -> Counter[str]:
+    """How many terms each space-separated word occurs in."""
+    return Counter(w for term in terms for w in set(term.split(" ")))
+
+
+def _term_pattern(term: str, shared: Counter[str]) -> bytes:
+    """``term`` as a Hyperscan pattern whose literal part ends on its rarest word.
+
+    Hyperscan's literal matcher keys on a literal's last bytes; a phrase that ends in a
+    common word ("... report") would make it check every "report" of the text against
+    each such phrase. So the pattern is a literal up to the end of the word the fewest
+    terms share (the longest among those), and each byte after it a class ``[b\\xff]``:
+    0xFF never occurs in UTF-8, so the pattern matches exactly the literal's strings,
+    but Hyperscan now confirms the tail only after the rare part matched.
+    """
+    encoded = term.encode("utf-8")
+    words = term.split(" ")
+    if len(words) < 2:
+        return _escape(encoded)
+    rare = min((i for i, w in enumerate(words) if w), key=lambda i: (shared[words[i]], -len(words[i])))
+    cut = len(" ".join(words[:rare + 1]).encode("utf-8"))
+    return _escape(encoded[:cut]) + b"".join(b"[\\x%02x\\xff]" % c for c in encoded[cut:])
+
+
+def _escape(literal: bytes) -> bytes:
+    return b"".join(b"\\x%02x" % c for c in literal)
+
+
+def _compile(expressions: list[bytes], flags: list[int]) -> object:
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    db.compile(expressions=expressions, ids=list(range(len(expressions))),
+               elements=len(expressions), flags=flags)
+    return db
+
+
+def _marker_class(table: FoldTable, term_chars: set[str]) -> bytes:
+    """A UTF-8 class of every character that raw scanning cannot take at face value.
+
+    Those are the unsafe characters, the non-ASCII other spellings of any term character
+    (ASCII case is left to HS_FLAG_CASELESS) and, defensively, any term character that is
+    not its own normal form (normalised terms never hold one).
+    """
+    spellings = {c for t in term_chars for c in table.spellings.get(t, ()) if not c.isascii()}
+    spellings |= {t for t in term_chars if t in table.fold}
+    ranges = _merge([*table.unsafe, *((ord(c), ord(c)) for c in spellings)])
+    return b"[" + b"".join(b"\\x{%x}-\\x{%x}" % r if r[0] != r[1] else b"\\x{%x}" % r[0]
+                           for r in ranges) + b"]"
+
+
+def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for lo, hi in sorted(ranges):
+        if out and lo <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(hi, out[-1][1]))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _normalize_lines(data: bytes, lines: list[tuple[int, int]], length: int) -> tuple[bytes, int]:
+    """``data`` with the given line spans normalised, and its new length in characters."""
+    parts, prev = [], 0
+    for start, end in sorted(lines):
+        if start < prev:  # a line reported twice
+            continue
+        line = data[start:end].decode("utf-8")
+        norm = normalize(line)
+        length += len(norm) - len(line)
+        parts += (data[prev:start], norm.encode("utf-8"))
+        prev = end
+    parts.append(data[prev:])
+    return b"".join(parts), length
+
+
+def _char_before(data: bytes, i: int) -> str:
+    """The character that ends at byte ``i`` of UTF-8 ``data``."""
+    j = i - 1
+    while j > 0 and 0x80 <= data[j] < 0xC0:  # continuation bytes
+        j -= 1
+    return data[j:i].decode("utf-8")
+
+
+def _char_at(data: bytes, i: int) -> str:
+    """The character that starts at byte ``i`` of UTF-8 ``data``."""
+    lead = data[i]
+    size = 1 if lead < 0x80 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+    return data[i:i + size].decode("utf-8")
+
+
+def _char_offsets(data: bytes, length: int, offsets: list[int]) -> Callable[[int], int]:
+    """Map byte offsets of UTF-8 ``data`` (``length`` characters) to character offsets.
+
+    Offsets fall on character boundaries, so decoding the segments between consecutive
+    offsets counts characters in one pass over the text up to the last hit.
+    """
+    if len(data) == length:  # all ASCII
+        return lambda i: i
+    index: dict[int, int] = {}
+    prev_b = prev_c = 0
+    for off in sorted(set(offsets)):
+        prev_c += len(data[prev_b:off].decode("utf-8"))
+        prev_b = off
+        index[off] = prev_c
+    return index.__getitem__
 
 
 def _as_bytes_str(text: str) -> str:

@@ -404,3 +404,19 @@ def test_recipient_spelling_kept(shipped: Engine) -> None:
     assert list(v.recipients) == ["Partner@Other.Test", "Bob@Example.com"]
     assert v.recipients["Partner@Other.Test"].action == Action.QUARANTINE
     assert v.recipients["Bob@Example.com"].action == Action.DELIVER
+
+
+def test_detector_proximity_survives_text_that_normalises_longer(tmp_path: Path) -> None:
+    """Keyword hits are found in the normalised text, detector matches in the raw text:
+    an ellipsis (… → ...) or ligature (ﬁ → fi) before them must not push them apart."""
+    engine = engine_from(tmp_path, """
+rules:
+  - name: card-near-word
+    when: {detector: {name: payment_card, near: {terms: [visa], within: 12}}}
+    action: quarantine
+""")
+    padding = "Wait… ﬁne… " * 30            # 60 characters longer once normalised
+    near = message(body=padding + "visa 4111 1111 1111 1111 thanks")
+    far = message(body=padding + "visa" + " " * 40 + "4111 1111 1111 1111 thanks")
+    assert run(engine, near, "alice@example.com", ["x@ext.example"]).action == Action.QUARANTINE
+    assert run(engine, far, "alice@example.com", ["x@ext.example"]).action == Action.DELIVER

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import strategies as st
 
 from rules import matchers
 from rules.matchers import KeywordMatcher, normalize
@@ -107,3 +108,199 @@ def test_fast_normalisation_always_equals_nfkc_casefold() -> None:
         assert normalize(text) == unicodedata.normalize("NFKC", text).casefold()
 
     check()
+
+
+# -- the raw-text scan finds exactly what normalise-then-scan finds ----------------------------
+
+def reference_hits(lists: dict[int, list[str]], text: str) -> tuple[list[tuple[int, str, int, int]], int]:
+    """Every term occurrence in NFKC+casefold(text), the plainest way; and that text's length."""
+    import unicodedata
+
+    def fold(s: str) -> str:
+        return unicodedata.normalize("NFKC", s).casefold()
+
+    def word(ch: str) -> bool:
+        return ch.isascii() and (ch.isalnum() or ch == "_")
+
+    norm = fold(text)
+    terms: dict[str, set[int]] = {}
+    for lid, ts in lists.items():
+        for t in ts:
+            if fold(t).strip():
+                terms.setdefault(fold(t).strip(), set()).add(lid)
+    found = []
+    for term, lids in terms.items():
+        i = norm.find(term)
+        while i >= 0:
+            j = i + len(term)
+            if not ((word(term[0]) and i > 0 and word(norm[i - 1]))
+                    or (word(term[-1]) and j < len(norm) and word(norm[j]))):
+                found += [(lid, term, i, j) for lid in lids]
+            i = norm.find(term, i + 1)
+    return sorted(found), len(norm)
+
+
+def flat(hits: dict[int, list[matchers.KeywordHit]]) -> list[tuple[int, str, int, int]]:
+    return sorted((h.list_id, h.term, h.start, h.end) for v in hits.values() for h in v)
+
+
+def check_against_reference(m: KeywordMatcher, lists: dict[int, list[str]], text: str) -> None:
+    found = m.find(text)
+    assert (flat(found.hits), found.norm_length) == reference_hits(lists, text)
+    # same hits in the same order as scanning the normalised text (what evidence lists)
+    assert dict(found.hits) == dict(m.scan_normalized(normalize(text)))
+
+
+# Characters where raw and normalised text differ: case, full-width forms and the ideographic
+# space, other spellings (Kelvin sign, ①, 𝐀, ㊀ and ⼀ for 一, compatibility ideographs),
+# combining marks (alone and after letters they compose with), ligatures, ß/ẞ, dotted and
+# dotless i, final sigma, ǰ (casefold leaves it decomposed), half-width kana with a voiced
+# mark that composes, Hangul jamo that compose, ellipsis → "...", NBSP, Cherokee.
+TEXT_CHARS = list("aAbBkKsStTiIeEfF_09 .,:()-\n\r") + list(
+    "ＡａＢｂＫｋＳｓＴｔＩｉ０９＿，：（）\u3000"
+    "\u212a①\U0001d400㊀⼀一\uf9f1\uf9f2机密文件中"
+    "\u0301\u0308\u0307\u030c\u0327ﬁﬂßẞİıſΣσςǰｶﾞ\u1100\u1161\u11a8가…\u00a0™½ꭰᎠ"
+)
+TERM_CHARS = list("abkstief_0 ,:(-") + list("ＡＫｓ\u3000①一机密文件中ßﬁİσ\u0301é")
+
+
+@st.composite
+def lists_and_texts(draw: st.DrawFn) -> tuple[dict[int, list[str]], list[str]]:
+    texts = draw(st.lists(st.lists(st.sampled_from(TEXT_CHARS), max_size=40).map("".join),
+                          min_size=1, max_size=6))
+    terms = draw(st.lists(st.lists(st.sampled_from(TERM_CHARS), min_size=1, max_size=5).map("".join),
+                          max_size=5))
+    for text in texts[:3]:  # slices of the texts themselves, so that terms do occur
+        if text:
+            i = draw(st.integers(0, len(text) - 1))
+            terms.append(text[i:i + draw(st.integers(1, 6))])
+    lists: dict[int, list[str]] = {}
+    for t in terms:
+        lists.setdefault(draw(st.integers(0, 2)), []).append(t)
+    return lists, texts
+
+
+@pytest.mark.parametrize("whole", [False, True])
+def test_raw_scan_equals_normalise_then_scan(whole: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Property: for any terms and text, raw scanning gives the normalised text's hits.
+
+    Marked lines are normalised one by one; with ``whole`` the first marked character sends
+    the text to whole-text normalisation instead.
+    """
+    from hypothesis import HealthCheck, given, settings
+
+    if whole:
+        monkeypatch.setattr(matchers, "_mark_limit", lambda size: 0)
+
+    @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(lists_and_texts())
+    def check(case: tuple[dict[int, list[str]], list[str]]) -> None:
+        lists, texts = case
+        m = build(lists)
+        for text in texts:
+            check_against_reference(m, lists, text)
+        check_against_reference(m, lists, "\n".join(texts))
+
+    check()
+
+
+def test_raw_scan_on_arbitrary_unicode() -> None:
+    """Property over any characters at all (astral, unassigned, controls), not a chosen few."""
+    from hypothesis import HealthCheck, given, settings
+
+    chars = st.characters(blacklist_categories=("Cs",))
+
+    @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(st.text(chars, min_size=1, max_size=4), min_size=1, max_size=4),
+           st.lists(st.text(chars, max_size=60), min_size=1, max_size=5))
+    def check(terms: list[str], texts: list[str]) -> None:
+        lists = {0: terms + [t[:3] for t in texts if t]}
+        m = build(lists)
+        for text in texts:
+            check_against_reference(m, lists, text)
+
+    check()
+
+
+def test_marked_lines_are_normalised_alone() -> None:
+    lists = {0: ["file", "strasse", "机密", "confidential", "a b"], 1: ["...", "ａ"]}
+    m = build(lists)
+    text = ("ﬁle here\nplain CONFIDENTIAL line\nStraße，机密\n" * 3 + "ＣＯＮＦＩＤＥＮＴＩＡＬ\u3000A\u3000B…\n"
+            + "x" * 3000 + " confidential\n" + "\u0301机密 A\u00a0B\n")
+    check_against_reference(m, lists, text)
+    many = "ß confidential\n" * 500  # marks on every line
+    check_against_reference(m, lists, many)
+    assert len(m.find(many).hits[0]) == 500
+    mostly_marks = "e\u0301" * 500 + " confidential ﬁle"  # normalised whole: cheaper than per mark
+    if ENGINE == "hyperscan":
+        assert m._marked_lines(mostly_marks.encode()) is None
+    check_against_reference(m, lists, mostly_marks)
+
+
+def test_full_width_neighbours_are_word_characters() -> None:
+    m = build({0: ["confidential", "机密"]})
+    assert not m.find("ｘconfidential")[0]  # normalises to "xconfidential"
+    assert not m.find("confidential①")[0]  # ① normalises to "1"
+    assert len(m.find("，confidential：")[0][0]) == 1
+    assert len(m.find("Ａ机密Ｂ")[0][0]) == 1
+
+
+def test_evidence_quotes_normalised_text_only_when_its_length_changed() -> None:
+    """Unit snippets: from the text where normalising kept lengths, else from the normal form."""
+    from rules.conditions import Unit
+    from rules.redact import snippet
+
+    m = build({0: ["confidential", "strasse"]})
+    for text in ["ＣＯＮＦＩＤＥＮＴＩＡＬ report", "Straße: CONFIDENTIAL", "ﬁ\nconfidential", "plain"]:
+        unit = Unit("body", text)
+        norm, hits = normalize(text), m.scan_normalized(normalize(text))
+        quoted = norm if len(norm) != len(text) else text
+        assert [unit.snippet_for(h.start, h.end, normalized=True) for h in unit.keywords(m)[0]] == \
+            [snippet(quoted, h.start, h.end) for h in hits[0]]
+
+
+WORDS = ["do", "not", "secret", "report", "q3", "机密", "文件", "ab", "Ab", "ＡＢ", "straße", "ﬁle", "file"]
+GLUE = [" ", " ", "  ", "\u3000", "\u00a0", "\n", "", "_", "，", "x", "…"]
+
+
+@st.composite
+def phrases_and_texts(draw: st.DrawFn) -> tuple[dict[int, list[str]], list[str]]:
+    """Multi-word terms over a small vocabulary and texts of the same words: phrase terms
+    are compiled with their literal part ending on their rarest word, which these exercise."""
+    words = st.sampled_from(WORDS)
+    terms = draw(st.lists(st.lists(words, min_size=1, max_size=3).map(" ".join), min_size=1, max_size=8))
+    texts = []
+    for _ in range(draw(st.integers(1, 4))):
+        cut = words.flatmap(lambda w: st.sampled_from([w, w[:-1], w[1:]]))  # near misses too
+        parts = draw(st.lists(st.tuples(cut, st.sampled_from(GLUE)), max_size=12))
+        texts.append("".join(w + g for w, g in parts))
+    for term in terms[:3]:  # a term with one character swapped: a near miss anywhere in it
+        i = draw(st.integers(0, len(term) - 1))
+        texts.append(term[:i] + draw(st.sampled_from(GLUE + ["A", "Ａ"])) + term[i + 1:] + " " + term)
+    return {i % 2: [t for j, t in enumerate(terms) if j % 2 == i % 2] for i in range(2)}, texts
+
+
+def test_phrases_equal_normalise_then_scan() -> None:
+    from hypothesis import HealthCheck, given, settings
+
+    @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(phrases_and_texts())
+    def check(case: tuple[dict[int, list[str]], list[str]]) -> None:
+        lists, texts = case
+        m = build(lists)
+        for text in texts:
+            check_against_reference(m, lists, text)
+
+    check()
+
+
+def test_phrase_tail_is_matched_exactly() -> None:
+    """"strictly" is the rarest word of the first term: its literal ends there, and every
+    byte of "confidential" after it must still match exactly (up to ASCII case)."""
+    lists = {0: ["strictly confidential", "confidential", "proprietary and confidential"]}
+    m = build(lists)
+    for text in ["strictly confidentia ", "strictly CONFIDENTIAL.", "strictly confidentiaL",
+                 "strictly  confidential", "strictly confidential_", "strictly confidentialx",
+                 "Strictly Confidential\n", "strictly ｃonfidential", "strictly\u3000confidential",
+                 "strictly\nconfidential"]:
+        check_against_reference(m, lists, text)
