@@ -136,8 +136,9 @@ class SearchItem:
 @dataclass
 class SearchPage:
     """One page of results. ``total`` is exact when ``total_exact``; otherwise it is a lower
-    bound (the count stopped at ``Archive.COUNT_CAP``), as counting every match of a common
-    word in a million messages would cost more than finding the page."""
+    bound (the count stopped at ``Archive.COUNT_CAP``, or on SQLite after ``COUNT_BUDGET``),
+    as counting every match of a common word in a million messages would cost more than
+    finding the page. ``exact_total=True`` asks for the full count."""
 
     items: list[SearchItem]
     total: int
@@ -741,17 +742,43 @@ class Archive:
     SCAN_THRESHOLD = 5000     # above this many text matches, page by walking the time index
     SCAN_CHUNK = 1000
     SCAN_MAX_CHUNKS = 30
+    SPAN_PER_CANDIDATE = 64   # ids spanned per filtered record up to which one FTS range probe pays
+    RANGE_GAP = 64            # ids this close are probed as one rowid range
+    MAX_RANGES = 16
 
     COUNT_CAP = 10_000        # totals are counted exactly up to here unless asked for an exact count
+    COUNT_BUDGET = 0.08       # seconds a SQLite count may take before it settles for a lower bound
+    COUNT_CHECK_EVERY = 20_000    # SQLite VM steps between looks at the clock
 
     def _capped_count(self, conn: sa.Connection, ids: Any, exact: bool) -> tuple[int, bool]:
-        """(count, exact?) of the rows ``ids`` (a SELECT) returns, stopping past COUNT_CAP."""
-        if not exact:
-            ids = ids.limit(self.COUNT_CAP + 1)
-        n = int(conn.execute(sa.select(sa.func.count()).select_from(ids.subquery())).scalar_one())
-        if exact or n <= self.COUNT_CAP:
+        """(count, exact?) of the rows ``ids`` (a SELECT) returns, stopping past COUNT_CAP or,
+        on SQLite, past COUNT_BUDGET (a filter intersected with a common word can cost more to
+        count than to page); then the count is a lower bound (0 here; the caller raises it to
+        what the page shows)."""
+        if exact:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(ids.subquery())).scalar_one()), True
+        stmt = sa.select(sa.func.count()).select_from(ids.limit(self.COUNT_CAP + 1).subquery())
+        n = self._count_within_budget(conn, stmt) if self.dialect == "sqlite" else int(
+            conn.execute(stmt).scalar_one())
+        if n is None:
+            return 0, False
+        if n <= self.COUNT_CAP:
             return n, True
         return self.COUNT_CAP, False
+
+    def _count_within_budget(self, conn: sa.Connection, stmt: Any) -> int | None:
+        """Run a count on SQLite, interrupting it (None) once COUNT_BUDGET has passed."""
+        raw = conn.connection.driver_connection
+        deadline = time.monotonic() + self.COUNT_BUDGET
+        raw.set_progress_handler(lambda: time.monotonic() > deadline, self.COUNT_CHECK_EVERY)
+        try:
+            return int(conn.execute(stmt).scalar_one())
+        except sa.exc.OperationalError as exc:
+            if "interrupted" not in str(exc.orig):
+                raise
+            return None
+        finally:
+            raw.set_progress_handler(None, 0)
 
     def search(self, query: str | Query = "", cursor: str | None = None, limit: int = 50,
                departments: Iterable[str] | None = None, *, exact_total: bool = False) -> SearchPage:
@@ -788,7 +815,7 @@ class Archive:
                         exact_total)
                 else:
                     total, exact = self._capped_count(conn, sa.select(t.records.c.id).where(*conds), exact_total)
-                if narrowed is None and total > self.SCAN_THRESHOLD:
+                if narrowed is None and (total > self.SCAN_THRESHOLD or not exact):
                     rows = self._scan_page(conn, match, others + after_cursor, order, limit + 1)
             else:
                 total, exact = self._capped_count(conn, sa.select(t.records.c.id).where(*conds), exact_total)
@@ -800,6 +827,8 @@ class Archive:
         if len(rows) > limit:
             last = rows[limit - 1]
             nxt = self._encode_cursor(last.received_at, last.id)
+        if not exact:   # a lower bound: at least what this page shows, and one more if it goes on
+            total = max(total, len(items) + (1 if nxt else 0))
         return SearchPage(items, int(total), nxt, exact)
 
     FILTER_MAX = 50_000
@@ -849,9 +878,14 @@ class Archive:
             if not chunk:
                 break
             ids = [c.id for c in chunk]
-            ranges = _id_ranges(ids, gap=64)
-            if len(ranges) > 16:      # time order far from id order (imports): use the join
-                return None
+            ranges = _id_ranges(ids, gap=self.RANGE_GAP)
+            if len(ranges) > self.MAX_RANGES:
+                # Scattered ids (a sender's mail among everyone's): one probe over their whole
+                # span, as long as it is not mostly other records' matches; when it would be
+                # (a rare filter, or time order far from id order after imports), the join.
+                if (max(ids) - min(ids)) > self.SPAN_PER_CANDIDATE * len(ids):
+                    return None
+                ranges = [(min(ids), max(ids))]
             hits: set[int] = set()
             for lo, hi in ranges:     # FTS5 seeks rowid ranges; IN (...) would re-run the match per id
                 hits.update(conn.exec_driver_sql(

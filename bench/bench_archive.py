@@ -333,6 +333,7 @@ def run_queries(archive: Archive, corpus: Corpus, args: argparse.Namespace) -> N
         ("subject word", "subject:budget"),
         ("from: address", f"from:{corpus.people[3]}"),
         ("from: domain + word", "from:d3.example meeting"),
+        ("from: address + word", f"from:{corpus.people[3]} meeting"),
         ("filters + word", "direction:outbound has:attachment 合同"),
         ("date range + word", "after:2024-01-01 before:2024-03-01 invoice"),
         ("rule + verdict", "rule:dlp-contract verdict:quarantined"),
