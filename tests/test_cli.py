@@ -181,3 +181,12 @@ def test_same_environment_same_data(tmp_path: Path, config: Path) -> None:
     assert "ann" in mailwarden("user", "list", config=config, env=env).stdout
     assert "ann" not in mailwarden("user", "list", config=config).stdout
     assert (data / "keys").is_dir()
+
+
+def test_output_into_a_closed_pipe_ends_quietly(tmp_path: Path, config: Path) -> None:
+    """`mailwarden … | head` closes the pipe early: no traceback, exit 141 like other tools."""
+    proc = subprocess.Popen([sys.executable, "-m", "gateway.cli", "rules", "lint", "--config", str(config)],
+                            cwd=REPO, env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()           # nobody reads
+    _out, err = proc.communicate(timeout=120)
+    assert b"Traceback" not in err, err
