@@ -40,6 +40,11 @@ def is_cjk_char(token: str) -> bool:
 
 
 def normalise(text: str) -> str:
+    """NFKC + casefold, skipping the NFKC pass where it cannot change anything (the usual case)."""
+    if text.isascii():
+        return text.lower()          # NFKC is the identity on ASCII; casefold is lower()
+    if unicodedata.is_normalized("NFKC", text):
+        return text.casefold()
     return unicodedata.normalize("NFKC", text).casefold()
 
 
@@ -90,23 +95,29 @@ class Hasher:
         return out
 
     # ---- documents --------------------------------------------------------------
+    def _hashed(self, field: str, tokens: list[str]) -> list[str]:
+        """``[token(field, t) for t in tokens]``, hashing each distinct token once: mail repeats
+        itself (quoted replies, signatures), and a lookup is far cheaper than a hash call."""
+        table = {t: self.token(field, t) for t in dict.fromkeys(tokens)}
+        return list(map(table.__getitem__, tokens))
+
     def document(self, subject: str, texts: Iterable[str]) -> list[str]:
         """Hashed token sequence for one record (subject tokens also indexed as body tokens)."""
         out: list[str] = []
         uni: dict[str, None] = {}
         if subject:
             s_seq, s_uni = analyse(subject)
-            out.extend(self.token("s", t) for t in s_seq)
-            out.extend(self.token("us", t) for t in dict.fromkeys(s_uni))
-            out.extend(self.token("b", t) for t in s_seq)
+            out.extend(self._hashed("s", s_seq))
+            out.extend(self._hashed("us", list(dict.fromkeys(s_uni))))
+            out.extend(self._hashed("b", s_seq))
             uni.update(dict.fromkeys(s_uni))
         for text in texts:
             if len(out) >= MAX_TOKENS:
                 break
             seq, u = analyse(text)
-            out.extend(self.token("b", t) for t in seq)
+            out.extend(self._hashed("b", seq))
             uni.update(dict.fromkeys(u))
-        out.extend(self.token("u", t) for t in uni)
+        out.extend(self._hashed("u", list(uni)))
         return out[: MAX_TOKENS + len(uni)]
 
     def query_term(self, text: str, field: str = "b") -> list[str]:
