@@ -32,6 +32,8 @@ from gateway.transport import Result, Transport
 
 log = logging.getLogger("mailwarden.delivery")
 
+Outcome = tuple[QueueEntry, int | None, str]   # entry, SMTP code (None: no answer), text
+
 
 class DeliveryWorker:
     def __init__(
@@ -141,12 +143,22 @@ class DeliveryWorker:
     async def _settle(self, group: list[QueueEntry], results: dict[str, Result], raw: bytes | None = None) -> None:
         """Record the outcomes through the group committer (delivery shares its fsyncs)."""
         try:
-            await self._committer.submit(partial(self._record, group, results, raw))
+            delivered, failed, deferred = await self._committer.submit(partial(self._record, group, results, raw))
         except Exception as exc:  # noqa: BLE001 - rows stay claimed; the lease brings them back
             log.error("could not record delivery results: %s", exc)
+            return
+        # Counted and logged once committed (the committer may run the work twice).
+        self._metrics.delivered.inc(len(delivered))
+        self._metrics.bounced.inc(len(failed))
+        self._metrics.deferred.inc(len(deferred))
+        for e, code, text in delivered + failed + deferred:
+            log.info("delivery", extra={"queue_id": e.id, "archive_id": e.archive_id, "from": e.mail_from,
+                                        "to": e.recipient, "code": code, "result": text[:200],
+                                        "attempt": e.attempts + 1})
 
     def _record(self, group: list[QueueEntry], results: dict[str, Result], raw: bytes | None,
-                conn: sa.Connection) -> None:
+                conn: sa.Connection) -> tuple[list[Outcome], list[Outcome], list[Outcome]]:
+        """The outcomes' rows (and DSNs) in the committer's transaction: (delivered, failed, deferred)."""
         now = time.time()
         delivered, failed, deferred = [], [], []
         for e in group:
@@ -167,13 +179,7 @@ class DeliveryWorker:
             self._queue.defer(conn, e, code, text, now=now)
         if failed and raw is not None:
             self._bounce(conn, [(e, c, t) for e, c, t in failed], raw)
-        self._metrics.delivered.inc(len(delivered))
-        self._metrics.bounced.inc(len(failed))
-        self._metrics.deferred.inc(len(deferred))
-        for e, code, text in delivered + failed + deferred:
-            log.info("delivery", extra={"queue_id": e.id, "archive_id": e.archive_id, "from": e.mail_from,
-                                        "to": e.recipient, "code": code, "result": text[:200],
-                                        "attempt": e.attempts + 1})
+        return delivered, failed, deferred
 
     def _bounce(self, conn: sa.Connection, failed: list[tuple[QueueEntry, int | None, str]], raw: bytes) -> None:
         sender = failed[0][0].mail_from
