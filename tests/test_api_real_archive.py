@@ -82,7 +82,8 @@ def test_hold_view_search_release_with_real_archive(engine: sa.Engine, data_dir:
     assert page["total"] == 1 and page["total_exact"] is True and page["items"][0]["id"] == archive_id
     archive.COUNT_CAP = 0    # every total is now past the cap unless an exact count is asked for
     capped = client.get("/api/v1/archive/search", params={"q": "figures"}, headers=auditor).json()
-    assert (capped["total"], capped["total_exact"], len(capped["items"])) == (0, False, 1)
+    # a lower bound: at least what the page shows
+    assert (capped["total"], capped["total_exact"], len(capped["items"])) == (1, False, 1)
     exact = client.get("/api/v1/archive/search", params={"q": "figures", "exact_total": "true"},
                        headers=auditor).json()
     assert (exact["total"], exact["total_exact"]) == (1, True)
