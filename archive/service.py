@@ -31,7 +31,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from email.utils import getaddresses, parsedate_to_datetime
-from typing import Any
+from functools import partial
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 import zstandard
@@ -220,6 +221,14 @@ CHAIN_FIELDS = (
     "rcpt_tos", "header_from", "header_to", "header_cc", "date_at", "size", "direction", "verdict",
     "rules", "department", "attachment_types", "has_attachment",
 )
+
+
+class _Cursor(NamedTuple):
+    received_at: float
+    id: int
+    total: int | None = None      # what the first page counted (None: an old cursor)
+    exact: bool = True
+    shown: int = 0                # items on the pages before
 
 
 def chain_hash(prev_hash: str, row: Any) -> str:
@@ -727,15 +736,23 @@ class Archive:
         return conds
 
     @staticmethod
-    def _encode_cursor(received_at: float, record_id: int) -> str:
-        return base64.urlsafe_b64encode(json.dumps([received_at, record_id]).encode()).decode().rstrip("=")
+    def _encode_cursor(received_at: float, record_id: int, total: int | None = None, exact: bool = True,
+                       shown: int = 0) -> str:
+        """Where the next page starts, and the total the first page found (later pages show
+        the same total instead of counting again, or a smaller lower bound)."""
+        doc = [received_at, record_id] + ([total, int(exact), shown] if total is not None else [])
+        return base64.urlsafe_b64encode(json.dumps(doc).encode()).decode().rstrip("=")
 
     @staticmethod
-    def _decode_cursor(cursor: str) -> tuple[float, int]:
+    def _decode_cursor(cursor: str) -> _Cursor:
         try:
             pad = "=" * (-len(cursor) % 4)
-            ra, rid = json.loads(base64.urlsafe_b64decode(cursor + pad))
-            return float(ra), int(rid)
+            doc = json.loads(base64.urlsafe_b64decode(cursor + pad))
+            if not isinstance(doc, list) or len(doc) not in (2, 5):
+                raise ValueError("shape")
+            if len(doc) == 2:
+                return _Cursor(float(doc[0]), int(doc[1]))
+            return _Cursor(float(doc[0]), int(doc[1]), max(0, int(doc[2])), bool(doc[3]), max(0, int(doc[4])))
         except (ValueError, TypeError) as exc:
             raise QueryError("invalid cursor") from exc
 
@@ -768,13 +785,16 @@ class Archive:
 
     def _count_within_budget(self, conn: sa.Connection, stmt: Any) -> int | None:
         """Run a count on SQLite, interrupting it (None) once COUNT_BUDGET has passed."""
+        conn.exec_driver_sql("SELECT 1")   # the read transaction begins before the clock can interrupt
         raw = conn.connection.driver_connection
         deadline = time.monotonic() + self.COUNT_BUDGET
         raw.set_progress_handler(lambda: time.monotonic() > deadline, self.COUNT_CHECK_EVERY)
         try:
             return int(conn.execute(stmt).scalar_one())
-        except sa.exc.OperationalError as exc:
-            if "interrupted" not in str(exc.orig):
+        except sa.exc.OperationalError:
+            # "interrupted", or whatever SQLite made of an interrupt inside the statement
+            # (connecting the FTS5 table, say): past the deadline, it was ours.
+            if time.monotonic() <= deadline:
                 raise
             return None
         finally:
@@ -793,12 +813,18 @@ class Archive:
         conds = self._conditions(q, departments)
         r = t.records.c
         after_cursor = []
-        if cursor:
-            ra, rid = self._decode_cursor(cursor)
-            after_cursor = [sa.or_(r.received_at < ra, sa.and_(r.received_at == ra, r.id < rid))]
+        at = self._decode_cursor(cursor) if cursor else None
+        if at is not None:
+            after_cursor = [sa.or_(r.received_at < at.received_at,
+                                   sa.and_(r.received_at == at.received_at, r.id < at.id))]
+        carried = at is not None and at.total is not None and not exact_total
         order = (r.received_at.desc(), r.id.desc())
         match = self._fts_match(q) if self.dialect == "sqlite" else None
         exact = True
+        count = partial(self._capped_count, exact=exact_total)
+        if carried:   # the first page counted already
+            def count(_conn: sa.Connection, _ids: Any) -> tuple[int, bool]:
+                return at.total, at.exact
         with self.engine.connect() as conn:
             rows = None
             if match is not None:
@@ -809,26 +835,29 @@ class Archive:
                 narrowed = self._filtered_text_page(conn, match, others, cursor, limit + 1) if time_only else None
                 if narrowed is not None:
                     total, rows = narrowed
+                    if carried:
+                        total, exact = at.total, at.exact
                 elif not others:   # text only: count in the FTS index itself (no join)
-                    total, exact = self._capped_count(conn, sa.select(sa.column("rowid")).select_from(
-                        sa.table("archive_fts")).where(sa.text("archive_fts MATCH :fts").bindparams(fts=match)),
-                        exact_total)
+                    total, exact = count(conn, sa.select(sa.column("rowid")).select_from(
+                        sa.table("archive_fts")).where(sa.text("archive_fts MATCH :fts").bindparams(fts=match)))
                 else:
-                    total, exact = self._capped_count(conn, sa.select(t.records.c.id).where(*conds), exact_total)
+                    total, exact = count(conn, sa.select(t.records.c.id).where(*conds))
                 if narrowed is None and (total > self.SCAN_THRESHOLD or not exact):
                     rows = self._scan_page(conn, match, others + after_cursor, order, limit + 1)
             else:
-                total, exact = self._capped_count(conn, sa.select(t.records.c.id).where(*conds), exact_total)
+                total, exact = count(conn, sa.select(t.records.c.id).where(*conds))
             if rows is None:
                 rows = conn.execute(sa.select(t.records).where(*conds, *after_cursor).order_by(*order)
                                     .limit(limit + 1)).fetchall()
         items = [self._item(row) for row in rows[:limit]]
+        shown = (at.shown if carried else 0) + len(items)
+        more = len(rows) > limit
+        if not exact:   # a lower bound: at least what the pages so far showed, one more if it goes on
+            total = max(total, shown + (1 if more else 0))
         nxt = None
-        if len(rows) > limit:
+        if more:
             last = rows[limit - 1]
-            nxt = self._encode_cursor(last.received_at, last.id)
-        if not exact:   # a lower bound: at least what this page shows, and one more if it goes on
-            total = max(total, len(items) + (1 if nxt else 0))
+            nxt = self._encode_cursor(last.received_at, last.id, int(total), exact, shown)
         return SearchPage(items, int(total), nxt, exact)
 
     FILTER_MAX = 50_000
@@ -856,8 +885,8 @@ class Archive:
         matched = sorted(((c.received_at, c.id) for c in cand if c.id in hits), reverse=True)
         total = len(matched)
         if cursor:
-            ra, rid = self._decode_cursor(cursor)
-            matched = [m for m in matched if m < (ra, rid)]
+            at = self._decode_cursor(cursor)
+            matched = [m for m in matched if m < (at.received_at, at.id)]
         page_ids = [i for _ra, i in matched[:want]]
         if not page_ids:
             return total, []

@@ -7,6 +7,7 @@ import getpass
 import json
 import logging
 import os
+import select
 import sys
 from pathlib import Path
 
@@ -134,9 +135,22 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:   # `mailwarden archive search … | head`: the reader has all it wants
+    except BrokenPipeError:
+        if not _stdout_closed():   # a peer's socket, say: a real error
+            raise
+        # `mailwarden archive search … | head`: the reader has all it wants.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+
+
+def _stdout_closed() -> bool:
+    """Whether nobody reads our standard output any more (a pipe whose reader has gone)."""
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & (select.POLLERR | select.POLLHUP) for _fd, events in poller.poll(0))
+    except (OSError, ValueError):
+        return False
 
 
 def _dispatch(args: argparse.Namespace, settings) -> int:  # noqa: ANN001, C901 - a flat command table

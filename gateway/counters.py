@@ -49,14 +49,14 @@ class SenderCounters:
     def cached(self, sender: str, now: float | None = None) -> SenderStats | None:
         """The cached stats if fresh (no I/O, safe on the event loop), else None."""
         now = time.time() if now is None else now
-        cached = self._cache.get(sender.lower())
+        cached = self._cache.get(_key(sender))
         if cached is not None and now - cached[0] < self._cache_seconds:
             return cached[1]
         return None
 
     def stats_for(self, sender: str, now: float | None = None) -> SenderStats:
         now = time.time() if now is None else now
-        key = sender.lower()
+        key = _key(sender)
         fresh = self.cached(key, now)
         if fresh is not None:
             return fresh
@@ -86,16 +86,25 @@ class SenderCounters:
 
     def record(self, conn: sa.Connection, sender: str, recipients: int, external: int,
                now: float | None = None) -> None:
-        """Count one message inside the caller's transaction (an upsert on both databases)."""
+        """Count one message inside the caller's transaction (an upsert on both databases).
+        Once that transaction has committed, the caller reports it with ``committed``."""
         now = time.time() if now is None else now
-        key = sender.lower()[:512]
-        conn.execute(_upsert(conn.dialect.name), {"sender": key, "bucket": _bucket(now), "r": recipients,
+        conn.execute(_upsert(conn.dialect.name), {"sender": _key(sender), "bucket": _bucket(now), "r": recipients,
                                                  "x": external})
+
+    def committed(self, sender: str, recipients: int, external: int) -> None:
+        """Keep this process's cached view current with a count that is now committed (not
+        inside the transaction: the group committer may run the work twice, or roll it back)."""
+        key = _key(sender)
         cached = self._cache.get(key)
-        if cached is not None:  # keep the cached view current with what this process counts
+        if cached is not None:
             self._cache[key] = (cached[0], self.including(cached[1], recipients, external))
 
     def prune(self, now: float | None = None) -> int:
         now = time.time() if now is None else now
         with self._engine.begin() as conn:
             return conn.execute(t.delete().where(t.c.bucket < _bucket(now) - 12)).rowcount
+
+
+def _key(sender: str) -> str:
+    return sender.lower()[:512]

@@ -125,6 +125,8 @@ class Pipeline:
             log.error("could not make message durable: %s", exc)
             self.metrics.tempfailed.inc()
             return TEMPFAIL
+        self.counters.committed(_counted_as(incoming), len(screening.envelope.rcpt_tos),
+                                _external(screening.directions))
         if outcome.delivered_to:
             self.wake_delivery()
         reply = self._reply(screening.verdict, outcome)
@@ -138,10 +140,9 @@ class Pipeline:
         envelope = Envelope(mail_from=incoming.mail_from, rcpt_tos=rcpts, client_ip=incoming.client_ip,
                             helo=incoming.helo, authenticated_user=incoming.authenticated_user)
         directions = policy.directory.classify(incoming.mail_from, rcpts)
-        stats = self.counters.cached(incoming.mail_from) or await asyncio.to_thread(
-            self.counters.stats_for, incoming.mail_from)
-        external = sum(1 for d in directions.values() if d == OUTBOUND)
-        stats = SenderCounters.including(stats, len(rcpts), external)
+        stats = self.counters.cached(_counted_as(incoming)) or await asyncio.to_thread(
+            self.counters.stats_for, _counted_as(incoming))
+        stats = SenderCounters.including(stats, len(rcpts), _external(directions))
         checked = await self.authenticate_sender(incoming) if self.authenticate_sender else None
         auth, auth_header = checked if checked else (None, None)
         work = partial(self._evaluate_and_seal, policy, incoming, envelope, directions, stats, auth, auth_header)
@@ -216,8 +217,7 @@ class Pipeline:
                 continue  # the quarantine already tells the sender the message is held
             self._notify(conn, who, incoming, s)
 
-        external = sum(1 for d in s.directions.values() if d == OUTBOUND)
-        self.counters.record(conn, incoming.mail_from or "<>", len(s.envelope.rcpt_tos), external)
+        self.counters.record(conn, _counted_as(incoming), len(s.envelope.rcpt_tos), _external(s.directions))
         return outcome
 
     def _hold_request(self, incoming: IncomingMessage, s: Screening, archive_id: int,
@@ -325,6 +325,15 @@ def _partial_reject_text(verdict: Verdict, rejected: list[str]) -> str:
     lines += [f"  {r}" for r in rejected]
     lines += ["", f"Reason: {text}", "", "It was delivered to, or is held for, the other recipients."]
     return "\n".join(lines) + "\n"
+
+
+def _counted_as(incoming: IncomingMessage) -> str:
+    """The sender the rate counters count this message under (the null sender as ``<>``)."""
+    return incoming.mail_from or "<>"
+
+
+def _external(directions: dict[str, str]) -> int:
+    return sum(1 for d in directions.values() if d == OUTBOUND)
 
 
 def _one_line(text: str) -> str:

@@ -190,3 +190,4 @@ def test_output_into_a_closed_pipe_ends_quietly(tmp_path: Path, config: Path) ->
     proc.stdout.close()           # nobody reads
     _out, err = proc.communicate(timeout=120)
     assert b"Traceback" not in err, err
+    assert proc.returncode == 141

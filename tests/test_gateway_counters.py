@@ -23,10 +23,17 @@ def test_counts_are_shared_between_nodes_and_cached_briefly(database_url: str) -
         node_a.record(conn, "alice@example.com", recipients=1, external=1, now=now + 1)
     assert node_b.stats_for("alice@example.com", now=now + 2).messages_last_hour == 3
     assert node_b.stats_for("alice@example.com", now=now + 6).messages_last_hour == 4
-    # What a node counts itself is in its cached view at once.
+    # What a node counts itself is in its cached view once committed, and only then: a count
+    # in a transaction that rolls back (or is run again by the group committer) is not seen.
     assert node_b.cached("alice@example.com", now=now + 6) is not None
+    with engine.connect() as conn, conn.begin() as txn:
+        node_b.record(conn, "alice@example.com", recipients=1, external=0, now=now + 6)
+        txn.rollback()
+    assert node_b.stats_for("alice@example.com", now=now + 6).messages_last_hour == 4
     with engine.begin() as conn:
         node_b.record(conn, "alice@example.com", recipients=1, external=0, now=now + 6)
+    assert node_b.stats_for("alice@example.com", now=now + 6).messages_last_hour == 4   # not yet told
+    node_b.committed("alice@example.com", recipients=1, external=0)
     assert node_b.stats_for("alice@example.com", now=now + 7).messages_last_hour == 5
     # Older than an hour no longer counts; prune removes old buckets.
     assert node_b.stats_for("alice@example.com", now=now + 3 * 3600).messages_last_hour == 0
