@@ -255,6 +255,21 @@ def _id_ranges(ids: list[int], gap: int) -> list[tuple[int, int]]:
     return out
 
 
+def _cover(ids: list[int], count: int) -> list[tuple[int, int]]:
+    """At most ``count`` (low, high) ranges covering ``ids``, split at the widest gaps: the
+    least id space to probe (a few old imported ids among recent ones cost one more range,
+    not the whole span between them)."""
+    ordered = sorted(set(ids))
+    gaps = sorted(range(len(ordered) - 1), key=lambda k: ordered[k + 1] - ordered[k], reverse=True)
+    cuts = sorted(gaps[: max(0, count - 1)])
+    out, start = [], 0
+    for k in cuts:
+        out.append((ordered[start], ordered[k]))
+        start = k + 1
+    out.append((ordered[start], ordered[-1]))
+    return out
+
+
 def _tsvector_literal(tokens: list[str]) -> str:
     positions: dict[str, list[int]] = {}
     for i, tok in enumerate(tokens, start=1):
@@ -703,7 +718,23 @@ class Archive:
                 sa.text("archive_fulltext.tsv @@ CAST(:tsq AS tsquery)").bindparams(tsq=tsq))
         return t.records.c.id.in_(sub)
 
-    def _conditions(self, q: Query, departments: Iterable[str] | None, *, fulltext: bool = True) -> list[Any]:
+    SMALL_SET = 5000          # a side-table filter this selective is fetched whole, else probed per record
+
+    def _side_filter(self, conn: sa.Connection | None, table: sa.Table, where: list[Any]) -> Any:
+        """Records with a matching row in ``table`` (addresses, rules). A few thousand such
+        records are fetched by the side table's index and ordered; more (a whole domain, a
+        busy rule) are checked one by one while walking records newest first, which stops
+        after a page instead of first collecting every match."""
+        ids = sa.select(table.c.record_id).where(*where)
+        if conn is not None:
+            n = conn.execute(sa.select(sa.func.count()).select_from(ids.limit(self.SMALL_SET + 1).subquery()))
+            if n.scalar_one() <= self.SMALL_SET:
+                return t.records.c.id.in_(ids)
+        return sa.exists(sa.select(sa.literal(1)).select_from(table).where(
+            table.c.record_id == t.records.c.id, *where))
+
+    def _conditions(self, q: Query, departments: Iterable[str] | None, *, fulltext: bool = True,
+                    conn: sa.Connection | None = None) -> list[Any]:
         r = t.records.c
         conds: list[Any] = []
         for kind, values in (("f", q.senders), ("t", q.recipients)):
@@ -712,14 +743,13 @@ class Archive:
                 for v in values:
                     col = t.addresses.c.address if "@" in v else t.addresses.c.domain
                     ors.append(col == v)
-                conds.append(r.id.in_(sa.select(t.addresses.c.record_id).where(
-                    t.addresses.c.kind == kind, sa.or_(*ors))))
+                conds.append(self._side_filter(conn, t.addresses, [t.addresses.c.kind == kind, sa.or_(*ors)]))
         if q.directions:
             conds.append(r.direction.in_(q.directions))
         if q.verdicts:
             conds.append(r.verdict.in_(q.verdicts))
         if q.rules:
-            conds.append(r.id.in_(sa.select(t.record_rules.c.record_id).where(t.record_rules.c.rule.in_(q.rules))))
+            conds.append(self._side_filter(conn, t.record_rules, [t.record_rules.c.rule.in_(q.rules)]))
         if q.has_attachment:
             conds.append(r.has_attachment.is_(True))
         if q.after is not None:
@@ -756,15 +786,15 @@ class Archive:
         except (ValueError, TypeError) as exc:
             raise QueryError("invalid cursor") from exc
 
-    SCAN_THRESHOLD = 5000     # above this many text matches, page by walking the time index
+    SCAN_THRESHOLD = 500      # above this many text matches, page by walking the time index
     SCAN_CHUNK = 1000
     SCAN_MAX_CHUNKS = 30
-    SPAN_PER_CANDIDATE = 64   # ids spanned per filtered record up to which one FTS range probe pays
+    SPAN_PER_CANDIDATE = 1000  # ids spanned per filtered record up to which range probes pay
     RANGE_GAP = 64            # ids this close are probed as one rowid range
     MAX_RANGES = 16
 
     COUNT_CAP = 10_000        # totals are counted exactly up to here unless asked for an exact count
-    COUNT_BUDGET = 0.08       # seconds a SQLite count may take before it settles for a lower bound
+    COUNT_BUDGET = 0.05       # seconds a SQLite count may take before it settles for a lower bound
     COUNT_CHECK_EVERY = 20_000    # SQLite VM steps between looks at the clock
 
     def _capped_count(self, conn: sa.Connection, ids: Any, exact: bool) -> tuple[int, bool]:
@@ -782,6 +812,16 @@ class Archive:
         if n <= self.COUNT_CAP:
             return n, True
         return self.COUNT_CAP, False
+
+    @staticmethod
+    def _fts_ids(match: str) -> Any:
+        return sa.select(sa.column("rowid")).select_from(sa.table("archive_fts")).where(
+            sa.text("archive_fts MATCH :fts").bindparams(fts=match))
+
+    def _fts_count_exceeds(self, conn: sa.Connection, match: str, n: int) -> bool:
+        """Whether the text alone matches more than ``n`` records (stops counting at n + 1)."""
+        capped = sa.select(sa.func.count()).select_from(self._fts_ids(match).limit(n + 1).subquery())
+        return int(conn.execute(capped).scalar_one()) > n
 
     def _count_within_budget(self, conn: sa.Connection, stmt: Any) -> int | None:
         """Run a count on SQLite, interrupting it (None) once COUNT_BUDGET has passed."""
@@ -810,7 +850,6 @@ class Archive:
         """
         q = parse_query(query) if isinstance(query, str) else query
         limit = max(1, min(int(limit), 1000))
-        conds = self._conditions(q, departments)
         r = t.records.c
         after_cursor = []
         at = self._decode_cursor(cursor) if cursor else None
@@ -826,9 +865,11 @@ class Archive:
             def count(_conn: sa.Connection, _ids: Any) -> tuple[int, bool]:
                 return at.total, at.exact
         with self.engine.connect() as conn:
+            others = self._conditions(q, departments, fulltext=False, conn=conn)
+            fts = self._fulltext_condition(q)
+            conds = [*others, fts] if fts is not None else others
             rows = None
             if match is not None:
-                others = self._conditions(q, departments, fulltext=False)
                 # Only a time range keeps ids in few runs (mail is archived in time order).
                 time_only = bool(others) and departments is None and not (
                     q.senders or q.recipients or q.directions or q.verdicts or q.rules or q.has_attachment or q.ids)
@@ -838,8 +879,11 @@ class Archive:
                     if carried:
                         total, exact = at.total, at.exact
                 elif not others:   # text only: count in the FTS index itself (no join)
-                    total, exact = count(conn, sa.select(sa.column("rowid")).select_from(
-                        sa.table("archive_fts")).where(sa.text("archive_fts MATCH :fts").bindparams(fts=match)))
+                    total, exact = count(conn, self._fts_ids(match))
+                elif not carried and not exact_total and self._fts_count_exceeds(conn, match, self.COUNT_CAP):
+                    # Counting filters against a word in more than COUNT_CAP messages means
+                    # collecting all of its matches first: a lower bound instead.
+                    total, exact = 0, False
                 else:
                     total, exact = count(conn, sa.select(t.records.c.id).where(*conds))
                 if narrowed is None and (total > self.SCAN_THRESHOLD or not exact):
@@ -869,9 +913,11 @@ class Archive:
         intersect, which gives the exact total and the page without materialising every text
         match. None when that does not apply (the caller uses the join)."""
         r = t.records.c
-        cand = conn.execute(sa.select(r.id, r.received_at).where(*others).limit(self.FILTER_MAX + 1)).fetchall()
-        if len(cand) > self.FILTER_MAX:
+        many = conn.execute(sa.select(sa.func.count()).select_from(   # an index count, not a fetch
+            sa.select(r.id).where(*others).limit(self.FILTER_MAX + 1).subquery())).scalar_one()
+        if many > self.FILTER_MAX:
             return None
+        cand = conn.execute(sa.select(r.id, r.received_at).where(*others)).fetchall()
         if not cand:
             return 0, []
         ranges = _id_ranges([c.id for c in cand], gap=64)
@@ -901,28 +947,30 @@ class Archive:
         r = t.records.c
         found: list[int] = []
         bound: list[Any] = []
+        size = min(self.SCAN_CHUNK, max(4 * want, 200))   # a page often needs few; grow if not
         for _ in range(self.SCAN_MAX_CHUNKS):
             chunk = conn.execute(sa.select(r.id, r.received_at).where(*conds, *bound).order_by(*order)
-                                 .limit(self.SCAN_CHUNK)).fetchall()
+                                 .limit(size)).fetchall()
             if not chunk:
                 break
             ids = [c.id for c in chunk]
             ranges = _id_ranges(ids, gap=self.RANGE_GAP)
             if len(ranges) > self.MAX_RANGES:
-                # Scattered ids (a sender's mail among everyone's): one probe over their whole
-                # span, as long as it is not mostly other records' matches; when it would be
-                # (a rare filter, or time order far from id order after imports), the join.
-                if (max(ids) - min(ids)) > self.SPAN_PER_CANDIDATE * len(ids):
+                # Scattered ids (a sender's mail among everyone's): probe the few ranges that
+                # cover them, as long as these are not mostly other records' matches; when
+                # they would be (a very rare filter), the join.
+                ranges = _cover(ids, self.MAX_RANGES)
+                if sum(hi - lo + 1 for lo, hi in ranges) > self.SPAN_PER_CANDIDATE * len(ids):
                     return None
-                ranges = [(min(ids), max(ids))]
             hits: set[int] = set()
             for lo, hi in ranges:     # FTS5 seeks rowid ranges; IN (...) would re-run the match per id
                 hits.update(conn.exec_driver_sql(
                     "SELECT rowid FROM archive_fts WHERE archive_fts MATCH ? AND rowid BETWEEN ? AND ?",
                     (match, lo, hi)).scalars())
             found += [i for i in ids if i in hits]
-            if len(found) >= want or len(chunk) < self.SCAN_CHUNK:
+            if len(found) >= want or len(chunk) < size:
                 break
+            size = min(self.SCAN_CHUNK, size * 2)
             last = chunk[-1]
             bound = [sa.or_(r.received_at < last.received_at, sa.and_(r.received_at == last.received_at,
                                                                       r.id < last.id))]
