@@ -211,7 +211,10 @@ def serve(settings: Settings) -> int:
     restarted worker takes back only the queue rows it had claimed itself. Returns the
     exit status: 1 when a process could not be kept running.
     """
-    PolicyHolder(settings.rules_path, settings.directory_path)   # a bad rules file stops us here, once
+    # The rules are loaded here, once: a bad file stops start-up before any process exists,
+    # and every process started later (a restarted worker too) gets the last good rules
+    # through the fork, even when the file on disk has since been broken.
+    policy = PolicyHolder(settings.rules_path, settings.directory_path)
     engine = open_engine(settings.database_url)
     migrate(engine)
     ensure_audit_head(engine)
@@ -226,12 +229,12 @@ def serve(settings: Settings) -> int:
     workers = settings.smtp.workers
     separate_indexer = workers > 1
     slots = [Slot("primary" if i == 0 else f"worker {i}",
-                  partial(_run_process, settings, sock, i, index_archive=not separate_indexer))
+                  partial(_run_process, settings, sock, i, index_archive=not separate_indexer, policy=policy))
              for i in range(workers)]
     if separate_indexer:
         slots.append(Slot("indexer", partial(_run_indexer, settings)))
     try:
-        return 0 if Supervisor(slots).run() else 1
+        return 0 if Supervisor(slots, on_reload=partial(_reload_quietly, policy)).run() else 1
     finally:
         sock.close()
 
@@ -271,7 +274,16 @@ def _run_indexer(settings: Settings) -> None:
     engine.dispose()
 
 
-def _run_process(settings: Settings, sock: socket.socket, index: int, *, index_archive: bool = True) -> None:
+def _reload_quietly(policy: PolicyHolder) -> None:
+    """The supervisor's copy of the rules follows every reload (an invalid file keeps the old)."""
+    try:
+        policy.reload()
+    except Exception as exc:  # noqa: BLE001 - each process logs why; keep the last good rules
+        log.debug("supervisor keeps its rules: %s", exc)
+
+
+def _run_process(settings: Settings, sock: socket.socket, index: int, *, index_archive: bool = True,
+                 policy: PolicyHolder | None = None) -> None:
     from gateway.services import build_services
 
     global _supervisor_pid
@@ -279,7 +291,7 @@ def _run_process(settings: Settings, sock: socket.socket, index: int, *, index_a
     if settings.smtp.workers > 1:
         base = settings.delivery.node_id or socket.gethostname()
         settings.delivery.node_id = f"{base}/{index}"
-    services = build_services(settings, run_migrations=False)
+    services = build_services(settings, run_migrations=False, policy=policy)
     try:
         import uvloop
 

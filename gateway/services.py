@@ -64,7 +64,9 @@ class Services:
         self.engine.dispose()
 
 
-def build_services(settings: Settings, *, run_migrations: bool = True) -> Services:
+def build_services(settings: Settings, *, run_migrations: bool = True, policy: PolicyHolder | None = None) -> Services:
+    """Everything one gateway process needs. ``policy``: rules already loaded (by the
+    supervisor, which keeps the last good ones), instead of reading the files again."""
     data_dir = settings.data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
     engine = open_engine(settings.database_url)
@@ -77,7 +79,7 @@ def build_services(settings: Settings, *, run_migrations: bool = True) -> Servic
                           retry_initial=settings.delivery.retry_initial, retry_max=settings.delivery.retry_max)
     committer = GroupCommitter(engine)
     committer.start()
-    policy = PolicyHolder(settings.rules_path, settings.directory_path)
+    policy = policy or PolicyHolder(settings.rules_path, settings.directory_path)
     hostname = settings.smtp.hostname or socket.getfqdn()
     notifier = Notifier(archive=archive, queue=queue, hostname=hostname, directory=policy.directory)
 

@@ -57,8 +57,10 @@ class Supervisor:
     MAX_DELAY = 30.0
 
     def __init__(self, slots: list[Slot], *, stop_timeout: float = 30.0, restart_delay: float = 0.5,
-                 quick_exit: float = 10.0, max_quick_exits: int = 5):
+                 quick_exit: float = 10.0, max_quick_exits: int = 5,
+                 on_reload: Callable[[], None] = lambda: None):
         self.slots = slots
+        self.on_reload = on_reload   # runs here before a reload is passed on (see serve())
         self.stop_timeout = stop_timeout
         self.restart_delay = restart_delay
         self.quick_exit = quick_exit
@@ -94,8 +96,10 @@ class Supervisor:
             log.info("supervisor: stopping all processes")
             self.stopping = True
         elif signo == signal.SIGHUP:
+            self.on_reload()
             self._broadcast(signal.SIGHUP)
         elif signo == signal.SIGUSR1:
+            self.on_reload()
             self._broadcast(signal.SIGHUP, except_pid=info.si_pid)
 
     def _broadcast(self, signo: int, except_pid: int = 0) -> None:

@@ -205,6 +205,8 @@ class SubprocessGateway:
         self.proc: subprocess.Popen | None = None
         settings = yaml.safe_load(config.read_text())
         self.smtp_port = int(settings["smtp"]["listen"].rsplit(":", 1)[1])
+        api = settings.get("api") or {}
+        self.api_port = int(api["listen"].rsplit(":", 1)[1]) if api.get("enabled", True) and "listen" in api else 0
         self.log_path = config.parent / "gateway.log"
 
     def start(self, timeout: float = 60) -> SubprocessGateway:
@@ -213,12 +215,20 @@ class SubprocessGateway:
             [sys.executable, "-m", "gateway.cli", "serve", "--config", str(self.config)],
             cwd=REPO, env=self.env, stdout=log, stderr=log, start_new_session=True,
         )
-        # Ready means a worker greets: the supervisor's socket accepts before any worker runs.
+        # Ready means a worker greets (the supervisor's socket accepts before any worker runs)
+        # and the primary answers on the API, the last thing it starts: until then its event
+        # loop may not have handled a signal yet.
         deadline = time.monotonic() + timeout
         while self.proc.poll() is None and time.monotonic() < deadline:
             try:
                 with smtplib.SMTP("127.0.0.1", self.smtp_port, timeout=5):
-                    return self
+                    pass
+                if self.api_port:
+                    with socket.create_connection(("127.0.0.1", self.api_port), timeout=5) as conn:
+                        conn.sendall(b"GET /healthz HTTP/1.0\r\n\r\n")
+                        if not conn.recv(64).startswith(b"HTTP/1.1 200"):
+                            raise OSError("not healthy yet")
+                return self
             except (OSError, smtplib.SMTPException):
                 time.sleep(0.1)
         self.kill()

@@ -166,3 +166,33 @@ def test_a_reload_while_a_worker_starts_does_not_kill_it(tmp_path: Path) -> None
     finally:
         gw.terminate()
         sink.stop()
+
+
+def test_a_restarted_worker_runs_the_last_good_rules_when_the_file_is_broken(tmp_path: Path) -> None:
+    """Rules reloaded, then the file broken (the reload refused): a worker that dies now must
+    come back with the rules its siblings run, not fail to start on the broken file."""
+    from tests.test_e2e_reload import BLOCK_RULE, _codes, _wait_codes
+
+    sink = Sink().start()
+    config = write_config(tmp_path / "gw", database_url=f"sqlite:///{tmp_path / 'gw.db'}",
+                          next_hop=f"127.0.0.1:{sink.port}", smtp_port=free_port(), api_port=free_port(),
+                          overrides={"smtp": {"workers": 2}})
+    rules = config.parent / "rules.yaml"
+    original = rules.read_text()
+    gw = SubprocessGateway(config).start()
+    try:
+        rules.write_text(original.rstrip() + "\n" + BLOCK_RULE.format(word="zebra"))
+        gw.proc.send_signal(signal.SIGHUP)
+        assert _wait_codes(gw.smtp_port, "zebra", {550}) == {550}
+        rules.write_text(original + "\n  - name: broken\n    when: {regex: {pattern: '('}}\n    action: reject\n")
+        gw.proc.send_signal(signal.SIGHUP)
+        time.sleep(1.0)
+        for victim in gw.children()[:2]:   # the primary and the worker, one after the other
+            os.kill(victim, signal.SIGKILL)
+            assert _wait(lambda v=victim: v not in gw.children() and len(gw.children()) == 3, 30)
+        assert _wait(lambda: _codes(gw.smtp_port, "zebra") == {550}, 30)
+        log = gw.log_path.read_text()
+        assert "exited with status" not in log and gw.proc.poll() is None, log[-3000:]
+    finally:
+        gw.terminate()
+        sink.stop()
