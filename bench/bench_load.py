@@ -179,6 +179,17 @@ def _load_process(port: int, sessions: int, count: int, size: int, out: mp.Queue
     out.put(asyncio.run(_drive(port, sessions, messages)))
 
 
+def _drain(sink_count: mp.Value, start_count: int, count: int, t0: float,  # type: ignore[valid-type]
+           relay_pid: int | None, cpu0: float) -> tuple[int, float, float]:
+    """Wait until the sink has every message (or 5 minutes); (delivered, seconds, relay CPU ms/msg)."""
+    deadline = time.monotonic() + 300
+    while sink_count.value - start_count < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    elapsed = time.perf_counter() - t0
+    cpu_ms = (cpu_seconds(relay_pid) - cpu0) / max(count, 1) * 1000
+    return sink_count.value - start_count, elapsed, cpu_ms
+
+
 def run_load(label: str, port: int, sink_count: mp.Value, sessions: int, count: int, size: int,  # type: ignore[valid-type]
              relay_pid: int | None) -> dict:
     with sink_count.get_lock():
@@ -191,12 +202,7 @@ def run_load(label: str, port: int, sink_count: mp.Value, sessions: int, count: 
     latencies = out.get()
     proc.join()
     accepted = time.perf_counter() - t0
-    deadline = time.monotonic() + 300
-    while sink_count.value - start_count < count and time.monotonic() < deadline:
-        time.sleep(0.01)
-    elapsed = time.perf_counter() - t0
-    cpu_ms = (cpu_seconds(relay_pid) - cpu0) / max(count, 1) * 1000
-    got = sink_count.value - start_count
+    got, elapsed, cpu_ms = _drain(sink_count, start_count, count, t0, relay_pid, cpu0)
     lat = sorted(latencies)
 
     def pct(p: float) -> float:
@@ -262,12 +268,7 @@ def smtp_source_load(label: str, port: int, sink_count: mp.Value, sessions: int,
     subprocess.run(["smtp-source", "-s", str(sessions), "-l", str(size), "-m", str(count), "-f",
                     "alice@example.com", "-t", "bob@example.com", f"127.0.0.1:{port}"], check=True)
     accepted = time.perf_counter() - t0
-    deadline = time.monotonic() + 300
-    while sink_count.value - start_count < count and time.monotonic() < deadline:
-        time.sleep(0.01)
-    elapsed = time.perf_counter() - t0
-    cpu_ms = (cpu_seconds(relay_pid) - cpu0) / max(count, 1) * 1000
-    got = sink_count.value - start_count
+    got, elapsed, cpu_ms = _drain(sink_count, start_count, count, t0, relay_pid, cpu0)
     print(f"{label:12} {got:6d} msgs  {got / elapsed:7.1f} msg/s end-to-end  (accept {count / accepted:7.1f}/s)"
           f"  relay CPU {cpu_ms:5.2f} ms/msg  [smtp-source client]", flush=True)
     return {"label": label, "rate": got / elapsed, "cpu_ms": cpu_ms}

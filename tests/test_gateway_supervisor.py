@@ -22,11 +22,16 @@ def _wait(predicate, timeout: float = 30.0) -> bool:  # noqa: ANN001
     return predicate()
 
 
-def test_a_killed_worker_is_restarted_and_mail_keeps_flowing(tmp_path: Path) -> None:
+def _two_worker_config(tmp_path: Path) -> tuple[Sink, Path]:
+    """A sink and a gateway.yaml with two worker processes (so: primary, worker, indexer)."""
     sink = Sink().start()
-    config = write_config(tmp_path / "gw", database_url=f"sqlite:///{tmp_path / 'gw.db'}",
-                          next_hop=f"127.0.0.1:{sink.port}", smtp_port=free_port(), api_port=free_port(),
-                          overrides={"smtp": {"workers": 2}})
+    return sink, write_config(tmp_path / "gw", database_url=f"sqlite:///{tmp_path / 'gw.db'}",
+                              next_hop=f"127.0.0.1:{sink.port}", smtp_port=free_port(), api_port=free_port(),
+                              overrides={"smtp": {"workers": 2}})
+
+
+def test_a_killed_worker_is_restarted_and_mail_keeps_flowing(tmp_path: Path) -> None:
+    sink, config = _two_worker_config(tmp_path)
     gw = SubprocessGateway(config).start()
     try:
         assert _wait(lambda: len(gw.children()) == 3)      # primary, one worker, the indexer
@@ -144,10 +149,7 @@ def test_a_process_that_cannot_start_stops_the_gateway(tmp_path: Path) -> None:
 
 
 def test_a_reload_while_a_worker_starts_does_not_kill_it(tmp_path: Path) -> None:
-    sink = Sink().start()
-    config = write_config(tmp_path / "gw", database_url=f"sqlite:///{tmp_path / 'gw.db'}",
-                          next_hop=f"127.0.0.1:{sink.port}", smtp_port=free_port(), api_port=free_port(),
-                          overrides={"smtp": {"workers": 2}})
+    sink, config = _two_worker_config(tmp_path)
     gw = SubprocessGateway(config).start()
     try:
         assert _wait(lambda: len(gw.children()) == 3)
@@ -173,10 +175,7 @@ def test_a_restarted_worker_runs_the_last_good_rules_when_the_file_is_broken(tmp
     come back with the rules its siblings run, not fail to start on the broken file."""
     from tests.test_e2e_reload import BLOCK_RULE, _codes, _wait_codes
 
-    sink = Sink().start()
-    config = write_config(tmp_path / "gw", database_url=f"sqlite:///{tmp_path / 'gw.db'}",
-                          next_hop=f"127.0.0.1:{sink.port}", smtp_port=free_port(), api_port=free_port(),
-                          overrides={"smtp": {"workers": 2}})
+    sink, config = _two_worker_config(tmp_path)
     rules = config.parent / "rules.yaml"
     original = rules.read_text()
     gw = SubprocessGateway(config).start()
