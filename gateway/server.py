@@ -1,4 +1,5 @@
-"""``mailwarden serve``: SMTP listener, delivery worker, background jobs and admin API in one process."""
+"""``mailwarden serve``: one gateway process (SMTP listener, delivery worker, background jobs,
+and on the primary the admin API), and ``serve()``, which runs several under the supervisor."""
 
 from __future__ import annotations
 
