@@ -1069,6 +1069,8 @@ class Archive:
                 broken.append((head_row.last_id, "chain head does not match the last record"))
         return VerifyReport(ok=not broken, checked=checked, broken=broken)
 
+    VERIFY_CACHE = 50_000     # blob results kept while verifying (the copies of a message are archived close together)
+
     def _check_blob(self, row: Any, cache: dict[str, str | None]) -> str | None:
         if row.b_address is None:
             return "blob row missing"
@@ -1076,6 +1078,8 @@ class Archive:
             return "record does not match its blob row"
         if row.blob_address in cache:
             return cache[row.blob_address]
+        if len(cache) >= self.VERIFY_CACHE:   # oldest first out: memory stays flat at any archive size
+            del cache[next(iter(cache))]
         reason = None
         try:
             blob = self.blob_store.get(row.b_address)

@@ -185,3 +185,22 @@ def test_group_commit_many_records_one_transaction(engine, tmp_path):
     assert ids == list(range(ids[0], ids[0] + 12))
     assert archive.verify().ok
     assert archive.index_pending() == 12
+
+
+@pytest.mark.parametrize("cache", [1, 50_000])
+def test_a_shared_blob_is_judged_for_every_record_however_small_the_cache(engine, tmp_path, cache):
+    """verify keeps only a bounded number of blob results (flat memory at a million records);
+    a blob checked again after it left the cache gets the same verdict."""
+    archive = make_archive(engine, tmp_path)
+    raw = build("shared", "the same message archived twice")
+    first = put(archive, raw)
+    other = put(archive, build("other", "something else"))
+    second = put(archive, raw, event="released")
+    path = blob_path(archive, first)
+    assert path == blob_path(archive, second) != blob_path(archive, other)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    archive.VERIFY_CACHE = cache
+    report = archive.verify()
+    assert broken_ids(report) == {first, second}
