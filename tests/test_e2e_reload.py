@@ -44,6 +44,23 @@ def _wait_codes(port: int, subject: str, expected: set[int], timeout: float = 20
         time.sleep(0.3)
 
 
+BROKEN_RULE = "\n  - name: broken\n    when: {regex: {pattern: '('}}\n    action: reject\n"
+
+
+def block_word_by_sighup(gw: SubprocessGateway, rules: Path, original: str, word: str) -> None:
+    """Add a rule refusing ``word`` in the subject, SIGHUP, and wait until no process accepts it."""
+    rules.write_text(original.rstrip() + "\n" + BLOCK_RULE.format(word=word))
+    gw.proc.send_signal(signal.SIGHUP)
+    assert _wait_codes(gw.smtp_port, word, {550}) == {550}
+
+
+def break_rules_by_sighup(gw: SubprocessGateway, rules: Path, original: str) -> None:
+    """Save an invalid rules file and SIGHUP (every process refuses it and keeps its rules)."""
+    rules.write_text(original + BROKEN_RULE)
+    gw.proc.send_signal(signal.SIGHUP)
+    time.sleep(1.0)
+
+
 def test_sighup_and_api_reload_reach_all_workers(tmp_path: Path) -> None:
     sink = Sink().start()
     db = f"sqlite:///{tmp_path / 'gw.db'}"
@@ -55,14 +72,10 @@ def test_sighup_and_api_reload_reach_all_workers(tmp_path: Path) -> None:
     gw = SubprocessGateway(config).start()
     try:
         assert _codes(gw.smtp_port, "zebra") == {250}
-        rules.write_text(original.rstrip() + "\n" + BLOCK_RULE.format(word="zebra"))
-        gw.proc.send_signal(signal.SIGHUP)
-        assert _wait_codes(gw.smtp_port, "zebra", {550}) == {550}
+        block_word_by_sighup(gw, rules, original, "zebra")
 
         # A broken file is refused and the rules in force stay as they were.
-        rules.write_text(original + "\n  - name: broken\n    when: {regex: {pattern: '('}}\n    action: reject\n")
-        gw.proc.send_signal(signal.SIGHUP)
-        time.sleep(1.0)
+        break_rules_by_sighup(gw, rules, original)
         assert _codes(gw.smtp_port, "zebra") == {550}
         assert gw.proc.poll() is None
 

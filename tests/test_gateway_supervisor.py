@@ -173,19 +173,15 @@ def test_a_reload_while_a_worker_starts_does_not_kill_it(tmp_path: Path) -> None
 def test_a_restarted_worker_runs_the_last_good_rules_when_the_file_is_broken(tmp_path: Path) -> None:
     """Rules reloaded, then the file broken (the reload refused): a worker that dies now must
     come back with the rules its siblings run, not fail to start on the broken file."""
-    from tests.test_e2e_reload import BLOCK_RULE, _codes, _wait_codes
+    from tests.test_e2e_reload import _codes, block_word_by_sighup, break_rules_by_sighup
 
     sink, config = _two_worker_config(tmp_path)
     rules = config.parent / "rules.yaml"
     original = rules.read_text()
     gw = SubprocessGateway(config).start()
     try:
-        rules.write_text(original.rstrip() + "\n" + BLOCK_RULE.format(word="zebra"))
-        gw.proc.send_signal(signal.SIGHUP)
-        assert _wait_codes(gw.smtp_port, "zebra", {550}) == {550}
-        rules.write_text(original + "\n  - name: broken\n    when: {regex: {pattern: '('}}\n    action: reject\n")
-        gw.proc.send_signal(signal.SIGHUP)
-        time.sleep(1.0)
+        block_word_by_sighup(gw, rules, original, "zebra")
+        break_rules_by_sighup(gw, rules, original)
         for victim in gw.children()[:2]:   # the primary and the worker, one after the other
             os.kill(victim, signal.SIGKILL)
             assert _wait(lambda v=victim: v not in gw.children() and len(gw.children()) == 3, 30)
