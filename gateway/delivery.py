@@ -6,6 +6,15 @@ the queue lifetime ran out — the sender gets a DSN), or deferred with exponent
 A crash between the downstream's ``250`` and our own commit can deliver a row twice; the
 worker remembers what it delivered in this run so the lease expiry of its own rows cannot
 cause a second send.
+
+Mail comes to the worker two ways. The common one is a **hand-over**: the acceptance
+transaction wrote the queue rows already claimed by this node (``claim_node``) and, once
+committed, the pipeline hands the entries and the message bytes over (``hand_over``), so
+they leave without a claim query and without reading the archive back. The other is the
+**queue**: rows written unclaimed (the worker had too much in hand, mail released from
+quarantine, notices, retries, a crashed node's rows) are claimed from the database in
+batches. A hand-over is only an optimisation: its rows are ordinary leased claims, and a
+crash before they are sent gives them back at the node's restart.
 """
 
 from __future__ import annotations
@@ -15,9 +24,10 @@ import email.utils
 import logging
 import socket
 import time
-from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections import defaultdict, deque
+from collections.abc import Callable, Coroutine, Sequence
 from functools import partial
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -51,6 +61,8 @@ class DeliveryWorker:
         batch_size: int = 50,
         poll_interval: float = 1.0,
         node: str | None = None,
+        max_in_hand: int = 2000,
+        max_in_hand_bytes: int = 64 * 1024 * 1024,
     ):
         self._committer = committer
         self._queue = queue
@@ -67,39 +79,95 @@ class DeliveryWorker:
         # died are taken back at start-up instead of waiting for their lease to run out.
         self.node = node or socket.gethostname()
         self._wake = asyncio.Event()
+        self._queue_due = True          # claim from the database on the next round
+        self._next_poll = 0.0           # and at least this often (time.monotonic())
         self._delivered_ids: set[int] = set()
         self._inflight: set[asyncio.Task] = set()
+        self._in_hand: deque[tuple[list[QueueEntry], bytes]] = deque()
+        self._in_hand_bytes = 0
+        self._max_in_hand = max_in_hand
+        self._max_in_hand_bytes = max_in_hand_bytes
+        self._running = False
 
     def wake(self) -> None:
-        """Called after an acceptance commit so new mail leaves without waiting for a poll."""
+        """New rows are in the queue (not handed over): claim them without waiting for a poll."""
+        self._queue_due = True
         self._wake.set()
+
+    def claim_node(self) -> str | None:
+        """The node to write new rows claimed for, when this worker can take them in hand now;
+        None leaves them to the queue (not running, or enough mail already waiting in memory).
+        Called from the group-commit thread: it only reads."""
+        if (self._running and len(self._in_hand) < self._max_in_hand
+                and self._in_hand_bytes < self._max_in_hand_bytes):
+            return self.node
+        return None
+
+    def hand_over(self, entries: list[QueueEntry], raw: bytes) -> None:
+        """Committed rows claimed for this node (see ``claim_node``) and the message bytes."""
+        if entries:
+            self._in_hand.append((entries, raw))
+            self._in_hand_bytes += len(raw)
+            self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
         log.info("delivery worker started", extra={"node": self.node})
         await asyncio.to_thread(self._queue.release_claims, self.node)
-        while not stop.is_set():
-            self._wake.clear()
-            try:
-                claimed = await self._committer.submit(
-                    partial(self._queue.claim_in, node=self.node, limit=self._batch_size))
-            except Exception as exc:  # noqa: BLE001 - database trouble: wait and retry
-                log.error("claiming queue entries failed: %s", exc)
-                claimed = []
-            if claimed:
-                for group in self._group(claimed):
-                    await self._concurrency.acquire()
-                    task = asyncio.create_task(self._deliver_group(group))
-                    self._inflight.add(task)
-                    task.add_done_callback(self._done)
-                continue
-            waiters = [asyncio.create_task(self._wake.wait()), asyncio.create_task(stop.wait())]
-            await asyncio.wait(waiters, timeout=self._poll_interval, return_when=asyncio.FIRST_COMPLETED)
-            for w in waiters:
-                w.cancel()
+        self._running = True
+        try:
+            while not stop.is_set():
+                self._wake.clear()
+                await self._start_in_hand()
+                # The queue is read when rows were queued unclaimed, and every poll interval
+                # even under a steady stream of hand-overs (retries come due with time alone).
+                if self._queue_due or time.monotonic() >= self._next_poll:
+                    self._next_poll = time.monotonic() + self._poll_interval
+                    if await self._start_claimed():
+                        continue            # a full batch: more may be waiting
+                if self._in_hand:
+                    continue
+                waiters = [asyncio.create_task(self._wake.wait()), asyncio.create_task(stop.wait())]
+                await asyncio.wait(waiters, timeout=max(0.0, self._next_poll - time.monotonic()),
+                                   return_when=asyncio.FIRST_COMPLETED)
+                for w in waiters:
+                    w.cancel()
+        finally:
+            self._running = False
         if self._inflight:
             await asyncio.gather(*self._inflight, return_exceptions=True)
+        # Rows still in hand (and any handed over while stopping) go back to the queue.
+        self._in_hand.clear()
         await asyncio.to_thread(self._queue.release_claims, self.node)
         await self._transport.close()
+
+    async def _start_in_hand(self) -> None:
+        while self._in_hand:
+            entries, raw = self._in_hand.popleft()
+            self._in_hand_bytes -= len(raw)
+            for group in self._group(entries):
+                await self._start(self._deliver_group(group, raw))
+
+    async def _start_claimed(self) -> bool:
+        """Claim due rows from the database and start them; True when a whole batch came back."""
+        self._queue_due = False
+        try:
+            claimed = await self._committer.submit(
+                partial(self._queue.claim_in, node=self.node, limit=self._batch_size))
+        except Exception as exc:  # noqa: BLE001 - database trouble: wait and retry
+            log.error("claiming queue entries failed: %s", exc)
+            return False
+        for group in self._group(claimed):
+            await self._start(self._deliver_group(group))
+        if len(claimed) >= self._batch_size:
+            self._queue_due = True
+            return True
+        return False
+
+    async def _start(self, work: Coroutine[Any, Any, None]) -> None:
+        await self._concurrency.acquire()
+        task = asyncio.create_task(work)
+        self._inflight.add(task)
+        task.add_done_callback(self._done)
 
     def _done(self, task: asyncio.Task) -> None:
         self._inflight.discard(task)
@@ -115,7 +183,9 @@ class DeliveryWorker:
             groups[key].append(e)
         return list(groups.values())
 
-    async def _deliver_group(self, group: list[QueueEntry]) -> None:
+    async def _deliver_group(self, group: list[QueueEntry], raw: bytes | None = None) -> None:
+        """Send one message to the recipients of one route; ``raw`` when it was handed over,
+        else read back from the archive."""
         already = [e for e in group if e.id in self._delivered_ids]
         if already:
             done = {e.recipient: (250, "already delivered in this run") for e in already}
@@ -124,12 +194,13 @@ class DeliveryWorker:
             if not group:
                 return
         first = group[0]
-        try:
-            raw = await asyncio.to_thread(self._open_blob, first.digest)
-        except Exception as exc:  # noqa: BLE001 - unreadable blob: keep retrying, someone must look
-            log.error("cannot open archived message %s: %s", first.archive_id, exc)
-            await self._settle(group, {e.recipient: (None, f"archive read failed: {exc}") for e in group})
-            return
+        if raw is None:
+            try:
+                raw = await asyncio.to_thread(self._open_blob, first.digest)
+            except Exception as exc:  # noqa: BLE001 - unreadable blob: keep retrying, someone must look
+                log.error("cannot open archived message %s: %s", first.archive_id, exc)
+                await self._settle(group, {e.recipient: (None, f"archive read failed: {exc}") for e in group})
+                return
         message = prepare(raw, add_headers=first.add_headers, subject_prefix=first.subject_prefix)
         if self._dkim is not None and first.direction == "outbound" and first.mail_from:
             domain = first.mail_from.rpartition("@")[2]

@@ -12,7 +12,10 @@ Read this file top to bottom to follow a message:
    quarantine entry, or nothing (rejected). Notices and counters go in the same transaction.
 3. **Reply**: ``250`` only now, when the message is durable; ``550``/``554`` with the rule's
    text when every recipient is refused (the message is still archived, as rejected);
-   ``451`` for any failure that may pass later. The delivery worker is woken to send.
+   ``451`` for any failure that may pass later. The recipients to deliver were queued
+   already claimed by this process's delivery worker, which now takes them with the bytes in
+   memory and sends at once; rows queued unclaimed (notices, or a busy worker) wake it to
+   read the queue.
 
 Rules only answer questions (``rules/``); this module decides; delivery, quarantine and the
 archive act.
@@ -27,6 +30,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Protocol
 
 import sqlalchemy as sa
 
@@ -37,7 +41,7 @@ from gateway.directory import OUTBOUND
 from gateway.metrics import Metrics
 from gateway.notices import Notifier
 from gateway.policy import PolicyHolder
-from gateway.queue import DeliveryQueue
+from gateway.queue import DeliveryQueue, QueueEntry
 from gateway.smtp import IncomingMessage
 from quarantine.service import HoldRequest, QuarantineService
 from rules.content import ParsedMessage, parse
@@ -76,6 +80,18 @@ class Outcome:
     delivered_to: list[str] = field(default_factory=list)
     held_for: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
+    in_hand: list[QueueEntry] = field(default_factory=list)   # rows claimed for this process
+    queued: bool = False                                      # rows (or notices) left to the queue
+
+
+class Delivery(Protocol):
+    """What the pipeline needs of the delivery worker (gateway/delivery.py)."""
+
+    def claim_node(self) -> str | None: ...
+
+    def hand_over(self, entries: list[QueueEntry], raw: bytes) -> None: ...
+
+    def wake(self) -> None: ...
 
 
 class Pipeline:
@@ -91,7 +107,7 @@ class Pipeline:
         counters: SenderCounters,
         metrics: Metrics,
         hostname: str,
-        wake_delivery: Callable[[], None] = lambda: None,
+        delivery: Delivery | None = None,
         authenticate_sender: Callable[[IncomingMessage], Awaitable[tuple[AuthResults, str] | None]] | None = None,
         offload_bytes: int = 256 * 1024,
     ):
@@ -104,7 +120,7 @@ class Pipeline:
         self.counters = counters
         self.metrics = metrics
         self.hostname = hostname
-        self.wake_delivery = wake_delivery
+        self.delivery = delivery
         self.authenticate_sender = authenticate_sender
         self.offload_bytes = offload_bytes
 
@@ -119,16 +135,21 @@ class Pipeline:
             self.metrics.tempfailed.inc()
             return TEMPFAIL
         try:
-            await asyncio.to_thread(self.archive.write_blob, screening.sealed)
-            outcome = await self.committer.submit(partial(self._record, incoming, screening))
+            # The blob is written and fsync'd by the committer's thread, just before the
+            # transaction that records it (one thread hand-off per message).
+            outcome = await self.committer.submit(partial(self._record, incoming, screening),
+                                                  prepare=partial(self.archive.write_blob, screening.sealed))
         except Exception as exc:  # noqa: BLE001 - disk full, database down: all temporary
             log.error("could not make message durable: %s", exc)
             self.metrics.tempfailed.inc()
             return TEMPFAIL
         self.counters.committed(_counted_as(incoming), len(screening.envelope.rcpt_tos),
                                 _external(screening.directions))
-        if outcome.delivered_to:
-            self.wake_delivery()
+        if self.delivery is not None:
+            if outcome.in_hand:
+                self.delivery.hand_over(outcome.in_hand, incoming.raw)
+            if outcome.queued:
+                self.delivery.wake()
         reply = self._reply(screening.verdict, outcome)
         self._account(incoming, screening, outcome, reply, time.perf_counter() - started)
         return reply
@@ -185,25 +206,28 @@ class Pipeline:
         outcome = Outcome(archive_id=archive_id)
         message_id = s.message.message_id or ""
 
+        # Claimed for this process's delivery worker when it can take them in hand now.
+        node = self.delivery.claim_node() if self.delivery is not None else None
+
         deliver = verdict.recipients_with(Action.DELIVER)
         if deliver:
             headers = [*s.trace_headers, *self._verdict_headers(verdict), *verdict.add_headers]
-            self.queue.enqueue(conn, archive_id=archive_id, digest=s.sealed.digest,
-                               mail_from=incoming.mail_from, recipients=deliver, direction=s.directions,
-                               message_id=message_id, add_headers=headers,
-                               subject_prefix=verdict.subject_prefix)
+            self._enqueue(conn, outcome, node, archive_id=archive_id, digest=s.sealed.digest,
+                          mail_from=incoming.mail_from, recipients=deliver, direction=s.directions,
+                          message_id=message_id, add_headers=headers, subject_prefix=verdict.subject_prefix)
             outcome.delivered_to = deliver
 
         held = verdict.recipients_with(Action.QUARANTINE)
         for group in _review_groups(verdict, held):
             self.quarantine.hold(conn, self._hold_request(incoming, s, archive_id, group))
+            outcome.queued = True   # the hold may queue notices
         outcome.held_for = held
 
         if verdict.copy_to and (deliver or held):
-            self.queue.enqueue(conn, archive_id=archive_id, digest=s.sealed.digest,
-                               mail_from=incoming.mail_from, recipients=verdict.copy_to,
-                               direction="internal", message_id=message_id, origin="copy",
-                               add_headers=[*s.trace_headers, *self._verdict_headers(verdict)])
+            self._enqueue(conn, outcome, node, archive_id=archive_id, digest=s.sealed.digest,
+                          mail_from=incoming.mail_from, recipients=verdict.copy_to,
+                          direction="internal", message_id=message_id, origin="copy",
+                          add_headers=[*s.trace_headers, *self._verdict_headers(verdict)])
 
         outcome.rejected = verdict.recipients_with(Action.REJECT)
         if outcome.rejected and (deliver or held) and incoming.mail_from:
@@ -211,14 +235,25 @@ class Pipeline:
             # the refused ones are reported to the sender by a notice.
             self.notifier.send(conn, incoming.mail_from, "Message not delivered to some recipients",
                                _partial_reject_text(verdict, outcome.rejected), in_reply_to=message_id or None)
+            outcome.queued = True
 
         for who in verdict.notify:
             if who == "sender" and held:
                 continue  # the quarantine already tells the sender the message is held
             self._notify(conn, who, incoming, s)
+            outcome.queued = True
 
         self.counters.record(conn, _counted_as(incoming), len(s.envelope.rcpt_tos), _external(s.directions))
         return outcome
+
+    def _enqueue(self, conn: sa.Connection, outcome: Outcome, node: str | None, **rows) -> None:  # noqa: ANN003
+        """Queue rows: claimed for ``node`` (and kept in the outcome for the hand-over), or left
+        for the delivery workers to claim."""
+        if node is not None:
+            outcome.in_hand += self.queue.enqueue_claimed(conn, node, **rows)
+        else:
+            self.queue.enqueue(conn, **rows)
+            outcome.queued = True
 
     def _hold_request(self, incoming: IncomingMessage, s: Screening, archive_id: int,
                       recipients: list[RecipientVerdict]) -> HoldRequest:

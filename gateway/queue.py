@@ -9,8 +9,9 @@ by one of them; on SQLite the write lock taken at BEGIN serialises claims.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -19,6 +20,15 @@ from gateway.tables import queue as queue_table
 
 QUEUED, DELIVERING, DELIVERED, FAILED = "queued", "delivering", "delivered", "failed"
 _INSERT = queue_table.insert()
+_INSERT_RETURNING_ID = queue_table.insert().returning(queue_table.c.id, sort_by_parameter_order=True)
+# One cached statement, run as executemany: an expanding IN (...) would be compiled anew
+# for every distinct number of ids, and outcomes are recorded for every message.
+_FINISH = (
+    queue_table.update().where(queue_table.c.id == sa.bindparam("qid"))
+    .values(status=sa.bindparam("st"), last_code=sa.bindparam("code"), last_error=sa.bindparam("text"),
+            finished_at=sa.bindparam("now"), attempts=queue_table.c.attempts + 1,
+            claimed_by=None, claimed_until=None)
+)
 
 
 @dataclass(frozen=True)
@@ -63,9 +73,47 @@ class DeliveryQueue:
         subject_prefix: str | None = None,
         now: float | None = None,
     ) -> int:
-        """Queue ``recipients``; returns how many rows were written."""
+        """Queue ``recipients`` for the delivery workers to claim; returns how many rows were written."""
+        rows = self._rows(archive_id, digest, mail_from, recipients, direction, message_id, origin,
+                          add_headers, subject_prefix, time.time() if now is None else now)
+        if rows:
+            conn.execute(_INSERT, rows)  # one cached statement, executemany
+        return len(rows)
+
+    def enqueue_claimed(
+        self,
+        conn: sa.Connection,
+        node: str,
+        *,
+        archive_id: int,
+        digest: str,
+        mail_from: str,
+        recipients: Iterable[str],
+        direction: str | dict[str, str],
+        message_id: str = "",
+        origin: str = "accepted",
+        add_headers: Sequence[tuple[str, str]] = (),
+        subject_prefix: str | None = None,
+        now: float | None = None,
+    ) -> list[QueueEntry]:
+        """Queue ``recipients`` already claimed by ``node``, which holds the message in memory
+        and sends it at once: no claim query and no archive read on the common path. The rows
+        are ordinary leased claims, so a crash gives them back like any other (at the node's
+        restart, or when the lease runs out)."""
         now = time.time() if now is None else now
-        rows = [
+        rows = self._rows(archive_id, digest, mail_from, recipients, direction, message_id, origin,
+                          add_headers, subject_prefix, now)
+        for row in rows:
+            row.update(status=DELIVERING, claimed_by=node, claimed_until=now + self.lease)
+        if not rows:
+            return []
+        ids = conn.execute(_INSERT_RETURNING_ID, rows).scalars().all()
+        return [_entry({**row, "id": row_id}) for row, row_id in zip(rows, ids, strict=True)]
+
+    def _rows(self, archive_id: int, digest: str, mail_from: str, recipients: Iterable[str],
+              direction: str | dict[str, str], message_id: str, origin: str,
+              add_headers: Sequence[tuple[str, str]], subject_prefix: str | None, now: float) -> list[dict]:
+        return [
             {
                 "archive_id": archive_id,
                 "digest": digest,
@@ -84,9 +132,6 @@ class DeliveryQueue:
             }
             for rcpt in recipients
         ]
-        if rows:
-            conn.execute(_INSERT, rows)  # one cached statement, executemany
-        return len(rows)
 
     # ---- claiming -----------------------------------------------------------------
     def claim(self, node: str, limit: int, now: float | None = None) -> list[QueueEntry]:
@@ -117,20 +162,15 @@ class DeliveryQueue:
 
     # ---- outcomes -----------------------------------------------------------------
     def mark_delivered(self, conn: sa.Connection, ids: Sequence[int], code: int, text: str) -> None:
-        q = queue_table.c
-        conn.execute(
-            queue_table.update().where(q.id.in_(list(ids)))
-            .values(status=DELIVERED, last_code=code, last_error=text[:1000], finished_at=time.time(),
-                    attempts=q.attempts + 1, claimed_by=None, claimed_until=None)
-        )
+        self._finish(conn, ids, DELIVERED, code, text)
 
     def mark_failed(self, conn: sa.Connection, ids: Sequence[int], code: int | None, text: str) -> None:
-        q = queue_table.c
-        conn.execute(
-            queue_table.update().where(q.id.in_(list(ids)))
-            .values(status=FAILED, last_code=code, last_error=text[:1000], finished_at=time.time(),
-                    attempts=q.attempts + 1, claimed_by=None, claimed_until=None)
-        )
+        self._finish(conn, ids, FAILED, code, text)
+
+    @staticmethod
+    def _finish(conn: sa.Connection, ids: Sequence[int], status: str, code: int | None, text: str) -> None:
+        now = time.time()
+        conn.execute(_FINISH, [{"qid": i, "st": status, "code": code, "text": text[:1000], "now": now} for i in ids])
 
     def defer(self, conn: sa.Connection, entry: QueueEntry, code: int | None, text: str,
               now: float | None = None) -> float:
@@ -172,7 +212,7 @@ class DeliveryQueue:
             ).scalar_one_or_none()
 
 
-def _entry(row: sa.RowMapping) -> QueueEntry:
+def _entry(row: Mapping[str, Any]) -> QueueEntry:
     return QueueEntry(
         id=row["id"], archive_id=row["archive_id"], digest=row["digest"], mail_from=row["mail_from"],
         recipient=row["recipient"], direction=row["direction"], message_id=row["message_id"],

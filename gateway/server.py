@@ -73,7 +73,7 @@ class Gateway:
             policy=services.policy, archive=services.archive, queue=services.queue,
             quarantine=services.quarantine, notifier=services.notifier, committer=services.committer,
             counters=services.counters, metrics=services.metrics, hostname=services.hostname,
-            wake_delivery=self.worker.wake,
+            delivery=self.worker,
             authenticate_sender=SenderAuthenticator(
                 hostname=services.hostname, is_internal=lambda a: services.policy.directory().is_internal(a),
             ) if s.smtp.check_sender_auth else None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
+from functools import partial
 
 import pytest
 import sqlalchemy as sa
@@ -70,6 +71,40 @@ def test_group_commit_shares_transactions_and_isolates_failures(gw_engine: sa.En
         count = conn.execute(sa.select(sa.func.count()).select_from(queue_table)).scalar_one()
     assert written == [1] * 38
     assert count == 38  # the failing ones left nothing behind, the good ones are there once
+
+
+def test_prepare_steps_run_before_the_transaction_and_fail_alone(gw_engine: sa.Engine) -> None:
+    """The blob write rides along as a prepare step: it happens before the rows are written,
+    and a failing one (disk full) fails its own acceptance and leaves no rows behind."""
+    committer = GroupCommitter(gw_engine)
+    queue = DeliveryQueue(gw_engine, lifetime=100, retry_initial=1, retry_max=10)
+    order: list[str] = []
+
+    def prepare(i: int) -> None:
+        order.append(f"prepare {i}")
+        if i == 3:
+            raise OSError(28, "No space left on device")
+
+    def work(i: int, conn: sa.Connection) -> int:
+        order.append(f"work {i}")
+        return _enqueue(queue, conn, 1)
+
+    async def scenario() -> list:
+        committer.start()
+        return await asyncio.gather(*[committer.submit(partial(work, i), prepare=partial(prepare, i))
+                                      for i in range(6)], return_exceptions=True)
+
+    try:
+        results = asyncio.run(scenario())
+    finally:
+        committer.stop()
+    assert isinstance(results[3], OSError) and results[3].errno == 28
+    assert [r for i, r in enumerate(results) if i != 3] == [1] * 5
+    assert "work 3" not in order
+    for i in (0, 1, 2, 4, 5):
+        assert order.index(f"prepare {i}") < order.index(f"work {i}")
+    with gw_engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(queue_table)).scalar_one() == 5
 
 
 def test_database_failure_reaches_every_waiting_session(tmp_path) -> None:  # noqa: ANN001

@@ -1,0 +1,211 @@
+"""The hand-over from acceptance to delivery, on real databases and a real SMTP sink.
+
+Rows written claimed for a node are ordinary leased claims: nobody else takes them, a
+restart of the node or the lease running out gives them back. The worker sends what it was
+handed with the bytes in memory (it never reads the archive for it), and still reads the
+queue for everything else, even under a steady stream of hand-overs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+
+from gateway.committer import GroupCommitter
+from gateway.db import migrate, open_engine
+from gateway.delivery import DeliveryWorker
+from gateway.metrics import Metrics
+from gateway.queue import DELIVERED, DELIVERING, QUEUED, DeliveryQueue
+from gateway.tables import queue as queue_table
+from gateway.transport import RelayTransport
+from tests.harness import Sink, simple_message
+
+NODE = "node-a"
+
+
+@pytest.fixture
+def gw_engine(database_url: str) -> Iterator[sa.Engine]:
+    engine = open_engine(database_url)
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sink() -> Iterator[Sink]:
+    s = Sink().start()
+    yield s
+    s.stop()
+
+
+def _rows(engine: sa.Engine) -> dict[int, sa.RowMapping]:
+    with engine.connect() as conn:
+        return {r["id"]: r for r in conn.execute(sa.select(queue_table)).mappings()}
+
+
+def _claimed(queue: DeliveryQueue, conn: sa.Connection, recipients: list[str], now: float = 1000.0) -> list:
+    return queue.enqueue_claimed(conn, NODE, archive_id=7, digest="d" * 64, mail_from="a@example.com",
+                                 recipients=recipients, direction="outbound", message_id="<m@x>",
+                                 add_headers=[("X-Test", "1")], now=now)
+
+
+def test_rows_written_claimed_are_a_leased_claim(gw_engine: sa.Engine) -> None:
+    queue = DeliveryQueue(gw_engine, lifetime=100, retry_initial=1, retry_max=10, lease=60)
+    with gw_engine.begin() as conn:
+        entries = _claimed(queue, conn, ["r1@x.org", "r2@x.org"])
+        queue.enqueue(conn, archive_id=8, digest="e" * 64, mail_from="a@example.com",
+                      recipients=["plain@x.org"], direction="outbound", now=1000.0)
+    rows = _rows(gw_engine)
+    assert [e.recipient for e in entries] == ["r1@x.org", "r2@x.org"]
+    for e in entries:   # the entries carry the ids the database gave their rows
+        row = rows[e.id]
+        assert (row["recipient"], row["status"], row["claimed_by"]) == (e.recipient, DELIVERING, NODE)
+        assert row["claimed_until"] == 1060.0
+        assert e.add_headers == [["X-Test", "1"]] and e.archive_id == 7 and e.expires_at == 1100.0
+
+    # Another node claims only the unclaimed row; after the lease it may take the others.
+    with gw_engine.begin() as conn:
+        assert [e.recipient for e in queue.claim_in(conn, "node-b", 10, now=1001.0)] == ["plain@x.org"]
+    with gw_engine.begin() as conn:
+        assert sorted(e.recipient for e in queue.claim_in(conn, "node-b", 10, now=1061.0)) == ["r1@x.org", "r2@x.org"]
+
+
+def test_a_restarted_node_gets_its_handed_over_rows_back(gw_engine: sa.Engine) -> None:
+    queue = DeliveryQueue(gw_engine, lifetime=100, retry_initial=1, retry_max=10)
+    with gw_engine.begin() as conn:
+        entries = _claimed(queue, conn, ["r1@x.org"])
+    queue.release_claims(NODE)
+    row = _rows(gw_engine)[entries[0].id]
+    assert (row["status"], row["claimed_by"]) == (QUEUED, None)
+
+
+def _worker(engine: sa.Engine, committer: GroupCommitter, queue: DeliveryQueue, sink: Sink,
+            reads: list[str], **options) -> DeliveryWorker:  # noqa: ANN003
+    def open_blob(digest: str) -> bytes:
+        reads.append(digest)
+        return simple_message(subject="read back from the archive")
+
+    transport = RelayTransport("127.0.0.1", sink.port, size=4, connect_timeout=5, command_timeout=5,
+                               idle_timeout=30, require_tls=False, local_hostname="gw.test")
+    # notifier=None: nothing in these tests fails permanently, so no DSN is composed.
+    return DeliveryWorker(committer=committer, queue=queue, open_blob=open_blob, transport=transport,
+                          notifier=None, dkim=None, metrics=Metrics(), hostname="gw.test",  # type: ignore[arg-type]
+                          node=NODE, **options)
+
+
+def test_handed_over_mail_is_sent_from_memory_and_recorded(gw_engine: sa.Engine, sink: Sink) -> None:
+    committer = GroupCommitter(gw_engine)
+    queue = DeliveryQueue(gw_engine, lifetime=3600, retry_initial=1, retry_max=10)
+    reads: list[str] = []
+    worker = _worker(gw_engine, committer, queue, sink, reads, poll_interval=0.1)
+    raw = simple_message(subject="handed over")
+
+    async def scenario() -> str | None:
+        committer.start()
+        stop = asyncio.Event()
+        assert worker.claim_node() is None          # not running: rows go to the queue
+        run = asyncio.create_task(worker.run(stop))
+        for _ in range(100):
+            if worker.claim_node():
+                break
+            await asyncio.sleep(0.02)
+        node = worker.claim_node()
+        entries = await committer.submit(lambda conn: _claimed(queue, conn, ["r1@x.org", "r2@x.org"],
+                                                               now=time.time()))
+        worker.hand_over(entries, raw)
+        await asyncio.to_thread(sink.handler.wait_for, 1)
+        for _ in range(200):
+            if all(r["status"] == DELIVERED for r in _rows(gw_engine).values()):
+                break
+            await asyncio.sleep(0.02)
+        stop.set()
+        await run
+        return node
+
+    try:
+        node = asyncio.run(scenario())
+    finally:
+        committer.stop()
+    assert node == NODE
+    assert reads == []                               # never read back from the archive
+    [message] = sink.messages
+    assert sorted(message.rcpt_tos) == ["r1@x.org", "r2@x.org"]   # one transaction for the route
+    assert message.data.endswith(raw.split(b"\r\n\r\n", 1)[1])
+    assert b"X-Test: 1" in message.data
+    assert {r["status"] for r in _rows(gw_engine).values()} == {DELIVERED}
+
+
+def test_queued_rows_are_read_even_under_a_stream_of_hand_overs(gw_engine: sa.Engine, sink: Sink) -> None:
+    committer = GroupCommitter(gw_engine)
+    queue = DeliveryQueue(gw_engine, lifetime=3600, retry_initial=1, retry_max=10)
+    reads: list[str] = []
+    worker = _worker(gw_engine, committer, queue, sink, reads, poll_interval=0.3)
+
+    async def scenario() -> None:
+
+        committer.start()
+        stop = asyncio.Event()
+        run = asyncio.create_task(worker.run(stop))
+        await asyncio.sleep(0.4)                    # past the first poll: the queue is empty then
+        # A row queued without waking the worker (as a retry coming due would be) ...
+        await committer.submit(lambda conn: queue.enqueue(
+            conn, archive_id=9, digest="f" * 64, mail_from="a@example.com", recipients=["queued@x.org"],
+            direction="outbound"))
+        # ... while hand-overs keep the worker busy, faster than its poll interval.
+        deadline = time.monotonic() + 10
+        while not sink.handler.to("queued@x.org") and time.monotonic() < deadline:
+            entries = await committer.submit(lambda conn: _claimed(queue, conn, ["busy@x.org"], now=time.time()))
+            worker.hand_over(entries, simple_message())
+            await asyncio.sleep(0.05)
+        stop.set()
+        await run
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        committer.stop()
+    assert len(sink.handler.to("queued@x.org")) == 1
+    assert reads == ["f" * 64]                       # only the queued row was read from the archive
+
+
+def test_a_worker_with_enough_in_hand_leaves_new_rows_to_the_queue(gw_engine: sa.Engine, sink: Sink) -> None:
+    committer = GroupCommitter(gw_engine)
+    queue = DeliveryQueue(gw_engine, lifetime=3600, retry_initial=1, retry_max=10)
+    worker = _worker(gw_engine, committer, queue, sink, [], max_in_hand=1)
+    worker._running = True                           # as while run() is active, without sending anything
+    assert worker.claim_node() == NODE
+    worker.hand_over([], b"")                        # nothing to hand over: not counted
+    assert worker.claim_node() == NODE
+    with gw_engine.begin() as conn:
+        worker.hand_over(_claimed(queue, conn, ["r1@x.org"]), b"x" * 10)
+    assert worker.claim_node() is None
+
+
+def test_rows_in_hand_when_the_worker_stops_go_back_to_the_queue(gw_engine: sa.Engine, sink: Sink) -> None:
+    committer = GroupCommitter(gw_engine)
+    queue = DeliveryQueue(gw_engine, lifetime=3600, retry_initial=1, retry_max=10)
+    worker = _worker(gw_engine, committer, queue, sink, [], poll_interval=0.1)
+
+    async def scenario() -> None:
+        committer.start()
+        stop = asyncio.Event()
+        run = asyncio.create_task(worker.run(stop))
+        for _ in range(100):
+            if worker.claim_node():
+                break
+            await asyncio.sleep(0.02)
+        entries = await committer.submit(lambda conn: _claimed(queue, conn, ["r1@x.org"], now=time.time()))
+        stop.set()                                   # stopping: the hand-over arrives in the same tick
+        worker.hand_over(entries, simple_message())
+        await run
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        committer.stop()
+    assert sink.messages == []
+    assert {(r["status"], r["claimed_by"]) for r in _rows(gw_engine).values()} == {(QUEUED, None)}
