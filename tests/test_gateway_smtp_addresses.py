@@ -25,11 +25,19 @@ def _servers(local_part_limit: int) -> tuple[SMTP, GatewaySMTP]:
     return theirs, ours
 
 
-@settings(max_examples=400, deadline=None)
-@given(arg=st.one_of(st.text(_ADDRESS_ALPHABET, max_size=40), st.text(max_size=40),
+_ATEXT = st.text(st.sampled_from(list("aZ09.!#$%&'*+/=?^_`{|}~-") + ["é", " ", "\""]), min_size=1, max_size=12)
+_TAIL = st.lists(st.sampled_from(["", " ", "\t", "\x0b", "\u3000", "(c)", "(", ")", "SIZE=10", "X", "\r\n", ">"]),
+                 max_size=4).map("".join)
+# The everyday form the fast path takes, and its near misses (the stdlib parser decides those).
+_PATHS = st.builds(lambda lead, local, domain, tail: f"{lead}<{local}@{domain}>{tail}",
+                   st.sampled_from(["", "", " "]), _ATEXT, _ATEXT, _TAIL)
+
+
+@settings(max_examples=600, deadline=None)
+@given(arg=st.one_of(st.text(_ADDRESS_ALPHABET, max_size=40), st.text(max_size=40), _PATHS,
                      st.builds(lambda a, b, p: f"<{a}@{b}>{p}", st.text(max_size=70), st.text(max_size=10),
                                st.sampled_from(["", " SIZE=100", " BODY=8BITMIME", " x"]))),
-       limit=st.sampled_from([0, 64]))
+       limit=st.sampled_from([0, 64, 3]))
 def test_addresses_parse_as_aiosmtpd_parses_them(arg: str, limit: int) -> None:
     theirs, ours = _servers(limit)
     try:
