@@ -189,8 +189,10 @@ class DeliveryWorker:
         already = [e for e in group if e.id in self._delivered_ids]
         if already:
             done = {e.recipient: (250, "already delivered in this run") for e in already}
-            await self._settle(already, done)
-            group = [e for e in group if e.id not in self._delivered_ids]
+            already_ids = {e.id for e in already}
+            if await self._settle(already, done):
+                self._delivered_ids -= already_ids
+            group = [e for e in group if e.id not in already_ids]
             if not group:
                 return
         first = group[0]
@@ -206,18 +208,21 @@ class DeliveryWorker:
             domain = first.mail_from.rpartition("@")[2]
             message = self._dkim.signature(message, domain) + message
         results = await self._transport.send(first.mail_from, [e.recipient for e in group], message)
-        for e in group:
-            if (results.get(e.recipient) or (None, ""))[0] in range(200, 300):
-                self._delivered_ids.add(e.id)
-        await self._settle(group, results, raw)
+        sent = [e.id for e in group if (results.get(e.recipient) or (None, ""))[0] in range(200, 300)]
+        self._delivered_ids.update(sent)
+        if await self._settle(group, results, raw):
+            # Recorded: the rows can no longer be claimed, so there is nothing to remember.
+            # Only rows whose outcome could not be recorded stay in the set (bounded memory).
+            self._delivered_ids.difference_update(sent)
 
-    async def _settle(self, group: list[QueueEntry], results: dict[str, Result], raw: bytes | None = None) -> None:
-        """Record the outcomes through the group committer (delivery shares its fsyncs)."""
+    async def _settle(self, group: list[QueueEntry], results: dict[str, Result], raw: bytes | None = None) -> bool:
+        """Record the outcomes through the group committer (delivery shares its fsyncs);
+        False when they could not be recorded."""
         try:
             delivered, failed, deferred = await self._committer.submit(partial(self._record, group, results, raw))
         except Exception as exc:  # noqa: BLE001 - rows stay claimed; the lease brings them back
             log.error("could not record delivery results: %s", exc)
-            return
+            return False
         # Counted and logged once committed (the committer may run the work twice).
         self._metrics.delivered.inc(len(delivered))
         self._metrics.bounced.inc(len(failed))
@@ -226,6 +231,7 @@ class DeliveryWorker:
             log.info("delivery", extra={"queue_id": e.id, "archive_id": e.archive_id, "from": e.mail_from,
                                         "to": e.recipient, "code": code, "result": text[:200],
                                         "attempt": e.attempts + 1})
+        return True
 
     def _record(self, group: list[QueueEntry], results: dict[str, Result], raw: bytes | None,
                 conn: sa.Connection) -> tuple[list[Outcome], list[Outcome], list[Outcome]]:

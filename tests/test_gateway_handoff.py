@@ -209,3 +209,60 @@ def test_rows_in_hand_when_the_worker_stops_go_back_to_the_queue(gw_engine: sa.E
         committer.stop()
     assert sink.messages == []
     assert {(r["status"], r["claimed_by"]) for r in _rows(gw_engine).values()} == {(QUEUED, None)}
+
+
+_FAIL_DELIVERED = {
+    "sqlite": ["CREATE TRIGGER fail_delivered BEFORE UPDATE ON gateway_queue WHEN NEW.status = 'delivered' "
+               "BEGIN SELECT RAISE(ABORT, 'outcome cannot be written'); END"],
+    "postgresql": [
+        "CREATE FUNCTION fail_delivered() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF NEW.status = 'delivered' THEN RAISE EXCEPTION 'outcome cannot be written'; END IF; "
+        "RETURN NEW; END $$",
+        "CREATE TRIGGER fail_delivered BEFORE UPDATE ON gateway_queue FOR EACH ROW EXECUTE FUNCTION fail_delivered()",
+    ],
+}
+_REPAIR = {"sqlite": ["DROP TRIGGER fail_delivered"],
+           "postgresql": ["DROP TRIGGER fail_delivered ON gateway_queue", "DROP FUNCTION fail_delivered()"]}
+
+
+def test_a_send_whose_outcome_was_not_recorded_is_not_repeated(gw_engine: sa.Engine, sink: Sink) -> None:
+    """The database refuses the 'delivered' update (a real trigger raising), so the row stays
+    claimed; when its lease runs out the same worker claims it again and records it as
+    delivered without sending it a second time — and then forgets it (bounded memory)."""
+    committer = GroupCommitter(gw_engine)
+    queue = DeliveryQueue(gw_engine, lifetime=3600, retry_initial=1, retry_max=10, lease=1)
+    worker = _worker(gw_engine, committer, queue, sink, [], poll_interval=0.1)
+    dialect = gw_engine.dialect.name
+
+    async def scenario() -> None:
+        committer.start()
+        with gw_engine.begin() as conn:
+            for statement in _FAIL_DELIVERED[dialect]:
+                conn.exec_driver_sql(statement)
+        stop = asyncio.Event()
+        run = asyncio.create_task(worker.run(stop))
+        await committer.submit(lambda conn: queue.enqueue(
+            conn, archive_id=9, digest="f" * 64, mail_from="a@example.com", recipients=["once@x.org"],
+            direction="outbound"))
+        worker.wake()
+        await asyncio.to_thread(sink.handler.wait_for, 1)
+        await asyncio.sleep(0.3)                     # the outcome was refused by now
+        assert worker._delivered_ids                 # remembered: the row is still claimed
+        with gw_engine.begin() as conn:
+            for statement in _REPAIR[dialect]:
+                conn.exec_driver_sql(statement)
+        for _ in range(200):                         # the lease (1 s) runs out, the row comes back
+            if {r["status"] for r in _rows(gw_engine).values()} == {DELIVERED}:
+                break
+            await asyncio.sleep(0.05)
+        stop.set()
+        await run
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        committer.stop()
+    [row] = _rows(gw_engine).values()
+    assert (row["status"], row["last_error"]) == (DELIVERED, "already delivered in this run")
+    assert len(sink.handler.to("once@x.org")) == 1
+    assert worker._delivered_ids == set()
