@@ -14,10 +14,10 @@ import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol
 
 from rules.detectors import Match, detect
+from rules.lazy import cached_property
 from rules.matchers import KeywordHit, KeywordMatcher, normalize
 from rules.model import AuthResults, Direction, Envelope, Evidence, SenderStats
 from rules.redact import snippet
@@ -183,6 +183,11 @@ class Condition:
     def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:  # pragma: no cover
         raise NotImplementedError
 
+    def directions_needed(self) -> frozenset[str] | None:
+        """The directions a recipient must have for this condition to hold (None: any).
+        Lets the engine skip a rule outright when no recipient can match it."""
+        return None
+
     def check(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
         """:meth:`test`, memoised per message for conditions that do not depend on the
         recipient (so a 1,000-recipient message builds each snippet once)."""
@@ -219,6 +224,14 @@ class All(Condition):
         ev.extend(local)
         return True
 
+    def directions_needed(self) -> frozenset[str] | None:
+        needed = None
+        for c in self.items:
+            dirs = c.directions_needed()
+            if dirs is not None:
+                needed = dirs if needed is None else needed & dirs
+        return needed
+
 
 @dataclass
 class Any_(Condition):
@@ -230,6 +243,15 @@ class Any_(Condition):
 
     def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
         return any(c.check(st, rcpt, ev) for c in self.items)
+
+    def directions_needed(self) -> frozenset[str] | None:
+        needed: frozenset[str] = frozenset()
+        for c in self.items:
+            dirs = c.directions_needed()
+            if dirs is None:
+                return None
+            needed |= dirs
+        return needed
 
 
 @dataclass
@@ -253,6 +275,9 @@ class DirectionIs(Condition):
 
     def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
         return str(st.direction_of(rcpt)) in self.directions
+
+    def directions_needed(self) -> frozenset[str] | None:
+        return self.directions
 
 
 def address_matches(address: str, patterns: Sequence[str]) -> bool:

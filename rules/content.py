@@ -18,17 +18,25 @@ from collections.abc import Iterator
 from datetime import datetime
 from email import policy
 from email.message import Message
-from functools import cached_property
 
 from rules.attachments import FINDING_UNDECODABLE, Attachment, Budget, Extractor, Limits
 from rules.charsets import decode_bytes, decode_guess
 from rules.html_text import html_to_text
+from rules.lazy import cached_property
 
 MAX_PARTS = 2000
 MAX_MESSAGE_DEPTH = 5
 
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*?)\?=")
 _EW_GAP = re.compile(r"(\?=)\s+(=\?)")
+_RAW_8BIT = re.compile("[\udc80-\udcff]")  # an 8-bit byte the parser kept as a surrogate
+
+
+def _has_raw_8bit(value: str) -> bool:
+    """Whether a header value still holds raw 8-bit bytes (compat32 keeps them as lone
+    surrogates). A regex, not a loop over characters: most headers are ASCII and never
+    get that far."""
+    return not value.isascii() and _RAW_8BIT.search(value) is not None
 
 
 def _qp_word(s: str) -> bytes:
@@ -56,7 +64,7 @@ def decode_header_value(value: object) -> str:
             value = str(value)
         except Exception:  # noqa: BLE001
             return ""
-    if any("\udc80" <= c <= "\udcff" for c in value):
+    if _has_raw_8bit(value):
         value = decode_guess(value.encode("utf-8", "surrogateescape"))
     if "=?" not in value:
         return " ".join(value.split())
@@ -88,13 +96,26 @@ def decode_header_value(value: object) -> str:
     return " ".join("".join(out).split())
 
 
+def _may_name_a_file(part: Message) -> bool:
+    """Whether the part could carry a file name at all: a Content-Disposition header, or
+    ``name`` somewhere in its Content-Type (every spelling of the parameter, RFC 2231 ones
+    included, holds those letters). Most body parts have neither, and reading parameters
+    means parsing the header again."""
+    return "content-disposition" in part or "name" in str(part.get("content-type", "")).lower()
+
+
 def _part_filename(part: Message) -> str | None:
     """Filename from Content-Disposition (RFC 2231 aware) or Content-Type name."""
+    if not _may_name_a_file(part):
+        return None
     try:
+        # get_filename() falls back to Content-Type's name itself; only when it raises
+        # is that name read on its own here
         name = part.get_filename()
+        failed = False
     except Exception:  # noqa: BLE001
-        name = None
-    if name is None:
+        name, failed = None, True
+    if failed:
         try:
             name = part.get_param("name")
         except Exception:  # noqa: BLE001
@@ -107,6 +128,25 @@ def _part_filename(part: Message) -> str | None:
     if name is None:
         return None
     return decode_header_value(name).replace("/", "_").replace("\\", "_") or None
+
+
+# One address as most headers carry it: ``local@domain`` or ``Display Name <local@domain>``
+# with plain atoms only (nothing the full RFC 5322 parser would have to unquote, join or drop).
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_ADDR_SPEC = rf"{_ATOM}(?:\.{_ATOM})*@{_ATOM}(?:\.{_ATOM})*"
+_SIMPLE_ADDRESS = re.compile(rf"(?:(?P<name>[A-Za-z0-9]+(?: [A-Za-z0-9]+)*) <)?(?P<addr>{_ADDR_SPEC})(?(name)>)")
+
+
+def getaddresses(values: list[str]) -> list[tuple[str, str]]:
+    """``email.utils.getaddresses(values)``, without running its character-by-character
+    parser over the common case of one plain address per header value."""
+    pairs = []
+    for value in values:
+        m = _SIMPLE_ADDRESS.fullmatch(value)
+        if m is None:
+            return email.utils.getaddresses(values)
+        pairs.append((m["name"] or "", m["addr"]))
+    return pairs
 
 
 def _payload_bytes(part: Message) -> tuple[bytes, bool]:
@@ -165,6 +205,32 @@ def _charset_of(part: Message) -> str | None:
     return cs
 
 
+# The blank line that ends the header block, split into lines as email's feed parser splits
+# them: at \r\n, \r or \n, where a \r right before \n is half of one \r\n, not a line end.
+_HEADER_END = re.compile(rb"(?:\r\n|\r(?!\n)|\n)(?:\r\n|\r|\n)")
+_CONTAINER_TYPES = ("multipart", "message")
+
+
+def message_from_bytes(raw: bytes) -> Message:
+    """``email.message_from_bytes(raw, policy=compat32)``, without its slow path for
+    single-part mail.
+
+    The feed parser reads a body line by line only to join the lines back together when the
+    message is not multipart (most mail): half the parse of a few KB of text. So the header
+    block is parsed alone and, when it parsed cleanly (no defect, nothing left over) and
+    declares no multipart or message/* type, the rest is attached as the payload exactly as
+    the parser attaches it. Anything else is parsed in full.
+    """
+    end = _HEADER_END.search(raw)
+    if end is not None:
+        msg = email.message_from_bytes(raw[:end.end()], policy=policy.compat32)
+        # _payload: what the parser left after the headers, as is (get_payload() may decode)
+        if not msg.defects and not msg._payload and msg.get_content_maintype() not in _CONTAINER_TYPES:
+            msg.set_payload(raw[end.end():].decode("ascii", "surrogateescape"))
+            return msg
+    return email.message_from_bytes(raw, policy=policy.compat32)
+
+
 _BOUNDARY_DEFECTS = (email.errors.StartBoundaryNotFoundDefect, email.errors.CloseBoundaryNotFoundDefect)
 _MESSAGE_STARTS = (b"received:", b"from:", b"return-path:")
 
@@ -185,7 +251,7 @@ class ParsedMessage:
     @cached_property
     def msg(self) -> Message:
         try:
-            return email.message_from_bytes(self.raw, policy=policy.compat32)
+            return message_from_bytes(self.raw)
         except Exception:  # noqa: BLE001 - last resort: headers-less message
             self._parse_findings.append(FINDING_UNDECODABLE)
             m = Message()
@@ -208,10 +274,18 @@ class ParsedMessage:
             out.append((decode_header_value(k), decode_header_value(v)))
         return out
 
+    @cached_property
+    def _headers_by_name(self) -> dict[str, list[str]]:
+        """Decoded values by lowercased name, built once: rules look headers up by name
+        many times per message."""
+        index: dict[str, list[str]] = {}
+        for k, v in self.headers:
+            index.setdefault(k.lower(), []).append(v)
+        return index
+
     def header(self, name: str) -> list[str]:
         """Every decoded value of header ``name`` (case-insensitive)."""
-        name = name.lower()
-        return [v for k, v in self.headers if k.lower() == name]
+        return list(self._headers_by_name.get(name.lower(), ()))
 
     def first_header(self, name: str) -> str | None:
         values = self.header(name)
@@ -226,31 +300,38 @@ class ParsedMessage:
         mid = self.first_header("message-id")
         return mid.strip() if mid else None
 
-    def _addresses(self, name: str) -> list[str]:
+    def _address_pairs(self, name: str) -> list[tuple[str, str]]:
+        """``(display name, address)`` of every address in header ``name``; none when the
+        header cannot be parsed."""
         try:
-            pairs = email.utils.getaddresses(self.header(name))
+            return getaddresses(self.header(name))
         except Exception:  # noqa: BLE001
             return []
+
+    @staticmethod
+    def _emails(pairs: list[tuple[str, str]]) -> list[str]:
         return [addr.strip().lower() for _, addr in pairs if "@" in addr]
 
     @cached_property
+    def _from_pairs(self) -> list[tuple[str, str]]:
+        """From parsed once: its addresses and its display names are read by several checks."""
+        return self._address_pairs("from")
+
+    @cached_property
     def from_addresses(self) -> list[str]:
-        return self._addresses("from")
+        return self._emails(self._from_pairs)
 
     @cached_property
     def from_display_names(self) -> list[str]:
-        try:
-            return [n for n, _ in email.utils.getaddresses(self.header("from")) if n]
-        except Exception:  # noqa: BLE001
-            return []
+        return [n for n, _ in self._from_pairs if n]
 
     @cached_property
     def to_addresses(self) -> list[str]:
-        return self._addresses("to")
+        return self._emails(self._address_pairs("to"))
 
     @cached_property
     def cc_addresses(self) -> list[str]:
-        return self._addresses("cc")
+        return self._emails(self._address_pairs("cc"))
 
     @cached_property
     def date(self) -> datetime | None:

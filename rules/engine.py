@@ -5,7 +5,8 @@ customer can be delivered to the first and held for the second. Rules run in pri
 order: rules that add a spam score run first (so rules and thresholds can test the total),
 then the others. Every hit is recorded, audit-mode ones included; only enforced hits act.
 Precedence between actions is reject > quarantine > deliver; ``stop`` ends evaluation for
-the recipients the rule matched.
+the recipients the rule matched. A rule that requires a direction none of the remaining
+recipients has (outbound DLP on internal mail) is skipped without evaluating it.
 """
 
 from __future__ import annotations
@@ -55,8 +56,9 @@ class Engine:
 
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
-        enabled = [r for r in ruleset.rules if r.enabled]
-        self._phases = ([r for r in enabled if r.score], [r for r in enabled if not r.score])
+        enabled = [(r, r.when.directions_needed()) for r in ruleset.rules if r.enabled]
+        # (rule, the directions it applies to or None for any), scoring rules first
+        self._phases = ([(r, d) for r, d in enabled if r.score], [(r, d) for r, d in enabled if not r.score])
 
     def evaluate(self, message: ParsedMessage, envelope: Envelope, ctx: EvaluationContext) -> Verdict:
         # recipients keep the spelling the gateway gave (it indexes verdict.recipients with
@@ -83,12 +85,18 @@ class Engine:
         except Exception:  # noqa: BLE001 - a directory bug must not stop screening
             verdict.department = None
 
+        active = list(rcpts)  # recipients no ``stop`` rule has ended evaluation for yet
+        live = {str(st.directions[r]) for r in active}
         for phase in self._phases:
-            for rule in phase:
-                active = [r for r in rcpts if not states[r].stopped]
+            for rule, needed in phase:
                 if not active:
                     break
+                if needed is not None and needed.isdisjoint(live):
+                    continue  # it needs a direction no remaining recipient has: nobody can match
                 self._run_rule(rule, active, st, states, verdict)
+                if rule.stop:  # only a stop rule can end it for anyone
+                    active = [r for r in active if not states[r].stopped]
+                    live = {str(st.directions[r]) for r in active}
         self._apply_spam(st, states, verdict)
 
         if not pseudo:

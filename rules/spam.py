@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
+_GTUBE_BYTES = GTUBE.encode()
 DATE_SKEW_SECONDS = 7 * 24 * 3600
 _ADDR_IN_NAME = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
@@ -34,7 +35,7 @@ class _Message(Protocol):
 
 def has_gtube(message: _Message) -> bool:
     """The GTUBE test string anywhere in the raw message or its decoded body."""
-    return GTUBE.encode() in message.raw or GTUBE in message.body_text
+    return _GTUBE_BYTES in message.raw or GTUBE in message.body_text
 
 
 def missing_message_id(message: _Message, *_: object) -> bool:
