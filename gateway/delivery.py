@@ -26,6 +26,7 @@ import socket
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -37,12 +38,23 @@ from gateway.dsn import FailedRecipient, build_dsn
 from gateway.metrics import Metrics
 from gateway.notices import Notifier
 from gateway.outgoing import prepare
-from gateway.queue import DeliveryQueue, QueueEntry
+from gateway.queue import DELIVERED, FAILED, DeliveryQueue, QueueEntry
 from gateway.transport import Result, Transport
 
 log = logging.getLogger("mailwarden.delivery")
 
 Outcome = tuple[QueueEntry, int | None, str]   # entry, SMTP code (None: no answer), text
+
+
+@dataclass
+class _Settlement:
+    """One delivery attempt's outcomes, waiting to be recorded."""
+
+    recorded: asyncio.Future[bool]
+    delivered: list[Outcome] = field(default_factory=list)
+    failed: list[Outcome] = field(default_factory=list)
+    deferred: list[Outcome] = field(default_factory=list)
+    dsn: tuple[str, bytes, str] | None = None     # (sender, DSN, Message-ID)
 
 
 class DeliveryWorker:
@@ -85,6 +97,8 @@ class DeliveryWorker:
         self._inflight: set[asyncio.Task] = set()
         self._in_hand: deque[tuple[list[QueueEntry], bytes]] = deque()
         self._in_hand_bytes = 0
+        self._unrecorded: list[_Settlement] = []
+        self._recorder: asyncio.Task | None = None
         self._max_in_hand = max_in_hand
         self._max_in_hand_bytes = max_in_hand_bytes
         self._running = False
@@ -216,52 +230,83 @@ class DeliveryWorker:
             self._delivered_ids.difference_update(sent)
 
     async def _settle(self, group: list[QueueEntry], results: dict[str, Result], raw: bytes | None = None) -> bool:
-        """Record the outcomes through the group committer (delivery shares its fsyncs);
-        False when they could not be recorded."""
-        try:
-            delivered, failed, deferred = await self._committer.submit(partial(self._record, group, results, raw))
-        except Exception as exc:  # noqa: BLE001 - rows stay claimed; the lease brings them back
-            log.error("could not record delivery results: %s", exc)
-            return False
-        # Counted and logged once committed (the committer may run the work twice).
-        self._metrics.delivered.inc(len(delivered))
-        self._metrics.bounced.inc(len(failed))
-        self._metrics.deferred.inc(len(deferred))
-        for e, code, text in delivered + failed + deferred:
-            log.info("delivery", extra={"queue_id": e.id, "archive_id": e.archive_id, "from": e.mail_from,
-                                        "to": e.recipient, "code": code, "result": text[:200],
-                                        "attempt": e.attempts + 1})
-        return True
+        """Record the outcomes; False when they could not be recorded (the rows stay claimed
+        and their lease brings them back).
 
-    def _record(self, group: list[QueueEntry], results: dict[str, Result], raw: bytes | None,
-                conn: sa.Connection) -> tuple[list[Outcome], list[Outcome], list[Outcome]]:
-        """The outcomes' rows (and DSNs) in the committer's transaction: (delivered, failed, deferred)."""
+        Outcomes finishing while a write is under way are recorded together in the next one:
+        one committer item and one statement for many messages, not one each."""
+        try:
+            settlement = self._settlement(group, results, raw)
+        except Exception:  # noqa: BLE001 - e.g. a DSN that cannot be composed: retried later
+            log.exception("could not prepare delivery results for recording")
+            return False
+        self._unrecorded.append(settlement)
+        if self._recorder is None:
+            self._recorder = asyncio.create_task(self._record_settlements())
+        return await settlement.recorded
+
+    def _settlement(self, group: list[QueueEntry], results: dict[str, Result], raw: bytes | None) -> _Settlement:
+        """Sort the results into delivered / failed / deferred and compose the DSN (if any)
+        now, outside the transaction: what runs inside it only writes rows."""
         now = time.time()
-        delivered, failed, deferred = [], [], []
+        settlement = _Settlement(recorded=asyncio.get_running_loop().create_future())
         for e in group:
             code, text = results.get(e.recipient, (None, "no result"))
             if code is not None and 200 <= code < 300:
-                delivered.append((e, code, text))
+                settlement.delivered.append((e, code, text))
             elif code is not None and code >= 500:
-                failed.append((e, code, text))
+                settlement.failed.append((e, code, text))
             elif now >= e.expires_at:
-                failed.append((e, code, f"queue lifetime expired; last error: {code or ''} {text}".strip()))
+                settlement.failed.append((e, code, f"queue lifetime expired; last error: {code or ''} {text}".strip()))
             else:
-                deferred.append((e, code, text))
-        for e, code, text in delivered:
-            self._queue.mark_delivered(conn, [e.id], code, text)
-        for e, code, text in failed:
-            self._queue.mark_failed(conn, [e.id], code, text)
-        for e, code, text in deferred:
-            self._queue.defer(conn, e, code, text, now=now)
-        if failed and raw is not None:
-            self._bounce(conn, [(e, c, t) for e, c, t in failed], raw)
-        return delivered, failed, deferred
+                settlement.deferred.append((e, code, text))
+        if settlement.failed and raw is not None:
+            settlement.dsn = self._dsn(settlement.failed, raw)
+        return settlement
 
-    def _bounce(self, conn: sa.Connection, failed: list[tuple[QueueEntry, int | None, str]], raw: bytes) -> None:
+    async def _record_settlements(self) -> None:
+        try:
+            while self._unrecorded:
+                batch, self._unrecorded = self._unrecorded, []
+                try:
+                    await self._committer.submit(partial(self._write_settlements, batch))
+                except Exception as exc:  # noqa: BLE001 - reported to each waiting delivery
+                    log.error("could not record delivery results: %s", exc)
+                    for settlement in batch:
+                        settlement.recorded.set_result(False)
+                    continue
+                for settlement in batch:
+                    self._account(settlement)   # once committed (the committer may run work twice)
+                    settlement.recorded.set_result(True)
+        finally:
+            self._recorder = None
+
+    def _write_settlements(self, batch: list[_Settlement], conn: sa.Connection) -> None:
+        """The outcomes' rows (and DSNs) in the committer's transaction."""
+        now = time.time()
+        self._queue.finish(conn, [(e.id, DELIVERED, code, text) for s in batch for e, code, text in s.delivered]
+                           + [(e.id, FAILED, code, text) for s in batch for e, code, text in s.failed])
+        for settlement in batch:
+            for e, code, text in settlement.deferred:
+                self._queue.defer(conn, e, code, text, now=now)
+            if settlement.dsn is not None:
+                sender, dsn, message_id = settlement.dsn
+                self._notifier.send_raw(conn, mail_from="", to=sender, raw=dsn, message_id=message_id, event="dsn")
+
+    def _account(self, s: _Settlement) -> None:
+        self._metrics.delivered.inc(len(s.delivered))
+        self._metrics.bounced.inc(len(s.failed))
+        self._metrics.deferred.inc(len(s.deferred))
+        for e, code, text in s.delivered + s.failed + s.deferred:
+            log.info("delivery", extra={"queue_id": e.id, "archive_id": e.archive_id, "from": e.mail_from,
+                                        "to": e.recipient, "code": code, "result": text[:200],
+                                        "attempt": e.attempts + 1})
+
+    def _dsn(self, failed: list[Outcome], raw: bytes) -> tuple[str, bytes, str] | None:
+        """(sender, DSN, Message-ID) telling the sender about ``failed``; None for the null sender."""
         sender = failed[0][0].mail_from
         if not sender:
-            return  # never bounce a bounce
+            return None  # never bounce a bounce
         message_id = email.utils.make_msgid(domain=self._hostname)
         dsn = build_dsn(
             reporting_mta=self._hostname, original_sender=sender,
@@ -269,4 +314,4 @@ class DeliveryWorker:
             original_message=raw, arrival=failed[0][0].created_at, queue_id=str(failed[0][0].archive_id),
             message_id=message_id,
         )
-        self._notifier.send_raw(conn, mail_from="", to=sender, raw=dsn, message_id=message_id, event="dsn")
+        return sender, dsn, message_id

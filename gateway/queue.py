@@ -162,15 +162,18 @@ class DeliveryQueue:
 
     # ---- outcomes -----------------------------------------------------------------
     def mark_delivered(self, conn: sa.Connection, ids: Sequence[int], code: int, text: str) -> None:
-        self._finish(conn, ids, DELIVERED, code, text)
+        self.finish(conn, [(i, DELIVERED, code, text) for i in ids])
 
     def mark_failed(self, conn: sa.Connection, ids: Sequence[int], code: int | None, text: str) -> None:
-        self._finish(conn, ids, FAILED, code, text)
+        self.finish(conn, [(i, FAILED, code, text) for i in ids])
 
     @staticmethod
-    def _finish(conn: sa.Connection, ids: Sequence[int], status: str, code: int | None, text: str) -> None:
-        now = time.time()
-        conn.execute(_FINISH, [{"qid": i, "st": status, "code": code, "text": text[:1000], "now": now} for i in ids])
+    def finish(conn: sa.Connection, outcomes: Sequence[tuple[int, str, int | None, str]]) -> None:
+        """Final outcomes ``(row id, DELIVERED or FAILED, SMTP code, text)``, in one statement."""
+        if outcomes:
+            now = time.time()
+            conn.execute(_FINISH, [{"qid": i, "st": status, "code": code, "text": text[:1000], "now": now}
+                                   for i, status, code, text in outcomes])
 
     def defer(self, conn: sa.Connection, entry: QueueEntry, code: int | None, text: str,
               now: float | None = None) -> float:

@@ -266,3 +266,31 @@ def test_a_send_whose_outcome_was_not_recorded_is_not_repeated(gw_engine: sa.Eng
     assert (row["status"], row["last_error"]) == (DELIVERED, "already delivered in this run")
     assert len(sink.handler.to("once@x.org")) == 1
     assert worker._delivered_ids == set()
+
+
+def test_outcomes_finishing_together_are_recorded_in_one_write(gw_engine: sa.Engine, sink: Sink) -> None:
+    committer = GroupCommitter(gw_engine)
+    queue = DeliveryQueue(gw_engine, lifetime=3600, retry_initial=1, retry_max=10)
+    worker = _worker(gw_engine, committer, queue, sink, [])
+    with gw_engine.begin() as conn:
+        entries = _claimed(queue, conn, [f"r{i}@x.org" for i in range(10)], now=time.time())
+
+    async def scenario() -> tuple[list[bool], int]:
+        committer.start()
+        before = committer.items
+        results = {e.recipient: (250, "ok") for e in entries[:8]}
+        results[entries[8].recipient] = (451, "later")
+        results[entries[9].recipient] = (550, "no such user")
+        recorded = await asyncio.gather(*[worker._settle([e], results) for e in entries])
+        return recorded, committer.items - before
+
+    try:
+        recorded, writes = asyncio.run(scenario())
+    finally:
+        committer.stop()
+    assert recorded == [True] * 10
+    assert writes == 1                               # ten outcomes, one committer item
+    rows = {r["recipient"]: r for r in _rows(gw_engine).values()}
+    assert {rows[f"r{i}@x.org"]["status"] for i in range(8)} == {DELIVERED}
+    assert (rows["r8@x.org"]["status"], rows["r8@x.org"]["last_code"]) == (QUEUED, 451)
+    assert (rows["r9@x.org"]["status"], rows["r9@x.org"]["last_code"]) == ("failed", 550)
