@@ -24,10 +24,12 @@ import hashlib
 import hmac
 import json
 import logging
-import secrets
+import os
+import re
 import struct
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from email.utils import getaddresses, parsedate_to_datetime
@@ -199,9 +201,19 @@ def _date_value(value: float | dt.datetime | str | None) -> float | None:
         return None
 
 
+# A bare address (dot-atoms of letters, digits, ``_+-``), which is what the envelope and the
+# parsed headers hold: getaddresses() would return it unchanged, and its parser costs more
+# than everything else about a record's addresses.
+_BARE_ADDRESS = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
+
+
 def _addrs(values: Iterable[str | None]) -> list[str]:
+    values = [v for v in values if v]
+    bare = _BARE_ADDRESS.fullmatch
+    if all(isinstance(v, str) and bare(v) for v in values):
+        return list(dict.fromkeys(v.lower() for v in values))
     out: list[str] = []
-    for _name, addr in getaddresses([v for v in values if v]):
+    for _name, addr in getaddresses(values):
         addr = addr.strip().lower()
         if addr and addr not in out:
             out.append(addr)
@@ -231,6 +243,12 @@ class _Cursor(NamedTuple):
     shown: int = 0                # items on the pages before
 
 
+# json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=True) without building an
+# encoder per call (the same encoder class and options: the same bytes).
+_canonical_json = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode
+_meta_json = json.JSONEncoder(ensure_ascii=False).encode     # json.dumps(doc, ensure_ascii=False)
+
+
 def chain_hash(prev_hash: str, row: Any) -> str:
     """SHA-256 over the previous hash and the record's canonical fields (incl. encrypted metadata)."""
     get = row.__getitem__ if isinstance(row, dict) else row._mapping.__getitem__
@@ -240,7 +258,7 @@ def chain_hash(prev_hash: str, row: Any) -> str:
     if doc["date_at"] is not None:
         doc["date_at"] = float(doc["date_at"])
     doc["meta_enc"] = bytes(get("meta_enc")).hex()
-    canon = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    canon = _canonical_json(doc)
     return hashlib.sha256(prev_hash.encode() + b"\n" + canon.encode()).hexdigest()
 
 
@@ -270,13 +288,71 @@ def _cover(ids: list[int], count: int) -> list[tuple[int, int]]:
     return out
 
 
+_POSITIONS = tuple(map(str, range(1, TSV_MAX_POS + 1)))     # "1" .. "16383", formatted once
+
+
 def _tsvector_literal(tokens: list[str]) -> str:
-    positions: dict[str, list[int]] = {}
-    for i, tok in enumerate(tokens, start=1):
-        pos = positions.setdefault(tok, [])
-        if len(pos) < TSV_MAX_POS_PER_LEXEME:
-            pos.append(min(i, TSV_MAX_POS))
-    return " ".join(f"'{tok}':{','.join(map(str, sorted(set(p))))}" for tok, p in positions.items())
+    """``'lexeme':positions`` for PostgreSQL: each token's first TSV_MAX_POS_PER_LEXEME
+    positions (1-based), those past TSV_MAX_POS counted as TSV_MAX_POS, without duplicates."""
+    positions: defaultdict[str, list[str]] = defaultdict(list)
+    for pos, tok in zip(_POSITIONS, tokens, strict=False):   # increasing: sorted, no duplicates
+        positions[tok].append(pos)
+    if len(tokens) > TSV_MAX_POS:
+        last = _POSITIONS[-1]
+        for tok in dict.fromkeys(tokens[TSV_MAX_POS:]):   # all at TSV_MAX_POS
+            pos = positions[tok]
+            if pos[-1:] != [last]:
+                pos.append(last)
+    return " ".join(f"'{tok}':{','.join(p[:TSV_MAX_POS_PER_LEXEME])}" for tok, p in positions.items())
+
+
+class _Statement:
+    """A hot-path statement compiled once for a dialect and run with ``exec_driver_sql``: the
+    SQL and bound values SQLAlchemy would send (its own compilation and bind processors),
+    without the per-execution work of ``Connection.execute`` on a Core construct (cache key,
+    compiled-parameter construction, result setup), which costs more than the statement."""
+
+    __slots__ = ("sql", "positional", "fixed", "steps", "names")
+
+    def __init__(self, stmt: Any, dialect: sa.Dialect):
+        compiled = stmt.compile(dialect=dialect)
+        self.sql: str = compiled.string
+        self.positional: bool = compiled.positional
+        binds = {name: bind for bind, name in compiled.bind_names.items()}
+        names = list(compiled.positiontup) if compiled.positional else list(binds)
+        self.fixed = {n: b.value for n, b in binds.items() if not b.required}     # literals (id = 1)
+        self.steps = tuple((n, binds[n].type.dialect_impl(dialect).bind_processor(dialect)) for n in names)
+        self.names = tuple(names)
+
+    @classmethod
+    def compose(cls, sql: str, parts: Iterable[_Statement], plain: Iterable[str] = ()) -> _Statement:
+        """A statement of named-parameter (PostgreSQL) ``parts`` (their SQL is in ``sql``) and
+        ``plain`` parameters passed as they are."""
+        self = object.__new__(cls)
+        self.sql, self.positional, self.fixed = sql, False, {}
+        steps: dict[str, Any] = {}
+        for part in parts:
+            assert not part.positional
+            for name, proc in part.steps:
+                assert steps.get(name, proc) is proc, f"parameter {name} differs between parts"
+                steps[name] = proc
+            self.fixed.update(part.fixed)
+        steps.update((name, None) for name in plain)
+        self.steps = tuple(steps.items())
+        self.names = tuple(steps)
+        return self
+
+    def params(self, values: dict[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
+        if self.fixed:
+            values = {**self.fixed, **values}
+        out = [values[name] if proc is None else proc(values[name]) for name, proc in self.steps]
+        return tuple(out) if self.positional else dict(zip(self.names, out, strict=True))
+
+    def run(self, conn: sa.Connection, values: dict[str, Any] | None = None) -> Any:
+        return conn.exec_driver_sql(self.sql, self.params(values or {}))
+
+    def run_many(self, conn: sa.Connection, rows: list[dict[str, Any]]) -> Any:
+        return conn.exec_driver_sql(self.sql, [self.params(r) for r in rows])
 
 
 class Archive:
@@ -323,6 +399,45 @@ class Archive:
                              .returning(t.head.c.last_id, t.head.c.last_hash))
         else:
             self._st_lock = sa.select(t.head.c.last_id, t.head.c.last_hash).where(t.head.c.id == 1).with_for_update()
+        # The same statements, compiled once for this dialect (see _Statement).
+        fast = partial(_Statement, dialect=self.engine.dialect)
+        self._sql_lock = fast(self._st_lock)
+        self._sql_blob = fast(self._st_blob)
+        self._sql_blob_dek = fast(self._st_blob_dek)
+        self._sql_record = fast(self._st_record)
+        self._sql_head = fast(self._st_head)
+        self._sql_addresses = fast(self._st_addresses)
+        self._sql_rules = fast(self._st_rules)
+        self._sql_pending = fast(self._st_pending)
+        if self.dialect == "postgresql":
+            tsv = sa.cast(sa.bindparam("tsv", type_=sa.Text), t.fulltext.c.tsv.type)
+            upsert = insert(t.fulltext).values(record_id=sa.bindparam("record_id", type_=sa.BigInteger), tsv=tsv)
+            self._sql_fulltext = fast(upsert.on_conflict_do_update(index_elements=["record_id"],
+                                                                   set_={"tsv": upsert.excluded.tsv}))
+            # PostgreSQL: everything after the blob row in one statement (one round trip instead
+            # of up to five): the record, the head, its addresses and rules (arrays), its index
+            # entry or pending row. Data-modifying WITH parts all run, once, in one snapshot.
+            parts = (
+                f"WITH rec AS ({self._sql_record.sql}), head AS ({self._sql_head.sql}), "
+                "addr AS (INSERT INTO archive_addresses (record_id, kind, address, domain) "
+                "SELECT %(id)s::BIGINT, u.kind, u.address, u.domain FROM unnest(%(x_kinds)s::VARCHAR[], "
+                "%(x_addresses)s::VARCHAR[], %(x_domains)s::VARCHAR[]) AS u(kind, address, domain)), "
+                "rul AS (INSERT INTO archive_record_rules (record_id, rule) "
+                "SELECT %(id)s::BIGINT, unnest(%(x_rules)s::VARCHAR[])) "
+            )
+            plain = ("x_kinds", "x_addresses", "x_domains", "x_rules")
+            # The head lock and the blob row in one statement (see _lock_head_adding_blob).
+            head = self._st_lock.cte("head").prefix_with("MATERIALIZED")
+            cols = list(t.blobs.c)
+            values = sa.select(*[sa.bindparam(c.name, type_=c.type) for c in cols]).select_from(head)
+            blob = (insert(t.blobs).from_select([c.name for c in cols], values).on_conflict_do_nothing()
+                    .returning(t.blobs.c.dek_id).cte("blob"))
+            self._sql_lock_blob = fast(sa.select(head.c.last_id, head.c.last_hash,
+                                                 sa.select(blob.c.dek_id).scalar_subquery()))
+            self._sql_append_indexed = _Statement.compose(
+                parts + self._sql_fulltext.sql, (self._sql_record, self._sql_head, self._sql_fulltext), plain)
+            self._sql_append_pending = _Statement.compose(
+                parts + self._sql_pending.sql, (self._sql_record, self._sql_head, self._sql_pending), plain)
 
     # ---- sealing and blobs --------------------------------------------------------
     def address_of(self, raw: bytes) -> str:
@@ -333,10 +448,9 @@ class Archive:
         raw = bytes(raw)
         sha = hashlib.sha256(raw)
         digest = sha.hexdigest()
-        dek = AESGCM.generate_key(bit_length=256)
-        dek_id = secrets.token_bytes(16)
+        rand = os.urandom(60)      # one call for the data key (32), its id (16) and the nonce (12)
+        dek, dek_id, nonce = rand[:32], rand[32:48], rand[48:]
         kid, wrapped = self.keyring.wrap(dek, _DEK_AAD + dek_id)
-        nonce = secrets.token_bytes(12)
         body = AESGCM(dek).encrypt(nonce, _compressor(self.zstd_level).compress(raw), MAGIC + sha.digest() + dek_id)
         kid_b = kid.encode()
         blob = b"".join((
@@ -425,17 +539,28 @@ class Archive:
     def _lock_head(self, conn: sa.Connection) -> tuple[int, str]:
         """Lock the chain head and return (last_id, last_hash)."""
         for _ in range(2):
-            row = conn.execute(self._st_lock).first()
+            row = self._sql_lock.run(conn).first()
             if row is not None:
                 return int(row[0]), row[1]
             t.ensure_head(conn)
         raise ArchiveError("cannot lock the archive chain head")
 
+    def _lock_head_adding_blob(self, conn: sa.Connection, blob_row: dict[str, Any]) -> tuple[int, str, bool]:
+        """PostgreSQL: lock the chain head, then add the blob row unless its address exists, in
+        one statement (the insert selects from the locked head row, so it runs after the lock).
+        Returns (last_id, last_hash, whether the blob row was added)."""
+        for _ in range(2):
+            row = self._sql_lock_blob.run(conn, blob_row).first()
+            if row is not None:
+                return int(row[0]), row[1], row[2] is not None
+            t.ensure_head(conn)       # no head row: nothing was inserted either
+        raise ArchiveError("cannot lock the archive chain head")
+
     def encrypt_meta(self, record_id: int, sha256: str, event: str, subject: str | None,
                      attachments: list[tuple[str, str]]) -> bytes:
         doc = {"s": subject or "", "a": [[n, ty] for n, ty in attachments]}
-        plain = json.dumps(doc, ensure_ascii=False).encode()
-        nonce = secrets.token_bytes(12)
+        plain = _meta_json(doc).encode()
+        nonce = os.urandom(12)
         return nonce + self._meta.encrypt(nonce, plain, _META_AAD + f"{record_id}:{sha256}:{event}".encode())
 
     def decrypt_meta(self, row: Any) -> tuple[str, list[tuple[str, str]]]:
@@ -459,16 +584,20 @@ class Archive:
         gateway) passes them: hashing the text it holds is far cheaper than a second parse.
         """
         now = self.clock()
-        # Head first: it serialises appends, and purge holds it while deleting unreferenced blobs.
-        last_id, last_hash = self._lock_head(conn)
-        res = conn.execute(self._st_blob, {
+        blob_row = {
             "address": sealed.address, "sha256": sealed.sha256, "size": sealed.size,
             "stored_size": len(sealed.blob), "dek_id": sealed.dek_id, "kid": sealed.kid,
             "wrapped_dek": sealed.wrapped_dek, "created_at": now,
-        })
+        }
+        # Head first: it serialises appends, and purge holds it while deleting unreferenced blobs.
+        if self.dialect == "postgresql":
+            last_id, last_hash, added = self._lock_head_adding_blob(conn, blob_row)
+        else:
+            last_id, last_hash = self._lock_head(conn)
+            added = self._sql_blob.run(conn, blob_row).rowcount == 1
         dek_id = sealed.dek_id
-        if res.rowcount != 1:
-            dek_id = conn.execute(self._st_blob_dek, {"a": sealed.address}).scalar_one()
+        if not added:
+            dek_id = self._sql_blob_dek.run(conn, {"a": sealed.address}).scalar_one()
         elif not self.blob_store.exists(sealed.address):
             # write_blob found the blob present, then a purge removed it: store ours again.
             self.blob_store.put(sealed.address, sealed.blob, overwrite=True)
@@ -500,22 +629,30 @@ class Archive:
         row["meta_enc"] = self.encrypt_meta(new_id, sealed.sha256, row["event"], meta.subject, attachments)
         row["prev_hash"] = last_hash
         row["record_hash"] = chain_hash(last_hash, row)
-        conn.execute(self._st_record, row)
-        conn.execute(self._st_head, {"n_id": new_id, "n_hash": row["record_hash"]})
-        addr_rows = [
-            {"record_id": new_id, "kind": "f", "address": a, "domain": _domain(a)}
-            for a in _addrs([meta.mail_from, meta.header_from])
-        ]
-        addr_rows += [
-            {"record_id": new_id, "kind": "t", "address": a, "domain": _domain(a)}
-            for a in _addrs([*meta.rcpt_tos, *meta.header_to, *meta.header_cc])
-        ]
+        senders = _addrs([meta.mail_from, meta.header_from])
+        recipients = _addrs([*meta.rcpt_tos, *meta.header_to, *meta.header_cc])
+        if self.dialect == "postgresql":
+            addresses = senders + recipients
+            row.update(n_id=new_id, n_hash=row["record_hash"], record_id=new_id,
+                       x_kinds=["f"] * len(senders) + ["t"] * len(recipients), x_addresses=addresses,
+                       x_domains=[_domain(a) for a in addresses], x_rules=row["rules"])
+            if tokens is None:
+                row.update(attempts=0, last_error=None)
+                self._sql_append_pending.run(conn, row)
+            else:
+                row["tsv"] = _tsvector_literal(tokens)
+                self._sql_append_indexed.run(conn, row)
+            return new_id
+        self._sql_record.run(conn, row)
+        self._sql_head.run(conn, {"n_id": new_id, "n_hash": row["record_hash"]})
+        addr_rows = [{"record_id": new_id, "kind": "f", "address": a, "domain": _domain(a)} for a in senders]
+        addr_rows += [{"record_id": new_id, "kind": "t", "address": a, "domain": _domain(a)} for a in recipients]
         if addr_rows:
-            conn.execute(self._st_addresses, addr_rows)
+            self._sql_addresses.run_many(conn, addr_rows)
         if row["rules"]:
-            conn.execute(self._st_rules, [{"record_id": new_id, "rule": r} for r in row["rules"]])
+            self._sql_rules.run_many(conn, [{"record_id": new_id, "rule": r} for r in row["rules"]])
         if tokens is None:
-            conn.execute(self._st_pending, {"record_id": new_id, "attempts": 0})
+            self._sql_pending.run(conn, {"record_id": new_id, "attempts": 0, "last_error": None})
         else:
             self._write_index(conn, new_id, tokens)
         return new_id
@@ -611,11 +748,7 @@ class Archive:
         if self.dialect == "sqlite":
             conn.exec_driver_sql("INSERT INTO archive_fts(rowid, tokens) VALUES (?, ?)", (record_id, " ".join(tokens)))
         else:
-            insert = self._insert()
-            tsv = sa.cast(_tsvector_literal(tokens), t.fulltext.c.tsv.type)
-            stmt = insert(t.fulltext).values(record_id=record_id, tsv=tsv)
-            stmt = stmt.on_conflict_do_update(index_elements=["record_id"], set_={"tsv": stmt.excluded.tsv})
-            conn.execute(stmt)
+            self._sql_fulltext.run(conn, {"record_id": record_id, "tsv": _tsvector_literal(tokens)})
 
     def _delete_index(self, conn: sa.Connection, record_id: int, tokens: list[str] | None) -> None:
         if self.dialect == "sqlite":
