@@ -191,7 +191,9 @@ class Hasher:
             return list(map(cache.__getitem__, tokens))
         except KeyError:
             pass
-        missing = list(dict.fromkeys(tokens).keys() - cache.keys())
+        # Not ``keys() - cache.keys()``: a set difference with a keys view walks the whole
+        # cache (200,000 entries when full: milliseconds per message).
+        missing = [t for t in dict.fromkeys(tokens) if t not in cache]
         new = dict(zip(missing, self._digests(field, missing), strict=True))
         if self._remember(cache, new):
             try:
