@@ -42,7 +42,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from archive import tables as t
-from archive.blobstore import BlobNotFound, BlobStore
+from archive.blobstore import BlobNotFound, BlobStore, SyncBatch
 from archive.keyring import KeyRing, KeyRingError
 from archive.query import Query, QueryError, parse_query
 from archive.tokens import Hasher
@@ -502,9 +502,10 @@ class Archive:
             raise ArchiveIntegrityError("blob address does not match its content")
         return raw
 
-    def write_blob(self, sealed: SealedMessage) -> None:
-        """Store the sealed blob durably (atomic, fsync'd); no-op when the content is already stored."""
-        if self.blob_store.put(sealed.address, sealed.blob):
+    def write_blob(self, sealed: SealedMessage, *, batch: SyncBatch | None = None) -> None:
+        """Store the sealed blob durably (atomic, fsync'd); no-op when the content is already
+        stored. With ``batch``, durable once ``batch.sync()`` returns (see archive.blobstore)."""
+        if self.blob_store.put(sealed.address, sealed.blob, batch=batch):
             return
         try:
             existing = self.blob_store.get(sealed.address)

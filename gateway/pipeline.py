@@ -135,10 +135,11 @@ class Pipeline:
             self.metrics.tempfailed.inc()
             return TEMPFAIL
         try:
-            # The blob is written and fsync'd by the committer's thread, just before the
-            # transaction that records it (one thread hand-off per message).
-            outcome = await self.committer.submit(partial(self._record, incoming, screening),
-                                                  prepare=partial(self.archive.write_blob, screening.sealed))
+            # The blob is written by the committer's thread just before the transaction that
+            # records it, and made durable together with the rest of its batch.
+            outcome = await self.committer.submit(
+                partial(self._record, incoming, screening),
+                prepare=lambda durable: self.archive.write_blob(screening.sealed, batch=durable))
         except Exception as exc:  # noqa: BLE001 - disk full, database down: all temporary
             log.error("could not make message durable: %s", exc)
             self.metrics.tempfailed.inc()

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from archive import tables as t
-from archive.blobstore import FilesystemBlobStore
+from archive.blobstore import FilesystemBlobStore, SyncBatch
 from archive.service import ArchiveIntegrityError, RecordMeta
 from tests.test_archive_support import build, make_archive, put
 
@@ -144,6 +144,44 @@ def test_blob_store_is_atomic_fanned_out_and_idempotent(tmp_path):
     assert store.delete(address) and not store.exists(address)
     with pytest.raises(ValueError):
         store.put("../../etc/passwd", b"x")
+
+
+def test_blobs_written_into_a_sync_batch_are_synced_together(tmp_path):
+    """The group commit's path: files written and linked at once, their fsyncs (and their new
+    directories' fsyncs, child before parent) left to one SyncBatch.sync()."""
+    store = FilesystemBlobStore(tmp_path / "blobs")
+    batch = SyncBatch()
+    first, second, again = "ab" * 32, "cd" * 32, "ab" * 32
+    assert store.put(first, b"one", batch=batch) is True
+    assert store.put(second, b"two", batch=batch) is True
+    assert store.put(again, b"three", batch=batch) is False      # already there: nothing added
+    assert batch and len(batch._files) == 2
+    root = tmp_path / "blobs"
+    assert list(batch._dirs) == [root / "ab" / "ab", root / "ab", root / "cd" / "cd", root / "cd", root]
+    batch.sync()
+    assert not batch
+    assert store.get(first) == b"one" and store.get(second) == b"two"
+    for path in (root / "ab" / "ab", root / "cd" / "cd"):
+        assert not [p for p in path.iterdir() if p.name.endswith(".tmp")]
+    # An existing directory is not synced again for the next blob in it.
+    later = SyncBatch()
+    assert store.put("ab" * 31 + "ff", b"four", batch=later)
+    assert list(later._dirs) == [root / "ab" / "ab"]
+    later.sync()
+
+
+def test_a_failed_sync_is_reported_and_closes_everything(tmp_path):
+    store = FilesystemBlobStore(tmp_path / "blobs")
+    batch = SyncBatch()
+    store.put("ab" * 32, b"one", batch=batch)
+    r, w = os.pipe()               # a pipe cannot be fsync'd: EINVAL from the real syscall
+    os.close(r)
+    batch.add_file(w)
+    with pytest.raises(OSError):
+        batch.sync()
+    assert not batch
+    with pytest.raises(OSError):   # every descriptor was closed, the failing one too
+        os.fstat(w)
 
 
 def test_same_message_stored_once_one_record_per_event(engine, tmp_path):

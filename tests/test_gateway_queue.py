@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -80,7 +81,7 @@ def test_prepare_steps_run_before_the_transaction_and_fail_alone(gw_engine: sa.E
     queue = DeliveryQueue(gw_engine, lifetime=100, retry_initial=1, retry_max=10)
     order: list[str] = []
 
-    def prepare(i: int) -> None:
+    def prepare(i: int, _durable: object) -> None:
         order.append(f"prepare {i}")
         if i == 3:
             raise OSError(28, "No space left on device")
@@ -105,6 +106,35 @@ def test_prepare_steps_run_before_the_transaction_and_fail_alone(gw_engine: sa.E
         assert order.index(f"prepare {i}") < order.index(f"work {i}")
     with gw_engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(queue_table)).scalar_one() == 5
+
+
+def test_a_batch_whose_blobs_cannot_be_synced_fails_every_acceptance_that_wrote(gw_engine: sa.Engine) -> None:
+    """What the prepare steps wrote is made durable together; when that fails (here a real
+    fsync refused with EINVAL), none of them may be answered 250, while work that wrote no
+    blob (delivery outcomes, say) still commits."""
+    committer = GroupCommitter(gw_engine)
+    queue = DeliveryQueue(gw_engine, lifetime=100, retry_initial=1, retry_max=10)
+
+    def unsyncable(durable) -> None:  # noqa: ANN001
+        r, w = os.pipe()
+        os.close(r)
+        durable.add_file(w)
+
+    async def scenario() -> list:
+        committer.start()
+        return await asyncio.gather(
+            *[committer.submit(lambda c: _enqueue(queue, c, 1), prepare=unsyncable) for _ in range(3)],
+            *[committer.submit(lambda c: _enqueue(queue, c, 1)) for _ in range(2)],
+            return_exceptions=True)
+
+    try:
+        results = asyncio.run(scenario())
+    finally:
+        committer.stop()
+    assert all(isinstance(r, OSError) for r in results[:3])
+    assert results[3:] == [1, 1]
+    with gw_engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(queue_table)).scalar_one() == 2
 
 
 def test_database_failure_reaches_every_waiting_session(tmp_path) -> None:  # noqa: ANN001
