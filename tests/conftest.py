@@ -101,3 +101,14 @@ def _free_port() -> int:
 def free_port():  # noqa: ANN201
     """A function returning a currently free TCP port on 127.0.0.1."""
     return _free_port
+
+
+@pytest.fixture
+def gw_engine(database_url: str) -> Iterator[sa.Engine]:
+    """The gateway's own engine (open_engine: WAL, busy timeout) on a migrated fresh database."""
+    from gateway.db import migrate, open_engine
+
+    engine = open_engine(database_url)
+    migrate(engine)
+    yield engine
+    engine.dispose()

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from typing import Any, TypeVar
 
 import pytest
 import sqlalchemy as sa
 
 from gateway.committer import GroupCommitter
-from gateway.db import migrate, open_engine
 from gateway.delivery import DeliveryWorker
 from gateway.metrics import Metrics
 from gateway.queue import DELIVERED, DELIVERING, QUEUED, DeliveryQueue
@@ -25,14 +25,7 @@ from gateway.transport import RelayTransport
 from tests.harness import Sink, simple_message
 
 NODE = "node-a"
-
-
-@pytest.fixture
-def gw_engine(database_url: str) -> Iterator[sa.Engine]:
-    engine = open_engine(database_url)
-    migrate(engine)
-    yield engine
-    engine.dispose()
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -45,6 +38,15 @@ def sink() -> Iterator[Sink]:
 def _rows(engine: sa.Engine) -> dict[int, sa.RowMapping]:
     with engine.connect() as conn:
         return {r["id"]: r for r in conn.execute(sa.select(queue_table)).mappings()}
+
+
+def _play(committer: GroupCommitter, scenario: Coroutine[Any, Any, T]) -> T:
+    """Run ``scenario`` with the committer's writer thread running."""
+    committer.start()
+    try:
+        return asyncio.run(scenario)
+    finally:
+        committer.stop()
 
 
 def _claimed(queue: DeliveryQueue, conn: sa.Connection, recipients: list[str], now: float = 1000.0) -> list:
@@ -105,7 +107,6 @@ def test_handed_over_mail_is_sent_from_memory_and_recorded(gw_engine: sa.Engine,
     raw = simple_message(subject="handed over")
 
     async def scenario() -> str | None:
-        committer.start()
         stop = asyncio.Event()
         assert worker.claim_node() is None          # not running: rows go to the queue
         run = asyncio.create_task(worker.run(stop))
@@ -126,10 +127,7 @@ def test_handed_over_mail_is_sent_from_memory_and_recorded(gw_engine: sa.Engine,
         await run
         return node
 
-    try:
-        node = asyncio.run(scenario())
-    finally:
-        committer.stop()
+    node = _play(committer, scenario())
     assert node == NODE
     assert reads == []                               # never read back from the archive
     [message] = sink.messages
@@ -147,7 +145,6 @@ def test_queued_rows_are_read_even_under_a_stream_of_hand_overs(gw_engine: sa.En
 
     async def scenario() -> None:
 
-        committer.start()
         stop = asyncio.Event()
         run = asyncio.create_task(worker.run(stop))
         await asyncio.sleep(0.4)                    # past the first poll: the queue is empty then
@@ -164,10 +161,7 @@ def test_queued_rows_are_read_even_under_a_stream_of_hand_overs(gw_engine: sa.En
         stop.set()
         await run
 
-    try:
-        asyncio.run(scenario())
-    finally:
-        committer.stop()
+    _play(committer, scenario())
     assert len(sink.handler.to("queued@x.org")) == 1
     assert reads == ["f" * 64]                       # only the queued row was read from the archive
 
@@ -191,7 +185,6 @@ def test_rows_in_hand_when_the_worker_stops_go_back_to_the_queue(gw_engine: sa.E
     worker = _worker(gw_engine, committer, queue, sink, [], poll_interval=0.1)
 
     async def scenario() -> None:
-        committer.start()
         stop = asyncio.Event()
         run = asyncio.create_task(worker.run(stop))
         for _ in range(100):
@@ -203,10 +196,7 @@ def test_rows_in_hand_when_the_worker_stops_go_back_to_the_queue(gw_engine: sa.E
         worker.hand_over(entries, simple_message())
         await run
 
-    try:
-        asyncio.run(scenario())
-    finally:
-        committer.stop()
+    _play(committer, scenario())
     assert sink.messages == []
     assert {(r["status"], r["claimed_by"]) for r in _rows(gw_engine).values()} == {(QUEUED, None)}
 
@@ -235,7 +225,6 @@ def test_a_send_whose_outcome_was_not_recorded_is_not_repeated(gw_engine: sa.Eng
     dialect = gw_engine.dialect.name
 
     async def scenario() -> None:
-        committer.start()
         with gw_engine.begin() as conn:
             for statement in _FAIL_DELIVERED[dialect]:
                 conn.exec_driver_sql(statement)
@@ -258,10 +247,7 @@ def test_a_send_whose_outcome_was_not_recorded_is_not_repeated(gw_engine: sa.Eng
         stop.set()
         await run
 
-    try:
-        asyncio.run(scenario())
-    finally:
-        committer.stop()
+    _play(committer, scenario())
     [row] = _rows(gw_engine).values()
     assert (row["status"], row["last_error"]) == (DELIVERED, "already delivered in this run")
     assert len(sink.handler.to("once@x.org")) == 1
@@ -276,7 +262,6 @@ def test_outcomes_finishing_together_are_recorded_in_one_write(gw_engine: sa.Eng
         entries = _claimed(queue, conn, [f"r{i}@x.org" for i in range(10)], now=time.time())
 
     async def scenario() -> tuple[list[bool], int]:
-        committer.start()
         before = committer.items
         results = {e.recipient: (250, "ok") for e in entries[:8]}
         results[entries[8].recipient] = (451, "later")
@@ -284,10 +269,7 @@ def test_outcomes_finishing_together_are_recorded_in_one_write(gw_engine: sa.Eng
         recorded = await asyncio.gather(*[worker._settle([e], results) for e in entries])
         return recorded, committer.items - before
 
-    try:
-        recorded, writes = asyncio.run(scenario())
-    finally:
-        committer.stop()
+    recorded, writes = _play(committer, scenario())
     assert recorded == [True] * 10
     assert writes == 1                               # ten outcomes, one committer item
     rows = {r["recipient"]: r for r in _rows(gw_engine).values()}

@@ -5,24 +5,14 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-from collections.abc import Iterator
 from functools import partial
 
-import pytest
 import sqlalchemy as sa
 
 from gateway.committer import GroupCommitter
 from gateway.db import migrate, open_engine
 from gateway.queue import DELIVERED, DELIVERING, QUEUED, DeliveryQueue
 from gateway.tables import queue as queue_table
-
-
-@pytest.fixture
-def gw_engine(database_url: str) -> Iterator[sa.Engine]:
-    engine = open_engine(database_url)
-    migrate(engine)
-    yield engine
-    engine.dispose()
 
 
 def _enqueue(queue: DeliveryQueue, conn: sa.Connection, n: int, now: float = 1000.0) -> int:
