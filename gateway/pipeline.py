@@ -134,23 +134,16 @@ class Pipeline:
             log.exception("screening failed; asking the client to retry")
             self.metrics.tempfailed.inc()
             return TEMPFAIL
+        # Shielded: a session cancelled while its message is being committed (the client went
+        # away) must not strand the committed rows that are claimed for our delivery worker.
+        committing = asyncio.ensure_future(self._commit(incoming, screening))
+        committing.add_done_callback(_retrieve)
         try:
-            # The blob is written by the committer's thread just before the transaction that
-            # records it, and made durable together with the rest of its batch.
-            outcome = await self.committer.submit(
-                partial(self._record, incoming, screening),
-                prepare=lambda durable: self.archive.write_blob(screening.sealed, batch=durable))
+            outcome = await asyncio.shield(committing)
         except Exception as exc:  # noqa: BLE001 - disk full, database down: all temporary
             log.error("could not make message durable: %s", exc)
             self.metrics.tempfailed.inc()
             return TEMPFAIL
-        self.counters.committed(_counted_as(incoming), len(screening.envelope.rcpt_tos),
-                                _external(screening.directions))
-        if self.delivery is not None:
-            if outcome.in_hand:
-                self.delivery.hand_over(outcome.in_hand, incoming.raw)
-            if outcome.queued:
-                self.delivery.wake()
         reply = self._reply(screening.verdict, outcome)
         self._account(incoming, screening, outcome, reply, time.perf_counter() - started)
         return reply
@@ -200,7 +193,25 @@ class Pipeline:
                       type(exc).__name__)
             return None
 
-    # ---- 2. commit (runs in the group-commit transaction) ----------------------------
+    # ---- 2. commit ---------------------------------------------------------------------
+    async def _commit(self, incoming: IncomingMessage, screening: Screening) -> Outcome:
+        """The durable write, then what follows from it in this process: the counters' cache
+        and the hand-over to delivery."""
+        # The blob is written by the committer's thread just before the transaction that
+        # records it, and made durable together with the rest of its batch.
+        outcome = await self.committer.submit(
+            partial(self._record, incoming, screening),
+            prepare=lambda durable: self.archive.write_blob(screening.sealed, batch=durable))
+        self.counters.committed(_counted_as(incoming), len(screening.envelope.rcpt_tos),
+                                _external(screening.directions))
+        if self.delivery is not None:
+            if outcome.in_hand:
+                self.delivery.hand_over(outcome.in_hand, incoming.raw)
+            if outcome.queued:
+                self.delivery.wake()
+        return outcome
+
+    # ---- 2b. the rows (run inside the group-commit transaction) -----------------------
     def _record(self, incoming: IncomingMessage, s: Screening, conn: sa.Connection) -> Outcome:
         verdict = s.verdict
         archive_id = self.archive.insert_record(conn, s.sealed, s.meta, s.index_tokens)
@@ -342,6 +353,13 @@ class Pipeline:
             "direction": direction, "verdict": str(s.verdict.action), "rules": s.verdict.rules,
             "reply": reply[:3], "client": incoming.client_ip, "ms": round(elapsed * 1000, 2),
         })
+
+
+def _retrieve(task: asyncio.Future) -> None:
+    """Read a shielded commit's outcome, so an error nobody awaited any more is not reported
+    as never retrieved (the session that would have answered 451 is gone)."""
+    if not task.cancelled():
+        task.exception()
 
 
 def _review_groups(verdict: Verdict, held: list[str]) -> list[list[RecipientVerdict]]:

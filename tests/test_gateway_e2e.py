@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import smtplib
 import socket
+import sqlite3
 import ssl
 import time
 from collections.abc import Iterator
@@ -164,6 +166,50 @@ def test_malformed_addresses_get_553_and_the_session_goes_on(env: Env) -> None:
         assert client.docmd("MAIL FROM:<alice@example.com>")[0] == 250
         assert client.docmd("RCPT TO:<")[0] == 553
         assert client.docmd("RCPT TO:<bob@example.com>")[0] == 250
+
+
+@contextlib.contextmanager
+def _archive_write_blocked(database_url: str) -> Iterator[None]:
+    """Hold the database so the gateway's acceptance transaction waits (a slow database)."""
+    if database_url.startswith("sqlite"):
+        conn = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+    else:
+        engine = sa.create_engine(database_url)
+        conn = engine.raw_connection()
+        conn.cursor().execute("LOCK TABLE archive_head IN EXCLUSIVE MODE")
+    try:
+        yield
+    finally:
+        conn.rollback() if not database_url.startswith("sqlite") else conn.execute("ROLLBACK")
+        conn.close()
+
+
+def test_a_client_that_leaves_during_the_commit_does_not_strand_its_message(env: Env, database_url: str) -> None:
+    """The client sends its message and hangs up while the acceptance is still being
+    committed (the database is slow): its session is cancelled, but the commit goes on, and
+    the committed message is delivered at once, not after the claim's lease runs out."""
+    raw = simple_message(subject="left early")
+    with _archive_write_blocked(database_url):
+        with socket.create_connection(("127.0.0.1", env.port), timeout=30) as s:
+            f = s.makefile("rwb")
+            f.readline()
+            for line in (b"EHLO client.test", b"MAIL FROM:<alice@example.com>", b"RCPT TO:<bob@example.com>",
+                         b"DATA"):
+                f.write(line + b"\r\n")
+                f.flush()
+                reply = f.readline()
+                while reply[3:4] == b"-":
+                    reply = f.readline()
+            assert reply[:3] == b"354"
+            f.write(raw + b".\r\n")
+            f.flush()
+            time.sleep(0.5)                 # the gateway is waiting for the database now
+            f.close()
+            s.shutdown(socket.SHUT_RDWR)    # hang up without reading the reply
+        time.sleep(0.5)                     # the session is gone
+    [msg] = env.sink.handler.wait_for(1, timeout=20)
+    assert msg.data.endswith(raw)
 
 
 def test_limits_answer_with_standard_codes(tmp_path: Path, database_url: str) -> None:
