@@ -13,6 +13,7 @@ instead of 2N, each waiting on the others.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -55,14 +56,15 @@ class SyncBatch:
     together by :meth:`sync` (see the module docstring). Not thread-safe: one writer."""
 
     def __init__(self) -> None:
-        self._files: list[int] = []                 # open descriptors of written files
-        self._dirs: dict[Path, None] = {}           # in order: a parent after its child
+        self._files: list[tuple[int, Path | None]] = []   # descriptors; the path this batch linked
+        self._dirs: dict[Path, None] = {}                 # in order: a parent after its child
 
     def __bool__(self) -> bool:
         return bool(self._files or self._dirs)
 
-    def add_file(self, fd: int) -> None:
-        self._files.append(fd)
+    def add_file(self, fd: int, linked: Path | None = None) -> None:
+        """``fd`` to fsync; ``linked``: the name this batch gave it, removed if the sync fails."""
+        self._files.append((fd, linked))
 
     def add_dir(self, path: Path) -> None:
         self._dirs.pop(path, None)
@@ -70,10 +72,14 @@ class SyncBatch:
 
     def sync(self) -> None:
         """fsync every file, then every directory; raises (after closing everything) when
-        any of them fails, and then none of the batch may be taken as durable."""
+        any of them fails, and then none of the batch may be taken as durable.
+
+        After a failed fsync the kernel may have dropped the unwritten pages and a second
+        fsync would report success for data that never reached the disk, so the files this
+        batch linked are removed: a retry writes them afresh instead of trusting them."""
         error: OSError | None = None
         files, self._files = self._files, []
-        for fd in files:
+        for fd, _linked in files:
             try:
                 if error is None:
                     os.fsync(fd)
@@ -89,11 +95,15 @@ class SyncBatch:
                 except OSError as exc:
                     error = exc
         if error is not None:
+            for _fd, linked in files:
+                if linked is not None:
+                    with contextlib.suppress(OSError):
+                        linked.unlink()
             raise error
 
     def discard(self) -> None:
         """Close the files without syncing (the batch is abandoned)."""
-        for fd in self._files:
+        for fd, _linked in self._files:
             os.close(fd)
         self._files, self._dirs = [], {}
 
@@ -116,6 +126,8 @@ class FilesystemBlobStore:
         overwrite. With ``batch`` the fsyncs are left to ``batch.sync()``."""
         path = self._path(address)
         if not overwrite and path.exists():
+            if batch is not None:
+                self._sync_existing(path, batch)
             return False
         directory = path.parent
         created = not directory.is_dir()
@@ -153,7 +165,7 @@ class FilesystemBlobStore:
             return True
         dirs = [directory, directory.parent, self.root] if created else [directory]
         if batch is not None:
-            batch.add_file(fd)
+            batch.add_file(fd, None if overwrite else path)
             for d in dirs:
                 batch.add_dir(d)
             return True
@@ -161,6 +173,19 @@ class FilesystemBlobStore:
         for d in dirs:
             _fsync_dir(d)
         return True
+
+    def _sync_existing(self, path: Path, batch: SyncBatch) -> None:
+        """A blob that is already there may be one a failed batch linked and never synced:
+        the batch that now relies on it syncs it again (nearly free when it is clean)."""
+        if not self._fsync:
+            return
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:   # removed meanwhile (purge): the caller writes it again
+            return
+        batch.add_file(fd)
+        for d in (path.parent, path.parent.parent, self.root):
+            batch.add_dir(d)
 
     def get(self, address: str) -> bytes:
         try:

@@ -131,7 +131,7 @@ class DeliveryWorker:
         try:
             while not stop.is_set():
                 self._wake.clear()
-                await self._start_in_hand()
+                await self._start_in_hand(stop)
                 # The queue is read when rows were queued unclaimed, and every poll interval
                 # even under a steady stream of hand-overs (retries come due with time alone).
                 if self._queue_due or time.monotonic() >= self._next_poll:
@@ -151,15 +151,32 @@ class DeliveryWorker:
             await asyncio.gather(*self._inflight, return_exceptions=True)
         # Rows still in hand (and any handed over while stopping) go back to the queue.
         self._in_hand.clear()
+        self._in_hand_bytes = 0
         await asyncio.to_thread(self._queue.release_claims, self.node)
         await self._transport.close()
 
-    async def _start_in_hand(self) -> None:
-        while self._in_hand:
+    async def _start_in_hand(self, stop: asyncio.Event) -> None:
+        """Start what was in hand when this round began (not what arrives meanwhile: the
+        queue and ``stop`` are looked at between rounds, however steady the stream)."""
+        for _ in range(len(self._in_hand)):
+            if stop.is_set():
+                return
             entries, raw = self._in_hand.popleft()
             self._in_hand_bytes -= len(raw)
             for group in self._group(entries):
                 await self._start(self._deliver_group(group, raw))
+
+    def _still_ours(self, entries: list[QueueEntry]) -> list[QueueEntry]:
+        """Entries whose claim has at least half its lease left. One that waited longer (in
+        hand or for a free connection behind a slow next hop) is left to the queue: its lease
+        could run out while it is being sent, and the queue would then hand it out a second
+        time. The queue brings it back once the lease has run out."""
+        horizon = time.time() + self._queue.lease / 2
+        fresh = [e for e in entries if e.claimed_until is None or e.claimed_until > horizon]
+        if len(fresh) < len(entries):
+            log.warning("held in memory too long, left to the queue",
+                        extra={"archive_id": entries[0].archive_id, "rows": len(entries) - len(fresh)})
+        return fresh
 
     async def _start_claimed(self) -> bool:
         """Claim due rows from the database and start them; True when a whole batch came back."""
@@ -209,6 +226,9 @@ class DeliveryWorker:
             group = [e for e in group if e.id not in already_ids]
             if not group:
                 return
+        group = self._still_ours(group)
+        if not group:
+            return
         first = group[0]
         if raw is None:
             try:
@@ -269,17 +289,27 @@ class DeliveryWorker:
             while self._unrecorded:
                 batch, self._unrecorded = self._unrecorded, []
                 try:
-                    await self._committer.submit(partial(self._write_settlements, batch))
-                except Exception as exc:  # noqa: BLE001 - reported to each waiting delivery
-                    log.error("could not record delivery results: %s", exc)
+                    await self._record(batch)
+                except Exception:  # noqa: BLE001 - one of them cannot be written: each on its own
                     for settlement in batch:
-                        settlement.recorded.set_result(False)
-                    continue
-                for settlement in batch:
-                    self._account(settlement)   # once committed (the committer may run work twice)
-                    settlement.recorded.set_result(True)
+                        try:
+                            await self._record([settlement])
+                        except Exception as exc:  # noqa: BLE001 - rows stay claimed; the lease brings them back
+                            log.error("could not record delivery results: %s", exc)
+                            _resolve(settlement.recorded, False)
         finally:
             self._recorder = None
+            for settlement in self._unrecorded:     # only when cancelled: nobody may wait forever
+                _resolve(settlement.recorded, False)
+            self._unrecorded = []
+
+    async def _record(self, batch: list[_Settlement]) -> None:
+        await self._committer.submit(partial(self._write_settlements, batch))
+        for settlement in batch:
+            try:
+                self._account(settlement)   # once committed (the committer may run work twice)
+            finally:
+                _resolve(settlement.recorded, True)
 
     def _write_settlements(self, batch: list[_Settlement], conn: sa.Connection) -> None:
         """The outcomes' rows (and DSNs) in the committer's transaction."""
@@ -315,3 +345,9 @@ class DeliveryWorker:
             message_id=message_id,
         )
         return sender, dsn, message_id
+
+
+def _resolve(future: asyncio.Future[bool], value: bool) -> None:
+    """Settle a delivery's wait for its outcome to be recorded (once; it may have been cancelled)."""
+    if not future.done():
+        future.set_result(value)

@@ -145,7 +145,10 @@ class Pipeline:
             self.metrics.tempfailed.inc()
             return TEMPFAIL
         reply = self._reply(screening.verdict, outcome)
-        self._account(incoming, screening, outcome, reply, time.perf_counter() - started)
+        try:
+            self._account(incoming, screening, outcome, reply, time.perf_counter() - started)
+        except Exception:  # noqa: BLE001 - metrics and logs must not change the reply
+            log.exception("could not account for message %s", outcome.archive_id)
         return reply
 
     # ---- 1. screen ------------------------------------------------------------------
@@ -202,13 +205,17 @@ class Pipeline:
         outcome = await self.committer.submit(
             partial(self._record, incoming, screening),
             prepare=lambda durable: self.archive.write_blob(screening.sealed, batch=durable))
-        self.counters.committed(_counted_as(incoming), len(screening.envelope.rcpt_tos),
-                                _external(screening.directions))
+        # Committed: from here on nothing may turn into a 451 (the client would send again).
         if self.delivery is not None:
             if outcome.in_hand:
                 self.delivery.hand_over(outcome.in_hand, incoming.raw)
             if outcome.queued:
                 self.delivery.wake()
+        try:
+            self.counters.committed(_counted_as(incoming), len(screening.envelope.rcpt_tos),
+                                    _external(screening.directions))
+        except Exception:  # noqa: BLE001 - a cache; the database has the counts
+            log.exception("could not update the sender counters' cache")
         return outcome
 
     # ---- 2b. the rows (run inside the group-commit transaction) -----------------------

@@ -46,6 +46,7 @@ class QueueEntry:
     attempts: int
     created_at: float
     expires_at: float
+    claimed_until: float | None = None     # when the claim runs out (None: not claimed)
 
 
 class DeliveryQueue:
@@ -158,7 +159,7 @@ class DeliveryQueue:
             .where(q.id.in_([r["id"] for r in rows]))
             .values(status=DELIVERING, claimed_by=node, claimed_until=now + self.lease)
         )
-        return [_entry(r) for r in rows]
+        return [_entry({**r, "claimed_until": now + self.lease}) for r in rows]
 
     # ---- outcomes -----------------------------------------------------------------
     def mark_delivered(self, conn: sa.Connection, ids: Sequence[int], code: int, text: str) -> None:
@@ -221,5 +222,5 @@ def _entry(row: Mapping[str, Any]) -> QueueEntry:
         recipient=row["recipient"], direction=row["direction"], message_id=row["message_id"],
         origin=row["origin"], add_headers=list(row["add_headers"] or []),
         subject_prefix=row["subject_prefix"], attempts=row["attempts"], created_at=row["created_at"],
-        expires_at=row["expires_at"],
+        expires_at=row["expires_at"], claimed_until=row.get("claimed_until"),
     )

@@ -154,10 +154,11 @@ def test_blobs_written_into_a_sync_batch_are_synced_together(tmp_path):
     first, second, again = "ab" * 32, "cd" * 32, "ab" * 32
     assert store.put(first, b"one", batch=batch) is True
     assert store.put(second, b"two", batch=batch) is True
-    assert store.put(again, b"three", batch=batch) is False      # already there: nothing added
-    assert batch and len(batch._files) == 2
+    assert store.put(again, b"three", batch=batch) is False      # already there: kept, synced again
+    assert store.get(first) == b"one"
+    assert batch and len(batch._files) == 3
     root = tmp_path / "blobs"
-    assert list(batch._dirs) == [root / "ab" / "ab", root / "ab", root / "cd" / "cd", root / "cd", root]
+    assert list(batch._dirs) == [root / "cd" / "cd", root / "cd", root / "ab" / "ab", root / "ab", root]
     batch.sync()
     assert not batch
     assert store.get(first) == b"one" and store.get(second) == b"two"
@@ -170,7 +171,9 @@ def test_blobs_written_into_a_sync_batch_are_synced_together(tmp_path):
     later.sync()
 
 
-def test_a_failed_sync_is_reported_and_closes_everything(tmp_path):
+def test_a_failed_sync_removes_what_it_linked_and_the_retry_writes_afresh(tmp_path):
+    """After a failed fsync the page cache cannot be trusted: the blobs the batch linked are
+    removed, so the client's retry writes and syncs them again instead of adopting them."""
     store = FilesystemBlobStore(tmp_path / "blobs")
     batch = SyncBatch()
     store.put("ab" * 32, b"one", batch=batch)
@@ -182,6 +185,11 @@ def test_a_failed_sync_is_reported_and_closes_everything(tmp_path):
     assert not batch
     with pytest.raises(OSError):   # every descriptor was closed, the failing one too
         os.fstat(w)
+    assert not store.exists("ab" * 32)
+    retry = SyncBatch()
+    assert store.put("ab" * 32, b"one", batch=retry) is True
+    retry.sync()
+    assert store.get("ab" * 32) == b"one"
 
 
 def test_same_message_stored_once_one_record_per_event(engine, tmp_path):

@@ -40,6 +40,14 @@ def _rows(engine: sa.Engine) -> dict[int, sa.RowMapping]:
         return {r["id"]: r for r in conn.execute(sa.select(queue_table)).mappings()}
 
 
+async def _until_running(worker: DeliveryWorker) -> None:
+    for _ in range(200):
+        if worker.claim_node():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the delivery worker did not start")
+
+
 def _play(committer: GroupCommitter, scenario: Coroutine[Any, Any, T]) -> T:
     """Run ``scenario`` with the committer's writer thread running."""
     committer.start()
@@ -85,6 +93,17 @@ def test_a_restarted_node_gets_its_handed_over_rows_back(gw_engine: sa.Engine) -
     assert (row["status"], row["claimed_by"]) == (QUEUED, None)
 
 
+def _slow_down(sink: Sink, seconds: float) -> None:
+    """The next hop takes ``seconds`` for every message (a slow or distant MTA)."""
+    accept = sink.handler.handle_DATA
+
+    async def slowly(server, session, envelope):  # noqa: ANN001, ANN202
+        await asyncio.sleep(seconds)
+        return await accept(server, session, envelope)
+
+    sink.handler.handle_DATA = slowly  # type: ignore[method-assign]
+
+
 def _worker(engine: sa.Engine, committer: GroupCommitter, queue: DeliveryQueue, sink: Sink,
             reads: list[str], **options) -> DeliveryWorker:  # noqa: ANN003
     def open_blob(digest: str) -> bytes:
@@ -110,10 +129,7 @@ def test_handed_over_mail_is_sent_from_memory_and_recorded(gw_engine: sa.Engine,
         stop = asyncio.Event()
         assert worker.claim_node() is None          # not running: rows go to the queue
         run = asyncio.create_task(worker.run(stop))
-        for _ in range(100):
-            if worker.claim_node():
-                break
-            await asyncio.sleep(0.02)
+        await _until_running(worker)
         node = worker.claim_node()
         entries = await committer.submit(lambda conn: _claimed(queue, conn, ["r1@x.org", "r2@x.org"],
                                                                now=time.time()))
@@ -138,10 +154,14 @@ def test_handed_over_mail_is_sent_from_memory_and_recorded(gw_engine: sa.Engine,
 
 
 def test_queued_rows_are_read_even_under_a_stream_of_hand_overs(gw_engine: sa.Engine, sink: Sink) -> None:
+    """Hand-overs arrive faster than the next hop takes them, so there is always mail in
+    hand: the queue is still read, and stop is still heard."""
     committer = GroupCommitter(gw_engine)
     queue = DeliveryQueue(gw_engine, lifetime=3600, retry_initial=1, retry_max=10)
     reads: list[str] = []
-    worker = _worker(gw_engine, committer, queue, sink, reads, poll_interval=0.3)
+    _slow_down(sink, 0.1)
+    worker = _worker(gw_engine, committer, queue, sink, reads, poll_interval=0.3, concurrency=1)
+    stopped_in: list[float] = []
 
     async def scenario() -> None:
 
@@ -158,12 +178,51 @@ def test_queued_rows_are_read_even_under_a_stream_of_hand_overs(gw_engine: sa.En
             entries = await committer.submit(lambda conn: _claimed(queue, conn, ["busy@x.org"], now=time.time()))
             worker.hand_over(entries, simple_message())
             await asyncio.sleep(0.05)
+        assert worker._in_hand                      # the stream was faster than the next hop
         stop.set()
+        began = time.monotonic()
         await run
+        stopped_in.append(time.monotonic() - began)
 
     _play(committer, scenario())
     assert len(sink.handler.to("queued@x.org")) == 1
     assert reads == ["f" * 64]                       # only the queued row was read from the archive
+    assert stopped_in[0] < 2                         # what was still in hand went back to the queue
+    with gw_engine.connect() as conn:
+        left = conn.execute(sa.select(queue_table.c.status, queue_table.c.claimed_by)
+                            .where(queue_table.c.status != DELIVERED)).all()
+    assert left and set(left) == {(QUEUED, None)}
+
+
+def test_mail_that_waited_past_half_its_lease_is_left_to_the_queue(gw_engine: sa.Engine, sink: Sink) -> None:
+    """A slow next hop and one connection: mail handed over waits for its turn longer than
+    half its lease. Sent from memory after its lease ran out, it would also be claimed from
+    the queue and sent twice; instead it is left to the queue, and every message arrives once."""
+    committer = GroupCommitter(gw_engine)
+    queue = DeliveryQueue(gw_engine, lifetime=3600, retry_initial=1, retry_max=10, lease=1.0)
+    _slow_down(sink, 0.4)
+    worker = _worker(gw_engine, committer, queue, sink, [], poll_interval=0.2, concurrency=1)
+    recipients = [f"r{i}@x.org" for i in range(5)]
+
+    async def scenario() -> None:
+        stop = asyncio.Event()
+        run = asyncio.create_task(worker.run(stop))
+        await _until_running(worker)
+        for rcpt in recipients:
+            entries = await committer.submit(lambda conn, rcpt=rcpt: _claimed(queue, conn, [rcpt], now=time.time()))
+            worker.hand_over(entries, simple_message())
+        for _ in range(300):
+            if all(sink.handler.to(r) for r in recipients) and \
+                    {r["status"] for r in _rows(gw_engine).values()} == {DELIVERED}:
+                break
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(1.5)                     # long enough for a second copy to show up
+        stop.set()
+        await run
+
+    _play(committer, scenario())
+    assert {r: len(sink.handler.to(r)) for r in recipients} == dict.fromkeys(recipients, 1)
+    assert {r["status"] for r in _rows(gw_engine).values()} == {DELIVERED}
 
 
 def test_a_worker_with_enough_in_hand_leaves_new_rows_to_the_queue(gw_engine: sa.Engine, sink: Sink) -> None:
@@ -187,10 +246,7 @@ def test_rows_in_hand_when_the_worker_stops_go_back_to_the_queue(gw_engine: sa.E
     async def scenario() -> None:
         stop = asyncio.Event()
         run = asyncio.create_task(worker.run(stop))
-        for _ in range(100):
-            if worker.claim_node():
-                break
-            await asyncio.sleep(0.02)
+        await _until_running(worker)
         entries = await committer.submit(lambda conn: _claimed(queue, conn, ["r1@x.org"], now=time.time()))
         stop.set()                                   # stopping: the hand-over arrives in the same tick
         worker.hand_over(entries, simple_message())
@@ -276,3 +332,25 @@ def test_outcomes_finishing_together_are_recorded_in_one_write(gw_engine: sa.Eng
     assert {rows[f"r{i}@x.org"]["status"] for i in range(8)} == {DELIVERED}
     assert (rows["r8@x.org"]["status"], rows["r8@x.org"]["last_code"]) == (QUEUED, 451)
     assert (rows["r9@x.org"]["status"], rows["r9@x.org"]["last_code"]) == ("failed", 550)
+
+
+def test_an_outcome_that_cannot_be_written_does_not_hold_back_the_others(gw_engine: sa.Engine, sink: Sink) -> None:
+    """Outcomes are written together; when the database refuses one of them (a real trigger
+    raising for one recipient), the others are written each on its own."""
+    committer = GroupCommitter(gw_engine)
+    queue = DeliveryQueue(gw_engine, lifetime=3600, retry_initial=1, retry_max=10)
+    worker = _worker(gw_engine, committer, queue, sink, [])
+    dialect = gw_engine.dialect.name
+    with gw_engine.begin() as conn:
+        entries = _claimed(queue, conn, ["good@x.org", "poison@x.org", "fine@x.org"], now=time.time())
+        for statement in _FAIL_DELIVERED[dialect]:
+            conn.exec_driver_sql(statement.replace("NEW.status = 'delivered'",
+                                                   "NEW.status = 'delivered' AND NEW.recipient = 'poison@x.org'"))
+
+    async def scenario() -> list[bool]:
+        return await asyncio.gather(*[worker._settle([e], {e.recipient: (250, "ok")}) for e in entries])
+
+    recorded = _play(committer, scenario())
+    assert recorded == [True, False, True]
+    rows = {r["recipient"]: r["status"] for r in _rows(gw_engine).values()}
+    assert rows == {"good@x.org": DELIVERED, "poison@x.org": DELIVERING, "fine@x.org": DELIVERED}
