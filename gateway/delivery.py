@@ -174,7 +174,7 @@ class DeliveryWorker:
         horizon = time.time() + self._queue.lease / 2
         fresh = [e for e in entries if e.claimed_until is None or e.claimed_until > horizon]
         if len(fresh) < len(entries):
-            log.warning("held in memory too long, left to the queue",
+            log.warning("waited too long to be sent; left to the queue until its claim runs out",
                         extra={"archive_id": entries[0].archive_id, "rows": len(entries) - len(fresh)})
         return fresh
 
@@ -195,7 +195,11 @@ class DeliveryWorker:
         return False
 
     async def _start(self, work: Coroutine[Any, Any, None]) -> None:
-        await self._concurrency.acquire()
+        try:
+            await self._concurrency.acquire()
+        except BaseException:
+            work.close()            # never started: no "coroutine was never awaited"
+            raise
         task = asyncio.create_task(work)
         self._inflight.add(task)
         task.add_done_callback(self._done)
