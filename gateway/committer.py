@@ -151,37 +151,41 @@ class GroupCommitter:
 
     def _run_optimistically(self, batch: list[tuple[Work, Any, Any]],
                             known: dict[int, BaseException]) -> list[tuple[Any, BaseException | None]]:
-        outcomes: list[tuple[Any, BaseException | None]] = []
-        with write_transaction(self._engine) as conn:
-            for index, (work, _loop, _future) in enumerate(batch):
-                if index in known:
-                    outcomes.append((None, known[index]))
-                    continue
-                try:
-                    outcomes.append((work(conn), None))
-                except Exception as exc:  # noqa: BLE001 - the transaction is rolled back by the raise
-                    raise _ItemFailed(index, exc) from exc
-        return outcomes
+        """The batch without savepoints; the first item that fails rolls it all back (_ItemFailed)."""
+        return self._run_batch(batch, known, isolated=False)
 
     def _run_isolated(self, batch: list[tuple[Work, Any, Any]],
                       known: dict[int, BaseException]) -> list[tuple[Any, BaseException | None]]:
+        """The batch with a savepoint per item: an item that fails is rolled back alone."""
+        return self._run_batch(batch, known, isolated=True)
+
+    def _run_batch(self, batch: list[tuple[Work, Any, Any]], known: dict[int, BaseException], *,
+                   isolated: bool) -> list[tuple[Any, BaseException | None]]:
         outcomes: list[tuple[Any, BaseException | None]] = []
         with write_transaction(self._engine) as conn:
             for index, (work, _loop, _future) in enumerate(batch):
-                if index in known:
+                if index in known:              # failed already (its prepare step, or a first run)
                     outcomes.append((None, known[index]))
-                    continue
-                savepoint = conn.begin_nested()
-                try:
-                    result = work(conn)
-                except Exception as exc:  # noqa: BLE001 - reported to that session alone
-                    savepoint.rollback()
-                    log.exception("acceptance failed inside group commit")
-                    outcomes.append((None, exc))
+                elif not isolated:
+                    try:
+                        outcomes.append((work(conn), None))
+                    except Exception as exc:  # noqa: BLE001 - the transaction is rolled back by the raise
+                        raise _ItemFailed(index, exc) from exc
                 else:
-                    savepoint.commit()
-                    outcomes.append((result, None))
+                    outcomes.append(self._run_with_savepoint(conn, work))
         return outcomes
+
+    @staticmethod
+    def _run_with_savepoint(conn: sa.Connection, work: Work) -> tuple[Any, BaseException | None]:
+        savepoint = conn.begin_nested()
+        try:
+            result = work(conn)
+        except Exception as exc:  # noqa: BLE001 - reported to that session alone
+            savepoint.rollback()
+            log.exception("acceptance failed inside group commit")
+            return None, exc
+        savepoint.commit()
+        return result, None
 
 
 class _Prepared:
