@@ -296,6 +296,55 @@ def start_mailwarden(tmp: Path, sink_port: int, database_url: str | None, worker
     return proc, port
 
 
+def run_postfix(args: argparse.Namespace, sink_port: int, sink_count: mp.Value) -> list[dict]:  # type: ignore[valid-type]
+    results = []
+    postfix = PostfixBaseline(sink_port)
+    try:
+        pf_port = postfix.start()
+        results.append(run_load("postfix", pf_port, sink_count, args.sessions, args.messages, args.size,
+                                postfix.pid()))
+        if args.smtp_source:
+            results.append(smtp_source_load("postfix", pf_port, sink_count, args.sessions, args.messages,
+                                            args.size, postfix.pid()) | {"client": "smtp-source"})
+    finally:
+        postfix.stop()
+    return results
+
+
+def run_mailwarden(args: argparse.Namespace, sink_port: int, sink_count: mp.Value) -> list[dict]:  # type: ignore[valid-type]
+    results = []
+    with tempfile.TemporaryDirectory(prefix="mw-bench-") as tmp:
+        proc, port = start_mailwarden(Path(tmp), sink_port, args.database_url, args.workers)
+        try:
+            results.append(run_load("mailwarden", port, sink_count, args.sessions, args.messages,
+                                    args.size, proc.pid))
+            if args.smtp_source:
+                results.append(smtp_source_load("mailwarden", port, sink_count, args.sessions, args.messages,
+                                                args.size, proc.pid) | {"client": "smtp-source"})
+        finally:
+            proc.terminate()
+            proc.wait(30)
+    return results
+
+
+def summarise(results: list[dict]) -> None:
+    """Medians over the rounds, per relay and client, and mailwarden's rate as a share of Postfix's."""
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for r in results:
+        groups.setdefault((r["label"], r.get("client", "aiosmtplib")), []).append(r)
+    print("medians over the rounds:")
+    medians = {}
+    for (label, client), rs in groups.items():
+        rate = statistics.median(r["rate"] for r in rs)
+        cpu = statistics.median(r["cpu_ms"] for r in rs)
+        medians[(label, client)] = rate
+        print(f"  {label:12} {client:12} {rate:7.1f} msg/s  relay CPU {cpu:5.2f} ms/msg  ({len(rs)} runs)")
+    for client in ("aiosmtplib", "smtp-source"):
+        if ("postfix", client) in medians and ("mailwarden", client) in medians:
+            share = medians[("mailwarden", client)] / medians[("postfix", client)]
+            print(f"  mailwarden / postfix ({client}): {share:.0%}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sessions", type=int, default=20)
@@ -306,6 +355,9 @@ def main() -> None:
     parser.add_argument("--skip-baselines", action="store_true")
     parser.add_argument("--postfix", action="store_true", help="also measure the machine's Postfix as a relay")
     parser.add_argument("--smtp-source", action="store_true", help="also drive each relay with smtp-source")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="repeat the Postfix and mailwarden runs alternately and print medians "
+                             "(a shared VM's speed drifts between runs)")
     args = parser.parse_args()
 
     print(f"load: {args.sessions} sessions, {args.messages} messages of {args.size} bytes; {os.cpu_count()} cores")
@@ -328,28 +380,12 @@ def main() -> None:
                 smtp_source_load("bare-relay", relay_port, sink_count, args.sessions, args.messages, args.size,
                                  relay.pid)
             relay.terminate()
-        if args.postfix:
-            postfix = PostfixBaseline(sink_port)
-            try:
-                pf_port = postfix.start()
-                results.append(run_load("postfix", pf_port, sink_count, args.sessions, args.messages, args.size,
-                                        postfix.pid()))
-                if args.smtp_source:
-                    smtp_source_load("postfix", pf_port, sink_count, args.sessions, args.messages, args.size,
-                                     postfix.pid())
-            finally:
-                postfix.stop()
-        with tempfile.TemporaryDirectory(prefix="mw-bench-") as tmp:
-            proc, port = start_mailwarden(Path(tmp), sink_port, args.database_url, args.workers)
-            try:
-                results.append(run_load("mailwarden", port, sink_count, args.sessions, args.messages,
-                                        args.size, proc.pid))
-                if args.smtp_source:
-                    smtp_source_load("mailwarden", port, sink_count, args.sessions, args.messages, args.size,
-                                     proc.pid)
-            finally:
-                proc.terminate()
-                proc.wait(30)
+        for _round in range(args.rounds):
+            if args.postfix:
+                results += run_postfix(args, sink_port, sink_count)
+            results += run_mailwarden(args, sink_port, sink_count)
+        if args.rounds > 1:
+            summarise(results)
     finally:
         sink.terminate()
 
