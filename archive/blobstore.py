@@ -101,12 +101,6 @@ class SyncBatch:
                         linked.unlink()
             raise error
 
-    def discard(self) -> None:
-        """Close the files without syncing (the batch is abandoned)."""
-        for fd, _linked in self._files:
-            os.close(fd)
-        self._files, self._dirs = [], {}
-
 
 class FilesystemBlobStore:
     """Content-addressed files under ``root`` with two levels of fan-out."""

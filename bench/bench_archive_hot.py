@@ -37,6 +37,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_load import make_message  # the load message, from beside this file
+
 REPO = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("MAILWARDEN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BATCH = 50
@@ -51,16 +53,6 @@ METRICS = (
     ("insert_sqlite", "insert_record, SQLite, 50/transaction"),
     ("insert_pg", "insert_record, PostgreSQL, 50/transaction"),
 )
-
-
-def make_message(size: int, i: int) -> bytes:
-    """bench/bench_load.py's message (kept in step with it; not imported so this file stands alone)."""
-    head = (f"From: alice@example.com\r\nTo: bob@example.com\r\nSubject: load test {i}\r\n"
-            f"Message-ID: <load-{i}-{time.time_ns()}@bench>\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\n"
-            "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n")
-    words = "The quarterly report for the regional office is attached for review. 本季度销售报告已附上。\r\n"
-    body = (words * (size // len(words.encode()) + 1)).encode()[: max(0, size - len(head))]
-    return head.encode() + body
 
 
 def corpus_files() -> list[Path]:

@@ -162,12 +162,6 @@ class DeliveryQueue:
         return [_entry({**r, "claimed_until": now + self.lease}) for r in rows]
 
     # ---- outcomes -----------------------------------------------------------------
-    def mark_delivered(self, conn: sa.Connection, ids: Sequence[int], code: int, text: str) -> None:
-        self.finish(conn, [(i, DELIVERED, code, text) for i in ids])
-
-    def mark_failed(self, conn: sa.Connection, ids: Sequence[int], code: int | None, text: str) -> None:
-        self.finish(conn, [(i, FAILED, code, text) for i in ids])
-
     @staticmethod
     def finish(conn: sa.Connection, outcomes: Sequence[tuple[int, str, int | None, str]]) -> None:
         """Final outcomes ``(row id, DELIVERED or FAILED, SMTP code, text)``, in one statement."""

@@ -158,7 +158,7 @@ def test_claim_lease_defer_and_deliver(gw_engine: sa.Engine) -> None:
     assert len(claimed) == 3
     assert queue.claim("node-b", 10, now=1001) == []  # leased to node-a
     with gw_engine.begin() as conn:
-        queue.mark_delivered(conn, [claimed[0].id], 250, "ok")
+        queue.finish(conn, [(claimed[0].id, DELIVERED, 250, "ok")])
         when = queue.defer(conn, claimed[1], 451, "try later", now=1000)
     assert when == 1010
     # node-a died holding claimed[2]: its lease runs out and node-b takes it over.

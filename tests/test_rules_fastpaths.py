@@ -21,6 +21,7 @@ from rules.engine import Engine, EvaluationContext
 from rules.lazy import cached_property
 from rules.loader import load_ruleset
 from rules.model import Direction, Envelope
+from tests.test_rules_engine import Directory
 
 FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -254,23 +255,9 @@ def _engines(rules: list[dict[str, object]]) -> tuple[Engine, Engine]:
     return Engine(ruleset), reference
 
 
-class _Directory:
-    def is_internal(self, a: str) -> bool:
-        return a.endswith("@example.com")
-
-    def department_of(self, a: str) -> str | None:
-        return None
-
-    def groups_of(self, a: str) -> frozenset[str]:
-        return frozenset()
-
-    def may_send_externally(self, a: str) -> bool:
-        return True
-
-
 def _verdict(engine: Engine, raw: bytes, sender: str, directions: dict[str, str]) -> object:
     env = Envelope(mail_from=sender, rcpt_tos=tuple(directions))
-    ctx = EvaluationContext(directions={r: Direction(d) for r, d in directions.items()}, directory=_Directory())
+    ctx = EvaluationContext(directions={r: Direction(d) for r, d in directions.items()}, directory=Directory())
     v = engine.evaluate(parse(raw), env, ctx)
     return v.to_json(), {a: [h.to_json() for h in rv.hits] for a, rv in v.recipients.items()}
 
