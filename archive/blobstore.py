@@ -43,7 +43,12 @@ class BlobStore(Protocol):
     def iter_addresses(self) -> Iterator[str]: ...
 
 
-def _fsync_dir(path: Path) -> None:
+def _unlink_quietly(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+def _fsync_dir(path: str | Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -56,17 +61,17 @@ class SyncBatch:
     together by :meth:`sync` (see the module docstring). Not thread-safe: one writer."""
 
     def __init__(self) -> None:
-        self._files: list[tuple[int, Path | None]] = []   # descriptors; the path this batch linked
-        self._dirs: dict[Path, None] = {}                 # in order: a parent after its child
+        self._files: list[tuple[int, str | None]] = []    # descriptors; the path this batch linked
+        self._dirs: dict[str, None] = {}                  # in order: a parent after its child
 
     def __bool__(self) -> bool:
         return bool(self._files or self._dirs)
 
-    def add_file(self, fd: int, linked: Path | None = None) -> None:
+    def add_file(self, fd: int, linked: str | None = None) -> None:
         """``fd`` to fsync; ``linked``: the name this batch gave it, removed if the sync fails."""
         self._files.append((fd, linked))
 
-    def add_dir(self, path: Path) -> None:
+    def add_dir(self, path: str) -> None:
         self._dirs.pop(path, None)
         self._dirs[path] = None
 
@@ -97,8 +102,7 @@ class SyncBatch:
         if error is not None:
             for _fd, linked in files:
                 if linked is not None:
-                    with contextlib.suppress(OSError):
-                        linked.unlink()
+                    _unlink_quietly(linked)
             raise error
 
 
@@ -108,6 +112,7 @@ class FilesystemBlobStore:
     def __init__(self, root: str | os.PathLike[str], *, fsync: bool = True):
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._root = str(self.root)
         self._fsync = fsync
 
     def _path(self, address: str) -> Path:
@@ -115,20 +120,32 @@ class FilesystemBlobStore:
             raise ValueError(f"invalid blob address {address!r}")
         return self.root / address[:2] / address[2:4] / address
 
+    def _where(self, address: str) -> tuple[str, str]:
+        """(directory, file) of ``address`` as strings: ``_path`` for the hot path."""
+        if not _ADDRESS.match(address):
+            raise ValueError(f"invalid blob address {address!r}")
+        directory = f"{self._root}/{address[:2]}/{address[2:4]}"
+        return directory, f"{directory}/{address}"
+
     def put(self, address: str, data: bytes, *, overwrite: bool = False, batch: SyncBatch | None = None) -> bool:
         """Store ``data``; returns False (and writes nothing) when the address exists and not
         overwrite. With ``batch`` the fsyncs are left to ``batch.sync()``."""
-        path = self._path(address)
-        if not overwrite and path.exists():
+        directory, path = self._where(address)
+        if not overwrite and os.path.exists(path):
             if batch is not None:
                 self._sync_existing(path, batch)
             return False
-        directory = path.parent
-        created = not directory.is_dir()
-        if created:
-            directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = directory / f".{address[:16]}.{secrets.token_hex(6)}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        tmp = f"{directory}/.{address[:16]}.{secrets.token_hex(6)}.tmp"
+        created = False
+        while True:
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                break
+            except FileNotFoundError:   # the first blob in this directory
+                if created:
+                    raise
+                os.makedirs(directory, mode=0o700, exist_ok=True)
+                created = True
         try:
             view = memoryview(data)
             while view:
@@ -138,7 +155,7 @@ class FilesystemBlobStore:
                 os.fsync(fd)
         except BaseException:
             os.close(fd)
-            tmp.unlink(missing_ok=True)
+            _unlink_quietly(tmp)
             raise
         try:
             if overwrite:
@@ -147,17 +164,17 @@ class FilesystemBlobStore:
                 try:
                     os.link(tmp, path)      # never replaces a blob someone else just wrote
                 except FileExistsError:
-                    tmp.unlink(missing_ok=True)
+                    _unlink_quietly(tmp)
                     os.close(fd)
                     return False
-                tmp.unlink()
+                os.unlink(tmp)
         except BaseException:
             os.close(fd)
             raise
         if not self._fsync:
             os.close(fd)
             return True
-        dirs = [directory, directory.parent, self.root] if created else [directory]
+        dirs = [directory, os.path.dirname(directory), self._root] if created else [directory]
         if batch is not None:
             batch.add_file(fd, None if overwrite else path)
             for d in dirs:
@@ -168,7 +185,7 @@ class FilesystemBlobStore:
             _fsync_dir(d)
         return True
 
-    def _sync_existing(self, path: Path, batch: SyncBatch) -> None:
+    def _sync_existing(self, path: str, batch: SyncBatch) -> None:
         """A blob that is already there may be one a failed batch linked and never synced:
         the batch that now relies on it syncs it again (nearly free when it is clean)."""
         if not self._fsync:
@@ -178,7 +195,8 @@ class FilesystemBlobStore:
         except FileNotFoundError:   # removed meanwhile (purge): the caller writes it again
             return
         batch.add_file(fd)
-        for d in (path.parent, path.parent.parent, self.root):
+        directory = os.path.dirname(path)
+        for d in (directory, os.path.dirname(directory), self._root):
             batch.add_dir(d)
 
     def get(self, address: str) -> bytes:

@@ -45,6 +45,7 @@ from archive import tables as t
 from archive.blobstore import BlobNotFound, BlobStore, SyncBatch
 from archive.keyring import KeyRing, KeyRingError
 from archive.query import Query, QueryError, parse_query
+from archive.statements import CompiledStatement
 from archive.tokens import Hasher
 
 log = logging.getLogger(__name__)
@@ -306,55 +307,6 @@ def _tsvector_literal(tokens: list[str]) -> str:
     return " ".join(f"'{tok}':{','.join(p[:TSV_MAX_POS_PER_LEXEME])}" for tok, p in positions.items())
 
 
-class _Statement:
-    """A hot-path statement compiled once for a dialect and run with ``exec_driver_sql``: the
-    SQL and bound values SQLAlchemy would send (its own compilation and bind processors),
-    without the per-execution work of ``Connection.execute`` on a Core construct (cache key,
-    compiled-parameter construction, result setup), which costs more than the statement."""
-
-    __slots__ = ("sql", "positional", "fixed", "steps", "names")
-
-    def __init__(self, stmt: Any, dialect: sa.Dialect):
-        compiled = stmt.compile(dialect=dialect)
-        self.sql: str = compiled.string
-        self.positional: bool = compiled.positional
-        binds = {name: bind for bind, name in compiled.bind_names.items()}
-        names = list(compiled.positiontup) if compiled.positional else list(binds)
-        self.fixed = {n: b.value for n, b in binds.items() if not b.required}     # literals (id = 1)
-        self.steps = tuple((n, binds[n].type.dialect_impl(dialect).bind_processor(dialect)) for n in names)
-        self.names = tuple(names)
-
-    @classmethod
-    def compose(cls, sql: str, parts: Iterable[_Statement], plain: Iterable[str] = ()) -> _Statement:
-        """A statement of named-parameter (PostgreSQL) ``parts`` (their SQL is in ``sql``) and
-        ``plain`` parameters passed as they are."""
-        self = object.__new__(cls)
-        self.sql, self.positional, self.fixed = sql, False, {}
-        steps: dict[str, Any] = {}
-        for part in parts:
-            assert not part.positional
-            for name, proc in part.steps:
-                assert steps.get(name, proc) is proc, f"parameter {name} differs between parts"
-                steps[name] = proc
-            self.fixed.update(part.fixed)
-        steps.update((name, None) for name in plain)
-        self.steps = tuple(steps.items())
-        self.names = tuple(steps)
-        return self
-
-    def params(self, values: dict[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
-        if self.fixed:
-            values = {**self.fixed, **values}
-        out = [values[name] if proc is None else proc(values[name]) for name, proc in self.steps]
-        return tuple(out) if self.positional else dict(zip(self.names, out, strict=True))
-
-    def run(self, conn: sa.Connection, values: dict[str, Any] | None = None) -> Any:
-        return conn.exec_driver_sql(self.sql, self.params(values or {}))
-
-    def run_many(self, conn: sa.Connection, rows: list[dict[str, Any]]) -> Any:
-        return conn.exec_driver_sql(self.sql, [self.params(r) for r in rows])
-
-
 class Archive:
     """See the module docstring and docs/CONTRACTS.md (archive/)."""
 
@@ -399,8 +351,8 @@ class Archive:
                              .returning(t.head.c.last_id, t.head.c.last_hash))
         else:
             self._st_lock = sa.select(t.head.c.last_id, t.head.c.last_hash).where(t.head.c.id == 1).with_for_update()
-        # The same statements, compiled once for this dialect (see _Statement).
-        fast = partial(_Statement, dialect=self.engine.dialect)
+        # The same statements, compiled once for this dialect (see archive.statements).
+        fast = partial(CompiledStatement, dialect=self.engine.dialect)
         self._sql_lock = fast(self._st_lock)
         self._sql_blob = fast(self._st_blob)
         self._sql_blob_dek = fast(self._st_blob_dek)
@@ -409,6 +361,8 @@ class Archive:
         self._sql_addresses = fast(self._st_addresses)
         self._sql_rules = fast(self._st_rules)
         self._sql_pending = fast(self._st_pending)
+        if self.dialect == "sqlite":
+            self._sql_fts = fast(sa.text("INSERT INTO archive_fts(rowid, tokens) VALUES (:r, :tok)"))
         if self.dialect == "postgresql":
             tsv = sa.cast(sa.bindparam("tsv", type_=sa.Text), t.fulltext.c.tsv.type)
             upsert = insert(t.fulltext).values(record_id=sa.bindparam("record_id", type_=sa.BigInteger), tsv=tsv)
@@ -434,9 +388,9 @@ class Archive:
                     .returning(t.blobs.c.dek_id).cte("blob"))
             self._sql_lock_blob = fast(sa.select(head.c.last_id, head.c.last_hash,
                                                  sa.select(blob.c.dek_id).scalar_subquery()))
-            self._sql_append_indexed = _Statement.compose(
+            self._sql_append_indexed = CompiledStatement.compose(
                 parts + self._sql_fulltext.sql, (self._sql_record, self._sql_head, self._sql_fulltext), plain)
-            self._sql_append_pending = _Statement.compose(
+            self._sql_append_pending = CompiledStatement.compose(
                 parts + self._sql_pending.sql, (self._sql_record, self._sql_head, self._sql_pending), plain)
 
     # ---- sealing and blobs --------------------------------------------------------
@@ -540,7 +494,7 @@ class Archive:
     def _lock_head(self, conn: sa.Connection) -> tuple[int, str]:
         """Lock the chain head and return (last_id, last_hash)."""
         for _ in range(2):
-            row = self._sql_lock.run(conn).first()
+            row = self._sql_lock.run(conn).fetchone()
             if row is not None:
                 return int(row[0]), row[1]
             t.ensure_head(conn)
@@ -551,7 +505,7 @@ class Archive:
         one statement (the insert selects from the locked head row, so it runs after the lock).
         Returns (last_id, last_hash, whether the blob row was added)."""
         for _ in range(2):
-            row = self._sql_lock_blob.run(conn, blob_row).first()
+            row = self._sql_lock_blob.run(conn, blob_row).fetchone()
             if row is not None:
                 return int(row[0]), row[1], row[2] is not None
             t.ensure_head(conn)       # no head row: nothing was inserted either
@@ -598,7 +552,7 @@ class Archive:
             added = self._sql_blob.run(conn, blob_row).rowcount == 1
         dek_id = sealed.dek_id
         if not added:
-            dek_id = self._sql_blob_dek.run(conn, {"a": sealed.address}).scalar_one()
+            dek_id = self._sql_blob_dek.run(conn, {"a": sealed.address}).fetchone()[0]
         elif not self.blob_store.exists(sealed.address):
             # write_blob found the blob present, then a purge removed it: store ours again.
             self.blob_store.put(sealed.address, sealed.blob, overwrite=True)
@@ -747,7 +701,7 @@ class Archive:
 
     def _write_index(self, conn: sa.Connection, record_id: int, tokens: list[str]) -> None:
         if self.dialect == "sqlite":
-            conn.exec_driver_sql("INSERT INTO archive_fts(rowid, tokens) VALUES (?, ?)", (record_id, " ".join(tokens)))
+            self._sql_fts.run(conn, {"r": record_id, "tok": " ".join(tokens)})
         else:
             self._sql_fulltext.run(conn, {"record_id": record_id, "tsv": _tsvector_literal(tokens)})
 

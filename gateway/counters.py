@@ -10,6 +10,7 @@ import time
 
 import sqlalchemy as sa
 
+from archive.statements import CompiledStatement
 from gateway.tables import sender_counters as t
 from rules.model import SenderStats
 
@@ -45,6 +46,7 @@ class SenderCounters:
         self._engine = engine
         self._cache_seconds = cache_seconds
         self._cache: dict[str, tuple[float, SenderStats]] = {}
+        self._sql_upsert = CompiledStatement(_upsert(engine.dialect.name), engine.dialect)
 
     def cached(self, sender: str, now: float | None = None) -> SenderStats | None:
         """The cached stats if fresh (no I/O, safe on the event loop), else None."""
@@ -89,8 +91,7 @@ class SenderCounters:
         """Count one message inside the caller's transaction (an upsert on both databases).
         Once that transaction has committed, the caller reports it with ``committed``."""
         now = time.time() if now is None else now
-        conn.execute(_upsert(conn.dialect.name), {"sender": _key(sender), "bucket": _bucket(now), "r": recipients,
-                                                 "x": external})
+        self._sql_upsert.run(conn, {"sender": _key(sender), "bucket": _bucket(now), "r": recipients, "x": external})
 
     def committed(self, sender: str, recipients: int, external: int) -> None:
         """Keep this process's cached view current with a count that is now committed (not

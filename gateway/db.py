@@ -6,6 +6,11 @@ transaction survives power loss, which is what lets the gateway answer ``250``.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -62,9 +67,110 @@ class _SQLiteConnection(sa.Connection):
         super()._autobegin()
 
 
-def write_transaction(engine: sa.Engine):  # noqa: ANN201 - context manager
-    """A transaction meant to write (on SQLite every transaction takes the write lock)."""
-    return engine.begin()
+@contextlib.contextmanager
+def write_transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A transaction meant to write (on SQLite every transaction takes the write lock).
+
+    On a SQLite file the writers of every process queue on a :class:`WriterLock` first. SQLite
+    itself makes a writer that finds the database locked poll with growing sleeps (1, 2, 5,
+    10, 15 ms...), so two gateway processes committing in turn each kept waking up too late:
+    the lock was free for most of the sleep while sessions waited for their ``250``. Waiting
+    on a lock the kernel hands over the moment it is released keeps SQLite's lock a formality
+    for these writers; SQLite's own locking still decides for everything else (a CLI, the
+    API's writes), so correctness never depends on this lock."""
+    lock = writer_lock(engine)
+    if lock is None:
+        with engine.begin() as conn:
+            yield conn
+        return
+    with lock, engine.begin() as conn:
+        yield conn
+
+
+class WriterLock:
+    """One writer at a time on a SQLite database, across threads and processes: a re-entrant
+    thread lock, then an exclusive ``flock`` on a file beside the database. Each process opens
+    its own descriptor (a descriptor inherited through fork would share the parent's lock)."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._reset()
+
+    def _reset(self) -> None:
+        self._thread_lock = threading.RLock()
+        self._depth = 0
+        self._fd: int | None = None
+        self._pid = 0
+
+    def _after_fork(self) -> None:
+        """In a forked child: drop the parent's descriptor and whatever state its threads had."""
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+        self._reset()
+
+    def _descriptor(self) -> int:
+        if self._fd is None or self._pid != os.getpid():
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            self._pid = os.getpid()
+        return self._fd
+
+    def acquire(self, blocking: bool = True) -> bool:
+        if not self._thread_lock.acquire(blocking):
+            return False
+        if self._depth == 0:
+            try:
+                fcntl.flock(self._descriptor(), fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+            except BaseException:
+                self._thread_lock.release()
+                if not blocking:
+                    return False
+                raise
+        self._depth += 1
+        return True
+
+    def release(self) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            fcntl.flock(self._descriptor(), fcntl.LOCK_UN)
+        self._thread_lock.release()
+
+    def __enter__(self) -> WriterLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.release()
+
+
+_writer_locks: dict[str, WriterLock] = {}
+_writer_locks_guard = threading.Lock()
+
+
+def writer_lock(engine: sa.Engine) -> WriterLock | None:
+    """The process's writer lock for ``engine``'s SQLite file (None: not a SQLite file)."""
+    if engine.dialect.name != "sqlite":
+        return None
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    path = os.path.realpath(database) + ".writer-lock"
+    with _writer_locks_guard:
+        lock = _writer_locks.get(path)
+        if lock is None:
+            lock = _writer_locks[path] = WriterLock(path)
+    return lock
+
+
+def _after_fork_in_child() -> None:
+    # Another thread of the parent may have held a lock at the fork: start clean.
+    global _writer_locks_guard
+    _writer_locks_guard = threading.Lock()
+    for lock in _writer_locks.values():
+        lock._after_fork()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def alembic_config(engine: sa.Engine) -> Config:

@@ -15,14 +15,19 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from archive.statements import CompiledStatement
 from gateway.db import write_transaction
 from gateway.tables import queue as queue_table
 
 QUEUED, DELIVERING, DELIVERED, FAILED = "queued", "delivering", "delivered", "failed"
-_INSERT = queue_table.insert()
-_INSERT_RETURNING_ID = queue_table.insert().returning(queue_table.c.id, sort_by_parameter_order=True)
-# One cached statement, run as executemany: an expanding IN (...) would be compiled anew
-# for every distinct number of ids, and outcomes are recorded for every message.
+# The columns a new row is written with (the rest start NULL).
+_NEW_ROW = ("archive_id", "digest", "mail_from", "recipient", "direction", "message_id", "origin",
+            "add_headers", "subject_prefix", "status", "attempts", "created_at", "next_attempt_at",
+            "expires_at", "claimed_by", "claimed_until")
+_INSERT = queue_table.insert().values({c: sa.bindparam(c, type_=queue_table.c[c].type) for c in _NEW_ROW})
+_INSERT_RETURNING_ID = _INSERT.returning(queue_table.c.id)
+# One statement, run as executemany: an expanding IN (...) would be compiled anew for every
+# distinct number of ids, and outcomes are recorded for every message.
 _FINISH = (
     queue_table.update().where(queue_table.c.id == sa.bindparam("qid"))
     .values(status=sa.bindparam("st"), last_code=sa.bindparam("code"), last_error=sa.bindparam("text"),
@@ -57,6 +62,10 @@ class DeliveryQueue:
         self.retry_initial = retry_initial
         self.retry_max = retry_max
         self.lease = lease
+        # Every accepted message runs these (see archive.statements).
+        self._sql_insert = CompiledStatement(_INSERT, engine.dialect)
+        self._sql_insert_returning_id = CompiledStatement(_INSERT_RETURNING_ID, engine.dialect)
+        self._sql_finish = CompiledStatement(_FINISH, engine.dialect)
 
     # ---- writing (inside the caller's transaction) --------------------------------
     def enqueue(
@@ -78,7 +87,7 @@ class DeliveryQueue:
         rows = self._rows(archive_id, digest, mail_from, recipients, direction, message_id, origin,
                           add_headers, subject_prefix, time.time() if now is None else now)
         if rows:
-            conn.execute(_INSERT, rows)  # one cached statement, executemany
+            self._sql_insert.run_many(conn, rows)
         return len(rows)
 
     def enqueue_claimed(
@@ -108,8 +117,7 @@ class DeliveryQueue:
             row.update(status=DELIVERING, claimed_by=node, claimed_until=now + self.lease)
         if not rows:
             return []
-        ids = conn.execute(_INSERT_RETURNING_ID, rows).scalars().all()
-        return [_entry({**row, "id": row_id}) for row, row_id in zip(rows, ids, strict=True)]
+        return [_entry({**row, "id": self._sql_insert_returning_id.run(conn, row).fetchone()[0]}) for row in rows]
 
     def _rows(self, archive_id: int, digest: str, mail_from: str, recipients: Iterable[str],
               direction: str | dict[str, str], message_id: str, origin: str,
@@ -130,6 +138,8 @@ class DeliveryQueue:
                 "created_at": now,
                 "next_attempt_at": now,
                 "expires_at": now + self.lifetime,
+                "claimed_by": None,
+                "claimed_until": None,
             }
             for rcpt in recipients
         ]
@@ -162,13 +172,12 @@ class DeliveryQueue:
         return [_entry({**r, "claimed_until": now + self.lease}) for r in rows]
 
     # ---- outcomes -----------------------------------------------------------------
-    @staticmethod
-    def finish(conn: sa.Connection, outcomes: Sequence[tuple[int, str, int | None, str]]) -> None:
+    def finish(self, conn: sa.Connection, outcomes: Sequence[tuple[int, str, int | None, str]]) -> None:
         """Final outcomes ``(row id, DELIVERED or FAILED, SMTP code, text)``, in one statement."""
         if outcomes:
             now = time.time()
-            conn.execute(_FINISH, [{"qid": i, "st": status, "code": code, "text": text[:1000], "now": now}
-                                   for i, status, code, text in outcomes])
+            self._sql_finish.run_many(conn, [{"qid": i, "st": status, "code": code, "text": text[:1000], "now": now}
+                                             for i, status, code, text in outcomes])
 
     def defer(self, conn: sa.Connection, entry: QueueEntry, code: int | None, text: str,
               now: float | None = None) -> float:

@@ -9,6 +9,8 @@ control and recipient limits at RCPT, then it hands the message to the pipeline 
 from __future__ import annotations
 
 import asyncio
+import functools
+import inspect
 import ipaddress
 import logging
 import re
@@ -73,6 +75,12 @@ class GatewaySMTP(SMTP):
         super().__init__(handler, **kwargs)
         self._counter = counter
         self._policy = handler
+
+    def __dir__(self) -> list[str]:
+        """Only the command and AUTH methods: aiosmtpd finds them with ``dir()`` and
+        ``inspect.getmembers()`` on every new connection, and listing (and getting) every
+        attribute cost more than the rest of a short session's set-up."""
+        return _protocol_names(type(self), ("smtp_", "auth_"))
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         first = self.transport is None
@@ -275,6 +283,10 @@ class SessionPolicy:
         self._deliver = deliver_to_pipeline
         self._verify_login = verify_login
 
+    def __dir__(self) -> list[str]:
+        """Only the hooks, for the same reason as :meth:`GatewaySMTP.__dir__`."""
+        return _protocol_names(type(self), ("handle_", "auth_"))
+
     async def verify_login(self, login: bytes, password: bytes) -> bool:
         if self._verify_login is None:
             return False
@@ -340,6 +352,17 @@ class SessionPolicy:
         return await self._deliver(message)
 
 
+# aiosmtpd inspects the EHLO hook's signature on every connection; a precomputed one is
+# what ``inspect.signature`` returns at once.
+SessionPolicy.handle_EHLO.__signature__ = inspect.signature(SessionPolicy.handle_EHLO)  # type: ignore[attr-defined]
+
+
+@functools.cache
+def _protocol_names(cls: type, prefixes: tuple[str, ...]) -> list[str]:
+    """The names of ``cls``'s methods that aiosmtpd looks up by prefix (fixed per class)."""
+    return [name for name in dir(cls) if name.startswith(prefixes)]
+
+
 def _peer_ip(session: Session) -> str:
     peer = session.peer
     return peer[0] if isinstance(peer, tuple) else str(peer or "")
@@ -366,7 +389,7 @@ def protocol_factory(
         if counter.active >= limits.max_sessions:
             counter.refused += 1
             return _Refuse()
-        kwargs = {}
+        kwargs = {"loop": asyncio.get_running_loop()}   # aiosmtpd looks it up the slow way otherwise
         if not auth_enabled:
             kwargs["auth_exclude_mechanism"] = ["PLAIN", "LOGIN"]
         return GatewaySMTP(

@@ -1,5 +1,5 @@
-"""GatewaySMTP parses MAIL/RCPT addresses exactly as aiosmtpd does (it only avoids
-aiosmtpd's per-call class creation)."""
+"""GatewaySMTP sets up sessions and parses MAIL/RCPT addresses exactly as aiosmtpd does (it only
+avoids aiosmtpd's per-connection introspection and per-call class creation)."""
 
 from __future__ import annotations
 
@@ -54,3 +54,43 @@ def test_known_addresses() -> None:
     assert ours._getaddr("<" + "a" * 65 + "@example.com>") == (None, None)   # local part over the limit
     assert ours._getaddr("<@@>") == (None, None)
     assert ours._getaddr("<") == (None, None)    # aiosmtpd itself raises IndexError here
+
+
+def test_sessions_find_the_same_commands_hooks_and_mechanisms_as_plain_introspection() -> None:
+    """The narrowed ``__dir__`` must not hide anything aiosmtpd looks for: a session built
+    with Python's ordinary ``dir()`` finds the same commands, handler hooks and AUTH
+    mechanisms (compared by the functions they call)."""
+    from gateway.smtp import SessionPolicy
+
+    class PlainSMTP(GatewaySMTP):
+        __dir__ = object.__dir__
+
+    class PlainPolicy(SessionPolicy):
+        __dir__ = object.__dir__
+
+    def tables(server: SMTP) -> tuple[dict, dict, dict, object]:
+        def func(method: object) -> object:
+            return getattr(method, "__func__", method)
+
+        return ({k: func(v) for k, v in server._smtp_methods.items()},
+                {k: func(v) for k, v in server._handle_hooks.items()},
+                {k: (func(v.method), v.is_builtin) for k, v in server._auth_methods.items()},
+                server._ehlo_hook_ver)
+
+    def policy(cls: type[SessionPolicy]) -> SessionPolicy:
+        return cls(directory=lambda: None, trusted_networks=[], limits=None,  # type: ignore[arg-type]
+                   deliver_to_pipeline=None)  # type: ignore[arg-type]
+
+    loop = asyncio.new_event_loop()
+    try:
+        ours = GatewaySMTP(policy(SessionPolicy), SessionCounter(), loop=loop)
+        plain = PlainSMTP(policy(PlainPolicy), SessionCounter(), loop=loop)
+    finally:
+        loop.close()
+    mine, theirs = tables(ours), tables(plain)
+    assert {"DATA", "MAIL", "RCPT", "EHLO", "STARTTLS", "AUTH"} <= set(mine[0])
+    assert set(mine[1]) == {"EHLO", "MAIL", "RCPT", "DATA"}
+    assert {"PLAIN", "LOGIN"} <= set(mine[2])
+    assert mine[3] == "new"
+    # The plain policy's hooks are the same functions (its class only adds __dir__).
+    assert mine == theirs
