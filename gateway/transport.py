@@ -67,6 +67,11 @@ class SmtpPool:
             local_hostname=self._local_hostname, start_tls=None, tls_context=self._tls_context,
         )
         await asyncio.wait_for(client.connect(), self._connect_timeout)
+        if client.is_ehlo_or_helo_needed:    # what the next hop supports decides MAIL's parameters
+            try:
+                await client.ehlo()
+            except aiosmtplib.SMTPHeloError:
+                await client.helo()
         if self._require_tls and not _uses_tls(client):
             client.close()
             raise aiosmtplib.SMTPException("next hop does not offer STARTTLS and TLS is required")
@@ -107,8 +112,42 @@ def _uses_tls(client: aiosmtplib.SMTP) -> bool:
     return bool(transport and transport.get_extra_info("sslcontext"))
 
 
+# A next hop that cannot take a message as it is: RFC 6531 says such mail must not be sent
+# (and there is no defined downgrade of an address), so it fails permanently, with a DSN.
+NEEDS_SMTPUTF8 = (553, "5.6.7 The next hop does not support SMTPUTF8, needed for a non-ASCII address")
+
+
+def _mail_parameters(client: aiosmtplib.SMTP, mail_from: str, recipients: Sequence[str],
+                     message: bytes) -> tuple[list[bytes], str]:
+    """The MAIL FROM parameters this message needs on this connection, and the encoding of its
+    addresses; raises :class:`_Unsendable` when the next hop lacks what the message needs."""
+    params: list[bytes] = []
+    encoding = "ascii"
+    if not (mail_from.isascii() and all(r.isascii() for r in recipients)):
+        if not client.supports_extension("smtputf8"):
+            raise _Unsendable(*NEEDS_SMTPUTF8)
+        params.append(b"SMTPUTF8")
+        encoding = "utf-8"
+    # 8-bit content goes as it came; it is labelled where the next hop can take the label
+    # (one that does not announce 8BITMIME gets it unlabelled, as most MTAs send it).
+    if not message.isascii() and client.supports_extension("8bitmime"):
+        params.append(b"BODY=8BITMIME")
+    if client.supports_extension("size"):
+        params.append(b"SIZE=%d" % len(message))
+    return params, encoding
+
+
+class _Unsendable(Exception):
+    def __init__(self, code: int, text: str):
+        super().__init__(text)
+        self.code, self.text = code, text
+
+
 async def _transaction(pool: SmtpPool, mail_from: str, recipients: Sequence[str],
                        message: bytes) -> dict[str, Result]:
+    """One SMTP transaction. MAIL and RCPT are sent with ``execute_command``: the addresses
+    were parsed and checked when the message came in, and aiosmtplib's ``mail()``/``rcpt()``
+    would parse each again (and could send no ESMTP parameters for an SMTPUTF8 address)."""
     results: dict[str, Result] = {}
     try:
         client = await pool.acquire()
@@ -117,18 +156,22 @@ async def _transaction(pool: SmtpPool, mail_from: str, recipients: Sequence[str]
     reusable = False
     try:
         try:
-            await client.mail(mail_from)
-        except aiosmtplib.SMTPResponseException as exc:
+            params, encoding = _mail_parameters(client, mail_from, recipients, message)
+        except _Unsendable as refused:
+            reusable = True
+            return {r: (refused.code, refused.text) for r in recipients}
+        response = await client.execute_command(b"MAIL", b"FROM:<" + mail_from.encode(encoding) + b">", *params)
+        if response.code != 250:
             await _rset(client)
             reusable = client.is_connected
-            return {r: (exc.code, exc.message) for r in recipients}
+            return {r: (response.code, response.message) for r in recipients}
         accepted = []
         for rcpt in recipients:
-            try:
-                await client.rcpt(rcpt)
+            response = await client.execute_command(b"RCPT", b"TO:<" + rcpt.encode(encoding) + b">")
+            if response.code in (250, 251):
                 accepted.append(rcpt)
-            except aiosmtplib.SMTPResponseException as exc:
-                results[rcpt] = (exc.code, exc.message)
+            else:
+                results[rcpt] = (response.code, response.message)
         if not accepted:
             await _rset(client)
             reusable = client.is_connected

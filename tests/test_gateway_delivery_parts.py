@@ -131,6 +131,53 @@ def test_relay_transport_reports_each_recipient_and_reuses_connections(free_port
     assert sink.messages[0][2].replace(b"\r\n", b"\n") == MESSAGE.replace(b"\r\n", b"\n")
 
 
+class _OptionSink(_Sink):
+    """Also records each transaction's MAIL FROM parameters."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mail_options: list[list[str]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802, ANN001
+        self.mail_options.append(list(envelope.mail_options))
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.mark.parametrize("smtputf8", [True, False])
+def test_relay_transport_sends_what_the_message_needs_in_mail_from(free_port, smtputf8: bool) -> None:  # noqa: ANN001
+    """Non-ASCII addresses go with SMTPUTF8 (or fail permanently, 5.6.7, where the next hop
+    lacks it: RFC 6531 allows no sending and defines no downgrade); 8-bit content is labelled
+    BODY=8BITMIME; SIZE is declared."""
+    sink = _OptionSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port(), enable_SMTPUTF8=smtputf8)
+    controller.start()
+    eight_bit = MESSAGE.replace(b"Body line", "正文 机密".encode())
+    try:
+        async def scenario() -> tuple[dict, dict]:
+            transport = RelayTransport("127.0.0.1", controller.port, size=1, connect_timeout=5,
+                                       command_timeout=5, idle_timeout=30, require_tls=False,
+                                       local_hostname="gw.test")
+            chinese = await transport.send("张三@example.com", ["李四@x.org", "ok@x.org"], eight_bit)
+            plain = await transport.send("a@example.com", ["ok@x.org"], MESSAGE)
+            await transport.close()
+            return chinese, plain
+
+        chinese, plain = asyncio.run(scenario())
+    finally:
+        controller.stop()
+    assert plain["ok@x.org"][0] == 250
+    if smtputf8:
+        assert chinese == {"李四@x.org": (250, "2.0.0 stored"), "ok@x.org": (250, "2.0.0 stored")}
+        assert sink.messages[0][:2] == ("张三@example.com", ["李四@x.org", "ok@x.org"])
+        assert sink.messages[0][2].replace(b"\r\n", b"\n") == eight_bit.replace(b"\r\n", b"\n")
+        assert set(sink.mail_options[0]) == {"SMTPUTF8", "BODY=8BITMIME", f"SIZE={len(eight_bit)}"}
+        assert sink.mail_options[1] == [f"SIZE={len(MESSAGE)}"]
+    else:
+        assert {code for code, _text in chinese.values()} == {553}
+        assert all("5.6.7" in text for _code, text in chinese.values())
+        assert len(sink.messages) == 1 and sink.messages[0][1] == ["ok@x.org"]   # only the plain one
+
+
 def test_relay_transport_connection_refused_is_temporary(free_port) -> None:  # noqa: ANN001
     async def scenario() -> dict:
         transport = RelayTransport("127.0.0.1", free_port(), size=1, connect_timeout=2, command_timeout=2,
