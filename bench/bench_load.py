@@ -6,6 +6,9 @@ Prints, for the same load in the same run:
   * mailwarden — the real gateway with the shipped rules, encrypted archive, durable commit
   * postfix    — Postfix relaying to the sink, when Postfix is installed (--postfix)
 
+The sink is an aiosmtpd server, or Postfix's smtp-sink with --smtp-sink (the issue's setup:
+smtp-source -> relay -> smtp-sink, with --smtp-source).
+
 Each line: messages/second end to end (until the sink has every message), DATA latency
 percentiles seen by the client, the relay's peak resident memory (all its processes) and
 its CPU time per message (all its processes; unlike the rates, this does not depend on
@@ -33,6 +36,38 @@ sys.path.insert(0, str(REPO))
 
 
 # ---------------------------------------------------------------- sink (own process) -----
+class PostfixSink:
+    """Postfix's smtp-sink (C) as the sink, as the issue's reference measurement has it: the
+    Python sink's CPU is taken from the same two cores the relays share. Its running counter
+    (``-c``: "sess=N quit=N mesg=N", one per carriage return) feeds ``count``."""
+
+    def __init__(self, port: int, count: mp.Value):  # type: ignore[valid-type]
+        import threading
+
+        self.proc = subprocess.Popen(["smtp-sink", "-c", "-u", "nobody", f"127.0.0.1:{port}", "1024"],
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self._count = count
+        threading.Thread(target=self._follow, daemon=True).start()
+
+    def _follow(self) -> None:
+        import re
+
+        pending = b""
+        assert self.proc.stdout is not None
+        while chunk := self.proc.stdout.read1(65536):
+            pending += chunk
+            *done, pending = pending.split(b"\r")
+            for line in reversed(done):
+                if m := re.search(rb"mesg=(\d+)", line):
+                    with self._count.get_lock():
+                        self._count.value = int(m.group(1))
+                    break
+
+    def terminate(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
 def _sink_process(port: int, counter: mp.Value) -> None:  # type: ignore[valid-type]
     from aiosmtpd.controller import Controller
 
@@ -355,6 +390,8 @@ def main() -> None:
     parser.add_argument("--skip-baselines", action="store_true")
     parser.add_argument("--postfix", action="store_true", help="also measure the machine's Postfix as a relay")
     parser.add_argument("--smtp-source", action="store_true", help="also drive each relay with smtp-source")
+    parser.add_argument("--smtp-sink", action="store_true",
+                        help="Postfix's smtp-sink (C) as the sink instead of an aiosmtpd one (the issue's setup)")
     parser.add_argument("--rounds", type=int, default=1,
                         help="repeat the Postfix and mailwarden runs alternately and print medians "
                              "(a shared VM's speed drifts between runs)")
@@ -363,8 +400,11 @@ def main() -> None:
     print(f"load: {args.sessions} sessions, {args.messages} messages of {args.size} bytes; {os.cpu_count()} cores")
     sink_port = free_port()
     sink_count = mp.Value("l", 0)
-    sink = mp.Process(target=_sink_process, args=(sink_port, sink_count), daemon=True)
-    sink.start()
+    if args.smtp_sink:
+        sink = PostfixSink(sink_port, sink_count)
+    else:
+        sink = mp.Process(target=_sink_process, args=(sink_port, sink_count), daemon=True)
+        sink.start()
     wait_port(sink_port)
     results = []
     try:
