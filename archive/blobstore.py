@@ -1,7 +1,8 @@
 """Blob storage behind a small Protocol (a filesystem today; S3 or similar can implement it later).
 
 Blobs are opaque, already-encrypted bytes named by an address (lower-case hex). The filesystem
-store fans out as ``ab/cd/abcdef…`` and writes atomically: temp file in the target directory,
+store fans out as ``ab/abcdef…`` (see :class:`FilesystemBlobStore` for the older ``ab/cd/``
+layout) and writes atomically: temp file in the target directory,
 write, fsync the file, rename, fsync the directory.
 
 A writer storing many blobs at once (the gateway's group commit) passes a :class:`SyncBatch`:
@@ -107,24 +108,63 @@ class SyncBatch:
 
 
 class FilesystemBlobStore:
-    """Content-addressed files under ``root`` with two levels of fan-out."""
+    """Content-addressed files under ``root``, fanned out by the address's first hex digits.
+
+    A store made by this version has one level of 256 directories (``ab/abcdef…``), all made
+    when the store is, and says so in its ``.layout`` file. The first layout had two levels
+    (``ab/cd/abcdef…``, 65,536 directories made as blobs arrived): a young store paid a mkdir
+    and two more directory fsyncs for most of its first hundred thousand blobs, a third of
+    the gateway's file-system work per message. 256 directories stay fast at the sizes an
+    archive reaches (ext4's and XFS's hashed directories: 40,000 files each at ten million
+    messages). A store without a ``.layout`` file that holds blobs keeps the two-level layout.
+    """
+
+    LAYOUT_FILE = ".layout"
 
     def __init__(self, root: str | os.PathLike[str], *, fsync: bool = True):
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._root = str(self.root)
         self._fsync = fsync
+        self.levels = self._open_layout()
+
+    def _open_layout(self) -> int:
+        """The store's number of fan-out levels; a new store is made with one, every directory
+        made and synced now (several processes may do this at once: the same result)."""
+        marker = self.root / self.LAYOUT_FILE
+        try:
+            return _parse_layout(marker.read_text(), marker)
+        except FileNotFoundError:
+            pass
+        if any(_is_fanout_dir(entry) for entry in self.root.iterdir()):
+            return 2                           # made by the first version: two levels, no marker
+        # The marker first: a process that looks while the directories are being made must not
+        # take them for an old store's.
+        tmp = self.root / f".layout.{secrets.token_hex(6)}.tmp"
+        tmp.write_text("fanout-levels 1\n")
+        os.replace(tmp, marker)
+        for first in range(256):
+            os.makedirs(f"{self._root}/{first:02x}", mode=0o700, exist_ok=True)
+        if self._fsync:
+            for first in range(256):
+                _fsync_dir(f"{self._root}/{first:02x}")
+            fd = os.open(marker, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            _fsync_dir(self._root)
+        return 1
 
     def _path(self, address: str) -> Path:
-        if not _ADDRESS.match(address):
-            raise ValueError(f"invalid blob address {address!r}")
-        return self.root / address[:2] / address[2:4] / address
+        return Path(self._where(address)[1])
 
     def _where(self, address: str) -> tuple[str, str]:
-        """(directory, file) of ``address`` as strings: ``_path`` for the hot path."""
+        """(directory, file) of ``address``."""
         if not _ADDRESS.match(address):
             raise ValueError(f"invalid blob address {address!r}")
-        directory = f"{self._root}/{address[:2]}/{address[2:4]}"
+        fanout = address[:2] if self.levels == 1 else f"{address[:2]}/{address[2:4]}"
+        directory = f"{self._root}/{fanout}"
         return directory, f"{directory}/{address}"
 
     def put(self, address: str, data: bytes, *, overwrite: bool = False, batch: SyncBatch | None = None) -> bool:
@@ -174,7 +214,7 @@ class FilesystemBlobStore:
         if not self._fsync:
             os.close(fd)
             return True
-        dirs = [directory, os.path.dirname(directory), self._root] if created else [directory]
+        dirs = [directory, *self._parents(directory)] if created else [directory]
         if batch is not None:
             batch.add_file(fd, None if overwrite else path)
             for d in dirs:
@@ -196,8 +236,12 @@ class FilesystemBlobStore:
             return
         batch.add_file(fd)
         directory = os.path.dirname(path)
-        for d in (directory, os.path.dirname(directory), self._root):
+        for d in (directory, *self._parents(directory)):
             batch.add_dir(d)
+
+    def _parents(self, directory: str) -> list[str]:
+        """The directories between a blob's directory and the root, the root included."""
+        return [os.path.dirname(directory), self._root] if self.levels == 2 else [self._root]
 
     def get(self, address: str) -> bytes:
         try:
@@ -226,11 +270,21 @@ class FilesystemBlobStore:
 
     def iter_addresses(self) -> Iterator[str]:
         for first in sorted(self.root.iterdir()):
-            if not first.is_dir() or len(first.name) != 2:
+            if not _is_fanout_dir(first):
                 continue
-            for second in sorted(first.iterdir()):
-                if not second.is_dir():
-                    continue
-                for entry in sorted(second.iterdir()):
+            leaves = [first] if self.levels == 1 else [d for d in sorted(first.iterdir()) if _is_fanout_dir(d)]
+            for leaf in leaves:
+                for entry in sorted(leaf.iterdir()):
                     if _ADDRESS.match(entry.name):
                         yield entry.name
+
+
+def _is_fanout_dir(path: Path) -> bool:
+    return len(path.name) == 2 and path.is_dir()
+
+
+def _parse_layout(text: str, where: Path) -> int:
+    parts = text.split()
+    if len(parts) == 2 and parts[0] == "fanout-levels" and parts[1] in ("1", "2"):
+        return int(parts[1])
+    raise ValueError(f"{where}: not a blob store layout ({text.strip()[:60]!r}); expected 'fanout-levels 1'")

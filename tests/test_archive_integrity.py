@@ -136,7 +136,7 @@ def test_blob_store_is_atomic_fanned_out_and_idempotent(tmp_path):
     assert store.put(address, b"one") is True
     assert store.put(address, b"two") is False       # idempotent: the first write stays
     assert store.get(address) == b"one"
-    path = tmp_path / "blobs" / "ab" / "ab" / address
+    path = tmp_path / "blobs" / "ab" / address
     assert path.exists()
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert list(store.iter_addresses()) == [address]
@@ -147,8 +147,8 @@ def test_blob_store_is_atomic_fanned_out_and_idempotent(tmp_path):
 
 
 def test_blobs_written_into_a_sync_batch_are_synced_together(tmp_path):
-    """The group commit's path: files written and linked at once, their fsyncs (and their new
-    directories' fsyncs, child before parent) left to one SyncBatch.sync()."""
+    """The group commit's path: files written and linked at once, their fsyncs (and their
+    directories' fsyncs) left to one SyncBatch.sync()."""
     store = FilesystemBlobStore(tmp_path / "blobs")
     batch = SyncBatch()
     first, second, again = "ab" * 32, "cd" * 32, "ab" * 32
@@ -158,18 +158,53 @@ def test_blobs_written_into_a_sync_batch_are_synced_together(tmp_path):
     assert store.get(first) == b"one"
     assert batch and len(batch._files) == 3
     root = tmp_path / "blobs"
-    expected = (root / "cd" / "cd", root / "cd", root / "ab" / "ab", root / "ab", root)
-    assert list(batch._dirs) == [str(d) for d in expected]
+    assert list(batch._dirs) == [str(root / "cd"), str(root / "ab"), str(root)]   # a parent after its children
     batch.sync()
     assert not batch
     assert store.get(first) == b"one" and store.get(second) == b"two"
-    for path in (root / "ab" / "ab", root / "cd" / "cd"):
+    for path in (root / "ab", root / "cd"):
         assert not [p for p in path.iterdir() if p.name.endswith(".tmp")]
-    # An existing directory is not synced again for the next blob in it.
+    # The directories exist from the start: a new blob syncs its own directory only.
     later = SyncBatch()
     assert store.put("ab" * 31 + "ff", b"four", batch=later)
-    assert list(later._dirs) == [str(root / "ab" / "ab")]
+    assert list(later._dirs) == [str(root / "ab")]
     later.sync()
+
+
+def test_a_new_store_makes_its_256_directories_and_says_its_layout(tmp_path):
+    root = tmp_path / "blobs"
+    store = FilesystemBlobStore(root)
+    assert store.levels == 1
+    assert (root / ".layout").read_text() == "fanout-levels 1\n"
+    assert sorted(p.name for p in root.iterdir() if p.is_dir()) == [f"{i:02x}" for i in range(256)]
+    store.put("0f" * 32, b"x")
+    again = FilesystemBlobStore(root)                 # opened again (another process, a restart)
+    assert again.levels == 1 and again.get("0f" * 32) == b"x"
+    (root / "0f" / ("0f" * 32)).unlink()
+    (root / "0f").rmdir()                             # a directory removed by hand is made again
+    assert again.put("0f" * 32, b"y") and again.get("0f" * 32) == b"y"
+    (root / ".layout").write_text("fanout-levels 7\n")
+    with pytest.raises(ValueError, match=r"\.layout.*fanout-levels 1"):
+        FilesystemBlobStore(root)
+
+
+def test_a_store_of_the_first_layout_keeps_its_two_levels(tmp_path):
+    """Stores written before the layout file existed hold ab/cd/abcd… and are read, written,
+    listed and deleted from in that layout."""
+    root = tmp_path / "blobs"
+    old = root / "ab" / "cd" / ("abcd" + "0" * 60)
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"old blob")
+    store = FilesystemBlobStore(root)
+    assert store.levels == 2 and not (root / ".layout").exists()
+    assert store.get("abcd" + "0" * 60) == b"old blob"
+    batch = SyncBatch()
+    assert store.put("12" * 32, b"new", batch=batch)
+    assert list(batch._dirs) == [str(root / "12" / "12"), str(root / "12"), str(root)]   # made now
+    batch.sync()
+    assert (root / "12" / "12" / ("12" * 32)).read_bytes() == b"new"
+    assert sorted(store.iter_addresses()) == sorted(["abcd" + "0" * 60, "12" * 32])
+    assert store.delete("abcd" + "0" * 60) and not old.exists()
 
 
 def test_a_failed_sync_removes_what_it_linked_and_the_retry_writes_afresh(tmp_path):

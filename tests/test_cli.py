@@ -157,7 +157,7 @@ def test_archive_import_search_verify_export_and_keys(tmp_path: Path, config: Pa
     assert old not in mailwarden("keys", "list", config=config).stdout
     assert mailwarden("archive", "verify", config=config).returncode == 0
     # Tamper with a blob: verify must fail and say which record.
-    blob = next(p for p in (config.parent / "data" / "blobs").rglob("*") if p.is_file())
+    blob = next(p for p in (config.parent / "data" / "blobs").rglob("*") if p.is_file() and len(p.name) == 64)
     data = bytearray(blob.read_bytes())
     data[len(data) // 2] ^= 0x01
     blob.write_bytes(bytes(data))

@@ -106,7 +106,7 @@ def test_blob_store_not_writable_answers_451_and_keeps_nothing(
     blobs = tmp_path / "gw" / "data" / "blobs"
     blobs.mkdir(parents=True, exist_ok=True)
     try:
-        subprocess.run(["chattr", "+i", str(blobs)], check=True)  # even root cannot write now
+        subprocess.run(["chattr", "-R", "+i", str(blobs)], check=True)  # even root cannot write now
         with smtplib.SMTP("127.0.0.1", gw.smtp_port, timeout=30) as client:
             client.ehlo("client.test")
             client.mail("alice@example.com")
@@ -116,13 +116,13 @@ def test_blob_store_not_writable_answers_451_and_keeps_nothing(
         with gw.services.engine.connect() as conn:
             assert conn.execute(sa.text("select count(*) from archive_records")).scalar_one() == 0
             assert conn.execute(sa.text("select count(*) from gateway_queue")).scalar_one() == 0
-        subprocess.run(["chattr", "-i", str(blobs)], check=True)
+        subprocess.run(["chattr", "-R", "-i", str(blobs)], check=True)
         with smtplib.SMTP("127.0.0.1", gw.smtp_port, timeout=30) as client:
             client.sendmail("alice@example.com", ["bob@example.com"], simple_message(subject="disk back"))
         [msg] = sink.handler.wait_for(1)
         assert b"Subject: disk back" in msg.data
     finally:
-        subprocess.run(["chattr", "-i", str(blobs)], check=False)
+        subprocess.run(["chattr", "-R", "-i", str(blobs)], check=False)
         gw.stop()
         sink.stop()
 
