@@ -116,7 +116,7 @@ class FilesystemBlobStore:
     and two more directory fsyncs for most of its first hundred thousand blobs, a third of
     the gateway's file-system work per message. 256 directories stay fast at the sizes an
     archive reaches (ext4's and XFS's hashed directories: 40,000 files each at ten million
-    messages). A store without a ``.layout`` file that holds blobs keeps the two-level layout.
+    messages). A store of the two-level layout keeps it (and gets a ``.layout`` saying so).
     """
 
     LAYOUT_FILE = ".layout"
@@ -129,32 +129,54 @@ class FilesystemBlobStore:
         self.levels = self._open_layout()
 
     def _open_layout(self) -> int:
-        """The store's number of fan-out levels; a new store is made with one, every directory
-        made and synced now (several processes may do this at once: the same result)."""
+        """The store's number of fan-out levels, from its ``.layout`` file or, where that is
+        missing (a store of the first version, or a copy without dot-files), from what it holds;
+        a one-level store gets its missing directories made and synced. Several processes may
+        open a new store at once: each comes to the same answer and the same files."""
         marker = self.root / self.LAYOUT_FILE
         try:
-            return _parse_layout(marker.read_text(), marker)
+            text = marker.read_text()
         except FileNotFoundError:
-            pass
-        if any(_is_fanout_dir(entry) for entry in self.root.iterdir()):
-            return 2                           # made by the first version: two levels, no marker
-        # The marker first: a process that looks while the directories are being made must not
-        # take them for an old store's.
-        tmp = self.root / f".layout.{secrets.token_hex(6)}.tmp"
-        tmp.write_text("fanout-levels 1\n")
-        os.replace(tmp, marker)
-        for first in range(256):
-            os.makedirs(f"{self._root}/{first:02x}", mode=0o700, exist_ok=True)
-        if self._fsync:
-            for first in range(256):
-                _fsync_dir(f"{self._root}/{first:02x}")
-            fd = os.open(marker, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            _fsync_dir(self._root)
+            text = ""
+        levels = _parse_layout(text, marker) if text.strip() else self._levels_held()
+        if not text.strip():
+            self._write_marker(marker, levels)
+        if levels == 1:
+            missing = [f"{self._root}/{i:02x}" for i in range(256) if not os.path.isdir(f"{self._root}/{i:02x}")]
+            for directory in missing:
+                os.makedirs(directory, mode=0o700, exist_ok=True)
+            if missing and self._fsync:
+                for directory in missing:
+                    _fsync_dir(directory)
+                _fsync_dir(self._root)
+        return levels
+
+    def _levels_held(self) -> int:
+        """2 when a fan-out directory holds fan-out directories (``ab/cd/``), else 1. The first
+        entry of each directory decides: the two layouts never mix."""
+        for first in self.root.iterdir():
+            if not _is_fanout_dir(first):
+                continue
+            with os.scandir(first) as entries:
+                for entry in entries:
+                    if len(entry.name) == 2 and entry.is_dir():
+                        return 2
+                    if _ADDRESS.match(entry.name):
+                        break
         return 1
+
+    def _write_marker(self, marker: Path, levels: int) -> None:
+        tmp = self.root / f".layout.{secrets.token_hex(6)}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(fd, f"fanout-levels {levels}\n".encode())
+            if self._fsync:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, marker)
+        if self._fsync:
+            _fsync_dir(self._root)
 
     def _path(self, address: str) -> Path:
         return Path(self._where(address)[1])

@@ -12,7 +12,9 @@ Errors keep SQLAlchemy's types (``IntegrityError``, ``OperationalError``, ...), 
 connection the dialect recognises as dropped is invalidated, as ``Connection.execute``
 would do, so callers and the pool cannot tell the difference. Results are DBAPI cursors:
 ``fetchone()``/``fetchall()`` give plain tuples, with no result processing (use these for
-integers and strings, which need none).
+integers and strings, which need none). A statement with RETURNING must have its rows
+fetched: on SQLite an unfinished statement makes the COMMIT fail. Statements run only in a
+transaction the caller began (SQLAlchemy does not see them, so it would not begin one).
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ class CompiledStatement:
     def run(self, conn: sa.Connection, values: dict[str, Any] | None = None) -> Any:
         """Execute once in ``conn``'s transaction; the DBAPI cursor (rowcount, fetch*)."""
         params = self.params(values or {})
-        cursor = conn.connection.dbapi_connection.cursor()   # type: ignore[union-attr]
+        cursor = self._cursor(conn)
         try:
             cursor.execute(self.sql, params)
         except self._dialect.loaded_dbapi.Error as exc:
@@ -77,12 +79,18 @@ class CompiledStatement:
     def run_many(self, conn: sa.Connection, rows: list[dict[str, Any]]) -> Any:
         """Execute for each of ``rows`` (executemany; no RETURNING rows)."""
         params = [self.params(r) for r in rows]
-        cursor = conn.connection.dbapi_connection.cursor()   # type: ignore[union-attr]
+        cursor = self._cursor(conn)
         try:
             cursor.executemany(self.sql, params)
         except self._dialect.loaded_dbapi.Error as exc:
             self._raise(conn, params, exc, many=True)
         return cursor
+
+    @staticmethod
+    def _cursor(conn: sa.Connection) -> Any:
+        if not conn.in_transaction():
+            raise RuntimeError("CompiledStatement runs inside a transaction the caller began")
+        return conn.connection.dbapi_connection.cursor()   # type: ignore[union-attr]
 
     def _raise(self, conn: sa.Connection, params: Any, exc: Exception, *, many: bool) -> None:
         """Raise ``exc`` as ``Connection.execute`` would: wrapped in SQLAlchemy's matching

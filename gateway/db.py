@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import os
 import threading
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from alembic import command
 from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+log = logging.getLogger("mailwarden.db")
 
 
 def open_engine(url: str, *, pool_size: int = 10) -> sa.Engine:
@@ -90,7 +92,11 @@ def write_transaction(engine: sa.Engine) -> Iterator[sa.Connection]:
 class WriterLock:
     """One writer at a time on a SQLite database, across threads and processes: a re-entrant
     thread lock, then an exclusive ``flock`` on a file beside the database. Each process opens
-    its own descriptor (a descriptor inherited through fork would share the parent's lock)."""
+    its own descriptor (a descriptor inherited through fork would share the parent's lock).
+
+    The file is opened read-only (enough for ``flock``) and made readable by all, so one first
+    made by another user (a CLI run as root) does not lock the gateway out; where it cannot be
+    opened at all, this process goes on with the thread lock alone and SQLite's locking."""
 
     def __init__(self, path: str):
         self.path = path
@@ -101,6 +107,7 @@ class WriterLock:
         self._depth = 0
         self._fd: int | None = None
         self._pid = 0
+        self._unavailable = False
 
     def _after_fork(self) -> None:
         """In a forked child: drop the parent's descriptor and whatever state its threads had."""
@@ -109,31 +116,40 @@ class WriterLock:
                 os.close(self._fd)
         self._reset()
 
-    def _descriptor(self) -> int:
-        if self._fd is None or self._pid != os.getpid():
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-            self._pid = os.getpid()
-        return self._fd
+    def _descriptor(self) -> int | None:
+        if (self._fd is None or self._pid != os.getpid()) and not self._unavailable:
+            try:
+                self._fd = os.open(self.path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
+                self._pid = os.getpid()
+            except OSError as exc:
+                self._unavailable = True
+                log.warning("cannot open %s (%s); writers fall back to SQLite's own locking", self.path, exc)
+        return None if self._unavailable else self._fd
 
     def acquire(self, blocking: bool = True) -> bool:
         if not self._thread_lock.acquire(blocking):
             return False
         if self._depth == 0:
-            try:
-                fcntl.flock(self._descriptor(), fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
-            except BaseException:
-                self._thread_lock.release()
-                if not blocking:
+            fd = self._descriptor()
+            if fd is not None:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+                except BlockingIOError:
+                    self._thread_lock.release()
                     return False
-                raise
+                except BaseException:
+                    self._thread_lock.release()
+                    raise
         self._depth += 1
         return True
 
     def release(self) -> None:
-        self._depth -= 1
-        if self._depth == 0:
-            fcntl.flock(self._descriptor(), fcntl.LOCK_UN)
-        self._thread_lock.release()
+        try:
+            self._depth -= 1
+            if self._depth == 0 and self._fd is not None and not self._unavailable:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._thread_lock.release()
 
     def __enter__(self) -> WriterLock:
         self.acquire()

@@ -63,7 +63,7 @@ class DeliveryQueue:
         self.retry_max = retry_max
         self.lease = lease
         # Every accepted message runs these (see archive.statements).
-        self._sql_insert = CompiledStatement(_INSERT, engine.dialect)
+        self._sql_insert = CompiledStatement(_INSERT.inline(), engine.dialect)   # no RETURNING
         self._sql_insert_returning_id = CompiledStatement(_INSERT_RETURNING_ID, engine.dialect)
         self._sql_finish = CompiledStatement(_FINISH, engine.dialect)
 

@@ -15,6 +15,7 @@ from functools import partial
 import uvicorn
 
 from admin_api.audit import ensure_head as ensure_audit_head
+from archive.blobstore import FilesystemBlobStore
 from archive.keyring import KeyRing
 from gateway.db import migrate, open_engine
 from gateway.delivery import DeliveryWorker
@@ -221,6 +222,7 @@ def serve(settings: Settings) -> int:
     ensure_audit_head(engine)
     engine.dispose()
     KeyRing.open(settings.data_dir / "keys", master_key_env=settings.storage.master_key_env)
+    FilesystemBlobStore(settings.data_dir / "blobs")     # a new store is made once, here
     if not (settings.smtp.tls_cert and settings.smtp.tls_key):
         ensure_self_signed(settings.data_dir / "tls", settings.smtp.hostname or socket.getfqdn())
     host, port = parse_hostport(settings.smtp.listen, default_port=25)
@@ -244,7 +246,6 @@ def _run_indexer(settings: Settings) -> None:
     """The blind-index builder as a low-priority process: accepting and delivering mail
     come first; the index catches up when the machine has time (nothing is lost meanwhile:
     pending entries are rows in the database)."""
-    from archive.blobstore import FilesystemBlobStore
     from archive.service import Archive
     from gateway.services import extract_text
 

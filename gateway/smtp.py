@@ -31,6 +31,7 @@ logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-comman
 _DOT_STUFFED = re.compile(rb"^\.", re.MULTILINE)
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _DOT_ATOM = rf"{_ATOM}(?:\.{_ATOM})*"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SIMPLE_PATH = re.compile(rf"<({_DOT_ATOM}@{_DOT_ATOM})>((?:[ \t].*)?)\Z", re.DOTALL)
 
 
@@ -146,7 +147,9 @@ class GatewaySMTP(SMTP):
         for one that does not parse or whose local part is over the limit. Where the
         standard library's parser breaks on malformed input (IndexError, AttributeError,
         which aiosmtpd lets through as a ``500`` naming the exception) the client gets the
-        proper "malformed address" reply instead."""
+        proper "malformed address" reply instead. One difference: an address with control
+        characters (which the stdlib lets through inside quotes) is refused here, not at
+        delivery."""
         if not arg:
             return "", ""
         simple = _SIMPLE_PATH.match(arg)
@@ -159,6 +162,8 @@ class GatewaySMTP(SMTP):
             if parsed is None:
                 return None, None
             addr, rest = parsed
+            if _CONTROL.search(addr):   # not in any SMTP address (RFC 5321 4.1.2); no next hop takes one
+                return None, None
         localpart = addr.rpartition("@")[0]
         if self.local_part_limit and len(localpart) > self.local_part_limit:
             return None, None

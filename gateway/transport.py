@@ -191,6 +191,10 @@ async def _transaction(pool: SmtpPool, mail_from: str, recipients: Sequence[str]
         for rcpt in recipients:
             results.setdefault(rcpt, (None, f"{pool.host}:{pool.port}: {exc}"))
         return results
+    except ValueError as exc:   # an address SMTP cannot carry (the edge refuses them; notices, copies)
+        for rcpt in recipients:
+            results.setdefault(rcpt, (553, f"5.1.3 Address cannot be sent over SMTP: {exc}"))
+        return results
     finally:
         pool.release(client, reusable=reusable)
 

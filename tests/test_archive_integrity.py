@@ -196,7 +196,7 @@ def test_a_store_of_the_first_layout_keeps_its_two_levels(tmp_path):
     old.parent.mkdir(parents=True)
     old.write_bytes(b"old blob")
     store = FilesystemBlobStore(root)
-    assert store.levels == 2 and not (root / ".layout").exists()
+    assert store.levels == 2 and (root / ".layout").read_text() == "fanout-levels 2\n"   # now said
     assert store.get("abcd" + "0" * 60) == b"old blob"
     batch = SyncBatch()
     assert store.put("12" * 32, b"new", batch=batch)
@@ -205,6 +205,37 @@ def test_a_store_of_the_first_layout_keeps_its_two_levels(tmp_path):
     assert (root / "12" / "12" / ("12" * 32)).read_bytes() == b"new"
     assert sorted(store.iter_addresses()) == sorted(["abcd" + "0" * 60, "12" * 32])
     assert store.delete("abcd" + "0" * 60) and not old.exists()
+
+
+def test_the_layout_is_read_from_the_blobs_when_the_layout_file_is_missing(tmp_path):
+    """A copy made without dot-files, or a marker left empty by a crash, must not turn a
+    one-level store into a two-level one (its blobs would all go missing)."""
+    original = FilesystemBlobStore(tmp_path / "blobs")
+    original.put("7a" * 32, b"kept")
+    (tmp_path / "blobs" / ".layout").unlink()
+    copy = FilesystemBlobStore(tmp_path / "blobs")
+    assert copy.levels == 1 and copy.get("7a" * 32) == b"kept"
+    (tmp_path / "blobs" / ".layout").write_text("")
+    assert FilesystemBlobStore(tmp_path / "blobs").levels == 1
+
+
+def _open_store(root: str, out) -> None:  # noqa: ANN001
+    out.put(FilesystemBlobStore(root).levels)
+
+
+def test_processes_opening_a_new_store_at_once_agree_on_one_level(tmp_path):
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    for trial in range(20):
+        root = str(tmp_path / f"store{trial}")
+        out = ctx.SimpleQueue()
+        procs = [ctx.Process(target=_open_store, args=(root, out)) for _ in range(3)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(30)
+        assert sorted(out.get() for _ in procs) == [1, 1, 1]
 
 
 def test_a_failed_sync_removes_what_it_linked_and_the_retry_writes_afresh(tmp_path):

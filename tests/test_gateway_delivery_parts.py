@@ -178,6 +178,27 @@ def test_relay_transport_sends_what_the_message_needs_in_mail_from(free_port, sm
         assert len(sink.messages) == 1 and sink.messages[0][1] == ["ok@x.org"]   # only the plain one
 
 
+def test_an_address_smtp_cannot_carry_fails_permanently_not_the_worker(free_port) -> None:  # noqa: ANN001
+    sink = _Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        async def scenario() -> tuple[dict, dict]:
+            transport = RelayTransport("127.0.0.1", controller.port, size=1, connect_timeout=5,
+                                       command_timeout=5, idle_timeout=30, require_tls=False,
+                                       local_hostname="gw.test")
+            bad = await transport.send("a@example.com", ['"a\x01b"@x.org'], MESSAGE)
+            good = await transport.send("a@example.com", ["ok@x.org"], MESSAGE)   # the pool still works
+            await transport.close()
+            return bad, good
+
+        bad, good = asyncio.run(scenario())
+    finally:
+        controller.stop()
+    assert bad['"a\x01b"@x.org'][0] == 553
+    assert good["ok@x.org"][0] == 250
+
+
 def test_relay_transport_connection_refused_is_temporary(free_port) -> None:  # noqa: ANN001
     async def scenario() -> dict:
         transport = RelayTransport("127.0.0.1", free_port(), size=1, connect_timeout=2, command_timeout=2,

@@ -105,3 +105,52 @@ def test_threads_take_turns_and_one_thread_may_nest(tmp_path: Path) -> None:
 def test_postgresql_and_memory_databases_have_no_lock(tmp_path: Path) -> None:
     assert writer_lock(sa.create_engine("sqlite://")) is None
     assert writer_lock(sa.create_engine("postgresql+psycopg://u@127.0.0.1/test")) is None
+
+
+def _write_as_nobody(path: str, out) -> None:  # noqa: ANN001
+    import pwd
+
+    os.setgid(pwd.getpwnam("nobody").pw_gid)
+    os.setuid(pwd.getpwnam("nobody").pw_uid)
+    try:
+        engine = open_engine(f"sqlite:///{path}")
+        with write_transaction(engine) as conn:
+            conn.exec_driver_sql("INSERT INTO log VALUES (?, ?)", ("nobody", time.time()))
+        out.put("written")
+    except Exception as exc:  # noqa: BLE001 - reported to the test
+        out.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_a_lock_file_another_user_made_does_not_stop_the_gateway_writing(tmp_path: Path) -> None:
+    """A CLI run as root may make the lock file first: the gateway's user must still write,
+    through the lock when it can read the file, through SQLite's locking alone when not."""
+    if os.geteuid() != 0:
+        import pytest
+
+        pytest.skip("needs root to act as two users")
+    import shutil
+    import tempfile
+
+    shared = Path(tempfile.mkdtemp(prefix="mw-lock-"))      # pytest's own folders are root's alone
+    try:
+        _as_two_users(shared)
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)
+
+
+def _as_two_users(tmp_path: Path) -> None:
+    _engine(tmp_path).dispose()
+    tmp_path.chmod(0o777)
+    for name in ("gw.db", "gw.db-wal", "gw.db-shm"):
+        if (tmp_path / name).exists():
+            (tmp_path / name).chmod(0o666)
+    lock_file = tmp_path / "gw.db.writer-lock"
+    out = mp.get_context("fork").SimpleQueue()
+    for mode in (0o644, 0o600):            # as this version makes it; as a stricter umask might
+        lock_file.unlink(missing_ok=True)
+        lock_file.touch(mode=mode)
+        lock_file.chmod(mode)
+        child = mp.get_context("fork").Process(target=_write_as_nobody, args=(str(tmp_path / "gw.db"), out))
+        child.start()
+        child.join(30)
+        assert out.get() == "written"

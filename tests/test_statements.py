@@ -68,13 +68,18 @@ def test_errors_keep_sqlalchemy_classes_and_the_transaction_rolls_back(db: sa.En
         assert conn.execute(sa.select(sa.func.count()).select_from(things)).scalar_one() == 1
 
 
+def test_statements_need_a_transaction_the_caller_began(db: sa.Engine) -> None:
+    insert = CompiledStatement(things.insert(), db.dialect)
+    with db.connect() as conn, pytest.raises(RuntimeError, match="transaction"):
+        insert.run(conn, {"id": 1, "tags": [], "flag": True, "note": None})
+
+
 def test_a_lost_connection_is_invalidated(db: sa.Engine) -> None:
     if db.dialect.name != "postgresql":
         pytest.skip("a server connection that can be cut from outside: PostgreSQL")
     insert = CompiledStatement(things.insert(), db.dialect)
     with db.connect() as conn:
         pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
-        conn.rollback()
         with db.connect() as other:
             other.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
         with pytest.raises(sa.exc.DBAPIError) as raised:
