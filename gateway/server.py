@@ -223,6 +223,7 @@ def serve(settings: Settings) -> int:
     engine.dispose()
     KeyRing.open(settings.data_dir / "keys", master_key_env=settings.storage.master_key_env)
     FilesystemBlobStore(settings.data_dir / "blobs")     # a new store is made once, here
+    _raise_open_files_limit()
     if not (settings.smtp.tls_cert and settings.smtp.tls_key):
         ensure_self_signed(settings.data_dir / "tls", settings.smtp.hostname or socket.getfqdn())
     host, port = parse_hostport(settings.smtp.listen, default_port=25)
@@ -240,6 +241,21 @@ def serve(settings: Settings) -> int:
         return 0 if Supervisor(slots, on_reload=partial(_reload_quietly, policy)).run() else 1
     finally:
         sock.close()
+
+
+def _raise_open_files_limit(wanted: int = 65536) -> None:
+    """Each process holds a descriptor per SMTP session (up to ``smtp.max_sessions``, 500 by
+    default), per next-hop connection and per database connection: the usual soft limit of
+    1024 is too close. Raised as far as the hard limit allows, as MTAs do."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        except (ValueError, OSError) as exc:
+            log.warning("could not raise the open-files limit from %d: %s", soft, exc)
 
 
 def _run_indexer(settings: Settings) -> None:

@@ -7,6 +7,8 @@ import logging
 import os
 import re
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -191,3 +193,19 @@ def test_a_restarted_worker_runs_the_last_good_rules_when_the_file_is_broken(tmp
     finally:
         gw.terminate()
         sink.stop()
+
+
+def test_serve_raises_the_open_files_limit_as_far_as_allowed() -> None:
+    """500 sessions per process plus next-hop and database connections do not fit the usual
+    soft limit of 1024 descriptors."""
+    code = (
+        "import resource\n"
+        "from gateway.server import _raise_open_files_limit\n"
+        "soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))\n"
+        "_raise_open_files_limit(4096)\n"
+        "print(resource.getrlimit(resource.RLIMIT_NOFILE)[0], min(4096, hard))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent).stdout.split()
+    assert out[0] == out[1]
