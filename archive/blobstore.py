@@ -15,6 +15,7 @@ instead of 2N, each waiting on the others.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import secrets
@@ -22,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+log = logging.getLogger(__name__)
 _ADDRESS = re.compile(r"^[0-9a-f]{16,128}$")
 
 
@@ -139,17 +141,23 @@ class FilesystemBlobStore:
         except FileNotFoundError:
             text = ""
         levels = _parse_layout(text, marker) if text.strip() else self._levels_held()
-        if not text.strip():
-            self._write_marker(marker, levels)
-        if levels == 1:
-            missing = [f"{self._root}/{i:02x}" for i in range(256) if not os.path.isdir(f"{self._root}/{i:02x}")]
-            for directory in missing:
-                os.makedirs(directory, mode=0o700, exist_ok=True)
-            if missing and self._fsync:
-                for directory in missing:
-                    _fsync_dir(directory)
-                _fsync_dir(self._root)
+        try:
+            if not text.strip():
+                self._write_marker(marker, levels)
+            if levels == 1:
+                self._make_directories()
+        except OSError as exc:   # a read-only store (an auditor's copy) is still read; writes make
+            log.warning("blob store %s: could not prepare its layout: %s", self._root, exc)  # what they need
         return levels
+
+    def _make_directories(self) -> None:
+        missing = [f"{self._root}/{i:02x}" for i in range(256) if not os.path.isdir(f"{self._root}/{i:02x}")]
+        for directory in missing:
+            os.makedirs(directory, mode=0o700, exist_ok=True)
+        if missing and self._fsync:
+            for directory in missing:
+                _fsync_dir(directory)
+            _fsync_dir(self._root)
 
     def _levels_held(self) -> int:
         """2 when a fan-out directory holds fan-out directories (``ab/cd/``), else 1. The first

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 
 import pytest
 import sqlalchemy as sa
@@ -217,6 +218,27 @@ def test_the_layout_is_read_from_the_blobs_when_the_layout_file_is_missing(tmp_p
     assert copy.levels == 1 and copy.get("7a" * 32) == b"kept"
     (tmp_path / "blobs" / ".layout").write_text("")
     assert FilesystemBlobStore(tmp_path / "blobs").levels == 1
+
+
+def test_a_read_only_store_of_the_first_layout_is_still_read(tmp_path):
+    root = tmp_path / "blobs"
+    old = root / "ab" / "cd" / ("abcd" + "0" * 60)
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"old blob")
+    subprocess.run(["chattr", "-R", "+i", str(root)], capture_output=True)
+    try:
+        if os.access(root, os.W_OK) and not _immutable(root):
+            root.chmod(0o500)              # without chattr: at least not writable for others
+        store = FilesystemBlobStore(root)
+        assert store.levels == 2 and store.get("abcd" + "0" * 60) == b"old blob"
+    finally:
+        subprocess.run(["chattr", "-R", "-i", str(root)], capture_output=True)
+        root.chmod(0o700)
+
+
+def _immutable(path) -> bool:  # noqa: ANN001
+    out = subprocess.run(["lsattr", "-d", str(path)], capture_output=True, text=True).stdout
+    return "i" in out.split(" ")[0] if out else False
 
 
 def _open_store(root: str, out) -> None:  # noqa: ANN001
