@@ -177,6 +177,14 @@ class Gateway:
         if self.api_server is not None:
             self.api_server.should_exit = True
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        # Acceptances still being committed may have claimed rows for this node's worker after
+        # it gave its rows back (on PostgreSQL its release does not see a transaction that has
+        # not committed yet): let every one finish, then give back what they claimed.
+        await asyncio.to_thread(self.services.committer.stop)
+        try:
+            await asyncio.to_thread(self.services.queue.release_claims, self.worker.node)
+        except Exception:  # noqa: BLE001 - the rows come back at the next start or with their lease
+            log.exception("could not give back this node's claimed rows")
         self.services.close()
         self.stopped.set()
 

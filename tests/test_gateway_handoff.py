@@ -354,3 +354,41 @@ def test_an_outcome_that_cannot_be_written_does_not_hold_back_the_others(gw_engi
     assert recorded == [True, False, True]
     rows = {r["recipient"]: r["status"] for r in _rows(gw_engine).values()}
     assert rows == {"good@x.org": DELIVERED, "poison@x.org": DELIVERING, "fine@x.org": DELIVERED}
+
+
+def test_rows_a_late_commit_claims_after_the_worker_let_go_are_given_back(tmp_path, database_url: str) -> None:  # noqa: ANN001
+    """Stopping: the worker gives its claimed rows back, but an acceptance still being
+    committed may claim rows for it afterwards (on PostgreSQL the worker's release cannot see
+    a transaction that has not committed). The gateway waits for the committer, then gives
+    those back too, instead of leaving them to the node's restart or their lease."""
+    import threading
+
+    from tests.harness import InProcessGateway, free_port, write_config
+
+    sink = Sink().start()
+    config = write_config(tmp_path / "gw", database_url=database_url, next_hop=f"127.0.0.1:{sink.port}",
+                          smtp_port=free_port(), api_port=free_port())
+    gw = InProcessGateway(config, with_api=False).start()
+    try:
+        node = gw.gateway.worker.node
+        queue = gw.services.queue
+        inside = threading.Event()
+
+        def late_acceptance(conn: sa.Connection) -> list:
+            entries = queue.enqueue_claimed(conn, node, archive_id=77, digest="f" * 64, mail_from="a@example.com",
+                                            recipients=["late@example.org"], direction="outbound")
+            inside.set()
+            time.sleep(3)                     # still uncommitted while the worker stops
+            return entries
+
+        committing = threading.Thread(target=gw.services.committer.submit_sync, args=(late_acceptance,))
+        committing.start()
+        assert inside.wait(10)
+    finally:
+        gw.stop()
+        sink.stop()
+    committing.join(10)
+    with gw.services.engine.connect() as conn:
+        row = conn.execute(sa.select(queue_table.c.status, queue_table.c.claimed_by)
+                           .where(queue_table.c.recipient == "late@example.org")).one()
+    assert (row.status, row.claimed_by) == (QUEUED, None)
