@@ -140,7 +140,7 @@ class SearchItem:
 @dataclass
 class SearchPage:
     """One page of results. ``total`` is exact when ``total_exact``; otherwise it is a lower
-    bound (the count stopped at ``Archive.COUNT_CAP``, or on SQLite after ``COUNT_BUDGET``),
+    bound (the count stopped at ``Archive.COUNT_CAP``, or after ``COUNT_BUDGET``),
     as counting every match of a common word in a million messages would cost more than
     finding the page. ``exact_total=True`` asks for the full count."""
 
@@ -882,19 +882,19 @@ class Archive:
     MAX_RANGES = 16
 
     COUNT_CAP = 10_000        # totals are counted exactly up to here unless asked for an exact count
-    COUNT_BUDGET = 0.05       # seconds a SQLite count may take before it settles for a lower bound
+    COUNT_BUDGET = 0.05       # seconds a count may take before it settles for a lower bound
     COUNT_CHECK_EVERY = 20_000    # SQLite VM steps between looks at the clock
 
     def _capped_count(self, conn: sa.Connection, ids: Any, exact: bool) -> tuple[int, bool]:
-        """(count, exact?) of the rows ``ids`` (a SELECT) returns, stopping past COUNT_CAP or,
-        on SQLite, past COUNT_BUDGET (a filter intersected with a common word can cost more to
+        """(count, exact?) of the rows ``ids`` (a SELECT) returns, stopping past COUNT_CAP or
+        past COUNT_BUDGET (a filter intersected with a common word can cost more to
         count than to page); then the count is a lower bound (0 here; the caller raises it to
         what the page shows)."""
         if exact:
             return int(conn.execute(sa.select(sa.func.count()).select_from(ids.subquery())).scalar_one()), True
         stmt = sa.select(sa.func.count()).select_from(ids.limit(self.COUNT_CAP + 1).subquery())
-        n = self._count_within_budget(conn, stmt) if self.dialect == "sqlite" else int(
-            conn.execute(stmt).scalar_one())
+        n = (self._count_within_budget(conn, stmt) if self.dialect == "sqlite"
+             else self._count_within_budget_pg(conn, stmt))
         if n is None:
             return 0, False
         if n <= self.COUNT_CAP:
@@ -927,6 +927,21 @@ class Archive:
             return None
         finally:
             raw.set_progress_handler(None, 0)
+
+    def _count_within_budget_pg(self, conn: sa.Connection, stmt: Any) -> int | None:
+        """The same on PostgreSQL: the count runs under ``statement_timeout`` in a savepoint,
+        which is rolled back either way (the count keeps nothing, and the rollback undoes the
+        timeout); a count the server cancelled is None."""
+        savepoint = conn.begin_nested()
+        try:
+            conn.exec_driver_sql(f"SET LOCAL statement_timeout = {max(1, round(self.COUNT_BUDGET * 1000))}")
+            return int(conn.execute(stmt).scalar_one())
+        except sa.exc.OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) == "57014":     # query_canceled: the budget ran out
+                return None
+            raise
+        finally:
+            savepoint.rollback()
 
     def search(self, query: str | Query = "", cursor: str | None = None, limit: int = 50,
                departments: Iterable[str] | None = None, *, exact_total: bool = False) -> SearchPage:

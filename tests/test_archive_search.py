@@ -399,3 +399,24 @@ def test_cover_splits_at_the_widest_gaps():
     ranges = _cover(ids, 3)
     assert ranges == [(1, 3), (500_000, 500_010), (900_000, 900_003)]
     assert all(any(lo <= i <= hi for lo, hi in ranges) for i in ids)
+
+
+def test_a_count_over_its_budget_settles_for_a_lower_bound_on_postgresql(engine, tmp_path):
+    """PostgreSQL counts run under a statement timeout (COUNT_BUDGET): a count the server
+    cancels gives a flagged lower bound, and the page itself still comes back in full."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's budget is the progress handler, tested with the paging tests")
+    archive = make_archive(engine, tmp_path)
+    ids = [put(archive, build(f"budget {i}", "quarterly budget figures")) for i in range(12)]
+    archive.index_pending()
+    assert archive.search("budget", limit=5).total == 12          # within budget: exact
+    # Another session holds a lock the count must wait for, longer than the budget; the
+    # count is cancelled, then the page query waits until the lock goes (a second later).
+    with engine.connect() as blocker:
+        blocker.exec_driver_sql("LOCK TABLE archive_fulltext IN ACCESS EXCLUSIVE MODE")
+        threading.Timer(1.0, blocker.rollback).start()
+        page = archive.search("budget", limit=5)
+    assert [i.id for i in page.items] == sorted(ids, reverse=True)[:5]
+    assert not page.total_exact and 5 <= page.total <= 12
+    with engine.connect() as conn:              # the timeout did not outlive the count
+        assert conn.exec_driver_sql("SHOW statement_timeout").scalar_one() == "0"
