@@ -68,22 +68,18 @@ class CompiledStatement:
 
     def run(self, conn: sa.Connection, values: dict[str, Any] | None = None) -> Any:
         """Execute once in ``conn``'s transaction; the DBAPI cursor (rowcount, fetch*)."""
-        params = self.params(values or {})
-        cursor = self._cursor(conn)
-        try:
-            cursor.execute(self.sql, params)
-        except self._dialect.loaded_dbapi.Error as exc:
-            self._raise(conn, params, exc, many=False)
-        return cursor
+        return self._execute(conn, self.params(values or {}), many=False)
 
     def run_many(self, conn: sa.Connection, rows: list[dict[str, Any]]) -> Any:
         """Execute for each of ``rows`` (executemany; no RETURNING rows)."""
-        params = [self.params(r) for r in rows]
+        return self._execute(conn, [self.params(r) for r in rows], many=True)
+
+    def _execute(self, conn: sa.Connection, params: Any, *, many: bool) -> Any:
         cursor = self._cursor(conn)
         try:
-            cursor.executemany(self.sql, params)
+            (cursor.executemany if many else cursor.execute)(self.sql, params)
         except self._dialect.loaded_dbapi.Error as exc:
-            self._raise(conn, params, exc, many=True)
+            self._raise(conn, params, exc, many=many)
         return cursor
 
     @staticmethod

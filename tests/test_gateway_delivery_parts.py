@@ -104,15 +104,18 @@ class _Sink:
         return "250 2.0.0 stored"
 
 
+def _relay(port: int, *, size: int) -> RelayTransport:
+    return RelayTransport("127.0.0.1", port, size=size, connect_timeout=5, command_timeout=5, idle_timeout=30,
+                          require_tls=False, local_hostname="gw.test")
+
+
 def test_relay_transport_reports_each_recipient_and_reuses_connections(free_port) -> None:  # noqa: ANN001
     sink = _Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
         async def scenario() -> tuple[dict, dict]:
-            transport = RelayTransport("127.0.0.1", controller.port, size=2, connect_timeout=5,
-                                       command_timeout=5, idle_timeout=30, require_tls=False,
-                                       local_hostname="gw.test")
+            transport = _relay(controller.port, size=2)
             first = await transport.send("a@example.com", ["ok@x.org", "nobody@x.org", "busy@x.org"], MESSAGE)
             second = await transport.send("a@example.com", ["ok2@x.org"], MESSAGE)
             connections = len(transport._pool._idle)
@@ -154,9 +157,7 @@ def test_relay_transport_sends_what_the_message_needs_in_mail_from(free_port, sm
     eight_bit = MESSAGE.replace(b"Body line", "正文 机密".encode())
     try:
         async def scenario() -> tuple[dict, dict]:
-            transport = RelayTransport("127.0.0.1", controller.port, size=1, connect_timeout=5,
-                                       command_timeout=5, idle_timeout=30, require_tls=False,
-                                       local_hostname="gw.test")
+            transport = _relay(controller.port, size=1)
             chinese = await transport.send("张三@example.com", ["李四@x.org", "ok@x.org"], eight_bit)
             plain = await transport.send("a@example.com", ["ok@x.org"], MESSAGE)
             await transport.close()
@@ -184,9 +185,7 @@ def test_an_address_smtp_cannot_carry_fails_permanently_not_the_worker(free_port
     controller.start()
     try:
         async def scenario() -> tuple[dict, dict]:
-            transport = RelayTransport("127.0.0.1", controller.port, size=1, connect_timeout=5,
-                                       command_timeout=5, idle_timeout=30, require_tls=False,
-                                       local_hostname="gw.test")
+            transport = _relay(controller.port, size=1)
             bad = await transport.send("a@example.com", ['"a\x01b"@x.org'], MESSAGE)
             good = await transport.send("a@example.com", ["ok@x.org"], MESSAGE)   # the pool still works
             await transport.close()
