@@ -11,6 +11,7 @@ import fcntl
 import logging
 import os
 import threading
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -161,20 +162,25 @@ class WriterLock:
 
 _writer_locks: dict[str, WriterLock] = {}
 _writer_locks_guard = threading.Lock()
+_lock_of_engine: weakref.WeakKeyDictionary[sa.Engine, WriterLock | None] = weakref.WeakKeyDictionary()
 
 
 def writer_lock(engine: sa.Engine) -> WriterLock | None:
-    """The process's writer lock for ``engine``'s SQLite file (None: not a SQLite file)."""
-    if engine.dialect.name != "sqlite":
-        return None
+    """The process's writer lock for ``engine``'s SQLite file (None: not a SQLite file).
+    Looked up once per engine: every group commit asks, and resolving the path takes syscalls."""
+    try:
+        return _lock_of_engine[engine]
+    except KeyError:
+        pass
+    lock = None
     database = engine.url.database
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    path = os.path.realpath(database) + ".writer-lock"
-    with _writer_locks_guard:
-        lock = _writer_locks.get(path)
-        if lock is None:
-            lock = _writer_locks[path] = WriterLock(path)
+    if engine.dialect.name == "sqlite" and database and database != ":memory:" and not database.startswith("file:"):
+        path = os.path.realpath(database) + ".writer-lock"
+        with _writer_locks_guard:
+            lock = _writer_locks.get(path)
+            if lock is None:
+                lock = _writer_locks[path] = WriterLock(path)
+    _lock_of_engine[engine] = lock
     return lock
 
 

@@ -109,6 +109,23 @@ def _relay(port: int, *, size: int) -> RelayTransport:
                           require_tls=False, local_hostname="gw.test")
 
 
+def _send_through(sink: _Sink, port: int, sends: list[tuple[str, list[str], bytes]], **options) -> list[dict]:  # noqa: ANN003
+    """``sends`` one after another over one pooled connection to an aiosmtpd sink (``options``
+    for its Controller); each one's per-recipient results."""
+    controller = Controller(sink, hostname="127.0.0.1", port=port, **options)
+    controller.start()
+    try:
+        async def scenario() -> list[dict]:
+            transport = _relay(controller.port, size=1)
+            results = [await transport.send(*send) for send in sends]
+            await transport.close()
+            return results
+
+        return asyncio.run(scenario())
+    finally:
+        controller.stop()
+
+
 def test_relay_transport_reports_each_recipient_and_reuses_connections(free_port) -> None:  # noqa: ANN001
     sink = _Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
@@ -152,20 +169,10 @@ def test_relay_transport_sends_what_the_message_needs_in_mail_from(free_port, sm
     lacks it: RFC 6531 allows no sending and defines no downgrade); 8-bit content is labelled
     BODY=8BITMIME; SIZE is declared."""
     sink = _OptionSink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port(), enable_SMTPUTF8=smtputf8)
-    controller.start()
     eight_bit = MESSAGE.replace(b"Body line", "正文 机密".encode())
-    try:
-        async def scenario() -> tuple[dict, dict]:
-            transport = _relay(controller.port, size=1)
-            chinese = await transport.send("张三@example.com", ["李四@x.org", "ok@x.org"], eight_bit)
-            plain = await transport.send("a@example.com", ["ok@x.org"], MESSAGE)
-            await transport.close()
-            return chinese, plain
-
-        chinese, plain = asyncio.run(scenario())
-    finally:
-        controller.stop()
+    chinese, plain = _send_through(sink, free_port(), [("张三@example.com", ["李四@x.org", "ok@x.org"], eight_bit),
+                                                       ("a@example.com", ["ok@x.org"], MESSAGE)],
+                                   enable_SMTPUTF8=smtputf8)
     assert plain["ok@x.org"][0] == 250
     if smtputf8:
         assert chinese == {"李四@x.org": (250, "2.0.0 stored"), "ok@x.org": (250, "2.0.0 stored")}
@@ -180,20 +187,8 @@ def test_relay_transport_sends_what_the_message_needs_in_mail_from(free_port, sm
 
 
 def test_an_address_smtp_cannot_carry_fails_permanently_not_the_worker(free_port) -> None:  # noqa: ANN001
-    sink = _Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        async def scenario() -> tuple[dict, dict]:
-            transport = _relay(controller.port, size=1)
-            bad = await transport.send("a@example.com", ['"a\x01b"@x.org'], MESSAGE)
-            good = await transport.send("a@example.com", ["ok@x.org"], MESSAGE)   # the pool still works
-            await transport.close()
-            return bad, good
-
-        bad, good = asyncio.run(scenario())
-    finally:
-        controller.stop()
+    bad, good = _send_through(_Sink(), free_port(), [("a@example.com", ['"a\x01b"@x.org'], MESSAGE),
+                                                     ("a@example.com", ["ok@x.org"], MESSAGE)])   # the pool still works
     assert bad['"a\x01b"@x.org'][0] == 553
     assert good["ok@x.org"][0] == 250
 
