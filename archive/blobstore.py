@@ -6,10 +6,12 @@ layout) and writes atomically: temp file in the target directory,
 write, fsync the file, rename, fsync the directory.
 
 A writer storing many blobs at once (the gateway's group commit) passes a :class:`SyncBatch`:
-the files are written and linked, and their fsyncs and their directories' fsyncs are done
-together by ``SyncBatch.sync()`` before the database says the blobs exist. The first fsync
-commits the file system's journal for all of them, so N blobs cost about one journal commit
-instead of 2N, each waiting on the others.
+the files are written and linked without fsync, and ``SyncBatch.sync()`` makes them durable
+before the database says the blobs exist. With the journal (the default for a syncing
+store), their bytes are appended to this process's journal segment and that one file is
+synced: one fdatasync per batch. A background checkpoint later makes the files themselves
+durable and drops the segment; a store opened after a crash replays what is left (see
+:mod:`archive.blobjournal`). Without it, each file and its directory are fsync'd.
 """
 
 from __future__ import annotations
@@ -19,9 +21,12 @@ import logging
 import os
 import re
 import secrets
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol, runtime_checkable
+
+from archive.blobjournal import BlobJournal, Durability, fsync_path, replay
 
 log = logging.getLogger(__name__)
 _ADDRESS = re.compile(r"^[0-9a-f]{16,128}$")
@@ -45,6 +50,15 @@ class BlobStore(Protocol):
 
     def iter_addresses(self) -> Iterator[str]: ...
 
+    def close(self) -> None:
+        """Leave every stored blob durable in its final place and stop any background work."""
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
 
 def _unlink_quietly(path: str) -> None:
     with contextlib.suppress(OSError):
@@ -52,11 +66,7 @@ def _unlink_quietly(path: str) -> None:
 
 
 def _fsync_dir(path: str | Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_path(str(path))
 
 
 class SyncBatch:
@@ -66,9 +76,19 @@ class SyncBatch:
     def __init__(self) -> None:
         self._files: list[tuple[int, str | None]] = []    # descriptors; the path this batch linked
         self._dirs: dict[str, None] = {}                  # in order: a parent after its child
+        # journal -> (address, data, blob file) records, and the files this batch linked
+        self._journaled: dict[BlobJournal, list[tuple[str, bytes, str]]] = {}
+        self._linked: list[str] = []
 
     def __bool__(self) -> bool:
-        return bool(self._files or self._dirs)
+        return bool(self._files or self._dirs or self._journaled)
+
+    def add_journaled(self, journal: BlobJournal, address: str, data: bytes, path: str, *, linked: bool) -> None:
+        """A blob file written without fsync whose bytes go to ``journal`` at :meth:`sync`
+        (see archive.blobjournal); ``linked``: this batch made the file, removed if the sync fails."""
+        self._journaled.setdefault(journal, []).append((address, data, path))
+        if linked:
+            self._linked.append(path)
 
     def add_file(self, fd: int, linked: str | None = None) -> None:
         """``fd`` to fsync; ``linked``: the name this batch gave it, removed if the sync fails."""
@@ -86,6 +106,13 @@ class SyncBatch:
         fsync would report success for data that never reached the disk, so the files this
         batch linked are removed: a retry writes them afresh instead of trusting them."""
         error: OSError | None = None
+        journaled, self._journaled = self._journaled, {}
+        for journal, records in journaled.items():
+            try:
+                if error is None:
+                    journal.append(records)
+            except OSError as exc:
+                error = exc
         files, self._files = self._files, []
         for fd, _linked in files:
             try:
@@ -102,10 +129,13 @@ class SyncBatch:
                     _fsync_dir(path)
                 except OSError as exc:
                     error = exc
+        linked_here, self._linked = self._linked, []
         if error is not None:
             for _fd, linked in files:
                 if linked is not None:
                     _unlink_quietly(linked)
+            for path in linked_here:
+                _unlink_quietly(path)
             raise error
 
 
@@ -122,13 +152,98 @@ class FilesystemBlobStore:
     """
 
     LAYOUT_FILE = ".layout"
+    JOURNAL_DIR = ".journal"
 
-    def __init__(self, root: str | os.PathLike[str], *, fsync: bool = True):
+    def __init__(self, root: str | os.PathLike[str], *, fsync: bool = True, journal: bool = True,
+                 use_syncfs: bool | None = None, checkpoint_interval: float = 1.0):
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._root = str(self.root)
         self._fsync = fsync
         self.levels = self._open_layout()
+        # Batched puts go through a journal (archive.blobjournal) when the store syncs at all.
+        self._journal_dir = f"{self._root}/{self.JOURNAL_DIR}" if fsync and journal else None
+        self._use_syncfs = use_syncfs
+        self._checkpoint_interval = checkpoint_interval
+        self._journal: BlobJournal | None = None
+        self._journal_lock = threading.Lock()
+        if self._journal_dir is not None:
+            self._replay_journal()
+
+    # ---- the journal ---------------------------------------------------------------------
+    def _replay_journal(self) -> None:
+        """Make durable what writers that stopped left only in the journal (see archive.blobjournal)."""
+        assert self._journal_dir is not None
+        try:
+            os.makedirs(self._journal_dir, mode=0o700, exist_ok=True)
+            durability = Durability(self._root, use_syncfs=self._use_syncfs)
+            try:
+                replay(self._journal_dir, self._rewrite_if_different, durability.make_durable,
+                       lambda address: self._where(address)[1])
+            finally:
+                durability.close()
+        except OSError as exc:   # a read-only copy: it is read as it is
+            log.warning("blob store %s: could not replay its journal: %s", self._root, exc)
+
+    def _journal_for_this_process(self) -> BlobJournal:
+        """This process's journal, made on its first batched put (never a parent's, through fork)."""
+        journal = self._journal
+        if journal is not None and not journal.foreign:
+            return journal
+        with self._journal_lock:
+            if self._journal is None or self._journal.foreign:
+                assert self._journal_dir is not None
+                self._journal = BlobJournal(self._journal_dir, Durability(self._root, use_syncfs=self._use_syncfs),
+                                            self._write_durably, segment_seconds=self._checkpoint_interval)
+            return self._journal
+
+    def _settle_pending(self, address: str) -> None:
+        """Before a blob is replaced or removed outside a batch: checkpoint this process's
+        journal if it still holds the address, or a replay after a crash could bring back the
+        old bytes."""
+        journal = self._journal
+        if journal is not None and not journal.foreign and journal.pending(address):
+            journal.checkpoint()
+
+    def flush(self) -> None:
+        """Make every blob this process wrote durable in its final place (no journal left)."""
+        journal = self._journal
+        if journal is not None and not journal.foreign:
+            journal.checkpoint()
+
+    def close(self) -> None:
+        """Flush, and stop this process's checkpoint thread."""
+        journal, self._journal = self._journal, None
+        if journal is not None:
+            journal.close()
+
+    def _rewrite_if_different(self, address: str, data: bytes) -> None:
+        path = self._where(address)[1]
+        try:
+            with open(path, "rb") as f:
+                if f.read() == data:
+                    return
+        except FileNotFoundError:
+            pass
+        self._write_durably(address, data)
+
+    def _write_durably(self, address: str, data: bytes) -> None:
+        """Replace the blob file with ``data``, synced (a replay, or a checkpoint's recovery)."""
+        directory, path = self._where(address)
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        tmp = f"{directory}/.{address[:16]}.{secrets.token_hex(6)}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        except BaseException:
+            os.close(fd)
+            _unlink_quietly(tmp)
+            raise
+        os.close(fd)
+        os.replace(tmp, path)
+        for d in (directory, *self._parents(directory)):
+            _fsync_dir(d)
 
     def _open_layout(self) -> int:
         """The store's number of fan-out levels, from its ``.layout`` file or, where that is
@@ -203,8 +318,11 @@ class FilesystemBlobStore:
         directory, path = self._where(address)
         if not overwrite and os.path.exists(path):
             if batch is not None:
-                self._sync_existing(path, batch)
+                self._sync_existing(address, path, batch)
             return False
+        if overwrite:
+            self._settle_pending(address)
+        journal = self._journal_for_this_process() if batch is not None and self._journal_dir is not None else None
         tmp = f"{directory}/.{address[:16]}.{secrets.token_hex(6)}.tmp"
         created = False
         while True:
@@ -217,10 +335,7 @@ class FilesystemBlobStore:
                 os.makedirs(directory, mode=0o700, exist_ok=True)
                 created = True
         try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            _write_all(fd, data)
             if self._fsync and batch is None:
                 os.fsync(fd)
         except BaseException:
@@ -244,6 +359,10 @@ class FilesystemBlobStore:
         if not self._fsync:
             os.close(fd)
             return True
+        if journal is not None:      # durable through the journal when the batch syncs
+            os.close(fd)
+            batch.add_journaled(journal, address, data, path, linked=not overwrite)  # type: ignore[union-attr]
+            return True
         dirs = [directory, *self._parents(directory)] if created else [directory]
         if batch is not None:
             batch.add_file(fd, None if overwrite else path)
@@ -255,10 +374,19 @@ class FilesystemBlobStore:
             _fsync_dir(d)
         return True
 
-    def _sync_existing(self, path: str, batch: SyncBatch) -> None:
+    def _sync_existing(self, address: str, path: str, batch: SyncBatch) -> None:
         """A blob that is already there may be one a failed batch linked and never synced:
-        the batch that now relies on it syncs it again (nearly free when it is clean)."""
+        the batch that now relies on it syncs it again (nearly free when it is clean), or,
+        with a journal, journals the bytes it holds."""
         if not self._fsync:
+            return
+        if self._journal_dir is not None:
+            try:
+                with open(path, "rb") as f:
+                    data = f.read()
+            except FileNotFoundError:   # removed meanwhile (purge): the caller writes it again
+                return
+            batch.add_journaled(self._journal_for_this_process(), address, data, path, linked=False)
             return
         try:
             fd = os.open(path, os.O_RDONLY)
@@ -284,6 +412,7 @@ class FilesystemBlobStore:
 
     def delete(self, address: str) -> bool:
         path = self._path(address)
+        self._settle_pending(address)
         try:
             path.unlink()
         except FileNotFoundError:

@@ -61,6 +61,7 @@ class Services:
 
     def close(self) -> None:
         self.committer.stop()
+        self.archive.blob_store.close()     # checkpoint: a clean stop leaves no blob journal
         self.engine.dispose()
 
 

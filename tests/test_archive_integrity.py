@@ -148,9 +148,10 @@ def test_blob_store_is_atomic_fanned_out_and_idempotent(tmp_path):
 
 
 def test_blobs_written_into_a_sync_batch_are_synced_together(tmp_path):
-    """The group commit's path: files written and linked at once, their fsyncs (and their
-    directories' fsyncs) left to one SyncBatch.sync()."""
-    store = FilesystemBlobStore(tmp_path / "blobs")
+    """The group commit's path without the journal (test_blob_journal.py has it with one):
+    files written and linked at once, their fsyncs (and their directories' fsyncs) left to
+    one SyncBatch.sync()."""
+    store = FilesystemBlobStore(tmp_path / "blobs", journal=False)
     batch = SyncBatch()
     first, second, again = "ab" * 32, "cd" * 32, "ab" * 32
     assert store.put(first, b"one", batch=batch) is True
@@ -177,7 +178,7 @@ def test_a_new_store_makes_its_256_directories_and_says_its_layout(tmp_path):
     store = FilesystemBlobStore(root)
     assert store.levels == 1
     assert (root / ".layout").read_text() == "fanout-levels 1\n"
-    assert sorted(p.name for p in root.iterdir() if p.is_dir()) == [f"{i:02x}" for i in range(256)]
+    assert sorted(p.name for p in root.iterdir() if p.is_dir()) == [".journal", *(f"{i:02x}" for i in range(256))]
     store.put("0f" * 32, b"x")
     again = FilesystemBlobStore(root)                 # opened again (another process, a restart)
     assert again.levels == 1 and again.get("0f" * 32) == b"x"
@@ -196,7 +197,7 @@ def test_a_store_of_the_first_layout_keeps_its_two_levels(tmp_path):
     old = root / "ab" / "cd" / ("abcd" + "0" * 60)
     old.parent.mkdir(parents=True)
     old.write_bytes(b"old blob")
-    store = FilesystemBlobStore(root)
+    store = FilesystemBlobStore(root, journal=False)
     assert store.levels == 2 and (root / ".layout").read_text() == "fanout-levels 2\n"   # now said
     assert store.get("abcd" + "0" * 60) == b"old blob"
     batch = SyncBatch()
@@ -204,7 +205,13 @@ def test_a_store_of_the_first_layout_keeps_its_two_levels(tmp_path):
     assert list(batch._dirs) == [str(root / "12" / "12"), str(root / "12"), str(root)]   # made now
     batch.sync()
     assert (root / "12" / "12" / ("12" * 32)).read_bytes() == b"new"
-    assert sorted(store.iter_addresses()) == sorted(["abcd" + "0" * 60, "12" * 32])
+    journalled = FilesystemBlobStore(root)             # with the journal: the same layout
+    batch = SyncBatch()
+    assert journalled.put("34" * 32, b"newer", batch=batch)
+    batch.sync()
+    journalled.close()
+    assert (root / "34" / "34" / ("34" * 32)).read_bytes() == b"newer"
+    assert sorted(store.iter_addresses()) == sorted(["abcd" + "0" * 60, "12" * 32, "34" * 32])
     assert store.delete("abcd" + "0" * 60) and not old.exists()
 
 

@@ -130,7 +130,7 @@ def test_blob_store_not_writable_answers_451_and_keeps_nothing(
 def test_disk_full_answers_451(tmp_path: Path) -> None:
     blobs = tmp_path / "gw" / "data" / "blobs"
     blobs.mkdir(parents=True)
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(blobs)], capture_output=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=128k", "tmpfs", str(blobs)], capture_output=True)
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.decode().strip()}")
     sink = Sink().start()
@@ -139,20 +139,22 @@ def test_disk_full_answers_451(tmp_path: Path) -> None:
                               next_hop=f"127.0.0.1:{sink.port}", smtp_port=free_port(), api_port=free_port())
         gw = InProcessGateway(config, with_api=False).start()
         try:
-            codes = []
-            big = os.urandom(30000).hex()  # incompressible: fills 64 KiB within a few messages
+            codes = {}
             with smtplib.SMTP("127.0.0.1", gw.smtp_port, timeout=30) as client:
                 client.ehlo("client.test")
                 for i in range(6):
+                    big = os.urandom(30000).hex()  # hardly compressible: fills 128 KiB within a few messages
                     client.mail("alice@example.com")
                     client.rcpt("bob@example.com")
-                    codes.append(client.data(simple_message(subject=f"fill {i}", body=big + "\r\n"))[0])
-            assert 250 in codes and 451 in codes
-            accepted = codes.count(250)
-            assert codes == [250] * accepted + [451] * (6 - accepted)
-            sink.handler.wait_for(accepted)
+                    codes[f"fill {i}"] = client.data(simple_message(subject=f"fill {i}", body=big + "\r\n"))[0]
+            assert set(codes.values()) == {250, 451}, codes
+            accepted = {subject for subject, code in codes.items() if code == 250}
+            sink.handler.wait_for(len(accepted))
             time.sleep(0.5)
-            assert len(sink.messages) == accepted  # nothing half-written went out
+            # Every 250 went out; nothing half-written did (the blob journal's space comes back
+            # at its checkpoint, so a later message may fit again: that is fine).
+            delivered = {email.message_from_bytes(m.data)["Subject"] for m in sink.messages}
+            assert delivered == accepted
         finally:
             gw.stop()
     finally:
