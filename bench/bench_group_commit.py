@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import statistics
 import sys
 import tempfile
@@ -38,7 +39,7 @@ def run_once(arrangement: str, sessions: int, messages: int) -> tuple[float, lis
     from gateway.db import open_engine
     from rules.content import parse
 
-    root = Path(tempfile.mkdtemp(prefix="mw-gc-", dir=str(REPO.parent) if REPO.parent.is_dir() else None))
+    root = Path(tempfile.mkdtemp(prefix="mw-gc-"))
     engine = open_engine(f"sqlite:///{root / 'gc.db'}")
     create_schema(engine)
     store = FilesystemBlobStore(root / "blobs", journal=arrangement != "files")
@@ -72,6 +73,7 @@ def run_once(arrangement: str, sessions: int, messages: int) -> tuple[float, lis
         committer.stop()
         store.close()
         engine.dispose()
+        shutil.rmtree(root, ignore_errors=True)
     return rate, latencies
 
 
