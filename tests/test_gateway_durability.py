@@ -42,7 +42,22 @@ def _sender_thread(port: int, prefix: str, acked: list[str], stop: threading.Eve
             time.sleep(0.05)
 
 
-def test_sigkill_mid_stream_loses_no_acknowledged_message(tmp_path: Path, database_url: str) -> None:
+def _journalled_blobs(blobs: Path) -> list[Path]:
+    """The blob files the journal segments left in ``blobs`` stand for."""
+    from archive.blobjournal import iter_records
+
+    return [blobs / address[:2] / address
+            for segment in (blobs / ".journal").glob("*.seg")
+            for address, _data in iter_records(segment.read_bytes())]
+
+
+@pytest.mark.parametrize("lose_page_cache", [False, True], ids=["process-crash", "power-loss"])
+def test_sigkill_mid_stream_loses_no_acknowledged_message(tmp_path: Path, database_url: str,
+                                                           lose_page_cache: bool) -> None:
+    """power-loss: what the killed gateway had written to blob files but not yet made durable
+    (its journal's checkpoint runs every second) is then lost too, as a power failure would
+    lose it: those files are emptied before the restart, which must rewrite them from the
+    journal."""
     sink = Sink().start()
     # Two worker processes, as shipped: the kill takes down both (the workers die with the primary).
     config = write_config(tmp_path / "gw", database_url=database_url, next_hop=f"127.0.0.1:{sink.port}",
@@ -54,8 +69,10 @@ def test_sigkill_mid_stream_loses_no_acknowledged_message(tmp_path: Path, databa
     try:
         for t in threads:
             t.start()
+        blobs = tmp_path / "gw" / "data" / "blobs"
         deadline = time.monotonic() + 60
-        while len(acked) < 60 and time.monotonic() < deadline:
+        while (len(acked) < 60 or (lose_page_cache and not _journalled_blobs(blobs))) \
+                and time.monotonic() < deadline:
             time.sleep(0.01)
         gw.kill()  # SIGKILL while sessions are mid-transaction and deliveries in flight
         stop.set()
@@ -63,6 +80,12 @@ def test_sigkill_mid_stream_loses_no_acknowledged_message(tmp_path: Path, databa
             t.join(15)
         assert len(acked) >= 60, "the gateway did not accept mail before the crash"
         in_sink_before_restart = len(sink.messages)
+        if lose_page_cache:
+            lost = _journalled_blobs(blobs)
+            assert lost, "no blob was waiting for its checkpoint at the kill"
+            for path in lost:
+                if path.exists():
+                    path.write_bytes(b"")
 
         gw = SubprocessGateway(config).start()
         deadline = time.monotonic() + 90
