@@ -8,11 +8,18 @@ file is synced; the blob files themselves are still written (and linked under th
 content address) at once, so every process reads them as before, but they are made durable
 later, many batches at a time, by a background checkpoint. Only then is the segment removed.
 
-What a crash leaves is put right by :func:`replay`, run whenever a store is opened: every
-record of a segment whose writer is gone is compared with its blob file, which is written
-again where it is missing, short or different, and synced; then the segment goes. A writer
-holds an exclusive ``flock`` on each of its segments until it has removed it, so a segment
-that can be locked has no writer.
+What a crash leaves is put right by :func:`replay` (the archive runs it when it opens its
+store): each record of a segment whose writer is gone is written again as a new file, synced,
+and renamed over the blob; then the segment goes. The file that is there is never trusted:
+after a write-back error the page cache can show bytes that are not on the disk. The caller
+says which records still matter (the archive: those whose blob row names the same data key),
+so a record of a batch that never committed, or of a blob since removed or stored afresh,
+is not brought back. A writer holds an exclusive ``flock`` on each of its segments until it
+has removed it, so a segment that can be locked, and is still there, has no writer.
+
+A checkpoint whose sync fails never trusts a second sync of the same files (the kernel
+reports a write-back error once): the files of its segments are written again from their
+records, and only then are the segments removed.
 
 Segment format: ``MWJ1\\n``, then records ``MWJR | address length (1) | data length (4) |
 crc32 of address + data (4) | address | data``, big-endian. The first record that is short
@@ -22,8 +29,10 @@ nobody was told it was stored.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
+import errno
 import fcntl
 import logging
 import os
@@ -32,6 +41,7 @@ import secrets
 import struct
 import threading
 import time
+import weakref
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -47,6 +57,8 @@ STALE_BUILDING_SECONDS = 3600
 
 
 def encode_record(address: str, data: bytes) -> bytes:
+    if len(data) >= 1 << 32:
+        raise OSError(errno.EFBIG, "a blob of 4 GiB or more cannot be journalled")
     name = address.encode("ascii")
     return b"".join((RECORD.pack(RECORD_MAGIC, len(name), len(data), zlib.crc32(data, zlib.crc32(name))),
                      name, data))
@@ -82,8 +94,9 @@ class Segment:
     path: str
     fd: int
     opened: float = field(default_factory=time.monotonic)
-    size: int = 0
+    size: int = 0                                          # bytes of its durable records
     files: dict[str, str] = field(default_factory=dict)    # address -> blob file written for it
+    tainted: bool = False      # a sync of its files failed: they are written again, never re-synced
 
 
 class Durability:
@@ -151,6 +164,17 @@ class BlobJournal:
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="blob-checkpoint", daemon=True)
         self._thread.start()
+        _LIVE_JOURNALS.add(self)
+
+    def _forget_after_fork(self) -> None:
+        """In a forked child: close the parent's segment descriptors, or the child would hold
+        their locks, and keep them from being replayed, after the parent is gone."""
+        for segment in (self._current, *self._sealed):
+            if segment is not None:
+                with contextlib.suppress(OSError):
+                    os.close(segment.fd)
+        self._current, self._sealed = None, []
+        self._durability.close()
 
     @property
     def foreign(self) -> bool:
@@ -177,8 +201,12 @@ class BlobJournal:
                 _write_all(segment.fd, payload)
                 os.fdatasync(segment.fd)
             except OSError:
-                # What reached the file is unknown: later batches go to a new segment; this one
-                # is still checkpointed (its earlier records were durable; the rest are harmless).
+                # Cut off what this batch wrote (best effort: replay only restores records the
+                # archive still names); later batches go to a new segment, and this one is
+                # still checkpointed for its earlier records.
+                with contextlib.suppress(OSError):
+                    os.ftruncate(segment.fd, segment.size)
+                    os.fdatasync(segment.fd)
                 self._seal_current()
                 raise
             segment.size += len(payload)
@@ -253,29 +281,34 @@ class BlobJournal:
                 segments, self._sealed = self._sealed, []
             if not segments:
                 return
-            paths = [path for segment in segments for path in segment.files.values()]
+            clean = [segment for segment in segments if not segment.tainted]
             try:
-                self._durability.make_durable(paths)
+                self._durability.make_durable([path for segment in clean for path in segment.files.values()])
             except OSError as exc:
-                # A file whose write-back failed may have lost its pages: write every one again
-                # from its record (and sync it) before the record may go.
+                # A file whose write-back failed may have lost its pages, and a second sync would
+                # report success: every one is written again from its record before it may go.
                 log.error("blob files could not be made durable in place (%s); writing them again from "
                           "the journal", exc)
-                try:
-                    for segment in segments:
+                for segment in clean:
+                    segment.tainted = True
+            done = 0
+            try:
+                for segment in segments:
+                    if segment.tainted:
                         self._rewrite_from(segment)
-                except BaseException:
-                    with self._lock:
-                        self._sealed[:0] = segments
-                    raise
-            for segment in segments:
-                self._retire(segment)
+                    self._retire(segment)
+                    done += 1
+            except BaseException:
+                with self._lock:
+                    self._sealed[:0] = segments[done:]
+                raise
 
     def _rewrite_from(self, segment: Segment) -> None:
-        with open(segment.path, "rb") as f:
-            content = f.read()
+        """Write the segment's blobs again from its durable records (up to its good size)."""
+        content = _read_prefix(segment.path, segment.size)
         for address, data in iter_records(content):
-            self._rewrite(address, data)
+            if address in segment.files:
+                self._rewrite(address, data)
 
     def _retire(self, segment: Segment) -> None:
         _unlink_quietly(segment.path)     # a lost unlink only means a harmless replay
@@ -300,13 +333,19 @@ class BlobJournal:
             self._wake.notify()
         self._thread.join(timeout=60)
         self._checkpoint_sealed()
-        self._durability.close()
+        if not self._thread.is_alive():   # else it may still sync through that descriptor
+            self._durability.close()
 
 
-def replay(directory: str, rewrite_if_different: Callable[[str, bytes], None],
-           make_durable: Callable[[list[str]], None], path_of: Callable[[str], str]) -> int:
-    """Put right what writers that are gone left in ``directory`` (see the module docstring);
-    segments a live writer holds are left alone. Returns the number of records replayed."""
+Keep = Callable[[list[tuple[str, bytes]]], set[str]]
+
+
+def replay(directory: str, rewrite: Callable[[str, bytes], None], keep: Keep | None = None) -> int:
+    """Put right what writers that are gone left in ``directory`` (see the module docstring):
+    each record ``keep`` names (every record without ``keep``) is written again durably with
+    ``rewrite``, then the segment is removed. Segments a live writer holds are left alone, and
+    so is a segment whose ``keep`` fails (the database is unreachable, say): the next replay
+    takes it. Returns the number of blobs written again."""
     replayed = 0
     try:
         names = sorted(n for n in os.listdir(directory) if n.endswith(SUFFIX))
@@ -324,20 +363,36 @@ def replay(directory: str, rewrite_if_different: Callable[[str, bytes], None],
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:    # its writer is alive
                 continue
+            if not _still_named(fd, path):   # retired (or replayed) between our open and our lock
+                continue
             with os.fdopen(os.dup(fd), "rb") as f:
-                content = f.read()
-            records = list(iter_records(content))
+                records = list(iter_records(f.read()))
+            try:
+                wanted = keep(records) if keep is not None and records else {a for a, _d in records}
+            except Exception as exc:  # noqa: BLE001 - kept for the next replay
+                log.warning("blob journal %s: cannot tell which blobs still matter (%s); kept for later", name, exc)
+                continue
             for address, data in records:
-                rewrite_if_different(address, data)
-            make_durable([path_of(address) for address, _data in records])
+                if address in wanted:
+                    rewrite(address, data)
+                    replayed += 1
             if records:
-                log.warning("blob journal %s: %d blob(s) of a writer that stopped were made durable", name,
-                            len(records))
-            replayed += len(records)
+                log.warning("blob journal %s: %d of %d blob(s) of a writer that stopped were written again "
+                            "(the others were never committed, or were removed or stored afresh since)",
+                            name, len({a for a, _d in records if a in wanted}), len({a for a, _d in records}))
             _unlink_quietly(path)
         finally:
             os.close(fd)
     return replayed
+
+
+def _still_named(fd: int, path: str) -> bool:
+    try:
+        named = os.stat(path)
+    except FileNotFoundError:
+        return False
+    held = os.fstat(fd)
+    return held.st_nlink > 0 and (held.st_dev, held.st_ino) == (named.st_dev, named.st_ino)
 
 
 def _remove_stale_building(directory: str) -> None:
@@ -354,6 +409,18 @@ def _remove_stale_building(directory: str) -> None:
                 pass
 
 
+# ---- fork -----------------------------------------------------------------------------------
+_LIVE_JOURNALS: weakref.WeakSet[BlobJournal] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for journal in list(_LIVE_JOURNALS):
+        journal._forget_after_fork()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 # ---- small helpers ---------------------------------------------------------------------------
 def fsync_path(path: str) -> None:
     fd = os.open(path, os.O_RDONLY)
@@ -361,6 +428,11 @@ def fsync_path(path: str) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _read_prefix(path: str, size: int) -> bytes:
+    with open(path, "rb") as f:
+        return f.read(size)
 
 
 def _write_all(fd: int, data: bytes) -> None:

@@ -10,7 +10,8 @@ the files are written and linked without fsync, and ``SyncBatch.sync()`` makes t
 before the database says the blobs exist. With the journal (the default for a syncing
 store), their bytes are appended to this process's journal segment and that one file is
 synced: one fdatasync per batch. A background checkpoint later makes the files themselves
-durable and drops the segment; a store opened after a crash replays what is left (see
+durable and drops the segment; after a crash, ``recover()`` (run by the archive as it opens
+its store) writes again what is left (see
 :mod:`archive.blobjournal`). Without it, each file and its directory are fsync'd.
 """
 
@@ -22,11 +23,11 @@ import os
 import re
 import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from archive.blobjournal import BlobJournal, Durability, fsync_path, replay
+from archive.blobjournal import BlobJournal, Durability, Keep, fsync_path, replay
 
 log = logging.getLogger(__name__)
 _ADDRESS = re.compile(r"^[0-9a-f]{16,128}$")
@@ -53,6 +54,10 @@ class BlobStore(Protocol):
     def close(self) -> None:
         """Leave every stored blob durable in its final place and stop any background work."""
 
+    def recover(self, keep: Callable[[list[tuple[str, bytes]]], set[str]] | None = None) -> int:
+        """Complete what writers that stopped left undone; ``keep(records)`` names the
+        (address, data) records that still matter. Returns how many blobs it wrote."""
+
 
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
@@ -76,19 +81,18 @@ class SyncBatch:
     def __init__(self) -> None:
         self._files: list[tuple[int, str | None]] = []    # descriptors; the path this batch linked
         self._dirs: dict[str, None] = {}                  # in order: a parent after its child
-        # journal -> (address, data, blob file) records, and the files this batch linked
+        # journal -> (address, data, blob file) records
         self._journaled: dict[BlobJournal, list[tuple[str, bytes, str]]] = {}
-        self._linked: list[str] = []
 
     def __bool__(self) -> bool:
         return bool(self._files or self._dirs or self._journaled)
 
-    def add_journaled(self, journal: BlobJournal, address: str, data: bytes, path: str, *, linked: bool) -> None:
+    def add_journaled(self, journal: BlobJournal, address: str, data: bytes, path: str) -> None:
         """A blob file written without fsync whose bytes go to ``journal`` at :meth:`sync`
-        (see archive.blobjournal); ``linked``: this batch made the file, removed if the sync fails."""
+        (see archive.blobjournal). Unlike a file whose fsync failed, it is left in place when
+        the journal fails: its pages were never refused by the disk, and another process may
+        already rely on it (the same message accepted there at the same moment)."""
         self._journaled.setdefault(journal, []).append((address, data, path))
-        if linked:
-            self._linked.append(path)
 
     def add_file(self, fd: int, linked: str | None = None) -> None:
         """``fd`` to fsync; ``linked``: the name this batch gave it, removed if the sync fails."""
@@ -129,13 +133,10 @@ class SyncBatch:
                     _fsync_dir(path)
                 except OSError as exc:
                     error = exc
-        linked_here, self._linked = self._linked, []
         if error is not None:
             for _fd, linked in files:
                 if linked is not None:
                     _unlink_quietly(linked)
-            for path in linked_here:
-                _unlink_quietly(path)
             raise error
 
 
@@ -168,22 +169,23 @@ class FilesystemBlobStore:
         self._journal: BlobJournal | None = None
         self._journal_lock = threading.Lock()
         if self._journal_dir is not None:
-            self._replay_journal()
+            try:
+                os.makedirs(self._journal_dir, mode=0o700, exist_ok=True)
+            except OSError as exc:   # a read-only copy: it is read as it is
+                log.warning("blob store %s: no journal directory: %s", self._root, exc)
 
     # ---- the journal ---------------------------------------------------------------------
-    def _replay_journal(self) -> None:
-        """Make durable what writers that stopped left only in the journal (see archive.blobjournal)."""
-        assert self._journal_dir is not None
+    def recover(self, keep: Keep | None = None) -> int:
+        """Write again, durably, the blobs that writers which stopped left only in their journal
+        segments (see archive.blobjournal); ``keep`` picks the records that still matter
+        (without it, all). Returns how many were written. Best effort on a read-only copy."""
+        if self._journal_dir is None:
+            return 0
         try:
-            os.makedirs(self._journal_dir, mode=0o700, exist_ok=True)
-            durability = Durability(self._root, use_syncfs=self._use_syncfs)
-            try:
-                replay(self._journal_dir, self._rewrite_if_different, durability.make_durable,
-                       lambda address: self._where(address)[1])
-            finally:
-                durability.close()
-        except OSError as exc:   # a read-only copy: it is read as it is
+            return replay(self._journal_dir, self._write_durably, keep)
+        except OSError as exc:
             log.warning("blob store %s: could not replay its journal: %s", self._root, exc)
+            return 0
 
     def _journal_for_this_process(self) -> BlobJournal:
         """This process's journal, made on its first batched put (never a parent's, through fork)."""
@@ -216,16 +218,6 @@ class FilesystemBlobStore:
         journal, self._journal = self._journal, None
         if journal is not None:
             journal.close()
-
-    def _rewrite_if_different(self, address: str, data: bytes) -> None:
-        path = self._where(address)[1]
-        try:
-            with open(path, "rb") as f:
-                if f.read() == data:
-                    return
-        except FileNotFoundError:
-            pass
-        self._write_durably(address, data)
 
     def _write_durably(self, address: str, data: bytes) -> None:
         """Replace the blob file with ``data``, synced (a replay, or a checkpoint's recovery)."""
@@ -361,7 +353,7 @@ class FilesystemBlobStore:
             return True
         if journal is not None:      # durable through the journal when the batch syncs
             os.close(fd)
-            batch.add_journaled(journal, address, data, path, linked=not overwrite)  # type: ignore[union-attr]
+            batch.add_journaled(journal, address, data, path)  # type: ignore[union-attr]
             return True
         dirs = [directory, *self._parents(directory)] if created else [directory]
         if batch is not None:
@@ -386,7 +378,7 @@ class FilesystemBlobStore:
                     data = f.read()
             except FileNotFoundError:   # removed meanwhile (purge): the caller writes it again
                 return
-            batch.add_journaled(self._journal_for_this_process(), address, data, path, linked=False)
+            batch.add_journaled(self._journal_for_this_process(), address, data, path)
             return
         try:
             fd = os.open(path, os.O_RDONLY)

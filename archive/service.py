@@ -333,6 +333,23 @@ class Archive:
         if self.dialect == "sqlite":   # whatever created the tables, make sure the FTS5 table exists
             with engine.begin() as conn:
                 conn.exec_driver_sql(t.FTS_DDL)
+        # Blobs a process that stopped had only in its journal (archive.blobjournal): those
+        # whose blob row names the same data key are the ones that were committed.
+        blob_store.recover(self._journalled_blobs_to_keep)
+
+    def _journalled_blobs_to_keep(self, records: list[tuple[str, bytes]]) -> set[str]:
+        """The addresses of ``records`` whose bytes are the blob the archive records: a record
+        of a batch that never committed has no row; one of a blob removed, or stored afresh
+        under another data key since, does not match its row."""
+        rows: dict[str, str] = {}
+        addresses = sorted({address for address, _data in records})
+        with self.engine.connect() as conn:
+            for i in range(0, len(addresses), 500):
+                chunk = addresses[i:i + 500]
+                query = sa.select(t.blobs.c.address, t.blobs.c.dek_id).where(t.blobs.c.address.in_(chunk))
+                rows.update((address, dek_id) for address, dek_id in conn.execute(query))
+        return {address for address, data in records
+                if data[:4] == MAGIC and rows.get(address) == data[4:20].hex()}
 
     def _prepare_statements(self) -> None:
         """Statements of the hot path, built once (building them per call costs more than running them)."""

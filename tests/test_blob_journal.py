@@ -74,7 +74,7 @@ def test_the_background_checkpoint_retires_segments_on_its_own(tmp_path):
     _write_batch(store, range(3))
     journal = store._journal_for_this_process()
     deadline = time.monotonic() + 10
-    while _segments(root) and time.monotonic() < deadline:
+    while (_segments(root) or journal.pending(_address(0))) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _segments(root) == [], "the checkpoint thread never retired the segment"
     assert not journal.pending(_address(0))
@@ -106,7 +106,8 @@ def test_a_killed_writers_blobs_are_rewritten_from_its_journal(tmp_path, use_syn
     (root / _address(0)[:2] / _address(0)).unlink()
     (root / _address(1)[:2] / _address(1)).write_bytes(b"")
     (root / _address(2)[:2] / _address(2)).write_bytes(_blob(2)[:100])
-    store = FilesystemBlobStore(root, use_syncfs=use_syncfs)        # opening replays
+    store = FilesystemBlobStore(root, use_syncfs=use_syncfs)
+    assert store.recover() == 6                        # what the archive does when it opens its store
     assert _segments(root) == []
     assert [store.get(_address(i)) for i in range(6)] == [_blob(i) for i in range(6)]
     assert not [p for p in root.rglob("*.tmp")]
@@ -122,13 +123,14 @@ def test_a_live_writers_segment_is_left_alone(tmp_path):
         assert ready.wait(30)
         (segment,) = _segments(root)
         (root / _address(0)[:2] / _address(0)).unlink()        # as if lost, but its writer lives
-        FilesystemBlobStore(root)
+        assert FilesystemBlobStore(root).recover() == 0
         assert _segments(root) == [segment], "a replay took a segment whose writer holds it"
         assert not (root / _address(0)[:2] / _address(0)).exists()
     finally:
         os.kill(child.pid, signal.SIGKILL)
         child.join(30)
-    assert FilesystemBlobStore(root).get(_address(0)) == _blob(0)   # now it is the dead writer's
+    store = FilesystemBlobStore(root)
+    assert store.recover() == 2 and store.get(_address(0)) == _blob(0)   # now it is the dead writer's
     assert _segments(root) == []
 
 
@@ -143,6 +145,7 @@ def test_a_torn_last_record_ends_the_segment(tmp_path):
     for i in range(3):
         (root / _address(i)[:2] / _address(i)).unlink()
     store = FilesystemBlobStore(root)
+    assert store.recover() == 3
     assert [store.get(_address(i)) for i in range(3)] == [_blob(i) for i in range(3)]
     assert not store.exists(_address(3))
     assert _segments(root) == []
@@ -169,9 +172,9 @@ def test_a_blob_removed_before_its_checkpoint_is_not_brought_back(tmp_path):
     assert _segments(root)
     assert store.delete(_address(0))                   # checkpoints first: no record of it is left
     assert _segments(root) == []
-    assert not FilesystemBlobStore(root).exists(_address(0))
+    assert FilesystemBlobStore(root).recover() == 0 and not store.exists(_address(0))
     assert store.put(_address(1), b"replaced", overwrite=True)
-    assert FilesystemBlobStore(root).get(_address(1)) == b"replaced"
+    assert FilesystemBlobStore(root).recover() == 0 and store.get(_address(1)) == b"replaced"
     store.close()
 
 
@@ -179,7 +182,7 @@ def _batch_then_fail_on_the_journal(root: str, out) -> None:  # noqa: ANN001
     """Writes bigger than RLIMIT_FSIZE fail with EFBIG (SIGXFSZ ignored): a real write error
     on the journal while the blob files, each small, are written."""
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    store = FilesystemBlobStore(root)
+    store = FilesystemBlobStore(root, checkpoint_interval=600)
     _write_batch(store, range(2))                      # a first segment, fine
     resource.setrlimit(resource.RLIMIT_FSIZE, (12_000, resource.RLIM_INFINITY))
     batch = SyncBatch()
@@ -190,14 +193,18 @@ def _batch_then_fail_on_the_journal(root: str, out) -> None:  # noqa: ANN001
         out.put("synced")
     except OSError as exc:
         out.put(f"failed: {exc.errno}")
-    out.put(sorted(i for i in range(10, 15) if store.exists(_address(i))))
     resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+    out.put(sorted(i for i in range(10, 15) if store.exists(_address(i))))
+    out.put(sorted(a for seg in Path(root, ".journal").glob("*.seg") for a, _d in iter_records(seg.read_bytes())))
     _write_batch(store, range(20, 22))                 # the journal goes on in a new segment
     store.close()
     out.put(sorted(p.name for p in Path(root, ".journal").glob("*.seg")))
 
 
-def test_a_failed_journal_write_fails_the_batch_and_removes_its_files(tmp_path):
+def test_a_failed_journal_write_fails_the_batch_and_is_cut_from_the_segment(tmp_path):
+    """The batch fails (451 for its sessions); what it wrote to the segment is cut off, so a
+    replay cannot bring those blobs back over a retry's; its files stay (their pages were
+    never refused, and another process may rely on the same blob), as orphans until retried."""
     root = tmp_path / "blobs"
     out = FORK.SimpleQueue()
     child = FORK.Process(target=_batch_then_fail_on_the_journal, args=(str(root), out))
@@ -207,7 +214,8 @@ def test_a_failed_journal_write_fails_the_batch_and_removes_its_files(tmp_path):
     import errno
 
     assert out.get() == f"failed: {errno.EFBIG}"
-    assert out.get() == []                             # nothing of the failed batch may be adopted
+    assert out.get() == [10, 11, 12, 13, 14]
+    assert out.get() == [_address(0), _address(1)]     # the failed batch's records were cut off
     assert out.get() == []                             # every segment checkpointed at close
     store = FilesystemBlobStore(root)
     assert store.get(_address(21)) == _blob(21) and store.get(_address(0)) == _blob(0)
@@ -259,3 +267,206 @@ def test_a_segment_cut_anywhere_gives_a_prefix_of_its_records(records, cut):
 def test_any_bytes_parse_without_error(content):
     assert isinstance(list(iter_records(SEGMENT_MAGIC + content)), list)
     assert list(iter_records(content)) == [] or content.startswith(SEGMENT_MAGIC)
+
+
+# ---- replay picks what still matters, and only from writers that are gone ----------------------
+def test_replay_writes_only_the_records_the_caller_keeps(tmp_path):
+    root = tmp_path / "blobs"
+    FilesystemBlobStore(root)
+    _kill_a_writer_after(root, range(3))
+    for i in range(3):
+        (root / _address(i)[:2] / _address(i)).unlink()
+    seen: list[list[str]] = []
+
+    def keep(records):  # noqa: ANN001, ANN202
+        seen.append([address for address, _data in records])
+        return {_address(1)}
+
+    store = FilesystemBlobStore(root)
+    assert store.recover(keep) == 1
+    assert seen == [[_address(i) for i in range(3)]]
+    assert store.get(_address(1)) == _blob(1)
+    assert not store.exists(_address(0)) and not store.exists(_address(2))
+    assert _segments(root) == []
+
+
+def test_a_segment_is_kept_when_the_caller_cannot_tell_what_matters(tmp_path):
+    root = tmp_path / "blobs"
+    FilesystemBlobStore(root)
+    _kill_a_writer_after(root, range(2))
+
+    def unreachable(records):  # noqa: ANN001, ANN202
+        raise ConnectionError("database down")
+
+    store = FilesystemBlobStore(root)
+    assert store.recover(unreachable) == 0
+    assert len(_segments(root)) == 1                   # for the next replay
+    assert store.recover() == 2 and _segments(root) == []
+
+
+def test_a_segment_retired_while_replay_waited_for_its_lock_is_left_alone(tmp_path):
+    from archive.blobjournal import _still_named
+
+    path = tmp_path / "1-ab.seg"
+    path.write_bytes(SEGMENT_MAGIC)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert _still_named(fd, str(path))
+        path.unlink()                                  # its writer retired it
+        assert not _still_named(fd, str(path))
+        path.write_bytes(SEGMENT_MAGIC)                # and a new file took the name
+        assert not _still_named(fd, str(path))
+    finally:
+        os.close(fd)
+
+
+def _writer_with_a_forked_child(root: str, ready, child_pid) -> None:  # noqa: ANN001
+    store = FilesystemBlobStore(root, checkpoint_interval=600)
+    _write_batch(store, range(2))
+    grandchild = FORK.Process(target=signal.pause)     # a child that outlives this writer
+    grandchild.daemon = False
+    grandchild.start()
+    child_pid.value = grandchild.pid
+    ready.set()
+    signal.pause()
+
+
+def test_a_forked_child_does_not_keep_its_parents_segments_locked(tmp_path):
+    root = tmp_path / "blobs"
+    FilesystemBlobStore(root)
+    ready, child_pid = FORK.Event(), FORK.Value("i", 0)
+    writer = FORK.Process(target=_writer_with_a_forked_child, args=(str(root), ready, child_pid))
+    writer.start()
+    try:
+        assert ready.wait(30)
+        os.kill(writer.pid, signal.SIGKILL)
+        writer.join(30)
+        assert FilesystemBlobStore(root).recover() == 2, "the writer's child still held its segment's lock"
+        assert _segments(root) == []
+    finally:
+        if child_pid.value:
+            os.kill(child_pid.value, signal.SIGKILL)
+
+
+# ---- real write-back errors (a failing disk) and a real power cycle -------------------------------
+def test_a_checkpoint_that_failed_writes_the_files_again_instead_of_syncing_again(tmp_path, use_syncfs):
+    """The kernel reports a write-back error once: a second sync would say the blob is safe
+    while its pages never reached the disk. After a failed checkpoint the blob is written
+    again from the journal, and only then does the segment go."""
+    from tests.faulty_disk import faulty_disk
+
+    with faulty_disk(tmp_path) as disk:
+        root = disk.mountpoint / "blobs"
+        store = FilesystemBlobStore(root, use_syncfs=use_syncfs, checkpoint_interval=600)
+        address, blob = _address(7), os.urandom(4 << 20)
+        os.sync()                                      # the store's directories are on the disk
+        batch = SyncBatch()
+        store.put(address, blob, batch=batch)
+        batch.sync()                                   # durable in the journal: the 250
+        disk.fail_writes()
+        with pytest.raises(OSError):
+            store.flush()                              # cannot sync, cannot write again: kept
+        assert len(_segments(root)) == 1
+        disk.heal()
+        store.flush()                                  # written again, then the segment goes
+        assert _segments(root) == []
+        store.close()
+        disk.power_cycle()
+        assert (root / address[:2] / address).read_bytes() == blob
+
+
+def _write_then_fail_to_checkpoint(root: str, address: str, blob: bytes, step, out) -> None:  # noqa: ANN001
+    store = FilesystemBlobStore(root, checkpoint_interval=600)
+    batch = SyncBatch()
+    store.put(address, blob, batch=batch)
+    batch.sync()
+    out.put("synced")
+    step.wait()
+    try:
+        store.flush()
+        out.put("flushed")
+    except OSError as exc:
+        out.put(f"failed: {exc}")
+    signal.pause()
+
+
+def test_replay_writes_the_blob_again_rather_than_trust_the_page_cache(tmp_path):
+    """A writer whose checkpoint met a write-back error dies: its blob's bytes still show in
+    the page cache, but they are not on the disk and a sync would not say so. The replay
+    writes them again from the journal."""
+    from tests.faulty_disk import faulty_disk
+
+    with faulty_disk(tmp_path) as disk:
+        root = disk.mountpoint / "blobs"
+        FilesystemBlobStore(root)
+        os.sync()
+        address, blob = _address(8), os.urandom(4 << 20)
+        step, out = FORK.Event(), FORK.SimpleQueue()
+        writer = FORK.Process(target=_write_then_fail_to_checkpoint, args=(str(root), address, blob, step, out))
+        writer.start()
+        try:
+            assert out.get() == "synced"
+            disk.fail_writes()
+            step.set()
+            assert out.get().startswith("failed")
+            disk.heal()
+        finally:
+            os.kill(writer.pid, signal.SIGKILL)
+            writer.join(30)
+        assert (root / address[:2] / address).read_bytes() == blob     # what the page cache shows
+        store = FilesystemBlobStore(root)
+        assert store.recover() == 1
+        store.close()
+        disk.power_cycle()
+        assert (root / address[:2] / address).read_bytes() == blob
+
+
+# ---- the archive's choice: the blobs its rows name, under the same data key ---------------------
+def _journal_sealed_blobs(root: str, blobs: list[tuple[str, bytes]], ready) -> None:  # noqa: ANN001
+    store = FilesystemBlobStore(root, checkpoint_interval=600)
+    batch = SyncBatch()
+    for address, data in blobs:
+        store.put(address, data, batch=batch, overwrite=True)
+    batch.sync()
+    ready.set()
+    signal.pause()
+
+
+def test_the_archive_replays_only_blobs_it_recorded_under_the_same_data_key(engine, tmp_path):
+    """A dead writer's segment holds: a committed blob (its row names its data key), a blob
+    whose transaction never committed (no row), and an older sealing of a message that has
+    since been stored afresh under another data key. Only the first is written again."""
+    from tests.test_archive_support import build, make_archive, put
+
+    archive = make_archive(engine, tmp_path)
+    root = tmp_path / "blobs"
+    committed_raw, stored_afresh_raw = build("committed", "one"), build("stored afresh", "two")
+    put(archive, committed_raw)
+    committed = archive.seal(committed_raw)
+    committed_bytes = archive.blob_store.get(committed.address)
+    uncommitted = archive.seal(build("never committed", "three"))
+    older = archive.seal(stored_afresh_raw)             # sealed twice: two data keys, one address
+    put(archive, stored_afresh_raw)
+    current_bytes = archive.blob_store.get(older.address)
+    assert older.blob != current_bytes
+
+    ready = FORK.Event()
+    writer = FORK.Process(target=_journal_sealed_blobs, args=(str(root), [
+        (committed.address, committed_bytes), (uncommitted.address, uncommitted.blob),
+        (older.address, older.blob)], ready))
+    writer.start()
+    assert ready.wait(30)
+    os.kill(writer.pid, signal.SIGKILL)
+    writer.join(30)
+    # The power failure: nothing the writer left unsynced survived.
+    for address in (committed.address, uncommitted.address, older.address):
+        (root / address[:2] / address).unlink(missing_ok=True)
+    (root / older.address[:2] / older.address).write_bytes(current_bytes)   # synced long ago
+
+    reopened = make_archive(engine, tmp_path)           # replays as it opens its store
+    assert _segments(root) == []
+    assert reopened.blob_store.get(committed.address) == committed_bytes
+    assert not reopened.blob_store.exists(uncommitted.address)
+    assert reopened.blob_store.get(older.address) == current_bytes
+    assert reopened.open_digest(older.digest) == stored_afresh_raw
+    assert reopened.open_digest(committed.digest) == committed_raw

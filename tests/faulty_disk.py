@@ -1,0 +1,84 @@
+"""A real disk that fails writes on demand, and a real power cycle, for durability tests.
+
+ext4 on a loop device whose image is a sparse file on a small tmpfs: shrinking the tmpfs to
+what it already holds makes the loop device fail every write that needs a new block, so the
+file system above sees genuine write-back errors (EIO, ENOSPC) at fsync, syncfs and
+fdatasync. Unmounting and mounting again drops the page cache: what is read afterwards is
+what reached the disk, as after a power failure. Needs root, losetup and mkfs.ext4.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+class FaultyDisk:
+    def __init__(self, base: Path):
+        self.backing = base / "backing"
+        self.mountpoint = base / "mnt"
+        self.loop = ""
+
+    def _run(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(list(args), capture_output=True, text=True)
+
+    def start(self) -> FaultyDisk:
+        self.backing.mkdir()
+        self.mountpoint.mkdir()
+        if self._run("mount", "-t", "tmpfs", "-o", "size=300M", "tmpfs", str(self.backing)).returncode != 0:
+            pytest.skip("cannot mount a tmpfs here")
+        image = self.backing / "disk.img"
+        self._run("truncate", "-s", "256M", str(image))
+        loop = self._run("losetup", "-f", "--show", str(image))
+        if loop.returncode != 0:
+            self._run("umount", str(self.backing))
+            pytest.skip(f"no loop device: {loop.stderr.strip()}")
+        self.loop = loop.stdout.strip()
+        made = self._run("mkfs.ext4", "-q", "-F", self.loop)
+        assert made.returncode == 0, made.stderr
+        self._mount()
+        return self
+
+    def _mount(self) -> None:
+        mounted = self._run("mount", "-o", "errors=continue", self.loop, str(self.mountpoint))
+        assert mounted.returncode == 0, mounted.stderr
+
+    def fail_writes(self) -> None:
+        """From now on, writes that need a new block of the disk fail."""
+        used = self._run("df", "-k", "--output=used", str(self.backing)).stdout.split()[-1]
+        assert self._run("mount", "-o", f"remount,size={used}k", str(self.backing)).returncode == 0
+
+    def heal(self) -> None:
+        assert self._run("mount", "-o", "remount,size=300M", str(self.backing)).returncode == 0
+
+    def power_cycle(self) -> None:
+        """Unmount and mount again (every file on it must be closed): afterwards, reads come from the disk."""
+        self.heal()
+        unmounted = self._run("umount", str(self.mountpoint))
+        assert unmounted.returncode == 0, unmounted.stderr
+        self._mount()
+
+    def stop(self) -> None:
+        self.heal()
+        if self._run("umount", str(self.mountpoint)).returncode != 0:
+            self._run("umount", "-l", str(self.mountpoint))
+        if self.loop:
+            self._run("losetup", "-d", self.loop)
+        if self._run("umount", str(self.backing)).returncode != 0:
+            self._run("umount", "-l", str(self.backing))
+
+
+@contextlib.contextmanager
+def faulty_disk(base: Path) -> Iterator[FaultyDisk]:
+    if not all(shutil.which(tool) for tool in ("losetup", "mkfs.ext4", "mount")):
+        pytest.skip("losetup, mkfs.ext4 and mount are needed")
+    disk = FaultyDisk(base)
+    try:
+        yield disk.start()
+    finally:
+        disk.stop()
