@@ -161,6 +161,7 @@ class FilesystemBlobStore:
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._root = str(self.root)
         self._fsync = fsync
+        self._owner = _owner_to_give(self._root)
         self.levels = self._open_layout()
         # Batched puts go through a journal (archive.blobjournal) when the store syncs at all.
         self._journal_dir = f"{self._root}/{self.JOURNAL_DIR}" if fsync and journal else None
@@ -170,7 +171,7 @@ class FilesystemBlobStore:
         self._journal_lock = threading.Lock()
         if self._journal_dir is not None:
             try:
-                os.makedirs(self._journal_dir, mode=0o700, exist_ok=True)
+                self._make_dir(self._journal_dir)
             except OSError as exc:   # a read-only copy: it is read as it is
                 log.warning("blob store %s: no journal directory: %s", self._root, exc)
 
@@ -222,9 +223,9 @@ class FilesystemBlobStore:
     def _write_durably(self, address: str, data: bytes) -> None:
         """Replace the blob file with ``data``, synced (a replay, or a checkpoint's recovery)."""
         directory, path = self._where(address)
-        os.makedirs(directory, mode=0o700, exist_ok=True)
+        self._make_dir(directory)
         tmp = f"{directory}/.{address[:16]}.{secrets.token_hex(6)}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = self._new_file(tmp)
         try:
             _write_all(fd, data)
             os.fsync(fd)
@@ -257,10 +258,32 @@ class FilesystemBlobStore:
             log.warning("blob store %s: could not prepare its layout: %s", self._root, exc)  # what they need
         return levels
 
+    def _make_dir(self, directory: str) -> None:
+        """``makedirs`` of a directory under the root, owned like the root (see _owner_to_give)."""
+        if os.path.isdir(directory):
+            return
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        if self._owner is not None:
+            while directory != self._root and directory.startswith(self._root):
+                os.chown(directory, *self._owner)
+                directory = os.path.dirname(directory)
+
+    def _new_file(self, path: str) -> int:
+        """A new file of the store (O_EXCL, 0600), owned like the root."""
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        if self._owner is not None:
+            try:
+                os.fchown(fd, *self._owner)
+            except BaseException:
+                os.close(fd)
+                _unlink_quietly(path)
+                raise
+        return fd
+
     def _make_directories(self) -> None:
         missing = [f"{self._root}/{i:02x}" for i in range(256) if not os.path.isdir(f"{self._root}/{i:02x}")]
         for directory in missing:
-            os.makedirs(directory, mode=0o700, exist_ok=True)
+            self._make_dir(directory)
         if missing and self._fsync:
             for directory in missing:
                 _fsync_dir(directory)
@@ -281,8 +304,8 @@ class FilesystemBlobStore:
         return 1
 
     def _write_marker(self, marker: Path, levels: int) -> None:
-        tmp = self.root / f".layout.{secrets.token_hex(6)}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        tmp = f"{self._root}/.layout.{secrets.token_hex(6)}.tmp"
+        fd = self._new_file(tmp)
         try:
             os.write(fd, f"fanout-levels {levels}\n".encode())
             if self._fsync:
@@ -319,12 +342,12 @@ class FilesystemBlobStore:
         created = False
         while True:
             try:
-                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                fd = self._new_file(tmp)
                 break
             except FileNotFoundError:   # the first blob in this directory
                 if created:
                     raise
-                os.makedirs(directory, mode=0o700, exist_ok=True)
+                self._make_dir(directory)
                 created = True
         try:
             _write_all(fd, data)
@@ -428,6 +451,17 @@ class FilesystemBlobStore:
                 for entry in sorted(leaf.iterdir()):
                     if _ADDRESS.match(entry.name):
                         yield entry.name
+
+
+def _owner_to_give(root: str) -> tuple[int, int] | None:
+    """(uid, gid) for what this process makes in the store: the root directory's owner when
+    this process is root and the store is not root's. A ``mailwarden`` command run as root
+    (a replay after a crash, an import) must not leave files or directories the gateway's
+    own user cannot read or write."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return None
+    st = os.stat(root)
+    return (st.st_uid, st.st_gid) if st.st_uid != 0 else None
 
 
 def _is_fanout_dir(path: Path) -> bool:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import resource
+import shutil
 import signal
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -470,3 +472,41 @@ def test_the_archive_replays_only_blobs_it_recorded_under_the_same_data_key(engi
     assert reopened.blob_store.get(older.address) == current_bytes
     assert reopened.open_digest(older.digest) == stored_afresh_raw
     assert reopened.open_digest(committed.digest) == committed_raw
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root (a command run as root on the gateway user's store)")
+def test_what_root_writes_into_a_users_store_belongs_to_that_user():
+    """``mailwarden`` run as root (a replay after a crash, an import) on the store of the
+    gateway's user: the directories and files it makes are that user's, or the gateway could
+    no longer read them (every delivery of those messages would fail) nor write beside them."""
+    import pwd
+
+    nobody = pwd.getpwnam("nobody")
+    base = Path(tempfile.mkdtemp(prefix="mw-owner-"))   # pytest's own tmp is root's alone (0700)
+    try:
+        base.chmod(0o755)
+        root = base / "blobs"
+        root.mkdir(mode=0o700)
+        os.chown(root, nobody.pw_uid, nobody.pw_gid)
+        FilesystemBlobStore(root)                      # as root: makes its directories
+        _kill_a_writer_after(root, range(2))           # as root too, like the replay below
+        (root / _address(0)[:2] / _address(0)).unlink()
+        store = FilesystemBlobStore(root)
+        assert store.recover() == 2
+        store.put(_address(5), _blob(5))
+        made = [root / ".layout", root / ".journal", root / "00", root / "ff",
+                *(root / _address(i)[:2] / _address(i) for i in (0, 1, 5))]
+        assert {(p.name, p.stat().st_uid) for p in made} == {(p.name, nobody.pw_uid) for p in made}
+
+        def read_as_nobody() -> None:
+            os.setgid(nobody.pw_gid)
+            os.setuid(nobody.pw_uid)
+            reader = FilesystemBlobStore(root)
+            os._exit(0 if all(reader.get(_address(i)) == _blob(i) for i in (0, 1, 5)) else 3)
+
+        child = FORK.Process(target=read_as_nobody)
+        child.start()
+        child.join(30)
+        assert child.exitcode == 0
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
