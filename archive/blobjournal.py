@@ -8,18 +8,23 @@ file is synced; the blob files themselves are still written (and linked under th
 content address) at once, so every process reads them as before, but they are made durable
 later, many batches at a time, by a background checkpoint. Only then is the segment removed.
 
-What a crash leaves is put right by :func:`replay` (the archive runs it when it opens its
-store): each record of a segment whose writer is gone is written again as a new file, synced,
-and renamed over the blob; then the segment goes. The file that is there is never trusted:
-after a write-back error the page cache can show bytes that are not on the disk. The caller
-says which records still matter (the archive: those whose blob row names the same data key),
-so a record of a batch that never committed, or of a blob since removed or stored afresh,
-is not brought back. A writer holds an exclusive ``flock`` on each of its segments until it
-has removed it, so a segment that can be locked, and is still there, has no writer.
+The checkpoint fsyncs each blob file through the descriptor it was written (or found and
+relied on) with, kept open until then: the kernel reports a write-back error to every
+descriptor that was open when it happened, once, so no other process's sync, nor a
+descriptor opened later, can take the error that says a blob never reached the disk.
+(``syncfs`` would be one call, but it reports an error once per caller for the whole file
+system: a checkpoint of one segment could swallow the error of a file of the next.) When a
+file's fsync fails, a second fsync would report success for pages that were dropped, so the
+segment's blobs are written again from their records before the segment may go.
 
-A checkpoint whose sync fails never trusts a second sync of the same files (the kernel
-reports a write-back error once): the files of its segments are written again from their
-records, and only then are the segments removed.
+What a crash leaves is put right by :func:`replay` (the archive runs it when it opens its
+store): each record of a segment whose writer is gone that the caller says still matters
+(the archive: those whose blob row names the same data key, so a record of a batch that
+never committed, or of a blob since removed or stored afresh, is not brought back) is
+written again as a new file, synced and renamed over the blob; then the segment goes. The
+file that is there is never trusted: after a write-back error the page cache can show bytes
+that are not on the disk. A writer holds an exclusive ``flock`` on each of its segments
+until it has removed it, so a segment that can be locked, and is still there, has no writer.
 
 Segment format: ``MWJ1\\n``, then records ``MWJR | address length (1) | data length (4) |
 crc32 of address + data (4) | address | data``, big-endian. The first record that is short
@@ -30,13 +35,10 @@ nobody was told it was stored.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import errno
 import fcntl
 import logging
 import os
-import platform
 import secrets
 import struct
 import threading
@@ -54,6 +56,9 @@ RECORD_MAGIC = b"MWJR"
 SUFFIX = ".seg"
 BUILDING = ".building"
 STALE_BUILDING_SECONDS = 3600
+
+#: ``keep(records)``: the indexes of the (address, data) records that still matter.
+Keep = Callable[[list[tuple[str, bytes]]], set[int]]
 
 
 def encode_record(address: str, data: bytes) -> bytes:
@@ -88,6 +93,16 @@ def iter_records(content: bytes) -> Iterator[tuple[str, bytes]]:
 
 
 @dataclass
+class JournalRecord:
+    """A blob for the journal: its bytes, its file and the descriptor the checkpoint syncs."""
+
+    address: str
+    data: bytes
+    path: str
+    fd: int
+
+
+@dataclass
 class Segment:
     """One journal file this process writes (or wrote): its descriptor holds the lock."""
 
@@ -95,70 +110,33 @@ class Segment:
     fd: int
     opened: float = field(default_factory=time.monotonic)
     size: int = 0                                          # bytes of its durable records
-    files: dict[str, str] = field(default_factory=dict)    # address -> blob file written for it
+    files: dict[str, str] = field(default_factory=dict)    # address -> blob file
+    blob_fds: list[int] = field(default_factory=list)      # to fsync at the checkpoint
     tainted: bool = False      # a sync of its files failed: they are written again, never re-synced
-
-
-class Durability:
-    """How written blob files are made durable at a checkpoint: ``syncfs`` of the store's file
-    system where the kernel reports its write-back errors (Linux 5.8 and later), one journal
-    commit for everything; otherwise an fsync of each file and of its directory."""
-
-    def __init__(self, root: str, *, use_syncfs: bool | None = None):
-        self._root = root
-        wanted = _kernel_reports_syncfs_errors() if use_syncfs is None else use_syncfs
-        self._syncfs = _load_syncfs() if wanted else None
-        # syncfs reports the errors that happened after this descriptor was opened.
-        self._root_fd = os.open(root, os.O_RDONLY) if self._syncfs is not None else -1
-
-    def make_durable(self, paths: list[str]) -> None:
-        if self._syncfs is not None:
-            if self._syncfs(self._root_fd) != 0:
-                err = ctypes.get_errno()
-                raise OSError(err, f"syncfs of the blob store: {os.strerror(err)}")
-            return
-        directories: dict[str, None] = {}
-        for path in paths:
-            try:
-                fd = os.open(path, os.O_RDONLY)
-            except FileNotFoundError:   # removed since (a failed batch's, or purged): nothing to keep
-                continue
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            directory = os.path.dirname(path)
-            while directory.startswith(self._root) and directory not in directories:
-                directories[directory] = None     # a fan-out directory made for it, up to the root
-                directory = os.path.dirname(directory)
-        for directory in directories:
-            fsync_path(directory)
-
-    def close(self) -> None:
-        if self._root_fd >= 0:
-            os.close(self._root_fd)
-            self._root_fd = -1
 
 
 class BlobJournal:
     """This process's journal (see the module docstring). ``append`` is called by one writer
     thread at a time (the group committer); the checkpoint runs in a thread of its own.
 
-    ``rewrite(address, data)`` is how a blob file is written again, durably, from its record
-    when a checkpoint finds it could not be made durable in place."""
+    ``rewrite(address, data)`` writes a blob file again, durably, from its record when a
+    checkpoint could not make it durable in place. ``root`` is the store's root: the
+    checkpoint syncs every directory between a blob and it."""
 
-    def __init__(self, directory: str, durability: Durability, rewrite: Callable[[str, bytes], None], *,
-                 segment_bytes: int = 8 << 20, segment_seconds: float = 1.0):
+    def __init__(self, directory: str, root: str, rewrite: Callable[[str, bytes], None], *,
+                 segment_bytes: int = 8 << 20, segment_files: int = 4096, segment_seconds: float = 1.0):
         self.directory = directory
-        self._durability = durability
+        self._root = root
         self._rewrite = rewrite
         self._segment_bytes = segment_bytes
+        self._segment_files = segment_files
         self._segment_seconds = segment_seconds
         self._pid = os.getpid()
-        self._lock = threading.Lock()          # current segment, sealed list, pending addresses
+        self._lock = threading.Lock()          # segments, pending addresses, descriptors
         self._current: Segment | None = None
         self._sealed: list[Segment] = []
         self._pending: dict[str, int] = {}     # address -> segments holding it not yet checkpointed
+        self._open_fds: set[int] = set()       # every descriptor this journal holds (closed after fork)
         self._wake = threading.Condition(self._lock)
         self._checkpointing = threading.Lock()
         self._closed = False
@@ -166,57 +144,68 @@ class BlobJournal:
         self._thread.start()
         _LIVE_JOURNALS.add(self)
 
-    def _forget_after_fork(self) -> None:
-        """In a forked child: close the parent's segment descriptors, or the child would hold
-        their locks, and keep them from being replayed, after the parent is gone."""
-        for segment in (self._current, *self._sealed):
-            if segment is not None:
-                with contextlib.suppress(OSError):
-                    os.close(segment.fd)
-        self._current, self._sealed = None, []
-        self._durability.close()
-
     @property
     def foreign(self) -> bool:
         """True in a child process that inherited this journal through fork: it must not write
         to its parent's segments (their locks are the parent's)."""
         return self._pid != os.getpid()
 
+    def _forget_after_fork(self) -> None:
+        """In a forked child: close every descriptor inherited from the parent's journal, or the
+        child would hold its segments' locks (and keep them from being replayed) after the
+        parent is gone."""
+        for fd in list(self._open_fds):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._open_fds.clear()
+        self._current, self._sealed = None, []
+
     # ---- writing -------------------------------------------------------------------------
-    def append(self, records: list[tuple[str, bytes, str]]) -> None:
-        """Append (address, data, blob file) records in one write and make them durable. Raises
-        OSError when they may not be; the segment is then sealed and none of them counts."""
+    def append(self, records: list[JournalRecord]) -> None:
+        """Append the records in one write and make them durable; the journal then owns their
+        descriptors. Raises OSError when they may not be taken as durable (their descriptors
+        are closed; the segment is sealed and later batches go to a new one)."""
         if not records:
             return
-        payload = b"".join(encode_record(address, data) for address, data, _path in records)
+        try:
+            payload = b"".join(encode_record(r.address, r.data) for r in records)
+        except OSError:
+            _close_all(r.fd for r in records)
+            raise
         # Under the lock: the checkpoint thread must not seal and retire a segment while a
         # batch is being written into it.
         with self._lock:
-            if self._closed:
-                raise OSError("the blob journal is closed")
-            segment = self._current
-            if segment is None or self._due(segment):
-                segment = self._open_segment()
             try:
-                _write_all(segment.fd, payload)
-                os.fdatasync(segment.fd)
-            except OSError:
-                # Cut off what this batch wrote (best effort: replay only restores records the
-                # archive still names); later batches go to a new segment, and this one is
-                # still checkpointed for its earlier records.
-                with contextlib.suppress(OSError):
-                    os.ftruncate(segment.fd, segment.size)
+                if self._closed:
+                    raise OSError(errno.ESHUTDOWN, "the blob journal is closed")
+                segment = self._current
+                if segment is None or self._due(segment):
+                    segment = self._open_segment()
+                try:
+                    _write_all(segment.fd, payload)
                     os.fdatasync(segment.fd)
-                self._seal_current()
+                except OSError:
+                    # Cut off what this batch wrote (best effort: replay only restores records
+                    # the archive still names) and seal the segment for its earlier records.
+                    with contextlib.suppress(OSError):
+                        os.ftruncate(segment.fd, segment.size)
+                        os.fdatasync(segment.fd)
+                    self._seal_current()
+                    raise
+            except BaseException:
+                _close_all(r.fd for r in records)
                 raise
             segment.size += len(payload)
-            for address, _data, path in records:
-                if address not in segment.files:
-                    self._pending[address] = self._pending.get(address, 0) + 1
-                segment.files[address] = path
+            for r in records:
+                if r.address not in segment.files:
+                    self._pending[r.address] = self._pending.get(r.address, 0) + 1
+                segment.files[r.address] = r.path
+                segment.blob_fds.append(r.fd)
+                self._open_fds.add(r.fd)
 
     def _due(self, segment: Segment) -> bool:
-        return segment.size >= self._segment_bytes or time.monotonic() - segment.opened >= self._segment_seconds
+        return (segment.size >= self._segment_bytes or len(segment.blob_fds) >= self._segment_files
+                or time.monotonic() - segment.opened >= self._segment_seconds)
 
     def _open_segment(self) -> Segment:
         """Seal the current segment (if any) and start a new one; caller holds the lock."""
@@ -226,6 +215,7 @@ class BlobJournal:
         # process must never take a new segment for one whose writer is gone.
         building, path = f"{self.directory}/.{name}{BUILDING}", f"{self.directory}/{name}{SUFFIX}"
         fd = os.open(building, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_CLOEXEC, 0o600)
+        self._open_fds.add(fd)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             _write_all(fd, SEGMENT_MAGIC)
@@ -233,6 +223,7 @@ class BlobJournal:
             os.rename(building, path)
             fsync_path(self.directory)   # the segment's name must survive a crash as its records do
         except BaseException:
+            self._open_fds.discard(fd)
             os.close(fd)
             _unlink_quietly(building)
             _unlink_quietly(path)
@@ -253,7 +244,8 @@ class BlobJournal:
             return address in self._pending
 
     def checkpoint(self) -> None:
-        """Make every blob file written so far durable and remove the segments that covered them."""
+        """Make every blob file written so far durable and remove the segments that covered
+        them; raises OSError when some could not be (they are kept and tried again)."""
         with self._lock:
             self._seal_current()
         self._checkpoint_sealed()
@@ -267,7 +259,7 @@ class BlobJournal:
                         self._seal_current()
                         break
                     self._wake.wait(timeout=self._segment_seconds / 2)
-                if self._closed and not self._sealed:
+                if self._closed:       # close() makes the last attempt itself
                     return
             try:
                 self._checkpoint_sealed()
@@ -281,16 +273,7 @@ class BlobJournal:
                 segments, self._sealed = self._sealed, []
             if not segments:
                 return
-            clean = [segment for segment in segments if not segment.tainted]
-            try:
-                self._durability.make_durable([path for segment in clean for path in segment.files.values()])
-            except OSError as exc:
-                # A file whose write-back failed may have lost its pages, and a second sync would
-                # report success: every one is written again from its record before it may go.
-                log.error("blob files could not be made durable in place (%s); writing them again from "
-                          "the journal", exc)
-                for segment in clean:
-                    segment.tainted = True
+            self._sync_files(segments)
             done = 0
             try:
                 for segment in segments:
@@ -303,6 +286,41 @@ class BlobJournal:
                     self._sealed[:0] = segments[done:]
                 raise
 
+    def _sync_files(self, segments: list[Segment]) -> None:
+        """fsync each untainted segment's blob files through their own descriptors, then the
+        directories they are named in; a segment with a file (or directory) that fails is
+        tainted (see the module docstring)."""
+        directories: dict[str, list[Segment]] = {}
+        for segment in segments:
+            if segment.tainted:
+                continue
+            for fd in segment.blob_fds:
+                try:
+                    os.fsync(fd)
+                except OSError as exc:
+                    log.error("a blob file could not be made durable in place (%s); its segment's blobs are "
+                              "written again from the journal", exc)
+                    segment.tainted = True
+                    break
+            if segment.tainted:
+                continue
+            for path in segment.files.values():
+                directory = os.path.dirname(path)
+                while directory.startswith(self._root):        # up to the root, for a new fan-out directory
+                    holders = directories.setdefault(directory, [])
+                    if segment not in holders:
+                        holders.append(segment)
+                    if directory == self._root:
+                        break
+                    directory = os.path.dirname(directory)
+        for directory, holders in directories.items():
+            try:
+                fsync_path(directory)
+            except OSError as exc:
+                log.error("a blob directory could not be synced (%s); its blobs are written again", exc)
+                for segment in holders:
+                    segment.tainted = True
+
     def _rewrite_from(self, segment: Segment) -> None:
         """Write the segment's blobs again from its durable records (up to its good size)."""
         content = _read_prefix(segment.path, segment.size)
@@ -311,9 +329,11 @@ class BlobJournal:
                 self._rewrite(address, data)
 
     def _retire(self, segment: Segment) -> None:
-        _unlink_quietly(segment.path)     # a lost unlink only means a harmless replay
-        os.close(segment.fd)              # releases the lock
+        _unlink_quietly(segment.path)     # a lost unlink only means a replay, which checks with the archive
         with self._lock:
+            _close_all([*segment.blob_fds, segment.fd])      # the segment's descriptor last: its lock
+            self._open_fds.difference_update([*segment.blob_fds, segment.fd])
+            segment.blob_fds = []
             for address in segment.files:
                 left = self._pending.get(address, 0) - 1
                 if left > 0:
@@ -322,7 +342,9 @@ class BlobJournal:
                     self._pending.pop(address, None)
 
     def close(self) -> None:
-        """Checkpoint everything and stop the thread (a clean stop leaves no segment behind)."""
+        """Checkpoint everything and stop. A clean stop leaves no segment behind; on a failing
+        disk what could not be made durable stays in its segments (logged), their locks given
+        up, for the next replay."""
         if self.foreign:
             return
         with self._lock:
@@ -332,12 +354,15 @@ class BlobJournal:
             self._seal_current()
             self._wake.notify()
         self._thread.join(timeout=60)
-        self._checkpoint_sealed()
-        if not self._thread.is_alive():   # else it may still sync through that descriptor
-            self._durability.close()
-
-
-Keep = Callable[[list[tuple[str, bytes]]], set[str]]
+        try:
+            self._checkpoint_sealed()
+        except Exception as exc:  # noqa: BLE001 - kept for replay
+            log.error("blob journal: %d segment(s) could not be checkpointed at close (%s); they are "
+                      "replayed at the next start", len(self._sealed), exc)
+        with self._lock:
+            _close_all(self._open_fds)
+            self._open_fds.clear()
+            self._sealed = []
 
 
 def replay(directory: str, rewrite: Callable[[str, bytes], None], keep: Keep | None = None) -> int:
@@ -368,18 +393,18 @@ def replay(directory: str, rewrite: Callable[[str, bytes], None], keep: Keep | N
             with os.fdopen(os.dup(fd), "rb") as f:
                 records = list(iter_records(f.read()))
             try:
-                wanted = keep(records) if keep is not None and records else {a for a, _d in records}
+                wanted = keep(records) if keep is not None and records else set(range(len(records)))
             except Exception as exc:  # noqa: BLE001 - kept for the next replay
                 log.warning("blob journal %s: cannot tell which blobs still matter (%s); kept for later", name, exc)
                 continue
-            for address, data in records:
-                if address in wanted:
+            for index, (address, data) in enumerate(records):
+                if index in wanted:
                     rewrite(address, data)
                     replayed += 1
             if records:
-                log.warning("blob journal %s: %d of %d blob(s) of a writer that stopped were written again "
+                log.warning("blob journal %s: %d of %d record(s) of a writer that stopped were written again "
                             "(the others were never committed, or were removed or stored afresh since)",
-                            name, len({a for a, _d in records if a in wanted}), len({a for a, _d in records}))
+                            name, len(wanted), len(records))
             _unlink_quietly(path)
         finally:
             os.close(fd)
@@ -430,6 +455,12 @@ def fsync_path(path: str) -> None:
         os.close(fd)
 
 
+def _close_all(fds) -> None:  # noqa: ANN001 - any iterable of descriptors
+    for fd in list(fds):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
 def _read_prefix(path: str, size: int) -> bytes:
     with open(path, "rb") as f:
         return f.read(size)
@@ -446,27 +477,3 @@ def _unlink_quietly(path: str) -> None:
         os.unlink(path)
     except OSError:
         pass
-
-
-def _kernel_reports_syncfs_errors() -> bool:
-    """syncfs returns write-back errors from Linux 5.8 on; before, it could report success
-    after failing to write."""
-    if platform.system() != "Linux":
-        return False
-    try:
-        major, minor = (int(part) for part in platform.release().split(".")[:2])
-    except ValueError:
-        return False
-    return (major, minor) >= (5, 8)
-
-
-def _load_syncfs() -> Callable[[int], int] | None:
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name, use_errno=True)
-        function = libc.syncfs
-    except (OSError, AttributeError):
-        return None
-    function.argtypes = [ctypes.c_int]
-    function.restype = ctypes.c_int
-    return function

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from archive.blobjournal import BlobJournal, Durability, Keep, fsync_path, replay
+from archive.blobjournal import BlobJournal, JournalRecord, Keep, fsync_path, replay
 
 log = logging.getLogger(__name__)
 _ADDRESS = re.compile(r"^[0-9a-f]{16,128}$")
@@ -54,9 +54,13 @@ class BlobStore(Protocol):
     def close(self) -> None:
         """Leave every stored blob durable in its final place and stop any background work."""
 
-    def recover(self, keep: Callable[[list[tuple[str, bytes]]], set[str]] | None = None) -> int:
-        """Complete what writers that stopped left undone; ``keep(records)`` names the
-        (address, data) records that still matter. Returns how many blobs it wrote."""
+    def recover(self, keep: Callable[[list[tuple[str, bytes]]], set[int]] | None = None) -> int:
+        """Complete what writers that stopped left undone; ``keep(records)`` gives the indexes
+        of the (address, data) records that still matter. Returns how many blobs it wrote."""
+
+    def rely_on(self, address: str, data: bytes, batch: SyncBatch | None = None) -> bool:
+        """The caller relies on the blob stored at ``address`` (``data``, read and checked by
+        it): make it durable, with ``batch`` or now. False when it is gone."""
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -81,18 +85,18 @@ class SyncBatch:
     def __init__(self) -> None:
         self._files: list[tuple[int, str | None]] = []    # descriptors; the path this batch linked
         self._dirs: dict[str, None] = {}                  # in order: a parent after its child
-        # journal -> (address, data, blob file) records
-        self._journaled: dict[BlobJournal, list[tuple[str, bytes, str]]] = {}
+        self._journaled: dict[BlobJournal, list[JournalRecord]] = {}
 
     def __bool__(self) -> bool:
         return bool(self._files or self._dirs or self._journaled)
 
-    def add_journaled(self, journal: BlobJournal, address: str, data: bytes, path: str) -> None:
-        """A blob file written without fsync whose bytes go to ``journal`` at :meth:`sync`
-        (see archive.blobjournal). Unlike a file whose fsync failed, it is left in place when
-        the journal fails: its pages were never refused by the disk, and another process may
-        already rely on it (the same message accepted there at the same moment)."""
-        self._journaled.setdefault(journal, []).append((address, data, path))
+    def add_journaled(self, journal: BlobJournal, record: JournalRecord) -> None:
+        """A blob file written (or found) without fsync whose bytes go to ``journal`` at
+        :meth:`sync`, which then owns its descriptor (see archive.blobjournal). Unlike a file
+        whose fsync failed, it is left in place when the journal fails: its pages were never
+        refused by the disk, and another process may rely on it (the same message accepted
+        there at the same moment)."""
+        self._journaled.setdefault(journal, []).append(record)
 
     def add_file(self, fd: int, linked: str | None = None) -> None:
         """``fd`` to fsync; ``linked``: the name this batch gave it, removed if the sync fails."""
@@ -112,9 +116,12 @@ class SyncBatch:
         error: OSError | None = None
         journaled, self._journaled = self._journaled, {}
         for journal, records in journaled.items():
+            if error is not None:
+                for record in records:
+                    os.close(record.fd)
+                continue
             try:
-                if error is None:
-                    journal.append(records)
+                journal.append(records)
             except OSError as exc:
                 error = exc
         files, self._files = self._files, []
@@ -156,7 +163,7 @@ class FilesystemBlobStore:
     JOURNAL_DIR = ".journal"
 
     def __init__(self, root: str | os.PathLike[str], *, fsync: bool = True, journal: bool = True,
-                 use_syncfs: bool | None = None, checkpoint_interval: float = 1.0):
+                 checkpoint_interval: float = 1.0):
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._root = str(self.root)
@@ -165,7 +172,6 @@ class FilesystemBlobStore:
         self.levels = self._open_layout()
         # Batched puts go through a journal (archive.blobjournal) when the store syncs at all.
         self._journal_dir = f"{self._root}/{self.JOURNAL_DIR}" if fsync and journal else None
-        self._use_syncfs = use_syncfs
         self._checkpoint_interval = checkpoint_interval
         self._journal: BlobJournal | None = None
         self._journal_lock = threading.Lock()
@@ -196,8 +202,8 @@ class FilesystemBlobStore:
         with self._journal_lock:
             if self._journal is None or self._journal.foreign:
                 assert self._journal_dir is not None
-                self._journal = BlobJournal(self._journal_dir, Durability(self._root, use_syncfs=self._use_syncfs),
-                                            self._write_durably, segment_seconds=self._checkpoint_interval)
+                self._journal = BlobJournal(self._journal_dir, self._root, self._write_durably,
+                                            segment_seconds=self._checkpoint_interval)
             return self._journal
 
     def _settle_pending(self, address: str) -> None:
@@ -329,11 +335,10 @@ class FilesystemBlobStore:
 
     def put(self, address: str, data: bytes, *, overwrite: bool = False, batch: SyncBatch | None = None) -> bool:
         """Store ``data``; returns False (and writes nothing) when the address exists and not
-        overwrite. With ``batch`` the fsyncs are left to ``batch.sync()``."""
+        overwrite: a caller that then relies on the blob there says so with :meth:`rely_on`.
+        With ``batch`` the syncs are left to ``batch.sync()``."""
         directory, path = self._where(address)
         if not overwrite and os.path.exists(path):
-            if batch is not None:
-                self._sync_existing(address, path, batch)
             return False
         if overwrite:
             self._settle_pending(address)
@@ -375,8 +380,7 @@ class FilesystemBlobStore:
             os.close(fd)
             return True
         if journal is not None:      # durable through the journal when the batch syncs
-            os.close(fd)
-            batch.add_journaled(journal, address, data, path)  # type: ignore[union-attr]
+            batch.add_journaled(journal, JournalRecord(address, data, path, fd))  # type: ignore[union-attr]
             return True
         dirs = [directory, *self._parents(directory)] if created else [directory]
         if batch is not None:
@@ -389,28 +393,34 @@ class FilesystemBlobStore:
             _fsync_dir(d)
         return True
 
-    def _sync_existing(self, address: str, path: str, batch: SyncBatch) -> None:
-        """A blob that is already there may be one a failed batch linked and never synced:
-        the batch that now relies on it syncs it again (nearly free when it is clean), or,
-        with a journal, journals the bytes it holds."""
+    def rely_on(self, address: str, data: bytes, batch: SyncBatch | None = None) -> bool:
+        """The caller relies on the blob already stored at ``address``, whose bytes it read and
+        checked (``data``): it may be one a failed batch, or another process, wrote and never
+        made durable, so it is made durable, with ``batch`` (journalled, or synced again, which
+        is nearly free when it is clean) or now. Returns False when it is gone (purged
+        meanwhile): the caller stores its own."""
+        directory, path = self._where(address)
         if not self._fsync:
-            return
-        if self._journal_dir is not None:
-            try:
-                with open(path, "rb") as f:
-                    data = f.read()
-            except FileNotFoundError:   # removed meanwhile (purge): the caller writes it again
-                return
-            batch.add_journaled(self._journal_for_this_process(), address, data, path)
-            return
+            return os.path.exists(path)
         try:
-            fd = os.open(path, os.O_RDONLY)
-        except FileNotFoundError:   # removed meanwhile (purge): the caller writes it again
-            return
-        batch.add_file(fd)
-        directory = os.path.dirname(path)
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return False
+        if batch is not None and self._journal_dir is not None:
+            batch.add_journaled(self._journal_for_this_process(), JournalRecord(address, data, path, fd))
+            return True
+        if batch is not None:
+            batch.add_file(fd)
+            for d in (directory, *self._parents(directory)):
+                batch.add_dir(d)
+            return True
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         for d in (directory, *self._parents(directory)):
-            batch.add_dir(d)
+            _fsync_dir(d)
+        return True
 
     def _parents(self, directory: str) -> list[str]:
         """The directories between a blob's directory and the root, the root included."""

@@ -337,8 +337,8 @@ class Archive:
         # whose blob row names the same data key are the ones that were committed.
         blob_store.recover(self._journalled_blobs_to_keep)
 
-    def _journalled_blobs_to_keep(self, records: list[tuple[str, bytes]]) -> set[str]:
-        """The addresses of ``records`` whose bytes are the blob the archive records: a record
+    def _journalled_blobs_to_keep(self, records: list[tuple[str, bytes]]) -> set[int]:
+        """The indexes of the ``records`` whose bytes are the blob the archive records: a record
         of a batch that never committed has no row; one of a blob removed, or stored afresh
         under another data key since, does not match its row."""
         rows: dict[str, str] = {}
@@ -348,7 +348,7 @@ class Archive:
                 chunk = addresses[i:i + 500]
                 query = sa.select(t.blobs.c.address, t.blobs.c.dek_id).where(t.blobs.c.address.in_(chunk))
                 rows.update((address, dek_id) for address, dek_id in conn.execute(query))
-        return {address for address, data in records
+        return {i for i, (address, data) in enumerate(records)
                 if data[:4] == MAGIC and rows.get(address) == data[4:20].hex()}
 
     def _prepare_statements(self) -> None:
@@ -483,22 +483,24 @@ class Archive:
         except BlobNotFound:   # deleted between put and get (purge): write ours
             self.blob_store.put(sealed.address, sealed.blob, overwrite=True)
             return
-        if existing == sealed.blob:
-            return
-        try:
-            dek_id, kid, wrapped, _n, _b = self._parse_blob(existing)
-            self._decrypt_blob(existing, sha256=sealed.sha256, dek_id=dek_id.hex(), kid=kid,
-                               wrapped=wrapped, address=sealed.address, size=sealed.size)
-        except ArchiveIntegrityError:
-            with self.engine.connect() as conn:
-                row = conn.execute(
-                    sa.select(t.blobs.c.dek_id).where(t.blobs.c.address == sealed.address)
-                ).first()
-            if row is None:   # unusable orphan nobody references: replace it
-                self.blob_store.put(sealed.address, sealed.blob, overwrite=True)
-            return
-        # Adopt the stored blob's data key so whichever row wins describes the file on disk.
-        sealed.dek_id, sealed.kid, sealed.wrapped_dek, sealed.blob = dek_id.hex(), kid, wrapped, existing
+        if existing != sealed.blob:
+            try:
+                dek_id, kid, wrapped, _n, _b = self._parse_blob(existing)
+                self._decrypt_blob(existing, sha256=sealed.sha256, dek_id=dek_id.hex(), kid=kid,
+                                   wrapped=wrapped, address=sealed.address, size=sealed.size)
+            except ArchiveIntegrityError:
+                with self.engine.connect() as conn:
+                    row = conn.execute(
+                        sa.select(t.blobs.c.dek_id).where(t.blobs.c.address == sealed.address)
+                    ).first()
+                if row is None:   # unusable orphan nobody references: replace it (synced now)
+                    self.blob_store.put(sealed.address, sealed.blob, overwrite=True)
+                return            # (never journal bytes that do not decrypt)
+            # Adopt the stored blob's data key so whichever row wins describes the file on disk.
+            sealed.dek_id, sealed.kid, sealed.wrapped_dek, sealed.blob = dek_id.hex(), kid, wrapped, existing
+        # The blob there may be another process's, or a failed batch's, and not yet durable.
+        if not self.blob_store.rely_on(sealed.address, existing, batch):
+            self.blob_store.put(sealed.address, sealed.blob, overwrite=True)   # purged meanwhile
 
     # ---- records ------------------------------------------------------------------
     def _insert(self):

@@ -156,9 +156,11 @@ def test_blobs_written_into_a_sync_batch_are_synced_together(tmp_path):
     first, second, again = "ab" * 32, "cd" * 32, "ab" * 32
     assert store.put(first, b"one", batch=batch) is True
     assert store.put(second, b"two", batch=batch) is True
-    assert store.put(again, b"three", batch=batch) is False      # already there: kept, synced again
+    assert store.put(again, b"three", batch=batch) is False      # already there: kept as it is
     assert store.get(first) == b"one"
-    assert batch and len(batch._files) == 3
+    assert batch and len(batch._files) == 2
+    assert store.rely_on(again, b"one", batch)                  # relied on: synced again with the batch
+    assert len(batch._files) == 3
     root = tmp_path / "blobs"
     assert list(batch._dirs) == [str(root / "cd"), str(root / "ab"), str(root)]   # a parent after its children
     batch.sync()
