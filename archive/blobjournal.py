@@ -110,9 +110,12 @@ class Segment:
     fd: int
     opened: float = field(default_factory=time.monotonic)
     size: int = 0                                          # bytes of its durable records
-    files: dict[str, str] = field(default_factory=dict)    # address -> blob file
-    blob_fds: list[int] = field(default_factory=list)      # to fsync at the checkpoint
+    blobs: list[tuple[str, str, int]] = field(default_factory=list)   # (address, file, descriptor)
     tainted: bool = False      # a sync of its files failed: they are written again, never re-synced
+
+    @property
+    def addresses(self) -> set[str]:
+        return {address for address, _path, _fd in self.blobs}
 
 
 class BlobJournal:
@@ -124,13 +127,17 @@ class BlobJournal:
     checkpoint syncs every directory between a blob and it."""
 
     def __init__(self, directory: str, root: str, rewrite: Callable[[str, bytes], None], *,
-                 segment_bytes: int = 8 << 20, segment_files: int = 4096, segment_seconds: float = 1.0):
+                 segment_bytes: int = 8 << 20, segment_seconds: float = 1.0, max_descriptors: int | None = None):
         self.directory = directory
         self._root = root
         self._rewrite = rewrite
         self._segment_bytes = segment_bytes
-        self._segment_files = segment_files
         self._segment_seconds = segment_seconds
+        # Every journalled blob holds a descriptor until its checkpoint: past this many, the
+        # writer checkpoints before it goes on (back-pressure), so a disk slower than the mail
+        # cannot run the process out of descriptors.
+        self._max_descriptors = max_descriptors or _descriptor_budget()
+        self._segment_files = max(16, self._max_descriptors // 2)
         self._pid = os.getpid()
         self._lock = threading.Lock()          # segments, pending addresses, descriptors
         self._current: Segment | None = None
@@ -196,15 +203,22 @@ class BlobJournal:
                 _close_all(r.fd for r in records)
                 raise
             segment.size += len(payload)
+            known = segment.addresses
             for r in records:
-                if r.address not in segment.files:
+                if r.address not in known:
                     self._pending[r.address] = self._pending.get(r.address, 0) + 1
-                segment.files[r.address] = r.path
-                segment.blob_fds.append(r.fd)
+                    known.add(r.address)
+                segment.blobs.append((r.address, r.path, r.fd))
                 self._open_fds.add(r.fd)
+            crowded = len(self._open_fds) >= self._max_descriptors
+        if crowded:
+            try:
+                self.checkpoint()
+            except Exception as exc:  # noqa: BLE001 - this batch is durable; the checkpoint is retried
+                log.error("blob journal: checkpoint at the descriptor limit failed (%s)", exc)
 
     def _due(self, segment: Segment) -> bool:
-        return (segment.size >= self._segment_bytes or len(segment.blob_fds) >= self._segment_files
+        return (segment.size >= self._segment_bytes or len(segment.blobs) >= self._segment_files
                 or time.monotonic() - segment.opened >= self._segment_seconds)
 
     def _open_segment(self) -> Segment:
@@ -255,7 +269,7 @@ class BlobJournal:
             with self._lock:
                 while not self._closed and not self._sealed:
                     current = self._current
-                    if current is not None and current.files and self._due(current):
+                    if current is not None and current.blobs and self._due(current):
                         self._seal_current()
                         break
                     self._wake.wait(timeout=self._segment_seconds / 2)
@@ -273,9 +287,9 @@ class BlobJournal:
                 segments, self._sealed = self._sealed, []
             if not segments:
                 return
-            self._sync_files(segments)
             done = 0
             try:
+                self._sync_files(segments)
                 for segment in segments:
                     if segment.tainted:
                         self._rewrite_from(segment)
@@ -288,13 +302,15 @@ class BlobJournal:
 
     def _sync_files(self, segments: list[Segment]) -> None:
         """fsync each untainted segment's blob files through their own descriptors, then the
-        directories they are named in; a segment with a file (or directory) that fails is
-        tainted (see the module docstring)."""
+        directories they are named in; a segment with a file (or directory) whose fsync fails
+        is tainted (see the module docstring). A directory that cannot be opened (no
+        descriptor left, say) says nothing about the disk: it raises, and the checkpoint is
+        tried again with every segment as it was."""
         directories: dict[str, list[Segment]] = {}
         for segment in segments:
             if segment.tainted:
                 continue
-            for fd in segment.blob_fds:
+            for _address, _path, fd in segment.blobs:
                 try:
                     os.fsync(fd)
                 except OSError as exc:
@@ -304,7 +320,7 @@ class BlobJournal:
                     break
             if segment.tainted:
                 continue
-            for path in segment.files.values():
+            for _address, path, _fd in segment.blobs:
                 directory = os.path.dirname(path)
                 while directory.startswith(self._root):        # up to the root, for a new fan-out directory
                     holders = directories.setdefault(directory, [])
@@ -314,27 +330,35 @@ class BlobJournal:
                         break
                     directory = os.path.dirname(directory)
         for directory, holders in directories.items():
+            fd = os.open(directory, os.O_RDONLY | os.O_CLOEXEC)
             try:
-                fsync_path(directory)
+                os.fsync(fd)
             except OSError as exc:
                 log.error("a blob directory could not be synced (%s); its blobs are written again", exc)
                 for segment in holders:
                     segment.tainted = True
+            finally:
+                os.close(fd)
 
     def _rewrite_from(self, segment: Segment) -> None:
-        """Write the segment's blobs again from its durable records (up to its good size)."""
+        """Write the segment's blobs again from its durable records (up to its good size); a
+        blob whose file is no longer the one this journal wrote or relied on (removed, or
+        stored afresh by another process since, or already written again by an earlier try)
+        is left as it is."""
         content = _read_prefix(segment.path, segment.size)
+        ours = {address: (path, fd) for address, path, fd in segment.blobs}
         for address, data in iter_records(content):
-            if address in segment.files:
+            held = ours.get(address)
+            if held is not None and _still_named(held[1], held[0]):
                 self._rewrite(address, data)
 
     def _retire(self, segment: Segment) -> None:
         _unlink_quietly(segment.path)     # a lost unlink only means a replay, which checks with the archive
         with self._lock:
-            _close_all([*segment.blob_fds, segment.fd])      # the segment's descriptor last: its lock
-            self._open_fds.difference_update([*segment.blob_fds, segment.fd])
-            segment.blob_fds = []
-            for address in segment.files:
+            held = [fd for _address, _path, fd in segment.blobs]
+            _close_all([*held, segment.fd])                   # the segment's descriptor last: its lock
+            self._open_fds.difference_update([*held, segment.fd])
+            for address in segment.addresses:
                 left = self._pending.get(address, 0) - 1
                 if left > 0:
                     self._pending[address] = left
@@ -418,6 +442,17 @@ def _still_named(fd: int, path: str) -> bool:
         return False
     held = os.fstat(fd)
     return held.st_nlink > 0 and (held.st_dev, held.st_ino) == (named.st_dev, named.st_ino)
+
+
+def _descriptor_budget() -> int:
+    """A quarter of the process's open-files limit (sessions, connections and the database
+    need the rest), at least 64."""
+    import resource
+
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return 16384
+    return max(64, soft // 4)
 
 
 def _remove_stale_building(directory: str) -> None:

@@ -144,7 +144,7 @@ class GroupCommitter:
                     failed[index] = exc
         try:
             durable.sync()
-        except OSError as exc:   # nobody's writes may be taken as durable
+        except Exception as exc:  # noqa: BLE001 - nobody's writes may be taken as durable
             log.error("could not make a batch of blobs durable: %s", exc)
             failed.update(dict.fromkeys(prepared, exc))
         return failed
