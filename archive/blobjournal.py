@@ -189,7 +189,7 @@ class BlobJournal:
                 if segment is None or self._due(segment):
                     segment = self._open_segment()
                 try:
-                    _write_all(segment.fd, payload)
+                    write_all(segment.fd, payload)
                     os.fdatasync(segment.fd)
                 except OSError:
                     # Cut off what this batch wrote (best effort: replay only restores records
@@ -232,15 +232,15 @@ class BlobJournal:
         self._open_fds.add(fd)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            _write_all(fd, SEGMENT_MAGIC)
+            write_all(fd, SEGMENT_MAGIC)
             os.fsync(fd)
             os.rename(building, path)
             fsync_path(self.directory)   # the segment's name must survive a crash as its records do
         except BaseException:
             self._open_fds.discard(fd)
             os.close(fd)
-            _unlink_quietly(building)
-            _unlink_quietly(path)
+            unlink_quietly(building)
+            unlink_quietly(path)
             raise
         self._current = Segment(path, fd, size=len(SEGMENT_MAGIC))
         return self._current
@@ -353,7 +353,7 @@ class BlobJournal:
                 self._rewrite(address, data)
 
     def _retire(self, segment: Segment) -> None:
-        _unlink_quietly(segment.path)     # a lost unlink only means a replay, which checks with the archive
+        unlink_quietly(segment.path)     # a lost unlink only means a replay, which checks with the archive
         with self._lock:
             held = [fd for _address, _path, fd in segment.blobs]
             _close_all([*held, segment.fd])                   # the segment's descriptor last: its lock
@@ -429,7 +429,7 @@ def replay(directory: str, rewrite: Callable[[str, bytes], None], keep: Keep | N
                 log.warning("blob journal %s: %d of %d record(s) of a writer that stopped were written again "
                             "(the others were never committed, or were removed or stored afresh since)",
                             name, len(wanted), len(records))
-            _unlink_quietly(path)
+            unlink_quietly(path)
         finally:
             os.close(fd)
     return replayed
@@ -501,13 +501,13 @@ def _read_prefix(path: str, size: int) -> bytes:
         return f.read(size)
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
 
 
-def _unlink_quietly(path: str) -> None:
+def unlink_quietly(path: str) -> None:
     try:
         os.unlink(path)
     except OSError:

@@ -17,7 +17,6 @@ its store) writes again what is left (see
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import re
@@ -27,7 +26,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from archive.blobjournal import BlobJournal, JournalRecord, Keep, fsync_path, replay
+from archive.blobjournal import BlobJournal, JournalRecord, Keep, fsync_path, replay, unlink_quietly, write_all
 
 log = logging.getLogger(__name__)
 _ADDRESS = re.compile(r"^[0-9a-f]{16,128}$")
@@ -61,17 +60,6 @@ class BlobStore(Protocol):
     def rely_on(self, address: str, data: bytes, batch: SyncBatch | None = None) -> bool:
         """The caller relies on the blob stored at ``address`` (``data``, read and checked by
         it): make it durable, with ``batch`` or now. False when it is gone."""
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-
-
-def _unlink_quietly(path: str) -> None:
-    with contextlib.suppress(OSError):
-        os.unlink(path)
 
 
 def _fsync_dir(path: str | Path) -> None:
@@ -143,7 +131,7 @@ class SyncBatch:
         if error is not None:
             for _fd, linked in files:
                 if linked is not None:
-                    _unlink_quietly(linked)
+                    unlink_quietly(linked)
             raise error
 
 
@@ -233,11 +221,11 @@ class FilesystemBlobStore:
         tmp = f"{directory}/.{address[:16]}.{secrets.token_hex(6)}.tmp"
         fd = self._new_file(tmp)
         try:
-            _write_all(fd, data)
+            write_all(fd, data)
             os.fsync(fd)
         except BaseException:
             os.close(fd)
-            _unlink_quietly(tmp)
+            unlink_quietly(tmp)
             raise
         os.close(fd)
         os.replace(tmp, path)
@@ -282,7 +270,7 @@ class FilesystemBlobStore:
                 os.fchown(fd, *self._owner)
             except BaseException:
                 os.close(fd)
-                _unlink_quietly(path)
+                unlink_quietly(path)
                 raise
         return fd
 
@@ -355,12 +343,12 @@ class FilesystemBlobStore:
                 self._make_dir(directory)
                 created = True
         try:
-            _write_all(fd, data)
+            write_all(fd, data)
             if self._fsync and batch is None:
                 os.fsync(fd)
         except BaseException:
             os.close(fd)
-            _unlink_quietly(tmp)
+            unlink_quietly(tmp)
             raise
         try:
             if overwrite:
@@ -369,7 +357,7 @@ class FilesystemBlobStore:
                 try:
                     os.link(tmp, path)      # never replaces a blob someone else just wrote
                 except FileExistsError:
-                    _unlink_quietly(tmp)
+                    unlink_quietly(tmp)
                     os.close(fd)
                     return False
                 os.unlink(tmp)
