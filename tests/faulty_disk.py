@@ -3,19 +3,26 @@
 ext4 on a loop device whose image is a sparse file on a small tmpfs: shrinking the tmpfs to
 what it already holds makes the loop device fail every write that needs a new block, so the
 file system above sees genuine write-back errors (EIO, ENOSPC) at fsync, syncfs and
-fdatasync. Unmounting and mounting again drops the page cache: what is read afterwards is
-what reached the disk, as after a power failure. Needs root, losetup and mkfs.ext4.
+fdatasync. :meth:`FaultyDisk.power_cycle` shuts ext4 down without flushing anything, as a
+power failure would, then mounts it again: what is read afterwards is what reached the
+disk. Needs root, losetup and mkfs.ext4.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import os
 import shutil
+import struct
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+EXT4_IOC_SHUTDOWN = 0x8004587D          # _IOR('X', 125, __u32)
+EXT4_GOING_FLAGS_NOLOGFLUSH = 2
 
 
 class FaultyDisk:
@@ -57,8 +64,16 @@ class FaultyDisk:
         assert self._run("mount", "-o", "remount,size=300M", str(self.backing)).returncode == 0
 
     def power_cycle(self) -> None:
-        """Unmount and mount again (every file on it must be closed): afterwards, reads come from the disk."""
+        """Cut the power, then mount again (every file on it must be closed): ext4 is shut down
+        without flushing anything (``EXT4_IOC_SHUTDOWN``, ``NOLOGFLUSH``), as a power failure
+        would leave it, so what was not made durable is gone; a plain unmount would write
+        every dirty page back first."""
         self.heal()
+        fd = os.open(self.mountpoint, os.O_RDONLY)
+        try:
+            fcntl.ioctl(fd, EXT4_IOC_SHUTDOWN, struct.pack("I", EXT4_GOING_FLAGS_NOLOGFLUSH))
+        finally:
+            os.close(fd)
         unmounted = self._run("umount", str(self.mountpoint))
         assert unmounted.returncode == 0, unmounted.stderr
         self._mount()

@@ -722,3 +722,24 @@ def test_a_failed_checkpoint_does_not_write_back_over_a_blob_stored_afresh_since
         ours.close()
         disk.power_cycle()
         assert (root / address[:2] / address).read_bytes() == new
+
+
+def test_the_power_cycle_of_these_tests_loses_what_was_not_synced(tmp_path):
+    """The failing-disk tests above are only worth something if their power cycle loses
+    unsynced data as a power failure does (a plain unmount would write it back)."""
+    from tests.faulty_disk import faulty_disk
+
+    with faulty_disk(tmp_path) as disk:
+        synced, unsynced = disk.mountpoint / "synced", disk.mountpoint / "unsynced"
+        os.sync()
+        for path, sync in ((synced, True), (unsynced, False)):
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+            os.write(fd, b"x" * 8192)
+            if sync:
+                os.fsync(fd)
+            os.close(fd)
+        fsync_path(str(disk.mountpoint))
+        unsynced.write_bytes(b"y" * 8192)              # written over, never synced
+        disk.power_cycle()
+        assert synced.read_bytes() == b"x" * 8192
+        assert unsynced.read_bytes() != b"y" * 8192
