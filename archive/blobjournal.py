@@ -56,6 +56,7 @@ RECORD_MAGIC = b"MWJR"
 SUFFIX = ".seg"
 BUILDING = ".building"
 STALE_BUILDING_SECONDS = 3600
+REPLAY_SETTLE_SECONDS = 2.0
 
 #: ``keep(records)``: the indexes of the (address, data) records that still matter.
 Keep = Callable[[list[tuple[str, bytes]]], set[int]]
@@ -389,12 +390,15 @@ class BlobJournal:
             self._sealed = []
 
 
-def replay(directory: str, rewrite: Callable[[str, bytes], None], keep: Keep | None = None) -> int:
+def replay(directory: str, rewrite: Callable[[str, bytes], None], keep: Keep | None = None, *,
+           settle: float = REPLAY_SETTLE_SECONDS) -> int:
     """Put right what writers that are gone left in ``directory`` (see the module docstring):
     each record ``keep`` names (every record without ``keep``) is written again durably with
     ``rewrite``, then the segment is removed. Segments a live writer holds are left alone, and
     so is a segment whose ``keep`` fails (the database is unreachable, say): the next replay
-    takes it. Returns the number of blobs written again."""
+    takes it. A segment written to less than ``settle`` seconds ago is judged only once it is
+    that old: its writer may have died with a COMMIT on its way to the database server, which
+    ``keep`` must see. Returns the number of blobs written again."""
     replayed = 0
     try:
         names = sorted(n for n in os.listdir(directory) if n.endswith(SUFFIX))
@@ -414,6 +418,9 @@ def replay(directory: str, rewrite: Callable[[str, bytes], None], keep: Keep | N
                 continue
             if not _still_named(fd, path):   # retired (or replayed) between our open and our lock
                 continue
+            young = settle - (time.time() - os.fstat(fd).st_mtime)
+            if young > 0:
+                time.sleep(young)
             with os.fdopen(os.dup(fd), "rb") as f:
                 records = list(iter_records(f.read()))
             try:

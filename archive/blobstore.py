@@ -17,6 +17,7 @@ its store) writes again what is left (see
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import re
@@ -26,7 +27,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from archive.blobjournal import BlobJournal, JournalRecord, Keep, fsync_path, replay, unlink_quietly, write_all
+from archive.blobjournal import (
+    REPLAY_SETTLE_SECONDS,
+    BlobJournal,
+    JournalRecord,
+    Keep,
+    fsync_path,
+    replay,
+    unlink_quietly,
+    write_all,
+)
 
 log = logging.getLogger(__name__)
 _ADDRESS = re.compile(r"^[0-9a-f]{16,128}$")
@@ -163,6 +173,7 @@ class FilesystemBlobStore:
         self._checkpoint_interval = checkpoint_interval
         self._journal: BlobJournal | None = None
         self._journal_lock = threading.Lock()
+        self._closed = False
         if self._journal_dir is not None:
             try:
                 self._make_dir(self._journal_dir)
@@ -170,14 +181,14 @@ class FilesystemBlobStore:
                 log.warning("blob store %s: no journal directory: %s", self._root, exc)
 
     # ---- the journal ---------------------------------------------------------------------
-    def recover(self, keep: Keep | None = None) -> int:
+    def recover(self, keep: Keep | None = None, *, settle: float = REPLAY_SETTLE_SECONDS) -> int:
         """Write again, durably, the blobs that writers which stopped left only in their journal
-        segments (see archive.blobjournal); ``keep`` picks the records that still matter
+        segments (see archive.blobjournal.replay); ``keep`` picks the records that still matter
         (without it, all). Returns how many were written. Best effort on a read-only copy."""
         if self._journal_dir is None:
             return 0
         try:
-            return replay(self._journal_dir, self._write_durably, keep)
+            return replay(self._journal_dir, self._write_durably, keep, settle=settle)
         except OSError as exc:
             log.warning("blob store %s: could not replay its journal: %s", self._root, exc)
             return 0
@@ -188,6 +199,10 @@ class FilesystemBlobStore:
         if journal is not None and not journal.foreign:
             return journal
         with self._journal_lock:
+            if self._closed and (self._journal is None or not self._journal.foreign):
+                # A writer still running after close() (a committer that outlived its stop)
+                # must not start a journal nobody will close: its batch fails (451).
+                raise OSError(errno.ESHUTDOWN, "the blob store is closed")
             if self._journal is None or self._journal.foreign:
                 assert self._journal_dir is not None
                 self._journal = BlobJournal(self._journal_dir, self._root, self._write_durably,
@@ -209,9 +224,11 @@ class FilesystemBlobStore:
             journal.checkpoint()
 
     def close(self) -> None:
-        """Flush, and stop this process's checkpoint thread."""
-        journal, self._journal = self._journal, None
-        if journal is not None:
+        """Flush, and stop this process's checkpoint thread; later batched puts fail."""
+        with self._journal_lock:
+            self._closed = True
+            journal, self._journal = self._journal, None
+        if journal is not None and not journal.foreign:
             journal.close()
 
     def _write_durably(self, address: str, data: bytes) -> None:
@@ -390,12 +407,13 @@ class FilesystemBlobStore:
         directory, path = self._where(address)
         if not self._fsync:
             return os.path.exists(path)
+        journal = self._journal_for_this_process() if batch is not None and self._journal_dir is not None else None
         try:
             fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
         except FileNotFoundError:
             return False
-        if batch is not None and self._journal_dir is not None:
-            batch.add_journaled(self._journal_for_this_process(), JournalRecord(address, data, path, fd))
+        if journal is not None:
+            batch.add_journaled(journal, JournalRecord(address, data, path, fd))  # type: ignore[union-attr]
             return True
         if batch is not None:
             batch.add_file(fd)

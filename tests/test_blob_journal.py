@@ -13,6 +13,7 @@ import resource
 import shutil
 import signal
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -104,7 +105,7 @@ def test_a_killed_writers_blobs_are_rewritten_from_its_journal(tmp_path):
     (root / _address(1)[:2] / _address(1)).write_bytes(b"")
     (root / _address(2)[:2] / _address(2)).write_bytes(_blob(2)[:100])
     store = FilesystemBlobStore(root)
-    assert store.recover() == 6                        # what the archive does when it opens its store
+    assert store.recover(settle=0) == 6                        # what the archive does when it opens its store
     assert _segments(root) == []
     assert [store.get(_address(i)) for i in range(6)] == [_blob(i) for i in range(6)]
     assert not [p for p in root.rglob("*.tmp")]
@@ -120,14 +121,14 @@ def test_a_live_writers_segment_is_left_alone(tmp_path):
         assert ready.wait(30)
         (segment,) = _segments(root)
         (root / _address(0)[:2] / _address(0)).unlink()        # as if lost, but its writer lives
-        assert FilesystemBlobStore(root).recover() == 0
+        assert FilesystemBlobStore(root).recover(settle=0) == 0
         assert _segments(root) == [segment], "a replay took a segment whose writer holds it"
         assert not (root / _address(0)[:2] / _address(0)).exists()
     finally:
         os.kill(child.pid, signal.SIGKILL)
         child.join(30)
     store = FilesystemBlobStore(root)
-    assert store.recover() == 2 and store.get(_address(0)) == _blob(0)   # now it is the dead writer's
+    assert store.recover(settle=0) == 2 and store.get(_address(0)) == _blob(0)   # now it is the dead writer's
     assert _segments(root) == []
 
 
@@ -142,7 +143,7 @@ def test_a_torn_last_record_ends_the_segment(tmp_path):
     for i in range(3):
         (root / _address(i)[:2] / _address(i)).unlink()
     store = FilesystemBlobStore(root)
-    assert store.recover() == 3
+    assert store.recover(settle=0) == 3
     assert [store.get(_address(i)) for i in range(3)] == [_blob(i) for i in range(3)]
     assert not store.exists(_address(3))
     assert _segments(root) == []
@@ -191,7 +192,7 @@ def test_a_blob_removed_or_replaced_before_its_checkpoint_is_not_brought_back(tm
     writer.join(30)
     assert _segments(root) == []
     store = FilesystemBlobStore(root)
-    assert store.recover() == 0
+    assert store.recover(settle=0) == 0
     assert not store.exists(_address(0))
     assert store.get(_address(3)) == b"replaced" and store.get(_address(2)) == _blob(2)
 
@@ -301,7 +302,7 @@ def test_replay_writes_only_the_records_the_caller_keeps(tmp_path):
         return {1}
 
     store = FilesystemBlobStore(root)
-    assert store.recover(keep) == 1
+    assert store.recover(keep, settle=0) == 1
     assert seen == [[_address(i) for i in range(3)]]
     assert store.get(_address(1)) == _blob(1)
     assert not store.exists(_address(0)) and not store.exists(_address(2))
@@ -317,9 +318,9 @@ def test_a_segment_is_kept_when_the_caller_cannot_tell_what_matters(tmp_path):
         raise ConnectionError("database down")
 
     store = FilesystemBlobStore(root)
-    assert store.recover(unreachable) == 0
+    assert store.recover(unreachable, settle=0) == 0
     assert len(_segments(root)) == 1                   # for the next replay
-    assert store.recover() == 2 and _segments(root) == []
+    assert store.recover(settle=0) == 2 and _segments(root) == []
 
 
 def test_a_segment_retired_while_replay_waited_for_its_lock_is_left_alone(tmp_path):
@@ -359,7 +360,7 @@ def test_a_forked_child_does_not_keep_its_parents_segments_locked(tmp_path):
         assert ready.wait(30)
         os.kill(writer.pid, signal.SIGKILL)
         writer.join(30)
-        assert FilesystemBlobStore(root).recover() == 2, "the writer's child still held its segment's lock"
+        assert FilesystemBlobStore(root).recover(settle=0) == 2, "the writer's child still held its segment's lock"
         assert _segments(root) == []
     finally:
         if child_pid.value:
@@ -433,7 +434,7 @@ def test_replay_writes_the_blob_again_rather_than_trust_the_page_cache(tmp_path)
             writer.join(30)
         assert (root / address[:2] / address).read_bytes() == blob     # what the page cache shows
         store = FilesystemBlobStore(root)
-        assert store.recover() == 1
+        assert store.recover(settle=0) == 1
         store.close()
         disk.power_cycle()
         assert (root / address[:2] / address).read_bytes() == blob
@@ -508,7 +509,7 @@ def test_what_root_writes_into_a_users_store_belongs_to_that_user():
         _kill_a_writer_after(root, range(2))           # as root too, like the replay below
         (root / _address(0)[:2] / _address(0)).unlink()
         store = FilesystemBlobStore(root)
-        assert store.recover() == 2
+        assert store.recover(settle=0) == 2
         store.put(_address(5), _blob(5))
         made = [root / ".layout", root / ".journal", root / "00", root / "ff",
                 *(root / _address(i)[:2] / _address(i) for i in (0, 1, 5))]
@@ -622,7 +623,7 @@ def test_closing_on_a_failing_disk_leaves_the_segment_for_replay(tmp_path):
         assert len(_segments(root)) == 1
         disk.heal()
         again = FilesystemBlobStore(root)
-        assert again.recover() == 1                    # its lock was given up
+        assert again.recover(settle=0) == 1                    # its lock was given up
         disk.power_cycle()
         assert (root / address[:2] / address).read_bytes() == blob
 
@@ -743,3 +744,31 @@ def test_the_power_cycle_of_these_tests_loses_what_was_not_synced(tmp_path):
         disk.power_cycle()
         assert synced.read_bytes() == b"x" * 8192
         assert unsynced.read_bytes() != b"y" * 8192
+
+
+def test_a_young_segment_of_a_dead_writer_is_judged_only_once_it_has_settled(tmp_path):
+    """Its writer may have died with a COMMIT on its way to the database: ``keep`` is asked
+    only once the segment is ``settle`` seconds old, when that commit is visible."""
+    root = tmp_path / "blobs"
+    FilesystemBlobStore(root)
+    _kill_a_writer_after(root, range(2))
+    (segment,) = _segments(root)
+    written = segment.stat().st_mtime
+    asked_at: list[float] = []
+
+    def keep(records):  # noqa: ANN001, ANN202
+        asked_at.append(time.time())
+        return set(range(len(records)))
+
+    assert FilesystemBlobStore(root).recover(keep, settle=1.0) == 2
+    assert asked_at and asked_at[0] - written >= 1.0
+
+
+def test_a_closed_store_takes_no_more_batches(tmp_path):
+    store = FilesystemBlobStore(tmp_path / "blobs")
+    _write_batch(store, range(2))
+    store.close()
+    with pytest.raises(OSError, match="closed"):
+        store.put(_address(7), _blob(7), batch=SyncBatch())
+    assert not store.exists(_address(7))
+    assert store.get(_address(1)) == _blob(1)          # reads still work
