@@ -65,8 +65,6 @@ def test_a_batch_is_one_journal_append_and_the_checkpoint_removes_it(tmp_path):
 
 
 def test_the_background_checkpoint_retires_segments_on_its_own(tmp_path):
-    import time
-
     root = tmp_path / "blobs"
     store = FilesystemBlobStore(root, checkpoint_interval=0.2)
     _write_batch(store, range(3))
@@ -368,6 +366,18 @@ def test_a_forked_child_does_not_keep_its_parents_segments_locked(tmp_path):
 
 
 # ---- real write-back errors (a failing disk) and a real power cycle -------------------------------
+
+
+def _one_blob_journalled_on(disk, number: int):  # noqa: ANN001, ANN202
+    """A store on the failing disk holding one 4 MiB blob, durable through its journal only."""
+    root = disk.mountpoint / "blobs"
+    store = FilesystemBlobStore(root, checkpoint_interval=600)
+    address, blob = _address(number), os.urandom(4 << 20)
+    os.sync()                                          # the store's directories are on the disk
+    batch = SyncBatch()
+    store.put(address, blob, batch=batch)
+    batch.sync()                                       # the 250
+    return root, store, address, blob
 def test_a_checkpoint_that_failed_writes_the_files_again_instead_of_syncing_again(tmp_path):
     """The kernel reports a write-back error once: a second sync would say the blob is safe
     while its pages never reached the disk. After a failed checkpoint the blob is written
@@ -375,13 +385,7 @@ def test_a_checkpoint_that_failed_writes_the_files_again_instead_of_syncing_agai
     from tests.faulty_disk import faulty_disk
 
     with faulty_disk(tmp_path) as disk:
-        root = disk.mountpoint / "blobs"
-        store = FilesystemBlobStore(root, checkpoint_interval=600)
-        address, blob = _address(7), os.urandom(4 << 20)
-        os.sync()                                      # the store's directories are on the disk
-        batch = SyncBatch()
-        store.put(address, blob, batch=batch)
-        batch.sync()                                   # durable in the journal: the 250
+        root, store, address, blob = _one_blob_journalled_on(disk, 7)
         disk.fail_writes()
         with pytest.raises(OSError):
             store.flush()                              # cannot sync, cannot write again: kept
@@ -585,13 +589,7 @@ def test_a_write_back_error_someone_else_triggered_still_reaches_the_checkpoint(
     from tests.faulty_disk import faulty_disk
 
     with faulty_disk(tmp_path) as disk:
-        root = disk.mountpoint / "blobs"
-        store = FilesystemBlobStore(root, checkpoint_interval=600)
-        address, blob = _address(9), os.urandom(4 << 20)
-        os.sync()
-        batch = SyncBatch()
-        store.put(address, blob, batch=batch)
-        batch.sync()
+        root, store, address, blob = _one_blob_journalled_on(disk, 9)
         disk.fail_writes()
         with pytest.raises(OSError):                   # someone else's fsync meets the error first
             fsync_path(str(root / address[:2] / address))
@@ -604,18 +602,10 @@ def test_a_write_back_error_someone_else_triggered_still_reaches_the_checkpoint(
 
 
 def test_closing_on_a_failing_disk_leaves_the_segment_for_replay(tmp_path):
-    import time
-
     from tests.faulty_disk import faulty_disk
 
     with faulty_disk(tmp_path) as disk:
-        root = disk.mountpoint / "blobs"
-        store = FilesystemBlobStore(root, checkpoint_interval=600)
-        address, blob = _address(10), os.urandom(4 << 20)
-        os.sync()
-        batch = SyncBatch()
-        store.put(address, blob, batch=batch)
-        batch.sync()
+        root, store, address, blob = _one_blob_journalled_on(disk, 10)
         disk.fail_writes()
         started = time.monotonic()
         store.close()                                  # logs, does not raise, does not hang
@@ -704,13 +694,8 @@ def test_a_failed_checkpoint_does_not_write_back_over_a_blob_stored_afresh_since
     from tests.faulty_disk import faulty_disk
 
     with faulty_disk(tmp_path) as disk:
-        root = disk.mountpoint / "blobs"
-        ours = FilesystemBlobStore(root, checkpoint_interval=600)
-        address, old, new = _address(11), os.urandom(4 << 20), os.urandom(1 << 20)
-        os.sync()
-        batch = SyncBatch()
-        ours.put(address, old, batch=batch)
-        batch.sync()
+        root, ours, address, _old = _one_blob_journalled_on(disk, 11)
+        new = os.urandom(1 << 20)
         disk.fail_writes()
         with pytest.raises(OSError):
             ours.flush()
