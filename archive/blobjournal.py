@@ -112,11 +112,8 @@ class Segment:
     opened: float = field(default_factory=time.monotonic)
     size: int = 0                                          # bytes of its durable records
     blobs: list[tuple[str, str, int]] = field(default_factory=list)   # (address, file, descriptor)
+    addresses: set[str] = field(default_factory=set)      # of ``blobs``
     tainted: bool = False      # a sync of its files failed: they are written again, never re-synced
-
-    @property
-    def addresses(self) -> set[str]:
-        return {address for address, _path, _fd in self.blobs}
 
 
 class BlobJournal:
@@ -204,11 +201,10 @@ class BlobJournal:
                 _close_all(r.fd for r in records)
                 raise
             segment.size += len(payload)
-            known = segment.addresses
             for r in records:
-                if r.address not in known:
+                if r.address not in segment.addresses:
                     self._pending[r.address] = self._pending.get(r.address, 0) + 1
-                    known.add(r.address)
+                    segment.addresses.add(r.address)
                 segment.blobs.append((r.address, r.path, r.fd))
                 self._open_fds.add(r.fd)
             crowded = len(self._open_fds) >= self._max_descriptors
