@@ -105,8 +105,9 @@ class SyncBatch:
         self._dirs[path] = None
 
     def sync(self) -> None:
-        """fsync every file, then every directory; raises (after closing everything) when
-        any of them fails, and then none of the batch may be taken as durable.
+        """Append the journalled blobs (one write and fdatasync per journal), then fsync every
+        other file, then every directory; raises (after closing everything) when any of them
+        fails, and then none of the batch may be taken as durable.
 
         After a failed fsync the kernel may have dropped the unwritten pages and a second
         fsync would report success for data that never reached the disk, so the files this

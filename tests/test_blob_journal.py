@@ -7,6 +7,7 @@ the dead writer left, which is what the journal is there to repair."""
 
 from __future__ import annotations
 
+import errno
 import multiprocessing as mp
 import os
 import resource
@@ -28,6 +29,16 @@ FORK = mp.get_context("fork")
 
 def _segments(root: Path) -> list[Path]:
     return sorted((root / ".journal").glob("*.seg"))
+
+
+def _in_a_child(target, *args):  # noqa: ANN001, ANN002, ANN202
+    """Run ``target(*args, out)`` in a forked process that must exit cleanly; its ``out`` queue."""
+    out = FORK.SimpleQueue()
+    child = FORK.Process(target=target, args=(*args, out))
+    child.start()
+    child.join(120)
+    assert child.exitcode == 0, f"{target.__name__} exited with {child.exitcode}"
+    return out
 
 
 def _address(i: int) -> str:
@@ -223,13 +234,7 @@ def test_a_failed_journal_write_fails_the_batch_and_is_cut_from_the_segment(tmp_
     replay cannot bring those blobs back over a retry's; its files stay (their pages were
     never refused, and another process may rely on the same blob), as orphans until retried."""
     root = tmp_path / "blobs"
-    out = FORK.SimpleQueue()
-    child = FORK.Process(target=_batch_then_fail_on_the_journal, args=(str(root), out))
-    child.start()
-    child.join(60)
-    assert child.exitcode == 0
-    import errno
-
+    out = _in_a_child(_batch_then_fail_on_the_journal, str(root))
     assert out.get() == f"failed: {errno.EFBIG}"
     assert out.get() == [10, 11, 12, 13, 14]
     assert out.get() == [_address(0), _address(1)]     # the failed batch's records were cut off
@@ -636,11 +641,7 @@ def test_the_journal_holds_no_more_descriptors_than_its_budget(tmp_path):
     open-files limit the writer checkpoints before going on, so a disk slower than the mail
     (here: a checkpoint interval longer than the run) cannot exhaust the table."""
     root = tmp_path / "blobs"
-    out = FORK.SimpleQueue()
-    child = FORK.Process(target=_many_batches_under_a_low_descriptor_limit, args=(str(root), out))
-    child.start()
-    child.join(120)
-    assert child.exitcode == 0, "a batch failed (EMFILE?)"
+    out = _in_a_child(_many_batches_under_a_low_descriptor_limit, str(root))   # a batch failing fails it
     assert out.get() < 256 // 4 + 40
     assert out.get() == 0
     store = FilesystemBlobStore(root)
@@ -674,14 +675,8 @@ def _checkpoint_with_a_full_descriptor_table(root: str, out) -> None:  # noqa: A
 def test_a_full_descriptor_table_is_retried_not_taken_for_a_disk_error(tmp_path):
     """A checkpoint that cannot open a directory (EMFILE) learned nothing about the disk: it is
     tried again as it was, and the blobs are not written again."""
-    import errno
-
     root = tmp_path / "blobs"
-    out = FORK.SimpleQueue()
-    child = FORK.Process(target=_checkpoint_with_a_full_descriptor_table, args=(str(root), out))
-    child.start()
-    child.join(60)
-    assert child.exitcode == 0
+    out = _in_a_child(_checkpoint_with_a_full_descriptor_table, str(root))
     assert out.get() == errno.EMFILE
     assert out.get() is True                           # the same file: synced, not rewritten
     assert out.get() == 0
