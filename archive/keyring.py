@@ -30,7 +30,9 @@ import threading
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 DERIVED_NAMES = ("index", "address", "meta")
 _WRAP_NONCE = 12
@@ -181,6 +183,22 @@ class KeyRing:
                     os.fsync(fh.fileno())
                 path.unlink()
             self._masters.pop(kid, None)
+
+    def master_derived(self, purpose: str, kid: str | None = None) -> tuple[str, bytes]:
+        """A 32-byte key for ``purpose`` derived (HKDF-SHA256) from master key ``kid`` (default:
+        the active one); returns ``(kid, key)``.
+
+        For keys that must never be stored anywhere, not even wrapped (the chains' MAC key, the
+        checkpoint signing seed): whoever holds the database or the files alone cannot
+        recompute them. A record that uses one keeps the ``kid`` it was derived from.
+        """
+        kid = kid or self._active
+        master = self._masters.get(kid)
+        if master is None:
+            raise KeyRingError(f"master key {kid} is not in the key ring")
+        hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                    info=b"mailwarden/master-derived\x00" + purpose.encode())
+        return kid, hkdf.derive(master)
 
     def derived_wrapped_by(self) -> str | None:
         data = json.loads((self.keys_dir / "derived.json").read_text())
