@@ -41,8 +41,24 @@ HOLD_KINDS = ("address", "query", "record")
 StillNeeded = Callable[[sa.Connection, Sequence[int]], Iterable[int]]
 
 
+DIRECTIONS = ("inbound", "outbound", "internal")
+VERDICTS = ("delivered", "queued", "quarantined", "rejected", "released")
+
+
 class RetentionError(ValueError):
-    """A retention rule or legal hold is invalid."""
+    """A retention rule or legal hold is invalid. ``index`` and ``key`` say where in the
+    ``retention`` list (settings turn them into ``file:line: archive.retention[i].key``)."""
+
+    def __init__(self, message: str, index: int | None = None, key: str | None = None):
+        super().__init__(message)
+        self.problem = message
+        self.index = index
+        self.key = key
+
+    def __str__(self) -> str:
+        if self.index is None:
+            return self.problem
+        return f"retention[{self.index}]{'.' + self.key if self.key else ''}: {self.problem}"
 
 
 @dataclass(frozen=True)
@@ -56,14 +72,22 @@ class RetentionRule:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], index: int = 0) -> RetentionRule:
-        unknown = set(data) - {"days", *RULE_KEYS}
-        if unknown:
-            raise RetentionError(f"retention[{index}]: unknown key(s) {', '.join(sorted(unknown))}")
+        """Checked here, not when purge runs: a rule that never matches (a typo) would let
+        records go at the default (or a shorter) period without anyone noticing."""
+        for key in data:
+            if key not in ("days", *RULE_KEYS):
+                raise RetentionError(f"unknown key (use days and any of {', '.join(RULE_KEYS)})", index, str(key))
         days = data.get("days")
         if not isinstance(days, int) or isinstance(days, bool) or days < 1:
-            raise RetentionError(f"retention[{index}]: 'days' must be a positive integer")
+            raise RetentionError("must be a positive integer (days)", index, "days")
         if not any(data.get(k) for k in RULE_KEYS):
-            raise RetentionError(f"retention[{index}]: needs one of {', '.join(RULE_KEYS)}")
+            raise RetentionError(f"needs one of {', '.join(RULE_KEYS)}", index)
+        for key, allowed in (("direction", DIRECTIONS), ("verdict", VERDICTS)):
+            if data.get(key) and data[key] not in allowed:
+                raise RetentionError(f"{data[key]!r} is not one of {', '.join(allowed)}", index, key)
+        for key in RULE_KEYS:
+            if key in data and not isinstance(data[key], str):
+                raise RetentionError("must be a string", index, key)
         return cls(days=days, **{k: str(data[k]).lower() if k == "domain" else str(data[k])
                                  for k in RULE_KEYS if data.get(k)})
 
@@ -91,7 +115,7 @@ def parse_rules(rules: Iterable[Mapping[str, Any]]) -> list[RetentionRule]:
     parsed = []
     for i, rule in enumerate(rules):
         if not isinstance(rule, Mapping):
-            raise RetentionError(f"retention[{i}]: must be a mapping such as {{direction: inbound, days: 90}}")
+            raise RetentionError("must be a mapping such as {direction: inbound, days: 90}", i)
         parsed.append(RetentionRule.from_dict(rule, i))
     return parsed
 

@@ -135,3 +135,35 @@ def test_dry_run_equals_what_purge_removes(gateway_config: Path, capsys) -> None
     assert before - _remaining(gateway_config) == set(done["first_ids"])
     text = _cli(gateway_config, "archive", "purge", "--dry-run", capsys=capsys)
     assert "would purge 0 record(s)" in text and "3 still needed" in text and "nothing deleted" in text
+
+
+RULES = "version: 1\nrules:\n  - name: pci-card\n    when: {subject: card}\n    action: quarantine\n"
+
+
+@pytest.mark.parametrize(("retention", "line", "key", "problem"), [
+    ("    - {direction: inbound, days: 9}\n    - {dirction: inbound, days: 90}\n",
+     8, "archive.retention[1].dirction", "unknown key"),
+    ("    - {direction: inbund, days: 90}\n", 7, "archive.retention[0].direction", "'inbund' is not one of"),
+    ("    - {rule: spam, days: 90}\n", 7, "archive.retention[0].rule", "no rule named 'spam' in rules.yaml"),
+    ("    - {rule: pci-card, days: ninety}\n", 7, "archive.retention[0].days", "must be a positive integer"),
+    ("    - {days: 90}\n", 7, "archive.retention[0]", "needs one of"),
+])
+def test_wrong_retention_rule_stops_start_with_file_line_key(tmp_path: Path, capsys, retention: str, line: int,
+                                                             key: str, problem: str) -> None:
+    """Failed on the old code: a wrong rule loaded silently (and never matched, or purge raised)."""
+    (tmp_path / "rules.yaml").write_text(RULES)
+    cfg = tmp_path / "gateway.yaml"
+    cfg.write_text("storage:\n  data_dir: data\nrules:\n  path: rules.yaml\narchive:\n  retention:\n" + retention)
+    assert main(["archive", "purge", "--dry-run", "--config", str(cfg)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0, err
+    assert err.startswith(f"mailwarden: {cfg}:{line}: {key}: {problem}"), err
+    assert not (tmp_path / "data").exists()          # refused before anything was opened or written
+
+
+def test_shipped_retention_rules_name_real_rules(tmp_path: Path) -> None:
+    """Failed on the old code: the shipped `rule: spam` named no rule, so spam was kept 7 years."""
+    from tests.harness import REPO
+
+    settings = load_settings(REPO / "configs" / "gateway.yaml")
+    assert [r["rule"] for r in settings.archive.retention if "rule" in r] == ["spam-threshold"]
