@@ -22,7 +22,7 @@ from email.message import Message
 from rules import mime_tree
 from rules.attachments import Attachment, Budget, Extractor, Limits
 from rules.charsets import decode_bytes, decode_guess
-from rules.findings import CORRUPT, TOO_DEEP, TOO_MANY_PARTS, uninspectable
+from rules.findings import CORRUPT, TOO_DEEP, TOO_MANY_PARTS, UNSUPPORTED, uninspectable
 from rules.html_text import html_to_text
 from rules.inline_encodings import find_blocks
 from rules.lazy import cached_property
@@ -34,8 +34,8 @@ MAX_MESSAGE_DEPTH = 5  # attached messages inside attached messages
 FINDING_UNDECODABLE = uninspectable(CORRUPT)
 FINDING_TOO_DEEP = uninspectable(TOO_DEEP)
 FINDING_TOO_MANY_PARTS = uninspectable(TOO_MANY_PARTS)
+FINDING_UNSUPPORTED = uninspectable(UNSUPPORTED)
 FINDING_BROKEN_MIME = "broken mime"
-_MESSAGE_TYPES = ("message/rfc822", "message/global")
 
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*?)\?=")
 _EW_GAP = re.compile(r"(\?=)\s+(=\?)")
@@ -402,8 +402,14 @@ class ParsedMessage:
         if not clean:
             _note(findings, FINDING_UNDECODABLE)
         is_body_text = ctype in ("text/plain", "text/html") and disposition != "attachment" and not filename
-        if ctype in _MESSAGE_TYPES and not filename:
-            filename = f"message{idx}.eml"
+        if ctype.startswith("message/"):
+            # message/rfc822 and its kin (delivery-status, disposition-notification: blocks
+            # of header fields) read as messages, as email's parser would have; a message/partial
+            # fragment cannot be read without its other parts
+            if ctype == "message/partial":
+                _note(findings, FINDING_UNSUPPORTED)
+            self._message_bytes(data, filename or f"message{idx}.eml", attachments, findings, extractor)
+            return
         if is_body_text or (ctype.startswith("text/") and not filename and disposition != "attachment"):
             text, ok = decode_bytes(data, _charset_of(part))
             if not ok:
@@ -415,7 +421,7 @@ class ParsedMessage:
             return
         name = filename or f"part{idx}"
         looks_like_mail = data[:200].lstrip().lower().startswith(_MESSAGE_STARTS)
-        if ctype in _MESSAGE_TYPES or (looks_like_mail and name.lower().endswith(".eml")):
+        if looks_like_mail and name.lower().endswith(".eml"):
             self._message_bytes(data, name, attachments, findings, extractor)
             return
         attachments.extend(extractor.extract(data, name, ctype, prefix=self._prefix, depth=self._depth,
