@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("file", type=Path)
     check.add_argument("--from", dest="mail_from", required=True)
     check.add_argument("--to", dest="rcpt_tos", action="append", required=True)
+    check.add_argument("--untrusted", action="store_true",
+                       help="as from a client outside relay.trusted_networks, without AUTH "
+                            "(an address in our domains is then not taken on its word)")
 
     rules = sub.add_parser("rules", parents=[common], help="rule file tools")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)

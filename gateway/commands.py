@@ -34,7 +34,8 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.policy import PolicyHolder, check
 
     policy = PolicyHolder(settings.rules_path, settings.directory_path).current
-    verdict = check(policy, args.file.read_bytes(), args.mail_from, args.rcpt_tos)
+    verdict = check(policy, args.file.read_bytes(), args.mail_from, args.rcpt_tos,
+                    trusted_client=not getattr(args, "untrusted", False))
     print_json(verdict.to_json())
     return 0
 
