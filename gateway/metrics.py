@@ -17,6 +17,9 @@ class Metrics:
                                 ["direction"], registry=r)
         self.quarantined = Counter("mailwarden_recipients_quarantined_total", "Recipients held for review",
                                    registry=r)
+        self.rerouted = Counter("mailwarden_quarantine_rerouted_total",
+                                "Holds whose review source resolved to nobody, given to the default review group",
+                                registry=r)
         self.tempfailed = Counter("mailwarden_messages_tempfailed_total", "Messages answered 4xx at DATA",
                                   registry=r)
         self.delivered = Counter("mailwarden_recipients_delivered_total", "Recipients delivered downstream",

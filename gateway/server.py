@@ -229,8 +229,10 @@ def serve(settings: Settings) -> int:
     engine = open_engine(settings.database_url)
     migrate(engine)
     ensure_audit_head(engine)
-    engine.dispose()
-    KeyRing.open(settings.data_dir / "keys", master_key_env=settings.storage.master_key_env)
+    try:   # the ring is created (or an older keys_dir imported) once, before any process exists
+        KeyRing.open(settings.data_dir / "keys", master_key_env=settings.storage.master_key_env).bind(engine)
+    finally:
+        engine.dispose()
     FilesystemBlobStore(settings.data_dir / "blobs")     # a new store is made once, here
     _raise_open_files_limit()
     if not (settings.smtp.tls_cert and settings.smtp.tls_key):
