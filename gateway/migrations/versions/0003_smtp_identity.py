@@ -6,14 +6,14 @@ Existing logins get no addresses: after this upgrade they may send only the null
 until an administrator binds them (``mailwarden smtp-user allow NAME --address A``).
 
 Revision ID: smtp_identity
-Revises: 0001
+Revises: 0002
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "smtp_identity"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
