@@ -34,6 +34,8 @@ from admin_api import roles
 from admin_api import tables as admin_tables
 from admin_api.render import render_message, subject_of
 from admin_api.users import Principal, authenticate, list_users
+from archive.keywrap import KeyMissing
+from archive.service import ArchiveKeyMissing
 from quarantine import tables as quarantine_tables
 from quarantine.deciding import routes_of
 from quarantine.routing import is_routed
@@ -295,6 +297,8 @@ def create_app(services: ApiServices) -> FastAPI:
             return services.archive.open(archive_id)
         except LookupError:
             raise HTTPException(404, f"no archive record {archive_id}") from None
+        except (ArchiveKeyMissing, KeyMissing):
+            raise
         except Exception as exc:
             if type(exc).__name__ == "ArchiveIntegrityError":
                 raise HTTPException(500, "archive integrity check failed for this record") from exc
@@ -377,6 +381,14 @@ def create_app(services: ApiServices) -> FastAPI:
         description=(roles.__doc__ or "").strip(),
     )
     app.add_middleware(AuditMiddleware, engine=engine, clock=services.clock)
+
+    async def key_missing(_request: Request, exc: Exception) -> JSONResponse:
+        # A master key the record needs is not held (rotated elsewhere and not learned, or
+        # retired): the operator's to fix, and it says which key — not "integrity check failed".
+        return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "60"})
+
+    app.add_exception_handler(ArchiveKeyMissing, key_missing)
+    app.add_exception_handler(KeyMissing, key_missing)
     api = APIRouter(prefix="/api/v1")
 
     # ---------------------------------------------------------------- me
