@@ -11,6 +11,7 @@ import signal
 import socket
 from collections.abc import Iterator
 from functools import partial
+from typing import Any
 
 import uvicorn
 
@@ -83,6 +84,7 @@ class Gateway:
         self.smtp_server: asyncio.base_events.Server | None = None
         self.api_server: _EmbeddedUvicorn | None = None
         self._tasks: list[asyncio.Task] = []
+        self._purge: Any = None      # gateway.retention.ScheduledPurge on the primary
 
     # ---- listeners ---------------------------------------------------------------
     async def start_smtp(self, sock: socket.socket | None = None) -> None:
@@ -139,6 +141,18 @@ class Gateway:
                                                                self._index), name="indexer"))
         self._tasks.append(asyncio.create_task(self._every(self.services.settings.quarantine.expiry_interval,
                                                            self._quarantine_upkeep), name="quarantine"))
+        archive_settings = self.services.settings.archive
+        if archive_settings.purge_interval > 0:
+            from gateway.retention import ScheduledPurge
+            from gateway.settings import parse_window
+
+            self._purge = ScheduledPurge(
+                self.services.engine, self.services.archive, archive_settings.retention,
+                default_days=archive_settings.default_retention_days, interval=archive_settings.purge_interval,
+                window=parse_window(archive_settings.purge_window), node=self.worker.node)
+            # Checked every minute (or more often for short test intervals); purging is due once per interval.
+            self._tasks.append(asyncio.create_task(self._every(
+                min(60.0, archive_settings.purge_interval), self._scheduled_purge), name="purge"))
 
     async def _every(self, interval: float, job) -> None:  # noqa: ANN001
         while not self.stop_event.is_set():
@@ -153,6 +167,10 @@ class Gateway:
 
     def _index(self) -> bool:
         return self.services.archive.index_pending(limit=500) > 0
+
+    def _scheduled_purge(self) -> bool:
+        self._purge.run_if_due()
+        return False          # done until the next check either way
 
     def _quarantine_upkeep(self) -> bool:
         self.services.quarantine.expire()

@@ -186,15 +186,43 @@ class QuarantineSettings(_Section):
         return parse_duration(v)
 
 
+_WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+
+def parse_window(value: str) -> tuple[int, int] | None:
+    """``"02:00-05:00"`` as (start, end) minutes of the day (end may be before start: the window
+    runs past midnight); ``""`` is None: any time."""
+    if not value or not value.strip():
+        return None
+    match = _WINDOW.match(value)
+    if match:
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        if h1 < 24 and h2 <= 24 and m1 < 60 and m2 < 60 and not (h2 == 24 and m2):
+            start, end = h1 * 60 + m1, h2 * 60 + m2
+            if start != end:
+                return start, end
+    raise ValueError(f"not a time window: {value!r} (use e.g. '02:00-05:00', local time)")
+
+
 class ArchiveSettings(_Section):
     default_retention_days: int = Field(default=2555, ge=1)
     retention: list[dict[str, Any]] = Field(default_factory=list)
     index_interval: float = 1.0
+    # `serve` purges expired records this often (0: never; then run `mailwarden archive purge`),
+    # starting only inside purge_window (local time; "" for any time), on one node at a time.
+    purge_interval: float = 86400.0
+    purge_window: str = "02:00-05:00"
 
-    @field_validator("index_interval", mode="before")
+    @field_validator("index_interval", "purge_interval", mode="before")
     @classmethod
     def _duration(cls, v: Any) -> float:
         return parse_duration(v)
+
+    @field_validator("purge_window")
+    @classmethod
+    def _window(cls, v: str) -> str:
+        parse_window(v)
+        return v
 
 
 class LoggingSettings(_Section):
