@@ -60,16 +60,32 @@ def rules(args: argparse.Namespace, settings: Settings) -> int:
 
 def smtp_user(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.accounts import AccountError
+    from gateway.sender_logins import BindingError
 
     services = _services(settings)
+    logins = services.sender_logins
     try:
         if args.smtp_command == "add":
-            services.accounts.add(args.name, read_password())
+            services.accounts.add(args.name, read_password(), args.addresses)
             print(f"SMTP account {args.name} added")
+            if not args.addresses:
+                print(f"note: {args.name} may send as no address until `mailwarden smtp-user allow "
+                      f"{args.name} --address ADDRESS` (only the null sender)", file=sys.stderr)
+        elif args.smtp_command == "allow":
+            added = logins.allow(args.name, args.addresses)
+            print(f"{args.name} may now also send as: {', '.join(added) or '(nothing new)'}")
+        elif args.smtp_command == "deny":
+            if not logins.deny(args.name, args.addresses):
+                print(f"{args.name} was not allowed any of those addresses", file=sys.stderr)
+                return 1
+            print(f"{args.name} may no longer send as: {', '.join(args.addresses)}")
+        elif args.smtp_command == "show":
+            for address in logins.addresses(args.name):
+                print(address)
         elif not services.accounts.remove(args.name):
             print(f"no SMTP account {args.name}", file=sys.stderr)
             return 1
-    except AccountError as exc:
+    except (AccountError, BindingError) as exc:
         print(f"mailwarden: {exc}", file=sys.stderr)
         return 1
     finally:
@@ -200,13 +216,21 @@ def _audit_cli(args: argparse.Namespace, settings: Settings, outcome: str) -> No
     parts = [args.command] + [getattr(args, f"{key}_command") for key in ("user", "smtp", "archive", "hold",
                                                                              "keys", "dkim")
                               if getattr(args, f"{key}_command", None)]
-    target = " ".join(str(getattr(args, a)) for a in _TARGET_ARGS if getattr(args, a, None) is not None)
+    # A search query may itself be sensitive (a name, a case): like the API, record its length only.
+    query = getattr(args, "query", None)
+    if getattr(args, "kind", None) == "query":          # `archive hold add query …`
+        query = args.value
+    shown = [a for a in _TARGET_ARGS if getattr(args, a, None) is not None
+             and a != "query" and not (a == "value" and query is not None)]
+    target = " ".join(str(getattr(args, a)) for a in shown)
+    detail = {"q_length": len(query)} if query is not None else None
     engine = open_engine(settings.database_url)
     try:
         migrate(engine)
         ensure_head(engine)
         append_audit(engine, actor=f"cli:{getpass.getuser()}", role="cli", action="cli." + ".".join(parts),
-                     record=target[:200] or None, client_ip="local", outcome=outcome, status_code=0)
+                     record=target[:200] or None, client_ip="local", outcome=outcome, status_code=0,
+                     detail=detail)
     finally:
         engine.dispose()
 

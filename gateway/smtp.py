@@ -1,8 +1,9 @@
 """The SMTP edge: protocol details and session policy, nothing about content.
 
 aiosmtpd speaks the protocol; :class:`GatewaySMTP` makes it as liberal as real mail
-servers need (long lines, bare LF, 8-bit data without 8BITMIME) and adds the limits an
-internet-facing relay must have. :class:`SessionPolicy` is the aiosmtpd handler: relay
+servers need (long lines, 8-bit data without 8BITMIME) but strict where being liberal is
+an attack (only ``<CR><LF>.<CR><LF>`` ends DATA: :mod:`gateway.smtp_data`), and adds the
+limits an internet-facing relay must have. :class:`SessionPolicy` is the aiosmtpd handler: relay
 control and recipient limits at RCPT, then it hands the message to the pipeline at DATA.
 """
 
@@ -20,15 +21,21 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from email._header_value_parser import get_addr_spec, get_angle_addr
 from email.errors import HeaderParseError
+from typing import TYPE_CHECKING
 
-from aiosmtpd.smtp import MISSING, SMTP, AuthResult, Envelope, LoginPassword, Session
+from aiosmtpd.smtp import MISSING, SMTP, AuthResult, Envelope, LoginPassword, Session, syntax
 
 from gateway.directory import Directory
+from gateway.smtp_data import BARE_LF_REPLY, BareNewline, DataResult, read_data
+from gateway.smtp_paths import has_routing, non_ascii_reply, routing_reply, syntax_reply
+
+if TYPE_CHECKING:
+    from gateway.auth_throttle import AuthThrottle
+    from gateway.sender_logins import SenderLogins
 
 log = logging.getLogger("mailwarden.smtp")
 logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-command chatter
 
-_DOT_STUFFED = re.compile(rb"^\.", re.MULTILINE)
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _DOT_ATOM = rf"{_ATOM}(?:\.{_ATOM})*"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -57,6 +64,7 @@ class SmtpLimits:
     max_recipients: int
     max_sessions: int
     idle_timeout: float
+    bare_newline: BareNewline = BareNewline.NORMALIZE
 
 
 @dataclass
@@ -75,10 +83,12 @@ class GatewaySMTP(SMTP):
     # buffer hold long message lines, which real mail contains.
     line_length_limit = 1 << 16
 
-    def __init__(self, handler: SessionPolicy, counter: SessionCounter, **kwargs):
+    def __init__(self, handler: SessionPolicy, counter: SessionCounter, *,
+                 bare_newline: BareNewline = BareNewline.NORMALIZE, **kwargs):
         super().__init__(handler, **kwargs)
         self._counter = counter
         self._policy = handler
+        self._bare_newline = bare_newline
 
     def __dir__(self) -> list[str]:
         """Only the command and AUTH methods: aiosmtpd finds them with ``dir()`` and
@@ -132,17 +142,54 @@ class GatewaySMTP(SMTP):
         return await self._verify(login, password)
 
     async def _verify(self, login: bytes, password: bytes) -> AuthResult:
-        ok = await self._policy.verify_login(login, password)
-        if ok:
-            return AuthResult(success=True, handled=False, auth_data=LoginPassword(login, password))
-        log.warning("authentication failed", extra={"peer": self._peer_ip(), "login": login[:64]})
-        return AuthResult(success=False, handled=False)
+        peer = self._peer_ip()
+        refusal = await self._policy.auth_refusal(peer, login)
+        if refusal is None:
+            ok = await self._policy.verify_login(login, password)
+            if ok:
+                return AuthResult(success=True, handled=False, auth_data=LoginPassword(login, password))
+            log.warning("authentication failed", extra={"peer": peer, "login": login[:64]})
+            refusal = await self._policy.auth_failed(peer, login)
+            if refusal is None:
+                return AuthResult(success=False, handled=False)
+        # Locked out (gateway/auth_throttle.py): say so and hang up, as QUIT does.
+        self._policy.refused("auth_locked")
+        await self.push(refusal)
+        if self._handler_coroutine is not None:
+            self._handler_coroutine.cancel()
+        if self.transport is not None:
+            self.transport.close()
+        return AuthResult(success=False, handled=True)
 
     def _peer_ip(self) -> str:
         peer = self.session.peer if self.session else None
         return peer[0] if isinstance(peer, tuple) else str(peer or "")
 
     # ---- MAIL/RCPT addresses -----------------------------------------------------
+    @syntax("MAIL FROM: <address>", extended=" [SP <mail-parameters>]")
+    async def smtp_MAIL(self, arg: str | None) -> None:  # noqa: N802
+        if not await self._refuse_path_syntax(arg, "FROM:", sender=True):
+            await super().smtp_MAIL(arg)
+
+    @syntax("RCPT TO: <address>", extended=" [SP <mail-parameters>]")
+    async def smtp_RCPT(self, arg: str | None) -> None:  # noqa: N802
+        if not await self._refuse_path_syntax(arg, "TO:", sender=False):
+            await super().smtp_RCPT(arg)
+
+    async def _refuse_path_syntax(self, arg: str | None, keyword: str, *, sender: bool) -> bool:
+        """Answer ``501`` for a path opened with ``<`` and never closed (aiosmtpd takes it as
+        closed; see :mod:`gateway.smtp_paths`). Before HELO, or without an argument,
+        aiosmtpd's own answers stand."""
+        if arg is None or self.session is None or not self.session.host_name:
+            return False
+        rest = self._strip_command_keyword(keyword, arg)
+        reply = syntax_reply(rest, sender=sender) if rest is not None else None
+        if reply is None:
+            return False
+        self._policy.refused("address_syntax")
+        await self.push(reply)
+        return True
+
     def _getaddr(self, arg: str) -> tuple[str | None, str | None]:
         """aiosmtpd's address parsing, without the typing class it defines on every call
         (creating a class costs more than parsing the address; this runs for MAIL and
@@ -197,80 +244,38 @@ class GatewaySMTP(SMTP):
             await self.push("501 5.5.4 Syntax: DATA")
             return
         await self.push("354 End data with <CR><LF>.<CR><LF>")
-        body, too_big = await self._read_data()
-        if body is None:
+        data = await self._read_data()
+        if data.body is None:
             return  # connection went away; the client still owns the message
-        if too_big:
+        if data.too_big:
             self._set_post_data_state()
+            self._policy.refused("message_size")
             await self.push("552 5.3.4 Message size exceeds fixed maximum message size")
             return
+        if data.bare_lf and self._bare_newline is BareNewline.REJECT:
+            self._set_post_data_state()
+            self._policy.refused("bare_newline")
+            log.warning("bare <LF> received", extra={"peer": self._peer_ip()})
+            await self.push(BARE_LF_REPLY)
+            return
+        body = data.body
         self.envelope.content = body
         self.envelope.original_content = body
         status = await self._call_handler_hook("DATA")
         self._set_post_data_state()
         await self.push("250 OK" if status is MISSING else status)
 
-    async def _read_data(self) -> tuple[bytes | None, bool]:
-        """Read up to the end-of-data line, accepting CRLF or bare LF line endings.
+    async def _read_data(self) -> DataResult:
+        """The DATA section up to ``<CR><LF>.<CR><LF>`` (see :mod:`gateway.smtp_data`)."""
+        try:
+            return await read_data(self._reader, size_limit=self.data_size_limit or 0,
+                                   bare_newline=self._bare_newline, on_chunk=self._data_chunk)
+        except asyncio.CancelledError:
+            self._writer.close()
+            raise
 
-        Reads in large chunks (not line by line) and hands any pipelined bytes after the
-        terminator back to the stream, so the next command is read normally.
-        """
-        reader = self._reader
-        limit = self.data_size_limit or 0
-        buf = bytearray()
-        total = 0
-        too_big = False
-        scan_from = 0
-        while True:
-            at_start = not too_big  # the buffer still begins where the message begins
-            if at_start and buf.startswith(b".\r\n"):
-                end: tuple[int, int] | None = (0, 3)
-            elif at_start and buf.startswith(b".\n"):
-                end = (0, 2)
-            else:
-                end = _find_terminator(buf, scan_from)
-            if end is not None:
-                cut, after = end
-                leftover = bytes(buf[after:])
-                if leftover:
-                    reader._buffer[0:0] = leftover  # type: ignore[attr-defined]
-                body = bytes(buf[:cut])
-                break
-            try:
-                chunk = await reader.read(1 << 16)
-            except asyncio.CancelledError:
-                self._writer.close()
-                raise
-            if not chunk:
-                return None, False
-            self._reset_timeout()
-            total += len(chunk)
-            scan_from = max(0, len(buf) - 4)
-            buf += chunk
-            if limit and total > limit + 5:
-                too_big = True
-                # Keep just enough to recognise the terminator; drop the rest now.
-                del buf[: max(0, len(buf) - 5)]
-                scan_from = 0
-        if too_big:
-            return b"", True
-        return _DOT_STUFFED.sub(b"", body), False
-
-
-def _find_terminator(buf: bytearray, start: int) -> tuple[int, int] | None:
-    """(end of body, end of terminator) for ``\\n.\\r\\n`` or ``\\n.\\n`` from ``start``."""
-    i = buf.find(b"\n.", start)
-    while i != -1:
-        tail = buf[i + 2 : i + 4]
-        if tail.startswith(b"\r\n"):
-            return i + 1, i + 4
-        if tail.startswith(b"\n"):
-            return i + 1, i + 3
-        if len(tail) < 2 and (tail in (b"", b"\r")):
-            return None  # need more bytes to decide
-        i = buf.find(b"\n.", i + 1)
-    return None
+    def _data_chunk(self, _size: int) -> None:
+        self._reset_timeout()
 
 
 class SessionPolicy:
@@ -284,12 +289,18 @@ class SessionPolicy:
         limits: SmtpLimits,
         deliver_to_pipeline: Callable[[IncomingMessage], Awaitable[str]],
         verify_login: Callable[[str, str], Awaitable[bool]] | None = None,
+        auth_throttle: AuthThrottle | None = None,
+        sender_logins: SenderLogins | None = None,
+        on_refused: Callable[[str], None] | None = None,
     ):
         self._directory = directory
+        self._on_refused = on_refused
         self._trusted = [ipaddress.ip_network(n, strict=False) for n in trusted_networks]
         self._limits = limits
         self._deliver = deliver_to_pipeline
         self._verify_login = verify_login
+        self._throttle = auth_throttle
+        self._sender_logins = sender_logins
 
     def __dir__(self) -> list[str]:
         """Only the hooks, for the same reason as :meth:`GatewaySMTP.__dir__`."""
@@ -302,6 +313,23 @@ class SessionPolicy:
             return await self._verify_login(login.decode("utf-8"), password.decode("utf-8"))
         except UnicodeDecodeError:
             return False
+
+    async def auth_refusal(self, ip: str, login: bytes) -> str | None:
+        """The reply refusing AUTH before any password is checked (a lockout), or None."""
+        if self._throttle is None:
+            return None
+        return await self._throttle.refusal(ip, login.decode("utf-8", "replace"), trusted=self.is_trusted(ip))
+
+    async def auth_failed(self, ip: str, login: bytes) -> str | None:
+        """Count a failed AUTH; the reply that ends the session if it locked the client out."""
+        if self._throttle is None:
+            return None
+        return await self._throttle.after_failure(ip, login.decode("utf-8", "replace"), trusted=self.is_trusted(ip))
+
+    def refused(self, reason: str) -> None:
+        """Count a refusal at the edge (``mailwarden_smtp_refused_total{reason}``)."""
+        if self._on_refused is not None:
+            self._on_refused(reason)
 
     def is_trusted(self, ip: str) -> bool:
         try:
@@ -319,10 +347,34 @@ class SessionPolicy:
         session.host_name = hostname
         return [*responses[:-1], "250-PIPELINING", responses[-1]]
 
+    def path_refusal(self, session: Session, envelope: Envelope, address: str, *, recipient: bool) -> str | None:
+        """The reply refusing an address the edge does not take (see :mod:`gateway.smtp_paths`):
+        non-ASCII without SMTPUTF8; ``%``/``!`` routing in a recipient from an untrusted client."""
+        reply = non_ascii_reply(address, smtputf8=bool(envelope.smtp_utf8))
+        if reply is not None:
+            self.refused("non_ascii_address")
+            return reply
+        if recipient and has_routing(address) and not (session.authenticated or self.is_trusted(_peer_ip(session))):
+            self.refused("address_routing")
+            log.warning("routing in recipient refused", extra={"peer": _peer_ip(session), "rcpt": address})
+            return routing_reply(address)
+        return None
+
     async def handle_MAIL(  # noqa: N802
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
     ) -> str:
+        if (refusal := self.path_refusal(session, envelope, address, recipient=False)) is not None:
+            return refusal
         envelope.mail_from = "" if address == "<>" else address
+        if session.authenticated and self._sender_logins is not None and envelope.mail_from:
+            # A login sends only as the addresses bound to it (gateway/sender_logins.py).
+            login = _login_of(session) or ""
+            if not await self._sender_logins.may_send_as_async(login, envelope.mail_from):
+                log.warning("sender login mismatch", extra={"peer": _peer_ip(session), "login": login[:64],
+                                                            "from": envelope.mail_from[:256]})
+                envelope.mail_from = None
+                self.refused("sender_login_mismatch")
+                return f"553 5.7.1 <{address}>: Sender address not owned by the authenticated user"
         envelope.mail_options.extend(options)
         return "250 2.1.0 Sender OK"
 
@@ -333,6 +385,8 @@ class SessionPolicy:
             return "452 4.5.3 Too many recipients"
         if "@" not in address:
             return "550 5.1.3 Recipient address must include a domain"
+        if (refusal := self.path_refusal(session, envelope, address, recipient=True)) is not None:
+            return refusal
         directory = self._directory()
         if not directory.is_internal(address):
             peer_ip = _peer_ip(session)
@@ -346,8 +400,7 @@ class SessionPolicy:
     async def handle_DATA(  # noqa: N802
         self, server: SMTP, session: Session, envelope: Envelope
     ) -> str:
-        auth = session.auth_data
-        user = auth.login.decode("utf-8", "replace") if isinstance(auth, LoginPassword) else None
+        user = _login_of(session)
         message = IncomingMessage(
             mail_from=envelope.mail_from or "",
             rcpt_tos=tuple(envelope.rcpt_tos),
@@ -370,6 +423,11 @@ SessionPolicy.handle_EHLO.__signature__ = inspect.signature(SessionPolicy.handle
 def _protocol_names(cls: type, prefixes: tuple[str, ...]) -> list[str]:
     """The names of ``cls``'s methods that aiosmtpd looks up by prefix (fixed per class)."""
     return [name for name in dir(cls) if name.startswith(prefixes)]
+
+
+def _login_of(session: Session) -> str | None:
+    auth = session.auth_data
+    return auth.login.decode("utf-8", "replace") if isinstance(auth, LoginPassword) else None
 
 
 def _peer_ip(session: Session) -> str:
@@ -404,6 +462,7 @@ def protocol_factory(
         return GatewaySMTP(
             policy,
             counter,
+            bare_newline=limits.bare_newline,
             data_size_limit=limits.max_message_size,
             enable_SMTPUTF8=True,
             decode_data=False,

@@ -25,6 +25,7 @@ from xml.etree import ElementTree
 import magic
 
 from rules.charsets import decode_guess
+from rules.findings import TRUNCATED, uninspectable
 
 CHUNK = 64 * 1024
 MAX_TEXT_PER_FILE = 4 * 1024 * 1024
@@ -193,6 +194,7 @@ class Extractor:
             self.budget.note(FINDING_ENCRYPTED)
         if len(att.text) > MAX_TEXT_PER_FILE:
             att.text = att.text[:MAX_TEXT_PER_FILE]
+            self.budget.note(uninspectable(TRUNCATED))  # the rest was not read: fail closed
         return out
 
     def _flags(self, att: Attachment, data: bytes) -> None:
