@@ -2,10 +2,11 @@
 
 ``storage.keys_dir`` (default ``./keys`` beside ``./data``; the shipped config ``../keys``)
 holds ``master-<kid>.key`` files (0600, directory 0700); ``MAILWARDEN_MASTER_KEY`` or
-``storage.master_key_file`` give the key without any file of ours. Keys found in the older
-place, ``data_dir/keys``, are moved to ``keys_dir`` once (written there first, then shredded),
-so a copy of ``data_dir`` alone — a backup, a snapshot — opens nothing. A ``keys_dir`` that is
-still inside ``data_dir`` gets a warning at every start.
+``storage.master_key_file`` give the key without any file of ours, so a copy of ``data_dir``
+alone — a backup, a snapshot — opens nothing. Keys found in the older place, ``data_dir/keys``,
+are copied to ``keys_dir`` once; the originals are left (another node sharing that data_dir may
+still need them) and every start warns until they are deleted. A ``keys_dir`` that is still
+inside ``data_dir`` gets a warning at every start too.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import os
 from pathlib import Path
 
 from archive.keyring import KeyRing
-from archive.keywrap import shred, write_private
+from archive.keywrap import write_private
 from gateway.settings import Settings
 
 log = logging.getLogger("mailwarden.keys")
@@ -40,27 +41,26 @@ def _inside(path: Path, parent: Path) -> bool:
 def place_keys(settings: Settings, *, warn: bool = True) -> None:
     keys_dir, data_dir = settings.keys_dir, settings.data_dir
     old = data_dir / "keys"
-    if old.resolve() != keys_dir.resolve() and old.is_dir() and any(old.glob("master-*.key")) \
-            and not (keys_dir.is_dir() and any(keys_dir.glob("master-*.key"))):
-        _move(old, keys_dir)
-    if warn and _inside(keys_dir, data_dir):
+    left_behind = old.resolve() != keys_dir.resolve() and old.is_dir() and any(old.glob("master-*.key"))
+    if left_behind and not (keys_dir.is_dir() and any(keys_dir.glob("master-*.key"))):
+        _copy(old, keys_dir)
+    if not warn:
+        return
+    if _inside(keys_dir, data_dir):
         log.warning("master keys in %s sit inside data_dir %s: a copy of the data opens it; "
                     "set storage.keys_dir outside it (or use %s / storage.master_key_file)",
                     keys_dir, data_dir, settings.storage.master_key_env)
+    elif left_behind:
+        log.warning("master keys are still also in %s (the older layout, now copied to %s): once every node "
+                    "sharing this data_dir has its own keys_dir or %s, delete them there (shred -u %s/*)",
+                    old, keys_dir, settings.storage.master_key_env, old)
 
 
-def _move(old: Path, new: Path) -> None:
-    """Copy the key files (0600, synced) to ``new``, then shred them in ``old``: a crash in
-    between leaves two copies, never none."""
+def _copy(old: Path, new: Path) -> None:
+    """Copy the key files (0600, synced) to ``new``. The originals stay: another node sharing
+    this data_dir may still depend on them (the start-up warning says to delete them)."""
     new.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(new, 0o700)
-    files = sorted({p for pattern in _KEY_FILES for p in old.glob(pattern)})
-    for path in files:
+    for path in sorted({p for pattern in _KEY_FILES for p in old.glob(pattern)}):
         write_private(new / path.name, path.read_bytes())
-    for path in files:
-        shred(path)
-    try:
-        old.rmdir()
-    except OSError:
-        pass
-    log.warning("master keys moved from %s to %s (storage.keys_dir): keys are kept apart from the data", old, new)
+    log.warning("master keys copied from %s to %s (storage.keys_dir): keys are kept apart from the data", old, new)

@@ -27,7 +27,8 @@ def test_two_nodes_share_queue_without_double_delivery(tmp_path: Path, pg_url: s
         for name in ("node-a", "node-b"):
             config = write_config(tmp_path / name, database_url=pg_url, next_hop=f"127.0.0.1:{sink.port}",
                                   smtp_port=free_port(), api_port=free_port(),
-                                  overrides={"storage": {"data_dir": str(shared_data)},
+                                  overrides={"storage": {"data_dir": str(shared_data),
+                                                         "keys_dir": str(tmp_path / "shared-keys")},
                                              "delivery": {"node_id": name, "poll_interval": 0.05}})
             nodes.append(InProcessGateway(config, with_api=False).start())
         sent: list[str] = []

@@ -61,10 +61,15 @@ def test_older_layout_is_moved_out_of_data_dir(config: Path, monkeypatch: pytest
     monkeypatch.delenv("MAILWARDEN_STORAGE__KEYS_DIR")
     assert keys_list(config) == 0
     out = capsys.readouterr()
-    assert "moved from" in out.err and old_file.stem.removeprefix("master-") in out.out
-    assert not inside.exists()
+    assert "copied from" in out.err and old_file.stem.removeprefix("master-") in out.out
     assert (settings.keys_dir / old_file.name).read_bytes() == key
     assert mode(settings.keys_dir / old_file.name) == 0o600
+    # the originals stay (another node sharing the data dir may need them), with a warning each start
+    assert old_file.exists() and "still also in" in out.err
+    for path in inside.iterdir():
+        path.unlink()
+    assert keys_list(config) == 0
+    assert "still also in" not in capsys.readouterr().err
 
 
 def test_master_key_from_a_secret_file(config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
