@@ -92,12 +92,15 @@ def dkim(args: argparse.Namespace, settings: Settings) -> int:
 
 def user(args: argparse.Namespace, settings: Settings) -> int:
     from admin_api import users
+    from gateway.account_check import account_check
 
     services = _services(settings)
     try:
         if args.user_command == "add":
             try:
-                token = users.add_user(services.engine, args.name, args.role, args.department, args.email,
+                token = users.add_user(services.engine, args.name, args.role, args.department,
+                                       addresses=args.email or [],
+                                       check=account_check(services.policy.directory()),
                                        token_lifetime_days=args.expires_days)
             except ValueError as exc:
                 print(f"mailwarden: {exc}", file=sys.stderr)
