@@ -31,10 +31,16 @@ def migrate_db(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def check(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.extraction_pool import ExtractionPool
     from gateway.policy import PolicyHolder, check
 
     policy = PolicyHolder(settings.rules_path, settings.directory_path).current
-    verdict = check(policy, args.file.read_bytes(), args.mail_from, args.rcpt_tos)
+    # the gateway's screening budget, so the verdict is the one the gateway would reach
+    pool = ExtractionPool(workers=1, seconds=settings.extraction.seconds, memory_mb=settings.extraction.memory_mb)
+    try:
+        verdict = check(policy, args.file.read_bytes(), args.mail_from, args.rcpt_tos, extraction=pool)
+    finally:
+        pool.close()
     print_json(verdict.to_json())
     return 0
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gateway.directory import Directory
+from gateway.extraction_pool import ExtractionPool
+from rules.budget import Limits
 from rules.content import parse
 from rules.engine import Engine, EvaluationContext
 from rules.loader import load_ruleset
@@ -55,9 +57,17 @@ class PolicyHolder:
         return policy
 
 
-def check(policy: Policy, raw: bytes, mail_from: str, rcpt_tos: list[str] | tuple[str, ...]) -> Verdict:
-    """The verdict the gateway would reach, without writing or sending anything."""
+def check(policy: Policy, raw: bytes, mail_from: str, rcpt_tos: list[str] | tuple[str, ...],
+          extraction: ExtractionPool | None = None) -> Verdict:
+    """The verdict the gateway would reach, without writing or sending anything. With
+    ``extraction``, documents are read within the gateway's screening budget, as the gateway
+    reads them (blocking the calling thread, which must not be an event loop's)."""
     rcpts = tuple(dict.fromkeys(rcpt_tos))
     envelope = Envelope(mail_from=mail_from, rcpt_tos=rcpts)
     ctx = EvaluationContext(directions=policy.directory.classify(mail_from, rcpts), directory=policy.directory)
-    return policy.engine.evaluate(parse(raw), envelope, ctx)
+    if extraction is None:
+        return policy.engine.evaluate(parse(raw), envelope, ctx)
+    message = parse(raw, Limits(open_documents=False))
+    if message.deferred:
+        extraction.complete_blocking(message)
+    return policy.engine.evaluate(message, envelope, ctx)

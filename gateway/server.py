@@ -20,6 +20,7 @@ from archive.keyring import KeyRing
 from gateway.db import migrate, open_engine
 from gateway.delivery import DeliveryWorker
 from gateway.dkim_signing import DkimSigner
+from gateway.extraction_pool import ExtractionPool
 from gateway.pipeline import Pipeline
 from gateway.policy import PolicyHolder
 from gateway.sender_auth import SenderAuthenticator
@@ -70,6 +71,8 @@ class Gateway:
             batch_size=s.delivery.batch_size, poll_interval=s.delivery.poll_interval,
             node=s.delivery.node_id or None,
         )
+        self.extraction = ExtractionPool(workers=s.extraction.workers, seconds=s.extraction.seconds,
+                                         memory_mb=s.extraction.memory_mb)
         self.pipeline = Pipeline(
             policy=services.policy, archive=services.archive, queue=services.queue,
             quarantine=services.quarantine, notifier=services.notifier, committer=services.committer,
@@ -78,6 +81,7 @@ class Gateway:
             authenticate_sender=SenderAuthenticator(
                 hostname=services.hostname, is_internal=lambda a: services.policy.directory().is_internal(a),
             ) if s.smtp.check_sender_auth else None,
+            extraction=self.extraction,
         )
         self.smtp_server: asyncio.base_events.Server | None = None
         self.api_server: _EmbeddedUvicorn | None = None
@@ -185,6 +189,7 @@ class Gateway:
             await asyncio.to_thread(self.services.queue.release_claims, self.worker.node)
         except Exception:  # noqa: BLE001 - the rows come back at the next start or with their lease
             log.exception("could not give back this node's claimed rows")
+        self.extraction.close()
         self.services.close()
         self.stopped.set()
 
