@@ -41,9 +41,10 @@ import zstandard
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from archive import keystate
 from archive import tables as t
 from archive.blobstore import BlobNotFound, BlobStore, SyncBatch
-from archive.keyring import KeyRing, KeyRingError
+from archive.keyring import KeyMissing, KeyRing, KeyRingError
 from archive.query import Query, QueryError, parse_query
 from archive.statements import CompiledStatement
 from archive.tokens import Hasher
@@ -66,6 +67,11 @@ class ArchiveError(Exception):
 
 class ArchiveIntegrityError(ArchiveError):
     """A blob or record does not verify (tampering, corruption, missing blob or key)."""
+
+
+class ArchiveKeyMissing(ArchiveError):
+    """A master key the record needs is not held by this process (nor to be had from the
+    ring): an operator's problem ("master key mk-… missing"), answered 503, not tampering."""
 
 
 class RecordNotFound(ArchiveError, KeyError):
@@ -322,7 +328,7 @@ class Archive:
     ):
         self.engine = engine
         self.blob_store = blob_store
-        self.keyring = keyring
+        self.keyring = keyring.bind(engine)
         self.text_extractor = text_extractor or (lambda raw: ())
         self.zstd_level = zstd_level
         self.clock = clock
@@ -365,9 +371,10 @@ class Archive:
         if self.dialect == "sqlite":
             # A write first takes SQLite's write lock (no read-then-upgrade deadlock).
             self._st_lock = (sa.update(t.head).where(t.head.c.id == 1).values(last_id=t.head.c.last_id)
-                             .returning(t.head.c.last_id, t.head.c.last_hash))
+                             .returning(t.head.c.last_id, t.head.c.last_hash, t.head.c.key_generation))
         else:
-            self._st_lock = sa.select(t.head.c.last_id, t.head.c.last_hash).where(t.head.c.id == 1).with_for_update()
+            self._st_lock = (sa.select(t.head.c.last_id, t.head.c.last_hash, t.head.c.key_generation)
+                             .where(t.head.c.id == 1).with_for_update())
         # The same statements, compiled once for this dialect (see archive.statements).
         fast = partial(CompiledStatement, dialect=self.engine.dialect)
         self._sql_lock = fast(self._st_lock)
@@ -404,7 +411,7 @@ class Archive:
             blob = (insert(t.blobs).from_select([c.name for c in cols], values).on_conflict_do_nothing()
                     .returning(t.blobs.c.dek_id).cte("blob"))
             self._sql_lock_blob = fast(sa.select(head.c.last_id, head.c.last_hash,
-                                                 sa.select(blob.c.dek_id).scalar_subquery()))
+                                                 sa.select(blob.c.dek_id).scalar_subquery(), head.c.key_generation))
             self._sql_append_indexed = CompiledStatement.compose(
                 parts + self._sql_fulltext.sql, (self._sql_record, self._sql_head, self._sql_fulltext), plain)
             self._sql_append_pending = CompiledStatement.compose(
@@ -457,6 +464,8 @@ class Archive:
             raise ArchiveIntegrityError("blob was written under a different data key than its record")
         try:
             dek = self.keyring.unwrap(kid, wrapped, _DEK_AAD + b_dek_id)
+        except KeyMissing as exc:
+            raise ArchiveKeyMissing(str(exc)) from exc
         except KeyRingError as exc:
             raise ArchiveIntegrityError(f"data key: {exc}") from exc
         try:
@@ -510,25 +519,38 @@ class Archive:
             from sqlalchemy.dialects.sqlite import insert
         return insert
 
-    def _lock_head(self, conn: sa.Connection) -> tuple[int, str]:
-        """Lock the chain head and return (last_id, last_hash)."""
+    def _lock_head(self, conn: sa.Connection) -> tuple[int, str, int]:
+        """Lock the chain head and return (last_id, last_hash, key generation)."""
         for _ in range(2):
             row = self._sql_lock.run(conn).fetchone()
             if row is not None:
-                return int(row[0]), row[1]
+                return int(row[0]), row[1], int(row[2])
             t.ensure_head(conn)
         raise ArchiveError("cannot lock the archive chain head")
 
-    def _lock_head_adding_blob(self, conn: sa.Connection, blob_row: dict[str, Any]) -> tuple[int, str, bool]:
+    def _lock_head_adding_blob(self, conn: sa.Connection, blob_row: dict[str, Any]) -> tuple[int, str, bool, int]:
         """PostgreSQL: lock the chain head, then add the blob row unless its address exists, in
         one statement (the insert selects from the locked head row, so it runs after the lock).
-        Returns (last_id, last_hash, whether the blob row was added)."""
+        Returns (last_id, last_hash, whether the blob row was added, key generation)."""
         for _ in range(2):
             row = self._sql_lock_blob.run(conn, blob_row).fetchone()
             if row is not None:
-                return int(row[0]), row[1], row[2] is not None
+                return int(row[0]), row[1], row[2] is not None, int(row[3])
             t.ensure_head(conn)       # no head row: nothing was inserted either
         raise ArchiveError("cannot lock the archive chain head")
+
+    def _follow_key_change(self, conn: sa.Connection, sealed: SealedMessage) -> bool:
+        """The key ring changed since this process sealed ``sealed`` (seen under the head lock):
+        reload it in this transaction and re-wrap the data key under the now active master key,
+        so no record commits under a key that is being rotated out or was retired. Returns
+        whether the wrapped key changed."""
+        aad = _DEK_AAD + bytes.fromhex(sealed.dek_id)
+        dek = self.keyring.unwrap(sealed.kid, sealed.wrapped_dek, aad)   # with the ring it was sealed under
+        self.keyring.refresh(conn)
+        if sealed.kid == self.keyring.active_kid:
+            return False
+        sealed.kid, sealed.wrapped_dek = self.keyring.wrap(dek, aad)
+        return True
 
     def encrypt_meta(self, record_id: int, sha256: str, event: str, subject: str | None,
                      attachments: list[tuple[str, str]]) -> bytes:
@@ -565,9 +587,15 @@ class Archive:
         }
         # Head first: it serialises appends, and purge holds it while deleting unreferenced blobs.
         if self.dialect == "postgresql":
-            last_id, last_hash, added = self._lock_head_adding_blob(conn, blob_row)
+            last_id, last_hash, added, generation = self._lock_head_adding_blob(conn, blob_row)
+            if generation != self.keyring.generation and self._follow_key_change(conn, sealed) and added:
+                conn.execute(sa.update(t.blobs).where(t.blobs.c.address == sealed.address,
+                                                      t.blobs.c.dek_id == sealed.dek_id)
+                             .values(kid=sealed.kid, wrapped_dek=sealed.wrapped_dek))
         else:
-            last_id, last_hash = self._lock_head(conn)
+            last_id, last_hash, generation = self._lock_head(conn)
+            if generation != self.keyring.generation and self._follow_key_change(conn, sealed):
+                blob_row.update(kid=sealed.kid, wrapped_dek=sealed.wrapped_dek)
             added = self._sql_blob.run(conn, blob_row).rowcount == 1
         dek_id = sealed.dek_id
         if not added:
@@ -1209,6 +1237,8 @@ class Archive:
                                wrapped=bytes(row.b_wrapped_dek), address=row.b_address, size=row.b_size)
         except BlobNotFound:
             reason = "blob file missing"
+        except ArchiveKeyMissing as exc:
+            reason = str(exc)
         except ArchiveIntegrityError as exc:
             reason = f"blob: {exc}"
         cache[row.blob_address] = reason
@@ -1224,22 +1254,19 @@ class Archive:
                     *, new_key: bool = True) -> RotationReport:
         """Create a new master key (unless an earlier rotation is unfinished) and re-wrap every data key.
 
-        Each batch commits on its own; running again after an interruption continues where it stopped.
+        The new key is active for every process before anything is re-wrapped (one transaction
+        under the chain-head lock bumps the ring's generation; an append that sealed under the
+        old key re-wraps inside its own transaction). Each re-wrap batch then commits on its own;
+        running again after an interruption continues where it stopped.
         """
-        active = self.keyring.active_kid
-        with self.engine.connect() as conn:
-            remaining = conn.execute(
-                sa.select(sa.func.count()).select_from(t.blobs).where(t.blobs.c.kid != active)).scalar_one()
+        self.keyring.refresh()
         new_kid = None
-        if remaining == 0 and new_key:
-            new_kid = self.keyring.new_master_key()
-            active = new_kid
-            with self.engine.connect() as conn:
-                remaining = conn.execute(
-                    sa.select(sa.func.count()).select_from(t.blobs).where(t.blobs.c.kid != active)).scalar_one()
-        total = remaining
+        if self._count_not_under(self.keyring.active_kid) == 0 and new_key:
+            new_kid = self.keyring.rotate_master()
+        total = self._count_not_under(self.keyring.active_kid)
         done = 0
         while True:
+            active = self.keyring.active_kid
             with self.engine.begin() as conn:
                 q = (sa.select(t.blobs.c.address, t.blobs.c.dek_id, t.blobs.c.kid, t.blobs.c.wrapped_dek)
                      .where(t.blobs.c.kid != active).order_by(t.blobs.c.address).limit(batch_size))
@@ -1259,19 +1286,36 @@ class Archive:
                 progress(done, total)
         return RotationReport(new_kid=new_kid, rewrapped=done, remaining=0)
 
-    def retire_key(self, kid: str) -> None:
-        """Remove an old master key; refuses (KeyInUse) while data keys are still wrapped by it."""
-        if kid == self.keyring.active_kid:
-            raise KeyInUse(f"{kid} is the active master key")
-        if not self.keyring.has_key(kid):
-            raise KeyRingError(f"no master key {kid}")
-        count = self.keys_in_use().get(kid, 0)
-        if count:
-            raise KeyInUse(f"{count} data keys are still wrapped by {kid}; run key rotation first")
-        if self.keyring.derived_wrapped_by() == kid:
-            raise KeyInUse(f"the derived keys are still wrapped by {kid}")
-        self.keyring.remove_key(kid)
+    def _count_not_under(self, kid: str) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(t.blobs)
+                                    .where(t.blobs.c.kid != kid)).scalar_one())
 
+    def retire_key(self, kid: str) -> None:
+        """Retire an old master key: refused (KeyInUse) while any data key or derived key is
+        wrapped under it. The check and the retirement run under the chain-head lock, so a data
+        key an append wraps under it a moment earlier is counted, and one a moment later is
+        re-wrapped by that append (it sees the new generation). Every process then drops the
+        key; nodes keeping keys in files shred theirs."""
+        if kid == self.keyring.env_kid:
+            raise KeyInUse(f"{kid} comes from the environment ({self.keyring.env_name}); "
+                           f"set that to the active key {self.keyring.active_kid} first")
+        with self.engine.begin() as conn:
+            keystate.lock(conn)
+            self.keyring.refresh(conn)
+            state = keystate.load(conn)
+            assert state is not None
+            if kid == state.active:
+                raise KeyInUse(f"{kid} is the active master key")
+            if not state.live(kid):
+                raise KeyRingError(f"no master key {kid}" if kid not in state.states else f"{kid} is already retired")
+            count = keystate.data_keys_under(conn, kid)
+            if count:
+                raise KeyInUse(f"{count} data keys are still wrapped by {kid}; run key rotation first")
+            if any(row.kid == kid for row in state.derived):
+                raise KeyInUse(f"the derived keys are still wrapped by {kid}")
+            keystate.retire(conn, kid)
+        self.keyring.refresh()
 
     # short names used in the issue text
     rotate = rotate_keys

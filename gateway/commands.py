@@ -38,7 +38,8 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
     # the gateway's screening budget, so the verdict is the one the gateway would reach
     pool = ExtractionPool(workers=1, seconds=settings.extraction.seconds, memory_mb=settings.extraction.memory_mb)
     try:
-        verdict = check(policy, args.file.read_bytes(), args.mail_from, args.rcpt_tos, extraction=pool)
+        verdict = check(policy, args.file.read_bytes(), args.mail_from, args.rcpt_tos,
+                        trusted_client=not getattr(args, "untrusted", False), extraction=pool)
     finally:
         pool.close()
     print_json(verdict.to_json())
@@ -149,11 +150,11 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
             report = cli_ops.verify(services.archive, progress=progress)
             return 0 if report.ok else 1
         elif command == "purge":
-            if args.dry_run:
-                print("dry run: nothing deleted")
-                return 0
+            from gateway.retention import still_needed
+
             cli_ops.purge(services.archive, settings.archive.retention,
-                          default_days=settings.archive.default_retention_days, progress=progress)
+                          default_days=settings.archive.default_retention_days, progress=progress,
+                          still_needed=still_needed, dry_run=args.dry_run, as_json=args.json)
         elif command == "hold":
             return _hold(args, services)
         elif command == "import":

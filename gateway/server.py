@@ -11,6 +11,7 @@ import signal
 import socket
 from collections.abc import Iterator
 from functools import partial
+from typing import Any
 
 import uvicorn
 
@@ -27,6 +28,7 @@ from gateway.sender_auth import SenderAuthenticator
 from gateway.services import Services
 from gateway.settings import Settings, parse_hostport
 from gateway.smtp import IncomingMessage, SessionCounter, SessionPolicy, SmtpLimits, protocol_factory
+from gateway.smtp_data import BareNewline
 from gateway.supervisor import Slot, Supervisor
 from gateway.tls import ensure_self_signed, server_context
 from gateway.transport import make_transport
@@ -86,12 +88,14 @@ class Gateway:
         self.smtp_server: asyncio.base_events.Server | None = None
         self.api_server: _EmbeddedUvicorn | None = None
         self._tasks: list[asyncio.Task] = []
+        self._purge: Any = None      # gateway.retention.ScheduledPurge on the primary
 
     # ---- listeners ---------------------------------------------------------------
     async def start_smtp(self, sock: socket.socket | None = None) -> None:
         s = self.services.settings
         limits = SmtpLimits(max_message_size=s.smtp.max_message_size, max_recipients=s.smtp.max_recipients,
-                            max_sessions=s.smtp.max_sessions, idle_timeout=s.smtp.idle_timeout)
+                            max_sessions=s.smtp.max_sessions, idle_timeout=s.smtp.idle_timeout,
+                            bare_newline=BareNewline(s.smtp.bare_newline))
         if s.smtp.tls_cert and s.smtp.tls_key:
             cert, key = s.resolve(s.smtp.tls_cert), s.resolve(s.smtp.tls_key)
         else:
@@ -99,6 +103,7 @@ class Gateway:
         policy = SessionPolicy(
             directory=self.services.policy.directory, trusted_networks=s.relay.trusted_networks, limits=limits,
             deliver_to_pipeline=self._accept, verify_login=self.services.accounts.verify_async,
+            on_refused=lambda reason: self.services.metrics.smtp_refused.labels(reason).inc(),
         )
         factory = protocol_factory(policy, limits=limits, hostname=self.services.hostname,
                                    tls_context=server_context(cert, key), auth_enabled=s.smtp.auth_enabled,
@@ -140,6 +145,18 @@ class Gateway:
                                                                self._index), name="indexer"))
         self._tasks.append(asyncio.create_task(self._every(self.services.settings.quarantine.expiry_interval,
                                                            self._quarantine_upkeep), name="quarantine"))
+        archive_settings = self.services.settings.archive
+        if archive_settings.purge_interval > 0:
+            from gateway.retention import ScheduledPurge
+            from gateway.settings import parse_window
+
+            self._purge = ScheduledPurge(
+                self.services.engine, self.services.archive, archive_settings.retention,
+                default_days=archive_settings.default_retention_days, interval=archive_settings.purge_interval,
+                window=parse_window(archive_settings.purge_window), node=self.worker.node)
+            # Checked every minute (or more often for short test intervals); purging is due once per interval.
+            self._tasks.append(asyncio.create_task(self._every(
+                min(60.0, archive_settings.purge_interval), self._scheduled_purge), name="purge"))
 
     async def _every(self, interval: float, job) -> None:  # noqa: ANN001
         while not self.stop_event.is_set():
@@ -154,6 +171,10 @@ class Gateway:
 
     def _index(self) -> bool:
         return self.services.archive.index_pending(limit=500) > 0
+
+    def _scheduled_purge(self) -> bool:
+        self._purge.run_if_due()
+        return False          # done until the next check either way
 
     def _quarantine_upkeep(self) -> bool:
         self.services.quarantine.expire()
@@ -233,8 +254,10 @@ def serve(settings: Settings) -> int:
     engine = open_engine(settings.database_url)
     migrate(engine)
     ensure_audit_head(engine)
-    engine.dispose()
-    KeyRing.open(settings.data_dir / "keys", master_key_env=settings.storage.master_key_env)
+    try:   # the ring is created (or an older keys_dir imported) once, before any process exists
+        KeyRing.open(settings.data_dir / "keys", master_key_env=settings.storage.master_key_env).bind(engine)
+    finally:
+        engine.dispose()
     FilesystemBlobStore(settings.data_dir / "blobs")     # a new store is made once, here
     _raise_open_files_limit()
     if not (settings.smtp.tls_cert and settings.smtp.tls_key):

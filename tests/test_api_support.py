@@ -180,7 +180,9 @@ class Env:
             evidence=[
                 {"rule": "confidential-outbound", "evidence": [{"where": "body", "snippet": "Conf******"}]}
             ],
-            reviewers=["boss@corp.example"],
+            # routed like the gateway would: the department's supervisor, compliance and admin
+            reviewers=[f"{sup}@corp.example" for sup, (_r, d) in ROLE_USERS.items() if department in d]
+            + ["compliance@corp.example", "admin@corp.example"],
             review_group="finance-heads",
             message_id="<m1@corp.example>",
             subject_for_notice="Q3 numbers",
