@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from email._header_value_parser import get_addr_spec, get_angle_addr
 from email.errors import HeaderParseError
 
-from aiosmtpd.smtp import MISSING, SMTP, AuthResult, Envelope, LoginPassword, Session
+from aiosmtpd.smtp import MISSING, SMTP, AuthResult, Envelope, LoginPassword, Session, syntax
 
 from gateway.directory import Directory
 from gateway.smtp_data import BARE_LF_REPLY, BareNewline, DataResult, read_data
+from gateway.smtp_paths import has_routing, non_ascii_reply, routing_reply, syntax_reply
 
 log = logging.getLogger("mailwarden.smtp")
 logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-command chatter
@@ -147,6 +148,30 @@ class GatewaySMTP(SMTP):
         return peer[0] if isinstance(peer, tuple) else str(peer or "")
 
     # ---- MAIL/RCPT addresses -----------------------------------------------------
+    @syntax("MAIL FROM: <address>", extended=" [SP <mail-parameters>]")
+    async def smtp_MAIL(self, arg: str | None) -> None:  # noqa: N802
+        if not await self._refuse_path_syntax(arg, "FROM:", sender=True):
+            await super().smtp_MAIL(arg)
+
+    @syntax("RCPT TO: <address>", extended=" [SP <mail-parameters>]")
+    async def smtp_RCPT(self, arg: str | None) -> None:  # noqa: N802
+        if not await self._refuse_path_syntax(arg, "TO:", sender=False):
+            await super().smtp_RCPT(arg)
+
+    async def _refuse_path_syntax(self, arg: str | None, keyword: str, *, sender: bool) -> bool:
+        """Answer ``501`` for a path opened with ``<`` and never closed (aiosmtpd takes it as
+        closed; see :mod:`gateway.smtp_paths`). Before HELO, or without an argument,
+        aiosmtpd's own answers stand."""
+        if arg is None or self.session is None or not self.session.host_name:
+            return False
+        rest = self._strip_command_keyword(keyword, arg)
+        reply = syntax_reply(rest, sender=sender) if rest is not None else None
+        if reply is None:
+            return False
+        self._policy.refused("address_syntax")
+        await self.push(reply)
+        return True
+
     def _getaddr(self, arg: str) -> tuple[str | None, str | None]:
         """aiosmtpd's address parsing, without the typing class it defines on every call
         (creating a class costs more than parsing the address; this runs for MAIL and
@@ -288,9 +313,24 @@ class SessionPolicy:
         session.host_name = hostname
         return [*responses[:-1], "250-PIPELINING", responses[-1]]
 
+    def path_refusal(self, session: Session, envelope: Envelope, address: str, *, recipient: bool) -> str | None:
+        """The reply refusing an address the edge does not take (see :mod:`gateway.smtp_paths`):
+        non-ASCII without SMTPUTF8; ``%``/``!`` routing in a recipient from an untrusted client."""
+        reply = non_ascii_reply(address, smtputf8=bool(envelope.smtp_utf8))
+        if reply is not None:
+            self.refused("non_ascii_address")
+            return reply
+        if recipient and has_routing(address) and not (session.authenticated or self.is_trusted(_peer_ip(session))):
+            self.refused("address_routing")
+            log.warning("routing in recipient refused", extra={"peer": _peer_ip(session), "rcpt": address})
+            return routing_reply(address)
+        return None
+
     async def handle_MAIL(  # noqa: N802
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
     ) -> str:
+        if (refusal := self.path_refusal(session, envelope, address, recipient=False)) is not None:
+            return refusal
         envelope.mail_from = "" if address == "<>" else address
         envelope.mail_options.extend(options)
         return "250 2.1.0 Sender OK"
@@ -302,6 +342,8 @@ class SessionPolicy:
             return "452 4.5.3 Too many recipients"
         if "@" not in address:
             return "550 5.1.3 Recipient address must include a domain"
+        if (refusal := self.path_refusal(session, envelope, address, recipient=True)) is not None:
+            return refusal
         directory = self._directory()
         if not directory.is_internal(address):
             peer_ip = _peer_ip(session)

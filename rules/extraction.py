@@ -88,6 +88,7 @@ class Extractor:
             self.budget.note(FINDING_ENCRYPTED)
         if len(att.text) > MAX_TEXT_PER_FILE:
             att.text = att.text[:MAX_TEXT_PER_FILE]
+            self.truncated(att)  # the rest was not read: fail closed
         return out
 
     def _content(self, att: Attachment, data: bytes, depth: int, charset: str | None) -> list[Attachment]:

@@ -93,7 +93,7 @@ def test_bombs_answer_within_budget_are_held_and_do_not_stall_other_sessions(gw)
     with gateway.services.engine.connect() as conn:
         held = conn.execute(sa.select(qt.entries.c.rules)).fetchall()
     assert len(held) == 2, held    # both documents held for review, neither delivered
-    assert any("screening-over-budget" in (row.rules or []) for row in held)
+    assert any("uninspectable-content" in (row.rules or []) for row in held)
     sink.handler.wait_to("bob@example.com")
     assert not sink.handler.to("partner@other.org")
 
@@ -116,5 +116,5 @@ def test_check_command_reads_documents_within_the_budget(tmp_path: Path) -> None
 
     verdict = json.loads(out.stdout)
     assert verdict["action"] == "quarantine"
-    assert any(h["rule"] == "screening-over-budget" for h in verdict["hits"])
+    assert any(h["rule"] == "uninspectable-content" for h in verdict["hits"])
     assert elapsed < 2 + 8      # the budget, plus starting the command and its worker

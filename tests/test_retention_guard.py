@@ -61,7 +61,8 @@ def _stage(config: Path) -> dict[str, int]:
         with services.engine.begin() as conn:
             entries = {key: services.quarantine.hold(conn, HoldRequest(
                 archive_id=ids[key], digest=digest, mail_from="amy@corp.example",
-                recipients=["bo@partner.example"], direction="outbound", department=None, rules=["dlp"]))[0]
+                recipients=["bo@partner.example"], direction="outbound", department=None, rules=["dlp"],
+                reviewers=["sup@corp.example"]))[0]
                 for key, digest in (("held", held_digest), ("released", rel_digest))}
             for key, digest in (("delivering", d_digest), ("delivered", done_digest)):
                 _enqueue(services, conn, ids[key], digest)
