@@ -66,16 +66,32 @@ def rules(args: argparse.Namespace, settings: Settings) -> int:
 
 def smtp_user(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.accounts import AccountError
+    from gateway.sender_logins import BindingError
 
     services = _services(settings)
+    logins = services.sender_logins
     try:
         if args.smtp_command == "add":
-            services.accounts.add(args.name, read_password())
+            services.accounts.add(args.name, read_password(), args.addresses)
             print(f"SMTP account {args.name} added")
+            if not args.addresses:
+                print(f"note: {args.name} may send as no address until `mailwarden smtp-user allow "
+                      f"{args.name} --address ADDRESS` (only the null sender)", file=sys.stderr)
+        elif args.smtp_command == "allow":
+            added = logins.allow(args.name, args.addresses)
+            print(f"{args.name} may now also send as: {', '.join(added) or '(nothing new)'}")
+        elif args.smtp_command == "deny":
+            if not logins.deny(args.name, args.addresses):
+                print(f"{args.name} was not allowed any of those addresses", file=sys.stderr)
+                return 1
+            print(f"{args.name} may no longer send as: {', '.join(args.addresses)}")
+        elif args.smtp_command == "show":
+            for address in logins.addresses(args.name):
+                print(address)
         elif not services.accounts.remove(args.name):
             print(f"no SMTP account {args.name}", file=sys.stderr)
             return 1
-    except AccountError as exc:
+    except (AccountError, BindingError) as exc:
         print(f"mailwarden: {exc}", file=sys.stderr)
         return 1
     finally:

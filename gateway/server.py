@@ -103,6 +103,7 @@ class Gateway:
         policy = SessionPolicy(
             directory=self.services.policy.directory, trusted_networks=s.relay.trusted_networks, limits=limits,
             deliver_to_pipeline=self._accept, verify_login=self.services.accounts.verify_async,
+            auth_throttle=self.services.auth_throttle, sender_logins=self.services.sender_logins,
             on_refused=lambda reason: self.services.metrics.smtp_refused.labels(reason).inc(),
         )
         factory = protocol_factory(policy, limits=limits, hostname=self.services.hostname,

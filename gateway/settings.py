@@ -75,6 +75,20 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class AuthThrottleSettings(_Section):
+    """Failed SMTP AUTH per client address (gateway/auth_throttle.py)."""
+
+    max_failures: int = Field(default=10, ge=1)   # within window, then 421 4.7.0 and lockout
+    window: float = 60.0
+    lockout: float = 900.0
+    delay: float = 1.0                             # after each failure
+
+    @field_validator("window", "lockout", "delay", mode="before")
+    @classmethod
+    def _duration(cls, v: Any) -> float:
+        return parse_duration(v)
+
+
 class SmtpSettings(_Section):
     listen: str = "127.0.0.1:2525"
     hostname: str = ""
@@ -87,6 +101,7 @@ class SmtpSettings(_Section):
     generate_self_signed: bool = True
     auth_enabled: bool = True
     check_sender_auth: bool = True  # SPF/DKIM/DMARC of inbound mail (needs DNS)
+    auth_throttle: AuthThrottleSettings = Field(default_factory=AuthThrottleSettings)
     workers: int = Field(default=1, ge=1, le=64)
     # A bare <LF> in DATA: "normalize" (taken as a line end, stored as CRLF, never ends DATA)
     # or "reject" (550 5.5.2 once the message ends). Postfix: smtpd_forbid_bare_newline.
