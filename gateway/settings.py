@@ -240,6 +240,20 @@ class ArchiveSettings(_Section):
         return v
 
 
+class SenderAuthSettings(_Section):
+    """SPF/DKIM/DMARC of inbound mail (gateway/sender_auth.py)."""
+
+    # Our name in Authentication-Results; incoming ones naming it are removed. Empty: smtp.hostname.
+    authserv_id: str = ""
+
+    @field_validator("authserv_id")
+    @classmethod
+    def _authserv_id(cls, v: str) -> str:
+        if v and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.\-]*", v):
+            raise ValueError(f"not a host name: {v!r}")
+        return v
+
+
 class LoggingSettings(_Section):
     level: str = "INFO"
     format: str = "json"
@@ -286,6 +300,7 @@ class Settings(BaseSettings):
     directory: DirectorySettings = Field(default_factory=DirectorySettings)
     quarantine: QuarantineSettings = Field(default_factory=QuarantineSettings)
     archive: ArchiveSettings = Field(default_factory=ArchiveSettings)
+    sender_auth: SenderAuthSettings = Field(default_factory=SenderAuthSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     # Filled by load_settings, not by the file.
