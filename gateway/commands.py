@@ -222,13 +222,21 @@ def _audit_cli(args: argparse.Namespace, settings: Settings, outcome: str) -> No
     parts = [args.command] + [getattr(args, f"{key}_command") for key in ("user", "smtp", "archive", "hold",
                                                                              "keys", "dkim")
                               if getattr(args, f"{key}_command", None)]
-    target = " ".join(str(getattr(args, a)) for a in _TARGET_ARGS if getattr(args, a, None) is not None)
+    # A search query may itself be sensitive (a name, a case): like the API, record its length only.
+    query = getattr(args, "query", None)
+    if getattr(args, "kind", None) == "query":          # `archive hold add query …`
+        query = args.value
+    shown = [a for a in _TARGET_ARGS if getattr(args, a, None) is not None
+             and a != "query" and not (a == "value" and query is not None)]
+    target = " ".join(str(getattr(args, a)) for a in shown)
+    detail = {"q_length": len(query)} if query is not None else None
     engine = open_engine(settings.database_url)
     try:
         migrate(engine)
         ensure_head(engine)
         append_audit(engine, actor=f"cli:{getpass.getuser()}", role="cli", action="cli." + ".".join(parts),
-                     record=target[:200] or None, client_ip="local", outcome=outcome, status_code=0)
+                     record=target[:200] or None, client_ip="local", outcome=outcome, status_code=0,
+                     detail=detail)
     finally:
         engine.dispose()
 

@@ -30,7 +30,7 @@ import email.utils
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Protocol
 
@@ -47,6 +47,7 @@ from gateway.policy import PolicyHolder
 from gateway.queue import DeliveryQueue, QueueEntry
 from gateway.sender_identity import SenderUnverifiable, identity_findings, vouched
 from gateway.smtp import IncomingMessage
+from gateway.trace_headers import strip_owned_headers
 from quarantine.routing import resolve as resolve_routing
 from quarantine.service import HoldRequest, QuarantineService
 from rules.budget import Limits
@@ -117,6 +118,7 @@ class Pipeline:
         authenticate_sender: Callable[[IncomingMessage], Awaitable[tuple[AuthResults, str] | None]] | None = None,
         offload_bytes: int = 256 * 1024,
         extraction: ExtractionPool | None = None,
+        authserv_id: str = "",
     ):
         self.policy = policy
         self.archive = archive
@@ -134,11 +136,15 @@ class Pipeline:
         # on the event loop with them left closed (see gateway/extraction_pool.py).
         self.extraction = extraction
         self.parse_limits = Limits(open_documents=False) if extraction is not None else None
+        # Authentication-Results naming these (and any X-Mailwarden-*) are ours alone:
+        # removed from incoming mail (gateway/trace_headers.py).
+        self.authserv_ids = tuple(dict.fromkeys(i for i in (authserv_id, hostname) if i))
 
     # ---- the path ----------------------------------------------------------------
     async def handle(self, incoming: IncomingMessage) -> str:
         """Screen, commit, reply. Never raises: trouble becomes a 4xx reply."""
         started = time.perf_counter()
+        incoming = self._without_forged_trace(incoming)
         try:
             screening = await self._screen(incoming)
         except SenderUnverifiable as exc:
@@ -168,6 +174,17 @@ class Pipeline:
         except Exception:  # noqa: BLE001 - metrics and logs must not change the reply
             log.exception("could not account for message %s", outcome.archive_id)
         return reply
+
+    # ---- 0. our headers are ours -------------------------------------------------------
+    def _without_forged_trace(self, incoming: IncomingMessage) -> IncomingMessage:
+        """The message without incoming headers only we may write, before screening reads
+        it, the archive keeps it and delivery adds ours."""
+        raw, removed = strip_owned_headers(incoming.raw, self.authserv_ids)
+        if not removed:
+            return incoming
+        log.warning("removed headers only the gateway may write", extra={
+            "headers": removed[:20], "client": incoming.client_ip, "from": incoming.mail_from})
+        return replace(incoming, raw=raw)
 
     # ---- 1. screen ------------------------------------------------------------------
     async def _screen(self, incoming: IncomingMessage) -> Screening:

@@ -81,9 +81,11 @@ class Gateway:
             counters=services.counters, metrics=services.metrics, hostname=services.hostname,
             delivery=self.worker,
             authenticate_sender=SenderAuthenticator(
-                hostname=services.hostname, is_internal=lambda a: services.policy.directory().is_internal(a),
+                hostname=s.sender_auth.authserv_id or services.hostname,
+                is_internal=lambda a: services.policy.directory().is_internal(a),
             ) if s.smtp.check_sender_auth else None,
             extraction=self.extraction,
+            authserv_id=s.sender_auth.authserv_id,
         )
         self.smtp_server: asyncio.base_events.Server | None = None
         self.api_server: _EmbeddedUvicorn | None = None

@@ -255,6 +255,20 @@ class ExtractionSettings(_Section):
         return parse_duration(v)
 
 
+class SenderAuthSettings(_Section):
+    """SPF/DKIM/DMARC of inbound mail (gateway/sender_auth.py)."""
+
+    # Our name in Authentication-Results; incoming ones naming it are removed. Empty: smtp.hostname.
+    authserv_id: str = ""
+
+    @field_validator("authserv_id")
+    @classmethod
+    def _authserv_id(cls, v: str) -> str:
+        if v and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.\-]*", v):
+            raise ValueError(f"not a host name: {v!r}")
+        return v
+
+
 class LoggingSettings(_Section):
     level: str = "INFO"
     format: str = "json"
@@ -302,6 +316,7 @@ class Settings(BaseSettings):
     quarantine: QuarantineSettings = Field(default_factory=QuarantineSettings)
     archive: ArchiveSettings = Field(default_factory=ArchiveSettings)
     extraction: ExtractionSettings = Field(default_factory=ExtractionSettings)
+    sender_auth: SenderAuthSettings = Field(default_factory=SenderAuthSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     # Filled by load_settings, not by the file.
