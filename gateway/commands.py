@@ -31,11 +31,17 @@ def migrate_db(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def check(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.extraction_pool import ExtractionPool
     from gateway.policy import PolicyHolder, check
 
     policy = PolicyHolder(settings.rules_path, settings.directory_path).current
-    verdict = check(policy, args.file.read_bytes(), args.mail_from, args.rcpt_tos,
-                    trusted_client=not getattr(args, "untrusted", False))
+    # the gateway's screening budget, so the verdict is the one the gateway would reach
+    pool = ExtractionPool(workers=1, seconds=settings.extraction.seconds, memory_mb=settings.extraction.memory_mb)
+    try:
+        verdict = check(policy, args.file.read_bytes(), args.mail_from, args.rcpt_tos,
+                        trusted_client=not getattr(args, "untrusted", False), extraction=pool)
+    finally:
+        pool.close()
     print_json(verdict.to_json())
     return 0
 
@@ -219,13 +225,21 @@ def _audit_cli(args: argparse.Namespace, settings: Settings, outcome: str) -> No
     parts = [args.command] + [getattr(args, f"{key}_command") for key in ("user", "smtp", "archive", "hold",
                                                                              "keys", "dkim")
                               if getattr(args, f"{key}_command", None)]
-    target = " ".join(str(getattr(args, a)) for a in _TARGET_ARGS if getattr(args, a, None) is not None)
+    # A search query may itself be sensitive (a name, a case): like the API, record its length only.
+    query = getattr(args, "query", None)
+    if getattr(args, "kind", None) == "query":          # `archive hold add query …`
+        query = args.value
+    shown = [a for a in _TARGET_ARGS if getattr(args, a, None) is not None
+             and a != "query" and not (a == "value" and query is not None)]
+    target = " ".join(str(getattr(args, a)) for a in shown)
+    detail = {"q_length": len(query)} if query is not None else None
     engine = open_engine(settings.database_url)
     try:
         migrate(engine)
         ensure_head(engine)
         append_audit(engine, actor=f"cli:{getpass.getuser()}", role="cli", action="cli." + ".".join(parts),
-                     record=target[:200] or None, client_ip="local", outcome=outcome, status_code=0)
+                     record=target[:200] or None, client_ip="local", outcome=outcome, status_code=0,
+                     detail=detail)
     finally:
         engine.dispose()
 
