@@ -28,11 +28,6 @@ def upgrade() -> None:
     for name in _TABLES:
         if name not in existing:
             t.metadata.tables[name].create(bind)
-    columns = {c["name"] for c in inspector.get_columns("archive_derived_keys")}
-    with op.batch_alter_table("archive_derived_keys") as batch:
-        for name in ("progress", "target"):
-            if name not in columns:
-                batch.add_column(sa.Column(name, sa.BigInteger, nullable=True))
     if "key_generation" not in {c["name"] for c in inspector.get_columns("archive_head")}:
         with op.batch_alter_table("archive_head") as batch:
             batch.add_column(sa.Column("key_generation", sa.BigInteger, nullable=False, server_default="0"))
