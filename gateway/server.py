@@ -23,7 +23,7 @@ from gateway.delivery import DeliveryWorker
 from gateway.dkim_signing import DkimSigner
 from gateway.pipeline import Pipeline
 from gateway.policy import PolicyHolder
-from gateway.sender_auth import SenderAuthenticator
+from gateway.sender_auth import SenderAuthenticator, dns_resolver
 from gateway.services import Services
 from gateway.settings import Settings, parse_hostport
 from gateway.smtp import IncomingMessage, SessionCounter, SessionPolicy, SmtpLimits, protocol_factory
@@ -80,6 +80,9 @@ class Gateway:
             authenticate_sender=SenderAuthenticator(
                 hostname=s.sender_auth.authserv_id or services.hostname,
                 is_internal=lambda a: services.policy.directory().is_internal(a),
+                resolver=dns_resolver(s.sender_auth.dns_timeout, [
+                    parse_hostport(n, default_port=53) for n in s.sender_auth.nameservers] or None),
+                enforce_dmarc=s.sender_auth.dmarc_enforce,
             ) if s.smtp.check_sender_auth else None,
             authserv_id=s.sender_auth.authserv_id,
         )
