@@ -149,6 +149,13 @@ class StorageSettings(_Section):
     data_dir: str = "./data"
     database_url: str = ""
     master_key_env: str = "MAILWARDEN_MASTER_KEY"
+    # Master key files, apart from the data they protect (a copy of data_dir alone opens nothing).
+    keys_dir: str = "./keys"
+    # A secret file holding the master key (base64 of 32 bytes), e.g. /run/secrets/mailwarden_master_key;
+    # like the environment variable, it is the key this node holds and nothing is written for it.
+    master_key_file: str = ""
+    # The encrypted blobs; several nodes with their own data_dir share one blob store here.
+    blobs_dir: str = ""
 
 
 class DeliverySettings(_Section):
@@ -240,6 +247,21 @@ class ArchiveSettings(_Section):
         return v
 
 
+class ExtractionSettings(_Section):
+    """The screening budget: attachments (PDF, Office, archives, RTF) are read in ``workers``
+    processes per gateway process, each message within ``seconds`` of wall clock and
+    ``memory_mb`` of memory; past either, the message carries ``uninspectable: timeout``."""
+
+    workers: int = Field(default=2, ge=1, le=64)
+    seconds: float = Field(default=10.0, gt=0)
+    memory_mb: int = Field(default=512, ge=64)
+
+    @field_validator("seconds", mode="before")
+    @classmethod
+    def _duration(cls, v: Any) -> float:
+        return parse_duration(v)
+
+
 class SenderAuthSettings(_Section):
     """SPF/DKIM/DMARC of inbound mail (gateway/sender_auth.py)."""
 
@@ -322,6 +344,7 @@ class Settings(BaseSettings):
     directory: DirectorySettings = Field(default_factory=DirectorySettings)
     quarantine: QuarantineSettings = Field(default_factory=QuarantineSettings)
     archive: ArchiveSettings = Field(default_factory=ArchiveSettings)
+    extraction: ExtractionSettings = Field(default_factory=ExtractionSettings)
     sender_auth: SenderAuthSettings = Field(default_factory=SenderAuthSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
@@ -348,6 +371,18 @@ class Settings(BaseSettings):
     @property
     def data_dir(self) -> Path:
         return self.resolve(self.storage.data_dir)
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.resolve(self.storage.keys_dir)
+
+    @property
+    def blobs_dir(self) -> Path:
+        return self.resolve(self.storage.blobs_dir) if self.storage.blobs_dir else self.data_dir / "blobs"
+
+    @property
+    def master_key_file(self) -> Path | None:
+        return self.resolve(self.storage.master_key_file) if self.storage.master_key_file else None
 
     @property
     def database_url(self) -> str:
