@@ -31,11 +31,17 @@ def migrate_db(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def check(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.extraction_pool import ExtractionPool
     from gateway.policy import PolicyHolder, check
 
     policy = PolicyHolder(settings.rules_path, settings.directory_path).current
-    verdict = check(policy, args.file.read_bytes(), args.mail_from, args.rcpt_tos,
-                    trusted_client=not getattr(args, "untrusted", False))
+    # the gateway's screening budget, so the verdict is the one the gateway would reach
+    pool = ExtractionPool(workers=1, seconds=settings.extraction.seconds, memory_mb=settings.extraction.memory_mb)
+    try:
+        verdict = check(policy, args.file.read_bytes(), args.mail_from, args.rcpt_tos,
+                        trusted_client=not getattr(args, "untrusted", False), extraction=pool)
+    finally:
+        pool.close()
     print_json(verdict.to_json())
     return 0
 
@@ -108,12 +114,15 @@ def dkim(args: argparse.Namespace, settings: Settings) -> int:
 
 def user(args: argparse.Namespace, settings: Settings) -> int:
     from admin_api import users
+    from gateway.account_check import account_check
 
     services = _services(settings)
     try:
         if args.user_command == "add":
             try:
-                token = users.add_user(services.engine, args.name, args.role, args.department, args.email,
+                token = users.add_user(services.engine, args.name, args.role, args.department,
+                                       addresses=args.email or [],
+                                       check=account_check(services.policy.directory()),
                                        token_lifetime_days=args.expires_days)
             except ValueError as exc:
                 print(f"mailwarden: {exc}", file=sys.stderr)

@@ -21,6 +21,7 @@ from archive.keyring import KeyRing
 from gateway.db import migrate, open_engine
 from gateway.delivery import DeliveryWorker
 from gateway.dkim_signing import DkimSigner
+from gateway.extraction_pool import ExtractionPool
 from gateway.pipeline import Pipeline
 from gateway.policy import PolicyHolder
 from gateway.sender_auth import SenderAuthenticator
@@ -72,14 +73,19 @@ class Gateway:
             batch_size=s.delivery.batch_size, poll_interval=s.delivery.poll_interval,
             node=s.delivery.node_id or None,
         )
+        self.extraction = ExtractionPool(workers=s.extraction.workers, seconds=s.extraction.seconds,
+                                         memory_mb=s.extraction.memory_mb)
         self.pipeline = Pipeline(
             policy=services.policy, archive=services.archive, queue=services.queue,
             quarantine=services.quarantine, notifier=services.notifier, committer=services.committer,
             counters=services.counters, metrics=services.metrics, hostname=services.hostname,
             delivery=self.worker,
             authenticate_sender=SenderAuthenticator(
-                hostname=services.hostname, is_internal=lambda a: services.policy.directory().is_internal(a),
+                hostname=s.sender_auth.authserv_id or services.hostname,
+                is_internal=lambda a: services.policy.directory().is_internal(a),
             ) if s.smtp.check_sender_auth else None,
+            extraction=self.extraction,
+            authserv_id=s.sender_auth.authserv_id,
         )
         self.smtp_server: asyncio.base_events.Server | None = None
         self.api_server: _EmbeddedUvicorn | None = None
@@ -207,6 +213,7 @@ class Gateway:
             await asyncio.to_thread(self.services.queue.release_claims, self.worker.node)
         except Exception:  # noqa: BLE001 - the rows come back at the next start or with their lease
             log.exception("could not give back this node's claimed rows")
+        self.extraction.close()
         self.services.close()
         self.stopped.set()
 

@@ -240,6 +240,35 @@ class ArchiveSettings(_Section):
         return v
 
 
+class ExtractionSettings(_Section):
+    """The screening budget: attachments (PDF, Office, archives, RTF) are read in ``workers``
+    processes per gateway process, each message within ``seconds`` of wall clock and
+    ``memory_mb`` of memory; past either, the message carries ``uninspectable: timeout``."""
+
+    workers: int = Field(default=2, ge=1, le=64)
+    seconds: float = Field(default=10.0, gt=0)
+    memory_mb: int = Field(default=512, ge=64)
+
+    @field_validator("seconds", mode="before")
+    @classmethod
+    def _duration(cls, v: Any) -> float:
+        return parse_duration(v)
+
+
+class SenderAuthSettings(_Section):
+    """SPF/DKIM/DMARC of inbound mail (gateway/sender_auth.py)."""
+
+    # Our name in Authentication-Results; incoming ones naming it are removed. Empty: smtp.hostname.
+    authserv_id: str = ""
+
+    @field_validator("authserv_id")
+    @classmethod
+    def _authserv_id(cls, v: str) -> str:
+        if v and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.\-]*", v):
+            raise ValueError(f"not a host name: {v!r}")
+        return v
+
+
 class LoggingSettings(_Section):
     level: str = "INFO"
     format: str = "json"
@@ -286,6 +315,8 @@ class Settings(BaseSettings):
     directory: DirectorySettings = Field(default_factory=DirectorySettings)
     quarantine: QuarantineSettings = Field(default_factory=QuarantineSettings)
     archive: ArchiveSettings = Field(default_factory=ArchiveSettings)
+    extraction: ExtractionSettings = Field(default_factory=ExtractionSettings)
+    sender_auth: SenderAuthSettings = Field(default_factory=SenderAuthSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     # Filled by load_settings, not by the file.
