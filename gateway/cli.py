@@ -111,6 +111,8 @@ def _parser() -> argparse.ArgumentParser:
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
     keys_sub.add_parser("rotate", parents=[common])
     keys_sub.add_parser("list", parents=[common])
+    rotate_derived = keys_sub.add_parser("rotate-derived", parents=[common], help="new version of a derived key")
+    rotate_derived.add_argument("name", choices=["links", "evidence"])
     retire = keys_sub.add_parser("retire", parents=[common])
     retire.add_argument("key_id")
 

@@ -149,6 +149,13 @@ class StorageSettings(_Section):
     data_dir: str = "./data"
     database_url: str = ""
     master_key_env: str = "MAILWARDEN_MASTER_KEY"
+    # Master key files, apart from the data they protect (a copy of data_dir alone opens nothing).
+    keys_dir: str = "./keys"
+    # A secret file holding the master key (base64 of 32 bytes), e.g. /run/secrets/mailwarden_master_key;
+    # like the environment variable, it is the key this node holds and nothing is written for it.
+    master_key_file: str = ""
+    # The encrypted blobs; several nodes with their own data_dir share one blob store here.
+    blobs_dir: str = ""
 
 
 class DeliverySettings(_Section):
@@ -342,6 +349,18 @@ class Settings(BaseSettings):
     @property
     def data_dir(self) -> Path:
         return self.resolve(self.storage.data_dir)
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.resolve(self.storage.keys_dir)
+
+    @property
+    def blobs_dir(self) -> Path:
+        return self.resolve(self.storage.blobs_dir) if self.storage.blobs_dir else self.data_dir / "blobs"
+
+    @property
+    def master_key_file(self) -> Path | None:
+        return self.resolve(self.storage.master_key_file) if self.storage.master_key_file else None
 
     @property
     def database_url(self) -> str:
