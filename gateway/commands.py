@@ -31,11 +31,17 @@ def migrate_db(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def check(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.extraction_pool import ExtractionPool
     from gateway.policy import PolicyHolder, check
 
     policy = PolicyHolder(settings.rules_path, settings.directory_path).current
-    verdict = check(policy, args.file.read_bytes(), args.mail_from, args.rcpt_tos,
-                    trusted_client=not getattr(args, "untrusted", False))
+    # the gateway's screening budget, so the verdict is the one the gateway would reach
+    pool = ExtractionPool(workers=1, seconds=settings.extraction.seconds, memory_mb=settings.extraction.memory_mb)
+    try:
+        verdict = check(policy, args.file.read_bytes(), args.mail_from, args.rcpt_tos,
+                        trusted_client=not getattr(args, "untrusted", False), extraction=pool)
+    finally:
+        pool.close()
     print_json(verdict.to_json())
     return 0
 
@@ -108,12 +114,15 @@ def dkim(args: argparse.Namespace, settings: Settings) -> int:
 
 def user(args: argparse.Namespace, settings: Settings) -> int:
     from admin_api import users
+    from gateway.account_check import account_check
 
     services = _services(settings)
     try:
         if args.user_command == "add":
             try:
-                token = users.add_user(services.engine, args.name, args.role, args.department, args.email,
+                token = users.add_user(services.engine, args.name, args.role, args.department,
+                                       addresses=args.email or [],
+                                       check=account_check(services.policy.directory()),
                                        token_lifetime_days=args.expires_days)
             except ValueError as exc:
                 print(f"mailwarden: {exc}", file=sys.stderr)
@@ -258,6 +267,12 @@ def keys(args: argparse.Namespace, settings: Settings) -> int:
             active = services.keyring.active_kid
             for kid in services.keyring.key_ids():
                 print(f"{kid}{'  (active)' if kid == active else ''}")
+            for name in ("links", "evidence"):
+                versions = services.keyring.versions(name)
+                print(f"{name}: " + ", ".join(f"v{v} {state}" for v, state, _until, _key in versions))
+        elif args.keys_command == "rotate-derived":
+            version = services.keyring.rotate_derived(args.name)
+            print(f"derived key {args.name} version {version} is active")
         elif args.keys_command == "retire":
             try:
                 cli_ops.retire_key(services.archive, args.key_id)
