@@ -3,14 +3,14 @@
 Idempotent: a database created by the baseline from current metadata already has it.
 
 Revision ID: record_history
-Revises: smtp_identity
+Revises: approvals
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "record_history"
-down_revision = "smtp_identity"
+down_revision = "approvals"
 branch_labels = None
 depends_on = None
 
