@@ -114,13 +114,8 @@ class Extractor:
             if found.corrupt:
                 self.corrupt(att)
             return []
-        if what in ("7z", "rar"):
-            att.is_archive = True
-            return []
-        if what in ("gzip", "bz2", "xz"):
-            return containers.open_stream(self, att, data, depth, what)
-        if what == "tar":
-            return containers.open_tar(self, att, data, depth)
+        if what in ("7z", "rar", "tar", "gzip", "bz2", "xz"):
+            return containers.open_archive(self, att, data, depth, what)
         if what == "html":
             from rules.html_text import html_to_text
 
@@ -152,6 +147,10 @@ class Extractor:
     def corrupt(self, att: Attachment) -> None:
         self._note(att, FINDING_CORRUPT)
         self._note(att, uninspectable(CORRUPT))
+
+    def encrypted(self, att: Attachment) -> None:
+        """Content behind a password: flagged, for rules (``attachment: {encrypted: true}``)."""
+        att.encrypted = True
 
     def truncated(self, att: Attachment) -> None:
         self._note(att, uninspectable(TRUNCATED))
