@@ -23,6 +23,7 @@ from rules.encrypted import payload_encrypted
 from rules.filetypes import DOCUMENT_KINDS, is_executable, is_script, kind, sniff
 from rules.findings import CORRUPT, ENCRYPTED, TRUNCATED, uninspectable
 from rules.ole import open_ole
+from rules.rtf import rtf_text
 
 FINDING_UNDECODABLE = "undecodable part"
 FINDING_ENCRYPTED = "encrypted attachment"
@@ -119,7 +120,9 @@ class Extractor:
             from rules.html_text import html_to_text
 
             att.text = html_to_text(decode_guess(data, charset))
-        elif what in ("text", "rtf"):
+        elif what == "rtf":
+            att.text = rtf_text(data)
+        elif what == "text":
             att.text = decode_guess(data, charset)
         return []   # "message": content.py parses attached messages itself
 
