@@ -34,6 +34,7 @@ from admin_api import roles
 from admin_api import tables as admin_tables
 from admin_api.render import render_message, subject_of
 from admin_api.users import Principal, authenticate, list_users
+from archive.chain import ChainKey
 from quarantine import tables as quarantine_tables
 from quarantine.service import (
     AlreadyDecided,
@@ -66,6 +67,16 @@ class ApiServices:
     archive_stats: Callable[[float | None, float | None], Mapping[str, Any]] | None = None
     department_supervisors: Callable[[str], set[str]] | None = None
     clock: Callable[[], float] = time.time
+    # The audit chain's MAC key; None: derived from ``archive.keyring`` (the gateway's archive).
+    audit_chain: ChainKey | None = None
+
+    def audit_key(self) -> ChainKey:
+        if self.audit_chain is None:
+            keyring = getattr(self.archive, "keyring", None)
+            if keyring is None:
+                raise ValueError("ApiServices needs audit_chain (or an archive with a keyring): the audit log is keyed")
+            self.audit_chain = ChainKey(keyring, "audit-chain")
+        return self.audit_chain
 
 
 def create_schema(engine: sa.Engine) -> None:
@@ -164,10 +175,11 @@ def _cursor(value: str | None) -> int | None:
 class AuditMiddleware:
     """Writes the audit row of a request before its response starts (pure ASGI)."""
 
-    def __init__(self, app: Any, engine: sa.Engine, clock: Callable[[], float]) -> None:
+    def __init__(self, app: Any, engine: sa.Engine, clock: Callable[[], float], chain: ChainKey) -> None:
         self.app = app
         self.engine = engine
         self.clock = clock
+        self.chain = chain
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -199,6 +211,7 @@ class AuditMiddleware:
                 partial(
                     audit_log.append_audit,
                     self.engine,
+                    chain=self.chain,
                     action=info["action"],
                     outcome=outcome,
                     status_code=status,
@@ -361,7 +374,7 @@ def create_app(services: ApiServices) -> FastAPI:
         openapi_url="/openapi.json",
         description=(roles.__doc__ or "").strip(),
     )
-    app.add_middleware(AuditMiddleware, engine=engine, clock=services.clock)
+    app.add_middleware(AuditMiddleware, engine=engine, clock=services.clock, chain=services.audit_key())
     api = APIRouter(prefix="/api/v1")
 
     # ---------------------------------------------------------------- me

@@ -65,6 +65,11 @@ class Services:
         self.engine.dispose()
 
 
+def open_keyring(settings: Settings) -> KeyRing:
+    """The key ring of this node (also for commands that need only a chain key)."""
+    return KeyRing.open(settings.data_dir / "keys", master_key_env=settings.storage.master_key_env)
+
+
 def build_services(settings: Settings, *, run_migrations: bool = True, policy: PolicyHolder | None = None) -> Services:
     """Everything one gateway process needs. ``policy``: rules already loaded (by the
     supervisor, which keeps the last good ones), instead of reading the files again."""
@@ -74,7 +79,7 @@ def build_services(settings: Settings, *, run_migrations: bool = True, policy: P
     if run_migrations:
         migrate(engine)
         ensure_audit_head(engine)
-    keyring = KeyRing.open(data_dir / "keys", master_key_env=settings.storage.master_key_env)
+    keyring = open_keyring(settings)
     archive = Archive(engine, FilesystemBlobStore(data_dir / "blobs"), keyring, text_extractor=extract_text)
     queue = DeliveryQueue(engine, lifetime=settings.delivery.max_queue_lifetime,
                           retry_initial=settings.delivery.retry_initial, retry_max=settings.delivery.retry_max)

@@ -8,6 +8,7 @@ searches them by substring; ``StandInRules`` answers a verdict dict and can fail
 from __future__ import annotations
 
 import dataclasses
+import tempfile
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,6 +16,8 @@ from fastapi.testclient import TestClient
 
 from admin_api.app import ApiServices, create_app, create_schema
 from admin_api.users import add_user
+from archive.chain import ChainKey
+from archive.keyring import KeyRing
 from quarantine.service import HoldRequest, QuarantineService
 
 KEY = b"s" * 32
@@ -138,6 +141,9 @@ class Env:
         self.engine = engine
         self.archive = DictArchive()
         self.rules = StandInRules()
+        # the audit log is keyed: a real key ring in a private directory, gone with the Env
+        self._keys_dir = tempfile.TemporaryDirectory(prefix="mw-env-keys-")
+        self.audit_chain = ChainKey(KeyRing.open(self._keys_dir.name), "audit-chain")
         self.quarantine = QuarantineService(
             engine, enqueue_release, send_notice, lifetime_days=14, signing_key=KEY
         )
@@ -150,6 +156,7 @@ class Env:
             metrics_text=lambda: "# TYPE mailwarden_up gauge\nmailwarden_up 1\n",
             health=lambda: {"status": "ok"},
             archive_stats=lambda after, before: {"verdict": {"delivered": 3, "quarantined": 1}},
+            audit_chain=self.audit_chain,
         )
         self.app = create_app(self.services)
         self.client = TestClient(self.app)
