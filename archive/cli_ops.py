@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from archive import export as _export
 from archive import importer as _importer
-from archive.retention import PurgeReport, Retention
+from archive.retention import PurgeReport, Retention, StillNeeded
 from archive.service import Archive, RotationReport, SearchPage, VerifyReport
 
 Echo = Callable[[str], None]
@@ -105,14 +105,37 @@ def retire_key(archive: Archive, kid: str, *, echo: Echo | None = _print) -> Non
 
 
 def purge(archive: Archive, rules: Iterable[Mapping[str, Any]] = (), *, default_days: int = 2555,
-          now: float | None = None, progress: bool = True, echo: Echo | None = _print) -> PurgeReport:
-    retention = Retention(archive, rules, default_days)
-    with _bar("purge", progress) as update:
-        report = retention.purge(now=now, progress=update)
+          now: float | None = None, progress: bool = True, echo: Echo | None = _print,
+          still_needed: StillNeeded | None = None, dry_run: bool = False, as_json: bool = False) -> PurgeReport:
+    """Purge (or with ``dry_run`` compute exactly what a purge would remove, removing nothing)."""
+    retention = Retention(archive, rules, default_days, still_needed=still_needed)
+    if dry_run:
+        report = retention.plan(now=now)
+    else:
+        with _bar("purge", progress) as update:
+            report = retention.purge(now=now, progress=update)
     if echo:
-        echo(f"purged {report.purged} record(s), {report.blobs_deleted} blob(s); "
-             f"{report.held} expired record(s) kept by legal hold")
+        if as_json:
+            echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+        else:
+            for line in purge_summary(report):
+                echo(line)
     return report
+
+
+def purge_summary(report: PurgeReport, first: int = 20) -> list[str]:
+    """The human lines of a purge report (what ``archive purge [--dry-run]`` prints)."""
+    verb = "would purge" if report.dry_run else "purged"
+    lines = [f"{verb} {report.purged} record(s), {report.blobs_deleted} blob(s); expired but kept: "
+             f"{report.held} by legal hold, {report.needed} still needed (held in quarantine or queued)"]
+    for (rule, direction), count in sorted(report.by_rule.items()):
+        lines.append(f"  {count:>8}  {direction or '-':8}  {rule}")
+    if report.purged_ids:
+        more = " …" if len(report.purged_ids) > first else ""
+        lines.append("first ids: " + " ".join(str(i) for i in report.purged_ids[:first]) + more)
+    if report.dry_run:
+        lines.append("dry run: nothing deleted")
+    return lines
 
 
 def import_path(archive: Archive, path: str, *, event: str = "imported", progress: bool = True,

@@ -21,23 +21,44 @@ no longer referenced by any record are deleted with it.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from archive import tables as t
 from archive.query import parse_query
-from archive.service import Archive
+
+if TYPE_CHECKING:
+    from archive.service import Archive
 
 DEFAULT_DAYS = 2555
 RULE_KEYS = ("direction", "domain", "department", "rule", "verdict")
 HOLD_KINDS = ("address", "query", "record")
 
+# Which of the given record ids something outside the archive still needs (see Retention).
+StillNeeded = Callable[[sa.Connection, Sequence[int]], Iterable[int]]
+
+
+DIRECTIONS = ("inbound", "outbound", "internal")
+VERDICTS = ("delivered", "queued", "quarantined", "rejected", "released")
+
 
 class RetentionError(ValueError):
-    """A retention rule or legal hold is invalid."""
+    """A retention rule or legal hold is invalid. ``index`` and ``key`` say where in the
+    ``retention`` list (settings turn them into ``file:line: archive.retention[i].key``)."""
+
+    def __init__(self, message: str, index: int | None = None, key: str | None = None):
+        super().__init__(message)
+        self.problem = message
+        self.index = index
+        self.key = key
+
+    def __str__(self) -> str:
+        if self.index is None:
+            return self.problem
+        return f"retention[{self.index}]{'.' + self.key if self.key else ''}: {self.problem}"
 
 
 @dataclass(frozen=True)
@@ -51,14 +72,22 @@ class RetentionRule:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], index: int = 0) -> RetentionRule:
-        unknown = set(data) - {"days", *RULE_KEYS}
-        if unknown:
-            raise RetentionError(f"retention[{index}]: unknown key(s) {', '.join(sorted(unknown))}")
+        """Checked here, not when purge runs: a rule that never matches (a typo) would let
+        records go at the default (or a shorter) period without anyone noticing."""
+        for key in data:
+            if key not in ("days", *RULE_KEYS):
+                raise RetentionError(f"unknown key (use days and any of {', '.join(RULE_KEYS)})", index, str(key))
         days = data.get("days")
         if not isinstance(days, int) or isinstance(days, bool) or days < 1:
-            raise RetentionError(f"retention[{index}]: 'days' must be a positive integer")
+            raise RetentionError("must be a positive integer (days)", index, "days")
         if not any(data.get(k) for k in RULE_KEYS):
-            raise RetentionError(f"retention[{index}]: needs one of {', '.join(RULE_KEYS)}")
+            raise RetentionError(f"needs one of {', '.join(RULE_KEYS)}", index)
+        for key, allowed in (("direction", DIRECTIONS), ("verdict", VERDICTS)):
+            if data.get(key) and data[key] not in allowed:
+                raise RetentionError(f"{data[key]!r} is not one of {', '.join(allowed)}", index, key)
+        for key in RULE_KEYS:
+            if key in data and not isinstance(data[key], str):
+                raise RetentionError("must be a string", index, key)
         return cls(days=days, **{k: str(data[k]).lower() if k == "domain" else str(data[k])
                                  for k in RULE_KEYS if data.get(k)})
 
@@ -73,30 +102,90 @@ class RetentionRule:
             return False
         return not (self.domain and self.domain.lstrip("@") not in domains)
 
+    @property
+    def label(self) -> str:
+        """How reports name the rule: its conditions, e.g. ``direction=inbound rule=spam``."""
+        return " ".join(f"{k}={getattr(self, k)}" for k in RULE_KEYS if getattr(self, k))
+
+
+def parse_rules(rules: Iterable[Mapping[str, Any]]) -> list[RetentionRule]:
+    """Every rule of a ``retention`` list, or :class:`RetentionError` naming the first bad one."""
+    if isinstance(rules, Mapping | str | bytes):
+        raise RetentionError("retention must be a list of rules")
+    parsed = []
+    for i, rule in enumerate(rules):
+        if not isinstance(rule, Mapping):
+            raise RetentionError("must be a mapping such as {direction: inbound, days: 90}", i)
+        parsed.append(RetentionRule.from_dict(rule, i))
+    return parsed
+
 
 @dataclass
 class PurgeReport:
+    """What a purge removed (or, for a dry run, would remove) and what it kept back.
+
+    ``by_rule`` counts removals per deciding retention rule and direction, so an operator can
+    see which policy line a purge acts on before it runs (``--dry-run``) and after.
+    """
+
     purged: int = 0
-    held: int = 0
+    held: int = 0                 # expired, kept by a legal hold
+    needed: int = 0               # expired, kept because something still needs it (held mail, queue)
     blobs_deleted: int = 0
     purged_ids: list[int] = field(default_factory=list)
+    by_rule: dict[tuple[str, str], int] = field(default_factory=dict)
+    dry_run: bool = False
+
+    def to_dict(self, first: int = 20) -> dict[str, Any]:
+        return {
+            "dry_run": self.dry_run, "purged": self.purged, "held": self.held, "needed": self.needed,
+            "blobs_deleted": self.blobs_deleted, "first_ids": self.purged_ids[:first],
+            "by_rule": [{"rule": rule, "direction": direction, "count": n}
+                        for (rule, direction), n in sorted(self.by_rule.items())],
+        }
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    id: int
+    direction: str
+    rule: str
+    blob_address: str
 
 
 class Retention:
+    """Retention policy over one archive.
+
+    ``still_needed(conn, ids)`` answers which of ``ids`` something outside the archive still
+    needs (a held quarantine entry, a queued delivery): the archive cannot know, and must not
+    import the packages that do, so the gateway hands that question in. It is asked again
+    inside each purge transaction, under the chain head lock, so a hold or a queue row added
+    after the scan is still honoured.
+    """
+
     def __init__(self, archive: Archive, rules: Iterable[Mapping[str, Any]] = (),
-                 default_days: int = DEFAULT_DAYS, clock: Callable[[], float] = time.time):
+                 default_days: int = DEFAULT_DAYS, clock: Callable[[], float] = time.time,
+                 still_needed: StillNeeded | None = None):
         self.archive = archive
         self.engine = archive.engine
-        self.rules = [RetentionRule.from_dict(r, i) for i, r in enumerate(rules)]
+        self.rules = parse_rules(rules)
         if default_days < 1:
             raise RetentionError("default_days must be positive")
         self.default_days = default_days
         self.clock = clock
+        self.still_needed = still_needed
 
     # ---- policy ---------------------------------------------------------------------
     def days_for(self, rec: Mapping[str, Any], domains: set[str]) -> int:
-        matching = [r.days for r in self.rules if r.matches(rec, domains)]
-        return max(matching) if matching else self.default_days
+        return self._decide(rec, domains)[0]
+
+    def _decide(self, rec: Mapping[str, Any], domains: set[str]) -> tuple[int, str]:
+        """(days kept, label of the deciding rule): the longest matching rule, else the default."""
+        best: tuple[int, str] | None = None
+        for rule in self.rules:
+            if rule.matches(rec, domains) and (best is None or rule.days > best[0]):
+                best = (rule.days, rule.label)
+        return best or (self.default_days, "default")
 
     # ---- legal holds ----------------------------------------------------------------
     def place_hold(self, kind: str, value: str | int, reason: str, by: str) -> int:
@@ -133,61 +222,123 @@ class Retention:
 
     def held_ids(self) -> set[int]:
         """Ids of every record covered by an active hold."""
-        held: set[int] = set()
-        active = self.holds(active_only=True)
         with self.engine.connect() as conn:
-            for hold in active:
-                if hold["kind"] == "record":
-                    held.add(int(hold["value"]))
-                elif hold["kind"] == "address":
-                    v = hold["value"]
-                    col = t.addresses.c.address if "@" in v else t.addresses.c.domain
-                    held.update(conn.execute(sa.select(t.addresses.c.record_id).where(col == v)).scalars())
-        for hold in active:
-            if hold["kind"] == "query":
-                held.update(self.archive.matching_ids(hold["value"]))
+            ids = list(conn.execute(sa.select(t.records.c.id)).scalars())
+            return self._legally_held(conn, ids)
+
+    def _legally_held(self, conn: sa.Connection, ids: Sequence[int]) -> set[int]:
+        """Which of ``ids`` an active legal hold covers (read on ``conn``: inside the purge's
+        own transaction, a hold committed before it is seen)."""
+        if not ids:
+            return set()
+        active = conn.execute(sa.select(t.legal_holds.c.kind, t.legal_holds.c.value)
+                              .where(t.legal_holds.c.released_at.is_(None))).fetchall()
+        held: set[int] = set()
+        wanted = set(ids)
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            for kind, value in active:
+                if kind == "record":
+                    if value.isdigit() and int(value) in wanted:
+                        held.add(int(value))
+                elif kind == "address":
+                    col = t.addresses.c.address if "@" in value else t.addresses.c.domain
+                    held.update(conn.execute(sa.select(t.addresses.c.record_id).where(
+                        col == value, t.addresses.c.record_id.in_(chunk))).scalars())
+                elif kind == "query":
+                    conds = self.archive._conditions(parse_query(value), None)
+                    held.update(conn.execute(sa.select(t.records.c.id).where(
+                        t.records.c.id.in_(chunk), *conds)).scalars())
         return held
 
+    def _blocked(self, conn: sa.Connection, ids: Sequence[int]) -> tuple[set[int], set[int]]:
+        """(legally held, still needed elsewhere) among ``ids``."""
+        held = self._legally_held(conn, ids)
+        rest = [i for i in ids if i not in held]
+        needed = set(self.still_needed(conn, rest)) & set(rest) if self.still_needed and rest else set()
+        return held, needed
+
     # ---- purge ----------------------------------------------------------------------
-    def purge(self, now: float | None = None, batch: int = 500,
-              progress: Callable[[int, int], None] | None = None) -> PurgeReport:
-        """Delete expired, unheld records (tombstoned) and blobs no longer referenced."""
-        now = self.clock() if now is None else now
+    def _scan(self, conn: sa.Connection, now: float) -> list[_Candidate]:
+        """Records whose retention has run out, oldest id first (holds not yet applied)."""
         shortest = min([self.default_days, *[r.days for r in self.rules]])
         horizon = now - shortest * 86400.0
-        held = self.held_ids()
-        report = PurgeReport()
-        expired: list[int] = []
+        rows = conn.execute(
+            sa.select(t.records.c.id, t.records.c.received_at, t.records.c.direction, t.records.c.verdict,
+                      t.records.c.department, t.records.c.rules, t.records.c.blob_address)
+            .where(t.records.c.received_at < horizon).order_by(t.records.c.id)
+        ).fetchall()
+        found: list[_Candidate] = []
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            domains: dict[int, set[str]] = {}
+            for rid, domain in conn.execute(sa.select(t.addresses.c.record_id, t.addresses.c.domain).where(
+                    t.addresses.c.record_id.in_([r.id for r in chunk]))):
+                domains.setdefault(rid, set()).add(domain)
+            for row in chunk:
+                days, label = self._decide(row._mapping, domains.get(row.id, set()))
+                if row.received_at + days * 86400.0 < now:
+                    found.append(_Candidate(row.id, row.direction or "", label, row.blob_address))
+        return found
+
+    def plan(self, now: float | None = None) -> PurgeReport:
+        """Exactly what :meth:`purge` would remove now, removing nothing (``--dry-run``)."""
+        now = self.clock() if now is None else now
+        report = PurgeReport(dry_run=True)
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(t.records.c.id, t.records.c.received_at, t.records.c.direction, t.records.c.verdict,
-                          t.records.c.department, t.records.c.rules)
-                .where(t.records.c.received_at < horizon).order_by(t.records.c.id)
-            ).fetchall()
-            for row in rows:
-                domains = set(conn.execute(
-                    sa.select(t.addresses.c.domain).where(t.addresses.c.record_id == row.id)).scalars())
-                days = self.days_for(row._mapping, domains)
-                if row.received_at + days * 86400.0 >= now:
-                    continue
-                if row.id in held:
-                    report.held += 1
-                    continue
-                expired.append(row.id)
-        for start in range(0, len(expired), batch):
-            chunk = expired[start : start + batch]
-            report.blobs_deleted += self._purge_batch(chunk, now)
-            report.purged += len(chunk)
-            report.purged_ids += chunk
-            if progress:
-                progress(report.purged, len(expired))
+            candidates = self._scan(conn, now)
+            held, needed = self._blocked(conn, [c.id for c in candidates])
+            going = [c for c in candidates if c.id not in held and c.id not in needed]
+            report.held, report.needed = len(held), len(needed)
+            for c in going:
+                report.purged_ids.append(c.id)
+                report.by_rule[(c.rule, c.direction)] = report.by_rule.get((c.rule, c.direction), 0) + 1
+            report.purged = len(going)
+            addresses = {c.blob_address for c in going}
+            going_ids = {c.id for c in going}
+            still: set[str] = set()
+            listed = sorted(addresses)
+            for start in range(0, len(listed), 500):
+                for rid, address in conn.execute(sa.select(t.records.c.id, t.records.c.blob_address).where(
+                        t.records.c.blob_address.in_(listed[start : start + 500]))):
+                    if rid not in going_ids:
+                        still.add(address)
+            report.blobs_deleted = len(addresses - still)
         return report
 
-    def _purge_batch(self, ids: list[int], now: float) -> int:
+    def purge(self, now: float | None = None, batch: int = 500,
+              progress: Callable[[int, int], None] | None = None) -> PurgeReport:
+        """Delete expired records nothing holds (tombstoned) and blobs no longer referenced."""
+        now = self.clock() if now is None else now
+        report = PurgeReport()
+        with self.engine.connect() as conn:
+            candidates = self._scan(conn, now)
+        for start in range(0, len(candidates), batch):
+            chunk = candidates[start : start + batch]
+            purged, held, needed, blobs = self._purge_batch(chunk, now)
+            report.held += held
+            report.needed += needed
+            report.blobs_deleted += blobs
+            report.purged += len(purged)
+            report.purged_ids += [c.id for c in purged]
+            for c in purged:
+                report.by_rule[(c.rule, c.direction)] = report.by_rule.get((c.rule, c.direction), 0) + 1
+            if progress:
+                progress(start + len(chunk), len(candidates))
+        return report
+
+    def _purge_batch(self, chunk: list[_Candidate], now: float) -> tuple[list[_Candidate], int, int, int]:
+        """Purge what of ``chunk`` is still unheld, in one transaction under the head lock.
+        Returns (purged, kept by legal hold, kept as still needed, blobs deleted)."""
         archive = self.archive
         deleted_blobs: list[str] = []
         with self.engine.begin() as conn:
             archive._lock_head(conn)   # serialise with acceptance: no new reference to a blob we delete
+            held, needed = self._blocked(conn, [c.id for c in chunk])
+            purged = [c for c in chunk if c.id not in held and c.id not in needed]
+            ids = [c.id for c in purged]
+            if not ids:
+                return [], len(held), len(needed), 0
             pending = set(conn.execute(
                 sa.select(t.index_pending.c.record_id).where(t.index_pending.c.record_id.in_(ids))).scalars())
             rows = conn.execute(sa.select(t.records).where(t.records.c.id.in_(ids))).fetchall()
@@ -215,7 +366,7 @@ class Retention:
             # Files go while the head is still locked: no acceptance can start referencing them.
             for address in deleted_blobs:
                 archive.blob_store.delete(address)
-        return len(deleted_blobs)
+        return purged, len(held), len(needed), len(deleted_blobs)
 
     def collect_orphans(self, min_age: float = 86400.0) -> int:
         """Delete blob files no row refers to (left by acceptances that rolled back), older than ``min_age``."""

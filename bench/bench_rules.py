@@ -216,7 +216,7 @@ class Screener:
 
         self.policy = PolicyHolder(ROOT / "configs" / "rules.yaml", ROOT / "configs" / "directory.yaml").current
         self.envelope = Envelope(mail_from=mail_from, rcpt_tos=rcpt_tos, client_ip="127.0.0.1", helo="bench")
-        self.directions = self.policy.directory.classify(mail_from, rcpt_tos)
+        self.directions = self.policy.directory.classify(mail_from, rcpt_tos, sender_vouched=True)
         external = sum(1 for d in self.directions.values() if d == OUTBOUND)
         self.stats = SenderStats(messages_last_hour=1, recipients_last_hour=len(rcpt_tos),
                                  external_recipients_last_hour=external)

@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("file", type=Path)
     check.add_argument("--from", dest="mail_from", required=True)
     check.add_argument("--to", dest="rcpt_tos", action="append", required=True)
+    check.add_argument("--untrusted", action="store_true",
+                       help="as from a client outside relay.trusted_networks, without AUTH "
+                            "(an address in our domains is then not taken on its word)")
 
     rules = sub.add_parser("rules", parents=[common], help="rule file tools")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
@@ -75,7 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["zip", "mbox"], default="zip")
     arch_sub.add_parser("verify", parents=[common])
     purge = arch_sub.add_parser("purge", parents=[common])
-    purge.add_argument("--dry-run", action="store_true")
+    purge.add_argument("--dry-run", action="store_true", help="print exactly what a purge would remove; remove nothing")
+    purge.add_argument("--json", action="store_true", help="print the report as JSON")
     imp = arch_sub.add_parser("import", parents=[common])
     imp.add_argument("path", type=Path)
     hold = arch_sub.add_parser("hold", parents=[common], help="legal holds: block purge of matching records")

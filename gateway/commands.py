@@ -34,7 +34,8 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.policy import PolicyHolder, check
 
     policy = PolicyHolder(settings.rules_path, settings.directory_path).current
-    verdict = check(policy, args.file.read_bytes(), args.mail_from, args.rcpt_tos)
+    verdict = check(policy, args.file.read_bytes(), args.mail_from, args.rcpt_tos,
+                    trusted_client=not getattr(args, "untrusted", False))
     print_json(verdict.to_json())
     return 0
 
@@ -143,11 +144,11 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
             report = cli_ops.verify(services.archive, progress=progress)
             return 0 if report.ok else 1
         elif command == "purge":
-            if args.dry_run:
-                print("dry run: nothing deleted")
-                return 0
+            from gateway.retention import still_needed
+
             cli_ops.purge(services.archive, settings.archive.retention,
-                          default_days=settings.archive.default_retention_days, progress=progress)
+                          default_days=settings.archive.default_retention_days, progress=progress,
+                          still_needed=still_needed, dry_run=args.dry_run, as_json=args.json)
         elif command == "hold":
             return _hold(args, services)
         elif command == "import":

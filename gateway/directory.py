@@ -126,9 +126,14 @@ class Directory:
         return False
 
     # ---- what the gateway and quarantine ask -------------------------------------
-    def classify(self, sender: str, recipients: list[str] | tuple[str, ...]) -> dict[str, str]:
-        """Direction per recipient: mail from outside is inbound whatever its recipient."""
-        sender_internal = bool(sender) and self.is_internal(sender)
+    def classify(self, sender: str, recipients: list[str] | tuple[str, ...], *,
+                 sender_vouched: bool = False) -> dict[str, str]:
+        """Direction per recipient: mail from outside is inbound whatever its recipient.
+
+        A sender in our domains is internal only when the session vouches for it
+        (``sender_vouched``: a trusted network or a login, see gateway/sender_identity.py);
+        the domain alone is anyone's to write, so without it the mail is from outside."""
+        sender_internal = sender_vouched and bool(sender) and self.is_internal(sender)
         result = {}
         for rcpt in recipients:
             if not sender_internal:

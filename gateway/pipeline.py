@@ -42,6 +42,7 @@ from gateway.metrics import Metrics
 from gateway.notices import Notifier
 from gateway.policy import PolicyHolder
 from gateway.queue import DeliveryQueue, QueueEntry
+from gateway.sender_identity import SenderUnverifiable, identity_findings, vouched
 from gateway.smtp import IncomingMessage
 from quarantine.service import HoldRequest, QuarantineService
 from rules.content import ParsedMessage, parse
@@ -130,6 +131,13 @@ class Pipeline:
         started = time.perf_counter()
         try:
             screening = await self._screen(incoming)
+        except SenderUnverifiable as exc:
+            # An unvouched claim to our domains that DNS could not check now: not accepted,
+            # not refused; the client retries.
+            log.warning("sender could not be verified (DNS)", extra={"from": incoming.mail_from,
+                                                                       "client": incoming.client_ip})
+            self.metrics.tempfailed.inc()
+            return exc.reply
         except Exception:  # noqa: BLE001 - a bug in screening must not lose the message
             log.exception("screening failed; asking the client to retry")
             self.metrics.tempfailed.inc()
@@ -157,7 +165,7 @@ class Pipeline:
         rcpts = tuple(dict.fromkeys(incoming.rcpt_tos))
         envelope = Envelope(mail_from=incoming.mail_from, rcpt_tos=rcpts, client_ip=incoming.client_ip,
                             helo=incoming.helo, authenticated_user=incoming.authenticated_user)
-        directions = policy.directory.classify(incoming.mail_from, rcpts)
+        directions = policy.directory.classify(incoming.mail_from, rcpts, sender_vouched=vouched(incoming))
         stats = self.counters.cached(_counted_as(incoming)) or await asyncio.to_thread(
             self.counters.stats_for, _counted_as(incoming))
         stats = SenderCounters.including(stats, len(rcpts), _external(directions))
@@ -172,8 +180,9 @@ class Pipeline:
                            directions: dict[str, str], stats: SenderStats,
                            auth: AuthResults | None, auth_header: str | None) -> Screening:
         message = parse(incoming.raw)
+        findings = identity_findings(incoming, message.from_addresses, policy.directory, auth)
         ctx = EvaluationContext(directions=directions, directory=policy.directory, sender_stats=stats,
-                                auth_results=auth)
+                                auth_results=auth, findings=tuple(findings))
         verdict = policy.engine.evaluate(message, envelope, ctx)
         sealed = self.archive.seal(incoming.raw)
         return Screening(

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gateway.directory import Directory
+from gateway.sender_identity import identity_findings
+from gateway.smtp import IncomingMessage
 from rules.content import parse
 from rules.engine import Engine, EvaluationContext
 from rules.loader import load_ruleset
@@ -55,9 +57,18 @@ class PolicyHolder:
         return policy
 
 
-def check(policy: Policy, raw: bytes, mail_from: str, rcpt_tos: list[str] | tuple[str, ...]) -> Verdict:
-    """The verdict the gateway would reach, without writing or sending anything."""
+def check(policy: Policy, raw: bytes, mail_from: str, rcpt_tos: list[str] | tuple[str, ...], *,
+          trusted_client: bool = True) -> Verdict:
+    """The verdict the gateway would reach, without writing or sending anything: as from a
+    trusted network by default, or (``trusted_client=False``) from an unauthenticated client
+    outside it, where an address in our domains is not taken on its word (sender
+    authentication is not run here: no DNS)."""
     rcpts = tuple(dict.fromkeys(rcpt_tos))
     envelope = Envelope(mail_from=mail_from, rcpt_tos=rcpts)
-    ctx = EvaluationContext(directions=policy.directory.classify(mail_from, rcpts), directory=policy.directory)
-    return policy.engine.evaluate(parse(raw), envelope, ctx)
+    message = parse(raw)
+    incoming = IncomingMessage(mail_from=mail_from, rcpt_tos=rcpts, raw=raw, client_ip="", helo="",
+                               authenticated_user=None, tls=False, trusted_client=trusted_client)
+    findings = identity_findings(incoming, message.from_addresses, policy.directory, None)
+    ctx = EvaluationContext(directions=policy.directory.classify(mail_from, rcpts, sender_vouched=trusted_client),
+                            directory=policy.directory, findings=tuple(findings))
+    return policy.engine.evaluate(message, envelope, ctx)

@@ -3,7 +3,9 @@
 The checks themselves are pure functions in :mod:`rules.auth`; this module supplies DNS
 (dnspython, or any resolver handed in — tests use a table of records, the network is not
 needed) and runs them off the event loop. Only mail from outside is checked: our own
-users' mail is authenticated by the relay rules, not by DNS.
+users' mail is vouched for by the session (a trusted network or a login), not by DNS; an
+internal sender address from any other client is checked like any mail from outside
+(gateway/sender_identity.py).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import email.parser
 import email.utils
 from collections.abc import Callable
 
+from gateway.sender_identity import needs_sender_auth
 from gateway.smtp import IncomingMessage
 from rules.auth import DNSTempError, Resolver, authenticate
 from rules.model import AuthResults
@@ -59,8 +62,11 @@ class SenderAuthenticator:
         self._resolver = resolver or dns_resolver()
         self._dnsfunc = dkim_dnsfunc(self._resolver)
 
+    def is_internal(self, address: str) -> bool:
+        return self._is_internal(address)
+
     async def __call__(self, incoming: IncomingMessage) -> tuple[AuthResults, str] | None:
-        if incoming.authenticated_user or (incoming.mail_from and self._is_internal(incoming.mail_from)):
+        if not needs_sender_auth(incoming, self):
             return None
         return await asyncio.to_thread(self.check, incoming)
 

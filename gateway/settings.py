@@ -325,17 +325,70 @@ def load_settings(path: str | Path | None = None) -> Settings:
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(p for p in err["loc"] if p not in ("config_path",))
-        dotted = ".".join(str(p) for p in loc)
-        env_name = "MAILWARDEN_" + "__".join(str(p).upper() for p in loc[:2])
-        if env_name in {k.upper() for k in os.environ}:
-            where = f"environment {env_name}"
-        else:
-            line = _key_line(text, loc) if text else None
-            where = f"{config_path}:{line}" if line else str(config_path)
         message = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             message = "unknown setting"
-        raise SettingsError(f"{where}: {dotted}: {message}") from None
+        raise SettingsError(_located(config_path, text, loc, message)) from None
     finally:
         _yaml_being_loaded = {}
+    problem = retention_problem(settings)
+    if problem:
+        raise SettingsError(_located(config_path, text, *problem))
     return settings
+
+
+def _located(config_path: Path, text: str, loc: tuple[Any, ...], message: str) -> str:
+    """``file:line: dotted.key: message`` (or ``environment VAR: …`` when the value came from there)."""
+    dotted = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+    env_name = "MAILWARDEN_" + "__".join(str(p).upper() for p in loc[:2])
+    if env_name in {k.upper() for k in os.environ}:
+        where = f"environment {env_name}"
+    else:
+        line = _key_line(text, loc) if text else None
+        where = f"{config_path}:{line}" if line else str(config_path)
+    return f"{where}: {dotted}: {message}"
+
+
+def retention_problem(settings: Settings) -> tuple[tuple[Any, ...], str] | None:
+    """The first wrong ``archive.retention`` rule as (key path, problem), else None.
+
+    Checked at load, so every command (``serve`` first) refuses a rule that could never match:
+    such a rule silently lets records go at the default period. A ``rule:`` must name a rule of
+    the rules file (or the spam score's ``spam-threshold``); keep a retired rule there with
+    ``enabled: false`` to keep retaining its old records.
+    """
+    from archive.retention import RetentionError, parse_rules
+
+    try:
+        rules = parse_rules(settings.archive.retention)
+    except RetentionError as exc:
+        loc: tuple[Any, ...] = ("archive", "retention")
+        if exc.index is not None:
+            loc += (exc.index,) + ((exc.key,) if exc.key else ())
+        return loc, exc.problem
+    named = [(i, r.rule) for i, r in enumerate(rules) if r.rule]
+    if not named:
+        return None
+    known = _rule_names(settings.rules_path)
+    if known is None:
+        return None            # an unreadable rules file is reported by the rule loader itself
+    from rules.engine import SPAM_RULE
+
+    known.add(SPAM_RULE)
+    for i, name in named:
+        if name not in known:
+            return (("archive", "retention", i, "rule"),
+                    f"no rule named {name!r} in {settings.rules_path.name} (the spam score's hit is {SPAM_RULE!r})")
+    return None
+
+
+def _rule_names(path: Path) -> set[str] | None:
+    """The ``name`` of every rule in the rules file, read without compiling the rules."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return None
+    rules = data.get("rules") if isinstance(data, dict) else None
+    if not isinstance(rules, list):
+        return None
+    return {str(r["name"]) for r in rules if isinstance(r, dict) and r.get("name")}

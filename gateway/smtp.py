@@ -46,6 +46,9 @@ class IncomingMessage:
     helo: str
     authenticated_user: str | None
     tls: bool
+    # The client is in relay.trusted_networks: with a login, what vouches for an internal
+    # sender (gateway/sender_identity.py). False unless the session says so: fail closed.
+    trusted_client: bool = False
 
 
 @dataclass
@@ -353,6 +356,7 @@ class SessionPolicy:
             helo=session.host_name or "",
             authenticated_user=user if session.authenticated else None,
             tls=session.ssl is not None,
+            trusted_client=self.is_trusted(_peer_ip(session)),
         )
         return await self._deliver(message)
 

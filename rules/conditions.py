@@ -46,6 +46,9 @@ class EvaluationContext:
     directory: DirectoryView
     sender_stats: SenderStats | None = None
     auth_results: AuthResults | None = None
+    # Findings the gateway made about the message from outside its bytes (e.g. the
+    # session's identity: ``forged_internal_sender``); ``finding:`` rules see them too.
+    findings: tuple[str, ...] = ()
 
 
 class Unit:
@@ -459,7 +462,7 @@ class FindingCond(Condition):
     names: frozenset[str]
 
     def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
-        hit = [f for f in st.message.findings if f in self.names]
+        hit = [f for f in (*st.message.findings, *st.ctx.findings) if f in self.names]
         if hit:
             ev.append(Evidence("message", ", ".join(hit)))
         return bool(hit)

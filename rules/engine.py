@@ -108,7 +108,7 @@ class Engine:
                 verdict.reject_reply = s.verdict.reject_reply
         verdict.action = overall
         verdict.spam_score = round(st.spam_score, 3)
-        verdict.findings = list(message.findings) if "_walk" in message.__dict__ else []
+        verdict.findings = [*(message.findings if "_walk" in message.__dict__ else ()), *ctx.findings]
         verdict.copy_to = _dedupe(verdict.copy_to)
         verdict.notify = _dedupe(verdict.notify)
         return verdict

@@ -87,10 +87,14 @@ def test_durations_and_hostports() -> None:
 
 def test_shipped_directory_classifies_directions() -> None:
     d = Directory.load(REPO / "configs" / "directory.yaml")
-    assert d.classify("alice@example.com", ["bob@example.com", "x@other.org"]) == {
+    assert d.classify("alice@example.com", ["bob@example.com", "x@other.org"], sender_vouched=True) == {
         "bob@example.com": INTERNAL, "x@other.org": OUTBOUND}
     assert d.classify("x@other.org", ["bob@example.com"]) == {"bob@example.com": INBOUND}
     assert d.classify("", ["bob@example.com"]) == {"bob@example.com": INBOUND}
+    # Our domain on nobody's word but the sender's own is mail from outside (issue 11).
+    assert d.classify("alice@example.com", ["bob@example.com"]) == {"bob@example.com": INBOUND}
+    assert d.classify("alice@example.com", ["bob@example.com"], sender_vouched=False) == {
+        "bob@example.com": INBOUND}
     assert d.is_internal("someone@finance.example.com")
     assert not d.is_internal("someone@notexample.com")
     assert d.department_of("ALICE@example.com") == "finance"

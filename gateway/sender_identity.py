@@ -1,0 +1,77 @@
+"""Who vouches for a message's sender, and what follows when nobody does.
+
+Anyone can write ``MAIL FROM:<ceo@example.com>`` or ``From: CEO <ceo@example.com>``. A
+sender is one of ours only when something other than the sender's own word says so
+(DESIGN invariant 7): the client is in ``relay.trusted_networks`` (our own mail servers),
+or the session authenticated (and SMTP logins are bound to the addresses they may use).
+Otherwise the message is inbound like any other mail from outside, sender authentication
+(SPF/DKIM/DMARC) runs for it, and a claim to one of our domains that DNS does not back
+becomes the :data:`FORGED_INTERNAL_SENDER` finding, which the shipped rules refuse.
+
+The claim is judged on both identities a person or a program trusts: the envelope sender
+(backed by SPF for its domain) and the header From (backed by DMARC, which aligns SPF or
+DKIM with it). When DNS trouble keeps us from knowing whether a claim is backed, the
+message is neither accepted nor refused: :class:`SenderUnverifiable` becomes a ``451``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol
+
+from gateway.smtp import IncomingMessage
+from rules.model import AuthResults
+
+FORGED_INTERNAL_SENDER = "forged_internal_sender"
+
+UNVERIFIABLE_REPLY = "451 4.7.0 Sender in our domain could not be verified now (DNS); please try again later"
+
+
+class _Directory(Protocol):
+    def is_internal(self, address: str) -> bool: ...
+
+
+class SenderUnverifiable(Exception):
+    """A claim to one of our domains from an unvouched client that DNS trouble kept us from
+    checking: a retry may succeed, so the answer is temporary."""
+
+    reply = UNVERIFIABLE_REPLY
+
+
+def vouched(incoming: IncomingMessage) -> bool:
+    """Whether the session itself speaks for the sender: a trusted network or a login."""
+    return incoming.trusted_client or incoming.authenticated_user is not None
+
+
+def needs_sender_auth(incoming: IncomingMessage, directory: _Directory) -> bool:
+    """Whether SPF/DKIM/DMARC must run. Our own users' mail (a login, or an internal sender
+    from a trusted network) is vouched for by the session and not looked up; everything
+    else is, an unvouched claim to our domains above all."""
+    if incoming.authenticated_user is not None:
+        return False
+    return not (incoming.trusted_client and incoming.mail_from and directory.is_internal(incoming.mail_from))
+
+
+def identity_findings(incoming: IncomingMessage, header_from: Iterable[str], directory: _Directory,
+                      auth: AuthResults | None) -> list[str]:
+    """``[FORGED_INTERNAL_SENDER]`` when an unvouched client claims one of our domains
+    (envelope or header From) and sender authentication does not back the claim; ``[]``
+    otherwise. Raises :class:`SenderUnverifiable` when a DNS failure left the claim
+    undecided. ``auth`` is None when no check ran (e.g. ``smtp.check_sender_auth: false``):
+    then nothing backs the claim — fail closed."""
+    if vouched(incoming):
+        return []
+    envelope_claim = bool(incoming.mail_from) and directory.is_internal(incoming.mail_from)
+    from_addresses = [a for a in header_from if a]
+    header_claim = any(directory.is_internal(a) for a in from_addresses)
+    if not (envelope_claim or header_claim):
+        return []
+    # SPF answers for the envelope domain; DMARC for the (single) header From domain.
+    envelope_backed = not envelope_claim or (auth is not None and auth.spf == "pass")
+    from_domains = {a.rpartition("@")[2].lower() for a in from_addresses}
+    header_backed = not header_claim or (auth is not None and auth.dmarc == "pass" and len(from_domains) == 1)
+    if envelope_backed and header_backed:
+        return []
+    if auth is not None and "temperror" in (auth.spf, auth.dkim, auth.dmarc):
+        raise SenderUnverifiable()
+    return [FORGED_INTERNAL_SENDER]
