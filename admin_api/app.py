@@ -35,7 +35,11 @@ from admin_api import tables as admin_tables
 from admin_api.render import render_message, subject_of
 from admin_api.users import Principal, authenticate, list_users
 from archive.chain import ChainKey
+from archive.keywrap import KeyMissing
+from archive.service import ArchiveKeyMissing
 from quarantine import tables as quarantine_tables
+from quarantine.deciding import routes_of
+from quarantine.routing import is_routed
 from quarantine.service import (
     AlreadyDecided,
     CommentRequired,
@@ -43,7 +47,9 @@ from quarantine.service import (
     EntryNotFound,
     InvalidRecipients,
     InvalidToken,
+    NotAuthorised,
     QuarantineService,
+    Reviewer,
     decode_cursor,
 )
 
@@ -118,6 +124,7 @@ class DecisionIn(BaseModel):
     comment: Annotated[str | None, Field(max_length=10_000), AfterValidator(_clean)] = None
     recipients: Annotated[list[Address] | None, Field(min_length=1, max_length=1000)] = None
     silent: bool = False
+    override: bool = Field(False, description="compliance only: decide outside the routing; needs a comment")
 
 
 class BulkDecisionIn(BaseModel):
@@ -278,13 +285,18 @@ def create_app(services: ApiServices) -> FastAPI:
         except EntryNotFound:
             raise HTTPException(404, f"no quarantine entry {entry_id}") from None
         depts = scoped(principal)
-        assigned = bool(principal.email) and principal.email.lower() in {
-            r.lower() for r in entry.get("reviewers") or []
-        }
+        assigned = is_routed(reviewer(principal).addresses, routes_of(entry))
         if depts is not None and entry.get("department") not in depts and not assigned:
             _audit(request)["outcome"] = "denied"
             raise HTTPException(404, f"no quarantine entry {entry_id}")
         return entry
+
+    def reviewer(principal: Principal) -> Reviewer:
+        """The person deciding, with every address their account is bound to."""
+        addresses = {a.lower() for a in getattr(principal, "addresses", ()) or ()}
+        if principal.email:
+            addresses.add(principal.email.lower())
+        return Reviewer(name=principal.name, role=principal.role, addresses=frozenset(addresses))
 
     def not_own_message(entry: Mapping[str, Any], principal: Principal, request: Request) -> None:
         """Nobody approves their own message: the sender's release needs someone else."""
@@ -298,6 +310,8 @@ def create_app(services: ApiServices) -> FastAPI:
             return services.archive.open(archive_id)
         except LookupError:
             raise HTTPException(404, f"no archive record {archive_id}") from None
+        except (ArchiveKeyMissing, KeyMissing):
+            raise
         except Exception as exc:
             if type(exc).__name__ == "ArchiveIntegrityError":
                 raise HTTPException(500, "archive integrity check failed for this record") from exc
@@ -323,6 +337,8 @@ def create_app(services: ApiServices) -> FastAPI:
             "rules",
             "reviewers",
             "review_group",
+            "routes",
+            "quorum",
             "required_approvals",
             "approvals",
             "sender_may_release",
@@ -338,7 +354,7 @@ def create_app(services: ApiServices) -> FastAPI:
         if full:
             out["evidence"] = entry.get("evidence")
             out["history"] = [
-                {k: h[k] for k in ("id", "actor", "action", "comment", "recipients", "at")}
+                {k: h.get(k) for k in ("id", "actor", "action", "comment", "recipients", "at", "override")}
                 for h in entry.get("history", [])
             ]
         return out
@@ -353,6 +369,7 @@ def create_app(services: ApiServices) -> FastAPI:
             "entry_ids": list(d.entry_ids),
             "approvals": list(d.approvals),
             "pending_approvals": d.pending_approvals,
+            "override": d.override,
         }
 
     def decide(fn: Callable[[], Any]) -> dict[str, Any]:
@@ -362,6 +379,8 @@ def create_app(services: ApiServices) -> FastAPI:
             raise HTTPException(404, str(exc)) from None
         except (AlreadyDecided, DuplicateApproval) as exc:
             raise HTTPException(409, str(exc)) from None
+        except NotAuthorised as exc:
+            raise HTTPException(403, str(exc)) from None
         except CommentRequired as exc:
             raise _field_error(("body", "comment"), str(exc)) from None
         except InvalidRecipients as exc:
@@ -375,6 +394,14 @@ def create_app(services: ApiServices) -> FastAPI:
         description=(roles.__doc__ or "").strip(),
     )
     app.add_middleware(AuditMiddleware, engine=engine, clock=services.clock, chain=services.audit_key())
+
+    async def key_missing(_request: Request, exc: Exception) -> JSONResponse:
+        # A master key the record needs is not held (rotated elsewhere and not learned, or
+        # retired): the operator's to fix, and it says which key — not "integrity check failed".
+        return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "60"})
+
+    app.add_exception_handler(ArchiveKeyMissing, key_missing)
+    app.add_exception_handler(KeyMissing, key_missing)
     api = APIRouter(prefix="/api/v1")
 
     # ---------------------------------------------------------------- me
@@ -439,9 +466,9 @@ def create_app(services: ApiServices) -> FastAPI:
                 entry = load_entry(entry_id, p, request)
                 if kind == "release":
                     not_own_message(entry, p, request)
-                    res = decide(lambda i=entry_id: svc.release(i, p.name, body.comment))
+                    res = decide(lambda i=entry_id: svc.release(i, reviewer(p), body.comment))
                 else:
-                    res = decide(lambda i=entry_id: svc.reject(i, p.name, body.comment, silent=body.silent))
+                    res = decide(lambda i=entry_id: svc.reject(i, reviewer(p), body.comment, silent=body.silent))
                 items.append({**res, "ok": True, "status_code": 200, "error": None})
             except HTTPException as exc:
                 items.append(
@@ -496,7 +523,10 @@ def create_app(services: ApiServices) -> FastAPI:
         p: Principal = Depends(authz("quarantine.release")),
     ) -> dict[str, Any]:
         not_own_message(load_entry(entry_id, p, request), p, request)
-        return decide(lambda: svc.release(entry_id, p.name, body.comment, body.recipients))
+        if body.override:
+            _audit(request)["detail"] = {"override": True}
+        return decide(lambda: svc.release(entry_id, reviewer(p), body.comment, body.recipients,
+                                          override=body.override))
 
     @api.post("/quarantine/{entry_id}/reject", tags=["quarantine"])
     def reject_entry(
@@ -506,7 +536,10 @@ def create_app(services: ApiServices) -> FastAPI:
         p: Principal = Depends(authz("quarantine.reject")),
     ) -> dict[str, Any]:
         load_entry(entry_id, p, request)
-        return decide(lambda: svc.reject(entry_id, p.name, body.comment, body.recipients, silent=body.silent))
+        if body.override:
+            _audit(request)["detail"] = {"override": True}
+        return decide(lambda: svc.reject(entry_id, reviewer(p), body.comment, body.recipients, silent=body.silent,
+                                         override=body.override))
 
     # ---------------------------------------------------------------- sender self-release (policy tips)
     def sender_audit(request: Request, action: str) -> dict[str, Any]:

@@ -109,6 +109,7 @@ def append_audit(
         try:
             with engine.begin() as conn:
                 head = _lock_head(conn)
+                chain.follow(conn)
                 _check_head(conn, chain, head)
                 fields = {
                     "id": int(head.last_id) + 1,
@@ -191,6 +192,8 @@ def remac_audit(engine: sa.Engine, chain: ChainKey, kid: str, batch: int = 1000)
     """MAC again under the active master key the rows and head MACed under ``kid`` (before ``kid``
     is retired). A MAC that does not verify under ``kid`` is left as it is and AuditChainError
     raised: retiring a key must not turn evidence of tampering into a valid MAC. Returns how many."""
+    with engine.connect() as conn:
+        chain.follow(conn)
     if kid == chain.active_kid:
         raise AuditChainError(f"{kid} is the active master key")
     done = 0

@@ -49,6 +49,18 @@ class ChainKey:
     def active_kid(self) -> str:
         return self.keyring.active_kid
 
+    def follow(self, conn: Any) -> None:
+        """Reload the key ring in ``conn``'s transaction when another process changed it (the
+        archive's appends do this under their head lock; the audit log calls it under its own),
+        so nothing is MACed under a key that was rotated out and is about to be retired."""
+        generation = getattr(self.keyring, "generation", None)
+        if generation is None or getattr(self.keyring, "_engine", None) is None:
+            return
+        from archive import keystate
+
+        if keystate.generation(conn) != generation:
+            self.keyring.refresh(conn)
+
     def key(self, kid: str) -> bytes:
         """The chain key derived from master key ``kid`` (KeyRingError when it is not in the ring)."""
         key = self._keys.get(kid)

@@ -1,22 +1,25 @@
 """Key ring: master keys (KEKs) and the long-lived derived keys they protect.
 
-Layout of ``keys_dir`` (directory mode 0700, files mode 0600)::
+Where the keys are:
 
-    master-<kid>.key   base64 of a 32-byte AES key, one file per master key
-    active             the id of the active master key
-    derived.json       the long-lived keys (blind index, blob address, metadata), each a random
-                       32-byte key stored *wrapped* (AES-256-GCM) by the active master key
+- **This process's master keys** come from ``keys_dir`` (``master-<kid>.key``, base64 of 32
+  bytes, mode 0600, directory 0700) and/or an environment variable (``master_key_env`` names it;
+  e.g. fed by a secrets manager).
+- **The ring's state** is in the database (:mod:`archive.keystate`), shared by every process and
+  node: which key is active, which are old or retired, each live master key wrapped under each
+  other live one, and the derived keys (blind index, blob address, metadata) wrapped by the
+  active one. So one master key opens the whole ring on any node, a key rotated on one node is
+  learned by the others (from its wrap under a key they hold; a node keeping keys in files
+  stores it there too), and derived keys are the same everywhere.
 
-The master key may instead come from an environment variable (base64 of 32 bytes, e.g. fed by
-a secrets manager): when ``master_key_env`` names a variable that is set, that key is the active
-one; keys in ``keys_dir`` stay usable for unwrapping older data keys.
+A process :meth:`bind`\\ s its ring to the database once (the first run creates the ring; an older
+``keys_dir`` with ``active`` and ``derived.json`` is imported, keeping the derived keys' values so
+blob addresses and the index stay valid) and :meth:`refresh`\\ es it whenever the generation
+changes (seen by every append, see keystate) or a key id it does not know turns up.
 
-A key id (``kid``) is a short fingerprint of the key (``mk-`` + 12 hex digits of a domain-separated
-SHA-256), so the same key has the same id wherever it is loaded from.
-
-Rotation creates a new master key and re-wraps the derived keys (their values never change, so
-blob addresses and the blind index stay valid); re-wrapping the per-message data keys in the
-database is :meth:`archive.service.Archive.rotate_keys`.
+A key id (``kid``) is a short fingerprint of the key, so the same key has the same id wherever it
+is loaded from. Rotation (:meth:`rotate_master`) activates a new key everywhere first; re-wrapping
+the per-message data keys is :meth:`archive.service.Archive.rotate_keys`.
 """
 
 from __future__ import annotations
@@ -24,109 +27,228 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 import os
 import secrets
 import threading
 from pathlib import Path
 
-from cryptography.exceptions import InvalidTag
+import sqlalchemy as sa
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from archive import keystate
+from archive.keywrap import (
+    KeyMissing,
+    KeyRingError,
+    KeyRingRefused,
+    decode_key,
+    derived_aad,
+    key_file_bytes,
+    key_id_of,
+    master_aad,
+    shred,
+    unwrap,
+    wrap,
+    write_private,
+)
+
+__all__ = ["DERIVED_NAMES", "KeyMissing", "KeyRing", "KeyRingError", "KeyRingRefused", "key_id_of"]
+
 DERIVED_NAMES = ("index", "address", "meta")
-_WRAP_NONCE = 12
+_LEGACY_AAD = b"mailwarden/derived\x00"
+log = logging.getLogger(__name__)
 
-
-class KeyRingError(Exception):
-    """A key is missing, malformed or cannot be used."""
-
-
-def key_id_of(key: bytes) -> str:
-    return "mk-" + hashlib.sha256(b"mailwarden/kid\x00" + key).hexdigest()[:12]
-
-
-def _decode_key(text: str, where: str) -> bytes:
-    try:
-        key = base64.b64decode(text.strip(), validate=True)
-    except (ValueError, TypeError) as exc:
-        raise KeyRingError(f"{where}: not valid base64") from exc
-    if len(key) != 32:
-        raise KeyRingError(f"{where}: master key must be 32 bytes, got {len(key)}")
-    return key
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Write a 0600 file atomically (temp file, fsync, rename, fsync dir)."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-    dfd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dfd)
-    finally:
-        os.close(dfd)
+Derived = dict[tuple[str, int], tuple[str, bytes]]     # (name, version) -> (state, value)
 
 
 class KeyRing:
-    """Master keys by id, the active one, and the derived keys. Thread-safe for reads."""
+    """Master keys by id, the active one, and the derived keys. Thread-safe: a refresh swaps
+    whole dictionaries, so a reader sees either the old ring or the new one."""
 
-    def __init__(self, keys_dir: Path, masters: dict[str, bytes], active: str, env_kid: str | None):
+    def __init__(self, keys_dir: Path, local: dict[str, bytes], env_kid: str | None,
+                 env_name: str | None = None):
         self.keys_dir = keys_dir
-        self._masters = masters
-        self._active = active
+        self._local = local                  # keys this process was given (files, environment)
         self._env_kid = env_kid
-        self._derived: dict[str, bytes] = {}
-        self._lock = threading.Lock()
+        self._env_name = env_name
+        self._masters: dict[str, bytes] = {}
+        self._active = ""
+        self._derived: Derived = {}
+        self._generation = -1
+        self._engine: sa.Engine | None = None
+        self._lock = threading.RLock()
 
     # ---- opening ------------------------------------------------------------------
     @classmethod
     def open(cls, keys_dir: str | os.PathLike[str], master_key_env: str | None = None) -> KeyRing:
-        """Load (or on first run create) the key ring in ``keys_dir``.
-
-        ``master_key_env`` is the *name* of an environment variable; when it is set, its value
-        (base64 of 32 bytes) is the active master key.
-        """
+        """This process's master keys: the files in ``keys_dir`` and the environment variable
+        named ``master_key_env`` (when set). Nothing is written; :meth:`bind` joins the ring."""
         kdir = Path(keys_dir)
-        kdir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.chmod(kdir, 0o700)
-        masters: dict[str, bytes] = {}
-        for path in sorted(kdir.glob("master-*.key")):
-            key = _decode_key(path.read_text(), str(path))
-            masters[key_id_of(key)] = key
+        local: dict[str, bytes] = {}
+        if kdir.is_dir():
+            for path in sorted(kdir.glob("master-*.key")):
+                key = decode_key(path.read_text(), str(path))
+                local[key_id_of(key)] = key
         env_kid = None
         env_value = os.environ.get(master_key_env) if master_key_env else None
         if env_value:
-            key = _decode_key(env_value, f"environment variable {master_key_env}")
+            key = decode_key(env_value, f"environment variable {master_key_env}")
             env_kid = key_id_of(key)
-            masters[env_kid] = key
-            active = env_kid
+            local[env_kid] = key
+        return cls(kdir, local, env_kid, master_key_env)
+
+    def bind(self, engine: sa.Engine) -> KeyRing:
+        """Join the ring in ``engine``'s database (create it on the first run, import an older
+        ``keys_dir``). Raises KeyRingRefused, before writing anything, when the keys given here
+        do not open an existing ring."""
+        if self._engine is engine and self._generation >= 0:
+            return self
+        with engine.connect() as conn:
+            state = keystate.load(conn)
+        if state is None:
+            self._create(engine)
+            with engine.connect() as conn:
+                state = keystate.load(conn)
+            assert state is not None
+        self._engine = engine
+        self._apply(state)
+        return self
+
+    def _create(self, engine: sa.Engine) -> None:
+        active, legacy_derived = self._legacy_state()
+        new_file = None
+        if active is None:   # first run: a new key, on disk before the database names it
+            key = secrets.token_bytes(32)
+            active = key_id_of(key)
+            self._ensure_dir()
+            new_file = self.keys_dir / f"master-{active}.key"
+            write_private(new_file, key_file_bytes(key))
+            self._local[active] = key
+        derived: Derived = {(name, 1): ("active", legacy_derived.get(name) or secrets.token_bytes(32))
+                            for name in DERIVED_NAMES}
+        with engine.begin() as conn:
+            created = keystate.initialise(conn, active, self._local, derived)
+        if not created and new_file is not None:   # another process made the ring first
+            shred(new_file)
+            self._local.pop(active, None)
+        if created and legacy_derived:
+            log.info("key ring imported into the database from %s (derived.json no longer used)", self.keys_dir)
+
+    def _legacy_state(self) -> tuple[str | None, dict[str, bytes]]:
+        """(active kid, derived key values) of an older ``keys_dir`` or the environment; (None,
+        {}) on a first run. In the file layout ``derived.json`` was always wrapped by the key last
+        active, so that key becomes the ring's active one; an environment key that is not it is
+        refused (it would otherwise take the archive over), before anything is written."""
+        active_file = self.keys_dir / "active"
+        derived_file = self.keys_dir / "derived.json"
+        if derived_file.exists():
+            doc = json.loads(derived_file.read_text())
+            kid = doc["kid"]
+            master = self._local.get(kid)
+            if master is None or (self._env_kid is not None and self._env_kid != kid):
+                who = (f"{self._env_name} holds {self._env_kid}" if self._env_kid
+                       else f"{self.keys_dir} holds {', '.join(sorted(self._local)) or 'no key'}")
+                raise KeyRingRefused(f"{derived_file} is wrapped by master key {kid}, but {who}; nothing written")
+            values = {name: unwrap(master, base64.b64decode(doc["keys"][name]),
+                                   _LEGACY_AAD + name.encode() + kid.encode(), f"{derived_file} key {name}")
+                      for name in DERIVED_NAMES}
+            return kid, values
+        active = self._env_kid
+        if active is None and active_file.exists():
+            active = active_file.read_text().strip() or None
+            if active is not None and active not in self._local:
+                raise KeyMissing(f"master key {active} missing: {active_file} names it, {self.keys_dir} lacks it")
+        if active is None and self._local:
+            raise KeyRingError(f"{active_file} is missing but master keys exist in {self.keys_dir}; refusing to guess")
+        return active, {}
+
+    def _ensure_dir(self) -> None:
+        self.keys_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(self.keys_dir, 0o700)
+
+    # ---- following the database ---------------------------------------------------
+    @property
+    def generation(self) -> int:
+        return self._generation
+
+    def refresh(self, conn: sa.Connection | None = None) -> None:
+        """Reload the ring from the database (in ``conn``'s transaction when given)."""
+        if self._engine is None:
+            raise KeyRingError("key ring not bound to a database")
+        if conn is not None:
+            state = keystate.load(conn)
         else:
-            active_file = kdir / "active"
-            active = active_file.read_text().strip() if active_file.exists() else ""
-            if not active:
-                if masters:
-                    raise KeyRingError(f"{active_file} is missing but master keys exist; refusing to guess")
-                key = secrets.token_bytes(32)
-                active = key_id_of(key)
-                _write_private(kdir / f"master-{active}.key", base64.b64encode(key) + b"\n")
-                _write_private(active_file, active.encode() + b"\n")
-                masters[active] = key
-            elif active not in masters:
-                raise KeyRingError(f"active master key {active} not found in {kdir}")
-        ring = cls(kdir, masters, active, env_kid)
-        ring._load_derived()
-        return ring
+            with self._engine.connect() as own:
+                state = keystate.load(own)
+        if state is None:
+            raise KeyRingError("the database has no key ring")
+        self._apply(state)
+
+    def _apply(self, state: keystate.RingState) -> None:
+        with self._lock:
+            if self._env_kid is not None and not state.live(self._env_kid):
+                what = "was retired" if self._env_kid in state.states else "is not in this archive's key ring"
+                raise KeyRingRefused(f"{self._env_name} holds master key {self._env_kid}, which {what} "
+                                     f"(active: {state.active}); nothing written")
+            masters = {kid: key for kid, key in self._local.items() if state.live(kid)}
+            learned = []
+            grew = True
+            while grew:
+                grew = False
+                for kid, by, wrapped in state.wraps:
+                    if kid not in masters and by in masters and state.live(kid):
+                        masters[kid] = unwrap(masters[by], wrapped, master_aad(kid, by),
+                                              f"master key {kid} wrapped under {by}")
+                        learned.append(kid)
+                        grew = True
+            if state.active not in masters:
+                held = ", ".join(sorted(self._local)) or "none"
+                raise KeyMissing(f"master key {state.active} missing: it is the active key and none of the "
+                                 f"keys held here ({held}) opens it")
+            derived: Derived = {}
+            for row in state.derived:
+                master = masters.get(row.kid)
+                if master is None:
+                    raise KeyMissing(f"master key {row.kid} missing (it wraps the derived key {row.name})")
+                derived[(row.name, row.version)] = (row.state, unwrap(
+                    master, row.wrapped, derived_aad(row.name, row.version, row.kid), f"derived key {row.name}"))
+            retired = [kid for kid in self._local if kid != self._env_kid and not state.live(kid)
+                       and state.states.get(kid) == keystate.RETIRED]
+            self._masters, self._active, self._derived = masters, state.active, derived
+            self._generation = state.generation
+        self._keep_files(learned, retired, masters)
+
+    def _keep_files(self, learned: list[str], retired: list[str], masters: dict[str, bytes]) -> None:
+        """A node keeping its keys in files stores the keys it learned (it still opens the ring
+        after the key it started with is retired) and shreds retired ones."""
+        if self._env_kid is None:
+            for kid in learned:
+                try:
+                    self._ensure_dir()
+                    write_private(self.keys_dir / f"master-{kid}.key", key_file_bytes(masters[kid]))
+                    self._local[kid] = masters[kid]
+                except OSError as exc:
+                    log.warning("cannot store master key %s in %s: %s", kid, self.keys_dir, exc)
+        for kid in retired:
+            try:
+                shred(self.keys_dir / f"master-{kid}.key")
+                self._local.pop(kid, None)
+            except OSError as exc:
+                log.warning("cannot remove retired master key %s from %s: %s", kid, self.keys_dir, exc)
 
     # ---- master keys --------------------------------------------------------------
     @property
     def active_kid(self) -> str:
         return self._active
+
+    @property
+    def env_kid(self) -> str | None:
+        return self._env_kid
+
+    @property
+    def env_name(self) -> str | None:
+        return self._env_name
 
     def key_ids(self) -> list[str]:
         return sorted(self._masters)
@@ -136,53 +258,45 @@ class KeyRing:
 
     def wrap(self, key: bytes, aad: bytes) -> tuple[str, bytes]:
         """Wrap ``key`` under the active master key; returns ``(kid, nonce + ciphertext + tag)``."""
-        kid = self._active
-        nonce = secrets.token_bytes(_WRAP_NONCE)
-        return kid, nonce + AESGCM(self._masters[kid]).encrypt(nonce, key, aad + kid.encode())
+        kid, master = self._active, self._masters.get(self._active)
+        if master is None:
+            raise KeyRingError("key ring not bound to a database")
+        return kid, wrap(master, key, aad + kid.encode())
 
     def unwrap(self, kid: str, wrapped: bytes, aad: bytes) -> bytes:
+        """Unwrap a data key; a key id this process does not know makes it reload the ring first
+        (another process rotated). Raises KeyMissing naming the key when it is not to be had."""
         master = self._masters.get(kid)
+        if master is None and self._engine is not None:
+            self.refresh()
+            master = self._masters.get(kid)
         if master is None:
-            raise KeyRingError(f"master key {kid} is not in the key ring")
-        try:
-            return AESGCM(master).decrypt(wrapped[:_WRAP_NONCE], wrapped[_WRAP_NONCE:], aad + kid.encode())
-        except InvalidTag as exc:
-            raise KeyRingError(f"wrapped key does not authenticate under {kid}") from exc
+            raise KeyMissing(f"master key {kid} missing")
+        return unwrap(master, wrapped, aad + kid.encode(), f"wrapped key under {kid}")
 
-    def new_master_key(self) -> str:
-        """Create a new master key, make it active, re-wrap the derived keys. Returns its id."""
-        if self._env_kid is not None:
-            raise KeyRingError(
-                "the active master key comes from the environment: put the new key there and keep "
-                "the old one as a file in keys_dir, then re-wrap with rotate_keys"
-            )
-        with self._lock:
-            key = secrets.token_bytes(32)
-            kid = key_id_of(key)
-            _write_private(self.keys_dir / f"master-{kid}.key", base64.b64encode(key) + b"\n")
-            self._masters[kid] = key
-            self._save_derived(kid)   # derived keys wrapped by the new key before it becomes active
-            _write_private(self.keys_dir / "active", kid.encode() + b"\n")
-            self._active = kid
-            return kid
-
-    def remove_key(self, kid: str) -> None:
-        """Delete a master key file. Callers check first that nothing uses it."""
-        if kid == self._active:
-            raise KeyRingError(f"{kid} is the active master key")
-        if kid == self._env_kid:
-            raise KeyRingError(f"{kid} comes from the environment; unset it there")
+    def rotate_master(self) -> str:
+        """Create a new master key and make it active for every process: written to ``keys_dir``
+        first, then, in one transaction under the chain-head lock, registered, wrapped with every
+        live key and given the derived keys. Returns its id. Nothing is re-wrapped here."""
+        if self._engine is None:
+            raise KeyRingError("key ring not bound to a database")
+        key = secrets.token_bytes(32)
+        kid = key_id_of(key)
+        self._ensure_dir()
         path = self.keys_dir / f"master-{kid}.key"
-        with self._lock:
-            if path.exists():
-                with open(path, "r+b") as fh:   # overwrite before unlinking
-                    size = fh.seek(0, 2)
-                    fh.seek(0)
-                    fh.write(b"\0" * size)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                path.unlink()
-            self._masters.pop(kid, None)
+        write_private(path, key_file_bytes(key))
+        self._local[kid] = key
+        try:
+            with self._engine.begin() as conn:
+                keystate.lock(conn)
+                self.refresh(conn)
+                keystate.activate(conn, kid, key, dict(self._masters), self._derived)
+                self.refresh(conn)
+        except BaseException:
+            self._local.pop(kid, None)
+            shred(path)
+            raise
+        return kid
 
     def master_derived(self, purpose: str, kid: str | None = None) -> tuple[str, bytes]:
         """A 32-byte key for ``purpose`` derived (HKDF-SHA256) from master key ``kid`` (default:
@@ -194,50 +308,37 @@ class KeyRing:
         """
         kid = kid or self._active
         master = self._masters.get(kid)
+        if master is None and self._engine is not None:
+            self.refresh()
+            master = self._masters.get(kid)
         if master is None:
-            raise KeyRingError(f"master key {kid} is not in the key ring")
+            raise KeyMissing(f"master key {kid} missing")
         hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
                     info=b"mailwarden/master-derived\x00" + purpose.encode())
         return kid, hkdf.derive(master)
 
-    def derived_wrapped_by(self) -> str | None:
-        data = json.loads((self.keys_dir / "derived.json").read_text())
-        return data.get("kid")
+    def fingerprint(self) -> str:
+        """A short, non-secret digest of the derived keys (nodes compare it in tests and logs)."""
+        digest = hashlib.sha256()
+        for (name, version), (_state, value) in sorted(self._derived.items()):
+            digest.update(f"{name}:{version}:".encode() + hashlib.sha256(value).digest())
+        return digest.hexdigest()[:16]
 
     # ---- derived keys -------------------------------------------------------------
+    def derived(self, name: str) -> bytes:
+        for (n, _version), (state, value) in self._derived.items():
+            if n == name and state == "active":
+                return value
+        raise KeyRingError(f"derived key {name} not loaded (key ring not bound to a database?)")
+
     @property
     def index_key(self) -> bytes:
-        return self._derived["index"]
+        return self.derived("index")
 
     @property
     def address_key(self) -> bytes:
-        return self._derived["address"]
+        return self.derived("address")
 
     @property
     def meta_key(self) -> bytes:
-        return self._derived["meta"]
-
-    def _load_derived(self) -> None:
-        path = self.keys_dir / "derived.json"
-        if not path.exists():
-            self._derived = {name: secrets.token_bytes(32) for name in DERIVED_NAMES}
-            self._save_derived(self._active)
-            return
-        data = json.loads(path.read_text())
-        kid = data["kid"]
-        for name in DERIVED_NAMES:
-            wrapped = base64.b64decode(data["keys"][name])
-            self._derived[name] = self.unwrap(kid, wrapped, b"mailwarden/derived\x00" + name.encode())
-        if kid != self._active:   # master changed (e.g. new key in the environment): re-wrap
-            self._save_derived(self._active)
-
-    def _save_derived(self, kid: str) -> None:
-        master = self._masters[kid]
-        keys = {}
-        for name in DERIVED_NAMES:
-            nonce = secrets.token_bytes(_WRAP_NONCE)
-            aad = b"mailwarden/derived\x00" + name.encode() + kid.encode()
-            wrapped = nonce + AESGCM(master).encrypt(nonce, self._derived[name], aad)
-            keys[name] = base64.b64encode(wrapped).decode()
-        doc = {"version": 1, "kid": kid, "keys": keys}
-        _write_private(self.keys_dir / "derived.json", json.dumps(doc, indent=1).encode())
+        return self.derived("meta")

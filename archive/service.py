@@ -41,10 +41,11 @@ import zstandard
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from archive import keystate
 from archive import tables as t
 from archive.blobstore import BlobNotFound, BlobStore, SyncBatch
 from archive.chain import ChainKey
-from archive.keyring import KeyRing, KeyRingError
+from archive.keyring import KeyMissing, KeyRing, KeyRingError
 from archive.query import Query, QueryError, parse_query
 from archive.statements import CompiledStatement
 from archive.tokens import Hasher
@@ -67,6 +68,11 @@ class ArchiveError(Exception):
 
 class ArchiveIntegrityError(ArchiveError):
     """A blob or record does not verify (tampering, corruption, missing blob or key)."""
+
+
+class ArchiveKeyMissing(ArchiveError):
+    """A master key the record needs is not held by this process (nor to be had from the
+    ring): an operator's problem ("master key mk-… missing"), answered 503, not tampering."""
 
 
 class RecordNotFound(ArchiveError, KeyError):
@@ -323,7 +329,7 @@ class Archive:
     ):
         self.engine = engine
         self.blob_store = blob_store
-        self.keyring = keyring
+        self.keyring = keyring.bind(engine)
         self.text_extractor = text_extractor or (lambda raw: ())
         self.zstd_level = zstd_level
         self.clock = clock
@@ -368,9 +374,11 @@ class Archive:
         if self.dialect == "sqlite":
             # A write first takes SQLite's write lock (no read-then-upgrade deadlock).
             self._st_lock = (sa.update(t.head).where(t.head.c.id == 1).values(last_id=t.head.c.last_id)
-                             .returning(t.head.c.last_id, t.head.c.last_hash, t.head.c.mac_kid, t.head.c.mac))
+                             .returning(t.head.c.last_id, t.head.c.last_hash, t.head.c.key_generation,
+                                        t.head.c.mac_kid, t.head.c.mac))
         else:
-            self._st_lock = (sa.select(t.head.c.last_id, t.head.c.last_hash, t.head.c.mac_kid, t.head.c.mac)
+            self._st_lock = (sa.select(t.head.c.last_id, t.head.c.last_hash, t.head.c.key_generation,
+                                       t.head.c.mac_kid, t.head.c.mac)
                              .where(t.head.c.id == 1).with_for_update())
         # The same statements, compiled once for this dialect (see archive.statements).
         fast = partial(CompiledStatement, dialect=self.engine.dialect)
@@ -408,8 +416,9 @@ class Archive:
             values = sa.select(*[sa.bindparam(c.name, type_=c.type) for c in cols]).select_from(head)
             blob = (insert(t.blobs).from_select([c.name for c in cols], values).on_conflict_do_nothing()
                     .returning(t.blobs.c.dek_id).cte("blob"))
-            self._sql_lock_blob = fast(sa.select(head.c.last_id, head.c.last_hash, head.c.mac_kid, head.c.mac,
-                                                 sa.select(blob.c.dek_id).scalar_subquery()))
+            self._sql_lock_blob = fast(sa.select(head.c.last_id, head.c.last_hash,
+                                                 sa.select(blob.c.dek_id).scalar_subquery(), head.c.key_generation,
+                                                 head.c.mac_kid, head.c.mac))
             self._sql_append_indexed = CompiledStatement.compose(
                 parts + self._sql_fulltext.sql, (self._sql_record, self._sql_head, self._sql_fulltext), plain)
             self._sql_append_pending = CompiledStatement.compose(
@@ -462,6 +471,8 @@ class Archive:
             raise ArchiveIntegrityError("blob was written under a different data key than its record")
         try:
             dek = self.keyring.unwrap(kid, wrapped, _DEK_AAD + b_dek_id)
+        except KeyMissing as exc:
+            raise ArchiveKeyMissing(str(exc)) from exc
         except KeyRingError as exc:
             raise ArchiveIntegrityError(f"data key: {exc}") from exc
         try:
@@ -515,26 +526,39 @@ class Archive:
             from sqlalchemy.dialects.sqlite import insert
         return insert
 
-    def _lock_head(self, conn: sa.Connection) -> tuple[int, str, str | None, str | None]:
-        """Lock the chain head and return (last_id, last_hash, mac_kid, mac)."""
+    def _lock_head(self, conn: sa.Connection) -> tuple[int, str, int, str | None, str | None]:
+        """Lock the chain head and return (last_id, last_hash, key generation, mac_kid, mac)."""
         for _ in range(2):
             row = self._sql_lock.run(conn).fetchone()
             if row is not None:
-                return int(row[0]), row[1], row[2], row[3]
+                return int(row[0]), row[1], int(row[2]), row[3], row[4]
             t.ensure_head(conn)
         raise ArchiveError("cannot lock the archive chain head")
 
-    def _lock_head_adding_blob(self, conn: sa.Connection, blob_row: dict[str, Any]) -> tuple[int, str, str | None,
-                                                                                           str | None, bool]:
+    def _lock_head_adding_blob(self, conn: sa.Connection, blob_row: dict[str, Any]
+                               ) -> tuple[int, str, bool, int, str | None, str | None]:
         """PostgreSQL: lock the chain head, then add the blob row unless its address exists, in
         one statement (the insert selects from the locked head row, so it runs after the lock).
-        Returns (last_id, last_hash, mac_kid, mac, whether the blob row was added)."""
+        Returns (last_id, last_hash, whether the blob row was added, key generation, mac_kid, mac)."""
         for _ in range(2):
             row = self._sql_lock_blob.run(conn, blob_row).fetchone()
             if row is not None:
-                return int(row[0]), row[1], row[2], row[3], row[4] is not None
+                return int(row[0]), row[1], row[2] is not None, int(row[3]), row[4], row[5]
             t.ensure_head(conn)       # no head row: nothing was inserted either
         raise ArchiveError("cannot lock the archive chain head")
+
+    def _follow_key_change(self, conn: sa.Connection, sealed: SealedMessage) -> bool:
+        """The key ring changed since this process sealed ``sealed`` (seen under the head lock):
+        reload it in this transaction and re-wrap the data key under the now active master key,
+        so no record commits under a key that is being rotated out or was retired. Returns
+        whether the wrapped key changed."""
+        aad = _DEK_AAD + bytes.fromhex(sealed.dek_id)
+        dek = self.keyring.unwrap(sealed.kid, sealed.wrapped_dek, aad)   # with the ring it was sealed under
+        self.keyring.refresh(conn)
+        if sealed.kid == self.keyring.active_kid:
+            return False
+        sealed.kid, sealed.wrapped_dek = self.keyring.wrap(dek, aad)
+        return True
 
     # ---- the keyed chain (archive.chain) ------------------------------------------------
     def head_mac(self, last_id: int, last_hash: str) -> tuple[str, str]:
@@ -617,9 +641,15 @@ class Archive:
         }
         # Head first: it serialises appends, and purge holds it while deleting unreferenced blobs.
         if self.dialect == "postgresql":
-            last_id, last_hash, head_kid, head_mac, added = self._lock_head_adding_blob(conn, blob_row)
+            last_id, last_hash, added, generation, head_kid, head_mac = self._lock_head_adding_blob(conn, blob_row)
+            if generation != self.keyring.generation and self._follow_key_change(conn, sealed) and added:
+                conn.execute(sa.update(t.blobs).where(t.blobs.c.address == sealed.address,
+                                                      t.blobs.c.dek_id == sealed.dek_id)
+                             .values(kid=sealed.kid, wrapped_dek=sealed.wrapped_dek))
         else:
-            last_id, last_hash, head_kid, head_mac = self._lock_head(conn)
+            last_id, last_hash, generation, head_kid, head_mac = self._lock_head(conn)
+            if generation != self.keyring.generation and self._follow_key_change(conn, sealed):
+                blob_row.update(kid=sealed.kid, wrapped_dek=sealed.wrapped_dek)
             added = self._sql_blob.run(conn, blob_row).rowcount == 1
         self._check_head(conn, last_id, last_hash, head_kid, head_mac)
         dek_id = sealed.dek_id
@@ -1282,6 +1312,8 @@ class Archive:
                                wrapped=bytes(row.b_wrapped_dek), address=row.b_address, size=row.b_size)
         except BlobNotFound:
             reason = "blob file missing"
+        except ArchiveKeyMissing as exc:
+            reason = str(exc)
         except ArchiveIntegrityError as exc:
             reason = f"blob: {exc}"
         cache[row.blob_address] = reason
@@ -1297,22 +1329,19 @@ class Archive:
                     *, new_key: bool = True) -> RotationReport:
         """Create a new master key (unless an earlier rotation is unfinished) and re-wrap every data key.
 
-        Each batch commits on its own; running again after an interruption continues where it stopped.
+        The new key is active for every process before anything is re-wrapped (one transaction
+        under the chain-head lock bumps the ring's generation; an append that sealed under the
+        old key re-wraps inside its own transaction). Each re-wrap batch then commits on its own;
+        running again after an interruption continues where it stopped.
         """
-        active = self.keyring.active_kid
-        with self.engine.connect() as conn:
-            remaining = conn.execute(
-                sa.select(sa.func.count()).select_from(t.blobs).where(t.blobs.c.kid != active)).scalar_one()
+        self.keyring.refresh()
         new_kid = None
-        if remaining == 0 and new_key:
-            new_kid = self.keyring.new_master_key()
-            active = new_kid
-            with self.engine.connect() as conn:
-                remaining = conn.execute(
-                    sa.select(sa.func.count()).select_from(t.blobs).where(t.blobs.c.kid != active)).scalar_one()
-        total = remaining
+        if self._count_not_under(self.keyring.active_kid) == 0 and new_key:
+            new_kid = self.keyring.rotate_master()
+        total = self._count_not_under(self.keyring.active_kid)
         done = 0
         while True:
+            active = self.keyring.active_kid
             with self.engine.begin() as conn:
                 q = (sa.select(t.blobs.c.address, t.blobs.c.dek_id, t.blobs.c.kid, t.blobs.c.wrapped_dek)
                      .where(t.blobs.c.kid != active).order_by(t.blobs.c.address).limit(batch_size))
@@ -1332,19 +1361,47 @@ class Archive:
                 progress(done, total)
         return RotationReport(new_kid=new_kid, rewrapped=done, remaining=0)
 
+    def _count_not_under(self, kid: str) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(t.blobs)
+                                    .where(t.blobs.c.kid != kid)).scalar_one())
+
     def retire_key(self, kid: str) -> None:
-        """Remove an old master key; refuses (KeyInUse) while data keys are still wrapped by it."""
-        if kid == self.keyring.active_kid:
-            raise KeyInUse(f"{kid} is the active master key")
-        if not self.keyring.has_key(kid):
-            raise KeyRingError(f"no master key {kid}")
-        count = self.keys_in_use().get(kid, 0)
-        if count:
-            raise KeyInUse(f"{count} data keys are still wrapped by {kid}; run key rotation first")
-        if self.keyring.derived_wrapped_by() == kid:
-            raise KeyInUse(f"the derived keys are still wrapped by {kid}")
+        """Retire an old master key: refused (KeyInUse) while any data key or derived key is
+        wrapped under it. The check and the retirement run under the chain-head lock, so a data
+        key an append wraps under it a moment earlier is counted, and one a moment later is
+        re-wrapped by that append (it sees the new generation). Every process then drops the
+        key; nodes keeping keys in files shred theirs."""
+        if kid == self.keyring.env_kid:
+            raise KeyInUse(f"{kid} comes from the environment ({self.keyring.env_name}); "
+                           f"set that to the active key {self.keyring.active_kid} first")
+        # Every MAC derived from the key is checked and made again under the active key first
+        # (a retired key is gone: what it MACed would no longer verify).
         self.remac_chain(kid)
-        self.keyring.remove_key(kid)
+        with self.engine.begin() as conn:
+            keystate.lock(conn)
+            self.keyring.refresh(conn)
+            state = keystate.load(conn)
+            assert state is not None
+            if kid == state.active:
+                raise KeyInUse(f"{kid} is the active master key")
+            if not state.live(kid):
+                raise KeyRingError(f"no master key {kid}" if kid not in state.states else f"{kid} is already retired")
+            count = keystate.data_keys_under(conn, kid)
+            if count:
+                raise KeyInUse(f"{count} data keys are still wrapped by {kid}; run key rotation first")
+            if any(row.kid == kid for row in state.derived):
+                raise KeyInUse(f"the derived keys are still wrapped by {kid}")
+            macs = self._macs_under(conn, kid)
+            if macs:   # MACed under it after remac_chain looked (a process that had not seen the rotation)
+                raise KeyInUse(f"{macs} chain MACs were made under {kid} meanwhile; run retire again")
+            keystate.retire(conn, kid)
+        self.keyring.refresh()
+
+    @staticmethod
+    def _macs_under(conn: sa.Connection, kid: str) -> int:
+        return sum(int(conn.execute(sa.select(sa.func.count()).select_from(table).where(table.c.mac_kid == kid))
+                       .scalar_one()) for table in (t.records, t.tombstones, t.head))
 
     def remac_chain(self, kid: str, batch: int = 1000) -> int:
         """MAC again, under the active master key, every record, tombstone and the head whose MAC
@@ -1377,7 +1434,7 @@ class Archive:
                 if not rows:
                     break
         with self.engine.begin() as conn:
-            last_id, last_hash, head_kid, head_mac = self._lock_head(conn)
+            last_id, last_hash, _generation, head_kid, head_mac = self._lock_head(conn)
             if head_kid == kid:
                 bad = self.chain.check(head_kid, head_mac, "head", last_id, last_hash)
                 if bad:

@@ -96,8 +96,55 @@ head = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("last_id", sa.BigInteger, nullable=False),
     sa.Column("last_hash", sa.String(64), nullable=False),
+    # Bumped by every key ring change (rotate, retire, derived key rotation). It sits in the row
+    # every append already locks and reads, so a process notices a change before it commits a
+    # record, at no extra round trip (see archive.keystate).
+    sa.Column("key_generation", sa.BigInteger, nullable=False, server_default="0"),
     sa.Column("mac_kid", sa.String(32), nullable=True),    # HMAC of (last_id, last_hash): a rewound
     sa.Column("mac", sa.String(64), nullable=True),        # head needs the key as well
+)
+
+# The key ring, shared by every process and node (archive.keystate). One row (id = 1).
+keyring = sa.Table(
+    "archive_keyring",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("active_kid", sa.String(32), nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+)
+
+# Master keys by id (never their value): state active | old | retired.
+master_keys = sa.Table(
+    "archive_master_keys",
+    metadata,
+    sa.Column("kid", sa.String(32), primary_key=True),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("retired_at", sa.Float, nullable=True),
+)
+
+# Master key ``kid`` wrapped (AES-256-GCM) under master key ``wrapped_by``: whoever holds one
+# live key of the ring can open the others (a node started with the old key learns the new one;
+# one holding the new key opens data keys not yet re-wrapped). Rows of a retired key are deleted.
+master_wraps = sa.Table(
+    "archive_master_wraps",
+    metadata,
+    sa.Column("kid", sa.String(32), primary_key=True),
+    sa.Column("wrapped_by", sa.String(32), primary_key=True),
+    sa.Column("wrapped", sa.LargeBinary, nullable=False),
+)
+
+# The long-lived derived keys (blind index, blob address, metadata, ...), versioned, each wrapped
+# by the active master key (re-wrapped in the transaction that activates a new one).
+derived_keys = sa.Table(
+    "archive_derived_keys",
+    metadata,
+    sa.Column("name", sa.String(32), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("state", sa.String(16), nullable=False),      # active | old
+    sa.Column("kid", sa.String(32), nullable=False),
+    sa.Column("wrapped", sa.LargeBinary, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
 )
 
 # Records purged by retention: their hash stays so the chain remains checkable.
@@ -165,7 +212,7 @@ def ensure_head(bind: sa.Connection) -> None:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    bind.execute(insert(head).values(id=1, last_id=0, last_hash=GENESIS).on_conflict_do_nothing())
+    bind.execute(insert(head).values(id=1, last_id=0, last_hash=GENESIS, key_generation=0).on_conflict_do_nothing())
 
 
 def create_schema(engine: sa.Engine) -> None:

@@ -124,9 +124,13 @@ def main(argv: list[str] | None = None) -> int:
     from gateway import logs
 
     logs.setup(settings.logging.level, settings.logging.format)
+    from archive.keywrap import KeyRingError
+
     try:
         return _dispatch(args, settings)
-    except (SettingsError, ConfigFileError) as exc:
+    except (SettingsError, ConfigFileError, KeyRingError) as exc:
+        # KeyRingError: a key that does not open the ring, a missing key: one line, and
+        # nothing was written (the ring refuses before any write).
         print(f"mailwarden: {exc}", file=sys.stderr)
         return 2
     except ValueError as exc:

@@ -210,7 +210,7 @@ def _audit_cli(args: argparse.Namespace, settings: Settings, outcome: str) -> bo
     try:
         migrate(engine)
         ensure_head(engine)
-        chain = ChainKey(open_keyring(settings), "audit-chain")
+        chain = ChainKey(open_keyring(settings).bind(engine), "audit-chain")
         append_audit(engine, chain=chain, actor=f"cli:{getpass.getuser()}", role="cli",
                      action="cli." + ".".join(parts), record=target[:200] or None, client_ip="local",
                      outcome=outcome, status_code=0)

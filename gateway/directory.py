@@ -149,6 +149,13 @@ class Directory:
     def review_group_members(self, name: str) -> tuple[str, ...]:
         return self.groups.get(name, ())
 
+    def department_reviewers(self, name: str) -> tuple[str, ...]:
+        """``review: department:NAME``: that department's supervisors, else its review group."""
+        dept = self.departments.get(name)
+        if dept is None:
+            return ()
+        return dept.supervisors or self.review_group_members(dept.review_group or "")
+
     def reviewers_for(self, sender: str, review_group: str | None = None) -> tuple[str, ...]:
         """Who decides on mail held from ``sender``: a named group, else the department's
         supervisors or review group, else the directory's default review group."""

@@ -17,6 +17,9 @@ class Metrics:
                                 ["direction"], registry=r)
         self.quarantined = Counter("mailwarden_recipients_quarantined_total", "Recipients held for review",
                                    registry=r)
+        self.rerouted = Counter("mailwarden_quarantine_rerouted_total",
+                                "Holds whose review source resolved to nobody, given to the default review group",
+                                registry=r)
         self.tempfailed = Counter("mailwarden_messages_tempfailed_total", "Messages answered 4xx at DATA",
                                   registry=r)
         self.delivered = Counter("mailwarden_recipients_delivered_total", "Recipients delivered downstream",
@@ -25,6 +28,9 @@ class Metrics:
                                 registry=r)
         self.bounced = Counter("mailwarden_recipients_bounced_total", "Recipients failed permanently (DSN sent)",
                                registry=r)
+        self.smtp_refused = Counter("mailwarden_smtp_refused_total",
+                                    "Connections, commands or messages refused at the SMTP edge",
+                                    ["reason"], registry=r)
         self.processing = Histogram(
             "mailwarden_processing_seconds", "Time from end of DATA to the reply",
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10), registry=r)

@@ -44,6 +44,7 @@ from gateway.policy import PolicyHolder
 from gateway.queue import DeliveryQueue, QueueEntry
 from gateway.sender_identity import SenderUnverifiable, identity_findings, vouched
 from gateway.smtp import IncomingMessage
+from quarantine.routing import resolve as resolve_routing
 from quarantine.service import HoldRequest, QuarantineService
 from rules.content import ParsedMessage, parse
 from rules.engine import EvaluationContext
@@ -287,16 +288,25 @@ class Pipeline:
                       recipients: list[RecipientVerdict]) -> HoldRequest:
         first = recipients[0]
         directory = self.policy.directory()
-        reviewers = list(first.reviewers) or list(directory.reviewers_for(incoming.mail_from, first.review_group))
+        routing = resolve_routing(first.review, incoming.mail_from, s.verdict.department, directory)
+        if routing.rerouted:
+            # Someone named by the rules is no longer in the directory: never strand the hold.
+            self.metrics.rerouted.inc()
+            log.warning("review source resolved to nobody; held for the default review group", extra={
+                "event": "quarantine.rerouted", "archive_id": archive_id, "sources": routing.rerouted,
+                "default_review_group": directory.default_review_group, "rules": s.verdict.rules,
+            })
         hits = [h for rv in recipients for h in rv.hits]
         return HoldRequest(
             archive_id=archive_id, digest=s.sealed.digest, mail_from=incoming.mail_from,
             recipients=[rv.address for rv in recipients], direction=str(first.direction),
             department=s.verdict.department, rules=[h.rule for h in hits],
-            evidence=[h.to_json() for h in hits], reviewers=reviewers, review_group=first.review_group,
+            evidence=[h.to_json() for h in hits], reviewers=routing.reviewers, review_group=first.review_group,
             required_approvals=first.required_approvals, sender_may_release=first.sender_may_release,
             comment_required=first.comment_required, message_id=s.message.message_id,
-            subject_for_notice=s.message.subject,
+            subject_for_notice=s.message.subject, routes=routing.routes,
+            quorum=[q.to_json() for q in first.quorum], expire_action=first.on_expiry,
+            descriptions={h.rule: h.description for h in hits if h.description},
         )
 
     def _notify(self, conn: sa.Connection, who: str, incoming: IncomingMessage, s: Screening) -> None:
@@ -383,7 +393,7 @@ def _review_groups(verdict: Verdict, held: list[str]) -> list[list[RecipientVerd
     groups: dict[tuple, list[RecipientVerdict]] = {}
     for address in held:
         rv = verdict.recipients[address]
-        key = (rv.review_group, rv.reviewers, rv.required_approvals, rv.sender_may_release,
+        key = (rv.review, rv.quorum, rv.on_expiry, rv.required_approvals, rv.sender_may_release,
                rv.comment_required, str(rv.direction))
         groups.setdefault(key, []).append(rv)
     return list(groups.values())

@@ -26,6 +26,7 @@ from gateway.sender_auth import SenderAuthenticator
 from gateway.services import Services
 from gateway.settings import Settings, parse_hostport
 from gateway.smtp import IncomingMessage, SessionCounter, SessionPolicy, SmtpLimits, protocol_factory
+from gateway.smtp_data import BareNewline
 from gateway.supervisor import Slot, Supervisor
 from gateway.tls import ensure_self_signed, server_context
 from gateway.transport import make_transport
@@ -87,7 +88,8 @@ class Gateway:
     async def start_smtp(self, sock: socket.socket | None = None) -> None:
         s = self.services.settings
         limits = SmtpLimits(max_message_size=s.smtp.max_message_size, max_recipients=s.smtp.max_recipients,
-                            max_sessions=s.smtp.max_sessions, idle_timeout=s.smtp.idle_timeout)
+                            max_sessions=s.smtp.max_sessions, idle_timeout=s.smtp.idle_timeout,
+                            bare_newline=BareNewline(s.smtp.bare_newline))
         if s.smtp.tls_cert and s.smtp.tls_key:
             cert, key = s.resolve(s.smtp.tls_cert), s.resolve(s.smtp.tls_key)
         else:
@@ -95,6 +97,7 @@ class Gateway:
         policy = SessionPolicy(
             directory=self.services.policy.directory, trusted_networks=s.relay.trusted_networks, limits=limits,
             deliver_to_pipeline=self._accept, verify_login=self.services.accounts.verify_async,
+            on_refused=lambda reason: self.services.metrics.smtp_refused.labels(reason).inc(),
         )
         factory = protocol_factory(policy, limits=limits, hostname=self.services.hostname,
                                    tls_context=server_context(cert, key), auth_enabled=s.smtp.auth_enabled,
@@ -228,8 +231,10 @@ def serve(settings: Settings) -> int:
     engine = open_engine(settings.database_url)
     migrate(engine)
     ensure_audit_head(engine)
-    engine.dispose()
-    KeyRing.open(settings.data_dir / "keys", master_key_env=settings.storage.master_key_env)
+    try:   # the ring is created (or an older keys_dir imported) once, before any process exists
+        KeyRing.open(settings.data_dir / "keys", master_key_env=settings.storage.master_key_env).bind(engine)
+    finally:
+        engine.dispose()
     FilesystemBlobStore(settings.data_dir / "blobs")     # a new store is made once, here
     _raise_open_files_limit()
     if not (settings.smtp.tls_cert and settings.smtp.tls_key):

@@ -12,7 +12,7 @@ import ipaddress
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -88,6 +88,9 @@ class SmtpSettings(_Section):
     auth_enabled: bool = True
     check_sender_auth: bool = True  # SPF/DKIM/DMARC of inbound mail (needs DNS)
     workers: int = Field(default=1, ge=1, le=64)
+    # A bare <LF> in DATA: "normalize" (taken as a line end, stored as CRLF, never ends DATA)
+    # or "reject" (550 5.5.2 once the message ends). Postfix: smtpd_forbid_bare_newline.
+    bare_newline: Literal["normalize", "reject"] = "normalize"
 
     @field_validator("listen")
     @classmethod

@@ -1,8 +1,9 @@
 """The SMTP edge: protocol details and session policy, nothing about content.
 
 aiosmtpd speaks the protocol; :class:`GatewaySMTP` makes it as liberal as real mail
-servers need (long lines, bare LF, 8-bit data without 8BITMIME) and adds the limits an
-internet-facing relay must have. :class:`SessionPolicy` is the aiosmtpd handler: relay
+servers need (long lines, 8-bit data without 8BITMIME) but strict where being liberal is
+an attack (only ``<CR><LF>.<CR><LF>`` ends DATA: :mod:`gateway.smtp_data`), and adds the
+limits an internet-facing relay must have. :class:`SessionPolicy` is the aiosmtpd handler: relay
 control and recipient limits at RCPT, then it hands the message to the pipeline at DATA.
 """
 
@@ -24,11 +25,11 @@ from email.errors import HeaderParseError
 from aiosmtpd.smtp import MISSING, SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from gateway.directory import Directory
+from gateway.smtp_data import BARE_LF_REPLY, BareNewline, DataResult, read_data
 
 log = logging.getLogger("mailwarden.smtp")
 logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-command chatter
 
-_DOT_STUFFED = re.compile(rb"^\.", re.MULTILINE)
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _DOT_ATOM = rf"{_ATOM}(?:\.{_ATOM})*"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -57,6 +58,7 @@ class SmtpLimits:
     max_recipients: int
     max_sessions: int
     idle_timeout: float
+    bare_newline: BareNewline = BareNewline.NORMALIZE
 
 
 @dataclass
@@ -75,10 +77,12 @@ class GatewaySMTP(SMTP):
     # buffer hold long message lines, which real mail contains.
     line_length_limit = 1 << 16
 
-    def __init__(self, handler: SessionPolicy, counter: SessionCounter, **kwargs):
+    def __init__(self, handler: SessionPolicy, counter: SessionCounter, *,
+                 bare_newline: BareNewline = BareNewline.NORMALIZE, **kwargs):
         super().__init__(handler, **kwargs)
         self._counter = counter
         self._policy = handler
+        self._bare_newline = bare_newline
 
     def __dir__(self) -> list[str]:
         """Only the command and AUTH methods: aiosmtpd finds them with ``dir()`` and
@@ -197,80 +201,38 @@ class GatewaySMTP(SMTP):
             await self.push("501 5.5.4 Syntax: DATA")
             return
         await self.push("354 End data with <CR><LF>.<CR><LF>")
-        body, too_big = await self._read_data()
-        if body is None:
+        data = await self._read_data()
+        if data.body is None:
             return  # connection went away; the client still owns the message
-        if too_big:
+        if data.too_big:
             self._set_post_data_state()
+            self._policy.refused("message_size")
             await self.push("552 5.3.4 Message size exceeds fixed maximum message size")
             return
+        if data.bare_lf and self._bare_newline is BareNewline.REJECT:
+            self._set_post_data_state()
+            self._policy.refused("bare_newline")
+            log.warning("bare <LF> received", extra={"peer": self._peer_ip()})
+            await self.push(BARE_LF_REPLY)
+            return
+        body = data.body
         self.envelope.content = body
         self.envelope.original_content = body
         status = await self._call_handler_hook("DATA")
         self._set_post_data_state()
         await self.push("250 OK" if status is MISSING else status)
 
-    async def _read_data(self) -> tuple[bytes | None, bool]:
-        """Read up to the end-of-data line, accepting CRLF or bare LF line endings.
+    async def _read_data(self) -> DataResult:
+        """The DATA section up to ``<CR><LF>.<CR><LF>`` (see :mod:`gateway.smtp_data`)."""
+        try:
+            return await read_data(self._reader, size_limit=self.data_size_limit or 0,
+                                   bare_newline=self._bare_newline, on_chunk=self._data_chunk)
+        except asyncio.CancelledError:
+            self._writer.close()
+            raise
 
-        Reads in large chunks (not line by line) and hands any pipelined bytes after the
-        terminator back to the stream, so the next command is read normally.
-        """
-        reader = self._reader
-        limit = self.data_size_limit or 0
-        buf = bytearray()
-        total = 0
-        too_big = False
-        scan_from = 0
-        while True:
-            at_start = not too_big  # the buffer still begins where the message begins
-            if at_start and buf.startswith(b".\r\n"):
-                end: tuple[int, int] | None = (0, 3)
-            elif at_start and buf.startswith(b".\n"):
-                end = (0, 2)
-            else:
-                end = _find_terminator(buf, scan_from)
-            if end is not None:
-                cut, after = end
-                leftover = bytes(buf[after:])
-                if leftover:
-                    reader._buffer[0:0] = leftover  # type: ignore[attr-defined]
-                body = bytes(buf[:cut])
-                break
-            try:
-                chunk = await reader.read(1 << 16)
-            except asyncio.CancelledError:
-                self._writer.close()
-                raise
-            if not chunk:
-                return None, False
-            self._reset_timeout()
-            total += len(chunk)
-            scan_from = max(0, len(buf) - 4)
-            buf += chunk
-            if limit and total > limit + 5:
-                too_big = True
-                # Keep just enough to recognise the terminator; drop the rest now.
-                del buf[: max(0, len(buf) - 5)]
-                scan_from = 0
-        if too_big:
-            return b"", True
-        return _DOT_STUFFED.sub(b"", body), False
-
-
-def _find_terminator(buf: bytearray, start: int) -> tuple[int, int] | None:
-    """(end of body, end of terminator) for ``\\n.\\r\\n`` or ``\\n.\\n`` from ``start``."""
-    i = buf.find(b"\n.", start)
-    while i != -1:
-        tail = buf[i + 2 : i + 4]
-        if tail.startswith(b"\r\n"):
-            return i + 1, i + 4
-        if tail.startswith(b"\n"):
-            return i + 1, i + 3
-        if len(tail) < 2 and (tail in (b"", b"\r")):
-            return None  # need more bytes to decide
-        i = buf.find(b"\n.", i + 1)
-    return None
+    def _data_chunk(self, _size: int) -> None:
+        self._reset_timeout()
 
 
 class SessionPolicy:
@@ -284,8 +246,10 @@ class SessionPolicy:
         limits: SmtpLimits,
         deliver_to_pipeline: Callable[[IncomingMessage], Awaitable[str]],
         verify_login: Callable[[str, str], Awaitable[bool]] | None = None,
+        on_refused: Callable[[str], None] | None = None,
     ):
         self._directory = directory
+        self._on_refused = on_refused
         self._trusted = [ipaddress.ip_network(n, strict=False) for n in trusted_networks]
         self._limits = limits
         self._deliver = deliver_to_pipeline
@@ -302,6 +266,11 @@ class SessionPolicy:
             return await self._verify_login(login.decode("utf-8"), password.decode("utf-8"))
         except UnicodeDecodeError:
             return False
+
+    def refused(self, reason: str) -> None:
+        """Count a refusal at the edge (``mailwarden_smtp_refused_total{reason}``)."""
+        if self._on_refused is not None:
+            self._on_refused(reason)
 
     def is_trusted(self, ip: str) -> bool:
         try:
@@ -404,6 +373,7 @@ def protocol_factory(
         return GatewaySMTP(
             policy,
             counter,
+            bare_newline=limits.bare_newline,
             data_size_limit=limits.max_message_size,
             enable_SMTPUTF8=True,
             decode_data=False,

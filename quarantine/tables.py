@@ -45,6 +45,17 @@ entries = sa.Table(
     sa.Column("expires_at", sa.Float, nullable=False, index=True),
     sa.Column("decided_at", sa.Float, nullable=True),
     sa.Column("decided_by", sa.Text, nullable=True),
+    # Routing as resolved at hold time: {source: [addresses or patterns]}; what each holding
+    # rule needs ([{"rule", "needs": [{"from": [source...], "count"}]}]); who approved so far
+    # ([{"actor", "addresses"}]). NULL on entries held before routing was kept per source.
+    sa.Column("routes", sa.JSON, nullable=True),
+    sa.Column("quorum", sa.JSON, nullable=True),
+    sa.Column("approvers", sa.JSON, nullable=True),
+    # Reminders and escalation: when the last reminder went out, how far it was escalated
+    # (0 routed reviewers, 1 the department's review group, 2 compliance).
+    sa.Column("reminded_at", sa.Float, nullable=True),
+    sa.Column("escalation", sa.Integer, nullable=False, default=0),
+    sa.Column("escalated_at", sa.Float, nullable=True),
     sa.CheckConstraint(
         "status in ('held', 'released', 'rejected', 'expired')", name="quarantine_entries_status"
     ),
@@ -80,6 +91,8 @@ decisions = sa.Table(
     sa.Column("comment", sa.Text, nullable=True),
     sa.Column("recipients", sa.JSON, nullable=False),
     sa.Column("at", sa.Float, nullable=False),
+    # A compliance officer deciding outside the routing (with a mandatory comment).
+    sa.Column("override", sa.Boolean, nullable=False, default=False),
 )
 
 reviewer_prefs = sa.Table(

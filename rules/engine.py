@@ -18,6 +18,7 @@ from rules.content import ParsedMessage
 from rules.loader import Rule, RuleSet
 from rules.model import (
     Action,
+    ApprovalNeed,
     AuthResults,
     Direction,
     Envelope,
@@ -25,6 +26,7 @@ from rules.model import (
     Hit,
     Mode,
     RecipientVerdict,
+    RuleQuorum,
     SenderStats,
     Verdict,
     most_severe,
@@ -197,6 +199,7 @@ class Engine:
             rv.review_group = rule.review_group
         rv.reviewers = tuple(_dedupe(rv.reviewers + rule.reviewers))
         rv.required_approvals = max(rv.required_approvals, rule.approvals)
+        _add_review(rv, rule.name, rule.review or ("default",), rule.needs, rule.on_expiry)
         rv.comment_required = rv.comment_required or rule.comment_required
 
     def _apply_spam(self, st: State, states: dict[str, _RecipientState], verdict: Verdict) -> None:
@@ -233,6 +236,19 @@ class Engine:
                 s.verdict.sender_may_release = False
                 if s.verdict.review_group is None:
                     s.verdict.review_group = cfg.review_group
+                source = f"group:{cfg.review_group}" if cfg.review_group else "default"
+                _add_review(s.verdict, SPAM_RULE, (source,), (ApprovalNeed((source,), 1),), "reject")
+
+
+def _add_review(rv: RecipientVerdict, rule: str, review: tuple[str, ...], needs: tuple[ApprovalNeed, ...],
+                on_expiry: str) -> None:
+    """Every holding rule's reviewers are kept, and each rule's approvals must be met."""
+    first = not rv.quorum
+    rv.review = tuple(_dedupe(rv.review + review))
+    if not any(q.rule == rule for q in rv.quorum):
+        rv.quorum = (*rv.quorum, RuleQuorum(rule, needs or (ApprovalNeed(review, 1),)))
+    # released on expiry only when every holding rule says so
+    rv.on_expiry = on_expiry if first else ("release" if rv.on_expiry == on_expiry == "release" else "reject")
 
 
 def _dedupe_evidence(items: list[Evidence]) -> list[Evidence]:

@@ -19,7 +19,7 @@ import yaml
 from rules import conditions as c
 from rules.detectors import DETECTORS
 from rules.matchers import KeywordMatcher, normalize
-from rules.model import Mode
+from rules.model import ApprovalNeed, Mode
 from rules.spam import FORGERY_CHECKS
 
 
@@ -115,6 +115,11 @@ class Rule:
     stop: bool = False
     line: int = 0
     order: int = 0
+    review: tuple[str, ...] = ()  # every review source, in file order (none dropped)
+    needs: tuple[ApprovalNeed, ...] = ()  # who must approve (from approvals:)
+    on_expiry: str = "reject"
+    review_line: int = 0  # where review: / notify: are, for the directory checks of lint and reload
+    notify_line: int = 0
 
     @property
     def per_recipient(self) -> bool:
@@ -137,6 +142,23 @@ class RuleSet:
 
 
 # -- compiler ------------------------------------------------------------------------------
+
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_ADDRESS_RE = re.compile(rf"[^@\s<>,;:\"]+@{_LABEL}(?:\.{_LABEL})+")
+
+
+def review_source(item: str) -> str | None:
+    """The canonical form of one ``review:`` entry, or None when it is not one."""
+    item = item.strip()
+    if item == "supervisor":
+        return item
+    for prefix in ("group:", "department:"):
+        if item.startswith(prefix):
+            return item if item[len(prefix):].strip() == item[len(prefix):] and item[len(prefix):] else None
+    if _ADDRESS_RE.fullmatch(item):
+        return item.lower()
+    return None
+
 
 _SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?\s*$", re.I)
 _SIZE_MULT = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
@@ -346,8 +368,63 @@ class _Compiler:
     _RULE_KEYS = {
         "name", "description", "priority", "enabled", "mode", "when", "action", "message", "code",
         "enhanced_status", "review", "approvals", "comment_required", "subject_prefix", "add_header",
-        "copy_to", "notify", "score", "stop",
+        "copy_to", "notify", "score", "stop", "on_expiry",
     }
+
+    def review_sources(self, node: LineDict) -> tuple[str, ...]:
+        """``review:``: one source or a list, every one kept (routing resolves them to people)."""
+        sources: list[str] = []
+        for item in self.str_list(node, "review"):
+            source = review_source(item)
+            if source is None:
+                raise _Problem(node.line_of("review"), "review",
+                               f"{item!r}: use supervisor, group:NAME, department:NAME or an address")
+            sources.append(source)
+        if not sources:
+            raise _Problem(node.line_of("review"), "review", "must name at least one reviewer")
+        return tuple(dict.fromkeys(sources))
+
+    def approval_needs(self, node: LineDict, r: Rule) -> tuple[ApprovalNeed, ...]:
+        """``approvals: N`` (N distinct people among the rule's reviewers) or a mapping
+        ``{source: N, ...}`` (N distinct people from each source, each person counted once)."""
+        sources = r.review or ("default",)
+        if "approvals" not in node:
+            return (ApprovalNeed(sources, 1),)
+        v = node["approvals"]
+        if isinstance(v, LineDict):
+            if not v:
+                raise _Problem(node.line_of("approvals"), "approvals", "must not be empty")
+            needs = []
+            for key in v:
+                source = review_source(str(key))
+                if source is None or source not in r.review:
+                    known = ", ".join(r.review) or "none: add review:"
+                    raise _Problem(v.line_of(key), str(key),
+                                   f"approvals names a source the rule does not review (review: {known})")
+                count = self.typed(v, key, int, "an integer")
+                if count < 1:
+                    raise _Problem(v.line_of(key), str(key), "must be at least 1")
+                needs.append(ApprovalNeed((source,), count))
+            return tuple(needs)
+        count = self.typed(node, "approvals", int, "an integer or a mapping like {supervisor: 1}")
+        if count < 1:
+            raise _Problem(node.line_of("approvals"), "approvals", "must be at least 1")
+        return (ApprovalNeed(sources, count),)
+
+    def notify_targets(self, node: LineDict) -> list[str]:
+        """``notify:``: sender, recipients, supervisor, group:NAME or addresses; anything else
+        (``recipient``, a typo) is refused rather than mailed to as a literal address."""
+        targets = []
+        for item in self.str_list(node, "notify"):
+            target = item.strip()
+            if target in ("sender", "recipients", "supervisor") or target.startswith("group:") and target[6:]:
+                targets.append(target)
+            elif _ADDRESS_RE.fullmatch(target):
+                targets.append(target.lower())
+            else:
+                raise _Problem(node.line_of("notify"), "notify",
+                               f"{item!r}: use sender, recipients, supervisor, group:NAME or an address")
+        return list(dict.fromkeys(targets))
 
     def rule(self, node: LineDict, order: int) -> Rule:
         self.check_keys(node, self._RULE_KEYS, "a rule", required=("name", "action"))
@@ -378,20 +455,17 @@ class _Compiler:
         if "enhanced_status" in node:
             r.enhanced = self.typed(node, "enhanced_status", str, "a string like 5.7.1")
         if "review" in node:
-            for item in self.str_list(node, "review"):
-                if item == "supervisor":
-                    continue
-                if item.startswith("group:"):
-                    r.review_group = r.review_group or item[6:]
-                elif "@" in item:
-                    r.reviewers += (item.lower(),)
-                else:
-                    raise _Problem(node.line_of("review"), "review",
-                                   f"{item!r}: use supervisor, group:NAME or an address")
-        if "approvals" in node:
-            r.approvals = self.typed(node, "approvals", int, "an integer")
-            if r.approvals < 1:
-                raise _Problem(node.line_of("approvals"), "approvals", "must be at least 1")
+            r.review = self.review_sources(node)
+            r.review_line = node.line_of("review")
+            r.review_group = next((x[6:] for x in r.review if x.startswith("group:")), None)
+            r.reviewers = tuple(x for x in r.review if "@" in x)
+        r.needs = self.approval_needs(node, r)
+        r.approvals = sum(n.count for n in r.needs)
+        if "on_expiry" in node:
+            r.on_expiry = node["on_expiry"]
+            if r.on_expiry not in ("reject", "release"):
+                raise _Problem(node.line_of("on_expiry"), "on_expiry",
+                               f"must be reject or release, not {r.on_expiry!r}")
         if "comment_required" in node:
             r.comment_required = self.typed(node, "comment_required", bool, "true or false")
         if "subject_prefix" in node:
@@ -409,11 +483,8 @@ class _Compiler:
         if "copy_to" in node:
             r.copy_to = tuple(self.str_list(node, "copy_to"))
         if "notify" in node:
-            r.notify = tuple(self.str_list(node, "notify"))
-            for n in r.notify:
-                if n not in ("sender", "supervisor", "recipient") and "@" not in n:
-                    raise _Problem(node.line_of("notify"), "notify",
-                                   f"{n!r}: use sender, supervisor, recipient or an address")
+            r.notify = tuple(self.notify_targets(node))
+            r.notify_line = node.line_of("notify")
         if "score" in node:
             r.score = float(self._num(node, "score"))
         if "stop" in node:

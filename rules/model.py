@@ -122,6 +122,31 @@ class Hit:
         }
 
 
+@dataclass(frozen=True)
+class ApprovalNeed:
+    """``count`` distinct people from any of ``sources`` must approve (review sources as a
+    rule names them: ``supervisor``, ``group:NAME``, ``department:NAME``, an address, or
+    ``default`` when the rule named none)."""
+
+    sources: tuple[str, ...]
+    count: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"from": list(self.sources), "count": self.count}
+
+
+@dataclass(frozen=True)
+class RuleQuorum:
+    """What one holding rule needs before the message may leave: every need at once, each by
+    different people. Each rule that held a message is satisfied on its own."""
+
+    rule: str
+    needs: tuple[ApprovalNeed, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"rule": self.rule, "needs": [n.to_json() for n in self.needs]}
+
+
 @dataclass
 class RecipientVerdict:
     """The decision for one recipient.
@@ -130,6 +155,10 @@ class RecipientVerdict:
     rule (e.g. ``compliance-team``); when it is None the message is held for the sender's
     supervisor (``Verdict.department``'s supervisors). ``reviewers`` are explicit addresses a
     rule named. ``required_approvals`` > 1 is four-eyes release.
+
+    ``review`` keeps every review source of every rule that held the recipient (none is
+    dropped), ``quorum`` what each of those rules needs, and ``on_expiry`` what happens when
+    nobody decides in time (``reject`` unless every holding rule says ``release``).
     """
 
     address: str
@@ -142,6 +171,9 @@ class RecipientVerdict:
     required_approvals: int = 1
     comment_required: bool = False
     reject_reply: tuple[int, str, str] | None = None
+    review: tuple[str, ...] = ()
+    quorum: tuple[RuleQuorum, ...] = ()
+    on_expiry: str = "reject"
 
     @property
     def rules(self) -> list[str]:
@@ -157,6 +189,9 @@ class RecipientVerdict:
             "sender_may_release": self.sender_may_release,
             "required_approvals": self.required_approvals,
             "comment_required": self.comment_required,
+            "review": list(self.review),
+            "quorum": [q.to_json() for q in self.quorum],
+            "on_expiry": self.on_expiry,
             "reject_reply": list(self.reject_reply) if self.reject_reply else None,
         }
 

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from admin_api.app import ApiServices, create_app, create_schema
 from admin_api.users import add_user
+from archive import tables as archive_tables
 from archive.chain import ChainKey
 from archive.keyring import KeyRing
 from quarantine.service import HoldRequest, QuarantineService
@@ -143,7 +144,8 @@ class Env:
         self.rules = StandInRules()
         # the audit log is keyed: a real key ring in a private directory, gone with the Env
         self._keys_dir = tempfile.TemporaryDirectory(prefix="mw-env-keys-")
-        self.audit_chain = ChainKey(KeyRing.open(self._keys_dir.name), "audit-chain")
+        archive_tables.create_schema(engine)        # the key ring lives in the database
+        self.audit_chain = ChainKey(KeyRing.open(self._keys_dir.name).bind(engine), "audit-chain")
         self.quarantine = QuarantineService(
             engine, enqueue_release, send_notice, lifetime_days=14, signing_key=KEY
         )
@@ -187,7 +189,9 @@ class Env:
             evidence=[
                 {"rule": "confidential-outbound", "evidence": [{"where": "body", "snippet": "Conf******"}]}
             ],
-            reviewers=["boss@corp.example"],
+            # routed like the gateway would: the department's supervisor, compliance and admin
+            reviewers=[f"{sup}@corp.example" for sup, (_r, d) in ROLE_USERS.items() if department in d]
+            + ["compliance@corp.example", "admin@corp.example"],
             review_group="finance-heads",
             message_id="<m1@corp.example>",
             subject_for_notice="Q3 numbers",

@@ -128,13 +128,11 @@ def archive(engine: sa.Engine, tmp_path: Path):  # noqa: ANN201
 
 @pytest.fixture
 def audit(engine: sa.Engine, tmp_path: Path) -> ChainKey:
-    from archive.keyring import KeyRing
-
     at.metadata.create_all(engine)
     with engine.begin() as conn:
         at.post_create(conn)
     ensure_head(engine)
-    chain = ChainKey(KeyRing.open(tmp_path / "audit-keys"), "audit-chain")
+    chain = ChainKey(make_archive(engine, tmp_path).keyring, "audit-chain")
     for i in range(6):
         append_audit(engine, chain=chain, action="archive.read", outcome="ok", status_code=200,
                      actor="auditor", record=str(i))
@@ -249,15 +247,22 @@ def test_last_three_audit_rows_deleted_and_the_head_rewound_are_named(engine: sa
         append_audit(engine, chain=audit, action="x", outcome="ok", status_code=200)
 
 
-def test_audit_rows_survive_key_rotation_and_retirement(engine: sa.Engine, audit: ChainKey) -> None:
+def test_audit_rows_survive_key_rotation_and_retirement(engine: sa.Engine, audit: ChainKey,
+                                                        tmp_path: Path) -> None:
+    """Rotated by another process (its own key ring object): the audit log follows it, and the
+    old key is retired only once every row's MAC is made again under the new one."""
+    other = make_archive(engine, tmp_path)             # another process: same files, own objects
     old = audit.active_kid
-    audit.keyring.new_master_key()
+    other.rotate_keys()
     append_audit(engine, chain=audit, action="after", outcome="ok", status_code=200)
+    assert audit.active_kid != old                     # followed the rotation before MACing
     assert verify_audit(engine, audit) == (True, [])
     assert remac_audit(engine, audit, old) == 6      # the rows (the head is under the new key already)
-    audit.keyring.remove_key(old)
-    fresh = ChainKey(audit.keyring, "audit-chain")     # nothing cached from the old key
+    other.retire_key(old)
+    fresh = ChainKey(other.keyring, "audit-chain")     # nothing cached from the old key
     assert verify_audit(engine, fresh) == (True, [])
+    with engine.connect() as conn:
+        assert set(conn.execute(sa.select(at.audit.c.mac_kid)).scalars()) == {other.keyring.active_kid}
     # only the MAC columns may change; the database still refuses everything else
     with pytest.raises(sa.exc.DatabaseError), engine.begin() as conn:
         conn.execute(sa.update(at.audit).where(at.audit.c.id == 1).values(actor="x"))

@@ -14,7 +14,7 @@ from aiosmtpd.controller import Controller
 from gateway.dkim_signing import DkimSigner, generate_key
 from gateway.dsn import FailedRecipient, build_dsn
 from gateway.outgoing import add_subject_prefix, prepare
-from gateway.smtp import _find_terminator
+from gateway.smtp_data import find_end
 from gateway.transport import MaildirTransport, MxTransport, RelayTransport
 
 MESSAGE = (b"From: a@example.com\r\nTo: b@other.org\r\nSubject: Quarterly numbers\r\n"
@@ -42,16 +42,20 @@ def test_subject_prefix_is_added_once() -> None:
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        (b"a\r\n.\r\n", (3, 6)),
-        (b"a\n.\n", (2, 4)),
-        (b"a\r\n..x\r\n.\r\nQUIT\r\n", (8, 11)),
+        (b"a\r\n.\r\n", 1),
+        (b"a\r\n..x\r\n.\r\nQUIT\r\n", 6),
         (b"a\r\n.", None),
         (b"a\r\n.\r", None),
         (b"a\r\n.x\r\n", None),
+        # Only <CR><LF>.<CR><LF> ends DATA (SMTP smuggling, issue 11).
+        (b"a\n.\n", None),
+        (b"a\n.\r\n", None),
+        (b"a\r\n.\n", None),
+        (b"a\r.\r", None),
     ],
 )
-def test_end_of_data_detection(data: bytes, expected: tuple[int, int] | None) -> None:
-    assert _find_terminator(bytearray(data), 0) == expected
+def test_end_of_data_detection(data: bytes, expected: int | None) -> None:
+    assert find_end(bytearray(data), 0) == expected
 
 
 def test_dsn_is_a_multipart_report() -> None:

@@ -142,7 +142,8 @@ def test_liberal_input_is_accepted(env: Env) -> None:
         assert cmd(b"MAIL FROM:<alice@example.com>")[:3] == b"250"
         assert cmd(b"RCPT TO:<bob@example.com>")[:3] == b"250"
         assert cmd(b"DATA")[:3] == b"354"
-        f.write(raw + b".\n")  # bare-LF terminator, as sloppy clients send
+        # Bare-LF lines, as sloppy clients send, but the one end of data there is (issue 11).
+        f.write(raw + b"\r\n.\r\n")
         f.flush()
         assert f.readline()[:3] == b"250"
         assert cmd(b"QUIT")[:3] == b"221"

@@ -100,8 +100,8 @@ def test_shipped_directory_classifies_directions() -> None:
     assert d.department_of("ALICE@example.com") == "finance"
     assert d.department_of("x@eng.example.com") == "engineering"
     assert d.reviewers_for("alice@example.com") == ("cfo@example.com",)
-    assert d.reviewers_for("erin@example.com", "compliance-team") == ("compliance@example.com",)
-    assert d.reviewers_for("stranger@outside.org") == ("compliance@example.com",)
+    assert d.reviewers_for("erin@example.com", "compliance-team") == ("grace@example.com", "heidi@example.com")
+    assert d.reviewers_for("stranger@outside.org") == ("grace@example.com", "heidi@example.com")
     assert d.may_send_externally("press@example.com")
     assert d.may_send_externally("dave@example.com")
     assert not d.may_send_externally("nobody@example.com")

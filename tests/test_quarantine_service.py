@@ -195,7 +195,8 @@ def test_reject_notice_silent_and_comment_required(engine: sa.Engine) -> None:
 
 def test_four_eyes(engine: sa.Engine) -> None:
     svc = make_service(engine)
-    ids = hold(svc, recipients=["x@ext.example"], required_approvals=2)
+    ids = hold(svc, recipients=["x@ext.example"], required_approvals=2,
+               reviewers=["boss@corp.example", "cfo@corp.example"])
     d1 = svc.release(ids[0], "boss@corp.example", "ok by me")
     assert d1.action == "approve" and d1.status == "held" and d1.pending_approvals == 1
     assert released(engine) == []
@@ -288,7 +289,7 @@ def test_digest_preferences(engine: sa.Engine) -> None:
 
 def test_concurrent_release_one_delivery(engine: sa.Engine) -> None:
     svc = make_service(engine)
-    ids = hold(svc, recipients=["x@ext.example"])
+    ids = hold(svc, recipients=["x@ext.example"], reviewers=["a@corp.example", "b@corp.example"])
     barrier = threading.Barrier(2)
     results: list[str] = []
 
@@ -359,7 +360,7 @@ def test_hold_accepts_long_header_and_address_values(engine: sa.Engine) -> None:
         department="D" * 500,
         review_group="g" * 500,
         rules=["r" * 300],
-        reviewers=["v" * 400 + "@corp.example"],
+        reviewers=["v" * 400 + "@corp.example", "boss@corp.example"],
         direction="outbound",
     )
     entry = svc.get(ids[0])

@@ -5,15 +5,15 @@ The baseline creates tables from the current metadata, so on a database made by 
 exist already; on an older one they are added. Rows written before get no MAC here (the key
 is not available to migrations): verify names them as not keyed.
 
-Revision ID: 0002_chain_macs
-Revises: 0001
+Revision ID: 0003_chain_macs
+Revises: 0002
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_chain_macs"
-down_revision = "0001"
+revision = "0003_chain_macs"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

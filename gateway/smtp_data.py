@@ -1,0 +1,130 @@
+"""Reading the DATA section of an SMTP transaction: where it ends and what it contains.
+
+Only ``<CR><LF>.<CR><LF>`` ends DATA (RFC 5321 4.1.1.4, 4.5.2). Every other spelling of the
+end-of-data line (``<LF>.<LF>``, ``<LF>.<CR><LF>``, ``<CR><LF>.<LF>``, ``<CR>.<CR>``) is
+plain message content. Taking any of them as the end is SMTP smuggling (CVE-2023-51764,
+CVE-2024-27305): a message that one server reads as one and we would read as two lets the
+second, forged, one inherit the first's session (its trusted network, its login).
+
+A bare ``<LF>`` (not preceded by ``<CR>``) inside the content is handled as Postfix's
+``smtpd_forbid_bare_newline`` does:
+
+* ``normalize`` (the default, as in Postfix 3.9): the bare ``<LF>`` is taken as a line ending
+  and stored as ``<CR><LF>``, but it can never end DATA. Sloppy scripts that write ``\\n``
+  keep working as long as they end with the standard sequence.
+* ``reject``: the message is read to its real end and refused with ``550 5.5.2`` (the client
+  learns why; the session goes on).
+
+Lines longer than 998 octets and 8-bit bytes are content like any other and are kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+END_OF_DATA = b"\r\n.\r\n"
+_EMPTY_DATA = b".\r\n"          # the end-of-data line straight after DATA's own CRLF
+_KEEP = len(END_OF_DATA) - 1   # bytes kept across chunks so a split terminator is still found
+_BARE_LF = re.compile(rb"(?<!\r)\n")
+_DOT_STUFFED = re.compile(rb"^\.", re.MULTILINE)
+
+BARE_LF_REPLY = "550 5.5.2 Error: bare <LF> received; lines must end with <CR><LF>"
+
+
+class BareNewline(StrEnum):
+    """What to do with a bare ``<LF>`` in DATA (``smtp.bare_newline``)."""
+
+    NORMALIZE = "normalize"
+    REJECT = "reject"
+
+
+@dataclass(frozen=True)
+class DataResult:
+    """What one DATA section held.
+
+    ``body`` is None when the connection went away before the end of data (the client still
+    owns the message). ``too_big``: over the size limit (content discarded while reading).
+    ``bare_lf``: the content had a bare ``<LF>`` (the body is already normalised when the
+    policy is ``normalize``)."""
+
+    body: bytes | None
+    too_big: bool = False
+    bare_lf: bool = False
+
+
+def find_end(buf: bytes | bytearray, start: int = 0) -> int | None:
+    """Index of the ``<CR><LF>`` that ends the last content line, or None.
+
+    The content (with its last line's ``<CR><LF>``) is ``buf[:i + 2]``; the next command starts
+    at ``i + 5``. Searches from ``start`` (callers pass the previous buffer length minus four,
+    so a terminator split across reads is found once its last byte arrives)."""
+    i = buf.find(END_OF_DATA, start)
+    return None if i < 0 else i
+
+
+def decode_content(raw: bytes, bare_newline: BareNewline) -> tuple[bytes, bool]:
+    """The message from the DATA content: bare ``<LF>`` made ``<CR><LF>`` (under
+    ``normalize``) and dot-stuffing undone. Returns (message, had a bare LF).
+
+    Line starts are the start of the content and the byte after every ``<LF>`` (after
+    normalising, every ``<LF>`` has its ``<CR>``), so a line that began after a bare LF is
+    unstuffed as Postfix does; a lone ``.`` there (never an end of data) becomes an empty line."""
+    bare = raw.count(b"\n") != raw.count(b"\r\n")
+    if bare:
+        if bare_newline is BareNewline.REJECT:
+            return b"", True
+        raw = _BARE_LF.sub(b"\r\n", raw)
+    if raw.startswith(b".") or b"\n." in raw:
+        raw = _DOT_STUFFED.sub(b"", raw)
+    return raw, bare
+
+
+async def read_data(
+    reader: asyncio.StreamReader,
+    *,
+    size_limit: int,
+    bare_newline: BareNewline,
+    on_chunk: Callable[[int], None] | None = None,
+    chunk_size: int = 1 << 16,
+) -> DataResult:
+    """Read one DATA section from ``reader`` up to its ``<CR><LF>.<CR><LF>``.
+
+    Reads in large chunks, not line by line (line reading costs a Python round trip per
+    line), and hands any pipelined bytes after the terminator back to the stream so the next
+    command is read normally. Over ``size_limit`` (0: none) the content is dropped as it
+    arrives, keeping only what is needed to find the end. ``on_chunk(n)`` is called for every
+    chunk read (the caller's timers)."""
+    buf = bytearray()
+    total = 0
+    too_big = False
+    scan_from = 0
+    while True:
+        if not too_big and buf.startswith(_EMPTY_DATA):
+            end: int | None = -2          # content is empty; the terminator is buf[0:3]
+        else:
+            end = find_end(buf, scan_from)
+        if end is not None:
+            leftover = bytes(buf[end + 5:])
+            if leftover:
+                reader._buffer[0:0] = leftover  # type: ignore[attr-defined]
+            if too_big or (size_limit and end + 2 > size_limit):
+                return DataResult(b"", too_big=True)
+            body, bare = decode_content(bytes(buf[: end + 2]), bare_newline)
+            return DataResult(body, bare_lf=bare)
+        if size_limit and total > size_limit + len(END_OF_DATA):
+            # Over the limit: keep only what a terminator split across reads needs (there is
+            # none in the buffer: it was just searched) and drop the rest now.
+            too_big = True
+            del buf[: max(0, len(buf) - _KEEP)]
+        chunk = await reader.read(chunk_size)
+        if not chunk:
+            return DataResult(None)
+        if on_chunk is not None:
+            on_chunk(len(chunk))
+        total += len(chunk)
+        scan_from = max(0, len(buf) - _KEEP)
+        buf += chunk

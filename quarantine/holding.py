@@ -1,0 +1,166 @@
+"""Holding a message: one entry per recipient, its routing, and the notices of the hold."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import sqlalchemy as sa
+
+from quarantine import tables as t
+from quarantine.model import HoldRequest
+from quarantine.notices import format_evidence
+from quarantine.routing import quorum_json
+from quarantine.store import Store
+
+
+def routing_of(req: HoldRequest) -> tuple[dict[str, list[str]], list[dict[str, Any]]]:
+    """The request's routes and quorum; older callers give a flat reviewer list instead."""
+    if req.routes is not None:
+        routes = {str(k): [str(p).lower() for p in v] for k, v in req.routes.items()}
+        quorum = [dict(q) for q in req.quorum] or [quorum_json("*", list(routes), req.required_approvals)]
+        return routes, quorum
+    routes = {"reviewers": [r.lower() for r in dict.fromkeys(req.reviewers)]}
+    return routes, [quorum_json("*", ["reviewers"], req.required_approvals)]
+
+
+class Holding(Store):
+    def hold(self, conn: sa.Connection, req: HoldRequest) -> list[int]:
+        """Hold ``req`` once per recipient inside the caller's transaction (never commits)."""
+        recipients = list(dict.fromkeys(r for r in req.recipients if r))
+        if not recipients:
+            raise ValueError("HoldRequest.recipients is empty")
+        if req.expire_action not in ("reject", "release"):
+            raise ValueError("HoldRequest.expire_action must be 'reject' or 'release'")
+        if req.required_approvals < 1:
+            raise ValueError("HoldRequest.required_approvals must be >= 1")
+        now = self.clock()
+        expires_at = now + self.lifetime_days * 86400.0
+        rules = list(dict.fromkeys(req.rules))
+        routes, quorum = routing_of(req)
+        reviewers = list(dict.fromkeys(p for people in routes.values() for p in people))
+        required = max(sum(int(n["count"]) for n in q["needs"]) for q in quorum)
+        ids: list[int] = []
+        for rcpt in recipients:
+            res = conn.execute(
+                sa.insert(t.entries).values(
+                    hold_key=f"{req.archive_id}:{req.digest[:40]}",
+                    archive_id=req.archive_id,
+                    digest=req.digest,
+                    message_id=req.message_id,
+                    mail_from=req.mail_from,
+                    recipient=rcpt,
+                    direction=str(req.direction),
+                    department=req.department,
+                    rules=rules,
+                    evidence=self._seal_evidence(req.evidence if req.evidence is not None else []),
+                    reviewers=reviewers,
+                    review_group=req.review_group,
+                    status="held",
+                    required_approvals=required,
+                    approvals=[],
+                    approvers=[],
+                    routes=routes,
+                    quorum=quorum,
+                    sender_may_release=req.sender_may_release,
+                    comment_required=req.comment_required,
+                    expire_action=req.expire_action,
+                    version=0,
+                    escalation=0,
+                    created_at=now,
+                    expires_at=expires_at,
+                )
+            )
+            entry_id = int(res.inserted_primary_key[0])
+            ids.append(entry_id)
+            if rules:
+                conn.execute(sa.insert(t.entry_rules), [{"entry_id": entry_id, "rule": r} for r in rules])
+            if reviewers:
+                conn.execute(
+                    sa.insert(t.entry_reviewers),
+                    [{"entry_id": entry_id, "address": a} for a in sorted(set(reviewers))],
+                )
+            self._record(conn, entry_id, self.system_actor, "held", None, [rcpt], now)
+        self._notify_reviewers(conn, req, ids, recipients, reviewers, required, now)
+        self._notify_sender_held(conn, req, ids, recipients, expires_at)
+        return ids
+
+    def _notify_reviewers(
+        self,
+        conn: sa.Connection,
+        req: HoldRequest,
+        ids: list[int],
+        recipients: list[str],
+        reviewers: list[str],
+        required: int,
+        now: float,
+    ) -> None:
+        people = [r for r in reviewers if "*" not in r and "?" not in r and not r.startswith("@")]
+        if not people:
+            return
+        prefs = {
+            r.address: r.frequency
+            for r in conn.execute(
+                sa.select(t.reviewer_prefs.c.address, t.reviewer_prefs.c.frequency).where(
+                    t.reviewer_prefs.c.address.in_(people)
+                )
+            )
+        }
+        subject = req.subject_for_notice or "(no subject)"
+        links = "\n".join(
+            f"  {rcpt}: {self.base_url}/api/v1/quarantine/{eid}"
+            for eid, rcpt in zip(ids, recipients, strict=True)
+        )
+        approvals = (
+            f"This message needs {required} approvals from different reviewers.\n" if required > 1 else ""
+        )
+        body = (
+            f"A message from {req.mail_from or '<>'} was held for review.\n\n"
+            f"Subject: {subject}\n"
+            f"Direction: {req.direction}\n"
+            f"Department: {req.department or '-'}\n"
+            f"Rules: {', '.join(req.rules) or '-'}\n"
+            f"Reviewers: {', '.join(people)}\n"
+            f"{approvals}\n"
+            f"Evidence (redacted):\n{format_evidence(req.evidence)}\n\n"
+            f"Held entries (one per recipient):\n{links}\n"
+        )
+        for reviewer in people:
+            if prefs.get(reviewer, "immediate") == "immediate":
+                self.send_notice(conn, reviewer, f"[mailwarden] Held for review: {subject}", body)
+            else:
+                conn.execute(
+                    sa.insert(t.digest_items),
+                    [{"reviewer": reviewer, "entry_id": eid, "created_at": now} for eid in ids],
+                )
+
+    def _notify_sender_held(
+        self,
+        conn: sa.Connection,
+        req: HoldRequest,
+        ids: list[int],
+        recipients: list[str],
+        expires_at: float,
+    ) -> None:
+        if not req.mail_from:
+            return  # never notify the null sender
+        subject = req.subject_for_notice or "(no subject)"
+        lines = [
+            f'Your message "{subject}" to {", ".join(recipients)} is held: it needs a '
+            "reviewer's decision before it can be delivered.",
+            f"Reason: {', '.join(req.rules) or 'policy'}",
+            "",
+        ]
+        if req.sender_may_release:
+            token = self.make_sender_token(ids[0], expires_at)  # type: ignore[attr-defined]
+            lines += [
+                "If the message is meant to leave and you are authorised to send it, you may release "
+                "it yourself with a justification (recorded and audited):",
+                f"  {self.base_url}/api/v1/sender-release?token={token}",
+                f"This link expires at {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(expires_at))}.",
+            ]
+        else:
+            lines.append("You will be told when it is released or rejected.")
+        self.send_notice(
+            conn, req.mail_from, f"[mailwarden] Message held: {subject}", "\n".join(lines) + "\n"
+        )

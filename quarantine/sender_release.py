@@ -1,0 +1,73 @@
+"""Sender self-release of a "warn" hold (a policy tip): signed links and their use.
+
+The link carries the entry id and its expiry, signed with a key derived from the master key;
+the sender releases with a justification, recorded and audited like any decision.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import sqlalchemy as sa
+
+from quarantine import tables as t
+from quarantine.errors import AlreadyDecided, CommentRequired, InvalidToken
+from quarantine.model import Decision, Reviewer
+from quarantine.store import Store
+
+
+class SenderRelease(Store):
+    def make_sender_token(self, entry_id: int, expires_at: float) -> str:
+        payload = f"{int(entry_id)}.{int(expires_at)}"
+        return f"{payload}.{self._sign(payload)}"
+
+    def _sign(self, payload: str) -> str:
+        return hmac.new(
+            self.signing_key, b"mailwarden-sender-release:" + payload.encode(), hashlib.sha256
+        ).hexdigest()
+
+    def verify_sender_token(self, token: str) -> int:
+        """Return the entry id of a valid, unexpired token; raise :class:`InvalidToken`."""
+        parts = (token or "").split(".")
+        if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
+            raise InvalidToken("malformed token")
+        payload = f"{parts[0]}.{parts[1]}"
+        if not hmac.compare_digest(self._sign(payload), parts[2]):
+            raise InvalidToken("bad signature")
+        if self.clock() > int(parts[1]):
+            raise InvalidToken("token expired")
+        return int(parts[0])
+
+    def confirm_by_sender(self, token: str, justification: str) -> Decision:
+        """Sender self-release of a "warn" hold: releases the entry and its held siblings that
+        allow sender release, records the justification."""
+        entry_id = self.verify_sender_token(token)
+        if not (justification or "").strip():
+            raise CommentRequired("a justification is required")
+        with self.engine.connect() as conn:
+            entry = self._get_row(conn, entry_id)
+        if not entry["sender_may_release"]:
+            raise InvalidToken("this message may not be released by its sender")
+        if entry["status"] != "held":
+            raise AlreadyDecided(f"entry {entry_id} is already {entry['status']}")
+        with self.engine.connect() as conn:
+            siblings = [
+                r.recipient
+                for r in conn.execute(
+                    sa.select(t.entries.c.recipient).where(
+                        t.entries.c.archive_id == entry["archive_id"],
+                        t.entries.c.status == "held",
+                        t.entries.c.sender_may_release.is_(True),
+                    )
+                )
+            ]
+        return self._decide(  # type: ignore[attr-defined]
+            entry_id,
+            Reviewer(name=f"sender:{entry['mail_from']}"),
+            justification,
+            siblings or None,
+            "release",
+            silent=True,
+            sender_release=True,
+        )

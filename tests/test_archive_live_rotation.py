@@ -1,0 +1,130 @@
+"""Key rotation while other processes run (issue 13): each Archive here is one process or node
+with its own key ring object and its own keys_dir, on one database and one blob store."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from archive import tables as t
+from archive.blobstore import FilesystemBlobStore
+from archive.keyring import KeyMissing, KeyRing
+from archive.mime import simple_text_extractor
+from archive.service import Archive, ArchiveKeyMissing, KeyInUse, create_schema
+from tests.test_archive_support import build, put
+
+
+def node(engine: sa.Engine, root: Path, keys: str) -> Archive:
+    return Archive(engine, FilesystemBlobStore(root / "blobs"), KeyRing.open(root / keys), simple_text_extractor)
+
+
+def kids_in_use(engine: sa.Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {kid: n for kid, n in conn.execute(sa.select(t.blobs.c.kid, sa.func.count()).group_by(t.blobs.c.kid))}
+
+
+def test_running_process_follows_rotate_and_retire(engine, tmp_path):
+    """Before: process A kept its old key ring after `keys rotate` elsewhere, went on wrapping new
+    mail under the old key, and after `keys retire` that mail was unreadable."""
+    create_schema(engine)
+    a = node(engine, tmp_path, "keys-a")
+    shutil.copytree(tmp_path / "keys-a", tmp_path / "keys-b")     # node B: the same master key
+    b = node(engine, tmp_path, "keys-b")
+    old = a.keyring.active_kid
+    raws = [build(f"before {i}", f"body before {i}") for i in range(3)]
+    ids = [put(a, raw) for raw in raws]
+    stale = a.seal(build("sealed before the rotation", "in flight"))   # a session mid-DATA on A
+
+    report = b.rotate_keys()
+    new = report.new_kid
+    assert new and new != old and kids_in_use(engine) == {new: 3}
+    # A has not looked at the ring since; its next record is wrapped under the new key anyway
+    raws.append(build("during", "after rotate, before retire"))
+    ids.append(put(a, raws[-1]))
+    assert kids_in_use(engine) == {new: 4}
+    assert [a.open(i) for i in ids] == raws            # re-wrapped records open on A too
+    assert (tmp_path / "keys-a" / f"master-{new}.key").exists()    # A keeps the key it learned
+
+    b.retire_key(old)
+    assert not (tmp_path / "keys-b" / f"master-{old}.key").exists()
+    # the message A sealed under the old key before all this commits under the new one
+    a.write_blob(stale)
+    with engine.begin() as conn:
+        ids.append(a.insert_record(conn, stale, _meta()))
+    raws.append(a.open(ids[-1]))
+    raws.append(build("after", "after retire"))
+    ids.append(put(a, raws[-1]))
+    assert kids_in_use(engine) == {new: 6}
+    assert not (tmp_path / "keys-a" / f"master-{old}.key").exists()    # A shredded its copy
+    for keys in ("keys-a", "keys-b"):     # restarts: both nodes open everything with the new key
+        again = node(engine, tmp_path, keys)
+        assert again.keyring.key_ids() == [new]
+        assert [again.open(i) for i in ids] == raws
+    assert node(engine, tmp_path, "keys-a").verify().ok
+
+
+def _meta():
+    from archive.service import RecordMeta
+
+    return RecordMeta(mail_from="alice@corp.example", rcpt_tos=["bob@partner.example"], subject="in flight")
+
+
+def test_retire_counts_a_data_key_written_a_moment_ago(engine, tmp_path):
+    """A blob row under the old key committed after the rotation's re-wrap (an append that began
+    before it) stops `retire`; once re-wrapped the key retires."""
+    create_schema(engine)
+    a = node(engine, tmp_path, "keys")
+    old = a.keyring.active_kid
+    put(a, build("one", "one"))
+    a.rotate_keys()
+    with engine.begin() as conn:     # what a writer that did not follow the ring would leave
+        row = conn.execute(sa.select(t.blobs)).first()
+        dek = a.keyring.unwrap(row.kid, bytes(row.wrapped_dek), b"mailwarden/dek\x00" + bytes.fromhex(row.dek_id))
+        kid, wrapped = old, _wrap_under(a.keyring, old, dek, b"mailwarden/dek\x00" + bytes.fromhex(row.dek_id))
+        conn.execute(sa.update(t.blobs).values(kid=kid, wrapped_dek=wrapped))
+    with pytest.raises(KeyInUse, match="1 data keys are still wrapped by"):
+        a.retire_key(old)
+    assert a.rotate_keys().rewrapped == 1
+    a.retire_key(old)
+    with pytest.raises(KeyInUse, match="active"):
+        a.retire_key(a.keyring.active_kid)
+
+
+def _wrap_under(ring: KeyRing, kid: str, key: bytes, aad: bytes) -> bytes:
+    from archive.keywrap import wrap
+
+    return wrap(ring._masters[kid], key, aad + kid.encode())
+
+
+def test_missing_key_is_named_and_answered_503(engine, tmp_path):
+    """A node that slept through rotate + retire holds only the retired key: it says which key
+    it misses (verify, open, API 503), never "integrity check failed"."""
+    from admin_api.app import ApiServices, create_app
+    from tests.test_api_support import Env
+
+    env = Env(engine)
+    create_schema(engine)
+    a = node(engine, tmp_path, "keys-a")
+    shutil.copytree(tmp_path / "keys-a", tmp_path / "keys-c")
+    rid = put(a, build("kept", "kept body"))
+    sleeper = node(engine, tmp_path, "keys-c")
+    old = a.keyring.active_kid
+    new = a.rotate_keys().new_kid
+    a.retire_key(old)
+    with pytest.raises(ArchiveKeyMissing, match=f"master key {new} missing"):
+        sleeper.open(rid)
+    with pytest.raises(KeyMissing, match=f"master key {new} missing"):
+        node(engine, tmp_path, "keys-c")     # a restart says the same, and writes nothing
+    report = a.verify()
+    assert report.ok
+    app = create_app(ApiServices(engine=engine, quarantine=env.quarantine, archive=sleeper,
+                                 rules_test=env.rules.test, rules_reload=env.rules.reload))
+    client = TestClient(app)
+    auditor = {"Authorization": f"Bearer {env.tokens['auditor']}"}
+    resp = client.get(f"/api/v1/archive/{rid}", headers=auditor)
+    assert resp.status_code == 503, resp.text
+    assert f"master key {new} missing" in resp.json()["detail"]

@@ -1,0 +1,90 @@
+"""Review routing: every source kept by the loader and the engine, approvals counted by
+distinct people per source (unit level; the e2e file drives it through the gateway)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from quarantine.routing import is_routed, pending, resolve
+from rules.loader import RuleSetError, load_ruleset
+from rules.model import ApprovalNeed
+
+RULE = """\
+version: 1
+rules:
+  - name: r
+    action: quarantine
+    when: {{subject: {{terms: [x]}}}}
+{extra}
+"""
+
+
+def _load(tmp_path: Path, extra: str):  # noqa: ANN202
+    p = tmp_path / "rules.yaml"
+    p.write_text(RULE.format(extra=extra))
+    return load_ruleset(p).rule("r")
+
+
+def test_review_keeps_every_source_and_approvals_per_source(tmp_path: Path) -> None:
+    rule = _load(tmp_path, "    review: [supervisor, group:compliance-team, department:legal, Ann@Example.com]\n"
+                           "    approvals: {supervisor: 1, group:compliance-team: 2}\n    on_expiry: release\n")
+    assert rule.review == ("supervisor", "group:compliance-team", "department:legal", "ann@example.com")
+    assert rule.needs == (ApprovalNeed(("supervisor",), 1), ApprovalNeed(("group:compliance-team",), 2))
+    assert rule.approvals == 3 and rule.on_expiry == "release"
+
+
+@pytest.mark.parametrize(("extra", "line", "key", "words"), [
+    ("    review: [supervisor]\n    approvals: {group:compliance-team: 1}\n", 7, "group:compliance-team",
+     "does not review"),
+    ("    review: [superviser]\n", 6, "review", "'superviser': use supervisor"),
+    ("    notify: [recipient]\n", 6, "notify", "'recipient': use sender, recipients"),
+    ("    on_expiry: deliver\n", 6, "on_expiry", "must be reject or release"),
+    ("    review: supervisor\n    approvals: {supervisor: 0}\n", 7, "supervisor", "at least 1"),
+])
+def test_bad_routing_names_file_line_key(tmp_path: Path, extra: str, line: int, key: str, words: str) -> None:
+    with pytest.raises(RuleSetError) as exc:
+        _load(tmp_path, extra)
+    assert str(exc.value).startswith(f"{tmp_path / 'rules.yaml'}:{line}: {key}: "), str(exc.value)
+    assert words in str(exc.value)
+
+
+class _Dir:
+    default_review_group = "compliance-team"
+    groups = {"compliance-team": ("grace@example.com", "heidi@example.com", "cfo@example.com"),
+              "empty": ()}
+
+    def supervisors_of(self, department: str | None) -> tuple[str, ...]:
+        return {"finance": ("cfo@example.com",)}.get(department or "", ())
+
+    def review_group_members(self, name: str) -> tuple[str, ...]:
+        return self.groups.get(name, ())
+
+    def reviewers_for(self, sender: str, review_group: str | None = None) -> tuple[str, ...]:
+        return self.supervisors_of("finance")
+
+    def department_reviewers(self, name: str) -> tuple[str, ...]:
+        return ()
+
+
+def test_distinct_people_per_source_even_when_someone_is_in_both() -> None:
+    routing = resolve(["supervisor", "group:compliance-team"], "alice@example.com", "finance", _Dir())
+    quorum = [{"rule": "r", "needs": [{"from": ["supervisor"], "count": 1},
+                                      {"from": ["group:compliance-team"], "count": 1}]}]
+
+    def approvers(*people: str) -> list[dict]:
+        return [{"actor": p, "addresses": [p]} for p in people]
+
+    # the CFO is also in the compliance group: alone, still one person
+    assert pending(quorum, routing.routes, approvers("cfo@example.com")) == 1
+    assert pending(quorum, routing.routes, approvers("grace@example.com", "heidi@example.com")) == 1
+    assert pending(quorum, routing.routes, approvers("grace@example.com", "cfo@example.com")) == 0
+    assert is_routed(["heidi@example.com"], routing.routes)
+    assert not is_routed(["root@example.com"], routing.routes)
+
+
+def test_a_source_that_finds_nobody_goes_to_the_default_group() -> None:
+    routing = resolve(["group:empty", "supervisor"], "x@example.com", "sales", _Dir())
+    assert routing.rerouted == ["group:empty", "supervisor"]
+    assert routing.routes["supervisor"] == ("grace@example.com", "heidi@example.com", "cfo@example.com")
