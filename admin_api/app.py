@@ -14,6 +14,7 @@ import csv
 import dataclasses
 import html
 import io
+import json
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping
@@ -35,7 +36,7 @@ from admin_api import tables as admin_tables
 from admin_api.render import render_message, subject_of
 from admin_api.users import Principal, authenticate, list_users
 from archive.chain import ChainKey
-from archive.keywrap import KeyMissing
+from archive.keywrap import KeyMissing, KeyRingError
 from archive.service import ArchiveKeyMissing
 from quarantine import tables as quarantine_tables
 from quarantine.deciding import routes_of
@@ -231,9 +232,25 @@ class AuditMiddleware:
                 )
             )
 
+        refused = False
+
         async def send_wrapper(message: dict) -> None:
+            nonlocal refused
+            if refused:   # the response was replaced by a 503: the rest of the original is dropped
+                return
             if message["type"] == "http.response.start":
-                await write(int(message["status"]))
+                try:
+                    await write(int(message["status"]))
+                except (KeyRingError, audit_log.AuditChainError) as exc:
+                    # Not audited, so not answered: which key is missing, or that the audit chain
+                    # does not verify (fail closed; the operator's to fix).
+                    refused = True
+                    body = json.dumps({"detail": f"the audit log cannot be written: {exc}"}).encode()
+                    await send({"type": "http.response.start", "status": 503,
+                                "headers": [(b"content-type", b"application/json"), (b"retry-after", b"60"),
+                                            (b"content-length", str(len(body)).encode())]})
+                    await send({"type": "http.response.body", "body": body})
+                    return
             await send(message)
 
         try:
