@@ -62,6 +62,16 @@ def _parser() -> argparse.ArgumentParser:
     sadd.add_argument("name")
     sdel = smtp_sub.add_parser("remove", parents=[common])
     sdel.add_argument("name")
+    sallow = smtp_sub.add_parser("allow", parents=[common], help="let an account send as these addresses")
+    sallow.add_argument("name")
+    sdeny = smtp_sub.add_parser("deny", parents=[common], help="no longer let an account send as these addresses")
+    sdeny.add_argument("name")
+    for with_addresses in (sadd, sallow, sdeny):
+        with_addresses.add_argument("--address", dest="addresses", action="append", default=[],
+                                    required=with_addresses is not sadd,
+                                    help="a MAIL FROM address, or @domain for all of a domain (repeatable)")
+    sshow = smtp_sub.add_parser("show", parents=[common], help="the addresses an account may send as")
+    sshow.add_argument("name")
 
     arch = sub.add_parser("archive", parents=[common], help="search, export, verify, purge, import")
     arch_sub = arch.add_subparsers(dest="archive_command", required=True)

@@ -11,6 +11,7 @@ import signal
 import socket
 from collections.abc import Iterator
 from functools import partial
+from typing import Any
 
 import uvicorn
 
@@ -20,6 +21,7 @@ from archive.keyring import KeyRing
 from gateway.db import migrate, open_engine
 from gateway.delivery import DeliveryWorker
 from gateway.dkim_signing import DkimSigner
+from gateway.extraction_pool import ExtractionPool
 from gateway.pipeline import Pipeline
 from gateway.policy import PolicyHolder
 from gateway.sender_auth import SenderAuthenticator
@@ -71,18 +73,24 @@ class Gateway:
             batch_size=s.delivery.batch_size, poll_interval=s.delivery.poll_interval,
             node=s.delivery.node_id or None,
         )
+        self.extraction = ExtractionPool(workers=s.extraction.workers, seconds=s.extraction.seconds,
+                                         memory_mb=s.extraction.memory_mb)
         self.pipeline = Pipeline(
             policy=services.policy, archive=services.archive, queue=services.queue,
             quarantine=services.quarantine, notifier=services.notifier, committer=services.committer,
             counters=services.counters, metrics=services.metrics, hostname=services.hostname,
             delivery=self.worker,
             authenticate_sender=SenderAuthenticator(
-                hostname=services.hostname, is_internal=lambda a: services.policy.directory().is_internal(a),
+                hostname=s.sender_auth.authserv_id or services.hostname,
+                is_internal=lambda a: services.policy.directory().is_internal(a),
             ) if s.smtp.check_sender_auth else None,
+            extraction=self.extraction,
+            authserv_id=s.sender_auth.authserv_id,
         )
         self.smtp_server: asyncio.base_events.Server | None = None
         self.api_server: _EmbeddedUvicorn | None = None
         self._tasks: list[asyncio.Task] = []
+        self._purge: Any = None      # gateway.retention.ScheduledPurge on the primary
 
     # ---- listeners ---------------------------------------------------------------
     async def start_smtp(self, sock: socket.socket | None = None) -> None:
@@ -97,6 +105,7 @@ class Gateway:
         policy = SessionPolicy(
             directory=self.services.policy.directory, trusted_networks=s.relay.trusted_networks, limits=limits,
             deliver_to_pipeline=self._accept, verify_login=self.services.accounts.verify_async,
+            auth_throttle=self.services.auth_throttle, sender_logins=self.services.sender_logins,
             on_refused=lambda reason: self.services.metrics.smtp_refused.labels(reason).inc(),
         )
         factory = protocol_factory(policy, limits=limits, hostname=self.services.hostname,
@@ -139,6 +148,18 @@ class Gateway:
                                                                self._index), name="indexer"))
         self._tasks.append(asyncio.create_task(self._every(self.services.settings.quarantine.expiry_interval,
                                                            self._quarantine_upkeep), name="quarantine"))
+        archive_settings = self.services.settings.archive
+        if archive_settings.purge_interval > 0:
+            from gateway.retention import ScheduledPurge
+            from gateway.settings import parse_window
+
+            self._purge = ScheduledPurge(
+                self.services.engine, self.services.archive, archive_settings.retention,
+                default_days=archive_settings.default_retention_days, interval=archive_settings.purge_interval,
+                window=parse_window(archive_settings.purge_window), node=self.worker.node)
+            # Checked every minute (or more often for short test intervals); purging is due once per interval.
+            self._tasks.append(asyncio.create_task(self._every(
+                min(60.0, archive_settings.purge_interval), self._scheduled_purge), name="purge"))
 
     async def _every(self, interval: float, job) -> None:  # noqa: ANN001
         while not self.stop_event.is_set():
@@ -153,6 +174,10 @@ class Gateway:
 
     def _index(self) -> bool:
         return self.services.archive.index_pending(limit=500) > 0
+
+    def _scheduled_purge(self) -> bool:
+        self._purge.run_if_due()
+        return False          # done until the next check either way
 
     def _quarantine_upkeep(self) -> bool:
         self.services.quarantine.expire()
@@ -188,6 +213,7 @@ class Gateway:
             await asyncio.to_thread(self.services.queue.release_claims, self.worker.node)
         except Exception:  # noqa: BLE001 - the rows come back at the next start or with their lease
             log.exception("could not give back this node's claimed rows")
+        self.extraction.close()
         self.services.close()
         self.stopped.set()
 

@@ -22,6 +22,7 @@ from archive.blobstore import FilesystemBlobStore
 from archive.keyring import KeyRing
 from archive.service import Archive, RecordMeta
 from gateway.accounts import SmtpAccounts
+from gateway.auth_throttle import AuthThrottle, ThrottleLimits
 from gateway.committer import GroupCommitter
 from gateway.counters import SenderCounters
 from gateway.db import migrate, open_engine
@@ -29,6 +30,7 @@ from gateway.metrics import Metrics
 from gateway.notices import Notifier
 from gateway.policy import PolicyHolder
 from gateway.queue import DeliveryQueue
+from gateway.sender_logins import SenderLogins
 from gateway.settings import Settings
 from quarantine.sealing import EvidenceCipher
 from quarantine.service import QuarantineService
@@ -58,6 +60,8 @@ class Services:
     accounts: SmtpAccounts
     metrics: Metrics
     hostname: str
+    sender_logins: SenderLogins
+    auth_throttle: AuthThrottle
 
     def close(self) -> None:
         self.committer.stop()
@@ -122,4 +126,8 @@ def build_services(settings: Settings, *, run_migrations: bool = True, policy: P
         settings=settings, engine=engine, keyring=keyring, archive=archive, queue=queue, committer=committer,
         policy=policy, quarantine=quarantine, notifier=notifier, counters=SenderCounters(engine),
         accounts=SmtpAccounts(engine), metrics=metrics, hostname=hostname,
+        sender_logins=SenderLogins(engine),
+        auth_throttle=AuthThrottle(engine, ThrottleLimits(
+            max_failures=settings.smtp.auth_throttle.max_failures, window=settings.smtp.auth_throttle.window,
+            lockout=settings.smtp.auth_throttle.lockout, delay=settings.smtp.auth_throttle.delay)),
     )

@@ -75,6 +75,20 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class AuthThrottleSettings(_Section):
+    """Failed SMTP AUTH per client address (gateway/auth_throttle.py)."""
+
+    max_failures: int = Field(default=10, ge=1)   # within window, then 421 4.7.0 and lockout
+    window: float = 60.0
+    lockout: float = 900.0
+    delay: float = 1.0                             # after each failure
+
+    @field_validator("window", "lockout", "delay", mode="before")
+    @classmethod
+    def _duration(cls, v: Any) -> float:
+        return parse_duration(v)
+
+
 class SmtpSettings(_Section):
     listen: str = "127.0.0.1:2525"
     hostname: str = ""
@@ -87,6 +101,7 @@ class SmtpSettings(_Section):
     generate_self_signed: bool = True
     auth_enabled: bool = True
     check_sender_auth: bool = True  # SPF/DKIM/DMARC of inbound mail (needs DNS)
+    auth_throttle: AuthThrottleSettings = Field(default_factory=AuthThrottleSettings)
     workers: int = Field(default=1, ge=1, le=64)
     # A bare <LF> in DATA: "normalize" (taken as a line end, stored as CRLF, never ends DATA)
     # or "reject" (550 5.5.2 once the message ends). Postfix: smtpd_forbid_bare_newline.
@@ -186,15 +201,72 @@ class QuarantineSettings(_Section):
         return parse_duration(v)
 
 
+_WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+
+def parse_window(value: str) -> tuple[int, int] | None:
+    """``"02:00-05:00"`` as (start, end) minutes of the day (end may be before start: the window
+    runs past midnight); ``""`` is None: any time."""
+    if not value or not value.strip():
+        return None
+    match = _WINDOW.match(value)
+    if match:
+        h1, m1, h2, m2 = (int(g) for g in match.groups())
+        if h1 < 24 and h2 <= 24 and m1 < 60 and m2 < 60 and not (h2 == 24 and m2):
+            start, end = h1 * 60 + m1, h2 * 60 + m2
+            if start != end:
+                return start, end
+    raise ValueError(f"not a time window: {value!r} (use e.g. '02:00-05:00', local time)")
+
+
 class ArchiveSettings(_Section):
     default_retention_days: int = Field(default=2555, ge=1)
     retention: list[dict[str, Any]] = Field(default_factory=list)
     index_interval: float = 1.0
+    # `serve` purges expired records this often (0: never; then run `mailwarden archive purge`),
+    # starting only inside purge_window (local time; "" for any time), on one node at a time.
+    purge_interval: float = 86400.0
+    purge_window: str = "02:00-05:00"
 
-    @field_validator("index_interval", mode="before")
+    @field_validator("index_interval", "purge_interval", mode="before")
     @classmethod
     def _duration(cls, v: Any) -> float:
         return parse_duration(v)
+
+    @field_validator("purge_window")
+    @classmethod
+    def _window(cls, v: str) -> str:
+        parse_window(v)
+        return v
+
+
+class ExtractionSettings(_Section):
+    """The screening budget: attachments (PDF, Office, archives, RTF) are read in ``workers``
+    processes per gateway process, each message within ``seconds`` of wall clock and
+    ``memory_mb`` of memory; past either, the message carries ``uninspectable: timeout``."""
+
+    workers: int = Field(default=2, ge=1, le=64)
+    seconds: float = Field(default=10.0, gt=0)
+    memory_mb: int = Field(default=512, ge=64)
+
+    @field_validator("seconds", mode="before")
+    @classmethod
+    def _duration(cls, v: Any) -> float:
+        return parse_duration(v)
+
+
+class SenderAuthSettings(_Section):
+    """SPF/DKIM/DMARC of inbound mail (gateway/sender_auth.py)."""
+
+    # Our name in Authentication-Results; incoming ones naming it are removed. Empty: smtp.hostname.
+    authserv_id: str = ""
+
+    @field_validator("authserv_id")
+    @classmethod
+    def _authserv_id(cls, v: str) -> str:
+        if v and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.\-]*", v):
+            raise ValueError(f"not a host name: {v!r}")
+        return v
 
 
 class LoggingSettings(_Section):
@@ -243,6 +315,8 @@ class Settings(BaseSettings):
     directory: DirectorySettings = Field(default_factory=DirectorySettings)
     quarantine: QuarantineSettings = Field(default_factory=QuarantineSettings)
     archive: ArchiveSettings = Field(default_factory=ArchiveSettings)
+    extraction: ExtractionSettings = Field(default_factory=ExtractionSettings)
+    sender_auth: SenderAuthSettings = Field(default_factory=SenderAuthSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     # Filled by load_settings, not by the file.

@@ -21,11 +21,17 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from email._header_value_parser import get_addr_spec, get_angle_addr
 from email.errors import HeaderParseError
+from typing import TYPE_CHECKING
 
-from aiosmtpd.smtp import MISSING, SMTP, AuthResult, Envelope, LoginPassword, Session
+from aiosmtpd.smtp import MISSING, SMTP, AuthResult, Envelope, LoginPassword, Session, syntax
 
 from gateway.directory import Directory
 from gateway.smtp_data import BARE_LF_REPLY, BareNewline, DataResult, read_data
+from gateway.smtp_paths import has_routing, non_ascii_reply, routing_reply, syntax_reply
+
+if TYPE_CHECKING:
+    from gateway.auth_throttle import AuthThrottle
+    from gateway.sender_logins import SenderLogins
 
 log = logging.getLogger("mailwarden.smtp")
 logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-command chatter
@@ -136,17 +142,54 @@ class GatewaySMTP(SMTP):
         return await self._verify(login, password)
 
     async def _verify(self, login: bytes, password: bytes) -> AuthResult:
-        ok = await self._policy.verify_login(login, password)
-        if ok:
-            return AuthResult(success=True, handled=False, auth_data=LoginPassword(login, password))
-        log.warning("authentication failed", extra={"peer": self._peer_ip(), "login": login[:64]})
-        return AuthResult(success=False, handled=False)
+        peer = self._peer_ip()
+        refusal = await self._policy.auth_refusal(peer, login)
+        if refusal is None:
+            ok = await self._policy.verify_login(login, password)
+            if ok:
+                return AuthResult(success=True, handled=False, auth_data=LoginPassword(login, password))
+            log.warning("authentication failed", extra={"peer": peer, "login": login[:64]})
+            refusal = await self._policy.auth_failed(peer, login)
+            if refusal is None:
+                return AuthResult(success=False, handled=False)
+        # Locked out (gateway/auth_throttle.py): say so and hang up, as QUIT does.
+        self._policy.refused("auth_locked")
+        await self.push(refusal)
+        if self._handler_coroutine is not None:
+            self._handler_coroutine.cancel()
+        if self.transport is not None:
+            self.transport.close()
+        return AuthResult(success=False, handled=True)
 
     def _peer_ip(self) -> str:
         peer = self.session.peer if self.session else None
         return peer[0] if isinstance(peer, tuple) else str(peer or "")
 
     # ---- MAIL/RCPT addresses -----------------------------------------------------
+    @syntax("MAIL FROM: <address>", extended=" [SP <mail-parameters>]")
+    async def smtp_MAIL(self, arg: str | None) -> None:  # noqa: N802
+        if not await self._refuse_path_syntax(arg, "FROM:", sender=True):
+            await super().smtp_MAIL(arg)
+
+    @syntax("RCPT TO: <address>", extended=" [SP <mail-parameters>]")
+    async def smtp_RCPT(self, arg: str | None) -> None:  # noqa: N802
+        if not await self._refuse_path_syntax(arg, "TO:", sender=False):
+            await super().smtp_RCPT(arg)
+
+    async def _refuse_path_syntax(self, arg: str | None, keyword: str, *, sender: bool) -> bool:
+        """Answer ``501`` for a path opened with ``<`` and never closed (aiosmtpd takes it as
+        closed; see :mod:`gateway.smtp_paths`). Before HELO, or without an argument,
+        aiosmtpd's own answers stand."""
+        if arg is None or self.session is None or not self.session.host_name:
+            return False
+        rest = self._strip_command_keyword(keyword, arg)
+        reply = syntax_reply(rest, sender=sender) if rest is not None else None
+        if reply is None:
+            return False
+        self._policy.refused("address_syntax")
+        await self.push(reply)
+        return True
+
     def _getaddr(self, arg: str) -> tuple[str | None, str | None]:
         """aiosmtpd's address parsing, without the typing class it defines on every call
         (creating a class costs more than parsing the address; this runs for MAIL and
@@ -246,6 +289,8 @@ class SessionPolicy:
         limits: SmtpLimits,
         deliver_to_pipeline: Callable[[IncomingMessage], Awaitable[str]],
         verify_login: Callable[[str, str], Awaitable[bool]] | None = None,
+        auth_throttle: AuthThrottle | None = None,
+        sender_logins: SenderLogins | None = None,
         on_refused: Callable[[str], None] | None = None,
     ):
         self._directory = directory
@@ -254,6 +299,8 @@ class SessionPolicy:
         self._limits = limits
         self._deliver = deliver_to_pipeline
         self._verify_login = verify_login
+        self._throttle = auth_throttle
+        self._sender_logins = sender_logins
 
     def __dir__(self) -> list[str]:
         """Only the hooks, for the same reason as :meth:`GatewaySMTP.__dir__`."""
@@ -266,6 +313,18 @@ class SessionPolicy:
             return await self._verify_login(login.decode("utf-8"), password.decode("utf-8"))
         except UnicodeDecodeError:
             return False
+
+    async def auth_refusal(self, ip: str, login: bytes) -> str | None:
+        """The reply refusing AUTH before any password is checked (a lockout), or None."""
+        if self._throttle is None:
+            return None
+        return await self._throttle.refusal(ip, login.decode("utf-8", "replace"), trusted=self.is_trusted(ip))
+
+    async def auth_failed(self, ip: str, login: bytes) -> str | None:
+        """Count a failed AUTH; the reply that ends the session if it locked the client out."""
+        if self._throttle is None:
+            return None
+        return await self._throttle.after_failure(ip, login.decode("utf-8", "replace"), trusted=self.is_trusted(ip))
 
     def refused(self, reason: str) -> None:
         """Count a refusal at the edge (``mailwarden_smtp_refused_total{reason}``)."""
@@ -288,10 +347,34 @@ class SessionPolicy:
         session.host_name = hostname
         return [*responses[:-1], "250-PIPELINING", responses[-1]]
 
+    def path_refusal(self, session: Session, envelope: Envelope, address: str, *, recipient: bool) -> str | None:
+        """The reply refusing an address the edge does not take (see :mod:`gateway.smtp_paths`):
+        non-ASCII without SMTPUTF8; ``%``/``!`` routing in a recipient from an untrusted client."""
+        reply = non_ascii_reply(address, smtputf8=bool(envelope.smtp_utf8))
+        if reply is not None:
+            self.refused("non_ascii_address")
+            return reply
+        if recipient and has_routing(address) and not (session.authenticated or self.is_trusted(_peer_ip(session))):
+            self.refused("address_routing")
+            log.warning("routing in recipient refused", extra={"peer": _peer_ip(session), "rcpt": address})
+            return routing_reply(address)
+        return None
+
     async def handle_MAIL(  # noqa: N802
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
     ) -> str:
+        if (refusal := self.path_refusal(session, envelope, address, recipient=False)) is not None:
+            return refusal
         envelope.mail_from = "" if address == "<>" else address
+        if session.authenticated and self._sender_logins is not None and envelope.mail_from:
+            # A login sends only as the addresses bound to it (gateway/sender_logins.py).
+            login = _login_of(session) or ""
+            if not await self._sender_logins.may_send_as_async(login, envelope.mail_from):
+                log.warning("sender login mismatch", extra={"peer": _peer_ip(session), "login": login[:64],
+                                                            "from": envelope.mail_from[:256]})
+                envelope.mail_from = None
+                self.refused("sender_login_mismatch")
+                return f"553 5.7.1 <{address}>: Sender address not owned by the authenticated user"
         envelope.mail_options.extend(options)
         return "250 2.1.0 Sender OK"
 
@@ -302,6 +385,8 @@ class SessionPolicy:
             return "452 4.5.3 Too many recipients"
         if "@" not in address:
             return "550 5.1.3 Recipient address must include a domain"
+        if (refusal := self.path_refusal(session, envelope, address, recipient=True)) is not None:
+            return refusal
         directory = self._directory()
         if not directory.is_internal(address):
             peer_ip = _peer_ip(session)
@@ -315,8 +400,7 @@ class SessionPolicy:
     async def handle_DATA(  # noqa: N802
         self, server: SMTP, session: Session, envelope: Envelope
     ) -> str:
-        auth = session.auth_data
-        user = auth.login.decode("utf-8", "replace") if isinstance(auth, LoginPassword) else None
+        user = _login_of(session)
         message = IncomingMessage(
             mail_from=envelope.mail_from or "",
             rcpt_tos=tuple(envelope.rcpt_tos),
@@ -339,6 +423,11 @@ SessionPolicy.handle_EHLO.__signature__ = inspect.signature(SessionPolicy.handle
 def _protocol_names(cls: type, prefixes: tuple[str, ...]) -> list[str]:
     """The names of ``cls``'s methods that aiosmtpd looks up by prefix (fixed per class)."""
     return [name for name in dir(cls) if name.startswith(prefixes)]
+
+
+def _login_of(session: Session) -> str | None:
+    auth = session.auth_data
+    return auth.login.decode("utf-8", "replace") if isinstance(auth, LoginPassword) else None
 
 
 def _peer_ip(session: Session) -> str:

@@ -459,10 +459,17 @@ class GtubeCond(Condition):
 
 @dataclass
 class FindingCond(Condition):
+    """True when the message has one of the findings named. A name also matches the
+    findings it prefixes up to a colon: ``uninspectable`` matches ``uninspectable: too deep``
+    and every other reason, so one rule holds whatever could not be read."""
+
     names: frozenset[str]
 
+    def _matches(self, finding: str) -> bool:
+        return finding in self.names or (":" in finding and finding.split(":", 1)[0] in self.names)
+
     def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
-        hit = [f for f in (*st.message.findings, *st.ctx.findings) if f in self.names]
+        hit = [f for f in (*st.message.findings, *st.ctx.findings) if self._matches(f)]
         if hit:
             ev.append(Evidence("message", ", ".join(hit)))
         return bool(hit)

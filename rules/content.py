@@ -19,13 +19,23 @@ from datetime import datetime
 from email import policy
 from email.message import Message
 
-from rules.attachments import FINDING_UNDECODABLE, Attachment, Budget, Extractor, Limits
+from rules import mime_tree
+from rules.attachments import Attachment, Budget, Extractor, Limits
 from rules.charsets import decode_bytes, decode_guess
+from rules.findings import CORRUPT, TOO_DEEP, TOO_MANY_PARTS, UNSUPPORTED, uninspectable
 from rules.html_text import html_to_text
+from rules.inline_encodings import find_blocks
 from rules.lazy import cached_property
 
-MAX_PARTS = 2000
-MAX_MESSAGE_DEPTH = 5
+MAX_PARTS = 2000  # MIME entities (containers included) read per message
+MAX_MIME_DEPTH = 50  # multipart nesting; real mail stays under ten
+MAX_MESSAGE_DEPTH = 5  # attached messages inside attached messages
+
+FINDING_UNDECODABLE = uninspectable(CORRUPT)
+FINDING_TOO_DEEP = uninspectable(TOO_DEEP)
+FINDING_TOO_MANY_PARTS = uninspectable(TOO_MANY_PARTS)
+FINDING_UNSUPPORTED = uninspectable(UNSUPPORTED)
+FINDING_BROKEN_MIME = "broken mime"
 
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*?)\?=")
 _EW_GAP = re.compile(r"(\?=)\s+(=\?)")
@@ -231,7 +241,6 @@ def message_from_bytes(raw: bytes) -> Message:
     return email.message_from_bytes(raw, policy=policy.compat32)
 
 
-_BOUNDARY_DEFECTS = (email.errors.StartBoundaryNotFoundDefect, email.errors.CloseBoundaryNotFoundDefect)
 _MESSAGE_STARTS = (b"received:", b"from:", b"return-path:")
 
 
@@ -249,14 +258,20 @@ class ParsedMessage:
 
     # -- structure -----------------------------------------------------------------------
     @cached_property
-    def msg(self) -> Message:
+    def _top(self) -> tuple[Message, int]:
+        """The top-level header block parsed alone and where the body starts. The body is
+        never handed to ``email``'s recursive parser (see :mod:`rules.mime_tree`), so even a
+        message it would choke on keeps its subject and sender."""
         try:
-            return message_from_bytes(self.raw)
-        except Exception:  # noqa: BLE001 - last resort: headers-less message
+            return mime_tree.entity(self.raw, 0)
+        except Exception:  # noqa: BLE001 - last resort: a message without headers
             self._parse_findings.append(FINDING_UNDECODABLE)
-            m = Message()
-            m.set_payload(self.raw.decode("latin-1"))
-            return m
+            return Message(), 0
+
+    @property
+    def msg(self) -> Message:
+        """The top-level headers (the body is walked by :meth:`_walk`, not parsed into a tree)."""
+        return self._top[0]
 
     @property
     def size(self) -> int:
@@ -350,40 +365,36 @@ class ParsedMessage:
         budget = self._budget_given or Budget(self._limits)
         bodies: list[tuple[str, str]] = []
         attachments: list[Attachment] = []
-        findings: list[str] = list(self._parse_findings)
+        findings: list[str] = []
         extractor = Extractor(budget)
+        top, body_start = self._top
+        findings.extend(self._parse_findings)
         try:
-            parts = list(self.msg.walk())
-        except Exception:  # noqa: BLE001
-            parts = [self.msg]
-            findings.append(FINDING_UNDECODABLE)
-        if len(parts) > MAX_PARTS:
-            findings.append("too many parts")
-            parts = parts[:MAX_PARTS]
-        skip: set[int] = set()
-        for idx, part in enumerate(parts):
-            if id(part) in skip:
-                continue
+            tree = mime_tree.walk(self.raw, top, body_start, max_parts=MAX_PARTS, max_depth=MAX_MIME_DEPTH)
+        except Exception:  # noqa: BLE001 - unreadable structure: read the body as it stands
+            _note(findings, FINDING_UNDECODABLE)
+            tree = mime_tree.Tree([mime_tree.Leaf(mime_tree.attach_body(top, self.raw, body_start, len(self.raw)),
+                                                  0, 0)])
+        if tree.too_many_parts:
+            _note(findings, FINDING_TOO_MANY_PARTS)
+        if tree.too_deep:
+            _note(findings, FINDING_TOO_DEEP)
+        for leaf in tree.leaves:
             try:
-                self._one_part(part, idx, bodies, attachments, findings, extractor, skip)
+                self._one_part(leaf.msg, leaf.index, bodies, attachments, findings, extractor)
+            except MemoryError:
+                raise   # over the extraction worker's memory limit: the whole message is over budget
             except Exception:  # noqa: BLE001 - one broken part must not hide the rest
-                if FINDING_UNDECODABLE not in findings:
-                    findings.append(FINDING_UNDECODABLE)
+                _note(findings, FINDING_UNDECODABLE)
         for f in budget.findings:
-            if f not in findings:
-                findings.append(f)
-        for d in self.msg.defects if hasattr(self.msg, "defects") else []:
-            if isinstance(d, _BOUNDARY_DEFECTS) and "broken mime" not in findings:
-                findings.append("broken mime")
+            _note(findings, f)
+        if tree.broken:
+            _note(findings, FINDING_BROKEN_MIME)
         return bodies, attachments, findings
 
     def _one_part(self, part: Message, idx: int, bodies: list[tuple[str, str]], attachments: list[Attachment],
-                  findings: list[str], extractor: Extractor, skip: set[int]) -> None:
+                  findings: list[str], extractor: Extractor) -> None:
         ctype = (part.get_content_type() or "text/plain").lower()
-        if part.is_multipart():
-            if ctype == "message/rfc822" or ctype.startswith("message/"):
-                self._attached_message(part, idx, attachments, findings, extractor, skip)
-            return
         filename = _part_filename(part)
         try:
             disposition = (part.get_content_disposition() or "").lower()
@@ -391,56 +402,41 @@ class ParsedMessage:
             disposition = ""
         data, clean = _payload_bytes(part)
         if not clean:
-            findings.append(FINDING_UNDECODABLE) if FINDING_UNDECODABLE not in findings else None
+            _note(findings, FINDING_UNDECODABLE)
         is_body_text = ctype in ("text/plain", "text/html") and disposition != "attachment" and not filename
-        if ctype == "message/rfc822" and not filename:
-            filename = f"message{idx}.eml"
+        if ctype.startswith("message/"):
+            # message/rfc822 and its kin (delivery-status, disposition-notification: blocks
+            # of header fields) read as messages, as email's parser would have; a message/partial
+            # fragment cannot be read without its other parts
+            if ctype == "message/partial":
+                _note(findings, FINDING_UNSUPPORTED)
+            self._message_bytes(data, filename or f"message{idx}.eml", attachments, findings, extractor)
+            return
         if is_body_text or (ctype.startswith("text/") and not filename and disposition != "attachment"):
             text, ok = decode_bytes(data, _charset_of(part))
-            if not ok and FINDING_UNDECODABLE not in findings:
-                findings.append(FINDING_UNDECODABLE)
+            if not ok:
+                _note(findings, FINDING_UNDECODABLE)
             if ctype == "text/html":
                 text = html_to_text(text)
             bodies.append(("body", text))
+            self._inline_files(data, attachments, findings, extractor)
             return
         name = filename or f"part{idx}"
         looks_like_mail = data[:200].lstrip().lower().startswith(_MESSAGE_STARTS)
-        if ctype == "message/rfc822" or (looks_like_mail and name.lower().endswith(".eml")):
+        if looks_like_mail and name.lower().endswith(".eml"):
             self._message_bytes(data, name, attachments, findings, extractor)
             return
         attachments.extend(extractor.extract(data, name, ctype, prefix=self._prefix, depth=self._depth,
                                              charset=_charset_of(part)))
 
-    def _attached_message(self, part: Message, idx: int, attachments: list[Attachment], findings: list[str],
-                          extractor: Extractor, skip: set[int]) -> None:
-        """compat32 parses message/rfc822 into a sub-tree: serialise it back and parse it
-        as its own message so its parts get a path prefix instead of mixing into ours."""
-        name = _part_filename(part) or f"message{idx}.eml"
-        inner_parts = part.get_payload()
-        if isinstance(inner_parts, list):
-            for sub in inner_parts:
-                for p in sub.walk() if isinstance(sub, Message) else []:
-                    skip.add(id(p))
-            try:
-                data = b"".join(sub.as_bytes() for sub in inner_parts if isinstance(sub, Message))
-            except Exception:  # noqa: BLE001
-                try:
-                    data = "".join(sub.as_string() for sub in inner_parts).encode("utf-8", "surrogateescape")
-                except Exception:  # noqa: BLE001
-                    findings.append(FINDING_UNDECODABLE)
-                    return
-        else:
-            data = str(inner_parts).encode("utf-8", "surrogateescape")
-        # RFC 2046 forbids encoding message/rfc822, but senders do it; the parser then saw
-        # the encoded text as a message body
-        cte = str(part.get("content-transfer-encoding", "")).strip().lower()
-        if cte == "base64":
-            data, clean = _b64_body(data)
-            if not clean and FINDING_UNDECODABLE not in findings:
-                findings.append(FINDING_UNDECODABLE)
-        elif cte == "quoted-printable":
-            data = binascii.a2b_qp(data)
-        self._message_bytes(data, name, attachments, findings, extractor)
+    def _inline_files(self, data: bytes, attachments: list[Attachment], findings: list[str],
+                      extractor: Extractor) -> None:
+        """Files uuencoded or yEnc-encoded into a text body, screened as attachments."""
+        for block in find_blocks(data):
+            if not block.clean:
+                _note(findings, FINDING_UNDECODABLE)
+            attachments.extend(extractor.extract(block.data, block.name, "application/octet-stream",
+                                                 prefix=self._prefix, depth=self._depth))
 
     def _message_bytes(self, data: bytes, name: str, attachments: list[Attachment], findings: list[str],
                        extractor: Extractor) -> None:
@@ -449,15 +445,32 @@ class ParsedMessage:
                          size=len(data), depth=self._depth)
         attachments.append(att)
         if self._depth + 1 > MAX_MESSAGE_DEPTH:
-            findings.append("message too deep")
+            _note(findings, FINDING_TOO_DEEP)
             return
         inner = ParsedMessage(data, limits=self._limits, _depth=self._depth + 1, _budget=extractor.budget,
                               _prefix=path)
         att.text = "\n".join([inner.subject] + [t for _, t in inner.body_parts])
         attachments.extend(inner.attachments)
         for f in inner.findings:
-            if f not in findings:
-                findings.append(f)
+            _note(findings, f)
+
+    # -- documents read elsewhere (the gateway's extraction workers) ---------------------
+    @property
+    def deferred(self) -> bool:
+        """Whether an attachment is a document or container left unread (parsed with
+        ``Limits(open_documents=False)``): the gateway then has a worker read them."""
+        return any(a.deferred for a in self.attachments)
+
+    def adopt(self, walk: tuple[list[tuple[str, str]], list[Attachment], list[str]]) -> None:
+        """Take the walk a worker made of this same message with documents opened."""
+        self.__dict__["_walk"] = walk
+        for view in ("body_text", "texts"):
+            self.__dict__.pop(view, None)
+
+    def add_finding(self, finding: str) -> None:
+        """A finding made outside the walk (the screening budget ran out)."""
+        if finding not in self.findings:
+            self.findings.append(finding)
 
     @property
     def body_parts(self) -> list[tuple[str, str]]:
@@ -475,7 +488,8 @@ class ParsedMessage:
 
     @property
     def findings(self) -> list[str]:
-        """Problems met while decoding (``undecodable part``, ``archive bomb``, …)."""
+        """What the screening met and could not read (``uninspectable: too deep``,
+        ``uninspectable: corrupt``, ``archive bomb``, ``broken mime``, …)."""
         return self._walk[2]
 
     def iter_text(self) -> Iterator[tuple[str, str]]:
@@ -490,6 +504,11 @@ class ParsedMessage:
     def texts(self) -> list[tuple[str, str]]:
         """:meth:`iter_text` materialised (cached for the rule engine)."""
         return list(self.iter_text())
+
+
+def _note(findings: list[str], finding: str) -> None:
+    if finding not in findings:
+        findings.append(finding)
 
 
 def extract_text(raw: bytes) -> Iterator[str]:

@@ -18,6 +18,7 @@ import yaml
 
 from rules import conditions as c
 from rules.detectors import DETECTORS
+from rules.findings import LEGACY_FINDINGS
 from rules.matchers import KeywordMatcher, normalize
 from rules.model import ApprovalNeed, Mode
 from rules.spam import FORGERY_CHECKS
@@ -620,7 +621,8 @@ class _Compiler:
                 **flags,
             )
         if kind == "finding":
-            return c.FindingCond(frozenset(self.str_list(node, kind)))
+            # names the parser used before the uninspectable vocabulary still match
+            return c.FindingCond(frozenset(LEGACY_FINDINGS.get(n, n) for n in self.str_list(node, kind)))
         if kind in ("message_size", "recipient_count", "external_recipient_count", "spam_score"):
             return c.NumberCond(kind, self.comparison(node, kind, sizes=kind == "message_size"))
         if kind == "sender_stats":

@@ -11,19 +11,15 @@ received the forged message.
 from __future__ import annotations
 
 import re
-import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from gateway.smtp_data import BareNewline, decode_content, find_end
-from tests.conftest import pg_schema_url
-from tests.harness import InProcessGateway, Sink, free_port, write_config
+from tests.edge_env import Edge, edge_gateway, message
 from tests.smtp_raw import RawSMTP
 
 FORGED = (b"MAIL FROM:<ceo@example.com>\r\nRCPT TO:<victim@other.org>\r\nDATA\r\n"
@@ -40,59 +36,17 @@ VARIANTS = {
 }
 
 
-@dataclass
-class Edge:
-    gw: InProcessGateway
-    sink: Sink
-    accepted: list[str] = field(default_factory=list)
-
-    @property
-    def port(self) -> int:
-        return self.gw.smtp_port
-
-    def delivered(self, marker: str) -> list:
-        return [m for m in self.sink.handler.messages if marker.encode() in m.data]
-
-
-def _database_urls(request: pytest.FixtureRequest, tmp: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp / 'mailwarden.db'}"
-    else:
-        yield from pg_schema_url()
-
-
-def _edge(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-          bare_newline: str) -> Iterator[Edge]:
-    tmp = tmp_path_factory.mktemp(f"edge-{bare_newline}")
-    # The default needs no setting (and the test then runs on code that has none).
-    overrides = None if bare_newline == "normalize" else {"smtp": {"bare_newline": bare_newline}}
-    for url in _database_urls(request, tmp):
-        sink = Sink().start()
-        config = write_config(tmp / "gw", database_url=url, next_hop=f"127.0.0.1:{sink.port}",
-                              smtp_port=free_port(), api_port=free_port(), overrides=overrides)
-        gw = InProcessGateway(config, with_api=False).start()
-        try:
-            yield Edge(gw, sink)
-        finally:
-            gw.stop()
-            sink.stop()
-
-
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def edge(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Edge]:
-    """One gateway per database for the module, with the default ``bare_newline: normalize``."""
-    yield from _edge(request, tmp_path_factory, "normalize")
+    """One gateway per database for the module, with the default ``bare_newline: normalize``
+    (no setting: the test then also runs on code that has none)."""
+    yield from edge_gateway(request, tmp_path_factory)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
 def strict_edge(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Edge]:
     """A gateway with ``bare_newline: reject``."""
-    yield from _edge(request, tmp_path_factory, "reject")
-
-
-def _message(marker: str, body: bytes = b"hi\r\n") -> bytes:
-    return (f"From: alice@example.com\r\nTo: bob@example.com\r\nSubject: {marker}\r\n"
-            f"Message-ID: <{marker}@test>\r\n\r\n").encode() + body
+    yield from edge_gateway(request, tmp_path_factory, {"bare_newline": "reject"})
 
 
 def _send_data(client: RawSMTP, content: bytes) -> list[bytes]:
@@ -105,26 +59,16 @@ def _send_data(client: RawSMTP, content: bytes) -> list[bytes]:
     return client.replies_until_closed()
 
 
-def _wait_quiet(edge: Edge, marker: str, count: int, settle: float = 0.5) -> list:
-    """The sink's messages carrying ``marker`` once ``count`` arrived and ``settle`` s passed
-    with no more (a forged second message would come right behind the first)."""
-    deadline = time.monotonic() + 30
-    while len(edge.delivered(marker)) < count and time.monotonic() < deadline:
-        time.sleep(0.02)
-    time.sleep(settle)
-    return edge.delivered(marker)
-
-
 @pytest.mark.parametrize("variant", list(VARIANTS))
 def test_smuggled_end_of_data_makes_one_message_never_two(edge: Edge, variant: str) -> None:
     """The issue's exact payload: ``...hi\\r\\n`` + a fake end + a forged transaction + the real end."""
     marker = f"smuggle-{variant}-{uuid.uuid4().hex[:8]}"
-    content = _message(marker) + VARIANTS[variant] + FORGED + b"\r\n.\r\n"
+    content = message(marker) + VARIANTS[variant] + FORGED + b"\r\n.\r\n"
     with RawSMTP(edge.port) as client:
         replies = _send_data(client, content)
     codes = [r[:3] for r in replies]
     assert codes == [b"250", b"221"], replies          # one message, then QUIT: never two 250s
-    [msg] = _wait_quiet(edge, marker, 1)
+    [msg] = edge.wait_quiet(marker, 1)
     assert msg.rcpt_tos == ["bob@example.com"]          # the forged recipient got nothing
     assert msg.mail_from == "alice@example.com"
     assert not [m for m in edge.sink.handler.messages if "victim@other.org" in m.rcpt_tos]
@@ -137,9 +81,9 @@ def test_bare_lf_lines_are_normalised_and_8bit_and_long_lines_kept(edge: Edge) -
     marker = f"lf-{uuid.uuid4().hex[:8]}"
     body = b"caf\xe9 8-bit\nline two\n..dot-stuffed\n" + b"x" * 3000 + b"\r\n"
     with RawSMTP(edge.port) as client:
-        replies = _send_data(client, _message(marker, body) + b".\r\n")
+        replies = _send_data(client, message(marker, body) + b".\r\n")
     assert [r[:3] for r in replies] == [b"250", b"221"]
-    [msg] = _wait_quiet(edge, marker, 1, settle=0)
+    [msg] = edge.wait_quiet(marker, 1, settle=0)
     assert b"caf\xe9 8-bit\r\nline two\r\n.dot-stuffed\r\n" in msg.data
     below = msg.data.split(b"\r\n\r\n", 1)[1]
     assert below.replace(b"\r\n ", b"").count(b"x") == 3000   # the delivery folds it; no byte lost
@@ -154,14 +98,14 @@ def test_a_client_that_ends_with_a_bare_lf_terminator_is_not_taken_as_done(edge:
         assert client.code("MAIL FROM:<alice@example.com>") == 250
         assert client.code("RCPT TO:<bob@example.com>") == 250
         assert client.code("DATA") == 354
-        client.send(_message(marker, b"hi\n") + b".\n")
+        client.send(message(marker, b"hi\n") + b".\n")
         client.sock.settimeout(1.0)
         with pytest.raises(TimeoutError):
             client.reply()
         client.sock.settimeout(10)
         assert client.cmd(b"\r\n.")[:3] == b"250"
         assert client.code("QUIT") == 221
-    [msg] = _wait_quiet(edge, marker, 1, settle=0)
+    [msg] = edge.wait_quiet(marker, 1, settle=0)
     # "hi<LF>", the ".<LF>" line (unstuffed to an empty line), the empty line sent with the end.
     assert msg.data.endswith(b"\r\n\r\nhi\r\n\r\n\r\n")
 
@@ -180,12 +124,12 @@ def test_bdat_is_not_offered_and_not_a_way_around(edge: Edge) -> None:
 @pytest.mark.parametrize("variant", ["lf-dot-crlf", "lf-dot-lf", "crlf-dot-lf"])
 def test_reject_mode_refuses_bare_lf_once_the_message_ends(strict_edge: Edge, variant: str) -> None:
     marker = f"strict-{variant}-{uuid.uuid4().hex[:8]}"
-    content = _message(marker) + VARIANTS[variant] + FORGED + b"\r\n.\r\n"
+    content = message(marker) + VARIANTS[variant] + FORGED + b"\r\n.\r\n"
     with RawSMTP(strict_edge.port) as client:
         replies = _send_data(client, content)
     assert [r[:3] for r in replies] == [b"550", b"221"], replies
     assert b"5.5.2" in replies[0] and b"bare <LF>" in replies[0]
-    assert _wait_quiet(strict_edge, marker, 0) == []
+    assert strict_edge.wait_quiet(marker, 0) == []
     assert not [m for m in strict_edge.sink.handler.messages if "victim@other.org" in m.rcpt_tos]
 
 
@@ -193,13 +137,13 @@ def test_reject_mode_session_goes_on_and_clean_mail_passes(strict_edge: Edge) ->
     marker = f"clean-{uuid.uuid4().hex[:8]}"
     with RawSMTP(strict_edge.port) as client:
         assert client.code("EHLO upstream.example.com") == 250
-        for content, expected in ((_message("bad-" + marker, b"a\nb\r\n"), b"550"),
-                                  (_message(marker, b"line\r\n"), b"250")):
+        for content, expected in ((message("bad-" + marker, b"a\nb\r\n"), b"550"),
+                                  (message(marker, b"line\r\n"), b"250")):
             assert client.code("MAIL FROM:<alice@example.com>") == 250
             assert client.code("RCPT TO:<bob@example.com>") == 250
             assert client.code("DATA") == 354
             assert client.cmd(content + b".")[:3] == expected
-    [msg] = _wait_quiet(strict_edge, marker, 1, settle=0)
+    [msg] = strict_edge.wait_quiet(marker, 1, settle=0)
     assert msg.data.endswith(b"\r\n\r\nline\r\n")
     assert strict_edge.delivered("bad-" + marker) == []
 
@@ -222,14 +166,14 @@ def _expected_at_sink(content: bytes) -> bytes:
 @given(pieces=st.lists(_PIECES, max_size=30))
 def test_random_cr_lf_dot_mixes_give_exactly_the_messages_that_got_250(edge: Edge, pieces: list[bytes]) -> None:
     marker = f"prop-{uuid.uuid4().hex}"
-    content = _message(marker, b"".join(pieces))
+    content = message(marker, b"".join(pieces))
     if not content.endswith(b"\r\n"):
         content += b"\r\n"
     assume(find_end(b"\r\n" + content) is None)     # no real end inside: one transaction
     with RawSMTP(edge.port) as client:
         replies = _send_data(client, content + b".\r\n")
     assert [r[:3] for r in replies] == [b"250", b"221"], replies
-    [msg] = _wait_quiet(edge, marker, 1, settle=0.2)
+    [msg] = edge.wait_quiet(marker, 1, settle=0.2)
     assert msg.rcpt_tos == ["bob@example.com"]
     assert msg.data.endswith(_expected_at_sink(content))
     assert not [m for m in edge.sink.handler.messages if "victim@other.org" in m.rcpt_tos]

@@ -209,7 +209,7 @@ def test_bad_base64_is_a_finding() -> None:
     raw = one_part("text/plain; charset=utf-8", b"SGVsbG8gd29ybGQ=\r\nQ", cte="base64")
     m = parse(raw)
     assert "Hello world" in m.body_text
-    assert "undecodable part" in m.findings
+    assert "uninspectable: corrupt" in m.findings
 
 
 def test_header_only_access_does_not_decode_attachments() -> None:

@@ -393,7 +393,7 @@ rules:
     bad = (b"From: a@x.test\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n"
            b"SGVsbG8=\r\nQQ\r\n")
     v = run(eng, bad, "a@x.test", ["b@example.com"])
-    assert v.action == Action.QUARANTINE and "undecodable part" in v.findings
+    assert v.action == Action.QUARANTINE and "uninspectable: corrupt" in v.findings  # the legacy name still matches
 
 
 def test_recipient_spelling_kept(shipped: Engine) -> None:

@@ -5,15 +5,15 @@ The baseline creates tables from the current metadata, so on a database made by 
 exist already; on an older one they are added. Rows written before get no MAC here (the key
 is not available to migrations): verify names them as not keyed.
 
-Revision ID: 0003_chain_macs
-Revises: 0002
+Revision ID: 0004_chain_macs
+Revises: smtp_identity
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_chain_macs"
-down_revision = "0002"
+revision = "0004_chain_macs"
+down_revision = "smtp_identity"
 branch_labels = None
 depends_on = None
 
