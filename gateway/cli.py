@@ -47,7 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=["admin", "compliance", "supervisor", "auditor"])
     add.add_argument("--department", action="append", default=[])
-    add.add_argument("--email")
+    add.add_argument("--email", action="append", default=[],
+                     help="an address the person sends from (repeat for each); required for supervisor and "
+                          "compliance, checked against directory.yaml")
     add.add_argument("--expires-days", type=float, help="the token stops working after this many days")
     user_sub.add_parser("list", parents=[common])
     revoke = user_sub.add_parser("revoke", parents=[common], help="revoke every token of a user")
@@ -109,6 +111,8 @@ def _parser() -> argparse.ArgumentParser:
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
     keys_sub.add_parser("rotate", parents=[common])
     keys_sub.add_parser("list", parents=[common])
+    rotate_derived = keys_sub.add_parser("rotate-derived", parents=[common], help="new version of a derived key")
+    rotate_derived.add_argument("name", choices=["links", "evidence"])
     retire = keys_sub.add_parser("retire", parents=[common])
     retire.add_argument("key_id")
 

@@ -114,12 +114,15 @@ def dkim(args: argparse.Namespace, settings: Settings) -> int:
 
 def user(args: argparse.Namespace, settings: Settings) -> int:
     from admin_api import users
+    from gateway.account_check import account_check
 
     services = _services(settings)
     try:
         if args.user_command == "add":
             try:
-                token = users.add_user(services.engine, args.name, args.role, args.department, args.email,
+                token = users.add_user(services.engine, args.name, args.role, args.department,
+                                       addresses=args.email or [],
+                                       check=account_check(services.policy.directory()),
                                        token_lifetime_days=args.expires_days)
             except ValueError as exc:
                 print(f"mailwarden: {exc}", file=sys.stderr)
@@ -222,7 +225,7 @@ def _audit_cli(args: argparse.Namespace, settings: Settings, outcome: str) -> bo
     from admin_api.audit import AuditChainError, append_audit, ensure_head
     from archive.chain import ChainKey
     from gateway.db import migrate, open_engine
-    from gateway.services import open_keyring
+    from gateway.keyplace import open_keyring
 
     parts = [args.command] + [getattr(args, f"{key}_command") for key in ("user", "smtp", "archive", "hold",
                                                                              "keys", "dkim")
@@ -239,7 +242,7 @@ def _audit_cli(args: argparse.Namespace, settings: Settings, outcome: str) -> bo
     try:
         migrate(engine)
         ensure_head(engine)
-        chain = ChainKey(open_keyring(settings).bind(engine), "audit-chain")
+        chain = ChainKey(open_keyring(settings, warn=False).bind(engine), "audit-chain")
         append_audit(engine, chain=chain, actor=f"cli:{getpass.getuser()}", role="cli",
                      action="cli." + ".".join(parts), record=target[:200] or None, client_ip="local",
                      outcome=outcome, status_code=0, detail=detail)
@@ -264,6 +267,12 @@ def keys(args: argparse.Namespace, settings: Settings) -> int:
             active = services.keyring.active_kid
             for kid in services.keyring.key_ids():
                 print(f"{kid}{'  (active)' if kid == active else ''}")
+            for name in ("links", "evidence"):
+                versions = services.keyring.versions(name)
+                print(f"{name}: " + ", ".join(f"v{v} {state}" for v, state, _until, _key in versions))
+        elif args.keys_command == "rotate-derived":
+            version = services.keyring.rotate_derived(args.name)
+            print(f"derived key {args.name} version {version} is active")
         elif args.keys_command == "retire":
             try:
                 # the audit rows MACed under the key are MACed again first (the archive's own
