@@ -73,6 +73,8 @@ class ApiServices:
     health: Callable[[], Mapping[str, Any]] = lambda: {"status": "ok"}
     archive_stats: Callable[[float | None, float | None], Mapping[str, Any]] | None = None
     department_supervisors: Callable[[str], set[str]] | None = None
+    # archive_record(archive_id) -> {"record": envelope, verdict, rules…, "history": [decisions]}
+    archive_record: Callable[[int], Mapping[str, Any]] | None = None
     clock: Callable[[], float] = time.time
     # The audit chain's MAC key; None: derived from ``archive.keyring`` (the gateway's archive).
     audit_chain: ChainKey | None = None
@@ -708,7 +710,10 @@ def create_app(services: ApiServices) -> FastAPI:
 
     @api.get("/archive/{archive_id}", tags=["archive"])
     def archive_view(archive_id: ArchiveId, p: Principal = Depends(authz("archive.read"))) -> dict[str, Any]:
-        return {"id": archive_id, **render_message(open_archive(archive_id))}
+        out = {"id": archive_id, **render_message(open_archive(archive_id))}
+        if services.archive_record is not None:   # envelope, verdict, rules and every decision
+            out.update(services.archive_record(archive_id))
+        return out
 
     @api.get(
         "/archive/{archive_id}/raw",

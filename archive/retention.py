@@ -356,6 +356,7 @@ class Retention:
                 addresses.add(row.blob_address)
             conn.execute(sa.delete(t.addresses).where(t.addresses.c.record_id.in_(ids)))
             conn.execute(sa.delete(t.record_rules).where(t.record_rules.c.record_id.in_(ids)))
+            conn.execute(sa.delete(t.record_history).where(t.record_history.c.record_id.in_(ids)))
             conn.execute(sa.delete(t.index_pending).where(t.index_pending.c.record_id.in_(ids)))
             conn.execute(sa.delete(t.records).where(t.records.c.id.in_(ids)))
             still = set(conn.execute(sa.select(t.records.c.blob_address).where(

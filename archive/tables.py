@@ -192,6 +192,22 @@ legal_holds = sa.Table(
     sa.Column("release_reason", sa.Text, nullable=True),
 )
 
+# Decision history that came with an imported record (a signed export of another instance):
+# who held, approved, released or rejected it there, and when. Decisions made on this
+# instance stay in the quarantine's own tables; views show both.
+record_history = sa.Table(
+    "archive_record_history",
+    metadata,
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
+    sa.Column("record_id", sa.BigInteger, nullable=False, index=True),
+    sa.Column("at", sa.Float, nullable=False),
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("comment", sa.Text, nullable=True),
+    sa.Column("recipients", sa.JSON, nullable=False),
+    sa.Column("source", sa.Text, nullable=True),      # where it was decided (the export's signer key id)
+)
+
 GENESIS = "0" * 64
 
 FTS_DDL = (

@@ -164,7 +164,12 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"mailwarden: {exc}", file=sys.stderr)
                 return 2
         elif command == "export":
-            cli_ops.export(services.archive, args.query, str(args.out), fmt=args.format, progress=progress)
+            from quarantine.record_history import record_history
+
+            cli_ops.export(services.archive, args.query, str(args.out), fmt=args.format, progress=progress,
+                           history=lambda ids: record_history(services.engine, ids))
+        elif command == "export-key":
+            cli_ops.export_key(services.archive)
         elif command == "verify":
             report = cli_ops.verify(services.archive, progress=progress)
             return 0 if report.ok else 1
@@ -177,7 +182,14 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
         elif command == "hold":
             return _hold(args, services)
         elif command == "import":
-            report = cli_ops.import_path(services.archive, str(args.path), progress=progress)
+            from archive.bundle import BundleError
+
+            try:
+                report = cli_ops.import_path(services.archive, str(args.path), progress=progress,
+                                             public_key=args.public_key)
+            except BundleError as exc:
+                print(f"mailwarden: {exc}; nothing imported", file=sys.stderr)
+                return 1
             cli_ops.index(services.archive, progress=progress)  # searchable as soon as the command ends
             return 0 if not report.failed else 1
     finally:

@@ -5,15 +5,15 @@ The baseline creates tables from the current metadata, so on a database made by 
 exist already; on an older one they are added. Rows written before get no MAC here (the key
 is not available to migrations): verify names them as not keyed.
 
-Revision ID: 0005_chain_macs
-Revises: approvals
+Revision ID: 0006_chain_macs
+Revises: record_history
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_chain_macs"
-down_revision = "approvals"
+revision = "0006_chain_macs"
+down_revision = "record_history"
 branch_labels = None
 depends_on = None
 
