@@ -24,7 +24,7 @@ from gateway.extraction_pool import ExtractionPool
 from gateway.keyplace import open_keyring
 from gateway.pipeline import Pipeline
 from gateway.policy import PolicyHolder
-from gateway.sender_auth import SenderAuthenticator
+from gateway.sender_auth import SenderAuthenticator, dns_resolver
 from gateway.services import Services
 from gateway.settings import Settings, parse_hostport
 from gateway.smtp import IncomingMessage, SessionCounter, SessionPolicy, SmtpLimits, protocol_factory
@@ -83,6 +83,9 @@ class Gateway:
             authenticate_sender=SenderAuthenticator(
                 hostname=s.sender_auth.authserv_id or services.hostname,
                 is_internal=lambda a: services.policy.directory().is_internal(a),
+                resolver=dns_resolver(s.sender_auth.dns_timeout, [
+                    parse_hostport(n, default_port=53) for n in s.sender_auth.nameservers] or None),
+                enforce_dmarc=s.sender_auth.dmarc_enforce,
             ) if s.smtp.check_sender_auth else None,
             extraction=self.extraction,
             authserv_id=s.sender_auth.authserv_id,

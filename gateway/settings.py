@@ -267,6 +267,9 @@ class SenderAuthSettings(_Section):
 
     # Our name in Authentication-Results; incoming ones naming it are removed. Empty: smtp.hostname.
     authserv_id: str = ""
+    nameservers: list[str] = Field(default_factory=list)   # "ip" or "ip:port"; empty: the system's
+    dns_timeout: float = 5.0
+    dmarc_enforce: bool = True   # act on p=quarantine/reject (the shipped dmarc-* rules); off: record only
 
     @field_validator("authserv_id")
     @classmethod
@@ -274,6 +277,25 @@ class SenderAuthSettings(_Section):
         if v and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.\-]*", v):
             raise ValueError(f"not a host name: {v!r}")
         return v
+
+    @field_validator("nameservers")
+    @classmethod
+    def _nameservers(cls, v: list[str]) -> list[str]:
+        for server in v:
+            host, _port = parse_hostport(server, default_port=53)
+            try:
+                ipaddress.ip_address(host)
+            except ValueError:
+                raise ValueError(f"not an IP address (or ip:port): {server!r}") from None
+        return v
+
+    @field_validator("dns_timeout", mode="before")
+    @classmethod
+    def _duration(cls, v: Any) -> float:
+        seconds = parse_duration(v)
+        if seconds <= 0:
+            raise ValueError("must be more than 0")
+        return seconds
 
 
 class LoggingSettings(_Section):

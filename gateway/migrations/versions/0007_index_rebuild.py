@@ -2,14 +2,14 @@
 (archive.reindex). Idempotent: a database created by the baseline already has them.
 
 Revision ID: index_rebuild
-Revises: record_history
+Revises: 0006_chain_macs
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "index_rebuild"
-down_revision = "record_history"
+down_revision = "0006_chain_macs"
 branch_labels = None
 depends_on = None
 
