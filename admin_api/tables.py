@@ -23,6 +23,15 @@ users = sa.Table(
     sa.CheckConstraint("role in ('admin', 'compliance', 'supervisor', 'auditor')", name="admin_users_role"),
 )
 
+# Every mail address an account is bound to (the first is also ``admin_users.email``). An
+# address belongs to one account: routing and separation of duties are judged on these.
+user_addresses = sa.Table(
+    "admin_user_addresses",
+    metadata,
+    sa.Column("address", sa.String(320), primary_key=True),
+    sa.Column("user_id", sa.BigInteger, nullable=False, index=True),
+)
+
 tokens = sa.Table(
     "admin_tokens",
     metadata,

@@ -18,6 +18,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from gateway.db import write_transaction
+from gateway.sender_logins import BindingError, SenderLogins, normalise_binding, remove_bindings
 from gateway.tables import smtp_accounts
 
 _HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
@@ -34,19 +35,29 @@ class SmtpAccounts:
         self._pepper = secrets.token_bytes(32)
         self._recent: dict[bytes, float] = {}
 
-    def add(self, username: str, password: str) -> None:
+    def add(self, username: str, password: str, addresses: list[str] | tuple[str, ...] = ()) -> None:
+        """A login and, in the same transaction, the MAIL FROM addresses it may use
+        (gateway/sender_logins.py; without any it may send only the null sender)."""
         if not username or len(password) < 8:
             raise AccountError("a username and a password of at least 8 characters are required")
+        try:
+            for address in addresses:
+                normalise_binding(address)
+        except BindingError as exc:
+            raise AccountError(str(exc)) from None
+        password_hash = _HASHER.hash(password)
         with write_transaction(self._engine) as conn:
             exists = conn.execute(sa.select(smtp_accounts.c.id).where(smtp_accounts.c.username == username))
             if exists.first():
                 raise AccountError(f"SMTP account {username!r} exists")
             conn.execute(smtp_accounts.insert().values(
-                username=username, password_hash=_HASHER.hash(password), created_at=time.time(),
-                disabled=False))
+                username=username, password_hash=password_hash, created_at=time.time(), disabled=False))
+            if addresses:
+                SenderLogins(self._engine).allow(username, list(addresses), conn=conn)
 
     def remove(self, username: str) -> bool:
         with write_transaction(self._engine) as conn:
+            remove_bindings(conn, username)
             result = conn.execute(smtp_accounts.delete().where(smtp_accounts.c.username == username))
             return result.rowcount > 0
 

@@ -10,15 +10,17 @@ from fastapi import FastAPI
 
 from admin_api.app import ApiServices, create_app
 from archive.stats import summary as archive_summary
+from gateway.extraction_pool import ExtractionPool
 from gateway.policy import check
 from gateway.services import Services
 
 
-def api_services(services: Services, reload: Any = None) -> ApiServices:
+def api_services(services: Services, reload: Any = None, extraction: ExtractionPool | None = None) -> ApiServices:
     started = time.time()
 
     def rules_test(raw: bytes, mail_from: str, rcpt_tos: list[str]) -> Mapping[str, Any]:
-        return check(services.policy.current, raw, mail_from, rcpt_tos).to_json()
+        # a sync endpoint (a thread): documents go to the gateway's extraction workers
+        return check(services.policy.current, raw, mail_from, rcpt_tos, extraction=extraction).to_json()
 
     def rules_reload() -> None:
         try:
@@ -52,4 +54,4 @@ def build_app(services: Services, gateway: Any = None) -> FastAPI:
                 gateway.reload_or_raise()
             except Exception as exc:  # noqa: BLE001 - the API answers 422 with the file:line text
                 raise ValueError(str(exc)) from exc
-    return create_app(api_services(services, reload))
+    return create_app(api_services(services, reload, getattr(gateway, "extraction", None)))

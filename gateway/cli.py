@@ -47,7 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=["admin", "compliance", "supervisor", "auditor"])
     add.add_argument("--department", action="append", default=[])
-    add.add_argument("--email")
+    add.add_argument("--email", action="append", default=[],
+                     help="an address the person sends from (repeat for each); required for supervisor and "
+                          "compliance, checked against directory.yaml")
     add.add_argument("--expires-days", type=float, help="the token stops working after this many days")
     user_sub.add_parser("list", parents=[common])
     revoke = user_sub.add_parser("revoke", parents=[common], help="revoke every token of a user")
@@ -62,6 +64,16 @@ def _parser() -> argparse.ArgumentParser:
     sadd.add_argument("name")
     sdel = smtp_sub.add_parser("remove", parents=[common])
     sdel.add_argument("name")
+    sallow = smtp_sub.add_parser("allow", parents=[common], help="let an account send as these addresses")
+    sallow.add_argument("name")
+    sdeny = smtp_sub.add_parser("deny", parents=[common], help="no longer let an account send as these addresses")
+    sdeny.add_argument("name")
+    for with_addresses in (sadd, sallow, sdeny):
+        with_addresses.add_argument("--address", dest="addresses", action="append", default=[],
+                                    required=with_addresses is not sadd,
+                                    help="a MAIL FROM address, or @domain for all of a domain (repeatable)")
+    sshow = smtp_sub.add_parser("show", parents=[common], help="the addresses an account may send as")
+    sshow.add_argument("name")
 
     arch = sub.add_parser("archive", parents=[common], help="search, export, verify, purge, import")
     arch_sub = arch.add_subparsers(dest="archive_command", required=True)
@@ -99,6 +111,8 @@ def _parser() -> argparse.ArgumentParser:
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
     keys_sub.add_parser("rotate", parents=[common])
     keys_sub.add_parser("list", parents=[common])
+    rotate_derived = keys_sub.add_parser("rotate-derived", parents=[common], help="new version of a derived key")
+    rotate_derived.add_argument("name", choices=["links", "evidence"])
     retire = keys_sub.add_parser("retire", parents=[common])
     retire.add_argument("key_id")
 

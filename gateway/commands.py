@@ -31,11 +31,17 @@ def migrate_db(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def check(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.extraction_pool import ExtractionPool
     from gateway.policy import PolicyHolder, check
 
     policy = PolicyHolder(settings.rules_path, settings.directory_path).current
-    verdict = check(policy, args.file.read_bytes(), args.mail_from, args.rcpt_tos,
-                    trusted_client=not getattr(args, "untrusted", False))
+    # the gateway's screening budget, so the verdict is the one the gateway would reach
+    pool = ExtractionPool(workers=1, seconds=settings.extraction.seconds, memory_mb=settings.extraction.memory_mb)
+    try:
+        verdict = check(policy, args.file.read_bytes(), args.mail_from, args.rcpt_tos,
+                        trusted_client=not getattr(args, "untrusted", False), extraction=pool)
+    finally:
+        pool.close()
     print_json(verdict.to_json())
     return 0
 
@@ -60,16 +66,32 @@ def rules(args: argparse.Namespace, settings: Settings) -> int:
 
 def smtp_user(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.accounts import AccountError
+    from gateway.sender_logins import BindingError
 
     services = _services(settings)
+    logins = services.sender_logins
     try:
         if args.smtp_command == "add":
-            services.accounts.add(args.name, read_password())
+            services.accounts.add(args.name, read_password(), args.addresses)
             print(f"SMTP account {args.name} added")
+            if not args.addresses:
+                print(f"note: {args.name} may send as no address until `mailwarden smtp-user allow "
+                      f"{args.name} --address ADDRESS` (only the null sender)", file=sys.stderr)
+        elif args.smtp_command == "allow":
+            added = logins.allow(args.name, args.addresses)
+            print(f"{args.name} may now also send as: {', '.join(added) or '(nothing new)'}")
+        elif args.smtp_command == "deny":
+            if not logins.deny(args.name, args.addresses):
+                print(f"{args.name} was not allowed any of those addresses", file=sys.stderr)
+                return 1
+            print(f"{args.name} may no longer send as: {', '.join(args.addresses)}")
+        elif args.smtp_command == "show":
+            for address in logins.addresses(args.name):
+                print(address)
         elif not services.accounts.remove(args.name):
             print(f"no SMTP account {args.name}", file=sys.stderr)
             return 1
-    except AccountError as exc:
+    except (AccountError, BindingError) as exc:
         print(f"mailwarden: {exc}", file=sys.stderr)
         return 1
     finally:
@@ -92,12 +114,15 @@ def dkim(args: argparse.Namespace, settings: Settings) -> int:
 
 def user(args: argparse.Namespace, settings: Settings) -> int:
     from admin_api import users
+    from gateway.account_check import account_check
 
     services = _services(settings)
     try:
         if args.user_command == "add":
             try:
-                token = users.add_user(services.engine, args.name, args.role, args.department, args.email,
+                token = users.add_user(services.engine, args.name, args.role, args.department,
+                                       addresses=args.email or [],
+                                       check=account_check(services.policy.directory()),
                                        token_lifetime_days=args.expires_days)
             except ValueError as exc:
                 print(f"mailwarden: {exc}", file=sys.stderr)
@@ -200,13 +225,21 @@ def _audit_cli(args: argparse.Namespace, settings: Settings, outcome: str) -> No
     parts = [args.command] + [getattr(args, f"{key}_command") for key in ("user", "smtp", "archive", "hold",
                                                                              "keys", "dkim")
                               if getattr(args, f"{key}_command", None)]
-    target = " ".join(str(getattr(args, a)) for a in _TARGET_ARGS if getattr(args, a, None) is not None)
+    # A search query may itself be sensitive (a name, a case): like the API, record its length only.
+    query = getattr(args, "query", None)
+    if getattr(args, "kind", None) == "query":          # `archive hold add query …`
+        query = args.value
+    shown = [a for a in _TARGET_ARGS if getattr(args, a, None) is not None
+             and a != "query" and not (a == "value" and query is not None)]
+    target = " ".join(str(getattr(args, a)) for a in shown)
+    detail = {"q_length": len(query)} if query is not None else None
     engine = open_engine(settings.database_url)
     try:
         migrate(engine)
         ensure_head(engine)
         append_audit(engine, actor=f"cli:{getpass.getuser()}", role="cli", action="cli." + ".".join(parts),
-                     record=target[:200] or None, client_ip="local", outcome=outcome, status_code=0)
+                     record=target[:200] or None, client_ip="local", outcome=outcome, status_code=0,
+                     detail=detail)
     finally:
         engine.dispose()
 
@@ -222,6 +255,12 @@ def keys(args: argparse.Namespace, settings: Settings) -> int:
             active = services.keyring.active_kid
             for kid in services.keyring.key_ids():
                 print(f"{kid}{'  (active)' if kid == active else ''}")
+            for name in ("links", "evidence"):
+                versions = services.keyring.versions(name)
+                print(f"{name}: " + ", ".join(f"v{v} {state}" for v, state, _until, _key in versions))
+        elif args.keys_command == "rotate-derived":
+            version = services.keyring.rotate_derived(args.name)
+            print(f"derived key {args.name} version {version} is active")
         elif args.keys_command == "retire":
             try:
                 cli_ops.retire_key(services.archive, args.key_id)

@@ -149,6 +149,14 @@ class Directory:
     def review_group_members(self, name: str) -> tuple[str, ...]:
         return self.groups.get(name, ())
 
+    def is_known(self, address: str) -> bool:
+        """Whether the directory lists this person (a department's member or supervisor, or
+        a group's member)."""
+        addr = normalise(address)
+        if self._department_of(addr) or self._groups_of(addr):
+            return True
+        return any(addr in dept.supervisors for dept in self.departments.values())
+
     def department_reviewers(self, name: str) -> tuple[str, ...]:
         """``review: department:NAME``: that department's supervisors, else its review group."""
         dept = self.departments.get(name)

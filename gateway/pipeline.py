@@ -2,10 +2,12 @@
 
 Read this file top to bottom to follow a message:
 
-1. **Screen** (CPU only, nothing written): parse the message once, classify the direction
-   of each recipient, ask the rules engine for a verdict, seal (compress + encrypt) the
-   raw bytes for the archive, and hash the words the rules just read into blind-index
-   tokens (so the archive never has to decrypt and parse the message again to index it).
+1. **Screen** (CPU only, nothing written): parse the message once (its documents and
+   containers read by the extraction workers, within the screening budget, never on the
+   event loop), classify the direction of each recipient, ask the rules engine for a
+   verdict, seal (compress + encrypt) the raw bytes for the archive, and hash the words the
+   rules just read into blind-index tokens (so the archive never has to decrypt and parse
+   the message again to index it).
 2. **Commit** (the one durable write): the sealed blob is written and fsync'd, then one
    database transaction — shared with other sessions by the group committer — records the
    archive entry and what happens next for each recipient: a delivery-queue row, a
@@ -28,7 +30,7 @@ import email.utils
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Protocol
 
@@ -38,14 +40,17 @@ from archive.service import Archive, RecordMeta, SealedMessage
 from gateway.committer import GroupCommitter
 from gateway.counters import SenderCounters
 from gateway.directory import OUTBOUND
+from gateway.extraction_pool import ExtractionPool
 from gateway.metrics import Metrics
 from gateway.notices import Notifier
 from gateway.policy import PolicyHolder
 from gateway.queue import DeliveryQueue, QueueEntry
 from gateway.sender_identity import SenderUnverifiable, identity_findings, vouched
 from gateway.smtp import IncomingMessage
+from gateway.trace_headers import strip_owned_headers
 from quarantine.routing import resolve as resolve_routing
 from quarantine.service import HoldRequest, QuarantineService
+from rules.budget import Limits
 from rules.content import ParsedMessage, parse
 from rules.engine import EvaluationContext
 from rules.model import Action, AuthResults, Envelope, RecipientVerdict, SenderStats, Verdict
@@ -112,6 +117,8 @@ class Pipeline:
         delivery: Delivery | None = None,
         authenticate_sender: Callable[[IncomingMessage], Awaitable[tuple[AuthResults, str] | None]] | None = None,
         offload_bytes: int = 256 * 1024,
+        extraction: ExtractionPool | None = None,
+        authserv_id: str = "",
     ):
         self.policy = policy
         self.archive = archive
@@ -125,11 +132,19 @@ class Pipeline:
         self.delivery = delivery
         self.authenticate_sender = authenticate_sender
         self.offload_bytes = offload_bytes
+        # With a pool, documents are read by its workers, never here: the message is parsed
+        # on the event loop with them left closed (see gateway/extraction_pool.py).
+        self.extraction = extraction
+        self.parse_limits = Limits(open_documents=False) if extraction is not None else None
+        # Authentication-Results naming these (and any X-Mailwarden-*) are ours alone:
+        # removed from incoming mail (gateway/trace_headers.py).
+        self.authserv_ids = tuple(dict.fromkeys(i for i in (authserv_id, hostname) if i))
 
     # ---- the path ----------------------------------------------------------------
     async def handle(self, incoming: IncomingMessage) -> str:
         """Screen, commit, reply. Never raises: trouble becomes a 4xx reply."""
         started = time.perf_counter()
+        incoming = self._without_forged_trace(incoming)
         try:
             screening = await self._screen(incoming)
         except SenderUnverifiable as exc:
@@ -160,6 +175,17 @@ class Pipeline:
             log.exception("could not account for message %s", outcome.archive_id)
         return reply
 
+    # ---- 0. our headers are ours -------------------------------------------------------
+    def _without_forged_trace(self, incoming: IncomingMessage) -> IncomingMessage:
+        """The message without incoming headers only we may write, before screening reads
+        it, the archive keeps it and delivery adds ours."""
+        raw, removed = strip_owned_headers(incoming.raw, self.authserv_ids)
+        if not removed:
+            return incoming
+        log.warning("removed headers only the gateway may write", extra={
+            "headers": removed[:20], "client": incoming.client_ip, "from": incoming.mail_from})
+        return replace(incoming, raw=raw)
+
     # ---- 1. screen ------------------------------------------------------------------
     async def _screen(self, incoming: IncomingMessage) -> Screening:
         policy = self.policy.current
@@ -172,15 +198,26 @@ class Pipeline:
         stats = SenderCounters.including(stats, len(rcpts), _external(directions))
         checked = await self.authenticate_sender(incoming) if self.authenticate_sender else None
         auth, auth_header = checked if checked else (None, None)
-        work = partial(self._evaluate_and_seal, policy, incoming, envelope, directions, stats, auth, auth_header)
-        if len(incoming.raw) > self.offload_bytes:
+        large = len(incoming.raw) > self.offload_bytes
+        message = await asyncio.to_thread(self._read, incoming.raw) if large else self._read(incoming.raw)
+        if self.extraction is not None and message.deferred:
+            await self.extraction.complete(message)     # documents: in a worker, within the budget
+        work = partial(self._evaluate_and_seal, policy, incoming, message, envelope, directions, stats, auth,
+                       auth_header)
+        if large:
             return await asyncio.to_thread(work)
         return work()
 
-    def _evaluate_and_seal(self, policy, incoming: IncomingMessage, envelope: Envelope,  # noqa: ANN001
-                           directions: dict[str, str], stats: SenderStats,
+    def _read(self, raw: bytes) -> ParsedMessage:
+        """Parse and walk the message (structure, text parts, attachment names and types);
+        with an extraction pool, documents are only named here, not opened."""
+        message = parse(raw, self.parse_limits)
+        message.attachments  # noqa: B018 - the walk, here (in a thread for a large message)
+        return message
+
+    def _evaluate_and_seal(self, policy, incoming: IncomingMessage, message: ParsedMessage,  # noqa: ANN001
+                           envelope: Envelope, directions: dict[str, str], stats: SenderStats,
                            auth: AuthResults | None, auth_header: str | None) -> Screening:
-        message = parse(incoming.raw)
         findings = identity_findings(incoming, message.from_addresses, policy.directory, auth)
         ctx = EvaluationContext(directions=directions, directory=policy.directory, sender_stats=stats,
                                 auth_results=auth, findings=tuple(findings))

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gateway.directory import Directory
+from gateway.extraction_pool import ExtractionPool
 from gateway.sender_identity import identity_findings
 from gateway.smtp import IncomingMessage
+from rules.budget import Limits
 from rules.content import parse
 from rules.engine import Engine, EvaluationContext
 from rules.loader import load_ruleset
@@ -58,14 +60,21 @@ class PolicyHolder:
 
 
 def check(policy: Policy, raw: bytes, mail_from: str, rcpt_tos: list[str] | tuple[str, ...], *,
-          trusted_client: bool = True) -> Verdict:
+          trusted_client: bool = True, extraction: ExtractionPool | None = None) -> Verdict:
     """The verdict the gateway would reach, without writing or sending anything: as from a
     trusted network by default, or (``trusted_client=False``) from an unauthenticated client
     outside it, where an address in our domains is not taken on its word (sender
-    authentication is not run here: no DNS)."""
+    authentication is not run here: no DNS). With ``extraction``, documents are read within
+    the gateway's screening budget, as the gateway reads them (blocking the calling thread,
+    which must not be an event loop's)."""
     rcpts = tuple(dict.fromkeys(rcpt_tos))
     envelope = Envelope(mail_from=mail_from, rcpt_tos=rcpts)
-    message = parse(raw)
+    if extraction is None:
+        message = parse(raw)
+    else:
+        message = parse(raw, Limits(open_documents=False))
+        if message.deferred:
+            extraction.complete_blocking(message)
     incoming = IncomingMessage(mail_from=mail_from, rcpt_tos=rcpts, raw=raw, client_ip="", helo="",
                                authenticated_user=None, tls=False, trusted_client=trusted_client)
     findings = identity_findings(incoming, message.from_addresses, policy.directory, None)

@@ -17,14 +17,15 @@ import uvicorn
 
 from admin_api.audit import ensure_head as ensure_audit_head
 from archive.blobstore import FilesystemBlobStore
-from archive.keyring import KeyRing
 from gateway.db import migrate, open_engine
 from gateway.delivery import DeliveryWorker
 from gateway.dkim_signing import DkimSigner
 from gateway.edge_limits import EdgeLimitSettings
+from gateway.extraction_pool import ExtractionPool
+from gateway.keyplace import open_keyring
 from gateway.pipeline import Pipeline
 from gateway.policy import PolicyHolder
-from gateway.sender_auth import SenderAuthenticator
+from gateway.sender_auth import SenderAuthenticator, dns_resolver
 from gateway.services import Services
 from gateway.settings import Settings, parse_hostport
 from gateway.smtp import IncomingMessage, SessionCounter, SessionPolicy, SmtpLimits, protocol_factory
@@ -73,14 +74,22 @@ class Gateway:
             batch_size=s.delivery.batch_size, poll_interval=s.delivery.poll_interval,
             node=s.delivery.node_id or None,
         )
+        self.extraction = ExtractionPool(workers=s.extraction.workers, seconds=s.extraction.seconds,
+                                         memory_mb=s.extraction.memory_mb)
         self.pipeline = Pipeline(
             policy=services.policy, archive=services.archive, queue=services.queue,
             quarantine=services.quarantine, notifier=services.notifier, committer=services.committer,
             counters=services.counters, metrics=services.metrics, hostname=services.hostname,
             delivery=self.worker,
             authenticate_sender=SenderAuthenticator(
-                hostname=services.hostname, is_internal=lambda a: services.policy.directory().is_internal(a),
+                hostname=s.sender_auth.authserv_id or services.hostname,
+                is_internal=lambda a: services.policy.directory().is_internal(a),
+                resolver=dns_resolver(s.sender_auth.dns_timeout, [
+                    parse_hostport(n, default_port=53) for n in s.sender_auth.nameservers] or None),
+                enforce_dmarc=s.sender_auth.dmarc_enforce,
             ) if s.smtp.check_sender_auth else None,
+            extraction=self.extraction,
+            authserv_id=s.sender_auth.authserv_id,
         )
         self.smtp_server: asyncio.base_events.Server | None = None
         self.api_server: _EmbeddedUvicorn | None = None
@@ -107,6 +116,7 @@ class Gateway:
         policy = SessionPolicy(
             directory=self.services.policy.directory, trusted_networks=s.relay.trusted_networks, limits=limits,
             deliver_to_pipeline=self._accept, verify_login=self.services.accounts.verify_async,
+            auth_throttle=self.services.auth_throttle, sender_logins=self.services.sender_logins,
             on_refused=lambda reason: self.services.metrics.smtp_refused.labels(reason).inc(),
         )
         factory = protocol_factory(policy, limits=limits, hostname=self.services.hostname,
@@ -214,6 +224,7 @@ class Gateway:
             await asyncio.to_thread(self.services.queue.release_claims, self.worker.node)
         except Exception:  # noqa: BLE001 - the rows come back at the next start or with their lease
             log.exception("could not give back this node's claimed rows")
+        self.extraction.close()
         self.services.close()
         self.stopped.set()
 
@@ -258,10 +269,10 @@ def serve(settings: Settings) -> int:
     migrate(engine)
     ensure_audit_head(engine)
     try:   # the ring is created (or an older keys_dir imported) once, before any process exists
-        KeyRing.open(settings.data_dir / "keys", master_key_env=settings.storage.master_key_env).bind(engine)
+        open_keyring(settings).bind(engine)
     finally:
         engine.dispose()
-    FilesystemBlobStore(settings.data_dir / "blobs")     # a new store is made once, here
+    FilesystemBlobStore(settings.blobs_dir)     # a new store is made once, here
     _raise_open_files_limit()
     if not (settings.smtp.tls_cert and settings.smtp.tls_key):
         ensure_self_signed(settings.data_dir / "tls", settings.smtp.hostname or socket.getfqdn())
@@ -316,8 +327,8 @@ def _run_indexer(settings: Settings) -> None:
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGHUP})
     engine = open_engine(settings.database_url)
-    keyring = KeyRing.open(settings.data_dir / "keys", master_key_env=settings.storage.master_key_env)
-    archive = Archive(engine, FilesystemBlobStore(settings.data_dir / "blobs"), keyring, text_extractor=extract_text)
+    keyring = open_keyring(settings, warn=False)
+    archive = Archive(engine, FilesystemBlobStore(settings.blobs_dir), keyring, text_extractor=extract_text)
     import time
 
     while not stop:

@@ -75,6 +75,20 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class AuthThrottleSettings(_Section):
+    """Failed SMTP AUTH per client address (gateway/auth_throttle.py)."""
+
+    max_failures: int = Field(default=10, ge=1)   # within window, then 421 4.7.0 and lockout
+    window: float = 60.0
+    lockout: float = 900.0
+    delay: float = 1.0                             # after each failure
+
+    @field_validator("window", "lockout", "delay", mode="before")
+    @classmethod
+    def _duration(cls, v: Any) -> float:
+        return parse_duration(v)
+
+
 class SmtpSettings(_Section):
     listen: str = "127.0.0.1:2525"
     hostname: str = ""
@@ -87,6 +101,7 @@ class SmtpSettings(_Section):
     generate_self_signed: bool = True
     auth_enabled: bool = True
     check_sender_auth: bool = True  # SPF/DKIM/DMARC of inbound mail (needs DNS)
+    auth_throttle: AuthThrottleSettings = Field(default_factory=AuthThrottleSettings)
     workers: int = Field(default=1, ge=1, le=64)
     # A bare <LF> in DATA: "normalize" (taken as a line end, stored as CRLF, never ends DATA)
     # or "reject" (550 5.5.2 once the message ends). Postfix: smtpd_forbid_bare_newline.
@@ -145,6 +160,13 @@ class StorageSettings(_Section):
     data_dir: str = "./data"
     database_url: str = ""
     master_key_env: str = "MAILWARDEN_MASTER_KEY"
+    # Master key files, apart from the data they protect (a copy of data_dir alone opens nothing).
+    keys_dir: str = "./keys"
+    # A secret file holding the master key (base64 of 32 bytes), e.g. /run/secrets/mailwarden_master_key;
+    # like the environment variable, it is the key this node holds and nothing is written for it.
+    master_key_file: str = ""
+    # The encrypted blobs; several nodes with their own data_dir share one blob store here.
+    blobs_dir: str = ""
 
 
 class DeliverySettings(_Section):
@@ -236,6 +258,57 @@ class ArchiveSettings(_Section):
         return v
 
 
+class ExtractionSettings(_Section):
+    """The screening budget: attachments (PDF, Office, archives, RTF) are read in ``workers``
+    processes per gateway process, each message within ``seconds`` of wall clock and
+    ``memory_mb`` of memory; past either, the message carries ``uninspectable: timeout``."""
+
+    workers: int = Field(default=2, ge=1, le=64)
+    seconds: float = Field(default=10.0, gt=0)
+    memory_mb: int = Field(default=512, ge=64)
+
+    @field_validator("seconds", mode="before")
+    @classmethod
+    def _duration(cls, v: Any) -> float:
+        return parse_duration(v)
+
+
+class SenderAuthSettings(_Section):
+    """SPF/DKIM/DMARC of inbound mail (gateway/sender_auth.py)."""
+
+    # Our name in Authentication-Results; incoming ones naming it are removed. Empty: smtp.hostname.
+    authserv_id: str = ""
+    nameservers: list[str] = Field(default_factory=list)   # "ip" or "ip:port"; empty: the system's
+    dns_timeout: float = 5.0
+    dmarc_enforce: bool = True   # act on p=quarantine/reject (the shipped dmarc-* rules); off: record only
+
+    @field_validator("authserv_id")
+    @classmethod
+    def _authserv_id(cls, v: str) -> str:
+        if v and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.\-]*", v):
+            raise ValueError(f"not a host name: {v!r}")
+        return v
+
+    @field_validator("nameservers")
+    @classmethod
+    def _nameservers(cls, v: list[str]) -> list[str]:
+        for server in v:
+            host, _port = parse_hostport(server, default_port=53)
+            try:
+                ipaddress.ip_address(host)
+            except ValueError:
+                raise ValueError(f"not an IP address (or ip:port): {server!r}") from None
+        return v
+
+    @field_validator("dns_timeout", mode="before")
+    @classmethod
+    def _duration(cls, v: Any) -> float:
+        seconds = parse_duration(v)
+        if seconds <= 0:
+            raise ValueError("must be more than 0")
+        return seconds
+
+
 class LoggingSettings(_Section):
     level: str = "INFO"
     format: str = "json"
@@ -282,6 +355,8 @@ class Settings(BaseSettings):
     directory: DirectorySettings = Field(default_factory=DirectorySettings)
     quarantine: QuarantineSettings = Field(default_factory=QuarantineSettings)
     archive: ArchiveSettings = Field(default_factory=ArchiveSettings)
+    extraction: ExtractionSettings = Field(default_factory=ExtractionSettings)
+    sender_auth: SenderAuthSettings = Field(default_factory=SenderAuthSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     # Filled by load_settings, not by the file.
@@ -307,6 +382,18 @@ class Settings(BaseSettings):
     @property
     def data_dir(self) -> Path:
         return self.resolve(self.storage.data_dir)
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.resolve(self.storage.keys_dir)
+
+    @property
+    def blobs_dir(self) -> Path:
+        return self.resolve(self.storage.blobs_dir) if self.storage.blobs_dir else self.data_dir / "blobs"
+
+    @property
+    def master_key_file(self) -> Path | None:
+        return self.resolve(self.storage.master_key_file) if self.storage.master_key_file else None
 
     @property
     def database_url(self) -> str:

@@ -18,6 +18,7 @@ import ssl
 from base64 import b64decode
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from aiosmtpd.smtp import MISSING, SMTP, AuthResult, Envelope, LoginPassword, Session, syntax
 
@@ -25,6 +26,10 @@ from gateway.directory import Directory
 from gateway.edge_limits import DataPace, EdgeLimits, EdgeLimitSettings, Refusal
 from gateway.smtp_data import BARE_LF_REPLY, BareNewline, DataResult, read_data
 from gateway.smtp_paths import has_routing, non_ascii_reply, parse_path, routing_reply, syntax_reply
+
+if TYPE_CHECKING:
+    from gateway.auth_throttle import AuthThrottle
+    from gateway.sender_logins import SenderLogins
 
 log = logging.getLogger("mailwarden.smtp")
 logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-command chatter
@@ -178,11 +183,24 @@ class GatewaySMTP(SMTP):
         return await self._verify(login, password)
 
     async def _verify(self, login: bytes, password: bytes) -> AuthResult:
-        ok = await self._policy.verify_login(login, password)
-        if ok:
-            return AuthResult(success=True, handled=False, auth_data=LoginPassword(login, password))
-        log.warning("authentication failed", extra={"peer": self._peer_ip(), "login": login[:64]})
-        return AuthResult(success=False, handled=False)
+        peer = self._peer_ip()
+        refusal = await self._policy.auth_refusal(peer, login)
+        if refusal is None:
+            ok = await self._policy.verify_login(login, password)
+            if ok:
+                return AuthResult(success=True, handled=False, auth_data=LoginPassword(login, password))
+            log.warning("authentication failed", extra={"peer": peer, "login": login[:64]})
+            refusal = await self._policy.auth_failed(peer, login)
+            if refusal is None:
+                return AuthResult(success=False, handled=False)
+        # Locked out (gateway/auth_throttle.py): say so and hang up, as QUIT does.
+        self._policy.refused("auth_locked")
+        await self.push(refusal)
+        if self._handler_coroutine is not None:
+            self._handler_coroutine.cancel()
+        if self.transport is not None:
+            self.transport.close()
+        return AuthResult(success=False, handled=True)
 
     def _peer_ip(self) -> str:
         peer = self.session.peer if self.session else None
@@ -298,6 +316,8 @@ class SessionPolicy:
         limits: SmtpLimits,
         deliver_to_pipeline: Callable[[IncomingMessage], Awaitable[str]],
         verify_login: Callable[[str, str], Awaitable[bool]] | None = None,
+        auth_throttle: AuthThrottle | None = None,
+        sender_logins: SenderLogins | None = None,
         on_refused: Callable[[str], None] | None = None,
     ):
         self._directory = directory
@@ -307,6 +327,8 @@ class SessionPolicy:
         self._deliver = deliver_to_pipeline
         self._verify_login = verify_login
         self.edge = EdgeLimits(limits.edge if limits is not None else None)
+        self._throttle = auth_throttle
+        self._sender_logins = sender_logins
 
     def __dir__(self) -> list[str]:
         """Only the hooks, for the same reason as :meth:`GatewaySMTP.__dir__`."""
@@ -319,6 +341,18 @@ class SessionPolicy:
             return await self._verify_login(login.decode("utf-8"), password.decode("utf-8"))
         except UnicodeDecodeError:
             return False
+
+    async def auth_refusal(self, ip: str, login: bytes) -> str | None:
+        """The reply refusing AUTH before any password is checked (a lockout), or None."""
+        if self._throttle is None:
+            return None
+        return await self._throttle.refusal(ip, login.decode("utf-8", "replace"), trusted=self.is_trusted(ip))
+
+    async def auth_failed(self, ip: str, login: bytes) -> str | None:
+        """Count a failed AUTH; the reply that ends the session if it locked the client out."""
+        if self._throttle is None:
+            return None
+        return await self._throttle.after_failure(ip, login.decode("utf-8", "replace"), trusted=self.is_trusted(ip))
 
     def refused(self, reason: str) -> None:
         """Count a refusal at the edge (``mailwarden_smtp_refused_total{reason}``)."""
@@ -360,6 +394,15 @@ class SessionPolicy:
         if (refusal := self.path_refusal(session, envelope, address, recipient=False)) is not None:
             return refusal
         envelope.mail_from = "" if address == "<>" else address
+        if session.authenticated and self._sender_logins is not None and envelope.mail_from:
+            # A login sends only as the addresses bound to it (gateway/sender_logins.py).
+            login = _login_of(session) or ""
+            if not await self._sender_logins.may_send_as_async(login, envelope.mail_from):
+                log.warning("sender login mismatch", extra={"peer": _peer_ip(session), "login": login[:64],
+                                                            "from": envelope.mail_from[:256]})
+                envelope.mail_from = None
+                self.refused("sender_login_mismatch")
+                return f"553 5.7.1 <{address}>: Sender address not owned by the authenticated user"
         envelope.mail_options.extend(options)
         return "250 2.1.0 Sender OK"
 
@@ -385,8 +428,7 @@ class SessionPolicy:
     async def handle_DATA(  # noqa: N802
         self, server: SMTP, session: Session, envelope: Envelope
     ) -> str:
-        auth = session.auth_data
-        user = auth.login.decode("utf-8", "replace") if isinstance(auth, LoginPassword) else None
+        user = _login_of(session)
         message = IncomingMessage(
             mail_from=envelope.mail_from or "",
             rcpt_tos=tuple(envelope.rcpt_tos),
@@ -409,6 +451,11 @@ SessionPolicy.handle_EHLO.__signature__ = inspect.signature(SessionPolicy.handle
 def _protocol_names(cls: type, prefixes: tuple[str, ...]) -> list[str]:
     """The names of ``cls``'s methods that aiosmtpd looks up by prefix (fixed per class)."""
     return [name for name in dir(cls) if name.startswith(prefixes)]
+
+
+def _login_of(session: Session) -> str | None:
+    auth = session.auth_data
+    return auth.login.decode("utf-8", "replace") if isinstance(auth, LoginPassword) else None
 
 
 def _peer_ip(session: Session) -> str:

@@ -58,3 +58,27 @@ sender_counters = sa.Table(
     sa.Column("recipients", sa.Integer, nullable=False, default=0),
     sa.Column("external_recipients", sa.Integer, nullable=False, default=0),
 )
+
+# The addresses an SMTP login may use as MAIL FROM (Postfix's smtpd_sender_login_maps, kept
+# the other way round): an exact address, or "@domain" for every address of that domain.
+# A login with no row here may send only the null sender.
+smtp_sender_addresses = sa.Table(
+    "gateway_smtp_sender_addresses",
+    metadata,
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
+    sa.Column("username", sa.String(320), nullable=False),
+    sa.Column("address", sa.String(512), nullable=False),   # lower case
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.UniqueConstraint("username", "address", name="uq_gateway_smtp_sender_addresses"),
+)
+
+# Failed SMTP AUTH per client address and per login (hashed), shared by every process and
+# node: a fixed window of failures, then a lockout.
+auth_failures = sa.Table(
+    "gateway_auth_failures",
+    metadata,
+    sa.Column("key", sa.String(100), primary_key=True),     # "ip:<addr>" or "login:<sha256>"
+    sa.Column("window_start", sa.Float, nullable=False),
+    sa.Column("failures", sa.Integer, nullable=False, default=0),
+    sa.Column("locked_until", sa.Float, nullable=False, default=0.0),
+)

@@ -44,8 +44,12 @@ _SUPERSETS = {
     "utf8": "utf-8",
 }
 
-UNDECLARED_CHAIN = ("utf-8", "gb18030", "big5hkscs", "cp1252", "latin-1")
+MULTIBYTE = ("utf-8", "gb18030", "big5hkscs")  # the candidates for undeclared 8-bit text
+_WEAK = frozenset({"cp1252", "latin-1", "iso8859-1"})  # what mailers write by default, often wrongly
 _ISO2022 = re.compile(rb"\x1b\$[@B]|\x1b\(J")
+_ASCII_BYTES = bytes(range(128))
+_DETECT_SAMPLE = 64 * 1024
+_DETECT_MIN_HIGH = 32  # 8-bit bytes a text needs before a detector's guess beats cp1252
 
 
 def normalize_charset(label: str | None) -> str | None:
@@ -67,38 +71,137 @@ def _try(data: bytes, codec: str) -> str | None:
         return None
 
 
-def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, bool]:
-    """Decode ``data`` using the declared charset with real-world fallbacks.
+def _replaced(data: bytes, codec: str) -> tuple[str, int]:
+    """``data`` decoded with each bad byte replaced where it stands, and how many were bad."""
+    text = data.decode(codec, errors="replace")
+    already = data.count(b"\xef\xbf\xbd") if codec == "utf-8" else 0  # U+FFFD sent as such
+    return text, text.count("\ufffd") - already
 
-    Returns ``(text, clean)``; ``clean`` is False when nothing decoded strictly and we had
-    to substitute replacement characters.
+
+def _high_bytes(data: bytes) -> int:
+    return len(data.translate(None, _ASCII_BYTES))
+
+
+def _detected(data: bytes) -> str | None:
+    """charset-normalizer's best reading of ``data`` (judged on a sample), or None."""
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data[:_DETECT_SAMPLE]).best()
+        if best is None or not best.encoding:
+            return None
+        return data.decode(best.encoding, errors="replace")
+    except Exception:  # noqa: BLE001 - detection is a guess; a failure is no guess
+        return None
+
+
+def _common_hanzi() -> frozenset[str]:
+    """The frequent characters: GB2312 level 1 (3,755 simplified) and Big5's frequent set
+    (5,401 traditional). Text read in the right charset is made of them; the same bytes
+    read in the wrong one land on rare characters and private-use code points."""
+    chars: set[str] = set()
+    for codec, leads, trails in (("gb2312", range(0xB0, 0xD8), range(0xA1, 0xFF)),
+                                 ("big5", range(0xA4, 0xC7), [*range(0x40, 0x7F), *range(0xA1, 0xFF)])):
+        for lead in leads:
+            for trail in trails:
+                try:
+                    chars.add(bytes((lead, trail)).decode(codec))
+                except UnicodeDecodeError:
+                    continue
+    return frozenset(chars)
+
+
+_COMMON_HANZI = _common_hanzi()
+_SCORE_SAMPLE = 4096
+
+
+_SPACED_HANZI = re.compile("[\u4e00-\u9fff] [\u4e00-\u9fff]")
+
+
+def _implausible(text: str, bad: int) -> tuple[int, int]:
+    """How much of ``text`` looks misdecoded, and how many CJK characters it has (judged on
+    a sample). Counted against it: bad bytes, private-use code points, rare CJK characters,
+    and CJK characters with spaces between them (an alphabetic language's words read as
+    pairs of bytes; Chinese does not put spaces between characters)."""
+    sample = text[:_SCORE_SAMPLE]
+    score = bad + len(_SPACED_HANZI.findall(sample))
+    cjk = 0
+    for ch in sample:
+        if ch >= "\u4e00":
+            if ch <= "\u9fff":
+                cjk += 1
+                score += ch not in _COMMON_HANZI
+            elif "\ue000" <= ch <= "\uf8ff":
+                score += 1
+    return score, cjk
+
+
+def _best_multibyte(data: bytes, skip: str | None) -> tuple[str, int, bool] | None:
+    """The multi-byte reading of ``data`` that looks least misdecoded: its text, its count
+    of bad bytes, and whether it is plausible at all. Each candidate is tried even when an
+    earlier one decodes cleanly: Big5 bytes are mostly valid GB18030 too, only as nonsense."""
+    best: tuple[int, str, int, bool] | None = None
+    for codec in MULTIBYTE:
+        if codec == skip:
+            continue
+        text = _try(data, codec)
+        bad = 0
+        if text is None:
+            text, bad = _replaced(data, codec)
+        score, cjk = _implausible(text, bad)
+        if best is None or score < best[0]:
+            best = (score, text, bad, codec == "utf-8" or score * 10 <= cjk + 10)
+    return best[1:] if best is not None else None
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, bool]:
+    """Decode ``data`` in its declared charset, or the best-fitting one; never raises.
+
+    A declared charset is kept when the bytes fit it but for a few bad ones: those are
+    replaced where they stand (U+FFFD), so one stray byte never turns a Chinese text into
+    Latin-1 mojibake that no keyword matches. A charset that plainly does not fit (or none
+    declared) gives way to the multi-byte one that fits best (UTF-8, GB18030, Big5-HKSCS,
+    a few bad bytes tolerated, the one made of common characters preferred), else to
+    charset-normalizer's detection, else to cp1252.
+    Labels mailers write by default (us-ascii, iso-8859-1) are trusted only for text that
+    looks Western: bytes that are mostly 8-bit are CJK text mislabelled.
+
+    Returns ``(text, clean)``; ``clean`` is False only when nothing fitted and most of the
+    bytes were read as Latin-1 for want of anything better.
     """
     if not data:
         return "", True
-    codec = normalize_charset(declared)
-    if codec == "cp1252" and not data.isascii():
-        # "us-ascii"/"iso-8859-1" are what many mailers write by default; UTF-8 bytes that
-        # decode strictly are far more likely UTF-8 than cp1252 mojibake
-        text = _try(data, "utf-8")
-        if text is not None:
-            return text, True
-    if codec:
-        text = _try(data, codec)
-        if text is not None:
-            return text, True
     if data.isascii():
         if _ISO2022.search(data):
             text = _try(data, "iso2022_jp_ext")
             if text is not None:
                 return text, True
         return data.decode("ascii"), True
-    for fallback in UNDECLARED_CHAIN:
-        if fallback == codec:
-            continue
-        text = _try(data, fallback)
+    codec = normalize_charset(declared)
+    high = _high_bytes(data)
+    if codec and codec not in _WEAK:
+        text = _try(data, codec)
         if text is not None:
             return text, True
-    return data.decode(codec or "utf-8", errors="replace"), False  # pragma: no cover
+        if not codec.startswith(("utf-16", "utf-32", "utf-7")):
+            text, bad = _replaced(data, codec)
+            if bad <= max(1, high // 20):  # a few bad bytes: the declaration stands
+                return text, True
+    text = _try(data, "utf-8")
+    if text is not None:
+        return text, True
+    if codec in _WEAK and high * 3 < len(data):  # Western text with a few accents, as declared
+        return _try(data, "cp1252") or data.decode("latin-1"), True
+    best = _best_multibyte(data, skip=codec)
+    if best is not None and best[2] and best[1] * 5 <= high:  # a multi-byte text with a few stray bytes
+        return best[0], True
+    detected = _detected(data) if high >= _DETECT_MIN_HIGH else None  # short texts fool detectors
+    if detected is not None:
+        return detected, True
+    text = _try(data, "cp1252")
+    if text is not None:
+        return text, True
+    return data.decode("latin-1"), high * 2 < len(data)
 
 
 def decode_guess(data: bytes, declared: str | None = None) -> str:

@@ -566,15 +566,18 @@ class AuthCond(Condition):
     spf: frozenset[str] = frozenset()
     dkim: frozenset[str] = frozenset()
     dmarc: frozenset[str] = frozenset()
+    dmarc_policy: frozenset[str] = frozenset()
 
     def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
         ar = st.ctx.auth_results
         if ar is None:
             return False
-        for name, allowed in (("spf", self.spf), ("dkim", self.dkim), ("dmarc", self.dmarc)):
+        for name, allowed in (("spf", self.spf), ("dkim", self.dkim), ("dmarc", self.dmarc),
+                              ("dmarc_policy", self.dmarc_policy)):
             if allowed and getattr(ar, name).lower() not in allowed:
                 return False
-        ev.append(Evidence("authentication", f"spf={ar.spf} dkim={ar.dkim} dmarc={ar.dmarc}"))
+        ev.append(Evidence("authentication", f"spf={ar.spf} dkim={ar.dkim} dmarc={ar.dmarc}"
+                                             + (f" policy={ar.dmarc_policy}" if ar.dmarc_policy != "none" else "")))
         return True
 
 

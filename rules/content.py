@@ -382,6 +382,8 @@ class ParsedMessage:
         for leaf in tree.leaves:
             try:
                 self._one_part(leaf.msg, leaf.index, bodies, attachments, findings, extractor)
+            except MemoryError:
+                raise   # over the extraction worker's memory limit: the whole message is over budget
             except Exception:  # noqa: BLE001 - one broken part must not hide the rest
                 _note(findings, FINDING_UNDECODABLE)
         for f in budget.findings:
@@ -451,6 +453,24 @@ class ParsedMessage:
         attachments.extend(inner.attachments)
         for f in inner.findings:
             _note(findings, f)
+
+    # -- documents read elsewhere (the gateway's extraction workers) ---------------------
+    @property
+    def deferred(self) -> bool:
+        """Whether an attachment is a document or container left unread (parsed with
+        ``Limits(open_documents=False)``): the gateway then has a worker read them."""
+        return any(a.deferred for a in self.attachments)
+
+    def adopt(self, walk: tuple[list[tuple[str, str]], list[Attachment], list[str]]) -> None:
+        """Take the walk a worker made of this same message with documents opened."""
+        self.__dict__["_walk"] = walk
+        for view in ("body_text", "texts"):
+            self.__dict__.pop(view, None)
+
+    def add_finding(self, finding: str) -> None:
+        """A finding made outside the walk (the screening budget ran out)."""
+        if finding not in self.findings:
+            self.findings.append(finding)
 
     @property
     def body_parts(self) -> list[tuple[str, str]]:

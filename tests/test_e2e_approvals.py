@@ -14,8 +14,10 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
-from admin_api.users import add_user
+from admin_api import tables as admin_tables
+from admin_api.users import add_user, create_token
 from tests.conftest import pg_schema_url
 from tests.harness import InProcessGateway, Sink, free_port, send, simple_message, write_config
 
@@ -128,3 +130,32 @@ def test_compliance_override_needs_a_comment_and_is_recorded(stack: Stack) -> No
     stack.sink.handler.wait_to("bank@other.org")
     last = stack.http.get(f"/api/v1/quarantine/{entry['id']}", headers=stack.auth("heidi")).json()["history"][-1]
     assert last["override"] is True and last["comment"] == "regulator request, case 7"
+
+
+def test_alice_cannot_release_her_own_message_whatever_her_account_says(stack: Stack) -> None:
+    engine = stack.gateway.services.engine
+    # The README's old example: alice, a finance sender, as a finance supervisor without an
+    # address. It is refused now; an account made that way before (a row as old code wrote
+    # it) decides nothing, because nothing is routed to an account without an address.
+    with pytest.raises(ValueError, match="needs --email"):
+        add_user(engine, "alice", "supervisor", ["finance"])
+    with engine.begin() as conn:
+        conn.execute(sa.insert(admin_tables.users).values(
+            name="alice-legacy", role="supervisor", departments=["finance"], email=None, created_at=0.0,
+            disabled=False))
+    legacy = {"Authorization": f"Bearer {create_token(engine, 'alice-legacy')}"}
+    # A compliance account bound to another of her addresses as well as this one.
+    stack.tokens["alice"] = add_user(engine, "alice-c", "compliance", [], "a.smith@example.com",
+                                     addresses=["alice@example.com"])
+
+    stack.send("alice@example.com", "friend@other.org", "mine to send", "Strictly confidential: 机密\r\n")
+    entry = stack.entry("mine to send", who="cfo")
+    url = f"/api/v1/quarantine/{entry['id']}"
+    assert stack.http.post(f"{url}/release", json={"comment": "mine"}, headers=legacy).status_code == 403
+    for body in ({"comment": "mine"}, {"comment": "mine", "override": True}):
+        refused = stack.http.post(f"{url}/release", json=body, headers=stack.auth("alice"))
+        assert refused.status_code == 403 and "you sent" in refused.json()["detail"], refused.text
+    assert stack.http.post(f"{url}/reject", json={"comment": "x"}, headers=stack.auth("alice")).status_code == 403
+    assert stack.http.get(url, headers=stack.auth("cfo")).json()["status"] == "held"
+    time.sleep(0.3)
+    assert not stack.sink.handler.to("friend@other.org")

@@ -131,7 +131,7 @@ def test_insiders_from_the_trusted_network_are_internal(gw) -> None:  # noqa: AN
 
 def test_a_login_vouches_from_outside(gw) -> None:  # noqa: ANN001
     gateway, sink = gw
-    gateway.services.accounts.add("alice", "correct horse battery")
+    gateway.services.accounts.add("alice", "correct horse battery", ["alice@example.com"])
     code, _ = transmit(gateway.smtp_port, OUTSIDER, "alice@example.com", "bob@example.com",
                        simple_message(sender="alice@example.com"), login=("alice", "correct horse battery"))
     assert code == 250

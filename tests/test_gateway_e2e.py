@@ -68,7 +68,7 @@ def test_message_arrives_byte_identical_below_added_headers(env: Env) -> None:
 
 
 def test_starttls_and_auth(env: Env) -> None:
-    env.gw.services.accounts.add("relay-user", "correct horse battery")
+    env.gw.services.accounts.add("relay-user", "correct horse battery", ["alice@example.com"])
     original = simple_message(sender="alice@example.com", to="someone@partner.org")
     ctx = ssl.create_default_context()
     ctx.check_hostname = False
@@ -93,7 +93,7 @@ def test_relay_control(tmp_path: Path, database_url: str) -> None:
     # The test client connects from 127.0.0.1; trust only a network it is not in.
     e = _start(tmp_path, database_url, overrides={"relay": {"trusted_networks": ["192.0.2.0/24"]}})
     try:
-        e.gw.services.accounts.add("relay-user", "correct horse battery")
+        e.gw.services.accounts.add("relay-user", "correct horse battery", ["@example.com"])
         with smtplib.SMTP("127.0.0.1", e.port, timeout=30) as client:
             client.ehlo("outside.test")
             client.mail("spammer@outside.org")

@@ -168,3 +168,26 @@ def test_shipped_retention_rules_name_real_rules(tmp_path: Path) -> None:
 
     settings = load_settings(REPO / "configs" / "gateway.yaml")
     assert [r["rule"] for r in settings.archive.retention if "rule" in r] == ["spam-threshold"]
+
+
+def test_cli_search_and_export_audit_the_query_length_never_its_text(gateway_config: Path, tmp_path: Path,
+                                                                      capsys) -> None:
+    """Failed on the old code: the audit row's record held the query text in plaintext."""
+    import sqlalchemy as sa
+
+    from admin_api.tables import audit
+
+    secret = "from:whistleblower@corp.example merger-codename"
+    _cli(gateway_config, "archive", "search", secret, capsys=capsys)
+    _cli(gateway_config, "archive", "export", secret, "--out", str(tmp_path / "x.zip"), capsys=capsys)
+    _cli(gateway_config, "archive", "hold", "add", "query", secret, "--reason", "r", "--by", "b", capsys=capsys)
+    services = _services(gateway_config)
+    try:
+        with services.engine.connect() as conn:
+            rows = [r._mapping for r in conn.execute(sa.select(audit).where(audit.c.action.like("cli.archive.%")))]
+    finally:
+        services.close()
+    assert {r["action"] for r in rows} == {"cli.archive.search", "cli.archive.export", "cli.archive.hold.add"}
+    for row in rows:
+        assert "whistleblower" not in json.dumps({k: row[k] for k in ("record", "detail")}), row
+        assert row["detail"] == {"q_length": len(secret)}

@@ -1,0 +1,159 @@
+"""The extractor: one attachment in, it and every file nested in it out, each with its text.
+
+It sniffs what each file really is (:mod:`rules.filetypes`), reads documents
+(:mod:`rules.documents`), opens containers (:mod:`rules.containers`), all under the message's
+one :class:`~rules.budget.Budget`. Whatever it could not read is a finding rules can act on
+(fail closed), never an exception: a broken file is ``corrupt``, a bomb is ``archive bomb``.
+
+With ``Limits.open_documents`` off it only sniffs: documents and containers come back
+``deferred`` (named and typed, not read), which is how the gateway parses a message on its
+event loop before the extraction workers read them (``gateway/extraction_pool.py``).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+
+from rules import containers
+from rules.budget import FINDING_BOMB, FINDING_TOO_DEEP, BombError, Budget
+from rules.charsets import decode_guess
+from rules.documents import MAX_TEXT_PER_FILE, ole_text, pdf_extract
+from rules.filetypes import DOCUMENT_KINDS, is_executable, is_script, kind, sniff
+from rules.findings import CORRUPT, TRUNCATED, uninspectable
+
+FINDING_UNDECODABLE = "undecodable part"
+FINDING_ENCRYPTED = "encrypted attachment"
+FINDING_CORRUPT = "corrupt attachment"
+
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
+@dataclass
+class Attachment:
+    """One file found in a message, possibly nested inside archives or attached messages.
+
+    ``path`` is the nesting path (``outer.zip/inner.zip/a.txt``); ``name`` is its last part.
+    ``deferred``: a document or container not read yet (see the module docstring).
+    """
+
+    name: str
+    path: str
+    declared_type: str
+    true_type: str
+    size: int
+    encrypted: bool = False
+    is_executable: bool = False
+    is_script: bool = False
+    is_archive: bool = False
+    text: str = ""
+    depth: int = 0
+    findings: list[str] = field(default_factory=list)
+    deferred: bool = False
+
+    @property
+    def extension(self) -> str:
+        return posixpath.splitext(self.name.lower())[1]
+
+
+class Extractor:
+    """Walks one attachment (recursively) and returns the flattened list of files."""
+
+    def __init__(self, budget: Budget | None = None) -> None:
+        self.budget = budget or Budget()
+
+    # -- entry point -------------------------------------------------------------------
+    def extract(
+        self, data: bytes, name: str, declared_type: str = "application/octet-stream",
+        prefix: str = "", depth: int = 0, charset: str | None = None,
+    ) -> list[Attachment]:
+        """Return the attachment itself followed by everything nested inside it."""
+        path = f"{prefix}/{name}" if prefix else name
+        att = Attachment(
+            name=name, path=path, declared_type=(declared_type or "").lower(),
+            true_type=sniff(data), size=len(data), depth=depth,
+        )
+        att.is_executable = is_executable(data, att.true_type, att.extension)
+        att.is_script = is_script(data, att.true_type, att.extension, att.declared_type)
+        out = [att]
+        try:
+            out.extend(self._content(att, data, depth, charset))
+        except BombError:
+            self._note(att, FINDING_BOMB)
+        except MemoryError:
+            raise   # the worker's memory limit: the whole message is over budget, not this file
+        except Exception:  # noqa: BLE001 - a broken file is a finding, never a crash
+            self.corrupt(att)
+        if att.encrypted:
+            self.budget.note(FINDING_ENCRYPTED)
+        if len(att.text) > MAX_TEXT_PER_FILE:
+            att.text = att.text[:MAX_TEXT_PER_FILE]
+            self.truncated(att)  # the rest was not read: fail closed
+        return out
+
+    def _content(self, att: Attachment, data: bytes, depth: int, charset: str | None) -> list[Attachment]:
+        what = kind(data, att.true_type, att.extension)
+        if what in DOCUMENT_KINDS and not self.budget.limits.open_documents:
+            att.deferred = True
+            att.is_archive = what not in ("pdf", "ole", "rtf")
+            return []
+        if what == "zip":
+            return containers.open_zip(self, att, data, depth)
+        if what == "ole":
+            if _ENCRYPTED_PACKAGE in data:
+                att.encrypted = True
+            else:
+                att.text = ole_text(data)
+            return []
+        if what == "pdf":
+            found = pdf_extract(data)
+            att.text, att.encrypted = found.text, found.encrypted
+            if found.truncated:
+                self.truncated(att)
+            if found.corrupt:
+                self.corrupt(att)
+            return []
+        if what in ("7z", "rar"):
+            att.is_archive = True
+            return []
+        if what in ("gzip", "bz2", "xz"):
+            return containers.open_stream(self, att, data, depth, what)
+        if what == "tar":
+            return containers.open_tar(self, att, data, depth)
+        if what == "html":
+            from rules.html_text import html_to_text
+
+            att.text = html_to_text(decode_guess(data, charset))
+        elif what in ("text", "rtf"):
+            att.text = decode_guess(data, charset)
+        return []   # "message": content.py parses attached messages itself
+
+    # -- what containers call back -------------------------------------------------------
+    def enter(self, att: Attachment, depth: int) -> bool:
+        """Whether a container at ``depth`` may be opened (one level deeper is in budget)."""
+        att.is_archive = True
+        if depth + 1 > self.budget.limits.max_depth:
+            self._note(att, FINDING_TOO_DEEP)
+            self.budget.note(FINDING_BOMB)
+            return False
+        return True
+
+    def unreadable(self, name: str, prefix: str, depth: int, *, encrypted: bool = False) -> Attachment:
+        """A member listed but not read (encrypted in its archive): named, flagged, no text."""
+        member = Attachment(name=name, path=f"{prefix}/{name}", declared_type="",
+                            true_type="application/octet-stream", size=0, encrypted=encrypted, depth=depth)
+        member.is_executable = is_executable(b"", member.true_type, member.extension)
+        member.is_script = is_script(b"", member.true_type, member.extension, "")
+        return member
+
+    def corrupt(self, att: Attachment) -> None:
+        self._note(att, FINDING_CORRUPT)
+        self._note(att, uninspectable(CORRUPT))
+
+    def truncated(self, att: Attachment) -> None:
+        self._note(att, uninspectable(TRUNCATED))
+
+    def _note(self, att: Attachment, finding: str) -> None:
+        if finding not in att.findings:
+            att.findings.append(finding)
+        self.budget.note(finding)
