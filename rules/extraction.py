@@ -21,6 +21,7 @@ from rules.charsets import decode_guess
 from rules.documents import MAX_TEXT_PER_FILE, ole_text, pdf_extract
 from rules.filetypes import DOCUMENT_KINDS, is_executable, is_script, kind, sniff
 from rules.findings import CORRUPT, TRUNCATED, uninspectable
+from rules.rtf import rtf_text
 
 FINDING_UNDECODABLE = "undecodable part"
 FINDING_ENCRYPTED = "encrypted attachment"
@@ -113,18 +114,15 @@ class Extractor:
             if found.corrupt:
                 self.corrupt(att)
             return []
-        if what in ("7z", "rar"):
-            att.is_archive = True
-            return []
-        if what in ("gzip", "bz2", "xz"):
-            return containers.open_stream(self, att, data, depth, what)
-        if what == "tar":
-            return containers.open_tar(self, att, data, depth)
+        if what in ("7z", "rar", "tar", "gzip", "bz2", "xz"):
+            return containers.open_archive(self, att, data, depth, what)
         if what == "html":
             from rules.html_text import html_to_text
 
             att.text = html_to_text(decode_guess(data, charset))
-        elif what in ("text", "rtf"):
+        elif what == "rtf":
+            att.text = rtf_text(data)
+        elif what == "text":
             att.text = decode_guess(data, charset)
         return []   # "message": content.py parses attached messages itself
 
@@ -149,6 +147,10 @@ class Extractor:
     def corrupt(self, att: Attachment) -> None:
         self._note(att, FINDING_CORRUPT)
         self._note(att, uninspectable(CORRUPT))
+
+    def encrypted(self, att: Attachment) -> None:
+        """Content behind a password: flagged, for rules (``attachment: {encrypted: true}``)."""
+        att.encrypted = True
 
     def truncated(self, att: Attachment) -> None:
         self._note(att, uninspectable(TRUNCATED))
