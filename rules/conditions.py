@@ -169,7 +169,13 @@ class State:
             return [u for u in units if u.where == "body"]
         if scope == "attachments":
             return [u for u in units if u.where.startswith("attachment:")]
-        return units
+        return self.any_units
+
+    @cached_property
+    def any_units(self) -> list[Unit]:
+        """Everything a reader sees: subject, bodies, attachment texts and attachment names
+        (a file called 机密.bin says as much as its content)."""
+        return self.content_units + self.name_units if self.message.attachments else self.content_units
 
     def direction_of(self, rcpt: str) -> Direction:
         return self.directions.get(rcpt, Direction.INBOUND)
