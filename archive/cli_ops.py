@@ -67,8 +67,8 @@ def verify(archive: Archive, *, progress: bool = True, echo: Echo | None = _prin
     with _bar("verify", progress) as update:
         report = archive.verify(progress=update, check_blobs=check_blobs)
     if echo:
-        for rid, reason in report.broken:
-            echo(f"BROKEN record {rid}: {reason}")
+        for line in describe_broken("record", report.broken):
+            echo(line)
         echo(f"{report.checked} records checked: " + ("OK" if report.ok else f"{len(report.broken)} problem(s)"))
     return report
 
@@ -197,3 +197,27 @@ def run_indexer(archive: Archive, interval: float = 1.0, stop: Callable[[], bool
     while not stop():
         if not archive.index_pending():
             time.sleep(interval)
+
+
+def describe_broken(what: str, broken: list[tuple[int, str]]) -> list[str]:
+    """``BROKEN <what> <id>: <why>`` lines, the first broken one first; a run of rows broken for
+    the same reason (a rewritten chain) is one line, so a million rewritten rows stay readable."""
+    lines: list[str] = []
+    run: list[Any] = []   # [first id, last id, why]
+    for row_id, why in broken:
+        if run and why == run[2] and row_id in (run[1], run[1] + 1):
+            run[1] = row_id
+            continue
+        if run:
+            lines.append(_broken_line(what, run))
+        run = [row_id, row_id, why]
+    if run:
+        lines.append(_broken_line(what, run))
+    return lines
+
+
+def _broken_line(what: str, run: list[Any]) -> str:
+    first, last, why = run
+    ids = f"{first}" if first == last else f"{first}-{last}"
+    plural = "s" if first != last else ""
+    return f"BROKEN {what}{plural} {ids}: {why}"
