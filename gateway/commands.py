@@ -88,6 +88,12 @@ def smtp_user(args: argparse.Namespace, settings: Settings) -> int:
         elif args.smtp_command == "show":
             for address in logins.addresses(args.name):
                 print(address)
+        elif args.smtp_command == "unlock":
+            if not (args.client or args.login):
+                print("mailwarden: smtp-user unlock needs --client IP and/or --login NAME", file=sys.stderr)
+                return 2
+            removed = services.auth_throttle.clear(ip=args.client, login=args.login)
+            print(f"lockout lifted ({removed} entr{'y' if removed == 1 else 'ies'} removed)")
         elif not services.accounts.remove(args.name):
             print(f"no SMTP account {args.name}", file=sys.stderr)
             return 1
@@ -232,7 +238,7 @@ def _hold(args: argparse.Namespace, services) -> int:  # noqa: ANN001
 # Commands that read messages or change anything are audited like API calls: the admin log
 # must show what was done from the shell too (actor: the OS user, address: "local").
 AUDITED_COMMANDS = {"user", "smtp-user", "archive", "keys", "dkim"}
-_TARGET_ARGS = ("name", "query", "path", "key_id", "value", "hold_id", "domain")
+_TARGET_ARGS = ("name", "query", "path", "key_id", "value", "hold_id", "domain", "client", "login")
 
 
 def run_audited(args: argparse.Namespace, settings: Settings, handler) -> int:  # noqa: ANN001
