@@ -29,6 +29,7 @@ from gateway.db import migrate, open_engine
 from gateway.metrics import Metrics
 from gateway.notices import Notifier
 from gateway.policy import PolicyHolder
+from gateway.quarantine_wiring import build_notices
 from gateway.queue import DeliveryQueue
 from gateway.sender_logins import SenderLogins
 from gateway.settings import Settings
@@ -114,6 +115,8 @@ def build_services(settings: Settings, *, run_migrations: bool = True, policy: P
     quarantine = QuarantineService(
         engine, enqueue_release, send_notice, lifetime_days=settings.quarantine.lifetime / 86400.0,
         signing_key=signing_key, base_url=settings.api_base_url, evidence_cipher=EvidenceCipher(evidence_key),
+        notices=build_notices(settings, policy, archive, send_notice),
+        remind_before=settings.quarantine.remind_before, escalate_after=settings.quarantine.escalate_after,
     )
     metrics = Metrics()
     metrics.watch_queue_depth(queue.depth)
