@@ -352,12 +352,11 @@ class Retention:
                     except Exception:  # noqa: BLE001 - unreadable: leave the orphan index entry
                         tokens = None
                 archive._delete_index(conn, row.id, tokens)
-                conn.execute(t.tombstones.insert().values(
-                    record_id=row.id, prev_hash=row.prev_hash, record_hash=row.record_hash,
-                    purged_at=now, reason="retention"))
+                conn.execute(t.tombstones.insert().values(archive.tombstone_values(row, now, "retention")))
                 addresses.add(row.blob_address)
             conn.execute(sa.delete(t.addresses).where(t.addresses.c.record_id.in_(ids)))
             conn.execute(sa.delete(t.record_rules).where(t.record_rules.c.record_id.in_(ids)))
+            conn.execute(sa.delete(t.record_history).where(t.record_history.c.record_id.in_(ids)))
             conn.execute(sa.delete(t.index_pending).where(t.index_pending.c.record_id.in_(ids)))
             conn.execute(sa.delete(t.records).where(t.records.c.id.in_(ids)))
             still = set(conn.execute(sa.select(t.records.c.blob_address).where(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import ipaddress
 import logging
 import time
 from dataclasses import dataclass
@@ -48,7 +49,17 @@ def login_key(login: str) -> str:
 
 
 def address_key(ip: str) -> str:
-    return "ip:" + ip[:90]
+    """An IPv4 address as it is; IPv6 by its /64, which one site (and one attacker) holds
+    whole: counting single IPv6 addresses would give a guesser 2**64 fresh starts."""
+    try:
+        addr = ipaddress.ip_address(ip.split("%")[0])
+    except ValueError:
+        return "ip:" + ip[:90]
+    if isinstance(addr, ipaddress.IPv6Address):
+        if addr.ipv4_mapped:
+            return f"ip:{addr.ipv4_mapped}"
+        return f"ip:{ipaddress.ip_network(f'{addr}/64', strict=False)}"
+    return f"ip:{addr}"
 
 
 class AuthThrottle:

@@ -92,8 +92,11 @@ def _parser() -> argparse.ArgumentParser:
     purge = arch_sub.add_parser("purge", parents=[common])
     purge.add_argument("--dry-run", action="store_true", help="print exactly what a purge would remove; remove nothing")
     purge.add_argument("--json", action="store_true", help="print the report as JSON")
-    imp = arch_sub.add_parser("import", parents=[common])
+    imp = arch_sub.add_parser("import", parents=[common],
+                              help="import .eml, maildir, mbox, or another instance's signed export")
     imp.add_argument("path", type=Path)
+    imp.add_argument("--public-key", help="require the export to be signed by this key (its `archive export-key`)")
+    arch_sub.add_parser("export-key", parents=[common], help="print the public key export bundles are signed with")
     hold = arch_sub.add_parser("hold", parents=[common], help="legal holds: block purge of matching records")
     hold_sub = hold.add_subparsers(dest="hold_command", required=True)
     hold_add = hold_sub.add_parser("add", parents=[common])
@@ -111,6 +114,8 @@ def _parser() -> argparse.ArgumentParser:
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
     keys_sub.add_parser("rotate", parents=[common])
     keys_sub.add_parser("list", parents=[common])
+    rotate_derived = keys_sub.add_parser("rotate-derived", parents=[common], help="new version of a derived key")
+    rotate_derived.add_argument("name", choices=["links", "evidence"])
     retire = keys_sub.add_parser("retire", parents=[common])
     retire.add_argument("key_id")
 

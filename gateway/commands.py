@@ -168,7 +168,12 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"mailwarden: {exc}", file=sys.stderr)
                 return 2
         elif command == "export":
-            cli_ops.export(services.archive, args.query, str(args.out), fmt=args.format, progress=progress)
+            from quarantine.record_history import record_history
+
+            cli_ops.export(services.archive, args.query, str(args.out), fmt=args.format, progress=progress,
+                           history=lambda ids: record_history(services.engine, ids))
+        elif command == "export-key":
+            cli_ops.export_key(services.archive)
         elif command == "verify":
             report = cli_ops.verify(services.archive, progress=progress)
             return 0 if report.ok else 1
@@ -181,7 +186,14 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
         elif command == "hold":
             return _hold(args, services)
         elif command == "import":
-            report = cli_ops.import_path(services.archive, str(args.path), progress=progress)
+            from archive.bundle import BundleError
+
+            try:
+                report = cli_ops.import_path(services.archive, str(args.path), progress=progress,
+                                             public_key=args.public_key)
+            except BundleError as exc:
+                print(f"mailwarden: {exc}; nothing imported", file=sys.stderr)
+                return 1
             cli_ops.index(services.archive, progress=progress)  # searchable as soon as the command ends
             return 0 if not report.failed else 1
     finally:
@@ -212,19 +224,24 @@ _TARGET_ARGS = ("name", "query", "path", "key_id", "value", "hold_id", "domain")
 def run_audited(args: argparse.Namespace, settings: Settings, handler) -> int:  # noqa: ANN001
     """Run ``handler`` and append one audit row with its outcome (also when it raised)."""
     outcome = "error"
+    rc = 1
     try:
         rc = handler(args, settings)
         outcome = "ok" if rc == 0 else "failed"
-        return rc
     finally:
-        _audit_cli(args, settings, outcome)
+        audited = _audit_cli(args, settings, outcome)
+    return rc if audited else max(rc, 1)
 
 
-def _audit_cli(args: argparse.Namespace, settings: Settings, outcome: str) -> None:
+def _audit_cli(args: argparse.Namespace, settings: Settings, outcome: str) -> bool:
+    """Append the command's audit row; False (and one line on stderr) when the audit chain's head
+    does not verify, so the command cannot end as a success it could not record."""
     import getpass
 
-    from admin_api.audit import append_audit, ensure_head
+    from admin_api.audit import AuditChainError, append_audit, ensure_head
+    from archive.chain import ChainKey
     from gateway.db import migrate, open_engine
+    from gateway.keyplace import open_keyring
 
     parts = [args.command] + [getattr(args, f"{key}_command") for key in ("user", "smtp", "archive", "hold",
                                                                              "keys", "dkim")
@@ -241,15 +258,22 @@ def _audit_cli(args: argparse.Namespace, settings: Settings, outcome: str) -> No
     try:
         migrate(engine)
         ensure_head(engine)
-        append_audit(engine, actor=f"cli:{getpass.getuser()}", role="cli", action="cli." + ".".join(parts),
-                     record=target[:200] or None, client_ip="local", outcome=outcome, status_code=0,
-                     detail=detail)
+        chain = ChainKey(open_keyring(settings, warn=False).bind(engine), "audit-chain")
+        append_audit(engine, chain=chain, actor=f"cli:{getpass.getuser()}", role="cli",
+                     action="cli." + ".".join(parts), record=target[:200] or None, client_ip="local",
+                     outcome=outcome, status_code=0, detail=detail)
+    except AuditChainError as exc:
+        print(f"mailwarden: this command was not audited: {exc}", file=sys.stderr)
+        return False
     finally:
         engine.dispose()
+    return True
 
 
 def keys(args: argparse.Namespace, settings: Settings) -> int:
+    from admin_api.audit import remac_audit
     from archive import cli_ops
+    from archive.chain import ChainKey
 
     services = _services(settings)
     try:
@@ -259,8 +283,17 @@ def keys(args: argparse.Namespace, settings: Settings) -> int:
             active = services.keyring.active_kid
             for kid in services.keyring.key_ids():
                 print(f"{kid}{'  (active)' if kid == active else ''}")
+            for name in ("links", "evidence"):
+                versions = services.keyring.versions(name)
+                print(f"{name}: " + ", ".join(f"v{v} {state}" for v, state, _until, _key in versions))
+        elif args.keys_command == "rotate-derived":
+            version = services.keyring.rotate_derived(args.name)
+            print(f"derived key {args.name} version {version} is active")
         elif args.keys_command == "retire":
             try:
+                # the audit rows MACed under the key are MACed again first (the archive's own
+                # chain is re-MACed by retire_key)
+                remac_audit(services.engine, ChainKey(services.keyring, "audit-chain"), args.key_id)
                 cli_ops.retire_key(services.archive, args.key_id)
             except Exception as exc:  # noqa: BLE001 - refused with the reason (still in use, unknown)
                 print(f"mailwarden: {exc}", file=sys.stderr)
@@ -271,14 +304,18 @@ def keys(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def audit(args: argparse.Namespace, settings: Settings) -> int:
-    from admin_api.audit import verify_audit
+    from admin_api.audit import audit_report
+    from archive.chain import ChainKey
+    from archive.cli_ops import describe_broken
 
     services = _services(settings)
     try:
-        ok, broken = verify_audit(services.engine)
+        broken = audit_report(services.engine, ChainKey(services.keyring, "audit-chain"))
     finally:
         services.close()
-    for row_id in broken:
-        print(f"BROKEN audit row {row_id}")
-    print("audit log OK" if ok else f"audit log: {len(broken)} broken row(s)")
-    return 0 if ok else 1
+    for line in describe_broken("audit row", broken):
+        print(line)
+    rows = len({row_id for row_id, _why in broken})
+    print("audit log OK" if not broken else f"audit log: {rows} broken row(s)")
+    return 0 if not broken else 1
+

@@ -17,14 +17,14 @@ import uvicorn
 
 from admin_api.audit import ensure_head as ensure_audit_head
 from archive.blobstore import FilesystemBlobStore
-from archive.keyring import KeyRing
 from gateway.db import migrate, open_engine
 from gateway.delivery import DeliveryWorker
 from gateway.dkim_signing import DkimSigner
 from gateway.extraction_pool import ExtractionPool
+from gateway.keyplace import open_keyring
 from gateway.pipeline import Pipeline
 from gateway.policy import PolicyHolder
-from gateway.sender_auth import SenderAuthenticator
+from gateway.sender_auth import SenderAuthenticator, dns_resolver
 from gateway.services import Services
 from gateway.settings import Settings, parse_hostport
 from gateway.smtp import IncomingMessage, SessionCounter, SessionPolicy, SmtpLimits, protocol_factory
@@ -83,6 +83,9 @@ class Gateway:
             authenticate_sender=SenderAuthenticator(
                 hostname=s.sender_auth.authserv_id or services.hostname,
                 is_internal=lambda a: services.policy.directory().is_internal(a),
+                resolver=dns_resolver(s.sender_auth.dns_timeout, [
+                    parse_hostport(n, default_port=53) for n in s.sender_auth.nameservers] or None),
+                enforce_dmarc=s.sender_auth.dmarc_enforce,
             ) if s.smtp.check_sender_auth else None,
             extraction=self.extraction,
             authserv_id=s.sender_auth.authserv_id,
@@ -262,10 +265,10 @@ def serve(settings: Settings) -> int:
     migrate(engine)
     ensure_audit_head(engine)
     try:   # the ring is created (or an older keys_dir imported) once, before any process exists
-        KeyRing.open(settings.data_dir / "keys", master_key_env=settings.storage.master_key_env).bind(engine)
+        open_keyring(settings).bind(engine)
     finally:
         engine.dispose()
-    FilesystemBlobStore(settings.data_dir / "blobs")     # a new store is made once, here
+    FilesystemBlobStore(settings.blobs_dir)     # a new store is made once, here
     _raise_open_files_limit()
     if not (settings.smtp.tls_cert and settings.smtp.tls_key):
         ensure_self_signed(settings.data_dir / "tls", settings.smtp.hostname or socket.getfqdn())
@@ -320,8 +323,8 @@ def _run_indexer(settings: Settings) -> None:
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGHUP})
     engine = open_engine(settings.database_url)
-    keyring = KeyRing.open(settings.data_dir / "keys", master_key_env=settings.storage.master_key_env)
-    archive = Archive(engine, FilesystemBlobStore(settings.data_dir / "blobs"), keyring, text_extractor=extract_text)
+    keyring = open_keyring(settings, warn=False)
+    archive = Archive(engine, FilesystemBlobStore(settings.blobs_dir), keyring, text_extractor=extract_text)
     import time
 
     while not stop:

@@ -149,6 +149,13 @@ class StorageSettings(_Section):
     data_dir: str = "./data"
     database_url: str = ""
     master_key_env: str = "MAILWARDEN_MASTER_KEY"
+    # Master key files, apart from the data they protect (a copy of data_dir alone opens nothing).
+    keys_dir: str = "./keys"
+    # A secret file holding the master key (base64 of 32 bytes), e.g. /run/secrets/mailwarden_master_key;
+    # like the environment variable, it is the key this node holds and nothing is written for it.
+    master_key_file: str = ""
+    # The encrypted blobs; several nodes with their own data_dir share one blob store here.
+    blobs_dir: str = ""
 
 
 class DeliverySettings(_Section):
@@ -263,6 +270,9 @@ class SenderAuthSettings(_Section):
 
     # Our name in Authentication-Results; incoming ones naming it are removed. Empty: smtp.hostname.
     authserv_id: str = ""
+    nameservers: list[str] = Field(default_factory=list)   # "ip" or "ip:port"; empty: the system's
+    dns_timeout: float = 5.0
+    dmarc_enforce: bool = True   # act on p=quarantine/reject (the shipped dmarc-* rules); off: record only
 
     @field_validator("authserv_id")
     @classmethod
@@ -270,6 +280,25 @@ class SenderAuthSettings(_Section):
         if v and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.\-]*", v):
             raise ValueError(f"not a host name: {v!r}")
         return v
+
+    @field_validator("nameservers")
+    @classmethod
+    def _nameservers(cls, v: list[str]) -> list[str]:
+        for server in v:
+            host, _port = parse_hostport(server, default_port=53)
+            try:
+                ipaddress.ip_address(host)
+            except ValueError:
+                raise ValueError(f"not an IP address (or ip:port): {server!r}") from None
+        return v
+
+    @field_validator("dns_timeout", mode="before")
+    @classmethod
+    def _duration(cls, v: Any) -> float:
+        seconds = parse_duration(v)
+        if seconds <= 0:
+            raise ValueError("must be more than 0")
+        return seconds
 
 
 class LoggingSettings(_Section):
@@ -345,6 +374,18 @@ class Settings(BaseSettings):
     @property
     def data_dir(self) -> Path:
         return self.resolve(self.storage.data_dir)
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.resolve(self.storage.keys_dir)
+
+    @property
+    def blobs_dir(self) -> Path:
+        return self.resolve(self.storage.blobs_dir) if self.storage.blobs_dir else self.data_dir / "blobs"
+
+    @property
+    def master_key_file(self) -> Path | None:
+        return self.resolve(self.storage.master_key_file) if self.storage.master_key_file else None
 
     @property
     def database_url(self) -> str:

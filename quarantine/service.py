@@ -15,7 +15,7 @@ its notices), :mod:`quarantine.deciding` (who may decide, four-eyes, overrides),
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 
@@ -58,7 +58,7 @@ class QuarantineService(Holding, Deciding, SenderRelease, Expiry, Reminders, Dig
         clock: Callable[[], float] = time.time,
         lifetime_days: float = 14,
         *,
-        signing_key: bytes,
+        signing_key: bytes | Callable[[], Sequence[bytes]],
         base_url: str = "http://127.0.0.1:8025",
         system_actor: str = "system",
         evidence_cipher: EvidenceCipher | None = None,
@@ -69,7 +69,7 @@ class QuarantineService(Holding, Deciding, SenderRelease, Expiry, Reminders, Dig
         """``notices`` renders what people are told (the gateway gives it the directory's
         languages and the rules' descriptions); ``remind_before``/``escalate_after`` (seconds,
         0 = never) drive :meth:`remind` and :meth:`escalate`."""
-        if not signing_key or len(signing_key) < 16:
+        if not callable(signing_key) and (not signing_key or len(signing_key) < 16):
             raise ValueError("signing_key must be at least 16 bytes")
         self.engine = engine
         self.enqueue_release = enqueue_release

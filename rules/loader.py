@@ -637,7 +637,7 @@ class _Compiler:
             return conds[0] if len(conds) == 1 else c.All(conds)
         if kind == "auth":
             sub = self.sub(node, kind)
-            self.check_keys(sub, {"spf", "dkim", "dmarc"}, "auth")
+            self.check_keys(sub, {"spf", "dkim", "dmarc", "dmarc_policy"}, "auth")
             return c.AuthCond(**{k: frozenset(x.lower() for x in self.str_list(sub, k)) for k in sub})
         if kind == "forgery":
             checks = tuple(self.str_list(node, kind))

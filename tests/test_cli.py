@@ -212,7 +212,7 @@ def test_same_environment_same_data(tmp_path: Path, config: Path) -> None:
     assert mailwarden("user", "add", "ann", "--role", "auditor", config=config, env=env).returncode == 0
     assert "ann" in mailwarden("user", "list", config=config, env=env).stdout
     assert "ann" not in mailwarden("user", "list", config=config).stdout
-    assert (data / "keys").is_dir()
+    assert (data / "blobs").is_dir()
 
 
 def test_output_into_a_closed_pipe_ends_quietly(tmp_path: Path, config: Path) -> None:

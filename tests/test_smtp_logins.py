@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from gateway.accounts import AccountError, SmtpAccounts
-from gateway.auth_throttle import LOGIN_FACTOR, AuthThrottle, ThrottleLimits
+from gateway.auth_throttle import LOGIN_FACTOR, AuthThrottle, ThrottleLimits, address_key
 from gateway.sender_logins import BindingError, SenderLogins
 from gateway.tables import auth_failures
 from tests.harness import free_port, write_config
@@ -61,6 +61,12 @@ def test_throttle_is_shared_between_nodes(gw_engine: sa.Engine) -> None:
     assert 890 < left <= 900
     assert 890 < node_a.locked("192.0.2.7", "dave") <= 900
     assert node_a.locked("192.0.2.8", "alice") == 0       # another address is not locked
+
+
+def test_ipv6_is_counted_by_its_64() -> None:
+    assert address_key("2001:db8:1:2::1") == address_key("2001:db8:1:2:ffff::9") == "ip:2001:db8:1:2::/64"
+    assert address_key("2001:db8:1:3::1") != address_key("2001:db8:1:2::1")
+    assert address_key("::ffff:192.0.2.7") == address_key("192.0.2.7") == "ip:192.0.2.7"
 
 
 def test_window_expires(gw_engine: sa.Engine) -> None:
