@@ -54,6 +54,7 @@ from quarantine.service import (
     Reviewer,
     decode_cursor,
 )
+from rules.redact import redact_text
 
 MAX_ID = 2**63 - 1
 MAX_MESSAGE = 50 * 1024 * 1024
@@ -370,7 +371,10 @@ def create_app(services: ApiServices) -> FastAPI:
             "decided_by",
         ]
         out = {k: entry.get(k) for k in keys}
-        out["subject"] = entry_subject(entry)
+        subject = entry_subject(entry)
+        # the listing shows *that* a card was in the subject, as the evidence does; the value
+        # itself only in the message, read through its own audited endpoint
+        out["subject"] = redact_text(subject) if subject else subject
         if full:
             out["evidence"] = entry.get("evidence")
             out["history"] = [

@@ -156,6 +156,8 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
     from archive import cli_ops
     from archive.query import QueryError
 
+    if args.archive_command == "verify-export":     # needs no key: only the public key decides
+        return _verify_export(args)
     services = _services(settings)
     progress = sys.stderr.isatty()
     try:
@@ -198,6 +200,22 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
             return 0 if not report.failed else 1
     finally:
         services.close()
+    return 0
+
+
+def _verify_export(args: argparse.Namespace) -> int:
+    import zipfile
+
+    from archive import bundle
+
+    try:
+        with zipfile.ZipFile(args.path) as zf:
+            verified = bundle.verify(zf, args.public_key)
+    except (bundle.BundleError, zipfile.BadZipFile, OSError) as exc:
+        print(f"mailwarden: {args.path}: {exc}", file=sys.stderr)
+        return 1
+    print(f"{args.path}: OK, {len(verified.manifest.get('records', []))} message(s) signed by {verified.signer}"
+          + ("" if verified.pinned else " (not pinned: pass --public-key to require that signer)"))
     return 0
 
 
@@ -283,12 +301,16 @@ def keys(args: argparse.Namespace, settings: Settings) -> int:
             active = services.keyring.active_kid
             for kid in services.keyring.key_ids():
                 print(f"{kid}{'  (active)' if kid == active else ''}")
-            for name in ("links", "evidence"):
+            for name in ("index", "links", "evidence"):
                 versions = services.keyring.versions(name)
                 print(f"{name}: " + ", ".join(f"v{v} {state}" for v, state, _until, _key in versions))
         elif args.keys_command == "rotate-derived":
             version = services.keyring.rotate_derived(args.name)
-            print(f"derived key {args.name} version {version} is active")
+            print(f"derived key {args.name} version {version} "
+                  + ("created; `mailwarden keys rebuild-index` re-keys the index (serve does it in the background)"
+                     if args.name == "index" else "is active"))
+        elif args.keys_command == "rebuild-index":
+            cli_ops.rebuild_index(services.archive, progress=sys.stderr.isatty())
         elif args.keys_command == "retire":
             try:
                 # the audit rows MACed under the key are MACed again first (the archive's own

@@ -54,6 +54,7 @@ from rules.budget import Limits
 from rules.content import ParsedMessage, parse
 from rules.engine import EvaluationContext
 from rules.model import Action, AuthResults, Envelope, RecipientVerdict, SenderStats, Verdict
+from rules.redact import redact_text
 
 log = logging.getLogger("mailwarden.message")
 
@@ -341,7 +342,7 @@ class Pipeline:
             evidence=[h.to_json() for h in hits], reviewers=routing.reviewers, review_group=first.review_group,
             required_approvals=first.required_approvals, sender_may_release=first.sender_may_release,
             comment_required=first.comment_required, message_id=s.message.message_id,
-            subject_for_notice=s.message.subject, routes=routing.routes,
+            subject_for_notice=redact_text(s.message.subject), routes=routing.routes,
             quorum=[q.to_json() for q in first.quorum], expire_action=first.on_expiry,
             descriptions={h.rule: h.description for h in hits if h.description},
         )
