@@ -48,14 +48,18 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
 
 def rules(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.directory import Directory
-    from rules.loader import lint
+    from gateway.routing_check import routing_problems
+    from rules.loader import lint, load_ruleset
 
     path = args.file or settings.rules_path
     problems = list(lint(path))
     try:
-        Directory.load(settings.directory_path)
+        directory = Directory.load(settings.directory_path)
     except Exception as exc:  # noqa: BLE001 - reported like any other problem
         problems.append(str(exc))
+    else:
+        if not problems:
+            problems += routing_problems(load_ruleset(path), directory)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
