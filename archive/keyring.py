@@ -410,8 +410,10 @@ class KeyRing:
         with self._engine.begin() as conn:
             keystate.lock(conn)
             self.refresh(conn)
-            current = self.versions(name) if name in DERIVED_LABELS else [
-                (v, st, 0.0, key) for (n, v), (st, key) in self._derived.items() if n == name]
+            current = self.versions(name)
+            if any(state == "building" for _v, state, *_ in current):
+                raise KeyRingError(f"a new {name} key is still being built: "
+                                   "finish `mailwarden keys rebuild-index` first")
             version = max(v for v, *_ in current) + 1
             keystate.add_derived(conn, name, version, secrets.token_bytes(32), self._active,
                                  self._masters[self._active], state="building" if name == "index" else "active")

@@ -356,7 +356,8 @@ class Retention:
                 if archive.dialect == "sqlite" and row.id not in pending:
                     try:   # contentless FTS5 deletes need the same tokens again
                         subject, atts = archive.decrypt_meta(row)
-                        tokens = archive.document_tokens(archive.open(row.id, conn), subject, [n for n, _ in atts])
+                        tokens = archive.indexed_tokens(conn, row.id, archive.open(row.id, conn), subject,
+                                                        [n for n, _ in atts])
                     except Exception:  # noqa: BLE001 - unreadable: leave the orphan index entry
                         tokens = None
                 archive._delete_index(conn, row.id, tokens)

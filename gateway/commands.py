@@ -301,12 +301,16 @@ def keys(args: argparse.Namespace, settings: Settings) -> int:
             active = services.keyring.active_kid
             for kid in services.keyring.key_ids():
                 print(f"{kid}{'  (active)' if kid == active else ''}")
-            for name in ("links", "evidence"):
+            for name in ("index", "links", "evidence"):
                 versions = services.keyring.versions(name)
                 print(f"{name}: " + ", ".join(f"v{v} {state}" for v, state, _until, _key in versions))
         elif args.keys_command == "rotate-derived":
             version = services.keyring.rotate_derived(args.name)
-            print(f"derived key {args.name} version {version} is active")
+            print(f"derived key {args.name} version {version} "
+                  + ("created; `mailwarden keys rebuild-index` re-keys the index (serve does it in the background)"
+                     if args.name == "index" else "is active"))
+        elif args.keys_command == "rebuild-index":
+            cli_ops.rebuild_index(services.archive, progress=sys.stderr.isatty())
         elif args.keys_command == "retire":
             try:
                 # the audit rows MACed under the key are MACed again first (the archive's own

@@ -184,7 +184,8 @@ class Gateway:
                     await asyncio.wait_for(self.stop_event.wait(), interval)
 
     def _index(self) -> bool:
-        return self.services.archive.index_pending(limit=500) > 0
+        archive = self.services.archive
+        return archive.index_pending(limit=500) > 0 or archive.rebuild_index_step()
 
     def _scheduled_purge(self) -> bool:
         self._purge.run_if_due()
@@ -333,7 +334,7 @@ def _run_indexer(settings: Settings) -> None:
 
     while not stop:
         try:
-            done = archive.index_pending(limit=200)
+            done = archive.index_pending(limit=200) or archive.rebuild_index_step()
         except Exception:  # noqa: BLE001 - logged, retried
             log.exception("indexing failed")
             done = 0
