@@ -74,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
                                     help="a MAIL FROM address, or @domain for all of a domain (repeatable)")
     sshow = smtp_sub.add_parser("show", parents=[common], help="the addresses an account may send as")
     sshow.add_argument("name")
+    sunlock = smtp_sub.add_parser("unlock", parents=[common], help="lift a failed-AUTH lockout")
+    sunlock.add_argument("--client", help="the client IP address that is locked out")
+    sunlock.add_argument("--login", help="the SMTP login that is locked out")
 
     arch = sub.add_parser("archive", parents=[common], help="search, export, verify, purge, import")
     arch_sub = arch.add_subparsers(dest="archive_command", required=True)

@@ -48,8 +48,9 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
 
 def rules(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.directory import Directory
+    from gateway.routing_check import routing_problems
     from gateway.settings import located_problem, retention_problem
-    from rules.loader import lint
+    from rules.loader import lint, load_ruleset
 
     path = args.file or settings.rules_path
     problems = list(lint(path))
@@ -57,9 +58,12 @@ def rules(args: argparse.Namespace, settings: Settings) -> int:
     if retention:
         problems.append(located_problem(settings, *retention))
     try:
-        Directory.load(settings.directory_path)
+        directory = Directory.load(settings.directory_path)
     except Exception as exc:  # noqa: BLE001 - reported like any other problem
         problems.append(str(exc))
+    else:
+        if not problems:
+            problems += routing_problems(load_ruleset(path), directory)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -92,6 +96,12 @@ def smtp_user(args: argparse.Namespace, settings: Settings) -> int:
         elif args.smtp_command == "show":
             for address in logins.addresses(args.name):
                 print(address)
+        elif args.smtp_command == "unlock":
+            if not (args.client or args.login):
+                print("mailwarden: smtp-user unlock needs --client IP and/or --login NAME", file=sys.stderr)
+                return 2
+            removed = services.auth_throttle.clear(ip=args.client, login=args.login)
+            print(f"lockout lifted ({removed} entr{'y' if removed == 1 else 'ies'} removed)")
         elif not services.accounts.remove(args.name):
             print(f"no SMTP account {args.name}", file=sys.stderr)
             return 1
@@ -236,7 +246,7 @@ def _hold(args: argparse.Namespace, services) -> int:  # noqa: ANN001
 # Commands that read messages or change anything are audited like API calls: the admin log
 # must show what was done from the shell too (actor: the OS user, address: "local").
 AUDITED_COMMANDS = {"user", "smtp-user", "archive", "keys", "dkim"}
-_TARGET_ARGS = ("name", "query", "path", "key_id", "value", "hold_id", "domain")
+_TARGET_ARGS = ("name", "query", "path", "key_id", "value", "hold_id", "domain", "client", "login")
 
 
 def run_audited(args: argparse.Namespace, settings: Settings, handler) -> int:  # noqa: ANN001

@@ -192,6 +192,10 @@ class Gateway:
         return False          # done until the next check either way
 
     def _quarantine_upkeep(self) -> bool:
+        from gateway.quarantine_wiring import escalation_levels
+
+        self.services.quarantine.remind()
+        self.services.quarantine.escalate(escalation_levels(self.services.policy))
         self.services.quarantine.expire()
         self.services.quarantine.send_digests()
         self.services.counters.prune()
