@@ -20,6 +20,7 @@ from archive.blobstore import FilesystemBlobStore
 from gateway.db import migrate, open_engine
 from gateway.delivery import DeliveryWorker
 from gateway.dkim_signing import DkimSigner
+from gateway.edge_limits import EdgeLimitSettings
 from gateway.extraction_pool import ExtractionPool
 from gateway.keyplace import open_keyring
 from gateway.pipeline import Pipeline
@@ -101,7 +102,14 @@ class Gateway:
         s = self.services.settings
         limits = SmtpLimits(max_message_size=s.smtp.max_message_size, max_recipients=s.smtp.max_recipients,
                             max_sessions=s.smtp.max_sessions, idle_timeout=s.smtp.idle_timeout,
-                            bare_newline=BareNewline(s.smtp.bare_newline))
+                            bare_newline=BareNewline(s.smtp.bare_newline),
+                            edge=EdgeLimitSettings(
+                                max_sessions_per_ip=s.smtp.max_sessions_per_ip,
+                                connection_rate_per_ip=s.smtp.connection_rate_per_ip,
+                                message_rate_per_ip=s.smtp.message_rate_per_ip,
+                                pregreet_wait=s.smtp.pregreet_wait, pregreet_pass_ttl=s.smtp.pregreet_pass_ttl,
+                                data_timeout=s.smtp.data_timeout, data_min_rate=s.smtp.data_min_rate,
+                                data_rate_grace=s.smtp.data_rate_grace))
         if s.smtp.tls_cert and s.smtp.tls_key:
             cert, key = s.resolve(s.smtp.tls_cert), s.resolve(s.smtp.tls_key)
         else:

@@ -106,6 +106,16 @@ class SmtpSettings(_Section):
     # A bare <LF> in DATA: "normalize" (taken as a line end, stored as CRLF, never ends DATA)
     # or "reject" (550 5.5.2 once the message ends). Postfix: smtpd_forbid_bare_newline.
     bare_newline: Literal["normalize", "reject"] = "normalize"
+    # Per client address (IPv6: per /64), per process; relay.trusted_networks are exempt.
+    # 0 switches a limit off. See gateway/edge_limits.py.
+    max_sessions_per_ip: int = Field(default=20, ge=0)
+    connection_rate_per_ip: int = Field(default=120, ge=0)     # new connections per minute
+    message_rate_per_ip: int = Field(default=600, ge=0)        # MAIL commands per minute
+    pregreet_wait: float = Field(default=1.0, ge=0, le=30)   # silence expected before the greeting (postscreen)
+    pregreet_pass_ttl: float = 86400.0
+    data_timeout: float = 600.0        # the whole DATA section
+    data_min_rate: int = Field(default=500, ge=0)              # bytes/s, averaged, after the grace
+    data_rate_grace: float = 30.0
 
     @field_validator("listen")
     @classmethod
@@ -113,7 +123,8 @@ class SmtpSettings(_Section):
         parse_hostport(v, default_port=25)
         return v
 
-    @field_validator("idle_timeout", mode="before")
+    @field_validator("idle_timeout", "pregreet_wait", "pregreet_pass_ttl", "data_timeout", "data_rate_grace",
+                     mode="before")
     @classmethod
     def _duration(cls, v: Any) -> float:
         return parse_duration(v)

@@ -73,6 +73,33 @@ def _document_text(ex: Extractor, att: Attachment, zf: zipfile.ZipFile, infos: l
     att.text = "\n".join(t for t in texts if t)
 
 
+# ODF: what is the package itself (not an embedded object); "Object N/content.xml" is read as
+# text with the document, other files in "Object N/" (and OLE objects stored beside them) are
+# embedded objects
+_ODF_OBJECT_TEXT = re.compile(r"[^/]+/content\.xml$")
+_ODF_NOT_EMBEDDED = re.compile(
+    r"(mimetype|content\.xml|styles\.xml|meta\.xml|settings\.xml|manifest\.rdf|layout-cache"
+    r"|META-INF/.*|Thumbnails/.*|Pictures/.*|Configurations2/.*|ObjectReplacements/.*"
+    r"|[^/]+/(content|styles|meta|settings)\.xml)$")
+
+
+def _embedded(ex: Extractor, att: Attachment, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo],
+              depth: int) -> list[Attachment]:
+    """Objects embedded in an Office or ODF document (a workbook in a report, an OLE package
+    holding any file), each extracted in turn under the message's budget."""
+    if not infos or not ex.descend(att, depth):
+        return []
+    out: list[Attachment] = []
+    for info in infos:
+        ex.budget.count_file()
+        with zf.open(info) as fh:
+            member = read_bounded(fh, ex.budget, info.compress_size, _zip_consumed(fh, info.compress_size))
+        inner_dir = posixpath.dirname(info.filename).strip("/")
+        out.extend(ex.extract(member, posixpath.basename(info.filename),
+                              prefix=f"{att.path}/{inner_dir}" if inner_dir else att.path, depth=depth + 1))
+    return out
+
+
 def open_zip(ex: Extractor, att: Attachment, data: bytes, depth: int) -> list[Attachment]:
     """A zip: an OOXML or ODF document (its text), or an archive (its members)."""
     zf = zipfile.ZipFile(io.BytesIO(data))
@@ -83,13 +110,18 @@ def open_zip(ex: Extractor, att: Attachment, data: bytes, depth: int) -> list[At
                 att.true_type = mime
                 parts = [i for i in zf.infolist() if _TEXT_PARTS[prefix].match(i.filename)]
                 _document_text(ex, att, zf, parts, odf=False)
-                return []
+                embedded = [i for i in zf.infolist() if i.filename.startswith(f"{prefix}embeddings/")
+                            and not i.is_dir()]
+                return _embedded(ex, att, zf, embedded, depth)
     if "mimetype" in names and "content.xml" in names:
         mimetype = read_bounded(zf.open("mimetype"), ex.budget, 1, cap=200).strip()
         if mimetype.startswith(_ODF_PREFIX):
             att.true_type = mimetype.decode("ascii", "replace")
-            _document_text(ex, att, zf, [zf.getinfo("content.xml")], odf=True)
-            return []
+            # the document, then the documents embedded in it ("Object 1/content.xml")
+            parts = [zf.getinfo("content.xml")] + [i for i in zf.infolist() if _ODF_OBJECT_TEXT.match(i.filename)]
+            _document_text(ex, att, zf, parts, odf=True)
+            embedded = [i for i in zf.infolist() if not i.is_dir() and not _ODF_NOT_EMBEDDED.match(i.filename)]
+            return _embedded(ex, att, zf, embedded, depth)
     # zip archives stay with zipfile: it knows each member's compressed size, so the ratio is
     # checked against what was consumed so far (a bomb stops after ~1 MiB), which libarchive's
     # stream interface cannot tell

@@ -22,7 +22,8 @@ from email.message import Message
 from rules import mime_tree
 from rules.attachments import Attachment, Budget, Extractor, Limits
 from rules.charsets import decode_bytes, decode_guess
-from rules.findings import CORRUPT, TOO_DEEP, TOO_MANY_PARTS, UNSUPPORTED, uninspectable
+from rules.encrypted import text_encrypted
+from rules.findings import CORRUPT, ENCRYPTED, TOO_DEEP, TOO_MANY_PARTS, UNSUPPORTED, uninspectable
 from rules.html_text import html_to_text
 from rules.inline_encodings import find_blocks
 from rules.lazy import cached_property
@@ -436,6 +437,8 @@ class ParsedMessage:
                 _note(findings, FINDING_UNDECODABLE)
             if ctype == "text/html":
                 text = html_to_text(text)
+            if text_encrypted(text):
+                _note(findings, uninspectable(ENCRYPTED))    # an inline PGP message
             bodies.append(("body", text))
             self._inline_files(data, attachments, findings, extractor)
             return
