@@ -41,7 +41,7 @@ import zstandard
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from archive import keystate
+from archive import keystate, reindex
 from archive import tables as t
 from archive.blobstore import BlobNotFound, BlobStore, SyncBatch
 from archive.chain import ChainKey
@@ -56,6 +56,7 @@ MAGIC = b"MWB1"
 _DEK_AAD = b"mailwarden/dek\x00"
 _META_AAD = b"mailwarden/meta\x00"
 MAX_ATTEMPTS = 5
+_STALE = object()     # see Archive._index_commit_state
 TSV_MAX_POS = 16383
 TSV_MAX_POS_PER_LEXEME = 255
 
@@ -333,7 +334,9 @@ class Archive:
         self.text_extractor = text_extractor or (lambda raw: ())
         self.zstd_level = zstd_level
         self.clock = clock
-        self.hasher = Hasher(keyring.index_key)
+        self._hashers: dict[int, Hasher] = {}
+        self._index: reindex.IndexKeys | None = None
+        self._sync_index()
         self._meta = AESGCM(keyring.meta_key)
         self.chain = ChainKey(keyring, "archive-chain")
         self.dialect = engine.dialect.name
@@ -358,6 +361,37 @@ class Archive:
                 rows.update((address, dek_id) for address, dek_id in conn.execute(query))
         return {i for i, (address, data) in enumerate(records)
                 if data[:4] == MAGIC and rows.get(address) == data[4:20].hex()}
+
+    @property
+    def hasher(self) -> Hasher:
+        """The index key new entries are hashed with (the newest version)."""
+        return self._sync_index().write
+
+    @hasher.setter
+    def hasher(self, value: Hasher) -> None:
+        """Replace the current index key's hasher (benchmarks start it cold)."""
+        self._hashers[self._sync_index().write_version] = value
+        self._index = None
+
+    def _sync_index(self) -> reindex.IndexKeys:
+        """The index keys as of the ring's generation (rebuilt when the ring changed)."""
+        keys = self._index
+        if keys is None or keys.generation != self.keyring.generation:
+            keys = self._index = reindex.index_keys(self.keyring, self._hashers)
+        return keys
+
+    def rebuild_index(self, batch: int = 200, progress: Callable[[int, int], None] | None = None,
+                      *, max_batches: int | None = None) -> reindex.RebuildReport:
+        """Re-key the blind index after ``keys rotate-derived index`` (see archive.reindex)."""
+        return reindex.rebuild(self, batch, progress, max_batches=max_batches)
+
+    def rebuild_index_step(self) -> bool:
+        """One batch of a re-keying of the blind index, if one is under way (the background
+        indexer calls it when it has nothing else to do). Returns whether there is more."""
+        self.keyring.check()
+        if self._sync_index().old_version is None:
+            return False
+        return not self.rebuild_index(max_batches=1).finished
 
     def _prepare_statements(self) -> None:
         """Statements of the hot path, built once (building them per call costs more than running them)."""
@@ -684,6 +718,8 @@ class Archive:
                 blob_row.update(kid=sealed.kid, wrapped_dek=sealed.wrapped_dek)
             added = self._sql_blob.run(conn, blob_row).rowcount == 1
         self._check_head(conn, last_id, last_hash, head_kid, head_mac)
+        if tokens is not None and getattr(tokens, "version", None) not in (None, self._sync_index().write_version):
+            tokens = None   # hashed under an index key no longer written (rotated): the indexer redoes it
         dek_id = sealed.dek_id
         if not added:
             dek_id = self._sql_blob_dek.run(conn, {"a": sealed.address}).fetchone()[0]
@@ -830,10 +866,27 @@ class Archive:
                 if part:
                     yield str(part)
 
-        return self.hasher.document(subject or "", plain())
+        keys = self._sync_index()
+        tokens = reindex.Tokens(keys.write.document(subject or "", plain()))
+        tokens.version = keys.write_version
+        return tokens
 
     def document_tokens(self, raw: bytes, subject: str, attachment_names: list[str]) -> list[str]:
         return self.index_tokens(subject, attachment_names, self.text_extractor(raw) or ())
+
+    def document_tokens_by_version(self, raw: bytes, subject: str, attachment_names: list[str],
+                                   versions: Iterable[int]) -> dict[int, list[str]]:
+        """The tokens under each of ``versions`` of the index key (the text extracted once)."""
+        texts = [str(n) for n in attachment_names if n]
+        for part in self.text_extractor(raw) or ():
+            if isinstance(part, tuple | list):
+                part = part[-1]
+            if isinstance(part, bytes):
+                part = part.decode("utf-8", "replace")
+            if part:
+                texts.append(str(part))
+        hashers = self._sync_index().hashers
+        return {v: hashers[v].document(subject or "", texts) for v in dict.fromkeys(versions)}
 
     def _write_index(self, conn: sa.Connection, record_id: int, tokens: list[str]) -> None:
         if self.dialect == "sqlite":
@@ -858,6 +911,8 @@ class Archive:
         never lost. On PostgreSQL the pending rows are claimed FOR UPDATE SKIP LOCKED (several nodes
         may run indexers); on SQLite the decrypt/extract/hash work happens before the write
         transaction so the single writer lock is held only briefly (acceptance is not held up).
+        Which index key a record gets is decided at commit (archive.reindex); tokens hashed
+        under a ring that changed meanwhile are dropped and the batch is tried again later.
         """
         pending_q = (sa.select(t.index_pending.c.record_id).where(t.index_pending.c.attempts < MAX_ATTEMPTS)
                      .order_by(t.index_pending.c.record_id).limit(limit))
@@ -865,18 +920,25 @@ class Archive:
             done = 0
             with self.engine.begin() as conn:
                 ids = list(conn.execute(pending_q.with_for_update(skip_locked=True)).scalars())
+                prepared: list[tuple[int, dict[int, list[str]] | None]] = []
                 for record_id in ids:
                     try:
-                        tokens = self._tokens_for(conn, record_id)
+                        prepared.append((record_id, self._tokens_for(conn, record_id)))
                     except Exception as exc:  # noqa: BLE001 - keep the entry, count the failure
                         self._index_failed(conn, record_id, exc)
-                        continue
-                    if tokens is not None:
-                        self._write_index(conn, record_id, tokens)
-                        done += 1
-                    conn.execute(sa.delete(t.index_pending).where(t.index_pending.c.record_id == record_id))
+                if prepared:
+                    state = self._index_commit_state(conn)
+                    if state is _STALE:
+                        conn.rollback()
+                        return 0
+                    for record_id, tokens in prepared:
+                        if tokens is not None:
+                            self._write_index(conn, record_id, tokens[reindex.version_for(self._index, state,
+                                                                                          record_id)])
+                            done += 1
+                        conn.execute(sa.delete(t.index_pending).where(t.index_pending.c.record_id == record_id))
             return done
-        prepared: list[tuple[int, list[str] | None]] = []
+        prepared = []
         failed: list[tuple[int, Exception]] = []
         with self.engine.connect() as conn:
             for record_id in list(conn.execute(pending_q).scalars()):
@@ -888,22 +950,54 @@ class Archive:
             return 0
         done = 0
         with self.engine.begin() as conn:
+            for record_id, exc in failed:
+                self._index_failed(conn, record_id, exc)
+            state = self._index_commit_state(conn) if prepared else None
+            if state is _STALE:
+                prepared = []
             for record_id, tokens in prepared:
                 res = conn.execute(sa.delete(t.index_pending).where(t.index_pending.c.record_id == record_id))
                 if res.rowcount == 1 and tokens is not None:   # 0: indexed or purged meanwhile
-                    self._write_index(conn, record_id, tokens)
+                    self._write_index(conn, record_id, tokens[reindex.version_for(self._index, state, record_id)])
                     done += 1
-            for record_id, exc in failed:
-                self._index_failed(conn, record_id, exc)
         return done
 
-    def _tokens_for(self, conn: sa.Connection, record_id: int) -> list[str] | None:
+    def _index_commit_state(self, conn: sa.Connection) -> Any:
+        """At an index write's commit: _STALE when the ring changed since the tokens were hashed
+        (the caller drops them), else the rebuild's state (None: none under way). On PostgreSQL
+        the generation is read FOR SHARE: a rotation or a rebuild's end waits for this commit."""
+        q = sa.select(t.head.c.key_generation).where(t.head.c.id == 1)
+        if self.dialect == "postgresql":
+            q = q.with_for_update(read=True)
+        generation = conn.execute(q).scalar()
+        if generation is not None and int(generation) != self._sync_index().generation:
+            self.keyring.refresh()
+            self._sync_index()
+            return _STALE
+        return reindex.building(conn) if self._index.old_version is not None else None
+
+    def _tokens_for(self, conn: sa.Connection, record_id: int,
+                    versions: Iterable[int] | None = None) -> dict[int, list[str]] | None:
+        """The record's index tokens under ``versions`` of the index key (default: the ones a
+        write may need now: the newest, and the one a rebuild replaces). None: no such record."""
         row = conn.execute(sa.select(t.records).where(t.records.c.id == record_id)).first()
         if row is None:
             return None
         raw = self.open(record_id, conn)
         subject, attachments = self.decrypt_meta(row)
-        return self.document_tokens(raw, subject, [n for n, _ty in attachments])
+        keys = self._sync_index()
+        if versions is None:
+            versions = [keys.write_version] + ([keys.old_version] if keys.old_version is not None else [])
+        return self.document_tokens_by_version(raw, subject, [n for n, _ty in attachments], versions)
+
+    def indexed_tokens(self, conn: sa.Connection, record_id: int, raw: bytes, subject: str,
+                       attachment_names: list[str]) -> list[str]:
+        """The tokens ``record_id`` is indexed under now (a contentless FTS5 delete needs them):
+        while the index is re-keyed that depends on how far the rebuild got."""
+        keys = self._sync_index()
+        state = reindex.building(conn) if keys.old_version is not None else None
+        version = reindex.version_for(keys, state, record_id)
+        return self.document_tokens_by_version(raw, subject, attachment_names, [version])[version]
 
     @staticmethod
     def _index_failed(conn: sa.Connection, record_id: int, exc: Exception) -> None:
@@ -917,27 +1011,42 @@ class Archive:
         )
 
     # ---- search -------------------------------------------------------------------
-    def _fts_match(self, q: Query) -> str | None:
-        """The SQLite FTS5 MATCH expression (hashed tokens) of the query's text terms, if any."""
-        terms = [h for h in (self.hasher.query_term(term.text, term.field) for term in q.terms) if h]
-        if not terms:
-            return None
-        return " AND ".join('"' + " ".join(h) + '"' for h in terms)
-
-    def _fulltext_condition(self, q: Query) -> Any:
+    def _query_terms(self, q: Query) -> list[list[list[str]]]:
+        """Per text term, its hashed tokens under each index key a search must ask (one; two
+        while the index is re-keyed: a record matches under the key it is indexed with)."""
+        self.keyring.check()
+        hashers = self._sync_index().query
         terms = []
         for term in q.terms:
-            hashed = self.hasher.query_term(term.text, term.field)
-            if hashed:
-                terms.append(hashed)
+            alternatives = [h for h in (hasher.query_term(term.text, term.field) for hasher in hashers) if h]
+            if alternatives:
+                terms.append(alternatives)
+        return terms
+
+    @staticmethod
+    def _fts_expression(terms: list[list[list[str]]]) -> str:
+        def one(alternatives: list[list[str]]) -> str:
+            phrases = ['"' + " ".join(h) + '"' for h in alternatives]
+            return phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")"
+        return " AND ".join(one(a) for a in terms)
+
+    def _fts_match(self, q: Query) -> str | None:
+        """The SQLite FTS5 MATCH expression (hashed tokens) of the query's text terms, if any."""
+        terms = self._query_terms(q)
+        return self._fts_expression(terms) if terms else None
+
+    def _fulltext_condition(self, q: Query) -> Any:
+        terms = self._query_terms(q)
         if not terms:
             return None
         if self.dialect == "sqlite":
-            match = " AND ".join('"' + " ".join(h) + '"' for h in terms)
             sub = sa.select(sa.column("rowid")).select_from(sa.table("archive_fts")).where(
-                sa.text("archive_fts MATCH :fts").bindparams(fts=match))
+                sa.text("archive_fts MATCH :fts").bindparams(fts=self._fts_expression(terms)))
         else:
-            tsq = " & ".join("(" + " <-> ".join(h) + ")" if len(h) > 1 else h[0] for h in terms)
+            def one(alternatives: list[list[str]]) -> str:
+                phrases = ["(" + " <-> ".join(h) + ")" if len(h) > 1 else h[0] for h in alternatives]
+                return phrases[0] if len(phrases) == 1 else "(" + " | ".join(phrases) + ")"
+            tsq = " & ".join(one(a) for a in terms)
             sub = sa.select(t.fulltext.c.record_id).where(
                 sa.text("archive_fulltext.tsv @@ CAST(:tsq AS tsquery)").bindparams(tsq=tsq))
         return t.records.c.id.in_(sub)

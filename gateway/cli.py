@@ -74,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
                                     help="a MAIL FROM address, or @domain for all of a domain (repeatable)")
     sshow = smtp_sub.add_parser("show", parents=[common], help="the addresses an account may send as")
     sshow.add_argument("name")
+    sunlock = smtp_sub.add_parser("unlock", parents=[common], help="lift a failed-AUTH lockout")
+    sunlock.add_argument("--client", help="the client IP address that is locked out")
+    sunlock.add_argument("--login", help="the SMTP login that is locked out")
 
     arch = sub.add_parser("archive", parents=[common], help="search, export, verify, purge, import")
     arch_sub = arch.add_subparsers(dest="archive_command", required=True)
@@ -101,6 +104,10 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("path", type=Path)
     imp.add_argument("--public-key", help="require the export to be signed by this key (its `archive export-key`)")
     arch_sub.add_parser("export-key", parents=[common], help="print the public key export bundles are signed with")
+    vexp = arch_sub.add_parser("verify-export", parents=[common],
+                               help="check an export bundle's signature and digests, importing nothing")
+    vexp.add_argument("path", type=Path)
+    vexp.add_argument("--public-key", help="require this signer (another instance's `archive export-key`)")
     hold = arch_sub.add_parser("hold", parents=[common], help="legal holds: block purge of matching records")
     hold_sub = hold.add_subparsers(dest="hold_command", required=True)
     hold_add = hold_sub.add_parser("add", parents=[common])
@@ -118,8 +125,10 @@ def _parser() -> argparse.ArgumentParser:
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
     keys_sub.add_parser("rotate", parents=[common])
     keys_sub.add_parser("list", parents=[common])
-    rotate_derived = keys_sub.add_parser("rotate-derived", parents=[common], help="new version of a derived key")
-    rotate_derived.add_argument("name", choices=["links", "evidence"])
+    rotate_derived = keys_sub.add_parser("rotate-derived", parents=[common],
+                                         help="new version of a derived key (index: then rebuild-index)")
+    rotate_derived.add_argument("name", choices=["index", "links", "evidence"])
+    keys_sub.add_parser("rebuild-index", parents=[common], help="re-key the blind index (resumable)")
     retire = keys_sub.add_parser("retire", parents=[common])
     retire.add_argument("key_id")
 

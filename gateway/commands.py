@@ -48,14 +48,18 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
 
 def rules(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.directory import Directory
-    from rules.loader import lint
+    from gateway.routing_check import routing_problems
+    from rules.loader import lint, load_ruleset
 
     path = args.file or settings.rules_path
     problems = list(lint(path))
     try:
-        Directory.load(settings.directory_path)
+        directory = Directory.load(settings.directory_path)
     except Exception as exc:  # noqa: BLE001 - reported like any other problem
         problems.append(str(exc))
+    else:
+        if not problems:
+            problems += routing_problems(load_ruleset(path), directory)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -88,6 +92,12 @@ def smtp_user(args: argparse.Namespace, settings: Settings) -> int:
         elif args.smtp_command == "show":
             for address in logins.addresses(args.name):
                 print(address)
+        elif args.smtp_command == "unlock":
+            if not (args.client or args.login):
+                print("mailwarden: smtp-user unlock needs --client IP and/or --login NAME", file=sys.stderr)
+                return 2
+            removed = services.auth_throttle.clear(ip=args.client, login=args.login)
+            print(f"lockout lifted ({removed} entr{'y' if removed == 1 else 'ies'} removed)")
         elif not services.accounts.remove(args.name):
             print(f"no SMTP account {args.name}", file=sys.stderr)
             return 1
@@ -152,6 +162,8 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
     from archive import cli_ops
     from archive.query import QueryError
 
+    if args.archive_command == "verify-export":     # needs no key: only the public key decides
+        return _verify_export(args)
     services = _services(settings)
     progress = sys.stderr.isatty()
     try:
@@ -207,6 +219,22 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _verify_export(args: argparse.Namespace) -> int:
+    import zipfile
+
+    from archive import bundle
+
+    try:
+        with zipfile.ZipFile(args.path) as zf:
+            verified = bundle.verify(zf, args.public_key)
+    except (bundle.BundleError, zipfile.BadZipFile, OSError) as exc:
+        print(f"mailwarden: {args.path}: {exc}", file=sys.stderr)
+        return 1
+    print(f"{args.path}: OK, {len(verified.manifest.get('records', []))} message(s) signed by {verified.signer}"
+          + ("" if verified.pinned else " (not pinned: pass --public-key to require that signer)"))
+    return 0
+
+
 def _hold(args: argparse.Namespace, services) -> int:  # noqa: ANN001
     from archive import cli_ops
 
@@ -224,7 +252,7 @@ def _hold(args: argparse.Namespace, services) -> int:  # noqa: ANN001
 # Commands that read messages or change anything are audited like API calls: the admin log
 # must show what was done from the shell too (actor: the OS user, address: "local").
 AUDITED_COMMANDS = {"user", "smtp-user", "archive", "keys", "dkim"}
-_TARGET_ARGS = ("name", "query", "path", "key_id", "value", "hold_id", "domain")
+_TARGET_ARGS = ("name", "query", "path", "key_id", "value", "hold_id", "domain", "client", "login")
 
 
 def run_audited(args: argparse.Namespace, settings: Settings, handler) -> int:  # noqa: ANN001
@@ -289,12 +317,16 @@ def keys(args: argparse.Namespace, settings: Settings) -> int:
             active = services.keyring.active_kid
             for kid in services.keyring.key_ids():
                 print(f"{kid}{'  (active)' if kid == active else ''}")
-            for name in ("links", "evidence"):
+            for name in ("index", "links", "evidence"):
                 versions = services.keyring.versions(name)
                 print(f"{name}: " + ", ".join(f"v{v} {state}" for v, state, _until, _key in versions))
         elif args.keys_command == "rotate-derived":
             version = services.keyring.rotate_derived(args.name)
-            print(f"derived key {args.name} version {version} is active")
+            print(f"derived key {args.name} version {version} "
+                  + ("created; `mailwarden keys rebuild-index` re-keys the index (serve does it in the background)"
+                     if args.name == "index" else "is active"))
+        elif args.keys_command == "rebuild-index":
+            cli_ops.rebuild_index(services.archive, progress=sys.stderr.isatty())
         elif args.keys_command == "retire":
             try:
                 # the audit rows MACed under the key are MACed again first (the archive's own

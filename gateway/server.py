@@ -192,7 +192,8 @@ class Gateway:
                     await asyncio.wait_for(self.stop_event.wait(), interval)
 
     def _index(self) -> bool:
-        return self.services.archive.index_pending(limit=500) > 0
+        archive = self.services.archive
+        return archive.index_pending(limit=500) > 0 or archive.rebuild_index_step()
 
     def _scheduled_purge(self) -> bool:
         self._purge.run_if_due()
@@ -206,6 +207,10 @@ class Gateway:
         return False
 
     def _quarantine_upkeep(self) -> bool:
+        from gateway.quarantine_wiring import escalation_levels
+
+        self.services.quarantine.remind()
+        self.services.quarantine.escalate(escalation_levels(self.services.policy))
         self.services.quarantine.expire()
         self.services.quarantine.send_digests()
         self.services.counters.prune()
@@ -350,7 +355,7 @@ def _run_indexer(settings: Settings) -> None:
 
     while not stop:
         try:
-            done = archive.index_pending(limit=200)
+            done = archive.index_pending(limit=200) or archive.rebuild_index_step()
         except Exception:  # noqa: BLE001 - logged, retried
             log.exception("indexing failed")
             done = 0

@@ -212,8 +212,11 @@ class DirectorySettings(_Section):
 class QuarantineSettings(_Section):
     lifetime: float = 14 * 86400.0
     expiry_interval: float = 300.0
+    remind_before: float = 2 * 86400.0   # reviewers reminded this long before expiry (0: never)
+    escalate_after: float = 5 * 86400.0  # undecided this long: next level reviews too (0: never)
+    language: Literal["en", "zh-CN"] = "en"  # notices for people without a language in directory.yaml
 
-    @field_validator("lifetime", "expiry_interval", mode="before")
+    @field_validator("lifetime", "expiry_interval", "remind_before", "escalate_after", mode="before")
     @classmethod
     def _duration(cls, v: Any) -> float:
         return parse_duration(v)
