@@ -248,8 +248,12 @@ class ArchiveSettings(_Section):
     # starting only inside purge_window (local time; "" for any time), on one node at a time.
     purge_interval: float = 86400.0
     purge_window: str = "02:00-05:00"
+    # `serve` signs where the record and audit chains stand this often (and at shutdown), appends it
+    # to checkpoint_file ("": data_dir/checkpoints.log; best kept on other storage) and to the log.
+    checkpoint_interval: float = 900.0
+    checkpoint_file: str = ""
 
-    @field_validator("index_interval", "purge_interval", mode="before")
+    @field_validator("index_interval", "purge_interval", "checkpoint_interval", mode="before")
     @classmethod
     def _duration(cls, v: Any) -> float:
         return parse_duration(v)
@@ -389,6 +393,11 @@ class Settings(BaseSettings):
     @property
     def keys_dir(self) -> Path:
         return self.resolve(self.storage.keys_dir)
+
+    @property
+    def checkpoint_path(self) -> Path:
+        cfg = self.archive.checkpoint_file
+        return self.resolve(cfg) if cfg else self.data_dir / "checkpoints.log"
 
     @property
     def blobs_dir(self) -> Path:
