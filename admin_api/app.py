@@ -34,6 +34,7 @@ from admin_api import audit as audit_log
 from admin_api import roles
 from admin_api import tables as admin_tables
 from admin_api.render import render_message, subject_of
+from admin_api.review_page import review_page_router
 from admin_api.users import Principal, authenticate, list_users
 from archive.chain import ChainKey
 from archive.keywrap import KeyMissing, KeyRingError
@@ -802,6 +803,7 @@ def create_app(services: ApiServices) -> FastAPI:
         return {"items": items, "total": len(items), "next": None}
 
     app.include_router(api)
+    app.include_router(review_page_router())  # where notices link: a page, never a JSON 401
 
     # ---------------------------------------------------------------- unauthenticated probes
     @app.get("/healthz", tags=["ops"])

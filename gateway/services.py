@@ -28,6 +28,7 @@ from gateway.keyplace import open_keyring
 from gateway.metrics import Metrics
 from gateway.notices import Notifier
 from gateway.policy import PolicyHolder
+from gateway.quarantine_wiring import build_notices
 from gateway.queue import DeliveryQueue
 from gateway.sender_logins import SenderLogins
 from gateway.settings import Settings
@@ -119,6 +120,8 @@ def build_services(settings: Settings, *, run_migrations: bool = True, policy: P
         engine, enqueue_release, send_notice, lifetime_days=settings.quarantine.lifetime / 86400.0,
         signing_key=signing_key, base_url=settings.api_base_url,
         evidence_cipher=EvidenceCipher(keys=keyring.evidence_keys),
+        notices=build_notices(settings, policy, archive, send_notice),
+        remind_before=settings.quarantine.remind_before, escalate_after=settings.quarantine.escalate_after,
     )
     metrics = Metrics()
     metrics.watch_queue_depth(queue.depth)
