@@ -49,10 +49,14 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
 def rules(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.directory import Directory
     from gateway.routing_check import routing_problems
+    from gateway.settings import located_problem, retention_problem
     from rules.loader import lint, load_ruleset
 
     path = args.file or settings.rules_path
     problems = list(lint(path))
+    retention = retention_problem(settings, path)    # a retention rule naming a rule this file drops
+    if retention:
+        problems.append(located_problem(settings, *retention))
     try:
         directory = Directory.load(settings.directory_path)
     except Exception as exc:  # noqa: BLE001 - reported like any other problem
