@@ -367,6 +367,12 @@ class Archive:
         """The index key new entries are hashed with (the newest version)."""
         return self._sync_index().write
 
+    @hasher.setter
+    def hasher(self, value: Hasher) -> None:
+        """Replace the current index key's hasher (benchmarks start it cold)."""
+        self._hashers[self._sync_index().write_version] = value
+        self._index = None
+
     def _sync_index(self) -> reindex.IndexKeys:
         """The index keys as of the ring's generation (rebuilt when the ring changed)."""
         keys = self._index
@@ -614,6 +620,38 @@ class Archive:
             log.error("archive chain head (record %s) does not verify: %s; refusing to append", last_id, reason)
             raise ArchiveIntegrityError(f"archive chain head does not verify ({reason}): "
                                         "run `mailwarden archive verify`")
+
+    def verified_head(self) -> tuple[int, str]:
+        """(last_id, last_hash) of the chain head after checking its MAC: what a checkpoint
+        signs (a head the archive did not write is never signed)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(t.head).where(t.head.c.id == 1)).first()
+        if row is None:
+            return 0, t.GENESIS
+        if row.last_id == 0 and row.mac is None:
+            return 0, row.last_hash
+        reason = self.chain.check(row.mac_kid, row.mac, "head", int(row.last_id), row.last_hash)
+        if reason is not None:
+            raise ArchiveIntegrityError(f"archive chain head does not verify ({reason}): not checkpointed")
+        return int(row.last_id), row.last_hash
+
+    def last_chain_id(self) -> int:
+        """The last id the record chain holds (a record's or a purged record's tombstone)."""
+        with self.engine.connect() as conn:
+            rec = conn.execute(sa.select(sa.func.max(t.records.c.id))).scalar() or 0
+            tomb = conn.execute(sa.select(sa.func.max(t.tombstones.c.record_id))).scalar() or 0
+        return int(max(rec, tomb))
+
+    def hashes_at(self, ids: list[int]) -> dict[int, str]:
+        """The chain hash each of ``ids`` has now (its record's, or its purge tombstone's)."""
+        out: dict[int, str] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                chunk = ids[i:i + 500]
+                for table, key in ((t.tombstones, t.tombstones.c.record_id), (t.records, t.records.c.id)):
+                    rows = conn.execute(sa.select(key, table.c.record_hash).where(key.in_(chunk)))
+                    out.update((int(rid), digest) for rid, digest in rows)
+        return out
 
     def tombstone_values(self, row: Any, purged_at: float, reason: str) -> dict[str, Any]:
         """The tombstone row of a purged record, MACed so a deletion cannot pass for a purge.

@@ -49,10 +49,14 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
 def rules(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.directory import Directory
     from gateway.routing_check import routing_problems
+    from gateway.settings import located_problem, retention_problem
     from rules.loader import lint, load_ruleset
 
     path = args.file or settings.rules_path
     problems = list(lint(path))
+    retention = retention_problem(settings, path)    # a retention rule naming a rule this file drops
+    if retention:
+        problems.append(located_problem(settings, *retention))
     try:
         directory = Directory.load(settings.directory_path)
     except Exception as exc:  # noqa: BLE001 - reported like any other problem
@@ -92,6 +96,12 @@ def smtp_user(args: argparse.Namespace, settings: Settings) -> int:
         elif args.smtp_command == "show":
             for address in logins.addresses(args.name):
                 print(address)
+        elif args.smtp_command == "unlock":
+            if not (args.client or args.login):
+                print("mailwarden: smtp-user unlock needs --client IP and/or --login NAME", file=sys.stderr)
+                return 2
+            removed = services.auth_throttle.clear(ip=args.client, login=args.login)
+            print(f"lockout lifted ({removed} entr{'y' if removed == 1 else 'ies'} removed)")
         elif not services.accounts.remove(args.name):
             print(f"no SMTP account {args.name}", file=sys.stderr)
             return 1
@@ -178,7 +188,17 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
             cli_ops.export_key(services.archive)
         elif command == "verify":
             report = cli_ops.verify(services.archive, progress=progress)
-            return 0 if report.ok else 1
+            ok = report.ok
+            if args.checkpoints is not None:
+                from gateway.checkpoints import check_archive
+
+                ok = _print_checkpoint_check("record", check_archive(services.archive, args.checkpoints)) and ok
+            return 0 if ok else 1
+        elif command == "checkpoint":
+            from gateway.checkpoints import Checkpointer
+
+            Checkpointer(services.engine, services.archive, settings.checkpoint_path).write()
+            print(f"checkpoint appended to {settings.checkpoint_path}")
         elif command == "purge":
             from gateway.retention import still_needed
 
@@ -236,7 +256,7 @@ def _hold(args: argparse.Namespace, services) -> int:  # noqa: ANN001
 # Commands that read messages or change anything are audited like API calls: the admin log
 # must show what was done from the shell too (actor: the OS user, address: "local").
 AUDITED_COMMANDS = {"user", "smtp-user", "archive", "keys", "dkim"}
-_TARGET_ARGS = ("name", "query", "path", "key_id", "value", "hold_id", "domain")
+_TARGET_ARGS = ("name", "query", "path", "key_id", "value", "hold_id", "domain", "client", "login")
 
 
 def run_audited(args: argparse.Namespace, settings: Settings, handler) -> int:  # noqa: ANN001
@@ -333,11 +353,31 @@ def audit(args: argparse.Namespace, settings: Settings) -> int:
     services = _services(settings)
     try:
         broken = audit_report(services.engine, ChainKey(services.keyring, "audit-chain"))
+        against = None
+        if args.checkpoints is not None:
+            from gateway.checkpoints import check_audit
+
+            against = check_audit(services.engine, services.archive, args.checkpoints)
     finally:
         services.close()
     for line in describe_broken("audit row", broken):
         print(line)
     rows = len({row_id for row_id, _why in broken})
     print("audit log OK" if not broken else f"audit log: {rows} broken row(s)")
-    return 0 if not broken else 1
+    ok = not broken
+    if against is not None:
+        ok = _print_checkpoint_check("audit row", against) and ok
+    return 0 if ok else 1
+
+
+def _print_checkpoint_check(what: str, problems: list[tuple[int, str]]) -> bool:
+    """Print what the checkpoint comparison found (file problems first); True when nothing."""
+    from archive.cli_ops import describe_broken
+
+    for _zero, why in [p for p in problems if p[0] == 0]:
+        print(f"CHECKPOINTS: {why}")
+    for line in describe_broken(what, [p for p in problems if p[0] != 0]):
+        print(line)
+    print("checkpoints: OK" if not problems else f"checkpoints: {len(problems)} problem(s)")
+    return not problems
 

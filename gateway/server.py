@@ -95,6 +95,7 @@ class Gateway:
         self.api_server: _EmbeddedUvicorn | None = None
         self._tasks: list[asyncio.Task] = []
         self._purge: Any = None      # gateway.retention.ScheduledPurge on the primary
+        self._checkpointer: Any = None   # gateway.checkpoints.Checkpointer on the primary
 
     # ---- listeners ---------------------------------------------------------------
     async def start_smtp(self, sock: socket.socket | None = None) -> None:
@@ -160,6 +161,13 @@ class Gateway:
         self._tasks.append(asyncio.create_task(self._every(self.services.settings.quarantine.expiry_interval,
                                                            self._quarantine_upkeep), name="quarantine"))
         archive_settings = self.services.settings.archive
+        if archive_settings.checkpoint_interval > 0:
+            from gateway.checkpoints import Checkpointer
+
+            self._checkpointer = Checkpointer(self.services.engine, self.services.archive,
+                                              self.services.settings.checkpoint_path)
+            self._tasks.append(asyncio.create_task(self._every(
+                archive_settings.checkpoint_interval, self._checkpoint), name="checkpoint"))
         if archive_settings.purge_interval > 0:
             from gateway.retention import ScheduledPurge
             from gateway.settings import parse_window
@@ -190,6 +198,13 @@ class Gateway:
     def _scheduled_purge(self) -> bool:
         self._purge.run_if_due()
         return False          # done until the next check either way
+
+    def _checkpoint(self) -> bool:
+        try:
+            self._checkpointer.write()
+        except Exception as exc:  # noqa: BLE001 - said loudly; tried again at the next interval
+            log.error("chain checkpoint not written: %s", exc)
+        return False
 
     def _quarantine_upkeep(self) -> bool:
         from gateway.quarantine_wiring import escalation_levels
@@ -229,6 +244,8 @@ class Gateway:
             await asyncio.to_thread(self.services.queue.release_claims, self.worker.node)
         except Exception:  # noqa: BLE001 - the rows come back at the next start or with their lease
             log.exception("could not give back this node's claimed rows")
+        if self._checkpointer is not None:      # where the chains stand as this node stops
+            await asyncio.to_thread(self._checkpoint)
         self.extraction.close()
         self.services.close()
         self.stopped.set()

@@ -70,6 +70,23 @@ def test_ipv6_is_counted_by_its_64() -> None:
     assert address_key("::ffff:192.0.2.7") == address_key("192.0.2.7") == "ip:192.0.2.7"
 
 
+def test_a_lockout_can_be_lifted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = write_config(tmp_path / "gw", database_url=f"sqlite:///{tmp_path / 'gw.db'}", next_hop="127.0.0.1:9",
+                          smtp_port=free_port(), api_port=free_port(),
+                          overrides={"smtp": {"auth_throttle": {"max_failures": 1, "delay": 0}}})
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'gw.db'}")
+    from gateway.db import migrate
+
+    migrate(engine)
+    throttle = AuthThrottle(engine, ThrottleLimits(max_failures=1, delay=0))
+    assert throttle.failed("192.0.2.7", "relay") > 0
+    assert cli_main(["smtp-user", "unlock", "--config", str(config)]) == 2
+    assert cli_main(["smtp-user", "unlock", "--client", "192.0.2.7", "--config", str(config)]) == 0
+    assert "lockout lifted (1 entry removed)" in capsys.readouterr().out
+    assert throttle.locked("192.0.2.7", "relay") == 0
+    engine.dispose()
+
+
 def test_window_expires(gw_engine: sa.Engine) -> None:
     throttle = AuthThrottle(gw_engine, ThrottleLimits(max_failures=2, window=0.2, lockout=900, delay=0))
     assert throttle.failed("192.0.2.7", "alice") == 0
