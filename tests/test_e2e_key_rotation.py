@@ -98,6 +98,8 @@ def test_rotate_and_retire_under_load_lose_nothing(tmp_path: Path, database_url:
         assert held and plain and len(record_ids) >= len(stream.sent)
 
         admin = add_user(engine, "keys-admin", "admin")
+        # Only an entry's routed reviewers decide (issue 14): alice's holds go to her supervisor.
+        cfo = add_user(engine, "keys-cfo", "supervisor", ["finance"], "cfo@example.com")
         with httpx.Client(base_url=f"http://127.0.0.1:{gateway.api_port}", timeout=30,
                           headers={"Authorization": f"Bearer {admin}"}) as http:
             for rid in record_ids:      # every record opens (before, during and after the rotation)
@@ -113,7 +115,8 @@ def test_rotate_and_retire_under_load_lose_nothing(tmp_path: Path, database_url:
                     break
             assert len(entries) == len(held)
             for entry in entries:
-                resp = http.post(f"/api/v1/quarantine/{entry['id']}/release", json={"comment": "rotation test"})
+                resp = http.post(f"/api/v1/quarantine/{entry['id']}/release", json={"comment": "rotation test"},
+                                 headers={"Authorization": f"Bearer {cfo}"})
                 assert resp.status_code == 200, resp.text
         sink.handler.wait_to("partner@other.org", count=len(held), timeout=60)
         sink.handler.wait_to("bob@example.com", count=len(plain), timeout=60)
