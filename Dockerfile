@@ -21,6 +21,7 @@ ENV MAILWARDEN_CONFIG=/opt/mailwarden/configs/gateway.yaml \
     MAILWARDEN_SMTP__LISTEN=0.0.0.0:2525 \
     MAILWARDEN_API__LISTEN=0.0.0.0:8025 \
     MAILWARDEN_STORAGE__DATA_DIR=/var/lib/mailwarden/data \
+    MAILWARDEN_STORAGE__KEYS_DIR=/var/lib/mailwarden/keys \
     MAILWARDEN_DELIVERY__NEXT_HOP=maildir:/var/lib/mailwarden/data/maildir
 VOLUME ["/var/lib/mailwarden"]
 EXPOSE 2525 8025

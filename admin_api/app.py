@@ -14,6 +14,7 @@ import csv
 import dataclasses
 import html
 import io
+import json
 import time
 import urllib.parse
 from collections.abc import Callable, Mapping
@@ -33,8 +34,10 @@ from admin_api import audit as audit_log
 from admin_api import roles
 from admin_api import tables as admin_tables
 from admin_api.render import render_message, subject_of
+from admin_api.review_page import review_page_router
 from admin_api.users import Principal, authenticate, list_users
-from archive.keywrap import KeyMissing
+from archive.chain import ChainKey
+from archive.keywrap import KeyMissing, KeyRingError
 from archive.service import ArchiveKeyMissing
 from quarantine import tables as quarantine_tables
 from quarantine.deciding import routes_of
@@ -51,6 +54,7 @@ from quarantine.service import (
     Reviewer,
     decode_cursor,
 )
+from rules.redact import redact_text
 
 MAX_ID = 2**63 - 1
 MAX_MESSAGE = 50 * 1024 * 1024
@@ -71,7 +75,19 @@ class ApiServices:
     health: Callable[[], Mapping[str, Any]] = lambda: {"status": "ok"}
     archive_stats: Callable[[float | None, float | None], Mapping[str, Any]] | None = None
     department_supervisors: Callable[[str], set[str]] | None = None
+    # archive_record(archive_id) -> {"record": envelope, verdict, rules…, "history": [decisions]}
+    archive_record: Callable[[int], Mapping[str, Any]] | None = None
     clock: Callable[[], float] = time.time
+    # The audit chain's MAC key; None: derived from ``archive.keyring`` (the gateway's archive).
+    audit_chain: ChainKey | None = None
+
+    def audit_key(self) -> ChainKey:
+        if self.audit_chain is None:
+            keyring = getattr(self.archive, "keyring", None)
+            if keyring is None:
+                raise ValueError("ApiServices needs audit_chain (or an archive with a keyring): the audit log is keyed")
+            self.audit_chain = ChainKey(keyring, "audit-chain")
+        return self.audit_chain
 
 
 def create_schema(engine: sa.Engine) -> None:
@@ -171,10 +187,11 @@ def _cursor(value: str | None) -> int | None:
 class AuditMiddleware:
     """Writes the audit row of a request before its response starts (pure ASGI)."""
 
-    def __init__(self, app: Any, engine: sa.Engine, clock: Callable[[], float]) -> None:
+    def __init__(self, app: Any, engine: sa.Engine, clock: Callable[[], float], chain: ChainKey) -> None:
         self.app = app
         self.engine = engine
         self.clock = clock
+        self.chain = chain
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -206,6 +223,7 @@ class AuditMiddleware:
                 partial(
                     audit_log.append_audit,
                     self.engine,
+                    chain=self.chain,
                     action=info["action"],
                     outcome=outcome,
                     status_code=status,
@@ -218,9 +236,25 @@ class AuditMiddleware:
                 )
             )
 
+        refused = False
+
         async def send_wrapper(message: dict) -> None:
+            nonlocal refused
+            if refused:   # the response was replaced by a 503: the rest of the original is dropped
+                return
             if message["type"] == "http.response.start":
-                await write(int(message["status"]))
+                try:
+                    await write(int(message["status"]))
+                except (KeyRingError, audit_log.AuditChainError) as exc:
+                    # Not audited, so not answered: which key is missing, or that the audit chain
+                    # does not verify (fail closed; the operator's to fix).
+                    refused = True
+                    body = json.dumps({"detail": f"the audit log cannot be written: {exc}"}).encode()
+                    await send({"type": "http.response.start", "status": 503,
+                                "headers": [(b"content-type", b"application/json"), (b"retry-after", b"60"),
+                                            (b"content-length", str(len(body)).encode())]})
+                    await send({"type": "http.response.body", "body": body})
+                    return
             await send(message)
 
         try:
@@ -337,7 +371,10 @@ def create_app(services: ApiServices) -> FastAPI:
             "decided_by",
         ]
         out = {k: entry.get(k) for k in keys}
-        out["subject"] = entry_subject(entry)
+        subject = entry_subject(entry)
+        # the listing shows *that* a card was in the subject, as the evidence does; the value
+        # itself only in the message, read through its own audited endpoint
+        out["subject"] = redact_text(subject) if subject else subject
         if full:
             out["evidence"] = entry.get("evidence")
             out["history"] = [
@@ -380,7 +417,7 @@ def create_app(services: ApiServices) -> FastAPI:
         openapi_url="/openapi.json",
         description=(roles.__doc__ or "").strip(),
     )
-    app.add_middleware(AuditMiddleware, engine=engine, clock=services.clock)
+    app.add_middleware(AuditMiddleware, engine=engine, clock=services.clock, chain=services.audit_key())
 
     async def key_missing(_request: Request, exc: Exception) -> JSONResponse:
         # A master key the record needs is not held (rotated elsewhere and not learned, or
@@ -678,7 +715,10 @@ def create_app(services: ApiServices) -> FastAPI:
 
     @api.get("/archive/{archive_id}", tags=["archive"])
     def archive_view(archive_id: ArchiveId, p: Principal = Depends(authz("archive.read"))) -> dict[str, Any]:
-        return {"id": archive_id, **render_message(open_archive(archive_id))}
+        out = {"id": archive_id, **render_message(open_archive(archive_id))}
+        if services.archive_record is not None:   # envelope, verdict, rules and every decision
+            out.update(services.archive_record(archive_id))
+        return out
 
     @api.get(
         "/archive/{archive_id}/raw",
@@ -763,6 +803,7 @@ def create_app(services: ApiServices) -> FastAPI:
         return {"items": items, "total": len(items), "next": None}
 
     app.include_router(api)
+    app.include_router(review_page_router())  # where notices link: a page, never a JSON 401
 
     # ---------------------------------------------------------------- unauthenticated probes
     @app.get("/healthz", tags=["ops"])

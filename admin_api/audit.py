@@ -1,9 +1,12 @@
-"""Append-only, hash-chained audit log of the admin API.
+"""Append-only, hash-chained and keyed audit log of the admin API.
 
 Each row's ``hash`` is SHA-256 over its fields and ``prev_hash`` (the previous row's hash;
-64 zeros for the first row). Appends are serialized through the ``admin_audit_head`` row.
-:func:`verify_audit` recomputes the chain and names every row that does not match.
-Nothing in the API updates or deletes audit rows.
+64 zeros for the first row), and its ``mac`` an HMAC of that hash under the audit chain's key
+(:class:`archive.chain.ChainKey`, derived from the master key, never stored): the database
+alone lets anyone recompute the hashes, not the MACs. Appends are serialized through the
+``admin_audit_head`` row, MACed too, and an append refuses to extend a head it cannot verify
+(else it would give a rewound head a valid MAC). :func:`audit_report` names every row that
+does not verify and why. Nothing in the API updates or deletes audit rows.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from admin_api import tables as t
+from archive.chain import ChainKey
 
 GENESIS = "0" * 64
 
@@ -58,6 +62,23 @@ def _lock_head(conn: sa.Connection) -> sa.Row:
     return head
 
 
+class AuditChainError(RuntimeError):
+    """The audit chain's head was not written by the gateway: appends stop until it is looked into."""
+
+
+def _check_head(conn: sa.Connection, chain: ChainKey, head: sa.Row) -> None:
+    if head.mac is None and head.mac_kid is None:
+        if int(head.last_id) == 0:
+            return
+        last = conn.execute(sa.select(t.audit.c.mac).where(t.audit.c.id == head.last_id)).first()
+        if last is None or last.mac is None:   # a head from before the log was keyed
+            return
+    reason = chain.check(head.mac_kid, head.mac, "head", int(head.last_id), head.last_hash)
+    if reason is not None:
+        raise AuditChainError(f"audit chain head (row {head.last_id}) does not verify ({reason}): "
+                              "run `mailwarden audit verify`")
+
+
 def ensure_head(engine: sa.Engine) -> None:
     with engine.begin() as conn:
         if conn.execute(sa.select(t.audit_head.c.id).where(t.audit_head.c.id == 1)).first():
@@ -72,6 +93,7 @@ def ensure_head(engine: sa.Engine) -> None:
 def append_audit(
     engine: sa.Engine,
     *,
+    chain: ChainKey,
     action: str,
     outcome: str,
     status_code: int,
@@ -82,11 +104,13 @@ def append_audit(
     detail: Any = None,
     clock: Callable[[], float] = time.time,
 ) -> int:
-    """Append one row; returns its id."""
+    """Append one row, hashed and MACed under ``chain``; returns its id."""
     for attempt in range(2):
         try:
             with engine.begin() as conn:
                 head = _lock_head(conn)
+                chain.follow(conn)
+                _check_head(conn, chain, head)
                 fields = {
                     "id": int(head.last_id) + 1,
                     "at": float(clock()),
@@ -100,11 +124,14 @@ def append_audit(
                     "detail": detail,
                 }
                 digest = row_hash(fields, head.last_hash)
-                conn.execute(sa.insert(t.audit).values(**fields, prev_hash=head.last_hash, hash=digest))
+                kid, mac = chain.sign("row", fields["id"], digest)
+                conn.execute(sa.insert(t.audit).values(**fields, prev_hash=head.last_hash, hash=digest,
+                                                       mac_kid=kid, mac=mac))
+                head_kid, head_mac = chain.sign("head", fields["id"], digest)
                 conn.execute(
                     sa.update(t.audit_head)
                     .where(t.audit_head.c.id == 1)
-                    .values(last_id=fields["id"], last_hash=digest)
+                    .values(last_id=fields["id"], last_hash=digest, mac_kid=head_kid, mac=head_mac)
                 )
                 return int(fields["id"])
         except LookupError:
@@ -114,10 +141,11 @@ def append_audit(
     raise AssertionError("unreachable")
 
 
-def verify_audit(engine: sa.Engine, batch: int = 1000) -> tuple[bool, list[int]]:
-    """Recompute the chain. Returns (ok, ids of rows whose hash or link does not match).
-    A deleted row shows as the next row's broken link; a truncated tail as the head's id."""
-    broken: list[int] = []
+def audit_report(engine: sa.Engine, chain: ChainKey, batch: int = 1000) -> list[tuple[int, str]]:
+    """Recompute the chain and check every MAC: ``[(row id, why)]`` in chain order (the first
+    entry is the first broken row; empty when everything verifies). A deleted row shows as the
+    next row's broken link; a truncated tail as the head's id (its MAC, if it was rewound)."""
+    broken: list[tuple[int, str]] = []
     prev = GENESIS
     last_id = 0
     with engine.connect() as conn:
@@ -128,15 +156,93 @@ def verify_audit(engine: sa.Engine, batch: int = 1000) -> tuple[bool, list[int]]
             if not rows:
                 break
             for r in rows:
-                fields = dict(r._mapping)
-                if r.prev_hash != prev or row_hash(fields, r.prev_hash) != r.hash:
-                    broken.append(int(r.id))
+                rid = int(r.id)
+                if r.prev_hash != prev:
+                    gap = f"rows {last_id + 1}-{rid - 1} deleted" if rid > last_id + 1 else "prev_hash altered"
+                    broken.append((rid, f"chain break: {gap}"))
+                if row_hash(dict(r._mapping), r.prev_hash) != r.hash:
+                    broken.append((rid, "row altered: its hash does not match its fields"))
+                bad = chain.check(r.mac_kid, r.mac, "row", rid, r.hash)
+                if bad:
+                    broken.append((rid, f"row hash rewritten: {bad} (fields or chain recomputed without the key)"
+                                        if r.mac else f"row {bad}: unkeyed rows are only self-consistent"))
                 prev = r.hash
-                last_id = int(r.id)
+                last_id = rid
         head = conn.execute(sa.select(t.audit_head).where(t.audit_head.c.id == 1)).first()
-    if head is not None and (int(head.last_id) != last_id or head.last_hash != prev):
-        broken.append(int(head.last_id))
-    return (not broken, broken)
+    if head is not None:
+        if int(head.last_id) > last_id:
+            broken.append((int(head.last_id), f"rows {last_id + 1}-{head.last_id} at the end of the log deleted"))
+        elif int(head.last_id) != last_id or head.last_hash != prev:
+            broken.append((int(head.last_id), "audit head does not match the last row"))
+        if int(head.last_id) or head.mac:
+            bad = chain.check(head.mac_kid, head.mac, "head", int(head.last_id), head.last_hash)
+            if bad:
+                broken.append((int(head.last_id), f"audit head not written by the gateway ({bad}): rows after "
+                                                  f"{head.last_id} deleted and the head rewound, or the head edited"))
+    return broken
+
+
+def verify_audit(engine: sa.Engine, chain: ChainKey, batch: int = 1000) -> tuple[bool, list[int]]:
+    """(ok, ids of the rows named by :func:`audit_report`, each once, in chain order)."""
+    ids = list(dict.fromkeys(rid for rid, _why in audit_report(engine, chain, batch)))
+    return (not ids, ids)
+
+
+def verified_head(engine: sa.Engine, chain: ChainKey) -> tuple[int, str]:
+    """(last_id, last_hash) of the audit head after checking its MAC (what a checkpoint signs)."""
+    with engine.connect() as conn:
+        head = conn.execute(sa.select(t.audit_head).where(t.audit_head.c.id == 1)).first()
+        if head is None:
+            return 0, GENESIS
+        _check_head(conn, chain, head)
+    return int(head.last_id), head.last_hash
+
+
+def hashes_at(engine: sa.Engine, ids: list[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    with engine.connect() as conn:
+        for i in range(0, len(ids), 500):
+            rows = conn.execute(sa.select(t.audit.c.id, t.audit.c.hash).where(t.audit.c.id.in_(ids[i:i + 500])))
+            out.update((int(rid), digest) for rid, digest in rows)
+    return out
+
+
+def last_id(engine: sa.Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.audit.c.id), 0))).scalar_one())
+
+
+def remac_audit(engine: sa.Engine, chain: ChainKey, kid: str, batch: int = 1000) -> int:
+    """MAC again under the active master key the rows and head MACed under ``kid`` (before ``kid``
+    is retired). A MAC that does not verify under ``kid`` is left as it is and AuditChainError
+    raised: retiring a key must not turn evidence of tampering into a valid MAC. Returns how many."""
+    with engine.connect() as conn:
+        chain.follow(conn)
+    if kid == chain.active_kid:
+        raise AuditChainError(f"{kid} is the active master key")
+    done = 0
+    while True:
+        with engine.begin() as conn:
+            rows = conn.execute(sa.select(t.audit.c.id, t.audit.c.hash, t.audit.c.mac_kid, t.audit.c.mac)
+                                .where(t.audit.c.mac_kid == kid).order_by(t.audit.c.id).limit(batch)).all()
+            for r in rows:
+                bad = chain.check(r.mac_kid, r.mac, "row", int(r.id), r.hash)
+                if bad:
+                    raise AuditChainError(f"audit row {r.id}: {bad} under {kid}; not re-MACed "
+                                          "(run `mailwarden audit verify`)")
+                new_kid, mac = chain.sign("row", int(r.id), r.hash)
+                conn.execute(sa.update(t.audit).where(t.audit.c.id == r.id).values(mac_kid=new_kid, mac=mac))
+        done += len(rows)
+        if not rows:
+            break
+    with engine.begin() as conn:
+        head = _lock_head(conn)
+        if head.mac_kid == kid:
+            _check_head(conn, chain, head)
+            new_kid, mac = chain.sign("head", int(head.last_id), head.last_hash)
+            conn.execute(sa.update(t.audit_head).where(t.audit_head.c.id == 1).values(mac_kid=new_kid, mac=mac))
+            done += 1
+    return done
 
 
 def list_audit(

@@ -23,6 +23,15 @@ users = sa.Table(
     sa.CheckConstraint("role in ('admin', 'compliance', 'supervisor', 'auditor')", name="admin_users_role"),
 )
 
+# Every mail address an account is bound to (the first is also ``admin_users.email``). An
+# address belongs to one account: routing and separation of duties are judged on these.
+user_addresses = sa.Table(
+    "admin_user_addresses",
+    metadata,
+    sa.Column("address", sa.String(320), primary_key=True),
+    sa.Column("user_id", sa.BigInteger, nullable=False, index=True),
+)
+
 tokens = sa.Table(
     "admin_tokens",
     metadata,
@@ -36,7 +45,7 @@ tokens = sa.Table(
 )
 
 # Append-only. Ids are assigned under the head lock (no sequence), so the chain order is the id
-# order; each row's hash covers its fields and the previous row's hash.
+# order; each row's hash covers its fields and the previous row's hash, and its MAC that hash.
 audit = sa.Table(
     "admin_audit",
     metadata,
@@ -52,6 +61,9 @@ audit = sa.Table(
     sa.Column("detail", sa.JSON, nullable=True),
     sa.Column("prev_hash", sa.String(64), nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
+    # HMAC of hash under a key derived from master key mac_kid (archive.chain), never stored.
+    sa.Column("mac_kid", sa.String(32), nullable=True),
+    sa.Column("mac", sa.String(64), nullable=True),
 )
 
 # One row (id=1): the chain head. Writers lock it (SELECT ... FOR UPDATE on PostgreSQL; the
@@ -62,23 +74,26 @@ audit_head = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("last_id", sa.BigInteger, nullable=False),
     sa.Column("last_hash", sa.String(64), nullable=False),
+    sa.Column("mac_kid", sa.String(32), nullable=True),   # HMAC of (last_id, last_hash)
+    sa.Column("mac", sa.String(64), nullable=True),
 )
 
 
 _PG_APPEND_ONLY = """
 CREATE OR REPLACE FUNCTION admin_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- Only a row's MAC may change (re-MACed under a new master key before the old one is retired).
+    IF TG_OP = 'UPDATE' AND (to_jsonb(NEW) - 'mac' - 'mac_kid') = (to_jsonb(OLD) - 'mac' - 'mac_kid') THEN
+        RETURN NEW;
+    END IF;
     RAISE EXCEPTION 'admin_audit is append-only';
 END
 $$
 """
 
 
-def post_create(bind: sa.Connection) -> None:
-    """What metadata cannot express (called by the gateway's migrations and by
-    :func:`admin_api.app.create_schema`): the database itself refuses UPDATE, DELETE and TRUNCATE
-    on ``admin_audit``, and the chain head row exists. Someone who disables the triggers can
-    still edit rows, but :func:`admin_api.audit.verify_audit` names every edited row."""
+def install_append_only(bind: sa.Connection) -> None:
+    """The triggers refusing UPDATE (except of the MAC columns), DELETE and TRUNCATE (re-created)."""
     if bind.dialect.name == "postgresql":
         bind.execute(sa.text(_PG_APPEND_ONLY))
         bind.execute(sa.text("DROP TRIGGER IF EXISTS admin_audit_no_change ON admin_audit"))
@@ -96,13 +111,24 @@ def post_create(bind: sa.Connection) -> None:
             )
         )
     elif bind.dialect.name == "sqlite":
-        for event in ("UPDATE", "DELETE"):
+        fixed = ", ".join(c.name for c in audit.columns if c.name not in ("mac", "mac_kid"))
+        for event, of in (("UPDATE", f" OF {fixed}"), ("DELETE", "")):
+            bind.execute(sa.text(f"DROP TRIGGER IF EXISTS admin_audit_no_{event.lower()}"))
             bind.execute(
                 sa.text(
-                    f"CREATE TRIGGER IF NOT EXISTS admin_audit_no_{event.lower()} "
-                    f"BEFORE {event} ON admin_audit "
+                    f"CREATE TRIGGER admin_audit_no_{event.lower()} "
+                    f"BEFORE {event}{of} ON admin_audit "
                     "BEGIN SELECT RAISE(ABORT, 'admin_audit is append-only'); END"
                 )
             )
+
+
+def post_create(bind: sa.Connection) -> None:
+    """What metadata cannot express (called by the gateway's migrations and by
+    :func:`admin_api.app.create_schema`): the database itself refuses UPDATE, DELETE and TRUNCATE
+    on ``admin_audit``, and the chain head row exists. Someone who disables the triggers can
+    still edit rows and recompute their hashes, but not their MACs: :func:`admin_api.audit.verify_audit`
+    names every edited row."""
+    install_append_only(bind)
     if bind.execute(sa.select(audit_head.c.id).where(audit_head.c.id == 1)).first() is None:
         bind.execute(sa.insert(audit_head).values(id=1, last_id=0, last_hash="0" * 64))

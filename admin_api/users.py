@@ -6,9 +6,10 @@ Used by the API's authentication and by the gateway CLI (``mailwarden user add|l
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ class Principal:
     departments: frozenset[str]
     email: str | None
     token_id: int
+    addresses: frozenset[str] = frozenset()  # every address the account is bound to (email included)
 
 
 def hash_token(token: str) -> str:
@@ -38,13 +40,32 @@ def new_token() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
-def _validate(name: str, role: str, departments: list[str]) -> None:
+_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
+# Roles that decide on held mail: routing and separation of duties need their addresses.
+NEEDS_ADDRESS = frozenset({"supervisor", "compliance"})
+
+# check(role, departments, addresses) -> None, raising ValueError: the gateway's directory check.
+AccountCheck = Callable[[str, list[str], list[str]], None]
+
+
+def _validate(name: str, role: str, departments: list[str], addresses: list[str]) -> None:
     if not name or len(name) > 200 or name.strip() != name:
         raise ValueError("user name must be 1-200 characters without surrounding spaces")
     if role not in t.ROLES:
         raise ValueError(f"role must be one of {', '.join(t.ROLES)}")
     if role == "supervisor" and not departments:
         raise ValueError("a supervisor needs at least one department")
+    for address in addresses:
+        if len(address) > 320 or not _ADDRESS.fullmatch(address):
+            raise ValueError(f"{address!r} is not a mail address")
+    if role in NEEDS_ADDRESS and not addresses:
+        raise ValueError(f"a {role} needs --email: the address(es) they send mail from, so they never "
+                         "decide on their own messages and are routed what is theirs to review")
+
+
+def normalise_addresses(email: str | None, addresses: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(a.strip().strip("<>").lower() for a in [email or "", *addresses] if a and a.strip()))
 
 
 def add_user(
@@ -54,23 +75,41 @@ def add_user(
     departments: Iterable[str] = (),
     email: str | None = None,
     *,
+    addresses: Sequence[str] = (),
+    check: AccountCheck | None = None,
     token_lifetime_days: float | None = None,
     clock: Callable[[], float] = time.time,
 ) -> str:
-    """Create a user and its first token; return the token (shown once). ValueError if the
-    name is taken or the role/department combination is invalid."""
+    """Create a user bound to ``email`` and ``addresses`` and its first token; return the token
+    (shown once). ValueError if the name is taken, an address is malformed or bound to another
+    account, a supervisor or compliance officer has no address, or ``check`` (the directory)
+    refuses the combination."""
     depts = sorted({d.strip() for d in departments if d and d.strip()})
-    _validate(name, role, depts)
+    bound = normalise_addresses(email, addresses)
+    _validate(name, role, depts, bound)
+    if check is not None:
+        check(role, depts, bound)
     now = clock()
     token = new_token()
     with engine.begin() as conn:
         if conn.execute(sa.select(t.users.c.id).where(t.users.c.name == name)).first():
             raise ValueError(f"user {name!r} exists")
+        if bound:
+            taken = conn.execute(
+                sa.select(t.user_addresses.c.address, t.users.c.name)
+                .join(t.users, t.users.c.id == t.user_addresses.c.user_id)
+                .where(t.user_addresses.c.address.in_(bound))
+            ).first()
+            if taken is not None:
+                raise ValueError(f"{taken.address} is already bound to user {taken.name!r}")
         uid = conn.execute(
             sa.insert(t.users).values(
-                name=name, role=role, departments=depts, email=email, created_at=now, disabled=False
+                name=name, role=role, departments=depts, email=bound[0] if bound else None, created_at=now,
+                disabled=False,
             )
         ).inserted_primary_key[0]
+        if bound:
+            conn.execute(sa.insert(t.user_addresses), [{"address": a, "user_id": int(uid)} for a in bound])
         _insert_token(conn, int(uid), token, now, token_lifetime_days)
     return token
 
@@ -107,6 +146,9 @@ def list_users(engine: sa.Engine, clock: Callable[[], float] = time.time) -> lis
     now = clock()
     with engine.connect() as conn:
         rows = conn.execute(sa.select(t.users).order_by(t.users.c.id)).all()
+        bound: dict[int, list[str]] = {}
+        for a in conn.execute(sa.select(t.user_addresses).order_by(t.user_addresses.c.address)):
+            bound.setdefault(int(a.user_id), []).append(a.address)
         active: dict[int, int] = {}
         last_used: dict[int, float | None] = {}
         for tok in conn.execute(sa.select(t.tokens)):
@@ -121,6 +163,7 @@ def list_users(engine: sa.Engine, clock: Callable[[], float] = time.time) -> lis
             "role": r.role,
             "departments": list(r.departments or []),
             "email": r.email,
+            "addresses": bound.get(int(r.id), [r.email] if r.email else []),
             "created_at": r.created_at,
             "disabled": bool(r.disabled),
             "active_tokens": active.get(r.id, 0),
@@ -199,6 +242,11 @@ def authenticate(engine: sa.Engine, token: str, clock: Callable[[], float] = tim
         return None
     if row.expires_at is not None and row.expires_at <= now:
         return None
+    with engine.connect() as conn:
+        addresses = {a for (a,) in conn.execute(
+            sa.select(t.user_addresses.c.address).where(t.user_addresses.c.user_id == row.user_id))}
+    if row.email:
+        addresses.add(row.email.lower())
     if row.last_used_at is None or now - row.last_used_at >= _LAST_USED_GRANULARITY:
         with engine.begin() as conn:
             conn.execute(sa.update(t.tokens).where(t.tokens.c.id == row.token_id).values(last_used_at=now))
@@ -209,4 +257,5 @@ def authenticate(engine: sa.Engine, token: str, clock: Callable[[], float] = tim
         departments=frozenset(row.departments or ()),
         email=row.email,
         token_id=int(row.token_id),
+        addresses=frozenset(addresses),
     )

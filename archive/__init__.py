@@ -8,8 +8,10 @@ Modules:
   tokens      tokenising (words, CJK bigrams + single characters) and keyed token hashing
   query       the search language (parse_query, QueryError)
   retention   Retention(archive, rules, default_days): purge, legal holds, orphan collection
-  export      export_zip / export_mbox
-  importer    import_path (eml, maildir, mbox; idempotent per sha256 + event)
+  export      export_zip (signed bundle) / export_mbox
+  bundle      signing and verifying export bundles (Ed25519 derived from the master key)
+  history     decision history imported with records (archive_record_history)
+  importer    import_path (eml, maildir, mbox, zip, signed bundles; idempotent)
   mime        meta_from_raw, simple_text_extractor (stdlib fallbacks)
   cli_ops     plain functions behind `mailwarden archive …` and `mailwarden keys rotate`
 """

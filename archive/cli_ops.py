@@ -16,6 +16,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from archive import bundle as _bundle
 from archive import export as _export
 from archive import importer as _importer
 from archive.retention import PurgeReport, Retention, StillNeeded
@@ -66,22 +67,36 @@ def verify(archive: Archive, *, progress: bool = True, echo: Echo | None = _prin
     with _bar("verify", progress) as update:
         report = archive.verify(progress=update, check_blobs=check_blobs)
     if echo:
-        for rid, reason in report.broken:
-            echo(f"BROKEN record {rid}: {reason}")
+        for line in describe_broken("record", report.broken):
+            echo(line)
         echo(f"{report.checked} records checked: " + ("OK" if report.ok else f"{len(report.broken)} problem(s)"))
     return report
 
 
 def export(archive: Archive, q: str, path: str, *, fmt: str = "zip", progress: bool = True,
-           echo: Echo | None = _print, departments: Iterable[str] | None = None) -> int:
+           echo: Echo | None = _print, departments: Iterable[str] | None = None,
+           history: _export.History | None = None) -> int:
     if fmt not in ("zip", "mbox"):
         raise ValueError("format must be zip or mbox")
-    func = _export.export_zip if fmt == "zip" else _export.export_mbox
     with _bar("export", progress) as update:
-        count = func(archive, q, path, progress=update, departments=departments)
+        if fmt == "zip":
+            count = _export.export_zip(archive, q, path, progress=update, departments=departments, history=history)
+        else:
+            count = _export.export_mbox(archive, q, path, progress=update, departments=departments)
     if echo:
         echo(f"exported {count} message(s) to {path}")
+        if fmt == "zip":
+            echo(f"signed with {export_key(archive, echo=None)} (verify on import: --public-key)")
     return count
+
+
+def export_key(archive: Archive, *, echo: Echo | None = _print) -> str:
+    """This instance's export signing public key (what another instance pins on import)."""
+    _kid, key = _bundle.signing_key(archive.keyring)
+    text = _bundle.public_key_text(key)
+    if echo:
+        echo(text)
+    return text
 
 
 def rotate_keys(archive: Archive, *, batch_size: int = 500, progress: bool = True,
@@ -96,6 +111,17 @@ def rotate_keys(archive: Archive, *, batch_size: int = 500, progress: bool = Tru
         echo(f"{report.rewrapped} data key(s) re-wrapped; old keys can be retired once unused: "
              + ", ".join(k for k in archive.keyring.key_ids() if k != archive.keyring.active_kid))
     return report
+
+
+def rebuild_index(archive: Archive, *, progress: bool = True, echo: Echo | None = _print) -> None:
+    """Re-key the blind index after `keys rotate-derived index` (resumable; serve does it too)."""
+    with _bar("re-key the blind index", progress) as update:
+        report = archive.rebuild_index(progress=update)
+    if echo:
+        if report.version is None:
+            echo("no new index key is being built")
+        else:
+            echo(f"blind index re-keyed to version {report.version}: {report.rebuilt} record(s)")
 
 
 def retire_key(archive: Archive, kid: str, *, echo: Echo | None = _print) -> None:
@@ -139,10 +165,14 @@ def purge_summary(report: PurgeReport, first: int = 20) -> list[str]:
 
 
 def import_path(archive: Archive, path: str, *, event: str = "imported", progress: bool = True,
-                echo: Echo | None = _print) -> _importer.ImportReport:
+                echo: Echo | None = _print, public_key: str | None = None) -> _importer.ImportReport:
     with tqdm(desc="import", unit="msg", file=sys.stderr, disable=not progress) as bar:
-        report = _importer.import_path(archive, path, event=event, progress=lambda n, _w: bar.update(1))
+        report = _importer.import_path(archive, path, event=event, progress=lambda n, _w: bar.update(1),
+                                       public_key=public_key)
     if echo:
+        if report.signer:
+            echo(f"signed export verified: signed by {report.signer}"
+                 + ("" if public_key else " (pin it with --public-key to require that signer)"))
         echo(f"imported {report.imported}, skipped {report.skipped} already archived, failed {report.failed}")
         for err in report.errors:
             echo(f"  {err}")
@@ -178,3 +208,27 @@ def run_indexer(archive: Archive, interval: float = 1.0, stop: Callable[[], bool
     while not stop():
         if not archive.index_pending():
             time.sleep(interval)
+
+
+def describe_broken(what: str, broken: list[tuple[int, str]]) -> list[str]:
+    """``BROKEN <what> <id>: <why>`` lines, the first broken one first; a run of rows broken for
+    the same reason (a rewritten chain) is one line, so a million rewritten rows stay readable."""
+    lines: list[str] = []
+    run: list[Any] = []   # [first id, last id, why]
+    for row_id, why in broken:
+        if run and why == run[2] and row_id in (run[1], run[1] + 1):
+            run[1] = row_id
+            continue
+        if run:
+            lines.append(_broken_line(what, run))
+        run = [row_id, row_id, why]
+    if run:
+        lines.append(_broken_line(what, run))
+    return lines
+
+
+def _broken_line(what: str, run: list[Any]) -> str:
+    first, last, why = run
+    ids = f"{first}" if first == last else f"{first}-{last}"
+    plural = "s" if first != last else ""
+    return f"BROKEN {what}{plural} {ids}: {why}"

@@ -1,7 +1,11 @@
-"""Import existing mail: ``.eml`` files, maildir folders and mbox files (mboxrd/mboxo).
+"""Import existing mail: ``.eml`` files, maildir folders, mbox files (mboxrd/mboxo), zips of
+``.eml`` files, and signed export bundles of another instance (:mod:`archive.bundle`).
 
 Idempotent: a message whose SHA-256 already has a record for the import's ``event`` (default
-``imported``) is skipped, so running an import twice adds nothing the second time.
+``imported``) is skipped, so running an import twice adds nothing the second time. A bundle's
+records keep what the exporting instance knew: envelope, received date, direction, verdict,
+rules, department, event and decision history; one is skipped when a record with the same
+digest, event and received date exists.
 """
 
 from __future__ import annotations
@@ -9,13 +13,16 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
 
+from archive import bundle
 from archive import tables as t
+from archive.history import add_history
 from archive.mime import meta_from_raw
 from archive.service import Archive
 
@@ -29,6 +36,7 @@ class ImportReport:
     failed: int = 0
     errors: list[str] = field(default_factory=list)
     ids: list[int] = field(default_factory=list)
+    signer: str | None = None        # a bundle's verified signing key
 
 
 def _is_maildir(path: Path) -> bool:
@@ -85,14 +93,25 @@ def iter_messages(path: str | os.PathLike[str]) -> Iterator[tuple[str, bytes]]:
     if _is_mbox(path):
         for n, raw in enumerate(iter_mbox(path), start=1):
             yield f"{path}#{n}", raw
+    elif zipfile.is_zipfile(path):   # a zip of .eml files (an unsigned or older export)
+        with zipfile.ZipFile(path) as zf:
+            for name in sorted(zf.namelist()):
+                if name.lower().endswith(".eml"):
+                    yield f"{path}:{name}", zf.read(name)
     else:
         yield str(path), path.read_bytes()
 
 
 def import_path(archive: Archive, path: str | os.PathLike[str], *, event: str = "imported",
                 progress: Callable[[int, str], None] | None = None, batch: int = 200,
-                **meta_overrides: object) -> ImportReport:
-    """Archive every message under ``path``; a (sha256, event) already archived is skipped."""
+                public_key: str | None = None, **meta_overrides: object) -> ImportReport:
+    """Archive every message under ``path``; a (sha256, event) already archived is skipped.
+    A signed export bundle is imported as one (:func:`import_bundle`); ``public_key`` requires
+    ``path`` to be a bundle signed by that key."""
+    if bundle.is_bundle(path):
+        return import_bundle(archive, path, public_key=public_key, progress=progress)
+    if public_key is not None:
+        raise bundle.BundleError(f"{path}: not a signed mailwarden export, yet a signing key was required")
     report = ImportReport()
     pending: list[tuple[str, bytes]] = []
 
@@ -132,4 +151,49 @@ def import_path(archive: Archive, path: str | os.PathLike[str], *, event: str = 
         if len(pending) >= batch:
             flush()
     flush()
+    return report
+
+
+def import_bundle(archive: Archive, path: str | os.PathLike[str], *, public_key: str | None = None,
+                  progress: Callable[[int, str], None] | None = None, batch: int = 200) -> ImportReport:
+    """Import a signed export bundle with everything its manifest says about each record.
+
+    The signature is checked first (against ``public_key`` when given) and every file against
+    its digest; an altered or unsigned bundle raises :class:`archive.bundle.BundleError` and
+    nothing is imported."""
+    report = ImportReport()
+    with zipfile.ZipFile(path) as zf:
+        verified = bundle.verify(zf, public_key)
+        report.signer = verified.signer
+        records = verified.manifest.get("records", [])
+        for start in range(0, len(records), batch):
+            with archive.engine.begin() as conn:
+                for rec in records[start : start + batch]:
+                    where = f"{path}:{rec['file']}"
+                    raw = zf.read(rec["file"])
+                    event = str(rec.get("event") or "imported")
+                    received = float(rec["received_at"])
+                    exists = conn.execute(sa.select(t.records.c.id).where(
+                        t.records.c.sha256 == rec["sha256"], t.records.c.event == event,
+                        t.records.c.received_at == received).limit(1)).first()
+                    if exists is not None:
+                        report.skipped += 1
+                        continue
+                    envelope = rec.get("envelope") or {}
+                    sealed = archive.seal(raw)
+                    archive.write_blob(sealed)
+                    meta = meta_from_raw(
+                        raw, event=event, mail_from=str(envelope.get("mail_from") or ""),
+                        rcpt_tos=[str(r) for r in envelope.get("rcpt_tos") or []], received_at=received,
+                        direction=rec.get("direction"), verdict=rec.get("verdict"),
+                        rules=[str(r) for r in rec.get("rules") or []], department=rec.get("department"))
+                    for name in ("subject", "message_id", "header_from"):   # as the source recorded them
+                        if name in rec:
+                            setattr(meta, name, rec[name])
+                    new_id = archive.insert_record(conn, sealed, meta)
+                    add_history(conn, new_id, rec.get("history") or [], source=verified.signer)
+                    report.ids.append(new_id)
+                    report.imported += 1
+                    if progress:
+                        progress(report.imported + report.skipped, where)
     return report

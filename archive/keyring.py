@@ -26,11 +26,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import logging
 import os
 import secrets
 import threading
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -56,6 +58,9 @@ from archive.keywrap import (
 __all__ = ["DERIVED_NAMES", "KeyMissing", "KeyRing", "KeyRingError", "KeyRingRefused", "key_id_of"]
 
 DERIVED_NAMES = ("index", "address", "meta")
+# Derived keys that came from the metadata key before they were versioned (version 1 stays so).
+DERIVED_LABELS = {"links": b"mailwarden/quarantine-links", "evidence": b"mailwarden/quarantine-evidence"}
+ROTATABLE = ("index", "links", "evidence")
 _LEGACY_AAD = b"mailwarden/derived\x00"
 log = logging.getLogger(__name__)
 
@@ -73,30 +78,44 @@ class KeyRing:
         self._env_kid = env_kid
         self._env_name = env_name
         self._masters: dict[str, bytes] = {}
+        self._learned: dict[str, bytes] = {}
         self._active = ""
         self._derived: Derived = {}
+        self._derived_created: dict[tuple[str, int], float] = {}
         self._generation = -1
+        self._checked = 0.0
         self._engine: sa.Engine | None = None
         self._lock = threading.RLock()
 
     # ---- opening ------------------------------------------------------------------
     @classmethod
-    def open(cls, keys_dir: str | os.PathLike[str], master_key_env: str | None = None) -> KeyRing:
-        """This process's master keys: the files in ``keys_dir`` and the environment variable
-        named ``master_key_env`` (when set). Nothing is written; :meth:`bind` joins the ring."""
+    def open(cls, keys_dir: str | os.PathLike[str], master_key_env: str | None = None,
+             master_key_file: str | os.PathLike[str] | None = None) -> KeyRing:
+        """This process's master keys: the files in ``keys_dir``, and the key *given* to it: the
+        environment variable named ``master_key_env`` when set, else ``master_key_file`` (a
+        secret file). Nothing is written for a given key; :meth:`bind` joins the ring."""
         kdir = Path(keys_dir)
         local: dict[str, bytes] = {}
         if kdir.is_dir():
             for path in sorted(kdir.glob("master-*.key")):
                 key = decode_key(path.read_text(), str(path))
                 local[key_id_of(key)] = key
-        env_kid = None
+        given_kid, given_name = None, None
         env_value = os.environ.get(master_key_env) if master_key_env else None
         if env_value:
+            given_name = master_key_env
             key = decode_key(env_value, f"environment variable {master_key_env}")
-            env_kid = key_id_of(key)
-            local[env_kid] = key
-        return cls(kdir, local, env_kid, master_key_env)
+        elif master_key_file:
+            given_name = f"master key file {master_key_file}"
+            try:
+                text = Path(master_key_file).read_text()
+            except OSError as exc:
+                raise KeyRingError(f"{given_name}: cannot read: {exc.strerror}") from None
+            key = decode_key(text, str(master_key_file))
+        if given_name is not None:
+            given_kid = key_id_of(key)
+            local[given_kid] = key
+        return cls(kdir, local, given_kid, given_name)
 
     def bind(self, engine: sa.Engine) -> KeyRing:
         """Join the ring in ``engine``'s database (create it on the first run, import an older
@@ -189,9 +208,15 @@ class KeyRing:
         with self._lock:
             if self._env_kid is not None and not state.live(self._env_kid):
                 what = "was retired" if self._env_kid in state.states else "is not in this archive's key ring"
-                raise KeyRingRefused(f"{self._env_name} holds master key {self._env_kid}, which {what} "
-                                     f"(active: {state.active}); nothing written")
-            masters = {kid: key for kid, key in self._local.items() if state.live(kid)}
+                message = (f"{self._env_name} holds master key {self._env_kid}, which {what} "
+                           f"(active: {state.active})")
+                if self._generation < 0 or self._env_kid not in state.states:
+                    raise KeyRingRefused(message + "; nothing written")
+                # Running already, with the keys it learned: go on; a restart is refused.
+                log.warning("%s; set it to the active key before the next restart", message)
+            # Keys learned from the ring are kept in memory too (a process given its key by the
+            # environment stores none), so one running through `retire` of its given key goes on.
+            masters = {kid: key for kid, key in {**self._learned, **self._local}.items() if state.live(kid)}
             learned = []
             grew = True
             while grew:
@@ -207,15 +232,19 @@ class KeyRing:
                 raise KeyMissing(f"master key {state.active} missing: it is the active key and none of the "
                                  f"keys held here ({held}) opens it")
             derived: Derived = {}
+            created: dict[tuple[str, int], float] = {}
             for row in state.derived:
                 master = masters.get(row.kid)
                 if master is None:
                     raise KeyMissing(f"master key {row.kid} missing (it wraps the derived key {row.name})")
                 derived[(row.name, row.version)] = (row.state, unwrap(
                     master, row.wrapped, derived_aad(row.name, row.version, row.kid), f"derived key {row.name}"))
+                created[(row.name, row.version)] = row.created_at
             retired = [kid for kid in self._local if kid != self._env_kid and not state.live(kid)
                        and state.states.get(kid) == keystate.RETIRED]
             self._masters, self._active, self._derived = masters, state.active, derived
+            self._learned = {kid: key for kid, key in masters.items() if kid not in self._local}
+            self._derived_created = created
             self._generation = state.generation
         self._keep_files(learned, retired, masters)
 
@@ -325,6 +354,80 @@ class KeyRing:
         return digest.hexdigest()[:16]
 
     # ---- derived keys -------------------------------------------------------------
+    def check(self, max_age: float = 5.0) -> None:
+        """Refresh when the ring's generation moved, looking at most every ``max_age`` seconds
+        (for processes that sign and read but never append, e.g. the API)."""
+        now = time.monotonic()
+        if self._engine is None or now - self._checked < max_age:
+            return
+        self._checked = now
+        with self._engine.connect() as conn:
+            if keystate.generation(conn) != self._generation:
+                self.refresh(conn)
+
+    def versions(self, name: str) -> list[tuple[int, str, float, bytes]]:
+        """(version, state, until, key) of derived key ``name``, newest first. ``until``: when
+        an old version stopped being active (the next one's creation), ``inf`` for the active
+        one. ``links`` and ``evidence`` have an implicit version 1, derived from the metadata
+        key as before they were versioned, so what was signed or sealed then still opens."""
+        out = [(v, st, created, key) for (n, v), (st, key, created) in self._derived_meta() if n == name]
+        if name in DERIVED_LABELS and not any(v == 1 for v, *_ in out):
+            first = hmac.new(self._derived_value("meta", 1), DERIVED_LABELS[name], hashlib.sha256).digest()
+            out.append((1, "old" if out else "active", 0.0, first))
+        out.sort(key=lambda item: -item[0])
+        result = []
+        until = float("inf")
+        for version, state, created, key in out:
+            result.append((version, state, until, key))
+            until = created
+        return result
+
+    def _derived_meta(self) -> list[tuple[tuple[str, int], tuple[str, bytes, float]]]:
+        return [(k, (st, v, self._derived_created.get(k, 0.0))) for k, (st, v) in self._derived.items()]
+
+    def _derived_value(self, name: str, version: int) -> bytes:
+        return self._derived[(name, version)][1]
+
+    def link_keys(self, overlap: float, now: float | None = None) -> list[bytes]:
+        """Link-signing keys: the active one first (it signs), then old ones that stopped being
+        active less than ``overlap`` seconds ago (links they signed may still be valid)."""
+        self.check(max_age=0.0)   # rare (a link made or followed): always the ring's current keys
+        now = time.time() if now is None else now
+        return [key for _v, state, until, key in self.versions("links")
+                if state == "active" or now - until < overlap]
+
+    def evidence_keys(self, needed: int | None = None) -> tuple[int, dict[int, bytes]]:
+        """(active version, {version: key}) of the evidence key: new evidence is sealed under
+        the active version, older evidence opens under the version it names (``needed``: a
+        version not held makes the ring reload; another node rotated)."""
+        self.check()
+        versions = self.versions("evidence")
+        if needed is not None and all(v != needed for v, *_ in versions) and self._engine is not None:
+            self.refresh()
+            versions = self.versions("evidence")
+        return versions[0][0], {v: key for v, _st, _until, key in versions}
+
+    def rotate_derived(self, name: str) -> int:
+        """A new version of derived key ``name`` (links, evidence, index), active for every
+        process at its next look at the ring; older versions stay for what they protect.
+        Returns the new version."""
+        if name not in ROTATABLE:
+            raise KeyRingError(f"derived key {name!r} cannot be rotated (one of: {', '.join(ROTATABLE)})")
+        if self._engine is None:
+            raise KeyRingError("key ring not bound to a database")
+        with self._engine.begin() as conn:
+            keystate.lock(conn)
+            self.refresh(conn)
+            current = self.versions(name)
+            if any(state == "building" for _v, state, *_ in current):
+                raise KeyRingError(f"a new {name} key is still being built: "
+                                   "finish `mailwarden keys rebuild-index` first")
+            version = max(v for v, *_ in current) + 1
+            keystate.add_derived(conn, name, version, secrets.token_bytes(32), self._active,
+                                 self._masters[self._active], state="building" if name == "index" else "active")
+            self.refresh(conn)
+        return version
+
     def derived(self, name: str) -> bytes:
         for (n, _version), (state, value) in self._derived.items():
             if n == name and state == "active":

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from archive import keywrap
 from archive import tables as t
 
-ACTIVE, OLD, RETIRED = "active", "old", "retired"
+ACTIVE, OLD, RETIRED, BUILDING = "active", "old", "retired", "building"
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class DerivedRow:
     state: str
     kid: str
     wrapped: bytes
+    created_at: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def load(conn: sa.Connection) -> RingState | None:
         return None
     states = {kid: state for kid, state in conn.execute(sa.select(t.master_keys.c.kid, t.master_keys.c.state))}
     wraps = [(r.kid, r.wrapped_by, bytes(r.wrapped)) for r in conn.execute(sa.select(t.master_wraps))]
-    derived = [DerivedRow(r.name, int(r.version), r.state, r.kid, bytes(r.wrapped))
+    derived = [DerivedRow(r.name, int(r.version), r.state, r.kid, bytes(r.wrapped), float(r.created_at))
                for r in conn.execute(sa.select(t.derived_keys).order_by(t.derived_keys.c.name,
                                                                           t.derived_keys.c.version))]
     return RingState(generation(conn), ring.active_kid, states, wraps, derived)
@@ -142,8 +143,32 @@ def activate(conn: sa.Connection, kid: str, key: bytes, live: Mapping[str, bytes
 
 def replace_derived(conn: sa.Connection, derived: Mapping[tuple[str, int], tuple[str, bytes]], kid: str,
                     master: bytes) -> None:
-    conn.execute(t.derived_keys.delete())
-    conn.execute(t.derived_keys.insert(), _derived_rows(derived, kid, master, time.time()))
+    """Re-wrap every derived key under ``kid`` (values, states and dates unchanged)."""
+    for (name, version), (_state, value) in derived.items():
+        conn.execute(sa.update(t.derived_keys)
+                     .where(t.derived_keys.c.name == name, t.derived_keys.c.version == version)
+                     .values(kid=kid, wrapped=keywrap.wrap(master, value, keywrap.derived_aad(name, version, kid))))
+
+
+def add_derived(conn: sa.Connection, name: str, version: int, value: bytes, kid: str, master: bytes, *,
+                state: str) -> None:
+    """A new version of derived key ``name`` (the caller holds the lock). ``active`` makes the
+    others of that name ``old``; ``building`` (the blind index) waits for its rebuild, which
+    covers the records there are now (``target``)."""
+    if state == ACTIVE:
+        conn.execute(sa.update(t.derived_keys).where(t.derived_keys.c.name == name, t.derived_keys.c.state == ACTIVE)
+                     .values(state=OLD))
+    [row] = _derived_rows({(name, version): (state, value)}, kid, master, time.time())
+    if state == BUILDING:
+        last = conn.execute(sa.select(t.head.c.last_id).where(t.head.c.id == 1)).scalar()
+        row.update(progress=0, target=int(last or 0))
+    conn.execute(t.derived_keys.insert(), [row])
+    bump(conn)
+
+
+def set_derived_state(conn: sa.Connection, name: str, version: int, state: str) -> None:
+    conn.execute(sa.update(t.derived_keys).where(t.derived_keys.c.name == name, t.derived_keys.c.version == version)
+                 .values(state=state))
 
 
 def retire(conn: sa.Connection, kid: str) -> None:

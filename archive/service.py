@@ -41,9 +41,10 @@ import zstandard
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from archive import keystate
+from archive import keystate, reindex
 from archive import tables as t
 from archive.blobstore import BlobNotFound, BlobStore, SyncBatch
+from archive.chain import ChainKey
 from archive.keyring import KeyMissing, KeyRing, KeyRingError
 from archive.query import Query, QueryError, parse_query
 from archive.statements import CompiledStatement
@@ -55,6 +56,7 @@ MAGIC = b"MWB1"
 _DEK_AAD = b"mailwarden/dek\x00"
 _META_AAD = b"mailwarden/meta\x00"
 MAX_ATTEMPTS = 5
+_STALE = object()     # see Archive._index_commit_state
 TSV_MAX_POS = 16383
 TSV_MAX_POS_PER_LEXEME = 255
 
@@ -332,8 +334,11 @@ class Archive:
         self.text_extractor = text_extractor or (lambda raw: ())
         self.zstd_level = zstd_level
         self.clock = clock
-        self.hasher = Hasher(keyring.index_key)
+        self._hashers: dict[int, Hasher] = {}
+        self._index: reindex.IndexKeys | None = None
+        self._sync_index()
         self._meta = AESGCM(keyring.meta_key)
+        self.chain = ChainKey(keyring, "archive-chain")
         self.dialect = engine.dialect.name
         self._prepare_statements()
         if self.dialect == "sqlite":   # whatever created the tables, make sure the FTS5 table exists
@@ -357,6 +362,37 @@ class Archive:
         return {i for i, (address, data) in enumerate(records)
                 if data[:4] == MAGIC and rows.get(address) == data[4:20].hex()}
 
+    @property
+    def hasher(self) -> Hasher:
+        """The index key new entries are hashed with (the newest version)."""
+        return self._sync_index().write
+
+    @hasher.setter
+    def hasher(self, value: Hasher) -> None:
+        """Replace the current index key's hasher (benchmarks start it cold)."""
+        self._hashers[self._sync_index().write_version] = value
+        self._index = None
+
+    def _sync_index(self) -> reindex.IndexKeys:
+        """The index keys as of the ring's generation (rebuilt when the ring changed)."""
+        keys = self._index
+        if keys is None or keys.generation != self.keyring.generation:
+            keys = self._index = reindex.index_keys(self.keyring, self._hashers)
+        return keys
+
+    def rebuild_index(self, batch: int = 200, progress: Callable[[int, int], None] | None = None,
+                      *, max_batches: int | None = None) -> reindex.RebuildReport:
+        """Re-key the blind index after ``keys rotate-derived index`` (see archive.reindex)."""
+        return reindex.rebuild(self, batch, progress, max_batches=max_batches)
+
+    def rebuild_index_step(self) -> bool:
+        """One batch of a re-keying of the blind index, if one is under way (the background
+        indexer calls it when it has nothing else to do). Returns whether there is more."""
+        self.keyring.check()
+        if self._sync_index().old_version is None:
+            return False
+        return not self.rebuild_index(max_batches=1).finished
+
     def _prepare_statements(self) -> None:
         """Statements of the hot path, built once (building them per call costs more than running them)."""
         insert = self._insert()
@@ -364,16 +400,19 @@ class Archive:
         self._st_blob_dek = sa.select(t.blobs.c.dek_id).where(t.blobs.c.address == sa.bindparam("a"))
         self._st_record = t.records.insert()
         self._st_head = sa.update(t.head).where(t.head.c.id == 1).values(
-            last_id=sa.bindparam("n_id"), last_hash=sa.bindparam("n_hash"))
+            last_id=sa.bindparam("n_id"), last_hash=sa.bindparam("n_hash"),
+            mac_kid=sa.bindparam("n_kid"), mac=sa.bindparam("n_mac"))
         self._st_addresses = t.addresses.insert()
         self._st_rules = t.record_rules.insert()
         self._st_pending = t.index_pending.insert()
         if self.dialect == "sqlite":
             # A write first takes SQLite's write lock (no read-then-upgrade deadlock).
             self._st_lock = (sa.update(t.head).where(t.head.c.id == 1).values(last_id=t.head.c.last_id)
-                             .returning(t.head.c.last_id, t.head.c.last_hash, t.head.c.key_generation))
+                             .returning(t.head.c.last_id, t.head.c.last_hash, t.head.c.key_generation,
+                                        t.head.c.mac_kid, t.head.c.mac))
         else:
-            self._st_lock = (sa.select(t.head.c.last_id, t.head.c.last_hash, t.head.c.key_generation)
+            self._st_lock = (sa.select(t.head.c.last_id, t.head.c.last_hash, t.head.c.key_generation,
+                                       t.head.c.mac_kid, t.head.c.mac)
                              .where(t.head.c.id == 1).with_for_update())
         # The same statements, compiled once for this dialect (see archive.statements).
         fast = partial(CompiledStatement, dialect=self.engine.dialect)
@@ -385,6 +424,7 @@ class Archive:
         self._sql_addresses = fast(self._st_addresses)
         self._sql_rules = fast(self._st_rules)
         self._sql_pending = fast(self._st_pending)
+        self._sql_record_mac = fast(sa.select(t.records.c.mac).where(t.records.c.id == sa.bindparam("rid")))
         if self.dialect == "sqlite":
             self._sql_fts = fast(sa.text("INSERT INTO archive_fts(rowid, tokens) VALUES (:r, :tok)"))
         if self.dialect == "postgresql":
@@ -411,7 +451,8 @@ class Archive:
             blob = (insert(t.blobs).from_select([c.name for c in cols], values).on_conflict_do_nothing()
                     .returning(t.blobs.c.dek_id).cte("blob"))
             self._sql_lock_blob = fast(sa.select(head.c.last_id, head.c.last_hash,
-                                                 sa.select(blob.c.dek_id).scalar_subquery(), head.c.key_generation))
+                                                 sa.select(blob.c.dek_id).scalar_subquery(), head.c.key_generation,
+                                                 head.c.mac_kid, head.c.mac))
             self._sql_append_indexed = CompiledStatement.compose(
                 parts + self._sql_fulltext.sql, (self._sql_record, self._sql_head, self._sql_fulltext), plain)
             self._sql_append_pending = CompiledStatement.compose(
@@ -519,23 +560,24 @@ class Archive:
             from sqlalchemy.dialects.sqlite import insert
         return insert
 
-    def _lock_head(self, conn: sa.Connection) -> tuple[int, str, int]:
-        """Lock the chain head and return (last_id, last_hash, key generation)."""
+    def _lock_head(self, conn: sa.Connection) -> tuple[int, str, int, str | None, str | None]:
+        """Lock the chain head and return (last_id, last_hash, key generation, mac_kid, mac)."""
         for _ in range(2):
             row = self._sql_lock.run(conn).fetchone()
             if row is not None:
-                return int(row[0]), row[1], int(row[2])
+                return int(row[0]), row[1], int(row[2]), row[3], row[4]
             t.ensure_head(conn)
         raise ArchiveError("cannot lock the archive chain head")
 
-    def _lock_head_adding_blob(self, conn: sa.Connection, blob_row: dict[str, Any]) -> tuple[int, str, bool, int]:
+    def _lock_head_adding_blob(self, conn: sa.Connection, blob_row: dict[str, Any]
+                               ) -> tuple[int, str, bool, int, str | None, str | None]:
         """PostgreSQL: lock the chain head, then add the blob row unless its address exists, in
         one statement (the insert selects from the locked head row, so it runs after the lock).
-        Returns (last_id, last_hash, whether the blob row was added, key generation)."""
+        Returns (last_id, last_hash, whether the blob row was added, key generation, mac_kid, mac)."""
         for _ in range(2):
             row = self._sql_lock_blob.run(conn, blob_row).fetchone()
             if row is not None:
-                return int(row[0]), row[1], row[2] is not None, int(row[3])
+                return int(row[0]), row[1], row[2] is not None, int(row[3]), row[4], row[5]
             t.ensure_head(conn)       # no head row: nothing was inserted either
         raise ArchiveError("cannot lock the archive chain head")
 
@@ -551,6 +593,84 @@ class Archive:
             return False
         sealed.kid, sealed.wrapped_dek = self.keyring.wrap(dek, aad)
         return True
+
+    # ---- the keyed chain (archive.chain) ------------------------------------------------
+    def head_mac(self, last_id: int, last_hash: str) -> tuple[str, str]:
+        return self.chain.sign("head", int(last_id), last_hash)
+
+    def record_mac(self, record_id: int, record_hash: str) -> tuple[str, str]:
+        return self.chain.sign("record", int(record_id), record_hash)
+
+    def _check_head(self, conn: sa.Connection, last_id: int, last_hash: str, kid: str | None,
+                    mac: str | None) -> None:
+        """Refuse to extend a head the archive did not write: the next append would otherwise
+        give a rewound head (the newest records deleted, the head set back to an older record's
+        hash) a valid MAC and erase the evidence. Mail is answered 4xx meanwhile, and
+        ``archive verify`` names what happened."""
+        if kid is None and mac is None:
+            if last_id == 0:
+                return
+            # A head from before the chain was keyed (its last record unkeyed too) is extended;
+            # a keyed record under an unkeyed head means the head's MAC was removed.
+            last_mac = self._sql_record_mac.run(conn, {"rid": last_id}).fetchone()
+            if last_mac is None or last_mac[0] is None:
+                return
+        reason = self.chain.check(kid, mac, "head", int(last_id), last_hash)
+        if reason is not None:
+            log.error("archive chain head (record %s) does not verify: %s; refusing to append", last_id, reason)
+            raise ArchiveIntegrityError(f"archive chain head does not verify ({reason}): "
+                                        "run `mailwarden archive verify`")
+
+    def verified_head(self) -> tuple[int, str]:
+        """(last_id, last_hash) of the chain head after checking its MAC: what a checkpoint
+        signs (a head the archive did not write is never signed)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(t.head).where(t.head.c.id == 1)).first()
+        if row is None:
+            return 0, t.GENESIS
+        if row.last_id == 0 and row.mac is None:
+            return 0, row.last_hash
+        reason = self.chain.check(row.mac_kid, row.mac, "head", int(row.last_id), row.last_hash)
+        if reason is not None:
+            raise ArchiveIntegrityError(f"archive chain head does not verify ({reason}): not checkpointed")
+        return int(row.last_id), row.last_hash
+
+    def last_chain_id(self) -> int:
+        """The last id the record chain holds (a record's or a purged record's tombstone)."""
+        with self.engine.connect() as conn:
+            rec = conn.execute(sa.select(sa.func.max(t.records.c.id))).scalar() or 0
+            tomb = conn.execute(sa.select(sa.func.max(t.tombstones.c.record_id))).scalar() or 0
+        return int(max(rec, tomb))
+
+    def hashes_at(self, ids: list[int]) -> dict[int, str]:
+        """The chain hash each of ``ids`` has now (its record's, or its purge tombstone's)."""
+        out: dict[int, str] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                chunk = ids[i:i + 500]
+                for table, key in ((t.tombstones, t.tombstones.c.record_id), (t.records, t.records.c.id)):
+                    rows = conn.execute(sa.select(key, table.c.record_hash).where(key.in_(chunk)))
+                    out.update((int(rid), digest) for rid, digest in rows)
+        return out
+
+    def tombstone_values(self, row: Any, purged_at: float, reason: str) -> dict[str, Any]:
+        """The tombstone row of a purged record, MACed so a deletion cannot pass for a purge.
+        A record whose own MAC does not verify gets an unkeyed tombstone (verify names it): a
+        purge must not launder an edit."""
+        m = row._mapping if hasattr(row, "_mapping") else row
+        values = {"record_id": int(m["id"]), "prev_hash": m["prev_hash"], "record_hash": m["record_hash"],
+                  "purged_at": float(purged_at), "reason": reason, "mac_kid": None, "mac": None}
+        intact = (chain_hash(m["prev_hash"], row) == m["record_hash"]
+                  and self.chain.check(m["mac_kid"], m["mac"], "record", int(m["id"]), m["record_hash"]) is None)
+        if intact:
+            values["mac_kid"], values["mac"] = self._tombstone_mac(values)
+        return values
+
+    def _tombstone_mac(self, v: dict[str, Any], kid: str | None = None) -> tuple[str, str]:
+        parts = (int(v["record_id"]), v["prev_hash"], v["record_hash"], float(v["purged_at"]), v["reason"])
+        if kid is None:
+            return self.chain.sign("tombstone", *parts)
+        return kid, self.chain.mac(kid, "tombstone", *parts)
 
     def encrypt_meta(self, record_id: int, sha256: str, event: str, subject: str | None,
                      attachments: list[tuple[str, str]]) -> bytes:
@@ -587,16 +707,19 @@ class Archive:
         }
         # Head first: it serialises appends, and purge holds it while deleting unreferenced blobs.
         if self.dialect == "postgresql":
-            last_id, last_hash, added, generation = self._lock_head_adding_blob(conn, blob_row)
+            last_id, last_hash, added, generation, head_kid, head_mac = self._lock_head_adding_blob(conn, blob_row)
             if generation != self.keyring.generation and self._follow_key_change(conn, sealed) and added:
                 conn.execute(sa.update(t.blobs).where(t.blobs.c.address == sealed.address,
                                                       t.blobs.c.dek_id == sealed.dek_id)
                              .values(kid=sealed.kid, wrapped_dek=sealed.wrapped_dek))
         else:
-            last_id, last_hash, generation = self._lock_head(conn)
+            last_id, last_hash, generation, head_kid, head_mac = self._lock_head(conn)
             if generation != self.keyring.generation and self._follow_key_change(conn, sealed):
                 blob_row.update(kid=sealed.kid, wrapped_dek=sealed.wrapped_dek)
             added = self._sql_blob.run(conn, blob_row).rowcount == 1
+        self._check_head(conn, last_id, last_hash, head_kid, head_mac)
+        if tokens is not None and getattr(tokens, "version", None) not in (None, self._sync_index().write_version):
+            tokens = None   # hashed under an index key no longer written (rotated): the indexer redoes it
         dek_id = sealed.dek_id
         if not added:
             dek_id = self._sql_blob_dek.run(conn, {"a": sealed.address}).fetchone()[0]
@@ -630,12 +753,14 @@ class Archive:
         }
         row["meta_enc"] = self.encrypt_meta(new_id, sealed.sha256, row["event"], meta.subject, attachments)
         row["prev_hash"] = last_hash
-        row["record_hash"] = chain_hash(last_hash, row)
+        row["record_hash"] = record_hash = chain_hash(last_hash, row)
+        row["mac_kid"], row["mac"] = self.record_mac(new_id, record_hash)
+        n_kid, n_mac = self.head_mac(new_id, record_hash)
         senders = _addrs([meta.mail_from, meta.header_from])
         recipients = _addrs([*meta.rcpt_tos, *meta.header_to, *meta.header_cc])
         if self.dialect == "postgresql":
             addresses = senders + recipients
-            row.update(n_id=new_id, n_hash=row["record_hash"], record_id=new_id,
+            row.update(n_id=new_id, n_hash=record_hash, n_kid=n_kid, n_mac=n_mac, record_id=new_id,
                        x_kinds=["f"] * len(senders) + ["t"] * len(recipients), x_addresses=addresses,
                        x_domains=[_domain(a) for a in addresses], x_rules=row["rules"])
             if tokens is None:
@@ -646,7 +771,7 @@ class Archive:
                 self._sql_append_indexed.run(conn, row)
             return new_id
         self._sql_record.run(conn, row)
-        self._sql_head.run(conn, {"n_id": new_id, "n_hash": row["record_hash"]})
+        self._sql_head.run(conn, {"n_id": new_id, "n_hash": record_hash, "n_kid": n_kid, "n_mac": n_mac})
         addr_rows = [{"record_id": new_id, "kind": "f", "address": a, "domain": _domain(a)} for a in senders]
         addr_rows += [{"record_id": new_id, "kind": "t", "address": a, "domain": _domain(a)} for a in recipients]
         if addr_rows:
@@ -741,10 +866,27 @@ class Archive:
                 if part:
                     yield str(part)
 
-        return self.hasher.document(subject or "", plain())
+        keys = self._sync_index()
+        tokens = reindex.Tokens(keys.write.document(subject or "", plain()))
+        tokens.version = keys.write_version
+        return tokens
 
     def document_tokens(self, raw: bytes, subject: str, attachment_names: list[str]) -> list[str]:
         return self.index_tokens(subject, attachment_names, self.text_extractor(raw) or ())
+
+    def document_tokens_by_version(self, raw: bytes, subject: str, attachment_names: list[str],
+                                   versions: Iterable[int]) -> dict[int, list[str]]:
+        """The tokens under each of ``versions`` of the index key (the text extracted once)."""
+        texts = [str(n) for n in attachment_names if n]
+        for part in self.text_extractor(raw) or ():
+            if isinstance(part, tuple | list):
+                part = part[-1]
+            if isinstance(part, bytes):
+                part = part.decode("utf-8", "replace")
+            if part:
+                texts.append(str(part))
+        hashers = self._sync_index().hashers
+        return {v: hashers[v].document(subject or "", texts) for v in dict.fromkeys(versions)}
 
     def _write_index(self, conn: sa.Connection, record_id: int, tokens: list[str]) -> None:
         if self.dialect == "sqlite":
@@ -769,6 +911,8 @@ class Archive:
         never lost. On PostgreSQL the pending rows are claimed FOR UPDATE SKIP LOCKED (several nodes
         may run indexers); on SQLite the decrypt/extract/hash work happens before the write
         transaction so the single writer lock is held only briefly (acceptance is not held up).
+        Which index key a record gets is decided at commit (archive.reindex); tokens hashed
+        under a ring that changed meanwhile are dropped and the batch is tried again later.
         """
         pending_q = (sa.select(t.index_pending.c.record_id).where(t.index_pending.c.attempts < MAX_ATTEMPTS)
                      .order_by(t.index_pending.c.record_id).limit(limit))
@@ -776,18 +920,25 @@ class Archive:
             done = 0
             with self.engine.begin() as conn:
                 ids = list(conn.execute(pending_q.with_for_update(skip_locked=True)).scalars())
+                prepared: list[tuple[int, dict[int, list[str]] | None]] = []
                 for record_id in ids:
                     try:
-                        tokens = self._tokens_for(conn, record_id)
+                        prepared.append((record_id, self._tokens_for(conn, record_id)))
                     except Exception as exc:  # noqa: BLE001 - keep the entry, count the failure
                         self._index_failed(conn, record_id, exc)
-                        continue
-                    if tokens is not None:
-                        self._write_index(conn, record_id, tokens)
-                        done += 1
-                    conn.execute(sa.delete(t.index_pending).where(t.index_pending.c.record_id == record_id))
+                if prepared:
+                    state = self._index_commit_state(conn)
+                    if state is _STALE:
+                        conn.rollback()
+                        return 0
+                    for record_id, tokens in prepared:
+                        if tokens is not None:
+                            self._write_index(conn, record_id, tokens[reindex.version_for(self._index, state,
+                                                                                          record_id)])
+                            done += 1
+                        conn.execute(sa.delete(t.index_pending).where(t.index_pending.c.record_id == record_id))
             return done
-        prepared: list[tuple[int, list[str] | None]] = []
+        prepared = []
         failed: list[tuple[int, Exception]] = []
         with self.engine.connect() as conn:
             for record_id in list(conn.execute(pending_q).scalars()):
@@ -799,22 +950,54 @@ class Archive:
             return 0
         done = 0
         with self.engine.begin() as conn:
+            for record_id, exc in failed:
+                self._index_failed(conn, record_id, exc)
+            state = self._index_commit_state(conn) if prepared else None
+            if state is _STALE:
+                prepared = []
             for record_id, tokens in prepared:
                 res = conn.execute(sa.delete(t.index_pending).where(t.index_pending.c.record_id == record_id))
                 if res.rowcount == 1 and tokens is not None:   # 0: indexed or purged meanwhile
-                    self._write_index(conn, record_id, tokens)
+                    self._write_index(conn, record_id, tokens[reindex.version_for(self._index, state, record_id)])
                     done += 1
-            for record_id, exc in failed:
-                self._index_failed(conn, record_id, exc)
         return done
 
-    def _tokens_for(self, conn: sa.Connection, record_id: int) -> list[str] | None:
+    def _index_commit_state(self, conn: sa.Connection) -> Any:
+        """At an index write's commit: _STALE when the ring changed since the tokens were hashed
+        (the caller drops them), else the rebuild's state (None: none under way). On PostgreSQL
+        the generation is read FOR SHARE: a rotation or a rebuild's end waits for this commit."""
+        q = sa.select(t.head.c.key_generation).where(t.head.c.id == 1)
+        if self.dialect == "postgresql":
+            q = q.with_for_update(read=True)
+        generation = conn.execute(q).scalar()
+        if generation is not None and int(generation) != self._sync_index().generation:
+            self.keyring.refresh()
+            self._sync_index()
+            return _STALE
+        return reindex.building(conn) if self._index.old_version is not None else None
+
+    def _tokens_for(self, conn: sa.Connection, record_id: int,
+                    versions: Iterable[int] | None = None) -> dict[int, list[str]] | None:
+        """The record's index tokens under ``versions`` of the index key (default: the ones a
+        write may need now: the newest, and the one a rebuild replaces). None: no such record."""
         row = conn.execute(sa.select(t.records).where(t.records.c.id == record_id)).first()
         if row is None:
             return None
         raw = self.open(record_id, conn)
         subject, attachments = self.decrypt_meta(row)
-        return self.document_tokens(raw, subject, [n for n, _ty in attachments])
+        keys = self._sync_index()
+        if versions is None:
+            versions = [keys.write_version] + ([keys.old_version] if keys.old_version is not None else [])
+        return self.document_tokens_by_version(raw, subject, [n for n, _ty in attachments], versions)
+
+    def indexed_tokens(self, conn: sa.Connection, record_id: int, raw: bytes, subject: str,
+                       attachment_names: list[str]) -> list[str]:
+        """The tokens ``record_id`` is indexed under now (a contentless FTS5 delete needs them):
+        while the index is re-keyed that depends on how far the rebuild got."""
+        keys = self._sync_index()
+        state = reindex.building(conn) if keys.old_version is not None else None
+        version = reindex.version_for(keys, state, record_id)
+        return self.document_tokens_by_version(raw, subject, attachment_names, [version])[version]
 
     @staticmethod
     def _index_failed(conn: sa.Connection, record_id: int, exc: Exception) -> None:
@@ -828,27 +1011,42 @@ class Archive:
         )
 
     # ---- search -------------------------------------------------------------------
-    def _fts_match(self, q: Query) -> str | None:
-        """The SQLite FTS5 MATCH expression (hashed tokens) of the query's text terms, if any."""
-        terms = [h for h in (self.hasher.query_term(term.text, term.field) for term in q.terms) if h]
-        if not terms:
-            return None
-        return " AND ".join('"' + " ".join(h) + '"' for h in terms)
-
-    def _fulltext_condition(self, q: Query) -> Any:
+    def _query_terms(self, q: Query) -> list[list[list[str]]]:
+        """Per text term, its hashed tokens under each index key a search must ask (one; two
+        while the index is re-keyed: a record matches under the key it is indexed with)."""
+        self.keyring.check()
+        hashers = self._sync_index().query
         terms = []
         for term in q.terms:
-            hashed = self.hasher.query_term(term.text, term.field)
-            if hashed:
-                terms.append(hashed)
+            alternatives = [h for h in (hasher.query_term(term.text, term.field) for hasher in hashers) if h]
+            if alternatives:
+                terms.append(alternatives)
+        return terms
+
+    @staticmethod
+    def _fts_expression(terms: list[list[list[str]]]) -> str:
+        def one(alternatives: list[list[str]]) -> str:
+            phrases = ['"' + " ".join(h) + '"' for h in alternatives]
+            return phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")"
+        return " AND ".join(one(a) for a in terms)
+
+    def _fts_match(self, q: Query) -> str | None:
+        """The SQLite FTS5 MATCH expression (hashed tokens) of the query's text terms, if any."""
+        terms = self._query_terms(q)
+        return self._fts_expression(terms) if terms else None
+
+    def _fulltext_condition(self, q: Query) -> Any:
+        terms = self._query_terms(q)
         if not terms:
             return None
         if self.dialect == "sqlite":
-            match = " AND ".join('"' + " ".join(h) + '"' for h in terms)
             sub = sa.select(sa.column("rowid")).select_from(sa.table("archive_fts")).where(
-                sa.text("archive_fts MATCH :fts").bindparams(fts=match))
+                sa.text("archive_fts MATCH :fts").bindparams(fts=self._fts_expression(terms)))
         else:
-            tsq = " & ".join("(" + " <-> ".join(h) + ")" if len(h) > 1 else h[0] for h in terms)
+            def one(alternatives: list[list[str]]) -> str:
+                phrases = ["(" + " <-> ".join(h) + ")" if len(h) > 1 else h[0] for h in alternatives]
+                return phrases[0] if len(phrases) == 1 else "(" + " | ".join(phrases) + ")"
+            tsq = " & ".join(one(a) for a in terms)
             sub = sa.select(t.fulltext.c.record_id).where(
                 sa.text("archive_fulltext.tsv @@ CAST(:tsq AS tsquery)").bindparams(tsq=tsq))
         return t.records.c.id.in_(sub)
@@ -1151,7 +1349,9 @@ class Archive:
     # ---- integrity ----------------------------------------------------------------
     def verify(self, progress: Callable[[int, int], None] | None = None, *, check_blobs: bool = True,
                batch: int = 1000) -> VerifyReport:
-        """Recompute every record's hash, the chain, and (by default) every blob."""
+        """Recompute every record's hash, the chain, and (by default) every blob; check every
+        record's, tombstone's and the head's MAC (archive.chain). Each problem is named with the
+        record id and why, in chain order: the first entry is the first broken row."""
         broken: list[tuple[int, str]] = []
         with self.engine.connect() as conn:
             total = conn.execute(sa.select(sa.func.count()).select_from(t.records)).scalar_one()
@@ -1171,6 +1371,11 @@ class Archive:
                 if tomb is not None:
                     if tomb.prev_hash != prev_hash and not missing:
                         broken.append((expected, "chain break at purge tombstone"))
+                    bad = self.chain.check(tomb.mac_kid, tomb.mac, "tombstone", int(tomb.record_id), tomb.prev_hash,
+                                           tomb.record_hash, float(tomb.purged_at), tomb.reason)
+                    if bad:
+                        broken.append((expected, f"purge tombstone not written by the archive ({bad}): "
+                                                 "record deleted and made to look purged"))
                     prev_hash = tomb.record_hash
                     missing = []
                 else:
@@ -1193,6 +1398,10 @@ class Archive:
                 reasons = []
                 if chain_hash(row.prev_hash, row) != row.record_hash:
                     reasons.append("record altered: its hash does not match its fields")
+                bad = self.chain.check(row.mac_kid, row.mac, "record", int(rid), row.record_hash)
+                if bad:
+                    reasons.append(f"record hash rewritten: {bad} (fields or chain recomputed without the key)"
+                                   if row.mac else f"record {bad}: unkeyed rows are only self-consistent")
                 if row.prev_hash != prev_hash:
                     if missing:
                         span = f"{missing[0]}" if len(missing) == 1 else f"{missing[0]}-{missing[-1]}"
@@ -1217,6 +1426,13 @@ class Archive:
                 broken.append((missing[0], f"records {missing[0]}-{missing[-1]} at the end of the chain deleted"))
             elif head_row.last_hash != prev_hash:
                 broken.append((head_row.last_id, "chain head does not match the last record"))
+            if head_row.last_id or head_row.mac:
+                bad = self.chain.check(head_row.mac_kid, head_row.mac, "head", int(head_row.last_id),
+                                       head_row.last_hash)
+                if bad:
+                    broken.append((head_row.last_id, f"chain head not written by the archive ({bad}): "
+                                                     f"records after {head_row.last_id} deleted and the head "
+                                                     "rewound, or the head edited"))
         return VerifyReport(ok=not broken, checked=checked, broken=broken)
 
     VERIFY_CACHE = 50_000     # blob results kept while verifying (the copies of a message are archived close together)
@@ -1300,6 +1516,9 @@ class Archive:
         if kid == self.keyring.env_kid:
             raise KeyInUse(f"{kid} comes from the environment ({self.keyring.env_name}); "
                            f"set that to the active key {self.keyring.active_kid} first")
+        # Every MAC derived from the key is checked and made again under the active key first
+        # (a retired key is gone: what it MACed would no longer verify).
+        self.remac_chain(kid)
         with self.engine.begin() as conn:
             keystate.lock(conn)
             self.keyring.refresh(conn)
@@ -1314,8 +1533,58 @@ class Archive:
                 raise KeyInUse(f"{count} data keys are still wrapped by {kid}; run key rotation first")
             if any(row.kid == kid for row in state.derived):
                 raise KeyInUse(f"the derived keys are still wrapped by {kid}")
+            macs = self._macs_under(conn, kid)
+            if macs:   # MACed under it after remac_chain looked (a process that had not seen the rotation)
+                raise KeyInUse(f"{macs} chain MACs were made under {kid} meanwhile; run retire again")
             keystate.retire(conn, kid)
         self.keyring.refresh()
+
+    @staticmethod
+    def _macs_under(conn: sa.Connection, kid: str) -> int:
+        return sum(int(conn.execute(sa.select(sa.func.count()).select_from(table).where(table.c.mac_kid == kid))
+                       .scalar_one()) for table in (t.records, t.tombstones, t.head))
+
+    def remac_chain(self, kid: str, batch: int = 1000) -> int:
+        """MAC again, under the active master key, every record, tombstone and the head whose MAC
+        was derived from ``kid`` (before ``kid`` is retired, which would leave them unverifiable).
+        Each MAC is checked under ``kid`` first; one that does not verify is left as it is and
+        KeyInUse raised: retiring a key must never turn evidence of tampering into a valid MAC.
+        Batches commit on their own (running again continues). Returns how many were re-MACed."""
+        if kid == self.keyring.active_kid:
+            raise KeyInUse(f"{kid} is the active master key")
+        done = 0
+        for table, label, parts in (
+            (t.records, "record", lambda r: (int(r.id), r.record_hash)),
+            (t.tombstones, "tombstone", lambda r: (int(r.record_id), r.prev_hash, r.record_hash,
+                                                   float(r.purged_at), r.reason)),
+        ):
+            key_col = table.c.id if table is t.records else table.c.record_id
+            while True:
+                with self.engine.begin() as conn:
+                    rows = conn.execute(sa.select(table).where(table.c.mac_kid == kid)
+                                        .order_by(key_col).limit(batch)).fetchall()
+                    for row in rows:
+                        bad = self.chain.check(row.mac_kid, row.mac, label, *parts(row))
+                        if bad:
+                            raise KeyInUse(f"{label} {parts(row)[0]}: {bad} under {kid}; not re-MACed "
+                                           "(run `mailwarden archive verify`)")
+                        new_kid, mac = self.chain.sign(label, *parts(row))
+                        conn.execute(sa.update(table).where(key_col == parts(row)[0], table.c.mac_kid == kid)
+                                     .values(mac_kid=new_kid, mac=mac))
+                done += len(rows)
+                if not rows:
+                    break
+        with self.engine.begin() as conn:
+            last_id, last_hash, _generation, head_kid, head_mac = self._lock_head(conn)
+            if head_kid == kid:
+                bad = self.chain.check(head_kid, head_mac, "head", last_id, last_hash)
+                if bad:
+                    raise KeyInUse(f"the chain head: {bad} under {kid}; not re-MACed (run `mailwarden archive verify`)")
+                n_kid, n_mac = self.head_mac(last_id, last_hash)
+                conn.execute(sa.update(t.head).where(t.head.c.id == 1).values(mac_kid=n_kid, mac=n_mac))
+                done += 1
+        return done
+
 
     # short names used in the issue text
     rotate = rotate_keys

@@ -56,6 +56,10 @@ records = sa.Table(
     sa.Column("meta_enc", sa.LargeBinary, nullable=False),       # AES-GCM(subject, attachment names)
     sa.Column("prev_hash", sa.String(64), nullable=False),
     sa.Column("record_hash", sa.String(64), nullable=False),
+    # HMAC of record_hash under a key derived from master key mac_kid (archive.chain); NULL only
+    # on rows written before the chain was keyed.
+    sa.Column("mac_kid", sa.String(32), nullable=True),
+    sa.Column("mac", sa.String(64), nullable=True),
     sa.Index("ix_archive_records_received", "received_at", "id"),
     sa.Index("ix_archive_records_sha256_event", "sha256", "event"),
     sa.Index("ix_archive_records_blob", "blob_address"),
@@ -96,6 +100,8 @@ head = sa.Table(
     # every append already locks and reads, so a process notices a change before it commits a
     # record, at no extra round trip (see archive.keystate).
     sa.Column("key_generation", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("mac_kid", sa.String(32), nullable=True),    # HMAC of (last_id, last_hash): a rewound
+    sa.Column("mac", sa.String(64), nullable=True),        # head needs the key as well
 )
 
 # The key ring, shared by every process and node (archive.keystate). One row (id = 1).
@@ -139,6 +145,10 @@ derived_keys = sa.Table(
     sa.Column("kid", sa.String(32), nullable=False),
     sa.Column("wrapped", sa.LargeBinary, nullable=False),
     sa.Column("created_at", sa.Float, nullable=False),
+    # The blind index while re-keyed (state building): records up to ``target`` need the new
+    # key, those up to ``progress`` have it (archive.reindex).
+    sa.Column("progress", sa.BigInteger, nullable=True),
+    sa.Column("target", sa.BigInteger, nullable=True),
 )
 
 # Records purged by retention: their hash stays so the chain remains checkable.
@@ -150,6 +160,8 @@ tombstones = sa.Table(
     sa.Column("record_hash", sa.String(64), nullable=False),
     sa.Column("purged_at", sa.Float, nullable=False),
     sa.Column("reason", sa.String(200), nullable=False),
+    sa.Column("mac_kid", sa.String(32), nullable=True),    # HMAC of the fields above: a deletion
+    sa.Column("mac", sa.String(64), nullable=True),        # cannot pass for a purge without the key
 )
 
 # Records not yet in the blind index (written in the acceptance transaction).
@@ -182,6 +194,22 @@ legal_holds = sa.Table(
     sa.Column("released_at", sa.Float, nullable=True),
     sa.Column("released_by", sa.String(200), nullable=True),
     sa.Column("release_reason", sa.Text, nullable=True),
+)
+
+# Decision history that came with an imported record (a signed export of another instance):
+# who held, approved, released or rejected it there, and when. Decisions made on this
+# instance stay in the quarantine's own tables; views show both.
+record_history = sa.Table(
+    "archive_record_history",
+    metadata,
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
+    sa.Column("record_id", sa.BigInteger, nullable=False, index=True),
+    sa.Column("at", sa.Float, nullable=False),
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("comment", sa.Text, nullable=True),
+    sa.Column("recipients", sa.JSON, nullable=False),
+    sa.Column("source", sa.Text, nullable=True),      # where it was decided (the export's signer key id)
 )
 
 GENESIS = "0" * 64

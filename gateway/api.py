@@ -13,6 +13,7 @@ from archive.stats import summary as archive_summary
 from gateway.extraction_pool import ExtractionPool
 from gateway.policy import check
 from gateway.services import Services
+from quarantine.record_history import record_history
 
 
 def api_services(services: Services, reload: Any = None, extraction: ExtractionPool | None = None) -> ApiServices:
@@ -36,12 +37,25 @@ def api_services(services: Services, reload: Any = None, extraction: ExtractionP
     def supervisors(department: str) -> set[str]:
         return set(services.policy.directory().supervisors_of(department))
 
+    def archive_record(archive_id: int) -> Mapping[str, Any]:
+        item = services.archive.get_record(archive_id)
+        return {
+            "record": {
+                "envelope": {"mail_from": item.sender, "rcpt_tos": list(item.recipients)},
+                "received_at": item.received_at, "date": item.date, "direction": item.direction,
+                "verdict": item.verdict, "rules": list(item.rules), "department": item.department,
+                "event": item.event,
+            },
+            "history": record_history(services.engine, [archive_id]).get(archive_id, []),
+        }
+
     return ApiServices(
         engine=services.engine, quarantine=services.quarantine, archive=services.archive,
         rules_test=rules_test, rules_reload=reload or rules_reload,
         metrics_text=lambda: services.metrics.render().decode(), health=health,
         department_supervisors=supervisors,
         archive_stats=lambda after, before: archive_summary(services.engine, after, before),
+        archive_record=archive_record,
     )
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import ipaddress
 import logging
 import time
 from dataclasses import dataclass
@@ -48,7 +49,17 @@ def login_key(login: str) -> str:
 
 
 def address_key(ip: str) -> str:
-    return "ip:" + ip[:90]
+    """An IPv4 address as it is; IPv6 by its /64, which one site (and one attacker) holds
+    whole: counting single IPv6 addresses would give a guesser 2**64 fresh starts."""
+    try:
+        addr = ipaddress.ip_address(ip.split("%")[0])
+    except ValueError:
+        return "ip:" + ip[:90]
+    if isinstance(addr, ipaddress.IPv6Address):
+        if addr.ipv4_mapped:
+            return f"ip:{addr.ipv4_mapped}"
+        return f"ip:{ipaddress.ip_network(f'{addr}/64', strict=False)}"
+    return f"ip:{addr}"
 
 
 class AuthThrottle:
@@ -83,6 +94,18 @@ class AuthThrottle:
                 conn.execute(auth_failures.delete().where(auth_failures.c.window_start < now - lim.window,
                                                           auth_failures.c.locked_until < now))
         return max(0.0, locked)
+
+    def clear(self, *, ip: str | None = None, login: str | None = None) -> int:
+        """Lift a lockout (and forget the count) for a client address and/or a login, e.g. our
+        own relay after its password was fixed; returns how many entries went."""
+        keys = ([address_key(ip)] if ip else []) + ([login_key(login)] if login else [])
+        if not keys:
+            return 0
+        with write_transaction(self._engine) as conn:
+            removed = conn.execute(auth_failures.delete().where(auth_failures.c.key.in_(keys))).rowcount
+        log.warning("authentication lockout lifted", extra={"peer": ip or "", "login_key": login_key(login)[6:18]
+                                                            if login else ""})
+        return removed
 
     def _bump(self, conn: sa.Connection, key: str, limit: int, now: float) -> float:
         conn.execute(self._insert(auth_failures).values(key=key, window_start=now, failures=0, locked_until=0.0)

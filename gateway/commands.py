@@ -48,14 +48,22 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
 
 def rules(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.directory import Directory
-    from rules.loader import lint
+    from gateway.routing_check import routing_problems
+    from gateway.settings import located_problem, retention_problem
+    from rules.loader import lint, load_ruleset
 
     path = args.file or settings.rules_path
     problems = list(lint(path))
+    retention = retention_problem(settings, path)    # a retention rule naming a rule this file drops
+    if retention:
+        problems.append(located_problem(settings, *retention))
     try:
-        Directory.load(settings.directory_path)
+        directory = Directory.load(settings.directory_path)
     except Exception as exc:  # noqa: BLE001 - reported like any other problem
         problems.append(str(exc))
+    else:
+        if not problems:
+            problems += routing_problems(load_ruleset(path), directory)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -88,6 +96,12 @@ def smtp_user(args: argparse.Namespace, settings: Settings) -> int:
         elif args.smtp_command == "show":
             for address in logins.addresses(args.name):
                 print(address)
+        elif args.smtp_command == "unlock":
+            if not (args.client or args.login):
+                print("mailwarden: smtp-user unlock needs --client IP and/or --login NAME", file=sys.stderr)
+                return 2
+            removed = services.auth_throttle.clear(ip=args.client, login=args.login)
+            print(f"lockout lifted ({removed} entr{'y' if removed == 1 else 'ies'} removed)")
         elif not services.accounts.remove(args.name):
             print(f"no SMTP account {args.name}", file=sys.stderr)
             return 1
@@ -114,12 +128,15 @@ def dkim(args: argparse.Namespace, settings: Settings) -> int:
 
 def user(args: argparse.Namespace, settings: Settings) -> int:
     from admin_api import users
+    from gateway.account_check import account_check
 
     services = _services(settings)
     try:
         if args.user_command == "add":
             try:
-                token = users.add_user(services.engine, args.name, args.role, args.department, args.email,
+                token = users.add_user(services.engine, args.name, args.role, args.department,
+                                       addresses=args.email or [],
+                                       check=account_check(services.policy.directory()),
                                        token_lifetime_days=args.expires_days)
             except ValueError as exc:
                 print(f"mailwarden: {exc}", file=sys.stderr)
@@ -149,6 +166,8 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
     from archive import cli_ops
     from archive.query import QueryError
 
+    if args.archive_command == "verify-export":     # needs no key: only the public key decides
+        return _verify_export(args)
     services = _services(settings)
     progress = sys.stderr.isatty()
     try:
@@ -161,10 +180,25 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"mailwarden: {exc}", file=sys.stderr)
                 return 2
         elif command == "export":
-            cli_ops.export(services.archive, args.query, str(args.out), fmt=args.format, progress=progress)
+            from quarantine.record_history import record_history
+
+            cli_ops.export(services.archive, args.query, str(args.out), fmt=args.format, progress=progress,
+                           history=lambda ids: record_history(services.engine, ids))
+        elif command == "export-key":
+            cli_ops.export_key(services.archive)
         elif command == "verify":
             report = cli_ops.verify(services.archive, progress=progress)
-            return 0 if report.ok else 1
+            ok = report.ok
+            if args.checkpoints is not None:
+                from gateway.checkpoints import check_archive
+
+                ok = _print_checkpoint_check("record", check_archive(services.archive, args.checkpoints)) and ok
+            return 0 if ok else 1
+        elif command == "checkpoint":
+            from gateway.checkpoints import Checkpointer
+
+            Checkpointer(services.engine, services.archive, settings.checkpoint_path).write()
+            print(f"checkpoint appended to {settings.checkpoint_path}")
         elif command == "purge":
             from gateway.retention import still_needed
 
@@ -174,11 +208,34 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
         elif command == "hold":
             return _hold(args, services)
         elif command == "import":
-            report = cli_ops.import_path(services.archive, str(args.path), progress=progress)
+            from archive.bundle import BundleError
+
+            try:
+                report = cli_ops.import_path(services.archive, str(args.path), progress=progress,
+                                             public_key=args.public_key)
+            except BundleError as exc:
+                print(f"mailwarden: {exc}; nothing imported", file=sys.stderr)
+                return 1
             cli_ops.index(services.archive, progress=progress)  # searchable as soon as the command ends
             return 0 if not report.failed else 1
     finally:
         services.close()
+    return 0
+
+
+def _verify_export(args: argparse.Namespace) -> int:
+    import zipfile
+
+    from archive import bundle
+
+    try:
+        with zipfile.ZipFile(args.path) as zf:
+            verified = bundle.verify(zf, args.public_key)
+    except (bundle.BundleError, zipfile.BadZipFile, OSError) as exc:
+        print(f"mailwarden: {args.path}: {exc}", file=sys.stderr)
+        return 1
+    print(f"{args.path}: OK, {len(verified.manifest.get('records', []))} message(s) signed by {verified.signer}"
+          + ("" if verified.pinned else " (not pinned: pass --public-key to require that signer)"))
     return 0
 
 
@@ -199,25 +256,30 @@ def _hold(args: argparse.Namespace, services) -> int:  # noqa: ANN001
 # Commands that read messages or change anything are audited like API calls: the admin log
 # must show what was done from the shell too (actor: the OS user, address: "local").
 AUDITED_COMMANDS = {"user", "smtp-user", "archive", "keys", "dkim"}
-_TARGET_ARGS = ("name", "query", "path", "key_id", "value", "hold_id", "domain")
+_TARGET_ARGS = ("name", "query", "path", "key_id", "value", "hold_id", "domain", "client", "login")
 
 
 def run_audited(args: argparse.Namespace, settings: Settings, handler) -> int:  # noqa: ANN001
     """Run ``handler`` and append one audit row with its outcome (also when it raised)."""
     outcome = "error"
+    rc = 1
     try:
         rc = handler(args, settings)
         outcome = "ok" if rc == 0 else "failed"
-        return rc
     finally:
-        _audit_cli(args, settings, outcome)
+        audited = _audit_cli(args, settings, outcome)
+    return rc if audited else max(rc, 1)
 
 
-def _audit_cli(args: argparse.Namespace, settings: Settings, outcome: str) -> None:
+def _audit_cli(args: argparse.Namespace, settings: Settings, outcome: str) -> bool:
+    """Append the command's audit row; False (and one line on stderr) when the audit chain's head
+    does not verify, so the command cannot end as a success it could not record."""
     import getpass
 
-    from admin_api.audit import append_audit, ensure_head
+    from admin_api.audit import AuditChainError, append_audit, ensure_head
+    from archive.chain import ChainKey
     from gateway.db import migrate, open_engine
+    from gateway.keyplace import open_keyring
 
     parts = [args.command] + [getattr(args, f"{key}_command") for key in ("user", "smtp", "archive", "hold",
                                                                              "keys", "dkim")
@@ -234,15 +296,22 @@ def _audit_cli(args: argparse.Namespace, settings: Settings, outcome: str) -> No
     try:
         migrate(engine)
         ensure_head(engine)
-        append_audit(engine, actor=f"cli:{getpass.getuser()}", role="cli", action="cli." + ".".join(parts),
-                     record=target[:200] or None, client_ip="local", outcome=outcome, status_code=0,
-                     detail=detail)
+        chain = ChainKey(open_keyring(settings, warn=False).bind(engine), "audit-chain")
+        append_audit(engine, chain=chain, actor=f"cli:{getpass.getuser()}", role="cli",
+                     action="cli." + ".".join(parts), record=target[:200] or None, client_ip="local",
+                     outcome=outcome, status_code=0, detail=detail)
+    except AuditChainError as exc:
+        print(f"mailwarden: this command was not audited: {exc}", file=sys.stderr)
+        return False
     finally:
         engine.dispose()
+    return True
 
 
 def keys(args: argparse.Namespace, settings: Settings) -> int:
+    from admin_api.audit import remac_audit
     from archive import cli_ops
+    from archive.chain import ChainKey
 
     services = _services(settings)
     try:
@@ -252,8 +321,21 @@ def keys(args: argparse.Namespace, settings: Settings) -> int:
             active = services.keyring.active_kid
             for kid in services.keyring.key_ids():
                 print(f"{kid}{'  (active)' if kid == active else ''}")
+            for name in ("index", "links", "evidence"):
+                versions = services.keyring.versions(name)
+                print(f"{name}: " + ", ".join(f"v{v} {state}" for v, state, _until, _key in versions))
+        elif args.keys_command == "rotate-derived":
+            version = services.keyring.rotate_derived(args.name)
+            print(f"derived key {args.name} version {version} "
+                  + ("created; `mailwarden keys rebuild-index` re-keys the index (serve does it in the background)"
+                     if args.name == "index" else "is active"))
+        elif args.keys_command == "rebuild-index":
+            cli_ops.rebuild_index(services.archive, progress=sys.stderr.isatty())
         elif args.keys_command == "retire":
             try:
+                # the audit rows MACed under the key are MACed again first (the archive's own
+                # chain is re-MACed by retire_key)
+                remac_audit(services.engine, ChainKey(services.keyring, "audit-chain"), args.key_id)
                 cli_ops.retire_key(services.archive, args.key_id)
             except Exception as exc:  # noqa: BLE001 - refused with the reason (still in use, unknown)
                 print(f"mailwarden: {exc}", file=sys.stderr)
@@ -264,14 +346,38 @@ def keys(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def audit(args: argparse.Namespace, settings: Settings) -> int:
-    from admin_api.audit import verify_audit
+    from admin_api.audit import audit_report
+    from archive.chain import ChainKey
+    from archive.cli_ops import describe_broken
 
     services = _services(settings)
     try:
-        ok, broken = verify_audit(services.engine)
+        broken = audit_report(services.engine, ChainKey(services.keyring, "audit-chain"))
+        against = None
+        if args.checkpoints is not None:
+            from gateway.checkpoints import check_audit
+
+            against = check_audit(services.engine, services.archive, args.checkpoints)
     finally:
         services.close()
-    for row_id in broken:
-        print(f"BROKEN audit row {row_id}")
-    print("audit log OK" if ok else f"audit log: {len(broken)} broken row(s)")
+    for line in describe_broken("audit row", broken):
+        print(line)
+    rows = len({row_id for row_id, _why in broken})
+    print("audit log OK" if not broken else f"audit log: {rows} broken row(s)")
+    ok = not broken
+    if against is not None:
+        ok = _print_checkpoint_check("audit row", against) and ok
     return 0 if ok else 1
+
+
+def _print_checkpoint_check(what: str, problems: list[tuple[int, str]]) -> bool:
+    """Print what the checkpoint comparison found (file problems first); True when nothing."""
+    from archive.cli_ops import describe_broken
+
+    for _zero, why in [p for p in problems if p[0] == 0]:
+        print(f"CHECKPOINTS: {why}")
+    for line in describe_broken(what, [p for p in problems if p[0] != 0]):
+        print(line)
+    print("checkpoints: OK" if not problems else f"checkpoints: {len(problems)} problem(s)")
+    return not problems
+

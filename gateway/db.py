@@ -10,6 +10,7 @@ import contextlib
 import fcntl
 import logging
 import os
+import stat
 import threading
 import weakref
 from collections.abc import Iterator
@@ -28,7 +29,10 @@ def open_engine(url: str, *, pool_size: int = 10) -> sa.Engine:
     if url.startswith("sqlite"):
         db_path = sa.engine.make_url(url).database
         if db_path and db_path != ":memory:":
-            Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+            parent = Path(db_path).parent
+            if not parent.exists():
+                private_dir(parent)
+            private_file(Path(db_path))
         engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @sa.event.listens_for(engine, "connect")
@@ -58,6 +62,35 @@ def open_engine(url: str, *, pool_size: int = 10) -> sa.Engine:
 
         return engine
     return sa.create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True)
+
+
+def private_dir(path: Path) -> None:
+    """Make (or keep) a directory of ours 0700: it holds the database, blobs, TLS keys. A
+    shared directory (sticky bit: /tmp and the like) is never narrowed."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with contextlib.suppress(OSError):
+        if path.stat().st_mode & stat.S_ISVTX or path.resolve() == Path("/"):
+            return
+    _restrict(path, 0o700)
+
+
+def private_file(path: Path) -> None:
+    """The SQLite database (and its -wal/-shm, which SQLite creates with the database's mode)
+    0600: it holds addresses, rules hit, the audit log. Created empty with that mode if new."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for suffix in ("", "-wal", "-shm"):
+        _restrict(Path(f"{path}{suffix}"), 0o600)
+
+
+def _restrict(path: Path, mode: int) -> None:
+    """chmod a path we own to ``mode`` (someone else's — a root-made dir — is left alone)."""
+    try:
+        st = path.stat()
+        if st.st_uid == os.geteuid() and (st.st_mode & 0o777) & ~mode:
+            os.chmod(path, mode)
+    except OSError:
+        pass
 
 
 class _SQLiteConnection(sa.Connection):

@@ -54,6 +54,7 @@ from rules.budget import Limits
 from rules.content import ParsedMessage, parse
 from rules.engine import EvaluationContext
 from rules.model import Action, AuthResults, Envelope, RecipientVerdict, SenderStats, Verdict
+from rules.redact import redact_text
 
 log = logging.getLogger("mailwarden.message")
 
@@ -341,21 +342,30 @@ class Pipeline:
             evidence=[h.to_json() for h in hits], reviewers=routing.reviewers, review_group=first.review_group,
             required_approvals=first.required_approvals, sender_may_release=first.sender_may_release,
             comment_required=first.comment_required, message_id=s.message.message_id,
-            subject_for_notice=s.message.subject, routes=routing.routes,
+            subject_for_notice=redact_text(s.message.subject), routes=routing.routes,
             quorum=[q.to_json() for q in first.quorum], expire_action=first.on_expiry,
             descriptions={h.rule: h.description for h in hits if h.description},
         )
 
     def _notify(self, conn: sa.Connection, who: str, incoming: IncomingMessage, s: Screening) -> None:
+        """A rule's ``notify:`` targets, only ever inside the organisation: no notice goes to
+        an outside or unvouched sender (backscatter), none outside names a rule."""
         directory = self.policy.directory()
         if who == "sender":
-            targets = [incoming.mail_from] if incoming.mail_from else []
+            vouched = bool(incoming.mail_from) and "inbound" not in s.directions.values()
+            targets = [incoming.mail_from] if vouched else []
+        elif who == "recipients":
+            targets = list(s.envelope.rcpt_tos)
         elif who == "supervisor":
             targets = list(directory.supervisors_of(s.verdict.department))
+        elif who.startswith("group:"):
+            targets = [m for m in directory.review_group_members(who[6:]) if "*" not in m and not m.startswith("@")]
         else:
             targets = [who]
         rules = ", ".join(s.verdict.rules) or "policy"
-        for target in targets:
+        for target in dict.fromkeys(targets):
+            if not directory.is_internal(target):
+                continue
             self.notifier.send(conn, target, "Message screened by mail policy",
                                f"A message from {incoming.mail_from or '<>'} matched: {rules}.\n"
                                f"Outcome: {s.verdict.action}.\n")

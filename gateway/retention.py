@@ -24,6 +24,7 @@ import sqlalchemy as sa
 
 from admin_api.audit import append_audit
 from admin_api.tables import audit as audit_table
+from archive.chain import ChainKey
 from archive.retention import PurgeReport, Retention
 from archive.service import Archive
 from gateway.queue import DELIVERING, QUEUED
@@ -113,6 +114,7 @@ class ScheduledPurge:
         self.engine = engine
         self.archive = archive
         self.retention = Retention(archive, rules, default_days, still_needed=still_needed)
+        self.audit_chain = ChainKey(archive.keyring, "audit-chain")
         self.interval = interval
         self.window = window
         self.node = node
@@ -138,15 +140,16 @@ class ScheduledPurge:
             if not got or not self.due(self.clock()):   # another node ran it meanwhile
                 return None
             try:
-                report = self.retention.purge(now=self.clock())
+                # Small batches: each holds the archive's head lock, which acceptance waits for.
+                report = self.retention.purge(now=self.clock(), batch=100)
             except Exception as exc:
-                append_audit(self.engine, actor=f"system:{self.node or 'scheduler'}", role="system",
-                             action=PURGE_ACTION, outcome="error", status_code=0, client_ip="local",
+                append_audit(self.engine, chain=self.audit_chain, actor=f"system:{self.node or 'scheduler'}",
+                             role="system", action=PURGE_ACTION, outcome="error", status_code=0, client_ip="local",
                              detail={"error": type(exc).__name__}, clock=self.clock)
                 raise
             detail = report.to_dict()
-            append_audit(self.engine, actor=f"system:{self.node or 'scheduler'}", role="system",
-                         action=PURGE_ACTION, outcome="ok", status_code=0, client_ip="local",
+            append_audit(self.engine, chain=self.audit_chain, actor=f"system:{self.node or 'scheduler'}",
+                         role="system", action=PURGE_ACTION, outcome="ok", status_code=0, client_ip="local",
                          record=f"purged {report.purged}", detail=detail, clock=self.clock)
             log.info("scheduled purge", extra={k: v for k, v in detail.items() if k != "first_ids"})
             return report

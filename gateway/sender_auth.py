@@ -23,13 +23,19 @@ from rules.model import AuthResults
 _HEADERS = email.parser.BytesHeaderParser()
 
 
-def dns_resolver(timeout: float = 5.0) -> Resolver:
-    """``resolver(name, rtype) -> [text]`` over dnspython; temporary trouble raises DNSTempError."""
+def dns_resolver(timeout: float = 5.0, nameservers: list[tuple[str, int]] | None = None) -> Resolver:
+    """``resolver(name, rtype) -> [text]`` over dnspython; temporary trouble raises DNSTempError.
+    ``nameservers``: (address, port) pairs to ask instead of the system's resolv.conf. Answers
+    are cached for their TTL (SPF includes repeat on every message from a big sender)."""
     import dns.exception
+    import dns.nameserver
     import dns.resolver
 
-    resolver = dns.resolver.Resolver()
+    resolver = dns.resolver.Resolver(configure=not nameservers)
+    if nameservers:
+        resolver.nameservers = [dns.nameserver.Do53Nameserver(host, port) for host, port in nameservers]
     resolver.lifetime = timeout
+    resolver.cache = dns.resolver.LRUCache(4096)
 
     def resolve(name: str, rtype: str) -> list[str]:
         try:
@@ -56,10 +62,12 @@ def dkim_dnsfunc(resolver: Resolver) -> Callable[..., bytes]:
 
 
 class SenderAuthenticator:
-    def __init__(self, *, hostname: str, is_internal: Callable[[str], bool], resolver: Resolver | None = None):
+    def __init__(self, *, hostname: str, is_internal: Callable[[str], bool], resolver: Resolver | None = None,
+                 enforce_dmarc: bool = True):
         self._hostname = hostname
         self._is_internal = is_internal
         self._resolver = resolver or dns_resolver()
+        self._enforce_dmarc = enforce_dmarc
         self._dnsfunc = dkim_dnsfunc(self._resolver)
 
     def is_internal(self, address: str) -> bool:
@@ -74,7 +82,8 @@ class SenderAuthenticator:
         headers = _HEADERS.parsebytes(incoming.raw, headersonly=True)
         header_from = email.utils.parseaddr(str(headers.get("From", "")))[1]
         results, value = authenticate(incoming.raw, incoming.client_ip, incoming.mail_from, incoming.helo,
-                                      header_from, self._resolver, self._dnsfunc)
+                                      header_from, self._resolver, self._dnsfunc,
+                                      enforce_dmarc=self._enforce_dmarc)
         if value.startswith("mailwarden"):
             value = self._hostname + value[len("mailwarden"):]
         return results, value

@@ -17,14 +17,15 @@ import uvicorn
 
 from admin_api.audit import ensure_head as ensure_audit_head
 from archive.blobstore import FilesystemBlobStore
-from archive.keyring import KeyRing
 from gateway.db import migrate, open_engine
 from gateway.delivery import DeliveryWorker
 from gateway.dkim_signing import DkimSigner
+from gateway.edge_limits import EdgeLimitSettings
 from gateway.extraction_pool import ExtractionPool
+from gateway.keyplace import open_keyring
 from gateway.pipeline import Pipeline
 from gateway.policy import PolicyHolder
-from gateway.sender_auth import SenderAuthenticator
+from gateway.sender_auth import SenderAuthenticator, dns_resolver
 from gateway.services import Services
 from gateway.settings import Settings, parse_hostport
 from gateway.smtp import IncomingMessage, SessionCounter, SessionPolicy, SmtpLimits, protocol_factory
@@ -83,6 +84,9 @@ class Gateway:
             authenticate_sender=SenderAuthenticator(
                 hostname=s.sender_auth.authserv_id or services.hostname,
                 is_internal=lambda a: services.policy.directory().is_internal(a),
+                resolver=dns_resolver(s.sender_auth.dns_timeout, [
+                    parse_hostport(n, default_port=53) for n in s.sender_auth.nameservers] or None),
+                enforce_dmarc=s.sender_auth.dmarc_enforce,
             ) if s.smtp.check_sender_auth else None,
             extraction=self.extraction,
             authserv_id=s.sender_auth.authserv_id,
@@ -91,13 +95,21 @@ class Gateway:
         self.api_server: _EmbeddedUvicorn | None = None
         self._tasks: list[asyncio.Task] = []
         self._purge: Any = None      # gateway.retention.ScheduledPurge on the primary
+        self._checkpointer: Any = None   # gateway.checkpoints.Checkpointer on the primary
 
     # ---- listeners ---------------------------------------------------------------
     async def start_smtp(self, sock: socket.socket | None = None) -> None:
         s = self.services.settings
         limits = SmtpLimits(max_message_size=s.smtp.max_message_size, max_recipients=s.smtp.max_recipients,
                             max_sessions=s.smtp.max_sessions, idle_timeout=s.smtp.idle_timeout,
-                            bare_newline=BareNewline(s.smtp.bare_newline))
+                            bare_newline=BareNewline(s.smtp.bare_newline),
+                            edge=EdgeLimitSettings(
+                                max_sessions_per_ip=s.smtp.max_sessions_per_ip,
+                                connection_rate_per_ip=s.smtp.connection_rate_per_ip,
+                                message_rate_per_ip=s.smtp.message_rate_per_ip,
+                                pregreet_wait=s.smtp.pregreet_wait, pregreet_pass_ttl=s.smtp.pregreet_pass_ttl,
+                                data_timeout=s.smtp.data_timeout, data_min_rate=s.smtp.data_min_rate,
+                                data_rate_grace=s.smtp.data_rate_grace))
         if s.smtp.tls_cert and s.smtp.tls_key:
             cert, key = s.resolve(s.smtp.tls_cert), s.resolve(s.smtp.tls_key)
         else:
@@ -149,6 +161,13 @@ class Gateway:
         self._tasks.append(asyncio.create_task(self._every(self.services.settings.quarantine.expiry_interval,
                                                            self._quarantine_upkeep), name="quarantine"))
         archive_settings = self.services.settings.archive
+        if archive_settings.checkpoint_interval > 0:
+            from gateway.checkpoints import Checkpointer
+
+            self._checkpointer = Checkpointer(self.services.engine, self.services.archive,
+                                              self.services.settings.checkpoint_path)
+            self._tasks.append(asyncio.create_task(self._every(
+                archive_settings.checkpoint_interval, self._checkpoint), name="checkpoint"))
         if archive_settings.purge_interval > 0:
             from gateway.retention import ScheduledPurge
             from gateway.settings import parse_window
@@ -173,13 +192,25 @@ class Gateway:
                     await asyncio.wait_for(self.stop_event.wait(), interval)
 
     def _index(self) -> bool:
-        return self.services.archive.index_pending(limit=500) > 0
+        archive = self.services.archive
+        return archive.index_pending(limit=500) > 0 or archive.rebuild_index_step()
 
     def _scheduled_purge(self) -> bool:
         self._purge.run_if_due()
         return False          # done until the next check either way
 
+    def _checkpoint(self) -> bool:
+        try:
+            self._checkpointer.write()
+        except Exception as exc:  # noqa: BLE001 - said loudly; tried again at the next interval
+            log.error("chain checkpoint not written: %s", exc)
+        return False
+
     def _quarantine_upkeep(self) -> bool:
+        from gateway.quarantine_wiring import escalation_levels
+
+        self.services.quarantine.remind()
+        self.services.quarantine.escalate(escalation_levels(self.services.policy))
         self.services.quarantine.expire()
         self.services.quarantine.send_digests()
         self.services.counters.prune()
@@ -213,6 +244,8 @@ class Gateway:
             await asyncio.to_thread(self.services.queue.release_claims, self.worker.node)
         except Exception:  # noqa: BLE001 - the rows come back at the next start or with their lease
             log.exception("could not give back this node's claimed rows")
+        if self._checkpointer is not None:      # where the chains stand as this node stops
+            await asyncio.to_thread(self._checkpoint)
         self.extraction.close()
         self.services.close()
         self.stopped.set()
@@ -258,10 +291,10 @@ def serve(settings: Settings) -> int:
     migrate(engine)
     ensure_audit_head(engine)
     try:   # the ring is created (or an older keys_dir imported) once, before any process exists
-        KeyRing.open(settings.data_dir / "keys", master_key_env=settings.storage.master_key_env).bind(engine)
+        open_keyring(settings).bind(engine)
     finally:
         engine.dispose()
-    FilesystemBlobStore(settings.data_dir / "blobs")     # a new store is made once, here
+    FilesystemBlobStore(settings.blobs_dir)     # a new store is made once, here
     _raise_open_files_limit()
     if not (settings.smtp.tls_cert and settings.smtp.tls_key):
         ensure_self_signed(settings.data_dir / "tls", settings.smtp.hostname or socket.getfqdn())
@@ -316,13 +349,13 @@ def _run_indexer(settings: Settings) -> None:
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGHUP})
     engine = open_engine(settings.database_url)
-    keyring = KeyRing.open(settings.data_dir / "keys", master_key_env=settings.storage.master_key_env)
-    archive = Archive(engine, FilesystemBlobStore(settings.data_dir / "blobs"), keyring, text_extractor=extract_text)
+    keyring = open_keyring(settings, warn=False)
+    archive = Archive(engine, FilesystemBlobStore(settings.blobs_dir), keyring, text_extractor=extract_text)
     import time
 
     while not stop:
         try:
-            done = archive.index_pending(limit=200)
+            done = archive.index_pending(limit=200) or archive.rebuild_index_step()
         except Exception:  # noqa: BLE001 - logged, retried
             log.exception("indexing failed")
             done = 0

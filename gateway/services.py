@@ -7,8 +7,6 @@ the network; :mod:`gateway.server` adds the listeners.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 import socket
 from collections.abc import Iterator, Mapping
@@ -25,10 +23,12 @@ from gateway.accounts import SmtpAccounts
 from gateway.auth_throttle import AuthThrottle, ThrottleLimits
 from gateway.committer import GroupCommitter
 from gateway.counters import SenderCounters
-from gateway.db import migrate, open_engine
+from gateway.db import migrate, open_engine, private_dir
+from gateway.keyplace import open_keyring
 from gateway.metrics import Metrics
 from gateway.notices import Notifier
 from gateway.policy import PolicyHolder
+from gateway.quarantine_wiring import build_notices
 from gateway.queue import DeliveryQueue
 from gateway.sender_logins import SenderLogins
 from gateway.settings import Settings
@@ -73,13 +73,13 @@ def build_services(settings: Settings, *, run_migrations: bool = True, policy: P
     """Everything one gateway process needs. ``policy``: rules already loaded (by the
     supervisor, which keeps the last good ones), instead of reading the files again."""
     data_dir = settings.data_dir
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     engine = open_engine(settings.database_url)
     if run_migrations:
         migrate(engine)
         ensure_audit_head(engine)
-    keyring = KeyRing.open(data_dir / "keys", master_key_env=settings.storage.master_key_env)
-    archive = Archive(engine, FilesystemBlobStore(data_dir / "blobs"), keyring, text_extractor=extract_text)
+    keyring = open_keyring(settings, warn=run_migrations)   # workers: the supervisor warned
+    archive = Archive(engine, FilesystemBlobStore(settings.blobs_dir), keyring, text_extractor=extract_text)
     queue = DeliveryQueue(engine, lifetime=settings.delivery.max_queue_lifetime,
                           retry_initial=settings.delivery.retry_initial, retry_max=settings.delivery.retry_max)
     committer = GroupCommitter(engine)
@@ -109,11 +109,19 @@ def build_services(settings: Settings, *, run_migrations: bool = True, policy: P
     def send_notice(conn: sa.Connection, to: str, subject: str, body: str) -> None:
         notifier.send(conn, to, subject, body)
 
-    signing_key = hmac.new(keyring.meta_key, b"mailwarden/quarantine-links", hashlib.sha256).digest()
-    evidence_key = hmac.new(keyring.meta_key, b"mailwarden/quarantine-evidence", hashlib.sha256).digest()
+    # Versioned derived keys from the ring (`keys rotate-derived links|evidence`): links signed
+    # by an older key stay valid for one quarantine lifetime, older evidence opens under its version.
+    lifetime = settings.quarantine.lifetime
+
+    def signing_key() -> list[bytes]:
+        return keyring.link_keys(overlap=lifetime)
+
     quarantine = QuarantineService(
         engine, enqueue_release, send_notice, lifetime_days=settings.quarantine.lifetime / 86400.0,
-        signing_key=signing_key, base_url=settings.api_base_url, evidence_cipher=EvidenceCipher(evidence_key),
+        signing_key=signing_key, base_url=settings.api_base_url,
+        evidence_cipher=EvidenceCipher(keys=keyring.evidence_keys),
+        notices=build_notices(settings, policy, archive, send_notice),
+        remind_before=settings.quarantine.remind_before, escalate_after=settings.quarantine.escalate_after,
     )
     metrics = Metrics()
     metrics.watch_queue_depth(queue.depth)

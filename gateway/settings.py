@@ -106,6 +106,16 @@ class SmtpSettings(_Section):
     # A bare <LF> in DATA: "normalize" (taken as a line end, stored as CRLF, never ends DATA)
     # or "reject" (550 5.5.2 once the message ends). Postfix: smtpd_forbid_bare_newline.
     bare_newline: Literal["normalize", "reject"] = "normalize"
+    # Per client address (IPv6: per /64), per process; relay.trusted_networks are exempt.
+    # 0 switches a limit off. See gateway/edge_limits.py.
+    max_sessions_per_ip: int = Field(default=20, ge=0)
+    connection_rate_per_ip: int = Field(default=120, ge=0)     # new connections per minute
+    message_rate_per_ip: int = Field(default=600, ge=0)        # MAIL commands per minute
+    pregreet_wait: float = Field(default=1.0, ge=0, le=30)   # silence expected before the greeting (postscreen)
+    pregreet_pass_ttl: float = 86400.0
+    data_timeout: float = 600.0        # the whole DATA section
+    data_min_rate: int = Field(default=500, ge=0)              # bytes/s, averaged, after the grace
+    data_rate_grace: float = 30.0
 
     @field_validator("listen")
     @classmethod
@@ -113,7 +123,8 @@ class SmtpSettings(_Section):
         parse_hostport(v, default_port=25)
         return v
 
-    @field_validator("idle_timeout", mode="before")
+    @field_validator("idle_timeout", "pregreet_wait", "pregreet_pass_ttl", "data_timeout", "data_rate_grace",
+                     mode="before")
     @classmethod
     def _duration(cls, v: Any) -> float:
         return parse_duration(v)
@@ -149,6 +160,13 @@ class StorageSettings(_Section):
     data_dir: str = "./data"
     database_url: str = ""
     master_key_env: str = "MAILWARDEN_MASTER_KEY"
+    # Master key files, apart from the data they protect (a copy of data_dir alone opens nothing).
+    keys_dir: str = "./keys"
+    # A secret file holding the master key (base64 of 32 bytes), e.g. /run/secrets/mailwarden_master_key;
+    # like the environment variable, it is the key this node holds and nothing is written for it.
+    master_key_file: str = ""
+    # The encrypted blobs; several nodes with their own data_dir share one blob store here.
+    blobs_dir: str = ""
 
 
 class DeliverySettings(_Section):
@@ -194,8 +212,11 @@ class DirectorySettings(_Section):
 class QuarantineSettings(_Section):
     lifetime: float = 14 * 86400.0
     expiry_interval: float = 300.0
+    remind_before: float = 2 * 86400.0   # reviewers reminded this long before expiry (0: never)
+    escalate_after: float = 5 * 86400.0  # undecided this long: next level reviews too (0: never)
+    language: Literal["en", "zh-CN"] = "en"  # notices for people without a language in directory.yaml
 
-    @field_validator("lifetime", "expiry_interval", mode="before")
+    @field_validator("lifetime", "expiry_interval", "remind_before", "escalate_after", mode="before")
     @classmethod
     def _duration(cls, v: Any) -> float:
         return parse_duration(v)
@@ -227,8 +248,12 @@ class ArchiveSettings(_Section):
     # starting only inside purge_window (local time; "" for any time), on one node at a time.
     purge_interval: float = 86400.0
     purge_window: str = "02:00-05:00"
+    # `serve` signs where the record and audit chains stand this often (and at shutdown), appends it
+    # to checkpoint_file ("": data_dir/checkpoints.log; best kept on other storage) and to the log.
+    checkpoint_interval: float = 900.0
+    checkpoint_file: str = ""
 
-    @field_validator("index_interval", "purge_interval", mode="before")
+    @field_validator("index_interval", "purge_interval", "checkpoint_interval", mode="before")
     @classmethod
     def _duration(cls, v: Any) -> float:
         return parse_duration(v)
@@ -260,6 +285,9 @@ class SenderAuthSettings(_Section):
 
     # Our name in Authentication-Results; incoming ones naming it are removed. Empty: smtp.hostname.
     authserv_id: str = ""
+    nameservers: list[str] = Field(default_factory=list)   # "ip" or "ip:port"; empty: the system's
+    dns_timeout: float = 5.0
+    dmarc_enforce: bool = True   # act on p=quarantine/reject (the shipped dmarc-* rules); off: record only
 
     @field_validator("authserv_id")
     @classmethod
@@ -267,6 +295,25 @@ class SenderAuthSettings(_Section):
         if v and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.\-]*", v):
             raise ValueError(f"not a host name: {v!r}")
         return v
+
+    @field_validator("nameservers")
+    @classmethod
+    def _nameservers(cls, v: list[str]) -> list[str]:
+        for server in v:
+            host, _port = parse_hostport(server, default_port=53)
+            try:
+                ipaddress.ip_address(host)
+            except ValueError:
+                raise ValueError(f"not an IP address (or ip:port): {server!r}") from None
+        return v
+
+    @field_validator("dns_timeout", mode="before")
+    @classmethod
+    def _duration(cls, v: Any) -> float:
+        seconds = parse_duration(v)
+        if seconds <= 0:
+            raise ValueError("must be more than 0")
+        return seconds
 
 
 class LoggingSettings(_Section):
@@ -344,6 +391,23 @@ class Settings(BaseSettings):
         return self.resolve(self.storage.data_dir)
 
     @property
+    def keys_dir(self) -> Path:
+        return self.resolve(self.storage.keys_dir)
+
+    @property
+    def checkpoint_path(self) -> Path:
+        cfg = self.archive.checkpoint_file
+        return self.resolve(cfg) if cfg else self.data_dir / "checkpoints.log"
+
+    @property
+    def blobs_dir(self) -> Path:
+        return self.resolve(self.storage.blobs_dir) if self.storage.blobs_dir else self.data_dir / "blobs"
+
+    @property
+    def master_key_file(self) -> Path | None:
+        return self.resolve(self.storage.master_key_file) if self.storage.master_key_file else None
+
+    @property
     def database_url(self) -> str:
         return self.storage.database_url or f"sqlite:///{self.data_dir / 'mailwarden.db'}"
 
@@ -414,6 +478,16 @@ def load_settings(path: str | Path | None = None) -> Settings:
     return settings
 
 
+def located_problem(settings: Settings, loc: tuple[Any, ...], message: str) -> str:
+    """``file:line: key: message`` for a loaded ``settings`` (reads its file again for the line)."""
+    path = Path(settings.config_path) if settings.config_path else DEFAULT_CONFIG
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        text = ""
+    return _located(path, text, loc, message)
+
+
 def _located(config_path: Path, text: str, loc: tuple[Any, ...], message: str) -> str:
     """``file:line: dotted.key: message`` (or ``environment VAR: …`` when the value came from there)."""
     dotted = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
@@ -426,8 +500,9 @@ def _located(config_path: Path, text: str, loc: tuple[Any, ...], message: str) -
     return f"{where}: {dotted}: {message}"
 
 
-def retention_problem(settings: Settings) -> tuple[tuple[Any, ...], str] | None:
-    """The first wrong ``archive.retention`` rule as (key path, problem), else None.
+def retention_problem(settings: Settings, rules_path: Path | None = None) -> tuple[tuple[Any, ...], str] | None:
+    """The first wrong ``archive.retention`` rule as (key path, problem), else None
+    (``rules_path``: check rule names against that rules file instead of the configured one).
 
     Checked at load, so every command (``serve`` first) refuses a rule that could never match:
     such a rule silently lets records go at the default period. A ``rule:`` must name a rule of
@@ -446,7 +521,8 @@ def retention_problem(settings: Settings) -> tuple[tuple[Any, ...], str] | None:
     named = [(i, r.rule) for i, r in enumerate(rules) if r.rule]
     if not named:
         return None
-    known = _rule_names(settings.rules_path)
+    rules_path = rules_path or settings.rules_path
+    known = _rule_names(rules_path)
     if known is None:
         return None            # an unreadable rules file is reported by the rule loader itself
     from rules.engine import SPAM_RULE
@@ -455,7 +531,7 @@ def retention_problem(settings: Settings) -> tuple[tuple[Any, ...], str] | None:
     for i, name in named:
         if name not in known:
             return (("archive", "retention", i, "rule"),
-                    f"no rule named {name!r} in {settings.rules_path.name} (the spam score's hit is {SPAM_RULE!r})")
+                    f"no rule named {name!r} in {rules_path.name} (the spam score's hit is {SPAM_RULE!r})")
     return None
 
 

@@ -2,8 +2,9 @@
 
 aiosmtpd speaks the protocol; :class:`GatewaySMTP` makes it as liberal as real mail
 servers need (long lines, 8-bit data without 8BITMIME) but strict where being liberal is
-an attack (only ``<CR><LF>.<CR><LF>`` ends DATA: :mod:`gateway.smtp_data`), and adds the
-limits an internet-facing relay must have. :class:`SessionPolicy` is the aiosmtpd handler: relay
+an attack (only ``<CR><LF>.<CR><LF>`` ends DATA, paths as RFC 5321 writes them), with the
+limits an internet-facing relay must have (:mod:`gateway.smtp_edge` holds the framing and
+limits, :mod:`gateway.smtp_paths` the address rules). :class:`SessionPolicy` is the aiosmtpd handler: relay
 control and recipient limits at RCPT, then it hands the message to the pipeline at DATA.
 """
 
@@ -14,20 +15,19 @@ import functools
 import inspect
 import ipaddress
 import logging
-import re
 import ssl
 from base64 import b64decode
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from email._header_value_parser import get_addr_spec, get_angle_addr
-from email.errors import HeaderParseError
 from typing import TYPE_CHECKING
 
 from aiosmtpd.smtp import MISSING, SMTP, AuthResult, Envelope, LoginPassword, Session, syntax
 
 from gateway.directory import Directory
-from gateway.smtp_data import BARE_LF_REPLY, BareNewline, DataResult, read_data
-from gateway.smtp_paths import has_routing, non_ascii_reply, routing_reply, syntax_reply
+from gateway.edge_limits import EdgeLimits, EdgeLimitSettings
+from gateway.smtp_data import BareNewline
+from gateway.smtp_edge import EdgeSMTP, SessionCounter
+from gateway.smtp_paths import has_routing, non_ascii_reply, parse_path, routing_reply, syntax_reply
 
 if TYPE_CHECKING:
     from gateway.auth_throttle import AuthThrottle
@@ -36,10 +36,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("mailwarden.smtp")
 logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-command chatter
 
-_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_DOT_ATOM = rf"{_ATOM}(?:\.{_ATOM})*"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_SIMPLE_PATH = re.compile(rf"<({_DOT_ATOM}@{_DOT_ATOM})>((?:[ \t].*)?)\Z", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -65,46 +61,18 @@ class SmtpLimits:
     max_sessions: int
     idle_timeout: float
     bare_newline: BareNewline = BareNewline.NORMALIZE
+    edge: EdgeLimitSettings = field(default_factory=EdgeLimitSettings)
 
 
-@dataclass
-class SessionCounter:
-    """Open sessions in this process, for the concurrent-session limit."""
-
-    active: int = 0
-    refused: int = 0
-    peers: set[int] = field(default_factory=set)
-
-
-class GatewaySMTP(SMTP):
-    """aiosmtpd's SMTP with a liberal DATA reader and asynchronous AUTH verification."""
-
-    # Commands are still limited to 512 octets by aiosmtpd; this only lets the stream
-    # buffer hold long message lines, which real mail contains.
-    line_length_limit = 1 << 16
-
-    def __init__(self, handler: SessionPolicy, counter: SessionCounter, *,
-                 bare_newline: BareNewline = BareNewline.NORMALIZE, **kwargs):
-        super().__init__(handler, **kwargs)
-        self._counter = counter
-        self._policy = handler
-        self._bare_newline = bare_newline
+class GatewaySMTP(EdgeSMTP):
+    """The edge's SMTP (:class:`gateway.smtp_edge.EdgeSMTP`: framing, limits, DATA) with
+    asynchronous AUTH verification and strict, fast address parsing."""
 
     def __dir__(self) -> list[str]:
         """Only the command and AUTH methods: aiosmtpd finds them with ``dir()`` and
         ``inspect.getmembers()`` on every new connection, and listing (and getting) every
         attribute cost more than the rest of a short session's set-up."""
         return _protocol_names(type(self), ("smtp_", "auth_"))
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        first = self.transport is None
-        super().connection_made(transport)
-        if first:
-            self._counter.active += 1
-
-    def connection_lost(self, error: Exception | None) -> None:
-        self._counter.active -= 1
-        super().connection_lost(error)
 
     # ---- AUTH: verify off the event loop (the KDF is deliberately slow) -------------
     async def auth_PLAIN(self, _: object, args: list[str]) -> AuthResult:  # noqa: N802
@@ -161,14 +129,12 @@ class GatewaySMTP(SMTP):
             self.transport.close()
         return AuthResult(success=False, handled=True)
 
-    def _peer_ip(self) -> str:
-        peer = self.session.peer if self.session else None
-        return peer[0] if isinstance(peer, tuple) else str(peer or "")
-
     # ---- MAIL/RCPT addresses -----------------------------------------------------
     @syntax("MAIL FROM: <address>", extended=" [SP <mail-parameters>]")
     async def smtp_MAIL(self, arg: str | None) -> None:  # noqa: N802
-        if not await self._refuse_path_syntax(arg, "FROM:", sender=True):
+        if await self._refuse_path_syntax(arg, "FROM:", sender=True):
+            return
+        if not await self._refuse_over_message_rate():
             await super().smtp_MAIL(arg)
 
     @syntax("RCPT TO: <address>", extended=" [SP <mail-parameters>]")
@@ -191,92 +157,8 @@ class GatewaySMTP(SMTP):
         return True
 
     def _getaddr(self, arg: str) -> tuple[str | None, str | None]:
-        """aiosmtpd's address parsing, without the typing class it defines on every call
-        (creating a class costs more than parsing the address; this runs for MAIL and
-        every RCPT). Same results: ``('', '')`` for an empty argument, ``(None, None)``
-        for one that does not parse or whose local part is over the limit. Where the
-        standard library's parser breaks on malformed input (IndexError, AttributeError,
-        which aiosmtpd lets through as a ``500`` naming the exception) the client gets the
-        proper "malformed address" reply instead. One difference: an address with control
-        characters (which the stdlib lets through inside quotes) is refused here, not at
-        delivery."""
-        if not arg:
-            return "", ""
-        simple = _SIMPLE_PATH.match(arg)
-        if simple is not None and not (rest := simple.group(2).lstrip()).startswith("("):
-            # The everyday form, <dot.atom@dot.atom> and parameters: what the stdlib's parser
-            # would return, at a fraction of the cost. Anything else goes the long way.
-            addr = simple.group(1)
-        else:
-            parsed = self._parse_address(arg)
-            if parsed is None:
-                return None, None
-            addr, rest = parsed
-            if _CONTROL.search(addr):   # not in any SMTP address (RFC 5321 4.1.2); no next hop takes one
-                return None, None
-        localpart = addr.rpartition("@")[0]
-        if self.local_part_limit and len(localpart) > self.local_part_limit:
-            return None, None
-        return addr, rest
-
-    @staticmethod
-    def _parse_address(arg: str) -> tuple[str, str] | None:
-        try:
-            if arg.lstrip().startswith("<"):
-                address, rest = get_angle_addr(arg)
-            else:
-                address, rest = get_addr_spec(arg)
-            return address.addr_spec, rest
-        except HeaderParseError:
-            return None
-        except Exception:  # noqa: BLE001 - the stdlib parser breaks on some malformed input
-            return None
-
-    # ---- DATA: liberal reader ----------------------------------------------------
-    async def smtp_DATA(self, arg: str) -> None:  # noqa: N802
-        if await self.check_helo_needed() or await self.check_auth_needed("DATA"):
-            return
-        assert self.envelope is not None
-        if not self.envelope.rcpt_tos:
-            await self.push("503 5.5.1 Error: need RCPT command")
-            return
-        if arg:
-            await self.push("501 5.5.4 Syntax: DATA")
-            return
-        await self.push("354 End data with <CR><LF>.<CR><LF>")
-        data = await self._read_data()
-        if data.body is None:
-            return  # connection went away; the client still owns the message
-        if data.too_big:
-            self._set_post_data_state()
-            self._policy.refused("message_size")
-            await self.push("552 5.3.4 Message size exceeds fixed maximum message size")
-            return
-        if data.bare_lf and self._bare_newline is BareNewline.REJECT:
-            self._set_post_data_state()
-            self._policy.refused("bare_newline")
-            log.warning("bare <LF> received", extra={"peer": self._peer_ip()})
-            await self.push(BARE_LF_REPLY)
-            return
-        body = data.body
-        self.envelope.content = body
-        self.envelope.original_content = body
-        status = await self._call_handler_hook("DATA")
-        self._set_post_data_state()
-        await self.push("250 OK" if status is MISSING else status)
-
-    async def _read_data(self) -> DataResult:
-        """The DATA section up to ``<CR><LF>.<CR><LF>`` (see :mod:`gateway.smtp_data`)."""
-        try:
-            return await read_data(self._reader, size_limit=self.data_size_limit or 0,
-                                   bare_newline=self._bare_newline, on_chunk=self._data_chunk)
-        except asyncio.CancelledError:
-            self._writer.close()
-            raise
-
-    def _data_chunk(self, _size: int) -> None:
-        self._reset_timeout()
-
+        """aiosmtpd's address parsing, faster and without its crashes: :func:`gateway.smtp_paths.parse_path`."""
+        return parse_path(arg, self.local_part_limit)
 
 class SessionPolicy:
     """aiosmtpd handler: who may send where, how many, and what happens at DATA."""
@@ -299,6 +181,7 @@ class SessionPolicy:
         self._limits = limits
         self._deliver = deliver_to_pipeline
         self._verify_login = verify_login
+        self.edge = EdgeLimits(limits.edge if limits is not None else None)
         self._throttle = auth_throttle
         self._sender_logins = sender_logins
 
@@ -455,6 +338,7 @@ def protocol_factory(
     def make() -> asyncio.Protocol:
         if counter.active >= limits.max_sessions:
             counter.refused += 1
+            policy.refused("max_sessions")
             return _Refuse()
         kwargs = {"loop": asyncio.get_running_loop()}   # aiosmtpd looks it up the slow way otherwise
         if not auth_enabled:

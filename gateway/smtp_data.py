@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+
+from gateway.edge_limits import DataPace
 
 END_OF_DATA = b"\r\n.\r\n"
 _EMPTY_DATA = b".\r\n"          # the end-of-data line straight after DATA's own CRLF
@@ -88,7 +89,7 @@ async def read_data(
     *,
     size_limit: int,
     bare_newline: BareNewline,
-    on_chunk: Callable[[int], None] | None = None,
+    pace: DataPace | None = None,
     chunk_size: int = 1 << 16,
 ) -> DataResult:
     """Read one DATA section from ``reader`` up to its ``<CR><LF>.<CR><LF>``.
@@ -96,35 +97,39 @@ async def read_data(
     Reads in large chunks, not line by line (line reading costs a Python round trip per
     line), and hands any pipelined bytes after the terminator back to the stream so the next
     command is read normally. Over ``size_limit`` (0: none) the content is dropped as it
-    arrives, keeping only what is needed to find the end. ``on_chunk(n)`` is called for every
-    chunk read (the caller's timers)."""
-    buf = bytearray()
-    total = 0
-    too_big = False
-    scan_from = 0
-    while True:
-        if not too_big and buf.startswith(_EMPTY_DATA):
-            end: int | None = -2          # content is empty; the terminator is buf[0:3]
-        else:
-            end = find_end(buf, scan_from)
-        if end is not None:
-            leftover = bytes(buf[end + 5:])
-            if leftover:
-                reader._buffer[0:0] = leftover  # type: ignore[attr-defined]
-            if too_big or (size_limit and end + 2 > size_limit):
-                return DataResult(b"", too_big=True)
-            body, bare = decode_content(bytes(buf[: end + 2]), bare_newline)
-            return DataResult(body, bare_lf=bare)
-        if size_limit and total > size_limit + len(END_OF_DATA):
-            # Over the limit: keep only what a terminator split across reads needs (there is
-            # none in the buffer: it was just searched) and drop the rest now.
-            too_big = True
-            del buf[: max(0, len(buf) - _KEEP)]
-        chunk = await reader.read(chunk_size)
-        if not chunk:
-            return DataResult(None)
-        if on_chunk is not None:
-            on_chunk(len(chunk))
-        total += len(chunk)
-        scan_from = max(0, len(buf) - _KEEP)
-        buf += chunk
+    arrives, keeping only what is needed to find the end. With ``pace``, the section must
+    keep to its deadlines: past :attr:`DataPace.deadline` this raises ``TimeoutError``
+    (``pace.reply()`` says which limit it was)."""
+    loop = asyncio.get_running_loop()
+    async with asyncio.timeout_at(pace.deadline if pace is not None else None) as timer:
+        buf = bytearray()
+        total = 0
+        too_big = False
+        scan_from = 0
+        while True:
+            if not too_big and buf.startswith(_EMPTY_DATA):
+                end: int | None = -2          # content is empty; the terminator is buf[0:3]
+            else:
+                end = find_end(buf, scan_from)
+            if end is not None:
+                leftover = bytes(buf[end + 5:])
+                if leftover:
+                    reader._buffer[0:0] = leftover  # type: ignore[attr-defined]
+                if too_big or (size_limit and end + 2 > size_limit):
+                    return DataResult(b"", too_big=True)
+                body, bare = decode_content(bytes(buf[: end + 2]), bare_newline)
+                return DataResult(body, bare_lf=bare)
+            if size_limit and total > size_limit + len(END_OF_DATA):
+                # Over the limit: keep only what a terminator split across reads needs (there
+                # is none in the buffer: it was just searched) and drop the rest now.
+                too_big = True
+                del buf[: max(0, len(buf) - _KEEP)]
+            chunk = await reader.read(chunk_size)
+            if not chunk:
+                return DataResult(None)
+            if pace is not None:
+                pace.advance(len(chunk), loop.time())
+                timer.reschedule(pace.deadline)
+            total += len(chunk)
+            scan_from = max(0, len(buf) - _KEEP)
+            buf += chunk

@@ -22,9 +22,14 @@ class SenderRelease(Store):
         payload = f"{int(entry_id)}.{int(expires_at)}"
         return f"{payload}.{self._sign(payload)}"
 
-    def _sign(self, payload: str) -> str:
+    def _signing_keys(self) -> list[bytes]:
+        """The key that signs first, then older ones still accepted (a rotation's overlap)."""
+        key = self.signing_key
+        return list(key()) if callable(key) else [key]
+
+    def _sign(self, payload: str, key: bytes | None = None) -> str:
         return hmac.new(
-            self.signing_key, b"mailwarden-sender-release:" + payload.encode(), hashlib.sha256
+            key or self._signing_keys()[0], b"mailwarden-sender-release:" + payload.encode(), hashlib.sha256
         ).hexdigest()
 
     def verify_sender_token(self, token: str) -> int:
@@ -33,7 +38,7 @@ class SenderRelease(Store):
         if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
             raise InvalidToken("malformed token")
         payload = f"{parts[0]}.{parts[1]}"
-        if not hmac.compare_digest(self._sign(payload), parts[2]):
+        if not any(hmac.compare_digest(self._sign(payload, key), parts[2]) for key in self._signing_keys()):
             raise InvalidToken("bad signature")
         if self.clock() > int(parts[1]):
             raise InvalidToken("token expired")

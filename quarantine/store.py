@@ -8,7 +8,7 @@ callers see one service.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -31,10 +31,11 @@ class Store:
     send_notice: SendNotice
     clock: Callable[[], float]
     lifetime_days: float
-    signing_key: bytes
+    signing_key: bytes | Callable[[], Sequence[bytes]]   # a callable: the signing key first, then older ones
     base_url: str
     system_actor: str
     evidence_cipher: EvidenceCipher | None
+    notices: Any  # quarantine.notices.Notices
 
     def _now(self) -> float:
         return self.clock() if self.clock else time.time()

@@ -12,6 +12,7 @@ addresses, or MX host names. It returns ``[]`` for NXDOMAIN/no data and raises
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import re
 from collections.abc import Callable
@@ -255,26 +256,74 @@ def _aligned(a: str, b: str, strict: bool) -> bool:
     return a == b if strict else organisational_domain(a) == organisational_domain(b)
 
 
-def check_dmarc(header_from_domain: str, spf_result: str, spf_domain: str, dkim_domains: list[str],
-                resolver: Resolver) -> tuple[str, str | None]:
-    """DMARC result and the published policy (``none``/``quarantine``/``reject``)."""
+@dataclass(frozen=True)
+class DmarcOutcome:
+    """DMARC for one message: the result, the policy that applies to the From domain (``p``,
+    or ``sp`` when the record was found at the organisational domain of a subdomain), and
+    the ``pct`` of failing mail the domain wants that policy applied to."""
+
+    result: str
+    policy: str | None = None
+    pct: int = 100
+
+    def disposition(self, sample: int) -> str:
+        """What the domain asks for this message (RFC 7489 §6.6.4): ``none`` unless DMARC
+        failed under ``p=quarantine|reject``; a message outside the ``pct`` sample
+        (``sample`` in 0..99, not below ``pct``) gets the next policy down."""
+        if self.result != "fail" or self.policy not in ("quarantine", "reject"):
+            return "none"
+        if sample < self.pct:
+            return self.policy
+        return "quarantine" if self.policy == "reject" else "none"
+
+
+def _dmarc_tags(record: str) -> dict[str, str]:
+    return dict((k.strip().lower(), v.strip()) for k, _, v in (p.partition("=") for p in record.split(";")) if k)
+
+
+def dmarc_outcome(header_from_domain: str, spf_result: str, spf_domain: str, dkim_domains: list[str],
+                  resolver: Resolver) -> DmarcOutcome:
+    """DMARC (RFC 7489) for ``header_from_domain``: aligned SPF or DKIM pass."""
     domain = header_from_domain.lower()
     if not domain:
-        return "none", None
+        return DmarcOutcome("none")
+    org = organisational_domain(domain)
     try:
         records = [t for t in resolver(f"_dmarc.{domain}", "TXT") if t.lower().startswith("v=dmarc1")]
-        if not records and organisational_domain(domain) != domain:
-            records = [t for t in resolver(f"_dmarc.{organisational_domain(domain)}", "TXT")
-                       if t.lower().startswith("v=dmarc1")]
+        inherited = False
+        if not records and org != domain:
+            records = [t for t in resolver(f"_dmarc.{org}", "TXT") if t.lower().startswith("v=dmarc1")]
+            inherited = True
     except DNSTempError:
-        return "temperror", None
+        return DmarcOutcome("temperror")
     if len(records) != 1:
-        return "none", None
-    tags = dict((k.strip().lower(), v.strip()) for k, _, v in (p.partition("=") for p in records[0].split(";")) if k)
+        return DmarcOutcome("none")
+    tags = _dmarc_tags(records[0])
     policy = tags.get("p", "none").lower()
+    if inherited and tags.get("sp", "").lower() in ("none", "quarantine", "reject"):
+        policy = tags["sp"].lower()
+    if policy not in ("none", "quarantine", "reject"):
+        policy = "none"
+    try:
+        pct = min(100, max(0, int(tags.get("pct", "100"))))
+    except ValueError:
+        pct = 100
     spf_ok = spf_result == "pass" and _aligned(spf_domain, domain, tags.get("aspf", "r") == "s")
     dkim_ok = any(_aligned(d, domain, tags.get("adkim", "r") == "s") for d in dkim_domains)
-    return ("pass" if spf_ok or dkim_ok else "fail"), policy
+    return DmarcOutcome("pass" if spf_ok or dkim_ok else "fail", policy, pct)
+
+
+def check_dmarc(header_from_domain: str, spf_result: str, spf_domain: str, dkim_domains: list[str],
+                resolver: Resolver) -> tuple[str, str | None]:
+    """DMARC result and the policy that applies (``none``/``quarantine``/``reject``)."""
+    outcome = dmarc_outcome(header_from_domain, spf_result, spf_domain, dkim_domains, resolver)
+    return outcome.result, outcome.policy
+
+
+def pct_sample(raw: bytes) -> int:
+    """0..99 from the message's own bytes: the ``pct`` sampling gives the same answer when the
+    same message is sent again (after a 4xx), unlike a random draw."""
+    return int.from_bytes(hashlib.sha256(raw[:65536]).digest()[:4], "big") % 100
 
 
 # -- Authentication-Results ---------------------------------------------------------------
@@ -285,7 +334,7 @@ def _clean(value: str) -> str:
 
 def format_authentication_results(authserv_id: str, results: AuthResults, *, mail_from: str = "",
                                   helo: str = "", header_from: str = "", dkim_domains: list[str] | None = None,
-                                  ) -> str:
+                                  dmarc_policy: str | None = None) -> str:
     """The value of an RFC 8601 ``Authentication-Results`` header."""
     parts = [_clean(authserv_id) or "mailwarden"]
     spf = f"spf={results.spf}"
@@ -299,6 +348,8 @@ def format_authentication_results(authserv_id: str, results: AuthResults, *, mai
         dk += f" header.d={_clean(dkim_domains[0])}"
     parts.append(dk)
     dm = f"dmarc={results.dmarc}"
+    if dmarc_policy and results.dmarc == "fail":   # what was asked, and what this message gets
+        dm += f" (p={_clean(dmarc_policy)} dis={_clean(results.dmarc_policy)})"
     if header_from:
         dm += f" header.from={_clean(header_from)}"
     parts.append(dm)
@@ -307,15 +358,19 @@ def format_authentication_results(authserv_id: str, results: AuthResults, *, mai
 
 def authenticate(raw: bytes, client_ip: str, mail_from: str, helo: str, header_from: str,
                  resolver: Resolver, dnsfunc: Callable[..., bytes | None] | None = None,
-                 ) -> tuple[AuthResults, str]:
+                 *, enforce_dmarc: bool = True) -> tuple[AuthResults, str]:
     """SPF + DKIM + DMARC in one call; returns the results and an Authentication-Results value
-    (``authserv-id`` ``mailwarden``; the gateway may rebuild it with its host name)."""
+    (``authserv-id`` ``mailwarden``; the gateway may rebuild it with its host name).
+    ``enforce_dmarc=False``: the DMARC result and published policy are recorded, but
+    ``AuthResults.dmarc_policy`` (what rules act on) stays ``none``."""
     spf = check_spf(client_ip, mail_from, helo, resolver)
     dkim_result, dkim_domains = check_dkim(raw, dnsfunc)
     spf_domain = (mail_from.strip("<>").rpartition("@")[2] or helo).lower()
     from_domain = header_from.rpartition("@")[2].lower()
-    dmarc, _ = check_dmarc(from_domain, spf, spf_domain, dkim_domains, resolver)
-    results = AuthResults(spf=spf, dkim=dkim_result, dmarc=dmarc)
+    dmarc = dmarc_outcome(from_domain, spf, spf_domain, dkim_domains, resolver)
+    results = AuthResults(spf=spf, dkim=dkim_result, dmarc=dmarc.result,
+                          dmarc_policy=dmarc.disposition(pct_sample(raw)) if enforce_dmarc else "none")
     header = format_authentication_results("mailwarden", results, mail_from=mail_from.strip("<>"), helo=helo,
-                                           header_from=from_domain, dkim_domains=dkim_domains)
+                                           header_from=from_domain, dkim_domains=dkim_domains,
+                                           dmarc_policy=dmarc.policy)
     return results, header

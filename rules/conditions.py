@@ -169,7 +169,13 @@ class State:
             return [u for u in units if u.where == "body"]
         if scope == "attachments":
             return [u for u in units if u.where.startswith("attachment:")]
-        return units
+        return self.any_units
+
+    @cached_property
+    def any_units(self) -> list[Unit]:
+        """Everything a reader sees: subject, bodies, attachment texts and attachment names
+        (a file called 机密.bin says as much as its content)."""
+        return self.content_units + self.name_units if self.message.attachments else self.content_units
 
     def direction_of(self, rcpt: str) -> Direction:
         return self.directions.get(rcpt, Direction.INBOUND)
@@ -566,15 +572,18 @@ class AuthCond(Condition):
     spf: frozenset[str] = frozenset()
     dkim: frozenset[str] = frozenset()
     dmarc: frozenset[str] = frozenset()
+    dmarc_policy: frozenset[str] = frozenset()
 
     def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
         ar = st.ctx.auth_results
         if ar is None:
             return False
-        for name, allowed in (("spf", self.spf), ("dkim", self.dkim), ("dmarc", self.dmarc)):
+        for name, allowed in (("spf", self.spf), ("dkim", self.dkim), ("dmarc", self.dmarc),
+                              ("dmarc_policy", self.dmarc_policy)):
             if allowed and getattr(ar, name).lower() not in allowed:
                 return False
-        ev.append(Evidence("authentication", f"spf={ar.spf} dkim={ar.dkim} dmarc={ar.dmarc}"))
+        ev.append(Evidence("authentication", f"spf={ar.spf} dkim={ar.dkim} dmarc={ar.dmarc}"
+                                             + (f" policy={ar.dmarc_policy}" if ar.dmarc_policy != "none" else "")))
         return True
 
 

@@ -1,26 +1,29 @@
-"""Opening containers: zip (and the Office/ODF documents that are zips), tar, gzip/bzip2/xz.
+"""Opening containers: archives through libarchive, zips (and the Office/ODF documents that
+are zips) through ``zipfile``.
 
-Each reader hands every member back to the extractor (which sniffs it, reads it, and opens it
-in turn if it is a container), all under the message's one :class:`~rules.budget.Budget`.
-Office Open XML and OpenDocument files are zips whose XML parts are streamed, never
-decompressed whole.
+7z, RAR, tar (and cpio, ar, ISO, …), each possibly compressed, and single gzip, bzip2 or xz
+streams are read through one well-kept library, libarchive (``libarchive-c``); zips through
+``zipfile``, which knows each member's compressed size (see :func:`open_zip`). Every format
+meets the same limits: each member goes back to the extractor (which sniffs it, reads
+it, and opens it in turn if it is a container) under the message's one
+:class:`~rules.budget.Budget` (depth, file count, expanded bytes, ratio). Office Open XML and
+OpenDocument files are zips whose XML parts are streamed (``zipfile``), never decompressed
+whole.
 """
 
 from __future__ import annotations
 
-import bz2
-import gzip
+import ctypes
 import io
-import lzma
 import posixpath
 import re
-import tarfile
 import zipfile
-import zlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from rules.budget import iter_bounded, read_bounded
+import libarchive
+
+from rules.budget import MIN_BOMB_BYTES, BombError, iter_bounded, read_bounded
 from rules.documents import DocumentText, stream_xml_text
 
 if TYPE_CHECKING:
@@ -70,6 +73,33 @@ def _document_text(ex: Extractor, att: Attachment, zf: zipfile.ZipFile, infos: l
     att.text = "\n".join(t for t in texts if t)
 
 
+# ODF: what is the package itself (not an embedded object); "Object N/content.xml" is read as
+# text with the document, other files in "Object N/" (and OLE objects stored beside them) are
+# embedded objects
+_ODF_OBJECT_TEXT = re.compile(r"[^/]+/content\.xml$")
+_ODF_NOT_EMBEDDED = re.compile(
+    r"(mimetype|content\.xml|styles\.xml|meta\.xml|settings\.xml|manifest\.rdf|layout-cache"
+    r"|META-INF/.*|Thumbnails/.*|Pictures/.*|Configurations2/.*|ObjectReplacements/.*"
+    r"|[^/]+/(content|styles|meta|settings)\.xml)$")
+
+
+def _embedded(ex: Extractor, att: Attachment, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo],
+              depth: int) -> list[Attachment]:
+    """Objects embedded in an Office or ODF document (a workbook in a report, an OLE package
+    holding any file), each extracted in turn under the message's budget."""
+    if not infos or not ex.descend(att, depth):
+        return []
+    out: list[Attachment] = []
+    for info in infos:
+        ex.budget.count_file()
+        with zf.open(info) as fh:
+            member = read_bounded(fh, ex.budget, info.compress_size, _zip_consumed(fh, info.compress_size))
+        inner_dir = posixpath.dirname(info.filename).strip("/")
+        out.extend(ex.extract(member, posixpath.basename(info.filename),
+                              prefix=f"{att.path}/{inner_dir}" if inner_dir else att.path, depth=depth + 1))
+    return out
+
+
 def open_zip(ex: Extractor, att: Attachment, data: bytes, depth: int) -> list[Attachment]:
     """A zip: an OOXML or ODF document (its text), or an archive (its members)."""
     zf = zipfile.ZipFile(io.BytesIO(data))
@@ -80,13 +110,21 @@ def open_zip(ex: Extractor, att: Attachment, data: bytes, depth: int) -> list[At
                 att.true_type = mime
                 parts = [i for i in zf.infolist() if _TEXT_PARTS[prefix].match(i.filename)]
                 _document_text(ex, att, zf, parts, odf=False)
-                return []
+                embedded = [i for i in zf.infolist() if i.filename.startswith(f"{prefix}embeddings/")
+                            and not i.is_dir()]
+                return _embedded(ex, att, zf, embedded, depth)
     if "mimetype" in names and "content.xml" in names:
         mimetype = read_bounded(zf.open("mimetype"), ex.budget, 1, cap=200).strip()
         if mimetype.startswith(_ODF_PREFIX):
             att.true_type = mimetype.decode("ascii", "replace")
-            _document_text(ex, att, zf, [zf.getinfo("content.xml")], odf=True)
-            return []
+            # the document, then the documents embedded in it ("Object 1/content.xml")
+            parts = [zf.getinfo("content.xml")] + [i for i in zf.infolist() if _ODF_OBJECT_TEXT.match(i.filename)]
+            _document_text(ex, att, zf, parts, odf=True)
+            embedded = [i for i in zf.infolist() if not i.is_dir() and not _ODF_NOT_EMBEDDED.match(i.filename)]
+            return _embedded(ex, att, zf, embedded, depth)
+    # zip archives stay with zipfile: it knows each member's compressed size, so the ratio is
+    # checked against what was consumed so far (a bomb stops after ~1 MiB), which libarchive's
+    # stream interface cannot tell
     if not ex.enter(att, depth):
         return []
     out: list[Attachment] = []
@@ -107,50 +145,115 @@ def open_zip(ex: Extractor, att: Attachment, data: bytes, depth: int) -> list[At
     return out
 
 
-def open_tar(ex: Extractor, att: Attachment, data: bytes, depth: int) -> list[Attachment]:
+_STREAM_SUFFIXES = (".gz", ".tgz", ".bz2", ".tbz2", ".xz", ".txz")
+_ENCRYPTION_WORDS = ("passphrase", "encrypt", "password", "decryption")
+
+
+def _is_encrypted_function() -> Callable[[object], int] | None:
+    """``archive_entry_is_encrypted`` (libarchive >= 3.2), typed (a bare ctypes call would
+    cut the entry pointer to 32 bits); None when the library lacks it."""
+    check = getattr(getattr(libarchive.ffi, "libarchive", None), "archive_entry_is_encrypted", None)
+    if check is not None:
+        check.argtypes = [ctypes.c_void_p]
+        check.restype = ctypes.c_int
+    return check
+
+
+_IS_ENCRYPTED = _is_encrypted_function()
+
+
+def _entry_encrypted(entry: object) -> bool:
+    """libarchive's own word (data or metadata encrypted); without it, reading the data
+    fails for want of a passphrase, which :func:`_member` takes as the same answer."""
+    return bool(_IS_ENCRYPTED(entry._entry_p)) if _IS_ENCRYPTED is not None else False  # type: ignore[attr-defined]
+
+
+def _stream_member_name(name: str) -> str:
+    """What a single compressed stream holds, named after it (``a.txt.gz`` → ``a.txt``)."""
+    for suffix in _STREAM_SUFFIXES:
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)] + (".tar" if suffix.startswith(".t") else "") or "data"
+    return name + ".out"
+
+
+class _ArchiveBudget:
+    """The ratio of one archive: what its members expanded to against the archive's size
+    (the archive is in memory whole, so this bounds a bomb after ``max_ratio`` times it)."""
+
+    def __init__(self, ex: Extractor, size: int) -> None:
+        self.budget = ex.budget
+        self.size = max(size, 1)
+        self.produced = 0
+
+    def read(self, entry: object) -> bytes:
+        out = bytearray()
+        limits = self.budget.limits
+        for block in entry.get_blocks():  # type: ignore[attr-defined]
+            out += block
+            self.produced += len(block)
+            self.budget.take(len(block))
+            if self.produced >= MIN_BOMB_BYTES and self.produced > limits.max_ratio * self.size:
+                raise BombError("compression ratio")
+        return bytes(out)
+
+
+def open_archive(ex: Extractor, att: Attachment, data: bytes, depth: int, what: str) -> list[Attachment]:
+    """Any archive libarchive reads (7z, RAR, tar, cpio, …, each possibly compressed),
+    or a single gzip/bzip2/xz stream: every member extracted under the message's budget.
+    An encrypted member (or an archive whose listing itself is encrypted) is flagged, named
+    when its name can be read; a damaged archive keeps the members read before the damage."""
     if not ex.enter(att, depth):
         return []
+    single_stream = what in ("gzip", "bz2", "xz")
+    archive_budget = _ArchiveBudget(ex, len(data))
     out: list[Attachment] = []
-    with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as tf:
-        for member in tf:
-            if not member.isfile():
-                continue
-            ex.budget.count_file()
-            fh = tf.extractfile(member)
-            if fh is None:
-                continue
-            member_data = read_bounded(fh, ex.budget, max(member.size, 1))
-            out.extend(ex.extract(member_data, posixpath.basename(member.name), prefix=att.path,
-                                  depth=depth + 1))
+    try:
+        with libarchive.memory_reader(data) as archive:
+            for entry in archive:
+                out.extend(_member(ex, att, archive_budget, entry, depth))
+    except libarchive.ArchiveError as exc:
+        message = str(exc).lower()
+        if single_stream and not out and "unrecognized archive format" in message:
+            return _single_stream(ex, att, data, depth, archive_budget)
+        if any(word in message for word in _ENCRYPTION_WORDS):
+            ex.encrypted(att)
+        else:
+            ex.corrupt(att)
     return out
 
 
-_STREAM_SUFFIXES = (".gz", ".tgz", ".bz2", ".tbz2", ".xz", ".txz")
-
-
-def open_stream(ex: Extractor, att: Attachment, data: bytes, depth: int, kind: str) -> list[Attachment]:
-    """A single compressed stream (gzip, bzip2, xz): its one member, named after it."""
-    if not ex.enter(att, depth):
+def _member(ex: Extractor, att: Attachment, archive_budget: _ArchiveBudget, entry: object,
+            depth: int) -> list[Attachment]:
+    if not entry.isreg:  # type: ignore[attr-defined] - directories, links, devices: no content
         return []
     ex.budget.count_file()
-    src = io.BytesIO(data)
-    fh: object
-    if kind == "gzip":
-        fh = gzip.GzipFile(fileobj=src)
-    elif kind == "bz2":
-        fh = bz2.BZ2File(src)
-    else:
-        fh = lzma.LZMAFile(src)  # noqa: SIM115 - closed with the BytesIO
+    path = (entry.pathname or "").strip("/")  # type: ignore[attr-defined]
+    name = posixpath.basename(path) or "data"
+    inner_dir = posixpath.dirname(path).strip("/")
+    prefix = f"{att.path}/{inner_dir}" if inner_dir else att.path
+    if _entry_encrypted(entry):
+        att.encrypted = True
+        return [ex.unreadable(name, prefix, depth + 1, encrypted=True)]
     try:
-        inner = read_bounded(fh, ex.budget, len(data), src.tell)  # type: ignore[arg-type]
-    except (OSError, EOFError, zlib.error, lzma.LZMAError):
+        member = archive_budget.read(entry)
+    except libarchive.ArchiveError as exc:
+        if any(word in str(exc).lower() for word in _ENCRYPTION_WORDS):
+            att.encrypted = True
+            return [ex.unreadable(name, prefix, depth + 1, encrypted=True)]
+        raise
+    return ex.extract(member, name, prefix=prefix, depth=depth + 1)
+
+
+def _single_stream(ex: Extractor, att: Attachment, data: bytes, depth: int,
+                   archive_budget: _ArchiveBudget) -> list[Attachment]:
+    """A compressed file that is not an archive inside (``report.txt.gz``): libarchive's
+    raw format gives its one member."""
+    ex.budget.count_file()
+    try:
+        with libarchive.memory_reader(data, format_name="raw") as archive:
+            for entry in archive:
+                member = archive_budget.read(entry)
+                return ex.extract(member, _stream_member_name(att.name), prefix=att.path, depth=depth + 1)
+    except libarchive.ArchiveError:
         ex.corrupt(att)
-        return []
-    base = att.name
-    for suffix in _STREAM_SUFFIXES:
-        if base.lower().endswith(suffix):
-            base = base[: -len(suffix)] + (".tar" if suffix.startswith(".t") else "")
-            break
-    else:
-        base = base + ".out"
-    return ex.extract(inner, base or "data", prefix=att.path, depth=depth + 1)
+    return []

@@ -22,10 +22,12 @@ from email.message import Message
 from rules import mime_tree
 from rules.attachments import Attachment, Budget, Extractor, Limits
 from rules.charsets import decode_bytes, decode_guess
-from rules.findings import CORRUPT, TOO_DEEP, TOO_MANY_PARTS, UNSUPPORTED, uninspectable
+from rules.encrypted import text_encrypted
+from rules.findings import CORRUPT, ENCRYPTED, TOO_DEEP, TOO_MANY_PARTS, UNSUPPORTED, uninspectable
 from rules.html_text import html_to_text
 from rules.inline_encodings import find_blocks
 from rules.lazy import cached_property
+from rules.rtf import is_rtf, rtf_text
 
 MAX_PARTS = 2000  # MIME entities (containers included) read per message
 MAX_MIME_DEPTH = 50  # multipart nesting; real mail stays under ten
@@ -135,9 +137,23 @@ def _part_filename(part: Message) -> str | None:
                 name = email.utils.collapse_rfc2231_value(name)
             except Exception:  # noqa: BLE001
                 name = str(name[-1])
+    if name is not None and "\ufffd" in name:
+        # compat32 hands raw 8-bit values back as U+FFFD: read the raw parameter instead
+        name = _raw_param(part, "content-disposition", "filename") or _raw_param(part, "content-type", "name") or name
     if name is None:
         return None
     return decode_header_value(name).replace("/", "_").replace("\\", "_") or None
+
+
+def _raw_param(part: Message, header: str, param: str) -> str | None:
+    """Parameter ``param`` of ``header`` as sent, 8-bit bytes kept (as surrogates)."""
+    pattern = re.compile(rf'(?i)(?:^|;)\s*{param}\s*=\s*(?:"([^"]*)"|([^;\s]+))')
+    for key, value in part.raw_items():
+        if key.lower() == header and isinstance(value, str):
+            m = pattern.search(value)
+            if m:
+                return m.group(1) if m.group(1) is not None else m.group(2)
+    return None
 
 
 # One address as most headers carry it: ``local@domain`` or ``Display Name <local@domain>``
@@ -413,11 +429,16 @@ class ParsedMessage:
             self._message_bytes(data, filename or f"message{idx}.eml", attachments, findings, extractor)
             return
         if is_body_text or (ctype.startswith("text/") and not filename and disposition != "attachment"):
+            if is_rtf(data):
+                bodies.append(("body", rtf_text(data)))
+                return
             text, ok = decode_bytes(data, _charset_of(part))
             if not ok:
                 _note(findings, FINDING_UNDECODABLE)
             if ctype == "text/html":
                 text = html_to_text(text)
+            if text_encrypted(text):
+                _note(findings, uninspectable(ENCRYPTED))    # an inline PGP message
             bodies.append(("body", text))
             self._inline_files(data, attachments, findings, extractor)
             return

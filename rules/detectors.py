@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from rules.textview import detector_view
+
 
 @dataclass(frozen=True)
 class Match:
@@ -65,9 +67,11 @@ def card_issuer(digits: str) -> str | None:
     return None
 
 
-# runs of 14-19 digits optionally separated by one consistent space or dash, not touching
-# other digits (or digit-separator-digit continuations)
-_CARD_RE = re.compile(r"\d(?:[ -]?\d){13,18}")
+# runs of 14-19 digits optionally separated by one consistent space, dash or dot, not
+# touching other digits (or digit-separator-digit continuations). ASCII digits: the text is
+# folded first (rules/textview.py), so full-width digits arrive as ASCII.
+_SEPARATORS = " -."
+_CARD_RE = re.compile(r"[0-9](?:[ .-]?[0-9]){13,18}")
 
 
 def _digit_at(text: str, i: int) -> bool:
@@ -76,12 +80,12 @@ def _digit_at(text: str, i: int) -> bool:
 
 def _isolated_run(text: str, start: int, end: int) -> bool:
     """The digit run [start, end) does not continue into neighbouring digits, directly or
-    across a single space/dash (so it is not part of a longer number)."""
+    across a single separator (so it is not part of a longer number)."""
     if _digit_at(text, start - 1) or _digit_at(text, end):
         return False
-    if start >= 2 and text[start - 1] in " -" and _digit_at(text, start - 2):
+    if start >= 2 and text[start - 1] in _SEPARATORS and _digit_at(text, start - 2):
         return False
-    return not (end + 1 < len(text) and text[end] in " -" and _digit_at(text, end + 1))
+    return not (end + 1 < len(text) and text[end] in _SEPARATORS and _digit_at(text, end + 1))
 
 
 def _card_runs(text: str) -> list[re.Match[str]]:
@@ -89,12 +93,12 @@ def _card_runs(text: str) -> list[re.Match[str]]:
 
 
 def _separated_digits(s: str) -> str | None:
-    """Digits of ``s`` when its separators are consistent (all spaces or all dashes)."""
+    """Digits of ``s`` when its separators are consistent (all spaces, dashes or dots)."""
     seps = {c for c in s if not c.isdigit()}
     if len(seps) > 1:
         return None
     if seps:
-        groups = re.split(r"[ -]", s)
+        groups = s.split(seps.pop())
         if len(groups) < 3 or any(len(g) < 3 or len(g) > 6 for g in groups):
             return None
     return re.sub(r"\D", "", s)
@@ -125,7 +129,8 @@ def find_cn_bank_cards(text: str) -> list[Match]:
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_ID_RE = re.compile(r"[1-8]\d{16}[\dXx]")
+# 18 characters, or 6-8-4 groups joined by one kind of separator (110101 19900307 123X)
+_ID_RE = re.compile(r"[1-8][0-9]{16}[0-9Xx]|[1-8][0-9]{5}([ .-])[0-9]{8}\1[0-9]{3}[0-9Xx]")
 
 
 def cn_id_ok(value: str, today: date | None = None) -> bool:
@@ -148,7 +153,9 @@ def find_cn_ids(text: str) -> list[Match]:
         s, e = m.start(), m.end()
         if (s > 0 and _ascii_alnum(text[s - 1])) or (e < len(text) and _ascii_alnum(text[e])):
             continue
-        if cn_id_ok(m.group()):
+        if s >= 2 and text[s - 1] in _SEPARATORS and text[s - 2].isdigit():
+            continue  # part of a longer grouped number
+        if cn_id_ok(m.group() if m.group(1) is None else m.group().replace(m.group(1), "")):
             out.append(Match("cn_id", s, e, m.group()))
     return out
 
@@ -330,8 +337,8 @@ DETECTORS: dict[str, Callable[[str], list[Match]]] = {
 """Detector name (as used in rules files) -> function(text) -> matches."""
 
 # cheap tests that must hold for a detector to possibly match; skip the regex otherwise
-_DIGIT_RUN = re.compile(r"\d{4}").search
-_RUN14 = re.compile(r"\d{4}[ -]?\d{4}[ -]?\d{4}").search
+_DIGIT_RUN = re.compile(r"[0-9]{4}").search
+_RUN14 = re.compile(r"[0-9]{4}[ .-]?[0-9]{4}[ .-]?[0-9]{4}").search
 PREFILTERS: dict[str, Callable[[str], object]] = {
     "cn_bank_card": lambda t: "62" in t,
     "iban": _DIGIT_RUN,
@@ -342,8 +349,17 @@ PREFILTERS: dict[str, Callable[[str], object]] = {
 
 
 def detect(name: str, text: str) -> list[Match]:
-    """Run detector ``name`` over ``text`` (with its cheap prefilter)."""
+    """Run detector ``name`` over the folded view of ``text`` (with its cheap prefilter);
+    positions and values are those of ``text`` itself."""
+    view, to_original = detector_view(text)
     pre = PREFILTERS.get(name)
-    if pre is not None and not pre(text):
+    if pre is not None and not pre(view):
         return []
-    return DETECTORS[name](text)
+    found = DETECTORS[name](view)
+    if to_original is None:
+        return found if view is text else [Match(m.kind, m.start, m.end, text[m.start:m.end]) for m in found]
+    out = []
+    for m in found:
+        start, end = to_original(m.start), to_original(m.end)
+        out.append(Match(m.kind, start, end, text[start:end]))
+    return out

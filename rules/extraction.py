@@ -18,15 +18,16 @@ from dataclasses import dataclass, field
 from rules import containers
 from rules.budget import FINDING_BOMB, FINDING_TOO_DEEP, BombError, Budget
 from rules.charsets import decode_guess
-from rules.documents import MAX_TEXT_PER_FILE, ole_text, pdf_extract
+from rules.documents import MAX_TEXT_PER_FILE, pdf_extract
+from rules.encrypted import payload_encrypted
 from rules.filetypes import DOCUMENT_KINDS, is_executable, is_script, kind, sniff
-from rules.findings import CORRUPT, TRUNCATED, uninspectable
+from rules.findings import CORRUPT, ENCRYPTED, TRUNCATED, uninspectable
+from rules.ole import open_ole
+from rules.rtf import rtf_text
 
 FINDING_UNDECODABLE = "undecodable part"
 FINDING_ENCRYPTED = "encrypted attachment"
 FINDING_CORRUPT = "corrupt attachment"
-
-_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 
 
 @dataclass
@@ -86,12 +87,16 @@ class Extractor:
             self.corrupt(att)
         if att.encrypted:
             self.budget.note(FINDING_ENCRYPTED)
+            self._note(att, uninspectable(ENCRYPTED))
         if len(att.text) > MAX_TEXT_PER_FILE:
             att.text = att.text[:MAX_TEXT_PER_FILE]
             self.truncated(att)  # the rest was not read: fail closed
         return out
 
     def _content(self, att: Attachment, data: bytes, depth: int, charset: str | None) -> list[Attachment]:
+        if payload_encrypted(data, att.declared_type, att.true_type, att.extension):
+            self.encrypted(att)      # S/MIME or OpenPGP: nothing inside can be read
+            return []
         what = kind(data, att.true_type, att.extension)
         if what in DOCUMENT_KINDS and not self.budget.limits.open_documents:
             att.deferred = True
@@ -100,11 +105,7 @@ class Extractor:
         if what == "zip":
             return containers.open_zip(self, att, data, depth)
         if what == "ole":
-            if _ENCRYPTED_PACKAGE in data:
-                att.encrypted = True
-            else:
-                att.text = ole_text(data)
-            return []
+            return open_ole(self, att, data, depth)
         if what == "pdf":
             found = pdf_extract(data)
             att.text, att.encrypted = found.text, found.encrypted
@@ -113,25 +114,27 @@ class Extractor:
             if found.corrupt:
                 self.corrupt(att)
             return []
-        if what in ("7z", "rar"):
-            att.is_archive = True
-            return []
-        if what in ("gzip", "bz2", "xz"):
-            return containers.open_stream(self, att, data, depth, what)
-        if what == "tar":
-            return containers.open_tar(self, att, data, depth)
+        if what in ("7z", "rar", "tar", "gzip", "bz2", "xz"):
+            return containers.open_archive(self, att, data, depth, what)
         if what == "html":
             from rules.html_text import html_to_text
 
             att.text = html_to_text(decode_guess(data, charset))
-        elif what in ("text", "rtf"):
+        elif what == "rtf":
+            att.text = rtf_text(data)
+        elif what == "text":
             att.text = decode_guess(data, charset)
         return []   # "message": content.py parses attached messages itself
 
     # -- what containers call back -------------------------------------------------------
     def enter(self, att: Attachment, depth: int) -> bool:
-        """Whether a container at ``depth`` may be opened (one level deeper is in budget)."""
+        """Whether an archive at ``depth`` may be opened (one level deeper is in budget)."""
         att.is_archive = True
+        return self.descend(att, depth)
+
+    def descend(self, att: Attachment, depth: int) -> bool:
+        """Whether what ``att`` holds (archive members, a document's embedded objects) may be
+        read: one level deeper than ``depth`` is within the depth limit."""
         if depth + 1 > self.budget.limits.max_depth:
             self._note(att, FINDING_TOO_DEEP)
             self.budget.note(FINDING_BOMB)
@@ -149,6 +152,10 @@ class Extractor:
     def corrupt(self, att: Attachment) -> None:
         self._note(att, FINDING_CORRUPT)
         self._note(att, uninspectable(CORRUPT))
+
+    def encrypted(self, att: Attachment) -> None:
+        """Content behind a password: flagged, for rules (``attachment: {encrypted: true}``)."""
+        att.encrypted = True
 
     def truncated(self, att: Attachment) -> None:
         self._note(att, uninspectable(TRUNCATED))

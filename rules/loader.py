@@ -90,6 +90,7 @@ class SpamConfig:
     header: str | None = None  # e.g. X-Spam-Score: add the score as a header (the gateway adds its own)
     reject_message: str = "Message rejected as spam"
     review_group: str | None = None
+    line: int = 0  # of review_group, for the directory checks
 
 
 @dataclass
@@ -335,6 +336,7 @@ class _Compiler:
                 if v is not None and not isinstance(v, str):
                     raise _Problem(node.line_of(k), k, "must be a string")
                 setattr(cfg, k, v)
+        cfg.line = node.line_of("review_group") if "review_group" in node else node.line
         return cfg
 
     def one_list(self, lists: LineDict, name: str) -> None:
@@ -635,7 +637,7 @@ class _Compiler:
             return conds[0] if len(conds) == 1 else c.All(conds)
         if kind == "auth":
             sub = self.sub(node, kind)
-            self.check_keys(sub, {"spf", "dkim", "dmarc"}, "auth")
+            self.check_keys(sub, {"spf", "dkim", "dmarc", "dmarc_policy"}, "auth")
             return c.AuthCond(**{k: frozenset(x.lower() for x in self.str_list(sub, k)) for k in sub})
         if kind == "forgery":
             checks = tuple(self.str_list(node, kind))

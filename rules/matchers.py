@@ -45,6 +45,7 @@ from typing import NamedTuple
 
 import ahocorasick
 
+from rules.chinese_variants import variants
 from rules.folding import FoldTable, fold_table, is_word_char
 
 try:  # Hyperscan scans literals at memory speed; Aho-Corasick is the portable fallback.
@@ -137,7 +138,13 @@ class KeywordMatcher:
         self._word_chars: frozenset[str] = frozenset()
 
     def add(self, list_id: int, term: str) -> None:
-        """Add ``term`` as a member of keyword list ``list_id``."""
+        """Add ``term`` as a member of keyword list ``list_id``, with its traditional and
+        simplified Chinese spellings (:mod:`rules.chinese_variants`)."""
+        self._add(list_id, term)
+        for variant in variants(term):
+            self._add(list_id, variant)
+
+    def _add(self, list_id: int, term: str) -> None:
         norm = normalize(term).strip()
         if not norm:
             return

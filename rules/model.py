@@ -81,6 +81,9 @@ class AuthResults:
     spf: str = "none"
     dkim: str = "none"
     dmarc: str = "none"
+    # What the From domain's DMARC policy asks for this message: none (passed, no policy,
+    # or not enforced), quarantine or reject; after sp (subdomains) and pct (sampling).
+    dmarc_policy: str = "none"
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,7 @@ def test_every_step_is_audited_and_chain_verifies(engine: sa.Engine) -> None:
     assert len(audit_rows(engine)) == n + 1
     denied = c.get("/api/v1/audit?limit=2", headers=env.headers("auditor")).json()
     assert len(denied["items"]) == 2 and denied["next"] is not None
-    assert verify_audit(engine) == (True, [])
+    assert verify_audit(engine, env.audit_chain) == (True, [])
     # nothing in the API writes to the audit log except by appending
     for method in ("PUT", "PATCH", "DELETE", "POST"):
         assert c.request(method, "/api/v1/audit", headers=env.headers("admin")).status_code == 405
@@ -144,35 +144,36 @@ def test_database_refuses_changes_to_audit_rows(engine: sa.Engine) -> None:
         with pytest.raises(sa.exc.DatabaseError), engine.begin() as conn:
             conn.execute(stmt)
     assert [r.actor for r in audit_rows(engine)] == ["admin"]
-    assert verify_audit(engine) == (True, [])
+    assert verify_audit(engine, env.audit_chain) == (True, [])
 
 
 def test_tampering_is_named(engine: sa.Engine) -> None:
     env = Env(engine)
     for _ in range(5):
         env.client.get("/api/v1/quarantine", headers=env.headers("admin"))
-    assert verify_audit(engine) == (True, [])
+    assert verify_audit(engine, env.audit_chain) == (True, [])
     _disable_append_only(engine)
     with engine.begin() as conn:
         conn.execute(sa.update(at.audit).where(at.audit.c.id == 3).values(actor="mallory"))
-    assert verify_audit(engine) == (False, [3])
+    assert verify_audit(engine, env.audit_chain) == (False, [3])
     with engine.begin() as conn:
         conn.execute(sa.update(at.audit).where(at.audit.c.id == 3).values(actor="admin"))
-    assert verify_audit(engine) == (True, [])
+    assert verify_audit(engine, env.audit_chain) == (True, [])
     with engine.begin() as conn:
         conn.execute(sa.delete(at.audit).where(at.audit.c.id == 2))
-    assert verify_audit(engine) == (False, [3])
+    assert verify_audit(engine, env.audit_chain) == (False, [3])
     with engine.begin() as conn:
         conn.execute(sa.delete(at.audit).where(at.audit.c.id == 5))
-    assert verify_audit(engine) == (False, [3, 5])
+    assert verify_audit(engine, env.audit_chain) == (False, [3, 5])
 
 
 def test_concurrent_appends_keep_one_chain(engine: sa.Engine) -> None:
-    Env(engine)
+    env = Env(engine)
 
     def writer(k: int) -> None:
         for i in range(10):
-            append_audit(engine, action="test", outcome="ok", status_code=200, actor=f"w{k}", record=str(i))
+            append_audit(engine, chain=env.audit_chain, action="test", outcome="ok", status_code=200,
+                         actor=f"w{k}", record=str(i))
 
     threads = [threading.Thread(target=writer, args=(k,)) for k in range(4)]
     for t in threads:
@@ -181,7 +182,7 @@ def test_concurrent_appends_keep_one_chain(engine: sa.Engine) -> None:
         t.join()
     rows = audit_rows(engine)
     assert [r.id for r in rows] == list(range(1, 41))
-    assert verify_audit(engine) == (True, [])
+    assert verify_audit(engine, env.audit_chain) == (True, [])
 
 
 def test_users_and_tokens(engine: sa.Engine) -> None:
@@ -229,4 +230,4 @@ def test_requests_refused_before_authentication_are_audited(engine: sa.Engine) -
         "failed",
         422,
     )
-    assert verify_audit(engine) == (True, [])
+    assert verify_audit(engine, env.audit_chain) == (True, [])

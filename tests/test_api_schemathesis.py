@@ -45,4 +45,4 @@ def test_no_server_errors(engine: sa.Engine) -> None:
         check(result.ok())
     assert operations >= 20
     assert not failures, "\n".join(failures[:20])
-    assert verify_audit(engine) == (True, [])
+    assert verify_audit(engine, env.audit_chain) == (True, [])

@@ -8,13 +8,18 @@ searches them by substring; ``StandInRules`` answers a verdict dict and can fail
 from __future__ import annotations
 
 import dataclasses
+import secrets
 from typing import Any
 
 import sqlalchemy as sa
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from fastapi.testclient import TestClient
 
 from admin_api.app import ApiServices, create_app, create_schema
 from admin_api.users import add_user
+from archive.chain import ChainKey
+from archive.keywrap import KeyMissing
 from quarantine.service import HoldRequest, QuarantineService
 
 KEY = b"s" * 32
@@ -131,6 +136,21 @@ ROLE_USERS = {
 }
 
 
+class OneMasterKey:
+    """A key source for ChainKey with one random master key (HKDF as KeyRing.master_derived)."""
+
+    def __init__(self) -> None:
+        self._master = secrets.token_bytes(32)
+        self.active_kid = "mk-" + secrets.token_hex(6)
+
+    def master_derived(self, purpose: str, kid: str | None = None) -> tuple[str, bytes]:
+        if kid not in (None, self.active_kid):
+            raise KeyMissing(f"master key {kid} missing")
+        hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                    info=b"mailwarden/master-derived\x00" + purpose.encode())
+        return self.active_kid, hkdf.derive(self._master)
+
+
 class Env:
     def __init__(self, engine: sa.Engine) -> None:
         create_schema(engine)
@@ -138,6 +158,9 @@ class Env:
         self.engine = engine
         self.archive = DictArchive()
         self.rules = StandInRules()
+        # the audit log is keyed; the stand-in archive has no key ring (and the database may get
+        # one of its own from the test), so one fixed master key serves the audit chain
+        self.audit_chain = ChainKey(OneMasterKey(), "audit-chain")
         self.quarantine = QuarantineService(
             engine, enqueue_release, send_notice, lifetime_days=14, signing_key=KEY
         )
@@ -150,6 +173,7 @@ class Env:
             metrics_text=lambda: "# TYPE mailwarden_up gauge\nmailwarden_up 1\n",
             health=lambda: {"status": "ok"},
             archive_stats=lambda after, before: {"verdict": {"delivered": 3, "quarantined": 1}},
+            audit_chain=self.audit_chain,
         )
         self.app = create_app(self.services)
         self.client = TestClient(self.app)

@@ -58,4 +58,4 @@ def test_served_by_uvicorn(engine: sa.Engine) -> None:
         ("quarantine.release", "failed", 409),
     ]
     assert {r.client_ip for r in rows} == {"127.0.0.1"}
-    assert verify_audit(engine) == (True, [])
+    assert verify_audit(engine, env.audit_chain) == (True, [])

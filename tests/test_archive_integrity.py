@@ -108,7 +108,7 @@ def test_edited_row_is_named(filled, column, value):
     assert any("altered" in r for rid, r in report.broken if rid == ids[1])
 
 
-def test_edited_row_with_recomputed_hash_breaks_the_successor(filled):
+def test_edited_row_with_recomputed_hash_is_named_by_its_mac_and_breaks_the_successor(filled):
     from archive.service import chain_hash
 
     archive, ids = filled
@@ -118,7 +118,7 @@ def test_edited_row_with_recomputed_hash_breaks_the_successor(filled):
         new_hash = chain_hash(row["prev_hash"], row)
         conn.execute(sa.update(t.records).where(t.records.c.id == ids[2])
                      .values(mail_from=row["mail_from"], record_hash=new_hash))
-    assert broken_ids(archive.verify()) == {ids[3]}
+    assert broken_ids(archive.verify()) == {ids[2], ids[3]}
 
 
 def test_swapped_encrypted_subject_is_detected(filled):

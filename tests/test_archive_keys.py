@@ -98,7 +98,7 @@ def test_wrong_environment_key_refused_by_cli_exit_2(tmp_path, monkeypatch, caps
                        smtp_port=free_port(), api_port=free_port())
     monkeypatch.delenv("MAILWARDEN_MASTER_KEY", raising=False)
     assert main(["keys", "list", "--config", str(cfg)]) == 0
-    keys_dir = load_settings(cfg).data_dir / "keys"
+    keys_dir = load_settings(cfg).keys_dir
     files = {p.name: p.read_bytes() for p in keys_dir.iterdir()}
     capsys.readouterr()
     monkeypatch.setenv("MAILWARDEN_MASTER_KEY", base64.b64encode(secrets.token_bytes(32)).decode())

@@ -33,10 +33,11 @@ def test_export_zip_with_manifest_round_trip(engine, tmp_path):
     assert calls[-1] == (2, 2)
     with zipfile.ZipFile(out) as zf:
         names = sorted(zf.namelist())
-        assert names == sorted([f"{ids[0]}.eml", f"{ids[2]}.eml", "manifest.csv"])
+        assert names == sorted([f"{ids[0]}.eml", f"{ids[2]}.eml", "manifest.csv", "manifest.json", "manifest.sig"])
         rows = list(csv.DictReader(io.StringIO(zf.read("manifest.csv").decode())))
         assert [r["id"] for r in rows] == [str(ids[2]), str(ids[0])]          # newest first
-        assert list(rows[0]) == ["id", "sha256", "date", "from", "to", "subject"]
+        assert list(rows[0]) == ["id", "sha256", "date", "from", "to", "subject", "direction", "verdict", "rules",
+                                 "event"]
         for row in rows:
             data = zf.read(f"{row['id']}.eml")
             assert hashlib.sha256(data).hexdigest() == row["sha256"]
@@ -115,3 +116,11 @@ def test_cli_helpers(engine, tmp_path, capsys):
     assert cli_ops.import_path(archive, str(src), progress=False).imported == 1
     out = capsys.readouterr().out
     assert "imported 1" in out and "retired" in out
+
+
+def test_csv_cells_never_start_a_formula():
+    from archive.export import csv_cell
+
+    for bad in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("http://e.example","x")'):
+        assert csv_cell(bad) == "'" + bad
+    assert csv_cell("plain 合同") == "plain 合同" and csv_cell(None) == "" and csv_cell(7) == "7"

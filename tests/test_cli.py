@@ -83,8 +83,40 @@ def audit_actions(tmp_path: Path) -> list[tuple[str, str, str]]:
         return db.execute("select action, coalesce(record, ''), outcome from admin_audit order by id").fetchall()
 
 
+_REFUSED_ACCOUNTS = [
+    # the README's old example: alice, a finance sender, made a finance supervisor
+    (["alice", "--role", "supervisor", "--department", "finance"], "needs --email"),
+    (["alice", "--role", "supervisor", "--department", "finance", "--email", "alice@example.com"],
+     "none of alice@example.com is a supervisor of finance"),
+    (["cfo", "--role", "supervisor", "--department", "finanse", "--email", "cfo@example.com"],
+     "unknown department 'finanse'"),
+    (["grace", "--role", "compliance", "--email", "grace at example.com"], "is not a mail address"),
+    (["grace", "--role", "compliance", "--email", "grace@gmail.com"], "not an address of ours"),
+    (["bob", "--role", "compliance", "--email", "bob@example.com"], "is in a directory group"),
+]
+
+
+def test_user_add_checks_the_directory(config: Path) -> None:
+    for args, words in _REFUSED_ACCOUNTS:
+        out = mailwarden("user", "add", *args, config=config)
+        assert out.returncode == 1 and words in out.stderr, (args, out.stderr)
+        assert "Traceback" not in out.stderr
+
+
+def test_user_add_binds_addresses_once(config: Path) -> None:
+    ok = mailwarden("user", "add", "grace", "--role", "compliance", "--email", "Grace@example.com",
+                    "--email", "heidi@example.com", config=config)
+    assert ok.returncode == 0, ok.stderr
+    listing = json.loads(mailwarden("user", "list", config=config).stdout)
+    assert listing[0]["addresses"] == ["grace@example.com", "heidi@example.com"]
+    again = mailwarden("user", "add", "heidi", "--role", "compliance", "--email", "heidi@example.com",
+                       config=config)
+    assert again.returncode == 1 and "already bound to user 'grace'" in again.stderr
+
+
 def test_user_add_shows_token_once_and_list_never(tmp_path: Path, config: Path) -> None:
-    out = mailwarden("user", "add", "carla", "--role", "supervisor", "--department", "finance", config=config)
+    out = mailwarden("user", "add", "carla", "--role", "supervisor", "--department", "finance",
+                     "--email", "cfo@example.com", config=config)
     assert out.returncode == 0, out.stderr
     token = out.stdout.strip().splitlines()[-1]
     assert token.startswith("mw_") and len(token) > 30
@@ -180,7 +212,7 @@ def test_same_environment_same_data(tmp_path: Path, config: Path) -> None:
     assert mailwarden("user", "add", "ann", "--role", "auditor", config=config, env=env).returncode == 0
     assert "ann" in mailwarden("user", "list", config=config, env=env).stdout
     assert "ann" not in mailwarden("user", "list", config=config).stdout
-    assert (data / "keys").is_dir()
+    assert (data / "blobs").is_dir()
 
 
 def test_output_into_a_closed_pipe_ends_quietly(tmp_path: Path, config: Path) -> None:

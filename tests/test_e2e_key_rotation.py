@@ -98,8 +98,7 @@ def test_rotate_and_retire_under_load_lose_nothing(tmp_path: Path, database_url:
         assert held and plain and len(record_ids) >= len(stream.sent)
 
         admin = add_user(engine, "keys-admin", "admin")
-        # Only an entry's routed reviewers decide (issue 14): alice's holds go to her supervisor.
-        cfo = add_user(engine, "keys-cfo", "supervisor", ["finance"], "cfo@example.com")
+        cfo = add_user(engine, "cfo", "supervisor", ["finance"], "cfo@example.com")   # alice's reviewer
         with httpx.Client(base_url=f"http://127.0.0.1:{gateway.api_port}", timeout=30,
                           headers={"Authorization": f"Bearer {admin}"}) as http:
             for rid in record_ids:      # every record opens (before, during and after the rotation)

@@ -11,6 +11,7 @@ import pytest
 
 from admin_api.audit import verify_audit
 from admin_api.users import add_user
+from archive.chain import ChainKey
 from tests.harness import InProcessGateway, Sink, free_port, send, simple_message, write_config
 
 
@@ -102,7 +103,7 @@ def test_held_message_released_by_supervisor_reaches_sink_once(stack) -> None:  
         assert csv_report.status_code == 200 and "outbound-confidential-marker" in csv_report.text
         health = http.get("/healthz").json()
         assert health["status"] == "ok" and "queue_depth" in health
-    ok, broken = verify_audit(engine)
+    ok, broken = verify_audit(engine, ChainKey(gateway.services.keyring, "audit-chain"))
     assert ok and not broken
 
 

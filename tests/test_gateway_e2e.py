@@ -156,18 +156,19 @@ def test_liberal_input_is_accepted(env: Env) -> None:
     assert body.replace(b"\r\n ", b"").count(b"x") == 5000
 
 
-def test_malformed_addresses_get_a_clear_5xx_and_the_session_goes_on(env: Env) -> None:
-    """Even where the standard library's address parser breaks ('<' raises inside it), the
-    client gets a standard reply, not a 500 naming an exception: an unclosed path is a syntax
-    error (501, issue 11), a closed but malformed one the 'malformed address' 553."""
+def test_malformed_addresses_get_5xx_and_the_session_goes_on(env: Env) -> None:
+    """The client gets the standard 'malformed address' reply, not a 500 naming an exception
+    (the standard library's parser raises on '<', which is now refused earlier, as a path
+    never closed: 501, issue 11)."""
     with smtplib.SMTP("127.0.0.1", env.port, timeout=30) as client:
         client.ehlo("client.test")
         code, text = client.docmd("MAIL FROM:<")
-        assert (code, b"missing '>'" in text) == (501, True)
+        assert (code, text[:5]) == (501, b"5.1.7")
         code, text = client.docmd("MAIL FROM:<a@>")
         assert (code, b"malformed" in text.lower()) == (553, True)
         assert client.docmd("MAIL FROM:<alice@example.com>")[0] == 250
         assert client.docmd("RCPT TO:<")[0] == 501
+        assert client.docmd("RCPT TO:<a@>")[0] == 553
         assert client.docmd("RCPT TO:<bob@example.com>")[0] == 250
 
 

@@ -25,6 +25,8 @@ def test_shipped_config_loads_with_documented_defaults(monkeypatch: pytest.Monke
     assert s.next_hop == f"maildir:{REPO / 'data' / 'maildir'}"
     assert s.delivery.max_queue_lifetime == 5 * 86400
     assert s.rules_path == REPO / "configs" / "rules.yaml"
+    assert (s.smtp.bare_newline, s.smtp.max_sessions_per_ip, s.smtp.pregreet_wait, s.smtp.data_timeout) == (
+        "normalize", 20, 1.0, 600.0)
 
 
 def test_environment_overrides_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -54,6 +56,10 @@ def test_environment_overrides_file(monkeypatch: pytest.MonkeyPatch, tmp_path: P
         ("smtp:\n  lisen: 1.2.3.4:25\n", ":2: smtp.lisen: unknown setting"),
         ("quarantine:\n  lifetime: forever\n", ":2: quarantine.lifetime: not a duration"),
         ("smtp: [\n", "not valid YAML"),
+        ("smtp:\n  bare_newline: strip\n", ":2: smtp.bare_newline:"),
+        ("smtp:\n  data_min_rate: -1\n", ":2: smtp.data_min_rate:"),
+        ("smtp:\n  pregreet_wait: 1h\n", ":2: smtp.pregreet_wait:"),
+        ("smtp:\n  data_timeout: soon\n", ":2: smtp.data_timeout: not a duration"),
     ],
 )
 def test_bad_setting_names_file_line_and_key(tmp_path: Path, text: str, expected: str) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from gateway.settings import SettingsError, load_settings
 from gateway.trace_headers import strip_owned_headers
@@ -74,3 +75,9 @@ def test_forged_trace_headers_never_reach_the_next_hop(gw) -> None:  # noqa: ANN
     assert parsed.get_all("X-Mailwarden-Verdict") == ["deliver; direction=inbound"]   # ours only
     assert parsed.get_all("X-Mailwarden-Compliance") is None
     assert b"Subject: Hello" in msg.data and msg.data.endswith(b"Hello there.\r\n")
+    # The archive (what a release or an export hands out later) keeps the message without them.
+    with gateway.services.engine.connect() as conn:
+        archive_id = conn.execute(sa.text("select id from archive_records")).scalar_one()
+    archived = gateway.services.archive.open(archive_id)
+    assert b"gw.example.com; spf=pass" not in archived and b"auth.example.com;" not in archived
+    assert b"X-Mailwarden" not in archived and b"mx.partner.org; spf=fail" in archived

@@ -1,0 +1,55 @@
+"""Traditional and simplified spellings of a Chinese keyword (OpenCC's tables).
+
+A list that says 机密 must also catch 機密: the same word written in traditional characters
+(Taiwan, Hong Kong, or a Big5 mailer), or a mix of both when a text was half converted. The
+variants are made once, when a rule set is compiled, and added to the keyword automaton
+beside the term, so scanning costs nothing more. OpenCC converts whole phrases (it knows
+发 is 發 in 发票 and 髮 in 头发); single characters are also swapped one by one, as long as
+the mixes stay few.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from functools import cache
+
+_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+_PHRASE_CONFIGS = ("s2t", "t2s", "s2tw", "s2hk", "tw2s", "hk2s", "s2twp", "tw2sp")
+_CHAR_CONFIGS = ("s2t", "t2s")
+MAX_MIXES = 32  # per term: every mix of a 5-character term's two spellings
+
+
+@cache
+def _converter(config: str):  # noqa: ANN202 - opencc has no type hints
+    import opencc
+
+    return opencc.OpenCC(f"{config}.json")
+
+
+def _convert(config: str, text: str) -> str:
+    try:
+        return _converter(config).convert(text)
+    except Exception:  # noqa: BLE001 - a missing table only means fewer variants
+        return text
+
+
+def variants(term: str) -> set[str]:
+    """Other spellings of ``term`` (not itself): whole-phrase conversions both ways, and
+    character-by-character mixes while there are at most :data:`MAX_MIXES` of them."""
+    if not _HAN.search(term):
+        return set()
+    out = {_convert(config, term) for config in _PHRASE_CONFIGS}
+    choices = []
+    for ch in term:
+        forms = {ch}
+        if _HAN.match(ch):
+            forms.update(_convert(config, ch) for config in _CHAR_CONFIGS)
+        choices.append(sorted(f for f in forms if len(f) == 1))
+    count = 1
+    for forms in choices:
+        count *= len(forms)
+    if count <= MAX_MIXES:
+        out.update("".join(mix) for mix in itertools.product(*choices))
+    out.discard(term)
+    return {v for v in out if v}

@@ -1,0 +1,73 @@
+"""The normalised view of a text that detectors read, with a way back to the original.
+
+A card or identity number typed with a Chinese input method comes out in full-width digits
+(４１１１…), a word processor joins groups with no-break or thin spaces, a copy from a web
+page brings zero-width spaces, and people write ``4111.1111.1111.1111``. The detectors' checks
+(Luhn, GB 11643) only see ASCII digits and plain separators, so each such spelling would
+hide the number. Here every one of them is folded to its plain form: full-width forms to
+ASCII, every space-like character to a space, every dash-like one to ``-``, middle dots and
+the full-width stop to ``.``, and invisible characters (zero-width spaces and joiners, soft
+hyphens, BOMs) removed. Positions map back, so evidence shows and masks what was written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_DOTS = "\u00b7\u2022\u2024\u2027\u30fb\uff0e\uff65"
+_INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
+_FOLD = re.compile(f"[{_SPACES}{_DASHES}{_DOTS}{_INVISIBLE}\uff01-\uff5e\u2028\u2029]")
+
+
+def _fold_char(ch: str) -> str:
+    if ch in _SPACES:
+        return " "
+    if ch in _DASHES:
+        return "-"
+    if ch in _DOTS:
+        return "."
+    if ch in _INVISIBLE:
+        return ""
+    if ch in "\u2028\u2029":
+        return "\n"
+    return chr(ord(ch) - 0xFEE0)  # full-width ASCII
+
+
+_FOLDED = {chr(c): _fold_char(chr(c)) for c in range(0x10000) if _FOLD.match(chr(c))}
+
+View = tuple[str, Callable[[int], int] | None]
+_last: tuple[str, View] | None = None  # detectors read the same text one after another
+
+
+def detector_view(text: str) -> View:
+    """``(view, to_original)``: the folded text, and a map from a position in it to the
+    position in ``text`` (None when positions are the same)."""
+    global _last
+    if text.isascii():
+        return text, None
+    last = _last
+    if last is not None and last[0] is text:
+        return last[1]
+    view = _build(text)
+    _last = (text, view)
+    return view
+
+
+def _build(text: str) -> View:
+    first = _FOLD.search(text)
+    if first is None:
+        return text, None
+    folded = _FOLD.sub(lambda m: _FOLDED[m.group()], text)
+    if len(folded) == len(text):
+        return folded, None
+    # invisible characters were dropped: keep, for each kept character, where it was
+    origin = [i for i, ch in enumerate(text) if _FOLDED.get(ch) != ""]
+    origin.append(len(text))
+
+    def to_original(pos: int) -> int:
+        return origin[pos] if pos < len(origin) else len(text)
+
+    return folded, to_original
