@@ -192,12 +192,13 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
             if args.checkpoints is not None:
                 from gateway.checkpoints import check_archive
 
-                ok = _print_checkpoint_check("record", check_archive(services.archive, args.checkpoints)) and ok
+                found = check_archive(services.archive, args.checkpoints, settings.tsa_ca_path)
+                ok = _print_checkpoint_check("record", found) and ok
             return 0 if ok else 1
         elif command == "checkpoint":
             from gateway.checkpoints import Checkpointer
 
-            Checkpointer(services.engine, services.archive, settings.checkpoint_path).write()
+            Checkpointer.from_settings(services).write()
             print(f"checkpoint appended to {settings.checkpoint_path}")
         elif command == "purge":
             from gateway.retention import still_needed
@@ -357,7 +358,7 @@ def audit(args: argparse.Namespace, settings: Settings) -> int:
         if args.checkpoints is not None:
             from gateway.checkpoints import check_audit
 
-            against = check_audit(services.engine, services.archive, args.checkpoints)
+            against = check_audit(services.engine, services.archive, args.checkpoints, settings.tsa_ca_path)
     finally:
         services.close()
     for line in describe_broken("audit row", broken):

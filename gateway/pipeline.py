@@ -45,7 +45,7 @@ from gateway.metrics import Metrics
 from gateway.notices import Notifier
 from gateway.policy import PolicyHolder
 from gateway.queue import DeliveryQueue, QueueEntry
-from gateway.sender_identity import SenderUnverifiable, identity_findings, vouched
+from gateway.sender_identity import SenderUnverifiable, header_from_addresses, identity_findings, vouched
 from gateway.smtp import IncomingMessage
 from gateway.trace_headers import strip_owned_headers
 from quarantine.routing import resolve as resolve_routing
@@ -219,7 +219,8 @@ class Pipeline:
     def _evaluate_and_seal(self, policy, incoming: IncomingMessage, message: ParsedMessage,  # noqa: ANN001
                            envelope: Envelope, directions: dict[str, str], stats: SenderStats,
                            auth: AuthResults | None, auth_header: str | None) -> Screening:
-        findings = identity_findings(incoming, message.from_addresses, policy.directory, auth)
+        header_from = header_from_addresses(message.from_addresses, message.header("from"))
+        findings = identity_findings(incoming, header_from, policy.directory, auth)
         ctx = EvaluationContext(directions=directions, directory=policy.directory, sender_stats=stats,
                                 auth_results=auth, findings=tuple(findings))
         verdict = policy.engine.evaluate(message, envelope, ctx)
