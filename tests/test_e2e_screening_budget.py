@@ -20,7 +20,7 @@ from tests.bombs import docx_bomb, pdf_bomb
 from tests.harness import InProcessGateway, Sink, free_port, write_config
 
 BUDGET = 3.0      # extraction.seconds in this test's gateway
-SLACK = 5.0       # committing, a busy shared machine
+SLACK = 12.0      # starting a worker, committing, a busy shared machine (old main: 80 s and more)
 
 
 def message(attachment: bytes, filename: str, subtype: str, subject: str) -> bytes:
@@ -78,8 +78,9 @@ def test_bombs_answer_within_budget_are_held_and_do_not_stall_other_sessions(gw)
         plain.set_content("Lunch at noon?\n")
         client.send_message(plain)
         answered = time.monotonic() - started
-    assert greeted < 1.0, f"greeting took {greeted:.1f} s while documents were screened"
-    assert answered < 3.0, f"an ordinary message took {answered:.1f} s while documents were screened"
+    # (old main: the event loop read the PDF itself, and the greeting waited for it, > 60 s)
+    assert greeted < 2.0, f"greeting took {greeted:.1f} s while documents were screened"
+    assert answered < 5.0, f"an ordinary message took {answered:.1f} s while documents were screened"
 
     for t in senders:
         t.join(120)
