@@ -64,15 +64,19 @@ def line_digest(line: str) -> str:
     return hashlib.sha256(line.strip().encode("utf-8")).hexdigest()
 
 
-def make(keyring: _DerivingKeyRing, chains: dict[str, tuple[int, str]], at: float, prev: str | None) -> str:
-    """One signed checkpoint line (no newline) for ``chains`` = {name: (seq, head hash)}."""
+def make(keyring: _DerivingKeyRing, chains: dict[str, tuple[int, str]], at: float, prev: str | None,
+         stamp: Callable[[bytes], str] | None = None) -> str:
+    """One signed checkpoint line (no newline) for ``chains`` = {name: (seq, head hash)}.
+    ``stamp(signed line) -> token`` adds an RFC 3161 timestamp of it (archive.timestamp)."""
     kid, key = signing_key(keyring)
     doc: dict[str, Any] = {
         "v": VERSION, "at": float(at), "prev": prev, "kid": kid, "pub": public_key_hex(key),
         "chains": {name: {"seq": int(seq), "head": head} for name, (seq, head) in sorted(chains.items())},
     }
     doc["sig"] = base64.b64encode(key.sign(_canonical(doc))).decode("ascii")
-    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    if stamp is not None:
+        doc["tst"] = stamp(_canonical(doc))
+    return _canonical(doc).decode("ascii")
 
 
 class CheckpointLog:
@@ -119,10 +123,11 @@ class CheckpointReport:
     problems: list[str] = field(default_factory=list)
 
 
-def read(keyring: _DerivingKeyRing, lines: Iterable[str], source: str = "checkpoints") -> CheckpointReport:
-    """Check every line's signature (under the key derived from its ``kid``) and the ``prev``
-    links. A line may also be a JSON log entry carrying the checkpoint in its ``checkpoint``
-    field (a SIEM's copy of the log)."""
+def read(keyring: _DerivingKeyRing, lines: Iterable[str], source: str = "checkpoints",
+         tsa_roots: list[Any] | None = None) -> CheckpointReport:
+    """Check every line's signature (under the key derived from its ``kid``), its RFC 3161
+    timestamp when it has one (against ``tsa_roots``), and the ``prev`` links. A line may also
+    be a JSON log entry carrying the checkpoint in its ``checkpoint`` field (a SIEM's copy)."""
     report = CheckpointReport()
     prev_digest: str | None = None
     keys: dict[str, Ed25519PublicKey | None] = {}
@@ -137,7 +142,9 @@ def read(keyring: _DerivingKeyRing, lines: Iterable[str], source: str = "checkpo
                 doc = json.loads(raw)
             if not isinstance(doc, dict) or "sig" not in doc:
                 continue                  # another log line
-            sig = base64.b64decode(doc.pop("sig"), validate=True)
+            tst = doc.pop("tst", None)
+            sig_text = doc.pop("sig")
+            sig = base64.b64decode(sig_text, validate=True)
             kid = str(doc["kid"])
             chains = {str(n): (int(c["seq"]), str(c["head"])) for n, c in doc["chains"].items()}
             at = float(doc["at"])
@@ -161,11 +168,23 @@ def read(keyring: _DerivingKeyRing, lines: Iterable[str], source: str = "checkpo
             report.problems.append(f"{source}:{no}: signature does not verify (line altered or forged)")
             prev_digest = line_digest(raw)
             continue
+        if tst is not None:
+            why = _check_stamp(tst, _canonical({**doc, "sig": sig_text}), tsa_roots, at)
+            if why:
+                report.problems.append(f"{source}:{no}: {why}")
         if prev_digest is not None and doc.get("prev") != prev_digest:
             report.problems.append(f"{source}:{no}: the line before it is missing or altered (prev does not match)")
         prev_digest = line_digest(raw)
         report.valid.append(Checkpoint(no, at, chains, kid))
     return report
+
+
+def _check_stamp(token: str, signed: bytes, roots: list[Any] | None, at: float) -> str | None:
+    if roots is None:
+        return "has an RFC 3161 timestamp, but no TSA CA file is set (archive.tsa_ca_file): not checked"
+    from archive import timestamp
+
+    return timestamp.check(token, signed, roots, at)
 
 
 def compare(name: str, checkpoints: list[Checkpoint], last_id: int,

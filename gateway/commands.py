@@ -192,19 +192,35 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
             if args.checkpoints is not None:
                 from gateway.checkpoints import check_archive
 
-                ok = _print_checkpoint_check("record", check_archive(services.archive, args.checkpoints)) and ok
+                found = check_archive(services.archive, args.checkpoints, settings.tsa_ca_path)
+                ok = _print_checkpoint_check("record", found) and ok
             return 0 if ok else 1
+        elif command == "accept-head":
+            from archive.service import ArchiveIntegrityError
+
+            try:
+                old, new = services.archive.accept_head()
+            except ArchiveIntegrityError as exc:
+                print(f"mailwarden: {exc}", file=sys.stderr)
+                return 1
+            print(f"archive chain head accepted: it ends at {new} (it said {old}); ids past the last "
+                  "verifying record are tombstoned as lost")
         elif command == "checkpoint":
             from gateway.checkpoints import Checkpointer
 
-            Checkpointer(services.engine, services.archive, settings.checkpoint_path).write()
+            Checkpointer.from_settings(services).write()
             print(f"checkpoint appended to {settings.checkpoint_path}")
         elif command == "purge":
-            from gateway.retention import still_needed
+            from gateway.retention import node_lock, still_needed
 
-            cli_ops.purge(services.archive, settings.archive.retention,
-                          default_days=settings.archive.default_retention_days, progress=progress,
-                          still_needed=still_needed, dry_run=args.dry_run, as_json=args.json)
+            with node_lock(services.engine) as got:    # the lock serve's scheduled purge takes
+                if not got and not args.dry_run:
+                    print("mailwarden: a purge is running (another node or process); try again later",
+                          file=sys.stderr)
+                    return 1
+                cli_ops.purge(services.archive, settings.archive.retention,
+                              default_days=settings.archive.default_retention_days, progress=progress,
+                              still_needed=still_needed, dry_run=args.dry_run, as_json=args.json)
         elif command == "hold":
             return _hold(args, services)
         elif command == "import":
@@ -357,7 +373,7 @@ def audit(args: argparse.Namespace, settings: Settings) -> int:
         if args.checkpoints is not None:
             from gateway.checkpoints import check_audit
 
-            against = check_audit(services.engine, services.archive, args.checkpoints)
+            against = check_audit(services.engine, services.archive, args.checkpoints, settings.tsa_ca_path)
     finally:
         services.close()
     for line in describe_broken("audit row", broken):

@@ -165,8 +165,7 @@ class Gateway:
         if archive_settings.checkpoint_interval > 0:
             from gateway.checkpoints import Checkpointer
 
-            self._checkpointer = Checkpointer(self.services.engine, self.services.archive,
-                                              self.services.settings.checkpoint_path)
+            self._checkpointer = Checkpointer.from_settings(self.services)
             self._tasks.append(asyncio.create_task(self._every(
                 archive_settings.checkpoint_interval, self._checkpoint), name="checkpoint"))
         if archive_settings.purge_interval > 0:

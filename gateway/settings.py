@@ -252,6 +252,10 @@ class ArchiveSettings(_Section):
     # to checkpoint_file ("": data_dir/checkpoints.log; best kept on other storage) and to the log.
     checkpoint_interval: float = 900.0
     checkpoint_file: str = ""
+    # Optional RFC 3161 timestamp of each checkpoint from this TSA (e.g. http://tsa.example/tsr),
+    # checked by verify against the CA certificates (PEM) in tsa_ca_file.
+    tsa_url: str = ""
+    tsa_ca_file: str = ""
 
     @field_validator("index_interval", "purge_interval", "checkpoint_interval", mode="before")
     @classmethod
@@ -393,6 +397,10 @@ class Settings(BaseSettings):
     @property
     def keys_dir(self) -> Path:
         return self.resolve(self.storage.keys_dir)
+
+    @property
+    def tsa_ca_path(self) -> Path | None:
+        return self.resolve(self.archive.tsa_ca_file) if self.archive.tsa_ca_file else None
 
     @property
     def checkpoint_path(self) -> Path:
