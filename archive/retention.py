@@ -350,6 +350,8 @@ class Retention:
             pending = set(conn.execute(
                 sa.select(t.index_pending.c.record_id).where(t.index_pending.c.record_id.in_(ids))).scalars())
             rows = conn.execute(sa.select(t.records).where(t.records.c.id.in_(ids))).fetchall()
+            present = {row.id for row in rows}        # a purge run elsewhere meanwhile took the rest
+            purged = [c for c in purged if c.id in present]
             addresses = set()
             for row in rows:
                 tokens = None

@@ -91,7 +91,14 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("query")
     export.add_argument("--out", type=Path, required=True)
     export.add_argument("--format", choices=["zip", "mbox"], default="zip")
-    arch_sub.add_parser("verify", parents=[common])
+    arch_verify = arch_sub.add_parser("verify", parents=[common])
+    arch_verify.add_argument("--checkpoints", type=Path, metavar="FILE",
+                             help="also check the chain against the signed checkpoints in FILE")
+    arch_sub.add_parser("accept-head", parents=[common],
+                        help="after verify named a head the archive did not write: point it at the last "
+                             "verifying record (appends resume; audited)")
+    arch_sub.add_parser("checkpoint", parents=[common],
+                        help="sign where the record and audit chains stand now, append it to the checkpoint file")
     purge = arch_sub.add_parser("purge", parents=[common])
     purge.add_argument("--dry-run", action="store_true", help="print exactly what a purge would remove; remove nothing")
     purge.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -136,7 +143,9 @@ def _parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", parents=[common], help="admin audit log")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
-    audit_sub.add_parser("verify", parents=[common])
+    audit_verify = audit_sub.add_parser("verify", parents=[common])
+    audit_verify.add_argument("--checkpoints", type=Path, metavar="FILE",
+                              help="also check the audit chain against the signed checkpoints in FILE")
     return p
 
 

@@ -49,10 +49,14 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
 def rules(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.directory import Directory
     from gateway.routing_check import routing_problems
+    from gateway.settings import located_problem, retention_problem
     from rules.loader import lint, load_ruleset
 
     path = args.file or settings.rules_path
     problems = list(lint(path))
+    retention = retention_problem(settings, path)    # a retention rule naming a rule this file drops
+    if retention:
+        problems.append(located_problem(settings, *retention))
     try:
         directory = Directory.load(settings.directory_path)
     except Exception as exc:  # noqa: BLE001 - reported like any other problem
@@ -184,13 +188,39 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
             cli_ops.export_key(services.archive)
         elif command == "verify":
             report = cli_ops.verify(services.archive, progress=progress)
-            return 0 if report.ok else 1
-        elif command == "purge":
-            from gateway.retention import still_needed
+            ok = report.ok
+            if args.checkpoints is not None:
+                from gateway.checkpoints import check_archive
 
-            cli_ops.purge(services.archive, settings.archive.retention,
-                          default_days=settings.archive.default_retention_days, progress=progress,
-                          still_needed=still_needed, dry_run=args.dry_run, as_json=args.json)
+                found = check_archive(services.archive, args.checkpoints, settings.tsa_ca_path)
+                ok = _print_checkpoint_check("record", found) and ok
+            return 0 if ok else 1
+        elif command == "accept-head":
+            from archive.service import ArchiveIntegrityError
+
+            try:
+                old, new = services.archive.accept_head()
+            except ArchiveIntegrityError as exc:
+                print(f"mailwarden: {exc}", file=sys.stderr)
+                return 1
+            print(f"archive chain head accepted: it ends at {new} (it said {old}); ids past the last "
+                  "verifying record are tombstoned as lost")
+        elif command == "checkpoint":
+            from gateway.checkpoints import Checkpointer
+
+            Checkpointer.from_settings(services).write()
+            print(f"checkpoint appended to {settings.checkpoint_path}")
+        elif command == "purge":
+            from gateway.retention import node_lock, still_needed
+
+            with node_lock(services.engine) as got:    # the lock serve's scheduled purge takes
+                if not got and not args.dry_run:
+                    print("mailwarden: a purge is running (another node or process); try again later",
+                          file=sys.stderr)
+                    return 1
+                cli_ops.purge(services.archive, settings.archive.retention,
+                              default_days=settings.archive.default_retention_days, progress=progress,
+                              still_needed=still_needed, dry_run=args.dry_run, as_json=args.json)
         elif command == "hold":
             return _hold(args, services)
         elif command == "import":
@@ -339,11 +369,31 @@ def audit(args: argparse.Namespace, settings: Settings) -> int:
     services = _services(settings)
     try:
         broken = audit_report(services.engine, ChainKey(services.keyring, "audit-chain"))
+        against = None
+        if args.checkpoints is not None:
+            from gateway.checkpoints import check_audit
+
+            against = check_audit(services.engine, services.archive, args.checkpoints, settings.tsa_ca_path)
     finally:
         services.close()
     for line in describe_broken("audit row", broken):
         print(line)
     rows = len({row_id for row_id, _why in broken})
     print("audit log OK" if not broken else f"audit log: {rows} broken row(s)")
-    return 0 if not broken else 1
+    ok = not broken
+    if against is not None:
+        ok = _print_checkpoint_check("audit row", against) and ok
+    return 0 if ok else 1
+
+
+def _print_checkpoint_check(what: str, problems: list[tuple[int, str]]) -> bool:
+    """Print what the checkpoint comparison found (file problems first); True when nothing."""
+    from archive.cli_ops import describe_broken
+
+    for _zero, why in [p for p in problems if p[0] == 0]:
+        print(f"CHECKPOINTS: {why}")
+    for line in describe_broken(what, [p for p in problems if p[0] != 0]):
+        print(line)
+    print("checkpoints: OK" if not problems else f"checkpoints: {len(problems)} problem(s)")
+    return not problems
 

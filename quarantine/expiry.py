@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import sqlalchemy as sa
 
 from quarantine import tables as t
 from quarantine.store import Store, row
+
+log = logging.getLogger("mailwarden.quarantine")
 
 
 class Expiry(Store):
@@ -65,5 +68,11 @@ class Expiry(Store):
                 if done:
                     self.notices.expired(conn, done, released=[e["recipient"] for e in released],
                                          expired=[e["recipient"] for e in done if e["status"] == "expired"])
+                for e in done:  # expiry is a decision too: one JSON log line each, like a reviewer's
+                    log.info("quarantine decision", extra={
+                        "event": "quarantine.decision", "actor": self.system_actor, "role": None, "entry": e["id"],
+                        "entries": [e["id"]], "action": "expired", "outcome": e["status"],
+                        "recipients": [e["recipient"]], "override": False, "pending_approvals": 0,
+                        "commented": False})
                 count += len(done)
         return count

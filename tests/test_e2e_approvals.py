@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
 import logging
 import subprocess
 import sys
@@ -23,6 +24,7 @@ import sqlalchemy as sa
 
 from admin_api import tables as admin_tables
 from admin_api.users import add_user, create_token
+from gateway.logs import JsonFormatter
 from tests.conftest import pg_schema_url
 from tests.harness import REPO, InProcessGateway, Sink, clean_env, free_port, send, simple_message, write_config
 
@@ -123,15 +125,24 @@ def test_department_head_cannot_decide_what_is_routed_to_compliance(stack: Stack
     assert list(entry["routes"]) == ["group:compliance-team"]
 
 
-def test_compliance_override_needs_a_comment_and_is_recorded(stack: Stack) -> None:
+def test_compliance_override_needs_a_comment_and_is_recorded(stack: Stack, caplog: pytest.LogCaptureFixture
+                                                             ) -> None:
     stack.send("alice@example.com", "bank@other.org", "override me", "TOP SECRET figures\r\n")
     entry = stack.entry("override me")
     no_comment = stack.decide("grace", entry["id"], override=True, comment="")
     assert no_comment.status_code == 422
     # Only compliance overrides; the administrator may not.
     assert stack.decide("root", entry["id"], override=True).status_code == 403
-    ok = stack.decide("grace", entry["id"], override=True, comment="regulator request, case 7")
+    with caplog.at_level(logging.INFO, logger="mailwarden.quarantine"):
+        ok = stack.decide("grace", entry["id"], override=True, comment="regulator request, case 7")
     assert ok.status_code == 200 and ok.json()["status"] == "released" and ok.json()["override"]
+    # the decision is one structured JSON log line a SIEM can read (no comment text, no content)
+    [record] = [r for r in caplog.records if getattr(r, "event", "") == "quarantine.decision"]
+    line = json.loads(JsonFormatter().format(record))
+    assert {k: line[k] for k in ("actor", "role", "entry", "action", "outcome", "recipients", "override")} == {
+        "actor": "grace", "role": "compliance", "entry": entry["id"], "action": "release", "outcome": "released",
+        "recipients": ["bank@other.org"], "override": True}
+    assert "regulator" not in json.dumps(line)
     stack.sink.handler.wait_to("bank@other.org")
     last = stack.http.get(f"/api/v1/quarantine/{entry['id']}", headers=stack.auth("heidi")).json()["history"][-1]
     assert last["override"] is True and last["comment"] == "regulator request, case 7"
@@ -215,10 +226,10 @@ def test_inbound_spam_hold_sends_nothing_to_the_outside_sender(stack: Stack) -> 
     assert send(stack.gateway.smtp_port, "prize@spam.test", ["bob@example.com"], message) == {}
     entry = stack.entry("you have won")
     assert entry["direction"] == "inbound"
-    # the reviewers (the default review group) hear of it; the outside sender hears nothing
+    time.sleep(1.5)
+    assert stack.sink.handler.to("prize@spam.test") == []  # no "held ... Reason: spam-phrases" to a stranger
+    # the reviewers (the default review group) hear of it
     _notices(stack, "grace@example.com", "you have won")
-    time.sleep(1.0)
-    assert stack.sink.handler.to("prize@spam.test") == []
     assert stack.decide("grace", entry["id"], "reject", comment="spam").status_code == 200
     time.sleep(1.0)
     assert stack.sink.handler.to("prize@spam.test") == []

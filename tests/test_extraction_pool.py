@@ -64,7 +64,7 @@ def test_pdf_bomb_over_the_wall_clock_is_a_timeout_finding_and_the_worker_is_rep
     result = run(pool.complete(message))
     elapsed = time.monotonic() - started
     assert result.status == "timeout"
-    assert elapsed < 2.0 + 3.0      # the budget, plus starting a worker on a busy machine
+    assert elapsed < 2.0 + 8.0      # the budget, plus starting a worker on a busy machine
     assert TIMEOUT in message.findings
     assert [a.name for a in message.attachments] == ["report.pdf"]   # still named and typed for rules
     # the killed worker was replaced: the next message is read normally
@@ -114,7 +114,7 @@ def test_docx_with_95_mb_of_xml_is_streamed_in_bounded_memory() -> None:
         started = time.monotonic()
         result = run(p.complete(message))
         assert result.status in ("ok", "timeout")
-        assert time.monotonic() - started < 3.0 + 3.0
+        assert time.monotonic() - started < 3.0 + 8.0
         if not result.ok:
             assert TIMEOUT in message.findings
     finally:
@@ -134,3 +134,21 @@ def test_xml_text_beyond_the_cap_is_marked_truncated() -> None:
     assert found.truncated and "TAIL" not in found.text and len(found.text) <= 500
     whole = stream_xml_text([xml[i:i + 7] for i in range(0, len(xml), 7)])
     assert not whole.truncated and whole.text.endswith("TAIL")
+
+
+def test_a_worker_outlives_the_thread_that_started_it() -> None:
+    """The API and the indexer call from threads that come and go; their workers must stay."""
+    import threading
+
+    p = ExtractionPool(workers=1, seconds=10.0, memory_mb=256)
+    try:
+        first = shallow(message_with(zip_of("a.docx", docx_bytes("first")), "a.zip", "zip"))
+        starter = threading.Thread(target=p.complete_blocking, args=(first,))
+        starter.start()
+        starter.join()
+        assert any("first" in a.text for a in first.attachments)
+        time.sleep(0.5)
+        second = shallow(message_with(zip_of("b.docx", docx_bytes("second")), "b.zip", "zip"))
+        assert p.complete_blocking(second).ok
+    finally:
+        p.close()
