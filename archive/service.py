@@ -621,6 +621,53 @@ class Archive:
             raise ArchiveIntegrityError(f"archive chain head does not verify ({reason}): "
                                         "run `mailwarden archive verify`")
 
+    LOST_REASON = "lost: chain head accepted by the operator"
+
+    def accept_head(self) -> tuple[int, int]:
+        """The operator's way out after ``verify`` named a head the archive did not write (appends
+        are refused meanwhile): the chain goes on from the last record there is, once its own
+        hash and MAC verify; each id after it that the head or anything else still names gets a
+        MACed tombstone saying it was lost (so ``verify`` passes on and the loss stays in the
+        chain, and the checkpoints keep naming it). Audited as a CLI command. Returns (old head
+        id, id the chain now ends at)."""
+        now = self.clock()
+        with self.engine.begin() as conn:
+            old_id, _old_hash, _generation, _kid, _mac = self._lock_head(conn)
+            last = conn.execute(sa.select(t.records).order_by(t.records.c.id.desc()).limit(1)).first()
+            tomb = conn.execute(sa.select(t.tombstones).order_by(t.tombstones.c.record_id.desc()).limit(1)).first()
+            if tomb is not None and (last is None or tomb.record_id > last.id):
+                bad = self.chain.check(tomb.mac_kid, tomb.mac, "tombstone", int(tomb.record_id), tomb.prev_hash,
+                                       tomb.record_hash, float(tomb.purged_at), tomb.reason)
+                good_id, good_hash = int(tomb.record_id), tomb.record_hash
+            elif last is not None:
+                bad = None if chain_hash(last.prev_hash, last) == last.record_hash else "its hash does not match"
+                bad = bad or self.chain.check(last.mac_kid, last.mac, "record", int(last.id), last.record_hash)
+                good_id, good_hash = int(last.id), last.record_hash
+            else:
+                bad, good_id, good_hash = None, 0, t.GENESIS
+            if bad:
+                raise ArchiveIntegrityError(f"the last record {good_id} does not verify ({bad}): not accepted")
+            named = [old_id] + [conn.execute(sa.select(sa.func.max(c))).scalar() or 0 for c in (
+                t.addresses.c.record_id, t.record_rules.c.record_id, t.index_pending.c.record_id)]
+            if self.dialect == "postgresql":   # (SQLite's contentless FTS5 table cannot be scanned)
+                named.append(conn.execute(sa.select(sa.func.max(t.fulltext.c.record_id))).scalar() or 0)
+            top = max(good_id, *[int(n) for n in named])
+            lost = list(range(good_id + 1, top + 1))
+            for rid in lost:
+                values = {"record_id": rid, "prev_hash": good_hash, "record_hash": good_hash,
+                          "purged_at": now, "reason": self.LOST_REASON}
+                values["mac_kid"], values["mac"] = self._tombstone_mac(values)
+                conn.execute(t.tombstones.insert().values(values))
+            if lost:   # what the lost records left behind (search joins records, so FTS rows are inert)
+                for table in (t.addresses, t.record_rules, t.index_pending):
+                    conn.execute(sa.delete(table).where(table.c.record_id.in_(lost)))
+            n_kid, n_mac = self.head_mac(top, good_hash) if top else (None, None)
+            conn.execute(sa.update(t.head).where(t.head.c.id == 1).values(
+                last_id=top, last_hash=good_hash, mac_kid=n_kid, mac=n_mac))
+        log.warning("archive chain head accepted: the chain goes on from record %s; ids %s recorded as lost "
+                    "(the head said %s)", good_id, f"{lost[0]}-{lost[-1]}" if lost else "none", old_id)
+        return old_id, top
+
     def verified_head(self) -> tuple[int, str]:
         """(last_id, last_hash) of the chain head after checking its MAC: what a checkpoint
         signs (a head the archive did not write is never signed)."""

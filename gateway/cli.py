@@ -94,6 +94,9 @@ def _parser() -> argparse.ArgumentParser:
     arch_verify = arch_sub.add_parser("verify", parents=[common])
     arch_verify.add_argument("--checkpoints", type=Path, metavar="FILE",
                              help="also check the chain against the signed checkpoints in FILE")
+    arch_sub.add_parser("accept-head", parents=[common],
+                        help="after verify named a head the archive did not write: point it at the last "
+                             "verifying record (appends resume; audited)")
     arch_sub.add_parser("checkpoint", parents=[common],
                         help="sign where the record and audit chains stand now, append it to the checkpoint file")
     purge = arch_sub.add_parser("purge", parents=[common])

@@ -195,6 +195,16 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
                 found = check_archive(services.archive, args.checkpoints, settings.tsa_ca_path)
                 ok = _print_checkpoint_check("record", found) and ok
             return 0 if ok else 1
+        elif command == "accept-head":
+            from archive.service import ArchiveIntegrityError
+
+            try:
+                old, new = services.archive.accept_head()
+            except ArchiveIntegrityError as exc:
+                print(f"mailwarden: {exc}", file=sys.stderr)
+                return 1
+            print(f"archive chain head accepted: it ends at {new} (it said {old}); ids past the last "
+                  "verifying record are tombstoned as lost")
         elif command == "checkpoint":
             from gateway.checkpoints import Checkpointer
 

@@ -182,3 +182,50 @@ def test_serve_writes_checkpoints_periodically_and_at_shutdown(tmp_path: Path, d
         assert check_archive(services.archive, cp_file) == []
     finally:
         services.close()
+
+
+def test_a_rewound_head_stops_acceptance_with_451_until_the_operator_accepts_it(
+        tmp_path: Path, database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Never lose mail: while the head does not verify, SMTP answers 451 (the client keeps the
+    message); `archive accept-head` (audited) lets it go on, and the checkpoint still names the loss."""
+    import smtplib
+
+    sink = Sink().start()
+    config = write_config(tmp_path / "gw", database_url=database_url, next_hop=f"127.0.0.1:{sink.port}",
+                          smtp_port=free_port(), api_port=free_port(),
+                          overrides={"archive": {"checkpoint_interval": 0}})
+    gateway = InProcessGateway(config, with_api=False).start()
+    try:
+        for _ in range(3):
+            assert send(gateway.smtp_port, "alice@example.com", ["bob@example.com"], simple_message()) == {}
+        Checkpointer.from_settings(gateway.services).write()
+        engine = gateway.services.engine
+        with engine.connect() as conn:
+            second = conn.execute(sa.select(t.records).where(t.records.c.id == 2)).one()
+        with engine.begin() as conn:      # the insider: record 3 deleted, the head set back to record 2
+            conn.execute(sa.delete(t.records).where(t.records.c.id == 3))
+            conn.execute(sa.update(t.head).values(last_id=2, last_hash=second.record_hash,
+                                                  mac_kid=second.mac_kid, mac=second.mac))
+        with pytest.raises(smtplib.SMTPDataError) as refused:
+            send(gateway.smtp_port, "alice@example.com", ["bob@example.com"], simple_message())
+        assert refused.value.smtp_code == 451
+        assert main(["archive", "accept-head", "--config", str(config)]) == 0
+        assert "archive chain head accepted: it ends at 3 (it said 2)" in capsys.readouterr().out
+        assert send(gateway.smtp_port, "alice@example.com", ["bob@example.com"], simple_message()) == {}
+    finally:
+        gateway.stop()
+        sink.stop()
+    capsys.readouterr()
+    cp_file = load_settings(config).checkpoint_path
+    assert main(["archive", "verify", "--config", str(config)]) == 0      # the loss is in the chain
+    assert main(["archive", "verify", "--config", str(config), "--checkpoints", str(cp_file)]) == 1
+    out = capsys.readouterr().out
+    assert "BROKEN record 3: record 3 differs from the checkpoint of" in out, out
+    with sa.create_engine(load_settings(config).database_url).connect() as conn:
+        tomb = conn.execute(sa.select(t.tombstones).where(t.tombstones.c.record_id == 3)).one()
+    assert tomb.reason == "lost: chain head accepted by the operator"
+    engine = sa.create_engine(load_settings(config).database_url)
+    with engine.connect() as conn:
+        actions = list(conn.execute(sa.select(at.audit.c.action)).scalars())
+    engine.dispose()
+    assert "cli.archive.accept-head" in actions
