@@ -34,6 +34,7 @@ from admin_api import audit as audit_log
 from admin_api import roles
 from admin_api import tables as admin_tables
 from admin_api.render import render_message, subject_of
+from admin_api.review_page import review_page_router
 from admin_api.users import Principal, authenticate, list_users
 from archive.chain import ChainKey
 from archive.keywrap import KeyMissing, KeyRingError
@@ -53,6 +54,7 @@ from quarantine.service import (
     Reviewer,
     decode_cursor,
 )
+from rules.redact import redact_text
 
 MAX_ID = 2**63 - 1
 MAX_MESSAGE = 50 * 1024 * 1024
@@ -369,7 +371,10 @@ def create_app(services: ApiServices) -> FastAPI:
             "decided_by",
         ]
         out = {k: entry.get(k) for k in keys}
-        out["subject"] = entry_subject(entry)
+        subject = entry_subject(entry)
+        # the listing shows *that* a card was in the subject, as the evidence does; the value
+        # itself only in the message, read through its own audited endpoint
+        out["subject"] = redact_text(subject) if subject else subject
         if full:
             out["evidence"] = entry.get("evidence")
             out["history"] = [
@@ -798,6 +803,7 @@ def create_app(services: ApiServices) -> FastAPI:
         return {"items": items, "total": len(items), "next": None}
 
     app.include_router(api)
+    app.include_router(review_page_router())  # where notices link: a page, never a JSON 401
 
     # ---------------------------------------------------------------- unauthenticated probes
     @app.get("/healthz", tags=["ops"])

@@ -188,6 +188,30 @@ def verify_audit(engine: sa.Engine, chain: ChainKey, batch: int = 1000) -> tuple
     return (not ids, ids)
 
 
+def verified_head(engine: sa.Engine, chain: ChainKey) -> tuple[int, str]:
+    """(last_id, last_hash) of the audit head after checking its MAC (what a checkpoint signs)."""
+    with engine.connect() as conn:
+        head = conn.execute(sa.select(t.audit_head).where(t.audit_head.c.id == 1)).first()
+        if head is None:
+            return 0, GENESIS
+        _check_head(conn, chain, head)
+    return int(head.last_id), head.last_hash
+
+
+def hashes_at(engine: sa.Engine, ids: list[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    with engine.connect() as conn:
+        for i in range(0, len(ids), 500):
+            rows = conn.execute(sa.select(t.audit.c.id, t.audit.c.hash).where(t.audit.c.id.in_(ids[i:i + 500])))
+            out.update((int(rid), digest) for rid, digest in rows)
+    return out
+
+
+def last_id(engine: sa.Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.audit.c.id), 0))).scalar_one())
+
+
 def remac_audit(engine: sa.Engine, chain: ChainKey, kid: str, batch: int = 1000) -> int:
     """MAC again under the active master key the rows and head MACed under ``kid`` (before ``kid``
     is retired). A MAC that does not verify under ``kid`` is left as it is and AuditChainError

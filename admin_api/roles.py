@@ -1,10 +1,14 @@
 """Who may do what. One table, enforced by one dependency (:func:`admin_api.app.authz`).
 
-- ``admin``: everything, including users and rules reload.
-- ``compliance``: all quarantine (read, release, reject) and archive, reports, audit log, rule test.
-- ``supervisor``: quarantine of their own departments (read, release, reject), plus entries
-  that name the supervisor's email among their reviewers; any other entry answers 404, exactly
-  like an unknown id. Supervisors get no archive search, reports or audit log.
+- ``admin``: everything, including users and rules reload; decides held mail only when routed.
+- ``compliance``: all quarantine (read; release and reject what is routed to them, or anything
+  as an *override* with a comment, recorded as one), archive, reports, audit log, rule test.
+- ``supervisor``: quarantine of their own departments (read), plus entries routed to one of
+  their addresses; any other entry answers 404, exactly like an unknown id. They release or
+  reject only what is routed to them. Supervisors get no archive search, reports or audit log.
+
+Deciding on held mail needs more than the role: one of the account's addresses must be among
+the entry's routed reviewers (403 otherwise), and none of them may have sent the message.
 - ``auditor``: read-only: quarantine and archive read/search, reports, audit log. Never
   releases, rejects or changes anything.
 """

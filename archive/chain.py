@@ -42,7 +42,7 @@ class ChainKey:
     def __init__(self, keyring: _DerivingKeyRing, purpose: str):
         self.keyring = keyring
         self.purpose = purpose
-        self._keys: dict[str, bytes] = {}
+        self._keys: dict[str, Any] = {}
         self._lock = threading.Lock()
 
     @property
@@ -61,23 +61,27 @@ class ChainKey:
         if keystate.generation(conn) != generation:
             self.keyring.refresh(conn)
 
-    def key(self, kid: str) -> bytes:
-        """The chain key derived from master key ``kid`` (KeyRingError when it is not in the ring)."""
-        key = self._keys.get(kid)
-        if key is None:
+    def _keyed(self, kid: str) -> Any:
+        """An HMAC-SHA256 object keyed for ``kid``, copied per use (keying costs more than the MAC
+        of a short message). KeyRingError/KeyMissing when the master key is not in the ring."""
+        base = self._keys.get(kid)
+        if base is None:
             _kid, key = self.keyring.master_derived(self.purpose, kid)
+            base = hmac.new(key, digestmod=hashlib.sha256)
             with self._lock:
-                self._keys[kid] = key
-        return key
+                self._keys[kid] = base
+        return base.copy()
 
     def mac(self, kid: str, label: str, *parts: Any) -> str:
         """HMAC-SHA256 (hex) of ``parts`` under the key of ``kid``, domain-separated by ``label``
         (a record's MAC can never stand in for a head's or a tombstone's)."""
-        return hmac.new(self.key(kid), _message(self.purpose, label, parts), hashlib.sha256).hexdigest()
+        h = self._keyed(kid)
+        h.update(_message(self.purpose, label, parts))
+        return h.hexdigest()
 
     def sign(self, label: str, *parts: Any) -> tuple[str, str]:
         """``(kid, mac)`` under the active master key."""
-        kid = self.active_kid
+        kid = self.keyring.active_kid
         return kid, self.mac(kid, label, *parts)
 
     def check(self, kid: str | None, mac: str | None, label: str, *parts: Any) -> str | None:

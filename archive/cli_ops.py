@@ -113,6 +113,17 @@ def rotate_keys(archive: Archive, *, batch_size: int = 500, progress: bool = Tru
     return report
 
 
+def rebuild_index(archive: Archive, *, progress: bool = True, echo: Echo | None = _print) -> None:
+    """Re-key the blind index after `keys rotate-derived index` (resumable; serve does it too)."""
+    with _bar("re-key the blind index", progress) as update:
+        report = archive.rebuild_index(progress=update)
+    if echo:
+        if report.version is None:
+            echo("no new index key is being built")
+        else:
+            echo(f"blind index re-keyed to version {report.version}: {report.rebuilt} record(s)")
+
+
 def retire_key(archive: Archive, kid: str, *, echo: Echo | None = _print) -> None:
     archive.retire_key(kid)
     if echo:

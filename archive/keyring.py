@@ -78,6 +78,7 @@ class KeyRing:
         self._env_kid = env_kid
         self._env_name = env_name
         self._masters: dict[str, bytes] = {}
+        self._learned: dict[str, bytes] = {}
         self._active = ""
         self._derived: Derived = {}
         self._derived_created: dict[tuple[str, int], float] = {}
@@ -207,9 +208,15 @@ class KeyRing:
         with self._lock:
             if self._env_kid is not None and not state.live(self._env_kid):
                 what = "was retired" if self._env_kid in state.states else "is not in this archive's key ring"
-                raise KeyRingRefused(f"{self._env_name} holds master key {self._env_kid}, which {what} "
-                                     f"(active: {state.active}); nothing written")
-            masters = {kid: key for kid, key in self._local.items() if state.live(kid)}
+                message = (f"{self._env_name} holds master key {self._env_kid}, which {what} "
+                           f"(active: {state.active})")
+                if self._generation < 0 or self._env_kid not in state.states:
+                    raise KeyRingRefused(message + "; nothing written")
+                # Running already, with the keys it learned: go on; a restart is refused.
+                log.warning("%s; set it to the active key before the next restart", message)
+            # Keys learned from the ring are kept in memory too (a process given its key by the
+            # environment stores none), so one running through `retire` of its given key goes on.
+            masters = {kid: key for kid, key in {**self._learned, **self._local}.items() if state.live(kid)}
             learned = []
             grew = True
             while grew:
@@ -236,6 +243,7 @@ class KeyRing:
             retired = [kid for kid in self._local if kid != self._env_kid and not state.live(kid)
                        and state.states.get(kid) == keystate.RETIRED]
             self._masters, self._active, self._derived = masters, state.active, derived
+            self._learned = {kid: key for kid, key in masters.items() if kid not in self._local}
             self._derived_created = created
             self._generation = state.generation
         self._keep_files(learned, retired, masters)
@@ -410,8 +418,10 @@ class KeyRing:
         with self._engine.begin() as conn:
             keystate.lock(conn)
             self.refresh(conn)
-            current = self.versions(name) if name in DERIVED_LABELS else [
-                (v, st, 0.0, key) for (n, v), (st, key) in self._derived.items() if n == name]
+            current = self.versions(name)
+            if any(state == "building" for _v, state, *_ in current):
+                raise KeyRingError(f"a new {name} key is still being built: "
+                                   "finish `mailwarden keys rebuild-index` first")
             version = max(v for v, *_ in current) + 1
             keystate.add_derived(conn, name, version, secrets.token_bytes(32), self._active,
                                  self._masters[self._active], state="building" if name == "index" else "active")

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from archive import keywrap
 from archive import tables as t
 
-ACTIVE, OLD, RETIRED = "active", "old", "retired"
+ACTIVE, OLD, RETIRED, BUILDING = "active", "old", "retired", "building"
 
 
 @dataclass(frozen=True)
@@ -153,11 +153,16 @@ def replace_derived(conn: sa.Connection, derived: Mapping[tuple[str, int], tuple
 def add_derived(conn: sa.Connection, name: str, version: int, value: bytes, kid: str, master: bytes, *,
                 state: str) -> None:
     """A new version of derived key ``name`` (the caller holds the lock). ``active`` makes the
-    others of that name ``old``; ``building`` (the blind index) waits for its rebuild."""
+    others of that name ``old``; ``building`` (the blind index) waits for its rebuild, which
+    covers the records there are now (``target``)."""
     if state == ACTIVE:
         conn.execute(sa.update(t.derived_keys).where(t.derived_keys.c.name == name, t.derived_keys.c.state == ACTIVE)
                      .values(state=OLD))
-    conn.execute(t.derived_keys.insert(), _derived_rows({(name, version): (state, value)}, kid, master, time.time()))
+    [row] = _derived_rows({(name, version): (state, value)}, kid, master, time.time())
+    if state == BUILDING:
+        last = conn.execute(sa.select(t.head.c.last_id).where(t.head.c.id == 1)).scalar()
+        row.update(progress=0, target=int(last or 0))
+    conn.execute(t.derived_keys.insert(), [row])
     bump(conn)
 
 

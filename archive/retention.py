@@ -246,9 +246,17 @@ class Retention:
                     held.update(conn.execute(sa.select(t.addresses.c.record_id).where(
                         col == value, t.addresses.c.record_id.in_(chunk))).scalars())
                 elif kind == "query":
-                    conds = self.archive._conditions(parse_query(value), None)
+                    query = parse_query(value)
+                    conds = self.archive._conditions(query, None)
                     held.update(conn.execute(sa.select(t.records.c.id).where(
                         t.records.c.id.in_(chunk), *conds)).scalars())
+                    if query.terms:
+                        # Words are matched in the blind index: a record not indexed yet (or whose
+                        # indexing keeps failing) cannot be ruled out, so the hold keeps it.
+                        rest = self.archive._conditions(query, None, fulltext=False)
+                        held.update(conn.execute(sa.select(t.records.c.id).where(
+                            t.records.c.id.in_(chunk), *rest, t.records.c.id.in_(
+                                sa.select(t.index_pending.c.record_id)))).scalars())
         return held
 
     def _blocked(self, conn: sa.Connection, ids: Sequence[int]) -> tuple[set[int], set[int]]:
@@ -342,13 +350,16 @@ class Retention:
             pending = set(conn.execute(
                 sa.select(t.index_pending.c.record_id).where(t.index_pending.c.record_id.in_(ids))).scalars())
             rows = conn.execute(sa.select(t.records).where(t.records.c.id.in_(ids))).fetchall()
+            present = {row.id for row in rows}        # a purge run elsewhere meanwhile took the rest
+            purged = [c for c in purged if c.id in present]
             addresses = set()
             for row in rows:
                 tokens = None
                 if archive.dialect == "sqlite" and row.id not in pending:
                     try:   # contentless FTS5 deletes need the same tokens again
                         subject, atts = archive.decrypt_meta(row)
-                        tokens = archive.document_tokens(archive.open(row.id, conn), subject, [n for n, _ in atts])
+                        tokens = archive.indexed_tokens(conn, row.id, archive.open(row.id, conn), subject,
+                                                        [n for n, _ in atts])
                     except Exception:  # noqa: BLE001 - unreadable: leave the orphan index entry
                         tokens = None
                 archive._delete_index(conn, row.id, tokens)

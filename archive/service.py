@@ -41,7 +41,7 @@ import zstandard
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from archive import keystate
+from archive import keystate, reindex
 from archive import tables as t
 from archive.blobstore import BlobNotFound, BlobStore, SyncBatch
 from archive.chain import ChainKey
@@ -56,6 +56,7 @@ MAGIC = b"MWB1"
 _DEK_AAD = b"mailwarden/dek\x00"
 _META_AAD = b"mailwarden/meta\x00"
 MAX_ATTEMPTS = 5
+_STALE = object()     # see Archive._index_commit_state
 TSV_MAX_POS = 16383
 TSV_MAX_POS_PER_LEXEME = 255
 
@@ -333,7 +334,9 @@ class Archive:
         self.text_extractor = text_extractor or (lambda raw: ())
         self.zstd_level = zstd_level
         self.clock = clock
-        self.hasher = Hasher(keyring.index_key)
+        self._hashers: dict[int, Hasher] = {}
+        self._index: reindex.IndexKeys | None = None
+        self._sync_index()
         self._meta = AESGCM(keyring.meta_key)
         self.chain = ChainKey(keyring, "archive-chain")
         self.dialect = engine.dialect.name
@@ -358,6 +361,37 @@ class Archive:
                 rows.update((address, dek_id) for address, dek_id in conn.execute(query))
         return {i for i, (address, data) in enumerate(records)
                 if data[:4] == MAGIC and rows.get(address) == data[4:20].hex()}
+
+    @property
+    def hasher(self) -> Hasher:
+        """The index key new entries are hashed with (the newest version)."""
+        return self._sync_index().write
+
+    @hasher.setter
+    def hasher(self, value: Hasher) -> None:
+        """Replace the current index key's hasher (benchmarks start it cold)."""
+        self._hashers[self._sync_index().write_version] = value
+        self._index = None
+
+    def _sync_index(self) -> reindex.IndexKeys:
+        """The index keys as of the ring's generation (rebuilt when the ring changed)."""
+        keys = self._index
+        if keys is None or keys.generation != self.keyring.generation:
+            keys = self._index = reindex.index_keys(self.keyring, self._hashers)
+        return keys
+
+    def rebuild_index(self, batch: int = 200, progress: Callable[[int, int], None] | None = None,
+                      *, max_batches: int | None = None) -> reindex.RebuildReport:
+        """Re-key the blind index after ``keys rotate-derived index`` (see archive.reindex)."""
+        return reindex.rebuild(self, batch, progress, max_batches=max_batches)
+
+    def rebuild_index_step(self) -> bool:
+        """One batch of a re-keying of the blind index, if one is under way (the background
+        indexer calls it when it has nothing else to do). Returns whether there is more."""
+        self.keyring.check()
+        if self._sync_index().old_version is None:
+            return False
+        return not self.rebuild_index(max_batches=1).finished
 
     def _prepare_statements(self) -> None:
         """Statements of the hot path, built once (building them per call costs more than running them)."""
@@ -587,6 +621,85 @@ class Archive:
             raise ArchiveIntegrityError(f"archive chain head does not verify ({reason}): "
                                         "run `mailwarden archive verify`")
 
+    LOST_REASON = "lost: chain head accepted by the operator"
+
+    def accept_head(self) -> tuple[int, int]:
+        """The operator's way out after ``verify`` named a head the archive did not write (appends
+        are refused meanwhile): the chain goes on from the last record there is, once its own
+        hash and MAC verify; each id after it that the head or anything else still names gets a
+        MACed tombstone saying it was lost (so ``verify`` passes on and the loss stays in the
+        chain, and the checkpoints keep naming it). Audited as a CLI command. Returns (old head
+        id, id the chain now ends at)."""
+        now = self.clock()
+        with self.engine.begin() as conn:
+            old_id, _old_hash, _generation, _kid, _mac = self._lock_head(conn)
+            last = conn.execute(sa.select(t.records).order_by(t.records.c.id.desc()).limit(1)).first()
+            tomb = conn.execute(sa.select(t.tombstones).order_by(t.tombstones.c.record_id.desc()).limit(1)).first()
+            if tomb is not None and (last is None or tomb.record_id > last.id):
+                bad = self.chain.check(tomb.mac_kid, tomb.mac, "tombstone", int(tomb.record_id), tomb.prev_hash,
+                                       tomb.record_hash, float(tomb.purged_at), tomb.reason)
+                good_id, good_hash = int(tomb.record_id), tomb.record_hash
+            elif last is not None:
+                bad = None if chain_hash(last.prev_hash, last) == last.record_hash else "its hash does not match"
+                bad = bad or self.chain.check(last.mac_kid, last.mac, "record", int(last.id), last.record_hash)
+                good_id, good_hash = int(last.id), last.record_hash
+            else:
+                bad, good_id, good_hash = None, 0, t.GENESIS
+            if bad:
+                raise ArchiveIntegrityError(f"the last record {good_id} does not verify ({bad}): not accepted")
+            named = [old_id] + [conn.execute(sa.select(sa.func.max(c))).scalar() or 0 for c in (
+                t.addresses.c.record_id, t.record_rules.c.record_id, t.index_pending.c.record_id)]
+            if self.dialect == "postgresql":   # (SQLite's contentless FTS5 table cannot be scanned)
+                named.append(conn.execute(sa.select(sa.func.max(t.fulltext.c.record_id))).scalar() or 0)
+            top = max(good_id, *[int(n) for n in named])
+            lost = list(range(good_id + 1, top + 1))
+            for rid in lost:
+                values = {"record_id": rid, "prev_hash": good_hash, "record_hash": good_hash,
+                          "purged_at": now, "reason": self.LOST_REASON}
+                values["mac_kid"], values["mac"] = self._tombstone_mac(values)
+                conn.execute(t.tombstones.insert().values(values))
+            if lost:   # what the lost records left behind (search joins records, so FTS rows are inert)
+                for table in (t.addresses, t.record_rules, t.index_pending):
+                    conn.execute(sa.delete(table).where(table.c.record_id.in_(lost)))
+            n_kid, n_mac = self.head_mac(top, good_hash) if top else (None, None)
+            conn.execute(sa.update(t.head).where(t.head.c.id == 1).values(
+                last_id=top, last_hash=good_hash, mac_kid=n_kid, mac=n_mac))
+        log.warning("archive chain head accepted: the chain goes on from record %s; ids %s recorded as lost "
+                    "(the head said %s)", good_id, f"{lost[0]}-{lost[-1]}" if lost else "none", old_id)
+        return old_id, top
+
+    def verified_head(self) -> tuple[int, str]:
+        """(last_id, last_hash) of the chain head after checking its MAC: what a checkpoint
+        signs (a head the archive did not write is never signed)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(t.head).where(t.head.c.id == 1)).first()
+        if row is None:
+            return 0, t.GENESIS
+        if row.last_id == 0 and row.mac is None:
+            return 0, row.last_hash
+        reason = self.chain.check(row.mac_kid, row.mac, "head", int(row.last_id), row.last_hash)
+        if reason is not None:
+            raise ArchiveIntegrityError(f"archive chain head does not verify ({reason}): not checkpointed")
+        return int(row.last_id), row.last_hash
+
+    def last_chain_id(self) -> int:
+        """The last id the record chain holds (a record's or a purged record's tombstone)."""
+        with self.engine.connect() as conn:
+            rec = conn.execute(sa.select(sa.func.max(t.records.c.id))).scalar() or 0
+            tomb = conn.execute(sa.select(sa.func.max(t.tombstones.c.record_id))).scalar() or 0
+        return int(max(rec, tomb))
+
+    def hashes_at(self, ids: list[int]) -> dict[int, str]:
+        """The chain hash each of ``ids`` has now (its record's, or its purge tombstone's)."""
+        out: dict[int, str] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                chunk = ids[i:i + 500]
+                for table, key in ((t.tombstones, t.tombstones.c.record_id), (t.records, t.records.c.id)):
+                    rows = conn.execute(sa.select(key, table.c.record_hash).where(key.in_(chunk)))
+                    out.update((int(rid), digest) for rid, digest in rows)
+        return out
+
     def tombstone_values(self, row: Any, purged_at: float, reason: str) -> dict[str, Any]:
         """The tombstone row of a purged record, MACed so a deletion cannot pass for a purge.
         A record whose own MAC does not verify gets an unkeyed tombstone (verify names it): a
@@ -652,6 +765,8 @@ class Archive:
                 blob_row.update(kid=sealed.kid, wrapped_dek=sealed.wrapped_dek)
             added = self._sql_blob.run(conn, blob_row).rowcount == 1
         self._check_head(conn, last_id, last_hash, head_kid, head_mac)
+        if tokens is not None and getattr(tokens, "version", None) not in (None, self._sync_index().write_version):
+            tokens = None   # hashed under an index key no longer written (rotated): the indexer redoes it
         dek_id = sealed.dek_id
         if not added:
             dek_id = self._sql_blob_dek.run(conn, {"a": sealed.address}).fetchone()[0]
@@ -798,10 +913,27 @@ class Archive:
                 if part:
                     yield str(part)
 
-        return self.hasher.document(subject or "", plain())
+        keys = self._sync_index()
+        tokens = reindex.Tokens(keys.write.document(subject or "", plain()))
+        tokens.version = keys.write_version
+        return tokens
 
     def document_tokens(self, raw: bytes, subject: str, attachment_names: list[str]) -> list[str]:
         return self.index_tokens(subject, attachment_names, self.text_extractor(raw) or ())
+
+    def document_tokens_by_version(self, raw: bytes, subject: str, attachment_names: list[str],
+                                   versions: Iterable[int]) -> dict[int, list[str]]:
+        """The tokens under each of ``versions`` of the index key (the text extracted once)."""
+        texts = [str(n) for n in attachment_names if n]
+        for part in self.text_extractor(raw) or ():
+            if isinstance(part, tuple | list):
+                part = part[-1]
+            if isinstance(part, bytes):
+                part = part.decode("utf-8", "replace")
+            if part:
+                texts.append(str(part))
+        hashers = self._sync_index().hashers
+        return {v: hashers[v].document(subject or "", texts) for v in dict.fromkeys(versions)}
 
     def _write_index(self, conn: sa.Connection, record_id: int, tokens: list[str]) -> None:
         if self.dialect == "sqlite":
@@ -826,6 +958,8 @@ class Archive:
         never lost. On PostgreSQL the pending rows are claimed FOR UPDATE SKIP LOCKED (several nodes
         may run indexers); on SQLite the decrypt/extract/hash work happens before the write
         transaction so the single writer lock is held only briefly (acceptance is not held up).
+        Which index key a record gets is decided at commit (archive.reindex); tokens hashed
+        under a ring that changed meanwhile are dropped and the batch is tried again later.
         """
         pending_q = (sa.select(t.index_pending.c.record_id).where(t.index_pending.c.attempts < MAX_ATTEMPTS)
                      .order_by(t.index_pending.c.record_id).limit(limit))
@@ -833,18 +967,25 @@ class Archive:
             done = 0
             with self.engine.begin() as conn:
                 ids = list(conn.execute(pending_q.with_for_update(skip_locked=True)).scalars())
+                prepared: list[tuple[int, dict[int, list[str]] | None]] = []
                 for record_id in ids:
                     try:
-                        tokens = self._tokens_for(conn, record_id)
+                        prepared.append((record_id, self._tokens_for(conn, record_id)))
                     except Exception as exc:  # noqa: BLE001 - keep the entry, count the failure
                         self._index_failed(conn, record_id, exc)
-                        continue
-                    if tokens is not None:
-                        self._write_index(conn, record_id, tokens)
-                        done += 1
-                    conn.execute(sa.delete(t.index_pending).where(t.index_pending.c.record_id == record_id))
+                if prepared:
+                    state = self._index_commit_state(conn)
+                    if state is _STALE:
+                        conn.rollback()
+                        return 0
+                    for record_id, tokens in prepared:
+                        if tokens is not None:
+                            self._write_index(conn, record_id, tokens[reindex.version_for(self._index, state,
+                                                                                          record_id)])
+                            done += 1
+                        conn.execute(sa.delete(t.index_pending).where(t.index_pending.c.record_id == record_id))
             return done
-        prepared: list[tuple[int, list[str] | None]] = []
+        prepared = []
         failed: list[tuple[int, Exception]] = []
         with self.engine.connect() as conn:
             for record_id in list(conn.execute(pending_q).scalars()):
@@ -856,22 +997,54 @@ class Archive:
             return 0
         done = 0
         with self.engine.begin() as conn:
+            for record_id, exc in failed:
+                self._index_failed(conn, record_id, exc)
+            state = self._index_commit_state(conn) if prepared else None
+            if state is _STALE:
+                prepared = []
             for record_id, tokens in prepared:
                 res = conn.execute(sa.delete(t.index_pending).where(t.index_pending.c.record_id == record_id))
                 if res.rowcount == 1 and tokens is not None:   # 0: indexed or purged meanwhile
-                    self._write_index(conn, record_id, tokens)
+                    self._write_index(conn, record_id, tokens[reindex.version_for(self._index, state, record_id)])
                     done += 1
-            for record_id, exc in failed:
-                self._index_failed(conn, record_id, exc)
         return done
 
-    def _tokens_for(self, conn: sa.Connection, record_id: int) -> list[str] | None:
+    def _index_commit_state(self, conn: sa.Connection) -> Any:
+        """At an index write's commit: _STALE when the ring changed since the tokens were hashed
+        (the caller drops them), else the rebuild's state (None: none under way). On PostgreSQL
+        the generation is read FOR SHARE: a rotation or a rebuild's end waits for this commit."""
+        q = sa.select(t.head.c.key_generation).where(t.head.c.id == 1)
+        if self.dialect == "postgresql":
+            q = q.with_for_update(read=True)
+        generation = conn.execute(q).scalar()
+        if generation is not None and int(generation) != self._sync_index().generation:
+            self.keyring.refresh()
+            self._sync_index()
+            return _STALE
+        return reindex.building(conn) if self._index.old_version is not None else None
+
+    def _tokens_for(self, conn: sa.Connection, record_id: int,
+                    versions: Iterable[int] | None = None) -> dict[int, list[str]] | None:
+        """The record's index tokens under ``versions`` of the index key (default: the ones a
+        write may need now: the newest, and the one a rebuild replaces). None: no such record."""
         row = conn.execute(sa.select(t.records).where(t.records.c.id == record_id)).first()
         if row is None:
             return None
         raw = self.open(record_id, conn)
         subject, attachments = self.decrypt_meta(row)
-        return self.document_tokens(raw, subject, [n for n, _ty in attachments])
+        keys = self._sync_index()
+        if versions is None:
+            versions = [keys.write_version] + ([keys.old_version] if keys.old_version is not None else [])
+        return self.document_tokens_by_version(raw, subject, [n for n, _ty in attachments], versions)
+
+    def indexed_tokens(self, conn: sa.Connection, record_id: int, raw: bytes, subject: str,
+                       attachment_names: list[str]) -> list[str]:
+        """The tokens ``record_id`` is indexed under now (a contentless FTS5 delete needs them):
+        while the index is re-keyed that depends on how far the rebuild got."""
+        keys = self._sync_index()
+        state = reindex.building(conn) if keys.old_version is not None else None
+        version = reindex.version_for(keys, state, record_id)
+        return self.document_tokens_by_version(raw, subject, attachment_names, [version])[version]
 
     @staticmethod
     def _index_failed(conn: sa.Connection, record_id: int, exc: Exception) -> None:
@@ -885,27 +1058,42 @@ class Archive:
         )
 
     # ---- search -------------------------------------------------------------------
-    def _fts_match(self, q: Query) -> str | None:
-        """The SQLite FTS5 MATCH expression (hashed tokens) of the query's text terms, if any."""
-        terms = [h for h in (self.hasher.query_term(term.text, term.field) for term in q.terms) if h]
-        if not terms:
-            return None
-        return " AND ".join('"' + " ".join(h) + '"' for h in terms)
-
-    def _fulltext_condition(self, q: Query) -> Any:
+    def _query_terms(self, q: Query) -> list[list[list[str]]]:
+        """Per text term, its hashed tokens under each index key a search must ask (one; two
+        while the index is re-keyed: a record matches under the key it is indexed with)."""
+        self.keyring.check()
+        hashers = self._sync_index().query
         terms = []
         for term in q.terms:
-            hashed = self.hasher.query_term(term.text, term.field)
-            if hashed:
-                terms.append(hashed)
+            alternatives = [h for h in (hasher.query_term(term.text, term.field) for hasher in hashers) if h]
+            if alternatives:
+                terms.append(alternatives)
+        return terms
+
+    @staticmethod
+    def _fts_expression(terms: list[list[list[str]]]) -> str:
+        def one(alternatives: list[list[str]]) -> str:
+            phrases = ['"' + " ".join(h) + '"' for h in alternatives]
+            return phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")"
+        return " AND ".join(one(a) for a in terms)
+
+    def _fts_match(self, q: Query) -> str | None:
+        """The SQLite FTS5 MATCH expression (hashed tokens) of the query's text terms, if any."""
+        terms = self._query_terms(q)
+        return self._fts_expression(terms) if terms else None
+
+    def _fulltext_condition(self, q: Query) -> Any:
+        terms = self._query_terms(q)
         if not terms:
             return None
         if self.dialect == "sqlite":
-            match = " AND ".join('"' + " ".join(h) + '"' for h in terms)
             sub = sa.select(sa.column("rowid")).select_from(sa.table("archive_fts")).where(
-                sa.text("archive_fts MATCH :fts").bindparams(fts=match))
+                sa.text("archive_fts MATCH :fts").bindparams(fts=self._fts_expression(terms)))
         else:
-            tsq = " & ".join("(" + " <-> ".join(h) + ")" if len(h) > 1 else h[0] for h in terms)
+            def one(alternatives: list[list[str]]) -> str:
+                phrases = ["(" + " <-> ".join(h) + ")" if len(h) > 1 else h[0] for h in alternatives]
+                return phrases[0] if len(phrases) == 1 else "(" + " | ".join(phrases) + ")"
+            tsq = " & ".join(one(a) for a in terms)
             sub = sa.select(t.fulltext.c.record_id).where(
                 sa.text("archive_fulltext.tsv @@ CAST(:tsq AS tsquery)").bindparams(tsq=tsq))
         return t.records.c.id.in_(sub)

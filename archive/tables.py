@@ -145,6 +145,10 @@ derived_keys = sa.Table(
     sa.Column("kid", sa.String(32), nullable=False),
     sa.Column("wrapped", sa.LargeBinary, nullable=False),
     sa.Column("created_at", sa.Float, nullable=False),
+    # The blind index while re-keyed (state building): records up to ``target`` need the new
+    # key, those up to ``progress`` have it (archive.reindex).
+    sa.Column("progress", sa.BigInteger, nullable=True),
+    sa.Column("target", sa.BigInteger, nullable=True),
 )
 
 # Records purged by retention: their hash stays so the chain remains checkable.

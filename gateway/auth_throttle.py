@@ -95,6 +95,18 @@ class AuthThrottle:
                                                           auth_failures.c.locked_until < now))
         return max(0.0, locked)
 
+    def clear(self, *, ip: str | None = None, login: str | None = None) -> int:
+        """Lift a lockout (and forget the count) for a client address and/or a login, e.g. our
+        own relay after its password was fixed; returns how many entries went."""
+        keys = ([address_key(ip)] if ip else []) + ([login_key(login)] if login else [])
+        if not keys:
+            return 0
+        with write_transaction(self._engine) as conn:
+            removed = conn.execute(auth_failures.delete().where(auth_failures.c.key.in_(keys))).rowcount
+        log.warning("authentication lockout lifted", extra={"peer": ip or "", "login_key": login_key(login)[6:18]
+                                                            if login else ""})
+        return removed
+
     def _bump(self, conn: sa.Connection, key: str, limit: int, now: float) -> float:
         conn.execute(self._insert(auth_failures).values(key=key, window_start=now, failures=0, locked_until=0.0)
                      .on_conflict_do_nothing(index_elements=["key"]))

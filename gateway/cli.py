@@ -74,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
                                     help="a MAIL FROM address, or @domain for all of a domain (repeatable)")
     sshow = smtp_sub.add_parser("show", parents=[common], help="the addresses an account may send as")
     sshow.add_argument("name")
+    sunlock = smtp_sub.add_parser("unlock", parents=[common], help="lift a failed-AUTH lockout")
+    sunlock.add_argument("--client", help="the client IP address that is locked out")
+    sunlock.add_argument("--login", help="the SMTP login that is locked out")
 
     arch = sub.add_parser("archive", parents=[common], help="search, export, verify, purge, import")
     arch_sub = arch.add_subparsers(dest="archive_command", required=True)
@@ -88,7 +91,14 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("query")
     export.add_argument("--out", type=Path, required=True)
     export.add_argument("--format", choices=["zip", "mbox"], default="zip")
-    arch_sub.add_parser("verify", parents=[common])
+    arch_verify = arch_sub.add_parser("verify", parents=[common])
+    arch_verify.add_argument("--checkpoints", type=Path, metavar="FILE",
+                             help="also check the chain against the signed checkpoints in FILE")
+    arch_sub.add_parser("accept-head", parents=[common],
+                        help="after verify named a head the archive did not write: point it at the last "
+                             "verifying record (appends resume; audited)")
+    arch_sub.add_parser("checkpoint", parents=[common],
+                        help="sign where the record and audit chains stand now, append it to the checkpoint file")
     purge = arch_sub.add_parser("purge", parents=[common])
     purge.add_argument("--dry-run", action="store_true", help="print exactly what a purge would remove; remove nothing")
     purge.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -97,6 +107,10 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("path", type=Path)
     imp.add_argument("--public-key", help="require the export to be signed by this key (its `archive export-key`)")
     arch_sub.add_parser("export-key", parents=[common], help="print the public key export bundles are signed with")
+    vexp = arch_sub.add_parser("verify-export", parents=[common],
+                               help="check an export bundle's signature and digests, importing nothing")
+    vexp.add_argument("path", type=Path)
+    vexp.add_argument("--public-key", help="require this signer (another instance's `archive export-key`)")
     hold = arch_sub.add_parser("hold", parents=[common], help="legal holds: block purge of matching records")
     hold_sub = hold.add_subparsers(dest="hold_command", required=True)
     hold_add = hold_sub.add_parser("add", parents=[common])
@@ -114,8 +128,10 @@ def _parser() -> argparse.ArgumentParser:
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
     keys_sub.add_parser("rotate", parents=[common])
     keys_sub.add_parser("list", parents=[common])
-    rotate_derived = keys_sub.add_parser("rotate-derived", parents=[common], help="new version of a derived key")
-    rotate_derived.add_argument("name", choices=["links", "evidence"])
+    rotate_derived = keys_sub.add_parser("rotate-derived", parents=[common],
+                                         help="new version of a derived key (index: then rebuild-index)")
+    rotate_derived.add_argument("name", choices=["index", "links", "evidence"])
+    keys_sub.add_parser("rebuild-index", parents=[common], help="re-key the blind index (resumable)")
     retire = keys_sub.add_parser("retire", parents=[common])
     retire.add_argument("key_id")
 
@@ -127,7 +143,9 @@ def _parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", parents=[common], help="admin audit log")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
-    audit_sub.add_parser("verify", parents=[common])
+    audit_verify = audit_sub.add_parser("verify", parents=[common])
+    audit_verify.add_argument("--checkpoints", type=Path, metavar="FILE",
+                              help="also check the audit chain against the signed checkpoints in FILE")
     return p
 
 

@@ -48,14 +48,22 @@ def check(args: argparse.Namespace, settings: Settings) -> int:
 
 def rules(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.directory import Directory
-    from rules.loader import lint
+    from gateway.routing_check import routing_problems
+    from gateway.settings import located_problem, retention_problem
+    from rules.loader import lint, load_ruleset
 
     path = args.file or settings.rules_path
     problems = list(lint(path))
+    retention = retention_problem(settings, path)    # a retention rule naming a rule this file drops
+    if retention:
+        problems.append(located_problem(settings, *retention))
     try:
-        Directory.load(settings.directory_path)
+        directory = Directory.load(settings.directory_path)
     except Exception as exc:  # noqa: BLE001 - reported like any other problem
         problems.append(str(exc))
+    else:
+        if not problems:
+            problems += routing_problems(load_ruleset(path), directory)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -88,6 +96,12 @@ def smtp_user(args: argparse.Namespace, settings: Settings) -> int:
         elif args.smtp_command == "show":
             for address in logins.addresses(args.name):
                 print(address)
+        elif args.smtp_command == "unlock":
+            if not (args.client or args.login):
+                print("mailwarden: smtp-user unlock needs --client IP and/or --login NAME", file=sys.stderr)
+                return 2
+            removed = services.auth_throttle.clear(ip=args.client, login=args.login)
+            print(f"lockout lifted ({removed} entr{'y' if removed == 1 else 'ies'} removed)")
         elif not services.accounts.remove(args.name):
             print(f"no SMTP account {args.name}", file=sys.stderr)
             return 1
@@ -152,6 +166,8 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
     from archive import cli_ops
     from archive.query import QueryError
 
+    if args.archive_command == "verify-export":     # needs no key: only the public key decides
+        return _verify_export(args)
     services = _services(settings)
     progress = sys.stderr.isatty()
     try:
@@ -172,13 +188,39 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
             cli_ops.export_key(services.archive)
         elif command == "verify":
             report = cli_ops.verify(services.archive, progress=progress)
-            return 0 if report.ok else 1
-        elif command == "purge":
-            from gateway.retention import still_needed
+            ok = report.ok
+            if args.checkpoints is not None:
+                from gateway.checkpoints import check_archive
 
-            cli_ops.purge(services.archive, settings.archive.retention,
-                          default_days=settings.archive.default_retention_days, progress=progress,
-                          still_needed=still_needed, dry_run=args.dry_run, as_json=args.json)
+                found = check_archive(services.archive, args.checkpoints, settings.tsa_ca_path)
+                ok = _print_checkpoint_check("record", found) and ok
+            return 0 if ok else 1
+        elif command == "accept-head":
+            from archive.service import ArchiveIntegrityError
+
+            try:
+                old, new = services.archive.accept_head()
+            except ArchiveIntegrityError as exc:
+                print(f"mailwarden: {exc}", file=sys.stderr)
+                return 1
+            print(f"archive chain head accepted: it ends at {new} (it said {old}); ids past the last "
+                  "verifying record are tombstoned as lost")
+        elif command == "checkpoint":
+            from gateway.checkpoints import Checkpointer
+
+            Checkpointer.from_settings(services).write()
+            print(f"checkpoint appended to {settings.checkpoint_path}")
+        elif command == "purge":
+            from gateway.retention import node_lock, still_needed
+
+            with node_lock(services.engine) as got:    # the lock serve's scheduled purge takes
+                if not got and not args.dry_run:
+                    print("mailwarden: a purge is running (another node or process); try again later",
+                          file=sys.stderr)
+                    return 1
+                cli_ops.purge(services.archive, settings.archive.retention,
+                              default_days=settings.archive.default_retention_days, progress=progress,
+                              still_needed=still_needed, dry_run=args.dry_run, as_json=args.json)
         elif command == "hold":
             return _hold(args, services)
         elif command == "import":
@@ -194,6 +236,22 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
             return 0 if not report.failed else 1
     finally:
         services.close()
+    return 0
+
+
+def _verify_export(args: argparse.Namespace) -> int:
+    import zipfile
+
+    from archive import bundle
+
+    try:
+        with zipfile.ZipFile(args.path) as zf:
+            verified = bundle.verify(zf, args.public_key)
+    except (bundle.BundleError, zipfile.BadZipFile, OSError) as exc:
+        print(f"mailwarden: {args.path}: {exc}", file=sys.stderr)
+        return 1
+    print(f"{args.path}: OK, {len(verified.manifest.get('records', []))} message(s) signed by {verified.signer}"
+          + ("" if verified.pinned else " (not pinned: pass --public-key to require that signer)"))
     return 0
 
 
@@ -214,7 +272,7 @@ def _hold(args: argparse.Namespace, services) -> int:  # noqa: ANN001
 # Commands that read messages or change anything are audited like API calls: the admin log
 # must show what was done from the shell too (actor: the OS user, address: "local").
 AUDITED_COMMANDS = {"user", "smtp-user", "archive", "keys", "dkim"}
-_TARGET_ARGS = ("name", "query", "path", "key_id", "value", "hold_id", "domain")
+_TARGET_ARGS = ("name", "query", "path", "key_id", "value", "hold_id", "domain", "client", "login")
 
 
 def run_audited(args: argparse.Namespace, settings: Settings, handler) -> int:  # noqa: ANN001
@@ -279,12 +337,16 @@ def keys(args: argparse.Namespace, settings: Settings) -> int:
             active = services.keyring.active_kid
             for kid in services.keyring.key_ids():
                 print(f"{kid}{'  (active)' if kid == active else ''}")
-            for name in ("links", "evidence"):
+            for name in ("index", "links", "evidence"):
                 versions = services.keyring.versions(name)
                 print(f"{name}: " + ", ".join(f"v{v} {state}" for v, state, _until, _key in versions))
         elif args.keys_command == "rotate-derived":
             version = services.keyring.rotate_derived(args.name)
-            print(f"derived key {args.name} version {version} is active")
+            print(f"derived key {args.name} version {version} "
+                  + ("created; `mailwarden keys rebuild-index` re-keys the index (serve does it in the background)"
+                     if args.name == "index" else "is active"))
+        elif args.keys_command == "rebuild-index":
+            cli_ops.rebuild_index(services.archive, progress=sys.stderr.isatty())
         elif args.keys_command == "retire":
             try:
                 # the audit rows MACed under the key are MACed again first (the archive's own
@@ -307,11 +369,31 @@ def audit(args: argparse.Namespace, settings: Settings) -> int:
     services = _services(settings)
     try:
         broken = audit_report(services.engine, ChainKey(services.keyring, "audit-chain"))
+        against = None
+        if args.checkpoints is not None:
+            from gateway.checkpoints import check_audit
+
+            against = check_audit(services.engine, services.archive, args.checkpoints, settings.tsa_ca_path)
     finally:
         services.close()
     for line in describe_broken("audit row", broken):
         print(line)
     rows = len({row_id for row_id, _why in broken})
     print("audit log OK" if not broken else f"audit log: {rows} broken row(s)")
-    return 0 if not broken else 1
+    ok = not broken
+    if against is not None:
+        ok = _print_checkpoint_check("audit row", against) and ok
+    return 0 if ok else 1
+
+
+def _print_checkpoint_check(what: str, problems: list[tuple[int, str]]) -> bool:
+    """Print what the checkpoint comparison found (file problems first); True when nothing."""
+    from archive.cli_ops import describe_broken
+
+    for _zero, why in [p for p in problems if p[0] == 0]:
+        print(f"CHECKPOINTS: {why}")
+    for line in describe_broken(what, [p for p in problems if p[0] != 0]):
+        print(line)
+    print("checkpoints: OK" if not problems else f"checkpoints: {len(problems)} problem(s)")
+    return not problems
 

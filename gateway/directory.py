@@ -15,7 +15,9 @@ from gateway.yamlfile import ConfigFileError, YamlDocument
 
 INTERNAL, OUTBOUND, INBOUND = "internal", "outbound", "inbound"
 
-_TOP_KEYS = {"domains", "departments", "groups", "external_senders", "default_review_group"}
+_TOP_KEYS = {"domains", "departments", "groups", "external_senders", "default_review_group", "people"}
+_PERSON_KEYS = {"name", "language"}
+LANGUAGES = ("en", "zh-CN")
 _DEPT_KEYS = {"members", "supervisors", "review_group", "description"}
 
 
@@ -42,6 +44,7 @@ class Directory:
     groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
     external_senders: tuple[str, ...] = ()
     default_review_group: str | None = None  # who reviews mail from senders in no department
+    people: dict[str, dict[str, str]] = field(default_factory=dict)  # address -> {name, language}
 
     # ---- loading --------------------------------------------------------------------
     @classmethod
@@ -99,6 +102,7 @@ class Directory:
             groups=groups,
             external_senders=tuple(e.lower() if "@" in e else e for e in external),
             default_review_group=default_group,
+            people=_people(doc, data.get("people")),
         )
         return directory
 
@@ -153,7 +157,7 @@ class Directory:
         """Whether the directory lists this person (a department's member or supervisor, or
         a group's member)."""
         addr = normalise(address)
-        if self._department_of(addr) or self._groups_of(addr):
+        if self._department_of(addr) or self._groups_of(addr) or addr in self.people:
             return True
         return any(addr in dept.supervisors for dept in self.departments.values())
 
@@ -176,6 +180,10 @@ class Directory:
             return self.review_group_members(dept.review_group)
         return self.review_group_members(self.default_review_group or "")
 
+    def language_of(self, address: str) -> str | None:
+        """The language a person reads notices in (``people:``), None for the default."""
+        return (self.people.get(normalise(address)) or {}).get("language")
+
     # ---- internals ------------------------------------------------------------------
     def _domain_is_ours(self, domain: str) -> bool:
         return any(domain == d or domain.endswith("." + d) for d in self.domains)
@@ -197,6 +205,31 @@ class Directory:
 
     def __hash__(self) -> int:
         return id(self)
+
+
+def _people(doc: YamlDocument, spec: object) -> dict[str, dict[str, str]]:
+    """``people: {address: {name: ..., language: zh-CN}}``: who reads notices in which language."""
+    if spec is None:
+        return {}
+    if not isinstance(spec, dict):
+        raise doc.error("must be a mapping of addresses to {name, language}", "people")
+    people: dict[str, dict[str, str]] = {}
+    for address, person in spec.items():
+        if not isinstance(address, str) or "@" not in address:
+            raise doc.error("must be a mail address", "people", address)
+        if not isinstance(person, dict):
+            raise doc.error("must be a mapping like {language: zh-CN}", "people", address)
+        for key, value in person.items():
+            if key not in _PERSON_KEYS:
+                raise doc.error(f"unknown key (expected one of {', '.join(sorted(_PERSON_KEYS))})",
+                                "people", address, key)
+            if not isinstance(value, str):
+                raise doc.error("must be a string", "people", address, key)
+        if person.get("language", "en") not in LANGUAGES:
+            raise doc.error(f"unknown language {person['language']!r} (use {', '.join(LANGUAGES)})",
+                            "people", address, "language")
+        people[normalise(address)] = {str(k): str(v) for k, v in person.items()}
+    return people
 
 
 def _matches(address: str, pattern: str) -> bool:

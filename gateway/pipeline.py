@@ -45,7 +45,7 @@ from gateway.metrics import Metrics
 from gateway.notices import Notifier
 from gateway.policy import PolicyHolder
 from gateway.queue import DeliveryQueue, QueueEntry
-from gateway.sender_identity import SenderUnverifiable, identity_findings, vouched
+from gateway.sender_identity import SenderUnverifiable, header_from_addresses, identity_findings, vouched
 from gateway.smtp import IncomingMessage
 from gateway.trace_headers import strip_owned_headers
 from quarantine.routing import resolve as resolve_routing
@@ -54,6 +54,7 @@ from rules.budget import Limits
 from rules.content import ParsedMessage, parse
 from rules.engine import EvaluationContext
 from rules.model import Action, AuthResults, Envelope, RecipientVerdict, SenderStats, Verdict
+from rules.redact import redact_text
 
 log = logging.getLogger("mailwarden.message")
 HAND_OVER_MAX = 1 << 20   # bytes; larger messages go to delivery through the queue, not in memory
@@ -219,7 +220,8 @@ class Pipeline:
     def _evaluate_and_seal(self, policy, incoming: IncomingMessage, message: ParsedMessage,  # noqa: ANN001
                            envelope: Envelope, directions: dict[str, str], stats: SenderStats,
                            auth: AuthResults | None, auth_header: str | None) -> Screening:
-        findings = identity_findings(incoming, message.from_addresses, policy.directory, auth)
+        header_from = header_from_addresses(message.from_addresses, message.header("from"))
+        findings = identity_findings(incoming, header_from, policy.directory, auth)
         ctx = EvaluationContext(directions=directions, directory=policy.directory, sender_stats=stats,
                                 auth_results=auth, findings=tuple(findings))
         verdict = policy.engine.evaluate(message, envelope, ctx)
@@ -300,9 +302,10 @@ class Pipeline:
                           add_headers=[*s.trace_headers, *self._verdict_headers(verdict)])
 
         outcome.rejected = verdict.recipients_with(Action.REJECT)
-        if outcome.rejected and (deliver or held) and incoming.mail_from:
+        if outcome.rejected and (deliver or held) and self._sender_is_ours(incoming, s):
             # Some recipients refused, others accepted: SMTP has one reply for DATA, so
-            # the refused ones are reported to the sender by a notice.
+            # the refused ones are reported to the sender by a notice (never to an outside
+            # or unvouched sender: that would be backscatter).
             self.notifier.send(conn, incoming.mail_from, "Message not delivered to some recipients",
                                _partial_reject_text(verdict, outcome.rejected), in_reply_to=message_id or None)
             outcome.queued = True
@@ -345,24 +348,37 @@ class Pipeline:
             evidence=[h.to_json() for h in hits], reviewers=routing.reviewers, review_group=first.review_group,
             required_approvals=first.required_approvals, sender_may_release=first.sender_may_release,
             comment_required=first.comment_required, message_id=s.message.message_id,
-            subject_for_notice=s.message.subject, routes=routing.routes,
+            subject_for_notice=redact_text(s.message.subject), routes=routing.routes,
             quorum=[q.to_json() for q in first.quorum], expire_action=first.on_expiry,
             descriptions={h.rule: h.description for h in hits if h.description},
         )
 
+    def _sender_is_ours(self, incoming: IncomingMessage, s: Screening) -> bool:
+        """A sender the gateway may write to: ours, and vouched for (mail from outside or from
+        an unvouched client claiming our domain is classified inbound)."""
+        return (bool(incoming.mail_from) and "inbound" not in s.directions.values()
+                and self.policy.directory().is_internal(incoming.mail_from))
+
     def _notify(self, conn: sa.Connection, who: str, incoming: IncomingMessage, s: Screening) -> None:
+        """A rule's ``notify:`` targets, only ever inside the organisation: no notice goes to
+        an outside or unvouched sender (backscatter), none outside names a rule."""
         directory = self.policy.directory()
         if who == "sender":
-            targets = [incoming.mail_from] if incoming.mail_from else []
+            targets = [incoming.mail_from] if self._sender_is_ours(incoming, s) else []
+        elif who == "recipients":
+            targets = list(s.envelope.rcpt_tos)
         elif who == "supervisor":
             targets = list(directory.supervisors_of(s.verdict.department))
+        elif who.startswith("group:"):
+            targets = [m for m in directory.review_group_members(who[6:]) if "*" not in m and not m.startswith("@")]
         else:
             targets = [who]
-        rules = ", ".join(s.verdict.rules) or "policy"
-        for target in targets:
-            self.notifier.send(conn, target, "Message screened by mail policy",
-                               f"A message from {incoming.mail_from or '<>'} matched: {rules}.\n"
-                               f"Outcome: {s.verdict.action}.\n")
+        for target in dict.fromkeys(targets):
+            if not directory.is_internal(target):
+                continue
+            self.quarantine.notices.screened(conn, target, subject=redact_text(s.message.subject) or "(no subject)",
+                                             sender=incoming.mail_from, recipients=list(s.envelope.rcpt_tos),
+                                             rules=s.verdict.rules, outcome=str(s.verdict.action))
 
     # ---- 3. reply -------------------------------------------------------------------
     def _reply(self, verdict: Verdict, outcome: Outcome) -> str:

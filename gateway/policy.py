@@ -13,12 +13,13 @@ from pathlib import Path
 
 from gateway.directory import Directory
 from gateway.extraction_pool import ExtractionPool
-from gateway.sender_identity import identity_findings
+from gateway.routing_check import routing_problems
+from gateway.sender_identity import header_from_addresses, identity_findings
 from gateway.smtp import IncomingMessage
 from rules.budget import Limits
 from rules.content import parse
 from rules.engine import Engine, EvaluationContext
-from rules.loader import load_ruleset
+from rules.loader import RuleSetError, load_ruleset
 from rules.model import Envelope, Verdict
 
 log = logging.getLogger("mailwarden.policy")
@@ -40,7 +41,11 @@ class PolicyHolder:
 
     def _load(self, generation: int) -> Policy:
         directory = Directory.load(self._directory_path)
-        engine = Engine(load_ruleset(self._rules_path))
+        ruleset = load_ruleset(self._rules_path)
+        problems = routing_problems(ruleset, directory)
+        if problems:  # a review or notify target that finds nobody would strand held mail
+            raise RuleSetError(problems[0], problems)
+        engine = Engine(ruleset)
         return Policy(engine=engine, directory=directory, generation=generation)
 
     @property
@@ -77,7 +82,8 @@ def check(policy: Policy, raw: bytes, mail_from: str, rcpt_tos: list[str] | tupl
             extraction.complete_blocking(message)
     incoming = IncomingMessage(mail_from=mail_from, rcpt_tos=rcpts, raw=raw, client_ip="", helo="",
                                authenticated_user=None, tls=False, trusted_client=trusted_client)
-    findings = identity_findings(incoming, message.from_addresses, policy.directory, None)
+    header_from = header_from_addresses(message.from_addresses, message.header("from"))
+    findings = identity_findings(incoming, header_from, policy.directory, None)
     ctx = EvaluationContext(directions=policy.directory.classify(mail_from, rcpts, sender_vouched=trusted_client),
                             directory=policy.directory, findings=tuple(findings))
     return policy.engine.evaluate(message, envelope, ctx)

@@ -140,7 +140,8 @@ class ScheduledPurge:
             if not got or not self.due(self.clock()):   # another node ran it meanwhile
                 return None
             try:
-                report = self.retention.purge(now=self.clock())
+                # Small batches: each holds the archive's head lock, which acceptance waits for.
+                report = self.retention.purge(now=self.clock(), batch=100)
             except Exception as exc:
                 append_audit(self.engine, chain=self.audit_chain, actor=f"system:{self.node or 'scheduler'}",
                              role="system", action=PURGE_ACTION, outcome="error", status_code=0, client_ip="local",

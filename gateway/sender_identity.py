@@ -16,6 +16,7 @@ message is neither accepted nor refused: :class:`SenderUnverifiable` becomes a `
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Protocol
 
@@ -36,6 +37,30 @@ class SenderUnverifiable(Exception):
     checking: a retry may succeed, so the answer is temporary."""
 
     reply = UNVERIFIABLE_REPLY
+
+
+_ADDRESS_LIKE = re.compile(r"[^\s<>()\[\]\\,;:\"@]+@[A-Za-z0-9.-]+")
+
+
+def header_from_addresses(parsed: list[str], raw_values: list[str]) -> list[str]:
+    """The header From addresses to judge: the parsed ones, or, when the header does not
+    parse (mail readers still show something), every address-like text in it, so an
+    unparsable ``From:`` is not a way around the check."""
+    if parsed:
+        return parsed
+    return [m.group(0).lower().rstrip(".") for value in raw_values for m in _ADDRESS_LIKE.finditer(value)]
+
+
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f\u200b-\u200f\u2060\ufeff]")
+
+
+def _claims_ours(directory: _Directory, address: str) -> bool:
+    """Whether ``address`` would read as one of ours to a person or a next hop: the domain
+    judged without what does not show or does not count (a trailing dot, a domain-literal's
+    brackets, control and zero-width characters), so ``ceo@example.com.`` is a claim too."""
+    local, _, domain = _INVISIBLE.sub("", address).rpartition("@")
+    domain = domain.strip("[]").rstrip(".")
+    return bool(domain) and directory.is_internal(f"{local or 'x'}@{domain}")
 
 
 def vouched(incoming: IncomingMessage) -> bool:
@@ -61,9 +86,9 @@ def identity_findings(incoming: IncomingMessage, header_from: Iterable[str], dir
     then nothing backs the claim — fail closed."""
     if vouched(incoming):
         return []
-    envelope_claim = bool(incoming.mail_from) and directory.is_internal(incoming.mail_from)
+    envelope_claim = bool(incoming.mail_from) and _claims_ours(directory, incoming.mail_from)
     from_addresses = [a for a in header_from if a]
-    header_claim = any(directory.is_internal(a) for a in from_addresses)
+    header_claim = any(_claims_ours(directory, a) for a in from_addresses)
     if not (envelope_claim or header_claim):
         return []
     # SPF answers for the envelope domain; DMARC for the (single) header From domain.

@@ -74,8 +74,9 @@ class Gateway:
             batch_size=s.delivery.batch_size, poll_interval=s.delivery.poll_interval,
             node=s.delivery.node_id or None,
         )
-        self.extraction = ExtractionPool(workers=s.extraction.workers, seconds=s.extraction.seconds,
-                                         memory_mb=s.extraction.memory_mb)
+        # one pool per process: screening, the API's rules test and the index share it
+        self.extraction = services.extraction or ExtractionPool(
+            workers=s.extraction.workers, seconds=s.extraction.seconds, memory_mb=s.extraction.memory_mb)
         self.pipeline = Pipeline(
             policy=services.policy, archive=services.archive, queue=services.queue,
             quarantine=services.quarantine, notifier=services.notifier, committer=services.committer,
@@ -95,6 +96,7 @@ class Gateway:
         self.api_server: _EmbeddedUvicorn | None = None
         self._tasks: list[asyncio.Task] = []
         self._purge: Any = None      # gateway.retention.ScheduledPurge on the primary
+        self._checkpointer: Any = None   # gateway.checkpoints.Checkpointer on the primary
 
     # ---- listeners ---------------------------------------------------------------
     async def start_smtp(self, sock: socket.socket | None = None) -> None:
@@ -162,6 +164,12 @@ class Gateway:
         self._tasks.append(asyncio.create_task(self._every(self.services.settings.quarantine.expiry_interval,
                                                            self._quarantine_upkeep), name="quarantine"))
         archive_settings = self.services.settings.archive
+        if archive_settings.checkpoint_interval > 0:
+            from gateway.checkpoints import Checkpointer
+
+            self._checkpointer = Checkpointer.from_settings(self.services)
+            self._tasks.append(asyncio.create_task(self._every(
+                archive_settings.checkpoint_interval, self._checkpoint), name="checkpoint"))
         if archive_settings.purge_interval > 0:
             from gateway.retention import ScheduledPurge
             from gateway.settings import parse_window
@@ -186,13 +194,25 @@ class Gateway:
                     await asyncio.wait_for(self.stop_event.wait(), interval)
 
     def _index(self) -> bool:
-        return self.services.archive.index_pending(limit=500) > 0
+        archive = self.services.archive
+        return archive.index_pending(limit=500) > 0 or archive.rebuild_index_step()
 
     def _scheduled_purge(self) -> bool:
         self._purge.run_if_due()
         return False          # done until the next check either way
 
+    def _checkpoint(self) -> bool:
+        try:
+            self._checkpointer.write()
+        except Exception as exc:  # noqa: BLE001 - said loudly; tried again at the next interval
+            log.error("chain checkpoint not written: %s", exc)
+        return False
+
     def _quarantine_upkeep(self) -> bool:
+        from gateway.quarantine_wiring import escalation_levels
+
+        self.services.quarantine.remind()
+        self.services.quarantine.escalate(escalation_levels(self.services.policy))
         self.services.quarantine.expire()
         self.services.quarantine.send_digests()
         self.services.counters.prune()
@@ -226,6 +246,8 @@ class Gateway:
             await asyncio.to_thread(self.services.queue.release_claims, self.worker.node)
         except Exception:  # noqa: BLE001 - the rows come back at the next start or with their lease
             log.exception("could not give back this node's claimed rows")
+        if self._checkpointer is not None:      # where the chains stand as this node stops
+            await asyncio.to_thread(self._checkpoint)
         self.extraction.close()
         self.services.close()
         self.stopped.set()
@@ -332,7 +354,10 @@ def _run_indexer(settings: Settings) -> None:
     """The blind-index builder as a low-priority process: accepting and delivering mail
     come first; the index catches up when the machine has time (nothing is lost meanwhile:
     pending entries are rows in the database)."""
+    from functools import partial
+
     from archive.service import Archive
+    from gateway.extraction_pool import ExtractionPool
     from gateway.services import extract_text
 
     os.nice(10)
@@ -348,17 +373,20 @@ def _run_indexer(settings: Settings) -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGHUP})
     engine = open_engine(settings.database_url)
     keyring = open_keyring(settings, warn=False)
-    archive = Archive(engine, FilesystemBlobStore(settings.blobs_dir), keyring, text_extractor=extract_text)
+    extraction = ExtractionPool(workers=1, seconds=settings.extraction.seconds, memory_mb=settings.extraction.memory_mb)
+    archive = Archive(engine, FilesystemBlobStore(settings.blobs_dir), keyring,
+                      text_extractor=partial(extract_text, extraction=extraction))
     import time
 
     while not stop:
         try:
-            done = archive.index_pending(limit=200)
+            done = archive.index_pending(limit=200) or archive.rebuild_index_step()
         except Exception:  # noqa: BLE001 - logged, retried
             log.exception("indexing failed")
             done = 0
         if not done:
             time.sleep(settings.archive.index_interval)
+    extraction.close()
     engine.dispose()
 
 

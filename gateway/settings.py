@@ -218,8 +218,11 @@ class DirectorySettings(_Section):
 class QuarantineSettings(_Section):
     lifetime: float = 14 * 86400.0
     expiry_interval: float = 300.0
+    remind_before: float = 2 * 86400.0   # reviewers reminded this long before expiry (0: never)
+    escalate_after: float = 5 * 86400.0  # undecided this long: next level reviews too (0: never)
+    language: Literal["en", "zh-CN"] = "en"  # notices for people without a language in directory.yaml
 
-    @field_validator("lifetime", "expiry_interval", mode="before")
+    @field_validator("lifetime", "expiry_interval", "remind_before", "escalate_after", mode="before")
     @classmethod
     def _duration(cls, v: Any) -> float:
         return parse_duration(v)
@@ -251,8 +254,16 @@ class ArchiveSettings(_Section):
     # starting only inside purge_window (local time; "" for any time), on one node at a time.
     purge_interval: float = 86400.0
     purge_window: str = "02:00-05:00"
+    # `serve` signs where the record and audit chains stand this often (and at shutdown), appends it
+    # to checkpoint_file ("": data_dir/checkpoints.log; best kept on other storage) and to the log.
+    checkpoint_interval: float = 900.0
+    checkpoint_file: str = ""
+    # Optional RFC 3161 timestamp of each checkpoint from this TSA (e.g. http://tsa.example/tsr),
+    # checked by verify against the CA certificates (PEM) in tsa_ca_file.
+    tsa_url: str = ""
+    tsa_ca_file: str = ""
 
-    @field_validator("index_interval", "purge_interval", mode="before")
+    @field_validator("index_interval", "purge_interval", "checkpoint_interval", mode="before")
     @classmethod
     def _duration(cls, v: Any) -> float:
         return parse_duration(v)
@@ -394,6 +405,15 @@ class Settings(BaseSettings):
         return self.resolve(self.storage.keys_dir)
 
     @property
+    def tsa_ca_path(self) -> Path | None:
+        return self.resolve(self.archive.tsa_ca_file) if self.archive.tsa_ca_file else None
+
+    @property
+    def checkpoint_path(self) -> Path:
+        cfg = self.archive.checkpoint_file
+        return self.resolve(cfg) if cfg else self.data_dir / "checkpoints.log"
+
+    @property
     def blobs_dir(self) -> Path:
         return self.resolve(self.storage.blobs_dir) if self.storage.blobs_dir else self.data_dir / "blobs"
 
@@ -472,6 +492,16 @@ def load_settings(path: str | Path | None = None) -> Settings:
     return settings
 
 
+def located_problem(settings: Settings, loc: tuple[Any, ...], message: str) -> str:
+    """``file:line: key: message`` for a loaded ``settings`` (reads its file again for the line)."""
+    path = Path(settings.config_path) if settings.config_path else DEFAULT_CONFIG
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        text = ""
+    return _located(path, text, loc, message)
+
+
 def _located(config_path: Path, text: str, loc: tuple[Any, ...], message: str) -> str:
     """``file:line: dotted.key: message`` (or ``environment VAR: …`` when the value came from there)."""
     dotted = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
@@ -484,8 +514,9 @@ def _located(config_path: Path, text: str, loc: tuple[Any, ...], message: str) -
     return f"{where}: {dotted}: {message}"
 
 
-def retention_problem(settings: Settings) -> tuple[tuple[Any, ...], str] | None:
-    """The first wrong ``archive.retention`` rule as (key path, problem), else None.
+def retention_problem(settings: Settings, rules_path: Path | None = None) -> tuple[tuple[Any, ...], str] | None:
+    """The first wrong ``archive.retention`` rule as (key path, problem), else None
+    (``rules_path``: check rule names against that rules file instead of the configured one).
 
     Checked at load, so every command (``serve`` first) refuses a rule that could never match:
     such a rule silently lets records go at the default period. A ``rule:`` must name a rule of
@@ -504,7 +535,8 @@ def retention_problem(settings: Settings) -> tuple[tuple[Any, ...], str] | None:
     named = [(i, r.rule) for i, r in enumerate(rules) if r.rule]
     if not named:
         return None
-    known = _rule_names(settings.rules_path)
+    rules_path = rules_path or settings.rules_path
+    known = _rule_names(rules_path)
     if known is None:
         return None            # an unreadable rules file is reported by the rule loader itself
     from rules.engine import SPAM_RULE
@@ -513,7 +545,7 @@ def retention_problem(settings: Settings) -> tuple[tuple[Any, ...], str] | None:
     for i, name in named:
         if name not in known:
             return (("archive", "retention", i, "rule"),
-                    f"no rule named {name!r} in {settings.rules_path.name} (the spam score's hit is {SPAM_RULE!r})")
+                    f"no rule named {name!r} in {rules_path.name} (the spam score's hit is {SPAM_RULE!r})")
     return None
 
 

@@ -87,7 +87,7 @@ class Deciding(Store):
         """Approve/release ``entry_id`` (and, with ``recipients``, held sibling entries of the
         same message for those recipients). The entry is released once every holding rule's
         approvals are met by different routed people; until then the approval is recorded."""
-        return self._decide(entry_id, Reviewer.of(actor), comment, recipients, "release", silent=True,
+        return self._decide(entry_id, Reviewer.of(actor), comment, recipients, "release", silent=False,
                             override=override)
 
     def reject(
@@ -197,11 +197,9 @@ class Deciding(Store):
             if x["id"] == entry_id:
                 action = act
         released = [x for x in changed if x["status"] == "released"]
-        rejected = [x for x in changed if x["status"] == "rejected"]
         if released:
             self.enqueue_release(conn, _primary(entry, released), [x["recipient"] for x in released])
-        if rejected and not silent:
-            self._notify_sender_rejected(conn, entry, [x["recipient"] for x in rejected], comment)
+        self._tell(conn, entry, changed, who, "sender-release" if sender_release else action, comment, silent)
         mine = next((x for x in changed if x["id"] == entry_id), entry)
         return Decision(
             entry_id=entry_id,
@@ -257,22 +255,20 @@ class Deciding(Store):
             raise AlreadyDecided(f"already decided for: {', '.join(decided)}")
         return chosen
 
-    def _notify_sender_rejected(
-        self, conn: sa.Connection, entry: dict[str, Any], recipients: list[str], comment: str | None
-    ) -> None:
-        if not entry["mail_from"]:
+    def _tell(self, conn: sa.Connection, entry: dict[str, Any], changed: list[dict[str, Any]], who: Reviewer,
+              action: str, comment: str | None, silent: bool) -> None:
+        """The sender hears of the outcome (unless ``silent``); the other routed people that
+        someone decided, so nobody reviews it again."""
+        decided = [x for x in changed if x["status"] != "held"]
+        if not decided:
             return
-        body = (
-            "This is the mailwarden gateway. Your message could not be delivered to the following "
-            "recipients because a reviewer rejected it:\n\n"
-            + "".join(f"  {r}\n" for r in recipients)
-            + f"\nMessage-ID: {entry['message_id'] or '-'}\n"
-            + f"Reason: {', '.join(entry['rules'] or []) or 'policy'}\n"
-            + f"Reviewer's comment: {comment or '-'}\n"
-        )
-        self.send_notice(
-            conn, entry["mail_from"], "[mailwarden] Undelivered: message rejected by reviewer", body
-        )
+        others = [p for p in _people(routes_of(entry)) if p not in who.addresses]
+        self.notices.decided(conn, decided, action=action, actor=who.name.removeprefix("sender:"), comment=comment,
+                             others=others, tell_sender=not silent and action in ("release", "reject"))
+
+
+def _people(routes: dict[str, list[str]]) -> list[str]:
+    return list(dict.fromkeys(p for ps in routes.values() for p in ps if "*" not in p and not p.startswith("@")))
 
 
 def _primary(entry: dict[str, Any], released: list[dict[str, Any]]) -> dict[str, Any]:

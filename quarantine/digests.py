@@ -52,27 +52,19 @@ class Digests(Store):
                 if last is not None and now - last < _PERIOD.get(frequency, 0.0):
                     continue
                 items = conn.execute(
-                    sa.select(t.digest_items.c.id, t.entries)
+                    sa.select(t.digest_items.c.id.label("item_id"), t.entries)
                     .join(t.entries, t.entries.c.id == t.digest_items.c.entry_id)
                     .where(t.digest_items.c.reviewer == reviewer, t.digest_items.c.sent_at.is_(None))
                     .order_by(t.digest_items.c.id)
                 ).all()
                 if not items:
                     continue
-                lines = [f"Messages held for your review ({len(items)}):", ""]
-                for it in items:
-                    m = it._mapping
-                    lines.append(
-                        f"- #{m['id']} [{m['status']}] from {m['mail_from'] or '<>'} to {m['recipient']}; "
-                        f"rules: {', '.join(m['rules'] or []) or '-'}; "
-                        f"{self.base_url}/api/v1/quarantine/{m['id']}"
-                    )
-                self.send_notice(
-                    conn, reviewer, f"[mailwarden] {frequency} quarantine digest", "\n".join(lines) + "\n"
-                )
+                # the quarantine entry's own id (not the digest item's): the links open it
+                entries = [{k: v for k, v in it._mapping.items() if k != "item_id"} for it in items]
+                self.notices.digest(conn, reviewer, frequency, entries)
                 conn.execute(
                     sa.update(t.digest_items)
-                    .where(t.digest_items.c.id.in_([it[0] for it in items]))
+                    .where(t.digest_items.c.id.in_([it.item_id for it in items]))
                     .values(sent_at=now)
                 )
                 if pref:

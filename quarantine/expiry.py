@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import sqlalchemy as sa
@@ -9,11 +10,13 @@ import sqlalchemy as sa
 from quarantine import tables as t
 from quarantine.store import Store, row
 
+log = logging.getLogger("mailwarden.quarantine")
+
 
 class Expiry(Store):
     def expire(self, now: float | None = None) -> int:
-        """Expire held entries past ``expires_at``: status becomes ``rejected`` (or ``released``
-        when the hold said ``expire_action='release'``); history records ``expired``."""
+        """Expire held entries past ``expires_at``: status becomes ``expired`` (or ``released``
+        when the rule said ``on_expiry: release``); history records ``expired``."""
         now = self.clock() if now is None else now
         with self.engine.connect() as conn:
             due = [
@@ -32,7 +35,7 @@ class Expiry(Store):
             with self.engine.begin() as conn:
                 done: list[dict[str, Any]] = []
                 for e in group:
-                    status = "released" if e["expire_action"] == "release" else "rejected"
+                    status = "released" if e["expire_action"] == "release" else "expired"
                     res = conn.execute(
                         sa.update(t.entries)
                         .where(
@@ -60,25 +63,16 @@ class Expiry(Store):
                     )
                     done.append({**e, "status": status})
                 released = [e for e in done if e["status"] == "released"]
-                rejected = [e for e in done if e["status"] == "rejected"]
                 if released:
                     self.enqueue_release(conn, released[0], [e["recipient"] for e in released])
-                if done and group[0]["mail_from"]:
-                    lines = ["Your held message was not reviewed in time."]
-                    if released:
-                        lines.append(
-                            "It has been delivered to: " + ", ".join(e["recipient"] for e in released)
-                        )
-                    if rejected:
-                        lines.append(
-                            "It was NOT delivered to: " + ", ".join(e["recipient"] for e in rejected)
-                        )
-                    lines.append(f"Message-ID: {group[0]['message_id'] or '-'}")
-                    self.send_notice(
-                        conn,
-                        group[0]["mail_from"],
-                        "[mailwarden] Held message expired",
-                        "\n".join(lines) + "\n",
-                    )
+                if done:
+                    self.notices.expired(conn, done, released=[e["recipient"] for e in released],
+                                         expired=[e["recipient"] for e in done if e["status"] == "expired"])
+                for e in done:  # expiry is a decision too: one JSON log line each, like a reviewer's
+                    log.info("quarantine decision", extra={
+                        "event": "quarantine.decision", "actor": self.system_actor, "role": None, "entry": e["id"],
+                        "entries": [e["id"]], "action": "expired", "outcome": e["status"],
+                        "recipients": [e["recipient"]], "override": False, "pending_approvals": 0,
+                        "commented": False})
                 count += len(done)
         return count

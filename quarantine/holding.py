@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import sqlalchemy as sa
 
 from quarantine import tables as t
 from quarantine.model import HoldRequest
-from quarantine.notices import format_evidence
 from quarantine.routing import quorum_json
-from quarantine.store import Store
+from quarantine.store import Store, row
 
 
 def routing_of(req: HoldRequest) -> tuple[dict[str, list[str]], list[dict[str, Any]]]:
@@ -81,23 +79,16 @@ class Holding(Store):
                     [{"entry_id": entry_id, "address": a} for a in sorted(set(reviewers))],
                 )
             self._record(conn, entry_id, self.system_actor, "held", None, [rcpt], now)
-        self._notify_reviewers(conn, req, ids, recipients, reviewers, required, now)
-        self._notify_sender_held(conn, req, ids, recipients, expires_at)
+        self._notify_hold(conn, req, ids, reviewers, expires_at, now)
         return ids
 
-    def _notify_reviewers(
-        self,
-        conn: sa.Connection,
-        req: HoldRequest,
-        ids: list[int],
-        recipients: list[str],
-        reviewers: list[str],
-        required: int,
-        now: float,
-    ) -> None:
+    def _notify_hold(self, conn: sa.Connection, req: HoldRequest, ids: list[int], reviewers: list[str],
+                     expires_at: float, now: float) -> None:
+        """Reviewers are told (or get it in their digest); the sender too, if ours."""
+        entries = [
+            row(r) for r in conn.execute(sa.select(t.entries).where(t.entries.c.id.in_(ids)).order_by(t.entries.c.id))
+        ]
         people = [r for r in reviewers if "*" not in r and "?" not in r and not r.startswith("@")]
-        if not people:
-            return
         prefs = {
             r.address: r.frequency
             for r in conn.execute(
@@ -105,62 +96,20 @@ class Holding(Store):
                     t.reviewer_prefs.c.address.in_(people)
                 )
             )
-        }
-        subject = req.subject_for_notice or "(no subject)"
-        links = "\n".join(
-            f"  {rcpt}: {self.base_url}/api/v1/quarantine/{eid}"
-            for eid, rcpt in zip(ids, recipients, strict=True)
-        )
-        approvals = (
-            f"This message needs {required} approvals from different reviewers.\n" if required > 1 else ""
-        )
-        body = (
-            f"A message from {req.mail_from or '<>'} was held for review.\n\n"
-            f"Subject: {subject}\n"
-            f"Direction: {req.direction}\n"
-            f"Department: {req.department or '-'}\n"
-            f"Rules: {', '.join(req.rules) or '-'}\n"
-            f"Reviewers: {', '.join(people)}\n"
-            f"{approvals}\n"
-            f"Evidence (redacted):\n{format_evidence(req.evidence)}\n\n"
-            f"Held entries (one per recipient):\n{links}\n"
-        )
-        for reviewer in people:
-            if prefs.get(reviewer, "immediate") == "immediate":
-                self.send_notice(conn, reviewer, f"[mailwarden] Held for review: {subject}", body)
-            else:
-                conn.execute(
-                    sa.insert(t.digest_items),
-                    [{"reviewer": reviewer, "entry_id": eid, "created_at": now} for eid in ids],
-                )
+        } if people else {}
 
-    def _notify_sender_held(
-        self,
-        conn: sa.Connection,
-        req: HoldRequest,
-        ids: list[int],
-        recipients: list[str],
-        expires_at: float,
-    ) -> None:
-        if not req.mail_from:
-            return  # never notify the null sender
-        subject = req.subject_for_notice or "(no subject)"
-        lines = [
-            f'Your message "{subject}" to {", ".join(recipients)} is held: it needs a '
-            "reviewer's decision before it can be delivered.",
-            f"Reason: {', '.join(req.rules) or 'policy'}",
-            "",
-        ]
+        def digest(reviewer: str) -> bool:
+            if prefs.get(reviewer, "immediate") == "immediate":
+                return False
+            conn.execute(
+                sa.insert(t.digest_items),
+                [{"reviewer": reviewer, "entry_id": eid, "created_at": now} for eid in ids],
+            )
+            return True
+
+        link = None
         if req.sender_may_release:
             token = self.make_sender_token(ids[0], expires_at)  # type: ignore[attr-defined]
-            lines += [
-                "If the message is meant to leave and you are authorised to send it, you may release "
-                "it yourself with a justification (recorded and audited):",
-                f"  {self.base_url}/api/v1/sender-release?token={token}",
-                f"This link expires at {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(expires_at))}.",
-            ]
-        else:
-            lines.append("You will be told when it is released or rejected.")
-        self.send_notice(
-            conn, req.mail_from, f"[mailwarden] Message held: {subject}", "\n".join(lines) + "\n"
-        )
+            link = f"{self.base_url}/api/v1/sender-release?token={token}"
+        self.notices.held(conn, entries, subject=req.subject_for_notice or "(no subject)", evidence=req.evidence,
+                          reviewers=people, digest=digest, sender_link=link)

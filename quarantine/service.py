@@ -35,8 +35,9 @@ from quarantine.errors import (
 from quarantine.expiry import Expiry
 from quarantine.holding import Holding
 from quarantine.model import Decision, HoldRequest, QuarantinePage, Reviewer
-from quarantine.notices import format_evidence
+from quarantine.notices import Notices, format_evidence
 from quarantine.reads import Reads, decode_cursor
+from quarantine.reminders import Levels, Reminders
 from quarantine.sealing import EvidenceCipher
 from quarantine.sender_release import SenderRelease
 from quarantine.store import EnqueueRelease, SendNotice
@@ -44,11 +45,11 @@ from quarantine.store import EnqueueRelease, SendNotice
 __all__ = [
     "FREQUENCIES", "AlreadyDecided", "CommentRequired", "Decision", "DuplicateApproval", "EntryNotFound",
     "HoldRequest", "InvalidRecipients", "InvalidToken", "NotAuthorised", "QuarantineError", "QuarantinePage",
-    "QuarantineService", "Reviewer", "decode_cursor", "format_evidence",
+    "Levels", "Notices", "QuarantineService", "Reviewer", "decode_cursor", "format_evidence",
 ]
 
 
-class QuarantineService(Holding, Deciding, SenderRelease, Expiry, Digests, Reads):
+class QuarantineService(Holding, Deciding, SenderRelease, Expiry, Reminders, Digests, Reads):
     def __init__(
         self,
         engine: sa.Engine,
@@ -61,7 +62,13 @@ class QuarantineService(Holding, Deciding, SenderRelease, Expiry, Digests, Reads
         base_url: str = "http://127.0.0.1:8025",
         system_actor: str = "system",
         evidence_cipher: EvidenceCipher | None = None,
+        notices: Notices | None = None,
+        remind_before: float = 0.0,
+        escalate_after: float = 0.0,
     ) -> None:
+        """``notices`` renders what people are told (the gateway gives it the directory's
+        languages and the rules' descriptions); ``remind_before``/``escalate_after`` (seconds,
+        0 = never) drive :meth:`remind` and :meth:`escalate`."""
         if not callable(signing_key) and (not signing_key or len(signing_key) < 16):
             raise ValueError("signing_key must be at least 16 bytes")
         self.engine = engine
@@ -73,6 +80,9 @@ class QuarantineService(Holding, Deciding, SenderRelease, Expiry, Digests, Reads
         self.base_url = base_url.rstrip("/")
         self.system_actor = system_actor
         self.evidence_cipher = evidence_cipher
+        self.notices = notices or Notices(send_notice, base_url=self.base_url)
+        self.remind_before = remind_before
+        self.escalate_after = escalate_after
 
     @staticmethod
     def create_tables(engine: sa.Engine) -> None:

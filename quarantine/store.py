@@ -35,6 +35,7 @@ class Store:
     base_url: str
     system_actor: str
     evidence_cipher: EvidenceCipher | None
+    notices: Any  # quarantine.notices.Notices
 
     def _now(self) -> float:
         return self.clock() if self.clock else time.time()

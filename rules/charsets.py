@@ -136,21 +136,24 @@ def _implausible(text: str, bad: int) -> tuple[int, int]:
     return score, cjk
 
 
-def _best_multibyte(data: bytes, skip: str | None) -> tuple[str, int, bool] | None:
-    """The multi-byte reading of ``data`` that looks least misdecoded: its text, its count
-    of bad bytes, and whether it is plausible at all. Each candidate is tried even when an
-    earlier one decodes cleanly: Big5 bytes are mostly valid GB18030 too, only as nonsense."""
+def _best_multibyte(data: bytes, prefer: str | None) -> tuple[str, int, bool] | None:
+    """The multi-byte reading of ``data`` that looks least misdecoded (``prefer``, the
+    declared charset, first: it wins a tie): its text, its count of bad bytes, and whether it
+    is plausible at all. Each candidate is tried even when an earlier one decodes cleanly:
+    Big5 bytes are mostly valid GB18030 too, only as nonsense."""
     best: tuple[int, str, int, bool] | None = None
-    for codec in MULTIBYTE:
-        if codec == skip:
+    candidates = MULTIBYTE if prefer is None else (prefer, *(c for c in MULTIBYTE if c != prefer))
+    for codec in candidates:
+        if codec.startswith(("utf-16", "utf-32", "utf-7")):
             continue
         text = _try(data, codec)
         bad = 0
         if text is None:
             text, bad = _replaced(data, codec)
         score, cjk = _implausible(text, bad)
+        odd = score - bad  # rare, private-use and spaced characters: bad bytes are judged apart
         if best is None or score < best[0]:
-            best = (score, text, bad, codec == "utf-8" or score * 10 <= cjk + 10)
+            best = (score, text, bad, codec == "utf-8" or odd * 10 <= cjk + 10)
     return best[1:] if best is not None else None
 
 
@@ -185,15 +188,15 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, bool]:
             return text, True
         if not codec.startswith(("utf-16", "utf-32", "utf-7")):
             text, bad = _replaced(data, codec)
-            if bad <= max(1, high // 20):  # a few bad bytes: the declaration stands
+            if bad <= max(1, high // 10):  # a few bad bytes: the declaration stands
                 return text, True
     text = _try(data, "utf-8")
     if text is not None:
         return text, True
     if codec in _WEAK and high * 3 < len(data):  # Western text with a few accents, as declared
         return _try(data, "cp1252") or data.decode("latin-1"), True
-    best = _best_multibyte(data, skip=codec)
-    if best is not None and best[2] and best[1] * 5 <= high:  # a multi-byte text with a few stray bytes
+    best = _best_multibyte(data, prefer=codec if codec not in _WEAK else None)
+    if best is not None and best[2] and best[1] * 3 <= high:  # a multi-byte text with some stray bytes
         return best[0], True
     detected = _detected(data) if high >= _DETECT_MIN_HIGH else None  # short texts fool detectors
     if detected is not None:

@@ -38,14 +38,80 @@ TEXT_EXTS = (".txt", ".csv", ".log", ".md", ".json", ".xml")
 DOCUMENT_KINDS = frozenset({"zip", "ole", "pdf", "7z", "rar", "gzip", "bz2", "xz", "tar", "rtf"})
 
 
+# Types libmagic gives from a few bytes that structure must confirm (DOS .COM "detection" is
+# a first byte such as 0x8C or 0xB8, which random data starts with one time in 128).
+_NEEDS_EXECUTABLE_HEADER = EXECUTABLE_TYPES - {"application/x-msi", "application/x-ms-installer"}
+
+
 def sniff(data: bytes) -> str:
-    """libmagic's MIME type of the first 8 KiB (``application/octet-stream`` on failure)."""
+    """The true type: libmagic's MIME type of the first 8 KiB, unless it names an executable
+    format whose header the bytes do not have (then ``application/octet-stream``)."""
     if not data:
         return "application/x-empty"
     try:
-        return magic.from_buffer(data[:8192], mime=True) or "application/octet-stream"
+        found = magic.from_buffer(data[:8192], mime=True) or "application/octet-stream"
     except Exception:  # noqa: BLE001 - libmagic errors on odd input
         return "application/octet-stream"
+    if found in _NEEDS_EXECUTABLE_HEADER and executable_format(data) is None:
+        return "application/octet-stream"
+    return found
+
+
+def _u16(data: bytes, at: int, big: bool = False) -> int:
+    return int.from_bytes(data[at:at + 2], "big" if big else "little")
+
+
+def _u32(data: bytes, at: int, big: bool = False) -> int:
+    return int.from_bytes(data[at:at + 4], "big" if big else "little")
+
+
+def _pe_or_mz(data: bytes) -> str | None:
+    """``pe`` for an MZ stub whose ``e_lfanew`` points at a PE signature followed by a known
+    machine type; ``mz`` for a plain DOS executable whose header
+    fields hold together; else None."""
+    if len(data) < 64 or data[:2] != b"MZ":
+        return None
+    lfanew = _u32(data, 0x3C)
+    if 64 <= lfanew <= len(data) - 24 and data[lfanew:lfanew + 4] == b"PE\0\0":
+        return "pe" if _u16(data, lfanew + 4) in _PE_MACHINES else None
+    last_page, pages, header_paragraphs = _u16(data, 2), _u16(data, 4), _u16(data, 8)
+    if pages > 0 and last_page < 512 and header_paragraphs >= 2 and header_paragraphs * 16 <= len(data):
+        return "mz"
+    return None
+
+
+_PE_MACHINES = frozenset({0x14C, 0x8664, 0xAA64, 0x1C0, 0x1C4, 0x200, 0x166, 0x169, 0x1A2, 0x1F0, 0xEBC, 0x5064})
+_ELF_TYPES = frozenset({2, 3})           # ET_EXEC, ET_DYN
+_MACHO_MAGICS = {b"\xfe\xed\xfa\xce": True, b"\xfe\xed\xfa\xcf": True,
+                 b"\xce\xfa\xed\xfe": False, b"\xcf\xfa\xed\xfe": False}   # -> big-endian
+_MACHO_FILETYPES = frozenset({2, 5, 6, 7, 8, 9, 11})   # execute, core.., dylib, dylinker, bundle, stub, kext
+
+
+def executable_format(data: bytes) -> str | None:
+    """``pe``, ``mz``, ``elf``, ``mach-o`` when the bytes carry that format's header, checked
+    field by field (a first byte or two is not enough); else None."""
+    found = _pe_or_mz(data)
+    if found:
+        return found
+    if len(data) >= 20 and data[:4] == b"\x7fELF":
+        big = data[5] == 2
+        if data[4] in (1, 2) and data[5] in (1, 2) and data[6] == 1 and _u16(data, 16, big) in _ELF_TYPES \
+                and _u16(data, 18, big) != 0:
+            return "elf"
+        return None
+    if len(data) >= 28 and data[:4] in _MACHO_MAGICS:
+        big = _MACHO_MAGICS[data[:4]]
+        cpu, filetype, ncmds = _u32(data, 4, big), _u32(data, 12, big), _u32(data, 16, big)
+        if cpu & 0xFF in (7, 12, 18) and filetype in _MACHO_FILETYPES and 0 < ncmds < 1024:
+            return "mach-o"
+        return None
+    if len(data) >= 28 and data[:4] == b"\xca\xfe\xba\xbe":
+        # a universal (fat) Mach-O; a Java class file has the same magic, then its version
+        # (major >= 45), where a fat binary has its number of architectures (a few)
+        count = _u32(data, 4, True)
+        if 0 < count < 20 and _u32(data, 8, True) & 0xFF in (7, 12, 18):
+            return "mach-o"
+    return None
 
 
 def kind(data: bytes, true_type: str, extension: str) -> str | None:
@@ -80,9 +146,11 @@ def kind(data: bytes, true_type: str, extension: str) -> str | None:
 
 
 def is_executable(data: bytes, true_type: str, extension: str) -> bool:
+    """A program: by its header (PE, DOS MZ, ELF, Mach-O), by an installer type libmagic
+    recognises structurally (MSI), or by an executable name (the sender says it is one)."""
     return (
-        true_type in EXECUTABLE_TYPES or data[:2] == b"MZ" or data[:4] == b"\x7fELF"
-        or data[:4] in (b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xfe\xed\xfa\xcf")
+        executable_format(data) is not None
+        or true_type in ("application/x-msi", "application/x-ms-installer")
         or extension in EXECUTABLE_EXTS
     )
 

@@ -1,6 +1,7 @@
 """Which characters normalise one to one, so keywords can be found without normalising text.
 
-Keywords are matched in ``normalize(text)`` = ``casefold(NFKC(text))``. Running NFKC over
+Keywords are matched in ``normalize(text)`` = ``casefold(NFKC(text))`` without the
+invisible characters (:data:`INVISIBLE`, counted unsafe here). Running NFKC over
 every message costs more than the keyword scan itself, yet mail text is nearly all made of
 characters that normalise *one to one*: ASCII, CJK ideographs, kana, full-width punctuation
 (，→ ,), full-width letters (Ａ → a). For such text the normalised text is the raw text with
@@ -38,6 +39,10 @@ from dataclasses import dataclass
 from functools import cache
 
 _BLOCK = 128
+# Characters that show nothing: a zero-width space between 机 and 密 must not hide 机密, so
+# normalize() drops them (soft hyphen, zero-width space/joiners, word joiner, invisible
+# operators, direction marks, BOM, Mongolian vowel separator).
+INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
 # Hangul vowel and trailing consonant jamo compose algorithmically (no decomposition entry).
 _HANGUL_SECOND = range(0x1161, 0x1176), range(0x11A8, 0x11C3)
 
@@ -86,6 +91,7 @@ def fold_table() -> FoldTable:
         elif e != c:
             fold[c] = e
     unsafe.extend(ord(c) for c in second if c not in nfkc)  # second halves in plain blocks
+    unsafe.extend(ord(c) for c in INVISIBLE)  # normalize() drops them: never one to one
     return _table(fold, unsafe)
 
 

@@ -90,6 +90,7 @@ class SpamConfig:
     header: str | None = None  # e.g. X-Spam-Score: add the score as a header (the gateway adds its own)
     reject_message: str = "Message rejected as spam"
     review_group: str | None = None
+    line: int = 0  # of review_group, for the directory checks
 
 
 @dataclass
@@ -335,6 +336,7 @@ class _Compiler:
                 if v is not None and not isinstance(v, str):
                     raise _Problem(node.line_of(k), k, "must be a string")
                 setattr(cfg, k, v)
+        cfg.line = node.line_of("review_group") if "review_group" in node else node.line
         return cfg
 
     def one_list(self, lists: LineDict, name: str) -> None:

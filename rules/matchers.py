@@ -46,7 +46,7 @@ from typing import NamedTuple
 import ahocorasick
 
 from rules.chinese_variants import variants
-from rules.folding import FoldTable, fold_table, is_word_char
+from rules.folding import INVISIBLE, FoldTable, fold_table, is_word_char
 
 try:  # Hyperscan scans literals at memory speed; Aho-Corasick is the portable fallback.
     import hyperscan
@@ -55,7 +55,8 @@ except ImportError:  # pragma: no cover - depends on the platform's wheels
 
 
 def normalize(text: str) -> str:
-    """NFKC + casefold: the form both terms and scanned text are matched in.
+    """NFKC + casefold, invisible characters dropped: the form both terms and scanned text
+    are matched in.
 
     CPython's full NFKC pass is the slowest step of scanning, so it runs only on the lines
     that need it: ``is_normalized`` is a fast C check, and a line break never composes with
@@ -63,6 +64,8 @@ def normalize(text: str) -> str:
     """
     if text.isascii():  # NFKC is the identity on ASCII and casefold is lower()
         return text.lower()
+    if _INVISIBLE.search(text):  # zero-width spaces and the like hide nothing
+        text = _INVISIBLE.sub("", text)
     if unicodedata.is_normalized("NFKC", text):
         return text.casefold()
     # Full-width punctuation (，：（）) is the usual reason Chinese text is not NFKC. Its
@@ -77,6 +80,7 @@ def normalize(text: str) -> str:
 
 
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
 
 
 def _narrow(match: re.Match[str]) -> str:
@@ -87,6 +91,8 @@ def _narrow(match: re.Match[str]) -> str:
 def _normalize_line(line: str) -> str:
     if line.isascii():
         return line.lower()
+    if _INVISIBLE.search(line):
+        line = _INVISIBLE.sub("", line)
     if unicodedata.is_normalized("NFKC", line):
         return line.casefold()
     return unicodedata.normalize("NFKC", line).casefold()

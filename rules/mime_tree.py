@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import email
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import policy
 from email.message import Message
 
-# A delimiter candidate: "--" at the start of a line (after \n, \r, or at the start).
-_DELIMITER = re.compile(rb"(?:\A|(?<=[\r\n]))--([^\r\n]*)")
 # The blank line that ends a header block, split into lines as email's feed parser does.
 _HEADER_END = re.compile(rb"(?:\r\n|\r(?!\n)|\n)(?:\r\n|\r|\n)")
 _EOL_AT = (b"\r\n", b"\n", b"\r")
@@ -111,6 +110,35 @@ def _end_before(raw: bytes, pos: int, floor: int) -> int:
     return max(pos, floor)
 
 
+def _delimiters(raw: bytes, pos: int) -> Iterator[tuple[int, int, bytes]]:
+    """``(start, end, text after "--")`` of every line from ``pos`` on that starts with
+    ``--``: the delimiter candidates. ``bytes.find`` skips the rest at memory speed (a regex
+    anchored on line starts tries every position)."""
+    find = raw.find
+    while True:
+        i = find(b"--", pos)
+        if i < 0:
+            return
+        if i == 0 or raw[i - 1] in (10, 13):
+            end = _eol_at(raw, i)
+            yield i, end, raw[i + 2:end]
+            pos = end
+        else:
+            pos = i + 1
+
+
+def _eol_at(raw: bytes, pos: int) -> int:
+    """Where the line holding ``pos`` ends (before its line break)."""
+    lf, cr = raw.find(b"\n", pos), raw.find(b"\r", pos)
+    if lf < 0:
+        return len(raw) if cr < 0 else cr
+    return lf if cr < 0 else min(lf, cr)
+
+
+def _next_delimiter(raw: bytes, pos: int) -> int | None:
+    return next((start for start, _end, _text in _delimiters(raw, pos)), None)
+
+
 def _line_end(raw: bytes, pos: int) -> int:
     """Position after the line break ending the line that contains ``pos``."""
     m = _EOL.search(raw, pos)
@@ -144,11 +172,10 @@ def walk(raw: bytes, top: Message, body_start: int, *, max_parts: int, max_depth
             tree.broken = True
             tree.leaves.append(Leaf(attach_body(frame.msg, raw, frame.body_start, end), frame.index, frame.depth))
 
-    matches = _DELIMITER.finditer(raw, body_start)
-    for m in matches:
-        if m.start() < pos:
+    for m_start, m_end, line in _delimiters(raw, body_start):
+        if m_start < pos:
             continue  # inside a header block already read
-        text = m.group(1).rstrip(b" \t")
+        text = line.rstrip(b" \t")
         closing = text.endswith(b"--") and text[:-2] in by_boundary
         key = text[:-2] if closing else text
         if key not in by_boundary:
@@ -156,23 +183,22 @@ def walk(raw: bytes, top: Message, body_start: int, *, max_parts: int, max_depth
         k = by_boundary[key][-1]
         while len(stack) - 1 > k:  # inner multiparts never closed
             tree.broken = True
-            close(stack.pop(), _end_before(raw, m.start(), 0))
+            close(stack.pop(), _end_before(raw, m_start, 0))
         frame = stack[k]
-        finish_child(frame, _end_before(raw, m.start(), frame.child[2] if frame.child else 0))
+        finish_child(frame, _end_before(raw, m_start, frame.child[2] if frame.child else 0))
         if closing:
-            close(stack.pop(), _end_before(raw, m.start(), 0))
-            pos = m.end()
+            close(stack.pop(), _end_before(raw, m_start, 0))
+            pos = m_end
             if not stack:
                 break
             continue
         frame.saw_child = True
-        start = _line_end(raw, m.end())
+        start = _line_end(raw, m_end)
         count += 1
         if count > max_parts:
             tree.too_many_parts = True
             break
-        nxt = _DELIMITER.search(raw, start)
-        msg, child_body = entity(raw, start, nxt.start() if nxt is not None else None)
+        msg, child_body = entity(raw, start, _next_delimiter(raw, start))
         if frame.digest:
             msg.set_default_type("message/rfc822")
         pos = child_body

@@ -1,8 +1,12 @@
 """Redaction of sensitive values in evidence snippets.
 
 Reviewers need to see *that* a card number or identity number was there and roughly where,
-never the value itself: a held message's evidence is stored, shown and logged. Masks keep
-just enough to recognise the item (first/last four digits, four characters of a secret).
+never the value itself: a held message's evidence is stored, shown, mailed to reviewers and
+logged. So the whole sensitive region is masked, not only what a detector matched: every
+digit of a card or identity number but the last four; the secret key written next to an AWS
+access key id (the id alone is harmless, the pair is a credential); the password in a URL;
+a private key's body even when the snippet's window cut off its BEGIN or END line; and any
+long base64 or hex run, which is how key material and tokens look.
 """
 
 from __future__ import annotations
@@ -12,7 +16,21 @@ import re
 from rules.detectors import DETECTORS, Match, detect
 
 _ALWAYS = ("payment_card", "cn_bank_card", "cn_id", "iban", "secret", "private_key", "cn_mobile")
-_LONG_DIGITS = re.compile(r"\d(?:[ -]?\d){11,}")
+# 12+ digits, however written (spaces, dots, dashes, full-width): a value cut at the snippet's edge
+_LONG_DIGITS = re.compile(r"\d(?:[ .\-\u00a0\u2009\u202f\u3000]?\d){11,}")
+# an AWS secret access key: 40 characters of base64 alphabet, near its access key id
+_AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+_AWS_PAIR_WINDOW = 200
+# the password of scheme://user:password@host
+_URL_PASSWORD = re.compile(r"(?i)\b[a-z][a-z0-9+.\-]{1,20}://[^\s/:@]{1,128}:([^\s/@]{1,256})@")
+# a private key whose BEGIN or END line the window cut off, and key material generally
+_PEM_BEGIN = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z ]*-----|\Z)")
+_PEM_END = re.compile(r"\A[\s\S]*?-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----")
+_KEY_MATERIAL = re.compile(r"(?<![A-Za-z0-9+/=_\-])(?=[A-Za-z0-9+/=_\-]*\d)(?=[A-Za-z0-9+/=_\-]*[A-Za-z])"
+                           r"[A-Za-z0-9+/=_\-]{32,}")
+# kept of a token: the part that says what kind it is, never the secret part
+_TOKEN_KIND = re.compile(r"^(?:AKIA|ASIA|gh[pousr]_|xox[abposr]-)")
+_PEM_MASK = "-----BEGIN PRIVATE KEY----- [redacted] -----END PRIVATE KEY-----"
 
 
 def _mask_digits(value: str, keep_head: int, keep_tail: int) -> str:
@@ -22,43 +40,67 @@ def _mask_digits(value: str, keep_head: int, keep_tail: int) -> str:
     return "".join(c if (i in keep or not c.isalnum()) else "*" for i, c in enumerate(value))
 
 
+def _mask_secret(value: str) -> str:
+    kind = _TOKEN_KIND.match(value)
+    head = kind.end() if kind else 0
+    return value[:head] + "*" * max(len(value) - head, 4)
+
+
 def mask(kind: str, value: str) -> str:
     """The redacted form of one detected value."""
-    if kind in ("payment_card", "cn_bank_card"):
-        return _mask_digits(value, 4, 4)  # 4111 **** **** 1111
-    if kind == "cn_id":
-        return _mask_digits(value, 4, 4)  # 1101**********1234
+    if kind in ("payment_card", "cn_bank_card", "cn_id"):
+        return _mask_digits(value, 0, 4)  # **** **** **** 1111
     if kind == "iban":
-        return _mask_digits(value, 4, 4)
+        return _mask_digits(value, 2, 4)  # the country, then the last four
     if kind == "cn_mobile":
         n = sum(c.isalnum() for c in value)
         return _mask_digits(value, n - 8 if n > 11 else 3, 4)  # 138****5678
     if kind == "private_key":
-        return "-----BEGIN PRIVATE KEY----- [redacted] -----END PRIVATE KEY-----"
+        return _PEM_MASK
     if kind == "secret":
-        return value[:4] + "*" * max(len(value) - 4, 4)
+        return _mask_secret(value)
     return value
 
 
+def _regions(text: str) -> list[Match]:
+    """Sensitive regions no detector reports whole: see the module docstring."""
+    out: list[Match] = []
+    if "://" in text:
+        out += [Match("secret", m.start(1), m.end(1), m.group(1)) for m in _URL_PASSWORD.finditer(text)]
+    if "PRIVATE KEY" in text:
+        out += [Match("private_key", m.start(), m.end(), m.group()) for m in _PEM_BEGIN.finditer(text)]
+        end = _PEM_END.match(text)
+        if end is not None and "-----BEGIN" not in end.group():  # the window starts inside a key
+            out.append(Match("private_key", 0, end.end(), end.group()))
+    if "AKIA" in text or "ASIA" in text:
+        for key_id in re.finditer(r"(?:AKIA|ASIA)[A-Z0-9]{16}", text):
+            lo, hi = max(0, key_id.start() - _AWS_PAIR_WINDOW), key_id.end() + _AWS_PAIR_WINDOW
+            out += [Match("secret", m.start(), m.end(), m.group()) for m in _AWS_SECRET.finditer(text, lo, hi)]
+    out += [Match("secret", m.start(), m.end(), m.group()) for m in _KEY_MATERIAL.finditer(text)]
+    return out
+
+
 def redact_text(text: str, extra: list[Match] | None = None) -> str:
-    """Mask every sensitive value the detectors find in ``text`` (plus ``extra`` matches),
-    then any remaining run of 12+ digits (a value cut at the snippet's edge)."""
-    matches: list[Match] = list(extra or [])
+    """Mask every sensitive value and region in ``text`` (plus ``extra`` matches), then any
+    remaining run of 12+ digits (a value cut at the snippet's edge)."""
+    matches = [m for m in extra or () if m.kind in _ALWAYS]  # a match that masks nothing must hide nothing
     for kind in _ALWAYS:
         if kind in DETECTORS:
             matches.extend(detect(kind, text))
+    matches.extend(_regions(text))
     matches.sort(key=lambda m: (m.start, -m.end))
     out: list[str] = []
     pos = 0
     for m in matches:
-        if m.start < pos:
+        if m.end <= pos:
             continue
-        out.append(text[pos:m.start])
-        out.append(mask(m.kind, text[m.start:m.end]))
+        start = max(m.start, pos)  # overlapping regions: mask the union
+        out.append(text[pos:start])
+        out.append(mask(m.kind, text[start:m.end]) if start == m.start else "*" * (m.end - start))
         pos = m.end
     out.append(text[pos:])
     result = "".join(out)
-    return _LONG_DIGITS.sub(lambda m: _mask_digits(m.group(), 4, 4), result)
+    return _LONG_DIGITS.sub(lambda m: _mask_digits(m.group(), 0, 4), result)
 
 
 def snippet(text: str, start: int, end: int, context: int = 40, match: Match | None = None) -> str:

@@ -128,3 +128,31 @@ def test_missing_key_is_named_and_answered_503(engine, tmp_path):
     resp = client.get(f"/api/v1/archive/{rid}", headers=auditor)
     assert resp.status_code == 503, resp.text
     assert f"master key {new} missing" in resp.json()["detail"]
+
+
+def test_process_given_the_retired_key_keeps_running_until_restart(engine, tmp_path, monkeypatch):
+    """A node started with MAILWARDEN_MASTER_KEY = the old key learns the new one (in memory
+    only) and goes on through the old key's retirement; a restart with the old key is refused."""
+    from archive.keyring import KeyRingRefused
+
+    create_schema(engine)
+    b = node(engine, tmp_path, "keys-b")
+    old = b.keyring.active_kid
+    key = (tmp_path / "keys-b" / f"master-{old}.key").read_text()
+    monkeypatch.setenv("MW_TEST_MASTER", key.strip())
+    a = Archive(engine, FilesystemBlobStore(tmp_path / "blobs"),
+                KeyRing.open(tmp_path / "keys-a", master_key_env="MW_TEST_MASTER"), simple_text_extractor)
+    ids = [put(a, build("one", "one"))]
+    new = b.rotate_keys().new_kid
+    ids.append(put(a, build("two", "two")))          # A learns the new key here
+    b.retire_key(old)
+    ids.append(put(a, build("three", "three")))      # A goes on
+    assert kids_in_use(engine) == {new: 3}
+    assert [a.open(i) for i in ids] == [build("one", "one"), build("two", "two"), build("three", "three")]
+    assert not list((tmp_path / "keys-a").glob("master-*.key"))   # nothing written for an env node
+    with pytest.raises(KeyRingRefused, match=f"MW_TEST_MASTER holds master key {old}, which was retired"):
+        KeyRing.open(tmp_path / "keys-a", master_key_env="MW_TEST_MASTER").bind(engine)
+    monkeypatch.setenv("MW_TEST_MASTER", (tmp_path / "keys-b" / f"master-{new}.key").read_text().strip())
+    again = Archive(engine, FilesystemBlobStore(tmp_path / "blobs"),
+                    KeyRing.open(tmp_path / "keys-a", master_key_env="MW_TEST_MASTER"), simple_text_extractor)
+    assert again.open(ids[0]) == build("one", "one")

@@ -155,3 +155,22 @@ def test_failed_indexing_keeps_the_pending_entry(engine, tmp_path):
     archive.text_extractor = simple_text_extractor
     assert archive.index_pending() == 1
     assert [i.id for i in archive.iter_search("y")] == [rid]
+
+
+def test_query_hold_keeps_records_not_yet_indexed(engine, tmp_path):
+    """Failed on the old code: a word hold matched only indexed records, so an expired record
+    whose indexing had not run (or kept failing) was purged despite the hold."""
+    archive = make_archive(engine, tmp_path)
+    old = NOW - 400 * DAY
+    pending = put(archive, build("board minutes", "merger codename falcon"), received_at=old)
+    other = put(archive, build("lunch", "nothing", sender="bo@corp.example"), received_at=old)
+    retention = Retention(archive, [], default_days=30, clock=lambda: NOW)
+    retention.place_hold("query", "falcon from:alice@corp.example", "investigation", "ann")
+    plan = retention.plan()
+    report = retention.purge()
+    assert report.purged_ids == plan.purged_ids == [other]        # bo's mail cannot match the hold
+    assert report.held == plan.held == 1
+    assert archive.open(pending)
+    archive.index_pending()                                      # once indexed, the words decide
+    assert retention.purge().purged == 0
+    assert archive.verify().ok

@@ -7,6 +7,12 @@ own messages, so the tests share no entries.
 
 from __future__ import annotations
 
+import email
+import email.policy
+import json
+import logging
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,8 +24,9 @@ import sqlalchemy as sa
 
 from admin_api import tables as admin_tables
 from admin_api.users import add_user, create_token
+from gateway.logs import JsonFormatter
 from tests.conftest import pg_schema_url
-from tests.harness import InProcessGateway, Sink, free_port, send, simple_message, write_config
+from tests.harness import REPO, InProcessGateway, Sink, clean_env, free_port, send, simple_message, write_config
 
 PEM = ("-----BEGIN RSA PRIVATE KEY-----\r\nMIIEowIBAAKCAQEA7bq1mZ3Yx0Qe5fakefakefakefakefake\r\n"
        "-----END RSA PRIVATE KEY-----\r\n")
@@ -118,15 +125,24 @@ def test_department_head_cannot_decide_what_is_routed_to_compliance(stack: Stack
     assert list(entry["routes"]) == ["group:compliance-team"]
 
 
-def test_compliance_override_needs_a_comment_and_is_recorded(stack: Stack) -> None:
+def test_compliance_override_needs_a_comment_and_is_recorded(stack: Stack, caplog: pytest.LogCaptureFixture
+                                                             ) -> None:
     stack.send("alice@example.com", "bank@other.org", "override me", "TOP SECRET figures\r\n")
     entry = stack.entry("override me")
     no_comment = stack.decide("grace", entry["id"], override=True, comment="")
     assert no_comment.status_code == 422
     # Only compliance overrides; the administrator may not.
     assert stack.decide("root", entry["id"], override=True).status_code == 403
-    ok = stack.decide("grace", entry["id"], override=True, comment="regulator request, case 7")
+    with caplog.at_level(logging.INFO, logger="mailwarden.quarantine"):
+        ok = stack.decide("grace", entry["id"], override=True, comment="regulator request, case 7")
     assert ok.status_code == 200 and ok.json()["status"] == "released" and ok.json()["override"]
+    # the decision is one structured JSON log line a SIEM can read (no comment text, no content)
+    [record] = [r for r in caplog.records if getattr(r, "event", "") == "quarantine.decision"]
+    line = json.loads(JsonFormatter().format(record))
+    assert {k: line[k] for k in ("actor", "role", "entry", "action", "outcome", "recipients", "override")} == {
+        "actor": "grace", "role": "compliance", "entry": entry["id"], "action": "release", "outcome": "released",
+        "recipients": ["bank@other.org"], "override": True}
+    assert "regulator" not in json.dumps(line)
     stack.sink.handler.wait_to("bank@other.org")
     last = stack.http.get(f"/api/v1/quarantine/{entry['id']}", headers=stack.auth("heidi")).json()["history"][-1]
     assert last["override"] is True and last["comment"] == "regulator request, case 7"
@@ -159,3 +175,120 @@ def test_alice_cannot_release_her_own_message_whatever_her_account_says(stack: S
     assert stack.http.get(url, headers=stack.auth("cfo")).json()["status"] == "held"
     time.sleep(0.3)
     assert not stack.sink.handler.to("friend@other.org")
+
+
+def _text(message: Any) -> str:
+    """The decoded body and subject of a notice the sink received."""
+    msg = email.message_from_bytes(message.data, policy=email.policy.default)
+    return str(msg["Subject"]) + "\n" + msg.get_body(("plain",)).get_content()
+
+
+def _notices(stack: Stack, to: str, words: str, count: int = 1) -> list[str]:
+    deadline = time.monotonic() + 20
+    found: list[str] = []
+    while time.monotonic() < deadline:
+        found = [_text(m) for m in stack.sink.handler.to(to) if words in _text(m)]
+        if len(found) >= count:
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"{to} got no notice with {words!r}: {[_text(m) for m in stack.sink.handler.to(to)]}")
+
+
+def test_sender_hears_of_release_with_the_comment_and_other_reviewers_are_told(stack: Stack) -> None:
+    stack.send("alice@example.com", "auditor@other.org", "Q4 forecast", "TOP SECRET figures for Q4\r\n")
+    entry = stack.entry("Q4 forecast")
+    held = _notices(stack, "alice@example.com", "Q4 forecast")[0]
+    assert f"#{entry['id']}" in held and "cfo@example.com" in held and "Classification banners" in held
+    assert "outbound-classification-banner" not in held  # the rule's description, not its slug
+    assert stack.decide("grace", entry["id"], comment="compliance ok").status_code == 200
+    assert stack.decide("cfo", entry["id"], comment="OK for the external auditors").status_code == 200
+    released = _notices(stack, "alice@example.com", "OK for the external auditors")[0]
+    assert "released" in released and "auditor@other.org" in released
+    told = _notices(stack, "grace@example.com", "Decided by cfo: Q4 forecast")[0]
+    assert "OK for the external auditors" in told
+    # heidi reads Chinese (directory.yaml people:)
+    assert "cfo 已放行" in _notices(stack, "heidi@example.com", "cfo 已处理：Q4 forecast")[0]
+
+
+def test_chinese_preferring_sender_gets_chinese_notices(stack: Stack) -> None:
+    stack.send("li.wei@example.com", "partner@other.cn", "合同草案", "机密 合同草案，严禁外传\r\n")
+    entry = stack.entry("合同草案", who="cfo")
+    held = _notices(stack, "li.wei@example.com", "合同草案")[0]
+    assert "您的邮件正在等待审核" in held and f"#{entry['id']}" in held and "cfo@example.com" in held
+    assert stack.decide("cfo", entry["id"], "reject", comment="不能外发").status_code == 200
+    rejected = _notices(stack, "li.wei@example.com", "不能外发")[0]
+    assert "被审核人拒绝" in rejected and "partner@other.cn" in rejected
+
+
+def test_inbound_spam_hold_sends_nothing_to_the_outside_sender(stack: Stack) -> None:
+    body = "You have won the lottery winner prize! viagra casino 免费领取 中奖\r\n"
+    message = simple_message(subject="you have won", body=body, sender="prize@spam.test", to="bob@example.com")
+    assert send(stack.gateway.smtp_port, "prize@spam.test", ["bob@example.com"], message) == {}
+    entry = stack.entry("you have won")
+    assert entry["direction"] == "inbound"
+    time.sleep(1.5)
+    assert stack.sink.handler.to("prize@spam.test") == []  # no "held ... Reason: spam-phrases" to a stranger
+    # the reviewers (the default review group) hear of it
+    _notices(stack, "grace@example.com", "you have won")
+    assert stack.decide("grace", entry["id"], "reject", comment="spam").status_code == 200
+    time.sleep(1.0)
+    assert stack.sink.handler.to("prize@spam.test") == []
+
+
+def test_digest_links_open_the_right_entries(stack: Stack) -> None:
+    ok = stack.http.put("/api/v1/me/notifications", json={"frequency": "hourly"}, headers=stack.auth("grace"))
+    assert ok.status_code == 200
+    try:
+        subjects = ["digest one", "digest two"]
+        for subject in subjects:
+            stack.send("dave@example.com", "x@other.org", subject, f"{PEM}\r\n")
+        ids = {stack.entry(s)["id"]: s for s in subjects}
+        assert stack.gateway.services.quarantine.send_digests(time.time() + 7200) >= 1
+        digest = _notices(stack, "grace@example.com", "quarantine digest")[-1]
+        for entry_id, subject in ids.items():
+            line = next(ln for ln in digest.splitlines() if ln.startswith(f"- #{entry_id} "))
+            assert subject in line
+            link = f"http://127.0.0.1:{stack.gateway.api_port}/quarantine/{entry_id}"
+            assert link in digest
+            page = stack.http.get(link, headers={"Accept": "text/html"})
+            assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+            assert f"/api/v1/quarantine/{entry_id}" in page.text
+            api = stack.http.get(f"/api/v1/quarantine/{entry_id}", headers=stack.auth("grace")).json()
+            assert api["subject"] == subject
+        zh = stack.http.get(f"/quarantine/{entry_id}", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+        assert "被拦截的邮件" in zh.text
+    finally:
+        stack.http.put("/api/v1/me/notifications", json={"frequency": "immediate"}, headers=stack.auth("grace"))
+
+
+def test_lint_and_reload_refuse_an_unknown_group_and_a_leaver_goes_to_the_default_group(
+        stack: Stack, caplog: pytest.LogCaptureFixture) -> None:
+    config_dir = stack.gateway.config.parent
+    rules, directory = config_dir / "rules.yaml", config_dir / "directory.yaml"
+    good_rules, good_directory = rules.read_text(), directory.read_text()
+    root = stack.auth("root")
+    try:
+        rules.write_text(good_rules.replace("review: group:compliance-team", "review: group:compliance-tem", 1))
+        line = next(i for i, ln in enumerate(rules.read_text().splitlines(), 1) if "compliance-tem\n" in ln + "\n")
+        lint = subprocess.run([sys.executable, "-m", "gateway.cli", "rules", "lint", "--config",
+                               str(stack.gateway.config)], capture_output=True, text=True, cwd=REPO, env=clean_env())
+        assert lint.returncode == 1 and f"rules.yaml:{line}: review: " in lint.stderr, lint.stderr
+        assert "unknown group 'compliance-tem'" in lint.stderr
+        refused = stack.http.post("/api/v1/rules/reload", headers=root)
+        assert refused.status_code == 422 and f"rules.yaml:{line}: review:" in refused.text
+        rules.write_text(good_rules)
+
+        # The CFO leaves: finance has no supervisor any more. Held mail goes to compliance.
+        directory.write_text(good_directory.replace("supervisors: [cfo@example.com]", "supervisors: []"))
+        assert stack.http.post("/api/v1/rules/reload", headers=root).status_code == 200
+        with caplog.at_level(logging.WARNING, logger="mailwarden.message"):
+            stack.send("alice@example.com", "bank@other.org", "after cfo left", "Strictly confidential\r\n")
+            entry = stack.entry("after cfo left")
+        assert entry["routes"] == {"supervisor": ["grace@example.com", "heidi@example.com"]}
+        assert any(getattr(r, "event", "") == "quarantine.rerouted" for r in caplog.records)
+        assert "mailwarden_quarantine_rerouted_total 1.0" in stack.http.get("/metrics").text
+        assert stack.decide("heidi", entry["id"]).json()["status"] == "released"
+    finally:
+        rules.write_text(good_rules)
+        directory.write_text(good_directory)
+        stack.http.post("/api/v1/rules/reload", headers=root)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from gateway.settings import SettingsError, load_settings
 from quarantine import tables as qt
 from rules.auth import DmarcOutcome, dmarc_outcome
 from tests.dnsmasq import dnsmasq
@@ -104,6 +105,25 @@ def test_passing_or_p_none_is_delivered_with_the_result(gw) -> None:  # noqa: AN
     assert "dmarc=pass" in results["news@pass.test"]
     assert "dmarc=fail (p=none dis=none)" in results["news@parent.test"]
     assert results["news@pass.test"].startswith("gw.example.com;")
+
+
+def test_a_claimed_insider_the_dns_cannot_check_is_temporary(gw) -> None:  # noqa: ANN001
+    """Our own domain is not in the test DNS server's zone: it answers REFUSED, a temporary
+    error, and an outsider claiming example.com gets 451 4.7.0, never 250 or 550."""
+    gateway, sink = gw
+    code, text = transmit(gateway.smtp_port, "ceo@example.com")
+    assert (code, text[:5]) == (451, b"4.7.0")
+    time.sleep(0.3)
+    assert sink.messages == []
+
+
+def test_sender_auth_settings_are_checked(tmp_path: Path) -> None:
+    config = tmp_path / "gateway.yaml"
+    for text, where in (("sender_auth:\n  nameservers: [\"ns.example.com\"]\n", ":2: sender_auth.nameservers"),
+                        ("sender_auth:\n  dns_timeout: 0\n", ":2: sender_auth.dns_timeout")):
+        config.write_text(text)
+        with pytest.raises(SettingsError, match=where):
+            load_settings(config)
 
 
 def test_dmarc_enforce_off_records_only(tmp_path: Path, database_url: str, dns_port: int) -> None:

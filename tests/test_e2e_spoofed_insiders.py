@@ -120,6 +120,16 @@ def test_the_refusal_names_the_forgery(gw) -> None:  # noqa: ANN001
     assert "forged-internal-sender" in str(rules)
 
 
+def test_a_disguised_claim_is_refused_too(gw) -> None:  # noqa: ANN001
+    """``ceo@example.com.`` reads as our CEO; an unparsable From still shows the address."""
+    gateway, sink = gw
+    for header in ("CEO <ceo@example.com.>", "CEO <ceo@example.com"):
+        code, _ = transmit(gateway.smtp_port, OUTSIDER, "mallory@outside.org", "bob@example.com",
+                           simple_message(sender=header, subject="Urgent wire transfer"))
+        assert code == 550, header
+    assert sink.messages == []
+
+
 def test_insiders_from_the_trusted_network_are_internal(gw) -> None:  # noqa: ANN001
     gateway, sink = gw
     code, _ = transmit(gateway.smtp_port, INSIDER, "ceo@example.com", "bob@example.com",

@@ -165,6 +165,11 @@ def test_altered_or_foreign_bundle_is_refused(two_instances: tuple[Path, Path], 
     assert main(["archive", "import", str(altered), "--config", str(dst)]) == 1
     err = capsys.readouterr().err
     assert "does not match its digest" in err and err.strip().count("\n") == 0
+    assert main(["archive", "verify-export", str(altered), "--config", str(dst)]) == 1
+    assert "does not match its digest" in capsys.readouterr().err
+    assert main(["archive", "verify-export", str(bundle), "--public-key", other_key, "--config", str(dst)]) == 1
+    capsys.readouterr()
+    assert "OK" in _cli(dst, "archive", "verify-export", str(bundle), capsys=capsys)
     assert _search(dst, "") == []
 
 

@@ -64,7 +64,7 @@ def test_pdf_bomb_over_the_wall_clock_is_a_timeout_finding_and_the_worker_is_rep
     result = run(pool.complete(message))
     elapsed = time.monotonic() - started
     assert result.status == "timeout"
-    assert elapsed < 2.0 + 3.0      # the budget, plus starting a worker on a busy machine
+    assert elapsed < 2.0 + 8.0      # the budget, plus starting a worker on a busy machine
     assert TIMEOUT in message.findings
     assert [a.name for a in message.attachments] == ["report.pdf"]   # still named and typed for rules
     # the killed worker was replaced: the next message is read normally
@@ -114,7 +114,7 @@ def test_docx_with_95_mb_of_xml_is_streamed_in_bounded_memory() -> None:
         started = time.monotonic()
         result = run(p.complete(message))
         assert result.status in ("ok", "timeout")
-        assert time.monotonic() - started < 3.0 + 3.0
+        assert time.monotonic() - started < 3.0 + 8.0
         if not result.ok:
             assert TIMEOUT in message.findings
     finally:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from quarantine.errors import NotAuthorised
 from quarantine.routing import is_routed, pending, resolve
 from rules.loader import RuleSetError, load_ruleset
 from rules.model import ApprovalNeed
@@ -88,3 +89,31 @@ def test_a_source_that_finds_nobody_goes_to_the_default_group() -> None:
     routing = resolve(["group:empty", "supervisor"], "x@example.com", "sales", _Dir())
     assert routing.rerouted == ["group:empty", "supervisor"]
     assert routing.routes["supervisor"] == ("grace@example.com", "heidi@example.com", "cfo@example.com")
+
+
+def test_escalation_lets_the_next_level_decide_and_reminds_once(engine) -> None:  # noqa: ANN001
+    from tests.test_quarantine_service import Clock, hold, make_service, notices
+
+    clock = Clock()
+    svc = make_service(engine, clock)
+    svc.remind_before, svc.escalate_after = 86400.0, 3 * 86400.0
+    routes = {"supervisor": ["cfo@corp.example"], "group:compliance-team": ["grace@corp.example"]}
+    quorum = [{"rule": "r", "needs": [{"from": ["supervisor"], "count": 1},
+                                      {"from": ["group:compliance-team"], "count": 1}]}]
+    [eid] = hold(svc, recipients=["x@ext.example"], routes=routes, quorum=quorum)
+    with pytest.raises(NotAuthorised):
+        svc.release(eid, "legal-head@corp.example", "not yet mine")
+    levels = lambda entry: [["legal-head@corp.example"], ["grace@corp.example", "ivan@corp.example"]]  # noqa: E731
+    assert svc.escalate(levels, clock.now + 86400) == 0                 # too early
+    assert svc.escalate(levels, clock.now + 3 * 86400 + 1) == 1         # level 1: the department's review group
+    assert notices(engine, "legal-head@corp.example")[-1].subject.startswith("[mailwarden] Escalated to you")
+    assert svc.escalate(levels, clock.now + 3 * 86400 + 2) == 0         # not again until the next period
+    assert svc.escalate(levels, clock.now + 6 * 86400 + 1) == 1         # level 2: compliance (grace known already)
+    assert svc.get(eid)["routes"]["escalation"] == ["legal-head@corp.example", "ivan@corp.example"]
+    assert svc.remind(clock.now + 12 * 86400) == 0
+    assert svc.remind(clock.now + 13 * 86400 + 1) == 1
+    assert svc.remind(clock.now + 13 * 86400 + 2) == 0                  # once
+    assert any("Reminder" in n.subject for n in notices(engine, "cfo@corp.example"))
+    # the escalated head and compliance make the pair without the absent CFO
+    assert svc.release(eid, "legal-head@corp.example", "for the CFO").status == "held"
+    assert svc.release(eid, "grace@corp.example", "compliance ok").status == "released"

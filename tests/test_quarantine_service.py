@@ -128,7 +128,7 @@ def test_hold_per_recipient_and_notices(engine: sa.Engine) -> None:
                 assert "Q3 numbers" not in repr(tuple(row))
     boss = notices(engine, "boss@corp.example")
     assert len(boss) == 1  # one email per held message, not per recipient
-    assert "IBAN DE** ****" in boss[0].body and f"/api/v1/quarantine/{ids[0]}" in boss[0].body
+    assert "IBAN DE** ****" in boss[0].body and f"/quarantine/{ids[0]}\n" in boss[0].body
     sender = notices(engine, "alice@corp.example")
     assert len(sender) == 1 and "held" in sender[0].subject.lower()
     assert "sender-release" not in sender[0].body
@@ -219,7 +219,8 @@ def test_expiry(engine: sa.Engine) -> None:
     rel = hold(svc, archive_id=2, recipients=["y@ext.example"], expire_action="release")
     assert svc.expire(clock.now + 13 * 86400) == 0
     assert svc.expire(clock.now + 15 * 86400) == 2
-    assert svc.get(rej[0])["status"] == "rejected"
+    assert svc.get(rej[0])["status"] == "expired"
+    assert svc.search(status="expired").total == 1
     assert svc.get(rel[0])["status"] == "released"
     assert svc.history(rej[0])[-1]["action"] == "expired"
     assert [r.recipients for r in released(engine)] == [["y@ext.example"]]
@@ -275,12 +276,18 @@ def test_digest_preferences(engine: sa.Engine) -> None:
     assert svc.reviewer_preference("boss@corp.example") == "hourly"
     with pytest.raises(ValueError):
         svc.set_reviewer_preference("boss@corp.example", "weekly")
+    hold(svc, archive_id=9, recipients=["w@ext.example"], reviewers=["now@corp.example"])  # ids != item ids
     hold(svc, archive_id=1)
     hold(svc, archive_id=2, recipients=["q@ext.example"])
     assert notices(engine, "boss@corp.example") == []
     assert svc.send_digests(clock.now) == 1
     digest = notices(engine, "boss@corp.example")
-    assert len(digest) == 1 and digest[0].body.count("/api/v1/quarantine/") == 4
+    assert len(digest) == 1 and digest[0].body.count("/quarantine/") == 4
+    # the digest lists (and links) the quarantine entries' own ids
+    held_ids = [e["id"] for e in svc.search(limit=10).items if "boss@corp.example" in e["reviewers"]]
+    assert len(held_ids) == 4
+    for eid in held_ids:
+        assert f"#{eid} " in digest[0].body and f"/quarantine/{eid}\n" in digest[0].body
     hold(svc, archive_id=3, recipients=["r@ext.example"])
     assert svc.send_digests(clock.now + 60) == 0  # within the hour
     assert svc.send_digests(clock.now + 3601) == 1

@@ -138,7 +138,7 @@ def test_dry_run_equals_what_purge_removes(gateway_config: Path, capsys) -> None
     assert "would purge 0 record(s)" in text and "3 still needed" in text and "nothing deleted" in text
 
 
-RULES = "version: 1\nrules:\n  - name: pci-card\n    when: {subject: card}\n    action: quarantine\n"
+RULES = "version: 1\nrules:\n  - name: pci-card\n    when: {gtube: true}\n    action: reject\n"
 
 
 @pytest.mark.parametrize(("retention", "line", "key", "problem"), [
@@ -191,3 +191,21 @@ def test_cli_search_and_export_audit_the_query_length_never_its_text(gateway_con
     for row in rows:
         assert "whistleblower" not in json.dumps({k: row[k] for k in ("record", "detail")}), row
         assert row["detail"] == {"q_length": len(secret)}
+
+
+def test_rules_lint_names_a_retention_rule_the_new_rules_file_drops(tmp_path: Path, capsys) -> None:
+    from tests.harness import REPO
+
+    (tmp_path / "rules.yaml").write_text(RULES)
+    (tmp_path / "directory.yaml").write_text((REPO / "configs" / "directory.yaml").read_text())
+    cfg = tmp_path / "gateway.yaml"
+    cfg.write_text("storage:\n  data_dir: data\nrules:\n  path: rules.yaml\narchive:\n  retention:\n"
+                   "    - {rule: pci-card, days: 3650}\n")
+    renamed = tmp_path / "new-rules.yaml"
+    renamed.write_text(RULES.replace("pci-card", "payment-cards"))
+    assert main(["rules", "lint", "--config", str(cfg)]) == 0
+    capsys.readouterr()
+    assert main(["rules", "lint", str(renamed), "--config", str(cfg)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == (f"{cfg}:7: archive.retention[0].rule: no rule named 'pci-card' in new-rules.yaml "
+                   "(the spam score's hit is 'spam-threshold')"), err

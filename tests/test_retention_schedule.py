@@ -122,3 +122,19 @@ def _cli_hold(config: Path, capsys) -> None:  # noqa: ANN001
     assert main(["archive", "hold", "add", "address", "lawyer@corp.example", "--reason", "case 7",
                  "--by", "counsel", "--config", str(config)]) == 0
     capsys.readouterr()
+
+
+def test_cli_purge_waits_its_turn(gateway_config: Path, capsys) -> None:
+    ids = _stage(gateway_config)
+    engine = open_engine(load_settings(gateway_config).database_url)
+    try:
+        with node_lock(engine) as got:            # serve's scheduled purge is running
+            assert got
+            assert main(["archive", "purge", "--config", str(gateway_config)]) == 1
+            assert "a purge is running" in capsys.readouterr().err
+            assert main(["archive", "purge", "--dry-run", "--config", str(gateway_config)]) == 0
+    finally:
+        engine.dispose()
+    assert ids["old_out"] in _remaining(gateway_config)
+    assert main(["archive", "purge", "--config", str(gateway_config)]) == 0
+    assert ids["old_out"] not in _remaining(gateway_config)

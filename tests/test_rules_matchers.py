@@ -113,11 +113,14 @@ def test_fast_normalisation_always_equals_nfkc_casefold() -> None:
 # -- the raw-text scan finds exactly what normalise-then-scan finds ----------------------------
 
 def reference_hits(lists: dict[int, list[str]], text: str) -> tuple[list[tuple[int, str, int, int]], int]:
-    """Every term occurrence in NFKC+casefold(text), the plainest way; and that text's length."""
+    """Every term occurrence in NFKC+casefold(text) without the invisible characters, the
+    plainest way; and that text's length."""
     import unicodedata
 
+    from rules.folding import INVISIBLE
+
     def fold(s: str) -> str:
-        return unicodedata.normalize("NFKC", s).casefold()
+        return "".join(c for c in unicodedata.normalize("NFKC", s).casefold() if c not in INVISIBLE)
 
     def word(ch: str) -> bool:
         return ch.isascii() and (ch.isalnum() or ch == "_")

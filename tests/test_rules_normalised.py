@@ -89,3 +89,10 @@ def test_traditional_and_mixed_chinese_match_the_simplified_list(text: str, ship
         raw = (bm.headers() + f"Content-Type: text/plain; charset={charset}\r\n\r\n").encode() + body
         v = run(shipped, raw, "alice@example.com", ["partner@other.org"])
         assert "outbound-confidential-marker" in {h.rule for h in v.hits}, (text, charset)
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200c", "\u200d", "\u2060", "\u00ad", "\ufeff", "\u200e"])
+def test_invisible_characters_inside_a_keyword_hide_nothing(invisible: str, shipped) -> None:  # noqa: ANN001, F811
+    for text in (f"本文件为机{invisible}密，请勿外传", f"This is Con{invisible}fidential."):
+        v = run(shipped, _mail(text), "alice@example.com", ["partner@other.org"])
+        assert "outbound-confidential-marker" in {h.rule for h in v.hits}, repr(text)

@@ -13,6 +13,7 @@ from gateway.policy import PolicyHolder, check
 from gateway.sender_identity import (
     FORGED_INTERNAL_SENDER,
     SenderUnverifiable,
+    header_from_addresses,
     identity_findings,
     needs_sender_auth,
     vouched,
@@ -48,12 +49,24 @@ def test_an_unknown_session_vouches_for_nobody() -> None:
     ("mallory@outside.org", ["ceo@example.com"]),      # the CEO phish: header claim only
     ("", ["ceo@sales.example.com"]),                   # subdomains are ours too
     ("x@outside.org", ["x@outside.org", "ceo@example.com"]),
+    ("x@outside.org", ["ceo@example.com."]),            # what does not show does not count
+    ("ceo@EXAMPLE.com.", ["x@outside.org"]),
+    ("x@outside.org", ["ceo@[example.com]"]),
+    ("x@outside.org", ["ceo@example.com\x00"]),
+    ("x@outside.org", ["ceo@exam\u200bple.com"]),
 ])
 def test_unvouched_claims_are_forged(mail_from: str, header_from: list[str]) -> None:
     assert findings(mail_from, header_from) == [FORGED_INTERNAL_SENDER]
     assert findings(mail_from, header_from, AuthResults("fail", "none", "fail")) == [FORGED_INTERNAL_SENDER]
     assert findings(mail_from, header_from, trusted=True) == []
     assert findings(mail_from, header_from, user="alice") == []
+
+
+def test_an_unparsable_from_is_still_judged() -> None:
+    assert header_from_addresses(["a@b.org"], ["whatever"]) == ["a@b.org"]
+    assert header_from_addresses([], ['CEO <ceo@Example.com>,,"<']) == ["ceo@example.com"]
+    assert findings("x@outside.org", header_from_addresses([], ["CEO <ceo@example.com"])) == [
+        FORGED_INTERNAL_SENDER]
 
 
 def test_no_claim_no_finding() -> None:

@@ -1,0 +1,61 @@
+"""What the quarantine needs to know of the organisation, handed in by the gateway.
+
+The quarantine imports nothing of the gateway: its notices learn each person's language and
+what is internal from the live directory, each rule's description from the live rules, and
+a held message's subject from the encrypted archive (decrypted only to write the notice,
+which is archived encrypted too, and masked like every value a notice shows). Escalation
+levels come from the directory as well.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from admin_api.render import subject_of
+from archive.service import Archive
+from gateway.policy import PolicyHolder
+from gateway.settings import Settings
+from quarantine.notices import Notices
+from rules.engine import SPAM_RULE
+from rules.redact import redact_text
+
+
+def build_notices(settings: Settings, policy: PolicyHolder, archive: Archive, send: Any) -> Notices:
+    def describe(rule: str) -> str:
+        if rule == SPAM_RULE:
+            return "spam score over the quarantine threshold"
+        for r in policy.current.engine.ruleset.rules:
+            if r.name == rule:
+                return r.description or r.name
+        return rule
+
+    def subject(entry: Mapping[str, Any]) -> str | None:
+        """The held message's subject, masked like every value a notice shows."""
+        try:
+            text = subject_of(archive.open_digest(entry["digest"]))
+        except Exception:  # noqa: BLE001 - a notice without its subject beats no notice
+            return None
+        return redact_text(text) if text else text
+
+    return Notices(
+        send, base_url=settings.api_base_url, default_language=settings.quarantine.language,
+        language_of=lambda a: policy.directory().language_of(a), describe=describe, subject_of=subject,
+        is_internal=lambda a: policy.directory().is_internal(a),
+    )
+
+
+def escalation_levels(policy: PolicyHolder) -> Any:
+    """Who an undecided entry goes to next: its department's review group, then compliance
+    (the directory's default review group)."""
+
+    def levels(entry: Mapping[str, Any]) -> Sequence[Sequence[str]]:
+        directory = policy.directory()
+        dept = directory.departments.get(entry.get("department") or "")
+        steps = []
+        if dept is not None and dept.review_group:
+            steps.append(directory.review_group_members(dept.review_group))
+        steps.append(directory.review_group_members(directory.default_review_group or ""))
+        return [s for s in steps if s]
+
+    return levels
