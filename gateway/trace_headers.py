@@ -22,12 +22,52 @@ _LINES = re.compile(rb"[^\n]*\n|[^\n]+\Z")
 _FIELD_NAME = re.compile(rb"^([!-9;-~]+)[ \t]*:")
 
 
+def _without_comments(value: bytes) -> bytes:
+    """``value`` with its RFC 5322 comments (nested, with ``\\``-escaped parentheses) blanked
+    out, and quoted strings left as they are: a regular expression that removes one level of
+    ``(...)`` leaves ``((x)) ours`` starting with ``(``, a way around the check."""
+    out = bytearray()
+    depth = 0
+    quoted = escaped = False
+    for byte in value:
+        ch = bytes((byte,))
+        if escaped:
+            escaped = False
+            if not depth:
+                out += ch
+            continue
+        if ch == b"\\":
+            escaped = True
+            if not depth:
+                out += ch
+        elif quoted:
+            quoted = ch != b'"'
+            out += ch
+        elif ch == b"(":
+            depth += 1
+        elif ch == b")" and depth:
+            depth -= 1
+            if not depth:
+                out += b" "
+        elif not depth:
+            quoted = ch == b'"'
+            out += ch
+    return bytes(out)
+
+
 def _authserv_id(value: bytes) -> bytes:
-    """The authserv-id of an Authentication-Results value: its first token, before any
-    version number, comment or ``;``."""
-    text = re.sub(rb"\([^()]*\)", b" ", value)   # RFC 8601 allows comments (CFWS) around it
-    first = text.split(b";", 1)[0].split()
-    return first[0].lower() if first else b""
+    """The authserv-id of an Authentication-Results value, as a reader of the header takes
+    it: its first token (before any version number or ``;``), comments around it ignored,
+    a quoted-string unquoted (RFC 8601 §2.2: the id is a ``value``, token or quoted-string),
+    case and a trailing dot not counted."""
+    text = _without_comments(value).strip()
+    if text.startswith(b'"'):
+        match = re.match(rb'"((?:[^"\\]|\\.)*)"?', text, re.DOTALL)
+        first = re.sub(rb"\\(.)", rb"\1", match.group(1) if match else b"").strip()
+    else:
+        parts = text.split(b";", 1)[0].split()
+        first = parts[0] if parts else b""
+    return first.lower().rstrip(b".")
 
 
 def strip_owned_headers(raw: bytes, authserv_ids: tuple[str, ...]) -> tuple[bytes, list[str]]:
@@ -43,7 +83,7 @@ def strip_owned_headers(raw: bytes, authserv_ids: tuple[str, ...]) -> tuple[byte
     lowered = head.lower()
     if _OURS_PREFIX not in lowered and _AR not in lowered:
         return raw, []
-    ids = {a.strip().lower().encode() for a in authserv_ids if a.strip()}
+    ids = {a.strip().lower().rstrip(".").encode() for a in authserv_ids if a.strip()}
     lines = _LINES.findall(head)   # a line ends at LF only, as the next hop reads it
     fields: list[list[bytes]] = []   # each: its first line, then its continuation lines
     for line in lines:

@@ -81,3 +81,27 @@ def test_forged_trace_headers_never_reach_the_next_hop(gw) -> None:  # noqa: ANN
     archived = gateway.services.archive.open(archive_id)
     assert b"gw.example.com; spf=pass" not in archived and b"auth.example.com;" not in archived
     assert b"X-Mailwarden" not in archived and b"mx.partner.org; spf=fail" in archived
+
+
+@pytest.mark.parametrize("value", [
+    b"((nested)) gw.example.com; dmarc=pass",          # a comment inside a comment
+    b"(a \\) b) gw.example.com; dmarc=pass",            # an escaped parenthesis in a comment
+    b'"gw.example.com"; dmarc=pass',                    # the id as a quoted-string (RFC 8601 2.2)
+    b'"gw.\\example.com"; dmarc=pass',                   # a quoted-pair in it
+    b"gw.example.com.; dmarc=pass",                     # a trailing dot, as DNS names may be written
+    b"\r\n (folded) GW.EXAMPLE.COM (x) 1 ; dmarc=pass",
+])
+def test_our_authserv_id_in_any_spelling_a_reader_accepts_is_ours(value: bytes) -> None:
+    """Each of these kept the forged header on the first landing (its regular expression
+    removed one level of comments and compared the id with its quotes and dots)."""
+    raw = b"From: a@outside.org\r\nAuthentication-Results: " + value + b"\r\nSubject: x\r\n\r\nbody\r\n"
+    out, removed = strip_owned_headers(raw, ("gw.example.com",))
+    assert removed == ["Authentication-Results"]
+    assert out == b"From: a@outside.org\r\nSubject: x\r\n\r\nbody\r\n"
+
+
+@pytest.mark.parametrize("value", [b'"gw.example.com.evil"; dmarc=pass', b"(gw.example.com) mx.partner.org; spf=fail",
+                                   b'mx.partner.org; comment="gw.example.com"'])
+def test_other_ids_stay_whatever_the_comments_and_quotes(value: bytes) -> None:
+    raw = b"Authentication-Results: " + value + b"\r\n\r\nbody\r\n"
+    assert strip_owned_headers(raw, ("gw.example.com",)) == (raw, [])
