@@ -369,13 +369,12 @@ class Pipeline:
             targets = [m for m in directory.review_group_members(who[6:]) if "*" not in m and not m.startswith("@")]
         else:
             targets = [who]
-        rules = ", ".join(s.verdict.rules) or "policy"
         for target in dict.fromkeys(targets):
             if not directory.is_internal(target):
                 continue
-            self.notifier.send(conn, target, "Message screened by mail policy",
-                               f"A message from {incoming.mail_from or '<>'} matched: {rules}.\n"
-                               f"Outcome: {s.verdict.action}.\n")
+            self.quarantine.notices.screened(conn, target, subject=redact_text(s.message.subject) or "(no subject)",
+                                             sender=incoming.mail_from, recipients=list(s.envelope.rcpt_tos),
+                                             rules=s.verdict.rules, outcome=str(s.verdict.action))
 
     # ---- 3. reply -------------------------------------------------------------------
     def _reply(self, verdict: Verdict, outcome: Outcome) -> str:

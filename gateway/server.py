@@ -74,8 +74,9 @@ class Gateway:
             batch_size=s.delivery.batch_size, poll_interval=s.delivery.poll_interval,
             node=s.delivery.node_id or None,
         )
-        self.extraction = ExtractionPool(workers=s.extraction.workers, seconds=s.extraction.seconds,
-                                         memory_mb=s.extraction.memory_mb)
+        # one pool per process: screening, the API's rules test and the index share it
+        self.extraction = services.extraction or ExtractionPool(
+            workers=s.extraction.workers, seconds=s.extraction.seconds, memory_mb=s.extraction.memory_mb)
         self.pipeline = Pipeline(
             policy=services.policy, archive=services.archive, queue=services.queue,
             quarantine=services.quarantine, notifier=services.notifier, committer=services.committer,
@@ -333,7 +334,10 @@ def _run_indexer(settings: Settings) -> None:
     """The blind-index builder as a low-priority process: accepting and delivering mail
     come first; the index catches up when the machine has time (nothing is lost meanwhile:
     pending entries are rows in the database)."""
+    from functools import partial
+
     from archive.service import Archive
+    from gateway.extraction_pool import ExtractionPool
     from gateway.services import extract_text
 
     os.nice(10)
@@ -349,7 +353,9 @@ def _run_indexer(settings: Settings) -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGHUP})
     engine = open_engine(settings.database_url)
     keyring = open_keyring(settings, warn=False)
-    archive = Archive(engine, FilesystemBlobStore(settings.blobs_dir), keyring, text_extractor=extract_text)
+    extraction = ExtractionPool(workers=1, seconds=settings.extraction.seconds, memory_mb=settings.extraction.memory_mb)
+    archive = Archive(engine, FilesystemBlobStore(settings.blobs_dir), keyring,
+                      text_extractor=partial(extract_text, extraction=extraction))
     import time
 
     while not stop:
@@ -360,6 +366,7 @@ def _run_indexer(settings: Settings) -> None:
             done = 0
         if not done:
             time.sleep(settings.archive.index_interval)
+    extraction.close()
     engine.dispose()
 
 
