@@ -99,8 +99,10 @@ def build_services(settings: Settings, *, run_migrations: bool = True, policy: P
         ensure_audit_head(engine)
     keyring = open_keyring(settings, warn=run_migrations)   # workers: the supervisor warned
     # documents are read by worker processes within the screening budget (started on first use)
+    metrics = Metrics()
     extraction = ExtractionPool(workers=settings.extraction.workers, seconds=settings.extraction.seconds,
-                                memory_mb=settings.extraction.memory_mb)
+                                memory_mb=settings.extraction.memory_mb,
+                                observe=lambda result: metrics.extractions.labels(result.status).inc())
     archive = Archive(engine, FilesystemBlobStore(settings.blobs_dir), keyring,
                       text_extractor=partial(extract_text, extraction=extraction))
     queue = DeliveryQueue(engine, lifetime=settings.delivery.max_queue_lifetime,
@@ -148,7 +150,6 @@ def build_services(settings: Settings, *, run_migrations: bool = True, policy: P
         notices=build_notices(settings, policy, archive, send_notice),
         remind_before=settings.quarantine.remind_before, escalate_after=settings.quarantine.escalate_after,
     )
-    metrics = Metrics()
     metrics.watch_queue_depth(queue.depth)
     return Services(
         settings=settings, engine=engine, keyring=keyring, archive=archive, queue=queue, committer=committer,

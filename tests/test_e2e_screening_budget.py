@@ -97,6 +97,7 @@ def test_bombs_answer_within_budget_are_held_and_do_not_stall_other_sessions(gw)
     assert any("uninspectable-content" in (row.rules or []) for row in held)
     sink.handler.wait_to("bob@example.com")
     assert not sink.handler.to("partner@other.org")
+    assert b'mailwarden_extractions_total{outcome="timeout"}' in gateway.services.metrics.render()
 
 
 def test_check_command_reads_documents_within_the_budget(tmp_path: Path) -> None:
