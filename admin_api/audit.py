@@ -188,6 +188,29 @@ def verify_audit(engine: sa.Engine, chain: ChainKey, batch: int = 1000) -> tuple
     return (not ids, ids)
 
 
+def accept_head(engine: sa.Engine, chain: ChainKey) -> tuple[int, int]:
+    """The operator's way out after ``audit verify`` named a head the gateway did not write
+    (every audited action is refused meanwhile): the log goes on from its last row, once that
+    row's hash and MAC verify. Returns (old head id, new head id); the caller audits it, and the
+    checkpoints keep naming rows that were lost."""
+    with engine.begin() as conn:
+        head = _lock_head(conn)
+        chain.follow(conn)
+        last = conn.execute(sa.select(t.audit).order_by(t.audit.c.id.desc()).limit(1)).first()
+        if last is None:
+            new_id, new_hash = 0, GENESIS
+        else:
+            bad = None if row_hash(dict(last._mapping), last.prev_hash) == last.hash else "its hash does not match"
+            bad = bad or chain.check(last.mac_kid, last.mac, "row", int(last.id), last.hash)
+            if bad:
+                raise AuditChainError(f"the last audit row {last.id} does not verify ({bad}): not accepted")
+            new_id, new_hash = int(last.id), last.hash
+        kid, mac = chain.sign("head", new_id, new_hash) if new_id else (None, None)
+        conn.execute(sa.update(t.audit_head).where(t.audit_head.c.id == 1).values(
+            last_id=new_id, last_hash=new_hash, mac_kid=kid, mac=mac))
+    return int(head.last_id), new_id
+
+
 def verified_head(engine: sa.Engine, chain: ChainKey) -> tuple[int, str]:
     """(last_id, last_hash) of the audit head after checking its MAC (what a checkpoint signs)."""
     with engine.connect() as conn:

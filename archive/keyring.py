@@ -230,7 +230,8 @@ class KeyRing:
             if state.active not in masters:
                 held = ", ".join(sorted(self._local)) or "none"
                 raise KeyMissing(f"master key {state.active} missing: it is the active key and none of the "
-                                 f"keys held here ({held}) opens it")
+                                 f"keys held here ({held}) opens it; put master-{state.active}.key in "
+                                 f"{self.keys_dir} or give it as {self._env_name or 'MAILWARDEN_MASTER_KEY'}")
             derived: Derived = {}
             created: dict[tuple[str, int], float] = {}
             for row in state.derived:

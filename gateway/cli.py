@@ -143,6 +143,9 @@ def _parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", parents=[common], help="admin audit log")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    audit_sub.add_parser("accept-head", parents=[common],
+                         help="after audit verify named a head the gateway did not write: go on from the "
+                              "last verifying row (audited)")
     audit_verify = audit_sub.add_parser("verify", parents=[common])
     audit_verify.add_argument("--checkpoints", type=Path, metavar="FILE",
                               help="also check the audit chain against the signed checkpoints in FILE")

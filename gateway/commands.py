@@ -366,6 +366,8 @@ def audit(args: argparse.Namespace, settings: Settings) -> int:
     from archive.chain import ChainKey
     from archive.cli_ops import describe_broken
 
+    if args.audit_command == "accept-head":
+        return _audit_accept_head(settings)
     services = _services(settings)
     try:
         broken = audit_report(services.engine, ChainKey(services.keyring, "audit-chain"))
@@ -384,6 +386,29 @@ def audit(args: argparse.Namespace, settings: Settings) -> int:
     if against is not None:
         ok = _print_checkpoint_check("audit row", against) and ok
     return 0 if ok else 1
+
+
+def _audit_accept_head(settings: Settings) -> int:
+    import getpass
+
+    from admin_api.audit import AuditChainError, accept_head, append_audit
+    from archive.chain import ChainKey
+
+    services = _services(settings)
+    try:
+        chain = ChainKey(services.keyring, "audit-chain")
+        try:
+            old, new = accept_head(services.engine, chain)
+        except AuditChainError as exc:
+            print(f"mailwarden: {exc}", file=sys.stderr)
+            return 1
+        append_audit(services.engine, chain=chain, actor=f"cli:{getpass.getuser()}", role="cli",
+                     action="cli.audit.accept-head", record=f"head {old} -> {new}", client_ip="local",
+                     outcome="ok", status_code=0)
+    finally:
+        services.close()
+    print(f"audit chain head accepted at row {new} (it said {old})")
+    return 0
 
 
 def _print_checkpoint_check(what: str, problems: list[tuple[int, str]]) -> bool:

@@ -24,6 +24,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -105,8 +106,10 @@ class _Worker:
 class ExtractionPool:
     """``workers`` extraction processes shared by this gateway process's sessions."""
 
-    def __init__(self, *, workers: int = 2, seconds: float = 10.0, memory_mb: int = 512) -> None:
+    def __init__(self, *, workers: int = 2, seconds: float = 10.0, memory_mb: int = 512,
+                 observe: Callable[[Extracted], None] | None = None) -> None:
         self.workers = workers
+        self.observe = observe      # told every outcome (the gateway counts them in /metrics)
         self.seconds = seconds
         self.memory_mb = memory_mb
         self._idle: queue.SimpleQueue[_Worker | None] = queue.SimpleQueue()
@@ -131,6 +134,11 @@ class ExtractionPool:
         return self._settle(message, self._run(message.raw))
 
     def _settle(self, message: ParsedMessage, result: Extracted) -> Extracted:
+        if self.observe is not None:
+            try:
+                self.observe(result)
+            except Exception:  # noqa: BLE001 - counting must not change the screening
+                log.exception("could not count an extraction")
         if result.ok:
             message.adopt(result.walk)
         else:

@@ -10,7 +10,6 @@ process if a message runs far past the wall clock the pool already gave up at.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import resource
 import signal
@@ -78,18 +77,12 @@ def serve(conn: Connection, memory_mb: int, alarm_seconds: int) -> None:
             return      # a heap that hit the limit is not trusted with the next message
 
 
-def _die_with_parent() -> None:
-    """Linux: the kernel kills us when the gateway process dies (no orphan keeps reading)."""
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # pragma: no cover - not Linux: the alarm still bounds it
-        pass
-
-
 def main(argv: list[str]) -> None:
     """``python -m gateway.extraction_worker FD MEMORY_MB ALARM_SECONDS`` (started by the pool)."""
     fd, memory_mb, alarm_seconds = (int(a) for a in argv[:3])
-    _die_with_parent()
+    # No PR_SET_PDEATHSIG: it fires when the *thread* that started us ends (an API or indexer
+    # thread may), not the gateway process. A gone gateway closes the socket (we exit at the
+    # next read) and the alarm ends a message nobody waits for.
     serve(Connection(socket.socket(fileno=fd).detach()), memory_mb, alarm_seconds)
 
 

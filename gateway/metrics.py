@@ -31,6 +31,10 @@ class Metrics:
         self.smtp_refused = Counter("mailwarden_smtp_refused_total",
                                     "Connections, commands or messages refused at the SMTP edge",
                                     ["reason"], registry=r)
+        self.extractions = Counter("mailwarden_extractions_total",
+                                   "Messages whose documents the extraction workers read, by outcome "
+                                   "(ok; timeout, limit, error, unavailable: held as uninspectable)",
+                                   ["outcome"], registry=r)
         self.processing = Histogram(
             "mailwarden_processing_seconds", "Time from end of DATA to the reply",
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10), registry=r)

@@ -3,7 +3,8 @@
 The quarantine imports nothing of the gateway: its notices learn each person's language and
 what is internal from the live directory, each rule's description from the live rules, and
 a held message's subject from the encrypted archive (decrypted only to write the notice,
-which is archived encrypted too). Escalation levels come from the directory as well.
+which is archived encrypted too, and masked like every value a notice shows). Escalation
+levels come from the directory as well.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from gateway.policy import PolicyHolder
 from gateway.settings import Settings
 from quarantine.notices import Notices
 from rules.engine import SPAM_RULE
+from rules.redact import redact_text
 
 
 def build_notices(settings: Settings, policy: PolicyHolder, archive: Archive, send: Any) -> Notices:
@@ -29,10 +31,12 @@ def build_notices(settings: Settings, policy: PolicyHolder, archive: Archive, se
         return rule
 
     def subject(entry: Mapping[str, Any]) -> str | None:
+        """The held message's subject, masked like every value a notice shows."""
         try:
-            return subject_of(archive.open_digest(entry["digest"]))
+            text = subject_of(archive.open_digest(entry["digest"]))
         except Exception:  # noqa: BLE001 - a notice without its subject beats no notice
             return None
+        return redact_text(text) if text else text
 
     return Notices(
         send, base_url=settings.api_base_url, default_language=settings.quarantine.language,

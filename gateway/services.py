@@ -11,6 +11,7 @@ import logging
 import socket
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,6 +25,7 @@ from gateway.auth_throttle import AuthThrottle, ThrottleLimits
 from gateway.committer import GroupCommitter
 from gateway.counters import SenderCounters
 from gateway.db import migrate, open_engine, private_dir
+from gateway.extraction_pool import ExtractionPool
 from gateway.keyplace import open_keyring
 from gateway.metrics import Metrics
 from gateway.notices import Notifier
@@ -34,15 +36,29 @@ from gateway.sender_logins import SenderLogins
 from gateway.settings import Settings
 from quarantine.sealing import EvidenceCipher
 from quarantine.service import QuarantineService
-from rules.content import parse
+from rules.budget import Limits
+from rules.content import ParsedMessage, parse
 
 log = logging.getLogger("mailwarden.services")
 
 
-def extract_text(raw: bytes) -> Iterator[str]:
-    """What the archive indexes: every text a person could read in the message."""
-    for _where, text in parse(raw).iter_text():
+def extract_text(raw: bytes, extraction: ExtractionPool | None = None) -> Iterator[str]:
+    """What the archive indexes: every text a person could read in the message. With
+    ``extraction``, its documents are read by the pool's workers within the screening budget
+    (the indexer runs in a gateway process, whose event loop a document must not stall)."""
+    for _where, text in read_message(raw, extraction).iter_text():
         yield text
+
+
+def read_message(raw: bytes, extraction: ExtractionPool | None) -> ParsedMessage:
+    """The message with its documents read: by the pool's workers (blocking this thread,
+    which must not be an event loop's), or in place without a pool."""
+    if extraction is None:
+        return parse(raw)
+    message = parse(raw, Limits(open_documents=False))
+    if message.deferred:
+        extraction.complete_blocking(message)
+    return message
 
 
 @dataclass
@@ -62,8 +78,11 @@ class Services:
     hostname: str
     sender_logins: SenderLogins
     auth_throttle: AuthThrottle
+    extraction: ExtractionPool | None = None
 
     def close(self) -> None:
+        if self.extraction is not None:
+            self.extraction.close()
         self.committer.stop()
         self.archive.blob_store.close()     # checkpoint: a clean stop leaves no blob journal
         self.engine.dispose()
@@ -79,7 +98,13 @@ def build_services(settings: Settings, *, run_migrations: bool = True, policy: P
         migrate(engine)
         ensure_audit_head(engine)
     keyring = open_keyring(settings, warn=run_migrations)   # workers: the supervisor warned
-    archive = Archive(engine, FilesystemBlobStore(settings.blobs_dir), keyring, text_extractor=extract_text)
+    # documents are read by worker processes within the screening budget (started on first use)
+    metrics = Metrics()
+    extraction = ExtractionPool(workers=settings.extraction.workers, seconds=settings.extraction.seconds,
+                                memory_mb=settings.extraction.memory_mb,
+                                observe=lambda result: metrics.extractions.labels(result.status).inc())
+    archive = Archive(engine, FilesystemBlobStore(settings.blobs_dir), keyring,
+                      text_extractor=partial(extract_text, extraction=extraction))
     queue = DeliveryQueue(engine, lifetime=settings.delivery.max_queue_lifetime,
                           retry_initial=settings.delivery.retry_initial, retry_max=settings.delivery.retry_max)
     committer = GroupCommitter(engine)
@@ -92,7 +117,9 @@ def build_services(settings: Settings, *, run_migrations: bool = True, policy: P
         """A reviewer released ``recipients`` of a held entry: archive the event, queue them."""
         raw = archive.open_digest(entry["digest"])
         sealed = archive.seal(raw)
-        message = parse(raw)
+        # names and types only (documents stay closed): this runs inside the decision's
+        # transaction, and the accepted record already lists what the documents hold
+        message = parse(raw, Limits(open_documents=False))
         archive_id = archive.insert_record(conn, sealed, RecordMeta(
             message_id=message.message_id or "", mail_from=entry["mail_from"], rcpt_tos=list(recipients),
             header_from=", ".join(message.from_addresses), header_to=list(message.to_addresses),
@@ -123,7 +150,6 @@ def build_services(settings: Settings, *, run_migrations: bool = True, policy: P
         notices=build_notices(settings, policy, archive, send_notice),
         remind_before=settings.quarantine.remind_before, escalate_after=settings.quarantine.escalate_after,
     )
-    metrics = Metrics()
     metrics.watch_queue_depth(queue.depth)
     return Services(
         settings=settings, engine=engine, keyring=keyring, archive=archive, queue=queue, committer=committer,
@@ -133,4 +159,5 @@ def build_services(settings: Settings, *, run_migrations: bool = True, policy: P
         auth_throttle=AuthThrottle(engine, ThrottleLimits(
             max_failures=settings.smtp.auth_throttle.max_failures, window=settings.smtp.auth_throttle.window,
             lockout=settings.smtp.auth_throttle.lockout, delay=settings.smtp.auth_throttle.delay)),
+        extraction=extraction,
     )

@@ -139,6 +139,12 @@ class Notices:
             self._send(conn, first["mail_from"], "expired_sender", released=released, expired=expired,
                        **self._common(entries))
 
+    def screened(self, conn: sa.Connection, to: str, *, subject: str, sender: str, recipients: Sequence[str],
+                 rules: Sequence[str], outcome: str) -> None:
+        """A rule's ``notify:``: someone of ours asked to hear of matching mail."""
+        self._send(conn, to, "screened", subject=subject, sender=sender or "<>", recipients=list(recipients),
+                   rules=[self.describe(r) for r in rules], outcome=outcome)
+
     def digest(self, conn: sa.Connection, reviewer: str, frequency: str, entries: Sequence[Mapping[str, Any]]) -> None:
         items = [{**self._common([e]), "status": e["status"]} for e in entries]
         self._send(conn, reviewer, "digest", frequency=frequency, items=items)

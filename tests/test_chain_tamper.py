@@ -266,3 +266,49 @@ def test_audit_rows_survive_key_rotation_and_retirement(engine: sa.Engine, audit
     # only the MAC columns may change; the database still refuses everything else
     with pytest.raises(sa.exc.DatabaseError), engine.begin() as conn:
         conn.execute(sa.update(at.audit).where(at.audit.c.id == 1).values(actor="x"))
+
+
+def test_a_rewound_audit_head_stops_the_api_with_503_until_accepted(engine: sa.Engine, tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """Not audited, not answered: while the audit head does not verify the API says 503 and why;
+    `mailwarden audit accept-head` (itself audited) lets it go on."""
+    from gateway.cli import main
+    from tests.harness import free_port, write_config
+    from tests.test_api_support import Env
+
+    url = engine.url.render_as_string(hide_password=False)
+    config = write_config(tmp_path / "gw", database_url=url, next_hop="127.0.0.1:9", smtp_port=free_port(),
+                          api_port=free_port())
+    assert main(["archive", "verify", "--config", str(config)]) == 0       # makes the schema and key ring
+    from gateway.services import build_services
+    from gateway.settings import load_settings
+
+    services = build_services(load_settings(config))
+    try:
+        env = Env(services.engine)
+        env.services.audit_chain = None
+        env.services.archive = services.archive          # the gateway's key ring keys the audit log
+        from fastapi.testclient import TestClient
+
+        from admin_api.app import create_app
+
+        client = TestClient(create_app(env.services))
+        for _ in range(4):
+            assert client.get("/api/v1/quarantine", headers=env.headers("admin")).status_code == 200
+        drop_audit_triggers(services.engine)
+        with services.engine.connect() as conn:
+            last = conn.execute(sa.select(at.audit.c.id).order_by(at.audit.c.id.desc())).scalars().first()
+        truncate_audit(services.engine, keep=last - 2)
+        refused = client.get("/api/v1/quarantine", headers=env.headers("admin"))
+        assert refused.status_code == 503
+        assert "the audit log cannot be written: audit chain head" in refused.json()["detail"]
+        assert main(["audit", "accept-head", "--config", str(config)]) == 0
+        assert f"audit chain head accepted at row {last - 2} (it said {last - 2})" in capsys.readouterr().out
+        assert client.get("/api/v1/quarantine", headers=env.headers("admin")).status_code == 200
+        chain = ChainKey(services.keyring, "audit-chain")
+        assert verify_audit(services.engine, chain) == (True, [])
+        with services.engine.connect() as conn:
+            actions = list(conn.execute(sa.select(at.audit.c.action)).scalars())
+        assert "cli.audit.accept-head" in actions
+    finally:
+        services.close()

@@ -97,6 +97,7 @@ def test_bombs_answer_within_budget_are_held_and_do_not_stall_other_sessions(gw)
     assert any("uninspectable-content" in (row.rules or []) for row in held)
     sink.handler.wait_to("bob@example.com")
     assert not sink.handler.to("partner@other.org")
+    assert b'mailwarden_extractions_total{outcome="timeout"}' in gateway.services.metrics.render()
 
 
 def test_check_command_reads_documents_within_the_budget(tmp_path: Path) -> None:
@@ -119,3 +120,48 @@ def test_check_command_reads_documents_within_the_budget(tmp_path: Path) -> None
     assert verdict["action"] == "quarantine"
     assert any(h["rule"] == "uninspectable-content" for h in verdict["hits"])
     assert elapsed < 2 + 8      # the budget, plus starting the command and its worker
+
+
+@pytest.fixture
+def gw_api(tmp_path: Path, database_url: str) -> Iterator[tuple[InProcessGateway, Sink]]:
+    sink = Sink().start()
+    config = write_config(tmp_path / "gw", database_url=database_url, next_hop=f"127.0.0.1:{sink.port}",
+                          smtp_port=free_port(), api_port=free_port(),
+                          overrides={"extraction": {"workers": 1, "seconds": BUDGET, "memory_mb": 256}})
+    gateway = InProcessGateway(config, with_api=True).start()
+    yield gateway, sink
+    gateway.stop()
+    sink.stop()
+
+
+def test_releasing_a_held_bomb_and_indexing_it_do_not_stall_the_gateway(gw_api) -> None:  # noqa: ANN001
+    """A reviewer releases the held PDF bomb: the release (in the API, inside the decision's
+    transaction) and the index of the released copy (the in-process indexer) read it within
+    the budget or not at all, and the SMTP listener keeps greeting at once meanwhile."""
+    import httpx
+
+    from admin_api.users import add_user
+
+    gateway, sink = gw_api
+    out: dict[str, object] = {}
+    _send(gateway.smtp_port, message(pdf_bomb(shared=False), "report.pdf", "pdf", "Q3 report"), out)
+    assert out.get("refused") == {}, out
+    token = add_user(gateway.services.engine, "grace", "compliance", [], "grace@example.com")
+    auth = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=f"http://127.0.0.1:{gateway.api_port}", timeout=120) as http:
+        [item] = http.get("/api/v1/quarantine", params={"status": "held"}, headers=auth).json()["items"]
+        started = time.monotonic()
+        released = http.post(f"/api/v1/quarantine/{item['id']}/release", json={"comment": "checked by hand"},
+                             headers=auth)
+        release_seconds = time.monotonic() - started
+    assert released.status_code == 200, released.text
+    assert release_seconds < 5.0, f"the release took {release_seconds:.1f} s"   # old main: the PDF, read in full
+    slowest = 0.0
+    deadline = time.monotonic() + BUDGET + 1.0      # the indexer reads the released copy meanwhile
+    while time.monotonic() < deadline:
+        t0 = time.monotonic()
+        with smtplib.SMTP("127.0.0.1", gateway.smtp_port, timeout=120):
+            slowest = max(slowest, time.monotonic() - t0)
+        time.sleep(0.2)
+    assert slowest < 2.0, f"a greeting took {slowest:.1f} s while the released copy was indexed"
+    sink.handler.wait_to("partner@other.org")

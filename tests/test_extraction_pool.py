@@ -134,3 +134,21 @@ def test_xml_text_beyond_the_cap_is_marked_truncated() -> None:
     assert found.truncated and "TAIL" not in found.text and len(found.text) <= 500
     whole = stream_xml_text([xml[i:i + 7] for i in range(0, len(xml), 7)])
     assert not whole.truncated and whole.text.endswith("TAIL")
+
+
+def test_a_worker_outlives_the_thread_that_started_it() -> None:
+    """The API and the indexer call from threads that come and go; their workers must stay."""
+    import threading
+
+    p = ExtractionPool(workers=1, seconds=10.0, memory_mb=256)
+    try:
+        first = shallow(message_with(zip_of("a.docx", docx_bytes("first")), "a.zip", "zip"))
+        starter = threading.Thread(target=p.complete_blocking, args=(first,))
+        starter.start()
+        starter.join()
+        assert any("first" in a.text for a in first.attachments)
+        time.sleep(0.5)
+        second = shallow(message_with(zip_of("b.docx", docx_bytes("second")), "b.zip", "zip"))
+        assert p.complete_blocking(second).ok
+    finally:
+        p.close()

@@ -93,3 +93,39 @@ def test_index_rekeyed_while_mail_flows(engine, tmp_path):
         assert found(archive, "word8") == {ids[8]} and found(archive, "wordduring") == {ids[-1]}
     assert b.rebuild_index().finished and a.verify().ok
     assert b.keyring.rotate_derived("index") == 3               # and again
+
+
+def test_serve_rebuilds_the_index_in_the_background(tmp_path, database_url):
+    """After `keys rotate-derived index`, the gateway's indexer re-keys the index when idle."""
+    import time
+
+    from tests.harness import InProcessGateway, free_port, send, simple_message, write_config
+
+    config = write_config(tmp_path / "gw", database_url=database_url, next_hop="127.0.0.1:9",
+                          smtp_port=free_port(), api_port=free_port())
+    gateway = InProcessGateway(config, with_api=False).start()
+    try:
+        archive = gateway.services.archive
+        for i in range(5):
+            send(gateway.smtp_port, "alice@example.com", ["bob@example.com"],
+                 simple_message(subject=f"rekey {i}", body=f"background rebuild word{i}\r\n"))
+        deadline = time.monotonic() + 20
+        while len(found(archive, "rebuild")) < 5 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        before = found(archive, "rebuild")
+        assert len(before) == 5
+        old_hash = Hasher(archive.keyring.index_key).query_term("rebuild")
+        archive.keyring.rotate_derived("index")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with archive.engine.connect() as conn:
+                states = conn.execute(sa.select(t.derived_keys.c.version, t.derived_keys.c.state)
+                                      .where(t.derived_keys.c.name == "index")).all()
+            if states == [(2, "active")]:
+                break
+            time.sleep(0.2)
+        assert states == [(2, "active")]
+        assert raw_matches(archive.engine, old_hash) == 0
+        assert found(archive, "rebuild") == before and found(archive, "word3") == {min(before) + 3}
+    finally:
+        gateway.stop()
