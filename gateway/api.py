@@ -68,4 +68,4 @@ def build_app(services: Services, gateway: Any = None) -> FastAPI:
                 gateway.reload_or_raise()
             except Exception as exc:  # noqa: BLE001 - the API answers 422 with the file:line text
                 raise ValueError(str(exc)) from exc
-    return create_app(api_services(services, reload, getattr(gateway, "extraction", None)))
+    return create_app(api_services(services, reload, getattr(gateway, "extraction", None) or services.extraction))

@@ -23,6 +23,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from gateway.spool import MemoryBudget
+
 _PRUNE_AT = 10_000            # tracked addresses before idle ones are swept
 _PREGREET_CACHE = 100_000     # addresses remembered as having passed the pregreet test
 
@@ -39,6 +41,11 @@ class EdgeLimitSettings:
     data_timeout: float = 600.0           # the whole DATA section
     data_min_rate: int = 500              # bytes per second, averaged since DATA began ...
     data_rate_grace: float = 30.0         # ... once this many seconds have passed
+    spool_dir: str = ""                   # encrypted spool files (empty: the system temp dir)
+    spool_threshold: int = 1 << 20        # bytes of a message held in memory before it spills
+    memory_budget: int = 512 << 20        # bytes of messages the process may hold (0: no limit)
+    memory_factor: float = 6.0            # screening and commit hold about this many times a message (measured)
+    memory_wait: float = 10.0             # seconds a message waits for its share, then 451 4.3.1
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,7 @@ class EdgeLimits:
         self._messages: dict[str, _Bucket] = {}
         self._pregreet_passed: dict[str, float] = {}
         self._logged: dict[tuple[str, str], float] = {}
+        self.memory = MemoryBudget(self.settings.memory_budget)
 
     # ---- sessions -----------------------------------------------------------------
     def open_session(self, ip: str, *, trusted: bool) -> Refusal | None:

@@ -57,6 +57,7 @@ from rules.model import Action, AuthResults, Envelope, RecipientVerdict, SenderS
 from rules.redact import redact_text
 
 log = logging.getLogger("mailwarden.message")
+HAND_OVER_MAX = 1 << 20   # bytes; larger messages go to delivery through the queue, not in memory
 
 TEMPFAIL = "451 4.3.0 Temporary failure, message not accepted; please try again later"
 _ARCHIVE_VERDICT = {Action.DELIVER: "delivered", Action.QUARANTINE: "quarantined", Action.REJECT: "rejected"}
@@ -274,8 +275,11 @@ class Pipeline:
         outcome = Outcome(archive_id=archive_id)
         message_id = s.message.message_id or ""
 
-        # Claimed for this process's delivery worker when it can take them in hand now.
-        node = self.delivery.claim_node() if self.delivery is not None else None
+        # Claimed for this process's delivery worker when it can take them in hand now. Not a
+        # large message: held in memory until delivered, outside the SMTP edge's memory budget,
+        # it waits in the queue and the worker reads it back from the archive when it has a slot.
+        in_hand = self.delivery is not None and len(incoming.raw) <= HAND_OVER_MAX
+        node = self.delivery.claim_node() if in_hand else None
 
         deliver = verdict.recipients_with(Action.DELIVER)
         if deliver:

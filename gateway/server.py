@@ -110,7 +110,9 @@ class Gateway:
                                 message_rate_per_ip=s.smtp.message_rate_per_ip,
                                 pregreet_wait=s.smtp.pregreet_wait, pregreet_pass_ttl=s.smtp.pregreet_pass_ttl,
                                 data_timeout=s.smtp.data_timeout, data_min_rate=s.smtp.data_min_rate,
-                                data_rate_grace=s.smtp.data_rate_grace))
+                                data_rate_grace=s.smtp.data_rate_grace, spool_dir=str(s.data_dir / "spool"),
+                                spool_threshold=s.smtp.spool_threshold, memory_budget=s.smtp.memory_budget,
+                                memory_wait=s.smtp.memory_wait))
         if s.smtp.tls_cert and s.smtp.tls_key:
             cert, key = s.resolve(s.smtp.tls_cert), s.resolve(s.smtp.tls_key)
         else:
@@ -296,6 +298,7 @@ def serve(settings: Settings) -> int:
         engine.dispose()
     FilesystemBlobStore(settings.blobs_dir)     # a new store is made once, here
     _raise_open_files_limit()
+    _return_large_buffers_to_the_system()
     if not (settings.smtp.tls_cert and settings.smtp.tls_key):
         ensure_self_signed(settings.data_dir / "tls", settings.smtp.hostname or socket.getfqdn())
     host, port = parse_hostport(settings.smtp.listen, default_port=25)
@@ -328,6 +331,23 @@ def _raise_open_files_limit(wanted: int = 65536) -> None:
             resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
         except (ValueError, OSError) as exc:
             log.warning("could not raise the open-files limit from %d: %s", soft, exc)
+
+
+def _return_large_buffers_to_the_system(threshold: int = 1 << 20) -> None:
+    """Messages are large ``bytes`` handled in several threads (screening of large messages,
+    the committer): with glibc's default, each thread's malloc arena keeps what a freed
+    message used (its mmap threshold grows to 32 MiB as large blocks are freed), so resident
+    memory climbs far past what the memory budget counts. A fixed threshold makes every block
+    over 1 MiB its own mapping, returned the moment it is freed. Inherited by the forked
+    gateway processes; a no-op where the C library is not glibc."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(-3, threshold)      # M_MMAP_THRESHOLD (fixed: no dynamic growth)
+    except (OSError, AttributeError):
+        pass
 
 
 def _run_indexer(settings: Settings) -> None:

@@ -116,6 +116,12 @@ class SmtpSettings(_Section):
     data_timeout: float = 600.0        # the whole DATA section
     data_min_rate: int = Field(default=500, ge=0)              # bytes/s, averaged, after the grace
     data_rate_grace: float = 30.0
+    # Memory: a message beyond spool_threshold bytes waits in an encrypted nameless file under
+    # data_dir/spool while it arrives; the process holds at most memory_budget bytes of messages
+    # (0: no limit) and answers 451 4.3.1 when a message cannot get its share within memory_wait.
+    spool_threshold: int = Field(default=1 << 20, ge=0)
+    memory_budget: int = Field(default=512 << 20, ge=0)
+    memory_wait: float = 10.0
 
     @field_validator("listen")
     @classmethod
@@ -124,7 +130,7 @@ class SmtpSettings(_Section):
         return v
 
     @field_validator("idle_timeout", "pregreet_wait", "pregreet_pass_ttl", "data_timeout", "data_rate_grace",
-                     mode="before")
+                     "memory_wait", mode="before")
     @classmethod
     def _duration(cls, v: Any) -> float:
         return parse_duration(v)

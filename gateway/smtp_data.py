@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from gateway.edge_limits import DataPace
+from gateway.spool import Spool
 
 END_OF_DATA = b"\r\n.\r\n"
 _EMPTY_DATA = b".\r\n"          # the end-of-data line straight after DATA's own CRLF
@@ -45,16 +46,14 @@ class BareNewline(StrEnum):
 
 @dataclass(frozen=True)
 class DataResult:
-    """What one DATA section held.
+    """How one DATA section ended. ``complete`` False: the connection went away first (the
+    client still owns the message). ``too_big``: over the size limit (the content was
+    dropped as it arrived). Otherwise the content, still dot-stuffed as it came over the
+    wire, is in the spool handed to :func:`read_data`: :func:`decode_content` makes it the
+    message."""
 
-    ``body`` is None when the connection went away before the end of data (the client still
-    owns the message). ``too_big``: over the size limit (content discarded while reading).
-    ``bare_lf``: the content had a bare ``<LF>`` (the body is already normalised when the
-    policy is ``normalize``)."""
-
-    body: bytes | None
+    complete: bool
     too_big: bool = False
-    bare_lf: bool = False
 
 
 def find_end(buf: bytes | bytearray, start: int = 0) -> int | None:
@@ -86,50 +85,52 @@ def decode_content(raw: bytes, bare_newline: BareNewline) -> tuple[bytes, bool]:
 
 async def read_data(
     reader: asyncio.StreamReader,
+    spool: Spool,
     *,
     size_limit: int,
-    bare_newline: BareNewline,
     pace: DataPace | None = None,
     chunk_size: int = 1 << 16,
 ) -> DataResult:
-    """Read one DATA section from ``reader`` up to its ``<CR><LF>.<CR><LF>``.
+    """Read one DATA section from ``reader`` up to its ``<CR><LF>.<CR><LF>`` into ``spool``.
 
     Reads in large chunks, not line by line (line reading costs a Python round trip per
-    line), and hands any pipelined bytes after the terminator back to the stream so the next
-    command is read normally. Over ``size_limit`` (0: none) the content is dropped as it
-    arrives, keeping only what is needed to find the end. With ``pace``, the section must
-    keep to its deadlines: past :attr:`DataPace.deadline` this raises ``TimeoutError``
-    (``pace.reply()`` says which limit it was)."""
+    line), keeps back only the last four bytes (a terminator split across reads is found
+    when its last byte arrives) and hands any pipelined bytes after the terminator back to
+    the stream so the next command is read normally. Over ``size_limit`` (0: none) the
+    content is dropped as it arrives. With ``pace``, the section must keep to its
+    deadlines: past :attr:`DataPace.deadline` this raises ``TimeoutError`` (``pace.reply()``
+    says which limit it was)."""
     loop = asyncio.get_running_loop()
     async with asyncio.timeout_at(pace.deadline if pace is not None else None) as timer:
-        buf = bytearray()
+        pending = bytearray()      # read, not yet in the spool: the bytes a terminator may start in
         total = 0
         too_big = False
         scan_from = 0
         while True:
-            if not too_big and buf.startswith(_EMPTY_DATA):
-                end: int | None = -2          # content is empty; the terminator is buf[0:3]
+            if not too_big and total <= len(pending) and pending.startswith(_EMPTY_DATA):
+                end: int | None = -2          # content is empty; the terminator is pending[0:3]
             else:
-                end = find_end(buf, scan_from)
+                end = find_end(pending, scan_from)
             if end is not None:
-                leftover = bytes(buf[end + 5:])
+                leftover = bytes(pending[end + 5:])
                 if leftover:
                     reader._buffer[0:0] = leftover  # type: ignore[attr-defined]
-                if too_big or (size_limit and end + 2 > size_limit):
-                    return DataResult(b"", too_big=True)
-                body, bare = decode_content(bytes(buf[: end + 2]), bare_newline)
-                return DataResult(body, bare_lf=bare)
+                if too_big or (size_limit and spool.size + end + 2 > size_limit):
+                    return DataResult(True, too_big=True)
+                spool.write(memoryview(pending)[: end + 2])
+                return DataResult(True)
+            if len(pending) > _KEEP:
+                if not too_big:
+                    spool.write(memoryview(pending)[: len(pending) - _KEEP])
+                del pending[: len(pending) - _KEEP]
             if size_limit and total > size_limit + len(END_OF_DATA):
-                # Over the limit: keep only what a terminator split across reads needs (there
-                # is none in the buffer: it was just searched) and drop the rest now.
-                too_big = True
-                del buf[: max(0, len(buf) - _KEEP)]
+                too_big = True          # from now on the content is only scanned for its end
             chunk = await reader.read(chunk_size)
             if not chunk:
-                return DataResult(None)
+                return DataResult(False)
             if pace is not None:
                 pace.advance(len(chunk), loop.time())
                 timer.reschedule(pace.deadline)
             total += len(chunk)
-            scan_from = max(0, len(buf) - _KEEP)
-            buf += chunk
+            scan_from = 0
+            pending += chunk

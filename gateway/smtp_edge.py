@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from aiosmtpd.smtp import MISSING, SMTP
+from cryptography.exceptions import InvalidTag
 
 from gateway.edge_limits import DataPace, EdgeLimits, Refusal
-from gateway.smtp_data import BARE_LF_REPLY, BareNewline, DataResult, read_data
+from gateway.smtp_data import BARE_LF_REPLY, BareNewline, DataResult, decode_content, read_data
+from gateway.spool import Spool
 
 log = logging.getLogger("mailwarden.smtp")
 
@@ -149,28 +151,66 @@ class EdgeSMTP(SMTP):
             await self.push("501 5.5.4 Syntax: DATA")
             return
         await self.push("354 End data with <CR><LF>.<CR><LF>")
-        data = await self._read_data()
-        if data is None or data.body is None:
-            return  # connection went away; the client still owns the message
-        if data.too_big:
-            self._set_post_data_state()
-            self._policy.refused("message_size")
-            await self.push("552 5.3.4 Message size exceeds fixed maximum message size")
-            return
-        if data.bare_lf and self._bare_newline is BareNewline.REJECT:
-            self._set_post_data_state()
-            self._policy.refused("bare_newline")
-            log.warning("bare <LF> received", extra={"peer": self._peer_ip()})
-            await self.push(BARE_LF_REPLY)
-            return
-        body = data.body
-        self.envelope.content = body
-        self.envelope.original_content = body
-        status = await self._call_handler_hook("DATA")
+        s = self._edge.settings
+        spool = Spool(s.spool_dir, self._edge.memory, memory_limit=s.spool_threshold)
+        need = 0
+        try:
+            data = await self._read_data(spool)
+            if data is None or not data.complete:
+                return  # cut, or the connection went away; the client still owns the message
+            reply = self._refusal_after_data(data, spool)
+            if reply is not None:
+                self._set_post_data_state()
+                await self.push(reply)
+                return
+            # The whole message in memory for screening and the durable commit: its share of
+            # the process's budget first (451 4.3.1 rather than growing without bound).
+            if not await self._edge.memory.reserve(want := int(spool.size * s.memory_factor), s.memory_wait):
+                self._set_post_data_state()
+                self._policy.refused("memory")
+                log.warning("memory budget exhausted", extra={"peer": self._peer_ip(), "size": spool.size})
+                await self.push("451 4.3.1 Insufficient system resources, try again later")
+                return
+            need = want
+            try:
+                raw = await asyncio.to_thread(spool.read) if spool.spilled else spool.read()
+            except (OSError, InvalidTag) as exc:       # the spool file failed us: not the client's fault
+                log.error("could not read a spooled message back (%s)", type(exc).__name__)
+                self._policy.refused("spool")
+                self._set_post_data_state()
+                await self.push("451 4.3.0 Temporary local problem (spool), try again later")
+                return
+            spool.close()
+            body, bare = decode_content(raw, self._bare_newline)
+            del raw
+            if bare and self._bare_newline is BareNewline.REJECT:
+                self._set_post_data_state()
+                self._policy.refused("bare_newline")
+                log.warning("bare <LF> received", extra={"peer": self._peer_ip()})
+                await self.push(BARE_LF_REPLY)
+                return
+            self.envelope.content = body
+            self.envelope.original_content = body
+            del body
+            status = await self._call_handler_hook("DATA")
+        finally:
+            spool.close()
+            if need:
+                self._edge.memory.release(need)
         self._set_post_data_state()
         await self.push("250 OK" if status is MISSING else status)
 
-    async def _read_data(self) -> DataResult | None:
+    def _refusal_after_data(self, data: DataResult, spool: Spool) -> str | None:
+        if data.too_big:
+            self._policy.refused("message_size")
+            return "552 5.3.4 Message size exceeds fixed maximum message size"
+        if spool.failed is not None:
+            self._policy.refused("spool")
+            log.error("could not spool a message (%s)", type(spool.failed).__name__)
+            return "451 4.3.0 Temporary local problem (spool), try again later"
+        return None
+
+    async def _read_data(self, spool: Spool) -> DataResult | None:
         """The DATA section up to ``<CR><LF>.<CR><LF>`` (see :mod:`gateway.smtp_data`), within
         its deadlines (:class:`gateway.edge_limits.DataPace`); None when it was cut (the
         client has its ``421`` and the connection is closing)."""
@@ -180,8 +220,7 @@ class EdgeSMTP(SMTP):
         # aiosmtpd's idle timer is only the backstop now: the pace cuts first, with a reply.
         self._reset_timeout((s.data_timeout or self._timeout_duration) + self._timeout_duration)
         try:
-            return await read_data(self._reader, size_limit=self.data_size_limit or 0,
-                                   bare_newline=self._bare_newline, pace=pace)
+            return await read_data(self._reader, spool, size_limit=self.data_size_limit or 0, pace=pace)
         except TimeoutError:
             self._policy.refused(pace.reason)
             log.warning("DATA cut", extra={"peer": self._peer_ip(), "reason": pace.reason,

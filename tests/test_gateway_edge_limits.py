@@ -70,12 +70,20 @@ def test_a_thousand_connections_from_one_address_leave_room_for_others(edge: Edg
 
 
 def test_connection_rate_per_address(edge: Edge) -> None:
-    replies = []
-    for _ in range(61):
+    """60 a minute with a burst of 60: the refusal comes after 60 connections plus the one a
+    second that refilled meanwhile (a loaded machine takes a while to make 60)."""
+    started = time.monotonic()
+    accepted = 0
+    refusal = b""
+    while accepted < 200:
         with RawSMTP(edge.port, source="127.0.0.11") as client:
-            replies.append(client.greeting)
-    assert all(r.startswith(b"220") for r in replies[:60])
-    assert replies[60].startswith(b"421 4.7.0 Too many connections from 127.0.0.11 (limit 60/min)")
+            if not client.greeting.startswith(b"220"):
+                refusal = client.greeting
+                break
+            accepted += 1
+    elapsed = time.monotonic() - started
+    assert refusal.startswith(b"421 4.7.0 Too many connections from 127.0.0.11 (limit 60/min)"), refusal
+    assert 60 <= accepted <= 61 + elapsed
     assert _refused(edge, "connection_rate")
 
 
@@ -112,12 +120,11 @@ def test_a_patient_client_is_greeted_after_the_wait_and_trusted_ones_at_once(edg
         assert client.greeting.startswith(b"220")
         assert time.monotonic() - started >= 0.45
         assert client.code("EHLO patient.test") == 250
-    started = time.monotonic()
-    with RawSMTP(edge.port, source="127.0.0.14") as client:   # passed once: no wait now
-        assert client.greeting.startswith(b"220")
-    with RawSMTP(edge.port, source="127.0.0.1") as client:
-        assert client.greeting.startswith(b"220")
-    assert time.monotonic() - started < 0.4
+    for source in ("127.0.0.14", "127.0.0.1"):       # passed once: no wait now; trusted: never
+        started = time.monotonic()
+        with RawSMTP(edge.port, source=source) as client:
+            assert client.greeting.startswith(b"220")
+        assert time.monotonic() - started < 0.45, source
 
 
 # ---- DATA deadlines ------------------------------------------------------------------------
