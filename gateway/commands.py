@@ -195,6 +195,19 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
                 found = check_archive(services.archive, args.checkpoints, settings.tsa_ca_path)
                 ok = _print_checkpoint_check("record", found) and ok
             return 0 if ok else 1
+        elif command == "seal-chain":
+            from admin_api.audit import AuditChainError, seal_legacy
+            from archive.chain import ChainKey
+            from archive.service import ArchiveIntegrityError
+
+            try:
+                records = services.archive.seal_legacy()
+                rows = seal_legacy(services.engine, ChainKey(services.keyring, "audit-chain"))
+            except (ArchiveIntegrityError, AuditChainError) as exc:
+                print(f"mailwarden: {exc}", file=sys.stderr)
+                return 1
+            print(f"keyed {records} archive chain entries and {rows} audit log entries written before the "
+                  "chains were keyed")
         elif command == "accept-head":
             from archive.service import ArchiveIntegrityError
 
