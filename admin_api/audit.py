@@ -188,6 +188,47 @@ def verify_audit(engine: sa.Engine, chain: ChainKey, batch: int = 1000) -> tuple
     return (not ids, ids)
 
 
+def seal_legacy(engine: sa.Engine, chain: ChainKey, batch: int = 1000) -> int:
+    """Key the rows written before the audit log was keyed (an upgraded database), once they are
+    checked to be an intact prefix of the chain; refuses (AuditChainError, naming the row)
+    otherwise. Returns how many were keyed (rows and head)."""
+    a = t.audit.c
+    with engine.connect() as conn:
+        first_keyed = conn.execute(sa.select(sa.func.min(a.id)).where(a.mac.is_not(None))).scalar()
+        if first_keyed is not None:
+            late = conn.execute(sa.select(sa.func.min(a.id)).where(a.mac.is_(None), a.id > first_keyed)).scalar()
+            if late is not None:
+                raise AuditChainError(f"audit row {late} has no MAC but comes after keyed row {first_keyed}: "
+                                      "its MAC was removed; not sealed")
+    prev, last_id, done = GENESIS, 0, 0
+    while True:
+        with engine.connect() as conn:
+            rows = conn.execute(sa.select(t.audit).where(a.mac.is_(None), a.id > last_id)
+                                .order_by(a.id).limit(batch)).all()
+        if not rows:
+            break
+        macs = []
+        for r in rows:
+            if int(r.id) != last_id + 1 or r.prev_hash != prev or row_hash(dict(r._mapping), r.prev_hash) != r.hash:
+                raise AuditChainError(f"audit row {r.id} does not match its hash or link: not sealed")
+            macs.append((int(r.id), *chain.sign("row", int(r.id), r.hash)))
+            prev, last_id = r.hash, int(r.id)
+        with engine.begin() as conn:
+            for rid, kid, mac in macs:
+                conn.execute(sa.update(t.audit).where(a.id == rid, a.mac.is_(None)).values(mac_kid=kid, mac=mac))
+        done += len(macs)
+    with engine.begin() as conn:
+        head = _lock_head(conn)
+        if head.mac is None and int(head.last_id):
+            if int(head.last_id) != last_id or head.last_hash != prev:
+                raise AuditChainError(f"the unkeyed audit head ({head.last_id}) is not its last row ({last_id}): "
+                                      "not sealed")
+            kid, mac = chain.sign("head", last_id, prev)
+            conn.execute(sa.update(t.audit_head).where(t.audit_head.c.id == 1).values(mac_kid=kid, mac=mac))
+            done += 1
+    return done
+
+
 def accept_head(engine: sa.Engine, chain: ChainKey) -> tuple[int, int]:
     """The operator's way out after ``audit verify`` named a head the gateway did not write
     (every audited action is refused meanwhile): the log goes on from its last row, once that

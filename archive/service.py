@@ -621,6 +621,63 @@ class Archive:
             raise ArchiveIntegrityError(f"archive chain head does not verify ({reason}): "
                                         "run `mailwarden archive verify`")
 
+    def seal_legacy(self, batch: int = 1000) -> int:
+        """Key the rows written before the chain was keyed (an upgraded database): once, after
+        checking that they are a prefix of the chain (no unkeyed row after a keyed one) and that
+        their hashes and links hold from the first record. Refuses (ArchiveIntegrityError,
+        naming the row) otherwise: sealing must not bless an edit. Returns how many were keyed."""
+        r, tb = t.records.c, t.tombstones.c
+        with self.engine.connect() as conn:
+            first_keyed = min([v for v in (
+                conn.execute(sa.select(sa.func.min(r.id)).where(r.mac.is_not(None))).scalar(),
+                conn.execute(sa.select(sa.func.min(tb.record_id)).where(tb.mac.is_not(None))).scalar()) if v]
+                or [None])
+            late = None
+            if first_keyed is not None:
+                late = conn.execute(sa.select(sa.func.min(r.id)).where(r.mac.is_(None), r.id > first_keyed)).scalar()
+            if late is not None:
+                raise ArchiveIntegrityError(f"record {late} has no MAC but comes after keyed record {first_keyed}: "
+                                            "its MAC was removed; not sealed")
+            tombs = {row.record_id: row for row in conn.execute(sa.select(t.tombstones).where(tb.mac.is_(None)))}
+        prev, expected, done, last_id = t.GENESIS, 1, 0, 0
+        while True:
+            with self.engine.connect() as conn:
+                rows = conn.execute(sa.select(t.records).where(r.mac.is_(None), r.id > last_id)
+                                    .order_by(r.id).limit(batch)).fetchall()
+            updates: list[tuple[Any, Any, dict[str, Any]]] = []
+            for row in rows:
+                while expected < row.id:
+                    tomb = tombs.pop(expected, None)
+                    if tomb is None or tomb.prev_hash != prev:
+                        raise ArchiveIntegrityError(f"record {expected} deleted or its tombstone altered: not sealed")
+                    values = {"record_id": tomb.record_id, "prev_hash": tomb.prev_hash,
+                              "record_hash": tomb.record_hash, "purged_at": tomb.purged_at, "reason": tomb.reason}
+                    kid, mac = self._tombstone_mac(values)
+                    updates.append((t.tombstones, tb.record_id == tomb.record_id, {"mac_kid": kid, "mac": mac}))
+                    prev, expected = tomb.record_hash, expected + 1
+                if row.prev_hash != prev or chain_hash(row.prev_hash, row) != row.record_hash:
+                    raise ArchiveIntegrityError(f"record {row.id} does not match its hash or link: not sealed")
+                kid, mac = self.record_mac(int(row.id), row.record_hash)
+                updates.append((t.records, r.id == row.id, {"mac_kid": kid, "mac": mac}))
+                prev, expected, last_id = row.record_hash, int(row.id) + 1, int(row.id)
+            if updates:
+                with self.engine.begin() as conn:
+                    for table, where, values in updates:
+                        conn.execute(sa.update(table).where(where, table.c.mac.is_(None)).values(values))
+                done += len(updates)
+            if not rows:
+                break
+        with self.engine.begin() as conn:
+            head_id, head_hash, _generation, head_kid, _head_mac = self._lock_head(conn)
+            if head_kid is None and head_id:
+                if head_id != last_id or head_hash != prev:
+                    raise ArchiveIntegrityError(f"the unkeyed chain head ({head_id}) is not its last record "
+                                                f"({last_id}): not sealed")
+                n_kid, n_mac = self.head_mac(head_id, head_hash)
+                conn.execute(sa.update(t.head).where(t.head.c.id == 1).values(mac_kid=n_kid, mac=n_mac))
+                done += 1
+        return done
+
     LOST_REASON = "lost: chain head accepted by the operator"
 
     def accept_head(self) -> tuple[int, int]:

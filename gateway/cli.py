@@ -94,6 +94,9 @@ def _parser() -> argparse.ArgumentParser:
     arch_verify = arch_sub.add_parser("verify", parents=[common])
     arch_verify.add_argument("--checkpoints", type=Path, metavar="FILE",
                              help="also check the chain against the signed checkpoints in FILE")
+    arch_sub.add_parser("seal-chain", parents=[common],
+                        help="key the record and audit rows written before the chains were keyed (once, after "
+                             "an upgrade; refused if they do not verify)")
     arch_sub.add_parser("accept-head", parents=[common],
                         help="after verify named a head the archive did not write: point it at the last "
                              "verifying record (appends resume; audited)")

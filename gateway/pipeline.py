@@ -45,7 +45,14 @@ from gateway.metrics import Metrics
 from gateway.notices import Notifier
 from gateway.policy import PolicyHolder
 from gateway.queue import DeliveryQueue, QueueEntry
-from gateway.sender_identity import SenderUnverifiable, header_from_addresses, identity_findings, vouched
+from gateway.sender_identity import (
+    DMARC_UNVERIFIABLE_REPLY,
+    SenderUnverifiable,
+    dmarc_unverifiable,
+    header_from_addresses,
+    identity_findings,
+    vouched,
+)
 from gateway.smtp import IncomingMessage
 from gateway.trace_headers import strip_owned_headers
 from quarantine.routing import resolve as resolve_routing
@@ -200,6 +207,8 @@ class Pipeline:
         stats = SenderCounters.including(stats, len(rcpts), _external(directions))
         checked = await self.authenticate_sender(incoming) if self.authenticate_sender else None
         auth, auth_header = checked if checked else (None, None)
+        if dmarc_unverifiable(auth, directions.values()):
+            raise SenderUnverifiable(DMARC_UNVERIFIABLE_REPLY)
         large = len(incoming.raw) > self.offload_bytes
         message = await asyncio.to_thread(self._read, incoming.raw) if large else self._read(incoming.raw)
         if self.extraction is not None and message.deferred:

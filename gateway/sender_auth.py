@@ -11,16 +11,13 @@ internal sender address from any other client is checked like any mail from outs
 from __future__ import annotations
 
 import asyncio
-import email.parser
-import email.utils
 from collections.abc import Callable
 
-from gateway.sender_identity import needs_sender_auth
+from gateway.sender_identity import header_from_addresses, needs_sender_auth
 from gateway.smtp import IncomingMessage
 from rules.auth import DNSTempError, Resolver, authenticate
+from rules.content import parse
 from rules.model import AuthResults
-
-_HEADERS = email.parser.BytesHeaderParser()
 
 
 def dns_resolver(timeout: float = 5.0, nameservers: list[tuple[str, int]] | None = None) -> Resolver:
@@ -28,6 +25,7 @@ def dns_resolver(timeout: float = 5.0, nameservers: list[tuple[str, int]] | None
     ``nameservers``: (address, port) pairs to ask instead of the system's resolv.conf. Answers
     are cached for their TTL (SPF includes repeat on every message from a big sender)."""
     import dns.exception
+    import dns.name
     import dns.nameserver
     import dns.resolver
 
@@ -39,7 +37,11 @@ def dns_resolver(timeout: float = 5.0, nameservers: list[tuple[str, int]] | None
 
     def resolve(name: str, rtype: str) -> list[str]:
         try:
-            answer = resolver.resolve(name, rtype)
+            qname = dns.name.from_text(name)
+        except Exception:  # noqa: BLE001 - not a name DNS can hold (empty or long label): no record
+            return []      # (never a temporary error: a malformed From domain would be deferred forever)
+        try:
+            answer = resolver.resolve(qname, rtype)
         except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
             return []
         except dns.exception.DNSException as exc:
@@ -79,8 +81,12 @@ class SenderAuthenticator:
         return await asyncio.to_thread(self.check, incoming)
 
     def check(self, incoming: IncomingMessage) -> tuple[AuthResults, str]:
-        headers = _HEADERS.parsebytes(incoming.raw, headersonly=True)
-        header_from = email.utils.parseaddr(str(headers.get("From", "")))[1]
+        # DMARC is checked for the From addresses the rules and the spoofed-insider check
+        # judge (decoded encoded-words, every From header, every address in it), not for the
+        # first address of the first From header: with that, ``From: a@passes.test`` above
+        # ``From: boss@bank.test`` (or an encoded-word address) slipped past bank.test's p=reject.
+        message = parse(incoming.raw)
+        header_from = header_from_addresses(message.from_addresses, message.header("from"))
         results, value = authenticate(incoming.raw, incoming.client_ip, incoming.mail_from, incoming.helo,
                                       header_from, self._resolver, self._dnsfunc,
                                       enforce_dmarc=self._enforce_dmarc)

@@ -26,6 +26,8 @@ from rules.model import AuthResults
 FORGED_INTERNAL_SENDER = "forged_internal_sender"
 
 UNVERIFIABLE_REPLY = "451 4.7.0 Sender in our domain could not be verified now (DNS); please try again later"
+DMARC_UNVERIFIABLE_REPLY = ("451 4.7.0 The sender domain's DMARC policy could not be checked now (DNS); "
+                            "please try again later")
 
 
 class _Directory(Protocol):
@@ -36,7 +38,17 @@ class SenderUnverifiable(Exception):
     """A claim to one of our domains from an unvouched client that DNS trouble kept us from
     checking: a retry may succeed, so the answer is temporary."""
 
-    reply = UNVERIFIABLE_REPLY
+    def __init__(self, reply: str = UNVERIFIABLE_REPLY):
+        super().__init__(reply)
+        self.reply = reply
+
+
+def dmarc_unverifiable(auth: AuthResults | None, directions: Iterable[str]) -> bool:
+    """Whether inbound mail's DMARC was left undecided by DNS trouble under a policy that
+    would act on it (``dmarc_policy`` ``temperror``, see :meth:`rules.auth.DmarcOutcome.disposition`):
+    accepting it would skip the domain's p=reject, refusing it would refuse genuine mail for
+    our DNS's sake; so the client retries (:class:`SenderUnverifiable`)."""
+    return auth is not None and auth.dmarc_policy == "temperror" and "inbound" in directions
 
 
 _ADDRESS_LIKE = re.compile(r"[^\s<>()\[\]\\,;:\"@]+@[A-Za-z0-9.-]+")

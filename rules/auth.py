@@ -269,7 +269,13 @@ class DmarcOutcome:
     def disposition(self, sample: int) -> str:
         """What the domain asks for this message (RFC 7489 §6.6.4): ``none`` unless DMARC
         failed under ``p=quarantine|reject``; a message outside the ``pct`` sample
-        (``sample`` in 0..99, not below ``pct``) gets the next policy down."""
+        (``sample`` in 0..99, not below ``pct``) gets the next policy down; ``temperror``
+        when DNS trouble left that undecided (unless the domain's policy is ``none``)."""
+        if self.result == "temperror" and self.policy != "none":
+            # DNS trouble kept us from knowing the policy, or from knowing whether a message
+            # under p=quarantine|reject passes: neither a refusal nor an acceptance is
+            # honest; the gateway answers 4xx (gateway/pipeline.py).
+            return "temperror"
         if self.result != "fail" or self.policy not in ("quarantine", "reject"):
             return "none"
         if sample < self.pct:
@@ -282,9 +288,12 @@ def _dmarc_tags(record: str) -> dict[str, str]:
 
 
 def dmarc_outcome(header_from_domain: str, spf_result: str, spf_domain: str, dkim_domains: list[str],
-                  resolver: Resolver) -> DmarcOutcome:
-    """DMARC (RFC 7489) for ``header_from_domain``: aligned SPF or DKIM pass."""
-    domain = header_from_domain.lower()
+                  resolver: Resolver, *, dkim_result: str = "") -> DmarcOutcome:
+    """DMARC (RFC 7489) for ``header_from_domain``: aligned SPF or DKIM pass. Without an
+    aligned pass, an SPF or DKIM ``temperror`` makes the result ``temperror``, not ``fail``:
+    the lookup that failed might have given the pass (RFC 7489 §6.6.2 lets the receiver
+    defer), and a DNS hiccup must not turn a p=reject domain's genuine mail into a 550."""
+    domain = header_from_domain.lower().strip("[]").rstrip(".")
     if not domain:
         return DmarcOutcome("none")
     org = organisational_domain(domain)
@@ -310,7 +319,24 @@ def dmarc_outcome(header_from_domain: str, spf_result: str, spf_domain: str, dki
         pct = 100
     spf_ok = spf_result == "pass" and _aligned(spf_domain, domain, tags.get("aspf", "r") == "s")
     dkim_ok = any(_aligned(d, domain, tags.get("adkim", "r") == "s") for d in dkim_domains)
-    return DmarcOutcome("pass" if spf_ok or dkim_ok else "fail", policy, pct)
+    if spf_ok or dkim_ok:
+        return DmarcOutcome("pass", policy, pct)
+    if "temperror" in (spf_result, dkim_result):
+        return DmarcOutcome("temperror", policy, pct)
+    return DmarcOutcome("fail", policy, pct)
+
+
+# The outcome that governs a message with several From domains: the strictest disposition,
+# then the worst result (a From header with two addresses, or two From headers, passes only
+# when every domain passes; RFC 7489 §6.6.1).
+_DISPOSITION_RANK = {"none": 0, "temperror": 1, "quarantine": 2, "reject": 3}
+_RESULT_RANK = {"pass": 0, "none": 1, "temperror": 2, "fail": 3}
+
+
+def governing_outcome(outcomes: list[tuple[str, DmarcOutcome]], sample: int) -> tuple[str, DmarcOutcome]:
+    """Of ``(domain, outcome)`` for each From domain, the one the message is judged by."""
+    return max(outcomes, key=lambda item: (_DISPOSITION_RANK.get(item[1].disposition(sample), 0),
+                                           _RESULT_RANK.get(item[1].result, 1)))
 
 
 def check_dmarc(header_from_domain: str, spf_result: str, spf_domain: str, dkim_domains: list[str],
@@ -356,20 +382,27 @@ def format_authentication_results(authserv_id: str, results: AuthResults, *, mai
     return "; ".join(parts)
 
 
-def authenticate(raw: bytes, client_ip: str, mail_from: str, helo: str, header_from: str,
+def authenticate(raw: bytes, client_ip: str, mail_from: str, helo: str, header_from: str | list[str],
                  resolver: Resolver, dnsfunc: Callable[..., bytes | None] | None = None,
                  *, enforce_dmarc: bool = True) -> tuple[AuthResults, str]:
     """SPF + DKIM + DMARC in one call; returns the results and an Authentication-Results value
     (``authserv-id`` ``mailwarden``; the gateway may rebuild it with its host name).
+    ``header_from``: the header From address, or every one of them (several From headers or
+    several addresses in one): DMARC is checked for each domain and the strictest outcome
+    governs, so a first ``From:`` of a domain that passes cannot hide a second one that fails.
     ``enforce_dmarc=False``: the DMARC result and published policy are recorded, but
     ``AuthResults.dmarc_policy`` (what rules act on) stays ``none``."""
     spf = check_spf(client_ip, mail_from, helo, resolver)
     dkim_result, dkim_domains = check_dkim(raw, dnsfunc)
     spf_domain = (mail_from.strip("<>").rpartition("@")[2] or helo).lower()
-    from_domain = header_from.rpartition("@")[2].lower()
-    dmarc = dmarc_outcome(from_domain, spf, spf_domain, dkim_domains, resolver)
+    addresses = [header_from] if isinstance(header_from, str) else list(header_from)
+    domains = list(dict.fromkeys(a.rpartition("@")[2].lower().strip("[]").rstrip(".") for a in addresses)) or [""]
+    sample = pct_sample(raw)
+    outcomes = [(d, dmarc_outcome(d, spf, spf_domain, dkim_domains, resolver, dkim_result=dkim_result))
+                for d in domains]
+    from_domain, dmarc = governing_outcome(outcomes, sample)
     results = AuthResults(spf=spf, dkim=dkim_result, dmarc=dmarc.result,
-                          dmarc_policy=dmarc.disposition(pct_sample(raw)) if enforce_dmarc else "none")
+                          dmarc_policy=dmarc.disposition(sample) if enforce_dmarc else "none")
     header = format_authentication_results("mailwarden", results, mail_from=mail_from.strip("<>"), helo=helo,
                                            header_from=from_domain, dkim_domains=dkim_domains,
                                            dmarc_policy=dmarc.policy)

@@ -312,3 +312,38 @@ def test_a_rewound_audit_head_stops_the_api_with_503_until_accepted(engine: sa.E
         assert "cli.audit.accept-head" in actions
     finally:
         services.close()
+
+
+def _unkey_everything(engine: sa.Engine) -> None:
+    """What a database upgraded from before the keyed chains looks like: no MAC anywhere."""
+    with engine.begin() as conn:
+        for table in (t.records, t.tombstones, t.head, at.audit, at.audit_head):
+            conn.execute(sa.update(table).values(mac_kid=None, mac=None))
+
+
+def test_rows_from_before_the_keyed_chains_are_sealed_once_they_verify(archive, engine: sa.Engine,  # noqa: ANN001
+                                                                      audit: ChainKey) -> None:
+    from admin_api.audit import seal_legacy as seal_audit
+
+    _unkey_everything(engine)
+    assert archive.verify().broken[0] == (1, "record no MAC (not keyed): unkeyed rows are only self-consistent")
+    assert verify_audit(engine, audit)[1][0] == 1
+    put(archive, build("after the upgrade", "body"))              # appends go on (and are keyed)
+    append_audit(engine, chain=audit, action="after", outcome="ok", status_code=200)
+    # a legacy row edited before sealing is refused, not blessed
+    with engine.begin() as conn:
+        conn.execute(sa.update(t.records).where(t.records.c.id == 2).values(mail_from="x@elsewhere.example"))
+    with pytest.raises(ArchiveIntegrityError, match="record 2 does not match its hash or link"):
+        archive.seal_legacy()
+    with engine.begin() as conn:
+        row = conn.execute(sa.select(t.records).where(t.records.c.id == 3)).one()
+        conn.execute(sa.update(t.records).where(t.records.c.id == 2).values(mail_from=row.mail_from))  # put back
+    assert archive.seal_legacy() == 6
+    assert archive.verify().ok
+    assert seal_audit(engine, audit) == 6
+    assert verify_audit(engine, audit) == (True, [])
+    # a MAC removed later is not a legacy row
+    with engine.begin() as conn:
+        conn.execute(sa.update(t.records).where(t.records.c.id == 5).values(mac_kid=None, mac=None))
+    with pytest.raises(ArchiveIntegrityError, match="record 5 has no MAC but comes after keyed record 1"):
+        archive.seal_legacy()

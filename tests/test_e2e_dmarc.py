@@ -146,7 +146,8 @@ def test_disposition_follows_pct_and_falls_one_step() -> None:
     quarantine = DmarcOutcome("fail", "quarantine", pct=50)
     assert [quarantine.disposition(s) for s in (49, 50)] == ["quarantine", "none"]
     assert DmarcOutcome("pass", "reject").disposition(0) == "none"
-    assert DmarcOutcome("temperror").disposition(0) == "none"
+    assert DmarcOutcome("temperror", "none").disposition(0) == "none"
+    assert DmarcOutcome("temperror").disposition(0) == "temperror"   # policy unknown: the gateway answers 451
 
 
 def test_sp_applies_only_below_the_organisational_domain() -> None:

@@ -83,7 +83,7 @@ def test_issue_pdf_bomb_sharing_one_stream_is_read_once() -> None:
         message = shallow(message_with(data, "report.pdf", "pdf"))
         started = time.monotonic()
         assert run(p.complete(message)).ok
-        assert time.monotonic() - started < 30     # 20 reads of the stream took 76 s
+        assert time.monotonic() - started < 45     # 20 reads of the stream took 76 s (idle machine)
         assert "SHARED-MARKER" in message.attachments[0].text
     finally:
         p.close()

@@ -257,6 +257,9 @@ def test_sender_self_release_token(engine: sa.Engine) -> None:
     assert d.actor == "sender:alice@corp.example"
     assert sorted(released(engine)[0].recipients) == ["x@ext.example", "y@ext.example"]
     assert svc.history(ids[1])[-1]["comment"] == "customer asked for the quote"
+    # the reviewer hears that the sender released it, so nobody reviews it again
+    told = [n for n in notices(engine, "boss@corp.example") if "Decided by alice@corp.example" in n.subject]
+    assert len(told) == 1 and "released (by its sender)" in told[0].body
     with pytest.raises(AlreadyDecided):
         svc.confirm_by_sender(token, "again")
 

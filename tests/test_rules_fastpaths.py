@@ -16,7 +16,15 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from rules.content import _has_raw_8bit, _part_filename, decode_header_value, getaddresses, message_from_bytes, parse
+from rules.content import (
+    _has_raw_8bit,
+    _part_filename,
+    _raw_param,
+    decode_header_value,
+    getaddresses,
+    message_from_bytes,
+    parse,
+)
 from rules.engine import Engine, EvaluationContext
 from rules.lazy import cached_property
 from rules.loader import load_ruleset
@@ -51,6 +59,8 @@ def reference_part_filename(part: Message) -> str | None:
                 name = email.utils.collapse_rfc2231_value(name)
             except Exception:  # noqa: BLE001
                 name = str(name[-1])
+    if name is not None and "\ufffd" in name:  # raw 8-bit: compat32 gives U+FFFD, the raw parameter keeps it
+        name = _raw_param(part, "content-disposition", "filename") or _raw_param(part, "content-type", "name") or name
     if name is None:
         return None
     return decode_header_value(name).replace("/", "_").replace("\\", "_") or None

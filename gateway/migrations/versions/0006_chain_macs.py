@@ -3,7 +3,8 @@ purge tombstone and audit row, and on both chain heads (see archive/chain.py).
 
 The baseline creates tables from the current metadata, so on a database made by it the columns
 exist already; on an older one they are added. Rows written before get no MAC here (the key
-is not available to migrations): verify names them as not keyed.
+is not available to migrations): verify names them as not keyed until
+``mailwarden archive seal-chain`` keys them.
 
 Revision ID: 0006_chain_macs
 Revises: record_history
