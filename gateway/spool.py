@@ -175,7 +175,9 @@ class Spool:
         plain = bytes(self._mem[:size])
         del self._mem[:size]
         sealed = self._aead.encrypt(_nonce(self._records), plain, None)
-        os.write(self._fd, _LEN.pack(len(sealed)) + sealed)
+        record = memoryview(_LEN.pack(len(sealed)) + sealed)
+        while record:
+            record = record[os.write(self._fd, record):]     # a short write (disk nearly full) goes on
         self._records += 1
 
 
