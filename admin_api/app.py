@@ -471,7 +471,7 @@ def create_app(services: ApiServices) -> FastAPI:
             after=_ts(after),
             before=_ts(before),
             departments=scoped(p),
-            reviewer=p.email,
+            reviewer=sorted(reviewer(p).addresses),
             cursor=str(_cursor(cursor)) if cursor else None,
             limit=limit,
         )

@@ -1,7 +1,12 @@
 """mailwarden: archive — encrypted, deduplicated, tamper-evident and blind-indexed message store.
 
 Modules:
-  keyring     KeyRing.open(keys_dir, master_key_env) — master keys (0600 files or env), derived keys
+  keyring     KeyRing.open(keys_dir, master_key_env, master_key_file).bind(engine) — this process's master
+              keys, the ring's derived keys, rotation; follows the ring in the database
+  keystate    the key ring's state in the database (generation in archive_head, wrapped keys)
+  keywrap     key ids, wrapping, private files; KeyRingError, KeyMissing, KeyRingRefused
+  reindex     re-keying the blind index (rotate-derived index, rebuild with progress)
+  chain       MAC keys of the keyed chains (derived from the master key, never stored)
   blobstore   BlobStore protocol, FilesystemBlobStore(root)
   service     Archive(engine, blob_store, keyring, text_extractor), SealedMessage, RecordMeta
   tables      archive_* tables (SQLAlchemy Core), post_create(bind), create_schema(engine)

@@ -347,9 +347,17 @@ def keys(args: argparse.Namespace, settings: Settings) -> int:
         if args.keys_command == "rotate":
             cli_ops.rotate_keys(services.archive, progress=sys.stderr.isatty())
         elif args.keys_command == "list":
+            from archive import keystate
+
             active = services.keyring.active_kid
+            with services.engine.connect() as conn:
+                state = keystate.load(conn)
+            states = state.states if state else {}
             for kid in services.keyring.key_ids():
                 print(f"{kid}{'  (active)' if kid == active else ''}")
+            for kid, st in sorted(states.items()):   # the ring's other keys: retired, or not held here
+                if kid not in services.keyring.key_ids():
+                    print(f"{kid}  ({st}{'' if st == 'retired' else ', not held here'})")
             for name in ("index", "links", "evidence"):
                 versions = services.keyring.versions(name)
                 print(f"{name}: " + ", ".join(f"v{v} {state}" for v, state, _until, _key in versions))

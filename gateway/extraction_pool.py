@@ -65,7 +65,10 @@ class _Worker:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "gateway.extraction_worker", str(theirs.fileno()), str(memory_mb),
                  str(alarm_seconds)],
-                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, close_fds=True,
+                # its output is dropped: a library's warning may quote the message it reads
+                # (secrets never in logs); the worker answers errors by type, over the socket
+                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, close_fds=True,
             )
         except BaseException:
             ours.close()
@@ -84,7 +87,10 @@ class _Worker:
             status, walk = self.conn.recv()
         except (EOFError, OSError):
             # it died: the kernel refused it memory (RLIMIT_AS outside Python), or a crash
+            code = self.process.poll()
             self.stop()
+            if code not in (None, 0, -9):
+                log.error("extraction worker %d exited with code %s", self.process.pid, code)
             return Extracted(extraction_worker.LIMIT)
         if status != extraction_worker.OK:
             if status == extraction_worker.LIMIT:

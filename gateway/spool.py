@@ -106,7 +106,9 @@ class Spool:
         try:
             self._write(data)
         except OSError as exc:
-            self.failed = exc
+            # Without its traceback: its frames would keep the caller's view of the read buffer
+            # alive, and the buffer could not be resized.
+            self.failed = exc.with_traceback(None)
             self._mem = bytearray()
 
     def _write(self, data: bytes | bytearray | memoryview) -> None:
@@ -175,7 +177,9 @@ class Spool:
         plain = bytes(self._mem[:size])
         del self._mem[:size]
         sealed = self._aead.encrypt(_nonce(self._records), plain, None)
-        os.write(self._fd, _LEN.pack(len(sealed)) + sealed)
+        record = memoryview(_LEN.pack(len(sealed)) + sealed)
+        while record:
+            record = record[os.write(self._fd, record):]     # a short write (disk nearly full) goes on
         self._records += 1
 
 

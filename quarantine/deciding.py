@@ -260,9 +260,12 @@ class Deciding(Store):
         """The sender hears of the outcome (unless ``silent``); the other routed people that
         someone decided, so nobody reviews it again."""
         decided = [x for x in changed if x["status"] != "held"]
-        if not decided:
-            return
         others = [p for p in _people(routes_of(entry)) if p not in who.addresses]
+        if not decided:  # an approval that is not enough yet: the others know it awaits them
+            if action == "approve" and changed:
+                self.notices.decided(conn, changed, action=action, actor=who.name, comment=comment, others=others,
+                                     tell_sender=False)
+            return
         self.notices.decided(conn, decided, action=action, actor=who.name.removeprefix("sender:"), comment=comment,
                              others=others, tell_sender=not silent and action in ("release", "reject"))
 

@@ -94,6 +94,11 @@ class Notices:
             "reviewers": list(dict.fromkeys(p for ps in routes.values() for p in ps)),
             "expires_at": first.get("expires_at"),
             "required": int(first.get("required_approvals") or 1),
+            "needs": [
+                (int(n["count"]), " / ".join(n["from"]),
+                 sorted({p for src in n["from"] for p in routes.get(src, ())}))
+                for q in first.get("quorum") or [] for n in q["needs"]
+            ],
         }
 
     # ---- notices ----------------------------------------------------------------------

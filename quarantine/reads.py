@@ -42,7 +42,7 @@ class Reads(Store):
         after: float | None = None,
         before: float | None = None,
         departments: Iterable[str] | None = None,
-        reviewer: str | None = None,
+        reviewer: str | Iterable[str] | None = None,
     ) -> list[Any]:
         e = t.entries.c
         conds: list[Any] = []
@@ -64,10 +64,12 @@ class Reads(Store):
             # scope (supervisors): their departments, plus what was assigned to them as reviewer
             depts = list(departments)
             scope = [e.department.in_(depts)] if depts else []
-            if reviewer:
+            addresses = [reviewer] if isinstance(reviewer, str) else list(reviewer or ())
+            if addresses:
                 scope.append(
                     sa.exists().where(
-                        t.entry_reviewers.c.entry_id == e.id, t.entry_reviewers.c.address == reviewer.lower()
+                        t.entry_reviewers.c.entry_id == e.id,
+                        t.entry_reviewers.c.address.in_([a.lower() for a in addresses]),
                     )
                 )
             conds.append(sa.or_(*scope) if scope else sa.false())
@@ -76,7 +78,7 @@ class Reads(Store):
     def search(self, *, cursor: str | None = None, limit: int = 50, **filters: Any) -> QuarantinePage:
         """Entries matching ``filters`` (see :meth:`_filters`), newest first, keyset-paginated.
         ``departments`` (a set) scopes the answer to those departments (supervisors), widened by
-        ``reviewer`` (an address) to the entries assigned to that reviewer."""
+        ``reviewer`` (an address, or all of a person's) to the entries routed to that person."""
         conds = self._filters(**filters)
         limit = max(1, min(int(limit), 500))
         after_id = decode_cursor(cursor)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from admin_api.users import add_user
 from tests.test_api_support import Env
 
 WHO = ("admin", "compliance", "supervisor", "supervisor_other", "auditor", "none", "bad")
@@ -161,3 +162,14 @@ def test_assigned_reviewer_outside_own_department(engine: sa.Engine) -> None:
     assert env.client.get(f"/api/v1/quarantine/{not_assigned}", headers=h).status_code == 404
     resp = env.client.post(f"/api/v1/quarantine/{assigned}/release", json={"comment": "ok"}, headers=h)
     assert resp.status_code == 200 and len(env.released()) == 1
+
+
+def test_routed_to_any_address_of_the_account(engine: sa.Engine) -> None:
+    env = Env(engine)
+    token = add_user(engine, "two-hats", "supervisor", ["sales"], "ann@corp.example",
+                     addresses=["ann.lee@corp.example"])
+    routed = env.hold(department="finance", reviewers=["ann.lee@corp.example"])[0]
+    h = {"Authorization": f"Bearer {token}"}
+    assert [i["id"] for i in env.client.get("/api/v1/quarantine", headers=h).json()["items"]] == [routed]
+    resp = env.client.post(f"/api/v1/quarantine/{routed}/release", json={"comment": "ok"}, headers=h)
+    assert resp.status_code == 200 and resp.json()["status"] == "released"

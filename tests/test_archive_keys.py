@@ -184,3 +184,23 @@ def test_rotation_rewraps_and_old_key_can_be_retired(engine, tmp_path):
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(t.blobs)
                             .where(t.blobs.c.kid == old)).scalar_one() == 0
+
+
+def test_cli_keys_list_rotate_retire(tmp_path, monkeypatch, capsys):
+    from gateway.cli import main
+    from tests.harness import free_port, write_config
+
+    monkeypatch.delenv("MAILWARDEN_MASTER_KEY", raising=False)
+    cfg = str(write_config(tmp_path / "gw", database_url=f"sqlite:///{tmp_path / 'gw.db'}", next_hop="127.0.0.1:9",
+                           smtp_port=free_port(), api_port=free_port()))
+    assert main(["keys", "list", "--config", cfg]) == 0
+    [old] = [line.split()[0] for line in capsys.readouterr().out.splitlines() if line.endswith("(active)")]
+    assert main(["keys", "rotate", "--config", cfg]) == 0
+    assert main(["keys", "rotate-derived", "links", "--config", cfg]) == 0
+    assert "links version 2 is active" in capsys.readouterr().out
+    assert main(["keys", "retire", old, "--config", cfg]) == 0
+    assert main(["keys", "list", "--config", cfg]) == 0
+    out = capsys.readouterr().out
+    assert f"{old}  (retired)" in out and "links: v2 active, v1 old" in out
+    assert main(["keys", "retire", old, "--config", cfg]) == 1
+    assert "already retired" in capsys.readouterr().err

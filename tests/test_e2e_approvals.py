@@ -100,6 +100,11 @@ def test_top_secret_needs_the_department_head_and_a_compliance_officer(stack: St
     second = stack.decide("heidi", entry["id"])
     assert second.status_code == 200 and second.json()["status"] == "held", second.text
     assert second.json()["pending_approvals"] == 1
+    # the CFO was told who must approve, and that compliance approved and it awaits him
+    held = _notices(stack, "cfo@example.com", "Held for your review: TS plan")[0]
+    assert "1 from supervisor (cfo@example.com)" in held
+    assert "1 from group:compliance-team (grace@example.com, heidi@example.com)" in held
+    assert "still needs more approvals" in _notices(stack, "cfo@example.com", "Decided by grace: TS plan")[0]
     time.sleep(0.5)
     assert not stack.sink.handler.to("partner@other.org")
 

@@ -71,16 +71,16 @@ def test_rotate_and_retire_under_load_lose_nothing(tmp_path: Path, database_url:
     stream = Stream(gateway.smtp_port)
     try:
         stream.thread.start()
-        stream.run_for(1.5)
+        stream.run_for(1.0)
         listed = cli(config, "keys", "list")
         assert listed.returncode == 0, listed.stderr
         [old] = [line.split()[0] for line in listed.stdout.splitlines() if "(active)" in line]
         rotated = cli(config, "keys", "rotate")
         assert rotated.returncode == 0, rotated.stderr
-        stream.run_for(1.5)
+        stream.run_for(1.0)
         retired = cli(config, "keys", "retire", old)
         assert retired.returncode == 0, retired.stdout + retired.stderr
-        stream.run_for(1.5)
+        stream.run_for(1.0)
         stream.stop.set()
         stream.thread.join(30)
         assert not stream.errors, stream.errors

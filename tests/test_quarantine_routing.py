@@ -117,3 +117,18 @@ def test_escalation_lets_the_next_level_decide_and_reminds_once(engine) -> None:
     # the escalated head and compliance make the pair without the absent CFO
     assert svc.release(eid, "legal-head@corp.example", "for the CFO").status == "held"
     assert svc.release(eid, "grace@corp.example", "compliance ok").status == "released"
+
+
+def test_shipped_directory_resolves_departments_people_and_languages() -> None:
+    from gateway.directory import Directory
+
+    d = Directory.load(Path(__file__).parent.parent / "configs" / "directory.yaml")
+    routing = resolve(["department:legal", "department:finance", "supervisor", "group:compliance-team"],
+                      "bob@example.com", "engineering", d)
+    assert routing.routes == {"department:legal": ("general-counsel@example.com",),
+                              "department:finance": ("cfo@example.com",), "supervisor": ("cto@example.com",),
+                              "group:compliance-team": ("grace@example.com", "heidi@example.com")}
+    assert not routing.rerouted
+    assert d.language_of("Li.Wei@example.com") == "zh-CN" and d.language_of("bob@example.com") is None
+    assert d.is_known("cfo@example.com") and d.is_known("x@finance.example.com")
+    assert not d.is_known("nobody@example.com")
