@@ -106,7 +106,9 @@ class Spool:
         try:
             self._write(data)
         except OSError as exc:
-            self.failed = exc
+            # Without its traceback: its frames would keep the caller's view of the read buffer
+            # alive, and the buffer could not be resized.
+            self.failed = exc.with_traceback(None)
             self._mem = bytearray()
 
     def _write(self, data: bytes | bytearray | memoryview) -> None:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import SubprocessGateway, free_port, write_config
+from tests.harness import InProcessGateway, Sink, SubprocessGateway, free_port, send, simple_message, write_config
 
 MESSAGES = 20
 SIZE = int(os.environ.get("MAILWARDEN_MEMORY_TEST_MB", "12")) * 1000 * 1000
@@ -99,3 +99,46 @@ def test_twenty_concurrent_large_messages_keep_memory_bounded(tmp_path: Path) ->
           f" attempts {sorted(a for a, _ in results)}")
     assert sorted(code for _, code in results) == [250] * MESSAGES
     assert growth < GROWTH_BOUND
+
+
+# ---- the spool over real SMTP (fast) ---------------------------------------------------------
+def _gateway(tmp_path: Path, sink_port: int, *, break_spool: bool = False) -> InProcessGateway:
+    config = write_config(tmp_path / "gw", database_url=f"sqlite:///{tmp_path / 'mw.db'}",
+                          next_hop=f"127.0.0.1:{sink_port}", smtp_port=free_port(), api_port=free_port())
+    if break_spool:      # the spool directory cannot be made: as a disk that fails would
+        (tmp_path / "gw" / "data").mkdir(parents=True)
+        (tmp_path / "gw" / "data" / "spool").write_text("not a directory")
+    return InProcessGateway(config, with_api=False).start()
+
+
+def test_a_spilled_message_arrives_intact(tmp_path: Path) -> None:
+    sink = Sink().start()
+    gw = _gateway(tmp_path, sink.port)
+    try:
+        body = b"".join(b"line %07d with a leading dot next\r\n.dot %d\r\n" % (i, i) for i in range(60_000))
+        raw = (b"From: alice@example.com\r\nTo: bob@example.com\r\nSubject: spilled\r\n"
+               b"Message-ID: <spilled@test>\r\n\r\n" + body)
+        assert len(raw) > 2 << 20
+        assert send(gw.smtp_port, "alice@example.com", ["bob@example.com"], raw) == {}
+        [msg] = sink.handler.wait_for(1)
+        assert msg.data.endswith(body)
+        assert list((tmp_path / "gw" / "data" / "spool").iterdir()) == []
+    finally:
+        gw.stop()
+        sink.stop()
+
+
+def test_a_spool_that_fails_answers_451_and_small_mail_still_passes(tmp_path: Path) -> None:
+    sink = Sink().start()
+    gw = _gateway(tmp_path, sink.port, break_spool=True)
+    try:
+        big = simple_message(subject="big") + b"y" * (2 << 20) + b"\r\n"
+        with pytest.raises(smtplib.SMTPDataError) as info:
+            send(gw.smtp_port, "alice@example.com", ["bob@example.com"], big)
+        assert (info.value.smtp_code, info.value.smtp_error[:5]) == (451, b"4.3.0")
+        assert send(gw.smtp_port, "alice@example.com", ["bob@example.com"], simple_message(subject="small")) == {}
+        [msg] = sink.handler.wait_for(1)
+        assert b"Subject: small" in msg.data
+    finally:
+        gw.stop()
+        sink.stop()
