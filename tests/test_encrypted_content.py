@@ -58,6 +58,15 @@ def smime_message(tmp: Path, to: str = "partner@other.org") -> bytes:
     return headers(to) + out
 
 
+@pytest.fixture(autouse=True)
+def _no_gpg_agent_outlives_its_test(tmp_path: Path) -> Iterator[None]:
+    """gpg starts an agent per home directory that stays after gpg exits: stop it with the test."""
+    yield
+    home, gpgconf = tmp_path / "gnupg", shutil.which("gpgconf")
+    if home.exists() and gpgconf:
+        subprocess.run([gpgconf, "--homedir", str(home), "--kill", "all"], capture_output=True, timeout=30)
+
+
 def gpg(tmp: Path, data: bytes, *args: str) -> bytes:
     tool = need("gpg")
     home = tmp / "gnupg"
