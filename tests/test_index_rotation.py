@@ -129,3 +129,34 @@ def test_serve_rebuilds_the_index_in_the_background(tmp_path, database_url):
         assert found(archive, "rebuild") == before and found(archive, "word3") == {min(before) + 3}
     finally:
         gateway.stop()
+
+
+def test_purge_during_a_rebuild_removes_the_right_index_entries(engine, tmp_path):
+    """A purge in the middle of a re-keying deletes each record's entries under the key it is
+    indexed with (a contentless FTS5 delete with the wrong tokens would corrupt the index)."""
+    from archive.retention import Retention
+
+    now = 1_800_000_000.0
+    create_schema(engine)
+    a = node(engine, tmp_path, "keys")
+    old_ids = [put(a, build(f"old {i}", f"purgeable stale{i}"), received_at=now - 400 * 86400) for i in range(6)]
+    keep = [put(a, build(f"keep {i}", f"purgeable kept{i}"), received_at=now) for i in range(2)]
+    a.index_pending()
+    old_key = a.keyring.index_key
+    a.keyring.rotate_derived("index")
+    assert not a.rebuild_index(batch=3, max_batches=1).finished     # old_ids[:3] re-keyed, old_ids[3:] not
+    report = Retention(a, [], default_days=30, clock=lambda: now).purge()
+    assert sorted(report.purged_ids) == old_ids
+    new_key = a._sync_index().write._key
+    for key in (old_key, new_key):      # no entry of a purged record left, under either key
+        for i in range(6):
+            assert raw_matches(engine, Hasher(key).query_term(f"stale{i}")) == 0, (key == new_key, i)
+    assert found(a, "purgeable") == set(keep)
+    assert a.rebuild_index().finished
+    assert found(a, "purgeable") == set(keep) and found(a, "kept1") == {keep[1]} and not found(a, "stale4")
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as conn:   # the FTS5 index is consistent after the deletes
+            conn.exec_driver_sql("INSERT INTO archive_fts(archive_fts, rank) VALUES ('integrity-check', 0)")
+    put(a, build("after", "purgeable after"))
+    a.index_pending()
+    assert len(found(a, "purgeable")) == 3
