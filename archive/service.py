@@ -1663,10 +1663,13 @@ class Archive:
                                                    float(r.purged_at), r.reason)),
         ):
             key_col = table.c.id if table is t.records else table.c.record_id
+            after = 0       # walked in id order: one pass over the table, whatever its size
             while True:
                 with self.engine.begin() as conn:
-                    rows = conn.execute(sa.select(table).where(table.c.mac_kid == kid)
+                    rows = conn.execute(sa.select(table).where(table.c.mac_kid == kid, key_col > after)
                                         .order_by(key_col).limit(batch)).fetchall()
+                    if rows:
+                        after = int(parts(rows[-1])[0])
                     for row in rows:
                         bad = self.chain.check(row.mac_kid, row.mac, label, *parts(row))
                         if bad:

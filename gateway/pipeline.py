@@ -51,6 +51,7 @@ from gateway.sender_identity import (
     dmarc_unverifiable,
     header_from_addresses,
     identity_findings,
+    login_findings,
     vouched,
 )
 from gateway.smtp import IncomingMessage
@@ -100,6 +101,12 @@ class Outcome:
     queued: bool = False                                      # rows (or notices) left to the queue
 
 
+class _Logins(Protocol):
+    """What the pipeline asks of gateway.sender_logins.SenderLogins."""
+
+    async def may_send_as_async(self, username: str, address: str) -> bool: ...
+
+
 class Delivery(Protocol):
     """What the pipeline needs of the delivery worker (gateway/delivery.py)."""
 
@@ -128,6 +135,7 @@ class Pipeline:
         offload_bytes: int = 256 * 1024,
         extraction: ExtractionPool | None = None,
         authserv_id: str = "",
+        sender_logins: _Logins | None = None,
     ):
         self.policy = policy
         self.archive = archive
@@ -148,6 +156,8 @@ class Pipeline:
         # Authentication-Results naming these (and any X-Mailwarden-*) are ours alone:
         # removed from incoming mail (gateway/trace_headers.py).
         self.authserv_ids = tuple(dict.fromkeys(i for i in (authserv_id, hostname) if i))
+        # A login's header From is held to its bindings too (gateway/sender_identity.py).
+        self.sender_logins = sender_logins
 
     # ---- the path ----------------------------------------------------------------
     async def handle(self, incoming: IncomingMessage) -> str:
@@ -213,8 +223,10 @@ class Pipeline:
         message = await asyncio.to_thread(self._read, incoming.raw) if large else self._read(incoming.raw)
         if self.extraction is not None and message.deferred:
             await self.extraction.complete(message)     # documents: in a worker, within the budget
+        header_from = header_from_addresses(message.from_addresses, message.header("from"))
+        owned = await login_findings(incoming, header_from, policy.directory, self.sender_logins)
         work = partial(self._evaluate_and_seal, policy, incoming, message, envelope, directions, stats, auth,
-                       auth_header)
+                       auth_header, owned)
         if large:
             return await asyncio.to_thread(work)
         return work()
@@ -228,9 +240,10 @@ class Pipeline:
 
     def _evaluate_and_seal(self, policy, incoming: IncomingMessage, message: ParsedMessage,  # noqa: ANN001
                            envelope: Envelope, directions: dict[str, str], stats: SenderStats,
-                           auth: AuthResults | None, auth_header: str | None) -> Screening:
+                           auth: AuthResults | None, auth_header: str | None,
+                           login_found: list[str] | None = None) -> Screening:
         header_from = header_from_addresses(message.from_addresses, message.header("from"))
-        findings = identity_findings(incoming, header_from, policy.directory, auth)
+        findings = identity_findings(incoming, header_from, policy.directory, auth) + (login_found or [])
         ctx = EvaluationContext(directions=directions, directory=policy.directory, sender_stats=stats,
                                 auth_results=auth, findings=tuple(findings))
         verdict = policy.engine.evaluate(message, envelope, ctx)

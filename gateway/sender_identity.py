@@ -17,6 +17,7 @@ message is neither accepted nor refused: :class:`SenderUnverifiable` becomes a `
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Protocol
 
@@ -24,6 +25,7 @@ from gateway.smtp import IncomingMessage
 from rules.model import AuthResults
 
 FORGED_INTERNAL_SENDER = "forged_internal_sender"
+HEADER_FROM_NOT_OWNED = "header_from_not_owned"
 
 UNVERIFIABLE_REPLY = "451 4.7.0 Sender in our domain could not be verified now (DNS); please try again later"
 DMARC_UNVERIFIABLE_REPLY = ("451 4.7.0 The sender domain's DMARC policy could not be checked now (DNS); "
@@ -32,6 +34,10 @@ DMARC_UNVERIFIABLE_REPLY = ("451 4.7.0 The sender domain's DMARC policy could no
 
 class _Directory(Protocol):
     def is_internal(self, address: str) -> bool: ...
+
+
+class _Logins(Protocol):
+    async def may_send_as_async(self, username: str, address: str) -> bool: ...
 
 
 class SenderUnverifiable(Exception):
@@ -63,14 +69,19 @@ def header_from_addresses(parsed: list[str], raw_values: list[str]) -> list[str]
     return [m.group(0).lower().rstrip(".") for value in raw_values for m in _ADDRESS_LIKE.finditer(value)]
 
 
+_IDEOGRAPHIC_STOPS = re.compile("[\u3002\uff0e\uff61]")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f\u200b-\u200f\u2060\ufeff]")
 
 
 def _claims_ours(directory: _Directory, address: str) -> bool:
     """Whether ``address`` would read as one of ours to a person or a next hop: the domain
     judged without what does not show or does not count (a trailing dot, a domain-literal's
-    brackets, control and zero-width characters), so ``ceo@example.com.`` is a claim too."""
+    brackets, control and zero-width characters, fullwidth forms and ideographic full
+    stops), so ``ceo@example.com.`` and ``ceo@example。com`` are claims too."""
     local, _, domain = _INVISIBLE.sub("", address).rpartition("@")
+    # As IDNA (UTS 46) maps it, and as a reader sees it: fullwidth letters and the
+    # ideographic full stops are example.com to a resolver and to the eye.
+    domain = _IDEOGRAPHIC_STOPS.sub(".", unicodedata.normalize("NFKC", domain))
     domain = domain.strip("[]").rstrip(".")
     return bool(domain) and directory.is_internal(f"{local or 'x'}@{domain}")
 
@@ -112,3 +123,22 @@ def identity_findings(incoming: IncomingMessage, header_from: Iterable[str], dir
     if auth is not None and "temperror" in (auth.spf, auth.dkim, auth.dmarc):
         raise SenderUnverifiable()
     return [FORGED_INTERNAL_SENDER]
+
+
+async def login_findings(incoming: IncomingMessage, header_from: Iterable[str], directory: _Directory,
+                         logins: _Logins | None) -> list[str]:
+    """``[HEADER_FROM_NOT_OWNED]`` when a logged-in session (not from a trusted network) writes
+    a header From in our domains that its login is not bound to; ``[]`` otherwise.
+
+    The MAIL FROM binding (gateway/sender_logins.py) alone leaves the address people read:
+    alice's login, MAIL FROM alice, ``From: CEO <ceo@example.com>`` to bob was internal mail
+    from the CEO as far as bob and the rules could tell (what Exchange calls "Send As"
+    without the permission). The header From is held to the same bindings; addresses outside
+    our domains are the receiving side's DMARC to judge."""
+    if incoming.authenticated_user is None or incoming.trusted_client or logins is None:
+        return []
+    for address in header_from:
+        if address and _claims_ours(directory, address) and \
+                not await logins.may_send_as_async(incoming.authenticated_user, address):
+            return [HEADER_FROM_NOT_OWNED]
+    return []

@@ -91,6 +91,7 @@ class Gateway:
             ) if s.smtp.check_sender_auth else None,
             extraction=self.extraction,
             authserv_id=s.sender_auth.authserv_id,
+            sender_logins=services.sender_logins,
         )
         self.smtp_server: asyncio.base_events.Server | None = None
         self.api_server: _EmbeddedUvicorn | None = None

@@ -248,8 +248,11 @@ class SessionPolicy:
     ) -> str:
         if (refusal := self.path_refusal(session, envelope, address, recipient=False)) is not None:
             return refusal
-        envelope.mail_from = "" if address == "<>" else address
-        if session.authenticated and self._sender_logins is not None and envelope.mail_from:
+        # The null sender stays "<>" in the envelope while the transaction runs: aiosmtpd
+        # takes an empty mail_from for "no MAIL yet" and answered RCPT with 503, so no bounce
+        # or DSN could reach our users. The message carries "" (handle_DATA).
+        envelope.mail_from = address
+        if session.authenticated and self._sender_logins is not None and address != "<>":
             # A login sends only as the addresses bound to it (gateway/sender_logins.py).
             login = _login_of(session) or ""
             if not await self._sender_logins.may_send_as_async(login, envelope.mail_from):
@@ -285,7 +288,7 @@ class SessionPolicy:
     ) -> str:
         user = _login_of(session)
         message = IncomingMessage(
-            mail_from=envelope.mail_from or "",
+            mail_from="" if envelope.mail_from in (None, "<>") else envelope.mail_from,
             rcpt_tos=tuple(envelope.rcpt_tos),
             raw=envelope.content if isinstance(envelope.content, bytes) else bytes(envelope.content or b""),
             client_ip=_peer_ip(session),

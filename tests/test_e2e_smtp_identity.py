@@ -92,6 +92,38 @@ def test_a_login_without_addresses_sends_only_bounces(gw) -> None:  # noqa: ANN0
         assert client.mail("legacy@example.com")[0] == 250
 
 
+@pytest.mark.parametrize("mail_from", ["alice@example.com", "<>"], ids=["own-mail-from", "null-sender"])
+def test_a_login_may_not_write_someone_elses_header_from(gw, mail_from: str) -> None:  # noqa: ANN001
+    """Failed on the old main: alice's login, with her own MAIL FROM (or the null sender,
+    always allowed), wrote ``From: CEO <ceo@example.com>`` and bob received it (250)."""
+    gateway, sink = gw
+    gateway.services.accounts.add("alice", PASSWORD, ["alice@example.com"])
+    phish = simple_message(subject="Urgent wire transfer", sender="CEO <ceo@example.com>")
+    with session(gateway.smtp_port) as client:
+        assert auth_plain(client, "alice", PASSWORD)[0] == 235
+        assert client.mail(mail_from)[0] == 250
+        assert client.rcpt("bob@example.com")[0] == 250
+        code, text = client.data(phish)
+        assert (code, text[:5]) == (550, b"5.7.1") and b"not owned" in text
+        # Her own From (any case, with a display name) and outside From addresses go through.
+        for sender in ("Alice <ALICE@example.com>", "alice@example.com"):
+            assert client.mail(mail_from)[0] == 250
+            assert client.rcpt("bob@example.com")[0] == 250
+            assert client.data(simple_message(sender=sender))[0] == 250
+    assert len(sink.handler.wait_to("bob@example.com", 2)) == 2
+
+
+def test_a_relay_login_bound_to_the_domain_writes_any_from_of_it(gw) -> None:  # noqa: ANN001
+    gateway, sink = gw
+    gateway.services.accounts.add("postfix-relay", PASSWORD, ["@example.com"])
+    with session(gateway.smtp_port) as client:
+        assert auth_plain(client, "postfix-relay", PASSWORD)[0] == 235
+        assert client.mail("alice@example.com")[0] == 250
+        assert client.rcpt("bob@example.com")[0] == 250
+        assert client.data(simple_message(sender="CEO <ceo@example.com>"))[0] == 250
+    sink.handler.wait_to("bob@example.com")
+
+
 # ---- AUTH throttle -----------------------------------------------------------------------
 
 def test_tenth_wrong_password_is_421_and_locks_the_address_out(gw, caplog) -> None:  # noqa: ANN001
@@ -128,3 +160,26 @@ def test_failures_are_counted_across_connections(gw) -> None:  # noqa: ANN001
             assert auth_plain(client, "nobody", f"wrong-{attempt}")[0] == 535
     with session(gateway.smtp_port) as client:
         assert auth_plain(client, "nobody", "wrong-9")[0] == 421
+
+
+# ---- the null sender ---------------------------------------------------------------------
+
+def test_a_bounce_from_outside_reaches_our_user(gw) -> None:  # noqa: ANN001
+    """Failed on the old main: ``MAIL FROM:<>`` got 250 and then every RCPT 503 "need MAIL
+    command" (the session stored the null sender as an empty string, which aiosmtpd reads
+    as no MAIL at all): no bounce or DSN from the internet could reach our users."""
+    gateway, sink = gw
+    with smtplib.SMTP("127.0.0.1", gateway.smtp_port, timeout=30, source_address=(OUTSIDER, 0)) as client:
+        client.ehlo("mx.outside.org")
+        assert client.mail("<>")[0] == 250
+        assert client.rcpt("bob@example.com")[0] == 250
+        assert client.data(simple_message(subject="Undelivered Mail Returned to Sender",
+                                          sender="MAILER-DAEMON@mx.outside.org"))[0] == 250
+        # The null sender is no way around the spoofed-insider check (check_sender_auth is
+        # off here, so nothing backs the claim).
+        assert client.mail("<>")[0] == 250
+        assert client.rcpt("bob@example.com")[0] == 250
+        code, text = client.data(simple_message(sender="CEO <ceo@example.com>"))
+        assert (code, text[:5]) == (550, b"5.7.1")
+    [msg] = sink.handler.wait_to("bob@example.com")
+    assert msg.mail_from in ("", "<>")

@@ -54,6 +54,13 @@ def test_an_unknown_session_vouches_for_nobody() -> None:
     ("x@outside.org", ["ceo@[example.com]"]),
     ("x@outside.org", ["ceo@example.com\x00"]),
     ("x@outside.org", ["ceo@exam\u200bple.com"]),
+    # Read as example.com by IDNA (UTS 46) and by eye in a Chinese-locale reader; each of
+    # these was no claim on the first landing: ideographic and fullwidth full stops,
+    # fullwidth letters.
+    ("x@outside.org", ["ceo@example\u3002com"]),
+    ("x@outside.org", ["ceo@example\uff0ecom"]),
+    ("x@outside.org", ["ceo@example\uff61com"]),
+    ("x@outside.org", ["ceo@\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.com"]),
 ])
 def test_unvouched_claims_are_forged(mail_from: str, header_from: list[str]) -> None:
     assert findings(mail_from, header_from) == [FORGED_INTERNAL_SENDER]
