@@ -44,3 +44,22 @@ def test_no_decision_once_the_hold_has_expired(engine: sa.Engine) -> None:
     assert released(engine) == []
     assert svc.expire() == 1
     assert svc.get(entry)["status"] == "expired"
+
+
+def test_escalation_stands_in_for_the_department_head_not_for_compliance(engine: sa.Engine) -> None:
+    """A department's review group (escalation level 1) replaces an absent head; two of its
+    members must not also fill the compliance half of a four-eyes pair."""
+    clock = Clock()
+    svc = make_service(engine, clock)
+    svc.escalate_after = 86400.0
+    routes = {"supervisor": ["cfo@corp.example"], "group:compliance-team": ["grace@corp.example"]}
+    quorum = [{"rule": "r", "needs": [{"from": ["supervisor"], "count": 1},
+                                      {"from": ["group:compliance-team"], "count": 1}]}]
+    [eid] = hold(svc, recipients=["x@ext.example"], routes=routes, quorum=quorum)
+    levels = lambda entry: [["lead1@corp.example", "lead2@corp.example"]]  # noqa: E731
+    assert svc.escalate(levels, clock.now + 86400 + 1) == 1
+    assert svc.release(eid, "lead1@corp.example", "for the CFO").status == "held"
+    # a second department lead does not take the compliance slot
+    assert svc.release(eid, "lead2@corp.example", "me too").status == "held"
+    assert released(engine) == []
+    assert svc.release(eid, "grace@corp.example", "compliance ok").status == "released"
