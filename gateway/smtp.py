@@ -209,6 +209,15 @@ class SessionPolicy:
             return None
         return await self._throttle.after_failure(ip, login.decode("utf-8", "replace"), trusted=self.is_trusted(ip))
 
+    async def handle_exception(self, error: Exception) -> str:
+        """A command that failed inside (the database behind the login bindings or the AUTH
+        throttle down, a bug): ``451 4.3.0``, the client retries. Without this hook aiosmtpd
+        answers ``500 Error: (OperationalError) ...``: a permanent refusal of a temporary
+        fault, with the driver's text (SQL, table and server names) sent to the client."""
+        log.error("SMTP command failed: %s", type(error).__name__, exc_info=error)
+        self.refused("internal_error")
+        return "451 4.3.0 Temporary failure; please try again later"
+
     def refused(self, reason: str) -> None:
         """Count a refusal at the edge (``mailwarden_smtp_refused_total{reason}``)."""
         if self._on_refused is not None:

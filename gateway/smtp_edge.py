@@ -94,9 +94,11 @@ class EdgeSMTP(SMTP):
         super().connection_lost(error)
 
     def eof_received(self) -> bool | None:
-        if self._refusal is not None:
-            return False
-        return super().eof_received()
+        """The client hung up (or half-closed): aiosmtpd stops the session, and the connection
+        is closed now instead of holding its slot, half-open, until the idle timeout."""
+        if self._refusal is None:
+            super().eof_received()
+        return False
 
     async def _handle_client(self) -> None:
         """Postscreen's pregreet test first: a client that talks before our greeting is a
@@ -114,7 +116,8 @@ class EdgeSMTP(SMTP):
                 await self.push("554 5.5.1 Error: commands sent before the greeting; goodbye")
                 self.transport.close()
                 return
-            if self._reader.at_eof():
+            if self._reader.at_eof():         # hung up (half-closed) before the greeting
+                self.transport.close()
                 return
             self._edge.pregreet_passed(ip)
         await super()._handle_client()

@@ -12,6 +12,7 @@ addresses, or MX host names. It returns ``[]`` for NXDOMAIN/no data and raises
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import ipaddress
 import re
@@ -243,12 +244,24 @@ def check_dkim(raw: bytes, dnsfunc: Callable[..., bytes | None] | None = None) -
 
 # -- DMARC -------------------------------------------------------------------------------
 
+@functools.cache
+def _public_suffixes():  # noqa: ANN202 - publicsuffixlist.PublicSuffixList, loaded on first use
+    from publicsuffixlist import PublicSuffixList
+
+    return PublicSuffixList()   # the list ships in the package: no network
+
+
 def organisational_domain(domain: str) -> str:
-    """A simple organisational domain (last two labels; three for common ccSLDs like .com.cn)."""
-    labels = domain.lower().rstrip(".").split(".")
-    if len(labels) >= 3 and labels[-2] in ("com", "net", "org", "gov", "edu", "ac", "co"):
-        return ".".join(labels[-3:])
-    return ".".join(labels[-2:])
+    """The organisational domain (RFC 7489 §3.2): one label below the public suffix, from the
+    Public Suffix List. The old guess (the last two labels, three after com/net/org/...)
+    made ``victim.ne.jp`` and ``attacker.ne.jp`` one organisation (relaxed alignment let the
+    attacker's SPF pass for the victim's From) and looked up ``_dmarc.ne.jp`` for
+    ``mail.victim.ne.jp``. A domain that is itself a public suffix is its own."""
+    name = domain.lower().rstrip(".")
+    try:
+        return _public_suffixes().privatesuffix(name) or name
+    except Exception:  # noqa: BLE001 - a name the list cannot split (empty labels...): itself
+        return name
 
 
 def _aligned(a: str, b: str, strict: bool) -> bool:

@@ -42,7 +42,23 @@ _SUPERSETS = {
     "latin-1": "cp1252",
     "unicode-1-1-utf-7": "utf-7",
     "utf8": "utf-8",
+    # Windows and Java names for UTF-16 (Outlook labels "Unicode" text this way)
+    "unicode": "utf-16",
+    "csunicode": "utf-16",
+    "ucs-2": "utf-16",
+    "iso-10646-ucs-2": "utf-16",
+    "unicodefffe": "utf-16-be",
+    "x-mac-chinesesimp": "gb18030",
 }
+# codecs' own names for charsets mailers write whose superset senders actually use
+_CODEC_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs"}
+# Charsets written in 7-bit bytes: ASCII data labelled with one is NOT ASCII text (a UTF-7
+# "+ZyxlhyA-" or an HZ "~{1>ND~}" reads as plain letters otherwise, and its words hide).
+_SEVEN_BIT = frozenset({"utf-7", "hz", "iso2022_kr", "iso2022_jp", "iso2022_jp_1", "iso2022_jp_2",
+                        "iso2022_jp_2004", "iso2022_jp_3", "iso2022_jp_ext"})
+_HZ = re.compile(rb"~\{[\x21-\x7e]{2}")
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 MULTIBYTE = ("utf-8", "gb18030", "big5hkscs")  # the candidates for undeclared 8-bit text
 _WEAK = frozenset({"cp1252", "latin-1", "iso8859-1"})  # what mailers write by default, often wrongly
@@ -59,9 +75,12 @@ def normalize_charset(label: str | None) -> str | None:
     name = label.strip().strip("\"'").lower()
     name = _SUPERSETS.get(name, name)
     try:
-        return codecs.lookup(name).name
+        info = codecs.lookup(name)
     except (LookupError, ValueError):
         return None
+    if not getattr(info, "_is_text_encoding", True):
+        return None  # rot13, base64, zlib, hex: Python codecs, not charsets any mailer reads
+    return _CODEC_SUPERSETS.get(info.name, info.name)
 
 
 def _try(data: bytes, codec: str) -> str | None:
@@ -174,13 +193,27 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, bool]:
     """
     if not data:
         return "", True
+    codec = normalize_charset(declared)
     if data.isascii():
+        if codec in _SEVEN_BIT:
+            text = _try(data, codec)
+            if text is not None:
+                return text, True
         if _ISO2022.search(data):
             text = _try(data, "iso2022_jp_ext")
             if text is not None:
                 return text, True
+        if _HZ.search(data):  # HZ-GB-2312 undeclared (or declared under a name we do not know)
+            text = _try(data, "hz")
+            if text is not None:
+                return text, True
         return data.decode("ascii"), True
-    codec = normalize_charset(declared)
+    if codec is None or codec in _WEAK or codec == "utf-8":
+        for bom, bom_codec in _BOMS:  # a byte-order mark says UTF-16/32 whatever the label
+            if data.startswith(bom):
+                text = _try(data, bom_codec)
+                if text is not None:
+                    return text, True
     high = _high_bytes(data)
     if codec and codec not in _WEAK:
         text = _try(data, codec)

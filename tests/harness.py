@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -271,6 +272,21 @@ class SubprocessGateway:
                 self.proc.wait(30)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+@contextlib.contextmanager
+def gateway_with_sink(directory: Path, database_url: str) -> Iterator[tuple[InProcessGateway, Sink]]:
+    """An in-process gateway (no API) on the shipped rules, delivering to a fresh sink: what the
+    screening end-to-end tests share, so each of them asserts on real SMTP and real delivery."""
+    sink = Sink().start()
+    config = write_config(directory, database_url=database_url, next_hop=f"127.0.0.1:{sink.port}",
+                          smtp_port=free_port(), api_port=free_port())
+    gateway = InProcessGateway(config, with_api=False).start()
+    try:
+        yield gateway, sink
+    finally:
+        gateway.stop()
+        sink.stop()
 
 
 def send(port: int, mail_from: str, rcpt_tos: list[str], data: bytes, **kwargs: Any) -> dict:

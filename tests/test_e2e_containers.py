@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from quarantine import tables as qt
 from tests.archivers import pe_executable, rar4, seven_zip
-from tests.harness import InProcessGateway, Sink, free_port, write_config
+from tests.harness import InProcessGateway, Sink, gateway_with_sink
 
 
 def message(sender: str, to: str, attachment: bytes, filename: str) -> bytes:
@@ -28,13 +28,8 @@ def message(sender: str, to: str, attachment: bytes, filename: str) -> bytes:
 
 @pytest.fixture
 def gw(tmp_path: Path, database_url: str) -> Iterator[tuple[InProcessGateway, Sink]]:
-    sink = Sink().start()
-    config = write_config(tmp_path / "gw", database_url=database_url, next_hop=f"127.0.0.1:{sink.port}",
-                          smtp_port=free_port(), api_port=free_port())
-    gateway = InProcessGateway(config, with_api=False).start()
-    yield gateway, sink
-    gateway.stop()
-    sink.stop()
+    with gateway_with_sink(tmp_path / "gw", database_url) as pair:
+        yield pair
 
 
 def test_executable_in_7z_outbound_is_held_and_in_rar_inbound_is_refused(gw) -> None:  # noqa: ANN001

@@ -29,12 +29,15 @@ RECORDS = {
     "flaky.test": "v=spf1 include:spf.down.invalid -all", "_dmarc.flaky.test": "v=DMARC1; p=reject",
     # The same DNS trouble under p=none: nothing depends on the result.
     "relaxed.test": "v=spf1 include:spf.down.invalid -all", "_dmarc.relaxed.test": "v=DMARC1; p=none",
+    # Two organisations under one public suffix (ne.jp): the attacker's SPF passes for it.
+    "attacker.ne.jp": f"v=spf1 ip4:{OUTSIDER} -all", "_dmarc.attacker.ne.jp": "v=DMARC1; p=none",
+    "victim.ne.jp": "v=spf1 ip4:192.0.2.1 -all", "_dmarc.victim.ne.jp": "v=DMARC1; p=reject; sp=reject",
 }
 
 
 @pytest.fixture(scope="module")
 def dns_port() -> Iterator[int]:
-    with dnsmasq(RECORDS, zones=("test",)) as port:
+    with dnsmasq(RECORDS, zones=("test", "jp")) as port:
         yield port
 
 
@@ -76,6 +79,18 @@ def test_a_p_reject_domain_cannot_hide_behind_a_passing_one(gw, from_headers: st
     data = simple_message(subject="Payment details changed").replace(b"From: alice@example.com\r\n",
                                                                      from_headers.encode())
     code, text = transmit(gateway.smtp_port, "billing@attacker.test", data)
+    assert (code, text[:5]) == (550, b"5.7.1") and b"DMARC" in text
+    time.sleep(0.3)
+    assert sink.messages == []
+
+
+@pytest.mark.parametrize("header_from", ["boss@victim.ne.jp", "boss@mail.victim.ne.jp"])
+def test_a_neighbour_under_the_same_public_suffix_is_not_aligned(gw, header_from: str) -> None:  # noqa: ANN001
+    """Failed on the old main (250): its organisational domain was the last two labels, so
+    attacker.ne.jp's SPF pass was "aligned" with victim.ne.jp (relaxed), and for
+    mail.victim.ne.jp the policy was looked up at _dmarc.ne.jp (none) instead of victim.ne.jp."""
+    gateway, sink = gw
+    code, text = transmit(gateway.smtp_port, "billing@attacker.ne.jp", simple_message(sender=header_from))
     assert (code, text[:5]) == (550, b"5.7.1") and b"DMARC" in text
     time.sleep(0.3)
     assert sink.messages == []
@@ -131,6 +146,18 @@ def test_temperror_without_an_aligned_pass_is_not_a_fail() -> None:
     assert DmarcOutcome("temperror", "reject").disposition(0) == "temperror"
     assert DmarcOutcome("temperror", None).disposition(0) == "temperror"   # the record itself unknown
     assert DmarcOutcome("temperror", "none").disposition(0) == "none"
+
+
+def test_organisational_domains_come_from_the_public_suffix_list() -> None:
+    from rules.auth import organisational_domain
+
+    assert organisational_domain("mail.victim.ne.jp") == "victim.ne.jp"
+    assert organisational_domain("a.b.example.co.uk") == "example.co.uk"
+    assert organisational_domain("x.sh.cn") == "x.sh.cn"
+    assert organisational_domain("mail.corp.example.com.cn") == "example.com.cn"
+    assert organisational_domain("Mail.Example.COM.") == "example.com"
+    assert organisational_domain("co.uk") == "co.uk"          # a public suffix is its own
+    assert organisational_domain("a.corp.test") == "corp.test"
 
 
 def test_a_from_domain_dns_cannot_hold_has_no_policy_not_a_dns_error(dns_port: int) -> None:

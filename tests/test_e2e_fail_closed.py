@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from quarantine import tables as qt
 from tests import bypass_mail as bm
-from tests.harness import InProcessGateway, Sink, free_port, write_config
+from tests.harness import InProcessGateway, Sink, gateway_with_sink
 
 BYPASSES = {
     "partner-rfc822@other.org": lambda to: bm.nested_rfc822(6, to=to, subject="rfc822"),
@@ -30,13 +30,8 @@ BYPASSES = {
 
 @pytest.fixture
 def gw(tmp_path: Path, database_url: str) -> Iterator[tuple[InProcessGateway, Sink]]:
-    sink = Sink().start()
-    config = write_config(tmp_path / "gw", database_url=database_url, next_hop=f"127.0.0.1:{sink.port}",
-                          smtp_port=free_port(), api_port=free_port())
-    gateway = InProcessGateway(config, with_api=False).start()
-    yield gateway, sink
-    gateway.stop()
-    sink.stop()
+    with gateway_with_sink(tmp_path / "gw", database_url) as pair:
+        yield pair
 
 
 def test_every_bypass_is_held_and_ordinary_mail_still_goes(gw) -> None:  # noqa: ANN001

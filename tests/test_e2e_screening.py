@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from quarantine import tables as qt
-from tests.harness import InProcessGateway, Sink, free_port, write_config
+from tests.harness import InProcessGateway, Sink, gateway_with_sink
 
 
 def docx_bytes(text: str) -> bytes:
@@ -54,13 +54,8 @@ def message_with(attachment: bytes, filename: str, to: str, subject: str = "Proj
 
 @pytest.fixture
 def gw(tmp_path: Path, database_url: str) -> Iterator[tuple[InProcessGateway, Sink]]:
-    sink = Sink().start()
-    config = write_config(tmp_path / "gw", database_url=database_url, next_hop=f"127.0.0.1:{sink.port}",
-                          smtp_port=free_port(), api_port=free_port())
-    gateway = InProcessGateway(config, with_api=False).start()
-    yield gateway, sink
-    gateway.stop()
-    sink.stop()
+    with gateway_with_sink(tmp_path / "gw", database_url) as pair:
+        yield pair
 
 
 def _held(gateway: InProcessGateway) -> list[sa.Row]:

@@ -183,3 +183,41 @@ def test_a_bounce_from_outside_reaches_our_user(gw) -> None:  # noqa: ANN001
         assert (code, text[:5]) == (550, b"5.7.1")
     [msg] = sink.handler.wait_to("bob@example.com")
     assert msg.mail_from in ("", "<>")
+
+
+# ---- database trouble at the edge ------------------------------------------------------------
+
+def _rename(gateway: InProcessGateway, table: str, new: str) -> None:
+    import sqlalchemy as sa
+
+    with gateway.services.engine.begin() as conn:
+        conn.execute(sa.text(f"ALTER TABLE {table} RENAME TO {new}"))
+
+
+def test_database_trouble_at_mail_or_auth_is_temporary_and_says_nothing_inside(gw) -> None:  # noqa: ANN001
+    """The login bindings and the AUTH throttle live in the database. When it fails (here a
+    table gone, a real error from the real driver), the old main answered aiosmtpd's
+    ``500 Error: (OperationalError) ...``: a permanent refusal for a temporary fault, with the
+    driver's text (SQL, table names, a server address) sent to the client."""
+    gateway, _sink = gw
+    gateway.services.accounts.add("alice", PASSWORD, ["alice@example.com"])
+    _rename(gateway, "gateway_smtp_sender_addresses", "gateway_smtp_sender_addresses_gone")
+    try:
+        with session(gateway.smtp_port) as client:
+            assert auth_plain(client, "alice", PASSWORD)[0] == 235
+            code, text = client.mail("alice@example.com")
+            assert (code, text[:5]) == (451, b"4.3.0")
+            assert b"Error" not in text and b"sender_addresses" not in text
+    finally:
+        _rename(gateway, "gateway_smtp_sender_addresses_gone", "gateway_smtp_sender_addresses")
+    _rename(gateway, "gateway_auth_failures", "gateway_auth_failures_gone")
+    try:
+        with session(gateway.smtp_port) as client:
+            code, text = auth_plain(client, "alice", PASSWORD)
+            assert (code, text[:5]) == (451, b"4.3.0")
+            assert b"auth_failures" not in text
+    finally:
+        _rename(gateway, "gateway_auth_failures_gone", "gateway_auth_failures")
+    with session(gateway.smtp_port) as client:     # and back to normal once the database is
+        assert auth_plain(client, "alice", PASSWORD)[0] == 235
+        assert client.mail("alice@example.com")[0] == 250

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from quarantine import tables as qt
 from rules.content import parse
 from tests.archivers import pe_executable
-from tests.harness import InProcessGateway, Sink, free_port, write_config
+from tests.harness import InProcessGateway, Sink, gateway_with_sink
 from tests.ole_writer import compound_file, ole10_native, word_fib
 from tests.test_rules_content import mime
 
@@ -108,13 +108,8 @@ def test_embedding_depth_counts_against_the_limit() -> None:
 
 @pytest.fixture
 def gw(tmp_path: Path, database_url: str) -> Iterator[tuple[InProcessGateway, Sink]]:
-    sink = Sink().start()
-    config = write_config(tmp_path / "gw", database_url=database_url, next_hop=f"127.0.0.1:{sink.port}",
-                          smtp_port=free_port(), api_port=free_port())
-    gateway = InProcessGateway(config, with_api=False).start()
-    yield gateway, sink
-    gateway.stop()
-    sink.stop()
+    with gateway_with_sink(tmp_path / "gw", database_url) as pair:
+        yield pair
 
 
 def _mail(attachment: bytes, filename: str) -> bytes:

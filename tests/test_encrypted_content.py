@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from quarantine import tables as qt
 from rules.content import parse
-from tests.harness import InProcessGateway, Sink, free_port, write_config
+from tests.harness import InProcessGateway, Sink, gateway_with_sink
 from tests.ole_writer import compound_file, word_fib
 from tests.test_e2e_screening import docx_bytes
 
@@ -56,6 +56,15 @@ def smime_message(tmp: Path, to: str = "partner@other.org") -> bytes:
     out = subprocess.run([openssl, "smime", "-encrypt", "-aes256", "-in", str(body), str(cert)],
                          check=True, capture_output=True, timeout=60).stdout
     return headers(to) + out
+
+
+@pytest.fixture(autouse=True)
+def _no_gpg_agent_outlives_its_test(tmp_path: Path) -> Iterator[None]:
+    """gpg starts an agent per home directory that stays after gpg exits: stop it with the test."""
+    yield
+    home, gpgconf = tmp_path / "gnupg", shutil.which("gpgconf")
+    if home.exists() and gpgconf:
+        subprocess.run([gpgconf, "--homedir", str(home), "--kill", "all"], capture_output=True, timeout=30)
 
 
 def gpg(tmp: Path, data: bytes, *args: str) -> bytes:
@@ -158,13 +167,8 @@ def test_password_protected_legacy_word_and_excel_are_flagged() -> None:
 
 @pytest.fixture
 def gw(tmp_path: Path, database_url: str) -> Iterator[tuple[InProcessGateway, Sink]]:
-    sink = Sink().start()
-    config = write_config(tmp_path / "gw", database_url=database_url, next_hop=f"127.0.0.1:{sink.port}",
-                          smtp_port=free_port(), api_port=free_port())
-    gateway = InProcessGateway(config, with_api=False).start()
-    yield gateway, sink
-    gateway.stop()
-    sink.stop()
+    with gateway_with_sink(tmp_path / "gw", database_url) as pair:
+        yield pair
 
 
 def test_encrypted_mail_leaving_is_held(gw, tmp_path: Path) -> None:  # noqa: ANN001

@@ -127,6 +127,13 @@ def test_a_patient_client_is_greeted_after_the_wait_and_trusted_ones_at_once(edg
         assert time.monotonic() - started < 0.45, source
 
 
+def test_a_client_that_hangs_up_before_the_greeting_frees_its_slot(edge: Edge) -> None:
+    with RawSMTP(edge.port, source="127.0.0.19", greet=False) as client:
+        client.sock.shutdown(socket.SHUT_WR)
+        client.sock.settimeout(5)
+        assert client.sock.recv(100) == b""          # closed after the wait, not held to the idle timeout
+
+
 # ---- DATA deadlines ------------------------------------------------------------------------
 def _open_data(client: RawSMTP) -> None:
     assert client.code("EHLO slow.test") == 250
