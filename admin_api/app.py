@@ -40,7 +40,7 @@ from archive.chain import ChainKey
 from archive.keywrap import KeyMissing, KeyRingError
 from archive.service import ArchiveKeyMissing
 from quarantine import tables as quarantine_tables
-from quarantine.deciding import routes_of
+from quarantine.deciding import mailbox, routes_of
 from quarantine.routing import is_routed
 from quarantine.service import (
     AlreadyDecided,
@@ -321,8 +321,8 @@ def create_app(services: ApiServices) -> FastAPI:
 
     def not_own_message(entry: Mapping[str, Any], principal: Principal, request: Request) -> None:
         """Nobody approves their own message: the sender's release needs someone else."""
-        sender = (entry.get("mail_from") or "").lower()
-        if principal.email and sender and principal.email.lower() == sender:
+        sender = mailbox(entry.get("mail_from") or "")
+        if sender and sender in {mailbox(a) for a in reviewer(principal).addresses}:
             _audit(request)["outcome"] = "denied"
             raise HTTPException(403, "you may not release a message you sent")
 

@@ -43,6 +43,7 @@ class ChainKey:
         self.keyring = keyring
         self.purpose = purpose
         self._keys: dict[str, Any] = {}
+        self._prefixes: dict[str, bytes] = {}
         self._lock = threading.Lock()
 
     @property
@@ -76,7 +77,12 @@ class ChainKey:
         """HMAC-SHA256 (hex) of ``parts`` under the key of ``kid``, domain-separated by ``label``
         (a record's MAC can never stand in for a head's or a tombstone's)."""
         h = self._keyed(kid)
-        h.update(_message(self.purpose, label, parts))
+        prefix = self._prefixes.get(label)
+        if prefix is None:
+            prefix = self._prefixes[label] = f"mailwarden\x00{self.purpose}\x00{label}".encode()
+        h.update(prefix)
+        for p in parts:   # ids, hex digests, floats (repr) and short labels: none contains a NUL
+            h.update(b"\x00" + (repr(p) if isinstance(p, float) else str(p)).encode())
         return h.hexdigest()
 
     def sign(self, label: str, *parts: Any) -> tuple[str, str]:
@@ -96,8 +102,3 @@ class ChainKey:
             return "MAC does not verify"
         return None
 
-
-def _message(purpose: str, label: str, parts: tuple[Any, ...]) -> bytes:
-    # Parts are ids, hex digests, floats (repr) and short labels: none contains a NUL.
-    fields = [repr(p) if isinstance(p, float) else str(p) for p in parts]
-    return ("\x00".join(["mailwarden", purpose, label, *fields])).encode("utf-8")

@@ -55,10 +55,21 @@ def quorum_of(entry: dict[str, Any]) -> list[dict[str, Any]]:
     return [quorum_json("*", ["reviewers"], int(entry.get("required_approvals") or 1))]
 
 
+def mailbox(address: str) -> str:
+    """The mailbox an address delivers to: lower case, without a ``+detail`` sub-address.
+
+    Separation of duties compares mailboxes, not strings: ``grace+q3@example.com`` is grace,
+    and a relay bound to ``@example.com`` lets her send from it."""
+    local, at, domain = address.strip().strip("<>").lower().rpartition("@")
+    if not at:
+        return domain
+    return f"{local.split('+', 1)[0] or local}@{domain}"
+
+
 def authorise(who: Reviewer, entry: dict[str, Any], override: bool, comment: str | None) -> None:
     """Raise unless ``who`` may decide ``entry`` (see the module docstring)."""
-    sender = (entry.get("mail_from") or "").lower()
-    if sender and sender in who.addresses:
+    sender = mailbox(entry.get("mail_from") or "")
+    if sender and sender in {mailbox(a) for a in who.addresses}:
         raise NotAuthorised("you may not decide on a message you sent")
     if override:
         if who.role not in OVERRIDE_ROLES:
@@ -146,7 +157,13 @@ class Deciding(Store):
         entry = self._get_row(conn, entry_id)
         if entry["status"] != "held":
             raise AlreadyDecided(f"entry {entry_id} is already {entry['status']}")
+        now = self.clock()
         targets = self._targets(conn, entry, recipients)
+        # Past expires_at the rule's on_expiry decides, not a late reviewer: the sweep may not
+        # have run yet, so 'held' alone does not mean decidable.
+        late = [x["recipient"] for x in targets if x["expires_at"] <= now]
+        if late:
+            raise AlreadyDecided(f"entry {entry_id} has expired (for: {', '.join(late)}); its rule's on_expiry applies")
         if sender_release:
             targets = [x for x in targets if x["sender_may_release"]]
         else:
@@ -154,7 +171,6 @@ class Deciding(Store):
                 authorise(who, x, override, comment)
         if any(x["comment_required"] for x in targets) and not comment:
             raise CommentRequired("a comment is required for this decision")
-        now = self.clock()
         actor = who.name
         changed: list[dict[str, Any]] = []
         action = kind
