@@ -25,6 +25,19 @@ def normalise(address: str) -> str:
     return address.strip().strip("<>").lower()
 
 
+def mailbox_of(address: str) -> str:
+    """The mailbox a sub-address delivers to (``alice+q3@x`` -> ``alice@x``), normalised.
+
+    Relays let people send from their ``+detail`` sub-addresses; the person (department,
+    groups, language) is the mailbox's, or a sub-address would fall outside every department
+    and skip its head's review."""
+    addr = normalise(address)
+    local, at, domain = addr.rpartition("@")
+    if not at or "+" not in local or local.startswith("+"):
+        return addr
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
 def domain_of(address: str) -> str:
     return normalise(address).rpartition("@")[2]
 
@@ -111,15 +124,19 @@ class Directory:
         return self._domain_is_ours(domain_of(address))
 
     def department_of(self, address: str) -> str | None:
-        return self._department_of(normalise(address))
+        addr = normalise(address)
+        return self._department_of(addr) or self._department_of(mailbox_of(addr))
 
     def groups_of(self, address: str) -> frozenset[str]:
-        return self._groups_of(normalise(address))
+        addr = normalise(address)
+        return self._groups_of(addr) | self._groups_of(mailbox_of(addr))
 
     def may_send_externally(self, address: str) -> bool:
-        addr = normalise(address)
         if not self.external_senders:
             return True
+        return any(self._may_send_externally(a) for a in dict.fromkeys((normalise(address), mailbox_of(address))))
+
+    def _may_send_externally(self, addr: str) -> bool:
         for entry in self.external_senders:
             if entry.startswith("group:") and entry[6:] in self._groups_of(addr):
                 return True
@@ -182,7 +199,8 @@ class Directory:
 
     def language_of(self, address: str) -> str | None:
         """The language a person reads notices in (``people:``), None for the default."""
-        return (self.people.get(normalise(address)) or {}).get("language")
+        person = self.people.get(normalise(address)) or self.people.get(mailbox_of(address)) or {}
+        return person.get("language")
 
     # ---- internals ------------------------------------------------------------------
     def _domain_is_ours(self, domain: str) -> bool:

@@ -3,8 +3,9 @@
 ``remind_before`` seconds before an entry expires, its routed reviewers get one reminder.
 Every ``escalate_after`` seconds an undecided entry is handed to the next level too (the
 gateway says who: the department's review group, then compliance): those people join the
-entry's routes under the source ``escalation`` and may fill any of its approval needs, so
-an absent department head no longer blocks the message.
+entry's routes under the source ``escalation`` and may fill its approval needs except those
+drawn only from named groups (compliance stays compliance), so an absent department head
+no longer blocks the message.
 """
 
 from __future__ import annotations
@@ -89,11 +90,19 @@ def _escalated(entry: dict[str, Any], new: list[str]) -> dict[str, Any]:
     routes = {k: list(v) for k, v in routes_of(entry).items()}
     routes["escalation"] = list(dict.fromkeys([*routes.get("escalation", []), *new]))
     quorum = [
-        {**q, "needs": [{**n, "from": list(dict.fromkeys([*n["from"], "escalation"]))} for n in q["needs"]]}
+        {**q, "needs": [{**n, "from": list(dict.fromkeys([*n["from"], "escalation"]))} if _stands_in(n) else n
+                        for n in q["needs"]]}
         for q in quorum_of(entry)
     ]
     reviewers = list(dict.fromkeys([*(entry.get("reviewers") or []), *new]))
     return {"routes": routes, "quorum": quorum, "reviewers": reviewers}
+
+
+def _stands_in(need: dict[str, Any]) -> bool:
+    """Escalated people stand in for absent people (a department head, a named reviewer),
+    never for a named group such as compliance: a need drawn only from ``group:`` sources
+    stays theirs, or two escalated department leads would make a four-eyes pair alone."""
+    return not all(str(src).startswith("group:") for src in need["from"])
 
 
 def _by_message(entries: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:

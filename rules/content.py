@@ -182,7 +182,7 @@ def _payload_bytes(part: Message) -> tuple[bytes, bool]:
     raw = getattr(part, "_payload", None)
     if not isinstance(raw, str):
         return b"", True
-    cte = str(part.get("content-transfer-encoding", "")).strip().lower()
+    cte = transfer_encoding(part)[0]
     data_in = raw.encode("utf-8", "surrogateescape")
     if cte == "base64":
         return _b64_body(data_in)
@@ -198,6 +198,37 @@ def _payload_bytes(part: Message) -> tuple[bytes, bool]:
         except Exception:  # noqa: BLE001
             return data_in, False
     return data_in, True
+
+
+_CTE_COMMENT = re.compile(r"\([^()]*\)")
+# what mailers write (7-bit and 8-bit misspelt too) and what we decode; anything else is a
+# transfer encoding the screening cannot read
+KNOWN_TRANSFER_ENCODINGS = frozenset({"", "7bit", "8bit", "binary", "7-bit", "8-bit", "base64", "quoted-printable",
+                                      "x-uuencode", "uuencode", "x-uue"})
+
+
+def _cte_token(value: object) -> str:
+    """``base64`` of ``"base64"``, ``BASE64 (for you)`` or `` base64 ``: the token a
+    reader's client may well decode, whatever is written around it."""
+    text = _CTE_COMMENT.sub(" ", str(value))
+    return text.strip().strip("\"'").strip().lower()
+
+
+def transfer_encoding(part: Message) -> tuple[str, bool]:
+    """The part's transfer encoding and whether the screening can read it with certainty:
+    False for an encoding we do not decode, and for two Content-Transfer-Encoding headers
+    that disagree (a client may obey the one we did not)."""
+    values = part.get_all("content-transfer-encoding") or []
+    tokens = [_cte_token(v) for v in values]
+    first = tokens[0] if tokens else ""
+    return first, first in KNOWN_TRANSFER_ENCODINGS and len(set(tokens)) <= 1
+
+
+def _ambiguous_type(part: Message) -> bool:
+    """Two Content-Type headers that disagree: a client may read the part in the charset or
+    type we did not."""
+    values = part.get_all("content-type") or []
+    return len({" ".join(str(v).lower().split()) for v in values}) > 1
 
 
 def _b64_body(data: bytes) -> tuple[bytes, bool]:
@@ -419,6 +450,8 @@ class ParsedMessage:
         data, clean = _payload_bytes(part)
         if not clean:
             _note(findings, FINDING_UNDECODABLE)
+        if not transfer_encoding(part)[1] or _ambiguous_type(part):
+            _note(findings, FINDING_UNSUPPORTED)  # read as best we can, but not with certainty
         is_body_text = ctype in ("text/plain", "text/html") and disposition != "attachment" and not filename
         if ctype.startswith("message/"):
             # message/rfc822 and its kin (delivery-status, disposition-notification: blocks

@@ -40,9 +40,19 @@ from functools import cache
 
 _BLOCK = 128
 # Characters that show nothing: a zero-width space between 机 and 密 must not hide 机密, so
-# normalize() drops them (soft hyphen, zero-width space/joiners, word joiner, invisible
-# operators, direction marks, BOM, Mongolian vowel separator).
-INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
+# normalize() drops them: Unicode's default-ignorable code points (soft hyphen, combining
+# grapheme joiner, Arabic letter mark, Khmer inherent vowels, Mongolian selectors and vowel
+# separator, zero-width space/joiners, direction marks, embeddings and isolates, word joiner,
+# invisible operators, variation selectors, BOM, tag characters) but the Hangul fillers,
+# which show as blanks. Every one of them typed between two characters of a word leaves
+# the word looking the same to the reader.
+_INVISIBLE_RANGES = ((0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x17B4, 0x17B5),
+                     (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F),
+                     (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+                     (0xE0000, 0xE0FFF))
+INVISIBLE = "".join(chr(cp) for lo, hi in _INVISIBLE_RANGES for cp in range(lo, hi + 1))
+INVISIBLE_CLASS = "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in _INVISIBLE_RANGES)
+"""The same characters as a regular-expression class body (ranges, not 4,000 literals)."""
 # Hangul vowel and trailing consonant jamo compose algorithmically (no decomposition entry).
 _HANGUL_SECOND = range(0x1161, 0x1176), range(0x11A8, 0x11C3)
 

@@ -46,7 +46,7 @@ from typing import NamedTuple
 import ahocorasick
 
 from rules.chinese_variants import variants
-from rules.folding import INVISIBLE, FoldTable, fold_table, is_word_char
+from rules.folding import INVISIBLE_CLASS, FoldTable, fold_table, is_word_char
 
 try:  # Hyperscan scans literals at memory speed; Aho-Corasick is the portable fallback.
     import hyperscan
@@ -80,7 +80,7 @@ def normalize(text: str) -> str:
 
 
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
-_INVISIBLE = re.compile(f"[{INVISIBLE}]")
+_INVISIBLE = re.compile(f"[{INVISIBLE_CLASS}]")
 
 
 def _narrow(match: re.Match[str]) -> str:

@@ -15,15 +15,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from rules.folding import INVISIBLE, INVISIBLE_CLASS
+
 _SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _DOTS = "\u00b7\u2022\u2024\u2027\u30fb\uff0e\uff65"
-_INVISIBLE = "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
+_INVISIBLE = INVISIBLE  # rules/folding.py: what keyword matching drops, detectors drop too
 # Full-width digits and Latin letters (what values are written in) and the characters above;
 # full-width punctuation (，。：) is left alone: no value is written with it, and Chinese text
 # is full of it, so leaving it keeps ordinary Chinese mail on the fast path.
 _FULL_WIDTH = "\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff0b\uff0f\uff1d\uff20"
-_FOLD = re.compile(f"[{_SPACES}{_DASHES}{_DOTS}{_INVISIBLE}{_FULL_WIDTH}\u2028\u2029]")
+_FOLD = re.compile(f"[{_SPACES}{_DASHES}{_DOTS}{INVISIBLE_CLASS}{_FULL_WIDTH}\u2028\u2029]")
 
 
 def _fold_char(ch: str) -> str:
@@ -41,6 +43,7 @@ def _fold_char(ch: str) -> str:
 
 
 _TABLE = {c: _fold_char(chr(c)) for c in range(0x10000) if _FOLD.match(chr(c))}
+_TABLE.update((ord(ch), "") for ch in INVISIBLE)  # the astral ones (tag characters) too
 
 View = tuple[str, Callable[[int], int] | None]
 _CACHE_SIZE = 4

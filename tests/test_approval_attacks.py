@@ -44,3 +44,64 @@ def test_no_decision_once_the_hold_has_expired(engine: sa.Engine) -> None:
     assert released(engine) == []
     assert svc.expire() == 1
     assert svc.get(entry)["status"] == "expired"
+
+
+def test_escalation_stands_in_for_the_department_head_not_for_compliance(engine: sa.Engine) -> None:
+    """A department's review group (escalation level 1) replaces an absent head; two of its
+    members must not also fill the compliance half of a four-eyes pair."""
+    clock = Clock()
+    svc = make_service(engine, clock)
+    svc.escalate_after = 86400.0
+    routes = {"supervisor": ["cfo@corp.example"], "group:compliance-team": ["grace@corp.example"]}
+    quorum = [{"rule": "r", "needs": [{"from": ["supervisor"], "count": 1},
+                                      {"from": ["group:compliance-team"], "count": 1}]}]
+    [eid] = hold(svc, recipients=["x@ext.example"], routes=routes, quorum=quorum)
+    levels = lambda entry: [["lead1@corp.example", "lead2@corp.example"]]  # noqa: E731
+    assert svc.escalate(levels, clock.now + 86400 + 1) == 1
+    assert svc.release(eid, "lead1@corp.example", "for the CFO").status == "held"
+    # a second department lead does not take the compliance slot
+    assert svc.release(eid, "lead2@corp.example", "me too").status == "held"
+    assert released(engine) == []
+    assert svc.release(eid, "grace@corp.example", "compliance ok").status == "released"
+
+
+def test_over_the_api_a_sub_address_is_still_the_reviewer(engine: sa.Engine) -> None:
+    """The routed supervisor sends from supervisor+q3@: release, bulk release and reject over
+    the API all answer 403; a whitespace-only override comment is refused; compliance decides."""
+    from tests.test_api_support import Env
+
+    env = Env(engine)
+    [eid] = env.hold(mail_from="Supervisor+Q3@corp.example")
+    sup = env.headers("supervisor")
+    own = env.client.post(f"/api/v1/quarantine/{eid}/release", json={"comment": "mine"}, headers=sup)
+    assert own.status_code == 403, own.text
+    bulk = env.client.post("/api/v1/quarantine/release", json={"ids": [eid]}, headers=sup)
+    assert bulk.json()["items"][0]["status_code"] == 403
+    rej = env.client.post(f"/api/v1/quarantine/{eid}/reject", json={"comment": "mine"}, headers=sup)
+    assert rej.status_code == 403 and env.released() == []
+    blank = env.client.post(f"/api/v1/quarantine/{eid}/release", json={"comment": " \t ", "override": True},
+                            headers=env.headers("compliance"))
+    assert 400 <= blank.status_code < 500 and env.released() == []
+    ok = env.client.post(f"/api/v1/quarantine/{eid}/release", json={"comment": "ok"},
+                         headers=env.headers("compliance"))
+    assert ok.status_code == 200 and ok.json()["status"] == "released" and len(env.released()) == 1
+
+
+def test_a_sub_address_keeps_the_senders_department_routing_and_language() -> None:
+    """alice+q3@ is alice: her TOP SECRET mail must still go to the CFO (not fall outside every
+    department to the default group, where two compliance officers would make the pair), and
+    li.wei+x@ still reads Chinese."""
+    from pathlib import Path
+
+    from gateway.directory import Directory
+    from quarantine.routing import resolve
+
+    d = Directory.load(Path(__file__).parent.parent / "configs" / "directory.yaml")
+    sender = "Alice+Q3@example.com"
+    assert d.department_of(sender) == "finance"
+    routing = resolve(["supervisor", "group:compliance-team"], sender, d.department_of(sender), d)
+    assert routing.routes["supervisor"] == ("cfo@example.com",) and not routing.rerouted
+    assert d.reviewers_for(sender) == ("cfo@example.com",)
+    assert d.language_of("li.wei+x@example.com") == "zh-CN"
+    assert "compliance-team" in d.groups_of("grace+x@example.com")
+    assert d.department_of("nobody+x@example.com") is None
