@@ -68,6 +68,12 @@ def rules(args: argparse.Namespace, settings: Settings) -> int:
         print(problem, file=sys.stderr)
     if problems:
         return 1
+    from gateway.sender_identity import unhandled_identity_findings
+
+    for finding in unhandled_identity_findings(load_ruleset(path)):
+        print(f"{path}: warning: no rule rejects or holds the gateway's finding {finding!r}: such mail "
+              f"is delivered (see forged-internal-sender and header-from-not-owned in the shipped "
+              f"configs/rules.yaml)", file=sys.stderr)
     print(f"{path}: OK")
     return 0
 

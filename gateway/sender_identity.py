@@ -142,3 +142,28 @@ async def login_findings(incoming: IncomingMessage, header_from: Iterable[str], 
                 not await logins.may_send_as_async(incoming.authenticated_user, address):
             return [HEADER_FROM_NOT_OWNED]
     return []
+
+
+# The findings this module makes; a rules file must act on them or they change nothing.
+IDENTITY_FINDINGS = (FORGED_INTERNAL_SENDER, HEADER_FROM_NOT_OWNED)
+
+
+def unhandled_identity_findings(ruleset: object) -> list[str]:
+    """The identity findings no enabled ``reject``/``quarantine`` rule of ``ruleset`` (a
+    :class:`rules.loader.RuleSet`) names in a ``finding:`` condition: a rules file written
+    before these findings existed (an upgrade keeps the administrator's own file) would let
+    a spoofed insider through without a word, so ``mailwarden rules lint`` says so."""
+    from rules import conditions as c
+
+    def names(cond: object) -> set[str]:
+        if isinstance(cond, c.FindingCond):
+            return set(cond.names)
+        if isinstance(cond, c.All | c.Any_):
+            return set().union(*(names(i) for i in cond.items)) if cond.items else set()
+        return set()   # under Not, a finding is what lets mail through, not what stops it
+
+    handled: set[str] = set()
+    for rule in getattr(ruleset, "rules", []):
+        if rule.enabled and rule.action in ("reject", "quarantine"):
+            handled |= names(rule.when)
+    return [f for f in IDENTITY_FINDINGS if f not in handled]

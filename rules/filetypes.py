@@ -8,6 +8,9 @@ containers): the gateway never opens those on its SMTP event loop.
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import magic
 
 EXECUTABLE_TYPES = frozenset({
@@ -142,7 +145,26 @@ def kind(data: bytes, true_type: str, extension: str) -> str | None:
         return "message"
     if tt.startswith("text/") or extension in TEXT_EXTS:
         return "html" if tt == "text/html" or extension in (".htm", ".html") else "text"
+    if _appended_zip(data):
+        return "zip"
     return None
+
+
+_ZIP_END = b"PK\x05\x06"
+_ZIP_TAIL = 65535 + 22  # the end record, after at most a 64 KiB comment
+
+
+def _appended_zip(data: bytes) -> bool:
+    """Whether a zip is appended to these bytes (a picture with a zip after it: the viewer
+    shows the picture, ``unzip`` opens the archive). Both signatures are looked for first,
+    at memory speed; only bytes holding both have their central directory read."""
+    if _ZIP_END not in data[-_ZIP_TAIL:] or b"PK\x03\x04" not in data:
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return bool(zf.infolist())
+    except Exception:  # noqa: BLE001 - two stray signatures in a picture are no archive
+        return False
 
 
 def is_executable(data: bytes, true_type: str, extension: str) -> bool:

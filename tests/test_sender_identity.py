@@ -137,3 +137,23 @@ def test_check_cli_untrusted(tmp_path: Path) -> None:
     verdict = json.loads(out.stdout)
     assert (verdict["action"], verdict["direction"]) == ("reject", "inbound")
     assert FORGED_INTERNAL_SENDER in verdict["findings"]
+
+
+def test_lint_warns_when_no_rule_acts_on_the_identity_findings(tmp_path: Path) -> None:
+    """An upgrade keeps the administrator's own rules file, which has no rule for the new
+    findings: the gateway makes them and nothing refuses the spoofed insider. The old lint
+    said only "OK"; now it names each finding nothing acts on (and still passes the file)."""
+    from tests.harness import free_port, write_config
+    from tests.test_cli import mailwarden as run
+
+    config = write_config(tmp_path / "gw", database_url=f"sqlite:///{tmp_path / 'gw.db'}", next_hop="127.0.0.1:9",
+                          smtp_port=free_port(), api_port=free_port())
+    old = tmp_path / "old-rules.yaml"
+    old.write_text("rules:\n  - name: block-exe\n    when: {attachment: {executable: true}}\n    action: reject\n"
+                   "  - name: spoof-score\n    when: {finding: [forged_internal_sender]}\n    action: score\n"
+                   "    score: 5\n")
+    out = run("rules", "lint", str(old), config=config)
+    assert out.returncode == 0, out.stderr
+    assert "forged_internal_sender" in out.stderr and "header_from_not_owned" in out.stderr
+    shipped = run("rules", "lint", config=config)
+    assert shipped.returncode == 0 and "warning" not in shipped.stderr, shipped.stderr
