@@ -15,6 +15,7 @@ reviewers releasing at once produce exactly one delivery.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -53,6 +54,15 @@ def quorum_of(entry: dict[str, Any]) -> list[dict[str, Any]]:
     if entry.get("quorum"):
         return entry["quorum"]
     return [quorum_json("*", ["reviewers"], int(entry.get("required_approvals") or 1))]
+
+
+def words(comment: str | None) -> str | None:
+    """The comment stripped, or None when it says nothing: whitespace and invisible format
+    characters (zero-width space, word joiner, BOM) are no reason for an override."""
+    text = (comment or "").strip()
+    if not any(not c.isspace() and unicodedata.category(c) not in ("Cf", "Cc", "Zs") for c in text):
+        return None
+    return text
 
 
 def mailbox(address: str) -> str:
@@ -129,7 +139,7 @@ class Deciding(Store):
     ) -> Decision:
         if not who.name:
             raise ValueError("actor is required")
-        comment = (comment or "").strip() or None
+        comment = words(comment)
         for _ in range(_MAX_RETRIES):
             try:
                 with self.engine.begin() as conn:

@@ -12,6 +12,7 @@ import hmac
 import sqlalchemy as sa
 
 from quarantine import tables as t
+from quarantine.deciding import words
 from quarantine.errors import AlreadyDecided, CommentRequired, InvalidToken
 from quarantine.model import Decision, Reviewer
 from quarantine.store import Store
@@ -48,7 +49,7 @@ class SenderRelease(Store):
         """Sender self-release of a "warn" hold: releases the entry and its held siblings that
         allow sender release, records the justification."""
         entry_id = self.verify_sender_token(token)
-        if not (justification or "").strip():
+        if words(justification) is None:
             raise CommentRequired("a justification is required")
         with self.engine.connect() as conn:
             entry = self._get_row(conn, entry_id)

@@ -105,3 +105,20 @@ def test_a_sub_address_keeps_the_senders_department_routing_and_language() -> No
     assert d.language_of("li.wei+x@example.com") == "zh-CN"
     assert "compliance-team" in d.groups_of("grace+x@example.com")
     assert d.department_of("nobody+x@example.com") is None
+
+
+@pytest.mark.parametrize("blank", ["\u200b", " \u200b\u00a0\u2060 ", "\ufeff\t\u3000"])
+def test_an_invisible_override_comment_is_no_comment(engine: sa.Engine, blank: str) -> None:
+    """A zero-width space is not a reason: the override (and a comment_required decision)
+    still needs words."""
+    from quarantine.service import CommentRequired
+
+    svc = make_service(engine)
+    [entry] = hold(svc, recipients=["x@ext.example"])
+    with pytest.raises(CommentRequired):
+        svc.release(entry, GRACE, blank, override=True)
+    assert released(engine) == []
+    [strict] = hold(svc, archive_id=8, recipients=["y@ext.example"], comment_required=True)
+    with pytest.raises(CommentRequired):
+        svc.reject(strict, "boss@corp.example", blank)
+    assert svc.get(strict)["status"] == "held"
