@@ -24,6 +24,7 @@ from rules.attachments import Attachment, Budget, Extractor, Limits
 from rules.charsets import decode_bytes, decode_guess
 from rules.encrypted import text_encrypted
 from rules.findings import CORRUPT, ENCRYPTED, TOO_DEEP, TOO_MANY_PARTS, UNSUPPORTED, uninspectable
+from rules.flowed import unflow
 from rules.html_text import html_to_text
 from rules.inline_encodings import find_blocks
 from rules.lazy import cached_property
@@ -254,6 +255,22 @@ def _b64_body(data: bytes) -> tuple[bytes, bool]:
     return bytes(out), clean
 
 
+def _param(part: Message, name: str) -> str:
+    """Content-Type parameter ``name`` as a plain string ("" when absent or unreadable)."""
+    try:
+        value = part.get_param(name)
+    except Exception:  # noqa: BLE001
+        return ""
+    if isinstance(value, tuple):
+        value = value[-1]
+    return str(value or "").strip()
+
+
+def _flowed(part: Message) -> bool:
+    """Whether a text/plain part is format=flowed (cheap test first: most parts are not)."""
+    return "flowed" in str(part.get("content-type", "")).lower() and _param(part, "format").lower() == "flowed"
+
+
 def _charset_of(part: Message) -> str | None:
     try:
         cs = part.get_content_charset()
@@ -470,6 +487,8 @@ class ParsedMessage:
                 _note(findings, FINDING_UNDECODABLE)
             if ctype == "text/html":
                 text = html_to_text(text)
+            elif _flowed(part):
+                text = unflow(text, delsp=_param(part, "delsp").lower() == "yes")
             if text_encrypted(text):
                 _note(findings, uninspectable(ENCRYPTED))    # an inline PGP message
             bodies.append(("body", text))

@@ -1,4 +1,4 @@
-"""Files carried inside a text body: uuencode and yEnc blocks.
+"""Files carried inside a text body: uuencode, yEnc and bare base64 blocks.
 
 Older mailers (and anyone trying to slip a file past a filter) put a file in the body as
 ``begin 644 name`` … ``end`` (uuencode) or ``=ybegin … name=…`` … ``=yend`` (yEnc) instead of
@@ -7,6 +7,10 @@ never seen. Here each block is decoded to the file it carries, tolerantly (a dam
 is decoded as far as it goes, never dropped with the rest), so the caller can screen it as
 an attachment. Works on the part's bytes: yEnc is 8-bit and does not survive a charset
 decode.
+
+A bare base64 block (lines of nothing but the base64 alphabet, as ``base64 file`` prints
+and as people paste it) is the same trick without a header: the recipient runs
+``base64 -d`` on it. Blocks of at least :data:`MIN_BASE64` characters are decoded too.
 """
 
 from __future__ import annotations
@@ -91,15 +95,40 @@ def _ydecode(body: bytes) -> bytes:
 _Y_TABLE = bytes((b - 42) % 256 for b in range(256))
 
 
+MIN_BASE64 = 40  # characters: shorter runs are words, ids and hashes, not files
+# one or more whole lines of the base64 alphabet (the last may be padded); a line of words
+# fails at its first space
+_B64_BLOCK = re.compile(rb"^(?:[A-Za-z0-9+/]{16,}[ \t]*\r?\n)*[A-Za-z0-9+/]{16,}={0,2}[ \t]*\r?$", re.M)
+_WHITESPACE = b" \t\r\n"
+
+
+def _base64_blocks(data: bytes) -> list[tuple[int, Block]]:
+    blocks: list[tuple[int, Block]] = []
+    for m in _B64_BLOCK.finditer(data):  # anchored at line starts: ~170 MB/s over prose
+        compact = m.group().translate(None, _WHITESPACE)
+        if len(compact) < MIN_BASE64:
+            continue
+        body = compact.rstrip(b"=")
+        body = body[:len(body) - len(body) % 4 if len(body) % 4 == 1 else len(body)]
+        try:
+            decoded = binascii.a2b_base64(body + b"=" * (-len(body) % 4))
+        except binascii.Error:
+            continue
+        blocks.append((m.start(), Block("base64.bin", decoded, True)))
+        if len(blocks) >= MAX_BLOCKS:
+            break
+    return blocks
+
+
 def find_blocks(data: bytes) -> list[Block]:
     """Every uuencode and yEnc block in ``data`` (a text body), decoded, in order.
 
     A block without its end line is decoded up to the end of the body (and marked not
     clean): a cut-off file is still screened.
     """
+    blocks = _base64_blocks(data)
     if b"begin" not in data:
-        return []
-    blocks: list[tuple[int, Block]] = []
+        return [b for _, b in blocks]
     for m in _UU_BEGIN.finditer(data):
         end = _UU_END.search(data, m.end())
         body = data[m.end():end.start() if end else len(data)]
