@@ -568,6 +568,9 @@ class ParsedMessage:
     def iter_text(self) -> Iterator[tuple[str, str]]:
         """``(where, text)`` for the subject, each body part and each attachment with text."""
         yield "subject", self.subject
+        for extra in self.header("subject")[1:]:  # a second Subject: some clients show that one
+            if extra != self.subject:
+                yield "subject", extra
         yield from self.body_parts
         for att in self.attachments:
             if att.text:

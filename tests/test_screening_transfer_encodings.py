@@ -63,3 +63,12 @@ def test_ordinary_encodings_make_no_finding() -> None:
         body = B64 if cte.lower() == "base64" else MARKER
         assert parse(message(CT + f"Content-Transfer-Encoding: {cte}\r\n", body)).findings == [], cte
     assert parse(message(CT, MARKER)).findings == []
+
+
+def test_a_second_subject_header_is_screened(shipped) -> None:  # noqa: ANN001, F811
+    """Two Subject headers: clients differ in which one they show, so both are read (old main
+    read the first only and delivered the marker in the second; seen failing)."""
+    raw = (bm.headers(subject="quarterly figures") + f"Subject: {MARKER}\r\nContent-Type: text/plain; charset=utf-8"
+           "\r\n\r\nhello\r\n").encode()
+    verdict = run(shipped, raw, "alice@example.com", ["partner@other.org"])
+    assert verdict.action == Action.QUARANTINE
