@@ -61,6 +61,10 @@ class RetentionError(ValueError):
         return f"retention[{self.index}]{'.' + self.key if self.key else ''}: {self.problem}"
 
 
+# Pauses before a purge tries again the records an indexer was indexing (seconds).
+BUSY_RETRY_PAUSES = (0.2, 0.5, 1.0, 2.0)
+
+
 @dataclass(frozen=True)
 class RetentionRule:
     days: int
@@ -132,6 +136,7 @@ class PurgeReport:
     held: int = 0                 # expired, kept by a legal hold
     needed: int = 0               # expired, kept because something still needs it (held mail, queue)
     blobs_deleted: int = 0
+    busy: int = 0                 # expired, being indexed at that moment: left for the next run
     purged_ids: list[int] = field(default_factory=list)
     by_rule: dict[tuple[str, str], int] = field(default_factory=dict)
     dry_run: bool = False
@@ -139,7 +144,7 @@ class PurgeReport:
     def to_dict(self, first: int = 20) -> dict[str, Any]:
         return {
             "dry_run": self.dry_run, "purged": self.purged, "held": self.held, "needed": self.needed,
-            "blobs_deleted": self.blobs_deleted, "first_ids": self.purged_ids[:first],
+            "blobs_deleted": self.blobs_deleted, "busy": self.busy, "first_ids": self.purged_ids[:first],
             "by_rule": [{"rule": rule, "direction": direction, "count": n}
                         for (rule, direction), n in sorted(self.by_rule.items())],
         }
@@ -321,34 +326,63 @@ class Retention:
         report = PurgeReport()
         with self.engine.connect() as conn:
             candidates = self._scan(conn, now)
+        deferred: list[_Candidate] = []
         for start in range(0, len(candidates), batch):
             chunk = candidates[start : start + batch]
-            purged, held, needed, blobs = self._purge_batch(chunk, now)
-            report.held += held
-            report.needed += needed
-            report.blobs_deleted += blobs
-            report.purged += len(purged)
-            report.purged_ids += [c.id for c in purged]
-            for c in purged:
-                report.by_rule[(c.rule, c.direction)] = report.by_rule.get((c.rule, c.direction), 0) + 1
+            deferred += self._purge_into(report, chunk, now)
             if progress:
                 progress(start + len(chunk), len(candidates))
+        for pause in BUSY_RETRY_PAUSES:       # an indexer's claim lasts one batch: wait it out a little
+            if not deferred:
+                break
+            time.sleep(pause)
+            deferred = self._purge_into(report, deferred, now)
+        report.busy = len(deferred)
         return report
 
-    def _purge_batch(self, chunk: list[_Candidate], now: float) -> tuple[list[_Candidate], int, int, int]:
+    def _purge_into(self, report: PurgeReport, chunk: list[_Candidate], now: float) -> list[_Candidate]:
+        """Purge ``chunk``, add the outcome to ``report``; return the candidates an indexer held."""
+        purged, held, needed, blobs, busy = self._purge_batch(chunk, now)
+        report.held += held
+        report.needed += needed
+        report.blobs_deleted += blobs
+        report.purged += len(purged)
+        report.purged_ids += [c.id for c in purged]
+        for c in purged:
+            report.by_rule[(c.rule, c.direction)] = report.by_rule.get((c.rule, c.direction), 0) + 1
+        return busy
+
+    def _purge_batch(self, chunk: list[_Candidate], now: float
+                     ) -> tuple[list[_Candidate], int, int, int, list[_Candidate]]:
         """Purge what of ``chunk`` is still unheld, in one transaction under the head lock.
-        Returns (purged, kept by legal hold, kept as still needed, blobs deleted)."""
+        Returns (purged, kept by legal hold, kept as still needed, blobs deleted, being indexed)."""
         archive = self.archive
         deleted_blobs: list[str] = []
+        busy: list[_Candidate] = []
         with self.engine.begin() as conn:
             archive._lock_head(conn)   # serialise with acceptance: no new reference to a blob we delete
             held, needed = self._blocked(conn, [c.id for c in chunk])
             purged = [c for c in chunk if c.id not in held and c.id not in needed]
             ids = [c.id for c in purged]
             if not ids:
-                return [], len(held), len(needed), 0
+                return [], len(held), len(needed), 0, []
             pending = set(conn.execute(
                 sa.select(t.index_pending.c.record_id).where(t.index_pending.c.record_id.in_(ids))).scalars())
+            if pending and archive.dialect == "postgresql":
+                # The indexer claims pending rows (FOR UPDATE SKIP LOCKED) and then reads the head we
+                # hold: waiting here for its rows would deadlock. A record it is indexing right now
+                # is left for the next run; the rows we claim no indexer can take meanwhile.
+                claimed = set(conn.execute(
+                    sa.select(t.index_pending.c.record_id).where(t.index_pending.c.record_id.in_(sorted(pending)))
+                    .with_for_update(skip_locked=True)).scalars())
+                busy_ids = pending - claimed
+                if busy_ids:
+                    busy = [c for c in purged if c.id in busy_ids]
+                    purged = [c for c in purged if c.id not in busy_ids]
+                    ids = [c.id for c in purged]
+                    pending = claimed
+                    if not ids:
+                        return [], len(held), len(needed), 0, busy
             rows = conn.execute(sa.select(t.records).where(t.records.c.id.in_(ids))).fetchall()
             present = {row.id for row in rows}        # a purge run elsewhere meanwhile took the rest
             purged = [c for c in purged if c.id in present]
@@ -378,7 +412,7 @@ class Retention:
             # Files go while the head is still locked: no acceptance can start referencing them.
             for address in deleted_blobs:
                 archive.blob_store.delete(address)
-        return purged, len(held), len(needed), len(deleted_blobs)
+        return purged, len(held), len(needed), len(deleted_blobs), busy
 
     def collect_orphans(self, min_age: float = 86400.0) -> int:
         """Delete blob files no row refers to (left by acceptances that rolled back), older than ``min_age``."""

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
+
 import pytest
 import sqlalchemy as sa
 
 from archive import tables as t
 from archive.query import QueryError
 from archive.retention import Retention, RetentionError
+from tests.conftest import pg_schema_url
 from tests.test_archive_support import build, make_archive, put
 
 DAY = 86400.0
@@ -173,4 +178,53 @@ def test_query_hold_keeps_records_not_yet_indexed(engine, tmp_path):
     assert archive.open(pending)
     archive.index_pending()                                      # once indexed, the words decide
     assert retention.purge().purged == 0
+    assert archive.verify().ok
+
+
+@pytest.fixture
+def pg_engine() -> Iterator[sa.Engine]:
+    """PostgreSQL only: the deadlock below is between row locks, which SQLite does not take."""
+    for url in pg_schema_url():
+        eng = sa.create_engine(url)
+        yield eng
+        eng.dispose()
+
+
+def test_purge_skips_a_record_the_indexer_has_claimed_instead_of_deadlocking(pg_engine, tmp_path):
+    """The indexer claims pending rows FOR UPDATE SKIP LOCKED, then reads the chain head FOR
+    SHARE; the purge locks the head, then deleted the same pending rows: each waited for the
+    other (PostgreSQL's deadlock detector killed one: the scheduled purge failed at random).
+    Now a record the indexer holds is tried again a moment later, or left for the next run."""
+    archive = make_archive(pg_engine, tmp_path)
+    old = NOW - 400 * DAY
+    busy = put(archive, build("being indexed", "claimed by the indexer"), direction="inbound",
+               verdict="rejected", received_at=old)
+    free = put(archive, build("not claimed", "nobody holds it"), direction="inbound", verdict="rejected",
+               received_at=old)
+    retention = Retention(archive, [{"direction": "inbound", "days": 90}], clock=lambda: NOW)
+    indexer = pg_engine.connect()
+    tx = indexer.begin()
+    indexer.execute(sa.select(t.index_pending.c.record_id).where(t.index_pending.c.record_id == busy)
+                    .with_for_update(skip_locked=True)).scalar_one()
+    result: dict[str, object] = {}
+
+    def purge() -> None:
+        try:
+            result["report"] = retention.purge()
+        except Exception as exc:  # noqa: BLE001 - the test reports it
+            result["error"] = exc
+
+    worker = threading.Thread(target=purge)
+    worker.start()
+    time.sleep(1.0)                                   # the purge now holds the head (old code: and waits)
+    try:
+        indexer.execute(sa.select(t.head.c.id).where(t.head.c.id == 1).with_for_update(read=True)).all()
+    finally:
+        tx.rollback()
+        indexer.close()
+    worker.join(30)
+    assert "error" not in result, result.get("error")
+    report = result["report"]
+    assert report.purged_ids == [free, busy]          # the claimed one once the indexer let go
+    assert report.busy == 0
     assert archive.verify().ok
