@@ -207,6 +207,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, bool]:
             text = _try(data, "hz")
             if text is not None:
                 return text, True
+        if codec is None and declared and (b"\x1b$" in data or b"\x0e" in data):
+            # ISO-2022-CN and kin: a 7-bit charset we have no codec for, its shifts in the text
+            return data.decode("ascii"), False
         return data.decode("ascii"), True
     if codec is None or codec in _WEAK or codec == "utf-8":
         for bom, bom_codec in _BOMS:  # a byte-order mark says UTF-16/32 whatever the label

@@ -74,3 +74,18 @@ def test_python_only_codecs_are_no_charsets() -> None:
     for label in ("rot13", "base64", "zlib", "hex", "uu_codec"):
         assert normalize_charset(label) is None, label
     assert normalize_charset("GB2312-80") == codecs.lookup("gb18030").name
+
+
+def iso2022cn(text: str) -> bytes:
+    """ISO-2022-CN (RFC 1922) as a mailer writes it: GB 2312 designated to G1, shifted in."""
+    gb = text.encode("gb2312")
+    return b"\x1b$)A\x0e" + bytes(b & 0x7F for b in gb) + b"\x0f\r\n"
+
+
+def test_a_seven_bit_charset_we_cannot_decode_is_held(shipped) -> None:  # noqa: ANN001, F811
+    """Old main read ISO-2022-CN (no Python codec) as plain ASCII and delivered it; its shift
+    sequences now make the part uninspectable (seen failing)."""
+    raw = part(iso2022cn("本文件为机密"), "text/plain; charset=ISO-2022-CN", "7bit")
+    assert "uninspectable: corrupt" in parse(raw).findings
+    assert held(raw, shipped)
+    assert parse(part(b"plain words\r\n", "text/plain; charset=x-unknown", "7bit")).findings == []
