@@ -30,6 +30,10 @@ class _Extractor(HTMLParser):
             alt = dict(attrs).get("alt")
             if alt:
                 self.parts.append(alt)
+        elif tag == "input":  # a form field shows its value (a hidden one is read too: fail closed)
+            value = dict(attrs).get("value")
+            if value:
+                self.parts.append(f" {value} ")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP:

@@ -39,3 +39,11 @@ def test_views_drop_them_and_keep_visible_marks() -> None:
     assert view == "41111111" and to_original is not None and to_original(4) == 5
     assert normalize("机\u0301密") != "机密"  # a combining accent shows: the word is not whole
     assert normalize("机\u3164密") != "机密"  # a Hangul filler shows as a blank
+
+
+def test_a_form_field_value_in_html_is_read(shipped) -> None:  # noqa: ANN001, F811
+    """<input value="…"> shows its value in the reader's client; old main skipped attribute
+    values other than img alt and delivered the marker (seen failing)."""
+    raw = (bm.headers() + "Content-Type: text/html; charset=utf-8\r\n\r\n"
+           f'<p>see below</p><input type="text" value="{bm.MARKER}" size="40">').encode()
+    assert run(shipped, raw, "alice@example.com", ["partner@other.org"]).action == Action.QUARANTINE
