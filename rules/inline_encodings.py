@@ -100,10 +100,17 @@ MIN_BASE64 = 40  # characters: shorter runs are words, ids and hashes, not files
 # fails at its first space
 _B64_BLOCK = re.compile(rb"^(?:[A-Za-z0-9+/]{16,}[ \t]*\r?\n)*[A-Za-z0-9+/]{16,}={0,2}[ \t]*\r?$", re.M)
 _WHITESPACE = b" \t\r\n"
+# What every block starts with: a line of 16 base64 characters. Searched for first because a
+# pattern that begins with a literal newline is scanned at memchr speed (the block pattern's
+# ``^`` is tried at every byte): ordinary mail, which has no such line, costs 2 µs, not 25.
+_LINE_START = re.compile(rb"\n[A-Za-z0-9+/]{16}")
+_DATA_START = re.compile(rb"[A-Za-z0-9+/]{16}")
 
 
 def _base64_blocks(data: bytes) -> list[tuple[int, Block]]:
     blocks: list[tuple[int, Block]] = []
+    if not (_DATA_START.match(data) or _LINE_START.search(data)):
+        return blocks
     for m in _B64_BLOCK.finditer(data):  # anchored at line starts: ~170 MB/s over prose
         compact = m.group().translate(None, _WHITESPACE)
         if len(compact) < MIN_BASE64:
