@@ -30,11 +30,12 @@ from tests.accuracy import (  # noqa: E402
     scams,
     secrets_neg,
     secrets_pos,
+    threads,
 )
 from tests.accuracy.common import Sample  # noqa: E402
 
 SEED = "mailwarden-issue-19"
-CLASSES = [conf_pos, conf_neg, cards, identity, secrets_pos, secrets_neg, names, scams, files]
+CLASSES = [conf_pos, conf_neg, cards, identity, secrets_pos, secrets_neg, names, scams, files, threads]
 
 
 def samples() -> list[Sample]:
