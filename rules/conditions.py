@@ -415,6 +415,7 @@ class HeaderCond(Condition):
 
 _ORG_DISCLAIMER = "the organisation's disclaimer"
 _ENOUGH = 20  # graded keyword hits that settle a condition (evidence shows the strongest)
+_GRADE_PER_UNIT = 100  # hits graded in one text at most (grading is per hit, scanning is not)
 _RANK = {"high": 3, "medium": 2, "low": 1}
 
 
@@ -431,16 +432,20 @@ class KeywordCond(Condition):
         found: list[tuple[Unit, KeywordHit, str, str]] = []
         for unit in st.units(self.scope):
             hits = unit.keywords(st.matcher)
+            graded = 0
             for lid in self.list_ids:
                 for h in hits.get(lid, ()):
                     if len(found) >= _ENOUGH and not self.distinct and len(found) >= self.min_count:
                         break  # enough to decide and to show: the rest need no grading
+                    graded += 1
+                    if self.confidence is not None and graded > _GRADE_PER_UNIT:
+                        break  # a text of nothing but markers: its first ones have told
                     level, why = "", ""
                     if self.confidence is not None:
-                        graded, why = unit.grade_marker(h.start, h.end, st.disclaimers)
-                        if graded is None or graded not in self.confidence:
+                        got, why = unit.grade_marker(h.start, h.end, st.disclaimers)
+                        if got is None or got not in self.confidence:
                             continue
-                        level = graded
+                        level = got
                     elif st.disclaimers and unit.grade_marker(h.start, h.end, st.disclaimers)[1] == _ORG_DISCLAIMER:
                         continue
                     found.append((unit, h, level, why))

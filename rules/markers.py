@@ -102,6 +102,7 @@ class MarkerGrader:
         self.short = short or (len(text) <= _SHORT_UNIT and "\n" not in text.strip())
         self._footer: int | None = None
         self._disclaimer: dict[tuple[int, int], bool] = {}
+        self._nda: bool | None = None
 
     def footer_start(self) -> int:
         """Where the part below a signature separator or under a reply header begins."""
@@ -124,6 +125,10 @@ class MarkerGrader:
             found = self._disclaimer[span] = _DISCLAIMER.search(self.text, *span) is not None
         return found
 
+    def _set_nda(self) -> bool:
+        self._nda = _NDA.search(self.text, 0, 5000) is not None
+        return self._nda
+
     def grade(self, start: int, end: int) -> tuple[str | None, str]:
         """The confidence of the marker at ``[start, end)`` and why; None when the marker is
         excluded (a disclaimer, a negation, part of another term)."""
@@ -143,7 +148,7 @@ class MarkerGrader:
             level, why = LOW, "quoted or talked about"
         elif banner is not None:
             level, why = HIGH, f"banner ({banner})"
-        elif _NDA.search(text, 0, 5000):
+        elif self._nda if self._nda is not None else self._set_nda():
             level, why = LOW, "agreement template wording"
         else:
             level, why = MEDIUM, "running text"
