@@ -18,6 +18,7 @@ import yaml
 
 from rules import conditions as c
 from rules.detectors import DETECTORS
+from rules.external import RSPAMD_ACTIONS
 from rules.findings import LEGACY_FINDINGS
 from rules.matchers import KeywordMatcher, normalize
 from rules.model import ApprovalNeed, Mode
@@ -645,6 +646,22 @@ class _Compiler:
                 if ch not in FORGERY_CHECKS:
                     raise _Problem(line, kind, f"unknown check {ch!r} (known: {', '.join(FORGERY_CHECKS)})")
             return c.ForgeryCond(checks)
+        if kind == "rspamd":
+            sub = self.sub(node, kind)
+            self.check_keys(sub, {"score", "action"}, "rspamd")
+            actions = frozenset(self.str_list(sub, "action")) if "action" in sub else frozenset()
+            for a in actions:
+                if a not in RSPAMD_ACTIONS:
+                    raise _Problem(sub.line_of("action"), "action",
+                                   f"unknown rspamd action {a!r} (known: {', '.join(RSPAMD_ACTIONS)})")
+            if "score" not in sub and not actions:
+                raise _Problem(line, kind, "needs score and/or action")
+            return c.RspamdCond(self.comparison(sub, "score") if "score" in sub else None, actions)
+        if kind == "rspamd_symbol":
+            names = self.str_list(node, kind)
+            if not names or any(not re.fullmatch(r"[A-Za-z0-9_.\-]+", n) for n in names):
+                raise _Problem(line, kind, "must be a symbol name or a list of them (letters, digits, _ . -)")
+            return c.RspamdSymbolCond(frozenset(names))
         if kind == "gtube":
             if v is not True:
                 raise _Problem(line, kind, "must be true")
