@@ -1,73 +1,65 @@
-"""What the audit and administration console needs from the gateway, wired in one place.
-
-admin_api imports nothing of the gateway: the backtest (rules, the extraction pool), legal
-holds and purge (retention with the gateway's own ``still_needed``), the directory's word on
-a new account and each rule's category are handed to it here as plain callables.
-"""
+"""What the console's pages need from the gateway, handed to the API as plain callables
+(the API imports nothing of the gateway): the words a rule looks for, to highlight them in
+the evidence, and the delivery attempts of a released entry, for its timeline."""
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
-from admin_api.jobs import JobStore
-from archive.retention import Retention
-from gateway.account_check import account_check
-from gateway.backtest import backtest, candidate_policy
-from gateway.extraction_pool import ExtractionPool
-from gateway.retention import node_lock, still_needed
-from gateway.services import Services
-from rules.loader import RuleSetError
+import sqlalchemy as sa
+
+from gateway.policy import PolicyHolder
+from gateway.tables import queue as queue_table
 
 
-def _candidate_dir(live_rules: Path) -> tempfile.TemporaryDirectory:
-    """A private folder holding the candidate beside links to the live rules' neighbours, so a
-    ``file: lists/x.txt`` in the candidate reads the same list the live rules read."""
-    folder = tempfile.TemporaryDirectory(prefix="mailwarden-backtest-")
-    for entry in live_rules.parent.iterdir():
-        if entry.name != "candidate.yaml":
-            (Path(folder.name) / entry.name).symlink_to(entry)
-    return folder
+def _list_ids(cond: Any, seen: set[int] | None = None) -> set[int]:
+    """Every keyword list a rule's condition tree names (``list_ids`` and ``near`` lists)."""
+    ids: set[int] = set() if seen is None else seen
+    ids.update(getattr(cond, "list_ids", ()) or ())
+    ids.update(getattr(cond, "near_lists", ()) or ())
+    for child in list(getattr(cond, "items", ()) or ()) + [getattr(cond, "item", None)]:
+        if child is not None and child is not cond:
+            _list_ids(child, ids)
+    return ids
 
 
-def console_services(services: Services, extraction: ExtractionPool | None) -> dict[str, Any]:
-    settings = services.settings
-    archive_settings = settings.archive
+def rule_terms(policy: PolicyHolder) -> Callable[[str], list[str]]:
+    """rule name -> its keyword terms in the live rules (none for an unknown rule)."""
 
-    def prepare_backtest(text: str, days: float) -> Callable[..., Mapping[str, Any]]:
-        if not days > 0:
-            raise ValueError("days must be more than 0")
-        folder = _candidate_dir(Path(settings.rules_path))
-        path = Path(folder.name) / "candidate.yaml"
-        path.write_text(text, encoding="utf-8")
-        try:
-            policy = candidate_policy(path, services.policy.current)
-        except RuleSetError as exc:
-            folder.cleanup()
-            raise ValueError("; ".join(str(e).replace(str(path), "candidate.yaml") for e in exc.errors[:5])) from None
-        folder.cleanup()
+    def terms(rule: str) -> list[str]:
+        ruleset = policy.current.engine.ruleset
+        for r in ruleset.rules:
+            if r.name == rule:
+                ids = _list_ids(r.when)
+                return ruleset.matcher.terms(ids) if ids else []
+        return []
 
-        def work(progress: Callable[[int, int | None], None]) -> Mapping[str, Any]:
-            return backtest(services.engine, services.archive, policy, days, rules_file="candidate.yaml",
-                            extraction=extraction, progress=progress)
+    return terms
 
-        return work
 
-    retention = Retention(services.archive, archive_settings.retention,
-                          archive_settings.default_retention_days, still_needed=still_needed)
+def delivery_events(engine: sa.Engine) -> Callable[[Mapping[str, Any]], list[dict[str, Any]]]:
+    """entry -> the delivery queue's rows of its released copy (same message, same
+    recipient, origin ``released``): when queued, the attempts so far, the last reply.
+    The queue keeps the last attempt's reply only, so earlier attempts show as a count."""
+    q = queue_table.c
 
-    def purge(dry_run: bool) -> Mapping[str, Any]:
-        with node_lock(services.engine) as got:   # the lock serve's scheduled purge takes
-            if not got and not dry_run:
-                raise RuntimeError("a purge is running (another node or process); try again later")
-            report = retention.plan() if dry_run else retention.purge()
-        return report.to_dict()
+    def events(entry: Mapping[str, Any]) -> list[dict[str, Any]]:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(q.recipient, q.status, q.attempts, q.created_at, q.finished_at, q.next_attempt_at,
+                          q.last_code, q.last_error)
+                .where(q.digest == entry["digest"], q.origin == "released",
+                       sa.func.lower(q.recipient) == str(entry["recipient"]).lower())
+                .order_by(q.id)
+            ).all()
+        out = []
+        for r in rows:
+            out.append({"at": r.created_at, "recipient": r.recipient, "status": "queued", "code": None,
+                        "text": None, "attempts": 0})
+            if r.attempts:
+                out.append({"at": r.finished_at or r.next_attempt_at, "recipient": r.recipient, "status": r.status,
+                            "code": r.last_code, "text": r.last_error, "attempts": r.attempts})
+        return out
 
-    export_dir = settings.data_dir / "exports"
-    return {
-        "jobs": JobStore(services.engine), "backtest": prepare_backtest, "retention": retention,
-        "purge": purge, "export_dir": export_dir,
-        "account_check": account_check(services.policy.directory()),
-    }
+    return events
