@@ -138,7 +138,7 @@ def _parser() -> argparse.ArgumentParser:
     keys_sub.add_parser("list", parents=[common])
     rotate_derived = keys_sub.add_parser("rotate-derived", parents=[common],
                                          help="new version of a derived key (index: then rebuild-index)")
-    rotate_derived.add_argument("name", choices=["index", "links", "evidence"])
+    rotate_derived.add_argument("name", choices=["index", "links", "evidence", "address", "meta"])
     keys_sub.add_parser("rebuild-index", parents=[common], help="re-key the blind index (resumable)")
     retire = keys_sub.add_parser("retire", parents=[common])
     retire.add_argument("key_id")

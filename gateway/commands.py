@@ -368,7 +368,7 @@ def keys(args: argparse.Namespace, settings: Settings) -> int:
             for kid, st in sorted(states.items()):   # the ring's other keys: retired, or not held here
                 if kid not in services.keyring.key_ids():
                     print(f"{kid}  ({st}{'' if st == 'retired' else ', not held here'})")
-            for name in ("index", "links", "evidence"):
+            for name in ("index", "links", "evidence", "address", "meta"):
                 versions = services.keyring.versions(name)
                 print(f"{name}: " + ", ".join(f"v{v} {state}" for v, state, _until, _key in versions))
         elif args.keys_command == "rotate-derived":
