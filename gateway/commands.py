@@ -52,6 +52,10 @@ def rules(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.settings import located_problem, retention_problem
     from rules.loader import lint, load_ruleset
 
+    if args.rules_command == "backtest":
+        from gateway.backtest_cli import backtest
+
+        return backtest(args, settings)
     path = args.file or settings.rules_path
     problems = list(lint(path))
     retention = retention_problem(settings, path)    # a retention rule naming a rule this file drops
@@ -372,7 +376,7 @@ def keys(args: argparse.Namespace, settings: Settings) -> int:
             for kid, st in sorted(states.items()):   # the ring's other keys: retired, or not held here
                 if kid not in services.keyring.key_ids():
                     print(f"{kid}  ({st}{'' if st == 'retired' else ', not held here'})")
-            for name in ("index", "links", "evidence"):
+            for name in ("index", "links", "evidence", "address", "meta"):
                 versions = services.keyring.versions(name)
                 print(f"{name}: " + ", ".join(f"v{v} {state}" for v, state, _until, _key in versions))
         elif args.keys_command == "rotate-derived":
