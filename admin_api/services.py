@@ -41,6 +41,8 @@ class ApiServices:
     # delivery attempts of its released copy (its timeline)
     rule_terms: Callable[[str], list[str]] = lambda _rule: []
     delivery_events: Callable[[Mapping[str, Any]], list[dict[str, Any]]] = lambda _entry: []
+    # (rule, language) -> its description in that language; None: the notices' describe()
+    describe_rule: Callable[[str, str | None], str] | None = None
     # The audit chain's MAC key; None: derived from ``archive.keyring`` (the gateway's archive).
     audit_chain: ChainKey | None = None
     # --- the audit and administration console (issue 16); None: those endpoints are not mounted

@@ -7,13 +7,14 @@ prints the same figures with the misclassified messages)."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from functools import cache
 
 import pytest
 
 from tests.accuracy import generate
-from tests.accuracy.measure import HERE, SEVERITY, TARGET, Score, labels, run, score
+from tests.accuracy.measure import HERE, SEVERITY, TARGET, Score, dated_now, labels, run, score
 
 CATEGORIES = ["cards", "confidential", "filetypes", "identity", "names", "scams", "secrets"]
 
@@ -61,6 +62,34 @@ def test_scoring_counts_misses_false_holds_and_unrecorded_low_confidence() -> No
     assert kind("delivered", "held", recorded=True, audited=True) == "fp"
     s = Score(tp=99, fp=1, fn=0, tn=50)
     assert s.precision == 0.99 and s.recall == 1.0
+
+
+@pytest.mark.slow
+def test_measurement_decides_as_mailwarden_check_does(tmp_path) -> None:  # noqa: ANN001
+    """The bench's verdicts are the ones the command an administrator runs prints (a real
+    process with a gateway.yaml using the shipped rules): body and archive cases, a hold and a
+    delivery, outbound and inbound."""
+    from tests.harness import free_port, write_config
+    from tests.test_cli import mailwarden
+
+    config = write_config(tmp_path / "gw", database_url=f"sqlite:///{tmp_path / 'gw.db'}", next_hop="127.0.0.1:9",
+                          smtp_port=free_port(), api_port=free_port())
+    wanted = {"card-pos-001", "conf-neg-001", "name-pos-002", "scam-pos-001"}
+    picked = [lab for lab in labels() if lab["id"] in wanted]
+    assert len(picked) == len(wanted)
+    for result in run(picked):
+        lab = result.label
+        eml = tmp_path / f"{lab['id']}.eml"
+        eml.write_bytes(dated_now((HERE / lab["file"]).read_bytes()))
+        args = ["check", str(eml), "--from", lab["envelope"]["mail_from"]]
+        for rcpt in lab["envelope"]["rcpt_tos"]:
+            args += ["--to", rcpt]
+        out = mailwarden(*args, config=config)
+        assert out.returncode == 0, out.stderr
+        cli = json.loads(out.stdout)
+        assert cli["action"] == result.verdict["action"], lab["id"]
+        assert [h["rule"] for h in cli["hits"]] == [h["rule"] for h in result.verdict["hits"]], lab["id"]
+        assert cli["subject_prefix"] == result.verdict["subject_prefix"], lab["id"]
 
 
 @cache
