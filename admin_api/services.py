@@ -1,0 +1,78 @@
+"""What the gateway hands the API and the console (the API imports nothing of the gateway).
+
+Both the JSON routers and the pages reach the product through this one object, kept on
+``app.state.services`` by :func:`admin_api.app.create_app` (see :func:`admin_api.deps.get_services`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from admin_api import tables as admin_tables
+from archive.chain import ChainKey
+from quarantine import tables as quarantine_tables
+from quarantine.service import QuarantineService
+
+
+@dataclasses.dataclass
+class ApiServices:
+    """What the gateway hands the API (the API imports nothing of the gateway)."""
+
+    engine: sa.Engine
+    quarantine: QuarantineService
+    # archive.open(archive_id) -> bytes (LookupError when unknown);
+    # archive.search(q, cursor=None, limit=50) -> page with .items/.total/.next
+    archive: Any
+    rules_test: Callable[[bytes, str, list[str]], Mapping[str, Any]]
+    rules_reload: Callable[[], None]  # raises ValueError (e.g. RuleSetError) with file:line
+    metrics_text: Callable[[], str] = lambda: ""
+    health: Callable[[], Mapping[str, Any]] = lambda: {"status": "ok"}
+    archive_stats: Callable[[float | None, float | None], Mapping[str, Any]] | None = None
+    department_supervisors: Callable[[str], set[str]] | None = None
+    # archive_record(archive_id) -> {"record": envelope, verdict, rules…, "history": [decisions]}
+    archive_record: Callable[[int], Mapping[str, Any]] | None = None
+    clock: Callable[[], float] = time.time
+    # console (issue 15): rule -> the words it looks for (highlighted in evidence); entry -> the
+    # delivery attempts of its released copy (its timeline)
+    rule_terms: Callable[[str], list[str]] = lambda _rule: []
+    delivery_events: Callable[[Mapping[str, Any]], list[dict[str, Any]]] = lambda _entry: []
+    # (rule, language) -> its description in that language; None: the notices' describe()
+    describe_rule: Callable[[str, str | None], str] | None = None
+    # The audit chain's MAC key; None: derived from ``archive.keyring`` (the gateway's archive).
+    audit_chain: ChainKey | None = None
+    # --- the audit and administration console (issue 16); None: those endpoints are not mounted
+    jobs: Any = None                     # admin_api.jobs.JobStore: backtests and exports in the background
+    # backtest(rules_text, days) -> work(progress) -> result; ValueError (file:line) for a bad file
+    backtest: Callable[[str, float], Callable[..., Mapping[str, Any]]] | None = None
+    retention: Any = None                # archive.retention.Retention (legal holds)
+    # purge(dry_run) -> PurgeReport.to_dict(); RuntimeError while another purge runs
+    purge: Callable[[bool], Mapping[str, Any]] | None = None
+    export_dir: Any = None               # pathlib.Path where export jobs write their bundles
+    rule_category: Callable[[str], str | None] | None = None   # "spam" | "malware" | None per rule
+    # account_check(role, departments, addresses): the directory's word on a new account (ValueError)
+    account_check: Callable[[str, list[str], list[str]], None] | None = None
+
+    def audit_key(self) -> ChainKey:
+        if self.audit_chain is None:
+            keyring = getattr(self.archive, "keyring", None)
+            if keyring is None:
+                raise ValueError("ApiServices needs audit_chain (or an archive with a keyring): the audit log is keyed")
+            self.audit_chain = ChainKey(keyring, "audit-chain")
+        return self.audit_chain
+
+
+def create_schema(engine: sa.Engine) -> None:
+    """Create the archive, admin and quarantine tables and the audit head (tests, first run):
+    the dashboard counts archive rows even where a stand-in opens the messages."""
+    from archive.service import create_schema as create_archive_schema
+
+    create_archive_schema(engine)
+    quarantine_tables.metadata.create_all(engine)
+    admin_tables.metadata.create_all(engine)
+    with engine.begin() as conn:
+        admin_tables.post_create(conn)
