@@ -147,7 +147,10 @@ def _parser() -> argparse.ArgumentParser:
     dkim_sub = dkim.add_subparsers(dest="dkim_command", required=True)
     gen = dkim_sub.add_parser("generate", parents=[common])
     gen.add_argument("--domain", required=True)
-    gen.add_argument("--selector", required=True)
+    gen.add_argument("--selector", default="", help="default: delivery.dkim_selector")
+    retire_dkim = dkim_sub.add_parser("retire", parents=[common], help="stop signing with a key (ends a rotation)")
+    retire_dkim.add_argument("--domain", required=True)
+    retire_dkim.add_argument("--selector", required=True)
 
     audit = sub.add_parser("audit", parents=[common], help="admin audit log")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)

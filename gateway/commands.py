@@ -124,14 +124,22 @@ def smtp_user(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def dkim(args: argparse.Namespace, settings: Settings) -> int:
-    from gateway.dkim_signing import generate_key
+    """``dkim generate`` (selector: ``--selector`` or ``delivery.dkim_selector``) and ``dkim retire``.
+    Every active key under data_dir/dkim/DOMAIN signs: a running gateway picks a new one up."""
+    from gateway.dkim_signing import generate_key, retire_key
 
+    selector = args.selector or settings.delivery.dkim_selector
     try:
-        record = generate_key(settings.data_dir / "dkim", args.domain, args.selector)
-    except FileExistsError as exc:
+        if args.dkim_command == "retire":
+            retired = retire_key(settings.data_dir / "dkim", args.domain, selector)
+            print(f"{args.domain}: selector {selector} no longer signs ({retired.name} kept); "
+                  f"remove {selector}._domainkey.{args.domain} from DNS once mail signed with it is read")
+            return 0
+        record = generate_key(settings.data_dir / "dkim", args.domain, selector)
+    except (FileExistsError, FileNotFoundError) as exc:
         print(f"mailwarden: {exc}", file=sys.stderr)
         return 1
-    print("Publish this DNS record:")
+    print("Publish this DNS record (the key signs from now on, beside any other active key of the domain):")
     print(record)
     return 0
 
