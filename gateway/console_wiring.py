@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from gateway.policy import PolicyHolder
 from gateway.tables import queue as queue_table
+from rules.engine import SPAM_RULE
 
 
 def _list_ids(cond: Any, seen: set[int] | None = None) -> set[int]:
@@ -36,6 +37,27 @@ def rule_terms(policy: PolicyHolder) -> Callable[[str], list[str]]:
         return []
 
     return terms
+
+
+def rule_description(policy: PolicyHolder) -> Callable[[str, str | None], str]:
+    """(rule, language) -> the rule's description in that language (``zh_CN``, ``zh-CN`` and
+    ``en`` alike), else its default description, else its name."""
+
+    def describe(rule: str, language: str | None = None) -> str:
+        if rule == SPAM_RULE:
+            return rule
+        for r in policy.current.engine.ruleset.rules:
+            if r.name == rule:
+                texts = getattr(r, "descriptions", None) or {}
+                tag = (language or "").replace("_", "-")
+                for key in (tag, tag.split("-")[0]):
+                    for name, text in texts.items():
+                        if key and name.lower() == key.lower():
+                            return text
+                return r.description or r.name
+        return rule
+
+    return describe
 
 
 def delivery_events(engine: sa.Engine) -> Callable[[Mapping[str, Any]], list[dict[str, Any]]]:
