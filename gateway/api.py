@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI
 
 from admin_api.app import ApiServices, create_app
 from archive.stats import summary as archive_summary
+from gateway import health as health_checks
 from gateway.extraction_pool import ExtractionPool
+from gateway.health import Health
 from gateway.policy import check
 from gateway.services import Services
+from gateway.startup import processes_file
 from quarantine.record_history import record_history
 
 
@@ -29,9 +33,15 @@ def api_services(services: Services, reload: Any = None, extraction: ExtractionP
         except Exception as exc:  # noqa: BLE001 - the API answers 422 with the file:line text
             raise ValueError(str(exc)) from exc
 
+    checks = node_health(services)
+
     def health() -> Mapping[str, Any]:
-        depth = services.queue.depth()
-        return {"status": "ok", "uptime_seconds": round(time.time() - started, 1), "queue_depth": depth,
+        report = checks.report()
+        try:
+            depth: int | None = services.queue.depth()
+        except Exception:  # noqa: BLE001 - the database component already says why
+            depth = None
+        return {**report, "uptime_seconds": round(time.time() - started, 1), "queue_depth": depth,
                 "rules_generation": services.policy.current.generation}
 
     def supervisors(department: str) -> set[str]:
@@ -57,6 +67,18 @@ def api_services(services: Services, reload: Any = None, extraction: ExtractionP
         archive_stats=lambda after, before: archive_summary(services.engine, after, before),
         archive_record=archive_record,
     )
+
+
+def node_health(services: Services) -> Health:
+    """The components ``/healthz`` names (engines add theirs with health.register_component)."""
+    s = services.settings
+    return Health({
+        "database": partial(health_checks.database, services.engine),
+        "disk": partial(health_checks.disk, {"data": s.data_dir, "blobs": s.blobs_dir}),
+        "workers": partial(health_checks.workers, processes_file()),
+        "keys": partial(health_checks.key_ring, services.keyring),
+        "directory": partial(health_checks.directory, services.policy),
+    })
 
 
 def build_app(services: Services, gateway: Any = None) -> FastAPI:

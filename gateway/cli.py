@@ -186,10 +186,31 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         if not _stdout_closed():   # a peer's socket, say: a real error
-            raise
+            return _one_line(BrokenPipeError("connection closed by the other side"))
         # `mailwarden archive search … | head`: the reader has all it wants.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except Exception as exc:  # noqa: BLE001 - an operator gets one line, never a traceback
+        return _one_line(exc)
+
+
+def _one_line(exc: BaseException) -> int:
+    """Say what went wrong in one line (the file, the database, the reason) and return the exit
+    status; the traceback goes to the log at DEBUG, for a developer who asks for it."""
+    import sqlalchemy.exc
+
+    if isinstance(exc, OSError) and exc.filename:
+        text = f"{exc.filename}: {exc.strerror or exc}"
+    elif isinstance(exc, sqlalchemy.exc.DBAPIError):
+        reason = str(exc.orig or exc).strip().splitlines()
+        text = f"database: {reason[0] if reason else type(exc).__name__} (is it running and reachable?)"
+    else:
+        text = " ".join(str(exc).split()) or type(exc).__name__
+        if not isinstance(exc, OSError | ValueError | LookupError):
+            text = f"{type(exc).__name__}: {text}"
+    log.debug("command failed", exc_info=exc)
+    print(f"mailwarden: {text[:500]}", file=sys.stderr)
+    return 1
 
 
 def _stdout_closed() -> bool:

@@ -28,6 +28,7 @@ from gateway.db import migrate, open_engine, private_dir
 from gateway.extraction_pool import ExtractionPool
 from gateway.keyplace import open_keyring
 from gateway.metrics import Metrics
+from gateway.node_gauges import NodeGauges
 from gateway.notices import Notifier
 from gateway.policy import PolicyHolder
 from gateway.quarantine_wiring import build_notices
@@ -150,7 +151,7 @@ def build_services(settings: Settings, *, run_migrations: bool = True, policy: P
         notices=build_notices(settings, policy, archive, send_notice),
         remind_before=settings.quarantine.remind_before, escalate_after=settings.quarantine.escalate_after,
     )
-    metrics.watch_queue_depth(queue.depth)
+    metrics.add_collector(NodeGauges(engine, {"data": data_dir, "blobs": settings.blobs_dir}))
     return Services(
         settings=settings, engine=engine, keyring=keyring, archive=archive, queue=queue, committer=committer,
         policy=policy, quarantine=quarantine, notifier=notifier, counters=SenderCounters(engine),
