@@ -1,4 +1,4 @@
-"""Who may do what. One table, enforced by one dependency (:func:`admin_api.app.authz`).
+"""Who may do what. One table, enforced by one dependency (:func:`admin_api.deps.authz`).
 
 - ``admin``: everything, including users and rules reload; decides held mail only when routed.
 - ``compliance``: all quarantine (read; release and reject what is routed to them, or anything

@@ -125,7 +125,7 @@ def install_append_only(bind: sa.Connection) -> None:
 
 def post_create(bind: sa.Connection) -> None:
     """What metadata cannot express (called by the gateway's migrations and by
-    :func:`admin_api.app.create_schema`): the database itself refuses UPDATE, DELETE and TRUNCATE
+    :func:`admin_api.services.create_schema`): the database itself refuses UPDATE, DELETE and TRUNCATE
     on ``admin_audit``, and the chain head row exists. Someone who disables the triggers can
     still edit rows and recompute their hashes, but not their MACs: :func:`admin_api.audit.verify_audit`
     names every edited row."""

@@ -1,0 +1,124 @@
+"""``/api/v1/quarantine``: list, read, view, download, release and reject held entries."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from admin_api.deps import Services, audit_info, authz, open_archive
+from admin_api.entries import bulk, decide, entry_out, load_entry, not_own_message, reviewer, scoped
+from admin_api.render import render_message
+from admin_api.responses import raw_response
+from admin_api.schemas import BulkDecisionIn, Cursor, DecisionIn, EntryId, Limit, QStr, When, cursor_of, ts
+from admin_api.users import Principal
+
+router = APIRouter(tags=["quarantine"])
+
+
+@router.get("/quarantine")
+def list_quarantine(
+    services: Services,
+    status: Literal["held", "released", "rejected", "expired"] | None = None,
+    department: QStr = None,
+    rule: QStr = None,
+    sender: QStr = None,
+    recipient: QStr = None,
+    after: When = None,
+    before: When = None,
+    cursor: Cursor = None,
+    limit: Limit = 50,
+    p: Principal = Depends(authz("quarantine.list")),
+) -> dict[str, Any]:
+    page = services.quarantine.search(
+        status=status,
+        department=department,
+        rule=rule,
+        sender=sender,
+        recipient=recipient,
+        after=ts(after),
+        before=ts(before),
+        departments=scoped(p),
+        reviewer=sorted(reviewer(p).addresses),
+        cursor=str(cursor_of(cursor)) if cursor else None,
+        limit=limit,
+    )
+    return {
+        "items": [entry_out(services, e, full=False) for e in page.items],
+        "total": page.total,
+        "next": page.next,
+    }
+
+
+@router.post("/quarantine/release")
+def bulk_release(
+    body: BulkDecisionIn, request: Request, services: Services,
+    p: Principal = Depends(authz("quarantine.bulk_release")),
+) -> dict[str, Any]:
+    return bulk(services, body, p, request, "release")
+
+
+@router.post("/quarantine/reject")
+def bulk_reject(
+    body: BulkDecisionIn, request: Request, services: Services,
+    p: Principal = Depends(authz("quarantine.bulk_reject")),
+) -> dict[str, Any]:
+    return bulk(services, body, p, request, "reject")
+
+
+@router.get("/quarantine/{entry_id}")
+def get_entry(
+    entry_id: EntryId, request: Request, services: Services, p: Principal = Depends(authz("quarantine.read"))
+) -> dict:
+    return entry_out(services, load_entry(services, entry_id, p, request), full=True)
+
+
+@router.get(
+    "/quarantine/{entry_id}/raw",
+    response_class=Response,
+    responses={200: {"content": {"message/rfc822": {}}}},
+)
+def get_entry_raw(
+    entry_id: EntryId, request: Request, services: Services, p: Principal = Depends(authz("quarantine.raw"))
+) -> Response:
+    entry = load_entry(services, entry_id, p, request)
+    return raw_response(open_archive(services, entry["archive_id"]), f"quarantine-{entry_id}.eml")
+
+
+@router.get("/quarantine/{entry_id}/view")
+def view_entry(
+    entry_id: EntryId, request: Request, services: Services, p: Principal = Depends(authz("quarantine.view"))
+) -> dict:
+    entry = load_entry(services, entry_id, p, request)
+    return {"id": entry_id, **render_message(open_archive(services, entry["archive_id"]))}
+
+
+@router.post("/quarantine/{entry_id}/release")
+def release_entry(
+    entry_id: EntryId,
+    body: DecisionIn,
+    request: Request,
+    services: Services,
+    p: Principal = Depends(authz("quarantine.release")),
+) -> dict[str, Any]:
+    not_own_message(load_entry(services, entry_id, p, request), p, request)
+    if body.override:
+        audit_info(request)["detail"] = {"override": True}
+    return decide(lambda: services.quarantine.release(entry_id, reviewer(p), body.comment, body.recipients,
+                                                      override=body.override))
+
+
+@router.post("/quarantine/{entry_id}/reject")
+def reject_entry(
+    entry_id: EntryId,
+    body: DecisionIn,
+    request: Request,
+    services: Services,
+    p: Principal = Depends(authz("quarantine.reject")),
+) -> dict[str, Any]:
+    load_entry(services, entry_id, p, request)
+    if body.override:
+        audit_info(request)["detail"] = {"override": True}
+    return decide(lambda: services.quarantine.reject(entry_id, reviewer(p), body.comment, body.recipients,
+                                                     silent=body.silent, override=body.override))

@@ -1,0 +1,158 @@
+"""``/api/v1/sender-release``: the sender's own release of a policy-tip hold.
+
+No bearer token: the signed link in the policy-tip notice is the credential. Audited with the
+sender as actor.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from typing import Annotated, Any
+
+import anyio
+import sqlalchemy as sa
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+from pydantic import AfterValidator
+
+from admin_api.deps import Services, start_audit
+from admin_api.entries import decision_out
+from admin_api.responses import esc, html_page
+from admin_api.schemas import SenderReleaseIn, clean, field_error
+from admin_api.services import ApiServices
+from quarantine import tables as quarantine_tables
+from quarantine.service import AlreadyDecided, CommentRequired, EntryNotFound, InvalidToken
+
+router = APIRouter(tags=["sender"])
+
+
+def sender_info(services: ApiServices, token: str, info: dict[str, Any]) -> dict[str, Any]:
+    """What the sender may see of their held message (403 for a bad or expired link)."""
+    svc = services.quarantine
+    try:
+        entry_id = svc.verify_sender_token(token)
+        entry = svc.get(entry_id)
+    except (InvalidToken, EntryNotFound):
+        raise HTTPException(403, "invalid or expired release link") from None
+    info.update(record=str(entry_id), actor=f"sender:{entry['mail_from']}")
+    entries = quarantine_tables.entries
+    with services.engine.connect() as conn:
+        siblings = conn.execute(
+            sa.select(entries.c.recipient).where(
+                entries.c.archive_id == entry["archive_id"],
+                entries.c.status == "held",
+                entries.c.sender_may_release.is_(True),
+            )
+        ).scalars()
+        recipients = sorted(siblings)
+    return {
+        "id": entry_id,
+        "status": entry["status"],
+        "recipients": recipients,
+        "rules": entry["rules"],
+        "sender_may_release": entry["sender_may_release"],
+        "expires_at": entry["expires_at"],
+    }
+
+
+def sender_confirm(services: ApiServices, token: str, justification: str, info: dict[str, Any]) -> dict[str, Any]:
+    """Release with the sender's justification (403 bad link, 409 decided, 422 no reason)."""
+    svc = services.quarantine
+    try:
+        entry_id = svc.verify_sender_token(token)
+        info["record"] = str(entry_id)
+        decision = svc.confirm_by_sender(token, justification)
+    except (InvalidToken, EntryNotFound):
+        raise HTTPException(403, "invalid or expired release link") from None
+    except AlreadyDecided as exc:
+        raise HTTPException(409, str(exc)) from None
+    except CommentRequired as exc:
+        raise field_error(("body", "justification"), str(exc)) from None
+    info["actor"] = decision.actor
+    return decision_out(decision)
+
+
+@router.get("/sender-release", responses={200: {"content": {"text/html": {}}}})
+def sender_release_info(
+    request: Request, services: Services,
+    token: Annotated[str, Query(min_length=1, max_length=200), AfterValidator(clean)],
+) -> Any:
+    """The link in a policy-tip notice (no bearer token: the signed link is the credential).
+    Answers JSON, or with ``Accept: text/html`` a plain form asking for the justification."""
+    info = start_audit(request, "quarantine.sender_release_info")
+    wants_html = "text/html" in request.headers.get("accept", "")
+    try:
+        data = sender_info(services, token, info)
+    except HTTPException as exc:
+        if wants_html:
+            return html_page("Release link not valid", f"<p>{esc(exc.detail)}</p>", exc.status_code)
+        raise
+    if not wants_html:
+        return data
+    if data["status"] != "held":
+        return html_page("Already decided", f"<p>This message is already {esc(data['status'])}.</p>")
+    body = (
+        f"<p>Your message to {esc(', '.join(data['recipients']))} was held by: "
+        f"{esc(', '.join(data['rules']) or 'policy')}.</p>"
+        "<p>If it is meant to leave and you are authorised to send it, give your reason. "
+        "It is recorded with your release.</p>"
+        '<form method="post" action="sender-release/confirm">'
+        f'<input type="hidden" name="token" value="{esc(token)}">'
+        '<p><textarea name="justification" rows="4" cols="60" required maxlength="10000"></textarea></p>'
+        '<p><button type="submit">Release my message</button></p></form>'
+    )
+    return html_page("Release held message", body)
+
+
+@router.post("/sender-release")
+def sender_release(body: SenderReleaseIn, request: Request, services: Services) -> dict[str, Any]:
+    """Release a policy-tip hold with the sender's justification (JSON)."""
+    return sender_confirm(
+        services, body.token, body.justification, start_audit(request, "quarantine.sender_release")
+    )
+
+
+@router.post(
+    "/sender-release/confirm",
+    response_class=HTMLResponse,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["token", "justification"],
+                        "properties": {
+                            "token": {"type": "string", "maxLength": 200},
+                            "justification": {"type": "string", "maxLength": 10000},
+                        },
+                    }
+                }
+            },
+        }
+    },
+)
+async def sender_release_form(request: Request, services: Services) -> HTMLResponse:
+    """The HTML form's target (``application/x-www-form-urlencoded``)."""
+    info = start_audit(request, "quarantine.sender_release")
+    raw = await request.body()
+    if len(raw) > 64 * 1024:
+        return html_page("Too long", "<p>The justification is too long.</p>", 413)
+    try:
+        form = urllib.parse.parse_qs(raw.decode("utf-8", "replace"), max_num_fields=10)
+        token = (form.get("token") or [""])[0]
+        justification = (form.get("justification") or [""])[0]
+        clean(token)
+        clean(justification)
+    except ValueError:
+        return html_page("Not accepted", "<p>The form contains characters that are not allowed.</p>", 422)
+    try:
+        decision = await anyio.to_thread.run_sync(sender_confirm, services, token, justification, info)
+    except HTTPException as exc:
+        detail = exc.detail if isinstance(exc.detail, str) else "a justification is required"
+        return html_page("Not released", f"<p>{esc(detail)}</p>", exc.status_code)
+    return html_page(
+        "Released",
+        f"<p>Your message is being delivered to {esc(', '.join(decision['recipients']))}.</p>",
+    )

@@ -1,0 +1,57 @@
+"""What the gateway hands the API and the console (the API imports nothing of the gateway).
+
+Both the JSON routers and the pages reach the product through this one object, kept on
+``app.state.services`` by :func:`admin_api.app.create_app` (see :func:`admin_api.deps.get_services`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from admin_api import tables as admin_tables
+from archive.chain import ChainKey
+from quarantine import tables as quarantine_tables
+from quarantine.service import QuarantineService
+
+
+@dataclasses.dataclass
+class ApiServices:
+    """What the gateway hands the API (the API imports nothing of the gateway)."""
+
+    engine: sa.Engine
+    quarantine: QuarantineService
+    # archive.open(archive_id) -> bytes (LookupError when unknown);
+    # archive.search(q, cursor=None, limit=50) -> page with .items/.total/.next
+    archive: Any
+    rules_test: Callable[[bytes, str, list[str]], Mapping[str, Any]]
+    rules_reload: Callable[[], None]  # raises ValueError (e.g. RuleSetError) with file:line
+    metrics_text: Callable[[], str] = lambda: ""
+    health: Callable[[], Mapping[str, Any]] = lambda: {"status": "ok"}
+    archive_stats: Callable[[float | None, float | None], Mapping[str, Any]] | None = None
+    department_supervisors: Callable[[str], set[str]] | None = None
+    # archive_record(archive_id) -> {"record": envelope, verdict, rules…, "history": [decisions]}
+    archive_record: Callable[[int], Mapping[str, Any]] | None = None
+    clock: Callable[[], float] = time.time
+    # The audit chain's MAC key; None: derived from ``archive.keyring`` (the gateway's archive).
+    audit_chain: ChainKey | None = None
+
+    def audit_key(self) -> ChainKey:
+        if self.audit_chain is None:
+            keyring = getattr(self.archive, "keyring", None)
+            if keyring is None:
+                raise ValueError("ApiServices needs audit_chain (or an archive with a keyring): the audit log is keyed")
+            self.audit_chain = ChainKey(keyring, "audit-chain")
+        return self.audit_chain
+
+
+def create_schema(engine: sa.Engine) -> None:
+    """Create the admin and quarantine tables and the audit head (tests, first run)."""
+    quarantine_tables.metadata.create_all(engine)
+    admin_tables.metadata.create_all(engine)
+    with engine.begin() as conn:
+        admin_tables.post_create(conn)
