@@ -20,7 +20,8 @@ from gateway.startup import processes_file
 from quarantine.record_history import record_history
 
 
-def api_services(services: Services, reload: Any = None, extraction: ExtractionPool | None = None) -> ApiServices:
+def api_services(services: Services, reload: Any = None, extraction: ExtractionPool | None = None,
+                 stopping: Any = None) -> ApiServices:
     started = time.time()
 
     def rules_test(raw: bytes, mail_from: str, rcpt_tos: list[str]) -> Mapping[str, Any]:
@@ -34,6 +35,8 @@ def api_services(services: Services, reload: Any = None, extraction: ExtractionP
             raise ValueError(str(exc)) from exc
 
     checks = node_health(services)
+    if stopping is not None:      # a stopping node is not ready (the load balancer moves on)
+        checks.stopping = stopping
 
     def health() -> Mapping[str, Any]:
         report = checks.report()
@@ -62,7 +65,7 @@ def api_services(services: Services, reload: Any = None, extraction: ExtractionP
     return ApiServices(
         engine=services.engine, quarantine=services.quarantine, archive=services.archive,
         rules_test=rules_test, rules_reload=reload or rules_reload,
-        metrics_text=lambda: services.metrics.render().decode(), health=health,
+        metrics_text=lambda: services.metrics.render().decode(), health=health, ready=checks.ready,
         department_supervisors=supervisors,
         archive_stats=lambda after, before: archive_summary(services.engine, after, before),
         archive_record=archive_record,
@@ -90,4 +93,6 @@ def build_app(services: Services, gateway: Any = None) -> FastAPI:
                 gateway.reload_or_raise()
             except Exception as exc:  # noqa: BLE001 - the API answers 422 with the file:line text
                 raise ValueError(str(exc)) from exc
-    return create_app(api_services(services, reload, getattr(gateway, "extraction", None) or services.extraction))
+    stopping = gateway.stop_event.is_set if gateway is not None else None
+    return create_app(api_services(services, reload, getattr(gateway, "extraction", None) or services.extraction,
+                                   stopping=stopping))
