@@ -40,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
     lint = rules_sub.add_parser("lint", parents=[common], help="validate rules.yaml and directory.yaml")
     lint.add_argument("file", nargs="?", type=Path)
+    backtest = rules_sub.add_parser("backtest", parents=[common],
+                                    help="what a candidate rules file would change on the archive of the last N days")
+    backtest.add_argument("file", type=Path)
+    backtest.add_argument("--days", type=float, default=7.0)
+    backtest.add_argument("--json", action="store_true", help="print the result as JSON")
 
     user = sub.add_parser("user", parents=[common], help="admin API users and tokens")
     user_sub = user.add_subparsers(dest="user_command", required=True)

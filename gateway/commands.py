@@ -52,6 +52,10 @@ def rules(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.settings import located_problem, retention_problem
     from rules.loader import lint, load_ruleset
 
+    if args.rules_command == "backtest":
+        from gateway.backtest_cli import backtest
+
+        return backtest(args, settings)
     path = args.file or settings.rules_path
     problems = list(lint(path))
     retention = retention_problem(settings, path)    # a retention rule naming a rule this file drops

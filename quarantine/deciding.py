@@ -200,7 +200,7 @@ class Deciding(Store):
             elif kind == "release":
                 status, act = "released", "sender-release"
             else:
-                status, act = "rejected", "reject"
+                status, act = "rejected", "sender-withdraw" if sender_release else "reject"
             values: dict[str, Any] = {
                 "status": status, "approvals": approvals, "approvers": approvers, "version": x["version"] + 1,
             }
@@ -225,7 +225,8 @@ class Deciding(Store):
         released = [x for x in changed if x["status"] == "released"]
         if released:
             self.enqueue_release(conn, _primary(entry, released), [x["recipient"] for x in released])
-        self._tell(conn, entry, changed, who, "sender-release" if sender_release else action, comment, silent)
+        told = action if not sender_release else ("sender-release" if kind == "release" else "sender-withdraw")
+        self._tell(conn, entry, changed, who, told, comment, silent)
         mine = next((x for x in changed if x["id"] == entry_id), entry)
         return Decision(
             entry_id=entry_id,
