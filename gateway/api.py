@@ -15,6 +15,7 @@ from gateway import health as health_checks
 from gateway.extraction_pool import ExtractionPool
 from gateway.health import Health
 from gateway.policy import check
+from gateway.queue_control import QueueControl
 from gateway.services import Services
 from gateway.startup import processes_file
 from quarantine.record_history import record_history
@@ -66,6 +67,7 @@ def api_services(services: Services, reload: Any = None, extraction: ExtractionP
         engine=services.engine, quarantine=services.quarantine, archive=services.archive,
         rules_test=rules_test, rules_reload=reload or rules_reload,
         metrics_text=lambda: services.metrics.render().decode(), health=health, ready=checks.ready,
+        queue_control=QueueControl(services.engine, services.archive.open_digest),
         department_supervisors=supervisors,
         archive_stats=lambda after, before: archive_summary(services.engine, after, before),
         archive_record=archive_record,

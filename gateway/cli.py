@@ -149,6 +149,25 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--domain", required=True)
     gen.add_argument("--selector", required=True)
 
+    queue = sub.add_parser("queue", parents=[common], help="the delivery queue: list, show, retry, hold, "
+                                                          "release, delete (audited)")
+    queue_sub = queue.add_subparsers(dest="queue_command", required=True)
+    qlist = queue_sub.add_parser("list", parents=[common], help="rows still to deliver (or --status S), oldest first")
+    qlist.add_argument("--status", choices=["queued", "delivering", "hold", "delivered", "failed"])
+    qlist.add_argument("--limit", type=int, default=100)
+    qlist.add_argument("--json", action="store_true")
+    qshow = queue_sub.add_parser("show", parents=[common], help="one row, and whether its message can be read")
+    qshow.add_argument("ids", metavar="ID", type=_queue_id, nargs=1)
+    qretry = queue_sub.add_parser("retry", parents=[common], help="deliver now: these rows, or with --all every "
+                                                                  "waiting row (a flush)")
+    qretry.add_argument("ids", metavar="ID", type=_queue_id, nargs="*")
+    qretry.add_argument("--all", action="store_true")
+    for name, text in (("hold", "stop delivering these rows until released"),
+                       ("release", "put rows on hold back in the queue, due now"),
+                       ("delete", "drop these rows (an unreadable one too); the message stays archived")):
+        queue_sub.add_parser(name, parents=[common], help=text).add_argument(
+            "ids", metavar="ID", type=_queue_id, nargs="+")
+
     audit = sub.add_parser("audit", parents=[common], help="admin audit log")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     audit_sub.add_parser("accept-head", parents=[common],
@@ -158,6 +177,14 @@ def _parser() -> argparse.ArgumentParser:
     audit_verify.add_argument("--checkpoints", type=Path, metavar="FILE",
                               help="also check the audit chain against the signed checkpoints in FILE")
     return p
+
+
+def _queue_id(text: str) -> int:
+    """A queue row id: a positive 64-bit integer (argparse turns the ValueError into one line)."""
+    value = int(text)
+    if not 0 < value < 2**63:
+        raise ValueError(text)
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -242,6 +269,7 @@ def _dispatch(args: argparse.Namespace, settings) -> int:  # noqa: ANN001, C901 
         "keys": commands.keys,
         "dkim": commands.dkim,
         "audit": commands.audit,
+        "queue": commands.queue,
     }[args.command]
     if args.command in commands.AUDITED_COMMANDS:
         return commands.run_audited(args, settings, handler)
