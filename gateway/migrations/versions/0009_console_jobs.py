@@ -3,14 +3,14 @@
 Idempotent: a database created by the baseline from current metadata already has them.
 
 Revision ID: console_jobs
-Revises: index_rebuild
+Revises: false_positives
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "console_jobs"
-down_revision = "index_rebuild"
+down_revision = "false_positives"
 branch_labels = None
 depends_on = None
 
