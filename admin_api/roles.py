@@ -31,6 +31,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "quarantine.reject": DECIDERS,
     "quarantine.bulk_release": DECIDERS,
     "quarantine.bulk_reject": DECIDERS,
+    "quarantine.timeline": READERS,
+    "quarantine.false_positive": DECIDERS,
     "archive.search": OVERSIGHT,
     "archive.read": OVERSIGHT,
     "archive.raw": OVERSIGHT,

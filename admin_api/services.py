@@ -40,6 +40,12 @@ class ApiServices:
     # archive_record(archive_id) -> {"record": envelope, verdict, rules…, "history": [decisions]}
     archive_record: Callable[[int], Mapping[str, Any]] | None = None
     clock: Callable[[], float] = time.time
+    # console (issue 15): rule -> the words it looks for (highlighted in evidence); entry -> the
+    # delivery attempts of its released copy (its timeline)
+    rule_terms: Callable[[str], list[str]] = lambda _rule: []
+    delivery_events: Callable[[Mapping[str, Any]], list[dict[str, Any]]] = lambda _entry: []
+    # (rule, language) -> its description in that language; None: the notices' describe()
+    describe_rule: Callable[[str, str | None], str] | None = None
     # The audit chain's MAC key; None: derived from ``archive.keyring`` (the gateway's archive).
     audit_chain: ChainKey | None = None
 

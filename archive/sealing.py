@@ -1,6 +1,6 @@
 """Blobs and encrypted metadata: sealing a message, writing and opening its blob, the metadata
 ciphertext. Mixed into :class:`archive.service.Archive`; uses its ``engine``, ``blob_store``,
-``keyring`` and ``_meta``.
+``keyring`` and ``_meta_ciphers``.
 """
 
 from __future__ import annotations
@@ -33,6 +33,20 @@ from archive.model import (
 )
 
 # ---- small helpers ------------------------------------------------------------------
+_META_V2 = b"MWm2"    # metadata sealed under a versioned (rotated) metadata key
+
+
+def _address(key: bytes, version: int, raw: bytes) -> str:
+    digest = hmac.new(key, raw, hashlib.sha256).hexdigest()
+    return digest if version == 1 else digest[:60] + f"{version:04x}"
+
+
+def _meta_aad(version: int, record_id: int, sha256: str, event: str) -> bytes:
+    if version == 1:
+        return META_AAD + f"{record_id}:{sha256}:{event}".encode()
+    return META_AAD + f"v{version}:{record_id}:{sha256}:{event}".encode()
+
+
 _tls = threading.local()
 
 
@@ -70,7 +84,26 @@ class SealingMixin:
 
     # ---- sealing and blobs --------------------------------------------------------
     def address_of(self, raw: bytes) -> str:
-        return hmac.new(self.keyring.address_key, raw, hashlib.sha256).hexdigest()
+        """The blob address of ``raw`` under the active address key.
+
+        Version 1 is the whole HMAC-SHA256 in hex (as before addresses were versioned); a later
+        version ``v`` is the first 60 hex digits of its HMAC followed by ``v`` in four hex digits,
+        so an address still fits the 64-character column and names the key that made it.
+        """
+        version, key = self.keyring.active_derived("address")
+        return _address(key, version, raw)
+
+    def address_matches(self, raw: bytes, address: str) -> bool:
+        """Whether ``address`` is ``raw``'s address under the version the address names (or,
+        for a 64-digit address that is not a versioned one, under version 1)."""
+        if len(address) == 64 and (version := int(address[60:], 16)) >= 2:
+            try:
+                key = self.keyring.derived_version("address", version)
+            except KeyMissing:
+                key = None
+            if key is not None and hmac.compare_digest(_address(key, version, raw), address):
+                return True
+        return hmac.compare_digest(_address(self.keyring.derived_version("address", 1), 1, raw), address)
 
     def seal(self, raw: bytes) -> SealedMessage:
         """Compress and encrypt ``raw`` under a fresh data key. CPU only, thread-safe."""
@@ -129,7 +162,7 @@ class SealingMixin:
             raise ArchiveIntegrityError(f"blob does not decompress: {exc}") from exc
         if hashlib.sha256(raw).hexdigest() != sha256:
             raise ArchiveIntegrityError("content digest mismatch")
-        if address is not None and not hmac.compare_digest(self.address_of(raw), address):
+        if address is not None and not self.address_matches(raw, address):
             raise ArchiveIntegrityError("blob address does not match its content")
         return raw
 
@@ -164,19 +197,49 @@ class SealingMixin:
 
     def encrypt_meta(self, record_id: int, sha256: str, event: str, subject: str | None,
                      attachments: list[tuple[str, str]]) -> bytes:
+        """The record's subject and attachment names, sealed under the active metadata key.
+
+        Version 1: ``nonce | ciphertext`` (the format before the key was versioned). Later
+        versions: ``b"MWm2" | version (2) | nonce | ciphertext``, the version also in the
+        associated data, so a record names the key it needs and cannot be moved to another."""
         doc = {"s": subject or "", "a": [[n, ty] for n, ty in attachments]}
         plain = meta_json(doc).encode()
         nonce = os.urandom(12)
-        return nonce + self._meta.encrypt(nonce, plain, META_AAD + f"{record_id}:{sha256}:{event}".encode())
+        version, key = self.keyring.active_derived("meta")
+        if version == 1:
+            return nonce + self._meta_cipher(1, key).encrypt(nonce, plain, _meta_aad(1, record_id, sha256, event))
+        return (_META_V2 + struct.pack(">H", version) + nonce
+                + self._meta_cipher(version, key).encrypt(nonce, plain, _meta_aad(version, record_id, sha256, event)))
+
+    def _meta_cipher(self, version: int, key: bytes | None = None) -> AESGCM:
+        cached = self._meta_ciphers.get(version)
+        if cached is None:
+            key = key if key is not None else self.keyring.derived_version("meta", version)
+            cached = self._meta_ciphers[version] = AESGCM(key)
+        return cached
 
     def decrypt_meta(self, row: Any) -> tuple[str, list[tuple[str, str]]]:
         """(subject, [(attachment name, type)]) of a record row."""
         m = row._mapping if hasattr(row, "_mapping") else row
         enc = bytes(m["meta_enc"])
-        try:
-            plain = self._meta.decrypt(enc[:12], enc[12:], META_AAD + f"{m['id']}:{m['sha256']}:{m['event']}".encode())
-        except InvalidTag as exc:
-            raise ArchiveIntegrityError(f"record {m['id']}: encrypted metadata does not authenticate") from exc
+        rid, sha, event = m["id"], m["sha256"], m["event"]
+        plain: bytes | None = None
+        missing: KeyMissing | None = None
+        if enc[:4] == _META_V2 and len(enc) >= 4 + 2 + 12 + 16:
+            (version,) = struct.unpack(">H", enc[4:6])
+            try:
+                plain = self._meta_cipher(version).decrypt(enc[6:18], enc[18:], _meta_aad(version, rid, sha, event))
+            except KeyMissing as exc:
+                missing = exc
+            except InvalidTag:
+                pass     # or a version-1 nonce that happens to start with the marker: try that
+        if plain is None:
+            try:
+                plain = self._meta_cipher(1).decrypt(enc[:12], enc[12:], _meta_aad(1, rid, sha, event))
+            except InvalidTag as exc:
+                if missing is not None:
+                    raise ArchiveKeyMissing(f"record {rid}: {missing}") from exc
+                raise ArchiveIntegrityError(f"record {rid}: encrypted metadata does not authenticate") from exc
         doc = json.loads(plain)
         return doc["s"], [(n, ty) for n, ty in doc["a"]]
 

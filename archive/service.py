@@ -96,7 +96,7 @@ class Archive(SealingMixin, ChainMixin, IndexMixin, SearchMixin, KeyRotationMixi
         self._hashers: dict[int, Hasher] = {}
         self._index: reindex.IndexKeys | None = None
         self._sync_index()
-        self._meta = AESGCM(keyring.meta_key)
+        self._meta_ciphers: dict[int, AESGCM] = {}   # metadata key version -> cipher
         self.chain = ChainKey(keyring, "archive-chain")
         self._head_written: tuple[int, str, str, str] | None = None   # the head this process last MACed
         self.dialect = engine.dialect.name

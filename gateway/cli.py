@@ -138,7 +138,7 @@ def _parser() -> argparse.ArgumentParser:
     keys_sub.add_parser("list", parents=[common])
     rotate_derived = keys_sub.add_parser("rotate-derived", parents=[common],
                                          help="new version of a derived key (index: then rebuild-index)")
-    rotate_derived.add_argument("name", choices=["index", "links", "evidence"])
+    rotate_derived.add_argument("name", choices=["index", "links", "evidence", "address", "meta"])
     keys_sub.add_parser("rebuild-index", parents=[common], help="re-key the blind index (resumable)")
     retire = keys_sub.add_parser("retire", parents=[common])
     retire.add_argument("key_id")
@@ -147,7 +147,10 @@ def _parser() -> argparse.ArgumentParser:
     dkim_sub = dkim.add_subparsers(dest="dkim_command", required=True)
     gen = dkim_sub.add_parser("generate", parents=[common])
     gen.add_argument("--domain", required=True)
-    gen.add_argument("--selector", required=True)
+    gen.add_argument("--selector", default="", help="default: delivery.dkim_selector")
+    retire_dkim = dkim_sub.add_parser("retire", parents=[common], help="stop signing with a key (ends a rotation)")
+    retire_dkim.add_argument("--domain", required=True)
+    retire_dkim.add_argument("--selector", required=True)
 
     queue = sub.add_parser("queue", parents=[common], help="the delivery queue: list, show, retry, hold, "
                                                           "release, delete (audited)")

@@ -2,9 +2,10 @@
 notified, each approval, the release or rejection (or expiry, or the sender's word), and each
 delivery attempt with its result.
 
-Everything is read from records the gateway keeps anyway (the archive record of the accepted
-message, the quarantine's decisions, digest items, reminder and escalation stamps) plus the
-delivery events the caller hands in (the delivery queue is the gateway's, not ours). Nothing
+Everything is read from records the gateway keeps anyway: the quarantine's decisions, digest
+items, reminder and escalation stamps here, and what the caller hands in: the archive record
+of the accepted message (received, the screening's verdict) and the delivery events (the
+delivery queue is the gateway's, not ours). Nothing
 is written: the timeline is a view, and the audit log remains the authority on who read what.
 """
 
@@ -15,7 +16,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from archive import tables as at
 from quarantine import tables as t
 from quarantine.store import Store
 
@@ -33,16 +33,14 @@ def _event(at: float | None, kind: str, **detail: Any) -> dict[str, Any]:
 class Timeline(Store):
     """Mixed into :class:`quarantine.service.QuarantineService`."""
 
-    def timeline(self, entry_id: int, deliveries: Iterable[Mapping[str, Any]] = ()) -> list[dict[str, Any]]:
+    def timeline(self, entry_id: int, deliveries: Iterable[Mapping[str, Any]] = (),
+                 record: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         """Events of ``entry_id`` (``at``, ``kind`` and per kind ``actor``, ``comment``,
-        ``recipients``, ``detail``). ``deliveries`` are the delivery attempts of its
-        released copy: ``{at, recipient, status, code, text, attempts}``."""
+        ``recipients``, ``detail``). ``record`` is the accepted message's archive record
+        (``received_at, verdict, direction, rules``); ``deliveries`` are the delivery attempts
+        of its released copy: ``{at, recipient, status, code, text, attempts}``."""
         with self.engine.connect() as conn:
             entry = self._get_row(conn, entry_id)
-            record = conn.execute(
-                sa.select(at.records.c.received_at, at.records.c.verdict, at.records.c.direction,
-                          at.records.c.rules).where(at.records.c.id == entry["archive_id"])
-            ).first()
             decisions = list(conn.execute(
                 sa.select(t.decisions).where(t.decisions.c.entry_id == entry_id)
                 .order_by(t.decisions.c.at, t.decisions.c.id)
@@ -52,10 +50,10 @@ class Timeline(Store):
                 .where(t.digest_items.c.entry_id == entry_id)
             ))
         events: list[dict[str, Any]] = []
-        if record is not None:
-            events.append(_event(record.received_at, "received", detail={"direction": record.direction}))
-            events.append(_event(record.received_at, "screened", detail={
-                "verdict": record.verdict, "rules": list(record.rules or [])}))
+        if record and record.get("received_at") is not None:
+            events.append(_event(record["received_at"], "received", detail={"direction": record.get("direction")}))
+            events.append(_event(record["received_at"], "screened", detail={
+                "verdict": record.get("verdict"), "rules": list(record.get("rules") or [])}))
         held_at = entry["created_at"]
         for d in decisions:
             kind = _KINDS.get(d.action, d.action)

@@ -99,6 +99,9 @@ class Rule:
     action: str
     when: c.Condition
     description: str = ""
+    # the description per language (``description: {en: ..., zh-CN: ...}``); ``description`` is
+    # the English one (or the first written), which notices and logs use when no language fits
+    descriptions: dict[str, str] = field(default_factory=dict)
     priority: int = 0
     enabled: bool = True
     mode: Mode = Mode.ENFORCE
@@ -374,6 +377,18 @@ class _Compiler:
         "copy_to", "notify", "score", "stop", "on_expiry",
     }
 
+    def description(self, node: LineDict) -> tuple[str, dict[str, str]]:
+        """``description:`` as one string, or one per language (``{en: ..., zh-CN: ...}``)."""
+        value = node["description"]
+        if isinstance(value, str):
+            return value, {}
+        if not isinstance(value, dict) or not value or not all(
+                isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()):
+            raise _Problem(node.line_of("description"), "description",
+                           "must be a string or a mapping of languages to strings, like {en: ..., zh-CN: ...}")
+        texts = {str(k): str(v) for k, v in value.items()}
+        return texts.get("en") or next(iter(texts.values())), texts
+
     def review_sources(self, node: LineDict) -> tuple[str, ...]:
         """``review:``: one source or a list, every one kept (routing resolves them to people)."""
         sources: list[str] = []
@@ -437,7 +452,7 @@ class _Compiler:
             raise _Problem(node.line_of("action"), "action", f"unknown action {action!r} (use {', '.join(ACTIONS)})")
         r = Rule(name=name, action=action, when=c.Always(), line=node.line, order=order)
         if "description" in node:
-            r.description = self.typed(node, "description", str, "a string")
+            r.description, r.descriptions = self.description(node)
         if "priority" in node:
             r.priority = self.typed(node, "priority", int, "an integer")
         if "enabled" in node:

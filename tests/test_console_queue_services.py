@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from archive import tables as at
 from quarantine import tables as qt
 from quarantine.evidence_view import panel, summarise
 from quarantine.false_positives import counts
@@ -109,21 +108,16 @@ def test_triage_filters_search_sort_paging_scope(engine: sa.Engine) -> None:
 
 def test_timeline_received_to_delivery(engine: sa.Engine) -> None:
     svc, clock = setup(engine)
-    at.metadata.create_all(engine)
-    with engine.begin() as conn:
-        archive_id = conn.execute(sa.insert(at.records).values(
-            blob_address="a" * 64, sha256="ab" * 32, dek_id="k", event="accepted", received_at=clock.now - 5,
-            mail_from="alice@corp.example", rcpt_tos=["x@ext.example"], header_to=[], header_cc=[], size=10,
-            direction="outbound", verdict="quarantine", rules=["confidential-outbound"], attachment_types=[],
-            has_attachment=False, meta_enc=b"x", prev_hash="0" * 64, record_hash="1" * 64,
-        )).inserted_primary_key[0]
+    archive_id = 5
     [eid] = hold(svc, archive_id=archive_id, recipients=["x@ext.example"], required_approvals=2,
                  reviewers=["boss@corp.example", "cfo@corp.example"])
     clock.now += 100
     svc.release(eid, BOSS, "ok from me")
     clock.now += 100
     svc.release(eid, CFO, "ok too")
-    events = svc.timeline(eid, deliveries=[
+    record = {"received_at": clock.now - 205, "verdict": "quarantine", "direction": "outbound",
+              "rules": ["confidential-outbound"]}
+    events = svc.timeline(eid, record=record, deliveries=[
         {"at": clock.now + 5, "recipient": "x@ext.example", "status": "queued", "code": 451, "text": "try later",
          "attempts": 1},
         {"at": clock.now + 65, "recipient": "x@ext.example", "status": "delivered", "code": 250, "text": "ok",
