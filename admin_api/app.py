@@ -16,7 +16,21 @@ from fastapi.responses import JSONResponse
 from admin_api import roles
 from admin_api.audit_middleware import AuditMiddleware
 from admin_api.pages.notice_link import review_page_router
-from admin_api.routers import archive, audit, ops, quarantine, queue, reports, rules, sender, users
+from admin_api.routers import (
+    archive,
+    audit,
+    backtest,
+    dashboard,
+    holds,
+    ops,
+    quarantine,
+    queue,
+    reports,
+    rules,
+    sender,
+    user_admin,
+    users,
+)
 from admin_api.services import ApiServices, create_schema
 from archive.keywrap import KeyMissing
 from archive.service import ArchiveKeyMissing
@@ -44,7 +58,10 @@ def create_app(services: ApiServices) -> FastAPI:
     app.add_exception_handler(KeyMissing, _key_missing)
 
     api = APIRouter(prefix="/api/v1")
-    for module in (users, quarantine, sender, archive, rules, reports, audit, queue):
+    # holds/purge and backtests exist where the gateway wired their services (not in stand-ins)
+    wired = [holds] if services.retention is not None else []
+    wired += [backtest] if services.backtest is not None and services.jobs is not None else []
+    for module in (users, quarantine, sender, *wired, archive, rules, reports, audit, dashboard, user_admin, queue):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(review_page_router())  # where notices link: a page, never a JSON 401

@@ -44,6 +44,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "queue.list": frozenset({"admin"}),
     "queue.read": frozenset({"admin"}),
     "queue.manage": frozenset({"admin"}),
+    # the audit and administration console (issue 16)
+    "dashboard.read": READERS,                 # supervisors: their departments' figures only
+    "rules.backtest": frozenset({"admin", "compliance"}),
+    "archive.export": OVERSIGHT,               # reads, writes nothing the archive keeps
+    "archive.searches": OVERSIGHT,             # one's own saved searches
+    "archive.holds.read": OVERSIGHT,
+    "archive.holds.write": frozenset({"admin", "compliance"}),
+    "archive.purge": frozenset({"admin"}),
+    "audit.verify": OVERSIGHT,
+    "audit.export": OVERSIGHT,
+    "users.read": frozenset({"admin"}),
+    "users.write": frozenset({"admin"}),
 }
 
 # Roles whose quarantine access is limited to their departments.

@@ -48,6 +48,17 @@ class ApiServices:
     describe_rule: Callable[[str, str | None], str] | None = None
     # The audit chain's MAC key; None: derived from ``archive.keyring`` (the gateway's archive).
     audit_chain: ChainKey | None = None
+    # --- the audit and administration console (issue 16); None: those endpoints are not mounted
+    jobs: Any = None                     # admin_api.jobs.JobStore: backtests and exports in the background
+    # backtest(rules_text, days) -> work(progress) -> result; ValueError (file:line) for a bad file
+    backtest: Callable[[str, float], Callable[..., Mapping[str, Any]]] | None = None
+    retention: Any = None                # archive.retention.Retention (legal holds)
+    # purge(dry_run) -> PurgeReport.to_dict(); RuntimeError while another purge runs
+    purge: Callable[[bool], Mapping[str, Any]] | None = None
+    export_dir: Any = None               # pathlib.Path where export jobs write their bundles
+    rule_category: Callable[[str], str | None] | None = None   # "spam" | "malware" | None per rule
+    # account_check(role, departments, addresses): the directory's word on a new account (ValueError)
+    account_check: Callable[[str, list[str], list[str]], None] | None = None
 
     def audit_key(self) -> ChainKey:
         if self.audit_chain is None:
@@ -59,7 +70,11 @@ class ApiServices:
 
 
 def create_schema(engine: sa.Engine) -> None:
-    """Create the admin and quarantine tables and the audit head (tests, first run)."""
+    """Create the archive, admin and quarantine tables and the audit head (tests, first run):
+    the dashboard counts archive rows even where a stand-in opens the messages."""
+    from archive.service import create_schema as create_archive_schema
+
+    create_archive_schema(engine)
     quarantine_tables.metadata.create_all(engine)
     admin_tables.metadata.create_all(engine)
     with engine.begin() as conn:

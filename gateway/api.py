@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from admin_api.app import ApiServices, create_app
 from archive.stats import summary as archive_summary
 from gateway import health as health_checks
+from gateway.audit_wiring import console_services
 from gateway.console_wiring import delivery_events, rule_description, rule_terms
 from gateway.extraction_pool import ExtractionPool
 from gateway.health import Health
@@ -74,6 +75,7 @@ def api_services(services: Services, reload: Any = None, extraction: ExtractionP
         archive_record=archive_record,
         rule_terms=rule_terms(services.policy), delivery_events=delivery_events(services.engine),
         describe_rule=rule_description(services.policy),
+        **console_services(services, extraction),
     )
 
 
