@@ -47,8 +47,9 @@ def api_services(services: Services, reload: Any = None, extraction: ExtractionP
             depth: int | None = services.queue.depth()
         except Exception:  # noqa: BLE001 - the database component already says why
             depth = None
+        engines = services.engines.health.snapshot() if services.engines is not None else {}
         return {**report, "uptime_seconds": round(time.time() - started, 1), "queue_depth": depth,
-                "rules_generation": services.policy.current.generation}
+                "rules_generation": services.policy.current.generation, **({"engines": engines} if engines else {})}
 
     def supervisors(department: str) -> set[str]:
         return set(services.policy.directory().supervisors_of(department))
@@ -88,6 +89,7 @@ def node_health(services: Services) -> Health:
         "workers": partial(health_checks.workers, processes_file()),
         "keys": partial(health_checks.key_ring, services.keyring),
         "directory": partial(health_checks.directory, services.policy),
+        "engines": partial(health_checks.engines, services.engines),
     })
 
 

@@ -6,7 +6,8 @@ every degraded component (database, disk, worker processes, key ring, directory,
 the page says what to fix. Every check runs with a deadline: a database that hangs is a
 degraded database, not a health check that hangs too.
 
-External engines (ClamAV, Rspamd) add their own check with :func:`register_component`.
+External engines (ClamAV, Rspamd) are the ``engines`` component (:func:`engines`); anything
+else can add a component with :func:`register_component`.
 """
 
 from __future__ import annotations
@@ -96,6 +97,17 @@ def key_ring(keyring: Any) -> State:
 def directory(policy: Any) -> State:
     d = policy.directory()
     return State(OK, f"{len(d.domains)} domain(s), rules generation {policy.current.generation}")
+
+
+def engines(scanning: Any) -> State:
+    """ClamAV and Rspamd, pinged now (gateway.engines: each enabled engine, a couple of seconds)."""
+    if scanning is None or not (scanning.clamd or scanning.rspamd):
+        return State(OK, "none enabled")
+    report = scanning.health_report()
+    down = sorted(name for name, state in report.items() if not state["ok"])
+    if down:
+        return State(DEGRADED, "; ".join(f"{name}: {report[name].get('error')}" for name in down)[:300])
+    return State(OK, ", ".join(sorted(report)) + " answering")
 
 
 class Health:

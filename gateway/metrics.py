@@ -12,8 +12,9 @@ What an operator pages on but no single process counts (queue depth and age, hel
 index lag, disk free) is read at scrape time by :mod:`gateway.node_gauges`, registered with
 :meth:`Metrics.add_collector`.
 
-External engines (ClamAV, Rspamd: ``gateway/engines``) report failures with
-:func:`engine_error`; it counts on whichever process the engine call failed in.
+External engines (ClamAV, Rspamd: ``gateway/engines``) count their calls and errors
+(``mailwarden_engine_errors_total{engine,kind}``) on this registry too, so they are summed
+over the processes like the rest.
 """
 
 from __future__ import annotations
@@ -27,9 +28,6 @@ from prometheus_client.registry import Collector
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
-_current: Metrics | None = None     # this process's metrics (for engine_error)
-
-
 def multiprocess_dir() -> Path | None:
     """The per-run directory of ``serve`` (None outside it)."""
     value = os.environ.get(MULTIPROC_ENV)
@@ -38,7 +36,6 @@ def multiprocess_dir() -> Path | None:
 
 class Metrics:
     def __init__(self) -> None:
-        global _current
         self.shared_dir = multiprocess_dir()
         if self.shared_dir is not None:
             # Chosen at import time by prometheus-client; serve sets the variable later than
@@ -74,13 +71,9 @@ class Metrics:
         self.rule_hits = Counter("mailwarden_rule_hits_total",
                                  "Rule hits in screened messages, by rule and the action it asked for",
                                  ["rule", "action"], registry=r)
-        self.engine_errors = Counter("mailwarden_engine_errors_total",
-                                     "Failed calls to an external scanning engine (down, slow, garbage)",
-                                     ["engine", "reason"], registry=r)
         self.processing = Histogram(
             "mailwarden_processing_seconds", "Time from end of DATA to the reply",
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10), registry=r)
-        _current = self
 
     def add_collector(self, collector: Collector) -> None:
         """A collector read at every scrape (node-wide gauges from the database and the disk)."""
@@ -101,10 +94,3 @@ class Metrics:
             text += generate_latest(extra)
         return text
 
-
-def engine_error(engine: str, reason: str) -> None:
-    """Count one failed call to an external engine (``engine``: "clamav", "rspamd"; ``reason``:
-    a short fixed word such as "timeout", "unreachable", "garbage"): for the engines' code, which
-    has no handle on the gateway's metrics. Safe to call from any thread of a gateway process."""
-    if _current is not None:
-        _current.engine_errors.labels(engine, reason).inc()

@@ -94,6 +94,7 @@ class Gateway:
             extraction=self.extraction,
             authserv_id=s.sender_auth.authserv_id,
             sender_logins=services.sender_logins,
+            engines=services.engines,
         )
         self.smtp_server: asyncio.base_events.Server | None = None
         self.api_server: _EmbeddedUvicorn | None = None

@@ -93,12 +93,3 @@ def test_gauges_an_operator_pages_on(tmp_path: Path) -> None:
     finally:
         gw.terminate()
 
-
-def test_engine_error_hook_counts_in_this_process() -> None:
-    from gateway.metrics import Metrics, engine_error
-
-    metrics = Metrics()
-    engine_error("clamav", "timeout")
-    engine_error("clamav", "timeout")
-    text = metrics.render().decode()
-    assert 'mailwarden_engine_errors_total{engine="clamav",reason="timeout"} 2.0' in text
