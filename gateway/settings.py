@@ -217,6 +217,7 @@ class StorageSettings(_Section):
 class DeliverySettings(_Section):
     next_hop: str = "maildir:./data/maildir"
     max_queue_lifetime: float = 5 * 86400.0
+    delay_warning_after: float = 4 * 3600.0   # a delayed-delivery DSN once mail waits this long (0: never)
     retry_initial: float = 60.0
     retry_max: float = 3600.0
     concurrency: int = Field(default=8, ge=1, le=256)
@@ -238,7 +239,7 @@ class DeliverySettings(_Section):
         return v
 
     @field_validator(
-        "max_queue_lifetime", "retry_initial", "retry_max", "poll_interval", "connect_timeout",
+        "max_queue_lifetime", "delay_warning_after", "retry_initial", "retry_max", "poll_interval", "connect_timeout",
         "command_timeout", "idle_connection_timeout", mode="before",
     )
     @classmethod
