@@ -33,8 +33,11 @@ def api_services(services: Services, reload: Any = None, extraction: ExtractionP
 
     def health() -> Mapping[str, Any]:
         depth = services.queue.depth()
-        return {"status": "ok", "uptime_seconds": round(time.time() - started, 1), "queue_depth": depth,
-                "rules_generation": services.policy.current.generation}
+        engines = services.engines.health_report() if services.engines is not None else {}
+        degraded = sorted(name for name, state in engines.items() if not state["ok"])
+        return {"status": "degraded" if degraded else "ok", "uptime_seconds": round(time.time() - started, 1),
+                "queue_depth": depth, "rules_generation": services.policy.current.generation,
+                **({"engines": engines} if engines else {}), **({"degraded": degraded} if degraded else {})}
 
     def supervisors(department: str) -> set[str]:
         return set(services.policy.directory().supervisors_of(department))

@@ -73,7 +73,7 @@ class Gateway:
             notifier=services.notifier, dkim=self.dkim,
             metrics=services.metrics, hostname=services.hostname, concurrency=s.delivery.concurrency,
             batch_size=s.delivery.batch_size, poll_interval=s.delivery.poll_interval,
-            node=s.delivery.node_id or None,
+            node=s.delivery.node_id or None, delay_warning_after=s.delivery.delay_warning_after,
         )
         # one pool per process: screening, the API's rules test and the index share it
         self.extraction = services.extraction or ExtractionPool(
@@ -93,6 +93,7 @@ class Gateway:
             extraction=self.extraction,
             authserv_id=s.sender_auth.authserv_id,
             sender_logins=services.sender_logins,
+            engines=services.engines,
         )
         self.smtp_server: asyncio.base_events.Server | None = None
         self.api_server: _EmbeddedUvicorn | None = None

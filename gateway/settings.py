@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from gateway.engines.config import EnginesSettings
 from gateway.yamlfile import line_of_key
 
 DEFAULT_CONFIG = Path("configs/gateway.yaml")
@@ -178,6 +179,7 @@ class StorageSettings(_Section):
 class DeliverySettings(_Section):
     next_hop: str = "maildir:./data/maildir"
     max_queue_lifetime: float = 5 * 86400.0
+    delay_warning_after: float = 4 * 3600.0   # a delayed-delivery DSN once mail waits this long (0: never)
     retry_initial: float = 60.0
     retry_max: float = 3600.0
     concurrency: int = Field(default=8, ge=1, le=256)
@@ -199,7 +201,7 @@ class DeliverySettings(_Section):
         return v
 
     @field_validator(
-        "max_queue_lifetime", "retry_initial", "retry_max", "poll_interval", "connect_timeout",
+        "max_queue_lifetime", "delay_warning_after", "retry_initial", "retry_max", "poll_interval", "connect_timeout",
         "command_timeout", "idle_connection_timeout", mode="before",
     )
     @classmethod
@@ -374,6 +376,7 @@ class Settings(BaseSettings):
     archive: ArchiveSettings = Field(default_factory=ArchiveSettings)
     extraction: ExtractionSettings = Field(default_factory=ExtractionSettings)
     sender_auth: SenderAuthSettings = Field(default_factory=SenderAuthSettings)
+    engines: EnginesSettings = Field(default_factory=EnginesSettings)   # ClamAV, Rspamd (gateway/engines/)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     # Filled by load_settings, not by the file.

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -149,6 +149,7 @@ class Deciding(Store):
             except _Conflict:
                 continue
             self._log_decision(decision, who, comment)
+            self._decided(decision, who)
             return decision
         raise AlreadyDecided(f"entry {entry_id}: too much contention, try again")
 
@@ -241,6 +242,17 @@ class Deciding(Store):
             else 0,
             override=override,
         )
+
+    # Told of every committed reviewer decision (the gateway teaches Rspamd from them).
+    on_decision: Callable[[Decision, Reviewer], object] | None = None
+
+    def _decided(self, d: Decision, who: Reviewer) -> None:
+        if self.on_decision is None:
+            return
+        try:
+            self.on_decision(d, who)
+        except Exception:  # noqa: BLE001 - the decision is committed; a listener cannot undo it
+            log.exception("a decision listener failed")
 
     def _log_decision(self, d: Decision, who: Reviewer, comment: str | None) -> None:
         """One structured line per decision, for a SIEM reading the JSON log (no content)."""
