@@ -25,6 +25,7 @@ from admin_api.routers import (
     holds,
     ops,
     quarantine,
+    queue,
     reports,
     rules,
     search,
@@ -64,7 +65,7 @@ def create_app(services: ApiServices) -> FastAPI:
     wired += [backtest] if services.backtest is not None and services.jobs is not None else []
     wired += [exports] if services.export_dir is not None and services.jobs is not None else []
     for module in (users, quarantine, sender, *wired, search, archive, rules, reports, audit, dashboard,
-                   user_admin):
+                   user_admin, queue):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(review_page_router())  # where notices link: a page, never a JSON 401

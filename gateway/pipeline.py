@@ -478,6 +478,8 @@ class Pipeline:
             self.metrics.rejected.labels(direction).inc()
         if outcome.held_for:
             self.metrics.quarantined.inc(len(outcome.held_for))
+        for hit in s.verdict.hits:
+            self.metrics.rule_hits.labels(hit.rule, str(hit.action)).inc()
         self.metrics.processing.observe(elapsed)
         log.info("message", extra={
             "archive_id": outcome.archive_id, "from": incoming.mail_from, "to": list(s.envelope.rcpt_tos),
