@@ -23,7 +23,20 @@ from admin_api.audit_middleware import AuditMiddleware
 from admin_api.deps import SignInRequired
 from admin_api.pages import account, auth, errors, home
 from admin_api.pages.notice_link import review_page_router
-from admin_api.routers import archive, audit, ops, quarantine, reports, rules, sender, users
+from admin_api.routers import (
+    archive,
+    audit,
+    backtest,
+    dashboard,
+    holds,
+    ops,
+    quarantine,
+    reports,
+    rules,
+    sender,
+    user_admin,
+    users,
+)
 from admin_api.security_headers import SecurityHeadersMiddleware
 from admin_api.services import ApiServices, create_schema
 from archive.keywrap import KeyMissing
@@ -56,7 +69,10 @@ def create_app(services: ApiServices) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware)
 
     api = APIRouter(prefix="/api/v1")
-    for module in (users, quarantine, sender, archive, rules, reports, audit):
+    # holds/purge and backtests exist where the gateway wired their services (not in stand-ins)
+    wired = [holds] if services.retention is not None else []
+    wired += [backtest] if services.backtest is not None and services.jobs is not None else []
+    for module in (users, quarantine, sender, *wired, archive, rules, reports, audit, dashboard, user_admin):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(ops.router)

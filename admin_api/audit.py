@@ -318,13 +318,23 @@ def list_audit(
     before: float | None = None,
     cursor: int | None = None,
     limit: int = 50,
+    record: str | None = None,
+    outcome: str | None = None,
 ) -> tuple[list[dict[str, Any]], int, str | None]:
+    """Newest first. ``action`` ending in ``.`` or ``*`` is a prefix (``archive.`` = every
+    archive action); ``record`` is the object acted on (entry, record, job or user)."""
     c = t.audit.c
     conds: list[Any] = []
     if actor:
         conds.append(c.actor == actor)
     if action:
-        conds.append(c.action == action)
+        prefix = action.rstrip("*")
+        conds.append(c.action.startswith(prefix, autoescape=True) if prefix != action or action.endswith(".")
+                     else c.action == action)
+    if record:
+        conds.append(c.record == record)
+    if outcome:
+        conds.append(c.outcome == outcome)
     if after is not None:
         conds.append(c.at >= after)
     if before is not None:

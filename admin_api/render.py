@@ -1,12 +1,26 @@
-"""Safe rendering of a message for reviewers: headers, the text body as plain text (HTML is
-reduced to its text, never returned as HTML), and the attachment list. Never raises."""
+"""Safe rendering of a message for reviewers: headers, the text body as plain text, the HTML
+body sanitised, and the attachment list with each one's true type. Never raises.
+
+Text is decoded as the screening reads it (:func:`rules.charsets.decode_bytes`: the declared
+charset's superset, or for 8-bit bytes without a charset the best fitting one, detected with
+charset-normalizer), so a GBK body without a charset reads as Chinese, not ``������``.
+HTML is cleaned by nh3 (ammonia): scripts, styles, event handlers and forms are gone, remote
+images are dropped (they would tell the sender the message was opened, and load from the
+internet), and links are shown as their text followed by the address, never clickable.
+"""
 
 from __future__ import annotations
 
 import email
 import email.policy
+import re
 from html.parser import HTMLParser
 from typing import Any
+
+import nh3
+
+from rules.charsets import decode_bytes
+from rules.filetypes import sniff
 
 MAX_TEXT = 1_000_000
 
@@ -44,24 +58,51 @@ def html_to_text(html: str) -> str:
     return "".join(parser.parts).strip()
 
 
+_HTML_TAGS = nh3.ALLOWED_TAGS - {"img", "area", "map"}
+_LINK = re.compile(r'<a\b([^>]*)>(.*?)</a>', re.S)
+_HREF = re.compile(r'\bhref="([^"]*)"')
+_IMG = re.compile(r"<img\b", re.I)
+
+
 def _decode_text(part: email.message.Message) -> str:
+    """The part's text from its bytes (after the transfer encoding), in the charset it is
+    really in: ``get_content()`` reads 8-bit bytes without a charset as ASCII and replaces
+    every one of them."""
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception:  # noqa: BLE001 - a broken transfer encoding: show what the parser kept
+        payload = None
+    if isinstance(payload, bytes):
+        return decode_bytes(payload, part.get_content_charset())[0]
     try:
         content = part.get_content()  # type: ignore[attr-defined]
-        if isinstance(content, str):
-            return content
+        return content if isinstance(content, str) else ""
     except Exception:  # noqa: BLE001
-        pass
-    payload = part.get_payload(decode=True)
-    if isinstance(payload, bytes):
-        charset = part.get_content_charset() or "utf-8"
-        try:
-            return payload.decode(charset, "replace")
-        except LookupError:
-            return payload.decode("utf-8", "replace")
-    return ""
+        return ""
+
+
+def sanitise_html(html: str) -> tuple[str, int]:
+    """``html`` made safe to show inside a page, and how many images were dropped."""
+    images = len(_IMG.findall(html))
+    try:
+        clean = nh3.clean(html, tags=_HTML_TAGS, url_schemes={"http", "https", "mailto"},
+                          link_rel=None, strip_comments=True)
+    except Exception:  # noqa: BLE001 - no HTML beats unsafe HTML
+        return "", images
+
+    def as_text(m: re.Match[str]) -> str:
+        href = _HREF.search(m.group(1))
+        url = f' <span class="mail-url">[{href.group(1)}]</span>' if href and href.group(1) else ""
+        return f'<span class="mail-link">{m.group(2)}</span>{url}'
+
+    return _LINK.sub(as_text, clean), images
 
 
 def _header_value(msg: email.message.Message, name: str, value: Any) -> str:
+    if isinstance(value, str) and any("\udc80" <= c <= "\udcff" for c in value):
+        # raw 8-bit header bytes (no encoded-words): decoded as an undeclared body is
+        raw = value.encode("utf-8", "surrogateescape")
+        return " ".join(decode_bytes(raw)[0].split())
     try:
         return str(msg.policy.header_fetch_parse(name, value))
     except Exception:  # noqa: BLE001
@@ -88,6 +129,8 @@ def render_message(raw: bytes) -> dict[str, Any]:
         "attachments": [],
         "size": len(raw),
         "parse_error": None,
+        "html": None,
+        "images_blocked": 0,
     }
     try:
         msg = email.message_from_bytes(raw, policy=email.policy.default)
@@ -114,11 +157,13 @@ def render_message(raw: bytes) -> dict[str, Any]:
                 filename = "(undecodable name)"
             if disposition == "attachment" or filename or not ctype.startswith("text/"):
                 payload = part.get_payload(decode=True)
+                data = payload if isinstance(payload, bytes) else b""
                 out["attachments"].append(
                     {
                         "name": filename,
                         "content_type": ctype,
-                        "size": len(payload) if isinstance(payload, bytes) else 0,
+                        "true_type": sniff(data) if data else None,
+                        "size": len(data),
                     }
                 )
                 continue
@@ -131,6 +176,8 @@ def render_message(raw: bytes) -> dict[str, Any]:
             text, out["text_truncated"] = text[:MAX_TEXT], True
         out["text"] = text
         out["body_was_html"] = plain is None and html is not None
+        if html is not None:
+            out["html"], out["images_blocked"] = sanitise_html(html[:MAX_TEXT])
     except Exception as exc:  # noqa: BLE001 - mail is messy; show what we have
         out["parse_error"] = type(exc).__name__
     return out

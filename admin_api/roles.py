@@ -31,6 +31,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "quarantine.reject": DECIDERS,
     "quarantine.bulk_release": DECIDERS,
     "quarantine.bulk_reject": DECIDERS,
+    "quarantine.timeline": READERS,
+    "quarantine.false_positive": DECIDERS,
     "archive.search": OVERSIGHT,
     "archive.read": OVERSIGHT,
     "archive.raw": OVERSIGHT,
@@ -39,6 +41,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "rules.test": frozenset({"admin", "compliance"}),
     "rules.reload": frozenset({"admin"}),
     "users.list": frozenset({"admin"}),
+    # the audit and administration console (issue 16)
+    "dashboard.read": READERS,                 # supervisors: their departments' figures only
+    "rules.backtest": frozenset({"admin", "compliance"}),
+    "archive.export": OVERSIGHT,               # reads, writes nothing the archive keeps
+    "archive.searches": OVERSIGHT,             # one's own saved searches
+    "archive.holds.read": OVERSIGHT,
+    "archive.holds.write": frozenset({"admin", "compliance"}),
+    "archive.purge": frozenset({"admin"}),
+    "audit.verify": OVERSIGHT,
+    "audit.export": OVERSIGHT,
+    "users.read": frozenset({"admin"}),
+    "users.write": frozenset({"admin"}),
 }
 
 # Roles whose quarantine access is limited to their departments.

@@ -64,6 +64,19 @@ class SenderReleaseIn(BaseModel):
     justification: Annotated[str, Field(min_length=1, max_length=10_000), AfterValidator(clean)]
 
 
+class FalsePositiveIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(clean)]
+    rules: Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]] | None,
+                     Field(min_length=1, max_length=100)] = None
+
+
+class SenderWithdrawIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    token: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(clean)]
+    reason: Annotated[str | None, Field(max_length=10_000), AfterValidator(clean)] = None
+
+
 class RulesTestIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     message: Annotated[str | None, Field(max_length=MAX_MESSAGE, description="raw RFC 822 text")] = None

@@ -50,12 +50,29 @@ class ApiServices:
     # archive_record(archive_id) -> {"record": envelope, verdict, rules…, "history": [decisions]}
     archive_record: Callable[[int], Mapping[str, Any]] | None = None
     clock: Callable[[], float] = time.time
+    # console (issue 15): rule -> the words it looks for (highlighted in evidence); entry -> the
+    # delivery attempts of its released copy (its timeline)
+    rule_terms: Callable[[str], list[str]] = lambda _rule: []
+    delivery_events: Callable[[Mapping[str, Any]], list[dict[str, Any]]] = lambda _entry: []
+    # (rule, language) -> its description in that language; None: the notices' describe()
+    describe_rule: Callable[[str, str | None], str] | None = None
     # The audit chain's MAC key; None: derived from ``archive.keyring`` (the gateway's archive).
     audit_chain: ChainKey | None = None
     console: ConsoleConfig = dataclasses.field(default_factory=ConsoleConfig)
     # send_mail(to, subject, body): the gateway's notice path (queued, DKIM-signed, archived).
     # None: invitation/reset links cannot be mailed (the CLI prints them instead).
     send_mail: Callable[[str, str, str], None] | None = None
+    # --- the audit and administration console (issue 16); None: those endpoints are not mounted
+    jobs: Any = None                     # admin_api.jobs.JobStore: backtests and exports in the background
+    # backtest(rules_text, days) -> work(progress) -> result; ValueError (file:line) for a bad file
+    backtest: Callable[[str, float], Callable[..., Mapping[str, Any]]] | None = None
+    retention: Any = None                # archive.retention.Retention (legal holds)
+    # purge(dry_run) -> PurgeReport.to_dict(); RuntimeError while another purge runs
+    purge: Callable[[bool], Mapping[str, Any]] | None = None
+    export_dir: Any = None               # pathlib.Path where export jobs write their bundles
+    rule_category: Callable[[str], str | None] | None = None   # "spam" | "malware" | None per rule
+    # account_check(role, departments, addresses): the directory's word on a new account (ValueError)
+    account_check: Callable[[str, list[str], list[str]], None] | None = None
 
     def audit_key(self) -> ChainKey:
         if self.audit_chain is None:
@@ -67,7 +84,11 @@ class ApiServices:
 
 
 def create_schema(engine: sa.Engine) -> None:
-    """Create the admin and quarantine tables and the audit head (tests, first run)."""
+    """Create the archive, admin and quarantine tables and the audit head (tests, first run):
+    the dashboard counts archive rows even where a stand-in opens the messages."""
+    from archive.service import create_schema as create_archive_schema
+
+    create_archive_schema(engine)
     quarantine_tables.metadata.create_all(engine)
     admin_tables.metadata.create_all(engine)
     with engine.begin() as conn:

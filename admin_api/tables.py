@@ -136,6 +136,41 @@ account_links = sa.Table(
 
 CONSOLE_TABLES = (console_accounts, sessions, signin_failures, account_links)
 
+# Background jobs started from the console or API (backtests, exports): their state and
+# progress live here so a job outlives the page that started it. ``result`` holds counts,
+# rule names and record ids only, never message content.
+jobs = sa.Table(
+    "admin_jobs",
+    metadata,
+    sa.Column("id", _PK, primary_key=True, autoincrement=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("owner", sa.String(200), nullable=False),
+    sa.Column("params", sa.JSON, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),          # queued | running | done | failed
+    sa.Column("done", sa.BigInteger, nullable=False, default=0),
+    sa.Column("total", sa.BigInteger, nullable=True),
+    sa.Column("result", sa.JSON, nullable=True),
+    sa.Column("error", sa.Text, nullable=True),
+    sa.Column("node", sa.String(200), nullable=True),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+    sa.Column("finished_at", sa.Float, nullable=True),
+    sa.Index("ix_admin_jobs_owner", "owner", "id"),
+)
+
+# An auditor's saved archive searches: the query text and structured filters, per person.
+saved_searches = sa.Table(
+    "admin_saved_searches",
+    metadata,
+    sa.Column("id", _PK, primary_key=True, autoincrement=True),
+    sa.Column("owner", sa.String(200), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("query", sa.Text, nullable=False),
+    sa.Column("filters", sa.JSON, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.UniqueConstraint("owner", "name", name="uq_admin_saved_searches_owner_name"),
+)
+
 _PG_APPEND_ONLY = """
 CREATE OR REPLACE FUNCTION admin_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -60,7 +60,10 @@ __all__ = ["DERIVED_NAMES", "KeyMissing", "KeyRing", "KeyRingError", "KeyRingRef
 DERIVED_NAMES = ("index", "address", "meta")
 # Derived keys that came from the metadata key before they were versioned (version 1 stays so).
 DERIVED_LABELS = {"links": b"mailwarden/quarantine-links", "evidence": b"mailwarden/quarantine-evidence"}
-ROTATABLE = ("index", "links", "evidence")
+# Every derived key has versions. ``address`` and ``meta`` rotate forward: new blobs and records
+# use the new version, older ones keep the version they were made under (their address and
+# metadata ciphertext are inside the keyed record chain, so they are never rewritten).
+ROTATABLE = ("index", "links", "evidence", "address", "meta")
 _LEGACY_AAD = b"mailwarden/derived\x00"
 log = logging.getLogger(__name__)
 
@@ -428,6 +431,24 @@ class KeyRing:
                                  self._masters[self._active], state="building" if name == "index" else "active")
             self.refresh(conn)
         return version
+
+    def active_derived(self, name: str) -> tuple[int, bytes]:
+        """(version, key) of the active version of derived key ``name`` (what new data uses)."""
+        for (n, version), (state, value) in self._derived.items():
+            if n == name and state == "active":
+                return version, value
+        raise KeyRingError(f"derived key {name} not loaded (key ring not bound to a database?)")
+
+    def derived_version(self, name: str, version: int) -> bytes:
+        """Version ``version`` of derived key ``name``, active or old. A version this process
+        has not seen yet (another process or node rotated) makes the ring reload once."""
+        entry = self._derived.get((name, version))
+        if entry is None and self._engine is not None:
+            self.refresh()
+            entry = self._derived.get((name, version))
+        if entry is None:
+            raise KeyMissing(f"derived key {name} version {version} is not in the key ring")
+        return entry[1]
 
     def derived(self, name: str) -> bytes:
         for (n, _version), (state, value) in self._derived.items():

@@ -11,6 +11,8 @@ from fastapi import FastAPI
 from admin_api.app import ApiServices, create_app
 from admin_api.services import ConsoleConfig
 from archive.stats import summary as archive_summary
+from gateway.audit_wiring import console_services
+from gateway.console_wiring import delivery_events, rule_description, rule_terms
 from gateway.extraction_pool import ExtractionPool
 from gateway.policy import check
 from gateway.services import Services
@@ -32,8 +34,11 @@ def api_services(services: Services, reload: Any = None, extraction: ExtractionP
 
     def health() -> Mapping[str, Any]:
         depth = services.queue.depth()
-        return {"status": "ok", "uptime_seconds": round(time.time() - started, 1), "queue_depth": depth,
-                "rules_generation": services.policy.current.generation}
+        engines = services.engines.health_report() if services.engines is not None else {}
+        degraded = sorted(name for name, state in engines.items() if not state["ok"])
+        return {"status": "degraded" if degraded else "ok", "uptime_seconds": round(time.time() - started, 1),
+                "queue_depth": depth, "rules_generation": services.policy.current.generation,
+                **({"engines": engines} if engines else {}), **({"degraded": degraded} if degraded else {})}
 
     def supervisors(department: str) -> set[str]:
         return set(services.policy.directory().supervisors_of(department))
@@ -61,6 +66,9 @@ def api_services(services: Services, reload: Any = None, extraction: ExtractionP
                               session_absolute=services.settings.api.session_absolute,
                               base_url=services.settings.api_base_url),
         send_mail=lambda to, subject, body: _send_mail(services, to, subject, body),
+        rule_terms=rule_terms(services.policy), delivery_events=delivery_events(services.engine),
+        describe_rule=rule_description(services.policy),
+        **console_services(services, extraction),
     )
 
 

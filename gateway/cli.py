@@ -40,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
     lint = rules_sub.add_parser("lint", parents=[common], help="validate rules.yaml and directory.yaml")
     lint.add_argument("file", nargs="?", type=Path)
+    backtest = rules_sub.add_parser("backtest", parents=[common],
+                                    help="what a candidate rules file would change on the archive of the last N days")
+    backtest.add_argument("file", type=Path)
+    backtest.add_argument("--days", type=float, default=7.0)
+    backtest.add_argument("--json", action="store_true", help="print the result as JSON")
 
     user = sub.add_parser("user", parents=[common], help="admin API users and tokens")
     user_sub = user.add_subparsers(dest="user_command", required=True)
@@ -141,7 +146,7 @@ def _parser() -> argparse.ArgumentParser:
     keys_sub.add_parser("list", parents=[common])
     rotate_derived = keys_sub.add_parser("rotate-derived", parents=[common],
                                          help="new version of a derived key (index: then rebuild-index)")
-    rotate_derived.add_argument("name", choices=["index", "links", "evidence"])
+    rotate_derived.add_argument("name", choices=["index", "links", "evidence", "address", "meta"])
     keys_sub.add_parser("rebuild-index", parents=[common], help="re-key the blind index (resumable)")
     retire = keys_sub.add_parser("retire", parents=[common])
     retire.add_argument("key_id")
@@ -150,7 +155,10 @@ def _parser() -> argparse.ArgumentParser:
     dkim_sub = dkim.add_subparsers(dest="dkim_command", required=True)
     gen = dkim_sub.add_parser("generate", parents=[common])
     gen.add_argument("--domain", required=True)
-    gen.add_argument("--selector", required=True)
+    gen.add_argument("--selector", default="", help="default: delivery.dkim_selector")
+    retire_dkim = dkim_sub.add_parser("retire", parents=[common], help="stop signing with a key (ends a rotation)")
+    retire_dkim.add_argument("--domain", required=True)
+    retire_dkim.add_argument("--selector", required=True)
 
     audit = sub.add_parser("audit", parents=[common], help="admin audit log")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)

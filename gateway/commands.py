@@ -52,6 +52,10 @@ def rules(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.settings import located_problem, retention_problem
     from rules.loader import lint, load_ruleset
 
+    if args.rules_command == "backtest":
+        from gateway.backtest_cli import backtest
+
+        return backtest(args, settings)
     path = args.file or settings.rules_path
     problems = list(lint(path))
     retention = retention_problem(settings, path)    # a retention rule naming a rule this file drops
@@ -120,14 +124,22 @@ def smtp_user(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def dkim(args: argparse.Namespace, settings: Settings) -> int:
-    from gateway.dkim_signing import generate_key
+    """``dkim generate`` (selector: ``--selector`` or ``delivery.dkim_selector``) and ``dkim retire``.
+    Every active key under data_dir/dkim/DOMAIN signs: a running gateway picks a new one up."""
+    from gateway.dkim_signing import generate_key, retire_key
 
+    selector = args.selector or settings.delivery.dkim_selector
     try:
-        record = generate_key(settings.data_dir / "dkim", args.domain, args.selector)
-    except FileExistsError as exc:
+        if args.dkim_command == "retire":
+            retired = retire_key(settings.data_dir / "dkim", args.domain, selector)
+            print(f"{args.domain}: selector {selector} no longer signs ({retired.name} kept); "
+                  f"remove {selector}._domainkey.{args.domain} from DNS once mail signed with it is read")
+            return 0
+        record = generate_key(settings.data_dir / "dkim", args.domain, selector)
+    except (FileExistsError, FileNotFoundError) as exc:
         print(f"mailwarden: {exc}", file=sys.stderr)
         return 1
-    print("Publish this DNS record:")
+    print("Publish this DNS record (the key signs from now on, beside any other active key of the domain):")
     print(record)
     return 0
 
@@ -401,7 +413,7 @@ def keys(args: argparse.Namespace, settings: Settings) -> int:
             for kid, st in sorted(states.items()):   # the ring's other keys: retired, or not held here
                 if kid not in services.keyring.key_ids():
                     print(f"{kid}  ({st}{'' if st == 'retired' else ', not held here'})")
-            for name in ("index", "links", "evidence"):
+            for name in ("index", "links", "evidence", "address", "meta"):
                 versions = services.keyring.versions(name)
                 print(f"{name}: " + ", ".join(f"v{v} {state}" for v, state, _until, _key in versions))
         elif args.keys_command == "rotate-derived":

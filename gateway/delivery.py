@@ -214,7 +214,7 @@ class DeliveryWorker:
         groups: dict[tuple, list[QueueEntry]] = defaultdict(list)
         for e in entries:
             key = (e.archive_id, e.mail_from, repr(e.add_headers), e.subject_prefix,
-                   self._transport.route_key(e.recipient))
+                   self._transport.route_key(e.recipient), _signed(e))
             groups[key].append(e)
         return list(groups.values())
 
@@ -242,9 +242,8 @@ class DeliveryWorker:
                 await self._settle(group, {e.recipient: (None, f"archive read failed: {exc}") for e in group})
                 return
         message = prepare(raw, add_headers=first.add_headers, subject_prefix=first.subject_prefix)
-        if self._dkim is not None and first.direction == "outbound" and first.mail_from:
-            domain = first.mail_from.rpartition("@")[2]
-            message = self._dkim.signature(message, domain) + message
+        if self._dkim is not None and _signed(first):      # the group's copies are all alike (_group)
+            message = self._dkim.sign(message, first.mail_from)
         results = await self._transport.send(first.mail_from, [e.recipient for e in group], message)
         sent = [e.id for e in group if (results.get(e.recipient) or (None, ""))[0] in range(200, 300)]
         self._delivered_ids.update(sent)
@@ -349,6 +348,17 @@ class DeliveryWorker:
             message_id=message_id,
         )
         return sender, dsn, message_id
+
+
+# Mail the gateway writes itself (DSNs, held-mail and reviewer notices): signed wherever it goes.
+_OWN_MAIL = frozenset({"dsn", "notice"})
+
+
+def _signed(entry: QueueEntry) -> bool:
+    """Whether this copy is DKIM-signed: decided per recipient row, never by the message's
+    first row (a message to an internal and an external address has its outbound copy signed
+    whatever the RCPT order). Copies that leave our domains are, and our own notices."""
+    return entry.direction == "outbound" or entry.origin in _OWN_MAIL
 
 
 def _resolve(future: asyncio.Future[bool], value: bool) -> None:

@@ -40,6 +40,7 @@ from archive.service import Archive, RecordMeta, SealedMessage
 from gateway.committer import GroupCommitter
 from gateway.counters import SenderCounters
 from gateway.directory import OUTBOUND
+from gateway.engines.scanning import Engines, ScanDeferred, Scanned
 from gateway.extraction_pool import ExtractionPool
 from gateway.metrics import Metrics
 from gateway.notices import Notifier
@@ -61,6 +62,7 @@ from quarantine.service import HoldRequest, QuarantineService
 from rules.budget import Limits
 from rules.content import ParsedMessage, parse
 from rules.engine import EvaluationContext
+from rules.external import MALWARE
 from rules.model import Action, AuthResults, Envelope, RecipientVerdict, SenderStats, Verdict
 from rules.redact import redact_text
 
@@ -136,6 +138,7 @@ class Pipeline:
         extraction: ExtractionPool | None = None,
         authserv_id: str = "",
         sender_logins: _Logins | None = None,
+        engines: Engines | None = None,
     ):
         self.policy = policy
         self.archive = archive
@@ -158,6 +161,8 @@ class Pipeline:
         self.authserv_ids = tuple(dict.fromkeys(i for i in (authserv_id, hostname) if i))
         # A login's header From is held to its bindings too (gateway/sender_identity.py).
         self.sender_logins = sender_logins
+        # ClamAV/Rspamd, asked alongside our own screening (gateway/engines/scanning.py).
+        self.engines = engines if engines is not None and engines.enabled else None
 
     # ---- the path ----------------------------------------------------------------
     async def handle(self, incoming: IncomingMessage) -> str:
@@ -171,6 +176,9 @@ class Pipeline:
             # not refused; the client retries.
             log.warning("sender could not be verified (DNS)", extra={"from": incoming.mail_from,
                                                                        "client": incoming.client_ip})
+            self.metrics.tempfailed.inc()
+            return exc.reply
+        except ScanDeferred as exc:   # an engine down/slow/garbled under on_failure: tempfail
             self.metrics.tempfailed.inc()
             return exc.reply
         except Exception:  # noqa: BLE001 - a bug in screening must not lose the message
@@ -207,10 +215,20 @@ class Pipeline:
 
     # ---- 1. screen ------------------------------------------------------------------
     async def _screen(self, incoming: IncomingMessage) -> Screening:
-        policy = self.policy.current
         rcpts = tuple(dict.fromkeys(incoming.rcpt_tos))
         envelope = Envelope(mail_from=incoming.mail_from, rcpt_tos=rcpts, client_ip=incoming.client_ip,
                             helo=incoming.helo, authenticated_user=incoming.authenticated_user)
+        scanning = self.engines.start(incoming.raw, envelope) if self.engines is not None else None
+        try:
+            return await self._screen_with(incoming, envelope, scanning)
+        finally:
+            if scanning is not None and not scanning.done():
+                scanning.cancel()   # our own screening failed first: nobody waits for the engines
+
+    async def _screen_with(self, incoming: IncomingMessage, envelope: Envelope,
+                           scanning: asyncio.Task[Scanned] | None) -> Screening:
+        policy = self.policy.current
+        rcpts = envelope.rcpt_tos
         directions = policy.directory.classify(incoming.mail_from, rcpts, sender_vouched=vouched(incoming))
         stats = self.counters.cached(_counted_as(incoming)) or await asyncio.to_thread(
             self.counters.stats_for, _counted_as(incoming))
@@ -225,8 +243,11 @@ class Pipeline:
             await self.extraction.complete(message)     # documents: in a worker, within the budget
         header_from = header_from_addresses(message.from_addresses, message.header("from"))
         owned = await login_findings(incoming, header_from, policy.directory, self.sender_logins)
+        scanned = await scanning if scanning is not None else None
+        if scanned is not None and scanned.deferred_by:
+            raise ScanDeferred()
         work = partial(self._evaluate_and_seal, policy, incoming, message, envelope, directions, stats, auth,
-                       auth_header, owned)
+                       auth_header, owned, scanned)
         if large:
             return await asyncio.to_thread(work)
         return work()
@@ -241,12 +262,15 @@ class Pipeline:
     def _evaluate_and_seal(self, policy, incoming: IncomingMessage, message: ParsedMessage,  # noqa: ANN001
                            envelope: Envelope, directions: dict[str, str], stats: SenderStats,
                            auth: AuthResults | None, auth_header: str | None,
-                           login_found: list[str] | None = None) -> Screening:
+                           login_found: list[str] | None = None, scanned: Scanned | None = None) -> Screening:
         header_from = header_from_addresses(message.from_addresses, message.header("from"))
         findings = identity_findings(incoming, header_from, policy.directory, auth) + (login_found or [])
         ctx = EvaluationContext(directions=directions, directory=policy.directory, sender_stats=stats,
-                                auth_results=auth, findings=tuple(findings))
+                                auth_results=auth, findings=tuple(findings + (scanned.findings if scanned else [])),
+                                rspamd=scanned.rspamd if scanned else None)
         verdict = policy.engine.evaluate(message, envelope, ctx)
+        if scanned is not None:
+            verdict.add_headers.extend(h for h in scanned.headers if h not in verdict.add_headers)
         sealed = self.archive.seal(incoming.raw)
         return Screening(
             envelope=envelope, message=message, directions=directions, verdict=verdict, sealed=sealed,
@@ -423,7 +447,8 @@ class Pipeline:
             size=len(incoming.raw),
             direction=str(verdict.direction),
             verdict=_ARCHIVE_VERDICT[verdict.action],
-            rules=verdict.rules,
+            # a virus's signature is kept with the record (searchable as rule "malware: NAME")
+            rules=[*verdict.rules, *(f for f in verdict.findings if f.startswith(f"{MALWARE}:"))],
             department=verdict.department,
             attachments=[(a.name, a.true_type) for a in message.attachments],
             subject=message.subject,

@@ -62,6 +62,7 @@ class Gateway:
         self.stop_event = asyncio.Event()
         self.stopped = asyncio.Event()
         self.sessions = SessionCounter()
+        self.dkim = DkimSigner(s.data_dir / "dkim")
         self.worker = DeliveryWorker(
             committer=services.committer, queue=services.queue, open_blob=services.archive.open_digest,
             transport=make_transport(
@@ -69,7 +70,7 @@ class Gateway:
                 command_timeout=s.delivery.command_timeout, idle_timeout=s.delivery.idle_connection_timeout,
                 require_tls=s.delivery.require_tls, local_hostname=services.hostname,
             ),
-            notifier=services.notifier, dkim=DkimSigner(s.data_dir / "dkim", s.delivery.dkim_selector),
+            notifier=services.notifier, dkim=self.dkim,
             metrics=services.metrics, hostname=services.hostname, concurrency=s.delivery.concurrency,
             batch_size=s.delivery.batch_size, poll_interval=s.delivery.poll_interval,
             node=s.delivery.node_id or None,
@@ -92,6 +93,7 @@ class Gateway:
             extraction=self.extraction,
             authserv_id=s.sender_auth.authserv_id,
             sender_logins=services.sender_logins,
+            engines=services.engines,
         )
         self.smtp_server: asyncio.base_events.Server | None = None
         self.api_server: _EmbeddedUvicorn | None = None
@@ -166,6 +168,7 @@ class Gateway:
         self._tasks.append(asyncio.create_task(self.worker.run(self.stop_event), name="delivery"))
         if not primary:
             return
+        self.warn_unsigned_domains()
         if index:
             self._tasks.append(asyncio.create_task(self._every(self.services.settings.archive.index_interval,
                                                                self._index), name="indexer"))
@@ -226,6 +229,15 @@ class Gateway:
         self.services.counters.prune()
         return False
 
+    def warn_unsigned_domains(self) -> None:
+        """One line at start-up naming our domains whose outbound mail would go unsigned."""
+        domains = [*self.services.policy.directory().domains, self.services.hostname]
+        unsigned = self.dkim.unsigned_domains(list(dict.fromkeys(d.lower() for d in domains if d)))
+        if unsigned:
+            log.warning("DKIM: no signing key for %s under %s; their outbound mail and notices go unsigned "
+                        "(mailwarden dkim generate --domain DOMAIN)", ", ".join(unsigned),
+                        self.services.settings.data_dir / "dkim", extra={"unsigned_domains": unsigned})
+
     # ---- control -----------------------------------------------------------------
     def reload(self) -> None:
         """SIGHUP (forwarded by the supervisor to every process): a bad file keeps the old rules."""
@@ -235,6 +247,7 @@ class Gateway:
             log.error("reload refused, old rules stay live: %s", exc)
 
     def reload_or_raise(self, *, from_signal: bool = False) -> None:
+        self.dkim.reload()          # DKIM keys are read again too (they also are when their files change)
         self.services.policy.reload()
         if not from_signal:   # a SIGHUP came through the supervisor, which told everyone
             _reload_other_processes()

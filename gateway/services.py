@@ -16,8 +16,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from admin_api.audit import append_audit
 from admin_api.audit import ensure_head as ensure_audit_head
 from archive.blobstore import FilesystemBlobStore
+from archive.chain import ChainKey
 from archive.keyring import KeyRing
 from archive.service import Archive, RecordMeta
 from gateway.accounts import SmtpAccounts
@@ -25,6 +27,8 @@ from gateway.auth_throttle import AuthThrottle, ThrottleLimits
 from gateway.committer import GroupCommitter
 from gateway.counters import SenderCounters
 from gateway.db import migrate, open_engine, private_dir
+from gateway.engines.learning import Learner
+from gateway.engines.scanning import EngineMetrics, Engines
 from gateway.extraction_pool import ExtractionPool
 from gateway.keyplace import open_keyring
 from gateway.metrics import Metrics
@@ -79,6 +83,8 @@ class Services:
     sender_logins: SenderLogins
     auth_throttle: AuthThrottle
     extraction: ExtractionPool | None = None
+    engines: Engines | None = None     # ClamAV/Rspamd when enabled (gateway/engines/)
+    learner: Learner | None = None     # reviewers' decisions and marks teach Rspamd
 
     def close(self) -> None:
         if self.extraction is not None:
@@ -151,6 +157,13 @@ def build_services(settings: Settings, *, run_migrations: bool = True, policy: P
         remind_before=settings.quarantine.remind_before, escalate_after=settings.quarantine.escalate_after,
     )
     metrics.watch_queue_depth(queue.depth)
+    engines = Engines(settings.engines, metrics=EngineMetrics(metrics.registry))
+    learner = None
+    if engines.rspamd is not None and settings.engines.rspamd.learn:
+        learner = Learner(engines.rspamd, settings.engines.rspamd.spam_rules, open_digest=archive.open_digest,
+                          open_record=archive.open, get_entry=quarantine.get, health=engines.health,
+                          audit=partial(append_audit, engine, chain=ChainKey(keyring, "audit-chain")))
+        quarantine.on_decision = learner.on_decision
     return Services(
         settings=settings, engine=engine, keyring=keyring, archive=archive, queue=queue, committer=committer,
         policy=policy, quarantine=quarantine, notifier=notifier, counters=SenderCounters(engine),
@@ -160,4 +173,5 @@ def build_services(settings: Settings, *, run_migrations: bool = True, policy: P
             max_failures=settings.smtp.auth_throttle.max_failures, window=settings.smtp.auth_throttle.window,
             lockout=settings.smtp.auth_throttle.lockout, delay=settings.smtp.auth_throttle.delay)),
         extraction=extraction,
+        engines=engines, learner=learner,
     )

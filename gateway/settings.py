@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from gateway.engines.config import EnginesSettings
 from gateway.yamlfile import line_of_key
 
 DEFAULT_CONFIG = Path("configs/gateway.yaml")
@@ -405,6 +406,7 @@ class Settings(BaseSettings):
     archive: ArchiveSettings = Field(default_factory=ArchiveSettings)
     extraction: ExtractionSettings = Field(default_factory=ExtractionSettings)
     sender_auth: SenderAuthSettings = Field(default_factory=SenderAuthSettings)
+    engines: EnginesSettings = Field(default_factory=EnginesSettings)   # ClamAV, Rspamd (gateway/engines/)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     # Filled by load_settings, not by the file.

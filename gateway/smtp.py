@@ -160,6 +160,10 @@ class GatewaySMTP(EdgeSMTP):
         """aiosmtpd's address parsing, faster and without its crashes: :func:`gateway.smtp_paths.parse_path`."""
         return parse_path(arg, self.local_part_limit)
 
+# What the edge adds to aiosmtpd's EHLO list.
+_EXTENSIONS = ("250-PIPELINING", "250-ENHANCEDSTATUSCODES")
+
+
 class SessionPolicy:
     """aiosmtpd handler: who may send where, how many, and what happens at DATA."""
 
@@ -235,9 +239,10 @@ class SessionPolicy:
     async def handle_EHLO(  # noqa: N802
         self, server: SMTP, session: Session, envelope: Envelope, hostname: str, responses: list[str]
     ) -> list[str]:
-        """aiosmtpd reads commands as a stream, so pipelined clients work: say so (RFC 2920)."""
+        """aiosmtpd reads commands as a stream, so pipelined clients work: say so (RFC 2920);
+        every reply after this one carries an enhanced status code (RFC 2034, gateway/smtp_replies.py)."""
         session.host_name = hostname
-        return [*responses[:-1], "250-PIPELINING", responses[-1]]
+        return [*responses[:-1], *_EXTENSIONS, responses[-1]]
 
     def path_refusal(self, session: Session, envelope: Envelope, address: str, *, recipient: bool) -> str | None:
         """The reply refusing an address the edge does not take (see :mod:`gateway.smtp_paths`):

@@ -20,11 +20,12 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from aiosmtpd.smtp import MISSING, SMTP
+from aiosmtpd.smtp import MISSING, SMTP, syntax
 from cryptography.exceptions import InvalidTag
 
 from gateway.edge_limits import DataPace, EdgeLimits, Refusal
 from gateway.smtp_data import BARE_LF_REPLY, BareNewline, DataResult, decode_content, read_data
+from gateway.smtp_replies import with_enhanced_code
 from gateway.spool import Spool
 
 log = logging.getLogger("mailwarden.smtp")
@@ -65,6 +66,9 @@ class EdgeSMTP(SMTP):
         self._edge: EdgeLimits = getattr(handler, "edge", None) or EdgeLimits()   # a bare handler: defaults
         self._refusal: Refusal | None = None   # turned away at connect: no session at all
         self._client_trusted = False
+        # RFC 2034: the greeting and the replies to HELO/EHLO go out as they are; every other
+        # reply gets its enhanced status code (gateway/smtp_replies.py).
+        self._verbatim = True
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         first = self.transport is None
@@ -121,6 +125,38 @@ class EdgeSMTP(SMTP):
                 return
             self._edge.pregreet_passed(ip)
         await super()._handle_client()
+
+    # ---- replies: an enhanced status code on every one (RFC 3463) -------------------
+    async def push(self, status: str | bytes) -> None:
+        if isinstance(status, str):
+            if not self._verbatim:
+                status = with_enhanced_code(status)
+            elif status.startswith("220 "):     # the greeting: what follows is coded
+                self._verbatim = False
+        await super().push(status)
+
+    @syntax("EHLO hostname")
+    async def smtp_EHLO(self, hostname: str) -> None:  # noqa: N802
+        self._verbatim = bool(hostname)        # its 250 lines are the extension list
+        try:
+            await super().smtp_EHLO(hostname)
+        finally:
+            self._verbatim = False
+
+    @syntax("HELO hostname")
+    async def smtp_HELO(self, hostname: str) -> None:  # noqa: N802
+        self._verbatim = bool(hostname)
+        try:
+            await super().smtp_HELO(hostname)
+        finally:
+            self._verbatim = False
+
+    def _timeout_cb(self) -> None:
+        """Idle too long between commands: ``421 4.4.2`` before hanging up (RFC 5321 4.5.3.2:
+        the client learns it was a timeout, not a crash, and retries)."""
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(f"421 4.4.2 {self.hostname} Error: timeout exceeded\r\n".encode())  # type: ignore[attr-defined]
+        super()._timeout_cb()
 
     def _peer_ip(self) -> str:
         peer = self.session.peer if self.session else None

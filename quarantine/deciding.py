@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -149,6 +149,7 @@ class Deciding(Store):
             except _Conflict:
                 continue
             self._log_decision(decision, who, comment)
+            self._decided(decision, who)
             return decision
         raise AlreadyDecided(f"entry {entry_id}: too much contention, try again")
 
@@ -200,7 +201,7 @@ class Deciding(Store):
             elif kind == "release":
                 status, act = "released", "sender-release"
             else:
-                status, act = "rejected", "reject"
+                status, act = "rejected", "sender-withdraw" if sender_release else "reject"
             values: dict[str, Any] = {
                 "status": status, "approvals": approvals, "approvers": approvers, "version": x["version"] + 1,
             }
@@ -225,7 +226,8 @@ class Deciding(Store):
         released = [x for x in changed if x["status"] == "released"]
         if released:
             self.enqueue_release(conn, _primary(entry, released), [x["recipient"] for x in released])
-        self._tell(conn, entry, changed, who, "sender-release" if sender_release else action, comment, silent)
+        told = action if not sender_release else ("sender-release" if kind == "release" else "sender-withdraw")
+        self._tell(conn, entry, changed, who, told, comment, silent)
         mine = next((x for x in changed if x["id"] == entry_id), entry)
         return Decision(
             entry_id=entry_id,
@@ -240,6 +242,17 @@ class Deciding(Store):
             else 0,
             override=override,
         )
+
+    # Told of every committed reviewer decision (the gateway teaches Rspamd from them).
+    on_decision: Callable[[Decision, Reviewer], object] | None = None
+
+    def _decided(self, d: Decision, who: Reviewer) -> None:
+        if self.on_decision is None:
+            return
+        try:
+            self.on_decision(d, who)
+        except Exception:  # noqa: BLE001 - the decision is committed; a listener cannot undo it
+            log.exception("a decision listener failed")
 
     def _log_decision(self, d: Decision, who: Reviewer, comment: str | None) -> None:
         """One structured line per decision, for a SIEM reading the JSON log (no content)."""

@@ -33,3 +33,7 @@ class InvalidToken(QuarantineError):
 
 class NotAuthorised(QuarantineError, PermissionError):
     """The person is not among the entry's routed reviewers, or sent the message: HTTP 403."""
+
+
+class InvalidRule(QuarantineError, ValueError):
+    """A rule named that did not hold the entry (a false-positive mark names the rules it means)."""

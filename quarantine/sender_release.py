@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -51,29 +52,57 @@ class SenderRelease(Store):
         entry_id = self.verify_sender_token(token)
         if words(justification) is None:
             raise CommentRequired("a justification is required")
+        return self._by_sender(entry_id, "release", justification)
+
+    def withdraw_by_sender(self, token: str, reason: str | None = None) -> Decision:
+        """The sender takes a "warn" hold back: the entry and its held siblings that allow
+        sender release are rejected (recorded as ``sender-withdraw``; the sender is not
+        mailed about their own choice). A reason is optional: withdrawing needs none."""
+        entry_id = self.verify_sender_token(token)
+        return self._by_sender(entry_id, "reject", reason)
+
+    def _by_sender(self, entry_id: int, kind: str, comment: str | None) -> Decision:
         with self.engine.connect() as conn:
             entry = self._get_row(conn, entry_id)
-        if not entry["sender_may_release"]:
-            raise InvalidToken("this message may not be released by its sender")
-        if entry["status"] != "held":
-            raise AlreadyDecided(f"entry {entry_id} is already {entry['status']}")
-        with self.engine.connect() as conn:
-            siblings = [
-                r.recipient
-                for r in conn.execute(
-                    sa.select(t.entries.c.recipient).where(
-                        t.entries.c.archive_id == entry["archive_id"],
-                        t.entries.c.status == "held",
-                        t.entries.c.sender_may_release.is_(True),
-                    )
-                )
-            ]
+            if not entry["sender_may_release"]:
+                raise InvalidToken("this message may not be released by its sender")
+            if entry["status"] != "held":
+                raise AlreadyDecided(f"entry {entry_id} is already {entry['status']}")
+            siblings = self._sender_siblings(conn, entry)
         return self._decide(  # type: ignore[attr-defined]
             entry_id,
             Reviewer(name=f"sender:{entry['mail_from']}"),
-            justification,
+            comment,
             siblings or None,
-            "release",
+            kind,
             silent=True,
             sender_release=True,
         )
+
+    def _sender_siblings(self, conn: sa.Connection, entry: dict[str, Any]) -> list[str]:
+        """The recipients of the same message still held under a rule that lets its sender decide."""
+        return [
+            r.recipient
+            for r in conn.execute(
+                sa.select(t.entries.c.recipient).where(
+                    t.entries.c.archive_id == entry["archive_id"],
+                    t.entries.c.status == "held",
+                    t.entries.c.sender_may_release.is_(True),
+                ).order_by(t.entries.c.id)
+            )
+        ]
+
+    def sender_view(self, token: str) -> dict[str, Any]:
+        """What the sender's page shows (raises :class:`InvalidToken`): the entry's status,
+        the recipients the sender may still decide for, the rules, the expiry."""
+        entry_id = self.verify_sender_token(token)
+        with self.engine.connect() as conn:
+            entry = self._get_row(conn, entry_id)
+            recipients = self._sender_siblings(conn, entry) if entry["status"] == "held" else [entry["recipient"]]
+        return {
+            "id": entry_id, "archive_id": entry["archive_id"], "digest": entry["digest"],
+            "status": entry["status"], "mail_from": entry["mail_from"], "recipients": recipients,
+            "rules": list(entry["rules"] or []), "sender_may_release": entry["sender_may_release"],
+            "expires_at": entry["expires_at"], "expire_action": entry["expire_action"],
+            "decided_by": entry.get("decided_by"),
+        }

@@ -7,8 +7,10 @@ release, reject, override, expiry, sender self-release) are appended to
 
 Each job lives in its own module and is mixed in here: :mod:`quarantine.holding` (hold and
 its notices), :mod:`quarantine.deciding` (who may decide, four-eyes, overrides),
-:mod:`quarantine.sender_release`, :mod:`quarantine.expiry`, :mod:`quarantine.digests` and
-:mod:`quarantine.reads`; routing (review sources to people, counting approvals) is
+:mod:`quarantine.sender_release`, :mod:`quarantine.expiry`, :mod:`quarantine.digests`,
+:mod:`quarantine.reads`; the console's read models :mod:`quarantine.triage`,
+:mod:`quarantine.timeline`, :mod:`quarantine.evidence_view`; :mod:`quarantine.bulk` and
+:mod:`quarantine.false_positives` (marks counted per rule); routing (review sources to people, counting approvals) is
 :mod:`quarantine.routing`.
 """
 
@@ -20,6 +22,7 @@ from collections.abc import Callable, Sequence
 import sqlalchemy as sa
 
 from quarantine import tables as t
+from quarantine.bulk import Bulk, BulkResult
 from quarantine.deciding import Deciding
 from quarantine.digests import FREQUENCIES, Digests
 from quarantine.errors import (
@@ -28,11 +31,13 @@ from quarantine.errors import (
     DuplicateApproval,
     EntryNotFound,
     InvalidRecipients,
+    InvalidRule,
     InvalidToken,
     NotAuthorised,
     QuarantineError,
 )
 from quarantine.expiry import Expiry
+from quarantine.false_positives import FalsePositives
 from quarantine.holding import Holding
 from quarantine.model import Decision, HoldRequest, QuarantinePage, Reviewer
 from quarantine.notices import Notices, format_evidence
@@ -41,15 +46,19 @@ from quarantine.reminders import Levels, Reminders
 from quarantine.sealing import EvidenceCipher
 from quarantine.sender_release import SenderRelease
 from quarantine.store import EnqueueRelease, SendNotice
+from quarantine.timeline import Timeline
+from quarantine.triage import Triage, TriagePage, TriageQuery
 
 __all__ = [
-    "FREQUENCIES", "AlreadyDecided", "CommentRequired", "Decision", "DuplicateApproval", "EntryNotFound",
+    "FREQUENCIES", "AlreadyDecided", "BulkResult", "InvalidRule", "TriagePage", "TriageQuery",
+    "CommentRequired", "Decision", "DuplicateApproval", "EntryNotFound",
     "HoldRequest", "InvalidRecipients", "InvalidToken", "NotAuthorised", "QuarantineError", "QuarantinePage",
     "Levels", "Notices", "QuarantineService", "Reviewer", "decode_cursor", "format_evidence",
 ]
 
 
-class QuarantineService(Holding, Deciding, SenderRelease, Expiry, Reminders, Digests, Reads):
+class QuarantineService(Holding, Deciding, SenderRelease, Expiry, Reminders, Digests, Reads, Triage, Timeline,
+                        FalsePositives, Bulk):
     def __init__(
         self,
         engine: sa.Engine,

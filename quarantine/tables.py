@@ -112,3 +112,18 @@ digest_items = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Column("sent_at", sa.Float, nullable=True, index=True),
 )
+
+# "False positive" marks: a reviewer says a rule should not have held this entry, and why.
+# One row per (entry, rule, actor); console pages count them per rule (quarantine.false_positives).
+false_positives = sa.Table(
+    "quarantine_false_positives",
+    metadata,
+    sa.Column("id", _PK, primary_key=True, autoincrement=True),
+    sa.Column("entry_id", sa.BigInteger, nullable=False, index=True),
+    sa.Column("rule", sa.Text, nullable=False, index=True),
+    sa.Column("department", sa.Text, nullable=True, index=True),
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("at", sa.Float, nullable=False, index=True),
+    sa.UniqueConstraint("entry_id", "rule", "actor", name="uq_quarantine_false_positives_mark"),
+)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from rules.detectors import Match, detect
+from rules.external import RspamdResult
 from rules.lazy import cached_property
 from rules.matchers import KeywordHit, KeywordMatcher, normalize
 from rules.model import AuthResults, Direction, Envelope, Evidence, SenderStats
@@ -49,6 +50,8 @@ class EvaluationContext:
     # Findings the gateway made about the message from outside its bytes (e.g. the
     # session's identity: ``forged_internal_sender``); ``finding:`` rules see them too.
     findings: tuple[str, ...] = ()
+    # Rspamd's answer (gateway/engines/), when it is enabled and answered.
+    rspamd: RspamdResult | None = None
 
 
 class Unit:
@@ -601,3 +604,41 @@ class ForgeryCond(Condition):
                 ev.append(Evidence("header:From" if "from" in name or "name" in name else "headers", name))
                 return True
         return False
+
+
+# -- external engines (their answers come from the gateway: rules/external.py) ---------------
+
+@dataclass
+class RspamdCond(Condition):
+    """Rspamd's score and/or suggested action. False when Rspamd gave no answer (it is off,
+    or down with ``on_failure: accept``: that is the finding ``scanner unavailable: rspamd``)."""
+
+    score: Callable[[float], bool] | None = None
+    actions: frozenset[str] = frozenset()
+
+    def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
+        r = st.ctx.rspamd
+        if r is None:
+            return False
+        if self.score is not None and not self.score(r.score):
+            return False
+        if self.actions and r.action not in self.actions:
+            return False
+        ev.append(Evidence("rspamd", f"score {r.score:g}, action {r.action}"))
+        return True
+
+
+@dataclass
+class RspamdSymbolCond(Condition):
+    """Any of the named Rspamd symbols is in its answer (``GTUBE``, ``BAYES_SPAM``, ``RBL_…``)."""
+
+    names: frozenset[str]
+
+    def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
+        r = st.ctx.rspamd
+        if r is None:
+            return False
+        found = sorted(n for n in self.names if n in r.symbols)
+        if found:
+            ev.append(Evidence("rspamd", ", ".join(f"{n} ({r.symbols[n]:g})" for n in found[:MAX_EVIDENCE])))
+        return bool(found)

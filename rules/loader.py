@@ -18,6 +18,7 @@ import yaml
 
 from rules import conditions as c
 from rules.detectors import DETECTORS
+from rules.external import RSPAMD_ACTIONS
 from rules.findings import LEGACY_FINDINGS
 from rules.matchers import KeywordMatcher, normalize
 from rules.model import ApprovalNeed, Mode
@@ -99,6 +100,9 @@ class Rule:
     action: str
     when: c.Condition
     description: str = ""
+    # the description per language (``description: {en: ..., zh-CN: ...}``); ``description`` is
+    # the English one (or the first written), which notices and logs use when no language fits
+    descriptions: dict[str, str] = field(default_factory=dict)
     priority: int = 0
     enabled: bool = True
     mode: Mode = Mode.ENFORCE
@@ -374,6 +378,18 @@ class _Compiler:
         "copy_to", "notify", "score", "stop", "on_expiry",
     }
 
+    def description(self, node: LineDict) -> tuple[str, dict[str, str]]:
+        """``description:`` as one string, or one per language (``{en: ..., zh-CN: ...}``)."""
+        value = node["description"]
+        if isinstance(value, str):
+            return value, {}
+        if not isinstance(value, dict) or not value or not all(
+                isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()):
+            raise _Problem(node.line_of("description"), "description",
+                           "must be a string or a mapping of languages to strings, like {en: ..., zh-CN: ...}")
+        texts = {str(k): str(v) for k, v in value.items()}
+        return texts.get("en") or next(iter(texts.values())), texts
+
     def review_sources(self, node: LineDict) -> tuple[str, ...]:
         """``review:``: one source or a list, every one kept (routing resolves them to people)."""
         sources: list[str] = []
@@ -437,7 +453,7 @@ class _Compiler:
             raise _Problem(node.line_of("action"), "action", f"unknown action {action!r} (use {', '.join(ACTIONS)})")
         r = Rule(name=name, action=action, when=c.Always(), line=node.line, order=order)
         if "description" in node:
-            r.description = self.typed(node, "description", str, "a string")
+            r.description, r.descriptions = self.description(node)
         if "priority" in node:
             r.priority = self.typed(node, "priority", int, "an integer")
         if "enabled" in node:
@@ -645,6 +661,22 @@ class _Compiler:
                 if ch not in FORGERY_CHECKS:
                     raise _Problem(line, kind, f"unknown check {ch!r} (known: {', '.join(FORGERY_CHECKS)})")
             return c.ForgeryCond(checks)
+        if kind == "rspamd":
+            sub = self.sub(node, kind)
+            self.check_keys(sub, {"score", "action"}, "rspamd")
+            actions = frozenset(self.str_list(sub, "action")) if "action" in sub else frozenset()
+            for a in actions:
+                if a not in RSPAMD_ACTIONS:
+                    raise _Problem(sub.line_of("action"), "action",
+                                   f"unknown rspamd action {a!r} (known: {', '.join(RSPAMD_ACTIONS)})")
+            if "score" not in sub and not actions:
+                raise _Problem(line, kind, "needs score and/or action")
+            return c.RspamdCond(self.comparison(sub, "score") if "score" in sub else None, actions)
+        if kind == "rspamd_symbol":
+            names = self.str_list(node, kind)
+            if not names or any(not re.fullmatch(r"[A-Za-z0-9_.\-]+", n) for n in names):
+                raise _Problem(line, kind, "must be a symbol name or a list of them (letters, digits, _ . -)")
+            return c.RspamdSymbolCond(frozenset(names))
         if kind == "gtube":
             if v is not True:
                 raise _Problem(line, kind, "must be true")

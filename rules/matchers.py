@@ -150,6 +150,11 @@ class KeywordMatcher:
         for variant in variants(term):
             self._add(list_id, variant)
 
+    def terms(self, list_ids: frozenset[int] | set[int]) -> list[str]:
+        """The (normalised) terms of keyword lists ``list_ids``: what a reviewer's evidence
+        panel highlights. Not used while screening."""
+        return sorted(norm for norm, (_l, _r, lids) in self._terms.items() if lids & list_ids)
+
     def _add(self, list_id: int, term: str) -> None:
         norm = normalize(term).strip()
         if not norm:

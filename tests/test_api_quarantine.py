@@ -83,7 +83,8 @@ def test_detail_view_raw_and_release_of_some_recipients(engine: sa.Engine) -> No
     view = env.client.get(f"/api/v1/quarantine/{ids[0]}/view", headers=sup).json()
     assert "Confidential figures attached" in view["text"]
     assert "<" not in view["text"] and "alert" not in view["text"]  # never HTML, no script text
-    assert view["attachments"] == [{"name": "q3.pdf", "content_type": "application/pdf", "size": 16}]
+    assert view["attachments"] == [{"name": "q3.pdf", "content_type": "application/pdf", "true_type": "application/pdf",
+                                    "size": 16}]
     raw = env.client.get(f"/api/v1/quarantine/{ids[0]}/raw", headers=sup)
     assert raw.headers["content-type"].startswith("message/rfc822")
     assert "attachment" in raw.headers["content-disposition"] and raw.content.startswith(b"From: Alice")

@@ -18,15 +18,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archive import tables as t
+from archive.indexing import tsvector_literal as _tsvector_literal
+from archive.model import bare_addresses as _addrs
+from archive.model import canonical_json as _canonical_json
+from archive.model import meta_json as _meta_json
 from archive.service import (
     CHAIN_FIELDS,
     TSV_MAX_POS,
     TSV_MAX_POS_PER_LEXEME,
     RecordMeta,
-    _addrs,
-    _canonical_json,
-    _meta_json,
-    _tsvector_literal,
     chain_hash,
 )
 from tests.test_archive_support import build, make_archive, put

@@ -198,9 +198,12 @@ def test_cli_keys_list_rotate_retire(tmp_path, monkeypatch, capsys):
     assert main(["keys", "rotate", "--config", cfg]) == 0
     assert main(["keys", "rotate-derived", "links", "--config", cfg]) == 0
     assert "links version 2 is active" in capsys.readouterr().out
+    assert main(["keys", "rotate-derived", "meta", "--config", cfg]) == 0
+    assert "meta version 2 is active" in capsys.readouterr().out
     assert main(["keys", "retire", old, "--config", cfg]) == 0
     assert main(["keys", "list", "--config", cfg]) == 0
     out = capsys.readouterr().out
     assert f"{old}  (retired)" in out and "links: v2 active, v1 old" in out
+    assert "meta: v2 active, v1 old" in out and "address: v1 active" in out
     assert main(["keys", "retire", old, "--config", cfg]) == 1
     assert "already retired" in capsys.readouterr().err

@@ -51,7 +51,7 @@ def test_link_keys_rotate_with_an_overlap(engine, tmp_path):
         closed.verify_sender_token(old_token)
     assert closed.verify_sender_token(new_token) == 8
     with pytest.raises(KeyRingError, match="cannot be rotated"):
-        a.rotate_derived("address")
+        a.rotate_derived("blob")
 
 
 def test_evidence_keys_rotate_and_old_evidence_opens(engine, tmp_path):

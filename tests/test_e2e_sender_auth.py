@@ -54,7 +54,7 @@ def test_inbound_pass_is_recorded(gw) -> None:  # noqa: ANN001
     })
     _use(gateway, table)
     raw = simple_message(sender="news@partner.org", to="bob@example.com")
-    signed = DkimSigner(tmp / "dkim", "s1").signature(raw, "partner.org") + raw
+    signed = DkimSigner(tmp / "dkim").signature(raw, "partner.org") + raw
     assert send(gateway.smtp_port, "news@partner.org", ["bob@example.com"], signed) == {}
     [msg] = sink.handler.wait_to("bob@example.com")
     parsed = email.message_from_bytes(msg.data, policy=email.policy.default)

@@ -78,7 +78,7 @@ def test_dkim_signature_verifies(tmp_path: Path) -> None:
     record = generate_key(tmp_path, "example.com", "sel")
     assert record.startswith("sel._domainkey.example.com. IN TXT")
     public = "".join(part for part in record.split('"')[1::2])
-    signer = DkimSigner(tmp_path, "sel")
+    signer = DkimSigner(tmp_path)
     signed = signer.signature(MESSAGE, "example.com") + MESSAGE
     assert signed.startswith(b"DKIM-Signature:")
 

@@ -11,8 +11,21 @@ from admin_api.deps import Services, audit_info, authz, open_archive
 from admin_api.entries import bulk, decide, entry_out, load_entry, not_own_message, reviewer, scoped
 from admin_api.render import render_message
 from admin_api.responses import raw_response
-from admin_api.schemas import BulkDecisionIn, Cursor, DecisionIn, EntryId, Limit, QStr, When, cursor_of, ts
+from admin_api.schemas import (
+    BulkDecisionIn,
+    Cursor,
+    DecisionIn,
+    EntryId,
+    FalsePositiveIn,
+    Limit,
+    QStr,
+    When,
+    cursor_of,
+    field_error,
+    ts,
+)
 from admin_api.users import Principal
+from quarantine.service import CommentRequired, InvalidRule
 
 router = APIRouter(tags=["quarantine"])
 
@@ -122,3 +135,45 @@ def reject_entry(
         audit_info(request)["detail"] = {"override": True}
     return decide(lambda: services.quarantine.reject(entry_id, reviewer(p), body.comment, body.recipients,
                                                      silent=body.silent, override=body.override))
+
+
+@router.get("/quarantine/{entry_id}/timeline")
+def entry_timeline(
+    entry_id: EntryId, request: Request, services: Services, p: Principal = Depends(authz("quarantine.timeline"))
+) -> dict[str, Any]:
+    """Received, screened, held, notified, each approval, the decision, each delivery attempt."""
+    entry = load_entry(services, entry_id, p, request)
+    items = services.quarantine.timeline(entry_id, deliveries=services.delivery_events(entry),
+                                         record=archive_record_of(services, entry["archive_id"]))
+    return {"items": items, "total": len(items), "next": None}
+
+
+@router.post("/quarantine/{entry_id}/false-positive")
+def mark_false_positive(
+    entry_id: EntryId,
+    body: FalsePositiveIn,
+    request: Request,
+    services: Services,
+    p: Principal = Depends(authz("quarantine.false_positive")),
+) -> dict[str, Any]:
+    """Mark the rules that held this entry (all, or ``rules``) as a false positive, with a
+    reason. Counted per rule for the dashboard and the rules page; decides nothing."""
+    load_entry(services, entry_id, p, request)
+    try:
+        marked = services.quarantine.mark_false_positive(entry_id, p.name, body.reason, body.rules)
+    except CommentRequired as exc:
+        raise field_error(("body", "reason"), str(exc)) from None
+    except InvalidRule as exc:
+        raise field_error(("body", "rules"), str(exc)) from None
+    audit_info(request)["detail"] = {"rules": marked}
+    return {"id": entry_id, "rules": marked, "marks": services.quarantine.false_positive_marks(entry_id)}
+
+
+def archive_record_of(services: Any, archive_id: int) -> dict[str, Any] | None:
+    """The accepted message's archive record (received, verdict), when the gateway gives it."""
+    if services.archive_record is None:
+        return None
+    try:
+        return dict(services.archive_record(archive_id)["record"])
+    except LookupError:
+        return None

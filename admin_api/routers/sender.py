@@ -18,7 +18,7 @@ from pydantic import AfterValidator
 from admin_api.deps import Services, start_audit
 from admin_api.entries import decision_out
 from admin_api.responses import esc, html_page
-from admin_api.schemas import SenderReleaseIn, clean, field_error
+from admin_api.schemas import SenderReleaseIn, SenderWithdrawIn, clean, field_error
 from admin_api.services import ApiServices
 from quarantine import tables as quarantine_tables
 from quarantine.service import AlreadyDecided, CommentRequired, EntryNotFound, InvalidToken
@@ -102,6 +102,27 @@ def sender_release_info(
         '<p><button type="submit">Release my message</button></p></form>'
     )
     return html_page("Release held message", body)
+
+
+def sender_withdraw(services: ApiServices, token: str, reason: str | None, info: dict[str, Any]) -> dict[str, Any]:
+    """The sender takes the message back: rejected, nothing delivered (403 bad link, 409 decided)."""
+    svc = services.quarantine
+    try:
+        entry_id = svc.verify_sender_token(token)
+        info["record"] = str(entry_id)
+        decision = svc.withdraw_by_sender(token, reason)
+    except (InvalidToken, EntryNotFound):
+        raise HTTPException(403, "invalid or expired release link") from None
+    except AlreadyDecided as exc:
+        raise HTTPException(409, str(exc)) from None
+    info["actor"] = decision.actor
+    return decision_out(decision)
+
+
+@router.post("/sender-release/withdraw")
+def sender_release_withdraw(body: SenderWithdrawIn, request: Request, services: Services) -> dict[str, Any]:
+    """Withdraw a policy-tip hold: the sender decides not to send it after all (JSON)."""
+    return sender_withdraw(services, body.token, body.reason, start_audit(request, "quarantine.sender_withdraw"))
 
 
 @router.post("/sender-release")

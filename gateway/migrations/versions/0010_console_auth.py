@@ -3,14 +3,14 @@ invitation/reset links (admin_api.tables.CONSOLE_TABLES). Idempotent: a database
 the baseline already has them.
 
 Revision ID: console_auth
-Revises: index_rebuild
+Revises: console_jobs
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "console_auth"
-down_revision = "index_rebuild"
+down_revision = "console_jobs"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,125 @@
+"""``/api/v1/users/...``: admins create accounts, change roles, departments and addresses,
+disable and enable them and issue a new API token (shown once). Every change is audited with
+the account's name as the object; a refused change answers 422 naming the field."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
+from fastapi.responses import JSONResponse
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from admin_api.deps import Services, audit_info, authz
+from admin_api.schemas import Address, clean, field_error
+from admin_api.user_admin import get_user, set_disabled, update_user
+from admin_api.users import Principal, add_user, create_token
+
+router = APIRouter(tags=["users"])
+Name = Annotated[str, Path(min_length=1, max_length=200), AfterValidator(clean)]
+Role = Literal["admin", "compliance", "supervisor", "auditor"]
+Department = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(clean)]
+
+
+class UserIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(clean)]
+    role: Role
+    departments: Annotated[list[Department], Field(max_length=100)] = []
+    addresses: Annotated[list[Address], Field(max_length=100)] = []
+    token_days: Annotated[float | None, Field(gt=0, le=3660)] = None
+
+
+class UserPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    role: Role | None = None
+    departments: Annotated[list[Department] | None, Field(max_length=100)] = None
+    addresses: Annotated[list[Address] | None, Field(max_length=100)] = None
+
+
+def _field_of(message: str) -> str:
+    """Which field a refusal from the account checks is about (for the 422's loc)."""
+    text = message.lower()
+    if "department" in text:
+        return "departments"
+    if "@" in text or "address" in text or "email" in text or "directory" in text:
+        return "addresses"
+    if "role" in text:
+        return "role"
+    return "name"
+
+
+def _refused(exc: ValueError) -> HTTPException:
+    return field_error(("body", _field_of(str(exc))), str(exc))
+
+
+@router.post("/users", status_code=201)
+def user_create(body: UserIn, request: Request, services: Services,
+                p: Principal = Depends(authz("users.write"))) -> JSONResponse:
+    audit_info(request).update(record=body.name, detail={"op": "create", "role": body.role})
+    try:
+        token = add_user(services.engine, body.name, body.role, body.departments, addresses=body.addresses,
+                         check=services.account_check, token_lifetime_days=body.token_days, clock=services.clock)
+    except ValueError as exc:
+        if "exists" in str(exc):
+            raise HTTPException(409, str(exc)) from None
+        raise _refused(exc) from None
+    return JSONResponse({**get_user(services.engine, body.name, clock=services.clock), "token": token},
+                        status_code=201)
+
+
+@router.get("/users/{name}")
+def user_get(name: Name, request: Request, services: Services,
+             p: Principal = Depends(authz("users.read"))) -> dict[str, Any]:
+    audit_info(request)["record"] = name
+    try:
+        return get_user(services.engine, name, clock=services.clock)
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+@router.patch("/users/{name}")
+def user_update(name: Name, body: UserPatch, request: Request, services: Services,
+                p: Principal = Depends(authz("users.write"))) -> dict[str, Any]:
+    audit_info(request).update(record=name, detail={"op": "update", **body.model_dump(exclude_none=True)})
+    try:
+        return update_user(services.engine, name, role=body.role, departments=body.departments,
+                           addresses=body.addresses, check=services.account_check, clock=services.clock)
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from None
+    except ValueError as exc:
+        raise _refused(exc) from None
+
+
+def _set_disabled(name: str, disabled: bool, request: Request, services: Any, p: Principal) -> dict[str, Any]:
+    audit_info(request).update(record=name, detail={"op": "disable" if disabled else "enable"})
+    if disabled and name == p.name:
+        raise HTTPException(409, "you cannot disable your own account")
+    try:
+        return set_disabled(services.engine, name, disabled, end_sessions=getattr(services, "end_sessions", None),
+                            clock=services.clock)
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+@router.post("/users/{name}/disable")
+def user_disable(name: Name, request: Request, services: Services,
+                 p: Principal = Depends(authz("users.write"))) -> dict[str, Any]:
+    return _set_disabled(name, True, request, services, p)
+
+
+@router.post("/users/{name}/enable")
+def user_enable(name: Name, request: Request, services: Services,
+                p: Principal = Depends(authz("users.write"))) -> dict[str, Any]:
+    return _set_disabled(name, False, request, services, p)
+
+
+@router.post("/users/{name}/token", status_code=201)
+def user_token(name: Name, request: Request, services: Services,
+               p: Principal = Depends(authz("users.write"))) -> JSONResponse:
+    audit_info(request).update(record=name, detail={"op": "token"})
+    try:
+        token = create_token(services.engine, name, clock=services.clock)
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from None
+    return JSONResponse({"name": name, "token": token}, status_code=201)

@@ -1,0 +1,73 @@
+"""What the audit and administration console (issue 16) needs from the gateway, wired in one place.
+
+admin_api imports nothing of the gateway: the backtest (rules, the extraction pool), legal
+holds and purge (retention with the gateway's own ``still_needed``), the directory's word on
+a new account and each rule's category are handed to it here as plain callables.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from admin_api.jobs import JobStore
+from archive.retention import Retention
+from gateway.account_check import account_check
+from gateway.backtest import backtest, candidate_policy
+from gateway.extraction_pool import ExtractionPool
+from gateway.retention import node_lock, still_needed
+from gateway.services import Services
+from rules.loader import RuleSetError
+
+
+def _candidate_dir(live_rules: Path) -> tempfile.TemporaryDirectory:
+    """A private folder holding the candidate beside links to the live rules' neighbours, so a
+    ``file: lists/x.txt`` in the candidate reads the same list the live rules read."""
+    folder = tempfile.TemporaryDirectory(prefix="mailwarden-backtest-")
+    for entry in live_rules.parent.iterdir():
+        if entry.name != "candidate.yaml":
+            (Path(folder.name) / entry.name).symlink_to(entry)
+    return folder
+
+
+def console_services(services: Services, extraction: ExtractionPool | None) -> dict[str, Any]:
+    settings = services.settings
+    archive_settings = settings.archive
+
+    def prepare_backtest(text: str, days: float) -> Callable[..., Mapping[str, Any]]:
+        if not days > 0:
+            raise ValueError("days must be more than 0")
+        folder = _candidate_dir(Path(settings.rules_path))
+        path = Path(folder.name) / "candidate.yaml"
+        path.write_text(text, encoding="utf-8")
+        try:
+            policy = candidate_policy(path, services.policy.current)
+        except RuleSetError as exc:
+            folder.cleanup()
+            raise ValueError("; ".join(str(e).replace(str(path), "candidate.yaml") for e in exc.errors[:5])) from None
+        folder.cleanup()
+
+        def work(progress: Callable[[int, int | None], None]) -> Mapping[str, Any]:
+            return backtest(services.engine, services.archive, policy, days, rules_file="candidate.yaml",
+                            extraction=extraction, progress=progress)
+
+        return work
+
+    retention = Retention(services.archive, archive_settings.retention,
+                          archive_settings.default_retention_days, still_needed=still_needed)
+
+    def purge(dry_run: bool) -> Mapping[str, Any]:
+        with node_lock(services.engine) as got:   # the lock serve's scheduled purge takes
+            if not got and not dry_run:
+                raise RuntimeError("a purge is running (another node or process); try again later")
+            report = retention.plan() if dry_run else retention.purge()
+        return report.to_dict()
+
+    export_dir = settings.data_dir / "exports"
+    return {
+        "jobs": JobStore(services.engine), "backtest": prepare_backtest, "retention": retention,
+        "purge": purge, "export_dir": export_dir,
+        "account_check": account_check(services.policy.directory()),
+    }

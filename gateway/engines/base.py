@@ -1,0 +1,56 @@
+"""What every engine client shares: its error and its health as the node reports it."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+
+class EngineError(Exception):
+    """An engine gave no usable answer. ``kind``: ``down`` (no connection), ``timeout``
+    or ``garbage`` (an answer we do not understand, or the engine's own error)."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+@dataclass
+class Health:
+    """The last thing an engine did, for ``/healthz`` and metrics (per process)."""
+
+    ok: bool = True
+    checked: float = 0.0
+    error: str = ""
+    failures: int = 0
+
+    def snapshot(self) -> dict[str, object]:
+        return {"ok": self.ok, "checked": self.checked, "error": self.error, "failures": self.failures}
+
+
+class HealthBook:
+    """Health of each engine, updated by every call and read by ``/healthz``."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._engines: dict[str, Health] = {}
+
+    def register(self, name: str) -> None:
+        with self._lock:
+            self._engines.setdefault(name, Health())
+
+    def ok(self, name: str) -> None:
+        with self._lock:
+            h = self._engines.setdefault(name, Health())
+            h.ok, h.checked, h.error = True, time.time(), ""
+
+    def failed(self, name: str, error: EngineError) -> None:
+        with self._lock:
+            h = self._engines.setdefault(name, Health())
+            h.ok, h.checked, h.error = False, time.time(), f"{error.kind}: {error}"
+            h.failures += 1
+
+    def snapshot(self) -> dict[str, dict[str, object]]:
+        with self._lock:
+            return {name: h.snapshot() for name, h in self._engines.items()}

@@ -1,0 +1,1 @@
+"""The labelled evaluation corpus of issue 19 (see README.md here): generated, deterministic."""
