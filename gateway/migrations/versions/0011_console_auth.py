@@ -3,14 +3,14 @@ invitation/reset links (admin_api.tables.CONSOLE_TABLES). Idempotent: a database
 the baseline already has them.
 
 Revision ID: console_auth
-Revises: console_jobs
+Revises: 0010_queue_dsn
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "console_auth"
-down_revision = "console_jobs"
+down_revision = "0010_queue_dsn"
 branch_labels = None
 depends_on = None
 
