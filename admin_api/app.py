@@ -37,6 +37,7 @@ from admin_api.routers import (
     rules,
     search,
     sender,
+    timeline,
     user_admin,
     users,
 )
@@ -77,7 +78,7 @@ def create_app(services: ApiServices) -> FastAPI:
     wired += [backtest] if services.backtest is not None and services.jobs is not None else []
     wired += [exports] if services.export_dir is not None and services.jobs is not None else []
     for module in (users, quarantine, sender, *wired, search, archive, rules, reports, audit, dashboard,
-                   user_admin, queue):
+                   user_admin, queue, timeline):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(ops.router)

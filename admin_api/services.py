@@ -76,6 +76,8 @@ class ApiServices:
     rule_category: Callable[[str], str | None] | None = None   # "spam" | "malware" | None per rule
     # account_check(role, departments, addresses): the directory's word on a new account (ValueError)
     account_check: Callable[[str, list[str], list[str]], None] | None = None
+    # record_deliveries(archive_ids) -> delivery queue events of those records (the timeline)
+    record_deliveries: Callable[[list[int]], list[dict[str, Any]]] | None = None
 
     def audit_key(self) -> ChainKey:
         if self.audit_chain is None:
