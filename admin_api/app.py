@@ -27,6 +27,7 @@ from admin_api.routers import (
     reports,
     rules,
     sender,
+    spam,
     user_admin,
     users,
 )
@@ -60,6 +61,7 @@ def create_app(services: ApiServices) -> FastAPI:
     # holds/purge and backtests exist where the gateway wired their services (not in stand-ins)
     wired = [holds] if services.retention is not None else []
     wired += [backtest] if services.backtest is not None and services.jobs is not None else []
+    wired += [spam] if services.learn_spam is not None else []   # Rspamd learning (engines)
     for module in (users, quarantine, sender, *wired, archive, rules, reports, audit, dashboard, user_admin):
         api.include_router(module.router)
     app.include_router(api)
