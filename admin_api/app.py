@@ -24,6 +24,7 @@ from admin_api.routers import (
     holds,
     ops,
     quarantine,
+    queue,
     reports,
     rules,
     sender,
@@ -62,7 +63,7 @@ def create_app(services: ApiServices) -> FastAPI:
     wired = [holds] if services.retention is not None else []
     wired += [backtest] if services.backtest is not None and services.jobs is not None else []
     wired += [spam] if services.learn_spam is not None else []   # Rspamd learning (engines)
-    for module in (users, quarantine, sender, *wired, archive, rules, reports, audit, dashboard, user_admin):
+    for module in (users, quarantine, sender, *wired, archive, rules, reports, audit, dashboard, user_admin, queue):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(review_page_router())  # where notices link: a page, never a JSON 401

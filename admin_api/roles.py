@@ -1,6 +1,6 @@
 """Who may do what. One table, enforced by one dependency (:func:`admin_api.deps.authz`).
 
-- ``admin``: everything, including users and rules reload; decides held mail only when routed.
+- ``admin``: everything, including users, the delivery queue and rules reload; decides held mail only when routed.
 - ``compliance``: all quarantine (read; release and reject what is routed to them, or anything
   as an *override* with a comment, recorded as one), archive, reports, audit log, rule test.
 - ``supervisor``: quarantine of their own departments (read), plus entries routed to one of
@@ -42,6 +42,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "rules.test": frozenset({"admin", "compliance"}),
     "rules.reload": frozenset({"admin"}),
     "users.list": frozenset({"admin"}),
+    "queue.list": frozenset({"admin"}),
+    "queue.read": frozenset({"admin"}),
+    "queue.manage": frozenset({"admin"}),
     # the audit and administration console (issue 16)
     "dashboard.read": READERS,                 # supervisors: their departments' figures only
     "rules.backtest": frozenset({"admin", "compliance"}),

@@ -32,6 +32,9 @@ class ApiServices:
     rules_reload: Callable[[], None]  # raises ValueError (e.g. RuleSetError) with file:line
     metrics_text: Callable[[], str] = lambda: ""
     health: Callable[[], Mapping[str, Any]] = lambda: {"status": "ok"}
+    ready: Callable[[], Mapping[str, Any]] = lambda: {"status": "ok"}    # /readyz: can take work now
+    # gateway.queue_control.QueueControl: list/show/retry/hold/release/delete of the delivery queue
+    queue_control: Any = None
     archive_stats: Callable[[float | None, float | None], Mapping[str, Any]] | None = None
     department_supervisors: Callable[[str], set[str]] | None = None
     # archive_record(archive_id) -> {"record": envelope, verdict, rules…, "history": [decisions]}

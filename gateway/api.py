@@ -4,22 +4,28 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI
 
 from admin_api.app import ApiServices, create_app
 from archive.stats import summary as archive_summary
+from gateway import health as health_checks
 from gateway.audit_wiring import console_services
 from gateway.console_wiring import delivery_events, rule_description, rule_terms
 from gateway.engines.base import EngineError
 from gateway.extraction_pool import ExtractionPool
+from gateway.health import Health
 from gateway.policy import check
+from gateway.queue_control import QueueControl
 from gateway.services import Services
+from gateway.startup import processes_file
 from quarantine.record_history import record_history
 
 
-def api_services(services: Services, reload: Any = None, extraction: ExtractionPool | None = None) -> ApiServices:
+def api_services(services: Services, reload: Any = None, extraction: ExtractionPool | None = None,
+                 stopping: Any = None) -> ApiServices:
     started = time.time()
 
     def rules_test(raw: bytes, mail_from: str, rcpt_tos: list[str]) -> Mapping[str, Any]:
@@ -32,13 +38,19 @@ def api_services(services: Services, reload: Any = None, extraction: ExtractionP
         except Exception as exc:  # noqa: BLE001 - the API answers 422 with the file:line text
             raise ValueError(str(exc)) from exc
 
+    checks = node_health(services)
+    if stopping is not None:      # a stopping node is not ready (the load balancer moves on)
+        checks.stopping = stopping
+
     def health() -> Mapping[str, Any]:
-        depth = services.queue.depth()
-        engines = services.engines.health_report() if services.engines is not None else {}
-        degraded = sorted(name for name, state in engines.items() if not state["ok"])
-        return {"status": "degraded" if degraded else "ok", "uptime_seconds": round(time.time() - started, 1),
-                "queue_depth": depth, "rules_generation": services.policy.current.generation,
-                **({"engines": engines} if engines else {}), **({"degraded": degraded} if degraded else {})}
+        report = checks.report()
+        try:
+            depth: int | None = services.queue.depth()
+        except Exception:  # noqa: BLE001 - the database component already says why
+            depth = None
+        engines = services.engines.health.snapshot() if services.engines is not None else {}
+        return {**report, "uptime_seconds": round(time.time() - started, 1), "queue_depth": depth,
+                "rules_generation": services.policy.current.generation, **({"engines": engines} if engines else {})}
 
     def supervisors(department: str) -> set[str]:
         return set(services.policy.directory().supervisors_of(department))
@@ -65,7 +77,8 @@ def api_services(services: Services, reload: Any = None, extraction: ExtractionP
     return ApiServices(
         engine=services.engine, quarantine=services.quarantine, archive=services.archive,
         rules_test=rules_test, rules_reload=reload or rules_reload,
-        metrics_text=lambda: services.metrics.render().decode(), health=health,
+        metrics_text=lambda: services.metrics.render().decode(), health=health, ready=checks.ready,
+        queue_control=QueueControl(services.engine, services.archive.open_digest),
         department_supervisors=supervisors,
         archive_stats=lambda after, before: archive_summary(services.engine, after, before),
         archive_record=archive_record,
@@ -74,6 +87,19 @@ def api_services(services: Services, reload: Any = None, extraction: ExtractionP
         learn_spam=learn_spam if services.learner is not None else None,
         **console_services(services, extraction),
     )
+
+
+def node_health(services: Services) -> Health:
+    """The components ``/healthz`` names (engines add theirs with health.register_component)."""
+    s = services.settings
+    return Health({
+        "database": partial(health_checks.database, services.engine),
+        "disk": partial(health_checks.disk, {"data": s.data_dir, "blobs": s.blobs_dir}),
+        "workers": partial(health_checks.workers, processes_file()),
+        "keys": partial(health_checks.key_ring, services.keyring),
+        "directory": partial(health_checks.directory, services.policy),
+        "engines": partial(health_checks.engines, services.engines),
+    })
 
 
 def build_app(services: Services, gateway: Any = None) -> FastAPI:
@@ -85,4 +111,6 @@ def build_app(services: Services, gateway: Any = None) -> FastAPI:
                 gateway.reload_or_raise()
             except Exception as exc:  # noqa: BLE001 - the API answers 422 with the file:line text
                 raise ValueError(str(exc)) from exc
-    return create_app(api_services(services, reload, getattr(gateway, "extraction", None) or services.extraction))
+    stopping = gateway.stop_event.is_set if gateway is not None else None
+    return create_app(api_services(services, reload, getattr(gateway, "extraction", None) or services.extraction,
+                                   stopping=stopping))

@@ -152,6 +152,25 @@ def _parser() -> argparse.ArgumentParser:
     retire_dkim.add_argument("--domain", required=True)
     retire_dkim.add_argument("--selector", required=True)
 
+    queue = sub.add_parser("queue", parents=[common], help="the delivery queue: list, show, retry, hold, "
+                                                          "release, delete (audited)")
+    queue_sub = queue.add_subparsers(dest="queue_command", required=True)
+    qlist = queue_sub.add_parser("list", parents=[common], help="rows still to deliver (or --status S), oldest first")
+    qlist.add_argument("--status", choices=["queued", "delivering", "hold", "delivered", "failed"])
+    qlist.add_argument("--limit", type=int, default=100)
+    qlist.add_argument("--json", action="store_true")
+    qshow = queue_sub.add_parser("show", parents=[common], help="one row, and whether its message can be read")
+    qshow.add_argument("ids", metavar="ID", type=_queue_id, nargs=1)
+    qretry = queue_sub.add_parser("retry", parents=[common], help="deliver now: these rows, or with --all every "
+                                                                  "waiting row (a flush)")
+    qretry.add_argument("ids", metavar="ID", type=_queue_id, nargs="*")
+    qretry.add_argument("--all", action="store_true")
+    for name, text in (("hold", "stop delivering these rows until released"),
+                       ("release", "put rows on hold back in the queue, due now"),
+                       ("delete", "drop these rows (an unreadable one too); the message stays archived")):
+        queue_sub.add_parser(name, parents=[common], help=text).add_argument(
+            "ids", metavar="ID", type=_queue_id, nargs="+")
+
     audit = sub.add_parser("audit", parents=[common], help="admin audit log")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     audit_sub.add_parser("accept-head", parents=[common],
@@ -161,6 +180,14 @@ def _parser() -> argparse.ArgumentParser:
     audit_verify.add_argument("--checkpoints", type=Path, metavar="FILE",
                               help="also check the audit chain against the signed checkpoints in FILE")
     return p
+
+
+def _queue_id(text: str) -> int:
+    """A queue row id: a positive 64-bit integer (argparse turns the ValueError into one line)."""
+    value = int(text)
+    if not 0 < value < 2**63:
+        raise ValueError(text)
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -194,10 +221,31 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         if not _stdout_closed():   # a peer's socket, say: a real error
-            raise
+            return _one_line(BrokenPipeError("connection closed by the other side"))
         # `mailwarden archive search … | head`: the reader has all it wants.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except Exception as exc:  # noqa: BLE001 - an operator gets one line, never a traceback
+        return _one_line(exc)
+
+
+def _one_line(exc: BaseException) -> int:
+    """Say what went wrong in one line (the file, the database, the reason) and return the exit
+    status; the traceback goes to the log at DEBUG, for a developer who asks for it."""
+    import sqlalchemy.exc
+
+    if isinstance(exc, OSError) and exc.filename:
+        text = f"{exc.filename}: {exc.strerror or exc}"
+    elif isinstance(exc, sqlalchemy.exc.DBAPIError):
+        reason = str(exc.orig or exc).strip().splitlines()
+        text = f"database: {reason[0] if reason else type(exc).__name__} (is it running and reachable?)"
+    else:
+        text = " ".join(str(exc).split()) or type(exc).__name__
+        if not isinstance(exc, OSError | ValueError | LookupError):
+            text = f"{type(exc).__name__}: {text}"
+    log.debug("command failed", exc_info=exc)
+    print(f"mailwarden: {text[:500]}", file=sys.stderr)
+    return 1
 
 
 def _stdout_closed() -> bool:
@@ -224,6 +272,7 @@ def _dispatch(args: argparse.Namespace, settings) -> int:  # noqa: ANN001, C901 
         "keys": commands.keys,
         "dkim": commands.dkim,
         "audit": commands.audit,
+        "queue": commands.queue,
     }[args.command]
     if args.command in commands.AUDITED_COMMANDS:
         return commands.run_audited(args, settings, handler)

@@ -302,8 +302,8 @@ def _hold(args: argparse.Namespace, services) -> int:  # noqa: ANN001
 
 # Commands that read messages or change anything are audited like API calls: the admin log
 # must show what was done from the shell too (actor: the OS user, address: "local").
-AUDITED_COMMANDS = {"user", "smtp-user", "archive", "keys", "dkim"}
-_TARGET_ARGS = ("name", "query", "path", "key_id", "value", "hold_id", "domain", "client", "login")
+AUDITED_COMMANDS = {"user", "smtp-user", "archive", "keys", "dkim", "queue"}
+_TARGET_ARGS = ("name", "query", "path", "key_id", "value", "hold_id", "domain", "client", "login", "ids")
 
 
 def run_audited(args: argparse.Namespace, settings: Settings, handler) -> int:  # noqa: ANN001
@@ -328,16 +328,16 @@ def _audit_cli(args: argparse.Namespace, settings: Settings, outcome: str) -> bo
     from gateway.db import migrate, open_engine
     from gateway.keyplace import open_keyring
 
-    parts = [args.command] + [getattr(args, f"{key}_command") for key in ("user", "smtp", "archive", "hold",
+    parts = [args.command] + [getattr(args, f"{key}_command") for key in ("user", "smtp", "archive", "queue", "hold",
                                                                              "keys", "dkim")
                               if getattr(args, f"{key}_command", None)]
     # A search query may itself be sensitive (a name, a case): like the API, record its length only.
     query = getattr(args, "query", None)
     if getattr(args, "kind", None) == "query":          # `archive hold add query …`
         query = args.value
-    shown = [a for a in _TARGET_ARGS if getattr(args, a, None) is not None
+    shown = [a for a in _TARGET_ARGS if getattr(args, a, None) not in (None, [])
              and a != "query" and not (a == "value" and query is not None)]
-    target = " ".join(str(getattr(args, a)) for a in shown)
+    target = " ".join(" ".join(map(str, v)) if isinstance(v := getattr(args, a), list) else str(v) for a in shown)
     detail = {"q_length": len(query)} if query is not None else None
     engine = open_engine(settings.database_url)
     try:
@@ -353,6 +353,12 @@ def _audit_cli(args: argparse.Namespace, settings: Settings, outcome: str) -> bo
     finally:
         engine.dispose()
     return True
+
+
+def queue(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.queue_cli import run
+
+    return run(args, settings)
 
 
 def keys(args: argparse.Namespace, settings: Settings) -> int:

@@ -34,12 +34,13 @@ import sqlalchemy as sa
 
 from gateway.committer import GroupCommitter
 from gateway.dkim_signing import DkimSigner
-from gateway.dsn import FailedRecipient, build_dsn
+from gateway.dsn import DELAYED, RELAYED, FailedRecipient, build_dsn
+from gateway.dsn import DELIVERED as DSN_DELIVERED
 from gateway.metrics import Metrics
 from gateway.notices import Notifier
 from gateway.outgoing import prepare
 from gateway.queue import DELIVERED, FAILED, DeliveryQueue, QueueEntry
-from gateway.transport import Result, Transport
+from gateway.transport import DsnRelay, Result, Transport
 
 log = logging.getLogger("mailwarden.delivery")
 
@@ -54,6 +55,8 @@ class _Settlement:
     delivered: list[Outcome] = field(default_factory=list)
     failed: list[Outcome] = field(default_factory=list)
     deferred: list[Outcome] = field(default_factory=list)
+    expired: set[int] = field(default_factory=set)    # failed rows whose queue lifetime ran out
+    warned: set[int] = field(default_factory=set)     # deferred rows the DSN warns of (once)
     dsn: tuple[str, bytes, str] | None = None     # (sender, DSN, Message-ID)
 
 
@@ -75,6 +78,7 @@ class DeliveryWorker:
         node: str | None = None,
         max_in_hand: int = 2000,
         max_in_hand_bytes: int = 64 * 1024 * 1024,
+        delay_warning_after: float = 0.0,
     ):
         self._committer = committer
         self._queue = queue
@@ -101,6 +105,7 @@ class DeliveryWorker:
         self._recorder: asyncio.Task | None = None
         self._max_in_hand = max_in_hand
         self._max_in_hand_bytes = max_in_hand_bytes
+        self._delay_warning_after = delay_warning_after   # 0: no delayed-delivery DSN
         self._running = False
 
     def wake(self) -> None:
@@ -244,22 +249,24 @@ class DeliveryWorker:
         message = prepare(raw, add_headers=first.add_headers, subject_prefix=first.subject_prefix)
         if self._dkim is not None and _signed(first):      # the group's copies are all alike (_group)
             message = self._dkim.sign(message, first.mail_from)
-        results = await self._transport.send(first.mail_from, [e.recipient for e in group], message)
+        relay = _dsn_relay(group)
+        results = await self._transport.send(first.mail_from, [e.recipient for e in group], message, relay)
         sent = [e.id for e in group if (results.get(e.recipient) or (None, ""))[0] in range(200, 300)]
         self._delivered_ids.update(sent)
-        if await self._settle(group, results, raw):
+        if await self._settle(group, results, raw, passed_on=relay is not None and relay.passed_on):
             # Recorded: the rows can no longer be claimed, so there is nothing to remember.
             # Only rows whose outcome could not be recorded stay in the set (bounded memory).
             self._delivered_ids.difference_update(sent)
 
-    async def _settle(self, group: list[QueueEntry], results: dict[str, Result], raw: bytes | None = None) -> bool:
+    async def _settle(self, group: list[QueueEntry], results: dict[str, Result], raw: bytes | None = None,
+                      *, passed_on: bool = False) -> bool:
         """Record the outcomes; False when they could not be recorded (the rows stay claimed
         and their lease brings them back).
 
         Outcomes finishing while a write is under way are recorded together in the next one:
         one committer item and one statement for many messages, not one each."""
         try:
-            settlement = self._settlement(group, results, raw)
+            settlement = self._settlement(group, results, raw, passed_on)
         except Exception:  # noqa: BLE001 - e.g. a DSN that cannot be composed: retried later
             log.exception("could not prepare delivery results for recording")
             return False
@@ -268,7 +275,8 @@ class DeliveryWorker:
             self._recorder = asyncio.create_task(self._record_settlements())
         return await settlement.recorded
 
-    def _settlement(self, group: list[QueueEntry], results: dict[str, Result], raw: bytes | None) -> _Settlement:
+    def _settlement(self, group: list[QueueEntry], results: dict[str, Result], raw: bytes | None,
+                    passed_on: bool = False) -> _Settlement:
         """Sort the results into delivered / failed / deferred and compose the DSN (if any)
         now, outside the transaction: what runs inside it only writes rows."""
         now = time.time()
@@ -280,11 +288,12 @@ class DeliveryWorker:
             elif code is not None and code >= 500:
                 settlement.failed.append((e, code, text))
             elif now >= e.expires_at:
-                settlement.failed.append((e, code, f"queue lifetime expired; last error: {code or ''} {text}".strip()))
+                settlement.failed.append((e, code, text))
+                settlement.expired.add(e.id)
             else:
                 settlement.deferred.append((e, code, text))
-        if settlement.failed and raw is not None:
-            settlement.dsn = self._dsn(settlement.failed, raw)
+        if raw is not None:
+            settlement.dsn = self._dsn(settlement, raw, passed_on=passed_on, now=now)
         return settlement
 
     async def _record_settlements(self) -> None:
@@ -318,10 +327,11 @@ class DeliveryWorker:
         """The outcomes' rows (and DSNs) in the committer's transaction."""
         now = time.time()
         self._queue.finish(conn, [(e.id, DELIVERED, code, text) for s in batch for e, code, text in s.delivered]
-                           + [(e.id, FAILED, code, text) for s in batch for e, code, text in s.failed])
+                           + [(e.id, FAILED, code, _failure_text(s, e, code, text))
+                              for s in batch for e, code, text in s.failed])
         for settlement in batch:
             for e, code, text in settlement.deferred:
-                self._queue.defer(conn, e, code, text, now=now)
+                self._queue.defer(conn, e, code, text, now=now, delay_warned=e.id in settlement.warned)
             if settlement.dsn is not None:
                 sender, dsn, message_id = settlement.dsn
                 self._notifier.send_raw(conn, mail_from="", to=sender, raw=dsn, message_id=message_id, event="dsn")
@@ -335,19 +345,68 @@ class DeliveryWorker:
                                         "to": e.recipient, "code": code, "result": text[:200],
                                         "attempt": e.attempts + 1})
 
-    def _dsn(self, failed: list[Outcome], raw: bytes) -> tuple[str, bytes, str] | None:
-        """(sender, DSN, Message-ID) telling the sender about ``failed``; None for the null sender."""
-        sender = failed[0][0].mail_from
+    def _dsn(self, s: _Settlement, raw: bytes, *, passed_on: bool, now: float) -> tuple[str, bytes, str] | None:
+        """(sender, DSN, Message-ID) telling the sender what its NOTIFY asked for (RFC 3461;
+        without one: failures and delays); None when there is nothing to tell or nobody to
+        tell it to. Marks the deferred rows it warns of in ``s.warned``."""
+        group = [e for e, _c, _t in s.delivered + s.failed + s.deferred]
+        sender = group[0].mail_from if group else ""
         if not sender:
             return None  # never bounce a bounce
+        reports = [FailedRecipient(e.recipient, code, text, expired=e.id in s.expired, orcpt=_param(e, "orcpt"))
+                   for e, code, text in s.failed if _wants(e, "FAILURE")]
+        if self._delay_warning_after > 0:
+            for e, code, text in s.deferred:
+                if (e.delay_warned_at is None and now - e.created_at >= self._delay_warning_after
+                        and _wants(e, "DELAY")):
+                    reports.append(FailedRecipient(e.recipient, code, text, action=DELAYED, orcpt=_param(e, "orcpt"),
+                                                   will_retry_until=e.expires_at))
+                    s.warned.add(e.id)
+        if not passed_on:       # passed on: the next hop reports success (RFC 3461 6.2.1)
+            action = DSN_DELIVERED if getattr(self._transport, "final_delivery", False) else RELAYED
+            reports += [FailedRecipient(e.recipient, code, text, action=action, orcpt=_param(e, "orcpt"))
+                        for e, code, text in s.delivered if _wants(e, "SUCCESS")]
+        if not reports:
+            return None
+        first = group[0]
         message_id = email.utils.make_msgid(domain=self._hostname)
         dsn = build_dsn(
-            reporting_mta=self._hostname, original_sender=sender,
-            failed=[FailedRecipient(e.recipient, code, text) for e, code, text in failed],
-            original_message=raw, arrival=failed[0][0].created_at, queue_id=str(failed[0][0].archive_id),
-            message_id=message_id,
+            reporting_mta=self._hostname, original_sender=sender, failed=reports, original_message=raw,
+            arrival=first.created_at, queue_id=str(first.archive_id), message_id=message_id,
+            envid=_param(first, "envid"), ret_full=_param(first, "ret") == "FULL",
         )
         return sender, dsn, message_id
+
+
+def _param(entry: QueueEntry, name: str) -> str | None:
+    return (entry.dsn or {}).get(name)
+
+
+def _wants(entry: QueueEntry, event: str) -> bool:
+    """Whether the recipient's NOTIFY asks for a DSN on ``event`` (SUCCESS, FAILURE, DELAY);
+    without NOTIFY: failures and delays (RFC 3461 4.1 leaves the default to us)."""
+    notify = _param(entry, "notify")
+    if notify is None:
+        return event != "SUCCESS"
+    return event in notify.split(",")
+
+
+def _failure_text(s: _Settlement, entry: QueueEntry, code: int | None, text: str) -> str:
+    """What the row records as its final error (the last reply, and why it is final)."""
+    if entry.id in s.expired:
+        return f"queue lifetime expired; last error: {code or ''} {text}".strip()
+    return text
+
+
+def _dsn_relay(group: list[QueueEntry]) -> DsnRelay | None:
+    """The client's RFC 3461 parameters for the next hop (None: it gave none)."""
+    if not any(e.dsn for e in group):
+        return None
+    first = group[0].dsn or {}
+    mail = [f"{k.upper()}={first[k]}".encode() for k in ("ret", "envid") if first.get(k)]
+    rcpt = {e.recipient: [f"{k.upper()}={e.dsn[k]}".encode() for k in ("notify", "orcpt") if e.dsn.get(k)]
+            for e in group if e.dsn}
+    return DsnRelay(mail, rcpt)
 
 
 # Mail the gateway writes itself (DSNs, held-mail and reviewer notices): signed wherever it goes.

@@ -332,7 +332,8 @@ class Pipeline:
             headers = [*s.trace_headers, *self._verdict_headers(verdict), *verdict.add_headers]
             self._enqueue(conn, outcome, node, archive_id=archive_id, digest=s.sealed.digest,
                           mail_from=incoming.mail_from, recipients=deliver, direction=s.directions,
-                          message_id=message_id, add_headers=headers, subject_prefix=verdict.subject_prefix)
+                          message_id=message_id, add_headers=headers, subject_prefix=verdict.subject_prefix,
+                          dsn=incoming.dsn.rows(deliver) if incoming.dsn else None)
             outcome.delivered_to = deliver
 
         held = verdict.recipients_with(Action.QUARANTINE)
@@ -477,6 +478,8 @@ class Pipeline:
             self.metrics.rejected.labels(direction).inc()
         if outcome.held_for:
             self.metrics.quarantined.inc(len(outcome.held_for))
+        for hit in s.verdict.hits:
+            self.metrics.rule_hits.labels(hit.rule, str(hit.action)).inc()
         self.metrics.processing.observe(elapsed)
         log.info("message", extra={
             "archive_id": outcome.archive_id, "from": incoming.mail_from, "to": list(s.envelope.rcpt_tos),
@@ -522,3 +525,4 @@ def _external(directions: dict[str, str]) -> int:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+

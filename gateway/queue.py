@@ -23,7 +23,7 @@ QUEUED, DELIVERING, DELIVERED, FAILED = "queued", "delivering", "delivered", "fa
 # The columns a new row is written with (the rest start NULL).
 _NEW_ROW = ("archive_id", "digest", "mail_from", "recipient", "direction", "message_id", "origin",
             "add_headers", "subject_prefix", "status", "attempts", "created_at", "next_attempt_at",
-            "expires_at", "claimed_by", "claimed_until")
+            "expires_at", "claimed_by", "claimed_until", "dsn")
 _INSERT = queue_table.insert().values({c: sa.bindparam(c, type_=queue_table.c[c].type) for c in _NEW_ROW})
 _INSERT_RETURNING_ID = _INSERT.returning(queue_table.c.id)
 # One statement, run as executemany: an expanding IN (...) would be compiled anew for every
@@ -52,6 +52,8 @@ class QueueEntry:
     created_at: float
     expires_at: float
     claimed_until: float | None = None     # when the claim runs out (None: not claimed)
+    dsn: dict | None = None                # RFC 3461 parameters (gateway/smtp_dsn.py); None: none given
+    delay_warned_at: float | None = None   # the delayed-delivery DSN went out (once)
 
 
 class DeliveryQueue:
@@ -82,10 +84,11 @@ class DeliveryQueue:
         add_headers: Sequence[tuple[str, str]] = (),
         subject_prefix: str | None = None,
         now: float | None = None,
+        dsn: Mapping[str, dict] | None = None,
     ) -> int:
         """Queue ``recipients`` for the delivery workers to claim; returns how many rows were written."""
         rows = self._rows(archive_id, digest, mail_from, recipients, direction, message_id, origin,
-                          add_headers, subject_prefix, time.time() if now is None else now)
+                          add_headers, subject_prefix, time.time() if now is None else now, dsn)
         if rows:
             self._sql_insert.run_many(conn, rows)
         return len(rows)
@@ -105,6 +108,7 @@ class DeliveryQueue:
         add_headers: Sequence[tuple[str, str]] = (),
         subject_prefix: str | None = None,
         now: float | None = None,
+        dsn: Mapping[str, dict] | None = None,
     ) -> list[QueueEntry]:
         """Queue ``recipients`` already claimed by ``node``, which holds the message in memory
         and sends it at once: no claim query and no archive read on the common path. The rows
@@ -112,7 +116,7 @@ class DeliveryQueue:
         restart, or when the lease runs out)."""
         now = time.time() if now is None else now
         rows = self._rows(archive_id, digest, mail_from, recipients, direction, message_id, origin,
-                          add_headers, subject_prefix, now)
+                          add_headers, subject_prefix, now, dsn)
         for row in rows:
             row.update(status=DELIVERING, claimed_by=node, claimed_until=now + self.lease)
         if not rows:
@@ -121,7 +125,8 @@ class DeliveryQueue:
 
     def _rows(self, archive_id: int, digest: str, mail_from: str, recipients: Iterable[str],
               direction: str | dict[str, str], message_id: str, origin: str,
-              add_headers: Sequence[tuple[str, str]], subject_prefix: str | None, now: float) -> list[dict]:
+              add_headers: Sequence[tuple[str, str]], subject_prefix: str | None, now: float,
+              dsn: Mapping[str, dict] | None = None) -> list[dict]:
         return [
             {
                 "archive_id": archive_id,
@@ -140,6 +145,7 @@ class DeliveryQueue:
                 "expires_at": now + self.lifetime,
                 "claimed_by": None,
                 "claimed_until": None,
+                "dsn": dsn.get(rcpt) if dsn else None,
             }
             for rcpt in recipients
         ]
@@ -180,8 +186,9 @@ class DeliveryQueue:
                                              for i, status, code, text in outcomes])
 
     def defer(self, conn: sa.Connection, entry: QueueEntry, code: int | None, text: str,
-              now: float | None = None) -> float:
-        """Schedule the next attempt with exponential back-off; returns when."""
+              now: float | None = None, *, delay_warned: bool = False) -> float:
+        """Schedule the next attempt with exponential back-off; returns when. ``delay_warned``:
+        the sender was just sent a delayed-delivery DSN for this row (it is not sent twice)."""
         now = time.time() if now is None else now
         delay = min(self.retry_max, self.retry_initial * (2 ** min(entry.attempts, 20)))
         when = now + delay
@@ -189,7 +196,8 @@ class DeliveryQueue:
         conn.execute(
             queue_table.update().where(q.id == entry.id)
             .values(status=QUEUED, next_attempt_at=when, last_code=code, last_error=text[:1000],
-                    attempts=q.attempts + 1, claimed_by=None, claimed_until=None)
+                    attempts=q.attempts + 1, claimed_by=None, claimed_until=None,
+                    **({"delay_warned_at": now} if delay_warned else {}))
         )
         return when
 
@@ -226,4 +234,5 @@ def _entry(row: Mapping[str, Any]) -> QueueEntry:
         origin=row["origin"], add_headers=list(row["add_headers"] or []),
         subject_prefix=row["subject_prefix"], attempts=row["attempts"], created_at=row["created_at"],
         expires_at=row["expires_at"], claimed_until=row.get("claimed_until"),
+        dsn=row.get("dsn"), delay_warned_at=row.get("delay_warned_at"),
     )

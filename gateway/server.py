@@ -30,6 +30,7 @@ from gateway.services import Services
 from gateway.settings import Settings, parse_hostport
 from gateway.smtp import IncomingMessage, SessionCounter, SessionPolicy, SmtpLimits, protocol_factory
 from gateway.smtp_data import BareNewline
+from gateway.startup import PROCESSES_FILE, check_reachable_links, listening_socket, run_directory, show_banner
 from gateway.supervisor import Slot, Supervisor
 from gateway.tls import ensure_self_signed, server_context
 from gateway.transport import make_transport
@@ -73,7 +74,7 @@ class Gateway:
             notifier=services.notifier, dkim=self.dkim,
             metrics=services.metrics, hostname=services.hostname, concurrency=s.delivery.concurrency,
             batch_size=s.delivery.batch_size, poll_interval=s.delivery.poll_interval,
-            node=s.delivery.node_id or None,
+            node=s.delivery.node_id or None, delay_warning_after=s.delivery.delay_warning_after,
         )
         # one pool per process: screening, the API's rules test and the index share it
         self.extraction = services.extraction or ExtractionPool(
@@ -141,7 +142,8 @@ class Gateway:
     async def _accept(self, message: IncomingMessage) -> str:
         return await self.pipeline.handle(message)
 
-    async def start_api(self) -> None:
+    async def start_api(self, sock: socket.socket | None = None) -> None:
+        """The admin API; ``sock``: the port serve() opened before forking (else bound here)."""
         from gateway.api import build_app
 
         s = self.services.settings
@@ -149,7 +151,8 @@ class Gateway:
         config = uvicorn.Config(build_app(self.services, self), host=host, port=port, log_config=None,
                                 access_log=False, lifespan="off", loop="none")
         self.api_server = _EmbeddedUvicorn(config)
-        self._tasks.append(asyncio.create_task(self.api_server.serve(), name="api"))
+        self._tasks.append(asyncio.create_task(self.api_server.serve(sockets=[sock] if sock else None),
+                                               name="api"))
         for _ in range(200):
             if self.api_server.started:
                 break
@@ -268,7 +271,7 @@ class Gateway:
 
 
 async def run(services: Services, *, sock: socket.socket | None = None, primary: bool = True,
-              index: bool = True) -> None:
+              index: bool = True, api_sock: socket.socket | None = None) -> None:
     """One gateway process: SMTP and delivery always; API and archive/quarantine jobs on the primary."""
     gateway = Gateway(services)
     loop = asyncio.get_running_loop()
@@ -281,7 +284,7 @@ async def run(services: Services, *, sock: socket.socket | None = None, primary:
     await gateway.start_smtp(sock)
     gateway.start_jobs(primary=primary, index=index)
     if primary and services.settings.api.enabled:
-        await gateway.start_api()
+        await gateway.start_api(api_sock)
     await stopping.wait()
     log.info("stopping")
     await gateway.stop()
@@ -302,12 +305,14 @@ def serve(settings: Settings) -> int:
     # The rules are loaded here, once: a bad file stops start-up before any process exists,
     # and every process started later (a restarted worker too) gets the last good rules
     # through the fork, even when the file on disk has since been broken.
+    check_reachable_links(settings)
     policy = PolicyHolder(settings.rules_path, settings.directory_path)
     engine = open_engine(settings.database_url)
     migrate(engine)
     ensure_audit_head(engine)
     try:   # the ring is created (or an older keys_dir imported) once, before any process exists
         open_keyring(settings).bind(engine)
+        first_admin_needed = _no_administrator(engine)
     finally:
         engine.dispose()
     FilesystemBlobStore(settings.blobs_dir)     # a new store is made once, here
@@ -315,21 +320,39 @@ def serve(settings: Settings) -> int:
     _return_large_buffers_to_the_system()
     if not (settings.smtp.tls_cert and settings.smtp.tls_key):
         ensure_self_signed(settings.data_dir / "tls", settings.smtp.hostname or socket.getfqdn())
-    host, port = parse_hostport(settings.smtp.listen, default_port=25)
-    sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET,
-                                reuse_port=False, backlog=1024)
-    sock.setblocking(False)
-    workers = settings.smtp.workers
-    separate_indexer = workers > 1
-    slots = [Slot("primary" if i == 0 else f"worker {i}",
-                  partial(_run_process, settings, sock, i, index_archive=not separate_indexer, policy=policy))
-             for i in range(workers)]
-    if separate_indexer:
-        slots.append(Slot("indexer", partial(_run_indexer, settings)))
+    sock = listening_socket(settings.smtp.listen, "smtp.listen", default_port=25, backlog=1024)
+    api_sock = None
     try:
-        return 0 if Supervisor(slots, on_reload=partial(_reload_quietly, policy)).run() else 1
+        if settings.api.enabled:
+            api_sock = listening_socket(settings.api.listen, "api.listen", default_port=8025)
+        workers = settings.smtp.workers
+        separate_indexer = workers > 1
+        slots = [Slot("primary" if i == 0 else f"worker {i}",
+                      partial(_run_process, settings, sock, i, index_archive=not separate_indexer, policy=policy,
+                              api_sock=api_sock))
+                 for i in range(workers)]
+        if separate_indexer:
+            slots.append(Slot("indexer", partial(_run_indexer, settings)))
+        with run_directory() as run_dir:
+            show_banner(settings, first_admin_needed=first_admin_needed)
+            supervisor = Supervisor(slots, on_reload=partial(_reload_quietly, policy),
+                                    state_path=run_dir / PROCESSES_FILE)
+            return 0 if supervisor.run() else 1
     finally:
         sock.close()
+        if api_sock is not None:
+            api_sock.close()
+
+
+def _no_administrator(engine) -> bool:  # noqa: ANN001
+    """Whether no enabled admin account exists yet (the banner then says how to make one)."""
+    import sqlalchemy as sa
+
+    from admin_api.tables import users
+
+    with engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).where(users.c.role == "admin",
+                                                             users.c.disabled.is_(False))).scalar_one() == 0
 
 
 def _raise_open_files_limit(wanted: int = 65536) -> None:
@@ -413,7 +436,7 @@ def _reload_quietly(policy: PolicyHolder) -> None:
 
 
 def _run_process(settings: Settings, sock: socket.socket, index: int, *, index_archive: bool = True,
-                 policy: PolicyHolder | None = None) -> None:
+                 policy: PolicyHolder | None = None, api_sock: socket.socket | None = None) -> None:
     from gateway.services import build_services
 
     global _supervisor_pid
@@ -428,4 +451,4 @@ def _run_process(settings: Settings, sock: socket.socket, index: int, *, index_a
         uvloop.install()
     except ImportError:  # pragma: no cover - optional speed-up
         pass
-    asyncio.run(run(services, sock=sock, primary=index == 0, index=index_archive))
+    asyncio.run(run(services, sock=sock, primary=index == 0, index=index_archive, api_sock=api_sock))

@@ -32,6 +32,7 @@ from gateway.engines.scanning import EngineMetrics, Engines
 from gateway.extraction_pool import ExtractionPool
 from gateway.keyplace import open_keyring
 from gateway.metrics import Metrics
+from gateway.node_gauges import NodeGauges
 from gateway.notices import Notifier
 from gateway.policy import PolicyHolder
 from gateway.quarantine_wiring import build_notices
@@ -156,7 +157,7 @@ def build_services(settings: Settings, *, run_migrations: bool = True, policy: P
         notices=build_notices(settings, policy, archive, send_notice),
         remind_before=settings.quarantine.remind_before, escalate_after=settings.quarantine.escalate_after,
     )
-    metrics.watch_queue_depth(queue.depth)
+    metrics.add_collector(NodeGauges(engine, {"data": data_dir, "blobs": settings.blobs_dir}))
     engines = Engines(settings.engines, metrics=EngineMetrics(metrics.registry))
     learner = None
     if engines.rspamd is not None and settings.engines.rspamd.learn:

@@ -17,6 +17,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import SettingsError as PydanticSettingsError
 
 from gateway.engines.config import EnginesSettings
 from gateway.yamlfile import line_of_key
@@ -26,6 +27,8 @@ CONFIG_ENV = "MAILWARDEN_CONFIG"
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b?)\s*$", re.IGNORECASE)
+_UNIT_BYTES = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
 
 
 class SettingsError(Exception):
@@ -43,6 +46,38 @@ def parse_duration(value: Any) -> float:
         if match:
             return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
     raise ValueError(f"not a duration: {value!r} (use e.g. 300, '90s', '15m', '12h', '5d')")
+
+
+def parse_size(value: Any) -> int:
+    """Bytes from ``52428800``, ``"50MB"``, ``"50 MiB"``, ``"512k"`` or ``"1G"``.
+
+    K, M, G and T count in powers of 1024 whether written ``MB`` or ``MiB``: that is how
+    Postfix, nginx and most mail tools read a message size, and a limit that came out 5%
+    smaller than the operator meant would refuse mail the sending server was told fits."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value < 0:
+            raise ValueError("must not be negative")
+        return value
+    if isinstance(value, str):
+        match = _SIZE.match(value)
+        if match and (match.group(3) in ("", "b", "B") or match.group(2)):
+            return int(float(match.group(1)) * _UNIT_BYTES[match.group(2).lower()])
+    raise ValueError(f"not a size: {value!r} (use e.g. 52428800, '50MB', '512KiB', '1G')")
+
+
+def listen_address(value: str, *, what: str) -> str:
+    """A ``listen`` setting: host *and* port, so ``127.0.0.1`` alone cannot quietly bind a default."""
+    if not _has_port(value):
+        raise ValueError(f"{value!r} has no port: write host:port (e.g. 127.0.0.1:{what}, [::1]:{what})")
+    parse_hostport(value, default_port=0)
+    return value
+
+
+def _has_port(value: str) -> bool:
+    value = value.strip()
+    if value.startswith("["):
+        return "]:" in value
+    return value.count(":") == 1
 
 
 def parse_hostport(value: str, *, default_port: int) -> tuple[str, int]:
@@ -127,8 +162,12 @@ class SmtpSettings(_Section):
     @field_validator("listen")
     @classmethod
     def _listen(cls, v: str) -> str:
-        parse_hostport(v, default_port=25)
-        return v
+        return listen_address(v, what="2525")
+
+    @field_validator("max_message_size", "spool_threshold", "memory_budget", mode="before")
+    @classmethod
+    def _size(cls, v: Any) -> int:
+        return parse_size(v)
 
     @field_validator("idle_timeout", "pregreet_wait", "pregreet_pass_ttl", "data_timeout", "data_rate_grace",
                      "memory_wait", mode="before")
@@ -145,8 +184,7 @@ class ApiSettings(_Section):
     @field_validator("listen")
     @classmethod
     def _listen(cls, v: str) -> str:
-        parse_hostport(v, default_port=8025)
-        return v
+        return listen_address(v, what="8025")
 
 
 class RelaySettings(_Section):
@@ -179,6 +217,7 @@ class StorageSettings(_Section):
 class DeliverySettings(_Section):
     next_hop: str = "maildir:./data/maildir"
     max_queue_lifetime: float = 5 * 86400.0
+    delay_warning_after: float = 4 * 3600.0   # a delayed-delivery DSN once mail waits this long (0: never)
     retry_initial: float = 60.0
     retry_max: float = 3600.0
     concurrency: int = Field(default=8, ge=1, le=256)
@@ -200,7 +239,7 @@ class DeliverySettings(_Section):
         return v
 
     @field_validator(
-        "max_queue_lifetime", "retry_initial", "retry_max", "poll_interval", "connect_timeout",
+        "max_queue_lifetime", "delay_warning_after", "retry_initial", "retry_max", "poll_interval", "connect_timeout",
         "command_timeout", "idle_connection_timeout", mode="before",
     )
     @classmethod
@@ -479,6 +518,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
     _yaml_being_loaded = data
     try:
         settings = Settings(config_path=str(config_path.resolve()) if config_path.exists() else "")
+    except PydanticSettingsError as exc:   # a list or mapping in the environment that is not JSON
+        raise SettingsError(_env_json_problem() or f"environment: {exc}") from None
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(p for p in err["loc"] if p not in ("config_path",))
@@ -492,6 +533,30 @@ def load_settings(path: str | Path | None = None) -> Settings:
     if problem:
         raise SettingsError(_located(config_path, text, *problem))
     return settings
+
+
+def _env_json_problem() -> str | None:
+    """The first ``MAILWARDEN_SECTION__KEY`` variable whose setting is a list or mapping and whose
+    value is not JSON, as one line saying how to write it (pydantic-settings only names the section)."""
+    import json
+    import typing
+
+    for name, value in sorted(os.environ.items()):
+        parts = name.upper().split("__")
+        if len(parts) != 2 or not parts[0].startswith("MAILWARDEN_"):
+            continue
+        section = Settings.model_fields.get(parts[0].removeprefix("MAILWARDEN_").lower())
+        model = section.annotation if section is not None else None
+        field = getattr(model, "model_fields", {}).get(parts[1].lower())
+        if field is None or typing.get_origin(field.annotation) not in (list, dict):
+            continue
+        try:
+            json.loads(value)
+        except ValueError:
+            example = '\'["10.0.0.0/8", "192.168.1.0/24"]\'' if typing.get_origin(field.annotation) is list \
+                else "'{\"key\": \"value\"}'"
+            return f"environment {name}: not valid JSON: {value[:80]!r} (write a JSON list, e.g. {name}={example})"
+    return None
 
 
 def located_problem(settings: Settings, loc: tuple[Any, ...], message: str) -> str:

@@ -26,6 +26,7 @@ from aiosmtpd.smtp import MISSING, SMTP, AuthResult, Envelope, LoginPassword, Se
 from gateway.directory import Directory
 from gateway.edge_limits import EdgeLimits, EdgeLimitSettings
 from gateway.smtp_data import BareNewline
+from gateway.smtp_dsn import MAIL_KEYS, RCPT_KEYS, DsnRequest, split_dsn
 from gateway.smtp_edge import EdgeSMTP, SessionCounter
 from gateway.smtp_paths import has_routing, non_ascii_reply, parse_path, routing_reply, syntax_reply
 
@@ -52,6 +53,8 @@ class IncomingMessage:
     # The client is in relay.trusted_networks: with a login, what vouches for an internal
     # sender (gateway/sender_identity.py). False unless the session says so: fail closed.
     trusted_client: bool = False
+    # RET/ENVID/NOTIFY/ORCPT (RFC 3461) when the client gave any (gateway/smtp_dsn.py).
+    dsn: DsnRequest | None = None
 
 
 @dataclass
@@ -134,13 +137,50 @@ class GatewaySMTP(EdgeSMTP):
     async def smtp_MAIL(self, arg: str | None) -> None:  # noqa: N802
         if await self._refuse_path_syntax(arg, "FROM:", sender=True):
             return
+        arg, dsn = self._dsn_parameters(arg, "FROM:", MAIL_KEYS)
+        if dsn is None:
+            await self.push(arg)
+            return
         if not await self._refuse_over_message_rate():
             await super().smtp_MAIL(arg)
+            if dsn and self.envelope is not None and self.envelope.mail_from:
+                self.envelope.dsn = DsnRequest(ret=dsn.get("ret"), envid=dsn.get("envid"))  # type: ignore[attr-defined]
 
     @syntax("RCPT TO: <address>", extended=" [SP <mail-parameters>]")
     async def smtp_RCPT(self, arg: str | None) -> None:  # noqa: N802
-        if not await self._refuse_path_syntax(arg, "TO:", sender=False):
-            await super().smtp_RCPT(arg)
+        if await self._refuse_path_syntax(arg, "TO:", sender=False):
+            return
+        arg, dsn = self._dsn_parameters(arg, "TO:", RCPT_KEYS)
+        if dsn is None:
+            await self.push(arg)
+            return
+        assert self.envelope is not None
+        before = len(self.envelope.rcpt_tos)
+        await super().smtp_RCPT(arg)
+        if dsn and len(self.envelope.rcpt_tos) > before:
+            request = getattr(self.envelope, "dsn", None) or DsnRequest()
+            request.recipients[self.envelope.rcpt_tos[-1]] = dsn
+            self.envelope.dsn = request  # type: ignore[attr-defined]
+
+    def _dsn_parameters(self, arg: str | None, keyword: str, keys: frozenset[str]) -> tuple[str, dict | None]:
+        """RFC 3461's parameters taken out of a MAIL/RCPT argument before aiosmtpd reads it
+        (it refuses them with ``555`` and upper-cases the case-sensitive ones): (the argument
+        without them, the DSN parameters), or (the ``501`` reply, None) for a bad one."""
+        if not arg or "=" not in arg or self.session is None or not self.session.extended_smtp:
+            return arg or "", {}       # the common case: nothing to take out
+        rest = self._strip_command_keyword(keyword, arg)
+        if rest is None:
+            return arg, {}
+        address, params = parse_path(rest, self.local_part_limit)
+        if not address or not params or not rest.endswith(params):
+            return arg, {}
+        remaining, found, error = split_dsn(params, keys)
+        if error is not None:
+            self._policy.refused("dsn_parameter")
+            return error, None
+        if not found:
+            return arg, {}
+        return f"{keyword}{rest[:len(rest) - len(params)].rstrip()} {remaining}".rstrip(), found
 
     async def _refuse_path_syntax(self, arg: str | None, keyword: str, *, sender: bool) -> bool:
         """Answer ``501`` for a path opened with ``<`` and never closed (aiosmtpd takes it as
@@ -161,7 +201,7 @@ class GatewaySMTP(EdgeSMTP):
         return parse_path(arg, self.local_part_limit)
 
 # What the edge adds to aiosmtpd's EHLO list.
-_EXTENSIONS = ("250-PIPELINING", "250-ENHANCEDSTATUSCODES")
+_EXTENSIONS = ("250-PIPELINING", "250-ENHANCEDSTATUSCODES", "250-DSN")
 
 
 class SessionPolicy:
@@ -310,6 +350,7 @@ class SessionPolicy:
             authenticated_user=user if session.authenticated else None,
             tls=session.ssl is not None,
             trusted_client=self.is_trusted(_peer_ip(session)),
+            dsn=getattr(envelope, "dsn", None),
         )
         return await self._deliver(message)
 

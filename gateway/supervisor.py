@@ -26,6 +26,7 @@ while it is starting waits for it instead of killing it.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import signal
@@ -33,6 +34,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 log = logging.getLogger("mailwarden.supervisor")
 
@@ -58,8 +60,9 @@ class Supervisor:
 
     def __init__(self, slots: list[Slot], *, stop_timeout: float = 30.0, restart_delay: float = 0.5,
                  quick_exit: float = 10.0, max_quick_exits: int = 5,
-                 on_reload: Callable[[], None] = lambda: None):
+                 on_reload: Callable[[], None] = lambda: None, state_path: Path | None = None):
         self.slots = slots
+        self.state_path = state_path   # where the processes are listed (for /healthz), if anywhere
         self.on_reload = on_reload   # runs here before a reload is passed on (see serve())
         self.stop_timeout = stop_timeout
         self.restart_delay = restart_delay
@@ -136,6 +139,7 @@ class Supervisor:
                 os._exit(code)
         slot.pid, slot.started, slot.restart_at = pid, time.monotonic(), None
         log.info("supervisor: started %s (pid %d)", slot.name, pid)
+        self._write_state()
 
     def _reap(self) -> None:
         while True:
@@ -149,6 +153,7 @@ class Supervisor:
             if slot is None:
                 continue
             slot.pid = 0
+            self._write_state()
             if self.stopping:
                 continue
             now = time.monotonic()
@@ -165,6 +170,19 @@ class Supervisor:
             slot.restart_at = now + delay
             log.error("supervisor: %s (pid %d) exited with %s; restarting in %.1f s",
                       slot.name, pid, _describe(status), delay)
+
+    def _write_state(self) -> None:
+        """List the processes and their pids (0: waiting to be restarted) for the API's health
+        check, which runs in one of them; one small file, replaced atomically."""
+        if self.state_path is None:
+            return
+        tmp = self.state_path.with_suffix(".tmp")
+        try:
+            tmp.write_text(json.dumps({"supervisor": os.getpid(),
+                                       "processes": {s.name: s.pid for s in self.slots}}))
+            os.replace(tmp, self.state_path)
+        except OSError as exc:   # the gateway runs on; /healthz then says it cannot tell
+            log.warning("supervisor: cannot write %s: %s", self.state_path, exc)
 
     def _restart_due(self) -> None:
         now = time.monotonic()

@@ -34,6 +34,10 @@ queue = sa.Table(
     sa.Column("last_code", sa.Integer, nullable=True),
     sa.Column("last_error", sa.String(1000), nullable=True),
     sa.Column("finished_at", sa.Float, nullable=True),
+    # RFC 3461 parameters of this recipient ({"notify", "orcpt", "envid", "ret"}; NULL: none
+    # given) and when its delayed-delivery DSN went out (sent once).
+    sa.Column("dsn", sa.JSON(none_as_null=True), nullable=True),
+    sa.Column("delay_warned_at", sa.Float, nullable=True),
     sa.Index("ix_gateway_queue_due", "status", "next_attempt_at"),
     sa.Index("ix_gateway_queue_archive", "archive_id"),
 )

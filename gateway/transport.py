@@ -26,8 +26,20 @@ log = logging.getLogger("mailwarden.transport")
 Result = tuple[int | None, str]
 
 
+@dataclass
+class DsnRelay:
+    """RFC 3461 parameters a client gave, for a next hop that advertises DSN (its ``MAIL`` and
+    each recipient's ``RCPT`` parameters, as the client wrote them). ``passed_on`` is set when
+    they went: success reporting is then the next hop's (RFC 3461 6.2.1), not ours."""
+
+    mail: list[bytes]
+    rcpt: dict[str, list[bytes]]
+    passed_on: bool = False
+
+
 class Transport(Protocol):
-    async def send(self, mail_from: str, recipients: Sequence[str], message: bytes) -> dict[str, Result]: ...
+    async def send(self, mail_from: str, recipients: Sequence[str], message: bytes,
+                   dsn: DsnRelay | None = None) -> dict[str, Result]: ...
 
     def route_key(self, recipient: str) -> str: ...
 
@@ -144,7 +156,7 @@ class _Unsendable(Exception):
 
 
 async def _transaction(pool: SmtpPool, mail_from: str, recipients: Sequence[str],
-                       message: bytes) -> dict[str, Result]:
+                       message: bytes, dsn: DsnRelay | None = None) -> dict[str, Result]:
     """One SMTP transaction. MAIL and RCPT are sent with ``execute_command``: the addresses
     were parsed and checked when the message came in, and aiosmtplib's ``mail()``/``rcpt()``
     would parse each again (and could send no ESMTP parameters for an SMTPUTF8 address)."""
@@ -160,6 +172,9 @@ async def _transaction(pool: SmtpPool, mail_from: str, recipients: Sequence[str]
         except _Unsendable as refused:
             reusable = True
             return {r: (refused.code, refused.text) for r in recipients}
+        relay_dsn = dsn is not None and client.supports_extension("dsn")
+        if relay_dsn:
+            params += dsn.mail
         response = await client.execute_command(b"MAIL", b"FROM:<" + mail_from.encode(encoding) + b">", *params)
         if response.code != 250:
             await _rset(client)
@@ -167,7 +182,8 @@ async def _transaction(pool: SmtpPool, mail_from: str, recipients: Sequence[str]
             return {r: (response.code, response.message) for r in recipients}
         accepted = []
         for rcpt in recipients:
-            response = await client.execute_command(b"RCPT", b"TO:<" + rcpt.encode(encoding) + b">")
+            extra = dsn.rcpt.get(rcpt, []) if relay_dsn else []
+            response = await client.execute_command(b"RCPT", b"TO:<" + rcpt.encode(encoding) + b">", *extra)
             if response.code in (250, 251):
                 accepted.append(rcpt)
             else:
@@ -185,6 +201,8 @@ async def _transaction(pool: SmtpPool, mail_from: str, recipients: Sequence[str]
             return results
         for rcpt in accepted:
             results[rcpt] = (response.code, response.message)
+        if relay_dsn and 200 <= response.code < 300:
+            dsn.passed_on = True
         reusable = True
         return results
     except (TimeoutError, OSError, aiosmtplib.SMTPException) as exc:
@@ -215,8 +233,9 @@ class RelayTransport:
     def route_key(self, recipient: str) -> str:
         return "relay"
 
-    async def send(self, mail_from: str, recipients: Sequence[str], message: bytes) -> dict[str, Result]:
-        return await _transaction(self._pool, mail_from, recipients, message)
+    async def send(self, mail_from: str, recipients: Sequence[str], message: bytes,
+                   dsn: DsnRelay | None = None) -> dict[str, Result]:
+        return await _transaction(self._pool, mail_from, recipients, message, dsn)
 
     async def close(self) -> None:
         await self._pool.close()
@@ -252,7 +271,8 @@ class MxTransport:
     def route_key(self, recipient: str) -> str:
         return recipient.rpartition("@")[2].lower()
 
-    async def send(self, mail_from: str, recipients: Sequence[str], message: bytes) -> dict[str, Result]:
+    async def send(self, mail_from: str, recipients: Sequence[str], message: bytes,
+                   dsn: DsnRelay | None = None) -> dict[str, Result]:
         domain = self.route_key(recipients[0])
         try:
             hosts = await self._resolver(domain)
@@ -266,7 +286,7 @@ class MxTransport:
             pool = self._pools.get(host)
             if pool is None:
                 pool = self._pools[host] = SmtpPool(host, self._port, **self._pool_options)
-            outcome = await _transaction(pool, mail_from, pending, message)
+            outcome = await _transaction(pool, mail_from, pending, message, dsn)
             results.update(outcome)
             pending = [r for r in pending if outcome[r][0] is None]  # only connection failures move on
             if not pending:
@@ -290,10 +310,13 @@ class MaildirTransport:
         self._counter = 0
         self._host = socket.gethostname().replace("/", "_").replace(":", "_")
 
+    final_delivery = True      # a success here is "delivered" (RFC 3464), not "relayed"
+
     def route_key(self, recipient: str) -> str:
         return "maildir"
 
-    async def send(self, mail_from: str, recipients: Sequence[str], message: bytes) -> dict[str, Result]:
+    async def send(self, mail_from: str, recipients: Sequence[str], message: bytes,
+                   dsn: DsnRelay | None = None) -> dict[str, Result]:
         return await asyncio.to_thread(self._write_all, mail_from, recipients, message)
 
     def _write_all(self, mail_from: str, recipients: Sequence[str], message: bytes) -> dict[str, Result]:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from rules.detectors import Match, detect
 from rules.external import RspamdResult
 from rules.lazy import cached_property
+from rules.markers import MarkerGrader
 from rules.matchers import KeywordHit, KeywordMatcher, normalize
 from rules.model import AuthResults, Direction, Envelope, Evidence, SenderStats
 from rules.redact import snippet
@@ -57,11 +58,16 @@ class EvaluationContext:
 class Unit:
     """One piece of text (subject, a body part, an attachment, a header) with its caches."""
 
-    __slots__ = ("where", "text", "_norm", "_norm_len", "_kw", "_det", "_rx", "_offsets")
+    __slots__ = ("where", "text", "short", "_norm", "_norm_len", "_kw", "_det", "_rx", "_offsets", "_graded",
+                 "_grader", "_dspans")
 
-    def __init__(self, where: str, text: str) -> None:
+    def __init__(self, where: str, text: str, short: bool = False) -> None:
         self.where = where
         self.text = text
+        self.short = short  # a subject, header or name: a marker in it is a banner
+        self._graded: dict[tuple[int, int], tuple[str | None, str]] | None = None
+        self._grader: MarkerGrader | None = None
+        self._dspans: list[tuple[int, int]] | None = None
         self._norm: str | None = None
         self._norm_len: int | None = None  # len(normalize(text)), known once scanned
         self._kw: dict[int, list[KeywordHit]] | None = None
@@ -103,6 +109,27 @@ class Unit:
             found = self._det[name] = detect(name, self.text)
         return found
 
+    def grade_marker(self, start: int, end: int, disclaimers: Sequence[re.Pattern[str]]) -> tuple[str | None, str]:
+        """Confidence of the keyword hit ``[start, end)`` (normalised offsets) as a
+        confidentiality marker (:func:`rules.markers.grade`); None when it is excluded."""
+        if self._graded is None:
+            self._graded = {}
+        key = (start, end)
+        found = self._graded.get(key)
+        if found is None:
+            if self._grader is None:
+                text = self.text if self._norm_len == len(self.text) else self.norm_text()
+                self._grader = MarkerGrader(text, self.short)
+            if self._dspans is None:
+                norm = self.norm_text() if disclaimers else ""
+                self._dspans = [m.span() for rx in disclaimers for m in rx.finditer(norm)]
+            if any(a <= start and end <= b for a, b in self._dspans):
+                found = (None, _ORG_DISCLAIMER)
+            else:
+                found = self._grader.grade(start, end)
+            self._graded[key] = found
+        return found
+
     def regex(self, rx: re.Pattern[str], limit: int = 100) -> list[re.Match[str]]:
         key = id(rx)
         found = self._rx.get(key)
@@ -122,15 +149,23 @@ class Unit:
         return snippet(text, start, end, match=match)
 
 
-SCOPES = ("any", "subject", "body", "attachments", "headers", "attachment_names")
+SCOPES = ("any", "subject", "body", "attachments", "headers", "attachment_names", "names")
+
+
+def in_disclaimer(text: str, start: int, end: int, disclaimers: Sequence[re.Pattern[str]]) -> bool:
+    """Whether ``[start, end)`` of ``text`` lies in one of the organisation's own disclaimers
+    (the rules file's ``disclaimers:``, matched however the lines were wrapped)."""
+    return any(m.start() <= start and end <= m.end() for rx in disclaimers for m in rx.finditer(text))
 
 
 class State:
     """Per-message evaluation state: inputs plus lazily built, cached text units."""
 
     def __init__(self, message: ParsedMessage, envelope: Envelope, ctx: EvaluationContext,
-                 matcher: KeywordMatcher, recipients: Sequence[str]) -> None:
+                 matcher: KeywordMatcher, recipients: Sequence[str],
+                 disclaimers: Sequence[re.Pattern[str]] = ()) -> None:
         self.message = message
+        self.disclaimers = disclaimers
         self.envelope = envelope
         self.ctx = ctx
         self.matcher = matcher
@@ -145,7 +180,7 @@ class State:
 
     @cached_property
     def subject_unit(self) -> Unit:
-        return Unit("subject", self.message.subject)
+        return Unit("subject", self.message.subject, short=True)
 
     @cached_property
     def content_units(self) -> list[Unit]:
@@ -154,16 +189,16 @@ class State:
 
     @cached_property
     def header_units(self) -> list[Unit]:
-        return [Unit(f"header:{k}", v) for k, v in self.message.headers]
+        return [Unit(f"header:{k}", v, short=True) for k, v in self.message.headers]
 
     @cached_property
     def name_units(self) -> list[Unit]:
-        return [Unit(f"attachment:{a.path}", a.name) for a in self.message.attachments]
+        return [Unit(f"attachment:{a.path}", a.name, short=True) for a in self.message.attachments]
 
     def units(self, scope: str) -> list[Unit]:
         if scope == "headers":
             return self.header_units
-        if scope == "attachment_names":
+        if scope in ("attachment_names", "names"):
             return self.name_units
         if scope == "subject":
             return [self.subject_unit]  # needs no body decoding
@@ -381,26 +416,48 @@ class HeaderCond(Condition):
 
 # -- content ---------------------------------------------------------------------------------
 
+_ORG_DISCLAIMER = "the organisation's disclaimer"
+_ENOUGH = 20  # graded keyword hits that settle a condition (evidence shows the strongest)
+_GRADE_PER_UNIT = 100  # hits graded in one text at most (grading is per hit, scanning is not)
+_RANK = {"high": 3, "medium": 2, "low": 1}
+
+
 @dataclass
 class KeywordCond(Condition):
     list_ids: frozenset[int]
     scope: str = "any"
     min_count: int = 1
     distinct: bool = False
+    confidence: frozenset[str] | None = None  # graded as confidentiality markers, these levels count
     cost = 10
 
     def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
-        found: list[tuple[Unit, KeywordHit]] = []
+        found: list[tuple[Unit, KeywordHit, str, str]] = []
         for unit in st.units(self.scope):
             hits = unit.keywords(st.matcher)
+            graded = 0
             for lid in self.list_ids:
                 for h in hits.get(lid, ()):
-                    found.append((unit, h))
-        count = len({h.term for _, h in found}) if self.distinct else len(found)
+                    if len(found) >= _ENOUGH and not self.distinct and len(found) >= self.min_count:
+                        break  # enough to decide and to show: the rest need no grading
+                    graded += 1
+                    if self.confidence is not None and graded > _GRADE_PER_UNIT:
+                        break  # a text of nothing but markers: its first ones have told
+                    level, why = "", ""
+                    if self.confidence is not None:
+                        got, why = unit.grade_marker(h.start, h.end, st.disclaimers)
+                        if got is None or got not in self.confidence:
+                            continue
+                        level = got
+                    elif st.disclaimers and unit.grade_marker(h.start, h.end, st.disclaimers)[1] == _ORG_DISCLAIMER:
+                        continue
+                    found.append((unit, h, level, why))
+        count = len({h.term for _, h, _, _ in found}) if self.distinct else len(found)
         if count < self.min_count:
             return False
-        for unit, h in found[:MAX_EVIDENCE]:
-            ev.append(Evidence(unit.where, unit.snippet_for(h.start, h.end, normalized=True)))
+        found.sort(key=lambda f: -_RANK.get(f[2], 0))  # the strongest evidence first
+        for unit, h, level, why in found[:MAX_EVIDENCE]:
+            ev.append(Evidence(unit.where, unit.snippet_for(h.start, h.end, normalized=True), level, why))
         return True
 
 
@@ -432,6 +489,7 @@ class DetectorCond(Condition):
     min_count: int = 1
     near_lists: frozenset[int] = frozenset()
     within: int = 0
+    confidence: frozenset[str] | None = None  # the levels that count (None: any)
     cost = 30
 
     def _near(self, st: State, unit: Unit, m: Match) -> bool:
@@ -447,13 +505,19 @@ class DetectorCond(Condition):
         found: list[tuple[Unit, Match]] = []
         for unit in st.units(self.scope):
             for m in unit.detect(self.name):
+                if self.confidence is not None and m.confidence not in self.confidence:
+                    continue
                 if self.near_lists and not self._near(st, unit, m):
+                    continue
+                if st.disclaimers and m.kind == "classification_marker" and \
+                        in_disclaimer(unit.text, m.start, m.end, st.disclaimers):
                     continue
                 found.append((unit, m))
         if len(found) < self.min_count:
             return False
+        found.sort(key=lambda f: -_RANK[f[1].confidence])  # the strongest evidence first
         for unit, m in found[:MAX_EVIDENCE]:
-            ev.append(Evidence(unit.where, unit.snippet_for(m.start, m.end, match=m)))
+            ev.append(Evidence(unit.where, unit.snippet_for(m.start, m.end, match=m), m.confidence, m.context))
         return True
 
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import libarchive
 
 from rules.budget import MIN_BOMB_BYTES, BombError, iter_bounded, read_bounded
+from rules.charsets import decode_guess
 from rules.documents import DocumentText, stream_xml_text
 
 if TYPE_CHECKING:
@@ -132,8 +133,9 @@ def open_zip(ex: Extractor, att: Attachment, data: bytes, depth: int) -> list[At
         if info.is_dir():
             continue
         ex.budget.count_file()
-        name = posixpath.basename(info.filename) or info.filename
-        inner_dir = posixpath.dirname(info.filename).strip("/")
+        filename = _member_name(info)
+        name = posixpath.basename(filename) or filename
+        inner_dir = posixpath.dirname(filename).strip("/")
         prefix = f"{att.path}/{inner_dir}" if inner_dir else att.path
         if info.flag_bits & 0x1:
             att.encrypted = True
@@ -143,6 +145,19 @@ def open_zip(ex: Extractor, att: Attachment, data: bytes, depth: int) -> list[At
             member = read_bounded(fh, ex.budget, info.compress_size, _zip_consumed(fh, info.compress_size))
         out.extend(ex.extract(member, name, prefix=prefix, depth=depth + 1))
     return out
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """A member's name as the archiver wrote it: without the UTF-8 flag, zipfile reads the
+    bytes as CP437, but Chinese Windows archivers write GBK (``机密.docx`` came out as
+    ``╗·├▄.docx``, which no keyword matches)."""
+    if info.flag_bits & 0x800 or info.filename.isascii():
+        return info.filename
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
+        return info.filename
+    return decode_guess(raw)
 
 
 _STREAM_SUFFIXES = (".gz", ".tgz", ".bz2", ".tbz2", ".xz", ".txz")

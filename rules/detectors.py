@@ -9,120 +9,22 @@ rules can count them and look for keywords nearby.
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
 
+from rules.cards import card_issuer, find_cn_bank_cards, find_payment_cards, luhn_ok
+from rules.context import column_header, window
+from rules.markers import grade
+from rules.match import HIGH, LOW, MEDIUM, Match
+from rules.secrets import find_private_keys, find_secrets, shannon_entropy
 from rules.textview import detector_view
 
+__all__ = ["DETECTORS", "Match", "card_issuer", "cn_id_ok", "detect", "find_cn_bank_cards", "find_cn_ids",
+           "find_payment_cards", "find_private_keys", "find_secrets", "luhn_ok", "shannon_entropy"]
 
-@dataclass(frozen=True)
-class Match:
-    """One detected value: ``kind`` (detector name), ``start``/``end`` in the scanned text."""
-
-    kind: str
-    start: int
-    end: int
-    value: str
-
-
-# -- payment cards ------------------------------------------------------------------------
-
-def luhn_ok(digits: str) -> bool:
-    """Luhn (mod 10) checksum over a string of digits."""
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = ord(ch) - 48
-        if i % 2:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
-
-
-def card_issuer(digits: str) -> str | None:
-    """Issuer of a card number when its prefix *and* length fit that issuer, else None."""
-    n = len(digits)
-    p2 = int(digits[:2])
-    p3 = int(digits[:3])
-    p4 = int(digits[:4])
-    if digits[0] == "4" and n in (16, 19):
-        return "visa"
-    if (51 <= p2 <= 55 or 2221 <= p4 <= 2720) and n == 16:
-        return "mastercard"
-    if p2 in (34, 37) and n == 15:
-        return "amex"
-    if (p4 == 6011 or p2 == 65 or 644 <= p3 <= 649) and 16 <= n <= 19:
-        return "discover"
-    if 3528 <= p4 <= 3589 and 16 <= n <= 19:
-        return "jcb"
-    if (300 <= p3 <= 305 or p2 in (36, 38)) and 14 <= n <= 19:
-        return "diners"
-    if p2 == 62 and 16 <= n <= 19:
-        return "unionpay"
-    return None
-
-
-# runs of 14-19 digits optionally separated by one consistent space, dash or dot, not
-# touching other digits (or digit-separator-digit continuations). ASCII digits: the text is
-# folded first (rules/textview.py), so full-width digits arrive as ASCII.
 _SEPARATORS = " -."
-_CARD_RE = re.compile(r"[0-9](?:[ .-]?[0-9]){13,18}")
-
-
-def _digit_at(text: str, i: int) -> bool:
-    return 0 <= i < len(text) and text[i].isdigit()
-
-
-def _isolated_run(text: str, start: int, end: int) -> bool:
-    """The digit run [start, end) does not continue into neighbouring digits, directly or
-    across a single separator (so it is not part of a longer number)."""
-    if _digit_at(text, start - 1) or _digit_at(text, end):
-        return False
-    if start >= 2 and text[start - 1] in _SEPARATORS and _digit_at(text, start - 2):
-        return False
-    return not (end + 1 < len(text) and text[end] in _SEPARATORS and _digit_at(text, end + 1))
-
-
-def _card_runs(text: str) -> list[re.Match[str]]:
-    return [m for m in _CARD_RE.finditer(text) if _isolated_run(text, m.start(), m.end())]
-
-
-def _separated_digits(s: str) -> str | None:
-    """Digits of ``s`` when its separators are consistent (all spaces, dashes or dots)."""
-    seps = {c for c in s if not c.isdigit()}
-    if len(seps) > 1:
-        return None
-    if seps:
-        groups = s.split(seps.pop())
-        if len(groups) < 3 or any(len(g) < 3 or len(g) > 6 for g in groups):
-            return None
-    return re.sub(r"\D", "", s)
-
-
-def find_payment_cards(text: str) -> list[Match]:
-    out = []
-    for m in _card_runs(text):
-        digits = _separated_digits(m.group())
-        if not digits or len(set(digits)) == 1:
-            continue
-        if card_issuer(digits) and luhn_ok(digits):
-            out.append(Match("payment_card", m.start(), m.end(), m.group()))
-    return out
-
-
-def find_cn_bank_cards(text: str) -> list[Match]:
-    """UnionPay-issued (62…) bank card numbers of 16-19 digits passing Luhn."""
-    out = []
-    for m in _card_runs(text):
-        digits = _separated_digits(m.group())
-        if digits and digits.startswith("62") and 16 <= len(digits) <= 19 and luhn_ok(digits):
-            out.append(Match("cn_bank_card", m.start(), m.end(), m.group()))
-    return out
 
 
 # -- PRC resident identity number (GB 11643-1999) -----------------------------------------
@@ -147,7 +49,19 @@ def cn_id_ok(value: str, today: date | None = None) -> bool:
     return date(1900, 1, 1) <= born <= (today or date.today())
 
 
+# province-level region codes (GB/T 2260): the first two digits of a real number
+_PROVINCES = frozenset({11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
+                        50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 91})
+_ID_WORDS = re.compile(r"身份证|身份號|身份号|证件|證件|公民身份|"
+                       r"(?<![a-z])(?:id|identity|resident|citizen|passport)(?![a-z])")
+_NAME_WORDS = re.compile(r"姓名|名字|(?<![a-z])name(?![a-z])|先生|女士")
+_ID_OTHER_COLUMNS = re.compile(r"order|serial|tracking|invoice|订单|序列|单号|运单|发票|流水|交易号|条码")
+
+
 def find_cn_ids(text: str) -> list[Match]:
+    """PRC resident identity numbers, 18 characters or in 6-8-4 groups. Checksum and birth
+    date valid: medium; with an identity word or a name beside it: high; a region code no
+    province has: low; under a column headed as something else (order, serial): none."""
     out = []
     for m in _ID_RE.finditer(text):
         s, e = m.start(), m.end()
@@ -155,8 +69,25 @@ def find_cn_ids(text: str) -> list[Match]:
             continue
         if s >= 2 and text[s - 1] in _SEPARATORS and text[s - 2].isdigit():
             continue  # part of a longer grouped number
-        if cn_id_ok(m.group() if m.group(1) is None else m.group().replace(m.group(1), "")):
-            out.append(Match("cn_id", s, e, m.group()))
+        if e + 1 < len(text) and text[e] in _SEPARATORS and text[e + 1].isdigit() and m.group(1) is None:
+            continue
+        value = m.group() if m.group(1) is None else m.group().replace(m.group(1), "")
+        if not cn_id_ok(value):
+            continue
+        header = column_header(text, s)
+        if header is not None and _ID_OTHER_COLUMNS.search(header) and not _ID_WORDS.search(header):
+            continue
+        near = window(text, s, e, 60, 30) + " " + (header or "")
+        why = ["GB 11643 checksum and birth date"]
+        if int(value[:2]) not in _PROVINCES:
+            level = LOW
+            why.append("unknown region")
+        elif _ID_WORDS.search(near) or _NAME_WORDS.search(near):
+            level = HIGH
+            why.append("identity word or name beside")
+        else:
+            level = MEDIUM
+        out.append(Match("cn_id", s, e, m.group(), level, "; ".join(why)))
     return out
 
 
@@ -237,68 +168,6 @@ def find_emails(text: str) -> list[Match]:
     return [Match("email", m.start(), m.end(), m.group()) for m in _EMAIL_RE.finditer(text)]
 
 
-# -- secrets -----------------------------------------------------------------------------
-
-_PEM_RE = re.compile(
-    r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----"
-    r"[\s\S]{0,10000}?-----END (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----"
-)
-_TOKEN_RES = (
-    ("AKIA", re.compile(r"(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")),
-    ("ASIA", None),
-    ("gh", re.compile(r"gh[pousr]_[A-Za-z0-9]{36,255}(?![A-Za-z0-9_])")),
-    ("xox", re.compile(r"xox[abposr]-[A-Za-z0-9-]{10,200}")),
-)
-# a value assigned with ':' or '=' (the scan starts at the operator, which is cheap to find);
-# the name before it is checked separately
-_ASSIGNED_VALUE_RE = re.compile(r"[:=]\s*[\"']?([A-Za-z0-9/+_\-.=]{16,200})")
-_SECRET_NAME_RE = re.compile(
-    r"(?i)(?<![A-Za-z0-9])(?:api[_-]?key|apikey|secret(?:[_-]?key)?|client[_-]?secret|access[_-]?key|"
-    r"auth[_-]?token|token|password|passwd|pwd)[\"']?\s*$"
-)
-
-
-def shannon_entropy(s: str) -> float:
-    """Bits per character of ``s``."""
-    if not s:
-        return 0.0
-    n = len(s)
-    return -sum(c / n * math.log2(c / n) for c in Counter(s).values())
-
-
-def find_secrets(text: str, min_entropy: float = 3.5) -> list[Match]:
-    """PEM private keys, AWS/GitHub/Slack tokens, and high-entropy values assigned to
-    secret-looking names (``api_key=…``, ``secret: …``)."""
-    out = find_private_keys(text)
-    if "AKIA" in text or "ASIA" in text:
-        rx = _TOKEN_RES[0][1]
-        assert rx is not None
-        out.extend(Match("secret", m.start(), m.end(), m.group()) for m in rx.finditer(text)
-                   if not (m.start() and _ascii_alnum(text[m.start() - 1])))
-    for literal, rx in _TOKEN_RES[2:]:
-        if literal in text and rx is not None:
-            out.extend(Match("secret", m.start(), m.end(), m.group()) for m in rx.finditer(text)
-                       if not (m.start() and (_ascii_alnum(text[m.start() - 1]) or text[m.start() - 1] == "_")))
-    taken = [(m.start, m.end) for m in out]
-    for m in _ASSIGNED_VALUE_RE.finditer(text):
-        v = m.group(1)
-        s, e = m.start(1), m.end(1)
-        if any(a <= s < b for a, b in taken):
-            continue
-        if not _SECRET_NAME_RE.search(text, max(0, m.start() - 40), m.start()):
-            continue
-        if shannon_entropy(v) >= min_entropy:
-            out.append(Match("secret", s, e, v))
-    out.sort(key=lambda m: m.start)
-    return out
-
-
-def find_private_keys(text: str) -> list[Match]:
-    if "PRIVATE KEY" not in text:
-        return []
-    return [Match("private_key", m.start(), m.end(), m.group()) for m in _PEM_RE.finditer(text)]
-
-
 # -- classification markers -----------------------------------------------------------------
 
 _STAR_MARKER_RE = re.compile(r"(?:绝密|機密|机密|秘密)\s*[★☆*]|[★☆]\s*(?:绝密|机密|秘密)")
@@ -307,18 +176,24 @@ _CLASSIFICATION_RE = re.compile(r"(?i)\bclassification\s*:\s*(?:confidential|sec
 
 
 def find_classification_markers(text: str) -> list[Match]:
-    """Banner-style classification labels (upper-case English labels, 机密★ style marks)."""
+    """Banner-style classification labels (upper-case English labels, 机密★ style marks),
+    graded by where they stand (:mod:`rules.markers`): an upper-case word in a disclaimer or
+    a negation is no label."""
     kind = "classification_marker"
     out = []
     if "★" in text or "☆" in text or "*" in text:
-        out += [Match(kind, m.start(), m.end(), m.group()) for m in _STAR_MARKER_RE.finditer(text)]
+        out += [Match(kind, m.start(), m.end(), m.group(), HIGH, "classification mark")
+                for m in _STAR_MARKER_RE.finditer(text)]
     for m in _BANNER_RE.finditer(text):
         s, e = m.start(), m.end()
         if (s and _ascii_alnum(text[s - 1])) or (e < len(text) and _ascii_alnum(text[e])):
             continue
-        out.append(Match(kind, s, e, m.group()))
+        level, why = grade(text, s, e)
+        if level is not None:
+            out.append(Match(kind, s, e, m.group(), level, why))
     if "lassification" in text or "LASSIFICATION" in text:
-        out += [Match(kind, m.start(), m.end(), m.group()) for m in _CLASSIFICATION_RE.finditer(text)]
+        out += [Match(kind, m.start(), m.end(), m.group(), HIGH, "classification label")
+                for m in _CLASSIFICATION_RE.finditer(text)]
     out.sort(key=lambda m: m.start)
     return out
 
@@ -344,7 +219,7 @@ PREFILTERS: dict[str, Callable[[str], object]] = {
     "iban": _DIGIT_RUN,
     "cn_mobile": _DIGIT_RUN,
     "email": lambda t: "@" in t,
-    "private_key": lambda t: "PRIVATE KEY" in t,
+    "private_key": lambda t: "PRIVATE KEY" in t or "PuTTY-User-Key" in t,
 }
 
 
@@ -357,9 +232,9 @@ def detect(name: str, text: str) -> list[Match]:
         return []
     found = DETECTORS[name](view)
     if to_original is None:
-        return found if view is text else [Match(m.kind, m.start, m.end, text[m.start:m.end]) for m in found]
+        return found if view is text else [replace(m, value=text[m.start:m.end]) for m in found]
     out = []
     for m in found:
         start, end = to_original(m.start), to_original(m.end)
-        out.append(Match(m.kind, start, end, text[start:end]))
+        out.append(replace(m, start=start, end=end, value=text[start:end]))
     return out

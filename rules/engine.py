@@ -74,7 +74,7 @@ class Engine:
         sender = envelope.mail_from.strip().strip("<>").lower()
         directory = ctx.directory
         given = {k.lower(): Direction(v) for k, v in ctx.directions.items()}
-        st = State(message, envelope, ctx, self.ruleset.matcher, rcpts)
+        st = State(message, envelope, ctx, self.ruleset.matcher, rcpts, self.ruleset.disclaimers)
         pseudo = not rcpts
         if pseudo:  # no recipients (a lint/check run): judge as a single anonymous recipient
             rcpts = [""]

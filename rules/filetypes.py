@@ -9,9 +9,12 @@ containers): the gateway never opens those on its SMTP event loop.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import magic
+
+from rules.charsets import decode_bytes
 
 EXECUTABLE_TYPES = frozenset({
     "application/x-dosexec", "application/x-msdownload", "application/x-executable",
@@ -37,6 +40,8 @@ ZIP_TYPES = frozenset({"application/zip", "application/x-zip-compressed", "appli
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 TEXT_EXTS = (".txt", ".csv", ".log", ".md", ".json", ".xml")
 
+_ARMOURED_TYPES = frozenset({"application/pgp-keys", "application/pgp-signature", "application/pgp"})
+
 # Kinds that cost real work to open: read in the extraction workers, never on the event loop.
 DOCUMENT_KINDS = frozenset({"zip", "ole", "pdf", "7z", "rar", "gzip", "bz2", "xz", "tar", "rtf"})
 
@@ -56,8 +61,20 @@ def sniff(data: bytes) -> str:
     except Exception:  # noqa: BLE001 - libmagic errors on odd input
         return "application/octet-stream"
     if found in _NEEDS_EXECUTABLE_HEADER and executable_format(data) is None:
-        return "application/octet-stream"
+        # a short GBK text starting with 该/附/个 (0xB8…) is a DOS .COM to libmagic
+        return "text/plain" if _reads_as_text(data[:8192]) else "application/octet-stream"
     return found
+
+
+_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+
+
+def _reads_as_text(data: bytes) -> bool:
+    """Bytes with no control characters that a multi-byte charset reads as common text."""
+    if _CONTROL.search(data):
+        return False
+    text, clean = decode_bytes(data)
+    return clean and "\ufffd" not in text and sum(ch.isprintable() or ch.isspace() for ch in text) == len(text)
 
 
 def _u16(data: bytes, at: int, big: bool = False) -> int:
@@ -143,6 +160,8 @@ def kind(data: bytes, true_type: str, extension: str) -> str | None:
         return "rtf"
     if tt.startswith("message/rfc822"):
         return "message"
+    if tt in _ARMOURED_TYPES or data[:11] == b"-----BEGIN ":
+        return "text"  # an .asc key or signature: armour is text, screened as a body is
     if tt.startswith("text/") or extension in TEXT_EXTS:
         return "html" if tt == "text/html" or extension in (".htm", ".html") else "text"
     if _appended_zip(data):

@@ -20,6 +20,7 @@ from rules import conditions as c
 from rules.detectors import DETECTORS
 from rules.external import RSPAMD_ACTIONS
 from rules.findings import LEGACY_FINDINGS
+from rules.match import LEVELS
 from rules.matchers import KeywordMatcher, normalize
 from rules.model import ApprovalNeed, Mode
 from rules.spam import FORGERY_CHECKS
@@ -142,6 +143,7 @@ class RuleSet:
     lists: dict[str, int] = field(default_factory=dict)
     address_lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
     path: str = ""
+    disclaimers: tuple[re.Pattern[str], ...] = ()  # the organisation's own: markers in them do not count
 
     def rule(self, name: str) -> Rule:
         return next(r for r in self.rules if r.name == name)
@@ -281,7 +283,7 @@ class _Compiler:
             self.err(1, "(top)", "the rules file must be a mapping with 'rules:'")
             return None
         try:
-            self.check_keys(doc, {"version", "spam", "lists", "rules"}, "the top level")
+            self.check_keys(doc, {"version", "spam", "lists", "rules", "disclaimers"}, "the top level")
         except _Problem as p:
             self.err(p.line, p.key, p.problem)
         spam = SpamConfig()
@@ -300,6 +302,12 @@ class _Compiler:
                         self.one_list(lists, str(name))
                     except _Problem as p:
                         self.err(p.line, p.key, p.problem)
+        disclaimers: tuple[re.Pattern[str], ...] = ()
+        if "disclaimers" in doc:
+            try:
+                disclaimers = self.disclaimers(doc)
+            except _Problem as p:
+                self.err(p.line, p.key, p.problem)
         rules: list[Rule] = []
         raw_rules = doc.get("rules", [])
         if not isinstance(raw_rules, list):
@@ -322,7 +330,30 @@ class _Compiler:
         self.matcher.build()
         rules.sort(key=lambda r: (-r.priority, r.order))
         return RuleSet(rules=rules, spam=spam, matcher=self.matcher, lists=dict(self.lists),
-                       address_lists=dict(self.address_lists), path=str(self.path))
+                       address_lists=dict(self.address_lists), path=str(self.path), disclaimers=disclaimers)
+
+    def disclaimers(self, doc: LineDict) -> tuple[re.Pattern[str], ...]:
+        """``disclaimers:``: the organisation's own footer texts (a list, or ``{items, file}``).
+        Each matches however a mailer wrapped its lines: whitespace is optional between its
+        characters, and case and full-width forms do not matter."""
+        node = doc["disclaimers"]
+        items: list[str] = []
+        if isinstance(node, LineDict):
+            self.check_keys(node, {"items", "file"}, "disclaimers")
+            if "items" in node:
+                items += self.str_list(node, "items")
+            if "file" in node:
+                items += self.read_list_file(node, "file")
+        else:
+            items = self.str_list(doc, "disclaimers")
+        out = []
+        for text in items:
+            chars = [re.escape(ch) for ch in normalize(text) if not ch.isspace()]
+            if len(chars) < 20:
+                raise _Problem(doc.line_of("disclaimers"), "disclaimers",
+                               f"{text[:30]!r}: a disclaimer is a whole text (20 characters or more)")
+            out.append(re.compile(r"\s*".join(chars), re.I))
+        return tuple(out)
 
     def spam(self, doc: LineDict, key: str) -> SpamConfig:
         node = doc[key]
@@ -375,7 +406,7 @@ class _Compiler:
     _RULE_KEYS = {
         "name", "description", "priority", "enabled", "mode", "when", "action", "message", "code",
         "enhanced_status", "review", "approvals", "comment_required", "subject_prefix", "add_header",
-        "copy_to", "notify", "score", "stop", "on_expiry",
+        "copy_to", "notify", "score", "stop", "on_expiry", "unless",
     }
 
     def description(self, node: LineDict) -> tuple[str, dict[str, str]]:
@@ -465,6 +496,8 @@ class _Compiler:
             r.mode = Mode(mode)
         if "when" in node:
             r.when = self.condition(node, "when")
+        if "unless" in node:  # an exclusion: the rule matches when ``when`` holds and this does not
+            r.when = c.All([r.when, c.Not(self.condition(node, "unless"))])
         if "message" in node:
             r.message = self.typed(node, "message", str, "a string")
         if "code" in node:
@@ -596,9 +629,10 @@ class _Compiler:
                 sub.line, sub.key_lines = line, {"list": line}
             else:
                 sub = self.sub(node, kind)
-            self.check_keys(sub, {"list", "lists", "terms", "in", "min_count", "distinct"}, "keywords")
+            self.check_keys(sub, {"list", "lists", "terms", "in", "min_count", "distinct", "confidence"}, "keywords")
             distinct = self.typed(sub, "distinct", bool, "true or false") if "distinct" in sub else False
-            return c.KeywordCond(self.list_ids(sub, kind), self.scope(sub), self.min_count(sub), distinct)
+            return c.KeywordCond(self.list_ids(sub, kind), self.scope(sub), self.min_count(sub), distinct,
+                                 self.confidence(sub))
         if kind == "regex":
             if isinstance(v, str):
                 return c.RegexCond(self.regex(node, kind))
@@ -612,7 +646,7 @@ class _Compiler:
                 sub.line, sub.key_lines = line, {"name": line}
             else:
                 sub = self.sub(node, kind)
-            self.check_keys(sub, {"name", "in", "min_count", "near"}, "detector", required=("name",))
+            self.check_keys(sub, {"name", "in", "min_count", "near", "confidence"}, "detector", required=("name",))
             name = sub["name"]
             if name not in DETECTORS:
                 raise _Problem(sub.line_of("name"), kind,
@@ -624,7 +658,7 @@ class _Compiler:
                 self.check_keys(nn, {"list", "lists", "terms", "within"}, "near")
                 near = self.list_ids(nn, "near")
                 within = int(self._num(nn, "within")) if "within" in nn else 50
-            return c.DetectorCond(name, self.scope(sub), self.min_count(sub), near, within)
+            return c.DetectorCond(name, self.scope(sub), self.min_count(sub), near, within, self.confidence(sub))
         if kind == "attachment":
             sub = self.sub(node, kind)
             self.check_keys(sub, {"name", "true_type", "declared_type", "executable", "script", "encrypted",
@@ -696,6 +730,19 @@ class _Compiler:
         if not isinstance(v, LineDict):
             raise _Problem(node.line_of(key), key, "must be a mapping")
         return v
+
+    def confidence(self, node: LineDict) -> frozenset[str] | None:
+        """``confidence:``: the minimum (low, medium, high) a match needs to count, or a list
+        of the exact levels that count (``[low]``: what the enforcing rules leave)."""
+        if "confidence" not in node:
+            return None
+        levels = self.str_list(node, "confidence")
+        for v in levels:
+            if v not in LEVELS:
+                raise _Problem(node.line_of("confidence"), "confidence", f"must be low, medium or high, not {v!r}")
+        if isinstance(node["confidence"], str):
+            return frozenset(k for k, n in LEVELS.items() if n >= LEVELS[levels[0]])
+        return frozenset(levels)
 
     def min_count(self, node: LineDict) -> int:
         if "min_count" not in node:

@@ -96,9 +96,17 @@ class Evidence:
 
     where: str
     snippet: str
+    # a detector's or marker's confidence (high/medium/low) and what decided it; empty for
+    # conditions that have none (a header, an address)
+    confidence: str = ""
+    context: str = ""
 
     def to_json(self) -> dict[str, str]:
-        return {"where": self.where, "snippet": self.snippet}
+        out = {"where": self.where, "snippet": self.snippet}
+        if self.confidence:
+            out["confidence"] = self.confidence
+            out["context"] = self.context
+        return out
 
 
 @dataclass

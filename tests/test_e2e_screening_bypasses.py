@@ -46,7 +46,7 @@ def test_review_bypasses_are_held_over_smtp(gw) -> None:  # noqa: ANN001
         _part("text/plain; charset=utf-7", "7bit", bm.MARKER.encode("utf-7")),
         _part("text/plain; charset=utf-8", '"base64"', base64.encodebytes(bm.MARKER.encode())),
         _part("text/plain; charset=utf-8; format=flowed; delsp=yes", "8bit", "本文件为机 \r\n密。\r\n".encode()),
-        _part("text/plain; charset=utf-8", "8bit", "key AKIA\ufe0fIOSFODNN7EXAMPLE\r\n".encode()),
+        _part("text/plain; charset=utf-8", "8bit", "key AKIA\ufe0fQ3EGRCYV5TNHX2LM\r\n".encode()),
         with_picture(PNG + _zip("notes.txt", bm.MARKER), "photo.png", "image/png"),
     ]
     for data in messages:

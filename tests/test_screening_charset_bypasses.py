@@ -18,7 +18,7 @@ from tests.test_rules_engine import run, shipped  # noqa: F401 - the shipped-rul
 
 MARKER = bm.MARKER
 CARD = "card 4111 1111 1111 1111"
-AWS = "key AKIAIOSFODNN7EXAMPLE"
+AWS = "key AKIAQ3EGRCYV5TNHX2LM"
 
 
 def part(body: bytes, ctype: str, cte: str) -> bytes:
@@ -34,7 +34,7 @@ CASES = {
     "utf-7 alias": part(MARKER.encode("utf-7"), "text/plain; charset=unicode-1-1-utf-7", "7bit"),
     "utf-7 base64": part(base64.encodebytes(MARKER.encode("utf-7")), "text/plain; charset=UTF-7", "base64"),
     "utf-7 card": part(b"card +ADQAMQAxADE- 1111 1111 1111", "text/plain; charset=utf-7", "7bit"),
-    "utf-7 aws key": part(b"key +AEEASwBJAEE-IOSFODNN7EXAMPLE", "text/plain; charset=utf-7", "7bit"),
+    "utf-7 aws key": part(b"key +AEEASwBJAEE-Q3EGRCYV5TNHX2LM", "text/plain; charset=utf-7", "7bit"),
     "utf-7 html": part(f"<p>{MARKER}</p>".encode("utf-7"), "text/html; charset=utf-7", "7bit"),
     "hz declared": part(MARKER.encode("hz"), "text/plain; charset=HZ-GB-2312", "7bit"),
     "hz undeclared": part(MARKER.encode("hz"), "text/plain", "7bit"),

@@ -1,4 +1,5 @@
-"""Unauthenticated probes at the root: ``/healthz`` (503 when unhealthy) and ``/metrics``."""
+"""Unauthenticated probes at the root: ``/healthz`` (503 naming what is degraded), ``/readyz``
+(503 while this node cannot take work: for load balancers) and ``/metrics``."""
 
 from __future__ import annotations
 
@@ -14,6 +15,13 @@ router = APIRouter(tags=["ops"])
 @router.get("/healthz")
 def healthz(services: Services) -> JSONResponse:
     result = dict(services.health())
+    ok = result.get("status", "ok") == "ok"
+    return JSONResponse(jsonable_encoder(result), status_code=200 if ok else 503)
+
+
+@router.get("/readyz")
+def readyz(services: Services) -> JSONResponse:
+    result = dict(services.ready())
     ok = result.get("status", "ok") == "ok"
     return JSONResponse(jsonable_encoder(result), status_code=200 if ok else 503)
 

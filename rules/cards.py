@@ -1,0 +1,197 @@
+"""Payment and bank card numbers: checked, then graded by what surrounds them.
+
+A 16-digit run is not a card unless it passes Luhn and carries an issuer prefix with that
+issuer's length. That alone is *low* confidence: order numbers and device serials pass Luhn
+one time in ten. Context words in a window ("American Express", "valid thru", 卡号, 有效期),
+an expiry date or CVV beside the number, a column headed "Card number", or several cards in
+one text raise it; a column headed "Order ID" / "订单号" / "Serial" rules it out, and so do
+the payment networks' published test numbers (4242 4242 4242 4242 in a developer's mail).
+A number written with its expiry straight after it (``5555 5555 5555 4444 0927``) is read as
+the card and its expiry, not as one longer number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from rules.context import column_header, window
+from rules.match import HIGH, LOW, MEDIUM, Match
+
+
+def luhn_ok(digits: str) -> bool:
+    """Luhn (mod 10) checksum over a string of digits."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i % 2:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def card_issuer(digits: str) -> str | None:
+    """Issuer of a card number when its prefix *and* length fit that issuer, else None."""
+    n = len(digits)
+    p2 = int(digits[:2])
+    p3 = int(digits[:3])
+    p4 = int(digits[:4])
+    if digits[0] == "4" and n in (16, 19):
+        return "visa"
+    if (51 <= p2 <= 55 or 2221 <= p4 <= 2720) and n == 16:
+        return "mastercard"
+    if p2 in (34, 37) and n == 15:
+        return "amex"
+    if (p4 == 6011 or p2 == 65 or 644 <= p3 <= 649) and 16 <= n <= 19:
+        return "discover"
+    if 3528 <= p4 <= 3589 and 16 <= n <= 19:
+        return "jcb"
+    if (300 <= p3 <= 305 or p2 in (36, 38)) and 14 <= n <= 19:
+        return "diners"
+    if p2 == 62 and 16 <= n <= 19:
+        return "unionpay"
+    return None
+
+
+# Published test numbers of the payment networks and processors (Stripe, Adyen, Braintree
+# documentation): they appear in developers' mail and are never anyone's card. The common
+# 4111 1111 1111 1111 (and a few others the test suite uses as real-looking cards) are left
+# out on purpose: they are also what people type as "a card".
+PUBLIC_TEST_CARDS = frozenset({
+    "4242424242424242", "4000056655665556", "5200828282828210",
+    "5105105105105100", "6011000990139424",
+    "3056930009020004", "36227206271667", "3566002020360505",
+    "4000000000000002", "4000000000009995", "4000000000000077", "4000002500003155",
+    "4000000760000002", "4000001240000000", "4000000000003220",
+    "371449635398431", "4012888888881881", "4222222222222", "5454545454545454",
+    "4917610000000000", "4988438843884305", "6250941006528599",
+})
+
+_REGION = re.compile(r"[0-9](?:[ .-]?[0-9]){13,}")
+_GROUP = re.compile(r"[0-9]+")
+_ISSUER_GROUPING = {(4, 4, 4, 4), (4, 6, 5), (4, 6, 4), (4, 4, 4, 4, 3), (4, 4, 4, 4, 2), (6, 13)}
+
+_CARD_WORDS = re.compile(
+    r"(?<![a-z])(?:cards?|credit|debit|visa|master ?card|amex|american express|discover|jcb|diners|"
+    r"union ?pay|cvv2?|cvc2?|expiry|expires?|expiration|exp\.? ?date|valid (?:thru|through|until|to)|"
+    r"good thru|card ?holder|pan)(?![a-z])"
+    r"|信用卡|银行卡|借记卡|储蓄卡|卡号|有效期|安全码|持卡人|银联|维萨|万事达|运通|信用咭|卡號|銀行卡"
+)
+_BANK_WORDS = re.compile(
+    r"(?<![a-z])(?:bank|account|card|debit|union ?pay)(?![a-z])|银行|卡号|账号|帐号|开户|储蓄卡|借记卡|银联|收款"
+)
+_EXPIRY = re.compile(r"(?<![0-9/.])(?:0[1-9]|1[0-2]) ?[/-] ?(?:[0-9]{2}|20[0-9]{2})(?![0-9/])"
+                     r"|有效期|exp(?:iry|ires)?\b")
+_CVV = re.compile(r"(?:cvv2?|cvc2?|cid|安全码|security code)\D{0,6}[0-9]{3,4}(?![0-9])")
+# column headers that say a number is something else than a card
+_OTHER_COLUMNS = re.compile(
+    r"order|serial|s/n|\bsn\b|tracking|invoice|imei|sku|barcode|isbn|ticket|reference|\bref\b|asset|"
+    r"part|device|meter|transaction|shipment|waybill|订单|序列|编号|单号|运单|快递|发票|条码|条形码|设备|"
+    r"流水|交易号|工单|资产|料号|批号|批次"
+)
+
+
+def _card_spans(text: str, valid: Callable[[str], bool]) -> Iterator[tuple[int, int, str, tuple[int, ...], bool]]:
+    """Each card-like value in ``text``: (start, end, digits, group lengths, expiry written
+    straight after it). Groups must share one separator (a space, dash or dot); a value
+    continued by more digit groups is part of a longer number, unless what follows is a
+    short expiry or CVV group."""
+    for region in _REGION.finditer(text):
+        groups = [(g.start(), g.end()) for g in _GROUP.finditer(text, region.start(), region.end())]
+        seps = [text[groups[k][1]] for k in range(len(groups) - 1)]
+        i = 0
+        while i < len(groups):
+            found = _longest_card(text, groups, seps, i, valid)
+            if found is None:
+                i += 1
+                continue
+            j, digits, trailing = found
+            yield groups[i][0], groups[j][1], digits, tuple(e - s for s, e in groups[i:j + 1]), trailing
+            i = len(groups) if trailing else j + 1
+
+
+def _longest_card(text: str, groups: list[tuple[int, int]], seps: list[str], i: int,
+                  valid: Callable[[str], bool]) -> tuple[int, str, bool] | None:
+    best = None
+    n = 0
+    for j in range(i, len(groups)):
+        n += groups[j][1] - groups[j][0]
+        if n > 19 or (j > i and seps[j - 1] != seps[i]):
+            break
+        if n < 14:
+            continue
+        lengths = [e - s for s, e in groups[i:j + 1]]
+        if j > i and (len(lengths) < 3 or any(x < 3 or x > 6 for x in lengths)):
+            continue
+        if i > 0 and (j == i or seps[i - 1] == seps[i]):
+            continue  # continues a number on its left
+        trailing = False
+        if j < len(groups) - 1:
+            rest = "".join(text[s:e] for s, e in groups[j + 1:])
+            if not (len(groups) - j - 1 <= 2 and _expiry_or_cvv(rest)):
+                continue
+            trailing = True
+        digits = "".join(text[s:e] for s, e in groups[i:j + 1])
+        if len(set(digits)) > 1 and valid(digits):
+            best = (j, digits, trailing)
+    return best
+
+
+def _expiry_or_cvv(digits: str) -> bool:
+    if len(digits) == 3:
+        return True
+    return len(digits) == 4 and 1 <= int(digits[:2]) <= 12
+
+
+def _is_card(digits: str) -> bool:
+    return card_issuer(digits) is not None and luhn_ok(digits)
+
+
+def _is_bank_card(digits: str) -> bool:
+    return digits.startswith("62") and 16 <= len(digits) <= 19 and luhn_ok(digits)
+
+
+def _grade(text: str, found: list[tuple[int, int, str, tuple[int, ...], bool]], kind: str,
+           words: re.Pattern[str]) -> list[Match]:
+    out = []
+    distinct = {d for _, _, d, _, _ in found if d not in PUBLIC_TEST_CARDS}
+    for start, end, digits, lengths, trailing in found:
+        if digits in PUBLIC_TEST_CARDS:
+            continue
+        header = column_header(text, start)
+        if header is not None and not words.search(header) and _OTHER_COLUMNS.search(header):
+            continue  # an order number or serial under its own column header
+        near = window(text, start, end)
+        why = [f"{card_issuer(digits) or 'card'} {len(digits)} digits, Luhn"]
+        ctx = words.search(near) or (words.search(header) if header else None)
+        if ctx:
+            why.append(f"context '{ctx.group().strip()}'")
+        corroborated = trailing or _EXPIRY.search(near) or _CVV.search(near)
+        if corroborated:
+            why.append("expiry/CVV beside")
+        grouped = lengths in _ISSUER_GROUPING
+        if ctx and (corroborated or grouped):
+            level = HIGH
+        elif ctx or corroborated:
+            level = MEDIUM
+        elif len(distinct) >= 3:
+            level = MEDIUM
+            why.append(f"{len(distinct)} cards in one text")
+        else:
+            level = LOW
+            why.append("no context")
+        out.append(Match(kind, start, end, text[start:end], level, "; ".join(why)))
+    return out
+
+
+def find_payment_cards(text: str) -> list[Match]:
+    return _grade(text, list(_card_spans(text, _is_card)), "payment_card", _CARD_WORDS)
+
+
+def find_cn_bank_cards(text: str) -> list[Match]:
+    """UnionPay-issued (62…) bank card numbers of 16-19 digits passing Luhn."""
+    if "62" not in text:
+        return []
+    return _grade(text, list(_card_spans(text, _is_bank_card)), "cn_bank_card", _BANK_WORDS)

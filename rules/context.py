@@ -1,0 +1,77 @@
+"""What surrounds a detected value: context words in a window, the column it sits in.
+
+Detectors grade their matches from this (see :mod:`rules.match`): a card number with
+"valid thru 08/27" beside it is a card; the same digits in a column headed "Order ID" are
+an order number. Tables are read as people write them in mail: CSV, tab-separated or
+pipe-separated lines under a header line (a spreadsheet's rows arrive tab-separated).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+_DELIMITERS = ("\t", ",", "|", ";", "，")
+_HEADERISH_DIGITS = re.compile(r"[0-9]{5}")
+_TABLE_CACHE: dict[int, tuple[str, _Table]] = {}
+
+
+def window(text: str, start: int, end: int, before: int = 80, after: int = 80) -> str:
+    """The casefolded text around ``[start, end)`` (the value itself left out)."""
+    return (text[max(0, start - before):start] + " \x00 " + text[end:end + after]).casefold()
+
+
+class _Table:
+    """Line starts of a text and, per line, the header cells of the table it is in."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.lines = text.split("\n")
+        self.header: list[tuple[str, list[str]] | None] = []
+        current: tuple[str, list[str]] | None = None
+        for line in self.lines:
+            delim = _delimiter(line)
+            if delim is None:
+                current = None
+            elif current is None or current[0] != delim:
+                # the first line of a table: its header when it holds labels, not values
+                current = (delim, [c.strip().casefold() for c in line.split(delim)])
+                if _HEADERISH_DIGITS.search(line):
+                    current = (delim, [])
+            self.header.append(current)
+
+
+def _delimiter(line: str) -> str | None:
+    for d in _DELIMITERS:
+        if d in line:
+            return d
+    return None
+
+
+def column_header(text: str, pos: int) -> str | None:
+    """The header cell (casefolded) of the table column holding ``pos``, or None when
+    ``pos`` is not in a table with a header line."""
+    cached = _TABLE_CACHE.get(id(text))
+    if cached is None or cached[0] is not text:
+        if len(_TABLE_CACHE) > 8:
+            _TABLE_CACHE.clear()
+        cached = (text, _Table(text))
+        _TABLE_CACHE[id(text)] = cached
+    table = cached[1]
+    row = bisect_right(table.starts, pos) - 1
+    head = table.header[row]
+    if head is None or not head[1]:
+        return None
+    delim, cells = head
+    line_start = table.starts[row]
+    if table.starts[row] == _header_start(table, row):
+        return None  # the value is in the header line itself
+    col = text.count(delim, line_start, pos)
+    return cells[col] if col < len(cells) else None
+
+
+def _header_start(table: _Table, row: int) -> int:
+    head = table.header[row]
+    while row > 0 and table.header[row - 1] is head:
+        row -= 1
+    return table.starts[row]

@@ -1,0 +1,163 @@
+"""How much a confidentiality marker found in a text says: banner, running text, or noise.
+
+The word "confidential" is on nearly every business mail, in the legal disclaimer at its
+foot ("This e-mail and any attachments are confidential and intended solely for the
+addressee…", "本邮件及其附件含有保密信息…"). A marker is graded where it stands:
+
+- excluded: inside a legal disclaimer paragraph; negated ("not confidential", 不是机密,
+  没有什么秘密); part of another word or term (机密性, 秘密花园, Confidential Computing, "keep
+  your password confidential");
+- low: quoted or talked about rather than applied (a security reminder: documents marked
+  "Confidential" must not…; news about 商业机密 theft; an NDA template's defined terms);
+- high: a classification banner — the subject, a header, an attachment's name, the first or
+  last lines of a text, or a short line that is mostly the marker (``【机密】``, ``CONFIDENTIAL``);
+- medium: anywhere else in running text;
+
+and one level lower below a signature separator (``-- ``) or in a quoted reply, where the
+footers of earlier messages repeat. Rules choose the minimum they act on.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rules.match import HIGH, LOW, MEDIUM, raise_level
+
+_DISCLAIMER = re.compile(
+    r"(?i)intended (?:solely |only |exclusively )?for the (?:sole )?(?:use of the )?(?:addressee|recipient|named|"
+    r"individual|person|entity|exclusive)|not the intended recipient|received this (?:e-?mail|message|"
+    r"communication|transmission) in error|(?:disclaimer|confidentiality notice|legal notice)\s*:|"
+    r"(?:review|use|disclosure|dissemination|distribution|copying)[^.]{0,60}(?:is |are )?(?:strictly )?prohibited|"
+    r"please (?:notify the sender|delete (?:it|this))|"
+    r"本(?:邮件|電郵|电邮|郵件)(?:及其|及|和|连同)?(?:任何)?附件|仅供(?:指定|预期|上述)?收件人|僅供|仅限(?:于)?收件人|"
+    r"(?:如果|如|若)(?:您|你)(?:不是|并非|非)(?:本邮件的)?(?:指定|预期|上述)?收件人|误收|错误(?:地)?收到|"
+    r"请(?:立即)?(?:通知发件人|删除)|免责声明|保密声明|法律声明"
+)
+_NEGATION_BEFORE = re.compile(
+    r"(?i)(?:\b(?:not|non|no longer|isn't|aren't|wasn't|nothing|never|neither|nor)\b[\s-]*(?:[a-z]+\s+){0,2}|"
+    r"(?:不是|并非|不属于|不算|不涉及|不含|不包含|没有什么|没什么|无任何|没有|并无|无|非|毫无|谈不上|算不上)\s*"
+    r"(?:什么|任何|所谓的?)?\s*)$"
+)
+_COMPOUND_AFTER = re.compile(
+    r"(?i)^(?:性|花园|花園|基地|武器|通道|情报局|\s*(?:computing|compute|vms?|containers?|space|ledger|"
+    r"transactions?|clients?|consortium|gke|nodes?)\b)"
+)
+_COMPOUND_BEFORE = re.compile(r"(?i)(?:keep|kept|keeping|remain|treat)\s+(?:your|the|their|all)?\s*"
+                              r"(?:passwords?|pins?|passcodes?|credentials?|login details|one-time codes?)\s+$")
+_TOPIC = re.compile(
+    r"(?i)(?:marked|labell?ed|classified as|stamped|tagged|words?|such as|e\.g\.|标有|标注|标记为|标记|注明|带有|"
+    r"侵犯|窃取|盗窃|涉嫌|泄露了?|保护|关于)\s*[\"'“‘「『《【(（]?\s*$"
+)
+_TOPIC_AFTER = re.compile(r"^(?:保护|案|罪|纠纷|诉讼|法|侵权|"
+                          r"[\"'”’」』》]\s*(?:字样|标识|标记|文件|documents?|label|marking)|"
+                          r"[\"'”’」』》]?\s*(?:字样|标识))")
+_NDA = re.compile(r"(?i)disclosing party|receiving party|non-disclosure agreement|保密协议|披露方|接收方")
+_QUOTE_HEADER = re.compile(r"(?im)^(?:-{2,} ?original message ?-{2,}|-{2,} ?原始邮件 ?-{2,}|on .{5,200} wrote:|"
+                           r"(?:from|发件人|寄件者)\s*[:：].*\n.*(?:sent|date|发送时间|日期)\s*[:：]|_{20,})")
+_SHORT_UNIT = 160
+
+
+def _line_bounds(text: str, pos: int) -> tuple[int, int]:
+    s = text.rfind("\n", 0, pos) + 1
+    e = text.find("\n", pos)
+    return s, len(text) if e < 0 else e
+
+
+def _paragraph(text: str, pos: int) -> tuple[int, int]:
+    s = text.rfind("\n\n", max(0, pos - 1500), pos)
+    e = text.find("\n\n", pos, pos + 1500)
+    return (s + 2 if s >= 0 else max(0, pos - 600)), (e if e >= 0 else pos + 600)
+
+
+def _is_banner(text: str, start: int, end: int) -> str | None:
+    """Where a banner stands: a short line that is mostly the marker, or a short line among
+    the first or last two lines of the text that leads with the marker, shouts it (upper
+    case) or brackets it (【机密】, [CONFIDENTIAL])."""
+    ls, le = _line_bounds(text, start)
+    line = text[ls:le].strip()
+    rest = (text[ls:start] + " " + text[end:le]).strip(" \t*#=-_:：[]【】()（）<>《》★☆|/")
+    if len(line) <= 40 and len(rest) <= 16 and len(rest.split()) <= 2:
+        return "a line of its own"
+    if len(line) > 100:
+        return None
+    word = text[start:end]
+    lead = text[ls:start].strip(" \t*#=-_:：[]【】()（）<>《》★☆")
+    prominent = not lead or (word.isupper() and word.isascii()) or \
+        text[start - 1:start] in ("[", "【", "(", "（", "<", "《", "★") and start > ls
+    if not prominent:
+        return None
+    if text[:ls].strip().count("\n") < 1:
+        return "first lines"
+    if text[le:].strip().count("\n") < 1:
+        return "last lines"
+    return None
+
+
+class MarkerGrader:
+    """Grades the markers of one text; what is shared between them (where the quoted part
+    begins, which paragraphs are disclaimers) is worked out once."""
+
+    def __init__(self, text: str, short: bool = False) -> None:
+        self.text = text
+        self.short = short or (len(text) <= _SHORT_UNIT and "\n" not in text.strip())
+        self._footer: int | None = None
+        self._disclaimer: dict[tuple[int, int], bool] = {}
+        self._nda: bool | None = None
+
+    def footer_start(self) -> int:
+        """Where the part below a signature separator or under a reply header begins."""
+        if self._footer is None:
+            t = self.text
+            cut = [len(t)]
+            sig = t.find("\n-- \n")
+            if sig >= 0 or t.startswith("-- \n"):
+                cut.append(max(sig, 0))
+            q = _QUOTE_HEADER.search(t)
+            if q is not None:
+                cut.append(q.start())
+            self._footer = min(cut)
+        return self._footer
+
+    def in_disclaimer(self, pos: int) -> bool:
+        span = _paragraph(self.text, pos)
+        found = self._disclaimer.get(span)
+        if found is None:
+            found = self._disclaimer[span] = _DISCLAIMER.search(self.text, *span) is not None
+        return found
+
+    def _set_nda(self) -> bool:
+        self._nda = _NDA.search(self.text, 0, 5000) is not None
+        return self._nda
+
+    def grade(self, start: int, end: int) -> tuple[str | None, str]:
+        """The confidence of the marker at ``[start, end)`` and why; None when the marker is
+        excluded (a disclaimer, a negation, part of another term)."""
+        text = self.text
+        before = text[max(0, start - 40):start]
+        after = text[end:end + 30]
+        if _NEGATION_BEFORE.search(before):
+            return None, "negated"
+        if _COMPOUND_AFTER.search(after) or _COMPOUND_BEFORE.search(text[max(0, start - 60):start]):
+            return None, "part of another term"
+        if self.short:
+            return HIGH, "banner (subject, header or name)"
+        banner = _is_banner(text, start, end)
+        if banner != "a line of its own" and self.in_disclaimer(start):
+            return None, "legal disclaimer"
+        if _TOPIC.search(before) or _TOPIC_AFTER.search(after):
+            level, why = LOW, "quoted or talked about"
+        elif banner is not None:
+            level, why = HIGH, f"banner ({banner})"
+        elif self._nda if self._nda is not None else self._set_nda():
+            level, why = LOW, "agreement template wording"
+        else:
+            level, why = MEDIUM, "running text"
+        ls = text.rfind("\n", 0, start) + 1
+        if start >= self.footer_start() or text.startswith(">", ls):
+            level, why = raise_level(level, -1), why + ", in a quoted reply or below a signature"
+        return level, why
+
+
+def grade(text: str, start: int, end: int, short_unit: bool = False) -> tuple[str | None, str]:
+    """:meth:`MarkerGrader.grade` for one marker."""
+    return MarkerGrader(text, short_unit).grade(start, end)

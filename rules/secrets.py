@@ -1,0 +1,274 @@
+"""A catalogue of secrets that leak by mail, each validated rather than pattern-matched.
+
+In the spirit of gitleaks and detect-secrets: every kind has its own prefix and length,
+and what can be checked is checked — GitHub's token CRC, a JWT's header decoded as JSON, a
+private key's armour holding a real body, a connection string's password not being a
+placeholder — and values on the allow-list of documented examples (``AKIAIOSFODNN7EXAMPLE``,
+jwt.io's sample token) or made of placeholder text (``ghp_xxxx…``, ``xoxb-your-bot-token``,
+``${DB_PASSWORD}``) are not secrets. Confidence: a checked value is high; a value with the
+right prefix, length and randomness but nothing more to check is medium; a token whose
+checksum fails (a mistyped or made-up one) is low.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator
+
+from rules.match import HIGH, LOW, MEDIUM, Match
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def shannon_entropy(s: str) -> float:
+    """Bits per character of ``s``."""
+    if not s:
+        return 0.0
+    n = len(s)
+    return -sum(c / n * math.log2(c / n) for c in Counter(s).values())
+
+
+KNOWN_EXAMPLES = frozenset({
+    "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AKIAI44QH8DHBEXAMPLE",
+    "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",  # jwt.io's sample signature
+})
+"""Documented example credentials (AWS documentation, jwt.io): published, never anyone's."""
+
+_PLACEHOLDER = re.compile(
+    r"(?i)example|sample|dummy|placeholder|your[_\-. ]|<[^>]*>|\$\{|\{\{|%\(|changeme|change_me|redacted|"
+    r"xxxx|\*\*\*|\.\.\.|replace_?me|insert_?here|_here$|"
+    r"^(?:fake|todo|tbd|pass(?:word)?|secret|none|null|test|token|string|value|key)\w{0,2}$"
+)
+
+
+def is_placeholder(value: str) -> bool:
+    """A value people write where a real secret goes: documented examples, template text,
+    variables, masks, or too little variety to be random (``0000…``, ``abcabc…``)."""
+    if value in KNOWN_EXAMPLES or _PLACEHOLDER.search(value):
+        return True
+    return len(set(value)) <= max(3, len(value) // 8)
+
+
+def _crc_ok(token: str) -> bool:
+    """GitHub's token checksum: the last six characters are the base62 CRC32 of the 30
+    random ones before them (github.blog, 2021-04-05, "new authentication token formats")."""
+    body, check = token[4:-6], token[-6:]
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    n = binascii.crc32(body.encode("ascii"))
+    digits = ""
+    while n:
+        n, r = divmod(n, 62)
+        digits = alphabet[r] + digits
+    return digits.rjust(6, "0") == check
+
+
+def _b64url_json(part: str) -> object:
+    try:
+        raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+        return json.loads(raw)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def _not_glued(text: str, start: int) -> bool:
+    return not (start and (text[start - 1].isascii() and (text[start - 1].isalnum() or text[start - 1] == "_")))
+
+
+# -- the catalogue ---------------------------------------------------------------------------
+
+Finder = Callable[[str], Iterator[Match]]
+
+_PEM = re.compile(
+    r"-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?)-----"
+    r"([\s\S]{0,20000}?)-----END (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----"
+)
+_ARMOUR_HEADER = re.compile(r"^[A-Za-z-]+: .*$", re.M)
+_BODY_CHARS = re.compile(r"[A-Za-z0-9+/=]")
+_PPK = re.compile(r"PuTTY-User-Key-File-[23]: [a-z0-9-]+\s*\r?\n[\s\S]{0,4000}?Private-Lines: *(\d+)\s*\r?\n"
+                  r"((?:[A-Za-z0-9+/=]{8,}\s*\r?\n?){1,60})")
+
+
+def find_private_keys(text: str) -> list[Match]:
+    """PEM/OpenSSH/PGP private keys and PuTTY ``.ppk`` files, only with a real body: armour
+    with nothing (or a placeholder) between its lines is a template, not a key."""
+    out: list[Match] = []
+    if "PRIVATE KEY" in text:
+        for m in _PEM.finditer(text):
+            body = _ARMOUR_HEADER.sub("", m.group(2)).replace("\\n", "\n")
+            material = "".join(_BODY_CHARS.findall(body))
+            if len(material) < 64 or len(set(material)) < 16 or shannon_entropy(material) < 4.0:
+                continue
+            out.append(Match("private_key", m.start(), m.end(), m.group(), HIGH,
+                             f"{m.group(1).lower()} with a {len(material)}-character body"))
+    if "PuTTY-User-Key-File" in text:
+        for m in _PPK.finditer(text):
+            material = "".join(m.group(2).split())
+            if len(material) >= 40 and shannon_entropy(material) >= 4.0:
+                out.append(Match("private_key", m.start(), m.end(), m.group(), HIGH, "PuTTY private key (.ppk)"))
+    return out
+
+
+_AWS_ID = re.compile(r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])")
+_AWS_SECRET = re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+_ALI_ID = re.compile(r"LTAI[A-Za-z0-9]{12,20}(?![A-Za-z0-9])")
+_TENCENT_ID = re.compile(r"AKID[A-Za-z0-9]{13,40}(?![A-Za-z0-9])")
+_PAIR_SECRET = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{30,40}(?![A-Za-z0-9])")
+_GCP_API = re.compile(r"AIza[0-9A-Za-z_\-]{35}(?![0-9A-Za-z_\-])")
+
+
+def _cloud_ids(text: str) -> Iterator[Match]:
+    """Access key ids of AWS, Alibaba Cloud (LTAI…), Tencent Cloud (AKID…), Google API keys:
+    medium alone (an id is half a credential), high with a secret beside it."""
+    for literal, rx, pair, name in (("AKIA", _AWS_ID, _AWS_SECRET, "AWS access key"),
+                                    ("ASIA", _AWS_ID, _AWS_SECRET, "AWS access key"),
+                                    ("LTAI", _ALI_ID, _PAIR_SECRET, "Alibaba Cloud AccessKey"),
+                                    ("AKID", _TENCENT_ID, _PAIR_SECRET, "Tencent Cloud SecretId"),
+                                    ("AIza", _GCP_API, None, "Google API key")):
+        if literal not in text:
+            continue
+        for m in rx.finditer(text):
+            v = m.group()
+            if not v.startswith(literal) or not _not_glued(text, m.start()) or is_placeholder(v):
+                continue
+            if shannon_entropy(v[4:]) < 3.0:
+                continue
+            level, why = MEDIUM, name
+            if pair is not None:
+                lo, hi = max(0, m.start() - 200), m.end() + 200
+                if any(not is_placeholder(p.group()) and shannon_entropy(p.group()) >= 4.0
+                       and p.start() != m.start() for p in pair.finditer(text, lo, hi)):
+                    level, why = HIGH, f"{name} with its secret beside it"
+            yield Match("secret", m.start(), m.end(), v, level, why)
+
+
+_GITHUB = re.compile(r"gh[pousr]_[A-Za-z0-9]{36}(?![A-Za-z0-9_])"
+                     r"|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}(?![A-Za-z0-9])")
+_SLACK_TOKEN = re.compile(r"xox[abposre]-[A-Za-z0-9-]{10,200}")
+_SLACK_STRICT = re.compile(r"xox[abpe]-\d{8,14}-\d{8,14}(?:-\d{8,14})?-[A-Za-z0-9]{20,40}")
+_SLACK_HOOK = re.compile(r"https://hooks\.slack\.com/(?:services|workflows|triggers)/T[A-Z0-9]{6,12}/[AB][A-Z0-9]{6,12}/[A-Za-z0-9]{20,40}")
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}")
+_AZURE_KEY = re.compile(r"AccountKey=([A-Za-z0-9+/]{86}==)")
+_AZURE_SECRET = re.compile(r"(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}8Q~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])")
+_GCP_SA = re.compile(r'"private_key_id"\s*:\s*"([0-9a-f]{40})"')
+
+
+def _tokens(text: str) -> Iterator[Match]:
+    if "gh" in text:
+        for m in _GITHUB.finditer(text):
+            v = m.group()
+            if not _not_glued(text, m.start()) or is_placeholder(v[4:]):
+                continue
+            if v.startswith("github_pat_"):
+                yield Match("secret", m.start(), m.end(), v, HIGH, "GitHub fine-grained token")
+            elif _crc_ok(v):
+                yield Match("secret", m.start(), m.end(), v, HIGH, "GitHub token, checksum valid")
+            else:
+                yield Match("secret", m.start(), m.end(), v, LOW, "GitHub-like token, checksum fails")
+    if "xox" in text:
+        for m in _SLACK_TOKEN.finditer(text):
+            v = m.group()
+            if not _not_glued(text, m.start()) or is_placeholder(v[5:]) or not any(c.isdigit() for c in v):
+                continue
+            strict = _SLACK_STRICT.match(v)
+            yield Match("secret", m.start(), m.end(), v, HIGH if strict else MEDIUM,
+                        "Slack token" if strict else "Slack-like token")
+    if "hooks.slack.com" in text:
+        for m in _SLACK_HOOK.finditer(text):
+            if not is_placeholder(m.group().rsplit("/", 1)[1]):
+                yield Match("secret", m.start(), m.end(), m.group(), HIGH, "Slack webhook URL")
+    if "eyJ" in text:
+        for m in _JWT.finditer(text):
+            head, body, sig = m.group().split(".")
+            header = _b64url_json(head)
+            if not (isinstance(header, dict) and "alg" in header) or sig in KNOWN_EXAMPLES:
+                continue
+            level = HIGH if isinstance(_b64url_json(body), dict) else MEDIUM
+            yield Match("secret", m.start(), m.end(), m.group(), level, f"JWT ({header.get('alg')})")
+    if "AccountKey=" in text:
+        for m in _AZURE_KEY.finditer(text):
+            if not is_placeholder(m.group(1)):
+                yield Match("secret", m.start(1), m.end(1), m.group(1), HIGH, "Azure storage account key")
+    if "8Q~" in text:
+        for m in _AZURE_SECRET.finditer(text):
+            if shannon_entropy(m.group()) >= 3.5:
+                yield Match("secret", m.start(), m.end(), m.group(), HIGH, "Azure AD client secret")
+    if "private_key_id" in text and "service_account" in text:
+        for m in _GCP_SA.finditer(text):
+            yield Match("secret", m.start(1), m.end(1), m.group(1), HIGH, "GCP service-account key")
+
+
+_DB_URL = re.compile(
+    r"(?i)\b(postgres(?:ql)?(?:\+\w+)?|mongodb(?:\+srv)?|mysql(?:\+\w+)?|mariadb|mssql(?:\+\w+)?|sqlserver|"
+    r"oracle(?:\+\w+)?|redis|rediss|amqps?|jdbc:\w+)://[^\s/:@]{0,128}:([^\s/@]{1,256})@[\w.\-\[\]]+"
+)
+
+
+def _db_urls(text: str) -> Iterator[Match]:
+    """Connection strings with a password: the password is the match (what redaction masks)."""
+    if "://" not in text:
+        return
+    for m in _DB_URL.finditer(text):
+        pw = m.group(2)
+        if is_placeholder(pw) or len(pw) < 4:
+            continue
+        yield Match("secret", m.start(2), m.end(2), pw, HIGH, f"{m.group(1).lower()} URL with a password")
+
+
+# name = value in YAML, INI, .env, properties, JSON; the value is taken up to the end of the
+# line or its closing quote
+_CONFIG_NAME = (r"(?:[A-Za-z0-9_.\-]*[_.\-])?(?:password|passwd|pwd|pass|passphrase|secret|secret_key|"
+                r"client_secret|api_key|apikey|access_key|access_token|auth_token|token|private_key|"
+                r"secretkey|accesskeysecret|secret_access_key)")
+_CONFIG_LINE = re.compile(
+    r"(?im)^[ \t]*(?:export[ \t]+)?[\"']?(" + _CONFIG_NAME + r")[\"']?[ \t]*(?:[:=]|=>)[ \t]*"
+    r"(?:\"([^\"\n]{1,200})\"|'([^'\n]{1,200})'|([^\s\"']{1,200}))"
+)
+_ASSIGNED = re.compile(r"[:=]\s*[\"']?([A-Za-z0-9/+_\-.=]{16,200})")
+_SECRET_NAME = re.compile(
+    r"(?i)(?<![A-Za-z0-9])(?:api[_-]?key|apikey|secret(?:[_-]?key)?|client[_-]?secret|access[_-]?key|"
+    r"auth[_-]?token|token|password|passwd|pwd)[\"']?\s*$"
+)
+
+
+def _classes(v: str) -> int:
+    return sum((any(c.islower() for c in v), any(c.isupper() for c in v), any(c.isdigit() for c in v),
+                any(not c.isalnum() for c in v)))
+
+
+def _config_values(text: str, taken: list[tuple[int, int]]) -> Iterator[Match]:
+    """Passwords and keys in configuration files (YAML, INI, .env, JSON): a line of the form
+    ``name: value`` whose name says secret and whose value is not a placeholder, a variable
+    or a word; then any high-entropy value assigned to a secret-looking name in prose."""
+    for m in _CONFIG_LINE.finditer(text):
+        g = 2 if m.group(2) is not None else 3 if m.group(3) is not None else 4
+        v, s, e = m.group(g), m.start(g), m.end(g)
+        if any(a <= s < b for a, b in taken) or is_placeholder(v) or len(v) < 8 or " " in v.strip():
+            continue
+        if v.lower() in ("true", "false", "required", "optional") or _classes(v) < 2:
+            continue
+        taken.append((s, e))
+        yield Match("secret", s, e, v, MEDIUM, f"{m.group(1)} in a configuration line")
+    for m in _ASSIGNED.finditer(text):
+        v, s, e = m.group(1), m.start(1), m.end(1)
+        if any(a <= s < b for a, b in taken) or is_placeholder(v):
+            continue
+        if _SECRET_NAME.search(text, max(0, m.start() - 40), m.start()) and shannon_entropy(v) >= 3.5:
+            yield Match("secret", s, e, v, MEDIUM, "high-entropy value assigned to a secret name")
+
+
+def find_secrets(text: str) -> list[Match]:
+    """Every catalogued secret in ``text`` (private keys included), positions sorted."""
+    out = find_private_keys(text)
+    out.extend(_cloud_ids(text))
+    out.extend(_tokens(text))
+    out.extend(_db_urls(text))
+    taken = [(m.start, m.end) for m in out]
+    out.extend(_config_values(text, taken))
+    out.sort(key=lambda m: m.start)
+    return out

@@ -1,0 +1,250 @@
+"""Issue 19's error classes through the shipped rules (configs/rules.yaml), outbound mail:
+confidence per finding, context and exclusions, the secrets catalogue, names, scams, and a
+GBK text that is no DOS program. Each test failed on old main (b179a52)."""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import zipfile
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from rules.content import parse
+from rules.engine import Engine, EvaluationContext
+from rules.loader import lint, load_ruleset
+from rules.model import Direction, Envelope
+from tests.secret_samples import github_token, rsa_pem
+
+ROOT = Path(__file__).parent.parent
+SHIPPED = Engine(load_ruleset(ROOT / "configs" / "rules.yaml"))
+OUT = "partner@other.org"
+
+
+class _Dir:
+    def is_internal(self, a: str) -> bool:
+        return a.lower().endswith("@example.com")
+
+    def department_of(self, a: str) -> str | None:
+        return None
+
+    def groups_of(self, a: str) -> frozenset[str]:
+        return frozenset()
+
+    def may_send_externally(self, a: str) -> bool:
+        return True
+
+
+def mail(body: str, subject: str = "Update", attachments: tuple[tuple[str, bytes, str], ...] = ()) -> bytes:
+    m = EmailMessage()
+    m["From"], m["To"], m["Subject"] = "alice@example.com", OUT, subject
+    m["Message-ID"], m["Date"] = "<t@example.com>", "Thu, 03 Dec 2026 10:00:00 +0000"
+    m.set_content(body)
+    for name, data, ctype in attachments:
+        main, sub = ctype.split("/")
+        m.add_attachment(data, maintype=main, subtype=sub, filename=name)
+    return m.as_bytes()
+
+
+def verdict(raw: bytes, engine: Engine = SHIPPED) -> dict:
+    v = engine.evaluate(parse(raw), Envelope("alice@example.com", (OUT,)),
+                        EvaluationContext({OUT: Direction.OUTBOUND}, _Dir()))
+    return v.to_json()
+
+
+def action(raw: bytes) -> str:
+    return verdict(raw)["recipients"][OUT]["action"]
+
+
+def enforced(raw: bytes) -> list[str]:
+    return [h["rule"] for h in verdict(raw)["hits"] if h["mode"] == "enforce"]
+
+
+# -- confidence --------------------------------------------------------------------------
+
+def test_card_confidence_shown_with_the_context_that_decided_it() -> None:
+    v = verdict(mail("Please charge my Visa 4556 7375 8689 9855, valid thru 08/27, thanks."))
+    hit = next(h for h in v["hits"] if h["rule"] == "outbound-payment-cards")
+    ev = hit["evidence"][0]
+    assert ev["confidence"] == "high"
+    assert "visa" in ev["context"] and "expiry" in ev["context"]
+    assert "8689" not in ev["snippet"] and "9855" in ev["snippet"]
+
+
+@pytest.mark.parametrize("body", [
+    "American Express 3714 496353 98407",                  # issuer name as context
+    "卡号 6225 7600 0000 0013 有效期 12/28",                 # Chinese context (UnionPay)
+    "Card 5425 2334 3010 9903 0927 thanks",                # expiry straight after the number
+    "4556737586899855 exp 08/27",                          # expiry beside, no card word
+])
+def test_cards_with_context_or_expiry_are_held(body: str) -> None:
+    assert action(mail(body)) == "quarantine", body
+
+
+def test_single_card_without_context_is_recorded_low_not_held() -> None:
+    v = verdict(mail("reference 4556737586899855 as discussed"))
+    assert v["recipients"][OUT]["action"] == "deliver"
+    audit = next(h for h in v["hits"] if h["rule"] == "outbound-low-confidence-findings")
+    assert audit["mode"] == "audit" and audit["evidence"][0]["confidence"] == "low"
+
+
+def test_public_test_card_and_order_columns_are_not_cards() -> None:
+    assert action(mail("Stripe sandbox: use card 4242 4242 4242 4242, any CVC, any future date")) == "deliver"
+    rows = "\n".join(f"{i},4556737586899855,2026-11-{i:02d},shipped" for i in range(1, 5))
+    csv = f"Order ID,Serial,Date,Status\n{rows}\n".encode()
+    assert action(mail("orders attached", attachments=(("orders.csv", csv, "text/csv"),))) == "deliver"
+    zh = "订单号\t金额\n6225760000000002\t120.00\n6225760000000010\t80.00\n".encode()
+    assert action(mail("见附件", attachments=(("订单.txt", zh, "text/plain"),))) == "deliver"
+
+
+def test_confidence_minimum_is_linted_with_file_and_line(tmp_path: Path) -> None:
+    p = tmp_path / "r.yaml"
+    p.write_text("rules:\n  - name: x\n    when:\n      detector: {name: payment_card, confidence: certain}\n"
+                 "    action: quarantine\n")
+    assert lint(p) == [f"{p}:4: confidence: must be low, medium or high, not 'certain'"]
+
+
+# -- context and exclusions ----------------------------------------------------------------
+
+@pytest.mark.parametrize("body", [
+    "Hi Bob,\nsee you Monday.\n\nThis e-mail and any attachments are confidential and intended solely "
+    "for the addressee. If you are not the intended recipient, please delete it.",
+    "王经理：\n周一见。\n\n本邮件及其附件含有保密信息，仅供指定收件人使用。如果您不是指定收件人，请立即通知发件人并删除。",
+    "This deck is not confidential, feel free to share it.",
+    "这个文件不是机密，可以直接发给客户。",
+    "我们讨论了数据的机密性和完整性。",
+    "周末带孩子去看了秘密花园主题展。",
+    "说实话，这件事没有什么秘密。",
+    "Our talk covers Confidential Computing on Intel TDX.",
+    "Reminder: keep your password confidential and never share it.",
+])
+def test_disclaimers_negations_and_compounds_are_not_markers(body: str) -> None:
+    assert action(mail(body)) == "deliver", body
+
+
+def test_marker_in_banner_or_running_text_is_held_and_quoted_reply_is_lowered() -> None:
+    assert action(mail("CONFIDENTIAL\n\nQ3 acquisition plan attached.\nRegards")) == "quarantine"
+    assert action(mail("附件是公司机密的财务预测，请勿外传。\n谢谢")) == "quarantine"
+    quoted = mail("Thanks, noted.\n\n-----Original Message-----\nFrom: x\nSent: Monday\n\nthe plan is confidential")
+    assert action(quoted) == "deliver"
+
+
+def test_organisations_own_disclaimer_and_rule_level_unless(tmp_path: Path) -> None:
+    p = tmp_path / "r.yaml"
+    p.write_text("""
+disclaimers:
+  - "Acme footer: everything here is confidential to Acme Holdings and its partners."
+rules:
+  - name: marker
+    when: {keywords: {terms: [confidential]}}
+    unless: {subject: {terms: [press release]}}
+    action: quarantine
+""")
+    eng = Engine(load_ruleset(p))
+    footer = "Hello\n\nAcme footer: everything here is\nconfidential to Acme Holdings and its partners."
+    assert verdict(mail(footer), eng)["action"] == "deliver"
+    assert verdict(mail("this is confidential"), eng)["action"] == "quarantine"
+    assert verdict(mail("this is confidential", subject="Press release draft"), eng)["action"] == "deliver"
+
+
+# -- secrets -------------------------------------------------------------------------------
+
+def _b64(n: int) -> str:
+    return base64.b64encode(os.urandom(n)).decode()
+
+
+SECRETS = {
+    "jwt": "token: eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI0MiIsInJvbGUiOiJhZG1pbiJ9."
+           "q1Zk3vT9rXb2mN7pL0sW8yH4cE6fJ5dA1gK3uR9tY0o",
+    "postgres": "DATABASE_URL=postgresql://app:Xk9pL2mQ7vR4@db.corp.internal:5432/prod",
+    "mongodb": "mongodb+srv://svc:h7Gq2LxP9wKe@cluster0.ab1cd.mongodb.net/orders",
+    "mysql": "jdbc url mysql://root:Tz8#qW3eR5yU@10.0.3.7:3306/erp",
+    "slack webhook": "https://hooks.slack.com/services/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",
+    "alibaba": "AccessKeyId: LTAI5tQ8Zk3mRx7PvW2nYb9J\nAccessKeySecret: Jh3kL9mP2qR7sT4vW8xY1zA5bC6dE0",
+    "tencent": "SecretId=AKIDz8krbsJ5yKBZQpn74WFkmLPx3gnPhESA SecretKey=Gu5t9xGARNpq86cd98joQYCN3Cozk1qA",
+    "azure": "DefaultEndpointsProtocol=https;AccountName=acmedata;AccountKey=" + _b64(64) + ";",
+    "gcp": '{"type": "service_account", "project_id": "acme-prod", "private_key_id": '
+           '"3f2b9c1d8e7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c"}',
+    "yaml password": "database:\n  host: db1\n  password: Q7v!mK2#pL9x\n",
+    "ini password": "[smtp]\nuser = mailer\npass = R4t$yU8i2Opq\n",
+    "env password": "export DB_PASSWORD=\"N3w-Pa55w0rd-2026\"\n",
+    "github": "token " + github_token("Zq8xLm2Pv9Rt4Wn7Ks3D1a2B3c4D5e"),
+    "ppk": "PuTTY-User-Key-File-2: ssh-rsa\nEncryption: none\nComment: deploy\nPublic-Lines: 2\n"
+           + _b64(48) + "\n" + _b64(48) + "\nPrivate-Lines: 2\n" + _b64(48) + "\n" + _b64(48) + "\n",
+}
+
+
+@pytest.mark.parametrize("name", list(SECRETS))
+def test_secrets_catalogue_holds(name: str) -> None:
+    assert "outbound-secrets" in enforced(mail(SECRETS[name])), name
+
+
+@pytest.mark.parametrize("body", [
+    "IAM docs example: AKIAIOSFODNN7EXAMPLE / wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "-----BEGIN RSA PRIVATE KEY-----\n-----END RSA PRIVATE KEY-----",
+    "-----BEGIN PRIVATE KEY-----\n<paste your key here>\n-----END PRIVATE KEY-----",
+    "export GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+    "SLACK_BOT_TOKEN=xoxb-your-bot-token",
+    "DATABASE_URL=postgresql://user:password@localhost/db",
+    "password: ${DB_PASSWORD}",
+])
+def test_examples_and_placeholders_are_not_secrets(body: str) -> None:
+    assert "outbound-secrets" not in enforced(mail(body)), body
+
+
+def test_private_keys_in_body_and_asc_attachment() -> None:
+    assert "outbound-secrets" in enforced(mail("key:\n" + rsa_pem()))
+    asc = ("-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n" + "\n".join(_b64(48) for _ in range(12))
+           + "\n=Ab3d\n-----END PGP PRIVATE KEY BLOCK-----\n").encode()
+    raw = mail("my key, as asked", attachments=(("secret.asc", asc, "application/pgp-keys"),))
+    assert "outbound-secrets" in enforced(raw)
+
+
+# -- names, scams, file types -------------------------------------------------------------
+
+class _GbkName(zipfile.ZipInfo):
+    """A member name written in GBK without the UTF-8 flag, as WinRAR/7-Zip on Chinese
+    Windows write it."""
+
+    def _encodeFilenameFlags(self) -> tuple[bytes, int]:  # noqa: N802 - zipfile's name
+        return self.filename.encode("gbk"), self.flag_bits
+
+
+def test_names_reach_keyword_rules(tmp_path: Path) -> None:
+    p = tmp_path / "r.yaml"
+    p.write_text("rules:\n  - name: n\n    when: {keywords: {terms: [机密], in: names}}\n    action: quarantine\n")
+    eng = Engine(load_ruleset(p))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:   # a Chinese Windows archiver: GBK names, no UTF-8 flag
+        zf.writestr(_GbkName("机密.docx"), b"hello")
+    raw = mail("files", attachments=(("files.zip", buf.getvalue(), "application/zip"),))
+    assert verdict(raw, eng)["action"] == "quarantine"
+    assert action(raw) == "quarantine"  # the shipped marker rule reads names too (in: any)
+
+
+@pytest.mark.parametrize("body", [
+    "Congratulations! You have won $1,500,000 in the international lottery. Contact our agent "
+    "privately within 48 hours and pay the processing fee to release your prize.",
+    "恭喜您中奖了！您获得一等奖奖金50万元，请在24小时内加微信 lucky888 领取，需先缴纳手续费500元。",
+])
+def test_scams_are_tagged_and_held(body: str) -> None:
+    v = verdict(mail(body, subject="Notice"))
+    assert v["recipients"][OUT]["action"] == "quarantine"
+    assert "scam-prize-advance-fee" in [h["rule"] for h in v["hits"]]
+
+
+def test_annual_party_raffle_is_not_a_scam() -> None:
+    v = verdict(mail("年会抽奖结果：一等奖奖金5000元，请中奖同事到行政部领取。"))
+    assert v["spam_score"] < 5
+
+
+def test_short_gbk_text_attachment_is_text_not_a_dos_program() -> None:
+    data = "附件是机密合同".encode("gbk")
+    raw = mail("see attachment", attachments=(("note", data, "application/octet-stream"),))
+    v = verdict(raw)
+    assert "outbound-executables" not in [h["rule"] for h in v["hits"]]
+    assert v["recipients"][OUT]["action"] == "quarantine"
+    assert "outbound-confidential-marker" in [h["rule"] for h in v["hits"]]
