@@ -193,7 +193,8 @@ def test_rspamd_down_or_answering_garbage_is_never_a_silent_pass(tmp_path: Path,
                     delivered = sink.handler.wait_to("bob@example.com")[0].data
                     assert b"X-Mailwarden-Scanner: rspamd unavailable" in delivered
                 health = httpx.get(f"http://127.0.0.1:{gw.api_port}/healthz", timeout=30)
-                assert health.status_code == 503 and health.json()["degraded"] == ["rspamd"], health.text
+                assert health.status_code == 503 and health.json()["degraded"] == ["engines"], health.text
+                assert health.json()["components"]["engines"]["detail"].startswith(f"rspamd: {name}")
     finally:
         fake.shutdown()
         fake.server_close()
