@@ -21,12 +21,14 @@ from admin_api.routers import (
     audit,
     backtest,
     dashboard,
+    exports,
     holds,
     ops,
     quarantine,
     queue,
     reports,
     rules,
+    search,
     sender,
     spam,
     user_admin,
@@ -62,8 +64,10 @@ def create_app(services: ApiServices) -> FastAPI:
     # holds/purge and backtests exist where the gateway wired their services (not in stand-ins)
     wired = [holds] if services.retention is not None else []
     wired += [backtest] if services.backtest is not None and services.jobs is not None else []
+    wired += [exports] if services.export_dir is not None and services.jobs is not None else []
     wired += [spam] if services.learn_spam is not None else []   # Rspamd learning (engines)
-    for module in (users, quarantine, sender, *wired, archive, rules, reports, audit, dashboard, user_admin, queue):
+    for module in (users, quarantine, sender, *wired, search, archive, rules, reports, audit, dashboard,
+                   user_admin, queue):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(review_page_router())  # where notices link: a page, never a JSON 401

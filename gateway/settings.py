@@ -226,7 +226,17 @@ class DeliverySettings(_Section):
     connect_timeout: float = 30.0
     command_timeout: float = 120.0
     idle_connection_timeout: float = 30.0
-    require_tls: bool = False
+    require_tls: bool = False          # older spelling of tls: encrypt (kept: it raises none/may to encrypt)
+    # Outbound TLS (gateway/tls_policy.py): none | may | encrypt | verify, per destination in tls_policy
+    # (a recipient domain or next-hop host; ".example.com" for subdomains too).
+    tls: Literal["none", "may", "encrypt", "verify"] = "may"
+    tls_policy: dict[str, Literal["none", "may", "encrypt", "verify"]] = Field(default_factory=dict)
+    tls_ca_file: str = ""              # CA certificates (PEM) for verify; empty: the system's
+
+    @property
+    def tls_level(self) -> str:
+        """The default level, ``require_tls`` taken into account."""
+        return "encrypt" if self.require_tls and self.tls in ("none", "may") else self.tls
     dkim_selector: str = "mailwarden"
     node_id: str = ""  # this gateway's name in the shared queue; default: the host name
 
