@@ -10,11 +10,18 @@ response starts.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from admin_api import roles
 from admin_api.audit_middleware import AuditMiddleware
+from admin_api.deps import SignInRequired
+from admin_api.pages import account, auth, errors, home
 from admin_api.pages.notice_link import review_page_router
 from admin_api.routers import (
     archive,
@@ -31,9 +38,11 @@ from admin_api.routers import (
     search,
     sender,
     spam,
+    timeline,
     user_admin,
     users,
 )
+from admin_api.security_headers import SecurityHeadersMiddleware
 from admin_api.services import ApiServices, create_schema
 from archive.keywrap import KeyMissing
 from archive.service import ArchiveKeyMissing
@@ -59,6 +68,10 @@ def create_app(services: ApiServices) -> FastAPI:
     app.add_middleware(AuditMiddleware, engine=services.engine, clock=services.clock, chain=services.audit_key())
     app.add_exception_handler(ArchiveKeyMissing, _key_missing)
     app.add_exception_handler(KeyMissing, _key_missing)
+    app.add_exception_handler(SignInRequired, errors.sign_in_required)
+    app.add_exception_handler(HTTPException, errors.http_error)
+    app.add_exception_handler(RequestValidationError, errors.validation_error)
+    app.add_middleware(SecurityHeadersMiddleware)
 
     api = APIRouter(prefix="/api/v1")
     # holds/purge and backtests exist where the gateway wired their services (not in stand-ins)
@@ -67,9 +80,13 @@ def create_app(services: ApiServices) -> FastAPI:
     wired += [exports] if services.export_dir is not None and services.jobs is not None else []
     wired += [spam] if services.learn_spam is not None else []   # Rspamd learning (engines)
     for module in (users, quarantine, sender, *wired, search, archive, rules, reports, audit, dashboard,
-                   user_admin, queue):
+                   user_admin, queue, timeline):
         api.include_router(module.router)
     app.include_router(api)
-    app.include_router(review_page_router())  # where notices link: a page, never a JSON 401
     app.include_router(ops.router)
+    # the console's pages
+    for page in (home, auth, account):
+        app.include_router(page.router)
+    app.include_router(review_page_router())  # where notices link: a page, never a JSON 401
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app

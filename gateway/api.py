@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from admin_api.app import ApiServices, create_app
+from admin_api.services import ConsoleConfig
 from archive.stats import summary as archive_summary
 from gateway import health as health_checks
 from gateway.audit_wiring import console_services
@@ -82,11 +83,21 @@ def api_services(services: Services, reload: Any = None, extraction: ExtractionP
         department_supervisors=supervisors,
         archive_stats=lambda after, before: archive_summary(services.engine, after, before),
         archive_record=archive_record,
+        console=ConsoleConfig(session_idle=services.settings.api.session_idle,
+                              session_absolute=services.settings.api.session_absolute,
+                              base_url=services.settings.api_base_url),
+        send_mail=lambda to, subject, body: _send_mail(services, to, subject, body),
         rule_terms=rule_terms(services.policy), delivery_events=delivery_events(services.engine),
         describe_rule=rule_description(services.policy),
         learn_spam=learn_spam if services.learner is not None else None,
         **console_services(services, extraction),
     )
+
+
+def _send_mail(services: Services, to: str, subject: str, body: str) -> None:
+    """The console's mail (invitation/reset links) through the notice path: archived, queued."""
+    with services.engine.begin() as conn:
+        services.notifier.send(conn, to, subject, body)
 
 
 def node_health(services: Services) -> Health:

@@ -151,8 +151,15 @@ class Gateway:
 
         s = self.services.settings
         host, port = parse_hostport(s.api.listen, default_port=8025)
+        tls: dict[str, str] = {}
+        if s.api.tls:   # the console's cookies are Secure under TLS
+            if s.api.tls_cert and s.api.tls_key:
+                cert, key = s.resolve(s.api.tls_cert), s.resolve(s.api.tls_key)
+            else:
+                cert, key = ensure_self_signed(s.data_dir / "tls", self.services.hostname)
+            tls = {"ssl_certfile": str(cert), "ssl_keyfile": str(key)}
         config = uvicorn.Config(build_app(self.services, self), host=host, port=port, log_config=None,
-                                access_log=False, lifespan="off", loop="none")
+                                access_log=False, lifespan="off", loop="none", **tls)
         self.api_server = _EmbeddedUvicorn(config)
         self._tasks.append(asyncio.create_task(self.api_server.serve(sockets=[sock] if sock else None),
                                                name="api"))

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 from pydantic_settings import SettingsError as PydanticSettingsError
 
@@ -180,11 +180,42 @@ class ApiSettings(_Section):
     listen: str = "127.0.0.1:8025"
     base_url: str = ""
     enabled: bool = True
+    # HTTPS for the API and console: required when listen is beyond loopback. No certificate
+    # given: the self-signed one SMTP uses (data_dir/tls), made on first run.
+    tls: bool = False
+    tls_cert: str = ""
+    tls_key: str = ""
+    session_idle: float = 1800.0       # console sessions end after this long without a request
+    session_absolute: float = 43200.0  # ... and this long after sign-in, whatever happens
 
     @field_validator("listen")
     @classmethod
     def _listen(cls, v: str) -> str:
         return listen_address(v, what="8025")
+
+    @field_validator("session_idle", "session_absolute", mode="before")
+    @classmethod
+    def _duration(cls, v: Any) -> float:
+        return parse_duration(v)
+
+    @model_validator(mode="after")
+    def _tls_beyond_loopback(self) -> ApiSettings:
+        host, _port = parse_hostport(self.listen, default_port=8025)
+        if self.enabled and not self.tls and not _is_loopback(host):
+            raise ValueError(f"api.listen {self.listen} is reachable from other machines: set api.tls: true "
+                             "(api.tls_cert/api.tls_key, or a generated self-signed certificate)")
+        if bool(self.tls_cert) != bool(self.tls_key):
+            raise ValueError("api.tls_cert and api.tls_key go together")
+        return self
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 class RelaySettings(_Section):
@@ -496,7 +527,7 @@ class Settings(BaseSettings):
         if self.api.base_url:
             return self.api.base_url.rstrip("/")
         host, port = parse_hostport(self.api.listen, default_port=8025)
-        return f"http://{host}:{port}"
+        return f"{'https' if self.api.tls else 'http'}://{host}:{port}"
 
 
 def _key_line(text: str, loc: tuple[Any, ...]) -> int | None:
