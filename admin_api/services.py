@@ -81,6 +81,9 @@ class ApiServices:
     learn_spam: Callable[[int, bool, str, str | None, str | None], str] | None = None
     # record_deliveries(archive_ids) -> delivery queue events of those records (the timeline)
     record_deliveries: Callable[[list[int]], list[dict[str, Any]]] | None = None
+    # rules_info() -> {"generation", "loaded_at", "path", "lint": [problems], "rules": [{name, description,
+    # mode, action, enabled, priority}]}: the live rules for the rules page
+    rules_info: Callable[[], Mapping[str, Any]] | None = None
 
     def audit_key(self) -> ChainKey:
         if self.audit_chain is None:
