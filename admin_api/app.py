@@ -41,6 +41,7 @@ from admin_api.routers import (
     rules,
     search,
     sender,
+    spam,
     timeline,
     user_admin,
     users,
@@ -81,6 +82,7 @@ def create_app(services: ApiServices) -> FastAPI:
     wired = [holds] if services.retention is not None else []
     wired += [backtest] if services.backtest is not None and services.jobs is not None else []
     wired += [exports] if services.export_dir is not None and services.jobs is not None else []
+    wired += [spam] if services.learn_spam is not None else []   # Rspamd learning (engines)
     for module in (users, quarantine, sender, *wired, search, archive, rules, reports, audit, dashboard,
                    user_admin, queue, timeline):
         api.include_router(module.router)
