@@ -11,10 +11,13 @@ response starts.
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from admin_api import roles
 from admin_api.audit_middleware import AuditMiddleware
+from admin_api.edge_guard import add_edge_guard
+from admin_api.errors import validation_error
 from admin_api.pages.notice_link import review_page_router
 from admin_api.routers import (
     archive,
@@ -54,8 +57,11 @@ def create_app(services: ApiServices) -> FastAPI:
     )
     app.state.services = services
     app.add_middleware(AuditMiddleware, engine=services.engine, clock=services.clock, chain=services.audit_key())
+    if services.guard_limits is not None:      # outermost: before any body is read or audited
+        add_edge_guard(app, services)
     app.add_exception_handler(ArchiveKeyMissing, _key_missing)
     app.add_exception_handler(KeyMissing, _key_missing)
+    app.add_exception_handler(RequestValidationError, validation_error)   # never a 500 quoting bad input
 
     api = APIRouter(prefix="/api/v1")
     # holds/purge and backtests exist where the gateway wired their services (not in stand-ins)
