@@ -67,7 +67,8 @@ def create_app(services: ApiServices) -> FastAPI:
     # holds/purge and backtests exist where the gateway wired their services (not in stand-ins)
     wired = [holds] if services.retention is not None else []
     wired += [backtest] if services.backtest is not None and services.jobs is not None else []
-    for module in (users, quarantine, sender, *wired, archive, rules, reports, audit, dashboard, user_admin, queue):
+    wired += [queue] if services.queue_control is not None else []
+    for module in (users, quarantine, sender, *wired, archive, rules, reports, audit, dashboard, user_admin):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(review_page_router())  # where notices link: a page, never a JSON 401
