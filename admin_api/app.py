@@ -10,30 +10,39 @@ response starts.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from admin_api import roles
 from admin_api.audit_middleware import AuditMiddleware
+from admin_api.deps import SignInRequired
 from admin_api.edge_guard import add_edge_guard
-from admin_api.errors import validation_error
+from admin_api.pages import account, auth, errors, home
 from admin_api.pages.notice_link import review_page_router
 from admin_api.routers import (
     archive,
     audit,
     backtest,
     dashboard,
+    exports,
     holds,
     ops,
     quarantine,
     queue,
     reports,
     rules,
+    search,
     sender,
+    timeline,
     user_admin,
     users,
 )
+from admin_api.security_headers import SecurityHeadersMiddleware
 from admin_api.services import ApiServices, create_schema
 from archive.keywrap import KeyMissing
 from archive.service import ArchiveKeyMissing
@@ -57,20 +66,29 @@ def create_app(services: ApiServices) -> FastAPI:
     )
     app.state.services = services
     app.add_middleware(AuditMiddleware, engine=services.engine, clock=services.clock, chain=services.audit_key())
-    if services.guard_limits is not None:      # outermost: before any body is read or audited
-        add_edge_guard(app, services)
     app.add_exception_handler(ArchiveKeyMissing, _key_missing)
     app.add_exception_handler(KeyMissing, _key_missing)
-    app.add_exception_handler(RequestValidationError, validation_error)   # never a 500 quoting bad input
+    app.add_exception_handler(SignInRequired, errors.sign_in_required)
+    app.add_exception_handler(HTTPException, errors.http_error)
+    app.add_exception_handler(RequestValidationError, errors.validation_error)
+    app.add_middleware(SecurityHeadersMiddleware)
+    if services.guard_limits is not None:      # outermost: before any body is read or audited
+        add_edge_guard(app, services)
 
     api = APIRouter(prefix="/api/v1")
     # holds/purge and backtests exist where the gateway wired their services (not in stand-ins)
     wired = [holds] if services.retention is not None else []
     wired += [backtest] if services.backtest is not None and services.jobs is not None else []
     wired += [queue] if services.queue_control is not None else []
-    for module in (users, quarantine, sender, *wired, archive, rules, reports, audit, dashboard, user_admin):
+    wired += [exports] if services.export_dir is not None and services.jobs is not None else []
+    for module in (users, quarantine, sender, *wired, search, archive, rules, reports, audit, dashboard,
+                   user_admin, timeline):
         api.include_router(module.router)
     app.include_router(api)
-    app.include_router(review_page_router())  # where notices link: a page, never a JSON 401
     app.include_router(ops.router)
+    # the console's pages
+    for page in (home, auth, account):
+        app.include_router(page.router)
+    app.include_router(review_page_router())  # where notices link: a page, never a JSON 401
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app

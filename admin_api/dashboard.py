@@ -22,6 +22,7 @@ import sqlalchemy as sa
 
 from archive import tables as at
 from quarantine import tables as qt
+from quarantine.false_positives import counts as fp_counts
 
 # Pending approvals by age: upper bounds in seconds and their labels.
 AGE_BUCKETS: tuple[tuple[float, str], ...] = (
@@ -122,12 +123,9 @@ def dashboard(engine: sa.Engine, after: float, before: float, *, departments: It
             ages[next(label for bound, label in AGE_BUCKETS if age < bound)] += 1
         out["pending_by_age"] = [{"age": k, "count": v} for k, v in ages.items()]
 
-        f = qt.false_positives.c
-        fconds: list[Any] = [f.at >= after, f.at < before]
-        if depts is not None:
-            fconds.append(f.department.in_(depts))
-        out["false_positives"] = [{"rule": rule, "count": int(n)} for rule, n in conn.execute(
-            sa.select(f.rule, sa.func.count()).where(*fconds).group_by(f.rule).order_by(f.rule))]
+    # once per entry and rule, as the queue's and the rules page's counts (quarantine.false_positives)
+    out["false_positives"] = [{"rule": rule, "count": n} for rule, n in
+                              fp_counts(engine, after=after, before=before, departments=depts).items()]
     return out
 
 

@@ -47,6 +47,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # the audit and administration console (issue 16)
     "dashboard.read": READERS,                 # supervisors: their departments' figures only
     "rules.backtest": frozenset({"admin", "compliance"}),
+    "archive.timeline": OVERSIGHT,
     "archive.export": OVERSIGHT,               # reads, writes nothing the archive keeps
     "archive.searches": OVERSIGHT,             # one's own saved searches
     "archive.holds.read": OVERSIGHT,

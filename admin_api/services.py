@@ -20,6 +20,19 @@ from quarantine.service import QuarantineService
 
 
 @dataclasses.dataclass
+class ConsoleConfig:
+    """The console's sign-in settings (gateway: the ``api`` section of gateway.yaml)."""
+
+    session_idle: float = 30 * 60.0        # seconds without a request before a session ends
+    session_absolute: float = 12 * 3600.0  # seconds after sign-in a session ends whatever happens
+    signin_window: float = 900.0           # failed sign-ins are counted over this many seconds
+    signin_per_account: int = 5            # then that account waits (429) ...
+    signin_per_address: int = 20           # ... or every sign-in from that client address
+    link_lifetime: float = 72 * 3600.0     # invitation / reset links
+    base_url: str = ""                     # for links in mail; "" -> the request's own origin
+
+
+@dataclasses.dataclass
 class ApiServices:
     """What the gateway hands the API (the API imports nothing of the gateway)."""
 
@@ -51,6 +64,10 @@ class ApiServices:
     describe_rule: Callable[[str, str | None], str] | None = None
     # The audit chain's MAC key; None: derived from ``archive.keyring`` (the gateway's archive).
     audit_chain: ChainKey | None = None
+    console: ConsoleConfig = dataclasses.field(default_factory=ConsoleConfig)
+    # send_mail(to, subject, body): the gateway's notice path (queued, DKIM-signed, archived).
+    # None: invitation/reset links cannot be mailed (the CLI prints them instead).
+    send_mail: Callable[[str, str, str], None] | None = None
     # --- the audit and administration console (issue 16); None: those endpoints are not mounted
     jobs: Any = None                     # admin_api.jobs.JobStore: backtests and exports in the background
     # backtest(rules_text, days) -> work(progress) -> result; ValueError (file:line) for a bad file
@@ -62,6 +79,8 @@ class ApiServices:
     rule_category: Callable[[str], str | None] | None = None   # "spam" | "malware" | None per rule
     # account_check(role, departments, addresses): the directory's word on a new account (ValueError)
     account_check: Callable[[str, list[str], list[str]], None] | None = None
+    # record_deliveries(archive_ids) -> delivery queue events of those records (the timeline)
+    record_deliveries: Callable[[list[int]], list[dict[str, Any]]] | None = None
 
     def audit_key(self) -> ChainKey:
         if self.audit_chain is None:

@@ -79,6 +79,63 @@ audit_head = sa.Table(
 )
 
 
+# ---- console sign-in (admin_api.passwords, admin_api.sessions, admin_api.throttle, admin_api.totp)
+# One row per account that may sign in to the console: its password (argon2id), second factor
+# and display preferences. Kept apart from admin_users so API-only accounts have none of it.
+console_accounts = sa.Table(
+    "admin_console_accounts",
+    metadata,
+    sa.Column("user_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("password_hash", sa.Text, nullable=True),       # argon2id PHC string
+    sa.Column("password_changed_at", sa.Float, nullable=True),
+    sa.Column("totp_secret", sa.String(64), nullable=True),    # base32; set once enrolment is confirmed
+    sa.Column("totp_pending", sa.String(64), nullable=True),   # base32 offered, not yet confirmed
+    sa.Column("totp_last_step", sa.BigInteger, nullable=True),  # a code is accepted once (RFC 6238 5.2)
+    sa.Column("language", sa.String(16), nullable=True),       # zh_CN | en; None: the browser's
+    sa.Column("time_zone", sa.String(64), nullable=True),      # IANA name; None: UTC
+)
+
+# Server-side console sessions. The cookie holds a random id; only its SHA-256 is stored.
+sessions = sa.Table(
+    "admin_sessions",
+    metadata,
+    sa.Column("id", _PK, primary_key=True, autoincrement=True),
+    sa.Column("id_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("user_id", sa.BigInteger, nullable=False, index=True),
+    sa.Column("stage", sa.String(16), nullable=False),      # "totp": password given, code pending; "full"
+    sa.Column("csrf", sa.String(64), nullable=False),       # the synchronizer token of its forms
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("last_seen_at", sa.Float, nullable=False),
+    sa.Column("ended_at", sa.Float, nullable=True),
+    sa.Column("client_ip", sa.String(64), nullable=True),
+    sa.Column("user_agent", sa.String(200), nullable=True),
+)
+
+# Failed sign-ins, per account name and per client address: every API worker and node reads
+# the same rows, so the throttle holds however many processes answer.
+signin_failures = sa.Table(
+    "admin_signin_failures",
+    metadata,
+    sa.Column("id", _PK, primary_key=True, autoincrement=True),
+    sa.Column("account", sa.String(200), nullable=True, index=True),
+    sa.Column("client_ip", sa.String(64), nullable=True, index=True),
+    sa.Column("at", sa.Float, nullable=False, index=True),
+)
+
+# Invitation and password-reset links: one-time, expiring, only the token's SHA-256 stored.
+account_links = sa.Table(
+    "admin_account_links",
+    metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.BigInteger, nullable=False, index=True),
+    sa.Column("purpose", sa.String(16), nullable=False),   # invite | reset
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("expires_at", sa.Float, nullable=False),
+    sa.Column("used_at", sa.Float, nullable=True),
+)
+
+CONSOLE_TABLES = (console_accounts, sessions, signin_failures, account_links)
+
 # Background jobs started from the console or API (backtests, exports): their state and
 # progress live here so a job outlives the page that started it. ``result`` holds counts,
 # rule names and record ids only, never message content.

@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from email.utils import formatdate
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from archive import bundle
 from archive.history import imported_history
@@ -60,13 +60,16 @@ def _record(item: SearchItem, name: str, history: list[dict[str, Any]]) -> dict[
     }
 
 
-def export_zip(archive: Archive, query: str, path: str | os.PathLike[str], *,
+def export_zip(archive: Archive, query: str, path: str | os.PathLike[str] | BinaryIO, *,
                progress: Progress | None = None, departments: Iterable[str] | None = None,
                history: History | None = None) -> int:
     """Write a signed bundle (see :mod:`archive.bundle`): ``<id>.eml`` per matching record,
     ``manifest.json`` and its signature ``manifest.sig``, ``manifest.csv``; returns the number
-    exported. ``history`` gives each record's decisions (default: only imported ones)."""
-    path = Path(path)
+    exported. ``history`` gives each record's decisions (default: only imported ones).
+    ``path`` may be a writable binary stream (e.g. one that encrypts what it is given): the
+    bundle is then written to it as is, and closing it is the caller's."""
+    stream = None if isinstance(path, (str, os.PathLike)) else path
+    path = Path(path) if stream is None else Path("stream")
     tmp = path.with_name(path.name + ".part")
     total, items = _items(archive, query, departments)
     history = history or (lambda ids: imported_history(archive.engine, ids))
@@ -76,7 +79,7 @@ def export_zip(archive: Archive, query: str, path: str | os.PathLike[str], *,
     writer.writerow(MANIFEST_FIELDS)
     records: list[dict[str, Any]] = []
     done = 0
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+    with zipfile.ZipFile(tmp if stream is None else stream, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         batch: list[SearchItem] = []
 
         def flush() -> None:
@@ -106,7 +109,8 @@ def export_zip(archive: Archive, query: str, path: str | os.PathLike[str], *,
         zf.writestr(bundle.MANIFEST, data)
         zf.writestr(bundle.SIGNATURE, bundle.signature_doc(kid, key, data))
         zf.writestr("manifest.csv", manifest_csv.getvalue())
-    _finish(tmp, path)
+    if stream is None:
+        _finish(tmp, path)
     return done
 
 

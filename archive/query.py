@@ -4,6 +4,7 @@
     "a phrase"           adjacent tokens
     from:ADDR            envelope or header sender (full address, or a domain: example.com / @example.com)
     to:ADDR              envelope recipient or header To/Cc (address or domain)
+    domain:DOMAIN        the sender or any recipient in that domain (or an address: either side)
     subject:WORD         subject tokens only (blind index); subject:"a phrase" too
     direction:inbound|outbound|internal
     verdict:delivered|queued|quarantined|rejected|released
@@ -22,7 +23,7 @@ import calendar
 import re
 from dataclasses import dataclass, field
 
-FILTERS = ("from", "to", "subject", "direction", "verdict", "rule", "has", "after", "before", "id")
+FILTERS = ("from", "to", "domain", "subject", "direction", "verdict", "rule", "has", "after", "before", "id")
 DIRECTIONS = ("inbound", "outbound", "internal")
 VERDICTS = ("delivered", "queued", "quarantined", "rejected", "released")
 
@@ -43,6 +44,7 @@ class Query:
     terms: list[Term] = field(default_factory=list)
     senders: list[str] = field(default_factory=list)
     recipients: list[str] = field(default_factory=list)
+    parties: list[str] = field(default_factory=list)     # domain: either side
     directions: list[str] = field(default_factory=list)
     verdicts: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
@@ -108,6 +110,8 @@ def parse_query(text: str) -> Query:
             query.senders.append(low.lstrip("@"))
         elif key == "to":
             query.recipients.append(low.lstrip("@"))
+        elif key == "domain":
+            query.parties.append(low.lstrip("@"))
         elif key == "subject":
             query.terms.append(Term(value, "s", quoted))
         elif key == "direction":

@@ -147,6 +147,9 @@ class SearchMixin:
                     col = t.addresses.c.address if "@" in v else t.addresses.c.domain
                     ors.append(col == v)
                 conds.append(self._side_filter(conn, t.addresses, [t.addresses.c.kind == kind, sa.or_(*ors)]))
+        for v in q.parties:      # each domain: filter its own side-agnostic match
+            col = t.addresses.c.address if "@" in v else t.addresses.c.domain
+            conds.append(self._side_filter(conn, t.addresses, [col == v]))
         if q.directions:
             conds.append(r.direction.in_(q.directions))
         if q.verdicts:
@@ -303,7 +306,8 @@ class SearchMixin:
             if match is not None:
                 # Only a time range keeps ids in few runs (mail is archived in time order).
                 time_only = bool(others) and departments is None and not (
-                    q.senders or q.recipients or q.directions or q.verdicts or q.rules or q.has_attachment or q.ids)
+                    q.senders or q.recipients or q.parties or q.directions or q.verdicts or q.rules
+                    or q.has_attachment or q.ids)
                 narrowed = self._filtered_text_page(conn, match, others, cursor, limit + 1) if time_only else None
                 if narrowed is not None:
                     total, rows = narrowed

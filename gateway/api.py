@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from admin_api.app import ApiServices, create_app
 from admin_api.edge_guard import GuardLimits
+from admin_api.services import ConsoleConfig
 from archive.stats import summary as archive_summary
 from gateway import health as health_checks
 from gateway.audit_wiring import console_services
@@ -81,6 +82,10 @@ def api_services(services: Services, reload: Any = None, extraction: ExtractionP
         department_supervisors=supervisors,
         archive_stats=lambda after, before: archive_summary(services.engine, after, before),
         archive_record=archive_record,
+        console=ConsoleConfig(session_idle=services.settings.api.session_idle,
+                              session_absolute=services.settings.api.session_absolute,
+                              base_url=services.settings.api_base_url),
+        send_mail=lambda to, subject, body: _send_mail(services, to, subject, body),
         rule_terms=rule_terms(services.policy), delivery_events=delivery_events(services.engine),
         describe_rule=rule_description(services.policy),
         **console_services(services, extraction),
@@ -99,6 +104,12 @@ class TokenThrottle:
 
     def failed(self, ip: str) -> float:
         return self.throttle.failed(ip, "", trusted=True)
+
+
+def _send_mail(services: Services, to: str, subject: str, body: str) -> None:
+    """The console's mail (invitation/reset links) through the notice path: archived, queued."""
+    with services.engine.begin() as conn:
+        services.notifier.send(conn, to, subject, body)
 
 
 def node_health(services: Services) -> Health:

@@ -12,13 +12,17 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+
 from admin_api.jobs import JobStore
+from admin_api.record_timeline import queue_deliveries
 from archive.retention import Retention
 from gateway.account_check import account_check
 from gateway.backtest import backtest, candidate_policy
 from gateway.extraction_pool import ExtractionPool
 from gateway.retention import node_lock, still_needed
 from gateway.services import Services
+from gateway.tables import queue as queue_table
 from rules.loader import RuleSetError
 
 
@@ -30,6 +34,20 @@ def _candidate_dir(live_rules: Path) -> tempfile.TemporaryDirectory:
         if entry.name != "candidate.yaml":
             (Path(folder.name) / entry.name).symlink_to(entry)
     return folder
+
+
+def record_deliveries(engine: sa.Engine) -> Callable[[list[int]], list[dict[str, Any]]]:
+    """archive ids -> their delivery queue rows as timeline events (the queue is the gateway's)."""
+    q = queue_table.c
+
+    def deliveries(ids: list[int]) -> list[dict[str, Any]]:
+        with engine.connect() as conn:
+            rows = list(conn.execute(sa.select(q.archive_id, q.recipient, q.status, q.attempts, q.created_at,
+                                               q.finished_at, q.next_attempt_at, q.last_code, q.last_error)
+                                     .where(q.archive_id.in_(ids)).order_by(q.id)).mappings())
+        return queue_deliveries(rows)
+
+    return deliveries
 
 
 def console_services(services: Services, extraction: ExtractionPool | None) -> dict[str, Any]:
@@ -70,4 +88,5 @@ def console_services(services: Services, extraction: ExtractionPool | None) -> d
         "jobs": JobStore(services.engine), "backtest": prepare_backtest, "retention": retention,
         "purge": purge, "export_dir": export_dir,
         "account_check": account_check(services.policy.directory()),
+        "record_deliveries": record_deliveries(services.engine),
     }

@@ -62,6 +62,14 @@ def _parser() -> argparse.ArgumentParser:
     token = user_sub.add_parser("token", parents=[common], help="issue a new token for an existing user")
     token.add_argument("name")
     token.add_argument("--expires-days", type=float)
+    password = user_sub.add_parser("password", parents=[common],
+                                   help="set a user's console password (read from stdin or prompt)")
+    password.add_argument("name")
+    invite = user_sub.add_parser("invite", parents=[common],
+                                 help="mail a user a one-time link to set their console password")
+    invite.add_argument("name")
+    invite.add_argument("--reset", action="store_true", help="a password-reset link (the wording differs)")
+    invite.add_argument("--language", choices=["zh-CN", "en"], help="the mail's language (default: English)")
 
     smtp_user = sub.add_parser("smtp-user", parents=[common], help="SMTP AUTH accounts")
     smtp_sub = smtp_user.add_subparsers(dest="smtp_command", required=True)

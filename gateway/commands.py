@@ -168,6 +168,10 @@ def user(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"mailwarden: {exc}", file=sys.stderr)
                 return 1
             print(token)
+        elif args.user_command == "password":
+            return _user_password(services, args.name)
+        elif args.user_command == "invite":
+            return _user_invite(services, settings, args)
         elif args.user_command == "list":
             print_json(users.list_users(services.engine))
         elif args.user_command == "revoke":
@@ -177,6 +181,39 @@ def user(args: argparse.Namespace, settings: Settings) -> int:
                 return 1
     finally:
         services.close()
+    return 0
+
+
+def _user_password(services, name: str) -> int:  # noqa: ANN001
+    from admin_api.passwords import set_password
+
+    try:
+        set_password(services.engine, name, read_password())
+    except (LookupError, ValueError) as exc:
+        print(f"mailwarden: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 1
+    print(f"console password of {name} set (their other console sessions ended)")
+    return 0
+
+
+def _user_invite(services, settings: Settings, args: argparse.Namespace) -> int:  # noqa: ANN001
+    import time
+
+    from admin_api.account_links import send_link
+    from admin_api.services import ConsoleConfig
+
+    def send(to: str, subject: str, body: str) -> None:
+        with services.engine.begin() as conn:
+            services.notifier.send(conn, to, subject, body)
+
+    try:
+        to = send_link(services.engine, args.name, "reset" if args.reset else "invite",
+                       base_url=settings.api_base_url, now=time.time(), lifetime=ConsoleConfig().link_lifetime,
+                       send=send, language=args.language)
+    except (LookupError, ValueError) as exc:
+        print(f"mailwarden: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 1
+    print(f"a one-time link to set the console password of {args.name} was mailed to {to}")
     return 0
 
 

@@ -33,6 +33,7 @@ from gateway.smtp_data import BareNewline
 from gateway.startup import PROCESSES_FILE, check_reachable_links, listening_socket, run_directory, show_banner
 from gateway.supervisor import Slot, Supervisor
 from gateway.tls import ensure_self_signed, server_context
+from gateway.tls_policy import TlsPolicy
 from gateway.transport import make_transport
 
 log = logging.getLogger("mailwarden.server")
@@ -69,7 +70,9 @@ class Gateway:
             transport=make_transport(
                 s.next_hop, size=s.delivery.concurrency, connect_timeout=s.delivery.connect_timeout,
                 command_timeout=s.delivery.command_timeout, idle_timeout=s.delivery.idle_connection_timeout,
-                require_tls=s.delivery.require_tls, local_hostname=services.hostname,
+                tls_policy=TlsPolicy(s.delivery.tls_level, s.delivery.tls_policy,
+                                     s.resolve(s.delivery.tls_ca_file) if s.delivery.tls_ca_file else None),
+                local_hostname=services.hostname,
             ),
             notifier=services.notifier, dkim=self.dkim,
             metrics=services.metrics, hostname=services.hostname, concurrency=s.delivery.concurrency,
@@ -148,8 +151,15 @@ class Gateway:
 
         s = self.services.settings
         host, port = parse_hostport(s.api.listen, default_port=8025)
+        tls: dict[str, str] = {}
+        if s.api.tls:   # the console's cookies are Secure under TLS
+            if s.api.tls_cert and s.api.tls_key:
+                cert, key = s.resolve(s.api.tls_cert), s.resolve(s.api.tls_key)
+            else:
+                cert, key = ensure_self_signed(s.data_dir / "tls", self.services.hostname)
+            tls = {"ssl_certfile": str(cert), "ssl_keyfile": str(key)}
         config = uvicorn.Config(build_app(self.services, self), host=host, port=port, log_config=None,
-                                access_log=False, lifespan="off", loop="none")
+                                access_log=False, lifespan="off", loop="none", **tls)
         self.api_server = _EmbeddedUvicorn(config)
         self._tasks.append(asyncio.create_task(self.api_server.serve(sockets=[sock] if sock else None),
                                                name="api"))

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 from pydantic_settings import SettingsError as PydanticSettingsError
 
@@ -190,6 +190,13 @@ class ApiSettings(_Section):
     token_failures: int = Field(default=10, ge=1)
     token_window: float = 60.0
     token_lockout: float = 900.0
+    # HTTPS for the API and console: required when listen is beyond loopback. No certificate
+    # given: the self-signed one SMTP uses (data_dir/tls), made on first run.
+    tls: bool = False
+    tls_cert: str = ""
+    tls_key: str = ""
+    session_idle: float = 1800.0       # console sessions end after this long without a request
+    session_absolute: float = 43200.0  # ... and this long after sign-in, whatever happens
 
     @field_validator("listen")
     @classmethod
@@ -201,10 +208,29 @@ class ApiSettings(_Section):
     def _size(cls, v: Any) -> int:
         return parse_size(v)
 
-    @field_validator("token_window", "token_lockout", mode="before")
+    @field_validator("token_window", "token_lockout", "session_idle", "session_absolute", mode="before")
     @classmethod
     def _duration(cls, v: Any) -> float:
         return parse_duration(v)
+
+    @model_validator(mode="after")
+    def _tls_beyond_loopback(self) -> ApiSettings:
+        host, _port = parse_hostport(self.listen, default_port=8025)
+        if self.enabled and not self.tls and not _is_loopback(host):
+            raise ValueError(f"api.listen {self.listen} is reachable from other machines: set api.tls: true "
+                             "(api.tls_cert/api.tls_key, or a generated self-signed certificate)")
+        if bool(self.tls_cert) != bool(self.tls_key):
+            raise ValueError("api.tls_cert and api.tls_key go together")
+        return self
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 class RelaySettings(_Section):
@@ -246,7 +272,17 @@ class DeliverySettings(_Section):
     connect_timeout: float = 30.0
     command_timeout: float = 120.0
     idle_connection_timeout: float = 30.0
-    require_tls: bool = False
+    require_tls: bool = False          # older spelling of tls: encrypt (kept: it raises none/may to encrypt)
+    # Outbound TLS (gateway/tls_policy.py): none | may | encrypt | verify, per destination in tls_policy
+    # (a recipient domain or next-hop host; ".example.com" for subdomains too).
+    tls: Literal["none", "may", "encrypt", "verify"] = "may"
+    tls_policy: dict[str, Literal["none", "may", "encrypt", "verify"]] = Field(default_factory=dict)
+    tls_ca_file: str = ""              # CA certificates (PEM) for verify; empty: the system's
+
+    @property
+    def tls_level(self) -> str:
+        """The default level, ``require_tls`` taken into account."""
+        return "encrypt" if self.require_tls and self.tls in ("none", "may") else self.tls
     dkim_selector: str = "mailwarden"
     node_id: str = ""  # this gateway's name in the shared queue; default: the host name
 
@@ -506,7 +542,7 @@ class Settings(BaseSettings):
         if self.api.base_url:
             return self.api.base_url.rstrip("/")
         host, port = parse_hostport(self.api.listen, default_port=8025)
-        return f"http://{host}:{port}"
+        return f"{'https' if self.api.tls else 'http'}://{host}:{port}"
 
 
 def _key_line(text: str, loc: tuple[Any, ...]) -> int | None:

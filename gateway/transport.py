@@ -20,6 +20,7 @@ from typing import Protocol
 import aiosmtplib
 
 from gateway.settings import parse_hostport
+from gateway.tls_policy import TlsLevel, TlsPolicy
 
 log = logging.getLogger("mailwarden.transport")
 
@@ -57,36 +58,39 @@ class SmtpPool:
     transaction ends with DATA or RSET, so the next MAIL starts clean)."""
 
     def __init__(self, host: str, port: int, *, size: int, connect_timeout: float, command_timeout: float,
-                 idle_timeout: float, require_tls: bool, local_hostname: str):
+                 idle_timeout: float, local_hostname: str, tls_level: TlsLevel = TlsLevel.MAY,
+                 tls_context: ssl.SSLContext | None = None):
         self.host, self.port = host, port
         self._size = size
         self._connect_timeout = connect_timeout
         self._command_timeout = command_timeout
         self._idle_timeout = idle_timeout
-        self._require_tls = require_tls
+        self._tls_level = tls_level
         self._local_hostname = local_hostname
         self._idle: list[_PooledClient] = []
         self._slots = asyncio.Semaphore(size)
-        # The next hop is usually an internal MTA with a private certificate: encrypt
-        # opportunistically; verifying it is a deployment choice (require_tls).
-        self._tls_context = ssl.create_default_context()
-        self._tls_context.check_hostname = False
-        self._tls_context.verify_mode = ssl.CERT_NONE
+        # gateway/tls_policy.py: the level's context (verifying only under ``verify``).
+        self._tls_context = tls_context or TlsPolicy().context(tls_level)
 
     async def _connect(self) -> aiosmtplib.SMTP:
         client = aiosmtplib.SMTP(
             hostname=self.host, port=self.port, timeout=self._command_timeout,
-            local_hostname=self._local_hostname, start_tls=None, tls_context=self._tls_context,
+            local_hostname=self._local_hostname, start_tls=False, tls_context=self._tls_context,
         )
         await asyncio.wait_for(client.connect(), self._connect_timeout)
-        if client.is_ehlo_or_helo_needed:    # what the next hop supports decides MAIL's parameters
-            try:
-                await client.ehlo()
-            except aiosmtplib.SMTPHeloError:
-                await client.helo()
-        if self._require_tls and not _uses_tls(client):
+        try:
+            await _greet(client)
+            if self._tls_level is not TlsLevel.NONE and client.supports_extension("starttls"):
+                # Under ``verify`` a certificate that does not chain to a trusted CA or does not
+                # name self.host fails the handshake here: nothing is sent, the rows wait.
+                await asyncio.wait_for(client.starttls(), self._connect_timeout)
+                await _greet(client)
+            if self._tls_level.required and not _uses_tls(client):
+                raise aiosmtplib.SMTPException(
+                    f"{self.host} does not offer STARTTLS and the TLS policy is {self._tls_level}")
+        except BaseException:
             client.close()
-            raise aiosmtplib.SMTPException("next hop does not offer STARTTLS and TLS is required")
+            raise
         return client
 
     async def acquire(self) -> aiosmtplib.SMTP:
@@ -117,6 +121,15 @@ class SmtpPool:
             except Exception:  # noqa: BLE001 - closing anyway
                 pooled.client.close()
         self._idle.clear()
+
+
+async def _greet(client: aiosmtplib.SMTP) -> None:
+    """EHLO (HELO for an old server): what the next hop supports decides STARTTLS and MAIL's parameters."""
+    if client.is_ehlo_or_helo_needed:
+        try:
+            await client.ehlo()
+        except aiosmtplib.SMTPHeloError:
+            await client.helo()
 
 
 def _uses_tls(client: aiosmtplib.SMTP) -> bool:
@@ -227,8 +240,10 @@ async def _rset(client: aiosmtplib.SMTP) -> None:
 class RelayTransport:
     """Everything to one next hop (the organisation's MTA or a smart host)."""
 
-    def __init__(self, host: str, port: int, **pool_options):
-        self._pool = SmtpPool(host, port, **pool_options)
+    def __init__(self, host: str, port: int, *, tls_policy: TlsPolicy | None = None, **pool_options):
+        policy = tls_policy or TlsPolicy()
+        level = policy.level(host)
+        self._pool = SmtpPool(host, port, tls_level=level, tls_context=policy.context(level), **pool_options)
 
     def route_key(self, recipient: str) -> str:
         return "relay"
@@ -262,11 +277,13 @@ async def dns_mx(domain: str) -> list[tuple[int, str]]:
 class MxTransport:
     """Direct delivery to each recipient domain's MX hosts, in preference order."""
 
-    def __init__(self, *, resolver: MxResolver = dns_mx, port: int = 25, **pool_options):
+    def __init__(self, *, resolver: MxResolver = dns_mx, port: int = 25, tls_policy: TlsPolicy | None = None,
+                 **pool_options):
         self._resolver = resolver
         self._port = port
+        self._tls_policy = tls_policy or TlsPolicy()
         self._pool_options = pool_options
-        self._pools: dict[str, SmtpPool] = {}
+        self._pools: dict[tuple[str, TlsLevel], SmtpPool] = {}
 
     def route_key(self, recipient: str) -> str:
         return recipient.rpartition("@")[2].lower()
@@ -283,9 +300,12 @@ class MxTransport:
         results: dict[str, Result] = {r: (None, f"no MX host of {domain} answered") for r in recipients}
         pending = list(recipients)
         for _pref, host in hosts:
-            pool = self._pools.get(host)
+            level = self._tls_policy.level(domain, host)      # the recipient domain's entry first
+            pool = self._pools.get((host, level))
             if pool is None:
-                pool = self._pools[host] = SmtpPool(host, self._port, **self._pool_options)
+                pool = self._pools[host, level] = SmtpPool(host, self._port, tls_level=level,
+                                                           tls_context=self._tls_policy.context(level),
+                                                           **self._pool_options)
             outcome = await _transaction(pool, mail_from, pending, message, dsn)
             results.update(outcome)
             pending = [r for r in pending if outcome[r][0] is None]  # only connection failures move on
@@ -355,11 +375,11 @@ class MaildirTransport:
         return None
 
 
-def make_transport(next_hop: str, **pool_options) -> Transport:
-    """The transport for ``delivery.next_hop``; pool options apply to the SMTP transports."""
+def make_transport(next_hop: str, *, tls_policy: TlsPolicy | None = None, **pool_options) -> Transport:
+    """The transport for ``delivery.next_hop``; pool options and the TLS policy apply to the SMTP transports."""
     if next_hop.startswith("maildir:"):
         return MaildirTransport(Path(next_hop[len("maildir:"):]))
     if next_hop == "mx":
-        return MxTransport(**pool_options)
+        return MxTransport(tls_policy=tls_policy, **pool_options)
     host, port = parse_hostport(next_hop, default_port=25)
-    return RelayTransport(host, port, **pool_options)
+    return RelayTransport(host, port, tls_policy=tls_policy, **pool_options)

@@ -193,7 +193,9 @@ class State:
 
     @cached_property
     def name_units(self) -> list[Unit]:
-        return [Unit(f"attachment:{a.path}", a.name, short=True) for a in self.message.attachments]
+        # "confidential_plan.xlsx": a name's underscores separate its words (same length, so
+        # positions and evidence stay)
+        return [Unit(f"attachment:{a.path}", a.name.replace("_", " "), short=True) for a in self.message.attachments]
 
     def units(self, scope: str) -> list[Unit]:
         if scope == "headers":

@@ -40,7 +40,8 @@ ZIP_TYPES = frozenset({"application/zip", "application/x-zip-compressed", "appli
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 TEXT_EXTS = (".txt", ".csv", ".log", ".md", ".json", ".xml")
 
-_ARMOURED_TYPES = frozenset({"application/pgp-keys", "application/pgp-signature", "application/pgp"})
+_ARMOURED_TYPES = frozenset({"application/pgp-keys", "application/pgp-signature", "application/pgp",
+                             "application/x-putty-private-key", "application/x-pem-file"})
 
 # Kinds that cost real work to open: read in the extraction workers, never on the event loop.
 DOCUMENT_KINDS = frozenset({"zip", "ole", "pdf", "7z", "rar", "gzip", "bz2", "xz", "tar", "rtf"})
@@ -160,7 +161,7 @@ def kind(data: bytes, true_type: str, extension: str) -> str | None:
         return "rtf"
     if tt.startswith("message/rfc822"):
         return "message"
-    if tt in _ARMOURED_TYPES or data[:11] == b"-----BEGIN ":
+    if tt in _ARMOURED_TYPES or data[:11] == b"-----BEGIN " or data[:19] == b"PuTTY-User-Key-File":
         return "text"  # an .asc key or signature: armour is text, screened as a body is
     if tt.startswith("text/") or extension in TEXT_EXTS:
         return "html" if tt == "text/html" or extension in (".htm", ".html") else "text"

@@ -28,13 +28,15 @@ _DISCLAIMER = re.compile(
     r"individual|person|entity|exclusive)|not the intended recipient|received this (?:e-?mail|message|"
     r"communication|transmission) in error|(?:disclaimer|confidentiality notice|legal notice)\s*:|"
     r"(?:review|use|disclosure|dissemination|distribution|copying)[^.]{0,60}(?:is |are )?(?:strictly )?prohibited|"
-    r"please (?:notify the sender|delete (?:it|this))|"
+    r"please (?:notify the sender|delete (?:it|this (?:e-?mail|message)) (?:immediately|from your system))|"
     r"本(?:邮件|電郵|电邮|郵件)(?:及其|及|和|连同)?(?:任何)?附件|仅供(?:指定|预期|上述)?收件人|僅供|仅限(?:于)?收件人|"
     r"(?:如果|如|若)(?:您|你)(?:不是|并非|非)(?:本邮件的)?(?:指定|预期|上述)?收件人|误收|错误(?:地)?收到|"
     r"请(?:立即)?(?:通知发件人|删除)|免责声明|保密声明|法律声明"
 )
 _NEGATION_BEFORE = re.compile(
-    r"(?i)(?:\b(?:not|non|no longer|isn't|aren't|wasn't|nothing|never|neither|nor)\b[\s-]*(?:[a-z]+\s+){0,2}|"
+    r"(?i)(?:\b(?:not|non|no longer|isn't|aren't|wasn't|never|nothing|none of (?:this|it|these|them) (?:is|are))"
+    r"[\s-]*(?:(?:very|really|particularly|considered|deemed|classified as|marked as|treated as|that|so|at all|"
+    r"in any way|anything|any)\s+){0,2}|"
     r"(?:不是|并非|不属于|不算|不涉及|不含|不包含|没有什么|没什么|无任何|没有|并无|无|非|毫无|谈不上|算不上)\s*"
     r"(?:什么|任何|所谓的?)?\s*)$"
 )
@@ -42,15 +44,28 @@ _COMPOUND_AFTER = re.compile(
     r"(?i)^(?:性|花园|花園|基地|武器|通道|情报局|\s*(?:computing|compute|vms?|containers?|space|ledger|"
     r"transactions?|clients?|consortium|gke|nodes?)\b)"
 )
-_COMPOUND_BEFORE = re.compile(r"(?i)(?:keep|kept|keeping|remain|treat)\s+(?:your|the|their|all)?\s*"
-                              r"(?:passwords?|pins?|passcodes?|credentials?|login details|one-time codes?)\s+$")
-_TOPIC = re.compile(
-    r"(?i)(?:marked|labell?ed|classified as|stamped|tagged|words?|such as|e\.g\.|标有|标注|标记为|标记|注明|带有|"
-    r"侵犯|窃取|盗窃|涉嫌|泄露了?|保护|关于)\s*[\"'“‘「『《【(（]?\s*$"
+# a promise or an instruction about keeping something confidential, not a label on this mail
+_COMPOUND_BEFORE = re.compile(
+    r"(?i)(?:keep|kept|keeping|keeps|remain|remains|treat|treated|held|hold)\s+"
+    r"(?:(?:your|the|their|all|such|any|our|personal|customer|client|customers'|clients')\s+)*"
+    r"(?:passwords?|pins?|passcodes?|credentials?|login details|one-time codes?|personal data|data|information|"
+    r"details|records)\s+(?:strictly\s+)?$"
 )
-_TOPIC_AFTER = re.compile(r"^(?:保护|案|罪|纠纷|诉讼|法|侵权|"
-                          r"[\"'”’」』》]\s*(?:字样|标识|标记|文件|documents?|label|marking)|"
-                          r"[\"'”’」』》]?\s*(?:字样|标识))")
+# the marker is what a sentence talks about: "documents labelled CONFIDENTIAL, STRICTLY
+# CONFIDENTIAL or INTERNAL ONLY must…", 标有“机密”“绝密”字样, news of 窃取商业机密
+_LIST_EN = r"(?:[\"'“‘]?[A-Za-z]+(?: [A-Za-z]+)?[\"'”’]?(?:, | or | and |, or |/))*(?:[A-Za-z]+ )?"
+_LIST_ZH = r"(?:[“\"「『][^”\"」』\n]{1,8}[”\"」』]\s*[、，,和或及]?\s*)*"
+_TOPIC = re.compile(
+    r"(?i)(?:marked|labell?ed|labels?(?: (?:documents?|files?|them|it))?|classified as|stamped|tagged|"
+    r"the words?|such as|e\.g\.|theft of|stealing|misappropriat\w+ of|claiming to be|claims to be|so-called|"
+    r"标有|标注|标记为|标记|注明|带有|侵犯|窃取|盗窃|涉嫌|泄露了?|保护|关于)\s*"
+    r"(?:" + _LIST_EN + r"|" + _LIST_ZH + r")[\"'“‘「『《【(（]?\s*$"
+)
+_TOPIC_AFTER = re.compile(
+    r"(?i)^(?:保护|案|罪|纠纷|诉讼|法|侵权|\s*(?:theft|case|law|lawsuit|litigation|protection|"
+    r"misappropriation|dispute)\b|"
+    r"(?:[”\"」』]\s*[、，,和或及]?\s*[“\"「『][^”\"」』\n]{1,8})*[”\"'’」』》]?\s*(?:字样|标识|标记|labels?|markings?))"
+)
 _NDA = re.compile(r"(?i)disclosing party|receiving party|non-disclosure agreement|保密协议|披露方|接收方")
 _QUOTE_HEADER = re.compile(r"(?im)^(?:-{2,} ?original message ?-{2,}|-{2,} ?原始邮件 ?-{2,}|on .{5,200} wrote:|"
                            r"(?:from|发件人|寄件者)\s*[:：].*\n.*(?:sent|date|发送时间|日期)\s*[:：]|_{20,})")
@@ -63,10 +78,18 @@ def _line_bounds(text: str, pos: int) -> tuple[int, int]:
     return s, len(text) if e < 0 else e
 
 
+_BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
+
+
 def _paragraph(text: str, pos: int) -> tuple[int, int]:
-    s = text.rfind("\n\n", max(0, pos - 1500), pos)
-    e = text.find("\n\n", pos, pos + 1500)
-    return (s + 2 if s >= 0 else max(0, pos - 600)), (e if e >= 0 else pos + 600)
+    """The paragraph holding ``pos``: between blank lines (CRLF or LF), at most 1,500
+    characters either way."""
+    lo = max(0, pos - 1500)
+    start = lo
+    for m in _BLANK_LINE.finditer(text, lo, pos):
+        start = m.end()
+    m = _BLANK_LINE.search(text, pos, pos + 1500)
+    return start, m.start() if m else min(len(text), pos + 1500)
 
 
 def _is_banner(text: str, start: int, end: int) -> str | None:
@@ -139,12 +162,13 @@ class MarkerGrader:
             return None, "negated"
         if _COMPOUND_AFTER.search(after) or _COMPOUND_BEFORE.search(text[max(0, start - 60):start]):
             return None, "part of another term"
+        topic = _TOPIC.search(text[max(0, start - 80):start]) or _TOPIC_AFTER.search(after)
         if self.short:
-            return HIGH, "banner (subject, header or name)"
+            return (LOW, "talked about") if topic else (HIGH, "banner (subject, header or name)")
         banner = _is_banner(text, start, end)
         if banner != "a line of its own" and self.in_disclaimer(start):
             return None, "legal disclaimer"
-        if _TOPIC.search(before) or _TOPIC_AFTER.search(after):
+        if topic:
             level, why = LOW, "quoted or talked about"
         elif banner is not None:
             level, why = HIGH, f"banner ({banner})"

@@ -37,6 +37,8 @@ KNOWN_EXAMPLES = frozenset({
     "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AKIAI44QH8DHBEXAMPLE",
     "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
     "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",  # jwt.io's sample signature
+    # the Azure Storage emulator's published account key (devstoreaccount1)
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
 })
 """Documented example credentials (AWS documentation, jwt.io): published, never anyone's."""
 
@@ -194,6 +196,10 @@ def _tokens(text: str) -> Iterator[Match]:
         for m in _AZURE_KEY.finditer(text):
             if not is_placeholder(m.group(1)):
                 yield Match("secret", m.start(1), m.end(1), m.group(1), HIGH, "Azure storage account key")
+    if "_live_" in text:
+        for m in _STRIPE.finditer(text):
+            if _not_glued(text, m.start()) and not is_placeholder(m.group()[8:]):
+                yield Match("secret", m.start(), m.end(), m.group(), HIGH, "Stripe live key")
     if "8Q~" in text:
         for m in _AZURE_SECRET.finditer(text):
             if shannon_entropy(m.group()) >= 3.5:
@@ -209,15 +215,31 @@ _DB_URL = re.compile(
 )
 
 
+_URL_PARAM_PASSWORD = re.compile(r"(?i)://[^\s]{1,300}?[?&;](?:password|passwd|pwd)=([^&;#\s\"']{4,128})")
+_ADO_PASSWORD = re.compile(r"(?i)(?:^|[;\"'\s])(?:password|pwd)\s*=\s*([^;\"'\s]{4,128})")
+_ADO_HINT = re.compile(r"(?i)(?:server|data source|database|initial catalog|host|user id|uid)\s*=")
+_STRIPE = re.compile(r"(?:sk|rk)_live_[0-9A-Za-z]{24,247}(?![0-9A-Za-z])")
+
+
 def _db_urls(text: str) -> Iterator[Match]:
-    """Connection strings with a password: the password is the match (what redaction masks)."""
-    if "://" not in text:
-        return
-    for m in _DB_URL.finditer(text):
-        pw = m.group(2)
-        if is_placeholder(pw) or len(pw) < 4:
-            continue
-        yield Match("secret", m.start(2), m.end(2), pw, HIGH, f"{m.group(1).lower()} URL with a password")
+    """Connection strings with a password (URLs, a password in a JDBC URL's query, ADO.NET
+    ``Server=…;Password=…;``): the password is the match (what redaction masks)."""
+    if "://" in text:
+        for m in _DB_URL.finditer(text):
+            pw = m.group(2)
+            if is_placeholder(pw) or len(pw) < 4:
+                continue
+            yield Match("secret", m.start(2), m.end(2), pw, HIGH, f"{m.group(1).lower()} URL with a password")
+        for m in _URL_PARAM_PASSWORD.finditer(text):
+            if not is_placeholder(m.group(1)):
+                yield Match("secret", m.start(1), m.end(1), m.group(1), HIGH, "password in a connection URL")
+    if "assword" in text or "wd=" in text or "WD=" in text:
+        for m in _ADO_PASSWORD.finditer(text):
+            pw = m.group(1)
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            if is_placeholder(pw) or not _ADO_HINT.search(text, line_start, m.start() + 1):
+                continue
+            yield Match("secret", m.start(1), m.end(1), pw, HIGH, "password in a connection string")
 
 
 # name = value in YAML, INI, .env, properties, JSON; the value is taken up to the end of the

@@ -79,6 +79,7 @@ def test_card_confidence_shown_with_the_context_that_decided_it() -> None:
     "卡号 6225 7600 0000 0013 有效期 12/28",                 # Chinese context (UnionPay)
     "Card 5425 2334 3010 9903 0927 thanks",                # expiry straight after the number
     "4556737586899855 exp 08/27",                          # expiry beside, no card word
+    "as requested:\n5238 8131 9679 4274 03/30\n",          # MM/YY written straight after
 ])
 def test_cards_with_context_or_expiry_are_held(body: str) -> None:
     assert action(mail(body)) == "quarantine", body
@@ -93,6 +94,7 @@ def test_single_card_without_context_is_recorded_low_not_held() -> None:
 
 def test_public_test_card_and_order_columns_are_not_cards() -> None:
     assert action(mail("Stripe sandbox: use card 4242 4242 4242 4242, any CVC, any future date")) == "deliver"
+    assert action(mail("Test cards for QA: Visa 4111 1111 1111 1111, Mastercard 5555 5555 5555 4444")) == "deliver"
     rows = "\n".join(f"{i},4556737586899855,2026-11-{i:02d},shipped" for i in range(1, 5))
     csv = f"Order ID,Serial,Date,Status\n{rows}\n".encode()
     assert action(mail("orders attached", attachments=(("orders.csv", csv, "text/csv"),))) == "deliver"
@@ -120,9 +122,17 @@ def test_confidence_minimum_is_linted_with_file_and_line(tmp_path: Path) -> None
     "说实话，这件事没有什么秘密。",
     "Our talk covers Confidential Computing on Intel TDX.",
     "Reminder: keep your password confidential and never share it.",
+    "Thanks! None of this is confidential - it is all on our website already.",
+    "We keep your personal data confidential and process it only as described.",
+    "Rules: documents labelled CONFIDENTIAL, STRICTLY CONFIDENTIAL or INTERNAL ONLY must never be emailed out.",
+    "请注意：标有“机密”“绝密”“内部资料”字样的文件，一律不得通过外部邮箱发送。",
 ])
 def test_disclaimers_negations_and_compounds_are_not_markers(body: str) -> None:
     assert action(mail(body)) == "deliver", body
+
+
+def test_news_about_trade_secrets_in_the_subject_is_not_a_banner() -> None:
+    assert action(mail("看看这个案子", subject="转发：前员工窃取商业机密案一审宣判")) == "deliver"
 
 
 def test_marker_in_banner_or_running_text_is_held_and_quoted_reply_is_lowered() -> None:
@@ -157,8 +167,8 @@ def _b64(n: int) -> str:
 
 
 SECRETS = {
-    "jwt": "token: eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI0MiIsInJvbGUiOiJhZG1pbiJ9."
-           "q1Zk3vT9rXb2mN7pL0sW8yH4cE6fJ5dA1gK3uR9tY0o",
+    "jwt": "curl -H 'Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI0MiIsInJvbGUiOiJhZG1pbiJ9."
+           "q1Zk3vT9rXb2mN7pL0sW8yH4cE6fJ5dA1gK3uR9tY0o' https://api.corp/v1",
     "postgres": "DATABASE_URL=postgresql://app:Xk9pL2mQ7vR4@db.corp.internal:5432/prod",
     "mongodb": "mongodb+srv://svc:h7Gq2LxP9wKe@cluster0.ab1cd.mongodb.net/orders",
     "mysql": "jdbc url mysql://root:Tz8#qW3eR5yU@10.0.3.7:3306/erp",
@@ -171,6 +181,9 @@ SECRETS = {
     "yaml password": "database:\n  host: db1\n  password: Q7v!mK2#pL9x\n",
     "ini password": "[smtp]\nuser = mailer\npass = R4t$yU8i2Opq\n",
     "env password": "export DB_PASSWORD=\"N3w-Pa55w0rd-2026\"\n",
+    "stripe": "Live key: sk_live_51qQ2PWLXPFvPEhwVL5YZkBnjtSiXFHokuGQ28Nd9MTyCE2nXGcUV8Kct",
+    "ado.net": '"Default": "Server=sql01.corp;Database=erp;User Id=erp_app;Password=Lotus*8729x2A;"',
+    "jdbc query": "spring.datasource.url=jdbc:mysql://rds:3306/erp?user=app&password=Harbour!0838EWR&useSSL=true",
     "github": "token " + github_token("Zq8xLm2Pv9Rt4Wn7Ks3D1a2B3c4D5e"),
     "ppk": "PuTTY-User-Key-File-2: ssh-rsa\nEncryption: none\nComment: deploy\nPublic-Lines: 2\n"
            + _b64(48) + "\n" + _b64(48) + "\nPrivate-Lines: 2\n" + _b64(48) + "\n" + _b64(48) + "\n",
@@ -223,6 +236,8 @@ def test_names_reach_keyword_rules(tmp_path: Path) -> None:
     raw = mail("files", attachments=(("files.zip", buf.getvalue(), "application/zip"),))
     assert verdict(raw, eng)["action"] == "quarantine"
     assert action(raw) == "quarantine"  # the shipped marker rule reads names too (in: any)
+    raw = mail("forecast", attachments=(("confidential_forecast.xlsx", b"PK-not-really", "application/octet-stream"),))
+    assert action(raw) == "quarantine"  # underscores separate a name's words
 
 
 @pytest.mark.parametrize("body", [
@@ -233,11 +248,15 @@ def test_names_reach_keyword_rules(tmp_path: Path) -> None:
 def test_scams_are_tagged_and_held(body: str) -> None:
     v = verdict(mail(body, subject="Notice"))
     assert v["recipients"][OUT]["action"] == "quarantine"
-    assert "scam-prize-advance-fee" in [h["rule"] for h in v["hits"]]
+    assert "scam-structure" in [h["rule"] for h in v["hits"]]
 
 
-def test_annual_party_raffle_is_not_a_scam() -> None:
-    v = verdict(mail("年会抽奖结果：一等奖奖金5000元，请中奖同事到行政部领取。"))
+@pytest.mark.parametrize("body", [
+    "年会抽奖结果：一等奖奖金5000元，请中奖同事到行政部领取。",
+    "看到新闻说昨晚双色球一等奖奖金54,100元，周末一起吃饭吧，加我微信约时间。",
+])
+def test_raffle_and_lottery_news_are_not_scams(body: str) -> None:
+    v = verdict(mail(body))
     assert v["spam_score"] < 5
 
 
@@ -248,3 +267,38 @@ def test_short_gbk_text_attachment_is_text_not_a_dos_program() -> None:
     assert "outbound-executables" not in [h["rule"] for h in v["hits"]]
     assert v["recipients"][OUT]["action"] == "quarantine"
     assert "outbound-confidential-marker" in [h["rule"] for h in v["hits"]]
+
+
+# -- documents: workbooks as tables, properties as banners ---------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+LUHN_VALID = ["5163971218399602", "5177195900097738", "5528372193150336", "5349842844787352"]
+
+
+@pytest.mark.parametrize("header", ["Order ID", "订单号", "Serial", "设备序列号"])
+def test_workbook_column_headed_as_ids_holds_no_cards(header: str) -> None:
+    from tests.accuracy.mime import xlsx
+    data = xlsx([[header, "Date", "Status"]] + [[n, "2026-10-10", "shipped"] for n in LUHN_VALID])
+    assert action(mail("export attached", attachments=(("export.xlsx", data, XLSX),))) == "deliver"
+
+
+def test_workbook_column_headed_card_number_is_held() -> None:
+    from tests.accuracy.mime import xlsx
+    data = xlsx([["Name", "Card number"]] + [["Bob Turner", n] for n in LUHN_VALID[:1]])
+    assert action(mail("export attached", attachments=(("export.xlsx", data, XLSX),))) == "quarantine"
+
+
+def test_classification_in_document_properties_only_is_held() -> None:
+    from tests.accuracy.mime import docx
+    data = docx(["Shortlist for Project Falcon: Brightline Sensors, Kestrel Optics."],
+                custom={"Classification": "Confidential"})
+    v = verdict(mail("draft attached", attachments=(("plan.docx", data, DOCX),)))
+    assert v["recipients"][OUT]["action"] == "quarantine"
+
+
+def test_classification_in_pdf_subject_only_is_held() -> None:
+    from tests.accuracy.mime import pdf
+    data = pdf(["Term sheet - Series C", "Pre-money valuation: USD 410m"], info={"Subject": "Strictly Confidential"})
+    raw = mail("draft attached", attachments=(("term_sheet.pdf", data, "application/pdf"),))
+    assert action(raw) == "quarantine"

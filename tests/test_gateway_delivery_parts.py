@@ -110,7 +110,7 @@ class _Sink:
 
 def _relay(port: int, *, size: int) -> RelayTransport:
     return RelayTransport("127.0.0.1", port, size=size, connect_timeout=5, command_timeout=5, idle_timeout=30,
-                          require_tls=False, local_hostname="gw.test")
+                          local_hostname="gw.test")
 
 
 def _send_through(sink: _Sink, port: int, sends: list[tuple[str, list[str], bytes]], **options) -> list[dict]:  # noqa: ANN003
@@ -200,7 +200,7 @@ def test_an_address_smtp_cannot_carry_fails_permanently_not_the_worker(free_port
 def test_relay_transport_connection_refused_is_temporary(free_port) -> None:  # noqa: ANN001
     async def scenario() -> dict:
         transport = RelayTransport("127.0.0.1", free_port(), size=1, connect_timeout=2, command_timeout=2,
-                                   idle_timeout=30, require_tls=False, local_hostname="gw.test")
+                                   idle_timeout=30, local_hostname="gw.test")
         return await transport.send("a@example.com", ["x@y.org"], MESSAGE)
 
     result = asyncio.run(scenario())
@@ -220,7 +220,7 @@ def test_mx_transport_uses_preference_order_and_falls_back(free_port) -> None:  
         async def scenario() -> dict:
             # 127.0.0.2 listens on nothing: the transport must move on to the next MX.
             transport = MxTransport(resolver=resolver, port=controller.port, size=1, connect_timeout=2,
-                                    command_timeout=5, idle_timeout=30, require_tls=False,
+                                    command_timeout=5, idle_timeout=30,
                                     local_hostname="gw.test")
             try:
                 return await transport.send("a@example.com", ["ok@other.org"], MESSAGE)

@@ -111,7 +111,7 @@ def _worker(engine: sa.Engine, committer: GroupCommitter, queue: DeliveryQueue, 
         return simple_message(subject="read back from the archive")
 
     transport = RelayTransport("127.0.0.1", sink.port, size=4, connect_timeout=5, command_timeout=5,
-                               idle_timeout=30, require_tls=False, local_hostname="gw.test")
+                               idle_timeout=30, local_hostname="gw.test")
     # notifier=None: nothing in these tests fails permanently, so no DSN is composed.
     return DeliveryWorker(committer=committer, queue=queue, open_blob=open_blob, transport=transport,
                           notifier=None, dkim=None, metrics=Metrics(), hostname="gw.test",  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from admin_api.deps import Services, audit_info, authz
+from admin_api.routers.search import Filters, compose_or_422
 from admin_api.schemas import MAX_ID, clean, field_error
 from admin_api.services import ApiServices
 from admin_api.users import Principal
@@ -72,6 +73,28 @@ def hold_place(body: HoldIn, request: Request, services: Services,
         field = "reason" if "reason" in str(exc) else "value"
         raise field_error(("body", field), str(exc)) from None
     audit_info(request)["record"] = f"hold:{hold['id']}"
+    return JSONResponse(hold, status_code=201)
+
+
+class SearchHoldIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    q: Annotated[str, Field(max_length=1000), AfterValidator(clean)] = ""
+    filters: Filters = Filters()
+    reason: Reason
+
+
+@router.post("/archive/holds/from-search", status_code=201)
+def hold_from_search(body: SearchHoldIn, request: Request, services: Services,
+                     p: Principal = Depends(authz("archive.holds.write"))) -> JSONResponse:
+    """Keep every record this search matches (now and later) from purge."""
+    text = compose_or_422(body.q, body.filters, "body")
+    if not text:
+        raise field_error(("body", "q"), "a hold from a search needs a query or a filter (not the whole archive)")
+    try:
+        hold = place_hold(services, p, "query", text, body.reason)
+    except ValueError as exc:
+        raise field_error(("body", "reason" if "reason" in str(exc) else "q"), str(exc)) from None
+    audit_info(request).update(record=f"hold:{hold['id']}", detail={"kind": "query"})
     return JSONResponse(hold, status_code=201)
 
 

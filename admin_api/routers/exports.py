@@ -1,0 +1,109 @@
+"""``/api/v1/archive/exports``: a search exported as a signed bundle (zip of ``.eml`` with its
+signed manifest, :func:`archive.export.export_zip`) by a background job with progress.
+
+The bundle waits on the server's disk sealed (AES-256-GCM, :mod:`admin_api.sealed_file`) under a
+key derived from the master key and never stored, so no message sits there in plaintext; it is
+decrypted as it is downloaded, by the person who asked for it, and that download is audited.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path as FsPath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from admin_api.deps import Services, audit_info, authz
+from admin_api.jobs import JobNotFound
+from admin_api.routers.backtest import job_out
+from admin_api.routers.search import Filters, compose_or_422
+from admin_api.schemas import MAX_ID, Cursor, Limit, clean, cursor_of
+from admin_api.sealed_file import SealedWriter, read_sealed
+from admin_api.services import ApiServices
+from admin_api.users import Principal
+from archive.export import export_zip
+from quarantine.record_history import record_history
+
+router = APIRouter(tags=["archive"])
+JobId = Annotated[int, Path(ge=1, le=MAX_ID, description="export job id")]
+PURPOSE = "export-jobs"
+
+
+class ExportIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    q: Annotated[str, Field(max_length=1000), AfterValidator(clean)] = ""
+    filters: Filters = Filters()
+
+
+def start_export(services: ApiServices, owner: str, text: str) -> int:
+    """Start exporting the records ``text`` matches; the search page calls this too."""
+    folder = FsPath(services.export_dir)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    name = secrets.token_hex(12)
+    keyring = services.archive.keyring
+
+    def work(progress: Any) -> dict[str, Any]:
+        kid, key = keyring.master_derived(PURPOSE)
+        with SealedWriter(folder / f"{name}.mwx", key, name) as out:
+            count = export_zip(services.archive, text, out, progress=progress,
+                               history=lambda ids: record_history(services.engine, ids))
+        return {"count": count, "file": name, "kid": kid}
+
+    return services.jobs.submit("export", owner, {"q_length": len(text)}, work)
+
+
+def _job(services: ApiServices, job_id: int, owner: str) -> dict[str, Any]:
+    try:
+        return services.jobs.get(job_id, owner=owner, kind="export")
+    except JobNotFound:
+        raise HTTPException(404, f"no export {job_id}") from None
+
+
+@router.post("/archive/exports", status_code=202)
+def export_start(body: ExportIn, request: Request, services: Services,
+                 p: Principal = Depends(authz("archive.export"))) -> JSONResponse:
+    text = compose_or_422(body.q, body.filters, "body")
+    try:
+        services.archive.search(text, limit=1)
+    except ValueError as exc:
+        from admin_api.schemas import field_error
+
+        raise field_error(("body", "q"), str(exc)) from None
+    job_id = start_export(services, p.name, text)
+    audit_info(request).update(record=f"job:{job_id}", detail={"q_length": len(text)})
+    return JSONResponse(job_out(services.jobs.get(job_id)), status_code=202)
+
+
+@router.get("/archive/exports")
+def export_list(services: Services, cursor: Cursor = None, limit: Limit = 50,
+                p: Principal = Depends(authz("archive.export"))) -> dict[str, Any]:
+    items, nxt = services.jobs.list(owner=p.name, kind="export", limit=limit, cursor=cursor_of(cursor))
+    return {"items": [job_out(i) for i in items], "total": len(items), "next": nxt}
+
+
+@router.get("/archive/exports/{job_id}")
+def export_get(job_id: JobId, request: Request, services: Services,
+               p: Principal = Depends(authz("archive.export"))) -> dict[str, Any]:
+    audit_info(request)["record"] = f"job:{job_id}"
+    return job_out(_job(services, job_id, p.name))
+
+
+@router.get("/archive/exports/{job_id}/download", response_class=StreamingResponse,
+            responses={200: {"content": {"application/zip": {}}}})
+def export_download(job_id: JobId, request: Request, services: Services,
+                    p: Principal = Depends(authz("archive.export"))) -> StreamingResponse:
+    audit_info(request)["record"] = f"job:{job_id}"
+    job = _job(services, job_id, p.name)
+    if job["state"] != "done":
+        raise HTTPException(409, f"export {job_id} is {job['state']}, not done")
+    result = job["result"]
+    path = FsPath(services.export_dir) / f"{result['file']}.mwx"
+    if not path.is_file():
+        raise HTTPException(410, f"export {job_id} is no longer kept")
+    _kid, key = services.archive.keyring.master_derived(PURPOSE, result["kid"])
+    audit_info(request)["detail"] = {"count": result["count"]}
+    return StreamingResponse(read_sealed(path, key, result["file"]), media_type="application/zip",
+                             headers={"Content-Disposition": f'attachment; filename="export-{job_id}.zip"'})

@@ -1,0 +1,26 @@
+"""``/api/v1/archive/{id}/timeline``: everything that happened to an archived message
+(see :mod:`admin_api.record_timeline`). Reading it is audited like reading the message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException
+
+from admin_api.deps import Services, authz, open_archive
+from admin_api.record_timeline import record_timeline
+from admin_api.schemas import ArchiveId
+from admin_api.users import Principal
+
+router = APIRouter(tags=["archive"])
+
+
+@router.get("/archive/{archive_id}/timeline")
+def archive_timeline(archive_id: ArchiveId, services: Services,
+                     p: Principal = Depends(authz("archive.timeline"))) -> dict[str, Any]:
+    raw = open_archive(services, archive_id)
+    try:
+        return record_timeline(services.engine, services.quarantine, archive_id, raw=raw,
+                               deliveries=services.record_deliveries)
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from None

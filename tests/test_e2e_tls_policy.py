@@ -1,0 +1,195 @@
+"""Outbound TLS policy per destination over real SMTP on loopback, against a next hop whose
+certificate a local CA made by the test signed (or not).
+
+Old main never checked the next hop's certificate, even with ``require_tls``: any certificate,
+for any name, from anyone, carried the mail."""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import ssl
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from gateway.tls import ensure_self_signed
+from tests.harness import InProcessGateway, RecordingSink, free_port, send, simple_message, write_config
+
+
+class TlsSink(RecordingSink):
+    """Records whether each message came over TLS."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tls: list[bool] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802, ANN001, ANN201
+        self.tls.append(session.ssl is not None)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@dataclass
+class Pki:
+    ca: Path
+    good: tuple[Path, Path]        # signed by the CA for localhost
+    wrong_name: tuple[Path, Path]  # signed by the CA for another name
+    self_signed: tuple[Path, Path]
+
+
+def _cert(directory: Path, name: str, subject: str, issuer: tuple[x509.Name, Any] | None,
+          sans: list[x509.GeneralName], *, ca: bool = False) -> tuple[Path, Path, x509.Name, Any]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = dt.datetime.now(dt.UTC)
+    subject_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
+    issuer_name, issuer_key = issuer or (subject_name, key)
+    builder = (x509.CertificateBuilder().subject_name(subject_name).issuer_name(issuer_name)
+               .public_key(key.public_key()).serial_number(x509.random_serial_number())
+               .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=2))
+               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+    if sans:
+        builder = builder.add_extension(x509.SubjectAlternativeName(sans), critical=False)
+    if ca:
+        builder = builder.add_extension(x509.KeyUsage(
+            digital_signature=True, content_commitment=False, key_encipherment=False, data_encipherment=False,
+            key_agreement=False, key_cert_sign=True, crl_sign=True, encipher_only=False, decipher_only=False),
+            critical=True)
+    cert = builder.sign(issuer_key, hashes.SHA256())
+    cert_path, key_path = directory / f"{name}.pem", directory / f"{name}.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path, subject_name, key
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
+    d = tmp_path_factory.mktemp("pki")
+    ca_cert, _ca_key, ca_name, ca_key = _cert(d, "ca", "mailwarden test CA", None, [], ca=True)
+    localhost = [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+    good = _cert(d, "good", "localhost", (ca_name, ca_key), localhost)
+    wrong = _cert(d, "wrong", "mx.elsewhere.test", (ca_name, ca_key), [x509.DNSName("mx.elsewhere.test")])
+    return Pki(ca=ca_cert, good=good[:2], wrong_name=wrong[:2], self_signed=ensure_self_signed(d / "self", "localhost"))
+
+
+@dataclass
+class Hop:
+    gw: InProcessGateway
+    sink: TlsSink
+
+    def send(self, marker: str) -> None:
+        assert send(self.gw.smtp_port, "alice@example.com", ["carol@partner.org"],
+                    simple_message(subject=marker, to="carol@partner.org")) == {}
+
+    def delivered(self, marker: str, timeout: float = 15) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any(marker.encode() in m.data for m in list(self.sink.messages)):
+                return True
+            time.sleep(0.05)
+        return False
+
+    def last_error(self, timeout: float = 15) -> str:
+        """The queue row's recorded error once its first attempt failed."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.gw.services.engine.connect() as conn:
+                row = conn.execute(sa.text("SELECT last_error FROM gateway_queue WHERE recipient = 'carol@partner.org' "
+                                           "AND last_error IS NOT NULL")).first()
+            if row is not None:
+                return row[0]
+            time.sleep(0.1)
+        raise AssertionError("no attempt recorded")
+
+
+@pytest.fixture
+def hop(tmp_path: Path, database_url: str, pki: Pki, request: pytest.FixtureRequest) -> Iterator[Hop]:
+    """(certificate of the next hop or None for no STARTTLS, delivery settings) from the test's param."""
+    cert, delivery = request.param
+    handler = TlsSink()
+    kwargs: dict[str, Any] = {}
+    if cert is not None:
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(*[str(p) for p in getattr(pki, cert)])
+        kwargs["tls_context"] = ctx
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, **kwargs)
+    controller.start()
+    delivery = {k: (str(pki.ca) if v == "CA" else v) for k, v in delivery.items()}
+    config = write_config(tmp_path / "gw", database_url=database_url, next_hop=f"localhost:{port}",
+                          smtp_port=free_port(), api_port=free_port(), overrides={"delivery": delivery})
+    gw = InProcessGateway(config, with_api=False).start()
+    try:
+        yield Hop(gw, handler)
+    finally:
+        gw.stop()
+        controller.stop()
+
+
+VERIFY = {"tls": "verify", "tls_ca_file": "CA"}
+
+
+@pytest.mark.parametrize("hop", [("good", VERIFY)], indirect=True)
+def test_verify_delivers_to_a_certificate_the_ca_signed_for_the_host(hop: Hop) -> None:
+    hop.send("verify-good")
+    assert hop.delivered("verify-good")
+    assert hop.sink.tls == [True]
+
+
+@pytest.mark.parametrize("hop", [("wrong_name", VERIFY)], indirect=True)
+def test_verify_refuses_a_certificate_for_another_name(hop: Hop) -> None:
+    hop.send("verify-wrong-name")
+    assert "certificate" in hop.last_error().lower()
+    assert not hop.delivered("verify-wrong-name", timeout=1)
+
+
+@pytest.mark.parametrize("hop", [("self_signed", VERIFY)], indirect=True)
+def test_verify_refuses_a_certificate_no_trusted_ca_signed(hop: Hop) -> None:
+    hop.send("verify-self-signed")
+    assert "certificate" in hop.last_error().lower()
+    assert not hop.delivered("verify-self-signed", timeout=1)
+
+
+@pytest.mark.parametrize("hop", [(None, {"tls": "encrypt"})], indirect=True)
+def test_encrypt_waits_when_the_next_hop_offers_no_starttls(hop: Hop) -> None:
+    hop.send("encrypt-plain-hop")
+    assert "starttls" in hop.last_error().lower()
+    assert not hop.delivered("encrypt-plain-hop", timeout=1)
+
+
+@pytest.mark.parametrize("hop", [("self_signed", {"tls": "encrypt"})], indirect=True)
+def test_encrypt_takes_any_certificate(hop: Hop) -> None:
+    hop.send("encrypt-self-signed")
+    assert hop.delivered("encrypt-self-signed")
+    assert hop.sink.tls == [True]
+
+
+@pytest.mark.parametrize("hop", [("good", {"tls": "none"})], indirect=True)
+def test_none_never_starts_tls(hop: Hop) -> None:
+    hop.send("none")
+    assert hop.delivered("none")
+    assert hop.sink.tls == [False]
+
+
+@pytest.mark.parametrize("hop", [("self_signed", {**VERIFY, "tls_policy": {"localhost": "may"}})], indirect=True)
+def test_per_destination_level_overrides_the_default(hop: Hop) -> None:
+    hop.send("per-destination")
+    assert hop.delivered("per-destination")
+    assert hop.sink.tls == [True]
+
+
+@pytest.mark.parametrize("hop", [("wrong_name", {"tls_policy": {".partner.org": "none", "localhost": "verify"},
+                                                 "tls_ca_file": "CA"})], indirect=True)
+def test_next_hop_entry_applies_to_relayed_mail(hop: Hop) -> None:
+    hop.send("next-hop-entry")
+    assert "certificate" in hop.last_error().lower()
