@@ -36,6 +36,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "archive.search": OVERSIGHT,
     "archive.read": OVERSIGHT,
     "archive.raw": OVERSIGHT,
+    "archive.mark_spam": frozenset({"admin", "compliance"}),   # teaches Rspamd (engines)
     "reports.summary": OVERSIGHT,
     "audit.read": OVERSIGHT,
     "rules.test": frozenset({"admin", "compliance"}),

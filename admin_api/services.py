@@ -48,6 +48,9 @@ class ApiServices:
     ready: Callable[[], Mapping[str, Any]] = lambda: {"status": "ok"}    # /readyz: can take work now
     # gateway.queue_control.QueueControl: list/show/retry/hold/release/delete of the delivery queue
     queue_control: Any = None
+    # admin_api.edge_guard: body limits, requests per address, invalid-token lockout (None: none)
+    guard_limits: Any = None          # GuardLimits
+    token_throttle: Any = None        # locked(ip) / failed(ip) -> seconds, shared by every node
     archive_stats: Callable[[float | None, float | None], Mapping[str, Any]] | None = None
     department_supervisors: Callable[[str], set[str]] | None = None
     # archive_record(archive_id) -> {"record": envelope, verdict, rules…, "history": [decisions]}
@@ -76,6 +79,9 @@ class ApiServices:
     rule_category: Callable[[str], str | None] | None = None   # "spam" | "malware" | None per rule
     # account_check(role, departments, addresses): the directory's word on a new account (ValueError)
     account_check: Callable[[str, list[str], list[str]], None] | None = None
+    # learn_spam(archive_id, spam, actor, role, client_ip) -> "learned" | "already learned";
+    # RuntimeError when Rspamd cannot learn now. None: Rspamd learning is off (not mounted)
+    learn_spam: Callable[[int, bool, str, str | None, str | None], str] | None = None
     # record_deliveries(archive_ids) -> delivery queue events of those records (the timeline)
     record_deliveries: Callable[[list[int]], list[dict[str, Any]]] | None = None
     # rules_info() -> {"generation", "loaded_at", "path", "lint": [problems], "rules": [{name, description,
