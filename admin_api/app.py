@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException
 from admin_api import roles
 from admin_api.audit_middleware import AuditMiddleware
 from admin_api.deps import SignInRequired
-from admin_api.pages import account, auth, errors, home
+from admin_api.pages import account, auth, docs, errors, home
 from admin_api.pages.notice_link import review_page_router
 from admin_api.routers import (
     archive,
@@ -59,7 +59,8 @@ def create_app(services: ApiServices) -> FastAPI:
     app = FastAPI(
         title="mailwarden admin API",
         version="1",
-        docs_url="/docs",
+        docs_url=None,      # admin_api.pages.docs: /docs and /redoc with local assets
+        redoc_url=None,
         openapi_url="/openapi.json",
         description=(roles.__doc__ or "").strip(),
     )
@@ -86,5 +87,6 @@ def create_app(services: ApiServices) -> FastAPI:
     for page in (home, auth, account):
         app.include_router(page.router)
     app.include_router(review_page_router())  # where notices link: a page, never a JSON 401
+    app.include_router(docs.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app
