@@ -21,7 +21,11 @@ from starlette.exceptions import HTTPException
 from admin_api import roles
 from admin_api.audit_middleware import AuditMiddleware
 from admin_api.deps import SignInRequired
-from admin_api.pages import account, auth, docs, errors, home
+from admin_api.pages import account, audit_log, auth, docs, errors, home
+from admin_api.pages import archive as archive_pages
+from admin_api.pages import dashboard as dashboard_pages
+from admin_api.pages import rules as rules_pages
+from admin_api.pages import users as users_pages
 from admin_api.pages.notice_link import review_page_router
 from admin_api.routers import (
     archive,
@@ -37,6 +41,7 @@ from admin_api.routers import (
     rules,
     search,
     sender,
+    spam,
     timeline,
     user_admin,
     users,
@@ -78,6 +83,7 @@ def create_app(services: ApiServices) -> FastAPI:
     wired = [holds] if services.retention is not None else []
     wired += [backtest] if services.backtest is not None and services.jobs is not None else []
     wired += [exports] if services.export_dir is not None and services.jobs is not None else []
+    wired += [spam] if services.learn_spam is not None else []   # Rspamd learning (engines)
     for module in (users, quarantine, sender, *wired, search, archive, rules, reports, audit, dashboard,
                    user_admin, queue, timeline):
         api.include_router(module.router)
@@ -85,6 +91,8 @@ def create_app(services: ApiServices) -> FastAPI:
     app.include_router(ops.router)
     # the console's pages
     for page in (home, auth, account):
+        app.include_router(page.router)
+    for page in (archive_pages, dashboard_pages, audit_log, rules_pages, users_pages):   # issue 16's pages
         app.include_router(page.router)
     app.include_router(review_page_router())  # where notices link: a page, never a JSON 401
     app.include_router(docs.router)
