@@ -22,7 +22,9 @@ from admin_api import roles
 from admin_api.audit_middleware import AuditMiddleware
 from admin_api.deps import SignInRequired
 from admin_api.pages import account, auth, errors, home
-from admin_api.pages.notice_link import review_page_router
+from admin_api.pages import entry as entry_page
+from admin_api.pages import queue as queue_page
+from admin_api.pages import sender as sender_page
 from admin_api.routers import (
     archive,
     audit,
@@ -83,8 +85,8 @@ def create_app(services: ApiServices) -> FastAPI:
     app.include_router(api)
     app.include_router(ops.router)
     # the console's pages
-    for page in (home, auth, account):
+    # /quarantine/{id} (entry_page) is where notices link; /sender the policy tip's link
+    for page in (home, auth, account, queue_page, entry_page, sender_page):
         app.include_router(page.router)
-    app.include_router(review_page_router())  # where notices link: a page, never a JSON 401
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app
