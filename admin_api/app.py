@@ -21,10 +21,14 @@ from starlette.exceptions import HTTPException
 from admin_api import roles
 from admin_api.audit_middleware import AuditMiddleware
 from admin_api.deps import SignInRequired
-from admin_api.pages import account, auth, errors, home
+from admin_api.pages import account, audit_log, auth, errors, home
+from admin_api.pages import archive as archive_pages
+from admin_api.pages import dashboard as dashboard_pages
 from admin_api.pages import entry as entry_page
 from admin_api.pages import queue as queue_page
+from admin_api.pages import rules as rules_pages
 from admin_api.pages import sender as sender_page
+from admin_api.pages import users as users_pages
 from admin_api.routers import (
     archive,
     audit,
@@ -39,6 +43,7 @@ from admin_api.routers import (
     rules,
     search,
     sender,
+    spam,
     timeline,
     user_admin,
     users,
@@ -79,6 +84,7 @@ def create_app(services: ApiServices) -> FastAPI:
     wired = [holds] if services.retention is not None else []
     wired += [backtest] if services.backtest is not None and services.jobs is not None else []
     wired += [exports] if services.export_dir is not None and services.jobs is not None else []
+    wired += [spam] if services.learn_spam is not None else []   # Rspamd learning (engines)
     for module in (users, quarantine, sender, *wired, search, archive, rules, reports, audit, dashboard,
                    user_admin, queue, timeline):
         api.include_router(module.router)
@@ -87,6 +93,8 @@ def create_app(services: ApiServices) -> FastAPI:
     # the console's pages
     # /quarantine/{id} (entry_page) is where notices link; /sender the policy tip's link
     for page in (home, auth, account, queue_page, entry_page, sender_page):
+        app.include_router(page.router)
+    for page in (archive_pages, dashboard_pages, audit_log, rules_pages, users_pages):   # issue 16's pages
         app.include_router(page.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app

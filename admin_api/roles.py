@@ -36,6 +36,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "archive.search": OVERSIGHT,
     "archive.read": OVERSIGHT,
     "archive.raw": OVERSIGHT,
+    "archive.mark_spam": frozenset({"admin", "compliance"}),   # teaches Rspamd (engines)
     "reports.summary": OVERSIGHT,
     "audit.read": OVERSIGHT,
     "rules.test": frozenset({"admin", "compliance"}),
@@ -47,6 +48,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # the audit and administration console (issue 16)
     "dashboard.read": READERS,                 # supervisors: their departments' figures only
     "rules.backtest": frozenset({"admin", "compliance"}),
+    "rules.read": OVERSIGHT,                   # the rules page (read-only parts)
     "archive.timeline": OVERSIGHT,
     "archive.export": OVERSIGHT,               # reads, writes nothing the archive keeps
     "archive.searches": OVERSIGHT,             # one's own saved searches

@@ -76,8 +76,14 @@ class ApiServices:
     rule_category: Callable[[str], str | None] | None = None   # "spam" | "malware" | None per rule
     # account_check(role, departments, addresses): the directory's word on a new account (ValueError)
     account_check: Callable[[str, list[str], list[str]], None] | None = None
+    # learn_spam(archive_id, spam, actor, role, client_ip) -> "learned" | "already learned";
+    # RuntimeError when Rspamd cannot learn now. None: Rspamd learning is off (not mounted)
+    learn_spam: Callable[[int, bool, str, str | None, str | None], str] | None = None
     # record_deliveries(archive_ids) -> delivery queue events of those records (the timeline)
     record_deliveries: Callable[[list[int]], list[dict[str, Any]]] | None = None
+    # rules_info() -> {"generation", "loaded_at", "path", "lint": [problems], "rules": [{name, description,
+    # mode, action, enabled, priority}]}: the live rules for the rules page
+    rules_info: Callable[[], Mapping[str, Any]] | None = None
 
     def audit_key(self) -> ChainKey:
         if self.audit_chain is None:

@@ -15,6 +15,7 @@ from archive.stats import summary as archive_summary
 from gateway import health as health_checks
 from gateway.audit_wiring import console_services
 from gateway.console_wiring import delivery_events, rule_description, rule_terms
+from gateway.engines.base import EngineError
 from gateway.extraction_pool import ExtractionPool
 from gateway.health import Health
 from gateway.policy import check
@@ -67,6 +68,13 @@ def api_services(services: Services, reload: Any = None, extraction: ExtractionP
             "history": record_history(services.engine, [archive_id]).get(archive_id, []),
         }
 
+    def learn_spam(archive_id: int, spam: bool, actor: str, role: str | None, client_ip: str | None) -> str:
+        assert services.learner is not None
+        try:
+            return services.learner.mark(archive_id, spam=spam, actor=actor, role=role, client_ip=client_ip)
+        except EngineError as exc:
+            raise RuntimeError(f"Rspamd could not learn it now: {exc}") from None
+
     return ApiServices(
         engine=services.engine, quarantine=services.quarantine, archive=services.archive,
         rules_test=rules_test, rules_reload=reload or rules_reload,
@@ -81,6 +89,7 @@ def api_services(services: Services, reload: Any = None, extraction: ExtractionP
         send_mail=lambda to, subject, body: _send_mail(services, to, subject, body),
         rule_terms=rule_terms(services.policy), delivery_events=delivery_events(services.engine),
         describe_rule=rule_description(services.policy),
+        learn_spam=learn_spam if services.learner is not None else None,
         **console_services(services, extraction),
     )
 

@@ -50,6 +50,26 @@ def record_deliveries(engine: sa.Engine) -> Callable[[list[int]], list[dict[str,
     return deliveries
 
 
+def rules_info(services: Services) -> Callable[[], Mapping[str, Any]]:
+    """The live rules as the rules page shows them, and the lint state of the file on disk."""
+    from rules.loader import lint
+
+    def info() -> Mapping[str, Any]:
+        policy = services.policy.current
+        path = Path(services.settings.rules_path)
+        try:
+            problems = list(lint(path))
+        except Exception as exc:  # noqa: BLE001 - shown on the page, never a 500
+            problems = [str(exc)]
+        return {"generation": policy.generation, "loaded_at": policy.loaded_at, "path": path.name, "lint": problems,
+                "rules": [{"name": r.name, "description": r.description, "mode": str(r.mode), "action": r.action,
+                           "enabled": r.enabled, "priority": r.priority,
+                           "descriptions": dict(r.descriptions)}
+                          for r in policy.engine.ruleset.rules]}
+
+    return info
+
+
 def console_services(services: Services, extraction: ExtractionPool | None) -> dict[str, Any]:
     settings = services.settings
     archive_settings = settings.archive
@@ -88,5 +108,5 @@ def console_services(services: Services, extraction: ExtractionPool | None) -> d
         "jobs": JobStore(services.engine), "backtest": prepare_backtest, "retention": retention,
         "purge": purge, "export_dir": export_dir,
         "account_check": account_check(services.policy.directory()),
-        "record_deliveries": record_deliveries(services.engine),
+        "record_deliveries": record_deliveries(services.engine), "rules_info": rules_info(services),
     }

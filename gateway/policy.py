@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gateway.directory import Directory
@@ -30,6 +31,7 @@ class Policy:
     engine: Engine
     directory: Directory
     generation: int
+    loaded_at: float = field(default_factory=time.time)   # the console's "last reload"
 
 
 class PolicyHolder:

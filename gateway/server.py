@@ -70,8 +70,8 @@ class Gateway:
             transport=make_transport(
                 s.next_hop, size=s.delivery.concurrency, connect_timeout=s.delivery.connect_timeout,
                 command_timeout=s.delivery.command_timeout, idle_timeout=s.delivery.idle_connection_timeout,
-                tls_policy=TlsPolicy(s.delivery.tls_level, s.delivery.tls_policy,
-                                     s.resolve(s.delivery.tls_ca_file) if s.delivery.tls_ca_file else None),
+                tls_policy=TlsPolicy(s.delivery.tls_level, s.delivery.tls_policy, _ca_file(s)),
+                **_mx_delivery(s),
                 local_hostname=services.hostname,
             ),
             notifier=services.notifier, dkim=self.dkim,
@@ -363,6 +363,22 @@ def _no_administrator(engine) -> bool:  # noqa: ANN001
     with engine.connect() as conn:
         return conn.execute(sa.select(sa.func.count()).where(users.c.role == "admin",
                                                              users.c.disabled.is_(False))).scalar_one() == 0
+
+
+def _ca_file(s: Settings) -> str | None:
+    return str(s.resolve(s.delivery.tls_ca_file)) if s.delivery.tls_ca_file else None
+
+
+def _mx_delivery(s: Settings) -> dict[str, Any]:
+    """DNS and MTA-STS for ``next_hop: mx`` (nothing for a relay or a maildir)."""
+    if s.next_hop != "mx":
+        return {}
+    from gateway.mta_sts import MtaSts
+    from gateway.outbound_dns import OutboundDns
+
+    dns = OutboundDns([parse_hostport(n, default_port=53) for n in s.delivery.nameservers] or None)
+    sts = MtaSts(txt=dns.txt, addresses=dns.addresses, ca_file=_ca_file(s)) if s.delivery.mta_sts else None
+    return {"mx_dns": dns, "mta_sts": sts}
 
 
 def _raise_open_files_limit(wanted: int = 65536) -> None:

@@ -262,7 +262,9 @@ class DeliverySettings(_Section):
     # (a recipient domain or next-hop host; ".example.com" for subdomains too).
     tls: Literal["none", "may", "encrypt", "verify"] = "may"
     tls_policy: dict[str, Literal["none", "may", "encrypt", "verify"]] = Field(default_factory=dict)
-    tls_ca_file: str = ""              # CA certificates (PEM) for verify; empty: the system's
+    tls_ca_file: str = ""              # CA certificates (PEM) for verify and MTA-STS; empty: the system's
+    mta_sts: bool = True               # next_hop mx: honour recipient domains' MTA-STS policies (RFC 8461)
+    nameservers: list[str] = Field(default_factory=list)   # DNS for next_hop mx ("host[:port]"); empty: system's
 
     @property
     def tls_level(self) -> str:

@@ -25,9 +25,10 @@ from aiosmtpd.smtp import MISSING, SMTP, AuthResult, Envelope, LoginPassword, Se
 
 from gateway.directory import Directory
 from gateway.edge_limits import EdgeLimits, EdgeLimitSettings
+from gateway.smtp_chunking import ChunkingSMTP
 from gateway.smtp_data import BareNewline
 from gateway.smtp_dsn import MAIL_KEYS, RCPT_KEYS, DsnRequest, split_dsn
-from gateway.smtp_edge import EdgeSMTP, SessionCounter
+from gateway.smtp_edge import SessionCounter
 from gateway.smtp_paths import has_routing, non_ascii_reply, parse_path, routing_reply, syntax_reply
 
 if TYPE_CHECKING:
@@ -67,8 +68,9 @@ class SmtpLimits:
     edge: EdgeLimitSettings = field(default_factory=EdgeLimitSettings)
 
 
-class GatewaySMTP(EdgeSMTP):
-    """The edge's SMTP (:class:`gateway.smtp_edge.EdgeSMTP`: framing, limits, DATA) with
+class GatewaySMTP(ChunkingSMTP):
+    """The edge's SMTP (:class:`gateway.smtp_edge.EdgeSMTP`: framing, limits, DATA;
+    :class:`gateway.smtp_chunking.ChunkingSMTP`: BDAT) with
     asynchronous AUTH verification and strict, fast address parsing."""
 
     def __dir__(self) -> list[str]:
@@ -201,7 +203,7 @@ class GatewaySMTP(EdgeSMTP):
         return parse_path(arg, self.local_part_limit)
 
 # What the edge adds to aiosmtpd's EHLO list.
-_EXTENSIONS = ("250-PIPELINING", "250-ENHANCEDSTATUSCODES", "250-DSN")
+_EXTENSIONS = ("250-PIPELINING", "250-ENHANCEDSTATUSCODES", "250-DSN", "250-CHUNKING")
 
 
 class SessionPolicy:

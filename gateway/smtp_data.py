@@ -66,7 +66,7 @@ def find_end(buf: bytes | bytearray, start: int = 0) -> int | None:
     return None if i < 0 else i
 
 
-def decode_content(raw: bytes, bare_newline: BareNewline) -> tuple[bytes, bool]:
+def decode_content(raw: bytes, bare_newline: BareNewline, *, dot_stuffed: bool = True) -> tuple[bytes, bool]:
     """The message from the DATA content: bare ``<LF>`` made ``<CR><LF>`` (under
     ``normalize``) and dot-stuffing undone. Returns (message, had a bare LF).
 
@@ -78,7 +78,7 @@ def decode_content(raw: bytes, bare_newline: BareNewline) -> tuple[bytes, bool]:
         if bare_newline is BareNewline.REJECT:
             return b"", True
         raw = _BARE_LF.sub(b"\r\n", raw)
-    if raw.startswith(b".") or b"\n." in raw:
+    if dot_stuffed and (raw.startswith(b".") or b"\n." in raw):   # BDAT chunks are not stuffed
         raw = _DOT_STUFFED.sub(b"", raw)
     return raw, bare
 
@@ -134,3 +134,34 @@ async def read_data(
             total += len(chunk)
             scan_from = 0
             pending += chunk
+
+
+async def read_chunk(
+    reader: asyncio.StreamReader,
+    spool: Spool | None,
+    size: int,
+    *,
+    pace: DataPace | None = None,
+    piece: int = 1 << 16,
+) -> bool:
+    """Read exactly ``size`` octets of a BDAT chunk (RFC 3030) from ``reader`` into ``spool``
+    (None: read and dropped, as a refused chunk must be). The octets are content whatever they
+    hold: no end of data is looked for (a ``<CR><LF>.<CR><LF>`` inside is message text, never
+    an end), so nothing after the chunk can be read as a second message. False when the
+    connection went away first. With ``pace``, past its deadline this raises ``TimeoutError``."""
+    loop = asyncio.get_running_loop()
+    if pace is not None:
+        pace.advance(0, loop.time())       # the time between chunks was the client's command
+    async with asyncio.timeout_at(pace.deadline if pace is not None else None) as timer:
+        remaining = size
+        while remaining:
+            chunk = await reader.read(min(remaining, piece))
+            if not chunk:
+                return False
+            remaining -= len(chunk)
+            if spool is not None:
+                spool.write(chunk)
+            if pace is not None:
+                pace.advance(len(chunk), loop.time())
+                timer.reschedule(pace.deadline)
+    return True

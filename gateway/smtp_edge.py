@@ -192,52 +192,48 @@ class EdgeSMTP(SMTP):
         await self.push("354 End data with <CR><LF>.<CR><LF>")
         s = self._edge.settings
         spool = Spool(s.spool_dir, self._edge.memory, memory_limit=s.spool_threshold)
-        need = 0
         try:
             data = await self._read_data(spool)
             if data is None or not data.complete:
                 return  # cut, or the connection went away; the client still owns the message
-            reply = self._refusal_after_data(data, spool)
-            if reply is not None:
-                self._set_post_data_state()
-                await self.push(reply)
-                return
-            # The whole message in memory for screening and the durable commit: its share of
-            # the process's budget first (451 4.3.1 rather than growing without bound).
-            if not await self._edge.memory.reserve(want := int(spool.size * s.memory_factor), s.memory_wait):
-                self._set_post_data_state()
-                self._policy.refused("memory")
-                log.warning("memory budget exhausted", extra={"peer": self._peer_ip(), "size": spool.size})
-                await self.push("451 4.3.1 Insufficient system resources, try again later")
-                return
-            need = want
+            reply = self._refusal_after_data(data, spool) or await self._take_message(spool, dot_stuffed=True)
+        finally:
+            spool.close()
+        self._set_post_data_state()
+        await self.push(reply)
+
+    async def _take_message(self, spool: Spool, *, dot_stuffed: bool) -> str:
+        """The spooled message (DATA's, or BDAT's chunks) screened and committed by the handler:
+        the reply to give. One path for both, so both have the same limits and durability."""
+        s = self._edge.settings
+        assert self.envelope is not None
+        # The whole message in memory for screening and the durable commit: its share of
+        # the process's budget first (451 4.3.1 rather than growing without bound).
+        if not await self._edge.memory.reserve(need := int(spool.size * s.memory_factor), s.memory_wait):
+            self._policy.refused("memory")
+            log.warning("memory budget exhausted", extra={"peer": self._peer_ip(), "size": spool.size})
+            return "451 4.3.1 Insufficient system resources, try again later"
+        try:
             try:
                 raw = await asyncio.to_thread(spool.read) if spool.spilled else spool.read()
             except (OSError, InvalidTag) as exc:       # the spool file failed us: not the client's fault
                 log.error("could not read a spooled message back (%s)", type(exc).__name__)
                 self._policy.refused("spool")
-                self._set_post_data_state()
-                await self.push("451 4.3.0 Temporary local problem (spool), try again later")
-                return
+                return "451 4.3.0 Temporary local problem (spool), try again later"
             spool.close()
-            body, bare = decode_content(raw, self._bare_newline)
+            body, bare = decode_content(raw, self._bare_newline, dot_stuffed=dot_stuffed)
             del raw
             if bare and self._bare_newline is BareNewline.REJECT:
-                self._set_post_data_state()
                 self._policy.refused("bare_newline")
                 log.warning("bare <LF> received", extra={"peer": self._peer_ip()})
-                await self.push(BARE_LF_REPLY)
-                return
+                return BARE_LF_REPLY
             self.envelope.content = body
             self.envelope.original_content = body
             del body
             status = await self._call_handler_hook("DATA")
         finally:
-            spool.close()
-            if need:
-                self._edge.memory.release(need)
-        self._set_post_data_state()
-        await self.push("250 OK" if status is MISSING else status)
+            self._edge.memory.release(need)
+        return "250 OK" if status is MISSING else status
 
     def _refusal_after_data(self, data: DataResult, spool: Spool) -> str | None:
         if data.too_big:

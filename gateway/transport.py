@@ -19,6 +19,8 @@ from typing import Protocol
 
 import aiosmtplib
 
+from gateway.mta_sts import MtaSts
+from gateway.outbound_dns import OutboundDns
 from gateway.settings import parse_hostport
 from gateway.tls_policy import TlsLevel, TlsPolicy
 
@@ -59,8 +61,9 @@ class SmtpPool:
 
     def __init__(self, host: str, port: int, *, size: int, connect_timeout: float, command_timeout: float,
                  idle_timeout: float, local_hostname: str, tls_level: TlsLevel = TlsLevel.MAY,
-                 tls_context: ssl.SSLContext | None = None):
+                 tls_context: ssl.SSLContext | None = None, address: str | None = None):
         self.host, self.port = host, port
+        self._address = address or host     # where to connect; ``host`` is the name TLS checks
         self._size = size
         self._connect_timeout = connect_timeout
         self._command_timeout = command_timeout
@@ -74,7 +77,7 @@ class SmtpPool:
 
     async def _connect(self) -> aiosmtplib.SMTP:
         client = aiosmtplib.SMTP(
-            hostname=self.host, port=self.port, timeout=self._command_timeout,
+            hostname=self._address, port=self.port, timeout=self._command_timeout,
             local_hostname=self._local_hostname, start_tls=False, tls_context=self._tls_context,
         )
         await asyncio.wait_for(client.connect(), self._connect_timeout)
@@ -83,7 +86,7 @@ class SmtpPool:
             if self._tls_level is not TlsLevel.NONE and client.supports_extension("starttls"):
                 # Under ``verify`` a certificate that does not chain to a trusted CA or does not
                 # name self.host fails the handshake here: nothing is sent, the rows wait.
-                await asyncio.wait_for(client.starttls(), self._connect_timeout)
+                await asyncio.wait_for(client.starttls(server_hostname=self.host), self._connect_timeout)
                 await _greet(client)
             if self._tls_level.required and not _uses_tls(client):
                 raise aiosmtplib.SMTPException(
@@ -278,12 +281,15 @@ class MxTransport:
     """Direct delivery to each recipient domain's MX hosts, in preference order."""
 
     def __init__(self, *, resolver: MxResolver = dns_mx, port: int = 25, tls_policy: TlsPolicy | None = None,
+                 addresses: Callable[[str], Awaitable[list[str]]] | None = None, mta_sts: MtaSts | None = None,
                  **pool_options):
         self._resolver = resolver
         self._port = port
         self._tls_policy = tls_policy or TlsPolicy()
+        self._addresses = addresses       # None: connect by name (the system resolver)
+        self._mta_sts = mta_sts
         self._pool_options = pool_options
-        self._pools: dict[tuple[str, TlsLevel], SmtpPool] = {}
+        self._pools: dict[tuple[str, str | None, TlsLevel], SmtpPool] = {}
 
     def route_key(self, recipient: str) -> str:
         return recipient.rpartition("@")[2].lower()
@@ -298,20 +304,48 @@ class MxTransport:
         if any(host in ("", ".") for _, host in hosts):
             return {r: (556, "5.1.10 recipient domain does not accept mail (null MX)") for r in recipients}
         results: dict[str, Result] = {r: (None, f"no MX host of {domain} answered") for r in recipients}
+        sts = await self._mta_sts.policy(domain) if self._mta_sts is not None else None
         pending = list(recipients)
         for _pref, host in hosts:
             level = self._tls_policy.level(domain, host)      # the recipient domain's entry first
-            pool = self._pools.get((host, level))
+            if sts is not None and sts.mode != "none":
+                if not sts.matches(host):
+                    log.warning("MTA-STS: MX host not in the policy", extra={
+                        "domain": domain, "mx": host, "mode": sts.mode, "refused": sts.mode == "enforce"})
+                    if sts.mode == "enforce":     # never to an impostor: the mail waits
+                        results.update({r: (None, f"MTA-STS policy of {domain} does not name MX host {host}")
+                                        for r in pending})
+                        continue
+                elif sts.mode == "enforce":
+                    level = TlsLevel.VERIFY
+            pool = await self._pool(host, level)
             if pool is None:
-                pool = self._pools[host, level] = SmtpPool(host, self._port, tls_level=level,
-                                                           tls_context=self._tls_policy.context(level),
-                                                           **self._pool_options)
+                results.update({r: (None, f"MX host {host} has no address") for r in pending})
+                continue
             outcome = await _transaction(pool, mail_from, pending, message, dsn)
             results.update(outcome)
             pending = [r for r in pending if outcome[r][0] is None]  # only connection failures move on
             if not pending:
                 break
         return results
+
+    async def _pool(self, host: str, level: TlsLevel) -> SmtpPool | None:
+        """The pool for ``host`` at ``level``, connecting to the address our DNS gave (None: none)."""
+        address = None
+        if self._addresses is not None:
+            try:
+                found = await self._addresses(host)
+            except OSError:
+                return None
+            if not found:
+                return None
+            address = found[0]
+        pool = self._pools.get((host, address, level))
+        if pool is None:
+            pool = self._pools[host, address, level] = SmtpPool(
+                host, self._port, tls_level=level, tls_context=self._tls_policy.context(level), address=address,
+                **self._pool_options)
+        return pool
 
     async def close(self) -> None:
         for pool in self._pools.values():
@@ -375,11 +409,16 @@ class MaildirTransport:
         return None
 
 
-def make_transport(next_hop: str, *, tls_policy: TlsPolicy | None = None, **pool_options) -> Transport:
-    """The transport for ``delivery.next_hop``; pool options and the TLS policy apply to the SMTP transports."""
+def make_transport(next_hop: str, *, tls_policy: TlsPolicy | None = None, mx_dns: OutboundDns | None = None,
+                   mta_sts: MtaSts | None = None, **pool_options) -> Transport:
+    """The transport for ``delivery.next_hop``; pool options and the TLS policy apply to the SMTP
+    transports, the DNS and MTA-STS to delivery by MX."""
     if next_hop.startswith("maildir:"):
         return MaildirTransport(Path(next_hop[len("maildir:"):]))
     if next_hop == "mx":
-        return MxTransport(tls_policy=tls_policy, **pool_options)
+        if mx_dns is not None:
+            return MxTransport(resolver=mx_dns.mx, addresses=mx_dns.addresses, tls_policy=tls_policy,
+                               mta_sts=mta_sts, **pool_options)
+        return MxTransport(tls_policy=tls_policy, mta_sts=mta_sts, **pool_options)
     host, port = parse_hostport(next_hop, default_port=25)
     return RelayTransport(host, port, tls_policy=tls_policy, **pool_options)

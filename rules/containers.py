@@ -26,6 +26,8 @@ import libarchive
 from rules.budget import MIN_BOMB_BYTES, BombError, iter_bounded, read_bounded
 from rules.charsets import decode_guess
 from rules.documents import DocumentText, stream_xml_text
+from rules.properties import MAX_PROPERTIES, xml_properties
+from rules.spreadsheets import shared_strings, sheet_text
 
 if TYPE_CHECKING:
     from rules.extraction import Attachment, Extractor
@@ -74,6 +76,52 @@ def _document_text(ex: Extractor, att: Attachment, zf: zipfile.ZipFile, infos: l
     att.text = "\n".join(t for t in texts if t)
 
 
+def _workbook_text(ex: Extractor, att: Attachment, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """A workbook's sheets as tables (rows of tab-separated cells, shared strings in place),
+    then any shared string no cell refers to."""
+    shared: list[str] = []
+    sheets = []
+    for info in sorted(infos, key=lambda i: _natural_key(i.filename)):
+        with zf.open(info) as fh:
+            chunks = iter_bounded(fh, ex.budget, info.compress_size, _zip_consumed(fh, info.compress_size))
+            if info.filename.endswith("sharedStrings.xml"):
+                shared, whole = shared_strings(chunks)
+                if not whole:
+                    ex.truncated(att)
+                continue
+            sheets.append(info)
+    texts = []
+    used: set[int] = set()
+    for info in sheets:
+        with zf.open(info) as fh:
+            found = sheet_text(iter_bounded(fh, ex.budget, info.compress_size,
+                                            _zip_consumed(fh, info.compress_size)), shared, used)
+        texts.append(found.text)
+        if found.truncated:
+            ex.truncated(att)
+        if found.corrupt:
+            ex.corrupt(att)
+    # strings no cell shows are still text someone wrote (fail closed: screened too)
+    texts.append("\n".join(t for i, t in enumerate(shared) if i not in used))
+    att.text = "\n\n".join(t for t in texts if t)
+
+
+def _prepend_properties(ex: Extractor, att: Attachment, zf: zipfile.ZipFile, names: tuple[str, ...]) -> None:
+    """The document's properties (title, subject, keywords, custom fields) before its text."""
+    props = []
+    for name in names:
+        try:
+            info = zf.getinfo(name)
+        except KeyError:
+            continue
+        with zf.open(info) as fh:
+            xml = read_bounded(fh, ex.budget, info.compress_size, cap=MAX_PROPERTIES)
+        props.append(xml_properties(xml))
+    text = "\n".join(p for p in props if p)
+    if text:
+        att.text = f"{text}\n\n{att.text}" if att.text else text
+
+
 # ODF: what is the package itself (not an embedded object); "Object N/content.xml" is read as
 # text with the document, other files in "Object N/" (and OLE objects stored beside them) are
 # embedded objects
@@ -110,7 +158,11 @@ def open_zip(ex: Extractor, att: Attachment, data: bytes, depth: int) -> list[At
             if any(n.startswith(prefix) for n in names):
                 att.true_type = mime
                 parts = [i for i in zf.infolist() if _TEXT_PARTS[prefix].match(i.filename)]
-                _document_text(ex, att, zf, parts, odf=False)
+                if prefix == "xl/":
+                    _workbook_text(ex, att, zf, parts)
+                else:
+                    _document_text(ex, att, zf, parts, odf=False)
+                _prepend_properties(ex, att, zf, ("docProps/core.xml", "docProps/custom.xml"))
                 embedded = [i for i in zf.infolist() if i.filename.startswith(f"{prefix}embeddings/")
                             and not i.is_dir()]
                 return _embedded(ex, att, zf, embedded, depth)
@@ -121,6 +173,7 @@ def open_zip(ex: Extractor, att: Attachment, data: bytes, depth: int) -> list[At
             # the document, then the documents embedded in it ("Object 1/content.xml")
             parts = [zf.getinfo("content.xml")] + [i for i in zf.infolist() if _ODF_OBJECT_TEXT.match(i.filename)]
             _document_text(ex, att, zf, parts, odf=True)
+            _prepend_properties(ex, att, zf, ("meta.xml",))
             embedded = [i for i in zf.infolist() if not i.is_dir() and not _ODF_NOT_EMBEDDED.match(i.filename)]
             return _embedded(ex, att, zf, embedded, depth)
     # zip archives stay with zipfile: it knows each member's compressed size, so the ratio is

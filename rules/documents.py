@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from xml.parsers import expat
 
+from rules.properties import pdf_properties
+
 MAX_TEXT_PER_FILE = 4 * 1024 * 1024
 MAX_PDF_PAGES = 2000
 
@@ -276,7 +278,8 @@ def pdf_extract(data: bytes, max_pages: int = MAX_PDF_PAGES) -> DocumentText:
             t = page.extract_text() or ""
             total += len(t)
             texts.append(t)
-        result.text = "\n".join(texts)
+        props = pdf_properties(reader.metadata)  # a classification set in the Subject/Keywords
+        result.text = "\n".join([props, ""] + texts if props else texts)
     except MemoryError:
         raise
     except Exception:  # noqa: BLE001 - pypdf raises many kinds of errors on bad files

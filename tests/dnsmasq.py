@@ -35,8 +35,9 @@ def _free_udp_and_tcp_port() -> int:
 
 
 @contextlib.contextmanager
-def dnsmasq(txt: dict[str, str], zones: tuple[str, ...]) -> Iterator[int]:
-    """Run dnsmasq with ``txt`` (name → record text) authoritative for ``zones``; yields its port."""
+def dnsmasq(txt: dict[str, str], zones: tuple[str, ...], extra: tuple[str, ...] = ()) -> Iterator[int]:
+    """Run dnsmasq with ``txt`` (name → record text) authoritative for ``zones``; yields its port.
+    ``extra``: more dnsmasq options (``--mx-host=...``, ``--address=/name/ip``)."""
     binary = shutil.which("dnsmasq") or ("/usr/sbin/dnsmasq" if os.path.exists("/usr/sbin/dnsmasq") else None)
     if binary is None:
         if REQUIRE_DNSMASQ:
@@ -48,6 +49,7 @@ def dnsmasq(txt: dict[str, str], zones: tuple[str, ...]) -> Iterator[int]:
             f"--user={getpass.getuser()}", "--log-facility=-"]
     args += [f"--local=/{zone}/" for zone in zones]
     args += [f"--txt-record={name},{text}" for name, text in txt.items()]
+    args += list(extra)
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 10

@@ -195,7 +195,7 @@ class RspamdDaemon:
             args += ["-u", getpass.getuser(), "-g", getpass.getuser()]
         self.proc = subprocess.Popen(args, stdout=log, stderr=log, start_new_session=True)
         try:
-            _wait(self._answers, 120, "rspamd")
+            _wait(self._answers, 300, "rspamd")   # busy CI machines: hyperscan off, still Lua to load
         except RuntimeError:
             self.stop()
             raise

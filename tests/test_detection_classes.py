@@ -267,3 +267,38 @@ def test_short_gbk_text_attachment_is_text_not_a_dos_program() -> None:
     assert "outbound-executables" not in [h["rule"] for h in v["hits"]]
     assert v["recipients"][OUT]["action"] == "quarantine"
     assert "outbound-confidential-marker" in [h["rule"] for h in v["hits"]]
+
+
+# -- documents: workbooks as tables, properties as banners ---------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+LUHN_VALID = ["5163971218399602", "5177195900097738", "5528372193150336", "5349842844787352"]
+
+
+@pytest.mark.parametrize("header", ["Order ID", "订单号", "Serial", "设备序列号"])
+def test_workbook_column_headed_as_ids_holds_no_cards(header: str) -> None:
+    from tests.accuracy.mime import xlsx
+    data = xlsx([[header, "Date", "Status"]] + [[n, "2026-10-10", "shipped"] for n in LUHN_VALID])
+    assert action(mail("export attached", attachments=(("export.xlsx", data, XLSX),))) == "deliver"
+
+
+def test_workbook_column_headed_card_number_is_held() -> None:
+    from tests.accuracy.mime import xlsx
+    data = xlsx([["Name", "Card number"]] + [["Bob Turner", n] for n in LUHN_VALID[:1]])
+    assert action(mail("export attached", attachments=(("export.xlsx", data, XLSX),))) == "quarantine"
+
+
+def test_classification_in_document_properties_only_is_held() -> None:
+    from tests.accuracy.mime import docx
+    data = docx(["Shortlist for Project Falcon: Brightline Sensors, Kestrel Optics."],
+                custom={"Classification": "Confidential"})
+    v = verdict(mail("draft attached", attachments=(("plan.docx", data, DOCX),)))
+    assert v["recipients"][OUT]["action"] == "quarantine"
+
+
+def test_classification_in_pdf_subject_only_is_held() -> None:
+    from tests.accuracy.mime import pdf
+    data = pdf(["Term sheet - Series C", "Pre-money valuation: USD 410m"], info={"Subject": "Strictly Confidential"})
+    raw = mail("draft attached", attachments=(("term_sheet.pdf", data, "application/pdf"),))
+    assert action(raw) == "quarantine"

@@ -6,7 +6,6 @@ for any name, from anyone, carried the mail."""
 
 from __future__ import annotations
 
-import datetime as dt
 import ipaddress
 import ssl
 import time
@@ -19,12 +18,10 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from gateway.tls import ensure_self_signed
 from tests.harness import InProcessGateway, RecordingSink, free_port, send, simple_message, write_config
+from tests.pki import make_cert
 
 
 class TlsSink(RecordingSink):
@@ -47,38 +44,13 @@ class Pki:
     self_signed: tuple[Path, Path]
 
 
-def _cert(directory: Path, name: str, subject: str, issuer: tuple[x509.Name, Any] | None,
-          sans: list[x509.GeneralName], *, ca: bool = False) -> tuple[Path, Path, x509.Name, Any]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    now = dt.datetime.now(dt.UTC)
-    subject_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
-    issuer_name, issuer_key = issuer or (subject_name, key)
-    builder = (x509.CertificateBuilder().subject_name(subject_name).issuer_name(issuer_name)
-               .public_key(key.public_key()).serial_number(x509.random_serial_number())
-               .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=2))
-               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
-    if sans:
-        builder = builder.add_extension(x509.SubjectAlternativeName(sans), critical=False)
-    if ca:
-        builder = builder.add_extension(x509.KeyUsage(
-            digital_signature=True, content_commitment=False, key_encipherment=False, data_encipherment=False,
-            key_agreement=False, key_cert_sign=True, crl_sign=True, encipher_only=False, decipher_only=False),
-            critical=True)
-    cert = builder.sign(issuer_key, hashes.SHA256())
-    cert_path, key_path = directory / f"{name}.pem", directory / f"{name}.key"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return cert_path, key_path, subject_name, key
-
-
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
     d = tmp_path_factory.mktemp("pki")
-    ca_cert, _ca_key, ca_name, ca_key = _cert(d, "ca", "mailwarden test CA", None, [], ca=True)
+    ca_cert, _ca_key, ca_name, ca_key = make_cert(d, "ca", "mailwarden test CA", None, [], ca=True)
     localhost = [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-    good = _cert(d, "good", "localhost", (ca_name, ca_key), localhost)
-    wrong = _cert(d, "wrong", "mx.elsewhere.test", (ca_name, ca_key), [x509.DNSName("mx.elsewhere.test")])
+    good = make_cert(d, "good", "localhost", (ca_name, ca_key), localhost)
+    wrong = make_cert(d, "wrong", "mx.elsewhere.test", (ca_name, ca_key), [x509.DNSName("mx.elsewhere.test")])
     return Pki(ca=ca_cert, good=good[:2], wrong_name=wrong[:2], self_signed=ensure_self_signed(d / "self", "localhost"))
 
 

@@ -110,15 +110,22 @@ def test_a_client_that_ends_with_a_bare_lf_terminator_is_not_taken_as_done(edge:
     assert msg.data.endswith(b"\r\n\r\nhi\r\n\r\n\r\n")
 
 
-def test_bdat_is_not_offered_and_not_a_way_around(edge: Edge) -> None:
-    """CHUNKING is not advertised (aiosmtpd has no BDAT); BDAT is refused and changes nothing."""
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_bdat_is_not_a_way_around(edge: Edge, variant: str) -> None:
+    """CHUNKING is offered now (gateway/smtp_chunking.py): a chunk is exactly its octets, so every
+    end-of-data spelling and a forged second transaction inside one stay text of one message."""
+    marker = f"bdat-{variant}-{uuid.uuid4().hex[:8]}"
+    content = message(marker) + VARIANTS[variant] + FORGED + b"\r\n.\r\n"
     with RawSMTP(edge.port) as client:
-        ehlo = client.cmd("EHLO upstream.example.com")
-        assert b"CHUNKING" not in ehlo
+        assert b"CHUNKING" in client.cmd("EHLO upstream.example.com")
         assert client.code("MAIL FROM:<alice@example.com>") == 250
         assert client.code("RCPT TO:<bob@example.com>") == 250
-        assert client.cmd("BDAT 5 LAST")[:1] == b"5"
-        assert client.code("RSET") == 250
+        client.send(b"BDAT %d LAST\r\n" % len(content) + content + b"QUIT\r\n")
+        replies = client.replies_until_closed()
+    assert [r[:3] for r in replies] == [b"250", b"221"], replies
+    [msg] = edge.wait_quiet(marker, 1)
+    assert b"wire the money" in msg.data
+    assert not [m for m in edge.sink.handler.messages if "victim@other.org" in m.rcpt_tos]
 
 
 @pytest.mark.parametrize("variant", ["lf-dot-crlf", "lf-dot-lf", "crlf-dot-lf"])

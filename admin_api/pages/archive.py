@@ -1,0 +1,202 @@
+"""``/archive``: the auditors' search page (query box and structured form, results with the
+query's words highlighted in snippets decrypted for this view only, cursor paging, saved
+searches, a legal hold from the search, an export as a background job) and ``/archive/{id}``:
+one message with its timeline and an audited raw download.
+
+Pages call the same functions as the JSON API (``run_search``, ``compose``, ``place_hold``,
+``start_export``, ``record_timeline``) and are audited under the same action names.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import Response, StreamingResponse
+
+from admin_api.deps import CsrfChecked, Services, audit_info, open_archive, page_authz
+from admin_api.jobs import JobNotFound
+from admin_api.pages.common import see_other
+from admin_api.record_timeline import record_timeline
+from admin_api.render import render_message
+from admin_api.responses import raw_response
+from admin_api.routers.exports import PURPOSE, JobId, start_export
+from admin_api.routers.holds import place_hold
+from admin_api.routers.search import SearchId, run_search
+from admin_api.schemas import ArchiveId
+from admin_api.sealed_file import read_sealed
+from admin_api.search import FormError, compose, delete_search, list_searches, save_search
+from admin_api.services import ApiServices
+from admin_api.templating import gettext_for, render
+from admin_api.users import Principal
+
+router = APIRouter(include_in_schema=False)
+Text = Annotated[str, Query(max_length=1000)]
+Short = Annotated[str, Query(max_length=320)]
+FIELDS = ("sender", "recipient", "domain", "direction", "verdict", "rule", "after", "before")
+FormText = Annotated[str, Form(max_length=1000)]
+FormShort = Annotated[str, Form(max_length=320)]
+
+
+def _filters(values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {k: values.get(k) or "" for k in FIELDS}
+    out["has_attachment"] = bool(values.get("has_attachment"))
+    return out
+
+
+def _search_page(request: Request, services: ApiServices, p: Principal, q: str, filters: dict[str, Any], *,
+                 cursor: str = "", error: str | None = None, notice: str | None = None,
+                 status_code: int = 200) -> Response:
+    answer: dict[str, Any] | None = None
+    text = ""
+    if error is None and (q or any(v for v in filters.values())):
+        try:
+            text = compose(q, {k: v for k, v in filters.items() if v})
+            answer, shown = run_search(services, text, cursor=cursor or None, limit=20, snippets=True)
+            audit_info(request)["detail"] = {"q_length": len(text), "shown": shown}
+        except FormError as exc:
+            error, status_code = str(exc), 422
+        except HTTPException as exc:
+            detail = exc.detail[0]["msg"] if isinstance(exc.detail, list) else str(exc.detail)
+            error, status_code = detail, 422
+    params = "&".join(f"{k}={v}" for k, v in (("q", q), *filters.items()) if v)
+    return render(request, "archive_search.html", {
+        "q": q, "filters": filters, "answer": answer, "text": text, "error": error, "notice": notice,
+        "saved": list_searches(services.engine, p.name), "params": params,
+        "may_hold": p.role in ("admin", "compliance"),
+    }, status_code=status_code)
+
+
+@router.get("/archive")
+def archive_page(request: Request, services: Services, q: Text = "", sender: Short = "", recipient: Short = "",
+                 domain: Short = "", direction: Short = "", verdict: Short = "", rule: Short = "",
+                 has_attachment: Short = "", after: Short = "", before: Short = "",
+                 cursor: Annotated[str, Query(max_length=200)] = "",
+                 p: Principal = Depends(page_authz("archive.search"))) -> Response:
+    filters = _filters(locals())
+    return _search_page(request, services, p, q, filters, cursor=cursor)
+
+
+@router.post("/archive/save")
+def archive_save(request: Request, services: Services, name: Annotated[str, Form(min_length=1, max_length=200)],
+                 q: FormText = "", sender: FormShort = "", recipient: FormShort = "", domain: FormShort = "",
+                 direction: FormShort = "", verdict: FormShort = "", rule: FormShort = "",
+                 has_attachment: FormShort = "", after: FormShort = "", before: FormShort = "",
+                 p: Principal = Depends(page_authz("archive.searches")), _csrf: None = CsrfChecked) -> Response:
+    _ = gettext_for(request)
+    filters = _filters(locals())
+    try:
+        text = compose(q, {k: v for k, v in filters.items() if v})
+        saved = save_search(services.engine, p.name, name.strip() or name, text, filters, clock=services.clock)
+    except ValueError as exc:
+        return _search_page(request, services, p, q, filters, error=str(exc), status_code=422)
+    audit_info(request)["record"] = f"search:{saved['id']}"
+    return _search_page(request, services, p, q, filters, notice=_("Search saved."))
+
+
+@router.post("/archive/saved/{search_id}/delete")
+def archive_saved_delete(request: Request, services: Services, search_id: SearchId,
+                         p: Principal = Depends(page_authz("archive.searches")), _csrf: None = CsrfChecked) -> Response:
+    audit_info(request)["record"] = f"search:{search_id}"
+    try:
+        delete_search(services.engine, p.name, search_id)
+    except LookupError:
+        raise HTTPException(404, "no such saved search") from None
+    return see_other("/archive")
+
+
+@router.post("/archive/hold")
+def archive_hold(request: Request, services: Services, reason: Annotated[str, Form(max_length=2000)] = "",
+                 q: FormText = "", sender: FormShort = "", recipient: FormShort = "", domain: FormShort = "",
+                 direction: FormShort = "", verdict: FormShort = "", rule: FormShort = "",
+                 has_attachment: FormShort = "", after: FormShort = "", before: FormShort = "",
+                 p: Principal = Depends(page_authz("archive.holds.write")), _csrf: None = CsrfChecked) -> Response:
+    _ = gettext_for(request)
+    filters = _filters(locals())
+    if services.retention is None:
+        raise HTTPException(503, "legal holds are not available")
+    try:
+        text = compose(q, {k: v for k, v in filters.items() if v})
+        if not text:
+            raise ValueError(_("A legal hold needs a query or a filter."))
+        hold = place_hold(services, p, "query", text, reason)
+    except ValueError as exc:
+        return _search_page(request, services, p, q, filters, error=str(exc), status_code=422)
+    audit_info(request).update(record=f"hold:{hold['id']}", detail={"kind": "query"})
+    return _search_page(request, services, p, q, filters,
+                        notice=_("Legal hold %(id)s placed on this search.") % {"id": hold["id"]})
+
+
+@router.post("/archive/export")
+def archive_export(request: Request, services: Services,
+                   q: FormText = "", sender: FormShort = "", recipient: FormShort = "", domain: FormShort = "",
+                   direction: FormShort = "", verdict: FormShort = "", rule: FormShort = "",
+                   has_attachment: FormShort = "", after: FormShort = "", before: FormShort = "",
+                   p: Principal = Depends(page_authz("archive.export")), _csrf: None = CsrfChecked) -> Response:
+    filters = _filters(locals())
+    if services.jobs is None or services.export_dir is None:
+        raise HTTPException(503, "exports are not available")
+    try:
+        text = compose(q, {k: v for k, v in filters.items() if v})
+    except FormError as exc:
+        return _search_page(request, services, p, q, filters, error=str(exc), status_code=422)
+    job_id = start_export(services, p.name, text)
+    audit_info(request).update(record=f"job:{job_id}", detail={"q_length": len(text)})
+    return see_other(f"/archive/exports/{job_id}")
+
+
+def _export_job(services: ApiServices, job_id: JobId, p: Principal) -> dict[str, Any]:
+    if services.jobs is None:
+        raise HTTPException(404, "no such export")
+    try:
+        return services.jobs.get(job_id, owner=p.name, kind="export")
+    except JobNotFound:
+        raise HTTPException(404, "no such export") from None
+
+
+@router.get("/archive/exports/{job_id}")
+def archive_export_page(request: Request, services: Services, job_id: JobId,
+                        p: Principal = Depends(page_authz("archive.export"))) -> Response:
+    audit_info(request)["record"] = f"job:{job_id}"
+    job = _export_job(services, job_id, p)
+    return render(request, "job.html", {"job": job, "kind": "export",
+                                        "refresh": job["state"] in ("queued", "running")})
+
+
+@router.get("/archive/exports/{job_id}/download")
+def archive_export_download(request: Request, services: Services, job_id: JobId,
+                            p: Principal = Depends(page_authz("archive.export"))) -> Response:
+    from pathlib import Path
+
+    audit_info(request)["record"] = f"job:{job_id}"
+    job = _export_job(services, job_id, p)
+    if job["state"] != "done":
+        raise HTTPException(409, "the export is not finished")
+    result = job["result"]
+    path = Path(services.export_dir) / f"{result['file']}.mwx"
+    if not path.is_file():
+        raise HTTPException(404, "the export is no longer kept")
+    _kid, key = services.archive.keyring.master_derived(PURPOSE, result["kid"])
+    return StreamingResponse(read_sealed(path, key, result["file"]), media_type="application/zip",
+                             headers={"Content-Disposition": f'attachment; filename="export-{job_id}.zip"'})
+
+
+@router.get("/archive/{archive_id}")
+def archive_record_page(request: Request, services: Services, archive_id: ArchiveId,
+                        p: Principal = Depends(page_authz("archive.read"))) -> Response:
+    audit_info(request)["record"] = str(archive_id)
+    raw = open_archive(services, archive_id)
+    try:
+        story = record_timeline(services.engine, services.quarantine, archive_id, raw=raw,
+                                deliveries=services.record_deliveries)
+    except LookupError:
+        raise HTTPException(404, "no such record") from None
+    return render(request, "archive_record.html", {"id": archive_id, "message": render_message(raw),
+                                                   "story": story})
+
+
+@router.get("/archive/{archive_id}/raw")
+def archive_record_raw(request: Request, services: Services, archive_id: ArchiveId,
+                       p: Principal = Depends(page_authz("archive.raw"))) -> Response:
+    audit_info(request)["record"] = str(archive_id)
+    return raw_response(open_archive(services, archive_id), f"archive-{archive_id}.eml")

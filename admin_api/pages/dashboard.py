@@ -1,0 +1,90 @@
+"""``/dashboard``: the dashboard page (server-drawn SVG charts, each with its table), its CSV and
+a printable period report. Supervisors see their own departments (the same function as
+``GET /api/v1/dashboard``, audited as ``dashboard.read``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import PlainTextResponse, Response
+from markupsafe import Markup
+
+from admin_api import charts
+from admin_api.dashboard import dashboard_csv
+from admin_api.deps import Services, audit_info, page_authz
+from admin_api.responses import csv_cell
+from admin_api.routers.dashboard import DEFAULT_DAYS, figures
+from admin_api.services import ApiServices
+from admin_api.templating import gettext_for, render
+from admin_api.users import Principal
+
+router = APIRouter(include_in_schema=False)
+Day = Annotated[str, Query(max_length=10)]
+
+
+def _period(services: ApiServices, after: str, before: str) -> tuple[float, float, str, str]:
+    """Dates of the form (``before`` inclusive) -> [start, end) in UTC; 422 on a bad date."""
+    try:
+        today = dt.datetime.fromtimestamp(services.clock(), dt.UTC).date()
+        end_day = dt.date.fromisoformat(before) if before else today
+        start_day = dt.date.fromisoformat(after) if after else end_day - dt.timedelta(days=DEFAULT_DAYS - 1)
+    except ValueError:
+        raise HTTPException(422, "dates as YYYY-MM-DD") from None
+    if start_day > end_day:
+        raise HTTPException(422, "the first day must not be after the last")
+    start = dt.datetime.combine(start_day, dt.time(), dt.UTC).timestamp()
+    end = dt.datetime.combine(end_day + dt.timedelta(days=1), dt.time(), dt.UTC).timestamp()
+    return start, end, start_day.isoformat(), end_day.isoformat()
+
+
+def _context(request: Request, services: ApiServices, p: Principal, after: str, before: str) -> dict[str, Any]:
+    _ = gettext_for(request)
+    start, end, first, last = _period(services, after, before)
+    audit_info(request)["detail"] = {"after": start, "before": end}
+    data = figures(services, p, start, end)
+    keys = sorted({k for day in data["messages_per_day"] for k in day["counts"]})
+    lists = {
+        "top_rules": [(i["rule"], i["count"]) for i in data["top_rules"]],
+        "holds_per_department": [(i["department"], i["count"]) for i in data["holds_per_department"]],
+        "pending_by_age": [(i["age"], i["count"]) for i in data["pending_by_age"]],
+        "false_positives": [(i["rule"], i["count"]) for i in data["false_positives"]],
+        "verdicts": sorted(data["totals"]["verdict"].items()),
+        "directions": sorted(data["totals"]["direction"].items()),
+        "decisions": sorted(data["decisions"].items()),
+        "holds": sorted(data["holds"]["by_status"].items()),
+        "threats": [(_("Spam"), data["spam"]), (_("Malware"), data["malware"])],
+    }
+    titles = {
+        "verdicts": _("Messages by verdict"), "directions": _("Messages by direction"),
+        "holds": _("Holds by status"), "decisions": _("Decisions"), "top_rules": _("Top rules"),
+        "holds_per_department": _("Holds per department"), "pending_by_age": _("Pending approvals by age"),
+        "false_positives": _("False-positive marks per rule"), "threats": _("Spam and malware"),
+    }
+    svgs = {name: Markup(charts.bars(titles[name], rows)) for name, rows in lists.items()}  # noqa: S704 - escaped
+    per_day = Markup(charts.stacked_days(_("Messages per day"), data["messages_per_day"], keys))  # noqa: S704
+    query = f"after={first}&before={last}"
+    return {"data": data, "lists": lists, "titles": titles, "svgs": svgs, "per_day": per_day, "keys": keys,
+            "first": first, "last": last, "qs": query}
+
+
+@router.get("/dashboard")
+def dashboard_page(request: Request, services: Services, after: Day = "", before: Day = "",
+                   p: Principal = Depends(page_authz("dashboard.read"))) -> Response:
+    return render(request, "dashboard.html", _context(request, services, p, after, before))
+
+
+@router.get("/dashboard/report")
+def dashboard_report(request: Request, services: Services, after: Day = "", before: Day = "",
+                     p: Principal = Depends(page_authz("dashboard.read"))) -> Response:
+    return render(request, "dashboard_report.html", _context(request, services, p, after, before))
+
+
+@router.get("/dashboard.csv")
+def dashboard_csv_page(request: Request, services: Services, after: Day = "", before: Day = "",
+                       p: Principal = Depends(page_authz("dashboard.read"))) -> Response:
+    start, end, first, last = _period(services, after, before)
+    audit_info(request)["detail"] = {"after": start, "before": end, "format": "csv"}
+    return PlainTextResponse(dashboard_csv(figures(services, p, start, end), csv_cell), media_type="text/csv",
+                             headers={"Content-Disposition": f'attachment; filename="report-{first}-{last}.csv"'})
