@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException
 from admin_api import roles
 from admin_api.audit_middleware import AuditMiddleware
 from admin_api.deps import SignInRequired
+from admin_api.edge_guard import add_edge_guard
 from admin_api.pages import account, audit_log, auth, errors, home
 from admin_api.pages import archive as archive_pages
 from admin_api.pages import dashboard as dashboard_pages
@@ -78,15 +79,18 @@ def create_app(services: ApiServices) -> FastAPI:
     app.add_exception_handler(HTTPException, errors.http_error)
     app.add_exception_handler(RequestValidationError, errors.validation_error)
     app.add_middleware(SecurityHeadersMiddleware)
+    if services.guard_limits is not None:      # outermost: before any body is read or audited
+        add_edge_guard(app, services)
 
     api = APIRouter(prefix="/api/v1")
     # holds/purge and backtests exist where the gateway wired their services (not in stand-ins)
     wired = [holds] if services.retention is not None else []
     wired += [backtest] if services.backtest is not None and services.jobs is not None else []
+    wired += [queue] if services.queue_control is not None else []
     wired += [exports] if services.export_dir is not None and services.jobs is not None else []
     wired += [spam] if services.learn_spam is not None else []   # Rspamd learning (engines)
     for module in (users, quarantine, sender, *wired, search, archive, rules, reports, audit, dashboard,
-                   user_admin, queue, timeline):
+                   user_admin, timeline):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(ops.router)

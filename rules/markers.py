@@ -24,15 +24,26 @@ import re
 from rules.match import HIGH, LOW, MEDIUM, raise_level
 
 _DISCLAIMER = re.compile(
-    r"(?i)intended (?:solely |only |exclusively )?for the (?:sole )?(?:use of the )?(?:addressee|recipient|named|"
+    r"intended (?:solely |only |exclusively )?for the (?:sole )?(?:use of the )?(?:addressee|recipient|named|"
     r"individual|person|entity|exclusive)|not the intended recipient|received this (?:e-?mail|message|"
     r"communication|transmission) in error|(?:disclaimer|confidentiality notice|legal notice)\s*:|"
-    r"(?:review|use|disclosure|dissemination|distribution|copying)[^.]{0,60}(?:is |are )?(?:strictly )?prohibited|"
     r"please (?:notify the sender|delete (?:it|this (?:e-?mail|message)) (?:immediately|from your system))|"
     r"本(?:邮件|電郵|电邮|郵件)(?:及其|及|和|连同)?(?:任何)?附件|仅供(?:指定|预期|上述)?收件人|僅供|仅限(?:于)?收件人|"
     r"(?:如果|如|若)(?:您|你)(?:不是|并非|非)(?:本邮件的)?(?:指定|预期|上述)?收件人|误收|错误(?:地)?收到|"
     r"请(?:立即)?(?:通知发件人|删除)|免责声明|保密声明|法律声明"
 )
+_PROHIBITED = re.compile(r"(?:review|use|disclosure|dissemination|distribution|copying)[^.]{0,60}prohibited")
+# words one of which every disclaimer above holds: a paragraph without any is not read further
+_DISCLAIMER_HINTS = ("intended", "in error", "disclaimer", "notice", "prohibited", "notify", "邮件", "郵件", "電郵",
+                     "收件人", "误收", "收到", "删除", "声明", "僅供")
+
+
+def is_disclaimer(paragraph: str) -> bool:
+    """Whether a paragraph is a legal disclaimer (by its wording, English or Chinese)."""
+    low = paragraph.casefold()
+    if not any(h in low for h in _DISCLAIMER_HINTS):
+        return False
+    return _DISCLAIMER.search(low) is not None or ("prohibited" in low and _PROHIBITED.search(low) is not None)
 _NEGATION_BEFORE = re.compile(
     r"(?i)(?:\b(?:not|non|no longer|isn't|aren't|wasn't|never|nothing|none of (?:this|it|these|them) (?:is|are))"
     r"[\s-]*(?:(?:very|really|particularly|considered|deemed|classified as|marked as|treated as|that|so|at all|"
@@ -145,7 +156,7 @@ class MarkerGrader:
         span = _paragraph(self.text, pos)
         found = self._disclaimer.get(span)
         if found is None:
-            found = self._disclaimer[span] = _DISCLAIMER.search(self.text, *span) is not None
+            found = self._disclaimer[span] = is_disclaimer(self.text[span[0]:span[1]])
         return found
 
     def _set_nda(self) -> bool:
