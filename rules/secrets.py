@@ -44,7 +44,7 @@ KNOWN_EXAMPLES = frozenset({
 
 _PLACEHOLDER = re.compile(
     r"(?i)example|sample|dummy|placeholder|your[_\-. ]|<[^>]*>|\$\{|\{\{|%\(|changeme|change_me|redacted|"
-    r"xxxx|\*\*\*|\.\.\.|replace_?me|insert_?here|_here$|"
+    r"xxxx|\*\*\*|\.\.\.|replace_?me|insert_?here|_here$|\(|\[|^[$%@]|process\.env|getenv|environ|vault:|"
     r"^(?:fake|todo|tbd|pass(?:word)?|secret|none|null|test|token|string|value|key)\w{0,2}$"
 )
 
