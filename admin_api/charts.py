@@ -13,8 +13,8 @@ from html import escape
 
 PALETTE = ("#0b5cad", "#116329", "#a40e26", "#8250df", "#bc4c00", "#1b7c83", "#57606a", "#d4a72c")
 ROW = 26
-LABEL_W = 190
-BAR_W = 360
+LABEL_W = 150
+BAR_W = 220
 
 
 def bars(title: str, rows: Sequence[tuple[str, int]]) -> str:
@@ -22,12 +22,12 @@ def bars(title: str, rows: Sequence[tuple[str, int]]) -> str:
     height = max(1, len(rows)) * ROW + 10
     top = max((v for _, v in rows), default=0) or 1
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-label="{escape(title)}" '
-             f'viewBox="0 0 {LABEL_W + BAR_W + 70} {height}" width="100%" preserveAspectRatio="xMinYMin meet">',
+             f'viewBox="0 0 {LABEL_W + BAR_W + 50} {height}" width="{LABEL_W + BAR_W + 50}" height="{height}">',
              f"<title>{escape(title)}</title>"]
     for i, (label, value) in enumerate(rows):
         y = 5 + i * ROW
         width = round(BAR_W * value / top) if value else 0
-        short = label if len(label) <= 28 else label[:27] + "…"
+        short = label if len(label) <= 19 else label[:18] + "…"
         parts.append(f'<text x="{LABEL_W - 6}" y="{y + 17}" text-anchor="end" font-size="13" fill="#1b1f24">'
                      f"{escape(short)}</text>")
         parts.append(f'<rect x="{LABEL_W}" y="{y + 4}" width="{width}" height="{ROW - 8}" fill="{PALETTE[0]}"/>')
@@ -40,15 +40,17 @@ def stacked_days(title: str, days: Sequence[dict], keys: Sequence[str]) -> str:
     """Vertical bars per day, stacked by ``keys`` (e.g. ``outbound/delivered``), with a legend."""
     width = max(420, 46 * len(days) + 60)
     chart_h = 180
+    pad = 20                                   # room for the totals above the tallest bar
     legend_h = 20 * len(keys) + 10
     top = max((d["total"] for d in days), default=0) or 1
+    height = pad + chart_h + 40 + legend_h
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-label="{escape(title)}" '
-             f'viewBox="0 0 {width} {chart_h + 40 + legend_h}" width="100%" preserveAspectRatio="xMinYMin meet">',
+             f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
              f"<title>{escape(title)}</title>",
-             f'<line x1="40" y1="{chart_h + 5}" x2="{width - 10}" y2="{chart_h + 5}" stroke="#57606a"/>']
+             f'<line x1="40" y1="{pad + chart_h + 5}" x2="{width - 10}" y2="{pad + chart_h + 5}" stroke="#57606a"/>']
     for i, day in enumerate(days):
         x = 50 + i * 46
-        y = chart_h + 5
+        y = pad + chart_h + 5
         for k, key in enumerate(keys):
             value = day["counts"].get(key, 0)
             if not value:
@@ -59,10 +61,10 @@ def stacked_days(title: str, days: Sequence[dict], keys: Sequence[str]) -> str:
                          f"<title>{escape(day['day'])} {escape(key)}: {value}</title></rect>")
         parts.append(f'<text x="{x + 15}" y="{y - 4}" text-anchor="middle" font-size="12" fill="#1b1f24">'
                      f"{day['total']}</text>")
-        parts.append(f'<text x="{x + 15}" y="{chart_h + 22}" text-anchor="middle" font-size="11" fill="#1b1f24">'
+        parts.append(f'<text x="{x + 15}" y="{pad + chart_h + 22}" text-anchor="middle" font-size="11" fill="#1b1f24">'
                      f"{escape(day['day'][5:])}</text>")
     for k, key in enumerate(keys):
-        y = chart_h + 36 + 20 * k
+        y = pad + chart_h + 36 + 20 * k
         parts.append(f'<rect x="50" y="{y}" width="12" height="12" fill="{PALETTE[k % len(PALETTE)]}"/>')
         parts.append(f'<text x="68" y="{y + 11}" font-size="12" fill="#1b1f24">{escape(key)}</text>')
     parts.append("</svg>")

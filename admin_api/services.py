@@ -48,6 +48,9 @@ class ApiServices:
     ready: Callable[[], Mapping[str, Any]] = lambda: {"status": "ok"}    # /readyz: can take work now
     # gateway.queue_control.QueueControl: list/show/retry/hold/release/delete of the delivery queue
     queue_control: Any = None
+    # admin_api.edge_guard: body limits, requests per address, invalid-token lockout (None: none)
+    guard_limits: Any = None          # GuardLimits
+    token_throttle: Any = None        # locked(ip) / failed(ip) -> seconds, shared by every node
     archive_stats: Callable[[float | None, float | None], Mapping[str, Any]] | None = None
     department_supervisors: Callable[[str], set[str]] | None = None
     # archive_record(archive_id) -> {"record": envelope, verdict, rules…, "history": [decisions]}

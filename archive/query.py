@@ -135,7 +135,7 @@ def parse_query(text: str) -> Query:
             day = _day(low, "before:")
             query.before = day if query.before is None else min(query.before, day)
         elif key == "id":
-            if not low.isdigit():
+            if not low.isdigit() or not 0 < int(low) < 2**63:
                 raise QueryError(f"id: expects a record number, got {value!r}")
             query.ids.append(int(low))
     return query

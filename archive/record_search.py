@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import time
 from collections.abc import Iterable, Iterator
 from functools import partial
@@ -185,10 +186,16 @@ class SearchMixin:
             doc = json.loads(base64.urlsafe_b64decode(cursor + pad))
             if not isinstance(doc, list) or len(doc) not in (2, 5):
                 raise ValueError("shape")
+            # Only what _encode_cursor writes: a finite time and ids/counts a BIGINT holds
+            # (json reads Infinity, NaN and 1e30, which the databases refuse with an error).
+            if not (isinstance(doc[0], int | float) and math.isfinite(doc[0]) and abs(doc[0]) < 1e12):
+                raise ValueError("time")
+            if not all(isinstance(v, int | float) and math.isfinite(v) and 0 <= v < 2**63 for v in doc[1:]):
+                raise ValueError("number")
             if len(doc) == 2:
                 return _Cursor(float(doc[0]), int(doc[1]))
             return _Cursor(float(doc[0]), int(doc[1]), max(0, int(doc[2])), bool(doc[3]), max(0, int(doc[4])))
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, OverflowError) as exc:
             raise QueryError("invalid cursor") from exc
 
     SCAN_THRESHOLD = 500      # above this many text matches, page by walking the time index

@@ -1,7 +1,8 @@
 """Precision and recall of the shipped rules on the labelled corpus of issue 19.
 
 Run on demand: ``.venv/bin/python bench/bench_accuracy.py`` (``--category cards`` or
-``--id card-pos-003`` to narrow, ``--inline`` to read documents in-process instead of in the
+``--id card-pos-003`` to narrow, ``--labels DIR/labels.yaml`` to measure another set in the
+same format (one kept outside the repository), ``--inline`` to read documents in-process instead of in the
 extraction worker, ``--json`` for machine-readable figures). Every message of
 ``tests/accuracy/`` goes through the real screening and decision exactly as ``mailwarden
 check`` does (``gateway.policy.check`` with the shipped configs); see
@@ -43,13 +44,14 @@ def describe(r: Result) -> list[str]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--labels", type=Path, help="measure another labelled set in the same format (its labels.yaml)")
     ap.add_argument("--category", action="append", help="only these categories")
     ap.add_argument("--id", action="append", help="only these message ids")
     ap.add_argument("--inline", action="store_true", help="read documents in-process (no extraction worker)")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument("--all", action="store_true", help="list every message with the rules that decided it")
     args = ap.parse_args()
-    selected = [lab for lab in labels() if (not args.category or lab["category"] in args.category)
+    selected = [lab for lab in labels(args.labels) if (not args.category or lab["category"] in args.category)
                 and (not args.id or lab["id"] in args.id)]
     t0 = time.perf_counter()
     results = run(selected, inline=args.inline)

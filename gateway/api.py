@@ -10,10 +10,12 @@ from typing import Any
 from fastapi import FastAPI
 
 from admin_api.app import ApiServices, create_app
+from admin_api.edge_guard import GuardLimits
 from admin_api.services import ConsoleConfig
 from archive.stats import summary as archive_summary
 from gateway import health as health_checks
 from gateway.audit_wiring import console_services
+from gateway.auth_throttle import AuthThrottle, ThrottleLimits
 from gateway.console_wiring import delivery_events, rule_description, rule_terms
 from gateway.engines.base import EngineError
 from gateway.extraction_pool import ExtractionPool
@@ -40,6 +42,7 @@ def api_services(services: Services, reload: Any = None, extraction: ExtractionP
             raise ValueError(str(exc)) from exc
 
     checks = node_health(services)
+    api = services.settings.api
     if stopping is not None:      # a stopping node is not ready (the load balancer moves on)
         checks.stopping = stopping
 
@@ -80,6 +83,10 @@ def api_services(services: Services, reload: Any = None, extraction: ExtractionP
         rules_test=rules_test, rules_reload=reload or rules_reload,
         metrics_text=lambda: services.metrics.render().decode(), health=health, ready=checks.ready,
         queue_control=QueueControl(services.engine, services.archive.open_digest),
+        guard_limits=GuardLimits(small_body=api.unauthenticated_body, large_body=api.max_body,
+                                 rate=api.rate_per_ip, burst=api.burst_per_ip),
+        token_throttle=TokenThrottle(AuthThrottle(services.engine, ThrottleLimits(
+            max_failures=api.token_failures, window=api.token_window, lockout=api.token_lockout), namespace="api:")),
         department_supervisors=supervisors,
         archive_stats=lambda after, before: archive_summary(services.engine, after, before),
         archive_record=archive_record,
@@ -92,6 +99,20 @@ def api_services(services: Services, reload: Any = None, extraction: ExtractionP
         learn_spam=learn_spam if services.learner is not None else None,
         **console_services(services, extraction),
     )
+
+
+class TokenThrottle:
+    """Invalid bearer tokens counted per client address only (never per account: a guesser
+    spread over many addresses must not be able to lock everyone out of the API)."""
+
+    def __init__(self, throttle: AuthThrottle):
+        self.throttle = throttle
+
+    def locked(self, ip: str) -> float:
+        return self.throttle.locked(ip, "", trusted=True)
+
+    def failed(self, ip: str) -> float:
+        return self.throttle.failed(ip, "", trusted=True)
 
 
 def _send_mail(services: Services, to: str, subject: str, body: str) -> None:

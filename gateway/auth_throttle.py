@@ -63,15 +63,16 @@ def address_key(ip: str) -> str:
 
 
 class AuthThrottle:
-    def __init__(self, engine: sa.Engine, limits: ThrottleLimits | None = None):
+    def __init__(self, engine: sa.Engine, limits: ThrottleLimits | None = None, *, namespace: str = ""):
         self._engine = engine
         self.limits = limits or ThrottleLimits()
+        self.namespace = namespace    # e.g. "api:" for bearer tokens, counted apart from SMTP AUTH
         self._insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
 
     # ---- questions -------------------------------------------------------------------
     def locked(self, ip: str, login: str, *, trusted: bool = False) -> float:
         """Seconds of lockout left for this address (or this login, unless ``trusted``); 0 if none."""
-        keys = [address_key(ip)] + ([] if trusted else [login_key(login)])
+        keys = [self.namespace + address_key(ip)] + ([] if trusted else [self.namespace + login_key(login)])
         now = time.time()
         with self._engine.connect() as conn:
             until = conn.execute(sa.select(sa.func.max(auth_failures.c.locked_until))
@@ -87,7 +88,7 @@ class AuthThrottle:
         with write_transaction(self._engine) as conn:
             for key, limit, applies in ((address_key(ip), lim.max_failures, True),
                                         (login_key(login), lim.max_failures * LOGIN_FACTOR, not trusted)):
-                until = self._bump(conn, key, limit, now)
+                until = self._bump(conn, self.namespace + key, limit, now)
                 if applies:
                     locked = max(locked, until - now)
             if int(now) % 16 == 0:   # now and then, forget old windows
@@ -98,7 +99,7 @@ class AuthThrottle:
     def clear(self, *, ip: str | None = None, login: str | None = None) -> int:
         """Lift a lockout (and forget the count) for a client address and/or a login, e.g. our
         own relay after its password was fixed; returns how many entries went."""
-        keys = ([address_key(ip)] if ip else []) + ([login_key(login)] if login else [])
+        keys = [self.namespace + k for k in ([address_key(ip)] if ip else []) + ([login_key(login)] if login else [])]
         if not keys:
             return 0
         with write_transaction(self._engine) as conn:

@@ -219,7 +219,7 @@ class DeliveryWorker:
         groups: dict[tuple, list[QueueEntry]] = defaultdict(list)
         for e in entries:
             key = (e.archive_id, e.mail_from, repr(e.add_headers), e.subject_prefix,
-                   self._transport.route_key(e.recipient), _signed(e))
+                   self._transport.route_key(e.recipient))
             groups[key].append(e)
         return list(groups.values())
 
@@ -247,7 +247,7 @@ class DeliveryWorker:
                 await self._settle(group, {e.recipient: (None, f"archive read failed: {exc}") for e in group})
                 return
         message = prepare(raw, add_headers=first.add_headers, subject_prefix=first.subject_prefix)
-        if self._dkim is not None and _signed(first):      # the group's copies are all alike (_group)
+        if self._dkim is not None and any(_signed(e) for e in group):   # whatever the RCPT order
             message = self._dkim.sign(message, first.mail_from)
         relay = _dsn_relay(group)
         results = await self._transport.send(first.mail_from, [e.recipient for e in group], message, relay)
@@ -414,9 +414,10 @@ _OWN_MAIL = frozenset({"dsn", "notice"})
 
 
 def _signed(entry: QueueEntry) -> bool:
-    """Whether this copy is DKIM-signed: decided per recipient row, never by the message's
-    first row (a message to an internal and an external address has its outbound copy signed
-    whatever the RCPT order). Copies that leave our domains are, and our own notices."""
+    """Whether this copy must be DKIM-signed: it leaves our domains, or it is our own notice.
+    Asked of every row of a transaction, never only the first (old main signed by the first row,
+    so internal-then-external left the outbound copy unsigned); the copies of one transaction
+    carry the same bytes, so an internal copy sent with an outbound one is signed too."""
     return entry.direction == "outbound" or entry.origin in _OWN_MAIL
 
 

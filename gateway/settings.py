@@ -180,6 +180,16 @@ class ApiSettings(_Section):
     listen: str = "127.0.0.1:8025"
     base_url: str = ""
     enabled: bool = True
+    # Request bodies, checked before they are read (admin_api/edge_guard.py): without a valid
+    # bearer token at most unauthenticated_body; with one at most max_body.
+    max_body: int = Field(default=110 << 20, ge=1 << 20)
+    unauthenticated_body: int = Field(default=64 << 10, ge=1 << 10)
+    rate_per_ip: float = Field(default=20.0, ge=0)       # API requests per second per address (0: off)
+    burst_per_ip: int = Field(default=200, ge=1)
+    # Invalid bearer tokens per client address (shared by all processes and nodes): then 429.
+    token_failures: int = Field(default=10, ge=1)
+    token_window: float = 60.0
+    token_lockout: float = 900.0
     # HTTPS for the API and console: required when listen is beyond loopback. No certificate
     # given: the self-signed one SMTP uses (data_dir/tls), made on first run.
     tls: bool = False
@@ -193,7 +203,12 @@ class ApiSettings(_Section):
     def _listen(cls, v: str) -> str:
         return listen_address(v, what="8025")
 
-    @field_validator("session_idle", "session_absolute", mode="before")
+    @field_validator("max_body", "unauthenticated_body", mode="before")
+    @classmethod
+    def _size(cls, v: Any) -> int:
+        return parse_size(v)
+
+    @field_validator("token_window", "token_lockout", "session_idle", "session_absolute", mode="before")
     @classmethod
     def _duration(cls, v: Any) -> float:
         return parse_duration(v)

@@ -15,6 +15,7 @@ import functools
 import inspect
 import ipaddress
 import logging
+import re
 import ssl
 from base64 import b64decode
 from collections.abc import Awaitable, Callable
@@ -168,8 +169,9 @@ class GatewaySMTP(ChunkingSMTP):
         """RFC 3461's parameters taken out of a MAIL/RCPT argument before aiosmtpd reads it
         (it refuses them with ``555`` and upper-cases the case-sensitive ones): (the argument
         without them, the DSN parameters), or (the ``501`` reply, None) for a bad one."""
-        if not arg or "=" not in arg or self.session is None or not self.session.extended_smtp:
-            return arg or "", {}       # the common case: nothing to take out
+        if not arg or "=" not in arg or not _DSN_HINT.search(arg) or self.session is None \
+                or not self.session.extended_smtp:
+            return arg or "", {}       # the common case (no parameter, or only SIZE/BODY): nothing to take out
         rest = self._strip_command_keyword(keyword, arg)
         if rest is None:
             return arg, {}
@@ -201,6 +203,9 @@ class GatewaySMTP(ChunkingSMTP):
     def _getaddr(self, arg: str) -> tuple[str | None, str | None]:
         """aiosmtpd's address parsing, faster and without its crashes: :func:`gateway.smtp_paths.parse_path`."""
         return parse_path(arg, self.local_part_limit)
+
+# A MAIL/RCPT argument that may hold an RFC 3461 parameter (checked before any parsing).
+_DSN_HINT = re.compile(r"(?i)[ \t](?:RET|ENVID|NOTIFY|ORCPT)=")
 
 # What the edge adds to aiosmtpd's EHLO list.
 _EXTENSIONS = ("250-PIPELINING", "250-ENHANCEDSTATUSCODES", "250-DSN", "250-CHUNKING")

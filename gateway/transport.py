@@ -316,18 +316,26 @@ class MxTransport:
                         results.update({r: (None, f"MTA-STS policy of {domain} does not name MX host {host}")
                                         for r in pending})
                         continue
-                elif sts.mode == "enforce":
-                    level = TlsLevel.VERIFY
-            pool = await self._pool(host, level)
-            if pool is None:
-                results.update({r: (None, f"MX host {host} has no address") for r in pending})
-                continue
-            outcome = await _transaction(pool, mail_from, pending, message, dsn)
+                else:
+                    level = TlsLevel.VERIFY      # testing: tried first, and logged if it fails
+            outcome = await self._attempt(host, level, mail_from, pending, message, dsn)
+            if sts is not None and sts.mode == "testing" and level is TlsLevel.VERIFY and _tls_refused(outcome):
+                log.warning("MTA-STS: MX certificate does not verify", extra={
+                    "domain": domain, "mx": host, "mode": sts.mode, "refused": False})
+                level = self._tls_policy.level(domain, host)
+                outcome = await self._attempt(host, level, mail_from, pending, message, dsn)
             results.update(outcome)
             pending = [r for r in pending if outcome[r][0] is None]  # only connection failures move on
             if not pending:
                 break
         return results
+
+    async def _attempt(self, host: str, level: TlsLevel, mail_from: str, recipients: list[str], message: bytes,
+                       dsn: DsnRelay | None) -> dict[str, Result]:
+        pool = await self._pool(host, level)
+        if pool is None:
+            return {r: (None, f"MX host {host} has no address") for r in recipients}
+        return await _transaction(pool, mail_from, recipients, message, dsn)
 
     async def _pool(self, host: str, level: TlsLevel) -> SmtpPool | None:
         """The pool for ``host`` at ``level``, connecting to the address our DNS gave (None: none)."""
@@ -350,6 +358,11 @@ class MxTransport:
     async def close(self) -> None:
         for pool in self._pools.values():
             await pool.close()
+
+
+def _tls_refused(outcome: dict[str, Result]) -> bool:
+    """Whether a connection failed on the certificate (and only that)."""
+    return all(code is None and "certificate" in text.lower() for code, text in outcome.values())
 
 
 class MaildirTransport:

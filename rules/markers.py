@@ -24,24 +24,37 @@ import re
 from rules.match import HIGH, LOW, MEDIUM, raise_level
 
 _DISCLAIMER = re.compile(
-    r"(?i)intended (?:solely |only |exclusively )?for the (?:sole )?(?:use of the )?(?:addressee|recipient|named|"
-    r"individual|person|entity|exclusive)|not the intended recipient|received this (?:e-?mail|message|"
+    r"intended (?:solely |only |exclusively )?for the (?:sole )?(?:use of the )?(?:addressee|recipient|named|"
+    r"individual|person|entity|exclusive)|not the (?:intended|named) (?:recipient|addressee)|"
+    r"may (?:also )?(?:contain|be) (?:legally )?privileged|received this (?:e-?mail|message|"
     r"communication|transmission) in error|(?:disclaimer|confidentiality notice|legal notice)\s*:|"
-    r"(?:review|use|disclosure|dissemination|distribution|copying)[^.]{0,60}(?:is |are )?(?:strictly )?prohibited|"
     r"please (?:notify the sender|delete (?:it|this (?:e-?mail|message)) (?:immediately|from your system))|"
-    r"本(?:邮件|電郵|电邮|郵件)(?:及其|及|和|连同)?(?:任何)?附件|仅供(?:指定|预期|上述)?收件人|僅供|仅限(?:于)?收件人|"
-    r"(?:如果|如|若)(?:您|你)(?:不是|并非|非)(?:本邮件的)?(?:指定|预期|上述)?收件人|误收|错误(?:地)?收到|"
+    r"[本此该](?:邮件|電郵|电邮|郵件)(?:及其|及|和|连同)?(?:任何)?附件|仅供(?:指定|预期|上述)?收件人|僅供|仅限(?:于)?收件人|"
+    r"(?:如果|如|若)(?:您|你)?(?:不是|并非|非)(?:本邮件的?)?(?:指定|预期|上述|授权)?收件人|误收|错误(?:地)?收到|"
     r"请(?:立即)?(?:通知发件人|删除)|免责声明|保密声明|法律声明"
 )
+_PROHIBITED = re.compile(r"(?:review|use|disclosure|dissemination|distribution|copying)[^.]{0,60}prohibited")
+# words one of which every disclaimer above holds: a paragraph without any is not read further
+_DISCLAIMER_HINTS = ("intended", "in error", "disclaimer", "notice", "prohibited", "notify", "addressee", "recipient",
+                     "privileged", "邮件", "郵件", "電郵",
+                     "收件人", "误收", "收到", "删除", "声明", "僅供")
+
+
+def is_disclaimer(paragraph: str) -> bool:
+    """Whether a paragraph is a legal disclaimer (by its wording, English or Chinese)."""
+    low = paragraph.casefold()
+    if not any(h in low for h in _DISCLAIMER_HINTS):
+        return False
+    return _DISCLAIMER.search(low) is not None or ("prohibited" in low and _PROHIBITED.search(low) is not None)
 _NEGATION_BEFORE = re.compile(
     r"(?i)(?:\b(?:not|non|no longer|isn't|aren't|wasn't|never|nothing|none of (?:this|it|these|them) (?:is|are))"
     r"[\s-]*(?:(?:very|really|particularly|considered|deemed|classified as|marked as|treated as|that|so|at all|"
     r"in any way|anything|any)\s+){0,2}|"
-    r"(?:不是|并非|不属于|不算|不涉及|不含|不包含|没有什么|没什么|无任何|没有|并无|无|非|毫无|谈不上|算不上)\s*"
+    r"(?:不是|并非|并不|不太|不属于|不算|不涉及|不含|不包含|没有什么|没什么|无任何|没有|并无|无|非|毫无|谈不上|算不上)\s*"
     r"(?:什么|任何|所谓的?)?\s*)$"
 )
 _COMPOUND_AFTER = re.compile(
-    r"(?i)^(?:性|花园|花園|基地|武器|通道|情报局|\s*(?:computing|compute|vms?|containers?|space|ledger|"
+    r"(?i)^(?:性|计算|花园|花園|基地|武器|通道|情报局|\s*(?:computing|compute|vms?|containers?|space|ledger|"
     r"transactions?|clients?|consortium|gke|nodes?)\b)"
 )
 # a promise or an instruction about keeping something confidential, not a label on this mail
@@ -50,6 +63,7 @@ _COMPOUND_BEFORE = re.compile(
     r"(?:(?:your|the|their|all|such|any|our|personal|customer|client|customers'|clients')\s+)*"
     r"(?:passwords?|pins?|passcodes?|credentials?|login details|one-time codes?|personal data|data|information|"
     r"details|records)\s+(?:strictly\s+)?$"
+    r"|(?:小|公开的|不是什么|有什么)$"   # 小秘密, 公开的秘密: figures of speech
 )
 # the marker is what a sentence talks about: "documents labelled CONFIDENTIAL, STRICTLY
 # CONFIDENTIAL or INTERNAL ONLY must…", 标有“机密”“绝密”字样, news of 窃取商业机密
@@ -69,7 +83,6 @@ _TOPIC_AFTER = re.compile(
 _NDA = re.compile(r"(?i)disclosing party|receiving party|non-disclosure agreement|保密协议|披露方|接收方")
 _QUOTE_HEADER = re.compile(r"(?im)^(?:-{2,} ?original message ?-{2,}|-{2,} ?原始邮件 ?-{2,}|on .{5,200} wrote:|"
                            r"(?:from|发件人|寄件者)\s*[:：].*\n.*(?:sent|date|发送时间|日期)\s*[:：]|_{20,})")
-_SHORT_UNIT = 160
 
 
 def _line_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -122,7 +135,7 @@ class MarkerGrader:
 
     def __init__(self, text: str, short: bool = False) -> None:
         self.text = text
-        self.short = short or (len(text) <= _SHORT_UNIT and "\n" not in text.strip())
+        self.short = short  # a subject, a header, a name: the unit is the banner
         self._footer: int | None = None
         self._disclaimer: dict[tuple[int, int], bool] = {}
         self._nda: bool | None = None
@@ -145,7 +158,7 @@ class MarkerGrader:
         span = _paragraph(self.text, pos)
         found = self._disclaimer.get(span)
         if found is None:
-            found = self._disclaimer[span] = _DISCLAIMER.search(self.text, *span) is not None
+            found = self._disclaimer[span] = is_disclaimer(self.text[span[0]:span[1]])
         return found
 
     def _set_nda(self) -> bool:

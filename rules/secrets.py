@@ -44,7 +44,7 @@ KNOWN_EXAMPLES = frozenset({
 
 _PLACEHOLDER = re.compile(
     r"(?i)example|sample|dummy|placeholder|your[_\-. ]|<[^>]*>|\$\{|\{\{|%\(|changeme|change_me|redacted|"
-    r"xxxx|\*\*\*|\.\.\.|replace_?me|insert_?here|_here$|"
+    r"xxxx|\*\*\*|\.\.\.|replace_?me|insert_?here|_here$|\(|\[|^[$%@]|process\.env|getenv|environ|vault:|"
     r"^(?:fake|todo|tbd|pass(?:word)?|secret|none|null|test|token|string|value|key)\w{0,2}$"
 )
 
@@ -218,6 +218,7 @@ _DB_URL = re.compile(
 _URL_PARAM_PASSWORD = re.compile(r"(?i)://[^\s]{1,300}?[?&;](?:password|passwd|pwd)=([^&;#\s\"']{4,128})")
 _ADO_PASSWORD = re.compile(r"(?i)(?:^|[;\"'\s])(?:password|pwd)\s*=\s*([^;\"'\s]{4,128})")
 _ADO_HINT = re.compile(r"(?i)(?:server|data source|database|initial catalog|host|user id|uid)\s*=")
+_ADO_QUICK = re.compile(r"(?i)(?:password|passwd|pwd)\s*=")
 _STRIPE = re.compile(r"(?:sk|rk)_live_[0-9A-Za-z]{24,247}(?![0-9A-Za-z])")
 
 
@@ -230,10 +231,10 @@ def _db_urls(text: str) -> Iterator[Match]:
             if is_placeholder(pw) or len(pw) < 4:
                 continue
             yield Match("secret", m.start(2), m.end(2), pw, HIGH, f"{m.group(1).lower()} URL with a password")
-        for m in _URL_PARAM_PASSWORD.finditer(text):
+        for m in (_URL_PARAM_PASSWORD.finditer(text) if _ADO_QUICK.search(text) else ()):
             if not is_placeholder(m.group(1)):
                 yield Match("secret", m.start(1), m.end(1), m.group(1), HIGH, "password in a connection URL")
-    if "assword" in text or "wd=" in text or "WD=" in text:
+    if _ADO_QUICK.search(text):
         for m in _ADO_PASSWORD.finditer(text):
             pw = m.group(1)
             line_start = text.rfind("\n", 0, m.start()) + 1
@@ -251,6 +252,7 @@ _CONFIG_LINE = re.compile(
     r"(?im)^[ \t]*(?:export[ \t]+)?[\"']?(" + _CONFIG_NAME + r")[\"']?[ \t]*(?:[:=]|=>)[ \t]*"
     r"(?:\"([^\"\n]{1,200})\"|'([^'\n]{1,200})'|([^\s\"']{1,200}))"
 )
+_CONFIG_HINT = re.compile(r"(?i)pass|pwd|secret|key|token")  # in every name _CONFIG_LINE knows
 _ASSIGNED = re.compile(r"[:=]\s*[\"']?([A-Za-z0-9/+_\-.=]{16,200})")
 _SECRET_NAME = re.compile(
     r"(?i)(?<![A-Za-z0-9])(?:api[_-]?key|apikey|secret(?:[_-]?key)?|client[_-]?secret|access[_-]?key|"
@@ -267,7 +269,7 @@ def _config_values(text: str, taken: list[tuple[int, int]]) -> Iterator[Match]:
     """Passwords and keys in configuration files (YAML, INI, .env, JSON): a line of the form
     ``name: value`` whose name says secret and whose value is not a placeholder, a variable
     or a word; then any high-entropy value assigned to a secret-looking name in prose."""
-    for m in _CONFIG_LINE.finditer(text):
+    for m in _CONFIG_LINE.finditer(text) if _CONFIG_HINT.search(text) else ():
         g = 2 if m.group(2) is not None else 3 if m.group(3) is not None else 4
         v, s, e = m.group(g), m.start(g), m.end(g)
         if any(a <= s < b for a, b in taken) or is_placeholder(v) or len(v) < 8 or " " in v.strip():

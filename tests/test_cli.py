@@ -42,6 +42,17 @@ def test_check_prints_verdict_json(tmp_path: Path, config: Path) -> None:
     assert any(h["rule"] == "outbound-confidential-marker" for h in verdict["hits"])
 
 
+def test_check_shows_confidence_and_the_context_that_decided_it(tmp_path: Path, config: Path) -> None:
+    eml = tmp_path / "m.eml"
+    eml.write_bytes(b"From: alice@example.com\r\nSubject: order\r\n\r\n"
+                    b"Please charge my Visa 4556 7375 8689 9855, valid thru 08/27.\r\n")
+    out = mailwarden("check", str(eml), "--from", "alice@example.com", "--to", "partner@other.org", config=config)
+    assert out.returncode == 0, out.stderr
+    hit = next(h for h in json.loads(out.stdout)["hits"] if h["rule"] == "outbound-payment-cards")
+    assert hit["evidence"][0]["confidence"] == "high"
+    assert "expiry" in hit["evidence"][0]["context"] and "8689" not in out.stdout
+
+
 def test_rules_lint_accepts_shipped_and_names_file_line_key(tmp_path: Path, config: Path) -> None:
     ok = mailwarden("rules", "lint", config=config)
     assert ok.returncode == 0, ok.stderr

@@ -126,6 +126,12 @@ def test_confidence_minimum_is_linted_with_file_and_line(tmp_path: Path) -> None
     "We keep your personal data confidential and process it only as described.",
     "Rules: documents labelled CONFIDENTIAL, STRICTLY CONFIDENTIAL or INTERNAL ONLY must never be emailed out.",
     "请注意：标有“机密”“绝密”“内部资料”字样的文件，一律不得通过外部邮箱发送。",
+    "周五见。\n\n此邮件及附件可能包含机密信息，仅限收件人使用。如非指定收件人，请立即删除。",
+    "This email may contain privileged information. If you are not the named addressee you should not "
+    "disseminate, distribute or copy this confidential e-mail.",
+    "这份报价并不机密，可以转给客户。",
+    "告诉你一个小秘密：下周团建去海边。",
+    "我们在评估机密计算方案。",
 ])
 def test_disclaimers_negations_and_compounds_are_not_markers(body: str) -> None:
     assert action(mail(body)) == "deliver", body
@@ -203,6 +209,8 @@ def test_secrets_catalogue_holds(name: str) -> None:
     "SLACK_BOT_TOKEN=xoxb-your-bot-token",
     "DATABASE_URL=postgresql://user:password@localhost/db",
     "password: ${DB_PASSWORD}",
+    "api_key = os.environ['PAYMENT_API_KEY']",
+    "DB_PASSWORD=$(cat /run/secrets/db)",
 ])
 def test_examples_and_placeholders_are_not_secrets(body: str) -> None:
     assert "outbound-secrets" not in enforced(mail(body)), body

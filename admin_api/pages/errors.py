@@ -8,12 +8,13 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import Request
-from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from admin_api.deps import SignInRequired
+from admin_api.errors import validation_error as api_validation_error
 from admin_api.pages.common import clear_session_cookie, see_other
 from admin_api.templating import gettext_for, render
 
@@ -56,6 +57,6 @@ async def http_error(request: Request, exc: Exception) -> Response:
 async def validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     if not is_page(request):
-        return await request_validation_exception_handler(request, exc)
+        return await api_validation_error(request, exc)   # never a 500 quoting a lone surrogate
     title, message = _titles(request)[422]
     return render(request, "error.html", {"title": title, "message": message}, status_code=422)

@@ -83,8 +83,14 @@ class Score:
         return self.tp + self.fp + self.fn + self.tn
 
 
-def labels() -> list[dict[str, Any]]:
-    return yaml.safe_load((HERE / "labels.yaml").read_text(encoding="utf-8"))["messages"]
+def labels(path: Path | None = None) -> list[dict[str, Any]]:
+    """The labels of this corpus, or of another set in the same format (``path``: its
+    labels.yaml; each ``file`` is relative to it), such as one kept outside the repository."""
+    path = path or HERE / "labels.yaml"
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]
+    for entry in entries:
+        entry["path"] = str(path.parent / entry["file"])
+    return entries
 
 
 def dated_now(raw: bytes) -> bytes:
@@ -128,7 +134,7 @@ def run(selected: list[dict[str, Any]] | None = None, *, inline: bool = False) -
     out = []
     with checker(inline=inline) as decide:
         for label in selected if selected is not None else labels():
-            raw = dated_now((HERE / label["file"]).read_bytes())
+            raw = dated_now(Path(label.get("path") or HERE / label["file"]).read_bytes())
             env = label["envelope"]
             v = decide(raw, env["mail_from"], env["rcpt_tos"])
             audited = any(str(h.mode) == "audit" for h in v.hits)
