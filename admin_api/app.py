@@ -25,10 +25,12 @@ from admin_api.edge_guard import add_edge_guard
 from admin_api.pages import account, audit_log, auth, errors, home
 from admin_api.pages import archive as archive_pages
 from admin_api.pages import dashboard as dashboard_pages
+from admin_api.pages import entry as entry_page
+from admin_api.pages import queue as queue_page
 from admin_api.pages import rules as rules_pages
+from admin_api.pages import sender as sender_page
 from admin_api.pages import sessions as sessions_pages
 from admin_api.pages import users as users_pages
-from admin_api.pages.notice_link import review_page_router
 from admin_api.routers import (
     archive,
     audit,
@@ -95,11 +97,11 @@ def create_app(services: ApiServices) -> FastAPI:
     app.include_router(api)
     app.include_router(ops.router)
     # the console's pages
-    for page in (home, auth, account):
+    # /quarantine/{id} (entry_page) is where notices link; /sender the policy tip's link
+    for page in (home, auth, account, queue_page, entry_page, sender_page):
         app.include_router(page.router)
     # issue 16's pages
     for page in (archive_pages, dashboard_pages, audit_log, rules_pages, users_pages, sessions_pages):
         app.include_router(page.router)
-    app.include_router(review_page_router())  # where notices link: a page, never a JSON 401
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app
