@@ -276,6 +276,8 @@ class Gateway:
         if self._checkpointer is not None:      # where the chains stand as this node stops
             await asyncio.to_thread(self._checkpoint)
         self.extraction.close()
+        if self.services.engines is not None:
+            await self.services.engines.close()
         self.services.close()
         self.stopped.set()
 
