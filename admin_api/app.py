@@ -22,12 +22,15 @@ from admin_api import roles
 from admin_api.audit_middleware import AuditMiddleware
 from admin_api.deps import SignInRequired
 from admin_api.edge_guard import add_edge_guard
-from admin_api.pages import account, audit_log, auth, errors, home
+from admin_api.pages import account, audit_log, auth, docs, errors, home
 from admin_api.pages import archive as archive_pages
 from admin_api.pages import dashboard as dashboard_pages
+from admin_api.pages import entry as entry_page
+from admin_api.pages import queue as queue_page
 from admin_api.pages import rules as rules_pages
+from admin_api.pages import sender as sender_page
+from admin_api.pages import sessions as sessions_pages
 from admin_api.pages import users as users_pages
-from admin_api.pages.notice_link import review_page_router
 from admin_api.routers import (
     archive,
     audit,
@@ -35,6 +38,7 @@ from admin_api.routers import (
     dashboard,
     exports,
     holds,
+    me_sessions,
     ops,
     quarantine,
     queue,
@@ -65,7 +69,8 @@ def create_app(services: ApiServices) -> FastAPI:
     app = FastAPI(
         title="mailwarden admin API",
         version="1",
-        docs_url="/docs",
+        docs_url=None,      # admin_api.pages.docs: /docs and /redoc with local assets
+        redoc_url=None,
         openapi_url="/openapi.json",
         description=(roles.__doc__ or "").strip(),
     )
@@ -88,15 +93,17 @@ def create_app(services: ApiServices) -> FastAPI:
     wired += [exports] if services.export_dir is not None and services.jobs is not None else []
     wired += [spam] if services.learn_spam is not None else []   # Rspamd learning (engines)
     for module in (users, quarantine, sender, *wired, search, archive, rules, reports, audit, dashboard,
-                   user_admin, timeline):
+                   user_admin, timeline, me_sessions):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(ops.router)
     # the console's pages
-    for page in (home, auth, account):
+    # /quarantine/{id} (entry_page) is where notices link; /sender the policy tip's link
+    for page in (home, auth, account, queue_page, entry_page, sender_page):
         app.include_router(page.router)
-    for page in (archive_pages, dashboard_pages, audit_log, rules_pages, users_pages):   # issue 16's pages
+    # issue 16's pages
+    for page in (archive_pages, dashboard_pages, audit_log, rules_pages, users_pages, sessions_pages):
         app.include_router(page.router)
-    app.include_router(review_page_router())  # where notices link: a page, never a JSON 401
+    app.include_router(docs.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app

@@ -4,8 +4,8 @@ Creation, tokens and the listing live in :mod:`admin_api.users` (the CLI uses th
 same checks apply to a change as to a new account (a supervisor needs a department, deciders
 an address, an address belongs to one account, the directory must know it), so an admin can
 never edit an account into a shape ``mailwarden user add`` would have refused.
-Disabling revokes every token at once (and, with console sessions, ends them: see
-``end_sessions``); enabling does not bring old tokens back -- a new one is issued.
+Disabling revokes every token and ends every console session at once; enabling does not
+bring old tokens back -- a new one is issued.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from admin_api import tables as t
+from admin_api.own_sessions import end_all
 from admin_api.users import AccountCheck, _validate, list_users, normalise_addresses, revoke_user
 
 # Hook for console sessions (console-core's table): end every session of a user id.
@@ -70,10 +71,9 @@ def set_disabled(engine: sa.Engine, name: str, disabled: bool, *, end_sessions: 
     """Disable (every token revoked, every session ended) or enable an account."""
     if disabled:
         revoke_user(engine, name, clock=clock)
-        if end_sessions is not None:
-            with engine.begin() as conn:
-                uid = conn.execute(sa.select(t.users.c.id).where(t.users.c.name == name)).scalar_one()
-                end_sessions(conn, int(uid))
+        with engine.begin() as conn:
+            uid = int(conn.execute(sa.select(t.users.c.id).where(t.users.c.name == name)).scalar_one())
+            (end_sessions or (lambda c, u: end_all(c, u, clock())))(conn, uid)
     else:
         with engine.begin() as conn:
             res = conn.execute(sa.update(t.users).where(t.users.c.name == name).values(disabled=False))

@@ -2,12 +2,16 @@
 
 The gateway CLI builds an :class:`~archive.service.Archive` from settings and calls these; they
 return data (for tests and JSON output) and, when ``echo`` is set, print a human summary with
-tqdm progress bars on stderr.
+tqdm progress bars on stderr -- or, when stderr is not a terminal, a progress log line every
+``PROGRESS_EVERY`` seconds (``MAILWARDEN_PROGRESS_EVERY``), so a job under cron or systemd
+says how far it got.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -23,6 +27,7 @@ from archive.retention import PurgeReport, Retention, StillNeeded
 from archive.service import Archive, RotationReport, SearchPage, VerifyReport
 
 Echo = Callable[[str], None]
+log = logging.getLogger("mailwarden.progress")
 
 
 def _print(text: str) -> None:
@@ -31,7 +36,16 @@ def _print(text: str) -> None:
 
 @contextmanager
 def _bar(desc: str, enabled: bool, total: int | None = None):
-    bar = tqdm(total=total, desc=desc, unit="msg", file=sys.stderr, disable=not enabled, dynamic_ncols=True)
+    """A progress bar on a terminal; elsewhere (a service manager, cron, a pipe) a log line
+    every PROGRESS_EVERY seconds and one at the end, so a long job is never silent."""
+    if not enabled:
+        reporter = _LogProgress(desc, total)
+        try:
+            yield reporter.update
+        finally:
+            reporter.finish()
+        return
+    bar = tqdm(total=total, desc=desc, unit="msg", file=sys.stderr, dynamic_ncols=True)
 
     def update(done: int, total_now: int | None = None) -> None:
         if total_now is not None and bar.total != total_now:
@@ -43,6 +57,51 @@ def _bar(desc: str, enabled: bool, total: int | None = None):
         yield update
     finally:
         bar.close()
+
+
+@contextmanager
+def _counter(desc: str, enabled: bool):
+    """Like :func:`_bar` for jobs that count up without a total: yields ``add(n)``."""
+    if not enabled:
+        reporter = _LogProgress(desc, None)
+        try:
+            yield reporter.add
+        finally:
+            reporter.finish()
+        return
+    with tqdm(desc=desc, unit="msg", file=sys.stderr, dynamic_ncols=True) as bar:
+        yield bar.update
+
+
+PROGRESS_EVERY = float(os.environ.get("MAILWARDEN_PROGRESS_EVERY", "") or 10.0)   # seconds between log lines
+
+
+class _LogProgress:
+    """Progress as log lines: ``{"msg": "progress", "job": ..., "state": "progress"|"done", "done": n}``."""
+
+    def __init__(self, desc: str, total: int | None):
+        self.desc, self.total, self.done = desc, total, 0
+        self.started = self.last = time.monotonic()
+
+    def update(self, done: int, total_now: int | None = None) -> None:
+        self.done = done
+        if total_now is not None:
+            self.total = total_now
+        now = time.monotonic()
+        if now - self.last >= PROGRESS_EVERY:
+            self.last = now
+            self._log("progress")
+
+    def add(self, n: int = 1) -> None:
+        self.update(self.done + n)
+
+    def finish(self) -> None:
+        if time.monotonic() - self.started >= PROGRESS_EVERY or self.done:
+            self._log("done")
+
+    def _log(self, state: str) -> None:
+        log.info("progress", extra={"job": self.desc, "state": state, "done": self.done, "total": self.total,
+                                    "seconds": round(time.monotonic() - self.started, 1)})
 
 
 def search(archive: Archive, q: str, *, limit: int = 20, cursor: str | None = None, as_json: bool = False,
@@ -166,8 +225,8 @@ def purge_summary(report: PurgeReport, first: int = 20) -> list[str]:
 
 def import_path(archive: Archive, path: str, *, event: str = "imported", progress: bool = True,
                 echo: Echo | None = _print, public_key: str | None = None) -> _importer.ImportReport:
-    with tqdm(desc="import", unit="msg", file=sys.stderr, disable=not progress) as bar:
-        report = _importer.import_path(archive, path, event=event, progress=lambda n, _w: bar.update(1),
+    with _counter("import", progress) as add:
+        report = _importer.import_path(archive, path, event=event, progress=lambda n, _w: add(1),
                                        public_key=public_key)
     if echo:
         if report.signer:
@@ -182,13 +241,13 @@ def import_path(archive: Archive, path: str, *, event: str = "imported", progres
 def index(archive: Archive, *, batch: int = 500, progress: bool = True) -> int:
     """Index everything pending now (the background worker does the same in a loop)."""
     total = 0
-    with tqdm(desc="index", unit="msg", file=sys.stderr, disable=not progress) as bar:
+    with _counter("index", progress) as add:
         while True:
             n = archive.index_pending(batch)
             if not n:
                 return total
             total += n
-            bar.update(n)
+            add(n)
 
 
 def place_hold(archive: Archive, kind: str, value: str, reason: str, by: str) -> int:

@@ -110,6 +110,6 @@ class Holding(Store):
         link = None
         if req.sender_may_release:
             token = self.make_sender_token(ids[0], expires_at)  # type: ignore[attr-defined]
-            link = f"{self.base_url}/api/v1/sender-release?token={token}"
+            link = f"{self.base_url}/sender?token={token}"  # the policy-tip page (admin_api.pages.sender)
         self.notices.held(conn, entries, subject=req.subject_for_notice or "(no subject)", evidence=req.evidence,
                           reviewers=people, digest=digest, sender_link=link)

@@ -1,7 +1,4 @@
-"""``/``: the sign-in page for a stranger; for a signed-in person the console's start page.
-
-console-review's queue becomes the start page: ``/`` then redirects there.
-"""
+"""``/``: the sign-in page for a stranger; for a signed-in person the review queue."""
 
 from __future__ import annotations
 
@@ -9,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from admin_api.deps import page_authz
-from admin_api.templating import render
+from admin_api.pages.common import see_other
 from admin_api.users import Principal
 
 router = APIRouter(include_in_schema=False)
@@ -17,4 +14,4 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/")
 def home(request: Request, p: Principal = Depends(page_authz("me.read"))) -> Response:
-    return render(request, "home.html", {})
+    return see_other("/queue")

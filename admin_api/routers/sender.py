@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import anyio
 import sqlalchemy as sa
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import AfterValidator
 
 from admin_api.deps import Services, start_audit
@@ -77,31 +77,11 @@ def sender_release_info(
     request: Request, services: Services,
     token: Annotated[str, Query(min_length=1, max_length=200), AfterValidator(clean)],
 ) -> Any:
-    """The link in a policy-tip notice (no bearer token: the signed link is the credential).
-    Answers JSON, or with ``Accept: text/html`` a plain form asking for the justification."""
-    info = start_audit(request, "quarantine.sender_release_info")
-    wants_html = "text/html" in request.headers.get("accept", "")
-    try:
-        data = sender_info(services, token, info)
-    except HTTPException as exc:
-        if wants_html:
-            return html_page("Release link not valid", f"<p>{esc(exc.detail)}</p>", exc.status_code)
-        raise
-    if not wants_html:
-        return data
-    if data["status"] != "held":
-        return html_page("Already decided", f"<p>This message is already {esc(data['status'])}.</p>")
-    body = (
-        f"<p>Your message to {esc(', '.join(data['recipients']))} was held by: "
-        f"{esc(', '.join(data['rules']) or 'policy')}.</p>"
-        "<p>If it is meant to leave and you are authorised to send it, give your reason. "
-        "It is recorded with your release.</p>"
-        '<form method="post" action="sender-release/confirm">'
-        f'<input type="hidden" name="token" value="{esc(token)}">'
-        '<p><textarea name="justification" rows="4" cols="60" required maxlength="10000"></textarea></p>'
-        '<p><button type="submit">Release my message</button></p></form>'
-    )
-    return html_page("Release held message", body)
+    """The link in older policy-tip notices (no bearer token: the signed link is the credential).
+    Answers JSON; a browser (``Accept: text/html``) is sent to the sender's page ``/sender``."""
+    if "text/html" in request.headers.get("accept", ""):
+        return RedirectResponse("/sender?" + urllib.parse.urlencode({"token": token}), status_code=303)
+    return sender_info(services, token, start_audit(request, "quarantine.sender_release_info"))
 
 
 def sender_withdraw(services: ApiServices, token: str, reason: str | None, info: dict[str, Any]) -> dict[str, Any]:

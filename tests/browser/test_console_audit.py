@@ -250,3 +250,31 @@ def test_an_auditor_reaches_no_page_that_changes_something(stack: ConsoleStack, 
         denied = conn.execute(sa.select(sa.func.count()).select_from(admin_t.audit).where(
             admin_t.audit.c.actor == "audrey", admin_t.audit.c.outcome == "denied")).scalar_one()
     assert denied >= 5
+
+
+def test_a_person_sees_their_own_sessions_and_ends_one(stack: ConsoleStack, new_page) -> None:  # noqa: ANN001
+    laptop, phone = new_page("en-US"), new_page("zh-CN", phone=True)
+    sign_in(laptop, stack, "heidi")
+    sign_in(phone, stack, "heidi")
+    phone.goto(stack.url("/account/sessions"))
+    rows = phone.locator("#sessions-table tbody tr")
+    assert rows.count() >= 2
+    assert phone.locator("#sessions-table button").count() == rows.count() - 1     # not "this browser"
+    axe(phone)
+    screenshot(phone, "sessions-zh-phone")
+    with stack.engine.connect() as conn:      # exactly heidi's live sessions, nobody else's
+        from admin_api import tables as admin_t
+
+        s, u = admin_t.sessions.c, admin_t.users.c
+        mine = conn.execute(sa.select(sa.func.count()).select_from(admin_t.sessions.join(
+            admin_t.users, u.id == s.user_id)).where(u.name == "heidi", s.ended_at.is_(None))).scalar_one()
+        everyone = conn.execute(sa.select(sa.func.count()).select_from(admin_t.sessions)
+                                .where(s.ended_at.is_(None))).scalar_one()
+    assert rows.count() == mine < everyone
+    phone.locator("#sessions-table button").first.click()
+    phone.wait_for_load_state()
+    laptop.goto(stack.url("/account"))
+    assert laptop.url.startswith(stack.url("/signin"))       # the laptop's session was ended
+    answer = phone.request.get(stack.url("/api/v1/me/sessions"),
+                               headers={"Authorization": f"Bearer {stack.tokens['heidi']}"})
+    assert answer.status == 200 and all(s["stage"] for s in answer.json()["items"])

@@ -27,8 +27,8 @@ def test_sign_in_and_out(stack: ConsoleStack, new_page) -> None:  # noqa: ANN001
     axe(page)
     screenshot(page, f"signin-en-{stack.gateway.services.engine.dialect.name}")
     sign_in(page, stack, "cfo")
-    assert page.url == stack.url("/")
-    assert "Welcome, cfo" in page.locator("h1").inner_text()
+    assert page.url == stack.url("/queue")   # the start page is the review queue
+    assert "Review queue" in page.locator("h1").inner_text()
     cookie = next(c for c in page.context.cookies() if c["name"] == "mw_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
     axe(page)
