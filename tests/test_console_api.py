@@ -152,6 +152,15 @@ def test_accounts_holds_and_purge(console: Console) -> None:
     taken = admin.patch("/api/v1/users/ines", json={"addresses": ["cfo@example.com"]})
     assert taken.status_code == 422 and taken.json()["detail"][0]["loc"] == ["body", "addresses"]
     assert admin.post("/api/v1/users", json={"name": "ines", "role": "auditor"}).status_code == 409
+    from admin_api.passwords import verify_password
+
+    short = admin.post("/api/v1/users/ines/password", json={"password": "short"})
+    assert short.status_code == 422 and short.json()["detail"][0]["loc"] == ["body", "password"]
+    assert admin.post("/api/v1/users/ines/password", json={"password": "a long enough password"}).status_code == 200
+    assert verify_password(console.engine, "ines", "a long enough password") is not None
+    assert admin.post("/api/v1/users/ines/second-factor/reset").json()["second_factor"] == "off"
+    rows = admin.get("/api/v1/audit", params={"record": "ines", "action": "users.write"}).json()["items"]
+    assert all("long enough" not in str(r) for r in rows) and len(rows) >= 6
     assert admin.post("/api/v1/users/ada/disable").status_code == 409
     assert admin.get("/api/v1/users/nobody").status_code == 404
     # legal holds: compliance places one from a search; the auditor reads but cannot place

@@ -123,3 +123,39 @@ def user_token(name: Name, request: Request, services: Services,
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from None
     return JSONResponse({"name": name, "token": token}, status_code=201)
+
+
+class PasswordIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    password: Annotated[str, Field(min_length=1, max_length=1024)]
+
+
+@router.post("/users/{name}/password")
+def user_password(name: Name, body: PasswordIn, request: Request, services: Services,
+                  p: Principal = Depends(authz("users.write"))) -> dict[str, Any]:
+    """Set a new console password (ends the person's sessions); never logged."""
+    from admin_api.passwords import set_password
+
+    audit_info(request).update(record=name, detail={"op": "password"})
+    try:
+        set_password(services.engine, name, body.password, clock=services.clock)
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from None
+    except ValueError as exc:
+        raise field_error(("body", "password"), str(exc)) from None
+    return {"name": name, "password": "set"}
+
+
+@router.post("/users/{name}/second-factor/reset")
+def user_second_factor_reset(name: Name, request: Request, services: Services,
+                             p: Principal = Depends(authz("users.write"))) -> dict[str, Any]:
+    """Turn the person's TOTP second factor off (they enrol again from their account page)."""
+    from admin_api.totp import disable
+
+    audit_info(request).update(record=name, detail={"op": "reset second factor"})
+    try:
+        user = get_user(services.engine, name, clock=services.clock)
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from None
+    disable(services.engine, int(user["id"]))
+    return {"name": name, "second_factor": "off"}
