@@ -5,6 +5,8 @@ Prints, for the same load in the same run:
   * bare-relay — an aiosmtpd -> aiosmtplib relay that does no work (the Python floor)
   * mailwarden — the real gateway with the shipped rules, encrypted archive, durable commit
   * postfix    — Postfix relaying to the sink, when Postfix is installed (--postfix)
+  * with --engines, mailwarden three times: engines off, ClamAV on, ClamAV and Rspamd on (real
+    clamd and rspamd started for the run as the engine tests do; their CPU printed apart)
 
 The sink is an aiosmtpd server, or Postfix's smtp-sink with --smtp-sink (the issue's setup:
 smtp-source -> relay -> smtp-sink, with --smtp-source).
@@ -309,7 +311,8 @@ def smtp_source_load(label: str, port: int, sink_count: mp.Value, sessions: int,
     return {"label": label, "rate": got / elapsed, "cpu_ms": cpu_ms}
 
 
-def start_mailwarden(tmp: Path, sink_port: int, database_url: str | None, workers: int) -> tuple[subprocess.Popen, int]:
+def start_mailwarden(tmp: Path, sink_port: int, database_url: str | None, workers: int,
+                     engines: dict | None = None) -> tuple[subprocess.Popen, int]:
     import yaml
 
     port = free_port()
@@ -322,6 +325,7 @@ def start_mailwarden(tmp: Path, sink_port: int, database_url: str | None, worker
         "storage": {"data_dir": str(tmp / "data"), "database_url": database_url or ""},
         "delivery": {"next_hop": f"127.0.0.1:{sink_port}", "concurrency": 16},
         "logging": {"level": "WARNING"},
+        **({"engines": engines} if engines else {}),
     }
     (tmp / "gateway.yaml").write_text(yaml.safe_dump(config))
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAILWARDEN_")}
@@ -346,13 +350,61 @@ def run_postfix(args: argparse.Namespace, sink_port: int, sink_count: mp.Value) 
     return results
 
 
-def run_mailwarden(args: argparse.Namespace, sink_port: int, sink_count: mp.Value) -> list[dict]:  # type: ignore[valid-type]
+def engine_modes(daemons: tuple | None) -> list[tuple[str, dict | None]]:
+    """(label, engines settings) per mailwarden run: one plain run, or off / ClamAV / both."""
+    if daemons is None:
+        return [("mailwarden", None)]
+    clamd, rspamd = daemons
+    clamav = {"enabled": True, "address": clamd.address, "timeout": "30s"}
+    both = {"clamav": clamav, "rspamd": {"enabled": True, "url": rspamd.url, "controller": rspamd.controller,
+                                         "timeout": "30s"}}
+    return [("engines-off", None), ("clamav-on", {"clamav": clamav}), ("both-on", both)]
+
+
+def start_engines() -> tuple:
+    """A clamd and an rspamd (with its redis) of the run's own, as tests/engine_daemons.py has them."""
+    from tests.engine_daemons import ClamdDaemon, RspamdDaemon
+
+    base = Path(tempfile.mkdtemp(prefix="mw-bench-engines-"))
+    (base / "clamd").mkdir()
+    (base / "rspamd").mkdir()
+    clamd = ClamdDaemon(base / "clamd").start()
+    try:
+        rspamd = RspamdDaemon(base / "rspamd").start()
+    except BaseException:
+        clamd.stop()
+        raise
+    return clamd, rspamd
+
+
+def engine_cpu(daemons: tuple | None) -> float:
+    if daemons is None:
+        return 0.0
+    clamd, rspamd = daemons
+    return sum(cpu_seconds(p.pid) for p in (clamd.proc, rspamd.proc) if p is not None)
+
+
+def run_mailwarden(args: argparse.Namespace, sink_port: int, sink_count: mp.Value,  # type: ignore[valid-type]
+                   daemons: tuple | None = None) -> list[dict]:
+    results = []
+    for label, engines in engine_modes(daemons):
+        results += _run_mailwarden(args, sink_port, sink_count, label, engines, daemons)
+    return results
+
+
+def _run_mailwarden(args: argparse.Namespace, sink_port: int, sink_count: mp.Value, label: str,  # type: ignore[valid-type]
+                    engines: dict | None, daemons: tuple | None) -> list[dict]:
     results = []
     with tempfile.TemporaryDirectory(prefix="mw-bench-") as tmp:
-        proc, port = start_mailwarden(Path(tmp), sink_port, args.database_url, args.workers)
+        proc, port = start_mailwarden(Path(tmp), sink_port, args.database_url, args.workers, engines)
         try:
-            results.append(run_load("mailwarden", port, sink_count, args.sessions, args.messages,
+            cpu0 = engine_cpu(daemons)
+            results.append(run_load(label, port, sink_count, args.sessions, args.messages,
                                     args.size, proc.pid))
+            if daemons is not None:
+                used = (engine_cpu(daemons) - cpu0) / max(args.messages, 1) * 1000
+                results[-1]["engine_cpu_ms"] = used
+                print(f"{'':12} engines' own CPU (clamd + rspamd) {used:5.2f} ms/msg", flush=True)
             if args.smtp_source:
                 results.append(smtp_source_load("mailwarden", port, sink_count, args.sessions, args.messages,
                                                 args.size, proc.pid) | {"client": "smtp-source"})
@@ -380,6 +432,22 @@ def summarise(results: list[dict]) -> None:
             print(f"  mailwarden / postfix ({client}): {share:.0%}")
 
 
+def summarise_engines(results: list[dict]) -> None:
+    """What the engines add: latency and throughput against the engines-off run (medians)."""
+    by = {label: [r for r in results if r["label"] == label and "client" not in r]
+          for label in ("engines-off", "clamav-on", "both-on")}
+    if not all(by.values()):
+        return
+    med = {label: {k: statistics.median(r[k] for r in rs) for k in ("rate", "p50", "p95", "mean")}
+           for label, rs in by.items()}
+    base = med["engines-off"]
+    print("engines (medians):")
+    for label, m in med.items():
+        print(f"  {label:12} {m['rate']:7.1f} msg/s ({m['rate'] / base['rate']:4.0%} of off)  DATA latency "
+              f"p50 {m['p50']:6.1f} ms (+{m['p50'] - base['p50']:5.1f})  p95 {m['p95']:6.1f} ms "
+              f"(+{m['p95'] - base['p95']:5.1f})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sessions", type=int, default=20)
@@ -392,6 +460,8 @@ def main() -> None:
     parser.add_argument("--smtp-source", action="store_true", help="also drive each relay with smtp-source")
     parser.add_argument("--smtp-sink", action="store_true",
                         help="Postfix's smtp-sink (C) as the sink instead of an aiosmtpd one (the issue's setup)")
+    parser.add_argument("--engines", action="store_true",
+                        help="mailwarden with engines off, ClamAV on, ClamAV + Rspamd on (starts clamd, rspamd)")
     parser.add_argument("--rounds", type=int, default=1,
                         help="repeat the Postfix and mailwarden runs alternately and print medians "
                              "(a shared VM's speed drifts between runs)")
@@ -407,6 +477,7 @@ def main() -> None:
         sink.start()
     wait_port(sink_port)
     results = []
+    daemons = start_engines() if args.engines else None
     try:
         if not args.skip_baselines:
             results.append(run_load("sink", sink_port, sink_count, args.sessions, args.messages, args.size, None))
@@ -423,11 +494,15 @@ def main() -> None:
         for _round in range(args.rounds):
             if args.postfix:
                 results += run_postfix(args, sink_port, sink_count)
-            results += run_mailwarden(args, sink_port, sink_count)
+            results += run_mailwarden(args, sink_port, sink_count, daemons)
         if args.rounds > 1:
             summarise(results)
+        if daemons is not None:
+            summarise_engines(results)
     finally:
         sink.terminate()
+        for daemon in daemons or ():
+            daemon.stop()
 
 
 if __name__ == "__main__":

@@ -122,6 +122,16 @@ def test_gtube_and_a_score_rule_act_and_a_release_teaches_ham(
         wait_for(lambda: rspamd.learned("BAYES_HAM") > before, 120, "rspamd's learned ham count")
         assert audit_actions(gw) == [("rspamd.learn_ham", "ok", f"quarantine:{entry.id}")]
 
+        # a reviewer's reject of a spam hold teaches spam
+        again = simple_message(subject=f"last chance {RSPAMD_SPAMMY}", body=BODY.replace("Bob", "friend"),
+                               sender="promo@outside.test")
+        assert reply(gw, "promo@outside.test", again) == "250"
+        with gw.services.engine.connect() as conn:
+            second = conn.execute(sa.select(qt.entries.c.id).where(qt.entries.c.status == "held")).scalar_one()
+        gw.services.quarantine.reject(second, Reviewer("grace", "compliance", frozenset({"grace@example.com"})),
+                                      "spam", silent=True)
+        assert audit_actions(gw)[1:] == [("rspamd.learn_spam", "ok", f"quarantine:{second}")]
+
 
 def test_an_api_spam_mark_on_delivered_inbound_mail_teaches_spam(tmp_path: Path, rspamd: RspamdDaemon) -> None:  # noqa: F811
     cfg = {"url": rspamd.url, "controller": rspamd.controller}

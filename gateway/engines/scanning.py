@@ -163,6 +163,11 @@ class Engines:
         header = f"score={result.score:.2f}; action={result.action}" + (f"; symbols={symbols}" if symbols else "")
         return Scanned(rspamd=result, headers=[(RSPAMD_HEADER, header)])
 
+    async def close(self) -> None:
+        """Release pooled connections (the gateway's stop)."""
+        if self.rspamd is not None:
+            await self.rspamd.close()
+
     # ---- health (``/healthz``, from the API's threads) ---------------------------------
     def health_report(self) -> dict[str, dict[str, object]]:
         """Each enabled engine pinged now (a couple of seconds at most each): ``ok`` and
