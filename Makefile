@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean lock
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,18 @@ lint: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_load.py
+
+# requirements.lock, what the container installs: pyproject's dependencies at the versions this
+# venv runs (and tests) with, every file hashed, plus setuptools to build the project offline.
+lock: $(VENV)/.installed
+	$(BIN)/pip install --quiet uv
+	$(BIN)/pip freeze --exclude-editable > $(VENV)/lock-constraints.txt
+	echo 'setuptools>=68' > $(VENV)/lock-build.in
+	UV_NO_CONFIG=1 $(BIN)/uv pip compile pyproject.toml $(VENV)/lock-build.in \
+	  --constraint $(VENV)/lock-constraints.txt --generate-hashes --no-annotate --no-header \
+	  --python-version 3.11 --python-platform x86_64-manylinux_2_36 -o $(VENV)/requirements.lock
+	{ head -4 requirements.lock; cat $(VENV)/requirements.lock; } > $(VENV)/requirements.lock.new
+	mv $(VENV)/requirements.lock.new requirements.lock
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache

@@ -30,7 +30,7 @@ from gateway.services import Services
 from gateway.settings import Settings, parse_hostport
 from gateway.smtp import IncomingMessage, SessionCounter, SessionPolicy, SmtpLimits, protocol_factory
 from gateway.smtp_data import BareNewline
-from gateway.startup import PROCESSES_FILE, check_reachable_links, listening_socket, run_directory, show_banner
+from gateway.startup import PROCESSES_FILE, check_deployment, listening_socket, run_directory, show_banner
 from gateway.supervisor import Slot, Supervisor
 from gateway.tls import ensure_self_signed, server_context
 from gateway.tls_policy import TlsPolicy
@@ -317,7 +317,7 @@ def serve(settings: Settings) -> int:
     # The rules are loaded here, once: a bad file stops start-up before any process exists,
     # and every process started later (a restarted worker too) gets the last good rules
     # through the fork, even when the file on disk has since been broken.
-    check_reachable_links(settings)
+    check_deployment(settings)
     policy = PolicyHolder(settings.rules_path, settings.directory_path)
     engine = open_engine(settings.database_url)
     migrate(engine)

@@ -570,8 +570,9 @@ def load_settings(path: str | Path | None = None) -> Settings:
         if not isinstance(loaded, dict):
             raise SettingsError(f"{config_path}:1: the file must be a mapping of sections")
         data = loaded
-    elif path is not None:
-        raise SettingsError(f"{config_path}: configuration file not found")
+    elif path is not None or os.environ.get(CONFIG_ENV):   # named, so meant: not silently the defaults
+        raise SettingsError(f"{config_path}: configuration file not found"
+                            + ("" if path is not None else f" (named by {CONFIG_ENV}; in a container: mount it)"))
     global _yaml_being_loaded
     _yaml_being_loaded = data
     try:

@@ -44,12 +44,19 @@ def is_loopback(listen: str, default_port: int) -> bool:
         return False        # a host name: it may resolve to anything
 
 
-def check_reachable_links(settings: Settings) -> None:
-    """Links in notices must reach the console: behind ``0.0.0.0`` or a container address the
-    default ``http://<api.listen>`` is a link nobody can open, so say so before starting."""
+def check_deployment(settings: Settings) -> None:
+    """Refuse, before starting, a setup that would run but misbehave.
+
+    Links in notices must reach the console: behind ``0.0.0.0`` or a container address the
+    default ``http://<api.listen>`` is a link nobody can open. In a container (the image sets
+    ``MAILWARDEN_IN_CONTAINER``) maildir delivery would write accepted mail into the
+    container's own file system, gone with it: a next hop must be named."""
     if settings.api.enabled and not settings.api.base_url and not is_loopback(settings.api.listen, 8025):
         raise SettingsError(f"api.base_url: required when api.listen ({settings.api.listen}) is beyond loopback: "
                             "notices link to it (e.g. MAILWARDEN_API__BASE_URL=https://mailwarden.example.com)")
+    if os.environ.get("MAILWARDEN_IN_CONTAINER") and settings.delivery.next_hop.startswith("maildir:"):
+        raise SettingsError("delivery.next_hop: maildir delivery inside a container is lost with the container: "
+                            "set host:port of your MTA or mx (e.g. MAILWARDEN_DELIVERY__NEXT_HOP=smtp.example.com:25)")
 
 
 @contextlib.contextmanager

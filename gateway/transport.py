@@ -75,7 +75,7 @@ class SmtpPool:
         # gateway/tls_policy.py: the level's context (verifying only under ``verify``).
         self._tls_context = tls_context or TlsPolicy().context(tls_level)
 
-    async def _connect(self) -> aiosmtplib.SMTP:
+    async def _connect(self, *, starttls: bool = True) -> aiosmtplib.SMTP:
         client = aiosmtplib.SMTP(
             hostname=self._address, port=self.port, timeout=self._command_timeout,
             local_hostname=self._local_hostname, start_tls=False, tls_context=self._tls_context,
@@ -83,10 +83,20 @@ class SmtpPool:
         await asyncio.wait_for(client.connect(), self._connect_timeout)
         try:
             await _greet(client)
-            if self._tls_level is not TlsLevel.NONE and client.supports_extension("starttls"):
+            if starttls and self._tls_level is not TlsLevel.NONE and client.supports_extension("starttls"):
                 # Under ``verify`` a certificate that does not chain to a trusted CA or does not
                 # name self.host fails the handshake here: nothing is sent, the rows wait.
-                await asyncio.wait_for(client.starttls(server_hostname=self.host), self._connect_timeout)
+                try:
+                    await asyncio.wait_for(client.starttls(server_hostname=self.host), self._connect_timeout)
+                except (ssl.SSLError, aiosmtplib.SMTPException) as exc:
+                    if self._tls_level is not TlsLevel.MAY:
+                        raise
+                    # Opportunistic: a handshake that fails is no reason to keep mail back
+                    # (as Postfix's "may"); a new connection, in the clear.
+                    log.warning("STARTTLS failed; delivering in the clear (tls: may)",
+                                extra={"host": self.host, "error": str(exc)[:200]})
+                    client.close()
+                    return await self._connect(starttls=False)
                 await _greet(client)
             if self._tls_level.required and not _uses_tls(client):
                 raise aiosmtplib.SMTPException(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import ssl
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +93,11 @@ def hop(tmp_path: Path, database_url: str, pki: Pki, request: pytest.FixtureRequ
     kwargs: dict[str, Any] = {}
     if cert is not None:
         ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        if cert == "broken":       # offers STARTTLS, then fails every handshake (TLS 1.0 only)
+            with warnings.catch_warnings():        # deprecated: the point is that nobody takes it
+                warnings.simplefilter("ignore", DeprecationWarning)
+                ctx.minimum_version = ctx.maximum_version = ssl.TLSVersion.TLSv1
+            cert = "good"
         ctx.load_cert_chain(*[str(p) for p in getattr(pki, cert)])
         kwargs["tls_context"] = ctx
     port = free_port()
@@ -165,3 +171,17 @@ def test_per_destination_level_overrides_the_default(hop: Hop) -> None:
 def test_next_hop_entry_applies_to_relayed_mail(hop: Hop) -> None:
     hop.send("next-hop-entry")
     assert "certificate" in hop.last_error().lower()
+
+
+@pytest.mark.parametrize("hop", [("broken", {"tls": "may"})], indirect=True)
+def test_may_falls_back_to_the_clear_when_the_handshake_fails(hop: Hop) -> None:
+    hop.send("may-broken")
+    assert hop.delivered("may-broken")
+    assert hop.sink.tls == [False]
+
+
+@pytest.mark.parametrize("hop", [("broken", {"tls": "encrypt"})], indirect=True)
+def test_encrypt_never_falls_back(hop: Hop) -> None:
+    hop.send("encrypt-broken")
+    hop.last_error()
+    assert not hop.delivered("encrypt-broken", timeout=1)

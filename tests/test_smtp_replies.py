@@ -107,3 +107,16 @@ def test_idle_timeout_answers_421_4_4_2(edge: Edge) -> None:
 def test_with_enhanced_code(reply: str, coded: str) -> None:
     assert with_enhanced_code(reply) == coded
     assert not has_enhanced_code("2.1 x") and has_enhanced_code("4.4.2 x")
+
+
+def test_a_stalled_bdat_chunk_is_cut_with_421_4_4_2(edge: Edge) -> None:
+    """A chunk keeps DATA's deadlines (gateway/smtp_chunking.py): no octet for idle_timeout ends it."""
+    with RawSMTP(edge.port, timeout=10) as c:
+        c.cmd("EHLO client.test")
+        c.cmd("MAIL FROM:<alice@example.com>")
+        c.cmd("RCPT TO:<bob@example.com>")
+        c.send(b"BDAT 100 LAST\r\n" + b"x" * 10)
+        start = time.monotonic()
+        replies = c.replies_until_closed()
+        assert time.monotonic() - start < 8
+        assert len(replies) == 1 and replies[0].startswith(b"421 4.4.2 "), replies
