@@ -216,7 +216,8 @@ def test_admin_created_account_signs_in_until_disabled(stack: ConsoleStack, new_
     screenshot(admin, "users-en")
     ines = new_page("zh-CN")
     sign_in(ines, stack, "ines", "ines first password")
-    assert "ines" in ines.locator("h1").inner_text()
+    assert not ines.url.startswith(stack.url("/signin"))          # signed in: the start page
+    assert ines.locator("header a[href='/account']").inner_text() == "ines"
     sign_out(ines)
     admin.locator("tr[data-user='ines'] form[action$='/disable'] button").click()
     admin.wait_for_load_state()
