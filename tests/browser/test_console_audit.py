@@ -117,8 +117,8 @@ def _archive_counts(stack: ConsoleStack, department: str | None = None) -> tuple
 
 
 def _table(page: Any, table_id: str) -> dict[str, int]:
-    rows = page.locator(f"#{table_id} tbody tr").evaluate_all(
-        "rows => rows.map(r => [r.cells[0].innerText, r.cells[1] ? r.cells[1].innerText : ''])")
+    rows = page.locator(f"#{table_id} tbody tr[data-key]").evaluate_all(
+        "rows => rows.map(r => [r.dataset.key, r.cells[1].innerText])")
     return {k: int(v) for k, v in rows if v.strip().isdigit()}
 
 
@@ -198,7 +198,8 @@ def test_backtest_lists_exactly_the_three_messages_and_the_cli_prints_the_same(
     page.locator("#bench-message").fill("From: li.wei@example.com\nSubject: 合同\n\n本合同绝密，严禁外传。\n")
     page.locator("form[action='/rules/test'] button[type=submit]").click()
     page.wait_for_load_state()
-    assert page.locator("#verdict-action").inner_text() == "quarantine"
+    assert page.locator("#verdict-action").get_attribute("data-action") == "quarantine"
+    assert page.locator("#verdict-action").inner_text() == "暂扣"
     axe(page)
     screenshot(page, "rules-bench-zh")
 
