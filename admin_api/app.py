@@ -22,7 +22,7 @@ from admin_api import roles
 from admin_api.audit_middleware import AuditMiddleware
 from admin_api.deps import SignInRequired
 from admin_api.edge_guard import add_edge_guard
-from admin_api.pages import account, audit_log, auth, errors, home
+from admin_api.pages import account, audit_log, auth, docs, errors, home
 from admin_api.pages import archive as archive_pages
 from admin_api.pages import dashboard as dashboard_pages
 from admin_api.pages import entry as entry_page
@@ -69,7 +69,8 @@ def create_app(services: ApiServices) -> FastAPI:
     app = FastAPI(
         title="mailwarden admin API",
         version="1",
-        docs_url="/docs",
+        docs_url=None,      # admin_api.pages.docs: /docs and /redoc with local assets
+        redoc_url=None,
         openapi_url="/openapi.json",
         description=(roles.__doc__ or "").strip(),
     )
@@ -103,5 +104,6 @@ def create_app(services: ApiServices) -> FastAPI:
     # issue 16's pages
     for page in (archive_pages, dashboard_pages, audit_log, rules_pages, users_pages, sessions_pages):
         app.include_router(page.router)
+    app.include_router(docs.router)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     return app

@@ -180,7 +180,8 @@ class Deciding(Store):
         else:
             for x in targets:
                 authorise(who, x, override, comment)
-        if any(x["comment_required"] for x in targets) and not comment:
+        withdraw = sender_release and kind == "reject"  # the sender keeping their own message back needs no reason
+        if any(x["comment_required"] for x in targets) and not comment and not withdraw:
             raise CommentRequired("a comment is required for this decision")
         actor = who.name
         changed: list[dict[str, Any]] = []

@@ -34,3 +34,21 @@ def test_times_in_the_persons_zone_and_language() -> None:
     assert "4:00:00\u202fPM UTC" in i18n.format_time(ts, "en", None) or "4:00:00 PM UTC" in i18n.format_time(
         ts, "en", None)
     assert i18n.translations("zh_CN").gettext("Sign in") == "登录"
+
+
+def test_api_docs_pages_name_no_outside_asset() -> None:
+    """Old main: /docs loaded swagger-ui from cdn.jsdelivr.net (blank without internet)."""
+    import re
+
+    import sqlalchemy as sa
+
+    from tests.test_api_support import Env
+
+    env = Env(sa.create_engine("sqlite://"))
+    for path in ("/docs", "/redoc"):
+        page = env.client.get(path)
+        assert page.status_code == 200
+        assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+        assert assets and all(a.startswith("/") for a in assets), assets
+        for asset in assets:
+            assert env.client.get(asset).status_code == 200, asset

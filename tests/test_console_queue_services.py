@@ -174,7 +174,7 @@ def test_bulk_reject_twenty_under_one_comment(engine: sa.Engine) -> None:
 
 def test_sender_withdraw_rejects_and_release_after_is_refused(engine: sa.Engine) -> None:
     svc, _ = setup(engine)
-    ids = hold(svc, recipients=["x@ext.example", "y@ext.example"], sender_may_release=True)
+    ids = hold(svc, recipients=["x@ext.example", "y@ext.example"], sender_may_release=True, comment_required=True)
     token = notices(engine, "alice@corp.example")[0].body.split("token=")[1].split()[0]
     view = svc.sender_view(token)
     assert view["status"] == "held" and view["recipients"] == ["x@ext.example", "y@ext.example"]

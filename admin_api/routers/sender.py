@@ -95,6 +95,8 @@ def sender_withdraw(services: ApiServices, token: str, reason: str | None, info:
         raise HTTPException(403, "invalid or expired release link") from None
     except AlreadyDecided as exc:
         raise HTTPException(409, str(exc)) from None
+    except CommentRequired as exc:
+        raise field_error(("body", "reason"), str(exc)) from None
     info["actor"] = decision.actor
     return decision_out(decision)
 
