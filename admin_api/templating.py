@@ -17,6 +17,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from admin_api import i18n
+from admin_api.words import translate
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -62,6 +63,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "query": request.url.query,
         "when": lambda ts: i18n.format_time(ts, language, zone),
         "time_zone": zone or "UTC",
+        "word": translate(i18n.translations(language).gettext),   # stored codes in the reader's language
     }
     values.update(context or {})
     body = env.get_template(template).render(values)

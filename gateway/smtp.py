@@ -142,7 +142,7 @@ class GatewaySMTP(ChunkingSMTP):
             return
         arg, dsn = self._dsn_parameters(arg, "FROM:", MAIL_KEYS)
         if dsn is None:
-            await self.push(arg)
+            await self.push(arg or "501 5.5.4 Invalid DSN parameter")
             return
         if not await self._refuse_over_message_rate():
             await super().smtp_MAIL(arg)
@@ -155,7 +155,7 @@ class GatewaySMTP(ChunkingSMTP):
             return
         arg, dsn = self._dsn_parameters(arg, "TO:", RCPT_KEYS)
         if dsn is None:
-            await self.push(arg)
+            await self.push(arg or "501 5.5.4 Invalid DSN parameter")
             return
         assert self.envelope is not None
         before = len(self.envelope.rcpt_tos)
@@ -165,13 +165,13 @@ class GatewaySMTP(ChunkingSMTP):
             request.recipients[self.envelope.rcpt_tos[-1]] = dsn
             self.envelope.dsn = request  # type: ignore[attr-defined]
 
-    def _dsn_parameters(self, arg: str | None, keyword: str, keys: frozenset[str]) -> tuple[str, dict | None]:
+    def _dsn_parameters(self, arg: str | None, keyword: str, keys: frozenset[str]) -> tuple[str | None, dict | None]:
         """RFC 3461's parameters taken out of a MAIL/RCPT argument before aiosmtpd reads it
         (it refuses them with ``555`` and upper-cases the case-sensitive ones): (the argument
         without them, the DSN parameters), or (the ``501`` reply, None) for a bad one."""
         if not arg or "=" not in arg or not _DSN_HINT.search(arg) or self.session is None \
                 or not self.session.extended_smtp:
-            return arg or "", {}       # the common case (no parameter, or only SIZE/BODY): nothing to take out
+            return arg, {}       # the common case (no parameter, or only SIZE/BODY): nothing to take out
         rest = self._strip_command_keyword(keyword, arg)
         if rest is None:
             return arg, {}

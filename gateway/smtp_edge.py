@@ -8,7 +8,11 @@ fast they may send, and where DATA ends. Nothing here knows about addresses or c
 * postscreen's pregreet test before the greeting (``554 5.5.1`` for a client that talks first),
 * a message rate checked at MAIL,
 * a DATA reader for which only ``<CR><LF>.<CR><LF>`` ends the data (:mod:`gateway.smtp_data`),
-  with idle, total and minimum-rate deadlines (``421 4.4.2``) that a trickle cannot push out.
+  with idle, total and minimum-rate deadlines (``421 4.4.2``) that a trickle cannot push out,
+  and one path from the spooled message to the handler that BDAT shares
+  (:mod:`gateway.smtp_chunking`),
+* an enhanced status code on every reply (:mod:`gateway.smtp_replies`) and ``421 4.4.2`` when
+  the idle timeout ends a session.
 
 :class:`gateway.smtp.GatewaySMTP` builds on it (AUTH, addresses).
 """

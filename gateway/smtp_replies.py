@@ -44,6 +44,8 @@ def has_enhanced_code(text: str) -> bool:
 
 def with_enhanced_code(reply: str) -> str:
     """``reply`` with the enhanced code its basic code means, if it has none."""
+    if len(reply) > 6 and reply[5] == "." and reply[4] in "245" and reply[6].isdigit():
+        return reply        # the common case, our own replies ("250 2.1.5 ..."): already coded
     if len(reply) < 3 or (len(reply) > 3 and reply[3] not in " -"):
         return reply
     code = reply[:3]

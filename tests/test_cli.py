@@ -146,6 +146,24 @@ def test_user_add_shows_token_once_and_list_never(tmp_path: Path, config: Path) 
     assert not any(token in " ".join(r) for r in rows)  # the token itself is never logged
 
 
+def test_dkim_rotation_with_the_configured_default_selector(config: Path) -> None:
+    """``dkim generate`` without --selector takes delivery.dkim_selector; ``dkim retire`` ends a
+    rotation (the key stops signing, its file is kept) and a retired selector is never reused."""
+    keys = config.parent / "data" / "dkim" / "example.com"
+    first = mailwarden("dkim", "generate", "--domain", "example.com", config=config)
+    assert first.returncode == 0 and "mailwarden._domainkey.example.com. IN TXT" in first.stdout
+    assert mailwarden("dkim", "generate", "--domain", "example.com", "--selector", "mw2027",
+                      config=config).returncode == 0
+    assert sorted(p.name for p in keys.glob("*.pem")) == ["mailwarden.pem", "mw2027.pem"]
+    retired = mailwarden("dkim", "retire", "--domain", "example.com", "--selector", "mailwarden", config=config)
+    assert retired.returncode == 0 and "no longer signs" in retired.stdout
+    assert sorted(p.name for p in keys.glob("*.pem")) == ["mw2027.pem"]
+    again = mailwarden("dkim", "retire", "--domain", "example.com", "--selector", "mailwarden", config=config)
+    assert again.returncode == 1 and "Traceback" not in again.stderr and len(again.stderr.strip().splitlines()) == 1
+    reuse = mailwarden("dkim", "generate", "--domain", "example.com", "--selector", "mailwarden", config=config)
+    assert reuse.returncode == 1 and "retired" in reuse.stderr
+
+
 def test_dkim_generate_prints_dns_record(config: Path) -> None:
     out = mailwarden("dkim", "generate", "--domain", "example.com", "--selector", "mw1", config=config)
     assert out.returncode == 0, out.stderr

@@ -7,6 +7,7 @@ background job, sealed on disk and decrypted on download."""
 from __future__ import annotations
 
 import io
+import os
 import time
 import zipfile
 from pathlib import Path
@@ -90,6 +91,11 @@ def test_saved_searches_are_per_person_and_a_hold_comes_from_a_search(console: C
 
 def test_export_of_a_search_is_a_sealed_background_job(console: Console) -> None:
     auditor = console.client("auditor")
+    exports = Path(console.gateway.services.settings.data_dir) / "exports"
+    exports.mkdir(parents=True, exist_ok=True)
+    stale = exports / "old.mwx"            # a bundle from last month: removed by the next export
+    stale.write_bytes(b"MWX1")
+    os.utime(stale, (time.time() - 30 * 86400, time.time() - 30 * 86400))
     started = auditor.post("/api/v1/archive/exports", json={"q": "合同", "filters": {"domain": "other.org"}})
     assert started.status_code == 202, started.text
     job_id = started.json()["id"]
@@ -98,6 +104,7 @@ def test_export_of_a_search_is_a_sealed_background_job(console: Console) -> None
         assert time.monotonic() < deadline
         time.sleep(0.2)
     assert job["state"] == "done" and job["result"]["count"] == 4 and job["percent"] == 100, job
+    assert not stale.exists()
     # on disk: sealed, no plaintext of the messages
     sealed = Path(console.gateway.services.settings.data_dir) / "exports" / f"{job['result']['file']}.mwx"
     assert "合同".encode() not in sealed.read_bytes() and b"manifest" not in sealed.read_bytes()

@@ -186,3 +186,26 @@ def test_dsn_parameters_passed_on_to_a_next_hop_with_dsn(dsn_stack: Stack) -> No
                       "ORCPT": "RFC822;CAROL@PARTNER.ORG"}     # aiosmtpd (the sink) upper-cases them
     time.sleep(1.0)
     assert dsn_stack.dsns("dsn-passed") == []   # success is the next hop's to report now
+
+
+def test_notify_success_into_a_maildir_gets_delivered(tmp_path: Path, database_url: str) -> None:
+    """Final delivery (a maildir) reports ``Action: delivered`` (RFC 3464), not ``relayed``."""
+    maildir = tmp_path / "maildir"
+    config = write_config(tmp_path / "gw", database_url=database_url, next_hop=f"maildir:{maildir}",
+                          smtp_port=free_port(), api_port=free_port())
+    gw = InProcessGateway(config, with_api=False).start()
+    try:
+        with smtplib.SMTP("127.0.0.1", gw.smtp_port, timeout=30) as client:
+            client.ehlo("client.test")
+            client.sendmail("alice@example.com", ["bob@example.com"], simple_message(subject="dsn-maildir"),
+                            rcpt_options=["NOTIFY=SUCCESS"])
+        deadline = time.monotonic() + 30
+        while not (found := list((maildir / "alice@example.com" / "new").glob("*"))) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(found) == 1
+        dsn = SinkMessage("", ["alice@example.com"], found[0].read_bytes().split(b"\r\n", 2)[2])
+        _, [block] = report(dsn)
+        assert (block["Action"], block["Status"], block["Final-Recipient"]) == (
+            "delivered", "2.0.0", "rfc822; bob@example.com")
+    finally:
+        gw.stop()

@@ -167,7 +167,7 @@ class FakeClamd:
             c.close()
 
 
-@pytest.mark.parametrize("answer", [b"stream: maybe?\0", b"INSTREAM size limit exceeded. ERROR\0", None],
+@pytest.mark.parametrize("answer", [b"stream: maybe?\0", b"stream: lstat() failed. ERROR\0", None],
                          ids=["garbage", "error", "silent"])
 def test_clamd_answering_nonsense_or_nothing_is_never_a_pass(tmp_path: Path, answer: bytes | None) -> None:
     fake = FakeClamd(answer)
@@ -220,3 +220,20 @@ def test_each_decoded_part_is_scanned_not_only_the_raw_message(tmp_path: Path, c
                      {"address": clamd.address, "scan_parts": scan_parts}) as (gw, _sink):
             results[scan_parts] = send(gw, "mallory@outside.test", "bob@example.com", raw)[0]
     assert results == {False: 250, True: 554}
+
+
+def test_a_message_over_clamds_stream_limit_is_unread_content_not_an_endless_451(tmp_path: Path) -> None:
+    """clamd refuses data over its StreamMaxLength: retrying cannot help, so no 451 (the sender
+    would retry for days); the message carries "uninspectable: truncated", which the shipped
+    rules hold outbound (uninspectable-content)."""
+    fake = FakeClamd(b"INSTREAM size limit exceeded. ERROR\0")
+    try:
+        with gateway(tmp_path / "gw", f"sqlite:///{tmp_path / 'db.sqlite'}",
+                     {"address": f"127.0.0.1:{fake.port}", "timeout": "5s"}) as (gw, sink):
+            raw = message("alice@example.com", "partner@other.org", "big", zipped("a.txt", b"x"), "a.zip")
+            assert send(gw, "alice@example.com", "partner@other.org", raw) == (250, "")
+            [row] = records(gw)
+            assert row.verdict == "quarantined" and "uninspectable-content" in row.rules
+            assert not sink.handler.to("partner@other.org")
+    finally:
+        fake.close()

@@ -26,7 +26,7 @@ from admin_api import roles
 from admin_api.deps import CsrfChecked, Services, audit_info, open_archive, page_authz
 from admin_api.entries import decide, load_entry, not_own_message, reviewer
 from admin_api.pages.common import see_other
-from admin_api.pages.queue import describer, left
+from admin_api.pages.queue import describer, left, place
 from admin_api.render import render_message
 from admin_api.routers.quarantine import archive_record_of
 from admin_api.schemas import EntryId
@@ -90,7 +90,11 @@ def entry_context(request: Request, services: ApiServices, p: Principal, entry_i
         "view": view,
         "recipients": siblings,
         "rules": [{"name": r, "description": describe(r)} for r in entry.get("rules") or []],
-        "evidence": panel(entry.get("evidence"), terms_of=services.rule_terms),
+        "evidence": [
+            {**hit, "description": describe(hit["rule"]) if hit["rule"] else hit["description"],
+             "items": [{**i, "where": place(i["where"], _)} for i in hit["items"]]}
+            for hit in panel(entry.get("evidence"), terms_of=services.rule_terms)
+        ],
         "attachments": _attachment_findings(view.get("attachments") or [], entry.get("evidence")),
         "approvers": approvers,
         "approvals_given": len(approvers),

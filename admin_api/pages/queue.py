@@ -49,6 +49,15 @@ def left(seconds: float | None, _: Any) -> str:
     return _("%(m)d min") % {"m": mins}
 
 
+def place(where: str, _: Any) -> str:
+    """Where evidence was found, in the reader's language (``attachment:a.zip/b.docx`` keeps its path)."""
+    kind, _sep, rest = str(where).partition(":")
+    names = {"body": _("body"), "subject": _("subject"), "attachment": _("attachment"), "header": _("header"),
+             "envelope": _("envelope")}
+    label = names.get(kind, kind)
+    return f"{label} {rest}" if rest else label
+
+
 def _day(value: str, zone: str | None, *, end: bool = False) -> float | None:
     """A ``YYYY-MM-DD`` from a date field as a timestamp in the person's time zone (the start
     of that day, or of the next one for an upper bound). Raises ValueError."""
@@ -110,7 +119,9 @@ def queue_page(
         return "/queue?" + urlencode({**base, **{k: v for k, v in change.items() if v}})
 
     return render(request, "queue.html", {
-        "rows": [{**r, "left": left(r["time_left"], _)} for r in result.rows],
+        "rows": [{**r, "left": left(r["time_left"], _),
+                  "evidence": [{**e, "where": [place(w, _) for w in e["where"]]} for e in r["evidence"]]}
+                 for r in result.rows],
         "result": result, "form": form, "error": error, "done": done, "link": link,
         "sorts": list(SORTS), "page_sizes": PAGE_SIZES,
         "statuses": ("held", "released", "rejected", "expired"),

@@ -9,6 +9,7 @@ decrypted as it is downloaded, by the person who asked for it, and that download
 from __future__ import annotations
 
 import secrets
+import time
 from pathlib import Path as FsPath
 from typing import Annotated, Any
 
@@ -30,6 +31,7 @@ from quarantine.record_history import record_history
 router = APIRouter(tags=["archive"])
 JobId = Annotated[int, Path(ge=1, le=MAX_ID, description="export job id")]
 PURPOSE = "export-jobs"
+KEEP_SECONDS = 7 * 86400.0
 
 
 class ExportIn(BaseModel):
@@ -38,10 +40,25 @@ class ExportIn(BaseModel):
     filters: Filters = Filters()
 
 
+def prune(folder: FsPath, now: float, keep: float = KEEP_SECONDS) -> int:
+    """Delete sealed bundles older than ``keep`` (a download link is for days, not for ever)."""
+    removed = 0
+    for path in folder.glob("*.mwx"):
+        try:
+            if now - path.stat().st_mtime > keep:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue
+    return removed
+
+
 def start_export(services: ApiServices, owner: str, text: str) -> int:
-    """Start exporting the records ``text`` matches; the search page calls this too."""
+    """Start exporting the records ``text`` matches; the search page calls this too. Bundles
+    older than a week are deleted first (their jobs then answer 410 on download)."""
     folder = FsPath(services.export_dir)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    prune(folder, time.time())
     name = secrets.token_hex(12)
     keyring = services.archive.keyring
 

@@ -3,9 +3,9 @@
 One connection per scan (clamd closes it after the answer): ``zINSTREAM``, the data in
 chunks each prefixed with its 4-byte big-endian length, a zero-length chunk, then one
 answer ``stream: OK`` / ``stream: <Signature> FOUND`` / ``... ERROR``. Anything else — no
-connection, a timeout, an ``ERROR`` (e.g. over clamd's StreamMaxLength), an answer we do
-not understand — is an :class:`EngineError`: the caller applies the failure policy, it is
-never read as clean.
+connection, a timeout, an ``ERROR``, an answer we do not understand — is an
+:class:`EngineError` and the caller applies the failure policy: it is never read as clean.
+Data over clamd's StreamMaxLength is the error kind ``too large`` (retrying cannot help).
 """
 
 from __future__ import annotations
@@ -113,6 +113,9 @@ class Clamd:
 def parse_answer(answer: str) -> str | None:
     """``stream: OK`` -> None, ``stream: Name FOUND`` -> ``Name``; anything else raises."""
     _, _, result = answer.partition(": ")
+    if "size limit exceeded" in answer:
+        # over clamd's StreamMaxLength: asking again cannot help; the caller says what was not read
+        raise EngineError("too large", "the data is over clamd's StreamMaxLength")
     if answer.endswith(" ERROR") or not result:
         raise EngineError("garbage", f"clamd could not scan: {answer[:200]!r}")
     if result == "OK":

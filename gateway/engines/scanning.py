@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from gateway.engines.clamav import Clamd
 from gateway.engines.config import EnginesSettings
 from gateway.engines.rspamd import Rspamd
 from rules.external import RspamdResult, malware, scanner_unavailable
+from rules.findings import TRUNCATED, uninspectable
 from rules.model import Envelope
 from rules.payloads import payloads
 
@@ -36,6 +38,7 @@ log = logging.getLogger("mailwarden.engines")
 TEMPFAIL = "451 4.7.1 The message could not be scanned now; please try again later"
 SCANNER_HEADER = "X-Mailwarden-Scanner"
 RSPAMD_HEADER = "X-Mailwarden-Rspamd"
+_SYMBOL_UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]")
 THREAD_ABOVE = 256 * 1024   # bytes: decoding a larger message's parts runs in a thread
 T = TypeVar("T")
 
@@ -143,11 +146,31 @@ class Engines:
         if self.settings.clamav.scan_parts:
             parts = await asyncio.to_thread(payloads, raw) if len(raw) > THREAD_ABOVE else payloads(raw)
             items += [p.data for p in parts]
-        signatures = await asyncio.gather(*(self._limited(self.clamd.scan(data)) for data in items))
+        scans = [asyncio.ensure_future(self._limited(self._scan_one(data))) for data in items]
+        try:
+            results = await asyncio.gather(*scans)
+        except BaseException:
+            for scan in scans:   # one failed (or the budget ran out): the rest is not waited for
+                scan.cancel()
+            raise
+        signatures = [s for s, _ in results]
+        too_large = any(big for _, big in results)
         found = list(dict.fromkeys(s for s in signatures if s))
         if found and self.metrics is not None:
             self.metrics.findings.labels("clamav").inc()
-        return Scanned(findings=[malware(s) for s in found])
+        # part of it over clamd's StreamMaxLength: not scanned, and retrying cannot change that,
+        # so no 451: the finding the rules already hold unreadable content on (fail closed)
+        return Scanned(findings=[malware(s) for s in found] + ([uninspectable(TRUNCATED)] if too_large else []))
+
+    async def _scan_one(self, data: bytes) -> tuple[str | None, bool]:
+        """(signature or None, whether clamd refused it as too large)."""
+        assert self.clamd is not None
+        try:
+            return await self.clamd.scan(data), False
+        except EngineError as exc:
+            if exc.kind != "too large":
+                raise
+            return None, True
 
     async def _limited(self, work: Awaitable[T]) -> T:
         if self._streams is None:
@@ -159,7 +182,8 @@ class Engines:
     async def _rspamd(self, raw: bytes, envelope: Envelope) -> Scanned:
         assert self.rspamd is not None
         result = await self.rspamd.check(raw, envelope)
-        symbols = " ".join(sorted(result.symbols)[:30])
+        # names as Rspamd sent them, but only header-safe characters reach the delivered copy
+        symbols = " ".join(_SYMBOL_UNSAFE.sub("", s) for s in sorted(result.symbols)[:30])
         header = f"score={result.score:.2f}; action={result.action}" + (f"; symbols={symbols}" if symbols else "")
         return Scanned(rspamd=result, headers=[(RSPAMD_HEADER, header)])
 

@@ -80,6 +80,7 @@ def test_auditor_searches_in_chinese_with_two_filters_and_the_audit_log_shows_th
     expected = sorted(seeded[f"合同草案 {w}"] for w in WORDS[2:4])
     assert _ids_on_page(page) == expected
     assert page.locator("#results mark").first.inner_text() == "合同"
+    assert page.locator("#results-h").inner_text() == "找到的邮件：2"      # the page speaks Chinese
     axe(page)
     screenshot(page, f"archive-search-zh-{stack.engine.dialect.name}")
     # no legal hold form for an auditor
@@ -117,8 +118,8 @@ def _archive_counts(stack: ConsoleStack, department: str | None = None) -> tuple
 
 
 def _table(page: Any, table_id: str) -> dict[str, int]:
-    rows = page.locator(f"#{table_id} tbody tr").evaluate_all(
-        "rows => rows.map(r => [r.cells[0].innerText, r.cells[1] ? r.cells[1].innerText : ''])")
+    rows = page.locator(f"#{table_id} tbody tr[data-key]").evaluate_all(
+        "rows => rows.map(r => [r.dataset.key, r.cells[1].innerText])")
     return {k: int(v) for k, v in rows if v.strip().isdigit()}
 
 
@@ -198,7 +199,8 @@ def test_backtest_lists_exactly_the_three_messages_and_the_cli_prints_the_same(
     page.locator("#bench-message").fill("From: li.wei@example.com\nSubject: 合同\n\n本合同绝密，严禁外传。\n")
     page.locator("form[action='/rules/test'] button[type=submit]").click()
     page.wait_for_load_state()
-    assert page.locator("#verdict-action").inner_text() == "quarantine"
+    assert page.locator("#verdict-action").get_attribute("data-action") == "quarantine"
+    assert page.locator("#verdict-action").inner_text() == "暂扣"
     axe(page)
     screenshot(page, "rules-bench-zh")
 
@@ -216,7 +218,8 @@ def test_admin_created_account_signs_in_until_disabled(stack: ConsoleStack, new_
     screenshot(admin, "users-en")
     ines = new_page("zh-CN")
     sign_in(ines, stack, "ines", "ines first password")
-    assert "ines" in ines.locator("h1").inner_text()
+    assert not ines.url.startswith(stack.url("/signin"))          # signed in: the start page
+    assert ines.locator("header a[href='/account']").inner_text() == "ines"
     sign_out(ines)
     admin.locator("tr[data-user='ines'] form[action$='/disable'] button").click()
     admin.wait_for_load_state()
