@@ -16,6 +16,7 @@ the API runs in one process per node.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import threading
@@ -35,6 +36,7 @@ class GuardLimits:
     large_body: int = 110 * 1024 * 1024      # with one (a 50 MB message as base64 in /rules/test)
     rate: float = 20.0                       # requests per second per client address (0: no limit)
     burst: int = 200
+    rate_exempt: tuple[str, ...] = ()        # networks the rate does not apply to (loopback by default)
 
 
 class _Buckets:
@@ -65,17 +67,21 @@ class EdgeGuard:
     ``on_lockout(ip, seconds)`` and ``on_summary(ip, refused)`` write the audit rows."""
 
     def __init__(self, app: Any, *, limits: GuardLimits, verify_token: Callable[[str], bool],
+                 verify_session: Callable[[str], bool] = lambda sid: False, session_cookie: str = "",
                  throttle: Any = None, on_lockout: Callable[[str, float], None] = lambda ip, s: None,
                  on_summary: Callable[[str, int], None] = lambda ip, n: None,
                  clock: Callable[[], float] = time.monotonic):
         self.app = app
         self.limits = limits
         self.verify_token = verify_token
+        self.verify_session = verify_session      # the console's signed-in session (its uploads)
+        self.session_cookie = session_cookie
         self.throttle = throttle
         self.on_lockout = on_lockout
         self.on_summary = on_summary
         self.clock = clock
         self.buckets = _Buckets(limits.rate, limits.burst) if limits.rate > 0 else None
+        self.exempt = [ipaddress.ip_network(n, strict=False) for n in limits.rate_exempt]
         self._refused: dict[str, int] = {}
         self._refused_lock = threading.Lock()
 
@@ -89,7 +95,7 @@ class EdgeGuard:
         token = _bearer(headers.get("authorization", ""))
         api = scope.get("path", "").startswith("/api/")
 
-        if self.buckets is not None and api:
+        if self.buckets is not None and api and not self._exempt(ip):
             wait = self.buckets.take(ip, self.clock())
             if wait > 0:
                 await _answer(send, 429, "too many requests from this address; slow down", retry=wait)
@@ -105,6 +111,8 @@ class EdgeGuard:
         length = _content_length(headers)
         chunked = "chunked" in headers.get("transfer-encoding", "").lower()
         limit = self.limits.small_body
+        session = _cookie(headers.get("cookie", ""), self.session_cookie) if self.session_cookie else None
+        signed_in = False         # a console session that checked out (then: 413 past the limit, not 401)
         if (chunked or (length or 0) > limit) and token is not None:
             if await anyio.to_thread.run_sync(self.verify_token, token):
                 limit = self.limits.large_body
@@ -112,8 +120,12 @@ class EdgeGuard:
                 await self._failed(ip)
                 await _answer(send, 401, "invalid, expired or revoked token", auth=True)
                 return
+        elif (chunked or (length or 0) > limit) and session is not None \
+                and await anyio.to_thread.run_sync(self.verify_session, session):
+            limit = self.limits.large_body
+            signed_in = True
         if length is not None and length > limit:
-            if token is None:
+            if token is None and not signed_in:
                 await _answer(send, 401, f"a body over {limit} bytes needs a valid bearer token", auth=True)
             else:
                 await _answer(send, 413, f"request body over {limit} bytes")
@@ -134,9 +146,9 @@ class EdgeGuard:
                 if received > limit:
                     if not started:
                         answered = True
-                        await _answer(send, 401 if token is None else 413,
-                                      f"request body over {limit} bytes" + ("" if token else " without a valid token"),
-                                      auth=token is None)
+                        anonymous = token is None and not signed_in
+                        await _answer(send, 401 if anonymous else 413, f"request body over {limit} bytes"
+                                      + (" without a valid token" if anonymous else ""), auth=anonymous)
                     return {"type": "http.disconnect"}
             return message
 
@@ -151,6 +163,13 @@ class EdgeGuard:
             await send(message)
 
         await self.app(scope, limited_receive, watched_send)
+
+    def _exempt(self, ip: str) -> bool:
+        try:
+            address = ipaddress.ip_address(ip)
+        except ValueError:
+            return False
+        return any(address in net for net in self.exempt)
 
     async def _failed(self, ip: str) -> None:
         if self.throttle is None:
@@ -176,6 +195,14 @@ class EdgeGuard:
 def _bearer(value: str) -> str | None:
     scheme, _, token = value.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def _cookie(header: str, name: str) -> str | None:
+    for part in header.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name and value:
+            return value
+    return None
 
 
 def _content_length(headers: dict[str, str]) -> int | None:
@@ -215,6 +242,15 @@ def add_edge_guard(app: Any, services: Any) -> None:
         audit(action="api.throttled.summary", outcome="denied", status_code=429, record=ip, client_ip=ip,
               detail={"refused_requests": refused})
 
+    def verify_session(sid: str) -> bool:
+        from admin_api import sessions
+
+        console = services.console
+        session = sessions.load(engine, sid, now=services.clock(), policy=sessions.SessionPolicy(
+            idle=console.session_idle, absolute=console.session_absolute))
+        return session is not None and session.stage == "full"
+
     app.add_middleware(EdgeGuard, limits=services.guard_limits, throttle=services.token_throttle,
                        verify_token=lambda token: authenticate(engine, token, clock=services.clock) is not None,
+                       verify_session=verify_session, session_cookie="mw_session",
                        on_lockout=on_lockout, on_summary=on_summary)

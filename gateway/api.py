@@ -84,7 +84,7 @@ def api_services(services: Services, reload: Any = None, extraction: ExtractionP
         metrics_text=lambda: services.metrics.render().decode(), health=health, ready=checks.ready,
         queue_control=QueueControl(services.engine, services.archive.open_digest),
         guard_limits=GuardLimits(small_body=api.unauthenticated_body, large_body=api.max_body,
-                                 rate=api.rate_per_ip, burst=api.burst_per_ip),
+                                 rate=api.rate_per_ip, burst=api.burst_per_ip, rate_exempt=tuple(api.rate_exempt)),
         token_throttle=TokenThrottle(AuthThrottle(services.engine, ThrottleLimits(
             max_failures=api.token_failures, window=api.token_window, lockout=api.token_lockout), namespace="api:")),
         department_supervisors=supervisors,

@@ -186,6 +186,9 @@ class ApiSettings(_Section):
     unauthenticated_body: int = Field(default=64 << 10, ge=1 << 10)
     rate_per_ip: float = Field(default=20.0, ge=0)       # API requests per second per address (0: off)
     burst_per_ip: int = Field(default=200, ge=1)
+    # Addresses the request rate does not apply to (the host's own scripts and probes; a reverse
+    # proxy on this host makes every client look local: then rate-limit in the proxy).
+    rate_exempt: list[str] = Field(default_factory=lambda: ["127.0.0.0/8", "::1/128"])
     # Invalid bearer tokens per client address (shared by all processes and nodes): then 429.
     token_failures: int = Field(default=10, ge=1)
     token_window: float = 60.0
@@ -202,6 +205,16 @@ class ApiSettings(_Section):
     @classmethod
     def _listen(cls, v: str) -> str:
         return listen_address(v, what="8025")
+
+    @field_validator("rate_exempt")
+    @classmethod
+    def _networks(cls, v: list[str]) -> list[str]:
+        for net in v:
+            try:
+                ipaddress.ip_network(net, strict=False)
+            except ValueError:
+                raise ValueError(f"not an IP network: {net!r}") from None
+        return v
 
     @field_validator("max_body", "unauthenticated_body", mode="before")
     @classmethod

@@ -222,11 +222,33 @@ _ADO_QUICK = re.compile(r"(?i)(?:password|passwd|pwd)\s*=")
 _STRIPE = re.compile(r"(?:sk|rk)_live_[0-9A-Za-z]{24,247}(?![0-9A-Za-z])")
 
 
+_SCHEME_BEFORE = re.compile(
+    r"(?i)(?:postgres(?:ql)?(?:\+\w+)?|mongodb(?:\+srv)?|mysql(?:\+\w+)?|mariadb|mssql(?:\+\w+)?|sqlserver|"
+    r"oracle(?:\+\w+)?|redis|rediss|amqps?|jdbc:\w+)$"
+)
+
+
+def _db_url_matches(text: str) -> Iterator[re.Match[str]]:
+    """:data:`_DB_URL` at each ``://`` whose scheme is a database's (found from the ``://``
+    back, so ordinary mail full of http:// links costs a short look per link)."""
+    pos = text.find("://")
+    while pos >= 0:
+        scheme = _SCHEME_BEFORE.search(text, max(0, pos - 24), pos)
+        if scheme is not None:
+            start = scheme.start()
+            while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "+:"):
+                start -= 1  # the whole scheme (jdbc:mysql)
+            m = _DB_URL.match(text, start) or _DB_URL.match(text, scheme.start())
+            if m is not None:
+                yield m
+        pos = text.find("://", pos + 3)
+
+
 def _db_urls(text: str) -> Iterator[Match]:
     """Connection strings with a password (URLs, a password in a JDBC URL's query, ADO.NET
     ``Server=…;Password=…;``): the password is the match (what redaction masks)."""
     if "://" in text:
-        for m in _DB_URL.finditer(text):
+        for m in _db_url_matches(text):
             pw = m.group(2)
             if is_placeholder(pw) or len(pw) < 4:
                 continue

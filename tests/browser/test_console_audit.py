@@ -80,6 +80,7 @@ def test_auditor_searches_in_chinese_with_two_filters_and_the_audit_log_shows_th
     expected = sorted(seeded[f"合同草案 {w}"] for w in WORDS[2:4])
     assert _ids_on_page(page) == expected
     assert page.locator("#results mark").first.inner_text() == "合同"
+    assert page.locator("#results-h").inner_text() == "找到的邮件：2"      # the page speaks Chinese
     axe(page)
     screenshot(page, f"archive-search-zh-{stack.engine.dialect.name}")
     # no legal hold form for an auditor
