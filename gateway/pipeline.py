@@ -40,8 +40,9 @@ from archive.service import Archive, RecordMeta, SealedMessage
 from gateway.committer import GroupCommitter
 from gateway.counters import SenderCounters
 from gateway.directory import OUTBOUND
-from gateway.engines.scanning import Engines, ScanDeferred, Scanned
+from gateway.engines.scanning import Engines, InFlight, ScanDeferred, Scanned
 from gateway.extraction_pool import ExtractionPool
+from gateway.hold_requests import hold_request, review_groups
 from gateway.metrics import Metrics
 from gateway.notices import Notifier
 from gateway.policy import PolicyHolder
@@ -57,13 +58,12 @@ from gateway.sender_identity import (
 )
 from gateway.smtp import IncomingMessage
 from gateway.trace_headers import strip_owned_headers
-from quarantine.routing import resolve as resolve_routing
-from quarantine.service import HoldRequest, QuarantineService
+from quarantine.service import QuarantineService
 from rules.budget import Limits
 from rules.content import ParsedMessage, parse
 from rules.engine import EvaluationContext
-from rules.external import MALWARE
-from rules.model import Action, AuthResults, Envelope, RecipientVerdict, SenderStats, Verdict
+from rules.external import malware_findings
+from rules.model import Action, AuthResults, Envelope, SenderStats, Verdict
 from rules.redact import redact_text
 
 log = logging.getLogger("mailwarden.message")
@@ -218,15 +218,13 @@ class Pipeline:
         rcpts = tuple(dict.fromkeys(incoming.rcpt_tos))
         envelope = Envelope(mail_from=incoming.mail_from, rcpt_tos=rcpts, client_ip=incoming.client_ip,
                             helo=incoming.helo, authenticated_user=incoming.authenticated_user)
-        scanning = self.engines.start(incoming.raw, envelope) if self.engines is not None else None
+        scanning = InFlight(self.engines, incoming.raw, envelope)   # ClamAV/Rspamd meanwhile
         try:
             return await self._screen_with(incoming, envelope, scanning)
         finally:
-            if scanning is not None and not scanning.done():
-                scanning.cancel()   # our own screening failed first: nobody waits for the engines
+            scanning.cancel()
 
-    async def _screen_with(self, incoming: IncomingMessage, envelope: Envelope,
-                           scanning: asyncio.Task[Scanned] | None) -> Screening:
+    async def _screen_with(self, incoming: IncomingMessage, envelope: Envelope, scanning: InFlight) -> Screening:
         policy = self.policy.current
         rcpts = envelope.rcpt_tos
         directions = policy.directory.classify(incoming.mail_from, rcpts, sender_vouched=vouched(incoming))
@@ -243,9 +241,7 @@ class Pipeline:
             await self.extraction.complete(message)     # documents: in a worker, within the budget
         header_from = header_from_addresses(message.from_addresses, message.header("from"))
         owned = await login_findings(incoming, header_from, policy.directory, self.sender_logins)
-        scanned = await scanning if scanning is not None else None
-        if scanned is not None and scanned.deferred_by:
-            raise ScanDeferred()
+        scanned = await scanning.result()   # ScanDeferred: an engine failed under tempfail
         work = partial(self._evaluate_and_seal, policy, incoming, message, envelope, directions, stats, auth,
                        auth_header, owned, scanned)
         if large:
@@ -263,14 +259,13 @@ class Pipeline:
                            envelope: Envelope, directions: dict[str, str], stats: SenderStats,
                            auth: AuthResults | None, auth_header: str | None,
                            login_found: list[str] | None = None, scanned: Scanned | None = None) -> Screening:
+        scanned = scanned or Scanned()
         header_from = header_from_addresses(message.from_addresses, message.header("from"))
         findings = identity_findings(incoming, header_from, policy.directory, auth) + (login_found or [])
         ctx = EvaluationContext(directions=directions, directory=policy.directory, sender_stats=stats,
-                                auth_results=auth, findings=tuple(findings + (scanned.findings if scanned else [])),
-                                rspamd=scanned.rspamd if scanned else None)
+                                auth_results=auth, findings=tuple(findings + scanned.findings), rspamd=scanned.rspamd)
         verdict = policy.engine.evaluate(message, envelope, ctx)
-        if scanned is not None:
-            verdict.add_headers.extend(h for h in scanned.headers if h not in verdict.add_headers)
+        verdict.add_headers.extend(h for h in scanned.headers if h not in verdict.add_headers)
         sealed = self.archive.seal(incoming.raw)
         return Screening(
             envelope=envelope, message=message, directions=directions, verdict=verdict, sealed=sealed,
@@ -337,8 +332,11 @@ class Pipeline:
             outcome.delivered_to = deliver
 
         held = verdict.recipients_with(Action.QUARANTINE)
-        for group in _review_groups(verdict, held):
-            self.quarantine.hold(conn, self._hold_request(incoming, s, archive_id, group))
+        for group in review_groups(verdict, held):
+            self.quarantine.hold(conn, hold_request(
+                mail_from=incoming.mail_from, archive_id=archive_id, digest=s.sealed.digest, verdict=verdict,
+                message=s.message, recipients=group, directory=self.policy.directory(),
+                rerouted=self.metrics.rerouted.inc))
             outcome.queued = True   # the hold may queue notices
         outcome.held_for = held
 
@@ -374,31 +372,6 @@ class Pipeline:
         else:
             self.queue.enqueue(conn, **rows)
             outcome.queued = True
-
-    def _hold_request(self, incoming: IncomingMessage, s: Screening, archive_id: int,
-                      recipients: list[RecipientVerdict]) -> HoldRequest:
-        first = recipients[0]
-        directory = self.policy.directory()
-        routing = resolve_routing(first.review, incoming.mail_from, s.verdict.department, directory)
-        if routing.rerouted:
-            # Someone named by the rules is no longer in the directory: never strand the hold.
-            self.metrics.rerouted.inc()
-            log.warning("review source resolved to nobody; held for the default review group", extra={
-                "event": "quarantine.rerouted", "archive_id": archive_id, "sources": routing.rerouted,
-                "default_review_group": directory.default_review_group, "rules": s.verdict.rules,
-            })
-        hits = [h for rv in recipients for h in rv.hits]
-        return HoldRequest(
-            archive_id=archive_id, digest=s.sealed.digest, mail_from=incoming.mail_from,
-            recipients=[rv.address for rv in recipients], direction=str(first.direction),
-            department=s.verdict.department, rules=[h.rule for h in hits],
-            evidence=[h.to_json() for h in hits], reviewers=routing.reviewers, review_group=first.review_group,
-            required_approvals=first.required_approvals, sender_may_release=first.sender_may_release,
-            comment_required=first.comment_required, message_id=s.message.message_id,
-            subject_for_notice=redact_text(s.message.subject), routes=routing.routes,
-            quorum=[q.to_json() for q in first.quorum], expire_action=first.on_expiry,
-            descriptions={h.rule: h.description for h in hits if h.description},
-        )
 
     def _sender_is_ours(self, incoming: IncomingMessage, s: Screening) -> bool:
         """A sender the gateway may write to: ours, and vouched for (mail from outside or from
@@ -449,7 +422,7 @@ class Pipeline:
             direction=str(verdict.direction),
             verdict=_ARCHIVE_VERDICT[verdict.action],
             # a virus's signature is kept with the record (searchable as rule "malware: NAME")
-            rules=[*verdict.rules, *(f for f in verdict.findings if f.startswith(f"{MALWARE}:"))],
+            rules=[*verdict.rules, *malware_findings(verdict.findings)],
             department=verdict.department,
             attachments=[(a.name, a.true_type) for a in message.attachments],
             subject=message.subject,
@@ -493,17 +466,6 @@ def _retrieve(task: asyncio.Future) -> None:
     as never retrieved (the session that would have answered 451 is gone)."""
     if not task.cancelled():
         task.exception()
-
-
-def _review_groups(verdict: Verdict, held: list[str]) -> list[list[RecipientVerdict]]:
-    """Held recipients that share reviewers and release terms become one hold request."""
-    groups: dict[tuple, list[RecipientVerdict]] = {}
-    for address in held:
-        rv = verdict.recipients[address]
-        key = (rv.review, rv.quorum, rv.on_expiry, rv.required_approvals, rv.sender_may_release,
-               rv.comment_required, str(rv.direction))
-        groups.setdefault(key, []).append(rv)
-    return list(groups.values())
 
 
 def _partial_reject_text(verdict: Verdict, rejected: list[str]) -> str:

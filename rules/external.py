@@ -23,6 +23,12 @@ def malware(signature: str) -> str:
     return f"{MALWARE}: {' '.join(signature.split())[:200] or 'unknown'}"
 
 
+def malware_findings(findings: list[str] | tuple[str, ...]) -> list[str]:
+    """The ``malware: <signature>`` findings among ``findings`` (kept with the archive
+    record, so a signature is searchable as a rule)."""
+    return [f for f in findings if f.startswith(f"{MALWARE}:")]
+
+
 def scanner_unavailable(engine: str) -> str:
     """The finding for an engine that was down, too slow or answered nonsense."""
     return f"{SCANNER_UNAVAILABLE}: {engine}"

@@ -163,6 +163,7 @@ def test_clamd_stopped_is_a_tempfailure_and_the_message_is_judged_when_it_is_bac
             assert records(gw) == []   # nothing accepted, nothing to lose: the client retries
             health = gw.services.engines.health_report()
             assert health["clamav"]["ok"] is False and "down" in str(health["clamav"]["error"])
+            assert 'mailwarden_engine_up{engine="clamav"} 0.0' in gw.services.metrics.render().decode()
         finally:
             clamd.start()
         assert send(gw, "mallory@outside.test", "bob@example.com", infected)[0] == 554
@@ -170,6 +171,7 @@ def test_clamd_stopped_is_a_tempfailure_and_the_message_is_judged_when_it_is_bac
         assert gw.services.engines.health_report()["clamav"]["ok"] is True
         metrics = gw.services.metrics.render().decode()
         assert 'mailwarden_engine_errors_total{engine="clamav",kind="down"} 2.0' in metrics
+        assert 'mailwarden_engine_up{engine="clamav"} 1.0' in metrics   # the last check answered
 
 
 class FakeClamd:
@@ -224,6 +226,7 @@ def test_on_failure_accept_delivers_with_a_finding_and_a_header(tmp_path: Path) 
         assert send(gw, "mallory@outside.test", "bob@example.com", raw) == (250, "")
         delivered = sink.handler.wait_to("bob@example.com")[0].data
         assert b"X-Mailwarden-Scanner: clamav unavailable" in delivered
+        assert 'mailwarden_engine_up{engine="clamav"} 0.0' in gw.services.metrics.render().decode()
 
 
 def yenc(data: bytes) -> bytes:

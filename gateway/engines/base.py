@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -35,21 +36,33 @@ class HealthBook:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._engines: dict[str, Health] = {}
+        self._listeners: list[Callable[[str, bool], None]] = []
+
+    def listen(self, listener: Callable[[str, bool], None]) -> None:
+        """``listener(engine, up)`` after every change (the ``mailwarden_engine_up`` gauge)."""
+        self._listeners.append(listener)
 
     def register(self, name: str) -> None:
         with self._lock:
-            self._engines.setdefault(name, Health())
+            h = self._engines.setdefault(name, Health())
+        self._tell(name, h.ok)   # up, as /healthz says, until the first call or check
 
     def ok(self, name: str) -> None:
         with self._lock:
             h = self._engines.setdefault(name, Health())
             h.ok, h.checked, h.error = True, time.time(), ""
+        self._tell(name, True)
 
     def failed(self, name: str, error: EngineError) -> None:
         with self._lock:
             h = self._engines.setdefault(name, Health())
             h.ok, h.checked, h.error = False, time.time(), f"{error.kind}: {error}"
             h.failures += 1
+        self._tell(name, False)
+
+    def _tell(self, name: str, up: bool) -> None:
+        for listener in self._listeners:
+            listener(name, up)
 
     def snapshot(self) -> dict[str, dict[str, object]]:
         with self._lock:

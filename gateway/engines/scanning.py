@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from gateway.engines.base import EngineError, HealthBook
 from gateway.engines.clamav import Clamd
@@ -59,6 +59,26 @@ class Scanned:
     deferred_by: list[str] = field(default_factory=list)   # engines that failed under tempfail
 
 
+class InFlight:
+    """One message's scan, running while mailwarden screens it: started at the end of DATA,
+    awaited just before the rules run, cancelled when our own screening fails first (nobody
+    would wait for it). With no engine on it is an empty answer, so the pipeline has one path."""
+
+    def __init__(self, engines: Engines | None, raw: bytes, envelope: Envelope) -> None:
+        self.task = engines.start(raw, envelope) if engines is not None else None
+
+    async def result(self) -> Scanned:
+        """The engines' findings; :class:`ScanDeferred` when one failed under ``tempfail``."""
+        scanned = await self.task if self.task is not None else Scanned()
+        if scanned.deferred_by:
+            raise ScanDeferred()
+        return scanned
+
+    def cancel(self) -> None:
+        if self.task is not None and not self.task.done():
+            self.task.cancel()
+
+
 class EngineMetrics:
     """Engine calls and errors, in the process's registry (``/metrics``)."""
 
@@ -71,6 +91,9 @@ class EngineMetrics:
                                  buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30))
         self.findings = Counter("mailwarden_engine_findings_total", "Malware found, by engine",
                                 ["engine"], registry=registry)
+        # Under ``serve``'s multiprocess mode: the value a live process wrote last.
+        self.up = Gauge("mailwarden_engine_up", "1 when the engine's last call or health check answered, 0 when not",
+                        ["engine"], registry=registry, multiprocess_mode="livemostrecent")
 
 
 class Engines:
@@ -86,6 +109,8 @@ class Engines:
         self.rspamd = Rspamd(r.url, r.controller, os.environ.get(r.password_env, "") if r.password_env else "",
                              r.timeout) if r.enabled else None
         self._streams: asyncio.Semaphore | None = None
+        if metrics is not None:   # mailwarden_engine_up follows every call, check and learn
+            self.health.listen(lambda name, up: metrics.up.labels(name).set(1 if up else 0))
         for engine in (self.clamd, self.rspamd):
             if engine is not None:
                 self.health.register(engine.name)
