@@ -244,19 +244,25 @@ def _db_url_matches(text: str) -> Iterator[re.Match[str]]:
         pos = text.find("://", pos + 3)
 
 
-def _db_urls(text: str) -> Iterator[Match]:
+_DB_WORDS = ("postgres", "mongodb", "mysql", "mariadb", "mssql", "sqlserver", "oracle", "redis", "amqp", "jdbc")
+_CONFIG_WORDS = ("pass", "pwd", "secret", "key", "token")
+
+
+def _db_urls(text: str, low: str = "") -> Iterator[Match]:
     """Connection strings with a password (URLs, a password in a JDBC URL's query, ADO.NET
     ``Server=…;Password=…;``): the password is the match (what redaction masks)."""
-    if "://" in text:
+    low = low or text.lower()
+    has_pw = "passw" in low or "pwd" in low
+    if "://" in text and any(w in low for w in _DB_WORDS):
         for m in _db_url_matches(text):
             pw = m.group(2)
             if is_placeholder(pw) or len(pw) < 4:
                 continue
             yield Match("secret", m.start(2), m.end(2), pw, HIGH, f"{m.group(1).lower()} URL with a password")
-        for m in (_URL_PARAM_PASSWORD.finditer(text) if _ADO_QUICK.search(text) else ()):
+        for m in (_URL_PARAM_PASSWORD.finditer(text) if has_pw and _ADO_QUICK.search(text) else ()):
             if not is_placeholder(m.group(1)):
                 yield Match("secret", m.start(1), m.end(1), m.group(1), HIGH, "password in a connection URL")
-    if _ADO_QUICK.search(text):
+    if has_pw and _ADO_QUICK.search(text):
         for m in _ADO_PASSWORD.finditer(text):
             pw = m.group(1)
             line_start = text.rfind("\n", 0, m.start()) + 1
@@ -271,10 +277,9 @@ _CONFIG_NAME = (r"(?:[A-Za-z0-9_.\-]*[_.\-])?(?:password|passwd|pwd|pass|passphr
                 r"client_secret|api_key|apikey|access_key|access_token|auth_token|token|private_key|"
                 r"secretkey|accesskeysecret|secret_access_key)")
 _CONFIG_LINE = re.compile(
-    r"(?im)^[ \t]*(?:export[ \t]+)?[\"']?(" + _CONFIG_NAME + r")[\"']?[ \t]*(?:[:=]|=>)[ \t]*"
+    r"(?i)[ \t]*(?:export[ \t]+)?[\"']?(" + _CONFIG_NAME + r")[\"']?[ \t]*(?:[:=]|=>)[ \t]*"
     r"(?:\"([^\"\n]{1,200})\"|'([^'\n]{1,200})'|([^\s\"']{1,200}))"
 )
-_CONFIG_HINT = re.compile(r"(?i)pass|pwd|secret|key|token")  # in every name _CONFIG_LINE knows
 _ASSIGNED = re.compile(r"[:=]\s*[\"']?([A-Za-z0-9/+_\-.=]{16,200})")
 _SECRET_NAME = re.compile(
     r"(?i)(?<![A-Za-z0-9])(?:api[_-]?key|apikey|secret(?:[_-]?key)?|client[_-]?secret|access[_-]?key|"
@@ -287,11 +292,29 @@ def _classes(v: str) -> int:
                 any(not c.isalnum() for c in v)))
 
 
-def _config_values(text: str, taken: list[tuple[int, int]]) -> Iterator[Match]:
+def _config_lines(text: str, low: str = "") -> Iterator[re.Match[str]]:
+    """:data:`_CONFIG_LINE` matched at the start of each line holding a secret-name word
+    (one anchored try per such line, not a try at every line of every text; the words are
+    found in the lower-cased text at memchr speed)."""
+    low = low or text.lower()
+    starts: set[int] = set()
+    for word in _CONFIG_WORDS:
+        pos = low.find(word)
+        while pos >= 0:
+            starts.add(text.rfind("\n", 0, pos) + 1)
+            pos = low.find(word, pos + len(word))
+    for start in sorted(starts):
+        m = _CONFIG_LINE.match(text, start)
+        if m is not None:
+            yield m
+
+
+def _config_values(text: str, taken: list[tuple[int, int]], low: str = "") -> Iterator[Match]:
     """Passwords and keys in configuration files (YAML, INI, .env, JSON): a line of the form
     ``name: value`` whose name says secret and whose value is not a placeholder, a variable
     or a word; then any high-entropy value assigned to a secret-looking name in prose."""
-    for m in _CONFIG_LINE.finditer(text) if _CONFIG_HINT.search(text) else ():
+    low = low or text.lower()
+    for m in _config_lines(text, low):
         g = 2 if m.group(2) is not None else 3 if m.group(3) is not None else 4
         v, s, e = m.group(g), m.start(g), m.end(g)
         if any(a <= s < b for a, b in taken) or is_placeholder(v) or len(v) < 8 or " " in v.strip():
@@ -302,9 +325,9 @@ def _config_values(text: str, taken: list[tuple[int, int]]) -> Iterator[Match]:
         yield Match("secret", s, e, v, MEDIUM, f"{m.group(1)} in a configuration line")
     for m in _ASSIGNED.finditer(text):
         v, s, e = m.group(1), m.start(1), m.end(1)
-        if any(a <= s < b for a, b in taken) or is_placeholder(v):
+        if any(a <= s < b for a, b in taken) or not _SECRET_NAME.search(text, max(0, m.start() - 40), m.start()):
             continue
-        if _SECRET_NAME.search(text, max(0, m.start() - 40), m.start()) and shannon_entropy(v) >= 3.5:
+        if shannon_entropy(v) >= 3.5 and not is_placeholder(v):
             yield Match("secret", s, e, v, MEDIUM, "high-entropy value assigned to a secret name")
 
 
@@ -313,8 +336,9 @@ def find_secrets(text: str) -> list[Match]:
     out = find_private_keys(text)
     out.extend(_cloud_ids(text))
     out.extend(_tokens(text))
-    out.extend(_db_urls(text))
+    low = text.lower()  # the word checks that skip most texts share it
+    out.extend(_db_urls(text, low))
     taken = [(m.start, m.end) for m in out]
-    out.extend(_config_values(text, taken))
+    out.extend(_config_values(text, taken, low))
     out.sort(key=lambda m: m.start)
     return out

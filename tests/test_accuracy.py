@@ -98,7 +98,6 @@ def _scores() -> dict[str, Score]:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="issue 19: the shipped rules are below 0.99 until helper detect-rules lands")
 @pytest.mark.parametrize("category", CATEGORIES)
 def test_precision_and_recall_reach_the_target(category: str) -> None:
     s = _scores()[category]

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from admin_api.passwords import set_password
+from admin_api.tables import audit
 from tests.test_api_support import Env
 
 PASSWORD = "correct horse battery staple 42"
@@ -66,6 +67,11 @@ def test_entry_page_evidence_decision_and_other_department(engine: sa.Engine) ->
     assert "<mark>**** **** **** 1111</mark>" in page.text
     assert "Confidential figures attached" in page.text and "<script>alert" not in page.text
     assert "q3.pdf" in page.text and f"/api/v1/quarantine/{eid}/raw" in page.text
+    raw = sup.get(f"/api/v1/quarantine/{eid}/raw")  # the page's download link, with the session
+    assert raw.status_code == 200 and raw.content.startswith(b"From: Alice")
+    with engine.connect() as conn:
+        reads = conn.execute(sa.select(audit.c.actor).where(audit.c.action == "quarantine.raw")).scalars().all()
+    assert reads == ["supervisor"]  # the download is audited
     token = csrf_of(page.text)
     refused = sup.post(f"/quarantine/{eid}/decide", data={"action": "release", "comment": "   ", "csrf": token})
     assert refused.status_code == 422 and env.quarantine.get(eid)["status"] == "held"
