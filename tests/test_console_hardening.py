@@ -99,3 +99,49 @@ def test_plaintext_secrets_of_before_are_sealed_on_use_and_at_start(engine: sa.E
     assert totp_seal.seal_plaintext(engine, ring) == 1                         # the API's start-up sweep
     assert secrets["auditor"] not in _stored(engine, "auditor").totp_secret
     assert _sign_in_with_code(env, "auditor", pyotp.TOTP(secrets["auditor"]).at(clock.now)) == 303
+
+
+# ---- uploads through the browser session (ops-platform's request guard) -------------------------
+@pytest.fixture
+def gateway(tmp_path: Path):  # noqa: ANN201
+    from tests.harness import InProcessGateway, free_port, write_config
+
+    config = write_config(tmp_path / "gw", database_url=f"sqlite:///{tmp_path / 'gw.db'}", next_hop="127.0.0.1:9",
+                          smtp_port=free_port(), api_port=free_port())
+    gw = InProcessGateway(config).start()
+    yield gw
+    gw.stop()
+
+
+def test_a_megabyte_upload_with_a_session_and_csrf_token_passes_the_guard(gateway) -> None:  # noqa: ANN001
+    import socket
+
+    import httpx
+
+    from admin_api import users
+    from admin_api.passwords import set_password
+    from tests.console_support import PASSWORD
+
+    engine = gateway.services.engine
+    users.add_user(engine, "grace", "admin", [])
+    set_password(engine, "grace", PASSWORD)
+    message = "Subject: bench\r\n\r\n" + "x" * (1024 * 1024)
+    form = {"message": message, "mail_from": "a@corp.example", "rcpt_to": "bob@example.com"}
+    with httpx.Client(base_url=f"http://127.0.0.1:{gateway.api_port}", timeout=60) as client:
+        assert sign_in(client, "grace").status_code == 303
+        page = client.get("/rules")
+        assert page.status_code == 200
+        # the session alone is not enough: a cookie POST still needs the page's CSRF token
+        forged = client.post("/rules/test", data=form)
+        assert forged.status_code == 403, forged.text[:300]
+        done = client.post("/rules/test", data={**form, "csrf": csrf_of(page.text)})
+        assert done.status_code == 200, done.text[:300]
+        assert "bench" in done.text
+    # no session: refused from the head alone, before the megabyte is read
+    body_length = len(message) + 100
+    head = (f"POST /rules/test HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {body_length}\r\nConnection: close\r\n\r\n").encode()
+    with socket.create_connection(("127.0.0.1", gateway.api_port), timeout=10) as conn:
+        conn.sendall(head + b"message=xx")            # a few bytes of the body, then nothing
+        answer = conn.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 401"), answer[:200]
