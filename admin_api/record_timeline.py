@@ -5,8 +5,9 @@ released copies with the last reply, each DSN sent back to the sender, and who r
 
 Read-only and built from what the product keeps anyway; the delivery queue belongs to the
 gateway, so its rows are handed in (``deliveries(archive_ids)``). What the archive does not
-keep is not invented: the SMTP session's client address, AUTH and TLS are not recorded per
-message today, so the timeline shows the envelope and the trace headers the message carried.
+keep is not invented: the SMTP session (client address, HELO, TLS, login) is sealed with each
+record's metadata since it was kept (``session``); older records show the envelope and the
+trace headers the message carried.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ def trace_headers(raw: bytes, limit: int = 20) -> list[dict[str, str]]:
 
 
 def record_timeline(engine: sa.Engine, quarantine: Any, record_id: int, *, raw: bytes | None = None,
-                    deliveries: Deliveries | None = None) -> dict[str, Any]:
+                    deliveries: Deliveries | None = None,
+                    session: dict[str, Any] | None = None) -> dict[str, Any]:
     """``{"record": {...}, "trace": [...], "events": [...]}``; LookupError for an unknown id."""
     r = at.records.c
     with engine.connect() as conn:
@@ -67,7 +69,9 @@ def record_timeline(engine: sa.Engine, quarantine: Any, record_id: int, *, raw: 
     events: list[dict[str, Any]] = [
         _event(row["received_at"], "received", detail={
             "mail_from": row["mail_from"], "rcpt_tos": list(row["rcpt_tos"] or []), "size": row["size"],
-            "message_id": row["message_id"], "direction": row["direction"], "event": row["event"]}),
+            "message_id": row["message_id"], "direction": row["direction"], "event": row["event"],
+            **({"client": session.get("client"), "helo": session.get("helo"),
+                "tls": "yes" if session.get("tls") else "no", "login": session.get("login")} if session else {})}),
         _event(row["received_at"], "screened", detail={"verdict": row["verdict"], "rules": list(row["rules"] or [])}),
     ]
     for entry_id in entries:

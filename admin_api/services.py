@@ -65,6 +65,9 @@ class ApiServices:
     # The audit chain's MAC key; None: derived from ``archive.keyring`` (the gateway's archive).
     audit_chain: ChainKey | None = None
     console: ConsoleConfig = dataclasses.field(default_factory=ConsoleConfig)
+    # Seals TOTP secrets at rest (admin_api.totp_seal): a KeyRing-like versions(name); None: the
+    # archive's key ring. Without either, TOTP enrolment and sign-in fail closed.
+    console_keys: Any = None
     # send_mail(to, subject, body): the gateway's notice path (queued, DKIM-signed, archived).
     # None: invitation/reset links cannot be mailed (the CLI prints them instead).
     send_mail: Callable[[str, str, str], None] | None = None
@@ -95,6 +98,16 @@ class ApiServices:
                 raise ValueError("ApiServices needs audit_chain (or an archive with a keyring): the audit log is keyed")
             self.audit_chain = ChainKey(keyring, "audit-chain")
         return self.audit_chain
+
+
+    def totp_keys(self) -> Any:
+        if self.console_keys is None:
+            keyring = getattr(self.archive, "keyring", None)
+            if keyring is None:
+                raise ValueError("ApiServices needs console_keys (or an archive with a keyring): "
+                                 "TOTP secrets are sealed")
+            self.console_keys = keyring
+        return self.console_keys
 
 
 def create_schema(engine: sa.Engine) -> None:

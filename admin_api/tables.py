@@ -88,8 +88,9 @@ console_accounts = sa.Table(
     sa.Column("user_id", sa.BigInteger, primary_key=True, autoincrement=False),
     sa.Column("password_hash", sa.Text, nullable=True),       # argon2id PHC string
     sa.Column("password_changed_at", sa.Float, nullable=True),
-    sa.Column("totp_secret", sa.String(64), nullable=True),    # base32; set once enrolment is confirmed
-    sa.Column("totp_pending", sa.String(64), nullable=True),   # base32 offered, not yet confirmed
+    # sealed (admin_api.totp_seal: "totp1:<version>:<AES-GCM>"); set once enrolment is confirmed
+    sa.Column("totp_secret", sa.String(255), nullable=True),
+    sa.Column("totp_pending", sa.String(255), nullable=True),  # sealed, offered, not yet confirmed
     sa.Column("totp_last_step", sa.BigInteger, nullable=True),  # a code is accepted once (RFC 6238 5.2)
     sa.Column("language", sa.String(16), nullable=True),       # zh_CN | en; None: the browser's
     sa.Column("time_zone", sa.String(64), nullable=True),      # IANA name; None: UTC

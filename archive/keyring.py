@@ -59,11 +59,13 @@ __all__ = ["DERIVED_NAMES", "KeyMissing", "KeyRing", "KeyRingError", "KeyRingRef
 
 DERIVED_NAMES = ("index", "address", "meta")
 # Derived keys that came from the metadata key before they were versioned (version 1 stays so).
-DERIVED_LABELS = {"links": b"mailwarden/quarantine-links", "evidence": b"mailwarden/quarantine-evidence"}
+DERIVED_LABELS = {"links": b"mailwarden/quarantine-links", "evidence": b"mailwarden/quarantine-evidence",
+                  # console TOTP secrets at rest (admin_api.totp_seal); new, but made the same way
+                  "console": b"mailwarden/console-secrets"}
 # Every derived key has versions. ``address`` and ``meta`` rotate forward: new blobs and records
 # use the new version, older ones keep the version they were made under (their address and
 # metadata ciphertext are inside the keyed record chain, so they are never rewritten).
-ROTATABLE = ("index", "links", "evidence", "address", "meta")
+ROTATABLE = ("index", "links", "evidence", "address", "meta", "console")
 _LEGACY_AAD = b"mailwarden/derived\x00"
 log = logging.getLogger(__name__)
 

@@ -77,6 +77,9 @@ class RecordMeta:
     subject: str | None = None
     event: str = "accepted"
     received_at: float | None = None
+    # The SMTP session it came in (client address, HELO, TLS, login): sealed with the subject,
+    # never in a plain column, for the auditor's timeline.
+    session: dict[str, Any] | None = None
 
 
 @dataclass

@@ -196,13 +196,15 @@ class SealingMixin:
             self.blob_store.put(sealed.address, sealed.blob, overwrite=True)   # purged meanwhile
 
     def encrypt_meta(self, record_id: int, sha256: str, event: str, subject: str | None,
-                     attachments: list[tuple[str, str]]) -> bytes:
+                     attachments: list[tuple[str, str]], session: dict[str, Any] | None = None) -> bytes:
         """The record's subject and attachment names, sealed under the active metadata key.
 
         Version 1: ``nonce | ciphertext`` (the format before the key was versioned). Later
         versions: ``b"MWm2" | version (2) | nonce | ciphertext``, the version also in the
         associated data, so a record names the key it needs and cannot be moved to another."""
-        doc = {"s": subject or "", "a": [[n, ty] for n, ty in attachments]}
+        doc: dict[str, Any] = {"s": subject or "", "a": [[n, ty] for n, ty in attachments]}
+        if session:
+            doc["c"] = session
         plain = meta_json(doc).encode()
         nonce = os.urandom(12)
         version, key = self.keyring.active_derived("meta")
@@ -220,6 +222,21 @@ class SealingMixin:
 
     def decrypt_meta(self, row: Any) -> tuple[str, list[tuple[str, str]]]:
         """(subject, [(attachment name, type)]) of a record row."""
+        doc = self._meta_doc(row)
+        return doc["s"], [(n, ty) for n, ty in doc["a"]]
+
+    def record_session(self, record_id: int) -> dict[str, Any] | None:
+        """The SMTP session a record came in (client, HELO, TLS, login), for records archived
+        since it was kept; None for older ones and for messages the gateway made itself."""
+        r = t.records.c
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(r.id, r.sha256, r.event, r.meta_enc).where(r.id == record_id)).first()
+        if row is None:
+            raise RecordNotFound(record_id)
+        session = self._meta_doc(row).get("c")
+        return dict(session) if isinstance(session, dict) else None
+
+    def _meta_doc(self, row: Any) -> dict[str, Any]:
         m = row._mapping if hasattr(row, "_mapping") else row
         enc = bytes(m["meta_enc"])
         rid, sha, event = m["id"], m["sha256"], m["event"]
@@ -240,8 +257,7 @@ class SealingMixin:
                 if missing is not None:
                     raise ArchiveKeyMissing(f"record {rid}: {missing}") from exc
                 raise ArchiveIntegrityError(f"record {rid}: encrypted metadata does not authenticate") from exc
-        doc = json.loads(plain)
-        return doc["s"], [(n, ty) for n, ty in doc["a"]]
+        return json.loads(plain)
 
     # ---- reading ------------------------------------------------------------------
     _BLOB_COLS = (t.blobs.c.address, t.blobs.c.sha256, t.blobs.c.size, t.blobs.c.dek_id, t.blobs.c.kid,

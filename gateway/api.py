@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Mapping
 from functools import partial
@@ -25,6 +26,8 @@ from gateway.queue_control import QueueControl
 from gateway.services import Services
 from gateway.startup import processes_file
 from quarantine.record_history import record_history
+
+log = logging.getLogger(__name__)
 
 
 def api_services(services: Services, reload: Any = None, extraction: ExtractionPool | None = None,
@@ -78,6 +81,7 @@ def api_services(services: Services, reload: Any = None, extraction: ExtractionP
         except EngineError as exc:
             raise RuntimeError(f"Rspamd could not learn it now: {exc}") from None
 
+    _seal_totp_secrets(services)
     return ApiServices(
         engine=services.engine, quarantine=services.quarantine, archive=services.archive,
         rules_test=rules_test, rules_reload=reload or rules_reload,
@@ -99,6 +103,20 @@ def api_services(services: Services, reload: Any = None, extraction: ExtractionP
         learn_spam=learn_spam if services.learner is not None else None,
         **console_services(services, extraction),
     )
+
+
+def _seal_totp_secrets(services: Services) -> None:
+    """TOTP secrets stored in plaintext before sealing existed are sealed when the API starts
+    (and, should this fail, on their next use): the database never keeps a usable second factor."""
+    from admin_api.totp_seal import seal_plaintext
+
+    try:
+        sealed = seal_plaintext(services.engine, services.archive.keyring)
+    except Exception as exc:  # noqa: BLE001 - the API still starts; verify() seals on use
+        log.warning("cannot seal plaintext TOTP secrets now: %s", exc)
+        return
+    if sealed:
+        log.info("sealed %d TOTP secrets stored in plaintext", sealed)
 
 
 class TokenThrottle:

@@ -427,6 +427,8 @@ class Pipeline:
             attachments=[(a.name, a.true_type) for a in message.attachments],
             subject=message.subject,
             event="accepted",
+            session={"client": incoming.client_ip, "helo": incoming.helo[:200], "tls": bool(incoming.tls),
+                     "login": incoming.authenticated_user},
         )
 
     def _received(self, incoming: IncomingMessage) -> tuple[str, str]:

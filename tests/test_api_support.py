@@ -151,6 +151,16 @@ class OneMasterKey:
         return self.active_kid, hkdf.derive(self._master)
 
 
+class OneConsoleKey:
+    """A key source for admin_api.totp_seal (KeyRing.versions) with one random key."""
+
+    def __init__(self) -> None:
+        self._key = secrets.token_bytes(32)
+
+    def versions(self, name: str) -> list[tuple[int, str, float, bytes]]:
+        return [(1, "active", float("inf"), self._key)]
+
+
 class Env:
     def __init__(self, engine: sa.Engine) -> None:
         create_schema(engine)
@@ -174,6 +184,7 @@ class Env:
             health=lambda: {"status": "ok"},
             archive_stats=lambda after, before: {"verdict": {"delivered": 3, "quarantined": 1}},
             audit_chain=self.audit_chain,
+            console_keys=OneConsoleKey(),
         )
         self.app = create_app(self.services)
         self.client = TestClient(self.app)

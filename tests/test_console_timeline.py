@@ -48,6 +48,10 @@ def test_timeline_from_hold_to_bounce_and_dsn(console: Console) -> None:
     assert dsn["recipients"] == ["li.wei@example.com"]
     released_event = next(e for e in timeline["events"] if e["kind"] == "released")
     assert released_event["actor"] == "cfo" and released_event["comment"] == "ok to send"
+    # the SMTP session it came in: the client, its HELO, TLS and login (sealed with the record)
+    session = timeline["events"][0]["detail"]
+    assert session["client"] == "127.0.0.1" and session["helo"] == "client.test", session
+    assert session["tls"] in ("yes", "no") and "login" in session
     screened = timeline["events"][1]["detail"]
     assert screened == {"verdict": "quarantined", "rules": ["outbound-confidential-marker"]}
     # the auditor's reads of the timeline are on it (earlier reads: this request is written after)

@@ -91,7 +91,7 @@ def change_password(request: Request, services: Services, current: Secret = "", 
 def totp_start(request: Request, services: Services, p: Principal = Depends(page_authz("me.update")),
                _csrf: None = CsrfChecked) -> Response:
     audit_info(request)["detail"] = {"change": "totp_start"}
-    secret, uri = totp.begin_enrolment(services.engine, p.user_id, p.name)
+    secret, uri = totp.begin_enrolment(services.engine, services.totp_keys(), p.user_id, p.name)
     return _page(request, services, p, enrol=(secret, uri))
 
 
@@ -100,7 +100,7 @@ def totp_confirm(request: Request, services: Services, code: Annotated[str, Form
                  p: Principal = Depends(page_authz("me.update")), _csrf: None = CsrfChecked) -> Response:
     _ = gettext_for(request)
     audit_info(request)["detail"] = {"change": "totp_confirm"}
-    if not totp.confirm_enrolment(services.engine, p.user_id, code, services.clock()):
+    if not totp.confirm_enrolment(services.engine, services.totp_keys(), p.user_id, code, services.clock()):
         audit_info(request)["outcome"] = "failed"
         return _page(request, services, p, error=_("That code is not right. Start again."), status_code=422)
     return _page(request, services, p, notice=_("The second factor is on: sign-in asks for a code."))
@@ -111,7 +111,7 @@ def totp_disable(request: Request, services: Services, code: Annotated[str, Form
                  p: Principal = Depends(page_authz("me.update")), _csrf: None = CsrfChecked) -> Response:
     _ = gettext_for(request)
     audit_info(request)["detail"] = {"change": "totp_disable"}
-    if not totp.verify(services.engine, p.user_id, code, services.clock()):
+    if not totp.verify(services.engine, services.totp_keys(), p.user_id, code, services.clock()):
         audit_info(request)["outcome"] = "denied"
         return _page(request, services, p, error=_("That code is not right."), status_code=403)
     totp.disable(services.engine, p.user_id)

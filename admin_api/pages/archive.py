@@ -188,7 +188,8 @@ def archive_record_page(request: Request, services: Services, archive_id: Archiv
     raw = open_archive(services, archive_id)
     try:
         story = record_timeline(services.engine, services.quarantine, archive_id, raw=raw,
-                                deliveries=services.record_deliveries)
+                                deliveries=services.record_deliveries,
+                                session=services.archive.record_session(archive_id))
     except LookupError:
         raise HTTPException(404, "no such record") from None
     return render(request, "archive_record.html", {"id": archive_id, "message": render_message(raw),

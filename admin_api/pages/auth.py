@@ -136,7 +136,7 @@ def code(request: Request, services: Services, code: Annotated[str, Form(max_len
     if wait > 0:
         info.update(outcome="denied", detail={"throttled": True})
         return _throttled(request, wait)
-    if not totp.verify(engine, session.user_id, code, now):
+    if not totp.verify(engine, services.totp_keys(), session.user_id, code, now):
         throttle.record_failure(engine, principal.name, client, now)
         info["outcome"] = "denied"
         _ = gettext_for(request)

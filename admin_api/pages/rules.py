@@ -27,6 +27,9 @@ from quarantine.false_positives import counts as fp_counts
 router = APIRouter(include_in_schema=False)
 RECENT_DAYS = 7
 MAX_UPLOAD = 10 * 1024 * 1024
+# Starlette caps each form field at 1 MB by default: a pasted message or rules file up to
+# MAX_UPLOAD must reach the handler (which answers 422 above it), not die with a 400 there.
+FORM_LIMITS = {"max_part_size": MAX_UPLOAD + 1}
 
 
 def _hits(services: ApiServices, since: float) -> dict[str, int]:
@@ -70,7 +73,7 @@ async def _text(upload: UploadFile | None, pasted: str) -> bytes:
     return pasted.replace("\r\n", "\n").replace("\n", "\r\n").encode("utf-8")
 
 
-@router.post("/rules/test")
+@router.post("/rules/test", form_limits=FORM_LIMITS)
 async def rules_test(request: Request, services: Services, message: Annotated[str, Form(max_length=MAX_UPLOAD)] = "",
                      file: UploadFile | None = None, mail_from: Annotated[str, Form(max_length=320)] = "",
                      rcpt_to: Annotated[str, Form(max_length=10_000)] = "",
@@ -93,7 +96,7 @@ async def rules_test(request: Request, services: Services, message: Annotated[st
     return _page(request, services, p, verdict=verdict, bench=bench)
 
 
-@router.post("/rules/backtest")
+@router.post("/rules/backtest", form_limits=FORM_LIMITS)
 async def rules_backtest(request: Request, services: Services, rules: Annotated[str, Form(max_length=MAX_UPLOAD)] = "",
                          file: UploadFile | None = None, days: Annotated[float, Form(gt=0, le=3660)] = 7,
                          p: Principal = Depends(page_authz("rules.backtest")), _csrf: None = CsrfChecked) -> Response:

@@ -21,6 +21,7 @@ def archive_timeline(archive_id: ArchiveId, services: Services,
     raw = open_archive(services, archive_id)
     try:
         return record_timeline(services.engine, services.quarantine, archive_id, raw=raw,
-                               deliveries=services.record_deliveries)
+                               deliveries=services.record_deliveries,
+                               session=services.archive.record_session(archive_id))
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from None
