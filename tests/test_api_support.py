@@ -86,6 +86,11 @@ class DictArchive:
     def open(self, archive_id: int) -> bytes:
         return self.blobs[archive_id]  # KeyError (a LookupError) when unknown
 
+    def record_session(self, archive_id: int) -> dict[str, Any] | None:
+        """No SMTP session kept with these records (as for mail the gateway made itself)."""
+        self.open(archive_id)   # unknown: a LookupError, as the real archive's RecordNotFound
+        return None
+
     def search(self, q: str, cursor: str | None = None, limit: int = 50, exact_total: bool = False) -> SearchPage:
         if cursor is not None and not cursor.isdigit():
             raise ValueError("bad cursor")
