@@ -161,7 +161,7 @@ _GCP_SA = re.compile(r'"private_key_id"\s*:\s*"([0-9a-f]{40})"')
 
 
 def _tokens(text: str) -> Iterator[Match]:
-    if "gh" in text:
+    if "gh" in text or "github_pat_" in text:     # "github" itself holds no "gh"
         for m in _GITHUB.finditer(text):
             v = m.group()
             if not _not_glued(text, m.start()) or is_placeholder(v[4:]):

@@ -191,6 +191,9 @@ SECRETS = {
     "ado.net": '"Default": "Server=sql01.corp;Database=erp;User Id=erp_app;Password=Lotus*8729x2A;"',
     "jdbc query": "spring.datasource.url=jdbc:mysql://rds:3306/erp?user=app&password=Harbour!0838EWR&useSSL=true",
     "github": "token " + github_token("Zq8xLm2Pv9Rt4Wn7Ks3D1a2B3c4D5e"),
+    # a fine-grained token alone in the body: no "gh" anywhere else in the text
+    "github fine-grained": "Here it is:\n\ngithub_pat_11AE85ljegHL1hVC8AO9ZX_"
+                           "N9uhcCVUBt8tALOvEY4yre3SxY6U4ExOpF5AVeWMgJmDuwsQ8SvRwdLf08b\n\nBob",
     "ppk": "PuTTY-User-Key-File-2: ssh-rsa\nEncryption: none\nComment: deploy\nPublic-Lines: 2\n"
            + _b64(48) + "\n" + _b64(48) + "\nPrivate-Lines: 2\n" + _b64(48) + "\n" + _b64(48) + "\n",
 }
