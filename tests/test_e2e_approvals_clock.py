@@ -39,7 +39,7 @@ def clock_stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
                               "expiry_interval": 0.2}})
     rules = config.parent / "rules.yaml"
     text = rules.read_text()
-    anchor = "        - detector: {name: cn_id}\n    action: quarantine\n"
+    anchor = "        - detector: {name: cn_id, confidence: medium}\n    action: quarantine\n"
     assert anchor in text
     rules.write_text(text.replace(anchor, anchor + "    on_expiry: release\n"))
     gateway = InProcessGateway(config, with_api=True).start()
