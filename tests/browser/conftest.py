@@ -1,5 +1,5 @@
 """Fixtures of the browser tests: one real gateway per database per module, one Chromium per
-session, a fresh browser context (cookies, language) per page. See support.py for helpers."""
+module, a fresh browser context (cookies, language) per page. See support.py for helpers."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ import pytest
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, ConsoleStack, CspWatch, browser_or_skip, console_stack
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: a live sync Playwright is a running event loop in the main
+# thread, and every later test that calls asyncio.run() failed ("cannot be called from a running
+# event loop") -- 58 tests of the full suite, none when run alone.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     browser_or_skip()
     from playwright.sync_api import sync_playwright
