@@ -27,7 +27,7 @@ def words(_: Gettext) -> dict[str, str]:
         "approved": _("approved"), "received": _("received"), "screened": _("screened"), "notified": _("notified"),
         "reminded": _("reminded"), "escalated": _("escalated"), "delivery": _("delivery attempt"),
         "dsn": _("delivery report (DSN)"), "read": _("read"), "sender-released": _("released by the sender"),
-        "sender-withdrew": _("withdrawn by the sender"),
+        "sender-withdrew": _("withdrawn by the sender"), "rerouted": _("routed again (directory changed)"),
         # decisions as stored (the dashboard counts them)
         "approve": _("approval"), "release": _("release"), "sender-release": _("released by the sender"),
         "sender-withdraw": _("withdrawn by the sender"),
