@@ -12,11 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import sqlalchemy as sa
+
 from admin_api.render import subject_of
 from archive.service import Archive
 from gateway.policy import PolicyHolder
 from gateway.settings import Settings
 from quarantine.notices import Notices
+from quarantine.tables import entries
 from rules.engine import SPAM_RULE
 from rules.redact import redact_text
 
@@ -59,3 +62,12 @@ def escalation_levels(policy: PolicyHolder) -> Any:
         return [s for s in steps if s]
 
     return levels
+
+
+def held_dsn(conn: sa.Connection, archive_id: int, recipients: Sequence[str]) -> dict[str, dict[str, str]]:
+    """recipient -> the RFC 3461 parameters it was held with (what ``DeliveryQueue.enqueue(dsn=...)``
+    takes): a released copy goes on, and is reported on, as the client asked at MAIL/RCPT time."""
+    e = entries.c
+    rows = conn.execute(sa.select(e.recipient, e.dsn).where(e.archive_id == archive_id,
+                                                           e.recipient.in_(list(recipients))))
+    return {r.recipient: dict(r.dsn) for r in rows if r.dsn}
