@@ -21,6 +21,7 @@ from gateway.account_check import account_check
 from gateway.backtest import backtest, candidate_policy
 from gateway.extraction_pool import ExtractionPool
 from gateway.retention import forget, node_lock, still_needed
+from gateway.rule_categories import categoriser
 from gateway.services import Services
 from gateway.tables import queue as queue_table
 from rules.loader import RuleSetError
@@ -110,4 +111,6 @@ def console_services(services: Services, extraction: ExtractionPool | None) -> d
         "purge": purge, "export_dir": export_dir,
         "account_check": account_check(services.policy.directory()),
         "record_deliveries": record_deliveries(services.engine), "rules_info": rules_info(services),
+        "rule_category": categoriser(lambda: services.policy.current.engine.ruleset,
+                                     settings.engines.rspamd.spam_rules),
     }
