@@ -34,6 +34,7 @@ def words(_: Gettext) -> dict[str, str]:
         # jobs, deliveries, audit outcomes
         "failed": _("failed"), "done": _("done"), "running": _("running"), "interrupted": _("interrupted"),
         "delivering": _("delivering"), "bounced": _("bounced"), "deferred": _("deferred"),
+        "delayed": _("delayed"), "relayed": _("relayed"),
         "ok": _("ok"), "denied": _("denied"), "error": _("error"), "refused": _("refused"),
         # rule modes and actions
         "enforce": _("enforce"), "audit": _("audit only"), "quarantine": _("hold"), "reject": _("reject"),

@@ -40,7 +40,7 @@ delivered queued quarantined rejected released held expired inbound outbound int
 screened notified reminded escalated delivery dsn read sender-released sender-withdrew approve release reject
 sender-release sender-withdraw failed done running interrupted delivering bounced ok denied error refused
 enforce audit quarantine deliver warn tag copy_to notify score admin compliance supervisor auditor system cli
-accepted notice digest yes no
+accepted notice digest yes no delayed relayed rerouted
 """
 KNOWN_CODES = frozenset(_CODES_TEXT.split())
 
