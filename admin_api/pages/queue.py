@@ -123,6 +123,7 @@ def queue_page(
                   "evidence": [{**e, "where": [place(w, _) for w in e["where"]]} for e in r["evidence"]]}
                  for r in result.rows],
         "result": result, "form": form, "error": error, "done": done, "link": link,
+        "rule_label": describer(services, language),
         "sorts": list(SORTS), "page_sizes": PAGE_SIZES,
         "statuses": ("held", "released", "rejected", "expired"),
         "may_decide": roles.allowed(p.role, "quarantine.bulk_release"),
