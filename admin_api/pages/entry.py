@@ -25,9 +25,9 @@ from fastapi.responses import Response
 
 from admin_api import roles
 from admin_api.deps import CsrfChecked, Services, audit_info, open_archive, page_authz
-from admin_api.entries import Refused, decide, load_entry, not_own_message, reviewer
+from admin_api.entries import Refused, decide_entry, load_entry, reviewer
 from admin_api.evidence_marks import body_patterns, mark_html, mark_text
-from admin_api.pages.common import see_other
+from admin_api.pages.common import decision_form, see_other
 from admin_api.pages.queue import describer, left, place
 from admin_api.render import render_message
 from admin_api.routers.quarantine import archive_record_of
@@ -166,25 +166,12 @@ def entry_decide(
     override: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:
     _ = gettext_for(request)
-    if action not in ("release", "reject"):
-        raise HTTPException(422, "action must be release or reject")
-    info = audit_info(request)
-    info["action"] = f"quarantine.{action}"
-    if not roles.allowed(p.role, info["action"]):
-        raise HTTPException(403, f"role {p.role!r} may not {info['action']}")
+    info = decision_form(request, p, action, "quarantine.{action}")
     entry = load_entry(services, entry_id, p, request)
     chosen = [r for r in recipients if r.strip()] or None
-    forced = override == "yes"
-    if forced:
-        info["detail"] = {"override": True}
     form = {"comment": comment, "recipients": chosen or []}
-    svc, who = services.quarantine, reviewer(p)
     try:
-        if action == "release":
-            not_own_message(entry, p, request)
-            d = decide(lambda: svc.release(entry_id, who, comment, chosen, override=forced))
-        else:
-            d = decide(lambda: svc.reject(entry_id, who, comment, chosen, override=forced))
+        d = decide_entry(services, entry, p, request, action, comment, chosen, override=override == "yes")
     except HTTPException as exc:
         info["outcome"] = "refused"
         detail = exc.detail if isinstance(exc.detail, str) else _("Write a comment saying why.")
