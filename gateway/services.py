@@ -35,7 +35,7 @@ from gateway.metrics import Metrics
 from gateway.node_gauges import NodeGauges
 from gateway.notices import Notifier
 from gateway.policy import PolicyHolder
-from gateway.quarantine_wiring import build_notices
+from gateway.quarantine_wiring import build_notices, reroute_held
 from gateway.queue import DeliveryQueue
 from gateway.sender_logins import SenderLogins
 from gateway.settings import Settings
@@ -156,7 +156,9 @@ def build_services(settings: Settings, *, run_migrations: bool = True, policy: P
         evidence_cipher=EvidenceCipher(keys=keyring.evidence_keys),
         notices=build_notices(settings, policy, archive, send_notice),
         remind_before=settings.quarantine.remind_before, escalate_after=settings.quarantine.escalate_after,
+        directory=policy.directory,
     )
+    policy.on_reload(partial(reroute_held, quarantine))
     metrics.add_collector(NodeGauges(engine, {"data": data_dir, "blobs": settings.blobs_dir}))
     engines = Engines(settings.engines, metrics=EngineMetrics(metrics.registry))
     learner = None

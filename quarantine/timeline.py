@@ -23,6 +23,7 @@ from quarantine.store import Store
 _KINDS = {
     "held": "held", "approve": "approved", "release": "released", "reject": "rejected",
     "expired": "expired", "sender-release": "sender-released", "sender-withdraw": "sender-withdrew",
+    "rerouted": "rerouted",
 }
 
 
