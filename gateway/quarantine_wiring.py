@@ -14,12 +14,15 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import sqlalchemy as sa
+
 from admin_api.render import subject_of
 from archive.service import Archive
 from gateway.policy import Policy, PolicyHolder
 from gateway.settings import Settings
 from quarantine.notices import Notices
 from quarantine.service import QuarantineService
+from quarantine.tables import entries
 from rules.engine import SPAM_RULE
 from rules.redact import redact_text
 
@@ -75,3 +78,12 @@ def reroute_held(quarantine: QuarantineService, old: Policy, new: Policy) -> Non
     if changed:
         log.info("held entries routed again after the directory changed", extra={
             "event": "quarantine.directory_reroute", "entries": len(changed), "generation": new.generation})
+
+
+def held_dsn(conn: sa.Connection, archive_id: int, recipients: Sequence[str]) -> dict[str, dict[str, str]]:
+    """recipient -> the RFC 3461 parameters it was held with (what ``DeliveryQueue.enqueue(dsn=...)``
+    takes): a released copy goes on, and is reported on, as the client asked at MAIL/RCPT time."""
+    e = entries.c
+    rows = conn.execute(sa.select(e.recipient, e.dsn).where(e.archive_id == archive_id,
+                                                           e.recipient.in_(list(recipients))))
+    return {r.recipient: dict(r.dsn) for r in rows if r.dsn}

@@ -35,7 +35,7 @@ from gateway.metrics import Metrics
 from gateway.node_gauges import NodeGauges
 from gateway.notices import Notifier
 from gateway.policy import PolicyHolder
-from gateway.quarantine_wiring import build_notices, reroute_held
+from gateway.quarantine_wiring import build_notices, held_dsn, reroute_held
 from gateway.queue import DeliveryQueue
 from gateway.sender_logins import SenderLogins
 from gateway.settings import Settings
@@ -138,7 +138,8 @@ def build_services(settings: Settings, *, run_migrations: bool = True, policy: P
         queue.enqueue(conn, archive_id=archive_id, digest=sealed.digest, mail_from=entry["mail_from"],
                       recipients=recipients, direction=entry["direction"], message_id=message.message_id or "",
                       origin="released",
-                      add_headers=[("X-Mailwarden-Verdict", f"released; direction={entry['direction']}")])
+                      add_headers=[("X-Mailwarden-Verdict", f"released; direction={entry['direction']}")],
+                      dsn=held_dsn(conn, entry["archive_id"], recipients))
 
     def send_notice(conn: sa.Connection, to: str, subject: str, body: str) -> None:
         notifier.send(conn, to, subject, body)

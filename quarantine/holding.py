@@ -85,6 +85,7 @@ class Holding(Store):
                     expire_action=req.expire_action,
                     version=0,
                     escalation=0,
+                    dsn=dict((req.dsn or {}).get(rcpt) or {}) or None,
                     created_at=now,
                     expires_at=expires_at,
                 )

@@ -14,7 +14,7 @@ def test_upgrade_adds_the_live_copies_table_and_keeps_the_queue(database_url: st
         migrate(engine)
         with engine.begin() as conn:  # the schema as it was before, with a notice waiting
             conn.execute(sa.text("DROP TABLE gateway_live_copies"))
-            conn.execute(sa.text("UPDATE alembic_version SET version_num = 'totp_sealed'"))
+            conn.execute(sa.text("UPDATE alembic_version SET version_num = 'delivery_attempts'"))
             conn.execute(queue.insert().values(archive_id=7, digest="d" * 64, mail_from="", recipient="a@example.com",
                                                direction="internal", origin="notice", add_headers=[],
                                                status="queued", attempts=0, created_at=1.0, next_attempt_at=1.0,

@@ -3,14 +3,14 @@ these mails with the link withheld; the copy that is delivered waits here, seale
 a database created by the baseline already has the table.
 
 Revision ID: live_copies
-Revises: totp_sealed
+Revises: delivery_attempts
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "live_copies"
-down_revision = "totp_sealed"
+down_revision = "delivery_attempts"
 branch_labels = None
 depends_on = None
 
