@@ -202,9 +202,9 @@ def _user_invite(services, settings: Settings, args: argparse.Namespace) -> int:
     from admin_api.account_links import send_link
     from admin_api.services import ConsoleConfig
 
-    def send(to: str, subject: str, body: str) -> None:
+    def send(mail) -> None:  # noqa: ANN001 - an account_links.LinkMail
         with services.engine.begin() as conn:
-            services.notifier.send(conn, to, subject, body)
+            services.notifier.send_link(conn, mail)
 
     try:
         to = send_link(services.engine, args.name, "reset" if args.reset else "invite",
@@ -279,7 +279,7 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
             Checkpointer.from_settings(services).write()
             print(f"checkpoint appended to {settings.checkpoint_path}")
         elif command == "purge":
-            from gateway.retention import node_lock, still_needed
+            from gateway.retention import forget, node_lock, still_needed
 
             with node_lock(services.engine) as got:    # the lock serve's scheduled purge takes
                 if not got and not args.dry_run:
@@ -288,7 +288,8 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
                     return 1
                 cli_ops.purge(services.archive, settings.archive.retention,
                               default_days=settings.archive.default_retention_days, progress=progress,
-                              still_needed=still_needed, dry_run=args.dry_run, as_json=args.json)
+                              still_needed=still_needed, dry_run=args.dry_run, as_json=args.json,
+                              forget=forget)
         elif command == "hold":
             return _hold(args, services)
         elif command == "import":

@@ -20,7 +20,7 @@ from rules.detectors import Match
 from rules.evaluation import ORG_DISCLAIMER, State, Unit, in_disclaimer
 from rules.matchers import KeywordHit
 from rules.model import Direction, Evidence
-from rules.redact import snippet
+from rules.redact import excerpt
 from rules.spam import has_gtube
 
 _ENOUGH = 20  # graded keyword hits that settle a condition (evidence shows the strongest)
@@ -63,7 +63,8 @@ class KeywordCond(Condition):
             return False
         found.sort(key=lambda f: -_RANK.get(f[2], 0))  # the strongest evidence first
         for unit, h, level, why in found[:MAX_EVIDENCE]:
-            ev.append(Evidence(unit.where, unit.snippet_for(h.start, h.end, normalized=True), level, why))
+            text, mark = unit.excerpt_for(h.start, h.end, normalized=True)
+            ev.append(Evidence(unit.where, text, level, why, mark))
         return True
 
 
@@ -84,7 +85,8 @@ class RegexCond(Condition):
         if len(found) < self.min_count:
             return False
         for unit, m in found[:MAX_EVIDENCE]:
-            ev.append(Evidence(unit.where, unit.snippet_for(m.start(), m.end())))
+            text, mark = unit.excerpt_for(m.start(), m.end())
+            ev.append(Evidence(unit.where, text, mark=mark))
         return True
 
 
@@ -123,7 +125,8 @@ class DetectorCond(Condition):
             return False
         found.sort(key=lambda f: -_RANK[f[1].confidence])  # the strongest evidence first
         for unit, m in found[:MAX_EVIDENCE]:
-            ev.append(Evidence(unit.where, unit.snippet_for(m.start, m.end, match=m), m.confidence, m.context))
+            text, mark = unit.excerpt_for(m.start, m.end, match=m)
+            ev.append(Evidence(unit.where, text, m.confidence, m.context, mark))
         return True
 
 
@@ -144,8 +147,8 @@ class ScamCond(Condition):
         if found.level is None or found.level not in self.confidence:
             return False
         for s in found.signals:
-            shown = snippet(s.text, s.start, s.end) if s.end > s.start else s.text
-            ev.append(Evidence(s.where, shown, found.level, f"{s.name.replace('_', ' ')}; {found.context}"))
+            shown, mark = excerpt(s.text, s.start, s.end) if s.end > s.start else (s.text, None)
+            ev.append(Evidence(s.where, shown, found.level, f"{s.name.replace('_', ' ')}; {found.context}", mark))
         return True
 
 
