@@ -76,7 +76,8 @@ def redeem(engine: sa.Engine, token: str, password: str, *, now: float) -> str |
 
 def mail_text(purpose: str, language: str, link: str, hours: float) -> tuple[str, str]:
     """(subject, body) of the mail carrying a link, in the person's language."""
-    _ = i18n.translations(i18n.normalise(language) or i18n.DEFAULT).gettext
+    catalog = i18n.translations(i18n.normalise(language) or i18n.DEFAULT)
+    _, ngettext = catalog.gettext, catalog.ngettext
     if purpose == "invite":
         subject = _("Your mailwarden console account")
         intro = _("An account on the mailwarden review console was created for you.")
@@ -85,7 +86,9 @@ def mail_text(purpose: str, language: str, link: str, hours: float) -> tuple[str
         intro = _("A new password was requested for your mailwarden console account.")
     body = "\n\n".join([
         intro,
-        _("Choose your password here (the link works once, for %(hours)d hours):") % {"hours": round(hours)},
+        ngettext("Choose your password here (the link works once, for %(num)d hour):",
+                 "Choose your password here (the link works once, for %(num)d hours):", round(hours))
+        % {"num": round(hours)},
         link,
         _("If you did not expect this mail, ignore it; nothing changes."),
     ]) + "\n"

@@ -7,6 +7,10 @@
 Whoever adds a string to a page adds its zh_CN translation to
 ``admin_api/locale/zh_CN/LC_MESSAGES/messages.po`` (English: msgstr = msgid) and compiles.
 tests/test_console_i18n.py fails otherwise.
+
+A counted string is a plural entry (``ngettext("%(num)d message", "%(num)d messages", n)``;
+``msgid_plural`` in the .po): English has two forms, zh_CN one (``msgstr[0]``). Its id here is
+the (singular, plural) pair.
 """
 
 from __future__ import annotations
@@ -30,19 +34,44 @@ OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_g
 # Fixed header dates: helpers adding strings in parallel merge without conflicts in the header.
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
+MessageId = str | tuple[str, str]     # a plain string, or a plural's (singular, plural)
 
 
-def extract() -> dict[str, list[tuple[str, int]]]:
+def extract() -> dict[MessageId, list[tuple[str, int]]]:
     """Every translatable string of the console with where it is used."""
-    found: dict[str, list[tuple[str, int]]] = {}
+    found: dict[MessageId, list[tuple[str, int]]] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
         str(ROOT), METHODS, options_map=OPTIONS, keywords=KEYWORDS
     ):
-        if isinstance(message, tuple):
-            message = message[0]
+        key: MessageId = (str(message[0]), str(message[1])) if isinstance(message, tuple) else message
         if message:
-            found.setdefault(message, []).append((filename, lineno))
+            found.setdefault(key, []).append((filename, lineno))
     return found
+
+
+def _key(msgid: object) -> MessageId:
+    """A catalog's or a .mo file's id (plural ids come as lists or tuples) as extract() keys it."""
+    return (str(msgid[0]), str(msgid[1])) if isinstance(msgid, (list, tuple)) else str(msgid)
+
+
+def _forms(string: object) -> str | tuple[str, ...]:
+    return tuple(str(x) for x in string) if isinstance(string, (list, tuple)) else str(string)
+
+
+def _translated(string: object) -> bool:
+    return bool(string) and all(string) if isinstance(string, (list, tuple)) else bool(string)
+
+
+def _fresh(msgid: MessageId, previous: object, language: str, plurals: int) -> object:
+    """What an entry's msgstr becomes on update: the old translation when it still fits the
+    entry's kind (plain or plural), else empty; English is filled with the msgid itself."""
+    if isinstance(msgid, tuple):
+        old = list(previous) if isinstance(previous, (list, tuple)) else []
+        if language == "en" and not _translated(old):
+            return msgid
+        return tuple((old + [""] * plurals)[:plurals])
+    string = previous if isinstance(previous, str) else ""
+    return string or (msgid if language == "en" else "")
 
 
 def po_path(language: str) -> Path:
@@ -64,11 +93,9 @@ def update() -> None:
         new = Catalog(locale=language, domain="messages", project="mailwarden", version="1", charset="utf-8",
                       fuzzy=False, creation_date=FIXED_DATE, revision_date=FIXED_DATE,
                       last_translator="mailwarden", language_team="mailwarden")
-        for msgid, locations in sorted(messages.items()):
+        for msgid, locations in sorted(messages.items(), key=lambda item: _key(item[0])[0]):
             previous = old.get(msgid)
-            string = previous.string if previous is not None else ""
-            if language == "en" and not string:
-                string = msgid
+            string = _fresh(msgid, previous.string if previous is not None else "", language, new.num_plurals)
             new.add(msgid, string, locations=locations)
         path = po_path(language)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -90,19 +117,21 @@ def problems() -> list[str]:
     out: list[str] = []
     for language in LANGUAGES:
         catalog = load(language)
-        known = {m.id for m in catalog if m.id}
-        for msgid in sorted(messages - known):
+        known = {_key(m.id) for m in catalog if m.id}
+        for msgid in sorted(messages - known, key=repr):
             out.append(f"{language}: not in the catalog: {msgid!r}")
         for m in catalog:
-            if m.id and m.id in messages and not m.string:
-                out.append(f"{language}: untranslated: {m.id!r}")
+            if m.id and _key(m.id) in messages and not _translated(m.string):
+                out.append(f"{language}: untranslated: {_key(m.id)!r}")
+            if m.pluralizable and len(m.string) != catalog.num_plurals:
+                out.append(f"{language}: {_key(m.id)!r} needs {catalog.num_plurals} plural form(s)")
         mo = po_path(language).with_suffix(".mo")
         if not mo.exists():
             out.append(f"{language}: {mo.name} missing (python -m admin_api.catalogs compile)")
             continue
         with mo.open("rb") as fh:
-            compiled = {m.id: m.string for m in read_mo(fh) if m.id}
-        if compiled != {m.id: m.string for m in catalog if m.id and m.string}:
+            compiled = {_key(m.id): _forms(m.string) for m in read_mo(fh) if m.id}
+        if compiled != {_key(m.id): _forms(m.string) for m in catalog if m.id and _translated(m.string)}:
             out.append(f"{language}: {mo.name} is stale (python -m admin_api.catalogs compile)")
     return out
 

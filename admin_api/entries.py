@@ -112,6 +112,15 @@ def decision_out(d: Any) -> dict[str, Any]:
     }
 
 
+class Refused(HTTPException):
+    """A 403 from the quarantine, keeping its :class:`NotAuthorised` so a page can say why
+    in the reader's language (the JSON API answers with the English detail)."""
+
+    def __init__(self, cause: NotAuthorised) -> None:
+        super().__init__(403, str(cause))
+        self.cause = cause
+
+
 def decide(fn: Callable[[], Any]) -> dict[str, Any]:
     """Run a decision, mapping the service's refusals to 404/409/403/422."""
     try:
@@ -121,7 +130,7 @@ def decide(fn: Callable[[], Any]) -> dict[str, Any]:
     except (AlreadyDecided, DuplicateApproval) as exc:
         raise HTTPException(409, str(exc)) from None
     except NotAuthorised as exc:
-        raise HTTPException(403, str(exc)) from None
+        raise Refused(exc) from None
     except CommentRequired as exc:
         raise field_error(("body", "comment"), str(exc)) from None
     except InvalidRecipients as exc:

@@ -1,7 +1,7 @@
 """One archived message's whole story for the timeline page, oldest first: received and
 screened (envelope, direction, verdict, rules), each quarantine entry's hold, notices and
 decisions (quarantine's own timeline), every delivery attempt of the message and of its
-released copies with the last reply, each DSN sent back to the sender, and who read it.
+released copies (time, hop, TLS, result, reply), each DSN sent back to the sender, and who read it.
 
 Read-only and built from what the product keeps anyway; the delivery queue belongs to the
 gateway, so its rows are handed in (``deliveries(archive_ids)``). What the archive does not
@@ -78,15 +78,19 @@ def record_timeline(engine: sa.Engine, quarantine: Any, record_id: int, *, raw: 
         for ev in quarantine.timeline(entry_id, record=None):
             events.append({**ev, "entry": entry_id})
     rows = deliveries([record_id, *copies]) if deliveries is not None else []
+    sender = (row["mail_from"] or "").lower()
     bounced_at: list[float] = []
     for d in rows:
-        events.append(_event(d.get("at"), "delivery", recipients=[str(d.get("recipient") or "")], detail={
-            "status": d.get("status"), "code": d.get("code"), "text": d.get("text"),
-            "attempts": d.get("attempts"), "copy": d.get("archive_id") != record_id}))
-        if d.get("status") in ("bounced", "failed", "expired"):
-            bounced_at.append(float(d.get("at") or 0.0))
-    sender = (row["mail_from"] or "").lower()
-    for dsn in dsns:   # the first DSN to the sender after each failure is the one about it
+        copy = d.get("archive_id") != record_id
+        if d.get("dsn"):      # a DSN the gateway sent the sender about this recipient
+            events.append(_event(d.get("at"), "dsn", recipients=[sender] if sender else [], detail={
+                **d["dsn"], "about": d.get("recipient"), "copy": copy}))
+            continue
+        events.append(_event(d.get("at"), "delivery", recipients=[str(d.get("recipient") or "")],
+                             detail={**delivery_detail(d), "copy": copy}))
+        if d.get("attempt") is None and d.get("status") in ("bounced", "failed", "expired"):
+            bounced_at.append(float(d.get("at") or 0.0))      # logged before attempts were: matched below
+    for dsn in dsns:   # the first DSN to the sender after each such failure is the one about it
         to = [str(x).lower() for x in dsn["rcpt_tos"] or []]
         if sender in to and bounced_at and dsn["received_at"] >= min(bounced_at) - 1:
             events.append(_event(dsn["received_at"], "dsn", recipients=to, detail={"record": int(dsn["id"])}))
@@ -98,14 +102,13 @@ def record_timeline(engine: sa.Engine, quarantine: Any, record_id: int, *, raw: 
     return {"record": record, "trace": trace_headers(raw) if raw else [], "events": events}
 
 
-def queue_deliveries(rows: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Delivery queue rows as timeline deliveries: queued, then the latest attempt's result."""
-    out = []
-    for q in rows:
-        out.append({"at": q["created_at"], "archive_id": q["archive_id"], "recipient": q["recipient"],
-                    "status": "queued", "code": None, "text": None, "attempts": 0})
-        if q["attempts"]:
-            out.append({"at": q["finished_at"] or q["next_attempt_at"], "archive_id": q["archive_id"],
-                        "recipient": q["recipient"], "status": q["status"], "code": q["last_code"],
-                        "text": q["last_error"], "attempts": q["attempts"]})
-    return out
+# What a delivery event's detail carries (gateway/attempts.py ``timeline_deliveries``): the
+# queue's word (queued | deferred | delivered | failed), the attempt's own result (delivered |
+# deferred | bounced | expired), its number, the reply, when it began, the hop and its TLS.
+DELIVERY_DETAIL = ("status", "result", "attempt", "attempts", "code", "enhanced", "text", "started_at", "hop",
+                   "tls", "queue_id")
+
+
+def delivery_detail(d: Mapping[str, Any]) -> dict[str, Any]:
+    """A delivery's detail for a timeline event (the keys it has of :data:`DELIVERY_DETAIL`)."""
+    return {k: d[k] for k in DELIVERY_DETAIL if k in d}

@@ -49,6 +49,12 @@ def gettext_for(request: Request) -> Any:
     return i18n.translations(page_language(request)[0]).gettext
 
 
+def ngettext_for(request: Request) -> Any:
+    """The ``ngettext`` of this request's language: ``ngettext(singular, plural, n) % {"num": n}``
+    (English has two forms, zh_CN one)."""
+    return i18n.translations(page_language(request)[0]).ngettext
+
+
 def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
            status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
     language, zone = page_language(request)

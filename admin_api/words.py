@@ -19,6 +19,7 @@ def words(_: Callable[[str], str]) -> dict[str, str]:
         "sender-withdrew": _("withdrawn by the sender"), "ok": _("ok"), "denied": _("denied"),
         "error": _("error"), "enforce": _("enforce"), "audit": _("audit only"), "quarantine": _("hold"),
         "reject": _("reject"), "deliver": _("deliver"), "warn": _("warn"), "delivering": _("delivering"),
+        "deferred": _("deferred"), "bounced": _("bounced"), "delayed": _("delayed"), "relayed": _("relayed"),
     }
 
 

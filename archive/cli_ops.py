@@ -23,7 +23,7 @@ from tqdm import tqdm
 from archive import bundle as _bundle
 from archive import export as _export
 from archive import importer as _importer
-from archive.retention import PurgeReport, Retention, StillNeeded
+from archive.retention import Forget, PurgeReport, Retention, StillNeeded
 from archive.service import Archive, RotationReport, SearchPage, VerifyReport
 
 Echo = Callable[[str], None]
@@ -191,9 +191,10 @@ def retire_key(archive: Archive, kid: str, *, echo: Echo | None = _print) -> Non
 
 def purge(archive: Archive, rules: Iterable[Mapping[str, Any]] = (), *, default_days: int = 2555,
           now: float | None = None, progress: bool = True, echo: Echo | None = _print,
-          still_needed: StillNeeded | None = None, dry_run: bool = False, as_json: bool = False) -> PurgeReport:
+          still_needed: StillNeeded | None = None, dry_run: bool = False, as_json: bool = False,
+          forget: Forget | None = None) -> PurgeReport:
     """Purge (or with ``dry_run`` compute exactly what a purge would remove, removing nothing)."""
-    retention = Retention(archive, rules, default_days, still_needed=still_needed)
+    retention = Retention(archive, rules, default_days, still_needed=still_needed, forget=forget)
     if dry_run:
         report = retention.plan(now=now)
     else:

@@ -39,6 +39,8 @@ HOLD_KINDS = ("address", "query", "record")
 
 # Which of the given record ids something outside the archive still needs (see Retention).
 StillNeeded = Callable[[sa.Connection, Sequence[int]], Iterable[int]]
+# What outside the archive goes with purged records (their delivery attempts), in the purge's transaction.
+Forget = Callable[[sa.Connection, Sequence[int]], None]
 
 
 DIRECTIONS = ("inbound", "outbound", "internal")
@@ -165,12 +167,14 @@ class Retention:
     needs (a held quarantine entry, a queued delivery): the archive cannot know, and must not
     import the packages that do, so the gateway hands that question in. It is asked again
     inside each purge transaction, under the chain head lock, so a hold or a queue row added
-    after the scan is still honoured.
+    after the scan is still honoured. ``forget(conn, ids)``, likewise handed in, drops what
+    outside the archive goes with purged records (the log of their delivery attempts), in the
+    same transaction.
     """
 
     def __init__(self, archive: Archive, rules: Iterable[Mapping[str, Any]] = (),
                  default_days: int = DEFAULT_DAYS, clock: Callable[[], float] = time.time,
-                 still_needed: StillNeeded | None = None):
+                 still_needed: StillNeeded | None = None, forget: Forget | None = None):
         self.archive = archive
         self.engine = archive.engine
         self.rules = parse_rules(rules)
@@ -179,6 +183,7 @@ class Retention:
         self.default_days = default_days
         self.clock = clock
         self.still_needed = still_needed
+        self.forget = forget
 
     # ---- policy ---------------------------------------------------------------------
     def days_for(self, rec: Mapping[str, Any], domains: set[str]) -> int:
@@ -404,6 +409,8 @@ class Retention:
             conn.execute(sa.delete(t.record_history).where(t.record_history.c.record_id.in_(ids)))
             conn.execute(sa.delete(t.index_pending).where(t.index_pending.c.record_id.in_(ids)))
             conn.execute(sa.delete(t.records).where(t.records.c.id.in_(ids)))
+            if self.forget is not None:
+                self.forget(conn, ids)
             still = set(conn.execute(sa.select(t.records.c.blob_address).where(
                 t.records.c.blob_address.in_(addresses))).scalars())
             for address in sorted(addresses - still):

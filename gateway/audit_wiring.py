@@ -15,12 +15,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from admin_api.jobs import JobStore
-from admin_api.record_timeline import queue_deliveries
 from archive.retention import Retention
+from gateway import attempts
 from gateway.account_check import account_check
 from gateway.backtest import backtest, candidate_policy
 from gateway.extraction_pool import ExtractionPool
-from gateway.retention import node_lock, still_needed
+from gateway.retention import forget, node_lock, still_needed
+from gateway.rule_categories import categoriser
 from gateway.services import Services
 from gateway.tables import queue as queue_table
 from rules.loader import RuleSetError
@@ -37,15 +38,16 @@ def _candidate_dir(live_rules: Path) -> tempfile.TemporaryDirectory:
 
 
 def record_deliveries(engine: sa.Engine) -> Callable[[list[int]], list[dict[str, Any]]]:
-    """archive ids -> their delivery queue rows as timeline events (the queue is the gateway's)."""
+    """archive ids -> their deliveries as timeline events: queued, each attempt, each DSN sent
+    (the queue and its attempts log are the gateway's, gateway/attempts.py)."""
     q = queue_table.c
 
     def deliveries(ids: list[int]) -> list[dict[str, Any]]:
         with engine.connect() as conn:
-            rows = list(conn.execute(sa.select(q.archive_id, q.recipient, q.status, q.attempts, q.created_at,
+            rows = list(conn.execute(sa.select(q.id, q.archive_id, q.recipient, q.status, q.attempts, q.created_at,
                                                q.finished_at, q.next_attempt_at, q.last_code, q.last_error)
                                      .where(q.archive_id.in_(ids)).order_by(q.id)).mappings())
-        return queue_deliveries(rows)
+        return attempts.timeline_deliveries(rows, attempts.read(engine, archive_ids=ids) if rows else [])
 
     return deliveries
 
@@ -94,7 +96,7 @@ def console_services(services: Services, extraction: ExtractionPool | None) -> d
         return work
 
     retention = Retention(services.archive, archive_settings.retention,
-                          archive_settings.default_retention_days, still_needed=still_needed)
+                          archive_settings.default_retention_days, still_needed=still_needed, forget=forget)
 
     def purge(dry_run: bool) -> Mapping[str, Any]:
         with node_lock(services.engine) as got:   # the lock serve's scheduled purge takes
@@ -109,4 +111,6 @@ def console_services(services: Services, extraction: ExtractionPool | None) -> d
         "purge": purge, "export_dir": export_dir,
         "account_check": account_check(services.policy.directory()),
         "record_deliveries": record_deliveries(services.engine), "rules_info": rules_info(services),
+        "rule_category": categoriser(lambda: services.policy.current.engine.ruleset,
+                                     settings.engines.rspamd.spam_rules),
     }

@@ -279,7 +279,7 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
             Checkpointer.from_settings(services).write()
             print(f"checkpoint appended to {settings.checkpoint_path}")
         elif command == "purge":
-            from gateway.retention import node_lock, still_needed
+            from gateway.retention import forget, node_lock, still_needed
 
             with node_lock(services.engine) as got:    # the lock serve's scheduled purge takes
                 if not got and not args.dry_run:
@@ -288,7 +288,8 @@ def archive(args: argparse.Namespace, settings: Settings) -> int:
                     return 1
                 cli_ops.purge(services.archive, settings.archive.retention,
                               default_days=settings.archive.default_retention_days, progress=progress,
-                              still_needed=still_needed, dry_run=args.dry_run, as_json=args.json)
+                              still_needed=still_needed, dry_run=args.dry_run, as_json=args.json,
+                              forget=forget)
         elif command == "hold":
             return _hold(args, services)
         elif command == "import":

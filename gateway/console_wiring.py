@@ -1,6 +1,6 @@
 """What the console's pages need from the gateway, handed to the API as plain callables
 (the API imports nothing of the gateway): the words a rule looks for, to highlight them in
-the evidence, and the delivery attempts of a released entry, for its timeline."""
+the evidence, and the delivery attempts (and DSNs) of a released entry, for its timeline."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from gateway import attempts
 from gateway.policy import PolicyHolder
 from gateway.tables import queue as queue_table
 from rules.engine import SPAM_RULE
@@ -61,27 +62,21 @@ def rule_description(policy: PolicyHolder) -> Callable[[str, str | None], str]:
 
 
 def delivery_events(engine: sa.Engine) -> Callable[[Mapping[str, Any]], list[dict[str, Any]]]:
-    """entry -> the delivery queue's rows of its released copy (same message, same
-    recipient, origin ``released``): when queued, the attempts so far, the last reply.
-    The queue keeps the last attempt's reply only, so earlier attempts show as a count."""
+    """entry -> the deliveries of its released copy (same message, same recipient, origin
+    ``released``): when queued, then each attempt (hop, TLS, result, reply) and each DSN sent
+    (gateway/attempts.py)."""
     q = queue_table.c
 
     def events(entry: Mapping[str, Any]) -> list[dict[str, Any]]:
         with engine.connect() as conn:
             rows = conn.execute(
-                sa.select(q.recipient, q.status, q.attempts, q.created_at, q.finished_at, q.next_attempt_at,
-                          q.last_code, q.last_error)
+                sa.select(q.id, q.archive_id, q.recipient, q.status, q.attempts, q.created_at, q.finished_at,
+                          q.next_attempt_at, q.last_code, q.last_error)
                 .where(q.digest == entry["digest"], q.origin == "released",
                        sa.func.lower(q.recipient) == str(entry["recipient"]).lower())
                 .order_by(q.id)
-            ).all()
-        out = []
-        for r in rows:
-            out.append({"at": r.created_at, "recipient": r.recipient, "status": "queued", "code": None,
-                        "text": None, "attempts": 0})
-            if r.attempts:
-                out.append({"at": r.finished_at or r.next_attempt_at, "recipient": r.recipient, "status": r.status,
-                            "code": r.last_code, "text": r.last_error, "attempts": r.attempts})
-        return out
+            ).mappings().all()
+        logged = attempts.read(engine, queue_ids=[r["id"] for r in rows]) if rows else []
+        return attempts.timeline_deliveries(rows, logged)
 
     return events

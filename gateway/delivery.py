@@ -5,7 +5,8 @@ the queue lifetime ran out — the sender gets a DSN), or deferred with exponent
 (4xx, connection trouble). Rows of one message to one route go in one SMTP transaction.
 A crash between the downstream's ``250`` and our own commit can deliver a row twice; the
 worker remembers what it delivered in this run so the lease expiry of its own rows cannot
-cause a second send.
+cause a second send. Each attempt (where it went, its TLS, the reply) and each DSN sent is
+logged in the same transaction as the outcome (gateway/attempts.py), for the timelines.
 
 Mail comes to the worker two ways. The common one is a **hand-over**: the acceptance
 transaction wrote the queue rows already claimed by this node (``claim_node``) and, once
@@ -32,14 +33,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from gateway import attempts
 from gateway.committer import GroupCommitter
 from gateway.dkim_signing import DkimSigner
-from gateway.dsn import DELAYED, RELAYED, FailedRecipient, build_dsn
+from gateway.dsn import DELAYED, FAILED, RELAYED, FailedRecipient, build_dsn
 from gateway.dsn import DELIVERED as DSN_DELIVERED
+from gateway.hops import Hop
 from gateway.metrics import Metrics
 from gateway.notices import Notifier
 from gateway.outgoing import prepare
-from gateway.queue import DELIVERED, FAILED, DeliveryQueue, QueueEntry
+from gateway.queue import DELIVERED, DeliveryQueue, QueueEntry
+from gateway.queue import FAILED as QUEUE_FAILED
 from gateway.transport import DsnRelay, Result, Transport
 
 log = logging.getLogger("mailwarden.delivery")
@@ -58,6 +62,10 @@ class _Settlement:
     expired: set[int] = field(default_factory=set)    # failed rows whose queue lifetime ran out
     warned: set[int] = field(default_factory=set)     # deferred rows the DSN warns of (once)
     dsn: tuple[str, bytes, str] | None = None     # (sender, DSN, Message-ID)
+    reported: list[tuple[QueueEntry, str]] = field(default_factory=list)   # the DSN's rows, its Action
+    started: float | None = None                  # when the attempt began (None: no attempt made)
+    finished: float = 0.0                         # when its results were in
+    hops: dict[str, Hop] = field(default_factory=dict)   # recipient -> where its attempt went
 
 
 class DeliveryWorker:
@@ -79,8 +87,10 @@ class DeliveryWorker:
         max_in_hand: int = 2000,
         max_in_hand_bytes: int = 64 * 1024 * 1024,
         delay_warning_after: float = 0.0,
+        attempt_log: attempts.AttemptLog | None = None,
     ):
         self._committer = committer
+        self._attempts = attempt_log or attempts.AttemptLog(queue.engine)
         self._queue = queue
         self._open_blob = open_blob
         self._transport = transport
@@ -250,16 +260,20 @@ class DeliveryWorker:
         if self._dkim is not None and any(_signed(e) for e in group):   # whatever the RCPT order
             message = self._dkim.sign(message, first.mail_from)
         relay = _dsn_relay(group)
-        results = await self._transport.send(first.mail_from, [e.recipient for e in group], message, relay)
+        started, hops = time.time(), {}
+        results = await self._transport.send(first.mail_from, [e.recipient for e in group], message, relay,
+                                             hops=hops)
         sent = [e.id for e in group if (results.get(e.recipient) or (None, ""))[0] in range(200, 300)]
         self._delivered_ids.update(sent)
-        if await self._settle(group, results, raw, passed_on=relay is not None and relay.passed_on):
+        if await self._settle(group, results, raw, passed_on=relay is not None and relay.passed_on,
+                              started=started, hops=hops):
             # Recorded: the rows can no longer be claimed, so there is nothing to remember.
             # Only rows whose outcome could not be recorded stay in the set (bounded memory).
             self._delivered_ids.difference_update(sent)
 
     async def _settle(self, group: list[QueueEntry], results: dict[str, Result], raw: bytes | None = None,
-                      *, passed_on: bool = False) -> bool:
+                      *, passed_on: bool = False, started: float | None = None,
+                      hops: dict[str, Hop] | None = None) -> bool:
         """Record the outcomes; False when they could not be recorded (the rows stay claimed
         and their lease brings them back).
 
@@ -267,6 +281,7 @@ class DeliveryWorker:
         one committer item and one statement for many messages, not one each."""
         try:
             settlement = self._settlement(group, results, raw, passed_on)
+            settlement.started, settlement.hops = started, hops or {}
         except Exception:  # noqa: BLE001 - e.g. a DSN that cannot be composed: retried later
             log.exception("could not prepare delivery results for recording")
             return False
@@ -280,7 +295,7 @@ class DeliveryWorker:
         """Sort the results into delivered / failed / deferred and compose the DSN (if any)
         now, outside the transaction: what runs inside it only writes rows."""
         now = time.time()
-        settlement = _Settlement(recorded=asyncio.get_running_loop().create_future())
+        settlement = _Settlement(recorded=asyncio.get_running_loop().create_future(), finished=now)
         for e in group:
             code, text = results.get(e.recipient, (None, "no result"))
             if code is not None and 200 <= code < 300:
@@ -327,14 +342,20 @@ class DeliveryWorker:
         """The outcomes' rows (and DSNs) in the committer's transaction."""
         now = time.time()
         self._queue.finish(conn, [(e.id, DELIVERED, code, text) for s in batch for e, code, text in s.delivered]
-                           + [(e.id, FAILED, code, _failure_text(s, e, code, text))
+                           + [(e.id, QUEUE_FAILED, code, _failure_text(s, e, code, text))
                               for s in batch for e, code, text in s.failed])
+        logged: list[dict[str, Any]] = []
         for settlement in batch:
             for e, code, text in settlement.deferred:
                 self._queue.defer(conn, e, code, text, now=now, delay_warned=e.id in settlement.warned)
+            logged += _attempt_rows(settlement)
             if settlement.dsn is not None:
                 sender, dsn, message_id = settlement.dsn
-                self._notifier.send_raw(conn, mail_from="", to=sender, raw=dsn, message_id=message_id, event="dsn")
+                dsn_id = self._notifier.send_raw(conn, mail_from="", to=sender, raw=dsn, message_id=message_id,
+                                                 event="dsn")
+                logged += [attempts.dsn_row(e, dsn_id, action, now, action == DELAYED)
+                           for e, action in settlement.reported]
+        self._attempts.write(conn, logged)
 
     def _account(self, s: _Settlement) -> None:
         self._metrics.delivered.inc(len(s.delivered))
@@ -355,19 +376,23 @@ class DeliveryWorker:
             return None  # never bounce a bounce
         reports = [FailedRecipient(e.recipient, code, text, expired=e.id in s.expired, orcpt=_param(e, "orcpt"))
                    for e, code, text in s.failed if _wants(e, "FAILURE")]
+        reported = [(e, FAILED) for e, _c, _t in s.failed if _wants(e, "FAILURE")]
         if self._delay_warning_after > 0:
             for e, code, text in s.deferred:
                 if (e.delay_warned_at is None and now - e.created_at >= self._delay_warning_after
                         and _wants(e, "DELAY")):
                     reports.append(FailedRecipient(e.recipient, code, text, action=DELAYED, orcpt=_param(e, "orcpt"),
                                                    will_retry_until=e.expires_at))
+                    reported.append((e, DELAYED))
                     s.warned.add(e.id)
         if not passed_on:       # passed on: the next hop reports success (RFC 3461 6.2.1)
             action = DSN_DELIVERED if getattr(self._transport, "final_delivery", False) else RELAYED
             reports += [FailedRecipient(e.recipient, code, text, action=action, orcpt=_param(e, "orcpt"))
                         for e, code, text in s.delivered if _wants(e, "SUCCESS")]
+            reported += [(e, action) for e, _c, _t in s.delivered if _wants(e, "SUCCESS")]
         if not reports:
             return None
+        s.reported = reported
         first = group[0]
         message_id = email.utils.make_msgid(domain=self._hostname)
         dsn = build_dsn(
@@ -376,6 +401,18 @@ class DeliveryWorker:
             envid=_param(first, "envid"), ret_full=_param(first, "ret") == "FULL",
         )
         return sender, dsn, message_id
+
+
+def _attempt_rows(s: _Settlement) -> list[dict[str, Any]]:
+    """The attempts log's rows of one settlement: each recipient's result and where it went."""
+    rows = [attempts.attempt_row(e, attempts.DELIVERED, code, text, started=s.started, finished=s.finished,
+                                 hop=s.hops.get(e.recipient)) for e, code, text in s.delivered]
+    rows += [attempts.attempt_row(e, attempts.EXPIRED if e.id in s.expired else attempts.BOUNCED, code, text,
+                                  started=s.started, finished=s.finished, hop=s.hops.get(e.recipient))
+             for e, code, text in s.failed]
+    rows += [attempts.attempt_row(e, attempts.DEFERRED, code, text, started=s.started, finished=s.finished,
+                                  hop=s.hops.get(e.recipient)) for e, code, text in s.deferred]
+    return rows
 
 
 def _param(entry: QueueEntry, name: str) -> str | None:

@@ -8,7 +8,7 @@ the reviewers are resolved here from the rule's ``review:`` sources and the dire
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from gateway.directory import Directory
 from quarantine.routing import resolve as resolve_routing
@@ -33,9 +33,10 @@ def review_groups(verdict: Verdict, held: list[str]) -> list[list[RecipientVerdi
 
 def hold_request(*, mail_from: str, archive_id: int, digest: str, verdict: Verdict, message: ParsedMessage,
                  recipients: list[RecipientVerdict], directory: Directory,
-                 rerouted: Callable[[], None]) -> HoldRequest:
+                 rerouted: Callable[[], None], dsn: Mapping[str, Mapping[str, str]] | None = None) -> HoldRequest:
     """The hold for one group of recipients; ``rerouted`` is called (a metric) when a review
-    source named by the rules finds nobody any more and the default review group takes it."""
+    source named by the rules finds nobody any more and the default review group takes it.
+    ``dsn``: the RFC 3461 parameters of each recipient, kept for the release."""
     first = recipients[0]
     routing = resolve_routing(first.review, mail_from, verdict.department, directory)
     if routing.rerouted:
@@ -56,4 +57,5 @@ def hold_request(*, mail_from: str, archive_id: int, digest: str, verdict: Verdi
         subject_for_notice=redact_text(message.subject), routes=routing.routes,
         quorum=[q.to_json() for q in first.quorum], expire_action=first.on_expiry,
         descriptions={h.rule: h.description for h in hits if h.description},
+        dsn=dsn or None,
     )

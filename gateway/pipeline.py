@@ -336,7 +336,8 @@ class Pipeline:
             self.quarantine.hold(conn, hold_request(
                 mail_from=incoming.mail_from, archive_id=archive_id, digest=s.sealed.digest, verdict=verdict,
                 message=s.message, recipients=group, directory=self.policy.directory(),
-                rerouted=self.metrics.rerouted.inc))
+                rerouted=self.metrics.rerouted.inc,
+                dsn=incoming.dsn.rows([rv.address for rv in group]) if incoming.dsn else None))
             outcome.queued = True   # the hold may queue notices
         outcome.held_for = held
 

@@ -1,7 +1,8 @@
 """The live rules and directory, swapped together and atomically on reload.
 
 A reload (SIGHUP or ``POST /api/v1/rules/reload``) loads and validates both files first;
-if either is invalid the error is reported and the old pair stays live.
+if either is invalid the error is reported and the old pair stays live. What must follow a
+new directory (held mail routed to a replaced supervisor) listens with :meth:`PolicyHolder.on_reload`.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +42,12 @@ class PolicyHolder:
         self._directory_path = directory_path
         self._lock = threading.Lock()
         self._current = self._load(generation=1)
+        self._listeners: list[Callable[[Policy, Policy], object]] = []
+
+    def on_reload(self, listener: Callable[[Policy, Policy], object]) -> None:
+        """Call ``listener(old, new)`` after each successful reload. A failing listener is
+        logged; the reload stands (the new files are valid and already live)."""
+        self._listeners.append(listener)
 
     def _load(self, generation: int) -> Policy:
         directory = Directory.load(self._directory_path)
@@ -60,9 +68,15 @@ class PolicyHolder:
     def reload(self) -> Policy:
         """Load both files; raises (and keeps the old policy) if either is invalid."""
         with self._lock:
-            policy = self._load(generation=self._current.generation + 1)
+            old = self._current
+            policy = self._load(generation=old.generation + 1)
             self._current = policy
         log.info("rules and directory reloaded", extra={"generation": policy.generation})
+        for listener in self._listeners:
+            try:
+                listener(old, policy)
+            except Exception:  # noqa: BLE001 - the reload stands; the listener says what failed
+                log.exception("a reload listener failed")
         return policy
 
 

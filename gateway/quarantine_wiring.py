@@ -4,21 +4,29 @@ The quarantine imports nothing of the gateway: its notices learn each person's l
 what is internal from the live directory, each rule's description from the live rules, and
 a held message's subject from the encrypted archive (decrypted only to write the notice,
 which is archived encrypted too, and masked like every value a notice shows). Escalation
-levels come from the directory as well.
+levels come from the directory as well, and a reloaded directory re-routes held entries
+(:func:`reroute_held`).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import sqlalchemy as sa
+
 from admin_api.render import subject_of
 from archive.service import Archive
-from gateway.policy import PolicyHolder
+from gateway.policy import Policy, PolicyHolder
 from gateway.settings import Settings
 from quarantine.notices import Notices
+from quarantine.service import QuarantineService
+from quarantine.tables import entries
 from rules.engine import SPAM_RULE
 from rules.redact import redact_text
+
+log = logging.getLogger("mailwarden.quarantine")
 
 
 def build_notices(settings: Settings, policy: PolicyHolder, archive: Archive, send: Any) -> Notices:
@@ -59,3 +67,23 @@ def escalation_levels(policy: PolicyHolder) -> Any:
         return [s for s in steps if s]
 
     return levels
+
+
+def reroute_held(quarantine: QuarantineService, old: Policy, new: Policy) -> None:
+    """After a reload: when the directory changed, held entries go to whom it names now (a
+    replaced supervisor no longer decides what was routed to them; the new one is told)."""
+    if new.directory == old.directory:
+        return
+    changed = quarantine.reroute()
+    if changed:
+        log.info("held entries routed again after the directory changed", extra={
+            "event": "quarantine.directory_reroute", "entries": len(changed), "generation": new.generation})
+
+
+def held_dsn(conn: sa.Connection, archive_id: int, recipients: Sequence[str]) -> dict[str, dict[str, str]]:
+    """recipient -> the RFC 3461 parameters it was held with (what ``DeliveryQueue.enqueue(dsn=...)``
+    takes): a released copy goes on, and is reported on, as the client asked at MAIL/RCPT time."""
+    e = entries.c
+    rows = conn.execute(sa.select(e.recipient, e.dsn).where(e.archive_id == archive_id,
+                                                           e.recipient.in_(list(recipients))))
+    return {r.recipient: dict(r.dsn) for r in rows if r.dsn}

@@ -69,6 +69,10 @@ class DeliveryQueue:
         self._sql_insert_returning_id = CompiledStatement(_INSERT_RETURNING_ID, engine.dialect)
         self._sql_finish = CompiledStatement(_FINISH, engine.dialect)
 
+    @property
+    def engine(self) -> sa.Engine:
+        return self._engine
+
     # ---- writing (inside the caller's transaction) --------------------------------
     def enqueue(
         self,

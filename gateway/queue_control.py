@@ -10,7 +10,7 @@ expired ``delivering`` leases.
 Listing reads only plain columns, so a row whose stored headers are damaged, or whose
 message no longer opens, is still listed, shown with the reason, and can be deleted: that
 is how an operator drops an unreadable row. Deleting removes the delivery only; the message
-stays in the archive like any other record.
+stays in the archive like any other record, and so does the log of its attempts.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from gateway import attempts
 from gateway.db import write_transaction
 from gateway.node_gauges import ON_HOLD
 from gateway.queue import DELIVERED, DELIVERING, FAILED, QUEUED
@@ -62,7 +63,8 @@ class QueueControl:
         return [_out(dict(r), now) for r in rows]
 
     def show(self, qid: int) -> dict[str, Any]:
-        """One row, with whether its stored headers and its message can be read (and why not)."""
+        """One row, with whether its stored headers and its message can be read (and why not),
+        and its ``attempt_log``: each attempt (hop, TLS, result, reply) and each DSN sent."""
         q = queue_table.c
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(*(q[c] for c in _LISTED), q.digest, q.message_id)
@@ -84,6 +86,8 @@ class QueueControl:
                 problems.append(f"message unreadable: {_first_line(exc)}")
         out["readable"] = not problems
         out["problems"] = problems
+        # every attempt and DSN so far, oldest first (the row itself keeps the last reply only)
+        out["attempt_log"] = [attempts.shown(a) for a in attempts.read(self.engine, queue_ids=[qid])]
         return out
 
     # ---- actions ------------------------------------------------------------------

@@ -4,7 +4,8 @@ The archive owns retention but cannot see the quarantine's or the delivery queue
 imports nothing of ours). Both point at archive records by id: a held quarantine entry is
 released from its record's blob, a queued or delivering row is sent from its record's blob.
 Purging such a record loses mail, so :func:`still_needed` is handed to
-:class:`archive.retention.Retention` and asked inside each purge transaction.
+:class:`archive.retention.Retention` and asked inside each purge transaction; :func:`forget`,
+handed in beside it, takes the log of a purged record's delivery attempts with it.
 
 :class:`ScheduledPurge` is ``serve``'s purge job (``archive.purge_interval`` and
 ``archive.purge_window``), run by one node at a time.
@@ -27,6 +28,7 @@ from admin_api.tables import audit as audit_table
 from archive.chain import ChainKey
 from archive.retention import PurgeReport, Retention
 from archive.service import Archive
+from gateway import attempts
 from gateway.queue import DELIVERING, QUEUED
 from gateway.tables import queue
 from quarantine.tables import entries
@@ -46,6 +48,12 @@ def still_needed(conn: sa.Connection, ids: Sequence[int]) -> set[int]:
         needed.update(conn.execute(sa.select(queue.c.archive_id).where(
             queue.c.status.in_([QUEUED, DELIVERING]), queue.c.archive_id.in_(chunk))).scalars())
     return needed
+
+
+def forget(conn: sa.Connection, ids: Sequence[int]) -> None:
+    """Purged records take the log of their delivery attempts with them (gateway/attempts.py):
+    the recipients and replies of a message the archive no longer keeps are not kept either."""
+    attempts.forget(conn, ids)
 
 
 # ---- the scheduled purge ---------------------------------------------------------------------
@@ -113,7 +121,7 @@ class ScheduledPurge:
                  node: str = "", clock: Callable[[], float] = time.time):
         self.engine = engine
         self.archive = archive
-        self.retention = Retention(archive, rules, default_days, still_needed=still_needed)
+        self.retention = Retention(archive, rules, default_days, still_needed=still_needed, forget=forget)
         self.audit_chain = ChainKey(archive.keyring, "audit-chain")
         self.interval = interval
         self.window = window

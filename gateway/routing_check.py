@@ -9,7 +9,7 @@ API) run this with the directory they would put live, and refuse the pair with
 from __future__ import annotations
 
 from gateway.directory import Directory
-from rules.loader import RuleSet
+from rules.ruleset import RuleSet
 
 
 def routing_problems(ruleset: RuleSet, directory: Directory) -> list[str]:

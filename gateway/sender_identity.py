@@ -150,7 +150,7 @@ IDENTITY_FINDINGS = (FORGED_INTERNAL_SENDER, HEADER_FROM_NOT_OWNED)
 
 def unhandled_identity_findings(ruleset: object) -> list[str]:
     """The identity findings no enabled ``reject``/``quarantine`` rule of ``ruleset`` (a
-    :class:`rules.loader.RuleSet`) names in a ``finding:`` condition: a rules file written
+    :class:`rules.ruleset.RuleSet`) names in a ``finding:`` condition: a rules file written
     before these findings existed (an upgrade keeps the administrator's own file) would let
     a spoofed insider through without a word, so ``mailwarden rules lint`` says so."""
     from rules import conditions as c

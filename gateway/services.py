@@ -35,7 +35,7 @@ from gateway.metrics import Metrics
 from gateway.node_gauges import NodeGauges
 from gateway.notices import Notifier
 from gateway.policy import PolicyHolder
-from gateway.quarantine_wiring import build_notices
+from gateway.quarantine_wiring import build_notices, held_dsn, reroute_held
 from gateway.queue import DeliveryQueue
 from gateway.sender_logins import SenderLogins
 from gateway.settings import Settings
@@ -138,7 +138,8 @@ def build_services(settings: Settings, *, run_migrations: bool = True, policy: P
         queue.enqueue(conn, archive_id=archive_id, digest=sealed.digest, mail_from=entry["mail_from"],
                       recipients=recipients, direction=entry["direction"], message_id=message.message_id or "",
                       origin="released",
-                      add_headers=[("X-Mailwarden-Verdict", f"released; direction={entry['direction']}")])
+                      add_headers=[("X-Mailwarden-Verdict", f"released; direction={entry['direction']}")],
+                      dsn=held_dsn(conn, entry["archive_id"], recipients))
 
     def send_notice(conn: sa.Connection, to: str, subject: str, body: str) -> None:
         notifier.send(conn, to, subject, body)
@@ -156,7 +157,9 @@ def build_services(settings: Settings, *, run_migrations: bool = True, policy: P
         evidence_cipher=EvidenceCipher(keys=keyring.evidence_keys),
         notices=build_notices(settings, policy, archive, send_notice),
         remind_before=settings.quarantine.remind_before, escalate_after=settings.quarantine.escalate_after,
+        directory=policy.directory,
     )
+    policy.on_reload(partial(reroute_held, quarantine))
     metrics.add_collector(NodeGauges(engine, {"data": data_dir, "blobs": settings.blobs_dir}))
     engines = Engines(settings.engines, metrics=EngineMetrics(metrics.registry))
     learner = None

@@ -42,6 +42,39 @@ queue = sa.Table(
     sa.Index("ix_gateway_queue_archive", "archive_id"),
 )
 
+# Every delivery attempt of a queue row and its result, and every DSN sent about it: the
+# queue row keeps only the last reply, the timeline (issues 15 and 16) shows them all. Written in
+# the transaction that records the outcome on the queue row; addresses as the queue keeps them,
+# the reply truncated (a server's words, never message content). ``result``: delivered |
+# deferred | bounced | expired, or for a DSN's row dsn-sent | delayed-warning with ``dsn_id``
+# (the DSN's archive record) and ``dsn_action`` (RFC 3464: failed, delayed, relayed, delivered).
+# Rows go with their message when retention purges it (gateway/retention.py).
+delivery_attempts = sa.Table(
+    "gateway_delivery_attempts",
+    metadata,
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
+    sa.Column("archive_id", sa.BigInteger, nullable=False),
+    sa.Column("queue_id", sa.BigInteger, nullable=False),
+    sa.Column("recipient", sa.String(512), nullable=False),
+    sa.Column("attempt", sa.Integer, nullable=False),
+    sa.Column("started_at", sa.Float, nullable=True),
+    sa.Column("finished_at", sa.Float, nullable=False),
+    sa.Column("hop_host", sa.String(255), nullable=True),
+    sa.Column("hop_address", sa.String(64), nullable=True),
+    sa.Column("hop_port", sa.Integer, nullable=True),
+    sa.Column("tls_version", sa.String(16), nullable=True),
+    sa.Column("tls_verified", sa.Boolean, nullable=True),
+    sa.Column("tls_policy", sa.String(32), nullable=True),
+    sa.Column("result", sa.String(16), nullable=False),
+    sa.Column("code", sa.Integer, nullable=True),
+    sa.Column("enhanced", sa.String(16), nullable=True),
+    sa.Column("reply", sa.String(500), nullable=True),
+    sa.Column("dsn_id", sa.BigInteger, nullable=True),
+    sa.Column("dsn_action", sa.String(16), nullable=True),
+    sa.Index("ix_gateway_delivery_attempts_archive", "archive_id"),
+    sa.Index("ix_gateway_delivery_attempts_queue", "queue_id"),
+)
+
 smtp_accounts = sa.Table(
     "gateway_smtp_accounts",
     metadata,

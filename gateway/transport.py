@@ -1,7 +1,8 @@
 """How a prepared message leaves the gateway: SMTP to the next hop, MX look-up, or a maildir.
 
 Every transport returns a result per recipient, so one refused address does not decide
-for the others: ``(code, text)`` with ``code`` ``None`` for a connection-level failure.
+for the others: ``(code, text)`` with ``code`` ``None`` for a connection-level failure; given a
+``hops`` dict, it also notes where each recipient's attempt went (gateway/hops.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Protocol
 
 import aiosmtplib
 
+from gateway.hops import Hop, hop_of, record
 from gateway.mta_sts import MtaSts
 from gateway.outbound_dns import OutboundDns
 from gateway.settings import parse_hostport
@@ -42,7 +44,7 @@ class DsnRelay:
 
 class Transport(Protocol):
     async def send(self, mail_from: str, recipients: Sequence[str], message: bytes,
-                   dsn: DsnRelay | None = None) -> dict[str, Result]: ...
+                   dsn: DsnRelay | None = None, hops: dict[str, Hop] | None = None) -> dict[str, Result]: ...
 
     def route_key(self, recipient: str) -> str: ...
 
@@ -74,6 +76,14 @@ class SmtpPool:
         self._slots = asyncio.Semaphore(size)
         # gateway/tls_policy.py: the level's context (verifying only under ``verify``).
         self._tls_context = tls_context or TlsPolicy().context(tls_level)
+
+    @property
+    def tls_level(self) -> TlsLevel:
+        return self._tls_level
+
+    @property
+    def tls_context(self) -> ssl.SSLContext:
+        return self._tls_context
 
     async def _connect(self, *, starttls: bool = True) -> aiosmtplib.SMTP:
         client = aiosmtplib.SMTP(
@@ -182,7 +192,8 @@ class _Unsendable(Exception):
 
 
 async def _transaction(pool: SmtpPool, mail_from: str, recipients: Sequence[str],
-                       message: bytes, dsn: DsnRelay | None = None) -> dict[str, Result]:
+                       message: bytes, dsn: DsnRelay | None = None,
+                       hops: dict[str, Hop] | None = None) -> dict[str, Result]:
     """One SMTP transaction. MAIL and RCPT are sent with ``execute_command``: the addresses
     were parsed and checked when the message came in, and aiosmtplib's ``mail()``/``rcpt()``
     would parse each again (and could send no ESMTP parameters for an SMTPUTF8 address)."""
@@ -190,7 +201,9 @@ async def _transaction(pool: SmtpPool, mail_from: str, recipients: Sequence[str]
     try:
         client = await pool.acquire()
     except (TimeoutError, OSError, aiosmtplib.SMTPException) as exc:
+        record(hops, recipients, Hop(pool.host, None, pool.port, tls_policy=str(pool.tls_level)))
         return {r: (None, f"connect to {pool.host}:{pool.port} failed: {exc}") for r in recipients}
+    record(hops, recipients, hop_of(client, pool.host, pool.port, str(pool.tls_level), pool.tls_context))
     reusable = False
     try:
         try:
@@ -262,8 +275,8 @@ class RelayTransport:
         return "relay"
 
     async def send(self, mail_from: str, recipients: Sequence[str], message: bytes,
-                   dsn: DsnRelay | None = None) -> dict[str, Result]:
-        return await _transaction(self._pool, mail_from, recipients, message, dsn)
+                   dsn: DsnRelay | None = None, hops: dict[str, Hop] | None = None) -> dict[str, Result]:
+        return await _transaction(self._pool, mail_from, recipients, message, dsn, hops)
 
     async def close(self) -> None:
         await self._pool.close()
@@ -305,7 +318,7 @@ class MxTransport:
         return recipient.rpartition("@")[2].lower()
 
     async def send(self, mail_from: str, recipients: Sequence[str], message: bytes,
-                   dsn: DsnRelay | None = None) -> dict[str, Result]:
+                   dsn: DsnRelay | None = None, hops: dict[str, Hop] | None = None) -> dict[str, Result]:
         domain = self.route_key(recipients[0])
         try:
             hosts = await self._resolver(domain)
@@ -325,15 +338,20 @@ class MxTransport:
                     if sts.mode == "enforce":     # never to an impostor: the mail waits
                         results.update({r: (None, f"MTA-STS policy of {domain} does not name MX host {host}")
                                         for r in pending})
+                        record(hops, pending, Hop(host, None, self._port, tls_policy="mta-sts:enforce"))
                         continue
                 else:
                     level = TlsLevel.VERIFY      # testing: tried first, and logged if it fails
-            outcome = await self._attempt(host, level, mail_from, pending, message, dsn)
+            outcome = await self._attempt(host, level, mail_from, pending, message, dsn, hops)
             if sts is not None and sts.mode == "testing" and level is TlsLevel.VERIFY and _tls_refused(outcome):
                 log.warning("MTA-STS: MX certificate does not verify", extra={
                     "domain": domain, "mx": host, "mode": sts.mode, "refused": False})
                 level = self._tls_policy.level(domain, host)
-                outcome = await self._attempt(host, level, mail_from, pending, message, dsn)
+                outcome = await self._attempt(host, level, mail_from, pending, message, dsn, hops)
+            elif sts is not None and sts.mode != "none" and hops is not None:
+                for r in pending:       # the policy that set the level: MTA-STS's
+                    if r in hops:
+                        hops[r] = hops[r].under(f"mta-sts:{sts.mode}")
             results.update(outcome)
             pending = [r for r in pending if outcome[r][0] is None]  # only connection failures move on
             if not pending:
@@ -341,11 +359,12 @@ class MxTransport:
         return results
 
     async def _attempt(self, host: str, level: TlsLevel, mail_from: str, recipients: list[str], message: bytes,
-                       dsn: DsnRelay | None) -> dict[str, Result]:
+                       dsn: DsnRelay | None, hops: dict[str, Hop] | None = None) -> dict[str, Result]:
         pool = await self._pool(host, level)
         if pool is None:
+            record(hops, recipients, Hop(host, None, self._port, tls_policy=str(level)))
             return {r: (None, f"MX host {host} has no address") for r in recipients}
-        return await _transaction(pool, mail_from, recipients, message, dsn)
+        return await _transaction(pool, mail_from, recipients, message, dsn, hops)
 
     async def _pool(self, host: str, level: TlsLevel) -> SmtpPool | None:
         """The pool for ``host`` at ``level``, connecting to the address our DNS gave (None: none)."""
@@ -393,7 +412,8 @@ class MaildirTransport:
         return "maildir"
 
     async def send(self, mail_from: str, recipients: Sequence[str], message: bytes,
-                   dsn: DsnRelay | None = None) -> dict[str, Result]:
+                   dsn: DsnRelay | None = None, hops: dict[str, Hop] | None = None) -> dict[str, Result]:
+        record(hops, recipients, Hop("maildir"))
         return await asyncio.to_thread(self._write_all, mail_from, recipients, message)
 
     def _write_all(self, mail_from: str, recipients: Sequence[str], message: bytes) -> dict[str, Result]:

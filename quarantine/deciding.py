@@ -30,8 +30,9 @@ from quarantine.errors import (
     NotAuthorised,
 )
 from quarantine.model import Decision, Reviewer
+from quarantine.rerouting import Rerouting
 from quarantine.routing import is_routed, pending, quorum_json
-from quarantine.store import Store, row
+from quarantine.store import row
 
 log = logging.getLogger("mailwarden.quarantine")
 
@@ -76,8 +77,10 @@ def mailbox(address: str) -> str:
     return f"{local.split('+', 1)[0] or local}@{domain}"
 
 
-def authorise(who: Reviewer, entry: dict[str, Any], override: bool, comment: str | None) -> None:
-    """Raise unless ``who`` may decide ``entry`` (see the module docstring)."""
+def authorise(who: Reviewer, entry: dict[str, Any], override: bool, comment: str | None, *,
+              rerouted: bool = False) -> None:
+    """Raise unless ``who`` may decide ``entry`` (see the module docstring); ``rerouted``:
+    the entry was routed again after a directory change, which the refusal then says."""
     sender = mailbox(entry.get("mail_from") or "")
     if sender and sender in {mailbox(a) for a in who.addresses}:
         raise NotAuthorised("you may not decide on a message you sent")
@@ -88,14 +91,19 @@ def authorise(who: Reviewer, entry: dict[str, Any], override: bool, comment: str
             raise CommentRequired("an override needs a comment saying why")
         return
     if not is_routed(who.addresses, routes_of(entry)):
+        routes = routes_of(entry)
+        routed = "; ".join(f"{s} ({', '.join(p) or '-'})" for s, p in routes.items()) or "nobody"
+        changed = "the directory changed after it was held and " if rerouted else ""
         raise NotAuthorised(
-            f"entry {entry['id']} is routed to {', '.join(routes_of(entry)) or 'nobody'}; "
-            "you are not among its reviewers"
-            + (" (a compliance officer may override with a comment)" if who.role in OVERRIDE_ROLES else "")
+            f"entry {entry['id']}: {changed}it is routed to {routed}; you are not among its reviewers"
+            + (" (a compliance officer may override with a comment)" if who.role in OVERRIDE_ROLES else ""),
+            rerouted_to=tuple(dict.fromkeys(p for ps in routes.values() for p in ps)) if rerouted else (),
         )
 
 
-class Deciding(Store):
+class Deciding(Rerouting):
+    """Decisions; a Rerouting, because each decision first follows the live directory."""
+
     def release(
         self,
         entry_id: int,
@@ -140,6 +148,8 @@ class Deciding(Store):
         if not who.name:
             raise ValueError("actor is required")
         comment = words(comment)
+        if not sender_release:   # judged against the live directory, not only the one it was held under
+            self.follow_directory(entry_id)
         for _ in range(_MAX_RETRIES):
             try:
                 with self.engine.begin() as conn:
@@ -179,7 +189,8 @@ class Deciding(Store):
             targets = [x for x in targets if x["sender_may_release"]]
         else:
             for x in targets:
-                authorise(who, x, override, comment)
+                authorise(who, x, override, comment,
+                          rerouted=self.was_rerouted(conn, x["id"]))
         withdraw = sender_release and kind == "reject"  # the sender keeping their own message back needs no reason
         if any(x["comment_required"] for x in targets) and not comment and not withdraw:
             raise CommentRequired("a comment is required for this decision")

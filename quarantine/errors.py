@@ -32,7 +32,14 @@ class InvalidToken(QuarantineError):
 
 
 class NotAuthorised(QuarantineError, PermissionError):
-    """The person is not among the entry's routed reviewers, or sent the message: HTTP 403."""
+    """The person is not among the entry's routed reviewers, or sent the message: HTTP 403.
+
+    ``rerouted_to`` (not empty) says the entry was routed again after a directory change and
+    to whom, so the console can say why in the reader's language."""
+
+    def __init__(self, message: str, *, rerouted_to: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.rerouted_to = rerouted_to
 
 
 class InvalidRule(QuarantineError, ValueError):

@@ -22,6 +22,26 @@ def routing_of(req: HoldRequest) -> tuple[dict[str, list[str]], list[dict[str, A
     return routes, [quorum_json("*", ["reviewers"], req.required_approvals)]
 
 
+def queue_for_digest(conn: sa.Connection, people: list[str], ids: list[int], now: float) -> set[str]:
+    """The people among ``people`` who asked for a digest instead of a notice per entry,
+    with ``ids`` queued for their next digest; the others are to be told now."""
+    if not people:
+        return set()
+    prefs = {
+        r.address: r.frequency
+        for r in conn.execute(
+            sa.select(t.reviewer_prefs.c.address, t.reviewer_prefs.c.frequency).where(
+                t.reviewer_prefs.c.address.in_(people)
+            )
+        )
+    }
+    later = {p for p in people if prefs.get(p, "immediate") != "immediate"}
+    if later:
+        conn.execute(sa.insert(t.digest_items),
+                     [{"reviewer": p, "entry_id": eid, "created_at": now} for p in sorted(later) for eid in ids])
+    return later
+
+
 class Holding(Store):
     def hold(self, conn: sa.Connection, req: HoldRequest) -> list[int]:
         """Hold ``req`` once per recipient inside the caller's transaction (never commits)."""
@@ -65,6 +85,7 @@ class Holding(Store):
                     expire_action=req.expire_action,
                     version=0,
                     escalation=0,
+                    dsn=dict((req.dsn or {}).get(rcpt) or {}) or None,
                     created_at=now,
                     expires_at=expires_at,
                 )
@@ -89,27 +110,10 @@ class Holding(Store):
             row(r) for r in conn.execute(sa.select(t.entries).where(t.entries.c.id.in_(ids)).order_by(t.entries.c.id))
         ]
         people = [r for r in reviewers if "*" not in r and "?" not in r and not r.startswith("@")]
-        prefs = {
-            r.address: r.frequency
-            for r in conn.execute(
-                sa.select(t.reviewer_prefs.c.address, t.reviewer_prefs.c.frequency).where(
-                    t.reviewer_prefs.c.address.in_(people)
-                )
-            )
-        } if people else {}
-
-        def digest(reviewer: str) -> bool:
-            if prefs.get(reviewer, "immediate") == "immediate":
-                return False
-            conn.execute(
-                sa.insert(t.digest_items),
-                [{"reviewer": reviewer, "entry_id": eid, "created_at": now} for eid in ids],
-            )
-            return True
-
+        in_digest = queue_for_digest(conn, people, ids, now)
         link = None
         if req.sender_may_release:
             token = self.make_sender_token(ids[0], expires_at)  # type: ignore[attr-defined]
             link = f"{self.base_url}/sender?token={token}"  # the policy-tip page (admin_api.pages.sender)
         self.notices.held(conn, entries, subject=req.subject_for_notice or "(no subject)", evidence=req.evidence,
-                          reviewers=people, digest=digest, sender_link=link)
+                          reviewers=people, digest=in_digest.__contains__, sender_link=link)

@@ -38,6 +38,9 @@ class HoldRequest:
     quorum: Sequence[Mapping[str, Any]] = ()
     descriptions: Mapping[str, str] = field(default_factory=dict)  # rule -> description, for notices
     sender_vouched: bool = True  # the sender is ours and was trusted/authenticated: may be told
+    # recipient -> the RFC 3461 parameters the client gave ({"ret", "envid", "notify", "orcpt"}):
+    # kept with each entry so the released copy is delivered and reported on as asked
+    dsn: Mapping[str, Mapping[str, str]] | None = None
 
 
 @dataclass(frozen=True)

@@ -137,6 +137,13 @@ class Notices:
         for person in people:
             self._send(conn, person, "escalated", **context)
 
+    def rerouted(self, conn: sa.Connection, entries: Sequence[Mapping[str, Any]], people: Iterable[str]) -> None:
+        """The directory changed (a new department head, a new group member): the people a
+        held message is now routed to hear that it is theirs to decide."""
+        context = self._common(entries)
+        for person in people:
+            self._send(conn, person, "rerouted", **context)
+
     def expired(self, conn: sa.Connection, entries: Sequence[Mapping[str, Any]], *, released: list[str],
                 expired: list[str]) -> None:
         first = entries[0]

@@ -11,7 +11,7 @@ its notices), :mod:`quarantine.deciding` (who may decide, four-eyes, overrides),
 :mod:`quarantine.reads`; the console's read models :mod:`quarantine.triage`,
 :mod:`quarantine.timeline`, :mod:`quarantine.evidence_view`; :mod:`quarantine.bulk` and
 :mod:`quarantine.false_positives` (marks counted per rule); routing (review sources to people, counting approvals) is
-:mod:`quarantine.routing`.
+:mod:`quarantine.routing`; held entries follow directory changes in :mod:`quarantine.rerouting`.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from quarantine.model import Decision, HoldRequest, QuarantinePage, Reviewer
 from quarantine.notices import Notices, format_evidence
 from quarantine.reads import Reads, decode_cursor
 from quarantine.reminders import Levels, Reminders
+from quarantine.routing import DirectoryLike
 from quarantine.sealing import EvidenceCipher
 from quarantine.sender_release import SenderRelease
 from quarantine.store import EnqueueRelease, SendNotice
@@ -74,10 +75,12 @@ class QuarantineService(Holding, Deciding, SenderRelease, Expiry, Reminders, Dig
         notices: Notices | None = None,
         remind_before: float = 0.0,
         escalate_after: float = 0.0,
+        directory: Callable[[], DirectoryLike] | None = None,
     ) -> None:
         """``notices`` renders what people are told (the gateway gives it the directory's
         languages and the rules' descriptions); ``remind_before``/``escalate_after`` (seconds,
-        0 = never) drive :meth:`remind` and :meth:`escalate`."""
+        0 = never) drive :meth:`remind` and :meth:`escalate`; ``directory`` (the live one) lets held
+        entries follow its changes (:meth:`reroute`, and before every decision)."""
         if not callable(signing_key) and (not signing_key or len(signing_key) < 16):
             raise ValueError("signing_key must be at least 16 bytes")
         self.engine = engine
@@ -92,6 +95,7 @@ class QuarantineService(Holding, Deciding, SenderRelease, Expiry, Reminders, Dig
         self.notices = notices or Notices(send_notice, base_url=self.base_url)
         self.remind_before = remind_before
         self.escalate_after = escalate_after
+        self.directory = directory
 
     @staticmethod
     def create_tables(engine: sa.Engine) -> None:

@@ -56,6 +56,10 @@ entries = sa.Table(
     sa.Column("reminded_at", sa.Float, nullable=True),
     sa.Column("escalation", sa.Integer, nullable=False, default=0),
     sa.Column("escalated_at", sa.Float, nullable=True),
+    # The RFC 3461 parameters the client gave for this recipient ({"ret", "envid", "notify",
+    # "orcpt"}, as the delivery queue keeps them; NULL: none): a released copy is delivered and
+    # reported on as the client asked.
+    sa.Column("dsn", sa.JSON(none_as_null=True), nullable=True),
     sa.CheckConstraint(
         "status in ('held', 'released', 'rejected', 'expired')", name="quarantine_entries_status"
     ),

@@ -23,7 +23,13 @@ from quarantine.store import Store
 _KINDS = {
     "held": "held", "approve": "approved", "release": "released", "reject": "rejected",
     "expired": "expired", "sender-release": "sender-released", "sender-withdraw": "sender-withdrew",
+    "rerouted": "rerouted",
 }
+
+
+# What an attempt adds to a delivery event (gateway/attempts.py): its number and result, the
+# enhanced code, when it began, where it went and its TLS.
+_ATTEMPT = ("result", "attempt", "enhanced", "started_at", "hop", "tls")
 
 
 def _event(at: float | None, kind: str, **detail: Any) -> dict[str, Any]:
@@ -38,7 +44,9 @@ class Timeline(Store):
         """Events of ``entry_id`` (``at``, ``kind`` and per kind ``actor``, ``comment``,
         ``recipients``, ``detail``). ``record`` is the accepted message's archive record
         (``received_at, verdict, direction, rules``); ``deliveries`` are the delivery attempts
-        of its released copy: ``{at, recipient, status, code, text, attempts}``."""
+        of its released copy: ``{at, recipient, status, code, text, attempts}`` and per attempt
+        ``result, attempt, enhanced, started_at, hop, tls``, or a DSN sent about it
+        (``{at, recipient, dsn: {record, action, warning}}``)."""
         with self.engine.connect() as conn:
             entry = self._get_row(conn, entry_id)
             decisions = list(conn.execute(
@@ -74,9 +82,14 @@ class Timeline(Store):
         if entry.get("escalated_at"):
             events.append(_event(entry["escalated_at"], "escalated", detail={"level": entry.get("escalation") or 0}))
         for d in deliveries:
+            if d.get("dsn"):       # a DSN sent to the sender about this recipient
+                events.append(_event(d.get("at"), "dsn", recipients=[str(entry.get("mail_from") or "")],
+                                     detail={**d["dsn"], "about": d.get("recipient")}))
+                continue
             events.append(_event(d.get("at"), "delivery", recipients=[str(d.get("recipient") or "")], detail={
                 "status": d.get("status"), "code": d.get("code"), "text": d.get("text"),
-                "attempts": d.get("attempts")}))
+                "attempts": d.get("attempts"),
+                **{k: d[k] for k in _ATTEMPT if k in d}}))
         order = {k: i for i, k in enumerate(("received", "screened", "held", "notified"))}
         events.sort(key=lambda e: (e["at"], order.get(e["kind"], 9)))
         return events

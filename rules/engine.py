@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rules.conditions import DirectoryView, EvaluationContext, State
 from rules.content import ParsedMessage
-from rules.loader import Rule, RuleSet
+from rules.evaluation import DirectoryView, EvaluationContext, State
 from rules.model import (
     Action,
     ApprovalNeed,
@@ -31,6 +30,7 @@ from rules.model import (
     Verdict,
     most_severe,
 )
+from rules.ruleset import Rule, RuleSet
 
 __all__ = ["Engine", "EvaluationContext", "DirectoryView", "SenderStats", "AuthResults"]
 

@@ -58,7 +58,7 @@ def _wait(predicate, timeout: float, what: str) -> None:  # noqa: ANN001
 # ---- clamd ------------------------------------------------------------------------------
 
 class ClamdDaemon:
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, stream_max: str = "60M") -> None:
         self.dir = directory
         self.socket = directory / "clamd.sock"
         self.port = free_port()
@@ -70,7 +70,7 @@ class ClamdDaemon:
         lines = [
             "Foreground yes", f"DatabaseDirectory {db}", f"LocalSocket {self.socket}",
             f"TCPSocket {self.port}", "TCPAddr 127.0.0.1", f"LogFile {directory / 'clamd.log'}",
-            "ScanMail yes", "ScanArchive yes", "StreamMaxLength 60M", "SelfCheck 0",
+            "ScanMail yes", "ScanArchive yes", f"StreamMaxLength {stream_max}", "SelfCheck 0",
         ]
         if os.geteuid() == 0:
             lines.append(f"User {getpass.getuser()}")   # else clamd drops to the clamav user

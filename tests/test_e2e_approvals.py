@@ -297,3 +297,75 @@ def test_lint_and_reload_refuse_an_unknown_group_and_a_leaver_goes_to_the_defaul
         rules.write_text(good_rules)
         directory.write_text(good_directory)
         stack.http.post("/api/v1/rules/reload", headers=root)
+
+
+def test_a_replaced_supervisor_can_no_longer_decide_what_was_routed_to_them(stack: Stack) -> None:
+    """Finance's head changes in directory.yaml and the gateway reloads (its SIGHUP handler):
+    the entries routed to the old head go to the new one, who is told and decides; the old
+    head is refused with the reason, through the API and the console, and both are audited."""
+    from admin_api.passwords import set_password
+    from tests.console_support import PASSWORD, audit_rows, csrf_of, sign_in
+
+    engine = stack.gateway.services.engine
+    directory = stack.gateway.config.parent / "directory.yaml"
+    good_directory = directory.read_text()
+    stack.tokens["cfo2"] = add_user(engine, "cfo2", "supervisor", ["finance"], "cfo2@example.com")
+    for name in ("cfo", "cfo2"):
+        set_password(engine, name, PASSWORD)
+    stack.send("alice@example.com", "bank@other.org", "routed before the change", "Strictly confidential\r\n")
+    stack.send("alice@example.com", "bank@other.org", "decided in the console", "Strictly confidential\r\n")
+    api_entry = stack.entry("routed before the change", who="cfo")
+    page_entry = stack.entry("decided in the console", who="cfo")
+    assert api_entry["routes"] == page_entry["routes"] == {"supervisor": ["cfo@example.com"]}
+    try:
+        directory.write_text(good_directory.replace("supervisors: [cfo@example.com]",
+                                                    "supervisors: [cfo2@example.com]"))
+        stack.gateway.reload()   # what SIGHUP runs
+        assert stack.gateway.services.policy.directory().supervisors_of("finance") == ("cfo2@example.com",)
+
+        # API: the old head is refused and told why; the new head was told and decides.
+        refused = stack.decide("cfo", api_entry["id"])
+        assert refused.status_code == 403, refused.text
+        reason = refused.json()["detail"]
+        assert "directory" in reason and "cfo2@example.com" in reason and "not among its reviewers" in reason
+        assert stack.decide("cfo", api_entry["id"], "reject").status_code == 403
+        _notices(stack, "cfo2@example.com", "routed before the change")
+        ok = stack.decide("cfo2", api_entry["id"])
+        assert ok.status_code == 200 and ok.json()["status"] == "released", ok.text
+        stack.sink.handler.wait_to("bank@other.org")
+        history = stack.http.get(f"/api/v1/quarantine/{api_entry['id']}", headers=stack.auth("cfo2")).json()
+        assert [(h["action"], h["actor"]) for h in history["history"]] == [
+            ("held", "system"), ("rerouted", "system"), ("release", "cfo2")]
+        assert history["routes"] == {"supervisor": ["cfo2@example.com"]}
+
+        # Console: the same refusal on the entry page (in the reader's language), then the new head.
+        base = f"http://127.0.0.1:{stack.gateway.api_port}"
+        with httpx.Client(base_url=base, timeout=30) as old, httpx.Client(base_url=base, timeout=30) as new:
+            for client, name in ((old, "cfo"), (new, "cfo2")):
+                assert sign_in(client, name).status_code == 303
+            url = f"/quarantine/{page_entry['id']}"
+            page = old.get(url)
+            assert page.status_code == 200
+            form = {"csrf": csrf_of(page.text), "action": "release", "comment": "fine by me"}
+            refused_page = old.post(f"{url}/decide", data=form)
+            assert refused_page.status_code == 403
+            assert "cfo2@example.com" in refused_page.text and "directory" in refused_page.text
+            zh = old.post(f"{url}/decide", data=form, headers={"Accept-Language": "zh-CN"})
+            assert zh.status_code == 403 and "目录" in zh.text
+            page = new.get(url)
+            done = new.post(f"{url}/decide", data={"csrf": csrf_of(page.text), "action": "release",
+                                                    "comment": "fine"}, follow_redirects=False)
+            assert done.status_code == 303, done.text
+        assert stack.http.get(f"/api/v1/quarantine/{page_entry['id']}",
+                              headers=stack.auth("cfo2")).json()["status"] == "released"
+
+        # Every attempt is in the audit log: the old head's refused, the new head's done.
+        attempts = [(r.actor, r.record, r.outcome, r.status_code) for r in audit_rows(engine, "quarantine.release")
+                    if r.record in (str(api_entry["id"]), str(page_entry["id"]))]
+        assert ("cfo", str(api_entry["id"]), "denied", 403) in attempts
+        assert ("cfo2", str(api_entry["id"]), "ok", 200) in attempts
+        assert ("cfo", str(page_entry["id"]), "refused", 403) in attempts
+        assert ("cfo2", str(page_entry["id"]), "ok", 303) in attempts
+    finally:
+        directory.write_text(good_directory)
+        stack.gateway.reload()

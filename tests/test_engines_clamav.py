@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
+import shutil
 import smtplib
 import socket
 import threading
@@ -272,5 +274,68 @@ def test_a_message_over_clamds_stream_limit_is_unread_content_not_an_endless_451
             [row] = records(gw)
             assert row.verdict == "quarantined" and "uninspectable-content" in row.rules
             assert not sink.handler.to("partner@other.org")
+    finally:
+        fake.close()
+
+
+@pytest.mark.parametrize("transport", ["unix", "tcp"])
+def test_clamds_own_stream_limit_answer_is_read_even_when_it_resets_our_write(
+        tmp_path: Path, transport: str) -> None:
+    """A real clamd with a 1 MB StreamMaxLength, sent 3 MB: "too large" every time, over
+    either socket, and the client still scans afterwards."""
+    import asyncio
+
+    from gateway.engines.base import EngineError
+    from gateway.engines.clamav import Clamd
+
+    if not shutil.which("clamd"):
+        pytest.skip("clamd is not installed") if not os.environ.get("MAILWARDEN_REQUIRE_CLAMAV") else \
+            pytest.fail("clamd is not installed (MAILWARDEN_REQUIRE_CLAMAV is set)")
+    daemon = ClamdDaemon(tmp_path / "clamd", stream_max="1M").start()
+    try:
+        address = daemon.address if transport == "unix" else f"127.0.0.1:{daemon.port}"
+        client = Clamd(address, timeout=20)
+
+        async def kinds() -> list[str]:
+            seen = []
+            for _ in range(10):
+                try:
+                    await client.scan(b"x" * 3_000_000)
+                    seen.append("clean")
+                except EngineError as exc:
+                    seen.append(exc.kind)
+            return seen
+
+        assert asyncio.run(kinds()) == ["too large"] * 10
+        assert asyncio.run(client.scan(EICAR)) == EICAR_SIGNATURE   # the same client still scans
+    finally:
+        daemon.stop()
+
+
+def test_a_stream_limit_answer_followed_by_a_reset_is_too_large_not_down() -> None:
+    """A clamd that answers "size limit exceeded" while we are still writing and closes with our
+    data unread resets our next write. The answer was sent before the reset and must be read:
+    "too large" every time, never "down", which the gateway turns into an endless 451. The old
+    stream-based client said "down" on 29 of 30 tries against such a peer, and CI failed on it."""
+    import asyncio
+
+    from gateway.engines.base import EngineError
+    from gateway.engines.clamav import Clamd
+
+    fake = FakeClamd(b"INSTREAM size limit exceeded. ERROR\0")
+    client = Clamd(f"127.0.0.1:{fake.port}", timeout=10)
+
+    async def kinds() -> list[str]:
+        seen = []
+        for size in (70_000, 1_000_000) * 10:
+            try:
+                await client.scan(b"x" * size)
+                seen.append("clean")
+            except EngineError as exc:
+                seen.append(exc.kind)
+        return seen
+
+    try:
+        assert asyncio.run(kinds()) == ["too large"] * 20
     finally:
         fake.close()

@@ -132,3 +132,43 @@ def test_shipped_directory_resolves_departments_people_and_languages() -> None:
     assert d.language_of("Li.Wei@example.com") == "zh-CN" and d.language_of("bob@example.com") is None
     assert d.is_known("cfo@example.com") and d.is_known("x@finance.example.com")
     assert not d.is_known("nobody@example.com")
+
+
+def test_a_decision_follows_the_live_directory_even_before_the_reload_sweep(engine, tmp_path: Path) -> None:  # noqa: ANN001
+    """The sweep after a reload may fail or not have reached an entry yet: the decision itself
+    routes the entry again first. Only what the directory answers changes: a named address
+    and the people added by escalation stay, and an approval counts only while routed."""
+    from gateway.directory import Directory
+    from tests.test_quarantine_service import Clock, hold, make_service, notices
+
+    text = ("domains: [corp.example]\ngroups: {compliance-team: [grace@corp.example]}\n"
+            "default_review_group: compliance-team\n"
+            "departments:\n  finance: {members: [alice@corp.example], supervisors: [%s]}\n")
+    (tmp_path / "old.yaml").write_text(text % "cfo@corp.example")
+    (tmp_path / "new.yaml").write_text(text % "cfo2@corp.example")
+    live = {"directory": Directory.load(tmp_path / "old.yaml")}
+    svc = make_service(engine, Clock())
+    svc.directory = lambda: live["directory"]
+    routes = {"supervisor": ["cfo@corp.example"], "legal@corp.example": ["legal@corp.example"],
+              "escalation": ["ivan@corp.example"]}
+    quorum = [{"rule": "r", "needs": [{"from": ["supervisor"], "count": 1},
+                                      {"from": ["legal@corp.example", "escalation"], "count": 1}]}]
+    [eid] = hold(svc, recipients=["x@ext.example"], routes=routes, quorum=quorum)
+    assert svc.reroute() == []                      # nothing changed: no record, no notice
+    assert svc.release(eid, "cfo@corp.example", "fine").status == "held"   # one of two approvals
+
+    live["directory"] = Directory.load(tmp_path / "new.yaml")   # live, but no sweep ran
+    with pytest.raises(NotAuthorised, match="directory changed") as refused:
+        svc.reject(eid, "cfo@corp.example", "changed my mind")
+    assert refused.value.rerouted_to == ("cfo2@corp.example", "legal@corp.example", "ivan@corp.example")
+    entry = svc.get(eid)
+    assert entry["routes"] == {"supervisor": ["cfo2@corp.example"], "legal@corp.example": ["legal@corp.example"],
+                               "escalation": ["ivan@corp.example"]}
+    assert [h["action"] for h in entry["history"]] == ["held", "approve", "rerouted"]
+    assert "cfo@corp.example -> cfo2@corp.example" in entry["history"][-1]["comment"]
+    assert notices(engine, "cfo2@corp.example")[-1].subject.startswith("[mailwarden] Now routed to you")
+    assert not [n for n in notices(engine, "legal@corp.example") if "Now routed" in n.subject]
+    # the replaced head's approval no longer counts: the new head and legal make the pair
+    assert svc.release(eid, "legal@corp.example", "ok").status == "held"
+    assert svc.release(eid, "cfo2@corp.example", "ok").status == "released"
+    assert svc.reroute() == []

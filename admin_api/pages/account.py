@@ -15,7 +15,7 @@ from admin_api import i18n, passwords, sessions, totp
 from admin_api import tables as t
 from admin_api.deps import CsrfChecked, Services, audit_info, page_authz
 from admin_api.pages.common import see_other, set_session_cookie
-from admin_api.templating import gettext_for, render
+from admin_api.templating import gettext_for, ngettext_for, render
 from admin_api.users import Principal
 
 router = APIRouter(include_in_schema=False)
@@ -76,8 +76,11 @@ def change_password(request: Request, services: Services, current: Secret = "", 
         with services.engine.begin() as conn:
             passwords.store_password(conn, p.user_id, password, now)   # ends every session ...
     except ValueError:
+        ngettext = ngettext_for(request)
         return _page(request, services, p, status_code=422,
-                     error=_("Choose a password of at least %(n)d characters.") % {"n": passwords.MIN_LENGTH})
+                     error=ngettext("Choose a password of at least %(num)d character.",
+                                    "Choose a password of at least %(num)d characters.",
+                                    passwords.MIN_LENGTH) % {"num": passwords.MIN_LENGTH})
     # ... so this browser gets a fresh one
     sid = sessions.create(services.engine, p.user_id, stage="full", now=now,
                           client_ip=request.client.host if request.client else None,

@@ -25,7 +25,7 @@ from admin_api.pages.common import (
     set_session_cookie,
 )
 from admin_api.services import ApiServices
-from admin_api.templating import gettext_for, render
+from admin_api.templating import gettext_for, ngettext_for, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -54,11 +54,12 @@ def _signin_page(request: Request, next_path: str, *, error: str | None = None, 
 
 
 def _throttled(request: Request, wait: float) -> Response:
-    _ = gettext_for(request)
+    _, ngettext = gettext_for(request), ngettext_for(request)
     minutes = max(1, math.ceil(wait / 60))
     return render(request, "message.html", {
         "title": _("Too many attempts"),
-        "message": _("Too many failed sign-ins. Try again in %(minutes)d minutes.") % {"minutes": minutes},
+        "message": ngettext("Too many failed sign-ins. Try again in %(num)d minute.",
+                            "Too many failed sign-ins. Try again in %(num)d minutes.", minutes) % {"num": minutes},
     }, status_code=429, headers={"Retry-After": str(math.ceil(wait))})
 
 
@@ -212,7 +213,10 @@ async def password_set(request: Request, services: Services, token: Annotated[st
             name = await anyio.to_thread.run_sync(
                 lambda: account_links.redeem(services.engine, token, password, now=now))
         except ValueError:
-            error = _("Choose a password of at least %(n)d characters.") % {"n": passwords.MIN_LENGTH}
+            ngettext = ngettext_for(request)
+            error = ngettext("Choose a password of at least %(num)d character.",
+                             "Choose a password of at least %(num)d characters.",
+                             passwords.MIN_LENGTH) % {"num": passwords.MIN_LENGTH}
         else:
             if name is None:
                 info["outcome"] = "denied"

@@ -24,7 +24,7 @@ from fastapi.responses import Response
 
 from admin_api import roles
 from admin_api.deps import CsrfChecked, Services, audit_info, open_archive, page_authz
-from admin_api.entries import decide, load_entry, not_own_message, reviewer
+from admin_api.entries import Refused, decide, load_entry, not_own_message, reviewer
 from admin_api.pages.common import see_other
 from admin_api.pages.queue import describer, left, place
 from admin_api.render import render_message
@@ -172,6 +172,9 @@ def entry_decide(
     except HTTPException as exc:
         info["outcome"] = "refused"
         detail = exc.detail if isinstance(exc.detail, str) else _("Write a comment saying why.")
+        if isinstance(exc, Refused) and exc.cause.rerouted_to:
+            detail = _("The directory changed after this message was held: it is now routed to %(people)s, "
+                       "and you are not among its reviewers.") % {"people": ", ".join(exc.cause.rerouted_to)}
         return _again(request, services, p, entry_id, exc.status_code, detail, form)
     if d["action"] == "approve":
         message = _("Your approval is recorded; %(n)d more needed.") % {"n": d["pending_approvals"]}

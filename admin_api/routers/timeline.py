@@ -18,6 +18,11 @@ router = APIRouter(tags=["archive"])
 @router.get("/archive/{archive_id}/timeline")
 def archive_timeline(archive_id: ArchiveId, services: Services,
                      p: Principal = Depends(authz("archive.timeline"))) -> dict[str, Any]:
+    """``{"record", "trace", "events"}``, events oldest first: received, screened, holds and
+    decisions, each delivery attempt (``kind: delivery``; ``detail``: status, result, attempt,
+    code, enhanced, text, started_at, hop {host, address, port}, tls {version, verified,
+    policy}, queue_id, copy), each DSN sent (``kind: dsn``; ``detail``: record, action, warning,
+    about) and the reads (docs/CONTRACTS.md, Timelines)."""
     raw = open_archive(services, archive_id)
     try:
         return record_timeline(services.engine, services.quarantine, archive_id, raw=raw,

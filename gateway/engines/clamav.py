@@ -42,11 +42,23 @@ class Clamd:
         self.kind, self.target = parse_address(address)
         self.timeout = timeout
 
-    async def _connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    async def _connect(self) -> socket.socket:
+        loop = asyncio.get_running_loop()
         if self.kind == "unix":
-            return await asyncio.open_unix_connection(str(self.target))
-        host, port = self.target  # type: ignore[misc]
-        return await asyncio.open_connection(host, port)
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            address: object = str(self.target)
+        else:
+            host, port = self.target  # type: ignore[misc]
+            info = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            family, _, _, _, address = info[0]
+            sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setblocking(False)
+        try:
+            await loop.sock_connect(sock, address)
+        except BaseException:
+            sock.close()
+            raise
+        return sock
 
     async def _command(self, command: bytes, chunks: list[bytes] | None = None) -> str:
         try:
@@ -57,26 +69,51 @@ class Clamd:
             raise EngineError("down", f"cannot reach clamd at {self.address}: {exc.strerror or exc}") from None
 
     async def _talk(self, command: bytes, chunks: list[bytes] | None) -> str:
-        reader, writer = await self._connect()
+        """Send the command and its chunks, then read the answer up to its NUL.
+
+        clamd answers *while* we are still sending when the stream passes its StreamMaxLength:
+        it writes ``INSTREAM size limit exceeded. ERROR`` and closes with our data unread, so our
+        next write fails with a reset. The answer is already in the kernel's receive queue (it was
+        sent before the reset) and the kernel hands queued data out before the error, so a failed
+        write is followed by a read, not taken for "clamd is down". Plain sockets, not asyncio
+        streams: a stream transport drops its socket, and that answer, on the first write error.
+        """
+        loop = asyncio.get_running_loop()
+        sock = await self._connect()
         try:
-            writer.write(b"z" + command + b"\0")
-            for chunk in chunks or ():
-                writer.write(struct.pack(">I", len(chunk)))
-                writer.write(chunk)
-                await writer.drain()
-            if chunks is not None:
-                writer.write(struct.pack(">I", 0))
-            await writer.drain()
-            answer = await reader.readuntil(b"\0")
-        except asyncio.IncompleteReadError as exc:
-            if not exc.partial:
-                raise EngineError("garbage", "clamd closed the connection without an answer") from None
-            answer = exc.partial
-        except asyncio.LimitOverrunError:
-            raise EngineError("garbage", "clamd's answer is too long") from None
+            try:
+                await loop.sock_sendall(sock, b"z" + command + b"\0")
+                for chunk in chunks or ():
+                    await loop.sock_sendall(sock, struct.pack(">I", len(chunk)) + chunk)
+                if chunks is not None:
+                    await loop.sock_sendall(sock, struct.pack(">I", 0))
+            except (BrokenPipeError, ConnectionResetError) as exc:
+                answer = await self._read_answer(loop, sock)
+                if not answer:
+                    raise exc
+                return answer
+            answer = await self._read_answer(loop, sock)
+            if not answer:
+                raise EngineError("garbage", "clamd closed the connection without an answer")
+            return answer
         finally:
-            writer.close()
-        return answer.rstrip(b"\0").decode("utf-8", "replace").strip()
+            sock.close()
+
+    @staticmethod
+    async def _read_answer(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> str:
+        """What clamd said, up to its NUL or its hang-up; "" when it said nothing."""
+        answer = b""
+        while b"\0" not in answer:
+            try:
+                data = await loop.sock_recv(sock, MAX_ANSWER)
+            except (ConnectionResetError, BrokenPipeError):
+                break
+            if not data:
+                break
+            answer += data
+            if len(answer) > MAX_ANSWER:
+                raise EngineError("garbage", "clamd's answer is too long")
+        return answer.split(b"\0", 1)[0].decode("utf-8", "replace").strip()
 
     async def scan(self, data: bytes) -> str | None:
         """The signature name found in ``data``, or None when clean."""

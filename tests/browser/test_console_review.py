@@ -204,3 +204,57 @@ def test_pages_in_both_languages_axe_and_screenshots(stack: ConsoleStack, new_pa
     assert words[2] in sender.locator("h1").inner_text()
     axe(sender)
     screenshot(sender, f"sender-{lang}")
+
+
+def _logged(stack: ConsoleStack, recipient: str) -> list[str]:
+    """The results logged so far for ``recipient`` (gateway/attempts.py), oldest first."""
+    import sqlalchemy as sa
+
+    from gateway.tables import delivery_attempts as t
+
+    with stack.engine.connect() as conn:
+        return list(conn.execute(sa.select(t.c.result).where(t.c.recipient == recipient).order_by(t.c.id)).scalars())
+
+
+def test_released_copy_deferred_then_delivered_shows_both_attempts(stack: ConsoleStack, new_page: Any) -> None:
+    """Issues 15 and 16: each delivery attempt and its result, on the entry page (Chinese) and
+    on the archive's message page (English): the next hop's 451, then its 250, with the hop and
+    its TLS. Old main showed one line, the last reply and a count."""
+    tag = uuid.uuid4().hex[:8]
+    subject, to = unique("Retry plan"), f"retry-{tag}@other.org"
+    stack.sink.handler.refuse[f"retry-{tag}@"] = "451 4.3.0 Try again later"
+    stack.send("alice@example.com", to, subject, "机密 合同草案，严禁外传。\r\n")
+    [entry] = stack.held(subject)
+    page = new_page("zh-CN")
+    sign_in(page, stack, "cfo", path=f"/quarantine/{entry['id']}")
+    page.locator("#comment").fill("可以发送。")
+    page.locator("form[action$='/decide'] button[value=release]").click()
+    page.wait_for_load_state()
+    deadline = time.monotonic() + 30
+    while "deferred" not in _logged(stack, to) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    del stack.sink.handler.refuse[f"retry-{tag}@"]      # the next hop takes it on the retry
+    assert delivered(stack, subject, to=to, wait=30) == 1
+    while _logged(stack, to) != ["deferred", "delivered"] and time.monotonic() < deadline + 30:
+        time.sleep(0.1)
+    page.goto(stack.url(f"/quarantine/{entry['id']}"))
+    tried = page.locator("#timeline .attempt[data-result=deferred], #timeline .attempt[data-result=delivered]")
+    texts = tried.all_inner_texts()
+    assert len(texts) == 2, texts
+    assert "第 1 次尝试" in texts[0] and "已推迟" in texts[0] and "451 4.3.0 Try again later" in texts[0]
+    assert "第 2 次尝试" in texts[1] and "已投递" in texts[1] and "250 2.0.0 OK stored" in texts[1]
+    hops = page.locator("#timeline .hop").all_inner_texts()
+    assert any(f"下一跳: 127.0.0.1 [127.0.0.1]:{stack.sink.port}" in h and "未加密" in h for h in hops), hops
+    axe(page)
+    screenshot(page, "entry-attempts-zh")
+
+    auditor = new_page("en-US")
+    sign_in(auditor, stack, "audrey", path=f"/archive/{entry['archive_id']}")
+    items = auditor.locator("#timeline li[data-kind=delivery] .attempt[data-result=deferred], "
+                            "#timeline li[data-kind=delivery] .attempt[data-result=delivered]").all_inner_texts()
+    assert len(items) == 2, items
+    assert "attempt 1" in items[0] and "deferred" in items[0] and "451 4.3.0 Try again later" in items[0]
+    assert "attempt 2" in items[1] and "250 2.0.0 OK stored" in items[1] and "released copy" in items[1]
+    assert "no TLS (TLS policy: may)" in auditor.locator("#timeline .hop").first.inner_text()
+    axe(auditor)
+    screenshot(auditor, "archive-attempts-en")

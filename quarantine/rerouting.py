@@ -1,0 +1,144 @@
+"""Held entries follow the directory: when a reload changes who a review source stands for
+(a department's supervisor is replaced, a review group loses a member), the entries routed
+before the change are routed again.
+
+Routing is resolved at hold time and stored with the entry (:mod:`quarantine.routing`), so
+a reviewer is judged against what was announced to them. That must not outlive the
+directory: otherwise a replaced supervisor keeps deciding what was routed to them. So the
+gateway calls :meth:`Rerouting.reroute` after every directory reload, and every decision
+first brings its entries up to date (:meth:`Rerouting.follow_directory`), so a sweep that
+failed or has not reached an entry yet still refuses the replaced person.
+
+Only the sources the directory answers are resolved again (``supervisor``, ``group:``,
+``department:``, ``default``); a named address stays, and so do people added by escalation.
+The change is written under the entry's version (as decisions are), recorded as a
+``rerouted`` decision by the system actor, and the people it adds are told as at hold time
+(a notice, or their digest). Approvals already given count only while their giver is
+routed, because approvals are always counted against the current routes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from quarantine import tables as t
+from quarantine.holding import queue_for_digest
+from quarantine.routing import DirectoryLike, resolve
+from quarantine.store import Store, row
+
+log = logging.getLogger("mailwarden.quarantine")
+
+REROUTED = "rerouted"   # the decision action that records a change of routes
+
+
+def from_directory(source: str) -> bool:
+    """Whether the directory says who ``source`` is (so a directory change can change it)."""
+    return source in ("default", "supervisor") or source.startswith(("group:", "department:"))
+
+
+def current_routes(entry: Mapping[str, Any], directory: DirectoryLike) -> dict[str, list[str]] | None:
+    """The entry's routes as the directory resolves them now, or None when nothing changed
+    (or the entry predates per-source routing: its flat reviewer list has no sources)."""
+    routes = entry.get("routes")
+    if not routes:
+        return None
+    sources = [s for s in routes if from_directory(s)]
+    if not sources:
+        return None
+    fresh = resolve(sources, entry.get("mail_from") or "", entry.get("department"), directory).routes
+    new = {s: list(fresh[s]) if s in fresh else list(people) for s, people in routes.items()}
+    if all(set(new[s]) == {p.lower() for p in routes[s]} for s in routes):
+        return None
+    return new
+
+
+def _plain(people: Sequence[str]) -> list[str]:
+    """Addresses a notice can go to (not ``*@x`` or ``@x`` patterns)."""
+    return [p for p in people if "*" not in p and "?" not in p and not p.startswith("@")]
+
+
+def _change(old: Mapping[str, Sequence[str]], new: Mapping[str, Sequence[str]]) -> str:
+    """The decision record's comment: per changed source, who it was and who it is now."""
+    return "; ".join(f"{s}: {', '.join(old[s]) or '-'} -> {', '.join(new[s]) or '-'}"
+                     for s in new if set(new[s]) != set(old[s]))
+
+
+class Rerouting(Store):
+    """Mixed into :class:`quarantine.service.QuarantineService`."""
+
+    directory: Callable[[], DirectoryLike] | None  # the live directory (None: routes stay as held)
+
+    def reroute(self) -> list[int]:
+        """Route every held entry again against the live directory; the ids that changed."""
+        if self.directory is None:
+            return []
+        with self.engine.connect() as conn:
+            keys = list(dict.fromkeys(r.hold_key for r in conn.execute(
+                sa.select(t.entries.c.hold_key).where(t.entries.c.status == "held").order_by(t.entries.c.id))))
+        changed: list[int] = []
+        for key in keys:
+            changed += self._reroute_hold(t.entries.c.hold_key == key)
+        return changed
+
+    def follow_directory(self, entry_id: int) -> list[int]:
+        """Bring the held entries of ``entry_id``'s message up to date before a decision."""
+        if self.directory is None:
+            return []
+        with self.engine.connect() as conn:
+            archive_id = conn.execute(sa.select(t.entries.c.archive_id).where(t.entries.c.id == entry_id)).scalar()
+        if archive_id is None:
+            return []
+        return self._reroute_hold(t.entries.c.archive_id == archive_id)
+
+    def was_rerouted(self, conn: sa.Connection, entry_id: int) -> bool:
+        return conn.execute(sa.select(t.decisions.c.id).where(
+            t.decisions.c.entry_id == entry_id, t.decisions.c.action == REROUTED).limit(1)).first() is not None
+
+    def _reroute_hold(self, which: Any) -> list[int]:
+        """Reroute the held entries ``which`` selects (one message) in one transaction."""
+        assert self.directory is not None
+        directory = self.directory()
+        with self.engine.begin() as conn:
+            held = [row(r) for r in conn.execute(
+                sa.select(t.entries.c.id, t.entries.c.hold_key, t.entries.c.mail_from, t.entries.c.recipient,
+                          t.entries.c.department, t.entries.c.routes, t.entries.c.version, t.entries.c.status,
+                          t.entries.c.rules, t.entries.c.quorum, t.entries.c.required_approvals,
+                          t.entries.c.expires_at, t.entries.c.digest, t.entries.c.direction)
+                .where(which, t.entries.c.status == "held").order_by(t.entries.c.id))]
+            now = self.clock()
+            changed: list[dict[str, Any]] = []
+            added: list[str] = []
+            for entry in held:
+                new = current_routes(entry, directory)
+                if new is None:
+                    continue
+                old = {s: list(p) for s, p in entry["routes"].items()}
+                reviewers = list(dict.fromkeys(p for people in new.values() for p in people))
+                res = conn.execute(
+                    sa.update(t.entries)
+                    .where(t.entries.c.id == entry["id"], t.entries.c.status == "held",
+                           t.entries.c.version == entry["version"])
+                    .values(routes=new, reviewers=reviewers, version=entry["version"] + 1))
+                if res.rowcount != 1:
+                    continue   # decided or changed meanwhile; the next decision checks it again
+                conn.execute(sa.delete(t.entry_reviewers).where(t.entry_reviewers.c.entry_id == entry["id"]))
+                if reviewers:
+                    conn.execute(sa.insert(t.entry_reviewers),
+                                 [{"entry_id": entry["id"], "address": a} for a in sorted(set(reviewers))])
+                self._record(conn, entry["id"], self.system_actor, REROUTED, _change(old, new),
+                             [entry["recipient"]], now)
+                before = {p for people in old.values() for p in people}
+                added += [p for p in _plain(reviewers) if p not in before]
+                changed.append({**entry, "routes": new, "reviewers": reviewers})
+                log.info("held entry routed again after a directory change", extra={
+                    "event": "quarantine.rerouted_by_directory", "entry": entry["id"],
+                    "sources": [s for s in new if set(new[s]) != set(old[s])]})
+            added = list(dict.fromkeys(added))
+            if changed and added:
+                told = queue_for_digest(conn, added, [e["id"] for e in changed], now)
+                self.notices.rerouted(conn, changed, [p for p in added if p not in told])
+        return [e["id"] for e in changed]

@@ -1,0 +1,175 @@
+"""Rule conditions that scan what a reader sees: keywords, regexes, detectors, GTUBE and
+attachments.
+
+These are the expensive conditions (they carry a ``cost`` so ``all:`` tries cheap facts
+first), and the ones that grade and rank evidence: a keyword hit is graded as a
+confidentiality marker, hits inside the organisation's own disclaimer do not count, and
+the strongest evidence is shown first. Scanning itself is cached per message in
+:mod:`rules.evaluation`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rules.conditions import MAX_EVIDENCE, Condition
+from rules.detectors import Match
+from rules.evaluation import ORG_DISCLAIMER, State, Unit, in_disclaimer
+from rules.matchers import KeywordHit
+from rules.model import Evidence
+from rules.spam import has_gtube
+
+_ENOUGH = 20  # graded keyword hits that settle a condition (evidence shows the strongest)
+_GRADE_PER_UNIT = 100  # hits graded in one text at most (grading is per hit, scanning is not)
+_RANK = {"high": 3, "medium": 2, "low": 1}
+
+
+@dataclass
+class KeywordCond(Condition):
+    list_ids: frozenset[int]
+    scope: str = "any"
+    min_count: int = 1
+    distinct: bool = False
+    confidence: frozenset[str] | None = None  # graded as confidentiality markers, these levels count
+    cost = 10
+
+    def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
+        found: list[tuple[Unit, KeywordHit, str, str]] = []
+        for unit in st.units(self.scope):
+            hits = unit.keywords(st.matcher)
+            graded = 0
+            for lid in self.list_ids:
+                for h in hits.get(lid, ()):
+                    if len(found) >= _ENOUGH and not self.distinct and len(found) >= self.min_count:
+                        break  # enough to decide and to show: the rest need no grading
+                    graded += 1
+                    if self.confidence is not None and graded > _GRADE_PER_UNIT:
+                        break  # a text of nothing but markers: its first ones have told
+                    level, why = "", ""
+                    if self.confidence is not None:
+                        got, why = unit.grade_marker(h.start, h.end, st.disclaimers)
+                        if got is None or got not in self.confidence:
+                            continue
+                        level = got
+                    elif st.disclaimers and unit.grade_marker(h.start, h.end, st.disclaimers)[1] == ORG_DISCLAIMER:
+                        continue
+                    found.append((unit, h, level, why))
+        count = len({h.term for _, h, _, _ in found}) if self.distinct else len(found)
+        if count < self.min_count:
+            return False
+        found.sort(key=lambda f: -_RANK.get(f[2], 0))  # the strongest evidence first
+        for unit, h, level, why in found[:MAX_EVIDENCE]:
+            ev.append(Evidence(unit.where, unit.snippet_for(h.start, h.end, normalized=True), level, why))
+        return True
+
+
+@dataclass
+class RegexCond(Condition):
+    rx: re.Pattern[str]
+    scope: str = "any"
+    min_count: int = 1
+    cost = 20
+
+    def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
+        found = []
+        for unit in st.units(self.scope):
+            for m in unit.regex(self.rx, limit=max(self.min_count, MAX_EVIDENCE)):
+                found.append((unit, m))
+            if len(found) >= self.min_count:
+                break
+        if len(found) < self.min_count:
+            return False
+        for unit, m in found[:MAX_EVIDENCE]:
+            ev.append(Evidence(unit.where, unit.snippet_for(m.start(), m.end())))
+        return True
+
+
+@dataclass
+class DetectorCond(Condition):
+    name: str
+    scope: str = "any"
+    min_count: int = 1
+    near_lists: frozenset[int] = frozenset()
+    within: int = 0
+    confidence: frozenset[str] | None = None  # the levels that count (None: any)
+    cost = 30
+
+    def _near(self, st: State, unit: Unit, m: Match) -> bool:
+        hits = unit.keywords(st.matcher)   # offsets in the normalised text
+        start, end = unit.norm_offset(m.start), unit.norm_offset(m.end)
+        for lid in self.near_lists:
+            for h in hits.get(lid, ()):
+                if h.end >= start - self.within and h.start <= end + self.within:
+                    return True
+        return False
+
+    def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
+        found: list[tuple[Unit, Match]] = []
+        for unit in st.units(self.scope):
+            for m in unit.detect(self.name):
+                if self.confidence is not None and m.confidence not in self.confidence:
+                    continue
+                if self.near_lists and not self._near(st, unit, m):
+                    continue
+                if st.disclaimers and m.kind == "classification_marker" and \
+                        in_disclaimer(unit.text, m.start, m.end, st.disclaimers):
+                    continue
+                found.append((unit, m))
+        if len(found) < self.min_count:
+            return False
+        found.sort(key=lambda f: -_RANK[f[1].confidence])  # the strongest evidence first
+        for unit, m in found[:MAX_EVIDENCE]:
+            ev.append(Evidence(unit.where, unit.snippet_for(m.start, m.end, match=m), m.confidence, m.context))
+        return True
+
+
+@dataclass
+class GtubeCond(Condition):
+    def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
+        if has_gtube(st.message):
+            ev.append(Evidence("body", "GTUBE test string"))
+            return True
+        return False
+
+
+
+@dataclass
+class AttachmentCond(Condition):
+    """True when at least one attachment has every listed property."""
+
+    names: tuple[str, ...] = ()
+    true_types: tuple[str, ...] = ()
+    declared_types: tuple[str, ...] = ()
+    executable: bool | None = None
+    script: bool | None = None
+    encrypted: bool | None = None
+    archive: bool | None = None
+    size: Callable[[float], bool] | None = None
+    cost = 25
+
+    def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
+        for a in st.message.attachments:
+            if self.names and not any(fnmatch.fnmatch(a.name.lower(), p) for p in self.names):
+                continue
+            if self.true_types and not any(fnmatch.fnmatch(a.true_type, p) for p in self.true_types):
+                continue
+            if self.declared_types and not any(fnmatch.fnmatch(a.declared_type, p) for p in self.declared_types):
+                continue
+            if self.executable is not None and a.is_executable != self.executable:
+                continue
+            if self.script is not None and a.is_script != self.script:
+                continue
+            if self.encrypted is not None and a.encrypted != self.encrypted:
+                continue
+            if self.archive is not None and a.is_archive != self.archive:
+                continue
+            if self.size is not None and not self.size(a.size):
+                continue
+            flags = [f for f, on in (("executable", a.is_executable), ("script", a.is_script),
+                                     ("encrypted", a.encrypted)) if on]
+            ev.append(Evidence(f"attachment:{a.path}", f"{a.true_type} {a.size} bytes {' '.join(flags)}".strip()))
+            return True
+        return False

@@ -1,0 +1,218 @@
+"""The per-message evaluation state that every rule condition reads.
+
+Kept apart from the conditions themselves because it is the one place that knows what is
+expensive: it caches, per message, the keyword scan, detector runs and regex runs of each
+text unit, so twenty rules over the same body scan it once and rules that only look at
+headers never touch attachments. Conditions (:mod:`rules.conditions`,
+:mod:`rules.content_conditions`) only ask it questions; the engine builds one per message.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from rules.detectors import Match, detect
+from rules.external import RspamdResult
+from rules.lazy import cached_property
+from rules.markers import MarkerGrader
+from rules.matchers import KeywordHit, KeywordMatcher, normalize
+from rules.model import AuthResults, Direction, Envelope, Evidence, SenderStats
+from rules.redact import snippet
+
+if TYPE_CHECKING:
+    from rules.content import ParsedMessage
+
+# why a keyword hit inside the organisation's own disclaimer does not count (evidence text)
+ORG_DISCLAIMER = "the organisation's disclaimer"
+
+class DirectoryView(Protocol):
+    """What the rules need to know about the organisation (implemented by the gateway)."""
+
+    def is_internal(self, address: str) -> bool: ...
+    def department_of(self, address: str) -> str | None: ...
+    def groups_of(self, address: str) -> frozenset[str]: ...
+    def may_send_externally(self, address: str) -> bool: ...
+
+
+@dataclass
+class EvaluationContext:
+    """Facts the gateway knows about a message that are not in its bytes."""
+
+    directions: dict[str, Direction]
+    directory: DirectoryView
+    sender_stats: SenderStats | None = None
+    auth_results: AuthResults | None = None
+    # Findings the gateway made about the message from outside its bytes (e.g. the
+    # session's identity: ``forged_internal_sender``); ``finding:`` rules see them too.
+    findings: tuple[str, ...] = ()
+    # Rspamd's answer (gateway/engines/), when it is enabled and answered.
+    rspamd: RspamdResult | None = None
+
+
+class Unit:
+    """One piece of text (subject, a body part, an attachment, a header) with its caches."""
+
+    __slots__ = ("where", "text", "short", "_norm", "_norm_len", "_kw", "_det", "_rx", "_offsets", "_graded",
+                 "_grader", "_dspans")
+
+    def __init__(self, where: str, text: str, short: bool = False) -> None:
+        self.where = where
+        self.text = text
+        self.short = short  # a subject, header or name: a marker in it is a banner
+        self._graded: dict[tuple[int, int], tuple[str | None, str]] | None = None
+        self._grader: MarkerGrader | None = None
+        self._dspans: list[tuple[int, int]] | None = None
+        self._norm: str | None = None
+        self._norm_len: int | None = None  # len(normalize(text)), known once scanned
+        self._kw: dict[int, list[KeywordHit]] | None = None
+        self._det: dict[str, list[Match]] = {}
+        self._rx: dict[int, list[re.Match[str]]] = {}
+        self._offsets: list[int] | None = None
+
+    def keywords(self, matcher: KeywordMatcher) -> dict[int, list[KeywordHit]]:
+        # The matcher seldom needs the normalised text itself, only its length (hit offsets
+        # are into it); the text is normalised later only if evidence must quote it.
+        if self._kw is None:
+            self._kw, self._norm_len = matcher.find(self.text)
+        return self._kw
+
+    def norm_offset(self, raw_index: int) -> int:
+        """Where a raw-text offset (a detector match) falls in the normalised text (where
+        keyword hits are): the same place unless normalising changed the text's length
+        (… → ..., ﬁ → fi). Then it is mapped character by character, which is exact up to
+        the rare compositions across characters, well inside any proximity window."""
+        if self._norm_len == len(self.text):
+            return raw_index
+        if self._offsets is None:
+            offsets, pos = [0], 0
+            for ch in self.text:
+                pos += 1 if ch.isascii() else len(normalize(ch))
+                offsets.append(pos)
+            self._offsets = offsets
+        return self._offsets[min(raw_index, len(self.text))]
+
+    def norm_text(self) -> str:
+        if self._norm is None:
+            self._norm = normalize(self.text)
+            self._norm_len = len(self._norm)
+        return self._norm
+
+    def detect(self, name: str) -> list[Match]:
+        found = self._det.get(name)
+        if found is None:
+            found = self._det[name] = detect(name, self.text)
+        return found
+
+    def grade_marker(self, start: int, end: int, disclaimers: Sequence[re.Pattern[str]]) -> tuple[str | None, str]:
+        """Confidence of the keyword hit ``[start, end)`` (normalised offsets) as a
+        confidentiality marker (:func:`rules.markers.grade`); None when it is excluded."""
+        if self._graded is None:
+            self._graded = {}
+        key = (start, end)
+        found = self._graded.get(key)
+        if found is None:
+            if self._grader is None:
+                text = self.text if self._norm_len == len(self.text) else self.norm_text()
+                self._grader = MarkerGrader(text, self.short)
+            if self._dspans is None:
+                norm = self.norm_text() if disclaimers else ""
+                self._dspans = [m.span() for rx in disclaimers for m in rx.finditer(norm)]
+            if any(a <= start and end <= b for a, b in self._dspans):
+                found = (None, ORG_DISCLAIMER)
+            else:
+                found = self._grader.grade(start, end)
+            self._graded[key] = found
+        return found
+
+    def regex(self, rx: re.Pattern[str], limit: int = 100) -> list[re.Match[str]]:
+        key = id(rx)
+        found = self._rx.get(key)
+        if found is None:
+            found = []
+            for m in rx.finditer(self.text):
+                found.append(m)
+                if len(found) >= limit:
+                    break
+            self._rx[key] = found
+        return found
+
+    def snippet_for(self, start: int, end: int, normalized: bool = False, match: Match | None = None) -> str:
+        text = self.text
+        if normalized and self._norm_len is not None and self._norm_len != len(self.text):
+            text = self.norm_text()
+        return snippet(text, start, end, match=match)
+
+
+SCOPES = ("any", "subject", "body", "attachments", "headers", "attachment_names", "names")
+
+
+def in_disclaimer(text: str, start: int, end: int, disclaimers: Sequence[re.Pattern[str]]) -> bool:
+    """Whether ``[start, end)`` of ``text`` lies in one of the organisation's own disclaimers
+    (the rules file's ``disclaimers:``, matched however the lines were wrapped)."""
+    return any(m.start() <= start and end <= m.end() for rx in disclaimers for m in rx.finditer(text))
+
+
+class State:
+    """Per-message evaluation state: inputs plus lazily built, cached text units."""
+
+    def __init__(self, message: ParsedMessage, envelope: Envelope, ctx: EvaluationContext,
+                 matcher: KeywordMatcher, recipients: Sequence[str],
+                 disclaimers: Sequence[re.Pattern[str]] = ()) -> None:
+        self.message = message
+        self.disclaimers = disclaimers
+        self.envelope = envelope
+        self.ctx = ctx
+        self.matcher = matcher
+        self.recipients = list(recipients)
+        self.spam_score = 0.0
+        self.directions: dict[str, Direction] = {}
+        self.memo: dict[int, tuple[bool, list[Evidence]]] = {}
+
+    @cached_property
+    def sender(self) -> str:
+        return self.envelope.mail_from.strip().strip("<>").lower()
+
+    @cached_property
+    def subject_unit(self) -> Unit:
+        return Unit("subject", self.message.subject, short=True)
+
+    @cached_property
+    def content_units(self) -> list[Unit]:
+        # message.texts starts with the subject; reuse its unit so its caches are shared
+        return [self.subject_unit] + [Unit(w, t) for w, t in self.message.texts[1:]]
+
+    @cached_property
+    def header_units(self) -> list[Unit]:
+        return [Unit(f"header:{k}", v, short=True) for k, v in self.message.headers]
+
+    @cached_property
+    def name_units(self) -> list[Unit]:
+        # "confidential_plan.xlsx": a name's underscores separate its words (same length, so
+        # positions and evidence stay)
+        return [Unit(f"attachment:{a.path}", a.name.replace("_", " "), short=True) for a in self.message.attachments]
+
+    def units(self, scope: str) -> list[Unit]:
+        if scope == "headers":
+            return self.header_units
+        if scope in ("attachment_names", "names"):
+            return self.name_units
+        if scope == "subject":
+            return [self.subject_unit]  # needs no body decoding
+        units = self.content_units
+        if scope == "body":
+            return [u for u in units if u.where == "body"]
+        if scope == "attachments":
+            return [u for u in units if u.where.startswith("attachment:")]
+        return self.any_units
+
+    @cached_property
+    def any_units(self) -> list[Unit]:
+        """Everything a reader sees: subject, bodies, attachment texts and attachment names
+        (a file called 机密.bin says as much as its content)."""
+        return self.content_units + self.name_units if self.message.attachments else self.content_units
+
+    def direction_of(self, rcpt: str) -> Direction:
+        return self.directions.get(rcpt, Direction.INBOUND)
