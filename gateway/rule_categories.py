@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from rules.conditions import Condition, FindingCond, GtubeCond
+from rules.conditions import Condition, FindingCond
+from rules.content_conditions import GtubeCond
 from rules.engine import SPAM_RULE
 from rules.loader import Rule, RuleSet
 
