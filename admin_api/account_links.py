@@ -3,14 +3,23 @@
 An administrator runs ``mailwarden user invite NAME`` (or ``--reset``); the person gets a mail
 through the gateway's notice path with a link to ``/password?token=…`` where they choose a
 password. Using a link consumes it (compare-and-set: two tabs cannot both use it) and ends the
-account's other links of the same purpose and its sessions.
+account's other links and its sessions; issuing a link ends the account's earlier ones (the newest
+mail is the one that works).
+
+The mail goes out as a :class:`LinkMail`: the gateway archives it with the link withheld (an
+auditor reading the archive must not be able to sign in as the person) and delivers the live copy
+only to the person (gateway/notices.py, gateway/live_copies.py; issue 15). :func:`archive_digest`
+is the keyed digest the archived copy carries instead, so the link that was sent can be proved.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -22,8 +31,34 @@ PURPOSES = ("invite", "reset")
 PREFIX = "mwl_"
 
 
+_DIGEST_PURPOSE = "withheld-link"
+
+
+@dataclass(frozen=True)
+class LinkMail:
+    """A mail carrying a sign-in link: ``link`` (and ``token`` inside it) appear in ``body`` and
+    must reach only ``to``. ``expires_at``: when the link stops working (its live copy may go)."""
+
+    to: str
+    subject: str
+    body: str
+    link: str
+    token: str
+    expires_at: float
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def archive_digest(keyring: Any, token: str, kid: str | None = None) -> str:
+    """``hmac-sha256:<master key id>:<hex>`` of ``token`` under a key derived from the master key
+    (never stored): what the archived copy of a link mail carries instead of the link. Holding
+    the archive (or the database's plain SHA-256) does not let anyone compute it, and an
+    administrator can show that a link someone presents is the one that was sent."""
+    kid, key = keyring.master_derived(_DIGEST_PURPOSE, kid)
+    digest = hmac.new(key, token.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+    return f"hmac-sha256:{kid}:{digest}"
 
 
 def issue(engine: sa.Engine, name: str, purpose: str, *, now: float, lifetime: float) -> tuple[str, str | None]:
@@ -36,6 +71,8 @@ def issue(engine: sa.Engine, name: str, purpose: str, *, now: float, lifetime: f
                            .where(t.users.c.name == name)).first()
         if row is None or row.disabled:
             raise LookupError(f"no enabled user {name!r}")
+        a = t.account_links   # a new link ends the earlier ones: only the newest mail works
+        conn.execute(sa.update(a).where(a.c.user_id == int(row.id), a.c.used_at.is_(None)).values(used_at=now))
         conn.execute(sa.insert(t.account_links).values(
             token_hash=_hash(token), user_id=int(row.id), purpose=purpose, created_at=now, expires_at=now + lifetime))
     return token, row.email
@@ -95,17 +132,49 @@ def mail_text(purpose: str, language: str, link: str, hours: float) -> tuple[str
     return subject, body
 
 
+class TooManyLinks(Exception):
+    """The account was sent as many links as ``limit`` allows; ``retry_after`` seconds until the next."""
+
+    def __init__(self, retry_after: float):
+        super().__init__(f"too many links for this account: try again in {max(1, round(retry_after / 60))} min")
+        self.retry_after = retry_after
+
+
+def _check_limit(conn: sa.Connection, user_id: int, now: float, limit: tuple[int, float]) -> None:
+    """Links mailed to one account: at most ``limit[0]`` per ``limit[1]`` seconds (a mailbox is
+    not flooded, and each new link ends the one the person may be opening right now)."""
+    most, window = limit
+    a = t.account_links
+    times = conn.execute(sa.select(a.c.created_at).where(a.c.user_id == user_id, a.c.created_at > now - window)
+                         .order_by(a.c.created_at.desc()).limit(most)).scalars().all()
+    if len(times) >= most:
+        raise TooManyLinks(times[-1] + window - now)
+
+
 def send_link(engine: sa.Engine, name: str, purpose: str, *, base_url: str, now: float, lifetime: float,
-              send: Callable[[str, str, str], None], language: str | None = None) -> str:
+              send: Callable[[LinkMail], None], language: str | None = None,
+              limit: tuple[int, float] | None = None) -> str:
     """Issue a link and mail it to the user's address; returns the address. LookupError when the
-    user is unknown/disabled, ValueError when they have no address."""
+    user is unknown/disabled, ValueError when they have no address, TooManyLinks past ``limit``
+    ((links, seconds); None: no limit, the command line). ``send`` must keep the link out of the
+    archive (the gateway's ``Notifier.send_link``). The mail is in ``language``, else the
+    person's own setting, else the default."""
     with engine.connect() as conn:
-        if user_id_of(conn, name) is None:
+        user_id = user_id_of(conn, name)
+        if user_id is None:
             raise LookupError(f"no user {name!r}")
+        address = conn.execute(sa.select(t.users.c.email).where(t.users.c.name == name)).scalar()
+        if language is None:
+            language = conn.execute(sa.select(t.console_accounts.c.language)
+                                    .where(t.console_accounts.c.user_id == user_id)).scalar()
+        if limit is not None:
+            _check_limit(conn, user_id, now, limit)
+    if not address:     # before issuing: a link nobody can receive must not end the one they have
+        raise ValueError(f"user {name!r} has no mail address for the link")
     token, email = issue(engine, name, purpose, now=now, lifetime=lifetime)
     if not email:
         raise ValueError(f"user {name!r} has no mail address for the link")
-    subject, body = mail_text(purpose, language or i18n.DEFAULT, f"{base_url.rstrip('/')}/password?token={token}",
-                              lifetime / 3600.0)
-    send(email, subject, body)
+    link = f"{base_url.rstrip('/')}/password?token={token}"
+    subject, body = mail_text(purpose, language or i18n.DEFAULT, link, lifetime / 3600.0)
+    send(LinkMail(to=email, subject=subject, body=body, link=link, token=token, expires_at=now + lifetime))
     return email

@@ -36,8 +36,10 @@ def bars(title: str, rows: Sequence[tuple[str, int]]) -> str:
     return "".join(parts)
 
 
-def stacked_days(title: str, days: Sequence[dict], keys: Sequence[str]) -> str:
-    """Vertical bars per day, stacked by ``keys`` (e.g. ``outbound/delivered``), with a legend."""
+def stacked_days(title: str, days: Sequence[dict], keys: Sequence[str], labels: Sequence[str] | None = None) -> str:
+    """Vertical bars per day, stacked by ``keys`` (e.g. ``outbound/delivered``), with a legend
+    that names each key by ``labels`` (the reader's words for it) when given."""
+    names = dict(zip(keys, labels, strict=True)) if labels is not None else {k: k for k in keys}
     width = max(420, 46 * len(days) + 60)
     chart_h = 180
     pad = 20                                   # room for the totals above the tallest bar
@@ -58,7 +60,7 @@ def stacked_days(title: str, days: Sequence[dict], keys: Sequence[str]) -> str:
             h = round(chart_h * value / top)
             y -= h
             parts.append(f'<rect x="{x}" y="{y}" width="30" height="{h}" fill="{PALETTE[k % len(PALETTE)]}">'
-                         f"<title>{escape(day['day'])} {escape(key)}: {value}</title></rect>")
+                         f"<title>{escape(day['day'])} {escape(names[key])}: {value}</title></rect>")
         parts.append(f'<text x="{x + 15}" y="{y - 4}" text-anchor="middle" font-size="12" fill="#1b1f24">'
                      f"{day['total']}</text>")
         parts.append(f'<text x="{x + 15}" y="{pad + chart_h + 22}" text-anchor="middle" font-size="11" fill="#1b1f24">'
@@ -66,6 +68,6 @@ def stacked_days(title: str, days: Sequence[dict], keys: Sequence[str]) -> str:
     for k, key in enumerate(keys):
         y = pad + chart_h + 36 + 20 * k
         parts.append(f'<rect x="50" y="{y}" width="12" height="12" fill="{PALETTE[k % len(PALETTE)]}"/>')
-        parts.append(f'<text x="68" y="{y + 11}" font-size="12" fill="#1b1f24">{escape(key)}</text>')
+        parts.append(f'<text x="68" y="{y + 11}" font-size="12" fill="#1b1f24">{escape(names[key])}</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -137,20 +137,30 @@ def decide(fn: Callable[[], Any]) -> dict[str, Any]:
         raise field_error(("body", "recipients"), str(exc)) from None
 
 
+def decide_entry(services: ApiServices, entry: Mapping[str, Any], p: Principal, request: Request, kind: str,
+                 comment: str | None, recipients: list[str] | None = None, *, silent: bool = False,
+                 override: bool = False) -> dict[str, Any]:
+    """Release or reject ``entry`` as ``p`` (``kind``): what every way of deciding needs, in
+    one place for the JSON API, the console and bulk decisions: nobody releases their own
+    message, and an override is marked in the request's audit row."""
+    if override:
+        audit_info(request)["detail"] = {"override": True}
+    svc, who, entry_id = services.quarantine, reviewer(p), int(entry["id"])
+    if kind == "release":
+        not_own_message(entry, p, request)
+        return decide(lambda: svc.release(entry_id, who, comment, recipients, override=override))
+    return decide(lambda: svc.reject(entry_id, who, comment, recipients, silent=silent, override=override))
+
+
 def bulk(services: ApiServices, body: BulkDecisionIn, p: Principal, request: Request, kind: str) -> dict[str, Any]:
     """Release or reject many entries under one comment; one result per id, never all-or-nothing."""
-    svc = services.quarantine
     ids = list(dict.fromkeys(body.ids))
     audit_info(request)["record"] = ",".join(str(i) for i in ids)
     items: list[dict[str, Any]] = []
     for entry_id in ids:
         try:
             entry = load_entry(services, entry_id, p, request)
-            if kind == "release":
-                not_own_message(entry, p, request)
-                res = decide(lambda i=entry_id: svc.release(i, reviewer(p), body.comment))
-            else:
-                res = decide(lambda i=entry_id: svc.reject(i, reviewer(p), body.comment, silent=body.silent))
+            res = decide_entry(services, entry, p, request, kind, body.comment, silent=body.silent)
             items.append({**res, "ok": True, "status_code": 200, "error": None})
         except HTTPException as exc:
             items.append({"id": entry_id, "ok": False, "status_code": exc.status_code, "error": exc.detail})

@@ -29,6 +29,8 @@ class ConsoleConfig:
     signin_per_account: int = 5            # then that account waits (429) ...
     signin_per_address: int = 20           # ... or every sign-in from that client address
     link_lifetime: float = 72 * 3600.0     # invitation / reset links
+    link_mails: int = 3                    # links an administrator may mail one account ...
+    link_mail_window: float = 3600.0       # ... per this many seconds (the users page, the API)
     base_url: str = ""                     # for links in mail; "" -> the request's own origin
 
 
@@ -68,9 +70,9 @@ class ApiServices:
     # Seals TOTP secrets at rest (admin_api.totp_seal): a KeyRing-like versions(name); None: the
     # archive's key ring. Without either, TOTP enrolment and sign-in fail closed.
     console_keys: Any = None
-    # send_mail(to, subject, body): the gateway's notice path (queued, DKIM-signed, archived).
-    # None: invitation/reset links cannot be mailed (the CLI prints them instead).
-    send_mail: Callable[[str, str, str], None] | None = None
+    # send_link_mail(account_links.LinkMail): the gateway's notice path for sign-in links
+    # (queued, DKIM-signed, archived with the link withheld). None: links cannot be mailed.
+    send_link_mail: Callable[[Any], None] | None = None
     # --- the audit and administration console (issue 16); None: those endpoints are not mounted
     jobs: Any = None                     # admin_api.jobs.JobStore: backtests and exports in the background
     # backtest(rules_text, days) -> work(progress) -> result; ValueError (file:line) for a bad file

@@ -1,7 +1,8 @@
 """Rendering console pages: Jinja2 templates with gettext (Babel catalogs), one environment per
 language, autoescaped, and the page's security headers.
 
-A template gets ``_``/``gettext``/``ngettext``, ``lang`` (catalog name), ``html_lang``,
+A template gets ``_``/``gettext``/``ngettext``, ``word``/``who``/``role_word``/``detail_label``
+(stored codes in the reader's words, :mod:`admin_api.words`), ``lang`` (catalog name), ``html_lang``,
 ``principal`` (or None), ``csrf`` (the token every form carries in a hidden ``csrf`` field),
 ``path`` and the ``when`` filter (a timestamp in the person's language and time zone).
 """
@@ -17,7 +18,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from admin_api import i18n
-from admin_api.words import translate
+from admin_api.words import actor, detail_label, role_word, translate
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -59,6 +60,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
            status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
     language, zone = page_language(request)
     env = environment(language)
+    gettext = i18n.translations(language).gettext
     session = getattr(request.state, "session", None)
     values: dict[str, Any] = {
         "lang": language,
@@ -69,7 +71,10 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "query": request.url.query,
         "when": lambda ts: i18n.format_time(ts, language, zone),
         "time_zone": zone or "UTC",
-        "word": translate(i18n.translations(language).gettext),   # stored codes in the reader's language
+        "word": translate(gettext),          # stored codes in the reader's language
+        "who": actor(gettext),               # an event's actor: a name, or "system", "sender:ADDR"
+        "role_word": role_word(gettext),     # console roles
+        "detail_label": detail_label(gettext),
     }
     values.update(context or {})
     body = env.get_template(template).render(values)

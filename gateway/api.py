@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from admin_api.account_links import LinkMail
 from admin_api.app import ApiServices, create_app
 from admin_api.edge_guard import GuardLimits
 from admin_api.services import ConsoleConfig
@@ -97,7 +98,7 @@ def api_services(services: Services, reload: Any = None, extraction: ExtractionP
         console=ConsoleConfig(session_idle=services.settings.api.session_idle,
                               session_absolute=services.settings.api.session_absolute,
                               base_url=services.settings.api_base_url),
-        send_mail=lambda to, subject, body: _send_mail(services, to, subject, body),
+        send_link_mail=lambda mail: _send_link_mail(services, mail),
         rule_terms=rule_terms(services.policy), delivery_events=delivery_events(services.engine),
         describe_rule=rule_description(services.policy),
         learn_spam=learn_spam if services.learner is not None else None,
@@ -133,10 +134,11 @@ class TokenThrottle:
         return self.throttle.failed(ip, "", trusted=True)
 
 
-def _send_mail(services: Services, to: str, subject: str, body: str) -> None:
-    """The console's mail (invitation/reset links) through the notice path: archived, queued."""
+def _send_link_mail(services: Services, mail: LinkMail) -> None:
+    """The console's invitation/reset links through the notice path: queued, archived with the
+    link withheld, the live copy sealed until delivered (gateway.notices.Notifier.send_link)."""
     with services.engine.begin() as conn:
-        services.notifier.send(conn, to, subject, body)
+        services.notifier.send_link(conn, mail)
 
 
 def node_health(services: Services) -> Health:

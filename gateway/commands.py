@@ -202,9 +202,9 @@ def _user_invite(services, settings: Settings, args: argparse.Namespace) -> int:
     from admin_api.account_links import send_link
     from admin_api.services import ConsoleConfig
 
-    def send(to: str, subject: str, body: str) -> None:
+    def send(mail) -> None:  # noqa: ANN001 - an account_links.LinkMail
         with services.engine.begin() as conn:
-            services.notifier.send(conn, to, subject, body)
+            services.notifier.send_link(conn, mail)
 
     try:
         to = send_link(services.engine, args.name, "reset" if args.reset else "invite",

@@ -39,6 +39,8 @@ from gateway.dkim_signing import DkimSigner
 from gateway.dsn import DELAYED, FAILED, RELAYED, FailedRecipient, build_dsn
 from gateway.dsn import DELIVERED as DSN_DELIVERED
 from gateway.hops import Hop
+from gateway.live_copies import ORIGIN as LINK_ORIGIN
+from gateway.live_copies import LiveCopies
 from gateway.metrics import Metrics
 from gateway.notices import Notifier
 from gateway.outgoing import prepare
@@ -249,6 +251,18 @@ class DeliveryWorker:
         if not group:
             return
         first = group[0]
+        if raw is None and first.origin == LINK_ORIGIN:
+            # a sign-in link mail: the archive holds it with the link withheld; send the live copy
+            try:
+                raw = await asyncio.to_thread(self._notifier.live_copies.open, first.archive_id)
+            except Exception as exc:  # noqa: BLE001 - unreadable copy: keep retrying until the row expires
+                log.error("cannot open the live copy of %s: %s", first.archive_id, exc)
+                await self._settle(group, {e.recipient: (None, f"live copy unreadable: {exc}") for e in group})
+                return
+            if raw is None:     # its link expired (or it was swept): never send the withheld copy
+                await self._settle(group, {e.recipient: (554, "not sent: the sign-in link in it has expired")
+                                           for e in group})
+                return
         if raw is None:
             try:
                 raw = await asyncio.to_thread(self._open_blob, first.digest)
@@ -344,6 +358,9 @@ class DeliveryWorker:
         self._queue.finish(conn, [(e.id, DELIVERED, code, text) for s in batch for e, code, text in s.delivered]
                            + [(e.id, QUEUE_FAILED, code, _failure_text(s, e, code, text))
                               for s in batch for e, code, text in s.failed])
+        # a sign-in link mail whose delivery is decided: its live copy (the working link) goes now
+        LiveCopies.drop(conn, [e.archive_id for s in batch for e, _c, _t in s.delivered + s.failed
+                               if e.origin == LINK_ORIGIN])
         logged: list[dict[str, Any]] = []
         for settlement in batch:
             for e, code, text in settlement.deferred:
@@ -447,7 +464,7 @@ def _dsn_relay(group: list[QueueEntry]) -> DsnRelay | None:
 
 
 # Mail the gateway writes itself (DSNs, held-mail and reviewer notices): signed wherever it goes.
-_OWN_MAIL = frozenset({"dsn", "notice"})
+_OWN_MAIL = frozenset({"dsn", "notice", LINK_ORIGIN})
 
 
 def _signed(entry: QueueEntry) -> bool:

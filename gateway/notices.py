@@ -1,7 +1,11 @@
-"""Notices the gateway itself sends: DSNs, held-mail notices, reviewer notices.
+"""Notices the gateway itself sends: DSNs, held-mail notices, reviewer notices, sign-in links.
 
 A notice is ordinary mail: it is archived (encrypted, like everything) and queued for
 delivery in the caller's transaction, so it exists exactly when the event it reports does.
+A mail carrying a sign-in link (:meth:`Notifier.send_link`) is the one exception to "the
+archived copy is the delivered copy": the archive gets it with the link withheld (auditors read
+the archive; a live link there would let them take the account over) and the delivered copy
+waits sealed in gateway/live_copies.py until it is sent.
 """
 
 from __future__ import annotations
@@ -12,8 +16,12 @@ from email.message import EmailMessage
 
 import sqlalchemy as sa
 
+from admin_api.account_links import LinkMail, archive_digest
 from archive.service import Archive, RecordMeta
+from gateway import withheld
 from gateway.directory import Directory
+from gateway.live_copies import ORIGIN as LINK_ORIGIN
+from gateway.live_copies import LiveCopies
 from gateway.queue import DeliveryQueue
 
 
@@ -24,30 +32,58 @@ class Notifier:
         self._queue = queue
         self._hostname = hostname
         self._directory = directory
+        self.live_copies = LiveCopies(archive.engine, archive.keyring)
 
     @property
     def postmaster(self) -> str:
         return f"postmaster@{self._hostname}"
 
-    def send(self, conn: sa.Connection, to: str, subject: str, body: str, *,
-             in_reply_to: str | None = None) -> int:
-        """Compose a plain-text notice from the postmaster and queue it."""
+    def _compose(self, to: str, subject: str, body: str, *, message_id: str, date: str,
+                 in_reply_to: str | None = None, extra: tuple[tuple[str, str], ...] = ()) -> bytes:
         msg = EmailMessage()
         msg["From"] = f"mailwarden <{self.postmaster}>"
         msg["To"] = to
         msg["Subject"] = subject
-        msg["Date"] = email.utils.formatdate(localtime=False)
-        msg["Message-ID"] = email.utils.make_msgid(domain=self._hostname)
+        msg["Date"] = date
+        msg["Message-ID"] = message_id
         msg["Auto-Submitted"] = "auto-generated"
         if in_reply_to:
             msg["In-Reply-To"] = in_reply_to
+        for name, value in extra:
+            msg[name] = value
         msg.set_content(body, charset="utf-8")
-        return self.send_raw(conn, mail_from="", to=to, raw=msg.as_bytes(), message_id=msg["Message-ID"],
-                             event="notice")
+        return msg.as_bytes()
+
+    def send(self, conn: sa.Connection, to: str, subject: str, body: str, *,
+             in_reply_to: str | None = None) -> int:
+        """Compose a plain-text notice from the postmaster and queue it."""
+        message_id = email.utils.make_msgid(domain=self._hostname)
+        raw = self._compose(to, subject, body, message_id=message_id, date=email.utils.formatdate(localtime=False),
+                            in_reply_to=in_reply_to)
+        return self.send_raw(conn, mail_from="", to=to, raw=raw, message_id=message_id, event="notice")
+
+    def send_link(self, conn: sa.Connection, mail: LinkMail) -> int:
+        """Queue a mail carrying a sign-in link: archived with the link replaced by
+        :data:`gateway.withheld.MARKER` (and the link's keyed digest in a header),
+        delivered from its sealed live copy. Raises WithheldError (nothing queued) should the
+        archived copy still carry the link in any encoding."""
+        message_id = email.utils.make_msgid(domain=self._hostname)
+        date = email.utils.formatdate(localtime=False)
+        live = self._compose(mail.to, mail.subject, mail.body, message_id=message_id, date=date)
+        secrets = (mail.link, mail.token)
+        digest = archive_digest(self._archive.keyring, mail.token)
+        kept = self._compose(mail.to, mail.subject, withheld.redact(mail.body, secrets), message_id=message_id,
+                             date=date, extra=((withheld.HEADER, f"sign-in link; {digest}"),))
+        withheld.ensure_absent(kept, secrets)
+        archive_id = self.send_raw(conn, mail_from="", to=mail.to, raw=kept, message_id=message_id,
+                                   event="notice", origin=LINK_ORIGIN)
+        self.live_copies.put(conn, archive_id, live, expires_at=mail.expires_at)
+        return archive_id
 
     def send_raw(self, conn: sa.Connection, *, mail_from: str, to: str, raw: bytes, message_id: str,
-                 event: str) -> int:
-        """Archive ``raw`` and queue it to ``to`` from ``mail_from`` ("" = null sender)."""
+                 event: str, origin: str | None = None) -> int:
+        """Archive ``raw`` and queue it to ``to`` from ``mail_from`` ("" = null sender);
+        ``origin``: the queue row's (default: ``event``)."""
         sealed = self._archive.seal(raw)
         self._archive.write_blob(sealed)
         directory = self._directory()
@@ -58,5 +94,5 @@ class Notifier:
             verdict="queued", rules=[], department=None, attachments=[], subject=None, event=event,
         ))
         self._queue.enqueue(conn, archive_id=archive_id, digest=sealed.digest, mail_from=mail_from,
-                            recipients=[to], direction=direction, message_id=message_id, origin=event)
+                            recipients=[to], direction=direction, message_id=message_id, origin=origin or event)
         return archive_id

@@ -119,3 +119,16 @@ auth_failures = sa.Table(
     sa.Column("failures", sa.Integer, nullable=False, default=0),
     sa.Column("locked_until", sa.Float, nullable=False, default=0.0),
 )
+
+# The live copy of a mail carrying a sign-in link (issue 15): the archive keeps the copy with
+# the link withheld, the delivery worker sends this one. Sealed (gateway/live_copies.py), one
+# per archive record, deleted when its delivery is decided or its link has expired.
+live_copies = sa.Table(
+    "gateway_live_copies",
+    metadata,
+    sa.Column("archive_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("key_version", sa.Integer, nullable=False),
+    sa.Column("sealed", sa.LargeBinary, nullable=False),     # nonce | AES-GCM ciphertext and tag
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("expires_at", sa.Float, nullable=False),
+)

@@ -4,8 +4,11 @@ each snippet split into plain and highlighted segments for the entry page.
 The evidence is the rules engine's (``[{rule, action, mode, score, description, recipients,
 evidence: [{where, snippet}]}]``), already redacted before it was stored: a card number is
 ``**** **** **** 1111`` there, so highlighting never reveals a value, it only points at the
-masked one and at the words the rule was looking for (``terms``, given by the caller who
-knows the rules; this package does not import them).
+masked one, at the match itself (``mark``: its span in the snippet, which the engine records
+for every keyword, regex and detector finding, so a full-width ``ＣＯＮＦＩＤＥＮＴＩＡＬ`` or a
+traditional ``機密`` the normaliser folded is marked where it stands) and at the words the rule
+was looking for (``terms``, given by the caller who knows the rules; this package does not
+import them).
 """
 
 from __future__ import annotations
@@ -64,9 +67,19 @@ def summarise(evidence: Any) -> list[dict[str, Any]]:
     return out
 
 
-def highlight(snippet: str, terms: Iterable[str] = ()) -> list[tuple[str, bool]]:
-    """``snippet`` as ``[(text, highlighted)]``: masked values and ``terms`` (case-insensitive)
-    highlighted. Joining the texts gives the snippet back unchanged."""
+def _mark_of(item: dict[str, Any], length: int) -> list[tuple[int, int]]:
+    """The engine's span of the match in the snippet, when it is a sane one."""
+    mark = item.get("mark")
+    if (isinstance(mark, (list, tuple)) and len(mark) == 2 and all(isinstance(x, int) for x in mark)
+            and 0 <= mark[0] < mark[1] <= length):
+        return [(int(mark[0]), int(mark[1]))]
+    return []
+
+
+def highlight(snippet: str, terms: Iterable[str] = (), marks: Iterable[tuple[int, int]] = ()
+              ) -> list[tuple[str, bool]]:
+    """``snippet`` as ``[(text, highlighted)]``: the ``marks`` (spans), masked values and
+    ``terms`` (case-insensitive) highlighted. Joining the texts gives the snippet back unchanged."""
     spans: list[tuple[int, int]] = [m.span() for m in _MASKED.finditer(snippet)]
     low = snippet.casefold()
     for term in {t.casefold() for t in terms if t and t.strip()}:
@@ -76,6 +89,7 @@ def highlight(snippet: str, terms: Iterable[str] = ()) -> list[tuple[str, bool]]
             start = low.find(term, start + len(term))
     if len(low) != len(snippet):  # casefold changed lengths (ß, ligatures): positions are unsafe
         spans = [m.span() for m in _MASKED.finditer(snippet)]
+    spans += [(s, e) for s, e in marks if 0 <= s < e <= len(snippet)]
     merged: list[list[int]] = []
     for s, e in sorted(spans):
         if merged and s <= merged[-1][1]:
@@ -107,7 +121,9 @@ def panel(evidence: Any, terms_of: Any = None) -> list[dict[str, Any]]:
             "mode": hit.get("mode"),
             "confidence": confidence_of(hit),
             "items": [
-                {"where": str(e.get("where") or "?"), "segments": highlight(str(e.get("snippet") or ""), terms)}
+                {"where": str(e.get("where") or "?"),
+                 "segments": highlight(str(e.get("snippet") or ""), terms,
+                                       _mark_of(e, len(str(e.get("snippet") or ""))))}
                 for e in hit.get("evidence") or [] if isinstance(e, dict)
             ],
         })

@@ -62,7 +62,8 @@ class KeywordCond(Condition):
             return False
         found.sort(key=lambda f: -_RANK.get(f[2], 0))  # the strongest evidence first
         for unit, h, level, why in found[:MAX_EVIDENCE]:
-            ev.append(Evidence(unit.where, unit.snippet_for(h.start, h.end, normalized=True), level, why))
+            text, mark = unit.excerpt_for(h.start, h.end, normalized=True)
+            ev.append(Evidence(unit.where, text, level, why, mark))
         return True
 
 
@@ -83,7 +84,8 @@ class RegexCond(Condition):
         if len(found) < self.min_count:
             return False
         for unit, m in found[:MAX_EVIDENCE]:
-            ev.append(Evidence(unit.where, unit.snippet_for(m.start(), m.end())))
+            text, mark = unit.excerpt_for(m.start(), m.end())
+            ev.append(Evidence(unit.where, text, mark=mark))
         return True
 
 
@@ -122,7 +124,8 @@ class DetectorCond(Condition):
             return False
         found.sort(key=lambda f: -_RANK[f[1].confidence])  # the strongest evidence first
         for unit, m in found[:MAX_EVIDENCE]:
-            ev.append(Evidence(unit.where, unit.snippet_for(m.start, m.end, match=m), m.confidence, m.context))
+            text, mark = unit.excerpt_for(m.start, m.end, match=m)
+            ev.append(Evidence(unit.where, text, m.confidence, m.context, mark))
         return True
 
 

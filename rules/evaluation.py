@@ -20,7 +20,7 @@ from rules.lazy import cached_property
 from rules.markers import MarkerGrader
 from rules.matchers import KeywordHit, KeywordMatcher, normalize
 from rules.model import AuthResults, Direction, Envelope, Evidence, SenderStats
-from rules.redact import snippet
+from rules.redact import excerpt
 
 if TYPE_CHECKING:
     from rules.content import ParsedMessage
@@ -140,10 +140,15 @@ class Unit:
         return found
 
     def snippet_for(self, start: int, end: int, normalized: bool = False, match: Match | None = None) -> str:
+        return self.excerpt_for(start, end, normalized, match)[0]
+
+    def excerpt_for(self, start: int, end: int, normalized: bool = False,
+                    match: Match | None = None) -> tuple[str, tuple[int, int] | None]:
+        """The redacted snippet around ``[start, end)`` and the match's span in it."""
         text = self.text
         if normalized and self._norm_len is not None and self._norm_len != len(self.text):
             text = self.norm_text()
-        return snippet(text, start, end, match=match)
+        return excerpt(text, start, end, match=match)
 
 
 SCOPES = ("any", "subject", "body", "attachments", "headers", "attachment_names", "names")

@@ -100,12 +100,18 @@ class Evidence:
     # conditions that have none (a header, an address)
     confidence: str = ""
     context: str = ""
+    # where in ``snippet`` the match is ([start, end), after redaction): what a reviewer's
+    # page highlights, whatever matched (a regex, a detector's masked value, a keyword the
+    # normaliser folded from its full-width or traditional form)
+    mark: tuple[int, int] | None = None
 
-    def to_json(self) -> dict[str, str]:
-        out = {"where": self.where, "snippet": self.snippet}
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"where": self.where, "snippet": self.snippet}
         if self.confidence:
             out["confidence"] = self.confidence
             out["context"] = self.context
+        if self.mark is not None:
+            out["mark"] = list(self.mark)
         return out
 
 

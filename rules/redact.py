@@ -104,10 +104,38 @@ def redact_text(text: str, extra: list[Match] | None = None) -> str:
 
 
 def snippet(text: str, start: int, end: int, context: int = 40, match: Match | None = None) -> str:
-    """A one-line, redacted excerpt of ``text`` around ``[start, end)``.
+    """A one-line, redacted excerpt of ``text`` around ``[start, end)`` (see :func:`excerpt`)."""
+    return excerpt(text, start, end, context, match)[0]
+
+
+def _squeeze(text: str, start: int, end: int) -> tuple[str, tuple[int, int] | None]:
+    """``" ".join(text.split())`` and where ``[start, end)`` of ``text`` went in it (None when
+    the span held only whitespace)."""
+    out: list[str] = []
+    at: list[int] = []          # the new index of each old non-space character, else -1
+    for ch in text:
+        if ch.isspace():
+            if out and out[-1] != " ":
+                out.append(" ")
+            at.append(-1)
+        else:
+            at.append(len(out))
+            out.append(ch)
+    if out and out[-1] == " ":
+        out.pop()
+    inside = [i for i in at[start:end] if i >= 0]
+    return "".join(out), ((inside[0], inside[-1] + 1) if inside else None)
+
+
+def excerpt(text: str, start: int, end: int, context: int = 40,
+            match: Match | None = None) -> tuple[str, tuple[int, int] | None]:
+    """A one-line, redacted excerpt of ``text`` around ``[start, end)``, and where the match
+    is in it (the span a reviewer's page highlights; None when it cannot be told).
 
     The window is widened to whole tokens so a sensitive value is never cut in half (a half
-    value would escape the detectors), then everything sensitive in it is masked.
+    value would escape the detectors), then everything sensitive in it is masked. Masks keep
+    a value's length (but a private key's), so the match's offsets hold through redaction;
+    when they would not, no span is given rather than a wrong one.
     """
     s = max(0, start - context)
     e = min(len(text), end + context)
@@ -118,5 +146,10 @@ def snippet(text: str, start: int, end: int, context: int = 40, match: Match | N
     window = text[s:e]
     extra = [Match(match.kind, match.start - s, match.end - s, match.value)] if match else None
     red = redact_text(window, extra)
-    red = " ".join(red.split())
-    return ("…" if s > 0 else "") + red + ("…" if e < len(text) else "")
+    squeezed, span = _squeeze(red, max(0, start - s), min(len(window), end - s))
+    if len(red) != len(window) or span is None:
+        span = None
+    lead = "…" if s > 0 else ""
+    if span is not None and lead:
+        span = (span[0] + 1, span[1] + 1)
+    return lead + squeezed + ("…" if e < len(text) else ""), span

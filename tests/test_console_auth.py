@@ -226,11 +226,12 @@ def test_pages_in_chinese_and_english_with_a_strict_csp(engine: sa.Engine) -> No
 def test_invitation_link_sets_the_password_once(engine: sa.Engine) -> None:
     clock = Clock()
     env = console_env(engine, clock)
-    sent: list[tuple[str, str, str]] = []
+    sent: list[account_links.LinkMail] = []
     to = account_links.send_link(engine, "auditor", "invite", base_url="https://gw.example:8025", now=clock.now,
-                                 lifetime=3600, send=lambda *a: sent.append(a))
+                                 lifetime=3600, send=sent.append)
     assert to == "auditor@corp.example" and len(sent) == 1
-    link = re.search(r"https://gw\.example:8025(/password\?token=(\S+))", sent[0][2])
+    link = re.search(r"https://gw\.example:8025(/password\?token=(\S+))", sent[0].body)
+    assert sent[0].link == link.group(0) and sent[0].token == link.group(2)
     path, token = link.group(1), link.group(2)
     with engine.connect() as conn:
         stored = conn.execute(sa.select(at.account_links.c.token_hash)).scalars().all()
@@ -259,3 +260,15 @@ def test_password_policy(engine: sa.Engine) -> None:
         set_password(engine, "admin", "short")
     with pytest.raises(LookupError):
         set_password(engine, "nobody", PASSWORD)
+
+
+def test_a_later_link_ends_the_earlier_ones_of_the_account(engine: sa.Engine) -> None:
+    """Old main: a second invitation or reset left the first one working until either was used."""
+    clock = Clock()
+    env = console_env(engine, clock)
+    first, _ = account_links.issue(engine, "auditor", "invite", now=clock.now, lifetime=3600)
+    other, _ = account_links.issue(engine, "admin", "reset", now=clock.now, lifetime=3600)
+    second, _ = account_links.issue(engine, "auditor", "reset", now=clock.now, lifetime=3600)
+    assert env.client.get(f"/password?token={first}").status_code == 410
+    assert env.client.get(f"/password?token={second}").status_code == 200
+    assert env.client.get(f"/password?token={other}").status_code == 200      # another account's: untouched

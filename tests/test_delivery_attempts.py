@@ -15,6 +15,7 @@ no Original-Envelope-Id nor Original-Recipient) -- all three tests were seen fai
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from gateway.tables import delivery_attempts
 from tests.conftest import pg_schema_url
 from tests.harness import InProcessGateway, free_port, send, simple_message, write_config
 from tests.smtp_raw import RawSMTP
+from tests.test_cli import mailwarden
 from tests.test_e2e_dsn import DsnSink, _DsnController, report
 
 
@@ -143,6 +145,10 @@ def test_deferred_then_delivered_shows_both_attempts(stack: Stack) -> None:
     assert row["attempt_log"][0]["hop_port"] == stack.sink_port
     with stack.client("auditor") as auditor:      # the queue is the administrators'
         assert auditor.get(f"/queue/{queue_id}").status_code == 403
+    out = mailwarden("queue", "show", str(queue_id), config=stack.gw.config)
+    assert out.returncode == 0, out.stderr
+    assert [(a["attempt"], a["result"], a["code"], a["enhanced"]) for a in json.loads(out.stdout)["attempt_log"]] == [
+        (1, "deferred", 451, "4.3.0"), (2, "delivered", 250, "2.0.0")]
 
 
 def test_bounced_message_shows_the_attempt_and_the_dsn(stack: Stack) -> None:
@@ -221,6 +227,22 @@ def test_released_mail_keeps_its_dsn_parameters(stack: Stack) -> None:
     assert block["Original-Recipient"] == "rfc822;NoBody@other.org"
     assert block["Final-Recipient"] == "rfc822; nobody@other.org" and block["Action"] == "failed"
     assert b"text/rfc822-headers" in bounce.data        # RET=HDRS
+    # the entry's own timeline (the supervisor's): the released copy's attempt and the DSN about it
+    nobody = next(i["id"] for i in held if i["recipient"] == "nobody@other.org")
+    with stack.client("supervisor") as cfo:
+        deadline = time.monotonic() + 30
+        while True:
+            items = cfo.get(f"/quarantine/{nobody}/timeline").json()["items"]
+            if any(i["kind"] == "dsn" for i in items) or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+    [tried] = [i for i in items if i["kind"] == "delivery" and i["detail"].get("attempt")]
+    detail = tried["detail"]
+    assert (detail["result"], detail["code"], detail["enhanced"]) == ("bounced", 550, "5.1.1")
+    assert tried["detail"]["hop"]["port"] == stack.sink_port
+    [dsn] = [i for i in items if i["kind"] == "dsn"]
+    assert dsn["recipients"] == ["li.wei@example.com"] and dsn["detail"]["action"] == "failed"
+    assert dsn["detail"]["about"] == "nobody@other.org"
 
 
 def test_purged_messages_take_their_attempts_with_them(stack: Stack) -> None:

@@ -72,6 +72,19 @@ class Hop:
             time.sleep(0.05)
         return False
 
+    def logged_tls(self, timeout: float = 15) -> tuple[str | None, bool | None, str | None]:
+        """(TLS version, certificate verified, policy) of the first logged attempt to carol@."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.gw.services.engine.connect() as conn:
+                row = conn.execute(sa.text(
+                    "SELECT tls_version, tls_verified, tls_policy FROM gateway_delivery_attempts "
+                    "WHERE recipient = 'carol@partner.org' ORDER BY id")).first()
+            if row is not None:
+                return row[0], None if row[1] is None else bool(row[1]), row[2]
+            time.sleep(0.1)
+        raise AssertionError("no attempt logged")
+
     def last_error(self, timeout: float = 15) -> str:
         """The queue row's recorded error once its first attempt failed."""
         deadline = time.monotonic() + timeout
@@ -122,6 +135,8 @@ def test_verify_delivers_to_a_certificate_the_ca_signed_for_the_host(hop: Hop) -
     hop.send("verify-good")
     assert hop.delivered("verify-good")
     assert hop.sink.tls == [True]
+    version, verified, policy = hop.logged_tls()      # the attempt as the timeline shows it
+    assert version in ("TLSv1.2", "TLSv1.3") and verified is True and policy == "verify"
 
 
 @pytest.mark.parametrize("hop", [("wrong_name", VERIFY)], indirect=True)
@@ -150,6 +165,8 @@ def test_encrypt_takes_any_certificate(hop: Hop) -> None:
     hop.send("encrypt-self-signed")
     assert hop.delivered("encrypt-self-signed")
     assert hop.sink.tls == [True]
+    version, verified, policy = hop.logged_tls()      # encrypted, and logged as not verified
+    assert version is not None and verified is False and policy == "encrypt"
 
 
 @pytest.mark.parametrize("hop", [("good", {"tls": "none"})], indirect=True)
@@ -178,6 +195,7 @@ def test_may_falls_back_to_the_clear_when_the_handshake_fails(hop: Hop) -> None:
     hop.send("may-broken")
     assert hop.delivered("may-broken")
     assert hop.sink.tls == [False]
+    assert hop.logged_tls() == (None, None, "may")     # logged as it went: in the clear
 
 
 @pytest.mark.parametrize("hop", [("broken", {"tls": "encrypt"})], indirect=True)

@@ -108,12 +108,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         server.shutdown()
 
 
-def _send(world: World, transport: MxTransport, domain: str) -> tuple[int | None, str]:
+def _send(world: World, transport: MxTransport, domain: str, hops: dict | None = None) -> tuple[int | None, str]:
     rcpt = f"carol@{domain}"
 
     async def go() -> tuple[int | None, str]:
         try:
-            return (await transport.send("alice@example.com", [rcpt], simple_message(to=rcpt)))[rcpt]
+            return (await transport.send("alice@example.com", [rcpt], simple_message(to=rcpt), hops=hops))[rcpt]
         finally:
             await transport.close()
 
@@ -125,14 +125,23 @@ def _delivered(sink: RecordingSink, domain: str) -> int:
 
 
 def test_enforce_delivers_to_a_named_mx_with_a_valid_certificate(world: World) -> None:
-    code, _ = _send(world, world.transport(), "partner.test")
+    hops: dict = {}
+    code, _ = _send(world, world.transport(), "partner.test", hops)
     assert code == 250 and _delivered(world.sink, "partner.test") == 1
     assert world.sink.tls[-1] is True
+    # where the attempt went, as the delivery attempts log keeps it (gateway/hops.py)
+    hop = hops["carol@partner.test"]
+    assert (hop.host, hop.address, hop.port) == ("mx1.partner.test", "127.0.0.1", world.smtp_port)
+    assert hop.tls_version in ("TLSv1.2", "TLSv1.3") and hop.tls_verified is True
+    assert hop.tls_policy == "mta-sts:enforce"
 
 
 def test_enforce_refuses_an_mx_the_policy_does_not_name_with_a_temporary_failure(world: World) -> None:
-    code, text = _send(world, world.transport(), "other.test")
+    hops: dict = {}
+    code, text = _send(world, world.transport(), "other.test", hops)
     assert code is None and "MTA-STS" in text        # None: deferred and retried, never 5xx
+    hop = hops["carol@other.test"]
+    assert hop.address is None and hop.tls_version is None and hop.tls_policy == "mta-sts:enforce"
     assert _delivered(world.sink, "other.test") == 0
 
 

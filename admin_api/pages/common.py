@@ -1,14 +1,16 @@
-"""Helpers every page router shares: safe ``next`` targets, redirects, cookies."""
+"""Helpers every page router shares: safe ``next`` targets, redirects, cookies, decision forms."""
 
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
-from fastapi import Request
+from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse
 
-from admin_api import sessions
-from admin_api.deps import ANON_CSRF_COOKIE
+from admin_api import roles, sessions
+from admin_api.deps import ANON_CSRF_COOKIE, audit_info
+from admin_api.users import Principal
 
 HOME = "/"
 
@@ -53,3 +55,16 @@ def set_anon_csrf(response, request: Request) -> None:  # noqa: ANN001 - any Res
     if token and request.cookies.get(ANON_CSRF_COOKIE) != token:
         response.set_cookie(ANON_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=is_tls(request),
                             path="/")
+
+
+def decision_form(request: Request, p: Principal, action: str, audited_as: str) -> dict[str, Any]:
+    """A decision form's ``action`` (release or reject): 422 for anything else, audited as
+    ``audited_as`` (``quarantine.{action}``, ``quarantine.bulk_{action}``) and 403 unless
+    ``p``'s role may do that. Returns the request's audit info, for the form to complete."""
+    if action not in ("release", "reject"):
+        raise HTTPException(422, "action must be release or reject")
+    info = audit_info(request)
+    info["action"] = audited_as.format(action=action)
+    if not roles.allowed(p.role, info["action"]):
+        raise HTTPException(403, f"role {p.role!r} may not {info['action']}")
+    return info

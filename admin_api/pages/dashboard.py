@@ -19,8 +19,11 @@ from admin_api.routers.dashboard import DEFAULT_DAYS, figures
 from admin_api.services import ApiServices
 from admin_api.templating import gettext_for, page_language, render
 from admin_api.users import Principal
+from admin_api.words import translate
 
 router = APIRouter(include_in_schema=False)
+# lists whose labels are stored codes (translated); rules and departments are names, shown as they are
+CODED = frozenset({"verdicts", "directions", "holds", "decisions"})
 Day = Annotated[str, Query(max_length=10)]
 
 
@@ -68,10 +71,14 @@ def _context(request: Request, services: ApiServices, p: Principal, after: str, 
         "holds_per_department": _("Holds per department"), "pending_by_age": _("Pending approvals by age"),
         "false_positives": _("False-positive marks per rule"), "threats": _("Spam and malware"),
     }
-    svgs = {name: Markup(charts.bars(titles[name], rows)) for name, rows in lists.items()}  # noqa: S704 - escaped
-    per_day = Markup(charts.stacked_days(_("Messages per day"), data["messages_per_day"], keys))  # noqa: S704
+    word = translate(_)
+    shown = {name: [(word(label) if name in CODED else label, n) for label, n in rows] for name, rows in lists.items()}
+    svgs = {name: Markup(charts.bars(titles[name], rows)) for name, rows in shown.items()}  # noqa: S704 - escaped
+    per_day = Markup(charts.stacked_days(_("Messages per day"), data["messages_per_day"], keys,  # noqa: S704
+                                         labels=[word(k) for k in keys]))
     query = f"after={first}&before={last}"
     return {"data": data, "lists": lists, "titles": titles, "svgs": svgs, "per_day": per_day, "keys": keys,
+            "coded": CODED,
             "first": first, "last": last, "qs": query}
 
 

@@ -2,7 +2,8 @@
 
 The page shows what a reviewer needs to decide: the facts (sender, recipients and their
 states, subject, department, time left), the rules with their descriptions, the evidence
-with the matched words and the masked values highlighted, the message itself rendered safely
+with every match and the masked values highlighted (and the same findings marked in the
+message's text and HTML, :mod:`admin_api.evidence_marks`), the message itself rendered safely
 (:func:`admin_api.render.render_message`: text decoded correctly, HTML sanitised, attachments
 with their true type and what was found in them), the four-eyes state, the timeline, and the
 raw ``.eml`` (through the audited API download). Forms: release or reject per recipient with
@@ -24,8 +25,9 @@ from fastapi.responses import Response
 
 from admin_api import roles
 from admin_api.deps import CsrfChecked, Services, audit_info, open_archive, page_authz
-from admin_api.entries import Refused, decide, load_entry, not_own_message, reviewer
-from admin_api.pages.common import see_other
+from admin_api.entries import Refused, decide_entry, load_entry, reviewer
+from admin_api.evidence_marks import body_patterns, mark_html, mark_text
+from admin_api.pages.common import decision_form, see_other
 from admin_api.pages.queue import describer, left, place
 from admin_api.render import render_message
 from admin_api.routers.quarantine import archive_record_of
@@ -70,6 +72,24 @@ def _attachment_findings(attachments: list[dict[str, Any]], evidence: Any) -> li
     return out
 
 
+def reasons(rules: list[str], hits: list[dict[str, Any]], describe: Any, _: Any) -> list[dict[str, Any]]:
+    """Why the message was held, once per rule: its description (in the reader's language),
+    name, confidence and the evidence found for it. The entry's rules come first, in their
+    order; evidence of a rule not among them (an audit-mode hit) follows. Old pages listed the
+    rules and then the same descriptions again above the evidence."""
+    out: dict[str, dict[str, Any]] = {
+        r: {"name": r, "description": describe(r), "mode": None, "confidence": None, "items": []} for r in rules}
+    for hit in hits:
+        name = hit["rule"]
+        reason = out.setdefault(name or f"#{len(out)}", {
+            "name": name, "description": describe(name) if name else hit["description"], "mode": None,
+            "confidence": None, "items": []})
+        reason["mode"] = reason["mode"] or hit.get("mode")
+        reason["confidence"] = reason["confidence"] or hit.get("confidence")
+        reason["items"] += [{**i, "where": place(i["where"], _)} for i in hit["items"]]
+    return list(out.values())
+
+
 def entry_context(request: Request, services: ApiServices, p: Principal, entry_id: int) -> dict[str, Any]:
     """Everything the entry page shows (raises 404 for an entry this person may not see)."""
     _ = gettext_for(request)
@@ -86,16 +106,16 @@ def entry_context(request: Request, services: ApiServices, p: Principal, entry_i
     may_decide = (roles.allowed(p.role, "quarantine.release") and entry["status"] == "held" and not own
                   and (routed or p.role in OVERRIDE_ROLES))
     siblings = _siblings(services, entry)
+    found = body_patterns(entry.get("evidence"))
     return {
         "entry": entry,
         "view": view,
+        "text_marked": mark_text(view.get("text") or "", found),
+        "html_marked": mark_html(view["html"], found) if view.get("html") else None,
         "recipients": siblings,
         "rules": [{"name": r, "description": describe(r)} for r in entry.get("rules") or []],
-        "evidence": [
-            {**hit, "description": describe(hit["rule"]) if hit["rule"] else hit["description"],
-             "items": [{**i, "where": place(i["where"], _)} for i in hit["items"]]}
-            for hit in panel(entry.get("evidence"), terms_of=services.rule_terms)
-        ],
+        "reasons": reasons(list(entry.get("rules") or []), panel(entry.get("evidence"), terms_of=services.rule_terms),
+                           describe, _),
         "attachments": _attachment_findings(view.get("attachments") or [], entry.get("evidence")),
         "approvers": approvers,
         "approvals_given": len(approvers),
@@ -150,25 +170,12 @@ def entry_decide(
     override: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:
     _ = gettext_for(request)
-    if action not in ("release", "reject"):
-        raise HTTPException(422, "action must be release or reject")
-    info = audit_info(request)
-    info["action"] = f"quarantine.{action}"
-    if not roles.allowed(p.role, info["action"]):
-        raise HTTPException(403, f"role {p.role!r} may not {info['action']}")
+    info = decision_form(request, p, action, "quarantine.{action}")
     entry = load_entry(services, entry_id, p, request)
     chosen = [r for r in recipients if r.strip()] or None
-    forced = override == "yes"
-    if forced:
-        info["detail"] = {"override": True}
     form = {"comment": comment, "recipients": chosen or []}
-    svc, who = services.quarantine, reviewer(p)
     try:
-        if action == "release":
-            not_own_message(entry, p, request)
-            d = decide(lambda: svc.release(entry_id, who, comment, chosen, override=forced))
-        else:
-            d = decide(lambda: svc.reject(entry_id, who, comment, chosen, override=forced))
+        d = decide_entry(services, entry, p, request, action, comment, chosen, override=override == "yes")
     except HTTPException as exc:
         info["outcome"] = "refused"
         detail = exc.detail if isinstance(exc.detail, str) else _("Write a comment saying why.")

@@ -20,7 +20,7 @@ from fastapi.responses import Response
 from admin_api import periods, roles
 from admin_api.deps import CsrfChecked, Services, audit_info, page_authz
 from admin_api.entries import entry_subject, load_entry, reviewer, scoped
-from admin_api.pages.common import see_other
+from admin_api.pages.common import decision_form, see_other
 from admin_api.services import ApiServices
 from admin_api.templating import gettext_for, page_language, render
 from admin_api.users import Principal
@@ -118,6 +118,7 @@ def queue_page(
                   "evidence": [{**e, "where": [place(w, _) for w in e["where"]]} for e in r["evidence"]]}
                  for r in result.rows],
         "result": result, "form": form, "error": error, "done": done, "link": link,
+        "rule_label": describer(services, language),
         "sorts": list(SORTS), "page_sizes": PAGE_SIZES,
         "statuses": ("held", "released", "rejected", "expired"),
         "may_decide": roles.allowed(p.role, "quarantine.bulk_release"),
@@ -139,12 +140,7 @@ def queue_decide(
     """Release or reject the selected entries with one comment; back to the queue, which
     says what happened to each."""
     _ = gettext_for(request)
-    if action not in ("release", "reject"):
-        raise HTTPException(422, "action must be release or reject")
-    info = audit_info(request)
-    info["action"] = f"quarantine.bulk_{action}"
-    if not roles.allowed(p.role, info["action"]):
-        raise HTTPException(403, f"role {p.role!r} may not {info['action']}")
+    info = decision_form(request, p, action, "quarantine.bulk_{action}")
     info["record"] = ",".join(str(i) for i in ids)
     target = back if back.startswith("/queue") and not back.startswith("//") else "/queue"
     sep = "&" if "?" in target else "?"

@@ -7,6 +7,7 @@ with progress. Viewing needs ``rules.read``; the bench ``rules.test``; backtests
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -22,6 +23,7 @@ from admin_api.services import ApiServices
 from admin_api.templating import gettext_for, page_language, render
 from admin_api.users import Principal
 from archive import tables as at
+from archive.model import RecordNotFound
 from quarantine.false_positives import counts as fp_counts
 
 router = APIRouter(include_in_schema=False)
@@ -128,5 +130,30 @@ def rules_backtest_page(request: Request, services: Services, job_id: JobId,
         job = services.jobs.get(job_id, owner=p.name, kind="backtest")
     except JobNotFound:
         raise HTTPException(404, "no such backtest") from None
-    return render(request, "backtest.html", {"job": job, "kind": "backtest", "now": time.time(),
+    samples = _sample_summaries(services, job)
+    if samples:
+        audit_info(request).setdefault("detail", {})["samples_shown"] = len(samples)
+    return render(request, "backtest.html", {"job": job, "kind": "backtest", "now": time.time(), "samples": samples,
                                              "refresh": job["state"] in ("queued", "running")})
+
+
+SAMPLES_SHOWN = 5   # per rule and change: date, sender and subject; the rest as links
+
+
+def _sample_summaries(services: ApiServices, job: Mapping[str, Any]) -> dict[int, Any]:
+    """Who sent what, when, for the first samples of each change, so an administrator sees
+    *which* mail a candidate rule would hold or release, not bare record numbers. The subjects
+    are decrypted for this page view only (backtesters hold archive.read; the view is audited)."""
+    if job.get("state") != "done" or not isinstance(job.get("result"), Mapping):
+        return {}
+    wanted: list[int] = []
+    for figures in job["result"].get("rules", {}).values():
+        for change in ("newly_held", "newly_released", "newly_rejected"):
+            wanted += [int(i) for i in figures.get(change, {}).get("samples", [])[:SAMPLES_SHOWN]]
+    found: dict[int, Any] = {}
+    for record_id in dict.fromkeys(wanted):
+        try:
+            found[record_id] = services.archive.get_record(record_id)
+        except RecordNotFound:
+            continue          # purged since the backtest ran: the bare id stays, its link says so
+    return found

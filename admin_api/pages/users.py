@@ -1,5 +1,5 @@
 """``/users``: admins create accounts (with a first password), change role, departments and
-addresses, disable and enable them, set a new password and reset the second factor. The same
+addresses, disable and enable them, set a new password, mail a reset link and reset the second factor. The same
 functions and checks as ``/api/v1/users`` (audited as ``users.read`` / ``users.write``)."""
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import Response
 
 from admin_api import passwords, totp
+from admin_api.account_links import TooManyLinks
 from admin_api.deps import CsrfChecked, Services, audit_info, page_authz
 from admin_api.pages.common import see_other
+from admin_api.reset_links import MailUnavailable, mail_reset_link
 from admin_api.routers.user_admin import Name
 from admin_api.services import ApiServices
 from admin_api.templating import gettext_for, render
@@ -126,3 +128,31 @@ def users_second_factor(request: Request, services: Services, name: Name,
         raise HTTPException(404, "no such user") from None
     totp.disable(services.engine, int(user["id"]))
     return _page(request, services, notice=_("Second factor of %(name)s reset.") % {"name": name})
+
+
+@router.post("/users/{name}/reset-link")
+def users_reset_link(request: Request, services: Services, name: Name,
+                     p: Principal = Depends(page_authz("users.write")), _csrf: None = CsrfChecked) -> Response:
+    """Mail the person a one-time link to choose a new password (the same mail as
+    ``mailwarden user invite --reset``; archived with the link withheld)."""
+    _ = gettext_for(request)
+    audit_info(request).update(record=name, detail={"op": "reset link"})
+    try:
+        to = mail_reset_link(services, name, str(request.base_url))
+    except LookupError:
+        raise HTTPException(404, "no such user") from None
+    except ValueError:
+        audit_info(request)["outcome"] = "failed"
+        return _page(request, services, error=_("%(name)s has no mail address to send a link to.") % {"name": name},
+                     status_code=422)
+    except TooManyLinks as exc:
+        audit_info(request)["outcome"] = "denied"
+        minutes = max(1, round(exc.retry_after / 60))
+        return _page(request, services, status_code=429, error=_(
+            "%(name)s was sent enough links for now; try again in %(minutes)d min.") % {"name": name,
+                                                                                       "minutes": minutes})
+    except MailUnavailable:
+        audit_info(request)["outcome"] = "failed"
+        return _page(request, services, error=_("Mail cannot be sent from here."), status_code=409)
+    return _page(request, services, notice=_("A link to choose a new password was mailed to %(name)s (%(address)s).")
+                 % {"name": name, "address": to})

@@ -36,23 +36,32 @@ def verification(services: ApiServices) -> dict[str, Any]:
             "broken": [{"id": i, "why": why} for i, why in problems[:50]], "broken_count": len(problems)}
 
 
-@router.get("/audit")
-def audit_list(
-    services: Services,
+def audit_filters(
     actor: QStr = None,
     action: Action = None,
     record: Record = None,
     outcome: Outcome = None,
     after: When = None,
     before: When = None,
+) -> dict[str, Any]:
+    """The filters the list and the CSV export share, as :func:`admin_api.audit.list_audit`'s
+    keywords: one definition, so an export is always exactly the list it was made from."""
+    return {"actor": actor, "action": action, "record": record, "outcome": outcome,
+            "after": ts(after), "before": ts(before)}
+
+
+Filters = Annotated[dict[str, Any], Depends(audit_filters)]
+
+
+@router.get("/audit")
+def audit_list(
+    services: Services,
+    filters: Filters,
     cursor: Cursor = None,
     limit: Limit = 50,
     p: Principal = Depends(authz("audit.read")),
 ) -> dict[str, Any]:
-    items, total, nxt = audit_log.list_audit(
-        services.engine, actor=actor, action=action, record=record, outcome=outcome,
-        after=ts(after), before=ts(before), cursor=cursor_of(cursor), limit=limit,
-    )
+    items, total, nxt = audit_log.list_audit(services.engine, **filters, cursor=cursor_of(cursor), limit=limit)
     return {"items": items, "total": total, "next": nxt}
 
 
@@ -75,17 +84,9 @@ def audit_csv(rows: list[dict[str, Any]]) -> str:
 @router.get("/audit/export", response_class=PlainTextResponse, responses={200: {"content": {"text/csv": {}}}})
 def audit_export(
     services: Services,
-    actor: QStr = None,
-    action: Action = None,
-    record: Record = None,
-    outcome: Outcome = None,
-    after: When = None,
-    before: When = None,
+    filters: Filters,
     p: Principal = Depends(authz("audit.export")),
 ) -> PlainTextResponse:
-    items, _total, _nxt = audit_log.list_audit(
-        services.engine, actor=actor, action=action, record=record, outcome=outcome,
-        after=ts(after), before=ts(before), limit=EXPORT_MAX,
-    )
+    items, _total, _nxt = audit_log.list_audit(services.engine, **filters, limit=EXPORT_MAX)
     return PlainTextResponse(audit_csv(items), media_type="text/csv",
                              headers={"Content-Disposition": 'attachment; filename="audit.csv"'})

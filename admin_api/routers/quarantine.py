@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from admin_api.deps import Services, audit_info, authz, open_archive
-from admin_api.entries import bulk, decide, entry_out, load_entry, not_own_message, reviewer, scoped
+from admin_api.entries import bulk, decide_entry, entry_out, load_entry, reviewer, scoped
 from admin_api.render import render_message
 from admin_api.responses import raw_response
 from admin_api.schemas import (
@@ -115,11 +115,8 @@ def release_entry(
     services: Services,
     p: Principal = Depends(authz("quarantine.release")),
 ) -> dict[str, Any]:
-    not_own_message(load_entry(services, entry_id, p, request), p, request)
-    if body.override:
-        audit_info(request)["detail"] = {"override": True}
-    return decide(lambda: services.quarantine.release(entry_id, reviewer(p), body.comment, body.recipients,
-                                                      override=body.override))
+    return decide_entry(services, load_entry(services, entry_id, p, request), p, request, "release",
+                        body.comment, body.recipients, override=body.override)
 
 
 @router.post("/quarantine/{entry_id}/reject")
@@ -130,11 +127,8 @@ def reject_entry(
     services: Services,
     p: Principal = Depends(authz("quarantine.reject")),
 ) -> dict[str, Any]:
-    load_entry(services, entry_id, p, request)
-    if body.override:
-        audit_info(request)["detail"] = {"override": True}
-    return decide(lambda: services.quarantine.reject(entry_id, reviewer(p), body.comment, body.recipients,
-                                                     silent=body.silent, override=body.override))
+    return decide_entry(services, load_entry(services, entry_id, p, request), p, request, "reject",
+                        body.comment, body.recipients, silent=body.silent, override=body.override)
 
 
 @router.get("/quarantine/{entry_id}/timeline")

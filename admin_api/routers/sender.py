@@ -7,6 +7,7 @@ sender as actor.
 from __future__ import annotations
 
 import urllib.parse
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import anyio
@@ -21,7 +22,7 @@ from admin_api.responses import esc, html_page
 from admin_api.schemas import SenderReleaseIn, SenderWithdrawIn, clean, field_error
 from admin_api.services import ApiServices
 from quarantine import tables as quarantine_tables
-from quarantine.service import AlreadyDecided, CommentRequired, EntryNotFound, InvalidToken
+from quarantine.service import AlreadyDecided, CommentRequired, Decision, EntryNotFound, InvalidToken
 
 router = APIRouter(tags=["sender"])
 
@@ -55,21 +56,27 @@ def sender_info(services: ApiServices, token: str, info: dict[str, Any]) -> dict
     }
 
 
-def sender_confirm(services: ApiServices, token: str, justification: str, info: dict[str, Any]) -> dict[str, Any]:
-    """Release with the sender's justification (403 bad link, 409 decided, 422 no reason)."""
-    svc = services.quarantine
+def _by_sender(services: ApiServices, token: str, info: dict[str, Any], field: str,
+               act: Callable[[], Decision]) -> dict[str, Any]:
+    """A sender's own decision through their signed link: 403 for a bad or expired link, 409
+    when already decided, 422 on ``field`` when the reason is missing; audited as the sender."""
     try:
-        entry_id = svc.verify_sender_token(token)
-        info["record"] = str(entry_id)
-        decision = svc.confirm_by_sender(token, justification)
+        info["record"] = str(services.quarantine.verify_sender_token(token))
+        decision = act()
     except (InvalidToken, EntryNotFound):
         raise HTTPException(403, "invalid or expired release link") from None
     except AlreadyDecided as exc:
         raise HTTPException(409, str(exc)) from None
     except CommentRequired as exc:
-        raise field_error(("body", "justification"), str(exc)) from None
+        raise field_error(("body", field), str(exc)) from None
     info["actor"] = decision.actor
     return decision_out(decision)
+
+
+def sender_confirm(services: ApiServices, token: str, justification: str, info: dict[str, Any]) -> dict[str, Any]:
+    """Release with the sender's justification (403 bad link, 409 decided, 422 no reason)."""
+    return _by_sender(services, token, info, "justification",
+                      lambda: services.quarantine.confirm_by_sender(token, justification))
 
 
 @router.get("/sender-release", responses={200: {"content": {"text/html": {}}}})
@@ -86,19 +93,7 @@ def sender_release_info(
 
 def sender_withdraw(services: ApiServices, token: str, reason: str | None, info: dict[str, Any]) -> dict[str, Any]:
     """The sender takes the message back: rejected, nothing delivered (403 bad link, 409 decided)."""
-    svc = services.quarantine
-    try:
-        entry_id = svc.verify_sender_token(token)
-        info["record"] = str(entry_id)
-        decision = svc.withdraw_by_sender(token, reason)
-    except (InvalidToken, EntryNotFound):
-        raise HTTPException(403, "invalid or expired release link") from None
-    except AlreadyDecided as exc:
-        raise HTTPException(409, str(exc)) from None
-    except CommentRequired as exc:
-        raise field_error(("body", "reason"), str(exc)) from None
-    info["actor"] = decision.actor
-    return decision_out(decision)
+    return _by_sender(services, token, info, "reason", lambda: services.quarantine.withdraw_by_sender(token, reason))
 
 
 @router.post("/sender-release/withdraw")

@@ -159,3 +159,26 @@ def user_second_factor_reset(name: Name, request: Request, services: Services,
         raise HTTPException(404, str(exc)) from None
     disable(services.engine, int(user["id"]))
     return {"name": name, "second_factor": "off"}
+
+
+@router.post("/users/{name}/reset-link", status_code=202)
+def user_reset_link(name: Name, request: Request, services: Services,
+                    p: Principal = Depends(authz("users.write"))) -> JSONResponse:
+    """Mail the person a one-time link to choose a new password (their current password keeps
+    working until they use it). The archive keeps that mail with the link withheld."""
+    from admin_api.account_links import TooManyLinks
+    from admin_api.reset_links import MailUnavailable, mail_reset_link
+
+    audit_info(request).update(record=name, detail={"op": "reset link"})
+    try:
+        to = mail_reset_link(services, name, str(request.base_url))
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from None
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    except TooManyLinks as exc:
+        raise HTTPException(429, str(exc), headers={"Retry-After": str(max(1, round(exc.retry_after)))}) from None
+    except MailUnavailable as exc:    # an API without the gateway (tests, tools): nothing to retry here
+        raise HTTPException(409, str(exc)) from None
+    return JSONResponse({"name": name, "sent_to": to, "expires_in": services.console.link_lifetime},
+                        status_code=202)

@@ -181,9 +181,12 @@ def test_backtest_lists_exactly_the_three_messages_and_the_cli_prints_the_same(
         page.reload()
     assert page.locator("#job-state").get_attribute("data-state") == "done"
     cell = page.locator("#bt-rules tr[data-rule='falcon-hold'] td.newly_held")
-    shown = sorted(int(a) for a in cell.locator("a").all_inner_texts())
+    shown = sorted(int(i) for i in cell.locator("li.sample").evaluate_all("els => els.map(e => e.dataset.id)"))
     falcon = sorted(seeded[s] for s in FALCON)
     assert shown == falcon
+    # which mail: each sample by its subject (decrypted for this view) and sender, linked to it
+    assert sorted(cell.locator("li.sample a").all_inner_texts()) == sorted(FALCON)
+    assert all("@" in text for text in cell.locator("li.sample").all_inner_texts())
     axe(page)
     screenshot(page, "backtest-en")
     path = live.parent / "falcon-candidate.yaml"      # beside the live file: lists/ resolve the same

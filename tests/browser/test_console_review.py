@@ -244,7 +244,7 @@ def test_released_copy_deferred_then_delivered_shows_both_attempts(stack: Consol
     assert "第 1 次尝试" in texts[0] and "已推迟" in texts[0] and "451 4.3.0 Try again later" in texts[0]
     assert "第 2 次尝试" in texts[1] and "已投递" in texts[1] and "250 2.0.0 OK stored" in texts[1]
     hops = page.locator("#timeline .hop").all_inner_texts()
-    assert any(f"下一跳: 127.0.0.1 [127.0.0.1]:{stack.sink.port}" in h and "未加密" in h for h in hops), hops
+    assert any(f"下一跳：127.0.0.1 [127.0.0.1]:{stack.sink.port}" in h and "未加密" in h for h in hops), hops
     axe(page)
     screenshot(page, "entry-attempts-zh")
 
