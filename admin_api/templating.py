@@ -10,12 +10,14 @@ A template gets ``_``/``gettext``/``ngettext``, ``word``/``who``/``role_word``/`
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup, escape
 
 from admin_api import i18n
 from admin_api.words import actor, detail_label, role_word, translate
@@ -34,7 +36,15 @@ def environment(language: str) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(i18n.translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["addr"] = address_breaks
     return env
+
+
+def address_breaks(address: object) -> Markup:
+    """A mail address, escaped, that may wrap after its ``@`` and dots: a narrow column shows
+    ``partner@`` / ``other.org`` rather than ``partner@othe`` / ``r.org``."""
+    text = str(address or "")
+    return Markup("<wbr>").join(escape(part) for part in re.split(r"(?<=[@.])", text))
 
 
 def page_language(request: Request) -> tuple[str, str | None]:

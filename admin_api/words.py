@@ -40,6 +40,9 @@ def words(_: Gettext) -> dict[str, str]:
         "enforce": _("enforce"), "audit": _("audit only"), "quarantine": _("hold"), "reject": _("reject"),
         "deliver": _("deliver"), "warn": _("warn"), "tag": _("tag"), "copy_to": _("copy"),
         "notify": _("notify"), "score": _("add to spam score"),
+        # the dashboard's ages of pending holds (admin_api.dashboard.AGE_BUCKETS)
+        "<1h": _("under an hour"), "1h-1d": _("1 hour to 1 day"), "1d-3d": _("1 to 3 days"),
+        "3d-7d": _("3 to 7 days"), ">7d": _("over 7 days"),
         # archive record events, how reviewers were told, yes/no
         "accepted": _("accepted"), "notice": _("notice"), "digest": _("digest"), "yes": _("yes"), "no": _("no"),
     }

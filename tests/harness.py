@@ -44,9 +44,13 @@ class RecordingSink:
     def __init__(self) -> None:
         self.messages: list[SinkMessage] = []
         self.refuse: dict[str, str] = {}
+        self.refuse_once: dict[str, str] = {}     # the first RCPT only (a next hop busy once)
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802, ANN001
+        for prefix in list(self.refuse_once):
+            if address.startswith(prefix):
+                return self.refuse_once.pop(prefix)
         for prefix, reply in self.refuse.items():
             if address.startswith(prefix):
                 return reply

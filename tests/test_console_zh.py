@@ -40,7 +40,7 @@ delivered queued quarantined rejected released held expired inbound outbound int
 screened notified reminded escalated delivery dsn read sender-released sender-withdrew approve release reject
 sender-release sender-withdraw failed done running interrupted delivering bounced ok denied error refused
 enforce audit quarantine deliver warn tag copy_to notify score admin compliance supervisor auditor system cli
-accepted notice digest yes no delayed relayed rerouted
+accepted notice digest yes no delayed relayed rerouted <1h 1h-1d 1d-3d 3d-7d >7d
 """
 KNOWN_CODES = frozenset(_CODES_TEXT.split())
 
@@ -126,7 +126,7 @@ def shown_text(page: str) -> str:
 
 
 def raw_codes(page: str) -> set[str]:
-    tokens = set(re.findall(r"[A-Za-z0-9_.:@/+=-]+", shown_text(page)))   # p=reject is DMARC's own word
+    tokens = set(re.findall(r"[A-Za-z0-9_.:@/+=<>-]+", shown_text(page)))   # p=reject is DMARC's own word
     return {t for t in tokens for part in t.split("/") if part in KNOWN_CODES}
 
 

@@ -23,7 +23,7 @@ from admin_api.words import translate
 
 router = APIRouter(include_in_schema=False)
 # lists whose labels are stored codes (translated); rules and departments are names, shown as they are
-CODED = frozenset({"verdicts", "directions", "holds", "decisions"})
+CODED = frozenset({"verdicts", "directions", "holds", "decisions", "pending_by_age"})
 Day = Annotated[str, Query(max_length=10)]
 
 

@@ -3,11 +3,14 @@ seeded set of 20 messages (SQLite and PostgreSQL): the auditor's Chinese search 
 filters, the message and the audit page showing the reads; dashboard figures equal to the
 archive's counts in both languages; a backtest listing exactly the 3 messages a new rule would
 hold, as the CLI prints; an admin-created account signing in until disabled; a supervisor's
-dashboard scoped to their department; an auditor reaching no page that changes something.
+dashboard scoped to their department; an auditor reaching no page that changes something; an
+admin mailing a reset link that works for the person and is withheld from the auditor's archive.
 Every page passes axe-core; screenshots in both languages go to tests/output/screenshots/."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import re
 import time
@@ -284,3 +287,60 @@ def test_a_person_sees_their_own_sessions_and_ends_one(stack: ConsoleStack, new_
     answer = phone.request.get(stack.url("/api/v1/me/sessions"),
                                headers={"Authorization": f"Bearer {stack.tokens['heidi']}"})
     assert answer.status == 200 and all(s["stage"] for s in answer.json()["items"])
+
+
+def test_admin_mails_a_reset_link_that_only_the_person_can_use(stack: ConsoleStack, new_page) -> None:  # noqa: ANN001
+    """Issue 16: the users page mails a reset link (old main had no such button); issue 15: the
+    archived copy an auditor opens has the link withheld, the person's copy works once."""
+    from admin_api.passwords import verify_password
+    from admin_api.users import add_user
+
+    add_user(stack.engine, "kim", "auditor", [], addresses=["kim@example.com"])
+    admin = new_page("en-US")
+    sign_in(admin, stack, "root", path="/users")
+    row = admin.locator("tr[data-user='kim']")
+    row.locator("summary").click()
+    row.locator("form[action$='/reset-link'] button").click()
+    admin.wait_for_load_state()
+    assert "kim@example.com" in admin.locator("[role=status]").inner_text()
+    axe(admin)
+    mail = stack.sink.handler.wait_to("kim@example.com", 1)[0]
+    text = email.message_from_bytes(mail.data, policy=email.policy.default).get_content()
+    link = re.search(r"http\S+/password\?token=mwl_[A-Za-z0-9_\-]+", text)
+    assert link, text
+
+    audrey = new_page("en-US")       # the auditor's copy: the link withheld
+    sign_in(audrey, stack, "audrey", path="/archive?q=to%3Akim%40example.com")
+    deadline = time.monotonic() + 30
+    while audrey.locator("a[href^='/archive/']").count() == 0 and time.monotonic() < deadline:
+        time.sleep(0.3)
+        audrey.reload()
+    audrey.locator("a[href^='/archive/']").first.click()
+    audrey.wait_for_load_state()
+    body = audrey.locator("main").inner_text()
+    assert "[sign-in link withheld from the archive]" in body and "mwl_" not in body
+
+    kim = new_page("zh-CN")
+    kim.goto(link.group(0))
+    kim.locator("#password").fill("kim's chosen passphrase")
+    kim.locator("#repeat").fill("kim's chosen passphrase")
+    kim.locator("form[action='/password'] button[type=submit]").click()
+    kim.wait_for_load_state()
+    assert verify_password(stack.engine, "kim", "kim's chosen passphrase") is not None
+    kim.goto(link.group(0))
+    assert kim.locator("h1").count() == 1 and "mwl_" not in kim.locator("main").inner_text()
+
+    admin.goto(stack.url("/lang/zh_CN?next=/users"))   # the limit, and its answer in Chinese
+    for _ in range(2):
+        row = admin.locator("tr[data-user='kim']")
+        row.locator("summary").click()
+        row.locator("form[action$='/reset-link'] button").click()
+        admin.wait_for_load_state()
+        assert "设置新密码的链接已发送给 kim" in admin.locator("[role=status]").inner_text()
+    row = admin.locator("tr[data-user='kim']")
+    row.locator("summary").click()
+    row.locator("form[action$='/reset-link'] button").click()
+    admin.wait_for_load_state()
+    assert "分钟后再试" in admin.locator("[role=alert]").inner_text()
+    axe(admin)
+    screenshot(admin, "users-reset-link-limit-zh")

@@ -222,7 +222,7 @@ def test_released_copy_deferred_then_delivered_shows_both_attempts(stack: Consol
     its TLS. Old main showed one line, the last reply and a count."""
     tag = uuid.uuid4().hex[:8]
     subject, to = unique("Retry plan"), f"retry-{tag}@other.org"
-    stack.sink.handler.refuse[f"retry-{tag}@"] = "451 4.3.0 Try again later"
+    stack.sink.handler.refuse_once[f"retry-{tag}@"] = "451 4.3.0 Try again later"   # then 250 on the retry
     stack.send("alice@example.com", to, subject, "机密 合同草案，严禁外传。\r\n")
     [entry] = stack.held(subject)
     page = new_page("zh-CN")
@@ -230,12 +230,9 @@ def test_released_copy_deferred_then_delivered_shows_both_attempts(stack: Consol
     page.locator("#comment").fill("可以发送。")
     page.locator("form[action$='/decide'] button[value=release]").click()
     page.wait_for_load_state()
-    deadline = time.monotonic() + 30
-    while "deferred" not in _logged(stack, to) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    del stack.sink.handler.refuse[f"retry-{tag}@"]      # the next hop takes it on the retry
     assert delivered(stack, subject, to=to, wait=30) == 1
-    while _logged(stack, to) != ["deferred", "delivered"] and time.monotonic() < deadline + 30:
+    deadline = time.monotonic() + 30
+    while _logged(stack, to) != ["deferred", "delivered"] and time.monotonic() < deadline:
         time.sleep(0.1)
     page.goto(stack.url(f"/quarantine/{entry['id']}"))
     tried = page.locator("#timeline .attempt[data-result=deferred], #timeline .attempt[data-result=delivered]")
