@@ -45,6 +45,7 @@ class LinkMail:
     link: str
     token: str
     expires_at: float
+    what: str = "sign-in link"     # names it in the archived copy: "[<what> withheld from the archive]"
 
 
 def _hash(token: str) -> str:

@@ -63,8 +63,9 @@ class Notifier:
         return self.send_raw(conn, mail_from="", to=to, raw=raw, message_id=message_id, event="notice")
 
     def send_link(self, conn: sa.Connection, mail: LinkMail) -> int:
-        """Queue a mail carrying a sign-in link: archived with the link replaced by
-        :data:`gateway.withheld.MARKER` (and the link's keyed digest in a header),
+        """Queue a mail carrying a link that acts for its reader (a sign-in link, a sender's
+        release link): archived with the link replaced by ``[<mail.what> withheld from the
+        archive]`` (and the link's keyed digest in a header),
         delivered from its sealed live copy. Raises WithheldError (nothing queued) should the
         archived copy still carry the link in any encoding."""
         message_id = email.utils.make_msgid(domain=self._hostname)
@@ -72,8 +73,8 @@ class Notifier:
         live = self._compose(mail.to, mail.subject, mail.body, message_id=message_id, date=date)
         secrets = (mail.link, mail.token)
         digest = archive_digest(self._archive.keyring, mail.token)
-        kept = self._compose(mail.to, mail.subject, withheld.redact(mail.body, secrets), message_id=message_id,
-                             date=date, extra=((withheld.HEADER, f"sign-in link; {digest}"),))
+        kept = self._compose(mail.to, mail.subject, withheld.redact(mail.body, secrets, withheld.marker(mail.what)),
+                             message_id=message_id, date=date, extra=((withheld.HEADER, f"{mail.what}; {digest}"),))
         withheld.ensure_absent(kept, secrets)
         archive_id = self.send_raw(conn, mail_from="", to=mail.to, raw=kept, message_id=message_id,
                                    event="notice", origin=LINK_ORIGIN)

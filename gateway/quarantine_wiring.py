@@ -29,7 +29,8 @@ from rules.redact import redact_text
 log = logging.getLogger("mailwarden.quarantine")
 
 
-def build_notices(settings: Settings, policy: PolicyHolder, archive: Archive, send: Any) -> Notices:
+def build_notices(settings: Settings, policy: PolicyHolder, archive: Archive, send: Any,
+                  send_withheld: Any = None) -> Notices:
     def describe(rule: str) -> str:
         if rule == SPAM_RULE:
             return "spam score over the quarantine threshold"
@@ -49,7 +50,7 @@ def build_notices(settings: Settings, policy: PolicyHolder, archive: Archive, se
     return Notices(
         send, base_url=settings.api_base_url, default_language=settings.quarantine.language,
         language_of=lambda a: policy.directory().language_of(a), describe=describe, subject_of=subject,
-        is_internal=lambda a: policy.directory().is_internal(a),
+        is_internal=lambda a: policy.directory().is_internal(a), send_withheld=send_withheld,
     )
 
 

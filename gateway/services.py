@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from admin_api.account_links import LinkMail
 from admin_api.audit import append_audit
 from admin_api.audit import ensure_head as ensure_audit_head
 from archive.blobstore import FilesystemBlobStore
@@ -144,6 +145,13 @@ def build_services(settings: Settings, *, run_migrations: bool = True, policy: P
     def send_notice(conn: sa.Connection, to: str, subject: str, body: str) -> None:
         notifier.send(conn, to, subject, body)
 
+    def send_release_link(conn: sa.Connection, to: str, subject: str, body: str, link: str,
+                          expires_at: float) -> None:
+        """A sender's notice with its release link: archived with the link withheld (issue 15)."""
+        notifier.send_link(conn, LinkMail(to=to, subject=subject, body=body, link=link,
+                                          token=link.rsplit("token=", 1)[-1], expires_at=expires_at,
+                                          what="release link"))
+
     # Versioned derived keys from the ring (`keys rotate-derived links|evidence`): links signed
     # by an older key stay valid for one quarantine lifetime, older evidence opens under its version.
     lifetime = settings.quarantine.lifetime
@@ -155,7 +163,7 @@ def build_services(settings: Settings, *, run_migrations: bool = True, policy: P
         engine, enqueue_release, send_notice, lifetime_days=settings.quarantine.lifetime / 86400.0,
         signing_key=signing_key, base_url=settings.api_base_url,
         evidence_cipher=EvidenceCipher(keys=keyring.evidence_keys),
-        notices=build_notices(settings, policy, archive, send_notice),
+        notices=build_notices(settings, policy, archive, send_notice, send_release_link),
         remind_before=settings.quarantine.remind_before, escalate_after=settings.quarantine.escalate_after,
         directory=policy.directory,
     )

@@ -17,6 +17,11 @@ import urllib.parse
 from collections.abc import Sequence
 
 MARKER = "[sign-in link withheld from the archive]"
+
+
+def marker(what: str) -> str:
+    """The text standing in for a withheld ``what`` ("sign-in link", "release link")."""
+    return f"[{what} withheld from the archive]"
 HEADER = "X-Mailwarden-Withheld"
 
 
@@ -24,10 +29,10 @@ class WithheldError(Exception):
     """The copy to archive would still carry the secret: nothing is archived or sent."""
 
 
-def redact(text: str, secrets: Sequence[str]) -> str:
+def redact(text: str, secrets: Sequence[str], replacement: str = MARKER) -> str:
     """``text`` with each secret (longest first: the link before the token inside it) replaced."""
     for secret in sorted((s for s in secrets if s), key=len, reverse=True):
-        text = text.replace(secret, MARKER)
+        text = text.replace(secret, replacement)
     return text
 
 

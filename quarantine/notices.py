@@ -54,8 +54,13 @@ class Notices:
         describe: Callable[[str], str] = lambda rule: rule,
         subject_of: Callable[[Mapping[str, Any]], str | None] = lambda _entry: None,
         is_internal: Callable[[str], bool] = lambda _address: True,
+        send_withheld: Callable[..., Any] | None = None,
     ) -> None:
         self.send = send
+        # send_withheld(conn, to, subject, body, link, expires_at): a notice carrying a link that
+        # acts for its reader (the sender's release link); the gateway archives it with the link
+        # withheld (archive readers must not release held mail as the sender). None: ``send``.
+        self.send_withheld = send_withheld
         self.base_url = base_url.rstrip("/")
         self.default_language = default_language
         self.language_of = language_of
@@ -74,10 +79,15 @@ class Notices:
     def may_tell_sender(self, sender: str, direction: str) -> bool:
         return bool(sender) and direction != "inbound" and self.is_internal(sender)
 
-    def _send(self, conn: sa.Connection, to: str, kind: str, **context: Any) -> None:
+    def _send(self, conn: sa.Connection, to: str, kind: str, *, withheld: tuple[str, float] | None = None,
+              **context: Any) -> None:
+        """``withheld``: (link, when it expires) to keep out of the archived copy."""
         context.setdefault("internal", self.is_internal(to))
         subject, body = render(kind, self.language(to), **context)
-        self.send(conn, to, subject, body)
+        if withheld is not None and withheld[0] and self.send_withheld is not None:
+            self.send_withheld(conn, to, subject, body, withheld[0], withheld[1])
+        else:
+            self.send(conn, to, subject, body)
 
     def _common(self, entries: Sequence[Mapping[str, Any]], subject: str | None = None) -> dict[str, Any]:
         first = entries[0]
@@ -113,7 +123,8 @@ class Notices:
             self._send(conn, reviewer, "held_reviewer", evidence=format_evidence(evidence), **context)
         first = entries[0]
         if self.may_tell_sender(first["mail_from"], first["direction"]):
-            self._send(conn, first["mail_from"], "held_sender", sender_link=sender_link, **context)
+            withheld = (sender_link, float(first.get("expires_at") or 0.0)) if sender_link else None
+            self._send(conn, first["mail_from"], "held_sender", sender_link=sender_link, withheld=withheld, **context)
 
     def decided(self, conn: sa.Connection, entries: Sequence[Mapping[str, Any]], *, action: str, actor: str,
                 comment: str | None, others: Iterable[str], tell_sender: bool = True) -> None:

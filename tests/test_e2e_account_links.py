@@ -274,3 +274,27 @@ def test_an_admin_mails_a_reset_link_through_the_api_limited_per_account(
                             .order_by(at.audit.c.id)).all()
     assert [r.actor for r in rows] == ["root"] * 4
     assert [r.outcome for r in rows][-1] != "ok"
+
+
+def test_the_senders_release_link_is_withheld_from_the_archive_too(gateway: tuple[InProcessGateway, Sink]) -> None:
+    """Old main archived the held-mail notice with the sender's release link: an auditor could
+    release held mail to the outside as the sender (seen failing: the token was in the raw copy)."""
+    from tests.harness import send, simple_message
+
+    gw, sink = gateway
+    audit_token = users.add_user(gw.services.engine, "audrey", "auditor", [])
+    message = simple_message(subject="plans for partner", body="Our plans.\r\n", sender="intern@example.com",
+                             to="someone@partner.org")
+    assert send(gw.smtp_port, "intern@example.com", ["someone@partner.org"], message) == {}
+    notice = sink.handler.wait_to("intern@example.com", 1)[0]
+    release = re.compile(r"/sender\?token=([\w.\-]+)")
+    live = max(release.findall(_every_reading(notice.data)), key=len)
+    base = f"http://127.0.0.1:{gw.api_port}"
+    with httpx.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {audit_token}"}) as api, \
+            httpx.Client(base_url=base, timeout=30) as sender:
+        ids = _archived(api, "to:intern@example.com", 1)
+        archived = "\n".join(_every_reading(api.get(f"/api/v1/archive/{i}/raw").content) for i in ids)
+        assert live not in archived and not release.search(archived)
+        assert "[release link withheld from the archive]" in archived
+        assert sender.get("/sender", params={"token": live}).status_code == 200     # the sender's copy works
+    assert gw.services.archive.verify().ok
