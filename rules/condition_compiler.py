@@ -21,6 +21,7 @@ from rules.external import RSPAMD_ACTIONS
 from rules.findings import LEGACY_FINDINGS
 from rules.match import LEVELS
 from rules.matchers import KeywordMatcher, normalize
+from rules.scams import ANCHORS as SCAM_ANCHORS
 from rules.spam import FORGERY_CHECKS
 from rules.yaml_fields import FieldReader, LineDict, Problem
 
@@ -37,6 +38,7 @@ class ConditionCompiler(FieldReader):
         self.lists: dict[str, int] = {}
         self.address_lists: dict[str, tuple[str, ...]] = {}
         self._next_list = 0
+        self.scam_anchors: dict[str, int] | None = None
 
     def new_list(self, terms: list[str]) -> int:
         lid = self._next_list
@@ -233,6 +235,15 @@ class ConditionCompiler(FieldReader):
             if not names or any(not re.fullmatch(r"[A-Za-z0-9_.\-]+", n) for n in names):
                 raise Problem(line, kind, "must be a symbol name or a list of them (letters, digits, _ . -)")
             return c.RspamdSymbolCond(frozenset(names))
+        if kind == "scam":
+            # scam: {confidence: medium} (or true: medium and high), optionally in: SCOPE
+            if self.scam_anchors is None:  # each signal family's words, scanned with every other list
+                self.scam_anchors = {family: self.new_list(list(words)) for family, words in SCAM_ANCHORS.items()}
+            if v is True:
+                return cc.ScamCond(frozenset(k for k, n in LEVELS.items() if n >= LEVELS["medium"]), self.scam_anchors)
+            sub = self.sub(node, kind)
+            self.check_keys(sub, {"confidence", "in"}, "scam", required=("confidence",))
+            return cc.ScamCond(self.confidence(sub) or frozenset(LEVELS), self.scam_anchors, self.scope(sub))
         if kind == "gtube":
             if v is not True:
                 raise Problem(line, kind, "must be true")

@@ -19,7 +19,8 @@ from rules.conditions import MAX_EVIDENCE, Condition
 from rules.detectors import Match
 from rules.evaluation import ORG_DISCLAIMER, State, Unit, in_disclaimer
 from rules.matchers import KeywordHit
-from rules.model import Evidence
+from rules.model import Direction, Evidence
+from rules.redact import excerpt
 from rules.spam import has_gtube
 
 _ENOUGH = 20  # graded keyword hits that settle a condition (evidence shows the strongest)
@@ -126,6 +127,28 @@ class DetectorCond(Condition):
         for unit, m in found[:MAX_EVIDENCE]:
             text, mark = unit.excerpt_for(m.start, m.end, match=m)
             ev.append(Evidence(unit.where, text, m.confidence, m.context, mark))
+        return True
+
+
+@dataclass
+class ScamCond(Condition):
+    """The message's scam signals (:mod:`rules.scams`) reach one of the ``confidence``
+    levels; the evidence names every signal, where it stands and the points they make."""
+
+    confidence: frozenset[str]
+    anchors: dict[str, int]  # signal family -> keyword list of its words (rules.scams.ANCHORS)
+    scope: str = "any"
+    per_recipient = True  # unsolicited: mail from outside (direction) that is no reply
+    cost = 30
+
+    def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
+        found = st.scam(st.direction_of(rcpt) == Direction.INBOUND, self.scope, self.anchors,
+                        full="low" in self.confidence)
+        if found.level is None or found.level not in self.confidence:
+            return False
+        for s in found.signals:
+            shown, mark = excerpt(s.text, s.start, s.end) if s.end > s.start else (s.text, None)
+            ev.append(Evidence(s.where, shown, found.level, f"{s.name.replace('_', ' ')}; {found.context}", mark))
         return True
 
 

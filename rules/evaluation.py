@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from email.utils import getaddresses
 from typing import TYPE_CHECKING, Protocol
 
 from rules.detectors import Match, detect
@@ -21,6 +22,7 @@ from rules.markers import MarkerGrader
 from rules.matchers import KeywordHit, KeywordMatcher, normalize
 from rules.model import AuthResults, Direction, Envelope, Evidence, SenderStats
 from rules.redact import excerpt
+from rules.scams import SCAN_LIMIT, Assessment, Text, assess, may_reach_medium
 
 if TYPE_CHECKING:
     from rules.content import ParsedMessage
@@ -175,6 +177,7 @@ class State:
         self.spam_score = 0.0
         self.directions: dict[str, Direction] = {}
         self.memo: dict[int, tuple[bool, list[Evidence]]] = {}
+        self._scam: dict[tuple[bool, str, bool], Assessment] = {}
 
     @cached_property
     def sender(self) -> str:
@@ -218,6 +221,38 @@ class State:
         """Everything a reader sees: subject, bodies, attachment texts and attachment names
         (a file called 机密.bin says as much as its content)."""
         return self.content_units + self.name_units if self.message.attachments else self.content_units
+
+    def scam(self, inbound: bool, scope: str, anchors: dict[str, int], full: bool) -> Assessment:
+        """The scam signals of the texts in ``scope`` (:mod:`rules.scams`), once per message
+        and direction (mail from outside that is no reply is unsolicited). ``anchors``: the
+        keyword list of each signal family's words, scanned with every other list; a text
+        where none of them stands is not read further."""
+        key = (inbound, scope, full)
+        found = self._scam.get(key)
+        if found is None:
+            m = self.message
+            read: list[tuple[Unit, dict[str, list[tuple[int, int]]]]] = []
+            families: set[str] = set()
+            for u in self.units(scope):
+                if u.short and u.where != "subject":
+                    continue  # attachment names and headers: no sentences to read
+                hits = u.keywords(self.matcher)
+                spans = {family: [(h.start, h.end) for h in hits[lid] if h.start < SCAN_LIMIT]
+                         for family, lid in anchors.items() if lid in hits}
+                if spans:
+                    read.append((u, spans))
+                    families.update(f for f, at in spans.items() if at)
+            reply_to = [a for _, a in getaddresses(m.header("Reply-To"))] if m.first_header("Reply-To") else []
+            if reply_to:
+                families.add("private_channel")
+            if not full and not may_reach_medium(families):
+                found = self._scam[key] = Assessment((), 0.0, None)  # nothing here can make medium
+                return found
+            unsolicited = inbound and not m.first_header("In-Reply-To") and not m.first_header("References")
+            texts = [Text(u.where, u.norm_text(), spans) for u, spans in read]
+            found = self._scam[key] = assess(texts, senders=[*m.from_addresses, self.sender], reply_to=reply_to,
+                                             unsolicited=unsolicited, full=full)
+        return found
 
     def direction_of(self, rcpt: str) -> Direction:
         return self.directions.get(rcpt, Direction.INBOUND)

@@ -11,7 +11,11 @@ addressee…", "本邮件及其附件含有保密信息…"). A marker is graded
   "Confidential" must not…; news about 商业机密 theft; an NDA template's defined terms);
 - high: a classification banner — the subject, a header, an attachment's name, the first or
   last lines of a text, or a short line that is mostly the marker (``【机密】``, ``CONFIDENTIAL``);
-- medium: anywhere else in running text;
+- medium: in running text, said of this mail or what it carries (the attached, enclosed,
+  following, this or these…, 附件, 以下, 这份…; a handling instruction such as "don't forward",
+  请勿外传; the marker as a label: "Confidential:");
+- low: in running text, a word in a sentence about something else (a confidential hotline,
+  answers kept confidential, a confidential settlement in the news, 《硅谷的秘密》);
 
 and one level lower below a signature separator (``-- ``) or in a quoted reply, where the
 footers of earlier messages repeat. Rules choose the minimum they act on.
@@ -31,7 +35,8 @@ _DISCLAIMER = re.compile(
     r"please (?:notify the sender|delete (?:it|this (?:e-?mail|message)) (?:immediately|from your system))|"
     r"[本此该](?:邮件|電郵|电邮|郵件)(?:及其|及|和|连同)?(?:任何)?附件|仅供(?:指定|预期|上述)?收件人|僅供|仅限(?:于)?收件人|"
     r"(?:如果|如|若)(?:您|你)?(?:不是|并非|非)(?:本邮件的?)?(?:指定|预期|上述|授权)?收件人|误收|错误(?:地)?收到|"
-    r"请(?:立即)?(?:通知发件人|删除)|免责声明|保密声明|法律声明"
+    r"请(?:您)?(?:立即|即)?(?:[^。\n]{0,8})?通知(?:发件人|寄件人)|(?:请|并)(?:您)?立即删除|删除(?:本|此|该)(?:邮件|郵件|電郵|电邮)|"
+    r"免责声明|保密声明|法律声明"
 )
 _PROHIBITED = re.compile(r"(?:review|use|disclosure|dissemination|distribution|copying)[^.]{0,60}prohibited")
 # words one of which every disclaimer above holds: a paragraph without any is not read further
@@ -83,6 +88,45 @@ _TOPIC_AFTER = re.compile(
 _NDA = re.compile(r"(?i)disclosing party|receiving party|non-disclosure agreement|保密协议|披露方|接收方")
 _QUOTE_HEADER = re.compile(r"(?im)^(?:-{2,} ?original message ?-{2,}|-{2,} ?原始邮件 ?-{2,}|on .{5,200} wrote:|"
                            r"(?:from|发件人|寄件者)\s*[:：].*\n.*(?:sent|date|发送时间|日期)\s*[:：]|_{20,})")
+
+
+# What makes a marker in running text say something about this mail: the sentence points at
+# what the mail carries, tells the reader how to handle it, or the marker labels what follows.
+_APPLIED = re.compile(
+    r"(?i)\b(?:attached|attachment|enclosed|enclosing|below|following|herein|hereby|here (?:is|are)|here's|"
+    r"sending you|send you|find (?:attached|enclosed|below)|"
+    r"(?:this|these) (?:e-?mails?|messages?|mail|documents?|files?|decks?|drafts?|reports?|memos?|sheets?|"
+    r"spreadsheets?|lists?|information|data|presentations?|packs?|notes?|threads?|versions?|proposals?|plans?|letters?|figures?|"
+    r"numbers?|prices?|pricing|quotes?|quotations?|slides?|materials?|terms|details|contents?)|"
+    r"(?:keep|treat|consider|handle|hold) (?:this|these|it|them)\b|"
+    r"(?:do not|don't|must not|mustn't|should not|please don't|not to|never) (?:be )?(?:share|shared|forward|forwarded|"
+    r"distribute|distributed|circulate|circulated|disclose|disclosed|pass|passed|discuss|show|shown)\b|"
+    r"keep (?:it|this|them) to yourself|for your eyes only|between (?:us|ourselves)|delete (?:it|this|them) after|"
+    r"not for (?:distribution|circulation|forwarding)|internal (?:use )?only)|"
+    r"附件|附上|随附|附表|以下|下面|如下|本邮件|本文件|此邮件|此文件|该文件|这份|这封|这些|此文档|本文档|本资料|本方案|"
+    r"本报告|发你的|发给你的|给你的|"
+    r"(?:请勿|不要|不得|严禁|禁止|切勿|别|勿)(?:对外)?(?:外传|转发|转给|外泄|透露|泄露|告诉|扩散|传阅)|阅后(?:即)?删除|"
+    r"看完(?:请|后)?删除|仅供(?:你|您|贵司|贵方)?(?:内部)?参考|注意保密|仅限内部|内部使用"
+)
+# "this is confidential", "it's strictly confidential", 这是机密: the marker is said of "this"
+_PREDICATE = re.compile(r"(?i)(?:\b(?:this|these|it|they) (?:is|are|'s|'re|remains?|stays?|must stay) (?:\w+ )?|"
+                        r"(?:这|此|本)(?:个|些|份|封)?(?:都)?(?:是|属于|为))$")
+_SENTENCE_END = re.compile(r"[!?。！？\n;；]|\.(?!\d)")
+
+
+def _applied(text: str, start: int, end: int) -> bool:
+    """Whether the sentence holding the marker says it of this mail (see ``_APPLIED``), or
+    the marker labels what follows it ("Confidential: …", 机密：…)."""
+    if text[end:end + 2].lstrip(" ")[:1] in (":", "："):
+        return True
+    lo = max(0, start - 200)
+    s = lo
+    for m in _SENTENCE_END.finditer(text, lo, start):
+        s = m.end()
+    m = _SENTENCE_END.search(text, end, end + 200)
+    e = m.start() if m else min(len(text), end + 200)
+    return _APPLIED.search(text, s, e) is not None or _APPLIED.search(text[start:end]) is not None or \
+        _PREDICATE.search(text[s:start]) is not None
 
 
 def _line_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -187,8 +231,10 @@ class MarkerGrader:
             level, why = HIGH, f"banner ({banner})"
         elif self._nda if self._nda is not None else self._set_nda():
             level, why = LOW, "agreement template wording"
+        elif _applied(text, start, end):
+            level, why = MEDIUM, "running text about this mail"
         else:
-            level, why = MEDIUM, "running text"
+            level, why = LOW, "running text about something else"
         ls = text.rfind("\n", 0, start) + 1
         if start >= self.footer_start() or text.startswith(">", ls):
             level, why = raise_level(level, -1), why + ", in a quoted reply or below a signature"

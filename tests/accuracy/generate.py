@@ -23,11 +23,13 @@ from tests.accuracy import (  # noqa: E402
     cards,
     conf_neg,
     conf_pos,
+    conf_running,
     files,
     identity,
     mime,
     names,
     scams,
+    scams_varied,
     secrets_neg,
     secrets_pos,
     threads,
@@ -35,7 +37,8 @@ from tests.accuracy import (  # noqa: E402
 from tests.accuracy.common import Sample  # noqa: E402
 
 SEED = "mailwarden-issue-19"
-CLASSES = [conf_pos, conf_neg, cards, identity, secrets_pos, secrets_neg, names, scams, files, threads]
+CLASSES = [conf_pos, conf_neg, cards, identity, secrets_pos, secrets_neg, names, scams, files, threads, scams_varied,
+           conf_running]
 
 
 def samples() -> list[Sample]:

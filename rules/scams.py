@@ -1,0 +1,354 @@
+"""Scams told by their structure, not by their words (issue 19).
+
+Prize, advance-fee, refund, "sure return" and boss-needs-money scams are reworded every
+week; what they keep is their shape. A scam either *offers* money the reader did not earn or
+*asks* for money or data before something good can happen, and it pushes: a private channel
+to carry on, a sum with a deadline, and it arrives out of the blue. Each of these is a
+signal, found in English and Chinese by a few broad families of wording:
+
+- ``windfall``: a prize, lottery, award, inheritance, unclaimed balance, subsidy, refund or
+  points-for-cash announced to the reader or to be claimed;
+- ``returns``: guaranteed, capital-protected, daily/monthly percentage returns, a cash-back
+  or commission rate or sum per task (返现10%, 佣金20元, 保本, 稳赚, 日结); a bank's cash-back
+  programme is none;
+- ``fee``: a fee, tax, duty or deposit to pay before a prize, parcel, loan or fund is
+  released, or payment by gift cards, crypto or money transfer;
+- ``personal_data``: a request for bank or card details, codes, identity numbers, or
+  several personal particulars at once (a sentence that says it will *never* ask is none);
+- ``private_channel``: WeChat, QQ, Telegram, WhatsApp ids and links, or a personal mail
+  address other than the sender's (in the text or as Reply-To);
+- ``pressure``: an amount of money and a deadline in hours or today, or a forfeiture threat;
+- ``unsolicited``: from outside and not a reply (weighs half: most first contact is that).
+
+Counted once each (weight 1, unsolicited 0.5). Without an offer or an ask (windfall,
+returns, fee, personal_data) nothing is a scam: a supplier's WeChat id with an urgent
+invoice is business. Otherwise two signals make *medium* (the shipped rules tag), two and a
+half or more *high* (they hold); one alone is *low* and does nothing. The wording families
+are the kinds of thing scams say, deliberately wide; the combination carries the decision.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rules.match import HIGH, LOW, MEDIUM
+
+SCAN_LIMIT = 20_000  # characters read per text: a scam says its piece early, a long report is no scam
+OFFER_OR_ASK = ("windfall", "returns", "fee", "personal_data")
+WEIGHTS = {"windfall": 1.0, "returns": 1.0, "fee": 1.0, "personal_data": 1.0, "private_channel": 1.0,
+           "pressure": 1.0, "unsolicited": 0.5}
+MEDIUM_AT, HIGH_AT = 2.0, 2.5
+
+_S = r"(?:[^.!?。！？\n]|\.(?=\d))"  # within one sentence (a decimal point does not end it)
+_WINDFALL = re.compile(
+    r"\byou(?:'ve| have)? (?:just )?(?:won|been (?:selected|chosen|picked|awarded|approved|pre-approved|granted))\b|"
+    r"\byour (?:e-?mail|email address|phone|mobile|number|ticket|name|address|account)" + _S +
+    r"{0,30}\b(?:won|was selected|was drawn|has been (?:selected|drawn|chosen|picked))|"
+    r"\bcongratulations\b[\s\S]{0,250}?\b(?:won|winner|selected|chosen|prize|reward|award(?:ed)?|approved)\b|"
+    r"\b(?:lottery|sweepstakes?|jackpot|lucky draw|prize draw|winning (?:notification|number|ticket))\b" + _S +
+    r"{0,80}\byour?\b|\byour?\b" + _S + r"{0,60}\b(?:lottery|sweepstakes?|jackpot|lucky draw|winnings)\b|"
+    r"\bclaim (?:your|the) (?:prize|reward|winnings|gift|funds?|payment|refund|compensation|inheritance|"
+    r"card|balance|bonus|award|money)\b|"
+    r"\b(?:inheritance|next of kin|unclaimed (?:funds?|balance|inheritance|money|prize)|dormant (?:account|fund))\b|"
+    r"\b(?:dear|attention:?) (?:winner|beneficiary|lucky)|"
+    r"\b(?:donate|donating|donation of)\b" + _S + r"{0,60}\bto you\b|"
+    r"\b(?:refund|compensation|rebate|reimbursement|grant|payment|funds?|balance|gift card)\b" + _S +
+    r"{0,40}\b(?:is waiting|are waiting|pending|awaiting (?:you|your)|unclaimed|ready to be (?:claimed|released|"
+    r"collected)|to be released to you)|"
+    r"恭喜(?:您|你)" + _S + r"{0,40}(?:中奖|获得|抽中|选中|荣获|获奖|成为)|"
+    r"(?:您|你)(?:的)?" + _S + r"{0,20}(?:被(?:系统)?(?:随机)?(?:抽中|选中)|荣获|中奖|中了)|"
+    r"(?:奖金|奖品|大奖|现金|红包|补贴|补助|退税|退款|赔偿|礼品|遗产|购物卡|e卡)" + _S +
+    r"{0,25}(?:待领取|未领取|领取|申领|兑换|提现|领奖|兑奖)|"
+    r"(?:领取|申领|兑换|提现|办理)" + _S + r"{0,15}(?:奖金|奖品|现金|红包|补贴|补助|退税|退款|赔偿|礼品|e卡|购物卡)|"
+    r"遗产|受益人|解冻资金")
+_RETURNS = re.compile(
+    r"\bguaranteed? (?:\w+ ){0,2}(?:returns?|profits?|income|payouts?|interest|yields?|roi)\b|"
+    r"\b(?:returns?|profits?|income) (?:are |is )?guaranteed\b|"
+    r"\brisk[- ]free (?:returns?|profits?|investment|income|opportunity|transaction)|\b100% risk[- ]free|"
+    r"\bcapital (?:protected|guaranteed)|\bdouble your (?:money|investment|capital)|"
+    r"\b\d+(?:\.\d+)?\s?% (?:daily|weekly|monthly|per day|a day|per week|a week|per month|a month)\b|"
+    r"\bearn (?:up to )?(?:[$€£]|usd ?)?\d[\d,]* (?:per|a|every) (?:day|week|hour)\b|\bpassive income\b|"
+    r"\bcommissions? of \d|"
+    r"保本|保息|稳赚|零风险|无风险|高额回报|高回报|高收益|[日周月]收益|日结|躺赚|秒返|翻倍|"
+    r"(?:收益|回报|返现|返利|返佣|佣金)率?\s*(?:高达|达|约|为)?\s*\d+(?:\.\d+)?\s*(?:%|元|块)")
+_NO_PROMISE = re.compile(r"(?:\bno|\bnot|\bnever|\bwithout|不保证|不承诺|不代表|无法保证|并非|并不)" + _S + r"{0,12}$")
+_FEE = re.compile(
+    r"\b(?:processing|handling|clearance|delivery|shipping|transfer|release|activation|verification|insurance|"
+    r"customs|administration|admin|registration|courier|redelivery|certificate|legal|service|unlock)"
+    r" (?:fee|charge|deposit)s?\b|\bshipping and handling\b|\b(?:import )?dut(?:y|ies)\b|\bdeposit\b|"
+    r"手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|押金|会员费|认证费|服务费|工本费|保险费|验证费|关税")
+_FEE_TIE = re.compile(
+    r"\b(?:claim|release|receive|collect|unlock|activate|redeem|deliver|ship|mail|process|transfer|credit)\w*|"
+    r"\bbefore (?:we|the|you|it)\b|\bin order to\b|"
+    r"先(?:交|缴|付|支付|转|充)|才能|方可|即可|领取|领奖|到账|解冻|提现|激活|发货|办理")
+_PAY = re.compile(r"\b(?:pay|paid|payable|payment|cover|send|transfer|remit|wire|required|applies|settle)\w*|"
+                  r"缴纳|交纳|支付|缴|付|转|交")
+_UNTRACEABLE = re.compile(
+    r"\b(?:pay|paid|payable|payment|buy|purchase|via|through|send me|scratch)\b" + _S +
+    r"{0,60}\b(?:gift ?cards?|itunes|google play|steam (?:cards?|wallet)|bitcoin|btc|usdt|crypto\w*|"
+    r"western union|moneygram)\b|"
+    r"\b(?:gift ?cards?|itunes|google play|bitcoin|btc|usdt|western union|moneygram)\b" + _S +
+    r"{0,60}\b(?:codes?|pay|payable|payment)\b|"
+    r"(?:购买|买|充值|转)" + _S + r"{0,20}(?:购物卡|礼品卡|e卡|充值卡|点卡|比特币|usdt|虚拟币)")
+_DATA_STRONG = (r"bank (?:account )?details|bank account(?: number)?|account number|routing number|sort code|"
+                r"card number|cvv|cvc|\bpin\b|password|passcode|one-time (?:pass)?code|\botp\b|verification code|"
+                r"social security|\bssn\b|passport (?:copy|number|scan)|date of birth|"
+                r"银行卡号|银行卡信息|银行账号|银行卡|卡号|账号密码|密码|验证码|身份证号码?|身份证照片|身份证|支付宝账号|开户行")
+_DATA_WEAK = (r"full name|home address|\baddress\b|phone number|mobile number|\bage\b|occupation|\bcountry\b|"
+              r"姓名|住址|地址|手机号|电话号码|年龄|职业")
+_DATA = re.compile(rf"(?P<strong>{_DATA_STRONG})|(?P<weak>{_DATA_WEAK})")
+_ASK = re.compile(r"(?:\b(?:send|provide|reply|respond|confirm|fill|enter|update|verify|give|share|submit|include|"
+                  r"with your)\b|提供|发送|填写|回复|告知|输入|登记|上传|发给|发我)" + _S + r"{0,60}$")
+_NEVER_ASK = re.compile(r"(?:\bnever|\bnot|\bno need|\bwon't|n't|"
+                        r"不会|绝不|无需|不需要|不用|请勿|切勿|不要|不得|任何理由)" + _S + r"{0,40}$")
+_IM = re.compile(r"微信号?|weixin|wechat|(?<![a-z0-9])(?:vx|qq|viber|skype)(?![a-z0-9])|v信|薇信|"
+                 r"telegram|whatsapp|kakao|\bt\.me/\w+|\bwa\.me/\d+")
+# an id right after the name: "QQ 2837465", "WhatsApp +44 7700 900123", "Telegram @jessica", "微信号：wx_lucky88"
+_IM_ID = re.compile(r"\s*(?:号|号码|id)?\s*[:：(（]?\s*"
+                    r"(?:@[a-z0-9_]{3,}|\+?\d[\d \-]{4,}\d|[a-z][a-z0-9_-]{1,}\d[a-z0-9_-]*)")
+_CONTACT_VERB = re.compile(r"(?:加|添加|联系|私聊|私信|扫码|\badd\b|\bmessage\b|\bcontact\b|\breach\b|\btext\b|"
+                           r"\bchat\b|\bdm\b|\bping\b|\bjoin\b|\bwrite to\b)" + _S + r"{0,20}$")
+_EMAIL = re.compile(r"[a-z0-9._%+-]{1,64}@([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24})")
+FREEMAIL = frozenset({
+    "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "ymail.com", "hotmail.com", "outlook.com", "live.com",
+    "msn.com", "aol.com", "icloud.com", "me.com", "protonmail.com", "proton.me", "gmx.com", "gmx.net", "mail.com",
+    "yandex.com", "yandex.ru", "mail.ru", "zoho.com", "qq.com", "foxmail.com", "163.com", "126.com", "yeah.net",
+    "sina.com", "sina.cn", "sohu.com", "139.com", "aliyun.com", "tom.com"})
+_MONEY = re.compile(
+    r"(?:[$€£¥￥]|\b(?:us\$|usd|eur|gbp|rmb|cny|hkd|aud|cad)\s?)\s?\d[\d,]*(?:\.\d+)?|"
+    r"(?<![\d,.])\d[\d,]*(?:\.\d+)?\s?(?:k\b|million|billion|dollars|euros|pounds|usd\b|eur\b|gbp\b|万元|万|元|块|美元|英镑|"
+    r"欧元|港币)|"
+    r"[一二三四五六七八九十百千万两]+(?:万)?元")
+_URGENT = re.compile(
+    r"\bwithin (?:the next )?(?:\d{1,2}|one|two|twenty-four|forty-eight|seventy-two)\s?(?:hours?|hrs?|h)\b|"
+    r"\bin (?:the next )?(?:\d{1,2}|an?) ?(?:hours?|hrs?|h)\b|\b(?:next|within an?) hour\b|"
+    r"\bwithin (?:1|2|3|one|two|three) days?\b|\b(?:by|before|until|only|expires?|ends?|valid|closes?|within) "
+    r"(?:the end of )?today\b|\btoday (?:only|to)\b|\b(?:funds?|money|payment|cash|it|them|claim|act|respond|reply|pay|"
+    r"confirm|call) today\b|\btonight\b|\bmidnight\b|\bimmediately\b|\bright away\b|"
+    r"\b(?:act|respond|reply|claim|pay) now\b|\burgent(?:ly)?\b|\bexpir(?:es|ing) (?:today|tonight|soon|in)\b|"
+    r"\bforfeit(?:ed)?\b|\bwill be (?:cancelled|canceled|returned|closed|suspended|forfeited|lost)\b|"
+    r"\blast chance\b|\bfinal (?:notice|reminder|warning)\b|"
+    r"\bonly \d+ (?:\w+ )?(?:left|remain|remaining|spots?|places?|cards?)\b|\blimited (?:time|spots|places)\b|"
+    r"\bspots are limited\b|\btime is short\b|"
+    r"\d{1,2}\s*(?:个)?小时内|[一二两三]\s*(?:个)?(?:小时|天|日)内|"
+    r"今[天日晚]" + _S + r"{0,6}(?:内|前|截止|有效|清零|到期)|"
+    r"当天有效|仅限今[天日]|立即|马上|立刻|逾期(?:作废|视为|无效|不候|将被|无法)|过期作废|自动放弃|"
+    r"即将(?:清零|过期|失效|作废|冻结)|清零|名额有限|名额仅剩|仅剩|限时|截止今[天晚]|紧急|加急")
+
+
+# The words each family's patterns start from. The message's keyword scan (one automaton
+# for every list of the rule set) finds them; the patterns above then run only in windows
+# around them, so ordinary mail costs a few dictionary look-ups, not a dozen regex passes.
+ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
+    "windfall": (
+        "won|winner|winners|winning|winnings|selected|chosen|picked|drawn|awarded|approved|pre-approved|"
+        "granted|congratulations|congrats|lottery|sweepstake|sweepstakes|jackpot|lucky draw|prize draw|"
+        "claim|inheritance|next of kin|unclaimed|dormant|beneficiary|lucky|donate|donating|donation|"
+        "pending|waiting|awaiting|ready to be|to be released|恭喜|中奖|中了|抽中|选中|荣获|获奖|领取|"
+        "申领|兑换|提现|领奖|兑奖|遗产|受益人|解冻资金|奖金|奖品|大奖|现金|红包|补贴|补助|退税|退款|"
+        "赔偿|礼品|购物卡|e卡"),
+    "returns": (
+        "guaranteed|guarantee|risk-free|risk free|capital protected|capital guaranteed|double your|"
+        "daily|weekly|monthly|per day|a day|per week|a week|per month|a month|earn|passive income|"
+        "commission|commissions|保本|保息|稳赚|零风险|无风险|高额回报|高回报|高收益|"
+        "日收益|周收益|月收益|日结|躺赚|返现|返利|返佣|佣金|秒返|翻倍|收益|回报"),
+    "fee": (
+        "fee|fees|charge|charges|deposit|shipping and handling|duty|duties|gift card|gift cards|"
+        "giftcard|giftcards|itunes|google play|steam|bitcoin|btc|usdt|crypto|cryptocurrency|"
+        "western union|moneygram|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|押金|"
+        "会员费|认证费|服务费|工本费|保险费|验证费|关税|购物卡|礼品卡|e卡|充值卡|点卡|比特币|虚拟币"),
+    "personal_data": (
+        "bank details|bank account|account number|routing number|sort code|card number|cvv|cvc|pin|"
+        "password|passcode|one-time code|one-time passcode|otp|verification code|social security|ssn|"
+        "passport|date of birth|full name|home address|postal address|your address|phone number|"
+        "mobile number|your age|occupation|your country|银行卡|银行账号|卡号|密码|验证码|身份证|"
+        "支付宝账号|开户行|姓名|住址|地址|手机号|电话号码|年龄|职业"),
+    "private_channel": (
+        "微信|weixin|wechat|vx|v信|薇信|qq|telegram|whatsapp|viber|skype|kakao|t.me|wa.me|"
+        + "|".join(sorted(FREEMAIL))),
+    "pressure": (
+        "within|in the next|hour|hours|hrs|day|days|today|tonight|midnight|immediately|right away|now|"
+        "urgent|urgently|expires|expiring|forfeit|forfeited|cancelled|canceled|returned|closed|"
+        "suspended|lost|last chance|final|left|remain|remaining|limited|time is short|小时|天内|日内|"
+        "今天|今日|今晚|当天有效|立即|马上|立刻|逾期|过期作废|自动放弃|即将|清零|名额|仅剩|限时|截止|"
+        "紧急|加急"),
+}.items()}
+# characters read either side of an anchor word: as far as the family's patterns reach from it
+# ("congratulations … approved" spans a paragraph; a fee's "shipping and handling" is itself)
+WINDOW = {"windfall": 300, "returns": 60, "fee": 100, "personal_data": 120, "private_channel": 80, "pressure": 40}
+
+Spans = list[tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class Text:
+    """One text to read: where it stands, its normalised form (NFKC, casefolded) and, per
+    family, where that family's anchor words stand in it (None: read it all)."""
+
+    where: str
+    text: str
+    anchors: dict[str, list[tuple[int, int]]] | None = None
+
+    def windows(self, family: str) -> Spans:
+        end = min(len(self.text), SCAN_LIMIT)
+        if self.anchors is None:
+            return [(0, end)]
+        out: Spans = []
+        for s, e in sorted(self.anchors.get(family, ())):
+            if s >= end:
+                break
+            lo, hi = max(0, s - WINDOW[family]), min(len(self.text), e + WINDOW[family])
+            if out and lo <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], hi))
+            else:
+                out.append((lo, hi))
+        return out
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One kind of scam evidence, where it was first seen (``[start, end)`` of ``text``)."""
+
+    name: str
+    where: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Assessment:
+    signals: tuple[Signal, ...]
+    points: float
+    level: str | None  # high / medium / low, None when no signal at all
+
+    @property
+    def context(self) -> str:
+        names = ", ".join(s.name.replace("_", " ") for s in self.signals)
+        return f"scam signals: {names} ({self.points:g} points)"
+
+
+def _windfall(t: str, spans: Spans) -> tuple[int, int] | None:
+    for lo, hi in spans:
+        m = _WINDFALL.search(t, lo, hi)
+        if m:
+            return m.span()
+    return None
+
+
+def _returns(t: str, spans: Spans) -> tuple[int, int] | None:
+    for lo, hi in spans:
+        for m in _RETURNS.finditer(t, lo, hi):
+            if not _NO_PROMISE.search(t, max(0, m.start() - 40), m.start()):
+                return m.span()
+    return None
+
+
+def _fee(t: str, spans: Spans) -> tuple[int, int] | None:
+    for lo, hi in spans:
+        for m in _FEE.finditer(t, lo, hi):
+            if _FEE_TIE.search(t, max(0, m.start() - 120), m.end() + 120) and \
+                    _PAY.search(t, max(0, m.start() - 60), m.end() + 60):
+                return m.span()
+        m = _UNTRACEABLE.search(t, lo, hi)
+        if m:
+            return m.span()
+    return None
+
+
+def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
+    for lo, hi in spans:
+        weak: list[tuple[int, int]] = []
+        for m in _DATA.finditer(t, lo, hi):
+            before = t[max(0, m.start() - 80):m.start()]
+            if not _ASK.search(before) or _NEVER_ASK.search(before):
+                continue
+            if m.group("strong"):
+                return m.span()
+            weak.append(m.span())
+            if len(weak) >= 2 and weak[-1][0] - weak[0][0] < 120:
+                return weak[0][0], weak[-1][1]
+            weak = weak[-1:]
+    return None
+
+
+def _private_channel(t: str, spans: Spans, sender_domains: frozenset[str],
+                     senders: frozenset[str]) -> tuple[int, int] | None:
+    free_sender = bool(senders) and all(s.rsplit("@", 1)[-1] in FREEMAIL for s in senders)
+    for lo, hi in spans:
+        for m in _IM.finditer(t, lo, hi):
+            if m.group().startswith(("t.me/", "wa.me/")) or _IM_ID.match(t, m.end()) or \
+                    _CONTACT_VERB.search(t, max(0, m.start() - 25), m.start()):
+                return m.span()
+        for m in _EMAIL.finditer(t, lo, hi):
+            addr, domain = m.group(), m.group(1)
+            if domain in FREEMAIL and addr not in senders and (domain not in sender_domains or free_sender):
+                return m.span()
+    return None
+
+
+_OFFER_OR_ASK_FINDERS = (("windfall", _windfall), ("returns", _returns), ("fee", _fee),
+                         ("personal_data", _personal_data))
+
+
+def may_reach_medium(families: Iterable[str]) -> bool:
+    """Whether signals of these families (the ones whose words a message holds) could make
+    medium: an offer or an ask and one more family (unsolicited adds only half)."""
+    found = set(families)
+    return bool(found & set(OFFER_OR_ASK)) and len(found) >= 2
+
+
+def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = (), reply_to: Iterable[str] = (),
+           unsolicited: bool = False, full: bool = True) -> Assessment:
+    """The signals in ``texts`` (subject, bodies, attachment texts; normalised) given who sent
+    it (``senders``: header From and envelope sender), where replies go (``reply_to``) and
+    whether it came unasked from outside. With ``full=False`` a message with no offer and no
+    ask stops there (its level is at most low, which is all a medium or high rule needs)."""
+    items = [x if isinstance(x, Text) else Text(x[0], x[1]) for x in texts]
+    who = frozenset(s.lower() for s in senders if s)
+    domains = frozenset(s.rsplit("@", 1)[-1] for s in who)
+    found: dict[str, Signal] = {}
+    for item in items:
+        for name, fn in _OFFER_OR_ASK_FINDERS:
+            if name not in found:
+                span = fn(item.text, item.windows(name))
+                if span:
+                    found[name] = Signal(name, item.where, item.text, *span)
+    if not found and not full:
+        return Assessment((), 0.0, None)
+    urgent: Signal | None = None
+    money = False
+    for item in items:
+        if "private_channel" not in found:
+            span = _private_channel(item.text, item.windows("private_channel"), domains, who)
+            if span:
+                found["private_channel"] = Signal("private_channel", item.where, item.text, *span)
+        if urgent is None:
+            for lo, hi in item.windows("pressure"):
+                u = _URGENT.search(item.text, lo, hi)
+                if u:
+                    urgent = Signal("pressure", item.where, item.text, *u.span())
+                    break
+        if urgent is not None and not money:
+            money = any(_MONEY.search(x.text, 0, SCAN_LIMIT) for x in items)
+            if money:
+                found["pressure"] = urgent
+    for addr in reply_to:
+        addr = addr.lower()
+        dom = addr.rsplit("@", 1)[-1]
+        if addr and addr not in who and dom not in domains and "private_channel" not in found:
+            found["private_channel"] = Signal("private_channel", "header:Reply-To", addr, 0, len(addr))
+    if unsolicited and found:
+        found["unsolicited"] = Signal("unsolicited", "headers", "from outside, not a reply", 0, 0)
+    order = {n: i for i, n in enumerate(WEIGHTS)}
+    signals = tuple(sorted(found.values(), key=lambda s: order[s.name]))
+    points = sum(WEIGHTS[s.name] for s in signals)
+    if not signals:
+        return Assessment((), 0.0, None)
+    if not any(s.name in OFFER_OR_ASK for s in signals) or points < MEDIUM_AT:
+        level = LOW
+    else:
+        level = HIGH if points >= HIGH_AT else MEDIUM
+    return Assessment(signals, points, level)

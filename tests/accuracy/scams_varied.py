@@ -1,0 +1,152 @@
+"""Scams worded unlike scams.py (gift cards for a small fee, cash-back jobs, sure monthly
+returns, points that turn into cash, subsidies, a boss who needs money moved today) and the
+ordinary inbound mail that shares one of their parts: a survey voucher, a bank's cash-back
+statement, a fund factsheet, a supplier on WhatsApp, a conference Telegram group, a customs
+duty notice from the real carrier, a refund that is simply paid.
+
+Written as such mail is written (the scams from the shapes reported by users and anti-fraud
+centres), not from the rules: what the structural scam scoring must generalise to."""
+
+from __future__ import annotations
+
+import random
+
+from tests.accuracy.common import Sample, simple
+from tests.accuracy.fake import STAFF, Person, money_cny, rand
+
+CAT = "scams"
+
+EN_SCAMS = [
+    (Person("Customer Rewards", "rewards@shopper-survey-center.net"), "Your $500 gift card is waiting",
+     "Hello valued shopper,\n\nThank you for being a loyal customer. You have been chosen to receive a ${big} "
+     "Walmart Gift Card as part of our customer appreciation program.\n\nTo have your card mailed, simply cover "
+     "the $4.95 shipping and handling. Only 3 cards remain for your area, so please confirm by midnight tonight."
+     "\n\nConfirm here: http://walmart-rewards-{ref}.top/claim"),
+    (Person("Jessica Lin", "jessica.lin.fx@outlook.com"), "Hi dear, quick question",
+     "Hi dear,\n\nSorry to bother you, I found your email on LinkedIn. I am an analyst at a digital asset fund in "
+     "Singapore. Our members earn a guaranteed monthly return of 18-25% with our AI arbitrage strategy, capital "
+     "protected. You can start with as little as USD 500 and withdraw any time.\n\nIf you are interested, message "
+     "me on Telegram @jessica_lin{n} and I will teach you step by step.\n\nJessica"),
+    (Person("Claims Desk", "no-reply@hmrc-refund-portal.co"), "Outstanding balance in your name",
+     "Dear Customer,\n\nOur records show an unclaimed balance of GBP {gbp} held in your name following a review "
+     "of overpaid tax. To release the funds, a one-time verification charge of GBP 9.99 is required.\n\nPlease "
+     "reply to claims.desk{n}@protonmail.com with your full name, date of birth and sort code within 48 hours, "
+     "after which the balance will be returned to the Treasury."),
+    (Person("DHL Express", "support@dhl-parcel-tracking.info"), "Delivery attempt failed - action required",
+     "Dear customer,\n\nYour parcel {ref} could not be delivered because the import duty of USD 2.99 was not paid. "
+     "Pay the duty within 12 hours to schedule a new delivery, otherwise the parcel will be returned to the "
+     "sender.\n\nPay now: https://dhl-redelivery-{ref}.com"),
+    (Person("Apex Capital Loans", "approval@apexcapital-loans.biz"), "Loan approved - funds today",
+     "Congratulations!\n\nYour application for a business loan of USD {usd_k},000 has been pre-approved at 1.9% "
+     "with no credit check. To receive the funds today we only need the insurance deposit of USD 250, payable by "
+     "Bitcoin or Western Union. Reply to this email with your bank account number and routing number."),
+    (Person("Richard Hale", "richard.hale.ceo@gmail.com"), "Are you available?",
+     "Hi,\n\nAre you at your desk? I am in a board meeting and can't take calls. I need you to purchase 5 Apple "
+     "gift cards of $200 each for a client appreciation gift, scratch the back and send me pictures of the codes. "
+     "This is urgent, it has to be done in the next hour. I will reimburse you later today.\n\nRichard\nSent from "
+     "my iPhone"),
+]
+ZH_SCAMS = [
+    (Person("兼职招聘", "jianzhi2026@163.com"), "在家兼职，日结200-500元",
+     "您好！\n\n我们是某电商平台合作商家，现招聘线上兼职，手机操作即可，每天1-2小时，做单返现，佣金10%-30%，"
+     "本金加佣金秒返，一单一结。\n\n有意者请加QQ {qq} 咨询，今天报名的前50名额外赠送88元红包，24小时内有效。"),
+    (Person("财富管理中心", "vip-licai@126.com"), "稳健理财 保本保息",
+     "尊敬的客户：\n\n我们推出的稳健型理财计划，保本保息，月收益8%起，本金随时可取，已有三千多位会员加入。"
+     "首次投资{cny}元即送体验金1000元。\n\n详情请添加理财导师微信 {wx}，进群免费领取投资课程。"),
+    (Person("积分兑换中心", "jifen@10086-jfdh.cc"), "您的积分即将清零",
+     "尊敬的客户：您好！\n\n您账户内的积分8,600分将于今日24点清零，可兑换现金868元。请尽快登录 "
+     "http://10086-jfdh.cc 填写姓名、身份证号和银行卡号，兑换后现金将直接存入您的银行卡。"),
+    (Person("人社补贴办", "butie-office@sina.com"), "关于发放2026年度职工技能补贴的通知",
+     "各位职工：\n\n根据最新政策，2026年度个人技能补贴现已开放申领，每人可领取补贴{cny}元。请于三日内扫描附件"
+     "二维码添加工作人员微信 {wx}，提供身份证号码和银行卡号进行登记，逾期视为自动放弃。"),
+    (Person("张总", "zhangzong.office@qq.com"), "在吗",
+     "小王，我是张总，我现在在外面开会不方便接电话。有个合作方急需我们先付一笔投标保证金5万元，你先转到下面这个"
+     "账户，今天下班前一定要办好，办完把回单截图发我。这件事先别跟其他人说，有事加我新微信 {wx} 联系。"),
+    (Person("京东会员中心", "member@jd-vip-gift.cn"), "恭喜获得1000元京东E卡",
+     "亲爱的会员：\n\n恭喜您在会员周年庆活动中获得价值1000元京东E卡一张！您只需支付9.9元邮费即可领取，"
+     "活动今晚24点截止，过期作废。\n\n点击领取：http://jd-vip-gift.cn/e-card"),
+]
+
+EN_LEGIT = [
+    (Person("Mia Hughes", "research@northfield-insights.com"), "Thank you - your $25 gift card",
+     "Hi,\n\nThank you for completing our 20-minute survey on procurement software last week. As promised, here is "
+     "your USD 25 Amazon gift card code: {code}. It can be redeemed at amazon.com until 31 December 2027.\n\n"
+     "Northfield Insights Research Team"),
+    (Person("AlpenBank Cards", "statements@alpenbank.de"), "Your October card statement",
+     "Dear customer,\n\nYour October statement is ready in online banking. This month you earned EUR 42.17 cash "
+     "back on your corporate card; it will be credited automatically to your next statement. No action is "
+     "needed.\n\nAlpenBank AG"),
+    (Person("Laura Fischer", "laura.fischer@alpenbank.de"), "Q3 factsheet - Global Income Fund",
+     "Dear Alice,\n\nPlease find the Q3 factsheet for the Global Income Fund. The fund returned 2.4% in the quarter "
+     "and 6.8% over twelve months. Past performance is no guarantee of future returns, and the value of "
+     "investments can fall as well as rise. Happy to walk you through it on a call.\n\nLaura"),
+    (Person("Tobias Krüger", "t.krueger@rhein-maschinen.de"), "Meeting at the fair",
+     "Hi Dave,\n\nLooking forward to meeting you at our booth (hall 4, C21) next week. During the fair I am hard "
+     "to reach by email - please send me a message on WhatsApp at +49 171 {ph} if anything changes. The quotation "
+     "for the two CNC units (EUR 186,000) is attached to my previous mail.\n\nTobias"),
+    (Person("Hannah Brooks", "hannah@brooks-events.com"), "FinTech Summit - attendee information",
+     "Hi,\n\nThanks for registering for the FinTech Summit. Join the attendee Telegram group (t.me/fintechsummit26) "
+     "for live updates on sessions and room changes. Workshop seats cost USD 150 and are first come, first served; "
+     "booking closes on Friday.\n\nSee you in Singapore!"),
+    (Person("DHL Express", "noreply@dhl.com"), "Import duty for shipment {ref}",
+     "Dear customer,\n\nShipment {ref} from Shenzhen has arrived in Frankfurt. Import duty and VAT of EUR 214.60 are "
+     "payable before delivery. You can pay online at dhl.com/pay with your waybill number or choose to have the "
+     "amount invoiced to your DHL account.\n\nDHL Express Customer Service"),
+    (Person("Priya Raman", "priya.raman@nexaworks.io"), "Credit note for the October overcharge",
+     "Hi Alice,\n\nApologies for the double charge on the October invoice. We have issued a credit note for USD "
+     "1,250 and refunded the amount to the card on file today; it usually shows within 5 business days.\n\nPriya"),
+]
+ZH_LEGIT = [
+    (Person("招商银行信用卡中心", "service@cmbchina.com"), "10月账单及返现到账提醒",
+     "尊敬的客户：\n\n您10月的信用卡账单已出，本期消费返现人民币36.50元已自动计入账户，无需操作。"
+     "招商银行工作人员不会以任何理由索要您的密码或短信验证码。"),
+    (Person("刘洋", "liuyang@dongfang-logistics.cn"), "关于年底运费调整",
+     "各位客户好：\n\n受燃油价格影响，自12月1日起华东线路运费每公斤上调0.2元，具体报价见附件。"
+     "有问题可以直接加我微信 {wx} 沟通，或拨打客服热线。"),
+    (Person("陈晓红", "xiaohong.chen@tianyu-tech.com"), "展会参观邀请",
+     "您好：\n\n我司将参加11月中旬的上海工博会（展位号5.1H-A012），届时展出新一代工业网关。"
+     "提前扫码登记可免费领取参观证，名额有限，先到先得。欢迎加我微信 {wx} 预约现场演示。"),
+    (Person("东方理财", "research@dongfang-wealth.com"), "三季度基金净值报告",
+     "尊敬的投资者：\n\n本基金三季度净值增长2.1%，近一年收益率5.6%。基金过往业绩不代表其未来表现，"
+     "不保证最低收益，投资有风险，请审慎决策。详细报告见附件。"),
+    (Person("张敏", "zhang.min@huaxin-trading.com.cn"), "货款已退回",
+     "李伟您好：\n\n上月多付的货款人民币{cny}元，我司财务已于今天退回贵司对公账户，请注意查收。"
+     "如未到账请告知，我们提供银行回单。"),
+    (Person("黄志强", "huang.zq@pearlriver-elec.com"), "紧急：报关资料",
+     "您好：\n\n这批货明天上午十点截关，报关资料今天下班前必须给到货代，否则要改下周的船，额外产生仓储费约"
+     "3,000元。资料清单见下，辛苦尽快安排。"),
+]
+
+
+def build(rng: random.Random) -> list[Sample]:
+    out: list[Sample] = []
+
+    def add(expect: str, note: str, sender: Person, subject: str, body: str, **kw: object) -> None:
+        r = rng.choice(STAFF)
+        mail = simple(sender, r, subject, body, **kw)  # type: ignore[arg-type]
+        kind = "pos" if expect != "delivered" else "neg"
+        out.append(Sample(f"scamv-{kind}-{len(out) + 1:03d}", CAT, expect, note, mail, sender.addr, [r.addr],
+                          "inbound"))
+
+    def fill(t: str) -> str:
+        return t.format(big=rng.choice([500, 750, 1000]), ref=rand(rng, 10, "0123456789"), n=rng.randint(10, 99),
+                        gbp=f"{rng.randint(800, 4800)}.{rng.randint(10, 99)}", usd_k=rng.randint(20, 90),
+                        qq=rand(rng, 10, "0123456789"), wx=f"wx{rand(rng, 8)}", cny=money_cny(rng, 20, 600),
+                        ph=rand(rng, 7, "0123456789"), code=rand(rng, 4).upper() + "-" + rand(rng, 6).upper())
+
+    for rounds in range(2):
+        for i, (sender, subj, body) in enumerate(EN_SCAMS):
+            add("held", f"EN scam, other wording: {subj.lower()}", sender, subj, fill(body),
+                html=(i + rounds) % 3 == 0, cte=["8bit", "quoted-printable", "base64"][(i + rounds) % 3])
+        for i, (sender, subj, body) in enumerate(ZH_SCAMS):
+            cs = ["utf-8", "gbk", "gb18030"][(i + rounds) % 3]
+            add("held", f"ZH scam, other wording: {subj}", sender, subj, fill(body), charset=cs, subject_charset=cs,
+                cte=["8bit", "base64"][(i + rounds) % 2])
+        for i, (sender, subj, body) in enumerate(EN_LEGIT):
+            add("delivered", f"legitimate, shares a scam's part: {subj.lower()}", sender, subj, fill(body),
+                html=(i + rounds) % 2 == 1)
+        for i, (sender, subj, body) in enumerate(ZH_LEGIT):
+            cs = "gbk" if (i + rounds) % 2 else "utf-8"
+            add("delivered", f"legitimate, shares a scam's part: {subj}", sender, subj, fill(body), charset=cs,
+                subject_charset=cs)
+    return out

@@ -1,0 +1,70 @@
+"""A confidentiality word in running text is weighed by its role in the sentence (issue 19,
+rules/markers.py): said of this mail or what it carries (the attached, these figures, 附件,
+这份, "don't forward", a "Confidential:" label) it holds outbound mail; a word in a sentence
+about something else (a confidential hotline, answers kept confidential, a settlement in the
+news, a book title) is recorded low and the mail goes. Banners and subjects weigh as before.
+The delivered cases were seen failing on old main (held: every word in running text was
+medium)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rules.markers import grade
+from tests.test_detection_classes import enforced, mail, verdict
+
+SIGNATURE = "\n\n-- \nAlice Chen\nFinance Manager, Example Corp"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Our supplier code of conduct is attached. If anything worries you, our confidential ethics hotline is run by "
+    "an independent provider.",
+    "All answers to the customer survey are confidential and are reported only in aggregate.",
+    "Did you see that the two airlines reached a confidential settlement over the slot dispute?",
+    "As a partner you can also use the employee assistance programme: free, confidential counselling by phone.",
+    "上次聊到的那本书叫《硅谷的秘密》，讲的是早期半导体公司的创业故事，推荐给您。",
+    "看到新闻说两家车企达成和解，和解条款作为机密没有公开，不知道对明年的电芯价格有没有影响。",
+])
+def test_a_word_in_a_sentence_about_something_else_is_recorded_not_held(sentence: str) -> None:
+    raw = mail("Hi Sarah,\n\nThanks for the call today.\n\n" + sentence + "\n\nBest regards" + SIGNATURE)
+    v = verdict(raw)
+    assert v["recipients"]["partner@other.org"]["action"] == "deliver", v["hits"]
+    [audit] = [h for h in v["hits"] if h["rule"] == "outbound-low-confidence-findings"]
+    assert audit["evidence"][0]["confidence"] == "low"
+    assert audit["evidence"][0]["context"] == "running text about something else"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Please treat the enclosed forecast as confidential until we publish the results.",
+    "These figures are confidential, so please don't forward this email.",
+    "Here are the confidential distributor prices for 2027 we discussed.",
+    "Our plans for Suzhou are confidential - do not share them with the other bidders.",
+    "下面这些是我们的机密信息，仅供贵司内部参考：明年一级代理返点上调到6%。",
+    "发你的这份客户名单属于公司机密，看完请删除，千万不要外传。",
+])
+def test_a_marker_said_of_this_mail_in_running_text_is_held(sentence: str) -> None:
+    raw = mail("Hi Sarah,\n\nThanks for the call today.\n\n" + sentence + "\n\nBest regards" + SIGNATURE)
+    assert "outbound-confidential-marker" in enforced(raw)
+
+
+def test_role_grades_and_their_reasons() -> None:
+    text = "Hi,\n\nThanks for the call.\n\nThis is confidential. We also run a confidential hotline for staff.\n\nBob"
+    first = text.index("confidential")
+    second = text.index("confidential", first + 1)
+    assert grade(text, first, first + 12) == ("medium", "running text about this mail")
+    assert grade(text, second, second + 12) == ("low", "running text about something else")
+    # a label on what follows, in the middle of a mail
+    text = "Hi,\n\nThanks.\n\nSome context first.\n\nConfidential: the plant closes in March.\n\nMore text.\n\nBob"
+    at = text.index("Confidential")
+    assert grade(text, at, at + 12)[0] == "medium"
+
+
+def test_a_request_to_delete_in_running_text_is_no_disclaimer() -> None:
+    # "看完请删除" asks the reader to delete this mail: it is no legal disclaimer around the marker
+    text = "李伟您好：\n\n报价见下。\n\n发你的这份客户名单属于公司机密，看完请删除。\n\n王芳"
+    at = text.index("机密")
+    assert grade(text, at, at + 2)[0] == "medium"
+    # a real disclaimer still is one
+    text = "你好\n\n报价见下。\n\n本邮件及其附件含有机密信息，如您误收本邮件，请立即通知发件人并删除。"
+    at = text.index("机密")
+    assert grade(text, at, at + 2) == (None, "legal disclaimer")

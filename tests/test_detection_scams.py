@@ -1,0 +1,136 @@
+"""Scams told by structure (issue 19, rules/scams.py) through the shipped rules: scams worded
+unlike any shipped list are held, two signals in a reply are tagged, one signal alone does
+nothing, a promise *not* to ask is no ask, and the evidence names the signals. The held and
+tagged cases were seen failing on old main (delivered untagged: the old rule wanted a
+windfall word, a channel word, a deadline word and an amount all at once)."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from rules.content import parse
+from rules.engine import Engine, EvaluationContext
+from rules.loader import lint, load_ruleset
+from rules.model import Direction, Envelope
+from rules.scams import assess
+
+ROOT = Path(__file__).parent.parent
+SHIPPED = Engine(load_ruleset(ROOT / "configs" / "rules.yaml"))
+US = "bob@example.com"
+
+
+class _Dir:
+    def is_internal(self, a: str) -> bool:
+        return a.lower().endswith("@example.com")
+
+    def department_of(self, a: str) -> str | None:
+        return None
+
+    def groups_of(self, a: str) -> frozenset[str]:
+        return frozenset()
+
+    def may_send_externally(self, a: str) -> bool:
+        return True
+
+
+def inbound(body: str, subject: str = "Hello", sender: str = "someone@outside-mail.net",
+            reply: bool = False) -> dict:
+    m = EmailMessage()
+    m["From"], m["To"], m["Subject"] = sender, US, subject
+    m["Message-ID"], m["Date"] = "<s@outside-mail.net>", "Thu, 03 Dec 2026 10:00:00 +0000"
+    if reply:
+        m["In-Reply-To"] = m["References"] = "<earlier@example.com>"
+    m.set_content(body)
+    v = SHIPPED.evaluate(parse(m.as_bytes()), Envelope(sender, (US,)),
+                         EvaluationContext({US: Direction.INBOUND}, _Dir()))
+    return v.to_json()
+
+
+# new wordings: none of them says "lottery", "you have won" or 加微信
+SCAMS = [
+    "You have been chosen to receive a $1,000 gift card in our customer appreciation program. To have your card "
+    "mailed, simply cover the $4.95 shipping and handling.",
+    "Our members earn a guaranteed monthly return of 20% with our AI trading strategy. Message me on Telegram "
+    "@anna_fx88 and I will show you how.",
+    "现招线上兼职，做单返现，佣金10%-30%，一单一结。有意者加QQ 2837465910 咨询，24小时内报名额外送88元。",
+    "稳健理财计划，保本保息，月收益8%起。详情请添加理财导师微信 licai_2026 进群。",
+    "您账户内的积分将于今日24点清零，可兑换现金868元。请登录网站填写姓名、身份证号和银行卡号。",
+    "Your parcel could not be delivered because the import duty of USD 2.99 was not paid. Pay the duty within "
+    "12 hours to schedule a new delivery.",
+]
+
+
+@pytest.mark.parametrize("body", SCAMS)
+def test_scams_in_other_words_are_held(body: str) -> None:
+    v = inbound(body)
+    assert v["recipients"][US]["action"] == "quarantine", v["hits"]
+    hits = {h["rule"]: h for h in v["hits"]}
+    assert {"scam-signals", "scam-structure"} <= set(hits)
+    ev = hits["scam-structure"]["evidence"]
+    assert all(e["confidence"] == "high" and "scam signals:" in e["context"] for e in ev)
+
+
+def test_two_signals_in_a_reply_are_tagged_not_held() -> None:
+    # an offer (a guaranteed return) and a private channel, in a thread the reader is part of
+    body = "As promised: the fund pays a guaranteed monthly return of 2%. Message me on WhatsApp +44 7700 900123."
+    v = inbound(body, subject="Re: fund", reply=True)
+    assert v["recipients"][US]["action"] == "deliver"
+    assert v["subject_prefix"] == "[SPAM]"
+    assert [h["rule"] for h in v["hits"] if h["rule"].startswith("scam")] == ["scam-signals"]
+    # the same mail out of the blue carries the half point of "unsolicited": held
+    assert inbound(body, subject="fund")["recipients"][US]["action"] == "quarantine"
+
+
+@pytest.mark.parametrize("body", [
+    # one signal each, although each shares a scam's words, sums or channels
+    "Thank you for completing our survey. Here is your USD 25 gift card code: AB12-CD34EF, valid until 2027.",
+    "Import duty and VAT of EUR 214.60 are payable before delivery; pay online at dhl.com/pay.",
+    "During the fair please message me on WhatsApp at +49 171 5550123. The quotation (EUR 186,000) is attached.",
+    "本期消费返现人民币36.50元已自动计入账户。我行工作人员不会以任何理由索要您的密码或短信验证码。",
+    "这批货明天上午十点截关，报关资料今天下班前必须给到货代，否则额外产生仓储费约3,000元。有问题加我微信 hzq_1983。",
+    "Past performance is no guarantee of future returns. The fund returned 6.8% over twelve months.",
+])
+def test_one_signal_alone_does_not_tag(body: str) -> None:
+    v = inbound(body)
+    assert v["spam_score"] < 5 and v["recipients"][US]["action"] == "deliver"
+    assert not [h for h in v["hits"] if h["rule"].startswith("scam")]
+
+
+def test_a_promise_never_to_ask_is_no_ask_and_the_sender_address_is_no_channel() -> None:
+    a = assess([("body", "we will never ask for your password or verification code. write to me at "
+                         "kevin.lee@gmail.com")], senders=["kevin.lee@gmail.com"])
+    assert a.signals == ()
+    a = assess([("body", "reply to claims.desk@protonmail.com with your full name, date of birth and sort code")],
+               senders=["no-reply@refund-portal.co"])
+    assert {s.name for s in a.signals} == {"personal_data", "private_channel"}
+    assert a.level == "medium"
+
+
+def test_reply_to_elsewhere_is_a_private_channel() -> None:
+    a = assess([("body", "congratulations, you have won a prize")], senders=["promo@shop.example"],
+               reply_to=["winner.desk@gmail.com"], unsolicited=True)
+    assert [s.name for s in a.signals] == ["windfall", "private_channel", "unsolicited"]
+    assert a.level == "high" and a.points == 2.5
+
+
+def test_without_an_offer_or_an_ask_nothing_counts() -> None:
+    # a channel, a sum with a deadline, out of the blue: pushing, but nothing offered or asked
+    a = assess([("body", "urgent: cut-off today, extra storage usd 850. add me on wechat: hzq_1983")],
+               senders=["j@harbourline.example"], unsolicited=True)
+    assert {s.name for s in a.signals} == {"private_channel", "pressure", "unsolicited"}
+    assert a.level == "low"
+
+
+def test_scam_condition_is_linted_with_file_and_line(tmp_path: Path) -> None:
+    p = tmp_path / "r.yaml"
+    p.write_text("rules:\n  - name: s\n    when: {scam: {confidence: sure}}\n    action: score\n    score: 5\n")
+    [problem] = lint(p)
+    assert f"{p}:3" in problem and "confidence" in problem
+    p.write_text("rules:\n  - name: s\n    when: {scam: {level: high}}\n    action: score\n    score: 5\n")
+    [problem] = lint(p)
+    assert f"{p}:3" in problem and "level" in problem
+    p.write_text("rules:\n  - name: s\n    when: {scam: true}\n    action: score\n    score: 5\n")
+    assert lint(p) == []
