@@ -328,6 +328,25 @@ def test_export_as_a_background_job_downloads_a_signed_bundle(stack: ConsoleStac
     assert audrey.request.get(stack.url(f"/archive/exports/{job_id}")).status == 404
 
 
+def test_more_results_keep_a_query_with_a_plus_in_it(stack: ConsoleStack, new_page: Any) -> None:
+    """The "More results" link carried the query unencoded: a sub-address's '+' came back as a
+    space, and page two searched for something else."""
+    sender = f"alice+{tag()}@example.com"
+    for i in range(23):
+        stack.send(sender, "bob@example.com", f"Paging {i}", "Page me.\r\n")
+    indexed(stack)
+    page = new_page("en-US")
+    sign_in(page, stack, "audrey")
+    search(page, stack, q=f"from:{sender}")
+    first = result_ids(page)
+    assert len(first) == 20 and page.locator("#results-h").inner_text() == "Messages found: 23"
+    page.locator("a", has_text="More results").click()
+    page.wait_for_load_state()
+    assert page.locator("#q").input_value() == f"from:{sender}"
+    second = result_ids(page)
+    assert len(second) == 3 and not set(first) & set(second)
+
+
 def test_what_an_active_hold_covers_survives_a_purge(stack: ConsoleStack, kept_and_released: dict[str, Any]
                                                      ) -> None:
     """Last in this module: it purges everything else of this stack's archive."""
