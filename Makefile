@@ -14,9 +14,11 @@ $(VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed
 	$(BIN)/mailwarden serve
 
+# Three workers on two cores: most tests wait on SMTP, databases and daemons, not the CPU.
+TEST_WORKERS ?= 3
 test: $(VENV)/.installed
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -45,13 +45,20 @@ def category_by_name(rule: str) -> str | None:
     return None
 
 
-def _day(ts: float) -> str:
-    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d")
+# Messages per day in a zone other than UTC are counted in quarter hours first (every UTC
+# offset in use is a whole number of them), each then named by its day in that zone.
+QUARTER = 900
+
+
+def _day(ts: float, zone: dt.tzinfo = dt.UTC) -> str:
+    return dt.datetime.fromtimestamp(ts, zone).strftime("%Y-%m-%d")
 
 
 def dashboard(engine: sa.Engine, after: float, before: float, *, departments: Iterable[str] | None = None,
-              now: float, category: Callable[[str], str | None] = category_by_name) -> dict[str, Any]:
-    """Every figure of the dashboard for [after, before); see the module doc for scoping."""
+              now: float, category: Callable[[str], str | None] = category_by_name,
+              zone: dt.tzinfo | None = None) -> dict[str, Any]:
+    """Every figure of the dashboard for [after, before); see the module doc for scoping.
+    ``messages_per_day`` names days in ``zone`` (the reader's; UTC when None)."""
     depts = None if departments is None else sorted(set(departments))
     r = at.records.c
     rconds: list[Any] = [r.event == "accepted", r.received_at >= after, r.received_at < before]
@@ -61,15 +68,16 @@ def dashboard(engine: sa.Engine, after: float, before: float, *, departments: It
         rconds.append(r.department.in_(depts))
         econds.append(e.department.in_(depts))
     out: dict[str, Any] = {"after": after, "before": before, "departments": depts}
-    day = sa.cast(r.received_at / 86400, sa.BigInteger) if engine.dialect.name == "sqlite" else \
-        sa.func.floor(r.received_at / 86400)
+    width = 86400 if zone is None or zone is dt.UTC else QUARTER
+    day = sa.cast(r.received_at / width, sa.BigInteger) if engine.dialect.name == "sqlite" else \
+        sa.func.floor(r.received_at / width)
     with engine.connect() as conn:
         per_day: dict[str, dict[str, int]] = {}
         totals = {"messages": 0, "direction": {}, "verdict": {}}
         for number, direction, verdict, count in conn.execute(
                 sa.select(day, r.direction, r.verdict, sa.func.count()).where(*rconds)
                 .group_by(day, r.direction, r.verdict)):
-            label = _day(int(number) * 86400)
+            label = _day(int(number) * width, zone or dt.UTC)
             key = f"{direction or '-'}/{verdict or '-'}"
             row = per_day.setdefault(label, {})
             row[key] = row.get(key, 0) + int(count)

@@ -21,6 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from admin_api import periods
 from admin_api import tables as t
 from archive.query import DIRECTIONS, VERDICTS, QueryError, parse_query
 from rules.content import parse
@@ -42,22 +43,21 @@ class FormError(ValueError):
         self.field = field
 
 
-def _date(value: str | dt.date | None, field: str) -> str | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    try:
-        return dt.date.fromisoformat(str(value)).isoformat()
-    except ValueError:
-        raise FormError(field, f"{field}: expects a date as YYYY-MM-DD, got {value!r}") from None
+def _bound(moment: dt.datetime) -> str:
+    """A day's start as the query language writes it: the day itself at UTC+0 (what an
+    auditor types), else the instant with its offset (``2026-12-05T00:00+08:00``)."""
+    if moment.utcoffset() == dt.timedelta(0):
+        return moment.date().isoformat()
+    return moment.isoformat(timespec="minutes")
 
 
-def compose(q: str = "", filters: dict[str, Any] | None = None) -> str:
-    """The query text for ``q`` and the form's ``filters``; FormError names a bad field.
+def compose(q: str = "", filters: dict[str, Any] | None = None, zone: str | None = None) -> str:
+    """The query text for ``q`` and the form's ``filters``; FormError names a bad field,
+    :class:`admin_api.periods.PeriodError` a bad date or a first day after the last.
 
     ``filters``: sender, recipient, domain (address or domain), direction, verdict, rule,
-    has_attachment (bool), after / before (YYYY-MM-DD; ``before`` inclusive of that day)."""
+    has_attachment (bool), after / before (YYYY-MM-DD; ``before`` inclusive of that day), the
+    days in ``zone`` (the person's time zone; UTC when None)."""
     parts = [q.strip()] if q and q.strip() else []
     filters = filters or {}
     for field, key in _FIELDS:
@@ -73,14 +73,12 @@ def compose(q: str = "", filters: dict[str, Any] | None = None) -> str:
         parts.append(f'{key}:"{value}"')
     if filters.get("has_attachment"):
         parts.append("has:attachment")
-    after = _date(filters.get("after"), "after")
-    before = _date(filters.get("before"), "before")
-    if after:
-        parts.append(f"after:{after}")
-    if before:   # the form's "to date" includes that day
-        parts.append(f"before:{(dt.date.fromisoformat(before) + dt.timedelta(days=1)).isoformat()}")
-    if after and before and after > before:
-        raise FormError("after", "after: must not be later than before")
+    first, last = periods.days(filters.get("after"), filters.get("before"))
+    where = periods.zone_of(zone)
+    if first:
+        parts.append(f"after:{_bound(periods.day_start(first, where))}")
+    if last:   # the form's "to date" includes that day
+        parts.append(f"before:{_bound(periods.day_start(last + dt.timedelta(days=1), where))}")
     text = " ".join(parts)
     try:
         parse_query(text)

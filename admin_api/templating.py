@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
 from admin_api import i18n
-from admin_api.words import actor, detail_label, role_word, translate
+from admin_api.words import action_word, actor, detail_label, role_word, translate
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -84,6 +84,7 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "word": translate(gettext),          # stored codes in the reader's language
         "who": actor(gettext),               # an event's actor: a name, or "system", "sender:ADDR"
         "role_word": role_word(gettext),     # console roles
+        "action_word": action_word(gettext),  # audit actions ("" for one it does not know)
         "detail_label": detail_label(gettext),
     }
     values.update(context or {})

@@ -12,6 +12,8 @@
     has:attachment
     after:YYYY-MM-DD     received on or after that day (UTC)
     before:YYYY-MM-DD    received before that day (UTC)
+    after:YYYY-MM-DDTHH:MM+08:00, before:…   the same from an instant with its UTC offset (the
+                         console writes a person's day in their time zone this way)
     id:N                 one archive record
 
 A bad query raises :class:`QueryError` with a message that says what is wrong.
@@ -57,10 +59,20 @@ class Query:
 _TOKEN = re.compile(r'\s*(?:(?P<key>[A-Za-z_]+):(?P<val>"[^"]*"?|\S*)|(?P<phrase>"[^"]*"?)|(?P<word>\S+))')
 
 
+_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}t\d{2}:\d{2}(?::\d{2})?(?:z|[+-]\d{2}:\d{2})")
+
+
 def _day(value: str, key: str) -> float:
+    if _INSTANT.fullmatch(value):
+        import datetime as _dt
+
+        try:
+            return _dt.datetime.fromisoformat(value.upper().replace("Z", "+00:00")).timestamp()
+        except ValueError as exc:
+            raise QueryError(f"{key}: {value!r} is not a valid time") from exc
     match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)
     if not match:
-        raise QueryError(f"{key}: expects a date as YYYY-MM-DD, got {value!r}")
+        raise QueryError(f"{key}: expects a date as YYYY-MM-DD (or YYYY-MM-DDTHH:MM+08:00), got {value!r}")
     y, m, d = (int(g) for g in match.groups())
     try:
         import datetime as _dt

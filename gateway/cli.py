@@ -70,6 +70,10 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("name")
     invite.add_argument("--reset", action="store_true", help="a password-reset link (the wording differs)")
     invite.add_argument("--language", choices=["zh-CN", "en"], help="the mail's language (default: English)")
+    digest = user_sub.add_parser("link-digest", parents=[common],
+                                 help="the keyed digest of a mailed link, as its archived copy names it")
+    digest.add_argument("link", help="the link (or its token) someone presents")
+    digest.add_argument("--kid", help="the master key id the archived header names (default: the active one)")
 
     smtp_user = sub.add_parser("smtp-user", parents=[common], help="SMTP AUTH accounts")
     smtp_sub = smtp_user.add_subparsers(dest="smtp_command", required=True)

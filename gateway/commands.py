@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from gateway import link_commands
 from gateway.cli import print_json, read_password
 from gateway.settings import Settings
 
@@ -171,7 +172,9 @@ def user(args: argparse.Namespace, settings: Settings) -> int:
         elif args.user_command == "password":
             return _user_password(services, args.name)
         elif args.user_command == "invite":
-            return _user_invite(services, settings, args)
+            return link_commands.invite(services, settings, args)
+        elif args.user_command == "link-digest":
+            return link_commands.link_digest(services, args)
         elif args.user_command == "list":
             print_json(users.list_users(services.engine))
         elif args.user_command == "revoke":
@@ -193,27 +196,6 @@ def _user_password(services, name: str) -> int:  # noqa: ANN001
         print(f"mailwarden: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return 1
     print(f"console password of {name} set (their other console sessions ended)")
-    return 0
-
-
-def _user_invite(services, settings: Settings, args: argparse.Namespace) -> int:  # noqa: ANN001
-    import time
-
-    from admin_api.account_links import send_link
-    from admin_api.services import ConsoleConfig
-
-    def send(mail) -> None:  # noqa: ANN001 - an account_links.LinkMail
-        with services.engine.begin() as conn:
-            services.notifier.send_link(conn, mail)
-
-    try:
-        to = send_link(services.engine, args.name, "reset" if args.reset else "invite",
-                       base_url=settings.api_base_url, now=time.time(), lifetime=ConsoleConfig().link_lifetime,
-                       send=send, language=args.language)
-    except (LookupError, ValueError) as exc:
-        print(f"mailwarden: {exc.args[0] if exc.args else exc}", file=sys.stderr)
-        return 1
-    print(f"a one-time link to set the console password of {args.name} was mailed to {to}")
     return 0
 
 

@@ -189,7 +189,7 @@ class Gateway:
                 archive_settings.checkpoint_interval, self._checkpoint), name="checkpoint"))
         if archive_settings.purge_interval > 0:
             from gateway.retention import ScheduledPurge
-            from gateway.settings import parse_window
+            from gateway.setting_values import parse_window
 
             self._purge = ScheduledPurge(
                 self.services.engine, self.services.archive, archive_settings.retention,

@@ -13,8 +13,9 @@ import hashlib
 from dataclasses import dataclass
 
 from rules import mime_tree
-from rules.content import MAX_MESSAGE_DEPTH, MAX_MIME_DEPTH, MAX_PARTS, _part_filename, _payload_bytes
+from rules.content import MAX_MESSAGE_DEPTH, MAX_MIME_DEPTH, MAX_PARTS
 from rules.inline_encodings import find_blocks
+from rules.part_decoding import _part_filename, _payload_bytes
 
 MAX_PAYLOADS = 200   # parts handed to the scanner per message (the raw message is scanned whole too)
 

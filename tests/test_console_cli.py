@@ -32,6 +32,10 @@ def test_user_password_reads_stdin_and_invite_mails_a_one_time_link(tmp_path: Pa
             queued = conn.execute(sa.text("SELECT count(*) FROM gateway_queue")).scalar()
         assert len(links) == 1 and links[0].purpose == "invite" and len(links[0].token_hash) == 64
         assert queued == 1      # the mail went into the gateway's outgoing queue (archived encrypted)
+        digest = mailwarden("user", "link-digest", "https://gw/password?token=mwl_abc", config=config)
+        assert digest.returncode == 0 and digest.stdout.startswith("hmac-sha256:mk-"), digest.stderr
+        bare = mailwarden("user", "link-digest", "mwl_abc", config=config)
+        assert bare.stdout == digest.stdout
     finally:
         engine.dispose()
 

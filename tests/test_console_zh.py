@@ -188,6 +188,9 @@ def test_every_page_in_chinese_shows_no_raw_code_and_no_english(stack: ConsoleSt
     assert "结论: 待审核" in timeline and "方向: 外发" in timeline, timeline
     assert "系统" in shown_text(pages["entry"].text)          # the hold's actor, was "system"
     assert "主管" in shown_text(pages["audit log"].text)        # the role, was "supervisor"
+    assert "放行待审核邮件" in shown_text(pages["audit log"].text)   # quarantine.release, was the code only
+    again = shown_text(root.get(f"/archive/{record}").text)
+    assert "查阅归档邮件" in again                              # the first visit was read: archive.read
     dashboard = pages["dashboard"].text
     assert "外发/待审核" in dashboard or "外发/已投递" in dashboard   # the chart's legend and table
     assert "拦截原因" in pages["entry"].text and "审核队列" in pages["queue"].text

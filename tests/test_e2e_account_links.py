@@ -52,10 +52,10 @@ def gateway(tmp_path: Path, database_url: str) -> Iterator[tuple[InProcessGatewa
 
 def _invite(gw: InProcessGateway, name: str, *, reset: bool = False) -> None:
     """``mailwarden user invite NAME [--reset]``, the command's own function on the live services."""
-    from gateway.commands import _user_invite
+    from gateway.link_commands import invite
 
     args = argparse.Namespace(name=name, reset=reset, language=None)
-    assert _user_invite(gw.services, gw.services.settings, args) == 0
+    assert invite(gw.services, gw.services.settings, args) == 0
 
 
 def _every_reading(raw: bytes) -> str:
@@ -116,7 +116,7 @@ def _export(api: httpx.Client, query: str) -> zipfile.ZipFile:
 
 
 def test_an_auditor_cannot_take_over_an_account_with_a_link_read_in_the_archive(
-        gateway: tuple[InProcessGateway, Sink]) -> None:
+        gateway: tuple[InProcessGateway, Sink], capsys: pytest.CaptureFixture[str]) -> None:
     """Old main: the archived invitation carried the live token; the auditor's copy signed in."""
     gw, sink = gateway
     engine = gw.services.engine
@@ -149,8 +149,17 @@ def test_an_auditor_cannot_take_over_an_account_with_a_link_read_in_the_archive(
         live = [_live_token(delivered.data)]
         assert live[0] not in archived
         from admin_api.account_links import archive_digest
+        from gateway.link_commands import link_digest
 
         assert archive_digest(gw.services.archive.keyring, live[0]) in archived
+        # `mailwarden user link-digest LINK`: what an administrator compares with the archived header
+        assert link_digest(gw.services, argparse.Namespace(link=f"{base}/password?token={live[0]}", kid=None)) == 0
+        printed = capsys.readouterr().out.strip().splitlines()[-1]
+        assert printed == archive_digest(gw.services.archive.keyring, live[0]) and printed in archived
+        assert link_digest(gw.services, argparse.Namespace(link=live[0], kid=None)) == 0
+        assert capsys.readouterr().out.strip() == printed
+        assert link_digest(gw.services, argparse.Namespace(link="mwl_someone_elses", kid=None)) == 0
+        assert capsys.readouterr().out.strip() not in archived
         assert _redeem(thief, live[0], "ann's brand new passphrase") == 200
         assert _redeem(thief, live[0], "a second passphrase") == 410           # once
 

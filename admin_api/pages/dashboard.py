@@ -11,13 +11,13 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 from markupsafe import Markup
 
-from admin_api import charts
+from admin_api import charts, periods
 from admin_api.dashboard import dashboard_csv
 from admin_api.deps import Services, audit_info, page_authz
 from admin_api.responses import csv_cell
 from admin_api.routers.dashboard import DEFAULT_DAYS, figures
 from admin_api.services import ApiServices
-from admin_api.templating import gettext_for, render
+from admin_api.templating import gettext_for, page_language, render
 from admin_api.users import Principal
 from admin_api.words import translate
 
@@ -27,26 +27,32 @@ CODED = frozenset({"verdicts", "directions", "holds", "decisions", "pending_by_a
 Day = Annotated[str, Query(max_length=10)]
 
 
-def _period(services: ApiServices, after: str, before: str) -> tuple[float, float, str, str]:
-    """Dates of the form (``before`` inclusive) -> [start, end) in UTC; 422 on a bad date."""
-    try:
-        today = dt.datetime.fromtimestamp(services.clock(), dt.UTC).date()
-        end_day = dt.date.fromisoformat(before) if before else today
-        start_day = dt.date.fromisoformat(after) if after else end_day - dt.timedelta(days=DEFAULT_DAYS - 1)
-    except ValueError:
-        raise HTTPException(422, "dates as YYYY-MM-DD") from None
-    if start_day > end_day:
-        raise HTTPException(422, "the first day must not be after the last")
-    start = dt.datetime.combine(start_day, dt.time(), dt.UTC).timestamp()
-    end = dt.datetime.combine(end_day + dt.timedelta(days=1), dt.time(), dt.UTC).timestamp()
+def _period(services: ApiServices, request: Request, after: str, before: str) -> tuple[float, float, str, str]:
+    """Dates of the form (``before`` inclusive) -> [start, end), days in the reader's time
+    zone (the last seven up to today there by default); PeriodError for a bad pair."""
+    zone = page_language(request)[1]
+    first_day, last_day = periods.days(after, before)
+    end_day = last_day or periods.today(services.clock(), zone)
+    start_day = first_day or end_day - dt.timedelta(days=DEFAULT_DAYS - 1)
+    if start_day > end_day:    # only a first day was given, after today
+        raise periods.PeriodError("inverted", "after", start_day.isoformat(), end_day.isoformat())
+    start, end = periods.bounds(start_day, end_day, zone)
+    assert start is not None and end is not None
     return start, end, start_day.isoformat(), end_day.isoformat()
+
+
+def _period_or_422(services: ApiServices, request: Request, after: str, before: str) -> tuple[float, float, str, str]:
+    try:
+        return _period(services, request, after, before)
+    except periods.PeriodError as exc:
+        raise HTTPException(422, periods.message(exc, gettext_for(request))) from None
 
 
 def _context(request: Request, services: ApiServices, p: Principal, after: str, before: str) -> dict[str, Any]:
     _ = gettext_for(request)
-    start, end, first, last = _period(services, after, before)
+    start, end, first, last = _period(services, request, after, before)
     audit_info(request)["detail"] = {"after": start, "before": end}
-    data = figures(services, p, start, end)
+    data = figures(services, p, start, end, periods.zone_of(page_language(request)[1]))
     keys = sorted({k for day in data["messages_per_day"] for k in day["counts"]})
     lists = {
         "top_rules": [(i["rule"], i["count"]) for i in data["top_rules"]],
@@ -79,19 +85,27 @@ def _context(request: Request, services: ApiServices, p: Principal, after: str, 
 @router.get("/dashboard")
 def dashboard_page(request: Request, services: Services, after: Day = "", before: Day = "",
                    p: Principal = Depends(page_authz("dashboard.read"))) -> Response:
-    return render(request, "dashboard.html", _context(request, services, p, after, before))
+    try:
+        context = _context(request, services, p, after, before)
+    except periods.PeriodError as exc:   # the form again with what is wrong, no figures
+        return render(request, "dashboard.html", {"data": None, "first": after, "last": before,
+                                                  "error": periods.message(exc, gettext_for(request))},
+                      status_code=422)
+    return render(request, "dashboard.html", {**context, "error": None})
 
 
 @router.get("/dashboard/report")
 def dashboard_report(request: Request, services: Services, after: Day = "", before: Day = "",
                      p: Principal = Depends(page_authz("dashboard.read"))) -> Response:
+    _period_or_422(services, request, after, before)
     return render(request, "dashboard_report.html", _context(request, services, p, after, before))
 
 
 @router.get("/dashboard.csv")
 def dashboard_csv_page(request: Request, services: Services, after: Day = "", before: Day = "",
                        p: Principal = Depends(page_authz("dashboard.read"))) -> Response:
-    start, end, first, last = _period(services, after, before)
+    start, end, first, last = _period_or_422(services, request, after, before)
     audit_info(request)["detail"] = {"after": start, "before": end, "format": "csv"}
-    return PlainTextResponse(dashboard_csv(figures(services, p, start, end), csv_cell), media_type="text/csv",
+    zone = periods.zone_of(page_language(request)[1])
+    return PlainTextResponse(dashboard_csv(figures(services, p, start, end, zone), csv_cell), media_type="text/csv",
                              headers={"Content-Disposition": f'attachment; filename="report-{first}-{last}.csv"'})

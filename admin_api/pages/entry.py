@@ -33,6 +33,7 @@ from admin_api.render import render_message
 from admin_api.routers.quarantine import archive_record_of
 from admin_api.schemas import EntryId
 from admin_api.services import ApiServices
+from admin_api.spam_marks import TeachRefused, learning_available, teach
 from admin_api.templating import gettext_for, page_language, render
 from admin_api.users import Principal
 from quarantine import tables as qt
@@ -131,6 +132,9 @@ def entry_context(request: Request, services: ApiServices, p: Principal, entry_i
         "may_override": may_decide and not routed and p.role in OVERRIDE_ROLES,
         "own": own,
         "may_mark": roles.allowed(p.role, "quarantine.false_positive"),
+        "may_teach": (learning_available(services) and roles.allowed(p.role, "archive.mark_spam")
+                      and entry.get("direction") == "inbound"),
+        "spam_action": f"/quarantine/{entry_id}/spam",
         "may_raw": roles.allowed(p.role, "quarantine.raw"),
         "form": {"comment": "", "recipients": [], "reason": ""},
         "error": None,
@@ -207,3 +211,21 @@ def entry_false_positive(
     audit_info(request)["detail"] = {"rules": marked}
     message = _("Marked as a false positive of: %(list)s") % {"list": ", ".join(marked)}
     return see_other(f"/quarantine/{entry_id}?" + urlencode({"done": message}))
+
+
+@router.post("/quarantine/{entry_id}/spam")
+def entry_spam(
+    entry_id: EntryId, request: Request, services: Services,
+    p: Principal = Depends(page_authz("archive.mark_spam")),
+    _csrf: None = CsrfChecked,
+    verdict: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """The "spam" / "not spam" buttons on a held message: its archived copy taught to Rspamd
+    exactly as ``POST /api/v1/archive/{id}/spam`` would (the entry's own scope checked first)."""
+    entry = load_entry(services, entry_id, p, request)
+    audit_info(request)["record"] = str(entry["archive_id"])
+    try:
+        done = teach(request, services, int(entry["archive_id"]), verdict, p)
+    except TeachRefused as exc:
+        return _again(request, services, p, entry_id, exc.status_code, exc.message, {})
+    return see_other(f"/quarantine/{entry_id}?" + urlencode({"done": done}))

@@ -11,15 +11,13 @@ with the same authorisation and audit action as ``POST /api/v1/quarantine/releas
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from admin_api import roles
+from admin_api import periods, roles
 from admin_api.deps import CsrfChecked, Services, audit_info, page_authz
 from admin_api.entries import entry_subject, load_entry, reviewer, scoped
 from admin_api.pages.common import decision_form, see_other
@@ -58,15 +56,6 @@ def place(where: str, _: Any) -> str:
     return f"{label} {rest}" if rest else label
 
 
-def _day(value: str, zone: str | None, *, end: bool = False) -> float | None:
-    """A ``YYYY-MM-DD`` from a date field as a timestamp in the person's time zone (the start
-    of that day, or of the next one for an upper bound). Raises ValueError."""
-    if not value:
-        return None
-    day = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=ZoneInfo(zone) if zone else UTC)
-    return (day + timedelta(days=1 if end else 0)).timestamp()
-
-
 def subject_reader(services: ApiServices) -> Any:
     """Subjects for the rows, masked like evidence (a card number in a subject shows as ****)."""
     def subject(entry: Any) -> str | None:
@@ -100,10 +89,16 @@ def queue_page(
             "recipient": recipient, "after": after, "before": before, "sort": sort, "dir": dir,
             "per_page": str(per_page)}
     error = None
+    try:   # the days in the reader's zone; a bad or inverted pair is said, not an empty table
+        start, end = periods.bounds(after, before, zone)
+    except periods.PeriodError as exc:
+        error = periods.message(exc, _) + " " + _("The dates were left out.")
+        start = end = None
+        form.update(after="", before="")
     try:
         query = TriageQuery(
             status=status or None, rule=rule or None, department=department or None, sender=sender or None,
-            recipient=recipient or None, after=_day(after, zone), before=_day(before, zone, end=True),
+            recipient=recipient or None, after=start, before=end,
             q=q or None, sort=sort, descending=dir != "asc", page=page, per_page=per_page)
     except ValueError:
         error = _("Some filters are not valid; they were reset.")

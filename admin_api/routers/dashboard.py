@@ -7,6 +7,7 @@ page, the API and the CSV can never disagree.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request
@@ -35,11 +36,13 @@ def period(services: ApiServices, after: float | None, before: float | None) -> 
     return start, end
 
 
-def figures(services: ApiServices, p: Principal, after: float, before: float) -> dict[str, Any]:
-    """The dashboard for ``p``: scoped to their departments when their role is."""
+def figures(services: ApiServices, p: Principal, after: float, before: float,
+            zone: dt.tzinfo | None = None) -> dict[str, Any]:
+    """The dashboard for ``p``: scoped to their departments when their role is; days named in
+    ``zone`` (the console reader's; the API's are UTC)."""
     departments = sorted(p.departments) if p.role in roles.DEPARTMENT_SCOPED else None
     return dashboard(services.engine, after, before, departments=departments, now=services.clock(),
-                     category=services.rule_category or category_by_name)
+                     category=services.rule_category or category_by_name, zone=zone)
 
 
 @router.get("/dashboard", responses={200: {"content": {"text/csv": {}}}})

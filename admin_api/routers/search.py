@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from admin_api.deps import Services, audit_info, authz
+from admin_api.periods import PeriodError
 from admin_api.responses import item
 from admin_api.schemas import MAX_ID, clean, field_error
 from admin_api.search import FormError, compose, delete_search, list_searches, query_words, save_search, snippet
@@ -51,7 +52,7 @@ class SavedIn(BaseModel):
 def compose_or_422(q: str, filters: Filters, where: str = "query") -> str:
     try:
         return compose(q, filters.model_dump(exclude_none=True))
-    except FormError as exc:
+    except (FormError, PeriodError) as exc:
         raise field_error((where, exc.field), str(exc)) from None
 
 

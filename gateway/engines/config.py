@@ -12,10 +12,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from gateway.setting_values import parse_duration
+
 
 def _seconds(v: Any) -> float:
-    from gateway.settings import parse_duration  # gateway.settings imports this module
-
     seconds = parse_duration(v)
     if seconds <= 0:
         raise ValueError("must be more than 0")

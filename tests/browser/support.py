@@ -104,13 +104,18 @@ def _subject(stack: ConsoleStack, entry: dict[str, Any]) -> str | None:
         return None
 
 
-def console_stack(kind: str, tmp: Path) -> Iterator[ConsoleStack]:
-    """Start the stack on ``kind`` ("sqlite" or "postgres"); stop it when the generator closes."""
+def console_stack(kind: str, tmp: Path, *, overrides: dict[str, Any] | None = None,
+                  more_rules: str = "") -> Iterator[ConsoleStack]:
+    """Start the stack on ``kind`` ("sqlite" or "postgres"); stop it when the generator closes.
+    ``overrides`` go into gateway.yaml (e.g. an engine), ``more_rules`` after the shipped rules."""
     urls = pg_schema_url() if kind == "postgres" else iter([f"sqlite:///{tmp / 'mw.db'}"])
     url = next(urls)
     sink = Sink().start()
     config = write_config(tmp / "gw", database_url=url, next_hop=f"127.0.0.1:{sink.port}",
-                          smtp_port=free_port(), api_port=free_port())
+                          smtp_port=free_port(), api_port=free_port(), overrides=overrides)
+    if more_rules:
+        rules = config.parent / "rules.yaml"
+        rules.write_text(rules.read_text(encoding="utf-8").rstrip() + "\n" + more_rules, encoding="utf-8")
     gateway = InProcessGateway(config, with_api=True).start()
     try:
         stack = ConsoleStack(gateway, sink, f"http://127.0.0.1:{gateway.api_port}")
