@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from gateway.setting_values import (
     _is_loopback,
+    ip_networks,
     listen_address,
     parse_duration,
     parse_hostport,
@@ -126,12 +127,7 @@ class ApiSettings(_Section):
     @field_validator("rate_exempt")
     @classmethod
     def _networks(cls, v: list[str]) -> list[str]:
-        for net in v:
-            try:
-                ipaddress.ip_network(net, strict=False)
-            except ValueError:
-                raise ValueError(f"not an IP network: {net!r}") from None
-        return v
+        return ip_networks(v)
 
     @field_validator("max_body", "unauthenticated_body", mode="before")
     @classmethod
@@ -160,12 +156,7 @@ class RelaySettings(_Section):
     @field_validator("trusted_networks")
     @classmethod
     def _networks(cls, v: list[str]) -> list[str]:
-        for net in v:
-            try:
-                ipaddress.ip_network(net, strict=False)
-            except ValueError:
-                raise ValueError(f"not an IP network: {net!r}") from None
-        return v
+        return ip_networks(v)
 
 
 class StorageSettings(_Section):

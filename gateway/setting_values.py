@@ -114,3 +114,13 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def ip_networks(values: list[str]) -> list[str]:
+    """A list of networks (``10.0.0.0/8``, ``::1/128``, a bare address), unchanged when each is one."""
+    for net in values:
+        try:
+            ipaddress.ip_network(net, strict=False)
+        except ValueError:
+            raise ValueError(f"not an IP network: {net!r}") from None
+    return values
