@@ -43,6 +43,9 @@ enforce audit quarantine deliver warn tag copy_to notify score admin compliance 
 accepted notice digest yes no delayed relayed rerouted <1h 1h-1d 1d-3d 3d-7d >7d
 """
 KNOWN_CODES = frozenset(_CODES_TEXT.split())
+# where evidence was found (admin_api.pages.queue.place)
+KNOWN_PLACES = frozenset({"body", "subject", "attachment", "header", "envelope", "message", "headers",
+                          "authentication"})
 
 
 def gbk_message() -> bytes:
@@ -127,7 +130,7 @@ def shown_text(page: str) -> str:
 
 def raw_codes(page: str) -> set[str]:
     tokens = set(re.findall(r"[A-Za-z0-9_.:@/+=<>-]+", shown_text(page)))   # p=reject is DMARC's own word
-    return {t for t in tokens for part in t.split("/") if part in KNOWN_CODES}
+    return {t for t in tokens for part in t.split("/") if part in KNOWN_CODES | KNOWN_PLACES}
 
 
 def _english_ids() -> set[str]:
@@ -232,3 +235,17 @@ def test_shipped_rules_file_is_the_one_served(stack: ConsoleStack) -> None:
     """The module's gateway runs configs/rules.yaml (the descriptions tested above)."""
     served = Path(stack.gateway.services.settings.rules_path).read_text(encoding="utf-8")
     assert served == (Path(__file__).parent.parent / "configs" / "rules.yaml").read_text(encoding="utf-8")
+
+
+def test_a_spam_hold_reads_in_chinese(stack: ConsoleStack, seeded: dict) -> None:
+    """The spam score's own hit ('spam-threshold', no rule of the file) was shown as that code."""
+    subject = "恭喜 获奖通知"
+    stack.send("lucky@prize.example", "bob@example.com", subject,
+               "恭喜您获得一等奖奖金 50000元！请立即添加客服微信领奖，24小时内有效，逾期作废。\r\n")
+    [held] = stack.held(subject)
+    assert "spam-threshold" in held["rules"]
+    root = signed_in(stack, "root")
+    entry = root.get(f"/quarantine/{held['id']}").text
+    reasons = shown_text(entry.split('id="rules-h"', 1)[1].split("</section>", 1)[0])
+    assert reasons.count("垃圾邮件评分超过拦截阈值") == 1 and "spam-threshold" not in reasons
+    assert "垃圾邮件评分超过拦截阈值" in root.get("/queue").text

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from admin_api import periods, roles
+from admin_api import i18n, periods, roles
 from admin_api.deps import CsrfChecked, Services, audit_info, page_authz
 from admin_api.entries import entry_subject, load_entry, reviewer, scoped
 from admin_api.pages.common import decision_form, see_other
@@ -26,6 +26,7 @@ from admin_api.templating import gettext_for, page_language, render
 from admin_api.users import Principal
 from quarantine.service import CommentRequired, TriageQuery
 from quarantine.triage import PAGE_SIZES, SORTS
+from rules.engine import SPAM_RULE
 from rules.redact import redact_text
 
 router = APIRouter(include_in_schema=False)
@@ -51,7 +52,8 @@ def place(where: str, _: Any) -> str:
     """Where evidence was found, in the reader's language (``attachment:a.zip/b.docx`` keeps its path)."""
     kind, _sep, rest = str(where).partition(":")
     names = {"body": _("body"), "subject": _("subject"), "attachment": _("attachment"), "header": _("header"),
-             "envelope": _("envelope")}
+             "envelope": _("envelope"), "message": _("the whole message"), "headers": _("headers"),
+             "authentication": _("sender authentication"), "rspamd": "Rspamd"}
     label = names.get(kind, kind)
     return f"{label} {rest}" if rest else label
 
@@ -65,12 +67,18 @@ def subject_reader(services: ApiServices) -> Any:
 
 
 def describer(services: ApiServices, language: str | None = None) -> Any:
-    """rule -> its description, in ``language`` where the rules file gives one."""
+    """rule -> its description, in ``language`` where the rules file gives one. The spam
+    score's own hit (``spam-threshold``, no rule of the file) is described in the console's
+    catalogs, so a Chinese reader does not see the code."""
     if services.describe_rule is not None:
         describe = services.describe_rule
-        return lambda rule: describe(rule, language)
-    notices = getattr(services.quarantine, "notices", None)
-    return getattr(notices, "describe", None) or (lambda rule: rule)
+        base = lambda rule: describe(rule, language)  # noqa: E731
+    else:
+        notices = getattr(services.quarantine, "notices", None)
+        base = getattr(notices, "describe", None) or (lambda rule: rule)
+    _ = i18n.translations(i18n.normalise(language) or i18n.DEFAULT).gettext
+    spam = _("The spam score crossed the hold threshold")
+    return lambda rule: spam if rule == SPAM_RULE else base(rule)
 
 
 @router.get("/queue")
