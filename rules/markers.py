@@ -24,8 +24,9 @@ footers of earlier messages repeat. Rules choose the minimum they act on.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from rules.chinese_variants import simplifying_table
+from rules.chinese_variants import traditional_folder
 from rules.match import HIGH, LOW, MEDIUM, raise_level
 
 _DISCLAIMER = re.compile(
@@ -136,7 +137,7 @@ def _applied(text: str, start: int, end: int) -> bool:
         _PREDICATE.search(text[s:start]) is not None
 
 
-_FOLD: dict[int, str] | None = None
+_FOLD: Callable[[str], str] | None = None
 
 
 def fold(text: str) -> str:
@@ -148,8 +149,8 @@ def fold(text: str) -> str:
     if _FOLD is None:
         patterns = (_DISCLAIMER, _NEGATION_BEFORE, _COMPOUND_AFTER, _COMPOUND_BEFORE, _TOPIC, _TOPIC_AFTER, _NDA,
                     _QUOTE_HEADER, _APPLIED, _PREDICATE)
-        _FOLD = simplifying_table("".join(p.pattern for p in patterns) + "".join(_DISCLAIMER_HINTS))
-    return text.translate(_FOLD)
+        _FOLD = traditional_folder("".join(p.pattern for p in patterns) + "".join(_DISCLAIMER_HINTS))
+    return _FOLD(text)
 
 
 def _line_bounds(text: str, pos: int) -> tuple[int, int]:

@@ -30,10 +30,10 @@ are the kinds of thing scams say, deliberately wide; the combination carries the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from rules.chinese_variants import simplifying_table
+from rules.chinese_variants import traditional_folder
 from rules.match import HIGH, LOW, MEDIUM
 
 SCAN_LIMIT = 20_000  # characters read per text: a scam says its piece early, a long report is no scam
@@ -47,7 +47,6 @@ _WINDFALL = re.compile(
     r"\byou(?:'ve| have)? (?:just )?(?:won|been (?:selected|chosen|picked|awarded|approved|pre-approved|granted))\b|"
     r"\byour (?:e-?mail|email address|phone|mobile|number|ticket|name|address|account)" + _S +
     r"{0,30}\b(?:won|was selected|was drawn|has been (?:selected|drawn|chosen|picked))|"
-    r"\bcongratulations\b[\s\S]{0,250}?\b(?:won|winner|selected|chosen|prize|reward|award(?:ed)?|approved)\b|"
     r"\b(?:lottery|sweepstakes?|jackpot|lucky draw|prize draw|winning (?:notification|number|ticket))\b" + _S +
     r"{0,80}\byour?\b|\byour?\b" + _S + r"{0,60}\b(?:lottery|sweepstakes?|jackpot|lucky draw|winnings)\b|"
     r"\bclaim (?:your|the) (?:prize|reward|winnings|gift|funds?|payment|refund|compensation|inheritance|"
@@ -72,6 +71,10 @@ _WINDFALL = re.compile(
     r"\b(?:late|deceased) (?:client|customer|depositor|account holder)\b|"
     r"\babandoned (?:funds?|sums?|consignment|account)\b|"
     r"遗产|受益人|解冻资金")
+# a congratulation and, within a paragraph, what it is for (its own pattern: it reaches far, and
+# starting with a literal word it is found fast in the whole text)
+_CONGRATS = re.compile(r"congratulations\b[\s\S]{0,250}?"
+                       r"\b(?:won|winner|selected|chosen|prize|reward|award(?:ed)?|approved)\b")
 _RETURNS = re.compile(
     r"\bguaranteed? (?:\w+ ){0,2}(?:returns?|profits?|income|payouts?|interest|yields?|roi)\b|"
     r"\b(?:returns?|profits?|income) (?:are |is )?guaranteed\b|"
@@ -213,7 +216,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
 }.items()}
 # characters read either side of an anchor word: as far as the family's patterns reach from it
 # ("congratulations … approved" spans a paragraph; a fee's "shipping and handling" is itself)
-WINDOW = {"windfall": 300, "returns": 60, "fee": 220, "personal_data": 120, "private_channel": 80, "pressure": 40}
+WINDOW = {"windfall": 150, "returns": 60, "fee": 120, "personal_data": 120, "private_channel": 80, "pressure": 40}
 
 Spans = list[tuple[int, int]]
 
@@ -267,6 +270,10 @@ class Assessment:
 
 
 def _windfall(t: str, spans: Spans) -> tuple[int, int] | None:
+    if spans and "congratulations" in t:
+        m = _CONGRATS.search(t, 0, SCAN_LIMIT)
+        if m:
+            return m.span()
     for lo, hi in spans:
         m = _WINDFALL.search(t, lo, hi)
         if m:
@@ -288,7 +295,7 @@ def _fee(t: str, spans: Spans) -> tuple[int, int] | None:
             if _FEE_TIE.search(t, max(0, m.start() - 120), m.end() + 120) and \
                     _PAY.search(t, max(0, m.start() - 60), m.end() + 60):
                 return m.span()
-        m = _UNTRACEABLE.search(t, lo, hi)
+        m = _UNTRACEABLE.search(t, lo, min(len(t), hi + 200))  # gift cards … the codes, a few sentences on
         if m:
             return m.span()
     return None
@@ -332,7 +339,7 @@ _OFFER_OR_ASK_FINDERS = (("windfall", _windfall), ("returns", _returns), ("fee",
                          ("personal_data", _personal_data))
 
 
-_FOLD: dict[int, str] | None = None
+_FOLD: Callable[[str], str] | None = None
 
 
 def fold(text: str) -> str:
@@ -342,8 +349,8 @@ def fold(text: str) -> str:
     if text.isascii():
         return text
     if _FOLD is None:
-        _FOLD = simplifying_table("".join(v.pattern for v in globals().values() if isinstance(v, re.Pattern)))
-    return text.translate(_FOLD)
+        _FOLD = traditional_folder("".join(v.pattern for v in globals().values() if isinstance(v, re.Pattern)))
+    return _FOLD(text)
 
 
 def may_reach_medium(families: Iterable[str]) -> bool:
