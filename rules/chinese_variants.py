@@ -53,3 +53,19 @@ def variants(term: str) -> set[str]:
         out.update("".join(mix) for mix in itertools.product(*choices))
     out.discard(term)
     return {v for v in out if v}
+
+
+def simplifying_table(chars: str) -> dict[int, str]:
+    """A ``str.translate`` table that writes the traditional spellings of ``chars`` (the
+    Chinese characters some patterns are written in, simplified) as those characters, one
+    character for one, so the patterns read a Big5 or half-converted text as they read a
+    simplified one and every position stays where it was."""
+    table: dict[int, str] = {}
+    for ch in sorted(set(chars)):
+        if not _HAN.match(ch):
+            continue
+        for config in ("s2t", "s2hk", "s2tw"):
+            other = _convert(config, ch)
+            if len(other) == 1 and other != ch:
+                table.setdefault(ord(other), ch)
+    return table

@@ -23,6 +23,7 @@ from rules.matchers import KeywordHit, KeywordMatcher, normalize
 from rules.model import AuthResults, Direction, Envelope, Evidence, SenderStats
 from rules.redact import excerpt
 from rules.scams import SCAN_LIMIT, Assessment, Text, assess, may_reach_medium
+from rules.scams import fold as fold_chinese
 
 if TYPE_CHECKING:
     from rules.content import ParsedMessage
@@ -200,7 +201,9 @@ class State:
     def name_units(self) -> list[Unit]:
         # "confidential_plan.xlsx": a name's underscores separate its words (same length, so
         # positions and evidence stay)
-        return [Unit(f"attachment:{a.path}", a.name.replace("_", " "), short=True) for a in self.message.attachments]
+        # and a member's folders inside its archive name it too (files.zip/confidential/list.csv)
+        return [Unit(f"attachment:{a.path}", (a.path if a.path.endswith(a.name) else a.name).replace("_", " "),
+                     short=True) for a in self.message.attachments]
 
     def units(self, scope: str) -> list[Unit]:
         if scope == "headers":
@@ -249,7 +252,7 @@ class State:
                 found = self._scam[key] = Assessment((), 0.0, None)  # nothing here can make medium
                 return found
             unsolicited = inbound and not m.first_header("In-Reply-To") and not m.first_header("References")
-            texts = [Text(u.where, u.norm_text(), spans) for u, spans in read]
+            texts = [Text(u.where, fold_chinese(u.norm_text()), spans) for u, spans in read]
             found = self._scam[key] = assess(texts, senders=[*m.from_addresses, self.sender], reply_to=reply_to,
                                              unsolicited=unsolicited, full=full)
         return found

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 
+from rules.chinese_variants import simplifying_table
 from rules.match import HIGH, LOW, MEDIUM, raise_level
 
 _DISCLAIMER = re.compile(
@@ -33,7 +34,7 @@ _DISCLAIMER = re.compile(
     r"may (?:also )?(?:contain|be) (?:legally )?privileged|received this (?:e-?mail|message|"
     r"communication|transmission) in error|(?:disclaimer|confidentiality notice|legal notice)\s*:|"
     r"please (?:notify the sender|delete (?:it|this (?:e-?mail|message)) (?:immediately|from your system))|"
-    r"[本此该](?:邮件|電郵|电邮|郵件)(?:及其|及|和|连同)?(?:任何)?附件|仅供(?:指定|预期|上述)?收件人|僅供|仅限(?:于)?收件人|"
+    r"[本此该](?:邮件|电邮)(?:及其|及|和|连同)?(?:任何)?附件|仅供(?:指定|预期|上述)?收件人|仅限(?:于)?收件人|"
     r"(?:如果|如|若)(?:您|你)?(?:不是|并非|非)(?:本邮件的?)?(?:指定|预期|上述|授权)?收件人|误收|错误(?:地)?收到|"
     r"请(?:您)?(?:立即|即)?(?:[^。\n]{0,8})?通知(?:发件人|寄件人)|(?:请|并)(?:您)?立即删除|删除(?:本|此|该)(?:邮件|郵件|電郵|电邮)|"
     r"免责声明|保密声明|法律声明"
@@ -41,13 +42,13 @@ _DISCLAIMER = re.compile(
 _PROHIBITED = re.compile(r"(?:review|use|disclosure|dissemination|distribution|copying)[^.]{0,60}prohibited")
 # words one of which every disclaimer above holds: a paragraph without any is not read further
 _DISCLAIMER_HINTS = ("intended", "in error", "disclaimer", "notice", "prohibited", "notify", "addressee", "recipient",
-                     "privileged", "邮件", "郵件", "電郵",
-                     "收件人", "误收", "收到", "删除", "声明", "僅供")
+                     "privileged", "邮件", "电邮", "收件人", "误收", "收到", "删除", "声明")
 
 
 def is_disclaimer(paragraph: str) -> bool:
-    """Whether a paragraph is a legal disclaimer (by its wording, English or Chinese)."""
-    low = paragraph.casefold()
+    """Whether a paragraph is a legal disclaimer (by its wording, English or Chinese, in
+    simplified or traditional characters)."""
+    low = fold(paragraph.casefold())
     if not any(h in low for h in _DISCLAIMER_HINTS):
         return False
     return _DISCLAIMER.search(low) is not None or ("prohibited" in low and _PROHIBITED.search(low) is not None)
@@ -72,7 +73,9 @@ _COMPOUND_BEFORE = re.compile(
 )
 # the marker is what a sentence talks about: "documents labelled CONFIDENTIAL, STRICTLY
 # CONFIDENTIAL or INTERNAL ONLY must…", 标有“机密”“绝密”字样, news of 窃取商业机密
-_LIST_EN = r"(?:[\"'“‘]?[A-Za-z]+(?: [A-Za-z]+)?[\"'”’]?(?:, | or | and |, or |/))*(?:[A-Za-z]+ )?"
+# (labels of up to three words; the last one may lead into the marker: STRICTLY CONFIDENTIAL, 内部机密)
+_LIST_EN = (r"(?:[\"'“‘]?[A-Za-z]+(?: [A-Za-z]+){0,2}[\"'”’]?(?:, | or | and |, or |/))*"
+            r"(?:[A-Za-z]+ |[\u4e00-\u9fff]{1,3})?")
 _LIST_ZH = r"(?:[“\"「『][^”\"」』\n]{1,8}[”\"」』]\s*[、，,和或及]?\s*)*"
 _TOPIC = re.compile(
     r"(?i)(?:marked|labell?ed|labels?(?: (?:documents?|files?|them|it))?|classified as|stamped|tagged|"
@@ -102,11 +105,15 @@ _APPLIED = re.compile(
     r"(?:do not|don't|must not|mustn't|should not|please don't|not to|never) (?:be )?(?:share|shared|forward|forwarded|"
     r"distribute|distributed|circulate|circulated|disclose|disclosed|pass|passed|discuss|show|shown)\b|"
     r"keep (?:it|this|them) to yourself|for your eyes only|between (?:us|ourselves)|delete (?:it|this|them) after|"
-    r"not for (?:distribution|circulation|forwarding)|internal (?:use )?only)|"
+    r"not for (?:distribution|circulation|forwarding|publication|attribution)|internal (?:use )?only|"
+    r"off the record|embargo(?:ed)?|"
+    r"(?:do not|don't|must not|please don't) (?:use|publish|quote|cite|release|print|repeat)\b|"
+    r"before (?:the|our) (?:official )?(?:announcement|release|publication))|"
     r"附件|附上|随附|附表|以下|下面|如下|本邮件|本文件|此邮件|此文件|该文件|这份|这封|这些|此文档|本文档|本资料|本方案|"
     r"本报告|发你的|发给你的|给你的|"
     r"(?:请勿|不要|不得|严禁|禁止|切勿|别|勿)(?:对外)?(?:外传|转发|转给|外泄|透露|泄露|告诉|扩散|传阅)|阅后(?:即)?删除|"
-    r"看完(?:请|后)?删除|仅供(?:你|您|贵司|贵方)?(?:内部)?参考|注意保密|仅限内部|内部使用"
+    r"看完(?:请|后)?删除|仅供(?:你|您|贵司|贵方)?(?:内部)?参考|注意保密|仅限内部|内部使用|"
+    r"不得引用|请勿(?:公开|引用|发表)|不要(?:公开|引用|发表)|暂不对外|(?:公布|发布|官宣)前"
 )
 # "this is confidential", "it's strictly confidential", 这是机密: the marker is said of "this"
 _PREDICATE = re.compile(r"(?i)(?:\b(?:this|these|it|they) (?:is|are|'s|'re|remains?|stays?|must stay) (?:\w+ )?|"
@@ -127,6 +134,22 @@ def _applied(text: str, start: int, end: int) -> bool:
     e = m.start() if m else min(len(text), end + 200)
     return _APPLIED.search(text, s, e) is not None or _APPLIED.search(text[start:end]) is not None or \
         _PREDICATE.search(text[s:start]) is not None
+
+
+_FOLD: dict[int, str] | None = None
+
+
+def fold(text: str) -> str:
+    """``text`` with the traditional spellings of the characters the patterns of this module
+    are written in replaced by the simplified ones (same length: positions hold)."""
+    global _FOLD
+    if text.isascii():
+        return text
+    if _FOLD is None:
+        patterns = (_DISCLAIMER, _NEGATION_BEFORE, _COMPOUND_AFTER, _COMPOUND_BEFORE, _TOPIC, _TOPIC_AFTER, _NDA,
+                    _QUOTE_HEADER, _APPLIED, _PREDICATE)
+        _FOLD = simplifying_table("".join(p.pattern for p in patterns) + "".join(_DISCLAIMER_HINTS))
+    return text.translate(_FOLD)
 
 
 def _line_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -162,7 +185,8 @@ def _is_banner(text: str, start: int, end: int) -> str | None:
         return None
     word = text[start:end]
     lead = text[ls:start].strip(" \t*#=-_:：[]【】()（）<>《》★☆")
-    prominent = not lead or (word.isupper() and word.isascii()) or \
+    # shouted (upper case) counts on a short line; inside a long sentence it is emphasis
+    prominent = not lead or (word.isupper() and word.isascii() and len(line) <= 60) or \
         text[start - 1:start] in ("[", "【", "(", "（", "<", "《", "★") and start > ls
     if not prominent:
         return None
@@ -178,7 +202,7 @@ class MarkerGrader:
     begins, which paragraphs are disclaimers) is worked out once."""
 
     def __init__(self, text: str, short: bool = False) -> None:
-        self.text = text
+        self.text = fold(text)
         self.short = short  # a subject, a header, a name: the unit is the banner
         self._footer: int | None = None
         self._disclaimer: dict[tuple[int, int], bool] = {}

@@ -33,6 +33,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rules.chinese_variants import simplifying_table
 from rules.match import HIGH, LOW, MEDIUM
 
 SCAN_LIMIT = 20_000  # characters read per text: a scam says its piece early, a long report is no scam
@@ -62,6 +63,10 @@ _WINDFALL = re.compile(
     r"(?:奖金|奖品|大奖|现金|红包|补贴|补助|退税|退款|赔偿|礼品|遗产|购物卡|e卡)" + _S +
     r"{0,25}(?:待领取|未领取|领取|申领|兑换|提现|领奖|兑奖)|"
     r"(?:领取|申领|兑换|提现|办理)" + _S + r"{0,15}(?:奖金|奖品|现金|红包|补贴|补助|退税|退款|赔偿|礼品|e卡|购物卡)|"
+    r"\beligible (?:for|to receive) (?:a |an |your )?(?:tax )?(?:refund|rebate|compensation|payment|grant|reward|"
+    r"prize|award)|\b\d{1,2}\s?% of (?:the )?(?:total |entire |whole )?(?:sum|funds?|amount|money)\b|\byour share\b|"
+    r"\b(?:transfer|remit|move|wire|deposit)\w* (?:the |this |these )?(?:sum|funds?|money|amount)" + _S +
+    r"{0,40}\b(?:in)?to your (?:bank )?account|"
     r"遗产|受益人|解冻资金")
 _RETURNS = re.compile(
     r"\bguaranteed? (?:\w+ ){0,2}(?:returns?|profits?|income|payouts?|interest|yields?|roi)\b|"
@@ -78,11 +83,13 @@ _FEE = re.compile(
     r"\b(?:processing|handling|clearance|delivery|shipping|transfer|release|activation|verification|insurance|"
     r"customs|administration|admin|registration|courier|redelivery|certificate|legal|service|unlock)"
     r" (?:fee|charge|deposit)s?\b|\bshipping and handling\b|\b(?:import )?dut(?:y|ies)\b|\bdeposit\b|"
-    r"手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|押金|会员费|认证费|服务费|工本费|保险费|验证费|关税")
+    r"手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|押金|会员费|认证费|服务费|工本费|保险费|验证费|关税|清关费|"
+    r"派送费|税款")
 _FEE_TIE = re.compile(
     r"\b(?:claim|release|receive|collect|unlock|activate|redeem|deliver|ship|mail|process|transfer|credit)\w*|"
     r"\bbefore (?:we|the|you|it)\b|\bin order to\b|"
-    r"先(?:交|缴|付|支付|转|充)|才能|方可|即可|领取|领奖|到账|解冻|提现|激活|发货|办理")
+    r"\b(?:customs|parcel|package|shipment)\b|"
+    r"先(?:交|缴|付|支付|转|充)|才能|方可|即可|领取|领奖|到账|解冻|提现|激活|发货|办理|派送|配送|投递|寄送|放行|清关|签收|包裹|退回")
 _PAY = re.compile(r"\b(?:pay|paid|payable|payment|cover|send|transfer|remit|wire|required|applies|settle)\w*|"
                   r"缴纳|交纳|支付|缴|付|转|交")
 _UNTRACEABLE = re.compile(
@@ -91,8 +98,14 @@ _UNTRACEABLE = re.compile(
     r"western union|moneygram)\b|"
     r"\b(?:gift ?cards?|itunes|google play|bitcoin|btc|usdt|western union|moneygram)\b" + _S +
     r"{0,60}\b(?:codes?|pay|payable|payment)\b|"
-    r"(?:购买|买|充值|转)" + _S + r"{0,20}(?:购物卡|礼品卡|e卡|充值卡|点卡|比特币|usdt|虚拟币)")
-_DATA_STRONG = (r"bank (?:account )?details|bank account(?: number)?|account number|routing number|sort code|"
+    r"(?:购买|买|充值|转)" + _S + r"{0,20}(?:购物卡|礼品卡|e卡|充值卡|点卡|比特币|usdt|虚拟币)|"
+    # money asked to a changed account: the payment-diversion ask
+    r"\b(?:new|updated|changed|different) (?:bank |banking |payment |receiving )?"
+    r"(?:account|bank details|banking details|payment details|remittance details)\b|"
+    r"\b(?:changed|updated|switched) (?:our|my) (?:bank|banking|payment|account)|"
+    r"(?:更换|变更)(?:了)?(?:公司)?(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户)|新(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户)")
+_DATA_STRONG = (r"card details|(?:credit|debit) card|card information|expiry date|security code|"
+                r"bank (?:account )?details|bank account(?: number)?|account number|routing number|sort code|"
                 r"card number|cvv|cvc|\bpin\b|password|passcode|one-time (?:pass)?code|\botp\b|verification code|"
                 r"social security|\bssn\b|passport (?:copy|number|scan)|date of birth|"
                 r"银行卡号|银行卡信息|银行账号|银行卡|卡号|账号密码|密码|验证码|身份证号码?|身份证照片|身份证|支付宝账号|开户行")
@@ -104,7 +117,15 @@ _ASK = re.compile(r"(?:\b(?:send|provide|reply|respond|confirm|fill|enter|update
 _NEVER_ASK = re.compile(r"(?:\bnever|\bnot|\bno need|\bwon't|n't|"
                         r"不会|绝不|无需|不需要|不用|请勿|切勿|不要|不得|任何理由)" + _S + r"{0,40}$")
 _IM = re.compile(r"微信号?|weixin|wechat|(?<![a-z0-9])(?:vx|qq|viber|skype)(?![a-z0-9])|v信|薇信|"
-                 r"telegram|whatsapp|kakao|\bt\.me/\w+|\bwa\.me/\d+")
+                 r"telegram|whatsapp|kakao|\bt\.me/\w+|\bwa\.me/\d+|(?<=加)line|(?<=添加)line|\bline\s*(?:id|@|[:：])")
+# keeping it private: the other half of "contact me privately"
+_SECRECY = re.compile(
+    r"\bkeep (?:this|it) (?:between us|to yourself|confidential|private|quiet)|"
+    r"\b(?:don't|do not) (?:tell|mention|discuss) (?:this|it|anyone|anybody)|"
+    r"\b(?:can't|cannot|can not|unable to) (?:talk|take (?:any )?calls|answer (?:the )?phone)|"
+    r"\bi'?m in a meeting\b|\bi am in a (?:board )?meeting\b|\b(?:don't|do not) call\b|"
+    r"\breply (?:only )?(?:by|via) (?:e-?mail|this e-?mail)\b|"
+    r"先别(?:跟|和|告诉)|不要(?:告诉|声张|跟(?:别人|其他人)说)|别(?:告诉|声张)|不方便(?:接|打)电话|正在开会|在外面开会")
 # an id right after the name: "QQ 2837465", "WhatsApp +44 7700 900123", "Telegram @jessica", "微信号：wx_lucky88"
 _IM_ID = re.compile(r"\s*(?:号|号码|id)?\s*[:：(（]?\s*"
                     r"(?:@[a-z0-9_]{3,}|\+?\d[\d \-]{4,}\d|[a-z][a-z0-9_-]{1,}\d[a-z0-9_-]*)")
@@ -147,7 +168,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "granted|congratulations|congrats|lottery|sweepstake|sweepstakes|jackpot|lucky draw|prize draw|"
         "claim|inheritance|next of kin|unclaimed|dormant|beneficiary|lucky|donate|donating|donation|"
         "pending|waiting|awaiting|ready to be|to be released|恭喜|中奖|中了|抽中|选中|荣获|获奖|领取|"
-        "申领|兑换|提现|领奖|兑奖|遗产|受益人|解冻资金|奖金|奖品|大奖|现金|红包|补贴|补助|退税|退款|"
+        "申领|兑换|提现|领奖|兑奖|遗产|受益人|解冻资金|eligible|total sum|the sum|your share|into your account|"
+        "to your account|奖金|奖品|大奖|现金|红包|补贴|补助|退税|退款|"
         "赔偿|礼品|购物卡|e卡"),
     "returns": (
         "guaranteed|guarantee|risk-free|risk free|capital protected|capital guaranteed|double your|"
@@ -157,16 +179,23 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
     "fee": (
         "fee|fees|charge|charges|deposit|shipping and handling|duty|duties|gift card|gift cards|"
         "giftcard|giftcards|itunes|google play|steam|bitcoin|btc|usdt|crypto|cryptocurrency|"
-        "western union|moneygram|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|押金|"
+        "western union|moneygram|customs|parcel|package|new account|new bank|updated bank|changed bank|"
+        "bank details|banking details|payment details|changed our|updated our|更换|变更|新账户|新的账户|新账号|"
+        "清关费|派送费|"
+        "税款|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|押金|"
         "会员费|认证费|服务费|工本费|保险费|验证费|关税|购物卡|礼品卡|e卡|充值卡|点卡|比特币|虚拟币"),
     "personal_data": (
+        "card details|credit card|debit card|card information|expiry date|security code|"
         "bank details|bank account|account number|routing number|sort code|card number|cvv|cvc|pin|"
         "password|passcode|one-time code|one-time passcode|otp|verification code|social security|ssn|"
         "passport|date of birth|full name|home address|postal address|your address|phone number|"
         "mobile number|your age|occupation|your country|银行卡|银行账号|卡号|密码|验证码|身份证|"
         "支付宝账号|开户行|姓名|住址|地址|手机号|电话号码|年龄|职业"),
     "private_channel": (
-        "微信|weixin|wechat|vx|v信|薇信|qq|telegram|whatsapp|viber|skype|kakao|t.me|wa.me|"
+        "微信|weixin|wechat|vx|v信|薇信|qq|telegram|whatsapp|viber|skype|kakao|t.me|wa.me|line id|line|"
+        "between us|to yourself|don't tell|do not tell|don't mention|do not mention|can't talk|cannot talk|"
+        "take calls|take any calls|in a meeting|board meeting|don't call|do not call|by email|via email|"
+        "先别|不要告诉|别告诉|声张|不方便|开会|"
         + "|".join(sorted(FREEMAIL))),
     "pressure": (
         "within|in the next|hour|hours|hrs|day|days|today|tonight|midnight|immediately|right away|now|"
@@ -278,6 +307,9 @@ def _private_channel(t: str, spans: Spans, sender_domains: frozenset[str],
                      senders: frozenset[str]) -> tuple[int, int] | None:
     free_sender = bool(senders) and all(s.rsplit("@", 1)[-1] in FREEMAIL for s in senders)
     for lo, hi in spans:
+        m = _SECRECY.search(t, lo, hi)
+        if m:
+            return m.span()
         for m in _IM.finditer(t, lo, hi):
             if m.group().startswith(("t.me/", "wa.me/")) or _IM_ID.match(t, m.end()) or \
                     _CONTACT_VERB.search(t, max(0, m.start() - 25), m.start()):
@@ -293,6 +325,20 @@ _OFFER_OR_ASK_FINDERS = (("windfall", _windfall), ("returns", _returns), ("fee",
                          ("personal_data", _personal_data))
 
 
+_FOLD: dict[int, str] | None = None
+
+
+def fold(text: str) -> str:
+    """``text`` with the traditional spellings of the characters these patterns are written
+    in replaced by the simplified ones (穩賺 reads as 稳赚; same length, positions hold)."""
+    global _FOLD
+    if text.isascii():
+        return text
+    if _FOLD is None:
+        _FOLD = simplifying_table("".join(v.pattern for v in globals().values() if isinstance(v, re.Pattern)))
+    return text.translate(_FOLD)
+
+
 def may_reach_medium(families: Iterable[str]) -> bool:
     """Whether signals of these families (the ones whose words a message holds) could make
     medium: an offer or an ask and one more family (unsolicited adds only half)."""
@@ -306,7 +352,7 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
     it (``senders``: header From and envelope sender), where replies go (``reply_to``) and
     whether it came unasked from outside. With ``full=False`` a message with no offer and no
     ask stops there (its level is at most low, which is all a medium or high rule needs)."""
-    items = [x if isinstance(x, Text) else Text(x[0], x[1]) for x in texts]
+    items = [x if isinstance(x, Text) else Text(x[0], fold(x[1])) for x in texts]
     who = frozenset(s.lower() for s in senders if s)
     domains = frozenset(s.rsplit("@", 1)[-1] for s in who)
     found: dict[str, Signal] = {}

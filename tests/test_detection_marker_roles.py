@@ -8,6 +8,9 @@ medium)."""
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 
 from rules.markers import grade
@@ -41,10 +44,36 @@ def test_a_word_in_a_sentence_about_something_else_is_recorded_not_held(sentence
     "Our plans for Suzhou are confidential - do not share them with the other bidders.",
     "下面这些是我们的机密信息，仅供贵司内部参考：明年一级代理返点上调到6%。",
     "发你的这份客户名单属于公司机密，看完请删除，千万不要外传。",
+    # a press embargo
+    "As discussed this is off the record and confidential - please don't publish anything before our announcement.",
+    # traditional characters: the cues read them as simplified ones, and 僅供 alone is no disclaimer
+    "附上明年度定價策略，此為本公司機密資料，僅供貴公司參考，請勿外傳。",
 ])
 def test_a_marker_said_of_this_mail_in_running_text_is_held(sentence: str) -> None:
     raw = mail("Hi Sarah,\n\nThanks for the call today.\n\n" + sentence + "\n\nBest regards" + SIGNATURE)
     assert "outbound-confidential-marker" in enforced(raw)
+
+
+@pytest.mark.parametrize("sentence", [
+    # upper-case emphasis inside a promise is no banner, even on the last line
+    "Please tell us how we did - it takes five minutes.\nYour answers will be kept STRICTLY CONFIDENTIAL and used "
+    "only to improve our service.",
+    # labels of three words, and a Chinese one, listed in a reminder
+    "Documents marked CONFIDENTIAL, INTERNAL USE ONLY or 内部机密 must stay on the project SharePoint.",
+])
+def test_emphasis_and_listed_labels_are_not_held(sentence: str) -> None:
+    v = verdict(mail("Dear James,\n\nThank you for working with us this year.\n" + sentence))
+    assert v["recipients"]["partner@other.org"]["action"] == "deliver", v["hits"]
+
+
+def test_a_folder_inside_an_archive_names_its_members() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("confidential/pricing_2027.csv", "sku,floor price\nHX-220,1284\n")
+    raw = mail("The files you asked for.", attachments=(("files.zip", buf.getvalue(), "application/zip"),))
+    hits = {h["rule"]: h for h in verdict(raw)["hits"]}
+    [ev] = [e for e in hits["outbound-confidential-marker"]["evidence"] if e["where"].startswith("attachment:")]
+    assert ev["where"] == "attachment:files.zip/confidential/pricing_2027.csv" and ev["confidence"] == "high"
 
 
 def test_role_grades_and_their_reasons() -> None:

@@ -60,6 +60,18 @@ SCAMS = [
     "您账户内的积分将于今日24点清零，可兑换现金868元。请登录网站填写姓名、身份证号和银行卡号。",
     "Your parcel could not be delivered because the import duty of USD 2.99 was not paid. Pay the duty within "
     "12 hours to schedule a new delivery.",
+    # payment diversion: money asked to a changed account, today, and no phone calls please
+    "Please note that we have changed our bank account. Kindly settle the overdue balance of EUR 18,450 to our new "
+    "account today. I am travelling, so reply by email only and do not call the office.",
+    # a boss's favour: gift cards without a sum, kept quiet, no calls
+    "I need a favour: get me 4 Google Play cards for a client, I will pay you back. Keep this between us for now. "
+    "I am in a board meeting and can't take calls.",
+    # traditional characters and a LINE id
+    "本公司推出穩健投資計畫，保本保息，每月收益8%，隨時可贖回。有興趣請加LINE：invest8899 了解詳情。",
+    # a 419 share and the particulars to go on with
+    "A client died without a will and left USD 12.5 million. You will receive 35% of the total sum. Reply with your "
+    "full name, private phone number and the name of your bank.",
+    "您的国际包裹因未缴纳关税被暂扣，请于48小时内支付清关费68元，否则包裹将退回寄件地。",
 ]
 
 
@@ -92,6 +104,11 @@ def test_two_signals_in_a_reply_are_tagged_not_held() -> None:
     "本期消费返现人民币36.50元已自动计入账户。我行工作人员不会以任何理由索要您的密码或短信验证码。",
     "这批货明天上午十点截关，报关资料今天下班前必须给到货代，否则额外产生仓储费约3,000元。有问题加我微信 hzq_1983。",
     "Past performance is no guarantee of future returns. The fund returned 6.8% over twelve months.",
+    "I am in a meeting until 3 pm and can't take calls, so here it is by email: the proposal, fixed fee USD 48,000.",
+    "報價如附件，每台新台幣12,000元，交期四週。如有問題可加LINE：jiayi_tw88 聯繫，謝謝。",
+    "您的国际包裹已完成清关，关税68元已由寄件方支付，预计明天派送，请保持电话畅通。",
+    "Your tax refund of GBP 264.80 was paid into your bank account ending 4417 on 2 December.",
+    "Our card statement: you earned EUR 42.17 cash back this month, credited automatically. Offer ends today!",
 ])
 def test_one_signal_alone_does_not_tag(body: str) -> None:
     v = inbound(body)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import random
 
+from tests.accuracy import mime
 from tests.accuracy.common import Sample, outbound, pick_pair, signature, simple, topic
+from tests.accuracy.fake import EN_EXT, EN_STAFF, ZH_STAFF, Person
 
 CAT = "confidential"
 
@@ -78,4 +80,36 @@ def build(rng: random.Random) -> list[Sample]:
                 body = f"{greet}\n\n{more.split(chr(10) * 2, 1)[-1]}\n\n{sentence}\n\n" + signature(s, lang)
             add("neg", "delivered", "marker word in a sentence about something else",
                 simple(s, r, subj, body, html=(i + round_) % 4 == 1, charset="gbk" if lang == "zh" and i % 2 else "utf-8"))
+    second_round(out)
     return out
+
+
+def second_round(out: list[Sample]) -> None:
+    """Second round: a press embargo, traditional characters, a folder in an archive named as a
+    marker (held); emphasis inside a promise, a reminder listing three-word labels (delivered)."""
+    alice, erin = EN_STAFF[0], EN_STAFF[4]
+    journalist = Person("Rachel Green", "rachel.green@financial-daily.example", "Financial Daily", "Reporter")
+    tw = Person("林佳怡", "jiayi.lin@formosa-parts.com.tw", "台塑零件股份有限公司", "業務專員")
+    partner = EN_EXT[1]
+
+    def add(kind: str, expect: str, note: str, mail: mime.Mail, category: str = CAT) -> None:
+        out.append(outbound(f"confr-{kind}-{len(out) + 1:03d}", category, expect, note, mail))
+
+    add("pos", "held", "press embargo on figures sent to a journalist", simple(
+        alice, journalist, "Q3 figures", "Rachel,\n\nAs discussed this is off the record and confidential - please "
+        "don't publish anything before our announcement on Thursday. Revenue was up 14%, margin 38%.\n\nAlice"))
+    add("pos", "held", "Big5: pricing said to be 機密資料 in running text", simple(
+        ZH_STAFF[0], tw, "明年度定價", "林小姐您好：\n\n附上明年度定價策略，此為本公司機密資料，僅供貴公司參考，請勿外傳。"
+        "\n\n李偉", charset="big5", subject_charset="big5", cte="base64"))
+    files = mime.zip_of({"confidential/pricing_2027.csv": b"sku,floor price\nHX-220,1284\n", "readme.txt": b"see csv\n"})
+    add("pos", "held", "zip member in a folder named confidential", simple(
+        alice, partner, "Files", "Hi James,\n\nThe files you asked for.\n\n" + signature(alice, "en"),
+        attachments=[mime.attachment("files.zip", files, "application/zip")]), "names")
+    add("neg", "delivered", "upper-case emphasis inside a promise on the last line", simple(
+        erin, partner, "Customer survey", "Dear James,\n\nThank you for working with us this year. Please tell us how we "
+        "did at https://survey.example.com/2026 - it takes five minutes.\nYour answers will be kept STRICTLY "
+        "CONFIDENTIAL and used only to improve our service."))
+    add("neg", "delivered", "reminder that lists three-word labels", simple(
+        erin, partner, "Working on the project", "Hi James,\n\nWelcome to the project. One rule for contractors: "
+        "documents marked CONFIDENTIAL, INTERNAL USE ONLY or 内部机密 must stay on the project SharePoint and are "
+        "never sent to personal mail.\n\n" + signature(erin, "en")))

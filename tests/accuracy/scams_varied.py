@@ -149,4 +149,68 @@ def build(rng: random.Random) -> list[Sample]:
             cs = "gbk" if (i + rounds) % 2 else "utf-8"
             add("delivered", f"legitimate, shares a scam's part: {subj}", sender, subj, fill(body), charset=cs,
                 subject_charset=cs)
+    build_more(rng, out)
     return out
+
+
+# second round: payment diversion, a boss's gift-card favour without a sum, Big5 returns with a
+# LINE id, a refund that wants card details, a 419 share, a Chinese customs fee - and the
+# ordinary mail sharing one part of each
+MORE_SCAMS = [
+    (Person("Accounts Receivable", "ar@harbourline-freight.co"), "Invoice HL-7781 overdue - updated bank details",
+     "Dear Sir/Madam,\n\nOur records show invoice HL-7781 of EUR {eur} is overdue. Please note that we have changed our "
+     "bank account following an audit. Kindly settle the balance to our new account below today:\n\nIBAN: "
+     "LT60 3250 0{ref}\n\nI am travelling this week, so please reply by email only and do not call the office.", "utf-8"),
+    (Person("Richard Hale", "richard.hale@examp1e-corp.com"), "Quick favour",
+     "Tom, are you free? I need a favour: get me 4 Google Play cards for a client, I will pay you back tonight. Keep "
+     "this between us for now, it is a surprise. Send the codes by email as soon as you have them - I am in a board "
+     "meeting and can't take calls.", "utf-8"),
+    (Person("穩健投資", "wenjian.invest@gmail.com"), "穩健投資計畫 每月穩定收益",
+     "您好：\n\n本公司推出穩健投資計畫，保本保息，每月收益8%，隨時可贖回。名額有限，有興趣請加LINE：invest{n}99 "
+     "了解詳情。", "big5"),
+    (Person("HMRC Refunds", "refunds@hmrc-online-claims.com"), "Tax refund notification",
+     "Dear taxpayer,\n\nAfter the annual calculation of your fiscal activity we have determined that you are eligible to "
+     "receive a tax refund of GBP {gbp}. To receive it, confirm your card details (card number, expiry date and "
+     "security code) on the secure page within 24 hours.", "utf-8"),
+    (Person("Mr. Musa Ibrahim", "musa.ibrahim.acct@yahoo.com"), "Business proposal",
+     "Dear friend,\n\nI am a senior accountant with a bank here. A foreign client died without a will and left USD "
+     "{usd_k}.5 million in a dormant file. I need a trustworthy foreign partner to stand in, and you will receive 35% "
+     "of the total sum. Reply with your full name, private phone number and the name of your bank.", "utf-8"),
+    (Person("海关包裹通知", "notice@cn-customs-post.net"), "【海关通知】您的包裹被暂扣",
+     "尊敬的客户：\n\n您的国际包裹因未缴纳关税被暂扣，请于48小时内支付清关费68元，否则包裹将退回寄件地。"
+     "支付链接：http://cn-customs-post.net/pay", "gb18030"),
+]
+MORE_LEGIT = [
+    (Person("Laura Fischer", "laura.fischer@alpenbank.de"), "Change of our bank account from 1 January",
+     "Dear Alice,\n\nAfter the merger of our two banks, AlpenBank's own account for fees moves to a new account from 1 "
+     "January. Nothing changes for invoices already issued. Please call me on +49 89 2180 {n}00 to verify the details "
+     "before you update your system.\n\nLaura", "utf-8"),
+    (Person("Sarah Mitchell", "s.mitchell@brightwater-consulting.com"), "Proposal attached",
+     "Hi Alice,\n\nI am in a meeting until 3 pm and can't take calls, so here it is by email: the proposal for phase two "
+     "is attached, fixed fee USD 48,000. Happy to discuss tomorrow.\n\nSarah", "utf-8"),
+    (Person("林佳怡", "jiayi.lin@formosa-parts.com.tw"), "報價單",
+     "您好：\n\n報價如附件，每台新台幣12,000元，交期四週。如有問題可加LINE：jiayi_tw{n} 聯繫，謝謝。", "big5"),
+    (Person("HMRC", "noreply@tax.service.gov.uk"), "Your tax refund has been paid",
+     "Dear taxpayer,\n\nYour tax refund of GBP {gbp} was paid into your bank account ending 4417 on 2 December. You do "
+     "not need to do anything.", "utf-8"),
+    (Person("东方物流客服", "service@dongfang-logistics.cn"), "包裹清关完成",
+     "您好：\n\n您的国际包裹已完成清关，关税68元已由寄件方支付，预计明天派送，请保持电话畅通。", "gb18030"),
+]
+
+
+def build_more(rng: random.Random, out: list[Sample]) -> None:
+    """The second round, appended after the first so its draws leave the first unchanged."""
+    def fill(t: str) -> str:
+        return t.format(eur=f"{rng.randint(12, 48)},{rng.randint(100, 999)}", ref=rand(rng, 12, "0123456789"),
+                        n=rng.randint(10, 99), gbp=f"{rng.randint(120, 480)}.{rng.randint(10, 99)}",
+                        usd_k=rng.randint(8, 24))
+
+    for expect, items in (("held", MORE_SCAMS), ("delivered", MORE_LEGIT)):
+        for sender, subj, body, cs in items:
+            r = rng.choice(STAFF)
+            kind = "pos" if expect == "held" else "neg"
+            note = ("scam, other wording: " if expect == "held" else "legitimate, shares a scam's part: ") + subj
+            mail = simple(sender, r, subj, fill(body), charset=cs, subject_charset=cs,
+                          cte="base64" if cs != "utf-8" else "8bit")
+            out.append(Sample(f"scamv-{kind}-{len(out) + 1:03d}", CAT, expect, note, mail, sender.addr, [r.addr],
+                              "inbound"))
