@@ -33,7 +33,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from gateway import attempts
+from gateway import attempts, withheld
 from gateway.committer import GroupCommitter
 from gateway.dkim_signing import DkimSigner
 from gateway.dsn import DELAYED, FAILED, RELAYED, FailedRecipient, build_dsn
@@ -277,6 +277,8 @@ class DeliveryWorker:
         started, hops = time.time(), {}
         results = await self._transport.send(first.mail_from, [e.recipient for e in group], message, relay,
                                              hops=hops)
+        if first.origin == LINK_ORIGIN:     # a reply quoting the link must not record it
+            results = {r: (code, withheld.scrub_reply(text, raw)) for r, (code, text) in results.items()}
         sent = [e.id for e in group if (results.get(e.recipient) or (None, ""))[0] in range(200, 300)]
         self._delivered_ids.update(sent)
         if await self._settle(group, results, raw, passed_on=relay is not None and relay.passed_on,

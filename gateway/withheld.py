@@ -13,6 +13,7 @@ from __future__ import annotations
 import email
 import email.policy
 import quopri
+import re
 import urllib.parse
 from collections.abc import Sequence
 
@@ -22,7 +23,12 @@ MARKER = "[sign-in link withheld from the archive]"
 def marker(what: str) -> str:
     """The text standing in for a withheld ``what`` ("sign-in link", "release link")."""
     return f"[{what} withheld from the archive]"
+
+
 HEADER = "X-Mailwarden-Withheld"
+# A run of characters a token is made of (URL-safe base64, hex, digits): what a next hop's
+# reply may quote of a link. Shorter runs (words, hosts, status codes) are never secrets.
+_RUN = re.compile(r"[A-Za-z0-9_\-]{16,}")
 
 
 class WithheldError(Exception):
@@ -54,3 +60,15 @@ def ensure_absent(raw: bytes, secrets: Sequence[str]) -> None:
     for secret in secrets:
         if secret and any(secret in text for text in found):
             raise WithheldError("the copy to archive still carries the secret it must withhold")
+
+
+def scrub_reply(text: str, live: bytes) -> str:
+    """A next hop's ``text`` about the live copy ``live`` with every long token-like run that
+    ``live`` carries replaced by ``[link withheld from the archive]``: a content filter that refuses the mail may quote
+    its link, and the reply is recorded where archive readers look (attempt log, timeline, queue)
+    while the link, never used, still works. The worker does not know the secret itself, so
+    every such run the live copy carries goes (a quoted Message-ID too, which is no loss)."""
+    if not text or not _RUN.search(text):
+        return text
+    found = readings(live)
+    return _RUN.sub(lambda m: marker("link") if any(m.group(0) in t for t in found) else m.group(0), text)
