@@ -45,13 +45,29 @@ def category_by_name(rule: str) -> str | None:
     return None
 
 
-# Messages per day in a zone other than UTC are counted in quarter hours first (every UTC
-# offset in use is a whole number of them), each then named by its day in that zone.
+# Messages per day in the reader's zone: where its offset stays the same over the period (most
+# of the world, or a period within one daylight-saving season) the database counts whole days
+# shifted by that offset; otherwise quarter hours (every UTC offset in use is a whole number of
+# them), each then named by its day in that zone.
 QUARTER = 900
+DAY = 86400
 
 
 def _day(ts: float, zone: dt.tzinfo = dt.UTC) -> str:
     return dt.datetime.fromtimestamp(ts, zone).strftime("%Y-%m-%d")
+
+
+def day_buckets(after: float, before: float, zone: dt.tzinfo | None) -> tuple[int, int]:
+    """(bucket width, offset in seconds) for counting [after, before) by days in ``zone``."""
+    if zone is None:
+        return DAY, 0
+    offsets = set()
+    moment = after
+    while moment < before + DAY and len(offsets) < 2:
+        offset = dt.datetime.fromtimestamp(moment, zone).utcoffset()
+        offsets.add(int(offset.total_seconds()) if offset is not None else 0)
+        moment += DAY
+    return (DAY, offsets.pop()) if len(offsets) == 1 else (QUARTER, 0)
 
 
 def dashboard(engine: sa.Engine, after: float, before: float, *, departments: Iterable[str] | None = None,
@@ -68,16 +84,16 @@ def dashboard(engine: sa.Engine, after: float, before: float, *, departments: It
         rconds.append(r.department.in_(depts))
         econds.append(e.department.in_(depts))
     out: dict[str, Any] = {"after": after, "before": before, "departments": depts}
-    width = 86400 if zone is None or zone is dt.UTC else QUARTER
-    day = sa.cast(r.received_at / width, sa.BigInteger) if engine.dialect.name == "sqlite" else \
-        sa.func.floor(r.received_at / width)
+    width, shift = day_buckets(after, before, zone)
+    day = sa.cast((r.received_at + shift) / width, sa.BigInteger) if engine.dialect.name == "sqlite" else \
+        sa.func.floor((r.received_at + shift) / width)
     with engine.connect() as conn:
         per_day: dict[str, dict[str, int]] = {}
         totals = {"messages": 0, "direction": {}, "verdict": {}}
         for number, direction, verdict, count in conn.execute(
                 sa.select(day, r.direction, r.verdict, sa.func.count()).where(*rconds)
                 .group_by(day, r.direction, r.verdict)):
-            label = _day(int(number) * width, zone or dt.UTC)
+            label = _day(int(number) * width - shift, zone or dt.UTC)
             key = f"{direction or '-'}/{verdict or '-'}"
             row = per_day.setdefault(label, {})
             row[key] = row.get(key, 0) + int(count)

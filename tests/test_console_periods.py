@@ -47,3 +47,17 @@ def test_the_api_answers_an_inverted_range_with_a_422(engine: sa.Engine) -> None
     answer = env.client.get("/api/v1/archive/query", headers=env.headers("auditor"),
                             params={"q": "x", "after": "2026-12-06", "before": "2026-12-05"})
     assert answer.status_code == 422 and "later than the last day" in answer.text, answer.text
+
+
+def test_dashboard_days_in_a_zone_count_whole_days_unless_its_offset_changes() -> None:
+    from zoneinfo import ZoneInfo
+
+    from admin_api.dashboard import QUARTER, day_buckets
+
+    jan = periods.bounds("2026-01-05", "2026-01-11", "America/New_York")
+    march = periods.bounds("2026-03-02", "2026-03-15", "America/New_York")
+    assert day_buckets(*jan, ZoneInfo("America/New_York")) == (86400, -5 * 3600)
+    assert day_buckets(*march, ZoneInfo("America/New_York")) == (QUARTER, 0)     # the clocks go forward
+    year = periods.bounds("2026-01-01", "2026-12-31", "Asia/Shanghai")
+    assert day_buckets(*year, ZoneInfo("Asia/Shanghai")) == (86400, 8 * 3600)
+    assert day_buckets(*year, None) == (86400, 0)

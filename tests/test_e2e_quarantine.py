@@ -125,3 +125,22 @@ def test_rejected_message_sends_sender_a_notice(stack) -> None:  # noqa: ANN001
     assert _wait(notice_with_comment)
     time.sleep(0.5)
     assert not sink.handler.to("partner@other.org")
+
+
+def test_notices_are_archived_with_their_subject_and_found_by_it(stack) -> None:  # noqa: ANN001
+    """An auditor looks for the notice a sender got by its subject, like any message: notices
+    were archived without a subject (shown as '(no subject)', never found by one)."""
+    import email
+    import email.policy
+
+    gateway, sink, base = stack
+    auditor = add_user(gateway.services.engine, "aud", "auditor")
+    add_user(gateway.services.engine, "cfo", "supervisor", ["finance"], "cfo@example.com")
+    send(gateway.smtp_port, "alice@example.com", ["partner@other.org"],
+         simple_message(subject="plans", body="内部资料 严禁外传\r\n", to="partner@other.org"))
+    [notice] = _wait(lambda: sink.handler.to("alice@example.com"))
+    subject = str(email.message_from_bytes(notice.data, policy=email.policy.default)["Subject"])
+    with httpx.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {auditor}"}) as http:
+        found = _wait(lambda: [i for i in http.get("/api/v1/archive/search", params={"limit": 100}).json()["items"]
+                               if i["recipients"] == ["alice@example.com"]])
+        assert [i["subject"] for i in found] == [subject]

@@ -7,6 +7,7 @@ fields are days in the reader's time zone (:mod:`admin_api.periods`)."""
 
 from __future__ import annotations
 
+import urllib.parse
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -58,7 +59,7 @@ def audit_page(request: Request, services: Services, actor: Field = "", action: 
                cursor: Annotated[str, Query(max_length=20, pattern=r"^\d*$")] = "",
                p: Principal = Depends(page_authz("audit.read"))) -> Response:
     form = {"actor": actor, "action": action, "record": record, "outcome": outcome, "after": after, "before": before}
-    query = "&".join(f"{k}={v}" for k, v in form.items() if v)
+    query = urllib.parse.urlencode({k: v for k, v in form.items() if v})   # a '+' or '&' in a filter survives
     context: dict[str, Any] = {"items": [], "total": 0, "next": None, "form": form, "outcomes": OUTCOMES,
                                "verify": verification(services), "qs": query, "error": None}
     try:

@@ -3,7 +3,8 @@ SMTP (SQLite and PostgreSQL). Sign-in, queue, entry, the sender's tip, archive s
 timeline, dashboard, audit log, rules, users, account and sessions each show Chinese headings,
 buttons and table headings, no English catalog string and no stored code left raw; the
 entry page marks the GBK message's findings. Screenshots of the queue and entry pages in
-Chinese go to tests/output/screenshots/ (zh-queue-full.png, zh-entry-full.png)."""
+Chinese go to tests/output/screenshots/ (zh-queue-full.png, zh-entry-full.png, and the sender's page
+on a phone, zh-sender-phone.png)."""
 
 from __future__ import annotations
 
@@ -70,6 +71,7 @@ def test_every_page_in_chinese(stack: ConsoleStack, new_page: Any) -> None:
     assert sender.locator("h1").inner_text() == "您的邮件已被拦截"
     assert "目录未授权此发件人向外部发送邮件" in sender.locator("dl.facts").inner_text()
     check_chinese(sender, "sender")
+    screenshot(sender, "zh-sender-phone")
 
     root = new_page("zh-CN")
     sign_in_zh(root, stack, "root", "/archive")
