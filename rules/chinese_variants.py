@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from functools import cache
 
 _HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
@@ -69,3 +70,15 @@ def simplifying_table(chars: str) -> dict[int, str]:
             if len(other) == 1 and other != ch:
                 table.setdefault(ord(other), ch)
     return table
+
+
+def traditional_folder(chars: str) -> Callable[[str], str]:
+    """A function that writes a text's traditional spellings of ``chars`` as the simplified
+    ones (:func:`simplifying_table`), touching only the characters it changes: a text with
+    none of them costs one scan of a character class."""
+    table = simplifying_table(chars)
+    if not table:
+        return lambda text: text
+    found = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(table)) + "]")
+    by_char = {chr(c): v for c, v in table.items()}
+    return lambda text: found.sub(lambda m: by_char[m.group()], text)

@@ -24,8 +24,9 @@ footers of earlier messages repeat. Rules choose the minimum they act on.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from rules.chinese_variants import simplifying_table
+from rules.chinese_variants import traditional_folder
 from rules.match import HIGH, LOW, MEDIUM, raise_level
 
 _DISCLAIMER = re.compile(
@@ -136,7 +137,7 @@ def _applied(text: str, start: int, end: int) -> bool:
         _PREDICATE.search(text[s:start]) is not None
 
 
-_FOLD: dict[int, str] | None = None
+_FOLD: Callable[[str], str] | None = None
 
 
 def fold(text: str) -> str:
@@ -148,8 +149,8 @@ def fold(text: str) -> str:
     if _FOLD is None:
         patterns = (_DISCLAIMER, _NEGATION_BEFORE, _COMPOUND_AFTER, _COMPOUND_BEFORE, _TOPIC, _TOPIC_AFTER, _NDA,
                     _QUOTE_HEADER, _APPLIED, _PREDICATE)
-        _FOLD = simplifying_table("".join(p.pattern for p in patterns) + "".join(_DISCLAIMER_HINTS))
-    return text.translate(_FOLD)
+        _FOLD = traditional_folder("".join(p.pattern for p in patterns) + "".join(_DISCLAIMER_HINTS))
+    return _FOLD(text)
 
 
 def _line_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -172,21 +173,29 @@ def _paragraph(text: str, pos: int) -> tuple[int, int]:
     return start, m.start() if m else min(len(text), pos + 1500)
 
 
+_FRAME = " \t\r*#=-_:：[]【】()（）<>《》★☆|/–—•·"  # what frames a banner line: rules, brackets, stars, dashes
+
+
 def _is_banner(text: str, start: int, end: int) -> str | None:
     """Where a banner stands: a short line that is mostly the marker, or a short line among
     the first or last two lines of the text that leads with the marker, shouts it (upper
     case) or brackets it (【机密】, [CONFIDENTIAL])."""
     ls, le = _line_bounds(text, start)
     line = text[ls:le].strip()
-    rest = (text[ls:start] + " " + text[end:le]).strip(" \t*#=-_:：[]【】()（）<>《》★☆|/")
-    if len(line) <= 40 and len(rest) <= 16 and len(rest.split()) <= 2:
+    rest = (text[ls:start] + " " + text[end:le]).strip(_FRAME)
+    words = [w for w in rest.split() if any(c.isalnum() for c in w)]  # a dash between is no word
+    if len(line) <= 40 and len(rest) <= 16 and len(words) <= 2:
         return "a line of its own"
     if len(line) > 100:
         return None
     word = text[start:end]
-    lead = text[ls:start].strip(" \t*#=-_:：[]【】()（）<>《》★☆")
-    # shouted (upper case) counts on a short line; inside a long sentence it is emphasis
-    prominent = not lead or (word.isupper() and word.isascii() and len(line) <= 60) or \
+    lead = text[ls:start].strip(_FRAME)
+    # shouted (upper case) counts on a short line; inside a long sentence it is emphasis. A
+    # line that starts with the marker only because a long line above was wrapped mid-sentence
+    # does not lead with it.
+    prev = text[max(0, ls - 200):max(0, ls - 1)].rsplit("\n", 1)[-1].rstrip()
+    wrapped = len(prev) >= 40 and prev[-1:].isalnum()
+    prominent = (not lead and not wrapped) or (word.isupper() and word.isascii() and len(line) <= 60) or \
         text[start - 1:start] in ("[", "【", "(", "（", "<", "《", "★") and start > ls
     if not prominent:
         return None

@@ -30,10 +30,10 @@ are the kinds of thing scams say, deliberately wide; the combination carries the
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from rules.chinese_variants import simplifying_table
+from rules.chinese_variants import traditional_folder
 from rules.match import HIGH, LOW, MEDIUM
 
 SCAN_LIMIT = 20_000  # characters read per text: a scam says its piece early, a long report is no scam
@@ -47,7 +47,6 @@ _WINDFALL = re.compile(
     r"\byou(?:'ve| have)? (?:just )?(?:won|been (?:selected|chosen|picked|awarded|approved|pre-approved|granted))\b|"
     r"\byour (?:e-?mail|email address|phone|mobile|number|ticket|name|address|account)" + _S +
     r"{0,30}\b(?:won|was selected|was drawn|has been (?:selected|drawn|chosen|picked))|"
-    r"\bcongratulations\b[\s\S]{0,250}?\b(?:won|winner|selected|chosen|prize|reward|award(?:ed)?|approved)\b|"
     r"\b(?:lottery|sweepstakes?|jackpot|lucky draw|prize draw|winning (?:notification|number|ticket))\b" + _S +
     r"{0,80}\byour?\b|\byour?\b" + _S + r"{0,60}\b(?:lottery|sweepstakes?|jackpot|lucky draw|winnings)\b|"
     r"\bclaim (?:your|the) (?:prize|reward|winnings|gift|funds?|payment|refund|compensation|inheritance|"
@@ -67,7 +66,15 @@ _WINDFALL = re.compile(
     r"prize|award)|\b\d{1,2}\s?% of (?:the )?(?:total |entire |whole )?(?:sum|funds?|amount|money)\b|\byour share\b|"
     r"\b(?:transfer|remit|move|wire|deposit)\w* (?:the |this |these )?(?:sum|funds?|money|amount)" + _S +
     r"{0,40}\b(?:in)?to your (?:bank )?account|"
+    r"\b(?:entitled to|receive|get|take|keep)\b" + _S + r"{0,20}\b\d{1,2}\s?(?:%|percent)|"
+    r"\b\d{1,2}\s?(?:%|percent) (?:for|to) you\b|\bforeign (?:business )?(?:partner|beneficiary)\b|"
+    r"\b(?:late|deceased) (?:client|customer|depositor|account holder)\b|"
+    r"\babandoned (?:funds?|sums?|consignment|account)\b|"
     r"遗产|受益人|解冻资金")
+# a congratulation and, within a paragraph, what it is for (its own pattern: it reaches far, and
+# starting with a literal word it is found fast in the whole text)
+_CONGRATS = re.compile(r"congratulations\b[\s\S]{0,250}?"
+                       r"\b(?:won|winner|selected|chosen|prize|reward|award(?:ed)?|approved)\b")
 _RETURNS = re.compile(
     r"\bguaranteed? (?:\w+ ){0,2}(?:returns?|profits?|income|payouts?|interest|yields?|roi)\b|"
     r"\b(?:returns?|profits?|income) (?:are |is )?guaranteed\b|"
@@ -93,7 +100,9 @@ _FEE_TIE = re.compile(
 _PAY = re.compile(r"\b(?:pay|paid|payable|payment|cover|send|transfer|remit|wire|required|applies|settle)\w*|"
                   r"缴纳|交纳|支付|缴|付|转|交")
 _UNTRACEABLE = re.compile(
-    r"\b(?:pay|paid|payable|payment|buy|purchase|via|through|send me|scratch)\b" + _S +
+    r"\b(?:gift ?cards?|itunes cards?|google play cards?|steam cards?|apple cards?)\b[\s\S]{0,200}?"
+    r"\b(?:codes?|pictures?|photos?|scratch\w*)\b|"
+    r"\b(?:pay|paid|payable|payment|buy|purchase|get|pick up|grab|order|via|through|send me|scratch)\b" + _S +
     r"{0,60}\b(?:gift ?cards?|itunes|google play|steam (?:cards?|wallet)|bitcoin|btc|usdt|crypto\w*|"
     r"western union|moneygram)\b|"
     r"\b(?:gift ?cards?|itunes|google play|bitcoin|btc|usdt|western union|moneygram)\b" + _S +
@@ -117,7 +126,7 @@ _ASK = re.compile(r"(?:\b(?:send|provide|reply|respond|confirm|fill|enter|update
 _NEVER_ASK = re.compile(r"(?:\bnever|\bnot|\bno need|\bwon't|n't|"
                         r"不会|绝不|无需|不需要|不用|请勿|切勿|不要|不得|任何理由)" + _S + r"{0,40}$")
 _IM = re.compile(r"微信号?|weixin|wechat|(?<![a-z0-9])(?:vx|qq|viber|skype)(?![a-z0-9])|v信|薇信|"
-                 r"telegram|whatsapp|kakao|\bt\.me/\w+|\bwa\.me/\d+|(?<=加)line|(?<=添加)line|\bline\s*(?:id|@|[:：])")
+                 r"telegram|whatsapp|kakao|\bt\.me/\w+|\bwa\.me/\d+|(?:加|添加|加入)\s*line|\bline\s*(?:id|@|[:：]|帐号|账号|好友|官方)")
 # keeping it private: the other half of "contact me privately"
 _SECRECY = re.compile(
     r"\bkeep (?:this|it) (?:between us|to yourself|confidential|private|quiet)|"
@@ -169,7 +178,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "claim|inheritance|next of kin|unclaimed|dormant|beneficiary|lucky|donate|donating|donation|"
         "pending|waiting|awaiting|ready to be|to be released|恭喜|中奖|中了|抽中|选中|荣获|获奖|领取|"
         "申领|兑换|提现|领奖|兑奖|遗产|受益人|解冻资金|eligible|total sum|the sum|your share|into your account|"
-        "to your account|奖金|奖品|大奖|现金|红包|补贴|补助|退税|退款|"
+        "to your account|entitled|percent|for you|foreign partner|foreign business partner|foreign beneficiary|"
+        "late client|deceased|abandoned|奖金|奖品|大奖|现金|红包|补贴|补助|退税|退款|"
         "赔偿|礼品|购物卡|e卡"),
     "returns": (
         "guaranteed|guarantee|risk-free|risk free|capital protected|capital guaranteed|double your|"
@@ -206,7 +216,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
 }.items()}
 # characters read either side of an anchor word: as far as the family's patterns reach from it
 # ("congratulations … approved" spans a paragraph; a fee's "shipping and handling" is itself)
-WINDOW = {"windfall": 300, "returns": 60, "fee": 100, "personal_data": 120, "private_channel": 80, "pressure": 40}
+WINDOW = {"windfall": 150, "returns": 60, "fee": 120, "personal_data": 120, "private_channel": 80, "pressure": 40}
 
 Spans = list[tuple[int, int]]
 
@@ -260,6 +270,10 @@ class Assessment:
 
 
 def _windfall(t: str, spans: Spans) -> tuple[int, int] | None:
+    if spans and "congratulations" in t:
+        m = _CONGRATS.search(t, 0, SCAN_LIMIT)
+        if m:
+            return m.span()
     for lo, hi in spans:
         m = _WINDFALL.search(t, lo, hi)
         if m:
@@ -281,7 +295,7 @@ def _fee(t: str, spans: Spans) -> tuple[int, int] | None:
             if _FEE_TIE.search(t, max(0, m.start() - 120), m.end() + 120) and \
                     _PAY.search(t, max(0, m.start() - 60), m.end() + 60):
                 return m.span()
-        m = _UNTRACEABLE.search(t, lo, hi)
+        m = _UNTRACEABLE.search(t, lo, min(len(t), hi + 200))  # gift cards … the codes, a few sentences on
         if m:
             return m.span()
     return None
@@ -311,7 +325,7 @@ def _private_channel(t: str, spans: Spans, sender_domains: frozenset[str],
         if m:
             return m.span()
         for m in _IM.finditer(t, lo, hi):
-            if m.group().startswith(("t.me/", "wa.me/")) or _IM_ID.match(t, m.end()) or \
+            if m.group().startswith(("t.me/", "wa.me/", "加", "添加")) or _IM_ID.match(t, m.end()) or \
                     _CONTACT_VERB.search(t, max(0, m.start() - 25), m.start()):
                 return m.span()
         for m in _EMAIL.finditer(t, lo, hi):
@@ -325,7 +339,7 @@ _OFFER_OR_ASK_FINDERS = (("windfall", _windfall), ("returns", _returns), ("fee",
                          ("personal_data", _personal_data))
 
 
-_FOLD: dict[int, str] | None = None
+_FOLD: Callable[[str], str] | None = None
 
 
 def fold(text: str) -> str:
@@ -335,8 +349,8 @@ def fold(text: str) -> str:
     if text.isascii():
         return text
     if _FOLD is None:
-        _FOLD = simplifying_table("".join(v.pattern for v in globals().values() if isinstance(v, re.Pattern)))
-    return text.translate(_FOLD)
+        _FOLD = traditional_folder("".join(v.pattern for v in globals().values() if isinstance(v, re.Pattern)))
+    return _FOLD(text)
 
 
 def may_reach_medium(families: Iterable[str]) -> bool:

@@ -58,12 +58,22 @@ def test_a_marker_said_of_this_mail_in_running_text_is_held(sentence: str) -> No
     # upper-case emphasis inside a promise is no banner, even on the last line
     "Please tell us how we did - it takes five minutes.\nYour answers will be kept STRICTLY CONFIDENTIAL and used "
     "only to improve our service.",
+    # a long line wrapped just before the marker: the next line does not lead with it
+    "Please tell us how we did at https://survey.example.com/2026 - it takes five minutes. Your answers will be "
+    "kept\nstrictly confidential and used only to improve our service.",
     # labels of three words, and a Chinese one, listed in a reminder
     "Documents marked CONFIDENTIAL, INTERNAL USE ONLY or 内部机密 must stay on the project SharePoint.",
 ])
 def test_emphasis_and_listed_labels_are_not_held(sentence: str) -> None:
     v = verdict(mail("Dear James,\n\nThank you for working with us this year.\n" + sentence))
     assert v["recipients"]["partner@other.org"]["action"] == "deliver", v["hits"]
+
+
+def test_a_banner_line_in_a_crlf_body_framed_by_a_dash_is_a_banner() -> None:
+    text = ("Will finish this at home.\r\n\r\n> Example Corp \u2013 Internal Use Only\r\n> Roadmap 2027\r\n"
+            "> H1: billing\r\n")
+    at = text.index("Internal Use Only")
+    assert grade(text, at, at + 17) == ("medium", "banner (a line of its own), in a quoted reply or below a signature")
 
 
 def test_a_folder_inside_an_archive_names_its_members() -> None:

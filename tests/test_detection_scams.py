@@ -72,6 +72,13 @@ SCAMS = [
     "A client died without a will and left USD 12.5 million. You will receive 35% of the total sum. Reply with your "
     "full name, private phone number and the name of your bank.",
     "您的国际包裹因未缴纳关税被暂扣，请于48小时内支付清关费68元，否则包裹将退回寄件地。",
+    # gift cards and their codes a few sentences apart, kept quiet
+    "Can you pick up five Apple gift cards on your way in? It is for a client. Once you have them, scratch the backs "
+    "and send me photos of the codes. Please keep it to yourself, it is a surprise.",
+    # a late client's funds, a foreign partner entitled to a percentage, particulars asked
+    "I represent the estate of a late client who left USD 9 million. As a foreign partner you are entitled to 30 "
+    "percent. Kindly send your full name and direct phone number to proceed.",
+    "我們的投資方案月收益10%，保本保息，已有上千位會員加入。歡迎加入LINE好友 invest_tw12 了解。",
 ]
 
 
@@ -109,6 +116,7 @@ def test_two_signals_in_a_reply_are_tagged_not_held() -> None:
     "您的国际包裹已完成清关，关税68元已由寄件方支付，预计明天派送，请保持电话畅通。",
     "Your tax refund of GBP 264.80 was paid into your bank account ending 4417 on 2 December.",
     "Our card statement: you earned EUR 42.17 cash back this month, credited automatically. Offer ends today!",
+    "As a thank-you there is a USD 50 gift card for you at the registration desk; pick it up any time this week.",
 ])
 def test_one_signal_alone_does_not_tag(body: str) -> None:
     v = inbound(body)

@@ -109,6 +109,14 @@ def second_round(out: list[Sample]) -> None:
         erin, partner, "Customer survey", "Dear James,\n\nThank you for working with us this year. Please tell us how we "
         "did at https://survey.example.com/2026 - it takes five minutes.\nYour answers will be kept STRICTLY "
         "CONFIDENTIAL and used only to improve our service."))
+    add("pos", "held", "forward to a personal address quoting a memo whose banner line has an en dash", simple(
+        EN_STAFF[2], next(p for p in EN_EXT if p.addr.endswith("gmail.com")), "Fwd: Roadmap",
+        "Will finish this at home.\n\n> Example Corp – Internal Use Only\n> Engineering roadmap 2027\n"
+        "> H1: ship the new billing API\n> H2: retire the legacy message bus\n"))
+    add("neg", "delivered", "a wrapped line that starts with the marker in a promise on the last lines", simple(
+        erin, partner, "Customer survey 2026", "Dear James,\n\nThank you for working with us this year. Please tell "
+        "us how we did at https://survey.example.com/2026 - it takes five minutes. Your answers will be kept\n"
+        "strictly confidential and used only to improve our service."))
     add("neg", "delivered", "reminder that lists three-word labels", simple(
         erin, partner, "Working on the project", "Hi James,\n\nWelcome to the project. One rule for contractors: "
         "documents marked CONFIDENTIAL, INTERNAL USE ONLY or 内部机密 must stay on the project SharePoint and are "

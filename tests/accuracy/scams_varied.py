@@ -179,6 +179,16 @@ MORE_SCAMS = [
     (Person("海关包裹通知", "notice@cn-customs-post.net"), "【海关通知】您的包裹被暂扣",
      "尊敬的客户：\n\n您的国际包裹因未缴纳关税被暂扣，请于48小时内支付清关费68元，否则包裹将退回寄件地。"
      "支付链接：http://cn-customs-post.net/pay", "gb18030"),
+    (Person("David Chen", "david.chen.ceo@outlook.com"), "Task",
+     "Hi Mei,\n\nCan you pick up five Apple gift cards on your way in? It is for a client thank-you. Once you have "
+     "them, scratch the backs and send me photos of the codes. I will sort out the reimbursement with finance. "
+     "Please keep it to yourself, I want it to be a surprise.\n\nDavid", "utf-8"),
+    (Person("Barrister Okafor", "okafor.chambers@gmail.com"), "Confidential business",
+     "Good day,\n\nI represent the estate of a late client of our firm who left USD {usd_k} million with no next of "
+     "kin on record. With your cooperation as a foreign partner the funds will be released to you, and you are "
+     "entitled to 30 percent. Kindly send your full name and direct phone number to proceed.", "utf-8"),
+    (Person("理財顧問", "licai.tw88@gmail.com"), "穩定月收益 名額有限",
+     "您好，我們的投資方案月收益10%，保本保息，已有上千位會員加入。歡迎加入LINE好友 invest_tw{n} 了解。", "big5"),
 ]
 MORE_LEGIT = [
     (Person("Laura Fischer", "laura.fischer@alpenbank.de"), "Change of our bank account from 1 January",
@@ -195,6 +205,11 @@ MORE_LEGIT = [
      "not need to do anything.", "utf-8"),
     (Person("东方物流客服", "service@dongfang-logistics.cn"), "包裹清关完成",
      "您好：\n\n您的国际包裹已完成清关，关税68元已由寄件方支付，预计明天派送，请保持电话畅通。", "gb18030"),
+    (Person("Hannah Brooks", "hannah@brooks-events.com"), "Speaker thank-you",
+     "Hi Alice,\n\nThank you again for speaking at the summit. As a small thank-you there is a USD 50 gift card for "
+     "you at the registration desk; you can pick it up any time this week.\n\nHannah", "utf-8"),
+    (Person("林佳怡", "jiayi.lin@formosa-parts.com.tw"), "新品發表會",
+     "您好：\n\n本公司下月舉辦新品發表會，歡迎加入LINE官方帳號 @formosa{n} 接收活動通知，會後提供報價單。", "big5"),
 ]
 
 
