@@ -7,6 +7,7 @@ questions of, and classifies the direction of each recipient for the pipeline.
 from __future__ import annotations
 
 import fnmatch
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -58,6 +59,10 @@ class Directory:
     external_senders: tuple[str, ...] = ()
     default_review_group: str | None = None  # who reviews mail from senders in no department
     people: dict[str, dict[str, str]] = field(default_factory=dict)  # address -> {name, language}
+    # When this node read the file (Directory.load; None: built in code). Held entries record the
+    # one they were routed under, so a node still running an older directory (nodes reload one by
+    # one) does not route them back (quarantine/rerouting.py). Not part of equality.
+    loaded_at: float | None = field(default=None, compare=False)
 
     # ---- loading --------------------------------------------------------------------
     @classmethod
@@ -116,6 +121,7 @@ class Directory:
             external_senders=tuple(e.lower() if "@" in e else e for e in external),
             default_review_group=default_group,
             people=_people(doc, data.get("people")),
+            loaded_at=time.time(),
         )
         return directory
 

@@ -86,6 +86,7 @@ class Holding(Store):
                     version=0,
                     escalation=0,
                     dsn=dict((req.dsn or {}).get(rcpt) or {}) or None,
+                    routed_under=self.directory_loaded_at(),  # type: ignore[attr-defined]
                     created_at=now,
                     expires_at=expires_at,
                 )

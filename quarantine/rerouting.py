@@ -9,6 +9,12 @@ gateway calls :meth:`Rerouting.reroute` after every directory reload, and every 
 first brings its entries up to date (:meth:`Rerouting.follow_directory`), so a sweep that
 failed or has not reached an entry yet still refuses the replaced person.
 
+Nodes sharing the database are reloaded one by one, so for a while two directories are live.
+Each entry records when the directory it was routed under was loaded (``routed_under``); a node
+whose directory is older leaves the entry's routes alone (:func:`newer_than_routing`) and judges
+decisions against them: it must not hand an entry back to the supervisor the other node's
+newer directory replaced. (Wall-clock times of the nodes: they are expected to agree.)
+
 Only the sources the directory answers are resolved again (``supervisor``, ``group:``,
 ``department:``, ``default``); a named address stays, and so do people added by escalation.
 The change is written under the entry's version (as decisions are), recorded as a
@@ -56,6 +62,14 @@ def current_routes(entry: Mapping[str, Any], directory: DirectoryLike) -> dict[s
     return new
 
 
+def newer_than_routing(entry: Mapping[str, Any], loaded_at: float | None) -> bool:
+    """Whether a directory loaded at ``loaded_at`` may route ``entry`` again: not when the entry
+    was routed under a directory loaded later (another node's, reloaded before this one). Either
+    time unknown (an entry held before it was recorded, a directory built in code): it may."""
+    routed_under = entry.get("routed_under")
+    return loaded_at is None or routed_under is None or loaded_at >= routed_under
+
+
 def _plain(people: Sequence[str]) -> list[str]:
     """Addresses a notice can go to (not ``*@x`` or ``@x`` patterns)."""
     return [p for p in people if "*" not in p and "?" not in p and not p.startswith("@")]
@@ -94,6 +108,10 @@ class Rerouting(Store):
             return []
         return self._reroute_hold(t.entries.c.archive_id == archive_id)
 
+    def directory_loaded_at(self) -> float | None:
+        """When the live directory was loaded (None: no directory, or one built in code)."""
+        return getattr(self.directory(), "loaded_at", None) if self.directory is not None else None
+
     def was_rerouted(self, conn: sa.Connection, entry_id: int) -> bool:
         return conn.execute(sa.select(t.decisions.c.id).where(
             t.decisions.c.entry_id == entry_id, t.decisions.c.action == REROUTED).limit(1)).first() is not None
@@ -102,17 +120,21 @@ class Rerouting(Store):
         """Reroute the held entries ``which`` selects (one message) in one transaction."""
         assert self.directory is not None
         directory = self.directory()
+        loaded_at = getattr(directory, "loaded_at", None)
         with self.engine.begin() as conn:
             held = [row(r) for r in conn.execute(
                 sa.select(t.entries.c.id, t.entries.c.hold_key, t.entries.c.mail_from, t.entries.c.recipient,
                           t.entries.c.department, t.entries.c.routes, t.entries.c.version, t.entries.c.status,
                           t.entries.c.rules, t.entries.c.quorum, t.entries.c.required_approvals,
-                          t.entries.c.expires_at, t.entries.c.digest, t.entries.c.direction)
+                          t.entries.c.expires_at, t.entries.c.digest, t.entries.c.direction,
+                          t.entries.c.routed_under)
                 .where(which, t.entries.c.status == "held").order_by(t.entries.c.id))]
             now = self.clock()
             changed: list[dict[str, Any]] = []
             added: list[str] = []
             for entry in held:
+                if not newer_than_routing(entry, loaded_at):
+                    continue    # routed under a newer directory than this node's: its routes stand
                 new = current_routes(entry, directory)
                 if new is None:
                     continue
@@ -122,7 +144,7 @@ class Rerouting(Store):
                     sa.update(t.entries)
                     .where(t.entries.c.id == entry["id"], t.entries.c.status == "held",
                            t.entries.c.version == entry["version"])
-                    .values(routes=new, reviewers=reviewers, version=entry["version"] + 1))
+                    .values(routes=new, reviewers=reviewers, version=entry["version"] + 1, routed_under=loaded_at))
                 if res.rowcount != 1:
                     continue   # decided or changed meanwhile; the next decision checks it again
                 conn.execute(sa.delete(t.entry_reviewers).where(t.entry_reviewers.c.entry_id == entry["id"]))

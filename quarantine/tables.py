@@ -60,6 +60,11 @@ entries = sa.Table(
     # "orcpt"}, as the delivery queue keeps them; NULL: none): a released copy is delivered and
     # reported on as the client asked.
     sa.Column("dsn", sa.JSON(none_as_null=True), nullable=True),
+    # When the node that resolved ``routes`` (at hold time, or routing again after a directory
+    # change) had loaded its directory (NULL: not known). A node whose directory is older does
+    # not route the entry again: nodes are reloaded one by one, and the one still on the old
+    # directory must not hand the entry back to a replaced supervisor (quarantine/rerouting.py).
+    sa.Column("routed_under", sa.Float, nullable=True),
     sa.CheckConstraint(
         "status in ('held', 'released', 'rejected', 'expired')", name="quarantine_entries_status"
     ),

@@ -66,6 +66,11 @@ def users_edit(request: Request, services: Services, name: Name, role: Annotated
                departments: Line = "", addresses: Line = "", p: Principal = Depends(page_authz("users.write")),
                _csrf: None = CsrfChecked) -> Response:
     audit_info(request).update(record=name, detail={"op": "update", "role": role})
+    if name == p.name and role != p.role:   # an admin demoting themself could leave nobody to undo it
+        audit_info(request)["outcome"] = "failed"
+        _ = gettext_for(request)
+        return _page(request, services, error=_("You cannot change your own role; another admin can."),
+                     status_code=409)
     try:
         update_user(services.engine, name, role=role, departments=_split(departments), addresses=_split(addresses),
                     check=services.account_check, clock=services.clock)

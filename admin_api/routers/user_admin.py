@@ -82,6 +82,8 @@ def user_get(name: Name, request: Request, services: Services,
 def user_update(name: Name, body: UserPatch, request: Request, services: Services,
                 p: Principal = Depends(authz("users.write"))) -> dict[str, Any]:
     audit_info(request).update(record=name, detail={"op": "update", **body.model_dump(exclude_none=True)})
+    if name == p.name and body.role is not None and body.role != p.role:
+        raise HTTPException(409, "you cannot change your own role; another admin can")
     try:
         return update_user(services.engine, name, role=body.role, departments=body.departments,
                            addresses=body.addresses, check=services.account_check, clock=services.clock)
