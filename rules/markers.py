@@ -194,7 +194,7 @@ def _is_banner(text: str, start: int, end: int) -> str | None:
     # line that starts with the marker only because a long line above was wrapped mid-sentence
     # does not lead with it.
     prev = text[max(0, ls - 200):max(0, ls - 1)].rsplit("\n", 1)[-1].rstrip()
-    wrapped = len(prev) >= 40 and prev[-1:].isalnum()
+    wrapped = len(prev) >= 20 and prev[-1:].isalnum()  # the sentence above runs on (a greeting is shorter)
     prominent = (not lead and not wrapped) or (word.isupper() and word.isascii() and len(line) <= 60) or \
         text[start - 1:start] in ("[", "【", "(", "（", "<", "《", "★") and start > ls
     if not prominent:

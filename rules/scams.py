@@ -70,6 +70,12 @@ _WINDFALL = re.compile(
     r"\b\d{1,2}\s?(?:%|percent) (?:for|to) you\b|\bforeign (?:business )?(?:partner|beneficiary)\b|"
     r"\b(?:late|deceased) (?:client|customer|depositor|account holder)\b|"
     r"\babandoned (?:funds?|sums?|consignment|account)\b|"
+    r"\b(?:a|your|any) (?:foreign|overseas|offshore) (?:bank )?account\b|\bover-?invoiced\b|"
+    # the money shared in a ratio (60/40): the sum, not a revenue-sharing deal
+    r"\b(?:funds?|money|sum|proceeds)\b" + _S + r"{0,40}\bshar(?:e|ed|ing)\b" + _S +
+    r"{0,30}(?:\bratio\b|\b\d{2}\s?[/:]\s?\d{2}\b|\b\d{2}\s?%)|"
+    r"\bshar(?:e|ed|ing) (?:the |this )?(?:funds?|money|sum|proceeds)\b" + _S +
+    r"{0,40}(?:\bratio\b|\b\d{2}\s?[/:]\s?\d{2}\b|\b\d{2}\s?%)|"
     r"遗产|受益人|解冻资金")
 # a congratulation and, within a paragraph, what it is for (its own pattern: it reaches far, and
 # starting with a literal word it is found fast in the whole text)
@@ -122,7 +128,9 @@ _DATA_WEAK = (r"full name|home address|\baddress\b|phone number|mobile number|\b
               r"姓名|住址|地址|手机号|电话号码|年龄|职业")
 _DATA = re.compile(rf"(?P<strong>{_DATA_STRONG})|(?P<weak>{_DATA_WEAK})")
 _ASK = re.compile(r"(?:\b(?:send|provide|reply|respond|confirm|fill|enter|update|verify|give|share|submit|include|"
-                  r"with your)\b|提供|发送|填写|回复|告知|输入|登记|上传|发给|发我)" + _S + r"{0,60}$")
+                  r"furnish|forward|with your)\b|提供|发送|填写|回复|告知|输入|登记|上传|发给|发我)" + _S + r"{0,60}$")
+_ASK_LIST = re.compile(r"(?:\b(?:send|provide|reply|forward|furnish|include|following)\b|提供|发送|填写|回复|如下)"
+                       r"[^.!?。！？]{0,60}[:：]\s*\n[\s\S]{0,160}$")
 _NEVER_ASK = re.compile(r"(?:\bnever|\bnot|\bno need|\bwon't|n't|"
                         r"不会|绝不|无需|不需要|不用|请勿|切勿|不要|不得|任何理由)" + _S + r"{0,40}$")
 _IM = re.compile(r"微信号?|weixin|wechat|(?<![a-z0-9])(?:vx|qq|viber|skype)(?![a-z0-9])|v信|薇信|"
@@ -179,7 +187,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "pending|waiting|awaiting|ready to be|to be released|恭喜|中奖|中了|抽中|选中|荣获|获奖|领取|"
         "申领|兑换|提现|领奖|兑奖|遗产|受益人|解冻资金|eligible|total sum|the sum|your share|into your account|"
         "to your account|entitled|percent|for you|foreign partner|foreign business partner|foreign beneficiary|"
-        "late client|deceased|abandoned|奖金|奖品|大奖|现金|红包|补贴|补助|退税|退款|"
+        "late client|deceased|abandoned|foreign account|overseas account|offshore account|over-invoiced|"
+        "overinvoiced|ratio|sharing|奖金|奖品|大奖|现金|红包|补贴|补助|退税|退款|"
         "赔偿|礼品|购物卡|e卡"),
     "returns": (
         "guaranteed|guarantee|risk-free|risk free|capital protected|capital guaranteed|double your|"
@@ -306,7 +315,8 @@ def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
         weak: list[tuple[int, int]] = []
         for m in _DATA.finditer(t, lo, hi):
             before = t[max(0, m.start() - 80):m.start()]
-            if not _ASK.search(before) or _NEVER_ASK.search(before):
+            if _NEVER_ASK.search(before) or not (_ASK.search(before) or
+                                                 _ASK_LIST.search(t, max(0, m.start() - 220), m.start())):
                 continue
             if m.group("strong"):
                 return m.span()

@@ -61,6 +61,8 @@ def test_a_marker_said_of_this_mail_in_running_text_is_held(sentence: str) -> No
     # a long line wrapped just before the marker: the next line does not lead with it
     "Please tell us how we did at https://survey.example.com/2026 - it takes five minutes. Your answers will be "
     "kept\nstrictly confidential and used only to improve our service.",
+    # the same, wrapped narrow
+    "Your answers to the survey will be kept\nstrictly confidential and used only to improve our service.",
     # labels of three words, and a Chinese one, listed in a reminder
     "Documents marked CONFIDENTIAL, INTERNAL USE ONLY or 内部机密 must stay on the project SharePoint.",
 ])

@@ -79,6 +79,10 @@ SCAMS = [
     "I represent the estate of a late client who left USD 9 million. As a foreign partner you are entitled to 30 "
     "percent. Kindly send your full name and direct phone number to proceed.",
     "我們的投資方案月收益10%，保本保息，已有上千位會員加入。歡迎加入LINE好友 invest_tw12 了解。",
+    # the sum moved to a foreign account and shared in a ratio; particulars asked for in a list
+    "From an over-invoiced contract there is USD 14.2 million to move into a foreign account, and the money will be "
+    "shared in the ratio 60/40.\n\nKindly send me the following:\n1. your bank details\n2. your direct telephone "
+    "number",
 ]
 
 
@@ -117,6 +121,7 @@ def test_two_signals_in_a_reply_are_tagged_not_held() -> None:
     "Your tax refund of GBP 264.80 was paid into your bank account ending 4417 on 2 December.",
     "Our card statement: you earned EUR 42.17 cash back this month, credited automatically. Offer ends today!",
     "As a thank-you there is a USD 50 gift card for you at the registration desk; pick it up any time this week.",
+    "I would like to propose a joint product with a revenue sharing ratio of 70/30. Add me on WeChat: kevinlee_88.",
 ])
 def test_one_signal_alone_does_not_tag(body: str) -> None:
     v = inbound(body)

@@ -189,6 +189,11 @@ MORE_SCAMS = [
      "entitled to 30 percent. Kindly send your full name and direct phone number to proceed.", "utf-8"),
     (Person("理財顧問", "licai.tw88@gmail.com"), "穩定月收益 名額有限",
      "您好，我們的投資方案月收益10%，保本保息，已有上千位會員加入。歡迎加入LINE好友 invest_tw{n} 了解。", "big5"),
+    (Person("Engr. Samuel Obi", "s.obi@petro-contracts-ng.net"), "Mutual benefit",
+     "Dear Sir,\n\nI am the head of contracts at a state oil company. From an over-invoiced contract there is USD "
+     "{usd_k}.2 million to move into a foreign account, and the money will be shared in the ratio 60/40 between us.\n\n"
+     "To proceed kindly send me the following:\n1. your bank details\n2. your direct telephone number\n\nThe "
+     "legal fee to release the funds is small and will be explained later.", "utf-8"),
 ]
 MORE_LEGIT = [
     (Person("Laura Fischer", "laura.fischer@alpenbank.de"), "Change of our bank account from 1 January",
@@ -210,6 +215,9 @@ MORE_LEGIT = [
      "you at the registration desk; you can pick it up any time this week.\n\nHannah", "utf-8"),
     (Person("林佳怡", "jiayi.lin@formosa-parts.com.tw"), "新品發表會",
      "您好：\n\n本公司下月舉辦新品發表會，歡迎加入LINE官方帳號 @formosa{n} 接收活動通知，會後提供報價單。", "big5"),
+    (Person("Kevin Lee", "kevin.lee@gmail.com"), "Partnership idea",
+     "Hi Alice,\n\nWe met at the Canton Fair. I would like to propose a joint product line with a revenue sharing "
+     "ratio of 70/30 in your favour for the first year. Add me on WeChat: kevinlee_{n} and we can set up a call.", "utf-8"),
 ]
 
 
