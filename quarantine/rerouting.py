@@ -22,8 +22,9 @@ directory too (the department's review group, then the default one): with the ga
 (someone who left the group no longer decides; nobody is added, the escalation job does that).
 The change is written under the entry's version (as decisions are), recorded as a
 ``rerouted`` decision by the system actor, and the people it adds are told as at hold time
-(a notice, or their digest). Approvals already given count only while their giver is
-routed, because approvals are always counted against the current routes.
+(a notice, or their digest); the people it removes are taken off their pending digest.
+Approvals already given count only while their giver is routed, because approvals are always
+counted against the current routes.
 """
 
 from __future__ import annotations
@@ -166,6 +167,10 @@ class Rerouting(Store):
                 if reviewers:
                     conn.execute(sa.insert(t.entry_reviewers),
                                  [{"entry_id": entry["id"], "address": a} for a in sorted(set(reviewers))])
+                # a replaced reviewer's next digest no longer lists it (subject, sender: not theirs now)
+                conn.execute(sa.delete(t.digest_items).where(
+                    t.digest_items.c.entry_id == entry["id"], t.digest_items.c.sent_at.is_(None),
+                    t.digest_items.c.reviewer.not_in(reviewers or [""])))
                 self._record(conn, entry["id"], self.system_actor, REROUTED, _change(old, new),
                              [entry["recipient"]], now)
                 before = {p for people in old.values() for p in people}

@@ -1,7 +1,9 @@
-"""Rerouting after a directory change (dd32dbe), attacked through escalation: an undecided entry
-escalated to its department's review group, then someone leaves that group. Escalated people
-come from the directory (the department's review group, then the default review group), so the
-one who left must no longer decide, like a replaced supervisor (SQLite and PostgreSQL)."""
+"""Rerouting after a directory change (dd32dbe), attacked from the side (SQLite and PostgreSQL):
+- escalation: an undecided entry escalated to its department's review group, then someone
+  leaves that group. Escalated people come from the directory (the department's review group,
+  then the default review group), so the one who left must no longer decide;
+- digests: a replaced supervisor who reads held mail in a daily digest must not be sent the
+  entries routed away from them (subject, sender, recipients, rules: not theirs any more)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import pytest
 from gateway.directory import Directory
 from gateway.quarantine_wiring import escalation_levels
 from quarantine.errors import NotAuthorised
-from tests.test_quarantine_service import Clock, hold, make_service
+from tests.test_quarantine_service import Clock, hold, make_service, notices
 
 TEXT = ("domains: [corp.example]\n"
         "groups: {compliance-team: [grace@corp.example], finance-leads: [%s]}\n"
@@ -69,3 +71,27 @@ def test_escalated_people_still_in_their_group_stay_without_levels_wired(engine,
     live.current = Directory.load(tmp_path / "old.yaml")
     assert svc.reroute() == []
     assert svc.release(eid, "gus@corp.example", "for the CFO").status == "released"
+
+
+def test_a_replaced_supervisor_on_a_digest_is_not_sent_what_was_routed_away(engine, tmp_path: Path) -> None:  # noqa: ANN001
+    """Seen failing on old code: cfo's daily digest still listed the entry rerouted to cfo2."""
+    (tmp_path / "old.yaml").write_text(TEXT % "fay@corp.example")
+    (tmp_path / "new.yaml").write_text((TEXT % "fay@corp.example").replace("[cfo@corp.example]",
+                                                                          "[cfo2@corp.example]"))
+    live = LiveDirectory(tmp_path / "old.yaml")
+    clock = Clock()
+    svc = make_service(engine, clock)
+    svc.directory = live.directory
+    for person in ("cfo@corp.example", "cfo2@corp.example"):
+        svc.set_reviewer_preference(person, "daily")
+    quorum = [{"rule": "r", "needs": [{"from": ["supervisor"], "count": 1}]}]
+    [eid] = hold(svc, recipients=["x@ext.example"], routes={"supervisor": ["cfo@corp.example"]}, quorum=quorum)
+    [other] = hold(svc, archive_id=8, recipients=["y@ext.example"], routes={"legal": ["cfo@corp.example"]},
+                   quorum=[{"rule": "r", "needs": [{"from": ["legal"], "count": 1}]}])   # a named route: stays
+    live.current = Directory.load(tmp_path / "new.yaml")      # finance's head is cfo2 now
+    assert svc.reroute() == [eid]
+    assert svc.send_digests(clock.now) == 2
+    [old] = notices(engine, "cfo@corp.example")
+    assert f"/quarantine/{other}\n" in old.body and f"/quarantine/{eid}\n" not in old.body
+    [new] = notices(engine, "cfo2@corp.example")
+    assert f"/quarantine/{eid}\n" in new.body
