@@ -160,10 +160,12 @@ def bulk(services: ApiServices, body: BulkDecisionIn, p: Principal, request: Req
     for entry_id in ids:
         try:
             entry = load_entry(services, entry_id, p, request)
-            res = decide_entry(services, entry, p, request, kind, body.comment, silent=body.silent)
+            res = decide_entry(services, entry, p, request, kind, body.comment, silent=body.silent,
+                               override=body.override)
             items.append({**res, "ok": True, "status_code": 200, "error": None})
         except HTTPException as exc:
             items.append({"id": entry_id, "ok": False, "status_code": exc.status_code, "error": exc.detail})
     audit_info(request).pop("outcome", None)
-    audit_info(request)["detail"] = {"results": {str(i["id"]): i["status_code"] for i in items}}
+    audit_info(request)["detail"] = {"results": {str(i["id"]): i["status_code"] for i in items},
+                                     **({"override": True} if body.override else {})}
     return {"items": items, "total": len(items), "next": None}

@@ -7,7 +7,9 @@ Read-only and built from what the product keeps anyway; the delivery queue belon
 gateway, so its rows are handed in (``deliveries(archive_ids)``). What the archive does not
 keep is not invented: the SMTP session (client address, HELO, TLS, login) is sealed with each
 record's metadata since it was kept (``session``); older records show the envelope and the
-trace headers the message carried.
+trace headers the message carried. What screening found (``screening``: kinds, rules,
+confidence, counts, places, gateway/screening_summary.py) is sealed the same way since
+:data:`FINDINGS_SINCE`; an older record says so (``findings: null``) instead of showing nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from quarantine import tables as qt
 
 Deliveries = Callable[[list[int]], list[dict[str, Any]]]
 _TRACE = ("received", "authentication-results", "received-spf", "dkim-signature")
+# the first release whose records keep what screening found (shown for older records)
+FINDINGS_SINCE = "0.2.0"
 _READS = ("archive.read", "archive.raw", "archive.timeline", "quarantine.read", "quarantine.raw", "quarantine.view")
 
 
@@ -46,7 +50,8 @@ def trace_headers(raw: bytes, limit: int = 20) -> list[dict[str, str]]:
 
 def record_timeline(engine: sa.Engine, quarantine: Any, record_id: int, *, raw: bytes | None = None,
                     deliveries: Deliveries | None = None,
-                    session: dict[str, Any] | None = None) -> dict[str, Any]:
+                    session: dict[str, Any] | None = None,
+                    screening: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """``{"record": {...}, "trace": [...], "events": [...]}``; LookupError for an unknown id."""
     r = at.records.c
     with engine.connect() as conn:
@@ -72,7 +77,10 @@ def record_timeline(engine: sa.Engine, quarantine: Any, record_id: int, *, raw: 
             "message_id": row["message_id"], "direction": row["direction"], "event": row["event"],
             **({"client": session.get("client"), "helo": session.get("helo"),
                 "tls": "yes" if session.get("tls") else "no", "login": session.get("login")} if session else {})}),
-        _event(row["received_at"], "screened", detail={"verdict": row["verdict"], "rules": list(row["rules"] or [])}),
+        _event(row["received_at"], "screened", detail={
+            "verdict": row["verdict"], "rules": list(row["rules"] or []),
+            **({"findings": screening} if screening is not None else
+               {"findings": None, "findings_not_recorded_before": FINDINGS_SINCE})}),
     ]
     for entry_id in entries:
         for ev in quarantine.timeline(entry_id, record=None):

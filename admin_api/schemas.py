@@ -56,6 +56,8 @@ class BulkDecisionIn(BaseModel):
     ids: Annotated[list[Annotated[int, Field(ge=1, le=MAX_ID)]], Field(min_length=1, max_length=500)]
     comment: Annotated[str | None, Field(max_length=10_000), AfterValidator(clean)] = None
     silent: bool = False
+    override: bool = Field(False, description="compliance only: decide each entry outside its routing; needs the "
+                                              "comment")
 
 
 class SenderReleaseIn(BaseModel):

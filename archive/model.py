@@ -80,6 +80,9 @@ class RecordMeta:
     # The SMTP session it came in (client address, HELO, TLS, login): sealed with the subject,
     # never in a plain column, for the auditor's timeline.
     session: dict[str, Any] | None = None
+    # What screening found (gateway/screening_summary.py: kind, rule, confidence, count,
+    # where; never a value): sealed like the session, for the timeline of every record.
+    screening: list[dict[str, Any]] | None = None
 
 
 @dataclass

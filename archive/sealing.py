@@ -196,7 +196,8 @@ class SealingMixin:
             self.blob_store.put(sealed.address, sealed.blob, overwrite=True)   # purged meanwhile
 
     def encrypt_meta(self, record_id: int, sha256: str, event: str, subject: str | None,
-                     attachments: list[tuple[str, str]], session: dict[str, Any] | None = None) -> bytes:
+                     attachments: list[tuple[str, str]], session: dict[str, Any] | None = None,
+                     screening: list[dict[str, Any]] | None = None) -> bytes:
         """The record's subject and attachment names, sealed under the active metadata key.
 
         Version 1: ``nonce | ciphertext`` (the format before the key was versioned). Later
@@ -205,6 +206,8 @@ class SealingMixin:
         doc: dict[str, Any] = {"s": subject or "", "a": [[n, ty] for n, ty in attachments]}
         if session:
             doc["c"] = session
+        if screening is not None:
+            doc["f"] = screening
         plain = meta_json(doc).encode()
         nonce = os.urandom(12)
         version, key = self.keyring.active_derived("meta")
@@ -228,13 +231,22 @@ class SealingMixin:
     def record_session(self, record_id: int) -> dict[str, Any] | None:
         """The SMTP session a record came in (client, HELO, TLS, login), for records archived
         since it was kept; None for older ones and for messages the gateway made itself."""
+        session = self._meta_doc(self._meta_row(record_id)).get("c")
+        return dict(session) if isinstance(session, dict) else None
+
+    def record_screening(self, record_id: int) -> list[dict[str, Any]] | None:
+        """What screening found in a record (gateway/screening_summary.py), for records
+        archived since it was kept; None for older ones and for messages the gateway made."""
+        found = self._meta_doc(self._meta_row(record_id)).get("f")
+        return [dict(f) for f in found if isinstance(f, dict)] if isinstance(found, list) else None
+
+    def _meta_row(self, record_id: int) -> Any:
         r = t.records.c
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(r.id, r.sha256, r.event, r.meta_enc).where(r.id == record_id)).first()
         if row is None:
             raise RecordNotFound(record_id)
-        session = self._meta_doc(row).get("c")
-        return dict(session) if isinstance(session, dict) else None
+        return row
 
     def _meta_doc(self, row: Any) -> dict[str, Any]:
         m = row._mapping if hasattr(row, "_mapping") else row

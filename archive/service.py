@@ -246,7 +246,7 @@ class Archive(SealingMixin, ChainMixin, IndexMixin, SearchMixin, KeyRotationMixi
             "has_attachment": bool(attachments),
         }
         row["meta_enc"] = self.encrypt_meta(new_id, sealed.sha256, row["event"], meta.subject, attachments,
-                                            meta.session)
+                                            meta.session, meta.screening)
         row["prev_hash"] = last_hash
         row["record_hash"] = record_hash = chain_hash(last_hash, row)
         row["mac_kid"], row["mac"] = self.record_mac(new_id, record_hash)

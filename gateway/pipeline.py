@@ -47,6 +47,7 @@ from gateway.metrics import Metrics
 from gateway.notices import Notifier
 from gateway.policy import PolicyHolder
 from gateway.queue import DeliveryQueue, QueueEntry
+from gateway.screening_summary import screening_summary
 from gateway.sender_identity import (
     DMARC_UNVERIFIABLE_REPLY,
     SenderUnverifiable,
@@ -62,7 +63,7 @@ from quarantine.service import QuarantineService
 from rules.budget import Limits
 from rules.content import ParsedMessage, parse
 from rules.engine import EvaluationContext
-from rules.external import malware_findings
+from rules.external import RspamdResult, malware_findings
 from rules.model import Action, AuthResults, Envelope, SenderStats, Verdict
 from rules.redact import redact_text
 
@@ -269,7 +270,7 @@ class Pipeline:
         sealed = self.archive.seal(incoming.raw)
         return Screening(
             envelope=envelope, message=message, directions=directions, verdict=verdict, sealed=sealed,
-            meta=self._record_meta(incoming, envelope, message, verdict, policy.directory),
+            meta=self._record_meta(incoming, envelope, message, verdict, policy.directory, scanned.rspamd),
             received_header=self._received(incoming),
             auth_header=("Authentication-Results", auth_header) if auth_header else None,
             index_tokens=self._index_tokens(message),
@@ -410,7 +411,8 @@ class Pipeline:
 
     # ---- helpers --------------------------------------------------------------------
     def _record_meta(self, incoming: IncomingMessage, envelope: Envelope, message: ParsedMessage,
-                     verdict: Verdict, directory) -> RecordMeta:  # noqa: ANN001
+                     verdict: Verdict, directory, rspamd: RspamdResult | None = None  # noqa: ANN001
+                     ) -> RecordMeta:
         return RecordMeta(
             message_id=message.message_id or "",
             mail_from=incoming.mail_from,
@@ -430,6 +432,8 @@ class Pipeline:
             event="accepted",
             session={"client": incoming.client_ip, "helo": incoming.helo[:200], "tls": bool(incoming.tls),
                      "login": incoming.authenticated_user},
+            # what was found, not only which rules hit: kinds, counts and places, no values
+            screening=screening_summary(verdict, rspamd),
         )
 
     def _received(self, incoming: IncomingMessage) -> tuple[str, str]:

@@ -55,10 +55,13 @@ class Bulk(Store):
         *,
         visible: Callable[[Mapping[str, Any]], bool] = lambda _e: True,
         silent: bool = False,
+        override: bool = False,
     ) -> list[BulkResult]:
         """Release (``kind='release'``) or reject each of ``ids`` as ``who`` with one
         ``comment`` (required: the one reason stands for all of them). ``visible(entry)``
-        is the caller's scope; an entry outside it is ``not_found``."""
+        is the caller's scope; an entry outside it is ``not_found``. ``override``: a
+        compliance officer deciding outside the routing, as on one entry (each decision is
+        recorded as an override; anyone else gets ``not_authorised`` for each)."""
         if kind not in ("release", "reject"):
             raise ValueError("kind must be 'release' or 'reject'")
         if words(comment) is None:
@@ -73,9 +76,10 @@ class Bulk(Store):
                 if not visible(entry):
                     raise EntryNotFound(f"no quarantine entry {entry_id}")
                 if kind == "release":
-                    d = self.release(entry_id, who, comment)  # type: ignore[attr-defined]
+                    d = self.release(entry_id, who, comment, override=override)  # type: ignore[attr-defined]
                 else:
-                    d = self.reject(entry_id, who, comment, silent=silent)  # type: ignore[attr-defined]
+                    d = self.reject(entry_id, who, comment, silent=silent,  # type: ignore[attr-defined]
+                                    override=override)
                 results.append(BulkResult(entry_id, True, d.action, d.status, None, d))
             except tuple(c for c, _ in _OUTCOMES) as exc:
                 word = next(w for c, w in _OUTCOMES if isinstance(exc, c))

@@ -16,11 +16,15 @@ decisions against them: it must not hand an entry back to the supervisor the oth
 newer directory replaced. (Wall-clock times of the nodes: they are expected to agree.)
 
 Only the sources the directory answers are resolved again (``supervisor``, ``group:``,
-``department:``, ``default``); a named address stays, and so do people added by escalation.
+``department:``, ``default``); a named address stays. People added by escalation came from the
+directory too (the department's review group, then the default one): with the gateway's
+``escalation_levels`` wired, each stays only while a level the entry reached still names them
+(someone who left the group no longer decides; nobody is added, the escalation job does that).
 The change is written under the entry's version (as decisions are), recorded as a
 ``rerouted`` decision by the system actor, and the people it adds are told as at hold time
-(a notice, or their digest). Approvals already given count only while their giver is
-routed, because approvals are always counted against the current routes.
+(a notice, or their digest); the people it removes are taken off their pending digest.
+Approvals already given count only while their giver is routed, because approvals are always
+counted against the current routes.
 """
 
 from __future__ import annotations
@@ -39,6 +43,9 @@ from quarantine.store import Store, row
 log = logging.getLogger("mailwarden.quarantine")
 
 REROUTED = "rerouted"   # the decision action that records a change of routes
+ESCALATION = "escalation"   # the routes' source of the people escalation added (quarantine/reminders.py)
+# levels(entry) -> the people of each escalation level, in order (gateway.quarantine_wiring.escalation_levels)
+Levels = Callable[[dict[str, Any]], Sequence[Sequence[str]]]
 
 
 def from_directory(source: str) -> bool:
@@ -46,17 +53,25 @@ def from_directory(source: str) -> bool:
     return source in ("default", "supervisor") or source.startswith(("group:", "department:"))
 
 
-def current_routes(entry: Mapping[str, Any], directory: DirectoryLike) -> dict[str, list[str]] | None:
+def current_routes(entry: Mapping[str, Any], directory: DirectoryLike,
+                   levels: Levels | None = None) -> dict[str, list[str]] | None:
     """The entry's routes as the directory resolves them now, or None when nothing changed
-    (or the entry predates per-source routing: its flat reviewer list has no sources)."""
+    (or the entry predates per-source routing: its flat reviewer list has no sources).
+    ``levels``: the escalation levels as the live directory names them (None: escalation stays)."""
     routes = entry.get("routes")
     if not routes:
         return None
     sources = [s for s in routes if from_directory(s)]
-    if not sources:
+    escalated = ESCALATION in routes and levels is not None
+    if not sources and not escalated:
         return None
-    fresh = resolve(sources, entry.get("mail_from") or "", entry.get("department"), directory).routes
+    fresh = resolve(sources, entry.get("mail_from") or "", entry.get("department"), directory).routes if sources else {}
     new = {s: list(fresh[s]) if s in fresh else list(people) for s, people in routes.items()}
+    if escalated:
+        assert levels is not None
+        reached = levels(dict(entry))[:int(entry.get("escalation") or 0)]
+        still = {p.lower() for level in reached for p in level}
+        new[ESCALATION] = [p for p in routes[ESCALATION] if p.lower() in still]
     if all(set(new[s]) == {p.lower() for p in routes[s]} for s in routes):
         return None
     return new
@@ -85,6 +100,7 @@ class Rerouting(Store):
     """Mixed into :class:`quarantine.service.QuarantineService`."""
 
     directory: Callable[[], DirectoryLike] | None  # the live directory (None: routes stay as held)
+    escalation_levels: Levels | None = None   # the live escalation levels (None: escalation stays)
 
     def reroute(self) -> list[int]:
         """Route every held entry again against the live directory; the ids that changed."""
@@ -127,7 +143,7 @@ class Rerouting(Store):
                           t.entries.c.department, t.entries.c.routes, t.entries.c.version, t.entries.c.status,
                           t.entries.c.rules, t.entries.c.quorum, t.entries.c.required_approvals,
                           t.entries.c.expires_at, t.entries.c.digest, t.entries.c.direction,
-                          t.entries.c.routed_under)
+                          t.entries.c.routed_under, t.entries.c.escalation)
                 .where(which, t.entries.c.status == "held").order_by(t.entries.c.id))]
             now = self.clock()
             changed: list[dict[str, Any]] = []
@@ -135,7 +151,7 @@ class Rerouting(Store):
             for entry in held:
                 if not newer_than_routing(entry, loaded_at):
                     continue    # routed under a newer directory than this node's: its routes stand
-                new = current_routes(entry, directory)
+                new = current_routes(entry, directory, self.escalation_levels)
                 if new is None:
                     continue
                 old = {s: list(p) for s, p in entry["routes"].items()}
@@ -151,6 +167,10 @@ class Rerouting(Store):
                 if reviewers:
                     conn.execute(sa.insert(t.entry_reviewers),
                                  [{"entry_id": entry["id"], "address": a} for a in sorted(set(reviewers))])
+                # a replaced reviewer's next digest no longer lists it (subject, sender: not theirs now)
+                conn.execute(sa.delete(t.digest_items).where(
+                    t.digest_items.c.entry_id == entry["id"], t.digest_items.c.sent_at.is_(None),
+                    t.digest_items.c.reviewer.not_in(reviewers or [""])))
                 self._record(conn, entry["id"], self.system_actor, REROUTED, _change(old, new),
                              [entry["recipient"]], now)
                 before = {p for people in old.values() for p in people}

@@ -239,7 +239,7 @@ class FindingCond(Condition):
     def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
         hit = [f for f in (*st.message.findings, *st.ctx.findings) if self._matches(f)]
         if hit:
-            ev.append(Evidence("message", ", ".join(hit)))
+            ev.append(Evidence("message", ", ".join(hit), kind="finding"))
         return bool(hit)
 
 
@@ -345,7 +345,7 @@ class RspamdCond(Condition):
             return False
         if self.actions and r.action not in self.actions:
             return False
-        ev.append(Evidence("rspamd", f"score {r.score:g}, action {r.action}"))
+        ev.append(Evidence("rspamd", f"score {r.score:g}, action {r.action}", kind="rspamd"))
         return True
 
 
@@ -361,5 +361,6 @@ class RspamdSymbolCond(Condition):
             return False
         found = sorted(n for n in self.names if n in r.symbols)
         if found:
-            ev.append(Evidence("rspamd", ", ".join(f"{n} ({r.symbols[n]:g})" for n in found[:MAX_EVIDENCE])))
+            ev.append(Evidence("rspamd", ", ".join(f"{n} ({r.symbols[n]:g})" for n in found[:MAX_EVIDENCE]),
+                               kind="rspamd symbol"))
         return bool(found)

@@ -64,7 +64,8 @@ class KeywordCond(Condition):
         found.sort(key=lambda f: -_RANK.get(f[2], 0))  # the strongest evidence first
         for unit, h, level, why in found[:MAX_EVIDENCE]:
             text, mark = unit.excerpt_for(h.start, h.end, normalized=True)
-            ev.append(Evidence(unit.where, text, level, why, mark))
+            ev.append(Evidence(unit.where, text, level, why, mark,
+                                 kind="keyword marker" if self.confidence is not None else "keyword"))
         return True
 
 
@@ -86,7 +87,7 @@ class RegexCond(Condition):
             return False
         for unit, m in found[:MAX_EVIDENCE]:
             text, mark = unit.excerpt_for(m.start(), m.end())
-            ev.append(Evidence(unit.where, text, mark=mark))
+            ev.append(Evidence(unit.where, text, mark=mark, kind="regex"))
         return True
 
 
@@ -126,7 +127,7 @@ class DetectorCond(Condition):
         found.sort(key=lambda f: -_RANK[f[1].confidence])  # the strongest evidence first
         for unit, m in found[:MAX_EVIDENCE]:
             text, mark = unit.excerpt_for(m.start, m.end, match=m)
-            ev.append(Evidence(unit.where, text, m.confidence, m.context, mark))
+            ev.append(Evidence(unit.where, text, m.confidence, m.context, mark, kind=m.kind))
         return True
 
 
@@ -148,7 +149,8 @@ class ScamCond(Condition):
             return False
         for s in found.signals:
             shown, mark = excerpt(s.text, s.start, s.end) if s.end > s.start else (s.text, None)
-            ev.append(Evidence(s.where, shown, found.level, f"{s.name.replace('_', ' ')}; {found.context}", mark))
+            ev.append(Evidence(s.where, shown, found.level, f"{s.name.replace('_', ' ')}; {found.context}", mark,
+                               kind="scam"))
         return True
 
 
@@ -156,7 +158,7 @@ class ScamCond(Condition):
 class GtubeCond(Condition):
     def test(self, st: State, rcpt: str, ev: list[Evidence]) -> bool:
         if has_gtube(st.message):
-            ev.append(Evidence("body", "GTUBE test string"))
+            ev.append(Evidence("body", "GTUBE test string", kind="gtube"))
             return True
         return False
 
@@ -196,6 +198,7 @@ class AttachmentCond(Condition):
                 continue
             flags = [f for f, on in (("executable", a.is_executable), ("script", a.is_script),
                                      ("encrypted", a.encrypted)) if on]
-            ev.append(Evidence(f"attachment:{a.path}", f"{a.true_type} {a.size} bytes {' '.join(flags)}".strip()))
+            ev.append(Evidence(f"attachment:{a.path}", f"{a.true_type} {a.size} bytes {' '.join(flags)}".strip(),
+                               kind="attachment"))
             return True
         return False

@@ -219,7 +219,8 @@ class Engine:
         if not targets:
             return
         hit = Hit(rule=SPAM_RULE, action=level, mode=Mode.ENFORCE, score=score,
-                  evidence=[Evidence("message", f"spam score {score:g} >= {getattr(cfg, level):g}")],
+                  evidence=[Evidence("message", f"spam score {score:g} >= {getattr(cfg, level):g}",
+                                     kind="spam score")],
                   description=f"spam score over the {level} threshold", recipients=tuple(r for r in targets if r))
         verdict.hits.append(hit)
         if verdict.subject_prefix is None and cfg.subject_prefix:

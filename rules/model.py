@@ -104,6 +104,10 @@ class Evidence:
     # page highlights, whatever matched (a regex, a detector's masked value, a keyword the
     # normaliser folded from its full-width or traditional form)
     mark: tuple[int, int] | None = None
+    # what kind of finding it is (a detector's name such as ``payment_card``, ``keyword
+    # marker``, ``scam``, ``rspamd``...): the code the archive's screening summary keeps
+    # (gateway/screening_summary.py); not part of the quarantine's evidence JSON
+    kind: str = field(default="", compare=False)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"where": self.where, "snippet": self.snippet}

@@ -91,6 +91,11 @@ class DictArchive:
         self.open(archive_id)   # unknown: a LookupError, as the real archive's RecordNotFound
         return None
 
+    def record_screening(self, archive_id: int) -> list[dict[str, Any]] | None:
+        """No screening summary kept with these records (as for records archived before it was)."""
+        self.open(archive_id)
+        return None
+
     def search(self, q: str, cursor: str | None = None, limit: int = 50, exact_total: bool = False) -> SearchPage:
         if cursor is not None and not cursor.isdigit():
             raise ValueError("bad cursor")

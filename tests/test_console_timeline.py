@@ -53,7 +53,10 @@ def test_timeline_from_hold_to_bounce_and_dsn(console: Console) -> None:
     assert session["client"] == "127.0.0.1" and session["helo"] == "client.test", session
     assert session["tls"] in ("yes", "no") and "login" in session
     screened = timeline["events"][1]["detail"]
-    assert screened == {"verdict": "quarantined", "rules": ["outbound-confidential-marker"]}
+    assert screened["verdict"] == "quarantined" and screened["rules"] == ["outbound-confidential-marker"]
+    # what the rule found, sealed with the record (issue 16; tests/test_timeline_findings.py)
+    assert [(f["kind"], f["rule"], f["where"]) for f in screened["findings"]] == [
+        ("keyword marker", "outbound-confidential-marker", ["body"])], screened
     # the auditor's reads of the timeline are on it (earlier reads: this request is written after)
     timeline = auditor.get(f"/api/v1/archive/{record}/timeline").json()
     assert any(e["kind"] == "read" and e["actor"] == "otto" and e["detail"]["action"] == "archive.timeline"

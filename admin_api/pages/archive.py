@@ -17,9 +17,10 @@ from fastapi.responses import Response, StreamingResponse
 
 from admin_api import periods, roles
 from admin_api.deps import CsrfChecked, Services, audit_info, open_archive, page_authz
+from admin_api.findings_view import findings_view
 from admin_api.jobs import JobNotFound
 from admin_api.pages.common import see_other
-from admin_api.record_timeline import record_timeline
+from admin_api.record_timeline import FINDINGS_SINCE, record_timeline
 from admin_api.render import render_message
 from admin_api.responses import raw_response
 from admin_api.routers.exports import PURPOSE, JobId, start_export
@@ -219,13 +220,17 @@ def _record_page(request: Request, services: ApiServices, archive_id: int, p: Pr
     try:
         story = record_timeline(services.engine, services.quarantine, archive_id, raw=raw,
                                 deliveries=services.record_deliveries,
-                                session=services.archive.record_session(archive_id))
+                                session=services.archive.record_session(archive_id),
+                                screening=services.archive.record_screening(archive_id))
     except LookupError:
         raise HTTPException(404, "no such record") from None
     may_teach = (learning_available(services) and roles.allowed(p.role, "archive.mark_spam")
                  and story["record"].get("direction") == "inbound")
+    screened = next((e["detail"] for e in story["events"] if e["kind"] == "screened"), {})
     return render(request, "archive_record.html", {
         "id": archive_id, "message": render_message(raw), "story": story, "done": done, "error": error,
+        "findings": findings_view(screened.get("findings"), gettext_for(request)),
+        "findings_since": FINDINGS_SINCE,
         "may_teach": may_teach, "spam_action": f"/archive/{archive_id}/spam"}, status_code=status_code)
 
 

@@ -24,6 +24,7 @@ from admin_api.pages.common import decision_form, see_other
 from admin_api.services import ApiServices
 from admin_api.templating import gettext_for, page_language, render
 from admin_api.users import Principal
+from quarantine.deciding import OVERRIDE_ROLES
 from quarantine.service import CommentRequired, TriageQuery
 from quarantine.triage import PAGE_SIZES, SORTS
 from rules.engine import SPAM_RULE
@@ -130,6 +131,7 @@ def queue_page(
         "sorts": list(SORTS), "page_sizes": PAGE_SIZES,
         "statuses": ("held", "released", "rejected", "expired"),
         "may_decide": roles.allowed(p.role, "quarantine.bulk_release"),
+        "may_override": p.role in OVERRIDE_ROLES,
         "back": link(page=result.page if result.page > 1 else None),
     })
 
@@ -144,6 +146,7 @@ def queue_decide(
     comment: Annotated[str, Form(max_length=10_000)] = "",
     ids: Annotated[list[int], Form(max_length=500)] = [],  # noqa: B006 - FastAPI form default
     back: Annotated[str, Form(max_length=2000)] = "/queue",
+    override: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:
     """Release or reject the selected entries with one comment; back to the queue, which
     says what happened to each."""
@@ -164,11 +167,13 @@ def queue_decide(
         return True
 
     try:
-        results = services.quarantine.decide_many(ids, who, action, comment, visible=visible)
+        results = services.quarantine.decide_many(ids, who, action, comment, visible=visible,
+                                                  override=override == "yes")
     except CommentRequired:
         return see_other(target + sep + urlencode({"done": _("Write one comment for the selected messages.")}))
     info.pop("outcome", None)
-    info["detail"] = {"results": {str(r.entry_id): r.outcome for r in results}, "comment": bool(comment.strip())}
+    info["detail"] = {"results": {str(r.entry_id): r.outcome for r in results}, "comment": bool(comment.strip()),
+                      **({"override": True} if override == "yes" else {})}
     ok = sum(r.ok for r in results)
     message = (_("Released: %(n)d of %(total)d.") if action == "release" else _("Rejected: %(n)d of %(total)d.")) % {
         "n": ok, "total": len(results)}

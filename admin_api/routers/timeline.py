@@ -18,7 +18,8 @@ router = APIRouter(tags=["archive"])
 @router.get("/archive/{archive_id}/timeline")
 def archive_timeline(archive_id: ArchiveId, services: Services,
                      p: Principal = Depends(authz("archive.timeline"))) -> dict[str, Any]:
-    """``{"record", "trace", "events"}``, events oldest first: received, screened, holds and
+    """``{"record", "trace", "events"}``, events oldest first: received, screened (with what
+    screening found: ``findings``, or null for records from before it was kept), holds and
     decisions, each delivery attempt (``kind: delivery``; ``detail``: status, result, attempt,
     code, enhanced, text, started_at, hop {host, address, port}, tls {version, verified,
     policy}, queue_id, copy), each DSN sent (``kind: dsn``; ``detail``: record, action, warning,
@@ -27,6 +28,7 @@ def archive_timeline(archive_id: ArchiveId, services: Services,
     try:
         return record_timeline(services.engine, services.quarantine, archive_id, raw=raw,
                                deliveries=services.record_deliveries,
-                               session=services.archive.record_session(archive_id))
+                               session=services.archive.record_session(archive_id),
+                               screening=services.archive.record_screening(archive_id))
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from None
