@@ -19,7 +19,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
-from admin_api import i18n
+from admin_api import i18n, roles
 from admin_api.words import action_word, actor, detail_label, role_word, translate
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -72,10 +72,13 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     env = environment(language)
     gettext = i18n.translations(language).gettext
     session = getattr(request.state, "session", None)
+    principal = getattr(request.state, "principal", None) if session is not None else None
     values: dict[str, Any] = {
         "lang": language,
         "html_lang": i18n.HTML_LANG[language],
-        "principal": getattr(request.state, "principal", None) if session is not None else None,
+        "principal": principal,
+        # the header's links follow the roles table, the same one the pages' dependencies check
+        "may": lambda action: principal is not None and roles.allowed(principal.role, action),
         "csrf": session.csrf if session is not None else getattr(request.state, "anon_csrf", ""),
         "path": request.url.path,
         "query": request.url.query,

@@ -29,11 +29,11 @@ import pytest
 import sqlalchemy as sa
 
 import admin_api.pages
-from admin_api import account_links
+from admin_api import account_links, roles
 from admin_api import tables as admin_t
 from admin_api.passwords import set_password
 from admin_api.users import add_user
-from tests.browser.support import PASSWORD, ConsoleStack, axe, screenshot, sign_in
+from tests.browser.support import PASSWORD, PEOPLE, ConsoleStack, axe, screenshot, sign_in
 from tests.console_seed import Console, seed
 from tests.harness import send
 from tests.test_console_zh import ID_NUMBER, PARTNER, english_left, gbk_message, raw_codes
@@ -86,7 +86,8 @@ PAGES: tuple[Page, ...] = (
 # Pages reached by doing something first (walked in test_every_page_in_both_languages itself)
 ACTED: dict[str, str] = {
     "signin-failed": "/signin", "signin-throttled": "/signin", "session-expired": "/signin",
-    "signin-code": "/signin/code", "account-totp": "/account", "users-reset-link": "/users",
+    "signin-code": "/signin/code", "account-totp": "/account", "account-phone": "/account",
+    "users-reset-link": "/users",
 }
 NOT_PAGES: dict[str, str] = {
     "/": "redirects to /queue (walked as queue)",
@@ -184,8 +185,25 @@ def check_chinese(page: Any, name: str) -> None:
     assert english_left(html) == set(), (name, english_left(html))
 
 
-def shoot(page: Any, name: str, lang: str) -> None:
-    """The checks every page gets: its language, axe-core, a screenshot."""
+# The header's links, in order, and the permission each needs (admin_api/roles.py)
+NAV = (("/queue", "quarantine.list"), ("/archive", "archive.search"), ("/dashboard", "dashboard.read"),
+       ("/audit", "audit.read"), ("/rules", "rules.read"), ("/users", "users.list"),
+       ("/account/sessions", "me.read"), ("/account", "me.read"))
+
+
+def check_nav(page: Any, name: str, role: str | None) -> None:
+    """A signed-in page's header links to every page the role may open, and to no other: from
+    any page one reaches the others (old main's queue, entry, account and error pages had no
+    links, and no page linked back to the queue); at most one of them is the current page."""
+    links = page.locator("header.top nav a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    expected = [href for href, action in NAV if role and roles.allowed(role, action)]
+    assert links == expected, (name, links)
+    assert page.locator("header.top nav a[aria-current=page]").count() <= 1, name
+
+
+def shoot(page: Any, name: str, lang: str, role: str | None = None) -> None:
+    """The checks every page gets: its language, the header's links, axe-core, a screenshot."""
+    check_nav(page, name, role)
     if lang == "zh":
         check_chinese(page, name)
     else:
@@ -208,7 +226,7 @@ def test_every_page_in_both_languages(stack: ConsoleStack, seeded: dict[str, Any
         page = pages[spec.who]
         answer = page.goto(stack.url(spec.path.format(**seeded)))
         assert answer is not None and answer.status == spec.status, (spec.name, answer and answer.status)
-        shoot(page, spec.name, lang)
+        shoot(page, spec.name, lang, PEOPLE[spec.who][0] if spec.who in PEOPLE else None)
         if spec.name == "entry" and lang == "zh":
             marks = set(page.locator(".evidence mark").all_inner_texts())
             assert {"機密", "**************002X"} <= marks, marks
@@ -223,14 +241,19 @@ def test_every_page_in_both_languages(stack: ConsoleStack, seeded: dict[str, Any
     row.locator("form[action$='/reset-link'] button").click()
     root.wait_for_load_state()
     assert "cto@example.com" in root.locator("[role=status]").inner_text()
-    shoot(root, "users-reset-link", lang)
+    shoot(root, "users-reset-link", lang, "admin")
+
+    phone = new_page(locale, phone=True)     # an admin's eight header links wrap on a phone
+    sign_in(phone, stack, "root", path="/account")
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390
+    shoot(phone, "account-phone", lang, "admin")
 
     tess = new_page(locale)         # enrolling a second factor, then the code asked at sign-in
     sign_in(tess, stack, f"tess-{lang}", path="/account")
     tess.locator("form[action='/account/totp/start'] button").click()
     tess.wait_for_load_state()
     secret = tess.locator("#totp-secret").inner_text()
-    shoot(tess, "account-totp", lang)
+    shoot(tess, "account-totp", lang, "auditor")
     tess.locator("#enrol-code").fill(pyotp.TOTP(secret).now())
     tess.locator("form[action='/account/totp/confirm'] button").click()
     tess.wait_for_load_state()
