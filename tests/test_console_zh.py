@@ -118,7 +118,7 @@ def signed_in(stack: ConsoleStack, name: str, language: str = "zh-CN") -> httpx.
 # ------------------------------------------------------------------------------ what a page shows
 _HIDDEN = re.compile(r"<(script|style|pre|code|textarea|title)\b.*?</\1>|<dl class=\"headers\">.*?</dl>"
                      r"|<div class=\"mail-html\">.*?</div>|<span class=\"snippet\">.*?</span>"
-                     r"|<p class=\"snippet\">.*?</p>"
+                     r"|<p class=\"snippet\">.*?</p>|<a class=\"subject\"[^>]*>.*?</a>"   # a message's own subject
                      r"|<table><tbody>.*?</tbody></table>", re.S)
 
 
