@@ -90,10 +90,10 @@ def test_findings_on_the_timeline_api_and_page(stack: ConsoleStack, records: dic
     assert old["findings"] is None and old["findings_not_recorded_before"], old
 
     english = signed_in(stack, "audrey", "en").get(f"/archive/{records['card']}").text
-    assert 'data-kind="payment_card"' in english
+    assert 'data-finding="payment_card"' in english
     assert "payment card number" in english and "low confidence" in english and "1 time" in english, english
     chinese = signed_in(stack, "audrey", "zh-CN").get(f"/archive/{records['scam']}").text
-    assert 'data-kind="scam"' in chinese and "诈骗特征" in chinese and "中等置信度" in chinese, chinese
+    assert 'data-finding="scam"' in chinese and "诈骗特征" in chinese and "中等置信度" in chinese, chinese
     assert "scam signals" not in chinese and "medium confidence" not in chinese
     page = signed_in(stack, "audrey", "en").get(f"/archive/{records['old']}").text
     assert 'id="findings-not-recorded"' in page and "not recorded for messages archived before" in page

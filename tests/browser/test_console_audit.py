@@ -93,6 +93,9 @@ def test_auditor_searches_in_chinese_with_two_filters_and_the_audit_log_shows_th
     assert page.url == stack.url(f"/archive/{expected[0]}")
     kinds = page.locator("#timeline li").evaluate_all("items => items.map(i => i.dataset.kind)")
     assert kinds[:2] == ["received", "screened"] and "delivery" in kinds
+    # what screening found is listed under "screened" (issue 16), in Chinese: a list, or "nothing found"
+    found = page.locator("#timeline li[data-kind=screened] #findings")
+    assert found.count() == 1 and "not recorded" not in found.inner_text(), found.inner_text()
     assert "请查收合同草案" in page.locator("#message-text").inner_text()
     axe(page)
     screenshot(page, "archive-message-zh")
