@@ -129,7 +129,8 @@ def test_idle_and_absolute_timeouts_return_to_sign_in(engine: sa.Engine) -> None
     assert env.client.get("/account").status_code == 200
     clock.now += env.services.console.session_idle + 1            # idle too long
     gone = env.client.get("/account", follow_redirects=False)
-    assert gone.status_code == 303 and gone.headers["location"] == "/signin?next=/account"
+    assert gone.status_code == 303 and gone.headers["location"] == "/signin?next=/account&ended=1"
+    assert "Your session has ended. Sign in again." in env.client.get(gone.headers["location"]).text  # said why
     sign_in(env.client, "auditor")
     for _ in range(int(env.services.console.session_absolute // 1500) + 1):  # active, but too long
         clock.now += 1500

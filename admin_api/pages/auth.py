@@ -45,9 +45,11 @@ def _client(request: Request) -> str | None:
 
 
 def _signin_page(request: Request, next_path: str, *, error: str | None = None, name: str = "",
-                 status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
+                 status_code: int = 200, headers: dict[str, str] | None = None, ended: bool = False) -> Response:
     anon_csrf(request)
-    response = render(request, "signin.html", {"next": next_path, "error": error, "name": name},
+    _ = gettext_for(request)
+    notice = _("Your session has ended. Sign in again.") if ended and not error else None
+    response = render(request, "signin.html", {"next": next_path, "error": error, "name": name, "notice": notice},
                       status_code=status_code, headers=headers)
     set_anon_csrf(response, request)
     return response
@@ -64,11 +66,13 @@ def _throttled(request: Request, wait: float) -> Response:
 
 
 @router.get("/signin")
-def signin_form(request: Request, next: Annotated[str, Query(max_length=2000)] = "/") -> Response:
+def signin_form(request: Request, next: Annotated[str, Query(max_length=2000)] = "/",
+                ended: Annotated[str, Query(max_length=1)] = "") -> Response:
+    """``ended=1``: sent here because the session expired or was ended (errors.sign_in_required)."""
     session = current_session(request)
     if session is not None and session.stage == "full":
         return see_other(safe_next(next))
-    return _signin_page(request, safe_next(next))
+    return _signin_page(request, safe_next(next), ended=ended == "1")
 
 
 @router.post("/signin")

@@ -27,8 +27,12 @@ def is_page(request: Request) -> bool:
 
 async def sign_in_required(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, SignInRequired)
-    response = see_other(f"/signin?next={quote(exc.next_path, safe='/')}")
-    if request.cookies.get("mw_session") and getattr(request.state, "session", None) is None:
+    target = f"/signin?next={quote(exc.next_path, safe='/')}"
+    ended = bool(request.cookies.get("mw_session")) and getattr(request.state, "session", None) is None
+    if ended:   # expired, or ended from another browser: the sign-in page says so
+        target += "&ended=1"
+    response = see_other(target)
+    if ended:
         clear_session_cookie(response, request)   # an ended session's cookie goes too
     return response
 

@@ -270,7 +270,8 @@ def test_every_page_in_both_languages(stack: ConsoleStack, seeded: dict[str, Any
         s = admin_t.sessions
         conn.execute(sa.update(s).where(s.c.user_id == uid).values(last_seen_at=s.c.last_seen_at - idle - 1))
     ivy.reload()
-    assert ivy.url == stack.url("/signin?next=/account")
+    assert ivy.url == stack.url("/signin?next=/account&ended=1")
+    assert ivy.locator("[role=status]").count() == 1        # said why (old main: the bare sign-in page)
     shoot(ivy, "session-expired", lang)
 
     anon = pages["anon"]            # the sign-in failure, then the throttle

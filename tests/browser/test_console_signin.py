@@ -113,7 +113,7 @@ def test_an_expired_session_returns_to_sign_in_and_back(stack: ConsoleStack, new
     with stack.engine.begin() as conn:   # as if the person had left the page for longer than idle
         conn.execute(sa.update(at.sessions).values(last_seen_at=at.sessions.c.last_seen_at - idle - 1))
     page.reload()
-    assert page.url == stack.url("/signin?next=/account")
+    assert page.url == stack.url("/signin?next=/account&ended=1")
     page.locator("#name").fill("audrey")
     page.locator("#password").fill(PASSWORD)
     page.locator("form[action='/signin'] button").click()
