@@ -209,6 +209,10 @@ def shoot(page: Any, name: str, lang: str, role: str | None = None) -> None:
     else:
         assert page.locator("html").get_attribute("lang") == "en", name
     assert page.locator("h1").count() == 1, name
+    if page.viewport_size["width"] > 600:     # the footer lines up with the page's heading
+        h1, foot = page.evaluate("() => ['main h1', 'footer.foot nav'].map("
+                                 "s => document.querySelector(s).getBoundingClientRect().left)")
+        assert abs(h1 - foot) < 1, (name, h1, foot)
     axe(page)
     screenshot(page, f"{name}-{lang}")
 
