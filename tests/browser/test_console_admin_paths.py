@@ -65,9 +65,13 @@ def test_rules_table_follows_traffic_a_false_positive_mark_lint_and_reload(
     assert "outbound-confidential-marker" in held_by
     # an audit-mode rule's hit: recorded and counted, the message delivered all the same
     quoted = unique("Quoted")
-    stack.send("alice@example.com", PARTNER, quoted, "Hello,\r\n\r\n> This is confidential.\r\n\r\nThanks\r\n")
+    # (a quoted "> This is confidential." line is a banner in a quoted reply since the marker
+    # grading of issue 19: medium, held; a word in a sentence about something else stays low)
+    stack.send("alice@example.com", PARTNER, quoted,
+               "Hello,\r\n\r\nAs you asked: calls to our whistleblowing hotline are kept confidential."
+               "\r\n\r\nThanks\r\n")
     deadline = time.monotonic() + 20
-    while not any(quoted.encode() in m.data for m in stack.sink.messages):
+    while not any(quoted.encode() in m.data and PARTNER in m.rcpt_tos for m in stack.sink.messages):
         assert time.monotonic() < deadline, "the quoted message was not delivered"
         time.sleep(0.1)
     cfo = new_page("en-US")
