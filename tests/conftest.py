@@ -113,15 +113,3 @@ def gw_engine(database_url: str) -> Iterator[sa.Engine]:
     yield engine
     engine.dispose()
 
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (``make test`` runs ``-n 3 --dist loadgroup``): the tests of a module
-    that shares a module-scoped fixture (a running gateway, a seeded console, one Chromium) stay
-    on one worker, so it is built once; every other test is spread one by one, so no single
-    long file decides the suite's length."""
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        if info is None:
-            continue
-        if any(d.scope in ("module", "package", "class") for defs in info.name2fixturedefs.values() for d in defs):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__ if item.module else item.nodeid))
