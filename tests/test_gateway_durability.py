@@ -98,10 +98,12 @@ def test_sigkill_mid_stream_loses_no_acknowledged_message(tmp_path: Path, databa
         received = Counter(_message_id(m.data) for m in list(sink.messages))
         missing = wanted - set(received)
         assert not missing, f"{len(missing)} acknowledged messages lost, e.g. {sorted(missing)[:3]}"
-        # Duplicates can only come from deliveries between the sink's 250 and our commit:
-        # at most what was in flight at the kill (delivery concurrency x batch grouping).
+        # Duplicates can only come from deliveries between the sink's 250 and our commit: at most
+        # what was in flight at the kill -- delivery.concurrency (8) sending, plus as many already
+        # answered 250 and waiting in the group that records outcomes together (gateway/delivery.py
+        # _unrecorded). The old bound of 8 counted only the first (9 seen once in a loaded full run).
         duplicates = sum(c - 1 for c in received.values() if c > 1)
-        assert duplicates <= 8, f"{duplicates} duplicates"
+        assert duplicates <= 16, f"{duplicates} duplicates"
         assert in_sink_before_restart <= len(sink.messages)
     finally:
         stop.set()
