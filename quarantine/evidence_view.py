@@ -120,11 +120,17 @@ def panel(evidence: Any, terms_of: Any = None) -> list[dict[str, Any]]:
             "description": str(hit.get("description") or ""),
             "mode": hit.get("mode"),
             "confidence": confidence_of(hit),
-            "items": [
-                {"where": str(e.get("where") or "?"),
-                 "segments": highlight(str(e.get("snippet") or ""), terms,
-                                       _mark_of(e, len(str(e.get("snippet") or ""))))}
-                for e in hit.get("evidence") or [] if isinstance(e, dict)
-            ],
+            "items": _items(hit.get("evidence") or [], terms),
         })
     return out
+
+
+def _items(evidence: list[Any], terms: list[str]) -> list[dict[str, Any]]:
+    """One line per place and snippet, with every match in it highlighted: two markers in one
+    sentence ("机密 … 严禁外传") are two findings but one line to read, not the same line twice."""
+    marks: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for e in evidence:
+        if isinstance(e, dict):
+            snippet = str(e.get("snippet") or "")
+            marks.setdefault((str(e.get("where") or "?"), snippet), []).extend(_mark_of(e, len(snippet)))
+    return [{"where": where, "segments": highlight(snippet, terms, spans)} for (where, snippet), spans in marks.items()]

@@ -37,3 +37,17 @@ def test_panel_and_message_marks() -> None:
     html = '<p title="機密">本公司<b>機密</b> &lt;script&gt;機密&amp;</p>'
     out = mark_html(html, patterns)
     assert out == '<p title="機密">本公司<b><mark>機密</mark></b> &lt;script&gt;<mark>機密</mark>&amp;</p>'
+
+
+def test_two_matches_in_one_sentence_are_one_line_with_both_marked() -> None:
+    """Two markers in one sentence are two findings of one snippet: the panel showed the same
+    line twice (seen in the entry page's zh-CN screenshot); now once, with both highlighted."""
+    snippet = "本合同机密，严禁外传。"
+    evidence = [{"rule": "r", "evidence": [
+        {"where": "body", "snippet": snippet, "mark": [3, 5]},
+        {"where": "body", "snippet": snippet, "mark": [6, 10]},
+        {"where": "attachment:a.txt", "snippet": snippet, "mark": [3, 5]}]}]
+    [hit] = panel(evidence)
+    assert [item["where"] for item in hit["items"]] == ["body", "attachment:a.txt"]
+    assert [t for t, m in hit["items"][0]["segments"] if m] == ["机密", "严禁外传"]
+    assert "".join(t for t, _ in hit["items"][0]["segments"]) == snippet
