@@ -89,18 +89,12 @@ def data_dir(tmp_path: Path) -> Path:
     return path
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def free_port():  # noqa: ANN201
     """A function returning a currently free TCP port on 127.0.0.1."""
-    return _free_port
+    from tests.ports import free_port as pick
+
+    return pick
 
 
 @pytest.fixture

@@ -17,21 +17,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.ports import free_port
+
 REQUIRE_DNSMASQ = os.environ.get("MAILWARDEN_REQUIRE_DNSMASQ", "") not in ("", "0")
-
-
-def _free_udp_and_tcp_port() -> int:
-    for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-            udp.bind(("127.0.0.1", 0))
-            port = udp.getsockname()[1]
-            with socket.socket() as tcp:
-                try:
-                    tcp.bind(("127.0.0.1", port))
-                except OSError:
-                    continue
-            return port
-    raise RuntimeError("no free port for dnsmasq")
 
 
 @contextlib.contextmanager
@@ -43,7 +31,7 @@ def dnsmasq(txt: dict[str, str], zones: tuple[str, ...], extra: tuple[str, ...] 
         if REQUIRE_DNSMASQ:
             pytest.fail("dnsmasq not installed (MAILWARDEN_REQUIRE_DNSMASQ is set)")
         pytest.skip("dnsmasq not installed")
-    port = _free_udp_and_tcp_port()
+    port = free_port(udp_too=True)
     args = [binary, "--keep-in-foreground", "--conf-file=/dev/null", "--no-resolv", "--no-hosts", "--no-poll",
             "--listen-address=127.0.0.1", "--bind-interfaces", f"--port={port}", "--pid-file=",
             f"--user={getpass.getuser()}", "--log-facility=-"]

@@ -22,13 +22,9 @@ from typing import Any
 import yaml
 from aiosmtpd.controller import Controller
 
+from tests.ports import free_port
+
 REPO = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

@@ -3,7 +3,6 @@ authentication, a release, and the audit row with the client's address."""
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 
@@ -13,19 +12,14 @@ import uvicorn
 
 from admin_api import tables as at
 from admin_api.audit import verify_audit
+from tests.ports import free_port
 from tests.test_api_support import Env
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_served_by_uvicorn(engine: sa.Engine) -> None:
     env = Env(engine)
     eid = env.hold()[0]
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(env.app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     )
