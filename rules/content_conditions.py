@@ -20,7 +20,6 @@ from rules.detectors import Match
 from rules.evaluation import ORG_DISCLAIMER, State, Unit, in_disclaimer
 from rules.matchers import KeywordHit
 from rules.model import Direction, Evidence
-from rules.redact import excerpt
 from rules.spam import has_gtube
 
 _ENOUGH = 20  # graded keyword hits that settle a condition (evidence shows the strongest)
@@ -148,7 +147,7 @@ class ScamCond(Condition):
         if found.level is None or found.level not in self.confidence:
             return False
         for s in found.signals:
-            shown, mark = excerpt(s.text, s.start, s.end) if s.end > s.start else (s.text, None)
+            shown, mark = s.shown
             ev.append(Evidence(s.where, shown, found.level, f"{s.name.replace('_', ' ')}; {found.context}", mark,
                                kind="scam"))
         return True

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rules.conditions import All, Always, Condition, DirectionIs
 from rules.content import ParsedMessage
 from rules.evaluation import DirectoryView, EvaluationContext, State
 from rules.model import (
@@ -53,6 +54,26 @@ class _RecipientState:
         self.hard_hold = False  # a quarantine (not warn) hit: the sender may not self-release
 
 
+def _once_per_message(when: Condition) -> Condition | None:
+    """What is left of a rule's condition once the directions it requires are set apart,
+    when that rest does not depend on the recipient (None otherwise).
+
+    Most shipped rules are ``all: [direction: …, <content test>]``: per recipient only
+    through their direction. The engine then picks the recipients by direction itself and
+    asks the rest once per message, instead of asking the whole condition per direction.
+    """
+    if isinstance(when, DirectionIs):
+        return Always()
+    if not isinstance(when, All):
+        return None
+    rest = [c for c in when.items if not isinstance(c, DirectionIs)]
+    if any(c.per_recipient for c in rest):
+        return None
+    if len(rest) == len(when.items):  # no direction at the top: a direction inside is per recipient
+        return None
+    return rest[0] if len(rest) == 1 else All(rest) if rest else Always()
+
+
 class Engine:
     """Evaluates messages against one immutable :class:`RuleSet` (thread-safe)."""
 
@@ -61,6 +82,9 @@ class Engine:
         enabled = [(r, r.when.directions_needed()) for r in ruleset.rules if r.enabled]
         # (rule, the directions it applies to or None for any), scoring rules first
         self._phases = ([(r, d) for r, d in enabled if r.score], [(r, d) for r, d in enabled if not r.score])
+        # rules asked once per message for the recipients their directions pick: rule -> (rest, directions)
+        self._by_direction = {id(r): (rest, d) for r, d in enabled
+                              if r.per_recipient and (rest := _once_per_message(r.when)) is not None}
 
     def evaluate(self, message: ParsedMessage, envelope: Envelope, ctx: EvaluationContext) -> Verdict:
         # recipients keep the spelling the gateway gave (it indexes verdict.recipients with
@@ -138,7 +162,13 @@ class Engine:
     def _run_rule(self, rule: Rule, active: list[str], st: State, states: dict[str, _RecipientState],
                   verdict: Verdict) -> None:
         evidence: list[Evidence] = []
-        if rule.per_recipient:
+        by_direction = self._by_direction.get(id(rule))
+        if by_direction is not None:  # the directions pick the recipients; the rest is asked once
+            rest, needed = by_direction
+            matched = [r for r in active if needed is None or str(st.directions[r]) in needed]
+            if matched and not rest.check(st, matched[0], evidence):
+                matched = []
+        elif rule.per_recipient:
             matched = []
             by_direction: dict[Direction, tuple[bool, list[Evidence]]] = {}
             for r in active:

@@ -245,12 +245,12 @@ class State:
                 if spans:
                     read.append((u, spans))
                     families.update(f for f, at in spans.items() if at)
-            reply_to = [a for _, a in getaddresses(m.header("Reply-To"))] if m.first_header("Reply-To") else []
-            if reply_to:
+            if m.first_header("Reply-To"):  # a reply address counts as a private channel (parsed below)
                 families.add("private_channel")
             if not full and not may_reach_medium(families):
                 found = self._scam[key] = Assessment((), 0.0, None)  # nothing here can make medium
                 return found
+            reply_to = [a for _, a in getaddresses(m.header("Reply-To"))] if m.first_header("Reply-To") else []
             unsolicited = inbound and not m.first_header("In-Reply-To") and not m.first_header("References")
             texts = [Text(u.where, fold_chinese(u.norm_text()), spans) for u, spans in read]
             found = self._scam[key] = assess(texts, senders=[*m.from_addresses, self.sender], reply_to=reply_to,

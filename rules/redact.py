@@ -108,23 +108,27 @@ def snippet(text: str, start: int, end: int, context: int = 40, match: Match | N
     return excerpt(text, start, end, context, match)[0]
 
 
+_NON_SPACE = re.compile(r"\S+")
+
+
 def _squeeze(text: str, start: int, end: int) -> tuple[str, tuple[int, int] | None]:
     """``" ".join(text.split())`` and where ``[start, end)`` of ``text`` went in it (None when
-    the span held only whitespace)."""
-    out: list[str] = []
-    at: list[int] = []          # the new index of each old non-space character, else -1
-    for ch in text:
-        if ch.isspace():
-            if out and out[-1] != " ":
-                out.append(" ")
-            at.append(-1)
-        else:
-            at.append(len(out))
-            out.append(ch)
-    if out and out[-1] == " ":
-        out.pop()
-    inside = [i for i in at[start:end] if i >= 0]
-    return "".join(out), ((inside[0], inside[-1] + 1) if inside else None)
+    the span held only whitespace). Token by token (every excerpt of every evidence line
+    passes here: a loop per character cost more than the detectors that found the match)."""
+    tokens: list[str] = []
+    pos = 0  # where the next token starts in the squeezed text
+    lo = hi = -1
+    for m in _NON_SPACE.finditer(text):
+        ts, te = m.span()
+        if tokens:
+            pos += 1
+        if max(ts, start) < min(te, end):
+            if lo < 0:
+                lo = pos + max(0, start - ts)
+            hi = pos + min(end, te) - ts
+        tokens.append(m.group())
+        pos += te - ts
+    return " ".join(tokens), ((lo, hi) if lo >= 0 else None)
 
 
 def excerpt(text: str, start: int, end: int, context: int = 40,

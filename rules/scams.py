@@ -32,9 +32,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
+from rules.alternation import Alternation
 from rules.chinese_variants import traditional_folder
 from rules.match import HIGH, LOW, MEDIUM
+from rules.redact import excerpt
 
 SCAN_LIMIT = 20_000  # characters read per text: a scam says its piece early, a long report is no scam
 OFFER_OR_ASK = ("windfall", "returns", "fee", "personal_data")
@@ -265,6 +268,12 @@ class Signal:
     start: int
     end: int
 
+    @cached_property
+    def shown(self) -> tuple[str, tuple[int, int] | None]:
+        """The redacted one-line excerpt the evidence shows and where the signal is in it,
+        made once (the rule that tags and the rule that holds show the same signals)."""
+        return excerpt(self.text, self.start, self.end) if self.end > self.start else (self.text, None)
+
 
 @dataclass(frozen=True)
 class Assessment:
@@ -278,13 +287,23 @@ class Assessment:
         return f"scam signals: {names} ({self.points:g} points)"
 
 
+# The families whose branches start with \b, searched branch by branch (rules.alternation:
+# same matches, about four times faster). The patterns above stay what fold() reads.
+_WINDFALL_FAST = Alternation(_WINDFALL)
+_RETURNS_FAST = Alternation(_RETURNS)
+_FEE_FAST = Alternation(_FEE)
+_UNTRACEABLE_FAST = Alternation(_UNTRACEABLE)
+_URGENT_FAST = Alternation(_URGENT)
+_SECRECY_FAST = Alternation(_SECRECY)
+
+
 def _windfall(t: str, spans: Spans) -> tuple[int, int] | None:
     if spans and "congratulations" in t:
         m = _CONGRATS.search(t, 0, SCAN_LIMIT)
         if m:
             return m.span()
     for lo, hi in spans:
-        m = _WINDFALL.search(t, lo, hi)
+        m = _WINDFALL_FAST.search(t, lo, hi)
         if m:
             return m.span()
     return None
@@ -292,7 +311,7 @@ def _windfall(t: str, spans: Spans) -> tuple[int, int] | None:
 
 def _returns(t: str, spans: Spans) -> tuple[int, int] | None:
     for lo, hi in spans:
-        for m in _RETURNS.finditer(t, lo, hi):
+        for m in _RETURNS_FAST.finditer(t, lo, hi):
             if not _NO_PROMISE.search(t, max(0, m.start() - 40), m.start()):
                 return m.span()
     return None
@@ -300,11 +319,11 @@ def _returns(t: str, spans: Spans) -> tuple[int, int] | None:
 
 def _fee(t: str, spans: Spans) -> tuple[int, int] | None:
     for lo, hi in spans:
-        for m in _FEE.finditer(t, lo, hi):
+        for m in _FEE_FAST.finditer(t, lo, hi):
             if _FEE_TIE.search(t, max(0, m.start() - 120), m.end() + 120) and \
                     _PAY.search(t, max(0, m.start() - 60), m.end() + 60):
                 return m.span()
-        m = _UNTRACEABLE.search(t, lo, min(len(t), hi + 200))  # gift cards … the codes, a few sentences on
+        m = _UNTRACEABLE_FAST.search(t, lo, min(len(t), hi + 200))  # gift cards … the codes, a few sentences on
         if m:
             return m.span()
     return None
@@ -331,7 +350,7 @@ def _private_channel(t: str, spans: Spans, sender_domains: frozenset[str],
                      senders: frozenset[str]) -> tuple[int, int] | None:
     free_sender = bool(senders) and all(s.rsplit("@", 1)[-1] in FREEMAIL for s in senders)
     for lo, hi in spans:
-        m = _SECRECY.search(t, lo, hi)
+        m = _SECRECY_FAST.search(t, lo, hi)
         if m:
             return m.span()
         for m in _IM.finditer(t, lo, hi):
@@ -397,7 +416,7 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
                 found["private_channel"] = Signal("private_channel", item.where, item.text, *span)
         if urgent is None:
             for lo, hi in item.windows("pressure"):
-                u = _URGENT.search(item.text, lo, hi)
+                u = _URGENT_FAST.search(item.text, lo, hi)
                 if u:
                     urgent = Signal("pressure", item.where, item.text, *u.span())
                     break

@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 
+from rules.literal_gate import LiteralGate
 from rules.match import HIGH, LOW, MEDIUM, Match
 
 # -- helpers -------------------------------------------------------------------------------
@@ -124,7 +125,7 @@ _PAIR_SECRET = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{30,40}(?![A-Za-z0-9])")
 _GCP_API = re.compile(r"AIza[0-9A-Za-z_\-]{35}(?![0-9A-Za-z_\-])")
 
 
-def _cloud_ids(text: str) -> Iterator[Match]:
+def _cloud_ids(text: str, present: frozenset[str]) -> Iterator[Match]:
     """Access key ids of AWS, Alibaba Cloud (LTAI…), Tencent Cloud (AKID…), Google API keys:
     medium alone (an id is half a credential), high with a secret beside it."""
     for literal, rx, pair, name in (("AKIA", _AWS_ID, _AWS_SECRET, "AWS access key"),
@@ -132,7 +133,7 @@ def _cloud_ids(text: str) -> Iterator[Match]:
                                     ("LTAI", _ALI_ID, _PAIR_SECRET, "Alibaba Cloud AccessKey"),
                                     ("AKID", _TENCENT_ID, _PAIR_SECRET, "Tencent Cloud SecretId"),
                                     ("AIza", _GCP_API, None, "Google API key")):
-        if literal not in text:
+        if literal.lower() not in present:
             continue
         for m in rx.finditer(text):
             v = m.group()
@@ -160,8 +161,8 @@ _AZURE_SECRET = re.compile(r"(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}8Q~[A-Za-z0-9
 _GCP_SA = re.compile(r'"private_key_id"\s*:\s*"([0-9a-f]{40})"')
 
 
-def _tokens(text: str) -> Iterator[Match]:
-    if "gh" in text or "github_pat_" in text:     # "github" itself holds no "gh"
+def _tokens(text: str, present: frozenset[str]) -> Iterator[Match]:
+    if present & _GITHUB_PREFIXES:
         for m in _GITHUB.finditer(text):
             v = m.group()
             if not _not_glued(text, m.start()) or is_placeholder(v[4:]):
@@ -172,7 +173,7 @@ def _tokens(text: str) -> Iterator[Match]:
                 yield Match("secret", m.start(), m.end(), v, HIGH, "GitHub token, checksum valid")
             else:
                 yield Match("secret", m.start(), m.end(), v, LOW, "GitHub-like token, checksum fails")
-    if "xox" in text:
+    if "xox" in present:
         for m in _SLACK_TOKEN.finditer(text):
             v = m.group()
             if not _not_glued(text, m.start()) or is_placeholder(v[5:]) or not any(c.isdigit() for c in v):
@@ -180,11 +181,11 @@ def _tokens(text: str) -> Iterator[Match]:
             strict = _SLACK_STRICT.match(v)
             yield Match("secret", m.start(), m.end(), v, HIGH if strict else MEDIUM,
                         "Slack token" if strict else "Slack-like token")
-    if "hooks.slack.com" in text:
+    if "hooks.slack.com" in present:
         for m in _SLACK_HOOK.finditer(text):
             if not is_placeholder(m.group().rsplit("/", 1)[1]):
                 yield Match("secret", m.start(), m.end(), m.group(), HIGH, "Slack webhook URL")
-    if "eyJ" in text:
+    if "eyj" in present:
         for m in _JWT.finditer(text):
             head, body, sig = m.group().split(".")
             header = _b64url_json(head)
@@ -192,19 +193,19 @@ def _tokens(text: str) -> Iterator[Match]:
                 continue
             level = HIGH if isinstance(_b64url_json(body), dict) else MEDIUM
             yield Match("secret", m.start(), m.end(), m.group(), level, f"JWT ({header.get('alg')})")
-    if "AccountKey=" in text:
+    if "accountkey=" in present:
         for m in _AZURE_KEY.finditer(text):
             if not is_placeholder(m.group(1)):
                 yield Match("secret", m.start(1), m.end(1), m.group(1), HIGH, "Azure storage account key")
-    if "_live_" in text:
+    if "_live_" in present:
         for m in _STRIPE.finditer(text):
             if _not_glued(text, m.start()) and not is_placeholder(m.group()[8:]):
                 yield Match("secret", m.start(), m.end(), m.group(), HIGH, "Stripe live key")
-    if "8Q~" in text:
+    if "8q~" in present:
         for m in _AZURE_SECRET.finditer(text):
             if shannon_entropy(m.group()) >= 3.5:
                 yield Match("secret", m.start(), m.end(), m.group(), HIGH, "Azure AD client secret")
-    if "private_key_id" in text and "service_account" in text:
+    if "private_key_id" in present and "service_account" in present:
         for m in _GCP_SA.finditer(text):
             yield Match("secret", m.start(1), m.end(1), m.group(1), HIGH, "GCP service-account key")
 
@@ -248,18 +249,18 @@ _DB_WORDS = ("postgres", "mongodb", "mysql", "mariadb", "mssql", "sqlserver", "o
 _CONFIG_WORDS = ("pass", "pwd", "secret", "key", "token")
 
 
-def _db_urls(text: str, low: str = "") -> Iterator[Match]:
+def _db_urls(text: str, present: frozenset[str]) -> Iterator[Match]:
     """Connection strings with a password (URLs, a password in a JDBC URL's query, ADO.NET
     ``Server=…;Password=…;``): the password is the match (what redaction masks)."""
-    low = low or text.lower()
-    has_pw = "passw" in low or "pwd" in low
-    if "://" in text and any(w in low for w in _DB_WORDS):
+    has_pw = "passw" in present or "pwd" in present
+    if "://" in present:  # each link's scheme is looked at where it stands
         for m in _db_url_matches(text):
             pw = m.group(2)
             if is_placeholder(pw) or len(pw) < 4:
                 continue
             yield Match("secret", m.start(2), m.end(2), pw, HIGH, f"{m.group(1).lower()} URL with a password")
-        for m in (_URL_PARAM_PASSWORD.finditer(text) if has_pw and _ADO_QUICK.search(text) else ()):
+        query = has_pw and _ADO_QUICK.search(text) and any(w in text.lower() for w in _DB_WORDS)
+        for m in (_URL_PARAM_PASSWORD.finditer(text) if query else ()):
             if not is_placeholder(m.group(1)):
                 yield Match("secret", m.start(1), m.end(1), m.group(1), HIGH, "password in a connection URL")
     if has_pw and _ADO_QUICK.search(text):
@@ -280,6 +281,7 @@ _CONFIG_LINE = re.compile(
     r"(?i)[ \t]*(?:export[ \t]+)?[\"']?(" + _CONFIG_NAME + r")[\"']?[ \t]*(?:[:=]|=>)[ \t]*"
     r"(?:\"([^\"\n]{1,200})\"|'([^'\n]{1,200})'|([^\s\"']{1,200}))"
 )
+_SECRET_NAME_WORDS = frozenset({"key", "secret", "token", "passw", "pwd"})  # one is in every _SECRET_NAME
 _ASSIGNED = re.compile(r"[:=]\s*[\"']?([A-Za-z0-9/+_\-.=]{16,200})")
 _SECRET_NAME = re.compile(
     r"(?i)(?<![A-Za-z0-9])(?:api[_-]?key|apikey|secret(?:[_-]?key)?|client[_-]?secret|access[_-]?key|"
@@ -292,14 +294,13 @@ def _classes(v: str) -> int:
                 any(not c.isalnum() for c in v)))
 
 
-def _config_lines(text: str, low: str = "") -> Iterator[re.Match[str]]:
+def _config_lines(text: str, low: str, present: frozenset[str]) -> Iterator[re.Match[str]]:
     """:data:`_CONFIG_LINE` matched at the start of each line holding a secret-name word
     (one anchored try per such line, not a try at every line of every text; the words are
     found in the lower-cased text at memchr speed)."""
-    low = low or text.lower()
     starts: set[int] = set()
     for word in _CONFIG_WORDS:
-        pos = low.find(word)
+        pos = low.find(word) if word in present else -1
         while pos >= 0:
             starts.add(text.rfind("\n", 0, pos) + 1)
             pos = low.find(word, pos + len(word))
@@ -309,12 +310,12 @@ def _config_lines(text: str, low: str = "") -> Iterator[re.Match[str]]:
             yield m
 
 
-def _config_values(text: str, taken: list[tuple[int, int]], low: str = "") -> Iterator[Match]:
+def _config_values(text: str, taken: list[tuple[int, int]], present: frozenset[str]) -> Iterator[Match]:
     """Passwords and keys in configuration files (YAML, INI, .env, JSON): a line of the form
     ``name: value`` whose name says secret and whose value is not a placeholder, a variable
     or a word; then any high-entropy value assigned to a secret-looking name in prose."""
-    low = low or text.lower()
-    for m in _config_lines(text, low):
+    low = text.lower()
+    for m in _config_lines(text, low, present):
         g = 2 if m.group(2) is not None else 3 if m.group(3) is not None else 4
         v, s, e = m.group(g), m.start(g), m.end(g)
         if any(a <= s < b for a, b in taken) or is_placeholder(v) or len(v) < 8 or " " in v.strip():
@@ -323,6 +324,8 @@ def _config_values(text: str, taken: list[tuple[int, int]], low: str = "") -> It
             continue
         taken.append((s, e))
         yield Match("secret", s, e, v, MEDIUM, f"{m.group(1)} in a configuration line")
+    if not present & _SECRET_NAME_WORDS:
+        return  # no name a value could be assigned to (a text full of links has many "=…")
     for m in _ASSIGNED.finditer(text):
         v, s, e = m.group(1), m.start(1), m.end(1)
         if any(a <= s < b for a, b in taken) or not _SECRET_NAME.search(text, max(0, m.start() - 40), m.start()):
@@ -331,14 +334,33 @@ def _config_values(text: str, taken: list[tuple[int, int]], low: str = "") -> It
             yield Match("secret", s, e, v, MEDIUM, "high-entropy value assigned to a secret name")
 
 
+# The words every family below looks for before it reads further, found in one pass
+# (rules.literal_gate): most texts hold none of them, and a long HTML body with links costs one
+# scan instead of one per word. Each family tests the set where it tested the text.
+_GITHUB_PREFIXES = frozenset({"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"})
+_CLOUD = frozenset({"akia", "asia", "ltai", "akid", "aiza"})
+_TOKEN_WORDS = _GITHUB_PREFIXES | {"xox", "hooks.slack.com", "eyj", "accountkey=", "_live_", "8q~", "private_key_id",
+                                   "service_account"}
+_DB = frozenset({"://", "passw", "pwd"})
+_CONFIG = frozenset(_CONFIG_WORDS) | _SECRET_NAME_WORDS
+_PRIVATE = frozenset({"private key", "putty-user-key-file"})
+_GATE = LiteralGate(tuple(sorted(_CLOUD | _TOKEN_WORDS | _DB | _CONFIG | _PRIVATE)))
+
+
 def find_secrets(text: str) -> list[Match]:
     """Every catalogued secret in ``text`` (private keys included), positions sorted."""
-    out = find_private_keys(text)
-    out.extend(_cloud_ids(text))
-    out.extend(_tokens(text))
-    low = text.lower()  # the word checks that skip most texts share it
-    out.extend(_db_urls(text, low))
-    taken = [(m.start, m.end) for m in out]
-    out.extend(_config_values(text, taken, low))
+    present = _GATE.present(text)
+    if not present:
+        return []
+    out = find_private_keys(text) if present & _PRIVATE else []
+    if present & _CLOUD:
+        out.extend(_cloud_ids(text, present))
+    if present & _TOKEN_WORDS:
+        out.extend(_tokens(text, present))
+    if present & _DB:
+        out.extend(_db_urls(text, present))
+    if present & _CONFIG:
+        taken = [(m.start, m.end) for m in out]
+        out.extend(_config_values(text, taken, present))
     out.sort(key=lambda m: m.start)
     return out

@@ -1,0 +1,76 @@
+"""rules.alternation answers exactly as re does for the scam families it speeds up: the same
+first match (span) and the same successive matches, at any window of real and random text."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rules import scams
+from rules.alternation import Alternation, top_level_branches
+from rules.content import parse
+
+CORPUS = Path(__file__).resolve().parent / "corpus_mail_gem"
+FAST = {name: getattr(scams, name) for name in dir(scams) if isinstance(getattr(scams, name), Alternation)}
+
+
+def _spans(matches: object) -> list[tuple[int, int]]:
+    return [m.span() for m in matches]  # type: ignore[attr-defined]
+
+
+def _same(alt: Alternation, text: str, lo: int, hi: int) -> None:
+    want = alt.pattern.search(text, lo, hi)
+    got = alt.search(text, lo, hi)
+    assert (got and got.span()) == (want and want.span()), (alt.pattern.pattern[:40], text[lo:hi][:80], lo, hi)
+    assert _spans(alt.finditer(text, lo, hi)) == _spans(alt.pattern.finditer(text, lo, hi))
+
+
+def test_the_scam_families_are_searched_this_way() -> None:
+    assert {f"{n}_FAST" for n in ("_WINDFALL", "_RETURNS", "_FEE", "_UNTRACEABLE", "_URGENT", "_SECRECY")} <= set(FAST)
+
+
+def test_branches_split_only_at_the_top_level() -> None:
+    assert top_level_branches(r"\ba(?:b|c)|[|\]]x|\|y|z") == [r"\ba(?:b|c)", r"[|\]]x", r"\|y", "z"]
+    assert top_level_branches(r"[]|]a|b") == ["[]|]a", "b"]
+    assert top_level_branches(r"[^]|]a|b") == ["[^]|]a", "b"]
+
+
+def test_real_mail_gives_the_same_matches_in_any_window() -> None:
+    rng = random.Random(19)
+    texts = []
+    for path in sorted(CORPUS.rglob("*.eml")):
+        message = parse(path.read_bytes())
+        texts += [scams.fold(t.lower()) for t in (message.subject, message.body_text) if t]
+    assert len(texts) > 100
+    for text in texts:
+        for alt in FAST.values():
+            _same(alt, text, 0, len(text))
+            for _ in range(3):
+                lo = rng.randrange(len(text) + 1)
+                _same(alt, text, lo, rng.randrange(lo, len(text) + 1))
+
+
+_WORDS = ["you", "your", "have", "won", "lottery", "claim", "the", "prize", "fee", "processing", "delivery",
+          "gift card", "codes", "within", "24", "hours", "today", "urgent", "now", "keep", "this", "between us",
+          "guaranteed", "returns", "10%", "daily", "transfer", "funds", "to your account", "a", "_", "x",
+          "恭喜您", "中奖", "领取", "手续费", "今天", "微信", ".", ",", "!", " ", "\n", "é", "9"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=40), st.data())
+def test_random_text_from_their_own_words_gives_the_same_matches(words: list[str], data: st.DataObject) -> None:
+    text = "".join(w if w in " \n.,!_" else (" " + w if data.draw(st.booleans()) else w) for w in words)
+    lo = data.draw(st.integers(0, len(text)))
+    hi = data.draw(st.integers(lo, len(text)))
+    for alt in FAST.values():
+        _same(alt, text, lo, hi)
+
+
+def test_a_boundary_at_the_window_edge_is_judged_as_re_judges_it() -> None:
+    alt = Alternation(re.compile(r"\bwon\b|\bprize"))
+    for text, lo, hi in (("iwon", 1, 4), ("won", 0, 3), ("xprize", 1, 6), ("prizes", 0, 5), ("a won", 2, 4)):
+        _same(alt, text, lo, hi)
