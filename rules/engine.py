@@ -79,12 +79,12 @@ class Engine:
 
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
-        enabled = [(r, r.when.directions_needed()) for r in ruleset.rules if r.enabled]
-        # (rule, the directions it applies to or None for any), scoring rules first
-        self._phases = ([(r, d) for r, d in enabled if r.score], [(r, d) for r, d in enabled if not r.score])
-        # rules asked once per message for the recipients their directions pick: rule -> (rest, directions)
-        self._by_direction = {id(r): (rest, d) for r, d in enabled
-                              if r.per_recipient and (rest := _once_per_message(r.when)) is not None}
+        # (rule, the directions it applies to or None for any, the condition asked once per
+        # message for the recipients those directions pick, or None when it must be asked per
+        # recipient), scoring rules first
+        enabled = [(r, r.when.directions_needed(), _once_per_message(r.when) if r.per_recipient else r.when)
+                   for r in ruleset.rules if r.enabled]
+        self._phases = ([x for x in enabled if x[0].score], [x for x in enabled if not x[0].score])
 
     def evaluate(self, message: ParsedMessage, envelope: Envelope, ctx: EvaluationContext) -> Verdict:
         # recipients keep the spelling the gateway gave (it indexes verdict.recipients with
@@ -114,12 +114,20 @@ class Engine:
         active = list(rcpts)  # recipients no ``stop`` rule has ended evaluation for yet
         live = {str(st.directions[r]) for r in active}
         for phase in self._phases:
-            for rule, needed in phase:
+            for rule, needed, once in phase:
                 if not active:
                     break
                 if needed is not None and needed.isdisjoint(live):
                     continue  # it needs a direction no remaining recipient has: nobody can match
-                self._run_rule(rule, active, st, states, verdict)
+                if once is not None:  # the directions pick the recipients (some have one: live)
+                    matched = active if needed is None else [r for r in active if str(st.directions[r]) in needed]
+                    evidence: list[Evidence] = []
+                    if once.check(st, matched[0], evidence):
+                        self._record(rule, matched, evidence, st, states, verdict)
+                else:
+                    matched, evidence = self._per_recipient(rule, active, st)
+                    if matched:
+                        self._record(rule, matched, evidence, st, states, verdict)
                 if rule.stop:  # only a stop rule can end it for anyone
                     active = [r for r in active if not states[r].stopped]
                     live = {str(st.directions[r]) for r in active}
@@ -159,35 +167,31 @@ class Engine:
                 return d
         return Direction.INTERNAL
 
-    def _run_rule(self, rule: Rule, active: list[str], st: State, states: dict[str, _RecipientState],
-                  verdict: Verdict) -> None:
+    @staticmethod
+    def _per_recipient(rule: Rule, active: list[str], st: State) -> tuple[list[str], list[Evidence]]:
+        """The recipients ``rule`` matches, asked one by one (once per direction when only
+        the direction matters), and the evidence of the first."""
         evidence: list[Evidence] = []
-        by_direction = self._by_direction.get(id(rule))
-        if by_direction is not None:  # the directions pick the recipients; the rest is asked once
-            rest, needed = by_direction
-            matched = [r for r in active if needed is None or str(st.directions[r]) in needed]
-            if matched and not rest.check(st, matched[0], evidence):
-                matched = []
-        elif rule.per_recipient:
-            matched = []
-            by_direction: dict[Direction, tuple[bool, list[Evidence]]] = {}
-            for r in active:
-                ev: list[Evidence] = []
-                if rule.when.uses_address:
-                    ok = rule.when.check(st, r, ev)
-                else:  # depends on the direction only: evaluate once per direction
-                    d = st.directions[r]
-                    if d not in by_direction:
-                        by_direction[d] = (rule.when.check(st, r, ev), ev)
-                    ok, ev = by_direction[d]
-                if ok:
-                    matched.append(r)
-                    if not evidence:
-                        evidence = ev
-        else:
-            matched = active if rule.when.check(st, active[0], evidence) else []
-        if not matched:
-            return
+        matched = []
+        by_direction: dict[Direction, tuple[bool, list[Evidence]]] = {}
+        for r in active:
+            ev: list[Evidence] = []
+            if rule.when.uses_address:
+                ok = rule.when.check(st, r, ev)
+            else:  # depends on the direction only: evaluate once per direction
+                d = st.directions[r]
+                if d not in by_direction:
+                    by_direction[d] = (rule.when.check(st, r, ev), ev)
+                ok, ev = by_direction[d]
+            if ok:
+                matched.append(r)
+                if not evidence:
+                    evidence = ev
+        return matched, evidence
+
+    def _record(self, rule: Rule, matched: list[str], evidence: list[Evidence], st: State,
+                states: dict[str, _RecipientState], verdict: Verdict) -> None:
+        """A hit of ``rule`` for the ``matched`` recipients, and (enforced) its actions."""
         enforce = rule.mode == Mode.ENFORCE
         hit = Hit(rule=rule.name, action=rule.action, mode=rule.mode, score=rule.score if enforce else 0.0,
                   evidence=_dedupe_evidence(evidence), description=rule.description,
