@@ -28,6 +28,7 @@ from admin_api.own_sessions import end_all
 from admin_api.refusals import AccountRefused
 from admin_api.users import AccountCheck, _validate, list_users, normalise_addresses
 
+
 class LastAdmin(Exception):
     """The change would leave no enabled administrator; nothing was changed."""
 

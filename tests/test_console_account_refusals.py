@@ -46,7 +46,8 @@ def test_the_directorys_refusals_are_in_chinese_on_a_chinese_page(engine: sa.Eng
     assert "unknown department" not in unknown.text
     not_head = admin.post("/users", data={**new, "departments": "finance"})
     assert not_head.status_code == 422
-    assert "alice@corp.example 都不是 directory.yaml 中 finance 的主管（其主管：supervisor@corp.example）" in not_head.text
+    assert ("alice@corp.example 都不是 directory.yaml 中 finance 的主管"
+            "（其主管：supervisor@corp.example）") in not_head.text
     assert "is a supervisor of" not in not_head.text
     # the account rules too, with the role in the reader's words
     needs = admin.post("/users", data={**new, "role": "compliance", "addresses": "", "departments": ""})
