@@ -260,8 +260,9 @@ def _engines(rules: list[dict[str, object]]) -> tuple[Engine, Engine]:
         path.write_text(yaml.safe_dump(doc), encoding="utf-8")
         ruleset = load_ruleset(path)
     reference = Engine(ruleset)
-    # every rule runs, whatever directions it needs (the engine's rule list, before skipping)
-    reference._phases = tuple([(rule, None) for rule, _ in phase] for phase in reference._phases)  # noqa: SLF001
+    # every rule runs, whatever directions it needs, its whole condition asked for each
+    # recipient (no skipping, no condition asked once for the recipients a direction picks)
+    reference._phases = tuple([(rule, None, None) for rule, _, _ in phase] for phase in reference._phases)  # noqa: SLF001
     return Engine(ruleset), reference
 
 
