@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from admin_api import tables as t
+from admin_api.refusals import AccountRefused
 
 TOKEN_PREFIX = "mw_"
 _LAST_USED_GRANULARITY = 60.0  # seconds; avoids a write on every request
@@ -51,17 +52,16 @@ AccountCheck = Callable[[str, list[str], list[str]], None]
 
 def _validate(name: str, role: str, departments: list[str], addresses: list[str]) -> None:
     if not name or len(name) > 200 or name.strip() != name:
-        raise ValueError("user name must be 1-200 characters without surrounding spaces")
+        raise AccountRefused("bad-name", "name")
     if role not in t.ROLES:
-        raise ValueError(f"role must be one of {', '.join(t.ROLES)}")
+        raise AccountRefused("bad-role", "role", roles=", ".join(t.ROLES))
     if role == "supervisor" and not departments:
-        raise ValueError("a supervisor needs at least one department")
+        raise AccountRefused("supervisor-without-department", "departments")
     for address in addresses:
         if len(address) > 320 or not _ADDRESS.fullmatch(address):
-            raise ValueError(f"{address!r} is not a mail address")
+            raise AccountRefused("bad-address", "addresses", address=address)
     if role in NEEDS_ADDRESS and not addresses:
-        raise ValueError(f"a {role} needs --email: the address(es) they send mail from, so they never "
-                         "decide on their own messages and are routed what is theirs to review")
+        raise AccountRefused("needs-address", "addresses", role=role)
 
 
 def normalise_addresses(email: str | None, addresses: Iterable[str]) -> list[str]:
@@ -93,7 +93,7 @@ def add_user(
     token = new_token()
     with engine.begin() as conn:
         if conn.execute(sa.select(t.users.c.id).where(t.users.c.name == name)).first():
-            raise ValueError(f"user {name!r} exists")
+            raise AccountRefused("user-exists", "name", name=name)
         if bound:
             taken = conn.execute(
                 sa.select(t.user_addresses.c.address, t.users.c.name)
@@ -101,7 +101,7 @@ def add_user(
                 .where(t.user_addresses.c.address.in_(bound))
             ).first()
             if taken is not None:
-                raise ValueError(f"{taken.address} is already bound to user {taken.name!r}")
+                raise AccountRefused("address-taken", "addresses", address=taken.address, user=taken.name)
         uid = conn.execute(
             sa.insert(t.users).values(
                 name=name, role=role, departments=depts, email=bound[0] if bound else None, created_at=now,

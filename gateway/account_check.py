@@ -12,29 +12,36 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from admin_api.refusals import NONE, AccountRefused
 from gateway.directory import Directory
 
 
-def account_check(directory: Directory) -> Callable[[str, list[str], list[str]], None]:
+def account_check(directory: Directory | Callable[[], Directory]) -> Callable[[str, list[str], list[str]], None]:
+    """The check of ``directory`` -- or, given a callable (``PolicyHolder.directory``), of the
+    directory live at each call, so a reload is seen without a restart. Refusals are
+    :class:`admin_api.refusals.AccountRefused` (English as str(); pages translate them)."""
+    live: Callable[[], Directory] = directory if callable(directory) else (lambda: directory)
+
     def check(role: str, departments: list[str], addresses: list[str]) -> None:
+        directory = live()
         for dept in departments:
             if dept not in directory.departments:
-                known = ", ".join(sorted(directory.departments)) or "none"
-                raise ValueError(f"unknown department {dept!r} (directory.yaml has: {known})")
+                raise AccountRefused("unknown-department", "departments", department=dept,
+                                     known=", ".join(sorted(directory.departments)) or NONE)
         for address in addresses:
             if not directory.is_internal(address):
-                raise ValueError(f"{address} is not an address of ours ({', '.join(directory.domains)})")
+                raise AccountRefused("not-our-address", "addresses", address=address,
+                                     domains=", ".join(directory.domains))
             if not directory.is_known(address):
-                raise ValueError(f"{address} is not in directory.yaml (no department or group lists it)")
+                raise AccountRefused("not-in-directory", "addresses", address=address)
         if role == "supervisor":
             for dept in departments:
                 heads = directory.supervisors_of(dept)
                 if not set(addresses) & set(heads):
-                    raise ValueError(f"none of {', '.join(addresses)} is a supervisor of {dept} in directory.yaml "
-                                     f"(its supervisors: {', '.join(heads) or 'none'})")
+                    raise AccountRefused("not-a-supervisor", "addresses", addresses=", ".join(addresses),
+                                         department=dept, supervisors=", ".join(heads) or NONE)
         if role == "compliance" and not any(directory.groups_of(a) - set(directory.departments) for a in addresses):
-            raise ValueError(f"none of {', '.join(addresses)} is in a directory group "
-                             f"(e.g. {directory.default_review_group or 'compliance-team'}): compliance officers "
-                             "review what is routed to their group")
+            raise AccountRefused("not-in-a-group", "addresses", addresses=", ".join(addresses),
+                                 group=directory.default_review_group or "compliance-team")
 
     return check

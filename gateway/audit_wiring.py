@@ -109,7 +109,7 @@ def console_services(services: Services, extraction: ExtractionPool | None) -> d
     return {
         "jobs": JobStore(services.engine), "backtest": prepare_backtest, "retention": retention,
         "purge": purge, "export_dir": export_dir,
-        "account_check": account_check(services.policy.directory()),
+        "account_check": account_check(services.policy.directory),   # the live directory, reloads included
         "record_deliveries": record_deliveries(services.engine), "rules_info": rules_info(services),
         "rule_category": categoriser(lambda: services.policy.current.engine.ruleset,
                                      settings.engines.rspamd.spam_rules),

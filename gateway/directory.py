@@ -184,6 +184,11 @@ class Directory:
             return True
         return any(addr in dept.supervisors for dept in self.departments.values())
 
+    def review_group_of(self, department: str | None) -> str | None:
+        """The department's review group (who stands in for its absent head), if it names one."""
+        dept = self.departments.get(department or "")
+        return dept.review_group if dept else None
+
     def department_reviewers(self, name: str) -> tuple[str, ...]:
         """``review: department:NAME``: that department's supervisors, else its review group."""
         dept = self.departments.get(name)

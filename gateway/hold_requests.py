@@ -40,10 +40,12 @@ def hold_request(*, mail_from: str, archive_id: int, digest: str, verdict: Verdi
     first = recipients[0]
     routing = resolve_routing(first.review, mail_from, verdict.department, directory)
     if routing.rerouted:
-        # Someone named by the rules is no longer in the directory: never strand the hold.
+        # Someone named by the rules is no longer in the directory: never strand the hold (a
+        # source nobody stands in for: the quarantine tells compliance and the administrators).
         rerouted()
-        log.warning("review source resolved to nobody; held for the default review group", extra={
+        log.warning("review source resolved to nobody; held for who stands in", extra={
             "event": "quarantine.rerouted", "archive_id": archive_id, "sources": routing.rerouted,
+            "stood_in": routing.stood_in, "unroutable": routing.unroutable,
             "default_review_group": directory.default_review_group, "rules": verdict.rules,
         })
     hits = [h for rv in recipients for h in rv.hits]

@@ -5,7 +5,8 @@ what is internal from the live directory, each rule's description from the live 
 a held message's subject from the encrypted archive (decrypted only to write the notice,
 which is archived encrypted too, and masked like every value a notice shows). Escalation
 levels come from the directory as well, and a reloaded directory re-routes held entries
-(:func:`reroute_held`).
+(:func:`reroute_held`); an entry nobody can review is told to the console's compliance
+officers and administrators (:func:`unroutable_contacts`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from admin_api import tables as admin_tables
 from admin_api.render import subject_of
 from archive.service import Archive
 from gateway.policy import Policy, PolicyHolder
@@ -68,6 +70,16 @@ def escalation_levels(policy: PolicyHolder) -> Any:
         return [s for s in steps if s]
 
     return levels
+
+
+def unroutable_contacts(conn: sa.Connection) -> list[str]:
+    """Who hears of a held entry nobody can review (quarantine.unroutable): the enabled console
+    accounts of compliance officers (they may decide it as an override) and administrators
+    (they fix directory.yaml), by each account's mail address; accounts without one are left out."""
+    u = admin_tables.users.c
+    rows = conn.execute(sa.select(u.email).where(u.role.in_(("compliance", "admin")), u.disabled.is_(False),
+                                                 u.email.is_not(None)).order_by(u.id))
+    return list(dict.fromkeys(email.lower() for (email,) in rows if email))
 
 
 def reroute_held(quarantine: QuarantineService, old: Policy, new: Policy) -> None:

@@ -36,7 +36,13 @@ from gateway.metrics import Metrics
 from gateway.node_gauges import NodeGauges
 from gateway.notices import Notifier
 from gateway.policy import PolicyHolder
-from gateway.quarantine_wiring import build_notices, escalation_levels, held_dsn, reroute_held
+from gateway.quarantine_wiring import (
+    build_notices,
+    escalation_levels,
+    held_dsn,
+    reroute_held,
+    unroutable_contacts,
+)
 from gateway.queue import DeliveryQueue
 from gateway.sender_logins import SenderLogins
 from gateway.settings import Settings
@@ -168,6 +174,7 @@ def build_services(settings: Settings, *, run_migrations: bool = True, policy: P
         directory=policy.directory,
     )
     quarantine.escalation_levels = escalation_levels(policy)   # escalated people follow the directory too
+    quarantine.unroutable_contacts = unroutable_contacts      # told of entries nobody can review
     policy.on_reload(partial(reroute_held, quarantine))
     metrics.add_collector(NodeGauges(engine, {"data": data_dir, "blobs": settings.blobs_dir}))
     engines = Engines(settings.engines, metrics=EngineMetrics(metrics.registry))

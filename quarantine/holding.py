@@ -10,6 +10,7 @@ from quarantine import tables as t
 from quarantine.model import HoldRequest
 from quarantine.routing import quorum_json
 from quarantine.store import Store, row
+from quarantine.unroutable import empty_sources, tell_unroutable
 
 
 def routing_of(req: HoldRequest) -> tuple[dict[str, list[str]], list[dict[str, Any]]]:
@@ -118,3 +119,7 @@ class Holding(Store):
             link = f"{self.base_url}/sender?token={token}"  # the policy-tip page (admin_api.pages.sender)
         self.notices.held(conn, entries, subject=req.subject_for_notice or "(no subject)", evidence=req.evidence,
                           reviewers=people, digest=in_digest.__contains__, sender_link=link)
+        nobody = empty_sources(entries[0]["routes"] or {})
+        if nobody:   # no one to review what is drawn from these: the people who still can act hear of it
+            tell_unroutable(conn, self.notices, self.unroutable_contacts, entries, nobody,
+                            subject=req.subject_for_notice or "(no subject)")

@@ -155,6 +155,14 @@ class Notices:
         for person in people:
             self._send(conn, person, "rerouted", **context)
 
+    def unroutable(self, conn: sa.Connection, entries: Sequence[Mapping[str, Any]], people: Iterable[str],
+                   sources: Sequence[str], subject: str | None = None) -> None:
+        """Nobody can review a held message (its review sources found nobody, and nobody
+        stands in): the compliance officers and administrators hear of it (quarantine.unroutable)."""
+        context = self._common(entries, subject)
+        for person in people:
+            self._send(conn, person, "unroutable", sources=list(sources), **context)
+
     def expired(self, conn: sa.Connection, entries: Sequence[Mapping[str, Any]], *, released: list[str],
                 expired: list[str]) -> None:
         first = entries[0]

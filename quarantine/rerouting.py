@@ -39,6 +39,7 @@ from quarantine import tables as t
 from quarantine.holding import queue_for_digest
 from quarantine.routing import DirectoryLike, resolve
 from quarantine.store import Store, row
+from quarantine.unroutable import contacts_of, tell_unroutable
 
 log = logging.getLogger("mailwarden.quarantine")
 
@@ -58,6 +59,14 @@ def current_routes(entry: Mapping[str, Any], directory: DirectoryLike,
     """The entry's routes as the directory resolves them now, or None when nothing changed
     (or the entry predates per-source routing: its flat reviewer list has no sources).
     ``levels``: the escalation levels as the live directory names them (None: escalation stays)."""
+    now = current_routing(entry, directory, levels)
+    return None if now is None else now[0]
+
+
+def current_routing(entry: Mapping[str, Any], directory: DirectoryLike, levels: Levels | None = None
+                    ) -> tuple[dict[str, list[str]], dict[str, str]] | None:
+    """As :func:`current_routes`, with who stands in for each source that found nobody of its
+    own (``{source: group}``, "" when nobody does: :func:`quarantine.routing.stand_in`)."""
     routes = entry.get("routes")
     if not routes:
         return None
@@ -65,8 +74,9 @@ def current_routes(entry: Mapping[str, Any], directory: DirectoryLike,
     escalated = ESCALATION in routes and levels is not None
     if not sources and not escalated:
         return None
-    fresh = resolve(sources, entry.get("mail_from") or "", entry.get("department"), directory).routes if sources else {}
-    new = {s: list(fresh[s]) if s in fresh else list(people) for s, people in routes.items()}
+    fresh = resolve(sources, entry.get("mail_from") or "", entry.get("department"), directory) if sources else None
+    resolved = fresh.routes if fresh is not None else {}
+    new = {s: list(resolved[s]) if s in resolved else list(people) for s, people in routes.items()}
     if escalated:
         assert levels is not None
         reached = levels(dict(entry))[:int(entry.get("escalation") or 0)]
@@ -74,7 +84,7 @@ def current_routes(entry: Mapping[str, Any], directory: DirectoryLike,
         new[ESCALATION] = [p for p in routes[ESCALATION] if p.lower() in still]
     if all(set(new[s]) == {p.lower() for p in routes[s]} for s in routes):
         return None
-    return new
+    return new, dict(fresh.stood_in) if fresh is not None else {}
 
 
 def newer_than_routing(entry: Mapping[str, Any], loaded_at: float | None) -> bool:
@@ -90,9 +100,21 @@ def _plain(people: Sequence[str]) -> list[str]:
     return [p for p in people if "*" not in p and "?" not in p and not p.startswith("@")]
 
 
-def _change(old: Mapping[str, Sequence[str]], new: Mapping[str, Sequence[str]]) -> str:
-    """The decision record's comment: per changed source, who it was and who it is now."""
-    return "; ".join(f"{s}: {', '.join(old[s]) or '-'} -> {', '.join(new[s]) or '-'}"
+def _change(old: Mapping[str, Sequence[str]], new: Mapping[str, Sequence[str]],
+            stood_in: Mapping[str, str] | None = None, told: Sequence[str] | None = None) -> str:
+    """The decision record's comment: per changed source, who it was and who it is now, and
+    for a source that found nobody of its own, which group stands in -- or that nobody does
+    and who was told."""
+    stood_in = stood_in or {}
+
+    def why(source: str) -> str:
+        if source not in stood_in:
+            return ""
+        if stood_in[source]:
+            return f" ({stood_in[source]} stands in)"
+        return f" (nobody stands in; told {', '.join(told or []) or 'nobody'})"
+
+    return "; ".join(f"{s}: {', '.join(old[s]) or '-'} -> {', '.join(new[s]) or '-'}{why(s)}"
                      for s in new if set(new[s]) != set(old[s]))
 
 
@@ -148,12 +170,16 @@ class Rerouting(Store):
             now = self.clock()
             changed: list[dict[str, Any]] = []
             added: list[str] = []
+            stranded: list[dict[str, Any]] = []   # entries a source of which nobody stands in for now
+            nobody: list[str] = []
+            contacts: list[str] | None = None
             for entry in held:
                 if not newer_than_routing(entry, loaded_at):
                     continue    # routed under a newer directory than this node's: its routes stand
-                new = current_routes(entry, directory, self.escalation_levels)
-                if new is None:
+                now_routed = current_routing(entry, directory, self.escalation_levels)
+                if now_routed is None:
                     continue
+                new, stood_in = now_routed
                 old = {s: list(p) for s, p in entry["routes"].items()}
                 reviewers = list(dict.fromkeys(p for people in new.values() for p in people))
                 res = conn.execute(
@@ -171,11 +197,17 @@ class Rerouting(Store):
                 conn.execute(sa.delete(t.digest_items).where(
                     t.digest_items.c.entry_id == entry["id"], t.digest_items.c.sent_at.is_(None),
                     t.digest_items.c.reviewer.not_in(reviewers or [""])))
-                self._record(conn, entry["id"], self.system_actor, REROUTED, _change(old, new),
+                empty = [src for src, group in stood_in.items() if not group and old.get(src)]
+                if empty and contacts is None:
+                    contacts = contacts_of(conn, self.unroutable_contacts)
+                self._record(conn, entry["id"], self.system_actor, REROUTED, _change(old, new, stood_in, contacts),
                              [entry["recipient"]], now)
                 before = {p for people in old.values() for p in people}
                 added += [p for p in _plain(reviewers) if p not in before]
                 changed.append({**entry, "routes": new, "reviewers": reviewers})
+                if empty:
+                    stranded.append(changed[-1])
+                    nobody += [src for src in empty if src not in nobody]
                 log.info("held entry routed again after a directory change", extra={
                     "event": "quarantine.rerouted_by_directory", "entry": entry["id"],
                     "sources": [s for s in new if set(new[s]) != set(old[s])]})
@@ -183,4 +215,6 @@ class Rerouting(Store):
             if changed and added:
                 told = queue_for_digest(conn, added, [e["id"] for e in changed], now)
                 self.notices.rerouted(conn, changed, [p for p in added if p not in told])
+            if stranded:   # nobody can decide these now: who still can act is told at once
+                tell_unroutable(conn, self.notices, self.unroutable_contacts, stranded, nobody, people=contacts)
         return [e["id"] for e in changed]

@@ -4,8 +4,13 @@ A rule names review *sources* (``supervisor``, ``group:NAME``, ``department:NAME
 address; ``default`` when it named none). At hold time each source is resolved to people
 through the directory and the result is stored with the entry (``routes``), so the routing
 a reviewer is judged against is the one that was announced to them. Only people in the
-routes decide; a source that resolves to nobody (someone left the company) is given to the
-directory's default review group instead of silently stranding the message.
+routes decide; a source that resolves to nobody (someone left the company) is given to
+someone who stands in instead of silently stranding the message: for an absent department
+head (``supervisor``) the department's review group, then the directory's default review
+group -- the order escalation follows (``gateway.quarantine_wiring.escalation_levels``) --
+and for any other source the default review group. A source nobody stands in for stays
+empty (``Routing.unroutable``); the quarantine then tells the compliance officers and
+administrators (:mod:`quarantine.unroutable`).
 
 Approvals are counted per holding rule: each rule's needs (``count`` distinct people from
 ``sources``) must be met at once by *different* people, which is a bipartite matching of
@@ -34,28 +39,48 @@ class DirectoryLike(Protocol):
 
     def department_reviewers(self, department: str) -> tuple[str, ...]: ...
 
+    def review_group_of(self, department: str | None) -> str | None: ...
+
 
 @dataclass
 class Routing:
     routes: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    rerouted: list[str] = field(default_factory=list)  # sources that resolved to nobody
+    rerouted: list[str] = field(default_factory=list)  # sources that resolved to nobody of their own
+    stood_in: dict[str, str] = field(default_factory=dict)   # such a source -> the group standing in ("": none)
 
     @property
     def reviewers(self) -> list[str]:
         return list(dict.fromkeys(p for people in self.routes.values() for p in people))
 
+    @property
+    def unroutable(self) -> list[str]:
+        """Sources nobody stands in for: no one can fill what is drawn from them."""
+        return [s for s, people in self.routes.items() if not people]
+
 
 def resolve(sources: Sequence[str], sender: str, department: str | None, directory: DirectoryLike) -> Routing:
-    """Each source to the people it stands for now; empty ones go to the default group."""
+    """Each source to the people it stands for now; an empty one to whoever stands in."""
     routing = Routing()
-    fallback = directory.review_group_members(directory.default_review_group or "")
     for source in dict.fromkeys(sources or ("default",)):
         people = _people(source, sender, department, directory)
         if not people:
             routing.rerouted.append(source)
-            people = fallback
+            routing.stood_in[source], people = stand_in(source, department, directory)
         routing.routes[source] = tuple(dict.fromkeys(p.lower() for p in people))
     return routing
+
+
+def stand_in(source: str, department: str | None, directory: DirectoryLike) -> tuple[str, tuple[str, ...]]:
+    """(group, its people) standing in for ``source`` that found nobody; ("", ()) when none can.
+    An absent department head is stood in for by the department's review group first (as
+    escalation does); anything else -- a named group above all -- by the default review group
+    only, so a department's leads never stand in for compliance."""
+    groups = [directory.review_group_of(department)] if source == "supervisor" else []
+    for group in [*groups, directory.default_review_group]:
+        people = directory.review_group_members(group) if group else ()
+        if people:
+            return str(group), tuple(people)
+    return "", ()
 
 
 def _people(source: str, sender: str, department: str | None, directory: DirectoryLike) -> tuple[str, ...]:

@@ -36,6 +36,8 @@ class Store:
     system_actor: str
     evidence_cipher: EvidenceCipher | None
     notices: Any  # quarantine.notices.Notices
+    # contacts(conn) -> who hears of an entry nobody can review (quarantine.unroutable); None: nobody
+    unroutable_contacts: Callable[[sa.Connection], list[str]] | None = None
 
     def _now(self) -> float:
         return self.clock() if self.clock else time.time()

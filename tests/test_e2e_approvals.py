@@ -11,6 +11,7 @@ import email
 import email.policy
 import json
 import logging
+import re
 import subprocess
 import sys
 import time
@@ -366,6 +367,42 @@ def test_a_replaced_supervisor_can_no_longer_decide_what_was_routed_to_them(stac
         assert ("cfo2", str(api_entry["id"]), "ok", 200) in attempts
         assert ("cfo", str(page_entry["id"]), "refused", 403) in attempts
         assert ("cfo2", str(page_entry["id"]), "ok", 303) in attempts
+    finally:
+        directory.write_text(good_directory)
+        stack.gateway.reload()
+
+
+def test_a_reload_that_leaves_nobody_to_review_tells_compliance_and_the_administrator(stack: Stack) -> None:
+    """Finance's head leaves and directory.yaml names no default review group any more: the
+    held entry has nobody to review it. The compliance officers and the administrator are mailed
+    at once (each in their language), the ``rerouted`` record says nobody stands in and whom it
+    told, and a compliance officer decides it as an override. Seen failing on old code: the
+    routes were emptied and nobody was told."""
+    directory = stack.gateway.config.parent / "directory.yaml"
+    good_directory = directory.read_text()
+    stack.send("alice@example.com", "bank@other.org", "nobody left to review", "Strictly confidential\r\n")
+    entry = stack.entry("nobody left to review", who="cfo")
+    assert entry["routes"] == {"supervisor": ["cfo@example.com"]}
+    try:
+        directory.write_text(good_directory.replace("supervisors: [cfo@example.com]", "supervisors: []")
+                             .replace("default_review_group: compliance-team\n", ""))
+        stack.gateway.reload()   # what SIGHUP runs
+        assert stack.gateway.services.policy.directory().default_review_group is None
+        link = re.compile(rf"/quarantine/{entry['id']}\s")   # (other tests' entries routed to the CFO are told too)
+        for person, words in (("grace@example.com", "Nobody can review"), ("it-admin@example.com", "Nobody can review"),
+                              ("heidi@example.com", "无人可以审核")):
+            deadline = time.monotonic() + 20
+            while not (told := [n for n in map(_text, stack.sink.handler.to(person)) if words in n and link.search(n)]):
+                assert time.monotonic() < deadline, (person, [_text(m) for m in stack.sink.handler.to(person)])
+                time.sleep(0.05)
+            [notice] = told
+            assert "nobody left to review" in notice and "directory.yaml" in notice
+        history = stack.http.get(f"/api/v1/quarantine/{entry['id']}", headers=stack.auth("grace")).json()
+        assert history["routes"] == {"supervisor": []}
+        [rerouted] = [h for h in history["history"] if h["action"] == "rerouted"]
+        assert "nobody stands in" in rerouted["comment"] and "it-admin@example.com" in rerouted["comment"]
+        done = stack.decide("grace", entry["id"], override=True, comment="the CFO's deputy agreed by phone")
+        assert done.status_code == 200 and done.json()["status"] == "released", done.text
     finally:
         directory.write_text(good_directory)
         stack.gateway.reload()

@@ -68,6 +68,9 @@ class _Dir:
     def department_reviewers(self, name: str) -> tuple[str, ...]:
         return ()
 
+    def review_group_of(self, department: str | None) -> str | None:
+        return None
+
 
 def test_distinct_people_per_source_even_when_someone_is_in_both() -> None:
     routing = resolve(["supervisor", "group:compliance-team"], "alice@example.com", "finance", _Dir())

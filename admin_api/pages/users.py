@@ -13,12 +13,14 @@ from admin_api import passwords, totp
 from admin_api.account_links import TooManyLinks
 from admin_api.deps import CsrfChecked, Services, audit_info, page_authz
 from admin_api.pages.common import see_other
+from admin_api.refusals import refusal_text
 from admin_api.reset_links import MailUnavailable, mail_reset_link
 from admin_api.routers.user_admin import Name
 from admin_api.services import ApiServices
 from admin_api.templating import gettext_for, render
-from admin_api.user_admin import get_user, set_disabled, update_user
+from admin_api.user_admin import LastAdmin, get_user, set_disabled, update_user
 from admin_api.users import Principal, add_user, list_users
+from admin_api.words import roles as role_words
 
 router = APIRouter(include_in_schema=False)
 ROLES = ("admin", "compliance", "supervisor", "auditor")
@@ -28,6 +30,22 @@ Secret = Annotated[str, Form(max_length=passwords.MAX_LENGTH)]
 
 def _split(text: str) -> list[str]:
     return [part for part in text.replace(",", " ").split() if part]
+
+
+def _refused(request: Request, services: ApiServices, exc: ValueError) -> Response:
+    """422 with the reason in the reader's language (the account checks raise AccountRefused)."""
+    _ = gettext_for(request)
+    audit_info(request)["outcome"] = "failed"
+    return _page(request, services, error=refusal_text(_, exc, role_words(_)), status_code=422)
+
+
+def _last_admin(request: Request, services: ApiServices, exc: LastAdmin) -> Response:
+    """409: the change would leave no enabled administrator (two admins at once, see user_admin)."""
+    _ = gettext_for(request)
+    audit_info(request)["outcome"] = "failed"
+    return _page(request, services, status_code=409, error=_(
+        "%(name)s is the last enabled administrator; make another account an administrator first.")
+        % {"name": exc.name})
 
 
 def _page(request: Request, services: ApiServices, *, notice: str | None = None, error: str | None = None,
@@ -54,8 +72,7 @@ def users_create(request: Request, services: Services, name: Annotated[str, Form
         add_user(services.engine, name, role, _split(departments), addresses=_split(addresses),
                  check=services.account_check, clock=services.clock)
     except ValueError as exc:
-        audit_info(request)["outcome"] = "failed"
-        return _page(request, services, error=str(exc), status_code=422)
+        return _refused(request, services, exc)
     passwords.set_password(services.engine, name, password, clock=services.clock)
     return _page(request, services, notice=_("Account %(name)s created; it signs in with the password you set.")
                  % {"name": name})
@@ -76,9 +93,10 @@ def users_edit(request: Request, services: Services, name: Name, role: Annotated
                     check=services.account_check, clock=services.clock)
     except LookupError:
         raise HTTPException(404, "no such user") from None
+    except LastAdmin as exc:
+        return _last_admin(request, services, exc)
     except ValueError as exc:
-        audit_info(request)["outcome"] = "failed"
-        return _page(request, services, error=str(exc), status_code=422)
+        return _refused(request, services, exc)
     return see_other("/users")
 
 
@@ -87,12 +105,15 @@ def users_disable(request: Request, services: Services, name: Name, p: Principal
                   _csrf: None = CsrfChecked) -> Response:
     _ = gettext_for(request)
     audit_info(request).update(record=name, detail={"op": "disable"})
-    if name == p.name:
+    if name == p.name:   # the page does not offer it; a forged or stale form is refused all the same
+        audit_info(request)["outcome"] = "failed"
         return _page(request, services, error=_("You cannot disable your own account."), status_code=409)
     try:
         set_disabled(services.engine, name, True, clock=services.clock)
     except LookupError:
         raise HTTPException(404, "no such user") from None
+    except LastAdmin as exc:
+        return _last_admin(request, services, exc)
     return see_other("/users")
 
 

@@ -11,8 +11,9 @@ from fastapi.responses import JSONResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from admin_api.deps import Services, audit_info, authz
+from admin_api.refusals import AccountRefused
 from admin_api.schemas import Address, clean, field_error
-from admin_api.user_admin import get_user, set_disabled, update_user
+from admin_api.user_admin import LastAdmin, get_user, set_disabled, update_user
 from admin_api.users import Principal, add_user, create_token
 
 router = APIRouter(tags=["users"])
@@ -50,7 +51,8 @@ def _field_of(message: str) -> str:
 
 
 def _refused(exc: ValueError) -> HTTPException:
-    return field_error(("body", _field_of(str(exc))), str(exc))
+    field = exc.field if isinstance(exc, AccountRefused) else _field_of(str(exc))
+    return field_error(("body", field), str(exc))
 
 
 @router.post("/users", status_code=201)
@@ -61,7 +63,7 @@ def user_create(body: UserIn, request: Request, services: Services,
         token = add_user(services.engine, body.name, body.role, body.departments, addresses=body.addresses,
                          check=services.account_check, token_lifetime_days=body.token_days, clock=services.clock)
     except ValueError as exc:
-        if "exists" in str(exc):
+        if isinstance(exc, AccountRefused) and exc.code == "user-exists":
             raise HTTPException(409, str(exc)) from None
         raise _refused(exc) from None
     return JSONResponse({**get_user(services.engine, body.name, clock=services.clock), "token": token},
@@ -89,6 +91,8 @@ def user_update(name: Name, body: UserPatch, request: Request, services: Service
                            addresses=body.addresses, check=services.account_check, clock=services.clock)
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from None
+    except LastAdmin as exc:
+        raise HTTPException(409, str(exc)) from None
     except ValueError as exc:
         raise _refused(exc) from None
 
@@ -102,6 +106,8 @@ def _set_disabled(name: str, disabled: bool, request: Request, services: Any, p:
                             clock=services.clock)
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from None
+    except LastAdmin as exc:
+        raise HTTPException(409, str(exc)) from None
 
 
 @router.post("/users/{name}/disable")

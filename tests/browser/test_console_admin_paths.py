@@ -259,3 +259,44 @@ def test_users_forms_change_accounts_refuse_without_csrf_and_supervisors_and_are
         assert any(op in line for line in shown), (op, shown)
     admin.goto(stack.url("/audit?actor=cfo&outcome=denied"))
     assert admin.locator("#audit-table tbody tr").count() >= 1 + len(forms)
+
+
+def test_own_row_offers_only_what_the_server_allows_and_refusals_read_in_chinese(
+        stack: ConsoleStack, new_page: Any) -> None:
+    """The signed-in admin's own row has no Disable button and no role menu (the server refuses
+    both: a forged form gets 409 with the reason in Chinese); the directory's refusal of a new
+    account reads in Chinese too. Seen failing on old code (the button, the menu, the English)."""
+    start = _last_audit_id(stack)
+    admin = new_page("zh-CN")
+    sign_in(admin, stack, "root", path="/users")
+    own = _row(admin, "root")
+    assert own.locator("form[action$='/disable']").count() == 0
+    own.locator("summary").click()
+    assert own.locator("select[name=role]").count() == 0
+    assert "另一位管理员" in own.inner_text()
+    other = _row(admin, "audrey")
+    assert other.locator("form[action$='/disable']").count() == 1
+    other.locator("summary").click()
+    assert other.locator("select[name=role]").count() == 1
+    assert own.locator("form[action$='/edit'] input[type=hidden][name=role]").get_attribute("value") == "admin"
+    token = admin.locator("meta[name=csrf-token]").get_attribute("content")
+    forged = admin.request.post(stack.url("/users/root/disable"), form={"csrf": token}, max_redirects=0,
+                                headers={"Accept-Language": "zh-CN"})   # (the request API sends none)
+    assert forged.status == 409 and "不能停用自己的账户" in forged.text()
+    # the directory refuses a supervisor who is not the department's head: said in Chinese
+    admin.locator("#new-name").fill("ned")
+    admin.locator("#new-role").select_option("supervisor")
+    admin.locator("#new-departments").fill("finance")
+    admin.locator("#new-addresses").fill("alice@example.com")
+    admin.locator("#new-password").fill("ned first password")
+    admin.locator("form[action='/users'] button[type=submit]").click()
+    admin.wait_for_load_state()
+    alert = admin.locator("[role=alert]").inner_text()
+    assert "都不是 directory.yaml 中 finance 的主管" in alert and "supervisor of" not in alert, alert
+    assert admin.locator("tr[data-user='ned']").count() == 0
+    axe(admin)
+    screenshot(admin, f"users-own-row-zh-{stack.engine.dialect.name}")
+    with stack.engine.connect() as conn:
+        assert not conn.execute(sa.select(admin_t.users.c.disabled).where(admin_t.users.c.name == "root")).scalar_one()
+    failed = [r for r in _audit(stack, "root", start) if r.action == "users.write" and r.outcome == "failed"]
+    assert [(r.detail or {}).get("op") for r in failed] == ["disable", "create"], failed
