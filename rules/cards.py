@@ -131,7 +131,7 @@ def _longest_card(text: str, groups: list[tuple[int, int]], seps: list[str], i: 
         if n < 14:
             continue
         lengths = [e - s for s, e in groups[i:j + 1]]
-        if j > i and (len(lengths) < 3 or any(x < 3 or x > 6 for x in lengths)):
+        if j > i and not _grouping_ok(lengths):
             continue
         if i > 0 and (j == i or seps[i - 1] == seps[i]):
             continue  # continues a number on its left
@@ -146,6 +146,15 @@ def _longest_card(text: str, groups: list[tuple[int, int]], seps: list[str], i: 
         if len(set(digits)) > 1 and valid(digits):
             best = (j, digits, trailing)
     return best
+
+
+def _grouping_ok(lengths: list[int]) -> bool:
+    """Groups a card is written in: three or more of 3-6 digits (4-4-4-4, 4-6-5), or two
+    halves of at least four (``41111111 11111111``). Two halves read as a card only beside
+    card context (see :func:`_grade`): two numbers side by side are common."""
+    if len(lengths) == 2:
+        return min(lengths) >= 4
+    return len(lengths) >= 3 and all(3 <= x <= 6 for x in lengths)
 
 
 def _expiry_or_cvv(digits: str) -> bool:
@@ -182,6 +191,10 @@ def _grade(text: str, found: list[tuple[int, int, str, tuple[int, ...], bool]], 
         corroborated = trailing or _EXPIRY.search(near) or _CVV.search(near)
         if corroborated:
             why.append("expiry/CVV beside")
+        if len(lengths) == 2:
+            if not (ctx or corroborated):
+                continue  # two numbers side by side, nothing says card
+            why.append("written in two halves")
         grouped = lengths in _ISSUER_GROUPING
         if ctx and (corroborated or grouped):
             level = HIGH

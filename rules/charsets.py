@@ -9,6 +9,7 @@ Decoding never raises.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 
 # declared label (lowercased) -> codec that is a superset of what senders actually use
@@ -176,6 +177,125 @@ def _best_multibyte(data: bytes, prefer: str | None) -> tuple[str, int, bool] | 
     return best[1:] if best is not None else None
 
 
+# -- text under a label that does not fit it ---------------------------------------------------
+
+# Shift_JIS: GBK's common lead and trail bytes (0xB0-0xDF) are its half-width katakana, so a
+# GBK text reads as those and rare kanji. EUC-JP is left out: its kanji rows share GB2312's
+# byte ranges, and a short kanji-only Japanese text would read as Chinese.
+_JAPANESE = frozenset({"cp932", "shift_jis", "shift_jis_2004", "shift_jisx0213"})
+_WIDE = ("utf-16", "utf-32", "utf-7")
+_KANA = re.compile("[\u3041-\u30ff]")   # hiragana and (full-width) katakana
+
+
+@functools.lru_cache(maxsize=64)
+def _single_byte(codec: str) -> bool:
+    """Whether ``codec`` reads every byte as one character (koi8-r, windows-1251, iso-8859-x)."""
+    try:
+        return len(bytes(range(0x80, 0x100)).decode(codec, "replace")) == 128
+    except (LookupError, ValueError):
+        return False
+
+
+def _alphabet_implausible(text: str) -> bool:
+    """Whether an alphabetic (single-byte) reading looks like multi-byte text read a byte at a
+    time: many of its 8-bit characters are no letters (koi8-r box drawing), or capitals follow
+    small letters inside words (GBK's lead and trail bytes fall on both cases at random)."""
+    letters = other = flips = 0
+    prev_lower = False
+    for ch in text[:_SCORE_SAMPLE]:
+        if ch < "\x80":
+            prev_lower = ch.islower()
+            continue
+        if ch.isalpha():
+            letters += 1
+            flips += prev_lower and ch.isupper()
+            prev_lower = ch.islower()
+        else:
+            other += 1
+            prev_lower = False
+    high = letters + other
+    return high > 0 and (other * 8 >= high or flips * 8 >= high)
+
+
+def _declared_implausible(text: str, codec: str) -> bool:
+    """Whether the declared charset's reading is nonsense for its script: an alphabet read
+    from multi-byte text, or "Japanese" with next to no kana (every Japanese sentence has
+    them; GBK read as Shift_JIS gives half-width katakana and rare kanji instead)."""
+    if codec in _JAPANESE:
+        sample = text[:_SCORE_SAMPLE]
+        non_ascii = sum(ch >= "\x80" for ch in sample)
+        return non_ascii > 0 and len(_KANA.findall(sample)) * 10 < non_ascii
+    return _single_byte(codec) and _alphabet_implausible(text)
+
+
+def _misread(data: bytes, text: str, codec: str, high: int) -> str | None:
+    """The reading of ``data`` that fits where the declared ``codec`` gave ``text`` that is
+    implausible for it (GBK or GB18030 labelled koi8-r or Shift_JIS, UTF-8 labelled
+    windows-1251): UTF-8 read strictly, else the Chinese multi-byte reading made of common
+    characters with at most a few stray bytes. None when the declaration stands."""
+    if codec in MULTIBYTE or codec in _WEAK or codec.startswith(_WIDE) or codec in _SEVEN_BIT:
+        return None
+    if codec not in _JAPANESE and not _single_byte(codec):
+        return None
+    if not _declared_implausible(text, codec):
+        return None
+    utf8 = _try(data, "utf-8")
+    if utf8 is not None:
+        return utf8
+    best: tuple[int, str] | None = None
+    for candidate in ("gb18030", "big5hkscs"):
+        read = _try(data, candidate)
+        bad = 0
+        if read is None:
+            read, bad = _replaced(data, candidate)
+            if bad > high // 20:
+                continue
+        score, cjk = _implausible(read, bad)
+        # rare and private-use characters; spaces between characters are not held against
+        # it here: the declared reading has already failed, and spaces are how item 3 hides
+        odd = score - bad - len(_SPACED_HANZI.findall(read, 0, _SCORE_SAMPLE))
+        if cjk >= 2 and odd * 10 <= cjk + 10 and odd * 4 <= cjk and (best is None or score < best[0]):
+            best = (score, read)
+    return best[1] if best is not None else None
+
+
+_UTF16_SAMPLE = 2048
+
+
+def _utf16_oddness(text: str, hangul: bool) -> int:
+    """How many characters of a UTF-16 reading (judged on a sample) are not what text is
+    made of: anything but ASCII text, Latin, Greek and Cyrillic letters, general punctuation,
+    CJK punctuation, kana, common Chinese characters, full-width forms (and Hangul, when
+    ``hangul``). Bytes read in the wrong order, or 8-bit text read as UTF-16, land on
+    rare characters, symbols, combining marks and unassigned code points instead."""
+    odd = 0
+    for ch in text[:_UTF16_SAMPLE]:
+        if ch < "\x7f":
+            odd += ch < " " and ch not in "\t\n\r\f"
+        elif "\u4e00" <= ch <= "\u9fff":
+            odd += ch not in _COMMON_HANZI
+        elif not ("\xa0" <= ch <= "\u052f" or "\u2010" <= ch <= "\u2044" or "\u3000" <= ch <= "\u30ff"
+                  or "\uff01" <= ch <= "\uffef" or ch == "\u20ac" or hangul and "\uac00" <= ch <= "\ud7a3"):
+            odd += 1
+    return odd
+
+
+def _utf16(data: bytes, declared: bool, hangul: bool = True) -> str | None:
+    """``data`` as UTF-16 without a byte-order mark, in the byte order that reads as text.
+
+    Declared UTF-16 (``utf-16``, ``unicode``, ``ucs-2``) may come in either order without a
+    BOM: the better reading wins. Undeclared, or under an 8-bit label, the reading must be
+    plainly text (at most one character in ten odd); None otherwise."""
+    readings = []
+    for codec in ("utf-16-le", "utf-16-be"):
+        text = data.decode(codec, "replace")
+        readings.append((_utf16_oddness(text, hangul), text))
+    odd, text = min(readings, key=lambda r: r[0])
+    if declared or odd * 10 <= min(len(text), _UTF16_SAMPLE):
+        return text
+    return None
+
+
 def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, bool]:
     """Decode ``data`` in its declared charset, or the best-fitting one; never raises.
 
@@ -194,6 +314,17 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, bool]:
     if not data:
         return "", True
     codec = normalize_charset(declared)
+    if codec == "utf-16" or (b"\x00" in data and not (codec or "").startswith(_WIDE)):
+        # UTF-16 declared, or the NULs of UTF-16's ASCII (no 8-bit text has any): a byte-order
+        # mark says the order, else the order that reads as text
+        for bom, bom_codec in _BOMS:
+            if data.startswith(bom):
+                text = _try(data, bom_codec)
+                break
+        else:
+            text = _utf16(data, declared=codec == "utf-16")
+        if text is not None:
+            return text, True
     if data.isascii():
         if codec in _SEVEN_BIT:
             text = _try(data, codec)
@@ -220,12 +351,12 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, bool]:
     high = _high_bytes(data)
     if codec and codec not in _WEAK:
         text = _try(data, codec)
-        if text is not None:
-            return text, True
-        if not codec.startswith(("utf-16", "utf-32", "utf-7")):
+        if text is None and not codec.startswith(_WIDE):
             text, bad = _replaced(data, codec)
-            if bad <= max(1, high // 10):  # a few bad bytes: the declaration stands
-                return text, True
+            if bad > max(1, high // 10):  # more than a few bad bytes: the declaration falls
+                text = None
+        if text is not None:
+            return _misread(data, text, codec, high) or text, True
     text = _try(data, "utf-8")
     if text is not None:
         return text, True
@@ -234,6 +365,11 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, bool]:
     best = _best_multibyte(data, prefer=codec if codec not in _WEAK else None)
     if best is not None and best[2] and best[1] * 3 <= high:  # a multi-byte text with some stray bytes
         return best[0], True
+    if len(data) % 2 == 0:  # UTF-16 of CJK text alone has no NULs: it must read as text
+        # (Hangul not counted as text here: 8-bit Cyrillic read in pairs lands on it)
+        text = _utf16(data, declared=False, hangul=False)
+        if text is not None:
+            return text, True
     detected = _detected(data) if high >= _DETECT_MIN_HIGH else None  # short texts fool detectors
     if detected is not None:
         return detected, True

@@ -22,6 +22,7 @@ from rules import mime_tree
 from rules.attachments import Attachment, Budget, Extractor, Limits
 from rules.charsets import decode_bytes
 from rules.encrypted import text_encrypted
+from rules.escapes import unescape_json
 from rules.findings import CORRUPT, ENCRYPTED, TOO_DEEP, TOO_MANY_PARTS, UNSUPPORTED, uninspectable
 from rules.flowed import unflow
 from rules.html_text import html_to_text
@@ -239,6 +240,7 @@ class ParsedMessage:
                 text = html_to_text(text)
             elif _flowed(part):
                 text = unflow(text, delsp=_param(part, "delsp").lower() == "yes")
+            text = unescape_json(text)   # JSON pasted into a body: \u673a\u5bc6 reads as 机密
             if text_encrypted(text):
                 _note(findings, uninspectable(ENCRYPTED))    # an inline PGP message
             bodies.append(("body", text))

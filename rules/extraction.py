@@ -20,6 +20,7 @@ from rules.budget import FINDING_BOMB, FINDING_TOO_DEEP, BombError, Budget
 from rules.charsets import decode_guess
 from rules.documents import MAX_TEXT_PER_FILE, pdf_extract
 from rules.encrypted import payload_encrypted
+from rules.escapes import unescape_json
 from rules.filetypes import DOCUMENT_KINDS, is_executable, is_script, kind, sniff
 from rules.findings import CORRUPT, ENCRYPTED, TRUNCATED, uninspectable
 from rules.ole import open_ole
@@ -119,11 +120,11 @@ class Extractor:
         if what == "html":
             from rules.html_text import html_to_text
 
-            att.text = html_to_text(decode_guess(data, charset))
+            att.text = unescape_json(html_to_text(decode_guess(data, charset)))
         elif what == "rtf":
             att.text = rtf_text(data)
         elif what == "text":
-            att.text = decode_guess(data, charset)
+            att.text = unescape_json(decode_guess(data, charset))   # .json: \u673a\u5bc6 is 机密
         return []   # "message": content.py parses attached messages itself
 
     # -- what containers call back -------------------------------------------------------

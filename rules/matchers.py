@@ -45,6 +45,7 @@ from typing import NamedTuple
 
 import ahocorasick
 
+from rules import cjk_gaps
 from rules.chinese_variants import variants
 from rules.folding import INVISIBLE_CLASS, FoldTable, fold_table, is_word_char
 
@@ -140,6 +141,7 @@ class KeywordMatcher:
         self._use_hyperscan = hyperscan is not None and engine in ("auto", "hyperscan")
         self._hs_db = None  # the terms, for raw and normalised text alike
         self._hs_marker_db = None  # the characters raw text cannot be scanned over
+        self._hs_gap_db = None  # whitespace between CJK characters (rules.cjk_gaps)
         self._hs_terms: list[tuple[str, int, bool, bool, frozenset[int]]] = []
         self._word_chars: frozenset[str] = frozenset()
 
@@ -197,26 +199,51 @@ class KeywordMatcher:
         self._hs_db = _compile(literals, [hyperscan.HS_FLAG_CASELESS] * len(literals))
         self._hs_marker_db = _compile([_marker_class(table, set("".join(self._terms)))],
                                       [hyperscan.HS_FLAG_UTF8])
+        self._hs_gap_db = _compile([cjk_gaps.HS_GATE], [hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH])
 
     @property
     def empty(self) -> bool:
         return not self._terms
 
     def find(self, text: str) -> KeywordScan:
-        """All hits of ``text`` as in its normalised form, normalising as little as it can."""
+        """All hits of ``text`` as in its normalised form, normalising as little as it can;
+        Chinese terms split by whitespace (机\\n密, 机 密) too (:mod:`rules.cjk_gaps`)."""
+        scan, gapped = self._find(text)
+        if gapped is False or text.isascii() or not self._terms:
+            return scan
+        return self._split_terms(text, scan)
+
+    def _split_terms(self, text: str, scan: KeywordScan) -> KeywordScan:
+        """``scan`` with the hits of the normalised text read without its gaps that cross
+        one, placed where their characters stand (offsets into the normalised text, as every
+        hit's). Only text the gate let through gets here: normalising it is affordable."""
+        norm = normalize(text)
+        spans = cjk_gaps.gaps(norm)
+        if not spans:
+            return scan
+        text_joined, to_original, points = cjk_gaps.joined(norm, spans)
+        merged = cjk_gaps.merge(scan.hits, self.scan_normalized(text_joined), points, to_original)
+        return scan if merged is None else KeywordScan(merged, scan.norm_length)
+
+    def _find(self, text: str) -> tuple[KeywordScan, bool | None]:
+        """The hits, and whether the text may hold a CJK gap (False: a Hyperscan gate,
+        :data:`rules.cjk_gaps.HS_GATE`, found none; else :func:`rules.cjk_gaps.gaps` tells)."""
         if self._hs_db is None or not text:
-            return self._find_normalized(text)
+            return self._find_normalized(text), None
         try:
             data = text.encode("utf-8")
         except UnicodeEncodeError:  # lone surrogates: the reference path treats them
-            return self._find_normalized(text)
-        marked = [] if len(data) == len(text) else self._marked_lines(data)  # ASCII is never marked
+            return self._find_normalized(text), None
+        if len(data) == len(text):  # ASCII: never marked, no CJK
+            return KeywordScan(self._hits(data, len(text), self._scan_ends(self._hs_db, data)), len(text)), False
+        gapped = _matches(self._hs_gap_db, data)
+        marked = self._marked_lines(data)
         if marked is None:
-            return self._find_normalized(text)
+            return self._find_normalized(text), gapped
         length = len(text)
         if marked:
             data, length = _normalize_lines(data, marked, length)
-        return KeywordScan(self._hits(data, length, self._scan_ends(self._hs_db, data)), length)
+        return KeywordScan(self._hits(data, length, self._scan_ends(self._hs_db, data)), length), gapped
 
     def _find_normalized(self, text: str) -> KeywordScan:
         norm = normalize(text)
@@ -356,6 +383,21 @@ def _term_pattern(term: str, shared: Counter[str]) -> bytes:
     rare = min((i for i, w in enumerate(words) if w), key=lambda i: (shared[words[i]], -len(words[i])))
     cut = len(" ".join(words[:rare + 1]).encode("utf-8"))
     return _escape(encoded[:cut]) + b"".join(b"[\\x%02x\\xff]" % c for c in encoded[cut:])
+
+
+def _matches(db: object, data: bytes) -> bool:
+    """Whether a database of SINGLEMATCH patterns matches anywhere in ``data``."""
+    found = [False]
+
+    def on_match(_id: int, _start: int, _end: int, _flags: int, _ctx: object) -> bool:
+        found[0] = True
+        return True  # one is enough: stop
+
+    try:
+        db.scan(data, match_event_handler=on_match)  # type: ignore[attr-defined]
+    except hyperscan.ScanTerminated:
+        pass
+    return found[0]
 
 
 def _escape(literal: bytes) -> bytes:

@@ -1,0 +1,117 @@
+"""Chinese terms split by whitespace: 机\\n密, 机<br>密 (a line break once HTML is text), 机 密 文 件.
+
+Chinese puts no spaces between characters, and a reader's eye joins a word broken over two
+lines, so a keyword written with a hard line break, a ``<br>`` or spaces between its
+characters says what it says. The keyword scan (:mod:`rules.matchers`) reads the text a
+second time with such gaps taken out and keeps the hits that cross one, placed where the
+characters stand. Only whitespace between two CJK characters is a gap (English words on two
+lines are two words), at most a few characters of it with at most one blank line
+(paragraphs apart are not one word).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from typing import Protocol, TypeVar
+
+from rules.folding import INVISIBLE
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_SPACE = " \t\f\v\x85\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_GAP = re.compile(f"[{_CJK}]((?:[{_SPACE}]|\r\n|\r|\n){{1,8}})(?=[{_CJK}])")
+_MAX_BREAKS = 2
+# The gate, for Hyperscan (UTF-8 mode) on the raw text: wider than ``_GAP`` reads the
+# normalised text, so that no gap is missed (what normalises to a CJK character: radicals,
+# enclosed and compatibility ideographs; what normalises to whitespace or to nothing:
+# ideographic and other spaces, invisible characters; \r\n two characters here). The keyword
+# scan runs it over non-ASCII text at memory speed; only text that passes is normalised and
+# read by ``gaps`` (Python's regex reads CJK text ten times slower).
+_HS_CJK = (r"[\x{2e80}-\x{2fdf}\x{3200}-\x{33ff}\x{3400}-\x{4dbf}\x{4e00}-\x{9fff}\x{f900}-\x{faff}"
+           r"\x{2f800}-\x{2fa1f}]")
+
+
+def _ranges(chars: str) -> str:
+    """``chars`` as Hyperscan class ranges (runs of consecutive code points joined)."""
+    out: list[list[int]] = []
+    for cp in sorted(map(ord, chars)):
+        if out and cp == out[-1][1] + 1:
+            out[-1][1] = cp
+        else:
+            out.append([cp, cp])
+    return "".join(f"\\x{{{lo:x}}}-\\x{{{hi:x}}}" for lo, hi in out)
+
+
+_HS_SPACE = ("[ \\t\\f\\v\\r\\n\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"
+             + _ranges(INVISIBLE) + "]")
+HS_GATE = (_HS_CJK + _HS_SPACE + "+" + _HS_CJK).encode()
+
+
+def gaps(text: str) -> list[tuple[int, int]]:
+    """The ``(start, end)`` spans of whitespace between two CJK characters of ``text``."""
+    out = []
+    for m in _GAP.finditer(text):
+        gap = m.group(1)
+        if gap.count("\n") + gap.count("\r") - gap.count("\r\n") <= _MAX_BREAKS:
+            out.append(m.span(1))
+    return out
+
+
+def joined(text: str, spans: list[tuple[int, int]]) -> tuple[str, Callable[[int], int], list[int]]:
+    """``text`` without the gaps ``spans``, a map from a position in it back to ``text``, and
+    the position in it of the character after each gap (sorted)."""
+    parts: list[str] = []
+    points: list[int] = []
+    removed: list[int] = []   # characters taken out up to and including each gap
+    prev = total = 0
+    for s, e in spans:
+        parts.append(text[prev:s])
+        points.append(s - total)
+        total += e - s
+        removed.append(total)
+        prev = e
+    parts.append(text[prev:])
+
+    def to_original(pos: int) -> int:
+        i = bisect.bisect_right(points, pos) - 1
+        return pos + (removed[i] if i >= 0 else 0)
+
+    return "".join(parts), to_original, points
+
+
+def crossing(start: int, end: int, points: list[int]) -> bool:
+    """Whether ``[start, end)`` holds a gap point (one of ``points``, sorted) inside it."""
+    i = bisect.bisect_right(points, start)
+    return i < len(points) and points[i] < end
+
+
+class _Hit(Protocol):
+    start: int
+    end: int
+
+
+H = TypeVar("H", bound=_Hit)
+
+
+def merge(hits: Mapping[int, Sequence[H]], extra: Mapping[int, Sequence[H]], points: list[int],
+          to_original: Callable[[int], int]) -> dict[int, list[H]] | None:
+    """``hits`` (by list id) with the hits of the joined text that cross a gap (``extra``),
+    placed where their characters stand in the text; None when no hit crosses one."""
+    added: dict[int, list[H]] = {}
+    for lid, found in extra.items():
+        for h in found:
+            if crossing(h.start, h.end, points):
+                added.setdefault(lid, []).append(replace(h, start=to_original(h.start),  # type: ignore[type-var]
+                                                         end=to_original(h.end - 1) + 1))
+    if not added:
+        return None
+    merged: dict[int, list[H]] = defaultdict(list, {lid: list(v) for lid, v in hits.items()})
+    for lid, more in added.items():
+        into = merged[lid]
+        for h in more:  # before the first hit that starts after it; the others keep their order
+            at = next((i for i, x in enumerate(into) if x.start > h.start), len(into))
+            into.insert(at, h)
+    return merged
