@@ -67,6 +67,11 @@ class Alternation:
         for branch in top_level_branches(source):
             bounded = branch.startswith("\\b") and len(branch) > 2
             self._branches.append((bounded, re.compile(branch[2:] if bounded else branch, pattern.flags)))
+        self._index = {id(b): i for i, (_, b) in enumerate(self._branches)}
+
+    def branch_of(self, match: re.Match[str]) -> int:
+        """Which top-level branch (0-based, as written) ``match`` (from :meth:`search`) matched."""
+        return self._index[id(match.re)]
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         endpos = min(endpos, len(text))

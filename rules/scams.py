@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-from rules.alternation import Alternation
+from rules.alternation import Alternation, top_level_branches
 from rules.chinese_variants import traditional_folder
 from rules.match import HIGH, LOW, MEDIUM
 from rules.redact import excerpt
@@ -129,7 +129,10 @@ _DATA_STRONG = (r"card details|(?:credit|debit) card|card information|expiry dat
                 r"银行卡号|银行卡信息|银行账号|银行卡|卡号|账号密码|密码|验证码|身份证号码?|身份证照片|身份证|支付宝账号|开户行")
 _DATA_WEAK = (r"full name|home address|\baddress\b|phone number|mobile number|\bage\b|occupation|\bcountry\b|"
               r"姓名|住址|地址|手机号|电话号码|年龄|职业")
-_DATA = re.compile(rf"(?P<strong>{_DATA_STRONG})|(?P<weak>{_DATA_WEAK})")
+# the strong words, then the weak ones, as one alternation searched branch by branch
+# (rules.alternation); which branch matched tells strong from weak
+_DATA_FLAT = re.compile(f"{_DATA_STRONG}|{_DATA_WEAK}")
+_DATA_STRONG_BRANCHES = len(top_level_branches(_DATA_STRONG))
 _ASK = re.compile(r"(?:\b(?:send|provide|reply|respond|confirm|fill|enter|update|verify|give|share|submit|include|"
                   r"furnish|forward|with your)\b|提供|发送|填写|回复|告知|输入|登记|上传|发给|发我)" + _S + r"{0,60}$")
 _ASK_LIST = re.compile(r"(?:\b(?:send|provide|reply|forward|furnish|include|following)\b|提供|发送|填写|回复|如下)"
@@ -295,6 +298,7 @@ _FEE_FAST = Alternation(_FEE)
 _UNTRACEABLE_FAST = Alternation(_UNTRACEABLE)
 _URGENT_FAST = Alternation(_URGENT)
 _SECRECY_FAST = Alternation(_SECRECY)
+_DATA_FAST = Alternation(_DATA_FLAT)
 
 
 def _windfall(t: str, spans: Spans) -> tuple[int, int] | None:
@@ -332,12 +336,12 @@ def _fee(t: str, spans: Spans) -> tuple[int, int] | None:
 def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
     for lo, hi in spans:
         weak: list[tuple[int, int]] = []
-        for m in _DATA.finditer(t, lo, hi):
+        for m in _DATA_FAST.finditer(t, lo, hi):
             before = t[max(0, m.start() - 80):m.start()]
             if _NEVER_ASK.search(before) or not (_ASK.search(before) or
                                                  _ASK_LIST.search(t, max(0, m.start() - 220), m.start())):
                 continue
-            if m.group("strong"):
+            if _DATA_FAST.branch_of(m) < _DATA_STRONG_BRANCHES:  # a strong word (card number, 密码)
                 return m.span()
             weak.append(m.span())
             if len(weak) >= 2 and weak[-1][0] - weak[0][0] < 120:

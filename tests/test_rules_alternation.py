@@ -30,7 +30,18 @@ def _same(alt: Alternation, text: str, lo: int, hi: int) -> None:
 
 
 def test_the_scam_families_are_searched_this_way() -> None:
-    assert {f"{n}_FAST" for n in ("_WINDFALL", "_RETURNS", "_FEE", "_UNTRACEABLE", "_URGENT", "_SECRECY")} <= set(FAST)
+    assert {f"{n}_FAST" for n in ("_WINDFALL", "_RETURNS", "_FEE", "_UNTRACEABLE", "_URGENT", "_SECRECY", "_DATA")} \
+        <= set(FAST)
+
+
+def test_personal_data_words_are_told_strong_or_weak_as_named_groups_would() -> None:
+    named = re.compile(rf"(?P<strong>{scams._DATA_STRONG})|(?P<weak>{scams._DATA_WEAK})")
+    text = ("please send your card number, full name, home address and age; 提供银行卡号和姓名、地址 "
+            "your pin and country, password") * 3
+    want = [(m.span(), bool(m.group("strong"))) for m in named.finditer(text)]
+    got = [(m.span(), scams._DATA_FAST.branch_of(m) < scams._DATA_STRONG_BRANCHES)
+           for m in scams._DATA_FAST.finditer(text)]
+    assert got == want and any(s for _, s in want) and not all(s for _, s in want)
 
 
 def test_branches_split_only_at_the_top_level() -> None:
