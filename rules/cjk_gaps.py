@@ -50,13 +50,46 @@ _HS_SPACE = ("[ \\t\\f\\v\\r\\n\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{202
 HS_GATE = (_HS_CJK + _HS_SPACE + "+" + _HS_CJK).encode()
 
 
+def _keep(m: re.Match[str]) -> bool:
+    gap = m.group(1)
+    return gap.count("\n") + gap.count("\r") - gap.count("\r\n") <= _MAX_BREAKS
+
+
 def gaps(text: str) -> list[tuple[int, int]]:
     """The ``(start, end)`` spans of whitespace between two CJK characters of ``text``."""
-    out = []
-    for m in _GAP.finditer(text):
-        gap = m.group(1)
-        if gap.count("\n") + gap.count("\r") - gap.count("\r\n") <= _MAX_BREAKS:
-            out.append(m.span(1))
+    return [m.span(1) for m in _GAP.finditer(text) if _keep(m)]
+
+
+def gaps_in(text: str, places: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """:func:`gaps`, read only in ``places`` (character spans of ``text`` that Hyperscan's
+    :data:`HS_GATE` matched: a CJK character, whitespace, a CJK character), sorted. The same
+    gaps as reading the whole text where the gate matched every gap (it is wider than
+    ``_GAP``), at the cost of a look at each place instead of a pattern tried at every
+    character of Chinese text."""
+    found = {m.span(1) for s, e in places for m in _GAP.finditer(text, s, e) if _keep(m)}
+    return sorted(found)
+
+
+def windows(text: str, spans: list[tuple[int, int]], reach: int) -> list[tuple[int, int, list[tuple[int, int]]]]:
+    """The stretches of ``text`` a term crossing one of the gaps ``spans`` (sorted) can stand
+    in: ``reach`` (the longest term's length) characters either side of each gap, widened to
+    whole ASCII words (terms with word boundaries are judged at their edges) and merged where
+    they meet; each with its gaps as offsets into the stretch. A term crossing several gaps
+    lies in one stretch: those gaps are nearer to each other than ``reach``."""
+    out: list[tuple[int, int, list[tuple[int, int]]]] = []
+    n = len(text)
+    for s, e in spans:
+        lo, hi = max(0, s - reach), min(n, e + reach)
+        while lo > 0 and text[lo - 1].isascii() and (text[lo - 1].isalnum() or text[lo - 1] == "_"):
+            lo -= 1
+        while hi < n and text[hi].isascii() and (text[hi].isalnum() or text[hi] == "_"):
+            hi += 1
+        if out and lo <= out[-1][1]:
+            first, last, local = out[-1]
+            out[-1] = (first, max(last, hi), local)
+            local.append((s - first, e - first))
+        else:
+            out.append((lo, hi, [(s - lo, e - lo)]))
     return out
 
 
@@ -96,16 +129,27 @@ class _Hit(Protocol):
 H = TypeVar("H", bound=_Hit)
 
 
-def merge(hits: Mapping[int, Sequence[H]], extra: Mapping[int, Sequence[H]], points: list[int],
-          to_original: Callable[[int], int]) -> dict[int, list[H]] | None:
-    """``hits`` (by list id) with the hits of the joined text that cross a gap (``extra``),
-    placed where their characters stand in the text; None when no hit crosses one."""
-    added: dict[int, list[H]] = {}
+def crossing_hits(extra: Mapping[int, Sequence[H]], points: list[int], to_original: Callable[[int], int],
+                  offset: int = 0, into: dict[int, list[H]] | None = None) -> dict[int, list[H]]:
+    """The hits of a joined text (``extra``) that cross one of its gap ``points``, placed
+    where their characters stand (``offset``: where the joined stretch starts), added to
+    ``into``."""
+    added: dict[int, list[H]] = {} if into is None else into
     for lid, found in extra.items():
         for h in found:
             if crossing(h.start, h.end, points):
-                added.setdefault(lid, []).append(replace(h, start=to_original(h.start),  # type: ignore[type-var]
-                                                         end=to_original(h.end - 1) + 1))
+                added.setdefault(lid, []).append(replace(h, start=offset + to_original(h.start),  # type: ignore[type-var]
+                                                         end=offset + to_original(h.end - 1) + 1))
+    return added
+
+
+def merge(hits: Mapping[int, Sequence[H]], extra: Mapping[int, Sequence[H]], points: list[int],
+          to_original: Callable[[int], int], added: dict[int, list[H]] | None = None) -> dict[int, list[H]] | None:
+    """``hits`` (by list id) with the hits of the joined text that cross a gap (``extra``),
+    placed where their characters stand in the text (or, with ``added``, those hits already
+    placed); None when no hit crosses one."""
+    if added is None:
+        added = crossing_hits(extra, points, to_original)
     if not added:
         return None
     merged: dict[int, list[H]] = defaultdict(list, {lid: list(v) for lid, v in hits.items()})

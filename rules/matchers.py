@@ -138,6 +138,7 @@ class KeywordMatcher:
         self._automaton = ahocorasick.Automaton()
         self._terms: dict[str, tuple[bool, bool, set[int]]] = {}
         self._built = False
+        self._reach = 0  # the longest term's length (build sets it)
         self._use_hyperscan = hyperscan is not None and engine in ("auto", "hyperscan")
         self._hs_db = None  # the terms, for raw and normalised text alike
         self._hs_marker_db = None  # the characters raw text cannot be scanned over
@@ -168,6 +169,8 @@ class KeywordMatcher:
         entry[2].add(list_id)
 
     def build(self) -> None:
+        # the longest term: how far either side of a CJK gap a term crossing it reaches
+        self._reach = max((len(t) for t in self._terms), default=0)
         # The automaton runs over UTF-8 bytes (carried in a latin-1 str): a 256-letter
         # alphabet keeps trie nodes small, which makes pyahocorasick markedly faster on CJK.
         if self._use_hyperscan and self._terms:
@@ -200,6 +203,8 @@ class KeywordMatcher:
         self._hs_marker_db = _compile([_marker_class(table, set("".join(self._terms)))],
                                       [hyperscan.HS_FLAG_UTF8])
         self._hs_gap_db = _compile([cjk_gaps.HS_GATE], [hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH])
+        # the same, every place with where it starts: where rules.cjk_gaps looks for the gaps
+        self._hs_gap_places_db = _compile([cjk_gaps.HS_GATE], [hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST])
 
     @property
     def empty(self) -> bool:
@@ -208,42 +213,78 @@ class KeywordMatcher:
     def find(self, text: str) -> KeywordScan:
         """All hits of ``text`` as in its normalised form, normalising as little as it can;
         Chinese terms split by whitespace (机\\n密, 机 密) too (:mod:`rules.cjk_gaps`)."""
-        scan, gapped = self._find(text)
+        scan, gapped, raw = self._find(text)
         if gapped is False or text.isascii() or not self._terms:
             return scan
-        return self._split_terms(text, scan)
+        return self._split_terms(text, scan, raw)
 
-    def _split_terms(self, text: str, scan: KeywordScan) -> KeywordScan:
-        """``scan`` with the hits of the normalised text read without its gaps that cross
-        one, placed where their characters stand (offsets into the normalised text, as every
-        hit's). Only text the gate let through gets here: normalising it is affordable."""
-        norm = normalize(text)
-        spans = cjk_gaps.gaps(norm)
+    def _split_terms(self, text: str, scan: KeywordScan, raw: bytes | None) -> KeywordScan:
+        """``scan`` with the hits that cross a gap, placed where their characters stand
+        (offsets into the normalised text, as every hit's).
+
+        The text is read a second time with its gaps taken out. When the first scan kept the
+        text's own positions (``raw``: its UTF-8; nothing in it needed normalising, the usual
+        case), the gaps are looked for only where Hyperscan found CJK-space-CJK and the second
+        read is the same raw scan; normalising whole texts and a pattern tried at every CJK
+        character made the scan of Chinese mail three to eight times slower. Otherwise the
+        normalised text is read."""
+        if raw is not None:
+            places = self._gap_places(raw, len(text))
+            if not places:
+                return scan
+            base, spans = text, cjk_gaps.gaps_in(text, places)
+        else:
+            base = normalize(text)
+            spans = cjk_gaps.gaps(base)
         if not spans:
             return scan
-        text_joined, to_original, points = cjk_gaps.joined(norm, spans)
-        merged = cjk_gaps.merge(scan.hits, self.scan_normalized(text_joined), points, to_original)
+        if raw is not None:  # only the stretches around the gaps, which need no normalising either
+            added: dict[int, list[KeywordHit]] = {}
+            for lo, hi, local in cjk_gaps.windows(text, spans, self._reach):
+                stretch, to_original, points = cjk_gaps.joined(text[lo:hi], local)
+                data = stretch.encode("utf-8")
+                extra = self._hits(data, len(stretch), self._scan_ends(self._hs_db, data))
+                cjk_gaps.crossing_hits(extra, points, to_original, lo, added)
+            merged = cjk_gaps.merge(scan.hits, {}, [], lambda i: i, added)
+        else:
+            stretch, to_original, points = cjk_gaps.joined(base, spans)
+            merged = cjk_gaps.merge(scan.hits, self.scan_normalized(stretch), points, to_original)
         return scan if merged is None else KeywordScan(merged, scan.norm_length)
 
-    def _find(self, text: str) -> tuple[KeywordScan, bool | None]:
-        """The hits, and whether the text may hold a CJK gap (False: a Hyperscan gate,
-        :data:`rules.cjk_gaps.HS_GATE`, found none; else :func:`rules.cjk_gaps.gaps` tells)."""
+    def _gap_places(self, data: bytes, length: int) -> list[tuple[int, int]]:
+        """The character spans where :data:`rules.cjk_gaps.HS_GATE` matches ``data``."""
+        places: list[tuple[int, int]] = []
+
+        def on_match(_id: int, start: int, end: int, _flags: int, _ctx: object) -> None:
+            places.append((start, end))
+
+        self._hs_gap_places_db.scan(data, match_event_handler=on_match)  # type: ignore[attr-defined]
+        if not places:
+            return places
+        to_char = _char_offsets(data, length, [o for p in places for o in p])
+        return [(to_char(s), to_char(e)) for s, e in places]
+
+    def _find(self, text: str) -> tuple[KeywordScan, bool | None, bytes | None]:
+        """The hits; whether the text may hold a CJK gap (False: a Hyperscan gate,
+        :data:`rules.cjk_gaps.HS_GATE`, found none; else :func:`rules.cjk_gaps.gaps` tells);
+        and the text's UTF-8 when the hits' positions are the text's own (no line needed
+        normalising: the gaps are then found where the text stands)."""
         if self._hs_db is None or not text:
-            return self._find_normalized(text), None
+            return self._find_normalized(text), None, None
         try:
             data = text.encode("utf-8")
         except UnicodeEncodeError:  # lone surrogates: the reference path treats them
-            return self._find_normalized(text), None
+            return self._find_normalized(text), None, None
         if len(data) == len(text):  # ASCII: never marked, no CJK
-            return KeywordScan(self._hits(data, len(text), self._scan_ends(self._hs_db, data)), len(text)), False
-        gapped = _matches(self._hs_gap_db, data)
+            return KeywordScan(self._hits(data, len(text), self._scan_ends(self._hs_db, data)), len(text)), False, None
         marked = self._marked_lines(data)
+        if marked == []:
+            return KeywordScan(self._hits(data, len(text), self._scan_ends(self._hs_db, data)), len(text)), None, data
+        gapped = _matches(self._hs_gap_db, data)
         if marked is None:
-            return self._find_normalized(text), gapped
-        length = len(text)
-        if marked:
-            data, length = _normalize_lines(data, marked, length)
-        return KeywordScan(self._hits(data, length, self._scan_ends(self._hs_db, data)), length), gapped
+            return self._find_normalized(text), gapped, None
+        data, length = _normalize_lines(data, marked, len(text))
+        return KeywordScan(self._hits(data, length, self._scan_ends(self._hs_db, data)), length), gapped, None
 
     def _find_normalized(self, text: str) -> KeywordScan:
         norm = normalize(text)

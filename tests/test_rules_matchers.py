@@ -349,3 +349,56 @@ def test_phrase_tail_is_matched_exactly() -> None:
                  "Strictly Confidential\n", "strictly ｃonfidential", "strictly\u3000confidential",
                  "strictly\nconfidential"]:
         check_against_reference(m, lists, text)
+
+
+LONG_WORDS = ["机密", "文件", "绝密", "项目", "预算", "中", "report", "final", "机", "密", " ", "\n", "\r\n", "  ",
+              "\u3000", "，", "。", "a", "_", "9"]
+
+
+def test_split_terms_in_long_wrapped_text_are_read_around_each_gap_only() -> None:
+    """Long Chinese text wrapped at every line (a gap at each line end): the stretches around
+    the gaps are read again, not the whole text, and the hits are those of the reference."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(st.sampled_from(LONG_WORDS), min_size=200, max_size=900))
+    def check(words: list[str]) -> None:
+        lists = {0: ["机密", "绝密文件"], 1: ["项目预算", "final report"], 2: ["中"]}
+        text = "".join(words)
+        check_against_reference(build(lists), lists, text)
+
+    check()
+
+
+def test_gaps_are_the_whitespace_between_two_cjk_characters() -> None:
+    """rules.cjk_gaps.gaps (whitespace runs first) finds exactly what its pattern describes."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from rules import cjk_gaps
+
+    def reference(text: str) -> list[tuple[int, int]]:
+        out = []
+        for m in cjk_gaps._GAP.finditer(text):  # noqa: SLF001 - the pattern the doc describes
+            g = m.group(1)
+            if g.count("\n") + g.count("\r") - g.count("\r\n") <= 2:
+                out.append(m.span(1))
+        return out
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.lists(st.sampled_from(["机", "密", "a", " ", "\n", "\r", "\r\n", "\u3000", "\t", "，", "豈"]),
+                    max_size=60))
+    def check(parts: list[str]) -> None:
+        text = "".join(parts)
+        assert cjk_gaps.gaps(text) == reference(text)
+
+    check()
+
+
+def test_a_long_term_split_far_from_its_ends_is_found_in_long_text() -> None:
+    lists = {0: ["绝密文件材料"], 1: ["机密"]}
+    text = "正文" * 300 + "这是绝密\n文件材料，请勿外传" + "正文" * 300 + "机\r\n密" + "尾" * 50
+    check_against_reference(build(lists), lists, text)
+    found = flat(build(lists).find(text).hits)
+    assert [(lid, term) for lid, term, _, _ in found] == [(0, "绝密文件材料"), (1, "机密")]
