@@ -24,6 +24,7 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SPACE = " \t\f\v\x85\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _GAP = re.compile(f"[{_CJK}]((?:[{_SPACE}]|\r\n|\r|\n){{1,8}})(?=[{_CJK}])")
 _MAX_BREAKS = 2
+PLACE_REACH = 20  # characters before the end of a gate match that hold its gap (two CJK, 8 units of \r\n)
 # The gate, for Hyperscan (UTF-8 mode) on the raw text: wider than ``_GAP`` reads the
 # normalised text, so that no gap is missed (what normalises to a CJK character: radicals,
 # enclosed and compatibility ideographs; what normalises to whitespace or to nothing:
@@ -61,8 +62,9 @@ def gaps(text: str) -> list[tuple[int, int]]:
 
 
 def gaps_in(text: str, places: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """:func:`gaps`, read only in ``places`` (character spans of ``text`` that Hyperscan's
-    :data:`HS_GATE` matched: a CJK character, whitespace, a CJK character), sorted. The same
+    """:func:`gaps`, read only in ``places`` (character spans of ``text`` ending where
+    Hyperscan's :data:`HS_GATE` matched, a CJK character, whitespace, a CJK character, and
+    reaching back :data:`PLACE_REACH` characters), sorted. The same
     gaps as reading the whole text where the gate matched every gap (it is wider than
     ``_GAP``), at the cost of a look at each place instead of a pattern tried at every
     character of Chinese text."""

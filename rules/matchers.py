@@ -204,7 +204,7 @@ class KeywordMatcher:
                                       [hyperscan.HS_FLAG_UTF8])
         self._hs_gap_db = _compile([cjk_gaps.HS_GATE], [hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH])
         # the same, every place with where it starts: where rules.cjk_gaps looks for the gaps
-        self._hs_gap_places_db = _compile([cjk_gaps.HS_GATE], [hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST])
+        self._hs_gap_places_db = _compile([cjk_gaps.HS_GATE], [hyperscan.HS_FLAG_UTF8])
 
     @property
     def empty(self) -> bool:
@@ -222,17 +222,20 @@ class KeywordMatcher:
         """``scan`` with the hits that cross a gap, placed where their characters stand
         (offsets into the normalised text, as every hit's).
 
-        The text is read a second time with its gaps taken out. When the first scan kept the
-        text's own positions (``raw``: its UTF-8; nothing in it needed normalising, the usual
-        case), the gaps are looked for only where Hyperscan found CJK-space-CJK and the second
-        read is the same raw scan; normalising whole texts and a pattern tried at every CJK
-        character made the scan of Chinese mail three to eight times slower. Otherwise the
-        normalised text is read."""
+        The text is read a second time with its gaps taken out. When the first scan read the
+        text as it stands (``raw``: the UTF-8 it scanned, marked lines normalised), the gaps
+        are looked for only where Hyperscan found CJK-space-CJK, and only the stretches
+        around them are read again, the same way; normalising whole texts, a pattern tried
+        at every CJK character and a second scan of everything made the scan of Chinese mail
+        three to eight times slower. Otherwise (a text normalised whole) the normalised text
+        is read."""
         if raw is not None:
-            places = self._gap_places(raw, len(text))
+            places = self._gap_places(raw, scan.norm_length)
             if not places:
                 return scan
-            base, spans = text, cjk_gaps.gaps_in(text, places)
+            base = text if len(raw) == len(text.encode("utf-8")) and scan.norm_length == len(text) \
+                else raw.decode("utf-8")  # the text as scanned: its marked lines normalised
+            spans = cjk_gaps.gaps_in(base, places)
         else:
             base = normalize(text)
             spans = cjk_gaps.gaps(base)
@@ -240,8 +243,8 @@ class KeywordMatcher:
             return scan
         if raw is not None:  # only the stretches around the gaps, which need no normalising either
             added: dict[int, list[KeywordHit]] = {}
-            for lo, hi, local in cjk_gaps.windows(text, spans, self._reach):
-                stretch, to_original, points = cjk_gaps.joined(text[lo:hi], local)
+            for lo, hi, local in cjk_gaps.windows(base, spans, self._reach):
+                stretch, to_original, points = cjk_gaps.joined(base[lo:hi], local)
                 data = stretch.encode("utf-8")
                 extra = self._hits(data, len(stretch), self._scan_ends(self._hs_db, data))
                 cjk_gaps.crossing_hits(extra, points, to_original, lo, added)
@@ -253,22 +256,24 @@ class KeywordMatcher:
 
     def _gap_places(self, data: bytes, length: int) -> list[tuple[int, int]]:
         """The character spans where :data:`rules.cjk_gaps.HS_GATE` matches ``data``."""
-        places: list[tuple[int, int]] = []
+        ends: list[int] = []
 
-        def on_match(_id: int, start: int, end: int, _flags: int, _ctx: object) -> None:
-            places.append((start, end))
+        def on_match(_id: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
+            ends.append(end)
 
         self._hs_gap_places_db.scan(data, match_event_handler=on_match)  # type: ignore[attr-defined]
-        if not places:
-            return places
-        to_char = _char_offsets(data, length, [o for p in places for o in p])
-        return [(to_char(s), to_char(e)) for s, e in places]
+        if not ends:
+            return []
+        to_char = _char_offsets(data, length, ends)
+        # where each match ends (after the second CJK character); a gap rules.cjk_gaps keeps
+        # is at most 8 spaces or line ends (16 characters) after the first
+        return [(max(0, to_char(e) - cjk_gaps.PLACE_REACH), to_char(e)) for e in ends]
 
     def _find(self, text: str) -> tuple[KeywordScan, bool | None, bytes | None]:
         """The hits; whether the text may hold a CJK gap (False: a Hyperscan gate,
         :data:`rules.cjk_gaps.HS_GATE`, found none; else :func:`rules.cjk_gaps.gaps` tells);
-        and the text's UTF-8 when the hits' positions are the text's own (no line needed
-        normalising: the gaps are then found where the text stands)."""
+        and the UTF-8 that was scanned when the hits' positions are its characters' (the
+        text, its marked lines normalised): the gaps are then found where it stands."""
         if self._hs_db is None or not text:
             return self._find_normalized(text), None, None
         try:
@@ -278,13 +283,12 @@ class KeywordMatcher:
         if len(data) == len(text):  # ASCII: never marked, no CJK
             return KeywordScan(self._hits(data, len(text), self._scan_ends(self._hs_db, data)), len(text)), False, None
         marked = self._marked_lines(data)
-        if marked == []:
-            return KeywordScan(self._hits(data, len(text), self._scan_ends(self._hs_db, data)), len(text)), None, data
-        gapped = _matches(self._hs_gap_db, data)
         if marked is None:
-            return self._find_normalized(text), gapped, None
-        data, length = _normalize_lines(data, marked, len(text))
-        return KeywordScan(self._hits(data, length, self._scan_ends(self._hs_db, data)), length), gapped, None
+            return self._find_normalized(text), _matches(self._hs_gap_db, data), None
+        length = len(text)
+        if marked:
+            data, length = _normalize_lines(data, marked, length)
+        return KeywordScan(self._hits(data, length, self._scan_ends(self._hs_db, data)), length), None, data
 
     def _find_normalized(self, text: str) -> KeywordScan:
         norm = normalize(text)

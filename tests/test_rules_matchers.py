@@ -402,3 +402,12 @@ def test_a_long_term_split_far_from_its_ends_is_found_in_long_text() -> None:
     check_against_reference(build(lists), lists, text)
     found = flat(build(lists).find(text).hits)
     assert [(lid, term) for lid, term, _, _ in found] == [(0, "绝密文件材料"), (1, "机密")]
+
+
+def test_split_terms_are_found_on_lines_that_needed_normalising_too() -> None:
+    """A marked line (full-width letters) normalised alone, a split term on it and on a plain
+    line: both found, at the positions of the text as scanned."""
+    lists = {0: ["机密"], 1: ["report"]}
+    text = "正文" * 200 + "\nＲｅｐｏｒｔ 机\n密 文件\n" + "正文" * 200 + "\n普通 机 密\n"
+    check_against_reference(build(lists), lists, text)
+    assert sum(1 for lid, *_ in flat(build(lists).find(text).hits) if lid == 0) == 2
