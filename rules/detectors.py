@@ -19,7 +19,7 @@ from rules.context import column_header, window
 from rules.markers import grade
 from rules.match import HIGH, LOW, MEDIUM, Match
 from rules.secrets import find_private_keys, find_secrets, shannon_entropy
-from rules.textview import detector_view
+from rules.textview import View, detector_view
 
 __all__ = ["DETECTORS", "Match", "card_issuer", "cn_id_ok", "detect", "find_cn_bank_cards", "find_cn_ids",
            "find_payment_cards", "find_private_keys", "find_secrets", "luhn_ok", "shannon_entropy"]
@@ -223,10 +223,11 @@ PREFILTERS: dict[str, Callable[[str], object]] = {
 }
 
 
-def detect(name: str, text: str) -> list[Match]:
+def detect(name: str, text: str, view: View | None = None) -> list[Match]:
     """Run detector ``name`` over the folded view of ``text`` (with its cheap prefilter);
-    positions and values are those of ``text`` itself."""
-    view, to_original = detector_view(text)
+    positions and values are those of ``text`` itself. ``view``: that view, when the caller
+    keeps it (a text read by several detectors is folded once)."""
+    view, to_original = view if view is not None else detector_view(text)
     pre = PREFILTERS.get(name)
     if pre is not None and not pre(view):
         return []

@@ -24,6 +24,7 @@ from rules.model import AuthResults, Direction, Envelope, Evidence, SenderStats
 from rules.redact import excerpt
 from rules.scams import SCAN_LIMIT, Assessment, Text, assess, may_reach_medium
 from rules.scams import fold as fold_chinese
+from rules.textview import View, detector_view
 
 if TYPE_CHECKING:
     from rules.content import ParsedMessage
@@ -55,11 +56,30 @@ class EvaluationContext:
     rspamd: RspamdResult | None = None
 
 
+_WIDTHS: dict[int, int | None] = {}
+
+
+def disclaimer_width(rx: re.Pattern[str]) -> int | None:
+    """How far around a marker one of the organisation's disclaimers (``rx``) is looked for.
+
+    The loader writes a disclaimer as its characters with any whitespace between them
+    (``\\s*``), so its length is unbounded; read as at most four characters per character of
+    it (line breaks, indentation, a space after each) plus 256. A disclaimer spread wider is
+    not recognised and its markers count: the error holds mail, it never lets mail out."""
+    key = id(rx)
+    if key not in _WIDTHS:
+        import re._parser as sre_parse  # noqa: PLC0415 - only to size the organisation's disclaimers
+
+        shortest, longest = sre_parse.parse(rx.pattern, rx.flags).getwidth()
+        _WIDTHS[key] = longest if longest < sre_parse.MAXREPEAT else 4 * shortest + 256
+    return _WIDTHS[key]
+
+
 class Unit:
     """One piece of text (subject, a body part, an attachment, a header) with its caches."""
 
     __slots__ = ("where", "text", "short", "_norm", "_norm_len", "_kw", "_det", "_rx", "_offsets", "_graded",
-                 "_grader", "_dspans")
+                 "_grader", "_dspans", "_view")
 
     def __init__(self, where: str, text: str, short: bool = False) -> None:
         self.where = where
@@ -74,6 +94,7 @@ class Unit:
         self._det: dict[str, list[Match]] = {}
         self._rx: dict[int, list[re.Match[str]]] = {}
         self._offsets: list[int] | None = None
+        self._view: View | None = None  # what the detectors read (rules.textview), folded once
 
     def keywords(self, matcher: KeywordMatcher) -> dict[int, list[KeywordHit]]:
         # The matcher seldom needs the normalised text itself, only its length (hit offsets
@@ -106,7 +127,9 @@ class Unit:
     def detect(self, name: str) -> list[Match]:
         found = self._det.get(name)
         if found is None:
-            found = self._det[name] = detect(name, self.text)
+            if self._view is None:
+                self._view = detector_view(self.text)
+            found = self._det[name] = detect(name, self.text, self._view)
         return found
 
     def grade_marker(self, start: int, end: int, disclaimers: Sequence[re.Pattern[str]]) -> tuple[str | None, str]:
@@ -120,15 +143,37 @@ class Unit:
             if self._grader is None:
                 text = self.text if self._norm_len == len(self.text) else self.norm_text()
                 self._grader = MarkerGrader(text, self.short)
-            if self._dspans is None:
-                norm = self.norm_text() if disclaimers else ""
-                self._dspans = [m.span() for rx in disclaimers for m in rx.finditer(norm)]
-            if any(a <= start and end <= b for a, b in self._dspans):
+            if disclaimers and self._in_org_disclaimer(start, end, disclaimers):
                 found = (None, ORG_DISCLAIMER)
             else:
                 found = self._grader.grade(start, end)
             self._graded[key] = found
         return found
+
+    def _in_org_disclaimer(self, start: int, end: int, disclaimers: Sequence[re.Pattern[str]]) -> bool:
+        """Whether ``[start, end)`` lies in one of the organisation's own disclaimers.
+
+        Read around the hit only (as far as a disclaimer can reach, normalised there) when
+        the text's positions are its normalised ones; normalising a long text whole for each
+        of its markers' grading cost more than the rest of screening it."""
+        if self._norm_len == len(self.text):
+            n = len(self.text)
+            for rx in disclaimers:
+                width = disclaimer_width(rx)
+                if width is None:
+                    break  # unbounded: read the whole text below
+                lo, hi = max(0, start - width), min(n, end + width)
+                window = normalize(self.text[lo:hi])
+                if len(window) != hi - lo:
+                    break  # the window normalises to another length: positions would shift
+                if any(m.start() + lo <= start and end <= m.end() + lo for m in rx.finditer(window)):
+                    return True
+            else:
+                return False
+        if self._dspans is None:
+            norm = self.norm_text()
+            self._dspans = [m.span() for rx in disclaimers for m in rx.finditer(norm)]
+        return any(a <= start and end <= b for a, b in self._dspans)
 
     def regex(self, rx: re.Pattern[str], limit: int = 100) -> list[re.Match[str]]:
         key = id(rx)
