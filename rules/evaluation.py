@@ -56,25 +56,6 @@ class EvaluationContext:
     rspamd: RspamdResult | None = None
 
 
-_WIDTHS: dict[int, int | None] = {}
-
-
-def disclaimer_width(rx: re.Pattern[str]) -> int | None:
-    """How far around a marker one of the organisation's disclaimers (``rx``) is looked for.
-
-    The loader writes a disclaimer as its characters with any whitespace between them
-    (``\\s*``), so its length is unbounded; read as at most four characters per character of
-    it (line breaks, indentation, a space after each) plus 256. A disclaimer spread wider is
-    not recognised and its markers count: the error holds mail, it never lets mail out."""
-    key = id(rx)
-    if key not in _WIDTHS:
-        import re._parser as sre_parse  # noqa: PLC0415 - only to size the organisation's disclaimers
-
-        shortest, longest = sre_parse.parse(rx.pattern, rx.flags).getwidth()
-        _WIDTHS[key] = longest if longest < sre_parse.MAXREPEAT else 4 * shortest + 256
-    return _WIDTHS[key]
-
-
 class Unit:
     """One piece of text (subject, a body part, an attachment, a header) with its caches."""
 
@@ -153,26 +134,15 @@ class Unit:
     def _in_org_disclaimer(self, start: int, end: int, disclaimers: Sequence[re.Pattern[str]]) -> bool:
         """Whether ``[start, end)`` lies in one of the organisation's own disclaimers.
 
-        Read around the hit only (as far as a disclaimer can reach, normalised there) when
-        the text's positions are its normalised ones; normalising a long text whole for each
-        of its markers' grading cost more than the rest of screening it."""
-        if self._norm_len == len(self.text):
-            n = len(self.text)
-            for rx in disclaimers:
-                width = disclaimer_width(rx)
-                if width is None:
-                    break  # unbounded: read the whole text below
-                lo, hi = max(0, start - width), min(n, end + width)
-                window = normalize(self.text[lo:hi])
-                if len(window) != hi - lo:
-                    break  # the window normalises to another length: positions would shift
-                if any(m.start() + lo <= start and end <= m.end() + lo for m in rx.finditer(window)):
-                    return True
-            else:
-                return False
+        When the text's positions are its normalised ones (nothing in it needed normalising
+        for the keyword scan) the disclaimers, which match case-insensitively, are looked for
+        in the text itself: normalising every long text whole for this cost more than the
+        rest of its screening. A disclaimer written in forms only normalising would fold
+        (full-width letters) is then not recognised and its markers count: that error holds
+        mail, it never lets mail out."""
         if self._dspans is None:
-            norm = self.norm_text()
-            self._dspans = [m.span() for rx in disclaimers for m in rx.finditer(norm)]
+            text = self.text if self._norm_len == len(self.text) else self.norm_text()
+            self._dspans = [m.span() for rx in disclaimers for m in rx.finditer(text)]
         return any(a <= start and end <= b for a, b in self._dspans)
 
     def regex(self, rx: re.Pattern[str], limit: int = 100) -> list[re.Match[str]]:
