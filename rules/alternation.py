@@ -53,9 +53,22 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"  # what ``\w`` means for a str pattern
 
 
+_SPECIAL = set("\\.^$*+?{}[]|()")
+
+
+def _literal_first(body: str) -> bool:
+    """Whether ``body`` starts with a plain character that no quantifier makes optional."""
+    return bool(body) and body[0] not in _SPECIAL and body[1:2] not in ("?", "*", "+", "{")
+
+
 class Alternation:
     """``pattern`` (a compiled alternation) searched branch by branch: :meth:`search` and
-    :meth:`finditer` answer as ``pattern.search`` and ``pattern.finditer`` do."""
+    :meth:`finditer` answer as ``pattern.search`` and ``pattern.finditer`` do.
+
+    Branches that start with a plain character are searched together, those that had a
+    leading ``\\b`` in one group and the others in another, each group one pattern whose
+    first characters ``re`` skips ahead to; the rest one by one. At a place where two
+    groups match, the branch written first wins, as in the alternation."""
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
@@ -63,29 +76,56 @@ class Alternation:
         lead = _GLOBAL_FLAGS.match(source)
         if lead:  # the flags are in pattern.flags, given to every branch
             source = source[lead.end():]
-        self._branches: list[tuple[bool, re.Pattern[str]]] = []
+        bodies: list[tuple[bool, str]] = []
         for branch in top_level_branches(source):
             bounded = branch.startswith("\\b") and len(branch) > 2
-            self._branches.append((bounded, re.compile(branch[2:] if bounded else branch, pattern.flags)))
-        self._index = {id(b): i for i, (_, b) in enumerate(self._branches)}
+            bodies.append((bounded, branch[2:] if bounded else branch))
+        self._members = [re.compile(body, pattern.flags) for _, body in bodies]
+        # groups: (bounded, the group's pattern, its members' indices in the order written)
+        self._groups: list[tuple[bool, re.Pattern[str], tuple[int, ...]]] = []
+        for bounded in (True, False):
+            together = tuple(i for i, (b, body) in enumerate(bodies) if b == bounded and _literal_first(body))
+            if together:
+                combined = re.compile("|".join(bodies[i][1] for i in together), pattern.flags)
+                self._groups.append((bounded, combined, together))
+        grouped = {i for _, _, members in self._groups for i in members}
+        self._groups += [(b, self._members[i], (i,)) for i, (b, _) in enumerate(bodies) if i not in grouped]
+        self._group_of = {id(rx): members for _, rx, members in self._groups}
+
+    def _which(self, members: tuple[int, ...], m: re.Match[str]) -> int:
+        """The branch (index as written) that made ``m``: the first member matching there."""
+        if len(members) == 1:
+            return members[0]
+        for i in members:
+            if self._members[i].match(m.string, m.start(), m.endpos):
+                return i
+        return members[-1]  # pragma: no cover - the group matched there, so one member does
 
     def branch_of(self, match: re.Match[str]) -> int:
         """Which top-level branch (0-based, as written) ``match`` (from :meth:`search`) matched."""
-        return self._index[id(match.re)]
+        return self._which(self._group_of[id(match.re)], match)
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
         endpos = min(endpos, len(text))
         best: re.Match[str] | None = None
-        for bounded, branch in self._branches:
+        best_index = -1
+        for bounded, rx, members in self._groups:
             p = pos
             while True:
-                m = branch.search(text, p, endpos)
-                if m is None or (best is not None and m.start() >= best.start()):
-                    break  # none, or not left of what an earlier branch found
+                m = rx.search(text, p, endpos)
+                if m is None or (best is not None and m.start() > best.start()):
+                    break  # none, or right of what another group found
                 i = m.start()
                 # \b: a word character on one side only (the text ends at endpos, as re sees it)
                 if not bounded or (i > 0 and _is_word(text[i - 1])) != (i < endpos and _is_word(text[i])):
-                    best = m
+                    if best is None or i < best.start():
+                        best, best_index = m, -1
+                    else:  # the same place: the branch written first wins
+                        if best_index < 0:
+                            best_index = self._which(self._group_of[id(best.re)], best)
+                        index = self._which(members, m)
+                        if index < best_index:
+                            best, best_index = m, index
                     break
                 p = i + 1
         return best

@@ -71,7 +71,7 @@ _WORDS = ["you", "your", "have", "won", "lottery", "claim", "the", "prize", "fee
           "恭喜您", "中奖", "领取", "手续费", "今天", "微信", ".", ",", "!", " ", "\n", "é", "9"]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(st.lists(st.sampled_from(_WORDS), max_size=40), st.data())
 def test_random_text_from_their_own_words_gives_the_same_matches(words: list[str], data: st.DataObject) -> None:
     text = "".join(w if w in " \n.,!_" else (" " + w if data.draw(st.booleans()) else w) for w in words)
@@ -85,3 +85,21 @@ def test_a_boundary_at_the_window_edge_is_judged_as_re_judges_it() -> None:
     alt = Alternation(re.compile(r"\bwon\b|\bprize"))
     for text, lo, hi in (("iwon", 1, 4), ("won", 0, 3), ("xprize", 1, 6), ("prizes", 0, 5), ("a won", 2, 4)):
         _same(alt, text, lo, hi)
+
+
+def test_where_two_groups_match_at_one_place_the_branch_written_first_wins() -> None:
+    alt = Alternation(re.compile(r"(?:ab)c|\bab|a|\bb|(?:x)?y|abd"))
+    for text in ("abc", "ab", "xab", "abd", " b", "ab b y", "xy", "y", "cabd abd"):
+        _same(alt, text, 0, len(text))
+        assert [alt.branch_of(m) for m in alt.finditer(text)] == [
+            next(i for i, b in enumerate(top_level_branches(alt.pattern.pattern))
+                 if re.compile(b).match(text, m.start()) and re.compile(b).match(text, m.start()).end() == m.end())
+            for m in alt.finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="abxy cd", max_size=30), st.data())
+def test_mixed_branch_kinds_give_the_same_matches(text: str, data: st.DataObject) -> None:
+    alt = Alternation(re.compile(r"(?:ab)c|\bab|a|\bb|(?:x)?y|abd|\bc\b|d"))
+    lo = data.draw(st.integers(0, len(text)))
+    _same(alt, text, lo, data.draw(st.integers(lo, len(text))))
