@@ -233,8 +233,7 @@ class KeywordMatcher:
             places = self._gap_places(raw, scan.norm_length)
             if not places:
                 return scan
-            base = text if len(raw) == len(text.encode("utf-8")) and scan.norm_length == len(text) \
-                else raw.decode("utf-8")  # the text as scanned: its marked lines normalised
+            base = raw.decode("utf-8")  # the text as scanned (its marked lines normalised)
             spans = cjk_gaps.gaps_in(base, places)
         else:
             base = normalize(text)

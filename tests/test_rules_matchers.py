@@ -411,3 +411,12 @@ def test_split_terms_are_found_on_lines_that_needed_normalising_too() -> None:
     text = "正文" * 200 + "\nＲｅｐｏｒｔ 机\n密 文件\n" + "正文" * 200 + "\n普通 机 密\n"
     check_against_reference(build(lists), lists, text)
     assert sum(1 for lid, *_ in flat(build(lists).find(text).hits) if lid == 0) == 2
+
+
+def test_a_split_term_on_a_line_normalised_to_the_same_length_is_found() -> None:
+    """豈 (U+F900, a compatibility ideograph) normalises to 豈 (U+8C48): same length in
+    characters and in UTF-8, so only the text as scanned shows the term across the gap."""
+    lists = {0: ["豈机"]}
+    text = "正文" * 300 + "\n这是\uf900\n机密\n" + "正文" * 50
+    check_against_reference(build(lists), lists, text)
+    assert [t for _, t, _, _ in flat(build(lists).find(text).hits)] == ["豈机"]
