@@ -47,5 +47,7 @@ class LiteralGate:
         def on_match(word_id: int, _start: int, _end: int, _flags: int, _ctx: object) -> None:
             found.add(words[word_id])
 
-        self._db.scan(text.encode("utf-8", "surrogatepass"), match_event_handler=on_match, scratch=scratch)
+        # the lower-cased text: what the checks it replaces read (str.lower() folds more than
+        # ASCII case: the Kelvin sign is a k), so the answers stay a superset of theirs
+        self._db.scan(text.lower().encode("utf-8", "surrogatepass"), match_event_handler=on_match, scratch=scratch)
         return frozenset(found)
