@@ -139,6 +139,17 @@ def _row(page: Any, name: str) -> Any:
     return page.locator(f"#users-table tr[data-user='{name}']")
 
 
+def _create(page: Any, name: str, role: str, departments: str, addresses: str) -> None:
+    """Fill and send the new-account form (first password: "<name> first password")."""
+    page.locator("#new-name").fill(name)
+    page.locator("#new-role").select_option(role)
+    page.locator("#new-departments").fill(departments)
+    page.locator("#new-addresses").fill(addresses)
+    page.locator("#new-password").fill(f"{name} first password")
+    page.locator("form[action='/users'] button[type=submit]").click()
+    page.wait_for_load_state()
+
+
 def _cells(page: Any, name: str) -> list[str]:
     return _row(page, name).locator("th, td").all_inner_texts()
 
@@ -149,13 +160,7 @@ def test_users_forms_change_accounts_refuse_without_csrf_and_supervisors_and_are
     admin = new_page("en-US")
     sign_in(admin, stack, "root", path="/users")
     # create: a sales supervisor
-    admin.locator("#new-name").fill("sam")
-    admin.locator("#new-role").select_option("supervisor")
-    admin.locator("#new-departments").fill("sales")
-    admin.locator("#new-addresses").fill("sales-head@example.com")
-    admin.locator("#new-password").fill("sam first password")
-    admin.locator("form[action='/users'] button[type=submit]").click()
-    admin.wait_for_load_state()
+    _create(admin, "sam", "supervisor", "sales", "sales-head@example.com")
     assert "sam" in admin.locator("[role=status]").inner_text()
     assert _cells(admin, "sam")[:4] == ["sam", "supervisor", "sales", "sales-head@example.com"]
     # change: two departments, two addresses
@@ -284,13 +289,7 @@ def test_own_row_offers_only_what_the_server_allows_and_refusals_read_in_chinese
                                 headers={"Accept-Language": "zh-CN"})   # (the request API sends none)
     assert forged.status == 409 and "不能停用自己的账户" in forged.text()
     # the directory refuses a supervisor who is not the department's head: said in Chinese
-    admin.locator("#new-name").fill("ned")
-    admin.locator("#new-role").select_option("supervisor")
-    admin.locator("#new-departments").fill("finance")
-    admin.locator("#new-addresses").fill("alice@example.com")
-    admin.locator("#new-password").fill("ned first password")
-    admin.locator("form[action='/users'] button[type=submit]").click()
-    admin.wait_for_load_state()
+    _create(admin, "ned", "supervisor", "finance", "alice@example.com")
     alert = admin.locator("[role=alert]").inner_text()
     assert "都不是 directory.yaml 中 finance 的主管" in alert and "supervisor of" not in alert, alert
     assert admin.locator("tr[data-user='ned']").count() == 0
