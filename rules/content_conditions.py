@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from rules.conditions import MAX_EVIDENCE, Condition
 from rules.detectors import Match
-from rules.evaluation import ORG_DISCLAIMER, State, Unit, in_disclaimer
+from rules.evaluation import State, Unit
 from rules.matchers import KeywordHit
 from rules.model import Direction, Evidence
 from rules.spam import has_gtube
@@ -54,8 +54,8 @@ class KeywordCond(Condition):
                         if got is None or got not in self.confidence:
                             continue
                         level = got
-                    elif st.disclaimers and unit.grade_marker(h.start, h.end, st.disclaimers)[1] == ORG_DISCLAIMER:
-                        continue
+                    elif st.disclaimers and unit.in_org_disclaimer(h.start, h.end, st.disclaimers):
+                        continue  # only the organisation's own disclaimers are asked of plain keywords
                     found.append((unit, h, level, why))
         count = len({h.term for _, h, _, _ in found}) if self.distinct else len(found)
         if count < self.min_count:
@@ -118,7 +118,7 @@ class DetectorCond(Condition):
                 if self.near_lists and not self._near(st, unit, m):
                     continue
                 if st.disclaimers and m.kind == "classification_marker" and \
-                        in_disclaimer(unit.text, m.start, m.end, st.disclaimers):
+                        st.disclaimers.covers(unit.text, m.start, m.end):
                     continue
                 found.append((unit, m))
         if len(found) < self.min_count:

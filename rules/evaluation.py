@@ -16,6 +16,7 @@ from email.utils import getaddresses
 from typing import TYPE_CHECKING, Protocol
 
 from rules.detectors import Match, detect
+from rules.disclaimers import OrgDisclaimers
 from rules.external import RspamdResult
 from rules.lazy import cached_property
 from rules.markers import MarkerGrader
@@ -113,7 +114,7 @@ class Unit:
             found = self._det[name] = detect(name, self.text, self._view)
         return found
 
-    def grade_marker(self, start: int, end: int, disclaimers: Sequence[re.Pattern[str]]) -> tuple[str | None, str]:
+    def grade_marker(self, start: int, end: int, disclaimers: OrgDisclaimers) -> tuple[str | None, str]:
         """Confidence of the keyword hit ``[start, end)`` (normalised offsets) as a
         confidentiality marker (:func:`rules.markers.grade`); None when it is excluded."""
         if self._graded is None:
@@ -124,14 +125,14 @@ class Unit:
             if self._grader is None:
                 text = self.text if self._norm_len == len(self.text) else self.norm_text()
                 self._grader = MarkerGrader(text, self.short)
-            if disclaimers and self._in_org_disclaimer(start, end, disclaimers):
+            if disclaimers and self.in_org_disclaimer(start, end, disclaimers):
                 found = (None, ORG_DISCLAIMER)
             else:
                 found = self._grader.grade(start, end)
             self._graded[key] = found
         return found
 
-    def _in_org_disclaimer(self, start: int, end: int, disclaimers: Sequence[re.Pattern[str]]) -> bool:
+    def in_org_disclaimer(self, start: int, end: int, disclaimers: OrgDisclaimers) -> bool:
         """Whether ``[start, end)`` lies in one of the organisation's own disclaimers.
 
         When the text's positions are its normalised ones (nothing in it needed normalising
@@ -142,7 +143,7 @@ class Unit:
         mail, it never lets mail out."""
         if self._dspans is None:
             text = self.text if self._norm_len == len(self.text) else self.norm_text()
-            self._dspans = [m.span() for rx in disclaimers for m in rx.finditer(text)]
+            self._dspans = disclaimers.spans(text)
         return any(a <= start and end <= b for a, b in self._dspans)
 
     def regex(self, rx: re.Pattern[str], limit: int = 100) -> list[re.Match[str]]:
@@ -172,20 +173,14 @@ class Unit:
 SCOPES = ("any", "subject", "body", "attachments", "headers", "attachment_names", "names")
 
 
-def in_disclaimer(text: str, start: int, end: int, disclaimers: Sequence[re.Pattern[str]]) -> bool:
-    """Whether ``[start, end)`` of ``text`` lies in one of the organisation's own disclaimers
-    (the rules file's ``disclaimers:``, matched however the lines were wrapped)."""
-    return any(m.start() <= start and end <= m.end() for rx in disclaimers for m in rx.finditer(text))
-
-
 class State:
     """Per-message evaluation state: inputs plus lazily built, cached text units."""
 
     def __init__(self, message: ParsedMessage, envelope: Envelope, ctx: EvaluationContext,
                  matcher: KeywordMatcher, recipients: Sequence[str],
-                 disclaimers: Sequence[re.Pattern[str]] = ()) -> None:
+                 disclaimers: OrgDisclaimers | None = None) -> None:
         self.message = message
-        self.disclaimers = disclaimers
+        self.disclaimers = disclaimers if disclaimers is not None else OrgDisclaimers()
         self.envelope = envelope
         self.ctx = ctx
         self.matcher = matcher

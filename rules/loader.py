@@ -19,7 +19,8 @@ import yaml
 
 from rules import conditions as c
 from rules.condition_compiler import ConditionCompiler
-from rules.matchers import normalize
+from rules.disclaimers import MIN_LENGTH, OrgDisclaimers
+from rules.disclaimers import length as disclaimer_length
 from rules.model import ApprovalNeed, Mode
 from rules.ruleset import ACTIONS, Rule, RuleSet, SpamConfig
 from rules.yaml_fields import LineDict, LineLoader, Problem
@@ -91,7 +92,7 @@ class _Compiler(ConditionCompiler):
                         self.one_list(lists, str(name))
                     except Problem as p:
                         self.err(p.line, p.key, p.problem)
-        disclaimers: tuple[re.Pattern[str], ...] = ()
+        disclaimers = OrgDisclaimers()
         if "disclaimers" in doc:
             try:
                 disclaimers = self.disclaimers(doc)
@@ -121,7 +122,7 @@ class _Compiler(ConditionCompiler):
         return RuleSet(rules=rules, spam=spam, matcher=self.matcher, lists=dict(self.lists),
                        address_lists=dict(self.address_lists), path=str(self.path), disclaimers=disclaimers)
 
-    def disclaimers(self, doc: LineDict) -> tuple[re.Pattern[str], ...]:
+    def disclaimers(self, doc: LineDict) -> OrgDisclaimers:
         """``disclaimers:``: the organisation's own footer texts (a list, or ``{items, file}``).
         Each matches however a mailer wrapped its lines: whitespace is optional between its
         characters, and case and full-width forms do not matter."""
@@ -135,14 +136,11 @@ class _Compiler(ConditionCompiler):
                 items += self.read_list_file(node, "file")
         else:
             items = self.str_list(doc, "disclaimers")
-        out = []
         for text in items:
-            chars = [re.escape(ch) for ch in normalize(text) if not ch.isspace()]
-            if len(chars) < 20:
+            if disclaimer_length(text) < MIN_LENGTH:
                 raise Problem(doc.line_of("disclaimers"), "disclaimers",
                               f"{text[:30]!r}: a disclaimer is a whole text (20 characters or more)")
-            out.append(re.compile(r"\s*".join(chars), re.I))
-        return tuple(out)
+        return OrgDisclaimers(items)
 
     def spam(self, doc: LineDict, key: str) -> SpamConfig:
         node = doc[key]

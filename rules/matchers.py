@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -131,6 +131,23 @@ def _mark_limit(size: int) -> int:
     return 32 + size // 64
 
 
+class _Scanned:
+    """A text as the keyword scan read it (its marked lines normalised) and where the CJK gap
+    gate matched in it (character spans; see :meth:`KeywordMatcher._split_terms`)."""
+
+    __slots__ = ("_text", "data", "places")
+
+    def __init__(self, text: str | None, data: bytes, places: list[tuple[int, int]]) -> None:
+        self._text = text  # None until decoded: the text was changed (marked lines normalised)
+        self.data = data
+        self.places = places
+
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self.data.decode("utf-8")
+        return self._text
+
+
 class KeywordMatcher:
     """One automaton over every term of every keyword list of a rule set."""
 
@@ -213,34 +230,33 @@ class KeywordMatcher:
     def find(self, text: str) -> KeywordScan:
         """All hits of ``text`` as in its normalised form, normalising as little as it can;
         Chinese terms split by whitespace (机\\n密, 机 密) too (:mod:`rules.cjk_gaps`)."""
-        scan, gapped, raw = self._find(text)
+        scan, gapped, scanned = self._find(text)
         if gapped is False or text.isascii() or not self._terms:
             return scan
-        return self._split_terms(text, scan, raw)
+        return self._split_terms(text, scan, scanned)
 
-    def _split_terms(self, text: str, scan: KeywordScan, raw: bytes | None) -> KeywordScan:
+    def _split_terms(self, text: str, scan: KeywordScan, scanned: _Scanned | None) -> KeywordScan:
         """``scan`` with the hits that cross a gap, placed where their characters stand
         (offsets into the normalised text, as every hit's).
 
         The text is read a second time with its gaps taken out. When the first scan read the
-        text as it stands (``raw``: the UTF-8 it scanned, marked lines normalised), the gaps
-        are looked for only where Hyperscan found CJK-space-CJK, and only the stretches
-        around them are read again, the same way; normalising whole texts, a pattern tried
-        at every CJK character and a second scan of everything made the scan of Chinese mail
-        three to eight times slower. Otherwise (a text normalised whole) the normalised text
-        is read."""
-        if raw is not None:
-            places = self._gap_places(raw, scan.norm_length)
-            if not places:
+        text as it stands (``scanned``: the text as scanned, marked lines normalised, and
+        where Hyperscan found CJK-space-CJK in it), the gaps are looked for only at those
+        places, and only the stretches around them are read again, the same way;
+        normalising whole texts, a pattern tried at every CJK character and a second scan of
+        everything made the scan of Chinese mail three to eight times slower. Otherwise (a
+        text normalised whole) the normalised text is read."""
+        if scanned is not None:
+            if not scanned.places:
                 return scan
-            base = raw.decode("utf-8")  # the text as scanned (its marked lines normalised)
-            spans = cjk_gaps.gaps_in(base, places)
+            base = scanned.text()
+            spans = cjk_gaps.gaps_in(base, scanned.places)
         else:
             base = normalize(text)
             spans = cjk_gaps.gaps(base)
         if not spans:
             return scan
-        if raw is not None:  # only the stretches around the gaps, which need no normalising either
+        if scanned is not None:  # only the stretches around the gaps, which need no normalising either
             added: dict[int, list[KeywordHit]] = {}
             for lo, hi, local in cjk_gaps.windows(base, spans, self._reach):
                 stretch, to_original, points = cjk_gaps.joined(base[lo:hi], local)
@@ -253,26 +269,22 @@ class KeywordMatcher:
             merged = cjk_gaps.merge(scan.hits, self.scan_normalized(stretch), points, to_original)
         return scan if merged is None else KeywordScan(merged, scan.norm_length)
 
-    def _gap_places(self, data: bytes, length: int) -> list[tuple[int, int]]:
-        """The character spans where :data:`rules.cjk_gaps.HS_GATE` matches ``data``."""
+    def _gap_ends(self, data: bytes) -> list[int]:
+        """The byte offsets where :data:`rules.cjk_gaps.HS_GATE` matches ``data`` end."""
         ends: list[int] = []
 
         def on_match(_id: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
             ends.append(end)
 
         self._hs_gap_places_db.scan(data, match_event_handler=on_match)  # type: ignore[attr-defined]
-        if not ends:
-            return []
-        to_char = _char_offsets(data, length, ends)
-        # where each match ends (after the second CJK character); a gap rules.cjk_gaps keeps
-        # is at most 8 spaces or line ends (16 characters) after the first
-        return [(max(0, to_char(e) - cjk_gaps.PLACE_REACH), to_char(e)) for e in ends]
+        return ends
 
-    def _find(self, text: str) -> tuple[KeywordScan, bool | None, bytes | None]:
+    def _find(self, text: str) -> tuple[KeywordScan, bool | None, _Scanned | None]:
         """The hits; whether the text may hold a CJK gap (False: a Hyperscan gate,
         :data:`rules.cjk_gaps.HS_GATE`, found none; else :func:`rules.cjk_gaps.gaps` tells);
-        and the UTF-8 that was scanned when the hits' positions are its characters' (the
-        text, its marked lines normalised): the gaps are then found where it stands."""
+        and, when the hits' positions are those of the text as scanned (the text, its marked
+        lines normalised), that text and where the gate matched in it: the gaps are then
+        found where it stands."""
         if self._hs_db is None or not text:
             return self._find_normalized(text), None, None
         try:
@@ -287,7 +299,13 @@ class KeywordMatcher:
         length = len(text)
         if marked:
             data, length = _normalize_lines(data, marked, length)
-        return KeywordScan(self._hits(data, length, self._scan_ends(self._hs_db, data)), length), None, data
+        gap_ends = self._gap_ends(data)
+        # one pass from bytes to characters for the hits and the gate's places alike
+        hits, to_char = self._hits_and_offsets(data, length, self._scan_ends(self._hs_db, data), gap_ends)
+        # where each gate match ends (after the second CJK character); a gap rules.cjk_gaps
+        # keeps is at most 8 spaces or line ends (16 characters) before it
+        places = [(max(0, to_char(e) - cjk_gaps.PLACE_REACH), to_char(e)) for e in gap_ends]
+        return KeywordScan(hits, length), None, _Scanned(text if not marked else None, data, places)
 
     def _find_normalized(self, text: str) -> KeywordScan:
         norm = normalize(text)
@@ -327,9 +345,12 @@ class KeywordMatcher:
 
     def _hits(self, data: bytes, length: int, ends: list[tuple[int, int]]) -> dict[int, list[KeywordHit]]:
         """Hits from literal ends in ``data``, ordered like the normalised scan orders them."""
+        return self._hits_and_offsets(data, length, ends)[0]
+
+    def _hits_and_offsets(self, data: bytes, length: int, ends: list[tuple[int, int]], also: Sequence[int] = (),
+                          ) -> tuple[dict[int, list[KeywordHit]], Callable[[int], int]]:
+        """:meth:`_hits`, and a map to character offsets of their byte offsets and of ``also``."""
         out: dict[int, list[KeywordHit]] = defaultdict(list)
-        if not ends:
-            return out
         words, n = self._word_chars, len(data)
         raw = []
         for end, term_id in ends:
@@ -340,16 +361,14 @@ class KeywordMatcher:
             if right and end < n and _char_at(data, end) in words:
                 continue
             raw.append((start, end, term_id))
-        if not raw:
-            return out
         raw.sort()
-        to_char = _char_offsets(data, length, [o for r in raw for o in r[:2]])
+        to_char = _char_offsets(data, length, [o for r in raw for o in r[:2]] + list(also))
         for start, end, term_id in raw:
             term, _size, _left, _right, lists = self._hs_terms[term_id]
             cs, ce = to_char(start), to_char(end)
             for lid in lists:
                 out[lid].append(KeywordHit(lid, term, cs, ce))
-        return out
+        return out, to_char
 
     def scan_normalized(self, norm: str) -> dict[int, list[KeywordHit]]:
         """All hits in already-normalised text, grouped by list id (character offsets)."""

@@ -8,10 +8,10 @@ lists already one automaton (``matcher``).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from rules import conditions as c
+from rules.disclaimers import OrgDisclaimers
 from rules.matchers import KeywordMatcher
 from rules.model import ApprovalNeed, Mode
 
@@ -78,7 +78,8 @@ class RuleSet:
     lists: dict[str, int] = field(default_factory=dict)
     address_lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
     path: str = ""
-    disclaimers: tuple[re.Pattern[str], ...] = ()  # the organisation's own: markers in them do not count
+    # the organisation's own: markers in them do not count
+    disclaimers: OrgDisclaimers = field(default_factory=OrgDisclaimers)
 
     def rule(self, name: str) -> Rule:
         return next(r for r in self.rules if r.name == name)

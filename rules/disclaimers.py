@@ -1,0 +1,150 @@
+"""The organisation's own disclaimers (the rules file's ``disclaimers:``) and where they stand.
+
+A disclaimer matches however a mailer wrapped its lines: whitespace may stand between any
+two of its characters, and case does not matter. That is a Python pattern of one literal
+per character joined by ``\\s*``, case-insensitive, which ``re`` can only try at every
+position of the text (about 6 ms a megabyte: a third of screening a long Chinese text).
+Every text holding a keyword hit is searched, so a Hyperscan database of the same patterns
+is asked first, in one pass at memory speed, and ``re`` reads only texts where it matched.
+
+The gate is built to be wider than the patterns: each character is a class of every code
+point ``re`` takes for it under IGNORECASE (the same lower-case mapping ``re`` uses, and its
+extra cases: ſ for s, the Kelvin sign for k), each gap every character ``re`` calls
+whitespace. Were it ever narrower, a disclaimer would go unrecognised and its markers would
+count: mail held, never let out.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections.abc import Iterable
+
+try:
+    import _sre
+    from re._casefix import _EXTRA_CASES  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - another Python: Hyperscan is then not asked
+    _sre = None
+    _EXTRA_CASES = {}
+
+try:
+    import hyperscan
+except ImportError:  # pragma: no cover - depends on the platform's wheels
+    hyperscan = None
+
+from rules.matchers import normalize
+
+# the last cased code point (Adlam) is below this; tests/test_rules_disclaimers.py checks it
+_CASED_LIMIT = 0x1F000
+# every character ``re``'s \s matches in a str pattern (str.isspace(); none is above U+3000)
+WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+MIN_LENGTH = 20  # characters besides whitespace: a disclaimer is a whole text
+GATE_LENGTH = 40  # characters of a disclaimer the Hyperscan gate looks for (see gate_expression)
+
+
+def pattern(text: str) -> re.Pattern[str]:
+    """The pattern of one disclaimer (its normalised characters, whitespace optional
+    between them, case-insensitive)."""
+    chars = [re.escape(ch) for ch in normalize(text) if not ch.isspace()]
+    return re.compile(r"\s*".join(chars), re.I)
+
+
+def length(text: str) -> int:
+    """How many characters besides whitespace ``text`` has once normalised."""
+    return sum(1 for ch in normalize(text) if not ch.isspace())
+
+
+@functools.lru_cache(maxsize=8)
+def _uppers(lowers: frozenset[int]) -> dict[int, frozenset[int]]:
+    """For each lower-case code point of ``lowers``, every code point ``re`` lowers to it."""
+    out: dict[int, set[int]] = {lo: {lo} for lo in lowers}
+    for cp in range(_CASED_LIMIT):
+        lo = _sre.unicode_tolower(cp)
+        if lo in out:
+            out[lo].add(cp)
+    return {lo: frozenset(cps) for lo, cps in out.items()}
+
+
+def _variants(chars: Iterable[str]) -> dict[str, frozenset[int]]:
+    """Every code point ``re`` matches, under IGNORECASE, for each of ``chars`` (sre's rule:
+    ``c`` matches ``p`` when ``tolower(c)`` is ``tolower(p)`` or one of its extra cases)."""
+    wanted: dict[str, set[int]] = {}
+    for ch in chars:
+        lo = _sre.unicode_tolower(ord(ch))
+        wanted[ch] = {lo, *_EXTRA_CASES.get(lo, ())}
+    uppers = _uppers(frozenset(cp for los in wanted.values() for cp in los))
+    return {ch: frozenset(cp for lo in los for cp in uppers[lo]) | {ord(ch)} for ch, los in wanted.items()}
+
+
+def _hs_class(cps: Iterable[int]) -> str:
+    """A Hyperscan class of the code points ``cps`` (runs of consecutive ones as ranges)."""
+    runs: list[list[int]] = []
+    for cp in sorted(set(cps)):
+        if runs and cp == runs[-1][1] + 1:
+            runs[-1][1] = cp
+        else:
+            runs.append([cp, cp])
+    return "[" + "".join(f"\\x{{{lo:x}}}" if lo == hi else f"\\x{{{lo:x}}}-\\x{{{hi:x}}}" for lo, hi in runs) + "]"
+
+
+def gate_expression(text: str) -> bytes:
+    """The Hyperscan (UTF-8 mode) expression that matches wherever :func:`pattern` does: its
+    first :data:`GATE_LENGTH` characters (a whole disclaimer would pass Hyperscan's limit on
+    an expression's length; any of them found starts with those)."""
+    chars = [ch for ch in normalize(text) if not ch.isspace()][:GATE_LENGTH]
+    variants = _variants(chars)
+    gap = _hs_class(map(ord, WHITESPACE)) + "*"
+    return gap.join(_hs_class(variants[ch]) for ch in chars).encode()
+
+
+class OrgDisclaimers:
+    """The disclaimers of one rules file; :meth:`spans` says where they stand in a text."""
+
+    def __init__(self, texts: Iterable[str] = ()) -> None:
+        self.texts = tuple(texts)
+        self.patterns = tuple(pattern(t) for t in self.texts)
+        self._db = None
+        self._local = threading.local()  # a Hyperscan scratch is one thread's at a time
+        if self.texts and hyperscan is not None and _sre is not None:
+            db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+            expressions = [gate_expression(t) for t in self.texts]
+            db.compile(expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions),
+                       flags=[hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH] * len(expressions))
+            self._db = db
+
+    def __bool__(self) -> bool:
+        return bool(self.patterns)
+
+    def __len__(self) -> int:
+        return len(self.patterns)
+
+    def may_hold(self, text: str) -> bool:
+        """False when no disclaimer can stand in ``text`` (the Hyperscan gate); True when one
+        may (or no gate could be built)."""
+        if self._db is None:
+            return True
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = self._local.scratch = hyperscan.Scratch(self._db)
+        found = []
+
+        def on_match(_id: int, _start: int, _end: int, _flags: int, _ctx: object) -> bool:
+            found.append(True)
+            return True  # one is enough
+
+        try:
+            self._db.scan(text.encode("utf-8", "surrogatepass"), match_event_handler=on_match, scratch=scratch)
+        except hyperscan.ScanTerminated:
+            pass
+        return bool(found)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """The ``(start, end)`` of every disclaimer in ``text``."""
+        if not self.patterns or not self.may_hold(text):
+            return []
+        return [m.span() for rx in self.patterns for m in rx.finditer(text)]
+
+    def covers(self, text: str, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` of ``text`` lies in one of the disclaimers."""
+        return any(a <= start and end <= b for a, b in self.spans(text))
