@@ -29,7 +29,7 @@ class LiteralGate:
         self._db = None
         if hyperscan is not None:
             db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-            db.compile(expressions=[b"".join(b"\\x%02x" % c for c in w.encode("ascii")) for w in self.words],
+            db.compile(expressions=[_expression(w) for w in self.words],
                        ids=list(range(len(self.words))), elements=len(self.words),
                        flags=[hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_SINGLEMATCH] * len(self.words))
             self._db = db
@@ -47,7 +47,19 @@ class LiteralGate:
         def on_match(word_id: int, _start: int, _end: int, _flags: int, _ctx: object) -> None:
             found.add(words[word_id])
 
-        # the lower-cased text: what the checks it replaces read (str.lower() folds more than
-        # ASCII case: the Kelvin sign is a k), so the answers stay a superset of theirs
-        self._db.scan(text.lower().encode("utf-8", "surrogatepass"), match_event_handler=on_match, scratch=scratch)
+        self._db.scan(text.encode("utf-8", "surrogatepass"), match_event_handler=on_match, scratch=scratch)
         return frozenset(found)
+
+
+# The two characters str.lower() turns into ASCII letters, which the checks the gate replaces
+# saw in the lower-cased text: the Kelvin sign (a k) and the dotted capital I (an i and a
+# combining dot). The words take them where they have those letters, so the gate reads the
+# text itself (lower-casing a long Chinese text cost more than the scan) and its answers
+# stay a superset.
+_LOWERS_TO = {ord("k"): b"(?:[kK]|\\xe2\\x84\\xaa)", ord("i"): b"(?:[iI]|\\xc4\\xb0)"}
+
+
+def _expression(word: str) -> bytes:
+    """``word`` as a Hyperscan expression (caseless in ASCII), with the characters that
+    lower-case to its letters."""
+    return b"".join(_LOWERS_TO.get(c, b"\\x%02x" % c) for c in word.encode("ascii"))

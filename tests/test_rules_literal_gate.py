@@ -4,13 +4,13 @@ it) or, case-sensitively, in the text itself (its token and key-id checks)."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from rules.detectors import detect
 from rules.literal_gate import LiteralGate
 
-WORDS = ("key", "akia", "eyj", "://", "passw", "8q~")
+WORDS = ("key", "akia", "eyj", "://", "passw", "8q~", "api")  # "api": a word ending in i (İ lowers to i + a dot)
 
 
 def test_a_config_line_whose_name_has_a_kelvin_sign_is_still_read() -> None:
@@ -22,6 +22,8 @@ def test_a_config_line_whose_name_has_a_kelvin_sign_is_still_read() -> None:
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(["k", "K", "\u212a", "e", "E", "y", "Y", "a", "A", "I", "i", "\u0130", "j", "J",
                                  ":", "/", "p", "s", "w", "8", "q", "Q", "~", " ", "机"]), max_size=30))
+@example(["a", "p", "\u0130"])  # lower-cased: "api" and a combining dot
+@example(["\u212a", "e", "y"])
 def test_the_gate_finds_every_word_the_old_checks_found(chars: list[str]) -> None:
     text = "".join(chars)
     gate = LiteralGate(WORDS)
