@@ -162,6 +162,7 @@ class KeywordMatcher:
         self._hs_gap_db = None  # whitespace between CJK characters (rules.cjk_gaps)
         self._hs_terms: list[tuple[str, int, bool, bool, frozenset[int]]] = []
         self._word_chars: frozenset[str] = frozenset()
+        self._ascii_word: tuple[bool, ...] = (False,) * 0x80  # _word_chars, by ASCII byte
 
     def add(self, list_id: int, term: str) -> None:
         """Add ``term`` as a member of keyword list ``list_id``, with its traditional and
@@ -216,6 +217,7 @@ class KeywordMatcher:
             self._hs_terms.append((norm, len(encoded), left, right, frozenset(lists)))
             literals.append(_term_pattern(norm, shared))
         self._word_chars = table.word_chars
+        self._ascii_word = tuple(chr(b) in table.word_chars for b in range(0x80))
         self._hs_db = _compile(literals, [hyperscan.HS_FLAG_CASELESS] * len(literals))
         self._hs_marker_db = _compile([_marker_class(table, set("".join(self._terms)))],
                                       [hyperscan.HS_FLAG_UTF8])
@@ -351,15 +353,19 @@ class KeywordMatcher:
                           ) -> tuple[dict[int, list[KeywordHit]], Callable[[int], int]]:
         """:meth:`_hits`, and a map to character offsets of their byte offsets and of ``also``."""
         out: dict[int, list[KeywordHit]] = defaultdict(list)
-        words, n = self._word_chars, len(data)
+        words, ascii_word, n = self._word_chars, self._ascii_word, len(data)
         raw = []
         for end, term_id in ends:
-            term, size, left, right, lists = self._hs_terms[term_id]
+            _term, size, left, right, _lists = self._hs_terms[term_id]
             start = end - size
-            if left and start > 0 and _char_before(data, start) in words:
-                continue
-            if right and end < n and _char_at(data, end) in words:
-                continue
+            if left and start > 0:  # the character before, read from its byte when it is ASCII
+                b = data[start - 1]
+                if ascii_word[b] if b < 0x80 else _char_before(data, start) in words:
+                    continue
+            if right and end < n:
+                b = data[end]
+                if ascii_word[b] if b < 0x80 else _char_at(data, end) in words:
+                    continue
             raw.append((start, end, term_id))
         raw.sort()
         to_char = _char_offsets(data, length, [o for r in raw for o in r[:2]] + list(also))
