@@ -112,7 +112,8 @@ class Engine:
             verdict.department = None
 
         active = list(rcpts)  # recipients no ``stop`` rule has ended evaluation for yet
-        live = {str(st.directions[r]) for r in active}
+        direction = {r: str(d) for r, d in st.directions.items()}  # as rules name them
+        live = {direction[r] for r in active}
         for phase in self._phases:
             for rule, needed, once in phase:
                 if not active:
@@ -120,7 +121,10 @@ class Engine:
                 if needed is not None and needed.isdisjoint(live):
                     continue  # it needs a direction no remaining recipient has: nobody can match
                 if once is not None:  # the directions pick the recipients (some have one: live)
-                    matched = active if needed is None else [r for r in active if str(st.directions[r]) in needed]
+                    if needed is None or len(live) == 1:  # (one direction left, and it is needed)
+                        matched = active
+                    else:
+                        matched = [r for r in active if direction[r] in needed]
                     evidence: list[Evidence] = []
                     if once.check(st, matched[0], evidence):
                         self._record(rule, matched, evidence, st, states, verdict)
@@ -130,7 +134,7 @@ class Engine:
                         self._record(rule, matched, evidence, st, states, verdict)
                 if rule.stop:  # only a stop rule can end it for anyone
                     active = [r for r in active if not states[r].stopped]
-                    live = {str(st.directions[r]) for r in active}
+                    live = {direction[r] for r in active}
         self._apply_spam(st, states, verdict)
 
         if not pseudo:

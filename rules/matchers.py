@@ -353,6 +353,8 @@ class KeywordMatcher:
                           ) -> tuple[dict[int, list[KeywordHit]], Callable[[int], int]]:
         """:meth:`_hits`, and a map to character offsets of their byte offsets and of ``also``."""
         out: dict[int, list[KeywordHit]] = defaultdict(list)
+        if not ends and not also:
+            return out, _same
         words, ascii_word, n = self._word_chars, self._ascii_word, len(data)
         raw = []
         for end, term_id in ends:
@@ -532,6 +534,10 @@ def _char_at(data: bytes, i: int) -> str:
     lead = data[i]
     size = 1 if lead < 0x80 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
     return data[i:i + size].decode("utf-8")
+
+
+def _same(offset: int) -> int:
+    return offset
 
 
 def _char_offsets(data: bytes, length: int, offsets: list[int]) -> Callable[[int], int]:
