@@ -338,8 +338,7 @@ def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
         weak: list[tuple[int, int]] = []
         for m in _DATA_FAST.finditer(t, lo, hi):
             before = t[max(0, m.start() - 80):m.start()]
-            if _NEVER_ASK.search(before) or not (_ASK.search(before) or
-                                                 _ASK_LIST.search(t, max(0, m.start() - 220), m.start())):
+            if not (_ASK.search(before) or _asks_in_a_list(t, m.start())) or _NEVER_ASK.search(before):
                 continue
             if _DATA_FAST.branch_of(m) < _DATA_STRONG_BRANCHES:  # a strong word (card number, 密码)
                 return m.span()
@@ -348,6 +347,15 @@ def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
                 return weak[0][0], weak[-1][1]
             weak = weak[-1:]
     return None
+
+
+def _asks_in_a_list(t: str, at: int) -> bool:
+    """Whether a request ending in a colon and a line break (\"please provide the following:\")
+    stands within 220 characters before ``at`` (``_ASK_LIST``, read only where a colon is)."""
+    lo = max(0, at - 220)
+    if t.find(":", lo, at) < 0 and t.find("：", lo, at) < 0:
+        return False
+    return _ASK_LIST.search(t, lo, at) is not None
 
 
 def _private_channel(t: str, spans: Spans, sender_domains: frozenset[str],
