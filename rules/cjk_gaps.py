@@ -68,7 +68,13 @@ def gaps_in(text: str, places: list[tuple[int, int]]) -> list[tuple[int, int]]:
     gaps as reading the whole text where the gate matched every gap (it is wider than
     ``_GAP``), at the cost of a look at each place instead of a pattern tried at every
     character of Chinese text."""
-    found = {m.span(1) for s, e in places for m in _GAP.finditer(text, s, e) if _keep(m)}
+    merged: list[list[int]] = []  # places that overlap are read once (each holds its own gap whole)
+    for s, e in sorted(places):
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    found = {m.span(1) for s, e in merged for m in _GAP.finditer(text, s, e) if _keep(m)}
     return sorted(found)
 
 

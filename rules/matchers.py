@@ -131,6 +131,12 @@ def _mark_limit(size: int) -> int:
     return 32 + size // 64
 
 
+# More CJK gaps than this and the text is read joined whole instead of in stretches around
+# each: a stretch read apart costs a Hyperscan call and its Python, more than reading a few
+# kilobytes more (a document's paragraphs and table cells put a gap at every line).
+_GAPS_READ_APART = 8
+
+
 class _Scanned:
     """A text as the keyword scan read it (its marked lines normalised) and where the CJK gap
     gate matched in it (character spans; see :meth:`KeywordMatcher._split_terms`)."""
@@ -258,7 +264,12 @@ class KeywordMatcher:
             spans = cjk_gaps.gaps(base)
         if not spans:
             return scan
-        if scanned is not None:  # only the stretches around the gaps, which need no normalising either
+        if scanned is None:
+            stretch, to_original, points = cjk_gaps.joined(base, spans)
+            merged = cjk_gaps.merge(scan.hits, self.scan_normalized(stretch), points, to_original)
+            return scan if merged is None else KeywordScan(merged, scan.norm_length)
+        if len(spans) <= _GAPS_READ_APART:
+            # only the stretches around the gaps, which need no normalising either
             added: dict[int, list[KeywordHit]] = {}
             for lo, hi, local in cjk_gaps.windows(base, spans, self._reach):
                 stretch, to_original, points = cjk_gaps.joined(base[lo:hi], local)
@@ -266,9 +277,11 @@ class KeywordMatcher:
                 extra = self._hits(data, len(stretch), self._scan_ends(self._hs_db, data))
                 cjk_gaps.crossing_hits(extra, points, to_original, lo, added)
             merged = cjk_gaps.merge(scan.hits, {}, [], lambda i: i, added)
-        else:
+        else:  # gaps all through it (a document's paragraphs, table cells): the text joined once
             stretch, to_original, points = cjk_gaps.joined(base, spans)
-            merged = cjk_gaps.merge(scan.hits, self.scan_normalized(stretch), points, to_original)
+            data = stretch.encode("utf-8")
+            merged = cjk_gaps.merge(scan.hits, self._hits(data, len(stretch), self._scan_ends(self._hs_db, data)),
+                                    points, to_original)
         return scan if merged is None else KeywordScan(merged, scan.norm_length)
 
     def _gap_ends(self, data: bytes) -> list[int]:

@@ -355,9 +355,10 @@ LONG_WORDS = ["机密", "文件", "绝密", "项目", "预算", "中", "report",
               "\u3000", "，", "。", "a", "_", "9"]
 
 
-def test_split_terms_in_long_wrapped_text_are_read_around_each_gap_only() -> None:
-    """Long Chinese text wrapped at every line (a gap at each line end): the stretches around
-    the gaps are read again, not the whole text, and the hits are those of the reference."""
+def test_split_terms_in_long_wrapped_text_are_those_of_the_reference() -> None:
+    """Long Chinese text wrapped at every line (a gap at each line end; read joined whole
+    when the gaps are many, in stretches around them when few): the hits are those of the
+    reference."""
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
@@ -394,6 +395,23 @@ def test_gaps_are_the_whitespace_between_two_cjk_characters() -> None:
         assert cjk_gaps.gaps(text) == reference(text)
 
     check()
+
+
+@pytest.mark.parametrize("gaps", [matchers._GAPS_READ_APART, matchers._GAPS_READ_APART + 1, 40])
+def test_split_terms_in_table_cells_are_found_read_apart_or_whole(gaps: int) -> None:
+    """A document's table, a gap in every cell: as many gaps as are read in stretches around
+    them, one more (the text is read joined whole) and many; terms across the gaps, an
+    English term against Chinese, the same hits as the reference either way."""
+    from rules import cjk_gaps
+
+    lists = {0: ["机密", "项目预算"], 1: ["final report"], 2: ["姓名张三"]}
+    cells = ["姓名\n张三", "项目\n预算", "机\r\n密", "正文final report正\n文", "正文\n正文"]
+    text = "表格。\n" + "。\n".join(cells[i % len(cells)] for i in range(gaps)) + "。\n结束"
+    assert len(cjk_gaps.gaps(normalize(text))) == gaps
+    m = build(lists)
+    check_against_reference(m, lists, text)
+    found = flat(m.find(text).hits)
+    assert {t for _, t, _, _ in found} == {"机密", "项目预算", "final report", "姓名张三"}
 
 
 def test_a_long_term_split_far_from_its_ends_is_found_in_long_text() -> None:
