@@ -34,6 +34,7 @@ except ImportError:  # pragma: no cover - depends on the platform's wheels
     hyperscan = None
 
 from rules.matchers import normalize
+from rules.utf8 import encoded
 
 # the last cased code point (Adlam) is below this; tests/test_rules_disclaimers.py checks it
 _CASED_LIMIT = 0x1F000
@@ -41,6 +42,10 @@ _CASED_LIMIT = 0x1F000
 WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 MIN_LENGTH = 20  # characters besides whitespace: a disclaimer is a whole text
 GATE_LENGTH = 40  # characters of a disclaimer the Hyperscan gate looks for (see gate_expression)
+# Disclaimers a gate is built for: compiling takes about 35 ms a disclaimer up to here and grows
+# faster after (4 s for 50, over a minute for 400); a rules file with more has its texts read
+# by re alone, as before the gate (an organisation has a handful).
+GATE_MAX = 16
 
 
 def pattern(text: str) -> re.Pattern[str]:
@@ -55,26 +60,28 @@ def length(text: str) -> int:
     return sum(1 for ch in normalize(text) if not ch.isspace())
 
 
-@functools.lru_cache(maxsize=8)
-def _uppers(lowers: frozenset[int]) -> dict[int, frozenset[int]]:
-    """For each lower-case code point of ``lowers``, every code point ``re`` lowers to it."""
-    out: dict[int, set[int]] = {lo: {lo} for lo in lowers}
+@functools.cache
+def _lowered_from() -> dict[int, frozenset[int]]:
+    """Every code point ``re`` lowers to another, by what it lowers to (made once: about
+    30 ms for the cased part of Unicode)."""
+    out: dict[int, set[int]] = {}
     for cp in range(_CASED_LIMIT):
         lo = _sre.unicode_tolower(cp)
-        if lo in out:
-            out[lo].add(cp)
+        if lo != cp:
+            out.setdefault(lo, set()).add(cp)
     return {lo: frozenset(cps) for lo, cps in out.items()}
 
 
 def _variants(chars: Iterable[str]) -> dict[str, frozenset[int]]:
     """Every code point ``re`` matches, under IGNORECASE, for each of ``chars`` (sre's rule:
     ``c`` matches ``p`` when ``tolower(c)`` is ``tolower(p)`` or one of its extra cases)."""
-    wanted: dict[str, set[int]] = {}
+    lowered_from = _lowered_from()
+    out: dict[str, frozenset[int]] = {}
     for ch in chars:
         lo = _sre.unicode_tolower(ord(ch))
-        wanted[ch] = {lo, *_EXTRA_CASES.get(lo, ())}
-    uppers = _uppers(frozenset(cp for los in wanted.values() for cp in los))
-    return {ch: frozenset(cp for lo in los for cp in uppers[lo]) | {ord(ch)} for ch, los in wanted.items()}
+        lows = {lo, *_EXTRA_CASES.get(lo, ())}
+        out[ch] = frozenset(cp for low in lows for cp in (low, *lowered_from.get(low, ()))) | {ord(ch)}
+    return out
 
 
 def _hs_class(cps: Iterable[int]) -> str:
@@ -106,11 +113,14 @@ class OrgDisclaimers:
         self.patterns = tuple(pattern(t) for t in self.texts)
         self._db = None
         self._local = threading.local()  # a Hyperscan scratch is one thread's at a time
-        if self.texts and hyperscan is not None and _sre is not None:
+        if self.texts and len(self.texts) <= GATE_MAX and hyperscan is not None and _sre is not None:
             db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
             expressions = [gate_expression(t) for t in self.texts]
-            db.compile(expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions),
-                       flags=[hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH] * len(expressions))
+            try:
+                db.compile(expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions),
+                           flags=[hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH] * len(expressions))
+            except hyperscan.error:  # pragma: no cover - no such text known: every text is then read by re
+                return
             self._db = db
 
     def __bool__(self) -> bool:
@@ -134,7 +144,7 @@ class OrgDisclaimers:
             return True  # one is enough
 
         try:
-            self._db.scan(text.encode("utf-8", "surrogatepass"), match_event_handler=on_match, scratch=scratch)
+            self._db.scan(encoded(text), match_event_handler=on_match, scratch=scratch)
         except hyperscan.ScanTerminated:
             pass
         return bool(found)

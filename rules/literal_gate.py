@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import threading
 
+from rules.utf8 import encoded
+
 try:
     import hyperscan
 except ImportError:  # pragma: no cover - depends on the platform's wheels
@@ -47,7 +49,7 @@ class LiteralGate:
         def on_match(word_id: int, _start: int, _end: int, _flags: int, _ctx: object) -> None:
             found.add(words[word_id])
 
-        self._db.scan(text.encode("utf-8", "surrogatepass"), match_event_handler=on_match, scratch=scratch)
+        self._db.scan(encoded(text), match_event_handler=on_match, scratch=scratch)
         return frozenset(found)
 
 

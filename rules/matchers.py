@@ -48,6 +48,7 @@ import ahocorasick
 from rules import cjk_gaps
 from rules.chinese_variants import variants
 from rules.folding import INVISIBLE_CLASS, FoldTable, fold_table, is_word_char
+from rules.utf8 import encoded_checked
 
 try:  # Hyperscan scans literals at memory speed; Aho-Corasick is the portable fallback.
     import hyperscan
@@ -302,9 +303,8 @@ class KeywordMatcher:
         found where it stands."""
         if self._hs_db is None or not text:
             return self._find_normalized(text), None, None
-        try:
-            data = text.encode("utf-8")
-        except UnicodeEncodeError:  # lone surrogates: the reference path treats them
+        data, clean = encoded_checked(text)  # (kept for the other passes over the same text)
+        if not clean:  # lone surrogates: the reference path treats them
             return self._find_normalized(text), None, None
         if len(data) == len(text):  # ASCII: never marked, no CJK
             return KeywordScan(self._hits(data, len(text), self._scan_ends(self._hs_db, data)), len(text)), False, None

@@ -60,6 +60,15 @@ def test_a_text_without_the_disclaimer_is_not_read_by_re() -> None:
     assert org.may_hold("Regards\n\n" + EN.upper().replace(" ", "\n"))
 
 
+def test_more_disclaimers_than_a_gate_is_built_for_are_read_by_re_alone() -> None:
+    """A rules file with very many disclaimers loads quickly (no gate) and finds them all."""
+    texts = [f"{EN} Office {i}." for i in range(d.GATE_MAX + 1)]
+    org = OrgDisclaimers(texts)
+    assert org._db is None
+    text = "Hello\n\n" + texts[-1].upper().replace(" ", "\n")
+    assert org.spans(text) == _plain_spans(texts, text) and org.spans(text)
+
+
 def test_a_disclaimer_longer_than_the_gate_is_found_whole() -> None:
     long = EN + " " + "If you are not the intended recipient please delete it. " * 40
     org = OrgDisclaimers([long])
