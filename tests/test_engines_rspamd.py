@@ -211,3 +211,16 @@ def test_rspamd_down_or_answering_garbage_is_never_a_silent_pass(tmp_path: Path,
     finally:
         fake.shutdown()
         fake.server_close()
+
+
+def test_a_gateway_without_rspamd_does_not_load_its_http_clients() -> None:
+    """aiohttp and httpx (with rich, which httpx's command line pulls in) are 30 MB in every
+    gateway process: loaded when Rspamd is first asked, not by starting a gateway."""
+    import subprocess
+    import sys
+
+    code = ("import sys, gateway.cli, gateway.server, gateway.engines.scanning, gateway.engines.learning; "
+            "print(sorted(m for m in ('aiohttp', 'httpx', 'rich') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr

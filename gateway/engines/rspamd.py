@@ -8,7 +8,9 @@ numeric ``score`` and an ``action`` is garbage, never a clean bill (:class:`Engi
 
 The check, on the SMTP path, goes through aiohttp (one pooled session per event loop): about
 0.4 ms of CPU per request where httpx took 3 (bench_load --engines). The controller's calls,
-off the hot path and from threads, use httpx.
+off the hot path and from threads, use httpx. Both are imported when first used: together they
+are 30 MB in every gateway process, which a gateway without Rspamd (the shipped one) need not
+carry.
 """
 
 from __future__ import annotations
@@ -16,14 +18,15 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-from typing import Any
-
-import aiohttp
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from gateway.engines.base import EngineError
 from rules.external import RSPAMD_ACTIONS, RspamdResult
 from rules.model import Envelope
+
+if TYPE_CHECKING:
+    import aiohttp
+    import httpx
 
 ALREADY_LEARNED = 208   # Rspamd's answer to a message it has learned already
 
@@ -44,6 +47,8 @@ class Rspamd:
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def _http(self) -> aiohttp.ClientSession:
+        import aiohttp
+
         loop = asyncio.get_running_loop()
         if self._session is None or self._loop is not loop:
             self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout))
@@ -58,6 +63,8 @@ class Rspamd:
 
     # ---- checking (on the SMTP event loop) ---------------------------------------------
     async def check(self, raw: bytes, envelope: Envelope) -> RspamdResult:
+        import aiohttp
+
         headers = request_headers(envelope)
         try:
             async with self._http().post(f"{self.url}/checkv2", data=raw, headers=headers) as reply:
@@ -74,6 +81,8 @@ class Rspamd:
             raise EngineError("garbage", f"rspamd's answer is not usable: {exc}") from None
 
     async def ping(self) -> None:
+        import aiohttp
+
         try:
             async with self._http().get(f"{self.url}/ping") as reply:
                 status, text = reply.status, (await reply.read()).decode("utf-8", "replace")
@@ -86,6 +95,8 @@ class Rspamd:
 
     def ping_blocking(self, timeout: float = 2.0) -> None:
         """``/ping`` from a thread (``/healthz``), not from an event loop."""
+        import httpx
+
         try:
             reply = httpx.get(f"{self.url}/ping", timeout=timeout)
         except httpx.TimeoutException:
@@ -104,6 +115,8 @@ class Rspamd:
         raises :class:`EngineError`."""
         if not self.controller:
             raise EngineError("down", "no rspamd controller configured (engines.rspamd.controller)")
+        import httpx
+
         path = "learnspam" if spam else "learnham"
         try:
             reply = httpx.post(f"{self.controller}/{path}", content=raw, headers=self._controller_headers(),
@@ -121,6 +134,8 @@ class Rspamd:
 
     def stat(self) -> dict[str, Any]:
         """The controller's ``/stat`` (learn counts per statfile, scanned, actions)."""
+        import httpx
+
         try:
             reply = httpx.get(f"{self.controller}/stat", headers=self._controller_headers(), timeout=self.timeout)
             reply.raise_for_status()
