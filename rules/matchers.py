@@ -48,7 +48,7 @@ import ahocorasick
 from rules import cjk_gaps
 from rules.chinese_variants import variants
 from rules.folding import INVISIBLE_CLASS, FoldTable, fold_table, is_word_char
-from rules.utf8 import encoded_checked
+from rules.utf8 import char_at, char_before, char_offsets, encoded_checked, same_offset
 
 try:  # Hyperscan scans literals at memory speed; Aho-Corasick is the portable fallback.
     import hyperscan
@@ -367,7 +367,7 @@ class KeywordMatcher:
         """:meth:`_hits`, and a map to character offsets of their byte offsets and of ``also``."""
         out: dict[int, list[KeywordHit]] = defaultdict(list)
         if not ends and not also:
-            return out, _same
+            return out, same_offset
         words, ascii_word, n = self._word_chars, self._ascii_word, len(data)
         raw = []
         for end, term_id in ends:
@@ -375,15 +375,15 @@ class KeywordMatcher:
             start = end - size
             if left and start > 0:  # the character before, read from its byte when it is ASCII
                 b = data[start - 1]
-                if ascii_word[b] if b < 0x80 else _char_before(data, start) in words:
+                if ascii_word[b] if b < 0x80 else char_before(data, start) in words:
                     continue
             if right and end < n:
                 b = data[end]
-                if ascii_word[b] if b < 0x80 else _char_at(data, end) in words:
+                if ascii_word[b] if b < 0x80 else char_at(data, end) in words:
                     continue
             raw.append((start, end, term_id))
         raw.sort()
-        to_char = _char_offsets(data, length, [o for r in raw for o in r[:2]] + list(also))
+        to_char = char_offsets(data, length, [o for r in raw for o in r[:2]] + list(also))
         for start, end, term_id in raw:
             term, _size, _left, _right, lists = self._hs_terms[term_id]
             cs, ce = to_char(start), to_char(end)
@@ -534,42 +534,6 @@ def _normalize_lines(data: bytes, lines: list[tuple[int, int]], length: int) -> 
     return b"".join(parts), length
 
 
-def _char_before(data: bytes, i: int) -> str:
-    """The character that ends at byte ``i`` of UTF-8 ``data``."""
-    j = i - 1
-    while j > 0 and 0x80 <= data[j] < 0xC0:  # continuation bytes
-        j -= 1
-    return data[j:i].decode("utf-8")
-
-
-def _char_at(data: bytes, i: int) -> str:
-    """The character that starts at byte ``i`` of UTF-8 ``data``."""
-    lead = data[i]
-    size = 1 if lead < 0x80 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
-    return data[i:i + size].decode("utf-8")
-
-
-def _same(offset: int) -> int:
-    return offset
-
-
-def _char_offsets(data: bytes, length: int, offsets: list[int]) -> Callable[[int], int]:
-    """Map byte offsets of UTF-8 ``data`` (``length`` characters) to character offsets.
-
-    Offsets fall on character boundaries, so decoding the segments between consecutive
-    offsets counts characters in one pass over the text up to the last hit.
-    """
-    if len(data) == length:  # all ASCII
-        return lambda i: i
-    index: dict[int, int] = {}
-    prev_b = prev_c = 0
-    for off in sorted(set(offsets)):
-        prev_c += len(data[prev_b:off].decode("utf-8"))
-        prev_b = off
-        index[off] = prev_c
-    return index.__getitem__
-
-
 def _as_bytes_str(text: str) -> str:
     """UTF-8 bytes of ``text`` as a latin-1 string (identity for ASCII)."""
     return text if text.isascii() else text.encode("utf-8").decode("latin-1")
@@ -590,18 +554,3 @@ def _offset_mapper(data: str, norm: str, offsets: list[int]) -> Callable[[int], 
         prev_b = off
         index[off] = prev_c
     return lambda i: index.get(i, 0)
-
-
-class RegexCache:
-    """Compiled regexes keyed by (pattern, flags), compiled once at load."""
-
-    def __init__(self) -> None:
-        self._cache: dict[tuple[str, int], re.Pattern[str]] = {}
-
-    def compile(self, pattern: str, flags: int = 0) -> re.Pattern[str]:
-        key = (pattern, flags)
-        rx = self._cache.get(key)
-        if rx is None:
-            rx = re.compile(pattern, flags)
-            self._cache[key] = rx
-        return rx

@@ -1,4 +1,5 @@
-"""The UTF-8 of a text, encoded once for the several Hyperscan passes that read it.
+"""The UTF-8 of a text, encoded once for the several Hyperscan passes that read it, and the
+characters at and between the byte offsets those passes report.
 
 A unit's text is read as bytes by the keyword scan, the secret catalogue's trigger words and
 the organisation's disclaimers: encoding a long Chinese text costs more than scanning it, so
@@ -7,6 +8,8 @@ the last few texts' bytes are kept (by identity: the same ``str`` object, as
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 _CACHE_SIZE = 4
 _cache: dict[int, tuple[str, bytes, bool]] = {}
@@ -31,3 +34,40 @@ def encoded_checked(text: str) -> tuple[bytes, bool]:
 def encoded(text: str) -> bytes:
     """``text`` in UTF-8 (lone surrogates as their own bytes: no text makes this raise)."""
     return encoded_checked(text)[0]
+
+
+def char_before(data: bytes, i: int) -> str:
+    """The character that ends at byte ``i`` of UTF-8 ``data``."""
+    j = i - 1
+    while j > 0 and 0x80 <= data[j] < 0xC0:  # continuation bytes
+        j -= 1
+    return data[j:i].decode("utf-8")
+
+
+def char_at(data: bytes, i: int) -> str:
+    """The character that starts at byte ``i`` of UTF-8 ``data``."""
+    lead = data[i]
+    size = 1 if lead < 0x80 else 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+    return data[i:i + size].decode("utf-8")
+
+
+def same_offset(offset: int) -> int:
+    """The map of offsets in a text that is all ASCII (bytes are characters)."""
+    return offset
+
+
+def char_offsets(data: bytes, length: int, offsets: list[int]) -> Callable[[int], int]:
+    """Map byte offsets of UTF-8 ``data`` (``length`` characters) to character offsets.
+
+    Offsets fall on character boundaries, so decoding the segments between consecutive
+    offsets counts characters in one pass over the text up to the last hit.
+    """
+    if len(data) == length:  # all ASCII
+        return lambda i: i
+    index: dict[int, int] = {}
+    prev_b = prev_c = 0
+    for off in sorted(set(offsets)):
+        prev_c += len(data[prev_b:off].decode("utf-8"))
+        prev_b = off
+        index[off] = prev_c
+    return index.__getitem__
