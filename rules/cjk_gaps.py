@@ -19,6 +19,7 @@ from dataclasses import replace
 from typing import Protocol, TypeVar
 
 from rules.folding import INVISIBLE
+from rules.hs_class import ranges_text, runs
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SPACE = " \t\f\v\x85\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
@@ -35,19 +36,8 @@ _HS_CJK = (r"[\x{2e80}-\x{2fdf}\x{3200}-\x{33ff}\x{3400}-\x{4dbf}\x{4e00}-\x{9ff
            r"\x{2f800}-\x{2fa1f}]")
 
 
-def _ranges(chars: str) -> str:
-    """``chars`` as Hyperscan class ranges (runs of consecutive code points joined)."""
-    out: list[list[int]] = []
-    for cp in sorted(map(ord, chars)):
-        if out and cp == out[-1][1] + 1:
-            out[-1][1] = cp
-        else:
-            out.append([cp, cp])
-    return "".join(f"\\x{{{lo:x}}}-\\x{{{hi:x}}}" for lo, hi in out)
-
-
 _HS_SPACE = ("[ \\t\\f\\v\\r\\n\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"
-             + _ranges(INVISIBLE) + "]")
+             + ranges_text(runs(map(ord, INVISIBLE))) + "]")
 HS_GATE = (_HS_CJK + _HS_SPACE + "+" + _HS_CJK).encode()
 
 

@@ -33,6 +33,7 @@ try:
 except ImportError:  # pragma: no cover - depends on the platform's wheels
     hyperscan = None
 
+from rules.hs_class import hs_class, runs
 from rules.matchers import normalize
 from rules.utf8 import encoded
 
@@ -84,25 +85,14 @@ def _variants(chars: Iterable[str]) -> dict[str, frozenset[int]]:
     return out
 
 
-def _hs_class(cps: Iterable[int]) -> str:
-    """A Hyperscan class of the code points ``cps`` (runs of consecutive ones as ranges)."""
-    runs: list[list[int]] = []
-    for cp in sorted(set(cps)):
-        if runs and cp == runs[-1][1] + 1:
-            runs[-1][1] = cp
-        else:
-            runs.append([cp, cp])
-    return "[" + "".join(f"\\x{{{lo:x}}}" if lo == hi else f"\\x{{{lo:x}}}-\\x{{{hi:x}}}" for lo, hi in runs) + "]"
-
-
 def gate_expression(text: str) -> bytes:
     """The Hyperscan (UTF-8 mode) expression that matches wherever :func:`pattern` does: its
     first :data:`GATE_LENGTH` characters (a whole disclaimer would pass Hyperscan's limit on
     an expression's length; any of them found starts with those)."""
     chars = [ch for ch in normalize(text) if not ch.isspace()][:GATE_LENGTH]
     variants = _variants(chars)
-    gap = _hs_class(map(ord, WHITESPACE)) + "*"
-    return gap.join(_hs_class(variants[ch]) for ch in chars).encode()
+    gap = hs_class(runs(map(ord, WHITESPACE))) + "*"
+    return gap.join(hs_class(runs(variants[ch])) for ch in chars).encode()
 
 
 class OrgDisclaimers:

@@ -38,6 +38,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
+from rules.hs_class import runs
+
 _BLOCK = 128
 # Characters that show nothing: a zero-width space between 机 and 密 must not hide 机密, so
 # normalize() drops them: Unicode's default-ignorable code points (soft hyphen, combining
@@ -139,17 +141,9 @@ def _table(fold: dict[str, str], unsafe: list[int]) -> FoldTable:
     ascii_word = {chr(i) for i in range(128) if is_word_char(chr(i))}
     return FoldTable(
         fold=fold,
-        unsafe=tuple(_ranges(unsafe)),
+        unsafe=tuple(runs(unsafe)),
         spellings={e: tuple(cs) for e, cs in spellings.items()},
         word_chars=frozenset(ascii_word | {c for c, e in fold.items() if e in ascii_word}),
     )
 
 
-def _ranges(code_points: list[int]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for cp in sorted(set(code_points)):
-        if out and out[-1][1] == cp - 1:
-            out[-1] = (out[-1][0], cp)
-        else:
-            out.append((cp, cp))
-    return out

@@ -48,6 +48,7 @@ import ahocorasick
 from rules import cjk_gaps
 from rules.chinese_variants import variants
 from rules.folding import INVISIBLE_CLASS, FoldTable, fold_table, is_word_char
+from rules.hs_class import hs_class
 from rules.utf8 import char_at, char_before, char_offsets, encoded_checked, same_offset
 
 try:  # Hyperscan scans literals at memory speed; Aho-Corasick is the portable fallback.
@@ -504,19 +505,7 @@ def _marker_class(table: FoldTable, term_chars: set[str]) -> bytes:
     """
     spellings = {c for t in term_chars for c in table.spellings.get(t, ()) if not c.isascii()}
     spellings |= {t for t in term_chars if t in table.fold}
-    ranges = _merge([*table.unsafe, *((ord(c), ord(c)) for c in spellings)])
-    return b"[" + b"".join(b"\\x{%x}-\\x{%x}" % r if r[0] != r[1] else b"\\x{%x}" % r[0]
-                           for r in ranges) + b"]"
-
-
-def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for lo, hi in sorted(ranges):
-        if out and lo <= out[-1][1] + 1:
-            out[-1] = (out[-1][0], max(hi, out[-1][1]))
-        else:
-            out.append((lo, hi))
-    return out
+    return hs_class([*table.unsafe, *((ord(c), ord(c)) for c in spellings)]).encode()
 
 
 def _normalize_lines(data: bytes, lines: list[tuple[int, int]], length: int) -> tuple[bytes, int]:
