@@ -8,9 +8,9 @@ numeric ``score`` and an ``action`` is garbage, never a clean bill (:class:`Engi
 
 The check, on the SMTP path, goes through aiohttp (one pooled session per event loop): about
 0.4 ms of CPU per request where httpx took 3 (bench_load --engines). The controller's calls,
-off the hot path and from threads, use httpx. Both are imported when first used: together they
-are 30 MB in every gateway process, which a gateway without Rspamd (the shipped one) need not
-carry.
+off the hot path and from threads, use httpx. Both are imported when an Rspamd is made from the
+configuration: together they are 30 MB in every gateway process, which a gateway without Rspamd
+(the shipped one) need not carry.
 """
 
 from __future__ import annotations
@@ -45,6 +45,10 @@ class Rspamd:
         # one session (its connection pool) per event loop: gateway processes have one loop
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        # the clients load with the engine (at start, from the config), not on the SMTP path
+        # of the first message it checks
+        import aiohttp  # noqa: F401
+        import httpx  # noqa: F401
 
     def _http(self) -> aiohttp.ClientSession:
         import aiohttp
