@@ -293,6 +293,15 @@ def test_own_row_offers_only_what_the_server_allows_and_refusals_read_in_chinese
     alert = admin.locator("[role=alert]").inner_text()
     assert "都不是 directory.yaml 中 finance 的主管" in alert and "supervisor of" not in alert, alert
     assert admin.locator("tr[data-user='ned']").count() == 0
+    # a role and a department read whole on a narrower screen that squeezes their columns: a
+    # line breaks between words, never inside one ("engineeri|ng", "合规专|员")
+    admin.set_viewport_size({"width": 800, "height": 720})
+    for name, column in (("cto", 2), ("grace", 1)):
+        lines = admin.locator(f"tr[data-user='{name}'] > *").nth(column).evaluate(
+            "td => { const r = document.createRange(); r.selectNodeContents(td);"
+            " return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }")
+        assert lines == 1, (name, column, lines)
+    admin.set_viewport_size({"width": 1280, "height": 720})
     axe(admin)
     screenshot(admin, f"users-own-row-zh-{stack.engine.dialect.name}")
     with stack.engine.connect() as conn:
