@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 _CACHE_SIZE = 4
+# A longer text is encoded each time it is asked for: the cache outlives the message, and a
+# large attachment's text and bytes kept after it would be memory the budget does not count.
+_CACHE_MAX_CHARS = 1 << 18
 _cache: dict[int, tuple[str, bytes, bool]] = {}
 
 
@@ -25,9 +28,10 @@ def encoded_checked(text: str) -> tuple[bytes, bool]:
         data, clean = text.encode("utf-8"), True
     except UnicodeEncodeError:
         data, clean = text.encode("utf-8", "surrogatepass"), False
-    if len(_cache) >= _CACHE_SIZE:
-        _cache.clear()
-    _cache[id(text)] = (text, data, clean)
+    if len(text) <= _CACHE_MAX_CHARS:
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.clear()
+        _cache[id(text)] = (text, data, clean)
     return data, clean
 
 
