@@ -62,7 +62,7 @@ _NEGATION_BEFORE = re.compile(
 )
 _COMPOUND_AFTER = re.compile(
     r"(?i)^(?:性|计算|花园|花園|基地|武器|通道|情报局|\s*(?:computing|compute|vms?|containers?|space|ledger|"
-    r"transactions?|clients?|consortium|gke|nodes?)\b)"
+    r"transactions?|clients?|consortium|gke|nodes?|informants?)\b)"
 )
 # a promise or an instruction about keeping something confidential, not a label on this mail
 _COMPOUND_BEFORE = re.compile(
@@ -85,8 +85,8 @@ _TOPIC = re.compile(
     r"(?:" + _LIST_EN + r"|" + _LIST_ZH + r")[\"'“‘「『《【(（]?\s*$"
 )
 _TOPIC_AFTER = re.compile(
-    r"(?i)^(?:保护|案|罪|纠纷|诉讼|法|侵权|\s*(?:theft|case|law|lawsuit|litigation|protection|"
-    r"misappropriation|dispute)\b|"
+    r"(?i)^(?:保护|案|罪|纠纷|诉讼|法|侵权|判决|\s*(?:theft|case|law|laws|lawsuit|litigation|protection|"
+    r"misappropriation|dispute|verdicts?|rulings?|judge?ments?|trials?|suits?|infringements?|courts?)\b|"
     r"(?:[”\"」』]\s*[、，,和或及]?\s*[“\"「『][^”\"」』\n]{1,8})*[”\"'’」』》]?\s*(?:字样|标识|标记|labels?|markings?))"
 )
 _NDA = re.compile(r"(?i)disclosing party|receiving party|non-disclosure agreement|保密协议|披露方|接收方")
@@ -119,6 +119,7 @@ _APPLIED = re.compile(
 # "this is confidential", "it's strictly confidential", 这是机密: the marker is said of "this"
 _PREDICATE = re.compile(r"(?i)(?:\b(?:this|these|it|they) (?:is|are|'s|'re|remains?|stays?|must stay) (?:\w+ )?|"
                         r"(?:这|此|本)(?:个|些|份|封)?(?:都)?(?:是|属于|为))$")
+_LABEL_DASH = re.compile(r"[ \t]*(?:——?|–|--?|\|)[ \t]")  # a dash or bar, spaced, after a marker
 _SENTENCE_END = re.compile(r"[!?。！？\n;；]|\.(?!\d)")
 
 
@@ -127,6 +128,8 @@ def _applied(text: str, start: int, end: int) -> bool:
     the marker labels what follows it ("Confidential: …", 机密：…)."""
     if text[end:end + 2].lstrip(" ")[:1] in (":", "："):
         return True
+    if _LABEL_DASH.match(text, end) and not text[text.rfind("\n", 0, start) + 1:start].strip(_FRAME):
+        return True  # it heads its line: "绝密 —— 收购方案要点", "Confidential - Project Heron terms"
     lo = max(0, start - 200)
     s = lo
     for m in _SENTENCE_END.finditer(text, lo, start):

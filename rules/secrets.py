@@ -246,7 +246,7 @@ def _db_url_matches(text: str) -> Iterator[re.Match[str]]:
 
 
 _DB_WORDS = ("postgres", "mongodb", "mysql", "mariadb", "mssql", "sqlserver", "oracle", "redis", "amqp", "jdbc")
-_CONFIG_WORDS = ("pass", "pwd", "secret", "key", "token")
+_CONFIG_WORDS = ("pass", "pw", "secret", "key", "token")
 
 
 def _db_urls(text: str, present: frozenset[str]) -> Iterator[Match]:
@@ -266,21 +266,23 @@ def _db_urls(text: str, present: frozenset[str]) -> Iterator[Match]:
     if has_pw and _ADO_QUICK.search(text):
         for m in _ADO_PASSWORD.finditer(text):
             pw = m.group(1)
-            line_start = text.rfind("\n", 0, m.start()) + 1
-            if is_placeholder(pw) or not _ADO_HINT.search(text, line_start, m.start() + 1):
+            # the hint on the password's own line (the match may start at the line break before it)
+            line_start = text.rfind("\n", 0, m.start(1)) + 1
+            if is_placeholder(pw) or not _ADO_HINT.search(text, line_start, m.start(1)):
                 continue
             yield Match("secret", m.start(1), m.end(1), pw, HIGH, "password in a connection string")
 
 
 # name = value in YAML, INI, .env, properties, JSON; the value is taken up to the end of the
 # line or its closing quote
-_CONFIG_NAME = (r"(?:[A-Za-z0-9_.\-]*[_.\-])?(?:password|passwd|pwd|pass|passphrase|secret|secret_key|"
+_CONFIG_NAME = (r"(?:[A-Za-z0-9_.\-]*[_.\-])?(?:password|passwd|pwd|pass|pw|passphrase|secret|secret_key|"
                 r"client_secret|api_key|apikey|access_key|access_token|auth_token|token|private_key|"
                 r"secretkey|accesskeysecret|secret_access_key)")
 _CONFIG_LINE = re.compile(
     r"(?i)[ \t]*(?:export[ \t]+)?[\"']?(" + _CONFIG_NAME + r")[\"']?[ \t]*(?:[:=]|=>)[ \t]*"
     r"(?:\"([^\"\n]{1,200})\"|'([^'\n]{1,200})'|([^\s\"']{1,200}))"
 )
+_PASSWORD_NAME = re.compile(r"(?i)(?:^|[_.\-])(?:password|passwd|pwd|pass|pw|passphrase)$")
 _SECRET_NAME_WORDS = frozenset({"key", "secret", "token", "passw", "pwd"})  # one is in every _SECRET_NAME
 _ASSIGNED = re.compile(r"[:=]\s*[\"']?([A-Za-z0-9/+_\-.=]{16,200})")
 _SECRET_NAME = re.compile(
@@ -318,9 +320,14 @@ def _config_values(text: str, taken: list[tuple[int, int]], present: frozenset[s
     for m in _config_lines(text, low, present):
         g = 2 if m.group(2) is not None else 3 if m.group(3) is not None else 4
         v, s, e = m.group(g), m.start(g), m.end(g)
-        if any(a <= s < b for a, b in taken) or is_placeholder(v) or len(v) < 8 or " " in v.strip():
+        # a value under a password's own name is the password: a short or all-digit one too
+        # (device and service passwords often are); under other names it must look random
+        password = _PASSWORD_NAME.search(m.group(1)) is not None
+        if any(a <= s < b for a, b in taken) or is_placeholder(v) or len(v) < (6 if password else 8) or \
+                " " in v.strip():
             continue
-        if v.lower() in ("true", "false", "required", "optional") or _classes(v) < 2:
+        if v.lower() in ("true", "false", "required", "optional") or \
+                (_classes(v) < 2 and not (password and v.isdigit())):
             continue
         taken.append((s, e))
         yield Match("secret", s, e, v, MEDIUM, f"{m.group(1)} in a configuration line")

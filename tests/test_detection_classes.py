@@ -313,3 +313,44 @@ def test_classification_in_pdf_subject_only_is_held() -> None:
     data = pdf(["Term sheet - Series C", "Pre-money valuation: USD 410m"], info={"Subject": "Strictly Confidential"})
     raw = mail("draft attached", attachments=(("term_sheet.pdf", data, "application/pdf"),))
     assert action(raw) == "quarantine"
+
+
+# -- held-out set 3 (2026-12-05): general weaknesses its misses showed --------------------------
+@pytest.mark.parametrize("body,subject,attachments", [
+    # a handling instruction is a marker of its own: 请勿外传 / "commercially sensitive"
+    ("老王：\n公司下月裁员的名单基本定了，先跟你说一声，请勿外传。\n", "私事", ()),
+    ("Hi Tom,\nThe revised price list is commercially sensitive, please keep it to your team.\n", "Prices", ()),
+    ("Please find the pricing for next year.", "Pricing",
+     (("Commercially_Sensitive_pricing_2027.txt", b"Model A: 1,200 EUR\nModel B: 1,450 EUR\n", "text/plain"),)),
+    ("客户名单见附件。", "名单", (("请勿外传_客户名单.csv", "姓名,电话\n张三,13800000000\n".encode(), "text/csv"),)),
+    # a marker heading a line, followed by a dash: the label of what follows, mid-body too
+    ("张总好：\n下周三下午可以。为了提高效率，先把方案要点发给你看一下。\n\n绝密 —— 收购方案要点（Project Falcon）\n"
+     "1. 目标：一家传感器公司\n2. 估值区间：待定\n3. 时间表：年底前签约\n\n李伟\n", "方案", ()),
+    ("Dear Ms Park,\nAs discussed on the phone, the outline is below.\n\nConfidential - Project Heron terms\n"
+     "1. Price per share to be agreed\n2. Closing in Q2\n\nBest regards\nAlice\n", "Outline", ()),
+])
+def test_held_out_markers_are_held(body: str, subject: str, attachments: tuple) -> None:
+    assert action(mail(body, subject=subject, attachments=attachments)) == "quarantine"
+
+
+@pytest.mark.parametrize("subject", ["Interesting trade secret verdict", "Trade secret ruling against the former CTO",
+                                     "Confidential informant case: court judgment"])
+def test_legal_news_about_a_marker_in_the_subject_is_not_a_banner(subject: str) -> None:
+    assert action(mail("Thought you would find this interesting - public court reporting, nothing of ours.",
+                       subject=subject)) == "deliver"
+
+
+@pytest.mark.parametrize("line", ["password = s3cret!", "password=20240915", "pw = Tq7!vR2m#Lp9", "mqtt_pw: Tq7!vR2m#Lp9",
+                                  "DB_PASS=654321"])
+def test_short_and_numeric_config_passwords_are_secrets(line: str) -> None:
+    ini = f"[mqtt]\nhost = iot.vendor.de\nport = 8883\nusername = plant-07\n{line}\n"
+    assert action(mail("config attached", attachments=(("gateway.ini", ini.encode(), "application/octet-stream"),))) \
+        == "quarantine"
+
+
+@pytest.mark.parametrize("line", ["password = required", "password = optional", "password_min_length = 12",
+                                  "password = ******", "pw = ${MQTT_PW}", "password = 1234"])
+def test_config_password_words_and_placeholders_are_not_secrets(line: str) -> None:
+    ini = f"[mqtt]\nhost = iot.vendor.de\n{line}\n"
+    assert action(mail("config attached", attachments=(("gateway.ini", ini.encode(), "application/octet-stream"),))) \
+        == "deliver"
