@@ -119,7 +119,9 @@ _APPLIED = re.compile(
 # "this is confidential", "it's strictly confidential", 这是机密: the marker is said of "this"
 _PREDICATE = re.compile(r"(?i)(?:\b(?:this|these|it|they) (?:is|are|'s|'re|remains?|stays?|must stay) (?:\w+ )?|"
                         r"(?:这|此|本)(?:个|些|份|封)?(?:都)?(?:是|属于|为))$")
-_LABEL_DASH = re.compile(r"[ \t]*(?:——?|–|--?|\|)[ \t]")  # a dash or bar, spaced, after a marker
+# a dash or bar after a marker: spaced ("Confidential - …"; a hyphen glued to it is a compound), or a
+# long dash or bar glued to it too (机密——收购方案)
+_LABEL_DASH = re.compile(r"[ \t]*(?:——?|\|)|[ \t]*(?:–|--?)[ \t]")
 _SENTENCE_END = re.compile(r"[!?。！？\n;；]|\.(?!\d)")
 
 
