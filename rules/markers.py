@@ -86,7 +86,7 @@ _TOPIC = re.compile(
 )
 _TOPIC_AFTER = re.compile(
     r"(?i)^(?:保护|案|罪|纠纷|诉讼|法|侵权|判决|\s*(?:theft|case|law|laws|lawsuit|litigation|protection|"
-    r"misappropriation|dispute|verdicts?|rulings?|judge?ments?|trials?|suits?|infringements?|courts?)\b|"
+    r"misappropriation|dispute|verdicts?|rulings?|judge?ments?|suits?|infringements?|courts?)\b|"
     r"(?:[”\"」』]\s*[、，,和或及]?\s*[“\"「『][^”\"」』\n]{1,8})*[”\"'’」』》]?\s*(?:字样|标识|标记|labels?|markings?))"
 )
 _NDA = re.compile(r"(?i)disclosing party|receiving party|non-disclosure agreement|保密协议|披露方|接收方")
@@ -130,7 +130,7 @@ def _applied(text: str, start: int, end: int) -> bool:
     the marker labels what follows it ("Confidential: …", 机密：…)."""
     if text[end:end + 2].lstrip(" ")[:1] in (":", "："):
         return True
-    if _LABEL_DASH.match(text, end) and not text[text.rfind("\n", 0, start) + 1:start].strip(_FRAME):
+    if _LABEL_DASH.match(text, end) and not text[_line_bounds(text, start)[0]:start].strip(_FRAME):
         return True  # it heads its line: "绝密 —— 收购方案要点", "Confidential - Project Heron terms"
     lo = max(0, start - 200)
     s = lo

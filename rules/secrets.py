@@ -275,14 +275,15 @@ def _db_urls(text: str, present: frozenset[str]) -> Iterator[Match]:
 
 # name = value in YAML, INI, .env, properties, JSON; the value is taken up to the end of the
 # line or its closing quote
-_CONFIG_NAME = (r"(?:[A-Za-z0-9_.\-]*[_.\-])?(?:password|passwd|pwd|pass|pw|passphrase|secret|secret_key|"
+_PASSWORD_WORDS = r"password|passwd|pwd|pass|pw|passphrase"  # names whose value is the password itself
+_CONFIG_NAME = (r"(?:[A-Za-z0-9_.\-]*[_.\-])?(?:" + _PASSWORD_WORDS + r"|secret|secret_key|"
                 r"client_secret|api_key|apikey|access_key|access_token|auth_token|token|private_key|"
                 r"secretkey|accesskeysecret|secret_access_key)")
 _CONFIG_LINE = re.compile(
     r"(?i)[ \t]*(?:export[ \t]+)?[\"']?(" + _CONFIG_NAME + r")[\"']?[ \t]*(?:[:=]|=>)[ \t]*"
     r"(?:\"([^\"\n]{1,200})\"|'([^'\n]{1,200})'|([^\s\"']{1,200}))"
 )
-_PASSWORD_NAME = re.compile(r"(?i)(?:^|[_.\-])(?:password|passwd|pwd|pass|pw|passphrase)$")
+_PASSWORD_NAME = re.compile(r"(?i)(?:^|[_.\-])(?:" + _PASSWORD_WORDS + r")$")
 _SECRET_NAME_WORDS = frozenset({"key", "secret", "token", "passw", "pwd"})  # one is in every _SECRET_NAME
 _ASSIGNED = re.compile(r"[:=]\s*[\"']?([A-Za-z0-9/+_\-.=]{16,200})")
 _SECRET_NAME = re.compile(

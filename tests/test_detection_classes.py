@@ -326,7 +326,8 @@ def test_classification_in_pdf_subject_only_is_held() -> None:
     # a marker heading a line, followed by a dash: the label of what follows, mid-body too
     ("张总好：\n下周三下午可以。为了提高效率，先把方案要点发给你看一下。\n\n绝密 —— 收购方案要点（Project Falcon）\n"
      "1. 目标：一家传感器公司\n2. 估值区间：待定\n3. 时间表：年底前签约\n\n李伟\n", "方案", ()),
-    ("王总：\n方案如下，供参考。\n\n机密——收购价格区间\n每股 12 至 14 元\n\n李伟\n", "价格", ()),
+    ("王总：\n方案如下，供参考。\n\n机密——收购价格区间、支付方式和交割时间表（第二轮）\n每股 12 至 14 元\n\n李伟\n",
+     "价格", ()),
     ("Dear Ms Park,\nAs discussed on the phone, the outline is below.\n\nConfidential - Project Heron terms\n"
      "1. Price per share to be agreed\n2. Closing in Q2\n\nBest regards\nAlice\n", "Outline", ()),
 ])
@@ -339,6 +340,11 @@ def test_held_out_markers_are_held(body: str, subject: str, attachments: tuple) 
 def test_legal_news_about_a_marker_in_the_subject_is_not_a_banner(subject: str) -> None:
     assert action(mail("Thought you would find this interesting - public court reporting, nothing of ours.",
                        subject=subject)) == "deliver"
+
+
+def test_a_marked_subject_that_is_no_legal_news_stays_a_banner() -> None:
+    # "trial" is a clinical trial as often as a court's: not a topic word
+    assert action(mail("Figures for the board.", subject="Confidential trial data - Phase II")) == "quarantine"
 
 
 @pytest.mark.parametrize("line", ["password = s3cret!", "password=20240915", "pw = Tq7!vR2m#Lp9",
