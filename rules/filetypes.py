@@ -137,7 +137,8 @@ def executable_format(data: bytes) -> str | None:
 
 def kind(data: bytes, true_type: str, extension: str) -> str | None:
     """The reader for these bytes: a :data:`DOCUMENT_KINDS` member, ``message``, ``html``,
-    ``text``, or None (nothing to read: images, unknown binary)."""
+    ``text`` (also for bytes that read as text whatever libmagic calls them), or None (nothing
+    to read: images, unknown binary)."""
     tt = true_type
     if data[:4] == b"PK\x03\x04" or tt in ZIP_TYPES or tt.startswith("application/vnd.openxml"):
         return "zip"
@@ -167,6 +168,10 @@ def kind(data: bytes, true_type: str, extension: str) -> str | None:
         return "html" if tt == "text/html" or extension in (".htm", ".html") else "text"
     if _appended_zip(data):
         return "zip"
+    if data and _reads_as_text(data[:8192]):
+        # text libmagic files under an application/* type (an INI file with Windows line ends is
+        # application/x-wine-extension-ini): screened as text, not passed over unread
+        return "text"
     return None
 
 

@@ -91,3 +91,30 @@ def test_an_executable_name_still_counts() -> None:
     """The sender calling it .exe is enough: a name is a claim worth holding for."""
     attachment = parse(_mail(b"not really a program", "setup.exe", "a@example.com", "b@example.com")).attachments[0]
     assert attachment.is_executable
+
+
+# libmagic names some text with an application/* type: an INI file with Windows line ends is
+# "application/x-wine-extension-ini", an autorun.inf "application/x-setupscript". Text is
+# screened whatever the type is called (a password in such a file went out unread).
+CRLF_TEXTS = [
+    ("gateway.ini", b"; plant config\r\n[serial]\r\nport = COM3\r\n\r\n[mqtt]\r\nhost = iot.vendor.de\r\n"
+                    b"password = Tq7!vR2m#Lp9\r\n"),
+    ("site.cfg", b"[general]\r\nlog = info\r\n\r\n[database]\r\nhost = db.vendor.de\r\npassword = Tq7!vR2m#Lp9\r\n"),
+    ("autorun.inf", b"[autorun]\r\nlabel = Q3\r\n; password = Tq7!vR2m#Lp9\r\n"),
+]
+
+
+@pytest.mark.parametrize("name,data", CRLF_TEXTS)
+def test_text_libmagic_calls_an_application_type_is_read(name: str, data: bytes) -> None:
+    attachment = parse(_mail(data, name, "alice@example.com", "x@vendor.de")).attachments[0]
+    assert not attachment.true_type.startswith("text/")  # what makes this case: libmagic's own name
+    assert "Tq7!vR2m#Lp9" in attachment.text
+
+
+@pytest.mark.parametrize("name,data", CRLF_TEXTS[:2])
+def test_a_password_in_a_windows_ini_file_is_held(name: str, data: bytes) -> None:
+    policy = PolicyHolder(REPO / "configs" / "rules.yaml", REPO / "configs" / "directory.yaml").current
+    verdict = check(policy, _mail(data, name, "alice@example.com", "x@vendor.de"), "alice@example.com",
+                    ["x@vendor.de"])
+    assert str(verdict.action) == "quarantine"
+    assert "outbound-secrets" in [h.rule for h in verdict.hits]
