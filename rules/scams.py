@@ -92,6 +92,9 @@ _RETURNS = re.compile(
     r"\b\d+(?:\.\d+)?\s?% (?:daily|weekly|monthly|per day|a day|per week|a week|per month|a month)\b|"
     r"\bearn (?:up to )?(?:[$€£]|usd ?)?\d[\d,]* (?:per|a|every) (?:day|week|hour)\b|\bpassive income\b|"
     r"\bcommissions? of \d|"
+    # money multiplied, said to be certain: "I made 10x in three months, it is guaranteed, no risk"
+    r"\b\d{1,3}(?:\.\d)?\s?(?:x|times|fold)\b" + _S + r"{0,60}\b(?:guaranteed|no risk|zero risk|risk[- ]free)\b|"
+    r"\b(?:guaranteed|no risk|zero risk|risk[- ]free)\b" + _S + r"{0,60}\b\d{1,3}(?:\.\d)?\s?(?:x|times|fold)\b|"
     r"保本|保息|稳赚|零风险|无风险|高额回报|高回报|高收益|[日周月]收益|日结|躺赚|秒返|翻倍|"
     r"(?:收益|回报|返现|返利|返佣|佣金)率?\s*(?:高达|达|约|为)?\s*\d+(?:\.\d+)?\s*(?:%|元|块)")
 _NO_PROMISE = re.compile(r"(?:\bno|\bnot|\bnever|\bwithout|不保证|不承诺|不代表|无法保证|并非|并不)" + _S + r"{0,12}$")
@@ -111,7 +114,8 @@ _PAY = re.compile(r"\b(?:pay|paid|payable|payment|cover|send|transfer|remit|wire
 _UNTRACEABLE = re.compile(
     r"\b(?:gift ?cards?|itunes cards?|google play cards?|steam cards?|apple cards?)\b[\s\S]{0,200}?"
     r"\b(?:codes?|pictures?|photos?|scratch\w*)\b|"
-    r"\b(?:pay|paid|payable|payment|buy|purchase|get|pick up|grab|order|via|through|send me|scratch)\b" + _S +
+    r"\b(?:pay|paid|payable|payment|buy|purchase|get|pick up|grab|order|via|through|send me|scratch|deposit\w*|"
+    r"top(?:ping)? ?up)\b" + _S +
     r"{0,60}\b(?:gift ?cards?|itunes|google play|steam (?:cards?|wallet)|bitcoin|btc|usdt|crypto\w*|"
     r"western union|moneygram)\b|"
     r"\b(?:gift ?cards?|itunes|google play|bitcoin|btc|usdt|western union|moneygram)\b" + _S +
@@ -197,7 +201,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "overinvoiced|ratio|sharing|奖金|奖品|大奖|现金|红包|补贴|补助|退税|退款|"
         "赔偿|礼品|购物卡|e卡"),
     "returns": (
-        "guaranteed|guarantee|risk-free|risk free|capital protected|capital guaranteed|double your|"
+        "guaranteed|guarantee|risk-free|risk free|no risk|zero risk|capital protected|capital guaranteed|double your|"
         "daily|weekly|monthly|per day|a day|per week|a week|per month|a month|earn|passive income|"
         "commission|commissions|保本|保息|稳赚|零风险|无风险|高额回报|高回报|高收益|"
         "日收益|周收益|月收益|日结|躺赚|返现|返利|返佣|佣金|秒返|翻倍|收益|回报"),

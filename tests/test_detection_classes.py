@@ -255,6 +255,10 @@ def test_names_reach_keyword_rules(tmp_path: Path) -> None:
     "Congratulations! You have won $1,500,000 in the international lottery. Contact our agent "
     "privately within 48 hours and pay the processing fee to release your prize.",
     "恭喜您中奖了！您获得一等奖奖金50万元，请在24小时内加微信 lucky888 领取，需先缴纳手续费500元。",
+    # "pig butchering": a stranger's certain multiplied money, a crypto deposit, a private channel
+    "Hello, I am Kevin, a crypto trader in Dubai. Last quarter I turned my savings 8 times over, guaranteed by "
+    "my mentor's signals. Just register on our exchange and deposit 3,000 USDT to start. Message me on "
+    "Telegram @kevin_trades.",
 ])
 def test_scams_are_tagged_and_held(body: str) -> None:
     v = verdict(mail(body, subject="Notice"))
