@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Protocol, TypeVar
 
@@ -39,6 +39,42 @@ _HS_CJK = (r"[\x{2e80}-\x{2fdf}\x{3200}-\x{33ff}\x{3400}-\x{4dbf}\x{4e00}-\x{9ff
 _HS_SPACE = ("[ \\t\\f\\v\\r\\n\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"
              + ranges_text(runs(map(ord, INVISIBLE))) + "]")
 HS_GATE = (_HS_CJK + _HS_SPACE + "+" + _HS_CJK).encode()
+
+# The gate the keyword scan reads with its terms, in the same Hyperscan pass: a character
+# that stands before another CJK character in a term (a *head*: the first of one of its
+# ``pairs``), then the first character of a gap. A term crosses a gap only where the
+# character before it is one of the term's, followed in the term by a CJK one, so only these
+# gaps can matter; a few thousand literals cost the terms' scan far less than a pass of
+# ``HS_GATE`` over the text (which looks at every CJK character). It reads the text as the
+# scan sees it: marked lines normalised, so a head stands in its normal form, and any
+# whitespace ``_GAP`` knows may follow it (``GAP_STARTS``; a test holds the two together).
+GAP_STARTS = (" \t\f\v\r\n\x85\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+              + "\u2028\u2029\u202f\u205f\u3000")
+# the characters a gap found by the literal gate can stand in, around where it ends (after
+# the first character of the gap): its head before, then up to 8 units of \r\n and a CJK
+PLACE_BEFORE, PLACE_AFTER = 2, 17
+_IS_CJK = re.compile(f"[{_CJK}]")
+
+
+def pairs(terms: Iterable[str]) -> frozenset[str]:
+    """The two CJK characters that stand side by side in one of ``terms`` (normalised), as
+    two-character strings: a term crosses a gap only where the characters either side of it
+    are one of these."""
+    return frozenset(a + b for t in terms for a, b in zip(t, t[1:], strict=False)
+                     if _IS_CJK.match(a) and _IS_CJK.match(b))
+
+
+def crossable(text: str, spans: list[tuple[int, int]], side_by_side: frozenset[str]) -> list[tuple[int, int]]:
+    """The gaps of ``spans`` (in ``text``) a term can cross: those between two characters
+    that stand side by side in a term (``side_by_side``: :func:`pairs`)."""
+    return [(s, e) for s, e in spans if text[s - 1] + text[e] in side_by_side]
+
+
+def gate_literals(terms: Iterable[str]) -> list[bytes]:
+    """The literal gate's patterns for Hyperscan (escaped bytes): each head of ``terms``
+    followed by each character a gap can start with."""
+    heads = sorted({pair[0] for pair in pairs(terms)})
+    return [b"".join(b"\\x%02x" % c for c in (head + space).encode("utf-8")) for head in heads for space in GAP_STARTS]
 
 
 def _keep(m: re.Match[str]) -> bool:

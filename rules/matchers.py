@@ -164,10 +164,12 @@ class KeywordMatcher:
         self._terms: dict[str, tuple[bool, bool, set[int]]] = {}
         self._built = False
         self._reach = 0  # the longest term's length (build sets it)
+        self._pairs: frozenset[str] = frozenset()  # CJK characters side by side in a term (rules.cjk_gaps.pairs)
         self._use_hyperscan = hyperscan is not None and engine in ("auto", "hyperscan")
-        self._hs_db = None  # the terms, for raw and normalised text alike
+        self._hs_db = None  # the terms, for raw and normalised text alike, and the literal CJK-gap gate
+        self._term_count = 0  # ids from here on in _hs_db are the gate's (rules.cjk_gaps.gate_literals)
         self._hs_marker_db = None  # the characters raw text cannot be scanned over
-        self._hs_gap_db = None  # whitespace between CJK characters (rules.cjk_gaps)
+        self._hs_gap_db = None  # any whitespace between CJK characters (rules.cjk_gaps.HS_GATE)
         self._hs_terms: list[tuple[str, int, bool, bool, frozenset[int]]] = []
         self._word_chars: frozenset[str] = frozenset()
         self._ascii_word: tuple[bool, ...] = (False,) * 0x80  # _word_chars, by ASCII byte
@@ -197,6 +199,7 @@ class KeywordMatcher:
     def build(self) -> None:
         # the longest term: how far either side of a CJK gap a term crossing it reaches
         self._reach = max((len(t) for t in self._terms), default=0)
+        self._pairs = cjk_gaps.pairs(self._terms)
         # The automaton runs over UTF-8 bytes (carried in a latin-1 str): a 256-letter
         # alphabet keeps trie nodes small, which makes pyahocorasick markedly faster on CJK.
         if self._use_hyperscan and self._terms:
@@ -211,11 +214,14 @@ class KeywordMatcher:
         self._built = True
 
     def _build_hyperscan(self) -> None:
-        """A block database of the terms as caseless byte literals, and one of the marks.
+        """A block database of the terms as caseless byte literals with the literal CJK-gap
+        gate, and one of the marks.
 
         Normalised text has no upper-case ASCII, so the caseless literals match it exactly
         as plain ones would and one database serves raw and normalised text. The marker
-        class is a database of its own: in the terms' database it would slow the scan.
+        class is a database of its own: in the terms' database it would slow the scan. The
+        gate's literals (a term's CJK character, then whitespace) are the terms': the places
+        a term can cross a gap come out of the terms' own pass (:func:`rules.cjk_gaps.gate_literals`).
         """
         table = fold_table()
         shared = _word_counts(self._terms)
@@ -226,11 +232,14 @@ class KeywordMatcher:
             literals.append(_term_pattern(norm, shared))
         self._word_chars = table.word_chars
         self._ascii_word = tuple(chr(b) in table.word_chars for b in range(0x80))
-        self._hs_db = _compile(literals, [hyperscan.HS_FLAG_CASELESS] * len(literals))
+        self._term_count = len(literals)
+        gate = cjk_gaps.gate_literals(self._terms)
+        self._hs_db = _compile(literals + gate, [hyperscan.HS_FLAG_CASELESS] * len(literals) + [0] * len(gate))
         self._hs_marker_db = _compile([_marker_class(table, set("".join(self._terms)))],
                                       [hyperscan.HS_FLAG_UTF8])
+        # every gap, not only those after a head: whether a text normalised whole has any, and
+        # where they all are in text with many (read joined whole, as the reference reads it)
         self._hs_gap_db = _compile([cjk_gaps.HS_GATE], [hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH])
-        # the same, every place with where it starts: where rules.cjk_gaps looks for the gaps
         self._hs_gap_places_db = _compile([cjk_gaps.HS_GATE], [hyperscan.HS_FLAG_UTF8])
 
     @property
@@ -251,11 +260,14 @@ class KeywordMatcher:
 
         The text is read a second time with its gaps taken out. When the first scan read the
         text as it stands (``scanned``: the text as scanned, marked lines normalised, and
-        where Hyperscan found CJK-space-CJK in it), the gaps are looked for only at those
-        places, and only the stretches around them are read again, the same way;
-        normalising whole texts, a pattern tried at every CJK character and a second scan of
-        everything made the scan of Chinese mail three to eight times slower. Otherwise (a
-        text normalised whole) the normalised text is read."""
+        where the terms' pass found a term's CJK character before whitespace), the gaps are
+        looked for only at those places, and only the stretches around them are read again,
+        with every gap in them taken out; normalising whole texts, a pattern tried at every
+        CJK character and a second scan of everything made the scan of Chinese mail three to
+        eight times slower. Only gaps between two characters that stand side by side in a term
+        count (:func:`rules.cjk_gaps.pairs`): no term crosses another. With many of them (a
+        document's table cells) the text is read joined whole, every gap taken out.
+        Otherwise (a text normalised whole) the normalised text is read."""
         if scanned is not None:
             if not scanned.places:
                 return scan
@@ -264,63 +276,71 @@ class KeywordMatcher:
         else:
             base = normalize(text)
             spans = cjk_gaps.gaps(base)
-        if not spans:
+        # a term crosses only a gap between two characters side by side in it
+        crossed = cjk_gaps.crossable(base, spans, self._pairs)
+        if not crossed:
             return scan
         if scanned is None:
             stretch, to_original, points = cjk_gaps.joined(base, spans)
             merged = cjk_gaps.merge(scan.hits, self.scan_normalized(stretch), points, to_original)
             return scan if merged is None else KeywordScan(merged, scan.norm_length)
-        if len(spans) <= _GAPS_READ_APART:
-            # only the stretches around the gaps, which need no normalising either
+        if len(crossed) <= _GAPS_READ_APART:
+            # only the stretches around them, which need no normalising either
             added: dict[int, list[KeywordHit]] = {}
-            for lo, hi, local in cjk_gaps.windows(base, spans, self._reach):
-                stretch, to_original, points = cjk_gaps.joined(base[lo:hi], local)
+            for lo, hi, _local in cjk_gaps.windows(base, crossed, self._reach):
+                # every gap of the stretch taken out, not only those a term can cross: a gap
+                # no term crosses still changes what stands next to what, as in the whole
+                # text joined
+                stretch, to_original, points = cjk_gaps.joined(base[lo:hi], cjk_gaps.gaps(base[lo:hi]))
                 data = stretch.encode("utf-8")
-                extra = self._hits(data, len(stretch), self._scan_ends(self._hs_db, data))
+                extra = self._hits(data, len(stretch), self._scan_ends(data))
                 cjk_gaps.crossing_hits(extra, points, to_original, lo, added)
             merged = cjk_gaps.merge(scan.hits, {}, [], lambda i: i, added)
         else:  # gaps all through it (a document's paragraphs, table cells): the text joined once
-            stretch, to_original, points = cjk_gaps.joined(base, spans)
+            stretch, to_original, points = cjk_gaps.joined(base, self._all_gaps(scanned.data, base))
             data = stretch.encode("utf-8")
-            merged = cjk_gaps.merge(scan.hits, self._hits(data, len(stretch), self._scan_ends(self._hs_db, data)),
+            merged = cjk_gaps.merge(scan.hits, self._hits(data, len(stretch), self._scan_ends(data)),
                                     points, to_original)
         return scan if merged is None else KeywordScan(merged, scan.norm_length)
 
-    def _gap_ends(self, data: bytes) -> list[int]:
-        """The byte offsets where :data:`rules.cjk_gaps.HS_GATE` matches ``data`` end."""
+    def _all_gaps(self, data: bytes, text: str) -> list[tuple[int, int]]:
+        """Every gap of ``text`` (``data`` its UTF-8), read where :data:`rules.cjk_gaps.HS_GATE`
+        matches: any whitespace between CJK characters, after a head or not."""
         ends: list[int] = []
 
         def on_match(_id: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
             ends.append(end)
 
         self._hs_gap_places_db.scan(data, match_event_handler=on_match)  # type: ignore[attr-defined]
-        return ends
+        to_char = char_offsets(data, len(text), ends)
+        return cjk_gaps.gaps_in(text, [(max(0, to_char(e) - cjk_gaps.PLACE_REACH), to_char(e)) for e in ends])
 
     def _find(self, text: str) -> tuple[KeywordScan, bool | None, _Scanned | None]:
-        """The hits; whether the text may hold a CJK gap (False: a Hyperscan gate,
-        :data:`rules.cjk_gaps.HS_GATE`, found none; else :func:`rules.cjk_gaps.gaps` tells);
-        and, when the hits' positions are those of the text as scanned (the text, its marked
-        lines normalised), that text and where the gate matched in it: the gaps are then
-        found where it stands."""
+        """The hits; whether the text may hold a CJK gap a term crosses (False: the gate
+        found none; else :func:`rules.cjk_gaps.gaps` tells); and, when the hits' positions
+        are those of the text as scanned (the text, its marked lines normalised), that text
+        and where the gate matched in it (:func:`rules.cjk_gaps.gate_literals`, read in the
+        terms' pass): the gaps are then found where it stands."""
         if self._hs_db is None or not text:
             return self._find_normalized(text), None, None
         data, clean = encoded_checked(text)  # (kept for the other passes over the same text)
         if not clean:  # lone surrogates: the reference path treats them
             return self._find_normalized(text), None, None
         if len(data) == len(text):  # ASCII: never marked, no CJK
-            return KeywordScan(self._hits(data, len(text), self._scan_ends(self._hs_db, data)), len(text)), False, None
+            return KeywordScan(self._hits(data, len(text), self._scan_ends(data)), len(text)), False, None
         marked = self._marked_lines(data)
         if marked is None:
             return self._find_normalized(text), _matches(self._hs_gap_db, data), None
         length = len(text)
         if marked:
             data, length = _normalize_lines(data, marked, length)
-        gap_ends = self._gap_ends(data)
+        ends, gap_ends = self._scan_with_gate(data)
         # one pass from bytes to characters for the hits and the gate's places alike
-        hits, to_char = self._hits_and_offsets(data, length, self._scan_ends(self._hs_db, data), gap_ends)
-        # where each gate match ends (after the second CJK character); a gap rules.cjk_gaps
-        # keeps is at most 8 spaces or line ends (16 characters) before it
-        places = [(max(0, to_char(e) - cjk_gaps.PLACE_REACH), to_char(e)) for e in gap_ends]
+        hits, to_char = self._hits_and_offsets(data, length, ends, gap_ends)
+        # where each gate match ends (after a head and the first character of its gap): the
+        # head before it, the rest of a gap rules.cjk_gaps keeps (at most 8 spaces or line
+        # ends, 16 characters) and the CJK character after it
+        places = [(max(0, c - cjk_gaps.PLACE_BEFORE), c + cjk_gaps.PLACE_AFTER) for c in map(to_char, gap_ends)]
         return KeywordScan(hits, length), None, _Scanned(text if not marked else None, data, places)
 
     def _find_normalized(self, text: str) -> KeywordScan:
@@ -349,15 +369,25 @@ class KeywordMatcher:
             return None
         return lines
 
-    @staticmethod
-    def _scan_ends(db: object, data: bytes) -> list[tuple[int, int]]:
+    def _scan_ends(self, data: bytes) -> list[tuple[int, int]]:
+        """Where each term's literal ends in ``data``, with the term's id."""
+        return self._scan_with_gate(data)[0]
+
+    def _scan_with_gate(self, data: bytes) -> tuple[list[tuple[int, int]], list[int]]:
+        """:meth:`_scan_ends`, and where the literal CJK-gap gate matched (byte offsets where
+        a head and the first character of a gap end), from the one pass over ``data``."""
         ends: list[tuple[int, int]] = []
+        gate: list[int] = []
+        terms = self._term_count
 
         def on_match(term_id: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
-            ends.append((end, term_id))
+            if term_id < terms:
+                ends.append((end, term_id))
+            else:
+                gate.append(end)
 
-        db.scan(data, match_event_handler=on_match)  # type: ignore[attr-defined]
-        return ends
+        self._hs_db.scan(data, match_event_handler=on_match)  # type: ignore[attr-defined]
+        return ends, gate
 
     def _hits(self, data: bytes, length: int, ends: list[tuple[int, int]]) -> dict[int, list[KeywordHit]]:
         """Hits from literal ends in ``data``, ordered like the normalised scan orders them."""
@@ -384,12 +414,13 @@ class KeywordMatcher:
                     continue
             raw.append((start, end, term_id))
         raw.sort()
-        to_char = char_offsets(data, length, [o for r in raw for o in r[:2]] + list(also))
-        for start, end, term_id in raw:
+        # a hit's bytes are its term's own (up to ASCII case): it ends len(term) characters on
+        to_char = char_offsets(data, length, [r[0] for r in raw] + list(also))
+        for start, _end, term_id in raw:
             term, _size, _left, _right, lists = self._hs_terms[term_id]
-            cs, ce = to_char(start), to_char(end)
+            cs = to_char(start)
             for lid in lists:
-                out[lid].append(KeywordHit(lid, term, cs, ce))
+                out[lid].append(KeywordHit(lid, term, cs, cs + len(term)))
         return out, to_char
 
     def scan_normalized(self, norm: str) -> dict[int, list[KeywordHit]]:
@@ -431,7 +462,7 @@ class KeywordMatcher:
     def _scan_hyperscan(self, data: bytes) -> list[tuple[int, int, str, frozenset[int]]]:
         n = len(data)
         raw = []
-        ends = self._scan_ends(self._hs_db, data)
+        ends = self._scan_ends(data)
         for start, end, term_id in sorted((end - self._hs_terms[i][1], end, i) for end, i in ends):
             term, _size, left, right, lists = self._hs_terms[term_id]
             if left and start > 0 and _is_word_char(chr(data[start - 1])):

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy
+
 _CACHE_SIZE = 4
 # A longer text is encoded each time it is asked for: the cache outlives the message, and a
 # large attachment's text and bytes kept after it would be memory the budget does not count.
@@ -63,15 +65,35 @@ def same_offset(offset: int) -> int:
 def char_offsets(data: bytes, length: int, offsets: list[int]) -> Callable[[int], int]:
     """Map byte offsets of UTF-8 ``data`` (``length`` characters) to character offsets.
 
-    Offsets fall on character boundaries, so decoding the segments between consecutive
-    offsets counts characters in one pass over the text up to the last hit.
+    Offsets fall on character boundaries, so the characters between two consecutive offsets
+    are the bytes between them that are no continuation byte: one pass over the text up to
+    the last offset. A short stretch is decoded and its length taken; across a longer one
+    numpy marks the bytes that start a character and counts them, about three times faster
+    than decoding (which builds a string only to take its length) but with a cost per call
+    that decoding a few hundred bytes does not reach.
     """
     if len(data) == length:  # all ASCII
         return lambda i: i
+    ordered = sorted(set(offsets))
     index: dict[int, int] = {}
-    prev_b = prev_c = 0
-    for off in sorted(set(offsets)):
-        prev_c += len(data[prev_b:off].decode("utf-8"))
-        prev_b = off
-        index[off] = prev_c
+    chars = pos = base = top = 0
+    starts: numpy.ndarray | None = None  # whether each byte of data[base:top] starts a character
+    last = ordered[-1] if ordered else 0
+    for off in ordered:
+        if off - pos < _DECODE_BELOW:
+            chars += len(data[pos:off].decode("utf-8"))
+            pos = off
+        while pos < off:
+            if starts is None or pos >= top:  # the next piece of the text, up to the last offset
+                base, top = pos, min(last, pos + _COUNT_PIECE)
+                # continuation bytes (0x80-0xBF) are -128 to -65 as signed bytes
+                starts = numpy.frombuffer(data, numpy.int8, top - base, base) >= -64
+            stop = min(off, top)
+            chars += int(numpy.count_nonzero(starts[pos - base:stop - base]))
+            pos = stop
+        index[off] = chars
     return index.__getitem__
+
+
+_DECODE_BELOW = 512  # bytes: a shorter stretch is decoded (less than numpy's calls cost)
+_COUNT_PIECE = 1 << 20  # bytes marked at once: bounds the temporary array whatever the text's size
