@@ -50,9 +50,9 @@ HS_GATE = (_HS_CJK + _HS_SPACE + "+" + _HS_CJK).encode()
 # whitespace ``_GAP`` knows may follow it (``GAP_STARTS``; a test holds the two together).
 GAP_STARTS = (" \t\f\v\r\n\x85\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
               + "\u2028\u2029\u202f\u205f\u3000")
-# the characters a gap found by the literal gate can stand in, around where it ends (after
-# the first character of the gap): its head before, then up to 8 units of \r\n and a CJK
-PLACE_BEFORE, PLACE_AFTER = 2, 17
+# the bytes from a head that hold its gap and the CJK character after it: the head, 8 units
+# of whitespace (3 bytes at most each: U+3000) and the character
+_HEAD_REACH = 3 + 8 * 3 + 3
 _IS_CJK = re.compile(f"[{_CJK}]")
 
 
@@ -71,10 +71,31 @@ def crossable(text: str, spans: list[tuple[int, int]], side_by_side: frozenset[s
 
 
 def gate_literals(terms: Iterable[str]) -> list[bytes]:
-    """The literal gate's patterns for Hyperscan (escaped bytes): each head of ``terms``
-    followed by each character a gap can start with."""
+    """The literal gate's strings (UTF-8): each head of ``terms`` followed by each character
+    a gap can start with."""
     heads = sorted({pair[0] for pair in pairs(terms)})
-    return [b"".join(b"\\x%02x" % c for c in (head + space).encode("utf-8")) for head in heads for space in GAP_STARTS]
+    return [(head + space).encode("utf-8") for head in heads for space in GAP_STARTS]
+
+
+def gaps_after(data: bytes, heads: list[tuple[int, int]], side_by_side: frozenset[str]) -> list[tuple[int, int]]:
+    """The gaps a term can cross (between two characters of ``side_by_side``, :func:`pairs`)
+    right after the heads the literal gate found in UTF-8 ``data``: each head given by its
+    byte offset and its character offset; the gaps' character spans, sorted.
+
+    Only the few bytes after each head are decoded (a text changed by the scan, its marked
+    lines normalised, is not decoded whole), and the gap is the one ``gaps`` finds there:
+    a match of its pattern starting at the head."""
+    found: set[tuple[int, int]] = set()
+    n = len(data)
+    for at, char in heads:
+        stop = min(n, at + _HEAD_REACH)
+        while stop < n and 0x80 <= data[stop] < 0xC0:  # to the end of the character cut
+            stop += 1
+        near = data[at:stop].decode("utf-8")
+        m = _GAP.match(near)
+        if m and _keep(m) and near[0] + near[m.end(1)] in side_by_side:
+            found.add((char + m.start(1), char + m.end(1)))
+    return sorted(found)
 
 
 def _keep(m: re.Match[str]) -> bool:

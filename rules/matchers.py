@@ -140,15 +140,15 @@ _GAPS_READ_APART = 8
 
 
 class _Scanned:
-    """A text as the keyword scan read it (its marked lines normalised) and where the CJK gap
-    gate matched in it (character spans; see :meth:`KeywordMatcher._split_terms`)."""
+    """A text as the keyword scan read it (its marked lines normalised) and the heads the CJK
+    gap gate found in it (byte and character offsets; see :meth:`KeywordMatcher._split_terms`)."""
 
-    __slots__ = ("_text", "data", "places")
+    __slots__ = ("_text", "data", "heads")
 
-    def __init__(self, text: str | None, data: bytes, places: list[tuple[int, int]]) -> None:
+    def __init__(self, text: str | None, data: bytes, heads: list[tuple[int, int]]) -> None:
         self._text = text  # None until decoded: the text was changed (marked lines normalised)
         self.data = data
-        self.places = places
+        self.heads = heads
 
     def text(self) -> str:
         if self._text is None:
@@ -168,6 +168,7 @@ class KeywordMatcher:
         self._use_hyperscan = hyperscan is not None and engine in ("auto", "hyperscan")
         self._hs_db = None  # the terms, for raw and normalised text alike, and the literal CJK-gap gate
         self._term_count = 0  # ids from here on in _hs_db are the gate's (rules.cjk_gaps.gate_literals)
+        self._gate_sizes: list[int] = []  # each gate literal's length in bytes, by id from _term_count
         self._hs_marker_db = None  # the characters raw text cannot be scanned over
         self._hs_gap_db = None  # any whitespace between CJK characters (rules.cjk_gaps.HS_GATE)
         self._hs_terms: list[tuple[str, int, bool, bool, frozenset[int]]] = []
@@ -234,7 +235,9 @@ class KeywordMatcher:
         self._ascii_word = tuple(chr(b) in table.word_chars for b in range(0x80))
         self._term_count = len(literals)
         gate = cjk_gaps.gate_literals(self._terms)
-        self._hs_db = _compile(literals + gate, [hyperscan.HS_FLAG_CASELESS] * len(literals) + [0] * len(gate))
+        self._gate_sizes = [len(g) for g in gate]
+        self._hs_db = _compile(literals + [_escape(g) for g in gate],
+                               [hyperscan.HS_FLAG_CASELESS] * len(literals) + [0] * len(gate))
         self._hs_marker_db = _compile([_marker_class(table, set("".join(self._terms)))],
                                       [hyperscan.HS_FLAG_UTF8])
         # every gap, not only those after a head: whether a text normalised whole has any, and
@@ -261,7 +264,7 @@ class KeywordMatcher:
         The text is read a second time with its gaps taken out. When the first scan read the
         text as it stands (``scanned``: the text as scanned, marked lines normalised, and
         where the terms' pass found a term's CJK character before whitespace), the gaps are
-        looked for only at those places, and only the stretches around them are read again,
+        looked for only after them, and only the stretches around them are read again,
         with every gap in them taken out; normalising whole texts, a pattern tried at every
         CJK character and a second scan of everything made the scan of Chinese mail three to
         eight times slower. Only gaps between two characters that stand side by side in a term
@@ -269,18 +272,16 @@ class KeywordMatcher:
         document's table cells) the text is read joined whole, every gap taken out.
         Otherwise (a text normalised whole) the normalised text is read."""
         if scanned is not None:
-            if not scanned.places:
+            # a term crosses only a gap between two characters side by side in it
+            crossed = cjk_gaps.gaps_after(scanned.data, scanned.heads, self._pairs)
+            if not crossed:
                 return scan
             base = scanned.text()
-            spans = cjk_gaps.gaps_in(base, scanned.places)
         else:
             base = normalize(text)
             spans = cjk_gaps.gaps(base)
-        # a term crosses only a gap between two characters side by side in it
-        crossed = cjk_gaps.crossable(base, spans, self._pairs)
-        if not crossed:
-            return scan
-        if scanned is None:
+            if not cjk_gaps.crossable(base, spans, self._pairs):
+                return scan
             stretch, to_original, points = cjk_gaps.joined(base, spans)
             merged = cjk_gaps.merge(scan.hits, self.scan_normalized(stretch), points, to_original)
             return scan if merged is None else KeywordScan(merged, scan.norm_length)
@@ -334,14 +335,14 @@ class KeywordMatcher:
         length = len(text)
         if marked:
             data, length = _normalize_lines(data, marked, length)
-        ends, gap_ends = self._scan_with_gate(data)
-        # one pass from bytes to characters for the hits and the gate's places alike
-        hits, to_char = self._hits_and_offsets(data, length, ends, gap_ends)
-        # where each gate match ends (after a head and the first character of its gap): the
-        # head before it, the rest of a gap rules.cjk_gaps keeps (at most 8 spaces or line
-        # ends, 16 characters) and the CJK character after it
-        places = [(max(0, c - cjk_gaps.PLACE_BEFORE), c + cjk_gaps.PLACE_AFTER) for c in map(to_char, gap_ends)]
-        return KeywordScan(hits, length), None, _Scanned(text if not marked else None, data, places)
+        ends, gate = self._scan_with_gate(data)
+        # where each head the gate found starts: its match is the head and a first whitespace
+        sizes, first = self._gate_sizes, self._term_count
+        heads = [end - sizes[gate_id - first] for end, gate_id in gate]
+        # one pass from bytes to characters for the hits and the heads alike
+        hits, to_char = self._hits_and_offsets(data, length, ends, heads)
+        return KeywordScan(hits, length), None, _Scanned(text if not marked else None, data,
+                                                         [(at, to_char(at)) for at in heads])
 
     def _find_normalized(self, text: str) -> KeywordScan:
         norm = normalize(text)
@@ -373,18 +374,19 @@ class KeywordMatcher:
         """Where each term's literal ends in ``data``, with the term's id."""
         return self._scan_with_gate(data)[0]
 
-    def _scan_with_gate(self, data: bytes) -> tuple[list[tuple[int, int]], list[int]]:
-        """:meth:`_scan_ends`, and where the literal CJK-gap gate matched (byte offsets where
-        a head and the first character of a gap end), from the one pass over ``data``."""
+    def _scan_with_gate(self, data: bytes) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """:meth:`_scan_ends`, and where the literal CJK-gap gate matched (where a head and
+        the first character of a gap end, with the literal's id), from the one pass over
+        ``data``."""
         ends: list[tuple[int, int]] = []
-        gate: list[int] = []
+        gate: list[tuple[int, int]] = []
         terms = self._term_count
 
         def on_match(term_id: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
             if term_id < terms:
                 ends.append((end, term_id))
             else:
-                gate.append(end)
+                gate.append((end, term_id))
 
         self._hs_db.scan(data, match_event_handler=on_match)  # type: ignore[attr-defined]
         return ends, gate

@@ -438,3 +438,65 @@ def test_a_split_term_on_a_line_normalised_to_the_same_length_is_found() -> None
     text = "正文" * 300 + "\n这是\uf900\n机密\n" + "正文" * 50
     check_against_reference(build(lists), lists, text)
     assert [t for _, t, _, _ in flat(build(lists).find(text).hits)] == ["豈机"]
+
+
+def test_the_literal_gate_knows_every_whitespace_a_gap_can_start_with() -> None:
+    """The gate read in the terms' pass (rules.cjk_gaps.gate_literals) follows each head with
+    every character ``_GAP`` takes as whitespace: one it did not know would hide a split term."""
+    import re
+
+    from rules import cjk_gaps
+
+    space = re.compile(f"[{cjk_gaps._SPACE}]|\r|\n")  # noqa: SLF001 - the class the gate must cover
+    assert {chr(c) for c in range(0x110000) if space.fullmatch(chr(c))} == set(cjk_gaps.GAP_STARTS)
+
+
+GATE_NOISE = ["机", "文", "中", "a", " ", "\n", "\r\n", "\u3000", "Ａ", "，", "。"]
+# what may stand between two characters of a term: nothing, each whitespace a gap may start
+# with (and an invisible one), runs up to and past the longest gap (8 units, 2 line breaks)
+GATE_SPLITS = ["", " ", "\t", "\f", "\v", "\r", "\n", "\r\n", "\x85", "\u00a0", "\u1680", "\u2000", "\u2005",
+               "\u200a", "\u2028", "\u2029", "\u202f", "\u205f", "\u3000", "\u200b", " \n ", " " * 8, " " * 9,
+               "\r\n" * 2 + " " * 6, "\r\n" * 2 + " " * 7, "\n\n\n", "\u3000\n", "\u3000" * 8, "\u3000" * 9]
+
+
+def test_split_terms_with_every_kind_of_whitespace_equal_the_reference() -> None:
+    """Property: terms of CJK characters (some with a space inside, some a single character)
+    written with each whitespace the gate knows between their characters, runs at and past
+    the longest a gap may be, among other text, on lines that are marked (a full-width
+    letter) and not, alone and after a stretch of Chinese (its offsets counted, not
+    decoded): the hits are the reference's."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    terms = st.lists(st.sampled_from(["机", "密", "文", "件", "中", " "]), min_size=1, max_size=4).map("".join)
+
+    @st.composite
+    def case(draw: st.DrawFn) -> tuple[list[str], str]:
+        chosen = draw(st.lists(terms, min_size=1, max_size=3))
+        parts: list[str] = []
+        for _ in range(draw(st.integers(1, 4))):
+            parts += draw(st.lists(st.sampled_from(GATE_NOISE), max_size=4))
+            for ch in draw(st.sampled_from(chosen)):
+                parts += [ch, draw(st.sampled_from(GATE_SPLITS))]
+        return chosen, "".join(parts)
+
+    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(case())
+    def check(chosen_and_text: tuple[list[str], str]) -> None:
+        chosen, text = chosen_and_text
+        lists = {0: chosen}
+        m = build(lists)
+        check_against_reference(m, lists, text)
+        check_against_reference(m, lists, "正文" * 200 + text)
+
+    check()
+
+
+def test_a_gap_no_term_crosses_still_joins_its_neighbours() -> None:
+    """机 密 文件 against the term "机 密文件" (a space inside it): only the line break lies between
+    two characters side by side in a term (密文), but the whole text joined takes out both gaps,
+    so the term is no hit there, as the reference reads it; 文件 is."""
+    lists = {0: ["机 密文件"], 1: ["文件"]}
+    for text in ("机 密\n文件", "正文" * 200 + "机 密\n文件"):
+        check_against_reference(build(lists), lists, text)
+    assert [t for _, t, _, _ in flat(build(lists).find("机 密\n文件").hits)] == ["文件"]
