@@ -9,9 +9,12 @@ the last few texts' bytes are kept (by identity: the same ``str`` object, as
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
-import numpy
+# numpy is here only to count bytes: its BLAS would start a thread of its own in every process
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+import numpy  # noqa: E402
 
 _CACHE_SIZE = 4
 # A longer text is encoded each time it is asked for: the cache outlives the message, and a
