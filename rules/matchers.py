@@ -533,10 +533,13 @@ def _marker_class(table: FoldTable, term_chars: set[str]) -> bytes:
     """A UTF-8 class of every character that raw scanning cannot take at face value.
 
     Those are the unsafe characters, the non-ASCII other spellings of any term character
-    (ASCII case is left to HS_FLAG_CASELESS) and, defensively, any term character that is
-    not its own normal form (normalised terms never hold one).
+    (ASCII case is left to HS_FLAG_CASELESS), the whitespace that normalises to a space
+    whether or not a term holds one (the CJK-gap gate reads none of it:
+    :data:`rules.cjk_gaps.SPACES_MARKED`) and, defensively, any term character that is not
+    its own normal form (normalised terms never hold one).
     """
     spellings = {c for t in term_chars for c in table.spellings.get(t, ()) if not c.isascii()}
+    spellings |= set(cjk_gaps.SPACES_MARKED)
     spellings |= {t for t in term_chars if t in table.fold}
     return hs_class([*table.unsafe, *((ord(c), ord(c)) for c in spellings)]).encode()
 
