@@ -268,7 +268,7 @@ class KeywordMatcher:
         with every gap in them taken out; normalising whole texts, a pattern tried at every
         CJK character and a second scan of everything made the scan of Chinese mail three to
         eight times slower. Only gaps between two characters that stand side by side in a term
-        count (:func:`rules.cjk_gaps.pairs`): no term crosses another. With many of them (a
+        count (:func:`rules.cjk_gaps.pairs`): a term crosses no other. With many of them (a
         document's table cells) the text is read joined whole, every gap taken out.
         Otherwise (a text normalised whole) the normalised text is read."""
         if scanned is not None:
