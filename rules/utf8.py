@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-
-# numpy is here only to count bytes: its BLAS would start a thread of its own in every process
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-import numpy  # noqa: E402
+from types import ModuleType
 
 _CACHE_SIZE = 4
 # A longer text is encoded each time it is asked for: the cache outlives the message, and a
@@ -80,7 +77,7 @@ def char_offsets(data: bytes, length: int, offsets: list[int]) -> Callable[[int]
     ordered = sorted(set(offsets))
     index: dict[int, int] = {}
     chars = pos = base = top = 0
-    starts: numpy.ndarray | None = None  # whether each byte of data[base:top] starts a character
+    starts = None  # whether each byte of data[base:top] starts a character (a numpy array)
     last = ordered[-1] if ordered else 0
     for off in ordered:
         if off - pos < _DECODE_BELOW:
@@ -88,6 +85,7 @@ def char_offsets(data: bytes, length: int, offsets: list[int]) -> Callable[[int]
             pos = off
         while pos < off:
             if starts is None or pos >= top:  # the next piece of the text, up to the last offset
+                numpy = _numpy()
                 base, top = pos, min(last, pos + _COUNT_PIECE)
                 # continuation bytes (0x80-0xBF) are -128 to -65 as signed bytes
                 starts = numpy.frombuffer(data, numpy.int8, top - base, base) >= -64
@@ -100,3 +98,17 @@ def char_offsets(data: bytes, length: int, offsets: list[int]) -> Callable[[int]
 
 _DECODE_BELOW = 512  # bytes: a shorter stretch is decoded (less than numpy's calls cost)
 _COUNT_PIECE = 1 << 20  # bytes marked at once: bounds the temporary array whatever the text's size
+_numpy_module: ModuleType | None = None
+
+
+def _numpy() -> ModuleType:
+    """numpy, imported the first time a long stretch is counted: a process that never scans
+    long text (an extraction worker, the console, the CLI) does without its 15 MB and its
+    import time. It only counts bytes here, so its BLAS is kept from starting a thread."""
+    global _numpy_module
+    if _numpy_module is None:
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+        import numpy
+
+        _numpy_module = numpy
+    return _numpy_module
