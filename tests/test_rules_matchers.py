@@ -462,9 +462,9 @@ GATE_SPLITS = ["", " ", "\t", "\f", "\v", "\r", "\n", "\r\n", "\x85", "\u00a0", 
 def test_split_terms_with_every_kind_of_whitespace_equal_the_reference() -> None:
     """Property: terms of CJK characters (some with a space inside, some a single character)
     written with each whitespace the gate knows between their characters, runs at and past
-    the longest a gap may be, among other text, on lines that are marked (a full-width
-    letter) and not, alone and after a stretch of Chinese (its offsets counted, not
-    decoded): the hits are the reference's."""
+    the longest a gap may be, among other text, on lines that are marked (an ideographic
+    space or NBSP, always marked) and not, alone and after a stretch of Chinese (its offsets
+    counted, not decoded): the hits are the reference's."""
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
