@@ -187,12 +187,12 @@ def _is_banner(text: str, start: int, end: int) -> str | None:
     case) or brackets it (【机密】, [CONFIDENTIAL])."""
     ls, le = _line_bounds(text, start)
     line = text[ls:le].strip()
+    if len(line) > 100:  # a long line holds no banner (and is not split into words per marker)
+        return None
     rest = (text[ls:start] + " " + text[end:le]).strip(_FRAME)
     words = [w for w in rest.split() if any(c.isalnum() for c in w)]  # a dash between is no word
     if len(line) <= 40 and len(rest) <= 16 and len(words) <= 2:
         return "a line of its own"
-    if len(line) > 100:
-        return None
     word = text[start:end]
     lead = text[ls:start].strip(_FRAME)
     # shouted (upper case) counts on a short line; inside a long sentence it is emphasis. A

@@ -288,7 +288,7 @@ class KeywordMatcher:
         if len(crossed) <= _GAPS_READ_APART:
             # only the stretches around them, which need no normalising either
             added: dict[int, list[KeywordHit]] = {}
-            for lo, hi, _local in cjk_gaps.windows(base, crossed, self._reach):
+            for lo, hi in cjk_gaps.windows(base, crossed, self._reach):
                 # every gap of the stretch taken out, not only those a term can cross: a gap
                 # no term crosses still changes what stands next to what, as in the whole
                 # text joined
@@ -317,11 +317,12 @@ class KeywordMatcher:
         return cjk_gaps.gaps_in(text, [(max(0, to_char(e) - cjk_gaps.PLACE_REACH), to_char(e)) for e in ends])
 
     def _find(self, text: str) -> tuple[KeywordScan, bool | None, _Scanned | None]:
-        """The hits; whether the text may hold a CJK gap a term crosses (False: the gate
-        found none; else :func:`rules.cjk_gaps.gaps` tells); and, when the hits' positions
-        are those of the text as scanned (the text, its marked lines normalised), that text
-        and where the gate matched in it (:func:`rules.cjk_gaps.gate_literals`, read in the
-        terms' pass): the gaps are then found where it stands."""
+        """The hits; whether the text may hold a CJK gap a term crosses (False: it cannot,
+        being ASCII, or the gate found none; else :func:`rules.cjk_gaps.gaps` tells); and,
+        when the hits' positions are those of the text as scanned (the text, its marked lines
+        normalised), that text and where the gate matched in it
+        (:func:`rules.cjk_gaps.gate_literals`, read in the terms' pass): the gaps are then
+        found where it stands."""
         if self._hs_db is None or not text:
             return self._find_normalized(text), None, None
         data, clean = encoded_checked(text)  # (kept for the other passes over the same text)

@@ -109,3 +109,17 @@ def test_a_request_to_delete_in_running_text_is_no_disclaimer() -> None:
     text = "你好\n\n报价见下。\n\n本邮件及其附件含有机密信息，如您误收本邮件，请立即通知发件人并删除。"
     at = text.index("机密")
     assert grade(text, at, at + 2) == (None, "legal disclaimer")
+
+
+@pytest.mark.timeout(30)
+def test_markers_on_one_megabyte_line_are_graded_in_linear_time() -> None:
+    """Hostile input: a 1.2 MB body on one line, a marker every three characters. Each marker's
+    line was split into words before the length check that rules a long line out as a banner,
+    so grading cost the whole line per marker: 2,000 markers took over a minute, a screened
+    message of it nine seconds. The timeout is the test; the grade is checked too."""
+    from rules.markers import MarkerGrader
+
+    text = "机密 " * 150_000
+    grader = MarkerGrader(text)
+    grades = {grader.grade(i * 225, i * 225 + 2) for i in range(2000)}
+    assert grades == {("low", "running text about something else")}
