@@ -514,3 +514,39 @@ def test_text_split_at_every_character_is_read_in_linear_time() -> None:
     assert len(hits) == 150_000
     assert [(h.start, h.end) for h in hits[:2]] == [(0, 3), (4, 7)]
     assert (hits[-1].start, hits[-1].end) == (len(text) - 4, len(text) - 1)
+
+
+def test_split_hits_are_placed_as_inserting_them_one_by_one_would() -> None:
+    """Property: hits across a gap go before the first hit that starts after them, the others
+    keeping their order, also where a list is not in order of starts (the fallback scan lists
+    hits by where they end): the linear placing equals inserting them one at a time. A stable
+    sort of the whole list reordered the fallback's hits (seen failing)."""
+    from dataclasses import dataclass
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from rules import cjk_gaps
+
+    @dataclass(frozen=True)
+    class Hit:
+        start: int
+        tag: int
+
+    def inserted(hits: list[Hit], more: list[Hit]) -> list[Hit]:
+        into = list(hits)
+        for h in more:
+            at = next((i for i, x in enumerate(into) if x.start > h.start), len(into))
+            into.insert(at, h)
+        return into
+
+    starts = st.lists(st.integers(0, 12), max_size=10)
+
+    @settings(max_examples=500, deadline=None)
+    @given(starts, starts)
+    def check(old: list[int], new: list[int]) -> None:
+        hits = [Hit(s, i) for i, s in enumerate(old)]
+        more = [Hit(s, 100 + i) for i, s in enumerate(new)]
+        assert cjk_gaps._placed(hits, more) == inserted(hits, more)  # noqa: SLF001
+
+    check()
