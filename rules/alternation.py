@@ -4,11 +4,11 @@ Python's ``re`` skips ahead to where a match may start only when the pattern sta
 literal or a character set. The scam families (:mod:`rules.scams`) are alternations whose
 branches each start with ``\\b`` (``\\byou have won|\\blottery…|\\bclaim your…``), so ``re``
 tries every branch at every character: 2-5 MB/s, the largest cost of screening a scam.
-:class:`Alternation` searches each top-level branch on its own with the leading ``\\b``
-taken off (the branch then starts with its literal and ``re`` skips ahead at memchr speed)
-and checks the word boundary itself; the leftmost match wins and, at the same place, the
-branch written first, as in the alternation. Same matches and spans, about four times
-faster (``tests/test_rules_alternation.py`` compares them).
+:class:`Alternation` searches each top-level branch on its own with the leading ``\\b`` (or
+:data:`ASCII_START`, the keyword scan's boundary) taken off (the branch then starts with its
+literal and ``re`` skips ahead at memchr speed) and checks the boundary itself; the leftmost
+match wins and, at the same place, the branch written first, as in the alternation. Same
+matches and spans, about four times faster (``tests/test_rules_alternation.py`` compares them).
 """
 
 from __future__ import annotations
@@ -18,6 +18,11 @@ import sys
 from collections.abc import Iterator
 
 _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+# Where an English word may start as the keyword scan sees it (rules.folding.is_word_char: no
+# ASCII letter, digit or underscore before it; a Chinese character may stand there, which \b
+# would refuse). A branch written with it is searched as one written with \b is.
+ASCII_START = r"(?<![a-z0-9_])"
+_ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 
 
 def top_level_branches(source: str) -> list[str]:
@@ -76,14 +81,20 @@ class Alternation:
         lead = _GLOBAL_FLAGS.match(source)
         if lead:  # the flags are in pattern.flags, given to every branch
             source = source[lead.end():]
-        bodies: list[tuple[bool, str]] = []
+        # each branch: how it is bounded ("b": \b, "a": ASCII_START, "": not) and the rest
+        bodies: list[tuple[str, str]] = []
         for branch in top_level_branches(source):
-            bounded = branch.startswith("\\b") and len(branch) > 2
-            bodies.append((bounded, branch[2:] if bounded else branch))
+            if branch.startswith("\\b") and len(branch) > 2:
+                bodies.append(("b", branch[2:]))
+            elif branch.startswith(ASCII_START) and len(branch) > len(ASCII_START) and \
+                    not pattern.flags & re.IGNORECASE:  # (IGNORECASE would make [a-z] take A-Z too)
+                bodies.append(("a", branch[len(ASCII_START):]))
+            else:
+                bodies.append(("", branch))
         self._members = [re.compile(body, pattern.flags) for _, body in bodies]
-        # groups: (bounded, the group's pattern, its members' indices in the order written)
-        self._groups: list[tuple[bool, re.Pattern[str], tuple[int, ...]]] = []
-        for bounded in (True, False):
+        # groups: (bound, the group's pattern, its members' indices in the order written)
+        self._groups: list[tuple[str, re.Pattern[str], tuple[int, ...]]] = []
+        for bounded in ("b", "a", ""):
             together = tuple(i for i, (b, body) in enumerate(bodies) if b == bounded and _literal_first(body))
             if together:
                 combined = re.compile("|".join(bodies[i][1] for i in together), pattern.flags)
@@ -116,8 +127,10 @@ class Alternation:
                 if m is None or (best is not None and m.start() > best.start()):
                     break  # none, or right of what another group found
                 i = m.start()
-                # \b: a word character on one side only (the text ends at endpos, as re sees it)
-                if not bounded or (i > 0 and _is_word(text[i - 1])) != (i < endpos and _is_word(text[i])):
+                # \b: a word character on one side only (the text ends at endpos, as re sees it);
+                # ASCII_START: no ASCII word character before (re looks before pos too)
+                if not bounded or (bounded == "a" and not (i > 0 and text[i - 1] in _ASCII_WORD)) or \
+                        (bounded == "b" and (i > 0 and _is_word(text[i - 1])) != (i < endpos and _is_word(text[i]))):
                     if best is None or i < best.start():
                         best, best_index = m, -1
                     else:  # the same place: the branch written first wins

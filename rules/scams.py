@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
-from rules.alternation import Alternation, top_level_branches
+from rules.alternation import ASCII_START, Alternation, top_level_branches
 from rules.chinese_variants import traditional_folder
 from rules.match import HIGH, LOW, MEDIUM
 from rules.redact import excerpt
@@ -49,28 +49,32 @@ _S = r"(?:[^.!?。！？\n]|\.(?=\d))"  # within one sentence (a decimal point d
 _WINDFALL = re.compile(
     r"\byou(?:'ve| have)? (?:just )?(?:won|been (?:selected|chosen|picked|awarded|approved|pre-approved|granted))\b|"
     r"\byour (?:e-?mail|email address|phone|mobile|number|ticket|name|address|account)" + _S +
-    r"{0,30}\b(?:won|was selected|was drawn|has been (?:selected|drawn|chosen|picked))|"
+    r"{0,30}\b(?:won|was selected|was drawn|has been (?:selected|drawn|chosen|picked))\b|"
     r"\b(?:lottery|sweepstakes?|jackpot|lucky draw|prize draw|winning (?:notification|number|ticket))\b" + _S +
     r"{0,80}\byour?\b|\byour?\b" + _S + r"{0,60}\b(?:lottery|sweepstakes?|jackpot|lucky draw|winnings)\b|"
     r"\bclaim (?:your|the) (?:prize|reward|winnings|gift|funds?|payment|refund|compensation|inheritance|"
     r"card|balance|bonus|award|money)\b|"
     r"\b(?:inheritance|next of kin|unclaimed (?:funds?|balance|inheritance|money|prize)|dormant (?:account|fund))\b|"
-    r"\b(?:dear|attention:?) (?:winner|beneficiary|lucky)|"
+    r"\b(?:dear|attention:?) (?:winner|beneficiary|lucky)\b|"
     r"\b(?:donate|donating|donation of)\b" + _S + r"{0,60}\bto you\b|"
     r"\b(?:refund|compensation|rebate|reimbursement|grant|payment|funds?|balance|gift card)\b" + _S +
     r"{0,40}\b(?:is waiting|are waiting|pending|awaiting (?:you|your)|unclaimed|ready to be (?:claimed|released|"
-    r"collected)|to be released to you)|"
+    r"collected)|to be released to you)\b|"
     r"恭喜(?:您|你)" + _S + r"{0,40}(?:中奖|获得|抽中|选中|荣获|获奖|成为)|"
     r"(?:您|你)(?:的)?" + _S + r"{0,20}(?:被(?:系统)?(?:随机)?(?:抽中|选中)|荣获|中奖|中了)|"
-    r"(?:奖金|奖品|大奖|现金|红包|补贴|补助|退税|退款|赔偿|礼品|遗产|购物卡|e卡)" + _S +
+    r"(?:奖金|奖品|大奖|现金|红包|补贴|补助|退税|退款|赔偿|礼品|遗产|购物卡|(?<![a-z0-9_])e卡)" + _S +
     r"{0,25}(?:待领取|未领取|领取|申领|兑换|提现|领奖|兑奖)|"
-    r"(?:领取|申领|兑换|提现|办理)" + _S + r"{0,15}(?:奖金|奖品|现金|红包|补贴|补助|退税|退款|赔偿|礼品|e卡|购物卡)|"
+    r"(?:领取|申领|兑换|提现|办理)" + _S +
+    r"{0,15}(?:奖金|奖品|现金|红包|补贴|补助|退税|退款|赔偿|礼品|(?<![a-z0-9_])e卡|购物卡)|"
     r"\beligible (?:for|to receive) (?:a |an |your )?(?:tax )?(?:refund|rebate|compensation|payment|grant|reward|"
-    r"prize|award)|\b\d{1,2}\s?% of (?:the )?(?:total |entire |whole )?(?:sum|funds?|amount|money)\b|\byour share\b|"
-    r"\b(?:transfer|remit|move|wire|deposit)\w* (?:the |this |these )?(?:sum|funds?|money|amount)" + _S +
-    r"{0,40}\b(?:in)?to your (?:bank )?account|"
-    r"\b(?:entitled to|receive|get|take|keep)\b" + _S + r"{0,20}\b\d{1,2}\s?(?:%|percent)|"
-    r"\b\d{1,2}\s?(?:%|percent) (?:for|to) you\b|\bforeign (?:business )?(?:partner|beneficiary)\b|"
+    r"prize|award)|\b\d{1,2}\s?% of (?:the )?(?:total |entire |whole )?(?:sum|funds?|money)\b|\byour share\b|"
+    r"\b(?:transfer|remit|move|wire|deposit)\w{0,4} (?:the |this |these )?(?:sum|funds?|money|amount)" + _S +
+    r"{0,40}\b(?:in)?to your (?:bank )?account\b|"
+    # a share promised to the reader ("you will receive 40%"), not a price ("key accounts get 3%"; "you get 30%
+    # off": _PRICE)
+    r"\byou(?:'ll| will| would| shall| are| can| may)?(?: be)? (?:entitled to|receive|get|take|keep)\b" + _S +
+    r"{0,20}\b\d{1,2}(?:\s?%|\s+percent\b)|"
+    r"\b\d{1,2}(?:\s?%|\s+percent) (?:for|to) you\b|\bforeign (?:business )?(?:partner|beneficiary)\b|"
     r"\b(?:late|deceased) (?:client|customer|depositor|account holder)\b|"
     r"\babandoned (?:funds?|sums?|consignment|account)\b|"
     r"\b(?:a|your|any) (?:foreign|overseas|offshore) (?:bank )?account\b|\bover-?invoiced\b|"
@@ -82,21 +86,21 @@ _WINDFALL = re.compile(
     r"遗产|受益人|解冻资金")
 # a congratulation and, within a paragraph, what it is for (its own pattern: it reaches far, and
 # starting with a literal word it is found fast in the whole text)
-_CONGRATS = re.compile(r"congratulations\b[\s\S]{0,250}?"
+_CONGRATS = re.compile(r"\bcongratulations\b[\s\S]{0,250}?"
                        r"\b(?:won|winner|selected|chosen|prize|reward|award(?:ed)?|approved)\b")
 _RETURNS = re.compile(
     r"\bguaranteed? (?:\w+ ){0,2}(?:returns?|profits?|income|payouts?|interest|yields?|roi)\b|"
     r"\b(?:returns?|profits?|income) (?:are |is )?guaranteed\b|"
-    r"\brisk[- ]free (?:returns?|profits?|investment|income|opportunity|transaction)|\b100% risk[- ]free|"
-    r"\bcapital (?:protected|guaranteed)|\bdouble your (?:money|investment|capital)|"
-    r"\b\d+(?:\.\d+)?\s?% (?:daily|weekly|monthly|per day|a day|per week|a week|per month|a month)\b|"
-    r"\bearn (?:up to )?(?:[$€£]|usd ?)?\d[\d,]* (?:per|a|every) (?:day|week|hour)\b|\bpassive income\b|"
+    r"\brisk[- ]free (?:returns?|profits?|investment|income|opportunity|transaction)|\b100% risk[- ]free\b|"
+    r"\bcapital (?:protected|guaranteed)\b|\bdouble your (?:money|investment|capital)|"
+    r"\b\d{1,6}(?:\.\d{1,4})?\s?% (?:daily|weekly|monthly|per day|a day|per week|a week|per month|a month)\b|"
+    r"\bearn (?:up to )?(?:[$€£]|usd ?)?\d[\d,]{0,12} (?:per|a|every) (?:day|week|hour)\b|\bpassive income\b|"
     r"\bcommissions? of \d|"
     # money multiplied, said to be certain: "I made 10x in three months, it is guaranteed, no risk"
     r"\b\d{1,3}(?:\.\d)?\s?(?:x|times|fold)\b" + _S + r"{0,60}\b(?:guaranteed|no risk|zero risk|risk[- ]free)\b|"
     r"\b(?:guaranteed|no risk|zero risk|risk[- ]free)\b" + _S + r"{0,60}\b\d{1,3}(?:\.\d)?\s?(?:x|times|fold)\b|"
     r"保本|保息|稳赚|零风险|无风险|高额回报|高回报|高收益|[日周月]收益|日结|躺赚|秒返|翻倍|"
-    r"(?:收益|回报|返现|返利|返佣|佣金)率?\s*(?:高达|达|约|为)?\s*\d+(?:\.\d+)?\s*(?:%|元|块)")
+    r"(?:收益|回报|返现|返利|返佣|佣金)率?\s{0,3}(?:高达|达|约|为)?\s{0,3}\d{1,9}(?:\.\d{1,4})?\s{0,3}(?:%|元|块)")
 _NO_PROMISE = re.compile(r"(?:\bno|\bnot|\bnever|\bwithout|不保证|不承诺|不代表|无法保证|并非|并不)" + _S + r"{0,12}$")
 _FEE = re.compile(
     r"\b(?:processing|handling|clearance|delivery|shipping|transfer|release|activation|verification|insurance|"
@@ -114,25 +118,39 @@ _PAY = re.compile(r"\b(?:pay|paid|payable|payment|cover|send|transfer|remit|wire
 _UNTRACEABLE = re.compile(
     r"\b(?:gift ?cards?|itunes cards?|google play cards?|steam cards?|apple cards?)\b[\s\S]{0,200}?"
     r"\b(?:codes?|pictures?|photos?|scratch\w*)\b|"
-    r"\b(?:pay|paid|payable|payment|buy|purchase|get|pick up|grab|order|via|through|send me|scratch|deposit\w*|"
+    r"\b(?:pay|paid|payable|payment|buy|purchase|get|pick up|grab|order|via|through|send me|scratch|deposit\w{0,4}|"
     r"top(?:ping)? ?up)\b" + _S +
-    r"{0,60}\b(?:gift ?cards?|itunes|google play|steam (?:cards?|wallet)|bitcoin|btc|usdt|crypto\w*|"
-    r"western union|moneygram)\b|"
+    r"{0,60}\b(?:gift ?cards?|itunes|google play|steam (?:cards?|wallet)|bitcoin|btc|usdt|"
+    r"crypto(?:currency|currencies|s)?|western union|moneygram)\b|"
     r"\b(?:gift ?cards?|itunes|google play|bitcoin|btc|usdt|western union|moneygram)\b" + _S +
     r"{0,60}\b(?:codes?|pay|payable|payment)\b|"
-    r"(?:购买|买|充值|转)" + _S + r"{0,20}(?:购物卡|礼品卡|e卡|充值卡|点卡|比特币|usdt|虚拟币)|"
+    r"(?:购买|买|充值|转)" + _S +
+    r"{0,20}(?:购物卡|礼品卡|(?<![a-z0-9_])e卡|充值卡|点卡|比特币|(?<![a-z0-9_])usdt(?![a-z0-9_])|虚拟币)|"
     # money asked to a changed account: the payment-diversion ask
     r"\b(?:new|updated|changed|different) (?:bank |banking |payment |receiving )?"
     r"(?:account|bank details|banking details|payment details|remittance details)\b|"
-    r"\b(?:changed|updated|switched) (?:our|my) (?:bank|banking|payment|account)|"
+    r"\b(?:changed|updated|switched) (?:our|my) (?:bank|banking|payment|account)\b|"
     r"(?:更换|变更)(?:了)?(?:公司)?(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户)|新(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户)")
-_DATA_STRONG = (r"card details|(?:credit|debit) card|card information|expiry date|security code|"
-                r"bank (?:account )?details|bank account(?: number)?|account number|routing number|sort code|"
-                r"card number|cvv|cvc|\bpin\b|password|passcode|one-time (?:pass)?code|\botp\b|verification code|"
-                r"social security|\bssn\b|passport (?:copy|number|scan)|date of birth|"
-                r"银行卡号|银行卡信息|银行账号|银行卡|卡号|账号密码|密码|验证码|身份证号码?|身份证照片|身份证|支付宝账号|开户行")
-_DATA_WEAK = (r"full name|home address|\baddress\b|phone number|mobile number|\bage\b|occupation|\bcountry\b|"
-              r"姓名|住址|地址|手机号|电话号码|年龄|职业")
+_DATA_STRONG_WORDS = (
+    "card details|(?:credit|debit) cards?|card information|expiry date|security codes?|bank (?:account )?details|"
+    "bank accounts?(?: numbers?)?|account numbers?|routing numbers?|sort codes?|card numbers?|cvv|cvc|pin|"
+    "passwords?|passcodes?|one-time (?:pass)?codes?|otp|verification codes?|social security|ssn|"
+    "passport (?:copy|copies|numbers?|scans?)|date of birth|"
+    "银行卡号|银行卡信息|银行账号|银行卡|卡号|账号密码|密码|验证码|身份证号码?|身份证照片|身份证|支付宝账号|开户行")
+_DATA_WEAK_WORDS = "full name|home address|address|phone numbers?|mobile numbers?|age|occupation|country|" \
+                   "姓名|住址|地址|手机号|电话号码|年龄|职业"
+
+
+def _as_words(words: str) -> str:
+    """``words`` (an alternation) with each English branch bounded as the keyword scan bounds
+    the anchors that open its windows (:data:`rules.alternation.ASCII_START`): a word the scan
+    does not see ("passwordless", "postage") is no word here either, and one it sees beside a
+    Chinese character (请提供password) is one."""
+    return "|".join(f"{ASCII_START}{w}(?![a-z0-9_])" if w.isascii() else w for w in top_level_branches(words))
+
+
+_DATA_STRONG = _as_words(_DATA_STRONG_WORDS)
+_DATA_WEAK = _as_words(_DATA_WEAK_WORDS)
 # the strong words, then the weak ones, as one alternation searched branch by branch
 # (rules.alternation); which branch matched tells strong from weak
 _DATA_FLAT = re.compile(f"{_DATA_STRONG}|{_DATA_WEAK}")
@@ -143,13 +161,14 @@ _ASK_LIST = re.compile(r"(?:\b(?:send|provide|reply|forward|furnish|include|foll
                        r"[^.!?。！？]{0,60}[:：]\s*\n[\s\S]{0,160}$")
 _NEVER_ASK = re.compile(r"(?:\bnever|\bnot|\bno need|\bwon't|n't|"
                         r"不会|绝不|无需|不需要|不用|请勿|切勿|不要|不得|任何理由)" + _S + r"{0,40}$")
-_IM = re.compile(r"微信号?|weixin|wechat|(?<![a-z0-9])(?:vx|qq|viber|skype)(?![a-z0-9])|v信|薇信|"
-                 r"telegram|whatsapp|kakao|\bt\.me/\w+|\bwa\.me/\d+|(?:加|添加|加入)\s*line|\bline\s*(?:id|@|[:：]|帐号|账号|好友|官方)")
+_IM = re.compile(r"微信号?|(?<![a-z0-9_])(?:weixin|wechat|vx|qq|viber|skype|telegram|whatsapp|kakao)(?![a-z0-9_])|"
+                 r"(?<![a-z0-9_])v信|薇信|\bt\.me/\w+|\bwa\.me/\d+|(?:加|添加|加入)\s{0,3}line(?![a-z0-9_])|"
+                 r"\bline(?:\s{1,3}id\b|\s{0,3}(?:@|[:：]|帐号|账号|好友|官方))")
 # keeping it private: the other half of "contact me privately"
 _SECRECY = re.compile(
-    r"\bkeep (?:this|it) (?:between us|to yourself|confidential|private|quiet)|"
+    r"\bkeep (?:this|it) (?:between us|to yourself|confidential|private|quiet)\b|"
     r"\b(?:don't|do not) (?:tell|mention|discuss) (?:this|it|anyone|anybody)|"
-    r"\b(?:can't|cannot|can not|unable to) (?:talk|take (?:any )?calls|answer (?:the )?phone)|"
+    r"\b(?:can't|cannot|can not|unable to) (?:talk|take (?:any )?calls|answer (?:the )?phone)\b|"
     r"\bi'?m in a meeting\b|\bi am in a (?:board )?meeting\b|\b(?:don't|do not) call\b|"
     r"\breply (?:only )?(?:by|via) (?:e-?mail|this e-?mail)\b|"
     r"先别(?:跟|和|告诉)|不要(?:告诉|声张|跟(?:别人|其他人)说)|别(?:告诉|声张)|不方便(?:接|打)电话|正在开会|在外面开会")
@@ -171,24 +190,37 @@ _MONEY = re.compile(
     r"[一二三四五六七八九十百千万两]+(?:万)?元")
 _URGENT = re.compile(
     r"\bwithin (?:the next )?(?:\d{1,2}|one|two|twenty-four|forty-eight|seventy-two)\s?(?:hours?|hrs?|h)\b|"
-    r"\bin (?:the next )?(?:\d{1,2}|an?) ?(?:hours?|hrs?|h)\b|\b(?:next|within an?) hour\b|"
+    r"\bin (?:the next )?(?:\d{1,2}|an?) (?:hours?|hrs?)\b|\b(?:next|within an?) hour\b|"
     r"\bwithin (?:1|2|3|one|two|three) days?\b|\b(?:by|before|until|only|expires?|ends?|valid|closes?|within) "
     r"(?:the end of )?today\b|\btoday (?:only|to)\b|\b(?:funds?|money|payment|cash|it|them|claim|act|respond|reply|pay|"
     r"confirm|call) today\b|\btonight\b|\bmidnight\b|\bimmediately\b|\bright away\b|"
     r"\b(?:act|respond|reply|claim|pay) now\b|\burgent(?:ly)?\b|\bexpir(?:es|ing) (?:today|tonight|soon|in)\b|"
     r"\bforfeit(?:ed)?\b|\bwill be (?:cancelled|canceled|returned|closed|suspended|forfeited|lost)\b|"
     r"\blast chance\b|\bfinal (?:notice|reminder|warning)\b|"
-    r"\bonly \d+ (?:\w+ )?(?:left|remain|remaining|spots?|places?|cards?)\b|\blimited (?:time|spots|places)\b|"
+    r"\bonly \d{1,5} (?:\w{1,20} )?(?:left|remain|remaining|spots?|places?|cards?)\b|\blimited (?:time|spots|places)\b|"
     r"\bspots are limited\b|\btime is short\b|"
-    r"\d{1,2}\s*(?:个)?小时内|[一二两三]\s*(?:个)?(?:小时|天|日)内|"
+    r"\d{1,2}\s{0,3}(?:个)?小时内|[一二两三]\s{0,3}(?:个)?(?:小时|天|日)内|"
     r"今[天日晚]" + _S + r"{0,6}(?:内|前|截止|有效|清零|到期)|"
     r"当天有效|仅限今[天日]|立即|马上|立刻|逾期(?:作废|视为|无效|不候|将被|无法)|过期作废|自动放弃|"
     r"即将(?:清零|过期|失效|作废|冻结)|清零|名额有限|名额仅剩|仅剩|限时|截止今[天晚]|紧急|加急")
 
 
+def _each(*parts: str) -> str:
+    """Every way of writing one choice from each of ``parts`` (choices split by "/", an empty
+    one leaving the part out), as anchor words: _each("by/via", " ", "email/e-mail")."""
+    out = [""]
+    for part in parts:
+        out = [done + choice for done in out for choice in part.split("/")]
+    return "|".join(out)
+
+
 # The words each family's patterns start from. The message's keyword scan (one automaton
 # for every list of the rule set) finds them; the patterns above then run only in windows
 # around them, so ordinary mail costs a few dictionary look-ups, not a dozen regex passes.
+# That reads what the whole text holds only if every branch of a family's patterns holds one
+# of its words, bounded as the scan bounds words (an English word not inside a longer one:
+# \b, ASCII_START) and within WINDOW of the match's ends: a branch without one does nothing.
+# tests/test_detection_scam_anchors.py reads every branch both ways.
 ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
     "windfall": (
         "won|winner|winners|winning|winnings|selected|chosen|picked|drawn|awarded|approved|pre-approved|"
@@ -196,9 +228,11 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "claim|inheritance|next of kin|unclaimed|dormant|beneficiary|lucky|donate|donating|donation|"
         "pending|waiting|awaiting|ready to be|to be released|恭喜|中奖|中了|抽中|选中|荣获|获奖|领取|"
         "申领|兑换|提现|领奖|兑奖|遗产|受益人|解冻资金|eligible|total sum|the sum|your share|into your account|"
-        "to your account|entitled|percent|for you|foreign partner|foreign business partner|foreign beneficiary|"
-        "late client|deceased|abandoned|foreign account|overseas account|offshore account|over-invoiced|"
-        "overinvoiced|ratio|sharing|奖金|奖品|大奖|现金|红包|补贴|补助|退税|退款|"
+        "to your account|into your bank account|to your bank account|entitled|percent|%|for you|foreign partner|"
+        "foreign business partner|foreign beneficiary|late client|late customer|late depositor|late account holder|"
+        "deceased|abandoned|foreign account|overseas account|offshore account|foreign bank account|"
+        "overseas bank account|offshore bank account|over-invoiced|overinvoiced|ratio|share|shared|sharing|"
+        "奖金|奖品|大奖|现金|红包|补贴|补助|退税|退款|"
         "赔偿|礼品|购物卡|e卡"),
     "returns": (
         "guaranteed|guarantee|risk-free|risk free|no risk|zero risk|capital protected|capital guaranteed|double your|"
@@ -206,38 +240,65 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "commission|commissions|保本|保息|稳赚|零风险|无风险|高额回报|高回报|高收益|"
         "日收益|周收益|月收益|日结|躺赚|返现|返利|返佣|佣金|秒返|翻倍|收益|回报"),
     "fee": (
-        "fee|fees|charge|charges|deposit|shipping and handling|duty|duties|gift card|gift cards|"
-        "giftcard|giftcards|itunes|google play|steam|bitcoin|btc|usdt|crypto|cryptocurrency|"
-        "western union|moneygram|customs|parcel|package|new account|new bank|updated bank|changed bank|"
-        "bank details|banking details|payment details|changed our|updated our|更换|变更|新账户|新的账户|新账号|"
+        "fee|fees|charge|charges|deposit|deposits|shipping and handling|duty|duties|gift card|gift cards|"
+        "giftcard|giftcards|apple card|apple cards|itunes|google play|steam|bitcoin|btc|usdt|crypto|cryptos|"
+        "cryptocurrency|cryptocurrencies|western union|moneygram|customs|parcel|package|"
+        + _each("new/updated/changed/different", " ", "/bank /banking /payment /receiving ", "account") + "|"
+        "bank details|banking details|payment details|remittance details|"
+        + _each("changed/updated/switched", " ", "our/my") + "|更换|变更|"
+        + _each("新", "/的", "/收款", "/银行", "账户/账号/帐户") + "|"
         "清关费|派送费|"
         "税款|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|押金|"
         "会员费|认证费|服务费|工本费|保险费|验证费|关税|购物卡|礼品卡|e卡|充值卡|点卡|比特币|虚拟币"),
     "personal_data": (
-        "card details|credit card|debit card|card information|expiry date|security code|"
-        "bank details|bank account|account number|routing number|sort code|card number|cvv|cvc|pin|"
-        "password|passcode|one-time code|one-time passcode|otp|verification code|social security|ssn|"
-        "passport|date of birth|full name|home address|postal address|your address|phone number|"
-        "mobile number|your age|occupation|your country|银行卡|银行账号|卡号|密码|验证码|身份证|"
-        "支付宝账号|开户行|姓名|住址|地址|手机号|电话号码|年龄|职业"),
+        "card details|credit card|credit cards|debit card|debit cards|card information|expiry date|security code|"
+        "security codes|bank details|bank account|bank accounts|account number|account numbers|routing number|"
+        "routing numbers|sort code|sort codes|card number|card numbers|cvv|cvc|pin|password|passwords|passcode|"
+        "passcodes|one-time code|one-time codes|one-time passcode|one-time passcodes|otp|verification code|"
+        "verification codes|social security|ssn|passport|date of birth|full name|home address|address|"
+        "phone number|phone numbers|mobile number|mobile numbers|age|occupation|country|"
+        "银行卡|银行账号|卡号|密码|验证码|身份证|支付宝账号|开户行|姓名|住址|地址|手机号|电话号码|年龄|职业"),
     "private_channel": (
         "微信|weixin|wechat|vx|v信|薇信|qq|telegram|whatsapp|viber|skype|kakao|t.me|wa.me|line id|line|"
-        "between us|to yourself|don't tell|do not tell|don't mention|do not mention|can't talk|cannot talk|"
-        "take calls|take any calls|in a meeting|board meeting|don't call|do not call|by email|via email|"
-        "先别|不要告诉|别告诉|声张|不方便|开会|"
+        "lineid|between us|to yourself|" + _each("keep", " ", "this/it", " ", "confidential/private/quiet") + "|"
+        "don't tell|do not tell|don't mention|do not mention|don't discuss|do not discuss|can't talk|cannot talk|"
+        "can not talk|unable to talk|answer phone|answer the phone|take calls|take any calls|in a meeting|"
+        "board meeting|don't call|do not call|" + _each("by/via", " ", "/this ", "email/e-mail") + "|"
+        "先别|不要告诉|不要跟别人说|不要跟其他人说|别告诉|声张|不方便|开会|"
         + "|".join(sorted(FREEMAIL))),
     "pressure": (
-        "within|in the next|hour|hours|hrs|day|days|today|tonight|midnight|immediately|right away|now|"
+        "within|in the next|hour|hours|hr|hrs|day|days|today|tonight|midnight|immediately|right away|now|"
         "urgent|urgently|expires|expiring|forfeit|forfeited|cancelled|canceled|returned|closed|"
-        "suspended|lost|last chance|final|left|remain|remaining|limited|time is short|小时|天内|日内|"
+        "suspended|lost|last chance|final|left|remain|remaining|spot|spots|place|places|card|cards|limited|"
+        "time is short|小时|天内|日内|"
         "今天|今日|今晚|当天有效|立即|马上|立刻|逾期|过期作废|自动放弃|即将|清零|名额|仅剩|限时|截止|"
         "紧急|加急"),
 }.items()}
 # characters read either side of an anchor word: as far as the family's patterns reach from it
 # ("congratulations … approved" spans a paragraph; a fee's "shipping and handling" is itself)
-WINDOW = {"windfall": 150, "returns": 60, "fee": 120, "personal_data": 120, "private_channel": 80, "pressure": 40}
+WINDOW = {"windfall": 150, "returns": 80, "fee": 120, "personal_data": 120, "private_channel": 80, "pressure": 40}
 
 Spans = list[tuple[int, int]]
+_WORD_REST = re.compile(r"\w*")
+
+
+def word_end(text: str, at: int, limit: int | None = None) -> int:
+    """``at``, or the end of the word it falls in, within ``limit`` (default: the text's end).
+
+    A window read with ``endpos`` is text that ends there: ``\\b`` and the lookaheads see the
+    end of the text, so cut inside "tonightly" a window would find the word "tonight" that
+    reading the whole text does not. Ending windows between words keeps them to what the
+    whole text holds."""
+    limit = len(text) if limit is None else min(limit, len(text))
+    if at >= limit:
+        return limit
+    if at > 0 and _is_word(text[at - 1]) and _is_word(text[at]):
+        return _WORD_REST.match(text, at, limit).end()  # type: ignore[union-attr]
+    return at
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what \w means for a str pattern
 
 
 @dataclass(frozen=True)
@@ -257,7 +318,7 @@ class Text:
         for s, e in sorted(self.anchors.get(family, ())):
             if s >= end:
                 break
-            lo, hi = max(0, s - WINDOW[family]), min(len(self.text), e + WINDOW[family])
+            lo, hi = max(0, s - WINDOW[family]), word_end(self.text, e + WINDOW[family], end)
             if out and lo <= out[-1][1]:
                 out[-1] = (out[-1][0], max(out[-1][1], hi))
             else:
@@ -305,15 +366,19 @@ _SECRECY_FAST = Alternation(_SECRECY)
 _DATA_FAST = Alternation(_DATA_FLAT)
 
 
+# what makes a percentage a price, read after it (beyond the window, as in the whole text)
+_PRICE = re.compile(r" ?(?:off|discount|cash ?back|rebate)\b")
+
+
 def _windfall(t: str, spans: Spans) -> tuple[int, int] | None:
     if spans and "congratulations" in t:
         m = _CONGRATS.search(t, 0, SCAN_LIMIT)
         if m:
             return m.span()
     for lo, hi in spans:
-        m = _WINDFALL_FAST.search(t, lo, hi)
-        if m:
-            return m.span()
+        for m in _WINDFALL_FAST.finditer(t, lo, hi):
+            if not (m.group().endswith(("%", "percent")) and _PRICE.match(t, m.end())):
+                return m.span()
     return None
 
 
@@ -331,7 +396,7 @@ def _fee(t: str, spans: Spans) -> tuple[int, int] | None:
             if _FEE_TIE.search(t, max(0, m.start() - 120), m.end() + 120) and \
                     _PAY.search(t, max(0, m.start() - 60), m.end() + 60):
                 return m.span()
-        m = _UNTRACEABLE_FAST.search(t, lo, min(len(t), hi + 200))  # gift cards … the codes, a few sentences on
+        m = _UNTRACEABLE_FAST.search(t, lo, word_end(t, hi + 200))  # gift cards … the codes, a few sentences on
         if m:
             return m.span()
     return None

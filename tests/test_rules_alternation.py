@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rules import scams
-from rules.alternation import Alternation, top_level_branches
+from rules.alternation import ASCII_START, Alternation, top_level_branches
 from rules.content import parse
 
 CORPUS = Path(__file__).resolve().parent / "corpus_mail_gem"
@@ -42,6 +42,17 @@ def test_personal_data_words_are_told_strong_or_weak_as_named_groups_would() -> 
     got = [(m.span(), scams._DATA_FAST.branch_of(m) < scams._DATA_STRONG_BRANCHES)
            for m in scams._DATA_FAST.finditer(text)]
     assert got == want and any(s for _, s in want) and not all(s for _, s in want)
+
+
+def test_a_branch_bounded_as_the_keyword_scan_bounds_words_answers_as_re() -> None:
+    # ASCII_START: no ASCII letter, digit or underscore before; a Chinese character may stand there
+    alt = Alternation(re.compile(rf"{ASCII_START}pin(?![a-z0-9_])|{ASCII_START}password|\bcard number|密码"))
+    text = "请提供pin码和password, xpassword _pin 2pin pin; card number 卡card number 密码 passwords"
+    for lo in range(len(text)):
+        for hi in (lo + 3, lo + 12, len(text)):
+            _same(alt, text, lo, min(hi, len(text)))
+    assert [m.group() for m in alt.finditer(text)] == ["pin", "password", "pin", "card number", "密码", "password"]
+    assert any(bound == "a" for bound, _rx, _members in alt._groups)  # searched as its literal, bound checked
 
 
 def test_branches_split_only_at_the_top_level() -> None:

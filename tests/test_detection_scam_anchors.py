@@ -1,0 +1,131 @@
+"""The scam assessment reads only windows around its families' anchor words (issue 19,
+``rules.scams.ANCHORS``, found by the message's one keyword scan): reading those windows must
+find what reading the whole text finds.
+
+It did not. Several pattern branches had no anchor word of their family ("keep this quiet",
+"switched our bank", 新的收款账户, "you will receive 30%"), so they fired only when some other
+anchor happened to stand near; and patterns took words the keyword scan does not see as words
+("passwordless", "cryptography", "tonightly" cut at a window's end). A branch written without its
+anchor silently did nothing. These tests read every branch of every family both ways: the
+labelled corpus's texts, text generated from each branch's own pattern, and the cases found
+that way (all failed on the old code: 7 corpus texts, 62 branches)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rules import scams
+from rules.alternation import top_level_branches
+from rules.content import parse
+from rules.matchers import KeywordMatcher, normalize
+from rules.scams import ANCHORS, SCAN_LIMIT, Text, assess, fold
+
+CORPUS = Path(__file__).parent / "accuracy" / "messages"
+LISTS = {family: lid for lid, family in enumerate(ANCHORS)}
+MATCHER = KeywordMatcher()
+for _family, _words in ANCHORS.items():
+    for _word in _words:
+        MATCHER.add(LISTS[_family], _word)
+MATCHER.build()
+
+
+def _read(text: str) -> tuple[str, dict[str, list[tuple[int, int]]]]:
+    """The text as the assessment reads it, and where each family's anchors stand in it (as
+    ``rules.evaluation.State.scam`` gathers them)."""
+    hits = MATCHER.find(text).hits
+    return fold(normalize(text)), {f: [(h.start, h.end) for h in hits[lid] if h.start < SCAN_LIMIT]
+                                   for f, lid in LISTS.items() if lid in hits}
+
+
+def _both_ways(text: str) -> tuple[tuple[set[str], str | None], tuple[set[str], str | None]]:
+    norm, anchors = _read(text)
+    out = []
+    for windows in (anchors, None):
+        a = assess([Text("body", norm, windows)], unsolicited=True, senders=["someone@outside.example"])
+        out.append(({s.name for s in a.signals}, a.level))
+    return out[0], out[1]
+
+
+def test_every_corpus_text_gives_the_same_signals_read_in_windows_or_whole() -> None:
+    differ = []
+    texts = 0
+    for path in sorted(CORPUS.glob("*.eml")):
+        for where, text in parse(path.read_bytes()).texts:
+            texts += 1
+            windowed, whole = _both_ways(text)
+            if windowed != whole:
+                differ.append((path.name, where, windowed, whole))
+    assert texts > 500
+    assert differ == []
+
+
+@pytest.mark.parametrize(("text", "signal"), [
+    ("We act for the estate of a late depositor.", "windfall"),
+    ("As our partner you will receive 30%, nothing more is needed.", "windfall"),
+    ("Payment goes to any offshore bank account you name.", "windfall"),
+    ("Kindly note we have switched our bank; the invoice stays the same.", "fee"),
+    ("From this month please pay into our different receiving account.", "fee"),
+    ("请把本月货款转到我们新的收款银行账户，谢谢。", "fee"),
+    ("Before release the administration deposits must be settled, to release the funds pay today.", "fee"),
+    ("Please confirm the address, age and country of the beneficiary.", "personal_data"),
+    ("Please send the card numbers and the passwords.", "personal_data"),
+    ("Please keep this quiet until the board has met.", "private_channel"),
+    ("Do not discuss this with the auditors.", "private_channel"),
+    ("I am travelling and unable to talk, reply only via this email.", "private_channel"),
+    ("这件事先不要跟其他人说。", "private_channel"),
+    ("Pay USD 50 in a hr or the parcel goes back.", "pressure"),
+    ("Only 3 spots are open, USD 200 each.", "pressure"),
+])
+def test_a_signal_whose_branch_had_no_anchor_is_found(text: str, signal: str) -> None:
+    windowed, whole = _both_ways(text)
+    assert windowed == whole
+    norm, anchors = _read(text)
+    found = {s.name for s in assess([Text("body", norm, anchors)], full=True).signals}
+    if signal == "pressure":  # pressure counts only beside an offer or an ask: read its pattern alone
+        assert any(scams._URGENT.search(norm, lo, hi) for lo, hi in Text("b", norm, anchors).windows("pressure"))
+    else:
+        assert signal in found, found
+
+
+def test_words_the_keyword_scan_does_not_see_are_no_words_to_the_patterns() -> None:
+    # each of these held a pattern's word inside a longer one: the scan finds no anchor there
+    for text in ("Please send the passwordless login link.", "We pay via cryptography research grants.",
+                 "They met up tonightly, pay USD 50 now.", "Add mywechatgroup to the list."):
+        assert _both_ways(text)[0] == _both_ways(text)[1]
+    norm, anchors = _read("Please send the passwordless login link.")
+    assert scams._personal_data(norm, Text("b", norm, None).windows("personal_data")) is None
+
+
+# each family's patterns, read in its windows (the untraceable payments 200 characters further)
+FAMILIES = [("windfall", scams._WINDFALL, 0), ("returns", scams._RETURNS, 0), ("fee", scams._FEE, 0),
+            ("fee", scams._UNTRACEABLE, 200), ("personal_data", scams._DATA_FLAT, 0),
+            ("private_channel", scams._SECRECY, 0), ("private_channel", scams._IM, 0),
+            ("pressure", scams._URGENT, 0)]
+BRANCHES = [(family, branch, extra) for family, rx, extra in FAMILIES for branch in top_level_branches(rx.pattern)]
+# text around the generated words: sentences, and word characters right against them
+FILLER = st.lists(st.sampled_from(["Please find the minutes attached. ", "The shipment left Ningbo on Monday. ",
+                                   "会议纪要见附件。", "请查收。\n", "Regards,\nAnna\n", "ref", "编号", "2", "x_",
+                                   "Thanks for the quick turnaround on the drawings. "]), max_size=6)
+
+
+@pytest.mark.parametrize(("family", "branch", "extra"), BRANCHES,
+                         ids=[f"{f}-{i}" for i, (f, _b, _e) in enumerate(BRANCHES)])
+def test_every_branch_is_found_in_its_windows_exactly_where_the_whole_text_has_it(
+        family: str, branch: str, extra: int) -> None:
+    rx = re.compile(branch)
+
+    @settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(st.from_regex(rx, fullmatch=True), FILLER, FILLER)
+    def read_both_ways(words: str, before: list[str], after: list[str]) -> None:
+        norm, anchors = _read("".join(before) + words + "".join(after))
+        whole = rx.search(norm, 0, min(len(norm), SCAN_LIMIT + extra)) is not None
+        windows = Text("b", norm, {family: anchors.get(family, [])}).windows(family)
+        windowed = any(rx.search(norm, lo, scams.word_end(norm, hi + extra)) for lo, hi in windows)
+        assert windowed == whole, (family, words, "only in windows" if windowed else "only in the whole text")
+
+    read_both_ways()
