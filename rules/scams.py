@@ -137,8 +137,9 @@ _DATA_STRONG_WORDS = (
     "passwords?|passcodes?|one-time (?:pass)?codes?|otp|verification codes?|social security|ssn|"
     "passport (?:copy|copies|numbers?|scans?)|date of birth|"
     "银行卡号|银行卡信息|银行账号|银行卡|卡号|账号密码|密码|验证码|身份证号码?|身份证照片|身份证|支付宝账号|开户行")
-_DATA_WEAK_WORDS = "full name|home address|address|phone numbers?|mobile numbers?|age|occupation|country|" \
-                   "姓名|住址|地址|手机号|电话号码|年龄|职业"
+# (a bare "address", "age" or "country" is in every signature and shipping note: asked for, they are "your")
+_DATA_WEAK_WORDS = "full name|home address|your address|postal address|phone numbers?|mobile numbers?|your age|" \
+                   "occupation|your country|country of residence|姓名|住址|地址|手机号|电话号码|年龄|职业"
 
 
 def _as_words(words: str) -> str:
@@ -197,7 +198,7 @@ _URGENT = re.compile(
     r"\b(?:act|respond|reply|claim|pay) now\b|\burgent(?:ly)?\b|\bexpir(?:es|ing) (?:today|tonight|soon|in)\b|"
     r"\bforfeit(?:ed)?\b|\bwill be (?:cancelled|canceled|returned|closed|suspended|forfeited|lost)\b|"
     r"\blast chance\b|\bfinal (?:notice|reminder|warning)\b|"
-    r"\bonly \d{1,5} (?:\w{1,20} )?(?:left|remain|remaining|spots?|places?|cards?)\b|\blimited (?:time|spots|places)\b|"
+    r"\bonly \d{1,5} (?:\w{1,20} )?(?:left|remain|remaining|spots?)\b|\blimited (?:time|spots|places)\b|"
     r"\bspots are limited\b|\btime is short\b|"
     r"\d{1,2}\s{0,3}(?:个)?小时内|[一二两三]\s{0,3}(?:个)?(?:小时|天|日)内|"
     r"今[天日晚]" + _S + r"{0,6}(?:内|前|截止|有效|清零|到期)|"
@@ -255,8 +256,9 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "security codes|bank details|bank account|bank accounts|account number|account numbers|routing number|"
         "routing numbers|sort code|sort codes|card number|card numbers|cvv|cvc|pin|password|passwords|passcode|"
         "passcodes|one-time code|one-time codes|one-time passcode|one-time passcodes|otp|verification code|"
-        "verification codes|social security|ssn|passport|date of birth|full name|home address|address|"
-        "phone number|phone numbers|mobile number|mobile numbers|age|occupation|country|"
+        "verification codes|social security|ssn|passport|date of birth|full name|home address|your address|"
+        "postal address|phone number|phone numbers|mobile number|mobile numbers|your age|occupation|your country|"
+        "country of residence|"
         "银行卡|银行账号|卡号|密码|验证码|身份证|支付宝账号|开户行|姓名|住址|地址|手机号|电话号码|年龄|职业"),
     "private_channel": (
         "微信|weixin|wechat|vx|v信|薇信|qq|telegram|whatsapp|viber|skype|kakao|t.me|wa.me|line id|line|"
@@ -269,7 +271,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
     "pressure": (
         "within|in the next|hour|hours|hr|hrs|day|days|today|tonight|midnight|immediately|right away|now|"
         "urgent|urgently|expires|expiring|forfeit|forfeited|cancelled|canceled|returned|closed|"
-        "suspended|lost|last chance|final|left|remain|remaining|spot|spots|place|places|card|cards|limited|"
+        "suspended|lost|last chance|final|left|remain|remaining|spot|spots|limited|"
         "time is short|小时|天内|日内|"
         "今天|今日|今晚|当天有效|立即|马上|立刻|逾期|过期作废|自动放弃|即将|清零|名额|仅剩|限时|截止|"
         "紧急|加急"),
