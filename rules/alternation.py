@@ -117,37 +117,60 @@ class Alternation:
         return self._which(self._group_of[id(match.re)], match)
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        endpos = min(endpos, len(text))
-        best: re.Match[str] | None = None
-        best_index = -1
-        for bounded, rx, members in self._groups:
-            p = pos
-            while True:
-                m = rx.search(text, p, endpos)
-                if m is None or (best is not None and m.start() > best.start()):
-                    break  # none, or right of what another group found
-                i = m.start()
-                # \b: a word character on one side only (the text ends at endpos, as re sees it);
-                # ASCII_START: no ASCII word character before (re looks before pos too)
-                if not bounded or (bounded == "a" and not (i > 0 and text[i - 1] in _ASCII_WORD)) or \
-                        (bounded == "b" and (i > 0 and _is_word(text[i - 1])) != (i < endpos and _is_word(text[i]))):
-                    if best is None or i < best.start():
-                        best, best_index = m, -1
-                    else:  # the same place: the branch written first wins
-                        if best_index < 0:
-                            best_index = self._which(self._group_of[id(best.re)], best)
-                        index = self._which(members, m)
-                        if index < best_index:
-                            best, best_index = m, index
-                    break
-                p = i + 1
-        return best
+        return self._search(text, pos, min(endpos, len(text)), None)
 
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
         endpos = min(endpos, len(text))
+        # each group's first match at or after where it was last looked for: still its first
+        # at or after any later place left of it, so a text with many matches is read once
+        # per group, not once per match
+        ahead: dict[int, re.Match[str] | None] = {}
         while pos <= endpos:
-            m = self.search(text, pos, endpos)
+            m = self._search(text, pos, endpos, ahead)
             if m is None:
                 return
             yield m
             pos = m.end() if m.end() > m.start() else m.end() + 1
+
+    def _search(self, text: str, pos: int, endpos: int,
+                ahead: dict[int, re.Match[str] | None] | None) -> re.Match[str] | None:
+        best: re.Match[str] | None = None
+        best_index = -1
+        for g, (bounded, rx, members) in enumerate(self._groups):
+            if ahead is None:  # one search: a group stops once it is right of what another found
+                m = self._first(text, rx, bounded, pos, endpos, best.start() if best is not None else None)
+            else:
+                known = ahead.get(g)
+                if g not in ahead or (known is not None and known.start() < pos):
+                    ahead[g] = self._first(text, rx, bounded, pos, endpos, None)
+                m = ahead[g]
+            if m is None:
+                continue
+            i = m.start()
+            if best is None or i < best.start():
+                best, best_index = m, -1
+            elif i == best.start():  # the same place: the branch written first wins
+                if best_index < 0:
+                    best_index = self._which(self._group_of[id(best.re)], best)
+                index = self._which(members, m)
+                if index < best_index:
+                    best, best_index = m, index
+        return best
+
+    @staticmethod
+    def _first(text: str, rx: re.Pattern[str], bounded: str, pos: int, endpos: int,
+               beyond: int | None) -> re.Match[str] | None:
+        """``rx``'s first match at or after ``pos`` whose place passes its bound (None: none,
+        or none at or left of ``beyond``)."""
+        p = pos
+        while True:
+            m = rx.search(text, p, endpos)
+            if m is None or (beyond is not None and m.start() > beyond):
+                return None
+            i = m.start()
+            # \b: a word character on one side only (the text ends at endpos, as re sees it);
+            # ASCII_START: no ASCII word character before (re looks before pos too)
+            if not bounded or (bounded == "a" and not (i > 0 and text[i - 1] in _ASCII_WORD)) or \
+                    (bounded == "b" and (i > 0 and _is_word(text[i - 1])) != (i < endpos and _is_word(text[i]))):
+                return m
+            p = i + 1

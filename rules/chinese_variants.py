@@ -41,12 +41,7 @@ def variants(term: str) -> set[str]:
     if not _HAN.search(term):
         return set()
     out = {_convert(config, term) for config in _PHRASE_CONFIGS}
-    choices = []
-    for ch in term:
-        forms = {ch}
-        if _HAN.match(ch):
-            forms.update(_convert(config, ch) for config in _CHAR_CONFIGS)
-        choices.append(sorted(f for f in forms if len(f) == 1))
+    choices = [sorted(char_forms(ch)) for ch in term]
     count = 1
     for forms in choices:
         count *= len(forms)
@@ -54,6 +49,14 @@ def variants(term: str) -> set[str]:
         out.update("".join(mix) for mix in itertools.product(*choices))
     out.discard(term)
     return {v for v in out if v}
+
+
+def char_forms(ch: str) -> set[str]:
+    """``ch`` and its other spellings that :func:`variants` mixes character by character."""
+    forms = {ch}
+    if _HAN.match(ch):
+        forms.update(_convert(config, ch) for config in _CHAR_CONFIGS)
+    return {f for f in forms if len(f) == 1}
 
 
 def simplifying_table(chars: str) -> dict[int, str]:

@@ -21,7 +21,7 @@ from rules.external import RSPAMD_ACTIONS
 from rules.findings import LEGACY_FINDINGS
 from rules.match import LEVELS
 from rules.matchers import KeywordMatcher, normalize
-from rules.scams import ANCHORS as SCAM_ANCHORS
+from rules.scams import anchor_words as scam_anchor_words
 from rules.spam import FORGERY_CHECKS
 from rules.yaml_fields import FieldReader, LineDict, Problem
 
@@ -238,7 +238,8 @@ class ConditionCompiler(FieldReader):
         if kind == "scam":
             # scam: {confidence: medium} (or true: medium and high), optionally in: SCOPE
             if self.scam_anchors is None:  # each signal family's words, scanned with every other list
-                self.scam_anchors = {family: self.new_list(list(words)) for family, words in SCAM_ANCHORS.items()}
+                self.scam_anchors = {family: self.new_list(list(words))
+                                     for family, words in scam_anchor_words().items()}
             if v is True:
                 return cc.ScamCond(frozenset(k for k, n in LEVELS.items() if n >= LEVELS["medium"]), self.scam_anchors)
             sub = self.sub(node, kind)

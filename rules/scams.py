@@ -29,13 +29,14 @@ are the kinds of thing scams say, deliberately wide; the combination carries the
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 from rules.alternation import ASCII_START, Alternation, top_level_branches
-from rules.chinese_variants import traditional_folder
+from rules.chinese_variants import char_forms, simplifying_table, traditional_folder
 from rules.match import HIGH, LOW, MEDIUM
 from rules.redact import excerpt
 
@@ -46,6 +47,8 @@ WEIGHTS = {"windfall": 1.0, "returns": 1.0, "fee": 1.0, "personal_data": 1.0, "p
 MEDIUM_AT, HIGH_AT = 2.0, 2.5
 
 _S = r"(?:[^.!?。！？\n]|\.(?=\d))"  # within one sentence (a decimal point does not end it)
+# a split that makes a hundred ("shared 60/40", "70:30"); a clock time (10:30) makes none
+_HUNDRED = "|".join(rf"{a}\s?[/:]\s?{100 - a}" for a in range(10, 95, 5))
 _WINDFALL = re.compile(
     r"\byou(?:'ve| have)? (?:just )?(?:won|been (?:selected|chosen|picked|awarded|approved|pre-approved|granted))\b|"
     r"\byour (?:e-?mail|email address|phone|mobile|number|ticket|name|address|account)" + _S +
@@ -67,44 +70,53 @@ _WINDFALL = re.compile(
     r"(?:领取|申领|兑换|提现|办理)" + _S +
     r"{0,15}(?:奖金|奖品|现金|红包|补贴|补助|退税|退款|赔偿|礼品|(?<![a-z0-9_])e卡|购物卡)|"
     r"\beligible (?:for|to receive) (?:a |an |your )?(?:tax )?(?:refund|rebate|compensation|payment|grant|reward|"
-    r"prize|award)|\b\d{1,2}\s?% of (?:the )?(?:total |entire |whole )?(?:sum|funds?|money)\b|\byour share\b|"
+    r"prize|award)|\b\d{1,2}\s?% of (?:the )?(?:(?:total|entire|whole) (?:sum|funds?|money)|sum)\b|\byour share\b|"
     r"\b(?:transfer|remit|move|wire|deposit)\w{0,4} (?:the |this |these )?(?:sum|funds?|money|amount)" + _S +
     r"{0,40}\b(?:in)?to your (?:bank )?account\b|"
     # a share promised to the reader ("you will receive 40%"), not a price ("key accounts get 3%"; "you get 30%
     # off": _PRICE)
-    r"\byou(?:'ll| will| would| shall| are| can| may)?(?: be)? (?:entitled to|receive|get|take|keep)\b" + _S +
-    r"{0,20}\b\d{1,2}(?:\s?%|\s+percent\b)|"
-    r"\b\d{1,2}(?:\s?%|\s+percent) (?:for|to) you\b|\bforeign (?:business )?(?:partner|beneficiary)\b|"
+    r"\b(?:you(?:'ll| will| would| shall| are| can| may)?(?: be)? (?:entitled to|receive|get|take|keep)|"
+    r"(?:give|pay|offer|send) you)\b" + _S +
+    r"{0,20}\b\d{1,2}(?:\s?%|\s{1,3}percent\b)|"
+    r"\b\d{1,2}(?:\s?%|\s{1,3}percent) (?:for|to) you\b|\bforeign (?:business )?(?:partner|beneficiary)\b|"
     r"\b(?:late|deceased) (?:client|customer|depositor|account holder)\b|"
     r"\babandoned (?:funds?|sums?|consignment|account)\b|"
     r"\b(?:a|your|any) (?:foreign|overseas|offshore) (?:bank )?account\b|\bover-?invoiced\b|"
     # the money shared in a ratio (60/40): the sum, not a revenue-sharing deal
     r"\b(?:funds?|money|sum|proceeds)\b" + _S + r"{0,40}\bshar(?:e|ed|ing)\b" + _S +
-    r"{0,30}(?:\bratio\b|\b\d{2}\s?[/:]\s?\d{2}\b|\b\d{2}\s?%)|"
+    r"{0,30}(?:\bratio\b|\b(?:" + _HUNDRED + r")\b|\b\d{2}\s?%)|"
     r"\bshar(?:e|ed|ing) (?:the |this )?(?:funds?|money|sum|proceeds)\b" + _S +
-    r"{0,40}(?:\bratio\b|\b\d{2}\s?[/:]\s?\d{2}\b|\b\d{2}\s?%)|"
+    r"{0,40}(?:\bratio\b|\b(?:" + _HUNDRED + r")\b|\b\d{2}\s?%)|"
     r"遗产|受益人|解冻资金")
 # a congratulation and, within a paragraph, what it is for (its own pattern: it reaches far, and
 # starting with a literal word it is found fast in the whole text)
 _CONGRATS = re.compile(r"\bcongratulations\b[\s\S]{0,250}?"
                        r"\b(?:won|winner|selected|chosen|prize|reward|award(?:ed)?|approved)\b")
 _RETURNS = re.compile(
-    r"\bguaranteed? (?:\w+ ){0,2}(?:returns?|profits?|income|payouts?|interest|yields?|roi)\b|"
+    r"\bguaranteed? (?:\w{1,20} ){0,2}(?:returns?|profits?|income|payouts?|interest|yields?|roi)\b|"
     r"\b(?:returns?|profits?|income) (?:are |is )?guaranteed\b|"
     r"\brisk[- ]free (?:returns?|profits?|investment|income|opportunity|transaction)|\b100% risk[- ]free\b|"
     r"\bcapital (?:protected|guaranteed)\b|\bdouble your (?:money|investment|capital)|"
-    r"\b\d{1,6}(?:\.\d{1,4})?\s?% (?:daily|weekly|monthly|per day|a day|per week|a week|per month|a month)\b|"
-    r"\bearn (?:up to )?(?:[$€£]|usd ?)?\d[\d,]{0,12} (?:per|a|every) (?:day|week|hour)\b|\bpassive income\b|"
+    r"\b\d{1,6}(?:\.\d{1,4})?\s?% (?:daily|weekly|monthly|(?:per|a|every|each) (?:day|week|month))\b|"
+    r"\b(?:earn|make) (?:up to |about |around |over )?(?:[$€£]|usd ?)?\d[\d,]{0,12}(?:\s?(?:-|–|to)\s?(?:[$€£]|usd ?)?"
+    r"\d[\d,]{0,12})? (?:per|a|every|each) (?:day|week|hour)\b|\bpassive income\b|"
+    r"\b(?:receive|get|send you) (?:back )?double\b|\bdouble (?:the amount|it) back\b|"
     r"\bcommissions? of \d|"
     # money multiplied, said to be certain: "I made 10x in three months, it is guaranteed, no risk"
     r"\b\d{1,3}(?:\.\d)?\s?(?:x|times|fold)\b" + _S + r"{0,60}\b(?:guaranteed|no risk|zero risk|risk[- ]free)\b|"
     r"\b(?:guaranteed|no risk|zero risk|risk[- ]free)\b" + _S + r"{0,60}\b\d{1,3}(?:\.\d)?\s?(?:x|times|fold)\b|"
     r"保本|保息|稳赚|零风险|无风险|高额回报|高回报|高收益|[日周月]收益|日结|躺赚|秒返|翻倍|"
+    r"(?:一天|每天|每日|一周|每周|一个月|每月)\s{0,3}(?:轻松|就能|就可以|可以|能|稳)?\s{0,3}(?:赚|挣)\s{0,3}"
+    r"[\d一二三四五六七八九十百千万两]|[日月](?:赚|入)\s{0,3}(?:[\d一二三四五六七八九十百千万两]|过万)|"
     r"(?:收益|回报|返现|返利|返佣|佣金)率?\s{0,3}(?:高达|达|约|为)?\s{0,3}\d{1,9}(?:\.\d{1,4})?\s{0,3}(?:%|元|块)")
 _NO_PROMISE = re.compile(r"(?:\bno|\bnot|\bnever|\bwithout|不保证|不承诺|不代表|无法保证|并非|并不)" + _S + r"{0,12}$")
+# a rate charged, not promised ("late payments incur 1.5% per month", 逾期利息每日0.05%)
+_CHARGED = re.compile(r"(?:\blate\b|\binterest\b|\bfees?\b|\bpenalt|\boverdue\b|\bincur|\bcharge[ds]?\b|\bapr\b|"
+                      r"逾期|滞纳|利息|罚息|手续费)" + _S + r"{0,30}$")
 _FEE = re.compile(
     r"\b(?:processing|handling|clearance|delivery|shipping|transfer|release|activation|verification|insurance|"
-    r"customs|administration|admin|registration|courier|redelivery|certificate|legal|service|unlock)"
+    r"customs|administration|admin|registration|courier|redelivery|certificate|legal|service|unlock|unlocking|"
+    r"update|upgrade|documentation|upfront|up-front|advance|withdrawal|recovery|conversion)"
     r" (?:fee|charge|deposit)s?\b|\bshipping and handling\b|\b(?:import )?dut(?:y|ies)\b|\bdeposit\b|"
     r"手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|押金|会员费|认证费|服务费|工本费|保险费|验证费|关税|清关费|"
     r"派送费|税款")
@@ -118,7 +130,8 @@ _PAY = re.compile(r"\b(?:pay|paid|payable|payment|cover|send|transfer|remit|wire
 _UNTRACEABLE = re.compile(
     r"\b(?:gift ?cards?|itunes cards?|google play cards?|steam cards?|apple cards?)\b[\s\S]{0,200}?"
     r"\b(?:codes?|pictures?|photos?|scratch\w*)\b|"
-    r"\b(?:pay|paid|payable|payment|buy|purchase|get|pick up|grab|order|via|through|send me|scratch|deposit\w{0,4}|"
+    r"\b(?:pay|paid|payable|payment|buy|purchase|get|pick up|grab|order|via|through|send|sent|transfer\w{0,3}|remit|"
+    r"wire|scratch|deposit\w{0,4}|"
     r"top(?:ping)? ?up)\b" + _S +
     r"{0,60}\b(?:gift ?cards?|itunes|google play|steam (?:cards?|wallet)|bitcoin|btc|usdt|"
     r"crypto(?:currency|currencies|s)?|western union|moneygram)\b|"
@@ -127,19 +140,22 @@ _UNTRACEABLE = re.compile(
     r"(?:购买|买|充值|转)" + _S +
     r"{0,20}(?:购物卡|礼品卡|(?<![a-z0-9_])e卡|充值卡|点卡|比特币|(?<![a-z0-9_])usdt(?![a-z0-9_])|虚拟币)|"
     # money asked to a changed account: the payment-diversion ask
-    r"\b(?:new|updated|changed|different) (?:bank |banking |payment |receiving )?"
-    r"(?:account|bank details|banking details|payment details|remittance details)\b|"
+    # money moved to a "safe" account: the police and bank impersonation ask
+    r"\b(?:safe|safety|secure|protected) (?:bank )?account\b|(?:安全|监管|核查|保护)(?:账户|帐户|账号)|"
+    r"\b(?:new|updated|changed|different|alternative|alternate|temporary) (?:(?:bank|banking|payment|receiving) "
+    r"account|(?:bank|banking|payment|remittance|account) details)\b|\b(?:alternative|alternate) account\b|"
     r"\b(?:changed|updated|switched) (?:our|my) (?:bank|banking|payment|account)\b|"
     r"(?:更换|变更)(?:了)?(?:公司)?(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户)|新(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户)")
 _DATA_STRONG_WORDS = (
     "card details|(?:credit|debit) cards?|card information|expiry date|security codes?|bank (?:account )?details|"
     "bank accounts?(?: numbers?)?|account numbers?|routing numbers?|sort codes?|card numbers?|cvv|cvc|pin|"
     "passwords?|passcodes?|one-time (?:pass)?codes?|otp|verification codes?|social security|ssn|"
-    "passport (?:copy|copies|numbers?|scans?)|date of birth|"
+    "passport (?:copy|number|scan)|date of birth|"
     "银行卡号|银行卡信息|银行账号|银行卡|卡号|账号密码|密码|验证码|身份证号码?|身份证照片|身份证|支付宝账号|开户行")
 # (a bare "address", "age" or "country" is in every signature and shipping note: asked for, they are "your")
 _DATA_WEAK_WORDS = "full name|home address|your address|postal address|phone numbers?|mobile numbers?|your age|" \
-                   "occupation|your country|country of residence|姓名|住址|地址|手机号|电话号码|年龄|职业"
+                   "occupation|your country|country of residence|姓名|全名|住址|" \
+                   "(?<!收货|送货|发货|公司|办公)地址|手机号|电话号码|年龄|职业"
 
 
 def _as_words(words: str) -> str:
@@ -163,27 +179,38 @@ _ASK_LIST = re.compile(r"(?:\b(?:send|provide|reply|forward|furnish|include|foll
 _NEVER_ASK = re.compile(r"(?:\bnever|\bnot|\bno need|\bwon't|n't|"
                         r"不会|绝不|无需|不需要|不用|请勿|切勿|不要|不得|任何理由)" + _S + r"{0,40}$")
 _IM = re.compile(r"微信号?|(?<![a-z0-9_])(?:weixin|wechat|vx|qq|viber|skype|telegram|whatsapp|kakao)(?![a-z0-9_])|"
-                 r"(?<![a-z0-9_])v信|薇信|\bt\.me/\w+|\bwa\.me/\d+|(?:加|添加|加入)\s{0,3}line(?![a-z0-9_])|"
+                 r"(?<![a-z0-9_])v信|薇信|\bt\.me/\w+|\bwa\.me/\d+|(?:加|添加|加入)\s{0,3}line(?![a-z0-9_])(?!\s{0,3}\d)|"
                  r"\bline(?:\s{1,3}id\b|\s{0,3}(?:@|[:：]|帐号|账号|好友|官方))")
 # keeping it private: the other half of "contact me privately"
 _SECRECY = re.compile(
-    r"\bkeep (?:this|it) (?:between us|to yourself|confidential|private|quiet)\b|"
+    r"\bkeep (?:this|it|the matter|this matter|the transaction|this transaction|your winning information|"
+    r"this information|this arrangement) "
+    r"(?:between (?:the two of )?us|to yourself|confidential|private|quiet|secret)\b|"
     r"\b(?:don't|do not) (?:tell|mention|discuss) (?:this|it|anyone|anybody)|"
     r"\b(?:can't|cannot|can not|unable to) (?:talk|take (?:any )?calls|answer (?:the )?phone)\b|"
     r"\bi'?m in a meeting\b|\bi am in a (?:board )?meeting\b|\b(?:don't|do not) call\b|"
     r"\breply (?:only )?(?:by|via) (?:e-?mail|this e-?mail)\b|"
-    r"先别(?:跟|和|告诉)|不要(?:告诉|声张|跟(?:别人|其他人)说)|别(?:告诉|声张)|不方便(?:接|打)电话|正在开会|在外面开会")
+    r"先别(?:跟|和|告诉)|不要(?:告诉|声张|跟(?:别人|其他人)说)|别(?:告诉|声张)|不方便(?:接|打)电话|正在开会|在外面开会|"
+    r"(?:请勿|切勿|不要|不得)(?:告诉|告知|透露给?)\s{0,2}(?:您的|你的)?(?:家人|家属|亲友|亲人|朋友|任何人|他人|别人|其他人)|"
+    r"(?:此事|这件事)(?:请)?(?:务必|一定要?)?(?:严格)?保密")
 # an id right after the name: "QQ 2837465", "WhatsApp +44 7700 900123", "Telegram @jessica", "微信号：wx_lucky88"
 _IM_ID = re.compile(r"\s*(?:号|号码|id)?\s*[:：(（]?\s*"
                     r"(?:@[a-z0-9_]{3,}|\+?\d[\d \-]{4,}\d|[a-z][a-z0-9_-]{1,}\d[a-z0-9_-]*)")
 _CONTACT_VERB = re.compile(r"(?:加|添加|联系|私聊|私信|扫码|\badd\b|\bmessage\b|\bcontact\b|\breach\b|\btext\b|"
                            r"\bchat\b|\bdm\b|\bping\b|\bjoin\b|\bwrite to\b)" + _S + r"{0,20}$")
-_EMAIL = re.compile(r"[a-z0-9._%+-]{1,64}@([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24})")
+_EMAIL = re.compile(r"(?<![a-z0-9._%+-])[a-z0-9._%+-]{1,64}@([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24})(?![a-z0-9_])")
 FREEMAIL = frozenset({
     "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "ymail.com", "hotmail.com", "outlook.com", "live.com",
     "msn.com", "aol.com", "icloud.com", "me.com", "protonmail.com", "proton.me", "gmx.com", "gmx.net", "mail.com",
     "yandex.com", "yandex.ru", "mail.ru", "zoho.com", "qq.com", "foxmail.com", "163.com", "126.com", "yeah.net",
-    "sina.com", "sina.cn", "sohu.com", "139.com", "aliyun.com", "tom.com"})
+    "sina.com", "sina.cn", "sohu.com", "139.com", "aliyun.com", "tom.com",
+    # the same providers' national domains, and other personal mail services scams write from
+    "yahoo.fr", "yahoo.de", "yahoo.es", "yahoo.it", "yahoo.ca", "yahoo.co.in", "yahoo.co.jp", "yahoo.com.au",
+    "yahoo.com.br", "yahoo.com.hk", "yahoo.com.tw", "yahoo.com.sg", "hotmail.co.uk", "hotmail.fr", "hotmail.de",
+    "hotmail.es", "hotmail.it", "hotmail.com.tw", "outlook.fr", "outlook.de", "outlook.es", "outlook.jp",
+    "live.co.uk", "live.fr", "live.cn", "pm.me", "protonmail.ch", "tutanota.com", "tuta.io", "web.de", "gmx.de",
+    "libero.it", "naver.com", "daum.net", "hanmail.net", "rediffmail.com", "inbox.com", "vip.qq.com", "vip.163.com",
+    "vip.sina.com", "21cn.com", "188.com", "hotmail.com.hk"})
 _MONEY = re.compile(
     r"(?:[$€£¥￥]|\b(?:us\$|usd|eur|gbp|rmb|cny|hkd|aud|cad)\s?)\s?\d[\d,]*(?:\.\d+)?|"
     r"(?<![\d,.])\d[\d,]*(?:\.\d+)?\s?(?:k\b|million|billion|dollars|euros|pounds|usd\b|eur\b|gbp\b|万元|万|元|块|美元|英镑|"
@@ -192,6 +219,8 @@ _MONEY = re.compile(
 _URGENT = re.compile(
     r"\bwithin (?:the next )?(?:\d{1,2}|one|two|twenty-four|forty-eight|seventy-two)\s?(?:hours?|hrs?|h)\b|"
     r"\bin (?:the next )?(?:\d{1,2}|an?) (?:hours?|hrs?)\b|\b(?:next|within an?) hour\b|"
+    r"\b(?:valid (?:for )?(?:only )?|you (?:only )?have |you've got )(?:\d{1,2}|one|two|twenty-four|forty-eight|"
+    r"seventy-two) (?:hours?|hrs?)\b|\b(?:\d{1,2}|twenty-four|forty-eight) hours? only\b|"
     r"\bwithin (?:1|2|3|one|two|three) days?\b|\b(?:by|before|until|only|expires?|ends?|valid|closes?|within) "
     r"(?:the end of )?today\b|\btoday (?:only|to)\b|\b(?:funds?|money|payment|cash|it|them|claim|act|respond|reply|pay|"
     r"confirm|call) today\b|\btonight\b|\bmidnight\b|\bimmediately\b|\bright away\b|"
@@ -238,13 +267,19 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
     "returns": (
         "guaranteed|guarantee|risk-free|risk free|no risk|zero risk|capital protected|capital guaranteed|double your|"
         "daily|weekly|monthly|per day|a day|per week|a week|per month|a month|earn|passive income|"
-        "commission|commissions|保本|保息|稳赚|零风险|无风险|高额回报|高回报|高收益|"
+        "commission|commissions|" + _each("every/each", " ", "day/week/month") + "|"
+        + _each("per/a/every/each", " ", "hour") + "|double|"
+        "保本|保息|稳赚|零风险|无风险|高额回报|高回报|高收益|赚|挣|日入|月入|"
         "日收益|周收益|月收益|日结|躺赚|返现|返利|返佣|佣金|秒返|翻倍|收益|回报"),
     "fee": (
         "fee|fees|charge|charges|deposit|deposits|shipping and handling|duty|duties|gift card|gift cards|"
         "giftcard|giftcards|apple card|apple cards|itunes|google play|steam|bitcoin|btc|usdt|crypto|cryptos|"
         "cryptocurrency|cryptocurrencies|western union|moneygram|customs|parcel|package|"
-        + _each("new/updated/changed/different", " ", "/bank /banking /payment /receiving ", "account") + "|"
+        + _each("new/updated/changed/different/alternative/alternate/temporary", " ",
+                "bank account/banking account/payment account/receiving account/account details") + "|"
+        + "alternative account|alternate account|"
+        + _each("safe/safety/secure/protected", " ", "/bank ", "account") + "|"
+        + _each("安全/监管/核查/保护", "账户/帐户/账号") + "|"
         "bank details|banking details|payment details|remittance details|"
         + _each("changed/updated/switched", " ", "our/my") + "|更换|变更|"
         + _each("新", "/的", "/收款", "/银行", "账户/账号/帐户") + "|"
@@ -259,14 +294,17 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "verification codes|social security|ssn|passport|date of birth|full name|home address|your address|"
         "postal address|phone number|phone numbers|mobile number|mobile numbers|your age|occupation|your country|"
         "country of residence|"
-        "银行卡|银行账号|卡号|密码|验证码|身份证|支付宝账号|开户行|姓名|住址|地址|手机号|电话号码|年龄|职业"),
+        "银行卡|银行账号|卡号|密码|验证码|身份证|支付宝账号|全名|开户行|姓名|住址|地址|手机号|电话号码|年龄|职业"),
     "private_channel": (
         "微信|weixin|wechat|vx|v信|薇信|qq|telegram|whatsapp|viber|skype|kakao|t.me|wa.me|line id|line|"
-        "lineid|between us|to yourself|" + _each("keep", " ", "this/it", " ", "confidential/private/quiet") + "|"
+        "lineid|between us|between the two of us|to yourself|"
+        + _each("keep ", "this/it/the matter/this matter/the transaction/this transaction/your winning information/"
+                "this information/this arrangement", " ", "confidential/private/quiet/secret") + "|"
+        + _each("请勿/切勿/不要/不得", "告诉/告知/透露") + "|保密|"
         "don't tell|do not tell|don't mention|do not mention|don't discuss|do not discuss|can't talk|cannot talk|"
         "can not talk|unable to talk|answer phone|answer the phone|take calls|take any calls|in a meeting|"
         "board meeting|don't call|do not call|" + _each("by/via", " ", "/this ", "email/e-mail") + "|"
-        "先别|不要告诉|不要跟别人说|不要跟其他人说|别告诉|声张|不方便|开会|"
+        "先别|不要跟别人说|不要跟其他人说|别告诉|声张|不方便|开会|"
         + "|".join(sorted(FREEMAIL))),
     "pressure": (
         "within|in the next|hour|hours|hr|hrs|day|days|today|tonight|midnight|immediately|right away|now|"
@@ -317,14 +355,21 @@ class Text:
         if self.anchors is None:
             return [(0, end)]
         out: Spans = []
+        reach = WINDOW[family]
         for s, e in sorted(self.anchors.get(family, ())):
             if s >= end:
                 break
-            lo, hi = max(0, s - WINDOW[family]), word_end(self.text, e + WINDOW[family], end)
-            if out and lo <= out[-1][1]:
+            lo, hi = max(0, s - reach), min(end, e + reach)
+            # a window ends between words (word_end), looked for only when the next one does
+            # not reach into it anyway: a run of anchors in one long word is read once
+            if out and (lo <= out[-1][1] or lo <= word_end(self.text, out[-1][1], end)):
                 out[-1] = (out[-1][0], max(out[-1][1], hi))
             else:
+                if out:
+                    out[-1] = (out[-1][0], word_end(self.text, out[-1][1], end))
                 out.append((lo, hi))
+        if out:
+            out[-1] = (out[-1][0], word_end(self.text, out[-1][1], end))
         return out
 
 
@@ -368,8 +413,11 @@ _SECRECY_FAST = Alternation(_SECRECY)
 _DATA_FAST = Alternation(_DATA_FLAT)
 
 
-# what makes a percentage a price, read after it (beyond the window, as in the whole text)
-_PRICE = re.compile(r" ?(?:off|discount|cash ?back|rebate)\b")
+# what makes a percentage a price or a business share ("20% of the first-year subscription revenue"), read
+# after it (beyond the window, as in the whole text)
+_PRICE = re.compile(r" ?(?:[\w-]+ ){0,2}(?:off|discount|cash ?back|rebate|commission|margin|markup)\b|"
+                    r" of (?:the |your |our |their |all |each |every )?(?:[\w-]+ ){0,3}(?:revenues?|sales|profits?|"
+                    r"turnover|margins?|fees?|subscriptions?|billings?|income)\b")
 
 
 def _windfall(t: str, spans: Spans) -> tuple[int, int] | None:
@@ -387,7 +435,8 @@ def _windfall(t: str, spans: Spans) -> tuple[int, int] | None:
 def _returns(t: str, spans: Spans) -> tuple[int, int] | None:
     for lo, hi in spans:
         for m in _RETURNS_FAST.finditer(t, lo, hi):
-            if not _NO_PROMISE.search(t, max(0, m.start() - 40), m.start()):
+            before = max(0, m.start() - 40)
+            if not (_NO_PROMISE.search(t, before, m.start()) or _CHARGED.search(t, before, m.start())):
                 return m.span()
     return None
 
@@ -396,9 +445,10 @@ def _fee(t: str, spans: Spans) -> tuple[int, int] | None:
     for lo, hi in spans:
         for m in _FEE_FAST.finditer(t, lo, hi):
             if _FEE_TIE.search(t, max(0, m.start() - 120), m.end() + 120) and \
-                    _PAY.search(t, max(0, m.start() - 60), m.end() + 60):
+                    _PAY.search(t, max(0, m.start() - 120), m.end() + 120):
                 return m.span()
-        m = _UNTRACEABLE_FAST.search(t, lo, word_end(t, hi + 200))  # gift cards … the codes, a few sentences on
+        # gift cards … the codes, a few sentences on (but not past what is read at all)
+        m = _UNTRACEABLE_FAST.search(t, lo, word_end(t, hi + 200, SCAN_LIMIT))
         if m:
             return m.span()
     return None
@@ -454,6 +504,10 @@ _OFFER_OR_ASK_FINDERS = (("windfall", _windfall), ("returns", _returns), ("fee",
 _FOLD: Callable[[str], str] | None = None
 
 
+def _pattern_chars() -> str:
+    return "".join(v.pattern for v in globals().values() if isinstance(v, re.Pattern))
+
+
 def fold(text: str) -> str:
     """``text`` with the traditional spellings of the characters these patterns are written
     in replaced by the simplified ones (穩賺 reads as 稳赚; same length, positions hold)."""
@@ -461,8 +515,28 @@ def fold(text: str) -> str:
     if text.isascii():
         return text
     if _FOLD is None:
-        _FOLD = traditional_folder("".join(v.pattern for v in globals().values() if isinstance(v, re.Pattern)))
+        _FOLD = traditional_folder(_pattern_chars())
     return _FOLD(text)
+
+
+@cache
+def anchor_words() -> dict[str, tuple[str, ...]]:
+    """:data:`ANCHORS` as the keyword scan is to look for them: each word also in the
+    spellings :func:`fold` reads as it that the scan's own variants of it do not give
+    (:func:`rules.chinese_variants.variants` mixes 說 for 说 into a phrase, not 説:
+    不要跟别人説), so a window opens wherever the folded text holds the word."""
+    others: dict[str, list[str]] = {}  # simplified -> its spellings fold() reads, beyond the variants
+    for code, simplified in simplifying_table(_pattern_chars()).items():
+        if chr(code) not in char_forms(simplified):
+            others.setdefault(simplified, []).append(chr(code))
+    out: dict[str, tuple[str, ...]] = {}
+    for family, words in ANCHORS.items():
+        every = list(words)
+        for word in words:
+            if any(ch in others for ch in word):  # (the scan adds the variants of each of these too)
+                every += ["".join(mix) for mix in itertools.product(*([ch, *others.get(ch, ())] for ch in word))]
+        out[family] = tuple(dict.fromkeys(every))
+    return out
 
 
 def may_reach_medium(families: Iterable[str]) -> bool:

@@ -20,15 +20,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rules import scams
-from rules.alternation import top_level_branches
+from rules.alternation import Alternation, top_level_branches
 from rules.content import parse
 from rules.matchers import KeywordMatcher, normalize
-from rules.scams import ANCHORS, SCAN_LIMIT, Text, assess, fold
+from rules.scams import ANCHORS, SCAN_LIMIT, Text, anchor_words, assess, fold
 
 CORPUS = Path(__file__).parent / "accuracy" / "messages"
 LISTS = {family: lid for lid, family in enumerate(ANCHORS)}
 MATCHER = KeywordMatcher()
-for _family, _words in ANCHORS.items():
+for _family, _words in anchor_words().items():  # as rules.condition_compiler adds them
     for _word in _words:
         MATCHER.add(LISTS[_family], _word)
 MATCHER.build()
@@ -98,6 +98,64 @@ def test_words_the_keyword_scan_does_not_see_are_no_words_to_the_patterns() -> N
         assert _both_ways(text)[0] == _both_ways(text)[1]
     norm, anchors = _read("Please send the passwordless login link.")
     assert scams._personal_data(norm, Text("b", norm, None).windows("personal_data")) is None
+
+
+_FILLER = "The minutes are attached. " * 800
+
+
+@pytest.mark.parametrize("text", [
+    "请先支付清关费才能签收包裹。这件事不要跟别人説。",  # 説: a spelling fold() reads, not among the scan's variants
+    "Please pay the customs fee to release your parcel. Write to agent.lee@gmail.com2 for details.",
+    "I am in a meeting, reply by email. " + _FILLER[:19960] + " pay via bitcoin.",  # past SCAN_LIMIT
+    "As agreed you will receive 30" + " " * 160 + "percent of the proceeds. Please pay the customs fee to release "
+    "your parcel.",
+    "guaranteed " + "稳定" * 40 + " returns for all, pay the customs fee to release your parcel",
+    "Please pay the customs fee to release your parcel. Contact u@" + "a" * 100 + ".com@gmail.com",
+])
+def test_what_a_review_found_reads_the_same_both_ways(text: str) -> None:
+    # (each read differently in windows and whole on a61067f: an anchor spelled otherwise, a
+    # domain the scan does not bound, reading past SCAN_LIMIT, repeats reaching past a window,
+    # an address found from inside another)
+    windowed, whole = _both_ways(text)
+    assert windowed == whole
+
+
+class _CountingSearches:
+    """A group's compiled pattern that counts how often it is searched (and searches)."""
+
+    def __init__(self, rx: re.Pattern[str], count: list[int]) -> None:
+        self.rx, self.count = rx, count
+
+    def search(self, *args: object) -> re.Match[str] | None:
+        self.count[0] += 1
+        return self.rx.search(*args)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("family", "text"), [(scams._WINDFALL_FAST, "you get 30% off. " * 1200),
+                                              (scams._FEE_FAST, "运费" * 10000),
+                                              (scams._RETURNS_FAST, "不保证收益10%" * 2500),
+                                              (scams._DATA_FAST, "卡号" * 10000)])
+def test_many_matches_are_found_with_searches_in_proportion_to_them(family: Alternation, text: str) -> None:
+    # Alternation.finditer searched every group again after each match: quadratic (1.7 s for
+    # the first text, 4 s for the second on a61067f)
+    count = [0]
+    counted = Alternation(family.pattern)
+    counted._groups = [(bound, _CountingSearches(rx, count), members)  # type: ignore[misc]
+                       for bound, rx, members in counted._groups]
+    found = list(counted.finditer(text))
+    assert [m.span() for m in found] == [m.span() for m in family.pattern.finditer(text)]
+    assert count[0] <= 2 * (len(found) + len(counted._groups))
+
+
+def test_a_run_of_anchors_has_its_window_end_looked_for_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # each anchor's window end was looked for to the end of its word (10,000 times to the end
+    # of a 20,000-character run of e卡: 0.6 s)
+    norm, anchors = _read("e卡" * 10000)
+    calls = []
+    real = scams.word_end
+    monkeypatch.setattr(scams, "word_end", lambda *a: calls.append(a) or real(*a))
+    assert Text("b", norm, anchors).windows("windfall") == [(0, 20000)]
+    assert len(calls) <= 2
 
 
 # each family's patterns, read in its windows (the untraceable payments 200 characters further)

@@ -83,6 +83,19 @@ SCAMS = [
     "From an over-invoiced contract there is USD 14.2 million to move into a foreign account, and the money will be "
     "shared in the ratio 60/40.\n\nKindly send me the following:\n1. your bank details\n2. your direct telephone "
     "number",
+    # wordings a held-out set found missed (issue 19): crypto transferred, a "safe account", a daily range
+    # earned, 一天赚, an upgrade fee, 此事保密, a prize kept confidential
+    "I recorded you through your webcam. Transfer USD 1,300 in Bitcoin to the wallet below. You have 48 hours, "
+    "after that the video goes to all your contacts.",
+    "您的账户涉嫌洗钱，请在今天内将名下资金转入我们指定的安全账户进行核查，请勿告诉家人，否则后果自负。",
+    "Earn $150-$600 per day from home by liking posts. Contact our manager on Telegram @jobs_mia to start.",
+    "动动手指给视频点赞，一天轻松赚300元。添加QQ 3345621908 领取任务。",
+    "The buyer has sent you $800 but the payment cannot be credited to a personal account. To receive it, first "
+    "settle the small account upgrade fee of $100, which is refunded with the payment once it is in your balance. "
+    "Reply with your full name and phone number.",
+    "您好，我是银行的审计经理。一位客户去世后留下巨额遗产无人认领，事成之后您可获得四成。此事请务必保密。",
+    "Your email address won EUR 500,000 in our international lucky draw. Keep this information confidential until "
+    "your claim has been processed.",
 ]
 
 
@@ -122,6 +135,15 @@ def test_two_signals_in_a_reply_are_tagged_not_held() -> None:
     "Our card statement: you earned EUR 42.17 cash back this month, credited automatically. Offer ends today!",
     "As a thank-you there is a USD 50 gift card for you at the registration desk; pick it up any time this week.",
     "I would like to propose a joint product with a revenue sharing ratio of 70/30. Add me on WeChat: kevinlee_88.",
+    # ordinary business a review found held once every branch had its anchor (a61067f)
+    "Your updated account statement is attached. Please settle the balance of $1,200 by today.",
+    "As a distributor you will receive 25% margin on every order. Offer ends today, minimum order $500.",
+    "Pay within 30 days and you get 2% early payment discount. Invoice total USD 4,000, due immediately.",
+    "Please send passport copies of all travellers by today; the visa service is USD 60 each.",
+    "请提供收货地址和手机号，今天内发货，运费20元。",
+    "Late payments incur 1.5% per month. Invoice total $2,000 due today.",
+    "For every customer you refer you will receive 20% of the first-year subscription revenue. Sign up today, the "
+    "launch offer is USD 99.",
 ])
 def test_one_signal_alone_does_not_tag(body: str) -> None:
     v = inbound(body)
