@@ -17,7 +17,8 @@ signal, found in English and Chinese by a few broad families of wording:
   several personal particulars at once (a sentence that says it will *never* ask is none);
 - ``private_channel``: WeChat, QQ, Telegram, WhatsApp ids and links, or a personal mail
   address other than the sender's (in the text or as Reply-To);
-- ``pressure``: an amount of money and a deadline in hours or today, or a forfeiture threat;
+- ``pressure``: a deadline in hours or today where a sum of money is named, or a threat on
+  its own (forfeiture, the account frozen or closed, legal action: 否则账户将被冻结);
 - ``unsolicited``: from outside and not a reply (weighs half: most first contact is that).
 
 Counted once each (weight 1, unsolicited 0.5). Without an offer or an ask (windfall,
@@ -117,7 +118,8 @@ _FEE = re.compile(
     r"\b(?:processing|handling|clearance|delivery|shipping|transfer|release|activation|verification|insurance|"
     r"customs|administration|admin|registration|courier|redelivery|certificate|legal|service|unlock|unlocking|"
     r"update|upgrade|documentation|upfront|up-front|advance|withdrawal|recovery|conversion)"
-    r" (?:fee|charge|deposit)s?\b|\bshipping and handling\b|\b(?:import )?dut(?:y|ies)\b|\bdeposit\b|"
+    r" (?:fee|charge|deposit)s?\b|\bshipping and handling\b|\b(?:import )?dut(?:y|ies)\b|"
+    r"\bdeposit\b(?<!%\sdeposit)(?<!%deposit)|"
     r"手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|押金|会员费|认证费|服务费|工本费|保险费|验证费|关税|清关费|"
     r"派送费|税款")
 _FEE_TIE = re.compile(
@@ -139,9 +141,10 @@ _UNTRACEABLE = re.compile(
     r"{0,60}\b(?:codes?|pay|payable|payment)\b|"
     r"(?:购买|买|充值|转)" + _S +
     r"{0,20}(?:购物卡|礼品卡|(?<![a-z0-9_])e卡|充值卡|点卡|比特币|(?<![a-z0-9_])usdt(?![a-z0-9_])|虚拟币)|"
-    # money asked to a changed account: the payment-diversion ask
     # money moved to a "safe" account: the police and bank impersonation ask
-    r"\b(?:safe|safety|secure|protected) (?:bank )?account\b|(?:安全|监管|核查|保护)(?:账户|帐户|账号)|"
+    r"\b(?:safe|safety|secure|secured|protected) (?:bank |holding )?account\b|"
+    r"(?:安全|监管|核查|保护)(?:账户|帐户|账号)|"
+    # money asked to a changed account: the payment-diversion ask
     r"\b(?:new|updated|changed|different|alternative|alternate|temporary) (?:(?:bank|banking|payment|receiving) "
     r"account|(?:bank|banking|payment|remittance|account) details)\b|\b(?:alternative|alternate) account\b|"
     r"\b(?:changed|updated|switched) (?:our|my) (?:bank|banking|payment|account)\b|"
@@ -187,11 +190,13 @@ _SECRECY = re.compile(
     r"this information|this arrangement) "
     r"(?:between (?:the two of )?us|to yourself|confidential|private|quiet|secret)\b|"
     r"\b(?:don't|do not) (?:tell|mention|discuss) (?:this|it|anyone|anybody)|"
+    r"\b(?:don't|do not) (?:tell|inform|contact|call) (?:your |the )?(?:bank|bank staff|family|relatives|police)\b|"
     r"\b(?:can't|cannot|can not|unable to) (?:talk|take (?:any )?calls|answer (?:the )?phone)\b|"
     r"\bi'?m in a meeting\b|\bi am in a (?:board )?meeting\b|\b(?:don't|do not) call\b|"
     r"\breply (?:only )?(?:by|via) (?:e-?mail|this e-?mail)\b|"
     r"先别(?:跟|和|告诉)|不要(?:告诉|声张|跟(?:别人|其他人)说)|别(?:告诉|声张)|不方便(?:接|打)电话|正在开会|在外面开会|"
-    r"(?:请勿|切勿|不要|不得)(?:告诉|告知|透露给?)\s{0,2}(?:您的|你的)?(?:家人|家属|亲友|亲人|朋友|任何人|他人|别人|其他人)|"
+    r"(?:请勿|切勿|不要|不得)(?:告诉|告知|透露给?)\s{0,2}(?:您的|你的|任何)?(?:家人|家属|亲友|亲人|朋友|任何人|他人|别人|其他人|"
+    r"银行|银行工作人员|柜员|警察)|"
     r"(?:此事|这件事)(?:请)?(?:务必|一定要?)?(?:严格)?保密")
 # an id right after the name: "QQ 2837465", "WhatsApp +44 7700 900123", "Telegram @jessica", "微信号：wx_lucky88"
 _IM_ID = re.compile(r"\s*(?:号|号码|id)?\s*[:：(（]?\s*"
@@ -223,7 +228,8 @@ _URGENT = re.compile(
     r"seventy-two) (?:hours?|hrs?)\b|\b(?:\d{1,2}|twenty-four|forty-eight) hours? only\b|"
     r"\bwithin (?:1|2|3|one|two|three) days?\b|\b(?:by|before|until|only|expires?|ends?|valid|closes?|within) "
     r"(?:the end of )?today\b|\btoday (?:only|to)\b|\b(?:funds?|money|payment|cash|it|them|claim|act|respond|reply|pay|"
-    r"confirm|call) today\b|\btonight\b|\bmidnight\b|\bimmediately\b|\bright away\b|"
+    r"confirm|call) today\b|\b(?:send|transfer|deposit|top[- ]?up|settle)\b" + _S + r"{0,20}\btoday\b|"
+    r"\btonight\b|\bmidnight\b|\bimmediately\b|\bright away\b|"
     r"\b(?:act|respond|reply|claim|pay) now\b|\burgent(?:ly)?\b|\bexpir(?:es|ing) (?:today|tonight|soon|in)\b|"
     r"\bforfeit(?:ed)?\b|\bwill be (?:cancelled|canceled|returned|closed|suspended|forfeited|lost)\b|"
     r"\blast chance\b|\bfinal (?:notice|reminder|warning)\b|"
@@ -233,6 +239,16 @@ _URGENT = re.compile(
     r"今[天日晚]" + _S + r"{0,6}(?:内|前|截止|有效|清零|到期)|"
     r"当天有效|仅限今[天日]|立即|马上|立刻|逾期(?:作废|视为|无效|不候|将被|无法)|过期作废|自动放弃|"
     r"即将(?:清零|过期|失效|作废|冻结)|清零|名额有限|名额仅剩|仅剩|限时|截止今[天晚]|紧急|加急")
+# a threat: pressure even where no sum is named (the ask is the reader's money or codes: "your account will
+# be frozen", 否则将追究法律责任); a parcel "returned" is no threat
+_THREAT = re.compile(
+    r"\bforfeit(?:ed)?\b|\bwill be (?:permanently )?(?:cancelled|canceled|closed|suspended|forfeited|lost|frozen|"
+    r"blocked|locked|terminated|deactivated|seized|restricted|confiscated)\b|"
+    r"\b(?:permanent|permanently) (?:suspension|closure|deactivation|suspended|closed|blocked|deactivated)\b|"
+    r"\bresult in (?:the )?(?:suspension|closure|termination|deactivation)\b|"
+    r"\blegal action\b|\barrest warrant\b|\b(?:be|get) arrested\b|"
+    r"逾期(?:作废|视为|无效|不候|将被|无法)|过期作废|自动放弃|即将(?:清零|过期|失效|作废|冻结)|"
+    r"(?:将|会)(?:被)?(?:永久)?(?:冻结|停用|注销|起诉|拘留|逮捕|没收|销户)|追究" + _S + r"{0,10}责任|强制措施|法律责任")
 
 
 def _each(*parts: str) -> str:
@@ -278,7 +294,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         + _each("new/updated/changed/different/alternative/alternate/temporary", " ",
                 "bank account/banking account/payment account/receiving account/account details") + "|"
         + "alternative account|alternate account|"
-        + _each("safe/safety/secure/protected", " ", "/bank ", "account") + "|"
+        + _each("safe/safety/secure/secured/protected", " ", "/bank /holding ", "account") + "|"
         + _each("安全/监管/核查/保护", "账户/帐户/账号") + "|"
         "bank details|banking details|payment details|remittance details|"
         + _each("changed/updated/switched", " ", "our/my") + "|更换|变更|"
@@ -302,13 +318,16 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
                 "this information/this arrangement", " ", "confidential/private/quiet/secret") + "|"
         + _each("请勿/切勿/不要/不得", "告诉/告知/透露") + "|保密|"
         "don't tell|do not tell|don't mention|do not mention|don't discuss|do not discuss|can't talk|cannot talk|"
+        + _each("don't /do not ", "inform/contact/call") + "|"
         "can not talk|unable to talk|answer phone|answer the phone|take calls|take any calls|in a meeting|"
         "board meeting|don't call|do not call|" + _each("by/via", " ", "/this ", "email/e-mail") + "|"
         "先别|不要跟别人说|不要跟其他人说|别告诉|声张|不方便|开会|"
         + "|".join(sorted(FREEMAIL))),
     "pressure": (
         "within|in the next|hour|hours|hr|hrs|day|days|today|tonight|midnight|immediately|right away|now|"
-        "urgent|urgently|expires|expiring|forfeit|forfeited|cancelled|canceled|returned|closed|"
+        "urgent|urgently|expires|expiring|forfeit|forfeited|cancelled|canceled|returned|closed|frozen|blocked|"
+        "locked|terminated|deactivated|seized|restricted|confiscated|suspension|closure|termination|deactivation|"
+        "legal action|arrest warrant|arrested|冻结|停用|注销|起诉|拘留|逮捕|没收|销户|追究|强制措施|法律责任|"
         "suspended|lost|last chance|final|left|remain|remaining|spot|spots|limited|"
         "time is short|小时|天内|日内|"
         "今天|今日|今晚|当天有效|立即|马上|立刻|逾期|过期作废|自动放弃|即将|清零|名额|仅剩|限时|截止|"
@@ -409,6 +428,7 @@ _RETURNS_FAST = Alternation(_RETURNS)
 _FEE_FAST = Alternation(_FEE)
 _UNTRACEABLE_FAST = Alternation(_UNTRACEABLE)
 _URGENT_FAST = Alternation(_URGENT)
+_THREAT_FAST = Alternation(_THREAT)
 _SECRECY_FAST = Alternation(_SECRECY)
 _DATA_FAST = Alternation(_DATA_FLAT)
 
@@ -581,6 +601,11 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
             money = any(_MONEY.search(x.text, 0, SCAN_LIMIT) for x in items)
             if money:
                 found["pressure"] = urgent
+    if "pressure" not in found:  # no sum and deadline: a threat is pressure on its own
+        threat = next(((item, t) for item in items for lo, hi in item.windows("pressure")
+                       for t in [_THREAT_FAST.search(item.text, lo, hi)] if t), None)
+        if threat is not None:
+            found["pressure"] = Signal("pressure", threat[0].where, threat[0].text, *threat[1].span())
     for addr in reply_to:
         addr = addr.lower()
         dom = addr.rsplit("@", 1)[-1]

@@ -96,6 +96,11 @@ SCAMS = [
     "您好，我是银行的审计经理。一位客户去世后留下巨额遗产无人认领，事成之后您可获得四成。此事请务必保密。",
     "Your email address won EUR 500,000 in our international lucky draw. Keep this information confidential until "
     "your claim has been processed.",
+    # a second blind set's misses: a threat is pressure although no sum is named; the bank not to be told
+    "We noticed unusual sign-in attempts on your online banking. To restore access, confirm your user ID, password "
+    "and the one-time code. Failure to verify within 24 hours will result in permanent suspension.",
+    "【银行通知】系统检测到您的银行卡存在风险交易，请尽快回复银行卡号和短信验证码完成核验，否则账户将被冻结。",
+    "警方要求您将存款转入指定的监管账户配合调查，本案保密，请勿告知任何亲友或银行人员。",
 ]
 
 
@@ -144,6 +149,9 @@ def test_two_signals_in_a_reply_are_tagged_not_held() -> None:
     "Late payments incur 1.5% per month. Invoice total $2,000 due today.",
     "For every customer you refer you will receive 20% of the first-year subscription revenue. Sign up today, the "
     "launch offer is USD 99.",
+    # a trade's payment terms are no fee
+    "Nice meeting you at the fair. Our payment terms are 30% deposit and 70% before shipment, USD 18,400 for the first "
+    "order. Message me on WhatsApp +86 138 0000 1111, and please keep the pricing confidential.",
 ])
 def test_one_signal_alone_does_not_tag(body: str) -> None:
     v = inbound(body)
