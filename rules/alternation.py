@@ -68,7 +68,9 @@ def _literal_first(body: str) -> bool:
 
 class Alternation:
     """``pattern`` (a compiled alternation) searched branch by branch: :meth:`search` and
-    :meth:`finditer` answer as ``pattern.search`` and ``pattern.finditer`` do.
+    :meth:`finditer` answer as ``pattern.search`` and ``pattern.finditer`` do, for branches that
+    cannot match the empty string (after an empty match ``re`` retries the same place for a
+    longer one; this does not).
 
     Branches that start with a plain character are searched together, those that had a
     leading ``\\b`` in one group and the others in another, each group one pattern whose
@@ -174,3 +176,5 @@ class Alternation:
                     (bounded == "b" and (i > 0 and _is_word(text[i - 1])) != (i < endpos and _is_word(text[i]))):
                 return m
             p = i + 1
+            if p > endpos:  # (re would clamp it and find the same empty match again)
+                return None

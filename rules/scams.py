@@ -76,8 +76,7 @@ _WINDFALL = re.compile(
     r"{0,40}\b(?:in)?to your (?:bank )?account\b|"
     # a share promised to the reader ("you will receive 40%"), not a price ("key accounts get 3%"; "you get 30%
     # off": _PRICE)
-    r"\b(?:you(?:'ll| will| would| shall| are| can| may)?(?: be)? (?:entitled to|receive|get|take|keep)|"
-    r"(?:give|pay|offer|send) you)\b" + _S +
+    r"\byou(?:'ll| will| would| shall| are| can| may)?(?: be)? (?:entitled to|receive|get|take|keep)\b" + _S +
     r"{0,20}\b\d{1,2}(?:\s?%|\s{1,3}percent\b)|"
     r"\b\d{1,2}(?:\s?%|\s{1,3}percent) (?:for|to) you\b|\bforeign (?:business )?(?:partner|beneficiary)\b|"
     r"\b(?:late|deceased) (?:client|customer|depositor|account holder)\b|"
@@ -98,26 +97,27 @@ _RETURNS = re.compile(
     r"\b(?:returns?|profits?|income) (?:are |is )?guaranteed\b|"
     r"\brisk[- ]free (?:returns?|profits?|investment|income|opportunity|transaction)|\b100% risk[- ]free\b|"
     r"\bcapital (?:protected|guaranteed)\b|\bdouble your (?:money|investment|capital)|"
-    r"\b\d{1,6}(?:\.\d{1,4})?\s?% (?:daily|weekly|monthly|(?:per|a|every|each) (?:day|week|month))\b|"
-    r"\b(?:earn|make) (?:up to |about |around |over )?(?:[$€£]|usd ?)?\d[\d,]{0,12}(?:\s?(?:-|–|to)\s?(?:[$€£]|usd ?)?"
-    r"\d[\d,]{0,12})? (?:per|a|every|each) (?:day|week|hour)\b|\bpassive income\b|"
-    r"\b(?:receive|get|send you) (?:back )?double\b|\bdouble (?:the amount|it) back\b|"
+    r"\b\d{1,6}(?:\.\d{1,4})?\s?% (?:daily|weekly|monthly|per day|a day|per week|a week|per month|a month)\b|"
+    r"\bearn (?:up to )?(?:[$€£]|usd ?)?\d[\d,]{0,12}(?:\s?(?:-|–|to)\s?(?:[$€£]|usd ?)?\d[\d,]{0,12})? "
+    r"(?:per|a|every) (?:day|week)\b|\bpassive income\b|"
+    r"\b(?:receive|get) (?:back )?double (?:the amount|back|your (?:money|deposit|investment|coins?))\b|"
+    r"\bdouble (?:the amount|it) back\b|"
     r"\bcommissions? of \d|"
     # money multiplied, said to be certain: "I made 10x in three months, it is guaranteed, no risk"
     r"\b\d{1,3}(?:\.\d)?\s?(?:x|times|fold)\b" + _S + r"{0,60}\b(?:guaranteed|no risk|zero risk|risk[- ]free)\b|"
     r"\b(?:guaranteed|no risk|zero risk|risk[- ]free)\b" + _S + r"{0,60}\b\d{1,3}(?:\.\d)?\s?(?:x|times|fold)\b|"
     r"保本|保息|稳赚|零风险|无风险|高额回报|高回报|高收益|[日周月]收益|日结|躺赚|秒返|翻倍|"
     r"(?:一天|每天|每日|一周|每周|一个月|每月)\s{0,3}(?:轻松|就能|就可以|可以|能|稳)?\s{0,3}(?:赚|挣)\s{0,3}"
-    r"[\d一二三四五六七八九十百千万两]|[日月](?:赚|入)\s{0,3}(?:[\d一二三四五六七八九十百千万两]|过万)|"
+    r"[\d一二三四五六七八九十百千万两]|"
     r"(?:收益|回报|返现|返利|返佣|佣金)率?\s{0,3}(?:高达|达|约|为)?\s{0,3}\d{1,9}(?:\.\d{1,4})?\s{0,3}(?:%|元|块)")
 _NO_PROMISE = re.compile(r"(?:\bno|\bnot|\bnever|\bwithout|不保证|不承诺|不代表|无法保证|并非|并不)" + _S + r"{0,12}$")
 # a rate charged, not promised ("late payments incur 1.5% per month", 逾期利息每日0.05%)
-_CHARGED = re.compile(r"(?:\blate\b|\binterest\b|\bfees?\b|\bpenalt|\boverdue\b|\bincur|\bcharge[ds]?\b|\bapr\b|"
-                      r"逾期|滞纳|利息|罚息|手续费)" + _S + r"{0,30}$")
+_CHARGED = re.compile(r"(?:\blate\b|\bpenalt|\boverdue\b|\bincur|\bcharge[ds]?\b|\bapr\b|"
+                      r"逾期|滞纳|罚息)" + _S + r"{0,30}$")
 _FEE = re.compile(
     r"\b(?:processing|handling|clearance|delivery|shipping|transfer|release|activation|verification|insurance|"
     r"customs|administration|admin|registration|courier|redelivery|certificate|legal|service|unlock|unlocking|"
-    r"update|upgrade|documentation|upfront|up-front|advance|withdrawal|recovery|conversion)"
+    r"upfront|up-front|advance|recovery)"
     r" (?:fee|charge|deposit)s?\b|\bshipping and handling\b|\b(?:import )?dut(?:y|ies)\b|"
     r"\bdeposit\b(?<!%\sdeposit)(?<!%deposit)|"
     r"手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|押金|会员费|认证费|服务费|工本费|保险费|验证费|关税|清关费|"
@@ -142,11 +142,11 @@ _UNTRACEABLE = re.compile(
     r"(?:购买|买|充值|转)" + _S +
     r"{0,20}(?:购物卡|礼品卡|(?<![a-z0-9_])e卡|充值卡|点卡|比特币|(?<![a-z0-9_])usdt(?![a-z0-9_])|虚拟币)|"
     # money moved to a "safe" account: the police and bank impersonation ask
-    r"\b(?:safe|safety|secure|secured|protected) (?:bank |holding )?account\b|"
-    r"(?:安全|监管|核查|保护)(?:账户|帐户|账号)|"
+    # (not a "secure account" to sign in to, nor 监管账户, an escrow account for a house)
+    r"\b(?:safe|safety) (?:bank )?account\b|\bsecure holding account\b|安全(?:账户|帐户|账号)|"
     # money asked to a changed account: the payment-diversion ask
     r"\b(?:new|updated|changed|different|alternative|alternate|temporary) (?:(?:bank|banking|payment|receiving) "
-    r"account|(?:bank|banking|payment|remittance|account) details)\b|\b(?:alternative|alternate) account\b|"
+    r"account|(?:bank|banking|payment|remittance|account) details)\b|"
     r"\b(?:changed|updated|switched) (?:our|my) (?:bank|banking|payment|account)\b|"
     r"(?:更换|变更)(?:了)?(?:公司)?(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户)|新(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户)")
 _DATA_STRONG_WORDS = (
@@ -182,12 +182,11 @@ _ASK_LIST = re.compile(r"(?:\b(?:send|provide|reply|forward|furnish|include|foll
 _NEVER_ASK = re.compile(r"(?:\bnever|\bnot|\bno need|\bwon't|n't|"
                         r"不会|绝不|无需|不需要|不用|请勿|切勿|不要|不得|任何理由)" + _S + r"{0,40}$")
 _IM = re.compile(r"微信号?|(?<![a-z0-9_])(?:weixin|wechat|vx|qq|viber|skype|telegram|whatsapp|kakao)(?![a-z0-9_])|"
-                 r"(?<![a-z0-9_])v信|薇信|\bt\.me/\w+|\bwa\.me/\d+|(?:加|添加|加入)\s{0,3}line(?![a-z0-9_])(?!\s{0,3}\d)|"
+                 r"(?<![a-z0-9_])v信|薇信|\bt\.me/\w+|\bwa\.me/\d+|(?:加|添加|加入)\s{0,3}line(?![a-z0-9_])(?!\s{0,3}\d{1,3}(?!\d))|"
                  r"\bline(?:\s{1,3}id\b|\s{0,3}(?:@|[:：]|帐号|账号|好友|官方))")
 # keeping it private: the other half of "contact me privately"
 _SECRECY = re.compile(
-    r"\bkeep (?:this|it|the matter|this matter|the transaction|this transaction|your winning information|"
-    r"this information|this arrangement) "
+    r"\bkeep (?:this|it|your winning information) "
     r"(?:between (?:the two of )?us|to yourself|confidential|private|quiet|secret)\b|"
     r"\b(?:don't|do not) (?:tell|mention|discuss) (?:this|it|anyone|anybody)|"
     r"\b(?:don't|do not) (?:tell|inform|contact|call) (?:your |the )?(?:bank|bank staff|family|relatives|police)\b|"
@@ -195,14 +194,15 @@ _SECRECY = re.compile(
     r"\bi'?m in a meeting\b|\bi am in a (?:board )?meeting\b|\b(?:don't|do not) call\b|"
     r"\breply (?:only )?(?:by|via) (?:e-?mail|this e-?mail)\b|"
     r"先别(?:跟|和|告诉)|不要(?:告诉|声张|跟(?:别人|其他人)说)|别(?:告诉|声张)|不方便(?:接|打)电话|正在开会|在外面开会|"
-    r"(?:请勿|切勿|不要|不得)(?:告诉|告知|透露给?)\s{0,2}(?:您的|你的|任何)?(?:家人|家属|亲友|亲人|朋友|任何人|他人|别人|其他人|"
+    r"(?:请勿|切勿|不要|不得)(?:告诉|告知|透露给?)\s{0,2}(?:您的|你的|任何)?(?:家人|家属|亲友|亲人|朋友|"
     r"银行|银行工作人员|柜员|警察)|"
     r"(?:此事|这件事)(?:请)?(?:务必|一定要?)?(?:严格)?保密")
 # an id right after the name: "QQ 2837465", "WhatsApp +44 7700 900123", "Telegram @jessica", "微信号：wx_lucky88"
-_IM_ID = re.compile(r"\s*(?:号|号码|id)?\s*[:：(（]?\s*"
+_IM_ID = re.compile(r"\s{0,3}(?:号|号码|id)?\s{0,3}[:：(（]?\s{0,3}"
                     r"(?:@[a-z0-9_]{3,}|\+?\d[\d \-]{4,}\d|[a-z][a-z0-9_-]{1,}\d[a-z0-9_-]*)")
 _CONTACT_VERB = re.compile(r"(?:加|添加|联系|私聊|私信|扫码|\badd\b|\bmessage\b|\bcontact\b|\breach\b|\btext\b|"
                            r"\bchat\b|\bdm\b|\bping\b|\bjoin\b|\bwrite to\b)" + _S + r"{0,20}$")
+_EMAIL_CHARS = re.compile(r"[a-z0-9._%+-]*")
 _EMAIL = re.compile(r"(?<![a-z0-9._%+-])[a-z0-9._%+-]{1,64}@([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24})(?![a-z0-9_])")
 FREEMAIL = frozenset({
     "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "ymail.com", "hotmail.com", "outlook.com", "live.com",
@@ -220,11 +220,11 @@ _MONEY = re.compile(
     r"(?:[$€£¥￥]|\b(?:us\$|usd|eur|gbp|rmb|cny|hkd|aud|cad)\s?)\s?\d[\d,]*(?:\.\d+)?|"
     r"(?<![\d,.])\d[\d,]*(?:\.\d+)?\s?(?:k\b|million|billion|dollars|euros|pounds|usd\b|eur\b|gbp\b|万元|万|元|块|美元|英镑|"
     r"欧元|港币)|"
-    r"[一二三四五六七八九十百千万两]+(?:万)?元")
+    r"(?<![一二三四五六七八九十百千万两])[一二三四五六七八九十百千万两]{1,12}元")
 _URGENT = re.compile(
     r"\bwithin (?:the next )?(?:\d{1,2}|one|two|twenty-four|forty-eight|seventy-two)\s?(?:hours?|hrs?|h)\b|"
     r"\bin (?:the next )?(?:\d{1,2}|an?) (?:hours?|hrs?)\b|\b(?:next|within an?) hour\b|"
-    r"\b(?:valid (?:for )?(?:only )?|you (?:only )?have |you've got )(?:\d{1,2}|one|two|twenty-four|forty-eight|"
+    r"\b(?:you (?:only )?have |you've got )(?:\d{1,2}|one|two|twenty-four|forty-eight|"
     r"seventy-two) (?:hours?|hrs?)\b|\b(?:\d{1,2}|twenty-four|forty-eight) hours? only\b|"
     r"\bwithin (?:1|2|3|one|two|three) days?\b|\b(?:by|before|until|only|expires?|ends?|valid|closes?|within) "
     r"(?:the end of )?today\b|\btoday (?:only|to)\b|\b(?:funds?|money|payment|cash|it|them|claim|act|respond|reply|pay|"
@@ -283,22 +283,21 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
     "returns": (
         "guaranteed|guarantee|risk-free|risk free|no risk|zero risk|capital protected|capital guaranteed|double your|"
         "daily|weekly|monthly|per day|a day|per week|a week|per month|a month|earn|passive income|"
-        "commission|commissions|" + _each("every/each", " ", "day/week/month") + "|"
-        + _each("per/a/every/each", " ", "hour") + "|double|"
+        "commission|commissions|every day|every week|double|"
         "保本|保息|稳赚|零风险|无风险|高额回报|高回报|高收益|赚|挣|日入|月入|"
         "日收益|周收益|月收益|日结|躺赚|返现|返利|返佣|佣金|秒返|翻倍|收益|回报"),
     "fee": (
         "fee|fees|charge|charges|deposit|deposits|shipping and handling|duty|duties|gift card|gift cards|"
         "giftcard|giftcards|apple card|apple cards|itunes|google play|steam|bitcoin|btc|usdt|crypto|cryptos|"
         "cryptocurrency|cryptocurrencies|western union|moneygram|customs|parcel|package|"
-        + _each("new/updated/changed/different/alternative/alternate/temporary", " ",
-                "bank account/banking account/payment account/receiving account/account details") + "|"
-        + "alternative account|alternate account|"
-        + _each("safe/safety/secure/secured/protected", " ", "/bank /holding ", "account") + "|"
-        + _each("安全/监管/核查/保护", "账户/帐户/账号") + "|"
+        # (an account said new, changed or safe ends in one of these: a few words, not every combination)
+        "bank account|banking account|payment account|receiving account|account details|holding account|"
+        "safe account|safety account|"
+        # (an account said new, safe or supervised ends in one of these: three words, not their 36 forms)
+        "账户|帐户|账号|"
         "bank details|banking details|payment details|remittance details|"
         + _each("changed/updated/switched", " ", "our/my") + "|更换|变更|"
-        + _each("新", "/的", "/收款", "/银行", "账户/账号/帐户") + "|"
+
         "清关费|派送费|"
         "税款|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|押金|"
         "会员费|认证费|服务费|工本费|保险费|验证费|关税|购物卡|礼品卡|e卡|充值卡|点卡|比特币|虚拟币"),
@@ -313,10 +312,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "银行卡|银行账号|卡号|密码|验证码|身份证|支付宝账号|全名|开户行|姓名|住址|地址|手机号|电话号码|年龄|职业"),
     "private_channel": (
         "微信|weixin|wechat|vx|v信|薇信|qq|telegram|whatsapp|viber|skype|kakao|t.me|wa.me|line id|line|"
-        "lineid|between us|between the two of us|to yourself|"
-        + _each("keep ", "this/it/the matter/this matter/the transaction/this transaction/your winning information/"
-                "this information/this arrangement", " ", "confidential/private/quiet/secret") + "|"
-        + _each("请勿/切勿/不要/不得", "告诉/告知/透露") + "|保密|"
+        "lineid|between us|between the two of us|to yourself|keep this|keep it|keep the|keep your|"
+        "告诉|告知|透露|保密|"
         "don't tell|do not tell|don't mention|do not mention|don't discuss|do not discuss|can't talk|cannot talk|"
         + _each("don't /do not ", "inform/contact/call") + "|"
         "can not talk|unable to talk|answer phone|answer the phone|take calls|take any calls|in a meeting|"
@@ -510,7 +507,8 @@ def _private_channel(t: str, spans: Spans, sender_domains: frozenset[str],
             if m.group().startswith(("t.me/", "wa.me/", "加", "添加")) or _IM_ID.match(t, m.end()) or \
                     _CONTACT_VERB.search(t, max(0, m.start() - 25), m.start()):
                 return m.span()
-        for m in _EMAIL.finditer(t, lo, hi):
+        # (to the address's own end: cut by the window a long domain would read as gmail.com)
+        for m in _EMAIL.finditer(t, lo, _EMAIL_CHARS.match(t, hi, SCAN_LIMIT).end()):  # type: ignore[union-attr]
             addr, domain = m.group(), m.group(1)
             if domain in FREEMAIL and addr not in senders and (domain not in sender_domains or free_sender):
                 return m.span()
@@ -585,7 +583,7 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
     if not found and not full:
         return Assessment((), 0.0, None)
     urgent: Signal | None = None
-    money = False
+    money: bool | None = None  # whether any text names a sum: looked for once, when a deadline is found
     for item in items:
         if "private_channel" not in found:
             span = _private_channel(item.text, item.windows("private_channel"), domains, who)
@@ -597,7 +595,7 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
                 if u:
                     urgent = Signal("pressure", item.where, item.text, *u.span())
                     break
-        if urgent is not None and not money:
+        if urgent is not None and money is None:
             money = any(_MONEY.search(x.text, 0, SCAN_LIMIT) for x in items)
             if money:
                 found["pressure"] = urgent

@@ -111,6 +111,8 @@ _FILLER = "The minutes are attached. " * 800
     "your parcel.",
     "guaranteed " + "稳定" * 40 + " returns for all, pay the customs fee to release your parcel",
     "Please pay the customs fee to release your parcel. Contact u@" + "a" * 100 + ".com@gmail.com",
+    # a second review: a long domain cut by a window read as gmail.com
+    "Please pay the customs fee to release your parcel. Docs: files@gmail.com." + "a-" * 60 + "a.org",
 ])
 def test_what_a_review_found_reads_the_same_both_ways(text: str) -> None:
     # (each read differently in windows and whole on a61067f: an anchor spelled otherwise, a
@@ -118,6 +120,19 @@ def test_what_a_review_found_reads_the_same_both_ways(text: str) -> None:
     # an address found from inside another)
     windowed, whole = _both_ways(text)
     assert windowed == whole
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize("text", ["Please pay the customs fee to release your parcel. Contact qq" + " " * 5000 + "x",
+                                  "Urgent. " + "一" * 19990])
+def test_hostile_runs_are_read_in_linear_time(text: str) -> None:
+    # an id after "qq" was looked for with three unbounded \s* in a row (cubic: 10 s for 1,200
+    # spaces, minutes for 5,000), and a sum in Chinese numerals from each of them (quadratic, and
+    # searched again for every text: 2.3 s a search, four such attachments over a minute; now ms)
+    norm, anchors = _read(text)
+    texts = [Text(f"attachment:{i}", norm, anchors) for i in range(4)]
+    assess(texts, unsolicited=True)
+    assess([Text(t.where, t.text, None) for t in texts], unsolicited=True)
 
 
 class _CountingSearches:

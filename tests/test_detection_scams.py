@@ -91,16 +91,16 @@ SCAMS = [
     "Earn $150-$600 per day from home by liking posts. Contact our manager on Telegram @jobs_mia to start.",
     "动动手指给视频点赞，一天轻松赚300元。添加QQ 3345621908 领取任务。",
     "The buyer has sent you $800 but the payment cannot be credited to a personal account. To receive it, first "
-    "settle the small account upgrade fee of $100, which is refunded with the payment once it is in your balance. "
+    "settle the small advance fee of $100, which is refunded with the payment once it is in your balance. "
     "Reply with your full name and phone number.",
     "您好，我是银行的审计经理。一位客户去世后留下巨额遗产无人认领，事成之后您可获得四成。此事请务必保密。",
-    "Your email address won EUR 500,000 in our international lucky draw. Keep this information confidential until "
-    "your claim has been processed.",
+    "Your email address won EUR 500,000 in our international lucky draw. Keep your winning information confidential "
+    "until your claim has been processed.",
     # a second blind set's misses: a threat is pressure although no sum is named; the bank not to be told
     "We noticed unusual sign-in attempts on your online banking. To restore access, confirm your user ID, password "
     "and the one-time code. Failure to verify within 24 hours will result in permanent suspension.",
     "【银行通知】系统检测到您的银行卡存在风险交易，请尽快回复银行卡号和短信验证码完成核验，否则账户将被冻结。",
-    "警方要求您将存款转入指定的监管账户配合调查，本案保密，请勿告知任何亲友或银行人员。",
+    "警方要求您将存款转入指定的安全账户配合调查，本案保密，请勿告知任何亲友或银行人员。",
 ]
 
 
@@ -149,6 +149,16 @@ def test_two_signals_in_a_reply_are_tagged_not_held() -> None:
     "Late payments incur 1.5% per month. Invoice total $2,000 due today.",
     "For every customer you refer you will receive 20% of the first-year subscription revenue. Sign up today, the "
     "launch offer is USD 99.",
+    # ordinary business a second review found held by f526c86's wider patterns
+    "For 2025 we can offer you 15% on all orders above EUR 5,000. The offer ends today.",
+    "Your balance due is $1,284.50. Sign in to your secure account to pay; payment is due within 3 days.",
+    "首付款50万元请于三日内存入资金监管账户，逾期视为违约。",
+    "您的账户今日支出500元。为保护账户安全，如非本人操作请立即致电客服。",
+    "Please note your alternate account manager is Tom Lee. Invoice EUR 8,300 is urgent, please pay immediately.",
+    "A documentation fee of USD 45 applies to each shipment and is payable by today.",
+    "Our line can make 3,000 a day, so an order of USD 45,000 ships immediately after payment.",
+    "Sales have grown 5% every month; the USD 20,000 purchase order must be approved by today.",
+    "招聘仓库管理员，月入8000-12000元，名额有限，今日截止报名，工资按月发放。",
     # a trade's payment terms are no fee
     "Nice meeting you at the fair. Our payment terms are 30% deposit and 70% before shipment, USD 18,400 for the first "
     "order. Message me on WhatsApp +86 138 0000 1111, and please keep the pricing confidential.",
