@@ -1,0 +1,310 @@
+"""The wording of scams (issue 19): each signal family's patterns and the anchor words the
+keyword scan finds them by, in English and Chinese. :mod:`rules.scams` reads them; this module
+only says what scams write.
+
+Every branch of a family's patterns holds one of the family's anchor words, bounded as the scan
+bounds words (no ASCII letter, digit or underscore either side: ``\\b`` or
+:data:`rules.alternation.ASCII_START`), within :data:`WINDOW` of the match, and no repeat is
+unbounded: the patterns run only in windows around the anchors, and a branch without one does
+nothing (``tests/test_detection_scam_anchors.py`` reads every branch both ways).
+"""
+
+from __future__ import annotations
+
+import re
+
+from rules.alternation import ASCII_START, top_level_branches
+
+_S = r"(?:[^.!?。！？\n]|\.(?=\d))"  # within one sentence (a decimal point does not end it)
+# a split that makes a hundred ("shared 60/40", "70:30"); a clock time (10:30) makes none
+_HUNDRED = "|".join(rf"{a}\s?[/:]\s?{100 - a}" for a in range(10, 95, 5))
+_WINDFALL = re.compile(
+    r"\byou(?:'ve| have)? (?:just )?(?:won|been (?:selected|chosen|picked|awarded|approved|pre-approved|granted))\b|"
+    r"\byour (?:e-?mail|email address|phone|mobile|number|ticket|name|address|account)" + _S +
+    r"{0,30}\b(?:won|was selected|was drawn|has been (?:selected|drawn|chosen|picked))\b|"
+    r"\b(?:lottery|sweepstakes?|jackpot|lucky draw|prize draw|winning (?:notification|number|ticket))\b" + _S +
+    r"{0,80}\byour?\b|\byour?\b" + _S + r"{0,60}\b(?:lottery|sweepstakes?|jackpot|lucky draw|winnings)\b|"
+    r"\bclaim (?:your|the) (?:prize|reward|winnings|gift|funds?|payment|refund|compensation|inheritance|"
+    r"card|balance|bonus|award|money)\b|"
+    r"\b(?:inheritance|next of kin|unclaimed (?:funds?|balance|inheritance|money|prize)|dormant (?:account|fund))\b|"
+    r"\b(?:dear|attention:?) (?:winner|beneficiary|lucky)\b|"
+    r"\b(?:donate|donating|donation of)\b" + _S + r"{0,60}\bto you\b|"
+    r"\b(?:refund|compensation|rebate|reimbursement|grant|payment|funds?|balance|gift card)\b" + _S +
+    r"{0,40}\b(?:is waiting|are waiting|pending|awaiting (?:you|your)|unclaimed|ready to be (?:claimed|released|"
+    r"collected)|to be released to you)\b|"
+    r"恭喜(?:您|你)" + _S + r"{0,40}(?:中奖|获得|抽中|选中|荣获|获奖|成为)|"
+    r"(?:您|你)(?:的)?" + _S + r"{0,20}(?:被(?:系统)?(?:随机)?(?:抽中|选中)|荣获|中奖|中了)|"
+    r"(?:奖金|奖品|大奖|现金|红包|补贴|补助|退税|退款|赔偿|礼品|遗产|购物卡|(?<![a-z0-9_])e卡)" + _S +
+    r"{0,25}(?:待领取|未领取|领取|申领|兑换|提现|领奖|兑奖)|"
+    r"(?:领取|申领|兑换|提现|办理)" + _S +
+    r"{0,15}(?:奖金|奖品|现金|红包|补贴|补助|退税|退款|赔偿|礼品|(?<![a-z0-9_])e卡|购物卡)|"
+    r"\beligible (?:for|to receive) (?:a |an |your )?(?:tax )?(?:refund|rebate|compensation|payment|grant|reward|"
+    r"prize|award)|\b\d{1,2}\s?% of (?:the )?(?:(?:total|entire|whole) (?:sum|funds?|money)|sum)\b|\byour share\b|"
+    r"\b(?:transfer|remit|move|wire|deposit)\w{0,4} (?:the |this |these )?(?:sum|funds?|money|amount)" + _S +
+    r"{0,40}\b(?:in)?to your (?:bank )?account\b|"
+    # a share promised to the reader ("you will receive 40%"), not a price ("key accounts get 3%"; "you get 30%
+    # off": _PRICE)
+    r"\byou(?:'ll| will| would| shall| are| can| may)?(?: be)? (?:entitled to|receive|get|take|keep)\b" + _S +
+    r"{0,20}\b\d{1,2}(?:\s?%|\s{1,3}percent\b)|"
+    r"\b\d{1,2}(?:\s?%|\s{1,3}percent) (?:for|to) you\b|\bforeign (?:business )?(?:partner|beneficiary)\b|"
+    r"\b(?:late|deceased) (?:client|customer|depositor|account holder)\b|"
+    r"\babandoned (?:funds?|sums?|consignment|account)\b|"
+    r"\b(?:a|your|any) (?:foreign|overseas|offshore) (?:bank )?account\b|\bover-?invoiced\b|"
+    # the money shared in a ratio (60/40): the sum, not a revenue-sharing deal
+    r"\b(?:funds?|money|sum|proceeds)\b" + _S + r"{0,40}\bshar(?:e|ed|ing)\b" + _S +
+    r"{0,30}(?:\bratio\b|\b(?:" + _HUNDRED + r")\b|\b\d{2}\s?%)|"
+    r"\bshar(?:e|ed|ing) (?:the |this )?(?:funds?|money|sum|proceeds)\b" + _S +
+    r"{0,40}(?:\bratio\b|\b(?:" + _HUNDRED + r")\b|\b\d{2}\s?%)|"
+    r"遗产|受益人|解冻资金")
+# a congratulation and, within a paragraph, what it is for (its own pattern: it reaches far, and
+# starting with a literal word it is found fast in the whole text)
+_CONGRATS = re.compile(r"\bcongratulations\b[\s\S]{0,250}?"
+                       r"\b(?:won|winner|selected|chosen|prize|reward|award(?:ed)?|approved)\b")
+_RETURNS = re.compile(
+    r"\bguaranteed? (?:\w{1,20} ){0,2}(?:returns?|profits?|income|payouts?|interest|yields?|roi)\b|"
+    r"\b(?:returns?|profits?|income) (?:are |is )?guaranteed\b|"
+    r"\brisk[- ]free (?:returns?|profits?|investment|income|opportunity|transaction)|\b100% risk[- ]free\b|"
+    r"\bcapital (?:protected|guaranteed)\b|\bdouble your (?:money|investment|capital)|"
+    r"\b\d{1,6}(?:\.\d{1,4})?\s?% (?:daily|weekly|monthly|per day|a day|per week|a week|per month|a month)\b|"
+    r"\bearn (?:up to )?(?:[$€£]|usd ?)?\d[\d,]{0,12}(?:\s?(?:-|–|to)\s?(?:[$€£]|usd ?)?\d[\d,]{0,12})? "
+    r"(?:per|a|every) (?:day|week)\b|\bpassive income\b|"
+    r"\b(?:receive|get) (?:back )?double (?:the amount|back|your (?:money|deposit|investment|coins?))\b|"
+    r"\bdouble (?:the amount|it) back\b|"
+    r"\bcommissions? of \d|"
+    # money multiplied, said to be certain: "I made 10x in three months, it is guaranteed, no risk"
+    r"\b\d{1,3}(?:\.\d)?\s?(?:x|times|fold)\b" + _S + r"{0,60}\b(?:guaranteed|no risk|zero risk|risk[- ]free)\b|"
+    r"\b(?:guaranteed|no risk|zero risk|risk[- ]free)\b" + _S + r"{0,60}\b\d{1,3}(?:\.\d)?\s?(?:x|times|fold)\b|"
+    r"保本|保息|稳赚|零风险|无风险|高额回报|高回报|高收益|[日周月]收益|日结|躺赚|秒返|翻倍|"
+    r"(?:一天|每天|每日|一周|每周|一个月|每月)\s{0,3}(?:轻松|就能|就可以|可以|能|稳)?\s{0,3}(?:赚|挣)\s{0,3}"
+    r"[\d一二三四五六七八九十百千万两]|"
+    r"(?:收益|回报|返现|返利|返佣|佣金)率?\s{0,3}(?:高达|达|约|为)?\s{0,3}\d{1,9}(?:\.\d{1,4})?\s{0,3}(?:%|元|块)")
+_NO_PROMISE = re.compile(r"(?:\bno|\bnot|\bnever|\bwithout|不保证|不承诺|不代表|无法保证|并非|并不)" + _S + r"{0,12}$")
+# a rate charged, not promised ("late payments incur 1.5% per month", 逾期利息每日0.05%)
+_CHARGED = re.compile(r"(?:\blate\b|\bpenalt|\boverdue\b|\bincur|\bcharge[ds]?\b|\bapr\b|"
+                      r"逾期|滞纳|罚息)" + _S + r"{0,30}$")
+_FEE = re.compile(
+    r"\b(?:processing|handling|clearance|delivery|shipping|transfer|release|activation|verification|insurance|"
+    r"customs|administration|admin|registration|courier|redelivery|certificate|legal|service|unlock|unlocking|"
+    r"upfront|up-front|advance|recovery)"
+    r" (?:fee|charge|deposit)s?\b|\bshipping and handling\b|\b(?:import )?dut(?:y|ies)\b|"
+    r"\bdeposit\b(?<!%\sdeposit)(?<!%deposit)|"
+    r"手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|押金|会员费|认证费|服务费|工本费|保险费|验证费|关税|清关费|"
+    r"派送费|税款")
+_FEE_TIE = re.compile(
+    r"\b(?:claim|release|receive|collect|unlock|activate|redeem|deliver|ship|mail|process|transfer|credit)\w*|"
+    r"\bbefore (?:we|the|you|it)\b|\bin order to\b|"
+    r"\b(?:customs|parcel|package|shipment)\b|"
+    r"先(?:交|缴|付|支付|转|充)|才能|方可|即可|领取|领奖|到账|解冻|提现|激活|发货|办理|派送|配送|投递|寄送|放行|清关|签收|包裹|退回")
+_PAY = re.compile(r"\b(?:pay|paid|payable|payment|cover|send|transfer|remit|wire|required|applies|settle)\w*|"
+                  r"缴纳|交纳|支付|缴|付|转|交")
+_UNTRACEABLE = re.compile(
+    r"\b(?:gift ?cards?|itunes cards?|google play cards?|steam cards?|apple cards?)\b[\s\S]{0,200}?"
+    r"\b(?:codes?|pictures?|photos?|scratch\w*)\b|"
+    r"\b(?:pay|paid|payable|payment|buy|purchase|get|pick up|grab|order|via|through|send|sent|transfer\w{0,3}|remit|"
+    r"wire|scratch|deposit\w{0,4}|"
+    r"top(?:ping)? ?up)\b" + _S +
+    r"{0,60}\b(?:gift ?cards?|itunes|google play|steam (?:cards?|wallet)|bitcoin|btc|usdt|"
+    r"crypto(?:currency|currencies|s)?|western union|moneygram)\b|"
+    r"\b(?:gift ?cards?|itunes|google play|bitcoin|btc|usdt|western union|moneygram)\b" + _S +
+    r"{0,60}\b(?:codes?|pay|payable|payment)\b|"
+    r"(?:购买|买|充值|转)" + _S +
+    r"{0,20}(?:购物卡|礼品卡|(?<![a-z0-9_])e卡|充值卡|点卡|比特币|(?<![a-z0-9_])usdt(?![a-z0-9_])|虚拟币)|"
+    # money moved to a "safe" account: the police and bank impersonation ask
+    # (not a "secure account" to sign in to, nor 监管账户, an escrow account for a house)
+    r"\b(?:safe|safety) (?:bank )?account\b|\bsecure holding account\b|安全(?:账户|帐户|账号)|"
+    # money asked to a changed account: the payment-diversion ask
+    r"\b(?:new|updated|changed|different|alternative|alternate|temporary) (?:(?:bank|banking|payment|receiving) "
+    r"account|(?:bank|banking|payment|remittance|account) details)\b|"
+    r"\b(?:changed|updated|switched) (?:our|my) (?:bank|banking|payment|account)\b|"
+    r"(?:更换|变更)(?:了)?(?:公司)?(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户)|新(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户)")
+_DATA_STRONG_WORDS = (
+    "card details|(?:credit|debit) cards?|card information|expiry date|security codes?|bank (?:account )?details|"
+    "bank accounts?(?: numbers?)?|account numbers?|routing numbers?|sort codes?|card numbers?|cvv|cvc|pin|"
+    "passwords?|passcodes?|one-time (?:pass)?codes?|otp|verification codes?|social security|ssn|"
+    "passport (?:copy|number|scan)|date of birth|"
+    "银行卡号|银行卡信息|银行账号|银行卡|卡号|账号密码|密码|验证码|身份证号码?|身份证照片|身份证|支付宝账号|开户行")
+# (a bare "address", "age" or "country" is in every signature and shipping note: asked for, they are "your")
+_DATA_WEAK_WORDS = "full name|home address|your address|postal address|phone numbers?|mobile numbers?|your age|" \
+                   "occupation|your country|country of residence|姓名|全名|住址|" \
+                   "(?<!收货|送货|发货|公司|办公)地址|手机号|电话号码|年龄|职业"
+
+
+def _as_words(words: str) -> str:
+    """``words`` (an alternation) with each English branch bounded as the keyword scan bounds
+    the anchors that open its windows (:data:`rules.alternation.ASCII_START`): a word the scan
+    does not see ("passwordless", "postage") is no word here either, and one it sees beside a
+    Chinese character (请提供password) is one."""
+    return "|".join(f"{ASCII_START}{w}(?![a-z0-9_])" if w.isascii() else w for w in top_level_branches(words))
+
+
+_DATA_STRONG = _as_words(_DATA_STRONG_WORDS)
+_DATA_WEAK = _as_words(_DATA_WEAK_WORDS)
+# the strong words, then the weak ones, as one alternation searched branch by branch
+# (rules.alternation); which branch matched tells strong from weak
+_DATA_FLAT = re.compile(f"{_DATA_STRONG}|{_DATA_WEAK}")
+_DATA_STRONG_BRANCHES = len(top_level_branches(_DATA_STRONG))
+_ASK = re.compile(r"(?:\b(?:send|provide|reply|respond|confirm|fill|enter|update|verify|give|share|submit|include|"
+                  r"furnish|forward|with your)\b|提供|发送|填写|回复|告知|输入|登记|上传|发给|发我)" + _S + r"{0,60}$")
+_ASK_LIST = re.compile(r"(?:\b(?:send|provide|reply|forward|furnish|include|following)\b|提供|发送|填写|回复|如下)"
+                       r"[^.!?。！？]{0,60}[:：]\s*\n[\s\S]{0,160}$")
+_NEVER_ASK = re.compile(r"(?:\bnever|\bnot|\bno need|\bwon't|n't|"
+                        r"不会|绝不|无需|不需要|不用|请勿|切勿|不要|不得|任何理由)" + _S + r"{0,40}$")
+_IM = re.compile(r"微信号?|(?<![a-z0-9_])(?:weixin|wechat|vx|qq|viber|skype|telegram|whatsapp|kakao)(?![a-z0-9_])|"
+                 r"(?<![a-z0-9_])v信|薇信|\bt\.me/\w+|\bwa\.me/\d+|(?:加|添加|加入)\s{0,3}line(?![a-z0-9_])(?!\s{0,3}\d{1,3}(?!\d))|"
+                 r"\bline(?:\s{1,3}id\b|\s{0,3}(?:@|[:：]|帐号|账号|好友|官方))")
+# keeping it private: the other half of "contact me privately"
+_SECRECY = re.compile(
+    r"\bkeep (?:this|it|your winning information) "
+    r"(?:between (?:the two of )?us|to yourself|confidential|private|quiet|secret)\b|"
+    r"\b(?:don't|do not) (?:tell|mention|discuss) (?:this|it|anyone|anybody)|"
+    r"\b(?:don't|do not) (?:tell|inform|contact|call) (?:your |the )?(?:bank|bank staff|family|relatives|police)\b|"
+    r"\b(?:can't|cannot|can not|unable to) (?:talk|take (?:any )?calls|answer (?:the )?phone)\b|"
+    r"\bi'?m in a meeting\b|\bi am in a (?:board )?meeting\b|\b(?:don't|do not) call\b|"
+    r"\breply (?:only )?(?:by|via) (?:e-?mail|this e-?mail)\b|"
+    r"先别(?:跟|和|告诉)|不要(?:告诉|声张|跟(?:别人|其他人)说)|别(?:告诉|声张)|不方便(?:接|打)电话|正在开会|在外面开会|"
+    r"(?:请勿|切勿|不要|不得)(?:告诉|告知|透露给?)\s{0,2}(?:您的|你的|任何)?(?:家人|家属|亲友|亲人|朋友|"
+    r"银行|银行工作人员|柜员|警察)|"
+    r"(?:此事|这件事)(?:请)?(?:务必|一定要?)?(?:严格)?保密")
+# an id right after the name: "QQ 2837465", "WhatsApp +44 7700 900123", "Telegram @jessica", "微信号：wx_lucky88"
+_IM_ID = re.compile(r"\s{0,3}(?:号|号码|id)?\s{0,3}[:：(（]?\s{0,3}"
+                    r"(?:@[a-z0-9_]{3,}|\+?\d[\d \-]{4,}\d|[a-z][a-z0-9_-]{1,}\d[a-z0-9_-]*)")
+_CONTACT_VERB = re.compile(r"(?:加|添加|联系|私聊|私信|扫码|\badd\b|\bmessage\b|\bcontact\b|\breach\b|\btext\b|"
+                           r"\bchat\b|\bdm\b|\bping\b|\bjoin\b|\bwrite to\b)" + _S + r"{0,20}$")
+_EMAIL_CHARS = re.compile(r"[a-z0-9._%+-]*")
+_EMAIL = re.compile(r"(?<![a-z0-9._%+-])[a-z0-9._%+-]{1,64}@([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24})(?![a-z0-9_])")
+FREEMAIL = frozenset({
+    "gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "ymail.com", "hotmail.com", "outlook.com", "live.com",
+    "msn.com", "aol.com", "icloud.com", "me.com", "protonmail.com", "proton.me", "gmx.com", "gmx.net", "mail.com",
+    "yandex.com", "yandex.ru", "mail.ru", "zoho.com", "qq.com", "foxmail.com", "163.com", "126.com", "yeah.net",
+    "sina.com", "sina.cn", "sohu.com", "139.com", "aliyun.com", "tom.com",
+    # the same providers' national domains, and other personal mail services scams write from
+    "yahoo.fr", "yahoo.de", "yahoo.es", "yahoo.it", "yahoo.ca", "yahoo.co.in", "yahoo.co.jp", "yahoo.com.au",
+    "yahoo.com.br", "yahoo.com.hk", "yahoo.com.tw", "yahoo.com.sg", "hotmail.co.uk", "hotmail.fr", "hotmail.de",
+    "hotmail.es", "hotmail.it", "hotmail.com.tw", "outlook.fr", "outlook.de", "outlook.es", "outlook.jp",
+    "live.co.uk", "live.fr", "live.cn", "pm.me", "protonmail.ch", "tutanota.com", "tuta.io", "web.de", "gmx.de",
+    "libero.it", "naver.com", "daum.net", "hanmail.net", "rediffmail.com", "inbox.com", "vip.qq.com", "vip.163.com",
+    "vip.sina.com", "21cn.com", "188.com", "hotmail.com.hk"})
+_MONEY = re.compile(
+    r"(?:[$€£¥￥]|\b(?:us\$|usd|eur|gbp|rmb|cny|hkd|aud|cad)\s?)\s?\d[\d,]*(?:\.\d+)?|"
+    r"(?<![\d,.])\d[\d,]*(?:\.\d+)?\s?(?:k\b|million|billion|dollars|euros|pounds|usd\b|eur\b|gbp\b|万元|万|元|块|美元|英镑|"
+    r"欧元|港币)|"
+    r"(?<![一二三四五六七八九十百千万两])[一二三四五六七八九十百千万两]{1,12}元")
+_URGENT = re.compile(
+    r"\bwithin (?:the next )?(?:\d{1,2}|one|two|twenty-four|forty-eight|seventy-two)\s?(?:hours?|hrs?|h)\b|"
+    r"\bin (?:the next )?(?:\d{1,2}|an?) (?:hours?|hrs?)\b|\b(?:next|within an?) hour\b|"
+    r"\b(?:you (?:only )?have |you've got )(?:\d{1,2}|one|two|twenty-four|forty-eight|"
+    r"seventy-two) (?:hours?|hrs?)\b|\b(?:\d{1,2}|twenty-four|forty-eight) hours? only\b|"
+    r"\bwithin (?:1|2|3|one|two|three) days?\b|\b(?:by|before|until|only|expires?|ends?|valid|closes?|within) "
+    r"(?:the end of )?today\b|\btoday (?:only|to)\b|\b(?:funds?|money|payment|cash|it|them|claim|act|respond|reply|pay|"
+    r"confirm|call) today\b|\b(?:send|transfer|deposit|top[- ]?up|settle)\b" + _S + r"{0,20}\btoday\b|"
+    r"\btonight\b|\bmidnight\b|\bimmediately\b|\bright away\b|"
+    r"\b(?:act|respond|reply|claim|pay) now\b|\burgent(?:ly)?\b|\bexpir(?:es|ing) (?:today|tonight|soon|in)\b|"
+    r"\bforfeit(?:ed)?\b|\bwill be (?:cancelled|canceled|returned|closed|suspended|forfeited|lost)\b|"
+    r"\blast chance\b|\bfinal (?:notice|reminder|warning)\b|"
+    r"\bonly \d{1,5} (?:\w{1,20} )?(?:left|remain|remaining|spots?)\b|\blimited (?:time|spots|places)\b|"
+    r"\bspots are limited\b|\btime is short\b|"
+    r"\d{1,2}\s{0,3}(?:个)?小时内|[一二两三]\s{0,3}(?:个)?(?:小时|天|日)内|"
+    r"今[天日晚]" + _S + r"{0,6}(?:内|前|截止|有效|清零|到期)|"
+    r"当天有效|仅限今[天日]|立即|马上|立刻|逾期(?:作废|视为|无效|不候|将被|无法)|过期作废|自动放弃|"
+    r"即将(?:清零|过期|失效|作废|冻结)|清零|名额有限|名额仅剩|仅剩|限时|截止今[天晚]|紧急|加急")
+# a threat: pressure even where no sum is named (the ask is the reader's money or codes: "your account will
+# be frozen", 否则将追究法律责任); a parcel "returned" is no threat
+_THREAT = re.compile(
+    r"\bforfeit(?:ed)?\b|\bwill be (?:permanently )?(?:cancelled|canceled|closed|suspended|forfeited|lost|frozen|"
+    r"blocked|locked|terminated|deactivated|seized|restricted|confiscated)\b|"
+    r"\b(?:permanent|permanently) (?:suspension|closure|deactivation|suspended|closed|blocked|deactivated)\b|"
+    r"\bresult in (?:the )?(?:suspension|closure|termination|deactivation)\b|"
+    r"\blegal action\b|\barrest warrant\b|\b(?:be|get) arrested\b|"
+    r"逾期(?:作废|视为|无效|不候|将被|无法)|过期作废|自动放弃|即将(?:清零|过期|失效|作废|冻结)|"
+    r"(?:将|会)(?:被)?(?:永久)?(?:冻结|停用|注销|起诉|拘留|逮捕|没收|销户)|追究" + _S + r"{0,10}责任|强制措施|法律责任")
+
+
+def _each(*parts: str) -> str:
+    """Every way of writing one choice from each of ``parts`` (choices split by "/", an empty
+    one leaving the part out), as anchor words: _each("by/via", " ", "email/e-mail")."""
+    out = [""]
+    for part in parts:
+        out = [done + choice for done in out for choice in part.split("/")]
+    return "|".join(out)
+
+
+# The words each family's patterns start from. The message's keyword scan (one automaton
+# for every list of the rule set) finds them; the patterns above then run only in windows
+# around them, so ordinary mail costs a few dictionary look-ups, not a dozen regex passes.
+# That reads what the whole text holds only if every branch of a family's patterns holds one
+# of its words, bounded as the scan bounds words (an English word not inside a longer one:
+# \b, ASCII_START) and within WINDOW of the match's ends: a branch without one does nothing.
+# tests/test_detection_scam_anchors.py reads every branch both ways.
+ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
+    "windfall": (
+        "won|winner|winners|winning|winnings|selected|chosen|picked|drawn|awarded|approved|pre-approved|"
+        "granted|congratulations|congrats|lottery|sweepstake|sweepstakes|jackpot|lucky draw|prize draw|"
+        "claim|inheritance|next of kin|unclaimed|dormant|beneficiary|lucky|donate|donating|donation|"
+        "pending|waiting|awaiting|ready to be|to be released|恭喜|中奖|中了|抽中|选中|荣获|获奖|领取|"
+        "申领|兑换|提现|领奖|兑奖|遗产|受益人|解冻资金|eligible|total sum|the sum|your share|into your account|"
+        "to your account|into your bank account|to your bank account|entitled|percent|%|for you|foreign partner|"
+        "foreign business partner|foreign beneficiary|late client|late customer|late depositor|late account holder|"
+        "deceased|abandoned|foreign account|overseas account|offshore account|foreign bank account|"
+        "overseas bank account|offshore bank account|over-invoiced|overinvoiced|ratio|share|shared|sharing|"
+        "奖金|奖品|大奖|现金|红包|补贴|补助|退税|退款|"
+        "赔偿|礼品|购物卡|e卡"),
+    "returns": (
+        "guaranteed|guarantee|risk-free|risk free|no risk|zero risk|capital protected|capital guaranteed|double your|"
+        "daily|weekly|monthly|per day|a day|per week|a week|per month|a month|earn|passive income|"
+        "commission|commissions|every day|every week|double|"
+        "保本|保息|稳赚|零风险|无风险|高额回报|高回报|高收益|赚|挣|日入|月入|"
+        "日收益|周收益|月收益|日结|躺赚|返现|返利|返佣|佣金|秒返|翻倍|收益|回报"),
+    "fee": (
+        "fee|fees|charge|charges|deposit|deposits|shipping and handling|duty|duties|gift card|gift cards|"
+        "giftcard|giftcards|apple card|apple cards|itunes|google play|steam|bitcoin|btc|usdt|crypto|cryptos|"
+        "cryptocurrency|cryptocurrencies|western union|moneygram|customs|parcel|package|"
+        # (an account said new, changed or safe ends in one of these: a few words, not every combination)
+        "bank account|banking account|payment account|receiving account|account details|holding account|"
+        "safe account|safety account|"
+        # (an account said new, safe or supervised ends in one of these: three words, not their 36 forms)
+        "账户|帐户|账号|"
+        "bank details|banking details|payment details|remittance details|"
+        + _each("changed/updated/switched", " ", "our/my") + "|更换|变更|"
+
+        "清关费|派送费|"
+        "税款|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|押金|"
+        "会员费|认证费|服务费|工本费|保险费|验证费|关税|购物卡|礼品卡|e卡|充值卡|点卡|比特币|虚拟币"),
+    "personal_data": (
+        "card details|credit card|credit cards|debit card|debit cards|card information|expiry date|security code|"
+        "security codes|bank details|bank account|bank accounts|account number|account numbers|routing number|"
+        "routing numbers|sort code|sort codes|card number|card numbers|cvv|cvc|pin|password|passwords|passcode|"
+        "passcodes|one-time code|one-time codes|one-time passcode|one-time passcodes|otp|verification code|"
+        "verification codes|social security|ssn|passport|date of birth|full name|home address|your address|"
+        "postal address|phone number|phone numbers|mobile number|mobile numbers|your age|occupation|your country|"
+        "country of residence|"
+        "银行卡|银行账号|卡号|密码|验证码|身份证|支付宝账号|全名|开户行|姓名|住址|地址|手机号|电话号码|年龄|职业"),
+    "private_channel": (
+        "微信|weixin|wechat|vx|v信|薇信|qq|telegram|whatsapp|viber|skype|kakao|t.me|wa.me|line id|line|"
+        "lineid|between us|between the two of us|to yourself|keep this|keep it|keep the|keep your|"
+        "告诉|告知|透露|保密|"
+        "don't tell|do not tell|don't mention|do not mention|don't discuss|do not discuss|can't talk|cannot talk|"
+        + _each("don't /do not ", "inform/contact/call") + "|"
+        "can not talk|unable to talk|answer phone|answer the phone|take calls|take any calls|in a meeting|"
+        "board meeting|don't call|do not call|" + _each("by/via", " ", "/this ", "email/e-mail") + "|"
+        "先别|不要跟别人说|不要跟其他人说|别告诉|声张|不方便|开会|"
+        + "|".join(sorted(FREEMAIL))),
+    "pressure": (
+        "within|in the next|hour|hours|hr|hrs|day|days|today|tonight|midnight|immediately|right away|now|"
+        "urgent|urgently|expires|expiring|forfeit|forfeited|cancelled|canceled|returned|closed|frozen|blocked|"
+        "locked|terminated|deactivated|seized|restricted|confiscated|suspension|closure|termination|deactivation|"
+        "legal action|arrest warrant|arrested|冻结|停用|注销|起诉|拘留|逮捕|没收|销户|追究|强制措施|法律责任|"
+        "suspended|lost|last chance|final|left|remain|remaining|spot|spots|limited|"
+        "time is short|小时|天内|日内|"
+        "今天|今日|今晚|当天有效|立即|马上|立刻|逾期|过期作废|自动放弃|即将|清零|名额|仅剩|限时|截止|"
+        "紧急|加急"),
+}.items()}
+# characters read either side of an anchor word: as far as the family's patterns reach from it
+# ("congratulations … approved" spans a paragraph; a fee's "shipping and handling" is itself)
+WINDOW = {"windfall": 150, "returns": 80, "fee": 120, "personal_data": 120, "private_channel": 80, "pressure": 40}
+
+
+# what makes a percentage a price or a business share ("20% of the first-year subscription revenue"), read
+# after it (beyond the window, as in the whole text)
+_PRICE = re.compile(r" ?(?:[\w-]+ ){0,2}(?:off|discount|cash ?back|rebate|commission|margin|markup)\b|"
+                    r" of (?:the |your |our |their |all |each |every )?(?:[\w-]+ ){0,3}(?:revenues?|sales|profits?|"
+                    r"turnover|margins?|fees?|subscriptions?|billings?|income)\b")
