@@ -54,8 +54,9 @@ def top_level_branches(source: str) -> list[str]:
     return out
 
 
-def _is_word(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"  # what ``\w`` means for a str pattern
+def is_regex_word(ch: str) -> bool:
+    """Whether ``ch`` is what ``\\w`` takes in a str pattern."""
+    return ch.isalnum() or ch == "_"
 
 
 _SPECIAL = set("\\.^$*+?{}[]|()")
@@ -173,7 +174,8 @@ class Alternation:
             # \b: a word character on one side only (the text ends at endpos, as re sees it);
             # ASCII_START: no ASCII word character before (re looks before pos too)
             if not bounded or (bounded == "a" and not (i > 0 and text[i - 1] in _ASCII_WORD)) or \
-                    (bounded == "b" and (i > 0 and _is_word(text[i - 1])) != (i < endpos and _is_word(text[i]))):
+                    (bounded == "b" and
+                     (i > 0 and is_regex_word(text[i - 1])) != (i < endpos and is_regex_word(text[i]))):
                 return m
             p = i + 1
             if p > endpos:  # (re would clamp it and find the same empty match again)

@@ -38,27 +38,23 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
 
-from rules.alternation import Alternation
+from rules import scam_words
+from rules.alternation import Alternation, is_regex_word
 from rules.chinese_variants import char_forms, simplifying_table, traditional_folder
 from rules.match import HIGH, LOW, MEDIUM
 from rules.redact import excerpt
-from rules.scam_words import (  # noqa: F401 - the patterns, read here and by the tests as scams.*
+from rules.scam_words import (
     _ASK,
     _ASK_LIST,
     _CHARGED,
     _CONGRATS,
     _CONTACT_VERB,
     _DATA_FLAT,
-    _DATA_STRONG,
     _DATA_STRONG_BRANCHES,
-    _DATA_STRONG_WORDS,
-    _DATA_WEAK,
-    _DATA_WEAK_WORDS,
     _EMAIL,
     _EMAIL_CHARS,
     _FEE,
     _FEE_TIE,
-    _HUNDRED,
     _IM,
     _IM_ID,
     _MONEY,
@@ -67,7 +63,6 @@ from rules.scam_words import (  # noqa: F401 - the patterns, read here and by th
     _PAY,
     _PRICE,
     _RETURNS,
-    _S,
     _SECRECY,
     _THREAT,
     _UNTRACEABLE,
@@ -76,8 +71,6 @@ from rules.scam_words import (  # noqa: F401 - the patterns, read here and by th
     ANCHORS,
     FREEMAIL,
     WINDOW,
-    _as_words,
-    _each,
 )
 
 SCAN_LIMIT = 20_000  # characters read per text: a scam says its piece early, a long report is no scam
@@ -101,13 +94,9 @@ def word_end(text: str, at: int, limit: int | None = None) -> int:
     limit = len(text) if limit is None else min(limit, len(text))
     if at >= limit:
         return limit
-    if at > 0 and _is_word(text[at - 1]) and _is_word(text[at]):
+    if at > 0 and is_regex_word(text[at - 1]) and is_regex_word(text[at]):
         return _WORD_REST.match(text, at, limit).end()  # type: ignore[union-attr]
     return at
-
-
-def _is_word(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"  # what \w means for a str pattern
 
 
 @dataclass(frozen=True)
@@ -131,11 +120,11 @@ class Text:
             lo, hi = max(0, s - reach), min(end, e + reach)
             # a window ends between words (word_end), looked for only when the next one does
             # not reach into it anyway: a run of anchors in one long word is read once
-            if out and (lo <= out[-1][1] or lo <= word_end(self.text, out[-1][1], end)):
+            if out and lo > out[-1][1]:
+                out[-1] = (out[-1][0], word_end(self.text, out[-1][1], end))
+            if out and lo <= out[-1][1]:
                 out[-1] = (out[-1][0], max(out[-1][1], hi))
             else:
-                if out:
-                    out[-1] = (out[-1][0], word_end(self.text, out[-1][1], end))
                 out.append((lo, hi))
         if out:
             out[-1] = (out[-1][0], word_end(self.text, out[-1][1], end))
@@ -269,7 +258,7 @@ _FOLD: Callable[[str], str] | None = None
 
 
 def _pattern_chars() -> str:
-    return "".join(v.pattern for v in globals().values() if isinstance(v, re.Pattern))
+    return "".join(v.pattern for v in vars(scam_words).values() if isinstance(v, re.Pattern))
 
 
 def fold(text: str) -> str:

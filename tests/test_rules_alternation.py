@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rules import scams
+from rules import scam_words, scams
 from rules.alternation import ASCII_START, Alternation, top_level_branches
 from rules.content import parse
 
@@ -35,7 +35,7 @@ def test_the_scam_families_are_searched_this_way() -> None:
 
 
 def test_personal_data_words_are_told_strong_or_weak_as_named_groups_would() -> None:
-    named = re.compile(rf"(?P<strong>{scams._DATA_STRONG})|(?P<weak>{scams._DATA_WEAK})")
+    named = re.compile(rf"(?P<strong>{scam_words._DATA_STRONG})|(?P<weak>{scam_words._DATA_WEAK})")
     text = ("please send your card number, full name, home address and age; 提供银行卡号和姓名、地址 "
             "your pin and country, password") * 3
     want = [(m.span(), bool(m.group("strong"))) for m in named.finditer(text)]
