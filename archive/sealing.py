@@ -302,6 +302,13 @@ class SealingMixin:
             raise ArchiveIntegrityError(f"record {archive_id}: does not match its blob row")
         return self._open_blob_row(row)
 
+    def digest_size(self, sha256_hex: str) -> int | None:
+        """The size of an archived message (None: not archived), without reading it: a
+        reader can make room in its memory budget first."""
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(t.blobs.c.size).where(t.blobs.c.sha256 == sha256_hex.lower())
+                                .limit(1)).scalar()
+
     def open_digest(self, sha256_hex: str) -> bytes:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(*self._BLOB_COLS).where(t.blobs.c.sha256 == sha256_hex.lower())).first()

@@ -16,6 +16,15 @@ they leave without a claim query and without reading the archive back. The other
 quarantine, notices, retries, a crashed node's rows) are claimed from the database in
 batches. A hand-over is only an optimisation: its rows are ordinary leased claims, and a
 crash before they are sent gives them back at the node's restart.
+
+What the worker holds in memory has a budget of its own (``delivery.memory_budget``,
+:class:`gateway.spool.MemoryBudget`), apart from the SMTP edge's: message bytes in hand, and
+each send in progress (the message, our copy with added headers or a DKIM signature, and the
+client's dot-stuffed copy while it waits for the reply: ``MEMORY_FACTOR`` times the message).
+A send waits for its share; bytes handed over that do not fit are dropped and read back from
+the archive when their turn comes. Before, a slow next hop let eight sends of 12 MB messages
+and 64 MiB in hand pile up outside every budget. Apart, not shared with the edge: a next hop
+that stalls holds up delivery, never the acceptance of new mail.
 """
 
 from __future__ import annotations
@@ -46,9 +55,14 @@ from gateway.notices import Notifier
 from gateway.outgoing import prepare
 from gateway.queue import DELIVERED, DeliveryQueue, QueueEntry
 from gateway.queue import FAILED as QUEUE_FAILED
+from gateway.spool import MemoryBudget
 from gateway.transport import DsnRelay, Result, Transport
 
 log = logging.getLogger("mailwarden.delivery")
+
+# A send holds the message, our copy of it (added headers, a DKIM signature) and aiosmtplib's
+# dot-stuffed copy while it waits for the reply to DATA.
+MEMORY_FACTOR = 3.0
 
 Outcome = tuple[QueueEntry, int | None, str]   # entry, SMTP code (None: no answer), text
 
@@ -90,6 +104,8 @@ class DeliveryWorker:
         max_in_hand_bytes: int = 64 * 1024 * 1024,
         delay_warning_after: float = 0.0,
         attempt_log: attempts.AttemptLog | None = None,
+        memory: MemoryBudget | None = None,
+        blob_size: Callable[[str], int | None] | None = None,
     ):
         self._committer = committer
         self._attempts = attempt_log or attempts.AttemptLog(queue.engine)
@@ -119,6 +135,8 @@ class DeliveryWorker:
         self._max_in_hand_bytes = max_in_hand_bytes
         self._delay_warning_after = delay_warning_after   # 0: no delayed-delivery DSN
         self._running = False
+        self._memory = memory               # None: not counted (tests of other things)
+        self._blob_size = blob_size         # an archived message's size, before it is read
 
     def wake(self) -> None:
         """New rows are in the queue (not handed over): claim them without waiting for a poll."""
@@ -137,8 +155,11 @@ class DeliveryWorker:
     def hand_over(self, entries: list[QueueEntry], raw: bytes) -> None:
         """Committed rows claimed for this node (see ``claim_node``) and the message bytes."""
         if entries:
-            self._in_hand.append((entries, raw))
-            self._in_hand_bytes += len(raw)
+            if self._memory is not None and not self._memory.try_reserve(len(raw)):
+                self._in_hand.append((entries, None))       # read back from the archive in turn
+            else:
+                self._in_hand.append((entries, raw))
+                self._in_hand_bytes += len(raw)
             self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -167,8 +188,8 @@ class DeliveryWorker:
         if self._inflight:
             await asyncio.gather(*self._inflight, return_exceptions=True)
         # Rows still in hand (and any handed over while stopping) go back to the queue.
-        self._in_hand.clear()
-        self._in_hand_bytes = 0
+        while self._in_hand:
+            self._drop_in_hand(self._in_hand.popleft()[1])
         await asyncio.to_thread(self._queue.release_claims, self.node)
         await self._transport.close()
 
@@ -179,9 +200,48 @@ class DeliveryWorker:
             if stop.is_set():
                 return
             entries, raw = self._in_hand.popleft()
-            self._in_hand_bytes -= len(raw)
+            # The bytes' share of the budget goes with the first send (others of the same
+            # message, to other routes, reserve their own).
+            share = 0 if raw is None or self._memory is None else len(raw)
+            if raw is not None:
+                self._in_hand_bytes -= len(raw)
             for group in self._group(entries):
-                await self._start(self._deliver_group(group, raw))
+                try:
+                    await self._start(self._deliver_group(group, raw, share=share))
+                except BaseException:
+                    self._release(share)
+                    raise
+                share = 0
+
+    def _drop_in_hand(self, raw: bytes | None) -> None:
+        if raw is not None:
+            self._in_hand_bytes -= len(raw)
+            self._release(len(raw))
+
+    def _release(self, size: int) -> None:
+        if self._memory is not None and size:
+            self._memory.release(size)
+
+    async def _hold(self, held: list[int], size: int) -> bool:
+        """Make this send's share of the budget ``MEMORY_FACTOR`` times ``size``; ``held[0]``
+        is what it holds before and after. True when it holds the share.
+
+        A send holding part of its share already (its bytes in hand) takes the rest only if
+        it is free now, and never waits: two sends each holding a part and waiting for the
+        other's would wait for ever. One holding nothing waits as long as it takes (a share
+        larger than the whole budget is granted when nothing else is held)."""
+        if self._memory is None:
+            return True
+        need = int(size * MEMORY_FACTOR)
+        if held[0] >= need:
+            return True
+        if held[0]:
+            if not self._memory.try_reserve(need - held[0]):
+                return False
+        else:
+            await self._memory.reserve(need, None)
+        held[0] = need
+        return True
 
     def _still_ours(self, entries: list[QueueEntry]) -> list[QueueEntry]:
         """Entries whose claim has at least half its lease left. One that waited longer (in
@@ -235,9 +295,16 @@ class DeliveryWorker:
             groups[key].append(e)
         return list(groups.values())
 
-    async def _deliver_group(self, group: list[QueueEntry], raw: bytes | None = None) -> None:
-        """Send one message to the recipients of one route; ``raw`` when it was handed over,
-        else read back from the archive."""
+    async def _deliver_group(self, group: list[QueueEntry], raw: bytes | None = None, *, share: int = 0) -> None:
+        """Send one message to the recipients of one route; ``raw`` when it was handed over
+        (``share``: the bytes of the budget it holds already), else read back from the archive."""
+        held = [share]
+        try:
+            await self._send_group(group, raw, held)
+        finally:
+            self._release(held[0])
+
+    async def _send_group(self, group: list[QueueEntry], raw: bytes | None, held: list[int]) -> None:
         already = [e for e in group if e.id in self._delivered_ids]
         if already:
             done = {e.recipient: (250, "already delivered in this run") for e in already}
@@ -251,6 +318,11 @@ class DeliveryWorker:
         if not group:
             return
         first = group[0]
+        if raw is not None and held[0] and not await self._hold(held, len(raw)):
+            # No room for the rest of its share now: give back the part held, and wait for the
+            # whole share with nothing held; the bytes are read back from the archive.
+            self._release(held[0])
+            held[0], raw = 0, None
         if raw is None and first.origin == LINK_ORIGIN:
             # a sign-in link mail: the archive holds it with the link withheld; send the live copy
             try:
@@ -265,11 +337,15 @@ class DeliveryWorker:
                 return
         if raw is None:
             try:
+                if self._memory is not None and self._blob_size is not None:
+                    size = await asyncio.to_thread(self._blob_size, first.digest)
+                    await self._hold(held, size or 0)      # its share before it is read
                 raw = await asyncio.to_thread(self._open_blob, first.digest)
             except Exception as exc:  # noqa: BLE001 - unreadable blob: keep retrying, someone must look
                 log.error("cannot open archived message %s: %s", first.archive_id, exc)
                 await self._settle(group, {e.recipient: (None, f"archive read failed: {exc}") for e in group})
                 return
+        await self._hold(held, len(raw))
         message = prepare(raw, add_headers=first.add_headers, subject_prefix=first.subject_prefix)
         if self._dkim is not None and any(_signed(e) for e in group):   # whatever the RCPT order
             message = self._dkim.sign(message, first.mail_from)
@@ -277,6 +353,7 @@ class DeliveryWorker:
         started, hops = time.time(), {}
         results = await self._transport.send(first.mail_from, [e.recipient for e in group], message, relay,
                                              hops=hops)
+        del message     # sent: only the original is needed from here on (a DSN quotes it)
         if first.origin == LINK_ORIGIN:     # a reply quoting the link must not record it
             results = {r: (code, withheld.scrub_reply(text, raw)) for r, (code, text) in results.items()}
         sent = [e.id for e in group if (results.get(e.recipient) or (None, ""))[0] in range(200, 300)]

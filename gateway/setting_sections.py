@@ -179,6 +179,9 @@ class DeliverySettings(_Section):
     retry_initial: float = 60.0
     retry_max: float = 3600.0
     concurrency: int = Field(default=8, ge=1, le=256)
+    # Bytes of messages the delivery worker holds (in hand, and each send in progress three
+    # times over); sends wait for their share. Apart from smtp.memory_budget (0: no limit).
+    memory_budget: int = Field(default=256 << 20, ge=0)
     batch_size: int = Field(default=50, ge=1, le=1000)
     poll_interval: float = 1.0
     connect_timeout: float = 30.0
@@ -199,6 +202,11 @@ class DeliverySettings(_Section):
         return "encrypt" if self.require_tls and self.tls in ("none", "may") else self.tls
     dkim_selector: str = "mailwarden"
     node_id: str = ""  # this gateway's name in the shared queue; default: the host name
+
+    @field_validator("memory_budget", mode="before")
+    @classmethod
+    def _size(cls, v: Any) -> int:
+        return parse_size(v)
 
     @field_validator("next_hop")
     @classmethod

@@ -52,12 +52,12 @@ class MemoryBudget:
         if self._freed is not None:
             self._freed.set()
 
-    async def reserve(self, size: int, timeout: float) -> bool:
-        """Reserve ``size`` bytes, waiting up to ``timeout`` s for others to release. A
-        reservation larger than the whole budget is granted when nothing else is held (so a
-        message at the size limit can always pass, alone)."""
+    async def reserve(self, size: int, timeout: float | None) -> bool:
+        """Reserve ``size`` bytes, waiting up to ``timeout`` s (None: as long as it takes) for
+        others to release. A reservation larger than the whole budget is granted when nothing
+        else is held (so a message at the size limit can always pass, alone)."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline = None if timeout is None else loop.time() + timeout
         while True:
             if self.try_reserve(size):
                 return True
@@ -65,8 +65,8 @@ class MemoryBudget:
                 self.used = size
                 self.peak = max(self.peak, size)
                 return True
-            left = deadline - loop.time()
-            if left <= 0:
+            left = None if deadline is None else deadline - loop.time()
+            if left is not None and left <= 0:
                 return False
             if self._freed is None:
                 self._freed = asyncio.Event()
