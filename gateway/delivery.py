@@ -17,14 +17,17 @@ quarantine, notices, retries, a crashed node's rows) are claimed from the databa
 batches. A hand-over is only an optimisation: its rows are ordinary leased claims, and a
 crash before they are sent gives them back at the node's restart.
 
-What the worker holds in memory has a budget of its own (``delivery.memory_budget``,
-:class:`gateway.spool.MemoryBudget`), apart from the SMTP edge's: message bytes in hand, and
-each send in progress (the message, our copy with added headers or a DKIM signature, and the
-client's dot-stuffed copy while it waits for the reply: ``MEMORY_FACTOR`` times the message).
-A send waits for its share; bytes handed over that do not fit are dropped and read back from
-the archive when their turn comes. Before, a slow next hop let eight sends of 12 MB messages
-and 64 MiB in hand pile up outside every budget. Apart, not shared with the edge: a next hop
-that stalls holds up delivery, never the acceptance of new mail.
+What the worker holds in memory has a budget of its own (``delivery.memory_budget``), apart
+from the SMTP edge's, so that a next hop that stalls holds up delivery, never the acceptance
+of new mail. A quarter of it (at most ``max_in_hand_bytes``) caps the bytes in hand; the rest
+(:class:`gateway.spool.MemoryBudget`) is shared by the sends in progress, each of which holds
+the message, our copy (added headers, a DKIM signature) and the client's dot-stuffed copy
+while it waits for the reply: ``MEMORY_FACTOR`` times the message. A send takes its share
+before it reads the message; bytes handed over whose share is not free at once are let go
+and read back from the archive. Nothing waits for its share holding part of the budget or
+a slot another send waits for (that could wait for ever), and nobody jumps the queue of
+sends already waiting. Before, a slow next hop let eight sends of 12 MB messages pile up
+outside every budget (351 MiB above the idle process).
 """
 
 from __future__ import annotations
@@ -59,6 +62,10 @@ from gateway.spool import MemoryBudget
 from gateway.transport import DsnRelay, Result, Transport
 
 log = logging.getLogger("mailwarden.delivery")
+
+class _Stopping(Exception):
+    """The worker stopped while a send waited for its share of memory."""
+
 
 # A send holds the message, our copy of it (added headers, a DKIM signature) and aiosmtplib's
 # dot-stuffed copy while it waits for the reply to DATA.
@@ -104,7 +111,7 @@ class DeliveryWorker:
         max_in_hand_bytes: int = 64 * 1024 * 1024,
         delay_warning_after: float = 0.0,
         attempt_log: attempts.AttemptLog | None = None,
-        memory: MemoryBudget | None = None,
+        memory_budget: int | None = None,
         blob_size: Callable[[str], int | None] | None = None,
     ):
         self._committer = committer
@@ -135,8 +142,14 @@ class DeliveryWorker:
         self._max_in_hand_bytes = max_in_hand_bytes
         self._delay_warning_after = delay_warning_after   # 0: no delayed-delivery DSN
         self._running = False
-        self._memory = memory               # None: not counted (tests of other things)
+        # None: not counted (tests of other things); 0: counted, no limit
+        self._memory: MemoryBudget | None = None
+        if memory_budget is not None:
+            if memory_budget:
+                self._max_in_hand_bytes = min(max_in_hand_bytes, memory_budget // 4)
+            self._memory = MemoryBudget(memory_budget - self._max_in_hand_bytes if memory_budget else 0)
         self._blob_size = blob_size         # an archived message's size, before it is read
+        self._stop: asyncio.Event | None = None
 
     def wake(self) -> None:
         """New rows are in the queue (not handed over): claim them without waiting for a poll."""
@@ -155,15 +168,13 @@ class DeliveryWorker:
     def hand_over(self, entries: list[QueueEntry], raw: bytes) -> None:
         """Committed rows claimed for this node (see ``claim_node``) and the message bytes."""
         if entries:
-            if self._memory is not None and not self._memory.try_reserve(len(raw)):
-                self._in_hand.append((entries, None))       # read back from the archive in turn
-            else:
-                self._in_hand.append((entries, raw))
-                self._in_hand_bytes += len(raw)
+            self._in_hand.append((entries, raw))
+            self._in_hand_bytes += len(raw)
             self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
         log.info("delivery worker started", extra={"node": self.node})
+        self._stop = stop
         await asyncio.to_thread(self._queue.release_claims, self.node)
         self._running = True
         try:
@@ -188,8 +199,8 @@ class DeliveryWorker:
         if self._inflight:
             await asyncio.gather(*self._inflight, return_exceptions=True)
         # Rows still in hand (and any handed over while stopping) go back to the queue.
-        while self._in_hand:
-            self._drop_in_hand(self._in_hand.popleft()[1])
+        self._in_hand.clear()
+        self._in_hand_bytes = 0
         await asyncio.to_thread(self._queue.release_claims, self.node)
         await self._transport.close()
 
@@ -200,48 +211,74 @@ class DeliveryWorker:
             if stop.is_set():
                 return
             entries, raw = self._in_hand.popleft()
-            # The bytes' share of the budget goes with the first send (others of the same
-            # message, to other routes, reserve their own).
-            share = 0 if raw is None or self._memory is None else len(raw)
-            if raw is not None:
-                self._in_hand_bytes -= len(raw)
-            for group in self._group(entries):
-                try:
-                    await self._start(self._deliver_group(group, raw, share=share))
-                except BaseException:
-                    self._release(share)
-                    raise
-                share = 0
-
-    def _drop_in_hand(self, raw: bytes | None) -> None:
-        if raw is not None:
             self._in_hand_bytes -= len(raw)
-            self._release(len(raw))
+            for group in self._group(entries):
+                await self._start(self._deliver_group(group, raw))
 
-    def _release(self, size: int) -> None:
-        if self._memory is not None and size:
-            self._memory.release(size)
-
-    async def _hold(self, held: list[int], size: int) -> bool:
-        """Make this send's share of the budget ``MEMORY_FACTOR`` times ``size``; ``held[0]``
-        is what it holds before and after. True when it holds the share.
-
-        A send holding part of its share already (its bytes in hand) takes the rest only if
-        it is free now, and never waits: two sends each holding a part and waiting for the
-        other's would wait for ever. One holding nothing waits as long as it takes (a share
-        larger than the whole budget is granted when nothing else is held)."""
+    # ---- the memory budget of sends ----------------------------------------------------
+    async def _take_share(self, first: QueueEntry, raw: bytes | None, held: list[int]) -> bytes | None:
+        """This send's share of the budget, taken before the message is read; the bytes to
+        send (None: to be read). Bytes handed over whose share is not free now are let go:
+        the send waits in line with nothing held and reads them back. Raises
+        :class:`_Stopping` when the worker stops while the send waits."""
         if self._memory is None:
-            return True
+            return raw
+        if raw is not None and self._try_share(held, len(raw)):
+            return raw
+        if first.origin == LINK_ORIGIN or self._blob_size is None:
+            return None                     # a small sign-in mail, or no size: its share once read
+        try:
+            size = await asyncio.to_thread(self._blob_size, first.digest)
+        except Exception as exc:  # noqa: BLE001 - the read that follows meets the same trouble
+            log.error("cannot look up the size of archived message %s: %s", first.archive_id, exc)
+            return None
+        if size:
+            await self._wait_share(held, size)
+        return None
+
+    def _try_share(self, held: list[int], size: int) -> bool:
+        """Take (or grow to) the share for ``size`` bytes if it is free now and nobody waits."""
+        assert self._memory is not None
         need = int(size * MEMORY_FACTOR)
         if held[0] >= need:
             return True
-        if held[0]:
-            if not self._memory.try_reserve(need - held[0]):
-                return False
-        else:
-            await self._memory.reserve(need, None)
+        if self._memory.waiting or not self._memory.try_reserve(need - held[0]):
+            return False
         held[0] = need
         return True
+
+    async def _wait_share(self, held: list[int], size: int) -> None:
+        """Wait for the share for ``size`` bytes with nothing held (what was held is given
+        back first); :class:`_Stopping` when the worker stops meanwhile (its rows go back
+        to the queue). A share larger than the budget is granted when nothing else is held."""
+        memory = self._memory
+        if memory is None or self._try_share(held, size):
+            return
+        memory.release(held[0])
+        held[0] = 0
+        need = int(size * MEMORY_FACTOR)
+        stop = self._stop
+        if stop is None:
+            await memory.reserve(need, None)
+            held[0] = need
+            return
+        if stop.is_set():
+            raise _Stopping
+        reserve = asyncio.ensure_future(memory.reserve(need, None))
+        stopped = asyncio.ensure_future(stop.wait())
+        try:
+            await asyncio.wait({reserve, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        except BaseException:
+            stopped.cancel()
+            reserve.cancel()            # nothing if it was granted meanwhile: then give it back
+            if reserve.done() and not reserve.cancelled():
+                memory.release(need)
+            raise
+        stopped.cancel()
+        if not reserve.done():
+            reserve.cancel()            # waiting, so nothing reserved
+            raise _Stopping
+        held[0] = need
 
     def _still_ours(self, entries: list[QueueEntry]) -> list[QueueEntry]:
         """Entries whose claim has at least half its lease left. One that waited longer (in
@@ -295,14 +332,17 @@ class DeliveryWorker:
             groups[key].append(e)
         return list(groups.values())
 
-    async def _deliver_group(self, group: list[QueueEntry], raw: bytes | None = None, *, share: int = 0) -> None:
-        """Send one message to the recipients of one route; ``raw`` when it was handed over
-        (``share``: the bytes of the budget it holds already), else read back from the archive."""
-        held = [share]
+    async def _deliver_group(self, group: list[QueueEntry], raw: bytes | None = None) -> None:
+        """Send one message to the recipients of one route; ``raw`` when it was handed over,
+        else read back from the archive."""
+        held = [0]          # this send's share of the memory budget
         try:
             await self._send_group(group, raw, held)
+        except _Stopping:
+            pass            # waited for memory until the worker stopped: its rows go back to the queue
         finally:
-            self._release(held[0])
+            if self._memory is not None and held[0]:
+                self._memory.release(held[0])
 
     async def _send_group(self, group: list[QueueEntry], raw: bytes | None, held: list[int]) -> None:
         already = [e for e in group if e.id in self._delivered_ids]
@@ -314,15 +354,11 @@ class DeliveryWorker:
             group = [e for e in group if e.id not in already_ids]
             if not group:
                 return
-        group = self._still_ours(group)
+        raw = await self._take_share(group[0], raw, held)
+        group = self._still_ours(group)       # after any wait for memory
         if not group:
             return
         first = group[0]
-        if raw is not None and held[0] and not await self._hold(held, len(raw)):
-            # No room for the rest of its share now: give back the part held, and wait for the
-            # whole share with nothing held; the bytes are read back from the archive.
-            self._release(held[0])
-            held[0], raw = 0, None
         if raw is None and first.origin == LINK_ORIGIN:
             # a sign-in link mail: the archive holds it with the link withheld; send the live copy
             try:
@@ -337,15 +373,16 @@ class DeliveryWorker:
                 return
         if raw is None:
             try:
-                if self._memory is not None and self._blob_size is not None:
-                    size = await asyncio.to_thread(self._blob_size, first.digest)
-                    await self._hold(held, size or 0)      # its share before it is read
                 raw = await asyncio.to_thread(self._open_blob, first.digest)
             except Exception as exc:  # noqa: BLE001 - unreadable blob: keep retrying, someone must look
                 log.error("cannot open archived message %s: %s", first.archive_id, exc)
                 await self._settle(group, {e.recipient: (None, f"archive read failed: {exc}") for e in group})
                 return
-        await self._hold(held, len(raw))
+        if self._memory is not None and not self._try_share(held, len(raw)):
+            await self._wait_share(held, len(raw))      # its size was not known before it was read
+            group = self._still_ours(group)
+            if not group:
+                return
         message = prepare(raw, add_headers=first.add_headers, subject_prefix=first.subject_prefix)
         if self._dkim is not None and any(_signed(e) for e in group):   # whatever the RCPT order
             message = self._dkim.sign(message, first.mail_from)

@@ -30,7 +30,6 @@ from gateway.services import Services
 from gateway.settings import Settings, parse_hostport
 from gateway.smtp import IncomingMessage, SessionCounter, SessionPolicy, SmtpLimits, protocol_factory
 from gateway.smtp_data import BareNewline
-from gateway.spool import MemoryBudget
 from gateway.startup import PROCESSES_FILE, check_deployment, listening_socket, run_directory, show_banner
 from gateway.supervisor import Slot, Supervisor
 from gateway.tls import ensure_self_signed, server_context
@@ -79,7 +78,7 @@ class Gateway:
             metrics=services.metrics, hostname=services.hostname, concurrency=s.delivery.concurrency,
             batch_size=s.delivery.batch_size, poll_interval=s.delivery.poll_interval,
             node=s.delivery.node_id or None, delay_warning_after=s.delivery.delay_warning_after,
-            memory=MemoryBudget(s.delivery.memory_budget), blob_size=services.archive.digest_size,
+            memory_budget=s.delivery.memory_budget, blob_size=services.archive.digest_size,
         )
         # one pool per process: screening, the API's rules test and the index share it
         self.extraction = services.extraction or ExtractionPool(

@@ -179,8 +179,9 @@ class DeliverySettings(_Section):
     retry_initial: float = 60.0
     retry_max: float = 3600.0
     concurrency: int = Field(default=8, ge=1, le=256)
-    # Bytes of messages the delivery worker holds (in hand, and each send in progress three
-    # times over); sends wait for their share. Apart from smtp.memory_budget (0: no limit).
+    # Bytes of messages the delivery worker holds: a quarter (at most 64 MiB) for messages in
+    # hand, the rest for sends in progress (each three times its message; they wait for their
+    # share). Apart from smtp.memory_budget (0: no limit).
     memory_budget: int = Field(default=256 << 20, ge=0)
     batch_size: int = Field(default=50, ge=1, le=1000)
     poll_interval: float = 1.0

@@ -38,6 +38,7 @@ class MemoryBudget:
         self.limit = limit
         self.used = 0
         self.peak = 0
+        self.waiting = 0              # reservations waiting for their share now
         self._freed: asyncio.Event | None = None
 
     def try_reserve(self, size: int) -> bool:
@@ -71,8 +72,12 @@ class MemoryBudget:
             if self._freed is None:
                 self._freed = asyncio.Event()
             self._freed.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._freed.wait(), left)
+            self.waiting += 1
+            try:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._freed.wait(), left)
+            finally:
+                self.waiting -= 1
 
 
 class Spool:

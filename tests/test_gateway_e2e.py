@@ -189,11 +189,25 @@ def _archive_write_blocked(database_url: str) -> Iterator[None]:
         conn.close()
 
 
+def _files(directory: Path) -> set[Path]:
+    """The files under ``directory``, without the store's hidden ones (layout marker, temp files)."""
+    return {p for p in directory.rglob("*") if p.is_file() and not p.name.startswith(".")}
+
+
+def _wait_for_a_new_file(directory: Path, before: set[Path], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not _files(directory) - before:
+        assert time.monotonic() < deadline, f"no new file under {directory}"
+        time.sleep(0.02)
+
+
 def test_a_client_that_leaves_during_the_commit_does_not_strand_its_message(env: Env, database_url: str) -> None:
     """The client sends its message and hangs up while the acceptance is still being
     committed (the database is slow): its session is cancelled, but the commit goes on, and
     the committed message is delivered at once, not after the claim's lease runs out."""
     raw = simple_message(subject="left early")
+    blobs = env.gw.services.settings.blobs_dir
+    before = _files(blobs)
     with _archive_write_blocked(database_url):
         with socket.create_connection(("127.0.0.1", env.port), timeout=30) as s:
             f = s.makefile("rwb")
@@ -208,7 +222,10 @@ def test_a_client_that_leaves_during_the_commit_does_not_strand_its_message(env:
             assert reply[:3] == b"354"
             f.write(raw + b".\r\n")
             f.flush()
-            time.sleep(0.5)                 # the gateway is waiting for the database now
+            # Screened and in the commit: its blob is written, its transaction waits for the
+            # database. (A fixed half second was not always enough on a loaded machine: the
+            # client then left during screening, rightly before anything was committed.)
+            _wait_for_a_new_file(blobs, before)
             f.close()
             s.shutdown(socket.SHUT_RDWR)    # hang up without reading the reply
         time.sleep(0.5)                     # the session is gone
