@@ -20,7 +20,7 @@ crash before they are sent gives them back at the node's restart.
 What the worker holds in memory has a budget of its own (``delivery.memory_budget``), apart
 from the SMTP edge's, so that a next hop that stalls holds up delivery, never the acceptance
 of new mail. A quarter of it (at most ``max_in_hand_bytes``) caps the bytes in hand; the rest
-(:class:`gateway.spool.MemoryBudget`) is shared by the sends in progress, each of which holds
+(:class:`gateway.spool.QueuedMemoryBudget`) is shared by the sends in progress, each of which holds
 the message, our copy (added headers, a DKIM signature) and the client's dot-stuffed copy
 while it waits for the reply: ``MEMORY_FACTOR`` times the message. A send takes its share
 before it reads the message; bytes handed over whose share is not free at once are let go
@@ -58,7 +58,7 @@ from gateway.notices import Notifier
 from gateway.outgoing import prepare
 from gateway.queue import DELIVERED, DeliveryQueue, QueueEntry
 from gateway.queue import FAILED as QUEUE_FAILED
-from gateway.spool import MemoryBudget
+from gateway.spool import QueuedMemoryBudget
 from gateway.transport import DsnRelay, Result, Transport
 
 log = logging.getLogger("mailwarden.delivery")
@@ -143,11 +143,11 @@ class DeliveryWorker:
         self._delay_warning_after = delay_warning_after   # 0: no delayed-delivery DSN
         self._running = False
         # None: not counted (tests of other things); 0: counted, no limit
-        self._memory: MemoryBudget | None = None
+        self._memory: QueuedMemoryBudget | None = None
         if memory_budget is not None:
             if memory_budget:
                 self._max_in_hand_bytes = min(max_in_hand_bytes, memory_budget // 4)
-            self._memory = MemoryBudget(memory_budget - self._max_in_hand_bytes if memory_budget else 0)
+            self._memory = QueuedMemoryBudget(memory_budget - self._max_in_hand_bytes if memory_budget else 0)
         self._blob_size = blob_size         # an archived message's size, before it is read
         self._stop: asyncio.Event | None = None
 
@@ -213,18 +213,19 @@ class DeliveryWorker:
             entries, raw = self._in_hand.popleft()
             self._in_hand_bytes -= len(raw)
             for group in self._group(entries):
-                await self._start(self._deliver_group(group, raw))
+                await self._start(self._deliver_group(group, [raw]))
 
     # ---- the memory budget of sends ----------------------------------------------------
-    async def _take_share(self, first: QueueEntry, raw: bytes | None, held: list[int]) -> bytes | None:
+    async def _take_share(self, first: QueueEntry, handed: list[bytes], held: list[int]) -> bytes | None:
         """This send's share of the budget, taken before the message is read; the bytes to
-        send (None: to be read). Bytes handed over whose share is not free now are let go:
-        the send waits in line with nothing held and reads them back. Raises
-        :class:`_Stopping` when the worker stops while the send waits."""
+        send (None: to be read). Bytes handed over (``handed``, emptied here) whose share is
+        not free now are let go: the send waits in line with nothing held and reads them back.
+        Raises :class:`_Stopping` when the worker stops while the send waits."""
+        if handed and (self._memory is None or self._try_share(held, len(handed[0]))):
+            return handed.pop()
+        handed.clear()              # no reference left: freed while the send waits
         if self._memory is None:
-            return raw
-        if raw is not None and self._try_share(held, len(raw)):
-            return raw
+            return None
         if first.origin == LINK_ORIGIN or self._blob_size is None:
             return None                     # a small sign-in mail, or no size: its share once read
         try:
@@ -242,7 +243,7 @@ class DeliveryWorker:
         need = int(size * MEMORY_FACTOR)
         if held[0] >= need:
             return True
-        if self._memory.waiting or not self._memory.try_reserve(need - held[0]):
+        if not self._memory.try_reserve(need - held[0]):
             return False
         held[0] = need
         return True
@@ -259,19 +260,19 @@ class DeliveryWorker:
         need = int(size * MEMORY_FACTOR)
         stop = self._stop
         if stop is None:
-            await memory.reserve(need, None)
+            await memory.reserve(need)
             held[0] = need
             return
         if stop.is_set():
             raise _Stopping
-        reserve = asyncio.ensure_future(memory.reserve(need, None))
+        reserve = asyncio.ensure_future(memory.reserve(need))
         stopped = asyncio.ensure_future(stop.wait())
         try:
             await asyncio.wait({reserve, stopped}, return_when=asyncio.FIRST_COMPLETED)
         except BaseException:
             stopped.cancel()
             reserve.cancel()            # nothing if it was granted meanwhile: then give it back
-            if reserve.done() and not reserve.cancelled():
+            if reserve.done() and not reserve.cancelled() and reserve.exception() is None:
                 memory.release(need)
             raise
         stopped.cancel()
@@ -332,19 +333,19 @@ class DeliveryWorker:
             groups[key].append(e)
         return list(groups.values())
 
-    async def _deliver_group(self, group: list[QueueEntry], raw: bytes | None = None) -> None:
-        """Send one message to the recipients of one route; ``raw`` when it was handed over,
-        else read back from the archive."""
+    async def _deliver_group(self, group: list[QueueEntry], handed: list[bytes] | None = None) -> None:
+        """Send one message to the recipients of one route; ``handed``: its bytes, when they
+        were handed over (in a list, so that they can be let go), else read back from the archive."""
         held = [0]          # this send's share of the memory budget
         try:
-            await self._send_group(group, raw, held)
+            await self._send_group(group, handed or [], held)
         except _Stopping:
             pass            # waited for memory until the worker stopped: its rows go back to the queue
         finally:
             if self._memory is not None and held[0]:
                 self._memory.release(held[0])
 
-    async def _send_group(self, group: list[QueueEntry], raw: bytes | None, held: list[int]) -> None:
+    async def _send_group(self, group: list[QueueEntry], handed: list[bytes], held: list[int]) -> None:
         already = [e for e in group if e.id in self._delivered_ids]
         if already:
             done = {e.recipient: (250, "already delivered in this run") for e in already}
@@ -354,7 +355,7 @@ class DeliveryWorker:
             group = [e for e in group if e.id not in already_ids]
             if not group:
                 return
-        raw = await self._take_share(group[0], raw, held)
+        raw = await self._take_share(group[0], handed, held)
         group = self._still_ours(group)       # after any wait for memory
         if not group:
             return

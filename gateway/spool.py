@@ -23,6 +23,7 @@ import contextlib
 import os
 import struct
 import tempfile
+from collections import deque
 from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -38,7 +39,6 @@ class MemoryBudget:
         self.limit = limit
         self.used = 0
         self.peak = 0
-        self.waiting = 0              # reservations waiting for their share now
         self._freed: asyncio.Event | None = None
 
     def try_reserve(self, size: int) -> bool:
@@ -53,12 +53,12 @@ class MemoryBudget:
         if self._freed is not None:
             self._freed.set()
 
-    async def reserve(self, size: int, timeout: float | None) -> bool:
-        """Reserve ``size`` bytes, waiting up to ``timeout`` s (None: as long as it takes) for
-        others to release. A reservation larger than the whole budget is granted when nothing
-        else is held (so a message at the size limit can always pass, alone)."""
+    async def reserve(self, size: int, timeout: float) -> bool:
+        """Reserve ``size`` bytes, waiting up to ``timeout`` s for others to release. A
+        reservation larger than the whole budget is granted when nothing else is held (so a
+        message at the size limit can always pass, alone)."""
         loop = asyncio.get_running_loop()
-        deadline = None if timeout is None else loop.time() + timeout
+        deadline = loop.time() + timeout
         while True:
             if self.try_reserve(size):
                 return True
@@ -66,18 +66,78 @@ class MemoryBudget:
                 self.used = size
                 self.peak = max(self.peak, size)
                 return True
-            left = None if deadline is None else deadline - loop.time()
-            if left is not None and left <= 0:
+            left = deadline - loop.time()
+            if left <= 0:
                 return False
             if self._freed is None:
                 self._freed = asyncio.Event()
             self._freed.clear()
-            self.waiting += 1
-            try:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._freed.wait(), left)
-            finally:
-                self.waiting -= 1
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._freed.wait(), left)
+
+
+class QueuedMemoryBudget:
+    """A memory budget whose waiters are served in turn (the delivery worker's).
+
+    The edge's :class:`MemoryBudget` lets whoever fits go first: a message that waits there
+    gives up after ``memory_wait`` and its client sends it again. A send waits as long as it
+    takes, so there a large one could wait for ever behind a stream of smaller ones that each
+    fit the room it waits for. Here nobody is granted anything while others wait before it;
+    the first in line gets its share once it fits, or, larger than the whole budget, once
+    nothing else is held. One event loop, no locking."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.used = 0
+        self.peak = 0
+        self._line: deque[tuple[int, asyncio.Future[None]]] = deque()
+
+    @property
+    def waiting(self) -> int:
+        return len(self._line)
+
+    def try_reserve(self, size: int) -> bool:
+        """``size`` bytes now, if they fit and nobody waits (False: take your turn)."""
+        if self._line or (self.limit and self.used + size > self.limit and self.used):
+            return False
+        self._take(size)
+        return True
+
+    def release(self, size: int) -> None:
+        self.used = max(0, self.used - size)
+        self._serve()
+
+    async def reserve(self, size: int) -> None:
+        """``size`` bytes, waiting in line as long as it takes. Cancelled while waiting, it
+        holds nothing (a share granted at the same moment is given back)."""
+        if self.try_reserve(size):
+            return
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        entry = (size, turn)
+        self._line.append(entry)
+        try:
+            await asyncio.shield(turn)
+        except BaseException:
+            if turn.done() and not turn.cancelled():
+                self.release(size)              # granted as it was cancelled: give it back
+            else:
+                turn.cancel()
+                self._line.remove(entry)
+                self._serve()                   # those behind it may fit now
+            raise
+
+    def _take(self, size: int) -> None:
+        self.used += size
+        self.peak = max(self.peak, self.used)
+
+    def _serve(self) -> None:
+        while self._line:
+            size, turn = self._line[0]
+            if self.limit and self.used + size > self.limit and self.used:
+                return
+            self._line.popleft()
+            self._take(size)
+            turn.set_result(None)
 
 
 class Spool:

@@ -9,7 +9,9 @@ queue for everything else, even under a steady stream of hand-overs.
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
+import types
 from collections.abc import Coroutine, Iterator
 from typing import Any, TypeVar
 
@@ -475,3 +477,57 @@ def test_sends_waiting_for_memory_past_half_their_lease_are_left_to_the_queue(
     assert {r: len(sink.handler.to(r)) for r in recipients} == dict.fromkeys(recipients, 1)
     assert {r["status"] for r in _rows(gw_engine).values()} == {DELIVERED}
     assert worker._memory is not None and worker._memory.peak <= int(len(LARGE) * 3)
+
+
+def test_handed_over_bytes_are_let_go_while_their_send_waits_for_memory(gw_engine: sa.Engine, sink: Sink) -> None:
+    """Found in review: bytes "let go" stayed referenced by the waiting send's frames (up to
+    a MiB each that no budget counted, and two copies once read back). Now nothing refers
+    to them while the send waits; it reads the message back when its turn comes."""
+    committer = GroupCommitter(gw_engine)
+    queue = DeliveryQueue(gw_engine, lifetime=3600, retry_initial=1, retry_max=10)
+    reads: list[str] = []
+    handed = simple_message(subject="handed") + b"h" * 100_000 + b"\r\n"
+    worker = _worker(gw_engine, committer, queue, sink, reads, archived=handed, poll_interval=0.1,
+                     memory_budget=4 * len(handed), blob_size=lambda _digest: len(handed))
+    referrers: list[str] = []
+
+    async def scenario() -> None:
+        stop = asyncio.Event()
+        run = asyncio.create_task(worker.run(stop))
+        await _until_running(worker)
+        assert worker._memory is not None
+        worker._memory.try_reserve(1)               # someone else holds a byte: the share is not free
+        entries = await committer.submit(lambda conn: _claimed(queue, conn, ["r1@x.org"], now=time.time()))
+        given = bytes(bytearray(handed))            # a distinct object, referred to only as handed over
+        ident = id(given)
+        worker.hand_over(entries, given)
+        del given
+        for _ in range(100):
+            if worker._memory.waiting:
+                break
+            await asyncio.sleep(0.02)
+        assert worker._memory.waiting == 1
+        gc.collect()
+        referrers.extend(sorted(f.cr_code.co_name for f in gc.get_objects()
+                                if isinstance(f, types.CoroutineType) and _holds(f, ident)))
+        worker._memory.release(1)
+        for _ in range(200):
+            if sink.handler.to("r1@x.org"):
+                break
+            await asyncio.sleep(0.05)
+        stop.set()
+        await run
+
+    _play(committer, scenario())
+    assert referrers == []
+    assert len(sink.handler.to("r1@x.org")) == 1 and reads == ["d" * 64]
+
+
+def _holds(coroutine: types.CoroutineType, ident: int) -> bool:
+    """Whether a coroutine's frame refers to the object ``ident`` (directly or in a list)."""
+    frame = coroutine.cr_frame
+    if frame is None:
+        return False
+    values = list(frame.f_locals.values())
+    values += [item for v in values if isinstance(v, list | tuple) for item in v]
+    return any(id(v) == ident for v in values)

@@ -4,6 +4,7 @@ in every chunking, so a terminator split across reads is found and nothing else 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gateway.smtp_data import BareNewline, decode_content, read_data
-from gateway.spool import MemoryBudget, Spool
+from gateway.spool import MemoryBudget, QueuedMemoryBudget, Spool
 
 
 @dataclass
@@ -169,5 +170,90 @@ def test_budget_reservations_wait_then_give_up() -> None:
         budget.release(30)
         assert await budget.reserve(500, 0.1)                      # bigger than all: alone, it passes
         assert budget.used == 500 and budget.peak == 500
+
+    asyncio.run(run())
+
+
+# ---- the delivery worker's budget: waiters served in turn -----------------------------------
+async def _turns() -> None:
+    """Let every task that can run, run (a grant reaches its waiter in a few loop steps)."""
+    for _ in range(5):
+        await asyncio.sleep(0)
+
+
+def test_a_large_waiter_is_served_before_a_stream_of_smaller_ones_that_fit() -> None:
+    """Found in review (with the edge's first-come rule): three sends of 90 in a budget of 300
+    and one of 150 waiting; each time one finished (120 free) the next 90 fitted and went
+    first, 200 times out of 200. In turn, the 150 goes as soon as it fits."""
+    async def run() -> None:
+        budget = QueuedMemoryBudget(300)
+        for _ in range(3):
+            assert budget.try_reserve(90)
+        big = asyncio.create_task(budget.reserve(150))
+        await _turns()
+        assert budget.waiting == 1
+        assert not budget.try_reserve(10)                  # room for it, but somebody waits
+        later = asyncio.create_task(budget.reserve(90))
+        await _turns()
+        budget.release(90)                                 # 180 held, 120 free: 150 does not fit yet
+        await _turns()
+        assert not big.done() and not later.done()         # the 90 behind it does not overtake
+        budget.release(90)                                 # 90 held: the 150 fits, then the 90 does not
+        await _turns()
+        assert big.done() and not later.done() and budget.used == 240
+        budget.release(90)
+        await _turns()
+        assert later.done() and budget.used == 240 and budget.waiting == 0
+        assert budget.peak <= 300
+
+    asyncio.run(run())
+
+
+def test_a_share_larger_than_the_budget_waits_until_nothing_is_held() -> None:
+    async def run() -> None:
+        budget = QueuedMemoryBudget(100)
+        assert budget.try_reserve(500)                     # nothing held: alone, it passes
+        assert not budget.try_reserve(1)
+        small = asyncio.create_task(budget.reserve(10))
+        huge = asyncio.create_task(budget.reserve(400))
+        await _turns()
+        budget.release(500)
+        await _turns()
+        assert small.done() and not huge.done()            # in turn: the small one first
+        budget.release(10)
+        await _turns()
+        assert huge.done() and budget.used == 400
+
+    asyncio.run(run())
+
+
+def test_a_waiter_cancelled_holds_nothing_even_when_granted_as_it_is_cancelled() -> None:
+    async def run() -> None:
+        for steps in range(4):
+            budget = QueuedMemoryBudget(100)
+            assert budget.try_reserve(80)
+            waiter = asyncio.create_task(budget.reserve(50))
+            behind = asyncio.create_task(budget.reserve(20))
+            await _turns()
+            assert budget.waiting == 2
+            budget.release(80)                             # grants the first waiter (and the next)
+            for _ in range(steps):
+                await asyncio.sleep(0)
+            waiter.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await waiter
+            await _turns()
+            await behind
+            held = 50 if not waiter.cancelled() else 0
+            assert (budget.used, budget.waiting) == (held + 20, 0), steps
+        budget = QueuedMemoryBudget(100)                   # cancelled in line: the one behind moves up
+        assert budget.try_reserve(90)
+        first = asyncio.create_task(budget.reserve(50))
+        second = asyncio.create_task(budget.reserve(10))
+        await _turns()
+        first.cancel()
+        await _turns()
+        await asyncio.wait_for(second, 1)
+        assert (budget.used, budget.waiting) == (100, 0)
 
     asyncio.run(run())
