@@ -212,18 +212,23 @@ def _batch_then_fail_on_the_journal(root: str, out) -> None:  # noqa: ANN001
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     store = FilesystemBlobStore(root, checkpoint_interval=600)
     _write_batch(store, range(2))                      # a first segment, fine
-    resource.setrlimit(resource.RLIMIT_FSIZE, (12_000, resource.RLIM_INFINITY))
-    batch = SyncBatch()
-    for i in range(10, 15):
-        store.put(_address(i), _blob(i), batch=batch)
-    try:
-        batch.sync()
-        out.put("synced")
-    except OSError as exc:
-        out.put(f"failed: {exc.errno}")
-    resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
-    out.put(sorted(i for i in range(10, 15) if store.exists(_address(i))))
-    out.put(sorted(a for seg in Path(root, ".journal").glob("*.seg") for a, _d in iter_records(seg.read_bytes())))
+    journal = store._journal
+    assert journal is not None
+    # The failure seals the segment, and the checkpoint thread retires sealed segments: not
+    # while the segment is looked at (it once vanished between the glob and the read).
+    with journal._checkpointing:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (12_000, resource.RLIM_INFINITY))
+        batch = SyncBatch()
+        for i in range(10, 15):
+            store.put(_address(i), _blob(i), batch=batch)
+        try:
+            batch.sync()
+            out.put("synced")
+        except OSError as exc:
+            out.put(f"failed: {exc.errno}")
+        resource.setrlimit(resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+        out.put(sorted(i for i in range(10, 15) if store.exists(_address(i))))
+        out.put(sorted(a for seg in Path(root, ".journal").glob("*.seg") for a, _d in iter_records(seg.read_bytes())))
     _write_batch(store, range(20, 22))                 # the journal goes on in a new segment
     store.close()
     out.put(sorted(p.name for p in Path(root, ".journal").glob("*.seg")))
