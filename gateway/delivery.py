@@ -210,10 +210,19 @@ class DeliveryWorker:
         for _ in range(len(self._in_hand)):
             if stop.is_set():
                 return
+            # A free slot before the message leaves the deque: while it waits there its bytes
+            # are counted (claim_node's cap), and a send waiting for memory can hold every slot.
+            await self._concurrency.acquire()
             entries, raw = self._in_hand.popleft()
             self._in_hand_bytes -= len(raw)
-            for group in self._group(entries):
+            groups = self._group(entries)
+            if not groups:
+                self._concurrency.release()
+                continue
+            self._spawn(self._deliver_group(groups[0], [raw]))
+            for group in groups[1:]:        # more routes (rare): each waits for a slot of its own
                 await self._start(self._deliver_group(group, [raw]))
+            del raw, groups
 
     # ---- the memory budget of sends ----------------------------------------------------
     async def _take_share(self, first: QueueEntry, handed: list[bytes], held: list[int]) -> bytes | None:
@@ -315,6 +324,10 @@ class DeliveryWorker:
         except BaseException:
             work.close()            # never started: no "coroutine was never awaited"
             raise
+        self._spawn(work)
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run ``work`` in the slot its caller has acquired (``_done`` gives it back)."""
         task = asyncio.create_task(work)
         self._inflight.add(task)
         task.add_done_callback(self._done)

@@ -531,3 +531,37 @@ def _holds(coroutine: types.CoroutineType, ident: int) -> bool:
     values = list(frame.f_locals.values())
     values += [item for v in values if isinstance(v, list | tuple) for item in v]
     return any(id(v) == ident for v in values)
+
+
+def test_mail_in_hand_waiting_for_a_free_connection_stays_counted(gw_engine: sa.Engine, sink: Sink) -> None:
+    """Found in review: the run loop took a message out of hand before waiting for a free
+    connection, so while it waited its bytes were in neither count (and claim_node let more
+    be handed over). Now it waits first: the message stays in hand, counted, until it starts."""
+    committer = GroupCommitter(gw_engine)
+    queue = DeliveryQueue(gw_engine, lifetime=3600, retry_initial=1, retry_max=10)
+    _slow_down(sink, 1.0)
+    worker = _worker(gw_engine, committer, queue, sink, [], poll_interval=0.1, concurrency=1)
+    seen: list[tuple[int, int]] = []
+
+    async def scenario() -> None:
+        stop = asyncio.Event()
+        run = asyncio.create_task(worker.run(stop))
+        await _until_running(worker)
+        first = await committer.submit(lambda conn: _claimed(queue, conn, ["r1@x.org"], now=time.time()))
+        worker.hand_over(first, simple_message(subject="first"))
+        await asyncio.sleep(0.3)                     # the first holds the only connection
+        second = simple_message(subject="second")
+        entries = await committer.submit(lambda conn: _claimed(queue, conn, ["r2@x.org"], now=time.time()))
+        worker.hand_over(entries, second)
+        await asyncio.sleep(0.3)                     # the run loop waits for the connection now
+        seen.append((len(worker._in_hand), worker._in_hand_bytes))
+        for _ in range(100):
+            if sink.handler.to("r2@x.org"):
+                break
+            await asyncio.sleep(0.05)
+        stop.set()
+        await run
+
+    _play(committer, scenario())
+    assert seen == [(1, len(simple_message(subject="second")))]
+    assert len(sink.handler.to("r1@x.org")) == 1 and len(sink.handler.to("r2@x.org")) == 1
