@@ -17,17 +17,8 @@ quarantine, notices, retries, a crashed node's rows) are claimed from the databa
 batches. A hand-over is only an optimisation: its rows are ordinary leased claims, and a
 crash before they are sent gives them back at the node's restart.
 
-What the worker holds in memory has a budget of its own (``delivery.memory_budget``), apart
-from the SMTP edge's, so that a next hop that stalls holds up delivery, never the acceptance
-of new mail. A quarter of it (at most ``max_in_hand_bytes``) caps the bytes in hand; the rest
-(:class:`gateway.spool.QueuedMemoryBudget`) is shared by the sends in progress, each of which holds
-the message, our copy (added headers, a DKIM signature) and the client's dot-stuffed copy
-while it waits for the reply: ``MEMORY_FACTOR`` times the message. A send takes its share
-before it reads the message; bytes handed over whose share is not free at once are let go
-and read back from the archive. Nothing waits for its share holding part of the budget or
-a slot another send waits for (that could wait for ever), and nobody jumps the queue of
-sends already waiting. Before, a slow next hop let eight sends of 12 MB messages pile up
-outside every budget (351 MiB above the idle process).
+What the worker holds in memory has a budget of its own (``delivery.memory_budget``): each
+send takes its share before it reads the message (:mod:`gateway.send_memory`).
 """
 
 from __future__ import annotations
@@ -58,18 +49,11 @@ from gateway.notices import Notifier
 from gateway.outgoing import prepare
 from gateway.queue import DELIVERED, DeliveryQueue, QueueEntry
 from gateway.queue import FAILED as QUEUE_FAILED
+from gateway.send_memory import SendShares, Stopping
 from gateway.spool import QueuedMemoryBudget
 from gateway.transport import DsnRelay, Result, Transport
 
 log = logging.getLogger("mailwarden.delivery")
-
-class _Stopping(Exception):
-    """The worker stopped while a send waited for its share of memory."""
-
-
-# A send holds the message, our copy of it (added headers, a DKIM signature) and aiosmtplib's
-# dot-stuffed copy while it waits for the reply to DATA.
-MEMORY_FACTOR = 3.0
 
 Outcome = tuple[QueueEntry, int | None, str]   # entry, SMTP code (None: no answer), text
 
@@ -148,8 +132,7 @@ class DeliveryWorker:
             if memory_budget:
                 self._max_in_hand_bytes = min(max_in_hand_bytes, memory_budget // 4)
             self._memory = QueuedMemoryBudget(memory_budget - self._max_in_hand_bytes if memory_budget else 0)
-        self._blob_size = blob_size         # an archived message's size, before it is read
-        self._stop: asyncio.Event | None = None
+        self._shares = SendShares(self._memory, blob_size)
 
     def wake(self) -> None:
         """New rows are in the queue (not handed over): claim them without waiting for a poll."""
@@ -174,7 +157,7 @@ class DeliveryWorker:
 
     async def run(self, stop: asyncio.Event) -> None:
         log.info("delivery worker started", extra={"node": self.node})
-        self._stop = stop
+        self._shares.stop = stop
         await asyncio.to_thread(self._queue.release_claims, self.node)
         self._running = True
         try:
@@ -223,72 +206,6 @@ class DeliveryWorker:
             for group in groups[1:]:        # more routes (rare): each waits for a slot of its own
                 await self._start(self._deliver_group(group, [raw]))
             del raw, groups
-
-    # ---- the memory budget of sends ----------------------------------------------------
-    async def _take_share(self, first: QueueEntry, handed: list[bytes], held: list[int]) -> bytes | None:
-        """This send's share of the budget, taken before the message is read; the bytes to
-        send (None: to be read). Bytes handed over (``handed``, emptied here) whose share is
-        not free now are let go: the send waits in line with nothing held and reads them back.
-        Raises :class:`_Stopping` when the worker stops while the send waits."""
-        if handed and (self._memory is None or self._try_share(held, len(handed[0]))):
-            return handed.pop()
-        handed.clear()              # no reference left: freed while the send waits
-        if self._memory is None:
-            return None
-        if first.origin == LINK_ORIGIN or self._blob_size is None:
-            return None                     # a small sign-in mail, or no size: its share once read
-        try:
-            size = await asyncio.to_thread(self._blob_size, first.digest)
-        except Exception as exc:  # noqa: BLE001 - the read that follows meets the same trouble
-            log.error("cannot look up the size of archived message %s: %s", first.archive_id, exc)
-            return None
-        if size:
-            await self._wait_share(held, size)
-        return None
-
-    def _try_share(self, held: list[int], size: int) -> bool:
-        """Take (or grow to) the share for ``size`` bytes if it is free now and nobody waits."""
-        assert self._memory is not None
-        need = int(size * MEMORY_FACTOR)
-        if held[0] >= need:
-            return True
-        if not self._memory.try_reserve(need - held[0]):
-            return False
-        held[0] = need
-        return True
-
-    async def _wait_share(self, held: list[int], size: int) -> None:
-        """Wait for the share for ``size`` bytes with nothing held (what was held is given
-        back first); :class:`_Stopping` when the worker stops meanwhile (its rows go back
-        to the queue). A share larger than the budget is granted when nothing else is held."""
-        memory = self._memory
-        if memory is None or self._try_share(held, size):
-            return
-        memory.release(held[0])
-        held[0] = 0
-        need = int(size * MEMORY_FACTOR)
-        stop = self._stop
-        if stop is None:
-            await memory.reserve(need)
-            held[0] = need
-            return
-        if stop.is_set():
-            raise _Stopping
-        reserve = asyncio.ensure_future(memory.reserve(need))
-        stopped = asyncio.ensure_future(stop.wait())
-        try:
-            await asyncio.wait({reserve, stopped}, return_when=asyncio.FIRST_COMPLETED)
-        except BaseException:
-            stopped.cancel()
-            reserve.cancel()            # nothing if it was granted meanwhile: then give it back
-            if reserve.done() and not reserve.cancelled() and reserve.exception() is None:
-                memory.release(need)
-            raise
-        stopped.cancel()
-        if not reserve.done():
-            reserve.cancel()            # waiting, so nothing reserved
-            raise _Stopping
-        held[0] = need
 
     def _still_ours(self, entries: list[QueueEntry]) -> list[QueueEntry]:
         """Entries whose claim has at least half its lease left. One that waited longer (in
@@ -352,11 +269,10 @@ class DeliveryWorker:
         held = [0]          # this send's share of the memory budget
         try:
             await self._send_group(group, handed or [], held)
-        except _Stopping:
+        except Stopping:
             pass            # waited for memory until the worker stopped: its rows go back to the queue
         finally:
-            if self._memory is not None and held[0]:
-                self._memory.release(held[0])
+            self._shares.release(held)
 
     async def _send_group(self, group: list[QueueEntry], handed: list[bytes], held: list[int]) -> None:
         already = [e for e in group if e.id in self._delivered_ids]
@@ -368,7 +284,7 @@ class DeliveryWorker:
             group = [e for e in group if e.id not in already_ids]
             if not group:
                 return
-        raw = await self._take_share(group[0], handed, held)
+        raw = await self._shares.take(group[0], handed, held)
         group = self._still_ours(group)       # after any wait for memory
         if not group:
             return
@@ -392,8 +308,8 @@ class DeliveryWorker:
                 log.error("cannot open archived message %s: %s", first.archive_id, exc)
                 await self._settle(group, {e.recipient: (None, f"archive read failed: {exc}") for e in group})
                 return
-        if self._memory is not None and not self._try_share(held, len(raw)):
-            await self._wait_share(held, len(raw))      # its size was not known before it was read
+        if not self._shares.try_take(held, len(raw)):
+            await self._shares.wait(held, len(raw))     # its size was not known before it was read
             group = self._still_ours(group)
             if not group:
                 return
