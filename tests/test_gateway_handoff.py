@@ -199,6 +199,20 @@ def test_queued_rows_are_read_even_under_a_stream_of_hand_overs(gw_engine: sa.En
     assert left and set(left) == {(QUEUED, None)}
 
 
+async def _all_delivered_then_stop(engine: sa.Engine, sink: Sink, recipients: list[str], stop: asyncio.Event,
+                                   run: asyncio.Task, *, polls: int) -> None:
+    """Wait until every recipient has its message and every row is delivered, long enough
+    after for a second copy to show up, then stop the worker."""
+    for _ in range(polls):
+        if all(sink.handler.to(r) for r in recipients) and \
+                {r["status"] for r in _rows(engine).values()} == {DELIVERED}:
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(1.5)
+    stop.set()
+    await run
+
+
 def test_mail_that_waited_past_half_its_lease_is_left_to_the_queue(gw_engine: sa.Engine, sink: Sink) -> None:
     """A slow next hop and one connection: mail handed over waits for its turn longer than
     half its lease. Sent from memory after its lease ran out, it would also be claimed from
@@ -216,14 +230,7 @@ def test_mail_that_waited_past_half_its_lease_is_left_to_the_queue(gw_engine: sa
         for rcpt in recipients:
             entries = await committer.submit(lambda conn, rcpt=rcpt: _claimed(queue, conn, [rcpt], now=time.time()))
             worker.hand_over(entries, simple_message())
-        for _ in range(300):
-            if all(sink.handler.to(r) for r in recipients) and \
-                    {r["status"] for r in _rows(gw_engine).values()} == {DELIVERED}:
-                break
-            await asyncio.sleep(0.05)
-        await asyncio.sleep(1.5)                     # long enough for a second copy to show up
-        stop.set()
-        await run
+        await _all_delivered_then_stop(gw_engine, sink, recipients, stop, run, polls=300)
 
     _play(committer, scenario())
     assert {r: len(sink.handler.to(r)) for r in recipients} == dict.fromkeys(recipients, 1)
@@ -464,14 +471,7 @@ def test_sends_waiting_for_memory_past_half_their_lease_are_left_to_the_queue(
         for i, rcpt in enumerate(recipients):
             await committer.submit(lambda conn, rcpt=rcpt, i=i: _enqueue(queue, conn, rcpt, digest=f"{i}" * 64))
         worker.wake()
-        for _ in range(400):
-            if all(sink.handler.to(r) for r in recipients) and \
-                    {r["status"] for r in _rows(gw_engine).values()} == {DELIVERED}:
-                break
-            await asyncio.sleep(0.05)
-        await asyncio.sleep(1.5)                     # long enough for a second copy to show up
-        stop.set()
-        await run
+        await _all_delivered_then_stop(gw_engine, sink, recipients, stop, run, polls=400)
 
     _play(committer, scenario())
     assert {r: len(sink.handler.to(r)) for r in recipients} == dict.fromkeys(recipients, 1)
