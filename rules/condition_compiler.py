@@ -21,6 +21,7 @@ from rules.external import RSPAMD_ACTIONS
 from rules.findings import LEGACY_FINDINGS
 from rules.match import LEVELS
 from rules.matchers import KeywordMatcher, normalize
+from rules.scams import SCAN_LIMIT
 from rules.scams import anchor_words as scam_anchor_words
 from rules.spam import FORGERY_CHECKS
 from rules.yaml_fields import FieldReader, LineDict, Problem
@@ -40,11 +41,11 @@ class ConditionCompiler(FieldReader):
         self._next_list = 0
         self.scam_anchors: dict[str, int] | None = None
 
-    def new_list(self, terms: list[str]) -> int:
+    def new_list(self, terms: list[str], within: int | None = None) -> int:
         lid = self._next_list
         self._next_list += 1
         for t in terms:
-            self.matcher.add(lid, t)
+            self.matcher.add(lid, t, within=within)
         return lid
 
     # numbers and comparisons -----------------------------------------------------------
@@ -237,8 +238,8 @@ class ConditionCompiler(FieldReader):
             return c.RspamdSymbolCond(frozenset(names))
         if kind == "scam":
             # scam: {confidence: medium} (or true: medium and high), optionally in: SCOPE
-            if self.scam_anchors is None:  # each signal family's words, scanned with every other list
-                self.scam_anchors = {family: self.new_list(list(words))
+            if self.scam_anchors is None:  # each signal family's words, wanted where the assessment reads
+                self.scam_anchors = {family: self.new_list(list(words), within=SCAN_LIMIT)
                                      for family, words in scam_anchor_words().items()}
             if v is True:
                 return cc.ScamCond(frozenset(k for k, n in LEVELS.items() if n >= LEVELS["medium"]), self.scam_anchors)

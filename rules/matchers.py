@@ -36,10 +36,8 @@ before. pyahocorasick cannot match spellings, so the fallback engine always norm
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -47,58 +45,15 @@ import ahocorasick
 
 from rules import cjk_gaps
 from rules.chinese_variants import variants
-from rules.folding import INVISIBLE_CLASS, FoldTable, fold_table, is_word_char
-from rules.hs_class import hs_class
-from rules.utf8 import char_at, char_before, char_offsets, encoded_checked, same_offset
+from rules.folding import fold_table, is_word_char
+from rules.hs_database import compile_db, escape, marker_class, matches_anywhere, term_pattern, word_counts
+from rules.normalization import normalize, normalize_lines
+from rules.utf8 import char_at, char_before, char_count, char_offsets, encoded_checked, same_offset
 
 try:  # Hyperscan scans literals at memory speed; Aho-Corasick is the portable fallback.
     import hyperscan
 except ImportError:  # pragma: no cover - depends on the platform's wheels
     hyperscan = None
-
-
-def normalize(text: str) -> str:
-    """NFKC + casefold, invisible characters dropped: the form both terms and scanned text
-    are matched in.
-
-    CPython's full NFKC pass is the slowest step of scanning, so it runs only on the lines
-    that need it: ``is_normalized`` is a fast C check, and a line break never composes with
-    its neighbours, so normalising line by line gives the same text as normalising it whole.
-    """
-    if text.isascii():  # NFKC is the identity on ASCII and casefold is lower()
-        return text.lower()
-    if _INVISIBLE.search(text):  # zero-width spaces and the like hide nothing
-        text = _INVISIBLE.sub("", text)
-    if unicodedata.is_normalized("NFKC", text):
-        return text.casefold()
-    # Full-width punctuation (，：（）) is the usual reason Chinese text is not NFKC. Its
-    # compatibility mapping is plain ASCII, so mapping it first gives NFKC's own result
-    # whenever nothing else in the text needs normalising.
-    narrowed = _FULL_WIDTH.sub(_narrow, text)
-    if unicodedata.is_normalized("NFKC", narrowed):
-        return narrowed.casefold()
-    if "\n" not in text:
-        return unicodedata.normalize("NFKC", text).casefold()
-    return "\n".join(_normalize_line(line) for line in text.split("\n"))
-
-
-_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
-_INVISIBLE = re.compile(f"[{INVISIBLE_CLASS}]")
-
-
-def _narrow(match: re.Match[str]) -> str:
-    char = match.group()
-    return " " if char == "\u3000" else chr(ord(char) - 0xFEE0)
-
-
-def _normalize_line(line: str) -> str:
-    if line.isascii():
-        return line.lower()
-    if _INVISIBLE.search(line):
-        line = _INVISIBLE.sub("", line)
-    if unicodedata.is_normalized("NFKC", line):
-        return line.casefold()
-    return unicodedata.normalize("NFKC", line).casefold()
 
 
 _is_word_char = is_word_char
@@ -167,6 +122,9 @@ class KeywordMatcher:
         self._pairs: frozenset[str] = frozenset()  # CJK characters side by side in a term (rules.cjk_gaps.pairs)
         self._use_hyperscan = hyperscan is not None and engine in ("auto", "hyperscan")
         self._hs_db = None  # the terms, for raw and normalised text alike, and the literal CJK-gap gate
+        self._within: dict[int, int] = {}  # list id -> the characters its hits must start in (add)
+        self._hs_bounded_db = None  # the terms only such lists hold: read over the start of a text
+        self._bounded_reach = 0  # characters the start read holds: the largest bound and longest such term
         self._term_count = 0  # ids from here on in _hs_db are the gate's (rules.cjk_gaps.gate_literals)
         self._gate_sizes: list[int] = []  # each gate literal's length in bytes, by id from _term_count
         self._hs_marker_db = None  # the characters raw text cannot be scanned over
@@ -175,9 +133,17 @@ class KeywordMatcher:
         self._word_chars: frozenset[str] = frozenset()
         self._ascii_word: tuple[bool, ...] = (False,) * 0x80  # _word_chars, by ASCII byte
 
-    def add(self, list_id: int, term: str) -> None:
+    def add(self, list_id: int, term: str, *, within: int | None = None) -> None:
         """Add ``term`` as a member of keyword list ``list_id``, with its traditional and
-        simplified Chinese spellings (:mod:`rules.chinese_variants`)."""
+        simplified Chinese spellings (:mod:`rules.chinese_variants`).
+
+        ``within``: the list's hits are wanted only where they start in the first ``within``
+        characters of the normalised text (the words that open a scam pattern's windows,
+        which read no further: :mod:`rules.scams`). Terms no other list holds then go to a
+        database of their own, read over the start of the text only: in the one every text
+        is scanned with to its end, a few hundred common words slowed every scan."""
+        if within is not None:
+            self._within[list_id] = within
         self._add(list_id, term)
         for variant in variants(term):
             self._add(list_id, variant)
@@ -225,25 +191,41 @@ class KeywordMatcher:
         a term can cross a gap come out of the terms' own pass (:func:`rules.cjk_gaps.gate_literals`).
         """
         table = fold_table()
-        shared = _word_counts(self._terms)
+        shared = word_counts(self._terms)
         literals = []
         for norm, (left, right, lists) in self._terms.items():
             encoded = norm.encode("utf-8")
             self._hs_terms.append((norm, len(encoded), left, right, frozenset(lists)))
-            literals.append(_term_pattern(norm, shared))
+            literals.append(term_pattern(norm, shared))
         self._word_chars = table.word_chars
         self._ascii_word = tuple(chr(b) in table.word_chars for b in range(0x80))
         self._term_count = len(literals)
         gate = cjk_gaps.gate_literals(self._terms)
         self._gate_sizes = [len(g) for g in gate]
-        self._hs_db = _compile(literals + [_escape(g) for g in gate],
-                               [hyperscan.HS_FLAG_CASELESS] * len(literals) + [0] * len(gate))
-        self._hs_marker_db = _compile([_marker_class(table, set("".join(self._terms)))],
+        # ids: the terms every text is read for, then those read over its start only (lists
+        # with a bound alone hold them), then the gate's literals
+        bounded = [i for i, entry in enumerate(self._terms.values())
+                   if entry[2] and all(lid in self._within for lid in entry[2])]
+        unbounded = sorted(set(range(len(literals))) - set(bounded))
+        caseless = hyperscan.HS_FLAG_CASELESS
+        expressions = [literals[i] for i in unbounded] + [escape(g) for g in gate]
+        ids = unbounded + list(range(len(literals), len(literals) + len(gate)))
+        if not expressions:  # every term bounded: a literal no UTF-8 holds keeps the database valid
+            expressions, ids = [b"\\xff\\xff"], [len(literals)]
+        self._hs_db = compile_db(expressions, [caseless] * len(unbounded) + [0] * (len(expressions) - len(unbounded)),
+                               ids)
+        if bounded:
+            self._hs_bounded_db = compile_db([literals[i] for i in bounded], [caseless] * len(bounded), bounded)
+            longest = max(len(self._hs_terms[i][0]) for i in bounded)
+            # (a hit starting before the bound ends before this character: as it starts in the bytes
+            # read, the hit's last character is whole in them)
+            self._bounded_reach = max(self._within.values()) + longest
+        self._hs_marker_db = compile_db([marker_class(table, set("".join(self._terms)))],
                                       [hyperscan.HS_FLAG_UTF8])
         # every gap, not only those after a head: whether a text normalised whole has any, and
         # where they all are in text with many (read joined whole, as the reference reads it)
-        self._hs_gap_db = _compile([cjk_gaps.HS_GATE], [hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH])
-        self._hs_gap_places_db = _compile([cjk_gaps.HS_GATE], [hyperscan.HS_FLAG_UTF8])
+        self._hs_gap_db = compile_db([cjk_gaps.HS_GATE], [hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH])
+        self._hs_gap_places_db = compile_db([cjk_gaps.HS_GATE], [hyperscan.HS_FLAG_UTF8])
 
     @property
     def empty(self) -> bool:
@@ -251,11 +233,23 @@ class KeywordMatcher:
 
     def find(self, text: str) -> KeywordScan:
         """All hits of ``text`` as in its normalised form, normalising as little as it can;
-        Chinese terms split by whitespace (机\\n密, 机 密) too (:mod:`rules.cjk_gaps`)."""
+        Chinese terms split by whitespace (机\\n密, 机 密) too (:mod:`rules.cjk_gaps`); a
+        list added ``within`` a bound only its hits that start before it."""
         scan, gapped, scanned = self._find(text)
-        if gapped is False or text.isascii() or not self._terms:
-            return scan
-        return self._split_terms(text, scan, scanned)
+        if not (gapped is False or text.isascii() or not self._terms):
+            scan = self._split_terms(text, scan, scanned)
+        return scan if not self._within else KeywordScan(self.within_bounds(scan.hits), scan.norm_length)
+
+    def within_bounds(self, hits: dict[int, list[KeywordHit]]) -> dict[int, list[KeywordHit]]:
+        """``hits`` without those of a bounded list (:meth:`add`) that start past its bound:
+        what :meth:`find` gives however far it read."""
+        out: dict[int, list[KeywordHit]] = defaultdict(list)
+        for lid, found in hits.items():
+            bound = self._within.get(lid)
+            kept = found if bound is None else [h for h in found if h.start < bound]
+            if kept:
+                out[lid] = kept
+        return out
 
     def _split_terms(self, text: str, scan: KeywordScan, scanned: _Scanned | None) -> KeywordScan:
         """``scan`` with the hits that cross a gap, placed where their characters stand
@@ -329,14 +323,16 @@ class KeywordMatcher:
         if not clean:  # lone surrogates: the reference path treats them
             return self._find_normalized(text), None, None
         if len(data) == len(text):  # ASCII: never marked, no CJK
-            return KeywordScan(self._hits(data, len(text), self._scan_ends(data)), len(text)), False, None
+            ends = self._scan_with_gate(data)[0] + self._start_ends(data, len(text))
+            return KeywordScan(self._hits(data, len(text), ends), len(text)), False, None
         marked = self._marked_lines(data)
         if marked is None:
-            return self._find_normalized(text), _matches(self._hs_gap_db, data), None
+            return self._find_normalized(text), matches_anywhere(self._hs_gap_db, data), None
         length = len(text)
         if marked:
-            data, length = _normalize_lines(data, marked, length)
+            data, length = normalize_lines(data, marked, length)
         ends, gate = self._scan_with_gate(data)
+        ends += self._start_ends(data, length)
         # where each head the gate found starts: its match is the head and a first whitespace
         sizes, first = self._gate_sizes, self._term_count
         heads = [end - sizes[gate_id - first] for end, gate_id in gate]
@@ -372,8 +368,39 @@ class KeywordMatcher:
         return lines
 
     def _scan_ends(self, data: bytes) -> list[tuple[int, int]]:
-        """Where each term's literal ends in ``data``, with the term's id."""
-        return self._scan_with_gate(data)[0]
+        """Where each term's literal ends in ``data``, with the term's id (the bounded lists'
+        terms too, read all through: a stretch or a normalised text, offsets of their own)."""
+        ends = self._scan_with_gate(data)[0]
+        if self._hs_bounded_db is not None:
+            ends += self._bounded_ends(data)
+        return ends
+
+    def _start_ends(self, data: bytes, length: int) -> list[tuple[int, int]]:
+        """:meth:`_scan_ends` of the terms only bounded lists hold, read over as much of
+        ``data`` (UTF-8 of ``length`` characters) as holds the characters their hits can
+        start in and the longest of them: its bytes are found from the characters' average
+        size and counted (each at most 4 bytes, so a wrong guess only costs a second count)."""
+        if self._hs_bounded_db is None:
+            return []
+        need, n = self._bounded_reach, len(data)
+        if need >= length:
+            return self._bounded_ends(data)
+        cut = need if n == length else min(n, need * n // length + need // 8)
+        while cut < n:
+            have = char_count(data, cut)
+            if have >= need:
+                break
+            cut = min(n, cut + (need - have) * 4)
+        return self._bounded_ends(data if cut >= n else data[:cut])
+
+    def _bounded_ends(self, data: bytes) -> list[tuple[int, int]]:
+        ends: list[tuple[int, int]] = []
+
+        def on_match(term_id: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
+            ends.append((end, term_id))
+
+        self._hs_bounded_db.scan(data, match_event_handler=on_match)  # type: ignore[attr-defined]
+        return ends
 
     def _scan_with_gate(self, data: bytes) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         """:meth:`_scan_ends`, and where the literal CJK-gap gate matched (where a head and
@@ -478,86 +505,6 @@ class KeywordMatcher:
     def scan(self, text: str) -> tuple[str, dict[int, list[KeywordHit]]]:
         """Normalise ``text`` and scan it; returns the normalised text and the hits."""
         return normalize(text), self.find(text).hits
-
-
-def _word_counts(terms: Iterable[str]) -> Counter[str]:
-    """How many terms each space-separated word occurs in."""
-    return Counter(w for term in terms for w in set(term.split(" ")))
-
-
-def _term_pattern(term: str, shared: Counter[str]) -> bytes:
-    """``term`` as a Hyperscan pattern whose literal part ends on its rarest word.
-
-    Hyperscan's literal matcher keys on a literal's last bytes; a phrase that ends in a
-    common word ("... report") would make it check every "report" of the text against
-    each such phrase. So the pattern is a literal up to the end of the word the fewest
-    terms share (the longest among those), and each byte after it a class ``[b\\xff]``:
-    0xFF never occurs in UTF-8, so the pattern matches exactly the literal's strings,
-    but Hyperscan now confirms the tail only after the rare part matched.
-    """
-    encoded = term.encode("utf-8")
-    words = term.split(" ")
-    if len(words) < 2:
-        return _escape(encoded)
-    rare = min((i for i, w in enumerate(words) if w), key=lambda i: (shared[words[i]], -len(words[i])))
-    cut = len(" ".join(words[:rare + 1]).encode("utf-8"))
-    return _escape(encoded[:cut]) + b"".join(b"[\\x%02x\\xff]" % c for c in encoded[cut:])
-
-
-def _matches(db: object, data: bytes) -> bool:
-    """Whether a database of SINGLEMATCH patterns matches anywhere in ``data``."""
-    found = [False]
-
-    def on_match(_id: int, _start: int, _end: int, _flags: int, _ctx: object) -> bool:
-        found[0] = True
-        return True  # one is enough: stop
-
-    try:
-        db.scan(data, match_event_handler=on_match)  # type: ignore[attr-defined]
-    except hyperscan.ScanTerminated:
-        pass
-    return found[0]
-
-
-def _escape(literal: bytes) -> bytes:
-    return b"".join(b"\\x%02x" % c for c in literal)
-
-
-def _compile(expressions: list[bytes], flags: list[int]) -> object:
-    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    db.compile(expressions=expressions, ids=list(range(len(expressions))),
-               elements=len(expressions), flags=flags)
-    return db
-
-
-def _marker_class(table: FoldTable, term_chars: set[str]) -> bytes:
-    """A UTF-8 class of every character that raw scanning cannot take at face value.
-
-    Those are the unsafe characters, the non-ASCII other spellings of any term character
-    (ASCII case is left to HS_FLAG_CASELESS), the whitespace that normalises to a space
-    whether or not a term holds one (the CJK-gap gate reads none of it:
-    :data:`rules.cjk_gaps.SPACES_MARKED`) and, defensively, any term character that is not
-    its own normal form (normalised terms never hold one).
-    """
-    spellings = {c for t in term_chars for c in table.spellings.get(t, ()) if not c.isascii()}
-    spellings |= set(cjk_gaps.SPACES_MARKED)
-    spellings |= {t for t in term_chars if t in table.fold}
-    return hs_class([*table.unsafe, *((ord(c), ord(c)) for c in spellings)]).encode()
-
-
-def _normalize_lines(data: bytes, lines: list[tuple[int, int]], length: int) -> tuple[bytes, int]:
-    """``data`` with the given line spans normalised, and its new length in characters."""
-    parts, prev = [], 0
-    for start, end in sorted(lines):
-        if start < prev:  # a line reported twice
-            continue
-        line = data[start:end].decode("utf-8")
-        norm = normalize(line)
-        length += len(norm) - len(line)
-        parts += (data[prev:start], norm.encode("utf-8"))
-        prev = end
-    parts.append(data[prev:])
-    return b"".join(parts), length
 
 
 def _as_bytes_str(text: str) -> str:

@@ -62,6 +62,15 @@ def same_offset(offset: int) -> int:
     return offset
 
 
+def char_count(data: bytes, end: int) -> int:
+    """How many characters of UTF-8 ``data`` start before byte ``end`` (its bytes that are
+    no continuation byte)."""
+    if end < _DECODE_BELOW:
+        return len(data[:end].translate(None, _CONTINUATION))
+    numpy = _numpy()
+    return int(numpy.count_nonzero(numpy.frombuffer(data, numpy.int8, end) >= -64))
+
+
 def char_offsets(data: bytes, length: int, offsets: list[int]) -> Callable[[int], int]:
     """Map byte offsets of UTF-8 ``data`` (``length`` characters) to character offsets.
 
@@ -96,6 +105,7 @@ def char_offsets(data: bytes, length: int, offsets: list[int]) -> Callable[[int]
     return index.__getitem__
 
 
+_CONTINUATION = bytes(range(0x80, 0xC0))
 _DECODE_BELOW = 512  # bytes: a shorter stretch is decoded (less than numpy's calls cost)
 _COUNT_PIECE = 1 << 20  # bytes marked at once: bounds the temporary array whatever the text's size
 _numpy_module: ModuleType | None = None

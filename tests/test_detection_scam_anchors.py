@@ -30,7 +30,7 @@ LISTS = {family: lid for lid, family in enumerate(ANCHORS)}
 MATCHER = KeywordMatcher()
 for _family, _words in anchor_words().items():  # as rules.condition_compiler adds them
     for _word in _words:
-        MATCHER.add(LISTS[_family], _word)
+        MATCHER.add(LISTS[_family], _word, within=SCAN_LIMIT)
 MATCHER.build()
 
 
