@@ -238,13 +238,15 @@ class State:
     def scam(self, inbound: bool, scope: str, anchors: dict[str, int], full: bool) -> Assessment:
         """The scam signals of the texts in ``scope`` (:mod:`rules.scams`), once per message
         and direction (mail from outside that is no reply is unsolicited). ``anchors``: the
-        keyword list of each signal family's words, scanned with every other list; a text
-        where none of them stands is not read further."""
+        keyword list of each signal family's words (bounded to ``SCAN_LIMIT``: the keyword
+        scan reads them over each text's start only); a text where none of them stands there
+        is read for nothing but a sum of money, and only when a deadline was found."""
         key = (inbound, scope, full)
         found = self._scam.get(key)
         if found is None:
             m = self.message
             read: list[tuple[Unit, dict[str, list[tuple[int, int]]]]] = []
+            unread: list[Unit] = []
             families: set[str] = set()
             for u in self.units(scope):
                 if u.short and u.where != "subject":
@@ -255,6 +257,8 @@ class State:
                 if spans:
                     read.append((u, spans))
                     families.update(f for f, at in spans.items() if at)
+                else:
+                    unread.append(u)
             if m.first_header("Reply-To"):  # a reply address counts as a private channel (parsed below)
                 families.add("private_channel")
             if not full and not may_reach_medium(families):
@@ -264,7 +268,8 @@ class State:
             unsolicited = inbound and not m.first_header("In-Reply-To") and not m.first_header("References")
             texts = [Text(u.where, fold_chinese(u.norm_text()), spans) for u, spans in read]
             found = self._scam[key] = assess(texts, senders=[*m.from_addresses, self.sender], reply_to=reply_to,
-                                             unsolicited=unsolicited, full=full)
+                                             unsolicited=unsolicited, full=full,
+                                             sums_in=lambda: (fold_chinese(u.norm_text()) for u in unread))
         return found
 
     def direction_of(self, rcpt: str) -> Direction:

@@ -138,12 +138,13 @@ class KeywordMatcher:
         simplified Chinese spellings (:mod:`rules.chinese_variants`).
 
         ``within``: the list's hits are wanted only where they start in the first ``within``
-        characters of the normalised text (the words that open a scam pattern's windows,
+        characters of the normalised text (the list's bound: given once, it holds for all its
+        terms) (the words that open a scam pattern's windows,
         which read no further: :mod:`rules.scams`). Terms no other list holds then go to a
         database of their own, read over the start of the text only: in the one every text
         is scanned with to its end, a few hundred common words slowed every scan."""
-        if within is not None:
-            self._within[list_id] = within
+        if within is not None and self._within.setdefault(list_id, within) != within:
+            raise ValueError(f"keyword list {list_id} is bounded at {self._within[list_id]} characters, not {within}")
         self._add(list_id, term)
         for variant in variants(term):
             self._add(list_id, variant)
@@ -242,13 +243,18 @@ class KeywordMatcher:
 
     def within_bounds(self, hits: dict[int, list[KeywordHit]]) -> dict[int, list[KeywordHit]]:
         """``hits`` without those of a bounded list (:meth:`add`) that start past its bound:
-        what :meth:`find` gives however far it read."""
-        out: dict[int, list[KeywordHit]] = defaultdict(list)
-        for lid, found in hits.items():
-            bound = self._within.get(lid)
-            kept = found if bound is None else [h for h in found if h.start < bound]
-            if kept:
-                out[lid] = kept
+        what :meth:`find` gives however far it read (``hits`` itself when none does)."""
+        out = hits
+        for lid, bound in self._within.items():
+            found = hits.get(lid)
+            if found and any(h.start >= bound for h in found):
+                if out is hits:
+                    out = defaultdict(list, hits)
+                kept = [h for h in found if h.start < bound]
+                if kept:
+                    out[lid] = kept
+                else:
+                    del out[lid]
         return out
 
     def _split_terms(self, text: str, scan: KeywordScan, scanned: _Scanned | None) -> KeywordScan:
@@ -459,7 +465,7 @@ class KeywordMatcher:
         if not self._terms or not norm:
             return out
         if self._hs_db is not None:
-            encoded = norm.encode("utf-8")
+            encoded = norm.encode("utf-8", "surrogatepass")  # (lone surrogates: their own bytes, no term's)
             raw = self._scan_hyperscan(encoded)
             if not raw:
                 return out
@@ -509,7 +515,7 @@ class KeywordMatcher:
 
 def _as_bytes_str(text: str) -> str:
     """UTF-8 bytes of ``text`` as a latin-1 string (identity for ASCII)."""
-    return text if text.isascii() else text.encode("utf-8").decode("latin-1")
+    return text if text.isascii() else text.encode("utf-8", "surrogatepass").decode("latin-1")
 
 
 def _offset_mapper(data: str, norm: str, offsets: list[int]) -> Callable[[int], int]:
@@ -523,7 +529,7 @@ def _offset_mapper(data: str, norm: str, offsets: list[int]) -> Callable[[int], 
     index: dict[int, int] = {}
     prev_b = prev_c = 0
     for off in sorted(set(offsets)):
-        prev_c += len(data[prev_b:off].encode("latin-1").decode("utf-8", "replace"))
+        prev_c += len(data[prev_b:off].encode("latin-1").decode("utf-8", "surrogatepass"))
         prev_b = off
         index[off] = prev_c
     return lambda i: index.get(i, 0)

@@ -229,8 +229,9 @@ def _each(*parts: str) -> str:
 
 
 # The words each family's patterns start from. The message's keyword scan finds them (lists
-# bounded to SCAN_LIMIT: a database of their own, read over the start of each text); the patterns above then run only in windows
-# around them, so ordinary mail costs a few dictionary look-ups, not a dozen regex passes.
+# bounded to SCAN_LIMIT: a database of their own, read over the start of each text); the
+# patterns above then run only in windows around them, so ordinary mail costs a few
+# dictionary look-ups, not a dozen regex passes.
 # That reads what the whole text holds only if every branch of a family's patterns holds one
 # of its words, bounded as the scan bounds words (an English word not inside a longer one:
 # \b, ASCII_START) and within WINDOW of the match's ends: a branch without one does nothing.

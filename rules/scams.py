@@ -300,11 +300,15 @@ def may_reach_medium(families: Iterable[str]) -> bool:
 
 
 def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = (), reply_to: Iterable[str] = (),
-           unsolicited: bool = False, full: bool = True) -> Assessment:
+           unsolicited: bool = False, full: bool = True,
+           sums_in: Callable[[], Iterable[str]] = tuple) -> Assessment:
     """The signals in ``texts`` (subject, bodies, attachment texts; normalised) given who sent
     it (``senders``: header From and envelope sender), where replies go (``reply_to``) and
     whether it came unasked from outside. With ``full=False`` a message with no offer and no
-    ask stops there (its level is at most low, which is all a medium or high rule needs)."""
+    ask stops there (its level is at most low, which is all a medium or high rule needs).
+    ``sums_in``: the message's other texts (normalised, :func:`fold`-ed), where no anchor word
+    stands: a deadline's sum of money counts wherever the message names it, so they are read
+    for one, and made only when a deadline is found and ``texts`` name no sum."""
     items = [x if isinstance(x, Text) else Text(x[0], fold(x[1])) for x in texts]
     who = frozenset(s.lower() for s in senders if s)
     domains = frozenset(s.rsplit("@", 1)[-1] for s in who)
@@ -331,7 +335,8 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
                     urgent = Signal("pressure", item.where, item.text, *u.span())
                     break
         if urgent is not None and money is None:
-            money = any(_MONEY.search(x.text, 0, SCAN_LIMIT) for x in items)
+            money = any(_MONEY.search(x.text, 0, SCAN_LIMIT) for x in items) or \
+                any(_MONEY.search(t, 0, SCAN_LIMIT) for t in sums_in())
             if money:
                 found["pressure"] = urgent
     if "pressure" not in found:  # no sum and deadline: a threat is pressure on its own

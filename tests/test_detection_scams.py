@@ -204,3 +204,18 @@ def test_scam_condition_is_linted_with_file_and_line(tmp_path: Path) -> None:
     assert f"{p}:3" in problem and "level" in problem
     p.write_text("rules:\n  - name: s\n    when: {scam: true}\n    action: score\n    score: 5\n")
     assert lint(p) == []
+
+
+@pytest.mark.parametrize("tail", ["\nreply today\n", "\n"])
+def test_a_sum_counts_with_a_deadline_wherever_the_message_names_it(tail: str) -> None:
+    # The deadline is in the subject, the sum at the top of a long body in which no scam word
+    # stands before 20,000 characters. The sum used to count only when some scam word stood
+    # somewhere in its text, even past what the assessment reads ("reply today" at the end):
+    # held with the tail, delivered without it (8b05600). With the anchor words bounded to
+    # the start of each text, neither counted (review of a9263a3). Now both are held.
+    body = "Prize amount: $5,000\n" + "lorem ipsum dolor sit amet " * 800 + tail
+    v = inbound(body, subject="Congratulations, you have won a prize, claim it within 24 hours",
+                sender="mallory@outside.test")
+    scam = [h for h in v["hits"] if h["rule"] == "scam-structure"]
+    assert scam, v["hits"]
+    assert "pressure" in scam[0]["evidence"][0]["context"]

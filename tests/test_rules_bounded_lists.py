@@ -122,3 +122,13 @@ def test_a_matcher_of_bounded_lists_only_finds_nothing_past_the_bound(engine: st
     m = build(engine, lists, {0: 10})
     assert not m.find("a " * 10 + "fee").hits
     assert [h.start for h in m.find("fee " * 10).hits[0]] == [0, 4, 8]
+
+
+def test_a_list_keeps_the_one_bound_it_was_given(engine: str) -> None:
+    m = KeywordMatcher(engine=engine)
+    m.add(0, "fee", within=10)
+    m.add(0, "deposit")  # (no bound given: the list's stands)
+    with pytest.raises(ValueError, match="bounded at 10"):
+        m.add(0, "charge", within=20)
+    m.build()
+    assert not m.find("x " * 10 + "deposit").hits
