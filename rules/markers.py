@@ -62,7 +62,11 @@ _NEGATION_BEFORE = re.compile(
 )
 _COMPOUND_AFTER = re.compile(
     r"(?i)^(?:性|计算|花园|花園|基地|武器|通道|情报局|\s*(?:computing|compute|vms?|containers?|space|ledger|"
-    r"transactions?|clients?|consortium|gke|nodes?|informants?)\b)"
+    r"transactions?|clients?|consortium|gke|nodes?|informants?|"
+    # records management (confidential waste is paper for the shredder) and software settings
+    # (an issue's or a field's "confidential" flag)
+    r"waste|shredding|shred|destruction|disposal|bins?|sacks?|consoles?|"
+    r"flags?|fields?|parameters?|params?|attributes?|settings?|checkbox(?:es)?|toggles?)\b)"
 )
 # a promise or an instruction about keeping something confidential, not a label on this mail
 _COMPOUND_BEFORE = re.compile(
@@ -122,6 +126,17 @@ _PREDICATE = re.compile(r"(?i)(?:\b(?:this|these|it|they) (?:is|are|'s|'re|remai
 # a dash or bar after a marker: spaced ("Confidential - …"; a hyphen glued to it is a compound), or a
 # long dash or bar glued to it too (机密——收购方案)
 _LABEL_DASH = re.compile(r"[ \t]*(?:——?|\|)|[ \t]*(?:–|--?)[ \t]")
+# words that qualify a label at the head of its line: "Company Confidential - Example Corp" in a
+# page footer, "Private and Confidential", "Highly Confidential"
+_QUALIFIER = re.compile(r"(?i)(?:(?:company|corporate|group|business|commercial|strictly|highly|proprietary|"
+                        r"private|personal|internal)(?:\s+and)?\s*)+")
+
+
+def _lead(text: str, line_start: int, start: int) -> str:
+    """What stands on the marker's line before it, a qualifier of the label ("Company") not
+    counted."""
+    lead = text[line_start:start].strip(_FRAME)
+    return "" if _QUALIFIER.fullmatch(lead) else lead
 _SENTENCE_END = re.compile(r"[!?。！？\n;；]|\.(?!\d)")
 
 
@@ -130,7 +145,7 @@ def _applied(text: str, start: int, end: int) -> bool:
     the marker labels what follows it ("Confidential: …", 机密：…)."""
     if text[end:end + 2].lstrip(" ")[:1] in (":", "："):
         return True
-    if _LABEL_DASH.match(text, end) and not text[_line_bounds(text, start)[0]:start].strip(_FRAME):
+    if _LABEL_DASH.match(text, end) and not _lead(text, _line_bounds(text, start)[0], start):
         return True  # it heads its line: "绝密 —— 收购方案要点", "Confidential - Project Heron terms"
     lo = max(0, start - 200)
     s = lo
@@ -194,7 +209,7 @@ def _is_banner(text: str, start: int, end: int) -> str | None:
     if len(line) <= 40 and len(rest) <= 16 and len(words) <= 2:
         return "a line of its own"
     word = text[start:end]
-    lead = text[ls:start].strip(_FRAME)
+    lead = _lead(text, ls, start)
     # shouted (upper case) counts on a short line; inside a long sentence it is emphasis. A
     # line that starts with the marker only because a long line above was wrapped mid-sentence
     # does not lead with it.

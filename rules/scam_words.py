@@ -62,9 +62,12 @@ _CONGRATS = re.compile(r"\bcongratulations\b[\s\S]{0,250}?"
                        r"\b(?:won|winner|selected|chosen|prize|reward|award(?:ed)?|approved)\b")
 _RETURNS = re.compile(
     r"\bguaranteed? (?:\w{1,20} ){0,2}(?:returns?|profits?|income|payouts?|interest|yields?|roi)\b|"
+    # a guaranteed yearly rate ("a guaranteed 18% per annum"; a bank's fixed rate says so too, and
+    # stays low: it is one signal, with no channel, fee or ask beside it)
+    r"\bguaranteed? (?:an? )?\d{1,3}(?:\.\d{1,2})?\s?% (?:per annum|per year|a year|p\.a\.|pa\b|annually|yearly)|"
     r"\b(?:returns?|profits?|income) (?:are |is )?guaranteed\b|"
     r"\brisk[- ]free (?:returns?|profits?|investment|income|opportunity|transaction)|\b100% risk[- ]free\b|"
-    r"\bcapital (?:protected|guaranteed)\b|\bdouble your (?:money|investment|capital)|"
+    r"\bcapital (?:protected|guaranteed|protection)\b|\bdouble your (?:money|investment|capital)|"
     r"\b\d{1,6}(?:\.\d{1,4})?\s?% (?:daily|weekly|monthly|per day|a day|per week|a week|per month|a month)\b|"
     r"\bearn (?:up to )?(?:[$€£]|usd ?)?\d[\d,]{0,12}(?:\s?(?:-|–|to)\s?(?:[$€£]|usd ?)?\d[\d,]{0,12})? "
     r"(?:per|a|every) (?:day|week)\b|\bpassive income\b|"
@@ -89,14 +92,14 @@ _FEE = re.compile(
     r" (?:fee|charge|deposit)s?\b|\bshipping and handling\b|\b(?:import )?dut(?:y|ies)\b|"
     r"\bdeposit\b(?<!%\sdeposit)(?<!%deposit)|"
     r"手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|押金|会员费|认证费|服务费|工本费|保险费|验证费|关税|清关费|"
-    r"派送费|税款")
+    r"派送费|税款|开户费|开户管理费|账户管理费")
 _FEE_TIE = re.compile(
     r"\b(?:claim|release|receive|collect|unlock|activate|redeem|deliver|ship|mail|process|transfer|credit)\w*|"
     r"\bbefore (?:we|the|you|it)\b|\bin order to\b|"
     r"\b(?:customs|parcel|package|shipment)\b|"
-    r"先(?:交|缴|付|支付|转|充)|才能|方可|即可|领取|领奖|到账|解冻|提现|激活|发货|办理|派送|配送|投递|寄送|放行|清关|签收|包裹|退回")
+    r"先(?:交|缴|付|支付|转|充|汇)|才能|方可|即可|领取|领奖|到账|解冻|提现|激活|发货|办理|派送|配送|投递|寄送|放行|清关|签收|包裹|退回")
 _PAY = re.compile(r"\b(?:pay|paid|payable|payment|cover|send|transfer|remit|wire|required|applies|settle)\w*|"
-                  r"缴纳|交纳|支付|缴|付|转|交")
+                  r"缴纳|交纳|支付|缴|付|转|交|汇")
 _UNTRACEABLE = re.compile(
     r"\b(?:gift ?cards?|itunes cards?|google play cards?|steam cards?|apple cards?)\b[\s\S]{0,200}?"
     r"\b(?:codes?|pictures?|photos?|scratch\w*)\b|"
@@ -109,6 +112,9 @@ _UNTRACEABLE = re.compile(
     r"{0,60}\b(?:codes?|pay|payable|payment)\b|"
     r"(?:购买|买|充值|转)" + _S +
     r"{0,20}(?:购物卡|礼品卡|(?<![a-z0-9_])e卡|充值卡|点卡|比特币|(?<![a-z0-9_])usdt(?![a-z0-9_])|虚拟币)|"
+    # 急需京东E卡，你先帮我买 10 张; 把卡号和卡密拍照发我 (the card named first, then bought or its codes asked)
+    r"(?:购物卡|礼品卡|(?<![a-z0-9_])e卡|充值卡|点卡)[^。！？\n]{0,30}?(?:购买|买)|"
+    r"(?:购物卡|礼品卡|(?<![a-z0-9_])e卡|充值卡|点卡)[\s\S]{0,120}?(?:卡密|兑换码|券码)|"
     # money moved to a "safe" account: the police and bank impersonation ask
     # (not a "secure account" to sign in to, nor 监管账户, an escrow account for a house)
     r"\b(?:safe|safety) (?:bank )?account\b|\bsecure holding account\b|安全(?:账户|帐户|账号)|"
@@ -145,6 +151,9 @@ _DATA_FLAT = re.compile(f"{_DATA_STRONG}|{_DATA_WEAK}")
 _DATA_STRONG_BRANCHES = len(top_level_branches(_DATA_STRONG))
 _ASK = re.compile(r"(?:\b(?:send|provide|reply|respond|confirm|fill|enter|update|verify|give|share|submit|include|"
                   r"furnish|forward|with your)\b|提供|发送|填写|回复|告知|输入|登记|上传|发给|发我)" + _S + r"{0,60}$")
+# a Chinese request with 把/将 puts its verb after what it asks for: 你把银行卡号和开户行发我
+_BA = re.compile(r"[把将][^。！？.!?\n]{0,30}$")
+_ASK_AFTER = re.compile(r"[^。！？.!?\n]{0,24}?(?:发给我|发我|发过来|发到|传给我|传过来|告诉我|提供给我|给我)")
 _ASK_LIST = re.compile(r"(?:\b(?:send|provide|reply|forward|furnish|include|following)\b|提供|发送|填写|回复|如下)"
                        r"[^.!?。！？]{0,60}[:：]\s*\n[\s\S]{0,160}$")
 _NEVER_ASK = re.compile(r"(?:\bnever|\bnot|\bno need|\bwon't|n't|"
@@ -250,7 +259,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "奖金|奖品|大奖|现金|红包|补贴|补助|退税|退款|"
         "赔偿|礼品|购物卡|e卡"),
     "returns": (
-        "guaranteed|guarantee|risk-free|risk free|no risk|zero risk|capital protected|capital guaranteed|double your|"
+        "guaranteed|guarantee|risk-free|risk free|no risk|zero risk|capital protected|capital guaranteed|"
+        "capital protection|double your|"
         "daily|weekly|monthly|per day|a day|per week|a week|per month|a month|earn|passive income|"
         "commission|commissions|every day|every week|double|"
         "保本|保息|稳赚|零风险|无风险|高额回报|高回报|高收益|赚|挣|日入|月入|"
@@ -269,7 +279,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
 
         "清关费|派送费|"
         "税款|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|押金|"
-        "会员费|认证费|服务费|工本费|保险费|验证费|关税|购物卡|礼品卡|e卡|充值卡|点卡|比特币|虚拟币"),
+        "会员费|认证费|服务费|工本费|保险费|验证费|开户费|开户管理费|账户管理费|关税|购物卡|礼品卡|e卡|充值卡|点卡|比特币|虚拟币"),
     "personal_data": (
         "card details|credit card|credit cards|debit card|debit cards|card information|expiry date|security code|"
         "security codes|bank details|bank account|bank accounts|account number|account numbers|routing number|"

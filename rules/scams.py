@@ -45,7 +45,9 @@ from rules.match import HIGH, LOW, MEDIUM
 from rules.redact import excerpt
 from rules.scam_words import (
     _ASK,
+    _ASK_AFTER,
     _ASK_LIST,
+    _BA,
     _CHARGED,
     _CONGRATS,
     _CONTACT_VERB,
@@ -211,7 +213,8 @@ def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
         weak: list[tuple[int, int]] = []
         for m in _DATA_FAST.finditer(t, lo, hi):
             before = t[max(0, m.start() - 80):m.start()]
-            if not (_ASK.search(before) or _asks_in_a_list(t, m.start())) or _NEVER_ASK.search(before):
+            asked_after = _BA.search(before) is not None and _ASK_AFTER.match(t, m.end()) is not None
+            if not (_ASK.search(before) or asked_after or _asks_in_a_list(t, m.start())) or _NEVER_ASK.search(before):
                 continue
             if _DATA_FAST.branch_of(m) < _DATA_STRONG_BRANCHES:  # a strong word (card number, 密码)
                 return m.span()

@@ -283,6 +283,11 @@ _CONFIG_LINE = re.compile(
     r"(?i)[ \t]*(?:export[ \t]+)?[\"']?(" + _CONFIG_NAME + r")[\"']?[ \t]*(?:[:=]|=>)[ \t]*"
     r"(?:\"([^\"\n]{1,200})\"|'([^'\n]{1,200})'|([^\s\"']{1,200}))"
 )
+# an unquoted value that names where the secret comes from, not the secret: Terraform's
+# var.db_password, local.x, data.aws_secretsmanager_secret_version.db.secret_string, module.x.y;
+# GitHub Actions' secrets.X and vars.X; Helm's .Values.x
+_REFERENCE = re.compile(r"(?:(?:var|local|data|module|each|secrets|vars)\.|\.?Values\.)"
+                        r"[A-Za-z_][\w.\-]*(?:\[[^\]\s]*\])*")
 _PASSWORD_NAME = re.compile(r"(?i)(?:^|[_.\-])(?:" + _PASSWORD_WORDS + r")$")
 _SECRET_NAME_WORDS = frozenset({"key", "secret", "token", "passw", "pwd"})  # one is in every _SECRET_NAME
 _ASSIGNED = re.compile(r"[:=]\s*[\"']?([A-Za-z0-9/+_\-.=]{16,200})")
@@ -325,7 +330,7 @@ def _config_values(text: str, taken: list[tuple[int, int]], present: frozenset[s
         # (device and service passwords often are); under other names it must look random
         password = _PASSWORD_NAME.search(m.group(1)) is not None
         if any(a <= s < b for a, b in taken) or is_placeholder(v) or len(v) < (6 if password else 8) or \
-                " " in v.strip():
+                " " in v.strip() or (g == 4 and _REFERENCE.fullmatch(v)):
             continue
         if v.lower() in ("true", "false", "required", "optional") or \
                 (_classes(v) < 2 and not (password and v.isdigit())):
@@ -338,7 +343,8 @@ def _config_values(text: str, taken: list[tuple[int, int]], present: frozenset[s
         v, s, e = m.group(1), m.start(1), m.end(1)
         if any(a <= s < b for a, b in taken) or not _SECRET_NAME.search(text, max(0, m.start() - 40), m.start()):
             continue
-        if shannon_entropy(v) >= 3.5 and not is_placeholder(v):
+        if shannon_entropy(v) >= 3.5 and not is_placeholder(v) and \
+                not (_REFERENCE.fullmatch(v) and text[s - 1] not in "\"'"):
             yield Match("secret", s, e, v, MEDIUM, "high-entropy value assigned to a secret name")
 
 

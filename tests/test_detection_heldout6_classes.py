@@ -1,0 +1,137 @@
+"""The error classes a blind held-out set (276 messages written on 2026-12-06 without sight of
+the rules, kept outside the repository) found in the shipped rules, in wording of our own:
+precision and recall 0.971 there. Each test of a class below failed on a9263a3 (17); the
+others guard against the opposite error (a real card, a literal password, a bank's rate).
+
+- Stripe's scenario test cards (3-D Secure, declines) in a developer's mail were held as cards;
+- "confidential waste bins" and an API's "confidential" flag in a subject were banners;
+- "Company Confidential - Example Corp" at the foot of every page of a PDF was running text;
+- a Terraform ``password = var.db_password`` was a password;
+- a boss asking in Chinese for gift cards bought and their codes sent, and for the reader's
+  bank card number in a 把 sentence (the verb after what is asked: 把卡号发我), had no ask;
+- a guaranteed yearly rate and "capital protection" were no promised return;
+- 先汇入开户管理费 (an account-opening fee remitted first) was no fee.
+"""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+import pytest
+
+from rules.cards import PUBLIC_TEST_CARDS, luhn_ok
+from rules.content import parse
+from rules.engine import EvaluationContext
+from rules.model import Direction, Envelope
+from tests.test_detection_classes import SHIPPED, _Dir, action, mail, verdict
+from tests.test_detection_scams import US
+from tests.test_detection_scams import inbound as inbound_mail
+
+
+def inbound_action(body: str, subject: str, sender: str = "stranger@mailbox.test") -> str:
+    return inbound_mail(body, subject=subject, sender=sender)["recipients"][US]["action"]
+
+
+# -- cards ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("number", ["4000 0027 6000 3184", "4000 0000 0000 9987", "4100 0000 0000 0019",
+                                    "6200 0000 0000 0005"])
+def test_stripe_scenario_test_cards_in_a_developer_mail_are_not_held(number: str) -> None:
+    body = (f"For the QA run on the checkout page, use card {number} with any future expiry date "
+            "(e.g. 12/34) and any CVC. Expect the 3DS challenge screen or the decline message.")
+    assert action(mail(body, subject="Checkout QA cards")) == "deliver"
+
+
+def test_the_test_cards_all_pass_luhn() -> None:
+    assert all(luhn_ok(n) for n in PUBLIC_TEST_CARDS)
+
+
+def test_a_real_looking_card_beside_them_is_still_held() -> None:
+    body = "Card number 4556 7375 8689 9855, expiry 08/28, CVV 331 - please charge the deposit."
+    assert luhn_ok("4556737586899855") and action(mail(body)) == "quarantine"
+
+
+# -- confidentiality markers ---------------------------------------------------------------
+
+@pytest.mark.parametrize("subject", ["Confidential waste collection on Friday", "Two more confidential bins, 3/F",
+                                     "Bug: confidential flag lost when an issue is moved",
+                                     "Which confidential field does the export skip?"])
+def test_records_management_and_software_compounds_are_not_banners(subject: str) -> None:
+    body = "Hi, details as discussed on the phone. Thanks, Alice"
+    assert action(mail(body, subject=subject)) == "deliver"
+
+
+def test_a_qualified_label_at_the_foot_of_each_page_is_held() -> None:
+    pages = ["Pricing Model - FY2027\nDiscount bands by partner tier.\nCompany Confidential - Example Corp   "
+             "Page 1 of 2", "Worked example for the Gold tier.\nCompany Confidential - Example Corp   Page 2 of 2"]
+    body = "Hi Kevin, the pricing model we discussed is attached. Regards, Alice"
+    raw = mail(body, subject="Pricing model", attachments=(("pricing.txt", "\n".join(pages).encode(), "text/plain"),))
+    assert action(raw) == "quarantine"
+    hit = [h for h in verdict(raw)["hits"] if h["rule"] == "outbound-confidential-marker"]
+    assert hit and hit[0]["evidence"][0]["confidence"] in ("high", "medium")
+
+
+def test_company_confidential_inside_a_sentence_stays_running_text() -> None:
+    body = "We discussed what counts as company confidential information at the training today."
+    assert action(mail(body)) == "deliver"
+
+
+# -- secrets -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("line", ["password = var.db_password", "master_password = local.admin_pw",
+                                  "db_password = data.aws_secretsmanager_secret_version.db.secret_string",
+                                  "password: .Values.postgres.password"])
+def test_a_reference_to_where_the_secret_lives_is_not_a_secret(line: str) -> None:
+    body = f"The module reads it from the vault:\n\nresource \"x\" \"y\" {{\n  {line}\n}}\n"
+    assert action(mail(body, subject="Terraform module")) == "deliver"
+
+
+@pytest.mark.parametrize("line", ['password = "var.Tq7vR2mLp9"', "password = Tq7!vR2m#Lp9var"])
+def test_a_quoted_or_literal_value_is_still_a_secret(line: str) -> None:
+    assert action(mail(f"config:\n{line}\n", subject="db config")) == "quarantine"
+
+
+# -- scams ---------------------------------------------------------------------------------
+
+def test_a_boss_asking_for_gift_cards_and_their_codes_in_chinese_is_held() -> None:
+    body = ("小张，我在外面见客户，不方便接电话。客户那边急要几张沃尔玛购物卡，你先帮我买五张，每张500元。"
+            "买好后把卡密拍照发给我，今天下午三点前要。")
+    assert inbound_action(body, subject="急事") == "quarantine"
+
+
+def test_an_ask_for_bank_details_with_its_verb_after_them_is_an_ask() -> None:
+    body = "恭喜您在周年庆抽奖中获得二等奖，奖金8000元。请把您的银行卡号和开户行发给我们，以便发放奖金。"
+    v = inbound_mail(body, subject="中奖通知", sender="event@prize-center.test")
+    signals = next(h for h in v["hits"] if h["rule"] == "scam-structure")["evidence"][0]["context"]
+    assert "personal data" in signals and v["recipients"][US]["action"] == "quarantine"
+
+
+def test_a_guaranteed_yearly_rate_with_a_private_channel_is_held() -> None:
+    body = ("Our bond programme pays a guaranteed 16% per annum with full capital protection. "
+            "Text me on WhatsApp +44 7700 900555 for the term sheet.")
+    assert inbound_action(body, subject="Fixed income opportunity") == "quarantine"
+
+
+def test_a_banks_fixed_rate_notice_alone_is_not_a_scam() -> None:
+    body = ("Your 12-month fixed-rate bond matures on 30 December. Renew today for a guaranteed 4.1% per annum; "
+            "see the terms in online banking.")
+    v = inbound_mail(body, subject="Your bond is maturing", sender="notices@bank.test")
+    assert v["recipients"][US]["action"] == "deliver" and not any(h["rule"].startswith("scam") for h in v["hits"])
+
+
+def test_an_account_opening_fee_remitted_first_is_a_fee() -> None:
+    body = "本基金保证每月收益 6%。参与前须先汇入开户管理费 8,000 元，到账后即可开始计息。"
+    assert inbound_action(body, subject="稳健收益计划") == "quarantine"
+
+
+def test_an_internal_notice_about_meal_card_top_ups_is_no_scam() -> None:
+    # a card word with 买 and codes in ordinary internal mail: one signal at most, delivered
+    m = EmailMessage()
+    m["From"], m["To"], m["Subject"] = "hr@example.com", "all@example.com", "饭卡充值"
+    m["Message-ID"], m["Date"] = "<h@example.com>", "Thu, 03 Dec 2026 10:00:00 +0000"
+    m.set_content("各位同事：食堂充值卡可在前台购买，福利礼品卡的卡密已发到各部门秘书处，请按名单领取。")
+    v = SHIPPED.evaluate(parse(m.as_bytes()), Envelope("hr@example.com", ("all@example.com",)),
+                         EvaluationContext({"all@example.com": Direction.INTERNAL}, _Dir())).to_json()
+    assert v["recipients"]["all@example.com"]["action"] == "deliver"
+
+
