@@ -64,9 +64,8 @@ _COMPOUND_AFTER = re.compile(
     r"(?i)^(?:性|计算|花园|花園|基地|武器|通道|情报局|\s*(?:computing|compute|vms?|containers?|space|ledger|"
     r"transactions?|clients?|consortium|gke|nodes?|informants?|"
     # records management (confidential waste is paper for the shredder) and software settings
-    # (an issue's or a field's "confidential" flag)
-    r"waste|shredding|shred|destruction|disposal|bins?|sacks?|consoles?|"
-    r"flags?|fields?|parameters?|params?|attributes?|settings?|checkbox(?:es)?|toggles?)\b)"
+    # (an issue's "confidential" flag; "confidential fields" or "parameters" may be the deal's own)
+    r"waste|shredding|shred|destruction|disposal|bins?|sacks?|consoles?|flags?|checkbox(?:es)?|toggles?)\b)"
 )
 # a promise or an instruction about keeping something confidential, not a label on this mail
 _COMPOUND_BEFORE = re.compile(
@@ -109,7 +108,8 @@ _APPLIED = re.compile(
     r"(?:keep|treat|consider|handle|hold) (?:this|these|it|them)\b|"
     r"(?:do not|don't|must not|mustn't|should not|please don't|not to|never) (?:be )?(?:share|shared|forward|forwarded|"
     r"distribute|distributed|circulate|circulated|disclose|disclosed|pass|passed|discuss|show|shown)\b|"
-    r"keep (?:it|this|them) to yourself|for your eyes only|between (?:us|ourselves)|delete (?:it|this|them) after|"
+    r"keep (?:it|this|them) to yourself|for your eyes only|between (?:us|ourselves|the two of us)|"
+    r"delete (?:it|this|them) after|"
     r"not for (?:distribution|circulation|forwarding|publication|attribution)|internal (?:use )?only|"
     r"off the record|embargo(?:ed)?|"
     r"(?:do not|don't|must not|please don't) (?:use|publish|quote|cite|release|print|repeat)\b|"
@@ -129,14 +129,20 @@ _LABEL_DASH = re.compile(r"[ \t]*(?:——?|\|)|[ \t]*(?:–|--?)[ \t]")
 # words that qualify a label at the head of its line: "Company Confidential - Example Corp" in a
 # page footer, "Private and Confidential", "Highly Confidential"
 _QUALIFIER = re.compile(r"(?i)(?:(?:company|corporate|group|business|commercial|strictly|highly|proprietary|"
-                        r"private|personal|internal)(?:\s+and)?\s*)+")
+                        r"private|personal|internal)(?:\s*(?:and|&))?\s*)+")
 
 
-def _lead(text: str, line_start: int, start: int) -> str:
-    """What stands on the marker's line before it, a qualifier of the label ("Company") not
-    counted."""
+def _lead(text: str, line_start: int, start: int, end: int) -> str:
+    """What stands on the marker's line before it; a qualifier of the label ("Company") not
+    counted where the label ends its line or a dash or colon follows it ("Company Confidential -
+    Example Corp"; in "Private and confidential counselling is available" it is a sentence)."""
     lead = text[line_start:start].strip(_FRAME)
-    return "" if _QUALIFIER.fullmatch(lead) else lead
+    if not lead or not _QUALIFIER.fullmatch(lead):
+        return lead
+    line_end = text.find("\n", end)
+    rest = text[end:len(text) if line_end < 0 else line_end]
+    labels = not rest.strip(_FRAME + "\r") or _LABEL_DASH.match(text, end) or rest.lstrip(" ")[:1] in (":", "：")
+    return "" if labels else lead
 _SENTENCE_END = re.compile(r"[!?。！？\n;；]|\.(?!\d)")
 
 
@@ -145,7 +151,7 @@ def _applied(text: str, start: int, end: int) -> bool:
     the marker labels what follows it ("Confidential: …", 机密：…)."""
     if text[end:end + 2].lstrip(" ")[:1] in (":", "："):
         return True
-    if _LABEL_DASH.match(text, end) and not _lead(text, _line_bounds(text, start)[0], start):
+    if _LABEL_DASH.match(text, end) and not _lead(text, _line_bounds(text, start)[0], start, end):
         return True  # it heads its line: "绝密 —— 收购方案要点", "Confidential - Project Heron terms"
     lo = max(0, start - 200)
     s = lo
@@ -209,7 +215,7 @@ def _is_banner(text: str, start: int, end: int) -> str | None:
     if len(line) <= 40 and len(rest) <= 16 and len(words) <= 2:
         return "a line of its own"
     word = text[start:end]
-    lead = _lead(text, ls, start)
+    lead = _lead(text, ls, start, end)
     # shouted (upper case) counts on a short line; inside a long sentence it is emphasis. A
     # line that starts with the marker only because a long line above was wrapped mid-sentence
     # does not lead with it.

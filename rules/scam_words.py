@@ -99,7 +99,7 @@ _FEE_TIE = re.compile(
     r"\b(?:customs|parcel|package|shipment)\b|"
     r"先(?:交|缴|付|支付|转|充|汇)|才能|方可|即可|领取|领奖|到账|解冻|提现|激活|发货|办理|派送|配送|投递|寄送|放行|清关|签收|包裹|退回")
 _PAY = re.compile(r"\b(?:pay|paid|payable|payment|cover|send|transfer|remit|wire|required|applies|settle)\w*|"
-                  r"缴纳|交纳|支付|缴|付|转|交|汇")
+                  r"缴纳|交纳|支付|缴|付|转|交|汇入|汇款|汇至|汇到")
 _UNTRACEABLE = re.compile(
     r"\b(?:gift ?cards?|itunes cards?|google play cards?|steam cards?|apple cards?)\b[\s\S]{0,200}?"
     r"\b(?:codes?|pictures?|photos?|scratch\w*)\b|"
@@ -112,9 +112,12 @@ _UNTRACEABLE = re.compile(
     r"{0,60}\b(?:codes?|pay|payable|payment)\b|"
     r"(?:购买|买|充值|转)" + _S +
     r"{0,20}(?:购物卡|礼品卡|(?<![a-z0-9_])e卡|充值卡|点卡|比特币|(?<![a-z0-9_])usdt(?![a-z0-9_])|虚拟币)|"
-    # 急需京东E卡，你先帮我买 10 张; 把卡号和卡密拍照发我 (the card named first, then bought or its codes asked)
-    r"(?:购物卡|礼品卡|(?<![a-z0-9_])e卡|充值卡|点卡)[^。！？\n]{0,30}?(?:购买|买)|"
-    r"(?:购物卡|礼品卡|(?<![a-z0-9_])e卡|充值卡|点卡)[\s\S]{0,120}?(?:卡密|兑换码|券码)|"
+    # 急需京东E卡，你先帮我买 10 张; 把卡号和卡密拍照发我: the card named first, then bought for the
+    # writer or its codes asked for (a supplier's "卡密清单见附件" or a welfare notice asks nothing)
+    r"(?:购物卡|礼品卡|(?<![a-z0-9_])e卡|充值卡|点卡)[^。！？\n]{0,30}?(?:帮我|替我|给我|先|去|马上|立即|赶紧)(?:帮我)?"
+    r"(?:购买|买)|"
+    r"(?:购物卡|礼品卡|(?<![a-z0-9_])e卡|充值卡|点卡)[\s\S]{0,120}?(?:卡密|兑换码|券码)[^。！？\n]{0,20}?"
+    r"(?:拍照|拍给|发我|发给我|发到我|发过来|告诉我|给我)|"
     # money moved to a "safe" account: the police and bank impersonation ask
     # (not a "secure account" to sign in to, nor 监管账户, an escrow account for a house)
     r"\b(?:safe|safety) (?:bank )?account\b|\bsecure holding account\b|安全(?:账户|帐户|账号)|"

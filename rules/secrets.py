@@ -286,8 +286,11 @@ _CONFIG_LINE = re.compile(
 # an unquoted value that names where the secret comes from, not the secret: Terraform's
 # var.db_password, local.x, data.aws_secretsmanager_secret_version.db.secret_string, module.x.y;
 # GitHub Actions' secrets.X and vars.X; Helm's .Values.x
-_REFERENCE = re.compile(r"(?:(?:var|local|data|module|each|secrets|vars)\.|\.?Values\.)"
-                        r"[A-Za-z_][\w.\-]*(?:\[[^\]\s]*\])*")
+# (its names as code writes them, snake_case or UPPER_CASE, Helm's camelCase without digits: a
+# value like data.Warehouse2024 is a password that happens to start so)
+_SNAKE = r"(?:[a-z_][a-z0-9_-]*|[A-Z_][A-Z0-9_]*)"
+_REFERENCE = re.compile(rf"(?:var|local|data|module|each|secrets|vars)(?:\.{_SNAKE})+(?:\[[^\]\s]*\])*|"
+                        r"\.?Values(?:\.[a-z][A-Za-z]*)+")
 _PASSWORD_NAME = re.compile(r"(?i)(?:^|[_.\-])(?:" + _PASSWORD_WORDS + r")$")
 _SECRET_NAME_WORDS = frozenset({"key", "secret", "token", "passw", "pwd"})  # one is in every _SECRET_NAME
 _ASSIGNED = re.compile(r"[:=]\s*[\"']?([A-Za-z0-9/+_\-.=]{16,200})")

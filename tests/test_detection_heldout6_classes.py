@@ -54,8 +54,7 @@ def test_a_real_looking_card_beside_them_is_still_held() -> None:
 # -- confidentiality markers ---------------------------------------------------------------
 
 @pytest.mark.parametrize("subject", ["Confidential waste collection on Friday", "Two more confidential bins, 3/F",
-                                     "Bug: confidential flag lost when an issue is moved",
-                                     "Which confidential field does the export skip?"])
+                                     "Bug: confidential flag lost when an issue is moved"])
 def test_records_management_and_software_compounds_are_not_banners(subject: str) -> None:
     body = "Hi, details as discussed on the phone. Thanks, Alice"
     assert action(mail(body, subject=subject)) == "deliver"
@@ -76,6 +75,21 @@ def test_company_confidential_inside_a_sentence_stays_running_text() -> None:
     assert action(mail(body)) == "deliver"
 
 
+# (the review of a66add0: a qualifier heads a label only where the label ends its line or a dash
+# or colon follows; "&" qualifies too; business nouns after the marker are no compound)
+@pytest.mark.parametrize("body", ["Thanks.\n\nPrivate and confidential counselling is available to all staff.",
+                                  "Thanks.\n\nStrictly confidential: the bank agreed a 3.1% margin."])
+def test_a_qualified_marker_is_a_label_only_where_it_labels(body: str) -> None:
+    assert action(mail(body)) == ("deliver" if "counselling" in body else "quarantine")
+
+
+@pytest.mark.parametrize("body", ["Strictly Private & Confidential - Addressee only\n\nDear Ms Lee, the offer:",
+                                  "Strictly confidential between the two of us, the bank has agreed to the margin.",
+                                  "The confidential parameters of the deal (price, timing) are in the attached deck."])
+def test_labels_and_deal_terms_that_were_missed_are_held(body: str) -> None:
+    assert action(mail(body)) == "quarantine"
+
+
 # -- secrets -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("line", ["password = var.db_password", "master_password = local.admin_pw",
@@ -86,7 +100,9 @@ def test_a_reference_to_where_the_secret_lives_is_not_a_secret(line: str) -> Non
     assert action(mail(body, subject="Terraform module")) == "deliver"
 
 
-@pytest.mark.parametrize("line", ['password = "var.Tq7vR2mLp9"', "password = Tq7!vR2m#Lp9var"])
+@pytest.mark.parametrize("line", ['password = "var.Tq7vR2mLp9"', "password = Tq7!vR2m#Lp9var",
+                                  "db_password: data.Warehouse2024", "DB_PASSWORD=secrets.Prod_2026x",
+                                  "password = local.Admin-77", "api_secret = data.a8Fk2LmQ9xZr7TbW3yHv"])
 def test_a_quoted_or_literal_value_is_still_a_secret(line: str) -> None:
     assert action(mail(f"config:\n{line}\n", subject="db config")) == "quarantine"
 
@@ -122,6 +138,17 @@ def test_a_banks_fixed_rate_notice_alone_is_not_a_scam() -> None:
 def test_an_account_opening_fee_remitted_first_is_a_fee() -> None:
     body = "本基金保证每月收益 6%。参与前须先汇入开户管理费 8,000 元，到账后即可开始计息。"
     assert inbound_action(body, subject="稳健收益计划") == "quarantine"
+
+
+@pytest.mark.parametrize("body", [
+    "报价说明：手续费按当日汇率计算，货款 50,000 美元须于今天内确认，确认后即可发货。",
+    "本月运费明细已汇总，合计 3,200 元，请今天内确认，确认后安排发货。",
+    "贵司订购的京东E卡200张（每张500元）已发货，卡号及卡密清单见附件，请于今日内确认签收。",
+])
+def test_trade_mail_with_exchange_rates_totals_and_delivered_card_lists_is_no_scam(body: str) -> None:
+    # (the review of a66add0: 汇 alone read 汇率 and 汇总 as paying, and a card list as codes asked)
+    v = inbound_mail(body, subject="订单确认", sender="sales@supplier.test")
+    assert v["recipients"][US]["action"] == "deliver", v["hits"]
 
 
 def test_an_internal_notice_about_meal_card_top_ups_is_no_scam() -> None:
