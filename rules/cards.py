@@ -187,7 +187,8 @@ def _grade(text: str, found: list[tuple[int, int, str, tuple[int, ...], bool]], 
     for start, end, digits, lengths, trailing in found:
         if digits in PUBLIC_TEST_CARDS:
             continue
-        if digits in WELL_KNOWN_TEST_CARDS and _TEST_WORDS.search(window(text, start, end, 120, 80)):
+        # (a list of test cards is introduced once: the text saying so anywhere is enough)
+        if digits in WELL_KNOWN_TEST_CARDS and _TEST_WORDS.search(text.casefold()):
             continue  # 4111 1111 1111 1111 as "the test card" in a developer's mail
         header = column_header(text, start)
         if header is not None and not words.search(header) and _OTHER_COLUMNS.search(header):

@@ -3,7 +3,9 @@
 Detectors grade their matches from this (see :mod:`rules.match`): a card number with
 "valid thru 08/27" beside it is a card; the same digits in a column headed "Order ID" are
 an order number. Tables are read as people write them in mail: CSV, tab-separated or
-pipe-separated lines under a header line (a spreadsheet's rows arrive tab-separated).
+pipe-separated lines under a header line (a spreadsheet's rows arrive tab-separated), and
+columns lined up with runs of spaces, where the value heads its row (an order or waybill
+number listed first: its column's header is the first cell of the block's first line).
 """
 
 from __future__ import annotations
@@ -61,13 +63,38 @@ def column_header(text: str, pos: int) -> str | None:
     row = bisect_right(table.starts, pos) - 1
     head = table.header[row]
     if head is None or not head[1]:
-        return None
+        return _aligned_first_column(table, row, pos)
     delim, cells = head
     line_start = table.starts[row]
     if table.starts[row] == _header_start(table, row):
         return None  # the value is in the header line itself
     col = text.count(delim, line_start, pos)
     return cells[col] if col < len(cells) else None
+
+
+_ALIGNED_GAP = re.compile(r"[ \t]{2,}|\t")
+
+
+def _aligned_cells(line: str) -> list[str]:
+    return [c for c in _ALIGNED_GAP.split(line.strip()) if c]
+
+
+def _aligned_first_column(table: _Table, row: int, pos: int) -> str | None:
+    """The header of a space-aligned table's first column when the value at ``pos`` heads
+    its row: the block of lines it stands in (no blank line between) has two or more cells
+    split by runs of spaces on every line, and its first line holds labels, not values."""
+    line = table.lines[row]
+    offset = pos - table.starts[row]
+    if line[:offset].strip() or len(_aligned_cells(line)) < 2:
+        return None
+    top = row
+    while top > 0 and table.lines[top - 1].strip():
+        top -= 1
+        if len(_aligned_cells(table.lines[top])) < 2:
+            return None  # a line of prose in the block: no table
+    if top == row or _HEADERISH_DIGITS.search(table.lines[top]):
+        return None
+    return _aligned_cells(table.lines[top])[0].casefold()
 
 
 def _header_start(table: _Table, row: int) -> int:

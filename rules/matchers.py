@@ -123,6 +123,7 @@ class KeywordMatcher:
         self._use_hyperscan = hyperscan is not None and engine in ("auto", "hyperscan")
         self._hs_db = None  # the terms, for raw and normalised text alike, and the literal CJK-gap gate
         self._within: dict[int, int] = {}  # list id -> the characters its hits must start in (add)
+        self._least_bound = 0  # the smallest of them (build)
         self._hs_bounded_db = None  # the terms only such lists hold: read over the start of a text
         self._bounded_reach = 0  # characters the start read holds: the largest bound and longest such term
         self._term_count = 0  # ids from here on in _hs_db are the gate's (rules.cjk_gaps.gate_literals)
@@ -165,6 +166,7 @@ class KeywordMatcher:
         entry[2].add(list_id)
 
     def build(self) -> None:
+        self._least_bound = min(self._within.values(), default=0)
         # the longest term: how far either side of a CJK gap a term crossing it reaches
         self._reach = max((len(t) for t in self._terms), default=0)
         self._pairs = cjk_gaps.pairs(self._terms)
@@ -239,7 +241,9 @@ class KeywordMatcher:
         scan, gapped, scanned = self._find(text)
         if not (gapped is False or text.isascii() or not self._terms):
             scan = self._split_terms(text, scan, scanned)
-        return scan if not self._within else KeywordScan(self.within_bounds(scan.hits), scan.norm_length)
+        if not self._within or scan.norm_length <= self._least_bound:  # (no hit can start past a bound)
+            return scan
+        return KeywordScan(self.within_bounds(scan.hits), scan.norm_length)
 
     def within_bounds(self, hits: dict[int, list[KeywordHit]]) -> dict[int, list[KeywordHit]]:
         """``hits`` without those of a bounded list (:meth:`add`) that start past its bound:

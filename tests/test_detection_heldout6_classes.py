@@ -162,3 +162,34 @@ def test_an_internal_notice_about_meal_card_top_ups_is_no_scam() -> None:
     assert v["recipients"]["all@example.com"]["action"] == "deliver"
 
 
+
+
+# -- a second blind set (214 messages, 2026-12-06): precision 0.915, recall 0.964 -----------
+
+def test_numbers_heading_the_rows_of_a_space_aligned_order_table_are_not_cards_or_ids() -> None:
+    # (a column lined up with spaces, its header the first cell of the table's first line: the
+    # header reader knew CSV, tab and pipe tables only; each failed on aef9c29)
+    rows = ["4556737586899855", "5425233430109903", "4716108999716531"]
+    table = "Waybill No.         Consignee        Pieces  Status\n" + \
+        "\n".join(f"{n}    Hofer Logistik      {i + 2}  In transit" for i, n in enumerate(rows))
+    assert action(mail("Where your shipments stand:\n\n" + table + "\n\nRegards, Alice")) == "deliver"
+    ids = ["11010519491231002X", "440524188001010014"]
+    table = "订单号              下单日期     商品        数量\n" + \
+        "\n".join(f"{n}  2026-11-2{i}  电动牙刷     {i + 1}" for i, n in enumerate(ids))
+    assert action(mail("以下订单状态不一致，请核对：\n\n" + table + "\n\n谢谢")) == "deliver"
+
+
+def test_a_card_heading_a_line_of_prose_is_still_held() -> None:
+    body = "Please charge this card for the deposit:\n4556 7375 8689 9855  exp 08/28  cvv 331\nThanks"
+    assert action(mail(body)) == "quarantine"
+    body = "Order details\n4556737586899855  Visa  exp 08/28  cvv 331"  # a label line, not a table header
+    assert action(mail(body)) == "quarantine"
+
+
+def test_a_list_of_test_cards_introduced_once_is_not_held() -> None:
+    body = ("For Wednesday's sandbox run, use the processor's test cards only:\n\n"
+            + "\n".join(f"  {n}  - scenario {i}" for i, n in enumerate(
+                ["4242 4242 4242 4242", "4000 0025 0000 3155", "4000 0000 0000 9995", "5555 5555 5555 4444",
+                 "3782 822463 10005", "6011 1111 1111 1117"]))
+            + "\n\nUse 12/34 as expiry and 123 as CVC.")
+    assert action(mail(body)) == "deliver"
