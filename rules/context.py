@@ -82,7 +82,9 @@ def _aligned_cells(line: str) -> list[str]:
 def _aligned_first_column(table: _Table, row: int, pos: int) -> str | None:
     """The header of a space-aligned table's first column when the value at ``pos`` heads
     its row: the block of lines it stands in (no blank line between) has two or more cells
-    split by runs of spaces on every line, and its first line holds labels, not values."""
+    split by runs of spaces on every line, its first line holds labels, not values, and two
+    or more rows under it start with a number (a column of them: one line under a label is
+    a form, "Invoice no.   INV-2291" above a card and its expiry)."""
     line = table.lines[row]
     offset = pos - table.starts[row]
     if line[:offset].strip() or len(_aligned_cells(line)) < 2:
@@ -94,7 +96,12 @@ def _aligned_first_column(table: _Table, row: int, pos: int) -> str | None:
             return None  # a line of prose in the block: no table
     if top == row or _HEADERISH_DIGITS.search(table.lines[top]):
         return None
-    return _aligned_cells(table.lines[top])[0].casefold()
+    numbered = 0
+    for below in table.lines[top + 1:]:
+        if not below.strip():
+            break
+        numbered += below.lstrip()[:1].isdigit()
+    return _aligned_cells(table.lines[top])[0].casefold() if numbered >= 2 else None
 
 
 def _header_start(table: _Table, row: int) -> int:

@@ -80,7 +80,7 @@ _COMPOUND_BEFORE = re.compile(
 # (labels of up to three words; the last one may lead into the marker: STRICTLY CONFIDENTIAL, 内部机密)
 _LIST_EN = (r"(?:[\"'“‘]?[A-Za-z]+(?: [A-Za-z]+){0,2}[\"'”’]?(?:, | or | and |, or |/))*"
             r"(?:[A-Za-z]+ |[\u4e00-\u9fff]{1,3})?")
-_LIST_ZH = r"(?:[“\"「『][^”\"」』\n]{1,8}[”\"」』]\s*[、，,和或及]?\s*)*"
+_LIST_ZH = r"(?:[“\"「『][^”\"」』\n]{1,8}[”\"」』]\s*(?:[、，,和或及/]|or|and)?\s*)*"
 _TOPIC = re.compile(
     r"(?i)(?:marked|labell?ed|labels?(?: (?:documents?|files?|them|it))?|classified as|stamped|tagged|"
     r"the words?|such as|e\.g\.|theft of|stealing|misappropriat\w+ of|claiming to be|claims to be|so-called|"

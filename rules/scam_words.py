@@ -26,7 +26,8 @@ _WINDFALL = re.compile(
     r"{0,80}\byour?\b|\byour?\b" + _S + r"{0,60}\b(?:lottery|sweepstakes?|jackpot|lucky draw|winnings)\b|"
     r"\bclaim (?:your|the) (?:prize|reward|winnings|gift|funds?|payment|refund|compensation|inheritance|"
     r"card|balance|bonus|award|money)\b|"
-    r"\b(?:inheritance|next of kin|unclaimed (?:funds?|balance|inheritance|money|prize)|dormant (?:account|fund))\b|"
+    r"\b(?:inheritance|next of kin|unclaimed (?:funds?|balance|inheritance|money|prize)|"
+    r"dormant (?:account|funds?|balance))\b|"
     r"\b(?:dear|attention:?) (?:winner|beneficiary|lucky)\b|"
     r"\b(?:donate|donating|donation of)\b" + _S + r"{0,60}\bto you\b|"
     r"\b(?:refund|compensation|rebate|reimbursement|grant|payment|funds?|balance|gift card)\b" + _S +

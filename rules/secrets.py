@@ -293,7 +293,7 @@ _REFERENCE = re.compile(rf"(?:var|local|data|module|each|secrets|vars)(?:\.{_SNA
                         r"\.?Values(?:\.[a-z][A-Za-z]*)+")
 _PASSWORD_NAME = re.compile(r"(?i)(?:^|[_.\-])(?:" + _PASSWORD_WORDS + r")$")
 _SECRET_NAME_WORDS = frozenset({"key", "secret", "token", "passw", "pwd"})  # one is in every _SECRET_NAME
-_ASSIGNED = re.compile(r"[:=]\s*[\"']?([A-Za-z0-9/+_\-.=]{16,200})")
+_ASSIGNED = re.compile(r"[:=][ \t]*[\"']?([A-Za-z0-9/+_\-.=]{16,200})")  # (on its own line: not the next name)
 _SECRET_NAME = re.compile(
     r"(?i)(?<![A-Za-z0-9])(?:api[_-]?key|apikey|secret(?:[_-]?key)?|client[_-]?secret|access[_-]?key|"
     r"auth[_-]?token|token|password|passwd|pwd)[\"']?\s*$"

@@ -193,3 +193,44 @@ def test_a_list_of_test_cards_introduced_once_is_not_held() -> None:
                  "3782 822463 10005", "6011 1111 1111 1117"]))
             + "\n\nUse 12/34 as expiry and 123 as CVC.")
     assert action(mail(body)) == "deliver"
+
+
+def test_an_env_template_with_empty_values_holds_no_secret() -> None:
+    # (a value assigned to a secret's name was read across the line break: DB_PASSWORD= took the
+    # next line's ALIYUN_ACCESS_KEY_ID= for its value)
+    env = b"DB_USER=\nDB_PASSWORD=\nALIYUN_ACCESS_KEY_ID=<AccessKeyId>\nSMTP_PASSWORD=\n"
+    raw = mail("The template is attached; operations fill in the values.", subject="env template",
+               attachments=((".env.example", env, "text/plain"),))
+    assert action(raw) == "deliver"
+
+
+@pytest.mark.parametrize("body", ["附件报价是公司特批的价格，请注意保密，不要给其他供应商看。",
+                                  "这份名单请务必保密，周五前不要对外说。"])
+def test_a_chinese_request_to_keep_this_mail_confidential_is_held(body: str) -> None:
+    assert action(mail(body, subject="报价")) == "quarantine"
+
+
+def test_a_reminder_quoting_chinese_labels_joined_by_or_is_talked_about() -> None:
+    body = ("Reminder for the support team: if a customer sends you something marked \"机密\" or \"内部资料\", "
+            "do not forward it; attach it to the ticket instead.")
+    assert action(mail(body, subject="Handling labelled documents")) == "deliver"
+
+
+def test_a_dormant_crypto_balance_with_an_activation_fee_is_held() -> None:
+    body = ("A dormant balance of 1.8 BTC is credited to your account from our 2022 programme. To withdraw it, "
+            "an activation fee of 300 USDT must be paid before the first withdrawal.")
+    assert inbound_action(body, subject="Your balance is ready") == "quarantine"
+
+
+def test_an_approved_refund_alone_is_no_scam() -> None:
+    # (an approved refund is not read as a windfall: a real refund notice with a WhatsApp
+    # support line would have made three signals)
+    body = "Your refund of USD 860.00 has been approved and will reach your card within 5 working days."
+    v = inbound_mail(body, subject="Refund approved", sender="billing@vendor.test")
+    assert not any(h["rule"].startswith("scam") for h in v["hits"])
+
+
+def test_a_card_under_a_single_labelled_line_is_still_held() -> None:
+    # (one line under a label is a form, not a column of order numbers)
+    body = "Invoice no.   INV-2291\n4556 7375 8689 9855   08/28   331\n\nPlease charge the deposit."
+    assert action(mail(body)) == "quarantine"
