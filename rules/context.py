@@ -41,6 +41,18 @@ class _Table:
                 if _HEADERISH_DIGITS.search(line):
                     current = (delim, [])
             self.header.append(current)
+        self._aligned: list[str | None] | None = None  # per line: see aligned_first_column
+
+    def aligned_first_column(self, row: int) -> str | None:
+        """The header of a space-aligned table's first column for line ``row``: the block of
+        lines it stands in (no blank line between) has two or more cells split by runs of
+        spaces on every line down to it, its first line holds labels, not values, and two or
+        more rows under that start with a number (a column of them: one line under a label is
+        a form, "Invoice no.   INV-2291" above a card and its expiry). Found for every line in
+        one pass the first time it is asked (a table of many rows is read once, not per value)."""
+        if self._aligned is None:
+            self._aligned = _aligned_headers(self.lines)
+        return self._aligned[row]
 
 
 def _delimiter(line: str) -> str | None:
@@ -80,28 +92,33 @@ def _aligned_cells(line: str) -> list[str]:
 
 
 def _aligned_first_column(table: _Table, row: int, pos: int) -> str | None:
-    """The header of a space-aligned table's first column when the value at ``pos`` heads
-    its row: the block of lines it stands in (no blank line between) has two or more cells
-    split by runs of spaces on every line, its first line holds labels, not values, and two
-    or more rows under it start with a number (a column of them: one line under a label is
-    a form, "Invoice no.   INV-2291" above a card and its expiry)."""
+    """:meth:`_Table.aligned_first_column` when the value at ``pos`` heads its row."""
     line = table.lines[row]
-    offset = pos - table.starts[row]
-    if line[:offset].strip() or len(_aligned_cells(line)) < 2:
+    if line[:pos - table.starts[row]].strip():
         return None
-    top = row
-    while top > 0 and table.lines[top - 1].strip():
-        top -= 1
-        if len(_aligned_cells(table.lines[top])) < 2:
-            return None  # a line of prose in the block: no table
-    if top == row or _HEADERISH_DIGITS.search(table.lines[top]):
-        return None
-    numbered = 0
-    for below in table.lines[top + 1:]:
-        if not below.strip():
-            break
-        numbered += below.lstrip()[:1].isdigit()
-    return _aligned_cells(table.lines[top])[0].casefold() if numbered >= 2 else None
+    return table.aligned_first_column(row)
+
+
+def _aligned_headers(lines: list[str]) -> list[str | None]:
+    out: list[str | None] = [None] * len(lines)
+    i, n = 0, len(lines)
+    while i < n:
+        if not lines[i].strip():
+            i += 1
+            continue
+        top = i
+        while i < n and lines[i].strip():  # the block: lines up to a blank one
+            i += 1
+        cells = [len(_aligned_cells(line)) >= 2 for line in lines[top:i]]
+        numbered = sum(1 for line in lines[top + 1:i] if line.lstrip()[:1].isdigit())
+        if not cells[0] or numbered < 2 or _HEADERISH_DIGITS.search(lines[top]):
+            continue
+        header = _aligned_cells(lines[top])[0].casefold()
+        for row in range(top + 1, i):
+            if not cells[row - top]:
+                break  # a line of prose in the block: no table from here on
+            out[row] = header
+    return out
 
 
 def _header_start(table: _Table, row: int) -> int:

@@ -139,11 +139,11 @@ class KeywordMatcher:
         simplified Chinese spellings (:mod:`rules.chinese_variants`).
 
         ``within``: the list's hits are wanted only where they start in the first ``within``
-        characters of the normalised text (the list's bound: given once, it holds for all its
-        terms) (the words that open a scam pattern's windows,
-        which read no further: :mod:`rules.scams`). Terms no other list holds then go to a
-        database of their own, read over the start of the text only: in the one every text
-        is scanned with to its end, a few hundred common words slowed every scan."""
+        characters of the normalised text: the words that open a scam pattern's windows, which
+        read no further (:mod:`rules.scams`). The bound is the list's: given once, it holds for
+        all its terms. Terms no other list holds then go to a database of their own, read over
+        the start of the text only: in the one every text is scanned with to its end, a few
+        hundred common words slowed every scan."""
         if within is not None and self._within.setdefault(list_id, within) != within:
             raise ValueError(f"keyword list {list_id} is bounded at {self._within[list_id]} characters, not {within}")
         self._add(list_id, term)
@@ -215,8 +215,8 @@ class KeywordMatcher:
         ids = unbounded + list(range(len(literals), len(literals) + len(gate)))
         if not expressions:  # every term bounded: a literal no UTF-8 holds keeps the database valid
             expressions, ids = [b"\\xff\\xff"], [len(literals)]
-        self._hs_db = compile_db(expressions, [caseless] * len(unbounded) + [0] * (len(expressions) - len(unbounded)),
-                               ids)
+        flags = [caseless] * len(unbounded) + [0] * (len(expressions) - len(unbounded))
+        self._hs_db = compile_db(expressions, flags, ids)
         if bounded:
             self._hs_bounded_db = compile_db([literals[i] for i in bounded], [caseless] * len(bounded), bounded)
             longest = max(len(self._hs_terms[i][0]) for i in bounded)

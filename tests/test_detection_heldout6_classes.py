@@ -234,3 +234,20 @@ def test_a_card_under_a_single_labelled_line_is_still_held() -> None:
     # (one line under a label is a form, not a column of order numbers)
     body = "Invoice no.   INV-2291\n4556 7375 8689 9855   08/28   331\n\nPlease charge the deposit."
     assert action(mail(body)) == "quarantine"
+
+
+@pytest.mark.timeout(60)
+def test_a_long_aligned_order_table_is_read_once_not_per_row() -> None:
+    # (each value walked up to its table's first line and down to its last: a table of n rows
+    # cost n² line reads; 20,000 rows under "Order ID", each a Luhn-valid card-like number)
+    from rules.cards import find_payment_cards, luhn_ok
+
+    numbers = []
+    k = 4556737586890000
+    while len(numbers) < 20_000:
+        k += 1
+        if luhn_ok(str(k)):
+            numbers.append(str(k))
+    text = "Order ID           Qty  Status\n" + "\n".join(f"{n}   {i % 9 + 1}    shipped" for i, n in
+                                                       enumerate(numbers))
+    assert find_payment_cards(text) == []
