@@ -184,12 +184,16 @@ def _grade(text: str, found: list[tuple[int, int, str, tuple[int, ...], bool]], 
            words: re.Pattern[str]) -> list[Match]:
     out = []
     distinct = {d for _, _, d, _, _ in found if d not in PUBLIC_TEST_CARDS}
+    says_test: bool | None = None  # whether the text calls its numbers test data (read once, when asked)
     for start, end, digits, lengths, trailing in found:
         if digits in PUBLIC_TEST_CARDS:
             continue
         # (a list of test cards is introduced once: the text saying so anywhere is enough)
-        if digits in WELL_KNOWN_TEST_CARDS and _TEST_WORDS.search(text.casefold()):
-            continue  # 4111 1111 1111 1111 as "the test card" in a developer's mail
+        if digits in WELL_KNOWN_TEST_CARDS:
+            if says_test is None:
+                says_test = _TEST_WORDS.search(text.casefold()) is not None
+            if says_test:
+                continue  # 4111 1111 1111 1111 as "the test card" in a developer's mail
         header = column_header(text, start)
         if header is not None and not words.search(header) and _OTHER_COLUMNS.search(header):
             continue  # an order number or serial under its own column header
