@@ -105,8 +105,9 @@ _CVV = re.compile(r"(?:cvv2?|cvc2?|cid|安全码|security code)\D{0,6}[0-9]{3,4}
 # column headers that say a number is something else than a card
 _OTHER_COLUMNS = re.compile(
     r"order|serial|s/n|\bsn\b|tracking|invoice|imei|sku|barcode|isbn|ticket|reference|\bref\b|asset|"
-    r"part|device|meter|transaction|shipment|waybill|订单|序列|编号|单号|运单|快递|发票|条码|条形码|设备|"
-    r"流水|交易号|工单|资产|料号|批号|批次"
+    r"part|device|meter|transaction|shipment|waybill|\bpo\b|p\. ?o\.|contract|policy|booking|container|"
+    r"customer|member|loyalty|claim|case|订单|序列|编号|单号|运单|快递|发票|条码|条形码|设备|"
+    r"流水|交易号|工单|资产|料号|批号|批次|合同|保单|客户|会员|箱号|柜号|提单|报关"
 )
 
 

@@ -55,7 +55,8 @@ _PROVINCES = frozenset({11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 
 _ID_WORDS = re.compile(r"身份证|身份號|身份号|证件|證件|公民身份|"
                        r"(?<![a-z])(?:id|identity|resident|citizen|passport)(?![a-z])")
 _NAME_WORDS = re.compile(r"姓名|名字|(?<![a-z])name(?![a-z])|先生|女士")
-_ID_OTHER_COLUMNS = re.compile(r"order|serial|tracking|invoice|订单|序列|单号|运单|发票|流水|交易号|条码")
+_ID_OTHER_COLUMNS = re.compile(r"order|serial|tracking|invoice|\bpo\b|p\. ?o\.|contract|policy|booking|"
+                                r"订单|序列|单号|运单|发票|流水|交易号|条码|合同|保单")
 
 
 def find_cn_ids(text: str) -> list[Match]:
