@@ -23,7 +23,8 @@ except ImportError:  # pragma: no cover - depends on the platform's wheels
 
 
 class LiteralGate:
-    """The ``words`` (ASCII, matched case-insensitively) present in a text."""
+    """The ``words`` present in a text (ASCII letters matched case-insensitively; a word of
+    other characters, 密码, as its UTF-8)."""
 
     def __init__(self, words: tuple[str, ...]) -> None:
         self.words = tuple(w.lower() for w in words)
@@ -63,5 +64,5 @@ _LOWERS_TO = {ord("k"): b"(?:[kK]|\\xe2\\x84\\xaa)", ord("i"): b"(?:[iI]|\\xc4\\
 
 def _expression(word: str) -> bytes:
     """``word`` as a Hyperscan expression (caseless in ASCII), with the characters that
-    lower-case to its letters."""
-    return b"".join(_LOWERS_TO.get(c, b"\\x%02x" % c) for c in word.encode("ascii"))
+    lower-case to its letters; other characters as their UTF-8 bytes."""
+    return b"".join(_LOWERS_TO.get(c, b"\\x%02x" % c) for c in word.encode())

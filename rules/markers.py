@@ -61,7 +61,7 @@ _NEGATION_BEFORE = re.compile(
     r"(?:什么|任何|所谓的?)?\s*)$"
 )
 _COMPOUND_AFTER = re.compile(
-    r"(?i)^(?:性|计算|花园|花園|基地|武器|通道|情报局|\s*(?:computing|compute|vms?|containers?|space|ledger|"
+    r"(?i)^(?:性|计算|花园|花園|基地|武器|通道|情报局|[\s_\-]*(?:computing|compute|vms?|containers?|space|ledger|"
     r"transactions?|clients?|consortium|gke|nodes?|informants?|"
     # records management (confidential waste is paper for the shredder) and software settings
     # (an issue's "confidential" flag; "confidential fields" or "parameters" may be the deal's own)
@@ -118,6 +118,7 @@ _APPLIED = re.compile(
     r"本报告|发你的|发给你的|给你的|"
     r"(?:请勿|不要|不得|严禁|禁止|切勿|别|勿)(?:对外)?(?:外传|转发|转给|外泄|透露|泄露|告诉|扩散|传阅)|阅后(?:即)?删除|"
     r"看完(?:请|后)?删除|仅供(?:你|您|贵司|贵方)?(?:内部)?参考|注意保密|仅限内部|内部使用|"
+    r"(?:请|务必|一定要?|千万要?)(?:您|你)?(?:严格|绝对|一定|务必)?(?:注意)?保密|请(?:对此|替我)保密|"
     r"不得引用|请勿(?:公开|引用|发表)|不要(?:公开|引用|发表)|暂不对外|(?:公布|发布|官宣)前"
 )
 # "this is confidential", "it's strictly confidential", 这是机密: the marker is said of "this"

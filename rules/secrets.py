@@ -300,6 +300,53 @@ _SECRET_NAME = re.compile(
 )
 
 
+# a password given in a sentence or a list, not a config file: "账号：wms_ro  密码：Wms#2025ro!7Kp",
+# 密碼為 Edi!2025#Tw9q, "login alice, password: Summer2024!", "the password is Summer2024!".
+# The value runs to a space or a CJK or closing character; it must not run straight into Chinese
+# (密码为8位以上 is a rule about passwords).
+_LABELLED_PASSWORD = re.compile(
+    r"(?i)(?:(?<![A-Za-z0-9_])(?:password|passwd|passcode|pwd)(?:\s+is|\s*[:=])|"
+    r"(?:密码|密碼|口令)\s{0,2}(?:是|为|為|[:：=])|(?:密码|密碼|口令)\s{0,2}[:：])"
+    r"[ \t]{0,3}[\"'“‘]?([\x21-\x7e]{6,64}?)[\"'”’.,;)]*(?=$|[\s，。；、）」』】])",
+    re.MULTILINE,
+)
+# the password is an example: a security reminder naming the passwords not to use
+_EXAMPLE_LEAD = re.compile(r"(?i)(?:例如|比如|譬如|诸如|such as|e\.g\.|for example|for instance|\blike|"
+                           r"\bweak|\bcommon|弱|常见|简单)[^\n]{0,20}$")
+# a network's guest password handed to a visitor, not a credential of ours
+_GUEST_LEAD = re.compile(r"(?i)(?:wi-?fi|wlan|wireless|guest|hotspot|无线|無線|访客|訪客|热点|熱點)[^\n]{0,12}$")
+# the passwords every security reminder quotes as what not to choose
+_NOTORIOUS = frozenset({
+    "123456", "1234567", "12345678", "123456789", "1234567890", "111111", "000000", "666666", "888888", "123123",
+    "654321", "qwerty", "qwerty123", "abc123", "abc12345", "a123456", "password1", "password123", "p@ssw0rd",
+    "passw0rd", "admin123", "admin@123", "iloveyou", "1qaz2wsx", "1q2w3e4r", "welcome1", "letmein",
+})
+_ADDRESS_OR_LINK = re.compile(r"(?i)://|^www\.|^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
+
+
+def _looks_like_a_password(v: str) -> bool:
+    """Six or more digits, or letters with digits, or three kinds of character: not a word
+    ("case-sensitive", "required") that a sentence about a password goes on with."""
+    return v.isdigit() or (_classes(v) >= 2 and any(c.isdigit() for c in v)) or _classes(v) >= 3
+
+
+def _labelled_passwords(text: str, taken: list[tuple[int, int]]) -> Iterator[Match]:
+    """Passwords written after their label in prose or a list, English or Chinese (the
+    config-line reading wants the name at the head of its line): a value a password could be
+    (:func:`_looks_like_a_password`), not a placeholder, a reference to a secret store, a link,
+    an address, a quoted example of a weak password or a guest network's password."""
+    for m in _LABELLED_PASSWORD.finditer(text):
+        v, s, e = m.group(1), m.start(1), m.end(1)
+        if any(a <= s < b for a, b in taken) or is_placeholder(v) or v.lower() in _NOTORIOUS or \
+                _ADDRESS_OR_LINK.search(v) or _REFERENCE.fullmatch(v) or not _looks_like_a_password(v):
+            continue
+        lead = text[max(0, m.start() - 30):m.start()]
+        if _EXAMPLE_LEAD.search(lead) or _GUEST_LEAD.search(lead):
+            continue
+        taken.append((s, e))
+        yield Match("secret", s, e, v, MEDIUM, f"password after its label '{m.group().split(v)[0].strip()}'")
+
+
 def _classes(v: str) -> int:
     return sum((any(c.islower() for c in v), any(c.isupper() for c in v), any(c.isdigit() for c in v),
                 any(not c.isalnum() for c in v)))
@@ -340,6 +387,8 @@ def _config_values(text: str, taken: list[tuple[int, int]], present: frozenset[s
             continue
         taken.append((s, e))
         yield Match("secret", s, e, v, MEDIUM, f"{m.group(1)} in a configuration line")
+    if present & _LABEL_WORDS:
+        yield from _labelled_passwords(text, taken)
     if not present & _SECRET_NAME_WORDS:
         return  # no name a value could be assigned to (a text full of links has many "=…")
     for m in _ASSIGNED.finditer(text):
@@ -359,7 +408,8 @@ _CLOUD = frozenset({"akia", "asia", "ltai", "akid", "aiza"})
 _TOKEN_WORDS = _GITHUB_PREFIXES | {"xox", "hooks.slack.com", "eyj", "accountkey=", "_live_", "8q~", "private_key_id",
                                    "service_account"}
 _DB = frozenset({"://", "passw", "pwd"})
-_CONFIG = frozenset(_CONFIG_WORDS) | _SECRET_NAME_WORDS
+_LABEL_WORDS = frozenset({"pass", "pwd", "密码", "密碼", "口令"})
+_CONFIG = frozenset(_CONFIG_WORDS) | _SECRET_NAME_WORDS | _LABEL_WORDS
 _PRIVATE = frozenset({"private key", "putty-user-key-file"})
 _GATE = LiteralGate(tuple(sorted(_CLOUD | _TOKEN_WORDS | _DB | _CONFIG | _PRIVATE)))
 
