@@ -64,6 +64,16 @@ def test_scoring_counts_misses_false_holds_and_unrecorded_low_confidence() -> No
     assert s.precision == 0.99 and s.recall == 1.0
 
 
+@pytest.mark.parametrize("eol", [b"\r\n", b"\n"])
+def test_the_date_is_set_to_now_whichever_line_ending_the_file_uses(eol: bytes) -> None:
+    raw = eol.join([b"From: a@other.org", b"Date: Mon, 03 Mar 2025 09:00:00 +0000", b"Subject: s", b"",
+                    b"Date: in the body stays", b""])
+    out = dated_now(raw)
+    head, body = out.split(eol + eol, 1)
+    assert b"2025" not in head and head.count(b"Date: ") == 1 and b"Subject: s" in head
+    assert body == b"Date: in the body stays" + eol
+
+
 @pytest.mark.slow
 def test_measurement_decides_as_mailwarden_check_does(tmp_path) -> None:  # noqa: ANN001
     """The bench's verdicts are the ones the command an administrator runs prints (a real

@@ -94,12 +94,15 @@ def labels(path: Path | None = None) -> list[dict[str, Any]]:
 
 
 def dated_now(raw: bytes) -> bytes:
-    """``raw`` with its Date header (in the header block) set to now."""
-    head, sep, body = raw.partition(b"\r\n\r\n")
-    lines = head.split(b"\r\n")
+    """``raw`` with its Date header (in the header block) set to now, whichever line ending
+    the file uses (a set written elsewhere may use LF: its Date was left as written, and a
+    message dated weeks away scored the date-skew spam points)."""
+    eol = b"\r\n" if b"\r\n" in raw[:raw.find(b"\n") + 1] else b"\n"
+    head, sep, body = raw.partition(eol + eol)
+    lines = head.split(eol)
     now = formatdate(localtime=False).encode()
     lines = [b"Date: " + now if line.lower().startswith(b"date:") else line for line in lines]
-    return b"\r\n".join(lines) + sep + body
+    return eol.join(lines) + sep + body
 
 
 def outcome_of(verdict: Any) -> str:
