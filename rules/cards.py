@@ -82,7 +82,13 @@ WELL_KNOWN_TEST_CARDS = frozenset({
     "4111111111111111", "5555555555554444", "378282246310005", "371449635398431", "2223003122003222",
     "6011111111111117", "3530111333300000", "30569309025904", "5105105105105100", "4012888888881881",
     "6200000000000005",  # (Stripe's UnionPay: also 62 and zeros made whole, as anyone types a UnionPay card)
+    # Authorize.net's, PayPal/Braintree's and Worldpay's documented numbers
+    "4007000000027", "4012888818888", "2223000010309703", "2223000010309711", "4444333322221111",
+    "4005519200000004", "4009348888881881", "4012000033330026", "4217651111111119", "2223000048400011",
 })
+# a number made of an issuer prefix, a run of one digit and a check digit (5500 0000 0000 0004,
+# 3400 0000 0000 009): what sandbox documentation lists, never what a bank issues
+_MADE_UP = re.compile(r"([0-9])\1{6}")
 _TEST_WORDS = re.compile(r"(?<![a-z])(?:test(?:ing)?|sandbox|staging|stripe|braintree|adyen|dummy|demo|qa)(?![a-z])"
                          r"|测试|沙箱|演示")
 
@@ -181,6 +187,21 @@ def _is_bank_card(digits: str) -> bool:
     return digits.startswith("62") and 16 <= len(digits) <= 19 and luhn_ok(digits)
 
 
+_LABEL_END = re.compile(r"(?:\b(?:no|nr|number|num|id|ref)\.?|#|[:：]|号码?|編號|编号)\s*$")
+
+
+def _labelled_otherwise(text: str, start: int, words: re.Pattern[str]) -> bool:
+    """Whether the number at ``start`` follows a label of its own that names something else:
+    one of the last two words before it on its line, ending as a label does ("Waybill No.",
+    "PO #", 运单号：), names an order, a waybill, a policy (as a column header says it), and no
+    card word stands before it on the line ("reference 4556…" alone stays a card of low
+    confidence)."""
+    line = text[text.rfind("\n", 0, start) + 1:start].casefold()
+    if not line.strip() or words.search(line) or not _LABEL_END.search(line):
+        return False
+    return _OTHER_COLUMNS.search(" ".join(line.split()[-2:])) is not None
+
+
 def _grade(text: str, found: list[tuple[int, int, str, tuple[int, ...], bool]], kind: str,
            words: re.Pattern[str]) -> list[Match]:
     out = []
@@ -190,7 +211,7 @@ def _grade(text: str, found: list[tuple[int, int, str, tuple[int, ...], bool]], 
         if digits in PUBLIC_TEST_CARDS:
             continue
         # (a list of test cards is introduced once: the text saying so anywhere is enough)
-        if digits in WELL_KNOWN_TEST_CARDS:
+        if digits in WELL_KNOWN_TEST_CARDS or _MADE_UP.search(digits):
             if says_test is None:
                 says_test = _TEST_WORDS.search(text.casefold()) is not None
             if says_test:
@@ -198,6 +219,8 @@ def _grade(text: str, found: list[tuple[int, int, str, tuple[int, ...], bool]], 
         header = column_header(text, start)
         if header is not None and not words.search(header) and _OTHER_COLUMNS.search(header):
             continue  # an order number or serial under its own column header
+        if _labelled_otherwise(text, start, words):
+            continue  # "Waybill No. 5312 3009 8420 3139", 运单号：…
         near = window(text, start, end)
         why = [f"{card_issuer(digits) or 'card'} {len(digits)} digits, Luhn"]
         ctx = words.search(near) or (words.search(header) if header else None)

@@ -10,7 +10,7 @@ headers never touch attachments. Conditions (:mod:`rules.conditions`,
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.utils import getaddresses
 from typing import TYPE_CHECKING, Protocol
@@ -114,9 +114,12 @@ class Unit:
             found = self._det[name] = detect(name, self.text, self._view)
         return found
 
-    def grade_marker(self, start: int, end: int, disclaimers: OrgDisclaimers) -> tuple[str | None, str]:
+    def grade_marker(self, start: int, end: int, disclaimers: OrgDisclaimers,
+                     is_ours: Callable[[str], bool] | None = None) -> tuple[str | None, str]:
         """Confidence of the keyword hit ``[start, end)`` (normalised offsets) as a
-        confidentiality marker (:func:`rules.markers.grade`); None when it is excluded."""
+        confidentiality marker (:func:`rules.markers.grade`); None when it is excluded.
+        ``is_ours``: whether an address is the organisation's (our own mail quoted keeps its
+        weight)."""
         if self._graded is None:
             self._graded = {}
         key = (start, end)
@@ -124,7 +127,7 @@ class Unit:
         if found is None:
             if self._grader is None:
                 text = self.text if self._norm_len == len(self.text) else self.norm_text()
-                self._grader = MarkerGrader(text, self.short)
+                self._grader = MarkerGrader(text, self.short, is_ours)
             if disclaimers and self.in_org_disclaimer(start, end, disclaimers):
                 found = (None, ORG_DISCLAIMER)
             else:

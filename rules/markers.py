@@ -24,6 +24,7 @@ footers of earlier messages repeat. Rules choose the minimum they act on.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 
 from rules.chinese_variants import traditional_folder
@@ -84,14 +85,36 @@ _LIST_ZH = r"(?:[“\"「『][^”\"」』\n]{1,8}[”\"」』]\s*(?:[、，,和
 _TOPIC = re.compile(
     r"(?i)(?:marked|labell?ed|labels?(?: (?:documents?|files?|them|it))?|classified as|stamped|tagged|"
     r"the words?|such as|e\.g\.|theft of|stealing|misappropriat\w+ of|claiming to be|claims to be|so-called|"
+    r"licen[cs]ed\s*[\"'“‘]?(?:for|as)?|"
     r"标有|标注|标记为|标记|注明|带有|侵犯|窃取|盗窃|涉嫌|泄露了?|保护|关于)\s*"
     r"(?:" + _LIST_EN + r"|" + _LIST_ZH + r")[\"'“‘「『《【(（]?\s*$"
 )
+# the labels listed after a colon: "the right label: PUBLIC, INTERNAL USE ONLY, CONFIDENTIAL or
+# STRICTLY CONFIDENTIAL", 同样的密级（内部资料 / 机密 / 绝密）; one label after the colon is the
+# label itself (Sensitivity label: Confidential, 密级：机密), so a list must be before or after it
+_LABEL_LIST_LEAD = re.compile(
+    r"(?i)(?:labels?|levels?|categories|classifications?|markings?|密级|等级|级别|分级|标签)\s*[:：(（]\s*"
+    r"((?:[\"'“‘]?[A-Za-z]+(?: [A-Za-z]+){0,2}[\"'”’]?(?:, | or | and |, or |\s?/\s?))*(?:[A-Za-z]+ )?|"
+    r"(?:[\u4e00-\u9fff]{1,6}\s*[、，,/]\s*)*)$")
+_LIST_FOLLOWS = re.compile(r"\s*(?:,|、|，|/|\bor\b|\band\b|或|和)\s*[\"'“‘]?[A-Za-z\u4e00-\u9fff]")
+
+
+def _listed_label(text: str, start: int, end: int) -> bool:
+    """Whether the marker is one of several labels listed after a colon (:data:`_LABEL_LIST_LEAD`)."""
+    lead = _LABEL_LIST_LEAD.search(text, max(0, start - 80), start)
+    return lead is not None and (bool(lead.group(1)) or _LIST_FOLLOWS.match(text, end) is not None)
+
+
 _TOPIC_AFTER = re.compile(
-    r"(?i)^(?:保护|案|罪|纠纷|诉讼|法|侵权|判决|\s*(?:theft|case|law|laws|lawsuit|litigation|protection|"
+    r"(?i)^(?:保护|案|罪|纠纷|诉讼|法|侵权|判决|"
+    r"的?(?:认定|定义|界定|范围|构成|概念|含义|分类|种类|类型|要件|特征|判断|识别|管理(?:制度|办法|规定))|"
+    r"\s*(?:theft|case|law|laws|lawsuit|litigation|protection|"
     r"misappropriation|dispute|verdicts?|rulings?|judge?ments?|suits?|infringements?|courts?)\b|"
+    # a licence's or a contract's term in quotes: "the 'internal use only' licence scope"
+    r"[\"'”’]\s*(?:licen[cs]es?|clauses?|restrictions?|provisions?|terms?|scope|condition)\b|"
     r"(?:[”\"」』]\s*[、，,和或及]?\s*[“\"「『][^”\"」』\n]{1,8})*[”\"'’」』》]?\s*(?:字样|标识|标记|labels?|markings?))"
 )
+_ADDRESS = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _NDA = re.compile(r"(?i)disclosing party|receiving party|non-disclosure agreement|保密协议|披露方|接收方")
 _QUOTE_HEADER = re.compile(r"(?im)^(?:-{2,} ?original message ?-{2,}|-{2,} ?原始邮件 ?-{2,}|on .{5,200} wrote:|"
                            r"(?:from|发件人|寄件者)\s*[:：].*\n.*(?:sent|date|发送时间|日期)\s*[:：]|_{20,})")
@@ -203,6 +226,14 @@ def _paragraph(text: str, pos: int) -> tuple[int, int]:
 _FRAME = " \t\r*#=-_:：[]【】()（）<>《》★☆|/–—•·"  # what frames a banner line: rules, brackets, stars, dashes
 
 
+_LABEL_NAME = re.compile(r"(?i)(?:(?:data|document|information|security|sensitivity)\s+)?"
+                         r"(?:classification|sensitivity|label|level|marking|category)\s*[:：]\s*$|"
+                         r"(?:文件)?(?:密级|保密级别|保密等级|安全级别)\s*[:：]\s*$")
+_WIDE_GAP = re.compile(r"[ \t]{3,}|\t")
+_FURNITURE = re.compile(r"(?i)(?:&|\band)\s*(?:proprietary|privileged)\b|\bpage\s+\d+(?:\s+of\s+\d+)?\b|"
+                        r"第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|(?<!\S)\d+\s*/\s*\d+(?!\S)")
+
+
 def _is_banner(text: str, start: int, end: int) -> str | None:
     """Where a banner stands: a short line that is mostly the marker, or a short line among
     the first or last two lines of the text that leads with the marker, shouts it (upper
@@ -211,9 +242,22 @@ def _is_banner(text: str, start: int, end: int) -> str | None:
     line = text[ls:le].strip()
     if len(line) > 100:  # a long line holds no banner (and is not split into words per marker)
         return None
-    rest = (text[ls:start] + " " + text[end:le]).strip(_FRAME)
+    # a page's header or footer sets its pieces apart with wide gaps ("Example Corp Confidential
+    # & Proprietary      Page 1 of 1"): the piece holding the marker is the line, less the
+    # page's furniture (its number, "& Proprietary"), the label's own qualifier ("Strictly") and
+    # the name it is given ("Sensitivity label:", 密级：)
+    cs, ce = ls, le
+    for gap in _WIDE_GAP.finditer(text, ls, le):
+        if gap.end() <= start:
+            cs = gap.end()
+        elif gap.start() >= end:
+            ce = gap.start()
+            break
+    piece = text[cs:ce].strip()
+    lead = _LABEL_NAME.sub(" ", _QUALIFIER.sub(" ", text[cs:start]))
+    rest = _FURNITURE.sub(" ", lead + " " + text[end:ce]).strip(_FRAME)
     words = [w for w in rest.split() if any(c.isalnum() for c in w)]  # a dash between is no word
-    if len(line) <= 40 and len(rest) <= 16 and len(words) <= 2:
+    if len(piece) <= 40 and len(rest.strip()) <= 16 and len(words) <= 2:
         return "a line of its own"
     word = text[start:end]
     lead = _lead(text, ls, start, end)
@@ -237,9 +281,11 @@ class MarkerGrader:
     """Grades the markers of one text; what is shared between them (where the quoted part
     begins, which paragraphs are disclaimers) is worked out once."""
 
-    def __init__(self, text: str, short: bool = False) -> None:
+    def __init__(self, text: str, short: bool = False, is_ours: Callable[[str], bool] | None = None) -> None:
         self.text = fold(text)
         self.short = short  # a subject, a header, a name: the unit is the banner
+        self._is_ours = is_ours  # whether an address is the organisation's (the directory's)
+        self._quote_headers: list[int] | None = None
         self._footer: int | None = None
         self._disclaimer: dict[tuple[int, int], bool] = {}
         self._nda: bool | None = None
@@ -257,6 +303,22 @@ class MarkerGrader:
                 cut.append(q.start())
             self._footer = min(cut)
         return self._footer
+
+    def quoted_from_us(self, pos: int) -> bool:
+        """Whether ``pos`` lies in a quoted message that one of our own people wrote: the
+        nearest reply header above it names one of our addresses first ("From: Dave
+        <dave@example.com>", "On …, dave@example.com wrote:"). Another company's quoted mail
+        is weighted down; our own internal thread quoted to an outsider is what leaks."""
+        if self._is_ours is None:
+            return False
+        if self._quote_headers is None:
+            self._quote_headers = [m.start() for m in _QUOTE_HEADER.finditer(self.text)]
+        at = bisect_right(self._quote_headers, pos) - 1
+        if at < 0:
+            return False
+        head = self._quote_headers[at]
+        address = _ADDRESS.search(self.text, head, min(pos, head + 600))
+        return address is not None and self._is_ours(address.group())
 
     def in_disclaimer(self, pos: int) -> bool:
         span = _paragraph(self.text, pos)
@@ -279,7 +341,8 @@ class MarkerGrader:
             return None, "negated"
         if _COMPOUND_AFTER.search(after) or _COMPOUND_BEFORE.search(text[max(0, start - 60):start]):
             return None, "part of another term"
-        topic = _TOPIC.search(text[max(0, start - 80):start]) or _TOPIC_AFTER.search(after)
+        topic = _TOPIC.search(text[max(0, start - 80):start]) or _TOPIC_AFTER.search(after) or \
+            _listed_label(text, start, end)
         if self.short:
             return (LOW, "talked about") if topic else (HIGH, "banner (subject, header or name)")
         banner = _is_banner(text, start, end)
@@ -297,10 +360,14 @@ class MarkerGrader:
             level, why = LOW, "running text about something else"
         ls = text.rfind("\n", 0, start) + 1
         if start >= self.footer_start() or text.startswith(">", ls):
-            level, why = raise_level(level, -1), why + ", in a quoted reply or below a signature"
+            if self.quoted_from_us(start):
+                why += ", in our own mail quoted"
+            else:
+                level, why = raise_level(level, -1), why + ", in a quoted reply or below a signature"
         return level, why
 
 
-def grade(text: str, start: int, end: int, short_unit: bool = False) -> tuple[str | None, str]:
+def grade(text: str, start: int, end: int, short_unit: bool = False,
+          is_ours: Callable[[str], bool] | None = None) -> tuple[str | None, str]:
     """:meth:`MarkerGrader.grade` for one marker."""
-    return MarkerGrader(text, short_unit).grade(start, end)
+    return MarkerGrader(text, short_unit, is_ours).grade(start, end)

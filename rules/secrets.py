@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 
 from rules.literal_gate import LiteralGate
 from rules.match import HIGH, LOW, MEDIUM, Match
+from rules.secret_tokens import BASE64_PEM_GATE, TOKEN_GATES, base64_private_keys, prefixed_tokens
 
 # -- helpers -------------------------------------------------------------------------------
 
@@ -44,7 +45,7 @@ KNOWN_EXAMPLES = frozenset({
 """Documented example credentials (AWS documentation, jwt.io): published, never anyone's."""
 
 _PLACEHOLDER = re.compile(
-    r"(?i)example|sample|dummy|placeholder|your[_\-. ]|<[^>]*>|\$\{|\{\{|%\(|changeme|change_me|redacted|"
+    r"(?i)example|sample|dummy|placeholder|your[_\-. ]|<[^>]*>|<[a-z_ -]*$|\$\{|\{\{|%\(|changeme|change_me|redacted|"
     r"xxxx|\*\*\*|\.\.\.|replace_?me|insert_?here|_here$|\(|\[|^[$%@]|process\.env|getenv|environ|vault:|"
     r"^(?:fake|todo|tbd|pass(?:word)?|secret|none|null|test|token|string|value|key)\w{0,2}$"
 )
@@ -411,7 +412,8 @@ _DB = frozenset({"://", "passw", "pwd"})
 _LABEL_WORDS = frozenset({"pass", "pwd", "密码", "密碼", "口令"})
 _CONFIG = frozenset(_CONFIG_WORDS) | _SECRET_NAME_WORDS | _LABEL_WORDS
 _PRIVATE = frozenset({"private key", "putty-user-key-file"})
-_GATE = LiteralGate(tuple(sorted(_CLOUD | _TOKEN_WORDS | _DB | _CONFIG | _PRIVATE)))
+_PREFIXED = TOKEN_GATES | {BASE64_PEM_GATE}
+_GATE = LiteralGate(tuple(sorted(_CLOUD | _TOKEN_WORDS | _DB | _CONFIG | _PRIVATE | _PREFIXED)))
 
 
 def find_secrets(text: str) -> list[Match]:
@@ -424,6 +426,10 @@ def find_secrets(text: str) -> list[Match]:
         out.extend(_cloud_ids(text, present))
     if present & _TOKEN_WORDS:
         out.extend(_tokens(text, present))
+    if present & _PREFIXED:
+        out.extend(prefixed_tokens(text, present, is_placeholder))
+        if BASE64_PEM_GATE in present:
+            out.extend(base64_private_keys(text, find_private_keys))
     if present & _DB:
         out.extend(_db_urls(text, present))
     if present & _CONFIG:

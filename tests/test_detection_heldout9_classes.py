@@ -10,7 +10,15 @@ against the opposite error.
   was read, and no Chinese label at all;
 - 这件事请严格保密 (and 请绝对保密, 一定要保密, 千万保密…) asked of the reader was no marker;
 - an attachment named confidential-computing-whitepaper.pdf was a banner (the compound was
-  known only with a space: "confidential computing").
+  known only with a space: "confidential computing");
+- Luhn-valid waybill numbers after "Waybill No." on their lines were cards;
+- sandbox numbers (5500 0000 0000 0004, 3400 0000 0000 009) in a mail about testing were cards;
+- our own internal note ("INTERNAL USE ONLY - do not send to customer") quoted below a reply to
+  a customer was weighted down as any quoted reply is;
+- "Example Corp Confidential & Proprietary    Page 1 of 1" at the foot of a PDF was running text;
+- "Sensitivity label: Confidential" heading a mail was running text;
+- labels listed after a colon in training notes ("label: PUBLIC, INTERNAL USE ONLY, CONFIDENTIAL"),
+  a licence's "for internal use only" and a heading "商业秘密的认定" were markers.
 """
 
 from __future__ import annotations
@@ -18,8 +26,8 @@ from __future__ import annotations
 import pytest
 
 from rules.secrets import find_secrets
-from tests.accuracy.mime import pdf, xlsx
-from tests.test_detection_classes import LUHN_VALID, XLSX, action, mail
+from tests.accuracy.mime import docx, pdf, xlsx
+from tests.test_detection_classes import DOCX, LUHN_VALID, OUT, XLSX, action, mail, verdict
 
 # -- cards and identity numbers: column headers ---------------------------------------------
 
@@ -109,3 +117,88 @@ def test_a_compound_joined_by_hyphens_or_underscores_in_a_name_is_not_a_banner()
             "deliver", name
     assert action(mail("Plan attached.", attachments=(("CONFIDENTIAL-plan.pdf", data, "application/pdf"),))) == \
         "quarantine"
+
+
+# -- cards: a label of their own on the line; sandbox numbers --------------------------------
+
+def test_numbers_after_a_label_naming_something_else_are_not_cards() -> None:
+    body = ("Three parcels have not arrived:\n\nWaybill No. 5312 3009 8420 3139 - shipped 3 Mar\n"
+            "Waybill No. 5312 3964 4629 2942 - shipped 3 Mar\nWaybill No. 5312 3687 3565 2193 - shipped 5 Mar\n")
+    assert action(mail(body)) == "deliver"
+    zh = "运单号：5312 3009 8420 3139\n运单号：5312 3964 4629 2942\n运单号：5312 3687 3565 2193\n"
+    assert action(mail("以下包裹未到：\n" + zh)) == "deliver"
+
+
+def test_a_card_after_a_card_word_on_the_line_is_still_held() -> None:
+    assert action(mail("For order 77812 please charge card 5312 3009 8420 3139, exp 08/28.")) == "quarantine"
+    body = "Refund to: 5312 3009 8420 3139\nRefund to: 5312 3964 4629 2942\nRefund to: 5312 3687 3565 2193\n"
+    assert action(mail(body)) == "quarantine"
+
+
+@pytest.mark.parametrize("number", ["5500 0000 0000 0004", "3400 0000 0000 009", "6011 0000 0000 0012",
+                                    "4007 0000 0002 7"])
+def test_sandbox_numbers_in_a_mail_about_testing_are_not_cards(number: str) -> None:
+    body = f"我们在贵司沙箱环境联调，使用文档里的公开测试卡号：\n\n测试卡：{number}\n\n有效期填任意未来日期，CVV填123。"
+    assert action(mail(body, subject="沙箱测试卡号问题")) == "deliver"
+
+
+def test_a_run_of_one_digit_without_talk_of_testing_is_still_a_card() -> None:
+    assert action(mail("Card number 5500 0000 0000 0004, expiry 09/27, please book the room.")) == "quarantine"
+
+
+# -- confidentiality: our own thread quoted, page footers, labels talked about ---------------
+
+INTERNAL_NOTE = ("Hi Mr. Osei,\n\nThanks for your patience, a service credit will follow.\n\nKind regards,\nCarol\n\n"
+                 "-----Original Message-----\nFrom: Dave Kumar <{sender}>\nSent: Tuesday, March 11, 2025 4:02 PM\n"
+                 "To: Carol Zhang <carol@example.com>\nSubject: RE: reconciliation delay\n\n"
+                 "INTERNAL USE ONLY - do not send to customer\nCarol - account is flagged red for churn. I can approve "
+                 "up to 20% credit.\n\nDave\n")
+
+
+def test_our_own_internal_note_quoted_to_a_customer_is_held() -> None:
+    assert action(mail(INTERNAL_NOTE.format(sender="dave@example.com"), subject="RE: reconciliation delay")) == \
+        "quarantine"
+
+
+def test_another_companys_marked_mail_quoted_back_to_them_is_weighted_down() -> None:
+    v = verdict(mail(INTERNAL_NOTE.format(sender="dave@kofi-payments.test"), subject="RE: reconciliation delay"))
+    assert v["recipients"][OUT]["action"] == "deliver"
+
+
+def test_a_company_label_in_a_page_footer_is_a_banner() -> None:
+    data = pdf(["Ledger Service - Architecture Overview", "The ledger is sharded by tenant across 32 clusters.",
+                "Example Corp Confidential & Proprietary    Page 1 of 1"])
+    assert action(mail("Background attached.", attachments=(("ledger.pdf", data, "application/pdf"),))) == \
+        "quarantine"
+
+
+def test_a_label_with_its_qualifier_after_a_company_name_is_a_banner() -> None:
+    assert action(mail("Board pack\nAcme Ltd Strictly Confidential\n\nThe numbers for Q3 follow below.")) == \
+        "quarantine"
+
+
+@pytest.mark.parametrize("body", [
+    "Every document should carry the right label: PUBLIC, INTERNAL USE ONLY, CONFIDENTIAL or STRICTLY "
+    "CONFIDENTIAL. If you are unsure, ask the owner.",
+    "Our classification levels: Public, Internal Use Only, Confidential.",
+    "中文文件使用同样的密级：内部资料、机密、绝密。",
+    "Section 2.1 says the SDK is licensed \"for internal use only\" and may not be redistributed.",
+])
+def test_labels_listed_or_a_licence_term_are_talked_about(body: str) -> None:
+    assert action(mail(body, subject="Training notes")) == "deliver"
+
+
+def test_a_licence_term_in_quotes_in_a_subject_is_talked_about() -> None:
+    assert action(mail("Does our use count as internal use?", subject="Question on the 'internal use only' licence "
+                       "scope")) == "deliver"
+
+
+def test_a_heading_about_what_a_trade_secret_is_is_talked_about() -> None:
+    data = docx(["企业商业秘密保护指引（公开版）", "发布单位：市场监督管理部门", "一、商业秘密的认定",
+                 "二、企业保护措施建议"])
+    assert action(mail("分享公开的指引。", attachments=(("guide.docx", data, DOCX),))) == "deliver"
+
+
+def test_a_sensitivity_label_heading_the_mail_is_a_banner() -> None:
+    assert action(mail("Sensitivity label: Confidential\n\nQ3 numbers below: revenue 12.6m.")) == "quarantine"
+    assert action(mail("密级：机密\n\n并购项目进展如下。")) == "quarantine"
