@@ -93,12 +93,16 @@ _FEE = re.compile(
     r" (?:fee|charge|deposit)s?\b|\bshipping and handling\b|\b(?:import )?dut(?:y|ies)\b|"
     r"\bdeposit\b(?<!%\sdeposit)(?<!%deposit)|"
     r"手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|押金|会员费|认证费|服务费|工本费|保险费|验证费|关税|清关费|"
-    r"派送费|税款|开户费|开户管理费|账户管理费")
+    r"派送费|税款|开户费|开户管理费|账户管理费|"
+    # a cost with its sum (签约前须完成认证，费用 8,800 元): the tie and the payment beside it decide
+    r"费用(?:为|是|共|合计|总计)?\s?[:：]?\s?(?:人民币|rmb|¥|￥)?\s?\d")
 _FEE_TIE = re.compile(
     r"\b(?:claim|release|receive|collect|unlock|activate|redeem|deliver|ship|mail|process|transfer|credit)\w*|"
     r"\bbefore (?:we|the|you|it)\b|\bin order to\b|"
     r"\b(?:customs|parcel|package|shipment)\b|"
-    r"先(?:交|缴|付|支付|转|充|汇)|才能|方可|即可|领取|领奖|到账|解冻|提现|激活|发货|办理|派送|配送|投递|寄送|放行|清关|签收|包裹|退回")
+    r"\bprior to (?:signing|shipment|shipping|release|delivery|(?:the )?contract)\b|"
+    r"先(?:交|缴|付|支付|转|充|汇)|才能|方可|即可|领取|领奖|到账|解冻|提现|激活|发货|办理|派送|配送|投递|寄送|放行|清关|签收|包裹|退回|"
+    r"(?:签约|签合同|签订合同|下单|放款|出货|成交|注册)(?:之)?前|(?:认证|审核|验证|注册|验厂)(?:通过|完成)后")
 _PAY = re.compile(r"\b(?:pay|paid|payable|payment|cover|send|transfer|remit|wire|required|applies|settle)\w*|"
                   r"缴纳|交纳|支付|缴|付|转|交|汇入|汇款|汇至|汇到")
 _UNTRACEABLE = re.compile(
@@ -126,7 +130,8 @@ _UNTRACEABLE = re.compile(
     r"\b(?:new|updated|changed|different|alternative|alternate|temporary) (?:(?:bank|banking|payment|receiving) "
     r"account|(?:bank|banking|payment|remittance|account) details)\b|"
     r"\b(?:changed|updated|switched) (?:our|my) (?:bank|banking|payment|account)\b|"
-    r"(?:更换|变更)(?:了)?(?:公司)?(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户)|新(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户)")
+    r"(?:更换|变更)(?:了)?(?:公司)?(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户)|"
+    r"(?:新|临时|备用)(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户)")
 _DATA_STRONG_WORDS = (
     "card details|(?:credit|debit) cards?|card information|expiry date|security codes?|bank (?:account )?details|"
     "bank accounts?(?: numbers?)?|account numbers?|routing numbers?|sort codes?|card numbers?|cvv|cvc|pin|"
@@ -160,7 +165,7 @@ _BA = re.compile(r"[把将][^。！？.!?\n]{0,30}$")
 _ASK_AFTER = re.compile(r"[^。！？.!?\n]{0,24}?(?:发给我|发我|发过来|发到|传给我|传过来|告诉我|提供给我|给我)")
 _ASK_LIST = re.compile(r"(?:\b(?:send|provide|reply|forward|furnish|include|following)\b|提供|发送|填写|回复|如下)"
                        r"[^.!?。！？]{0,60}[:：]\s*\n[\s\S]{0,160}$")
-_NEVER_ASK = re.compile(r"(?:\bnever|\bnot|\bno need|\bwon't|n't|"
+_NEVER_ASK = re.compile(r"(?:\bnever|\bnot|\bno need|\bwon't|n't|\balways (?:verify|check|confirm|call)|"
                         r"不会|绝不|无需|不需要|不用|请勿|切勿|不要|不得|任何理由)" + _S + r"{0,40}$")
 _IM = re.compile(r"微信号?|(?<![a-z0-9_])(?:weixin|wechat|vx|qq|viber|skype|telegram|whatsapp|kakao)(?![a-z0-9_])|"
                  r"(?<![a-z0-9_])v信|薇信|\bt\.me/\w+|\bwa\.me/\d+|(?:加|添加|加入)\s{0,3}line(?![a-z0-9_])(?!\s{0,3}\d{1,3}(?!\d))|"
@@ -175,9 +180,30 @@ _SECRECY = re.compile(
     r"\bi'?m in a meeting\b|\bi am in a (?:board )?meeting\b|\b(?:don't|do not) call\b|"
     r"\breply (?:only )?(?:by|via) (?:e-?mail|this e-?mail)\b|"
     r"先别(?:跟|和|告诉)|不要(?:告诉|声张|跟(?:别人|其他人)说)|别(?:告诉|声张)|不方便(?:接|打)电话|正在开会|在外面开会|"
+    r"(?:无法|不能|没法)接(?:听)?电话|电话(?:暂时|暂)?(?:无法|不能|没法)接(?:听|通)?|"
     r"(?:请勿|切勿|不要|不得)(?:告诉|告知|透露给?)\s{0,2}(?:您的|你的|任何)?(?:家人|家属|亲友|亲人|朋友|"
     r"银行|银行工作人员|柜员|警察)|"
     r"(?:此事|这件事)(?:请)?(?:务必|一定要?)?(?:严格)?保密")
+# money to be moved at the writer's word (the boss "in a meeting" who must not be called): an ask
+# only where the same text keeps it secret (_SECRECY), as any payment request says this much
+_TRANSFER = re.compile(
+    r"\b(?:wire|wired|wiring|transfer|transfers|transferred|transferring|remit|remitted|remitting)\b|"
+    r"\b(?:make|process|send|arrange) (?:a|an|the|this) (?:urgent |quick |small )?payment\b|"
+    r"转给|转到|转入|转账|转款|汇给|汇款|打款|打到|付给|付出去|付款给")
+# what people are warned of, not asked: a sentence whose subject is the fraudster ("Fraudsters pose
+# as suppliers and ask you to pay invoices to a new account", 不法分子冒充…) or that calls it a scam
+_WARNED_SUBJECT = re.compile(
+    r"[\s\-*•·>]*(?:\d{1,2}[.、)）]\s*)?(?:(?:some|many|the|these) )?(?:fraudsters?|scammers?|criminals?|crooks|"
+    r"con ?artists?|imposters?|impostors?|attackers?|cybercriminals?|phishers?)\b|"
+    r"[\s\-*•·>]*(?:\d{1,2}[.、)）]\s*)?(?:近期|最近|有)?(?:骗子|不法分子|诈骗分子|犯罪分子|诈骗团伙)")
+_CALLED_SCAM = re.compile(r"(?:一律|都|均)(?:为|是)诈骗|\bis (?:always )?a scam\b|\bare (?:always )?scams\b")
+# where a sentence begins: its end mark, a blank line, or a list item's line (a single line
+# break inside a paragraph is wrapping)
+_SENTENCE_START = re.compile(r"[.!?。！？;；]\s*|\n[ \t]*\n\s*|\n(?=[ \t]*(?:[-*•·]|\d{1,2}[.、)）]))")
+# a remote-control tool to install: the refund and tech-support scam's ask
+_REMOTE = re.compile(
+    r"\b(?:anydesk|teamviewer|quicksupport|rustdesk|ultraviewer|supremo|screenconnect|logmein|todesk)\b|"
+    r"向日葵|屏幕共享|共享屏幕|远程控制|远程协助")
 # an id right after the name: "QQ 2837465", "WhatsApp +44 7700 900123", "Telegram @jessica", "微信号：wx_lucky88"
 _IM_ID = re.compile(r"\s{0,3}(?:号|号码|id)?\s{0,3}[:：(（]?\s{0,3}"
                     r"(?:@[a-z0-9_]{3,}|\+?\d[\d \-]{4,}\d|[a-z][a-z0-9_-]{1,}\d[a-z0-9_-]*)")
@@ -283,7 +309,11 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
 
         "清关费|派送费|"
         "税款|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|押金|"
-        "会员费|认证费|服务费|工本费|保险费|验证费|开户费|开户管理费|账户管理费|关税|购物卡|礼品卡|e卡|充值卡|点卡|比特币|虚拟币"),
+        "会员费|认证费|服务费|工本费|保险费|验证费|开户费|开户管理费|账户管理费|关税|购物卡|礼品卡|e卡|充值卡|点卡|比特币|虚拟币|"
+        "费用|"
+        # (_TRANSFER's words)
+        "wire|wired|wiring|transfer|transfers|transferred|transferring|remit|remitted|remitting|payment|"
+        "转给|转到|转入|转账|转款|汇给|汇款|打款|打到|付给|付出去|付款给"),
     "personal_data": (
         "card details|credit card|credit cards|debit card|debit cards|card information|expiry date|security code|"
         "security codes|bank details|bank account|bank accounts|account number|account numbers|routing number|"
@@ -292,7 +322,10 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "verification codes|social security|ssn|passport|date of birth|full name|home address|your address|"
         "postal address|phone number|phone numbers|mobile number|mobile numbers|your age|occupation|your country|"
         "country of residence|"
-        "银行卡|银行账号|卡号|密码|验证码|身份证|支付宝账号|全名|开户行|姓名|住址|地址|手机号|电话号码|年龄|职业"),
+        "银行卡|银行账号|卡号|密码|验证码|身份证|支付宝账号|全名|开户行|姓名|住址|地址|手机号|电话号码|年龄|职业|"
+        # (_REMOTE's words)
+        "anydesk|teamviewer|quicksupport|rustdesk|ultraviewer|supremo|screenconnect|logmein|向日葵|todesk|屏幕共享|"
+        "共享屏幕|远程控制|远程协助"),
     "private_channel": (
         "微信|weixin|wechat|vx|v信|薇信|qq|telegram|whatsapp|viber|skype|kakao|t.me|wa.me|line id|line|"
         "lineid|between us|between the two of us|to yourself|keep this|keep it|keep the|keep your|"
@@ -301,7 +334,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         + _each("don't /do not ", "inform/contact/call") + "|"
         "can not talk|unable to talk|answer phone|answer the phone|take calls|take any calls|in a meeting|"
         "board meeting|don't call|do not call|" + _each("by/via", " ", "/this ", "email/e-mail") + "|"
-        "先别|不要跟别人说|不要跟其他人说|别告诉|声张|不方便|开会|"
+        "先别|不要跟别人说|不要跟其他人说|别告诉|声张|不方便|开会|无法接|不能接|没法接|"
         + "|".join(sorted(FREEMAIL))),
     "pressure": (
         "within|in the next|hour|hours|hr|hrs|day|days|today|tonight|midnight|immediately|right away|now|"

@@ -48,6 +48,7 @@ from rules.scam_words import (
     _ASK_AFTER,
     _ASK_LIST,
     _BA,
+    _CALLED_SCAM,
     _CHARGED,
     _CONGRATS,
     _CONTACT_VERB,
@@ -64,11 +65,15 @@ from rules.scam_words import (
     _NO_PROMISE,
     _PAY,
     _PRICE,
+    _REMOTE,
     _RETURNS,
     _SECRECY,
+    _SENTENCE_START,
     _THREAT,
+    _TRANSFER,
     _UNTRACEABLE,
     _URGENT,
+    _WARNED_SUBJECT,
     _WINDFALL,
     ANCHORS,
     FREEMAIL,
@@ -174,6 +179,19 @@ _SECRECY_FAST = Alternation(_SECRECY)
 _DATA_FAST = Alternation(_DATA_FLAT)
 
 
+def _warned(t: str, at: int) -> bool:
+    """Whether the sentence holding ``at`` warns of scams rather than makes one: its subject is
+    the fraudster ("Fraudsters pose as suppliers and ask you to pay…", 不法分子冒充…) or it calls
+    what it describes a scam (…一律为诈骗). A bank's advisory quotes what scams say."""
+    lo = max(0, at - 300)
+    start = lo
+    for m in _SENTENCE_START.finditer(t, lo, at):
+        start = m.end()
+    end = _SENTENCE_START.search(t, at, at + 300)
+    stop = end.start() if end else min(len(t), at + 300)
+    return _WARNED_SUBJECT.match(t, start, stop) is not None or _CALLED_SCAM.search(t, start, stop) is not None
+
+
 def _windfall(t: str, spans: Spans) -> tuple[int, int] | None:
     if spans and "congratulations" in t:
         m = _CONGRATS.search(t, 0, SCAN_LIMIT)
@@ -181,7 +199,7 @@ def _windfall(t: str, spans: Spans) -> tuple[int, int] | None:
             return m.span()
     for lo, hi in spans:
         for m in _WINDFALL_FAST.finditer(t, lo, hi):
-            if not (m.group().endswith(("%", "percent")) and _PRICE.match(t, m.end())):
+            if not (m.group().endswith(("%", "percent")) and _PRICE.match(t, m.end())) and not _warned(t, m.start()):
                 return m.span()
     return None
 
@@ -190,7 +208,8 @@ def _returns(t: str, spans: Spans) -> tuple[int, int] | None:
     for lo, hi in spans:
         for m in _RETURNS_FAST.finditer(t, lo, hi):
             before = max(0, m.start() - 40)
-            if not (_NO_PROMISE.search(t, before, m.start()) or _CHARGED.search(t, before, m.start())):
+            if not (_NO_PROMISE.search(t, before, m.start()) or _CHARGED.search(t, before, m.start())) and \
+                    not _warned(t, m.start()):
                 return m.span()
     return None
 
@@ -199,12 +218,25 @@ def _fee(t: str, spans: Spans) -> tuple[int, int] | None:
     for lo, hi in spans:
         for m in _FEE_FAST.finditer(t, lo, hi):
             if _FEE_TIE.search(t, max(0, m.start() - 120), m.end() + 120) and \
-                    _PAY.search(t, max(0, m.start() - 120), m.end() + 120):
+                    _PAY.search(t, max(0, m.start() - 120), m.end() + 120) and not _warned(t, m.start()):
                 return m.span()
         # gift cards … the codes, a few sentences on (but not past what is read at all)
-        m = _UNTRACEABLE_FAST.search(t, lo, word_end(t, hi + 200, SCAN_LIMIT))
-        if m:
-            return m.span()
+        for m in _UNTRACEABLE_FAST.finditer(t, lo, word_end(t, hi + 200, SCAN_LIMIT)):
+            if not _warned(t, m.start()):
+                return m.span()
+    return None
+
+
+def _secret_transfer(t: str, spans: Spans) -> tuple[int, int] | None:
+    """Money to move at the writer's word where the same text keeps it secret (the boss in a
+    meeting who must not be called, 这件事先别跟其他人说): a payment asked in secret is an ask."""
+    for lo, hi in spans:
+        for m in _TRANSFER.finditer(t, lo, hi):
+            if _warned(t, m.start()):
+                continue
+            if _SECRECY_FAST.search(t, 0, min(len(t), SCAN_LIMIT)):
+                return m.span()
+            return None
     return None
 
 
@@ -214,7 +246,8 @@ def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
         for m in _DATA_FAST.finditer(t, lo, hi):
             before = t[max(0, m.start() - 80):m.start()]
             asked_after = _BA.search(before) is not None and _ASK_AFTER.match(t, m.end()) is not None
-            if not (_ASK.search(before) or asked_after or _asks_in_a_list(t, m.start())) or _NEVER_ASK.search(before):
+            if not (_ASK.search(before) or asked_after or _asks_in_a_list(t, m.start())) or _NEVER_ASK.search(before) \
+                    or _warned(t, m.start()):
                 continue
             if _DATA_FAST.branch_of(m) < _DATA_STRONG_BRANCHES:  # a strong word (card number, 密码)
                 return m.span()
@@ -222,6 +255,10 @@ def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
             if len(weak) >= 2 and weak[-1][0] - weak[0][0] < 120:
                 return weak[0][0], weak[-1][1]
             weak = weak[-1:]
+        # a remote-control tool to install (the refund scam's "download AnyDesk so our agent can…")
+        for m in _REMOTE.finditer(t, lo, hi):
+            if not _warned(t, m.start()) and not _NEVER_ASK.search(t, max(0, m.start() - 80), m.start()):
+                return m.span()
     return None
 
 
@@ -322,6 +359,12 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
                 span = fn(item.text, item.windows(name))
                 if span:
                     found[name] = Signal(name, item.where, item.text, *span)
+    if "fee" not in found:
+        for item in items:
+            span = _secret_transfer(item.text, item.windows("fee"))
+            if span:
+                found["fee"] = Signal("fee", item.where, item.text, *span)
+                break
     if not found and not full:
         return Assessment((), 0.0, None)
     urgent: Signal | None = None

@@ -18,7 +18,12 @@ against the opposite error.
 - "Example Corp Confidential & Proprietary    Page 1 of 1" at the foot of a PDF was running text;
 - "Sensitivity label: Confidential" heading a mail was running text;
 - labels listed after a colon in training notes ("label: PUBLIC, INTERNAL USE ONLY, CONFIDENTIAL"),
-  a licence's "for internal use only" and a heading "商业秘密的认定" were markers.
+  a licence's "for internal use only" and a heading "商业秘密的认定" were markers;
+- scams: a boss "in a meeting" asking for a payment kept secret had no ask; a fee named as 费用
+  with its sum, due 签约前, was no fee; a 临时账户 and a phone nobody answers were no payment
+  diversion; a refund needing AnyDesk asked nothing; a bank's advisory describing what
+  fraudsters ask ("Fraudsters pose as suppliers and ask you to pay…") was held as a scam; the
+  Chinese domain-registration template was delivered.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import pytest
 from rules.secrets import find_secrets
 from tests.accuracy.mime import docx, pdf, xlsx
 from tests.test_detection_classes import DOCX, LUHN_VALID, OUT, XLSX, action, mail, verdict
+from tests.test_detection_scams import US, inbound
 
 # -- cards and identity numbers: column headers ---------------------------------------------
 
@@ -202,3 +208,68 @@ def test_a_heading_about_what_a_trade_secret_is_is_talked_about() -> None:
 def test_a_sensitivity_label_heading_the_mail_is_a_banner() -> None:
     assert action(mail("Sensitivity label: Confidential\n\nQ3 numbers below: revenue 12.6m.")) == "quarantine"
     assert action(mail("密级：机密\n\n并购项目进展如下。")) == "quarantine"
+
+
+# -- scams ----------------------------------------------------------------------------------
+
+def _inbound_action(body: str, subject: str, sender: str) -> str:
+    return inbound(body, subject=subject, sender=sender)["recipients"][US]["action"]
+
+
+@pytest.mark.parametrize("body", [
+    "李伟：\n\n我在开会不方便接电话。你现在加一下我的QQ：2871930546，有一笔合同保证金需要马上转给客户，金额 38 万，"
+    "账户信息我QQ上发你。这事先别跟其他人说，回来我再补审批。\n\n孙明",
+    "Hi Li,\n\nI'm in a meeting and can't take calls. I need you to process an urgent payment of $48,500 to a new "
+    "vendor today. Keep this between us until the deal is announced.\n\nMichael",
+])
+def test_a_payment_asked_in_secret_by_the_boss_is_held(body: str) -> None:
+    assert _inbound_action(body, "在吗", "sun.ming.ceo@163.com") == "quarantine"
+
+
+def test_a_payment_asked_openly_is_business() -> None:
+    body = "Hi Li,\n\nPlease transfer the deposit of $4,800 for order PO-7731 to our usual account by Friday.\n\nAnna"
+    assert _inbound_action(body, "Deposit for PO-7731", "anna@supplier-co.test") == "deliver"
+
+
+def test_a_certification_fee_before_signing_is_a_fee() -> None:
+    body = ("贵公司好：\n\n我司计划采购智能插座 500,000 只，合同已拟好。按我方政府要求，签约前供应商须通过我方指定的"
+            "第三方机构完成验厂及产品认证，费用 8,800 元人民币，请汇至该认证机构账户，认证通过后我方支付 30% 预付款。"
+            "时间紧急，请今天内安排汇款并加微信 khalid-dxb 联系。")
+    assert _inbound_action(body, "大额采购意向", "khalid.buyer2025@163.com") == "quarantine"
+
+
+def test_a_temporary_account_and_a_phone_nobody_answers_is_payment_diversion() -> None:
+    body = ("Example Corp财务部：\n\n因我司对公账户年审，原收款账户暂停使用。合同YJ-2025-0311剩余款项"
+            "人民币38,400元请于今日汇至以下临时账户：\n\n户名：陈小红\n账号：6228 4801 2087 3361 978\n\n"
+            "因财务人员外出，电话暂时无法接听，汇款后请邮件回复回单截图即可。")
+    assert _inbound_action(body, "关于我司收款账户变更的通知", "caiwu@yunjian-softvvare.cn") == "quarantine"
+
+
+def test_a_refund_needing_a_remote_control_tool_is_held() -> None:
+    body = ("Dear Customer,\n\nWe detected an unauthorized purchase of $349.99 on your Apple ID. A refund has been "
+            "approved.\n\nTo receive your refund, call our Refund Department or download AnyDesk so our agent can "
+            "process the refund. If you do not respond within 24 hours, the charge will be final.")
+    assert _inbound_action(body, "Refund of $349.99", "refunds@apple-billing-centre.net") == "quarantine"
+
+
+@pytest.mark.parametrize("body", [
+    "Dear Corporate Banking Customer,\n\nWe have seen an increase in business e-mail compromise cases:\n\n"
+    "- Fraudsters pose as suppliers and ask you to pay invoices to a new account.\n- Fraudsters pose as executives "
+    "and ask staff for urgent\n  transfers or gift cards.\n\nPlease remember:\n- We will never ask for your password "
+    "or OTP by e-mail or phone.\n- Always verify changes to payee bank details by calling a known contact number.\n",
+    "尊敬的企业客户：\n\n近期冒充客户老板、供应商实施诈骗的案件高发：\n\n"
+    "1. 不法分子通过QQ、微信冒充老板要求紧急汇款；\n"
+    "2. 骗子通知变更收款账户，要求汇入新账户；\n3. 收到“中奖”“退税”等要求先缴纳手续费的信息，一律为诈骗。\n\n"
+    "如有疑问，请致电您的客户经理。",
+])
+def test_a_banks_advisory_describing_scams_is_not_a_scam(body: str) -> None:
+    assert _inbound_action(body, "Security advisory", "security-alerts@hcbank.test") == "deliver"
+
+
+def test_the_chinese_domain_registration_template_is_held() -> None:
+    body = ("Dear CEO,\n\nWe are the domain name registration center in Shanghai. We received an application "
+            "requesting \"examplecorp\" as their internet keyword and China (CN) domain names. After checking it, we "
+            "find this name conflicts with your company name or trademark. If you do not reply within 7 workdays "
+            "we will approve their application.\n\nJason Zhang")
+    assert _inbound_action(body, "Notice: Intellectual Property Protection", "jason@asia-domain-reg.test") == \
+        "quarantine"

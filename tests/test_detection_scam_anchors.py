@@ -175,7 +175,8 @@ def test_a_run_of_anchors_has_its_window_end_looked_for_once(monkeypatch: pytest
 
 # each family's patterns, read in its windows (the untraceable payments 200 characters further)
 FAMILIES = [("windfall", scams._WINDFALL, 0), ("returns", scams._RETURNS, 0), ("fee", scams._FEE, 0),
-            ("fee", scams._UNTRACEABLE, 200), ("personal_data", scams._DATA_FLAT, 0),
+            ("fee", scams._UNTRACEABLE, 200), ("fee", scams._TRANSFER, 0), ("personal_data", scams._DATA_FLAT, 0),
+            ("personal_data", scams._REMOTE, 0),
             ("private_channel", scams._SECRECY, 0), ("private_channel", scams._IM, 0),
             ("pressure", scams._URGENT, 0), ("pressure", scams._THREAT, 0)]
 BRANCHES = [(family, branch, extra) for family, rx, extra in FAMILIES for branch in top_level_branches(rx.pattern)]
