@@ -12,9 +12,11 @@ signal, found in English and Chinese by a few broad families of wording:
   or commission rate or sum per task (返现10%, 佣金20元, 保本, 稳赚, 日结); a bank's cash-back
   programme is none;
 - ``fee``: a fee, tax, duty or deposit to pay before a prize, parcel, loan or fund is
-  released, or payment by gift cards, crypto or money transfer;
+  released, or payment by gift cards, crypto or money transfer, or to a new or temporary
+  account; or a payment asked in a text that also keeps it secret (the boss in a meeting);
 - ``personal_data``: a request for bank or card details, codes, identity numbers, or
-  several personal particulars at once (a sentence that says it will *never* ask is none);
+  several personal particulars at once (a sentence that says it will *never* ask is none),
+  or a remote-control tool to install (AnyDesk, 向日葵);
 - ``private_channel``: WeChat, QQ, Telegram, WhatsApp ids and links, or a personal mail
   address other than the sender's (in the text or as Reply-To);
 - ``pressure``: a deadline in hours or today where a sum of money is named, or a threat on
@@ -23,7 +25,8 @@ signal, found in English and Chinese by a few broad families of wording:
 
 Counted once each (weight 1, unsolicited 0.5). Without an offer or an ask (windfall,
 returns, fee, personal_data) nothing is a scam: a supplier's WeChat id with an urgent
-invoice is business. Otherwise two signals make *medium* (the shipped rules tag), two and a
+invoice is business. A sentence that warns of scams (its subject the fraudster, or calling
+it a scam: a bank's advisory) counts nothing. Otherwise two signals make *medium* (the shipped rules tag), two and a
 half or more *high* (they hold); one alone is *low* and does nothing. The wording families
 are the kinds of thing scams say, deliberately wide; the combination carries the decision.
 The wording itself (patterns, anchor words, windows) is :mod:`rules.scam_words`; this module
