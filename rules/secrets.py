@@ -295,6 +295,10 @@ _REFERENCE = re.compile(rf"(?:var|local|data|module|each|secrets|vars)(?:\.{_SNA
 _PASSWORD_NAME = re.compile(r"(?i)(?:^|[_.\-])(?:" + _PASSWORD_WORDS + r")$")
 _SECRET_NAME_WORDS = frozenset({"key", "secret", "token", "passw", "pwd"})  # one is in every _SECRET_NAME
 _ASSIGNED = re.compile(r"[:=][ \t]*[\"']?([A-Za-z0-9/+_\-.=]{16,200})")  # (on its own line: not the next name)
+# a token that pages or syncs a listing, or guards a form, not one that signs anyone in
+# ("next_page_token": "CiAKGj…" in a pasted API response)
+_CURSOR_NAME = re.compile(r"(?i)(?:next|prev(?:ious)?|page|sync|continuation|pagination|cursor|resume|delta|csrf|xsrf)"
+                          r"[_.\-]?token[\"']?\s*$")
 _SECRET_NAME = re.compile(
     r"(?i)(?<![A-Za-z0-9])(?:api[_-]?key|apikey|secret(?:[_-]?key)?|client[_-]?secret|access[_-]?key|"
     r"auth[_-]?token|token|password|passwd|pwd)[\"']?\s*$"
@@ -381,7 +385,7 @@ def _config_values(text: str, taken: list[tuple[int, int]], present: frozenset[s
         # (device and service passwords often are); under other names it must look random
         password = _PASSWORD_NAME.search(m.group(1)) is not None
         if any(a <= s < b for a, b in taken) or is_placeholder(v) or len(v) < (6 if password else 8) or \
-                " " in v.strip() or (g == 4 and _REFERENCE.fullmatch(v)):
+                " " in v.strip() or (g == 4 and _REFERENCE.fullmatch(v)) or _CURSOR_NAME.search(m.group(1)):
             continue
         if v.lower() in ("true", "false", "required", "optional") or \
                 (_classes(v) < 2 and not (password and v.isdigit())):
@@ -394,7 +398,8 @@ def _config_values(text: str, taken: list[tuple[int, int]], present: frozenset[s
         return  # no name a value could be assigned to (a text full of links has many "=…")
     for m in _ASSIGNED.finditer(text):
         v, s, e = m.group(1), m.start(1), m.end(1)
-        if any(a <= s < b for a, b in taken) or not _SECRET_NAME.search(text, max(0, m.start() - 40), m.start()):
+        if any(a <= s < b for a, b in taken) or not _SECRET_NAME.search(text, max(0, m.start() - 40), m.start()) or \
+                _CURSOR_NAME.search(text, max(0, m.start() - 40), m.start()):
             continue
         if shannon_entropy(v) >= 3.5 and not is_placeholder(v) and \
                 not (_REFERENCE.fullmatch(v) and text[s - 1] not in "\"'"):

@@ -97,3 +97,16 @@ def test_a_kubeconfig_with_the_users_private_key_is_held() -> None:
 
 def test_a_kubeconfig_with_certificates_only_holds_no_secret() -> None:
     assert find_secrets(_kubeconfig("REDACTED")) == []
+
+
+@pytest.mark.parametrize("text", ['{"next_page_token": "CiAKGjBpNDd2Nmp6a2x3ZmZ0"}',
+                                  "page_token=CiAKGjBpNDd2Nmp6a2x3ZmZ0", '"sync_token": "AbCdEf0123456789xyz"',
+                                  'csrf_token: "Zx81kQ0pL2mN7vB4cD9e"'])
+def test_a_token_that_pages_or_syncs_a_listing_is_no_credential(text: str) -> None:
+    assert find_secrets(text) == [], text
+
+
+@pytest.mark.parametrize("text", ['"access_token": "AbCdEf0123456789xyzQ"',
+                                  '{"auth_token": "CiAKGjBpNDd2Nmp6a2x3ZmZ0"}'])
+def test_a_token_that_signs_in_is_still_a_secret(text: str) -> None:
+    assert len(find_secrets(text)) == 1, text
