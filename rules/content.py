@@ -164,6 +164,11 @@ class ParsedMessage:
         return self._emails(self._address_pairs("cc"))
 
     @cached_property
+    def recipient_names(self) -> list[str]:
+        """The display names of the To and Cc addresses, casefolded."""
+        return [n.strip().casefold() for n, _ in self._address_pairs("to") + self._address_pairs("cc") if n.strip()]
+
+    @cached_property
     def date(self) -> datetime | None:
         value = self.first_header("date")
         if not value:

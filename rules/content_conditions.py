@@ -50,7 +50,7 @@ class KeywordCond(Condition):
                         break  # a text of nothing but markers: its first ones have told
                     level, why = "", ""
                     if self.confidence is not None:
-                        got, why = unit.grade_marker(h.start, h.end, st.disclaimers, st.ctx.directory.is_internal)
+                        got, why = unit.grade_marker(h.start, h.end, st.disclaimers, st.correspondents)
                         if got is None or got not in self.confidence:
                             continue
                         level = got

@@ -10,7 +10,7 @@ headers never touch attachments. Conditions (:mod:`rules.conditions`,
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.utils import getaddresses
 from typing import TYPE_CHECKING, Protocol
@@ -19,7 +19,7 @@ from rules.detectors import Match, detect
 from rules.disclaimers import OrgDisclaimers
 from rules.external import RspamdResult
 from rules.lazy import cached_property
-from rules.markers import MarkerGrader
+from rules.markers import Correspondents, MarkerGrader
 from rules.matchers import KeywordHit, KeywordMatcher, normalize
 from rules.model import AuthResults, Direction, Envelope, Evidence, SenderStats
 from rules.redact import excerpt
@@ -115,10 +115,10 @@ class Unit:
         return found
 
     def grade_marker(self, start: int, end: int, disclaimers: OrgDisclaimers,
-                     is_ours: Callable[[str], bool] | None = None) -> tuple[str | None, str]:
+                     ours: Correspondents | None = None) -> tuple[str | None, str]:
         """Confidence of the keyword hit ``[start, end)`` (normalised offsets) as a
         confidentiality marker (:func:`rules.markers.grade`); None when it is excluded.
-        ``is_ours``: whether an address is the organisation's (our own mail quoted keeps its
+        ``ours``: who the organisation and the recipients are (our own mail quoted keeps its
         weight)."""
         if self._graded is None:
             self._graded = {}
@@ -127,7 +127,7 @@ class Unit:
         if found is None:
             if self._grader is None:
                 text = self.text if self._norm_len == len(self.text) else self.norm_text()
-                self._grader = MarkerGrader(text, self.short, is_ours)
+                self._grader = MarkerGrader(text, self.short, ours)
             if disclaimers and self.in_org_disclaimer(start, end, disclaimers):
                 found = (None, ORG_DISCLAIMER)
             else:
@@ -196,6 +196,12 @@ class State:
     @cached_property
     def sender(self) -> str:
         return self.envelope.mail_from.strip().strip("<>").lower()
+
+    @cached_property
+    def correspondents(self) -> Correspondents:
+        """The organisation (the directory) and the recipients' display names: whose quoted
+        message is whose, for grading markers."""
+        return Correspondents(self.ctx.directory.is_internal, frozenset(self.message.recipient_names))
 
     @cached_property
     def subject_unit(self) -> Unit:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from rules.chinese_variants import traditional_folder
 from rules.match import HIGH, LOW, MEDIUM, raise_level
@@ -79,13 +80,13 @@ _COMPOUND_BEFORE = re.compile(
 # the marker is what a sentence talks about: "documents labelled CONFIDENTIAL, STRICTLY
 # CONFIDENTIAL or INTERNAL ONLY must…", 标有“机密”“绝密”字样, news of 窃取商业机密
 # (labels of up to three words; the last one may lead into the marker: STRICTLY CONFIDENTIAL, 内部机密)
-_LIST_EN = (r"(?:[\"'“‘]?[A-Za-z]+(?: [A-Za-z]+){0,2}[\"'”’]?(?:, | or | and |, or |/))*"
+_LIST_EN = (r"(?:[\"'“‘]?(?:[A-Za-z]+(?: [A-Za-z]+){0,2}|[\u4e00-\u9fff]{1,6})[\"'”’]?(?:, | or | and |, or |/|、|，))*"
             r"(?:[A-Za-z]+ |[\u4e00-\u9fff]{1,3})?")
 _LIST_ZH = r"(?:[“\"「『][^”\"」』\n]{1,8}[”\"」』]\s*(?:[、，,和或及/]|or|and)?\s*)*"
 _TOPIC = re.compile(
     r"(?i)(?:marked|labell?ed|labels?(?: (?:documents?|files?|them|it))?|classified as|stamped|tagged|"
     r"the words?|such as|e\.g\.|theft of|stealing|misappropriat\w+ of|claiming to be|claims to be|so-called|"
-    r"licen[cs]ed\s*[\"'“‘]?(?:for|as)?|"
+    r"licen[cs]ed\s*[\"'“‘]?(?:for|as)?|what (?:is|are|counts as|makes)|什么是|什么叫|何为|何谓|"
     r"标有|标注|标记为|标记|注明|带有|侵犯|窃取|盗窃|涉嫌|泄露了?|保护|关于)\s*"
     r"(?:" + _LIST_EN + r"|" + _LIST_ZH + r")[\"'“‘「『《【(（]?\s*$"
 )
@@ -115,6 +116,32 @@ _TOPIC_AFTER = re.compile(
     r"(?:[”\"」』]\s*[、，,和或及]?\s*[“\"「『][^”\"」』\n]{1,8})*[”\"'’」』》]?\s*(?:字样|标识|标记|labels?|markings?))"
 )
 _ADDRESS = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_QUOTED_SENDER = re.compile(r"(?im)^[ \t>]*(?:from|发件人|寄件者|寄件人)[ \t]*[:：][ \t]*([^\n<>]{1,80})")
+
+
+@dataclass(frozen=True)
+class Correspondents:
+    """Who a mail is between, for telling whose quoted message is whose: ``is_ours`` says
+    whether an address is the organisation's (the directory's); ``their_names`` are the
+    display names of the mail's recipients (casefolded)."""
+
+    is_ours: Callable[[str], bool]
+    their_names: frozenset[str] = frozenset()
+
+    def wrote(self, header: str) -> bool:
+        """Whether the reply header ``header`` introduces a message one of our people wrote:
+        it names one of our addresses first ("From: Dave <dave@example.com>", "On …,
+        dave@example.com wrote:"), or it names its sender without an address, as Outlook
+        writes a colleague of the same organisation ("发件人： 吴敏"), and that name is none
+        of the recipients' (a partner's own mail quoted back to them is theirs)."""
+        address = _ADDRESS.search(header)
+        if address is not None:
+            return self.is_ours(address.group())
+        sender = _QUOTED_SENDER.search(header)
+        if sender is None:
+            return False
+        name = sender.group(1).strip().strip("\"'").casefold()
+        return bool(name) and name not in self.their_names
 _NDA = re.compile(r"(?i)disclosing party|receiving party|non-disclosure agreement|保密协议|披露方|接收方")
 _QUOTE_HEADER = re.compile(r"(?im)^(?:-{2,} ?original message ?-{2,}|-{2,} ?原始邮件 ?-{2,}|on .{5,200} wrote:|"
                            r"(?:from|发件人|寄件者)\s*[:：].*\n.*(?:sent|date|发送时间|日期)\s*[:：]|_{20,})")
@@ -136,7 +163,10 @@ _APPLIED = re.compile(
     r"not for (?:distribution|circulation|forwarding|publication|attribution)|internal (?:use )?only|"
     r"off the record|embargo(?:ed)?|"
     r"(?:do not|don't|must not|please don't) (?:use|publish|quote|cite|release|print|repeat)\b|"
-    r"before (?:the|our) (?:official )?(?:announcement|release|publication))|"
+    r"before (?:the|our) (?:official )?(?:announcement|release|publication)|"
+    r"until (?:we|it is|it's|they are|they're|this is) (?:publicly )?(?:announce|announced|publish|published|"
+    r"release|released|public|made public|out)\b|until (?:the |our )?(?:official )?(?:announcement|release|"
+    r"publication|launch)\b)|"
     r"附件|附上|随附|附表|以下|下面|如下|本邮件|本文件|此邮件|此文件|该文件|这份|这封|这些|此文档|本文档|本资料|本方案|"
     r"本报告|发你的|发给你的|给你的|"
     r"(?:请勿|不要|不得|严禁|禁止|切勿|别|勿)(?:对外)?(?:外传|转发|转给|外泄|透露|泄露|告诉|扩散|传阅)|阅后(?:即)?删除|"
@@ -281,10 +311,10 @@ class MarkerGrader:
     """Grades the markers of one text; what is shared between them (where the quoted part
     begins, which paragraphs are disclaimers) is worked out once."""
 
-    def __init__(self, text: str, short: bool = False, is_ours: Callable[[str], bool] | None = None) -> None:
+    def __init__(self, text: str, short: bool = False, ours: Correspondents | None = None) -> None:
         self.text = fold(text)
         self.short = short  # a subject, a header, a name: the unit is the banner
-        self._is_ours = is_ours  # whether an address is the organisation's (the directory's)
+        self._ours = ours  # who is the organisation and who the mail goes to
         self._quote_headers: list[int] | None = None
         self._footer: int | None = None
         self._disclaimer: dict[tuple[int, int], bool] = {}
@@ -305,11 +335,11 @@ class MarkerGrader:
         return self._footer
 
     def quoted_from_us(self, pos: int) -> bool:
-        """Whether ``pos`` lies in a quoted message that one of our own people wrote: the
-        nearest reply header above it names one of our addresses first ("From: Dave
-        <dave@example.com>", "On …, dave@example.com wrote:"). Another company's quoted mail
-        is weighted down; our own internal thread quoted to an outsider is what leaks."""
-        if self._is_ours is None:
+        """Whether ``pos`` lies in a quoted message that one of our own people wrote, by the
+        nearest reply header above it (:meth:`Correspondents.wrote`). Another company's
+        quoted mail is weighted down; our own internal thread quoted to an outsider is what
+        leaks."""
+        if self._ours is None:
             return False
         if self._quote_headers is None:
             self._quote_headers = [m.start() for m in _QUOTE_HEADER.finditer(self.text)]
@@ -317,8 +347,7 @@ class MarkerGrader:
         if at < 0:
             return False
         head = self._quote_headers[at]
-        address = _ADDRESS.search(self.text, head, min(pos, head + 600))
-        return address is not None and self._is_ours(address.group())
+        return self._ours.wrote(self.text[head:min(pos, head + 600)])
 
     def in_disclaimer(self, pos: int) -> bool:
         span = _paragraph(self.text, pos)
@@ -368,6 +397,6 @@ class MarkerGrader:
 
 
 def grade(text: str, start: int, end: int, short_unit: bool = False,
-          is_ours: Callable[[str], bool] | None = None) -> tuple[str | None, str]:
+          ours: Correspondents | None = None) -> tuple[str | None, str]:
     """:meth:`MarkerGrader.grade` for one marker."""
-    return MarkerGrader(text, short_unit, is_ours).grade(start, end)
+    return MarkerGrader(text, short_unit, ours).grade(start, end)

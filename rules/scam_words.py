@@ -92,7 +92,9 @@ _FEE = re.compile(
     r"upfront|up-front|advance|recovery)"
     r" (?:fee|charge|deposit)s?\b|\bshipping and handling\b|\b(?:import )?dut(?:y|ies)\b|"
     r"\bdeposit\b(?<!%\sdeposit)(?<!%deposit)|"
-    r"手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|押金|会员费|认证费|服务费|工本费|保险费|验证费|关税|清关费|"
+    r"手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|押金|会员费|认证费|服务费|工本费|保险费|验证费|关税|清关费|"
+    # (a prize's tax paid first, not the yearly filing: 个人所得税综合所得汇算清缴, the 个人所得税 app)
+    r"个人所得税(?![\s”\"」』]{0,2}(?:综合所得|汇算|app|申报|年度|专项))|"
     r"派送费|税款|开户费|开户管理费|账户管理费|"
     # a cost with its sum (签约前须完成认证，费用 8,800 元): the tie and the payment beside it decide
     r"费用(?:为|是|共|合计|总计)?\s?[:：]?\s?(?:人民币|rmb|¥|￥)?\s?\d")
@@ -130,6 +132,8 @@ _UNTRACEABLE = re.compile(
     r"\b(?:new|updated|changed|different|alternative|alternate|temporary) (?:(?:bank|banking|payment|receiving) "
     r"account|(?:bank|banking|payment|remittance|account) details)\b|"
     r"\b(?:changed|updated|switched) (?:our|my) (?:bank|banking|payment|account)\b|"
+    r"\b(?:to|into|in) (?:our|the|this|my) (?:new|updated|changed|different|alternative|alternate|temporary) "
+    r"account\b|"
     r"(?:更换|变更)(?:了)?(?:公司)?(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户)|"
     r"(?:新|临时|备用)(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户)")
 _DATA_STRONG_WORDS = (
@@ -183,13 +187,19 @@ _SECRECY = re.compile(
     r"(?:无法|不能|没法)接(?:听)?电话|电话(?:暂时|暂)?(?:无法|不能|没法)接(?:听|通)?|"
     r"(?:请勿|切勿|不要|不得)(?:告诉|告知|透露给?)\s{0,2}(?:您的|你的|任何)?(?:家人|家属|亲友|亲人|朋友|"
     r"银行|银行工作人员|柜员|警察)|"
-    r"(?:此事|这件事)(?:请)?(?:务必|一定要?)?(?:严格)?保密")
+    r"(?:此事|这件事)(?:请)?(?:务必|一定要?)?(?:严格)?保密|"
+    # no call to check it (the payment-diversion ask: 请勿电话确认，直接办理即可), nothing said outside
+    r"(?:请勿|切勿|不要|无需|不用|不必|别)(?:再)?(?:打|致)?电话(?:确认|核实|联系|沟通)|"
+    r"(?:请勿|切勿|不要|不得)(?:对外|向外|向他人|对他人)(?:透露|声张|泄露|提及)")
 # money to be moved at the writer's word (the boss "in a meeting" who must not be called): an ask
 # only where the same text keeps it secret (_SECRECY), as any payment request says this much
 _TRANSFER = re.compile(
     r"\b(?:wire|wired|wiring|transfer|transfers|transferred|transferring|remit|remitted|remitting)\b|"
     r"\b(?:make|process|send|arrange) (?:a|an|the|this) (?:urgent |quick |small )?payment\b|"
-    r"转给|转到|转入|转账|转款|汇给|汇款|打款|打到|付给|付出去|付款给")
+    r"\b(?:handle|settle|process|pay) (?:a|an|the|this) (?:urgent |quick |small )?"
+    r"(?:payment|invoice|transfer|deposit)\b|"
+    r"转给|转到|转入|转账|转款|汇给|汇款|汇入|汇至|汇到|打款|打到|付给|付出去|付款给|"
+    r"(?:保证金|货款|款项|尾款|定金|预付款)[^。！？\n]{0,15}?(?:处理|安排|支付)")
 # what people are warned of, not asked: a sentence whose subject is the fraudster ("Fraudsters pose
 # as suppliers and ask you to pay invoices to a new account", 不法分子冒充…) or that calls it a scam
 _WARNED_SUBJECT = re.compile(
@@ -313,7 +323,9 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "费用|"
         # (_TRANSFER's words)
         "wire|wired|wiring|transfer|transfers|transferred|transferring|remit|remitted|remitting|payment|"
-        "转给|转到|转入|转账|转款|汇给|汇款|打款|打到|付给|付出去|付款给"),
+        "转给|转到|转入|转账|转款|汇给|汇款|汇入|汇至|汇到|打款|打到|付给|付出去|付款给|保证金|货款|款项|尾款|定金|预付款|"
+        "invoice|deposit|new account|updated account|changed account|different account|alternative account|"
+        "alternate account|temporary account"),
     "personal_data": (
         "card details|credit card|credit cards|debit card|debit cards|card information|expiry date|security code|"
         "security codes|bank details|bank account|bank accounts|account number|account numbers|routing number|"
@@ -334,7 +346,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         + _each("don't /do not ", "inform/contact/call") + "|"
         "can not talk|unable to talk|answer phone|answer the phone|take calls|take any calls|in a meeting|"
         "board meeting|don't call|do not call|" + _each("by/via", " ", "/this ", "email/e-mail") + "|"
-        "先别|不要跟别人说|不要跟其他人说|别告诉|声张|不方便|开会|无法接|不能接|没法接|"
+        "先别|不要跟别人说|不要跟其他人说|别告诉|声张|不方便|开会|无法接|不能接|没法接|电话确认|电话核实|电话联系|电话沟通|泄露|提及|"
         + "|".join(sorted(FREEMAIL))),
     "pressure": (
         "within|in the next|hour|hours|hr|hrs|day|days|today|tonight|midnight|immediately|right away|now|"

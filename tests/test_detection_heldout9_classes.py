@@ -24,6 +24,16 @@ against the opposite error.
   diversion; a refund needing AnyDesk asked nothing; a bank's advisory describing what
   fraudsters ask ("Fraudsters pose as suppliers and ask you to pay…") was held as a scam; the
   Chinese domain-registration template was delivered.
+
+The third blind set (heldout11, measured on c3b6800: precision 0.968, recall 0.920) found:
+
+- a colleague's mail quoted by name alone, as Outlook writes an internal sender ("发件人： 吴敏"),
+  forwarded to a bidder, was weighted down as another company's would be;
+- "please keep this strictly between us" and "strictly confidential until we announce" were
+  no request of the reader; Chinese labels listed after "marked" and a heading "什么是商业秘密"
+  were markers;
+- payments "to our new account", 请勿电话确认, 请勿对外透露 and a 保证金 to 处理 under secrecy
+  were no scam signals; the yearly 个人所得税 filing was a fee to pay first.
 """
 
 from __future__ import annotations
@@ -273,3 +283,79 @@ def test_the_chinese_domain_registration_template_is_held() -> None:
             "we will approve their application.\n\nJason Zhang")
     assert _inbound_action(body, "Notice: Intellectual Property Protection", "jason@asia-domain-reg.test") == \
         "quarantine"
+
+
+# -- the third blind set (heldout11) --------------------------------------------------------
+
+BID_THREAD = ("刘经理：\n\n看下面，你们的报价比第一名高了不少，如果能降到46万以内还有机会。\n\n孙浩\n\n"
+              "发件人： {quoted}\n发送时间： 2024-06-11 14:22\n收件人： 孙浩; 陈静\n主题： 办公家具采购比价结果\n\n"
+              "孙浩、陈静：\n\n三家报价比价如下，仅限内部，请勿转给任何供应商：\n\n1. 京美家具：报价 438,600 元\n"
+              "2. 恒泰办公：报价 512,000 元\n\n吴敏\n")
+
+
+def _to(raw: bytes, name: str) -> bytes:
+    return raw.replace(f"To: {OUT}".encode(), f"To: {name} <{OUT}>".encode(), 1)
+
+
+def test_a_colleagues_mail_quoted_by_name_alone_is_ours() -> None:
+    raw = _to(mail(BID_THREAD.format(quoted="吴敏"), subject="转发: 办公家具采购比价结果"), "刘经理")
+    assert action(raw) == "quarantine"
+
+
+def test_the_recipients_own_mail_quoted_by_name_alone_is_theirs() -> None:
+    raw = _to(mail(BID_THREAD.format(quoted="刘经理"), subject="回复: 办公家具采购比价结果"), "刘经理")
+    assert action(raw) == "deliver"
+
+
+@pytest.mark.parametrize("body", [
+    "Vivian,\n\nSee Michael's note below.\n\nErin\n\n________________________________\nFrom: Michael Zhou "
+    "<ceo@example.com>\nSent: Monday, May 13, 2024 10:06 PM\nTo: Erin Walsh <erin@example.com>\nSubject: Wong\n\n"
+    "Erin,\n\nI've decided we need to move Raymond Wong out of the role. Please keep this strictly between us - the "
+    "board doesn't know yet.\n\nMichael\n",
+    "Hi James,\n\nFY24 numbers attached, board signs off on the 6th. Strictly confidential until we announce please, "
+    "not even to your team.\n\nMichael",
+])
+def test_asked_to_keep_it_between_us_or_until_the_announcement_is_held(body: str) -> None:
+    assert action(mail(body, subject="FW: next steps")) == "quarantine"
+
+
+def test_chinese_labels_listed_in_a_policy_sentence_are_talked_about() -> None:
+    body = ("Before you press Send: documents labelled CONFIDENTIAL, STRICTLY CONFIDENTIAL or INTERNAL USE ONLY, and "
+            "Chinese documents marked 机密, 秘密 or 内部资料, must never be sent to personal mailboxes.")
+    assert action(mail(body, subject="Awareness poster wording")) == "deliver"
+
+
+def test_a_heading_asking_what_a_trade_secret_is_is_talked_about() -> None:
+    data = docx(["企业商业秘密保护培训", "一、什么是商业秘密", "二、典型案例：离职员工带走客户名单",
+                 "三、企业保护措施"])
+    assert action(mail("培训讲义见附件。", attachments=(("讲义.docx", data, DOCX),))) == "deliver"
+
+
+def test_payments_to_our_new_account_with_replies_elsewhere_is_held() -> None:
+    body = ("Hi Emma,\n\nDue to an ongoing audit our account with Barclays has been temporarily suspended. With "
+            "immediate effect, all payments should be made to our new account below:\n\nSort code: 23-05-80\n"
+            "Account number: 41882907\n\nCould you please process the outstanding invoices (GBP 4,286.40) to the new "
+            "account today?\n\nHelen Fox")
+    v = inbound(body, subject="URGENT: Change of bank details", sender="helen.fox@printwise-ltd.test",
+                reply_to="printwise.accounts@gmail.com")
+    assert v["recipients"][US]["action"] == "quarantine"
+
+
+@pytest.mark.parametrize("body", [
+    "孙经理您好：\n\n因我司对公账户正在进行年审，暂时无法收款。"
+    "请将合同JM-2024-0611的尾款人民币307,020.00元汇入以下账户：\n\n户名：钱芳\n账号：6228 4808 1236 0917 774\n\n"
+    "请于本周五前安排付款。此事已与贵司领导沟通，请勿电话确认，直接办理即可。",
+    "李伟：\n\n我现在在外面开会，不方便接电话。你加一下我的新微信 zgl_excorp2024 ，"
+    "有一笔合作保证金需要你今天上午紧急处理一下。\n\n这件事先不要跟其他人讲。\n\n周国良",
+    "Example Corp：\n\n经评审，贵公司已入围采购项目。"
+    "请于明日中午12点前将履约保证金人民币50,000元汇入以下账户，逾期视为放弃中标资格：\n\n"
+    "户名：王建军\n账号：6222 0202 0011 8867 315\n\n汇款后请添加招标办微信 zbb_wang2024 确认。本事项请勿对外透露。",
+])
+def test_chinese_payment_diversion_boss_and_tender_scams_are_held(body: str) -> None:
+    assert _inbound_action(body, "通知", "caiwu@lookalike-supplier.test") == "quarantine"
+
+
+def test_a_reminder_of_the_yearly_tax_filing_is_no_scam() -> None:
+    body = ("提醒一下，2024年度个人所得税综合所得汇算清缴将于2025年6月30日截止。"
+            "建议贵司通知员工通过“个人所得税”app自行办理，有退税的员工由税务机关直接退至本人银行账户。")
+    assert _inbound_action(body, "个税汇算提醒", "service@accounting-firm.test") == "deliver"

@@ -37,9 +37,11 @@ class _Dir:
 
 
 def inbound(body: str, subject: str = "Hello", sender: str = "someone@outside-mail.net",
-            reply: bool = False) -> dict:
+            reply: bool = False, reply_to: str | None = None) -> dict:
     m = EmailMessage()
     m["From"], m["To"], m["Subject"] = sender, US, subject
+    if reply_to:
+        m["Reply-To"] = reply_to
     m["Message-ID"], m["Date"] = "<s@outside-mail.net>", "Thu, 03 Dec 2026 10:00:00 +0000"
     if reply:
         m["In-Reply-To"] = m["References"] = "<earlier@example.com>"
