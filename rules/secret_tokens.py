@@ -72,7 +72,7 @@ TOKEN_KINDS: tuple[TokenKind, ...] = (
     TokenKind("Square access token", ("sq0",),
               re.compile(r"(?<![A-Za-z0-9_])sq0(?:atp|csp)-([A-Za-z0-9_\-]{22,43})" + _END), HIGH, _group1),
     TokenKind("Telegram bot token", (":aa",),
-              re.compile(r"(?<![A-Za-z0-9_])\d{8,10}:(AA[A-Za-z0-9_\-]{33})" + _END), HIGH, _group1),
+              re.compile(r"(?:(?<=/bot)|(?<![A-Za-z0-9_]))\d{8,10}:(AA[A-Za-z0-9_\-]{33})" + _END), HIGH, _group1),
     TokenKind("Discord webhook URL", ("discord",),
               re.compile(r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d{17,20}/"
                          r"([A-Za-z0-9_\-]{60,68})"), HIGH, _group1),
@@ -87,9 +87,10 @@ TOKEN_KINDS: tuple[TokenKind, ...] = (
 )
 TOKEN_GATES = frozenset(g for k in TOKEN_KINDS for g in k.gates)
 
-# "-----BEGIN" in base64, from either alignment of the armour's first byte ("LS0tLS1CRUdJTi")
+# "-----BEGIN" base64-encoded, the armour at the start of what was encoded (a kubeconfig's or a
+# Kubernetes secret's value is the PEM file itself); the lines may be wrapped (base64 -w 76)
 BASE64_PEM_GATE = "ls0tls1crudjt"
-_BASE64_PEM = re.compile(r"(?<![A-Za-z0-9+/])LS0tLS1CRUdJT[A-Za-z0-9+/]{60,20000}={0,2}")
+_BASE64_PEM = re.compile(r"(?<![A-Za-z0-9+/])LS0tLS1CRUdJT(?:[A-Za-z0-9+/]|\r?\n[ \t]*){60,20000}={0,2}")
 
 
 def prefixed_tokens(text: str, present: frozenset[str],
@@ -112,11 +113,11 @@ def base64_private_keys(text: str, find_private_keys: Callable[[str], list[Match
     """A PEM private key written base64-encoded (kubeconfig ``client-key-data``, Helm values,
     Kubernetes secrets): decoded and read by ``find_private_keys``; certificates are not keys."""
     for m in _BASE64_PEM.finditer(text):
-        blob = m.group()
+        blob = "".join(m.group().split())
         try:
             decoded = base64.b64decode(blob + "=" * (-len(blob) % 4)).decode("ascii", "replace")
         except (binascii.Error, ValueError):
             continue
         for key in find_private_keys(decoded):
-            yield Match("private_key", m.start(), m.end(), blob, HIGH, f"{key.context}, base64-encoded")
+            yield Match("private_key", m.start(), m.end(), m.group(), HIGH, f"{key.context}, base64-encoded")
             break

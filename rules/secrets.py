@@ -310,16 +310,28 @@ _SECRET_NAME = re.compile(
 # The value runs to a space or a CJK or closing character; it must not run straight into Chinese
 # (密码为8位以上 is a rule about passwords).
 _LABELLED_PASSWORD = re.compile(
-    r"(?i)(?:(?<![A-Za-z0-9_])(?:password|passwd|passcode|pwd)(?:\s+is|\s*[:=])|"
-    r"(?:密码|密碼|口令)\s{0,2}(?:是|为|為|[:：=])|(?:密码|密碼|口令)\s{0,2}[:：])"
-    r"[ \t]{0,3}[\"'“‘]?([\x21-\x7e]{6,64}?)[\"'”’.,;)]*(?=$|[\s，。；、）」』】])",
+    r"(?i)(?:(?<![A-Za-z0-9_])(?:password|passwd|pwd)(?:\s+is\s*[:：]?|\s*[:：=])|"
+    r"(?:密码|密碼|口令)\s{0,2}(?:(?:是|为|為)\s{0,2}[:：]?|[:：=]))"
+    r"[ \t]{0,3}[\"'“‘]?([\x21-\x7e]{6,64}?)[\"'”’.,;)]*(?=$|[\s，。；、）」』】（(])",
     re.MULTILINE,
 )
-# the password is an example: a security reminder naming the passwords not to use
-_EXAMPLE_LEAD = re.compile(r"(?i)(?:例如|比如|譬如|诸如|such as|e\.g\.|for example|for instance|\blike|"
-                           r"\bweak|\bcommon|弱|常见|简单)[^\n]{0,20}$")
-# a network's guest password handed to a visitor, not a credential of ours
-_GUEST_LEAD = re.compile(r"(?i)(?:wi-?fi|wlan|wireless|guest|hotspot|无线|無線|访客|訪客|热点|熱點)[^\n]{0,12}$")
+# the password is an example: a security reminder naming the passwords not to use ("such as",
+# 例如 within the sentence, or "weak", 弱 right before the label)
+_EXAMPLE_LEAD = re.compile(r"(?i)(?:例如|比如|譬如|诸如|such as|e\.g\.|for example|for instance|"
+                           r"\bpasswords? like)[^\n]{0,20}$|(?:\bweak|\bcommon|\bbad|弱|常见的?|简单的?)\s*$")
+# a password given to its reader to open what the mail brings them: a meeting (Teams' passcode,
+# 会议密码), a shared link or file (访问密码, 提取码, 解压密码, the PDF's password), a guest network;
+# not a credential of ours
+_FOR_THE_READER = re.compile(
+    r"(?i)(?:wi-?fi|wlan|wireless|guest|hotspot|network|无线|無線|访客|訪客|热点|熱點|网络|"
+    r"meeting|webinar|conference|zoom|teams|webex|会议|會議|"
+    r"link|file|document|pdf|zip|rar|7z|archive|attachment|folder|onedrive|dropbox|netdisk|"
+    r"链接|鏈接|分享|网盘|網盤|文件|文档|附件|压缩包|壓縮包|解压|解壓|访问|訪問|提取|打开|打開)"
+    r"[^\n]{0,40}$")
+_FOR_THE_READER_AFTER = re.compile(r"(?i)[^\n]{0,40}?(?:\blink\b|链接|鏈接|提取)")
+# what a sentence about a password's handling names, not a password: SHA-256, PBKDF2, 2FA-protected
+_TECHNICAL = re.compile(r"(?i)sha-?\d|md5|bcrypt|pbkdf|argon|scrypt|aes-?\d|\b[23]fa\b|mfa|totp|hash|salt|"
+                        r"encrypt|protect|require|sensitiv|characters?|digits?|letters?")
 # the passwords every security reminder quotes as what not to choose
 _NOTORIOUS = frozenset({
     "123456", "1234567", "12345678", "123456789", "1234567890", "111111", "000000", "666666", "888888", "123123",
@@ -339,14 +351,16 @@ def _labelled_passwords(text: str, taken: list[tuple[int, int]]) -> Iterator[Mat
     """Passwords written after their label in prose or a list, English or Chinese (the
     config-line reading wants the name at the head of its line): a value a password could be
     (:func:`_looks_like_a_password`), not a placeholder, a reference to a secret store, a link,
-    an address, a quoted example of a weak password or a guest network's password."""
+    an address, a technical term, a quoted example of a weak password, or a password given to
+    the reader to open a meeting, a shared file or a guest network."""
     for m in _LABELLED_PASSWORD.finditer(text):
         v, s, e = m.group(1), m.start(1), m.end(1)
         if any(a <= s < b for a, b in taken) or is_placeholder(v) or v.lower() in _NOTORIOUS or \
                 _ADDRESS_OR_LINK.search(v) or _REFERENCE.fullmatch(v) or not _looks_like_a_password(v):
             continue
-        lead = text[max(0, m.start() - 30):m.start()]
-        if _EXAMPLE_LEAD.search(lead) or _GUEST_LEAD.search(lead):
+        lead = text[max(0, m.start() - 60):m.start()]
+        if _EXAMPLE_LEAD.search(lead) or _FOR_THE_READER.search(lead) or _TECHNICAL.search(v) or \
+                _FOR_THE_READER_AFTER.match(text, e):
             continue
         taken.append((s, e))
         yield Match("secret", s, e, v, MEDIUM, f"password after its label '{m.group().split(v)[0].strip()}'")

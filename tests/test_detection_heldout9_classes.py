@@ -359,3 +359,24 @@ def test_a_reminder_of_the_yearly_tax_filing_is_no_scam() -> None:
     body = ("提醒一下，2024年度个人所得税综合所得汇算清缴将于2025年6月30日截止。"
             "建议贵司通知员工通过“个人所得税”app自行办理，有退税的员工由税务机关直接退至本人银行账户。")
     assert _inbound_action(body, "个税汇算提醒", "service@accounting-firm.test") == "deliver"
+
+
+# -- a review of the above (helper): what the new readers got wrong --------------------------
+
+@pytest.mark.parametrize("text", [
+    "Meeting ID: 254 818 223 904\nPasscode: Kb7xQ2", "腾讯会议 会议号：842 118 306 会议密码：592031",
+    "Meeting password: Xp3dM7qRt2x", "the passcode is 592031", "腾讯文档 访问密码：8Hk2pQ",
+    "链接：https://pan.baidu.com/s/1abc 密码：x7k2m9", "the password is Heron2026 (link expires in 7 days)",
+    "解压密码：20261206", "zip password: Q4-Report-1206", "the PDF password is 20251206",
+    "用户密码为 SHA-256 加盐哈希存储", "the password is PBKDF2-SHA256 hashed", "the password is 2FA-protected",
+    "the meeting-room network is MR-5F and the password is Meet@2025",
+])
+def test_a_password_given_to_the_reader_or_a_technical_term_is_no_secret(text: str) -> None:
+    assert find_secrets(text) == [], text
+
+
+@pytest.mark.parametrize("text", ["初始密码为：Wms#2025ro!7Kp", "密码是：Abc@12345", "Password：Summer2024!",
+                                  "密码：Tq7#mZ2!vLp9（区分大小写）",
+                                  "I'd like to share the root password: R00t!Pa55#x"])
+def test_a_password_after_its_label_in_other_punctuation_is_a_secret(text: str) -> None:
+    assert len(find_secrets(text)) == 1, text

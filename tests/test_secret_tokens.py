@@ -110,3 +110,15 @@ def test_a_token_that_pages_or_syncs_a_listing_is_no_credential(text: str) -> No
                                   '{"auth_token": "CiAKGjBpNDd2Nmp6a2x3ZmZ0"}'])
 def test_a_token_that_signs_in_is_still_a_secret(text: str) -> None:
     assert len(find_secrets(text)) == 1, text
+
+
+def test_a_telegram_bot_token_in_its_api_url_is_held() -> None:
+    token = TOKENS["Telegram bot token"]
+    found = find_secrets(f"curl https://api.telegram.org/bot{token}/sendMessage -d chat_id=42")
+    assert [m.context for m in found] == ["Telegram bot token"]
+
+
+def test_a_base64_key_wrapped_at_76_characters_is_held() -> None:
+    encoded = base64.encodebytes(rsa_pem().encode()).decode()  # 76-character lines
+    found = find_secrets("kind: Secret\ndata:\n  tls.key: |\n    " + encoded.replace("\n", "\n    "))
+    assert [(m.kind, m.confidence) for m in found] == [("private_key", "high")]
