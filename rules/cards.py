@@ -111,9 +111,9 @@ _CVV = re.compile(r"(?:cvv2?|cvc2?|cid|安全码|security code)\D{0,6}[0-9]{3,4}
 # column headers that say a number is something else than a card
 _OTHER_COLUMNS = re.compile(
     r"order|serial|s/n|\bsn\b|tracking|invoice|imei|sku|barcode|isbn|ticket|reference|\bref\b|asset|"
-    r"part|device|meter|transaction|shipment|waybill|\bpo\b|p\. ?o\.|contract|policy|booking|container|"
-    r"customer|member|loyalty|claim|case|订单|序列|编号|单号|运单|快递|发票|条码|条形码|设备|"
-    r"流水|交易号|工单|资产|料号|批号|批次|合同|保单|客户|会员|箱号|柜号|提单|报关"
+    r"part|device|meter|transaction|shipment|waybill|\bpo\b|p\. ?o\.|contract|policy|container|"
+    r"订单|序列|编号|单号|运单|快递|发票|条码|条形码|设备|"
+    r"流水|交易号|工单|资产|料号|批号|批次|合同|保单|箱号|柜号|提单|报关"
 )
 
 
@@ -187,19 +187,25 @@ def _is_bank_card(digits: str) -> bool:
     return digits.startswith("62") and 16 <= len(digits) <= 19 and luhn_ok(digits)
 
 
-_LABEL_END = re.compile(r"(?:\b(?:no|nr|number|num|id|ref)\.?|#|[:：]|号码?|編號|编号)\s*$")
+_LABEL_END = re.compile(r"(?:\b(?:no|nr|number|num|id|ref)\.?|#|[:：]|号码?|編號|编号)[\s\"'“”]*$")
+# the same words as whole words, for a label on the line (a column header may run words together;
+# "part" is no word of "partner", nor "order" of "border")
+_OTHER_LABEL = re.compile(
+    r"(?<![a-z])(?:order|serial|s/n|sn|tracking|invoice|imei|sku|barcode|isbn|ticket|reference|ref|asset|part|"
+    r"device|meter|transaction|shipment|waybill|po|p\. ?o\.|contract|policy|container)(?![a-z])|"
+    r"订单|序列|单号|运单|快递|发票|条码|条形码|设备|流水|交易号|工单|资产|料号|批号|批次|合同|保单|箱号|柜号|提单|报关")
 
 
 def _labelled_otherwise(text: str, start: int, words: re.Pattern[str]) -> bool:
     """Whether the number at ``start`` follows a label of its own that names something else:
-    one of the last two words before it on its line, ending as a label does ("Waybill No.",
-    "PO #", 运单号：), names an order, a waybill, a policy (as a column header says it), and no
-    card word stands before it on the line ("reference 4556…" alone stays a card of low
-    confidence)."""
-    line = text[text.rfind("\n", 0, start) + 1:start].casefold()
+    one of the last two words before it on its line (within 60 characters), ending as a label
+    does ("Waybill No.", "PO #", 运单号：), names an order, a waybill, a policy, and no card word
+    stands before it there ("reference 4556…" alone stays a card of low confidence). The caller
+    asks only where no expiry or CVV stands beside the number."""
+    line = text[max(text.rfind("\n", 0, start) + 1, start - 60):start].casefold()  # (60: linear on a long line)
     if not line.strip() or words.search(line) or not _LABEL_END.search(line):
         return False
-    return _OTHER_COLUMNS.search(" ".join(line.split()[-2:])) is not None
+    return _OTHER_LABEL.search(" ".join(line.split()[-2:])[-16:]) is not None
 
 
 def _grade(text: str, found: list[tuple[int, int, str, tuple[int, ...], bool]], kind: str,
@@ -219,14 +225,14 @@ def _grade(text: str, found: list[tuple[int, int, str, tuple[int, ...], bool]], 
         header = column_header(text, start)
         if header is not None and not words.search(header) and _OTHER_COLUMNS.search(header):
             continue  # an order number or serial under its own column header
-        if _labelled_otherwise(text, start, words):
-            continue  # "Waybill No. 5312 3009 8420 3139", 运单号：…
         near = window(text, start, end)
+        corroborated = trailing or _EXPIRY.search(near) or _CVV.search(near)
+        if not corroborated and _labelled_otherwise(text, start, words):
+            continue  # "Waybill No. 5312 3009 8420 3139", 运单号：… (an expiry or CVV beside it says card)
         why = [f"{card_issuer(digits) or 'card'} {len(digits)} digits, Luhn"]
         ctx = words.search(near) or (words.search(header) if header else None)
         if ctx:
             why.append(f"context '{ctx.group().strip()}'")
-        corroborated = trailing or _EXPIRY.search(near) or _CVV.search(near)
         if corroborated:
             why.append("expiry/CVV beside")
         if len(lengths) == 2:

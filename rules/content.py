@@ -164,9 +164,10 @@ class ParsedMessage:
         return self._emails(self._address_pairs("cc"))
 
     @cached_property
-    def recipient_names(self) -> list[str]:
-        """The display names of the To and Cc addresses, casefolded."""
-        return [n.strip().casefold() for n, _ in self._address_pairs("to") + self._address_pairs("cc") if n.strip()]
+    def recipient_pairs(self) -> list[tuple[str, str]]:
+        """``(display name, address)`` of the To and Cc addresses, both casefolded."""
+        return [(n.strip().casefold(), a.strip().casefold())
+                for n, a in self._address_pairs("to") + self._address_pairs("cc")]
 
     @cached_property
     def date(self) -> datetime | None:

@@ -199,9 +199,15 @@ class State:
 
     @cached_property
     def correspondents(self) -> Correspondents:
-        """The organisation (the directory) and the recipients' display names: whose quoted
-        message is whose, for grading markers."""
-        return Correspondents(self.ctx.directory.is_internal, frozenset(self.message.recipient_names))
+        """The organisation (the directory) and the outside recipients, by address and by
+        display name: whose quoted message is whose, for grading markers."""
+        internal = self.ctx.directory.is_internal
+        outside = frozenset(r.lower() for r in self.recipients if not internal(r))
+        pairs = [(n, a) for n, a in self.message.recipient_pairs if not (a and internal(a))]
+        # their display names, and the names their addresses spell (bob@…, bob.smith@…: "From: Bob Smith")
+        names = frozenset([n for n, _ in pairs if n] +
+                          [w for _, a in pairs for w in re.split(r"[._+\-\d]+", a.split("@")[0]) if len(w) >= 3])
+        return Correspondents(internal, names, outside)
 
     @cached_property
     def subject_unit(self) -> Unit:

@@ -86,7 +86,7 @@ _LIST_ZH = r"(?:[“\"「『][^”\"」』\n]{1,8}[”\"」』]\s*(?:[、，,和
 _TOPIC = re.compile(
     r"(?i)(?:marked|labell?ed|labels?(?: (?:documents?|files?|them|it))?|classified as|stamped|tagged|"
     r"the words?|such as|e\.g\.|theft of|stealing|misappropriat\w+ of|claiming to be|claims to be|so-called|"
-    r"licen[cs]ed\s*[\"'“‘]?(?:for|as)?|what (?:is|are|counts as|makes)|什么是|什么叫|何为|何谓|"
+    r"licen[cs]ed\s*[\"'“‘](?:for|as)?|what (?:is|are|counts as|makes)|什么是|什么叫|何为|何谓|"
     r"标有|标注|标记为|标记|注明|带有|侵犯|窃取|盗窃|涉嫌|泄露了?|保护|关于)\s*"
     r"(?:" + _LIST_EN + r"|" + _LIST_ZH + r")[\"'“‘「『《【(（]?\s*$"
 )
@@ -95,53 +95,73 @@ _TOPIC = re.compile(
 # label itself (Sensitivity label: Confidential, 密级：机密), so a list must be before or after it
 _LABEL_LIST_LEAD = re.compile(
     r"(?i)(?:labels?|levels?|categories|classifications?|markings?|密级|等级|级别|分级|标签)\s*[:：(（]\s*"
-    r"((?:[\"'“‘]?[A-Za-z]+(?: [A-Za-z]+){0,2}[\"'”’]?(?:, | or | and |, or |\s?/\s?))*(?:[A-Za-z]+ )?|"
-    r"(?:[\u4e00-\u9fff]{1,6}\s*[、，,/]\s*)*)$")
-_LIST_FOLLOWS = re.compile(r"\s*(?:,|、|，|/|\bor\b|\band\b|或|和)\s*[\"'“‘]?[A-Za-z\u4e00-\u9fff]")
+    r"((?:[\"'“‘]?[A-Za-z]+(?: [A-Za-z]+){0,2}[\"'”’]?(?:, | or | and |, or |\s?/\s?))+(?:[A-Za-z]+ )?|"
+    r"(?:[\u4e00-\u9fff]{1,6}\s*[、，,/]\s*)+)?$")
+# another label after it (not another field: 密级：机密，保密期限：五年; "Internal Use Only / Do not forward")
+_LABEL_WORD = (r"(?:strictly |highly |company )?(?:public|internal|restricted|confidential|secret|sensitive)\b|"
+               r"公开|内部|秘密|机密|绝密")
+_LIST_FOLLOWS = re.compile(r"\s*(?:,|、|，|/|\bor\b|\band\b|或|和)\s*[\"'“‘]?(?i:" + _LABEL_WORD + ")")
 
 
 def _listed_label(text: str, start: int, end: int) -> bool:
-    """Whether the marker is one of several labels listed after a colon (:data:`_LABEL_LIST_LEAD`)."""
+    """Whether the marker is one of several labels listed after a colon (:data:`_LABEL_LIST_LEAD`):
+    a label listed before it, or another label after it."""
     lead = _LABEL_LIST_LEAD.search(text, max(0, start - 80), start)
     return lead is not None and (bool(lead.group(1)) or _LIST_FOLLOWS.match(text, end) is not None)
 
 
 _TOPIC_AFTER = re.compile(
     r"(?i)^(?:保护|案|罪|纠纷|诉讼|法|侵权|判决|"
-    r"的?(?:认定|定义|界定|范围|构成|概念|含义|分类|种类|类型|要件|特征|判断|识别|管理(?:制度|办法|规定))|"
+    r"的?(?:认定|定义|界定|构成|概念|含义|分类|种类|类型|要件|特征|判断|识别|管理(?:制度|办法|规定))|"
     r"\s*(?:theft|case|law|laws|lawsuit|litigation|protection|"
     r"misappropriation|dispute|verdicts?|rulings?|judge?ments?|suits?|infringements?|courts?)\b|"
     # a licence's or a contract's term in quotes: "the 'internal use only' licence scope"
-    r"[\"'”’]\s*(?:licen[cs]es?|clauses?|restrictions?|provisions?|terms?|scope|condition)\b|"
+    r"[\"'”’]\s*(?:licen[cs]es?|clauses?|provisions?|scope)\b|"
     r"(?:[”\"」』]\s*[、，,和或及]?\s*[“\"「『][^”\"」』\n]{1,8})*[”\"'’」』》]?\s*(?:字样|标识|标记|labels?|markings?))"
 )
 _ADDRESS = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _QUOTED_SENDER = re.compile(r"(?im)^[ \t>]*(?:from|发件人|寄件者|寄件人)[ \t]*[:：][ \t]*([^\n<>]{1,80})")
 
 
+def _names(name: str, text: str) -> bool:
+    """Whether ``text`` names ``name``: as a word where it is ASCII ("Li" is not in "client")."""
+    if len(name) < 2:
+        return False
+    if name.isascii():
+        return re.search(r"(?<![a-z0-9])" + re.escape(name) + r"(?![a-z0-9])", text) is not None
+    return name in text
+
+
 @dataclass(frozen=True)
 class Correspondents:
     """Who a mail is between, for telling whose quoted message is whose: ``is_ours`` says
-    whether an address is the organisation's (the directory's); ``their_names`` are the
-    display names of the mail's recipients (casefolded)."""
+    whether an address is the organisation's (the directory's); ``their_names`` and
+    ``their_addresses`` are the display names and addresses of the mail's outside
+    recipients (casefolded)."""
 
     is_ours: Callable[[str], bool]
     their_names: frozenset[str] = frozenset()
+    their_addresses: frozenset[str] = frozenset()
 
     def wrote(self, header: str) -> bool:
-        """Whether the reply header ``header`` introduces a message one of our people wrote:
-        it names one of our addresses first ("From: Dave <dave@example.com>", "On …,
-        dave@example.com wrote:"), or it names its sender without an address, as Outlook
-        writes a colleague of the same organisation ("发件人： 吴敏"), and that name is none
-        of the recipients' (a partner's own mail quoted back to them is theirs)."""
-        address = _ADDRESS.search(header)
-        if address is not None:
-            return self.is_ours(address.group())
+        """Whether the reply header ``header`` introduces a message one of our people wrote
+        that this mail's recipients have not seen: its sender's line names one of our
+        addresses ("From: Dave <dave@example.com>", "On …, dave@example.com wrote:") or names
+        its sender without an address, as Outlook writes a colleague ("发件人： 吴敏"); and
+        none of this mail's recipients, by address or name, is in the header (a partner's own
+        mail quoted back to them, or our earlier mail to them, is theirs already)."""
+        low = header.casefold()
+        if any(a in low for a in self.their_addresses) or any(_names(n, low) for n in self.their_names):
+            return False  # it went to (or came from) this mail's recipients already: theirs to see
         sender = _QUOTED_SENDER.search(header)
-        if sender is None:
-            return False
-        name = sender.group(1).strip().strip("\"'").casefold()
-        return bool(name) and name not in self.their_names
+        if sender is not None:  # "From: Name <address>" / "发件人： 吴敏": the sender's own line
+            line = header[sender.start():header.find("\n", sender.start()) % (len(header) + 1)]
+            address = _ADDRESS.search(line)
+            if address is not None:
+                return self.is_ours(address.group())
+            return bool(sender.group(1).strip().strip("\"'"))  # a name alone: Outlook's colleague
+        address = _ADDRESS.search(header)  # "On …, dave@example.com wrote:"
+        return address is not None and self.is_ours(address.group())
 _NDA = re.compile(r"(?i)disclosing party|receiving party|non-disclosure agreement|保密协议|披露方|接收方")
 _QUOTE_HEADER = re.compile(r"(?im)^(?:-{2,} ?original message ?-{2,}|-{2,} ?原始邮件 ?-{2,}|on .{5,200} wrote:|"
                            r"(?:from|发件人|寄件者)\s*[:：].*\n.*(?:sent|date|发送时间|日期)\s*[:：]|_{20,})")
@@ -260,6 +280,7 @@ _LABEL_NAME = re.compile(r"(?i)(?:(?:data|document|information|security|sensitiv
                          r"(?:classification|sensitivity|label|level|marking|category)\s*[:：]\s*$|"
                          r"(?:文件)?(?:密级|保密级别|保密等级|安全级别)\s*[:：]\s*$")
 _WIDE_GAP = re.compile(r"[ \t]{3,}|\t")
+_PAGE_NUMBER = re.compile(r"(?i)\bpage\s+\d+(?:\s+of\s+\d+)?\b|第\s*\d+\s*页|(?<!\S)\d+\s*/\s*\d+(?!\S)")
 _FURNITURE = re.compile(r"(?i)(?:&|\band)\s*(?:proprietary|privileged)\b|\bpage\s+\d+(?:\s+of\s+\d+)?\b|"
                         r"第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|(?<!\S)\d+\s*/\s*\d+(?!\S)")
 
@@ -277,12 +298,13 @@ def _is_banner(text: str, start: int, end: int) -> str | None:
     # page's furniture (its number, "& Proprietary"), the label's own qualifier ("Strictly") and
     # the name it is given ("Sensitivity label:", 密级：)
     cs, ce = ls, le
-    for gap in _WIDE_GAP.finditer(text, ls, le):
-        if gap.end() <= start:
-            cs = gap.end()
-        elif gap.start() >= end:
-            ce = gap.start()
-            break
+    if _PAGE_NUMBER.search(text, ls, le):  # (a table's cells are no footer: only a numbered page's line)
+        for gap in _WIDE_GAP.finditer(text, ls, le):
+            if gap.end() <= start:
+                cs = gap.end()
+            elif gap.start() >= end:
+                ce = gap.start()
+                break
     piece = text[cs:ce].strip()
     lead = _LABEL_NAME.sub(" ", _QUALIFIER.sub(" ", text[cs:start]))
     rest = _FURNITURE.sub(" ", lead + " " + text[end:ce]).strip(_FRAME)

@@ -102,9 +102,11 @@ _FEE_TIE = re.compile(
     r"\b(?:claim|release|receive|collect|unlock|activate|redeem|deliver|ship|mail|process|transfer|credit)\w*|"
     r"\bbefore (?:we|the|you|it)\b|\bin order to\b|"
     r"\b(?:customs|parcel|package|shipment)\b|"
-    r"\bprior to (?:signing|shipment|shipping|release|delivery|(?:the )?contract)\b|"
+    r"\bprior to (?:the )?release\b|"
     r"先(?:交|缴|付|支付|转|充|汇)|才能|方可|即可|领取|领奖|到账|解冻|提现|激活|发货|办理|派送|配送|投递|寄送|放行|清关|签收|包裹|退回|"
-    r"(?:签约|签合同|签订合同|下单|放款|出货|成交|注册)(?:之)?前|(?:认证|审核|验证|注册|验厂)(?:通过|完成)后")
+    # (a loan's 放款前; a fee to a third party the other side names: the buyer's "designated"
+    # inspector, not a supplier's 下单前 tooling fee)
+    r"放款(?:之)?前|(?:认证|审核|验证|注册|验厂)(?:通过|完成)后|指定的?(?:第三方|机构|代理|检测机构|认证机构)")
 _PAY = re.compile(r"\b(?:pay|paid|payable|payment|cover|send|transfer|remit|wire|required|applies|settle)\w*|"
                   r"缴纳|交纳|支付|缴|付|转|交|汇入|汇款|汇至|汇到")
 _UNTRACEABLE = re.compile(
@@ -183,7 +185,7 @@ _SECRECY = re.compile(
     r"\b(?:can't|cannot|can not|unable to) (?:talk|take (?:any )?calls|answer (?:the )?phone)\b|"
     r"\bi'?m in a meeting\b|\bi am in a (?:board )?meeting\b|\b(?:don't|do not) call\b|"
     r"\breply (?:only )?(?:by|via) (?:e-?mail|this e-?mail)\b|"
-    r"先别(?:跟|和|告诉)|不要(?:告诉|声张|跟(?:别人|其他人)说)|别(?:告诉|声张)|不方便(?:接|打)电话|正在开会|在外面开会|"
+    r"先别(?:跟|和|告诉)|不要(?:告诉|声张|跟(?:别人|其他人)(?:说|讲|提))|别(?:告诉|声张)|不方便(?:接|打)电话|正在开会|在外面开会|"
     r"(?:无法|不能|没法)接(?:听)?电话|电话(?:暂时|暂)?(?:无法|不能|没法)接(?:听|通)?|"
     r"(?:请勿|切勿|不要|不得)(?:告诉|告知|透露给?)\s{0,2}(?:您的|你的|任何)?(?:家人|家属|亲友|亲人|朋友|"
     r"银行|银行工作人员|柜员|警察)|"
@@ -194,12 +196,22 @@ _SECRECY = re.compile(
 # money to be moved at the writer's word (the boss "in a meeting" who must not be called): an ask
 # only where the same text keeps it secret (_SECRECY), as any payment request says this much
 _TRANSFER = re.compile(
-    r"\b(?:wire|wired|wiring|transfer|transfers|transferred|transferring|remit|remitted|remitting)\b|"
-    r"\b(?:make|process|send|arrange) (?:a|an|the|this) (?:urgent |quick |small )?payment\b|"
-    r"\b(?:handle|settle|process|pay) (?:a|an|the|this) (?:urgent |quick |small )?"
-    r"(?:payment|invoice|transfer|deposit)\b|"
-    r"转给|转到|转入|转账|转款|汇给|汇款|汇入|汇至|汇到|打款|打到|付给|付出去|付款给|"
+    r"\b(?:please|kindly|need you to|can you|could you|would you)\b[^.!?\n]{0,40}?\b(?:wire|transfer|remit)\b|"
+    r"\b(?:please|kindly|need you to|can you|could you|would you)\b[^.!?\n]{0,40}?"
+    r"\b(?:make|process|send|arrange|handle|settle) (?:a|an|the|this) (?:urgent |quick |small )?"
+    r"(?:payment|transfer|wire|invoice|deposit)\b|"
+    r"(?<!已)(?<!已经)(?:转给|转到|转入|转账|转款|汇给|汇款|汇入|汇至|汇到|打款|打到|付给|付出去|付款给)|"
     r"(?:保证金|货款|款项|尾款|定金|预付款)[^。！？\n]{0,15}?(?:处理|安排|支付)")
+# keeping it secret (not "I'm in a meeting", which an out-of-office says too): what makes a payment
+# asked a secret one
+_KEEP_SECRET = re.compile(
+    r"\bkeep (?:this|it) (?:strictly )?(?:between (?:the two of )?us|to yourself|confidential|private|quiet|secret)\b|"
+    r"\b(?:don't|do not) (?:tell|mention|discuss) (?:this|it|anyone|anybody)\b|"
+    r"先别(?:跟|和|告诉)|不要(?:告诉|声张|跟(?:别人|其他人)(?:说|讲|提))|别(?:告诉|声张)|"
+    r"(?:此事|这件事)[^。！？\n]{0,6}保密|(?:请勿|切勿|不要|不得)(?:对外|向外|向他人|对他人)(?:透露|声张|泄露|提及)|"
+    # or not to check it by phone: the payment-diversion ask
+    r"(?:请勿|切勿|不要|无需|不用|不必|别)(?:再)?(?:打|致)?电话(?:确认|核实)|"
+    r"\b(?:no need to|don't|do not|please don't) (?:call|phone|ring) (?:us |me )?(?:to )?(?:confirm|verify|check)\b")
 # what people are warned of, not asked: a sentence whose subject is the fraudster ("Fraudsters pose
 # as suppliers and ask you to pay invoices to a new account", 不法分子冒充…) or that calls it a scam
 _WARNED_SUBJECT = re.compile(
@@ -207,9 +219,14 @@ _WARNED_SUBJECT = re.compile(
     r"con ?artists?|imposters?|impostors?|attackers?|cybercriminals?|phishers?)\b|"
     r"[\s\-*•·>]*(?:\d{1,2}[.、)）]\s*)?(?:近期|最近|有)?(?:骗子|不法分子|诈骗分子|犯罪分子|诈骗团伙)")
 _CALLED_SCAM = re.compile(r"(?:一律|都|均)(?:为|是)诈骗|\bis (?:always )?a scam\b|\bare (?:always )?scams\b")
-# where a sentence begins: its end mark, a blank line, or a list item's line (a single line
-# break inside a paragraph is wrapping)
-_SENTENCE_START = re.compile(r"[.!?。！？;；]\s*|\n[ \t]*\n\s*|\n(?=[ \t]*(?:[-*•·]|\d{1,2}[.、)）]))")
+# where a sentence begins: its end mark, a blank line (CRLF or LF), or a list item's line (a
+# single line break inside a paragraph is wrapping)
+_SENTENCE_START = re.compile(r"[.!?。！？;；]\s*|\r?\n[ \t\r]*\n\s*|\n(?=[ \t]*(?:[-*•·]|\d{1,2}[.、)）]))")
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*•·]|\d{1,2}[.、)）])")
+# a request to the reader in the sentence: no warning asks ("please confirm your card number")
+_PLEASE = re.compile(r"\bplease\b|\bkindly\b|请(?!勿)")
+# (a remote-control tool is the refund scam's ask where money or a bank is in view)
+_MONEY_IN_VIEW = re.compile(r"refund|bank|account|payment|网银|银行|退款|转账|账户|支付")
 # a remote-control tool to install: the refund and tech-support scam's ask
 _REMOTE = re.compile(
     r"\b(?:anydesk|teamviewer|quicksupport|rustdesk|ultraviewer|supremo|screenconnect|logmein|todesk)\b|"
@@ -346,7 +363,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         + _each("don't /do not ", "inform/contact/call") + "|"
         "can not talk|unable to talk|answer phone|answer the phone|take calls|take any calls|in a meeting|"
         "board meeting|don't call|do not call|" + _each("by/via", " ", "/this ", "email/e-mail") + "|"
-        "先别|不要跟别人说|不要跟其他人说|别告诉|声张|不方便|开会|无法接|不能接|没法接|电话确认|电话核实|电话联系|电话沟通|泄露|提及|"
+        "先别|不要跟别人说|不要跟其他人说|不要跟别人讲|不要跟其他人讲|不要跟别人提|不要跟其他人提|别告诉|声张|不方便|开会|无法接|不能接|没法接|电话确认|电话核实|电话联系|电话沟通|泄露|提及|"
         + "|".join(sorted(FREEMAIL))),
     "pressure": (
         "within|in the next|hour|hours|hr|hrs|day|days|today|tonight|midnight|immediately|right away|now|"

@@ -63,10 +63,14 @@ from rules.scam_words import (
     _FEE_TIE,
     _IM,
     _IM_ID,
+    _KEEP_SECRET,
+    _LIST_ITEM,
     _MONEY,
+    _MONEY_IN_VIEW,
     _NEVER_ASK,
     _NO_PROMISE,
     _PAY,
+    _PLEASE,
     _PRICE,
     _REMOTE,
     _RETURNS,
@@ -184,15 +188,19 @@ _DATA_FAST = Alternation(_DATA_FLAT)
 
 def _warned(t: str, at: int) -> bool:
     """Whether the sentence holding ``at`` warns of scams rather than makes one: its subject is
-    the fraudster ("Fraudsters pose as suppliers and ask you to pay…", 不法分子冒充…) or it calls
-    what it describes a scam (…一律为诈骗). A bank's advisory quotes what scams say."""
+    the fraudster ("Fraudsters pose as suppliers and ask you to pay…", 不法分子冒充…), or it is an
+    advisory's list item calling what it describes a scam (3. …一律为诈骗), and it asks the reader
+    nothing. A bank's advisory quotes what scams say."""
     lo = max(0, at - 300)
     start = lo
     for m in _SENTENCE_START.finditer(t, lo, at):
         start = m.end()
     end = _SENTENCE_START.search(t, at, at + 300)
     stop = end.start() if end else min(len(t), at + 300)
-    return _WARNED_SUBJECT.match(t, start, stop) is not None or _CALLED_SCAM.search(t, start, stop) is not None
+    if _PLEASE.search(t, start, stop):
+        return False  # a sentence that asks the reader is no warning ("Fraudsters used your card, please confirm…")
+    return _WARNED_SUBJECT.match(t, start, stop) is not None or \
+        (_LIST_ITEM.match(t, start) is not None and _CALLED_SCAM.search(t, start, stop) is not None)
 
 
 def _windfall(t: str, spans: Spans) -> tuple[int, int] | None:
@@ -231,15 +239,13 @@ def _fee(t: str, spans: Spans) -> tuple[int, int] | None:
 
 
 def _secret_transfer(t: str, spans: Spans) -> tuple[int, int] | None:
-    """Money to move at the writer's word where the same text keeps it secret (the boss in a
-    meeting who must not be called, 这件事先别跟其他人说): a payment asked in secret is an ask."""
+    """A payment the reader is asked to make (please wire…, 转给…; not one already made) where
+    the text around it asks to keep it secret (keep this between us, 这件事先别跟其他人说): the
+    boss's payment asked in secret is an ask."""
     for lo, hi in spans:
         for m in _TRANSFER.finditer(t, lo, hi):
-            if _warned(t, m.start()):
-                continue
-            if _SECRECY_FAST.search(t, 0, min(len(t), SCAN_LIMIT)):
+            if not _warned(t, m.start()) and _KEEP_SECRET.search(t, max(0, m.start() - 400), m.end() + 400):
                 return m.span()
-            return None
     return None
 
 
@@ -260,7 +266,8 @@ def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
             weak = weak[-1:]
         # a remote-control tool to install (the refund scam's "download AnyDesk so our agent can…")
         for m in _REMOTE.finditer(t, lo, hi):
-            if not _warned(t, m.start()) and not _NEVER_ASK.search(t, max(0, m.start() - 80), m.start()):
+            if not _warned(t, m.start()) and not _NEVER_ASK.search(t, max(0, m.start() - 80), m.start()) and \
+                    _MONEY_IN_VIEW.search(t, max(0, m.start() - 300), m.end() + 300):
                 return m.span()
     return None
 
