@@ -204,9 +204,12 @@ class State:
         internal = self.ctx.directory.is_internal
         outside = frozenset(r.lower() for r in self.recipients if not internal(r))
         pairs = [(n, a) for n, a in self.message.recipient_pairs if not (a and internal(a))]
-        # their display names, and the names their addresses spell (bob@…, bob.smith@…: "From: Bob Smith")
-        names = frozenset([n for n, _ in pairs if n] +
-                          [w for _, a in pairs for w in re.split(r"[._+\-\d]+", a.split("@")[0]) if len(w) >= 3])
+        # their display names, and the names their addresses spell (bob@…, bob.smith@…: "From: Bob Smith");
+        # not the sender's own (a forward to one's own private mailbox is no reply to an outsider)
+        own = {w for n in self.message.from_display_names for w in [n.casefold(), *n.casefold().split()]}
+        names = frozenset(w for w in [n for n, _ in pairs if n] +
+                          [w for _, a in pairs for w in re.split(r"[._+\-\d]+", a.split("@")[0]) if len(w) >= 3]
+                          if w not in own)
         return Correspondents(internal, names, outside)
 
     @cached_property

@@ -67,7 +67,12 @@ _COMPOUND_AFTER = re.compile(
     r"transactions?|clients?|consortium|gke|nodes?|informants?|"
     # records management (confidential waste is paper for the shredder) and software settings
     # (an issue's "confidential" flag; "confidential fields" or "parameters" may be the deal's own)
-    r"waste|shredding|shred|destruction|disposal|bins?|sacks?|consoles?|flags?|checkbox(?:es)?|toggles?)\b)"
+    r"waste|shredding|shred|destruction|disposal|bins?|sacks?|consoles?|flags?|checkbox(?:es)?|toggles?|"
+    # a definition of the term in an agreement ("Confidential Information means …")
+    r"information (?:means|shall mean|includes|refers to|is defined))\b|"
+    # (机密文件销毁: paper for the shredder; 仅限内部员工参加: who may come to an event)
+    r"(?:文件|资料|档案|纸张)?(?:上门)?(?:销毁|粉碎|碎纸)|"
+    r"(?:员工|人员|同事)(?:及家属)?(?:参加|参与|报名|入场|购买|选购))"
 )
 # a promise or an instruction about keeping something confidential, not a label on this mail
 _COMPOUND_BEFORE = re.compile(
@@ -87,6 +92,7 @@ _TOPIC = re.compile(
     r"(?i)(?:marked|labell?ed|labels?(?: (?:documents?|files?|them|it))?|classified as|stamped|tagged|"
     r"the words?|such as|e\.g\.|theft of|stealing|misappropriat\w+ of|claiming to be|claims to be|so-called|"
     r"licen[cs]ed\s*[\"'“‘](?:for|as)?|what (?:is|are|counts as|makes)|什么是|什么叫|何为|何谓|"
+    r"是否构成|是否属于|"
     r"标有|标注|标记为|标记|注明|带有|侵犯|窃取|盗窃|涉嫌|泄露了?|保护|关于)\s*"
     r"(?:" + _LIST_EN + r"|" + _LIST_ZH + r")[\"'“‘「『《【(（]?\s*$"
 )
@@ -113,6 +119,7 @@ def _listed_label(text: str, start: int, end: int) -> bool:
 _TOPIC_AFTER = re.compile(
     r"(?i)^(?:保护|案|罪|纠纷|诉讼|法|侵权|判决|"
     r"的?(?:认定|定义|界定|构成|概念|含义|分类|种类|类型|要件|特征|判断|识别|管理(?:制度|办法|规定))|"
+    r"的(?:关系|条件|案件|纠纷|判决|保护)|"
     r"\s*(?:theft|case|law|laws|lawsuit|litigation|protection|"
     r"misappropriation|dispute|verdicts?|rulings?|judge?ments?|suits?|infringements?|courts?)\b|"
     # a licence's or a contract's term in quotes: "the 'internal use only' licence scope"

@@ -133,7 +133,8 @@ _UNTRACEABLE = re.compile(
     # money asked to a changed account: the payment-diversion ask
     r"\b(?:new|updated|changed|different|alternative|alternate|temporary) (?:(?:bank|banking|payment|receiving) "
     r"account|(?:bank|banking|payment|remittance|account) details)\b|"
-    r"\b(?:changed|updated|switched) (?:our|my) (?:bank|banking|payment|account)\b|"
+    r"\b(?:changed|updated|switched) (?:our|my|its|their|the) (?:receiving |beneficiary |remittance )?"
+    r"(?:bank|banking|payment|account)\b|"
     r"\b(?:to|into|in) (?:our|the|this|my) (?:new|updated|changed|different|alternative|alternate|temporary) "
     r"account\b|"
     r"(?:更换|变更)(?:了)?(?:公司)?(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户)|"
@@ -184,8 +185,9 @@ _SECRECY = re.compile(
     r"\b(?:don't|do not) (?:tell|inform|contact|call) (?:your |the )?(?:bank|bank staff|family|relatives|police)\b|"
     r"\b(?:can't|cannot|can not|unable to) (?:talk|take (?:any )?calls|answer (?:the )?phone)\b|"
     r"\bi'?m in a meeting\b|\bi am in a (?:board )?meeting\b|\b(?:don't|do not) call\b|"
-    r"\breply (?:only )?(?:by|via) (?:e-?mail|this e-?mail)\b|"
-    r"先别(?:跟|和|告诉)|不要(?:告诉|声张|跟(?:别人|其他人)(?:说|讲|提))|别(?:告诉|声张)|不方便(?:接|打)电话|正在开会|在外面开会|"
+    r"\b(?:reply|confirm|respond) (?:only )?(?:by|via) (?:e-?mail|this e-?mail)\b|"
+    r"先别(?:跟|和|告诉)|不要(?:告诉|声张|(?:跟|和|对)[^，。！？,\n]{1,6}?(?:说|讲|提)|在群里(?:说|讲|提))|别(?:告诉|声张)|"
+    r"不方便(?:接|打)电话|正在开会|在外面开会|"
     r"(?:无法|不能|没法)接(?:听)?电话|电话(?:暂时|暂)?(?:无法|不能|没法)接(?:听|通)?|"
     r"(?:请勿|切勿|不要|不得)(?:告诉|告知|透露给?)\s{0,2}(?:您的|你的|任何)?(?:家人|家属|亲友|亲人|朋友|"
     r"银行|银行工作人员|柜员|警察)|"
@@ -201,13 +203,13 @@ _TRANSFER = re.compile(
     r"\b(?:make|process|send|arrange|handle|settle) (?:a|an|the|this) (?:urgent |quick |small )?"
     r"(?:payment|transfer|wire|invoice|deposit)\b|"
     r"(?<!已)(?<!已经)(?:转给|转到|转入|转账|转款|汇给|汇款|汇入|汇至|汇到|打款|打到|付给|付出去|付款给)|"
-    r"(?:保证金|货款|款项|尾款|定金|预付款)[^。！？\n]{0,15}?(?:处理|安排|支付)")
+    r"(?:保证金|货款|款项|尾款|定金|预付款)[^。！？\n]{0,15}?(?:处理|安排|支付|付(?!款单|清单))")
 # keeping it secret (not "I'm in a meeting", which an out-of-office says too): what makes a payment
 # asked a secret one
 _KEEP_SECRET = re.compile(
     r"\bkeep (?:this|it) (?:strictly )?(?:between (?:the two of )?us|to yourself|confidential|private|quiet|secret)\b|"
     r"\b(?:don't|do not) (?:tell|mention|discuss) (?:this|it|anyone|anybody)\b|"
-    r"先别(?:跟|和|告诉)|不要(?:告诉|声张|跟(?:别人|其他人)(?:说|讲|提))|别(?:告诉|声张)|"
+    r"先别(?:跟|和|告诉)|不要(?:告诉|声张|(?:跟|和|对)[^，。！？,\n]{1,6}?(?:说|讲|提)|在群里(?:说|讲|提))|别(?:告诉|声张)|"
     r"(?:此事|这件事)[^。！？\n]{0,6}保密|(?:请勿|切勿|不要|不得)(?:对外|向外|向他人|对他人)(?:透露|声张|泄露|提及)|"
     # or not to check it by phone: the payment-diversion ask
     r"(?:请勿|切勿|不要|无需|不用|不必|别)(?:再)?(?:打|致)?电话(?:确认|核实)|"
@@ -332,7 +334,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         # (an account said new, safe or supervised ends in one of these: three words, not their 36 forms)
         "账户|帐户|账号|"
         "bank details|banking details|payment details|remittance details|"
-        + _each("changed/updated/switched", " ", "our/my") + "|更换|变更|"
+        + _each("changed/updated/switched", " ", "our/my/its/their/the") + "|更换|变更|"
 
         "清关费|派送费|"
         "税款|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|押金|"
@@ -363,7 +365,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         + _each("don't /do not ", "inform/contact/call") + "|"
         "can not talk|unable to talk|answer phone|answer the phone|take calls|take any calls|in a meeting|"
         "board meeting|don't call|do not call|" + _each("by/via", " ", "/this ", "email/e-mail") + "|"
-        "先别|不要跟别人说|不要跟其他人说|不要跟别人讲|不要跟其他人讲|不要跟别人提|不要跟其他人提|别告诉|声张|不方便|开会|无法接|不能接|没法接|电话确认|电话核实|电话联系|电话沟通|泄露|提及|"
+        "先别|不要跟|不要和|不要对|不要在群里|别告诉|声张|不方便|开会|无法接|不能接|没法接|电话确认|电话核实|电话联系|电话沟通|泄露|提及|"
         + "|".join(sorted(FREEMAIL))),
     "pressure": (
         "within|in the next|hour|hours|hr|hrs|day|days|today|tonight|midnight|immediately|right away|now|"

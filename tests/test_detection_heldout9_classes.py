@@ -475,3 +475,54 @@ def test_an_advisory_in_paragraphs_with_crlf_line_ends_is_no_scam() -> None:
     v = SHIPPED.evaluate(parse(raw), Envelope("security@bank.test", (US,)),
                          EvaluationContext({US: Direction.INBOUND}, _Dir())).to_json()
     assert v["recipients"][US]["action"] == "deliver"
+
+
+# -- the fourth blind set (heldout12, measured on 4cf5a1f: precision 0.960, recall 0.970) ----
+
+def test_board_minutes_forwarded_to_ones_own_private_mailbox_are_held() -> None:
+    # (the private address spells the sender's own name: that name in the quoted header is no
+    # sign the quoted message went to an outsider)
+    from rules.content import parse
+    from rules.engine import EvaluationContext
+    from rules.model import Direction, Envelope
+    from tests.test_detection_classes import SHIPPED, _Dir
+    private = "michael.zhou.hk@private-mail.test"
+    raw = ("From: Michael Zhou <ceo@example.com>\r\nTo: " + private + "\r\nSubject: Fwd: Board minutes - final\r\n"
+           "Message-ID: <m@example.com>\r\nDate: Thu, 03 Dec 2026 10:00:00 +0000\r\n"
+           "Content-Type: text/plain; charset=utf-8\r\n\r\nsending to my own inbox to read on the plane\r\n\r\n"
+           "---------- Forwarded message ---------\r\nFrom: Li Wei <li.wei@example.com>\r\n"
+           "Date: Mon, 12 May 2025 at 18:40\r\nSubject: Board minutes - final\r\nTo: Michael Zhou <ceo@example.com>"
+           "\r\n\r\nSTRICTLY CONFIDENTIAL - BOARD OF DIRECTORS - NOT FOR CIRCULATION\r\n\r\nMinutes of the meeting "
+           "of the Board held on 8 May 2025.\r\n1. FY24 results: GMV USD 412m.\r\n2. Project Lychee: offer of USD "
+           "38-42m approved.\r\n\r\nLi Wei\r\n").encode()
+    v = SHIPPED.evaluate(parse(raw), Envelope("ceo@example.com", (private,)),
+                         EvaluationContext({private: Direction.OUTBOUND}, _Dir())).to_json()
+    assert v["recipients"][private]["action"] == "quarantine"
+
+
+@pytest.mark.parametrize(("subject", "body"), [
+    ("询价：机密文件上门销毁服务", "我司需要机密文件上门销毁服务，每月两次，请报价。"),
+    ("员工内购会场地询价", "本次内购会仅限内部员工及家属参加，预计 400 人次，请报价。"),
+    ("沙龙议题建议", "建议讨论近期判决：客户名单构成商业秘密的条件、离职员工竞业限制与商业秘密的关系。"),
+])
+def test_shredding_an_audience_and_legal_talk_are_no_markers(subject: str, body: str) -> None:
+    assert action(mail(body, subject=subject)) == "deliver"
+
+
+def test_an_agreements_definition_of_confidential_information_is_talked_about() -> None:
+    data = docx(["Party A: Example Corp Ltd", "Party B: ____________",
+                 "Confidential Information means any information disclosed by either party.",
+                 "Signature: ____________"])
+    assert action(mail("Template for signature.", attachments=(("nda_template.docx", data, DOCX),))) == "deliver"
+
+
+@pytest.mark.parametrize("body", [
+    "Dear Accounts Payable,\n\nDue to our annual audit, our company has changed its receiving bank account with "
+    "immediate effect. Please process the overdue invoices (GBP 48,612.30) TODAY. Our phone lines are being "
+    "upgraded, so kindly confirm by email only.\n\nEmma",
+    "王芳：\n\n我是周总，这是我的新QQ邮箱。我现在在香港开会，手机不方便接电话。\n\n"
+    "有个合作方的保证金今天必须付，你先加我新微信 zhou_ming8816 ，金额 38 万。"
+    "这件事先不要在群里说，也不要跟李伟讲。\n\n周",
+])
+def test_a_changed_receiving_account_and_a_boss_saying_tell_no_one_are_held(body: str) -> None:
+    assert _inbound_action(body, "URGENT", "emma@lookalike-3pl.test") == "quarantine"
