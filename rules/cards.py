@@ -165,12 +165,12 @@ def _longest_card(text: str, groups: list[tuple[int, int]], seps: list[str], i: 
 
 
 def _grouping_ok(lengths: list[int]) -> bool:
-    """Groups a card is written in: three or more of 3-6 digits (4-4-4-4, 4-6-5), or two
+    """Groups a card is written in: three or more of 3-7 digits (4-4-4-4, 4-6-5, 6-6-7), or two
     halves of at least four (``41111111 11111111``). Two halves read as a card only beside
     card context (see :func:`_grade`): two numbers side by side are common."""
     if len(lengths) == 2:
         return min(lengths) >= 4
-    return len(lengths) >= 3 and all(3 <= x <= 6 for x in lengths)
+    return len(lengths) >= 3 and all(3 <= x <= 7 for x in lengths)  # (a 19-digit UnionPay card as 6-6-7)
 
 
 def _expiry_or_cvv(digits: str) -> bool:

@@ -37,6 +37,8 @@ _DISCLAIMER = re.compile(
     r"may (?:also )?(?:contain|be) (?:legally )?privileged|received this (?:e-?mail|message|"
     r"communication|transmission) in error|(?:disclaimer|confidentiality notice|legal notice)\s*:|"
     r"please (?:notify the sender|delete (?:it|this (?:e-?mail|message)) (?:immediately|from your system))|"
+    r"vertraulichkeitshinweis|ausschließlich für den (?:bezeichneten |genannten )?(?:adressaten|empfänger)|"
+    r"nicht der (?:richtige|beabsichtigte|vorgesehene) (?:adressat|empfänger)|"
     r"[本此该](?:邮件|电邮)(?:及其|及|和|连同)?(?:任何)?附件|仅供(?:指定|预期|上述)?收件人|仅限(?:于)?收件人|"
     r"(?:如果|如|若)(?:您|你)?(?:不是|并非|非)(?:本邮件的?)?(?:指定|预期|上述|授权)?收件人|误收|错误(?:地)?收到|"
     r"请(?:您)?(?:立即|即)?(?:[^。\n]{0,8})?通知(?:发件人|寄件人)|(?:请|并)(?:您)?立即删除|删除(?:本|此|该)(?:邮件|郵件|電郵|电邮)|"
@@ -45,13 +47,14 @@ _DISCLAIMER = re.compile(
 _PROHIBITED = re.compile(r"(?:review|use|disclosure|dissemination|distribution|copying)[^.]{0,60}prohibited")
 # words one of which every disclaimer above holds: a paragraph without any is not read further
 _DISCLAIMER_HINTS = ("intended", "in error", "disclaimer", "notice", "prohibited", "notify", "addressee", "recipient",
-                     "privileged", "邮件", "电邮", "收件人", "误收", "收到", "删除", "声明")
+                     "privileged", "邮件", "电邮", "收件人", "误收", "收到", "删除", "声明", "vertraulich", "adressat",
+                     "empfänger")
 
 
 def is_disclaimer(paragraph: str) -> bool:
-    """Whether a paragraph is a legal disclaimer (by its wording, English or Chinese, in
-    simplified or traditional characters)."""
-    low = fold(paragraph.casefold())
+    """Whether a paragraph is a legal disclaimer (by its wording, English, German or Chinese,
+    in simplified or traditional characters; however its lines are wrapped)."""
+    low = " ".join(fold(paragraph.casefold()).split())  # (a wrapped line: "intended solely for\nthe addressee")
     if not any(h in low for h in _DISCLAIMER_HINTS):
         return False
     return _DISCLAIMER.search(low) is not None or ("prohibited" in low and _PROHIBITED.search(low) is not None)
@@ -63,7 +66,7 @@ _NEGATION_BEFORE = re.compile(
     r"(?:什么|任何|所谓的?)?\s*)$"
 )
 _COMPOUND_AFTER = re.compile(
-    r"(?i)^(?:性|计算|花园|花園|基地|武器|通道|情报局|[\s_\-]*(?:computing|compute|vms?|containers?|space|ledger|"
+    r"(?i)^(?:性|计算|运算|花园|花園|基地|武器|通道|情报局|[\s_\-]*(?:computing|compute|vms?|containers?|space|ledger|"
     r"transactions?|clients?|consortium|gke|nodes?|informants?|"
     # records management (confidential waste is paper for the shredder) and software settings
     # (an issue's "confidential" flag; "confidential fields" or "parameters" may be the deal's own)

@@ -34,7 +34,7 @@ _WINDFALL = re.compile(
     r"{0,40}\b(?:is waiting|are waiting|pending|awaiting (?:you|your)|unclaimed|ready to be (?:claimed|released|"
     r"collected)|to be released to you)\b|"
     r"恭喜(?:您|你)" + _S + r"{0,40}(?:中奖|获得|抽中|选中|荣获|获奖|成为)|"
-    r"(?:您|你)(?:的)?" + _S + r"{0,20}(?:被(?:系统)?(?:随机)?(?:抽中|选中)|荣获|中奖|中了)|"
+    r"(?:您|你|贵公司|贵司|贵单位)(?:的)?" + _S + r"{0,20}(?:被(?:系统)?(?:随机)?(?:抽中|选中)|荣获|中奖|中了)|"
     r"(?:奖金|奖品|大奖|现金|红包|补贴|补助|退税|退款|赔偿|礼品|遗产|购物卡|(?<![a-z0-9_])e卡)" + _S +
     r"{0,25}(?:待领取|未领取|领取|申领|兑换|提现|领奖|兑奖)|"
     r"(?:领取|申领|兑换|提现|办理)" + _S +
@@ -96,8 +96,10 @@ _FEE = re.compile(
     # (a prize's tax paid first, not the yearly filing: 个人所得税综合所得汇算清缴, the 个人所得税 app)
     r"个人所得税(?![\s”\"」』]{0,2}(?:综合所得|汇算|app|申报|年度|专项))|"
     r"派送费|税款|开户费|开户管理费|账户管理费|"
-    # a cost with its sum (签约前须完成认证，费用 8,800 元): the tie and the payment beside it decide
-    r"费用(?:为|是|共|合计|总计)?\s?[:：]?\s?(?:人民币|rmb|¥|￥)?\s?\d")
+    # a cost with its sum (签约前须完成认证，费用 8,800 元; 缴纳评审及公示费 6,800 元): the tie and the
+    # payment beside it decide
+    r"费用(?:为|是|共|合计|总计)?\s?[:：]?\s?(?:人民币|rmb|¥|￥)?\s?\d|"
+    r"[\u4e00-\u9fff]费\s?(?:为|是|共|合计)?\s?[:：]?\s?(?:人民币|rmb|¥|￥)?\s?\d")
 _FEE_TIE = re.compile(
     r"\b(?:claim|release|receive|collect|unlock|activate|redeem|deliver|ship|mail|process|transfer|credit)\w*|"
     r"\bbefore (?:we|the|you|it)\b|\bin order to\b|"
@@ -137,6 +139,9 @@ _UNTRACEABLE = re.compile(
     r"(?:bank|banking|payment|account)\b|"
     r"\b(?:to|into|in) (?:our|the|this|my) (?:new|updated|changed|different|alternative|alternate|temporary) "
     r"account\b|"
+    # money moved by the reader at an ATM "to cancel an instalment" (the Taiwan refund scam)
+    r"(?:至|到|去|前往|使用)\s?(?<![a-z0-9_])atm(?![a-z0-9_])|(?:解除|取消)(?:分期|扣款)|"
+    r"\b(?:go|walk|head) to (?:an|the|your nearest|a nearby) atm\b|"
     r"(?:更换|变更)(?:了)?(?:公司)?(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户)|"
     r"(?:新|临时|备用)(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户)")
 _DATA_STRONG_WORDS = (
@@ -203,7 +208,7 @@ _TRANSFER = re.compile(
     r"\b(?:make|process|send|arrange|handle|settle) (?:a|an|the|this) (?:urgent |quick |small )?"
     r"(?:payment|transfer|wire|invoice|deposit)\b|"
     r"(?<!已)(?<!已经)(?:转给|转到|转入|转账|转款|汇给|汇款|汇入|汇至|汇到|打款|打到|付给|付出去|付款给)|"
-    r"(?:保证金|货款|款项|尾款|定金|预付款)[^。！？\n]{0,15}?(?:处理|安排|支付|付(?!款单|清单))")
+    r"(?:保证金|货款|款项|尾款|定金|预付款)[^。！？\n]{0,15}?(?:处理|安排|支付|汇出|转出|付(?!款单|清单))")
 # keeping it secret (not "I'm in a meeting", which an out-of-office says too): what makes a payment
 # asked a secret one
 _KEEP_SECRET = re.compile(
@@ -339,7 +344,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "清关费|派送费|"
         "税款|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|押金|"
         "会员费|认证费|服务费|工本费|保险费|验证费|开户费|开户管理费|账户管理费|关税|购物卡|礼品卡|e卡|充值卡|点卡|比特币|虚拟币|"
-        "费用|"
+        "费用|费|atm|解除分期|取消分期|解除扣款|取消扣款|"
         # (_TRANSFER's words)
         "wire|wired|wiring|transfer|transfers|transferred|transferring|remit|remitted|remitting|payment|"
         "转给|转到|转入|转账|转款|汇给|汇款|汇入|汇至|汇到|打款|打到|付给|付出去|付款给|保证金|货款|款项|尾款|定金|预付款|"

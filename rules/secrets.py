@@ -36,6 +36,7 @@ def shannon_entropy(s: str) -> float:
 
 
 KNOWN_EXAMPLES = frozenset({
+    "sk_test_4eC39HqLyjWDarjtT1zdp7dc", "pk_test_TYooMQauvdEDq54NiTphI7jx",  # Stripe's documentation keys
     "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AKIAI44QH8DHBEXAMPLE",
     "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
     "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",  # jwt.io's sample signature
@@ -47,6 +48,7 @@ KNOWN_EXAMPLES = frozenset({
 _PLACEHOLDER = re.compile(
     r"(?i)example|sample|dummy|placeholder|your[_\-. ]|<[^>]*>|<[a-z_ -]*$|\$\{|\{\{|%\(|changeme|change_me|redacted|"
     r"xxxx|\*\*\*|\.\.\.|replace_?me|insert_?here|_here$|\(|\[|^[$%@]|process\.env|getenv|environ|vault:|"
+    r"^arn:aws[a-z-]*:|"
     r"^(?:fake|todo|tbd|pass(?:word)?|secret|none|null|test|token|string|value|key)\w{0,2}$"
 )
 
@@ -387,6 +389,13 @@ def _config_lines(text: str, low: str, present: frozenset[str]) -> Iterator[re.M
             yield m
 
 
+def _in_an_arn(text: str, at: int) -> bool:
+    """Whether ``at`` is inside an AWS resource name (arn:aws:secretsmanager:…:secret:name):
+    the name of where a secret is kept, not the secret."""
+    token = max(text.rfind(" ", 0, at), text.rfind("\n", 0, at), text.rfind("\t", 0, at)) + 1
+    return text.startswith("arn:", token)
+
+
 def _config_values(text: str, taken: list[tuple[int, int]], present: frozenset[str]) -> Iterator[Match]:
     """Passwords and keys in configuration files (YAML, INI, .env, JSON): a line of the form
     ``name: value`` whose name says secret and whose value is not a placeholder, a variable
@@ -413,7 +422,7 @@ def _config_values(text: str, taken: list[tuple[int, int]], present: frozenset[s
     for m in _ASSIGNED.finditer(text):
         v, s, e = m.group(1), m.start(1), m.end(1)
         if any(a <= s < b for a, b in taken) or not _SECRET_NAME.search(text, max(0, m.start() - 40), m.start()) or \
-                _CURSOR_NAME.search(text, max(0, m.start() - 40), m.start()):
+                _CURSOR_NAME.search(text, max(0, m.start() - 40), m.start()) or _in_an_arn(text, m.start()):
             continue
         if shannon_entropy(v) >= 3.5 and not is_placeholder(v) and \
                 not (_REFERENCE.fullmatch(v) and text[s - 1] not in "\"'"):

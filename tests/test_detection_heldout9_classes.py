@@ -526,3 +526,43 @@ def test_an_agreements_definition_of_confidential_information_is_talked_about() 
 ])
 def test_a_changed_receiving_account_and_a_boss_saying_tell_no_one_are_held(body: str) -> None:
     assert _inbound_action(body, "URGENT", "emma@lookalike-3pl.test") == "quarantine"
+
+
+# -- the fifth blind set (heldout13, measured on 53092d4: precision 0.960, recall 0.960) -----
+
+def test_a_19_digit_unionpay_card_in_6_6_7_groups_is_held() -> None:
+    body = "这次先用我的公务卡支付：\n\n银联卡号：625911 388255 2884232\n有效期：12/29\nCVN2：647\n持卡人：张敏\n"
+    assert action(mail(body, subject="定金支付")) == "quarantine"
+
+
+def test_a_bilingual_disclaimer_wrapped_mid_phrase_is_a_disclaimer() -> None:
+    body = ("Dear Jan,\n\nPlease send the revised quotation.\n\nMit freundlichen Grüßen\nJan Kühne\n"
+            "Vertraulichkeitshinweis: Diese Nachricht und etwaige Anhänge sind vertraulich und ausschließlich\n"
+            "für den bezeichneten Adressaten bestimmt. This message is confidential and intended solely for\n"
+            "the addressee.\n")
+    assert action(mail(body, subject="RE: quotation")) == "deliver"
+
+
+def test_confidential_computing_in_traditional_chinese_is_no_marker() -> None:
+    body = "誠摯邀請您蒞臨「機密運算在工業量測資料的應用」技術研討會。"
+    assert action(mail(body, subject="研討會邀請：機密運算的應用")) == "deliver"
+
+
+@pytest.mark.parametrize("text", [
+    "The token lives in arn:aws:secretsmanager:eu-central-1:431827764190:secret:ci/github-token-Xb7KqP",
+    'stripe.api_key = "sk_test_4eC39HqLyjWDarjtT1zdp7dc"  # example key from Stripe docs',
+])
+def test_an_arn_and_stripes_documentation_key_are_no_secrets(text: str) -> None:
+    assert find_secrets(text) == [], text
+
+
+@pytest.mark.parametrize("body", [
+    "李伟：\n\n我是孟凡宇。我现在在外地开会，不方便接电话。\n有一笔紧急的合同保证金今天必须汇出，金额 48 万元。\n"
+    "你先加一下我的QQ：2871934455。\n此事涉及并购项目，请暂时不要告诉其他同事。",
+    "陳小姐 您好：\n\n您的訂單被誤設為「高級會員分期付款」，每月將自動扣款 NT$ 3,980。\n\n為避免損失，請於今日內加入 "
+    "LINE ID：@book-refund，由專員指示您至 ATM 操作「解除分期設定」，以便退款至您的帳戶。",
+    "贵公司负责人您好：\n\n贵公司荣获“2025年度质量诚信示范企业”称号。请于3日内缴纳评审及公示费 6,800 元至以下账户，"
+    "逾期视为放弃。缴费后请添加组委会工作人员微信：zlcx2025 登记领奖信息。",
+])
+def test_a_boss_transfer_an_atm_instalment_and_an_award_fee_are_scams(body: str) -> None:
+    assert _inbound_action(body, "急事", "notice@lookalike.test") == "quarantine"
