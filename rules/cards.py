@@ -165,12 +165,13 @@ def _longest_card(text: str, groups: list[tuple[int, int]], seps: list[str], i: 
 
 
 def _grouping_ok(lengths: list[int]) -> bool:
-    """Groups a card is written in: three or more of 3-7 digits (4-4-4-4, 4-6-5, 6-6-7), or two
+    """Groups a card is written in: three or more of 3-6 digits (4-4-4-4, 4-6-5) or 6-6-7, or two
     halves of at least four (``41111111 11111111``). Two halves read as a card only beside
     card context (see :func:`_grade`): two numbers side by side are common."""
     if len(lengths) == 2:
         return min(lengths) >= 4
-    return len(lengths) >= 3 and all(3 <= x <= 7 for x in lengths)  # (a 19-digit UnionPay card as 6-6-7)
+    # (a 19-digit UnionPay card as 6-6-7; no other group of seven: an Amazon order is 3-7-7)
+    return len(lengths) >= 3 and (all(3 <= x <= 6 for x in lengths) or tuple(lengths) == (6, 6, 7))
 
 
 def _expiry_or_cvv(digits: str) -> bool:
@@ -223,8 +224,9 @@ def _grade(text: str, found: list[tuple[int, int, str, tuple[int, ...], bool]], 
             if says_test:
                 continue  # 4111 1111 1111 1111 as "the test card" in a developer's mail
         header = column_header(text, start)
-        if header is not None and not words.search(header) and _OTHER_COLUMNS.search(header):
-            continue  # an order number or serial under its own column header
+        if header is not None and not words.search(header) and _OTHER_COLUMNS.search(header) and \
+                not words.search(text, max(text.rfind("\n", 0, start) + 1, start - 40), start):
+            continue  # an order number or serial under its own column header (not one its line calls a card)
         near = window(text, start, end)
         corroborated = trailing or _EXPIRY.search(near) or _CVV.search(near)
         if not corroborated and _labelled_otherwise(text, start, words):

@@ -76,8 +76,9 @@ def find_cn_ids(text: str) -> list[Match]:
         if not cn_id_ok(value):
             continue
         header = column_header(text, s)
-        if header is not None and _ID_OTHER_COLUMNS.search(header) and not _ID_WORDS.search(header):
-            continue
+        if header is not None and _ID_OTHER_COLUMNS.search(header) and not _ID_WORDS.search(header) and \
+                not _ID_WORDS.search(text, max(text.rfind("\n", 0, s) + 1, s - 40), s):
+            continue  # (unless the number's own line names it: 客户身份证号 …, under a prose "header")
         near = window(text, s, e, 60, 30) + " " + (header or "")
         why = ["GB 11643 checksum and birth date"]
         if int(value[:2]) not in _PROVINCES:

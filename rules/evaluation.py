@@ -206,7 +206,8 @@ class State:
         pairs = [(n, a) for n, a in self.message.recipient_pairs if not (a and internal(a))]
         # their display names, and the names their addresses spell (bob@…, bob.smith@…: "From: Bob Smith");
         # not the sender's own (a forward to one's own private mailbox is no reply to an outsider)
-        own = {w for n in self.message.from_display_names for w in [n.casefold(), *n.casefold().split()]}
+        own = {w for n in self.message.from_display_names for w in [n.casefold(), *re.split(r"[\s,;]+", n.casefold())]}
+        own |= {w for a in self.message.from_addresses for w in re.split(r"[._+\-\d]+", a.split("@")[0])}
         names = frozenset(w for w in [n for n, _ in pairs if n] +
                           [w for _, a in pairs for w in re.split(r"[._+\-\d]+", a.split("@")[0]) if len(w) >= 3]
                           if w not in own)

@@ -51,10 +51,14 @@ _DISCLAIMER_HINTS = ("intended", "in error", "disclaimer", "notice", "prohibited
                      "empfänger")
 
 
+_CJK_WRAP = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t\r]*\n[ \t\r]*(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
 def is_disclaimer(paragraph: str) -> bool:
     """Whether a paragraph is a legal disclaimer (by its wording, English, German or Chinese,
     in simplified or traditional characters; however its lines are wrapped)."""
-    low = " ".join(fold(paragraph.casefold()).split())  # (a wrapped line: "intended solely for\nthe addressee")
+    # (a wrapped line: "intended solely for\nthe addressee"; 本邮\n件 joined without a space)
+    low = " ".join(_CJK_WRAP.sub("", fold(paragraph.casefold())).split())
     if not any(h in low for h in _DISCLAIMER_HINTS):
         return False
     return _DISCLAIMER.search(low) is not None or ("prohibited" in low and _PROHIBITED.search(low) is not None)
@@ -75,7 +79,7 @@ _COMPOUND_AFTER = re.compile(
     r"information (?:means|shall mean|includes|refers to|is defined))\b|"
     # (机密文件销毁: paper for the shredder; 仅限内部员工参加: who may come to an event)
     r"(?:文件|资料|档案|纸张)?(?:上门)?(?:销毁|粉碎|碎纸)|"
-    r"(?:员工|人员|同事)(?:及家属)?(?:参加|参与|报名|入场|购买|选购))"
+    r"(?:员工|同事)(?:及家属)?(?:参加|报名|入场|购买|选购))"
 )
 # a promise or an instruction about keeping something confidential, not a label on this mail
 _COMPOUND_BEFORE = re.compile(
@@ -157,7 +161,8 @@ class Correspondents:
         """Whether the reply header ``header`` introduces a message one of our people wrote
         that this mail's recipients have not seen: its sender's line names one of our
         addresses ("From: Dave <dave@example.com>", "On …, dave@example.com wrote:") or names
-        its sender without an address, as Outlook writes a colleague ("发件人： 吴敏"); and
+        its sender without an address, as Outlook writes a colleague ("发件人： 吴敏"), in a
+        header naming no address at all; and
         none of this mail's recipients, by address or name, is in the header (a partner's own
         mail quoted back to them, or our earlier mail to them, is theirs already)."""
         low = header.casefold()
@@ -169,7 +174,9 @@ class Correspondents:
             address = _ADDRESS.search(line)
             if address is not None:
                 return self.is_ours(address.group())
-            return bool(sender.group(1).strip().strip("\"'"))  # a name alone: Outlook's colleague
+            # a name alone, and no address anywhere in the header: Outlook's colleague ("发件人： 吴敏",
+            # "收件人： 孙浩; 陈静"); a header naming an address beside a bare name may be anyone's
+            return bool(sender.group(1).strip().strip("\"'")) and _ADDRESS.search(header) is None
         address = _ADDRESS.search(header)  # "On …, dave@example.com wrote:"
         return address is not None and self.is_ours(address.group())
 _NDA = re.compile(r"(?i)disclosing party|receiving party|non-disclosure agreement|保密协议|披露方|接收方")

@@ -34,7 +34,7 @@ _WINDFALL = re.compile(
     r"{0,40}\b(?:is waiting|are waiting|pending|awaiting (?:you|your)|unclaimed|ready to be (?:claimed|released|"
     r"collected)|to be released to you)\b|"
     r"恭喜(?:您|你)" + _S + r"{0,40}(?:中奖|获得|抽中|选中|荣获|获奖|成为)|"
-    r"(?:您|你|贵公司|贵司|贵单位)(?:的)?" + _S + r"{0,20}(?:被(?:系统)?(?:随机)?(?:抽中|选中)|荣获|中奖|中了)|"
+    r"(?:您|你)(?:的)?" + _S + r"{0,20}(?:被(?:系统)?(?:随机)?(?:抽中|选中)|荣获|中奖|中了)|"
     r"(?:奖金|奖品|大奖|现金|红包|补贴|补助|退税|退款|赔偿|礼品|遗产|购物卡|(?<![a-z0-9_])e卡)" + _S +
     r"{0,25}(?:待领取|未领取|领取|申领|兑换|提现|领奖|兑奖)|"
     r"(?:领取|申领|兑换|提现|办理)" + _S +
@@ -99,7 +99,8 @@ _FEE = re.compile(
     # a cost with its sum (签约前须完成认证，费用 8,800 元; 缴纳评审及公示费 6,800 元): the tie and the
     # payment beside it decide
     r"费用(?:为|是|共|合计|总计)?\s?[:：]?\s?(?:人民币|rmb|¥|￥)?\s?\d|"
-    r"[\u4e00-\u9fff]费\s?(?:为|是|共|合计)?\s?[:：]?\s?(?:人民币|rmb|¥|￥)?\s?\d")
+    # an award's fees (评审及公示费, 评选费用): what a fake award asks before the plaque
+    r"(?:评审|公示|评选|入选|证书|牌匾|授牌)(?:及(?:评审|公示|评选|入选|证书|牌匾|授牌))?费")
 _FEE_TIE = re.compile(
     r"\b(?:claim|release|receive|collect|unlock|activate|redeem|deliver|ship|mail|process|transfer|credit)\w*|"
     r"\bbefore (?:we|the|you|it)\b|\bin order to\b|"
@@ -135,13 +136,15 @@ _UNTRACEABLE = re.compile(
     # money asked to a changed account: the payment-diversion ask
     r"\b(?:new|updated|changed|different|alternative|alternate|temporary) (?:(?:bank|banking|payment|receiving) "
     r"account|(?:bank|banking|payment|remittance|account) details)\b|"
-    r"\b(?:changed|updated|switched) (?:our|my|its|their|the) (?:receiving |beneficiary |remittance )?"
-    r"(?:bank|banking|payment|account)\b|"
+    r"\b(?:changed|updated|switched) (?:our|my|its|their) (?:receiving |beneficiary |remittance )?"
+    r"(?:bank(?:ing)?(?: account| details)?|payment (?:account|details|information)|account (?:details|number))\b|"
     r"\b(?:to|into|in) (?:our|the|this|my) (?:new|updated|changed|different|alternative|alternate|temporary) "
     r"account\b|"
     # money moved by the reader at an ATM "to cancel an instalment" (the Taiwan refund scam)
-    r"(?:至|到|去|前往|使用)\s?(?<![a-z0-9_])atm(?![a-z0-9_])|(?:解除|取消)(?:分期|扣款)|"
-    r"\b(?:go|walk|head) to (?:an|the|your nearest|a nearby) atm\b|"
+    r"(?<![a-z0-9_])atm(?![a-z0-9_])[^，。！？!?.\n]{0,12}?(?:操作|解除|取消|设定|设置)|"
+    r"(?:解除|取消)(?:分期|自动扣款|重复扣款|扣款)|"
+    r"\batm\b[^.!?\n]{0,80}?\b(?:cancel|refund|instal?lment|reverse|unlock)|"
+    r"\b(?:cancel|refund|instal?lment|reverse|unlock)\w*\b[^.!?\n]{0,80}?\batm\b|"
     r"(?:更换|变更)(?:了)?(?:公司)?(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户)|"
     r"(?:新|临时|备用)(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户)")
 _DATA_STRONG_WORDS = (
@@ -188,10 +191,14 @@ _SECRECY = re.compile(
     r"(?:between (?:the two of )?us|to yourself|confidential|private|quiet|secret)\b|"
     r"\b(?:don't|do not) (?:tell|mention|discuss) (?:this|it|anyone|anybody)|"
     r"\b(?:don't|do not) (?:tell|inform|contact|call) (?:your |the )?(?:bank|bank staff|family|relatives|police)\b|"
+    r"\b(?:don't|do not) (?:tell|inform) (?:[a-z]+ ){0,2}(?:or )?(?:anyone|anybody|accounting|finance|"
+    r"your (?:team|manager|colleagues|boss))\b|"
     r"\b(?:can't|cannot|can not|unable to) (?:talk|take (?:any )?calls|answer (?:the )?phone)\b|"
     r"\bi'?m in a meeting\b|\bi am in a (?:board )?meeting\b|\b(?:don't|do not) call\b|"
-    r"\b(?:reply|confirm|respond) (?:only )?(?:by|via) (?:e-?mail|this e-?mail)\b|"
-    r"先别(?:跟|和|告诉)|不要(?:告诉|声张|(?:跟|和|对)[^，。！？,\n]{1,6}?(?:说|讲|提)|在群里(?:说|讲|提))|别(?:告诉|声张)|"
+    r"\breply (?:only )?(?:by|via) (?:e-?mail|this e-?mail)\b|"
+    r"\b(?:confirm|respond) (?:only (?:by|via) (?:e-?mail|this e-?mail)|(?:by|via) (?:e-?mail|this e-?mail) only)\b|"
+    r"先别(?:跟|和|告诉)|(?:不要|别)(?:告诉|声张|(?:跟|和)[^，。！？,\n]{1,10}?(?:说|讲)|在群里(?:说|讲|提)|"
+    r"让[^，。！？,\n]{1,8}?知道)|"
     r"不方便(?:接|打)电话|正在开会|在外面开会|"
     r"(?:无法|不能|没法)接(?:听)?电话|电话(?:暂时|暂)?(?:无法|不能|没法)接(?:听|通)?|"
     r"(?:请勿|切勿|不要|不得)(?:告诉|告知|透露给?)\s{0,2}(?:您的|你的|任何)?(?:家人|家属|亲友|亲人|朋友|"
@@ -207,15 +214,20 @@ _TRANSFER = re.compile(
     r"\b(?:please|kindly|need you to|can you|could you|would you)\b[^.!?\n]{0,40}?"
     r"\b(?:make|process|send|arrange|handle|settle) (?:a|an|the|this) (?:urgent |quick |small )?"
     r"(?:payment|transfer|wire|invoice|deposit)\b|"
-    r"(?<!已)(?<!已经)(?:转给|转到|转入|转账|转款|汇给|汇款|汇入|汇至|汇到|打款|打到|付给|付出去|付款给)|"
-    r"(?:保证金|货款|款项|尾款|定金|预付款)[^。！？\n]{0,15}?(?:处理|安排|支付|汇出|转出|付(?!款单|清单))")
+    r"(?<!已)(?<!已经)(?:转给|转到|转入|转账|转款|汇给|汇款|汇入|汇至|汇到|打款|打到|付给|付出去|付款给|转过去|打过去|汇过去)|"
+    r"(?:保证金|货款|款项|尾款|定金|预付款)[^。！？\n已]{0,15}?(?:处理|安排|支付|汇出|转出|付(?!款单|清单|清))")
 # keeping it secret (not "I'm in a meeting", which an out-of-office says too): what makes a payment
 # asked a secret one
 _KEEP_SECRET = re.compile(
     r"\bkeep (?:this|it) (?:strictly )?(?:between (?:the two of )?us|to yourself|confidential|private|quiet|secret)\b|"
     r"\b(?:don't|do not) (?:tell|mention|discuss) (?:this|it|anyone|anybody)\b|"
-    r"先别(?:跟|和|告诉)|不要(?:告诉|声张|(?:跟|和|对)[^，。！？,\n]{1,6}?(?:说|讲|提)|在群里(?:说|讲|提))|别(?:告诉|声张)|"
-    r"(?:此事|这件事)[^。！？\n]{0,6}保密|(?:请勿|切勿|不要|不得)(?:对外|向外|向他人|对他人)(?:透露|声张|泄露|提及)|"
+    r"\b(?:don't|do not) (?:tell|inform) (?:[a-z]+ ){0,2}(?:or )?(?:anyone|anybody|accounting|finance|"
+    r"your (?:team|manager|colleagues|boss))\b|"
+    r"先别(?:跟|和|告诉)|(?:不要|别)(?:告诉|声张|(?:跟|和)[^，。！？,\n]{1,10}?(?:说|讲)|在群里(?:说|讲|提)|"
+    r"让[^，。！？,\n]{1,8}?知道)|"
+    r"(?:此事|这件事)[^。！？\n]{0,6}保密|"
+    # (the matter itself kept from others: 本事项请勿对外透露; not a price: 请勿对外透露报价)
+    r"(?:此事|此事项|本事项|这件事)[^。！？\n]{0,4}?(?:请勿|切勿|不要|不得|勿)(?:对外|向外|向他人)?(?:透露|声张|泄露|提及|外传)|"
     # or not to check it by phone: the payment-diversion ask
     r"(?:请勿|切勿|不要|无需|不用|不必|别)(?:再)?(?:打|致)?电话(?:确认|核实)|"
     r"\b(?:no need to|don't|do not|please don't) (?:call|phone|ring) (?:us |me )?(?:to )?(?:confirm|verify|check)\b")
@@ -339,12 +351,13 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         # (an account said new, safe or supervised ends in one of these: three words, not their 36 forms)
         "账户|帐户|账号|"
         "bank details|banking details|payment details|remittance details|"
-        + _each("changed/updated/switched", " ", "our/my/its/their/the") + "|更换|变更|"
+        + _each("changed/updated/switched", " ", "our/my/its/their") + "|更换|变更|"
 
         "清关费|派送费|"
         "税款|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|押金|"
         "会员费|认证费|服务费|工本费|保险费|验证费|开户费|开户管理费|账户管理费|关税|购物卡|礼品卡|e卡|充值卡|点卡|比特币|虚拟币|"
-        "费用|费|atm|解除分期|取消分期|解除扣款|取消扣款|"
+        "费用|评审|公示|评选|入选|证书|牌匾|授牌|atm|解除分期|取消分期|解除扣款|取消扣款|解除自动扣款|"
+        "取消自动扣款|解除重复扣款|取消重复扣款|转过去|打过去|汇过去|"
         # (_TRANSFER's words)
         "wire|wired|wiring|transfer|transfers|transferred|transferring|remit|remitted|remitting|payment|"
         "转给|转到|转入|转账|转款|汇给|汇款|汇入|汇至|汇到|打款|打到|付给|付出去|付款给|保证金|货款|款项|尾款|定金|预付款|"
@@ -370,7 +383,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         + _each("don't /do not ", "inform/contact/call") + "|"
         "can not talk|unable to talk|answer phone|answer the phone|take calls|take any calls|in a meeting|"
         "board meeting|don't call|do not call|" + _each("by/via", " ", "/this ", "email/e-mail") + "|"
-        "先别|不要跟|不要和|不要对|不要在群里|别告诉|声张|不方便|开会|无法接|不能接|没法接|电话确认|电话核实|电话联系|电话沟通|泄露|提及|"
+        "先别|不要跟|不要和|不要在群里|不要让|别跟|别和|别让|别在群里|别告诉|声张|不方便|开会|无法接|不能接|没法接|电话确认|电话核实|电话联系|电话沟通|泄露|提及|"
         + "|".join(sorted(FREEMAIL))),
     "pressure": (
         "within|in the next|hour|hours|hr|hrs|day|days|today|tonight|midnight|immediately|right away|now|"

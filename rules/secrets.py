@@ -393,6 +393,8 @@ def _in_an_arn(text: str, at: int) -> bool:
     """Whether ``at`` is inside an AWS resource name (arn:aws:secretsmanager:…:secret:name):
     the name of where a secret is kept, not the secret."""
     token = max(text.rfind(" ", 0, at), text.rfind("\n", 0, at), text.rfind("\t", 0, at)) + 1
+    while token < at and text[token] in "\"'`(":
+        token += 1  # "ARN": "arn:aws:…" in the aws CLI's JSON
     return text.startswith("arn:", token)
 
 

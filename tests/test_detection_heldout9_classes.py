@@ -566,3 +566,100 @@ def test_an_arn_and_stripes_documentation_key_are_no_secrets(text: str) -> None:
 ])
 def test_a_boss_transfer_an_atm_instalment_and_an_award_fee_are_scams(body: str) -> None:
     assert _inbound_action(body, "急事", "notice@lookalike.test") == "quarantine"
+
+
+# -- a second review (helper) of the above ---------------------------------------------------
+
+@pytest.mark.parametrize("body", [
+    "物流费 850 元，请于今天下班前安排付款，收到款项后立即发货。",
+    "本月电费 12,345.60 元，缴费后即可开具发票。逾期将被收取违约金。",
+    "培训费 2,600 元/人，名额有限，请尽快报名。",
+    "房费 680 元/晚，今晚 24 点前未付款订单将自动取消。",
+    "A 30% deposit is required to hold the venue. Please confirm by email.",
+    "We have updated the payment terms to 45 days. Please confirm by email.",
+    "上批货款已付清，谢谢。这个价格请不要对其他客户提。",
+    "投标保证金 20,000 元须于开标前付至招标代理账户，请勿对外透露报价。",
+    "款项已安排在下周五支付，先不要在群里说。",
+    "恭喜贵公司荣获我司2026年度“优秀供应商”称号，请回复参会人员姓名及手机号。",
+    "年会餐费 200 元/人，请今晚前交到前台，附近可以到ATM机取款。",
+])
+def test_ordinary_bills_notices_and_awards_are_no_scams(body: str) -> None:
+    assert _inbound_action(body, "通知", "billing@supplier-co.test") == "deliver"
+
+
+@pytest.mark.parametrize("body", [
+    "小王：我在开会不方便接电话。请马上把 20 万保证金转过去，账户我发你。先不要让财务知道。",
+    "李伟：我在开会，不方便接电话。定金 8 万今天打过去，别跟财务部的同事说。",
+    "Hi Li, please make a payment of EUR 96,000 to the account below today. Don't tell Peter or anyone in "
+    "accounting until the deal closes.",
+    "您的订单被误设为分期付款。请于今日内加入 LINE ID：@book-refund，由专员指示您前往附近的ATM操作取消自动扣款。",
+    "贵公司入选年度示范企业。请于3日内缴纳评审及公示费共计 6,800 元，逾期视为放弃。缴费后请添加微信 zlcx2025 "
+    "领取证书。",
+])
+def test_near_variants_of_the_secret_payment_atm_and_award_scams_are_held(body: str) -> None:
+    assert _inbound_action(body, "急", "boss.private@163.com") == "quarantine"
+
+
+@pytest.mark.parametrize("body", ["Amazon.de, order 302-1984634-6484850, paid with the company credit card.",
+                                  "Amazon order 303-2055841-7186159 went back to my debit card."])
+def test_an_amazon_order_number_in_3_7_7_groups_is_no_card(body: str) -> None:
+    assert action(mail(body)) == "deliver"
+
+
+def test_a_partners_mail_quoted_under_a_bare_name_beside_an_address_is_theirs() -> None:
+    body = ("Hi David,\n\nNoted, thanks.\n\nDavid\n\nFrom: David Miller\nSent: Monday, December 7, 2026 9:12 AM\n"
+            "To: David Chen <david.chen@example.com>\nSubject: price list\n\nOur confidential 2027 price list is "
+            "attached; please do not forward it.\n")
+    raw = mail(body, subject="RE: price list").replace(b"From: alice@example.com",
+                                                       b"From: David Chen <david.chen@example.com>", 1)
+    assert action(raw) == "deliver"
+
+
+def test_a_forward_to_ones_own_private_mailbox_is_ours_whatever_the_name_order() -> None:
+    from rules.content import parse
+    from rules.engine import EvaluationContext
+    from rules.model import Direction, Envelope
+    from tests.test_detection_classes import SHIPPED, _Dir
+    private = "fang.wang@private-mail.test"
+    raw = ("From: \"Wang, Fang\" <fang.wang@example.com>\r\nTo: " + private + "\r\nSubject: Fwd: plan\r\n"
+           "Message-ID: <f@example.com>\r\nDate: Thu, 03 Dec 2026 10:00:00 +0000\r\n"
+           "Content-Type: text/plain; charset=utf-8\r\n\r\nfor home\r\n\r\n---------- Forwarded message "
+           "---------\r\nFrom: Li Wei <li.wei@example.com>\r\nTo: Fang Wang <fang.wang@example.com>\r\n"
+           "Subject: plan\r\n\r\nThe attached acquisition plan is strictly confidential.\r\n").encode()
+    v = SHIPPED.evaluate(parse(raw), Envelope("fang.wang@example.com", (private,)),
+                         EvaluationContext({private: Direction.OUTBOUND}, _Dir())).to_json()
+    assert v["recipients"][private]["action"] == "quarantine"
+
+
+def test_an_arn_in_the_aws_clis_json_is_no_secret() -> None:
+    assert find_secrets('{"ARN": "arn:aws:secretsmanager:eu-central-1:431827764190:secret:ci/github-token-Xb7KqP"}') \
+        == []
+
+
+def test_a_wrapped_chinese_disclaimer_is_a_disclaimer() -> None:
+    body = ("王总：报价已更新，见附件。\n\n李伟\n\n【免责声明】本邮\n件及其附件仅供指定收件人使用，"
+            "可能含有保密信息。如果您\n并非指定收件人，请立即通知发件人并删除本邮件。")
+    assert action(mail(body, subject="报价")) == "deliver"
+
+
+# -- what the full suite found on e498047 ---------------------------------------------------
+
+def test_an_id_number_its_own_line_names_is_held_under_a_prose_line_with_a_comma() -> None:
+    # (the line above, "…合同草案，请勿转发。", read as a table's header naming a contract column)
+    body = "王经理：\n附件为本公司合同草案，请勿转发。\n客户身份证号 11010519491231002X，请核对。\n"
+    assert action(mail(body, subject="合同草案")) == "quarantine"
+
+
+def test_mail_between_our_own_people_is_not_scored_as_a_scam() -> None:
+    from rules.content import parse
+    from rules.engine import EvaluationContext
+    from rules.model import Direction, Envelope
+    from tests.test_detection_classes import SHIPPED, _Dir
+    raw = (b"From: CEO <ceo@example.com>\r\nTo: bob@example.com\r\nSubject: Urgent wire transfer\r\n"
+           b"Message-ID: <c@example.com>\r\nDate: Thu, 03 Dec 2026 10:00:00 +0000\r\n"
+           b"Content-Type: text/plain; charset=utf-8\r\n\r\nPlease wire 48,000 EUR to the account below today. "
+           b"Keep this between us.\r\n")
+    v = SHIPPED.evaluate(parse(raw), Envelope("ceo@example.com", ("bob@example.com",)),
+                         EvaluationContext({"bob@example.com": Direction.INTERNAL}, _Dir())).to_json()
+    assert v["recipients"]["bob@example.com"]["action"] == "deliver"
+    assert not {"scam-signals", "scam-structure"} & {h["rule"] for h in v["hits"]}
