@@ -213,7 +213,7 @@ _TRANSFER = re.compile(
     r"\b(?:please|kindly|need you to|can you|could you|would you)\b[^.!?\n]{0,40}?\b(?:wire|transfer|remit)\b|"
     r"\b(?:please|kindly|need you to|can you|could you|would you)\b[^.!?\n]{0,40}?"
     r"\b(?:make|process|send|arrange|handle|settle) (?:a|an|the|this) (?:urgent |quick |small )?"
-    r"(?:payment|transfer|wire|invoice|deposit)\b|"
+    r"(?:payment|transfer|wire|deposit)\b|"
     r"(?<!已)(?<!已经)(?:转给|转到|转入|转账|转款|汇给|汇款|汇入|汇至|汇到|打款|打到|付给|付出去|付款给|转过去|打过去|汇过去)|"
     r"(?:保证金|货款|款项|尾款|定金|预付款)[^。！？\n已]{0,15}?(?:处理|安排|支付|汇出|转出|付(?!款单|清单|清))")
 # keeping it secret (not "I'm in a meeting", which an out-of-office says too): what makes a payment
@@ -361,7 +361,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         # (_TRANSFER's words)
         "wire|wired|wiring|transfer|transfers|transferred|transferring|remit|remitted|remitting|payment|"
         "转给|转到|转入|转账|转款|汇给|汇款|汇入|汇至|汇到|打款|打到|付给|付出去|付款给|保证金|货款|款项|尾款|定金|预付款|"
-        "invoice|deposit|new account|updated account|changed account|different account|alternative account|"
+        "new account|updated account|changed account|different account|alternative account|"
         "alternate account|temporary account"),
     "personal_data": (
         "card details|credit card|credit cards|debit card|debit cards|card information|expiry date|security code|"
