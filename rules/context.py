@@ -23,6 +23,17 @@ def window(text: str, start: int, end: int, before: int = 80, after: int = 80) -
     return (text[max(0, start - before):start] + " \x00 " + text[end:end + after]).casefold()
 
 
+def sentence_span(text: str, start: int, end: int, boundary: re.Pattern[str], reach: int = 200) -> tuple[int, int]:
+    """The sentence holding ``[start, end)``: from the end of the last ``boundary`` match before
+    ``start`` to the start of the next one after ``end``, each looked for within ``reach``."""
+    lo = max(0, start - reach)
+    s = lo
+    for m in boundary.finditer(text, lo, start):
+        s = m.end()
+    m = boundary.search(text, end, end + reach)
+    return s, (m.start() if m else min(len(text), end + reach))
+
+
 class _Table:
     """Line starts of a text and, per line, the header cells of the table it is in."""
 

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rules.chinese_variants import traditional_folder
+from rules.context import sentence_span
 from rules.match import HIGH, LOW, MEDIUM, raise_level
 
 _DISCLAIMER = re.compile(
@@ -244,12 +245,7 @@ def _applied(text: str, start: int, end: int) -> bool:
         return True
     if _LABEL_DASH.match(text, end) and not _lead(text, _line_bounds(text, start)[0], start, end):
         return True  # it heads its line: "绝密 —— 收购方案要点", "Confidential - Project Heron terms"
-    lo = max(0, start - 200)
-    s = lo
-    for m in _SENTENCE_END.finditer(text, lo, start):
-        s = m.end()
-    m = _SENTENCE_END.search(text, end, end + 200)
-    e = m.start() if m else min(len(text), end + 200)
+    s, e = sentence_span(text, start, end, _SENTENCE_END)
     return _APPLIED.search(text, s, e) is not None or _APPLIED.search(text[start:end]) is not None or \
         _PREDICATE.search(text[s:start]) is not None
 

@@ -44,6 +44,7 @@ from functools import cache, cached_property
 from rules import scam_words
 from rules.alternation import Alternation, is_regex_word
 from rules.chinese_variants import char_forms, simplifying_table, traditional_folder
+from rules.context import sentence_span
 from rules.match import HIGH, LOW, MEDIUM
 from rules.redact import excerpt
 from rules.scam_words import (
@@ -191,12 +192,7 @@ def _warned(t: str, at: int) -> bool:
     the fraudster ("Fraudsters pose as suppliers and ask you to pay…", 不法分子冒充…), or it is an
     advisory's list item calling what it describes a scam (3. …一律为诈骗), and it asks the reader
     nothing. A bank's advisory quotes what scams say."""
-    lo = max(0, at - 300)
-    start = lo
-    for m in _SENTENCE_START.finditer(t, lo, at):
-        start = m.end()
-    end = _SENTENCE_START.search(t, at, at + 300)
-    stop = end.start() if end else min(len(t), at + 300)
+    start, stop = sentence_span(t, at, at, _SENTENCE_START, reach=300)
     if _PLEASE.search(t, start, stop):
         return False  # a sentence that asks the reader is no warning ("Fraudsters used your card, please confirm…")
     return _WARNED_SUBJECT.match(t, start, stop) is not None or \

@@ -50,9 +50,21 @@ def mail(body: str, subject: str = "Update", attachments: tuple[tuple[str, bytes
 
 
 def verdict(raw: bytes, engine: Engine = SHIPPED) -> dict:
-    v = engine.evaluate(parse(raw), Envelope("alice@example.com", (OUT,)),
-                        EvaluationContext({OUT: Direction.OUTBOUND}, _Dir()))
-    return v.to_json()
+    return verdict_for(raw, "alice@example.com", OUT, Direction.OUTBOUND, engine)
+
+
+def verdict_for(raw: bytes, sender: str, rcpt: str, direction: Direction, engine: Engine = SHIPPED) -> dict:
+    """The verdict (JSON) for one recipient in ``direction``."""
+    ctx = EvaluationContext({rcpt: direction}, _Dir())
+    return engine.evaluate(parse(raw), Envelope(sender, (rcpt,)), ctx).to_json()
+
+
+def crlf_mail(sender: str, to: str, subject: str, body: str) -> bytes:
+    """A plain-text message exactly as written, with CRLF line ends as it comes over SMTP
+    (``mail`` builds with the email package, which rewrites what a test may need kept)."""
+    head = (f"From: {sender}\nTo: {to}\nSubject: {subject}\nMessage-ID: <crlf@test>\n"
+            "Date: Thu, 03 Dec 2026 10:00:00 +0000\nContent-Type: text/plain; charset=utf-8\n\n")
+    return (head + body).replace("\r\n", "\n").replace("\n", "\r\n").encode()
 
 
 def action(raw: bytes) -> str:

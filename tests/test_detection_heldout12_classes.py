@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import pytest
 
+from rules.model import Direction
 from rules.secrets import find_secrets
 from tests.accuracy.mime import docx
-from tests.test_detection_classes import DOCX, action, mail
+from tests.test_detection_classes import DOCX, action, crlf_mail, mail, verdict_for
 from tests.test_detection_scams import US, inbound
 
 
@@ -24,22 +25,15 @@ def _inbound_action(body: str, subject: str, sender: str) -> str:
 def test_board_minutes_forwarded_to_ones_own_private_mailbox_are_held() -> None:
     # (the private address spells the sender's own name: that name in the quoted header is no
     # sign the quoted message went to an outsider)
-    from rules.content import parse
-    from rules.engine import EvaluationContext
-    from rules.model import Direction, Envelope
-    from tests.test_detection_classes import SHIPPED, _Dir
     private = "michael.zhou.hk@private-mail.test"
-    raw = ("From: Michael Zhou <ceo@example.com>\r\nTo: " + private + "\r\nSubject: Fwd: Board minutes - final\r\n"
-           "Message-ID: <m@example.com>\r\nDate: Thu, 03 Dec 2026 10:00:00 +0000\r\n"
-           "Content-Type: text/plain; charset=utf-8\r\n\r\nsending to my own inbox to read on the plane\r\n\r\n"
-           "---------- Forwarded message ---------\r\nFrom: Li Wei <li.wei@example.com>\r\n"
-           "Date: Mon, 12 May 2025 at 18:40\r\nSubject: Board minutes - final\r\nTo: Michael Zhou <ceo@example.com>"
-           "\r\n\r\nSTRICTLY CONFIDENTIAL - BOARD OF DIRECTORS - NOT FOR CIRCULATION\r\n\r\nMinutes of the meeting "
-           "of the Board held on 8 May 2025.\r\n1. FY24 results: GMV USD 412m.\r\n2. Project Lychee: offer of USD "
-           "38-42m approved.\r\n\r\nLi Wei\r\n").encode()
-    v = SHIPPED.evaluate(parse(raw), Envelope("ceo@example.com", (private,)),
-                         EvaluationContext({private: Direction.OUTBOUND}, _Dir())).to_json()
-    assert v["recipients"][private]["action"] == "quarantine"
+    body = ("sending to my own inbox to read on the plane\n\n---------- Forwarded message ---------\n"
+            "From: Li Wei <li.wei@example.com>\nDate: Mon, 12 May 2025 at 18:40\nSubject: Board minutes - final\n"
+            "To: Michael Zhou <ceo@example.com>\n\nSTRICTLY CONFIDENTIAL - BOARD OF DIRECTORS - NOT FOR CIRCULATION"
+            "\n\nMinutes of the meeting of the Board held on 8 May 2025.\n1. FY24 results: GMV USD 412m.\n"
+            "2. Project Lychee: offer of USD 38-42m approved.\n\nLi Wei\n")
+    raw = crlf_mail("Michael Zhou <ceo@example.com>", private, "Fwd: Board minutes - final", body)
+    assert verdict_for(raw, "ceo@example.com", private, Direction.OUTBOUND)["recipients"][private]["action"] == \
+        "quarantine"
 
 
 @pytest.mark.parametrize(("subject", "body"), [
@@ -158,19 +152,13 @@ def test_a_partners_mail_quoted_under_a_bare_name_beside_an_address_is_theirs() 
 
 
 def test_a_forward_to_ones_own_private_mailbox_is_ours_whatever_the_name_order() -> None:
-    from rules.content import parse
-    from rules.engine import EvaluationContext
-    from rules.model import Direction, Envelope
-    from tests.test_detection_classes import SHIPPED, _Dir
     private = "fang.wang@private-mail.test"
-    raw = ("From: \"Wang, Fang\" <fang.wang@example.com>\r\nTo: " + private + "\r\nSubject: Fwd: plan\r\n"
-           "Message-ID: <f@example.com>\r\nDate: Thu, 03 Dec 2026 10:00:00 +0000\r\n"
-           "Content-Type: text/plain; charset=utf-8\r\n\r\nfor home\r\n\r\n---------- Forwarded message "
-           "---------\r\nFrom: Li Wei <li.wei@example.com>\r\nTo: Fang Wang <fang.wang@example.com>\r\n"
-           "Subject: plan\r\n\r\nThe attached acquisition plan is strictly confidential.\r\n").encode()
-    v = SHIPPED.evaluate(parse(raw), Envelope("fang.wang@example.com", (private,)),
-                         EvaluationContext({private: Direction.OUTBOUND}, _Dir())).to_json()
-    assert v["recipients"][private]["action"] == "quarantine"
+    body = ("for home\n\n---------- Forwarded message ---------\nFrom: Li Wei <li.wei@example.com>\n"
+            "Date: Mon, 30 Nov 2026 at 09:12\nTo: Fang Wang <fang.wang@example.com>\nSubject: plan\n\n"
+            "The attached acquisition plan is strictly confidential.\n")
+    raw = crlf_mail('"Wang, Fang" <fang.wang@example.com>', private, "Fwd: plan", body)
+    assert verdict_for(raw, "fang.wang@example.com", private, Direction.OUTBOUND)["recipients"][private]["action"] \
+        == "quarantine"
 
 
 def test_an_arn_in_the_aws_clis_json_is_no_secret() -> None:
@@ -193,15 +181,8 @@ def test_an_id_number_its_own_line_names_is_held_under_a_prose_line_with_a_comma
 
 
 def test_mail_between_our_own_people_is_not_scored_as_a_scam() -> None:
-    from rules.content import parse
-    from rules.engine import EvaluationContext
-    from rules.model import Direction, Envelope
-    from tests.test_detection_classes import SHIPPED, _Dir
-    raw = (b"From: CEO <ceo@example.com>\r\nTo: bob@example.com\r\nSubject: Urgent wire transfer\r\n"
-           b"Message-ID: <c@example.com>\r\nDate: Thu, 03 Dec 2026 10:00:00 +0000\r\n"
-           b"Content-Type: text/plain; charset=utf-8\r\n\r\nPlease wire 48,000 EUR to the account below today. "
-           b"Keep this between us.\r\n")
-    v = SHIPPED.evaluate(parse(raw), Envelope("ceo@example.com", ("bob@example.com",)),
-                         EvaluationContext({"bob@example.com": Direction.INTERNAL}, _Dir())).to_json()
+    raw = crlf_mail("CEO <ceo@example.com>", "bob@example.com", "Urgent wire transfer",
+                    "Please wire 48,000 EUR to the account below today. Keep this between us.\n")
+    v = verdict_for(raw, "ceo@example.com", "bob@example.com", Direction.INTERNAL)
     assert v["recipients"]["bob@example.com"]["action"] == "deliver"
     assert not {"scam-signals", "scam-structure"} & {h["rule"] for h in v["hits"]}

@@ -43,9 +43,10 @@ from __future__ import annotations
 
 import pytest
 
+from rules.model import Direction
 from rules.secrets import find_secrets
 from tests.accuracy.mime import docx, pdf, xlsx
-from tests.test_detection_classes import DOCX, LUHN_VALID, OUT, XLSX, action, mail, verdict
+from tests.test_detection_classes import DOCX, LUHN_VALID, OUT, XLSX, action, crlf_mail, mail, verdict, verdict_for
 from tests.test_detection_scams import US, inbound
 
 # -- cards and identity numbers: column headers ---------------------------------------------
@@ -466,15 +467,8 @@ def test_a_scam_whose_sentence_names_fraudsters_and_asks_the_reader_is_held() ->
 
 
 def test_an_advisory_in_paragraphs_with_crlf_line_ends_is_no_scam() -> None:
-    from rules.content import parse
-    from rules.engine import EvaluationContext
-    from rules.model import Direction, Envelope
-    from tests.test_detection_classes import SHIPPED, _Dir
-    body = ("Dear Customer,\r\n\r\nFraudsters pose as your suppliers and ask you to make an urgent payment to a new "
-            "bank account, claiming they are in a meeting and cannot take calls.\r\n\r\nWe will never ask for your "
-            "password.\r\n")
-    raw = ("From: security@bank.test\r\nTo: " + US + "\r\nSubject: Advisory\r\nMessage-ID: <a@bank.test>\r\n"
-           "Date: Thu, 03 Dec 2026 10:00:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + body).encode()
-    v = SHIPPED.evaluate(parse(raw), Envelope("security@bank.test", (US,)),
-                         EvaluationContext({US: Direction.INBOUND}, _Dir())).to_json()
+    body = ("Dear Customer,\n\nFraudsters pose as your suppliers and ask you to make an urgent payment to a new "
+            "bank account, claiming they are in a meeting and cannot take calls.\n\nWe will never ask for your "
+            "password.\n")
+    v = verdict_for(crlf_mail("security@bank.test", US, "Advisory", body), "security@bank.test", US, Direction.INBOUND)
     assert v["recipients"][US]["action"] == "deliver"
