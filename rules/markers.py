@@ -250,6 +250,35 @@ def _applied(text: str, start: int, end: int) -> bool:
         _PREDICATE.search(text[s:start]) is not None
 
 
+# the end of a prose sentence (a line break is none: a disclaimer is wrapped mid-sentence)
+_PROSE_END = re.compile(r"[!?。！？;；]|\.(?!\d)|\n[ \t\r]*\n")
+# a disclaimer speaks of the mail in general: "this e-mail", "the information contained", 本邮件
+_MAIL_IN_GENERAL = re.compile(
+    r"(?i)\b(?:this|the|such) (?:e-?mail|message|communication|transmission|correspondence)s?\b|"
+    r"\bthe information (?:contained|in|transmitted|herein)|\b(?:any|its) attachments?\b|contents? of this\b|"
+    r"[本此该这](?:封)?(?:邮件|电邮|信息|讯息|通讯|郵件|電郵)|邮件(?:及其?|和)?(?:任何)?(?:附件|内容)|所(?:含|载)(?:的)?信息")
+
+
+# what a writer sends, named ("Attached are the Q4 salary figures", 附件是…): a footer's "Please
+# treat this as confidential" names nothing and stays part of its disclaimer
+_CONTENT_NAMED = re.compile(
+    r"(?i)\b(?:attached|attachments? (?:is|are|has|have)|enclosed|below|following|here (?:is|are)|here's|sending you|"
+    r"(?:these|those|the) (?:\w+ )?(?:documents?|files?|decks?|drafts?|reports?|figures|numbers|prices|pricing|quotes?|"
+    r"plans?|slides|terms|results|lists?|minutes|salar(?:y|ies)))\b|附件[是为中里]|附上|随附|以下|如下|这份|这些|上述")
+
+
+def _marked_beside_disclaimer(text: str, start: int, end: int) -> bool:
+    """Whether a marker in a paragraph read as a disclaimer is the writer's own, applied to
+    what they send: its sentence applies it (``_applied``: "the Q4 salary figures -
+    confidential, for your eyes only", 附件…请严格保密) and speaks neither of the mail in
+    general nor as a disclaimer does, though a disclaimer-like sentence shares its paragraph
+    ("If you received this message in error please let me know")."""
+    s, e = sentence_span(text, start, end, _PROSE_END, reach=300)
+    sentence = text[s:e]
+    return _CONTENT_NAMED.search(sentence) is not None and _MAIL_IN_GENERAL.search(sentence) is None and \
+        not is_disclaimer(sentence) and _applied(text, start, end)
+
+
 _FOLD: Callable[[str], str] | None = None
 
 
@@ -261,7 +290,7 @@ def fold(text: str) -> str:
         return text
     if _FOLD is None:
         patterns = (_DISCLAIMER, _NEGATION_BEFORE, _COMPOUND_AFTER, _COMPOUND_BEFORE, _TOPIC, _TOPIC_AFTER, _NDA,
-                    _QUOTE_HEADER, _APPLIED, _PREDICATE)
+                    _QUOTE_HEADER, _APPLIED, _PREDICATE, _MAIL_IN_GENERAL, _CONTENT_NAMED)
         _FOLD = traditional_folder("".join(p.pattern for p in patterns) + "".join(_DISCLAIMER_HINTS))
     return _FOLD(text)
 
@@ -410,7 +439,8 @@ class MarkerGrader:
         if self.short:
             return (LOW, "talked about") if topic else (HIGH, "banner (subject, header or name)")
         banner = _is_banner(text, start, end)
-        if banner != "a line of its own" and self.in_disclaimer(start):
+        if banner != "a line of its own" and self.in_disclaimer(start) and \
+                not _marked_beside_disclaimer(text, start, end):
             return None, "legal disclaimer"
         if topic:
             level, why = LOW, "quoted or talked about"

@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterator
 
 from rules.literal_gate import LiteralGate
 from rules.match import HIGH, LOW, MEDIUM, Match
+from rules.secret_commands import GATE_WORDS as _COMMAND_WORDS
+from rules.secret_commands import command_line_passwords
 from rules.secret_tokens import BASE64_PEM_GATE, TOKEN_GATES, base64_private_keys, prefixed_tokens
 
 # -- helpers -------------------------------------------------------------------------------
@@ -443,7 +445,7 @@ _LABEL_WORDS = frozenset({"pass", "pwd", "密码", "密碼", "口令"})
 _CONFIG = frozenset(_CONFIG_WORDS) | _SECRET_NAME_WORDS | _LABEL_WORDS
 _PRIVATE = frozenset({"private key", "putty-user-key-file"})
 _PREFIXED = TOKEN_GATES | {BASE64_PEM_GATE}
-_GATE = LiteralGate(tuple(sorted(_CLOUD | _TOKEN_WORDS | _DB | _CONFIG | _PRIVATE | _PREFIXED)))
+_GATE = LiteralGate(tuple(sorted(_CLOUD | _TOKEN_WORDS | _DB | _CONFIG | _PRIVATE | _PREFIXED | _COMMAND_WORDS)))
 
 
 def find_secrets(text: str) -> list[Match]:
@@ -462,8 +464,11 @@ def find_secrets(text: str) -> list[Match]:
             out.extend(base64_private_keys(text, find_private_keys))
     if present & _DB:
         out.extend(_db_urls(text, present))
-    if present & _CONFIG:
+    if present & (_CONFIG | _COMMAND_WORDS):
         taken = [(m.start, m.end) for m in out]
-        out.extend(_config_values(text, taken, present))
+        if present & _COMMAND_WORDS:
+            out.extend(command_line_passwords(text, taken, is_placeholder))
+        if present & _CONFIG:
+            out.extend(_config_values(text, taken, present))
     out.sort(key=lambda m: m.start)
     return out
