@@ -34,7 +34,9 @@ _WINDFALL = re.compile(
     r"{0,40}\b(?:is waiting|are waiting|pending|awaiting (?:you|your)|unclaimed|ready to be (?:claimed|released|"
     r"collected)|to be released to you)\b|"
     r"恭喜(?:您|你)" + _S + r"{0,40}(?:中奖|获得|抽中|选中|荣获|获奖|成为)|"
-    r"(?:您|你)(?:的)?" + _S + r"{0,20}(?:被(?:系统)?(?:随机)?(?:抽中|选中)|荣获|中奖|中了)|"
+    r"(?:您|你|阁下)(?:的)?" + _S + r"{0,20}(?:被(?:系统)?(?:随机)?(?:抽中|选中)|荣获|中奖|中了)|"
+    # (Hong Kong's letters say 阁下: 电脑随机抽选中阁下之电邮为幸运得主)
+    r"(?:抽中|选中|抽出)(?:了)?(?:您|你|阁下)|幸运得主|幸运儿|中奖者|得奖者|幸运客户|"
     r"(?:奖金|奖品|大奖|现金|红包|补贴|补助|退税|退款|赔偿|礼品|遗产|购物卡|(?<![a-z0-9_])e卡)" + _S +
     r"{0,25}(?:待领取|未领取|领取|申领|兑换|提现|领奖|兑奖)|"
     r"(?:领取|申领|兑换|提现|办理)" + _S +
@@ -81,7 +83,10 @@ _RETURNS = re.compile(
     r"保本|保息|稳赚|零风险|无风险|高额回报|高回报|高收益|[日周月]收益|日结|躺赚|秒返|翻倍|"
     r"(?:一天|每天|每日|一周|每周|一个月|每月)\s{0,3}(?:轻松|就能|就可以|可以|能|稳)?\s{0,3}(?:赚|挣)\s{0,3}"
     r"[\d一二三四五六七八九十百千万两]|"
-    r"(?:收益|回报|返现|返利|返佣|佣金)率?\s{0,3}(?:高达|达|约|为)?\s{0,3}\d{1,9}(?:\.\d{1,4})?\s{0,3}(?:%|元|块)")
+    r"(?:收益|回报|返现|返利|返佣|佣金)率?\s{0,3}(?:高达|达|约|为|超过|超|高于|逾)?\s{0,3}\d{1,9}(?:\.\d{1,4})?\s{0,3}"
+    r"(?:%|元|块)|"
+    # the stock-tips group (荐股): picks promised to a group one is invited to
+    r"牛股|荐股|带单|喊单")
 _NO_PROMISE = re.compile(r"(?:\bno|\bnot|\bnever|\bwithout|不保证|不承诺|不代表|无法保证|并非|并不)" + _S + r"{0,12}$")
 # a rate charged, not promised ("late payments incur 1.5% per month", 逾期利息每日0.05%)
 _CHARGED = re.compile(r"(?:\blate\b|\bpenalt|\boverdue\b|\bincur|\bcharge[ds]?\b|\bapr\b|"
@@ -136,7 +141,7 @@ _UNTRACEABLE = re.compile(
     # money asked to a changed account: the payment-diversion ask
     r"\b(?:new|updated|changed|different|alternative|alternate|temporary) (?:(?:bank|banking|payment|receiving) "
     r"account|(?:bank|banking|payment|remittance|account) details)\b|"
-    r"\b(?:changed|updated|switched) (?:our|my|its|their) (?:receiving |beneficiary |remittance )?"
+    r"\b(?:changed|updated|switched|moved) (?:our|my|its|their) (?:receiving |beneficiary |remittance )?"
     r"(?:bank(?:ing)?(?: account| details)?|payment (?:account|details|information)|account (?:details|number))\b|"
     r"\b(?:to|into|in) (?:our|the|this|my) (?:new|updated|changed|different|alternative|alternate|temporary) "
     r"account\b|"
@@ -146,13 +151,18 @@ _UNTRACEABLE = re.compile(
     r"\batm\b[^.!?\n]{0,80}?\b(?:cancel|refund|instal?lment|reverse|unlock)|"
     r"\b(?:cancel|refund|instal?lment|reverse|unlock)\w*\b[^.!?\n]{0,80}?\batm\b|"
     r"(?:更换|变更)(?:了)?(?:公司)?(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户)|"
-    r"(?:新|临时|备用)(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户)")
+    r"(?:新|临时|备用)(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户)|"
+    # money moved into an account for an investigation (the police impersonation ask: 配合资金清查，将名下
+    #资金转移至监管账户)
+    r"(?:清查|核查|审查|调查|案件|办案|涉嫌)[^。！？\n]{0,60}?(?:转移|转入|转至|存入|汇入)[^。！？\n]{0,15}?(?:账户|帐户)")
 _DATA_STRONG_WORDS = (
     "card details|(?:credit|debit) cards?|card information|expiry date|security codes?|bank (?:account )?details|"
     "bank accounts?(?: numbers?)?|account numbers?|routing numbers?|sort codes?|card numbers?|cvv|cvc|pin|"
     "passwords?|passcodes?|one-time (?:pass)?codes?|otp|verification codes?|social security|ssn|"
-    "passport (?:copy|number|scan)|date of birth|"
-    "银行卡号|银行卡信息|银行账号|银行卡|卡号|账号密码|密码|验证码|身份证号码?|身份证照片|身份证|支付宝账号|开户行")
+    "passport (?:copy|number|scan)|date of birth|username|user name|login (?:details|credentials|information)|"
+    "sign-in (?:details|credentials)|credentials|apple id|"
+    "银行卡号|银行卡信息|银行账号|银行卡|卡号|账号密码|密码|验证码|身份证号码?|身份证照片|身份证|支付宝账号|开户行|"
+    "银行资料|收款账户|银行账户|登录信息|账户信息|账号信息|登录账号")
 # (a bare "address", "age" or "country" is in every signature and shipping note: asked for, they are "your")
 _DATA_WEAK_WORDS = "full name|home address|your address|postal address|phone numbers?|mobile numbers?|your age|" \
                    "occupation|your country|country of residence|姓名|全名|住址|" \
@@ -244,6 +254,11 @@ _SENTENCE_START = re.compile(r"[.!?。！？;；]\s*|\r?\n[ \t\r]*\n\s*|\n(?=[ \
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*•·]|\d{1,2}[.、)）])")
 # a request to the reader in the sentence: no warning asks ("please confirm your card number")
 _PLEASE = re.compile(r"\bplease\b|\bkindly\b|请(?!勿)")
+# the phishing ask: the reader's account to be verified or unlocked (by signing in where the link goes)
+_VERIFY_ACCOUNT = re.compile(
+    r"\b(?:verify|confirm|unlock|restore|reactivate|re-?validate|validate)\b (?:your) "
+    r"(?:account|apple id|mailbox|login|identity)\b|"
+    r"(?:验证|核实|解锁|恢复|激活|重新验证)(?:一下)?(?:您|你)的(?:账户|帐户|账号|邮箱|身份)")
 # (a remote-control tool is the refund scam's ask where money or a bank is in view)
 _MONEY_IN_VIEW = re.compile(r"refund|bank|account|payment|网银|银行|退款|转账|账户|支付")
 # a remote-control tool to install: the refund and tech-support scam's ask
@@ -296,7 +311,9 @@ _URGENT = re.compile(
 # be frozen", 否则将追究法律责任); a parcel "returned" is no threat
 _THREAT = re.compile(
     r"\bforfeit(?:ed)?\b|\bwill be (?:permanently )?(?:cancelled|canceled|closed|suspended|forfeited|lost|frozen|"
-    r"blocked|locked|terminated|deactivated|seized|restricted|confiscated)\b|"
+    r"blocked|locked|terminated|deactivated|seized|restricted|confiscated|disabled|deleted)\b|"
+    r"\b(?:will|would) (?:no longer|not) be able to (?:send|receive|access|log ?in|sign ?in|use)\b|"
+    r"(?:将|会)(?:无法|不能)(?:正常)?(?:收发|接收|发送|登录|登陆|使用)|"
     r"\b(?:permanent|permanently) (?:suspension|closure|deactivation|suspended|closed|blocked|deactivated)\b|"
     r"\bresult in (?:the )?(?:suspension|closure|termination|deactivation)\b|"
     r"\blegal action\b|\barrest warrant\b|\b(?:be|get) arrested\b|"
@@ -333,14 +350,14 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "deceased|abandoned|foreign account|overseas account|offshore account|foreign bank account|"
         "overseas bank account|offshore bank account|over-invoiced|overinvoiced|ratio|share|shared|sharing|"
         "奖金|奖品|大奖|现金|红包|补贴|补助|退税|退款|"
-        "赔偿|礼品|购物卡|e卡"),
+        "赔偿|礼品|购物卡|e卡|阁下|抽出|幸运得主|幸运儿|中奖者|得奖者|幸运客户"),
     "returns": (
         "guaranteed|guarantee|risk-free|risk free|no risk|zero risk|capital protected|capital guaranteed|"
         "capital protection|double your|"
         "daily|weekly|monthly|per day|a day|per week|a week|per month|a month|earn|passive income|"
         "commission|commissions|every day|every week|double|"
         "保本|保息|稳赚|零风险|无风险|高额回报|高回报|高收益|赚|挣|日入|月入|"
-        "日收益|周收益|月收益|日结|躺赚|返现|返利|返佣|佣金|秒返|翻倍|收益|回报"),
+        "日收益|周收益|月收益|日结|躺赚|返现|返利|返佣|佣金|秒返|翻倍|收益|回报|牛股|荐股|带单|喊单"),
     "fee": (
         "fee|fees|charge|charges|deposit|deposits|shipping and handling|duty|duties|gift card|gift cards|"
         "giftcard|giftcards|apple card|apple cards|itunes|google play|steam|bitcoin|btc|usdt|crypto|cryptos|"
@@ -351,7 +368,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         # (an account said new, safe or supervised ends in one of these: three words, not their 36 forms)
         "账户|帐户|账号|"
         "bank details|banking details|payment details|remittance details|"
-        + _each("changed/updated/switched", " ", "our/my/its/their") + "|更换|变更|"
+        + _each("changed/updated/switched/moved", " ", "our/my/its/their") + "|更换|变更|"
 
         "清关费|派送费|"
         "税款|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|押金|"
@@ -370,7 +387,10 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "passcodes|one-time code|one-time codes|one-time passcode|one-time passcodes|otp|verification code|"
         "verification codes|social security|ssn|passport|date of birth|full name|home address|your address|"
         "postal address|phone number|phone numbers|mobile number|mobile numbers|your age|occupation|your country|"
-        "country of residence|"
+        "country of residence|username|user name|login details|login credentials|login information|"
+        "sign-in details|sign-in credentials|credentials|apple id|your account|your apple id|your mailbox|your login|"
+        "your identity|您的账户|您的帐户|您的账号|您的邮箱|您的身份|你的账户|你的帐户|你的账号|你的邮箱|你的身份|"
+        "银行资料|收款账户|银行账户|登录信息|账户信息|账号信息|登录账号|"
         "银行卡|银行账号|卡号|密码|验证码|身份证|支付宝账号|全名|开户行|姓名|住址|地址|手机号|电话号码|年龄|职业|"
         # (_REMOTE's words)
         "anydesk|teamviewer|quicksupport|rustdesk|ultraviewer|supremo|screenconnect|logmein|向日葵|todesk|屏幕共享|"
@@ -389,7 +409,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "within|in the next|hour|hours|hr|hrs|day|days|today|tonight|midnight|immediately|right away|now|"
         "urgent|urgently|expires|expiring|forfeit|forfeited|cancelled|canceled|returned|closed|frozen|blocked|"
         "locked|terminated|deactivated|seized|restricted|confiscated|suspension|closure|termination|deactivation|"
-        "legal action|arrest warrant|arrested|冻结|停用|注销|起诉|拘留|逮捕|没收|销户|追究|强制措施|法律责任|"
+        "legal action|arrest warrant|arrested|disabled|deleted|be able to|"
+        "无法|不能|冻结|停用|注销|起诉|拘留|逮捕|没收|销户|追究|强制措施|法律责任|"
         "suspended|lost|last chance|final|left|remain|remaining|spot|spots|limited|"
         "time is short|小时|天内|日内|"
         "今天|今日|今晚|当天有效|立即|马上|立刻|逾期|过期作废|自动放弃|即将|清零|名额|仅剩|限时|截止|"

@@ -16,11 +16,14 @@ signal, found in English and Chinese by a few broad families of wording:
   account; or a payment asked in a text that also keeps it secret (the boss in a meeting);
 - ``personal_data``: a request for bank or card details, codes, identity numbers, or
   several personal particulars at once (a sentence that says it will *never* ask is none),
-  or a remote-control tool to install (AnyDesk, 向日葵);
+  the reader's account to verify or unlock ("verify your Apple ID", 验证您的账户), or a
+  remote-control tool to install (AnyDesk, 向日葵);
 - ``private_channel``: WeChat, QQ, Telegram, WhatsApp ids and links, or a personal mail
   address other than the sender's (in the text or as Reply-To);
 - ``pressure``: a deadline in hours or today where a sum of money is named, or a threat on
   its own (forfeiture, the account frozen or closed, legal action: 否则账户将被冻结);
+- ``impersonation``: the From line wears a brand, bank, courier or tax office's name that its
+  address does not own ("Apple Support" at ``appleid-verify-center.net``; :mod:`rules.impersonation`);
 - ``unsolicited``: from outside and not a reply (weighs half: most first contact is that).
 
 Counted once each (weight 1, unsolicited 0.5). Without an offer or an ask (windfall,
@@ -81,6 +84,7 @@ from rules.scam_words import (
     _TRANSFER,
     _UNTRACEABLE,
     _URGENT,
+    _VERIFY_ACCOUNT,
     _WARNED_SUBJECT,
     _WINDFALL,
     ANCHORS,
@@ -91,7 +95,7 @@ from rules.scam_words import (
 SCAN_LIMIT = 20_000  # characters read per text: a scam says its piece early, a long report is no scam
 OFFER_OR_ASK = ("windfall", "returns", "fee", "personal_data")
 WEIGHTS = {"windfall": 1.0, "returns": 1.0, "fee": 1.0, "personal_data": 1.0, "private_channel": 1.0,
-           "pressure": 1.0, "unsolicited": 0.5}
+           "pressure": 1.0, "impersonation": 1.0, "unsolicited": 0.5}
 MEDIUM_AT, HIGH_AT = 2.0, 2.5
 
 
@@ -260,6 +264,10 @@ def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
             if len(weak) >= 2 and weak[-1][0] - weak[0][0] < 120:
                 return weak[0][0], weak[-1][1]
             weak = weak[-1:]
+        # the account to verify or unlock (the phishing ask: "verify your account within 24 hours")
+        for m in _VERIFY_ACCOUNT.finditer(t, lo, hi):
+            if not _warned(t, m.start()) and not _NEVER_ASK.search(t, max(0, m.start() - 80), m.start()):
+                return m.span()
         # a remote-control tool to install (the refund scam's "download AnyDesk so our agent can…")
         for m in _REMOTE.finditer(t, lo, hi):
             if not _warned(t, m.start()) and not _NEVER_ASK.search(t, max(0, m.start() - 80), m.start()) and \
@@ -346,11 +354,12 @@ def may_reach_medium(families: Iterable[str]) -> bool:
 
 
 def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = (), reply_to: Iterable[str] = (),
-           unsolicited: bool = False, full: bool = True,
+           unsolicited: bool = False, impersonating: str | None = None, full: bool = True,
            sums_in: Callable[[], Iterable[str]] = tuple) -> Assessment:
     """The signals in ``texts`` (subject, bodies, attachment texts; normalised) given who sent
     it (``senders``: header From and envelope sender), where replies go (``reply_to``) and
-    whether it came unasked from outside. With ``full=False`` a message with no offer and no
+    whether it came unasked from outside; ``impersonating``: the brand its From line wears
+    without owning it (:func:`rules.impersonation.impersonated`). With ``full=False`` a message with no offer and no
     ask stops there (its level is at most low, which is all a medium or high rule needs).
     ``sums_in``: the message's other texts (normalised, :func:`fold`-ed), where no anchor word
     stands: a deadline's sum of money counts wherever the message names it, so they are read
@@ -401,6 +410,8 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
         dom = addr.rsplit("@", 1)[-1]
         if addr and addr not in who and dom not in domains and "private_channel" not in found:
             found["private_channel"] = Signal("private_channel", "header:Reply-To", addr, 0, len(addr))
+    if impersonating and found:
+        found["impersonation"] = Signal("impersonation", "header:From", f"wears the name {impersonating!r}", 0, 0)
     if unsolicited and found:
         found["unsolicited"] = Signal("unsolicited", "headers", "from outside, not a reply", 0, 0)
     order = {n: i for i, n in enumerate(WEIGHTS)}

@@ -7,10 +7,16 @@ tests/test_detection_heldout12_classes.py.
 
 from __future__ import annotations
 
+from email.message import EmailMessage
+
 import pytest
 
+from rules.content import parse
+from rules.engine import EvaluationContext
+from rules.model import Direction, Envelope
 from rules.secrets import find_secrets
-from tests.test_detection_classes import action, crlf_mail, mail
+from tests.accuracy.mime import docx
+from tests.test_detection_classes import DOCX, SHIPPED, _Dir, action, crlf_mail, mail
 
 OUT = "partner@other.org"
 
@@ -66,8 +72,6 @@ def test_a_password_on_a_command_line_is_a_secret(command: str) -> None:
 
 
 def test_a_command_line_password_in_a_runbook_attachment_is_a_secret() -> None:
-    from tests.accuracy.mime import docx
-    from tests.test_detection_classes import DOCX
     data = docx(["Runbook: nightly report export", "1. Connect:",
                  "mysql -h 10.20.3.14 -u report_ro -pR3p0rt#2026x reporting", "2. Run export.sql"])
     assert action(mail("Runbook attached.", attachments=(("runbook.docx", data, DOCX),))) == "quarantine"
@@ -86,3 +90,96 @@ def test_a_command_line_password_in_a_runbook_attachment_is_a_secret() -> None:
 def test_prompts_variables_and_placeholders_on_a_command_line_are_no_secrets(command: str) -> None:
     body = f"Hi,\n\nrun this:\n\n    {command}\n\nBob\n"
     assert _action(body, "db access") == "deliver"
+
+
+# -- scams that wear a name they do not own, and wordings sets 14 and 15 missed (failed on 9b984b4) --
+
+def _scam_action(display: str, address: str, subject: str, body: str) -> str:
+    us = "bob@example.com"
+    m = EmailMessage()
+    m["From"], m["To"], m["Subject"] = f"{display} <{address}>", us, subject
+    m["Message-ID"], m["Date"] = "<s@outside.test>", "Thu, 03 Dec 2026 10:00:00 +0000"
+    m.set_content(body)
+    v = SHIPPED.evaluate(parse(m.as_bytes()), Envelope(address, (us,)),
+                         EvaluationContext({us: Direction.INBOUND}, _Dir()))
+    return v.to_json()["recipients"][us]["action"]
+
+
+IMPERSONATING = [
+    ("HMRC", "refunds@hmrc-taxrefund-uk.com", "Tax refund notification",
+     "Dear Taxpayer,\n\nAfter the last annual calculation of your fiscal activity we have determined that you are "
+     "eligible to receive a tax refund of 468.50 GBP.\n\nClaim your refund: https://hmrc-taxrefund-uk.com/claim\n"),
+    ("DocuSign", "dse@docusign-secure-mail.com", "Please review: Payment_Remittance_Advice.pdf",
+     "You have received a document for review and signature.\n\nREVIEW DOCUMENT\n\nSign in with your email "
+     "password to view the document.\n"),
+    ("Apple", "no-reply@appleid-verify-center.net", "Your Apple ID has been locked",
+     "Dear Customer,\n\nYour Apple ID has been locked because we detected unusual sign-in activity. Please verify "
+     "your account within 24 hours, otherwise it will be permanently disabled.\n"),
+    ("IT Helpdesk", "helpdesk@mailadmin-portal.com", "Mailbox quota exceeded",
+     "Dear user,\n\nYour mailbox has exceeded its storage limit. You will not be able to send or receive new "
+     "messages until you log in with your username and password below to increase your quota.\n"),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), IMPERSONATING)
+def test_phishing_that_wears_a_name_or_asks_for_a_login_is_held(display: str, address: str, subject: str,
+                                                                 body: str) -> None:
+    assert _scam_action(display, address, subject, body) == "quarantine"
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), [
+    ("香港賽馬會慈善信託", "award@hkjc-charity-trust.org", "幸運得主通知",
+     "閣下好：\n\n本會電腦隨機抽選中閣下之電郵為本年度幸運得主，可獲獎金港幣壹佰伍拾萬元正。請閣下盡快回覆本郵件並附上"
+     "姓名、聯絡電話及收款銀行資料。\n"),
+    ("深圳市公安局反诈中心", "fzzx@sz-police-notice.cn", "协查通知",
+     "李伟同志：\n\n我局在侦办一起诈骗案中发现你的身份信息被冒用开户。根据办案需要，请你配合做资金清查，将名下资金临时转移"
+     "至监管账户，待清查结束后返还。\n\n案件涉密，请勿对外透露。\n"),
+    ("Sarah Lim", "sarah.lim@globalparts-supp1y.com", "RE: Invoice INV-20931",
+     "Hi,\n\nJust a heads-up that we've moved our banking to HSBC, so please use the details in the attached "
+     "letter for this and future payments. The old account will be closed at month end.\n\nSarah\n"),
+    ("王老师", "wangls@zhuanqian-vip.com", "诚邀加入投资交流群",
+     "您好！我们是专业的股票投资团队，近三个月带领学员平均收益超过300%。现免费邀请您加入VIP交流群，每天提供牛股推荐。"
+     "添加助理微信：zq8888vip 即可入群。\n"),
+])
+def test_wordings_of_prize_police_diversion_and_stock_tip_scams_are_held(display: str, address: str, subject: str,
+                                                                        body: str) -> None:
+    assert _scam_action(display, address, subject, body) == "quarantine"
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), [
+    ("Apple", "no_reply@email.apple.com", "Your receipt from Apple",
+     "Receipt\n\nAPPLE ID alice@example.com\n\niCloud+ 200GB  HK$23.00\n\nIf you did not authorise this purchase, "
+     "visit reportaproblem.apple.com within 90 days to claim your refund.\n"),
+    ("DHL Express (via Flexport)", "noreply@flexport.com", "Duties payable for shipment 7788123",
+     "Import duties of HKD 320.00 are payable for shipment 7788123 before it can be released from customs. Please "
+     "pay through your Flexport account.\n"),
+    ("Notion", "notify@makenotion.com", "Confirm your account",
+     "Hi Alice,\n\nPlease confirm your account by clicking the button below. This link expires in 24 hours.\n"),
+    ("Microsoft account team", "account-security-noreply@accountprotection.microsoft.com", "Password reset",
+     "Please use this code to reset the password for the Microsoft account al***@example.com. Here is your code: "
+     "482913. It expires within 24 hours.\n"),
+    ("Apple Premium Reseller iStore", "news@istore-hk.com", "Trade in and save",
+     "Trade in your eligible iPhone and get up to HK$3,000 off a new iPhone 17. Offer ends 31 December.\n"),
+    ("财新网", "newsletter@caixin.com", "今日要闻",
+     "警方破获特大电信诈骗案：犯罪嫌疑人冒充公安机关，以“配合资金清查”为由诱骗受害人将资金转入所谓安全账户。\n"),
+    ("Tianhe AR", "ar@tianhe-components.com", "Re: payment",
+     "Hi Alice,\n\nAs per our stamped letter, we moved our banking to HSBC. Please call me on our usual number "
+     "+86 755 8888 1234 to verify before you pay.\n\nLin\n"),
+])
+def test_the_brands_own_mail_a_relay_and_news_of_scams_are_delivered(display: str, address: str, subject: str,
+                                                                     body: str) -> None:
+    assert _scam_action(display, address, subject, body) == "deliver"
+
+
+@pytest.mark.parametrize(("display", "address", "brand"), [
+    ("Apple Support", "no-reply@appleid-verify-center.net", "apple"),
+    ("順豐速運", "service@sf-express-delivery.top", "顺丰"),
+    ("Customer Service", "billing@paypal-resolution-center.com", "paypal"),
+    ("Apple", "no_reply@email.apple.com", None),
+    ("Chase Miller", "chase.miller@partner.test", None),
+    ("Li Wei via DocuSign", "dse@docusign.net", None),
+])
+def test_the_name_a_from_line_wears_without_owning_it(display: str, address: str, brand: str | None) -> None:
+    from rules.impersonation import impersonated  # (new in this change: imported here, the rest runs on the old code)
+
+    assert impersonated([display], [address]) == brand
