@@ -13,11 +13,12 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rules.conditions import MAX_EVIDENCE, Condition
 from rules.detectors import Match
 from rules.evaluation import State, Unit
+from rules.match import LOW
 from rules.matchers import KeywordHit
 from rules.model import Direction, Evidence
 from rules.spam import has_gtube
@@ -113,6 +114,9 @@ class DetectorCond(Condition):
         found: list[tuple[Unit, Match]] = []
         for unit in st.units(self.scope):
             for m in unit.detect(self.name):
+                if m.kind == "classification_marker" and unit.where == "subject" and m.confidence != LOW and \
+                        st.correspondents.subject_is_theirs(unit.text, m.value):
+                    m = replace(m, confidence=LOW, context=m.context + ", the subject of their own mail replied to")
                 if self.confidence is not None and m.confidence not in self.confidence:
                     continue
                 if self.near_lists and not self._near(st, unit, m):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.utils import getaddresses
 from typing import TYPE_CHECKING, Protocol
 
@@ -20,7 +20,8 @@ from rules.disclaimers import OrgDisclaimers
 from rules.external import RspamdResult
 from rules.impersonation import impersonated
 from rules.lazy import cached_property
-from rules.markers import Correspondents, MarkerGrader
+from rules.markers import Correspondents, MarkerGrader, core_subject
+from rules.match import LOW
 from rules.matchers import KeywordHit, KeywordMatcher, normalize
 from rules.model import AuthResults, Direction, Envelope, Evidence, SenderStats
 from rules.redact import excerpt
@@ -133,6 +134,9 @@ class Unit:
                 found = (None, ORG_DISCLAIMER)
             else:
                 found = self._grader.grade(start, end)
+                if self.where == "subject" and found[0] is not None and ours is not None and \
+                        ours.subject_is_theirs(self.text, self.norm_text()[start:end]):
+                    found = (LOW, found[1] + ", the subject of their own mail replied to")
             self._graded[key] = found
         return found
 
@@ -212,7 +216,12 @@ class State:
         names = frozenset(w for w in [n for n, _ in pairs if n] +
                           [w for _, a in pairs for w in re.split(r"[._+\-\d]+", a.split("@")[0]) if len(w) >= 3]
                           if w not in own)
-        return Correspondents(internal, names, outside)
+        found = Correspondents(internal, names, outside)
+        if core_subject(self.message.subject):  # a reply: whose subject it repeats
+            subjects, quoted = found.quoted_they_wrote(self.message.body_text)
+            found = replace(found, their_subjects=frozenset(core_subject("re: " + s) for s in subjects),
+                            their_quoted=quoted)
+        return found
 
     @cached_property
     def subject_unit(self) -> Unit:

@@ -157,6 +157,17 @@ class Correspondents:
     is_ours: Callable[[str], bool]
     their_names: frozenset[str] = frozenset()
     their_addresses: frozenset[str] = frozenset()
+    # the subjects (core_subject) of the quoted messages the recipients wrote, in this mail's
+    # body, and the text of those messages (casefolded)
+    their_subjects: frozenset[str] = frozenset()
+    their_quoted: str = ""
+
+    def subject_is_theirs(self, subject: str, marker: str) -> bool:
+        """Whether ``subject`` is a reply ("RE: …", 回复：…) to a message the recipients wrote,
+        quoted below, whose subject it repeats or which carries the same ``marker`` (their own
+        label on their own message, as "On …, Rachel wrote: > NEXAPLAY CONFIDENTIAL")."""
+        core = core_subject(subject)
+        return bool(core) and (core in self.their_subjects or marker.casefold() in self.their_quoted)
 
     def wrote(self, header: str) -> bool:
         """Whether the reply header ``header`` introduces a message one of our people wrote
@@ -180,6 +191,50 @@ class Correspondents:
             return bool(sender.group(1).strip().strip("\"'")) and _ADDRESS.search(header) is None
         address = _ADDRESS.search(header)  # "On …, dave@example.com wrote:"
         return address is not None and self.is_ours(address.group())
+
+    def written_by_them(self, header: str) -> bool:
+        """Whether the reply header ``header`` introduces a message this mail's outside
+        recipients wrote: its sender's line ("From: Martin Cho <martin@harbourtrust…>", "发件人:
+        李经理", "On …, Martin Cho wrote:") names one of them by address or display name. Their
+        own marked mail quoted back to them tells them nothing they did not write."""
+        sender = _QUOTED_SENDER.search(header)
+        if sender is not None:
+            line = header[sender.start():header.find("\n", sender.start()) % (len(header) + 1)]
+        else:
+            wrote = _WROTE_LINE.search(header)
+            if wrote is None:
+                return False
+            line = wrote.group()
+        low = line.casefold()
+        return any(a in low for a in self.their_addresses) or any(_names(n, low) for n in self.their_names)
+
+    def quoted_they_wrote(self, text: str) -> tuple[list[str], str]:
+        """The subject lines (casefolded) and the text of the quoted messages in ``text`` that
+        this mail's recipients wrote (a reply's subject repeats theirs: "RE: CONFIDENTIAL - term
+        sheet"), each message read up to the next reply header (at most 5,000 characters)."""
+        subjects, bodies = [], []
+        heads = [m.start() for m in _QUOTE_HEADER.finditer(text, 0, 200_000)]
+        for i, at in enumerate(heads):
+            if not self.written_by_them(text[at:at + 400]):
+                continue
+            end = min(heads[i + 1] if i + 1 < len(heads) else len(text), at + 5000)
+            subject = _QUOTED_SUBJECT.search(text, at, min(end, at + 800))
+            if subject is not None:
+                subjects.append(" ".join(subject.group(1).split()).casefold())
+            bodies.append(text[at:end].casefold())
+        return subjects, "\n".join(bodies)
+
+
+_WROTE_LINE = re.compile(r"(?im)^[ \t>]*on .{5,200} wrote:|^.{0,120}(?:写道|寫道)[:：]")
+_QUOTED_SUBJECT = re.compile(r"(?im)^[ \t>]*(?:subject|主题|主旨|標題|标题)[ \t]*[:：][ \t]*(.{1,200})$")
+_REPLY_PREFIX = re.compile(r"(?i)^(?:\s*(?:re|aw|sv|antw|vs|回复|答复|回覆|答覆)\s*(?:\[\d+\])?\s*[:：])+\s*")
+
+
+def core_subject(subject: str) -> str:
+    """A subject without its reply prefixes ("RE: 回复: …"), whitespace collapsed, casefolded;
+    empty when it is no reply."""
+    m = _REPLY_PREFIX.match(subject)
+    return " ".join(subject[m.end():].split()).casefold() if m else ""
 _NDA = re.compile(r"(?i)disclosing party|receiving party|non-disclosure agreement|保密协议|披露方|接收方")
 _QUOTE_HEADER = re.compile(r"(?im)^(?:-{2,} ?original message ?-{2,}|-{2,} ?原始邮件 ?-{2,}|on .{5,200} wrote:|"
                            r"(?:from|发件人|寄件者)\s*[:：].*\n.*(?:sent|date|发送时间|日期)\s*[:：]|_{20,})")
@@ -413,6 +468,19 @@ class MarkerGrader:
         head = self._quote_headers[at]
         return self._ours.wrote(self.text[head:min(pos, head + 600)])
 
+    def quoted_from_them(self, pos: int) -> bool:
+        """Whether ``pos`` lies in a quoted message this mail's recipients wrote
+        (:meth:`Correspondents.written_by_them`), by the nearest reply header above it."""
+        if self._ours is None:
+            return False
+        if self._quote_headers is None:
+            self._quote_headers = [m.start() for m in _QUOTE_HEADER.finditer(self.text)]
+        at = bisect_right(self._quote_headers, pos) - 1
+        if at < 0:
+            return False
+        head = self._quote_headers[at]
+        return self._ours.written_by_them(self.text[head:min(pos, head + 400)])
+
     def in_disclaimer(self, pos: int) -> bool:
         span = _paragraph(self.text, pos)
         found = self._disclaimer.get(span)
@@ -456,6 +524,8 @@ class MarkerGrader:
         if start >= self.footer_start() or text.startswith(">", ls):
             if self.quoted_from_us(start):
                 why += ", in our own mail quoted"
+            elif self.quoted_from_them(start):
+                level, why = LOW, why + ", in their own mail quoted back to them"
             else:
                 level, why = raise_level(level, -1), why + ", in a quoted reply or below a signature"
         return level, why

@@ -183,3 +183,52 @@ def test_the_name_a_from_line_wears_without_owning_it(display: str, address: str
     from rules.impersonation import impersonated  # (new in this change: imported here, the rest runs on the old code)
 
     assert impersonated([display], [address]) == brand
+
+
+# -- blind sets 16-19 (measured on 565a5d4): a partner's own marked mail quoted back to that
+#    partner (seven false holds across the four sets; failed on 565a5d4) ------------------------
+
+PARTNER = "martin.cho@harbourtrust.test"
+OUTLOOK_QUOTE = ("Martin,\n\nThanks - we are fine with the revised fee grid. Two points on the tiers below.\n\nErin\n\n"
+                 "________________________________\nFrom: Martin Cho <martin.cho@harbourtrust.test>\n"
+                 "Sent: Tuesday, 10 February 2026 17:30\nTo: Erin Walsh\nSubject: CONFIDENTIAL - revised custody "
+                 "term sheet\n\nCONFIDENTIAL - HARBOUR TRUST\n\nErin,\n\nAttached is our revised term sheet. The "
+                 "custody fee drops to 4bp above USD 500m.\n\nMartin Cho\n")
+GMAIL_QUOTE = ("Hi Martin,\n\nThanks for sharing your H2 plan - comments inline.\n\nErin\n\n"
+               "On Mon, 8 Jun 2026 at 16:40, Martin Cho <martin.cho@harbourtrust.test> wrote:\n"
+               "> HARBOUR TRUST CONFIDENTIAL\n>\n> Hi Erin,\n>\n> Sharing our H2 plan for your comments.\n> Martin\n")
+ZH_QUOTE = ("李经理：\n\n收到，我们会按新接口时间表安排联调。\n\n李伟\n\n-----原始邮件-----\n发件人: \"李经理\" "
+            "<martin.cho@harbourtrust.test>\n发送时间: 2026年2月11日 09:12\n收件人: 李伟\n"
+            "主题: 【机密】2026 年接口升级计划\n\n"
+            "【机密】\n\n李伟：\n\n我方将于 4 月完成清算接口 V3 升级，详见附件。\n")
+
+
+def _reply(subject: str, body: str, to: str = PARTNER) -> str:
+    from rules.model import Direction as _D
+    from tests.test_detection_classes import verdict_for
+    raw = crlf_mail("erin@example.com", to, subject, body)
+    return verdict_for(raw, "erin@example.com", to, _D.OUTBOUND)["recipients"][to]["action"]
+
+
+@pytest.mark.parametrize(("subject", "body"), [
+    ("RE: CONFIDENTIAL - revised custody term sheet", OUTLOOK_QUOTE),
+    ("Re: [Harbour Trust Confidential] H2 plan", GMAIL_QUOTE.replace("HARBOUR TRUST CONFIDENTIAL",
+                                                                     "[Harbour Trust Confidential]")),
+    ("Re: H2 plan", GMAIL_QUOTE),
+    ("回复：【机密】2026 年接口升级计划", ZH_QUOTE),
+])
+def test_a_partners_own_marked_mail_quoted_back_to_that_partner_is_delivered(subject: str, body: str) -> None:
+    assert _reply(subject, body) == "deliver"
+
+
+def test_a_partners_marked_mail_forwarded_to_someone_else_is_held() -> None:
+    assert _reply("FW: CONFIDENTIAL - revised custody term sheet", OUTLOOK_QUOTE, to="analyst@thirdparty.test") == \
+        "quarantine"
+
+
+def test_our_own_label_on_a_reply_to_a_partner_is_held() -> None:
+    # (the subject is ours: their quoted message carries no such label)
+    body = ("Martin,\n\nOur counter-proposal is below.\n\nErin\n\n________________________________\n"
+            "From: Martin Cho <martin.cho@harbourtrust.test>\nSent: Tuesday, 10 February 2026 17:30\nTo: Erin Walsh\n"
+            "Subject: custody term sheet\n\nErin, any comments on the term sheet?\n")
+    assert _reply("RE: STRICTLY CONFIDENTIAL - custody term sheet", body) == "quarantine"
