@@ -246,7 +246,20 @@ _KEEP_SECRET = re.compile(
 _WARNED_SUBJECT = re.compile(
     r"[\s\-*•·>]*(?:\d{1,2}[.、)）]\s*)?(?:(?:some|many|the|these) )?(?:fraudsters?|scammers?|criminals?|crooks|"
     r"con ?artists?|imposters?|impostors?|attackers?|cybercriminals?|phishers?)\b|"
-    r"[\s\-*•·>]*(?:\d{1,2}[.、)）]\s*)?(?:近期|最近|有)?(?:骗子|不法分子|诈骗分子|犯罪分子|诈骗团伙)")
+    r"[\s\-*•·>]*(?:\d{1,2}[.、)）]\s*)?(?:近期|最近|近日)?(?:有|出现)?(?:骗子|不法分子|诈骗分子|犯罪分子|诈骗团伙)")
+# what an advisory says of the scams it describes, anywhere in its sentence: someone "impersonating"
+# (冒充) an authority, the scam's "typical phrases" (典型话术), "phrases used by fraudsters"; a scam
+# itself says none of it (it says "please", which a warning sentence does not)
+_DESCRIBES_SCAM = re.compile(
+    r"冒充|假冒|诈骗(?:分子|团伙|案件|手段|话术|套路|电话|邮件|短信)|电信诈骗|网络诈骗|(?:常见|典型)(?:的)?(?:诈骗)?话术|"
+    r"防诈|反诈|谨防|警惕|\b(?:fraudsters?|scammers?|phishers?)\b|\bimpersonat\w*|\b(?:pose|posing) as\b|"
+    r"\b(?:typical|common) (?:scam |fraud |phishing )?(?:phrases|lines|wording|messages|tactics)\b|"
+    r"\bphishing (?:e-?mails?|attempts?|messages?|campaigns?)\b|\bscam (?:e-?mails?|calls?|messages?)\b")
+# a text that warns of scams (the frame an advisory's quoted phrases stand in): a scam quoted in
+# it ("Typical phrases include: - "pay to the new account today"") is an example, not an ask
+_WARNING_FRAME = re.compile(
+    r"冒充|假冒|诈骗|骗子|不法分子|骗局|话术|防诈|反诈|谨防|警惕|\b(?:fraudsters?|scammers?|scams?|phishing|"
+    r"impersonat\w*|fraud (?:advisory|alert|warning|prevention|awareness))\b")
 _CALLED_SCAM = re.compile(r"(?:一律|都|均)(?:为|是)诈骗|\bis (?:always )?a scam\b|\bare (?:always )?scams\b")
 # where a sentence begins: its end mark, a blank line (CRLF or LF), or a list item's line (a
 # single line break inside a paragraph is wrapping)

@@ -61,6 +61,7 @@ from rules.scam_words import (
     _CONTACT_VERB,
     _DATA_FLAT,
     _DATA_STRONG_BRANCHES,
+    _DESCRIBES_SCAM,
     _EMAIL,
     _EMAIL_CHARS,
     _FEE,
@@ -86,6 +87,7 @@ from rules.scam_words import (
     _URGENT,
     _VERIFY_ACCOUNT,
     _WARNED_SUBJECT,
+    _WARNING_FRAME,
     _WINDFALL,
     ANCHORS,
     FREEMAIL,
@@ -191,15 +193,38 @@ _SECRECY_FAST = Alternation(_SECRECY)
 _DATA_FAST = Alternation(_DATA_FLAT)
 
 
+_QUOTATION = re.compile(r'"[^"\n]{0,200}"|“[^”]{0,200}”|「[^」]{0,200}」|『[^』]{0,200}』')
+
+
+def _in_quotes(t: str, lo: int, at: int) -> bool:
+    """Whether ``at`` stands inside quotation marks opened after ``lo`` ("…", “…”, 「…」, 『…』)."""
+    return t.count('"', lo, at) % 2 == 1 or t.count("“", lo, at) > t.count("”", lo, at) or \
+        t.count("「", lo, at) > t.count("」", lo, at) or t.count("『", lo, at) > t.count("』", lo, at)
+
+
+@cache
+def _warns(t: str) -> bool:
+    """Whether the text speaks of scams at all (an advisory's frame: 冒充, 诈骗, fraudsters,
+    phishing); read once per text."""
+    return _WARNING_FRAME.search(t, 0, SCAN_LIMIT) is not None
+
+
 def _warned(t: str, at: int) -> bool:
     """Whether the sentence holding ``at`` warns of scams rather than makes one: its subject is
-    the fraudster ("Fraudsters pose as suppliers and ask you to pay…", 不法分子冒充…), or it is an
-    advisory's list item calling what it describes a scam (3. …一律为诈骗), and it asks the reader
-    nothing. A bank's advisory quotes what scams say."""
+    the fraudster ("Fraudsters pose as suppliers and ask you to pay…", 近期有不法分子冒充…), it
+    describes one (someone 冒充 an authority, the scam's 典型话术, "phrases used by fraudsters"),
+    or it is an advisory's list item calling what it describes a scam (3. …一律为诈骗), and it asks
+    the reader nothing outside quotation marks; or ``at`` stands in quotation marks in a text that
+    speaks of scams: an advisory quotes what scams say ("Typical phrases include: - "pay to the new
+    account today"", 常见话术包括：「解除分期付款设定错误」)."""
     start, stop = sentence_span(t, at, at, _SENTENCE_START, reach=300)
-    if _PLEASE.search(t, start, stop):
+    line = t.rfind("\n", 0, at) + 1
+    if _in_quotes(t, min(line, start), at) and _warns(t):
+        return True
+    bare = _QUOTATION.sub("", t[start:stop])
+    if _PLEASE.search(bare):
         return False  # a sentence that asks the reader is no warning ("Fraudsters used your card, please confirm…")
-    return _WARNED_SUBJECT.match(t, start, stop) is not None or \
+    return _WARNED_SUBJECT.match(t, start, stop) is not None or _DESCRIBES_SCAM.search(bare) is not None or \
         (_LIST_ITEM.match(t, start) is not None and _CALLED_SCAM.search(t, start, stop) is not None)
 
 

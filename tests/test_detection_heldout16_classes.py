@@ -232,3 +232,38 @@ def test_our_own_label_on_a_reply_to_a_partner_is_held() -> None:
             "From: Martin Cho <martin.cho@harbourtrust.test>\nSent: Tuesday, 10 February 2026 17:30\nTo: Erin Walsh\n"
             "Subject: custody term sheet\n\nErin, any comments on the term sheet?\n")
     assert _reply("RE: STRICTLY CONFIDENTIAL - custody term sheet", body) == "quarantine"
+
+
+# -- anti-fraud advisories that quote what scams say (six false holds across sets 16-19;
+#    failed on 21b5986) ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), [
+    ("Orient Bank Fraud Prevention", "fraud.advisory@orient-bank.test", "Fraud advisory: BEC targeting payment firms",
+     "Dear Client,\n\nWe have seen a sharp rise in BEC attempts. Typical phrases used by fraudsters include:\n\n"
+     "- \"Please keep this confidential, I am in a meeting and cannot talk\"\n- \"Our bank account has changed due "
+     "to an audit - pay to the new account today\"\n- \"Buy gift cards for clients and send me the codes\"\n\n"
+     "Always verify changes of payment instructions by calling a number you already hold.\n"),
+    ("刘芳", "liufang@huaxin-customs.test", "【防诈骗提醒】近期有人冒充海关要求缴纳保证金",
+     "李经理：\n\n近期多家企业反映收到冒充“海关缉私局”的邮件和电话，声称企业货物涉嫌走私，要求添加QQ进行“视频笔录”并向"
+     "“安全账户”缴纳保证金。\n\n特此提醒：海关不会通过QQ、微信办案，也不存在所谓“安全账户”。\n"),
+    ("江南银行", "notice@jiangnan-bank.test", "防范电信网络诈骗风险提示",
+     "尊敬的客户：近期出现冒充银行客服、冒充“公检法”的诈骗案件，典型话术包括：“您的账户涉嫌洗钱，请转入安全账户”"
+     "“我在开会，马上给这个账户打款”“您有退税未领取，请点击链接”。\n\n请牢记：公安机关不会通过电话或邮件要求转账。\n"),
+    ("中国支付清算协会", "fengxian@pcac.test", "风险提示：警惕不法分子冒充监管部门",
+     "各会员单位：\n\n近期有不法分子冒充金融监管部门，以“专项自查”等名义发送邮件，"
+     "要求上传法定代表人身份证件和网银 U 盾密码，或以“安全账户”名义要求转账。\n\n监管部门不会通过邮件要求提供密码。\n"),
+    ("國泰聯合銀行", "antifraud@cathay-bank.test", "165 反詐騙宣導：常見詐騙話術",
+     "親愛的客戶您好：\n\n近期常見詐騙話術包括：「解除分期付款設定錯誤」、「假冒檢警要求監管帳戶」、"
+     "「保證獲利投資群組，請加 LINE」。\n本行不會以電話或 LINE 要求您操作 ATM 或提供網銀密碼。\n"),
+])
+def test_an_advisory_quoting_scam_phrases_is_delivered(display: str, address: str, subject: str, body: str) -> None:
+    assert _scam_action(display, address, subject, body) == "deliver"
+
+
+@pytest.mark.parametrize("body", [
+    "Dear Customer,\n\nTo protect you from fraudsters, your account has been locked. Please verify your account "
+    "within 24 hours by clicking \"Verify now\", otherwise it will be permanently disabled.\n",
+    "尊敬的客户：\n\n为防止不法分子盗用，您的账户已被临时冻结。请在24小时内点击“立即验证”并输入银行卡号和密码，否则账户将被注销。\n",
+])
+def test_a_scam_that_names_fraud_or_quotes_its_button_still_asks(body: str) -> None:
+    assert _scam_action("Security Team", "security@account-check.test", "Account locked", body) == "quarantine"
