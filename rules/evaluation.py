@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 from rules.detectors import Match, detect
 from rules.disclaimers import OrgDisclaimers
 from rules.external import RspamdResult
-from rules.impersonation import impersonated
+from rules.impersonation import impersonated, quoted_senders
 from rules.lazy import cached_property
 from rules.markers import Correspondents, MarkerGrader, core_subject
 from rules.match import LOW
@@ -290,7 +290,9 @@ class State:
                     unread.append(u)
             if m.first_header("Reply-To"):  # a reply address counts as a private channel (parsed below)
                 families.add("private_channel")
-            impersonating = impersonated(m.from_display_names, m.from_addresses) if inbound else None
+            impersonating = impersonated(m.from_display_names, m.from_addresses,
+                                         getattr(self.ctx.directory, "domains", ()),  # (a stand-in may have none)
+                                         quoted_senders(m.body_text)) if inbound else None
             if impersonating:
                 families.add("impersonation")
             if not full and not may_reach_medium(families):
@@ -300,7 +302,8 @@ class State:
             unsolicited = inbound and not m.first_header("In-Reply-To") and not m.first_header("References")
             texts = [Text(u.where, fold_chinese(u.norm_text()), spans) for u, spans in read]
             found = self._scam[key] = assess(texts, senders=[*m.from_addresses, self.sender], reply_to=reply_to,
-                                             unsolicited=unsolicited, impersonating=impersonating, full=full,
+                                             unsolicited=unsolicited, impersonating=impersonating, inbound=inbound,
+                                             full=full,
                                              sums_in=lambda: (fold_chinese(u.norm_text()) for u in unread))
         return found
 

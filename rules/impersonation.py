@@ -59,6 +59,17 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "alipay": ("alipay.com", "alibaba-inc.com", "antgroup.com", "mail.alipay.com"),
     "wechat pay": ("tencent.com", "wechat.com", "qq.com"),
     "sf express": ("sf-express.com", "sf-express.cn", "sf.com.cn", "sfexpress.com"),
+    "alibaba cloud": ("aliyun.com", "alibabacloud.com", "alibaba-inc.com", "alibaba.com", "service.aliyun.com"),
+    "aliyun": ("aliyun.com", "alibabacloud.com", "alibaba-inc.com"),
+    "tencent cloud": ("tencent.com", "cloud.tencent.com", "tencentcloud.com", "qcloud.com", "qq.com"),
+    "huawei cloud": ("huawei.com", "huaweicloud.com"),
+    "swift": ("swift.com",),
+    "sap ariba": ("sap.com", "ariba.com"),
+    "ariba": ("sap.com", "ariba.com"),
+    "app store": ("apple.com",),
+    "app store connect": ("apple.com",),
+    "hkma": ("hkma.gov.hk", "gov.hk"),
+    "monetary authority": ("hkma.gov.hk", "mas.gov.sg", "gov.hk", "gov.sg"),
     # Chinese names (simplified; traditional spellings are folded to these first)
     "支付宝": ("alipay.com", "alibaba-inc.com", "antgroup.com", "mail.alipay.com"),
     "微信支付": ("tencent.com", "wechat.com", "qq.com"),
@@ -81,6 +92,20 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "反诈中心": ("gov.cn", "mps.gov.cn"),
     "海关": ("customs.gov.cn", "gov.cn", "customs.gov.hk", "gov.hk", "customs.gov.tw"),
     "香港赛马会": ("hkjc.com", "hkjc.org.hk"),
+    "阿里云": ("aliyun.com", "alibabacloud.com", "alibaba-inc.com", "service.aliyun.com"),
+    "腾讯云": ("tencent.com", "cloud.tencent.com", "tencentcloud.com", "qcloud.com", "qq.com"),
+    "华为云": ("huawei.com", "huaweicloud.com"),
+    # regulators and the state's services (a regulator never writes from a .com)
+    "金融监督管理": ("nfra.gov.cn", "gov.cn", "fsc.gov.tw", "gov.tw"),
+    "金管会": ("fsc.gov.tw", "gov.tw"),
+    "人民银行": ("pbc.gov.cn", "gov.cn"),
+    "证监会": ("csrc.gov.cn", "gov.cn"),
+    "银保监": ("cbirc.gov.cn", "nfra.gov.cn", "gov.cn"),
+    "外汇管理局": ("safe.gov.cn", "gov.cn"),
+    "金管局": ("hkma.gov.hk", "gov.hk"),
+    "电子发票服务平台": ("chinatax.gov.cn", "gov.cn"),
+    "法院": ("court.gov.cn", "gov.cn", "judiciary.hk", "gov.hk"),
+    "检察院": ("spp.gov.cn", "gov.cn"),
 }
 # words of a domain that name a brand (``paypal-secure-login.com``, ``hmrc-refunds.uk``): the
 # brand's own domains are exempt. Only names no other business spells as a word of its domain.
@@ -91,7 +116,10 @@ DOMAIN_WORDS: dict[str, str] = {
     "fedex": "fedex", "usps": "usps", "royalmail": "royal mail", "hsbc": "hsbc", "wellsfargo": "wells fargo",
     "alipay": "alipay", "sfexpress": "sf express", "sf-express": "sf express", "chinapost": "中国邮政",
     "icbc": "工商银行", "cmbchina": "招商银行", "abchina": "农业银行", "bankcomm": "交通银行",
-    "chinatax": "国家税务总局", "hkjc": "香港赛马会", "dropbox": "dropbox",
+    "chinatax": "国家税务总局", "hkjc": "香港赛马会", "dropbox": "dropbox", "aliyun": "aliyun",
+    "alibabacloud": "alibaba cloud", "tencentcloud": "tencent cloud", "qcloud": "tencent cloud", "swift": "swift",
+    "ariba": "ariba", "appstoreconnect": "app store connect", "huaweicloud": "huawei cloud", "nfra": "金融监督管理",
+    "pbc": "人民银行", "pboc": "人民银行", "csrc": "证监会", "hkma": "hkma",
 }
 _ENGLISH = re.compile(r"(?<![a-z0-9])(?:" + "|".join(sorted((re.escape(n) for n in BRANDS if n.isascii()),
                                                               key=len, reverse=True)) + r")(?![a-z0-9])")
@@ -139,16 +167,102 @@ def _relayed(name: str, domains: list[str]) -> bool:
     return len(service) >= 3 and any(service in d for d in domains)
 
 
-def impersonated(display_names: Iterable[str], addresses: Iterable[str]) -> str | None:
-    """The brand the From line wears without owning it: named in a display name or as a word of
-    the address's domain, while no From address is at one of that brand's domains. None when
-    the From line names no brand or the mail comes from the brand itself."""
+# the organisation's own functions, which never write from outside: payroll, the IT help desk, the
+# mail administrator (a vendor writes under its own name: "Contoso Support", not "IT Helpdesk")
+_OUR_ROLES = re.compile(
+    r"(?i)\b(?:payroll|it (?:help ?desk|support|service ?desk|department)|help ?desk|service ?desk|"
+    r"(?:e-?mail|mail|mailbox|system|network) admin(?:istrator)?s?|sysadmin|postmaster|webmaster)\b|"
+    r"人力资源部|人事部|薪酬|薪资|工资|(?<![a-z])it(?:部|服务台|支持)|信息技术部|信息中心|系统管理员|邮箱管理员|邮件管理员|网络管理员")
+
+
+# what a role's name is made of besides the role ("IT Helpdesk Team", "HR & Payroll", 人力资源部通知)
+_ROLE_FILLER = re.compile(r"(?i)\b(?:the|team|teams|department|dept|desk|services?|center|centre|office|notifications?|"
+                          r"notices?|updates?|alerts?|hr|human resources|and|of|our)\b|[&/|,.\-–—()（）\s]|"
+                          r"团队|部门|中心|通知|服务|办公室|组")
+
+
+def _only_a_role(name: str) -> bool:
+    """Whether a display name is one of our functions and nothing else ("HR Payroll", "IT
+    Helpdesk", 人力资源部): a vendor names itself beside it ("ADP Payroll Services")."""
+    if not _OUR_ROLES.search(name):
+        return False
+    rest = _ROLE_FILLER.sub("", _OUR_ROLES.sub("", name))
+    return not rest.strip()
+
+
+def _labels(domain: str) -> list[str]:
+    """The words of a domain's name, its last label (the top-level domain) left out."""
+    return [w for w in re.split(r"[.\-]", domain.rsplit(".", 1)[0]) if w]
+
+
+def _lookalike(domain: str, genuine: str) -> bool:
+    """Whether ``domain`` looks like ``genuine`` without being it or under it: the same name
+    under another ending (``harbourline-transport.co`` for ``…com.hk``), or a name one or two
+    letters away (``globalparts-supp1y.com``)."""
+    if domain == genuine or domain.endswith("." + genuine) or genuine.endswith("." + domain):
+        return False
+    a, b = domain.split(".", 1)[0], genuine.split(".", 1)[0]
+    if len(b) < 4:
+        return False
+    if a == b:
+        return True
+    return abs(len(a) - len(b)) <= 2 and _distance(a, b) <= 2
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance (short names only: the first labels of two domains)."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def impersonated(display_names: Iterable[str], addresses: Iterable[str], our_domains: Iterable[str] = (),
+                 correspondents: Iterable[str] = ()) -> str | None:
+    """What the From line wears without owning it, or None:
+
+    - a brand named in a display name or as a word of the address's domain, while no From
+      address is at one of that brand's domains;
+    - our own organisation: one of its functions in the display name (payroll, the IT help
+      desk, 人力资源部) on mail from outside, or our name in another domain
+      (``examplecorp-hr.com`` for ``example.com``; ``our_domains``: the directory's);
+    - a correspondent of this thread: the sender's name at a look-alike of the domain the
+      quoted messages came from (``winnie@pax-asia-tech.co`` replying to a thread from
+      ``winnie@pax-asia-tech.com``; ``correspondents``: the quoted senders' addresses)."""
     domains = [a.rsplit("@", 1)[-1].lower().rstrip(".") for a in addresses if "@" in a]
     if not domains:
         return None
+    ours = [d.lower() for d in our_domains]
+    if not any(_owned(d, ours) for d in domains):
+        names = {w for d in ours for w in _labels(d) if len(w) >= 4}
+        if any(n in w for d in domains for w in _labels(d) for n in names):
+            return "our own name"
+        if any(_only_a_role(n) for n in display_names if n):
+            return "our own staff"
+    for quoted in correspondents:
+        q_local, _, q_domain = quoted.lower().rpartition("@")
+        for a in addresses:
+            local, _, domain = a.lower().rpartition("@")
+            if q_local == local and _lookalike(domain, q_domain):
+                return f"a look-alike of {q_domain}"
     named = [b for b in (brand_in_name(n) for n in display_names if n and not _relayed(n, domains)) if b]
     named += [b for b in (brand_in_domain(d) for d in domains) if b]
     for brand in named:
         if not any(_owned(d, BRANDS[brand]) for d in domains):
             return brand
     return None
+
+
+_QUOTED_FROM = re.compile(r"(?im)^[ \t>]*(?:from|发件人|寄件者|寄件人|發件人)[ \t]*[:：][^\n]{0,200}|"
+                          r"^[ \t>]*on [^\n]{5,200} wrote:")
+_ADDRESS = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+
+
+def quoted_senders(text: str, limit: int = 100_000) -> list[str]:
+    """The addresses on the sender lines of the messages quoted in ``text`` ("From: Winnie Lau
+    <winnie@…>", "On …, Winnie Lau <winnie@…> wrote:", 发件人: …)."""
+    return [a.group() for m in _QUOTED_FROM.finditer(text, 0, limit) for a in _ADDRESS.finditer(m.group())]
+

@@ -121,7 +121,7 @@ _UNTRACEABLE = re.compile(
     r"\b(?:gift ?cards?|itunes cards?|google play cards?|steam cards?|apple cards?)\b[\s\S]{0,200}?"
     r"\b(?:codes?|pictures?|photos?|scratch\w*)\b|"
     r"\b(?:pay|paid|payable|payment|buy|purchase|get|pick up|grab|order|via|through|send|sent|transfer\w{0,3}|remit|"
-    r"wire|scratch|deposit\w{0,4}|"
+    r"wire|scratch|deposit\w{0,4}|start with|invest|stake|"
     r"top(?:ping)? ?up)\b" + _S +
     r"{0,60}\b(?:gift ?cards?|itunes|google play|steam (?:cards?|wallet)|bitcoin|btc|usdt|"
     r"crypto(?:currency|currencies|s)?|western union|moneygram)\b|"
@@ -152,17 +152,38 @@ _UNTRACEABLE = re.compile(
     r"\b(?:cancel|refund|instal?lment|reverse|unlock)\w*\b[^.!?\n]{0,80}?\batm\b|"
     r"(?:更换|变更)(?:了)?(?:公司)?(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户)|"
     r"(?:新|临时|备用)(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户)|"
+    # a fine to be paid into an account (the fake regulator: 请于三日内将罚锾汇入以下专户)
+    r"(?:罚款|罚锾|罚金|罚鍰)[^。！？\n]{0,20}?(?:汇入|转入|汇至|转至|存入|缴入)[^。！？\n]{0,10}?(?:账户|帐户|账号|帐号|专户|户口)|"
+    r"\b(?:fine|penalty)\b[^.!?\n]{0,40}?\b(?:to|into) (?:the|this|our|an?) (?:\w+ ){0,2}account\b|"
     # money moved into an account for an investigation (the police impersonation ask: 配合资金清查，将名下
     #资金转移至监管账户)
     r"(?:清查|核查|审查|调查|案件|办案|涉嫌)[^。！？\n]{0,60}?(?:转移|转入|转至|存入|汇入)[^。！？\n]{0,15}?(?:账户|帐户)")
+# money asked to a changed account: the payment-diversion ask (the costliest scam there is; a
+# supplier's genuine change is what a reviewer should check by phone anyway). Weighs more than
+# another fee (rules.scams.WEIGHTS) on mail from outside.
+_DIVERSION = re.compile(
+    r"\b(?:new|updated|changed|different|alternative|alternate|temporary) (?:(?:bank|banking|payment|receiving) "
+    r"account|(?:bank|banking|payment|remittance|account) details)\b|"
+    r"\b(?:changed|updated|switched|moved) (?:our|my|its|their) (?:receiving |beneficiary |remittance )?"
+    r"(?:bank(?:ing)?(?: account| details)?|payment (?:account|details|information)|account (?:details|number))\b|"
+    r"\b(?:bank|banking|payment|account) details (?:have|has) (?:been )?(?:changed|updated)\b|"
+    r"\b(?:to|into|in) (?:our|the|this|my) (?:new|updated|changed|different|alternative|alternate|temporary) "
+    r"account\b|"
+    r"\bopened a new (?:\w+ ){0,2}account\b(?! (?:manager|executive|rep|team|portal|login))|"
+    r"(?:更换|变更|更改)(?:了)?(?:公司)?(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户|户口)|"
+    r"(?:收款|银行)(?:账户|账号|帐户|户口)(?:信息)?(?:已)?(?:发生)?(?:变更|更换|更改)|"
+    r"(?:新|临时|备用)(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户|户口)|"
+    # the payment re-routed (请改汇到以下账户)
+    r"改(?:汇|转|付|打)(?:款)?(?:到|至|入)")
 _DATA_STRONG_WORDS = (
     "card details|(?:credit|debit) cards?|card information|expiry date|security codes?|bank (?:account )?details|"
     "bank accounts?(?: numbers?)?|account numbers?|routing numbers?|sort codes?|card numbers?|cvv|cvc|pin|"
     "passwords?|passcodes?|one-time (?:pass)?codes?|otp|verification codes?|social security|ssn|"
     "passport (?:copy|number|scan)|date of birth|username|user name|login (?:details|credentials|information)|"
     "sign-in (?:details|credentials)|credentials|apple id|"
+    "(?:(?:online|internet)[- ]|e-)banking (?:login|password|credentials|details)|token codes?|security token|"
     "银行卡号|银行卡信息|银行账号|银行卡|卡号|账号密码|密码|验证码|身份证号码?|身份证照片|身份证|支付宝账号|开户行|"
-    "银行资料|收款账户|银行账户|登录信息|账户信息|账号信息|登录账号")
+    "银行资料|收款账户|银行账户|登录信息|账户信息|账号信息|登录账号|网银|(?<![a-z0-9_])u盾")
 # (a bare "address", "age" or "country" is in every signature and shipping note: asked for, they are "your")
 _DATA_WEAK_WORDS = "full name|home address|your address|postal address|phone numbers?|mobile numbers?|your age|" \
                    "occupation|your country|country of residence|姓名|全名|住址|" \
@@ -184,11 +205,14 @@ _DATA_WEAK = _as_words(_DATA_WEAK_WORDS)
 _DATA_FLAT = re.compile(f"{_DATA_STRONG}|{_DATA_WEAK}")
 _DATA_STRONG_BRANCHES = len(top_level_branches(_DATA_STRONG))
 _ASK = re.compile(r"(?:\b(?:send|provide|reply|respond|confirm|fill|enter|update|verify|give|share|submit|include|"
-                  r"furnish|forward|with your)\b|提供|发送|填写|回复|告知|输入|登记|上传|发给|发我)" + _S + r"{0,60}$")
+                  r"furnish|forward|with your|need your|needs your|have your|will need|'ll need)\b|"
+                  r"提供|发送|填写|回复|告知|输入|登记|上传|发给|发我|使用(?:您|你)的|使用企业|用(?:您|你)的)"
+                  + _S + r"{0,60}$")
 # a Chinese request with 把/将 puts its verb after what it asks for: 你把银行卡号和开户行发我
 _BA = re.compile(r"[把将][^。！？.!?\n]{0,30}$")
 _ASK_AFTER = re.compile(r"[^。！？.!?\n]{0,24}?(?:发给我|发我|发过来|发到|传给我|传过来|告诉我|提供给我|给我)")
-_ASK_LIST = re.compile(r"(?:\b(?:send|provide|reply|forward|furnish|include|following)\b|提供|发送|填写|回复|如下)"
+_ASK_LIST = re.compile(r"(?:\b(?:send|provide|reply|forward|furnish|include|following|verify|confirm|update|enter)\b|"
+                       r"提供|发送|填写|回复|如下|核实|验证|确认)"
                        r"[^.!?。！？]{0,60}[:：]\s*\n[\s\S]{0,160}$")
 _NEVER_ASK = re.compile(r"(?:\bnever|\bnot|\bno need|\bwon't|n't|\balways (?:verify|check|confirm|call)|"
                         r"不会|绝不|无需|不需要|不用|请勿|切勿|不要|不得|任何理由)" + _S + r"{0,40}$")
@@ -199,18 +223,21 @@ _IM = re.compile(r"微信号?|(?<![a-z0-9_])(?:weixin|wechat|vx|qq|viber|skype|t
 _SECRECY = re.compile(
     r"\bkeep (?:this|it|your winning information) "
     r"(?:between (?:the two of )?us|to yourself|confidential|private|quiet|secret)\b|"
-    r"\b(?:don't|do not) (?:tell|mention|discuss) (?:this|it|anyone|anybody)|"
+    r"\b(?:don't|do not) (?:tell|mention|discuss) (?:with )?(?:this|it|anyone|anybody)|"
     r"\b(?:don't|do not) (?:tell|inform|contact|call) (?:your |the )?(?:bank|bank staff|family|relatives|police)\b|"
     r"\b(?:don't|do not) (?:tell|inform) (?:[a-z]+ ){0,2}(?:or )?(?:anyone|anybody|accounting|finance|"
     r"your (?:team|manager|colleagues|boss))\b|"
     r"\b(?:can't|cannot|can not|unable to) (?:talk|take (?:any )?calls|answer (?:the )?phone)\b|"
-    r"\bi'?m in a meeting\b|\bi am in a (?:board )?meeting\b|\b(?:don't|do not) call\b|"
-    r"\breply (?:only )?(?:by|via) (?:e-?mail|this e-?mail)\b|"
+    r"\bi'?m in a (?:board |client )?meeting\b|\bi am in a (?:board |client )?meeting\b|\b(?:don't|do not) call\b|"
+    r"\bdiscreet(?:ly)?\b|\breply (?:only )?(?:by|via) (?:e-?mail|this e-?mail)\b|\breply only to this e-?mail\b|"
+    r"\bto this (?:e-?mail )?address only\b|"
+    r"\bphones? (?:lines? )?(?:are|is) (?:being |currently )?(?:upgraded|under maintenance|down|out of order)\b|"
     r"\b(?:confirm|respond) (?:only (?:by|via) (?:e-?mail|this e-?mail)|(?:by|via) (?:e-?mail|this e-?mail) only)\b|"
     r"先别(?:跟|和|告诉)|(?:不要|别)(?:告诉|声张|(?:跟|和)[^，。！？,\n]{1,10}?(?:说|讲)|在群里(?:说|讲|提)|"
     r"让[^，。！？,\n]{1,8}?知道)|"
     r"不方便(?:接|打)电话|正在开会|在外面开会|"
-    r"(?:无法|不能|没法)接(?:听)?电话|电话(?:暂时|暂)?(?:无法|不能|没法)接(?:听|通)?|"
+    r"(?:无法|不能|没法)接(?:听)?电话|电话[^，。！？\n]{0,10}?(?:无法|不能|没法)接(?:听|通)?|"
+    r"(?:请勿|切勿|不要|别|勿)(?:打电话|致电|来电|拨打总机)|"
     r"(?:请勿|切勿|不要|不得)(?:告诉|告知|透露给?)\s{0,2}(?:您的|你的|任何)?(?:家人|家属|亲友|亲人|朋友|"
     r"银行|银行工作人员|柜员|警察)|"
     r"(?:此事|这件事)(?:请)?(?:务必|一定要?)?(?:严格)?保密|"
@@ -224,15 +251,16 @@ _TRANSFER = re.compile(
     r"\b(?:please|kindly|need you to|can you|could you|would you)\b[^.!?\n]{0,40}?"
     r"\b(?:make|process|send|arrange|handle|settle) (?:a|an|the|this) (?:urgent |quick |small )?"
     r"(?:payment|transfer|wire|deposit)\b|"
+    r"\b(?:deposit|payment|transfer|wire|remittance)\b[^.!?\n]{0,40}?\bto (?:an?|the|our|this) (?:\w+ ){0,2}account\b|"
     r"(?<!已)(?<!已经)(?:转给|转到|转入|转账|转款|汇给|汇款|汇入|汇至|汇到|打款|打到|付给|付出去|付款给|转过去|打过去|汇过去)|"
     r"(?:保证金|货款|款项|尾款|定金|预付款)[^。！？\n已]{0,15}?(?:处理|安排|支付|汇出|转出|付(?!款单|清单|清))")
 # keeping it secret (not "I'm in a meeting", which an out-of-office says too): what makes a payment
 # asked a secret one
 _KEEP_SECRET = re.compile(
     r"\bkeep (?:this|it) (?:strictly )?(?:between (?:the two of )?us|to yourself|confidential|private|quiet|secret)\b|"
-    r"\b(?:don't|do not) (?:tell|mention|discuss) (?:this|it|anyone|anybody)\b|"
+    r"\b(?:don't|do not) (?:tell|mention|discuss) (?:it |this )?(?:with )?(?:this|it|anyone|anybody)\b|"
     r"\b(?:don't|do not) (?:tell|inform) (?:[a-z]+ ){0,2}(?:or )?(?:anyone|anybody|accounting|finance|"
-    r"your (?:team|manager|colleagues|boss))\b|"
+    r"your (?:team|manager|colleagues|boss))\b|\bmust (?:remain|stay|be kept) (?:strictly )?confidential\b|"
     r"先别(?:跟|和|告诉)|(?:不要|别)(?:告诉|声张|(?:跟|和)[^，。！？,\n]{1,10}?(?:说|讲)|在群里(?:说|讲|提)|"
     r"让[^，。！？,\n]{1,8}?知道)|"
     r"(?:此事|这件事)[^。！？\n]{0,6}保密|"
@@ -259,7 +287,8 @@ _DESCRIBES_SCAM = re.compile(
 # it ("Typical phrases include: - "pay to the new account today"") is an example, not an ask
 _WARNING_FRAME = re.compile(
     r"冒充|假冒|诈骗|骗子|不法分子|骗局|话术|防诈|反诈|谨防|警惕|\b(?:fraudsters?|scammers?|scams?|phishing|"
-    r"impersonat\w*|fraud (?:advisory|alert|warning|prevention|awareness))\b")
+    r"impersonat\w*|fraud (?:advisory|alert|warning|prevention|awareness)|"
+    r"(?:fraudulent|fake|spoofed|phishing) (?:e-?mails?|messages?|calls?|requests?|invoices?|websites?))\b")
 _CALLED_SCAM = re.compile(r"(?:一律|都|均)(?:为|是)诈骗|\bis (?:always )?a scam\b|\bare (?:always )?scams\b")
 # where a sentence begins: its end mark, a blank line (CRLF or LF), or a list item's line (a
 # single line break inside a paragraph is wrapping)
@@ -309,7 +338,7 @@ _URGENT = re.compile(
     r"seventy-two) (?:hours?|hrs?)\b|\b(?:\d{1,2}|twenty-four|forty-eight) hours? only\b|"
     r"\bwithin (?:1|2|3|one|two|three) days?\b|\b(?:by|before|until|only|expires?|ends?|valid|closes?|within) "
     r"(?:the end of )?today\b|\btoday (?:only|to)\b|\b(?:funds?|money|payment|cash|it|them|claim|act|respond|reply|pay|"
-    r"confirm|call) today\b|\b(?:send|transfer|deposit|top[- ]?up|settle)\b" + _S + r"{0,20}\btoday\b|"
+    r"confirm|call) today\b|\b(?:send|transfer|deposit|top[- ]?up|settle|remit|pay|wire)\b" + _S + r"{0,20}\btoday\b|"
     r"\btonight\b|\bmidnight\b|\bimmediately\b|\bright away\b|"
     r"\b(?:act|respond|reply|claim|pay) now\b|\burgent(?:ly)?\b|\bexpir(?:es|ing) (?:today|tonight|soon|in)\b|"
     r"\bforfeit(?:ed)?\b|\bwill be (?:cancelled|canceled|returned|closed|suspended|forfeited|lost)\b|"
@@ -326,12 +355,19 @@ _THREAT = re.compile(
     r"\bforfeit(?:ed)?\b|\bwill be (?:permanently )?(?:cancelled|canceled|closed|suspended|forfeited|lost|frozen|"
     r"blocked|locked|terminated|deactivated|seized|restricted|confiscated|disabled|deleted)\b|"
     r"\b(?:will|would) (?:no longer|not) be able to (?:send|receive|access|log ?in|sign ?in|use)\b|"
+    r"\b(?:has|have) been (?:temporarily )?(?:suspended|locked|frozen|blocked|restricted|disabled|deactivated)\b|"
+    r"\bwill be (?:rejected|bounced|withheld)\b|"
     r"(?:将|会)(?:无法|不能)(?:正常)?(?:收发|接收|发送|登录|登陆|使用)|"
+    # (said of the reader's account or service, in the passive: 账号将在24小时内被临时冻结; a supplier's
+    # "原账户将于1月31日注销" is a notice, not a threat)
+    r"(?:将|会)(?:在|于)[^，。！？\n]{0,10}?被(?:临时|暂时|永久)?(?:冻结|停用|停止|暂停|作废|封停|关停)|"
+    r"(?:将|会)被(?:暂停|停止|关停|封停)|"
     r"\b(?:permanent|permanently) (?:suspension|closure|deactivation|suspended|closed|blocked|deactivated)\b|"
     r"\bresult in (?:the )?(?:suspension|closure|termination|deactivation)\b|"
     r"\blegal action\b|\barrest warrant\b|\b(?:be|get) arrested\b|"
     r"逾期(?:作废|视为|无效|不候|将被|无法)|过期作废|自动放弃|即将(?:清零|过期|失效|作废|冻结)|"
-    r"(?:将|会)(?:被)?(?:永久)?(?:冻结|停用|注销|起诉|拘留|逮捕|没收|销户)|追究" + _S + r"{0,10}责任|强制措施|法律责任")
+    r"(?:将|会)(?:被)?(?:永久)?(?:冻结|停用|注销|起诉|拘留|逮捕|没收|销户|作废)|"
+    r"追究" + _S + r"{0,10}责任|强制措施|法律责任")
 
 
 def _each(*parts: str) -> str:
@@ -389,10 +425,11 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "费用|评审|公示|评选|入选|证书|牌匾|授牌|atm|解除分期|取消分期|解除扣款|取消扣款|解除自动扣款|"
         "取消自动扣款|解除重复扣款|取消重复扣款|转过去|打过去|汇过去|"
         # (_TRANSFER's words)
-        "wire|wired|wiring|transfer|transfers|transferred|transferring|remit|remitted|remitting|payment|"
+        "wire|wired|wiring|transfer|transfers|transferred|transferring|remit|remitted|remitting|payment|remittance|"
         "转给|转到|转入|转账|转款|汇给|汇款|汇入|汇至|汇到|打款|打到|付给|付出去|付款给|保证金|货款|款项|尾款|定金|预付款|"
         "new account|updated account|changed account|different account|alternative account|"
-        "alternate account|temporary account"),
+        "alternate account|temporary account|opened a new|户口|改汇|改转|改付|改打|罚款|罚锾|罚金|fine|penalty|"
+        "details have|details has"),
     "personal_data": (
         "card details|credit card|credit cards|debit card|debit cards|card information|expiry date|security code|"
         "security codes|bank details|bank account|bank accounts|account number|account numbers|routing number|"
@@ -402,7 +439,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "postal address|phone number|phone numbers|mobile number|mobile numbers|your age|occupation|your country|"
         "country of residence|username|user name|login details|login credentials|login information|"
         "sign-in details|sign-in credentials|credentials|apple id|your account|your apple id|your mailbox|your login|"
-        "your identity|您的账户|您的帐户|您的账号|您的邮箱|您的身份|你的账户|你的帐户|你的账号|你的邮箱|你的身份|"
+        "your identity|banking|token|token code|token codes|security token|网银|u盾|"
+        "您的账户|您的帐户|您的账号|您的邮箱|您的身份|你的账户|你的帐户|你的账号|你的邮箱|你的身份|"
         "银行资料|收款账户|银行账户|登录信息|账户信息|账号信息|登录账号|"
         "银行卡|银行账号|卡号|密码|验证码|身份证|支付宝账号|全名|开户行|姓名|住址|地址|手机号|电话号码|年龄|职业|"
         # (_REMOTE's words)
@@ -416,13 +454,15 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         + _each("don't /do not ", "inform/contact/call") + "|"
         "can not talk|unable to talk|answer phone|answer the phone|take calls|take any calls|in a meeting|"
         "board meeting|don't call|do not call|" + _each("by/via", " ", "/this ", "email/e-mail") + "|"
+        "discreet|discreetly|reply only|address only|phone|phones|client meeting|打电话|致电|来电|拨打总机|"
         "先别|不要跟|不要和|不要在群里|不要让|别跟|别和|别让|别在群里|别告诉|声张|不方便|开会|无法接|不能接|没法接|电话确认|电话核实|电话联系|电话沟通|泄露|提及|"
         + "|".join(sorted(FREEMAIL))),
     "pressure": (
         "within|in the next|hour|hours|hr|hrs|day|days|today|tonight|midnight|immediately|right away|now|"
         "urgent|urgently|expires|expiring|forfeit|forfeited|cancelled|canceled|returned|closed|frozen|blocked|"
         "locked|terminated|deactivated|seized|restricted|confiscated|suspension|closure|termination|deactivation|"
-        "legal action|arrest warrant|arrested|disabled|deleted|be able to|"
+        "legal action|arrest warrant|arrested|disabled|deleted|be able to|rejected|bounced|withheld|"
+        "停止|暂停|作废|封停|关停|"
         "无法|不能|冻结|停用|注销|起诉|拘留|逮捕|没收|销户|追究|强制措施|法律责任|"
         "suspended|lost|last chance|final|left|remain|remaining|spot|spots|limited|"
         "time is short|小时|天内|日内|"

@@ -14,6 +14,8 @@ signal, found in English and Chinese by a few broad families of wording:
 - ``fee``: a fee, tax, duty or deposit to pay before a prize, parcel, loan or fund is
   released, or payment by gift cards, crypto or money transfer, or to a new or temporary
   account; or a payment asked in a text that also keeps it secret (the boss in a meeting);
+- ``diversion``: money asked to a new, changed or re-routed bank account (the payment-diversion
+  ask; weighs 1½ on mail from outside, the costliest scam there is);
 - ``personal_data``: a request for bank or card details, codes, identity numbers, or
   several personal particulars at once (a sentence that says it will *never* ask is none),
   the reader's account to verify or unlock ("verify your Apple ID", 验证您的账户), or a
@@ -62,6 +64,7 @@ from rules.scam_words import (
     _DATA_FLAT,
     _DATA_STRONG_BRANCHES,
     _DESCRIBES_SCAM,
+    _DIVERSION,
     _EMAIL,
     _EMAIL_CHARS,
     _FEE,
@@ -95,8 +98,8 @@ from rules.scam_words import (
 )
 
 SCAN_LIMIT = 20_000  # characters read per text: a scam says its piece early, a long report is no scam
-OFFER_OR_ASK = ("windfall", "returns", "fee", "personal_data")
-WEIGHTS = {"windfall": 1.0, "returns": 1.0, "fee": 1.0, "personal_data": 1.0, "private_channel": 1.0,
+OFFER_OR_ASK = ("windfall", "returns", "fee", "diversion", "personal_data")
+WEIGHTS = {"windfall": 1.0, "returns": 1.0, "fee": 1.0, "diversion": 1.5, "personal_data": 1.0, "private_channel": 1.0,
            "pressure": 1.0, "impersonation": 1.0, "unsolicited": 0.5}
 MEDIUM_AT, HIGH_AT = 2.0, 2.5
 
@@ -263,6 +266,32 @@ def _fee(t: str, spans: Spans) -> tuple[int, int] | None:
     return None
 
 
+def _diversion(t: str, spans: Spans) -> tuple[int, int] | None:
+    """Money asked to a new, changed or re-routed account (the payment-diversion ask)."""
+    for lo, hi in spans:
+        for m in _DIVERSION.finditer(t, lo, word_end(t, hi + 200, SCAN_LIMIT)):
+            if not _warned(t, m.start()) and not _NOT_SO.search(t, max(0, m.start() - 40), m.start()):
+                return m.span()
+    return None
+
+
+# the reader asked to check a change by phone: what a genuine supplier writes, never the scam
+_CALL_TO_VERIFY = re.compile(r"\b(?:call|phone|ring)\b[^.!?\n]{0,60}?\b(?:to )?(?:verify|confirm|check)\b|"
+                             r"(?:致电|打电话|来电|电话)[^。！？\n]{0,20}?(?:核实|确认|核对)")
+_NO_CALL = re.compile(r"(?:no need to|don't|do not|not|never|请勿|切勿|不要|无需|不用|不必|别|无法|不能)"
+                      r"[^.!?。！？\n]{0,12}$")
+
+
+def _asks_to_call(t: str) -> bool:
+    """Whether the text asks the reader to check by phone (not "no need to call to confirm")."""
+    return any(not _NO_CALL.search(t, max(0, m.start() - 30), m.start())
+               for m in _CALL_TO_VERIFY.finditer(t, 0, SCAN_LIMIT))
+
+
+# a change denied or never asked for ("we will never ask you to pay to a new account", 从未变更)
+_NOT_SO = re.compile(r"(?:\bnever\b|\bnot\b|\bno\b|n't\b|不会|没有|未曾|从未|无需)[^.!?。！？\n]{0,30}$")
+
+
 def _secret_transfer(t: str, spans: Spans) -> tuple[int, int] | None:
     """A payment the reader is asked to make (please wire…, 转给…; not one already made) where
     the text around it asks to keep it secret (keep this between us, 这件事先别跟其他人说): the
@@ -379,12 +408,13 @@ def may_reach_medium(families: Iterable[str]) -> bool:
 
 
 def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = (), reply_to: Iterable[str] = (),
-           unsolicited: bool = False, impersonating: str | None = None, full: bool = True,
+           unsolicited: bool = False, impersonating: str | None = None, inbound: bool = True, full: bool = True,
            sums_in: Callable[[], Iterable[str]] = tuple) -> Assessment:
     """The signals in ``texts`` (subject, bodies, attachment texts; normalised) given who sent
     it (``senders``: header From and envelope sender), where replies go (``reply_to``) and
     whether it came unasked from outside; ``impersonating``: the brand its From line wears
-    without owning it (:func:`rules.impersonation.impersonated`). With ``full=False`` a message with no offer and no
+    without owning it (:func:`rules.impersonation.impersonated`); ``inbound``: whether it came
+    from outside (a diversion weighs more there). With ``full=False`` a message with no offer and no
     ask stops there (its level is at most low, which is all a medium or high rule needs).
     ``sums_in``: the message's other texts (normalised, :func:`fold`-ed), where no anchor word
     stands: a deadline's sum of money counts wherever the message names it, so they are read
@@ -393,6 +423,12 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
     who = frozenset(s.lower() for s in senders if s)
     domains = frozenset(s.rsplit("@", 1)[-1] for s in who)
     found: dict[str, Signal] = {}
+    diversion: Signal | None = None
+    for item in items:  # a diversion is the fee it asks (weighing more on mail from outside)
+        span = _diversion(item.text, item.windows("fee"))
+        if span:
+            found["fee"] = diversion = Signal("diversion", item.where, item.text, *span)
+            break
     for item in items:
         for name, fn in _OFFER_OR_ASK_FINDERS:
             if name not in found:
@@ -441,7 +477,11 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
         found["unsolicited"] = Signal("unsolicited", "headers", "from outside, not a reply", 0, 0)
     order = {n: i for i, n in enumerate(WEIGHTS)}
     signals = tuple(sorted(found.values(), key=lambda s: order[s.name]))
-    points = sum(WEIGHTS[s.name] for s in signals)
+    # (our own mail out asking customers to pay a new account is a notice, not the costlier ask)
+    # and a change the writer asks to check by phone ("please call me on our usual number to verify")
+    # is the genuine supplier's: the scam asks not to call
+    plain = not inbound or (diversion is not None and any(_asks_to_call(x.text) for x in items))
+    points = sum(WEIGHTS["fee"] if s.name == "diversion" and plain else WEIGHTS[s.name] for s in signals)
     if not signals:
         return Assessment((), 0.0, None)
     if not any(s.name in OFFER_OR_ASK for s in signals) or points < MEDIUM_AT:

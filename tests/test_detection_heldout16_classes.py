@@ -267,3 +267,126 @@ def test_an_advisory_quoting_scam_phrases_is_delivered(display: str, address: st
 ])
 def test_a_scam_that_names_fraud_or_quotes_its_button_still_asks(body: str) -> None:
     assert _scam_action("Security Team", "security@account-check.test", "Account locked", body) == "quarantine"
+
+
+# -- scams sets 16-19 missed: phishing from look-alikes of a brand, a regulator, our own staff or a
+#    correspondent; payment diversion; the lawyer's secret wire (24 misses; failed on 1dae1f5) ----
+
+SCAMS_16_19 = [
+    ("葵涌貨倉 會計部", "kwaichung.godown.acc@freemail.test", "本公司銀行戶口更改通知",
+     "Carol 小姐：\n\n本公司由即日起所有倉租請轉帳至以下新戶口：\n戶口名稱：LEE KA WAI\n"
+     "戶口號碼：012-883-1-045728-6\n\n"
+     "三月份倉租 HK$212,600 請於今日內過數。因會計部電話線路維修，請勿致電，有問題請WhatsApp 6329 8810。\n"),
+    ("华宇物流财务部", "accounts@huayu-logistics.test", "重要通知：我司收款账户变更",
+     "尊敬的客户：\n\n原交通银行收款账户即日起暂停使用。请将 1 月服务费 38,600 元支付至我司香港账户：\n"
+     "账号：796104558213\n\n"
+     "请于本周五前安排付款。如有疑问请回复本邮件，电话线路正在升级暂时无法接听。\n"),
+    ("金融監督管理委員會", "service@fsc-gov-tw.test", "金管會裁罰通知書（請於三日內繳納）",
+     "台端公司：\n\n經查貴分公司未依規定申報大額通貨交易，核處罰鍰新台幣 180 萬元整。"
+     "請於三日內將罰鍰匯入以下專戶：\n"
+     "帳號：21007755128842\n\n如有疑義請加入 LINE 官方帳號 @fsc-case 與承辦人聯繫，勿撥打總機。\n"),
+    ("SWIFT gpi Tracker", "gpi-tracker@swift-payments-alert.test", "SWIFT gpi: incoming payment ON HOLD",
+     "Amount: USD 2,480,000.00\n\nThe credit to your account is on hold. The beneficiary must confirm its "
+     "online-banking login and the corporate token code within 12 hours, otherwise the funds will be returned.\n"),
+    ("陳美玲", "chen.meiling.tw@freemail.test", "急！匯款受款人變更",
+     "林小姐您好：\n\n昨天申請的匯款請先不要匯到原本的帳戶。請改匯到以下帳戶：\n受款人：HONG FA TRADING CO\n\n"
+     "我手機壞了，請加我 LINE：mei0925ling 聯繫，不要打電話。\n"),
+    ("Card Security Team", "security@corporate-card-services.test", "Your corporate card has been suspended",
+     "Dear Cardholder,\n\nWe detected unusual activity on your corporate card and have temporarily suspended it. To "
+     "restore access, please verify:\n- Full card number\n- Expiry date and CVV\n- Date of birth\n"),
+    ("Kenji Sato", "kenji.sato.takumi@freemail.test", "RE: Invoice TD-26-0311 payment - new account",
+     "Dear Accounts Payable,\n\nTakumi Denshi has opened a new USD account for overseas customers. Please pay invoice "
+     "TD-26-0311 (USD 62,480.00) to:\nAccount no.: 7012 3380 1145\n\nThis is very urgent. Reply only to this email, "
+     "our phones are under maintenance.\n"),
+    ("Michael Xu", "michael.xu.ceo@freemail.test", "Quick favour",
+     "Hi Erin,\n\nAre you at your desk? I need you to handle a task for me discreetly. Please purchase 10 Apple gift "
+     "cards of $200 each, scratch the back and send me pictures of the codes. I'm in a board meeting so just email.\n"),
+    ("电子发票服务平台", "fapiao@e-invoice-cn.test", "您有一张电子发票待下载",
+     "您好：\n\n贵司电子发票已开具，金额 48,600.00 元。请点击下方链接并使用企业邮箱账号密码登录后下载发票。\n"
+     "如未在 48 小时内下载，发票将作废。\n"),
+    ("SAP Ariba", "enablement@ariba-supplier-verify.test", "Action required: account suspended",
+     "Dear Supplier,\n\nYour SAP Ariba supplier account has been suspended due to incomplete banking verification. "
+     "Re-validate your login and company bank details within 24 hours.\n"),
+    ("Richard Lowe", "r.lowe@lowepartners-law.test", "Confidential - Project Rhine",
+     "Dear Mrs. Zhao,\n\nMr. Xu has authorised an urgent deposit of EUR 420,000 to an escrow account today. This must "
+     "remain strictly confidential; do not discuss with anyone.\n"),
+    ("HR Payroll", "hr-payroll@payroll-update-portal.test", "Payroll update required",
+     "Hi,\n\nWe are migrating to a new payroll provider. All employees must update their direct-deposit information "
+     "before Friday. Have your bank account, ID number and online banking login ready.\n"),
+    ("Alibaba Cloud Security", "no-reply@aliyun-account-verify.test", "【阿里云】您的账号存在异常登录",
+     "尊敬的阿里云用户：\n\n您的账号异常登录，账号将在24小时内被临时冻结。请立即完成身份验证，验证时需要输入：登录账号、密码、"
+     "绑定手机收到的验证码。\n"),
+    ("App Store Connect", "payments@appstoreconnect-billing.test", "Action required: your payouts are on hold",
+     "Dear Developer,\n\nTo avoid suspension of your apps, please update your banking information within 48 hours. You "
+     "will need your Apple ID, password and the full card number of the company card.\n"),
+    ("Accounts Receivable", "ar@starbridgepub-finance.test", "Overdue invoice - updated remittance details",
+     "Hello,\n\nPlease find below our updated remittance details.\n\nAccount: 0187-2293-4410\n\nInvoice SB-2026-0142 "
+     "(USD 215,000) is now 12 days overdue. Kindly remit today and send the MT103 copy to this address only.\n"),
+    ("David Klein", "d.klein@klein-partners-law.test", "Confidential acquisition - wire instructions",
+     "Dear Ms. Chen,\n\nThis matter must remain strictly confidential - please do not discuss it with anyone else in "
+     "the company until the announcement.\n\nWe need a deposit of USD 1,450,000 wired today to our escrow account.\n"),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), SCAMS_16_19,
+                         ids=[f"scam{i}" for i in range(len(SCAMS_16_19))])
+def test_the_scams_sets_16_to_19_missed_are_held(display: str, address: str, subject: str, body: str) -> None:
+    assert _scam_action(display, address, subject, body) == "quarantine"
+
+
+def _with_header(display: str, address: str, subject: str, body: str, **headers: str) -> str:
+    us = "alice@example.com"
+    m = EmailMessage()
+    m["From"], m["To"], m["Subject"] = f"{display} <{address}>", us, subject
+    m["Message-ID"], m["Date"] = "<s@outside.test>", "Thu, 03 Dec 2026 10:00:00 +0000"
+    for k, v in headers.items():
+        m[k.replace("_", "-")] = v
+    m.set_content(body)
+
+    class Directory(_Dir):
+        domains = ("example.com",)
+
+    v = SHIPPED.evaluate(parse(m.as_bytes()), Envelope(address, (us,)),
+                         EvaluationContext({us: Direction.INBOUND}, Directory()))
+    return v.to_json()["recipients"][us]["action"]
+
+
+def test_a_reply_from_a_look_alike_of_the_quoted_correspondents_domain_is_held() -> None:
+    body = ("Dear Alice,\n\nkindly note that our bank details have been updated. Please remit HKD 318,450.00 to our "
+            "new account and send me the bank slip once done.\n\nTony\n\n________________________________\n"
+            "From: Tony Lam <tony.lam@harbourline-transport.com.hk>\nSent: Monday, March 2, 2026 10:04 AM\n"
+            "To: Alice Chan\n"
+            "Subject: Invoice INV-HL-26-0228\n\nPlease find attached invoice INV-HL-26-0228.\n")
+    assert _with_header("Tony Lam", "tony.lam@harbourline-transport.co", "RE: Invoice INV-HL-26-0228", body,
+                        In_Reply_To="<x@example.com>") == "quarantine"
+
+
+def test_a_phishing_mail_from_a_domain_named_after_ours_is_held() -> None:
+    body = "各位同事：\n\n2026年度调薪结果已发布，请点击链接登录查看并确认。\n登录时请使用您的企业邮箱账号和密码。\n"
+    assert _with_header("人力资源部", "hr-notice@examplecorp-hr.test", "2026年度薪资调整通知", body) == "quarantine"
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), [
+    ("ADP Payroll Services", "noreply@adp.test", "Action needed: confirm your direct deposit",
+     "Hello,\n\nYour employer has moved payroll to ADP. Please sign in to ADP with your username to confirm your "
+     "direct-deposit details before 20 March or your first salary will be delayed.\n"),
+    ("Lin Xiaoli", "ar@tianhe-components.test", "收款账户变更通知（附盖章函）",
+     "王会计您好：\n\n我司因银行合并，收款账户变更为工商银行深圳分行。附件为盖章变更函，"
+     "请贵司财务致电我司 0755-8888 1234 核实后再安排付款。\n"),
+    ("应收组", "ar@huaxin-customs.test", "付款提醒",
+     "王会计：\n\n贵司2月报关服务费 12,800 元已逾期，请于3日内使用贵司对公银行账户付款至我司账户（见发票）。\n"),
+    ("HSBC", "alerts@hsbc.com.hk", "Your card has been temporarily blocked",
+     "Dear Customer,\n\nYour corporate card ending 1234 has been temporarily blocked after an unusual transaction. "
+     "Please call us on the number on the back of your card to verify the transaction.\n"),
+    ("Contoso IT Support", "support@contoso-msp.test", "Ticket #4412 resolved",
+     "Hi,\n\nYour ticket about the printer has been resolved. If you still cannot print, reply to this email.\n"),
+    ("Jane Lee", "jane.lee@lee-law.test", "Completion - deposit",
+     "Dear Ms Wang,\n\nFurther to the signed SPA, the deposit of HKD 2,000,000 is payable to our client account on "
+     "completion on 31 March as set out in clause 3. Please call me if you have any questions.\n"),
+    ("Oceanstar Lines Customer Service", "customerservice@oceanstar-lines.test", "Fraud alert: fake emails",
+     "Dear Valued Customer,\n\nWe have been made aware of fraudulent emails claiming that \"due to an audit, payments "
+     "must be remitted to our new bank account\". Oceanstar Lines has NOT changed its bank details.\n"),
+])
+def test_payroll_vendors_genuine_bank_changes_and_reminders_are_delivered(display: str, address: str, subject: str,
+                                                                        body: str) -> None:
+    assert _with_header(display, address, subject, body) == "deliver"

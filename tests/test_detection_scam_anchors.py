@@ -68,9 +68,9 @@ def test_every_corpus_text_gives_the_same_signals_read_in_windows_or_whole() -> 
     ("We act for the estate of a late depositor.", "windfall"),
     ("As our partner you will receive 30%, nothing more is needed.", "windfall"),
     ("Payment goes to any offshore bank account you name.", "windfall"),
-    ("Kindly note we have switched our bank; the invoice stays the same.", "fee"),
-    ("From this month please pay into our different receiving account.", "fee"),
-    ("请把本月货款转到我们新的收款银行账户，谢谢。", "fee"),
+    ("Kindly note we have switched our bank; the invoice stays the same.", "diversion"),
+    ("From this month please pay into our different receiving account.", "diversion"),
+    ("请把本月货款转到我们新的收款银行账户，谢谢。", "diversion"),
     ("Before release the administration deposits must be settled, to release the funds pay today.", "fee"),
     ("Please send the card numbers and the passwords.", "personal_data"),
     ("Please keep this quiet until the board has met.", "private_channel"),
@@ -175,7 +175,8 @@ def test_a_run_of_anchors_has_its_window_end_looked_for_once(monkeypatch: pytest
 
 # each family's patterns, read in its windows (the untraceable payments 200 characters further)
 FAMILIES = [("windfall", scams._WINDFALL, 0), ("returns", scams._RETURNS, 0), ("fee", scams._FEE, 0),
-            ("fee", scams._UNTRACEABLE, 200), ("fee", scams._TRANSFER, 0), ("personal_data", scams._DATA_FLAT, 0),
+            ("fee", scams._UNTRACEABLE, 200), ("fee", scams._DIVERSION, 200), ("fee", scams._TRANSFER, 0),
+            ("personal_data", scams._DATA_FLAT, 0),
             ("personal_data", scams._REMOTE, 0),
             ("private_channel", scams._SECRECY, 0), ("private_channel", scams._IM, 0),
             ("pressure", scams._URGENT, 0), ("pressure", scams._THREAT, 0)]
