@@ -50,6 +50,7 @@ from rules import scam_words
 from rules.alternation import Alternation, is_regex_word
 from rules.chinese_variants import char_forms, simplifying_table, traditional_folder
 from rules.context import sentence_span
+from rules.markers import is_disclaimer
 from rules.match import HIGH, LOW, MEDIUM
 from rules.redact import excerpt
 from rules.scam_words import (
@@ -275,6 +276,20 @@ def _diversion(t: str, spans: Spans) -> tuple[int, int] | None:
     return None
 
 
+# a secret the reader keeps of their own (a password, a code), not a channel kept private
+_OWN_SECRET = re.compile(r"(?:密码|验证码|口令|password|passcode|pin|code)[^。！？.!?\n]{0,15}$")
+# the writer's own details given, not the reader's asked for
+_WRITERS_OWN = re.compile(r"(?:我司|我方|本公司|我们的|我公司|\bour|\bmy)\s?(?:的)?(?:公司)?(?:\w+ )?$")
+
+
+def _in_disclaimer(t: str, at: int) -> bool:
+    """Whether ``at`` stands in a legal disclaimer's paragraph (its "please notify the sender
+    immediately", 请立即通知发件人, is no deadline)."""
+    lo = max(t.rfind("\n\n", 0, at), t.rfind("\r\n\r\n", 0, at), at - 1500, 0)
+    hi = t.find("\n\n", at)
+    return is_disclaimer(t[lo:hi if hi >= 0 else min(len(t), at + 1500)])
+
+
 # the reader asked to check a change by phone: what a genuine supplier writes, never the scam
 _CALL_TO_VERIFY = re.compile(r"\b(?:call|phone|ring)\b[^.!?\n]{0,60}?\b(?:to )?(?:verify|confirm|check)\b|"
                              r"(?:致电|打电话|来电|电话)[^。！？\n]{0,20}?(?:核实|确认|核对)")
@@ -307,6 +322,8 @@ def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
     for lo, hi in spans:
         weak: list[tuple[int, int]] = []
         for m in _DATA_FAST.finditer(t, lo, hi):
+            if _WRITERS_OWN.search(t, max(0, m.start() - 12), m.start()):
+                continue  # the writer's own account given (提供我司收款账户, our bank details below)
             before = t[max(0, m.start() - 80):m.start()]
             asked_after = _BA.search(before) is not None and _ASK_AFTER.match(t, m.end()) is not None
             if not (_ASK.search(before) or asked_after or _asks_in_a_list(t, m.start())) or _NEVER_ASK.search(before) \
@@ -343,9 +360,10 @@ def _private_channel(t: str, spans: Spans, sender_domains: frozenset[str],
                      senders: frozenset[str]) -> tuple[int, int] | None:
     free_sender = bool(senders) and all(s.rsplit("@", 1)[-1] in FREEMAIL for s in senders)
     for lo, hi in spans:
-        m = _SECRECY_FAST.search(t, lo, hi)
-        if m:
-            return m.span()
+        for m in _SECRECY_FAST.finditer(t, lo, hi):
+            # (keep your own password to yourself: 妥善保管您的密码，不要告诉他人)
+            if not _OWN_SECRET.search(t, max(0, m.start() - 20), m.start()):
+                return m.span()
         for m in _IM.finditer(t, lo, hi):
             if m.group().startswith(("t.me/", "wa.me/", "加", "添加")) or _IM_ID.match(t, m.end()) or \
                     _CONTACT_VERB.search(t, max(0, m.start() - 25), m.start()):
@@ -453,7 +471,7 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
         if urgent is None:
             for lo, hi in item.windows("pressure"):
                 u = _URGENT_FAST.search(item.text, lo, hi)
-                if u:
+                if u and not _in_disclaimer(item.text, u.start()):
                     urgent = Signal("pressure", item.where, item.text, *u.span())
                     break
         if urgent is not None and money is None:

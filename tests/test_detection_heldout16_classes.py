@@ -16,7 +16,7 @@ from rules.engine import EvaluationContext
 from rules.model import Direction, Envelope
 from rules.secrets import find_secrets
 from tests.accuracy.mime import docx
-from tests.test_detection_classes import DOCX, SHIPPED, _Dir, action, crlf_mail, mail
+from tests.test_detection_classes import DOCX, SHIPPED, _Dir, action, crlf_mail, mail, verdict_for
 
 OUT = "partner@other.org"
 
@@ -204,10 +204,8 @@ ZH_QUOTE = ("李经理：\n\n收到，我们会按新接口时间表安排联调
 
 
 def _reply(subject: str, body: str, to: str = PARTNER) -> str:
-    from rules.model import Direction as _D
-    from tests.test_detection_classes import verdict_for
     raw = crlf_mail("erin@example.com", to, subject, body)
-    return verdict_for(raw, "erin@example.com", to, _D.OUTBOUND)["recipients"][to]["action"]
+    return verdict_for(raw, "erin@example.com", to, Direction.OUTBOUND)["recipients"][to]["action"]
 
 
 @pytest.mark.parametrize(("subject", "body"), [
@@ -390,3 +388,37 @@ def test_a_phishing_mail_from_a_domain_named_after_ours_is_held() -> None:
 def test_payroll_vendors_genuine_bank_changes_and_reminders_are_delivered(display: str, address: str, subject: str,
                                                                         body: str) -> None:
     assert _with_header(display, address, subject, body) == "deliver"
+
+
+# -- mail we send that has a scam's shape: tagged [SPAM] on its way to a customer (sets 14-16;
+#    failed on 8d3d31b) ---------------------------------------------------------------------
+
+OUR_FOOTER = ("\n--\n黄美玲\n财务部\n\n本邮件及其附件含有Example Corp的保密信息，"
+              "仅限于发送给上面地址中列出的个人或群组。如果您错收了本邮件，请您立即电话或邮件通知发件人并删除本邮件！\n")
+
+
+@pytest.mark.parametrize("body", [
+    "您好，\n\n应贵司要求再次提供我司收款账户，与合同一致，无变更：\n户名：Example Corp（深圳）有限公司\n"
+    "开户行：招商银行深圳前海分行\n账号：7559 14229266160\n\n发票金额 ￥86,200.00。\n" + OUR_FOOTER,
+    "优品物流组：\n\n贵司在我司商家后台的账号已开通，账号为 youpin_ec。初始密码已通过短信发送到您预留的手机上，"
+    "首次登录后请立即修改，并妥善保管您的密码，不要告诉他人，我司工作人员不会向您索要密码。\n" + OUR_FOOTER,
+    "尊敬的客户：\n\n因我司银行账户调整，自2027年1月1日起请将货款汇入我司新账户：招商银行上海分行 1219 0987 6543 210。"
+    "原账户将于1月31日注销，请于3日内确认。\n" + OUR_FOOTER,
+])
+def test_our_own_bank_details_and_account_notices_sent_out_are_not_tagged(body: str) -> None:
+    raw = crlf_mail("may.huang@finance.example.com", OUT, "收款账户信息", body)
+    v = verdict_for(raw, "may.huang@finance.example.com", OUT, Direction.OUTBOUND)
+    assert v["recipients"][OUT]["action"] == "deliver" and not v["subject_prefix"]
+
+
+def test_a_scam_sent_out_from_one_of_our_accounts_is_held() -> None:
+    body = ("Congratulations! You have won $1,500,000 in the international lottery. Contact our agent privately on "
+            "WhatsApp +44 7700 900123 within 48 hours and pay the processing fee to release your prize.")
+    raw = crlf_mail("alice@example.com", OUT, "Notice", body)
+    v = verdict_for(raw, "alice@example.com", OUT, Direction.OUTBOUND)
+    assert v["recipients"][OUT]["action"] == "quarantine" and "outbound-scam" in [h["rule"] for h in v["hits"]]
+
+
+def test_a_request_for_the_readers_bank_details_is_still_an_ask() -> None:
+    body = "您好：\n\n您的退税 3,860 元待领取，请在24小时内回复提供您的收款账户和身份证号码，逾期作废。\n"
+    assert _scam_action("税务服务中心", "refund@tax-service-cn.test", "退税通知", body) == "quarantine"
