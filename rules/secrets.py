@@ -6,8 +6,8 @@ private key's armour holding a real body, a connection string's password not bei
 placeholder — and values on the allow-list of documented examples (``AKIAIOSFODNN7EXAMPLE``,
 jwt.io's sample token) or made of placeholder text (``ghp_xxxx…``, ``xoxb-your-bot-token``,
 ``${DB_PASSWORD}``) are not secrets. Confidence: a checked value is high; a value with the
-right prefix, length and randomness but nothing more to check is medium; a token whose
-checksum fails (a mistyped or made-up one) is low.
+right prefix, length and randomness but nothing more to check is medium, as is a token whose
+checksum fails (a character lost in copying); one quoted from documentation or an example is low.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from rules.literal_gate import LiteralGate
 from rules.match import HIGH, LOW, MEDIUM, Match
 from rules.secret_commands import GATE_WORDS as _COMMAND_WORDS
 from rules.secret_commands import command_line_passwords
+from rules.secret_tables import password_columns
 from rules.secret_tokens import BASE64_PEM_GATE, TOKEN_GATES, base64_private_keys, prefixed_tokens
 
 # -- helpers -------------------------------------------------------------------------------
@@ -61,6 +62,12 @@ def is_placeholder(value: str) -> bool:
     if value in KNOWN_EXAMPLES or _PLACEHOLDER.search(value):
         return True
     return len(set(value)) <= max(3, len(value) // 8)
+
+
+# what introduces a documentation example ("From GitHub's docs: curl -H …", 示例)
+# (words of prose: "customs-docs-parser", a repository's name, says nothing)
+_DOCUMENTED = re.compile(r"(?i)(?<![\w./-])(?:docs|documentation|for example|an example|the example|e\.g\.|sample|"
+                         r"tutorial|readme)(?![\w/-])|示例|例如|文档")
 
 
 def _crc_ok(token: str) -> bool:
@@ -110,7 +117,15 @@ def find_private_keys(text: str) -> list[Match]:
         for m in _PEM.finditer(text):
             body = _ARMOUR_HEADER.sub("", m.group(2)).replace("\\n", "\n")
             material = "".join(_BODY_CHARS.findall(body))
-            if len(material) < 64 or len(set(material)) < 16 or shannon_entropy(material) < 4.0:
+            if len(material) < 64:
+                continue
+            if len(set(material)) < 16 or shannon_entropy(material) < 4.0:
+                # a placeholder ("AAAA…", "xxxx") says nothing; a long body of some variety is a key
+                # all the same, if a made-up or damaged one: armour says what was meant to be sent
+                if len(material) < 200 or len(set(material)) < 8:
+                    continue
+                out.append(Match("private_key", m.start(), m.end(), m.group(), MEDIUM,
+                                 f"{m.group(1).lower()} with a {len(material)}-character body of little variety"))
                 continue
             out.append(Match("private_key", m.start(), m.end(), m.group(), HIGH,
                              f"{m.group(1).lower()} with a {len(material)}-character body"))
@@ -176,8 +191,12 @@ def _tokens(text: str, present: frozenset[str]) -> Iterator[Match]:
                 yield Match("secret", m.start(), m.end(), v, HIGH, "GitHub fine-grained token")
             elif _crc_ok(v):
                 yield Match("secret", m.start(), m.end(), v, HIGH, "GitHub token, checksum valid")
+            elif _DOCUMENTED.search(text, max(0, m.start() - 80), m.start()):
+                yield Match("secret", m.start(), m.end(), v, LOW, "GitHub-like token, checksum fails, in an example")
             else:
-                yield Match("secret", m.start(), m.end(), v, LOW, "GitHub-like token, checksum fails")
+                # (a token copied with a character lost, or one of the older formats: still a token
+                # sent; only one quoted from documentation is nobody's)
+                yield Match("secret", m.start(), m.end(), v, MEDIUM, "GitHub-like token, checksum fails")
     if "xox" in present:
         for m in _SLACK_TOKEN.finditer(text):
             v = m.group()
@@ -400,6 +419,22 @@ def _in_an_arn(text: str, at: int) -> bool:
     return text.startswith("arn:", token)
 
 
+_MEETING_HOST = re.compile(r"(?i)(?:^|[./])(?:zoom\.(?:us|com|com\.cn)|webex\.com|teams\.microsoft\.com|"
+                           r"teams\.live\.com|meeting\.tencent\.com|voovmeeting\.com|vc\.feishu\.cn|"
+                           r"larksuite\.com|meeting\.dingtalk\.com|gotomeeting\.com)(?:[:/?]|$)")
+
+
+def _in_a_meeting_link(text: str, at: int) -> bool:
+    """Whether ``at`` is in a video meeting's join link (Zoom's ``?pwd=…`` is the meeting's
+    passcode, sent to the people invited)."""
+    token = max(text.rfind(" ", 0, at), text.rfind("\n", 0, at), text.rfind("\t", 0, at)) + 1
+    url = text[token:at]
+    if "://" not in url:
+        return False
+    host = url.split("://", 1)[1].split("/", 1)[0].split("?", 1)[0]
+    return _MEETING_HOST.search(host + "/") is not None
+
+
 def _config_values(text: str, taken: list[tuple[int, int]], present: frozenset[str]) -> Iterator[Match]:
     """Passwords and keys in configuration files (YAML, INI, .env, JSON): a line of the form
     ``name: value`` whose name says secret and whose value is not a placeholder, a variable
@@ -421,12 +456,14 @@ def _config_values(text: str, taken: list[tuple[int, int]], present: frozenset[s
         yield Match("secret", s, e, v, MEDIUM, f"{m.group(1)} in a configuration line")
     if present & _LABEL_WORDS:
         yield from _labelled_passwords(text, taken)
+        yield from password_columns(text, taken, is_placeholder, _looks_like_a_password)
     if not present & _SECRET_NAME_WORDS:
         return  # no name a value could be assigned to (a text full of links has many "=…")
     for m in _ASSIGNED.finditer(text):
         v, s, e = m.group(1), m.start(1), m.end(1)
         if any(a <= s < b for a, b in taken) or not _SECRET_NAME.search(text, max(0, m.start() - 40), m.start()) or \
-                _CURSOR_NAME.search(text, max(0, m.start() - 40), m.start()) or _in_an_arn(text, m.start()):
+                _CURSOR_NAME.search(text, max(0, m.start() - 40), m.start()) or _in_an_arn(text, m.start()) or \
+                _in_a_meeting_link(text, m.start()):
             continue
         if shannon_entropy(v) >= 3.5 and not is_placeholder(v) and \
                 not (_REFERENCE.fullmatch(v) and text[s - 1] not in "\"'"):

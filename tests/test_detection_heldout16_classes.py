@@ -422,3 +422,45 @@ def test_a_scam_sent_out_from_one_of_our_accounts_is_held() -> None:
 def test_a_request_for_the_readers_bank_details_is_still_an_ask() -> None:
     body = "您好：\n\n您的退税 3,860 元待领取，请在24小时内回复提供您的收款账户和身份证号码，逾期作废。\n"
     assert _scam_action("税务服务中心", "refund@tax-service-cn.test", "退税通知", body) == "quarantine"
+
+
+# -- secrets sets 16-19 missed or held wrongly (failed on 49d39d9) ----------------------------
+
+def test_a_github_token_whose_checksum_fails_is_still_held_unless_documentation_quotes_it() -> None:
+    token = "ghp_xLxoMYwxVpROcOsI2ivwqVPIZhMEVMb810fX"  # (a character lost in copying: the CRC fails)
+    clone = f"Just use my token for now:\n\ngit clone https://{token}@github.com/ex-corp/customs-docs-parser.git\n"
+    assert _action(clone, "repo access") == "quarantine"
+    docs = f"From GitHub's docs: curl -H \"Authorization: Bearer {token}\" https://api.github.com/user\n"
+    assert _action(docs, "API note") == "deliver"
+
+
+def test_private_key_armour_with_a_long_body_is_held_even_if_it_looks_made_up() -> None:
+    body = "lQPGBOTk" + "5OTk" * 300 + "5A=="
+    wrapped = "\n".join(body[i:i + 64] for i in range(0, len(body), 64))
+    key = f"-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n{wrapped}\n=q59O\n-----END PGP PRIVATE KEY BLOCK-----\n"
+    assert _action(f"please find our OpenPGP key below.\n\n{key}", "OpenPGP key") == "quarantine"
+    filler = "-----BEGIN RSA PRIVATE KEY-----\n" + "A" * 64 * 20 + "\n-----END RSA PRIVATE KEY-----\n"
+    assert _action(f"The file looks like this:\n\n{filler}", "key format") == "deliver"
+
+
+def test_a_video_meetings_passcode_in_its_link_is_no_secret() -> None:
+    body = ("Join Zoom Meeting\nhttps://examplecorp.zoom.us/j/84127730915?pwd=Qk9sT3JxZ0h2bVVXa1lBTT09\n\n"
+            "Meeting ID: 841 2773 0915\nPasscode: 552016\n")
+    assert _action(body, "Invitation: settlement review") == "deliver"
+
+
+def test_passwords_under_a_tables_password_column_are_secrets() -> None:
+    sheet = ("主机名\tIP\t系统\t用户\t密码\t用途\nsh-game-01\t10.20.1.11\tCentOS 7.9\troot\tGm#2026!sh01\t游戏服\n"
+             "sh-db-01\t10.20.2.21\tRocky 9\tdba\tDb$Prod9x!7\tMySQL 主库\n")
+    found = [m for m in find_secrets(sheet) if "column" in m.context]
+    assert [m.value for m in found] == ["Gm#2026!sh01", "Db$Prod9x!7"]
+    assert _action(f"迁移的服务器清单如下：\n\n{sheet}", "迁移清单") == "quarantine"
+
+
+@pytest.mark.parametrize("sheet", [
+    "Host,User,Password policy,Owner\nweb01,root,90 days,ops\n",
+    "主机名\t用户\t密码\nweb01\troot\t********\nweb02\troot\t见密码本\n",
+    "Name|Password|Note\nalice|(reset on first login)|ok\n",
+])
+def test_a_password_column_of_policies_masks_and_notes_is_no_secret(sheet: str) -> None:
+    assert [m for m in find_secrets(sheet) if "column" in m.context] == []
