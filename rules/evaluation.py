@@ -218,9 +218,9 @@ class State:
                           if w not in own)
         found = Correspondents(internal, names, outside)
         if core_subject(self.message.subject):  # a reply: whose subject it repeats
-            subjects, quoted = found.quoted_they_wrote(self.message.body_text)
+            subjects, labels = found.quoted_they_wrote(self.message.body_text)
             found = replace(found, their_subjects=frozenset(core_subject("re: " + s) for s in subjects),
-                            their_quoted=quoted)
+                            their_labels=tuple(labels))
         return found
 
     @cached_property
@@ -302,8 +302,7 @@ class State:
             unsolicited = inbound and not m.first_header("In-Reply-To") and not m.first_header("References")
             texts = [Text(u.where, fold_chinese(u.norm_text()), spans) for u, spans in read]
             found = self._scam[key] = assess(texts, senders=[*m.from_addresses, self.sender], reply_to=reply_to,
-                                             unsolicited=unsolicited, impersonating=impersonating, inbound=inbound,
-                                             full=full,
+                                             unsolicited=unsolicited, impersonating=impersonating, full=full,
                                              sums_in=lambda: (fold_chinese(u.norm_text()) for u in unread))
         return found
 

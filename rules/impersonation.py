@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable
 
 from rules.chinese_variants import simplifying_table
+from rules.scam_words import FREEMAIL
 
 # name (as people write it; English whole words, casefolded) -> the domains genuine mail comes from
 BRANDS: dict[str, tuple[str, ...]] = {
@@ -50,7 +51,8 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "hmrc": ("hmrc.gov.uk", "gov.uk"),
     "hm revenue": ("hmrc.gov.uk", "gov.uk"),
     "irs": ("irs.gov",),
-    "hsbc": ("hsbc.com", "hsbc.co.uk", "hsbc.com.hk", "hsbc.com.cn", "us.hsbc.com", "hsbc.com.sg", "hsbc.com.tw"),
+    "hsbc": ("hsbc.com", "hsbcnet.com", "hsbc.co.uk", "hsbc.com.hk", "hsbc.com.cn", "us.hsbc.com", "hsbc.com.sg",
+             "hsbc.com.tw"),
     "wells fargo": ("wellsfargo.com",),
     "bank of america": ("bankofamerica.com", "bofa.com"),
     "chase bank": ("chase.com", "jpmorgan.com", "jpmchase.com"),
@@ -117,10 +119,11 @@ DOMAIN_WORDS: dict[str, str] = {
     "alipay": "alipay", "sfexpress": "sf express", "sf-express": "sf express", "chinapost": "中国邮政",
     "icbc": "工商银行", "cmbchina": "招商银行", "abchina": "农业银行", "bankcomm": "交通银行",
     "chinatax": "国家税务总局", "hkjc": "香港赛马会", "dropbox": "dropbox", "aliyun": "aliyun",
-    "alibabacloud": "alibaba cloud", "tencentcloud": "tencent cloud", "qcloud": "tencent cloud", "swift": "swift",
-    "ariba": "ariba", "appstoreconnect": "app store connect", "huaweicloud": "huawei cloud", "nfra": "金融监督管理",
+    "alibabacloud": "alibaba cloud", "tencentcloud": "tencent cloud", "qcloud": "tencent cloud", "ariba": "ariba",
+    "appstoreconnect": "app store connect", "huaweicloud": "huawei cloud", "nfra": "金融监督管理",
     "pbc": "人民银行", "pboc": "人民银行", "csrc": "证监会", "hkma": "hkma",
 }
+LOOK_ALIKE = "a look-alike of"  # how a correspondent's look-alike is named (rules.scams weighs it more)
 _ENGLISH = re.compile(r"(?<![a-z0-9])(?:" + "|".join(sorted((re.escape(n) for n in BRANDS if n.isascii()),
                                                               key=len, reverse=True)) + r")(?![a-z0-9])")
 _CHINESE = tuple(n for n in BRANDS if not n.isascii())
@@ -128,20 +131,50 @@ _CHINESE = tuple(n for n in BRANDS if not n.isascii())
 
 @functools.cache
 def _simplify() -> dict[int, str]:
-    return simplifying_table("".join(_CHINESE))
+    return simplifying_table("".join(_CHINESE) + _BRAND_FILLER.pattern)
+
+
+# a country's ending (amazon.ca, citibank.com.sg, apple.com.cn): the brand's own name under it is the brand's
+_COUNTRY_ENDING = re.compile(r"^(?:(?:com|co|net|org|gov|edu)\.)?[a-z]{2}$")
 
 
 def _owned(domain: str, owners: Iterable[str]) -> bool:
-    return any(domain == d or domain.endswith("." + d) for d in owners)
+    """Whether ``domain`` is one of ``owners`` or under one, or the same name under a country's
+    ending (``amazon.ca`` for ``amazon.com``)."""
+    name, _, ending = domain.partition(".")
+    for d in owners:
+        if domain == d or domain.endswith("." + d):
+            return True
+        if d.partition(".")[0] == name and _COUNTRY_ENDING.match(ending) and name not in ("mail", "email", "www"):
+            return True
+    return False
+
+
+# what a brand's own mail calls its senders besides its name ("Apple Support", 顺丰速运客服中心)
+_BRAND_FILLER = re.compile(
+    r"(?i)\b(?:support|security|billing|team|service|services|customer|care|account|accounts|notifications?|"
+    r"notice|alerts?|no-?reply|noreply|id|help|helpdesk|center|centre|online|payments?|verification|"
+    r"department|official|the|of|inc|ltd|limited|corp|corporation|express|connect|cloud|store|business|"
+    r"network|mail|documentation|docs|tracker|gpi|admin|administrator|console|play|developers?|workspace|"
+    r"apps?|drive|sign|pay|wallet|prime|business|enterprise|global)\b|[&/|,.:\-–—()（）\[\]【】\s\d]|"
+    r"客服|通知|中心|团队|服务|安全|官方|速运|快递|集团|股份|有限|公司|总局|委员会|部门|账户|支付|平台|国家|"
+    r"监督|管理|科技|信息|系统|提醒|中国|香港|台湾|深圳|上海|北京|市|省|分行|支行|慈善|信托|基金|委员会")
 
 
 def brand_in_name(name: str) -> str | None:
-    """The brand a display name names (``"Apple Support"``, ``"順豐速運"``), or None."""
+    """The brand a display name names as the sender (``"Apple Support"``, ``"順豐速運"``), or
+    None: the brand alone or with words its own mail uses, not beside another name ("Apple
+    Premium Reseller - iStyle", "DHL Authorised Agent - Speedlink", 中国银行业协会, "Hermes
+    Apple": a reseller, an agent, an association, a person)."""
     low = name.casefold().translate(_simplify())
-    m = _ENGLISH.search(low)
-    if m:
-        return m.group()
-    return next((n for n in _CHINESE if n in low), None)
+    found = [m.group() for m in _ENGLISH.finditer(low)] + [n for n in _CHINESE if n in low]
+    for brand in found:
+        rest = low
+        for b in found:
+            rest = rest.replace(b, " ")
+        if not _BRAND_FILLER.sub("", rest).strip():
+            return brand
+    return None
 
 
 def brand_in_domain(domain: str) -> str | None:
@@ -190,6 +223,22 @@ def _only_a_role(name: str) -> bool:
     return not rest.strip()
 
 
+# words of a domain that name no company ("mailbox-quota-admin.com", "payroll-update-portal.net")
+_GENERIC_WORDS = frozenset({
+    "mail", "mailbox", "email", "webmail", "quota", "admin", "administrator", "portal", "update", "updates", "verify",
+    "verification", "secure", "security", "login", "signin", "account", "accounts", "notice", "notices", "notification",
+    "service", "services", "helpdesk", "help", "desk", "support", "payroll", "pay", "salary", "hr", "it", "center",
+    "centre", "online", "web", "cloud", "office", "staff", "employee", "employees", "team", "system", "systems",
+    "auth", "sso", "id", "www", "m", "my", "box", "storage", "server", "host", "alert", "alerts", "info",
+    "docs", "document", "documents", "share", "file", "files", "invoice", "invoices", "billing", "benefits"})
+
+
+def _no_company(domain: str) -> bool:
+    """Whether ``domain`` is free mail or made of generic words only: no company's name is in
+    it (an outsourced service desk writes from its own name: ``nexgen-msp.com``)."""
+    return domain in FREEMAIL or all(w in _GENERIC_WORDS for w in _labels(domain))
+
+
 def _labels(domain: str) -> list[str]:
     """The words of a domain's name, its last label (the top-level domain) left out."""
     return [w for w in re.split(r"[.\-]", domain.rsplit(".", 1)[0]) if w]
@@ -205,8 +254,20 @@ def _lookalike(domain: str, genuine: str) -> bool:
     if len(b) < 4:
         return False
     if a == b:
-        return True
+        # the same name under another country's ending is the partner's second domain
+        # (pax-asia-tech.com and .com.hk); under .co, or an ending no company keeps, it is a look-alike
+        ending, genuine_ending = domain.split(".", 1)[1], genuine.split(".", 1)[1]
+        if ending == "co" or genuine_ending == "co":
+            return ending != genuine_ending
+        return not ({ending, genuine_ending} <= _KEPT_ENDINGS or
+                    (_COUNTRY_ENDING.match(ending) and _COUNTRY_ENDING.match(genuine_ending)) or
+                    (ending in _KEPT_ENDINGS and _COUNTRY_ENDING.match(genuine_ending)) or
+                    (genuine_ending in _KEPT_ENDINGS and _COUNTRY_ENDING.match(ending)))
     return abs(len(a) - len(b)) <= 2 and _distance(a, b) <= 2
+
+
+_KEPT_ENDINGS = frozenset({"com", "net", "org", "cn", "hk", "tw", "sg", "jp", "de", "uk", "co.uk", "com.cn", "com.hk",
+                           "com.tw", "com.sg", "co.jp"})
 
 
 def _distance(a: str, b: str) -> int:
@@ -240,14 +301,14 @@ def impersonated(display_names: Iterable[str], addresses: Iterable[str], our_dom
         names = {w for d in ours for w in _labels(d) if len(w) >= 4}
         if any(n in w for d in domains for w in _labels(d) for n in names):
             return "our own name"
-        if any(_only_a_role(n) for n in display_names if n):
+        if any(_only_a_role(n) for n in display_names if n) and any(_no_company(d) for d in domains):
             return "our own staff"
     for quoted in correspondents:
         q_local, _, q_domain = quoted.lower().rpartition("@")
         for a in addresses:
             local, _, domain = a.lower().rpartition("@")
             if q_local == local and _lookalike(domain, q_domain):
-                return f"a look-alike of {q_domain}"
+                return f"{LOOK_ALIKE} {q_domain}"
     named = [b for b in (brand_in_name(n) for n in display_names if n and not _relayed(n, domains)) if b]
     named += [b for b in (brand_in_domain(d) for d in domains) if b]
     for brand in named:

@@ -160,14 +160,20 @@ class Correspondents:
     # the subjects (core_subject) of the quoted messages the recipients wrote, in this mail's
     # body, and the text of those messages (casefolded)
     their_subjects: frozenset[str] = frozenset()
-    their_quoted: str = ""
+    their_labels: tuple[str, ...] = ()
 
     def subject_is_theirs(self, subject: str, marker: str) -> bool:
         """Whether ``subject`` is a reply ("RE: …", 回复：…) to a message the recipients wrote,
-        quoted below, whose subject it repeats or which carries the same ``marker`` (their own
-        label on their own message, as "On …, Rachel wrote: > NEXAPLAY CONFIDENTIAL")."""
+        quoted below, whose subject it repeats or whose own label line carries the same
+        ``marker`` (their label on their own message, as "On …, Rachel wrote: > NEXAPLAY
+        CONFIDENTIAL"; not a word in their footer: a label new in our subject is ours)."""
         core = core_subject(subject)
-        return bool(core) and (core in self.their_subjects or marker.casefold() in self.their_quoted)
+        if not core:
+            return False
+        if core in self.their_subjects:
+            return True
+        low = marker.casefold()
+        return any(low in line for line in self.their_labels)
 
     def wrote(self, header: str) -> bool:
         """Whether the reply header ``header`` introduces a message one of our people wrote
@@ -206,13 +212,17 @@ class Correspondents:
                 return False
             line = wrote.group()
         low = line.casefold()
-        return any(a in low for a in self.their_addresses) or any(_names(n, low) for n in self.their_names)
+        address = _ADDRESS.search(line)
+        if address is not None:  # an address decides alone (a colleague may share a recipient's name)
+            return address.group().casefold() in self.their_addresses
+        return any(_names(n, low) for n in self.their_names)
 
-    def quoted_they_wrote(self, text: str) -> tuple[list[str], str]:
-        """The subject lines (casefolded) and the text of the quoted messages in ``text`` that
-        this mail's recipients wrote (a reply's subject repeats theirs: "RE: CONFIDENTIAL - term
-        sheet"), each message read up to the next reply header (at most 5,000 characters)."""
-        subjects, bodies = [], []
+    def quoted_they_wrote(self, text: str) -> tuple[list[str], list[str]]:
+        """The subject lines and the label lines (short lines of their own: "CONFIDENTIAL -
+        HARBOUR TRUST", 【机密】; casefolded) of the quoted messages in ``text`` that this mail's
+        recipients wrote (a reply's subject repeats theirs: "RE: CONFIDENTIAL - term sheet"),
+        each message read up to the next reply header (at most 5,000 characters)."""
+        subjects, labels = [], []
         heads = [m.start() for m in _QUOTE_HEADER.finditer(text, 0, 200_000)]
         for i, at in enumerate(heads):
             if not self.written_by_them(text[at:at + 400]):
@@ -221,10 +231,15 @@ class Correspondents:
             subject = _QUOTED_SUBJECT.search(text, at, min(end, at + 800))
             if subject is not None:
                 subjects.append(" ".join(subject.group(1).split()).casefold())
-            bodies.append(text[at:end].casefold())
-        return subjects, "\n".join(bodies)
+            for line in text[at:end].split("\n"):
+                label = line.strip(_FRAME + ">").strip().rstrip("。.")
+                if label and len(label) <= 40 and not _SAYS_SOMETHING.search(label):
+                    labels.append(label.casefold())
+        return subjects, labels
 
 
+# a line that says something (a sentence), not a label: 本邮件内容属机密, "this email is confidential"
+_SAYS_SOMETHING = re.compile(r"(?i)[。！？!?，,]|属|是|为|请|本邮件|此邮件|\b(?:is|are|this|please|these)\b")
 _WROTE_LINE = re.compile(r"(?im)^[ \t>]*on .{5,200} wrote:|^.{0,120}(?:写道|寫道)[:：]")
 _QUOTED_SUBJECT = re.compile(r"(?im)^[ \t>]*(?:subject|主题|主旨|標題|标题)[ \t]*[:：][ \t]*(.{1,200})$")
 _REPLY_PREFIX = re.compile(r"(?i)^(?:\s*(?:re|aw|sv|antw|vs|回复|答复|回覆|答覆)\s*(?:\[\d+\])?\s*[:：])+\s*")

@@ -15,7 +15,8 @@ signal, found in English and Chinese by a few broad families of wording:
   released, or payment by gift cards, crypto or money transfer, or to a new or temporary
   account; or a payment asked in a text that also keeps it secret (the boss in a meeting);
 - ``diversion``: money asked to a new, changed or re-routed bank account (the payment-diversion
-  ask; weighs 1½ on mail from outside, the costliest scam there is);
+  ask; a supplier's genuine change notice says as much, so it weighs as a fee: what tells the
+  scam is what stands beside it);
 - ``personal_data``: a request for bank or card details, codes, identity numbers, or
   several personal particulars at once (a sentence that says it will *never* ask is none),
   the reader's account to verify or unlock ("verify your Apple ID", 验证您的账户), or a
@@ -26,6 +27,9 @@ signal, found in English and Chinese by a few broad families of wording:
   its own (forfeiture, the account frozen or closed, legal action: 否则账户将被冻结);
 - ``impersonation``: the From line wears a brand, bank, courier or tax office's name that its
   address does not own ("Apple Support" at ``appleid-verify-center.net``; :mod:`rules.impersonation`);
+- ``look_alike``: the sender writes from a look-alike of the domain the thread's quoted messages
+  came from (``winnie@pax-asia-tech.co`` answering ``winnie@pax-asia-tech.com``): the thread
+  hijacker's mark, weighing 1½ (nobody genuine writes from a look-alike of their own domain);
 - ``unsolicited``: from outside and not a reply (weighs half: most first contact is that).
 
 Counted once each (weight 1, unsolicited 0.5). Without an offer or an ask (windfall,
@@ -50,6 +54,7 @@ from rules import scam_words
 from rules.alternation import Alternation, is_regex_word
 from rules.chinese_variants import char_forms, simplifying_table, traditional_folder
 from rules.context import sentence_span
+from rules.impersonation import LOOK_ALIKE
 from rules.markers import is_disclaimer
 from rules.match import HIGH, LOW, MEDIUM
 from rules.redact import excerpt
@@ -58,6 +63,7 @@ from rules.scam_words import (
     _ASK_AFTER,
     _ASK_LIST,
     _BA,
+    _BUTTON,
     _CALLED_SCAM,
     _CHARGED,
     _CONGRATS,
@@ -70,6 +76,7 @@ from rules.scam_words import (
     _EMAIL_CHARS,
     _FEE,
     _FEE_TIE,
+    _FIRST_PERSON,
     _IM,
     _IM_ID,
     _KEEP_SECRET,
@@ -79,6 +86,7 @@ from rules.scam_words import (
     _NEVER_ASK,
     _NO_PROMISE,
     _PAY,
+    _PAYEE,
     _PLEASE,
     _PRICE,
     _REMOTE,
@@ -100,8 +108,8 @@ from rules.scam_words import (
 
 SCAN_LIMIT = 20_000  # characters read per text: a scam says its piece early, a long report is no scam
 OFFER_OR_ASK = ("windfall", "returns", "fee", "diversion", "personal_data")
-WEIGHTS = {"windfall": 1.0, "returns": 1.0, "fee": 1.0, "diversion": 1.5, "personal_data": 1.0, "private_channel": 1.0,
-           "pressure": 1.0, "impersonation": 1.0, "unsolicited": 0.5}
+WEIGHTS = {"windfall": 1.0, "returns": 1.0, "fee": 1.0, "diversion": 1.0, "personal_data": 1.0, "private_channel": 1.0,
+           "pressure": 1.0, "impersonation": 1.0, "look_alike": 1.5, "unsolicited": 0.5}
 MEDIUM_AT, HIGH_AT = 2.0, 2.5
 
 
@@ -208,9 +216,10 @@ def _in_quotes(t: str, lo: int, at: int) -> bool:
 
 @cache
 def _warns(t: str) -> bool:
-    """Whether the text speaks of scams at all (an advisory's frame: 冒充, 诈骗, fraudsters,
-    phishing); read once per text."""
-    return _WARNING_FRAME.search(t, 0, SCAN_LIMIT) is not None
+    """Whether the text speaks of scams as an advisory does: its frame (冒充, 诈骗, fraudsters,
+    phishing), and no account to pay named in it (a scam that calls its change of account a
+    defence against fraud names the account; read once per text)."""
+    return _WARNING_FRAME.search(t, 0, SCAN_LIMIT) is not None and _PAYEE.search(t, 0, SCAN_LIMIT) is None
 
 
 def _warned(t: str, at: int) -> bool:
@@ -223,13 +232,23 @@ def _warned(t: str, at: int) -> bool:
     account today"", 常见话术包括：「解除分期付款设定错误」)."""
     start, stop = sentence_span(t, at, at, _SENTENCE_START, reach=300)
     line = t.rfind("\n", 0, at) + 1
-    if _in_quotes(t, min(line, start), at) and _warns(t):
+    if _warns(t) and _quoted_example(t, min(line, start), at):
         return True
     bare = _QUOTATION.sub("", t[start:stop])
     if _PLEASE.search(bare):
         return False  # a sentence that asks the reader is no warning ("Fraudsters used your card, please confirm…")
-    return _WARNED_SUBJECT.match(t, start, stop) is not None or _DESCRIBES_SCAM.search(bare) is not None or \
+    return _WARNED_SUBJECT.match(t, start, stop) is not None or \
+        (_DESCRIBES_SCAM.search(bare) is not None and _FIRST_PERSON.search(bare) is None and _warns(t)) or \
         (_LIST_ITEM.match(t, start) is not None and _CALLED_SCAM.search(t, start, stop) is not None)
+
+
+def _quoted_example(t: str, lo: int, at: int) -> bool:
+    """Whether ``at`` stands inside quotation marks opened after ``lo`` that quote an example,
+    not a button's label to click (Click "Verify your account")."""
+    if not _in_quotes(t, lo, at):
+        return False
+    opening = max(t.rfind(q, lo, at) for q in ('"', "“", "「", "『"))
+    return _BUTTON.search(t, max(0, opening - 20), opening + 1) is None
 
 
 def _windfall(t: str, spans: Spans) -> tuple[int, int] | None:
@@ -271,7 +290,8 @@ def _diversion(t: str, spans: Spans) -> tuple[int, int] | None:
     """Money asked to a new, changed or re-routed account (the payment-diversion ask)."""
     for lo, hi in spans:
         for m in _DIVERSION.finditer(t, lo, word_end(t, hi + 200, SCAN_LIMIT)):
-            if not _warned(t, m.start()) and not _NOT_SO.search(t, max(0, m.start() - 40), m.start()):
+            if not _warned(t, m.start()) and not _NOT_SO.search(t, max(0, m.start() - 40), m.start()) and \
+                    not _ALREADY_PAID.search(t, max(0, m.start() - 80), m.start()):
                 return m.span()
     return None
 
@@ -290,19 +310,13 @@ def _in_disclaimer(t: str, at: int) -> bool:
     return is_disclaimer(t[lo:hi if hi >= 0 else min(len(t), at + 1500)])
 
 
-# the reader asked to check a change by phone: what a genuine supplier writes, never the scam
-_CALL_TO_VERIFY = re.compile(r"\b(?:call|phone|ring)\b[^.!?\n]{0,60}?\b(?:to )?(?:verify|confirm|check)\b|"
-                             r"(?:致电|打电话|来电|电话)[^。！？\n]{0,20}?(?:核实|确认|核对)")
-_NO_CALL = re.compile(r"(?:no need to|don't|do not|not|never|请勿|切勿|不要|无需|不用|不必|别|无法|不能)"
-                      r"[^.!?。！？\n]{0,12}$")
-
-
-def _asks_to_call(t: str) -> bool:
-    """Whether the text asks the reader to check by phone (not "no need to call to confirm")."""
-    return any(not _NO_CALL.search(t, max(0, m.start() - 30), m.start())
-               for m in _CALL_TO_VERIFY.finditer(t, 0, SCAN_LIMIT))
-
-
+# money already sent, or a third party's account ("we have transferred … to your new bank account",
+# "Her new bank account will be used", "employees who have changed their bank account")
+_ALREADY_PAID = re.compile(r"(?:(?<!\bbe )\b(?:transferred|paid|wired|remitted|sent|received|credited|deposited|"
+                           r"went|goes)\b|"
+                           r"\b(?:her|his|their|employees?|staff|contractors?|if you)\b|"
+                           r"已(?:经)?(?:转|汇|付|支付|打款)|"
+                           r"(?:员工|他|她|如果您|如您))[^.!?。！？\n]{0,60}$")
 # a change denied or never asked for ("we will never ask you to pay to a new account", 从未变更)
 _NOT_SO = re.compile(r"(?:\bnever\b|\bnot\b|\bno\b|n't\b|不会|没有|未曾|从未|无需)[^.!?。！？\n]{0,30}$")
 
@@ -418,6 +432,18 @@ def anchor_words() -> dict[str, tuple[str, ...]]:
     return out
 
 
+_REPLY_PREFIX = re.compile(r"^(?:\s*(?:re|aw|sv|antw|fw|fwd|回复|答复|回覆|答覆|转发|轉寄|转寄)\s*[:：])+")
+
+
+def _without_reply_prefix(item: Text) -> Text:
+    """A subject with its reply prefixes blanked (same length: positions hold): 回复： is no
+    request to reply ("回复：网银U盾到期" asks nothing)."""
+    if item.where != "subject":
+        return item
+    m = _REPLY_PREFIX.match(item.text)
+    return Text(item.where, " " * m.end() + item.text[m.end():], item.anchors) if m else item
+
+
 def may_reach_medium(families: Iterable[str]) -> bool:
     """Whether signals of these families (the ones whose words a message holds) could make
     medium: an offer or an ask and one more family (unsolicited adds only half)."""
@@ -426,26 +452,25 @@ def may_reach_medium(families: Iterable[str]) -> bool:
 
 
 def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = (), reply_to: Iterable[str] = (),
-           unsolicited: bool = False, impersonating: str | None = None, inbound: bool = True, full: bool = True,
+           unsolicited: bool = False, impersonating: str | None = None, full: bool = True,
            sums_in: Callable[[], Iterable[str]] = tuple) -> Assessment:
     """The signals in ``texts`` (subject, bodies, attachment texts; normalised) given who sent
     it (``senders``: header From and envelope sender), where replies go (``reply_to``) and
     whether it came unasked from outside; ``impersonating``: the brand its From line wears
-    without owning it (:func:`rules.impersonation.impersonated`); ``inbound``: whether it came
-    from outside (a diversion weighs more there). With ``full=False`` a message with no offer and no
+    without owning it (:func:`rules.impersonation.impersonated`; a look-alike of the thread's
+    own correspondent counts as ``look_alike``). With ``full=False`` a message with no offer and no
     ask stops there (its level is at most low, which is all a medium or high rule needs).
     ``sums_in``: the message's other texts (normalised, :func:`fold`-ed), where no anchor word
     stands: a deadline's sum of money counts wherever the message names it, so they are read
     for one, and made only when a deadline is found and ``texts`` name no sum."""
-    items = [x if isinstance(x, Text) else Text(x[0], fold(x[1])) for x in texts]
+    items = [_without_reply_prefix(x if isinstance(x, Text) else Text(x[0], fold(x[1]))) for x in texts]
     who = frozenset(s.lower() for s in senders if s)
     domains = frozenset(s.rsplit("@", 1)[-1] for s in who)
     found: dict[str, Signal] = {}
-    diversion: Signal | None = None
-    for item in items:  # a diversion is the fee it asks (weighing more on mail from outside)
+    for item in items:  # a diversion is the fee it asks
         span = _diversion(item.text, item.windows("fee"))
         if span:
-            found["fee"] = diversion = Signal("diversion", item.where, item.text, *span)
+            found["fee"] = Signal("diversion", item.where, item.text, *span)
             break
     for item in items:
         for name, fn in _OFFER_OR_ASK_FINDERS:
@@ -490,16 +515,13 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
         if addr and addr not in who and dom not in domains and "private_channel" not in found:
             found["private_channel"] = Signal("private_channel", "header:Reply-To", addr, 0, len(addr))
     if impersonating and found:
-        found["impersonation"] = Signal("impersonation", "header:From", f"wears the name {impersonating!r}", 0, 0)
+        kind = "look_alike" if impersonating.startswith(LOOK_ALIKE) else "impersonation"
+        found[kind] = Signal(kind, "header:From", f"wears the name {impersonating!r}", 0, 0)
     if unsolicited and found:
         found["unsolicited"] = Signal("unsolicited", "headers", "from outside, not a reply", 0, 0)
     order = {n: i for i, n in enumerate(WEIGHTS)}
     signals = tuple(sorted(found.values(), key=lambda s: order[s.name]))
-    # (our own mail out asking customers to pay a new account is a notice, not the costlier ask)
-    # and a change the writer asks to check by phone ("please call me on our usual number to verify")
-    # is the genuine supplier's: the scam asks not to call
-    plain = not inbound or (diversion is not None and any(_asks_to_call(x.text) for x in items))
-    points = sum(WEIGHTS["fee"] if s.name == "diversion" and plain else WEIGHTS[s.name] for s in signals)
+    points = sum(WEIGHTS[s.name] for s in signals)
     if not signals:
         return Assessment((), 0.0, None)
     if not any(s.name in OFFER_OR_ASK for s in signals) or points < MEDIUM_AT:
