@@ -107,6 +107,7 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "金管局": ("hkma.gov.hk", "gov.hk"),
     "电子发票服务平台": ("chinatax.gov.cn", "gov.cn"),
     "法院": ("court.gov.cn", "gov.cn", "judiciary.hk", "gov.hk"),
+    "人民法院": ("court.gov.cn", "gov.cn"),
     "检察院": ("spp.gov.cn", "gov.cn"),
 }
 # words of a domain that name a brand (``paypal-secure-login.com``, ``hmrc-refunds.uk``): the
@@ -158,7 +159,8 @@ _BRAND_FILLER = re.compile(
     r"network|mail|documentation|docs|tracker|gpi|admin|administrator|console|play|developers?|workspace|"
     r"apps?|drive|sign|pay|wallet|prime|business|enterprise|global)\b|[&/|,.:\-–—()（）\[\]【】\s\d]|"
     r"客服|通知|中心|团队|服务|安全|官方|速运|快递|集团|股份|有限|公司|总局|委员会|部门|账户|支付|平台|国家|"
-    r"监督|管理|科技|信息|系统|提醒|中国|香港|台湾|深圳|上海|北京|市|省|分行|支行|慈善|信托|基金|委员会")
+    r"监督|管理|科技|信息|系统|提醒|中国|香港|台湾|深圳|上海|北京|广州|市|省|区|县|分行|支行|慈善|信托|基金|委员会|"
+    r"中级|高级|基层|最高|办公室|执行局|立案庭|传票")
 
 
 def brand_in_name(name: str) -> str | None:
@@ -239,6 +241,20 @@ def _no_company(domain: str) -> bool:
     return domain in FREEMAIL or all(w in _GENERIC_WORDS for w in _labels(domain))
 
 
+# a digit where a letter belongs, inside a word of a domain: nordvik-bi0tech, supp1y, micros0ft
+_DIGIT_FOR_LETTER = re.compile(r"[a-z]{3,}[01][a-z]|[a-z][01][a-z]{3,}|[a-z]{5,}1$")
+# an institution that keeps its own domain (a hospital, a court, a bank, a government office)
+_INSTITUTION = re.compile(r"(?i)医院|法院|检察院|公安|警察|税务|海关|银行|政府|委员会|招标办|管理局|"
+                          r"\b(?:court|bank|police|"
+                          r"ministry|government|hospital|tax office|customs|embassy|consulate)\b")
+
+
+def _homoglyph(domain: str) -> bool:
+    """Whether a word of ``domain`` has a 0 or a 1 standing for a letter (``bi0tech``,
+    ``supp1y``): how a look-alike of a correspondent's name is made."""
+    return any(_DIGIT_FOR_LETTER.search(w) for w in _labels(domain))
+
+
 def _labels(domain: str) -> list[str]:
     """The words of a domain's name, its last label (the top-level domain) left out."""
     return [w for w in re.split(r"[.\-]", domain.rsplit(".", 1)[0]) if w]
@@ -303,6 +319,10 @@ def impersonated(display_names: Iterable[str], addresses: Iterable[str], our_dom
             return "our own name"
         if any(_only_a_role(n) for n in display_names if n) and any(_no_company(d) for d in domains):
             return "our own staff"
+    if any(_homoglyph(d) for d in domains):
+        return "a name spelled with digits for letters"
+    if any(d in FREEMAIL for d in domains) and any(_INSTITUTION.search(n) for n in display_names if n):
+        return "an institution's name on free mail"
     for quoted in correspondents:
         q_local, _, q_domain = quoted.lower().rpartition("@")
         for a in addresses:

@@ -86,7 +86,7 @@ _RETURNS = re.compile(
     r"(?:收益|回报|返现|返利|返佣|佣金)率?\s{0,3}(?:高达|达|约|为|超过|超|高于|逾)?\s{0,3}\d{1,9}(?:\.\d{1,4})?\s{0,3}"
     r"(?:%|元|块)|"
     # the stock-tips group (荐股): picks promised to a group one is invited to
-    r"牛股|荐股|带单|喊单")
+    r"牛股|荐股|带单|喊单|(?:日|月)(?:赚|挣)\s{0,3}\d")
 _NO_PROMISE = re.compile(r"(?:\bno|\bnot|\bnever|\bwithout|不保证|不承诺|不代表|无法保证|并非|并不)" + _S + r"{0,12}$")
 # a rate charged, not promised ("late payments incur 1.5% per month", 逾期利息每日0.05%)
 _CHARGED = re.compile(r"(?:\blate\b|\bpenalt|\boverdue\b|\bincur|\bcharge[ds]?\b|\bapr\b|"
@@ -97,7 +97,7 @@ _FEE = re.compile(
     r"upfront|up-front|advance|recovery)"
     r" (?:fee|charge|deposit)s?\b|\bshipping and handling\b|\b(?:import )?dut(?:y|ies)\b|"
     r"\bdeposit\b(?<!%\sdeposit)(?<!%deposit)|"
-    r"手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|押金|会员费|认证费|服务费|工本费|保险费|验证费|关税|清关费|"
+    r"垫付|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|押金|会员费|认证费|服务费|工本费|保险费|验证费|关税|清关费|"
     # (a prize's tax paid first, not the yearly filing: 个人所得税综合所得汇算清缴, the 个人所得税 app)
     r"个人所得税(?![\s”\"」』]{0,2}(?:综合所得|汇算|app|申报|年度|专项))|"
     r"派送费|税款|开户费|开户管理费|账户管理费|"
@@ -111,7 +111,7 @@ _FEE_TIE = re.compile(
     r"\bbefore (?:we|the|you|it)\b|\bin order to\b|"
     r"\b(?:customs|parcel|package|shipment)\b|"
     r"\bprior to (?:the )?release\b|"
-    r"先(?:交|缴|付|支付|转|充|汇)|才能|方可|即可|领取|领奖|到账|解冻|提现|激活|发货|办理|派送|配送|投递|寄送|放行|清关|签收|包裹|退回|"
+    r"以下账户|下列账户|个人账户|返还本金|先(?:交|缴|付|支付|转|充|汇)|才能|方可|即可|领取|领奖|到账|解冻|提现|激活|发货|办理|派送|配送|投递|寄送|放行|清关|签收|包裹|退回|"
     # (a loan's 放款前; a fee to a third party the other side names: the buyer's "designated"
     # inspector, not a supplier's 下单前 tooling fee)
     r"放款(?:之)?前|(?:认证|审核|验证|注册|验厂)(?:通过|完成)后|指定的?(?:第三方|机构|代理|检测机构|认证机构)")
@@ -158,7 +158,7 @@ _DIVERSION = re.compile(
     r"account|(?:bank|banking|payment|remittance|account) details)\b|"
     # ("updated our banking terms" is no account: the account, the details, or the bank moved to)
     r"\b(?:changed|updated|switched|moved) (?:our|my|its) (?:receiving |beneficiary |remittance )?"
-    r"(?:bank(?:ing)? (?:account|details)|bank(?:ing)?(?=\s*(?:[;,.]|to\b|with\b|provider\b|$))|"
+    r"(?:bank(?:ing)? (?:account|details)|bank(?:ing)?(?=\s*(?:[;,.]|to\b|with\b|for\b|provider\b|$))|"
     r"payment (?:account|details|information)|account (?:details|number))\b|"
     r"\b(?:our|my) (?:bank|banking|payment|account) details (?:have|has) (?:been )?(?:changed|updated)\b|"
     # (money moved there: "log in to the new account" is a login)
@@ -171,8 +171,9 @@ _DIVERSION = re.compile(
     r"(?!密码|绑定|手机|登录|名|信息安全)|"
     r"(?:收款|银行)(?:账户|账号|帐户|户口)(?:信息)?(?:已)?(?:发生)?(?:变更|更换|更改)|"
     r"(?:新|临时|备用)(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户|户口)|"
-    # the payment re-routed (请改汇到以下账户)
-    r"改(?:汇|转|付|打)(?:款)?(?:到|至|入)")
+    # the payment re-routed (请改汇到以下账户, 这次请付到我们代理商的账户)
+    r"改(?:汇|转|付|打)(?:款)?(?:到|至|入)|(?:这次|本次|此次)(?:请)?(?:付|汇|转)(?:款)?(?:到|至|入)|"
+    r"(?:代理商|第三方|合作方|关联公司)的?(?:账户|帐户|账号)")
 _DATA_STRONG_WORDS = (
     "card details|(?:credit|debit) cards?|card information|expiry date|security codes?|bank (?:account )?details|"
     "bank accounts?(?: numbers?)?|account numbers?|routing numbers?|sort codes?|card numbers?|cvv|cvc|pin|"
@@ -204,7 +205,7 @@ _DATA_FLAT = re.compile(f"{_DATA_STRONG}|{_DATA_WEAK}")
 _DATA_STRONG_BRANCHES = len(top_level_branches(_DATA_STRONG))
 _ASK = re.compile(r"(?:\b(?:send|provide|reply|respond|confirm|fill|enter|update|verify|give|share|submit|include|"
                   r"furnish|forward|with your|need your|needs your|have your|will need|'ll need)\b|"
-                  r"提供|发送|填写|回复|告知|输入|登记|上传|发给|发我|使用(?:您|你)的|使用企业|用(?:您|你)的)"
+                  r"提供|发送|填写|回复|告知|输入|登记|上传|发给|发我|使用(?:您|你)的|使用(?:企业|公司)|用(?:您|你)的)"
                   + _S + r"{0,60}$")
 # a Chinese request with 把/将 puts its verb after what it asks for: 你把银行卡号和开户行发我
 _BA = re.compile(r"[把将][^。！？.!?\n]{0,30}$")
@@ -228,6 +229,7 @@ _SECRECY = re.compile(
     r"\b(?:can't|cannot|can not|unable to) (?:talk|take (?:any )?calls|answer (?:the )?phone)\b|"
     r"\bi'?m in a (?:board |client )?meeting\b|\bi am in a (?:board |client )?meeting\b|\b(?:don't|do not) call\b|"
     r"\breply (?:only )?(?:by|via) (?:e-?mail|this e-?mail)\b|\breply only to this e-?mail\b|"
+    r"\btreat (?:this |it )?as (?:strictly )?confidential\b|"
     r"\bto this (?:e-?mail )?address only\b|"
     r"\b(?:confirm|respond) (?:only (?:by|via) (?:e-?mail|this e-?mail)|(?:by|via) (?:e-?mail|this e-?mail) only)\b|"
     r"先别(?:跟|和|告诉)|(?:不要|别)(?:告诉|声张|(?:跟|和)[^，。！？,\n]{1,10}?(?:说|讲)|在群里(?:说|讲|提)|"
@@ -250,7 +252,9 @@ _TRANSFER = re.compile(
     r"(?:payment|transfer|wire|deposit)\b|"
     r"\b(?:deposit|payment|transfer|wire|remittance)\b[^.!?\n]{0,40}?\bto (?:an?|the|our|this) (?:\w+ ){0,2}account\b|"
     r"(?<!已)(?<!已经)(?:转给|转到|转入|转账|转款|汇给|汇款|汇入|汇至|汇到|打款|打到|付给|付出去|付款给|转过去|打过去|汇过去)|"
-    r"(?:保证金|货款|款项|尾款|定金|预付款)[^。！？\n已]{0,15}?(?:处理|安排|支付|汇出|转出|付(?!款单|清单|清))")
+    r"(?:保证金|货款|款项|尾款|定金|订金|预付款|诚意金|押金)[^。！？\n已]{0,15}?(?:处理|安排|支付|汇出|转出|付(?!款单|清单|清))|"
+    r"(?<!已)(?<!已经)付(?:一笔)?[^。！？\n已]{0,25}?(?:到|至|进)[^。！？\n]{0,15}?(?:账户|帐户|账号)|"
+    r"\b(?:need|require)s? (?:an? |the )?(?:\w+ ){0,2}(?:deposit|payment|transfer|wire|remittance) of\b")
 # keeping it secret (not "I'm in a meeting", which an out-of-office says too): what makes a payment
 # asked a secret one
 _KEEP_SECRET = re.compile(
@@ -262,7 +266,8 @@ _KEEP_SECRET = re.compile(
     r"\bdiscreet(?:ly)?\b|"
     r"先别(?:跟|和|告诉)|(?:不要|别)(?:告诉|声张|(?:跟|和)[^，。！？,\n]{1,10}?(?:说|讲)|在群里(?:说|讲|提)|"
     r"让[^，。！？,\n]{1,8}?知道)|"
-    r"(?:此事|这件事)[^。！？\n]{0,6}保密|"
+    r"(?:此事|这件事)[^。！？\n]{0,6}保密|(?:不要|别|请勿)(?:和|跟|对|向)任何人(?:讨论|说|提|透露)|"
+    r"\bnot (?:to )?(?:discuss|mention|share) (?:this|it)\b|"
     # (the matter itself kept from others: 本事项请勿对外透露; not a price: 请勿对外透露报价)
     r"(?:此事|此事项|本事项|这件事)[^。！？\n]{0,4}?(?:请勿|切勿|不要|不得|勿)(?:对外|向外|向他人)?(?:透露|声张|泄露|提及|外传)|"
     # or not to check it by phone: the payment-diversion ask
@@ -291,6 +296,20 @@ _FIRST_PERSON = re.compile(r"\b(?:we|our|us)\b|我司|我们|本公司|我公司
 # an account to pay named in the mail (an advisory names none): 账号：7559…, Account no.: 0187-2293-4410
 _PAYEE = re.compile(r"(?:账号|帐号|账户|帐户|户口号码|户口|帳號|account(?: no\.?| number| #)?|acct\.?|a/c|iban)"
                     r"\s*[:：]?\s*[a-z]{0,4}\s?\d[\d \-]{6,}\d")
+# the reader's phone cannot reach the writer: the diversion's "our lines are being upgraded, reply by
+# e-mail" (beside a payment asked only: a help desk's outage notice says the same)
+PHONE_DOWN = re.compile(
+    r"\bphones? (?:lines? |system )?(?:are|is) (?:being |currently |temporarily )?(?:upgraded|under maintenance|down|"
+    r"out of order|unavailable)\b|\bunable to (?:take|answer) (?:calls|the phone)\b|"
+    r"电话(?:系统|线路)?[^，。！？\n]{0,8}?(?:维护|维修|升级|故障|无法接听|暂停)")
+# a pretext for the change of account (audits do not freeze a company's bank account)
+PRETEXT = re.compile(
+    r"\baudit\w*\b|\b(?:tax|annual) (?:inspection|review)\b|\bunder (?:annual |internal )?review\b|"
+    r"\b(?:temporarily|currently) (?:frozen|suspended|unavailable|blocked|restricted)\b|\brestructuring\b|"
+    r"审计|年审|年检|税务(?:检查|稽查|调整)|冻结|外汇(?:年检|管制)|账户(?:异常|受限)")
+# the codes no genuine sender asks for by mail: a card's CVV, a PIN, a card's secret (卡密), the bank token's password
+SECRET_CODES = re.compile(r"(?<![a-z0-9_])(?:cvv2?|cvc2?|pin)(?![a-z0-9_])|security code|卡密|u盾密码|网银密码|"
+                          r"交易密码|支付密码")
 # a button's label in quotes is what the reader is to click, no example quoted
 _BUTTON = re.compile(r"(?:\bclick|\btap|\bpress|\bselect|点击|单击|按)\s*(?:on\s+)?(?:the\s+)?[\"“「『]?$")
 # a text that warns of scams (the frame an advisory's quoted phrases stand in): a scam quoted in
@@ -356,7 +375,7 @@ _URGENT = re.compile(
     r"\bonly \d{1,5} (?:\w{1,20} )?(?:left|remain|remaining|spots?)\b|\blimited (?:time|spots|places)\b|"
     r"\bspots are limited\b|\btime is short\b|"
     r"\d{1,2}\s{0,3}(?:个)?小时内|[一二两三]\s{0,3}(?:个)?(?:小时|天|日)内|"
-    r"今[天日晚]" + _S + r"{0,6}(?:内|前|截止|有效|清零|到期)|"
+    r"今[天日晚]" + _S + r"{0,8}(?:内|前|截止|有效|清零|到期)|"
     r"当天有效|仅限今[天日]|立即|马上|立刻|逾期(?:作废|视为|无效|不候|将被|无法)|过期作废|自动放弃|"
     r"即将(?:清零|过期|失效|作废|冻结)|清零|名额有限|名额仅剩|仅剩|限时|截止今[天晚]|紧急|加急")
 # a threat: pressure even where no sum is named (the ask is the reader's money or codes: "your account will
@@ -377,7 +396,7 @@ _THREAT = re.compile(
     r"\blegal action\b|\barrest warrant\b|\b(?:be|get) arrested\b|"
     r"逾期(?:作废|视为|无效|不候|将被|无法)|过期作废|自动放弃|即将(?:清零|过期|失效|作废|冻结)|"
     r"(?:将|会)(?:被)?(?:永久)?(?:冻结|停用|注销|起诉|拘留|逮捕|没收|销户|作废)|"
-    r"追究" + _S + r"{0,10}责任|强制措施|法律责任")
+    r"追究" + _S + r"{0,10}责任|强制措施|法律责任|否则(?:将)?(?:取消|视为|作废|冻结|追究|缺席)|缺席判决")
 
 
 def _each(*parts: str) -> str:
@@ -416,7 +435,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "daily|weekly|monthly|per day|a day|per week|a week|per month|a month|earn|passive income|"
         "commission|commissions|every day|every week|double|"
         "保本|保息|稳赚|零风险|无风险|高额回报|高回报|高收益|赚|挣|日入|月入|"
-        "日收益|周收益|月收益|日结|躺赚|返现|返利|返佣|佣金|秒返|翻倍|收益|回报|牛股|荐股|带单|喊单"),
+        "日收益|周收益|月收益|日结|躺赚|返现|返利|返佣|佣金|秒返|翻倍|收益|回报|牛股|荐股|带单|喊单|日赚|月赚|日挣|月挣"),
     "fee": (
         "fee|fees|charge|charges|deposit|deposits|shipping and handling|duty|duties|gift card|gift cards|"
         "giftcard|giftcards|apple card|apple cards|itunes|google play|steam|bitcoin|btc|usdt|crypto|cryptos|"
@@ -439,6 +458,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "转给|转到|转入|转账|转款|汇给|汇款|汇入|汇至|汇到|打款|打到|付给|付出去|付款给|保证金|货款|款项|尾款|定金|预付款|"
         "new account|updated account|changed account|different account|alternative account|"
         "alternate account|temporary account|opened a new|户口|改汇|改转|改付|改打|罚款|罚锾|罚金|fine|penalty|"
+        "付到|付至|付入|转至|付款到|付款至|付款入|汇款到|汇款至|汇款入|转款到|转款至|转款入|汇至|汇入|转入|代理商|第三方|合作方|关联公司|垫付|诚意金|订金|"
         "details have|details has"),
     "personal_data": (
         "card details|credit card|credit cards|debit card|debit cards|card information|expiry date|security code|"
@@ -464,7 +484,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         + _each("don't /do not ", "inform/contact/call") + "|"
         "can not talk|unable to talk|answer phone|answer the phone|take calls|take any calls|in a meeting|"
         "board meeting|don't call|do not call|" + _each("by/via", " ", "/this ", "email/e-mail") + "|"
-        "reply only|address only|client meeting|打电话|致电|来电|拨打总机|"
+        "reply only|address only|client meeting|treat|"
+        "打电话|致电|来电|拨打总机|"
         "先别|不要跟|不要和|不要在群里|不要让|别跟|别和|别让|别在群里|别告诉|声张|不方便|开会|无法接|不能接|没法接|电话确认|电话核实|电话联系|电话沟通|泄露|提及|"
         + "|".join(sorted(FREEMAIL))),
     "pressure": (
@@ -472,7 +493,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "urgent|urgently|expires|expiring|forfeit|forfeited|cancelled|canceled|returned|closed|frozen|blocked|"
         "locked|terminated|deactivated|seized|restricted|confiscated|suspension|closure|termination|deactivation|"
         "legal action|arrest warrant|arrested|disabled|deleted|be able to|rejected|bounced|withheld|"
-        "停止|暂停|作废|封停|关停|"
+        "停止|暂停|作废|封停|关停|否则|缺席判决|"
         "无法|不能|冻结|停用|注销|起诉|拘留|逮捕|没收|销户|追究|强制措施|法律责任|"
         "suspended|lost|last chance|final|left|remain|remaining|spot|spots|limited|"
         "time is short|小时|天内|日内|"

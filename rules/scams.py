@@ -103,6 +103,9 @@ from rules.scam_words import (
     _WINDFALL,
     ANCHORS,
     FREEMAIL,
+    PHONE_DOWN,
+    PRETEXT,
+    SECRET_CODES,
     WINDOW,
 )
 
@@ -444,11 +447,35 @@ def _without_reply_prefix(item: Text) -> Text:
     return Text(item.where, " " * m.end() + item.text[m.end():], item.anchors) if m else item
 
 
+def _weight(signal: Signal, items: list[Text]) -> float:
+    """A signal's points: its family's weight, more where it says more — a diversion with its
+    pretext (an audit, a frozen account: audits freeze no bank account), and personal data that
+    asks for the codes no genuine sender asks for by mail (a CVV, a PIN, 卡密, the U盾 password)."""
+    if signal.name == "diversion" and any(PRETEXT.search(x.text, 0, SCAN_LIMIT) for x in items):
+        return 2.0
+    if signal.name == "personal_data" and _asks_codes(signal.text, max(0, signal.start - 160), signal.end + 160):
+        return 2.0
+    return WEIGHTS[signal.name]
+
+
+def _asks_codes(t: str, lo: int, hi: int) -> bool:
+    """Whether the secret codes (SECRET_CODES) are asked for between ``lo`` and ``hi``: after a
+    request in their sentence or list, not in "never share your PIN"."""
+    for m in SECRET_CODES.finditer(t, lo, hi):
+        before = t[max(0, m.start() - 80):m.start()]
+        if _NEVER_ASK.search(before) or _warned(t, m.start()):
+            continue
+        if _ASK.search(before) or _asks_in_a_list(t, m.start()):
+            return True
+    return False
+
+
 def may_reach_medium(families: Iterable[str]) -> bool:
     """Whether signals of these families (the ones whose words a message holds) could make
     medium: an offer or an ask and one more family (unsolicited adds only half)."""
     found = set(families)
-    return bool(found & set(OFFER_OR_ASK)) and len(found) >= 2
+    # (a fee or personal data alone may weigh more: a diversion with its pretext, a CVV asked)
+    return bool(found & set(OFFER_OR_ASK)) and (len(found) >= 2 or bool(found & {"fee", "personal_data"}))
 
 
 def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = (), reply_to: Iterable[str] = (),
@@ -504,6 +531,10 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
                 any(_MONEY.search(t, 0, SCAN_LIMIT) for t in sums_in())
             if money:
                 found["pressure"] = urgent
+    if "fee" in found and "private_channel" not in found:  # the phone that cannot reach the payee
+        down = next(((item, m) for item in items for m in [PHONE_DOWN.search(item.text, 0, SCAN_LIMIT)] if m), None)
+        if down is not None:
+            found["private_channel"] = Signal("private_channel", down[0].where, down[0].text, *down[1].span())
     if "pressure" not in found:  # no sum and deadline: a threat is pressure on its own
         threat = next(((item, t) for item in items for lo, hi in item.windows("pressure")
                        for t in [_THREAT_FAST.search(item.text, lo, hi)] if t), None)
@@ -521,7 +552,7 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
         found["unsolicited"] = Signal("unsolicited", "headers", "from outside, not a reply", 0, 0)
     order = {n: i for i, n in enumerate(WEIGHTS)}
     signals = tuple(sorted(found.values(), key=lambda s: order[s.name]))
-    points = sum(WEIGHTS[s.name] for s in signals)
+    points = sum(_weight(s, items) for s in signals)
     if not signals:
         return Assessment((), 0.0, None)
     if not any(s.name in OFFER_OR_ASK for s in signals) or points < MEDIUM_AT:

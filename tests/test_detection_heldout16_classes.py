@@ -1,8 +1,8 @@
 """Error classes of detection found by the blind held-out sets 14 to 19 (written without sight of
-the rules, kept outside the repository: 200 messages each) and by reviews of the fixes, in
-wording of our own. Each test of a class failed on the commit named in its section; the others
-guard against the opposite error. Earlier sets: tests/test_detection_heldout9_classes.py and
-tests/test_detection_heldout12_classes.py.
+the rules, kept outside the repository: 200 messages each), in wording of our own. Each test of
+a class failed on the commit named in its section; the others guard against the opposite error. Earlier sets: tests/test_detection_heldout9_classes.py and
+tests/test_detection_heldout12_classes.py; the review of these fixes and sets 20-21:
+tests/test_detection_heldout20_classes.py.
 """
 
 from __future__ import annotations
@@ -465,73 +465,3 @@ def test_passwords_under_a_tables_password_column_are_secrets() -> None:
 def test_a_password_column_of_policies_masks_and_notes_is_no_secret(sheet: str) -> None:
     assert [m for m in find_secrets(sheet) if "column" in m.context] == []
 
-
-# -- a review of the changes above (206 probes): what they held or let through wrongly (each
-#    failed on 87483f7) -------------------------------------------------------------------------
-
-@pytest.mark.parametrize(("display", "address", "subject", "body"), [
-    ("Greenleaf Packaging AR", "ar@greenleafpack.test", "Notice: new bank account from 1 February",
-     "Dear customer,\n\nPlease note that payments should be made to our new bank account from 1 February; our "
-     "signed letter is attached. If you would like to verify this change, please call your account manager.\n"),
-    ("Kenji Sato", "k.sato@tanaka-trading.test", "Payment of INV-88213",
-     "We have transferred USD 23,450.00 for invoice INV-88213 to your new bank account at Standard Chartered as "
-     "advised in your letter. Please find the remittance advice attached.\n"),
-    ("Workday Payroll", "payroll-noreply@myworkday.test", "Your payslip is ready",
-     "Hi Alice,\n\nYour December payslip is available. Sign in with your username to view it. If you changed your "
-     "bank account recently, check that your net pay of HKD 62,300 went to the new account.\n"),
-    ("飞书", "noreply@feishu.test", "飞书验证码",
-     "您正在更改账号密码，验证码为 528301，10分钟内有效。请勿将验证码告知他人。\n"),
-    ("Apple Premium Reseller - iStyle", "news@istyle.test", "Activate AppleCare+",
-     "To activate AppleCare+, sign in with your Apple ID at the link below within 60 days of purchase.\n"),
-    ("中国银行业协会", "news@china-cba.test", "反洗钱培训报名",
-     "各会员单位：请于本周五前回复参训人员姓名及手机号码。\n"),
-    ("IT Service Desk", "servicedesk@nexgen-msp.test", "Password reset requested",
-     "As requested on ticket #48812, we have reset your account. Please sign in with your username and the "
-     "temporary password we gave you by phone.\n"),
-    ("中国银行客户经理 张磊", "zhanglei@bankofchina.test", "回复：网银U盾到期",
-     "贵司企业网银U盾将于12月31日到期，到期后将无法登录网银，请携带营业执照到网点更新。\n"),
-    ("IT Security Newsletter", "security@msp-newsletters.test", "Phishing of the month",
-     "This month's phishing email pretended to be from Microsoft 365 and said your mailbox has been suspended and "
-     "you will not be able to send or receive email unless you verify your account within 24 hours. Don't click.\n"),
-])
-def test_genuine_notices_the_review_found_held_are_delivered(display: str, address: str, subject: str,
-                                                            body: str) -> None:
-    assert _with_header(display, address, subject, body) == "deliver"
-
-
-def test_a_partners_second_domain_is_no_look_alike() -> None:
-    body = ("Hi Alice,\n\nTo set you up on our supplier portal I will need your username preference.\n\nWinnie\n\n"
-            "________________________________\nFrom: Winnie Lau <winnie@pax-asia-tech.test>\nSent: Monday\n"
-            "To: Alice Chan\nSubject: portal\n\nHi Alice, shall we set up the portal?\n")
-    assert _with_header("Winnie Lau", "winnie@pax-asia-tech.com.hk", "RE: portal", body,
-                        In_Reply_To="<y@example.com>") == "deliver"
-
-
-@pytest.mark.parametrize(("display", "address", "subject", "body"), [
-    ("Harbourline Accounts", "mandy.lau@harbourline-transports.test", "Bank details",
-     "Due to fraud attempts impersonating our company, we changed our bank account. All payments, including "
-     "invoice HT-2291 for HKD 84,300, should now go to:\nAccount no.: 501-223344-001\n\nPlease pay today.\n"),
-    ("Security Team", "security@accounts-protect.test", "Unusual sign-in",
-     "We detected unusual sign-in activity on your account. To protect you from fraudsters, verify your account "
-     "within 24 hours, or your account will be suspended.\n"),
-])
-def test_naming_fraud_as_the_reason_does_not_turn_a_scam_off(display: str, address: str, subject: str,
-                                                             body: str) -> None:
-    assert _with_header(display, address, subject, body) == "quarantine"
-
-
-def test_our_colleagues_marked_mail_forwarded_to_an_outsider_of_the_same_name_is_held() -> None:
-    body = ("FYI\n\n________________________________\nFrom: Becker Lee <becker.lee@example.com>\nSent: Monday\n"
-            "To: Alice\nSubject: Q4 salary review\n\nCONFIDENTIAL\n\nAttached are the Q4 salary figures. Strictly "
-            "confidential, do not forward.\n")
-    raw = crlf_mail("Alice <alice@example.com>", "Becker <becker@consultco.test>", "FW: Q4 salary review", body)
-    v = verdict_for(raw, "alice@example.com", "becker@consultco.test", Direction.OUTBOUND)
-    assert v["recipients"]["becker@consultco.test"]["action"] == "quarantine"
-
-
-def test_our_label_on_a_reply_subject_stays_ours_beside_their_footer() -> None:
-    body = ("Rachel,\n\nAs requested, our internal cost breakdown is attached.\n\nDave\n\n"
-            "________________________________\nFrom: Rachel Kim <martin.cho@harbourtrust.test>\nSent: Monday\n"
-            "To: Dave\nSubject: Cost breakdown\n\nCould you send the cost breakdown?\n\nThis email and any "
-            "attachments are confidential and intended solely for the addressee.\n")
-    assert _reply("RE: Cost breakdown - CONFIDENTIAL", body) == "quarantine"

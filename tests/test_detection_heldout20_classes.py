@@ -1,0 +1,143 @@
+"""Error classes of detection found by a review (helper) of the fixes for blind sets 16-19 (206
+probes of genuine mail and scams) and by the blind held-out sets 20 and 21 (written without sight
+of the rules, kept outside the repository: 200 messages each), in wording of our own. Each test of
+a class failed on the commit named in its section; the others guard against the opposite error.
+Sets 14-19: tests/test_detection_heldout16_classes.py (whose helpers these tests use).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rules.model import Direction
+from tests.test_detection_classes import crlf_mail, verdict_for
+from tests.test_detection_heldout16_classes import _reply, _with_header
+
+# -- a review of the changes above (206 probes): what they held or let through wrongly (each
+#    failed on 87483f7) -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), [
+    ("Greenleaf Packaging AR", "ar@greenleafpack.test", "Notice: new bank account from 1 February",
+     "Dear customer,\n\nPlease note that payments should be made to our new bank account from 1 February; our "
+     "signed letter is attached. If you would like to verify this change, please call your account manager.\n"),
+    ("Kenji Sato", "k.sato@tanaka-trading.test", "Payment of INV-88213",
+     "We have transferred USD 23,450.00 for invoice INV-88213 to your new bank account at Standard Chartered as "
+     "advised in your letter. Please find the remittance advice attached.\n"),
+    ("Workday Payroll", "payroll-noreply@myworkday.test", "Your payslip is ready",
+     "Hi Alice,\n\nYour December payslip is available. Sign in with your username to view it. If you changed your "
+     "bank account recently, check that your net pay of HKD 62,300 went to the new account.\n"),
+    ("飞书", "noreply@feishu.test", "飞书验证码",
+     "您正在更改账号密码，验证码为 528301，10分钟内有效。请勿将验证码告知他人。\n"),
+    ("Apple Premium Reseller - iStyle", "news@istyle.test", "Activate AppleCare+",
+     "To activate AppleCare+, sign in with your Apple ID at the link below within 60 days of purchase.\n"),
+    ("中国银行业协会", "news@china-cba.test", "反洗钱培训报名",
+     "各会员单位：请于本周五前回复参训人员姓名及手机号码。\n"),
+    ("IT Service Desk", "servicedesk@nexgen-msp.test", "Password reset requested",
+     "As requested on ticket #48812, we have reset your account. Please sign in with your username and the "
+     "temporary password we gave you by phone.\n"),
+    ("中国银行客户经理 张磊", "zhanglei@bankofchina.test", "回复：网银U盾到期",
+     "贵司企业网银U盾将于12月31日到期，到期后将无法登录网银，请携带营业执照到网点更新。\n"),
+    ("IT Security Newsletter", "security@msp-newsletters.test", "Phishing of the month",
+     "This month's phishing email pretended to be from Microsoft 365 and said your mailbox has been suspended and "
+     "you will not be able to send or receive email unless you verify your account within 24 hours. Don't click.\n"),
+])
+def test_genuine_notices_the_review_found_held_are_delivered(display: str, address: str, subject: str,
+                                                            body: str) -> None:
+    assert _with_header(display, address, subject, body) == "deliver"
+
+
+def test_a_partners_second_domain_is_no_look_alike() -> None:
+    body = ("Hi Alice,\n\nTo set you up on our supplier portal I will need your username preference.\n\nWinnie\n\n"
+            "________________________________\nFrom: Winnie Lau <winnie@pax-asia-tech.test>\nSent: Monday\n"
+            "To: Alice Chan\nSubject: portal\n\nHi Alice, shall we set up the portal?\n")
+    assert _with_header("Winnie Lau", "winnie@pax-asia-tech.com.hk", "RE: portal", body,
+                        In_Reply_To="<y@example.com>") == "deliver"
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), [
+    ("Harbourline Accounts", "mandy.lau@harbourline-transports.test", "Bank details",
+     "Due to fraud attempts impersonating our company, we changed our bank account. All payments, including "
+     "invoice HT-2291 for HKD 84,300, should now go to:\nAccount no.: 501-223344-001\n\nPlease pay today.\n"),
+    ("Security Team", "security@accounts-protect.test", "Unusual sign-in",
+     "We detected unusual sign-in activity on your account. To protect you from fraudsters, verify your account "
+     "within 24 hours, or your account will be suspended.\n"),
+])
+def test_naming_fraud_as_the_reason_does_not_turn_a_scam_off(display: str, address: str, subject: str,
+                                                             body: str) -> None:
+    assert _with_header(display, address, subject, body) == "quarantine"
+
+
+def test_our_colleagues_marked_mail_forwarded_to_an_outsider_of_the_same_name_is_held() -> None:
+    body = ("FYI\n\n________________________________\nFrom: Becker Lee <becker.lee@example.com>\nSent: Monday\n"
+            "To: Alice\nSubject: Q4 salary review\n\nCONFIDENTIAL\n\nAttached are the Q4 salary figures. Strictly "
+            "confidential, do not forward.\n")
+    raw = crlf_mail("Alice <alice@example.com>", "Becker <becker@consultco.test>", "FW: Q4 salary review", body)
+    v = verdict_for(raw, "alice@example.com", "becker@consultco.test", Direction.OUTBOUND)
+    assert v["recipients"]["becker@consultco.test"]["action"] == "quarantine"
+
+
+def test_our_label_on_a_reply_subject_stays_ours_beside_their_footer() -> None:
+    body = ("Rachel,\n\nAs requested, our internal cost breakdown is attached.\n\nDave\n\n"
+            "________________________________\nFrom: Rachel Kim <martin.cho@harbourtrust.test>\nSent: Monday\n"
+            "To: Dave\nSubject: Cost breakdown\n\nCould you send the cost breakdown?\n\nThis email and any "
+            "attachments are confidential and intended solely for the addressee.\n")
+    assert _reply("RE: Cost breakdown - CONFIDENTIAL", body) == "quarantine"
+
+
+# -- scams sets 20 and 21 missed (measured blind on d3ee933: recall 0.64 and 0.73; failed on d3ee933) --
+
+SCAMS_20_21 = [
+    ("王建国", "wangjianguo.ceo.office@freemail.test", "急：今天下班前安排一笔付款",
+     "赵敏：\n\n我在外面开会，不方便接电话。公司需要今天下班前付一笔 286 万元的诚意金到对方律师的监管账户。"
+     "这件事目前处于保密阶段，不要和任何人讨论。\n\n账号：7559 2031 8810 562\n"),
+    ("Nordvik Biotech AG - Accounts", "accounts@nordvik-bi0tech.test", "Updated banking details",
+     "Dear Customer,\n\nKindly remit the outstanding invoice NB-2026-0113 (EUR 184,650.00) to our new account "
+     "below.\n"),
+    ("Barrister Daniel Okafor", "d.okafor.chambers@yahoo.com", "Unclaimed inheritance - your surname",
+     "Dear Friend,\n\nMy late client left USD 8.5 million unclaimed inheritance in a bank here. As you share his "
+     "surname, I seek your consent to present you as next of kin.\n\nTreat as strictly confidential.\n"),
+    ("Kenneth Lau", "kenneth.lau@harbourmed-hk.test", "Payment for Jan consignment - new HSBC account",
+     "Hi,\n\nPlease note we have switched our receiving bank for RMB settlements. For the January consignment (HKD "
+     "1,268,400) please pay to:\nAccount: 808-512447-838\n\nOur finance team is under audit so please don't call the "
+     "office line.\n"),
+    ("康和医院招标办", "kanghe-zhaobiao@126.com", "中标通知书 - 请尽快缴纳履约保证金",
+     "Example Corp：\n\n贵公司被确定为中标单位。请于今日 17:00 前将履约保证金 18.6 万元转入以下账户，"
+     "否则取消中标资格。\n"),
+    ("福爾摩沙醫藥 財務部", "finance@formosa-medicai.test", "匯款帳戶變更通知",
+     "您好：\n\n自即日起請將所有貨款匯入下列新帳戶：\n帳號：012-883-0917265\n\n"
+     "因帳戶轉換期間電話系統維護，如有問題請以電郵聯繫。\n"),
+    ("Amy", "amy.recruit2026@gmail.com", "兼职点赞",
+     "现招聘兼职刷单员，动动手指点赞关注即可，日赚 300-800 元。首单需垫付 500 元，返还本金+佣金。"
+     "有意请加 WhatsApp +63 917 555 0192。\n"),
+    ("吴刚 华建八局", "wu.gang@huajian-builds.test", "关于变更收款账户的通知",
+     "刘总：\n\n因我司基本户正在进行年度审计冻结，第十四期进度款（人民币 2,136,500.00 元）请支付至我司新账户：\n"
+     "账号：4405 0177 6123 0000 1987\n"),
+    ("Harbour Trust Bank", "alerts@harbourtrust-bank-hk.test", "Unusual transaction on your corporate card",
+     "Dear Customer,\n\nA transaction of HKD 38,420.00 was declined on your corporate card. If this was not you, reply "
+     "to this email with your full card number, expiry date, CVV and HKID number so we can block the card.\n"),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), SCAMS_20_21,
+                         ids=[f"scam{i}" for i in range(len(SCAMS_20_21))])
+def test_the_scams_sets_20_and_21_missed_are_held(display: str, address: str, subject: str, body: str) -> None:
+    assert _with_header(display, address, subject, body) == "quarantine"
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), [
+    ("Mold Li", "mold.li@tooling.test", "模具报价",
+     "王经理：\n模具费用：12,000元，下单前支付，量产后分批返还。有问题加我微信 mold_li88 沟通。\n"),
+    ("HSBC Commercial", "noreply@hsbc.com.hk", "Card security",
+     "Dear Customer,\n\nWe will never ask for your PIN or CVV by email. To review recent transactions, log on to "
+     "HSBCnet.\n"),
+    ("NexGen Support", "support@nexgen-msp.test", "Phone outage",
+     "Our phone lines are currently down due to a carrier fault; please email us with your ticket number.\n"),
+    ("Tianhe AR", "ar@tianhe-components.test", "New bank account",
+     "Dear customer,\n\nFollowing the merger of our banks, please use our new bank account from 1 March. Our signed "
+     "letter is attached.\n"),
+    ("Web3 Weekly", "news@web3weekly.test", "This week in payments",
+     "Our readers ask how audits work: an audit reviews a company's books and never freezes its bank account.\n"),
+])
+def test_a_tooling_fee_a_banks_warning_an_outage_and_a_merger_are_no_scams(display: str, address: str,
+                                                                          subject: str, body: str) -> None:
+    assert _with_header(display, address, subject, body) == "deliver"
