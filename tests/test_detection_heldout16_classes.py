@@ -1,8 +1,8 @@
 """Error classes of detection found by the blind held-out sets 14 to 19 (written without sight of
 the rules, kept outside the repository: 200 messages each), in wording of our own. Each test of
-a class failed on the commit named in its section; the others guard against the opposite error. Earlier sets: tests/test_detection_heldout9_classes.py and
-tests/test_detection_heldout12_classes.py; the review of these fixes and sets 20-21:
-tests/test_detection_heldout20_classes.py.
+a class failed on the commit named in its section; the others guard against the opposite error.
+Earlier sets: tests/test_detection_heldout9_classes.py and tests/test_detection_heldout12_classes.py;
+the review of these fixes and sets 20-21: tests/test_detection_heldout20_classes.py.
 """
 
 from __future__ import annotations
