@@ -62,7 +62,11 @@ class KeywordCond(Condition):
         if count < self.min_count:
             return False
         found.sort(key=lambda f: -_RANK.get(f[2], 0))  # the strongest evidence first
-        for unit, h, level, why in found[:MAX_EVIDENCE]:
+        # each term once before any twice (机密 and 请勿转发 shown, not 请勿转发 in three parts)
+        seen: set[str] = set()
+        first = [f for f in found if not (f[1].term in seen or seen.add(f[1].term))]
+        shown = (first + [f for f in found if not any(f is g for g in first)])[:MAX_EVIDENCE]
+        for unit, h, level, why in shown:
             text, mark = unit.excerpt_for(h.start, h.end, normalized=True)
             ev.append(Evidence(unit.where, text, level, why, mark,
                                  kind="keyword marker" if self.confidence is not None else "keyword"))

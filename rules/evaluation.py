@@ -59,6 +59,17 @@ class EvaluationContext:
     rspamd: RspamdResult | None = None
 
 
+_LABEL_HYPHENS = re.compile(r"(?<=[A-Z])-(?=[A-Z])|(?i:(?<=internal)-(?=use-only|only)|(?<=internal-use)-(?=only)|"
+                            r"(?<=strictly)-(?=confidential)|(?<=highly)-(?=confidential)|(?<=top)-(?=secret)|"
+                            r"(?<=do)-(?=not-forward)|(?<=do-not)-(?=forward)|(?<=not)-(?=for-distribution)|"
+                            r"(?<=not-for)-(?=distribution))")
+
+
+def _name_words(name: str) -> str:
+    """A file name with its words split as people read them (same length: positions hold)."""
+    return _LABEL_HYPHENS.sub(" ", name.replace("_", " "))
+
+
 class Unit:
     """One piece of text (subject, a body part, an attachment, a header) with its caches."""
 
@@ -241,7 +252,9 @@ class State:
         # "confidential_plan.xlsx": a name's underscores separate its words (same length, so
         # positions and evidence stay)
         # and a member's folders inside its archive name it too (files.zip/confidential/list.csv)
-        return [Unit(f"attachment:{a.path}", (a.path if a.path.endswith(a.name) else a.name).replace("_", " "),
+        # and a label's words joined by hyphens are the label (INTERNAL-USE-ONLY_fee_schedule.pdf;
+        # a compound stays one: confidential-computing-whitepaper.pdf)
+        return [Unit(f"attachment:{a.path}", _name_words(a.path if a.path.endswith(a.name) else a.name),
                      short=True) for a in self.message.attachments]
 
     def units(self, scope: str) -> list[Unit]:

@@ -71,8 +71,9 @@ _NEGATION_BEFORE = re.compile(
     r"(?:什么|任何|所谓的?)?\s*)$"
 )
 _COMPOUND_AFTER = re.compile(
-    r"(?i)^(?:性|计算|运算|花园|花園|基地|武器|通道|情报局|[\s_\-]*(?:computing|compute|vms?|containers?|space|ledger|"
-    r"transactions?|clients?|consortium|gke|nodes?|informants?|"
+    r"(?i)^(?:性|计算|运算|花园|花園|基地|武器|通道|情报局|[一二三四五六七八九十][：:]|"
+    r"[\s_\-]*(?:computing|compute|vms?|containers?|space|ledger|"
+    r"transactions?|clients?|consortium|gke|nodes?|informants?|disclosure (?:agreements?|undertakings?)|"
     # records management (confidential waste is paper for the shredder) and software settings
     # (an issue's "confidential" flag; "confidential fields" or "parameters" may be the deal's own)
     r"waste|shredding|shred|destruction|disposal|bins?|sacks?|consoles?|flags?|checkbox(?:es)?|toggles?|"
@@ -89,6 +90,7 @@ _COMPOUND_BEFORE = re.compile(
     r"(?:passwords?|pins?|passcodes?|credentials?|login details|one-time codes?|personal data|data|information|"
     r"details|records)\s+(?:strictly\s+)?$"
     r"|(?:小|公开的|不是什么|有什么)$"   # 小秘密, 公开的秘密: figures of speech
+    r"|(?:[一二三四五六七八九十几两\d]+|哪些|几)个\s*[“\"「『]?$"   # 冷链运输的三个“秘密”: a feature's headline
 )
 # the marker is what a sentence talks about: "documents labelled CONFIDENTIAL, STRICTLY
 # CONFIDENTIAL or INTERNAL ONLY must…", 标有“机密”“绝密”字样, news of 窃取商业机密
@@ -101,14 +103,16 @@ _TOPIC = re.compile(
     r"the words?|such as|e\.g\.|theft of|stealing|misappropriat\w+ of|claiming to be|claims to be|so-called|"
     r"licen[cs]ed\s*[\"'“‘](?:for|as)?|what (?:is|are|counts as|makes)|什么是|什么叫|何为|何谓|"
     r"是否构成|是否属于|"
-    r"标有|标注|标记为|标记|注明|带有|侵犯|窃取|盗窃|涉嫌|泄露了?|保护|关于)\s*"
+    r"标有|标注为|标为|标注|标记为|标记|注明|带有|侵犯|窃取|盗窃|涉嫌|泄露了?|保护|关于)\s*"
     r"(?:" + _LIST_EN + r"|" + _LIST_ZH + r")[\"'“‘「『《【(（]?\s*$"
 )
 # the labels listed after a colon: "the right label: PUBLIC, INTERNAL USE ONLY, CONFIDENTIAL or
 # STRICTLY CONFIDENTIAL", 同样的密级（内部资料 / 机密 / 绝密）; one label after the colon is the
 # label itself (Sensitivity label: Confidential, 密级：机密), so a list must be before or after it
 _LABEL_LIST_LEAD = re.compile(
-    r"(?i)(?:labels?|levels?|categories|classifications?|markings?|密级|等级|级别|分级|标签)\s*[:：(（]\s*"
+    r"(?i)(?:labels?|levels?|categories|classifications?|markings?|密级|等级|级别|分级|标签|"
+    r"(?:分为|分成)[\u4e00-\u9fff\d]{0,3}(?:级|类|档))"
+    r"(?:[\u4e00-\u9fff]{0,4}|(?: \w+){0,2})\s*[:：(（]\s*"
     r"((?:[\"'“‘]?[A-Za-z]+(?: [A-Za-z]+){0,2}[\"'”’]?(?:, | or | and |, or |\s?/\s?))+(?:[A-Za-z]+ )?|"
     r"(?:[\u4e00-\u9fff]{1,6}\s*[、，,/]\s*)+)?$")
 # another label after it (not another field: 密级：机密，保密期限：五年; "Internal Use Only / Do not forward")
@@ -252,6 +256,7 @@ def core_subject(subject: str) -> str:
     return " ".join(subject[m.end():].split()).casefold() if m else ""
 _NDA = re.compile(r"(?i)disclosing party|receiving party|non-disclosure agreement|保密协议|披露方|接收方")
 _QUOTE_HEADER = re.compile(r"(?im)^(?:-{2,} ?original message ?-{2,}|-{2,} ?原始邮件 ?-{2,}|on .{5,200} wrote:|"
+                           r".{5,200}(?:写道|寫道)[:：]|"
                            r"(?:from|发件人|寄件者)\s*[:：].*\n.*(?:sent|date|发送时间|日期)\s*[:：]|_{20,})")
 
 
@@ -263,7 +268,7 @@ _APPLIED = re.compile(
     r"(?:this|these) (?:e-?mails?|messages?|mail|documents?|files?|decks?|drafts?|reports?|memos?|sheets?|"
     r"spreadsheets?|lists?|information|data|presentations?|packs?|notes?|threads?|versions?|proposals?|plans?|letters?|figures?|"
     r"numbers?|prices?|pricing|quotes?|quotations?|slides?|materials?|terms|details|contents?)|"
-    r"(?:keep|treat|consider|handle|hold) (?:this|these|it|them)\b|"
+    r"(?:keep|keeping|treat|treating|consider|handle|hold) (?:this|these|it|them)\b|"
     r"(?:do not|don't|must not|mustn't|should not|please don't|not to|never) (?:be )?(?:share|shared|forward|forwarded|"
     r"distribute|distributed|circulate|circulated|disclose|disclosed|pass|passed|discuss|show|shown)\b|"
     r"keep (?:it|this|them) to yourself|for your eyes only|between (?:us|ourselves|the two of us)|"
@@ -280,10 +285,12 @@ _APPLIED = re.compile(
     r"(?:请勿|不要|不得|严禁|禁止|切勿|别|勿)(?:对外)?(?:外传|转发|转给|外泄|透露|泄露|告诉|扩散|传阅)|阅后(?:即)?删除|"
     r"看完(?:请|后)?删除|仅供(?:你|您|贵司|贵方)?(?:内部)?参考|注意保密|仅限内部|内部使用|"
     r"(?:请|务必|一定要?|千万要?)(?:您|你)?(?:严格|绝对|一定|务必)?(?:注意)?保密|请(?:对此|替我)保密|"
-    r"不得引用|请勿(?:公开|引用|发表)|不要(?:公开|引用|发表)|暂不对外|(?:公布|发布|官宣)前"
+    r"不得引用|请勿(?:公开|引用|发表)|不要(?:公开|引用|发表)|暂不对外|(?:公布|发布|官宣)前|"
+    r"你知我知|(?:千万|一定)?(?:别|不要)(?:说|讲|传)出去|仅限你我"
 )
 # "this is confidential", "it's strictly confidential", 这是机密: the marker is said of "this"
-_PREDICATE = re.compile(r"(?i)(?:\b(?:this|these|it|they) (?:is|are|'s|'re|remains?|stays?|must stay) (?:\w+ )?|"
+_PREDICATE = re.compile(r"(?i)(?:\b(?:this|these|it|they)(?: \w+){0,2} (?:is|are|'s|'re|remains?|stays?|must stay) "
+                        r"(?:\w+ )?|"
                         r"(?:这|此|本)(?:个|些|份|封)?(?:都)?(?:是|属于|为))$")
 # a dash or bar after a marker: spaced ("Confidential - …"; a hyphen glued to it is a compound), or a
 # long dash or bar glued to it too (机密——收购方案)
@@ -311,8 +318,8 @@ _SENTENCE_END = re.compile(r"[!?。！？\n;；]|\.(?!\d)")
 def _applied(text: str, start: int, end: int) -> bool:
     """Whether the sentence holding the marker says it of this mail (see ``_APPLIED``), or
     the marker labels what follows it ("Confidential: …", 机密：…)."""
-    if text[end:end + 2].lstrip(" ")[:1] in (":", "："):
-        return True
+    if text[end:end + 3].lstrip(" )]）】")[:1] in (":", "："):
+        return True  # ("Confidential:", "vertraulich (CONFIDENTIAL):")
     if _LABEL_DASH.match(text, end) and not _lead(text, _line_bounds(text, start)[0], start, end):
         return True  # it heads its line: "绝密 —— 收购方案要点", "Confidential - Project Heron terms"
     s, e = sentence_span(text, start, end, _SENTENCE_END)
@@ -515,7 +522,8 @@ class MarkerGrader:
         after = text[end:end + 30]
         if _NEGATION_BEFORE.search(before):
             return None, "negated"
-        if _COMPOUND_AFTER.search(after) or _COMPOUND_BEFORE.search(text[max(0, start - 60):start]):
+        qualified = text[start:end].lower().startswith(("strictly", "highly"))  # no "strictly confidential waste"
+        if (_COMPOUND_AFTER.search(after) and not qualified) or _COMPOUND_BEFORE.search(text[max(0, start - 60):start]):
             return None, "part of another term"
         topic = _TOPIC.search(text[max(0, start - 80):start]) or _TOPIC_AFTER.search(after) or \
             _listed_label(text, start, end)

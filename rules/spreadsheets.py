@@ -10,6 +10,7 @@ no entities), the text capped like any document's.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from xml.parsers import expat
 
@@ -82,13 +83,30 @@ def shared_strings(chunks: Iterable[bytes]) -> tuple[list[str], bool]:
     return out, ok and not stop[0]
 
 
+_HEADER_FOOTER = frozenset({"oddHeader", "evenHeader", "firstHeader", "oddFooter", "evenFooter", "firstFooter"})
+# Excel's header and footer codes: a section (&L, &C, &R), a font ("&\"Arial,Bold\""), a size (&12), a
+# field (&P page, &N pages, &D date, &T time, &F file, &A sheet, &Z path, &G picture), a colour (&KFF0000)
+# and styles (&B, &I, &U, …)
+_HF_CODE = re.compile(r'&"[^"]*"|&K(?:[0-9A-Fa-f]{6}|\d{2}[+-]\d{3})|&\d+|&[LCRPNDTFAZGBIUESXYK]|&&')
+
+
+def header_footer_text(code: str) -> str:
+    """A page header's or footer's printed words, its codes taken out ("&C&\"-,Bold\"Internal Use
+    Only" is "Internal Use Only"); sections side by side are split by spaces."""
+    return " ".join(_HF_CODE.sub(lambda m: "&" if m.group() == "&&" else "  ", code).split())
+
+
 def sheet_text(chunks: Iterable[bytes], shared: list[str], used: set[int] | None = None) -> DocumentText:
     """One worksheet's rows as lines of tab-separated cells, shared strings substituted
-    (their indices added to ``used``)."""
+    (their indices added to ``used``); its printed page header first and its footer last, each
+    a line of its own ("Internal Use Only" at the top of every printed page is a banner)."""
     lines: list[str] = []
+    headers: list[str] = []
+    footers: list[str] = []
+    hf: list[str] = []
     row: list[str] = []
     cell: list[str] = []
-    state = {"type": "", "in": 0, "size": 0}
+    state = {"type": "", "in": 0, "size": 0, "hf": 0}
     stop = [False]
     p = _parser()
 
@@ -102,11 +120,19 @@ def sheet_text(chunks: Iterable[bytes], shared: list[str], used: set[int] | None
             state["type"] = named.get("t", "")
         elif local in ("v", "t"):
             state["in"] += 1
+        elif local in _HEADER_FOOTER:
+            hf.clear()
+            state["hf"] = 1
 
     def end(name: str) -> None:
         local = name.rpartition(":")[2]
         if local in ("v", "t"):
             state["in"] -= 1
+        elif local in _HEADER_FOOTER:
+            state["hf"] = 0
+            words = header_footer_text("".join(hf))
+            if words:
+                (headers if "Header" in local else footers).append(words)
         elif local == "c":
             value = "".join(cell).strip()
             if state["type"] == "s" and value.isdigit():
@@ -125,10 +151,13 @@ def sheet_text(chunks: Iterable[bytes], shared: list[str], used: set[int] | None
     def data(text: str) -> None:
         if state["in"]:
             cell.append(text)
+        elif state["hf"]:
+            hf.append(text)
 
     p.StartElementHandler, p.EndElementHandler, p.CharacterDataHandler = start, end, data
     result = DocumentText()
     result.corrupt = not _feed(p, chunks, stop)
     result.truncated = stop[0]
-    result.text = "\n".join(lines).strip("\n")[:MAX_TEXT_PER_FILE]
+    body = "\n".join(lines).strip("\n")
+    result.text = "\n".join([*dict.fromkeys(headers), body, *dict.fromkeys(footers)]).strip("\n")[:MAX_TEXT_PER_FILE]
     return result

@@ -141,3 +141,66 @@ def test_the_scams_sets_20_and_21_missed_are_held(display: str, address: str, su
 def test_a_tooling_fee_a_banks_warning_an_outage_and_a_merger_are_no_scams(display: str, address: str,
                                                                           subject: str, body: str) -> None:
     assert _with_header(display, address, subject, body) == "deliver"
+
+
+# -- confidentiality and names sets 17-21 missed or held wrongly (failed on 73fb3f1) -------------
+
+def test_a_spreadsheets_printed_page_header_is_its_banner() -> None:
+    from tests.accuracy.mime import xlsx
+    from tests.test_detection_classes import XLSX, action, mail
+    rows = [["Role", "Grade", "P50"], ["HW engineer", "E3", "310"]]
+    data = xlsx(rows, page_header='&C&"-,Bold"&KFF0000仅限内部 Internal Only&R&P')
+    assert action(mail("benchmark attached", attachments=(("benchmark.xlsx", data, XLSX),))) == "quarantine"
+    plain = xlsx(rows, page_header="&LSalary benchmark&RPage &P of &N")
+    assert action(mail("benchmark attached", attachments=(("benchmark.xlsx", plain, XLSX),))) == "deliver"
+
+
+def _out(body: str, subject: str = "Update") -> str:
+    from tests.test_detection_classes import action
+    return action(crlf_mail("alice@example.com", "partner@other.org", subject, body))
+
+
+@pytest.mark.parametrize("body", [
+    "sharing the slide text of our roadmap:\n2027 H1 DCU-8 sample\n\nThis roadmap is confidential and not yet shared "
+    "with other customers.\n",
+    "Jens,\nkurze Info vorab, vertraulich (CONFIDENTIAL): wir erhöhen die Preise ab Juli um 3,8 %.\n",
+    "周婷：\n\n附件中的受试者肝功能原始数据请勿转发给申办方以外的任何人。\n",
+    "Richard,\n\nwe are likely to put the site up for sale in Q3. I would appreciate you keeping it strictly "
+    "confidential for now.\n",
+    "Until the press event on 23 April this is TOP SECRET - no mention to anyone outside your core team.\n",
+    "王总：\n\n投委会昨天已经决定退出该项目，这事你知我知，千万别说出去。\n",
+])
+def test_markers_said_of_what_is_sent_are_held(body: str) -> None:
+    assert _out(body) == "quarantine"
+
+
+@pytest.mark.parametrize(("subject", "body"), [
+    ("供应商培训讲义", "供应商信息安全培训 - 信息分级\n我司信息分为四级：公开、内部、机密、绝密。\n"
+     "标注为\"机密\"或\"绝密\"的图纸，供应商须存放于受控区域，不得拍照、不得转发。\n"),
+    ("CDA for signature", "Please sign the attached confidential disclosure agreement (our standard template).\n"),
+    ("投稿：冷链运输的三个“秘密”", "生物制剂冷链运输的三个秘密\n秘密一：相变材料让温度更平稳。\n"
+     "秘密二：实时监控让偏差可追溯。\n"),
+])
+def test_training_a_cda_and_a_features_headline_are_no_markers(subject: str, body: str) -> None:
+    assert _out(body, subject) == "deliver"
+
+
+def test_a_partners_marked_mail_quoted_with_a_chinese_reply_header_is_theirs() -> None:
+    body = ("周婷您好：\n\n收到，我们按修订版执行。\n\n李伟\n\n"
+            "在 2026年2月3日 10:12，周婷 <martin.cho@harbourtrust.test> 写道：\n"
+            "> 李老师好：\n>\n> BrightPath 保密文件 - Confidential\n> 方案 v0.3 修订：筛选期由 28 天延长到 35 天。\n")
+    assert _reply("回复: 方案 v0.3 修订（Confidential）", body) == "deliver"
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("INTERNAL-USE-ONLY_fee_schedule.pdf", "quarantine"),
+    ("Strictly_Confidential_Disposal_Timetable.docx", "quarantine"),
+    ("confidential-computing-whitepaper.pdf", "deliver"),
+    ("confidential_waste_collection_schedule.pdf", "deliver"),
+])
+def test_a_label_in_a_file_name_joined_by_hyphens_or_qualified_is_a_label(name: str, expected: str) -> None:
+    from tests.accuracy.mime import pdf
+    from tests.test_detection_classes import action, mail
+    raw = mail("documents attached", attachments=((name, pdf(["Disposal timetable", "Week 1: site A"]),
+                                                   "application/pdf"),))
+    assert action(raw) == expected

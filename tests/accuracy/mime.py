@@ -229,9 +229,11 @@ def _col(i: int) -> str:
     return s
 
 
-def xlsx(rows: list[list[str]], *, sheet: str = "Sheet1", core: dict[str, str] | None = None) -> bytes:
+def xlsx(rows: list[list[str]], *, sheet: str = "Sheet1", core: dict[str, str] | None = None,
+         page_header: str | None = None) -> bytes:
     """A workbook with one sheet; every cell a shared string (as exports of ids and card
-    numbers are: text, so Excel keeps all the digits)."""
+    numbers are: text, so Excel keeps all the digits); ``page_header``: the printed page
+    header, in Excel's codes ("&C&\"-,Bold\"Internal Use Only")."""
     strings: list[str] = []
     index: dict[str, int] = {}
     xml_rows = []
@@ -262,7 +264,8 @@ def xlsx(rows: list[list[str]], *, sheet: str = "Sheet1", core: dict[str, str] |
             f'Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{_R}/sharedStrings" '
             'Target="sharedStrings.xml"/></Relationships>').encode(),
         "xl/worksheets/sheet1.xml": (_XML + f'<worksheet xmlns="{_S}"><sheetData>{"".join(xml_rows)}</sheetData>'
-                                     "</worksheet>").encode(),
+                                     + (f"<headerFooter><oddHeader>{escape(page_header)}</oddHeader></headerFooter>"
+                                        if page_header else "") + "</worksheet>").encode(),
         "xl/sharedStrings.xml": (_XML + f'<sst xmlns="{_S}" count="{len(strings)}" uniqueCount="{len(strings)}">'
                                  f"{sst}</sst>").encode(),
     }
