@@ -79,6 +79,10 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "中国邮政": ("chinapost.com.cn", "ems.com.cn", "11185.cn"),
     "京东": ("jd.com", "jd.hk", "jdl.com", "jdl.cn"),
     "淘宝": ("taobao.com", "alibaba-inc.com", "tmall.com", "mail.taobao.com"),
+    "天猫": ("tmall.com", "taobao.com", "alibaba-inc.com"),
+    "中国移动": ("10086.cn", "chinamobile.com"),
+    "中国联通": ("10010.com", "chinaunicom.com"),
+    "中国电信": ("189.cn", "chinatelecom.com.cn"),
     "中国银行": ("boc.cn", "bankofchina.com", "bochk.com"),
     "工商银行": ("icbc.com.cn", "icbc.com", "icbcasia.com"),
     "建设银行": ("ccb.com", "ccb.cn", "asia.ccb.com"),
@@ -158,7 +162,7 @@ _BRAND_FILLER = re.compile(
     r"department|official|the|of|inc|ltd|limited|corp|corporation|express|connect|cloud|store|business|"
     r"network|mail|documentation|docs|tracker|gpi|admin|administrator|console|play|developers?|workspace|"
     r"apps?|drive|sign|pay|wallet|prime|business|enterprise|global)\b|[&/|,.:\-–—()（）\[\]【】\s\d]|"
-    r"客服|通知|中心|团队|服务|安全|官方|速运|快递|集团|股份|有限|公司|总局|委员会|部门|账户|支付|平台|国家|"
+    r"客服|通知|中心|团队|服务|安全|官方|速运|快递|集团|股份|有限|公司|总局|委员会|部门|账户|支付|平台|国家|商家|积分|商城|"
     r"监督|管理|科技|信息|系统|提醒|中国|香港|台湾|深圳|上海|北京|广州|市|省|区|县|分行|支行|慈善|信托|基金|委员会|"
     r"中级|高级|基层|最高|办公室|执行局|立案庭|传票")
 

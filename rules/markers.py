@@ -83,6 +83,10 @@ _COMPOUND_AFTER = re.compile(
     r"(?:文件|资料|档案|纸张)?(?:上门)?(?:销毁|粉碎|碎纸)|"
     r"(?:员工|同事)(?:及家属)?(?:参加|报名|入场|购买|选购))"
 )
+# a promise that something will be kept confidential, not a label on what is sent: 您的回答将被严格保密,
+# "your answers will be kept strictly confidential"
+_PROMISE_BEFORE = re.compile(r"(?i)(?:将|会|均将|都会|一律|承诺)(?:被|予以)?\s*$|"
+                             r"\b(?:will|shall) be (?:kept|treated|held) (?:\w+ )?$")
 # a promise or an instruction about keeping something confidential, not a label on this mail
 _COMPOUND_BEFORE = re.compile(
     r"(?i)(?:keep|kept|keeping|keeps|remain|remains|treat|treated|held|hold)\s+"
@@ -119,6 +123,28 @@ _LABEL_LIST_LEAD = re.compile(
 _LABEL_WORD = (r"(?:strictly |highly |company )?(?:public|internal|restricted|confidential|secret|sensitive)\b|"
                r"公开|内部|秘密|机密|绝密")
 _LIST_FOLLOWS = re.compile(r"\s*(?:,|、|，|/|\bor\b|\band\b|或|和)\s*[\"'“‘]?(?i:" + _LABEL_WORD + ")")
+
+
+# one item of a list of classification levels, each defined ("- 机密：价格、成本", "Confidential: pricing, costs")
+_LEVEL_ITEM = re.compile(
+    r"(?im)^[ \t>]*(?:[-*•·]|\d{1,2}[.、)）])?[ \t]*[\"“「【\[]?(?:公开|内部|秘密|机密|绝密|核心|普通|一般|"
+    r"public|internal(?: use)?(?: only)?|confidential|restricted|secret|top secret|highly confidential|"
+    r"strictly confidential)[\"”」】\]]?[ \t]*[:：（(]")
+
+
+def _in_a_list_of_levels(text: str, pos: int) -> bool:
+    """Whether the marker heads an item of a list of levels, one defined per line: its own line
+    and the one above or below it each start with a level and its definition (a training's
+    outline of the scheme labels nothing)."""
+    ls = text.rfind("\n", 0, pos) + 1
+    le = text.find("\n", pos)
+    le = len(text) if le < 0 else le
+    if not _LEVEL_ITEM.match(text, ls, le):
+        return False
+    above = text.rfind("\n", 0, max(0, ls - 1)) + 1
+    below_end = text.find("\n", le + 1)
+    return (ls > 0 and _LEVEL_ITEM.match(text, above, ls) is not None) or \
+        (le < len(text) and _LEVEL_ITEM.match(text, le + 1, below_end if below_end >= 0 else len(text)) is not None)
 
 
 def _listed_label(text: str, start: int, end: int) -> bool:
@@ -237,8 +263,10 @@ class Correspondents:
                 subjects.append(" ".join(subject.group(1).split()).casefold())
             for line in text[at:end].split("\n"):
                 label = line.strip(_FRAME + ">").strip().rstrip("。.")
-                if label and len(label) <= 40 and not _SAYS_SOMETHING.search(label):
+                if label and len(label) <= 60 and not _SAYS_SOMETHING.search(label):
                     labels.append(label.casefold())
+                elif label:  # a label heading a line: 【机密】以下为我所的初步意见…
+                    labels.append(line.strip(" \t>").casefold()[:12])
         return subjects, labels
 
 
@@ -284,13 +312,13 @@ _APPLIED = re.compile(
     r"本报告|发你的|发给你的|给你的|"
     r"(?:请勿|不要|不得|严禁|禁止|切勿|别|勿)(?:对外)?(?:外传|转发|转给|外泄|透露|泄露|告诉|扩散|传阅)|阅后(?:即)?删除|"
     r"看完(?:请|后)?删除|仅供(?:你|您|贵司|贵方)?(?:内部)?参考|注意保密|仅限内部|内部使用|"
-    r"(?:请|务必|一定要?|千万要?)(?:您|你)?(?:严格|绝对|一定|务必)?(?:注意)?保密|请(?:对此|替我)保密|"
+    r"(?:请|务必|一定要?|千万要?)(?:您|你)?(?:这边|那边)?(?:严格|绝对|一定|务必)?(?:注意)?保密|请(?:对此|替我)保密|"
     r"不得引用|请勿(?:公开|引用|发表)|不要(?:公开|引用|发表)|暂不对外|(?:公布|发布|官宣)前|"
     r"你知我知|(?:千万|一定)?(?:别|不要)(?:说|讲|传)出去|仅限你我"
 )
 # "this is confidential", "it's strictly confidential", 这是机密: the marker is said of "this"
 _PREDICATE = re.compile(r"(?i)(?:\b(?:this|these|it|they)(?: \w+){0,2} (?:is|are|'s|'re|remains?|stays?|must stay) "
-                        r"(?:\w+ )?|"
+                        r"(?:\w+ )?(?:\w+ ?[/／] ?)?|"
                         r"(?:这|此|本)(?:个|些|份|封)?(?:都)?(?:是|属于|为))$")
 # a dash or bar after a marker: spaced ("Confidential - …"; a hyphen glued to it is a compound), or a
 # long dash or bar glued to it too (机密——收购方案)
@@ -417,7 +445,8 @@ def _is_banner(text: str, start: int, end: int) -> str | None:
     # page's furniture (its number, "& Proprietary"), the label's own qualifier ("Strictly") and
     # the name it is given ("Sensitivity label:", 密级：)
     cs, ce = ls, le
-    if _PAGE_NUMBER.search(text, ls, le):  # (a table's cells are no footer: only a numbered page's line)
+    # (a table's cells are no footer: only a numbered page's line, or a label's named one: 密级：秘密    研发中心)
+    if _PAGE_NUMBER.search(text, ls, le) or _LABEL_NAME.search(text, ls, start):
         for gap in _WIDE_GAP.finditer(text, ls, le):
             if gap.end() <= start:
                 cs = gap.end()
@@ -522,11 +551,13 @@ class MarkerGrader:
         after = text[end:end + 30]
         if _NEGATION_BEFORE.search(before):
             return None, "negated"
+        if _PROMISE_BEFORE.search(before):
+            return LOW, "a promise to keep it (您的回答将被严格保密)"
         qualified = text[start:end].lower().startswith(("strictly", "highly"))  # no "strictly confidential waste"
         if (_COMPOUND_AFTER.search(after) and not qualified) or _COMPOUND_BEFORE.search(text[max(0, start - 60):start]):
             return None, "part of another term"
         topic = _TOPIC.search(text[max(0, start - 80):start]) or _TOPIC_AFTER.search(after) or \
-            _listed_label(text, start, end)
+            _listed_label(text, start, end) or _in_a_list_of_levels(text, start)
         if self.short:
             return (LOW, "talked about") if topic else (HIGH, "banner (subject, header or name)")
         banner = _is_banner(text, start, end)

@@ -116,6 +116,7 @@ _FEE_TIE = re.compile(
     # inspector, not a supplier's 下单前 tooling fee)
     r"放款(?:之)?前|(?:认证|审核|验证|注册|验厂)(?:通过|完成)后|指定的?(?:第三方|机构|代理|检测机构|认证机构)")
 _PAY = re.compile(r"\b(?:pay|paid|payable|payment|cover|send|transfer|remit|wire|required|applies|settle)\w*|"
+                  r"\b(?:fee|charge) of (?:us\$|usd ?|\$|€|£|hk\$|rmb ?)\d|"
                   r"缴纳|交纳|支付|缴|付|转|交|汇入|汇款|汇至|汇到")
 _UNTRACEABLE = re.compile(
     r"\b(?:gift ?cards?|itunes cards?|google play cards?|steam cards?|apple cards?)\b[\s\S]{0,200}?"
@@ -181,6 +182,7 @@ _DATA_STRONG_WORDS = (
     "passport (?:copy|number|scan)|date of birth|login (?:details|credentials|information)|"
     "sign-in (?:details|credentials)|credentials|apple id|"
     "(?:(?:online|internet)[- ]|e-)banking (?:login|password|credentials|details)|token codes?|security token|"
+    "(?:microsoft|office ?365|outlook|email|e-mail|mailbox|corporate|company|work) (?:account|password|credentials)|"
     "银行卡号|银行卡信息|银行账号|银行卡|卡号|账号密码|密码|验证码|身份证号码?|身份证照片|身份证|支付宝账号|开户行|"
     "银行资料|收款账户|银行账户|登录信息|账户信息|账号信息|登录账号|网银|(?<![a-z0-9_])u盾")
 # (a bare "address", "age" or "country" is in every signature and shipping note: asked for, they are "your")
@@ -205,7 +207,7 @@ _DATA_FLAT = re.compile(f"{_DATA_STRONG}|{_DATA_WEAK}")
 _DATA_STRONG_BRANCHES = len(top_level_branches(_DATA_STRONG))
 _ASK = re.compile(r"(?:\b(?:send|provide|reply|respond|confirm|fill|enter|update|verify|give|share|submit|include|"
                   r"furnish|forward|with your|need your|needs your|have your|will need|'ll need)\b|"
-                  r"提供|发送|填写|回复|告知|输入|登记|上传|发给|发我|使用(?:您|你)的|使用(?:企业|公司)|用(?:您|你)的)"
+                  r"提供|发送|填写|回复|告知|输入|登记|上传|发给|发我|验证|核验|核实|使用(?:您|你)的|使用(?:企业|公司)|用(?:您|你)的)"
                   + _S + r"{0,60}$")
 # a Chinese request with 把/将 puts its verb after what it asks for: 你把银行卡号和开户行发我
 _BA = re.compile(r"[把将][^。！？.!?\n]{0,30}$")
@@ -299,6 +301,7 @@ _PAYEE = re.compile(r"(?:账号|帐号|账户|帐户|户口号码|户口|帳號|
 # the reader's phone cannot reach the writer: the diversion's "our lines are being upgraded, reply by
 # e-mail" (beside a payment asked only: a help desk's outage notice says the same)
 PHONE_DOWN = re.compile(
+    r"\bdiscreet(?:ly)?\b|"
     r"\bphones? (?:lines? |system )?(?:are|is) (?:being |currently |temporarily )?(?:upgraded|under maintenance|down|"
     r"out of order|unavailable)\b|\bunable to (?:take|answer) (?:calls|the phone)\b|"
     r"电话(?:系统|线路)?[^，。！？\n]{0,8}?(?:维护|维修|升级|故障|无法接听|暂停)")
@@ -306,6 +309,7 @@ PHONE_DOWN = re.compile(
 PRETEXT = re.compile(
     r"\baudit\w*\b|\b(?:tax|annual) (?:inspection|review)\b|\bunder (?:annual |internal )?review\b|"
     r"\b(?:temporarily|currently) (?:frozen|suspended|unavailable|blocked|restricted)\b|\brestructuring\b|"
+    r"\b(?:account|bank) (?:is )?under maintenance\b|账户(?:正在)?维护|"
     r"审计|年审|年检|税务(?:检查|稽查|调整)|冻结|外汇(?:年检|管制)|账户(?:异常|受限)")
 # the codes no genuine sender asks for by mail: a card's CVV, a PIN, a card's secret (卡密), the bank token's password
 SECRET_CODES = re.compile(r"(?<![a-z0-9_])(?:cvv2?|cvc2?|pin)(?![a-z0-9_])|security code|卡密|u盾密码|网银密码|"
@@ -315,7 +319,7 @@ _BUTTON = re.compile(r"(?:\bclick|\btap|\bpress|\bselect|点击|单击|按)\s*(?
 # a text that warns of scams (the frame an advisory's quoted phrases stand in): a scam quoted in
 # it ("Typical phrases include: - "pay to the new account today"") is an example, not an ask
 _WARNING_FRAME = re.compile(
-    r"冒充|假冒|诈骗|骗子|不法分子|骗局|话术|防诈|反诈|谨防|警惕|\b(?:fraudsters?|scammers?|scams?|phishing|"
+    r"冒充|假冒|诈骗|骗子|不法分子|骗局|话术|防诈|反诈|谨防|警惕|钓鱼|演练|\b(?:fraudsters?|scammers?|scams?|phishing|"
     r"impersonat\w*|fraud (?:advisory|alert|warning|prevention|awareness)|"
     r"(?:fraudulent|fake|spoofed|phishing) (?:e-?mails?|messages?|calls?|requests?|invoices?|websites?))\b")
 _CALLED_SCAM = re.compile(r"(?:一律|都|均)(?:为|是)诈骗|\bis (?:always )?a scam\b|\bare (?:always )?scams\b")
@@ -354,7 +358,10 @@ FREEMAIL = frozenset({
     "hotmail.es", "hotmail.it", "hotmail.com.tw", "outlook.fr", "outlook.de", "outlook.es", "outlook.jp",
     "live.co.uk", "live.fr", "live.cn", "pm.me", "protonmail.ch", "tutanota.com", "tuta.io", "web.de", "gmx.de",
     "libero.it", "naver.com", "daum.net", "hanmail.net", "rediffmail.com", "inbox.com", "vip.qq.com", "vip.163.com",
-    "vip.sina.com", "21cn.com", "188.com", "hotmail.com.hk"})
+    "vip.sina.com", "21cn.com", "188.com", "hotmail.com.hk",
+    # mail.com's vanity domains, which advance-fee letters favour
+    "consultant.com", "accountant.com", "engineer.com", "dr.com", "post.com", "email.com", "usa.com", "myself.com",
+    "cheerful.com", "lawyer.com", "financier.com", "writeme.com", "techie.com"})
 _MONEY = re.compile(
     r"(?:[$€£¥￥]|\b(?:us\$|usd|eur|gbp|rmb|cny|hkd|aud|cad)\s?)\s?\d[\d,]*(?:\.\d+)?|"
     r"(?<![\d,.])\d[\d,]*(?:\.\d+)?\s?(?:k\b|million|billion|dollars|euros|pounds|usd\b|eur\b|gbp\b|万元|万|元|块|美元|英镑|"
@@ -390,7 +397,9 @@ _THREAT = re.compile(
     # (said of the reader's account or service, in the passive: 账号将在24小时内被临时冻结; a supplier's
     # "原账户将于1月31日注销" is a notice, not a threat)
     r"(?:将|会)(?:在|于)[^，。！？\n]{0,10}?被(?:临时|暂时|永久)?(?:冻结|停用|停止|暂停|作废|封停|关停)|"
-    r"(?:将|会)被(?:暂停|停止|关停|封停)|"
+    r"(?:将|会)被(?:暂停|停止|关停|封停)|积分[^。！？\n]{0,12}清零|"
+    r"(?:将|会)(?:在|于)[^，。！？\n]{0,10}?(?:冻结|停用|封停|关停|暂停)(?:您的|你的)?(?:店铺|账户|账号|帐户|帐号|网店)|"
+    r"\b(?:account|settlements?|payouts?|funds|card) (?:is|are|has been|have been) (?:limited|on hold|restricted)\b|"
     r"\b(?:permanent|permanently) (?:suspension|closure|deactivation|suspended|closed|blocked|deactivated)\b|"
     r"\bresult in (?:the )?(?:suspension|closure|termination|deactivation)\b|"
     r"\blegal action\b|\barrest warrant\b|\b(?:be|get) arrested\b|"
@@ -469,7 +478,11 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "postal address|phone number|phone numbers|mobile number|mobile numbers|your age|occupation|your country|"
         "country of residence|login details|login credentials|login information|"
         "sign-in details|sign-in credentials|credentials|apple id|your account|your apple id|your mailbox|your login|"
-        "your identity|banking|token|token code|token codes|security token|网银|u盾|"
+        "your identity|banking|token|token code|token codes|security token|网银|u盾|microsoft account|"
+        "office 365 account|office365 account|outlook account|email account|e-mail account|mailbox account|"
+        "corporate account|company account|work account|email password|e-mail password|mailbox password|"
+        "corporate password|company password|work password|microsoft password|outlook password|email credentials|"
+        "corporate credentials|company credentials|work credentials|microsoft credentials|"
         "您的账户|您的帐户|您的账号|您的邮箱|您的身份|你的账户|你的帐户|你的账号|你的邮箱|你的身份|"
         "银行资料|收款账户|银行账户|登录信息|账户信息|账号信息|登录账号|"
         "银行卡|银行账号|卡号|密码|验证码|身份证|支付宝账号|全名|开户行|姓名|住址|地址|手机号|电话号码|年龄|职业|"
@@ -493,7 +506,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "urgent|urgently|expires|expiring|forfeit|forfeited|cancelled|canceled|returned|closed|frozen|blocked|"
         "locked|terminated|deactivated|seized|restricted|confiscated|suspension|closure|termination|deactivation|"
         "legal action|arrest warrant|arrested|disabled|deleted|be able to|rejected|bounced|withheld|"
-        "停止|暂停|作废|封停|关停|否则|缺席判决|"
+        "停止|暂停|作废|封停|关停|否则|缺席判决|on hold|limited|积分|"
         "无法|不能|冻结|停用|注销|起诉|拘留|逮捕|没收|销户|追究|强制措施|法律责任|"
         "suspended|lost|last chance|final|left|remain|remaining|spot|spots|limited|"
         "time is short|小时|天内|日内|"

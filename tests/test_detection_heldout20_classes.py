@@ -167,7 +167,7 @@ def _out(body: str, subject: str = "Update") -> str:
     "周婷：\n\n附件中的受试者肝功能原始数据请勿转发给申办方以外的任何人。\n",
     "Richard,\n\nwe are likely to put the site up for sale in Q3. I would appreciate you keeping it strictly "
     "confidential for now.\n",
-    "Until the press event on 23 April this is TOP SECRET - no mention to anyone outside your core team.\n",
+    "Until the press event on 23 April this is TOP SECRET / 绝密 - no mention to anyone outside your core team.\n",
     "王总：\n\n投委会昨天已经决定退出该项目，这事你知我知，千万别说出去。\n",
 ])
 def test_markers_said_of_what_is_sent_are_held(body: str) -> None:
@@ -204,3 +204,78 @@ def test_a_label_in_a_file_name_joined_by_hyphens_or_qualified_is_a_label(name: 
     raw = mail("documents attached", attachments=((name, pdf(["Disposal timetable", "Week 1: site A"]),
                                                    "application/pdf"),))
     assert action(raw) == expected
+
+
+# -- blind sets 22 and 23 (measured on 934fd30: 0.971/0.953 and 0.981/0.954; failed on 934fd30) --
+
+SCAMS_22_23 = [
+    ("Michael Tan", "michaeltan.exec@protonmail.com", "Quick favour",
+     "Hi Dave,\n\nAre you available? I need you to handle something for me discreetly. Please purchase 10 Apple gift "
+     "cards at $200 each, scratch the back and send me photos of the codes.\n"),
+    ("", "grants@un-edu-grant.test", "GRANT AWARD NOTIFICATION",
+     "ATTENTION: BENEFICIARY\n\nYour institution has been selec"
+     "ted to receive a grant award of US$850,000.00. To process "
+     "your award, contact our accredited agent (email: dr.williamsbrown@consultant.com) with a processing fee of "
+     "US$350 for the certificate of award.\n"),
+    ("中国移动积分中心", "jifen@10086-jfdh.test", "【积分兑换】您的 12800 积分将于今日清零",
+     "尊敬的用户：\n\n您的账户积分 12800 分将于今日 23:59 清零，请立即登录兑换现金红包。兑换时需验证银行卡号及短信验"
+     "证码。\n"),
+    ("天猫商家服务中心", "service@tmall-shangjia.test", "【重要】店铺涉嫌虚假交易",
+     "尊敬的商家：\n\n平台将于 24 小时内冻结店铺。如需申诉，请立即登录以下申诉通道核验主账号及支付宝密码，或添加客服"
+     "经理微信：tmkf-8823\n"),
+    ("DocuSign", "dse@docusign-envelope.test", "Huaxin PCBA sent you a document to review and sign",
+     "Please review and sign: INV-2026-0398 Remittance Update.pdf\n\nYou will be asked to sign in with your Microsoft "
+     "account to view the document.\n"),
+    ("PayBridge Risk Team", "risk-verify@paybridge-asia-secure.test", "Merchant account limited",
+     "Dear merchant,\n\nYour merchant account has been limited and settlements are on hold. To lift the limitation, "
+     "confirm your administrator login, the company director's ID card number and a corporate card.\n"),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), SCAMS_22_23,
+                         ids=[f"scam{i}" for i in range(len(SCAMS_22_23))])
+def test_the_scams_sets_22_and_23_missed_are_held(display: str, address: str, subject: str, body: str) -> None:
+    assert _with_header(display, address, subject, body) == "quarantine"
+
+
+def test_a_reply_diverting_payment_on_an_accounts_maintenance_is_held() -> None:
+    body = ("Hello,\n\nAttached is the updated invoice with our new remittance details - our previous account is under "
+            "maintenance. Kindly process the payment of USD 18,400.00 today to avoid a late penalty.\n\nKelvin\n")
+    assert _with_header("Kelvin", "kelvin@smartboard-asla.test", "RE: Invoice updated remittance", body,
+                        In_Reply_To="<z@example.com>") == "quarantine"
+
+
+def test_a_phishing_drills_report_quoting_its_lures_is_delivered() -> None:
+    body = ("周经理您好，\n2 月钓鱼演练结果：发送 120 封，提交密码 4 人。演练使用的主题为\"您的邮箱密码今日到期\"\"工"
+            "资调整请确认银行账户\""
+            "\"包裹无法派送请支付运费\"。\n建议对提交密码的同事进行补训。\n")
+    assert _with_header("安信培训", "course@anxin-training.test", "钓鱼邮件演练报告", body) == "deliver"
+
+
+@pytest.mark.parametrize(("subject", "body", "expected"), [
+    ("提前退租", "王总：\n\n我们可能在明年退出该校区，董事会下月决议。请您这边严格保密。\n", "quarantine"),
+    ("问卷", "家长您好：\n\n请填写附件问卷，您的回答将被严格保密，仅用于改进教学。\n", "deliver"),
+    ("Newsletter", "* Sports day results - congratulations to Blue House!\n* Top secret: what the PTA is planning "
+     "for Teacher Appreciation week.\n", "deliver"),
+    ("培训大纲", "第 3 节请按以下口径调整：\n我司信息分为四级：\n- 公开：官网、宣传资料\n- 内部：一般流程文件\n- 机密"
+     "：价格、成本、客户数据\n"
+     "- 绝密：未发布产品、并购信息\n", "deliver"),
+])
+def test_a_secrecy_ask_is_held_and_a_survey_a_newsletter_and_a_level_list_are_not(subject: str, body: str,
+                                                                                 expected: str) -> None:
+    assert _out(body, subject) == expected
+
+
+def test_a_documents_footer_naming_its_level_is_a_banner() -> None:
+    from tests.accuracy.mime import docx
+    from tests.test_detection_classes import DOCX, action, mail
+    data = docx(["固件功耗分析报告", "结论：BLE 广播间隔配置错误导致。", "密级：秘密    Example Corp 研发中心"])
+    assert action(mail("报告见附件", attachments=(("report.docx", data, DOCX),))) == "quarantine"
+
+
+def test_a_partners_label_heading_a_line_of_their_quoted_mail_is_theirs() -> None:
+    body = ("王律师：\n\n收到，谢谢。\n\n李伟\n\n在 2026年3月2日 9:30，王敏 <martin.cho@harbourtrust.test> 写道:\n> "
+            "李伟先生:\n>\n"
+            "> 【机密】以下为我所对贵校租约提前终止问题的初步意见，仅供贵方参考，请勿转发第三方:\n> 根据租赁合同第 12"
+            " 条……\n")
+    assert _reply("Re: 【机密】租约提前终止初步意见", body) == "deliver"
