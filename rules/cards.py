@@ -97,7 +97,7 @@ _GROUP = re.compile(r"[0-9]+")
 _ISSUER_GROUPING = {(4, 4, 4, 4), (4, 6, 5), (4, 6, 4), (4, 4, 4, 4, 3), (4, 4, 4, 4, 2), (6, 13)}
 
 _CARD_WORDS = re.compile(
-    r"(?<![a-z])(?:cards?|credit|debit|visa|master ?card|amex|american express|discover|jcb|diners|"
+    r"(?<![a-z])(?:cards?|credit ?cards?|debit ?cards?|visa|master ?card|amex|american express|discover|jcb|diners|"
     r"union ?pay|cvv2?|cvc2?|expiry|expires?|expiration|exp\.? ?date|valid (?:thru|through|until|to)|"
     r"good thru|card ?holder|pan)(?![a-z])"
     r"|信用卡|银行卡|借记卡|储蓄卡|卡号|有效期|安全码|持卡人|银联|维萨|万事达|运通|信用咭|卡號|銀行卡"
@@ -105,7 +105,8 @@ _CARD_WORDS = re.compile(
 _BANK_WORDS = re.compile(
     r"(?<![a-z])(?:bank|account|card|debit|union ?pay)(?![a-z])|银行|卡号|账号|帐号|开户|储蓄卡|借记卡|银联|收款"
 )
-_EXPIRY = re.compile(r"(?<![0-9/.])(?:0[1-9]|1[0-2]) ?[/-] ?(?:[0-9]{2}|20[0-9]{2})(?![0-9/])"
+# (an ISO date's month and day, 2026-06-17T03:12, is no expiry)
+_EXPIRY = re.compile(r"(?<![0-9/.])(?<![0-9]{4}-)(?:0[1-9]|1[0-2]) ?[/-] ?(?:[0-9]{2}|20[0-9]{2})(?![0-9/T:-])"
                      r"|有效期|exp(?:iry|ires)?\b")
 _CVV = re.compile(r"(?:cvv2?|cvc2?|cid|安全码|security code)\D{0,6}[0-9]{3,4}(?![0-9])")
 # column headers that say a number is something else than a card
@@ -213,7 +214,10 @@ def _grade(text: str, found: list[tuple[int, int, str, tuple[int, ...], bool]], 
            words: re.Pattern[str]) -> list[Match]:
     out = []
     distinct = {d for _, _, d, _, _ in found if d not in PUBLIC_TEST_CARDS}
-    says_test: bool | None = None  # whether the text calls its numbers test data (read once, when asked)
+    # whether the text calls its numbers test data (read once, when asked); a table of three or
+    # more of the published or made-up test numbers is a test matrix, whatever its words
+    test_like = {d for d in distinct if d in WELL_KNOWN_TEST_CARDS or _MADE_UP.search(d)}
+    says_test: bool | None = True if len(test_like) >= 3 else None
     for start, end, digits, lengths, trailing in found:
         if digits in PUBLIC_TEST_CARDS:
             continue
@@ -229,9 +233,15 @@ def _grade(text: str, found: list[tuple[int, int, str, tuple[int, ...], bool]], 
             continue  # an order number or serial under its own column header (not one its line calls a card)
         near = window(text, start, end)
         corroborated = trailing or _EXPIRY.search(near) or _CVV.search(near)
-        if not corroborated and _labelled_otherwise(text, start, words):
-            continue  # "Waybill No. 5312 3009 8420 3139", 运单号：… (an expiry or CVV beside it says card)
         why = [f"{card_issuer(digits) or 'card'} {len(digits)} digits, Luhn"]
+        if not corroborated and _labelled_otherwise(text, start, words):
+            # "Waybill No. 5312 3009 8420 3139", 运单号：… (an expiry or CVV beside it says card): none held;
+            # the one such number of a text recorded low, as one number with no context is (a list of
+            # them is a list of waybills)
+            if len(distinct) == 1:
+                out.append(Match(kind, start, end, text[start:end], LOW,
+                                 "; ".join([*why, "labelled as another number"])))
+            continue
         ctx = words.search(near) or (words.search(header) if header else None)
         if ctx:
             why.append(f"context '{ctx.group().strip()}'")

@@ -333,8 +333,8 @@ _SECRET_NAME = re.compile(
 # The value runs to a space or a CJK or closing character; it must not run straight into Chinese
 # (密码为8位以上 is a rule about passwords).
 _LABELLED_PASSWORD = re.compile(
-    r"(?i)(?:(?<![A-Za-z0-9_])(?:password|passwd|pwd)(?:\s+is\s*[:：]?|\s*[:：=])|"
-    r"(?:密码|密碼|口令)\s{0,2}(?:(?:是|为|為)\s{0,2}[:：]?|[:：=]))"
+    r"(?i)(?:(?<![A-Za-z0-9_])(?:password|passwd|pwd)(?:\s+for\s+[^\n.]{1,80}?\s+is\s*[:：]?|\s+is\s*[:：]?|\s*[:：=])|"
+    r"(?:密码|密碼|口令)(?:\s{0,2}(?:(?:是|为|為)\s{0,2}[:：]?|[:：=])|[ \t]{1,2}(?=[\x21-\x7e]{6})))"
     r"[ \t]{0,3}[\"'“‘]?([\x21-\x7e]{6,64}?)[\"'”’.,;)]*(?=$|[\s，。；、）」』】（(])",
     re.MULTILINE,
 )

@@ -279,3 +279,34 @@ def test_a_partners_label_heading_a_line_of_their_quoted_mail_is_theirs() -> Non
             "> 【机密】以下为我所对贵校租约提前终止问题的初步意见，仅供贵方参考，请勿转发第三方:\n> 根据租赁合同第 12"
             " 条……\n")
     assert _reply("Re: 【机密】租约提前终止初步意见", body) == "deliver"
+
+
+# -- secrets and cards sets 17-23 missed or held wrongly (failed on ae19a88) ----------------------
+
+@pytest.mark.parametrize("body", [
+    "为方便审计取数，给贵所开了 ERP 只读账号 audit2026，初始口令 Audit@Hx2026，审计结束后停用。\n",
+    "明天现场调试：\n- 弱电间 Wi-Fi：EXC-ENG，WPA2 密码 T1@weak-room88\n- NVR 管理员：admin，密码 Nvr#2026qh\n",
+    "The password for the PowerSchool admin account (user: exl_sisadmin) is 5PO1zm-Tulip-9099 - please log in.\n",
+])
+def test_passwords_after_a_spaced_label_or_a_for_clause_are_secrets(body: str) -> None:
+    assert _out(body, "access") == "quarantine"
+
+
+@pytest.mark.parametrize("body", [
+    "We received an unmatched credit of HKD 48,210.55 on 9 Feb. Your reference on the statement line is "
+    "4265561619461562. Could you tell us the remitter?\n",
+    "relevant log line:\n\n2026-06-17T03:12:44.118Z WARN sync-worker batch=6226333568911986 retry=3 elapsed=30012ms\n",
+    "Cathy - ref 345155849012816 as discussed. Bob\n",
+])
+def test_one_card_shaped_number_a_bank_credit_a_log_or_a_ref_calls_otherwise_is_recorded_not_held(body: str) -> None:
+    raw = crlf_mail("bob@example.com", "partner@other.org", "ref", body)
+    v = verdict_for(raw, "bob@example.com", "partner@other.org", Direction.OUTBOUND)
+    assert v["recipients"]["partner@other.org"]["action"] == "deliver"
+    assert "outbound-low-confidence-findings" in [h["rule"] for h in v["hits"]]
+
+
+def test_a_matrix_of_published_test_cards_is_test_data_whatever_its_words() -> None:
+    from tests.test_detection_classes import action, mail
+    csv = (b"case,card,expected\nvisa_ok,4111111111111111,approved\nmc_ok,5500000000000004,approved\n"
+           b"amex_ok,378282246310005,approved\ndisc_ok,6011111111111117,approved\n")
+    assert action(mail("matrix attached", attachments=(("matrix.csv", csv, "text/csv"),))) == "deliver"
