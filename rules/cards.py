@@ -214,10 +214,7 @@ def _grade(text: str, found: list[tuple[int, int, str, tuple[int, ...], bool]], 
            words: re.Pattern[str]) -> list[Match]:
     out = []
     distinct = {d for _, _, d, _, _ in found if d not in PUBLIC_TEST_CARDS}
-    # whether the text calls its numbers test data (read once, when asked); a table of three or
-    # more of the published or made-up test numbers is a test matrix, whatever its words
-    test_like = {d for d in distinct if d in WELL_KNOWN_TEST_CARDS or _MADE_UP.search(d)}
-    says_test: bool | None = True if len(test_like) >= 3 else None
+    says_test: bool | None = None  # whether the text calls its numbers test data (read once, when asked)
     for start, end, digits, lengths, trailing in found:
         if digits in PUBLIC_TEST_CARDS:
             continue
@@ -238,7 +235,7 @@ def _grade(text: str, found: list[tuple[int, int, str, tuple[int, ...], bool]], 
             # "Waybill No. 5312 3009 8420 3139", 运单号：… (an expiry or CVV beside it says card): none held;
             # the one such number of a text recorded low, as one number with no context is (a list of
             # them is a list of waybills)
-            if len(distinct) == 1:
+            if len(distinct) == 1 and len(lengths) != 2:  # (two halves with no context are no card at all)
                 out.append(Match(kind, start, end, text[start:end], LOW,
                                  "; ".join([*why, "labelled as another number"])))
             continue

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 from rules.detectors import Match, detect
 from rules.disclaimers import OrgDisclaimers
 from rules.external import RspamdResult
-from rules.impersonation import impersonated, quoted_senders
+from rules.impersonation import LOOK_ALIKE, impersonated, quoted_senders
 from rules.lazy import cached_property
 from rules.markers import Correspondents, MarkerGrader, core_subject
 from rules.match import LOW
@@ -303,11 +303,12 @@ class State:
                     unread.append(u)
             if m.first_header("Reply-To"):  # a reply address counts as a private channel (parsed below)
                 families.add("private_channel")
-            impersonating = impersonated(m.from_display_names, m.from_addresses,
-                                         getattr(self.ctx.directory, "domains", ()),  # (a stand-in may have none)
-                                         quoted_senders(m.body_text)) if inbound else None
+            directory = self.ctx.directory  # (a stand-in may know no domains or people)
+            people = [str(p.get("name", "")) for p in getattr(directory, "people", {}).values()]
+            impersonating = impersonated(m.from_display_names, m.from_addresses, getattr(directory, "domains", ()),
+                                         quoted_senders(m.body_text), people) if inbound else None
             if impersonating:
-                families.add("impersonation")
+                families.add("look_alike" if impersonating.startswith(LOOK_ALIKE) else "impersonation")
             if not full and not may_reach_medium(families):
                 found = self._scam[key] = Assessment((), 0.0, None)  # nothing here can make medium
                 return found

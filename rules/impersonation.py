@@ -302,11 +302,12 @@ def _distance(a: str, b: str) -> int:
 
 
 def impersonated(display_names: Iterable[str], addresses: Iterable[str], our_domains: Iterable[str] = (),
-                 correspondents: Iterable[str] = ()) -> str | None:
+                 correspondents: Iterable[str] = (), our_people: Iterable[str] = ()) -> str | None:
     """What the From line wears without owning it, or None:
 
     - a brand named in a display name or as a word of the address's domain, while no From
       address is at one of that brand's domains;
+    - one of our people's names (the directory's ``people:``) on an address outside;
     - our own organisation: one of its functions in the display name (payroll, the IT help
       desk, 人力资源部) on mail from outside, or our name in another domain
       (``examplecorp-hr.com`` for ``example.com``; ``our_domains``: the directory's);
@@ -317,6 +318,10 @@ def impersonated(display_names: Iterable[str], addresses: Iterable[str], our_dom
     if not domains:
         return None
     ours = [d.lower() for d in our_domains]
+    names = {" ".join(n.casefold().split()) for n in display_names if n}
+    if not any(_owned(d, ours) for d in domains) and any(
+            len(p) >= 2 and " ".join(p.casefold().split()) in names for p in our_people if p):
+        return "one of our people's names"  # "Bob Martin" <bobmartin.example@gmail.com>: the payroll diversion
     if not any(_owned(d, ours) for d in domains):
         names = {w for d in ours for w in _labels(d) if len(w) >= 4}
         if any(n in w for d in domains for w in _labels(d) for n in names):

@@ -86,7 +86,9 @@ _COMPOUND_AFTER = re.compile(
 # a promise that something will be kept confidential, not a label on what is sent: 您的回答将被严格保密,
 # "your answers will be kept strictly confidential"
 _PROMISE_BEFORE = re.compile(r"(?i)(?:将|会|均将|都会|一律|承诺)(?:被|予以)?\s*$|"
-                             r"\b(?:will|shall) be (?:kept|treated|held) (?:\w+ )?$")
+                             r"(?:我们|我方|我司|本公司)(?:一定|会|将|均将|都会|也会)?\s*$|"
+                             r"\b(?:will|shall) be (?:kept|treated|held) (?:\w+ )?$|"
+                             r"\b(?:we|we'll|we will|i will|i'll)\b[^.\n]{0,60}\b(?:keep|treat|hold)\b[^.\n]{0,60}$")
 # a promise or an instruction about keeping something confidential, not a label on this mail
 _COMPOUND_BEFORE = re.compile(
     r"(?i)(?:keep|kept|keeping|keeps|remain|remains|treat|treated|held|hold)\s+"
@@ -297,6 +299,8 @@ _APPLIED = re.compile(
     r"spreadsheets?|lists?|information|data|presentations?|packs?|notes?|threads?|versions?|proposals?|plans?|letters?|figures?|"
     r"numbers?|prices?|pricing|quotes?|quotations?|slides?|materials?|terms|details|contents?)|"
     r"(?:keep|keeping|treat|treating|consider|handle|hold) (?:this|these|it|them)\b|"
+    r"anbei|beigefügt|\bhier (?:die|das|der|sind|ist)\b|bitte nicht (?:weiterleiten|weitergeben|an dritte)|"
+    r"nur für (?:sie|dich|ihre augen)|"
     r"(?:do not|don't|must not|mustn't|should not|please don't|not to|never) (?:be )?(?:share|shared|forward|forwarded|"
     r"distribute|distributed|circulate|circulated|disclose|disclosed|pass|passed|discuss|show|shown)\b|"
     r"keep (?:it|this|them) to yourself|for your eyes only|between (?:us|ourselves|the two of us)|"
@@ -551,8 +555,12 @@ class MarkerGrader:
         after = text[end:end + 30]
         if _NEGATION_BEFORE.search(before):
             return None, "negated"
-        if _PROMISE_BEFORE.search(before):
+        if _PROMISE_BEFORE.search(text, max(text.rfind("\n", 0, start) + 1, start - 120), start):
             return LOW, "a promise to keep it (您的回答将被严格保密)"
+        ls = text.rfind("\n", 0, start) + 1
+        if text.count("“", ls, start) > text.count("”", ls, start) or \
+                text.count("「", ls, start) > text.count("」", ls, start):
+            return LOW, "in quotation marks (副标题用“你知我知…”)"
         qualified = text[start:end].lower().startswith(("strictly", "highly"))  # no "strictly confidential waste"
         if (_COMPOUND_AFTER.search(after) and not qualified) or _COMPOUND_BEFORE.search(text[max(0, start - 60):start]):
             return None, "part of another term"

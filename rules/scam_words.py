@@ -92,7 +92,8 @@ _NO_PROMISE = re.compile(r"(?:\bno|\bnot|\bnever|\bwithout|不保证|不承诺|�
 _CHARGED = re.compile(r"(?:\blate\b|\bpenalt|\boverdue\b|\bincur|\bcharge[ds]?\b|\bapr\b|"
                       r"逾期|滞纳|罚息)" + _S + r"{0,30}$")
 _FEE = re.compile(
-    r"\b(?:processing|handling|clearance|delivery|shipping|transfer|release|activation|verification|insurance|"
+    r"\b(?:processing|handling|clearance|delivery|shipping|transfer|release|activation|verification|insurance|tax|"
+    r"settlement|withdrawal|"
     r"customs|administration|admin|registration|courier|redelivery|certificate|legal|service|unlock|unlocking|"
     r"upfront|up-front|advance|recovery)"
     r" (?:fee|charge|deposit)s?\b|\bshipping and handling\b|\b(?:import )?dut(?:y|ies)\b|"
@@ -111,6 +112,7 @@ _FEE_TIE = re.compile(
     r"\bbefore (?:we|the|you|it)\b|\bin order to\b|"
     r"\b(?:customs|parcel|package|shipment)\b|"
     r"\bprior to (?:the )?release\b|"
+    r"\bwithdraw\w*|\bto avoid (?:a |the )?(?:warrant|prosecution|arrest|court)\b|\bsettlement\b|监管账户|监管帐户|"
     r"以下账户|下列账户|个人账户|返还本金|先(?:交|缴|付|支付|转|充|汇)|才能|方可|即可|领取|领奖|到账|解冻|提现|激活|发货|办理|派送|配送|投递|寄送|放行|清关|签收|包裹|退回|"
     # (a loan's 放款前; a fee to a third party the other side names: the buyer's "designated"
     # inspector, not a supplier's 下单前 tooling fee)
@@ -171,7 +173,16 @@ _DIVERSION = re.compile(
     r"(?:更换|变更|更改)(?:了)?(?:公司)?(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户|户口)"
     r"(?!密码|绑定|手机|登录|名|信息安全)|"
     r"(?:收款|银行)(?:账户|账号|帐户|户口)(?:信息)?(?:已)?(?:发生)?(?:变更|更换|更改)|"
-    r"(?:新|临时|备用)(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户|户口)|"
+    r"(?<![更刷重创])(?:新|临时|备用)(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户|户口)|"
+    # money directed to another of "our" accounts, instead of the usual one
+    r"\b(?:pay|remit|transfer|direct|send|wire)\w*\b[^.!?\n]{0,60}?\bto (?:our|the|a) (?:alternative|other|another|"
+    r"subsidiary|settlement|secondary|offshore|overseas) account\b|"
+    r"\binstead of (?:the|our) usual (?:one|account)\b|"
+    # the payroll diversion: the employee's salary to a new account or card
+    r"\b(?:update|change|switch)\w* my (?:direct deposit|payroll|salary|bank)\b|\b(?:my|the) (?:salary|pay) "
+    r"(?:in|to)to? (?:my|the) new (?:account|card)\b|"
+    r"(?:工资|薪水|薪资)[^。！？\n]{0,15}?(?:发|打|转)(?:到|至)[^。！？\n]{0,6}?"
+    r"新(?:的)?(?:卡|账户|账号|银行卡)|换了?(?:工资卡|银行卡)|"
     # the payment re-routed (请改汇到以下账户, 这次请付到我们代理商的账户)
     r"改(?:汇|转|付|打)(?:款)?(?:到|至|入)|(?:这次|本次|此次)(?:请)?(?:付|汇|转)(?:款)?(?:到|至|入)|"
     r"(?:代理商|第三方|合作方|关联公司)的?(?:账户|帐户|账号)")
@@ -181,7 +192,8 @@ _DATA_STRONG_WORDS = (
     "passwords?|passcodes?|one-time (?:pass)?codes?|otp|verification codes?|social security|ssn|"
     "passport (?:copy|number|scan)|date of birth|login (?:details|credentials|information)|"
     "sign-in (?:details|credentials)|credentials|apple id|"
-    "(?:(?:online|internet)[- ]|e-)banking (?:login|password|credentials|details)|token codes?|security token|"
+    "(?:(?:online|internet)[- ]|e-)banking (?:login|password|credentials|details|user ?id)|token codes?|security token|"
+    "2fa codes?|user ?id and password|"
     "(?:microsoft|office ?365|outlook|email|e-mail|mailbox|corporate|company|work) (?:account|password|credentials)|"
     "银行卡号|银行卡信息|银行账号|银行卡|卡号|账号密码|密码|验证码|身份证号码?|身份证照片|身份证|支付宝账号|开户行|"
     "银行资料|收款账户|银行账户|登录信息|账户信息|账号信息|登录账号|网银|(?<![a-z0-9_])u盾")
@@ -207,7 +219,8 @@ _DATA_FLAT = re.compile(f"{_DATA_STRONG}|{_DATA_WEAK}")
 _DATA_STRONG_BRANCHES = len(top_level_branches(_DATA_STRONG))
 _ASK = re.compile(r"(?:\b(?:send|provide|reply|respond|confirm|fill|enter|update|verify|give|share|submit|include|"
                   r"furnish|forward|with your|need your|needs your|have your|will need|'ll need)\b|"
-                  r"提供|发送|填写|回复|告知|输入|登记|上传|发给|发我|验证|核验|核实|使用(?:您|你)的|使用(?:企业|公司)|用(?:您|你)的)"
+                  r"提供|发送|填写|回复|告知|输入|登记|上传|发给|发我|(?:请|需要?|立即|务必|须)[^。！？\n]{0,8}?(?:验证|核验|核实)|"
+                  r"使用(?:您|你)的|使用(?:企业|公司)|用(?:您|你)的)"
                   + _S + r"{0,60}$")
 # a Chinese request with 把/将 puts its verb after what it asks for: 你把银行卡号和开户行发我
 _BA = re.compile(r"[把将][^。！？.!?\n]{0,30}$")
@@ -292,11 +305,13 @@ _WARNED_SUBJECT = re.compile(
 # these only where the sentence speaks of no "we" and the mail names no account to pay)
 _DESCRIBES_SCAM = re.compile(
     r"冒充|假冒|诈骗(?:分子|团伙|案件|手段|话术|套路)|(?:常见|典型)(?:的)?(?:诈骗)?话术|"
-    r"\b(?:typical|common) (?:scam |fraud |phishing )?(?:phrases|lines|wording|messages|tactics)\b")
+    r"\b(?:typical|common) (?:scam |fraud |phishing )?(?:phrases|lines|wording|messages|tactics)\b|"
+    r"\bimpersonat\w*|\bposing as\b|\basked (?:them|staff|employees|users|recipients|victims) to\b|"
+    r"\b(?:simulated|test) (?:phishing )?e-?mails?\b")
 # the writer speaking for itself ("we changed our bank account", 我司账户已更换)
 _FIRST_PERSON = re.compile(r"\b(?:we|our|us)\b|我司|我们|本公司|我公司|我方")
 # an account to pay named in the mail (an advisory names none): 账号：7559…, Account no.: 0187-2293-4410
-_PAYEE = re.compile(r"(?:账号|帐号|账户|帐户|户口号码|户口|帳號|account(?: no\.?| number| #)?|acct\.?|a/c|iban)"
+_PAYEE = re.compile(r"(?:账号|帐号|账户|帐户|户口号码|户口|account(?: no\.?| number| #)?|acct\.?|a/c|iban)"
                     r"\s*[:：]?\s*[a-z]{0,4}\s?\d[\d \-]{6,}\d")
 # the reader's phone cannot reach the writer: the diversion's "our lines are being upgraded, reply by
 # e-mail" (beside a payment asked only: a help desk's outage notice says the same)
@@ -307,10 +322,14 @@ PHONE_DOWN = re.compile(
     r"电话(?:系统|线路)?[^，。！？\n]{0,8}?(?:维护|维修|升级|故障|无法接听|暂停)")
 # a pretext for the change of account (audits do not freeze a company's bank account)
 PRETEXT = re.compile(
-    r"\baudit\w*\b|\b(?:tax|annual) (?:inspection|review)\b|\bunder (?:annual |internal )?review\b|"
-    r"\b(?:temporarily|currently) (?:frozen|suspended|unavailable|blocked|restricted)\b|\brestructuring\b|"
-    r"\b(?:account|bank) (?:is )?under maintenance\b|账户(?:正在)?维护|"
-    r"审计|年审|年检|税务(?:检查|稽查|调整)|冻结|外汇(?:年检|管制)|账户(?:异常|受限)")
+    r"\b(?:account|bank)\b[^.!?\n]{0,50}?\b(?:frozen|blocked|suspended|restricted|on hold|under (?:annual |internal )?"
+    r"(?:audit|review|maintenance|inspection)|cannot (?:receive|accept)|can no longer (?:receive|accept)|"
+    r"(?:temporarily|currently) unavailable|being (?:audited|reviewed))\b|"
+    r"\b(?:due to|because of|owing to)\b[^.!?\n]{0,40}?\b(?:audit|tax inspection|restructuring)\b[^.!?\n]{0,60}?"
+    r"\baccount\b|"
+    r"(?:账户|帐户|户口|基本户|账号)[^。！？\n]{0,30}?(?:冻结|暂停使用|停止使用|无法(?:入账|收款|使用)|不能(?:收款|入账)|"
+    r"正在(?:维护|年审|审计|年检)|受限|异常)|(?:因|由于)[^。！？\n]{0,20}?(?:审计|年审|年检|税务检查|外汇年检)"
+    r"[^。！？\n]{0,30}?(?:冻结|暂停|无法|不能|停用)")
 # the codes no genuine sender asks for by mail: a card's CVV, a PIN, a card's secret (卡密), the bank token's password
 SECRET_CODES = re.compile(r"(?<![a-z0-9_])(?:cvv2?|cvc2?|pin)(?![a-z0-9_])|security code|卡密|u盾密码|网银密码|"
                           r"交易密码|支付密码")
@@ -319,9 +338,9 @@ _BUTTON = re.compile(r"(?:\bclick|\btap|\bpress|\bselect|点击|单击|按)\s*(?
 # a text that warns of scams (the frame an advisory's quoted phrases stand in): a scam quoted in
 # it ("Typical phrases include: - "pay to the new account today"") is an example, not an ask
 _WARNING_FRAME = re.compile(
-    r"冒充|假冒|诈骗|骗子|不法分子|骗局|话术|防诈|反诈|谨防|警惕|钓鱼|演练|\b(?:fraudsters?|scammers?|scams?|phishing|"
+    r"冒充|假冒|诈骗|骗子|不法分子|骗局|话术|防诈|反诈|谨防|警惕|钓鱼|演练|案例|受骗|被骗|\b(?:fraudsters?|scammers?|scams?|phishing|"
     r"impersonat\w*|fraud (?:advisory|alert|warning|prevention|awareness)|"
-    r"(?:fraudulent|fake|spoofed|phishing) (?:e-?mails?|messages?|calls?|requests?|invoices?|websites?))\b")
+    r"(?:fraudulent|fake|spoofed|phishing) (?:\w+ )?(?:e-?mails?|messages?|calls?|requests?|invoices?|websites?))\b")
 _CALLED_SCAM = re.compile(r"(?:一律|都|均)(?:为|是)诈骗|\bis (?:always )?a scam\b|\bare (?:always )?scams\b")
 # where a sentence begins: its end mark, a blank line (CRLF or LF), or a list item's line (a
 # single line break inside a paragraph is wrapping)
@@ -372,9 +391,11 @@ _URGENT = re.compile(
     r"\bin (?:the next )?(?:\d{1,2}|an?) (?:hours?|hrs?)\b|\b(?:next|within an?) hour\b|"
     r"\b(?:you (?:only )?have |you've got )(?:\d{1,2}|one|two|twenty-four|forty-eight|"
     r"seventy-two) (?:hours?|hrs?)\b|\b(?:\d{1,2}|twenty-four|forty-eight) hours? only\b|"
+    r"\b(?:by|before) (?:\d{1,2}(?::\d{2})? ?(?:am|pm|h) |noon |cob |close of business )today\b|"
     r"\bwithin (?:1|2|3|one|two|three) days?\b|\b(?:by|before|until|only|expires?|ends?|valid|closes?|within) "
     r"(?:the end of )?today\b|\btoday (?:only|to)\b|\b(?:funds?|money|payment|cash|it|them|claim|act|respond|reply|pay|"
-    r"confirm|call) today\b|\b(?:send|transfer|deposit|top[- ]?up|settle|remit|pay|wire)\b" + _S + r"{0,20}\btoday\b|"
+    r"confirm|call) today\b|\b(?:send|transfer|deposit|top[- ]?up|settle|remit|pay|wire|process)\b" + _S +
+    r"{0,20}\btoday\b|"
     r"\btonight\b|\bmidnight\b|\bimmediately\b|\bright away\b|"
     r"\b(?:act|respond|reply|claim|pay) now\b|\burgent(?:ly)?\b|\bexpir(?:es|ing) (?:today|tonight|soon|in)\b|"
     r"\bforfeit(?:ed)?\b|\bwill be (?:cancelled|canceled|returned|closed|suspended|forfeited|lost)\b|"
@@ -467,6 +488,9 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "转给|转到|转入|转账|转款|汇给|汇款|汇入|汇至|汇到|打款|打到|付给|付出去|付款给|保证金|货款|款项|尾款|定金|预付款|"
         "new account|updated account|changed account|different account|alternative account|"
         "alternate account|temporary account|opened a new|户口|改汇|改转|改付|改打|罚款|罚锾|罚金|fine|penalty|"
+        "instead|other account|alternative account|another account|subsidiary account|settlement account|"
+        "secondary account|offshore account|overseas account|my direct deposit|my payroll|my salary|my bank|"
+        "new card|工资|薪水|薪资|工资卡|银行卡|withdraw|withdrawal|"
         "付到|付至|付入|转至|付款到|付款至|付款入|汇款到|汇款至|汇款入|转款到|转款至|转款入|汇至|汇入|转入|代理商|第三方|合作方|关联公司|垫付|诚意金|订金|"
         "details have|details has"),
     "personal_data": (
@@ -478,7 +502,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "postal address|phone number|phone numbers|mobile number|mobile numbers|your age|occupation|your country|"
         "country of residence|login details|login credentials|login information|"
         "sign-in details|sign-in credentials|credentials|apple id|your account|your apple id|your mailbox|your login|"
-        "your identity|banking|token|token code|token codes|security token|网银|u盾|microsoft account|"
+        "your identity|banking|token|token code|token codes|security token|2fa code|2fa codes|user id|userid|"
+        "网银|u盾|microsoft account|"
         "office 365 account|office365 account|outlook account|email account|e-mail account|mailbox account|"
         "corporate account|company account|work account|email password|e-mail password|mailbox password|"
         "corporate password|company password|work password|microsoft password|outlook password|email credentials|"

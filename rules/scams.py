@@ -110,7 +110,7 @@ from rules.scam_words import (
 )
 
 SCAN_LIMIT = 20_000  # characters read per text: a scam says its piece early, a long report is no scam
-OFFER_OR_ASK = ("windfall", "returns", "fee", "diversion", "personal_data")
+OFFER_OR_ASK = ("windfall", "returns", "fee", "diversion", "personal_data", "look_alike")
 WEIGHTS = {"windfall": 1.0, "returns": 1.0, "fee": 1.0, "diversion": 1.0, "personal_data": 1.0, "private_channel": 1.0,
            "pressure": 1.0, "impersonation": 1.0, "look_alike": 1.5, "unsolicited": 0.5}
 MEDIUM_AT, HIGH_AT = 2.0, 2.5
@@ -208,12 +208,17 @@ _SECRECY_FAST = Alternation(_SECRECY)
 _DATA_FAST = Alternation(_DATA_FLAT)
 
 
-_QUOTATION = re.compile(r'"[^"\n]{0,200}"|“[^”]{0,200}”|「[^」]{0,200}」|『[^』]{0,200}』')
+_QUOTATION = re.compile(r'"[^"\n]{0,200}"|“[^”]{0,200}”|‘[^’]{0,200}’|「[^」]{0,200}」|『[^』]{0,200}』')
+# a report of what a scam wrote, in single quotes: The fraudster wrote: 'Due to an audit …'
+_REPORTED = re.compile(r"(?i)(?:wrote|said|says?|saying|read|reads|stated|claimed|asked|称|写道|内容为|说)"
+                       r"\s*[:：,，]?\s*"
+                       r"'[^'\n]{0,300}$")
 
 
 def _in_quotes(t: str, lo: int, at: int) -> bool:
     """Whether ``at`` stands inside quotation marks opened after ``lo`` ("…", “…”, 「…」, 『…』)."""
     return t.count('"', lo, at) % 2 == 1 or t.count("“", lo, at) > t.count("”", lo, at) or \
+        t.count("‘", lo, at) > t.count("’", lo, at) or _REPORTED.search(t, lo, at) is not None or \
         t.count("「", lo, at) > t.count("」", lo, at) or t.count("『", lo, at) > t.count("』", lo, at)
 
 
@@ -250,7 +255,7 @@ def _quoted_example(t: str, lo: int, at: int) -> bool:
     not a button's label to click (Click "Verify your account")."""
     if not _in_quotes(t, lo, at):
         return False
-    opening = max(t.rfind(q, lo, at) for q in ('"', "“", "「", "『"))
+    opening = max(t.rfind(q, lo, at) for q in ('"', "“", "‘", "'", "「", "『"))
     return _BUTTON.search(t, max(0, opening - 20), opening + 1) is None
 
 
@@ -299,8 +304,16 @@ def _diversion(t: str, spans: Spans) -> tuple[int, int] | None:
     return None
 
 
+# a payment asked to an account the mail gives (请将货款转到以下账户, "pay … to the account below")
+_PAY_TO_BELOW = re.compile(r"(?:转|汇|付|打)(?:款)?(?:到|至|入)(?:以下|下列|下面的?)(?:账户|帐户|账号|卡)|"
+                           r"\b(?:pay|remit|transfer|send|wire)\w*\b[^.!?\n]{0,60}?"
+                           r"\bto the (?:account|details) below\b")
 # a secret the reader keeps of their own (a password, a code), not a channel kept private
 _OWN_SECRET = re.compile(r"(?:密码|验证码|口令|password|passcode|pin|code)[^。！？.!?\n]{0,15}$")
+# papers brought to a branch, or details entered in the bank's own app: nothing asked by mail
+_IN_PERSON = re.compile(r"[^。！？.!?\n]{0,25}?(?:原件|复印件至|至(?:开户)?网点|到(?:开户)?网点|至柜台|到柜台|"
+                        r"\bin person\b|"
+                        r"\bat (?:a|any|your) branch\b)")
 # the writer's own details given, not the reader's asked for
 _WRITERS_OWN = re.compile(r"(?:我司|我方|本公司|我们的|我公司|\bour|\bmy)\s?(?:的)?(?:公司)?(?:\w+ )?$")
 
@@ -319,7 +332,7 @@ _ALREADY_PAID = re.compile(r"(?:(?<!\bbe )\b(?:transferred|paid|wired|remitted|s
                            r"went|goes)\b|"
                            r"\b(?:her|his|their|employees?|staff|contractors?|if you)\b|"
                            r"已(?:经)?(?:转|汇|付|支付|打款)|"
-                           r"(?:员工|他|她|如果您|如您))[^.!?。！？\n]{0,60}$")
+                           r"(?:员工|他|她|如果您|如您|无误|确为|确认为|已核实|核实无误))[^.!?。！？\n]{0,60}$")
 # a change denied or never asked for ("we will never ask you to pay to a new account", 从未变更)
 _NOT_SO = re.compile(r"(?:\bnever\b|\bnot\b|\bno\b|n't\b|不会|没有|未曾|从未|无需)[^.!?。！？\n]{0,30}$")
 
@@ -339,8 +352,8 @@ def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
     for lo, hi in spans:
         weak: list[tuple[int, int]] = []
         for m in _DATA_FAST.finditer(t, lo, hi):
-            if _WRITERS_OWN.search(t, max(0, m.start() - 12), m.start()):
-                continue  # the writer's own account given (提供我司收款账户, our bank details below)
+            if _WRITERS_OWN.search(t, max(0, m.start() - 12), m.start()) or _IN_PERSON.match(t, m.end()):
+                continue  # the writer's own account given (提供我司收款账户), or papers brought to a branch
             before = t[max(0, m.start() - 80):m.start()]
             asked_after = _BA.search(before) is not None and _ASK_AFTER.match(t, m.end()) is not None
             if not (_ASK.search(before) or asked_after or _asks_in_a_list(t, m.start())) or _NEVER_ASK.search(before) \
@@ -511,6 +524,15 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
             if span:
                 found["fee"] = Signal("fee", item.where, item.text, *span)
                 break
+    if "fee" not in found and who and all(s.rsplit("@", 1)[-1] in FREEMAIL for s in who):
+        # a payment to the account below asked from free mail (a company invoices from its own domain)
+        for item in items:
+            m = _PAY_TO_BELOW.search(item.text, 0, SCAN_LIMIT)
+            if m and not _warned(item.text, m.start()):
+                found["fee"] = Signal("fee", item.where, item.text, *m.span())
+                break
+    if impersonating and impersonating.startswith(LOOK_ALIKE):  # the hijacker's thread: an ask in itself
+        found["look_alike"] = Signal("look_alike", "header:From", f"wears the name {impersonating!r}", 0, 0)
     if not found and not full:
         return Assessment((), 0.0, None)
     urgent: Signal | None = None
@@ -545,9 +567,8 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
         dom = addr.rsplit("@", 1)[-1]
         if addr and addr not in who and dom not in domains and "private_channel" not in found:
             found["private_channel"] = Signal("private_channel", "header:Reply-To", addr, 0, len(addr))
-    if impersonating and found:
-        kind = "look_alike" if impersonating.startswith(LOOK_ALIKE) else "impersonation"
-        found[kind] = Signal(kind, "header:From", f"wears the name {impersonating!r}", 0, 0)
+    if impersonating and found and not impersonating.startswith(LOOK_ALIKE):
+        found["impersonation"] = Signal("impersonation", "header:From", f"wears the name {impersonating!r}", 0, 0)
     if unsolicited and found:
         found["unsolicited"] = Signal("unsolicited", "headers", "from outside, not a reply", 0, 0)
     order = {n: i for i, n in enumerate(WEIGHTS)}

@@ -303,10 +303,3 @@ def test_one_card_shaped_number_a_bank_credit_a_log_or_a_ref_calls_otherwise_is_
     v = verdict_for(raw, "bob@example.com", "partner@other.org", Direction.OUTBOUND)
     assert v["recipients"]["partner@other.org"]["action"] == "deliver"
     assert "outbound-low-confidence-findings" in [h["rule"] for h in v["hits"]]
-
-
-def test_a_matrix_of_published_test_cards_is_test_data_whatever_its_words() -> None:
-    from tests.test_detection_classes import action, mail
-    csv = (b"case,card,expected\nvisa_ok,4111111111111111,approved\nmc_ok,5500000000000004,approved\n"
-           b"amex_ok,378282246310005,approved\ndisc_ok,6011111111111117,approved\n")
-    assert action(mail("matrix attached", attachments=(("matrix.csv", csv, "text/csv"),))) == "deliver"
