@@ -148,7 +148,7 @@ _UNTRACEABLE = re.compile(
     r"\batm\b[^.!?\n]{0,80}?\b(?:cancel|refund|instal?lment|reverse|unlock)|"
     r"\b(?:cancel|refund|instal?lment|reverse|unlock)\w*\b[^.!?\n]{0,80}?\batm\b|"
     # a fine to be paid into an account (the fake regulator: 请于三日内将罚锾汇入以下专户)
-    r"(?:罚款|罚锾|罚金|罚鍰)[^。！？\n]{0,20}?(?:汇入|转入|汇至|转至|存入|缴入)[^。！？\n]{0,10}?(?:账户|帐户|账号|帐号|专户|户口)|"
+    r"(?:罚款|罚锾|罚金)[^。！？\n]{0,20}?(?:汇入|转入|汇至|转至|存入|缴入)[^。！？\n]{0,10}?(?:账户|帐户|账号|帐号|专户|户口)|"
     r"\b(?:fine|penalty)\b[^.!?\n]{0,40}?\b(?:to|into) (?:the|this|our|an?) (?:\w+ ){0,2}account\b|"
     # money moved into an account for an investigation (the police impersonation ask: 配合资金清查，将名下
     #资金转移至监管账户)

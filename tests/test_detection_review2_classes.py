@@ -90,3 +90,15 @@ def test_german_handling_instructions_and_for_your_eyes_only_are_held(body: str)
 ])
 def test_our_promise_to_keep_their_data_and_a_quoted_slogan_are_no_markers(subject: str, body: str) -> None:
     assert _out(body, subject) == "deliver"
+
+
+def test_the_scam_patterns_are_written_in_simplified_characters() -> None:
+    # (a traditional character in a pattern, 帳戶, made the folder write every simplified 户 as 戶,
+    # and no 账户 of any text was found again: the patterns hold one spelling, the folder the rest)
+    from rules.chinese_variants import _convert
+    from rules.scams import _pattern_chars
+    chars = {c for c in _pattern_chars() if "\u4e00" <= c <= "\u9fff"}
+    traditional = sorted(c for c in chars if _convert("t2s", c) != c)
+    assert traditional == []
+    from rules.scams import fold
+    assert fold("帳戶 賬號 戶口") == "帐户 账号 户口"
