@@ -58,7 +58,8 @@ _WINDFALL = re.compile(
     r"{0,30}(?:\bratio\b|\b(?:" + _HUNDRED + r")\b|\b\d{2}\s?%)|"
     r"\bshar(?:e|ed|ing) (?:the |this )?(?:funds?|money|sum|proceeds)\b" + _S +
     r"{0,40}(?:\bratio\b|\b(?:" + _HUNDRED + r")\b|\b\d{2}\s?%)|"
-    r"遗产|受益人|解冻资金")
+    r"遗产|受益人|解冻资金|(?:贷款|额度|借款)[^。！？\n]{0,15}?(?:已)?审批通过|"
+    r"\byour loan (?:has been |is )?approved\b")
 # a congratulation and, within a paragraph, what it is for (its own pattern: it reaches far, and
 # starting with a literal word it is found fast in the whole text)
 _CONGRATS = re.compile(r"\bcongratulations\b[\s\S]{0,250}?"
@@ -113,7 +114,7 @@ _FEE_TIE = re.compile(
     r"\b(?:customs|parcel|package|shipment)\b|"
     r"\bprior to (?:the )?release\b|"
     r"\bwithdraw\w*|\bto avoid (?:a |the )?(?:warrant|prosecution|arrest|court)\b|\bsettlement\b|监管账户|监管帐户|"
-    r"以下账户|下列账户|个人账户|返还本金|先(?:交|缴|付|支付|转|充|汇)|才能|方可|即可|领取|领奖|到账|解冻|提现|激活|发货|办理|派送|配送|投递|寄送|放行|清关|签收|包裹|退回|"
+    r"以下(?:对公|对私|个人)?账户|下列账户|个人账户|返还本金|先(?:交|缴|付|支付|转|充|汇)|才能|方可|即可|领取|领奖|到账|解冻|提现|激活|发货|办理|派送|配送|投递|寄送|放行|清关|签收|包裹|退回|"
     # (a loan's 放款前; a fee to a third party the other side names: the buyer's "designated"
     # inspector, not a supplier's 下单前 tooling fee)
     r"放款(?:之)?前|(?:认证|审核|验证|注册|验厂)(?:通过|完成)后|指定的?(?:第三方|机构|代理|检测机构|认证机构)")
@@ -245,6 +246,7 @@ _SECRECY = re.compile(
     r"\bi'?m in a (?:board |client )?meeting\b|\bi am in a (?:board |client )?meeting\b|\b(?:don't|do not) call\b|"
     r"\breply (?:only )?(?:by|via) (?:e-?mail|this e-?mail)\b|\breply only to this e-?mail\b|"
     r"\btreat (?:this |it )?as (?:strictly )?confidential\b|"
+    r"\b(?:must|should|may) not (?:discuss|mention|share) (?:this|it)\b|"
     r"\bto this (?:e-?mail )?address only\b|"
     r"\b(?:confirm|respond) (?:only (?:by|via) (?:e-?mail|this e-?mail)|(?:by|via) (?:e-?mail|this e-?mail) only)\b|"
     r"先别(?:跟|和|告诉)|(?:不要|别)(?:告诉|声张|(?:跟|和)[^，。！？,\n]{1,10}?(?:说|讲)|在群里(?:说|讲|提)|"
@@ -265,7 +267,12 @@ _TRANSFER = re.compile(
     r"\b(?:please|kindly|need you to|can you|could you|would you)\b[^.!?\n]{0,40}?"
     r"\b(?:make|process|send|arrange|handle|settle) (?:a|an|the|this) (?:urgent |quick |small )?"
     r"(?:payment|transfer|wire|deposit)\b|"
-    r"\b(?:deposit|payment|transfer|wire|remittance)\b[^.!?\n]{0,40}?\bto (?:an?|the|our|this) (?:\w+ ){0,2}account\b|"
+    r"\b(?:deposit|payment|transfer|wire|remittance)\b(?:[^.!?\n]|\.(?=\d)){0,60}?"
+    r"\bto (?:an?|the|our|this) (?:\w+ ){0,2}"
+    r"account\b|"
+    r"\b(?:coordinate|arrange|authori[sz]ed?|process|make)\w* (?:an? |the )?(?:\w+ ){0,2}"
+    r"(?:deposit|payment|transfer|wire|"
+    r"remittance) of\b|"
     r"(?<!已)(?<!已经)(?:转给|转到|转入|转账|转款|汇给|汇款|汇入|汇至|汇到|打款|打到|付给|付出去|付款给|转过去|打过去|汇过去)|"
     r"(?:保证金|货款|款项|尾款|定金|订金|预付款|诚意金|押金)[^。！？\n已]{0,15}?(?:处理|安排|支付|汇出|转出|付(?!款单|清单|清))|"
     r"(?<!已)(?<!已经)付(?:一笔)?[^。！？\n已]{0,25}?(?:到|至|进)[^。！？\n]{0,15}?(?:账户|帐户|账号)|"
@@ -394,7 +401,8 @@ _URGENT = re.compile(
     r"\b(?:by|before) (?:\d{1,2}(?::\d{2})? ?(?:am|pm|h) |noon |cob |close of business )today\b|"
     r"\bwithin (?:1|2|3|one|two|three) days?\b|\b(?:by|before|until|only|expires?|ends?|valid|closes?|within) "
     r"(?:the end of )?today\b|\btoday (?:only|to)\b|\b(?:funds?|money|payment|cash|it|them|claim|act|respond|reply|pay|"
-    r"confirm|call) today\b|\b(?:send|transfer|deposit|top[- ]?up|settle|remit|pay|wire|process)\b" + _S +
+    r"confirm|call) today\b|"
+    r"\b(?:send|transfer(?:red)?|deposit(?:ed)?|top[- ]?up|settle|remit|pay|paid|wired?|process)\b" + _S +
     r"{0,20}\btoday\b|"
     r"\btonight\b|\bmidnight\b|\bimmediately\b|\bright away\b|"
     r"\b(?:act|respond|reply|claim|pay) now\b|\burgent(?:ly)?\b|\bexpir(?:es|ing) (?:today|tonight|soon|in)\b|"
@@ -419,6 +427,7 @@ _THREAT = re.compile(
     # "原账户将于1月31日注销" is a notice, not a threat)
     r"(?:将|会)(?:在|于)[^，。！？\n]{0,10}?被(?:临时|暂时|永久)?(?:冻结|停用|停止|暂停|作废|封停|关停)|"
     r"(?:将|会)被(?:暂停|停止|关停|封停)|积分[^。！？\n]{0,12}清零|"
+    r"(?:账户|帐户|账号|帐号)已(?:被)?(?:暂时|临时)?(?:冻结|停用|锁定|封停)|"
     r"(?:将|会)(?:在|于)[^，。！？\n]{0,10}?(?:冻结|停用|封停|关停|暂停)(?:您的|你的)?(?:店铺|账户|账号|帐户|帐号|网店)|"
     r"\b(?:account|settlements?|payouts?|funds|card) (?:is|are|has been|have been) (?:limited|on hold|restricted)\b|"
     r"\b(?:permanent|permanently) (?:suspension|closure|deactivation|suspended|closed|blocked|deactivated)\b|"
@@ -458,7 +467,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "deceased|abandoned|foreign account|overseas account|offshore account|foreign bank account|"
         "overseas bank account|offshore bank account|over-invoiced|overinvoiced|ratio|share|shared|sharing|"
         "奖金|奖品|大奖|现金|红包|补贴|补助|退税|退款|"
-        "赔偿|礼品|购物卡|e卡|阁下|抽出|幸运得主|幸运儿|中奖者|得奖者|幸运客户"),
+        "赔偿|礼品|购物卡|e卡|阁下|抽出|幸运得主|幸运儿|中奖者|得奖者|幸运客户|审批通过|loan"),
     "returns": (
         "guaranteed|guarantee|risk-free|risk free|no risk|zero risk|capital protected|capital guaranteed|"
         "capital protection|double your|"
@@ -522,7 +531,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         + _each("don't /do not ", "inform/contact/call") + "|"
         "can not talk|unable to talk|answer phone|answer the phone|take calls|take any calls|in a meeting|"
         "board meeting|don't call|do not call|" + _each("by/via", " ", "/this ", "email/e-mail") + "|"
-        "reply only|address only|client meeting|treat|"
+        "reply only|address only|client meeting|treat|not discuss|not mention|not share|"
         "打电话|致电|来电|拨打总机|"
         "先别|不要跟|不要和|不要在群里|不要让|别跟|别和|别让|别在群里|别告诉|声张|不方便|开会|无法接|不能接|没法接|电话确认|电话核实|电话联系|电话沟通|泄露|提及|"
         + "|".join(sorted(FREEMAIL))),
@@ -531,7 +540,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "urgent|urgently|expires|expiring|forfeit|forfeited|cancelled|canceled|returned|closed|frozen|blocked|"
         "locked|terminated|deactivated|seized|restricted|confiscated|suspension|closure|termination|deactivation|"
         "legal action|arrest warrant|arrested|disabled|deleted|be able to|rejected|bounced|withheld|"
-        "停止|暂停|作废|封停|关停|否则|缺席判决|on hold|limited|积分|"
+        "停止|暂停|作废|封停|关停|否则|缺席判决|on hold|limited|积分|锁定|"
         "无法|不能|冻结|停用|注销|起诉|拘留|逮捕|没收|销户|追究|强制措施|法律责任|"
         "suspended|lost|last chance|final|left|remain|remaining|spot|spots|limited|"
         "time is short|小时|天内|日内|"

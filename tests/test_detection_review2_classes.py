@@ -102,3 +102,45 @@ def test_the_scam_patterns_are_written_in_simplified_characters() -> None:
     assert traditional == []
     from rules.scams import fold
     assert fold("帳戶 賬號 戶口") == "帐户 账号 户口"
+
+
+# -- blind sets 24 and 25, measured last (on 4796390: 0.981/0.972 and 1.000/0.964; failed on 4796390) --
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), [
+    ("Robert Sterling", "r.sterling@sterling-partners-law.test", "Project Bamboo - completion funds",
+     "Dear Ms Chen,\n\nMr Cheung has authorised a deposit of HK$2,400,000 to be transferred to our escrow account tod"
+     "ay "
+     "so that exclusivity can be signed.\n\nAccount: 016-478-0092215-3\n\nYou must not discuss this with anyone in yo"
+     "ur "
+     "firm until the announcement.\n"),
+    ("Richard Lau", "r.lau@lau-associates-law.test", "Confidential - Project Harbour",
+     "Zhou Min,\n\nJianguo asked me to coordinate an initial deposit of HKD 1,450,000 with you today. This must remain "
+     "strictly confidential - do not discuss with anyone else.\n"),
+    ("玉泰商業銀行", "service@yutai-bank-tw.test", "帳戶凍結通知",
+     "親愛的客戶您好：\n\n您的網路銀行帳戶有異常登入，帳戶已暫時凍結。請於 24 小時內回覆本郵件，提供身分證字號、信用"
+     "卡號及到期日、"
+     "以及手機驗證碼以解除凍結。\n"),
+    ("蓝浪旅行商户部", "merchant@bluewave-ota-partner.test", "金牌商户保证金缴纳通知",
+     "您好：\n\n贵酒店已入选「金牌合作商户」，需缴纳履约保证金 20,000 元，请转账至以下对公账户：深圳市汇达贸易有限公"
+     "司，"
+     "账号 6230 5821 9900 1147，并加企业微信 lanlan_biz。\n"),
+    ("信易贷金融", "daikuan_shenpi@xyd-jinrong.test", "您的企业经营贷已审批通过",
+     "尊敬的客户：\n\n您申请的企业经营贷款人民币 500,000 元已审批通过。请先缴纳 5% 的验资保证金（25,000 元）至以下账"
+     "户，到账后 30 "
+     "分钟内放款。\n"),
+])
+def test_the_scams_sets_24_and_25_missed_are_held(display: str, address: str, subject: str, body: str) -> None:
+    assert _with_header(display, address, subject, body) == "quarantine"
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), [
+    ("Jane Lee", "jane.lee@lee-law.test", "Completion",
+     "Dear Ms Wang,\n\nPlease arrange the deposit of HKD 2,000,000 to our client account on completion on 31 March, "
+     "as set out in clause 3 of the signed SPA. Please call me if you have any questions.\n"),
+    ("HSBC", "alerts@hsbc.com.hk", "Your account has been locked",
+     "Dear Customer,\n\nYour online banking account has been locked after three failed attempts. Please call us on the "
+     "number on the back of your card.\n"),
+])
+def test_a_lawyers_completion_and_a_banks_lockout_notice_are_delivered(display: str, address: str, subject: str,
+                                                                       body: str) -> None:
+    assert _with_header(display, address, subject, body) == "deliver"
