@@ -195,7 +195,8 @@ _DATA_STRONG_WORDS = (
     "sign-in (?:details|credentials)|credentials|apple id|"
     "(?:(?:online|internet)[- ]|e-)banking (?:login|password|credentials|details|user ?id)|token codes?|security token|"
     "2fa codes?|user ?id and password|"
-    "(?:microsoft|office ?365|outlook|email|e-mail|mailbox|corporate|company|work) (?:account|password|credentials)|"
+    "(?:microsoft|office ?365|outlook|email|e-mail|mailbox) (?:account|password|credentials)|"
+    "(?:corporate|company|work) (?:password|credentials)|"
     "银行卡号|银行卡信息|银行账号|银行卡|卡号|账号密码|密码|验证码|身份证号码?|身份证照片|身份证|支付宝账号|开户行|"
     "银行资料|收款账户|银行账户|登录信息|账户信息|账号信息|登录账号|网银|(?<![a-z0-9_])u盾")
 # (a bare "address", "age" or "country" is in every signature and shipping note: asked for, they are "your")
@@ -243,7 +244,7 @@ _SECRECY = re.compile(
     r"\b(?:don't|do not) (?:tell|inform) (?:[a-z]+ ){0,2}(?:or )?(?:anyone|anybody|accounting|finance|"
     r"your (?:team|manager|colleagues|boss))\b|"
     r"\b(?:can't|cannot|can not|unable to) (?:talk|take (?:any )?calls|answer (?:the )?phone)\b|"
-    r"\bi'?m in a (?:board |client )?meeting\b|\bi am in a (?:board |client )?meeting\b|\b(?:don't|do not) call\b|"
+    r"\bi'?m in a (?:board )?meeting\b|\bi am in a (?:board )?meeting\b|\b(?:don't|do not) call\b|"
     r"\breply (?:only )?(?:by|via) (?:e-?mail|this e-?mail)\b|\breply only to this e-?mail\b|"
     r"\btreat (?:this |it )?as (?:strictly )?confidential\b|"
     r"\b(?:must|should|may) not (?:discuss|mention|share) (?:this|it)\b|"
@@ -514,7 +515,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "your identity|banking|token|token code|token codes|security token|2fa code|2fa codes|user id|userid|"
         "网银|u盾|microsoft account|"
         "office 365 account|office365 account|outlook account|email account|e-mail account|mailbox account|"
-        "corporate account|company account|work account|email password|e-mail password|mailbox password|"
+        "email password|e-mail password|mailbox password|"
         "corporate password|company password|work password|microsoft password|outlook password|email credentials|"
         "corporate credentials|company credentials|work credentials|microsoft credentials|"
         "您的账户|您的帐户|您的账号|您的邮箱|您的身份|你的账户|你的帐户|你的账号|你的邮箱|你的身份|"
@@ -531,7 +532,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         + _each("don't /do not ", "inform/contact/call") + "|"
         "can not talk|unable to talk|answer phone|answer the phone|take calls|take any calls|in a meeting|"
         "board meeting|don't call|do not call|" + _each("by/via", " ", "/this ", "email/e-mail") + "|"
-        "reply only|address only|client meeting|treat|not discuss|not mention|not share|"
+        "reply only|address only|treat|not discuss|not mention|not share|"
         "打电话|致电|来电|拨打总机|"
         "先别|不要跟|不要和|不要在群里|不要让|别跟|别和|别让|别在群里|别告诉|声张|不方便|开会|无法接|不能接|没法接|电话确认|电话核实|电话联系|电话沟通|泄露|提及|"
         + "|".join(sorted(FREEMAIL))),
