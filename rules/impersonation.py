@@ -323,8 +323,8 @@ def impersonated(display_names: Iterable[str], addresses: Iterable[str], our_dom
             len(p) >= 2 and " ".join(p.casefold().split()) in names for p in our_people if p):
         return "one of our people's names"  # "Bob Martin" <bobmartin.example@gmail.com>: the payroll diversion
     if not any(_owned(d, ours) for d in domains):
-        names = {w for d in ours for w in _labels(d) if len(w) >= 4}
-        if any(n in w for d in domains for w in _labels(d) for n in names):
+        our_names = {w for d in ours for w in _labels(d) if len(w) >= 4}
+        if any(n in w for d in domains for w in _labels(d) for n in our_names):
             return "our own name"
         if any(_only_a_role(n) for n in display_names if n) and any(_no_company(d) for d in domains):
             return "our own staff"
