@@ -508,33 +508,32 @@ class MarkerGrader:
             self._footer = min(cut)
         return self._footer
 
+    def _reply_header_above(self, pos: int, reach: int) -> str | None:
+        """The nearest reply header above ``pos`` (at most ``reach`` characters of it, not past
+        ``pos``), or None when ``pos`` is in no quoted message or nobody is known."""
+        if self._ours is None:
+            return None
+        if self._quote_headers is None:
+            self._quote_headers = [m.start() for m in _QUOTE_HEADER.finditer(self.text)]
+        at = bisect_right(self._quote_headers, pos) - 1
+        if at < 0:
+            return None
+        head = self._quote_headers[at]
+        return self.text[head:min(pos, head + reach)]
+
     def quoted_from_us(self, pos: int) -> bool:
         """Whether ``pos`` lies in a quoted message that one of our own people wrote, by the
         nearest reply header above it (:meth:`Correspondents.wrote`). Another company's
         quoted mail is weighted down; our own internal thread quoted to an outsider is what
         leaks."""
-        if self._ours is None:
-            return False
-        if self._quote_headers is None:
-            self._quote_headers = [m.start() for m in _QUOTE_HEADER.finditer(self.text)]
-        at = bisect_right(self._quote_headers, pos) - 1
-        if at < 0:
-            return False
-        head = self._quote_headers[at]
-        return self._ours.wrote(self.text[head:min(pos, head + 600)])
+        header = self._reply_header_above(pos, 600)
+        return header is not None and self._ours is not None and self._ours.wrote(header)
 
     def quoted_from_them(self, pos: int) -> bool:
         """Whether ``pos`` lies in a quoted message this mail's recipients wrote
         (:meth:`Correspondents.written_by_them`), by the nearest reply header above it."""
-        if self._ours is None:
-            return False
-        if self._quote_headers is None:
-            self._quote_headers = [m.start() for m in _QUOTE_HEADER.finditer(self.text)]
-        at = bisect_right(self._quote_headers, pos) - 1
-        if at < 0:
-            return False
-        head = self._quote_headers[at]
-        return self._ours.written_by_them(self.text[head:min(pos, head + 400)])
+        header = self._reply_header_above(pos, 400)
+        return header is not None and self._ours is not None and self._ours.written_by_them(header)
 
     def in_disclaimer(self, pos: int) -> bool:
         span = _paragraph(self.text, pos)

@@ -94,14 +94,23 @@ def test_prompts_variables_and_placeholders_on_a_command_line_are_no_secrets(com
 
 # -- scams that wear a name they do not own, and wordings sets 14 and 15 missed (failed on 9b984b4) --
 
-def _scam_action(display: str, address: str, subject: str, body: str) -> str:
-    us = "bob@example.com"
+def _with_header(display: str, address: str, subject: str, body: str, **headers: str) -> str:
+    """The action for one inbound message from ``display <address>`` to one of our people, through
+    the shipped rules, with a directory that knows our domain; ``headers``: more header fields
+    (In_Reply_To for In-Reply-To)."""
+    us = "alice@example.com"
     m = EmailMessage()
     m["From"], m["To"], m["Subject"] = f"{display} <{address}>", us, subject
     m["Message-ID"], m["Date"] = "<s@outside.test>", "Thu, 03 Dec 2026 10:00:00 +0000"
+    for k, v in headers.items():
+        m[k.replace("_", "-")] = v
     m.set_content(body)
+
+    class Directory(_Dir):
+        domains = ("example.com",)
+
     v = SHIPPED.evaluate(parse(m.as_bytes()), Envelope(address, (us,)),
-                         EvaluationContext({us: Direction.INBOUND}, _Dir()))
+                         EvaluationContext({us: Direction.INBOUND}, Directory()))
     return v.to_json()["recipients"][us]["action"]
 
 
@@ -124,7 +133,7 @@ IMPERSONATING = [
 @pytest.mark.parametrize(("display", "address", "subject", "body"), IMPERSONATING)
 def test_phishing_that_wears_a_name_or_asks_for_a_login_is_held(display: str, address: str, subject: str,
                                                                  body: str) -> None:
-    assert _scam_action(display, address, subject, body) == "quarantine"
+    assert _with_header(display, address, subject, body) == "quarantine"
 
 
 @pytest.mark.parametrize(("display", "address", "subject", "body"), [
@@ -143,7 +152,7 @@ def test_phishing_that_wears_a_name_or_asks_for_a_login_is_held(display: str, ad
 ])
 def test_wordings_of_prize_police_diversion_and_stock_tip_scams_are_held(display: str, address: str, subject: str,
                                                                         body: str) -> None:
-    assert _scam_action(display, address, subject, body) == "quarantine"
+    assert _with_header(display, address, subject, body) == "quarantine"
 
 
 @pytest.mark.parametrize(("display", "address", "subject", "body"), [
@@ -168,7 +177,7 @@ def test_wordings_of_prize_police_diversion_and_stock_tip_scams_are_held(display
 ])
 def test_the_brands_own_mail_a_relay_and_news_of_scams_are_delivered(display: str, address: str, subject: str,
                                                                      body: str) -> None:
-    assert _scam_action(display, address, subject, body) == "deliver"
+    assert _with_header(display, address, subject, body) == "deliver"
 
 
 @pytest.mark.parametrize(("display", "address", "brand"), [
@@ -255,7 +264,7 @@ def test_our_own_label_on_a_reply_to_a_partner_is_held() -> None:
      "「保證獲利投資群組，請加 LINE」。\n本行不會以電話或 LINE 要求您操作 ATM 或提供網銀密碼。\n"),
 ])
 def test_an_advisory_quoting_scam_phrases_is_delivered(display: str, address: str, subject: str, body: str) -> None:
-    assert _scam_action(display, address, subject, body) == "deliver"
+    assert _with_header(display, address, subject, body) == "deliver"
 
 
 @pytest.mark.parametrize("body", [
@@ -264,7 +273,7 @@ def test_an_advisory_quoting_scam_phrases_is_delivered(display: str, address: st
     "尊敬的客户：\n\n为防止不法分子盗用，您的账户已被临时冻结。请在24小时内点击“立即验证”并输入银行卡号和密码，否则账户将被注销。\n",
 ])
 def test_a_scam_that_names_fraud_or_quotes_its_button_still_asks(body: str) -> None:
-    assert _scam_action("Security Team", "security@account-check.test", "Account locked", body) == "quarantine"
+    assert _with_header("Security Team", "security@account-check.test", "Account locked", body) == "quarantine"
 
 
 # -- scams sets 16-19 missed: phishing from look-alikes of a brand, a regulator, our own staff or a
@@ -329,24 +338,7 @@ SCAMS_16_19 = [
 @pytest.mark.parametrize(("display", "address", "subject", "body"), SCAMS_16_19,
                          ids=[f"scam{i}" for i in range(len(SCAMS_16_19))])
 def test_the_scams_sets_16_to_19_missed_are_held(display: str, address: str, subject: str, body: str) -> None:
-    assert _scam_action(display, address, subject, body) == "quarantine"
-
-
-def _with_header(display: str, address: str, subject: str, body: str, **headers: str) -> str:
-    us = "alice@example.com"
-    m = EmailMessage()
-    m["From"], m["To"], m["Subject"] = f"{display} <{address}>", us, subject
-    m["Message-ID"], m["Date"] = "<s@outside.test>", "Thu, 03 Dec 2026 10:00:00 +0000"
-    for k, v in headers.items():
-        m[k.replace("_", "-")] = v
-    m.set_content(body)
-
-    class Directory(_Dir):
-        domains = ("example.com",)
-
-    v = SHIPPED.evaluate(parse(m.as_bytes()), Envelope(address, (us,)),
-                         EvaluationContext({us: Direction.INBOUND}, Directory()))
-    return v.to_json()["recipients"][us]["action"]
+    assert _with_header(display, address, subject, body) == "quarantine"
 
 
 def test_a_reply_from_a_look_alike_of_the_quoted_correspondents_domain_is_held() -> None:
@@ -421,7 +413,7 @@ def test_a_scam_sent_out_from_one_of_our_accounts_is_held() -> None:
 
 def test_a_request_for_the_readers_bank_details_is_still_an_ask() -> None:
     body = "您好：\n\n您的退税 3,860 元待领取，请在24小时内回复提供您的收款账户和身份证号码，逾期作废。\n"
-    assert _scam_action("税务服务中心", "refund@tax-service-cn.test", "退税通知", body) == "quarantine"
+    assert _with_header("税务服务中心", "refund@tax-service-cn.test", "退税通知", body) == "quarantine"
 
 
 # -- secrets sets 16-19 missed or held wrongly (failed on 49d39d9) ----------------------------

@@ -8,14 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from rules.model import Direction
-from tests.test_detection_classes import crlf_mail, verdict_for
 from tests.test_detection_heldout16_classes import _with_header
-
-
-def _out(body: str, subject: str = "Update", to: str = "partner@other.org") -> str:
-    raw = crlf_mail("li.wei@example.com", to, subject, body)
-    return verdict_for(raw, "li.wei@example.com", to, Direction.OUTBOUND)["recipients"][to]["action"]
+from tests.test_detection_heldout20_classes import _out
 
 
 @pytest.mark.parametrize(("display", "address", "subject", "body", "headers"), [
