@@ -20,6 +20,7 @@ from rules.disclaimers import OrgDisclaimers
 from rules.external import RspamdResult
 from rules.impersonation import LOOK_ALIKE, impersonated, quoted_senders
 from rules.lazy import cached_property
+from rules.links import html_link_hosts, off_brand_link, services_named, text_link_hosts
 from rules.markers import Correspondents, MarkerGrader, core_subject
 from rules.match import LOW
 from rules.matchers import KeywordHit, KeywordMatcher, normalize
@@ -317,8 +318,19 @@ class State:
             texts = [Text(u.where, fold_chinese(u.norm_text()), spans) for u, spans in read]
             found = self._scam[key] = assess(texts, senders=[*m.from_addresses, self.sender], reply_to=reply_to,
                                              unsolicited=unsolicited, impersonating=impersonating, full=full,
-                                             sums_in=lambda: (fold_chinese(u.norm_text()) for u in unread))
+                                             sums_in=lambda: (fold_chinese(u.norm_text()) for u in unread),
+                                             elsewhere=self._links_elsewhere)
         return found
+
+    def _links_elsewhere(self, sign_in: bool) -> str | None:
+        """Where the message's links lead instead of the service its subject and bodies name
+        (:func:`rules.links.off_brand_link`); read only when a scam's personal-data ask is found."""
+        m = self.message
+        units = [u for u in self.content_units if u.where in ("subject", "body")]
+        hosts = text_link_hosts(t for _, t in m.body_parts) | html_link_hosts(m.raw)
+        named = services_named(fold_chinese(u.norm_text()) for u in units)
+        return off_brand_link(named, hosts, m.from_addresses, getattr(self.ctx.directory, "domains", ()),
+                              sign_in=sign_in)
 
     def direction_of(self, rcpt: str) -> Direction:
         return self.directions.get(rcpt, Direction.INBOUND)

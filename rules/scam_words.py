@@ -232,6 +232,9 @@ _ASK_LIST = re.compile(r"(?:\b(?:send|provide|reply|forward|furnish|include|foll
                        r"[^.!?。！？]{0,60}[:：]\s*\n[\s\S]{0,160}$")
 _NEVER_ASK = re.compile(r"(?:\bnever|\bnot|\bno need|\bwon't|n't|\balways (?:verify|check|confirm|call)|"
                         r"不会|绝不|无需|不需要|不用|请勿|切勿|不要|不得|任何理由)" + _S + r"{0,40}$")
+# a password the reader makes up (a new portal's "you will be asked to set a password"), not one asked for
+_SET_OWN = re.compile(r"(?:\b(?:set|create|choose|pick|set up|setup)\s+(?:up\s+)?(?:a|an|your|your own)?\s*"
+                      r"(?:new\s+|own\s+|strong\s+)?|设置|设定|创建|自行设置|自设)$")
 _IM = re.compile(r"微信号?|(?<![a-z0-9_])(?:weixin|wechat|vx|qq|viber|skype|telegram|whatsapp|kakao)(?![a-z0-9_])|"
                  r"(?<![a-z0-9_])v信|薇信|\bt\.me/\w+|\bwa\.me/\d+|(?:加|添加|加入)\s{0,3}line(?![a-z0-9_])(?!\s{0,3}\d{1,3}(?!\d))|"
                  r"\bline(?:\s{1,3}id\b|\s{0,3}(?:@|[:：]|帐号|账号|好友|官方))")

@@ -30,6 +30,10 @@ signal, found in English and Chinese by a few broad families of wording:
 - ``look_alike``: the sender writes from a look-alike of the domain the thread's quoted messages
   came from (``winnie@pax-asia-tech.co`` answering ``winnie@pax-asia-tech.com``): the thread
   hijacker's mark, weighing 1½ (nobody genuine writes from a look-alike of their own domain);
+- ``off_brand_link``: where a personal-data ask stands, the links lead to none of the domains of
+  the service the text names for a sign-in ("view it via OneDrive: sign in with your corporate
+  email and password", its link at ``onedrive-share-docs.com``), or a link's domain wears a
+  brand's name it does not own (``dhl-parcel-fee.top``; :mod:`rules.links`);
 - ``unsolicited``: from outside and not a reply (weighs half: most first contact is that).
 
 Counted once each (weight 1, unsolicited 0.5). Without an offer or an ask (windfall,
@@ -55,6 +59,7 @@ from rules.alternation import Alternation, is_regex_word
 from rules.chinese_variants import char_forms, simplifying_table, traditional_folder
 from rules.context import sentence_span
 from rules.impersonation import LOOK_ALIKE
+from rules.links import SIGN_IN
 from rules.markers import is_disclaimer
 from rules.match import HIGH, LOW, MEDIUM
 from rules.redact import excerpt
@@ -93,6 +98,7 @@ from rules.scam_words import (
     _RETURNS,
     _SECRECY,
     _SENTENCE_START,
+    _SET_OWN,
     _THREAT,
     _TRANSFER,
     _UNTRACEABLE,
@@ -112,7 +118,7 @@ from rules.scam_words import (
 SCAN_LIMIT = 20_000  # characters read per text: a scam says its piece early, a long report is no scam
 OFFER_OR_ASK = ("windfall", "returns", "fee", "diversion", "personal_data", "look_alike")
 WEIGHTS = {"windfall": 1.0, "returns": 1.0, "fee": 1.0, "diversion": 1.0, "personal_data": 1.0, "private_channel": 1.0,
-           "pressure": 1.0, "impersonation": 1.0, "look_alike": 1.5, "unsolicited": 0.5}
+           "pressure": 1.0, "impersonation": 1.0, "look_alike": 1.5, "off_brand_link": 1.0, "unsolicited": 0.5}
 MEDIUM_AT, HIGH_AT = 2.0, 2.5
 
 
@@ -352,8 +358,9 @@ def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
     for lo, hi in spans:
         weak: list[tuple[int, int]] = []
         for m in _DATA_FAST.finditer(t, lo, hi):
-            if _WRITERS_OWN.search(t, max(0, m.start() - 12), m.start()) or _IN_PERSON.match(t, m.end()):
-                continue  # the writer's own account given (提供我司收款账户), or papers brought to a branch
+            if _WRITERS_OWN.search(t, max(0, m.start() - 12), m.start()) or _IN_PERSON.match(t, m.end()) or \
+                    _SET_OWN.search(t, max(0, m.start() - 30), m.start()):
+                continue  # the writer's own account (提供我司收款账户), papers to a branch, a password to set
             before = t[max(0, m.start() - 80):m.start()]
             asked_after = _BA.search(before) is not None and _ASK_AFTER.match(t, m.end()) is not None
             if not (_ASK.search(before) or asked_after or _asks_in_a_list(t, m.start())) or _NEVER_ASK.search(before) \
@@ -493,7 +500,8 @@ def may_reach_medium(families: Iterable[str]) -> bool:
 
 def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = (), reply_to: Iterable[str] = (),
            unsolicited: bool = False, impersonating: str | None = None, full: bool = True,
-           sums_in: Callable[[], Iterable[str]] = tuple) -> Assessment:
+           sums_in: Callable[[], Iterable[str]] = tuple,
+           elsewhere: Callable[[bool], str | None] | None = None) -> Assessment:
     """The signals in ``texts`` (subject, bodies, attachment texts; normalised) given who sent
     it (``senders``: header From and envelope sender), where replies go (``reply_to``) and
     whether it came unasked from outside; ``impersonating``: the brand its From line wears
@@ -567,6 +575,11 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
         dom = addr.rsplit("@", 1)[-1]
         if addr and addr not in who and dom not in domains and "private_channel" not in found:
             found["private_channel"] = Signal("private_channel", "header:Reply-To", addr, 0, len(addr))
+    asked = found.get("personal_data")
+    if asked is not None and elsewhere is not None:
+        off = elsewhere(SIGN_IN.search(asked.text, asked.start, asked.end) is not None)
+        if off:
+            found["off_brand_link"] = Signal("off_brand_link", "links", off, 0, 0)
     if impersonating and found and not impersonating.startswith(LOOK_ALIKE):
         found["impersonation"] = Signal("impersonation", "header:From", f"wears the name {impersonating!r}", 0, 0)
     if unsolicited and found:

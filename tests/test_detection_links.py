@@ -1,0 +1,147 @@
+"""Credential lures told by where their links lead (rules/links.py, the scam signal
+``off_brand_link``): a message asking for a sign-in to a service it names whose links go to none
+of that service's domains, or a link whose domain wears a brand's name. Found open on the last
+blind sets (a B/L "shared via OneDrive" from a carrier's look-alike, an invoice "via DocShare"
+asking for Microsoft 365 credentials: both delivered); each lure test failed on 9bdd5b4, the
+genuine ones guard the other way.
+"""
+
+from __future__ import annotations
+
+import base64
+from email.message import EmailMessage
+
+import pytest
+
+from rules.content import parse
+from rules.engine import EvaluationContext
+from rules.links import html_link_hosts, off_brand_link, services_named, text_link_hosts
+from rules.model import Direction, Envelope
+from rules.scams import assess
+from tests.test_detection_classes import SHIPPED, _Dir
+
+US = "alice@example.com"
+
+
+def _action(display: str, address: str, subject: str, body: str, html: str | None = None) -> str:
+    """The action for one inbound message (a plain body, and an HTML one beside it when given)
+    through the shipped rules, with a directory that knows our domain."""
+    m = EmailMessage()
+    m["From"], m["To"], m["Subject"] = f"{display} <{address}>", US, subject
+    m["Message-ID"], m["Date"] = "<l@outside.test>", "Thu, 03 Dec 2026 10:00:00 +0000"
+    m.set_content(body)
+    if html is not None:
+        m.add_alternative(html, subtype="html")
+
+    class Directory(_Dir):
+        domains = ("example.com",)
+
+    v = SHIPPED.evaluate(parse(m.as_bytes()), Envelope(address, (US,)),
+                        EvaluationContext({US: Direction.INBOUND}, Directory()))
+    return v.to_json()["recipients"][US]["action"]
+
+
+LURES = [
+    # a share "via OneDrive" from a carrier's look-alike; no brand in the From line
+    ("Documents", "docs@maersk-line-shipping.test", "B/L copy shared with you",
+     "Dear Customer,\n\nMaersk Line has shared the Bill of Lading for shipment MSKU8812331 with you via OneDrive.\n\n"
+     "View document: https://onedrive-share-docs.test/view?id=88123\n\nTo access the file, sign in with your "
+     "corporate email address and password.\n\nRegards,\nDocumentation Team\n", None),
+    # a relay-looking display name; the credentials asked are Microsoft's, the link is the sender's own
+    ("Harbour Fresh via DocShare", "noreply@docshare-files.test", "Harbour Fresh sent you an invoice",
+     "Harbour Fresh has shared a document with you.\n\nINV-2026-4471.pdf (2 pages)\n\nOpen document: "
+     "https://docshare-files.test/d/4471\n\nYou will be asked to confirm your Microsoft 365 email and password to "
+     "view this secure document.\n", None),
+    # the button's target only in the HTML body
+    ("Contracts Team", "contracts@ngs-partners.test", "Please review and sign: Agreement_2026.pdf",
+     "Please review and sign the agreement via DocuSign. Enter your email password to access the document.\n",
+     '<p>Please review and sign the agreement via DocuSign.</p><p><a href="http://ngs-partners.test/ds/view.php">'
+     "REVIEW DOCUMENT</a></p><p>Enter your email password to access the document.</p>"),
+    # Chinese: the company mailbox's service named, its sign-in elsewhere
+    ("系统管理员", "admin@mail-sys-notice.test", "邮箱容量已满",
+     "您的腾讯企业邮箱容量已满，新邮件将被退回。请立即登录验证您的邮箱账号和密码以扩容：http://exmail-kuorong.test/login\n",
+     None),
+    # card details asked at a link that wears a courier's name
+    ("Parcel Notice", "notice@parcel-info.test", "Your parcel is on hold",
+     "Your parcel could not be delivered.\n\nPlease confirm your card details to release it: "
+     "https://dhl-release.test/pay\n", None),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body", "html"), LURES)
+def test_a_sign_in_asked_where_the_links_lead_off_the_named_service_is_held(display: str, address: str,
+                                                                             subject: str, body: str,
+                                                                             html: str | None) -> None:
+    assert _action(display, address, subject, body, html) == "quarantine"
+
+
+GENUINE = [
+    # a colleague's share on the partner's own SharePoint
+    ("Tom Lee", "tom.lee@partner.test", "Docs for the audit",
+     "Dave, the audit folder is on our SharePoint: https://partnertest.sharepoint.com/sites/audit\nYou will need to "
+     "sign in with your own Microsoft account; ask me if access is denied.\n", None),
+    # the service's own mail, and its links to itself
+    ("Jane Wu via DocuSign", "dse_na2@docusign.net", "Please DocuSign: MSA 2027",
+     "Jane Wu sent you a document to review and sign.\n\nREVIEW DOCUMENT\n\nEnter your email password only on "
+     "docusign.net.\n", '<p><a href="https://na2.docusign.net/Signing/EmailStart.aspx?a=1">REVIEW DOCUMENT</a></p>'),
+    # a managed-service provider's new portal: a password to set, Microsoft 365 named beside it
+    ("NexGen IT Support", "support@nexgen-msp.test", "New ticket portal",
+     "Dear Example staff,\n\nFrom Monday tickets are raised at https://help.nexgen-msp.test. Log in with your email "
+     "address; you will be asked to set a password the first time.\nYour Microsoft 365 sign-in is unchanged.\n", None),
+    # a supplier names its bank and links to its own portal
+    ("Accounts", "ar@huaxin-trading.test", "Payment reminder INV-8812",
+     "Dear Dave,\n\nInvoice INV-8812 is due on 15 December. Our bank is HSBC Hong Kong; the bank details are on the "
+     "invoice. Please confirm your remittance once paid: https://portal.huaxin-trading.test/inv/8812\n", None),
+    # Microsoft's own notice, its link to Microsoft
+    ("Microsoft account team", "account-security-noreply@accountprotection.microsoft.com",
+     "Microsoft account password change",
+     "The password for the Microsoft account al***@example.com was changed. If this was not you, verify your "
+     "account at https://account.live.com/password/reset\n", None),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body", "html"), GENUINE)
+def test_a_sign_in_that_leads_to_the_named_service_or_no_ask_is_delivered(display: str, address: str, subject: str,
+                                                                          body: str, html: str | None) -> None:
+    assert _action(display, address, subject, body, html) == "deliver"
+
+
+def test_the_links_of_an_html_part_are_read_through_its_transfer_encoding() -> None:
+    m = EmailMessage()
+    m["From"], m["To"], m["Subject"] = "a@b.test", US, "x"
+    m.set_content("see the button")
+    m.add_alternative('<a href="https://Login.Evil-Host.test/x?u=1">View</a> <a href=//cdn.other.test/a.png>i</a>',
+                      subtype="html", cte="base64")
+    raw = m.as_bytes()
+    assert base64.b64encode(b'<a href="https://Login').decode()[:12] in raw.decode()  # (the HTML is encoded)
+    assert html_link_hosts(raw) == {"login.evil-host.test", "cdn.other.test"}
+    assert html_link_hosts(b"not a message at all") == set()
+
+
+def test_links_written_out_in_text_are_read_and_addresses_are_not_links() -> None:
+    assert text_link_hosts(["go to https://portal.vendor.test/login or www.vendor.test.",
+                            "mail me at someone@www.mailhost.test"]) == {"portal.vendor.test", "www.vendor.test"}
+
+
+def test_off_brand_link_owns_the_service_the_sender_and_our_own_domains() -> None:
+    named = services_named(["view it via onedrive and sign in"])
+    assert named == {"onedrive"}
+    assert off_brand_link(named, {"share-docs.test"}, ["x@carrier.test"]) == \
+        "names 'onedrive', its links lead to share-docs.test"
+    assert off_brand_link(named, {"partner-my.sharepoint.com", "share-docs.test"}, ["x@carrier.test"]) is None
+    assert off_brand_link(named, {"share-docs.test"}, ["noreply@onedrive.com"]) is None  # the service's own mail
+    assert off_brand_link(named, {"intranet.example.com"}, ["x@carrier.test"], ["example.com"]) is None
+    assert off_brand_link(named, set(), ["x@carrier.test"]) is None  # no link: nowhere else to send the reader
+    # a service named counts only for a sign-in; a link wearing a brand counts for any ask
+    assert off_brand_link(named, {"share-docs.test"}, ["x@carrier.test"], sign_in=False) is None
+    assert off_brand_link(set(), {"paypal-billing.test"}, ["x@shop.test"], sign_in=False) == \
+        "a link to paypal-billing.test wears the name 'paypal'"
+    # an everyday word that is also a brand names no service
+    assert services_named(["apple juice and ups and downs"]) == set()
+
+
+def test_a_password_the_reader_is_to_set_is_not_asked_for() -> None:
+    text = "log in with your email address; you will be asked to set a password the first time."
+    assert "personal_data" not in {s.name for s in assess([("body", text)]).signals}
+    text = "log in with your email address and your current password."
+    assert "personal_data" in {s.name for s in assess([("body", text)]).signals}
