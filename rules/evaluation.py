@@ -327,10 +327,11 @@ class State:
         (:func:`rules.links.off_brand_link`); read only when a scam's personal-data ask is found."""
         m = self.message
         units = [u for u in self.content_units if u.where in ("subject", "body")]
-        hosts = text_link_hosts(t for _, t in m.body_parts) | html_link_hosts(m.raw)
+        targets = html_link_hosts(m.raw)  # an HTML body's links: where a click goes
+        hosts = text_link_hosts(t for _, t in m.body_parts) | targets
         named = services_named(fold_chinese(u.norm_text()) for u in units)
         return off_brand_link(named, hosts, m.from_addresses, getattr(self.ctx.directory, "domains", ()),
-                              sign_in=sign_in)
+                              sign_in=sign_in, targets=targets or None)
 
     def direction_of(self, rcpt: str) -> Direction:
         return self.directions.get(rcpt, Direction.INBOUND)

@@ -109,7 +109,8 @@ def services_named(texts: Iterable[str]) -> set[str]:
 
 
 def off_brand_link(named: Iterable[str], hosts: Iterable[str], senders: Iterable[str],
-                   our_domains: Iterable[str] = (), *, sign_in: bool = True) -> str | None:
+                   our_domains: Iterable[str] = (), *, sign_in: bool = True,
+                   targets: Iterable[str] | None = None) -> str | None:
     """Where the reader is sent elsewhere than the service the message names, said as evidence
     ("names 'onedrive', links to onedrive-share-docs.com"), or None.
 
@@ -119,9 +120,13 @@ def off_brand_link(named: Iterable[str], hosts: Iterable[str], senders: Iterable
     that wears a service's name in its words names that service too, whatever is asked;
     a service named in the text counts only where what is asked is a sign-in (``sign_in``: a
     password, credentials, the account to verify), as a lure's is (a supplier that names its
-    bank and asks for bank details is no lure)."""
+    bank and asks for bank details is no lure). ``targets``: where a click really goes, when the
+    message says (its HTML links' targets; default ``hosts``): only a target reaching the
+    service owns the sign-in, as a lure may show the genuine address as its button's words
+    (``<a href="https://evil.test">https://login.microsoftonline.com</a>``)."""
     ours = [d.lower() for d in our_domains]
     links = sorted({h for h in hosts if not _owned(h, ours)})
+    reached = links if targets is None else sorted({h for h in targets if not _owned(h, ours)})
     if not links:
         return None
     sender_domains = [a.rsplit("@", 1)[-1].lower() for a in senders if "@" in a]
@@ -134,6 +139,6 @@ def off_brand_link(named: Iterable[str], hosts: Iterable[str], senders: Iterable
         owners = _SERVICES[name]
         if any(_owned(d, owners) for d in sender_domains):
             continue  # the service's own mail
-        if not any(_owned(h, owners) for h in links):
-            return f"names {name!r}, its links lead to {links[0]}"
+        if reached and not any(_owned(h, owners) for h in reached):
+            return f"names {name!r}, its links lead to {reached[0]}"
     return None

@@ -61,6 +61,12 @@ LURES = [
     ("系统管理员", "admin@mail-sys-notice.test", "邮箱容量已满",
      "您的腾讯企业邮箱容量已满，新邮件将被退回。请立即登录验证您的邮箱账号和密码以扩容：http://exmail-kuorong.test/login\n",
      None),
+    # the genuine address shown as the button's words, the click going elsewhere
+    ("Mail Server", "no-reply@mail-notify-center.test", "You have 3 held messages",
+     "You have 3 messages held on the server. Sign in with your Microsoft 365 password to release them: "
+     "https://login.microsoftonline.com/\n",
+     '<p>You have 3 messages held on the server.</p><p>Sign in with your Microsoft 365 password to release them: '
+     '<a href="https://m365-release.test/owa/">https://login.microsoftonline.com/</a></p>'),
     # card details asked at a link that wears a courier's name
     ("Parcel Notice", "notice@parcel-info.test", "Your parcel is on hold",
      "Your parcel could not be delivered.\n\nPlease confirm your card details to release it: "
@@ -132,6 +138,9 @@ def test_off_brand_link_owns_the_service_the_sender_and_our_own_domains() -> Non
     assert off_brand_link(named, {"share-docs.test"}, ["noreply@onedrive.com"]) is None  # the service's own mail
     assert off_brand_link(named, {"intranet.example.com"}, ["x@carrier.test"], ["example.com"]) is None
     assert off_brand_link(named, set(), ["x@carrier.test"]) is None  # no link: nowhere else to send the reader
+    # the genuine address only shown, the click going elsewhere
+    assert off_brand_link(named, {"onedrive.live.com", "share-docs.test"}, ["x@carrier.test"],
+                          targets={"share-docs.test"}) == "names 'onedrive', its links lead to share-docs.test"
     # a service named counts only for a sign-in; a link wearing a brand counts for any ask
     assert off_brand_link(named, {"share-docs.test"}, ["x@carrier.test"], sign_in=False) is None
     assert off_brand_link(set(), {"paypal-billing.test"}, ["x@shop.test"], sign_in=False) == \
