@@ -20,7 +20,7 @@ from rules.disclaimers import OrgDisclaimers
 from rules.external import RspamdResult
 from rules.impersonation import LOOK_ALIKE, impersonated, quoted_senders
 from rules.lazy import cached_property
-from rules.links import html_link_hosts, off_brand_link, services_named, text_link_hosts
+from rules.links import claimed_services, html_link_hosts, off_brand_link, text_link_hosts
 from rules.markers import Correspondents, MarkerGrader, core_subject
 from rules.match import LOW
 from rules.matchers import KeywordHit, KeywordMatcher, normalize
@@ -323,14 +323,14 @@ class State:
         return found
 
     def _links_elsewhere(self, sign_in: bool) -> str | None:
-        """Where the message's links lead instead of the service its subject and bodies name
+        """Where the message's links lead instead of the service its subject and bodies say it comes via
         (:func:`rules.links.off_brand_link`); read only when a scam's personal-data ask is found."""
         m = self.message
         units = [u for u in self.content_units if u.where in ("subject", "body")]
         targets = html_link_hosts(m.raw)  # an HTML body's links: where a click goes
         hosts = text_link_hosts(t for _, t in m.body_parts) | targets
-        named = services_named(fold_chinese(u.norm_text()) for u in units)
-        return off_brand_link(named, hosts, m.from_addresses, getattr(self.ctx.directory, "domains", ()),
+        claimed = claimed_services(fold_chinese(u.norm_text()) for u in units)
+        return off_brand_link(claimed, hosts, m.from_addresses, getattr(self.ctx.directory, "domains", ()),
                               sign_in=sign_in, targets=targets or None)
 
     def direction_of(self, rcpt: str) -> Direction:

@@ -1,18 +1,20 @@
-"""Where a message's links lead, and whether a sign-in it asks for leads to the service it names.
+"""Where a message's links lead, and whether a lure sends the reader off the brand it wears.
 
 Credential phishing says what the genuine notice says ("Maersk has shared a B/L with you via
 OneDrive: sign in with your corporate email and password to view it"); its sender may name no
 brand at all. What it cannot fake is where the reader is sent: OneDrive's own shares lead to
-``sharepoint.com`` or ``onedrive.live.com``, DocuSign's to ``docusign.net``, while the lure's
-link goes to ``onedrive-share-docs.com``. So a message that asks for the reader's data
-(:mod:`rules.scams`' personal-data ask) and names a service none of whose domains any of its
-links reaches is sending the reader somewhere else than it says (``off_brand_link``, one
-signal). A link whose domain wears a brand's name (``docusign-secure-view.net``) names the
-brand as well as the text does.
+``sharepoint.com`` or ``1drv.ms``, DocuSign's to ``docusign.net``, while the lure's link goes to
+``onedrive-share-docs.com``. Two facts count (``off_brand_link``, one scam signal, read only
+where :mod:`rules.scams` found personal data asked):
 
-Read only when a personal-data ask was found (rare in genuine mail), so the links of an HTML
-body, which its text view drops, are found by walking the message's HTML parts again here
-rather than on every message.
+- a link's domain wears a sign-in brand's name it does not own (``dhl-release.top``);
+- the text says its document comes through a service ("shared with you via OneDrive") and asks
+  for a sign-in, and none of its links reaches that service.
+
+A service only named is not enough: a SaaS's "sign in with your Microsoft 365 credentials" (its
+single sign-on), an accountant's "filed with HMRC" name services whose links are elsewhere, and
+are genuine. The links of an HTML body, which its text view drops, are found by walking the
+message's HTML parts again here (only when an ask was found) rather than on every message.
 """
 
 from __future__ import annotations
@@ -21,49 +23,74 @@ import re
 from collections.abc import Iterable
 
 from rules import mime_tree
+from rules.auth import organisational_domain
 from rules.charsets import decode_bytes
-from rules.impersonation import BRANDS, _owned, brand_in_domain
+from rules.impersonation import BRANDS, DOMAIN_WORDS, _owned
 from rules.part_decoding import _charset_of, _payload_bytes
 
 MAX_HTML = 300_000  # characters of each HTML part looked at for links (a lure puts its button early)
 MAX_PARTS = 50  # HTML parts looked at
 
-# a link written out in a text (https://…, www.…) and an HTML link's target; the host only
-_URL_IN_TEXT = re.compile(r"(?i)(?:\bhttps?://|(?<![\w.@-])(?=www\.))([a-z0-9\u00a1-\uffff][a-z0-9\u00a1-\uffff.-]*)")
-_HREF = re.compile(r"""(?i)\bhref\s*=\s*["']?\s*(?:https?:)?//([^/"'\s>?#:\\]+)""")
+# a link written out in a text (https://…, www.…) and an HTML link's target: the authority (user
+# info, host, port) only, ASCII (a host written in Unicode is read as its words, not resolved)
+_URL_IN_TEXT = re.compile(r"(?i)(?:(?<![a-z0-9])https?://|(?<![\w.@-])(?=www\.))([a-z0-9._~%!$&'()*+,;=:@-]+)")
+_HREF = re.compile(r"""(?i)<a\s[^>]{0,500}?(?<![\w-])href\s*=\s*["']?\s*(?:https?:)?//([^/"'\s>?#\\]+)""")
 
-# services whose sign-in a lure asks for, named in its text, and the domains the genuine service
-# sends its readers to (besides those in rules.impersonation.BRANDS). Names only whole words; an
-# everyday word that is also a brand ("apple", "ups", "swift") is left out: a fruit wholesaler's
-# mail asking for bank details would otherwise "name" Apple.
+# services whose mail a lure says it comes through ("shared with you via OneDrive") and the
+# domains the genuine service sends its readers to (besides those in rules.impersonation.BRANDS)
 _EXTRA_SERVICES: dict[str, tuple[str, ...]] = {
+    "onedrive": ("1drv.ms",),
+    "sharepoint": ("sharepoint.cn", "1drv.ms"),
     "google drive": ("google.com", "goo.gl", "googleusercontent.com"),
     "google docs": ("google.com", "goo.gl", "googleusercontent.com"),
-    "gmail": ("google.com", "gmail.com"),
     "wetransfer": ("wetransfer.com", "we.tl"),
-    "adobe": ("adobe.com", "adobesign.com", "echosign.com", "acrobat.com", "adobe.ly"),
-    "microsoft teams": ("microsoft.com", "microsoftonline.com", "office.com", "live.com", "aka.ms"),
-    "腾讯企业邮": ("qq.com", "tencent.com"),
-    "企业微信": ("qq.com", "tencent.com", "weixin.qq.com"),
-    "钉钉": ("dingtalk.com", "aliyun.com", "alibaba-inc.com"),
-    "飞书": ("feishu.cn", "larksuite.com", "larkoffice.com"),
-    "网易企业邮": ("163.com", "126.com", "netease.com", "qiye.163.com"),
-    "阿里邮箱": ("aliyun.com", "alibaba-inc.com", "mxhichina.com"),
+    "adobe sign": ("acrobat.com", "adobe.ly"),
+    "adobe acrobat": ("adobe.com", "adobesign.com", "echosign.com", "acrobat.com", "adobe.ly"),
+    "box": ("box.com", "boxcdn.net"),
 }
+# the services a document or message is said to come through (a lure's claim)
+_SHARING = ("onedrive", "sharepoint", "docusign", "adobe sign", "adobe acrobat", "dropbox", "google drive",
+            "google docs", "wetransfer", "box", "microsoft", "microsoft 365", "office 365", "outlook")
 _SERVICES: dict[str, tuple[str, ...]] = {
-    **{name: owners + (("aka.ms",) if "microsoft.com" in owners else ())
-       for name, owners in BRANDS.items() if name not in ("apple", "ups", "swift", "office 365")},
-    **_EXTRA_SERVICES,
+    name: (*BRANDS.get(name, ()), *_EXTRA_SERVICES.get(name, ()), "aka.ms", "1drv.ms",
+          "safelinks.protection.outlook.com")
+    if "microsoft.com" in BRANDS.get(name, ()) else (*BRANDS.get(name, ()), *_EXTRA_SERVICES.get(name, ()))
+    for name in _SHARING
 }
-_SERVICE_NAMES = re.compile(
-    "|".join(rf"(?<![a-z0-9]){re.escape(n)}(?![a-z0-9])" if n.isascii() else re.escape(n)
-             for n in sorted(_SERVICES, key=len, reverse=True)))
+_VIA = "|".join(re.escape(n) for n in sorted(_SERVICES, key=len, reverse=True))
+# the claim: "shared with you via OneDrive", "sent you a document through DocuSign", 通过OneDrive共享
+_CLAIMED_VIA = re.compile(
+    rf"\b(?:shared?|sent|delivered|uploaded|stored|hosted|available|secured|protected|encrypted|signature|"
+    rf"(?:sign|signed|signing)(?![- ]?(?:in|on|up|out)\b))\b"
+    rf"[^.!?\n]{{0,60}}?\b(?:via|through|on|using|in|by)\s+(?:the\s+|your\s+|our\s+|a\s+)?({_VIA})(?![a-z0-9])|"
+    rf"(?:通过|经由|使用|用)\s*({_VIA})\s*(?:共享|分享|发送|传送|发来)")
+# words of a link's domain that wear a sign-in brand ("onedrive-live-docs.com", "dhl-release.top"); a
+# regulator's short code (csrc, pbc) is left out: csrc.nist.gov is no 证监会
+_LINK_BRANDS = frozenset({"apple", "icloud", "paypal", "docusign", "microsoft", "office 365", "microsoft 365",
+                          "onedrive", "sharepoint", "netflix", "linkedin", "dhl", "fedex", "usps", "royal mail",
+                          "hsbc", "wells fargo", "alipay", "sf express", "dropbox", "aliyun", "alibaba cloud",
+                          "tencent cloud", "huawei cloud", "hmrc", "工商银行", "招商银行", "农业银行", "交通银行",
+                          "中国邮政", "国家税务总局"})
 
 
-def _host(value: str) -> str | None:
-    host = value.strip().strip(".").lower().rsplit("@", 1)[-1]
-    host = host.encode("idna", errors="ignore").decode("ascii", errors="ignore") if not host.isascii() else host
+_HOSTNAME = re.compile(r"[a-z0-9.-]+")
+
+
+def _host(authority: str) -> str | None:
+    """The host of a URL's authority (user info and port taken off: in ``https://login.microsoftonline
+    .com:443@evil.test`` the host is ``evil.test``), lowercased, or None when it is no domain name."""
+    m = _HOSTNAME.match(authority.rsplit("@", 1)[-1].lower())
+    host = m.group().strip(".-") if m else ""
     return host if "." in host and len(host) <= 253 else None
+
+
+def _owned_link(host: str, owners: Iterable[str], brand: str) -> bool:
+    """Whether ``host`` is the brand's: under one of its domains, its name under a country's ending
+    (``www.hsbc.com.au``, ``tenant.sharepoint.cn``), or under its own top-level domain
+    (``admin.cloud.microsoft``, ``mydhl.express.dhl``)."""
+    if _owned(host, owners) or _owned(organisational_domain(host), owners):
+        return True
+    return host.rsplit(".", 1)[-1] == brand.replace(" ", "")
 
 
 def text_link_hosts(texts: Iterable[str]) -> set[str]:
@@ -103,42 +130,58 @@ SIGN_IN = re.compile(r"pass(?:word|code)|credential|log-?in|sign-?in|apple id|ma
                      r"(?:e-?mail|microsoft|office ?365|outlook) account|密码|口令|登录|登陆|邮箱|验证|核实|解锁|激活")
 
 
-def services_named(texts: Iterable[str]) -> set[str]:
-    """The sign-in services named in ``texts`` (casefolded, Chinese folded to simplified)."""
-    return {m.group() for t in texts for m in _SERVICE_NAMES.finditer(t)}
+def claimed_services(texts: Iterable[str]) -> set[str]:
+    """The services ``texts`` (casefolded) say the message's document or mail comes through ("shared
+    with you via OneDrive", "sent through DocuSign", 通过OneDrive共享): a lure's claim. A service only
+    named ("sign in with your Microsoft 365 account", a SaaS's single sign-on) is no such claim."""
+    return {next(g for g in m.groups() if g) for t in texts for m in _CLAIMED_VIA.finditer(t)}
 
 
-def off_brand_link(named: Iterable[str], hosts: Iterable[str], senders: Iterable[str],
+def _worn(host: str) -> str | None:
+    """The sign-in brand a word of ``host``'s registrable domain wears (``onedrive-live-docs.com``:
+    onedrive), or None (a company's own ``sharepoint.bigco-energy.com`` is its server's name)."""
+    words = re.split(r"[.\-]", organisational_domain(host))
+    for w in (*words, *("-".join(p) for p in zip(words, words[1:], strict=False))):
+        brand = DOMAIN_WORDS.get(w)
+        if brand in _LINK_BRANDS:
+            return brand
+    return None
+
+
+def off_brand_link(claimed: Iterable[str], hosts: Iterable[str], senders: Iterable[str],
                    our_domains: Iterable[str] = (), *, sign_in: bool = True,
                    targets: Iterable[str] | None = None) -> str | None:
-    """Where the reader is sent elsewhere than the service the message names, said as evidence
-    ("names 'onedrive', links to onedrive-share-docs.com"), or None.
+    """Where the reader is sent elsewhere than the brand or service the message wears, said as
+    evidence, or None:
 
-    ``named``: the services its text names; ``hosts``: its links' hosts; ``senders``: its From
-    addresses (the service's own mail names itself: a sender at one of its domains is it);
-    ``our_domains``: the directory's (a link to our own site is ours to trust). A link host
-    that wears a service's name in its words names that service too, whatever is asked;
-    a service named in the text counts only where what is asked is a sign-in (``sign_in``: a
-    password, credentials, the account to verify), as a lure's is (a supplier that names its
-    bank and asks for bank details is no lure). ``targets``: where a click really goes, when the
-    message says (its HTML links' targets; default ``hosts``): only a target reaching the
-    service owns the sign-in, as a lure may show the genuine address as its button's words
-    (``<a href="https://evil.test">https://login.microsoftonline.com</a>``)."""
+    - a link's domain wears a sign-in brand's name it does not own (``onedrive-live-docs.com``,
+      ``dhl-release.top``), whatever is asked;
+    - the text says its document comes through a service (``claimed``: "shared with you via
+      OneDrive") and asks for a sign-in (``sign_in``: a password, credentials, the account to
+      verify), and no link it has reaches that service.
+
+    ``hosts``: its links' hosts; ``senders``: its From addresses (a sender at one of the brand's
+    domains is the brand's own mail); ``our_domains``: the directory's (a link to our own site is
+    ours). ``targets``: where a click really goes, when the message says (its HTML links' targets;
+    default ``hosts``): only a target reaching the service owns the sign-in, as a lure may show the
+    genuine address as its button's words (``<a href="https://evil.test">https://login.microsoftonline.com</a>``)."""
     ours = [d.lower() for d in our_domains]
     links = sorted({h for h in hosts if not _owned(h, ours)})
     reached = links if targets is None else sorted({h for h in targets if not _owned(h, ours)})
     if not links:
         return None
     sender_domains = [a.rsplit("@", 1)[-1].lower() for a in senders if "@" in a]
-    claimed = dict.fromkeys(n for n in named if n in _SERVICES)
     for h in links:
-        worn = brand_in_domain(h)
-        if worn and worn in _SERVICES and not _owned(h, _SERVICES[worn]):
+        worn = _worn(h)
+        if worn is None:
+            continue
+        owners = (*BRANDS.get(worn, ()), *_EXTRA_SERVICES.get(worn, ()))
+        if not _owned_link(h, owners, worn) and not any(_owned_link(d, owners, worn) for d in sender_domains):
             return f"a link to {h} wears the name {worn!r}"
-    for name in claimed if sign_in else ():
-        owners = _SERVICES[name]
-        if any(_owned(d, owners) for d in sender_domains):
+    for name in sorted(claimed) if sign_in else ():
+        owners = _SERVICES.get(name, ())
+        if not owners or any(_owned_link(d, owners, name) for d in sender_domains):
             continue  # the service's own mail
-        if reached and not any(_owned(h, owners) for h in reached):
-            return f"names {name!r}, its links lead to {reached[0]}"
+        if reached and not any(_owned_link(h, owners, name) for h in reached):
+            return f"says it comes via {name!r}, its links lead to {reached[0]}"
     return None

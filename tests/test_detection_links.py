@@ -15,7 +15,7 @@ import pytest
 
 from rules.content import parse
 from rules.engine import EvaluationContext
-from rules.links import html_link_hosts, off_brand_link, services_named, text_link_hosts
+from rules.links import claimed_services, html_link_hosts, off_brand_link, text_link_hosts
 from rules.model import Direction, Envelope
 from rules.scams import assess
 from tests.test_detection_classes import SHIPPED, _Dir
@@ -47,26 +47,17 @@ LURES = [
      "Dear Customer,\n\nMaersk Line has shared the Bill of Lading for shipment MSKU8812331 with you via OneDrive.\n\n"
      "View document: https://onedrive-share-docs.test/view?id=88123\n\nTo access the file, sign in with your "
      "corporate email address and password.\n\nRegards,\nDocumentation Team\n", None),
-    # a relay-looking display name; the credentials asked are Microsoft's, the link is the sender's own
-    ("Harbour Fresh via DocShare", "noreply@docshare-files.test", "Harbour Fresh sent you an invoice",
-     "Harbour Fresh has shared a document with you.\n\nINV-2026-4471.pdf (2 pages)\n\nOpen document: "
-     "https://docshare-files.test/d/4471\n\nYou will be asked to confirm your Microsoft 365 email and password to "
-     "view this secure document.\n", None),
     # the button's target only in the HTML body
     ("Contracts Team", "contracts@ngs-partners.test", "Please review and sign: Agreement_2026.pdf",
      "Please review and sign the agreement via DocuSign. Enter your email password to access the document.\n",
      '<p>Please review and sign the agreement via DocuSign.</p><p><a href="http://ngs-partners.test/ds/view.php">'
      "REVIEW DOCUMENT</a></p><p>Enter your email password to access the document.</p>"),
-    # Chinese: the company mailbox's service named, its sign-in elsewhere
-    ("系统管理员", "admin@mail-sys-notice.test", "邮箱容量已满",
-     "您的腾讯企业邮箱容量已满，新邮件将被退回。请立即登录验证您的邮箱账号和密码以扩容：http://exmail-kuorong.test/login\n",
-     None),
     # the genuine address shown as the button's words, the click going elsewhere
-    ("Mail Server", "no-reply@mail-notify-center.test", "You have 3 held messages",
-     "You have 3 messages held on the server. Sign in with your Microsoft 365 password to release them: "
-     "https://login.microsoftonline.com/\n",
-     '<p>You have 3 messages held on the server.</p><p>Sign in with your Microsoft 365 password to release them: '
-     '<a href="https://m365-release.test/owa/">https://login.microsoftonline.com/</a></p>'),
+    ("Accounts Payable", "ap@pacific-supplies.test", "Remittance advice",
+     "A remittance advice was shared with you via OneDrive. Sign in with your email password to view it: "
+     "https://onedrive.live.com/\n",
+     '<p>A remittance advice was shared with you via OneDrive.</p><p>Sign in with your email password to view it: '
+     '<a href="https://docview.test/rem/">https://onedrive.live.com/</a></p>'),
     # card details asked at a link that wears a courier's name
     ("Parcel Notice", "notice@parcel-info.test", "Your parcel is on hold",
      "Your parcel could not be delivered.\n\nPlease confirm your card details to release it: "
@@ -129,24 +120,48 @@ def test_links_written_out_in_text_are_read_and_addresses_are_not_links() -> Non
                             "mail me at someone@www.mailhost.test"]) == {"portal.vendor.test", "www.vendor.test"}
 
 
+def test_hosts_are_read_whatever_follows_them_and_behind_user_info() -> None:
+    """A link followed by Chinese punctuation or in Unicode raised UnicodeError in the IDNA codec
+    (found by the review on 001fceb: the message was never accepted); a genuine name before an @
+    is user info, not the host."""
+    assert text_link_hosts(["请登录https://www.singlewindow.cn。谢谢", "网址：https://a.test，", "“https://b.test”",
+                            "https://c.test—见附件", "https://münchen.test/x"]) == \
+        {"www.singlewindow.cn", "a.test", "b.test", "c.test"}
+    assert text_link_hosts(["https://login.microsoftonline.com:443@evil.test/x"]) == {"evil.test"}
+    m = EmailMessage()
+    m["From"], m["To"], m["Subject"] = "a@b.test", US, "x"
+    m.set_content("x")
+    m.add_alternative('<a href="https://bücher.test/">a</a><a data-href="https://genuine.test">b</a>'
+                      '<a href="https://login.microsoftonline.com@evil.test/">c</a>', subtype="html")
+    assert html_link_hosts(m.as_bytes()) == {"evil.test"}
+    assert _action("Lieferant", "ap@lieferant.test", "Rechnung", "Bitte die Rechnung ansehen: https://bücher.test/r。\n"
+                   "Sign in with your password: https://a.test，\n") == "deliver"
+
+
 def test_off_brand_link_owns_the_service_the_sender_and_our_own_domains() -> None:
-    named = services_named(["view it via onedrive and sign in"])
+    named = claimed_services(["the file was shared with you via onedrive. sign in to view it"])
     assert named == {"onedrive"}
     assert off_brand_link(named, {"share-docs.test"}, ["x@carrier.test"]) == \
-        "names 'onedrive', its links lead to share-docs.test"
+        "says it comes via 'onedrive', its links lead to share-docs.test"
     assert off_brand_link(named, {"partner-my.sharepoint.com", "share-docs.test"}, ["x@carrier.test"]) is None
     assert off_brand_link(named, {"share-docs.test"}, ["noreply@onedrive.com"]) is None  # the service's own mail
     assert off_brand_link(named, {"intranet.example.com"}, ["x@carrier.test"], ["example.com"]) is None
     assert off_brand_link(named, set(), ["x@carrier.test"]) is None  # no link: nowhere else to send the reader
     # the genuine address only shown, the click going elsewhere
     assert off_brand_link(named, {"onedrive.live.com", "share-docs.test"}, ["x@carrier.test"],
-                          targets={"share-docs.test"}) == "names 'onedrive', its links lead to share-docs.test"
+                          targets={"share-docs.test"}) == \
+        "says it comes via 'onedrive', its links lead to share-docs.test"
     # a service named counts only for a sign-in; a link wearing a brand counts for any ask
     assert off_brand_link(named, {"share-docs.test"}, ["x@carrier.test"], sign_in=False) is None
     assert off_brand_link(set(), {"paypal-billing.test"}, ["x@shop.test"], sign_in=False) == \
         "a link to paypal-billing.test wears the name 'paypal'"
-    # an everyday word that is also a brand names no service
-    assert services_named(["apple juice and ups and downs"]) == set()
+    # a service only named is no claim (a SaaS's single sign-on)
+    assert claimed_services(["sign in with your microsoft 365 credentials", "filed with hmrc"]) == set()
+    assert claimed_services(["文件已通过onedrive共享给您"]) == {"onedrive"}
+    # brands' own hosts: a country's ending, the brand's own top-level domain, a national tenant
+    for host in ("www.hsbc.com.au", "mydhl.express.dhl", "tenant.sharepoint.cn", "admin.cloud.microsoft"):
+        assert off_brand_link(set(), {host}, ["x@shop.test"], sign_in=False) is None, host
+    assert off_brand_link(set(), {"csrc.nist.gov"}, ["x@shop.test"], sign_in=False) is None  # no 证监会
 
 
 def test_a_password_the_reader_is_to_set_is_not_asked_for() -> None:
