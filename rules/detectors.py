@@ -18,11 +18,12 @@ from rules.cards import card_issuer, find_cn_bank_cards, find_payment_cards, luh
 from rules.context import column_header, window
 from rules.markers import grade
 from rules.match import HIGH, LOW, MEDIUM, Match
+from rules.passports import PASSPORT_WORDS, find_passports
 from rules.secrets import find_private_keys, find_secrets, shannon_entropy
 from rules.textview import View, detector_view
 
 __all__ = ["DETECTORS", "Match", "card_issuer", "cn_id_ok", "detect", "find_cn_bank_cards", "find_cn_ids",
-           "find_payment_cards", "find_private_keys", "find_secrets", "luhn_ok", "shannon_entropy"]
+           "find_passports", "find_payment_cards", "find_private_keys", "find_secrets", "luhn_ok", "shannon_entropy"]
 
 _SEPARATORS = " -."
 
@@ -210,6 +211,7 @@ DETECTORS: dict[str, Callable[[str], list[Match]]] = {
     "secret": find_secrets,
     "private_key": find_private_keys,
     "classification_marker": find_classification_markers,
+    "passport": find_passports,
 }
 """Detector name (as used in rules files) -> function(text) -> matches."""
 
@@ -222,6 +224,7 @@ PREFILTERS: dict[str, Callable[[str], object]] = {
     "cn_mobile": _DIGIT_RUN,
     "email": lambda t: "@" in t,
     "private_key": lambda t: "PRIVATE KEY" in t or "PuTTY-User-Key" in t,
+    "passport": PASSPORT_WORDS.search,
 }
 
 

@@ -1,0 +1,65 @@
+"""Passport and travel-permit numbers beside their label (issue 19: "passports with names").
+
+A passport number has no checksum anyone outside the issuing state can test (the machine-readable
+zone's check digits are not what people type), so a bare ``E20859492`` is no evidence: it is
+one when its label stands right before it ("Passport No.: EA7301946", 护照号码 E1234…, 台胞證號碼
+21315564). Visa letters, hotel registrations and insurance enrolments carry lists of them with
+names and dates of birth, which is the leak; a form that shows a sample ("e.g. E12345678",
+SPECIMEN, [passport number]) carries none.
+
+Confidence: the label and a number of the shapes passports take (one or two letters and 6-9
+digits, or 8-9 digits) is medium; with a date of birth or a name label near it, or several
+numbers in the text, high; a sample, a specimen or a run of one digit (E00000000, 12345678) low.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rules.match import HIGH, LOW, MEDIUM, Match
+
+# the label, then within a few characters (": ", " No.: ", "号码：", " (PRC) ") the number
+_PASSPORT = re.compile(
+    r"(?i)(?<![a-z])(?:passport|passeport|reisepass|护照|護照|台胞证|台胞證|港澳通行证|港澳通行證|回乡证|回鄉證|"
+    r"通行证|通行證|旅行证件|旅行證件)"
+    r"(?:\s?(?:no\.?|nr\.?|number|num\.?|#|号码|號碼|号|號|编号|編號))?"
+    r"[^\S\n]?(?:\((?:prc|roc|hk|hksar|china|taiwan|[a-z]{2,3})\))?[^\S\n]?(?:[:：#]|\bis\b|为|是)?[^\S\n]{0,3}"
+    r"(?<![a-z0-9])([a-z]{1,2}[0-9]{6,9}[a-z]?|[0-9]{8,9})(?![a-z0-9])")
+# the prefilter: a label's word anywhere in the text (most mail has none)
+PASSPORT_WORDS = re.compile(r"(?i)passport|passeport|reisepass|护照|護照|台胞|通行证|通行證|回乡证|回鄉證|"
+                            r"旅行证件|旅行證件")
+# what makes it a sample: shown as an example, a specimen, a placeholder
+_SAMPLE = re.compile(r"(?i)\be\.g\.|\bexample\b|\bsample\b|\bspecimen\b|\bdummy\b|\bplaceholder\b|"
+                     r"示例|样例|樣例|样本|樣本|范例|範例|例如|如：")
+_SAME_DIGITS = re.compile(r"([0-9])\1{5}")
+_SEQUENCE = ("0123456789", "1234567890", "9876543210")
+# a date of birth or a person's name labelled beside it
+_PERSON = re.compile(r"(?i)\bdob\b|\bd\.o\.b\b|date of birth|\bborn\b|birth ?date|出生|生日|姓名|\bname\b|"
+                     r"\b(?:mr|ms|mrs|miss)\b\.?")
+
+
+def _made_up(number: str) -> bool:
+    digits = "".join(c for c in number if c.isdigit())
+    return _SAME_DIGITS.search(digits) is not None or any(digits in s for s in _SEQUENCE)
+
+
+def find_passports(text: str) -> list[Match]:
+    """Passport and travel-permit numbers after their label (module docstring)."""
+    found = list(_PASSPORT.finditer(text))
+    out = []
+    for m in found:
+        number = m.group(1)
+        start, end = m.start(1), m.end(1)
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", end)
+        line = text[line_start:line_end if line_end >= 0 else len(text)]
+        if _made_up(number) or _SAMPLE.search(line):
+            out.append(Match("passport", start, end, number, LOW, "passport number; a sample or made up"))
+            continue
+        near = text[max(0, m.start() - 120):end + 120]
+        if len(found) > 1 or _PERSON.search(near):
+            out.append(Match("passport", start, end, number, HIGH, "passport number; a person's particulars beside it"
+                             if _PERSON.search(near) else "passport number; one of several"))
+        else:
+            out.append(Match("passport", start, end, number, MEDIUM, "passport number after its label"))
+    return out
