@@ -167,6 +167,11 @@ _BRAND_FILLER = re.compile(
     r"中级|高级|基层|最高|办公室|执行局|立案庭|传票")
 
 
+def brand_owned(domain: str) -> bool:
+    """Whether ``domain`` is one of the table's brands' own (``eumail.docusign.net``)."""
+    return any(_owned(domain, owners) for owners in BRANDS.values())
+
+
 def brand_in_name(name: str) -> str | None:
     """The brand a display name names as the sender (``"Apple Support"``, ``"順豐速運"``), or
     None: the brand alone or with words its own mail uses, not beside another name ("Apple

@@ -58,7 +58,7 @@ from rules import scam_words
 from rules.alternation import Alternation, is_regex_word
 from rules.chinese_variants import char_forms, simplifying_table, traditional_folder
 from rules.context import sentence_span
-from rules.impersonation import LOOK_ALIKE
+from rules.impersonation import LOOK_ALIKE, brand_owned
 from rules.links import SIGN_IN
 from rules.markers import is_disclaimer
 from rules.match import HIGH, LOW, MEDIUM
@@ -287,11 +287,16 @@ def _returns(t: str, spans: Spans) -> tuple[int, int] | None:
     return None
 
 
+# a fee said not to be due ("您无需缴纳任何费用", "no fee is required", "duty prepaid")
+_NO_FEE = re.compile(r"(?:无需|不需|不用|免|\bno\b|\bnot\b|\bwithout\b|\bfree of\b)[^。！？.!?\n]{0,20}$")
+
+
 def _fee(t: str, spans: Spans) -> tuple[int, int] | None:
     for lo, hi in spans:
         for m in _FEE_FAST.finditer(t, lo, hi):
             if _FEE_TIE.search(t, max(0, m.start() - 120), m.end() + 120) and \
-                    _PAY.search(t, max(0, m.start() - 120), m.end() + 120) and not _warned(t, m.start()):
+                    _PAY.search(t, max(0, m.start() - 120), m.end() + 120) and not _warned(t, m.start()) and \
+                    not _NO_FEE.search(t, max(0, m.start() - 30), m.start()):
                 return m.span()
         # gift cards … the codes, a few sentences on (but not past what is read at all)
         for m in _UNTRACEABLE_FAST.finditer(t, lo, word_end(t, hi + 200, SCAN_LIMIT)):
@@ -314,6 +319,8 @@ def _diversion(t: str, spans: Spans) -> tuple[int, int] | None:
 _PAY_TO_BELOW = re.compile(r"(?:转|汇|付|打)(?:款)?(?:到|至|入)(?:以下|下列|下面的?)(?:账户|帐户|账号|卡)|"
                            r"\b(?:pay|remit|transfer|send|wire)\w*\b[^.!?\n]{0,60}?"
                            r"\bto the (?:account|details) below\b")
+# a code the mail itself gives ("enter the security code: 7F3A9C21"): nothing asked of the reader
+_GIVEN = re.compile(r"[^\S\n]*(?:is[^\S\n]*)?[:：][^\S\n]*\r?\n?[^\S\n]*(?=[a-z*#-]{0,12}[0-9])[a-z0-9][a-z0-9*#-]{5,}")
 # a secret the reader keeps of their own (a password, a code), not a channel kept private
 _OWN_SECRET = re.compile(r"(?:密码|验证码|口令|password|passcode|pin|code)[^。！？.!?\n]{0,15}$")
 # papers brought to a branch, or details entered in the bank's own app: nothing asked by mail
@@ -359,7 +366,7 @@ def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
         weak: list[tuple[int, int]] = []
         for m in _DATA_FAST.finditer(t, lo, hi):
             if _WRITERS_OWN.search(t, max(0, m.start() - 12), m.start()) or _IN_PERSON.match(t, m.end()) or \
-                    _SET_OWN.search(t, max(0, m.start() - 30), m.start()):
+                    _SET_OWN.search(t, max(0, m.start() - 30), m.start()) or _GIVEN.match(t, m.end()):
                 continue  # the writer's own account (提供我司收款账户), papers to a branch, a password to set
             before = t[max(0, m.start() - 80):m.start()]
             asked_after = _BA.search(before) is not None and _ASK_AFTER.match(t, m.end()) is not None
@@ -402,6 +409,8 @@ def _private_channel(t: str, spans: Spans, sender_domains: frozenset[str],
             if not _OWN_SECRET.search(t, max(0, m.start() - 20), m.start()):
                 return m.span()
         for m in _IM.finditer(t, lo, hi):
+            if _NEVER_ASK.search(t, max(0, m.start() - 40), m.start()):
+                continue  # "we will never ask you to add us on WeChat"
             if m.group().startswith(("t.me/", "wa.me/", "加", "添加")) or _IM_ID.match(t, m.end()) or \
                     _CONTACT_VERB.search(t, max(0, m.start() - 25), m.start()):
                 return m.span()
@@ -483,7 +492,7 @@ def _asks_codes(t: str, lo: int, hi: int) -> bool:
     request in their sentence or list, not in "never share your PIN"."""
     for m in SECRET_CODES.finditer(t, lo, hi):
         before = t[max(0, m.start() - 80):m.start()]
-        if _NEVER_ASK.search(before) or _warned(t, m.start()):
+        if _NEVER_ASK.search(before) or _warned(t, m.start()) or _GIVEN.match(t, m.end()):
             continue
         if _ASK.search(before) or _asks_in_a_list(t, m.start()):
             return True
@@ -570,9 +579,12 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
                        for t in [_THREAT_FAST.search(item.text, lo, hi)] if t), None)
         if threat is not None:
             found["pressure"] = Signal("pressure", threat[0].where, threat[0].text, *threat[1].span())
+    relayed = bool(domains) and all(brand_owned(d) for d in domains)
     for addr in reply_to:
         addr = addr.lower()
         dom = addr.rsplit("@", 1)[-1]
+        if relayed and dom not in FREEMAIL:
+            continue  # a service's own mail (DocuSign, SharePoint) replies to the person it writes for
         if addr and addr not in who and dom not in domains and "private_channel" not in found:
             found["private_channel"] = Signal("private_channel", "header:Reply-To", addr, 0, len(addr))
     asked = found.get("personal_data")

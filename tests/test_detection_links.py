@@ -169,3 +169,33 @@ def test_a_password_the_reader_is_to_set_is_not_asked_for() -> None:
     assert "personal_data" not in {s.name for s in assess([("body", text)]).signals}
     text = "log in with your email address and your current password."
     assert "personal_data" in {s.name for s in assess([("body", text)]).signals}
+
+
+# Genuine notices the scam-focused blind set 29 found held (on cbd49f2): each failed there.
+def test_a_signing_services_own_notice_with_its_security_code_and_the_senders_reply_to_is_delivered() -> None:
+    m = EmailMessage()
+    m["From"], m["To"], m["Subject"] = "Jana Becker via DocuSign <dse@eumail.docusign.net>", US, "Please DocuSign: NDA"
+    m["Reply-To"] = "Jana Becker <j.becker@kuechenwelt.test>"
+    m["Message-ID"], m["Date"] = "<d@docusign.test>", "Thu, 03 Dec 2026 10:00:00 +0000"
+    m.set_content("Jana Becker sent you a document to review and sign.\n\nREVIEW DOCUMENT\n\nAlternate Signing Method\n"
+                  "Visit DocuSign.com, click 'Access Documents', and enter the security code:\n"
+                  "91D2C7E05B3F4A8EB6D17C2F0E9A4B3524\n")
+
+    class Directory(_Dir):
+        domains = ("example.com",)
+
+    v = SHIPPED.evaluate(parse(m.as_bytes()), Envelope("dse@eumail.docusign.net", (US,)),
+                         EvaluationContext({US: Direction.INBOUND}, Directory()))
+    assert v.to_json()["recipients"][US]["action"] == "deliver"
+
+
+def test_a_courier_notice_saying_nothing_is_due_and_that_it_never_asks_for_wechat_is_delivered() -> None:
+    body = ("您好：\n\n您的邮件 EE528776031DE 已完成海关通关手续。关税：由寄件人预付（DDP），您无需缴纳任何费用。\n\n"
+            "温馨提示：中国邮政速递物流不会通过邮件、短信或添加微信的方式要求您缴纳关税或清关费用。\n")
+    assert _action("中国邮政速递物流", "notice@ems.com.cn", "您的邮件已清关", body) == "deliver"
+
+
+def test_a_code_asked_for_is_still_asked_for() -> None:
+    signals = {s.name for s in assess([("body", "to release the parcel please enter your card number and the "
+                                                "security code on the back of your card:\n\n")]).signals}
+    assert "personal_data" in signals
