@@ -288,6 +288,8 @@ def _lookalike(domain: str, genuine: str) -> bool:
                     (_COUNTRY_ENDING.match(ending) and _COUNTRY_ENDING.match(genuine_ending)) or
                     (ending in _KEPT_ENDINGS and _COUNTRY_ENDING.match(genuine_ending)) or
                     (genuine_ending in _KEPT_ENDINGS and _COUNTRY_ENDING.match(ending)))
+    if a.startswith(b + "-") or b.startswith(a + "-"):  # stampirossi-it for stampirossi.it, acme-hk for acme
+        return abs(len(a) - len(b)) <= 5
     return abs(len(a) - len(b)) <= 2 and _distance(a, b) <= 2
 
 
@@ -351,13 +353,17 @@ def impersonated(display_names: Iterable[str], addresses: Iterable[str], our_dom
     return None
 
 
-_QUOTED_FROM = re.compile(r"(?im)^[ \t>]*(?:from|发件人|寄件者|寄件人|發件人)[ \t]*[:：][^\n]{0,200}|"
+# the header lines of a quoted message that name its correspondents: its sender and, as our own quoted
+# mail was written to them, its recipients (From/To/Cc, Italian Da/A, German Von/An, Chinese, …)
+_QUOTED_FROM = re.compile(r"(?im)^[ \t>]*(?:from|to|cc|da|a|von|an|de|para|发件人|收件人|抄送|寄件者|寄件人|發件人|"
+                          r"收件者|副本)[ \t]*[:：][^\n]{0,200}|"
                           r"^[ \t>]*on [^\n]{5,200} wrote:")
 _ADDRESS = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
 def quoted_senders(text: str, limit: int = 100_000) -> list[str]:
-    """The addresses on the sender lines of the messages quoted in ``text`` ("From: Winnie Lau
-    <winnie@…>", "On …, Winnie Lau <winnie@…> wrote:", 发件人: …)."""
+    """The addresses on the header lines of the messages quoted in ``text`` ("From: Winnie Lau
+    <winnie@…>", "On …, Winnie Lau <winnie@…> wrote:", 发件人: …, and the To and Cc lines: our own
+    quoted mail went to the genuine address, which the hijacker's look-alike answers from)."""
     return [a.group() for m in _QUOTED_FROM.finditer(text, 0, limit) for a in _ADDRESS.finditer(m.group())]
 

@@ -170,6 +170,9 @@ _DIVERSION = re.compile(
     r"(?:[^.!?\n]|\.(?=\d)){0,40}?\b(?:to|into|in) (?:our|the|this|my) "
     r"(?:new|updated|changed|different|alternative|alternate|temporary) account\b|"
     r"\bopened a new (?:\w+ ){0,2}account\b(?! (?:manager|executive|rep|team|portal|login))|"
+    # our new collection / premium / HKD account (not a new account manager or login)
+    r"\b(?:our|my) new (?:[\w-]+ ){0,2}account\b(?! (?:manager|executive|rep|representative|team|portal|login|"
+    r"number format|opening))|"
     # (a bank account, not a login: 更改账号密码, 变更账号绑定的手机)
     r"(?:更换|变更|更改)(?:了)?(?:公司)?(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户|户口)"
     r"(?!密码|绑定|手机|登录|名|信息安全)|"
@@ -178,6 +181,8 @@ _DIVERSION = re.compile(
     # money directed to another of "our" accounts, instead of the usual one
     r"\b(?:pay|remit|transfer|direct|send|wire)\w*\b[^.!?\n]{0,60}?\bto (?:our|the|a) (?:alternative|other|another|"
     r"subsidiary|settlement|secondary|offshore|overseas) account\b|"
+    r"\b(?:pay|remit|transfer|direct|send|wire)\w*\b(?:[^.!?\n]|\.(?=\d)){0,60}?\bto (?:our|the|a) "
+    r"(?:offshore|overseas) [\w-]+ account\b|\b(?:to|with|at) (?:our|the|the group's|its|a) new bank\b|"
     r"\binstead of (?:the|our) usual (?:one|account)\b|"
     # the payroll diversion: the employee's salary to a new account or card
     r"\b(?:update|change|switch)\w* my (?:direct deposit|payroll|salary|bank)\b|\b(?:my|the) (?:salary|pay) "
@@ -318,7 +323,11 @@ _DESCRIBES_SCAM = re.compile(
     r"冒充|假冒|诈骗(?:分子|团伙|案件|手段|话术|套路)|(?:常见|典型)(?:的)?(?:诈骗)?话术|"
     r"\b(?:typical|common) (?:scam |fraud |phishing )?(?:phrases|lines|wording|messages|tactics)\b|"
     r"\bimpersonat\w*|\bposing as\b|\basked (?:them|staff|employees|users|recipients|victims) to\b|"
-    r"\b(?:simulated|test) (?:phishing )?e-?mails?\b")
+    r"\b(?:simulated|test) (?:phishing )?e-?mails?\b|"
+    # the scam's moves told in the third person (声称账户已更改，要求…; "claiming the account has changed")
+    r"声称|谎称|诱导|诱骗|骗取|骗徒|为诱饵|为由|一律为|\bclaiming\b|\bclaim to be\b|\bpretend(?:s|ing)? to\b|"
+    r"\bpretending\b|\b(?:asking|urging|pressuring|tricking) (?:the )?(?:victims?|staff|employees|recipients|"
+    r"finance teams?|companies|people)\b|\bthey (?:ask|request|claim|demand|say)\b")
 # the writer speaking for itself ("we changed our bank account", 我司账户已更换)
 _FIRST_PERSON = re.compile(r"\b(?:we|our|us)\b|我司|我们|本公司|我公司|我方")
 # an account to pay named in the mail (an advisory names none): 账号：7559…, Account no.: 0187-2293-4410
@@ -329,16 +338,20 @@ _PAYEE = re.compile(r"(?:账号|帐号|账户|帐户|户口号码|户口|account
 PHONE_DOWN = re.compile(
     r"\bdiscreet(?:ly)?\b|"
     r"\bphones? (?:lines? |system )?(?:are|is) (?:being |currently |temporarily )?(?:upgraded|under maintenance|down|"
-    r"out of order|unavailable)\b|\bunable to (?:take|answer) (?:calls|the phone)\b|"
-    r"电话(?:系统|线路)?[^，。！？\n]{0,8}?(?:维护|维修|升级|故障|无法接听|暂停)")
+    r"out of order|unavailable|migrated|replaced|changed|switched over|not (?:available|working))\b|"
+    r"\bunable to (?:take|answer) (?:calls|the phone)\b|"
+    r"(?:电话|座机|固话)(?:系统|线路)?[^，。！？\n]{0,8}?(?:维护|维修|升级|故障|无法接听|暂停|切换)")
 # a pretext for the change of account (audits do not freeze a company's bank account)
 PRETEXT = re.compile(
-    r"\b(?:account|bank)\b[^.!?\n]{0,50}?\b(?:frozen|blocked|suspended|restricted|on hold|under (?:annual |internal )?"
-    r"(?:audit|review|maintenance|inspection)|cannot (?:receive|accept)|can no longer (?:receive|accept)|"
+    r"\b(?:account|bank)\b[^.!?\n]{0,100}?\b(?:frozen|blocked|suspended|restricted|on hold|under (?:annual |internal |"
+    r"system )?(?:audit|review|maintenance|inspection|migration|upgrade)|cannot (?:receive|accept)|"
+    r"can no longer (?:receive|accept)|"
     r"(?:temporarily|currently) unavailable|being (?:audited|reviewed))\b|"
     r"\b(?:due to|because of|owing to)\b[^.!?\n]{0,40}?\b(?:audit|tax inspection|restructuring)\b[^.!?\n]{0,60}?"
     r"\baccount\b|"
-    r"(?:账户|帐户|户口|基本户|账号)[^。！？\n]{0,30}?(?:冻结|暂停使用|停止使用|无法(?:入账|收款|使用)|不能(?:收款|入账)|"
+    r"\bno longer (?:be )?(?:accept|receiv|us)\w*\b[^.!?\n]{0,80}?\baccount\b|\baccount\b[^.!?\n]{0,40}?\b(?:will )?no "
+    r"longer be (?:used|in use|active|valid)\b|"
+    r"(?:账户|帐户|户口|基本户|账号)[^。！？\n]{0,45}?(?:冻结|暂停使用|停止使用|不再使用|无法(?:入账|收款|使用)|不能(?:收款|入账)|"
     r"正在(?:维护|年审|审计|年检)|受限|异常)|(?:因|由于)[^。！？\n]{0,20}?(?:审计|年审|年检|税务检查|外汇年检)"
     r"[^。！？\n]{0,30}?(?:冻结|暂停|无法|不能|停用)")
 # the codes no genuine sender asks for by mail: a card's CVV, a PIN, a card's secret (卡密), the bank token's password
@@ -350,13 +363,30 @@ _BUTTON = re.compile(r"(?:\bclick|\btap|\bpress|\bselect|点击|单击|按)\s*(?
 # it ("Typical phrases include: - "pay to the new account today"") is an example, not an ask
 _WARNING_FRAME = re.compile(
     r"冒充|假冒|诈骗|骗子|不法分子|骗局|话术|防诈|反诈|谨防|警惕|钓鱼|演练|案例|受骗|被骗|\b(?:fraudsters?|scammers?|scams?|phishing|"
-    r"impersonat\w*|fraud (?:advisory|alert|warning|prevention|awareness)|"
+    r"impersonat\w*|fraud (?:advisory|alert|warning|prevention|awareness)|business e-?mail compromise|bec|"
+    r"suspect(?:ed)? fraud|fraud (?:cases?|attempts?|schemes?|patterns?|losses)|"
     r"(?:fraudulent|fake|spoofed|phishing) (?:\w+ )?(?:e-?mails?|messages?|calls?|requests?|invoices?|websites?))\b")
 _CALLED_SCAM = re.compile(r"(?:一律|都|均)(?:为|是)诈骗|\bis (?:always )?a scam\b|\bare (?:always )?scams\b")
 # where a sentence begins: its end mark, a blank line (CRLF or LF), or a list item's line (a
 # single line break inside a paragraph is wrapping)
-_SENTENCE_START = re.compile(r"[.!?。！？;；]\s*|\r?\n[ \t\r]*\n\s*|\n(?=[ \t]*(?:[-*•·]|\d{1,2}[.、)）]))")
-_LIST_ITEM = re.compile(r"[ \t]*(?:[-*•·]|\d{1,2}[.、)）])")
+_LIST_MARK = r"[-*•·]|\d{1,2}[.、)）]|[一二三四五六七八九十]{1,2}[、.]|[(（][一二三四五六七八九十\d]{1,2}[)）]"
+_SENTENCE_START = re.compile(r"[.!?。！？;；]\s*|\r?\n[ \t\r]*\n\s*|\n(?=[ \t]*(?:" + _LIST_MARK + "))")
+_LIST_ITEM = re.compile(r"[ \t]*(?:" + _LIST_MARK + ")")
+# a list's opening line in an advisory: what follows describes scams or advises ("Typical patterns
+# include:", 常见手法有：, 本会建议会员：)
+_LIST_INTRO = re.compile(r"(?:常见|典型|手法|手段|套路|特征|迹象|情形|类型|案例|表现|建议|提醒|提示|注意|防范|"
+                         r"牢记|记住|"
+                         r"\b(?:patterns?|signs|tactics|tricks|red flags|examples|include|including|such as|"
+                         r"recommend\w*|advice|tips|should|protect yourself|spot|recogni[sz]e|watch (?:out )?for|"
+                         r"look out for|remember)\b|识别|留意|警惕)[^\n]{0,40}[:：]\s*$")
+# a list's opening line that asks for something ("please provide the following:"): its items are asked
+_ASKING_INTRO = re.compile(r"提供|发送|填写|回复|上传|告知|"
+                           r"\b(?:send|provide|reply|submit|fill|enter|confirm|verify|update|complete|upload)\b")
+# a change of account to be checked by phone: an advisory's or a genuine notice's advice, no diversion
+# ("任何收款账户变更，请务必通过原有电话核实", "verify any payment change by calling the number you have")
+VERIFY_BY_PHONE = re.compile(r"(?:原有|已知|以往|存档|备案|之前|原来)(?:的)?(?:联系)?(?:电话|号码|联系方式)|"
+                             r"\b(?:on file|you already (?:have|hold|know)|(?:a |the )?known (?:phone |telephone )?"
+                             r"number|number you (?:have|hold|know)|independently|usual contact)\b")
 # a request to the reader in the sentence: no warning asks ("please confirm your card number")
 _PLEASE = re.compile(r"\bplease\b|\bkindly\b|请(?!勿)")
 # the phishing ask: the reader's account to be verified or unlocked (by signing in where the link goes)
@@ -418,6 +448,13 @@ _URGENT = re.compile(
     r"今[天日晚]" + _S + r"{0,8}(?:内|前|截止|有效|清零|到期)|"
     r"当天有效|仅限今[天日]|立即|马上|立刻|逾期(?:作废|视为|无效|不候|将被|无法)|过期作废|自动放弃|"
     r"即将(?:清零|过期|失效|作废|冻结)|清零|名额有限|名额仅剩|仅剩|限时|截止今[天晚]|紧急|加急")
+# a payment's deadline of days ("by this Friday", today, 本周五前, 下班前): pressure only beside a payment
+# to a new account asked (a diversion; a deposit or an invoice asked "by Friday" is business), read over
+# the whole text
+PAY_DEADLINE = re.compile(
+    r"\b(?:by|before|no later than) (?:this |next |the end of |end of |close of business |cob )?"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow)\b|\btoday\b|"
+    r"(?:本|这|下)(?:周|星期)[一二三四五六日天](?:之)?前|(?:本|这)(?:周|星期)内|今[天日]|下班前|明[天日](?:之)?前")
 # a threat: pressure even where no sum is named (the ask is the reader's money or codes: "your account will
 # be frozen", 否则将追究法律责任); a parcel "returned" is no threat
 _THREAT = re.compile(
@@ -484,7 +521,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "giftcard|giftcards|apple card|apple cards|itunes|google play|steam|bitcoin|btc|usdt|crypto|cryptos|"
         "cryptocurrency|cryptocurrencies|western union|moneygram|customs|parcel|package|"
         # (an account said new, changed or safe ends in one of these: a few words, not every combination)
-        "bank account|banking account|payment account|receiving account|account details|holding account|"
+        "bank account|banking account|payment account|receiving account|account details|holding account|our new|"
+        "my new|overseas|offshore|new bank|"
         "safe account|safety account|"
         # (an account said new, safe or supervised ends in one of these: three words, not their 36 forms)
         "账户|帐户|账号|"

@@ -67,6 +67,7 @@ from rules.scam_words import (
     _ASK,
     _ASK_AFTER,
     _ASK_LIST,
+    _ASKING_INTRO,
     _BA,
     _BUTTON,
     _CALLED_SCAM,
@@ -85,6 +86,7 @@ from rules.scam_words import (
     _IM,
     _IM_ID,
     _KEEP_SECRET,
+    _LIST_INTRO,
     _LIST_ITEM,
     _MONEY,
     _MONEY_IN_VIEW,
@@ -109,9 +111,11 @@ from rules.scam_words import (
     _WINDFALL,
     ANCHORS,
     FREEMAIL,
+    PAY_DEADLINE,
     PHONE_DOWN,
     PRETEXT,
     SECRET_CODES,
+    VERIFY_BY_PHONE,
     WINDOW,
 )
 
@@ -214,7 +218,8 @@ _SECRECY_FAST = Alternation(_SECRECY)
 _DATA_FAST = Alternation(_DATA_FLAT)
 
 
-_QUOTATION = re.compile(r'"[^"\n]{0,200}"|“[^”]{0,200}”|‘[^’]{0,200}’|「[^」]{0,200}」|『[^』]{0,200}』')
+_QUOTATION = re.compile(r'"[^"\n]{0,200}"|“[^”]{0,200}”|‘[^’]{0,200}’|「[^」]{0,200}」|『[^』]{0,200}』|'
+                        r"\('[^\n]{0,200}?'\)")
 # a report of what a scam wrote, in single quotes: The fraudster wrote: 'Due to an audit …'
 _REPORTED = re.compile(r"(?i)(?:wrote|said|says?|saying|read|reads|stated|claimed|asked|称|写道|内容为|说)"
                        r"\s*[:：,，]?\s*"
@@ -222,8 +227,9 @@ _REPORTED = re.compile(r"(?i)(?:wrote|said|says?|saying|read|reads|stated|claime
 
 
 def _in_quotes(t: str, lo: int, at: int) -> bool:
-    """Whether ``at`` stands inside quotation marks opened after ``lo`` ("…", “…”, 「…」, 『…』)."""
+    """Whether ``at`` stands inside quotation marks opened after ``lo`` ("…", “…”, 「…」, 『…』, ('…'))."""
     return t.count('"', lo, at) % 2 == 1 or t.count("“", lo, at) > t.count("”", lo, at) or \
+        t.count("('", lo, at) > t.count("')", lo, at) or \
         t.count("‘", lo, at) > t.count("’", lo, at) or _REPORTED.search(t, lo, at) is not None or \
         t.count("「", lo, at) > t.count("」", lo, at) or t.count("『", lo, at) > t.count("』", lo, at)
 
@@ -253,7 +259,28 @@ def _warned(t: str, at: int) -> bool:
         return False  # a sentence that asks the reader is no warning ("Fraudsters used your card, please confirm…")
     return _WARNED_SUBJECT.match(t, start, stop) is not None or \
         (_DESCRIBES_SCAM.search(bare) is not None and _FIRST_PERSON.search(bare) is None and _warns(t)) or \
-        (_LIST_ITEM.match(t, start) is not None and _CALLED_SCAM.search(t, start, stop) is not None)
+        (_LIST_ITEM.match(t, start) is not None and _CALLED_SCAM.search(t, start, stop) is not None) or \
+        (_LIST_ITEM.match(t, line) is not None and _warns(t) and _in_described_list(t, line))
+
+
+def _in_described_list(t: str, line: int) -> bool:
+    """Whether the list item starting at ``line`` belongs to a list an advisory opens with a line
+    that describes or advises ("Typical patterns include:", 常见手法有：, 本会建议会员：): the first
+    line above that is no list item (nor a blank or an item's wrapped line, two at most)."""
+    end, floor, loose = line, max(0, line - 1500), 0
+    while end > floor:
+        start = t.rfind("\n", 0, end - 1) + 1
+        text = t[start:end].strip()
+        if text and not _LIST_ITEM.match(t, start):
+            if text.endswith((":", "：")):
+                return _LIST_INTRO.search(text) is not None and not _ASKING_INTRO.search(text)
+            loose += 1
+            if loose > 2:
+                return False
+        end = start
+        if start == 0:
+            break
+    return False
 
 
 def _quoted_example(t: str, lo: int, at: int) -> bool:
@@ -310,7 +337,8 @@ def _diversion(t: str, spans: Spans) -> tuple[int, int] | None:
     for lo, hi in spans:
         for m in _DIVERSION.finditer(t, lo, word_end(t, hi + 200, SCAN_LIMIT)):
             if not _warned(t, m.start()) and not _NOT_SO.search(t, max(0, m.start() - 40), m.start()) and \
-                    not _ALREADY_PAID.search(t, max(0, m.start() - 80), m.start()):
+                    not _ALREADY_PAID.search(t, max(0, m.start() - 80), m.start()) and \
+                    not VERIFY_BY_PHONE.search(t, *sentence_span(t, m.start(), m.end(), _SENTENCE_START, reach=200)):
                 return m.span()
     return None
 
@@ -341,8 +369,8 @@ def _in_disclaimer(t: str, at: int) -> bool:
 
 # money already sent, or a third party's account ("we have transferred … to your new bank account",
 # "Her new bank account will be used", "employees who have changed their bank account")
-_ALREADY_PAID = re.compile(r"(?:(?<!\bbe )\b(?:transferred|paid|wired|remitted|sent|received|credited|deposited|"
-                           r"went|goes)\b|"
+_ALREADY_PAID = re.compile(r"(?:(?<!\bbe )(?<!\bbeing )\b(?:transferred|paid|wired|remitted|sent|received|credited|"
+                           r"deposited|went|goes)\b|"
                            r"\b(?:her|his|their|employees?|staff|contractors?|if you)\b|"
                            r"已(?:经)?(?:转|汇|付|支付|打款)|"
                            r"(?:员工|他|她|如果您|如您|无误|确为|确认为|已核实|核实无误))[^.!?。！？\n]{0,60}$")
@@ -570,6 +598,11 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
                 any(_MONEY.search(t, 0, SCAN_LIMIT) for t in sums_in())
             if money:
                 found["pressure"] = urgent
+    if "fee" in found and found["fee"].name == "diversion" and "pressure" not in found:
+        # a payment to a new account asked by a day ("by this Friday", 本周五前; a deposit asked by Friday is business)
+        due = next(((item, m) for item in items for m in [PAY_DEADLINE.search(item.text, 0, SCAN_LIMIT)] if m), None)
+        if due is not None and not _in_disclaimer(due[0].text, due[1].start()):
+            found["pressure"] = Signal("pressure", due[0].where, due[0].text, *due[1].span())
     if "fee" in found and "private_channel" not in found:  # the phone that cannot reach the payee
         down = next(((item, m) for item in items for m in [PHONE_DOWN.search(item.text, 0, SCAN_LIMIT)] if m), None)
         if down is not None:

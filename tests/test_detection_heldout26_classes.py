@@ -1,0 +1,124 @@
+"""Error classes of the blind sets 26-29 (insurance brokerage, cross-border e-commerce, medical
+devices, and a scam-only set), in wording of our own. Fraud advisories, bank bulletins and
+awareness training were held as scams (10 false holds across the four sets); diversions worded as
+"our new collection account", "the group's new bank", an account "under system migration", and
+threads hijacked from a look-alike whose genuine address stood on our quoted mail's To line (or an
+Italian Da:/A: header) were delivered. Seven tests failed on 3adeaaa: the association's, the bank's
+and the training's advisories, the "due to recent fraud attempts … today" diversion, the new
+collection account, and both hijacked threads; the others guard (the hackathon's "invoice by
+Friday" is business).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_detection_heldout16_classes import _with_header
+
+ADVISORIES = [
+    # an association's bulletin: the scams' moves told item by item (一、…), then its advice ((一)…)
+    ("香港保险经纪联会", "notice@hkiba.test", "会员通告：慎防冒充保险公司诈骗",
+     "各会员：\n\n近日本会接获多宗会员报告，有骗徒冒充保险公司职员，常见手法包括：\n\n"
+     "一、以相似网域发出电邮，声称收款银行账户已更改，要求经纪将保费汇入新账户；\n"
+     "二、冒充公司行政总裁，要求同事紧急购买礼品卡或安排电汇；\n"
+     "三、发出伪造的云端文件链接，要求输入电邮密码。\n\n本会建议会员：\n"
+     "(一)任何收款账户更改，必须以已知电话号码向对方核实；\n(二)切勿在链接中输入密码。\n"),
+    # a bank's advisory in English that calls it business e-mail compromise
+    ("Harbour Bank", "alerts@harbourbank.test", "Security advisory: payee change fraud",
+     "Dear Customer,\n\nWe are seeing a sharp rise in business e-mail compromise (BEC) cases. Typical patterns "
+     "include:\n\n- An e-mail from a regular supplier saying their bank account has changed \"due to audit\";\n"
+     "- Pressure to pay quickly and a request not to call the supplier;\n- Messages asking staff to buy gift cards "
+     "or move the conversation to WhatsApp.\n\nBefore changing any payee details, call your supplier on a number you "
+     "already hold.\n"),
+    # training that quotes the scams in single quotes after "You'll learn to spot:"
+    ("SecureAware Training", "training@secureaware.test", "Security module: BEC",
+     "Hello team,\n\nThis month's module covers Business Email Compromise. You'll learn to spot:\n\n"
+     "- Supplier bank-change requests ('due to our audit, please pay our new account in Hong Kong')\n"
+     "- CEO gift-card requests ('I'm in a meeting, buy 8 gift cards and send me the codes')\n\n"
+     "Verify any payment change by calling the number you already have on file.\n"),
+    # a bank's list of what to remember, each item saying what scams ask
+    ("招商银行", "notice@cmbchina.com", "反诈提示：冒充公检法",
+     "尊敬的客户：\n\n近期冒充公检法诈骗多发，诈骗分子要求受害人将资金转入所谓的“安全账户”。\n\n请牢记：\n"
+     "1. 公安机关不会通过电话、邮件、微信办案；\n"
+     "2. 国家机关没有所谓“安全账户”，凡是要求您转账到“安全账户”的都是诈骗；\n"
+     "3. 凡是要求您添加QQ或微信“做笔录”的都是诈骗。\n"),
+    # the advice alone: any change of account verified on the number one already has
+    ("苏州商业银行", "gongsi@szbank.test", "风险提示",
+     "尊敬的企业客户：\n\n近期电信网络诈骗高发。任何收款账户变更，请务必通过原有电话与对方核实。"
+     "如遇可疑情况请拨打 96110。\n"),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), ADVISORIES)
+def test_advisories_that_describe_scams_in_lists_are_delivered(display: str, address: str, subject: str,
+                                                               body: str) -> None:
+    assert _with_header(display, address, subject, body) == "deliver"
+
+
+SCAMS = [
+    # a warning frame, and an account to pay: no advisory names one
+    ("Accounts", "accounts@vh-assurance.test", "Change of bank account",
+     "Dear Alice,\n\nDue to recent fraud attempts, our bank details have changed. Please remit the outstanding premium "
+     "of HKD 186,420.00 to our new account today:\nAccount no.: 027-449138-883\n"),
+    # a diversion whose writer offers a call-back on a number it gives itself
+    ("Kenneth Lau", "kenneth.lau@vhassurance-hk.test", "Updated bank details",
+     "Dear Alice,\n\nPlease note our updated bank details for all payments from today. You can call me on my mobile "
+     "+852 9123 4567 to confirm. The outstanding HKD 186,420.00 should be paid to the new account by Friday; our "
+     "office phone lines are being upgraded, so e-mail only please.\n"),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), SCAMS)
+def test_a_diversion_with_a_payee_or_its_own_call_back_number_is_still_held(display: str, address: str, subject: str,
+                                                                            body: str) -> None:
+    assert _with_header(display, address, subject, body) == "quarantine"
+
+
+DIVERSIONS = [
+    # a new collection account, the old one "no longer accepted", the phones "being migrated", a free-mail Reply-To
+    ("Kenneth Lau", "kenneth.lau@vhassurance-hk.test", "Change of bank account - premium remittance",
+     "Dear Alice,\n\nPlease be informed that we will no longer accept premium remittance to our HSBC account ending "
+     "838. Kindly remit all outstanding premiums, including DN-24-06114 (HKD 186,420.00), to our new collection "
+     "account:\n\nBeneficiary: VHA Treasury Services Ltd\nAccount no.: 027-449138-883\n\nPlease reply to this e-mail "
+     "only, as our phone lines are being migrated this week.\n", {"Reply_To": "vha.treasury@outlook.com"}),
+    # Chinese: the old account out of use, a new one, a weekday's deadline, the landline not answered
+    ("华信财险 收付费中心", "feecenter@huaxln-pc.test", "关于变更保费收款账户的通知",
+     "港联保险经纪有限公司财务部：\n\n因我司资金集中管理系统升级，原保费收款账户自 9 月 1 日起暂停使用。"
+     "请贵司将应付保费汇入以下新账户：\n\n账  号：6316 0287 4410 2286\n\n"
+     "目前贵司尚有应付保费 2,846,310.00 元未结算，请于本周五前汇入新账户。近期因系统切换，座机暂时无法接听。\n", {}),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body", "headers"), DIVERSIONS)
+def test_diversions_worded_as_a_new_collection_account_are_held(display: str, address: str, subject: str, body: str,
+                                                                headers: dict[str, str]) -> None:
+    assert _with_header(display, address, subject, body, **headers) == "quarantine"
+
+
+HIJACKED = [
+    # the look-alike adds "-it" to the name, and the thread's quoted headers are Italian (Da:, A:)
+    ("Giulia Ferraro", "g.ferraro@stampirossi-it.test", "R: Mould SR-2611 - 2nd instalment",
+     "Dear Mr. Li,\n\nThe second instalment (EUR 34,800.00) is due after T1 approval. Please note: following the "
+     "merger of our holding company, our account is being transferred to the group's new bank, so kindly use the "
+     "account on the attached invoice.\n\nGiulia\n\nDa: Li Wei <li.wei@example.com>\nInviato: giovedi 9 aprile 2026\n"
+     "A: Giulia Ferraro <g.ferraro@stampirossi.it>\nOggetto: R: Mould SR-2611\n\nDear Giulia,\n\nT1 approved.\n"),
+    # the genuine address only on our quoted mail's To line; an overseas collection account; the pretext
+    ("Kelly Zhang", "kelly.zhang@everocean-logs.test", "RE: Debit note EOL-DN-260318",
+     "Dear Bob,\n\nKindly note our USD account at Bank of Communications Ningbo is under system migration this month "
+     "and cannot receive foreign currency remittances. Please arrange payment of USD 6,480.00 to our overseas "
+     "collection account:\n\nA/C: 7950-3318-420\n\nKelly\n\n-----Original Message-----\nFrom: Bob Chen "
+     "<bob@example.com>\nTo: Kelly Zhang <kelly.zhang@everocean-log.test>\nSubject: RE: Debit note\n\nReceived.\n"),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), HIJACKED)
+def test_a_hijacked_thread_answered_from_a_look_alike_is_held(display: str, address: str, subject: str,
+                                                               body: str) -> None:
+    assert _with_header(display, address, subject, body, In_Reply_To="<q@example.com>") == "quarantine"
+
+
+def test_an_invoice_asked_by_friday_beside_good_news_is_business() -> None:
+    body = ("Hi team,\n\nCongratulations! Example Corp won first prize at the FinTech Hackathon. The prize of "
+            "USD 5,000 will be transferred to your company account within 30 days; please send us an invoice by "
+            "Friday.\n")
+    assert _with_header("Hannah Brooks", "hannah@brooks-events.test", "You won the hackathon!", body) == "deliver"
