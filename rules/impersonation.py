@@ -101,6 +101,13 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "阿里云": ("aliyun.com", "alibabacloud.com", "alibaba-inc.com", "service.aliyun.com"),
     "腾讯云": ("tencent.com", "cloud.tencent.com", "tencentcloud.com", "qcloud.com", "qq.com"),
     "华为云": ("huawei.com", "huaweicloud.com"),
+    # the company mail and office suites whose notices lures copy
+    "腾讯企业邮箱": ("qq.com", "tencent.com", "exmail.qq.com"),
+    "企业微信": ("qq.com", "tencent.com", "weixin.qq.com", "work.weixin.qq.com"),
+    "钉钉": ("dingtalk.com", "aliyun.com", "alibaba-inc.com"),
+    "飞书": ("feishu.cn", "larksuite.com", "larkoffice.com", "bytedance.com"),
+    "网易企业邮箱": ("163.com", "126.com", "netease.com", "qiye.163.com"),
+    "阿里邮箱": ("aliyun.com", "alibaba-inc.com", "mxhichina.com"),
     # regulators and the state's services (a regulator never writes from a .com)
     "金融监督管理": ("nfra.gov.cn", "gov.cn", "fsc.gov.tw", "gov.tw"),
     "金管会": ("fsc.gov.tw", "gov.tw"),
@@ -126,9 +133,14 @@ DOMAIN_WORDS: dict[str, str] = {
     "chinatax": "国家税务总局", "hkjc": "香港赛马会", "dropbox": "dropbox", "aliyun": "aliyun",
     "alibabacloud": "alibaba cloud", "tencentcloud": "tencent cloud", "qcloud": "tencent cloud", "ariba": "ariba",
     "appstoreconnect": "app store connect", "huaweicloud": "huawei cloud", "nfra": "金融监督管理",
-    "pbc": "人民银行", "pboc": "人民银行", "csrc": "证监会", "hkma": "hkma",
+    "pbc": "人民银行", "pboc": "人民银行", "csrc": "证监会", "hkma": "hkma", "exmail": "腾讯企业邮箱",
+    "dingtalk": "钉钉", "feishu": "飞书",
 }
 LOOK_ALIKE = "a look-alike of"  # how a correspondent's look-alike is named (rules.scams weighs it more)
+# the disguises worn of us or of a correspondent (not of a brand): nobody genuine writes from outside in
+# our name, with our staff's role as its only name, or spelling a name with digits; rules.scams counts
+# them as an ask in themselves (the boss's "are you at your desk?" asks nothing else yet)
+DISGUISES = ("one of our people's names", "our own name", "our own staff", "a name spelled with digits for letters")
 _ENGLISH = re.compile(r"(?<![a-z0-9])(?:" + "|".join(sorted((re.escape(n) for n in BRANDS if n.isascii()),
                                                               key=len, reverse=True)) + r")(?![a-z0-9])")
 _CHINESE = tuple(n for n in BRANDS if not n.isascii())

@@ -19,7 +19,8 @@ _S = r"(?:[^.!?。！？\n]|\.(?=\d))"  # within one sentence (a decimal point d
 # a split that makes a hundred ("shared 60/40", "70:30"); a clock time (10:30) makes none
 _HUNDRED = "|".join(rf"{a}\s?[/:]\s?{100 - a}" for a in range(10, 95, 5))
 _WINDFALL = re.compile(
-    r"\byou(?:'ve| have)? (?:just )?(?:won|been (?:selected|chosen|picked|awarded|approved|pre-approved|granted))\b|"
+    r"\byou(?:'ve| have)? (?:just )?(?:won(?!['’]t)|been (?:selected|chosen|picked|awarded|approved|pre-approved|"
+    r"granted))\b|"
     r"\byour (?:e-?mail|email address|phone|mobile|number|ticket|name|address|account)" + _S +
     r"{0,30}\b(?:won|was selected|was drawn|has been (?:selected|drawn|chosen|picked))\b|"
     r"\b(?:lottery|sweepstakes?|jackpot|lucky draw|prize draw|winning (?:notification|number|ticket))\b" + _S +
@@ -236,7 +237,7 @@ _ASK_LIST = re.compile(r"(?:\b(?:send|provide|reply|forward|furnish|include|foll
                        r"提供|发送|填写|回复|如下|核实|验证|确认)"
                        r"[^.!?。！？]{0,60}[:：]\s*\n[\s\S]{0,160}$")
 _NEVER_ASK = re.compile(r"(?:\bnever|\bnot|\bno need|\bwon't|n't|\balways (?:verify|check|confirm|call)|"
-                        r"不会|绝不|无需|不需要|不用|请勿|切勿|不要|不得|任何理由)" + _S + r"{0,40}$")
+                        r"不会|绝不|无需|不需要|不用|请勿|切勿|不要|不得|任何理由)" + _S + r"{0,60}$")
 # a password the reader makes up (a new portal's "you will be asked to set a password"), not one asked for
 _SET_OWN = re.compile(r"(?:\b(?:set|create|choose|pick|set up|setup)\s+(?:up\s+)?(?:a|an|your|your own)?\s*"
                       r"(?:new\s+|own\s+|strong\s+)?|设置|设定|创建|自行设置|自设)$")
@@ -387,6 +388,14 @@ _ASKING_INTRO = re.compile(r"提供|发送|填写|回复|上传|告知|"
 VERIFY_BY_PHONE = re.compile(r"(?:原有|已知|以往|存档|备案|之前|原来)(?:的)?(?:联系)?(?:电话|号码|联系方式)|"
                              r"\b(?:on file|you already (?:have|hold|know)|(?:a |the )?known (?:phone |telephone )?"
                              r"number|number you (?:have|hold|know)|independently|usual contact)\b")
+# a change of account already verified by a call back (感谢贵司按流程电话回拨核实, "thanks for calling back to
+# confirm"): a genuine change that followed the advice, no diversion
+CALLED_BACK = re.compile(r"回拨核实|电话回拨|回电核实|电话核实|回拨确认|电话确认过|"
+                         r"已(?:经)?(?:通过)?电话(?:与[^。！？\n]{0,10})?(?:核实|确认)|"
+                         r"\bverified (?:it |this |the change |the new details )?(?:by|over the|on the) "
+                         r"(?:phone|telephone)\b|"
+                         r"\b(?:thank you|thanks) for (?:calling|your call|ringing)(?: us)?(?: back)? to "
+                         r"(?:verify|confirm)\b|\bcall-?back (?:verification|confirmed|verified)\b")
 # a request to the reader in the sentence: no warning asks ("please confirm your card number")
 _PLEASE = re.compile(r"\bplease\b|\bkindly\b|请(?!勿)")
 # the phishing ask: the reader's account to be verified or unlocked (by signing in where the link goes)
@@ -403,8 +412,9 @@ _REMOTE = re.compile(
 # an id right after the name: "QQ 2837465", "WhatsApp +44 7700 900123", "Telegram @jessica", "微信号：wx_lucky88"
 _IM_ID = re.compile(r"\s{0,3}(?:号|号码|id)?\s{0,3}[:：(（]?\s{0,3}"
                     r"(?:@[a-z0-9_]{3,}|\+?\d[\d \-]{4,}\d|[a-z][a-z0-9_-]{1,}\d[a-z0-9_-]*)")
-_CONTACT_VERB = re.compile(r"(?:加|添加|联系|私聊|私信|扫码|\badd\b|\bmessage\b|\bcontact\b|\breach\b|\btext\b|"
-                           r"\bchat\b|\bdm\b|\bping\b|\bjoin\b|\bwrite to\b)" + _S + r"{0,20}$")
+_CONTACT_VERB = re.compile(r"(?:加|添加|联系|私聊|私信|扫码|留个|留下|发我|给我|\badd\b|\bmessage\b|\bcontact\b|"
+                           r"\breach\b|\btext\b|\bchat\b|\bdm\b|\bping\b|\bjoin\b|\bwrite to\b|\bsend me\b|\bgive me\b|"
+                           r"\bshare\b)" + _S + r"{0,20}$")
 _EMAIL_CHARS = re.compile(r"[a-z0-9._%+-]*")
 _EMAIL = re.compile(r"(?<![a-z0-9._%+-])[a-z0-9._%+-]{1,64}@([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24})(?![a-z0-9_])")
 FREEMAIL = frozenset({
@@ -496,6 +506,20 @@ def _each(*parts: str) -> str:
 # of its words, bounded as the scan bounds words (an English word not inside a longer one:
 # \b, ASCII_START) and within WINDOW of the match's ends: a branch without one does nothing.
 # tests/test_detection_scam_anchors.py reads every branch both ways.
+# a call to act on a link or an attachment: sign in, click, open the document, play the voicemail, scan
+# the code (点击, 登录, 查看, 扫码). Every genuine notice says as much: it counts only from a sender in
+# disguise (rules.scams: a brand's name it does not own, links off that brand)
+_LURE = re.compile(
+    r"\b(?:sign|log)[- ]?in\b|\blogin\b|\b(?:click|tap|press)\b|"
+    r"\b(?:open|view|download|access|retrieve|release|play|listen to)\b (?:the |your |this |these |all )?"
+    r"(?:[\w-]+ ){0,2}(?:documents?|files?|messages?|e-?mails?|invoices?|attachments?|voicemails?|voice messages?|"
+    r"fax|statements?|remittance|payment advice|orders?|pdf|folder|mailbox|account)\b|"
+    r"\b(?:keep|retain|confirm) (?:your |the )?(?:current |same |existing )?password\b|"
+    r"\bscan (?:the |this )?(?:qr|code)\b|"
+    r"点击|登录|登陆|查看(?:附件|文件|文档|邮件|详情)|下载(?:附件|文件|文档)|扫码|扫描(?:下方)?二维码|打开附件|"
+    r"保留(?:当前|原)?密码")
+
+
 ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
     "windfall": (
         "won|winner|winners|winning|winnings|selected|chosen|picked|drawn|awarded|approved|pre-approved|"
@@ -588,10 +612,14 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "time is short|小时|天内|日内|"
         "今天|今日|今晚|当天有效|立即|马上|立刻|逾期|过期作废|自动放弃|即将|清零|名额|仅剩|限时|截止|"
         "紧急|加急"),
+    "lure": (
+        "sign in|sign-in|signin|log in|log-in|login|click|tap|press|open|view|download|access|retrieve|release|play|"
+        "listen to|keep|retain|confirm|scan|点击|登录|登陆|查看|下载|扫码|扫描|打开附件|保留"),
 }.items()}
 # characters read either side of an anchor word: as far as the family's patterns reach from it
 # ("congratulations … approved" spans a paragraph; a fee's "shipping and handling" is itself)
-WINDOW = {"windfall": 150, "returns": 80, "fee": 120, "personal_data": 120, "private_channel": 80, "pressure": 40}
+WINDOW = {"windfall": 150, "returns": 80, "fee": 120, "personal_data": 120, "private_channel": 80, "pressure": 40,
+          "lure": 60}
 
 
 # what makes a percentage a price or a business share ("20% of the first-year subscription revenue"), read

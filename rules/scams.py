@@ -58,7 +58,7 @@ from rules import scam_words
 from rules.alternation import Alternation, is_regex_word
 from rules.chinese_variants import char_forms, simplifying_table, traditional_folder
 from rules.context import sentence_span
-from rules.impersonation import LOOK_ALIKE, brand_owned
+from rules.impersonation import DISGUISES, LOOK_ALIKE, brand_owned
 from rules.links import SIGN_IN
 from rules.markers import is_disclaimer
 from rules.match import HIGH, LOW, MEDIUM
@@ -88,6 +88,7 @@ from rules.scam_words import (
     _KEEP_SECRET,
     _LIST_INTRO,
     _LIST_ITEM,
+    _LURE,
     _MONEY,
     _MONEY_IN_VIEW,
     _NEVER_ASK,
@@ -110,6 +111,7 @@ from rules.scam_words import (
     _WARNING_FRAME,
     _WINDFALL,
     ANCHORS,
+    CALLED_BACK,
     FREEMAIL,
     PAY_DEADLINE,
     PHONE_DOWN,
@@ -120,9 +122,10 @@ from rules.scam_words import (
 )
 
 SCAN_LIMIT = 20_000  # characters read per text: a scam says its piece early, a long report is no scam
-OFFER_OR_ASK = ("windfall", "returns", "fee", "diversion", "personal_data", "look_alike")
-WEIGHTS = {"windfall": 1.0, "returns": 1.0, "fee": 1.0, "diversion": 1.0, "personal_data": 1.0, "private_channel": 1.0,
-           "pressure": 1.0, "impersonation": 1.0, "look_alike": 1.5, "off_brand_link": 1.0, "unsolicited": 0.5}
+OFFER_OR_ASK = ("windfall", "returns", "fee", "diversion", "personal_data", "look_alike", "lure")
+WEIGHTS = {"windfall": 1.0, "returns": 1.0, "fee": 1.0, "diversion": 1.0, "personal_data": 1.0, "lure": 0.5,
+           "private_channel": 1.0, "pressure": 1.0, "impersonation": 1.0, "look_alike": 1.5, "off_brand_link": 1.0,
+           "unsolicited": 0.5}
 MEDIUM_AT, HIGH_AT = 2.0, 2.5
 
 
@@ -252,7 +255,7 @@ def _warned(t: str, at: int) -> bool:
     account today"", 常见话术包括：「解除分期付款设定错误」)."""
     start, stop = sentence_span(t, at, at, _SENTENCE_START, reach=300)
     line = t.rfind("\n", 0, at) + 1
-    if _warns(t) and _quoted_example(t, min(line, start), at):
+    if _warns(t) and (_quoted_example(t, line, at) or _quoted_example(t, min(line, start), at)):
         return True
     bare = _QUOTATION.sub("", t[start:stop])
     if _PLEASE.search(bare):
@@ -318,12 +321,18 @@ def _returns(t: str, spans: Spans) -> tuple[int, int] | None:
 _NO_FEE = re.compile(r"(?:无需|不需|不用|免|\bno\b|\bnot\b|\bwithout\b|\bfree of\b)[^。！？.!?\n]{0,20}$")
 
 
+# a fee said paid already or by someone else ("duties & taxes: paid by shipper (DDP)", 参会费用：2,800元（已支付）)
+_FEE_PAID = re.compile(r"[^.!?。！？\n]{0,30}?(?:\bpaid by (?:the )?(?:shipper|sender|consignor|seller)\b|\bprepaid\b|"
+                       r"\bddp\b|\bwaived\b|\b(?:already|has been|have been|was|were) paid\b|已(?:预)?(?:支)?付|预付|"
+                       r"由寄件人|免收|已缴)")
+
+
 def _fee(t: str, spans: Spans) -> tuple[int, int] | None:
     for lo, hi in spans:
         for m in _FEE_FAST.finditer(t, lo, hi):
             if _FEE_TIE.search(t, max(0, m.start() - 120), m.end() + 120) and \
                     _PAY.search(t, max(0, m.start() - 120), m.end() + 120) and not _warned(t, m.start()) and \
-                    not _NO_FEE.search(t, max(0, m.start() - 30), m.start()):
+                    not _NO_FEE.search(t, max(0, m.start() - 30), m.start()) and not _FEE_PAID.match(t, m.end()):
                 return m.span()
         # gift cards … the codes, a few sentences on (but not past what is read at all)
         for m in _UNTRACEABLE_FAST.finditer(t, lo, word_end(t, hi + 200, SCAN_LIMIT)):
@@ -353,7 +362,8 @@ _GIVEN = re.compile(r"[^\S\n]*(?:is[^\S\n]*)?[:：][^\S\n]*\r?\n?[^\S\n]*(?=[a-z
 _OWN_SECRET = re.compile(r"(?:密码|验证码|口令|password|passcode|pin|code)[^。！？.!?\n]{0,15}$")
 # papers brought to a branch, or details entered in the bank's own app: nothing asked by mail
 _IN_PERSON = re.compile(r"[^。！？.!?\n]{0,25}?(?:原件|复印件至|至(?:开户)?网点|到(?:开户)?网点|至柜台|到柜台|"
-                        r"\bin person\b|"
+                        r"签到|现场|会场|前台|\bin person\b|\bon site\b|"
+                        r"\bat (?:the )?(?:reception|registration desk|front desk)\b|"
                         r"\bat (?:a|any|your) branch\b)")
 # the writer's own details given, not the reader's asked for
 _WRITERS_OWN = re.compile(r"(?:我司|我方|本公司|我们的|我公司|\bour|\bmy)\s?(?:的)?(?:公司)?(?:\w+ )?$")
@@ -552,7 +562,8 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
     who = frozenset(s.lower() for s in senders if s)
     domains = frozenset(s.rsplit("@", 1)[-1] for s in who)
     found: dict[str, Signal] = {}
-    for item in items:  # a diversion is the fee it asks
+    called_back = any(CALLED_BACK.search(x.text, 0, SCAN_LIMIT) for x in items)
+    for item in items if not called_back else ():  # a diversion is the fee it asks (none verified by a call back)
         span = _diversion(item.text, item.windows("fee"))
         if span:
             found["fee"] = Signal("diversion", item.where, item.text, *span)
@@ -578,6 +589,20 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
                 break
     if impersonating and impersonating.startswith(LOOK_ALIKE):  # the hijacker's thread: an ask in itself
         found["look_alike"] = Signal("look_alike", "header:From", f"wears the name {impersonating!r}", 0, 0)
+    disguised = impersonating in DISGUISES  # our name worn from outside: an ask in itself, as a look-alike is
+    if disguised:
+        found["impersonation"] = Signal("impersonation", "header:From", f"wears the name {impersonating!r}", 0, 0)
+    if not any(n in found for n in OFFER_OR_ASK):
+        # no offer and no ask but a call to act on a link (sign in, open the document): a lure where the
+        # sender is in disguise (a brand's name it does not own, links off the brand it claims)
+        lure = next((Signal("lure", item.where, item.text, *m.span()) for item in items
+                     for lo, hi in item.windows("lure") for m in [_LURE.search(item.text, lo, hi)] if m), None)
+        if lure is not None:
+            off = elsewhere(SIGN_IN.search(lure.text, lure.start, lure.end) is not None) if elsewhere else None
+            if off:
+                found["off_brand_link"] = Signal("off_brand_link", "links", off, 0, 0)
+            if off or (impersonating and not impersonating.startswith(LOOK_ALIKE)):
+                found["lure"] = lure
     if not found and not full:
         return Assessment((), 0.0, None)
     urgent: Signal | None = None
@@ -634,7 +659,7 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
     points = sum(_weight(s, items) for s in signals)
     if not signals:
         return Assessment((), 0.0, None)
-    if not any(s.name in OFFER_OR_ASK for s in signals) or points < MEDIUM_AT:
+    if not (disguised or any(s.name in OFFER_OR_ASK for s in signals)) or points < MEDIUM_AT:
         level = LOW
     else:
         level = HIGH if points >= HIGH_AT else MEDIUM

@@ -6,7 +6,11 @@ threads hijacked from a look-alike whose genuine address stood on our quoted mai
 Italian Da:/A: header) were delivered. Seven tests failed on 3adeaaa: the association's, the bank's
 and the training's advisories, the "due to recent fraud attempts … today" diversion, the new
 collection account, and both hijacked threads; the others guard (the hackathon's "invoice by
-Friday" is business).
+Friday" is business). A second batch (sets 29-32, on 9e57035): calls to sign in from a sender
+wearing a brand (a lure: no other ask), our own name worn from outside asking for a WhatsApp
+number, and genuine notices held for "won't", "paid by shipper" and a bank's "never ask you to
+provide your password or one-time password" (the first five of that batch failed on 9e57035; the
+conference and the called-back change of account guard).
 """
 
 from __future__ import annotations
@@ -122,3 +126,51 @@ def test_an_invoice_asked_by_friday_beside_good_news_is_business() -> None:
             "USD 5,000 will be transferred to your company account within 30 days; please send us an invoice by "
             "Friday.\n")
     assert _with_header("Hannah Brooks", "hannah@brooks-events.test", "You won the hackathon!", body) == "deliver"
+
+
+LURES = [
+    # a brand's name worn in the From line, a sign-in to keep the mailbox, a threat: no other ask
+    ("Microsoft 365", "storage@m365-mail-notice.test", "Your mailbox is almost full",
+     "Your mailbox has reached 98% of its quota. New messages will be deleted.\n\nSign in to release storage: "
+     "https://m365-mail-notice.test/owa\n"),
+    # Chinese: 腾讯企业邮's name in a look-alike domain, keep the current password
+    ("腾讯企业邮箱", "service@exmail-qq-notice.test", "您的企业邮箱密码将于3天后过期",
+     "尊敬的用户：\n\n您的邮箱密码将于 3 天后过期，过期后将无法登录邮箱。"
+     "如需继续使用当前密码，请点击下方按钮保留当前密码。\n"),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), LURES)
+def test_a_call_to_sign_in_from_a_sender_wearing_a_brand_is_held(display: str, address: str, subject: str,
+                                                                 body: str) -> None:
+    assert _with_header(display, address, subject, body) == "quarantine"
+
+
+def test_our_own_name_worn_from_outside_asking_for_a_private_channel_is_held() -> None:
+    body = ("Li Wei,\n\nDo you have a moment? I need you to handle a supplier matter for me before end of day. Please "
+            "send me your WhatsApp number so I can message you directly.\n\nWang Jianguo\nCEO\n")
+    assert _with_header("Wang Jianguo", "exec.office@examplecorp-cn.test", "Are you available?", body) == "quarantine"
+
+
+GENUINE = [
+    # "if you won't be available" is no win; duties "paid by shipper" are no fee
+    ("DHL Express", "noreply@dhl.com", "Your shipment arrives today",
+     "Estimated delivery: today, 10:00 - 13:00\nDuties & taxes: paid by shipper (DDP). No action is required.\n\n"
+     "If you won't be available, you can change the delivery: https://www.dhl.com/change\n"),
+    # a bank's "never ask you to provide your password or one-time password" (more than 40 characters back)
+    ("BOCHK Corporate Banking", "notice@bochk.com", "Transfer completed",
+     "Your transfer of HKD 48,000.00 to the payee on file was completed. If you did not make it, call our hotline "
+     "immediately. BOCHK will never ask you to provide your password or one-time password by e-mail.\n"),
+    # a conference fee already paid; the ID brought to the registration desk
+    ("年会组委会", "reg@ipforum.test", "参会注册确认",
+     "您好：\n\n参会费用：2,800元（已支付，电子发票将在会后发送至本邮箱）。请于会议当天携带身份证件到B1层签到处领取参会证件。\n"),
+    # a change of account the customer verified by calling back
+    ("鹏程纸品 财务部", "finance@pengcheng-paper.test", "关于我司银行账户变更的通知",
+     "李经理：\n\n感谢贵司按流程电话回拨核实。附件是盖章的《银行账户变更函》，4月1日起的发票请按新账户付款。\n"),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), GENUINE)
+def test_notices_that_say_nothing_is_due_or_was_verified_are_delivered(display: str, address: str, subject: str,
+                                                                       body: str) -> None:
+    assert _with_header(display, address, subject, body) == "deliver"
