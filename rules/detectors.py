@@ -18,7 +18,7 @@ from rules.cards import card_issuer, find_cn_bank_cards, find_payment_cards, luh
 from rules.context import column_header, window
 from rules.markers import grade
 from rules.match import HIGH, LOW, MEDIUM, Match
-from rules.passports import PASSPORT_WORDS, find_passports
+from rules.passports import find_passports, has_passport_label
 from rules.secrets import find_private_keys, find_secrets, shannon_entropy
 from rules.textview import View, detector_view
 
@@ -224,7 +224,7 @@ PREFILTERS: dict[str, Callable[[str], object]] = {
     "cn_mobile": _DIGIT_RUN,
     "email": lambda t: "@" in t,
     "private_key": lambda t: "PRIVATE KEY" in t or "PuTTY-User-Key" in t,
-    "passport": PASSPORT_WORDS.search,
+    "passport": has_passport_label,
 }
 
 

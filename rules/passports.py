@@ -25,9 +25,17 @@ _PASSPORT = re.compile(
     r"(?:\s?(?:no\.?|nr\.?|number|num\.?|#|号码|號碼|号|號|编号|編號))?"
     r"[^\S\n]?(?:\((?:prc|roc|hk|hksar|china|taiwan|[a-z]{2,3})\))?[^\S\n]?(?:[:：#]|\bis\b|为|是)?[^\S\n]{0,3}"
     r"(?<![a-z0-9])([a-z]{1,2}[0-9]{6,9}[a-z]?|[0-9]{8,9})(?![a-z0-9])")
-# the prefilter: a label's word anywhere in the text (most mail has none)
-PASSPORT_WORDS = re.compile(r"(?i)passport|passeport|reisepass|护照|護照|台胞|通行证|通行證|回乡证|回鄉證|"
-                            r"旅行证件|旅行證件")
+# the prefilter: a label's word anywhere in the text, looked for as a few plain substrings (a case-insensitive
+# alternation over every outbound text cost the full evaluation a third of its speed; the shipped rules read
+# the detector only where the keyword scan found a label, list passport_labels)
+_LABEL_PARTS = ("ssport", "SSPORT", "sepor", "SEPOR", "isepass", "ISEPASS", "照", "胞", "通行", "回乡", "回鄉", "旅行")
+
+
+def has_passport_label(text: str) -> bool:
+    """Whether a passport or travel-permit label may stand in ``text`` (the detector's prefilter)."""
+    return any(part in text for part in _LABEL_PARTS)
+
+
 # what makes it a sample: shown as an example, a specimen, a placeholder
 _SAMPLE = re.compile(r"(?i)\be\.g\.|\bexample\b|\bsample\b|\bspecimen\b|\bdummy\b|\bplaceholder\b|"
                      r"示例|样例|樣例|样本|樣本|范例|範例|例如|如：")

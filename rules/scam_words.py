@@ -510,11 +510,11 @@ def _each(*parts: str) -> str:
 # the code (点击, 登录, 查看, 扫码). Every genuine notice says as much: it counts only from a sender in
 # disguise (rules.scams: a brand's name it does not own, links off that brand)
 _LURE = re.compile(
-    r"\b(?:sign|log)[- ]?in\b|\blogin\b|\b(?:click|tap|press)\b|"
-    r"\b(?:open|view|download|access|retrieve|release|play|listen to)\b (?:the |your |this |these |all )?"
+    r"\b(?:sign|log)[- ]?in\b|\blogin\b|\bclick\b|"
+    r"\b(?:open|download)\b (?:the |your |this |these |all )?"
     r"(?:[\w-]+ ){0,2}(?:documents?|files?|messages?|e-?mails?|invoices?|attachments?|voicemails?|voice messages?|"
     r"fax|statements?|remittance|payment advice|orders?|pdf|folder|mailbox|account)\b|"
-    r"\b(?:keep|retain|confirm) (?:your |the )?(?:current |same |existing )?password\b|"
+    r"\b(?:keep|retain|confirm) (?:your |the )?(?:current|same|existing) password\b|"
     r"\bscan (?:the |this )?(?:qr|code)\b|"
     r"点击|登录|登陆|查看(?:附件|文件|文档|邮件|详情)|下载(?:附件|文件|文档)|扫码|扫描(?:下方)?二维码|打开附件|"
     r"保留(?:当前|原)?密码")
@@ -613,8 +613,9 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "今天|今日|今晚|当天有效|立即|马上|立刻|逾期|过期作废|自动放弃|即将|清零|名额|仅剩|限时|截止|"
         "紧急|加急"),
     "lure": (
-        "sign in|sign-in|signin|log in|log-in|login|click|tap|press|open|view|download|access|retrieve|release|play|"
-        "listen to|keep|retain|confirm|scan|点击|登录|登陆|查看|下载|扫码|扫描|打开附件|保留"),
+        # ("view" is left out: the scan would meet it inside every "review")
+        "sign in|sign-in|signin|log in|log-in|login|click|open|download|current password|same password|"
+        "existing password|scan|点击|登录|登陆|查看|下载|扫码|扫描|打开附件|保留"),
 }.items()}
 # characters read either side of an anchor word: as far as the family's patterns reach from it
 # ("congratulations … approved" spans a paragraph; a fee's "shipping and handling" is itself)

@@ -562,11 +562,11 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
     who = frozenset(s.lower() for s in senders if s)
     domains = frozenset(s.rsplit("@", 1)[-1] for s in who)
     found: dict[str, Signal] = {}
-    called_back = any(CALLED_BACK.search(x.text, 0, SCAN_LIMIT) for x in items)
-    for item in items if not called_back else ():  # a diversion is the fee it asks (none verified by a call back)
+    for item in items:  # a diversion is the fee it asks (none where a call back verified the change)
         span = _diversion(item.text, item.windows("fee"))
         if span:
-            found["fee"] = Signal("diversion", item.where, item.text, *span)
+            if not any(CALLED_BACK.search(x.text, 0, SCAN_LIMIT) for x in items):
+                found["fee"] = Signal("diversion", item.where, item.text, *span)
             break
     for item in items:
         for name, fn in _OFFER_OR_ASK_FINDERS:
