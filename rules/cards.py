@@ -112,8 +112,8 @@ _CVV = re.compile(r"(?:cvv2?|cvc2?|cid|安全码|security code)\D{0,6}[0-9]{3,4}
 # column headers that say a number is something else than a card
 _OTHER_COLUMNS = re.compile(
     r"order|serial|s/n|\bsn\b|tracking|invoice|imei|sku|barcode|isbn|ticket|reference|\bref\b|asset|"
-    r"part|device|meter|transaction|shipment|waybill|\bpo\b|p\. ?o\.|contract|policy|container|"
-    r"订单|序列|编号|单号|运单|快递|发票|条码|条形码|设备|"
+    r"\bparts?\b|part ?(?:no|number|#)|device|meter|transaction|shipment|waybill|\bpo\b|p\. ?o\.|contract|policy|"
+    r"container|订单|序列|编号|单号|运单|快递|发票|条码|条形码|设备|"
     r"流水|交易号|工单|资产|料号|批号|批次|合同|保单|箱号|柜号|提单|报关"
 )
 
@@ -226,7 +226,7 @@ def _grade(text: str, found: list[tuple[int, int, str, tuple[int, ...], bool]], 
                 continue  # 4111 1111 1111 1111 as "the test card" in a developer's mail
         header = column_header(text, start)
         if header is not None and not words.search(header) and _OTHER_COLUMNS.search(header) and \
-                not words.search(text, max(text.rfind("\n", 0, start) + 1, start - 40), start):
+                not words.search(text[max(text.rfind("\n", 0, start) + 1, start - 40):start].casefold()):
             continue  # an order number or serial under its own column header (not one its line calls a card)
         near = window(text, start, end)
         corroborated = trailing or _EXPIRY.search(near) or _CVV.search(near)
@@ -264,7 +264,29 @@ def _grade(text: str, found: list[tuple[int, int, str, tuple[int, ...], bool]], 
 
 
 def find_payment_cards(text: str) -> list[Match]:
-    return _grade(text, list(_card_spans(text, _is_card)), "payment_card", _CARD_WORDS)
+    found = _grade(text, list(_card_spans(text, _is_card)), "payment_card", _CARD_WORDS)
+    return found + _unknown_issuer_cards(text, {(m.start, m.end) for m in found})
+
+
+def _unknown_issuer_cards(text: str, taken: set[tuple[int, int]]) -> list[Match]:
+    """A Luhn-valid 16-digit number of no issuer we know, written 4-4-4-4, with card words and an
+    expiry or CVV beside it ("the following Mastercard: 5990 7369 3704 4337, valid thru 11/26,
+    security code 472"): whatever its prefix, it was given as a card (medium). Without both it is
+    none: a number with no issuer is no card on its own."""
+    out = []
+    for start, end, digits, lengths, trailing in _card_spans(text, _luhn16):
+        if (start, end) in taken or lengths != (4, 4, 4, 4) or card_issuer(digits) is not None:
+            continue
+        near = window(text, start, end)
+        if (trailing or _EXPIRY.search(near) or _CVV.search(near)) and _CARD_WORDS.search(near):
+            out.append(Match("payment_card", start, end, text[start:end], MEDIUM,
+                             f"card 16 digits, Luhn, no known issuer; context '{_CARD_WORDS.search(near).group()}', "
+                             "expiry/CVV beside"))
+    return out
+
+
+def _luhn16(digits: str) -> bool:
+    return len(digits) == 16 and luhn_ok(digits)
 
 
 def find_cn_bank_cards(text: str) -> list[Match]:

@@ -81,7 +81,9 @@ _COMPOUND_AFTER = re.compile(
     r"information (?:means|shall mean|includes|refers to|is defined))\b|"
     # (机密文件销毁: paper for the shredder; 仅限内部员工参加: who may come to an event)
     r"(?:文件|资料|档案|纸张)?(?:上门)?(?:销毁|粉碎|碎纸)|"
-    r"(?:员工|同事)(?:及家属)?(?:参加|报名|入场|购买|选购))"
+    r"(?:员工|同事)(?:及家属)?(?:参加|报名|入场|购买|选购)|"
+    # keep your own password secret (注意保密您的登录密码): advice on the reader's credentials
+    r"(?:好)?(?:您的|你的|个人)?(?:登录|账户|账号|帐号)?(?:密码|口令|验证码))"
 )
 # a promise that something will be kept confidential, not a label on what is sent: 您的回答将被严格保密,
 # "your answers will be kept strictly confidential"
@@ -550,6 +552,8 @@ class MarkerGrader:
         """The confidence of the marker at ``[start, end)`` and why; None when the marker is
         excluded (a disclaimer, a negation, part of another term)."""
         text = self.text
+        if text[start:end].casefold() in _BARE_LEVELS and not _set_as_label(text, start, end):
+            return None, "the word, not a label (internal audit, 内部审核)"
         before = text[max(0, start - 40):start]
         after = text[end:end + 30]
         if _NEGATION_BEFORE.search(before):
@@ -590,6 +594,27 @@ class MarkerGrader:
             else:
                 level, why = raise_level(level, -1), why + ", in a quoted reply or below a signature"
         return level, why
+
+
+# levels that are everyday words too ("internal audit", 内部审核): a label only where set as one
+_BARE_LEVELS = frozenset({"internal", "内部"})
+
+
+def _set_as_label(text: str, start: int, end: int) -> bool:
+    """Whether the bare level word at ``[start, end)`` is set as a label: shouted (INTERNAL, as in a
+    subject tag or a file name's INTERNAL_margin_review), bracketed ([Internal], 【内部】, "(Internal)"
+    leading its line), or leading its line or subject with a colon (Internal: …, 内部：…)."""
+    word = text[start:end]
+    if word.isascii() and word.isupper():
+        return True
+    ls = text.rfind("\n", 0, start) + 1
+    if start > 0 and text[start - 1] in "[【<《" and text[end:end + 1] in "]】>》":
+        return True
+    lead = text[ls:start].strip()
+    # (a round bracket only leading its line: "Cargo holds (internal):" is a qualifier)
+    if lead in ("(", "（") and text[end:end + 1] in ")）":
+        return True
+    return not lead and text[end:end + 1] in (":", "：")
 
 
 def grade(text: str, start: int, end: int, short_unit: bool = False,

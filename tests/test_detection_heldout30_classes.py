@@ -1,0 +1,58 @@
+"""Error classes of the outbound categories in blind sets 26-31 (insurance, e-commerce, medical
+devices, coatings, an IP law firm), in wording of our own. Each test of a class failed on 57f790d;
+the guards (ordinary uses of the same words) passed there too.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.accuracy.mime import xlsx
+from tests.test_detection_classes import action, mail
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_a_card_given_with_its_expiry_and_code_is_held_whatever_its_prefix() -> None:
+    body = ("Hello,\n\nPlease charge our catering order (EUR 1,860.00) to the following Mastercard:\n\n"
+            "5990 7369 3704 4337, valid thru 11/26, security code 472, name on card Marco Rossi.\n")
+    assert action(mail(body, "Catering order payment")) == "quarantine"
+
+
+def test_a_card_in_a_key_value_form_is_held_whatever_the_first_rows_value_says() -> None:
+    """The form's first row ("Client | Ridgeway Lin & Partners") read as the column's header: its
+    "Partners" held "part", a part number's column, and the row's own label "Card number" was
+    looked for case-sensitively."""
+    rows = [["Client", "Ridgeway Lin & Partners"], ["Cardholder name", "TRACY LEUNG"], ["Card type", "Visa"],
+            ["Card number", "4918 1108 7300 6522"], ["Expiry (MM/YY)", "06/28"], ["CVV", "905"]]
+    att = (("Card_Authorisation_Form.xlsx", xlsx(rows), XLSX),)
+    assert action(mail("Please find attached the signed card authorisation form.", "Card form", att)) == "quarantine"
+
+
+def test_a_number_without_a_known_issuer_and_nothing_card_like_is_no_card() -> None:
+    assert action(mail("Order 5990 7369 3704 4337 ships on 11/26 from Ningbo.", "Shipping")) == "deliver"
+
+
+@pytest.mark.parametrize(("subject", "body", "attachments"), [
+    ("INTERNAL: Incident report - solvent release (draft)", "Ms Zhou,\n\nBelow is our draft incident report.\n", ()),
+    ("[Internal] Supplier ranking Q3", "Hi,\n\nthe ranking with all scores is below.\n", ()),
+    ("【内部】供应商评分", "王经理：\n\n评分结果如下。\n", ()),
+    ("Q2 margin review", "Please see attached.", (("INTERNAL_margin_review_Q2.txt", b"Margins by product line.\n",
+                                                    "text/plain"),)),
+])
+def test_a_bare_internal_set_as_a_label_is_held(subject: str, body: str,
+                                               attachments: tuple[tuple[str, bytes, str], ...]) -> None:
+    assert action(mail(body, subject, attachments)) == "quarantine"
+
+
+@pytest.mark.parametrize(("subject", "body", "attachments"), [
+    ("Internal audit schedule", "Dear Tom,\n\nour internal audit is in May; the internal tank surfaces are fine.\n",
+     ()),
+    ("Coating spec", "Cargo holds (internal): EP-320 2 x 125 um.\n", ()),
+    ("内部审核计划", "您好：\n\n我司内部审核安排在五月。\n", ()),
+    ("Lining spec", "Attached.", (("Internal_tank_lining_spec.txt", b"EP-320 2 x 125 um.\n", "text/plain"),)),
+    ("经销商平台账号", "您好：\n\n初始密码已通过短信发送。请妥善保管并注意保密您的登录密码，不要告知他人。\n", ()),
+])
+def test_internal_as_a_word_and_advice_to_keep_ones_password_are_delivered(
+        subject: str, body: str, attachments: tuple[tuple[str, bytes, str], ...]) -> None:
+    assert action(mail(body, subject, attachments)) == "deliver"
