@@ -8,7 +8,10 @@ Each client has its own way to take one, read here as the client does:
   prompt, and the word after it is the database; ``-P`` is the port), ``--password=VALUE``;
 - ``PGPASSWORD=VALUE`` before ``psql`` or ``pg_dump`` (PostgreSQL's own variable);
 - ``sshpass -p VALUE``; ``redis-cli … -a VALUE``; the MongoDB tools' ``-p``/``--password``;
-- ``curl -u user:VALUE`` (HTTP basic credentials).
+- ``curl -u user:VALUE`` (HTTP basic credentials);
+- a router's or firewall's configuration sent for support: ``username admin privilege 15 secret 0
+  VALUE`` (type 0 is plaintext, type 7 reversible), ``crypto isakmp key VALUE address …``,
+  ``pre-shared-key VALUE`` (an IPsec tunnel's key).
 
 A variable, a placeholder or a prompt is no password: ``-p$MYSQL_PWD``, ``-p'<password>'``,
 ``PGPASSWORD=${PG_PASS}``, ``sshpass -p "$(cat pw.txt)"``.
@@ -31,10 +34,18 @@ _COMMAND_PASSWORD = re.compile(
     r"\bsshpass[ \t]+-p[ \t]*" + _VALUE + "|"
     r"\bredis-cli\b" + _ARGS + r"(?:-a|--pass)[ \t]+" + _VALUE + "|"
     r"\bmongo(?:sh|dump|restore|export|import)?\b" + _ARGS + r"(?:-p|--password)(?:[ \t]+|=)" + _VALUE + "|"
-    r"\bcurl\b" + _ARGS + r"(?:-u|--user)[ \t]+['\"]?[^\s:'\"]{1,64}:" + _VALUE
+    r"\bcurl\b" + _ARGS + r"(?:-u|--user)[ \t]+['\"]?[^\s:'\"]{1,64}:" + _VALUE + "|"
+    # a network device's configuration: a plaintext (type 0) or reversible (type 7) password, an IPsec
+    # pre-shared key ("username admin privilege 15 secret 0 …", "crypto isakmp key … address …")
+    r"\b(?:username[ \t]+\S+[ \t]+(?:privilege[ \t]+\d+[ \t]+)?|enable[ \t]+)(?:secret|password)[ \t]+[07][ \t]+"
+    + _VALUE + "|"
+    r"\bcrypto[ \t]+isakmp[ \t]+key[ \t]+(?:[06][ \t]+)?" + _VALUE + "|"
+    r"\bpre-shared-key[ \t]+(?:(?:ascii-text|local|remote|address[ \t]+\S+)[ \t]+)?(?:[06][ \t]+)?" + _VALUE
 )
 # the words one of which every command above holds (rules.literal_gate)
-GATE_WORDS = frozenset({"mysql", "mariadb", "pgpassword", "sshpass", "redis-cli", "mongo", "curl"})
+GATE_WORDS = frozenset({"mysql", "mariadb", "pgpassword", "sshpass", "redis-cli", "mongo", "curl", "secret 0",
+                        "password 0", "password 7", "isakmp key", "pre-shared-key"})
+_DEVICE = ("username", "enable", "crypto", "pre-shared-key")
 _NOT_A_VALUE = re.compile(r"^(?:\$|%|<|\{|`)|\$\(|\$\{")
 
 
@@ -48,4 +59,7 @@ def command_line_passwords(text: str, taken: list[tuple[int, int]],
             continue
         taken.append((s, e))
         command = m.group().split(None, 1)[0].split("=", 1)[0]
-        yield Match("secret", s, e, v, MEDIUM, f"password on a command line ({command})")
+        if command.lower() in _DEVICE:
+            yield Match("secret", s, e, v, MEDIUM, "password or pre-shared key in a network device's configuration")
+        else:
+            yield Match("secret", s, e, v, MEDIUM, f"password on a command line ({command})")

@@ -177,6 +177,7 @@ _SLACK_STRICT = re.compile(r"xox[abpe]-\d{8,14}-\d{8,14}(?:-\d{8,14})?-[A-Za-z0-
 _SLACK_HOOK = re.compile(r"https://hooks\.slack\.com/(?:services|workflows|triggers)/T[A-Z0-9]{6,12}/[AB][A-Z0-9]{6,12}/[A-Za-z0-9]{20,40}")
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}")
 _AZURE_KEY = re.compile(r"AccountKey=([A-Za-z0-9+/]{86}==)")
+_AZURE_ACCOUNT = re.compile(r"AccountName=(?!(?:your|my|example|test|sample|<)\w*[;<])[a-z0-9]{3,24};")
 _AZURE_SECRET = re.compile(r"(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}8Q~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])")
 _GCP_SA = re.compile(r'"private_key_id"\s*:\s*"([0-9a-f]{40})"')
 
@@ -219,8 +220,15 @@ def _tokens(text: str, present: frozenset[str]) -> Iterator[Match]:
             yield Match("secret", m.start(), m.end(), m.group(), level, f"JWT ({header.get('alg')})")
     if "accountkey=" in present:
         for m in _AZURE_KEY.finditer(text):
+            if "devstoreaccount1" in text[max(0, m.start() - 120):m.start()]:
+                continue  # the storage emulator's published key
             if not is_placeholder(m.group(1)):
                 yield Match("secret", m.start(1), m.end(1), m.group(1), HIGH, "Azure storage account key")
+            elif len(set(m.group(1))) >= 3 and _AZURE_ACCOUNT.search(text, max(0, m.start() - 120), m.start()):
+                # a key of little variety beside a named account: made up or damaged, but what was meant
+                # to be sent is the account's key (a template says "youraccount" and "<key>")
+                yield Match("secret", m.start(1), m.end(1), m.group(1), MEDIUM,
+                            "Azure storage account key of little variety, for a named account")
     if "_live_" in present:
         for m in _STRIPE.finditer(text):
             if _not_glued(text, m.start()) and not is_placeholder(m.group()[8:]):
@@ -304,7 +312,7 @@ _CONFIG_NAME = (r"(?:[A-Za-z0-9_.\-]*[_.\-])?(?:" + _PASSWORD_WORDS + r"|secret|
                 r"client_secret|api_key|apikey|access_key|access_token|auth_token|token|private_key|"
                 r"secretkey|accesskeysecret|secret_access_key)")
 _CONFIG_LINE = re.compile(
-    r"(?i)[ \t]*(?:export[ \t]+)?[\"']?(" + _CONFIG_NAME + r")[\"']?[ \t]*(?:[:=]|=>)[ \t]*"
+    r"(?i)[ \t]*(?:export[ \t]+)?[\"']?(" + _CONFIG_NAME + r")[\"']?[ \t]*(?:[:=：]|=>)[ \t]*"
     r"(?:\"([^\"\n]{1,200})\"|'([^'\n]{1,200})'|([^\s\"']{1,200}))"
 )
 # an unquoted value that names where the secret comes from, not the secret: Terraform's
@@ -316,15 +324,17 @@ _SNAKE = r"(?:[a-z_][a-z0-9_-]*|[A-Z_][A-Z0-9_]*)"
 _REFERENCE = re.compile(rf"(?:var|local|data|module|each|secrets|vars)(?:\.{_SNAKE})+(?:\[[^\]\s]*\])*|"
                         r"\.?Values(?:\.[a-z][A-Za-z]*)+")
 _PASSWORD_NAME = re.compile(r"(?i)(?:^|[_.\-])(?:" + _PASSWORD_WORDS + r")$")
-_SECRET_NAME_WORDS = frozenset({"key", "secret", "token", "passw", "pwd"})  # one is in every _SECRET_NAME
-_ASSIGNED = re.compile(r"[:=][ \t]*[\"']?([A-Za-z0-9/+_\-.=]{16,200})")  # (on its own line: not the next name)
+# one is in every _SECRET_NAME (API 金鑰：… is an API key's label)
+_SECRET_NAME_WORDS = frozenset({"key", "secret", "token", "passw", "pwd",
+                                "金钥", "金鑰", "密钥", "密鑰", "秘钥", "秘鑰"})
+_ASSIGNED = re.compile(r"[:=：][ \t]*[\"']?([A-Za-z0-9/+_\-.=]{16,200})")  # (on its own line: not the next name)
 # a token that pages or syncs a listing, or guards a form, not one that signs anyone in
 # ("next_page_token": "CiAKGj…" in a pasted API response)
 _CURSOR_NAME = re.compile(r"(?i)(?:next|prev(?:ious)?|page|sync|continuation|pagination|cursor|resume|delta|csrf|xsrf)"
                           r"[_.\-]?token[\"']?\s*$")
 _SECRET_NAME = re.compile(
     r"(?i)(?<![A-Za-z0-9])(?:api[_-]?key|apikey|secret(?:[_-]?key)?|client[_-]?secret|access[_-]?key|"
-    r"auth[_-]?token|token|password|passwd|pwd)[\"']?\s*$"
+    r"auth[_-]?token|token|password|passwd|pwd)[\"']?\s*$|(?:金钥|金鑰|密钥|密鑰|秘钥|秘鑰)\s*$"
 )
 
 
@@ -346,9 +356,10 @@ _EXAMPLE_LEAD = re.compile(r"(?i)(?:例如|比如|譬如|诸如|such as|e\.g\.|f
 # 会议密码), a shared link or file (访问密码, 提取码, 解压密码, the PDF's password), a guest network;
 # not a credential of ours
 _FOR_THE_READER = re.compile(
-    r"(?i)(?:wi-?fi|wlan|wireless|guest|hotspot|network|无线|無線|访客|訪客|热点|熱點|网络|"
-    r"meeting|webinar|conference|zoom|teams|webex|会议|會議|"
-    r"link|file|document|pdf|zip|rar|7z|archive|attachment|folder|onedrive|dropbox|netdisk|"
+    # (English words whole: "Temporary password" is no RAR archive's)
+    r"(?i)(?:(?<![a-z])(?:wi-?fi|wlan|wireless|guest|hotspot|network|meeting|webinar|conference|zoom|teams|webex|"
+    r"link|file|document|pdf|zip|rar|7z|archive|attachment|folder|onedrive|dropbox|netdisk)s?(?![a-z])|"
+    r"无线|無線|访客|訪客|热点|熱點|网络|会议|會議|"
     r"链接|鏈接|分享|网盘|網盤|文件|文档|附件|压缩包|壓縮包|解压|解壓|访问|訪問|提取|打开|打開)"
     r"[^\n]{0,40}$")
 _FOR_THE_READER_AFTER = re.compile(r"(?i)[^\n]{0,40}?(?:\blink\b|链接|鏈接|提取)")

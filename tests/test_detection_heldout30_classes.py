@@ -56,3 +56,34 @@ def test_a_bare_internal_set_as_a_label_is_held(subject: str, body: str,
 def test_internal_as_a_word_and_advice_to_keep_ones_password_are_delivered(
         subject: str, body: str, attachments: tuple[tuple[str, bytes, str], ...]) -> None:
     assert action(mail(body, subject, attachments)) == "deliver"
+
+
+@pytest.mark.parametrize("body", [
+    # the label's "Temporary" read as a RAR archive's password (a password for the reader to open a file)
+    "Hi Priya,\n\nhttps://portal.example.com\nUsername: priya.menon@harborviewbio.test\nTemporary password: "
+    "Hv-Portal!0425\n",
+    # a full-width colon after the name
+    "刘工：\n\n接口参数如下：\n\napp_id：PP817180974927\napp_secret：92de64d01d4cc55930de227f186268ac\n",
+    # an API key's Chinese label (金鑰)
+    "陳先生：\n\n接口地址：https://declare.example.com/api/v1\n"
+    "API 金鑰：hbk_live_fLO8vlh72YWhSGLeMWEdn3c6Epd6ng3RtD90Yqxu\n",
+    # a storage key of little variety for a named account
+    "DefaultEndpointsProtocol=https;AccountName=hbclaimsprod;AccountKey="
+    + "SkpK" * 21 + "Sg==;EndpointSuffix=core.windows.net\n",
+    # a firewall's configuration sent for support
+    "hostname bj-fw01\nusername admin privilege 15 secret 0 RLP@bjfwjCRo\ncrypto isakmp key RLPbj@VpnW2kPom address "
+    "203.0.113.18\n",
+])
+def test_credentials_the_blind_sets_found_delivered_are_held(body: str) -> None:
+    assert action(mail(body, "Access")) == "quarantine"
+
+
+@pytest.mark.parametrize("body", [
+    "The password to the zip file is in the next mail.\n",
+    "示例中 AppSecret 请替换为贵司在开放平台申请的密钥，例如 your_app_secret，勿写入代码仓库。\n",
+    "DefaultEndpointsProtocol=https;AccountName=devstoreaccount1;AccountKey="
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==\n",
+    "username ops privilege 15 secret 5 $1$mERr$hx5rVt7rPNoS4wqbXKX7m0\nenable secret 0 <password>\n",
+])
+def test_examples_hashes_and_the_emulators_key_are_delivered(body: str) -> None:
+    assert action(mail(body, "Setup")) == "deliver"
