@@ -264,29 +264,33 @@ def _grade(text: str, found: list[tuple[int, int, str, tuple[int, ...], bool]], 
 
 
 def find_payment_cards(text: str) -> list[Match]:
-    found = _grade(text, list(_card_spans(text, _is_card)), "payment_card", _CARD_WORDS)
-    return found + _unknown_issuer_cards(text, {(m.start, m.end) for m in found})
+    # (one pass over the digits: cards of a known issuer, and 16-digit Luhn-valid numbers of none)
+    spans = list(_card_spans(text, _card_or_luhn16))
+    known = [sp for sp in spans if card_issuer(sp[2]) is not None]
+    return _grade(text, known, "payment_card", _CARD_WORDS) + \
+        _unknown_issuer_cards(text, [sp for sp in spans if card_issuer(sp[2]) is None])
 
 
-def _unknown_issuer_cards(text: str, taken: set[tuple[int, int]]) -> list[Match]:
+def _unknown_issuer_cards(text: str, spans: list[tuple[int, int, str, tuple[int, ...], bool]]) -> list[Match]:
     """A Luhn-valid 16-digit number of no issuer we know, written 4-4-4-4, with card words and an
     expiry or CVV beside it ("the following Mastercard: 5990 7369 3704 4337, valid thru 11/26,
     security code 472"): whatever its prefix, it was given as a card (medium). Without both it is
     none: a number with no issuer is no card on its own."""
     out = []
-    for start, end, digits, lengths, trailing in _card_spans(text, _luhn16):
-        if (start, end) in taken or lengths != (4, 4, 4, 4) or card_issuer(digits) is not None:
+    for start, end, _digits, lengths, trailing in spans:
+        if lengths != (4, 4, 4, 4):
             continue
         near = window(text, start, end)
-        if (trailing or _EXPIRY.search(near) or _CVV.search(near)) and _CARD_WORDS.search(near):
+        words = _CARD_WORDS.search(near)
+        if words and (trailing or _EXPIRY.search(near) or _CVV.search(near)):
             out.append(Match("payment_card", start, end, text[start:end], MEDIUM,
-                             f"card 16 digits, Luhn, no known issuer; context '{_CARD_WORDS.search(near).group()}', "
-                             "expiry/CVV beside"))
+                             f"card 16 digits, Luhn, no known issuer; context '{words.group()}', expiry/CVV beside"))
     return out
 
 
-def _luhn16(digits: str) -> bool:
-    return len(digits) == 16 and luhn_ok(digits)
+def _card_or_luhn16(digits: str) -> bool:
+    return luhn_ok(digits) and (len(digits) == 16 or card_issuer(digits) is not None)
+
 
 
 def find_cn_bank_cards(text: str) -> list[Match]:

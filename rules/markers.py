@@ -597,7 +597,7 @@ class MarkerGrader:
 
 
 # levels that are everyday words too ("internal audit", 内部审核): a label only where set as one
-_BARE_LEVELS = frozenset({"internal", "内部"})
+_BARE_LEVELS = frozenset({"internal"})
 
 
 def _set_as_label(text: str, start: int, end: int) -> bool:
