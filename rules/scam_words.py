@@ -42,6 +42,7 @@ _WINDFALL = re.compile(
     r"{0,25}(?:待领取|未领取|领取|申领|兑换|提现|领奖|兑奖)|"
     r"(?:领取|申领|兑换|提现|办理)" + _S +
     r"{0,15}(?:奖金|奖品|现金|红包|补贴|补助|退税|退款|赔偿|礼品|(?<![a-z0-9_])e卡|购物卡)|"
+    r"\bhas been (?:pre-)?approved for (?:an? )?(?:[\w-]+ ){0,3}(?:loan|facility|credit line|financing|grant)\b|"
     r"\beligible (?:for|to receive) (?:a |an |your )?(?:tax )?(?:refund|rebate|compensation|payment|grant|reward|"
     r"prize|award)|\b\d{1,2}\s?% of (?:the )?(?:(?:total|entire|whole) (?:sum|funds?|money)|sum)\b|\byour share\b|"
     r"\b(?:transfer|remit|move|wire|deposit)\w{0,4} (?:the |this |these )?(?:sum|funds?|money|amount)" + _S +
@@ -82,10 +83,11 @@ _RETURNS = re.compile(
     # money multiplied, said to be certain: "I made 10x in three months, it is guaranteed, no risk"
     r"\b\d{1,3}(?:\.\d)?\s?(?:x|times|fold)\b" + _S + r"{0,60}\b(?:guaranteed|no risk|zero risk|risk[- ]free)\b|"
     r"\b(?:guaranteed|no risk|zero risk|risk[- ]free)\b" + _S + r"{0,60}\b\d{1,3}(?:\.\d)?\s?(?:x|times|fold)\b|"
-    r"保本|保息|稳赚|零风险|无风险|高额回报|高回报|高收益|[日周月]收益|日结|躺赚|秒返|翻倍|"
+    r"保本|保息|稳赚|零风险|无风险|高额回报|高回报|高收益|[日周月]均?收益|日结|躺赚|秒返|翻倍|"
     r"(?:一天|每天|每日|一周|每周|一个月|每月)\s{0,3}(?:轻松|就能|就可以|可以|能|稳)?\s{0,3}(?:赚|挣)\s{0,3}"
     r"[\d一二三四五六七八九十百千万两]|"
-    r"(?:收益|回报|返现|返利|返佣|佣金)率?\s{0,3}(?:高达|达|约|为|超过|超|高于|逾)?\s{0,3}\d{1,9}(?:\.\d{1,4})?\s{0,3}"
+    r"(?:收益|回报|返现|返利|返佣|佣金)率?\s{0,3}(?:高达|达|约|为|超过|超|高于|逾|稳定在|保持在|可达|稳定)?\s{0,3}"
+    r"\d{1,9}(?:\.\d{1,4})?\s{0,3}"
     r"(?:%|元|块)|"
     # the stock-tips group (荐股): picks promised to a group one is invited to
     r"牛股|荐股|带单|喊单|(?:日|月)(?:赚|挣)\s{0,3}\d")
@@ -98,7 +100,7 @@ _FEE = re.compile(
     r"settlement|withdrawal|"
     r"customs|administration|admin|registration|courier|redelivery|certificate|legal|service|unlock|unlocking|"
     r"upfront|up-front|advance|recovery)"
-    r" (?:fee|charge|deposit)s?\b|\bshipping and handling\b|\b(?:import )?dut(?:y|ies)\b|"
+    r" (?:fee|charge|deposit|premium)s?\b|\bshipping and handling\b|\b(?:import )?dut(?:y|ies)\b|"
     r"\bdeposit\b(?<!%\sdeposit)(?<!%deposit)|"
     r"垫付|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|押金|会员费|认证费|服务费|工本费|保险费|验证费|关税|清关费|"
     # (a prize's tax paid first, not the yearly filing: 个人所得税综合所得汇算清缴, the 个人所得税 app)
@@ -115,13 +117,14 @@ _FEE_TIE = re.compile(
     r"\b(?:customs|parcel|package|shipment)\b|"
     r"\bprior to (?:the )?release\b|"
     r"\bwithdraw\w*|\bto avoid (?:a |the )?(?:warrant|prosecution|arrest|court)\b|\bsettlement\b|监管账户|监管帐户|"
-    r"以下(?:对公|对私|个人)?账户|下列账户|个人账户|返还本金|先(?:交|缴|付|支付|转|充|汇)|才能|方可|即可|领取|领奖|到账|解冻|提现|激活|发货|办理|派送|配送|投递|寄送|放行|清关|签收|包裹|退回|"
+    r"以下(?:对公|对私|个人)?账户|下列账户|个人账户|返还本金|先(?:交|缴|付|支付|转|充|汇)|"
+    r"先(?:向|往|到)?(?:指定|对方|以下)?(?:的)?(?:账户|帐户|账号)?(?:存入|转入|汇入)|放款时|一并退还|才能|方可|即可|领取|领奖|到账|解冻|提现|激活|发货|办理|派送|配送|投递|寄送|放行|清关|签收|包裹|退回|"
     # (a loan's 放款前; a fee to a third party the other side names: the buyer's "designated"
     # inspector, not a supplier's 下单前 tooling fee)
     r"放款(?:之)?前|(?:认证|审核|验证|注册|验厂)(?:通过|完成)后|指定的?(?:第三方|机构|代理|检测机构|认证机构)")
 _PAY = re.compile(r"\b(?:pay|paid|payable|payment|cover|send|transfer|remit|wire|required|applies|settle)\w*|"
                   r"\b(?:fee|charge) of (?:us\$|usd ?|\$|€|£|hk\$|rmb ?)\d|"
-                  r"缴纳|交纳|支付|缴|付|转|交|汇入|汇款|汇至|汇到")
+                  r"缴纳|交纳|支付|缴|付|转|交|汇入|汇款|汇至|汇到|存入")
 _UNTRACEABLE = re.compile(
     r"\b(?:gift ?cards?|itunes cards?|google play cards?|steam cards?|apple cards?)\b[\s\S]{0,200}?"
     r"\b(?:codes?|pictures?|photos?|scratch\w*)\b|"
@@ -188,8 +191,8 @@ _DIVERSION = re.compile(
     # the payroll diversion: the employee's salary to a new account or card
     r"\b(?:update|change|switch)\w* my (?:direct deposit|payroll|salary|bank)\b|\b(?:my|the) (?:salary|pay) "
     r"(?:in|to)to? (?:my|the) new (?:account|card)\b|"
-    r"(?:工资|薪水|薪资)[^。！？\n]{0,15}?(?:发|打|转)(?:到|至)[^。！？\n]{0,6}?"
-    r"新(?:的)?(?:卡|账户|账号|银行卡)|换了?(?:工资卡|银行卡)|"
+    r"(?:工资|薪水|薪资|薪金)[^。！？\n]{0,15}?(?:发|打|转)(?:到|至|入)[^。！？\n]{0,6}?"
+    r"(?:新|另一张|另外一张|另一个)(?:的)?[^。！？\n]{0,4}?(?:卡|账户|账号|银行卡|户口)|换了?(?:工资卡|银行卡)|"
     # the payment re-routed (请改汇到以下账户, 这次请付到我们代理商的账户)
     r"改(?:汇|转|付|打)(?:款)?(?:到|至|入)|(?:这次|本次|此次)(?:请)?(?:付|汇|转)(?:款)?(?:到|至|入)|"
     r"(?:代理商|第三方|合作方|关联公司)的?(?:账户|帐户|账号)")
@@ -410,8 +413,8 @@ _REMOTE = re.compile(
     r"\b(?:anydesk|teamviewer|quicksupport|rustdesk|ultraviewer|supremo|screenconnect|logmein|todesk)\b|"
     r"向日葵|屏幕共享|共享屏幕|远程控制|远程协助")
 # an id right after the name: "QQ 2837465", "WhatsApp +44 7700 900123", "Telegram @jessica", "微信号：wx_lucky88"
-_IM_ID = re.compile(r"\s{0,3}(?:号|号码|id)?\s{0,3}[:：(（]?\s{0,3}"
-                    r"(?:@[a-z0-9_]{3,}|\+?\d[\d \-]{4,}\d|[a-z][a-z0-9_-]{1,}\d[a-z0-9_-]*)")
+_IM_ID = re.compile(r"\s{0,3}(?:号|号码|id)?\s{0,3}(?:is\s|at\s|on\s)?\s{0,3}[:：(（]?\s{0,3}"
+                    r"(?:@[a-z0-9_]{3,}|\+?\d[\dx \-]{4,}\d|[a-z][a-z0-9_-]{1,}\d[a-z0-9_-]*)")
 _CONTACT_VERB = re.compile(r"(?:加|添加|联系|私聊|私信|扫码|留个|留下|发我|给我|\badd\b|\bmessage\b|\bcontact\b|"
                            r"\breach\b|\btext\b|\bchat\b|\bdm\b|\bping\b|\bjoin\b|\bwrite to\b|\bsend me\b|\bgive me\b|"
                            r"\bshare\b)" + _S + r"{0,20}$")
@@ -541,7 +544,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "保本|保息|稳赚|零风险|无风险|高额回报|高回报|高收益|赚|挣|日入|月入|"
         "日收益|周收益|月收益|日结|躺赚|返现|返利|返佣|佣金|秒返|翻倍|收益|回报|牛股|荐股|带单|喊单|日赚|月赚|日挣|月挣"),
     "fee": (
-        "fee|fees|charge|charges|deposit|deposits|shipping and handling|duty|duties|gift card|gift cards|"
+        "fee|fees|charge|charges|deposit|deposits|premium|premiums|shipping and handling|duty|duties|gift card|"
+        "gift cards|"
         "giftcard|giftcards|apple card|apple cards|itunes|google play|steam|bitcoin|btc|usdt|crypto|cryptos|"
         "cryptocurrency|cryptocurrencies|western union|moneygram|customs|parcel|package|"
         # (an account said new, changed or safe ends in one of these: a few words, not every combination)
@@ -565,7 +569,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "alternate account|temporary account|opened a new|户口|改汇|改转|改付|改打|罚款|罚锾|罚金|fine|penalty|"
         "instead|other account|alternative account|another account|subsidiary account|settlement account|"
         "secondary account|offshore account|overseas account|my direct deposit|my payroll|my salary|my bank|"
-        "new card|工资|薪水|薪资|工资卡|银行卡|withdraw|withdrawal|"
+        "new card|工资|薪水|薪资|薪金|工资卡|银行卡|withdraw|withdrawal|"
         "付到|付至|付入|转至|付款到|付款至|付款入|汇款到|汇款至|汇款入|转款到|转款至|转款入|汇至|汇入|转入|代理商|第三方|合作方|关联公司|垫付|诚意金|订金|"
         "details have|details has"),
     "personal_data": (

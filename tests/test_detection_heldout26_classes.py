@@ -174,3 +174,41 @@ GENUINE = [
 def test_notices_that_say_nothing_is_due_or_was_verified_are_delivered(display: str, address: str, subject: str,
                                                                        body: str) -> None:
     assert _with_header(display, address, subject, body) == "deliver"
+
+
+THIRD_BATCH = [
+    # a loan's deposit asked into a designated account first (放款时退还), a WeChat id
+    ("企业信贷 张经理", "zhangjl_daikuan@163.test", "企业经营贷：无抵押，当天放款",
+     "您好！\n\n额度 50万–500万，年化 3.2% 起。申请通过后，需先向指定账户存入贷款金额 5% 的保证金"
+     "（放款时一并退还）。\n\n详情请加微信：zjl_dk2026。\n"),
+    # a company "pre-approved" for a facility and an insurance premium to activate it
+    ("Capitol Crest Funding", "approvals@capitolcrest-funding.test", "Pre-approved: USD 250,000 facility",
+     "Dear Business Owner,\n\nExample Industrial has been pre-approved for an unsecured working capital facility of up "
+     "to USD 250,000.\n\nTo complete the approval we require payment of the refundable loan insurance premium of "
+     "USD 1,950 to activate the facility.\n"),
+    # daily returns "stable at" a rate, and "my WhatsApp is" a number
+    ("Vincent Lin", "vincent.lin.quant@163.test", "内部量化名额",
+     "周经理您好：\n\n我们的 USDT 量化策略近 6 个月日均收益稳定在 1.2%-1.8%，起投 1 万 USDT。\n\n"
+     "My WhatsApp is +852 6128 4417, it's easier to chat there.\n"),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), THIRD_BATCH)
+def test_loans_payroll_and_returns_worded_as_the_blind_sets_had_them_are_held(display: str, address: str,
+                                                                              subject: str, body: str) -> None:
+    assert _with_header(display, address, subject, body) == "quarantine"
+
+
+def test_a_colleagues_salary_to_another_card_from_free_mail_in_their_name_is_held() -> None:
+    """Through the shipped directory (its people: 李伟 is li.wei@example.com), as mailwarden check runs."""
+    from email.message import EmailMessage
+
+    from tests.accuracy.measure import checker, outcome_of
+
+    m = EmailMessage()
+    m["From"], m["To"], m["Subject"] = "李伟 <liwei_nbexample@163.test>", "carol@example.com", "工资卡变更"
+    m["Message-ID"], m["Date"] = "<p@163.test>", "Thu, 03 Dec 2026 10:00:00 +0000"
+    m.set_content("吴姐好，\n\n我原来的工资卡丢了。这个月的工资能不能先打到我另一张招行卡上？\n\n户名：李伟\n"
+                  "卡号：6214 8578 0233 1906\n")
+    with checker(inline=True) as decide:
+        assert outcome_of(decide(m.as_bytes(), "liwei_nbexample@163.test", ["carol@example.com"])) == "held"
