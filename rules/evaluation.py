@@ -311,6 +311,8 @@ class State:
             if impersonating:
                 families.add("look_alike" if impersonating.startswith(LOOK_ALIKE) or impersonating in DISGUISES
                              else "impersonation")  # (a disguise of ours is an ask, as a look-alike is)
+            if "lure" in families and ("://" in m.body_text or b"href" in m.raw or b"HREF" in m.raw):
+                families.add("links")  # a call to act on a link: where the links lead may weigh (off_brand_link)
             if not full and not may_reach_medium(families):
                 found = self._scam[key] = Assessment((), 0.0, None)  # nothing here can make medium
                 return found

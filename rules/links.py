@@ -125,7 +125,7 @@ def html_link_hosts(raw: bytes) -> set[str]:
 
 # what a sign-in asked for says (rules.scams' personal-data ask, matched): a password, credentials,
 # the account to verify; not bank or card details
-SIGN_IN = re.compile(r"pass(?:word|code)|credential|log-?in|sign-?in|apple id|mailbox|"
+SIGN_IN = re.compile(r"pass(?:word|code)|credential|log[- ]?in|sign[- ]?in|apple id|mailbox|"
                      r"\b(?:verify|confirm|unlock|restore|reactivate|re-?validate|validate)\b|"
                      r"(?:e-?mail|microsoft|office ?365|outlook) account|密码|口令|登录|登陆|邮箱|验证|核实|解锁|激活")
 

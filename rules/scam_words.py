@@ -366,7 +366,7 @@ _BUTTON = re.compile(r"(?:\bclick|\btap|\bpress|\bselect|点击|单击|按)\s*(?
 # a text that warns of scams (the frame an advisory's quoted phrases stand in): a scam quoted in
 # it ("Typical phrases include: - "pay to the new account today"") is an example, not an ask
 _WARNING_FRAME = re.compile(
-    r"冒充|假冒|诈骗|骗子|不法分子|骗局|话术|防诈|反诈|谨防|警惕|钓鱼|演练|案例|受骗|被骗|\b(?:fraudsters?|scammers?|scams?|phishing|"
+    r"冒充|假冒|诈骗|骗子|骗徒|骗案|欺诈|不法分子|骗局|话术|防诈|反诈|谨防|警惕|钓鱼|演练|案例|受骗|被骗|\b(?:fraudsters?|scammers?|scams?|phishing|"
     r"impersonat\w*|fraud (?:advisory|alert|warning|prevention|awareness)|business e-?mail compromise|bec|"
     r"suspect(?:ed)? fraud|fraud (?:cases?|attempts?|schemes?|patterns?|losses)|"
     r"(?:fraudulent|fake|spoofed|phishing) (?:\w+ )?(?:e-?mails?|messages?|calls?|requests?|invoices?|websites?))\b")

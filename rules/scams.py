@@ -124,7 +124,7 @@ from rules.scam_words import (
 SCAN_LIMIT = 20_000  # characters read per text: a scam says its piece early, a long report is no scam
 OFFER_OR_ASK = ("windfall", "returns", "fee", "diversion", "personal_data", "look_alike", "lure")
 WEIGHTS = {"windfall": 1.0, "returns": 1.0, "fee": 1.0, "diversion": 1.0, "personal_data": 1.0, "lure": 0.5,
-           "private_channel": 1.0, "pressure": 1.0, "impersonation": 1.0, "look_alike": 1.5, "off_brand_link": 1.0,
+           "private_channel": 1.0, "pressure": 1.0, "impersonation": 1.0, "look_alike": 1.5, "off_brand_link": 1.5,
            "unsolicited": 0.5}
 MEDIUM_AT, HIGH_AT = 2.0, 2.5
 
@@ -409,8 +409,9 @@ def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
             before = t[max(0, m.start() - 80):m.start()]
             asked_after = _BA.search(before) is not None and _ASK_AFTER.match(t, m.end()) is not None
             if not (_ASK.search(before) or asked_after or _asks_in_a_list(t, m.start())) or _NEVER_ASK.search(before) \
-                    or _warned(t, m.start()):
-                continue
+                    or _warned(t, m.start()) or \
+                    VERIFY_BY_PHONE.search(t, *sentence_span(t, m.start(), m.end(), _SENTENCE_START, reach=200)):
+                continue  # (bank details updated only after a call back to the number on file: the writer's process)
             if _DATA_FAST.branch_of(m) < _DATA_STRONG_BRANCHES:  # a strong word (card number, 密码)
                 return m.span()
             weak.append(m.span())
@@ -443,8 +444,8 @@ def _private_channel(t: str, spans: Spans, sender_domains: frozenset[str],
     free_sender = bool(senders) and all(s.rsplit("@", 1)[-1] in FREEMAIL for s in senders)
     for lo, hi in spans:
         for m in _SECRECY_FAST.finditer(t, lo, hi):
-            # (keep your own password to yourself: 妥善保管您的密码，不要告诉他人)
-            if not _OWN_SECRET.search(t, max(0, m.start() - 20), m.start()):
+            # (keep your own password to yourself: 妥善保管您的密码，不要告诉他人; an advisory's quoted example)
+            if not _OWN_SECRET.search(t, max(0, m.start() - 20), m.start()) and not _warned(t, m.start()):
                 return m.span()
         for m in _IM.finditer(t, lo, hi):
             if _NEVER_ASK.search(t, max(0, m.start() - 40), m.start()):
@@ -598,7 +599,8 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
         lure = next((Signal("lure", item.where, item.text, *m.span()) for item in items
                      for lo, hi in item.windows("lure") for m in [_LURE.search(item.text, lo, hi)] if m), None)
         if lure is not None:
-            off = elsewhere(SIGN_IN.search(lure.text, lure.start, lure.end) is not None) if elsewhere else None
+            # (the sign-in a lure asks may be a sentence from its button: "Open the documents … Sign in to view")
+            off = elsewhere(SIGN_IN.search(lure.text, 0, SCAN_LIMIT) is not None) if elsewhere else None
             if off:
                 found["off_brand_link"] = Signal("off_brand_link", "links", off, 0, 0)
             if off or (impersonating and not impersonating.startswith(LOOK_ALIKE)):

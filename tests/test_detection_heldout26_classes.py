@@ -212,3 +212,26 @@ def test_a_colleagues_salary_to_another_card_from_free_mail_in_their_name_is_hel
                   "卡号：6214 8578 0233 1906\n")
     with checker(inline=True) as decide:
         assert outcome_of(decide(m.as_bytes(), "liwei_nbexample@163.test", ["carol@example.com"])) == "held"
+
+
+def test_a_document_said_to_come_via_onedrive_whose_link_leads_elsewhere_is_held_without_a_threat() -> None:
+    """Its only ask is the lure (open the documents; the sign-in a sentence on, "sign in" with a space,
+    which the sign-in words missed); the link off the service it claims weighs 1½ (failed on 377df1c)."""
+    body = ("Hi,\n\nThe shipping documents for PO 4471 were shared with you via OneDrive.\n\nOpen the documents: "
+            "https://lianfeng-docs.test/view/4471\n\nSign in to view.\n")
+    assert _with_header("Lianfeng Logistics", "docs@lianfeng-logs.test", "Shipping documents", body) == "quarantine"
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), [
+    # a Hong Kong newsletter's 骗徒 (swindlers) frame, the scam quoted in 「」 (secrecy asked inside them)
+    ("紡織業聯會", "news@textile-council.test", "會員通訊：慎防詐騙",
+     "各會員：\n\n一、冒充內地公安\n骗徒声称「阁下身份证涉及内地洗黑钱案」，要求事主「保密，不得告知家人」，并「将款项转至安全账户作资金审查」。"
+     "真正的执法机关不会以电邮或电话要求转账。\n"),
+    # a supplier's own policy: bank details updated only after a call back to the number on file
+    ("Lariana Tessuti", "accounts@lariana-tessuti.test", "Re: bank details",
+     "Dear Carol,\n\nAs per our internal policy, we only update supplier bank details after a call-back to the phone "
+     "number already on file. Nothing changes for your payments.\n"),
+])
+def test_quoted_secrecy_in_an_advisory_and_a_call_back_policy_are_delivered(display: str, address: str, subject: str,
+                                                                           body: str) -> None:
+    assert _with_header(display, address, subject, body) == "deliver"
