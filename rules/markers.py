@@ -85,6 +85,10 @@ _COMPOUND_AFTER = re.compile(
     # keep your own password secret (注意保密您的登录密码): advice on the reader's credentials
     r"(?:好)?(?:您的|你的|个人)?(?:登录|账户|账号|帐号)?(?:密码|口令|验证码))"
 )
+# what was confidential until a day now past ("the draft was confidential until publication; this is public")
+_WAS_BEFORE = re.compile(r"(?i)\b(?:was|were|had been|remained)\s+(?:\w+\s+)?$|(?:曾|此前|之前)[^。\n]{0,6}$")
+_UNTIL_AFTER = re.compile(r"(?i)\s*(?:until|till|up to|prior to|before)\s+(?:the\s+|its\s+|today|now|this|publication|"
+                          r"release|announcement|launch)|\s*(?:至|直到)")
 # a promise that something will be kept confidential, not a label on what is sent: 您的回答将被严格保密,
 # "your answers will be kept strictly confidential"
 _PROMISE_BEFORE = re.compile(r"(?i)(?:将|会|均将|都会|一律|承诺)(?:被|予以)?\s*$|"
@@ -95,6 +99,7 @@ _PROMISE_BEFORE = re.compile(r"(?i)(?:将|会|均将|都会|一律|承诺)(?:被
 _COMPOUND_BEFORE = re.compile(
     r"(?i)(?:keep|kept|keeping|keeps|remain|remains|treat|treated|held|hold)\s+"
     r"(?:(?:your|the|their|all|such|any|our|personal|customer|client|customers'|clients')\s+)*"
+    r"(?:(?:login|log-in|sign-in|account|portal|user)\s+)?"
     r"(?:passwords?|pins?|passcodes?|credentials?|login details|one-time codes?|personal data|data|information|"
     r"details|records)\s+(?:strictly\s+)?$"
     r"|(?:小|公开的|不是什么|有什么)$"   # 小秘密, 公开的秘密: figures of speech
@@ -558,6 +563,8 @@ class MarkerGrader:
         after = text[end:end + 30]
         if _NEGATION_BEFORE.search(before):
             return None, "negated"
+        if _WAS_BEFORE.search(before) and _UNTIL_AFTER.match(text, end):
+            return LOW, "confidential until then, no longer (was confidential until publication)"
         if _PROMISE_BEFORE.search(text, max(text.rfind("\n", 0, start) + 1, start - 120), start):
             return LOW, "a promise to keep it (您的回答将被严格保密)"
         ls = text.rfind("\n", 0, start) + 1
@@ -596,8 +603,13 @@ class MarkerGrader:
         return level, why
 
 
-# levels that are everyday words too ("internal audit", 内部审核): a label only where set as one
-_BARE_LEVELS = frozenset({"internal"})
+# levels that are everyday words too ("internal audit", "the secret of good coatings"): a label only
+# where set as one
+_BARE_LEVELS = frozenset({"internal", "secret"})
+
+
+# what follows SECRET set as a level: the line's end, or a dash, bar or colon and words
+_SECRET_LEVEL_AFTER = re.compile(r"[ \t]*(?:$|\n|[\]】)|/]|[-–—:：][ \t]*[^\s:]+[ \t]+\S)")
 
 
 def _set_as_label(text: str, start: int, end: int) -> bool:
@@ -605,6 +617,10 @@ def _set_as_label(text: str, start: int, end: int) -> bool:
     subject tag or a file name's INTERNAL_margin_review), bracketed ([Internal], 【内部】, "(Internal)"
     leading its line), or leading its line or subject with a colon (Internal: …, 内部：…)."""
     word = text[start:end]
+    if word.casefold() == "secret":
+        # SECRET as a level, not a name (SECRET GARDEN) or a key's label ("Secret: sk_test_…")
+        bracketed = start > 0 and text[start - 1] in "[【<《(（" and text[end:end + 1] in "]】>》)）"
+        return bracketed or (word.isupper() and _SECRET_LEVEL_AFTER.match(text, end) is not None)
     if word.isascii() and word.isupper():
         return True
     ls = text.rfind("\n", 0, start) + 1

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from rules.context import column_header
 from rules.match import HIGH, LOW, MEDIUM, Match
 
 # the label, then within a few characters (": ", " No.: ", "号码：", " (PRC) ") the number
@@ -51,10 +52,17 @@ def _made_up(number: str) -> bool:
     return _SAME_DIGITS.search(digits) is not None or any(digits in s for s in _SEQUENCE)
 
 
+# a passport number's shape, alone (read under a table's passport column)
+_NUMBER = re.compile(r"(?i)(?<![a-z0-9])(?:[a-z]{1,2}[0-9]{6,9}[a-z]?|[0-9]{8,9})(?![a-z0-9])")
+_PASSPORT_HEADER = re.compile(r"(?i)passport|护照|護照|台胞|通行证|通行證")
+_NOT_THE_NUMBER = re.compile(r"(?i)expir|valid|date|issue|有效|日期|签发")
+
+
 def find_passports(text: str) -> list[Match]:
-    """Passport and travel-permit numbers after their label (module docstring)."""
+    """Passport and travel-permit numbers after their label, or under a table's passport column
+    (a CSV of applicants: surname, date_of_birth, passport_no), as the module docstring says."""
     found = list(_PASSPORT.finditer(text))
-    out = []
+    out = _in_passport_columns(text, {m.start(1) for m in found})
     for m in found:
         number = m.group(1)
         start, end = m.start(1), m.end(1)
@@ -70,4 +78,16 @@ def find_passports(text: str) -> list[Match]:
                              if _PERSON.search(near) else "passport number; one of several"))
         else:
             out.append(Match("passport", start, end, number, MEDIUM, "passport number after its label"))
+    return out
+
+
+def _in_passport_columns(text: str, taken: set[int]) -> list[Match]:
+    """Numbers of a passport's shape under a column headed as passports (high: a list of people)."""
+    out = []
+    for m in _NUMBER.finditer(text):
+        if m.start() in taken or _made_up(m.group()):
+            continue
+        header = column_header(text, m.start())
+        if header and _PASSPORT_HEADER.search(header) and not _NOT_THE_NUMBER.search(header):
+            out.append(Match("passport", m.start(), m.end(), m.group(), HIGH, f"passport number under {header!r}"))
     return out

@@ -40,12 +40,17 @@ _COMMAND_PASSWORD = re.compile(
     r"\b(?:username[ \t]+\S+[ \t]+(?:privilege[ \t]+\d+[ \t]+)?|enable[ \t]+)(?:secret|password)[ \t]+[07][ \t]+"
     + _VALUE + "|"
     r"\bcrypto[ \t]+isakmp[ \t]+key[ \t]+(?:[06][ \t]+)?" + _VALUE + "|"
+    # a device list's "user / password" (admin / Kd#Core2024!): an administrator's name, then the password
+    r"(?<![\w/])(?:[a-z]{0,8}admin|root|administrator|ubnt|cisco|operator|postgres|oracle)[ \t]+/[ \t]+"
+    r"(?=[^\s/]*\d)(?=[^\s/]*[A-Za-z])" + _VALUE + "|"
     r"\bpre-shared-key[ \t]+(?:(?:ascii-text|local|remote|address[ \t]+\S+)[ \t]+)?(?:[06][ \t]+)?" + _VALUE
 )
 # the words one of which every command above holds (rules.literal_gate)
 GATE_WORDS = frozenset({"mysql", "mariadb", "pgpassword", "sshpass", "redis-cli", "mongo", "curl", "secret 0",
-                        "password 0", "password 7", "isakmp key", "pre-shared-key"})
+                        "password 0", "password 7", "isakmp key", "pre-shared-key", "admin /", "root /",
+                        "administrator /"})
 _DEVICE = ("username", "enable", "crypto", "pre-shared-key")
+_ADMINS = re.compile(r"(?:[a-z]{0,8}admin|root|administrator|ubnt|cisco|operator|postgres|oracle)$")
 _NOT_A_VALUE = re.compile(r"^(?:\$|%|<|\{|`)|\$\(|\$\{")
 
 
@@ -59,7 +64,9 @@ def command_line_passwords(text: str, taken: list[tuple[int, int]],
             continue
         taken.append((s, e))
         command = m.group().split(None, 1)[0].split("=", 1)[0]
-        if command.lower() in _DEVICE:
+        if _ADMINS.match(command):
+            yield Match("secret", s, e, v, MEDIUM, f"password after an administrator's name ({command} / …)")
+        elif command.lower() in _DEVICE:
             yield Match("secret", s, e, v, MEDIUM, "password or pre-shared key in a network device's configuration")
         else:
             yield Match("secret", s, e, v, MEDIUM, f"password on a command line ({command})")

@@ -176,7 +176,7 @@ _SLACK_TOKEN = re.compile(r"xox[abposre]-[A-Za-z0-9-]{10,200}")
 _SLACK_STRICT = re.compile(r"xox[abpe]-\d{8,14}-\d{8,14}(?:-\d{8,14})?-[A-Za-z0-9]{20,40}")
 _SLACK_HOOK = re.compile(r"https://hooks\.slack\.com/(?:services|workflows|triggers)/T[A-Z0-9]{6,12}/[AB][A-Z0-9]{6,12}/[A-Za-z0-9]{20,40}")
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}")
-_AZURE_KEY = re.compile(r"AccountKey=([A-Za-z0-9+/]{86}==)")
+_AZURE_KEY = re.compile(r"AccountKey=([A-Za-z0-9+/]{40,120}={0,2})(?=[;\s\"']|$)")
 _AZURE_ACCOUNT = re.compile(r"AccountName=(?!(?:your|my|example|test|sample|<)\w*[;<])[a-z0-9]{3,24};")
 _AZURE_SECRET = re.compile(r"(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}8Q~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])")
 _GCP_SA = re.compile(r'"private_key_id"\s*:\s*"([0-9a-f]{40})"')
@@ -223,7 +223,9 @@ def _tokens(text: str, present: frozenset[str]) -> Iterator[Match]:
             if "devstoreaccount1" in text[max(0, m.start() - 120):m.start()]:
                 continue  # the storage emulator's published key
             if not is_placeholder(m.group(1)):
-                yield Match("secret", m.start(1), m.end(1), m.group(1), HIGH, "Azure storage account key")
+                exact = len(m.group(1)) == 88 and m.group(1).endswith("==")
+                yield Match("secret", m.start(1), m.end(1), m.group(1), HIGH if exact else MEDIUM,
+                            "Azure storage account key" + ("" if exact else " (not a key's exact length)"))
             elif len(set(m.group(1))) >= 3 and _AZURE_ACCOUNT.search(text, max(0, m.start() - 120), m.start()):
                 # a key of little variety beside a named account: made up or damaged, but what was meant
                 # to be sent is the account's key (a template says "youraccount" and "<key>")

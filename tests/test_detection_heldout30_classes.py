@@ -87,3 +87,43 @@ def test_credentials_the_blind_sets_found_delivered_are_held(body: str) -> None:
 ])
 def test_examples_hashes_and_the_emulators_key_are_delivered(body: str) -> None:
     assert action(mail(body, "Setup")) == "deliver"
+
+
+# -- blind sets 33-34 (semiconductor equipment, renewable-energy EPC), failed on 685bafb -------------
+
+CSV = "text/csv"
+
+
+@pytest.mark.parametrize(("body", "attachments"), [
+    # passports under a CSV's passport_no column, the mail saying "passports"
+    ("The applications are in the attached CSV; scans of the passports will follow.",
+     (("applicants.csv", b"surname_given,sex,date_of_birth,nationality,passport_no,passport_expiry\r\n"
+                         b"LIU Qiang,M,1979-05-02,CHN,EG9673544,2030-01-01\r\n", CSV),)),
+    # a storage key not of a key's exact length
+    ("DefaultEndpointsProtocol=https;AccountName=exnedronestore;AccountKey=u7Kq2Xv9pLm3Tz8Rw1Nc5Yb4Hj6Gf0DsA2eQ7iO9kP3"
+     "rT5yW8zX1cV4bN6mL0jH2gF5dS8aE3uR7tY9wQ1xZ==;EndpointSuffix=core.windows.net", ()),
+    # a device list's "admin / password"
+    ("Core switch   SW-CORE-01  10.60.0.1   admin / Kd#Core2024!\nFirewall  FW-01  10.60.0.254  fwadmin / "
+     "Fg7$kD-2024wall\n", ()),
+])
+def test_passport_lists_storage_keys_and_device_passwords_are_held(
+        body: str, attachments: tuple[tuple[str, bytes, str], ...]) -> None:
+    assert action(mail(body, "Site data", attachments)) == "quarantine"
+
+
+def test_a_secret_subject_tag_is_held() -> None:
+    assert action(mail("Project list below.", "SECRET - acquisition targets 2025")) == "quarantine"
+
+
+@pytest.mark.parametrize(("subject", "body"), [
+    ("Portal access", "Your account is personal; please keep your login credentials confidential and do not share "
+                      "the account with colleagues.\n"),
+    ("Q1 results", "The draft some of you saw during the pre-briefing was confidential until publication; the "
+                   "attached final version is public.\n"),
+    ("Trademark specimens", "Attached are the SECRET GARDEN specimens for the filing.\n"),
+    ("Stripe test keys", "Use Stripe's documented test keys until our account is approved:\nSecret: "
+                         "sk_test_4eC39HqLyjWDarjtT1zdp7dc\n"),
+    ("Login", "Please login as admin / your usual password.\n"),
+])
+def test_advice_a_past_label_a_brand_and_a_keys_label_are_delivered(subject: str, body: str) -> None:
+    assert action(mail(body, subject)) == "deliver"
