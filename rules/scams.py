@@ -30,18 +30,26 @@ signal, found in English and Chinese by a few broad families of wording:
 - ``look_alike``: the sender writes from a look-alike of the domain the thread's quoted messages
   came from (``winnie@pax-asia-tech.co`` answering ``winnie@pax-asia-tech.com``): the thread
   hijacker's mark, weighing 1½ (nobody genuine writes from a look-alike of their own domain);
-- ``off_brand_link``: where a personal-data ask stands, the links lead to none of the domains of
-  the service the text names for a sign-in ("view it via OneDrive: sign in with your corporate
-  email and password", its link at ``onedrive-share-docs.com``), or a link's domain wears a
-  brand's name it does not own (``dhl-parcel-fee.top``; :mod:`rules.links`);
+- ``off_brand_link``: where data is asked or a lure stands, a link's domain wears a brand's name
+  it does not own (``dhl-parcel-fee.top``), or the text says its document comes via a service
+  ("shared with you via OneDrive"), asks for a sign-in, and no link reaches that service
+  (:mod:`rules.links`); weighing 1½;
+- ``lure``: a call to act on a link (sign in, open the document, keep the current password, scan
+  the code), an ask of half a point, counted only from a sender in disguise (a brand's name it
+  does not own, or links off the brand it claims): every genuine notice calls to act too;
 - ``unsolicited``: from outside and not a reply (weighs half: most first contact is that).
 
-Counted once each (weight 1, unsolicited 0.5). Without an offer or an ask (windfall,
-returns, fee, personal_data) nothing is a scam: a supplier's WeChat id with an urgent
-invoice is business. A sentence that warns of scams (its subject the fraudster, or calling
-it a scam: a bank's advisory) counts nothing. Otherwise two signals make *medium* (the shipped rules tag), two and a
-half or more *high* (they hold); one alone is *low* and does nothing. The wording families
-are the kinds of thing scams say, deliberately wide; the combination carries the decision.
+Counted once each (weight 1; look-alike and off-brand link 1½; lure and unsolicited ½).
+Without an offer or an ask (windfall, returns, fee, personal data, a look-alike, a lure) nothing
+is a scam: a supplier's WeChat id with an urgent invoice is business. Our own name worn from
+outside (``examplecorp-cn.com``, ``examp1e.com``, "IT Helpdesk" on free mail, one of our people's
+names on free mail: :data:`rules.impersonation.DISGUISES`) is an ask in itself, as a look-alike
+is: the boss's "are you available? send me your WhatsApp number" asks nothing else yet. A
+sentence that warns of scams (its subject the fraudster, or calling it a scam: a bank's
+advisory, a list an advisory opens with "Typical patterns include:") counts nothing. Otherwise
+two points make *medium* (the shipped rules tag), two and a half or more *high* (they hold); less
+is *low* and does nothing. The wording families are the kinds of thing scams say, deliberately
+wide; the combination carries the decision.
 The wording itself (patterns, anchor words, windows) is :mod:`rules.scam_words`; this module
 reads it.
 """
