@@ -327,7 +327,7 @@ class State:
 
     def _links_elsewhere(self, sign_in: bool) -> str | None:
         """Where the message's links lead instead of the service its subject and bodies say it comes via
-        (:func:`rules.links.off_brand_link`); read only when a scam's personal-data ask is found."""
+        (:func:`rules.links.off_brand_link`); read only when a scam's personal-data ask or a lure is found."""
         m = self.message
         units = [u for u in self.content_units if u.where in ("subject", "body")]
         targets = html_link_hosts(m.raw)  # an HTML body's links: where a click goes

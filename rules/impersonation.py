@@ -300,8 +300,10 @@ def _lookalike(domain: str, genuine: str) -> bool:
                     (_COUNTRY_ENDING.match(ending) and _COUNTRY_ENDING.match(genuine_ending)) or
                     (ending in _KEPT_ENDINGS and _COUNTRY_ENDING.match(genuine_ending)) or
                     (genuine_ending in _KEPT_ENDINGS and _COUNTRY_ENDING.match(ending)))
-    if a.startswith(b + "-") or b.startswith(a + "-"):  # stampirossi-it for stampirossi.it, acme-hk for acme
-        return abs(len(a) - len(b)) <= 5
+    # the genuine domain's own ending written into the name (stampirossi-it.com for stampirossi.it); a
+    # region added to the name (acme-hk.com beside acme.com) is a partner's office as often as not
+    if a == b + "-" + genuine.rsplit(".", 1)[-1] or b == a + "-" + domain.rsplit(".", 1)[-1]:
+        return True
     return abs(len(a) - len(b)) <= 2 and _distance(a, b) <= 2
 
 

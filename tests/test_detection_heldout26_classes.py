@@ -235,3 +235,16 @@ def test_a_document_said_to_come_via_onedrive_whose_link_leads_elsewhere_is_held
 def test_quoted_secrecy_in_an_advisory_and_a_call_back_policy_are_delivered(display: str, address: str, subject: str,
                                                                            body: str) -> None:
     assert _with_header(display, address, subject, body) == "deliver"
+
+
+def test_a_partners_regional_domain_replying_in_the_thread_is_no_look_alike() -> None:
+    """acme-hk.test answering a thread with acme.test is the partner's Hong Kong office (the suffix rule
+    of 9e57035 called it a look-alike); stampirossi-it.test for stampirossi.it copies the ending."""
+    from rules.impersonation import _lookalike
+
+    assert not _lookalike("acme-hk.test", "acme.test")
+    assert _lookalike("stampirossi-it.test", "stampirossi.it")
+    body = ("Hi Alice,\n\nPlease pay invoice HK-2291 (HKD 48,000.00) today as agreed.\n\nKen\n\nFrom: Alice Chen "
+            "<alice@example.com>\nTo: Ken Wong <ken@acme.test>\nSubject: invoice HK-2291\n\nNoted.\n")
+    assert _with_header("Ken Wong", "ken@acme-hk.test", "RE: invoice HK-2291", body,
+                        In_Reply_To="<q@example.com>") == "deliver"
