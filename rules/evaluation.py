@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 from rules.detectors import Match, detect
 from rules.disclaimers import OrgDisclaimers
 from rules.external import RspamdResult
-from rules.impersonation import DISGUISES, LOOK_ALIKE, impersonated, quoted_senders
+from rules.impersonation import LOOK_ALIKE, impersonated, quoted_senders
 from rules.lazy import cached_property
 from rules.links import claimed_services, html_link_hosts, off_brand_link, text_link_hosts
 from rules.markers import Correspondents, MarkerGrader, core_subject
@@ -309,8 +309,7 @@ class State:
             impersonating = impersonated(m.from_display_names, m.from_addresses, getattr(directory, "domains", ()),
                                          quoted_senders(m.body_text), people) if inbound else None
             if impersonating:
-                families.add("look_alike" if impersonating.startswith(LOOK_ALIKE) or impersonating in DISGUISES
-                             else "impersonation")  # (a disguise of ours is an ask, as a look-alike is)
+                families.add("look_alike" if impersonating.startswith(LOOK_ALIKE) else "impersonation")
             if "lure" in families and ("://" in m.body_text or b"href" in m.raw or b"HREF" in m.raw):
                 families.add("links")  # a call to act on a link: where the links lead may weigh (off_brand_link)
             if not full and not may_reach_medium(families):

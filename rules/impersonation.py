@@ -137,9 +137,9 @@ DOMAIN_WORDS: dict[str, str] = {
     "dingtalk": "钉钉", "feishu": "飞书",
 }
 LOOK_ALIKE = "a look-alike of"  # how a correspondent's look-alike is named (rules.scams weighs it more)
-# the disguises worn of us or of a correspondent (not of a brand): nobody genuine writes from outside in
-# our name, with our staff's role as its only name, or spelling a name with digits; rules.scams counts
-# them as an ask in themselves (the boss's "are you at your desk?" asks nothing else yet)
+# the disguises worn of us or of a correspondent, not of a brand: one point beside an ask in rules.scams,
+# but no disguise for a lure (partners called example-logistics, vendors' "IT Support" on gmail and
+# namesakes of our people call to sign in as every notice does)
 DISGUISES = ("one of our people's names", "our own name", "our own staff", "a name spelled with digits for letters")
 _ENGLISH = re.compile(r"(?<![a-z0-9])(?:" + "|".join(sorted((re.escape(n) for n in BRANDS if n.isascii()),
                                                               key=len, reverse=True)) + r")(?![a-z0-9])")

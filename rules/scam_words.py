@@ -390,7 +390,8 @@ _ASKING_INTRO = re.compile(r"提供|发送|填写|回复|上传|告知|"
 # ("任何收款账户变更，请务必通过原有电话核实", "verify any payment change by calling the number you have")
 VERIFY_BY_PHONE = re.compile(r"(?:原有|已知|以往|存档|备案|之前|原来)(?:的)?(?:联系)?(?:电话|号码|联系方式)|"
                              r"\b(?:on file|you already (?:have|hold|know)|(?:a |the )?known (?:phone |telephone )?"
-                             r"number|number you (?:have|hold|know)|independently|usual contact)\b")
+                             r"number|number you (?:have|hold|know)|independently|usual contact|"
+                             r"usual (?:phone )?number)\b")
 # a change of account already verified by a call back (感谢贵司按流程电话回拨核实, "thanks for calling back to
 # confirm"): a genuine change that followed the advice, no diversion
 CALLED_BACK = re.compile(r"回拨核实|电话回拨|回电核实|电话核实|回拨确认|电话确认过|"
@@ -466,7 +467,8 @@ _URGENT = re.compile(
 # the whole text
 PAY_DEADLINE = re.compile(
     r"\b(?:by|before|no later than) (?:this |next |the end of |end of |close of business |cob )?"
-    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow)\b|\btoday\b|"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow)\b"
+    r"(?! as (?:usual|always|normal|agreed))|\btoday\b(?! as (?:usual|always|normal|agreed))|"
     r"(?:本|这|下)(?:周|星期)[一二三四五六日天](?:之)?前|(?:本|这)(?:周|星期)内|今[天日]|下班前|明[天日](?:之)?前")
 # a threat: pressure even where no sum is named (the ask is the reader's money or codes: "your account will
 # be frozen", 否则将追究法律责任); a parcel "returned" is no threat

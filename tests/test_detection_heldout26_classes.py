@@ -146,10 +146,60 @@ def test_a_call_to_sign_in_from_a_sender_wearing_a_brand_is_held(display: str, a
     assert _with_header(display, address, subject, body) == "quarantine"
 
 
-def test_our_own_name_worn_from_outside_asking_for_a_private_channel_is_held() -> None:
-    body = ("Li Wei,\n\nDo you have a moment? I need you to handle a supplier matter for me before end of day. Please "
-            "send me your WhatsApp number so I can message you directly.\n\nWang Jianguo\nCEO\n")
-    assert _with_header("Wang Jianguo", "exec.office@examplecorp-cn.test", "Are you available?", body) == "quarantine"
+# A review of 9bdd5b4..3e71469 (helper; 68 genuine mails in /work/review4) found 26 of them tagged or
+# held that the old code delivered: our own name's disguises (a partner called example-logistics, a
+# vendor's "IT Support" on gmail, brand names with a digit, namesakes of our people) had been made an ask
+# and a lure's disguise. They are one point beside an ask again; the boss's first message ("send me
+# your WhatsApp number") from examplecorp-cn is missed again. Three of these failed on 3e71469 (the
+# partner named example-logistics, the vendor's "IT Support" on gmail, the fund-by-Thursday-as-usual); the
+# others are guards of the same kinds.
+REVIEWED = [
+    ("Example Logistics", "ops@example-logistics.test", "New tracking portal",
+     "Dear customer,\n\nOur new tracking portal is live. Sign in with your customer number: "
+     "https://track.example-logistics.test\n"),
+    ("Level1 Security", "reports@level1security.test", "Your penetration test report",
+     "Hello,\n\nThe report is ready. Download the report from our portal: https://portal.level1security.test/r/88\n"),
+    ("IT Support", "pos.vendor.tech@gmail.com", "Ticket 4471 update",
+     "Hi,\n\nYour POS ticket was updated. Click here to see the status: https://desk.posvendor.test/4471\n"),
+    ("Alice Chen", "alice.chen.design@gmail.com", "Logo drafts",
+     "Hi,\n\nThe drafts are ready: open the attachment or the link https://share.designstudio.test/a1\n"),
+    # bank changes verified on the usual number, in the subject or the next sentence
+    ("Kevin Ho", "kevin.ho@harbour-logistics.test", "New bank account for Harbour Logistics",
+     "Dear Alice,\n\nFrom 1 December please pay our invoices to our new HSBC account (details in the attached "
+     "letter). Please call me on our usual number to verify before the first payment.\n"),
+    ("Payroll Partners", "billing@payrollpartners.test", "December funding",
+     "Hi Alice,\n\nPayroll funding for December should go to our new client trust account at HSBC (details in the "
+     "client portal). Please fund by Thursday as usual.\n"),
+]
+
+
+def _outcome(display: str, address: str, subject: str, body: str) -> str:
+    """delivered, tagged ([SPAM] in the subject) or held: as _with_header builds and screens it."""
+    from email.message import EmailMessage
+
+    from rules.content import parse
+    from rules.engine import EvaluationContext
+    from rules.model import Direction, Envelope
+    from tests.accuracy.measure import outcome_of
+    from tests.test_detection_classes import SHIPPED, _Dir
+
+    us = "alice@example.com"
+    m = EmailMessage()
+    m["From"], m["To"], m["Subject"] = f"{display} <{address}>", us, subject
+    m["Message-ID"], m["Date"] = "<r@outside.test>", "Thu, 03 Dec 2026 10:00:00 +0000"
+    m.set_content(body)
+
+    class Directory(_Dir):
+        domains = ("example.com",)
+
+    return outcome_of(SHIPPED.evaluate(parse(m.as_bytes()), Envelope(address, (us,)),
+                                       EvaluationContext({us: Direction.INBOUND}, Directory())))
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), REVIEWED)
+def test_our_names_disguises_and_verified_changes_the_review_found_are_delivered(display: str, address: str,
+                                                                                 subject: str, body: str) -> None:
+    assert _outcome(display, address, subject, body) == "delivered"
 
 
 GENUINE = [
