@@ -46,11 +46,11 @@ _EXTRA_SERVICES: dict[str, tuple[str, ...]] = {
     "wetransfer": ("wetransfer.com", "we.tl"),
     "adobe sign": ("acrobat.com", "adobe.ly"),
     "adobe acrobat": ("adobe.com", "adobesign.com", "echosign.com", "acrobat.com", "adobe.ly"),
-    "box": ("box.com", "boxcdn.net"),
 }
 # the services a document or message is said to come through (a lure's claim)
 _SHARING = ("onedrive", "sharepoint", "docusign", "adobe sign", "adobe acrobat", "dropbox", "google drive",
-            "google docs", "wetransfer", "box", "microsoft", "microsoft 365", "office 365", "outlook")
+            "google docs", "wetransfer", "microsoft", "microsoft 365", "office 365", "outlook")
+# (Box is left out: "delivered in a box" says nothing of a service)
 _SERVICES: dict[str, tuple[str, ...]] = {
     name: (*BRANDS.get(name, ()), *_EXTRA_SERVICES.get(name, ()), "aka.ms", "1drv.ms",
           "safelinks.protection.outlook.com")
