@@ -181,10 +181,6 @@ def _expiry_or_cvv(digits: str) -> bool:
     return len(digits) == 4 and 1 <= int(digits[:2]) <= 12
 
 
-def _is_card(digits: str) -> bool:
-    return card_issuer(digits) is not None and luhn_ok(digits)
-
-
 def _is_bank_card(digits: str) -> bool:
     return digits.startswith("62") and 16 <= len(digits) <= 19 and luhn_ok(digits)
 

@@ -13,7 +13,7 @@ import pytest
 
 from rules.content import parse
 from rules.engine import EvaluationContext
-from rules.model import Direction, Envelope
+from rules.model import Direction, Envelope, Verdict
 from rules.secrets import find_secrets
 from tests.accuracy.mime import docx
 from tests.test_detection_classes import DOCX, SHIPPED, _Dir, action, crlf_mail, mail, verdict_for
@@ -98,7 +98,15 @@ def _with_header(display: str, address: str, subject: str, body: str, **headers:
     """The action for one inbound message from ``display <address>`` to one of our people, through
     the shipped rules, with a directory that knows our domain; ``headers``: more header fields
     (In_Reply_To for In-Reply-To)."""
-    us = "alice@example.com"
+    return _inbound_verdict(display, address, subject, body, **headers).to_json()["recipients"][US_INBOUND]["action"]
+
+
+US_INBOUND = "alice@example.com"
+
+
+def _inbound_verdict(display: str, address: str, subject: str, body: str, **headers: str) -> Verdict:
+    """The verdict :func:`_with_header` reads its action from (tagging shows in its subject prefix)."""
+    us = US_INBOUND
     m = EmailMessage()
     m["From"], m["To"], m["Subject"] = f"{display} <{address}>", us, subject
     m["Message-ID"], m["Date"] = "<s@outside.test>", "Thu, 03 Dec 2026 10:00:00 +0000"
@@ -109,9 +117,8 @@ def _with_header(display: str, address: str, subject: str, body: str, **headers:
     class Directory(_Dir):
         domains = ("example.com",)
 
-    v = SHIPPED.evaluate(parse(m.as_bytes()), Envelope(address, (us,)),
-                         EvaluationContext({us: Direction.INBOUND}, Directory()))
-    return v.to_json()["recipients"][us]["action"]
+    return SHIPPED.evaluate(parse(m.as_bytes()), Envelope(address, (us,)),
+                            EvaluationContext({us: Direction.INBOUND}, Directory()))
 
 
 IMPERSONATING = [

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_detection_heldout16_classes import _with_header
+from tests.accuracy.measure import outcome_of
+from tests.test_detection_heldout16_classes import _inbound_verdict, _with_header
 
 ADVISORIES = [
     # an association's bulletin: the scams' moves told item by item (一、…), then its advice ((一)…)
@@ -174,26 +175,8 @@ REVIEWED = [
 
 
 def _outcome(display: str, address: str, subject: str, body: str) -> str:
-    """delivered, tagged ([SPAM] in the subject) or held: as _with_header builds and screens it."""
-    from email.message import EmailMessage
-
-    from rules.content import parse
-    from rules.engine import EvaluationContext
-    from rules.model import Direction, Envelope
-    from tests.accuracy.measure import outcome_of
-    from tests.test_detection_classes import SHIPPED, _Dir
-
-    us = "alice@example.com"
-    m = EmailMessage()
-    m["From"], m["To"], m["Subject"] = f"{display} <{address}>", us, subject
-    m["Message-ID"], m["Date"] = "<r@outside.test>", "Thu, 03 Dec 2026 10:00:00 +0000"
-    m.set_content(body)
-
-    class Directory(_Dir):
-        domains = ("example.com",)
-
-    return outcome_of(SHIPPED.evaluate(parse(m.as_bytes()), Envelope(address, (us,)),
-                                       EvaluationContext({us: Direction.INBOUND}, Directory())))
+    """delivered, tagged ([SPAM] in the subject) or held: the verdict _with_header reads its action from."""
+    return outcome_of(_inbound_verdict(display, address, subject, body))
 
 
 @pytest.mark.parametrize(("display", "address", "subject", "body"), REVIEWED)
