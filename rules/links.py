@@ -9,7 +9,12 @@ where :mod:`rules.scams` found personal data asked):
 
 - a link's domain wears a sign-in brand's name it does not own (``dhl-release.top``);
 - the text says its document comes through a service ("shared with you via OneDrive") and asks
-  for a sign-in, and none of its links reaches that service.
+  for a sign-in, and none of its links reaches that service;
+- a sign-in asked at a link that carries its own page (``data:``, ``javascript:``) or at a public
+  IP address, however written (``http://3232235777/``): no genuine sign-in page lives there.
+
+A link's target is read as a browser reads it (character references, tabs and backslashes in the
+scheme: ``&#104;ttps:\\evil.test``), since that is where the click goes.
 
 A service only named is not enough: a SaaS's "sign in with your Microsoft 365 credentials" (its
 single sign-on), an accountant's "filed with HMRC" name services whose links are elsewhere, and
@@ -19,6 +24,8 @@ message's HTML parts again here (only when an ask was found) rather than on ever
 
 from __future__ import annotations
 
+import html
+import ipaddress
 import re
 from collections.abc import Iterable
 
@@ -34,7 +41,13 @@ MAX_PARTS = 50  # HTML parts looked at
 # a link written out in a text (https://…, www.…) and an HTML link's target: the authority (user
 # info, host, port) only, ASCII (a host written in Unicode is read as its words, not resolved)
 _URL_IN_TEXT = re.compile(r"(?i)(?:(?<![a-z0-9])https?://|(?<![\w.@-])(?=www\.))([a-z0-9._~%!$&'()*+,;=:@-]+)")
-_HREF = re.compile(r"""(?i)<a\s[^>]{0,500}?(?<![\w-])href\s*=\s*["']?\s*(?:https?:)?//([^/"'\s>?#\\]+)""")
+_HREF = re.compile(r"""(?i)<a\s[^>]{0,500}?(?<![\w-])href\s*=\s*(?:"([^"]{0,2000})|'([^']{0,2000})|([^\s>]{1,2000}))""")
+# a link's scheme, once a browser has read it (character references decoded, tabs and newlines dropped)
+_SCHEME = re.compile(r"([a-z][a-z0-9+.-]{0,30}):")
+# schemes whose link opens a page carried in the link itself (a phishing form in data:text/html)
+_CARRIED = frozenset({"data", "javascript", "vbscript", "blob", "file"})
+# a host a browser reads as an IPv4 address: one to four numbers, decimal, octal (leading 0) or hex
+_NUMERIC_HOST = re.compile(r"(?:0x[0-9a-f]*|\d+)(?:\.(?:0x[0-9a-f]*|\d+)){0,3}\.?")
 
 # services whose mail a lure says it comes through ("shared with you via OneDrive") and the
 # domains the genuine service sends its readers to (besides those in rules.impersonation.BRANDS)
@@ -78,10 +91,61 @@ _HOSTNAME = re.compile(r"[a-z0-9.-]+")
 
 def _host(authority: str) -> str | None:
     """The host of a URL's authority (user info and port taken off: in ``https://login.microsoftonline
-    .com:443@evil.test`` the host is ``evil.test``), lowercased, or None when it is no domain name."""
-    m = _HOSTNAME.match(authority.rsplit("@", 1)[-1].lower())
+    .com:443@evil.test`` the host is ``evil.test``), lowercased; an IP address as ``(IP 185.22.10.4)``,
+    however written (``3232235777``, ``0xB9160A04``, ``[2001:db8::1]``); or None when it is neither."""
+    at = authority.rsplit("@", 1)[-1].lower()
+    if at.startswith("["):
+        try:
+            return f"(IP {ipaddress.IPv6Address(at[1:at.find(']')])})"
+        except ValueError:
+            return None
+    m = _HOSTNAME.match(at)
     host = m.group().strip(".-") if m else ""
+    if _NUMERIC_HOST.fullmatch(host):
+        ip = _ipv4(host)
+        return f"(IP {ip})" if ip else None
     return host if "." in host and len(host) <= 253 else None
+
+
+def _ipv4(host: str) -> ipaddress.IPv4Address | None:
+    """The address a browser reads in a numeric host (the WHATWG URL standard's IPv4 parser: each
+    part decimal, octal or hex, the last filling the bytes left), or None where it is none."""
+    try:
+        parts = [int(p, 16) if p.startswith("0x") else int(p, 8) if len(p) > 1 and p.startswith("0") else int(p)
+                 for p in (p if p != "0x" else "0x0" for p in host.rstrip(".").split("."))]
+    except ValueError:
+        return None
+    *head, last = parts
+    if any(p > 255 for p in head) or last >= 256 ** (4 - len(head)):
+        return None
+    return ipaddress.IPv4Address(sum(p << (8 * (3 - i)) for i, p in enumerate(head)) + last)
+
+
+def link_host(target: str) -> str | None:
+    """Where an HTML link's target (``href``'s value, as written) sends a click, read as a browser
+    reads it: character references decoded (``&#104;ttps://``), tabs and newlines dropped, a
+    backslash for a slash. The host (:func:`_host`); ``(data: URL)`` and the like for a page carried
+    in the link itself; None for a link that opens no page elsewhere (``mailto:``, a relative path)."""
+    url = re.sub(r"[\x00-\x20]", "", html.unescape(target)).replace("\\", "/")
+    m = _SCHEME.match(url.lower())
+    scheme = m.group(1) if m else None
+    if scheme in _CARRIED:
+        return f"({scheme}: URL)"
+    rest = url[m.end():] if m else url
+    if scheme not in (None, "http", "https") or not rest.startswith("//"):
+        return None
+    return _host(re.split(r"[/?#]", rest[2:], maxsplit=1)[0])
+
+
+def _carried_or_ip(host: str) -> bool:
+    """Whether a link's host is a page carried in the link or a public IP address: where no genuine
+    sign-in sends its reader (a vendor's router at 192.168.1.1 is on the reader's own network)."""
+    if not host.startswith("("):
+        return False
+    if not host.startswith("(IP "):
+        return True
+    ip = ipaddress.ip_address(host[4:-1])
+    return ip.is_global
 
 
 def _owned_link(host: str, owners: Iterable[str], brand: str) -> bool:
@@ -116,10 +180,10 @@ def html_link_hosts(raw: bytes) -> set[str]:
             break
         try:
             data, _clean = _payload_bytes(leaf.msg)
-            html, _ok = decode_bytes(data, _charset_of(leaf.msg))
+            text, _ok = decode_bytes(data, _charset_of(leaf.msg))
         except Exception:  # noqa: BLE001 - one broken part must not hide the rest
             continue
-        hosts.update(h for m in _HREF.finditer(html, 0, MAX_HTML) for h in [_host(m.group(1))] if h)
+        hosts.update(h for m in _HREF.finditer(text, 0, MAX_HTML) for h in [link_host(m[1] or m[2] or m[3] or "")] if h)
     return hosts
 
 
@@ -158,7 +222,8 @@ def off_brand_link(claimed: Iterable[str], hosts: Iterable[str], senders: Iterab
       ``dhl-release.top``), whatever is asked;
     - the text says its document comes through a service (``claimed``: "shared with you via
       OneDrive") and asks for a sign-in (``sign_in``: a password, credentials, the account to
-      verify), and no link it has reaches that service.
+      verify), and no link it has reaches that service;
+    - a sign-in is asked and a link's target carries its own page (``data:``) or is a public IP address.
 
     ``hosts``: its links' hosts; ``senders``: its From addresses (a sender at one of the brand's
     domains is the brand's own mail); ``our_domains``: the directory's (a link to our own site is
@@ -170,9 +235,12 @@ def off_brand_link(claimed: Iterable[str], hosts: Iterable[str], senders: Iterab
     reached = links if targets is None else sorted({h for h in targets if not _owned(h, ours)})
     if not links:
         return None
+    carried = next((h for h in reached if _carried_or_ip(h)), None) if sign_in else None
+    if carried:
+        return f"its sign-in link leads to {carried[1:-1]}"
     sender_domains = [a.rsplit("@", 1)[-1].lower() for a in senders if "@" in a]
     for h in links:
-        worn = _worn(h)
+        worn = _worn(h) if not h.startswith("(") else None
         if worn is None:
             continue
         owners = (*BRANDS.get(worn, ()), *_EXTRA_SERVICES.get(worn, ()))
