@@ -335,9 +335,10 @@ _PREDICATE = re.compile(r"(?i)(?:\b(?:this|these|it|they)(?: \w+){0,2} (?:is|are
 # long dash or bar glued to it too (机密——收购方案)
 _LABEL_DASH = re.compile(r"[ \t]*(?:——?|\|)|[ \t]*(?:–|--?)[ \t]")
 # words that qualify a label at the head of its line: "Company Confidential - Example Corp" in a
-# page footer, "Private and Confidential", "Highly Confidential"
+# page footer, "Private and Confidential", "Highly Confidential", a lawyer's "Privileged & Confidential -
+# Attorney Work Product"
 _QUALIFIER = re.compile(r"(?i)(?:(?:company|corporate|group|business|commercial|strictly|highly|proprietary|"
-                        r"private|personal|internal)(?:\s*(?:and|&))?\s*)+")
+                        r"private|personal|internal|privileged)(?:\s*(?:and|&))?\s*)+")
 
 
 def _lead(text: str, line_start: int, start: int, end: int) -> str:
