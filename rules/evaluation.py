@@ -306,12 +306,16 @@ class State:
                 families.add("private_channel")
             directory = self.ctx.directory  # (a stand-in may know no domains or people)
             people = [str(p.get("name", "")) for p in getattr(directory, "people", {}).values()]
+            # (and the names their addresses spell: "Li Wei" <liwei.sh1984@outlook.com> for li.wei@example.com)
+            people += [re.sub(r"[._]+", " ", a.split("@", 1)[0]) for a in getattr(directory, "people", {})
+                       if re.search(r"[a-z][._][a-z]", a.split("@", 1)[0])]
             impersonating = impersonated(m.from_display_names, m.from_addresses, getattr(directory, "domains", ()),
                                          quoted_senders(m.body_text), people) if inbound else None
             if impersonating:
                 families.add("look_alike" if impersonating.startswith(LOOK_ALIKE) else "impersonation")
-            if "lure" in families and ("://" in m.body_text or b"href" in m.raw or b"HREF" in m.raw):
-                families.add("links")  # a call to act on a link: where the links lead may weigh (off_brand_link)
+            if ("lure" in families or "impersonation" in families) and \
+                    ("://" in m.body_text or b"href" in m.raw or b"HREF" in m.raw):
+                families.add("links")  # a call to act on a link, a brand worn: where the links lead may weigh
             if not full and not may_reach_medium(families):
                 found = self._scam[key] = Assessment((), 0.0, None)  # nothing here can make medium
                 return found

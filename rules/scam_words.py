@@ -61,7 +61,10 @@ _WINDFALL = re.compile(
     r"\bshar(?:e|ed|ing) (?:the |this )?(?:funds?|money|sum|proceeds)\b" + _S +
     r"{0,40}(?:\bratio\b|\b(?:" + _HUNDRED + r")\b|\b\d{2}\s?%)|"
     r"遗产|受益人|解冻资金|(?:贷款|额度|借款)[^。！？\n]{0,15}?(?:已)?审批通过|"
-    r"\byour loan (?:has been |is )?approved\b")
+    r"\byour loan (?:has been |is )?approved\b|"
+    # invoices made out for someone else's trade, offered (可代开各地增值税专用发票: the tax fraud's offer; the tax
+    # office's own 代开 is a service named, not offered)
+    r"(?:可|能|专业|长期|优惠|低价)代开|代开(?:各|全国|增值税|专用|普通|正规|真票)[^，。！？\n]{0,12}?发票")
 # a congratulation and, within a paragraph, what it is for (its own pattern: it reaches far, and
 # starting with a literal word it is found fast in the whole text)
 _CONGRATS = re.compile(r"\bcongratulations\b[\s\S]{0,250}?"
@@ -345,6 +348,9 @@ PHONE_DOWN = re.compile(
     r"out of order|unavailable|migrated|replaced|changed|switched over|not (?:available|working))\b|"
     r"\bunable to (?:take|answer) (?:calls|the phone)\b|"
     r"(?:电话|座机|固话)(?:系统|线路)?[^，。！？\n]{0,8}?(?:维护|维修|升级|故障|无法接听|暂停|切换)")
+# wages: an employee's pay moved to a new account is the payroll diversion, asked from free mail
+SALARY = re.compile(r"\b(?:salary|salaries|payroll|pay ?checks?|pay ?slips?|wages?|direct deposit)\b|"
+                    r"工资|薪资|薪金|薪水|薪酬")
 # a pretext for the change of account (audits do not freeze a company's bank account)
 PRETEXT = re.compile(
     r"\b(?:account|bank)\b[^.!?\n]{0,100}?\b(?:frozen|blocked|suspended|restricted|on hold|under (?:annual |internal |"
@@ -488,6 +494,9 @@ _THREAT = re.compile(
     r"\b(?:account|settlements?|payouts?|funds|card) (?:is|are|has been|have been) (?:limited|on hold|restricted)\b|"
     r"\b(?:permanent|permanently) (?:suspension|closure|deactivation|suspended|closed|blocked|deactivated)\b|"
     r"\bresult in (?:the )?(?:suspension|closure|termination|deactivation)\b|"
+    # ("Failure to confirm within 24 hours will result in storage charges": a sign-in's threat)
+    r"\bfailure to (?:confirm|verify|validate|update|re-?activate)\b[^.!?\n]{0,60}?"
+    r"\bwill (?:result in|lead to|incur)\b|"
     r"\blegal action\b|\barrest warrant\b|\b(?:be|get) arrested\b|"
     r"逾期(?:作废|视为|无效|不候|将被|无法)|过期作废|自动放弃|即将(?:清零|过期|失效|作废|冻结)|"
     r"(?:将|会)(?:被)?(?:永久)?(?:冻结|停用|注销|起诉|拘留|逮捕|没收|销户|作废)|"
@@ -537,7 +546,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "deceased|abandoned|foreign account|overseas account|offshore account|foreign bank account|"
         "overseas bank account|offshore bank account|over-invoiced|overinvoiced|ratio|share|shared|sharing|"
         "奖金|奖品|大奖|现金|红包|补贴|补助|退税|退款|"
-        "赔偿|礼品|购物卡|e卡|阁下|抽出|幸运得主|幸运儿|中奖者|得奖者|幸运客户|审批通过|loan"),
+        "赔偿|礼品|购物卡|e卡|阁下|抽出|幸运得主|幸运儿|中奖者|得奖者|幸运客户|审批通过|loan|代开"),
     "returns": (
         "guaranteed|guarantee|risk-free|risk free|no risk|zero risk|capital protected|capital guaranteed|"
         "capital protection|double your|"
@@ -617,7 +626,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "suspended|lost|last chance|final|left|remain|remaining|spot|spots|limited|"
         "time is short|小时|天内|日内|"
         "今天|今日|今晚|当天有效|立即|马上|立刻|逾期|过期作废|自动放弃|即将|清零|名额|仅剩|限时|截止|"
-        "紧急|加急"),
+        "紧急|加急|failure to"),
     "lure": (
         # ("view" is left out: the scan would meet it inside every "review")
         "sign in|sign-in|signin|log in|log-in|login|click|open|download|current password|same password|"

@@ -7,7 +7,8 @@ to carry on, a sum with a deadline, and it arrives out of the blue. Each of thes
 signal, found in English and Chinese by a few broad families of wording:
 
 - ``windfall``: a prize, lottery, award, inheritance, unclaimed balance, subsidy, refund or
-  points-for-cash announced to the reader or to be claimed;
+  points-for-cash announced to the reader or to be claimed, or invoices offered for someone
+  else's trade (可代开增值税发票);
 - ``returns``: guaranteed, capital-protected, daily/monthly percentage returns, a cash-back
   or commission rate or sum per task (返现10%, 佣金20元, 保本, 稳赚, 日结); a bank's cash-back
   programme is none;
@@ -125,6 +126,7 @@ from rules.scam_words import (
     PAY_DEADLINE,
     PHONE_DOWN,
     PRETEXT,
+    SALARY,
     SECRET_CODES,
     VERIFY_BY_PHONE,
     WINDOW,
@@ -527,11 +529,15 @@ def _without_reply_prefix(item: Text) -> Text:
     return Text(item.where, " " * m.end() + item.text[m.end():], item.anchors) if m else item
 
 
-def _weight(signal: Signal, items: list[Text]) -> float:
+def _weight(signal: Signal, items: list[Text], free_sender: bool = False) -> float:
     """A signal's points: its family's weight, more where it says more — a diversion with its
-    pretext (an audit, a frozen account: audits freeze no bank account), and personal data that
+    pretext (an audit, a frozen account: audits freeze no bank account), or a salary's, asked from
+    free mail (our people write from our own domain: the payroll diversion), and personal data that
     asks for the codes no genuine sender asks for by mail (a CVV, a PIN, 卡密, the U盾 password)."""
     if signal.name == "diversion" and any(PRETEXT.search(x.text, 0, SCAN_LIMIT) for x in items):
+        return 2.0
+    if signal.name == "diversion" and free_sender and \
+            SALARY.search(signal.text, max(0, signal.start - 200), signal.end + 200):
         return 2.0
     if signal.name == "personal_data" and _asks_codes(signal.text, max(0, signal.start - 160), signal.end + 160):
         return 2.0
@@ -552,8 +558,11 @@ def _asks_codes(t: str, lo: int, hi: int) -> bool:
 
 def may_reach_medium(families: Iterable[str]) -> bool:
     """Whether signals of these families (the ones whose words a message holds) could make
-    medium: an offer or an ask and one more family (unsolicited adds only half)."""
+    medium: an offer or an ask and one more family (unsolicited adds only half); a brand worn
+    with links (``links``: a link off the brand is the lure)."""
     found = set(families)
+    if {"impersonation", "links"} <= found:
+        return True
     # (a fee or personal data alone may weigh more: a diversion with its pretext, a CVV asked)
     return bool(found & set(OFFER_OR_ASK)) and (len(found) >= 2 or bool(found & {"fee", "personal_data"}))
 
@@ -620,6 +629,15 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
             # "IT Support" on gmail, a namesake of one of our people call to act as every notice does)
             if off or (impersonating and not impersonating.startswith(LOOK_ALIKE) and impersonating not in DISGUISES):
                 found["lure"] = lure
+        elif elsewhere is not None and impersonating and not impersonating.startswith(LOOK_ALIKE) and \
+                impersonating not in DISGUISES:
+            # no call to act in words, but the From line wears a brand and a link wears it too, or leads away
+            # from the service the text claims ("OneDrive: Frank shared Invoice.pdf [Open]" at
+            # onedrive-docs-view.web.app): the link is the lure
+            off = elsewhere(any(SIGN_IN.search(x.text, 0, SCAN_LIMIT) for x in items))
+            if off:
+                found["off_brand_link"] = Signal("off_brand_link", "links", off, 0, 0)
+                found["lure"] = Signal("lure", "links", off, 0, 0)
     if not found and not full:
         return Assessment((), 0.0, None)
     urgent: Signal | None = None
@@ -673,7 +691,8 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
         found["unsolicited"] = Signal("unsolicited", "headers", "from outside, not a reply", 0, 0)
     order = {n: i for i, n in enumerate(WEIGHTS)}
     signals = tuple(sorted(found.values(), key=lambda s: order[s.name]))
-    points = sum(_weight(s, items) for s in signals)
+    free_sender = bool(domains) and all(d in FREEMAIL for d in domains)
+    points = sum(_weight(s, items, free_sender) for s in signals)
     if not signals:
         return Assessment((), 0.0, None)
     if not any(s.name in OFFER_OR_ASK for s in signals) or points < MEDIUM_AT:
