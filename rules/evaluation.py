@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Protocol
 from rules.detectors import Match, detect
 from rules.disclaimers import OrgDisclaimers
 from rules.external import RspamdResult
-from rules.impersonation import LOOK_ALIKE, impersonated, quoted_senders
+from rules.impersonation import BRANDS, LOOK_ALIKE, impersonated, quoted_senders
 from rules.lazy import cached_property
-from rules.links import claimed_services, html_link_hosts, off_brand_link, text_link_hosts
+from rules.links import PASSWORD, claimed_services, html_link_hosts, off_brand_link, text_link_hosts
 from rules.markers import Correspondents, MarkerGrader, core_subject
 from rules.match import LOW
 from rules.matchers import KeywordHit, KeywordMatcher, normalize
@@ -320,24 +320,27 @@ class State:
                 found = self._scam[key] = Assessment((), 0.0, None)  # nothing here can make medium
                 return found
             reply_to = [a for _, a in getaddresses(m.header("Reply-To"))] if m.first_header("Reply-To") else []
+            brand = impersonating if impersonating in BRANDS else None  # (a brand's name, not our own nor a look-alike)
             unsolicited = inbound and not m.first_header("In-Reply-To") and not m.first_header("References")
             texts = [Text(u.where, fold_chinese(u.norm_text()), spans) for u, spans in read]
             found = self._scam[key] = assess(texts, senders=[*m.from_addresses, self.sender], reply_to=reply_to,
                                              unsolicited=unsolicited, impersonating=impersonating, full=full,
                                              sums_in=lambda: (fold_chinese(u.norm_text()) for u in unread),
-                                             elsewhere=self._links_elsewhere)
+                                             elsewhere=lambda sign_in: self._links_elsewhere(sign_in, brand))
         return found
 
-    def _links_elsewhere(self, sign_in: bool) -> str | None:
-        """Where the message's links lead instead of the service its subject and bodies say it comes via
-        (:func:`rules.links.off_brand_link`); read only when a scam's personal-data ask or a lure is found."""
+    def _links_elsewhere(self, sign_in: bool, from_brand: str | None = None) -> str | None:
+        """Where the message's links lead instead of the service its subject and bodies say it comes via,
+        or the brand its From line wears (:func:`rules.links.off_brand_link`); read only when a scam's
+        personal-data ask or a lure is found, or the From line wears a brand."""
         m = self.message
         units = [u for u in self.content_units if u.where in ("subject", "body")]
         targets = html_link_hosts(m.raw)  # an HTML body's links: where a click goes
         hosts = text_link_hosts(t for _, t in m.body_parts) | targets
-        claimed = claimed_services(fold_chinese(u.norm_text()) for u in units)
-        return off_brand_link(claimed, hosts, m.from_addresses, getattr(self.ctx.directory, "domains", ()),
-                              sign_in=sign_in, targets=targets or None)
+        texts = [fold_chinese(u.norm_text()) for u in units]
+        return off_brand_link(claimed_services(texts), hosts, m.from_addresses,
+                              getattr(self.ctx.directory, "domains", ()), sign_in=sign_in, targets=targets or None,
+                              from_brand=from_brand, password=any(PASSWORD.search(t) for t in texts))
 
     def direction_of(self, rcpt: str) -> Direction:
         return self.directions.get(rcpt, Direction.INBOUND)

@@ -71,6 +71,17 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "app store": ("apple.com",),
     "app store connect": ("apple.com",),
     "hkma": ("hkma.gov.hk", "gov.hk"),
+    "american express": ("americanexpress.com", "aexp.com", "amex.com", "americanexpress.com.hk"),
+    "amex": ("americanexpress.com", "aexp.com", "amex.com", "americanexpress.com.hk"),
+    # the booking platforms a hotel signs in to (their partner extranets are the lure hotels get)
+    "booking.com": ("booking.com", "bstatic.com"),
+    "agoda": ("agoda.com", "agoda.net", "agoda.cn"),
+    "expedia": ("expedia.com", "expediagroup.com", "expediapartnercentral.com", "expedia.cn"),
+    "tripadvisor": ("tripadvisor.com", "tripadvisor.cn", "tripadvisor.co.uk"),
+    "trip.com": ("trip.com", "ctrip.com", "ctrip.cn"),
+    "ctrip": ("trip.com", "ctrip.com", "ctrip.cn"),
+    "airbnb": ("airbnb.com", "airbnb.cn"),
+    "tencent exmail": ("qq.com", "tencent.com", "exmail.qq.com"),
     "monetary authority": ("hkma.gov.hk", "mas.gov.sg", "gov.hk", "gov.sg"),
     # Chinese names (simplified; traditional spellings are folded to these first)
     "支付宝": ("alipay.com", "alibaba-inc.com", "antgroup.com", "mail.alipay.com"),
@@ -103,6 +114,9 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "华为云": ("huawei.com", "huaweicloud.com"),
     # the company mail and office suites whose notices lures copy
     "腾讯企业邮箱": ("qq.com", "tencent.com", "exmail.qq.com"),
+    "腾讯企业邮": ("qq.com", "tencent.com", "exmail.qq.com"),
+    "携程": ("trip.com", "ctrip.com", "ctrip.cn"),
+    "美团": ("meituan.com", "dianping.com"),
     "企业微信": ("qq.com", "tencent.com", "weixin.qq.com", "work.weixin.qq.com"),
     "钉钉": ("dingtalk.com", "aliyun.com", "alibaba-inc.com"),
     "飞书": ("feishu.cn", "larksuite.com", "larkoffice.com", "bytedance.com"),
@@ -134,7 +148,9 @@ DOMAIN_WORDS: dict[str, str] = {
     "alibabacloud": "alibaba cloud", "tencentcloud": "tencent cloud", "qcloud": "tencent cloud", "ariba": "ariba",
     "appstoreconnect": "app store connect", "huaweicloud": "huawei cloud", "nfra": "金融监督管理",
     "pbc": "人民银行", "pboc": "人民银行", "csrc": "证监会", "hkma": "hkma", "exmail": "腾讯企业邮箱",
-    "dingtalk": "钉钉", "feishu": "飞书",
+    "dingtalk": "钉钉", "feishu": "飞书", "m365": "microsoft 365", "aexp": "american express", "amex": "amex",
+    "americanexpress": "american express", "agoda": "agoda", "expedia": "expedia", "tripadvisor": "tripadvisor",
+    "ctrip": "ctrip", "airbnb": "airbnb", "meituan": "美团", "expediapartnercentral": "expedia",
 }
 LOOK_ALIKE = "a look-alike of"  # how a correspondent's look-alike is named (rules.scams weighs it more)
 # the disguises worn of us or of a correspondent, not of a brand: one point beside an ask in rules.scams,
@@ -173,7 +189,7 @@ _BRAND_FILLER = re.compile(
     r"notice|alerts?|no-?reply|noreply|id|help|helpdesk|center|centre|online|payments?|verification|"
     r"department|official|the|of|inc|ltd|limited|corp|corporation|express|connect|cloud|store|business|"
     r"network|mail|documentation|docs|tracker|gpi|admin|administrator|console|play|developers?|workspace|"
-    r"apps?|drive|sign|pay|wallet|prime|business|enterprise|global)\b|[&/|,.:\-–—()（）\[\]【】\s\d]|"
+    r"apps?|drive|sign|pay|wallet|prime|business|enterprise|global|hub|extranet|group|central|ycs)\b|[&/|,.:\-–—()（）\[\]【】\s\d]|"
     r"客服|通知|中心|团队|服务|安全|官方|速运|快递|集团|股份|有限|公司|总局|委员会|部门|账户|支付|平台|国家|商家|积分|商城|"
     r"监督|管理|科技|信息|系统|提醒|中国|香港|台湾|深圳|上海|北京|广州|市|省|区|县|分行|支行|慈善|信托|基金|委员会|"
     r"中级|高级|基层|最高|办公室|执行局|立案庭|传票")
@@ -307,6 +323,32 @@ def _lookalike(domain: str, genuine: str) -> bool:
     return abs(len(a) - len(b)) <= 2 and _distance(a, b) <= 2
 
 
+# letters drawn to look like others (rn for m, vv for w, 0 for o, 1 and I for l): how a copy of a name is spelled
+_CONFUSABLE = (("rn", "m"), ("vv", "w"), ("cl", "d"), ("0", "o"), ("1", "l"), ("i", "l"), ("5", "s"))
+
+
+def _folded(name: str) -> str:
+    for a, b in _CONFUSABLE:
+        name = name.replace(a, b)
+    return name
+
+
+def _mimics(domain: str, ours: str) -> bool:
+    """Whether ``domain`` copies our own ``ours``: its name spelled with letters drawn alike
+    (``exarnple.com``, ``examp1e.com``), or one letter away from a name of six or more
+    (``exanple.com``, two swapped: ``exampel.com``), under any ending. Stricter than
+    :func:`_lookalike` (a correspondent's): partners whose name holds ours (``example-logistics``)
+    are no copy."""
+    if domain == ours or domain.endswith("." + ours):
+        return False
+    a, b = domain.split(".", 1)[0], ours.split(".", 1)[0]
+    if len(b) < 4 or a == b:
+        return False
+    swapped = len(a) == len(b) and any(a[:i] + a[i + 1] + a[i] + a[i + 2:] == b for i in range(len(a) - 1))
+    return _folded(a) == _folded(b) or (len(b) >= 6 and (swapped or (abs(len(a) - len(b)) <= 1 and
+                                                                      _distance(a, b) <= 1)))
+
+
 _KEPT_ENDINGS = frozenset({"com", "net", "org", "cn", "hk", "tw", "sg", "jp", "de", "uk", "co.uk", "com.cn", "com.hk",
                            "com.tw", "com.sg", "co.jp"})
 
@@ -343,6 +385,10 @@ def impersonated(display_names: Iterable[str], addresses: Iterable[str], our_dom
     if not any(_owned(d, ours) for d in domains) and any(
             len(p) >= 2 and " ".join(p.casefold().split()) in names for p in our_people if p):
         return "one of our people's names"  # "Bob Martin" <bobmartin.example@gmail.com>: the payroll diversion
+    for d in domains:
+        mimicked = next((o for o in ours if _mimics(d, o)), None)
+        if mimicked:
+            return f"{LOOK_ALIKE} {mimicked}"  # exarnple.com, examp1e.com: nobody genuine writes from a copy of ours
     if not any(_owned(d, ours) for d in domains):
         our_names = {w for d in ours for w in _labels(d) if len(w) >= 4}
         if any(n in w for d in domains for w in _labels(d) for n in our_names):

@@ -78,12 +78,29 @@ _CLAIMED_VIA = re.compile(
     rf"[^.!?\n]{{0,60}}?\b(?:via|through|on|using|in|by)\s+(?:the\s+|your\s+|our\s+|a\s+)?({_VIA})(?![a-z0-9])|"
     rf"(?:通过|经由|使用|用)\s*({_VIA})\s*(?:共享|分享|发送|传送|发来)")
 # words of a link's domain that wear a sign-in brand ("onedrive-live-docs.com", "dhl-release.top"); a
-# regulator's short code (csrc, pbc) is left out: csrc.nist.gov is no 证监会
-_LINK_BRANDS = frozenset({"apple", "icloud", "paypal", "docusign", "microsoft", "office 365", "microsoft 365",
-                          "onedrive", "sharepoint", "netflix", "linkedin", "dhl", "fedex", "usps", "royal mail",
-                          "hsbc", "wells fargo", "alipay", "sf express", "dropbox", "aliyun", "alibaba cloud",
-                          "tencent cloud", "huawei cloud", "hmrc", "工商银行", "招商银行", "农业银行", "交通银行",
-                          "中国邮政", "国家税务总局"})
+# regulator's short code (csrc, pbc) is left out: csrc.nist.gov is no 证监会, hkma.org an association
+_LINK_BRANDS = frozenset(BRANDS) - {"人民银行", "证监会", "金融监督管理", "hkma"}
+# the brands' own domains, longest first, as a lure writes them into its host's left-hand labels
+# ("admin.booking.com.extranet-verify.help", "exmail.qq.com-anquan.xyz")
+_BRAND_DOMAINS = sorted({(d, b) for b in _LINK_BRANDS for d in BRANDS[b] if "." in d}, key=lambda x: -len(x[0]))
+# hosting anyone may publish a page on under the platform's name (a sign-in page there is nobody's own:
+# the compromised mailbox's lure links to pub-….r2.dev, sharepoint-x.web.app, a Weebly site)
+_SHARED_HOSTING = ("r2.dev", "pages.dev", "workers.dev", "web.app", "firebaseapp.com", "appspot.com",
+                   "netlify.app", "vercel.app", "glitch.me", "herokuapp.com", "onrender.com", "replit.app",
+                   "weebly.com", "weeblysite.com", "wixsite.com", "wixstudio.io", "000webhostapp.com",
+                   "godaddysites.com", "square.site", "webflow.io", "framer.website", "jimdosite.com",
+                   "mystrikingly.com", "yolasite.com",
+                   "blob.core.windows.net", "web.core.windows.net", "azurewebsites.net", "storage.googleapis.com",
+                   "firebasestorage.googleapis.com", "s3.amazonaws.com", "aliyuncs.com", "myqcloud.com",
+                   "ipfs.io", "dweb.link", "cloudflare-ipfs.com", "ngrok.io", "ngrok-free.app", "trycloudflare.com",
+                   "surge.sh", "fleek.co", "typedream.app", "canva.site")
+# mail-sending services and social sites a newsletter's links go through (no page of the brand's, nor a lure's)
+_MAILING = ("list-manage.com", "mailchimp.com", "mcusercontent.com", "campaign-archive.com", "sendgrid.net",
+            "mailgun.org", "hubspotlinks.com", "hubspot.com", "hs-sites.com", "exacttarget.com", "marketo.com",
+            "mktoweb.com", "rs6.net", "constantcontact.com", "sparkpostmail.com", "mandrillapp.com", "createsend.com",
+            "cmail19.com", "cmail20.com", "awstrack.me", "pardot.com", "eloqua.com", "mailjet.com", "brevo.com",
+            "sendinblue.com", "klaviyo.com", "mailerlite.com", "zohocampaigns.com", "linkedin.com", "twitter.com",
+            "x.com", "facebook.com", "youtube.com", "instagram.com", "weibo.com", "wechat.com")
 
 
 _HOSTNAME = re.compile(r"[a-z0-9.-]+")
@@ -194,6 +211,10 @@ SIGN_IN = re.compile(r"pass(?:word|code)|credential|log[- ]?in|sign[- ]?in|apple
                      r"(?:e-?mail|microsoft|office ?365|outlook) account|密码|口令|登录|登陆|邮箱|验证|核实|解锁|激活")
 
 
+# the reader's password spoken of (a lure's "keep your current password", 密码即将过期)
+PASSWORD = re.compile(r"pass(?:word|code)|credential|密码|口令")
+
+
 def claimed_services(texts: Iterable[str]) -> set[str]:
     """The services ``texts`` (casefolded) say the message's document or mail comes through ("shared
     with you via OneDrive", "sent through DocuSign", 通过OneDrive共享): a lure's claim. A service only
@@ -203,18 +224,33 @@ def claimed_services(texts: Iterable[str]) -> set[str]:
 
 def _worn(host: str) -> str | None:
     """The sign-in brand a word of ``host``'s registrable domain wears (``onedrive-live-docs.com``:
-    onedrive), or None (a company's own ``sharepoint.bigco-energy.com`` is its server's name)."""
+    onedrive), or whose own domain its left-hand labels spell (``admin.booking.com.extranet-verify.help``,
+    ``exmail.qq.com-anquan.xyz``), or None (a company's own ``sharepoint.bigco-energy.com`` is its
+    server's name)."""
     words = re.split(r"[.\-]", organisational_domain(host))
     for w in (*words, *("-".join(p) for p in zip(words, words[1:], strict=False))):
         brand = DOMAIN_WORDS.get(w)
         if brand in _LINK_BRANDS:
             return brand
+    if host.count(".") > 1:
+        for domain, brand in _BRAND_DOMAINS:
+            at = host.find(domain)
+            while at >= 0:
+                if host[at - 1:at] in ("", ".", "-") and host[at + len(domain):at + len(domain) + 1] in (".", "-") \
+                        and not _owned(host, BRANDS[brand]):
+                    return brand
+                at = host.find(domain, at + 1)
     return None
+
+
+def _under(host: str, suffixes: Iterable[str]) -> bool:
+    return any(host == d or host.endswith("." + d) for d in suffixes)
 
 
 def off_brand_link(claimed: Iterable[str], hosts: Iterable[str], senders: Iterable[str],
                    our_domains: Iterable[str] = (), *, sign_in: bool = True,
-                   targets: Iterable[str] | None = None) -> str | None:
+                   targets: Iterable[str] | None = None, from_brand: str | None = None,
+                   password: bool = False) -> str | None:
     """Where the reader is sent elsewhere than the brand or service the message wears, said as
     evidence, or None:
 
@@ -223,7 +259,12 @@ def off_brand_link(claimed: Iterable[str], hosts: Iterable[str], senders: Iterab
     - the text says its document comes through a service (``claimed``: "shared with you via
       OneDrive") and asks for a sign-in (``sign_in``: a password, credentials, the account to
       verify), and no link it has reaches that service;
-    - a sign-in is asked and a link's target carries its own page (``data:``) or is a public IP address.
+    - a sign-in is asked and a link's target carries its own page (``data:``) or is a public IP address,
+      or is a page on shared hosting (``pub-….r2.dev``, ``x.web.app``: anyone's page);
+    - the From line wears a brand (``from_brand``: :func:`rules.impersonation.impersonated`), a sign-in
+      is asked, and no link reaches the brand while one leads elsewhere than a mailing service: to
+      the sender's own site counts only where the reader's password is spoken of (``password``; a
+      reseller's "Microsoft 365 Team" newsletter links to its own shop).
 
     ``hosts``: its links' hosts; ``senders``: its From addresses (a sender at one of the brand's
     domains is the brand's own mail); ``our_domains``: the directory's (a link to our own site is
@@ -239,6 +280,15 @@ def off_brand_link(claimed: Iterable[str], hosts: Iterable[str], senders: Iterab
     if carried:
         return f"its sign-in link leads to {carried[1:-1]}"
     sender_domains = [a.rsplit("@", 1)[-1].lower() for a in senders if "@" in a]
+    own_sites = {organisational_domain(d) for d in sender_domains}
+    own_names = {w for d in own_sites for w in [d.split(".", 1)[0]] if len(w) >= 4}
+    if sign_in and not any(organisational_domain(h) in own_sites for h in reached):
+        # (where a link reaches the sender's own site, the sign-in is there and a file on shared hosting is a
+        # download; a page named for the sender is its own: pinecrest-status.netlify.app from pinecrest.com)
+        hosted = next((h for h in reached if _under(h, _SHARED_HOSTING) and
+                       not any(name in h for name in own_names)), None)
+        if hosted:
+            return f"its sign-in page is on shared hosting ({hosted})"
     for h in links:
         worn = _worn(h) if not h.startswith("(") else None
         if worn is None:
@@ -252,4 +302,11 @@ def off_brand_link(claimed: Iterable[str], hosts: Iterable[str], senders: Iterab
             continue  # the service's own mail
         if reached and not any(_owned_link(h, owners, name) for h in reached):
             return f"says it comes via {name!r}, its links lead to {reached[0]}"
+    owners = BRANDS.get(from_brand or "", ())
+    if sign_in and owners and not any(_owned_link(h, owners, from_brand or "") for h in reached):
+        own = {organisational_domain(d) for d in sender_domains} if not password else set()
+        away = [h for h in reached if not h.startswith("(") and not _under(h, _MAILING) and
+                organisational_domain(h) not in own]
+        if away:
+            return f"its From line wears {from_brand!r}, its links lead to {away[0]}"
     return None

@@ -15,7 +15,7 @@ import re
 
 from rules.alternation import ASCII_START, top_level_branches
 
-_S = r"(?:[^.!?。！？\n]|\.(?=\d))"  # within one sentence (a decimal point does not end it)
+_S = r"(?:[^.!?。！？\n]|\.(?=[0-9a-z]))"  # within one sentence (a decimal point, a domain's dots do not end it)
 # a split that makes a hundred ("shared 60/40", "70:30"); a clock time (10:30) makes none
 _HUNDRED = "|".join(rf"{a}\s?[/:]\s?{100 - a}" for a in range(10, 95, 5))
 _WINDFALL = re.compile(
@@ -366,7 +366,10 @@ PRETEXT = re.compile(
     r"[^。！？\n]{0,30}?(?:冻结|暂停|无法|不能|停用)")
 # the codes no genuine sender asks for by mail: a card's CVV, a PIN, a card's secret (卡密), the bank token's password
 SECRET_CODES = re.compile(r"(?<![a-z0-9_])(?:cvv2?|cvc2?|pin)(?![a-z0-9_])|security code|卡密|u盾密码|网银密码|"
-                          r"交易密码|支付密码")
+                          r"交易密码|支付密码|"
+                          # the reader's mailbox password, which nobody outside has a page to ask for
+                          r"\b(?:e-?mail|mailbox|corporate|company|outlook) (?:account )?(?:password|credentials)\b|"
+                          r"邮箱(?:账号|帐号|账户)?(?:和|及|与|、)?(?:登录)?密码")
 # a button's label in quotes is what the reader is to click, no example quoted
 _BUTTON = re.compile(r"(?:\bclick|\btap|\bpress|\bselect|点击|单击|按)\s*(?:on\s+)?(?:the\s+)?[\"“「『]?$")
 # a text that warns of scams (the frame an advisory's quoted phrases stand in): a scam quoted in
@@ -530,8 +533,11 @@ _LURE = re.compile(
     r"fax|statements?|remittance|payment advice|orders?|pdf|folder|mailbox|account)\b|"
     r"\b(?:keep|retain|confirm) (?:your |the )?(?:current|same|existing) password\b|"
     r"\bscan (?:the |this )?(?:qr|code)\b|"
+    # a share's notice: the document to open is the call ("Priya shared a file with you [Open]")
+    r"\bshared (?:a |an |the |\d+ )?(?:[\w-]+ ){0,2}(?:files?|documents?|folders?|items?|\w+\.\w{2,4}) with you\b|"
+    r"\bshared (?:\S+ ){1,8}?with you\b|"
     r"点击|登录|登陆|查看(?:附件|文件|文档|邮件|详情)|下载(?:附件|文件|文档)|扫码|扫描(?:下方)?二维码|打开附件|"
-    r"保留(?:当前|原)?密码")
+    r"保留(?:当前|原)?密码|(?:与|向)(?:您|你)(?:共享|分享)|(?:共享|分享)了(?:一个|\d+个)?(?:文件|文档|文件夹)")
 
 
 ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
@@ -626,11 +632,11 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "suspended|lost|last chance|final|left|remain|remaining|spot|spots|limited|"
         "time is short|小时|天内|日内|"
         "今天|今日|今晚|当天有效|立即|马上|立刻|逾期|过期作废|自动放弃|即将|清零|名额|仅剩|限时|截止|"
-        "紧急|加急|failure to"),
+        "紧急|加急|failure to|will result in|will lead to|will incur"),
     "lure": (
         # ("view" is left out: the scan would meet it inside every "review")
         "sign in|sign-in|signin|log in|log-in|login|click|open|download|current password|same password|"
-        "existing password|scan|点击|登录|登陆|查看|下载|扫码|扫描|打开附件|保留"),
+        "existing password|scan|点击|登录|登陆|查看|下载|扫码|扫描|打开附件|保留|shared|共享|分享"),
 }.items()}
 # characters read either side of an anchor word: as far as the family's patterns reach from it
 # ("congratulations … approved" spans a paragraph; a fee's "shipping and handling" is itself)

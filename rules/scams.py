@@ -544,13 +544,17 @@ def _weight(signal: Signal, items: list[Text], free_sender: bool = False) -> flo
     return WEIGHTS[signal.name]
 
 
+_ONLY_ON = re.compile(r"\s?(?:only (?:on|at|in|into)\b|(?:仅|只)(?:在|限))")
+
+
 def _asks_codes(t: str, lo: int, hi: int) -> bool:
     """Whether the secret codes (SECRET_CODES) are asked for between ``lo`` and ``hi``: after a
     request in their sentence or list, not in "never share your PIN"."""
     for m in SECRET_CODES.finditer(t, lo, hi):
         before = t[max(0, m.start() - 80):m.start()]
-        if _NEVER_ASK.search(before) or _warned(t, m.start()) or _GIVEN.match(t, m.end()):
-            continue
+        if _NEVER_ASK.search(before) or _warned(t, m.start()) or _GIVEN.match(t, m.end()) or \
+                _ONLY_ON.match(t, m.end()):
+            continue  # (advice: "enter your email password only on docusign.net")
         if _ASK.search(before) or _asks_in_a_list(t, m.start()):
             return True
     return False

@@ -1,0 +1,110 @@
+"""Phishing the scam-only blind set 39 (a hotel group; written by a helper, measured blind on
+6705bca: precision 0.897, recall 0.350) delivered, by class, and the genuine look-alikes a review
+set (/work/review5, 90 genuine mails sharing phishing's surface) kept delivered. Each phishing
+test fails on 8b4dad5; the guards pass there too and say so, except the Tencent quota reminder,
+which 8b4dad5 held.
+"""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+import pytest
+
+from rules.content import parse
+from rules.engine import EvaluationContext
+from rules.model import Direction, Envelope
+from tests.test_detection_classes import SHIPPED, _Dir
+
+US = "alice@example.com"
+
+
+def _action(display: str, address: str, subject: str, body: str, html: str | None = None) -> str:
+    m = EmailMessage()
+    m["From"], m["To"], m["Subject"] = f"{display} <{address}>", US, subject
+    m["Message-ID"], m["Date"] = "<h39@outside.test>", "Thu, 03 Dec 2026 10:00:00 +0000"
+    m.set_content(body)
+    if html is not None:
+        m.add_alternative(html, subtype="html")
+
+    class Directory(_Dir):
+        domains = ("example.com",)
+
+    v = SHIPPED.evaluate(parse(m.as_bytes()), Envelope(address, (US,)),
+                         EvaluationContext({US: Direction.INBOUND}, Directory()))
+    return v.to_json()["recipients"][US]["action"]
+
+
+PHISHING = [
+    # a brand's own domain written into the link's left-hand labels (scam-017, scam-010, scam-134)
+    ("Partner Support", "noreply@partner-hub-mail.test", "Action required: verify your property's payment details",
+     "Dear Partner,\n\nWe detected unusual activity on your extranet account. Please sign in and re-confirm your bank "
+     "details: https://admin.booking.com.extranet-verify.help/hotel/login.html?hotel_id=8812345\n", None),
+    ("安全中心", "security@mail-safe-center.test", "【安全提醒】您的企业邮箱于异地登录",
+     "您的企业邮箱 alice@example.com 于 02:47 在异地登录。如非本人操作，请立即点击下方按钮冻结账号并修改密码。\n",
+     '<p>如非本人操作，请立即点击下方按钮冻结账号并修改密码。</p><a href="https://exmail.qq.com-anquan.xyz/safe">不是我本人</a>'),
+    # the From line wears the brand, a sign-in is asked, the button leads elsewhere (scam-005, scam-043)
+    ("Harrington Legal via DocuSign", "dse@docusign-envelopes.test", "Complete with DocuSign: Amendment No.3.pdf",
+     "Harrington Legal sent you a document to review and sign. Click REVIEW DOCUMENT and sign in with your email to "
+     "view it.\n", '<p>Harrington Legal sent you a document to review and sign.</p><a href="https://envelope-review.'
+     'test/Signing/EmailStart.aspx">REVIEW DOCUMENT</a><p>Sign in with your email to view it.</p>'),
+    ("腾讯企业邮", "noreply@wetalk-mailnotice.test", "邮箱系统升级通知：请于今日完成账号迁移",
+     "alice@example.com：请于今日登录完成账号迁移，未迁移的账号将停止收信。\n",
+     '<p>请于今日登录完成账号迁移，未迁移的账号将停止收信。</p><a href="https://mail-upgrade.test/u">立即升级</a>'),
+    # a compromised mailbox's lure to a sign-in page on shared hosting (scam-040)
+    ("example.com Mail Administrator", "reception@brightsmile-dental.test", "Mailbox quota 98% full",
+     "Your mailbox has reached 49.2 GB of 50 GB. To release pending messages validate your account: "
+     "https://pub-7f3a9c01e2d54b8a.r2.dev/owa/quota.html\n", None),
+    # a share's notice whose link wears the service (scam-153)
+    ("Priya Nair", "priya.nair@lotusbay-tours.test", 'Priya Nair shared "2025 Contract Rates" with you',
+     "Priya Nair shared a file with you\n\n2025 Contract Rates.xlsx\n\nOpen: https://lotusbaytours-my.sharepoint.com."
+     "onedrive-view.net/:x:/g/personal/priya\n\nMicrosoft OneDrive\n", None),
+    # a sender writing from a copy of our own domain (scam-144)
+    ("Example IT Helpdesk", "helpdesk@exarnple.com", "Unusual sign-in activity detected on your account",
+     "Hi Alice,\n\nWe detected an unusual sign-in to your account from Lagos, Nigeria. If this was not you, secure "
+     "your account immediately, otherwise it will be suspended: https://exarnple.com/secure/verify?id=alice\n", None),
+    # the company mailbox's password asked from outside (scam-052)
+    ("人事行政部", "notice@hr-oa-portal.test", "2024年第四季度薪资调整明细（请于今日查阅）",
+     "Erin 您好：\n\n您的第四季度薪资调整明细已生成。明细仅限本人查阅，请使用企业邮箱账号密码登录后查看：\n"
+     "https://hr-oa-portal.test/file/xinzi.html\n", None),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body", "html"), PHISHING,
+                         ids=["brand-domain-in-link-labels", "brand-domain-hyphened", "docusign-from-line",
+                              "exmail-from-line", "shared-hosting", "share-notice", "copy-of-our-domain",
+                              "mailbox-password"])
+def test_phishing_is_held(display: str, address: str, subject: str, body: str, html: str | None) -> None:
+    assert _action(display, address, subject, body, html) == "quarantine"
+
+
+GENUINE = [
+    # a partner's catalogue on cloud storage, the sign-in on its own site (review5 036; guard)
+    ("Tom Reed", "tom.reed@northfield-contract.test", "Catalogue and trade portal",
+     "Hi Alice,\n\nOur 2025 catalogue: https://storage.googleapis.com/northfield-assets/catalogue-2025.pdf\n"
+     "You will receive a separate email to set your password, then log in here: "
+     "https://trade.northfield-contract.test/login\n", None),
+    # a status page named for its sender on shared hosting (review5 034; guard)
+    ("Pinecrest Status", "status@pinecrest.test", "Incident resolved",
+     "The sync incident is resolved. Details: https://pinecrest-status.netlify.app/incidents/118\n"
+     "Properties that changed rates during the incident may want to sign in and run a full sync.\n", None),
+    # a reseller named for the brand, its links its own and a mailing service's (guard)
+    ("Microsoft 365 Team", "team@northbridge-it.test", "Your renewal is due",
+     "Your Microsoft 365 renewal is due on 1 January. Sign in to the Northbridge client portal to review your seat "
+     "count: https://portal.northbridge-it.test/renewals\n",
+     '<p>Sign in to the Northbridge client portal to review your seat count.</p><a href="https://northbridge-it.us1.'
+     'list-manage.com/track/click?u=1">Review seats</a>'),
+    # Tencent's own quota reminder, warning against entering the password elsewhere (set 39 scam-088: held on
+    # 8b4dad5, the warning's domain dots read as a sentence's end)
+    ("腾讯企业邮", "noreply@exmail.qq.com", "邮箱空间即将用完提醒",
+     "尊敬的 alice@example.com：您的邮箱空间已使用 92%。空间用满后将无法接收新邮件。建议您登录邮箱清理大附件邮件。\n"
+     "温馨提示：腾讯企业邮不会通过邮件要求您提供密码，请勿在非 exmail.qq.com 域名的页面输入账号密码。\n",
+     '<p>建议您登录邮箱清理大附件邮件。</p><a href="https://exmail.qq.com/login">登录企业邮箱</a>'),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body", "html"), GENUINE,
+                         ids=["catalogue-on-storage", "status-page-named-for-sender", "reseller", "tencent-quota"])
+def test_genuine_look_alikes_are_delivered(display: str, address: str, subject: str, body: str,
+                                           html: str | None) -> None:
+    assert _action(display, address, subject, body, html) == "deliver"
