@@ -180,6 +180,7 @@ class AttachmentCond(Condition):
     declared_types: tuple[str, ...] = ()
     executable: bool | None = None
     script: bool | None = None
+    macros: bool | None = None
     encrypted: bool | None = None
     archive: bool | None = None
     size: Callable[[float], bool] | None = None
@@ -197,6 +198,8 @@ class AttachmentCond(Condition):
                 continue
             if self.script is not None and a.is_script != self.script:
                 continue
+            if self.macros is not None and a.has_macros != self.macros:
+                continue
             if self.encrypted is not None and a.encrypted != self.encrypted:
                 continue
             if self.archive is not None and a.is_archive != self.archive:
@@ -204,7 +207,7 @@ class AttachmentCond(Condition):
             if self.size is not None and not self.size(a.size):
                 continue
             flags = [f for f, on in (("executable", a.is_executable), ("script", a.is_script),
-                                     ("encrypted", a.encrypted)) if on]
+                                     ("macros", a.has_macros), ("encrypted", a.encrypted)) if on]
             ev.append(Evidence(f"attachment:{a.path}", f"{a.true_type} {a.size} bytes {' '.join(flags)}".strip(),
                                kind="attachment"))
             return True

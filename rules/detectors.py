@@ -56,6 +56,8 @@ _PROVINCES = frozenset({11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 
 _ID_WORDS = re.compile(r"身份证|身份號|身份号|证件|證件|公民身份|"
                        r"(?<![a-z])(?:id|identity|resident|citizen|passport)(?![a-z])")
 _NAME_WORDS = re.compile(r"姓名|名字|(?<![a-z])name(?![a-z])|先生|女士")
+# a number shown as an example of the form (填写样例：…, "e.g.")
+_ID_SAMPLE = re.compile(r"(?i)(?:样例|样本|示例|范例|例如|举例|sample|specimen|example|e\.g\.)\s*[:：]?\s*$")
 _ID_OTHER_COLUMNS = re.compile(r"order|serial|tracking|invoice|\bpo\b|p\. ?o\.|contract|policy|booking|"
                                 r"订单|序列|单号|运单|发票|流水|交易号|条码|合同|保单")
 
@@ -63,7 +65,8 @@ _ID_OTHER_COLUMNS = re.compile(r"order|serial|tracking|invoice|\bpo\b|p\. ?o\.|c
 def find_cn_ids(text: str) -> list[Match]:
     """PRC resident identity numbers, 18 characters or in 6-8-4 groups. Checksum and birth
     date valid: medium; with an identity word or a name beside it: high; a region code no
-    province has: low; under a column headed as something else (order, serial): none."""
+    province has, or a number shown as the form's example (填写样例：…): low; under a column
+    headed as something else (order, serial): none."""
     out = []
     for m in _ID_RE.finditer(text):
         s, e = m.start(), m.end()
@@ -85,6 +88,9 @@ def find_cn_ids(text: str) -> list[Match]:
         if int(value[:2]) not in _PROVINCES:
             level = LOW
             why.append("unknown region")
+        elif _ID_SAMPLE.search(text, max(0, s - 16), s):
+            level = LOW
+            why.append("an example of the form (样例, e.g.)")
         elif _ID_WORDS.search(near) or _NAME_WORDS.search(near):
             level = HIGH
             why.append("identity word or name beside")

@@ -21,7 +21,7 @@ from rules.charsets import decode_guess
 from rules.documents import MAX_TEXT_PER_FILE, pdf_extract
 from rules.encrypted import payload_encrypted
 from rules.escapes import unescape_json
-from rules.filetypes import DOCUMENT_KINDS, is_executable, is_script, kind, sniff
+from rules.filetypes import DOCUMENT_KINDS, has_macros, is_executable, is_script, kind, sniff
 from rules.findings import CORRUPT, ENCRYPTED, TRUNCATED, uninspectable
 from rules.ole import open_ole
 from rules.rtf import rtf_text
@@ -47,6 +47,7 @@ class Attachment:
     encrypted: bool = False
     is_executable: bool = False
     is_script: bool = False
+    has_macros: bool = False
     is_archive: bool = False
     text: str = ""
     depth: int = 0
@@ -77,6 +78,7 @@ class Extractor:
         )
         att.is_executable = is_executable(data, att.true_type, att.extension)
         att.is_script = is_script(data, att.true_type, att.extension, att.declared_type)
+        att.has_macros = has_macros(data, att.extension)
         out = [att]
         try:
             out.extend(self._content(att, data, depth, charset))
@@ -148,6 +150,7 @@ class Extractor:
                             true_type="application/octet-stream", size=0, encrypted=encrypted, depth=depth)
         member.is_executable = is_executable(b"", member.true_type, member.extension)
         member.is_script = is_script(b"", member.true_type, member.extension, "")
+        member.has_macros = has_macros(b"", member.extension)
         return member
 
     def corrupt(self, att: Attachment) -> None:

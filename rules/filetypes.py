@@ -202,6 +202,28 @@ def is_executable(data: bytes, true_type: str, extension: str) -> bool:
     )
 
 
+# Office formats that carry VBA macros by their name (Microsoft's own macro-enabled endings)
+MACRO_EXTS = frozenset({".docm", ".dotm", ".xlsm", ".xltm", ".xlam", ".xla", ".pptm", ".potm", ".ppsm", ".ppam",
+                        ".sldm"})
+# an OLE2 document's VBA project storage, as its directory names it (UTF-16LE)
+_VBA_STORAGE = "_VBA_PROJECT".encode("utf-16-le")
+
+
+def has_macros(data: bytes, extension: str) -> bool:
+    """VBA macros, the Office documents' code: a macro-enabled name (.docm, .xlsm), an OOXML
+    package holding ``vbaProject.bin`` whatever it is called (a .docx that is a .docm renamed:
+    member names stand uncompressed in a zip), or an OLE2 document (.doc, .xls) with a VBA
+    project storage. Read from the bytes in hand, so a document whose reading is deferred to the
+    extraction worker is flagged all the same."""
+    if extension in MACRO_EXTS:
+        return True
+    if data[:4] == b"PK\x03\x04":
+        return b"vbaProject.bin" in data
+    if data[:8] == OLE_MAGIC:
+        return _VBA_STORAGE in data
+    return False
+
+
 def is_script(data: bytes, true_type: str, extension: str, declared_type: str) -> bool:
     return (
         true_type in SCRIPT_TYPES or extension in SCRIPT_EXTS or data[:2] == b"#!"

@@ -67,6 +67,10 @@ _NEGATION_BEFORE = re.compile(
     r"(?i)(?:\b(?:not|non|no longer|isn't|aren't|wasn't|never|nothing|none of (?:this|it|these|them) (?:is|are))"
     r"[\s-]*(?:(?:very|really|particularly|considered|deemed|classified as|marked as|treated as|that|so|at all|"
     r"in any way|anything|any)\s+){0,2}|"
+    # ("there is no need to treat them as confidential", "they need not be kept confidential")
+    r"\b(?:no need to|need not|needn't|(?:do|does) not need to|don't need to|doesn't need to)\s+(?:be\s+)?"
+    r"(?:treat(?:ed)?|kept?|consider(?:ed)?|handled?|mark(?:ed)?)(?:\s+(?:them|it|this|these|those))?"
+    r"(?:\s+as)?\s+|"
     r"(?:不是|并非|并不|不太|不属于|不算|不涉及|不含|不包含|没有什么|没什么|无任何|没有|并无|无|非|毫无|谈不上|算不上)\s*"
     r"(?:什么|任何|所谓的?)?\s*)$"
 )
@@ -438,10 +442,22 @@ _FRAME = " \t\r*#=-_:：[]【】()（）<>《》★☆|/–—•·"  # what fra
 _LABEL_NAME = re.compile(r"(?i)(?:(?:data|document|information|security|sensitivity)\s+)?"
                          r"(?:classification|sensitivity|label|level|marking|category)\s*[:：]\s*$|"
                          r"(?:文件)?(?:密级|保密级别|保密等级|安全级别)\s*[:：]\s*$")
-_WIDE_GAP = re.compile(r"[ \t]{3,}|\t")
+# what sets a footer's pieces apart: wide gaps, or a dash or bar between spaces ("Example Logistics -
+# Confidential - page 1")
+_WIDE_GAP = re.compile(r"[ \t]{3,}|\t|[ \t]+[-–—|][ \t]+")
 _PAGE_NUMBER = re.compile(r"(?i)\bpage\s+\d+(?:\s+of\s+\d+)?\b|第\s*\d+\s*页|(?<!\S)\d+\s*/\s*\d+(?!\S)")
 _FURNITURE = re.compile(r"(?i)(?:&|\band)\s*(?:proprietary|privileged)\b|\bpage\s+\d+(?:\s+of\s+\d+)?\b|"
                         r"第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|(?<!\S)\d+\s*/\s*\d+(?!\S)")
+
+
+def _in_prose_quotes(text: str, ls: int, start: int, end: int, le: int) -> bool:
+    """Whether the marker stands in straight double quotes a sentence opens (subjects like "CONFIDENTIAL -
+    urgent payment"), not a value's quotes (JSON's "note": "…机密…", a CSV cell, key="…")."""
+    if text.count('"', ls, start) % 2 == 0 or '"' not in text[end:le]:
+        return False
+    opening = text.rfind('"', ls, start)
+    before = text[ls:opening].rstrip()
+    return bool(before) and before[-1].isalpha()
 
 
 def _is_banner(text: str, start: int, end: int) -> str | None:
@@ -569,9 +585,11 @@ class MarkerGrader:
         if _PROMISE_BEFORE.search(text, max(text.rfind("\n", 0, start) + 1, start - 120), start):
             return LOW, "a promise to keep it (您的回答将被严格保密)"
         ls = text.rfind("\n", 0, start) + 1
+        le = text.find("\n", end)
         if text.count("“", ls, start) > text.count("”", ls, start) or \
-                text.count("「", ls, start) > text.count("」", ls, start):
-            return LOW, "in quotation marks (副标题用“你知我知…”)"
+                text.count("「", ls, start) > text.count("」", ls, start) or \
+                _in_prose_quotes(text, ls, start, end, le if le >= 0 else len(text)):
+            return LOW, "in quotation marks (副标题用“你知我知…”, subjects like \"CONFIDENTIAL - urgent payment\")"
         qualified = text[start:end].lower().startswith(("strictly", "highly"))  # no "strictly confidential waste"
         if (_COMPOUND_AFTER.search(after) and not qualified) or _COMPOUND_BEFORE.search(text[max(0, start - 60):start]):
             return None, "part of another term"

@@ -15,6 +15,7 @@ numbers in the text, high; a sample, a specimen or a run of one digit (E00000000
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from rules.context import column_header
 from rules.match import HIGH, LOW, MEDIUM, Match
@@ -87,7 +88,41 @@ def _in_passport_columns(text: str, taken: set[int]) -> list[Match]:
     for m in _NUMBER.finditer(text):
         if m.start() in taken or _made_up(m.group()):
             continue
-        header = column_header(text, m.start())
+        header = column_header(text, m.start()) or _aligned_header(text, m.start())
         if header and _PASSPORT_HEADER.search(header) and not _NOT_THE_NUMBER.search(header):
             out.append(Match("passport", m.start(), m.end(), m.group(), HIGH, f"passport number under {header!r}"))
     return out
+
+
+_CELL_GAP = re.compile(r"[ \t]{2,}|\t")
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes on screen (a Chinese character two), as a table is lined up."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _aligned_header(text: str, pos: int) -> str | None:
+    """The header cell above ``pos`` in a table lined up with spaces ("Name   Passport No.   Date of
+    birth" over its rows; :func:`rules.context.column_header` reads delimited tables): the passport
+    cell of a line above in the same block whose span on screen holds the value's column."""
+    ls = text.rfind("\n", 0, pos) + 1
+    col = _width(text[ls:pos])
+    end = ls - 1
+    for _ in range(40):  # the header stands at most this many rows above
+        if end <= 0:
+            return None
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].rstrip("\r")
+        if not line.strip():
+            return None  # a blank line ends the table
+        head = _PASSPORT_HEADER.search(line)
+        if head:
+            cells = [0, *(g.end() for g in _CELL_GAP.finditer(line)), len(line) + 2]
+            lo = max(c for c in cells if c <= head.start())
+            hi = min((g.start() for g in _CELL_GAP.finditer(line) if g.start() >= head.end()), default=len(line))
+            if _width(line[:lo]) - 2 <= col <= _width(line[:hi]) + 2:
+                return line[lo:hi].strip().casefold()
+            return None
+        end = start - 1
+    return None
