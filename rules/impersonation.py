@@ -18,6 +18,7 @@ import functools
 import re
 from collections.abc import Iterable
 
+from rules.auth import organisational_domain
 from rules.chinese_variants import simplifying_table
 from rules.scam_words import FREEMAIL
 
@@ -189,7 +190,7 @@ _BRAND_FILLER = re.compile(
     r"notice|alerts?|no-?reply|noreply|id|help|helpdesk|center|centre|online|payments?|verification|"
     r"department|official|the|of|inc|ltd|limited|corp|corporation|express|connect|cloud|store|business|"
     r"network|mail|documentation|docs|tracker|gpi|admin|administrator|console|play|developers?|workspace|"
-    r"apps?|drive|sign|pay|wallet|prime|business|enterprise|global|hub|extranet|group|central|ycs)\b|[&/|,.:\-–—()（）\[\]【】\s\d]|"
+    r"apps?|drive|sign|pay|wallet|prime|business|enterprise|global|hub|extranet|group|central|ycs|teams)\b|[&/|,.:\-–—()（）\[\]【】\s\d]|"
     r"客服|通知|中心|团队|服务|安全|官方|速运|快递|集团|股份|有限|公司|总局|委员会|部门|账户|支付|平台|国家|商家|积分|商城|"
     r"监督|管理|科技|信息|系统|提醒|中国|香港|台湾|深圳|上海|北京|广州|市|省|区|县|分行|支行|慈善|信托|基金|委员会|"
     r"中级|高级|基层|最高|办公室|执行局|立案庭|传票")
@@ -198,6 +199,12 @@ _BRAND_FILLER = re.compile(
 def brand_owned(domain: str) -> bool:
     """Whether ``domain`` is one of the table's brands' own (``eumail.docusign.net``)."""
     return any(_owned(domain, owners) for owners in BRANDS.values())
+
+
+# the platforms whose own mail calls its readers partners ("Booking.com Partner Hub", "Expedia Partner
+# Central"); elsewhere "DocuSign Partner Team" is a consultancy
+_PARTNER_BRANDS = frozenset({"booking.com", "expedia", "agoda", "trip.com", "ctrip", "airbnb", "tripadvisor"})
+_PARTNER = re.compile(r"\bpartners?\b")
 
 
 def brand_in_name(name: str) -> str | None:
@@ -211,6 +218,8 @@ def brand_in_name(name: str) -> str | None:
         rest = low
         for b in found:
             rest = rest.replace(b, " ")
+        if brand in _PARTNER_BRANDS:
+            rest = _PARTNER.sub("", rest)
         if not _BRAND_FILLER.sub("", rest).strip():
             return brand
     return None
@@ -284,6 +293,17 @@ _DIGIT_FOR_LETTER = re.compile(r"[a-z]{3,}[01][a-z]|[a-z][01][a-z]{3,}|[a-z]{5,}
 _INSTITUTION = re.compile(r"(?i)医院|法院|检察院|公安|警察|税务|海关|银行|政府|委员会|招标办|管理局|"
                           r"\b(?:court|bank|police|"
                           r"ministry|government|hospital|tax office|customs|embassy|consulate)\b")
+
+
+_STATE_WORDS = frozenset({"gov", "govt", "gouv", "gob"})
+
+
+def _poses_as_state(domain: str) -> bool:
+    """Whether ``domain``'s own name spells a government's (``ird-gov-hk.com``, ``court-gov.net``):
+    a state's office writes from under its country's government suffix (``ird.gov.hk``), whose
+    ``gov`` is no word of the name."""
+    name = organisational_domain(domain).split(".", 1)[0]
+    return any(w in _STATE_WORDS for w in name.split("-"))
 
 
 def _homoglyph(domain: str) -> bool:
@@ -399,6 +419,8 @@ def impersonated(display_names: Iterable[str], addresses: Iterable[str], our_dom
         return "a name spelled with digits for letters"
     if any(d in FREEMAIL for d in domains) and any(_INSTITUTION.search(n) for n in display_names if n):
         return "an institution's name on free mail"
+    if any(_poses_as_state(d) for d in domains):
+        return "a government's name in a domain that is not one"
     for quoted in correspondents:
         q_local, _, q_domain = quoted.lower().rpartition("@")
         for a in addresses:

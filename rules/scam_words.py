@@ -36,6 +36,8 @@ _WINDFALL = re.compile(
     r"collected)|to be released to you)\b|"
     r"恭喜(?:您|你)" + _S + r"{0,40}(?:中奖|获得|抽中|选中|荣获|获奖|成为)|"
     r"(?:您|你|阁下)(?:的)?" + _S + r"{0,20}(?:被(?:系统)?(?:随机)?(?:抽中|选中)|荣获|中奖|中了)|"
+    # (the company drawn a prize's rank: 贵公司邮箱荣获二等奖; a customer's title, 荣获优秀供应商称号, is none)
+    r"(?:贵公司|贵司|贵单位)(?:的)?" + _S + r"{0,20}(?:被(?:系统)?(?:随机)?(?:抽中|选中)|荣获[一二三特]等奖|中奖|中了)|"
     # (Hong Kong's letters say 阁下: 电脑随机抽选中阁下之电邮为幸运得主)
     r"(?:抽中|选中|抽出)(?:了)?(?:您|你|阁下)|幸运得主|幸运儿|中奖者|得奖者|幸运客户|"
     r"(?:奖金|奖品|大奖|现金|红包|补贴|补助|退税|退款|赔偿|礼品|遗产|购物卡|(?<![a-z0-9_])e卡)" + _S +
@@ -62,6 +64,7 @@ _WINDFALL = re.compile(
     r"{0,40}(?:\bratio\b|\b(?:" + _HUNDRED + r")\b|\b\d{2}\s?%)|"
     r"遗产|受益人|解冻资金|(?:贷款|额度|借款)[^。！？\n]{0,15}?(?:已)?审批通过|"
     r"\byour loan (?:has been |is )?approved\b|"
+    r"\b(?:has|have) approved (?:your |the |a |an )?(?:[\w-]+ ){0,2}(?:loan|facility|financing|credit line|funding)\b|"
     # invoices made out for someone else's trade, offered (可代开各地增值税专用发票: the tax fraud's offer; the tax
     # office's own 代开 is a service named, not offered)
     r"(?:可|能|专业|长期|优惠|低价)代开|代开(?:各|全国|增值税|专用|普通|正规|真票)[^，。！？\n]{0,12}?发票")
@@ -107,7 +110,7 @@ _FEE = re.compile(
     r"\bdeposit\b(?<!%\sdeposit)(?<!%deposit)|"
     r"垫付|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|押金|会员费|认证费|服务费|工本费|保险费|验证费|关税|清关费|"
     # (a prize's tax paid first, not the yearly filing: 个人所得税综合所得汇算清缴, the 个人所得税 app)
-    r"个人所得税(?![\s”\"」』]{0,2}(?:综合所得|汇算|app|申报|年度|专项))|"
+    r"个人所得税(?![\s”\"」』]{0,2}(?:综合所得|汇算|app|申报|年度|专项))|(?:个人)?偶然所得税|"
     r"派送费|税款|开户费|开户管理费|账户管理费|"
     # a cost with its sum (签约前须完成认证，费用 8,800 元; 缴纳评审及公示费 6,800 元): the tie and the
     # payment beside it decide
@@ -132,6 +135,7 @@ _UNTRACEABLE = re.compile(
     r"\b(?:gift ?cards?|itunes cards?|google play cards?|steam cards?|apple cards?)\b[\s\S]{0,200}?"
     r"\b(?:codes?|pictures?|photos?|scratch\w*)\b|"
     r"\b(?:pay|paid|payable|payment|buy|purchase|get|pick up|grab|order|via|through|send|sent|transfer\w{0,3}|remit|"
+    r"accept|accepts|accepted|"
     r"wire|scratch|deposit\w{0,4}|start with|invest|stake|"
     r"top(?:ping)? ?up)\b" + _S +
     r"{0,60}\b(?:gift ?cards?|itunes|google play|steam (?:cards?|wallet)|bitcoin|btc|usdt|"
@@ -210,7 +214,7 @@ _DATA_STRONG_WORDS = (
     "(?:microsoft|office ?365|outlook|email|e-mail|mailbox) (?:account|password|credentials)|"
     "(?:corporate|company|work) (?:password|credentials)|"
     "银行卡号|银行卡信息|银行账号|银行卡|卡号|账号密码|密码|验证码|身份证号码?|身份证照片|身份证|支付宝账号|开户行|"
-    "银行资料|收款账户|银行账户|登录信息|账户信息|账号信息|登录账号|网银|(?<![a-z0-9_])u盾")
+    "银行资料|收款账户|银行账户|银行户口|户口资料|户口号码|登录信息|账户信息|账号信息|登录账号|网银|(?<![a-z0-9_])u盾")
 # (a bare "address", "age" or "country" is in every signature and shipping note: asked for, they are "your")
 _DATA_WEAK_WORDS = "full name|home address|your address|postal address|phone numbers?|mobile numbers?|your age|" \
                    "occupation|your country|country of residence|姓名|全名|住址|" \
@@ -575,7 +579,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         + _each("changed/updated/switched/moved", " ", "our/my/its/their") + "|更换|变更|"
 
         "清关费|派送费|"
-        "税款|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|押金|"
+        "税款|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|偶然所得税|押金|"
         "会员费|认证费|服务费|工本费|保险费|验证费|开户费|开户管理费|账户管理费|关税|购物卡|礼品卡|e卡|充值卡|点卡|比特币|虚拟币|"
         "费用|评审|公示|评选|入选|证书|牌匾|授牌|atm|解除分期|取消分期|解除扣款|取消扣款|解除自动扣款|"
         "取消自动扣款|解除重复扣款|取消重复扣款|转过去|打过去|汇过去|"
@@ -605,7 +609,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "corporate password|company password|work password|microsoft password|outlook password|email credentials|"
         "corporate credentials|company credentials|work credentials|microsoft credentials|"
         "您的账户|您的帐户|您的账号|您的邮箱|您的身份|你的账户|你的帐户|你的账号|你的邮箱|你的身份|"
-        "银行资料|收款账户|银行账户|登录信息|账户信息|账号信息|登录账号|"
+        "银行资料|收款账户|银行账户|银行户口|户口资料|户口号码|登录信息|账户信息|账号信息|登录账号|"
         "银行卡|银行账号|卡号|密码|验证码|身份证|支付宝账号|全名|开户行|姓名|住址|地址|手机号|电话号码|年龄|职业|"
         # (_REMOTE's words)
         "anydesk|teamviewer|quicksupport|rustdesk|ultraviewer|supremo|screenconnect|logmein|向日葵|todesk|屏幕共享|"

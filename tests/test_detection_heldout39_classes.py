@@ -108,3 +108,47 @@ GENUINE = [
 def test_genuine_look_alikes_are_delivered(display: str, address: str, subject: str, body: str,
                                            html: str | None) -> None:
     assert _action(display, address, subject, body, html) == "deliver"
+
+
+WORDED = [
+    # a prize's "incidental income tax" paid first, the company drawn a prize's rank (scam-016)
+    ("周年庆活动组委会", "huodong@anniversary-draw.test", "恭喜！贵公司邮箱荣获周年庆二等奖",
+     "在线上抽奖活动中，贵公司邮箱 alice@example.com 荣获二等奖：MacBook Pro 一台。\n"
+     "根据国家相关规定，领奖前需缴纳 20% 个人偶然所得税 ￥3,199.80 至组委会指定账户。"
+     "领奖请于 48 小时内联系组委会客服 QQ：1593028864。\n", None),
+    # a lender that "has approved" financing nobody asked for, its deposit taken in Western Union or Bitcoin (scam-028)
+    ("Gary Whitfield", "deals@hospitality-finance-direct.test", "Renovation financing approved",
+     "Dear Mr. Huang,\n\nHospitality Finance Direct has approved renovation financing of USD 1,200,000 for your hotel. "
+     "To lock in this rate, a refundable deposit of USD 4,800 must be received within 48 hours. For speed, we accept "
+     "Western Union or Bitcoin.\n", None),
+    # a government's name in a domain that is not one, a refund to claim (scam-065)
+    ("Inland Revenue Department", "refunds@ird-gov-hk.test", "IRD: Tax refund notification (HKD 4,382.50)",
+     "After the last annual calculation of your fiscal activity, we have determined that you are eligible to receive "
+     "a tax refund of HKD 4,382.50. Claim your refund: https://ird-gov-hk.test/refund/claim\n", None),
+    # the bank account asked in Hong Kong's word (户口), from a government's name in a .com (scam-151)
+    ("旅遊業監管局", "subsidy@tia-hk-gov.test", "【旅監局】紓困資助 第二期 申請即將截止",
+     "每間合資格企業可獲一次性資助港幣 80,000 元。請於截止日期前登入以下網站，上載商業登記證及填寫公司銀行戶口資料：\n"
+     "https://tia-gov-hk.subsidy-apply.test/phase2/\n", None),
+    # the platform's own name for its mail to hotels ("Partner Support"), its link wearing the platform (scam-017)
+    ("Booking.com Partner Support", "noreply@partner-booking-hub.test", "A guest sent you a message",
+     "Dear Partner,\n\nA guest has sent you a message about their reservation. Sign in to the extranet to reply: "
+     "https://guest-reply-centre.test/hotel/login.html\n", None),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body", "html"), WORDED,
+                         ids=["prize-tax", "approved-financing", "state-name-refund", "state-name-bank-account",
+                              "platform-partner-support"])
+def test_scams_in_these_words_are_held(display: str, address: str, subject: str, body: str, html: str | None) -> None:
+    assert _action(display, address, subject, body, html) == "quarantine"
+
+
+def test_a_consultancy_named_for_a_brand_s_partners_and_a_customers_award_are_delivered() -> None:
+    """Guards: 'DocuSign Partner Team' from its own domain is a consultancy (review5 020: tagged on
+    a2d6a10 while 'partner' was read as the brand's own word); 荣获优秀供应商称号 is a customer's
+    award, not a prize drawn (held on the first reading of 贵公司…荣获)."""
+    assert _action("DocuSign Partner Team", "news@signflow-consulting.test", "Your quarterly update",
+                   "Log in to the Signflow client portal to view the new templates: "
+                   "https://portal.signflow-consulting.test\n") == "deliver"
+    assert _action("采购部", "purchasing@big-customer.test", "2026年度优秀供应商",
+                   "恭喜贵公司荣获我司2026年度“优秀供应商”称号，请回复参会人员姓名及手机号。\n") == "deliver"
