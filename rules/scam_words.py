@@ -246,8 +246,11 @@ _ASK_AFTER = re.compile(r"[^。！？.!?\n]{0,24}?(?:发给我|发我|发过来|
 _ASK_LIST = re.compile(r"(?:\b(?:send|provide|reply|forward|furnish|include|following|verify|confirm|update|enter)\b|"
                        r"提供|发送|填写|回复|如下|核实|验证|确认)"
                        r"[^.!?。！？]{0,60}[:：]\s*\n[\s\S]{0,160}$")
-_NEVER_ASK = re.compile(r"(?:\bnever|\bnot|\bno need|\bwon't|n't|\balways (?:verify|check|confirm|call)|"
-                        r"不会|绝不|无需|不需要|不用|请勿|切勿|不要|不得|任何理由)" + _S + r"{0,60}$")
+# (a "never" reaches across a long clause: "HSBC will never send you a link asking you to log on or give us your
+# one-time password"; a bare "not" only a short one: "If this was not you, reply with your card number, CVV")
+_NEVER_ASK = re.compile(r"(?:\bnever|不会|绝不|任何理由)" + _S + r"{0,90}$|"
+                        r"(?:\bnot|\bno need|\bwon't|n't|\balways (?:verify|check|confirm|call)|"
+                        r"无需|不需要|不用|请勿|切勿|不要|不得)" + _S + r"{0,60}$")
 # a password the reader makes up (a new portal's "you will be asked to set a password"), not one asked for
 _SET_OWN = re.compile(r"(?:\b(?:set|create|choose|pick|set up|setup)\s+(?:up\s+)?(?:a|an|your|your own)?\s*"
                       r"(?:new\s+|own\s+|strong\s+)?|设置|设定|创建|自行设置|自设)$")
@@ -336,7 +339,7 @@ _DESCRIBES_SCAM = re.compile(
     r"\bimpersonat\w*|\bposing as\b|\basked (?:them|staff|employees|users|recipients|victims) to\b|"
     r"\b(?:simulated|test) (?:phishing )?e-?mails?\b|"
     # the scam's moves told in the third person (声称账户已更改，要求…; "claiming the account has changed")
-    r"声称|谎称|诱导|诱骗|骗取|骗徒|为诱饵|为由|一律为|\bclaiming\b|\bclaim to be\b|\bpretend(?:s|ing)? to\b|"
+    r"声称|谎称|自称|诱导|诱骗|骗取|骗徒|为诱饵|为由|一律为|\bclaiming\b|\bclaim to be\b|\bpretend(?:s|ing)? to\b|"
     r"\bpretending\b|\b(?:asking|urging|pressuring|tricking) (?:the )?(?:victims?|staff|employees|recipients|"
     r"finance teams?|companies|people)\b|\bthey (?:ask|request|claim|demand|say)\b")
 # the writer speaking for itself ("we changed our bank account", 我司账户已更换)
@@ -379,7 +382,8 @@ _BUTTON = re.compile(r"(?:\bclick|\btap|\bpress|\bselect|点击|单击|按)\s*(?
 # a text that warns of scams (the frame an advisory's quoted phrases stand in): a scam quoted in
 # it ("Typical phrases include: - "pay to the new account today"") is an example, not an ask
 _WARNING_FRAME = re.compile(
-    r"冒充|假冒|诈骗|骗子|骗徒|骗案|欺诈|不法分子|骗局|话术|防诈|反诈|谨防|警惕|钓鱼|演练|案例|受骗|被骗|\b(?:fraudsters?|scammers?|scams?|phishing|"
+    r"冒充|假冒|诈骗|骗子|骗徒|骗案|欺诈|不法分子|骗局|话术|防诈|反诈|防骗|谨防|警惕|钓鱼|演练|案例|受骗|被骗|识别要点|"
+    r"\b(?:fraudsters?|scammers?|scams?|phishing|lures|"
     r"impersonat\w*|fraud (?:advisory|alert|warning|prevention|awareness)|business e-?mail compromise|bec|"
     r"suspect(?:ed)? fraud|fraud (?:cases?|attempts?|schemes?|patterns?|losses)|"
     r"(?:fraudulent|fake|spoofed|phishing) (?:\w+ )?(?:e-?mails?|messages?|calls?|requests?|invoices?|websites?))\b")

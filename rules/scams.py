@@ -343,12 +343,14 @@ def _fee(t: str, spans: Spans) -> tuple[int, int] | None:
         for m in _FEE_FAST.finditer(t, lo, hi):
             if _FEE_TIE.search(t, max(0, m.start() - 120), m.end() + 120) and \
                     _PAY.search(t, max(0, m.start() - 120), m.end() + 120) and not _warned(t, m.start()) and \
-                    not _NO_FEE.search(t, max(0, m.start() - 30), m.start()) and not _FEE_PAID.match(t, m.end()):
+                    not _NO_FEE.search(t, max(0, m.start() - 30), m.start()) and not _FEE_PAID.match(t, m.end()) \
+                    and not _NEVER_ASK.search(t, max(0, m.start() - 60), m.start()):
                 return m.span()
-        # gift cards … the codes, a few sentences on (but not past what is read at all)
+        # gift cards … the codes, a few sentences on (but not past what is read at all); not "never buy gift cards"
         for m in _UNTRACEABLE_FAST.finditer(t, lo, word_end(t, hi + 200, SCAN_LIMIT)):
-            if not _warned(t, m.start()):
-                return m.span()
+            if not _warned(t, m.start()) and not _warned(t, m.end() - 1) and \
+                    not _NEVER_ASK.search(t, max(0, m.start() - 60), m.start()):
+                return m.span()  # (the codes asked only inside an advisory's quoted example: "Gift cards – “… photos”")
     return None
 
 
@@ -420,7 +422,7 @@ def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
             if _WRITERS_OWN.search(t, max(0, m.start() - 12), m.start()) or _IN_PERSON.match(t, m.end()) or \
                     _SET_OWN.search(t, max(0, m.start() - 30), m.start()) or _GIVEN.match(t, m.end()):
                 continue  # the writer's own account (提供我司收款账户), papers to a branch, a password to set
-            before = t[max(0, m.start() - 80):m.start()]
+            before = t[max(0, m.start() - 100):m.start()]
             asked_after = _BA.search(before) is not None and _ASK_AFTER.match(t, m.end()) is not None
             if not (_ASK.search(before) or asked_after or _asks_in_a_list(t, m.start())) or _NEVER_ASK.search(before) \
                     or _warned(t, m.start()) or \
@@ -462,8 +464,8 @@ def _private_channel(t: str, spans: Spans, sender_domains: frozenset[str],
             if not _OWN_SECRET.search(t, max(0, m.start() - 20), m.start()) and not _warned(t, m.start()):
                 return m.span()
         for m in _IM.finditer(t, lo, hi):
-            if _NEVER_ASK.search(t, max(0, m.start() - 40), m.start()):
-                continue  # "we will never ask you to add us on WeChat"
+            if _NEVER_ASK.search(t, max(0, m.start() - 40), m.start()) or _warned(t, m.start()):
+                continue  # "we will never ask you to add us on WeChat"; an advisory's quoted "联系客服QQ"
             if m.group().startswith(("t.me/", "wa.me/", "加", "添加")) or _IM_ID.match(t, m.end()) or \
                     _CONTACT_VERB.search(t, max(0, m.start() - 25), m.start()):
                 return m.span()
@@ -551,7 +553,7 @@ def _asks_codes(t: str, lo: int, hi: int) -> bool:
     """Whether the secret codes (SECRET_CODES) are asked for between ``lo`` and ``hi``: after a
     request in their sentence or list, not in "never share your PIN"."""
     for m in SECRET_CODES.finditer(t, lo, hi):
-        before = t[max(0, m.start() - 80):m.start()]
+        before = t[max(0, m.start() - 100):m.start()]
         if _NEVER_ASK.search(before) or _warned(t, m.start()) or _GIVEN.match(t, m.end()) or \
                 _ONLY_ON.match(t, m.end()):
             continue  # (advice: "enter your email password only on docusign.net")
@@ -653,8 +655,10 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
                 found["private_channel"] = Signal("private_channel", item.where, item.text, *span)
         if urgent is None:
             for lo, hi in item.windows("pressure"):
-                u = _URGENT_FAST.search(item.text, lo, hi)
-                if u and not _in_disclaimer(item.text, u.start()):
+                # (not in a disclaimer's "notify the sender immediately", nor an advisory's quoted example)
+                u = next((u for u in _URGENT_FAST.finditer(item.text, lo, hi)
+                          if not _in_disclaimer(item.text, u.start()) and not _warned(item.text, u.start())), None)
+                if u:
                     urgent = Signal("pressure", item.where, item.text, *u.span())
                     break
         if urgent is not None and money is None:
@@ -668,12 +672,13 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
         if due is not None and not _in_disclaimer(due[0].text, due[1].start()):
             found["pressure"] = Signal("pressure", due[0].where, due[0].text, *due[1].span())
     if "fee" in found and "private_channel" not in found:  # the phone that cannot reach the payee
-        down = next(((item, m) for item in items for m in [PHONE_DOWN.search(item.text, 0, SCAN_LIMIT)] if m), None)
+        down = next(((item, m) for item in items for m in [PHONE_DOWN.search(item.text, 0, SCAN_LIMIT)]
+                     if m and not _warned(item.text, m.start())), None)
         if down is not None:
             found["private_channel"] = Signal("private_channel", down[0].where, down[0].text, *down[1].span())
     if "pressure" not in found:  # no sum and deadline: a threat is pressure on its own
         threat = next(((item, t) for item in items for lo, hi in item.windows("pressure")
-                       for t in [_THREAT_FAST.search(item.text, lo, hi)] if t), None)
+                       for t in _THREAT_FAST.finditer(item.text, lo, hi) if not _warned(item.text, t.start())), None)
         if threat is not None:
             found["pressure"] = Signal("pressure", threat[0].where, threat[0].text, *threat[1].span())
     relayed = bool(domains) and all(brand_owned(d) for d in domains)
