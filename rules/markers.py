@@ -450,14 +450,20 @@ _FURNITURE = re.compile(r"(?i)(?:&|\band)\s*(?:proprietary|privileged)\b|\bpage\
                         r"第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|(?<!\S)\d+\s*/\s*\d+(?!\S)")
 
 
+# the words that open a quoted example ("subjects like "…"", "such as "…" or "…"", "titled "…""), not a label
+# applied ("This document is "CONFIDENTIAL"", "marked "Confidential"", "treat it as "Strictly Confidential"")
+_QUOTES_AN_EXAMPLE = re.compile(r"(?i)\b(?:like|such as|e\.g\.|including|or|and|titled|entitled|subjects?|"
+                                r"subject lines?|saying|says|said|reads?|wrote|headed)\s*:?\s*$")
+
+
 def _in_prose_quotes(text: str, ls: int, start: int, end: int, le: int) -> bool:
-    """Whether the marker stands in straight double quotes a sentence opens (subjects like "CONFIDENTIAL -
-    urgent payment"), not a value's quotes (JSON's "note": "…机密…", a CSV cell, key="…")."""
+    """Whether the marker stands in straight double quotes that quote an example in a sentence (subjects
+    like "CONFIDENTIAL - urgent payment"), not a label applied in quotes (marked "Confidential") nor a
+    value's quotes (JSON's "note": "…机密…", a CSV cell)."""
     if text.count('"', ls, start) % 2 == 0 or '"' not in text[end:le]:
         return False
     opening = text.rfind('"', ls, start)
-    before = text[ls:opening].rstrip()
-    return bool(before) and before[-1].isalpha()
+    return _QUOTES_AN_EXAMPLE.search(text, ls, opening) is not None
 
 
 def _is_banner(text: str, start: int, end: int) -> str | None:

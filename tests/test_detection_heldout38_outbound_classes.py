@@ -112,3 +112,18 @@ def test_a_footer_naming_the_company_the_marker_and_the_page_is_a_banner() -> No
     text = ("Q4 operations review, Hamburg.\nVolumes rose 8% (detail in appendix).\n"
             "Example Logistics - Confidential - page 1")
     assert action(mail(text, "Q4 review")) == "quarantine"
+
+
+APPLIED_IN_QUOTES = [
+    'This document is "CONFIDENTIAL" and must not be shared outside your team.',
+    'Please treat the attached as "Strictly Confidential".',
+    'The attached plan is marked "Confidential - Internal Use Only".',
+    'Attached is our price list, classified "机密".',
+]
+
+
+@pytest.mark.parametrize("body", APPLIED_IN_QUOTES, ids=["is", "treat-as", "marked", "classified"])
+def test_a_label_applied_in_quotes_is_still_held(body: str) -> None:
+    """Guards (held on a2d6a10): straight quotes that name the label applied are no quoted example;
+    the first reading of quotes (any opened after a word) delivered all four."""
+    assert action(mail(f"Hi Tom,\n{body}\nThanks", "Plan")) == "quarantine"
