@@ -34,11 +34,13 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "office 365": ("microsoft.com", "microsoftonline.com", "office.com", "office365.com", "microsoft365.com"),
     "microsoft 365": ("microsoft.com", "microsoftonline.com", "office.com", "office365.com", "microsoft365.com"),
     "outlook": ("microsoft.com", "outlook.com", "office.com", "office365.com", "live.com"),
-    "onedrive": ("microsoft.com", "onedrive.com", "live.com", "office.com", "sharepoint.com"),
+    "onedrive": ("microsoft.com", "onedrive.com", "live.com", "office.com", "sharepoint.com", "1drv.ms"),
     "sharepoint": ("microsoft.com", "sharepoint.com", "sharepointonline.com", "office.com"),
     "docusign": ("docusign.com", "docusign.net"),
     "adobe sign": ("adobe.com", "adobesign.com", "echosign.com"),
     "dropbox": ("dropbox.com", "dropboxmail.com"),
+    "wetransfer": ("wetransfer.com", "we.tl"),
+    "sharefile": ("sharefile.com", "sharefile.eu", "citrix.com", "cloud.com"),
     "google": ("google.com", "gmail.com", "googlemail.com", "youtube.com", "accounts.google.com"),
     "amazon": ("amazon.com", "amazon.co.uk", "amazon.de", "amazon.cn", "amazon.co.jp", "amazon.com.au", "amazon.fr",
                "amazon.sg", "amazonaws.com", "aws.amazon.com", "amazonses.com", "marketplace.amazon.com"),
@@ -152,6 +154,7 @@ DOMAIN_WORDS: dict[str, str] = {
     "dingtalk": "钉钉", "feishu": "飞书", "m365": "microsoft 365", "aexp": "american express", "amex": "amex",
     "americanexpress": "american express", "agoda": "agoda", "expedia": "expedia", "tripadvisor": "tripadvisor",
     "ctrip": "ctrip", "airbnb": "airbnb", "meituan": "美团", "expediapartnercentral": "expedia",
+    "wetransfer": "wetransfer", "sharefile": "sharefile", "google": "google",
 }
 LOOK_ALIKE = "a look-alike of"  # how a correspondent's look-alike is named (rules.scams weighs it more)
 # the disguises worn of us or of a correspondent, not of a brand: one point beside an ask in rules.scams,

@@ -81,8 +81,10 @@ _CLAIMED_VIA = re.compile(
 # regulator's short code (csrc, pbc) is left out: csrc.nist.gov is no 证监会, hkma.org an association
 _LINK_BRANDS = frozenset(BRANDS) - {"人民银行", "证监会", "金融监督管理", "hkma"}
 # the brands' own domains, longest first, as a lure writes them into its host's left-hand labels
-# ("admin.booking.com.extranet-verify.help", "exmail.qq.com-anquan.xyz")
-_BRAND_DOMAINS = sorted({(d, b) for b in _LINK_BRANDS for d in BRANDS[b] if "." in d}, key=lambda x: -len(x[0]))
+# ("admin.booking.com.extranet-verify.help", "exmail.qq.com-anquan.xyz"), their dots as hyphens too
+# ("1drv-ms.share-files.net", "login-microsoftonline-com.evil.test")
+_BRAND_DOMAINS = sorted({(spelled, b) for b in _LINK_BRANDS for d in BRANDS[b] if "." in d
+                         for spelled in (d, d.replace(".", "-"))}, key=lambda x: -len(x[0]))
 # hosting anyone may publish a page on under the platform's name (a sign-in page there is nobody's own:
 # the compromised mailbox's lure links to pub-….r2.dev, sharepoint-x.web.app, a Weebly site)
 _SHARED_HOSTING = ("r2.dev", "pages.dev", "workers.dev", "web.app", "firebaseapp.com", "appspot.com",

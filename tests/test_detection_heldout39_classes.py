@@ -152,3 +152,27 @@ def test_a_consultancy_named_for_a_brand_s_partners_and_a_customers_award_are_de
                    "https://portal.signflow-consulting.test\n") == "deliver"
     assert _action("采购部", "purchasing@big-customer.test", "2026年度优秀供应商",
                    "恭喜贵公司荣获我司2026年度“优秀供应商”称号，请回复参会人员姓名及手机号。\n") == "deliver"
+
+
+SERVICES = [
+    # a file-sending service's name worn by the sender and the link (scam-033)
+    ("WeTransfer", "noreply@wetransfer-files.test", "hk.media.agency@gmail.com sent you files",
+     "You received 2 files\n\nPress kit & Invoice for the Christmas feature\n\nGet your files: "
+     "https://wetransfer-files.test/downloads/7f3e0c2a9b/auth\n",
+     '<p>You received 2 files</p><a href="https://wetransfer-files.test/downloads/7f3e0c2a9b/auth">Get your files</a>'
+     "<p>Sign in with your email to download.</p>"),
+    # a hijacked thread's "secure link" on a ShareFile look-alike, a sign-in asked (scam-054)
+    ("Martin Kowalski", "m.kowalski@alpine-hotelsupply.test", "RE: Order 4500231 - bathrobes",
+     "Hi Erin,\n\nPlease find the revised proforma via the secure link below, the files are too large for email.\n"
+     "View Documents (2): https://alpinehotelsupply.sharefile-docs.test/d-s8f72c19e04b4\n"
+     "You will need to sign in with your company email to view.\n", None),
+    # a brand's own domain spelled with hyphens for dots in the link's labels
+    ("Documents", "docs@files-notice.test", "A document was shared with you",
+     "A document was shared with you. Sign in to open it: https://1drv-ms.share-files.test/b/s!AqY7rGm2w\n", None),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body", "html"), SERVICES,
+                         ids=["wetransfer", "sharefile", "hyphened-brand-domain"])
+def test_file_service_lures_are_held(display: str, address: str, subject: str, body: str, html: str | None) -> None:
+    assert _action(display, address, subject, body, html) == "quarantine"
