@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from rules import mime_tree
 from rules.auth import organisational_domain
 from rules.charsets import decode_bytes
-from rules.impersonation import BRANDS, DOMAIN_WORDS, _owned
+from rules.impersonation import BRANDS, DOMAIN_WORDS, _owned, _poses_as_state
 from rules.part_decoding import _charset_of, _payload_bytes
 
 MAX_HTML = 300_000  # characters of each HTML part looked at for links (a lure puts its button early)
@@ -245,6 +245,15 @@ def _worn(host: str) -> str | None:
     return None
 
 
+def _left_of(host: str, domain: str, site: str) -> bool:
+    """Whether ``domain`` is written whole into ``host``'s labels left of its registrable ``site``."""
+    for sep in (".", "-"):
+        at = host.find(domain + sep)
+        if at >= 0 and host[at - 1:at] in ("", ".", "-") and at + len(domain) < len(host) - len(site):
+            return True
+    return False
+
+
 def _under(host: str, suffixes: Iterable[str]) -> bool:
     return any(host == d or host.endswith("." + d) for d in suffixes)
 
@@ -291,6 +300,17 @@ def off_brand_link(claimed: Iterable[str], hosts: Iterable[str], senders: Iterab
                        not any(name in h for name in own_names)), None)
         if hosted:
             return f"its sign-in page is on shared hosting ({hosted})"
+    for h in links:
+        if h.startswith("("):
+            continue
+        site = organisational_domain(h)
+        if _poses_as_state(h) and not any(organisational_domain(d) == site for d in sender_domains):
+            return f"a link to {h} poses as a government's site"
+        # the sender's own domain written into another's labels (yuanjing-zhiye.com.bid-download.cn)
+        mimic = next((d for d in own_sites if d != site and not site.startswith(f"{d}.") and
+                      _left_of(h, d, site)), None)  # (acme.com.cn is acme.com's own)
+        if mimic:
+            return f"a link to {h} wears the sender's own domain {mimic}"
     for h in links:
         worn = _worn(h) if not h.startswith("(") else None
         if worn is None:

@@ -176,3 +176,34 @@ SERVICES = [
                          ids=["wetransfer", "sharefile", "hyphened-brand-domain"])
 def test_file_service_lures_are_held(display: str, address: str, subject: str, body: str, html: str | None) -> None:
     assert _action(display, address, subject, body, html) == "quarantine"
+
+
+NOTICES = [
+    # a court's name, a domain posing as the state's, and the summons to view (scam-014)
+    ("北京市朝阳区人民法院", "chaoyangfy@court-gov.test", "传票通知【(2024)京0105民初28763号】",
+     "贵单位涉及一起服务合同纠纷案件，本院已依法立案。请点击下方按钮查看传票详情并在线确认，逾期将缺席判决。\n"
+     "http://court-gov.test/chuanpiao/?no=28763\n", None),
+    # the tax office's name and a link to a site posing as the state's, the audit list to download (scam-082)
+    ("国家税务总局上海市税务局", "shanghai@chinatax-jicha.test", "关于税务稽查名单的通知",
+     "贵单位已列入本次稽查名单。请于 5 个工作日内下载稽查名单及企业自查表，核对后完成自查申报：\n"
+     "http://jicha-gov.cn/download/2024Q3_mingdan.zip\n", None),
+    # the sender's own domain written into another's labels, the mailbox login asked to download (scam-079)
+    ("远景置业集团 采购部", "cg@yuanjing-zhiye.test", "邀标函：2025年度酒店布草集中采购项目",
+     "招标文件已上传至集团采购平台，请使用贵司企业邮箱账号登录下载：\n"
+     "https://yuanjing-zhiye.test.bid-download.cn/exmail/login.html?bid=YJ-CG-2024-1127\n", None),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body", "html"), NOTICES,
+                         ids=["court-summons", "tax-audit-list", "own-domain-in-link"])
+def test_official_notice_lures_are_held(display: str, address: str, subject: str, body: str, html: str | None) -> None:
+    assert _action(display, address, subject, body, html) == "quarantine"
+
+
+def test_a_companys_own_site_under_another_ending_and_a_real_court_are_no_lure() -> None:
+    """Guards (delivered on 223ebae too): acme's .com.cn site is acme's own; a court writing from its
+    government domain with its own link."""
+    assert _action("Acme Sales", "sales@acme-tools.com", "New catalogue",
+                   "Please log in to see the China prices: https://www.acme-tools.com.cn/login\n") == "deliver"
+    assert _action("香港司法机构", "notice@judiciary.gov.hk", "聆讯通知",
+                   "请登录 https://www.judiciary.gov.hk/eportal 查看通知书。\n") == "deliver"
