@@ -301,7 +301,7 @@ _INSTITUTION = re.compile(r"(?i)医院|法院|检察院|公安|警察|税务|海
 _STATE_WORDS = frozenset({"gov", "govt", "gouv", "gob"})
 
 
-def _poses_as_state(domain: str) -> bool:
+def poses_as_state(domain: str) -> bool:
     """Whether ``domain``'s own name spells a government's (``ird-gov-hk.com``, ``court-gov.net``):
     a state's office writes from under its country's government suffix (``ird.gov.hk``), whose
     ``gov`` is no word of the name."""
@@ -422,7 +422,7 @@ def impersonated(display_names: Iterable[str], addresses: Iterable[str], our_dom
         return "a name spelled with digits for letters"
     if any(d in FREEMAIL for d in domains) and any(_INSTITUTION.search(n) for n in display_names if n):
         return "an institution's name on free mail"
-    if any(_poses_as_state(d) for d in domains):
+    if any(poses_as_state(d) for d in domains):
         return "a government's name in a domain that is not one"
     for quoted in correspondents:
         q_local, _, q_domain = quoted.lower().rpartition("@")

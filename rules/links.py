@@ -10,8 +10,15 @@ where :mod:`rules.scams` found personal data asked):
 - a link's domain wears a sign-in brand's name it does not own (``dhl-release.top``);
 - the text says its document comes through a service ("shared with you via OneDrive") and asks
   for a sign-in, and none of its links reaches that service;
-- a sign-in asked at a link that carries its own page (``data:``, ``javascript:``) or at a public
-  IP address, however written (``http://3232235777/``): no genuine sign-in page lives there.
+- a sign-in asked at a link that carries its own page (``data:``, ``javascript:``), at a public
+  IP address, however written (``http://3232235777/``), or on shared hosting anyone may publish on
+  (``pub-….r2.dev``, a Weebly site) where no link reaches the sender's own site: no genuine sign-in
+  page lives there;
+- a link's domain poses as a government's (``jicha-gov.cn``), or writes the sender's own domain
+  into its labels (``yuanjing-zhiye.com.bid-download.cn``), or a brand's (``admin.booking.com.
+  extranet-verify.help``);
+- the From line wears a brand and the sign-in it asks leads off the brand (and off the sender's
+  own site, unless a password is spoken of: a reseller's newsletter links to its own shop).
 
 A link's target is read as a browser reads it (character references, tabs and backslashes in the
 scheme: ``&#104;ttps:\\evil.test``), since that is where the click goes.
@@ -32,7 +39,7 @@ from collections.abc import Iterable
 from rules import mime_tree
 from rules.auth import organisational_domain
 from rules.charsets import decode_bytes
-from rules.impersonation import BRANDS, DOMAIN_WORDS, _owned, _poses_as_state
+from rules.impersonation import BRANDS, DOMAIN_WORDS, _owned, poses_as_state
 from rules.part_decoding import _charset_of, _payload_bytes
 
 MAX_HTML = 300_000  # characters of each HTML part looked at for links (a lure puts its button early)
@@ -304,7 +311,7 @@ def off_brand_link(claimed: Iterable[str], hosts: Iterable[str], senders: Iterab
         if h.startswith("("):
             continue
         site = organisational_domain(h)
-        if _poses_as_state(h) and not any(organisational_domain(d) == site for d in sender_domains):
+        if poses_as_state(h) and not any(organisational_domain(d) == site for d in sender_domains):
             return f"a link to {h} poses as a government's site"
         # the sender's own domain written into another's labels (yuanjing-zhiye.com.bid-download.cn)
         mimic = next((d for d in own_sites if d != site and not site.startswith(f"{d}.") and
