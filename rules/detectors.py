@@ -57,7 +57,8 @@ _ID_WORDS = re.compile(r"身份证|身份號|身份号|证件|證件|公民身�
                        r"(?<![a-z])(?:id|identity|resident|citizen|passport)(?![a-z])")
 _NAME_WORDS = re.compile(r"姓名|名字|(?<![a-z])name(?![a-z])|先生|女士")
 # a number shown as an example of the form (填写样例：…, "e.g.")
-_ID_SAMPLE = re.compile(r"(?i)(?:样例|样本|示例|范例|例如|举例|sample|specimen|example|e\.g\.)\s*[:：]?\s*$")
+_ID_SAMPLE = re.compile(r"(?i)(?:样例|样本|示例|范例|例如|举例|sample|specimen|example|e\.g\.)[^\n]{0,12}$")
+_ID_SAMPLE_AFTER = re.compile(r"(?i)\s*[（(](?:样例|样本|示例|范例|sample|specimen|example)[）)]")
 _ID_OTHER_COLUMNS = re.compile(r"order|serial|tracking|invoice|\bpo\b|p\. ?o\.|contract|policy|booking|"
                                 r"订单|序列|单号|运单|发票|流水|交易号|条码|合同|保单")
 
@@ -88,7 +89,7 @@ def find_cn_ids(text: str) -> list[Match]:
         if int(value[:2]) not in _PROVINCES:
             level = LOW
             why.append("unknown region")
-        elif _ID_SAMPLE.search(text, max(0, s - 16), s):
+        elif _ID_SAMPLE.search(text, max(0, s - 24), s) or _ID_SAMPLE_AFTER.match(text, e):
             level = LOW
             why.append("an example of the form (样例, e.g.)")
         elif _ID_WORDS.search(near) or _NAME_WORDS.search(near):

@@ -69,7 +69,7 @@ _NEGATION_BEFORE = re.compile(
     r"in any way|anything|any)\s+){0,2}|"
     # ("there is no need to treat them as confidential", "they need not be kept confidential")
     r"\b(?:no need to|need not|needn't|(?:do|does) not need to|don't need to|doesn't need to)\s+(?:be\s+)?"
-    r"(?:treat(?:ed)?|kept?|consider(?:ed)?|handled?|mark(?:ed)?)(?:\s+(?:them|it|this|these|those))?"
+    r"(?:treat(?:ed)?|keep|kept|consider(?:ed)?|handled?|mark(?:ed)?)(?:\s+(?:them|it|this|these|those))?"
     r"(?:\s+as)?\s+|"
     r"(?:不是|并非|并不|不太|不属于|不算|不涉及|不含|不包含|没有什么|没什么|无任何|没有|并无|无|非|毫无|谈不上|算不上)\s*"
     r"(?:什么|任何|所谓的?)?\s*)$"
@@ -334,7 +334,11 @@ _APPLIED = re.compile(
 # "this is confidential", "it's strictly confidential", 这是机密: the marker is said of "this"
 _PREDICATE = re.compile(r"(?i)(?:\b(?:this|these|it|they)(?: \w+){0,2} (?:is|are|'s|'re|remains?|stays?|must stay) "
                         r"(?:\w+ )?(?:\w+ ?[/／] ?)?|"
-                        r"(?:这|此|本)(?:个|些|份|封)?(?:都)?(?:是|属于|为))$")
+                        # (an instruction to keep it so: "this must be kept confidential until the announcement")
+                        r"\b(?:must|should|shall|is to|are to|has to|have to)\s+be\s+(?:kept|treated\s+as|handled\s+as|"
+                        r"regarded\s+as|considered)\s+(?:\w+\s+)?|"
+                        r"(?:这|此|本)(?:个|些|份|封)?(?:都)?(?:是|属于|为)|(?:这|此|本)[^\n，。！？]{1,6}?(?:属于|属|为)|"
+                        r"(?:须|必须|应|应当|务必)(?:按|作为|视为|当作))[\"“「]?(?:商业|商業|公司|严格|高度)?$")
 # a dash or bar after a marker: spaced ("Confidential - …"; a hyphen glued to it is a compound), or a
 # long dash or bar glued to it too (机密——收购方案)
 _LABEL_DASH = re.compile(r"[ \t]*(?:——?|\|)|[ \t]*(?:–|--?)[ \t]")
@@ -367,8 +371,13 @@ def _applied(text: str, start: int, end: int) -> bool:
     if _LABEL_DASH.match(text, end) and not _lead(text, _line_bounds(text, start)[0], start, end):
         return True  # it heads its line: "绝密 —— 收购方案要点", "Confidential - Project Heron terms"
     s, e = sentence_span(text, start, end, _SENTENCE_END)
-    return _APPLIED.search(text, s, e) is not None or _APPLIED.search(text[start:end]) is not None or \
-        _PREDICATE.search(text[s:start]) is not None
+    if _APPLIED.search(text, s, e) is not None or _APPLIED.search(text[start:end]) is not None or \
+            _PREDICATE.search(text[s:start]) is not None:
+        return True
+    # (a sentence wrapped before the marker: "As agreed, this must be kept\r\nconfidential until …")
+    before = text[max(0, start - 120):start]
+    ends = [m.end() for m in _PROSE_END.finditer(before)]
+    return _PREDICATE.search(re.sub(r"\s+", " ", before[ends[-1] if ends else 0:])) is not None
 
 
 # the end of a prose sentence (a line break is none: a disclaimer is wrapped mid-sentence)
@@ -440,13 +449,13 @@ _FRAME = " \t\r*#=-_:：[]【】()（）<>《》★☆|/–—•·"  # what fra
 
 
 _LABEL_NAME = re.compile(r"(?i)(?:(?:data|document|information|security|sensitivity)\s+)?"
-                         r"(?:classification|sensitivity|label|level|marking|category)\s*[:：]\s*$|"
-                         r"(?:文件)?(?:密级|保密级别|保密等级|安全级别)\s*[:：]\s*$")
+                         r"(?:classification|sensitivity|label|level|marking|category)\s*[:：]\s*[\"“「]?\s*$|"
+                         r"(?:文件)?(?:密级|保密级别|保密等级|安全级别)\s*[:：]\s*[\"“「]?\s*$")
 # what sets a footer's pieces apart: wide gaps, or a dash or bar between spaces ("Example Logistics -
 # Confidential - page 1")
 _WIDE_GAP = re.compile(r"[ \t]{3,}|\t|[ \t]+[-–—|][ \t]+")
-_PAGE_NUMBER = re.compile(r"(?i)\bpage\s+\d+(?:\s+of\s+\d+)?\b|第\s*\d+\s*页|(?<!\S)\d+\s*/\s*\d+(?!\S)")
-_FURNITURE = re.compile(r"(?i)(?:&|\band)\s*(?:proprietary|privileged)\b|\bpage\s+\d+(?:\s+of\s+\d+)?\b|"
+_PAGE_NUMBER = re.compile(r"(?i)\bpage\s+\d+(?:\s+of\s+\d+)?\b|\bp\.\s?\d+\b|第\s*\d+\s*页|(?<!\S)\d+\s*/\s*\d+(?!\S)")
+_FURNITURE = re.compile(r"(?i)(?:&|\band)\s*(?:proprietary|privileged)\b|\bpage\s+\d+(?:\s+of\s+\d+)?\b|\bp\.\s?\d+\b|"
                         r"第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|(?<!\S)\d+\s*/\s*\d+(?!\S)")
 
 
@@ -456,14 +465,36 @@ _QUOTES_AN_EXAMPLE = re.compile(r"(?i)\b(?:like|such as|e\.g\.|including|or|and|
                                 r"subject lines?|saying|says|said|reads?|wrote|headed)\s*:?\s*$")
 
 
+_GLOSSED = re.compile(r"(?:->|→|=>|=)\s*$")  # a glossary's translation: "CONFIDENTIAL" -> "机密"
+_QUOTE_CLOSED = re.compile(r"[^\"\n]{0,200}\"\s*(?:->|→|=>|=|:)\s*")
+_LIST_OPENS = re.compile(r"(?:[:：]|\b(?:are|include|including|like|such as|e\.g\.))[ \t]*$")
+
+
 def _in_prose_quotes(text: str, ls: int, start: int, end: int, le: int) -> bool:
-    """Whether the marker stands in straight double quotes that quote an example in a sentence (subjects
-    like "CONFIDENTIAL - urgent payment"), not a label applied in quotes (marked "Confidential") nor a
-    value's quotes (JSON's "note": "…机密…", a CSV cell)."""
+    """Whether the marker stands in straight double quotes that quote an example (subjects like
+    "CONFIDENTIAL - urgent payment", such quotes listed a line each under "subjects seen so far are:"),
+    name a field or a glossary's term ("confidential": false, "CONFIDENTIAL" -> "机密"), not a label
+    applied in quotes (marked "Confidential") nor a value's quotes (JSON's "note": "…机密…")."""
     if text.count('"', ls, start) % 2 == 0 or '"' not in text[end:le]:
         return False
     opening = text.rfind('"', ls, start)
-    return _QUOTES_AN_EXAMPLE.search(text, ls, opening) is not None
+    if _QUOTES_AN_EXAMPLE.search(text, ls, opening) is not None or _GLOSSED.search(text, ls, opening):
+        return True
+    closed = _QUOTE_CLOSED.match(text, end)
+    if closed and closed.end() <= le and text[opening + 1:start].strip() == "" and \
+            text[end:closed.end()].split('"', 1)[0].strip(" -:：") == "":
+        return True  # the quoted word is a key or a term being translated, not a label set on anything
+    closing = text.find('"', end, le)
+    if text[ls:opening].strip() == "" and text[closing + 1:le].strip() in ("", ","):
+        # a line that is only a quotation, in a list an intro opens ("… so far are:")
+        prev_end = ls - 1
+        while prev_end > 0:
+            prev_start = text.rfind("\n", 0, prev_end) + 1
+            prev = text[prev_start:prev_end].strip()
+            if prev and not prev.startswith('"'):
+                return _LIST_OPENS.search(prev) is not None
+            prev_end = prev_start - 1
+    return False
 
 
 def _is_banner(text: str, start: int, end: int) -> str | None:
@@ -637,6 +668,10 @@ _BARE_LEVELS = frozenset({"internal", "secret"})
 _SECRET_LEVEL_AFTER = re.compile(r"[ \t]*(?:$|\n|[\]】)|/]|[-–—:：][ \t]*[^\s:]+[ \t]+\S)")
 
 
+_BETWEEN_BARS = re.compile(r"[ \t]\|[ \t]*$")
+_BARS_AFTER = re.compile(r"[ \t]*\|[ \t]")
+
+
 def _set_as_label(text: str, start: int, end: int) -> bool:
     """Whether the bare level word at ``[start, end)`` is set as a label: shouted (INTERNAL, as in a
     subject tag or a file name's INTERNAL_margin_review), bracketed ([Internal], 【内部】, "(Internal)"
@@ -651,6 +686,10 @@ def _set_as_label(text: str, start: int, end: int) -> bool:
     ls = text.rfind("\n", 0, start) + 1
     if start > 0 and text[start - 1] in "[【<《" and text[end:end + 1] in "]】>》":
         return True
+    le = text.find("\n", end)
+    if _BETWEEN_BARS.search(text, ls, start) and _BARS_AFTER.match(text, end) and \
+            _PAGE_NUMBER.search(text, ls, le if le >= 0 else len(text)):
+        return True  # a page footer's piece ("Example Ltd | Internal | p. 3")
     lead = text[ls:start].strip()
     # (a round bracket only leading its line: "Cargo holds (internal):" is a qualifier)
     if lead in ("(", "（") and text[end:end + 1] in ")）":
