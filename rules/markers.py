@@ -465,6 +465,7 @@ _QUOTES_AN_EXAMPLE = re.compile(r"(?i)\b(?:like|such as|e\.g\.|including|or|and|
                                 r"subject lines?|saying|says|said|reads?|wrote|headed)\s*:?\s*$")
 
 
+_MAX_QUOTED_LINES = 30  # quoted lines looked above for the intro of their list
 _GLOSSED = re.compile(r"(?:->|→|=>|=)\s*$")  # a glossary's translation: "CONFIDENTIAL" -> "机密"
 _QUOTE_CLOSED = re.compile(r"[^\"\n]{0,200}\"\s*(?:->|→|=>|=|:)\s*")
 _LIST_OPENS = re.compile(r"(?:[:：]|\b(?:are|include|including|like|such as|e\.g\.))[ \t]*$")
@@ -488,7 +489,9 @@ def _in_prose_quotes(text: str, ls: int, start: int, end: int, le: int) -> bool:
     if text[ls:opening].strip() == "" and text[closing + 1:le].strip() in ("", ","):
         # a line that is only a quotation, in a list an intro opens ("… so far are:")
         prev_end = ls - 1
-        while prev_end > 0:
+        for _ in range(_MAX_QUOTED_LINES):  # (bounded: a hostile text of quoted lines is read once, not per line)
+            if prev_end <= 0:
+                break
             prev_start = text.rfind("\n", 0, prev_end) + 1
             prev = text[prev_start:prev_end].strip()
             if prev and not prev.startswith('"'):

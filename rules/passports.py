@@ -85,10 +85,11 @@ def find_passports(text: str) -> list[Match]:
 def _in_passport_columns(text: str, taken: set[int]) -> list[Match]:
     """Numbers of a passport's shape under a column headed as passports (high: a list of people)."""
     out = []
+    seen: dict[int, tuple[int, int, str] | None] = {}
     for m in _NUMBER.finditer(text):
         if m.start() in taken or _made_up(m.group()):
             continue
-        header = column_header(text, m.start()) or _aligned_header(text, m.start())
+        header = column_header(text, m.start()) or _aligned_header(text, m.start(), seen)
         if header and _PASSPORT_HEADER.search(header) and not _NOT_THE_NUMBER.search(header):
             out.append(Match("passport", m.start(), m.end(), m.group(), HIGH, f"passport number under {header!r}"))
     return out
@@ -102,27 +103,49 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def _aligned_header(text: str, pos: int) -> str | None:
+_MAX_ROWS = 40  # rows a table's header stands above its values at most
+_MAX_ROW = 400  # characters of a table's row (a longer line is prose, not a row)
+
+
+def _aligned_header(text: str, pos: int, seen: dict[int, tuple[int, int, str] | None] | None = None) -> str | None:
     """The header cell above ``pos`` in a table lined up with spaces ("Name   Passport No.   Date of
     birth" over its rows; :func:`rules.context.column_header` reads delimited tables): the passport
-    cell of a line above in the same block whose span on screen holds the value's column."""
+    cell of a line above in the same block whose span on screen holds the value's column. ``seen``:
+    each row's header cell (its span on screen), found once per row however many numbers it holds."""
     ls = text.rfind("\n", 0, pos) + 1
-    col = _width(text[ls:pos])
+    if seen is None:
+        seen = {}
+    if ls not in seen:
+        le = text.find("\n", pos)
+        row = text[ls:le if le >= 0 else len(text)]
+        # (a value stands in a row of columns, or there is no table)
+        seen[ls] = _header_cell_above(text, ls, seen) if _CELL_GAP.search(row.strip()) else None
+    found = seen[ls]
+    if found is None:
+        return None
+    lo, hi, cell = found
+    return cell if lo - 2 <= _width(text[ls:pos]) <= hi + 2 else None
+
+
+def _header_cell_above(text: str, ls: int, seen: dict[int, tuple[int, int, str] | None]) -> tuple[int, int, str] | None:
+    """The passport header cell of a line above the row starting at ``ls`` (its span on screen and
+    its words), in the same block of short lines, or None. A row above already read (``seen``)
+    has the same header: a long table is read once, not once per row."""
     end = ls - 1
-    for _ in range(40):  # the header stands at most this many rows above
+    for _ in range(_MAX_ROWS):
         if end <= 0:
             return None
         start = text.rfind("\n", 0, end) + 1
         line = text[start:end].rstrip("\r")
-        if not line.strip():
-            return None  # a blank line ends the table
+        if not line.strip() or len(line) > _MAX_ROW:
+            return None  # a blank line or a paragraph ends the table
         head = _PASSPORT_HEADER.search(line)
-        if head:
+        if head and _CELL_GAP.search(line):  # (a header has columns: "Passport list" is a title)
             cells = [0, *(g.end() for g in _CELL_GAP.finditer(line)), len(line) + 2]
             lo = max(c for c in cells if c <= head.start())
             hi = min((g.start() for g in _CELL_GAP.finditer(line) if g.start() >= head.end()), default=len(line))
-            if _width(line[:lo]) - 2 <= col <= _width(line[:hi]) + 2:
-                return line[lo:hi].strip().casefold()
-            return None
+            return _width(line[:lo]), _width(line[:hi]), line[lo:hi].strip().casefold()
+        if start in seen:
+            return seen[start]
         end = start - 1
     return None

@@ -127,3 +127,16 @@ def test_a_label_applied_in_quotes_is_still_held(body: str) -> None:
     """Guards (held on a2d6a10): straight quotes that name the label applied are no quoted example;
     the first reading of quotes (any opened after a word) delivered all four."""
     assert action(mail(f"Hi Tom,\n{body}\nThanks", "Plan")) == "quarantine"
+
+
+def test_a_long_crew_list_is_read_to_its_end_and_a_title_is_no_header() -> None:
+    """Found on the final read of the change: the header was looked for at most 40 rows up (a list of
+    60 lost its last 20) once per number (a hostile text of 20,000 rows cost ten times the old scan),
+    and a title line "Passport list" over prose made every number under it a passport."""
+    from rules.passports import find_passports
+
+    rows = "\n".join(f"{'PERSON' + str(i):<18}{'CHN':<13}E{82007594 + 7919 * i:<14}1978-03-22" for i in range(60))
+    found = find_passports("Name              Nationality  Passport No.   Date of birth\n" + rows)
+    assert len(found) == 60
+    prose = "Passport list\n" + "\n".join(f"Order {41234567 + i * 7} shipped to Hamburg on Monday." for i in range(50))
+    assert find_passports(prose) == []
