@@ -104,8 +104,11 @@ def _with_header(display: str, address: str, subject: str, body: str, **headers:
 US_INBOUND = "alice@example.com"
 
 
-def _inbound_verdict(display: str, address: str, subject: str, body: str, **headers: str) -> Verdict:
-    """The verdict :func:`_with_header` reads its action from (tagging shows in its subject prefix)."""
+def _inbound_verdict(display: str, address: str, subject: str, body: str, html: str | None = None,
+                     people: dict[str, dict[str, str]] | None = None, **headers: str) -> Verdict:
+    """The verdict for one inbound message to us (a plain body, an HTML one beside it when given)
+    through the shipped rules, with a directory that knows our domain (and ``people``);
+    :func:`_with_header` reads its action from it (tagging shows in its subject prefix)."""
     us = US_INBOUND
     m = EmailMessage()
     m["From"], m["To"], m["Subject"] = f"{display} <{address}>", us, subject
@@ -113,12 +116,23 @@ def _inbound_verdict(display: str, address: str, subject: str, body: str, **head
     for k, v in headers.items():
         m[k.replace("_", "-")] = v
     m.set_content(body)
+    if html is not None:
+        m.add_alternative(html, subtype="html")
 
     class Directory(_Dir):
         domains = ("example.com",)
 
+    directory = Directory()
+    directory.people = people or {}  # type: ignore[attr-defined]
     return SHIPPED.evaluate(parse(m.as_bytes()), Envelope(address, (us,)),
-                            EvaluationContext({us: Direction.INBOUND}, Directory()))
+                            EvaluationContext({us: Direction.INBOUND}, directory))
+
+
+def inbound_action(display: str, address: str, subject: str, body: str, html: str | None = None,
+                   people: dict[str, dict[str, str]] | None = None) -> str:
+    """The action for one inbound message (:func:`_inbound_verdict`)."""
+    v = _inbound_verdict(display, address, subject, body, html, people)
+    return v.to_json()["recipients"][US_INBOUND]["action"]
 
 
 IMPERSONATING = [

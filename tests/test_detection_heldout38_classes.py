@@ -5,35 +5,14 @@ mail of the same shape) pass there too and say so.
 
 from __future__ import annotations
 
-from email.message import EmailMessage
-
-from rules.content import parse
-from rules.engine import EvaluationContext
-from rules.model import Direction, Envelope
-from tests.test_detection_classes import SHIPPED, _Dir
-from tests.test_detection_heldout16_classes import _inbound_verdict
+from tests.test_detection_heldout16_classes import _inbound_verdict, inbound_action
 
 US = "alice@example.com"
 
 
 def _action(display: str, address: str, subject: str, body: str, html: str | None = None,
             people: dict[str, dict[str, str]] | None = None) -> str:
-    m = EmailMessage()
-    m["From"], m["To"], m["Subject"] = f"{display} <{address}>", US, subject
-    m["Message-ID"], m["Date"] = "<h38@outside.test>", "Thu, 03 Dec 2026 10:00:00 +0000"
-    m.set_content(body)
-    if html is not None:
-        m.add_alternative(html, subtype="html")
-
-    class Directory(_Dir):
-        domains = ("example.com",)
-
-    directory = Directory()
-    directory.people = people or {}  # type: ignore[attr-defined]
-    v = SHIPPED.evaluate(parse(m.as_bytes()), Envelope(address, (US,)),
-                         EvaluationContext({US: Direction.INBOUND}, directory))
-    return v.to_json()["recipients"][US]["action"]
-
+    return inbound_action(display, address, subject, body, html, people)
 
 # The From line wears a brand, and a link wears it too: no call to act in words ("Open" is the button),
 # yet the link is the lure (scam-002, scam-025).

@@ -7,33 +7,13 @@ which 8b4dad5 held.
 
 from __future__ import annotations
 
-from email.message import EmailMessage
-
 import pytest
 
-from rules.content import parse
-from rules.engine import EvaluationContext
-from rules.model import Direction, Envelope
-from tests.test_detection_classes import SHIPPED, _Dir
-
-US = "alice@example.com"
+from tests.test_detection_heldout16_classes import inbound_action
 
 
 def _action(display: str, address: str, subject: str, body: str, html: str | None = None) -> str:
-    m = EmailMessage()
-    m["From"], m["To"], m["Subject"] = f"{display} <{address}>", US, subject
-    m["Message-ID"], m["Date"] = "<h39@outside.test>", "Thu, 03 Dec 2026 10:00:00 +0000"
-    m.set_content(body)
-    if html is not None:
-        m.add_alternative(html, subtype="html")
-
-    class Directory(_Dir):
-        domains = ("example.com",)
-
-    v = SHIPPED.evaluate(parse(m.as_bytes()), Envelope(address, (US,)),
-                         EvaluationContext({US: Direction.INBOUND}, Directory()))
-    return v.to_json()["recipients"][US]["action"]
-
+    return inbound_action(display, address, subject, body, html)
 
 PHISHING = [
     # a brand's own domain written into the link's left-hand labels (scam-017, scam-010, scam-134)

@@ -15,29 +15,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rules.content import parse
-from rules.engine import EvaluationContext
 from rules.links import html_link_hosts, link_host, off_brand_link, text_link_hosts
-from rules.model import Direction, Envelope
-from tests.test_detection_classes import SHIPPED, _Dir
+from tests.test_detection_heldout16_classes import inbound_action
 
 US = "alice@example.com"
 
 
 def _action(address: str, subject: str, body: str, html: str) -> str:
-    m = EmailMessage()
-    m["From"], m["To"], m["Subject"] = f"Document Centre <{address}>", US, subject
-    m["Message-ID"], m["Date"] = "<e@outside.test>", "Thu, 03 Dec 2026 10:00:00 +0000"
-    m.set_content(body)
-    m.add_alternative(html, subtype="html")
-
-    class Directory(_Dir):
-        domains = ("example.com",)
-
-    v = SHIPPED.evaluate(parse(m.as_bytes()), Envelope(address, (US,)),
-                         EvaluationContext({US: Direction.INBOUND}, Directory()))
-    return v.to_json()["recipients"][US]["action"]
-
+    return inbound_action("Document Centre", address, subject, body, html)
 
 _CLAIM = "A remittance advice was shared with you via OneDrive. Sign in with your email password to view it."
 EVASIONS = [

@@ -19,26 +19,13 @@ from rules.links import claimed_services, html_link_hosts, off_brand_link, text_
 from rules.model import Direction, Envelope
 from rules.scams import assess
 from tests.test_detection_classes import SHIPPED, _Dir
+from tests.test_detection_heldout16_classes import inbound_action
 
 US = "alice@example.com"
 
 
 def _action(display: str, address: str, subject: str, body: str, html: str | None = None) -> str:
-    """The action for one inbound message (a plain body, and an HTML one beside it when given)
-    through the shipped rules, with a directory that knows our domain."""
-    m = EmailMessage()
-    m["From"], m["To"], m["Subject"] = f"{display} <{address}>", US, subject
-    m["Message-ID"], m["Date"] = "<l@outside.test>", "Thu, 03 Dec 2026 10:00:00 +0000"
-    m.set_content(body)
-    if html is not None:
-        m.add_alternative(html, subtype="html")
-
-    class Directory(_Dir):
-        domains = ("example.com",)
-
-    v = SHIPPED.evaluate(parse(m.as_bytes()), Envelope(address, (US,)),
-                        EvaluationContext({US: Direction.INBOUND}, Directory()))
-    return v.to_json()["recipients"][US]["action"]
+    return inbound_action(display, address, subject, body, html)
 
 
 LURES = [
