@@ -53,6 +53,10 @@ class SealedMessage:
     kid: str
     wrapped_dek: bytes
     blob: bytes
+    # The data key itself, in memory only (never stored, never in a repr): a commit that finds
+    # the master key rotated since the sealing re-wraps it without needing the old master key,
+    # which a retirement meanwhile has dropped from the ring. None for a blob adopted from disk.
+    dek: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def digest(self) -> str:

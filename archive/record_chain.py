@@ -49,16 +49,24 @@ class ChainMixin:
             t.ensure_head(conn)       # no head row: nothing was inserted either
         raise ArchiveError("cannot lock the archive chain head")
 
-    def _follow_key_change(self, conn: sa.Connection, sealed: SealedMessage) -> bool:
-        """The key ring changed since this process sealed ``sealed`` (seen under the head lock):
-        reload it in this transaction and re-wrap the data key under the now active master key,
-        so no record commits under a key that is being rotated out or was retired. Returns
-        whether the wrapped key changed."""
-        aad = DEK_AAD + bytes.fromhex(sealed.dek_id)
-        dek = self.keyring.unwrap(sealed.kid, sealed.wrapped_dek, aad)   # with the ring it was sealed under
-        self.keyring.refresh(conn)
+    def _follow_key_change(self, conn: sa.Connection, sealed: SealedMessage, generation: int) -> bool:
+        """Have ``sealed``'s data key wrapped under the master key active at this commit: called
+        under the head lock with the ring's generation read there, so no record commits under a
+        key being rotated out or retired. What decides is the key ``sealed`` is wrapped under,
+        not whether this process's ring looks current: the ring may have been reloaded since the
+        sealing (by the commit of the message before it in the same group, or by another thread),
+        and a message sealed under the old key would then pass as current. Returns whether the
+        wrapped key changed."""
+        dek = sealed.dek
+        if generation != self.keyring.generation:
+            if dek is None and sealed.kid != self.keyring.active_kid:   # unwrapped before a retired key leaves
+                dek = self.keyring.unwrap(sealed.kid, sealed.wrapped_dek, DEK_AAD + bytes.fromhex(sealed.dek_id))
+            self.keyring.refresh(conn)
         if sealed.kid == self.keyring.active_kid:
             return False
+        aad = DEK_AAD + bytes.fromhex(sealed.dek_id)
+        if dek is None:
+            dek = self.keyring.unwrap(sealed.kid, sealed.wrapped_dek, aad)
         sealed.kid, sealed.wrapped_dek = self.keyring.wrap(dek, aad)
         return True
 

@@ -118,7 +118,7 @@ class SealingMixin:
         blob = b"".join((
             MAGIC, dek_id, bytes((len(kid_b),)), kid_b, struct.pack(">H", len(wrapped)), wrapped, nonce, body,
         ))
-        return SealedMessage(self.address_of(raw), digest, len(raw), dek_id.hex(), kid, wrapped, blob)
+        return SealedMessage(self.address_of(raw), digest, len(raw), dek_id.hex(), kid, wrapped, blob, dek)
 
     @staticmethod
     def _parse_blob(blob: bytes) -> tuple[bytes, str, bytes, bytes, bytes]:
@@ -191,6 +191,7 @@ class SealingMixin:
                 return            # (never journal bytes that do not decrypt)
             # Adopt the stored blob's data key so whichever row wins describes the file on disk.
             sealed.dek_id, sealed.kid, sealed.wrapped_dek, sealed.blob = dek_id.hex(), kid, wrapped, existing
+            sealed.dek = None
         # The blob there may be another process's, or a failed batch's, and not yet durable.
         if not self.blob_store.rely_on(sealed.address, existing, batch):
             self.blob_store.put(sealed.address, sealed.blob, overwrite=True)   # purged meanwhile

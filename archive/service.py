@@ -202,13 +202,13 @@ class Archive(SealingMixin, ChainMixin, IndexMixin, SearchMixin, KeyRotationMixi
         # Head first: it serialises appends, and purge holds it while deleting unreferenced blobs.
         if self.dialect == "postgresql":
             last_id, last_hash, added, generation, head_kid, head_mac = self._lock_head_adding_blob(conn, blob_row)
-            if generation != self.keyring.generation and self._follow_key_change(conn, sealed) and added:
+            if self._follow_key_change(conn, sealed, generation) and added:
                 conn.execute(sa.update(t.blobs).where(t.blobs.c.address == sealed.address,
                                                       t.blobs.c.dek_id == sealed.dek_id)
                              .values(kid=sealed.kid, wrapped_dek=sealed.wrapped_dek))
         else:
             last_id, last_hash, generation, head_kid, head_mac = self._lock_head(conn)
-            if generation != self.keyring.generation and self._follow_key_change(conn, sealed):
+            if self._follow_key_change(conn, sealed, generation):
                 blob_row.update(kid=sealed.kid, wrapped_dek=sealed.wrapped_dek)
             added = self._sql_blob.run(conn, blob_row).rowcount == 1
         self._check_head(conn, last_id, last_hash, head_kid, head_mac)

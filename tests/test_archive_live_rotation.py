@@ -156,3 +156,30 @@ def test_process_given_the_retired_key_keeps_running_until_restart(engine, tmp_p
     again = Archive(engine, FilesystemBlobStore(tmp_path / "blobs"),
                     KeyRing.open(tmp_path / "keys-a", master_key_env="MW_TEST_MASTER"), simple_text_extractor)
     assert again.open(ids[0]) == build("one", "one")
+
+
+def test_messages_sealed_before_a_rotation_all_follow_it(engine, tmp_path):
+    """CI found a data key left under the old master key after `keys rotate` (then `keys retire`
+    refused): a group commit re-wrapped its first message sealed under the old key, and in doing so
+    reloaded the ring, so the second was taken as current and written under the old key. The same
+    happened when anything else in the process (an API read, an unwrap) had reloaded the ring
+    between sealing and committing. What decides is the key a message was sealed under."""
+    create_schema(engine)
+    a = node(engine, tmp_path, "keys-a")
+    shutil.copytree(tmp_path / "keys-a", tmp_path / "keys-b")
+    b = node(engine, tmp_path, "keys-b")
+    old = a.keyring.active_kid
+    stale = [a.seal(build(f"in flight {i}", f"sealed before the rotation {i}")) for i in range(3)]
+    new = b.rotate_keys().new_kid
+    with engine.begin() as conn:        # one group commit: two sealed under the old key
+        ids = []
+        for sealed in stale[:2]:
+            a.write_blob(sealed)
+            ids.append(a.insert_record(conn, sealed, _meta()))
+    a.keyring.refresh()                 # another thread of the process reloads the ring
+    a.write_blob(stale[2])
+    with engine.begin() as conn:
+        ids.append(a.insert_record(conn, stale[2], _meta()))
+    assert kids_in_use(engine) == {new: 3}
+    b.retire_key(old)
+    assert [node(engine, tmp_path, "keys-b").open(i) for i in ids]
