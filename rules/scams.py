@@ -52,74 +52,36 @@ advisory, a list an advisory opens with "Typical patterns include:") counts noth
 two points make *medium* (the shipped rules tag), two and a half or more *high* (they hold); less
 is *low* and does nothing. The wording families are the kinds of thing scams say, deliberately
 wide; the combination carries the decision.
-The wording itself (patterns, anchor words, windows) is :mod:`rules.scam_words`; this module
-reads it.
+Four modules share the work. The wording itself (patterns, anchor words, windows) is
+:mod:`rules.scam_words`; the texts and their windows :mod:`rules.scam_text`; the finders of each
+signal :mod:`rules.scam_signals`, which ask :mod:`rules.scam_advisories` whether a sentence warns
+of a scam rather than makes one. This module weighs what they find and grades it.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache, cached_property
 
-from rules import scam_words
-from rules.alternation import Alternation, is_regex_word
-from rules.chinese_variants import char_forms, simplifying_table, traditional_folder
-from rules.context import sentence_span
 from rules.impersonation import DISGUISES, LOOK_ALIKE, brand_owned
 from rules.links import SIGN_IN
-from rules.markers import is_disclaimer
 from rules.match import HIGH, LOW, MEDIUM
-from rules.redact import excerpt
+from rules.scam_advisories import _in_disclaimer, _warned
+from rules.scam_signals import (
+    _OFFER_OR_ASK_FINDERS,
+    _PAY_TO_BELOW,
+    _THREAT_FAST,
+    _URGENT_FAST,
+    _asks_codes,
+    _diversion,
+    _private_channel,
+    _secret_transfer,
+)
+from rules.scam_text import SCAN_LIMIT, Signal, Text, anchor_words, fold, word_end
 from rules.scam_words import (
-    _ASK,
-    _ASK_AFTER,
-    _ASK_LIST,
-    _ASKING_INTRO,
-    _BA,
-    _BUTTON,
-    _CALLED_SCAM,
-    _CHARGED,
-    _CONGRATS,
-    _CONTACT_VERB,
-    _DATA_FLAT,
-    _DATA_STRONG_BRANCHES,
-    _DESCRIBES_SCAM,
-    _DIVERSION,
-    _EMAIL,
-    _EMAIL_CHARS,
-    _FEE,
-    _FEE_TIE,
-    _FIRST_PERSON,
-    _IM,
-    _IM_ID,
-    _KEEP_SECRET,
-    _LIST_INTRO,
-    _LIST_ITEM,
     _LURE,
     _MONEY,
-    _MONEY_IN_VIEW,
-    _NEVER_ASK,
-    _NO_PROMISE,
-    _PAY,
-    _PAYEE,
-    _PLEASE,
-    _PRICE,
-    _REMOTE,
-    _RETURNS,
-    _SECRECY,
-    _SENTENCE_START,
-    _SET_OWN,
-    _THREAT,
-    _TRANSFER,
-    _UNTRACEABLE,
-    _URGENT,
-    _VERIFY_ACCOUNT,
-    _WARNED_SUBJECT,
-    _WARNING_FRAME,
-    _WINDFALL,
     ANCHORS,
     CALLED_BACK,
     FREEMAIL,
@@ -127,85 +89,17 @@ from rules.scam_words import (
     PHONE_DOWN,
     PRETEXT,
     SALARY,
-    SECRET_CODES,
     VERIFY_BY_PHONE,
-    WINDOW,
 )
 
-SCAN_LIMIT = 20_000  # characters read per text: a scam says its piece early, a long report is no scam
+__all__ = ["ANCHORS", "SCAN_LIMIT", "Assessment", "Signal", "Text", "anchor_words", "assess", "fold",
+           "may_reach_medium", "word_end"]
+
 OFFER_OR_ASK = ("windfall", "returns", "fee", "diversion", "personal_data", "look_alike", "lure")
 WEIGHTS = {"windfall": 1.0, "returns": 1.0, "fee": 1.0, "diversion": 1.0, "personal_data": 1.0, "lure": 0.5,
            "private_channel": 1.0, "pressure": 1.0, "impersonation": 1.0, "look_alike": 1.5, "off_brand_link": 1.5,
            "unsolicited": 0.5}
 MEDIUM_AT, HIGH_AT = 2.0, 2.5
-
-
-Spans = list[tuple[int, int]]
-_WORD_REST = re.compile(r"\w*")
-
-
-def word_end(text: str, at: int, limit: int | None = None) -> int:
-    """``at``, or the end of the word it falls in, within ``limit`` (default: the text's end).
-
-    A window read with ``endpos`` is text that ends there: ``\\b`` and the lookaheads see the
-    end of the text, so cut inside "tonightly" a window would find the word "tonight" that
-    reading the whole text does not. Ending windows between words keeps them to what the
-    whole text holds."""
-    limit = len(text) if limit is None else min(limit, len(text))
-    if at >= limit:
-        return limit
-    if at > 0 and is_regex_word(text[at - 1]) and is_regex_word(text[at]):
-        return _WORD_REST.match(text, at, limit).end()  # type: ignore[union-attr]
-    return at
-
-
-@dataclass(frozen=True)
-class Text:
-    """One text to read: where it stands, its normalised form (NFKC, casefolded) and, per
-    family, where that family's anchor words stand in it (None: read it all)."""
-
-    where: str
-    text: str
-    anchors: dict[str, list[tuple[int, int]]] | None = None
-
-    def windows(self, family: str) -> Spans:
-        end = min(len(self.text), SCAN_LIMIT)
-        if self.anchors is None:
-            return [(0, end)]
-        out: Spans = []
-        reach = WINDOW[family]
-        for s, e in sorted(self.anchors.get(family, ())):
-            if s >= end:
-                break
-            lo, hi = max(0, s - reach), min(end, e + reach)
-            # a window ends between words (word_end), looked for only when the next one does
-            # not reach into it anyway: a run of anchors in one long word is read once
-            if out and lo > out[-1][1]:
-                out[-1] = (out[-1][0], word_end(self.text, out[-1][1], end))
-            if out and lo <= out[-1][1]:
-                out[-1] = (out[-1][0], max(out[-1][1], hi))
-            else:
-                out.append((lo, hi))
-        if out:
-            out[-1] = (out[-1][0], word_end(self.text, out[-1][1], end))
-        return out
-
-
-@dataclass(frozen=True)
-class Signal:
-    """One kind of scam evidence, where it was first seen (``[start, end)`` of ``text``)."""
-
-    name: str
-    where: str
-    text: str
-    start: int
-    end: int
-
-    @cached_property
-    def shown(self) -> tuple[str, tuple[int, int] | None]:
-        """The redacted one-line excerpt the evidence shows and where the signal is in it,
-        made once (the rule that tags and the rule that holds show the same signals)."""
-        return excerpt(self.text, self.start, self.end) if self.end > self.start else (self.text, None)
 
 
 @dataclass(frozen=True)
@@ -218,305 +112,6 @@ class Assessment:
     def context(self) -> str:
         names = ", ".join(s.name.replace("_", " ") for s in self.signals)
         return f"scam signals: {names} ({self.points:g} points)"
-
-
-# The families whose branches start with \b, searched branch by branch (rules.alternation:
-# same matches, about four times faster). The patterns above stay what fold() reads.
-_WINDFALL_FAST = Alternation(_WINDFALL)
-_RETURNS_FAST = Alternation(_RETURNS)
-_FEE_FAST = Alternation(_FEE)
-_UNTRACEABLE_FAST = Alternation(_UNTRACEABLE)
-_URGENT_FAST = Alternation(_URGENT)
-_THREAT_FAST = Alternation(_THREAT)
-_SECRECY_FAST = Alternation(_SECRECY)
-_DATA_FAST = Alternation(_DATA_FLAT)
-
-
-_QUOTATION = re.compile(r'"[^"\n]{0,200}"|“[^”]{0,200}”|‘[^’]{0,200}’|「[^」]{0,200}」|『[^』]{0,200}』|'
-                        r"\('[^\n]{0,200}?'\)")
-# a report of what a scam wrote, in single quotes: The fraudster wrote: 'Due to an audit …'
-_REPORTED = re.compile(r"(?i)(?:wrote|said|says?|saying|read|reads|stated|claimed|asked|称|写道|内容为|说)"
-                       r"\s*[:：,，]?\s*"
-                       r"'[^'\n]{0,300}$")
-
-
-def _in_quotes(t: str, lo: int, at: int) -> bool:
-    """Whether ``at`` stands inside quotation marks opened after ``lo`` ("…", “…”, 「…」, 『…』, ('…'))."""
-    return t.count('"', lo, at) % 2 == 1 or t.count("“", lo, at) > t.count("”", lo, at) or \
-        t.count("('", lo, at) > t.count("')", lo, at) or \
-        t.count("‘", lo, at) > t.count("’", lo, at) or _REPORTED.search(t, lo, at) is not None or \
-        t.count("「", lo, at) > t.count("」", lo, at) or t.count("『", lo, at) > t.count("』", lo, at)
-
-
-@cache
-def _warns(t: str) -> bool:
-    """Whether the text speaks of scams as an advisory does: its frame (冒充, 诈骗, fraudsters,
-    phishing), and no account to pay named in it (a scam that calls its change of account a
-    defence against fraud names the account; read once per text)."""
-    return _WARNING_FRAME.search(t, 0, SCAN_LIMIT) is not None and _PAYEE.search(t, 0, SCAN_LIMIT) is None
-
-
-def _warned(t: str, at: int) -> bool:
-    """Whether the sentence holding ``at`` warns of scams rather than makes one: its subject is
-    the fraudster ("Fraudsters pose as suppliers and ask you to pay…", 近期有不法分子冒充…), it
-    describes one (someone 冒充 an authority, the scam's 典型话术, "phrases used by fraudsters"),
-    or it is an advisory's list item calling what it describes a scam (3. …一律为诈骗), and it asks
-    the reader nothing outside quotation marks; or ``at`` stands in quotation marks in a text that
-    speaks of scams: an advisory quotes what scams say ("Typical phrases include: - "pay to the new
-    account today"", 常见话术包括：「解除分期付款设定错误」)."""
-    start, stop = sentence_span(t, at, at, _SENTENCE_START, reach=300)
-    line = t.rfind("\n", 0, at) + 1
-    if _warns(t) and (_quoted_example(t, line, at) or _quoted_example(t, min(line, start), at)):
-        return True
-    bare = _QUOTATION.sub("", t[start:stop])
-    if _PLEASE.search(bare):
-        return False  # a sentence that asks the reader is no warning ("Fraudsters used your card, please confirm…")
-    return _WARNED_SUBJECT.match(t, start, stop) is not None or \
-        (_DESCRIBES_SCAM.search(bare) is not None and _FIRST_PERSON.search(bare) is None and _warns(t)) or \
-        (_LIST_ITEM.match(t, start) is not None and _CALLED_SCAM.search(t, start, stop) is not None) or \
-        (_LIST_ITEM.match(t, line) is not None and _warns(t) and _in_described_list(t, line))
-
-
-def _in_described_list(t: str, line: int) -> bool:
-    """Whether the list item starting at ``line`` belongs to a list an advisory opens with a line
-    that describes or advises ("Typical patterns include:", 常见手法有：, 本会建议会员：): the first
-    line above that is no list item (nor a blank or an item's wrapped line, two at most)."""
-    end, floor, loose = line, max(0, line - 1500), 0
-    while end > floor:
-        start = t.rfind("\n", 0, end - 1) + 1
-        text = t[start:end].strip()
-        if text and not _LIST_ITEM.match(t, start):
-            if text.endswith((":", "：")):
-                return _LIST_INTRO.search(text) is not None and not _ASKING_INTRO.search(text)
-            loose += 1
-            if loose > 2:
-                return False
-        end = start
-        if start == 0:
-            break
-    return False
-
-
-def _quoted_example(t: str, lo: int, at: int) -> bool:
-    """Whether ``at`` stands inside quotation marks opened after ``lo`` that quote an example,
-    not a button's label to click (Click "Verify your account")."""
-    if not _in_quotes(t, lo, at):
-        return False
-    opening = max(t.rfind(q, lo, at) for q in ('"', "“", "‘", "'", "「", "『"))
-    return _BUTTON.search(t, max(0, opening - 20), opening + 1) is None
-
-
-def _windfall(t: str, spans: Spans) -> tuple[int, int] | None:
-    if spans and "congratulations" in t:
-        m = _CONGRATS.search(t, 0, SCAN_LIMIT)
-        if m:
-            return m.span()
-    for lo, hi in spans:
-        for m in _WINDFALL_FAST.finditer(t, lo, hi):
-            if not (m.group().endswith(("%", "percent")) and _PRICE.match(t, m.end())) and not _warned(t, m.start()):
-                return m.span()
-    return None
-
-
-def _returns(t: str, spans: Spans) -> tuple[int, int] | None:
-    for lo, hi in spans:
-        for m in _RETURNS_FAST.finditer(t, lo, hi):
-            before = max(0, m.start() - 40)
-            if not (_NO_PROMISE.search(t, before, m.start()) or _CHARGED.search(t, before, m.start())) and \
-                    not _warned(t, m.start()):
-                return m.span()
-    return None
-
-
-# a fee said not to be due ("您无需缴纳任何费用", "no fee is required", "duty prepaid")
-_NO_FEE = re.compile(r"(?:无需|不需|不用|免|\bno\b|\bnot\b|\bwithout\b|\bfree of\b)[^。！？.!?\n]{0,20}$")
-
-
-# a fee said paid already or by someone else ("duties & taxes: paid by shipper (DDP)", 参会费用：2,800元（已支付）)
-_FEE_PAID = re.compile(r"[^.!?。！？\n]{0,30}?(?:\bpaid by (?:the )?(?:shipper|sender|consignor|seller)\b|\bprepaid\b|"
-                       r"\bddp\b|\bwaived\b|\b(?:already|has been|have been|was|were) paid\b|已(?:预)?(?:支)?付|预付|"
-                       r"由寄件人|免收|已缴)")
-
-
-def _fee(t: str, spans: Spans) -> tuple[int, int] | None:
-    for lo, hi in spans:
-        for m in _FEE_FAST.finditer(t, lo, hi):
-            if _FEE_TIE.search(t, max(0, m.start() - 120), m.end() + 120) and \
-                    _PAY.search(t, max(0, m.start() - 120), m.end() + 120) and not _warned(t, m.start()) and \
-                    not _NO_FEE.search(t, max(0, m.start() - 30), m.start()) and not _FEE_PAID.match(t, m.end()) \
-                    and not _NEVER_ASK.search(t, max(0, m.start() - 60), m.start()):
-                return m.span()
-        # gift cards … the codes, a few sentences on (but not past what is read at all); not "never buy gift cards"
-        for m in _UNTRACEABLE_FAST.finditer(t, lo, word_end(t, hi + 200, SCAN_LIMIT)):
-            if not _warned(t, m.start()) and not _warned(t, m.end() - 1) and \
-                    not _NEVER_ASK.search(t, max(0, m.start() - 60), m.start()):
-                return m.span()  # (the codes asked only inside an advisory's quoted example: "Gift cards – “… photos”")
-    return None
-
-
-def _diversion(t: str, spans: Spans) -> tuple[int, int] | None:
-    """Money asked to a new, changed or re-routed account (the payment-diversion ask)."""
-    for lo, hi in spans:
-        for m in _DIVERSION.finditer(t, lo, word_end(t, hi + 200, SCAN_LIMIT)):
-            if not _warned(t, m.start()) and not _NOT_SO.search(t, max(0, m.start() - 40), m.start()) and \
-                    not _ALREADY_PAID.search(t, max(0, m.start() - 80), m.start()) and \
-                    not VERIFY_BY_PHONE.search(t, sentence_span(t, m.start(), m.end(), _SENTENCE_START, reach=200)[0],
-                                               m.end() + 250):
-                # (a change to verify on the number one already has, in its sentence or the next: "Please ring me
-                # on the usual number to confirm before paying" - a genuine notice's advice)
-                return m.span()
-    return None
-
-
-# a payment asked to an account the mail gives (请将货款转到以下账户, "pay … to the account below")
-_PAY_TO_BELOW = re.compile(r"(?:转|汇|付|打)(?:款)?(?:到|至|入)(?:以下|下列|下面的?)(?:账户|帐户|账号|卡)|"
-                           r"\b(?:pay|remit|transfer|send|wire)\w*\b[^.!?\n]{0,60}?"
-                           r"\bto the (?:account|details) below\b")
-# a code the mail itself gives ("enter the security code: 7F3A9C21"): nothing asked of the reader
-_GIVEN = re.compile(r"[^\S\n]*(?:is[^\S\n]*)?[:：][^\S\n]*\r?\n?[^\S\n]*(?=[a-z*#-]{0,12}[0-9])[a-z0-9][a-z0-9*#-]{5,}")
-# a secret the reader keeps of their own (a password, a code), not a channel kept private
-_OWN_SECRET = re.compile(r"(?:密码|验证码|口令|password|passcode|pin|code)[^。！？.!?\n]{0,15}$")
-# papers brought to a branch, or details entered in the bank's own app: nothing asked by mail
-_IN_PERSON = re.compile(r"[^。！？.!?\n]{0,25}?(?:原件|复印件至|至(?:开户)?网点|到(?:开户)?网点|至柜台|到柜台|"
-                        r"签到|现场|会场|前台|\bin person\b|\bon site\b|"
-                        r"\bat (?:the )?(?:reception|registration desk|front desk)\b|"
-                        r"\bat (?:a|any|your) branch\b)")
-# the writer's own details given, not the reader's asked for
-_WRITERS_OWN = re.compile(r"(?:我司|我方|本公司|我们的|我公司|\bour|\bmy)\s?(?:的)?(?:公司)?(?:\w+ )?$")
-
-
-def _in_disclaimer(t: str, at: int) -> bool:
-    """Whether ``at`` stands in a legal disclaimer's paragraph (its "please notify the sender
-    immediately", 请立即通知发件人, is no deadline)."""
-    lo = max(t.rfind("\n\n", 0, at), t.rfind("\r\n\r\n", 0, at), at - 1500, 0)
-    hi = t.find("\n\n", at)
-    return is_disclaimer(t[lo:hi if hi >= 0 else min(len(t), at + 1500)])
-
-
-# money already sent, or a third party's account ("we have transferred … to your new bank account",
-# "Her new bank account will be used", "employees who have changed their bank account")
-_ALREADY_PAID = re.compile(r"(?:(?<!\bbe )(?<!\bbeing )\b(?:transferred|paid|wired|remitted|sent|received|credited|"
-                           r"deposited|went|goes)\b|"
-                           r"\b(?:her|his|their|employees?|staff|contractors?|if you)\b|"
-                           r"已(?:经)?(?:转|汇|付|支付|打款)|"
-                           r"(?:员工|他|她|如果您|如您|无误|确为|确认为|已核实|核实无误))[^.!?。！？\n]{0,60}$")
-# a change denied or never asked for ("we will never ask you to pay to a new account", 从未变更)
-_NOT_SO = re.compile(r"(?:\bnever\b|\bnot\b|\bno\b|n't\b|不会|没有|未曾|从未|无需)[^.!?。！？\n]{0,30}$")
-
-
-def _secret_transfer(t: str, spans: Spans) -> tuple[int, int] | None:
-    """A payment the reader is asked to make (please wire…, 转给…; not one already made) where
-    the text around it asks to keep it secret (keep this between us, 这件事先别跟其他人说): the
-    boss's payment asked in secret is an ask."""
-    for lo, hi in spans:
-        for m in _TRANSFER.finditer(t, lo, hi):
-            if not _warned(t, m.start()) and _KEEP_SECRET.search(t, max(0, m.start() - 400), m.end() + 400):
-                return m.span()
-    return None
-
-
-def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
-    for lo, hi in spans:
-        weak: list[tuple[int, int]] = []
-        for m in _DATA_FAST.finditer(t, lo, hi):
-            if _WRITERS_OWN.search(t, max(0, m.start() - 12), m.start()) or _IN_PERSON.match(t, m.end()) or \
-                    _SET_OWN.search(t, max(0, m.start() - 30), m.start()) or _GIVEN.match(t, m.end()):
-                continue  # the writer's own account (提供我司收款账户), papers to a branch, a password to set
-            before = t[max(0, m.start() - 100):m.start()]
-            asked_after = _BA.search(before) is not None and _ASK_AFTER.match(t, m.end()) is not None
-            if not (_ASK.search(before) or asked_after or _asks_in_a_list(t, m.start())) or _NEVER_ASK.search(before) \
-                    or _warned(t, m.start()) or \
-                    VERIFY_BY_PHONE.search(t, *sentence_span(t, m.start(), m.end(), _SENTENCE_START, reach=200)):
-                continue  # (bank details updated only after a call back to the number on file: the writer's process)
-            if _DATA_FAST.branch_of(m) < _DATA_STRONG_BRANCHES:  # a strong word (card number, 密码)
-                return m.span()
-            weak.append(m.span())
-            if len(weak) >= 2 and weak[-1][0] - weak[0][0] < 120:
-                return weak[0][0], weak[-1][1]
-            weak = weak[-1:]
-        # the account to verify or unlock (the phishing ask: "verify your account within 24 hours")
-        for m in _VERIFY_ACCOUNT.finditer(t, lo, hi):
-            if not _warned(t, m.start()) and not _NEVER_ASK.search(t, max(0, m.start() - 80), m.start()):
-                return m.span()
-        # a remote-control tool to install (the refund scam's "download AnyDesk so our agent can…")
-        for m in _REMOTE.finditer(t, lo, hi):
-            if not _warned(t, m.start()) and not _NEVER_ASK.search(t, max(0, m.start() - 80), m.start()) and \
-                    _MONEY_IN_VIEW.search(t, max(0, m.start() - 300), m.end() + 300):
-                return m.span()
-    return None
-
-
-def _asks_in_a_list(t: str, at: int) -> bool:
-    """Whether a request ending in a colon and a line break (\"please provide the following:\")
-    stands within 220 characters before ``at`` (``_ASK_LIST``, read only where a colon is)."""
-    lo = max(0, at - 220)
-    if t.find(":", lo, at) < 0 and t.find("：", lo, at) < 0:
-        return False
-    return _ASK_LIST.search(t, lo, at) is not None
-
-
-def _private_channel(t: str, spans: Spans, sender_domains: frozenset[str],
-                     senders: frozenset[str]) -> tuple[int, int] | None:
-    free_sender = bool(senders) and all(s.rsplit("@", 1)[-1] in FREEMAIL for s in senders)
-    for lo, hi in spans:
-        for m in _SECRECY_FAST.finditer(t, lo, hi):
-            # (keep your own password to yourself: 妥善保管您的密码，不要告诉他人; an advisory's quoted example)
-            if not _OWN_SECRET.search(t, max(0, m.start() - 20), m.start()) and not _warned(t, m.start()):
-                return m.span()
-        for m in _IM.finditer(t, lo, hi):
-            if _NEVER_ASK.search(t, max(0, m.start() - 40), m.start()) or _warned(t, m.start()):
-                continue  # "we will never ask you to add us on WeChat"; an advisory's quoted "联系客服QQ"
-            if m.group().startswith(("t.me/", "wa.me/", "加", "添加")) or _IM_ID.match(t, m.end()) or \
-                    _CONTACT_VERB.search(t, max(0, m.start() - 25), m.start()):
-                return m.span()
-        # (to the address's own end: cut by the window a long domain would read as gmail.com)
-        for m in _EMAIL.finditer(t, lo, _EMAIL_CHARS.match(t, hi, SCAN_LIMIT).end()):  # type: ignore[union-attr]
-            addr, domain = m.group(), m.group(1)
-            if domain in FREEMAIL and addr not in senders and (domain not in sender_domains or free_sender):
-                return m.span()
-    return None
-
-
-_OFFER_OR_ASK_FINDERS = (("windfall", _windfall), ("returns", _returns), ("fee", _fee),
-                         ("personal_data", _personal_data))
-
-
-_FOLD: Callable[[str], str] | None = None
-
-
-def _pattern_chars() -> str:
-    return "".join(v.pattern for v in vars(scam_words).values() if isinstance(v, re.Pattern))
-
-
-def fold(text: str) -> str:
-    """``text`` with the traditional spellings of the characters these patterns are written
-    in replaced by the simplified ones (穩賺 reads as 稳赚; same length, positions hold)."""
-    global _FOLD
-    if text.isascii():
-        return text
-    if _FOLD is None:
-        _FOLD = traditional_folder(_pattern_chars())
-    return _FOLD(text)
-
-
-@cache
-def anchor_words() -> dict[str, tuple[str, ...]]:
-    """:data:`ANCHORS` as the keyword scan is to look for them: each word also in the
-    spellings :func:`fold` reads as it that the scan's own variants of it do not give
-    (:func:`rules.chinese_variants.variants` mixes 說 for 说 into a phrase, not 説:
-    不要跟别人説), so a window opens wherever the folded text holds the word."""
-    others: dict[str, list[str]] = {}  # simplified -> its spellings fold() reads, beyond the variants
-    for code, simplified in simplifying_table(_pattern_chars()).items():
-        if chr(code) not in char_forms(simplified):
-            others.setdefault(simplified, []).append(chr(code))
-    out: dict[str, tuple[str, ...]] = {}
-    for family, words in ANCHORS.items():
-        every = list(words)
-        for word in words:
-            if any(ch in others for ch in word):  # (the scan adds the variants of each of these too)
-                every += ["".join(mix) for mix in itertools.product(*([ch, *others.get(ch, ())] for ch in word))]
-        out[family] = tuple(dict.fromkeys(every))
-    return out
 
 
 _REPLY_PREFIX = re.compile(r"^(?:\s*(?:re|aw|sv|antw|fw|fwd|回复|答复|回覆|答覆|转发|轉寄|转寄)\s*[:：])+")
@@ -544,22 +139,6 @@ def _weight(signal: Signal, items: list[Text], free_sender: bool = False) -> flo
     if signal.name == "personal_data" and _asks_codes(signal.text, max(0, signal.start - 160), signal.end + 160):
         return 2.0
     return WEIGHTS[signal.name]
-
-
-_ONLY_ON = re.compile(r"\s?(?:only (?:on|at|in|into)\b|(?:仅|只)(?:在|限))")
-
-
-def _asks_codes(t: str, lo: int, hi: int) -> bool:
-    """Whether the secret codes (SECRET_CODES) are asked for between ``lo`` and ``hi``: after a
-    request in their sentence or list, not in "never share your PIN"."""
-    for m in SECRET_CODES.finditer(t, lo, hi):
-        before = t[max(0, m.start() - 100):m.start()]
-        if _NEVER_ASK.search(before) or _warned(t, m.start()) or _GIVEN.match(t, m.end()) or \
-                _ONLY_ON.match(t, m.end()):
-            continue  # (advice: "enter your email password only on docusign.net")
-        if _ASK.search(before) or _asks_in_a_list(t, m.start()):
-            return True
-    return False
 
 
 def may_reach_medium(families: Iterable[str]) -> bool:

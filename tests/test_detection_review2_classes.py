@@ -90,7 +90,7 @@ def test_the_scam_patterns_are_written_in_simplified_characters() -> None:
     # (a traditional character in a pattern, 帳戶, made the folder write every simplified 户 as 戶,
     # and no 账户 of any text was found again: the patterns hold one spelling, the folder the rest)
     from rules.chinese_variants import _convert
-    from rules.scams import _pattern_chars
+    from rules.scam_text import _pattern_chars
     chars = {c for c in _pattern_chars() if "\u4e00" <= c <= "\u9fff"}
     traditional = sorted(c for c in chars if _convert("t2s", c) != c)
     assert traditional == []

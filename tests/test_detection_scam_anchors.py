@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rules import scams
+from rules import scam_signals, scam_text, scam_words
 from rules.alternation import Alternation, top_level_branches
 from rules.content import parse
 from rules.matchers import KeywordMatcher, normalize
@@ -86,7 +86,7 @@ def test_a_signal_whose_branch_had_no_anchor_is_found(text: str, signal: str) ->
     norm, anchors = _read(text)
     found = {s.name for s in assess([Text("body", norm, anchors)], full=True).signals}
     if signal == "pressure":  # pressure counts only beside an offer or an ask: read its pattern alone
-        assert any(scams._URGENT.search(norm, lo, hi) for lo, hi in Text("b", norm, anchors).windows("pressure"))
+        assert any(scam_words._URGENT.search(norm, lo, hi) for lo, hi in Text("b", norm, anchors).windows("pressure"))
     else:
         assert signal in found, found
 
@@ -97,7 +97,7 @@ def test_words_the_keyword_scan_does_not_see_are_no_words_to_the_patterns() -> N
                  "They met up tonightly, pay USD 50 now.", "Add mywechatgroup to the list."):
         assert _both_ways(text)[0] == _both_ways(text)[1]
     norm, anchors = _read("Please send the passwordless login link.")
-    assert scams._personal_data(norm, Text("b", norm, None).windows("personal_data")) is None
+    assert scam_signals._personal_data(norm, Text("b", norm, None).windows("personal_data")) is None
 
 
 _FILLER = "The minutes are attached. " * 800
@@ -146,10 +146,10 @@ class _CountingSearches:
         return self.rx.search(*args)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("family", "text"), [(scams._WINDFALL_FAST, "you get 30% off. " * 1200),
-                                              (scams._FEE_FAST, "运费" * 10000),
-                                              (scams._RETURNS_FAST, "不保证收益10%" * 2500),
-                                              (scams._DATA_FAST, "卡号" * 10000)])
+@pytest.mark.parametrize(("family", "text"), [(scam_signals._WINDFALL_FAST, "you get 30% off. " * 1200),
+                                              (scam_signals._FEE_FAST, "运费" * 10000),
+                                              (scam_signals._RETURNS_FAST, "不保证收益10%" * 2500),
+                                              (scam_signals._DATA_FAST, "卡号" * 10000)])
 def test_many_matches_are_found_with_searches_in_proportion_to_them(family: Alternation, text: str) -> None:
     # Alternation.finditer searched every group again after each match: quadratic (1.7 s for
     # the first text, 4 s for the second on a61067f)
@@ -167,19 +167,20 @@ def test_a_run_of_anchors_has_its_window_end_looked_for_once(monkeypatch: pytest
     # of a 20,000-character run of e卡: 0.6 s)
     norm, anchors = _read("e卡" * 10000)
     calls = []
-    real = scams.word_end
-    monkeypatch.setattr(scams, "word_end", lambda *a: calls.append(a) or real(*a))
+    real = scam_text.word_end
+    monkeypatch.setattr(scam_text, "word_end", lambda *a: calls.append(a) or real(*a))
     assert Text("b", norm, anchors).windows("windfall") == [(0, 20000)]
     assert len(calls) <= 2
 
 
 # each family's patterns, read in its windows (the untraceable payments 200 characters further)
-FAMILIES = [("windfall", scams._WINDFALL, 0), ("returns", scams._RETURNS, 0), ("fee", scams._FEE, 0),
-            ("fee", scams._UNTRACEABLE, 200), ("fee", scams._DIVERSION, 200), ("fee", scams._TRANSFER, 0),
-            ("personal_data", scams._DATA_FLAT, 0),
-            ("personal_data", scams._REMOTE, 0),
-            ("private_channel", scams._SECRECY, 0), ("private_channel", scams._IM, 0),
-            ("pressure", scams._URGENT, 0), ("pressure", scams._THREAT, 0)]
+FAMILIES = [("windfall", scam_words._WINDFALL, 0), ("returns", scam_words._RETURNS, 0), ("fee", scam_words._FEE, 0),
+            ("fee", scam_words._UNTRACEABLE, 200), ("fee", scam_words._DIVERSION, 200),
+            ("fee", scam_words._TRANSFER, 0),
+            ("personal_data", scam_words._DATA_FLAT, 0),
+            ("personal_data", scam_words._REMOTE, 0),
+            ("private_channel", scam_words._SECRECY, 0), ("private_channel", scam_words._IM, 0),
+            ("pressure", scam_words._URGENT, 0), ("pressure", scam_words._THREAT, 0)]
 BRANCHES = [(family, branch, extra) for family, rx, extra in FAMILIES for branch in top_level_branches(rx.pattern)]
 # text around the generated words: sentences, and word characters right against them
 FILLER = st.lists(st.sampled_from(["Please find the minutes attached. ", "The shipment left Ningbo on Monday. ",
@@ -199,7 +200,7 @@ def test_every_branch_is_found_in_its_windows_exactly_where_the_whole_text_has_i
         norm, anchors = _read("".join(before) + words + "".join(after))
         whole = rx.search(norm, 0, min(len(norm), SCAN_LIMIT + extra)) is not None
         windows = Text("b", norm, {family: anchors.get(family, [])}).windows(family)
-        windowed = any(rx.search(norm, lo, scams.word_end(norm, hi + extra)) for lo, hi in windows)
+        windowed = any(rx.search(norm, lo, scam_text.word_end(norm, hi + extra)) for lo, hi in windows)
         assert windowed == whole, (family, words, "only in windows" if windowed else "only in the whole text")
 
     read_both_ways()

@@ -10,12 +10,13 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rules import scam_words, scams
+from rules import scam_signals, scam_words, scams
 from rules.alternation import ASCII_START, Alternation, top_level_branches
 from rules.content import parse
 
 CORPUS = Path(__file__).resolve().parent / "corpus_mail_gem"
-FAST = {name: getattr(scams, name) for name in dir(scams) if isinstance(getattr(scams, name), Alternation)}
+FAST = {name: getattr(scam_signals, name) for name in dir(scam_signals)
+        if isinstance(getattr(scam_signals, name), Alternation)}
 
 
 def _spans(matches: object) -> list[tuple[int, int]]:
@@ -39,8 +40,8 @@ def test_personal_data_words_are_told_strong_or_weak_as_named_groups_would() -> 
     text = ("please send your card number, full name, home address and age; 提供银行卡号和姓名、地址 "
             "your pin and country, password") * 3
     want = [(m.span(), bool(m.group("strong"))) for m in named.finditer(text)]
-    got = [(m.span(), scams._DATA_FAST.branch_of(m) < scams._DATA_STRONG_BRANCHES)
-           for m in scams._DATA_FAST.finditer(text)]
+    got = [(m.span(), scam_signals._DATA_FAST.branch_of(m) < scam_signals._DATA_STRONG_BRANCHES)
+           for m in scam_signals._DATA_FAST.finditer(text)]
     assert got == want and any(s for _, s in want) and not all(s for _, s in want)
 
 

@@ -1,0 +1,113 @@
+"""Whether a sentence warns of scams rather than makes one (issue 19).
+
+Banks, regulators and our own security team write about scams in the words scams use: "pay to
+the new account today", 常见话术包括：「解除分期付款设定错误」. A finder in :mod:`rules.scam_signals`
+asks these before it counts what it found: a sentence whose subject is the fraudster, a quoted
+example in a text that speaks of scams, an advisory's list item, a legal disclaimer's "notify the
+sender immediately".
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from rules.context import sentence_span
+from rules.markers import is_disclaimer
+from rules.scam_text import SCAN_LIMIT
+from rules.scam_words import (
+    _ASKING_INTRO,
+    _BUTTON,
+    _CALLED_SCAM,
+    _DESCRIBES_SCAM,
+    _FIRST_PERSON,
+    _LIST_INTRO,
+    _LIST_ITEM,
+    _PAYEE,
+    _PLEASE,
+    _SENTENCE_START,
+    _WARNED_SUBJECT,
+    _WARNING_FRAME,
+)
+
+_QUOTATION = re.compile(r'"[^"\n]{0,200}"|“[^”]{0,200}”|‘[^’]{0,200}’|「[^」]{0,200}」|『[^』]{0,200}』|'
+                        r"\('[^\n]{0,200}?'\)")
+# a report of what a scam wrote, in single quotes: The fraudster wrote: 'Due to an audit …'
+_REPORTED = re.compile(r"(?i)(?:wrote|said|says?|saying|read|reads|stated|claimed|asked|称|写道|内容为|说)"
+                       r"\s*[:：,，]?\s*"
+                       r"'[^'\n]{0,300}$")
+
+
+def _in_quotes(t: str, lo: int, at: int) -> bool:
+    """Whether ``at`` stands inside quotation marks opened after ``lo`` ("…", “…”, 「…」, 『…』, ('…'))."""
+    return t.count('"', lo, at) % 2 == 1 or t.count("“", lo, at) > t.count("”", lo, at) or \
+        t.count("('", lo, at) > t.count("')", lo, at) or \
+        t.count("‘", lo, at) > t.count("’", lo, at) or _REPORTED.search(t, lo, at) is not None or \
+        t.count("「", lo, at) > t.count("」", lo, at) or t.count("『", lo, at) > t.count("』", lo, at)
+
+
+@cache
+def _warns(t: str) -> bool:
+    """Whether the text speaks of scams as an advisory does: its frame (冒充, 诈骗, fraudsters,
+    phishing), and no account to pay named in it (a scam that calls its change of account a
+    defence against fraud names the account; read once per text)."""
+    return _WARNING_FRAME.search(t, 0, SCAN_LIMIT) is not None and _PAYEE.search(t, 0, SCAN_LIMIT) is None
+
+
+def _warned(t: str, at: int) -> bool:
+    """Whether the sentence holding ``at`` warns of scams rather than makes one: its subject is
+    the fraudster ("Fraudsters pose as suppliers and ask you to pay…", 近期有不法分子冒充…), it
+    describes one (someone 冒充 an authority, the scam's 典型话术, "phrases used by fraudsters"),
+    or it is an advisory's list item calling what it describes a scam (3. …一律为诈骗), and it asks
+    the reader nothing outside quotation marks; or ``at`` stands in quotation marks in a text that
+    speaks of scams: an advisory quotes what scams say ("Typical phrases include: - "pay to the new
+    account today"", 常见话术包括：「解除分期付款设定错误」)."""
+    start, stop = sentence_span(t, at, at, _SENTENCE_START, reach=300)
+    line = t.rfind("\n", 0, at) + 1
+    if _warns(t) and (_quoted_example(t, line, at) or _quoted_example(t, min(line, start), at)):
+        return True
+    bare = _QUOTATION.sub("", t[start:stop])
+    if _PLEASE.search(bare):
+        return False  # a sentence that asks the reader is no warning ("Fraudsters used your card, please confirm…")
+    return _WARNED_SUBJECT.match(t, start, stop) is not None or \
+        (_DESCRIBES_SCAM.search(bare) is not None and _FIRST_PERSON.search(bare) is None and _warns(t)) or \
+        (_LIST_ITEM.match(t, start) is not None and _CALLED_SCAM.search(t, start, stop) is not None) or \
+        (_LIST_ITEM.match(t, line) is not None and _warns(t) and _in_described_list(t, line))
+
+
+def _in_described_list(t: str, line: int) -> bool:
+    """Whether the list item starting at ``line`` belongs to a list an advisory opens with a line
+    that describes or advises ("Typical patterns include:", 常见手法有：, 本会建议会员：): the first
+    line above that is no list item (nor a blank or an item's wrapped line, two at most)."""
+    end, floor, loose = line, max(0, line - 1500), 0
+    while end > floor:
+        start = t.rfind("\n", 0, end - 1) + 1
+        text = t[start:end].strip()
+        if text and not _LIST_ITEM.match(t, start):
+            if text.endswith((":", "：")):
+                return _LIST_INTRO.search(text) is not None and not _ASKING_INTRO.search(text)
+            loose += 1
+            if loose > 2:
+                return False
+        end = start
+        if start == 0:
+            break
+    return False
+
+
+def _quoted_example(t: str, lo: int, at: int) -> bool:
+    """Whether ``at`` stands inside quotation marks opened after ``lo`` that quote an example,
+    not a button's label to click (Click "Verify your account")."""
+    if not _in_quotes(t, lo, at):
+        return False
+    opening = max(t.rfind(q, lo, at) for q in ('"', "“", "‘", "'", "「", "『"))
+    return _BUTTON.search(t, max(0, opening - 20), opening + 1) is None
+
+
+def _in_disclaimer(t: str, at: int) -> bool:
+    """Whether ``at`` stands in a legal disclaimer's paragraph (its "please notify the sender
+    immediately", 请立即通知发件人, is no deadline)."""
+    lo = max(t.rfind("\n\n", 0, at), t.rfind("\r\n\r\n", 0, at), at - 1500, 0)
+    hi = t.find("\n\n", at)
+    return is_disclaimer(t[lo:hi if hi >= 0 else min(len(t), at + 1500)])
+

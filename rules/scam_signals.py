@@ -1,0 +1,248 @@
+"""The finders of scam signals (issue 19): each reads one family of wording (:mod:`rules.scam_words`)
+in its windows of a text and returns where it first stands as an offer or an ask of the reader,
+or None. What makes a find count is here: not the writer's own account, not a fee said paid
+already, not an advisory's example (:mod:`rules.scam_advisories`). Weighing and grading the
+signals is :mod:`rules.scams`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rules.alternation import Alternation
+from rules.context import sentence_span
+from rules.scam_advisories import _warned
+from rules.scam_text import SCAN_LIMIT, Spans, word_end
+from rules.scam_words import (
+    _ASK,
+    _ASK_AFTER,
+    _ASK_LIST,
+    _BA,
+    _CHARGED,
+    _CONGRATS,
+    _CONTACT_VERB,
+    _DATA_FLAT,
+    _DATA_STRONG_BRANCHES,
+    _DIVERSION,
+    _EMAIL,
+    _EMAIL_CHARS,
+    _FEE,
+    _FEE_TIE,
+    _IM,
+    _IM_ID,
+    _KEEP_SECRET,
+    _MONEY_IN_VIEW,
+    _NEVER_ASK,
+    _NO_PROMISE,
+    _PAY,
+    _PRICE,
+    _REMOTE,
+    _RETURNS,
+    _SECRECY,
+    _SENTENCE_START,
+    _SET_OWN,
+    _THREAT,
+    _TRANSFER,
+    _UNTRACEABLE,
+    _URGENT,
+    _VERIFY_ACCOUNT,
+    _WINDFALL,
+    FREEMAIL,
+    SECRET_CODES,
+    VERIFY_BY_PHONE,
+)
+
+# The families whose branches start with \b, searched branch by branch (rules.alternation:
+# same matches, about four times faster). The patterns above stay what fold() reads.
+_WINDFALL_FAST = Alternation(_WINDFALL)
+_RETURNS_FAST = Alternation(_RETURNS)
+_FEE_FAST = Alternation(_FEE)
+_UNTRACEABLE_FAST = Alternation(_UNTRACEABLE)
+_URGENT_FAST = Alternation(_URGENT)
+_THREAT_FAST = Alternation(_THREAT)
+_SECRECY_FAST = Alternation(_SECRECY)
+_DATA_FAST = Alternation(_DATA_FLAT)
+
+
+def _windfall(t: str, spans: Spans) -> tuple[int, int] | None:
+    if spans and "congratulations" in t:
+        m = _CONGRATS.search(t, 0, SCAN_LIMIT)
+        if m:
+            return m.span()
+    for lo, hi in spans:
+        for m in _WINDFALL_FAST.finditer(t, lo, hi):
+            if not (m.group().endswith(("%", "percent")) and _PRICE.match(t, m.end())) and not _warned(t, m.start()):
+                return m.span()
+    return None
+
+
+def _returns(t: str, spans: Spans) -> tuple[int, int] | None:
+    for lo, hi in spans:
+        for m in _RETURNS_FAST.finditer(t, lo, hi):
+            before = max(0, m.start() - 40)
+            if not (_NO_PROMISE.search(t, before, m.start()) or _CHARGED.search(t, before, m.start())) and \
+                    not _warned(t, m.start()):
+                return m.span()
+    return None
+
+
+# a fee said not to be due ("您无需缴纳任何费用", "no fee is required", "duty prepaid")
+_NO_FEE = re.compile(r"(?:无需|不需|不用|免|\bno\b|\bnot\b|\bwithout\b|\bfree of\b)[^。！？.!?\n]{0,20}$")
+
+
+# a fee said paid already or by someone else ("duties & taxes: paid by shipper (DDP)", 参会费用：2,800元（已支付）)
+_FEE_PAID = re.compile(r"[^.!?。！？\n]{0,30}?(?:\bpaid by (?:the )?(?:shipper|sender|consignor|seller)\b|\bprepaid\b|"
+                       r"\bddp\b|\bwaived\b|\b(?:already|has been|have been|was|were) paid\b|已(?:预)?(?:支)?付|预付|"
+                       r"由寄件人|免收|已缴)")
+
+
+def _fee(t: str, spans: Spans) -> tuple[int, int] | None:
+    for lo, hi in spans:
+        for m in _FEE_FAST.finditer(t, lo, hi):
+            if _FEE_TIE.search(t, max(0, m.start() - 120), m.end() + 120) and \
+                    _PAY.search(t, max(0, m.start() - 120), m.end() + 120) and not _warned(t, m.start()) and \
+                    not _NO_FEE.search(t, max(0, m.start() - 30), m.start()) and not _FEE_PAID.match(t, m.end()) \
+                    and not _NEVER_ASK.search(t, max(0, m.start() - 60), m.start()):
+                return m.span()
+        # gift cards … the codes, a few sentences on (but not past what is read at all); not "never buy gift cards"
+        for m in _UNTRACEABLE_FAST.finditer(t, lo, word_end(t, hi + 200, SCAN_LIMIT)):
+            if not _warned(t, m.start()) and not _warned(t, m.end() - 1) and \
+                    not _NEVER_ASK.search(t, max(0, m.start() - 60), m.start()):
+                return m.span()  # (the codes asked only inside an advisory's quoted example: "Gift cards – “… photos”")
+    return None
+
+
+def _diversion(t: str, spans: Spans) -> tuple[int, int] | None:
+    """Money asked to a new, changed or re-routed account (the payment-diversion ask)."""
+    for lo, hi in spans:
+        for m in _DIVERSION.finditer(t, lo, word_end(t, hi + 200, SCAN_LIMIT)):
+            if not _warned(t, m.start()) and not _NOT_SO.search(t, max(0, m.start() - 40), m.start()) and \
+                    not _ALREADY_PAID.search(t, max(0, m.start() - 80), m.start()) and \
+                    not VERIFY_BY_PHONE.search(t, sentence_span(t, m.start(), m.end(), _SENTENCE_START, reach=200)[0],
+                                               m.end() + 250):
+                # (a change to verify on the number one already has, in its sentence or the next: "Please ring me
+                # on the usual number to confirm before paying" - a genuine notice's advice)
+                return m.span()
+    return None
+
+
+# a payment asked to an account the mail gives (请将货款转到以下账户, "pay … to the account below")
+_PAY_TO_BELOW = re.compile(r"(?:转|汇|付|打)(?:款)?(?:到|至|入)(?:以下|下列|下面的?)(?:账户|帐户|账号|卡)|"
+                           r"\b(?:pay|remit|transfer|send|wire)\w*\b[^.!?\n]{0,60}?"
+                           r"\bto the (?:account|details) below\b")
+# a code the mail itself gives ("enter the security code: 7F3A9C21"): nothing asked of the reader
+_GIVEN = re.compile(r"[^\S\n]*(?:is[^\S\n]*)?[:：][^\S\n]*\r?\n?[^\S\n]*(?=[a-z*#-]{0,12}[0-9])[a-z0-9][a-z0-9*#-]{5,}")
+# a secret the reader keeps of their own (a password, a code), not a channel kept private
+_OWN_SECRET = re.compile(r"(?:密码|验证码|口令|password|passcode|pin|code)[^。！？.!?\n]{0,15}$")
+# papers brought to a branch, or details entered in the bank's own app: nothing asked by mail
+_IN_PERSON = re.compile(r"[^。！？.!?\n]{0,25}?(?:原件|复印件至|至(?:开户)?网点|到(?:开户)?网点|至柜台|到柜台|"
+                        r"签到|现场|会场|前台|\bin person\b|\bon site\b|"
+                        r"\bat (?:the )?(?:reception|registration desk|front desk)\b|"
+                        r"\bat (?:a|any|your) branch\b)")
+# the writer's own details given, not the reader's asked for
+_WRITERS_OWN = re.compile(r"(?:我司|我方|本公司|我们的|我公司|\bour|\bmy)\s?(?:的)?(?:公司)?(?:\w+ )?$")
+
+
+
+# money already sent, or a third party's account ("we have transferred … to your new bank account",
+# "Her new bank account will be used", "employees who have changed their bank account")
+_ALREADY_PAID = re.compile(r"(?:(?<!\bbe )(?<!\bbeing )\b(?:transferred|paid|wired|remitted|sent|received|credited|"
+                           r"deposited|went|goes)\b|"
+                           r"\b(?:her|his|their|employees?|staff|contractors?|if you)\b|"
+                           r"已(?:经)?(?:转|汇|付|支付|打款)|"
+                           r"(?:员工|他|她|如果您|如您|无误|确为|确认为|已核实|核实无误))[^.!?。！？\n]{0,60}$")
+# a change denied or never asked for ("we will never ask you to pay to a new account", 从未变更)
+_NOT_SO = re.compile(r"(?:\bnever\b|\bnot\b|\bno\b|n't\b|不会|没有|未曾|从未|无需)[^.!?。！？\n]{0,30}$")
+
+
+def _secret_transfer(t: str, spans: Spans) -> tuple[int, int] | None:
+    """A payment the reader is asked to make (please wire…, 转给…; not one already made) where
+    the text around it asks to keep it secret (keep this between us, 这件事先别跟其他人说): the
+    boss's payment asked in secret is an ask."""
+    for lo, hi in spans:
+        for m in _TRANSFER.finditer(t, lo, hi):
+            if not _warned(t, m.start()) and _KEEP_SECRET.search(t, max(0, m.start() - 400), m.end() + 400):
+                return m.span()
+    return None
+
+
+def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
+    for lo, hi in spans:
+        weak: list[tuple[int, int]] = []
+        for m in _DATA_FAST.finditer(t, lo, hi):
+            if _WRITERS_OWN.search(t, max(0, m.start() - 12), m.start()) or _IN_PERSON.match(t, m.end()) or \
+                    _SET_OWN.search(t, max(0, m.start() - 30), m.start()) or _GIVEN.match(t, m.end()):
+                continue  # the writer's own account (提供我司收款账户), papers to a branch, a password to set
+            before = t[max(0, m.start() - 100):m.start()]
+            asked_after = _BA.search(before) is not None and _ASK_AFTER.match(t, m.end()) is not None
+            if not (_ASK.search(before) or asked_after or _asks_in_a_list(t, m.start())) or _NEVER_ASK.search(before) \
+                    or _warned(t, m.start()) or \
+                    VERIFY_BY_PHONE.search(t, *sentence_span(t, m.start(), m.end(), _SENTENCE_START, reach=200)):
+                continue  # (bank details updated only after a call back to the number on file: the writer's process)
+            if _DATA_FAST.branch_of(m) < _DATA_STRONG_BRANCHES:  # a strong word (card number, 密码)
+                return m.span()
+            weak.append(m.span())
+            if len(weak) >= 2 and weak[-1][0] - weak[0][0] < 120:
+                return weak[0][0], weak[-1][1]
+            weak = weak[-1:]
+        # the account to verify or unlock (the phishing ask: "verify your account within 24 hours")
+        for m in _VERIFY_ACCOUNT.finditer(t, lo, hi):
+            if not _warned(t, m.start()) and not _NEVER_ASK.search(t, max(0, m.start() - 80), m.start()):
+                return m.span()
+        # a remote-control tool to install (the refund scam's "download AnyDesk so our agent can…")
+        for m in _REMOTE.finditer(t, lo, hi):
+            if not _warned(t, m.start()) and not _NEVER_ASK.search(t, max(0, m.start() - 80), m.start()) and \
+                    _MONEY_IN_VIEW.search(t, max(0, m.start() - 300), m.end() + 300):
+                return m.span()
+    return None
+
+
+def _asks_in_a_list(t: str, at: int) -> bool:
+    """Whether a request ending in a colon and a line break (\"please provide the following:\")
+    stands within 220 characters before ``at`` (``_ASK_LIST``, read only where a colon is)."""
+    lo = max(0, at - 220)
+    if t.find(":", lo, at) < 0 and t.find("：", lo, at) < 0:
+        return False
+    return _ASK_LIST.search(t, lo, at) is not None
+
+
+def _private_channel(t: str, spans: Spans, sender_domains: frozenset[str],
+                     senders: frozenset[str]) -> tuple[int, int] | None:
+    free_sender = bool(senders) and all(s.rsplit("@", 1)[-1] in FREEMAIL for s in senders)
+    for lo, hi in spans:
+        for m in _SECRECY_FAST.finditer(t, lo, hi):
+            # (keep your own password to yourself: 妥善保管您的密码，不要告诉他人; an advisory's quoted example)
+            if not _OWN_SECRET.search(t, max(0, m.start() - 20), m.start()) and not _warned(t, m.start()):
+                return m.span()
+        for m in _IM.finditer(t, lo, hi):
+            if _NEVER_ASK.search(t, max(0, m.start() - 40), m.start()) or _warned(t, m.start()):
+                continue  # "we will never ask you to add us on WeChat"; an advisory's quoted "联系客服QQ"
+            if m.group().startswith(("t.me/", "wa.me/", "加", "添加")) or _IM_ID.match(t, m.end()) or \
+                    _CONTACT_VERB.search(t, max(0, m.start() - 25), m.start()):
+                return m.span()
+        # (to the address's own end: cut by the window a long domain would read as gmail.com)
+        for m in _EMAIL.finditer(t, lo, _EMAIL_CHARS.match(t, hi, SCAN_LIMIT).end()):  # type: ignore[union-attr]
+            addr, domain = m.group(), m.group(1)
+            if domain in FREEMAIL and addr not in senders and (domain not in sender_domains or free_sender):
+                return m.span()
+    return None
+
+
+_OFFER_OR_ASK_FINDERS = (("windfall", _windfall), ("returns", _returns), ("fee", _fee),
+                         ("personal_data", _personal_data))
+
+
+_ONLY_ON = re.compile(r"\s?(?:only (?:on|at|in|into)\b|(?:仅|只)(?:在|限))")
+
+
+def _asks_codes(t: str, lo: int, hi: int) -> bool:
+    """Whether the secret codes (SECRET_CODES) are asked for between ``lo`` and ``hi``: after a
+    request in their sentence or list, not in "never share your PIN"."""
+    for m in SECRET_CODES.finditer(t, lo, hi):
+        before = t[max(0, m.start() - 100):m.start()]
+        if _NEVER_ASK.search(before) or _warned(t, m.start()) or _GIVEN.match(t, m.end()) or \
+                _ONLY_ON.match(t, m.end()):
+            continue  # (advice: "enter your email password only on docusign.net")
+        if _ASK.search(before) or _asks_in_a_list(t, m.start()):
+            return True
+    return False
