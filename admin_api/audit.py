@@ -276,6 +276,20 @@ def last_id(engine: sa.Engine) -> int:
         return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.audit.c.id), 0))).scalar_one())
 
 
+def _remac_rows(conn: sa.Connection, chain: ChainKey, kid: str, batch: int) -> int:
+    """MAC again under the active key up to ``batch`` rows MACed under ``kid``; how many."""
+    rows = conn.execute(sa.select(t.audit.c.id, t.audit.c.hash, t.audit.c.mac_kid, t.audit.c.mac)
+                        .where(t.audit.c.mac_kid == kid).order_by(t.audit.c.id).limit(batch)).all()
+    for r in rows:
+        bad = chain.check(r.mac_kid, r.mac, "row", int(r.id), r.hash)
+        if bad:
+            raise AuditChainError(f"audit row {r.id}: {bad} under {kid}; not re-MACed "
+                                  "(run `mailwarden audit verify`)")
+        new_kid, mac = chain.sign("row", int(r.id), r.hash)
+        conn.execute(sa.update(t.audit).where(t.audit.c.id == r.id).values(mac_kid=new_kid, mac=mac))
+    return len(rows)
+
+
 def remac_audit(engine: sa.Engine, chain: ChainKey, kid: str, batch: int = 1000) -> int:
     """MAC again under the active master key the rows and head MACed under ``kid`` (before ``kid``
     is retired). A MAC that does not verify under ``kid`` is left as it is and AuditChainError
@@ -287,20 +301,16 @@ def remac_audit(engine: sa.Engine, chain: ChainKey, kid: str, batch: int = 1000)
     done = 0
     while True:
         with engine.begin() as conn:
-            rows = conn.execute(sa.select(t.audit.c.id, t.audit.c.hash, t.audit.c.mac_kid, t.audit.c.mac)
-                                .where(t.audit.c.mac_kid == kid).order_by(t.audit.c.id).limit(batch)).all()
-            for r in rows:
-                bad = chain.check(r.mac_kid, r.mac, "row", int(r.id), r.hash)
-                if bad:
-                    raise AuditChainError(f"audit row {r.id}: {bad} under {kid}; not re-MACed "
-                                          "(run `mailwarden audit verify`)")
-                new_kid, mac = chain.sign("row", int(r.id), r.hash)
-                conn.execute(sa.update(t.audit).where(t.audit.c.id == r.id).values(mac_kid=new_kid, mac=mac))
-        done += len(rows)
+            rows = _remac_rows(conn, chain, kid, batch)
+        done += rows
         if not rows:
             break
     with engine.begin() as conn:
         head = _lock_head(conn)
+        # Under the head lock every append that began before the rotation has committed: one that
+        # had read the old generation signed its row under ``kid`` after the walk above looked.
+        while rows := _remac_rows(conn, chain, kid, batch):
+            done += rows
         if head.mac_kid == kid:
             _check_head(conn, chain, head)
             new_kid, mac = chain.sign("head", int(head.last_id), head.last_hash)

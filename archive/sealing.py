@@ -142,16 +142,12 @@ class SealingMixin:
             raise ArchiveIntegrityError(f"malformed blob: {exc}") from exc
 
     def _decrypt_blob(self, blob: bytes, *, sha256: str, dek_id: str, kid: str, wrapped: bytes,
-                      address: str | None = None, size: int | None = None) -> bytes:
+                      address: str | None = None, size: int | None = None, dek: bytes | None = None) -> bytes:
         b_dek_id, _kid, _w, nonce, body = self._parse_blob(blob)
         if b_dek_id.hex() != dek_id:
             raise ArchiveIntegrityError("blob was written under a different data key than its record")
-        try:
-            dek = self.keyring.unwrap(kid, wrapped, DEK_AAD + b_dek_id)
-        except KeyMissing as exc:
-            raise ArchiveKeyMissing(str(exc)) from exc
-        except KeyRingError as exc:
-            raise ArchiveIntegrityError(f"data key: {exc}") from exc
+        if dek is None:
+            dek = self._unwrap_dek(kid, wrapped, b_dek_id)
         try:
             compressed = AESGCM(dek).decrypt(nonce, body, MAGIC + bytes.fromhex(sha256) + b_dek_id)
         except InvalidTag as exc:
@@ -166,6 +162,27 @@ class SealingMixin:
             raise ArchiveIntegrityError("blob address does not match its content")
         return raw
 
+    def _unwrap_dek(self, kid: str, wrapped: bytes, dek_id: bytes) -> bytes:
+        try:
+            return self.keyring.unwrap(kid, wrapped, DEK_AAD + dek_id)
+        except KeyMissing as exc:
+            raise ArchiveKeyMissing(str(exc)) from exc
+        except KeyRingError as exc:
+            raise ArchiveIntegrityError(f"data key: {exc}") from exc
+
+    def _stored_dek(self, address: str, existing: bytes) -> tuple[bytes, str, bytes] | None:
+        """(dek_id, kid, wrapped) of the blob row describing the stored file ``existing``, or None
+        where no row describes it. The row, not the file's header, says which master key wraps
+        its data key: a rotation re-wraps rows, never files (the header still names a key that
+        may since be retired)."""
+        dek_id = existing[4:20]
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(t.blobs.c.dek_id, t.blobs.c.kid, t.blobs.c.wrapped_dek)
+                               .where(t.blobs.c.address == address)).first()
+        if row is None or existing[:4] != MAGIC or row.dek_id != dek_id.hex():
+            return None
+        return dek_id, row.kid, bytes(row.wrapped_dek)
+
     def write_blob(self, sealed: SealedMessage, *, batch: SyncBatch | None = None) -> None:
         """Store the sealed blob durably (atomic, fsync'd); no-op when the content is already
         stored. With ``batch``, durable once ``batch.sync()`` returns (see archive.blobstore)."""
@@ -177,21 +194,23 @@ class SealingMixin:
             self.blob_store.put(sealed.address, sealed.blob, overwrite=True)
             return
         if existing != sealed.blob:
+            stored = self._stored_dek(sealed.address, existing)
             try:
                 dek_id, kid, wrapped, _n, _b = self._parse_blob(existing)
+                if stored is not None:
+                    dek_id, kid, wrapped = stored
+                dek = self._unwrap_dek(kid, wrapped, dek_id)
                 self._decrypt_blob(existing, sha256=sealed.sha256, dek_id=dek_id.hex(), kid=kid,
-                                   wrapped=wrapped, address=sealed.address, size=sealed.size)
-            except ArchiveIntegrityError:
-                with self.engine.connect() as conn:
-                    row = conn.execute(
-                        sa.select(t.blobs.c.dek_id).where(t.blobs.c.address == sealed.address)
-                    ).first()
-                if row is None:   # unusable orphan nobody references: replace it (synced now)
+                                   wrapped=wrapped, address=sealed.address, size=sealed.size, dek=dek)
+            except (ArchiveIntegrityError, ArchiveKeyMissing):
+                # (an orphan under a retired key is as unusable as a damaged one)
+                if stored is None:   # unusable orphan nobody references: replace it (synced now)
                     self.blob_store.put(sealed.address, sealed.blob, overwrite=True)
                 return            # (never journal bytes that do not decrypt)
-            # Adopt the stored blob's data key so whichever row wins describes the file on disk.
+            # Adopt the stored blob's data key so whichever row wins describes the file on disk;
+            # the key itself is kept, so the commit can re-wrap it whatever the ring holds by then.
             sealed.dek_id, sealed.kid, sealed.wrapped_dek, sealed.blob = dek_id.hex(), kid, wrapped, existing
-            sealed.dek = None
+            sealed.dek = dek
         # The blob there may be another process's, or a failed batch's, and not yet durable.
         if not self.blob_store.rely_on(sealed.address, existing, batch):
             self.blob_store.put(sealed.address, sealed.blob, overwrite=True)   # purged meanwhile

@@ -183,3 +183,95 @@ def test_messages_sealed_before_a_rotation_all_follow_it(engine, tmp_path):
     assert kids_in_use(engine) == {new: 3}
     b.retire_key(old)
     assert [node(engine, tmp_path, "keys-b").open(i) for i in ids]
+
+
+def test_the_same_message_again_after_a_retirement_is_archived(engine, tmp_path):
+    """Review: rotation re-wraps the blob row, never the stored file, whose header still names the
+    key the message was first sealed under. After rotate + retire the same message again (an MTA
+    splitting recipients over two transactions, a resend after a lost 250) read the file under the
+    header's retired key and failed every time (451 until the message expired)."""
+    create_schema(engine)
+    a = node(engine, tmp_path, "keys")
+    old = a.keyring.active_kid
+    raw = build("split delivery", "the same DATA in two SMTP transactions")
+    first = put(a, raw)
+    new = a.rotate_keys().new_kid
+    a.retire_key(old)
+    second = put(a, raw)
+    assert a.open(second) == a.open(first) == raw
+    assert kids_in_use(engine) == {new: 1}
+
+
+def test_an_adopted_blob_commits_across_a_retirement(engine, tmp_path):
+    """Review: a message whose content is stored already adopts the stored file's data key; the
+    key itself is kept, so a retirement before its group commit (the ring reloaded by the message
+    before it, the old key gone) re-wraps it instead of failing on the missing key."""
+    create_schema(engine)
+    a = node(engine, tmp_path, "keys-a")
+    shutil.copytree(tmp_path / "keys-a", tmp_path / "keys-b")
+    b = node(engine, tmp_path, "keys-b")
+    old = a.keyring.active_kid
+    orphan = build("same DATA twice", "stored, its record lost with a failed batch")
+    sealed_before = a.seal(orphan)
+    a.write_blob(sealed_before)                          # the file under the old key, no row
+    new = b.rotate_keys().new_kid
+    put(a, build("after rotate", "A follows the new key"))
+    sealed = [a.seal(build("fresh", "in the same group")), a.seal(orphan)]
+    for s in sealed:
+        a.write_blob(s)                                  # the second adopts the stored file
+    assert sealed[1].kid == old
+    b.retire_key(old)
+    with engine.begin() as conn:                         # one group commit
+        ids = [a.insert_record(conn, s, _meta()) for s in sealed]
+    assert a.open(ids[1]) == orphan
+    assert kids_in_use(engine) == {new: 3}
+
+
+def test_an_audit_row_in_flight_through_rotate_and_retire_is_remaced(engine, tmp_path):
+    """Review: an audit append that read the ring's generation before `keys rotate` committed
+    signs its row under the old key and commits after `keys retire`'s walk over the rows looked;
+    the walk's last step waits for the audit head and MACed only the head, so the retirement left
+    a row that `audit verify` reports as rewritten. Under the head lock the stragglers are
+    MACed again too. (PostgreSQL: SQLite's one writer serialises the two.)"""
+    import threading
+    import time
+
+    from admin_api import tables as at
+    from admin_api.audit import append_audit, audit_report, ensure_head, remac_audit
+    from archive.chain import ChainKey
+
+    if engine.dialect.name != "postgresql":
+        pytest.skip("needs concurrent writers (SQLite's writer lock serialises them)")
+    create_schema(engine)
+    at.metadata.create_all(engine)
+    with engine.begin() as conn:
+        at.post_create(conn)
+    ensure_head(engine)
+    api = node(engine, tmp_path, "keys-a")                          # the admin API process
+    shutil.copytree(tmp_path / "keys-a", tmp_path / "keys-b")
+    cli = node(engine, tmp_path, "keys-b")                          # `mailwarden keys ...`
+    old = api.keyring.active_kid
+    api_chain = ChainKey(api.keyring, "audit-chain")
+    append_audit(engine, chain=api_chain, action="archive.read", outcome="ok", status_code=200)
+    inside, go = threading.Event(), threading.Event()
+
+    def held_clock() -> float:      # the append holds the audit head and has read the generation
+        inside.set()
+        go.wait(10)
+        return time.time()
+
+    appender = threading.Thread(target=append_audit, args=(engine,), kwargs={
+        "chain": api_chain, "action": "archive.read", "outcome": "ok", "status_code": 200, "clock": held_clock})
+    appender.start()
+    assert inside.wait(10)
+    new = cli.rotate_keys().new_kid                                 # `keys rotate`
+    remac = threading.Thread(target=remac_audit, args=(engine, ChainKey(cli.keyring, "audit-chain"), old))
+    remac.start()                                                   # `keys retire`: the rows first ...
+    time.sleep(1.0)                                                 # ... then it waits on the audit head
+    go.set()
+    appender.join(10)
+    remac.join(10)
+    cli.retire_key(old)
+    assert audit_report(engine, ChainKey(cli.keyring, "audit-chain")) == []
+    with engine.connect() as conn:
+        assert set(conn.execute(sa.select(at.audit.c.mac_kid)).scalars()) == {new}
