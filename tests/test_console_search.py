@@ -120,3 +120,33 @@ def test_export_of_a_search_is_a_sealed_background_job(console: Console) -> None
     rows = auditor.get("/api/v1/audit", params={"actor": "otto", "record": f"job:{job_id}"}).json()["items"]
     assert {r["action"] for r in rows} == {"archive.export"} and len(rows) >= 3
     assert console.client("supervisor").post("/api/v1/archive/exports", json={"q": "x"}).status_code == 403
+
+
+def test_an_export_opens_after_its_master_key_is_rotated_and_retired(console: Console) -> None:
+    """Review: a bundle was sealed under a key derived from the master key active then, and
+    `keys retire` of that key (which looks at data keys and MACs, not bundles) left it
+    undownloadable for the rest of its week. Sealed under the evidence key, kept through
+    rotations, it opens (the console page's download asks the same ``opening_key``)."""
+    from admin_api.audit import remac_audit
+    from archive.chain import ChainKey
+
+    auditor = console.client("auditor")
+    started = auditor.post("/api/v1/archive/exports", json={"q": "合同"})
+    assert started.status_code == 202, started.text
+    job_id = started.json()["id"]
+    deadline = time.monotonic() + 60
+    while (job := auditor.get(f"/api/v1/archive/exports/{job_id}").json())["state"] in ("queued", "running"):
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    assert job["state"] == "done", job
+    services = console.gateway.services
+    old = services.keyring.active_kid
+    services.archive.rotate_keys()
+    remac_audit(services.engine, ChainKey(services.keyring, "audit-chain"), old)
+    services.archive.retire_key(old)
+    assert old not in services.keyring.key_ids()
+    download = auditor.get(f"/api/v1/archive/exports/{job_id}/download")
+    assert download.status_code == 200, download.text
+    with zipfile.ZipFile(io.BytesIO(download.content)) as zf:
+        assert bundle.verify(zf) is not None
+        assert sum(n.endswith(".eml") for n in zf.namelist()) == job["result"]["count"] > 0

@@ -23,7 +23,7 @@ from admin_api.pages.common import see_other
 from admin_api.record_timeline import FINDINGS_SINCE, record_timeline
 from admin_api.render import render_message
 from admin_api.responses import raw_response
-from admin_api.routers.exports import PURPOSE, JobId, start_export
+from admin_api.routers.exports import JobId, opening_key, start_export
 from admin_api.routers.holds import HoldId, place_hold
 from admin_api.routers.search import SearchId, run_search
 from admin_api.schemas import ArchiveId
@@ -209,7 +209,7 @@ def archive_export_download(request: Request, services: Services, job_id: JobId,
     path = Path(services.export_dir) / f"{result['file']}.mwx"
     if not path.is_file():
         raise HTTPException(404, "the export is no longer kept")
-    _kid, key = services.archive.keyring.master_derived(PURPOSE, result["kid"])
+    key = opening_key(services.archive.keyring, result)
     return StreamingResponse(read_sealed(path, key, result["file"]), media_type="application/zip",
                              headers={"Content-Disposition": f'attachment; filename="export-{job_id}.zip"'})
 

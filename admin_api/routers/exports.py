@@ -2,8 +2,11 @@
 signed manifest, :func:`archive.export.export_zip`) by a background job with progress.
 
 The bundle waits on the server's disk sealed (AES-256-GCM, :mod:`admin_api.sealed_file`) under a
-key derived from the master key and never stored, so no message sits there in plaintext; it is
-decrypted as it is downloaded, by the person who asked for it, and that download is audited.
+key derived from the archive's evidence key and never stored, so no message sits there in
+plaintext; it is decrypted as it is downloaded, by the person who asked for it, and that download
+is audited. The evidence key's versions are kept wrapped by whichever master key is active, so a
+bundle sealed before `keys rotate` and `keys retire` still opens after them (one derived from the
+master key itself did not: the retired key was gone).
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ import time
 from pathlib import Path as FsPath
 from typing import Annotated, Any
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -26,12 +31,34 @@ from admin_api.sealed_file import SealedWriter, read_sealed
 from admin_api.services import ApiServices
 from admin_api.users import Principal
 from archive.export import export_zip
+from archive.keyring import KeyRing
 from quarantine.record_history import record_history
 
 router = APIRouter(tags=["archive"])
 JobId = Annotated[int, Path(ge=1, le=MAX_ID, description="export job id")]
 PURPOSE = "export-jobs"
 KEEP_SECONDS = 7 * 86400.0
+
+
+def _from_evidence(evidence_key: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                info=b"mailwarden/evidence-derived\x00" + PURPOSE.encode()).derive(evidence_key)
+
+
+def sealing_key(keyring: KeyRing) -> tuple[dict[str, Any], bytes]:
+    """(what the job's result keeps to find the key again, the key) for a new bundle."""
+    version, keys = keyring.evidence_keys()
+    return {"evidence": version}, _from_evidence(keys[version])
+
+
+def opening_key(keyring: KeyRing, result: dict[str, Any]) -> bytes:
+    """The key a finished job's bundle was sealed under (a bundle sealed before this scheme names
+    the master key it was derived from)."""
+    if "evidence" in result:
+        version = int(result["evidence"])
+        _active, keys = keyring.evidence_keys(needed=version)
+        return _from_evidence(keys[version])
+    return keyring.master_derived(PURPOSE, result["kid"])[1]
 
 
 class ExportIn(BaseModel):
@@ -63,11 +90,11 @@ def start_export(services: ApiServices, owner: str, text: str) -> int:
     keyring = services.archive.keyring
 
     def work(progress: Any) -> dict[str, Any]:
-        kid, key = keyring.master_derived(PURPOSE)
+        found_by, key = sealing_key(keyring)
         with SealedWriter(folder / f"{name}.mwx", key, name) as out:
             count = export_zip(services.archive, text, out, progress=progress,
                                history=lambda ids: record_history(services.engine, ids))
-        return {"count": count, "file": name, "kid": kid}
+        return {"count": count, "file": name, **found_by}
 
     return services.jobs.submit("export", owner, {"q_length": len(text)}, work)
 
@@ -120,7 +147,7 @@ def export_download(job_id: JobId, request: Request, services: Services,
     path = FsPath(services.export_dir) / f"{result['file']}.mwx"
     if not path.is_file():
         raise HTTPException(410, f"export {job_id} is no longer kept")
-    _kid, key = services.archive.keyring.master_derived(PURPOSE, result["kid"])
+    key = opening_key(services.archive.keyring, result)
     audit_info(request)["detail"] = {"count": result["count"]}
     return StreamingResponse(read_sealed(path, key, result["file"]), media_type="application/zip",
                              headers={"Content-Disposition": f'attachment; filename="export-{job_id}.zip"'})
