@@ -59,6 +59,8 @@ _NAME_WORDS = re.compile(r"姓名|名字|(?<![a-z])name(?![a-z])|先生|女士")
 # a number shown as an example of the form (填写样例：…, "e.g.")
 _ID_SAMPLE = re.compile(r"(?i)(?:样例|样本|示例|范例|例如|举例|sample|specimen|example|e\.g\.)[^\n]{0,12}$")
 _ID_SAMPLE_AFTER = re.compile(r"(?i)\s*[（(](?:样例|样本|示例|范例|sample|specimen|example)[）)]")
+# a table's sample row, headed as one in its first cell (示例  张三  男  1101…  技术员)
+_ID_SAMPLE_ROW = re.compile(r"(?i)[ \t]*(?:示例|样例|范例|例|sample|example|e\.g\.)[:：]?[ \t]")
 _ID_OTHER_COLUMNS = re.compile(r"order|serial|tracking|invoice|\bpo\b|p\. ?o\.|contract|policy|booking|"
                                 r"订单|序列|单号|运单|发票|流水|交易号|条码|合同|保单")
 
@@ -66,7 +68,8 @@ _ID_OTHER_COLUMNS = re.compile(r"order|serial|tracking|invoice|\bpo\b|p\. ?o\.|c
 def find_cn_ids(text: str) -> list[Match]:
     """PRC resident identity numbers, 18 characters or in 6-8-4 groups. Checksum and birth
     date valid: medium; with an identity word or a name beside it: high; a region code no
-    province has, or a number shown as the form's example (填写样例：…): low; under a column
+    province has, or a number shown as the form's example (填写样例：…, a table's 示例 row): low;
+    under a column
     headed as something else (order, serial): none."""
     out = []
     for m in _ID_RE.finditer(text):
@@ -92,6 +95,9 @@ def find_cn_ids(text: str) -> list[Match]:
         elif _ID_SAMPLE.search(text, max(0, s - 24), s) or _ID_SAMPLE_AFTER.match(text, e):
             level = LOW
             why.append("an example of the form (样例, e.g.)")
+        elif _ID_SAMPLE_ROW.match(text, text.rfind("\n", 0, s) + 1):
+            level = LOW
+            why.append("a sample row of the form (示例)")
         elif _ID_WORDS.search(near) or _NAME_WORDS.search(near):
             level = HIGH
             why.append("identity word or name beside")

@@ -20,7 +20,7 @@ from rules.disclaimers import OrgDisclaimers
 from rules.external import RspamdResult
 from rules.impersonation import BRANDS, LOOK_ALIKE, impersonated, quoted_senders
 from rules.lazy import cached_property
-from rules.links import PASSWORD, claimed_services, html_link_hosts, off_brand_link, text_link_hosts
+from rules.links import PASSWORD, claimed_services, html_link_hosts, off_brand_link, shown_links, text_link_hosts
 from rules.markers import Correspondents, MarkerGrader, core_subject
 from rules.match import LOW
 from rules.matchers import KeywordHit, KeywordMatcher, normalize
@@ -340,7 +340,8 @@ class State:
         texts = [fold_chinese(u.norm_text()) for u in units]
         return off_brand_link(claimed_services(texts), hosts, m.from_addresses,
                               getattr(self.ctx.directory, "domains", ()), sign_in=sign_in, targets=targets or None,
-                              from_brand=from_brand, password=any(PASSWORD.search(t) for t in texts))
+                              from_brand=from_brand, password=any(PASSWORD.search(t) for t in texts),
+                              shown=shown_links(m.raw))
 
     def direction_of(self, rcpt: str) -> Direction:
         return self.directions.get(rcpt, Direction.INBOUND)

@@ -85,6 +85,29 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "ctrip": ("trip.com", "ctrip.com", "ctrip.cn"),
     "airbnb": ("airbnb.com", "airbnb.cn"),
     "tencent exmail": ("qq.com", "tencent.com", "exmail.qq.com"),
+    # the marketplaces, shop platforms and payment providers a seller signs in to
+    "shopify": ("shopify.com", "myshopify.com", "shopifyemail.com", "shopify.io"),
+    "stripe": ("stripe.com", "stripe.network"),
+    "facebook": ("facebook.com", "facebookmail.com", "fb.com", "meta.com", "instagram.com", "metamail.com"),
+    "meta": ("meta.com", "facebook.com", "facebookmail.com", "fb.com", "instagram.com", "metamail.com"),
+    "meta business": ("meta.com", "facebook.com", "facebookmail.com", "fb.com"),
+    "instagram": ("instagram.com", "facebookmail.com", "meta.com", "facebook.com"),
+    "walmart": ("walmart.com", "walmartmarketplace.com", "wal-mart.com"),
+    "ebay": ("ebay.com", "ebay.co.uk", "ebay.de", "ebay.com.hk"),
+    "etsy": ("etsy.com",),
+    "alibaba.com": ("alibaba.com", "alibaba-inc.com", "alibabagroup.com", "1688.com"),
+    "alibaba": ("alibaba.com", "alibaba-inc.com", "alibabagroup.com", "1688.com", "aliexpress.com", "taobao.com"),
+    "aliexpress": ("aliexpress.com", "alibaba-inc.com", "alibaba.com"),
+    "payoneer": ("payoneer.com",),
+    "worldfirst": ("worldfirst.com", "worldfirst.com.cn", "antgroup.com"),
+    "lianlian": ("lianlianpay.com", "lianlianglobal.com"),
+    "pingpong": ("pingpongx.com", "pingpongx.org"),
+    "airwallex": ("airwallex.com",),
+    "tiktok": ("tiktok.com", "tiktokshop.com", "bytedance.com"),
+    "norton": ("norton.com", "nortonlifelock.com", "gen.tech", "gendigital.com"),
+    "norton lifelock": ("norton.com", "nortonlifelock.com", "gen.tech", "gendigital.com"),
+    "mcafee": ("mcafee.com",),
+    "geek squad": ("bestbuy.com", "geeksquad.com"),
     "monetary authority": ("hkma.gov.hk", "mas.gov.sg", "gov.hk", "gov.sg"),
     # Chinese names (simplified; traditional spellings are folded to these first)
     "支付宝": ("alipay.com", "alibaba-inc.com", "antgroup.com", "mail.alipay.com"),
@@ -112,7 +135,13 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "反诈中心": ("gov.cn", "mps.gov.cn"),
     "海关": ("customs.gov.cn", "gov.cn", "customs.gov.hk", "gov.hk", "customs.gov.tw"),
     "香港赛马会": ("hkjc.com", "hkjc.org.hk"),
-    "阿里云": ("aliyun.com", "alibabacloud.com", "alibaba-inc.com", "service.aliyun.com"),
+    "阿里云": ("aliyun.com", "alibaba-inc.com", "alibabacloud.com", "service.aliyun.com"),
+    "阿里巴巴": ("alibaba.com", "alibaba-inc.com", "alibabagroup.com", "1688.com", "taobao.com"),
+    "派安盈": ("payoneer.com",),
+    "万里汇": ("worldfirst.com", "worldfirst.com.cn", "antgroup.com"),
+    "连连支付": ("lianlianpay.com", "lianlianglobal.com"),
+    "连连国际": ("lianlianpay.com", "lianlianglobal.com"),
+    "亚马逊": ("amazon.com", "amazon.cn", "amazon.co.uk", "amazon.de", "amazon.co.jp", "marketplace.amazon.com"),
     "腾讯云": ("tencent.com", "cloud.tencent.com", "tencentcloud.com", "qcloud.com", "qq.com"),
     "华为云": ("huawei.com", "huaweicloud.com"),
     # the company mail and office suites whose notices lures copy
@@ -155,6 +184,12 @@ DOMAIN_WORDS: dict[str, str] = {
     "americanexpress": "american express", "agoda": "agoda", "expedia": "expedia", "tripadvisor": "tripadvisor",
     "ctrip": "ctrip", "airbnb": "airbnb", "meituan": "美团", "expediapartnercentral": "expedia",
     "wetransfer": "wetransfer", "sharefile": "sharefile", "google": "google",
+    "shopify": "shopify", "myshopify": "shopify", "stripe": "stripe", "facebook": "facebook", "instagram": "instagram",
+    "meta": "meta", "walmart": "walmart", "ebay": "ebay", "alibaba": "alibaba", "aliexpress": "aliexpress",
+    "payoneer": "payoneer", "worldfirst": "worldfirst", "lianlianpay": "lianlian", "lianlian": "lianlian",
+    "pingpongx": "pingpong",
+    "airwallex": "airwallex", "tiktok": "tiktok", "tiktokshop": "tiktok", "norton": "norton", "mcafee": "mcafee",
+    "amazon": "amazon", "sellercentral": "amazon",
 }
 LOOK_ALIKE = "a look-alike of"  # how a correspondent's look-alike is named (rules.scams weighs it more)
 # the disguises worn of us or of a correspondent, not of a brand: one point beside an ask in rules.scams,
@@ -194,7 +229,7 @@ _BRAND_FILLER = re.compile(
     r"department|official|the|of|inc|ltd|limited|corp|corporation|express|connect|cloud|store|business|"
     r"network|mail|documentation|docs|tracker|gpi|admin|administrator|console|play|developers?|workspace|"
     r"apps?|drive|sign|pay|wallet|prime|business|enterprise|global|hub|extranet|group|central|ycs|teams)\b|[&/|,.:\-–—()（）\[\]【】\s\d]|"
-    r"客服|通知|中心|团队|服务|安全|官方|速运|快递|集团|股份|有限|公司|总局|委员会|部门|账户|支付|平台|国家|商家|积分|商城|"
+    r"客服|通知|中心|团队|服务|安全|风控|合规|官方|速运|快递|集团|股份|有限|公司|总局|委员会|部门|账户|支付|平台|国家|商家|积分|商城|"
     r"监督|管理|科技|信息|系统|提醒|中国|香港|台湾|深圳|上海|北京|广州|市|省|区|县|分行|支行|慈善|信托|基金|委员会|"
     r"中级|高级|基层|最高|办公室|执行局|立案庭|传票")
 
@@ -231,10 +266,21 @@ def brand_in_name(name: str) -> str | None:
 def brand_in_domain(domain: str) -> str | None:
     """The brand whose name is a word of ``domain`` (split at dots and hyphens), or None."""
     words = re.split(r"[.\-]", domain)
-    for w in (*words, *("-".join(p) for p in zip(words, words[1:], strict=False))):
+    pairs = list(zip(words, words[1:], strict=False))
+    for w in (*words, *("-".join(p) for p in pairs), *("".join(p) for p in pairs)):
         if w in DOMAIN_WORDS:
             return DOMAIN_WORDS[w]
     return None
+
+
+def _via_brand(name: str, domains: list[str]) -> str | None:
+    """The brand a display name says the mail comes through ("Marcus Bell via Docusign") where its
+    address is not that service's: a relay's notice from elsewhere wears the brand."""
+    m = _VIA.search(name)
+    if m is None or _relayed(name, domains):
+        return None
+    service = (m.group(1) or m.group(2) or "").casefold()
+    return brand_in_name(service) or DOMAIN_WORDS.get(service)
 
 
 _VIA = re.compile(r"(?i)\bvia\s+([\w-]+)|(?:通过|经由|经)\s*([a-z0-9-]+)")
@@ -431,6 +477,7 @@ def impersonated(display_names: Iterable[str], addresses: Iterable[str], our_dom
             if q_local == local and _lookalike(domain, q_domain):
                 return f"{LOOK_ALIKE} {q_domain}"
     named = [b for b in (brand_in_name(n) for n in display_names if n and not _relayed(n, domains)) if b]
+    named += [b for b in (_via_brand(n, domains) for n in display_names if n) if b]
     named += [b for b in (brand_in_domain(d) for d in domains) if b]
     for brand in named:
         if not any(_owned(d, BRANDS[brand]) for d in domains):

@@ -18,7 +18,10 @@ where :mod:`rules.scams` found personal data asked):
   into its labels (``yuanjing-zhiye.com.bid-download.cn``), or a brand's (``admin.booking.com.
   extranet-verify.help``);
 - the From line wears a brand and the sign-in it asks leads off the brand (and off the sender's
-  own site, unless a password is spoken of: a reseller's newsletter links to its own shop).
+  own site, unless a password is spoken of: a reseller's newsletter links to its own shop);
+- a link shows one site's address as its words and leads to a look-alike of it
+  (``<a href="https://planningportal-docs.co/…">https://www.planningportal.co.uk/…</a>``): a
+  newsletter's tracking link leads to its mailing service, whose name is not the site's.
 
 A link's target is read as a browser reads it (character references, tabs and backslashes in the
 scheme: ``&#104;ttps:\\evil.test``), since that is where the click goes.
@@ -39,7 +42,7 @@ from collections.abc import Iterable
 from rules import mime_tree
 from rules.auth import organisational_domain
 from rules.charsets import decode_bytes
-from rules.impersonation import BRANDS, DOMAIN_WORDS, _owned, poses_as_state
+from rules.impersonation import BRANDS, DOMAIN_WORDS, _distance, _owned, poses_as_state
 from rules.part_decoding import _charset_of, _payload_bytes
 
 MAX_HTML = 300_000  # characters of each HTML part looked at for links (a lure puts its button early)
@@ -112,6 +115,10 @@ _MAILING = ("list-manage.com", "mailchimp.com", "mcusercontent.com", "campaign-a
             "x.com", "facebook.com", "youtube.com", "instagram.com", "weibo.com", "wechat.com")
 
 
+# link shorteners and mail filters' link rewriting: an address shown over them is no disguise
+_REDIRECTORS = ("safelinks.protection.outlook.com", "urldefense.com", "urldefense.proofpoint.com", "mimecast.com",
+                "mimecastprotect.com", "cudasvc.com", "t.co", "bit.ly", "lnkd.in", "aka.ms", "goo.gl", "ow.ly",
+                "tinyurl.com", "rebrand.ly", "trib.al", "buff.ly")
 _HOSTNAME = re.compile(r"[a-z0-9.-]+")
 
 
@@ -188,15 +195,13 @@ def text_link_hosts(texts: Iterable[str]) -> set[str]:
     return {h for t in texts for m in _URL_IN_TEXT.finditer(t) for h in [_host(m.group(1))] if h}
 
 
-def html_link_hosts(raw: bytes) -> set[str]:
-    """The hosts of the links (``href``) in a message's HTML body parts: a button's target, which
-    the text view of the HTML (its visible words) does not hold."""
-    hosts: set[str] = set()
+def _html_parts(raw: bytes) -> Iterable[str]:
+    """The decoded text of a message's HTML body parts (at most MAX_PARTS)."""
     try:
         top, body_start = mime_tree.entity(raw, 0)
         tree = mime_tree.walk(raw, top, body_start, max_parts=2000, max_depth=50)
     except Exception:  # noqa: BLE001 - an unreadable structure has no links to read
-        return hosts
+        return
     seen = 0
     for leaf in tree.leaves:
         if leaf.msg.get_content_type() != "text/html":
@@ -209,8 +214,59 @@ def html_link_hosts(raw: bytes) -> set[str]:
             text, _ok = decode_bytes(data, _charset_of(leaf.msg))
         except Exception:  # noqa: BLE001 - one broken part must not hide the rest
             continue
-        hosts.update(h for m in _HREF.finditer(text, 0, MAX_HTML) for h in [link_host(m[1] or m[2] or m[3] or "")] if h)
-    return hosts
+        yield text
+
+
+def html_link_hosts(raw: bytes) -> set[str]:
+    """The hosts of the links (``href``) in a message's HTML body parts: a button's target, which
+    the text view of the HTML (its visible words) does not hold."""
+    return {h for text in _html_parts(raw) for m in _HREF.finditer(text, 0, MAX_HTML)
+            for h in [link_host(m[1] or m[2] or m[3] or "")] if h}
+
+
+_ANCHOR = re.compile(r"""(?is)<a\s[^>]{0,500}?(?<![\w-])href\s*=\s*"""
+                     r"""(?:"([^"]{0,2000})"|'([^']{0,2000})'|([^\s>]{1,2000}))[^>]{0,500}>(.{0,500}?)</a\s*>""")
+_TAG = re.compile(r"<[^>]{0,500}>")
+_SHOWN_HOST = re.compile(r"(?i)(?:https?://)?((?:[a-z0-9-]{1,63}\.){1,8}[a-z]{2,24})(?![a-z0-9-])")
+
+
+def shown_links(raw: bytes) -> set[tuple[str, str]]:
+    """``(shown, target)`` hosts of the HTML links whose words are an address: the site the reader
+    sees (``https://www.planningportal.co.uk/…``) and where the click goes."""
+    pairs: set[tuple[str, str]] = set()
+    for text in _html_parts(raw):
+        for m in _ANCHOR.finditer(text, 0, MAX_HTML):
+            words = html.unescape(_TAG.sub(" ", m[4])).strip().lower()
+            shown = _SHOWN_HOST.fullmatch(words.split("/", 3)[2] if words.startswith(("http://", "https://"))
+                                          else words.split("/", 1)[0])
+            target = link_host(m[1] or m[2] or m[3] or "")
+            if shown and target:
+                pairs.add((shown.group(1).strip("."), target))
+    return pairs
+
+
+def _resembles(site: str, shown: str) -> bool:
+    """Whether the registrable domain ``site`` is made to look like ``shown``: its name holds
+    ``shown``'s name as a word (``planningportal-docs.co``) or a word a letter away from it
+    (``docsign-envelope.net`` for ``docusign.com``)."""
+    name, words = shown.split(".", 1)[0], re.split(r"[-.]", site.split(".", 1)[0])
+    if len(name) < 4:
+        return False
+    return name in words or name == "".join(words) or \
+        (len(name) >= 6 and any(abs(len(w) - len(name)) <= 1 and _distance(w, name) <= 1 for w in words))
+
+
+def _disguised(pairs: Iterable[tuple[str, str]], ours: list[str]) -> str | None:
+    """A link that shows one site and leads to a look-alike of it, said as evidence."""
+    for shown, target in sorted(pairs):
+        site, seen = organisational_domain(target), organisational_domain(shown)
+        if target.startswith("(") or site == seen or _owned(target, ours) or _under(target, (*_MAILING, *_REDIRECTORS)):
+            continue
+        if any(_owned(shown, owners) and _owned(target, owners) for owners in BRANDS.values()):
+            continue  # (one brand's two domains: docusign.com shown, docusign.net the target)
+        if _resembles(site, seen):
+            return f"a link shows {shown} and leads to {target}"
+    return None
 
 
 # what a sign-in asked for says (rules.scams' personal-data ask, matched): a password, credentials,
@@ -237,7 +293,8 @@ def _worn(host: str) -> str | None:
     ``exmail.qq.com-anquan.xyz``), or None (a company's own ``sharepoint.bigco-energy.com`` is its
     server's name)."""
     words = re.split(r"[.\-]", organisational_domain(host))
-    for w in (*words, *("-".join(p) for p in zip(words, words[1:], strict=False))):
+    pairs = list(zip(words, words[1:], strict=False))
+    for w in (*words, *("-".join(p) for p in pairs), *("".join(p) for p in pairs)):
         brand = DOMAIN_WORDS.get(w)
         if brand in _LINK_BRANDS:
             return brand
@@ -268,7 +325,7 @@ def _under(host: str, suffixes: Iterable[str]) -> bool:
 def off_brand_link(claimed: Iterable[str], hosts: Iterable[str], senders: Iterable[str],
                    our_domains: Iterable[str] = (), *, sign_in: bool = True,
                    targets: Iterable[str] | None = None, from_brand: str | None = None,
-                   password: bool = False) -> str | None:
+                   password: bool = False, shown: Iterable[tuple[str, str]] = ()) -> str | None:
     """Where the reader is sent elsewhere than the brand or service the message wears, said as
     evidence, or None:
 
@@ -288,12 +345,16 @@ def off_brand_link(claimed: Iterable[str], hosts: Iterable[str], senders: Iterab
     domains is the brand's own mail); ``our_domains``: the directory's (a link to our own site is
     ours). ``targets``: where a click really goes, when the message says (its HTML links' targets;
     default ``hosts``): only a target reaching the service owns the sign-in, as a lure may show the
-    genuine address as its button's words (``<a href="https://evil.test">https://login.microsoftonline.com</a>``)."""
+    genuine address as its button's words (``<a href="https://evil.test">https://login.microsoftonline.com</a>``).
+    ``shown``: the (shown, target) hosts of links whose words are an address (:func:`shown_links`)."""
     ours = [d.lower() for d in our_domains]
     links = sorted({h for h in hosts if not _owned(h, ours)})
     reached = links if targets is None else sorted({h for h in targets if not _owned(h, ours)})
     if not links:
         return None
+    disguised = _disguised(shown, ours)
+    if disguised:
+        return disguised
     carried = next((h for h in reached if _carried_or_ip(h)), None) if sign_in else None
     if carried:
         return f"its sign-in link leads to {carried[1:-1]}"

@@ -30,6 +30,16 @@ from dataclasses import dataclass
 
 from rules.chinese_variants import traditional_folder
 from rules.context import sentence_span
+from rules.marker_layout import (
+    FRAME,
+    LABEL_DASH,
+    banner_place,
+    in_prose_quotes,
+    in_term_table,
+    label_lead,
+    line_bounds,
+    set_as_label,
+)
 from rules.match import HIGH, LOW, MEDIUM, raise_level
 
 _DISCLAIMER = re.compile(
@@ -113,7 +123,7 @@ _COMPOUND_BEFORE = re.compile(
 # CONFIDENTIAL or INTERNAL ONLY must…", 标有“机密”“绝密”字样, news of 窃取商业机密
 # (labels of up to three words; the last one may lead into the marker: STRICTLY CONFIDENTIAL, 内部机密)
 _LIST_EN = (r"(?:[\"'“‘]?(?:[A-Za-z]+(?: [A-Za-z]+){0,2}|[\u4e00-\u9fff]{1,6})[\"'”’]?(?:, | or | and |, or |/|、|，))*"
-            r"(?:[A-Za-z]+ |[\u4e00-\u9fff]{1,3})?")
+            r"(?:[\"'“‘]?[A-Za-z]+ |[\u4e00-\u9fff]{1,3})?")
 _LIST_ZH = r"(?:[“\"「『][^”\"」』\n]{1,8}[”\"」』]\s*(?:[、，,和或及/]|or|and)?\s*)*"
 _TOPIC = re.compile(
     r"(?i)(?:marked|labell?ed|labels?(?: (?:documents?|files?|them|it))?|classified as|stamped|tagged|"
@@ -275,7 +285,7 @@ class Correspondents:
             if subject is not None:
                 subjects.append(" ".join(subject.group(1).split()).casefold())
             for line in text[at:end].split("\n"):
-                label = line.strip(_FRAME + ">").strip().rstrip("。.")
+                label = line.strip(FRAME + ">").strip().rstrip("。.")
                 if label and len(label) <= 60 and not _SAYS_SOMETHING.search(label):
                     labels.append(label.casefold())
                 elif label:  # a label heading a line: 【机密】以下为我所的初步意见…
@@ -339,27 +349,8 @@ _PREDICATE = re.compile(r"(?i)(?:\b(?:this|these|it|they)(?: \w+){0,2} (?:is|are
                         r"regarded\s+as|considered)\s+(?:\w+\s+)?|"
                         r"(?:这|此|本)(?:个|些|份|封)?(?:都)?(?:是|属于|为)|(?:这|此|本)[^\n，。！？]{1,6}?(?:属于|属|为)|"
                         r"(?:须|必须|应|应当|务必)(?:按|作为|视为|当作))[\"“「]?(?:商业|商業|公司|严格|高度)?$")
-# a dash or bar after a marker: spaced ("Confidential - …"; a hyphen glued to it is a compound), or a
-# long dash or bar glued to it too (机密——收购方案)
-_LABEL_DASH = re.compile(r"[ \t]*(?:——?|\|)|[ \t]*(?:–|--?)[ \t]")
-# words that qualify a label at the head of its line: "Company Confidential - Example Corp" in a
-# page footer, "Private and Confidential", "Highly Confidential", a lawyer's "Privileged & Confidential -
-# Attorney Work Product"
-_QUALIFIER = re.compile(r"(?i)(?:(?:company|corporate|group|business|commercial|strictly|highly|proprietary|"
-                        r"private|personal|internal|privileged)(?:\s*(?:and|&))?\s*)+")
 
 
-def _lead(text: str, line_start: int, start: int, end: int) -> str:
-    """What stands on the marker's line before it; a qualifier of the label ("Company") not
-    counted where the label ends its line or a dash or colon follows it ("Company Confidential -
-    Example Corp"; in "Private and confidential counselling is available" it is a sentence)."""
-    lead = text[line_start:start].strip(_FRAME)
-    if not lead or not _QUALIFIER.fullmatch(lead):
-        return lead
-    line_end = text.find("\n", end)
-    rest = text[end:len(text) if line_end < 0 else line_end]
-    labels = not rest.strip(_FRAME + "\r") or _LABEL_DASH.match(text, end) or rest.lstrip(" ")[:1] in (":", "：")
-    return "" if labels else lead
 _SENTENCE_END = re.compile(r"[!?。！？\n;；]|\.(?!\d)")
 
 
@@ -368,7 +359,7 @@ def _applied(text: str, start: int, end: int) -> bool:
     the marker labels what follows it ("Confidential: …", 机密：…)."""
     if text[end:end + 3].lstrip(" )]）】")[:1] in (":", "："):
         return True  # ("Confidential:", "vertraulich (CONFIDENTIAL):")
-    if _LABEL_DASH.match(text, end) and not _lead(text, _line_bounds(text, start)[0], start, end):
+    if LABEL_DASH.match(text, end) and not label_lead(text, line_bounds(text, start)[0], start, end):
         return True  # it heads its line: "绝密 —— 收购方案要点", "Confidential - Project Heron terms"
     s, e = sentence_span(text, start, end, _SENTENCE_END)
     if _APPLIED.search(text, s, e) is not None or _APPLIED.search(text[start:end]) is not None or \
@@ -425,12 +416,6 @@ def fold(text: str) -> str:
     return _FOLD(text)
 
 
-def _line_bounds(text: str, pos: int) -> tuple[int, int]:
-    s = text.rfind("\n", 0, pos) + 1
-    e = text.find("\n", pos)
-    return s, len(text) if e < 0 else e
-
-
 _BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
 
 
@@ -443,106 +428,6 @@ def _paragraph(text: str, pos: int) -> tuple[int, int]:
         start = m.end()
     m = _BLANK_LINE.search(text, pos, pos + 1500)
     return start, m.start() if m else min(len(text), pos + 1500)
-
-
-_FRAME = " \t\r*#=-_:：[]【】()（）<>《》★☆|/–—•·"  # what frames a banner line: rules, brackets, stars, dashes
-
-
-_LABEL_NAME = re.compile(r"(?i)(?:(?:data|document|information|security|sensitivity)\s+)?"
-                         r"(?:classification|sensitivity|label|level|marking|category)\s*[:：]\s*[\"“「]?\s*$|"
-                         r"(?:文件)?(?:密级|保密级别|保密等级|安全级别)\s*[:：]\s*[\"“「]?\s*$")
-# what sets a footer's pieces apart: wide gaps, or a dash or bar between spaces ("Example Logistics -
-# Confidential - page 1")
-_WIDE_GAP = re.compile(r"[ \t]{3,}|\t|[ \t]+[-–—|][ \t]+")
-_PAGE_NUMBER = re.compile(r"(?i)\bpage\s+\d+(?:\s+of\s+\d+)?\b|\bp\.\s?\d+\b|第\s*\d+\s*页|(?<!\S)\d+\s*/\s*\d+(?!\S)")
-_FURNITURE = re.compile(r"(?i)(?:&|\band)\s*(?:proprietary|privileged)\b|\bpage\s+\d+(?:\s+of\s+\d+)?\b|\bp\.\s?\d+\b|"
-                        r"第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|(?<!\S)\d+\s*/\s*\d+(?!\S)")
-
-
-# the words that open a quoted example ("subjects like "…"", "such as "…" or "…"", "titled "…""), not a label
-# applied ("This document is "CONFIDENTIAL"", "marked "Confidential"", "treat it as "Strictly Confidential"")
-_QUOTES_AN_EXAMPLE = re.compile(r"(?i)\b(?:like|such as|e\.g\.|including|or|and|titled|entitled|subjects?|"
-                                r"subject lines?|saying|says|said|reads?|wrote|headed)\s*:?\s*$")
-
-
-_MAX_QUOTED_LINES = 30  # quoted lines looked above for the intro of their list
-_GLOSSED = re.compile(r"(?:->|→|=>|=)\s*$")  # a glossary's translation: "CONFIDENTIAL" -> "机密"
-_QUOTE_CLOSED = re.compile(r"[^\"\n]{0,200}\"\s*(?:->|→|=>|=|:)\s*")
-_LIST_OPENS = re.compile(r"(?:[:：]|\b(?:are|include|including|like|such as|e\.g\.))[ \t]*$")
-
-
-def _in_prose_quotes(text: str, ls: int, start: int, end: int, le: int) -> bool:
-    """Whether the marker stands in straight double quotes that quote an example (subjects like
-    "CONFIDENTIAL - urgent payment", such quotes listed a line each under "subjects seen so far are:"),
-    name a field or a glossary's term ("confidential": false, "CONFIDENTIAL" -> "机密"), not a label
-    applied in quotes (marked "Confidential") nor a value's quotes (JSON's "note": "…机密…")."""
-    if text.count('"', ls, start) % 2 == 0 or '"' not in text[end:le]:
-        return False
-    opening = text.rfind('"', ls, start)
-    if _QUOTES_AN_EXAMPLE.search(text, ls, opening) is not None or _GLOSSED.search(text, ls, opening):
-        return True
-    closed = _QUOTE_CLOSED.match(text, end)
-    if closed and closed.end() <= le and text[opening + 1:start].strip() == "" and \
-            text[end:closed.end()].split('"', 1)[0].strip(" -:：") == "":
-        return True  # the quoted word is a key or a term being translated, not a label set on anything
-    closing = text.find('"', end, le)
-    if text[ls:opening].strip() == "" and text[closing + 1:le].strip() in ("", ","):
-        # a line that is only a quotation, in a list an intro opens ("… so far are:")
-        prev_end = ls - 1
-        for _ in range(_MAX_QUOTED_LINES):  # (bounded: a hostile text of quoted lines is read once, not per line)
-            if prev_end <= 0:
-                break
-            prev_start = text.rfind("\n", 0, prev_end) + 1
-            prev = text[prev_start:prev_end].strip()
-            if prev and not prev.startswith('"'):
-                return _LIST_OPENS.search(prev) is not None
-            prev_end = prev_start - 1
-    return False
-
-
-def _is_banner(text: str, start: int, end: int) -> str | None:
-    """Where a banner stands: a short line that is mostly the marker, or a short line among
-    the first or last two lines of the text that leads with the marker, shouts it (upper
-    case) or brackets it (【机密】, [CONFIDENTIAL])."""
-    ls, le = _line_bounds(text, start)
-    line = text[ls:le].strip()
-    if len(line) > 100:  # a long line holds no banner (and is not split into words per marker)
-        return None
-    # a page's header or footer sets its pieces apart with wide gaps ("Example Corp Confidential
-    # & Proprietary      Page 1 of 1"): the piece holding the marker is the line, less the
-    # page's furniture (its number, "& Proprietary"), the label's own qualifier ("Strictly") and
-    # the name it is given ("Sensitivity label:", 密级：)
-    cs, ce = ls, le
-    # (a table's cells are no footer: only a numbered page's line, or a label's named one: 密级：秘密    研发中心)
-    if _PAGE_NUMBER.search(text, ls, le) or _LABEL_NAME.search(text, ls, start):
-        for gap in _WIDE_GAP.finditer(text, ls, le):
-            if gap.end() <= start:
-                cs = gap.end()
-            elif gap.start() >= end:
-                ce = gap.start()
-                break
-    piece = text[cs:ce].strip()
-    lead = _LABEL_NAME.sub(" ", _QUALIFIER.sub(" ", text[cs:start]))
-    rest = _FURNITURE.sub(" ", lead + " " + text[end:ce]).strip(_FRAME)
-    words = [w for w in rest.split() if any(c.isalnum() for c in w)]  # a dash between is no word
-    if len(piece) <= 40 and len(rest.strip()) <= 16 and len(words) <= 2:
-        return "a line of its own"
-    word = text[start:end]
-    lead = _lead(text, ls, start, end)
-    # shouted (upper case) counts on a short line; inside a long sentence it is emphasis. A
-    # line that starts with the marker only because a long line above was wrapped mid-sentence
-    # does not lead with it.
-    prev = text[max(0, ls - 200):max(0, ls - 1)].rsplit("\n", 1)[-1].rstrip()
-    wrapped = len(prev) >= 20 and prev[-1:].isalnum()  # the sentence above runs on (a greeting is shorter)
-    prominent = (not lead and not wrapped) or (word.isupper() and word.isascii() and len(line) <= 60) or \
-        text[start - 1:start] in ("[", "【", "(", "（", "<", "《", "★") and start > ls
-    if not prominent:
-        return None
-    if text[:ls].strip().count("\n") < 1:
-        return "first lines"
-    if text[le:].strip().count("\n") < 1:
-        return "last lines"
-    return None
 
 
 class MarkerGrader:
@@ -614,7 +499,7 @@ class MarkerGrader:
         """The confidence of the marker at ``[start, end)`` and why; None when the marker is
         excluded (a disclaimer, a negation, part of another term)."""
         text = self.text
-        if text[start:end].casefold() in _BARE_LEVELS and not _set_as_label(text, start, end):
+        if text[start:end].casefold() in _BARE_LEVELS and not set_as_label(text, start, end):
             return None, "the word, not a label (internal audit, 内部审核)"
         before = text[max(0, start - 40):start]
         after = text[end:end + 30]
@@ -628,16 +513,16 @@ class MarkerGrader:
         le = text.find("\n", end)
         if text.count("“", ls, start) > text.count("”", ls, start) or \
                 text.count("「", ls, start) > text.count("」", ls, start) or \
-                _in_prose_quotes(text, ls, start, end, le if le >= 0 else len(text)):
+                in_prose_quotes(text, ls, start, end, le if le >= 0 else len(text)):
             return LOW, "in quotation marks (副标题用“你知我知…”, subjects like \"CONFIDENTIAL - urgent payment\")"
         qualified = text[start:end].lower().startswith(("strictly", "highly"))  # no "strictly confidential waste"
         if (_COMPOUND_AFTER.search(after) and not qualified) or _COMPOUND_BEFORE.search(text[max(0, start - 60):start]):
             return None, "part of another term"
         topic = _TOPIC.search(text[max(0, start - 80):start]) or _TOPIC_AFTER.search(after) or \
-            _listed_label(text, start, end) or _in_a_list_of_levels(text, start)
+            _listed_label(text, start, end) or _in_a_list_of_levels(text, start) or in_term_table(text, start)
         if self.short:
             return (LOW, "talked about") if topic else (HIGH, "banner (subject, header or name)")
-        banner = _is_banner(text, start, end)
+        banner = banner_place(text, start, end)
         if banner != "a line of its own" and self.in_disclaimer(start) and \
                 not _marked_beside_disclaimer(text, start, end):
             return None, "legal disclaimer"
@@ -665,39 +550,6 @@ class MarkerGrader:
 # levels that are everyday words too ("internal audit", "the secret of good coatings"): a label only
 # where set as one
 _BARE_LEVELS = frozenset({"internal", "secret"})
-
-
-# what follows SECRET set as a level: the line's end, or a dash, bar or colon and words
-_SECRET_LEVEL_AFTER = re.compile(r"[ \t]*(?:$|\n|[\]】)|/]|[-–—:：][ \t]*[^\s:]+[ \t]+\S)")
-
-
-_BETWEEN_BARS = re.compile(r"[ \t]\|[ \t]*$")
-_BARS_AFTER = re.compile(r"[ \t]*\|[ \t]")
-
-
-def _set_as_label(text: str, start: int, end: int) -> bool:
-    """Whether the bare level word at ``[start, end)`` is set as a label: shouted (INTERNAL, as in a
-    subject tag or a file name's INTERNAL_margin_review), bracketed ([Internal], 【内部】, "(Internal)"
-    leading its line), or leading its line or subject with a colon (Internal: …, 内部：…)."""
-    word = text[start:end]
-    if word.casefold() == "secret":
-        # SECRET as a level, not a name (SECRET GARDEN) or a key's label ("Secret: sk_test_…")
-        bracketed = start > 0 and text[start - 1] in "[【<《(（" and text[end:end + 1] in "]】>》)）"
-        return bracketed or (word.isupper() and _SECRET_LEVEL_AFTER.match(text, end) is not None)
-    if word.isascii() and word.isupper():
-        return True
-    ls = text.rfind("\n", 0, start) + 1
-    if start > 0 and text[start - 1] in "[【<《" and text[end:end + 1] in "]】>》":
-        return True
-    le = text.find("\n", end)
-    if _BETWEEN_BARS.search(text, ls, start) and _BARS_AFTER.match(text, end) and \
-            _PAGE_NUMBER.search(text, ls, le if le >= 0 else len(text)):
-        return True  # a page footer's piece ("Example Ltd | Internal | p. 3")
-    lead = text[ls:start].strip()
-    # (a round bracket only leading its line: "Cargo holds (internal):" is a qualifier)
-    if lead in ("(", "（") and text[end:end + 1] in ")）":
-        return True
-    return not lead and text[end:end + 1] in (":", "：")
 
 
 def grade(text: str, start: int, end: int, short_unit: bool = False,

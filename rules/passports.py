@@ -85,7 +85,7 @@ def find_passports(text: str) -> list[Match]:
 def _in_passport_columns(text: str, taken: set[int]) -> list[Match]:
     """Numbers of a passport's shape under a column headed as passports (high: a list of people)."""
     out = []
-    seen: dict[int, tuple[int, int, str] | None] = {}
+    seen: dict[int, Cells | None] = {}
     for m in _NUMBER.finditer(text):
         if m.start() in taken or _made_up(m.group()):
             continue
@@ -96,6 +96,7 @@ def _in_passport_columns(text: str, taken: set[int]) -> list[Match]:
 
 
 _CELL_GAP = re.compile(r"[ \t]{2,}|\t")
+Cells = tuple[tuple[int, int, str], ...]  # a header's passport cells: span on screen and words
 
 
 def _width(text: str) -> int:
@@ -107,7 +108,7 @@ _MAX_ROWS = 40  # rows a table's header stands above its values at most
 _MAX_ROW = 400  # characters of a table's row (a longer line is prose, not a row)
 
 
-def _aligned_header(text: str, pos: int, seen: dict[int, tuple[int, int, str] | None] | None = None) -> str | None:
+def _aligned_header(text: str, pos: int, seen: dict[int, Cells | None] | None = None) -> str | None:
     """The header cell above ``pos`` in a table lined up with spaces ("Name   Passport No.   Date of
     birth" over its rows; :func:`rules.context.column_header` reads delimited tables): the passport
     cell of a line above in the same block whose span on screen holds the value's column. ``seen``:
@@ -123,14 +124,15 @@ def _aligned_header(text: str, pos: int, seen: dict[int, tuple[int, int, str] | 
     found = seen[ls]
     if found is None:
         return None
-    lo, hi, cell = found
-    return cell if lo - 2 <= _width(text[ls:pos]) <= hi + 2 else None
+    column = _width(text[ls:pos])
+    return next((cell for lo, hi, cell in found if lo - 2 <= column <= hi + 2), None)
 
 
-def _header_cell_above(text: str, ls: int, seen: dict[int, tuple[int, int, str] | None]) -> tuple[int, int, str] | None:
-    """The passport header cell of a line above the row starting at ``ls`` (its span on screen and
-    its words), in the same block of short lines, or None. A row above already read (``seen``)
-    has the same header: a long table is read once, not once per row."""
+def _header_cell_above(text: str, ls: int, seen: dict[int, Cells | None]) -> Cells | None:
+    """The passport header cells of a line above the row starting at ``ls`` (each one's span on
+    screen and its words: "Name (as in passport)" and "Passport No." are two), in the same block of
+    short lines, or None. A row above already read (``seen``) has the same header: a long table is
+    read once, not once per row."""
     end = ls - 1
     for _ in range(_MAX_ROWS):
         if end <= 0:
@@ -139,12 +141,17 @@ def _header_cell_above(text: str, ls: int, seen: dict[int, tuple[int, int, str] 
         line = text[start:end].rstrip("\r")
         if not line.strip() or len(line) > _MAX_ROW:
             return None  # a blank line or a paragraph ends the table
-        head = _PASSPORT_HEADER.search(line)
-        if head and _CELL_GAP.search(line):  # (a header has columns: "Passport list" is a title)
-            cells = [0, *(g.end() for g in _CELL_GAP.finditer(line)), len(line) + 2]
-            lo = max(c for c in cells if c <= head.start())
-            hi = min((g.start() for g in _CELL_GAP.finditer(line) if g.start() >= head.end()), default=len(line))
-            return _width(line[:lo]), _width(line[:hi]), line[lo:hi].strip().casefold()
+        heads = list(_PASSPORT_HEADER.finditer(line))
+        if heads and _CELL_GAP.search(line):  # (a header has columns: "Passport list" is a title)
+            starts = [0, *(g.end() for g in _CELL_GAP.finditer(line))]
+            found: list[tuple[int, int, str]] = []
+            for head in heads:
+                lo = max(c for c in starts if c <= head.start())
+                hi = min((g.start() for g in _CELL_GAP.finditer(line) if g.start() >= head.end()), default=len(line))
+                cell = (_width(line[:lo]), _width(line[:hi]), line[lo:hi].strip().casefold())
+                if cell not in found:
+                    found.append(cell)
+            return tuple(found)
         if start in seen:
             return seen[start]
         end = start - 1

@@ -14,7 +14,7 @@ from functools import cache
 
 from rules.context import sentence_span
 from rules.markers import is_disclaimer
-from rules.scam_text import SCAN_LIMIT
+from rules.scam_text import SCAN_LIMIT, Text
 from rules.scam_words import (
     _ASKING_INTRO,
     _BUTTON,
@@ -28,6 +28,8 @@ from rules.scam_words import (
     _SENTENCE_START,
     _WARNED_SUBJECT,
     _WARNING_FRAME,
+    FORWARDED,
+    REPORTS_SCAM,
 )
 
 _QUOTATION = re.compile(r'"[^"\n]{0,200}"|“[^”]{0,200}”|‘[^’]{0,200}’|「[^」]{0,200}」|『[^』]{0,200}』|'
@@ -64,7 +66,10 @@ def _warned(t: str, at: int) -> bool:
     account today"", 常见话术包括：「解除分期付款设定错误」)."""
     start, stop = sentence_span(t, at, at, _SENTENCE_START, reach=300)
     line = t.rfind("\n", 0, at) + 1
-    if _warns(t) and (_quoted_example(t, line, at) or _quoted_example(t, min(line, start), at)):
+    # (a quotation may run over lines and sentences: counted from its paragraph's start too)
+    para = max(t.rfind("\n\n", 0, at), t.rfind("\n\r\n", 0, at), at - 600, 0)
+    if _warns(t) and (_quoted_example(t, line, at) or _quoted_example(t, min(line, start), at) or
+                      _quoted_example(t, para, at)):
         return True
     bare = _QUOTATION.sub("", t[start:stop])
     if _PLEASE.search(bare):
@@ -111,3 +116,19 @@ def _in_disclaimer(t: str, at: int) -> bool:
     hi = t.find("\n\n", at)
     return is_disclaimer(t[lo:hi if hi >= 0 else min(len(t), at + 1500)])
 
+
+def without_reported_forwards(items: list[Text]) -> list[Text]:
+    """``items`` with the forwarded or quoted part of a body blanked where the forwarder's own
+    words (above it, or the subject) report it as a scam: a customer forwarding the fake bank
+    change it received ("WARNING: fake email in your name … so we did not pay") asks nothing of
+    the reader; the fraudster's asks are below the header. Same lengths: positions hold."""
+    subject = " ".join(x.text for x in items if x.where == "subject")
+    out = []
+    for item in items:
+        head = FORWARDED.search(item.text, 0, SCAN_LIMIT) if item.where == "body" else None
+        if head is not None and head.start() > 0 and \
+                (REPORTS_SCAM.search(item.text, 0, head.start()) or REPORTS_SCAM.search(subject)):
+            blank = "".join(c if c in "\r\n" else " " for c in item.text[head.start():])
+            item = Text(item.where, item.text[:head.start()] + blank, item.anchors)
+        out.append(item)
+    return out

@@ -18,6 +18,7 @@ from rules.scam_words import (
     _ASK_AFTER,
     _ASK_LIST,
     _BA,
+    _CALLBACK,
     _CHARGED,
     _CONGRATS,
     _CONTACT_VERB,
@@ -188,6 +189,10 @@ def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
         # the account to verify or unlock (the phishing ask: "verify your account within 24 hours")
         for m in _VERIFY_ACCOUNT.finditer(t, lo, hi):
             if not _warned(t, m.start()) and not _NEVER_ASK.search(t, max(0, m.start() - 80), m.start()):
+                return m.span()
+        # a number to call about a charge the reader did not make (the callback lure)
+        for m in _CALLBACK.finditer(t, lo, word_end(t, hi + 120, SCAN_LIMIT)):
+            if not _warned(t, m.start()):
                 return m.span()
         # a remote-control tool to install (the refund scam's "download AnyDesk so our agent can…")
         for m in _REMOTE.finditer(t, lo, hi):

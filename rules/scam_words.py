@@ -106,12 +106,18 @@ _FEE = re.compile(
     r"settlement|withdrawal|"
     r"customs|administration|admin|registration|courier|redelivery|certificate|legal|service|unlock|unlocking|"
     r"upfront|up-front|advance|recovery)"
-    r" (?:fee|charge|deposit|premium)s?\b|\bshipping and handling\b|\b(?:import )?dut(?:y|ies)\b|"
+    r"(?: and (?:[\w-]+ ){0,2}?[\w-]+)? (?:fee|charge|deposit|premium)s?\b|"
+    r"\bshipping and handling\b|\b(?:import )?dut(?:y|ies)\b|"
     r"\bdeposit\b(?<!%\sdeposit)(?<!%deposit)|"
     r"垫付|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|押金|会员费|认证费|服务费|工本费|保险费|验证费|关税|清关费|"
     # (a prize's tax paid first, not the yearly filing: 个人所得税综合所得汇算清缴, the 个人所得税 app)
     r"个人所得税(?![\s”\"」』]{0,2}(?:综合所得|汇算|app|申报|年度|专项))|(?:个人)?偶然所得税|"
-    r"派送费|税款|开户费|开户管理费|账户管理费|"
+    r"派送费|税款|滞纳金|开户费|开户管理费|账户管理费|"
+    # the "safe account" the reader's money is to be moved to (资金转入监管账户进行核验)
+    # (not the escrow a deposit on a home is paid into: 存入资金监管账户)
+    r"(?:转入|转至|转到|汇入|转移到?)[^，。！？\n]{0,8}?(?<!资金)(?:监管|安全|专用|清查|核查|审查|保护)(?:账户|帐户)|"
+    r"\b(?:move|transfer|send|wire)\w* (?:your |the |all )?(?:\w+ ){0,2}(?:funds|money|balance|savings) "
+    r"(?:in)?to (?:a |an |the )?(?:new )?(?:safe|safety|holding) account\b|"
     # a cost with its sum (签约前须完成认证，费用 8,800 元; 缴纳评审及公示费 6,800 元): the tie and the
     # payment beside it decide
     r"费用(?:为|是|共|合计|总计)?\s?[:：]?\s?(?:人民币|rmb|¥|￥)?\s?\d|"
@@ -123,7 +129,7 @@ _FEE_TIE = re.compile(
     r"\b(?:customs|parcel|package|shipment)\b|"
     r"\bprior to (?:the )?release\b|"
     r"\bwithdraw\w*|\bto avoid (?:a |the )?(?:warrant|prosecution|arrest|court)\b|\bsettlement\b|监管账户|监管帐户|"
-    r"以下(?:对公|对私|个人)?账户|下列账户|个人账户|返还本金|先(?:交|缴|付|支付|转|充|汇)|"
+    r"以下(?:对公|对私|个人)?账户|下列账户|个人账户|专用账户|专用帐户|返还本金|先(?:交|缴|付|支付|转|充|汇)|"
     r"先(?:向|往|到)?(?:指定|对方|以下)?(?:的)?(?:账户|帐户|账号)?(?:存入|转入|汇入)|放款时|一并退还|才能|方可|即可|领取|领奖|到账|解冻|提现|激活|发货|办理|派送|配送|投递|寄送|放行|清关|签收|包裹|退回|"
     # (a loan's 放款前; a fee to a third party the other side names: the buyer's "designated"
     # inspector, not a supplier's 下单前 tooling fee)
@@ -296,8 +302,10 @@ _TRANSFER = re.compile(
     r"\b(?:coordinate|arrange|authori[sz]ed?|process|make)\w* (?:an? |the )?(?:\w+ ){0,2}"
     r"(?:deposit|payment|transfer|wire|"
     r"remittance) of\b|"
-    r"(?<!已)(?<!已经)(?:转给|转到|转入|转账|转款|汇给|汇款|汇入|汇至|汇到|打款|打到|付给|付出去|付款给|转过去|打过去|汇过去)|"
-    r"(?:保证金|货款|款项|尾款|定金|订金|预付款|诚意金|押金)[^。！？\n已]{0,15}?(?:处理|安排|支付|汇出|转出|付(?!款单|清单|清))|"
+    r"(?<!已)(?<!已经)(?:转给|转到|转入|转账|转款|汇给|汇款|汇入|汇至|汇到|打款|打到|付给|付出去|付款给|转过去|打过去|汇过去|"
+    r"打给(?=对方|他们|供应商|这个账户|以下账户|该账户))|"
+    # (the sum's line wrapped before its verb: 有一笔保证金今天下午三点前\n必须打给对方)
+    r"(?:保证金|货款|款项|尾款|定金|订金|预付款|诚意金|押金)[^。！？已]{0,15}?(?:处理|安排|支付|汇出|转出|打给|付(?!款单|清单|清))|"
     r"(?<!已)(?<!已经)付(?:一笔)?[^。！？\n已]{0,25}?(?:到|至|进)[^。！？\n]{0,15}?(?:账户|帐户|账号)|"
     r"\b(?:need|require)s? (?:an? |the )?(?:\w+ ){0,2}(?:deposit|payment|transfer|wire|remittance) of\b")
 # keeping it secret (not "I'm in a meeting", which an out-of-office says too): what makes a payment
@@ -376,7 +384,9 @@ SECRET_CODES = re.compile(r"(?<![a-z0-9_])(?:cvv2?|cvc2?|pin)(?![a-z0-9_])|secur
                           r"交易密码|支付密码|"
                           # the reader's mailbox password, which nobody outside has a page to ask for
                           r"\b(?:e-?mail|mailbox|corporate|company|outlook) (?:account )?(?:password|credentials)\b|"
-                          r"邮箱(?:账号|帐号|账户)?(?:和|及|与|、)?(?:登录)?密码")
+                          r"邮箱(?:账号|帐号|账户)?(?:和|及|与|、)?(?:登录)?密码|"
+                          # the one-time code the bank texts the reader, which confirms a payment or a sign-in
+                          r"短信验证码|手机验证码|动态(?:验证)?码|\bsms (?:verification )?code\b")
 # a button's label in quotes is what the reader is to click, no example quoted
 _BUTTON = re.compile(r"(?:\bclick|\btap|\bpress|\bselect|点击|单击|按)\s*(?:on\s+)?(?:the\s+)?[\"“「『]?$")
 # a text that warns of scams (the frame an advisory's quoted phrases stand in): a scam quoted in
@@ -386,7 +396,19 @@ _WARNING_FRAME = re.compile(
     r"\b(?:fraudsters?|scammers?|scams?|phishing|lures|"
     r"impersonat\w*|fraud (?:advisory|alert|warning|prevention|awareness)|business e-?mail compromise|bec|"
     r"suspect(?:ed)? fraud|fraud (?:cases?|attempts?|schemes?|patterns?|losses)|"
-    r"(?:fraudulent|fake|spoofed|phishing) (?:\w+ )?(?:e-?mails?|messages?|calls?|requests?|invoices?|websites?))\b")
+    r"(?:fraudulent|fake|spoofed|phishing) (?:\w+ )?(?:e-?mails?|messages?|calls?|requests?|invoices?|websites?)|"
+    r"tricks? (?:\w+ ){0,3}into|(?:did|does) not come from|didn't come from|doesn't come from|"
+    r"suspicious (?:e-?mails?|messages?|calls?|links?|requests?))\b")
+# a forwarded or quoted message's header: what stands below it another wrote
+FORWARDED = re.compile(r"(?im)^[ \t>]*(?:-{2,}[ \t]*(?:forwarded message|original message|转发的?邮件|原始邮件)"
+                       r"[ \t]*-{2,}|begin forwarded message:|on [^\n]{5,200} wrote:|[^\n]{0,120}写道[:：]|"
+                       r"(?:from|发件人|寄件者)[ \t]*[:：][^\n]{0,300}\n[^\n]{0,300}?"
+                       r"(?:sent|date|发送时间|日期|寄件日期)[ \t]*[:：])")
+# the forwarder's own words reporting what it forwards as a scam ("WARNING: fake email in your name", "apparently
+# from you", "so we did not pay", 这封是假的)
+REPORTS_SCAM = re.compile(r"\b(?:warning|beware|fake|spoof(?:ed|ing)?|suspicious|phishing|scam|fraud(?:ulent)?|"
+                          r"apparently from (?:you|us)|not (?:from|sent by) (?:you|us)|(?:did not|didn't) pay)\b|"
+                          r"诈骗|钓鱼|冒充|假冒|假的|可疑|并非(?:您|你|贵司)|不是(?:您|你|贵司)(?:发|寄)的")
 _CALLED_SCAM = re.compile(r"(?:一律|都|均)(?:为|是)诈骗|\bis (?:always )?a scam\b|\bare (?:always )?scams\b")
 # where a sentence begins: its end mark, a blank line (CRLF or LF), or a list item's line (a
 # single line break inside a paragraph is wrapping)
@@ -411,7 +433,7 @@ VERIFY_BY_PHONE = re.compile(r"(?:原有|已知|以往|存档|备案|之前|原�
                              r"usual (?:phone )?number)\b")
 # a change of account already verified by a call back (感谢贵司按流程电话回拨核实, "thanks for calling back to
 # confirm"): a genuine change that followed the advice, no diversion
-CALLED_BACK = re.compile(r"回拨核实|电话回拨|回电核实|电话核实|回拨确认|电话确认过|"
+CALLED_BACK = re.compile(r"回拨核实|电话回拨|回电核实|电话核实|回拨确认|电话确认过|电话过来(?:核实|确认)|"
                          r"已(?:经)?(?:通过)?电话(?:与[^。！？\n]{0,10})?(?:核实|确认)|"
                          r"\bverified (?:it |this |the change |the new details )?(?:by|over the|on the) "
                          r"(?:phone|telephone)\b|"
@@ -430,6 +452,15 @@ _MONEY_IN_VIEW = re.compile(r"refund|bank|account|payment|网银|银行|退款|�
 _REMOTE = re.compile(
     r"\b(?:anydesk|teamviewer|quicksupport|rustdesk|ultraviewer|supremo|screenconnect|logmein|todesk)\b|"
     r"向日葵|屏幕共享|共享屏幕|远程控制|远程协助")
+# a number to call if the reader did not make the charge the mail reports (the callback lure: "If you did not
+# authorise this, call our Fraud Desk on +852 3008 6721"; a bank's own short hotline, 95566, is no such number)
+_CALLBACK = re.compile(
+    r"\bif (?:you (?:did ?n[o']t|do not|don't)|this (?:was not|wasn't)) (?:\w+ ){0,2}?(?:authori[sz]ed?|make|made|"
+    r"request|requested|recogni[sz]e|initiate|initiated|order|ordered|place|placed|you)\b"
+    r"[\s\S]{0,70}?\b(?:call|contact|ring|phone|dial)\b[\s\S]{0,50}?"
+    r"\+?\(?\d[\d ()-]{7,16}\d|"
+    r"(?:如|若|如果)(?:非|不是)(?:您)?本人(?:操作|授权|办理|所为)[^\n]{0,25}?(?:致电|拨打|联系|来电|电话)[^\n]{0,20}?"
+    r"\+?\d[\d -]{7,16}\d")
 # an id right after the name: "QQ 2837465", "WhatsApp +44 7700 900123", "Telegram @jessica", "微信号：wx_lucky88"
 _IM_ID = re.compile(r"\s{0,3}(?:号|号码|id)?\s{0,3}(?:is\s|at\s|on\s)?\s{0,3}[:：(（]?\s{0,3}"
                     r"(?:@[a-z0-9_]{3,}|\+?\d[\dx \-]{4,}\d|[a-z][a-z0-9_-]{1,}\d[a-z0-9_-]*)")
@@ -500,6 +531,9 @@ _THREAT = re.compile(
     # "原账户将于1月31日注销" is a notice, not a threat)
     r"(?:将|会)(?:在|于)[^，。！？\n]{0,10}?被(?:临时|暂时|永久)?(?:冻结|停用|停止|暂停|作废|封停|关停)|"
     r"(?:将|会)被(?:暂停|停止|关停|封停)|积分[^。！？\n]{0,12}清零|"
+    # (a licence or qualification suspended, the reader's credit record harmed: 将暂停其资质证书使用, 影响您的征信)
+    r"(?:将|会)(?:暂停|吊销|撤销)(?:其|您的|你的|贵司|贵公司|企业)?[^，。！？\n]{0,6}?(?:资质|证书|执照|许可|资格)|"
+    r"(?:将|会)(?:严重)?影响(?:您的|你的|个人|企业)?(?:个人)?征信|已被(?:临时|暂时)?(?:禁用|停用)|"
     r"(?:账户|帐户|账号|帐号)已(?:被)?(?:暂时|临时)?(?:冻结|停用|锁定|封停)|"
     r"(?:将|会)(?:在|于)[^，。！？\n]{0,10}?(?:冻结|停用|封停|关停|暂停)(?:您的|你的)?(?:店铺|账户|账号|帐户|帐号|网店)|"
     r"\b(?:account|settlements?|payouts?|funds|card) (?:is|are|has been|have been) (?:limited|on hold|restricted)\b|"
@@ -509,6 +543,11 @@ _THREAT = re.compile(
     r"\bfailure to (?:confirm|verify|validate|update|re-?activate)\b[^.!?\n]{0,60}?"
     r"\bwill (?:result in|lead to|incur)\b|"
     r"\blegal action\b|\barrest warrant\b|\b(?:be|get) arrested\b|"
+    # (a penalty doubled, the debt handed to collectors: "To avoid the penalty being doubled and the matter being
+    # referred to our debt collection agents")
+    r"\b(?:penalty|fine|fee) (?:will be |being |is )?doubled\b|"
+    r"\b(?:referred|passed|handed) (?:over )?to (?:our |a |an )?(?:external )?(?:debt )?"
+    r"collections? (?:agency|agents?)\b|"
     r"逾期(?:作废|视为|无效|不候|将被|无法)|过期作废|自动放弃|即将(?:清零|过期|失效|作废|冻结)|"
     r"(?:将|会)(?:被)?(?:永久)?(?:冻结|停用|注销|起诉|拘留|逮捕|没收|销户|作废)|"
     r"追究" + _S + r"{0,10}责任|强制措施|法律责任|否则(?:将)?(?:取消|视为|作废|冻结|追究|缺席)|缺席判决")
@@ -547,7 +586,10 @@ _LURE = re.compile(
     r"点击|登录|登陆|查看(?:附件|文件|文档|邮件|详情)|下载(?:附件|文件|文档)|扫码|扫描(?:下方)?二维码|打开附件|"
     # (a notice's papers to open: 查看传票详情, 下载稽查名单)
     r"(?:查看|下载|打开)[^，。！？\n]{0,6}?(?:传票|起诉状|起诉书|通知书|判决书|文书|清单|名单)|"
-    r"保留(?:当前|原)?密码|(?:与|向)(?:您|你)(?:共享|分享)|(?:共享|分享)了(?:一个|\d+个)?(?:文件|文档|文件夹)")
+    r"保留(?:当前|原)?密码|(?:与|向)(?:您|你)(?:共享|分享)|(?:共享|分享)了(?:一个|\d+个)?(?:文件|文档|文件夹)|"
+    # (a fine or a fee to pay at the link: "Pay the penalty online", 在线缴纳罚款)
+    r"\bpay (?:the |your |this )?(?:[\w-]+ ){0,2}(?:penalty|fine|fee|fees|duty|duties|charges?|invoice|bill|balance) "
+    r"(?:online|now|here|at)\b|\bpay (?:online|now)\b|(?:在线|立即|点击)(?:缴纳|缴费|支付|付款)")
 
 
 ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
@@ -585,7 +627,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         + _each("changed/updated/switched/moved", " ", "our/my/its/their") + "|更换|变更|"
 
         "清关费|派送费|"
-        "税款|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|偶然所得税|押金|"
+        "税款|滞纳金|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|偶然所得税|押金|"
         "会员费|认证费|服务费|工本费|保险费|验证费|开户费|开户管理费|账户管理费|关税|购物卡|礼品卡|e卡|充值卡|点卡|比特币|虚拟币|"
         "费用|评审|公示|评选|入选|证书|牌匾|授牌|atm|解除分期|取消分期|解除扣款|取消扣款|解除自动扣款|"
         "取消自动扣款|解除重复扣款|取消重复扣款|转过去|打过去|汇过去|"
@@ -619,7 +661,10 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "银行卡|银行账号|卡号|密码|验证码|身份证|支付宝账号|全名|开户行|姓名|住址|地址|手机号|电话号码|年龄|职业|"
         # (_REMOTE's words)
         "anydesk|teamviewer|quicksupport|rustdesk|ultraviewer|supremo|screenconnect|logmein|向日葵|todesk|屏幕共享|"
-        "共享屏幕|远程控制|远程协助"),
+        "共享屏幕|远程控制|远程协助|"
+        # (_CALLBACK's words)
+        "if you did not|if you didn't|if you didnot|if you did n't|if this was not|if this wasn't|if you do not|"
+        "if you don't|如非|若非|如果非|如不是|若不是|如果不是"),
     "private_channel": (
         "微信|weixin|wechat|vx|v信|薇信|qq|telegram|whatsapp|viber|skype|kakao|t.me|wa.me|line id|line|"
         "lineid|between us|between the two of us|to yourself|keep this|keep it|keep the|keep your|"
@@ -637,16 +682,17 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "urgent|urgently|expires|expiring|forfeit|forfeited|cancelled|canceled|returned|closed|frozen|blocked|"
         "locked|terminated|deactivated|seized|restricted|confiscated|suspension|closure|termination|deactivation|"
         "legal action|arrest warrant|arrested|disabled|deleted|be able to|rejected|bounced|withheld|"
-        "停止|暂停|作废|封停|关停|否则|缺席判决|on hold|limited|积分|锁定|"
+        "停止|暂停|吊销|撤销|征信|禁用|作废|封停|关停|否则|缺席判决|on hold|limited|积分|锁定|"
         "无法|不能|冻结|停用|注销|起诉|拘留|逮捕|没收|销户|追究|强制措施|法律责任|"
         "suspended|lost|last chance|final|left|remain|remaining|spot|spots|limited|"
         "time is short|小时|天内|日内|"
         "今天|今日|今晚|当天有效|立即|马上|立刻|逾期|过期作废|自动放弃|即将|清零|名额|仅剩|限时|截止|"
-        "紧急|加急|failure to|will result in|will lead to|will incur"),
+        "紧急|加急|failure to|will result in|will lead to|will incur|doubled|collection agency|collection agents|"
+        "collections agency|collections agents|collection agent|collections agent"),
     "lure": (
         # ("view" is left out: the scan would meet it inside every "review")
         "sign in|sign-in|signin|log in|log-in|login|click|open|download|current password|same password|"
-        "existing password|scan|点击|登录|登陆|查看|下载|扫码|扫描|打开附件|保留|shared|共享|分享"),
+        "existing password|scan|点击|登录|登陆|查看|下载|扫码|扫描|打开附件|保留|shared|共享|分享|pay|在线|立即"),
 }.items()}
 # characters read either side of an anchor word: as far as the family's patterns reach from it
 # ("congratulations … approved" spans a paragraph; a fee's "shipping and handling" is itself)

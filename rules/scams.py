@@ -20,8 +20,9 @@ signal, found in English and Chinese by a few broad families of wording:
   scam is what stands beside it);
 - ``personal_data``: a request for bank or card details, codes, identity numbers, or
   several personal particulars at once (a sentence that says it will *never* ask is none),
-  the reader's account to verify or unlock ("verify your Apple ID", 验证您的账户), or a
-  remote-control tool to install (AnyDesk, 向日葵);
+  the reader's account to verify or unlock ("verify your Apple ID", 验证您的账户), a
+  remote-control tool to install (AnyDesk, 向日葵), or a number to call about a charge the
+  reader did not make (the callback lure: "If you did not authorise this, call +852 3008 6721");
 - ``private_channel``: WeChat, QQ, Telegram, WhatsApp ids and links, or a personal mail
   address other than the sender's (in the text or as Reply-To);
 - ``pressure``: a deadline in hours or today where a sum of money is named, or a threat on
@@ -67,7 +68,7 @@ from dataclasses import dataclass
 from rules.impersonation import DISGUISES, LOOK_ALIKE, brand_owned
 from rules.links import SIGN_IN
 from rules.match import HIGH, LOW, MEDIUM
-from rules.scam_advisories import _in_disclaimer, _warned
+from rules.scam_advisories import _in_disclaimer, _warned, without_reported_forwards
 from rules.scam_signals import (
     _OFFER_OR_ASK_FINDERS,
     _PAY_TO_BELOW,
@@ -165,7 +166,8 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
     ``sums_in``: the message's other texts (normalised, :func:`fold`-ed), where no anchor word
     stands: a deadline's sum of money counts wherever the message names it, so they are read
     for one, and made only when a deadline is found and ``texts`` name no sum."""
-    items = [_without_reply_prefix(x if isinstance(x, Text) else Text(x[0], fold(x[1]))) for x in texts]
+    items = without_reported_forwards(
+        [_without_reply_prefix(x if isinstance(x, Text) else Text(x[0], fold(x[1]))) for x in texts])
     who = frozenset(s.lower() for s in senders if s)
     domains = frozenset(s.rsplit("@", 1)[-1] for s in who)
     found: dict[str, Signal] = {}

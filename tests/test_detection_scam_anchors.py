@@ -178,7 +178,7 @@ FAMILIES = [("windfall", scam_words._WINDFALL, 0), ("returns", scam_words._RETUR
             ("fee", scam_words._UNTRACEABLE, 200), ("fee", scam_words._DIVERSION, 200),
             ("fee", scam_words._TRANSFER, 0),
             ("personal_data", scam_words._DATA_FLAT, 0),
-            ("personal_data", scam_words._REMOTE, 0),
+            ("personal_data", scam_words._REMOTE, 0), ("personal_data", scam_words._CALLBACK, 120),
             ("private_channel", scam_words._SECRECY, 0), ("private_channel", scam_words._IM, 0),
             ("pressure", scam_words._URGENT, 0), ("pressure", scam_words._THREAT, 0)]
 BRANCHES = [(family, branch, extra) for family, rx, extra in FAMILIES for branch in top_level_branches(rx.pattern)]

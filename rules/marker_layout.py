@@ -1,0 +1,242 @@
+"""Where a confidentiality marker stands on the page (issue 19): a banner's line of its own or a
+footer's piece, a label set as one (INTERNAL, [Internal], "Internal:"), quotation marks that quote
+an example or a glossary's term, a row of a glossary. :mod:`rules.markers` grades a marker by
+what this module says of its place and by what its sentence says.
+"""
+
+from __future__ import annotations
+
+import re
+
+FRAME = " \t\r*#=-_:：[]【】()（）<>《》★☆|/–—•·"  # what frames a banner line: rules, brackets, stars, dashes
+
+
+_LABEL_NAME = re.compile(r"(?i)(?:(?:data|document|information|security|sensitivity)\s+)?"
+                         r"(?:classification|sensitivity|label|level|marking|category)\s*[:：]\s*[\"“「]?\s*$|"
+                         r"(?:文件)?(?:密级|保密级别|保密等级|安全级别)\s*[:：]\s*[\"“「]?\s*$")
+
+
+# what sets a footer's pieces apart: wide gaps, or a dash or bar between spaces ("Example Logistics -
+# Confidential - page 1")
+_WIDE_GAP = re.compile(r"[ \t]{3,}|\t|[ \t]+[-–—|][ \t]+")
+
+
+_PAGE_NUMBER = re.compile(r"(?i)\bpage\s+\d+(?:\s+of\s+\d+)?\b|\bp\.\s?\d+\b|第\s*\d+\s*页|(?<!\S)\d+\s*/\s*\d+(?!\S)")
+
+
+_FURNITURE = re.compile(r"(?i)(?:&|\band)\s*(?:proprietary|privileged)\b|\bpage\s+\d+(?:\s+of\s+\d+)?\b|\bp\.\s?\d+\b|"
+                        r"第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|(?<!\S)\d+\s*/\s*\d+(?!\S)")
+
+
+# the words that open a quoted example ("subjects like "…"", "such as "…" or "…"", "titled "…""), not a label
+# applied ("This document is "CONFIDENTIAL"", "marked "Confidential"", "treat it as "Strictly Confidential"")
+_QUOTES_AN_EXAMPLE = re.compile(r"(?i)\b(?:like|such as|e\.g\.|including|or|and|titled|entitled|subjects?|"
+                                r"subject lines?|saying|says|said|reads?|wrote|headed)\s*:?\s*$")
+
+
+_MAX_QUOTED_LINES = 30  # quoted lines looked above for the intro of their list
+
+
+_GLOSSED = re.compile(r"(?:->|→|=>|=)\s*$")  # a glossary's translation: "CONFIDENTIAL" -> "机密"
+
+
+_QUOTE_CLOSED = re.compile(r"[^\"\n]{0,200}\"\s*(?:->|→|=>|=|:)\s*")
+
+
+_LIST_OPENS = re.compile(r"(?:[:：]|\b(?:are|include|including|like|such as|e\.g\.))[ \t]*$")
+
+
+# what may follow a quoted list item on its line: a comma, or its gloss ("INTERNAL USE ONLY"  - working files)
+_ITEM_REST = re.compile(r"[ \t]*,?[ \t]*(?:[-–—:：=][ \t][^\n]{0,120})?[ \t\r]*")
+
+
+def in_prose_quotes(text: str, ls: int, start: int, end: int, le: int) -> bool:
+    """Whether the marker stands in straight double quotes that quote an example (subjects like
+    "CONFIDENTIAL - urgent payment", such quotes listed a line each under "subjects seen so far are:"),
+    name a field or a glossary's term ("confidential": false, "CONFIDENTIAL" -> "机密"), not a label
+    applied in quotes (marked "Confidential") nor a value's quotes (JSON's "note": "…机密…")."""
+    if text.count('"', ls, start) % 2 == 0 or '"' not in text[end:le]:
+        return False
+    opening = text.rfind('"', ls, start)
+    if _QUOTES_AN_EXAMPLE.search(text, ls, opening) is not None or _GLOSSED.search(text, ls, opening):
+        return True
+    closed = _QUOTE_CLOSED.match(text, end)
+    if closed and closed.end() <= le and text[opening + 1:start].strip() == "" and \
+            text[end:closed.end()].split('"', 1)[0].strip(" -:：") == "":
+        return True  # the quoted word is a key or a term being translated, not a label set on anything
+    closing = text.find('"', end, le)
+    if text[ls:opening].strip() == "" and _ITEM_REST.fullmatch(text, closing + 1, le):
+        # a line that is only a quotation (and its gloss), in a list an intro opens ("… so far are:",
+        # or the list's first item after "e.g.")
+        prev_end = ls - 1
+        for _ in range(_MAX_QUOTED_LINES):  # (bounded: a hostile text of quoted lines is read once, not per line)
+            if prev_end <= 0:
+                break
+            prev_start = text.rfind("\n", 0, prev_end) + 1
+            prev = text[prev_start:prev_end].strip()
+            if prev and not prev.startswith('"'):
+                first = prev.find('"')
+                return _LIST_OPENS.search(prev) is not None or \
+                    (first > 0 and _QUOTES_AN_EXAMPLE.search(prev, 0, first) is not None)
+            prev_end = prev_start - 1
+    return False
+
+
+def line_bounds(text: str, pos: int) -> tuple[int, int]:
+    s = text.rfind("\n", 0, pos) + 1
+    e = text.find("\n", pos)
+    return s, len(text) if e < 0 else e
+
+
+# a dash or bar after a marker: spaced ("Confidential - …"; a hyphen glued to it is a compound), or a
+# long dash or bar glued to it too (机密——收购方案)
+LABEL_DASH = re.compile(r"[ \t]*(?:——?|\|)|[ \t]*(?:–|--?)[ \t]")
+
+
+# words that qualify a label at the head of its line: "Company Confidential - Example Corp" in a
+# page footer, "Private and Confidential", "Highly Confidential", a lawyer's "Privileged & Confidential -
+# Attorney Work Product"
+_QUALIFIER = re.compile(r"(?i)(?:(?:company|corporate|group|business|commercial|strictly|highly|proprietary|"
+                        r"private|personal|internal|privileged)(?:\s*(?:and|&))?\s*)+")
+
+
+def label_lead(text: str, line_start: int, start: int, end: int) -> str:
+    """What stands on the marker's line before it; a qualifier of the label ("Company") not
+    counted where the label ends its line or a dash or colon follows it ("Company Confidential -
+    Example Corp"; in "Private and confidential counselling is available" it is a sentence)."""
+    lead = text[line_start:start].strip(FRAME)
+    if not lead or not _QUALIFIER.fullmatch(lead):
+        return lead
+    line_end = text.find("\n", end)
+    rest = text[end:len(text) if line_end < 0 else line_end]
+    labels = not rest.strip(FRAME + "\r") or LABEL_DASH.match(text, end) or rest.lstrip(" ")[:1] in (":", "：")
+    return "" if labels else lead
+
+
+def banner_place(text: str, start: int, end: int) -> str | None:
+    """Where a banner stands: a short line that is mostly the marker, or a short line among
+    the first or last two lines of the text that leads with the marker, shouts it (upper
+    case) or brackets it (【机密】, [CONFIDENTIAL])."""
+    ls, le = line_bounds(text, start)
+    line = text[ls:le].strip()
+    if len(line) > 100:  # a long line holds no banner (and is not split into words per marker)
+        return None
+    # a page's header or footer sets its pieces apart with wide gaps ("Example Corp Confidential
+    # & Proprietary      Page 1 of 1"): the piece holding the marker is the line, less the
+    # page's furniture (its number, "& Proprietary"), the label's own qualifier ("Strictly") and
+    # the name it is given ("Sensitivity label:", 密级：)
+    cs, ce = ls, le
+    # (a table's cells are no footer: only a numbered page's line, or a label's named one: 密级：秘密    研发中心)
+    if _PAGE_NUMBER.search(text, ls, le) or _LABEL_NAME.search(text, ls, start):
+        for gap in _WIDE_GAP.finditer(text, ls, le):
+            if gap.end() <= start:
+                cs = gap.end()
+            elif gap.start() >= end:
+                ce = gap.start()
+                break
+    piece = text[cs:ce].strip()
+    lead = _LABEL_NAME.sub(" ", _QUALIFIER.sub(" ", text[cs:start]))
+    rest = _FURNITURE.sub(" ", lead + " " + text[end:ce]).strip(FRAME)
+    words = [w for w in rest.split() if any(c.isalnum() for c in w)]  # a dash between is no word
+    if len(piece) <= 40 and len(rest.strip()) <= 16 and len(words) <= 2:
+        return "a line of its own"
+    word = text[start:end]
+    lead = label_lead(text, ls, start, end)
+    # shouted (upper case) counts on a short line; inside a long sentence it is emphasis. A
+    # line that starts with the marker only because a long line above was wrapped mid-sentence
+    # does not lead with it.
+    prev = text[max(0, ls - 200):max(0, ls - 1)].rsplit("\n", 1)[-1].rstrip()
+    wrapped = len(prev) >= 20 and prev[-1:].isalnum()  # the sentence above runs on (a greeting is shorter)
+    prominent = (not lead and not wrapped) or (word.isupper() and word.isascii() and len(line) <= 60) or \
+        text[start - 1:start] in ("[", "【", "(", "（", "<", "《", "★") and start > ls
+    if not prominent:
+        return None
+    if text[:ls].strip().count("\n") < 1:
+        return "first lines"
+    if text[le:].strip().count("\n") < 1:
+        return "last lines"
+    return None
+
+
+# what follows SECRET set as a level: the line's end, or a dash, bar or colon and words
+_SECRET_LEVEL_AFTER = re.compile(r"[ \t]*(?:$|\n|[\]】)|/]|[-–—:：][ \t]*[^\s:]+[ \t]+\S)")
+
+
+_BETWEEN_BARS = re.compile(r"[ \t]\|[ \t]*$")
+
+
+_BARS_AFTER = re.compile(r"[ \t]*\|[ \t]")
+
+
+def set_as_label(text: str, start: int, end: int) -> bool:
+    """Whether the bare level word at ``[start, end)`` is set as a label: shouted (INTERNAL, as in a
+    subject tag or a file name's INTERNAL_margin_review), bracketed ([Internal], 【内部】, "(Internal)"
+    leading its line), or leading its line or subject with a colon (Internal: …, 内部：…)."""
+    word = text[start:end]
+    if word.casefold() == "secret":
+        # SECRET as a level, not a name (SECRET GARDEN) or a key's label ("Secret: sk_test_…")
+        bracketed = start > 0 and text[start - 1] in "[【<《(（" and text[end:end + 1] in "]】>》)）"
+        return bracketed or (word.isupper() and _SECRET_LEVEL_AFTER.match(text, end) is not None)
+    if word.isascii() and word.isupper():
+        return True
+    ls = text.rfind("\n", 0, start) + 1
+    if start > 0 and text[start - 1] in "[【<《" and text[end:end + 1] in "]】>》":
+        return True
+    le = text.find("\n", end)
+    if _BETWEEN_BARS.search(text, ls, start) and _BARS_AFTER.match(text, end) and \
+            _PAGE_NUMBER.search(text, ls, le if le >= 0 else len(text)):
+        return True  # a page footer's piece ("Example Ltd | Internal | p. 3")
+    lead = text[ls:start].strip()
+    # (a round bracket only leading its line: "Cargo holds (internal):" is a qualifier)
+    if lead in ("(", "（") and text[end:end + 1] in ")）":
+        return True
+    return not lead and text[end:end + 1] in (":", "：")
+
+
+# one cell of a glossary's row that is a level itself (机密, "Top Secret", "Internal use only")
+_LEVEL_CELL = re.compile(r"(?i)(?:(?:strictly|highly|top|company|commercial|business)\s+)?(?:confidential|secret|"
+                         r"internal(?:\s+use)?(?:\s+only)?|restricted|trade\s+secrets?|proprietary|sensitive)|"
+                         r"(?:商业|核心|公司)?(?:机密|绝密|秘密|内部资料|内部|保密)(?:资料|文件|信息|事项)?")
+_CELL_GAP = re.compile(r"[ \t]{2,}|\t")
+_GLOSSARY_REACH = 40  # rows looked at above and below (a hostile text of rows is read that far, not to its end)
+
+
+def _cells(line: str) -> list[str]:
+    return [cell for cell in _CELL_GAP.split(line.strip()) if cell]
+
+
+def in_term_table(text: str, start: int) -> bool:
+    """Whether the marker at ``start`` is a term in a two-column glossary, as a translator is sent
+    one: its row pairs a level with its translation (机密    Confidential, 绝密    Top Secret) and,
+    in the same block, at least two rows pair ordinary terms (容积率    plot ratio). A table's row
+    that names the label (密级    机密) pairs no two levels, and a banner has no such rows around it."""
+    ls, le = line_bounds(text, start)
+    if le - ls > 200:
+        return False  # a long line is no glossary's row (and is not split per marker)
+    row = _cells(text[ls:le])
+    if len(row) != 2 or not all(_LEVEL_CELL.fullmatch(cell) for cell in row):
+        return False
+    plain = 0
+    for step in (-1, 1):
+        s, e = ls, le
+        for _ in range(_GLOSSARY_REACH):
+            if step < 0:
+                if s == 0:
+                    break
+                e = s - 1
+                s = text.rfind("\n", 0, e) + 1
+            else:
+                if e >= len(text):
+                    break
+                s = e + 1
+                e = text.find("\n", s)
+                e = len(text) if e < 0 else e
+            line = text[s:e]
+            if not line.strip() or e - s > 200:
+                break
+            cells = _cells(line)
+            if len(cells) == 2 and not any(_LEVEL_CELL.search(cell) for cell in cells):
+                plain += 1
+                if plain >= 2:
+                    return True
+    return False

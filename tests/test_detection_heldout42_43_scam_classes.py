@@ -1,0 +1,153 @@
+"""Scam classes two blind sets missed (/work/heldout42: an architecture firm's mail, scams 1.000 /
+0.500; /work/heldout43: a cross-border seller's inbound mail, 160 messages, 0.941 / 0.480; both on
+b007a3c). Each test fails on b007a3c; the guards (genuine mail of the same shape) say so and pass
+there too.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_detection_heldout16_classes import inbound_action
+
+HELD = [
+    # a link whose words show the site and whose target is a look-alike of it (scam-022)
+    ("Planning Portal", "notifications@planningportal-docs.co", "New objection received - Application 25/01871/FUL",
+     "A new public comment (objection) has been received for application 25/01871/FUL.\n\n"
+     "View the comment and supporting documents:\nhttps://www.planningportal.co.uk/applications/25-01871-FUL\n\n"
+     "You will need to sign in with your Microsoft 365 work account to view the attached documents.\n",
+     '<p>A new public comment has been received for application 25/01871/FUL.</p><p><a href="https://'
+     'planningportal-docs.co/view/25-01871">https://www.planningportal.co.uk/applications/25-01871-FUL</a></p>'
+     "<p>You will need to sign in with your Microsoft 365 work account to view the attached documents.</p>"),
+    # "X via Docusign" from a domain that is not DocuSign's (scam-010)
+    ("Marcus Bell via Docusign", "dse-notifications@docsign-envelope.net",
+     "Complete with Docusign: Phase 2 Fee Agreement.pdf",
+     "Marcus Bell sent you a document to review and sign.\n\nREVIEW DOCUMENT\n\nPlease review the Phase 2 Fee "
+     "Agreement and sign by end of day.\n",
+     '<p>Marcus Bell sent you a document to review and sign.</p><a href="https://docsign-envelope.net/Signing/'
+     'EmailStart.aspx?a=7f1c2e">REVIEW DOCUMENT</a><p>Questions? Visit <a href="https://docsign-envelope.net/'
+     'support">https://support.docusign.com</a></p>'),
+    # a brand's name split by a hyphen in the sender's and the link's domain (scam-013)
+    ("WeTransfer", "noreply@we-transfer-files.com", "g.pryce@brackley.co.uk sent you files via WeTransfer",
+     "g.pryce@brackley.co.uk sent you some files\n\n3 files, 284 MB in total - Will be deleted on 14 August\n\n"
+     "Get your files\n",
+     '<p>3 files, 284 MB in total</p><p><a href="https://we-transfer-files.com/downloads/8b71c0e2">Get your files'
+     "</a></p>"),
+    # the boss's deposit "to the other side" by three today, its line wrapped, in secret (scam-025)
+    ("陈建国", "chenjg_esa@163.com", "在吗",
+     "小李，\n\n我现在在跟润泰的领导开会，不方便接电话。有一笔项目保证金今天下午三点前\n必须打给对方，你先准备一下，"
+     "金额 38.6 万。\n\n对方账户我发你微信，你加一下我这个新微信：cjg_20251208。\n\n"
+     "这个事情先不要跟其他人说。\n", None),
+    # a prize's "administration and publication fee" (scam-015)
+    ("European Architecture Excellence Awards", "winners@eaea-awards.eu", "Congratulations - a 2025 Gold Winner",
+     "Dear team,\n\nWe are delighted to inform you that your project has been selected as a GOLD WINNER. This "
+     "includes a cash prize of EUR 25,000.\n\nTo release the prize, please complete the winner verification within 5 "
+     "working days:\n\n1. Pay the winner administration and publication fee of EUR 1,190 (non-refundable) by bank "
+     "transfer at https://eaea-awards.eu/winner/verify\n", None),
+    # the SMS code asked for, a card said disabled (scam-026)
+    ("ETC服务中心", "service@etc-renzheng.cc", "您的ETC卡已被禁用，请尽快完成认证",
+     "尊敬的用户：\n\n您名下ETC卡未完成年度实名认证，现已被临时禁用。\n\n"
+     "请于今日 24:00 前通过以下链接完成认证，认证需提供车主姓名、身份证号、\n"
+     "绑定银行卡号及短信验证码：\n\n立即认证：http://etc-renzheng.cc/auth\n", None),
+    # a licence to be suspended, a gov-posing domain (scam-011)
+    ("住房和城乡建设局", "notice@zjj-gov.cn", "关于开展建筑业企业资质动态核查的通知",
+     "各有关企业：\n\n我局定于近期开展建筑业企业资质动态核查工作。请各企业于9月30日前登录核查系统下载《资质动态核查表》。"
+     "逾期未填报的企业，将暂停其资质证书使用。\n", None),
+    # a penalty to pay online, doubled and handed to collectors, from a gov-posing domain (scam-031)
+    ("Companies House", "enforcement@companieshouse-gov.org.uk", "Late filing penalty - 08841273",
+     "Our records show that the accounts were delivered late. A late filing penalty of GBP 1,500.00 has been issued.\n"
+     "\nTo avoid the penalty being doubled and the matter being referred to our debt collection agents, payment must "
+     "be made within 7 days.\n\nPay the penalty online:\nhttps://companieshouse-gov.org.uk/penalty/pay\n", None),
+    # callback lures: a number to call about a charge the reader did not make (scams-053, scams-119)
+    ("Norton LifeLock", "renewal.billing8841@gmail.com", "Your order #NLK-889102547 has been processed",
+     "Dear Customer,\n\nYour Norton 360 Premium has been renewed and USD 389.99 has been charged to your account "
+     "today.\n\nIf you did not authorize this charge or wish to cancel and get a full refund,\nplease contact our "
+     "billing team within 24 hours:\n\n  +1 (844) 912-0387\n", None),
+    ("HSBC Business", "alerts@hsbc-business-alerts.com", "New payee added: AMBER CREST TRADING LTD",
+     "Dear Customer,\nA new payee has been added to your HSBCnet profile.\nA payment of HKD 418,000.00 to this payee "
+     "is scheduled for today.\nIf you did not authorise this, call our Business Fraud Desk immediately on\n"
+     "+852 3008 6721.\n", None),
+    # the marketplaces and payment providers a seller signs in to (scams-012, scams-156)
+    ("Shopify", "billing@shopify-billing-notice.com", "Action required: your store will be paused",
+     "We couldn't process your payment for your Shopify bill of $2,173.46 USD.\nTo avoid interruption, update your "
+     "payment details within 24 hours. After that your store will be paused.\n\nUpdate payment method: "
+     "https://shopify-billing-notice.com/update\n", None),
+    ("Alibaba.com", "inquiry-noreply@alibaba-inquiry-center.com", "You have received a new inquiry",
+     "Dear Supplier,\nYou have a new inquiry from a Verified Buyer.\nSign in to view the full inquiry and reply "
+     "within 24 hours to keep your response rate.\nView Inquiry: https://alibaba-inquiry-center.com/inquiry/88213\n",
+     None),
+    # the "safe account" the money is to be moved to, from a payment provider's name (scams-005)
+    ("连连国际 风控中心", "risk@lianlian-global.net", "关于贵司账户因反洗钱审查被冻结的通知",
+     "贵司连连国际账户中 USD 31,560.00 已被临时冻结。\n请于24小时内致电风控专线，或添加风控专员企业微信 LL-fk0826，"
+     "配合完成资金核验。核验需将账户资金转入监管账户进行流水比对，核验完成后资金原路退回。\n", None),
+    # tax with its late fee into the agent's "special account", from a gov-posing domain (scams-126)
+    ("跨境电商综合服务平台", "notice@kjdspt-gov.cn", "关于贵司出口清单申报异常的补税通知",
+     "经系统比对，贵司申报的出口清单与汇总申报数据存在不一致，需补缴增值税及滞纳金合计 ¥127,436.80。\n"
+     "请于3个工作日内联系稽核专员办理补缴手续。补缴款项须转入专员提供的专用账户。\n", None),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body", "html"), HELD,
+                         ids=["shown-site-lookalike-target", "via-docusign-elsewhere", "we-transfer-hyphen",
+                              "boss-deposit-wrapped", "prize-admin-fee", "sms-code", "licence-suspended",
+                              "penalty-online", "callback-norton", "callback-hsbc", "shopify", "alibaba",
+                              "safe-account", "special-account-tax"])
+def test_scams_are_held(display: str, address: str, subject: str, body: str, html: str | None) -> None:
+    assert inbound_action(display, address, subject, body, html) == "quarantine"
+
+
+DELIVERED = [
+    # guards: a bank's own alert with its hotline; a tracking link through a mailing service; a relay's notice
+    # from its own domain
+    ("HSBC", "alerts@notification.hsbc.com.hk", "Transaction alert",
+     "A payment of HKD 1,200.00 was made from your account today.\nIf you did not authorise this, call us on "
+     "+852 2233 3000.\n", None),
+    ("Planning Portal", "news@planningportal.co.uk", "Planning news for September",
+     "This month: new fee schedule. Read more: https://www.planningportal.co.uk/news\n",
+     '<p><a href="https://planningportal.list-manage.com/track/click?u=1">https://www.planningportal.co.uk/news</a>'
+     "</p><p>Sign in to your account to see your applications.</p>"),
+    ("Li Wei via DocuSign", "dse@docusign.net", "Please sign: NDA.pdf",
+     "Li Wei sent you a document to review and sign.\n\nREVIEW DOCUMENT\n",
+     '<a href="https://na3.docusign.net/Signing/EmailStart.aspx?a=1">REVIEW DOCUMENT</a>'),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body", "html"), DELIVERED,
+                         ids=["bank-own-alert", "newsletter-tracking", "docusign-own"])
+def test_genuine_look_alikes_are_delivered(display: str, address: str, subject: str, body: str,
+                                           html: str | None) -> None:
+    assert inbound_action(display, address, subject, body, html) == "deliver"
+
+
+def test_a_customer_forwarding_the_fake_bank_change_it_got_asks_nothing() -> None:
+    """scams-067: the forwarder's words report it ("fake email in your name", "so we did not pay");
+    the fraudster's asks stand below the forwarded message's header."""
+    body = ("Hi Alice,\n\nThis morning our AP team received the email below, apparently from you, asking us to pay "
+            "open invoice EX-2025-044 to a new account in Lithuania. The sender domain is exarnple.com, so we did "
+            "not pay.\n\nBest regards,\nKatrin\n\n---------- Forwarded message ---------\nFrom: Alice Huang "
+            "<alice@exarnple.com>\nDate: Tue, 22 Jul 2025 at 07:12\nSubject: updated payment details\n\n"
+            "Please note our bank account has changed due to our annual audit. Kindly remit invoice EX-2025-044 (EUR "
+            "23,760.00) to our new account:\n  IBAN: LT12 3250 0934 1182 0446\nPlease process today.\n")
+    assert inbound_action("Katrin Vogel", "k.vogel@nordlicht-handel.de",
+                          "WARNING: fake email in your name - bank change request", body) == "deliver"
+
+
+def test_a_brands_advisory_quoting_scams_over_several_lines_asks_nothing() -> None:
+    """scams-068: the quoted examples run over two lines; counted from the paragraph."""
+    body = ("Hello,\n\nWe've seen an increase in attempts to trick selling partners into sharing their account "
+            "credentials. Here are examples of messages that did NOT come from Amazon:\n\n"
+            '  "Your account will be deactivated in 24 hours unless you verify your identity\n'
+            '   at the link below."\n'
+            "  \"I'm your Amazon Account Manager. Please send me the one-time password you just\n"
+            '   received so I can submit your KYC review."\n\n'
+            "Amazon will never ask you for your password by email.\n")
+    assert inbound_action("Amazon Seller Central", "seller-news@amazon.com",
+                          "Seller News: How to recognize phishing emails", body) == "deliver"
+
+
+def test_a_suppliers_change_confirmed_after_our_call_is_no_diversion() -> None:
+    """scams-044: 感谢您…打电话过来核实 is the call back that verified it."""
+    body = ("李经理您好：\n感谢您今天上午按合同上的座机（0755-2935 7710）打电话过来核实。\n"
+            "如电话中所说，我司基本户已从建设银行改至招商银行深圳光明支行，户名不变。盖章的《银行账户变更函》附上，"
+            "请贵司财务按流程更新。\n在途的 PO 2025-0611 尾款按新账户付即可，今天起生效。\n")
+    assert inbound_action("黄志强", "huang.zq@boyuan-light.cn", "回复：关于我司基本户变更的确认", body) == "deliver"
