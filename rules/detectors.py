@@ -60,7 +60,7 @@ _NAME_WORDS = re.compile(r"姓名|名字|(?<![a-z])name(?![a-z])|先生|女士")
 _ID_SAMPLE = re.compile(r"(?i)(?:样例|样本|示例|范例|例如|举例|sample|specimen|example|e\.g\.)[^\n]{0,12}$")
 _ID_SAMPLE_AFTER = re.compile(r"(?i)\s*[（(](?:样例|样本|示例|范例|sample|specimen|example)[）)]")
 # a table's sample row, headed as one in its first cell (示例  张三  男  1101…  技术员)
-_ID_SAMPLE_ROW = re.compile(r"(?i)[ \t]*(?:示例|样例|范例|例|sample|example|e\.g\.)[:：]?[ \t]")
+_ID_SAMPLE_ROW = re.compile(r"(?i)[ \t|]*(?:示例|样例|范例|例|sample|example|e\.g\.)[:：]?[ \t|]")
 _ID_OTHER_COLUMNS = re.compile(r"order|serial|tracking|invoice|\bpo\b|p\. ?o\.|contract|policy|booking|"
                                 r"订单|序列|单号|运单|发票|流水|交易号|条码|合同|保单")
 

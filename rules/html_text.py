@@ -1,18 +1,24 @@
 """HTML to plain text with the standard library, for screening (not for display).
 
 Script and style contents are dropped (they are not what the reader sees); block elements
-become line breaks so that keyword proximity does not join words across cells.
+become line breaks so that keyword proximity does not join words across blocks, and a table's
+row is a line whose cells are set apart by tabs, as a spreadsheet's or a plain-text table's are:
+column headers keep their values (an "Order ID" column), and a glossary's row its translation.
 """
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 _SKIP = {"script", "style", "head", "title", "noscript", "template"}
 _BLOCK = {
     "p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol",
-    "section", "article", "blockquote", "pre", "hr", "td", "th", "dd", "dt",
+    "section", "article", "blockquote", "pre", "hr", "dd", "dt",
 }
+_CELL = {"td", "th"}
+_SPACES = re.compile(r"[^\S\t\n]+")
+_CELL_BREAK = re.compile(r" ?\t[\t ]*")
 
 
 class _Extractor(HTMLParser):
@@ -26,6 +32,8 @@ class _Extractor(HTMLParser):
             self.skip += 1
         elif tag in _BLOCK:
             self.parts.append("\n")
+        elif tag in _CELL:
+            self.parts.append("\t")
         elif tag == "img":
             alt = dict(attrs).get("alt")
             if alt:
@@ -40,6 +48,8 @@ class _Extractor(HTMLParser):
             self.skip = max(0, self.skip - 1)
         elif tag in _BLOCK:
             self.parts.append("\n")
+        elif tag in _CELL:
+            self.parts.append("\t")
 
     def handle_data(self, data: str) -> None:
         if not self.skip:
@@ -54,5 +64,6 @@ def html_to_text(html: str) -> str:
         parser.close()
     except Exception:  # noqa: BLE001 - malformed markup must not stop screening
         pass
-    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
+    # (whitespace runs made one space; a row's cells one tab apart, none at its ends)
+    lines = (_CELL_BREAK.sub("\t", _SPACES.sub(" ", line)).strip() for line in "".join(parser.parts).splitlines())
     return "\n".join(line for line in lines if line)

@@ -38,6 +38,9 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "sharepoint": ("microsoft.com", "sharepoint.com", "sharepointonline.com", "office.com"),
     "docusign": ("docusign.com", "docusign.net"),
     "adobe sign": ("adobe.com", "adobesign.com", "echosign.com"),
+    "adobe acrobat sign": ("adobe.com", "adobesign.com", "echosign.com"),
+    "acrobat sign": ("adobe.com", "adobesign.com", "echosign.com"),
+    "adobe acrobat": ("adobe.com", "adobesign.com", "echosign.com", "acrobat.com"),
     "dropbox": ("dropbox.com", "dropboxmail.com"),
     "wetransfer": ("wetransfer.com", "we.tl"),
     "sharefile": ("sharefile.com", "sharefile.eu", "citrix.com", "cloud.com"),
@@ -184,12 +187,13 @@ DOMAIN_WORDS: dict[str, str] = {
     "americanexpress": "american express", "agoda": "agoda", "expedia": "expedia", "tripadvisor": "tripadvisor",
     "ctrip": "ctrip", "airbnb": "airbnb", "meituan": "美团", "expediapartnercentral": "expedia",
     "wetransfer": "wetransfer", "sharefile": "sharefile", "google": "google",
+    "adobesign": "adobe sign", "echosign": "adobe sign",
     "shopify": "shopify", "myshopify": "shopify", "stripe": "stripe", "facebook": "facebook", "instagram": "instagram",
     "meta": "meta", "walmart": "walmart", "ebay": "ebay", "alibaba": "alibaba", "aliexpress": "aliexpress",
     "payoneer": "payoneer", "worldfirst": "worldfirst", "lianlianpay": "lianlian", "lianlian": "lianlian",
     "pingpongx": "pingpong",
     "airwallex": "airwallex", "tiktok": "tiktok", "tiktokshop": "tiktok", "norton": "norton", "mcafee": "mcafee",
-    "amazon": "amazon", "sellercentral": "amazon",
+    "sellercentral": "amazon",
 }
 LOOK_ALIKE = "a look-alike of"  # how a correspondent's look-alike is named (rules.scams weighs it more)
 # the disguises worn of us or of a correspondent, not of a brand: one point beside an ask in rules.scams,
@@ -228,7 +232,8 @@ _BRAND_FILLER = re.compile(
     r"notice|alerts?|no-?reply|noreply|id|help|helpdesk|center|centre|online|payments?|verification|"
     r"department|official|the|of|inc|ltd|limited|corp|corporation|express|connect|cloud|store|business|"
     r"network|mail|documentation|docs|tracker|gpi|admin|administrator|console|play|developers?|workspace|"
-    r"apps?|drive|sign|pay|wallet|prime|business|enterprise|global|hub|extranet|group|central|ycs|teams)\b|[&/|,.:\-–—()（）\[\]【】\s\d]|"
+    r"apps?|drive|sign|pay|wallet|prime|business|enterprise|global|hub|extranet|group|central|ycs|teams|ads|"
+    r"advertising)\b|[&/|,.:\-–—()（）\[\]【】\s\d]|"
     r"客服|通知|中心|团队|服务|安全|风控|合规|官方|速运|快递|集团|股份|有限|公司|总局|委员会|部门|账户|支付|平台|国家|商家|积分|商城|"
     r"监督|管理|科技|信息|系统|提醒|中国|香港|台湾|深圳|上海|北京|广州|市|省|区|县|分行|支行|慈善|信托|基金|委员会|"
     r"中级|高级|基层|最高|办公室|执行局|立案庭|传票")
@@ -311,13 +316,29 @@ _ROLE_FILLER = re.compile(r"(?i)\b(?:the|team|teams|department|dept|desk|service
                           r"团队|部门|中心|通知|服务|办公室|组")
 
 
-def _only_a_role(name: str) -> bool:
+def _only_a_role(name: str, ours: Iterable[str] = ()) -> bool:
     """Whether a display name is one of our functions and nothing else ("HR Payroll", "IT
-    Helpdesk", 人力资源部): a vendor names itself beside it ("ADP Payroll Services")."""
+    Helpdesk", 人力资源部, "example.com Mail Administrator" naming one of ``ours``): a vendor names
+    itself beside it ("ADP Payroll Services")."""
     if not _OUR_ROLES.search(name):
         return False
-    rest = _ROLE_FILLER.sub("", _OUR_ROLES.sub("", name))
-    return not rest.strip()
+    rest = _OUR_ROLES.sub("", name.casefold())
+    for domain in ours:
+        rest = rest.replace(domain.casefold(), " ")
+    return not _ROLE_FILLER.sub("", rest).strip()
+
+
+def _copies_ours(domain: str, ours: Iterable[str]) -> str | None:
+    """The domain of ours that ``domain`` is made of with generic words only (``mail-example.com.cn``,
+    ``example-hr.net`` for ``example.com``): a copy of our own domain, not a partner named like us
+    (``example-logistics.com`` names its own trade)."""
+    words = re.split(r"[.\-]", organisational_domain(domain).split(".", 1)[0])
+    for d in ours:
+        name = d.split(".", 1)[0]
+        if len(name) >= 4 and name in words and len(words) > 1 and \
+                all(w in _GENERIC_WORDS or w == name or w in ("oa", "hr", "mail", "com") for w in words):
+            return d
+    return None
 
 
 # words of a domain that name no company ("mailbox-quota-admin.com", "payroll-update-portal.net")
@@ -327,7 +348,8 @@ _GENERIC_WORDS = frozenset({
     "service", "services", "helpdesk", "help", "desk", "support", "payroll", "pay", "salary", "hr", "it", "center",
     "centre", "online", "web", "cloud", "office", "staff", "employee", "employees", "team", "system", "systems",
     "auth", "sso", "id", "www", "m", "my", "box", "storage", "server", "host", "alert", "alerts", "info",
-    "docs", "document", "documents", "share", "file", "files", "invoice", "invoices", "billing", "benefits"})
+    "docs", "document", "documents", "share", "file", "files", "invoice", "invoices", "billing", "benefits",
+    "mailservice", "mailserver", "oa", "upgrade"})
 
 
 def _no_company(domain: str) -> bool:
@@ -455,14 +477,15 @@ def impersonated(display_names: Iterable[str], addresses: Iterable[str], our_dom
             len(p) >= 2 and " ".join(p.casefold().split()) in names for p in our_people if p):
         return "one of our people's names"  # "Bob Martin" <bobmartin.example@gmail.com>: the payroll diversion
     for d in domains:
-        mimicked = next((o for o in ours if _mimics(d, o)), None)
+        mimicked = next((o for o in ours if _mimics(d, o)), None) or \
+            (None if _owned(d, ours) else _copies_ours(d, ours))
         if mimicked:
             return f"{LOOK_ALIKE} {mimicked}"  # exarnple.com, examp1e.com: nobody genuine writes from a copy of ours
     if not any(_owned(d, ours) for d in domains):
         our_names = {w for d in ours for w in _labels(d) if len(w) >= 4}
         if any(n in w for d in domains for w in _labels(d) for n in our_names):
             return "our own name"
-        if any(_only_a_role(n) for n in display_names if n) and any(_no_company(d) for d in domains):
+        if any(_only_a_role(n, ours) for n in display_names if n) and any(_no_company(d) for d in domains):
             return "our own staff"
     if any(_homoglyph(d) for d in domains):
         return "a name spelled with digits for letters"

@@ -73,6 +73,9 @@ _EXTRA_SERVICES: dict[str, tuple[str, ...]] = {
 # the services a document or message is said to come through (a lure's claim)
 _SHARING = ("onedrive", "sharepoint", "docusign", "adobe sign", "adobe acrobat", "dropbox", "google drive",
             "google docs", "wetransfer", "microsoft", "microsoft 365", "office 365", "outlook")
+# the services whose notices only they send (an e-signature, a file transfer, a share): no reseller writes as them
+_RELAYS = frozenset({"docusign", "adobe sign", "adobe acrobat sign", "acrobat sign", "adobe acrobat", "dropbox",
+                     "wetransfer", "sharefile", "onedrive", "sharepoint"})
 # (Box is left out: "delivered in a box" says nothing of a service)
 _SERVICES: dict[str, tuple[str, ...]] = {
     name: (*BRANDS.get(name, ()), *_EXTRA_SERVICES.get(name, ()), "aka.ms", "1drv.ms",
@@ -276,8 +279,10 @@ SIGN_IN = re.compile(r"pass(?:word|code)|credential|log[- ]?in|sign[- ]?in|apple
                      r"(?:e-?mail|microsoft|office ?365|outlook) account|密码|口令|登录|登陆|邮箱|验证|核实|解锁|激活")
 
 
-# the reader's password spoken of (a lure's "keep your current password", 密码即将过期)
-PASSWORD = re.compile(r"pass(?:word|code)|credential|密码|口令")
+# the reader's password or mailbox account spoken of (a lure's "keep your current password", 密码即将过期,
+# 请使用企业邮箱账号登录): what no shop's own sign-in asks for
+PASSWORD = re.compile(r"pass(?:word|code)|credential|密码|口令|(?:e-?mail|mailbox|work|corporate|company) account|"
+                      r"邮箱(?:账号|帐号|账户)|企业邮箱")
 
 
 def claimed_services(texts: Iterable[str]) -> set[str]:
@@ -372,7 +377,7 @@ def off_brand_link(claimed: Iterable[str], hosts: Iterable[str], senders: Iterab
         if h.startswith("("):
             continue
         site = organisational_domain(h)
-        if poses_as_state(h) and not any(organisational_domain(d) == site for d in sender_domains):
+        if poses_as_state(h):  # (the sender's own too: no government writes from a domain that only spells one)
             return f"a link to {h} poses as a government's site"
         # the sender's own domain written into another's labels (yuanjing-zhiye.com.bid-download.cn)
         mimic = next((d for d in own_sites if d != site and not site.startswith(f"{d}.") and
@@ -394,7 +399,9 @@ def off_brand_link(claimed: Iterable[str], hosts: Iterable[str], senders: Iterab
             return f"says it comes via {name!r}, its links lead to {reached[0]}"
     owners = BRANDS.get(from_brand or "", ())
     if sign_in and owners and not any(_owned_link(h, owners, from_brand or "") for h in reached):
-        own = {organisational_domain(d) for d in sender_domains} if not password else set()
+        # (a relay's notice, an e-signature or a file transfer, comes from the service's own site, never a reseller's)
+        own = {organisational_domain(d) for d in sender_domains} if not password and from_brand not in _RELAYS \
+            else set()
         away = [h for h in reached if not h.startswith("(") and not _under(h, _MAILING) and
                 organisational_domain(h) not in own]
         if away:

@@ -194,29 +194,47 @@ def set_as_label(text: str, start: int, end: int) -> bool:
 
 
 # one cell of a glossary's row that is a level itself (机密, "Top Secret", "Internal use only")
+# (in either script: the grader reads the text as written, 機密 and 極機密 as they stand)
 _LEVEL_CELL = re.compile(r"(?i)(?:(?:strictly|highly|top|company|commercial|business)\s+)?(?:confidential|secret|"
-                         r"internal(?:\s+use)?(?:\s+only)?|restricted|trade\s+secrets?|proprietary|sensitive)|"
-                         r"(?:商业|核心|公司)?(?:机密|绝密|秘密|内部资料|内部|保密)(?:资料|文件|信息|事项)?")
-_CELL_GAP = re.compile(r"[ \t]{2,}|\t")
+                         r"internal(?:\s+use)?(?:\s+only)?|restricted|trade\s+secrets?|proprietary|sensitive|public)|"
+                         r"(?:商[业業]|核心|公司|[极極]|高度)?(?:[机機]密|[绝絕]密|秘密|[内內]部[资資]料|[内內]部|保密|公[开開])"
+                         r"(?:[资資]料|文件|[信資]息|事[项項])?")
+# what sets a glossary's cells apart: a tab, two spaces, a full-width space, a table's bar
+_CELL_GAP = re.compile(r"[ \t\u3000]{2,}|[\t\u3000]|[ \t]*\|[ \t]*")
 _GLOSSARY_REACH = 40  # rows looked at above and below (a hostile text of rows is read that far, not to its end)
 
 
 def _cells(line: str) -> list[str]:
-    return [cell for cell in _CELL_GAP.split(line.strip()) if cell]
+    return [cell for cell in _CELL_GAP.split(line.strip()) if cell.strip(" -:")]
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def _translates(cells: list[str]) -> bool:
+    """Whether a row's first two cells are a term and its translation: one Chinese, the other not
+    (a glossary's 容积率    plot ratio; a form's 项目名称    苏州中心 is a field and its value)."""
+    a, b = cells[0], cells[1]
+    return (_CJK.search(a) is not None) != (_CJK.search(b) is not None) and \
+        _LATIN.search(b if _CJK.search(a) else a) is not None
 
 
 def in_term_table(text: str, start: int) -> bool:
-    """Whether the marker at ``start`` is a term in a two-column glossary, as a translator is sent
-    one: its row pairs a level with its translation (机密    Confidential, 绝密    Top Secret) and,
-    in the same block, at least two rows pair ordinary terms (容积率    plot ratio). A table's row
-    that names the label (密级    机密) pairs no two levels, and a banner has no such rows around it."""
+    """Whether the marker at ``start`` is a term in a glossary, as a translator is sent one: its row
+    pairs a level with its translation (机密    Confidential, | Confidential | 机密 | note |) and, in
+    the same block, at least two rows translate ordinary terms (容积率    plot ratio) or two more pair
+    levels (a table of the levels themselves). A table's row that names the label (密级    机密)
+    pairs no two levels, and a banner over a form (机密  CONFIDENTIAL over 项目名称  苏州中心) has no
+    translations around it."""
     ls, le = line_bounds(text, start)
     if le - ls > 200:
         return False  # a long line is no glossary's row (and is not split per marker)
     row = _cells(text[ls:le])
-    if len(row) != 2 or not all(_LEVEL_CELL.fullmatch(cell) for cell in row):
+    if len(row) < 2 or not all(_LEVEL_CELL.fullmatch(cell) for cell in row[:2]) or \
+            any(_LEVEL_CELL.search(cell) for cell in row[2:]):
         return False
-    plain = 0
+    plain = levels = 0
     for step in (-1, 1):
         s, e = ls, le
         for _ in range(_GLOSSARY_REACH):
@@ -235,8 +253,10 @@ def in_term_table(text: str, start: int) -> bool:
             if not line.strip() or e - s > 200:
                 break
             cells = _cells(line)
-            if len(cells) == 2 and not any(_LEVEL_CELL.search(cell) for cell in cells):
+            if len(cells) >= 2 and _translates(cells) and not any(_LEVEL_CELL.search(cell) for cell in cells):
                 plain += 1
-                if plain >= 2:
-                    return True
+            elif len(cells) >= 2 and all(_LEVEL_CELL.fullmatch(cell) for cell in cells[:2]):
+                levels += 1  # (another level with its translation: a table of the levels themselves)
+            if plain >= 2 or levels >= 2:
+                return True
     return False

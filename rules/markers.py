@@ -185,7 +185,9 @@ _TOPIC_AFTER = re.compile(
     r"misappropriation|dispute|verdicts?|rulings?|judge?ments?|suits?|infringements?|courts?)\b|"
     # a licence's or a contract's term in quotes: "the 'internal use only' licence scope"
     r"[\"'”’]\s*(?:licen[cs]es?|clauses?|provisions?|scope)\b|"
-    r"(?:[”\"」』]\s*[、，,和或及]?\s*[“\"「『][^”\"」』\n]{1,8})*[”\"'’」』》]?\s*(?:字样|标识|标记|labels?|markings?))"
+    r"(?:[”\"」』]\s*[、，,和或及]?\s*[“\"「『][^”\"」』\n]{1,8})*[”\"'’」』》]?\s*(?:字样|标识|标记|labels?|markings?)|"
+    # (the words themselves: "绝密""机密"两个词, “机密”一词)
+    r"(?:[”\"」』]\s*[、，,和或及]?\s*[“\"「『][^”\"」』\n]{1,8})*[”\"」』]\s*(?:[两三几这那一]个?)?(?:词|字眼|术语|词语|说法))"
 )
 _ADDRESS = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _QUOTED_SENDER = re.compile(r"(?im)^[ \t>]*(?:from|发件人|寄件者|寄件人)[ \t]*[:：][ \t]*([^\n<>]{1,80})")
@@ -361,6 +363,8 @@ def _applied(text: str, start: int, end: int) -> bool:
         return True  # ("Confidential:", "vertraulich (CONFIDENTIAL):")
     if LABEL_DASH.match(text, end) and not label_lead(text, line_bounds(text, start)[0], start, end):
         return True  # it heads its line: "绝密 —— 收购方案要点", "Confidential - Project Heron terms"
+    if _FILE_LABELLED.search(text, max(line_bounds(text, start)[0], start - 200), start):
+        return True  # a listed file's label: "Pricing schedule v3.pdf (Confidential)", "Board pack.pdf - "Internal""
     s, e = sentence_span(text, start, end, _SENTENCE_END)
     if _APPLIED.search(text, s, e) is not None or _APPLIED.search(text[start:end]) is not None or \
             _PREDICATE.search(text[s:start]) is not None:
@@ -371,6 +375,9 @@ def _applied(text: str, start: int, end: int) -> bool:
     return _PREDICATE.search(re.sub(r"\s+", " ", before[ends[-1] if ends else 0:])) is not None
 
 
+# a file's name right before the marker, the label set on it: "v3.pdf (Confidential)", "deck.pptx - "Strictly"
+_FILE_LABELLED = re.compile(r"(?i)\S\.(?:pdf|docx?|xlsx?|xlsm|pptx?|csv|zip|rar|7z|txt|rtf|odt|ods|dwg|eml|msg)"
+                            r"[ \t]*(?:[(（\[【][ \t]*|[-–—:：|][ \t]*[\"“「]?)(?:strictly |highly |company )?$")
 # the end of a prose sentence (a line break is none: a disclaimer is wrapped mid-sentence)
 _PROSE_END = re.compile(r"[!?。！？;；]|\.(?!\d)|\n[ \t\r]*\n")
 # a disclaimer speaks of the mail in general: "this e-mail", "the information contained", 本邮件
@@ -511,8 +518,9 @@ class MarkerGrader:
             return LOW, "a promise to keep it (您的回答将被严格保密)"
         ls = text.rfind("\n", 0, start) + 1
         le = text.find("\n", end)
-        if text.count("“", ls, start) > text.count("”", ls, start) or \
-                text.count("「", ls, start) > text.count("」", ls, start) or \
+        applied_in_quotes = _PREDICATE.search(text[max(ls, start - 40):start]) is not None  # 本文件列为「机密」
+        if not applied_in_quotes and (text.count("“", ls, start) > text.count("”", ls, start) or
+                                      text.count("「", ls, start) > text.count("」", ls, start)) or \
                 in_prose_quotes(text, ls, start, end, le if le >= 0 else len(text)):
             return LOW, "in quotation marks (副标题用“你知我知…”, subjects like \"CONFIDENTIAL - urgent payment\")"
         qualified = text[start:end].lower().startswith(("strictly", "highly"))  # no "strictly confidential waste"

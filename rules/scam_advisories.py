@@ -69,7 +69,7 @@ def _warned(t: str, at: int) -> bool:
     # (a quotation may run over lines and sentences: counted from its paragraph's start too)
     para = max(t.rfind("\n\n", 0, at), t.rfind("\n\r\n", 0, at), at - 600, 0)
     if _warns(t) and (_quoted_example(t, line, at) or _quoted_example(t, min(line, start), at) or
-                      _quoted_example(t, para, at)):
+                      _quoted_example(t, para, at) or _in_curly_quotes(t, max(0, at - 300), at)):
         return True
     bare = _QUOTATION.sub("", t[start:stop])
     if _PLEASE.search(bare):
@@ -100,6 +100,12 @@ def _in_described_list(t: str, line: int) -> bool:
     return False
 
 
+def _in_curly_quotes(t: str, lo: int, at: int) -> bool:
+    """Whether ``at`` stands inside quotation marks that open and close differently (“…”, 「…」)
+    opened after ``lo``, however many lines and blank lines the quotation runs over."""
+    return t.count("“", lo, at) > t.count("”", lo, at) or t.count("「", lo, at) > t.count("」", lo, at)
+
+
 def _quoted_example(t: str, lo: int, at: int) -> bool:
     """Whether ``at`` stands inside quotation marks opened after ``lo`` that quote an example,
     not a button's label to click (Click "Verify your account")."""
@@ -117,18 +123,26 @@ def _in_disclaimer(t: str, at: int) -> bool:
     return is_disclaimer(t[lo:hi if hi >= 0 else min(len(t), at + 1500)])
 
 
-def without_reported_forwards(items: list[Text]) -> list[Text]:
+def without_reported_forwards(items: list[Text]) -> tuple[list[Text], bool]:
     """``items`` with the forwarded or quoted part of a body blanked where the forwarder's own
     words (above it, or the subject) report it as a scam: a customer forwarding the fake bank
     change it received ("WARNING: fake email in your name … so we did not pay") asks nothing of
-    the reader; the fraudster's asks are below the header. Same lengths: positions hold."""
+    the reader; the fraudster's asks are below the header. Same lengths: positions hold. Also
+    returns whether anything was blanked (the quoted senders are then the fraudster's, not a
+    correspondent's)."""
     subject = " ".join(x.text for x in items if x.where == "subject")
-    out = []
+    out: list[Text] = []
+    reported = False
     for item in items:
         head = FORWARDED.search(item.text, 0, SCAN_LIMIT) if item.where == "body" else None
         if head is not None and head.start() > 0 and \
                 (REPORTS_SCAM.search(item.text, 0, head.start()) or REPORTS_SCAM.search(subject)):
-            blank = "".join(c if c in "\r\n" else " " for c in item.text[head.start():])
-            item = Text(item.where, item.text[:head.start()] + blank, item.anchors)
+            item = Text(item.where, item.text[:head.start()] + _blank(item.text[head.start():]), item.anchors)
+            reported = True
         out.append(item)
-    return out
+    # (the subject is the forwarded message's, "Fwd: Your seller account has been suspended - phishing")
+    return [Text(x.where, _blank(x.text), x.anchors) if reported and x.where == "subject" else x for x in out], reported
+
+
+def _blank(text: str) -> str:
+    return "".join(c if c in "\r\n" else " " for c in text)

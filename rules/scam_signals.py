@@ -103,7 +103,7 @@ def _fee(t: str, spans: Spans) -> tuple[int, int] | None:
             if _FEE_TIE.search(t, max(0, m.start() - 120), m.end() + 120) and \
                     _PAY.search(t, max(0, m.start() - 120), m.end() + 120) and not _warned(t, m.start()) and \
                     not _NO_FEE.search(t, max(0, m.start() - 30), m.start()) and not _FEE_PAID.match(t, m.end()) \
-                    and not _NEVER_ASK.search(t, max(0, m.start() - 60), m.start()):
+                    and not _NEVER_ASK.search(t, max(0, m.start() - 100), m.start()):
                 return m.span()
         # gift cards … the codes, a few sentences on (but not past what is read at all); not "never buy gift cards"
         for m in _UNTRACEABLE_FAST.finditer(t, lo, word_end(t, hi + 200, SCAN_LIMIT)):
@@ -132,7 +132,8 @@ _PAY_TO_BELOW = re.compile(r"(?:转|汇|付|打)(?:款)?(?:到|至|入)(?:以下
                            r"\b(?:pay|remit|transfer|send|wire)\w*\b[^.!?\n]{0,60}?"
                            r"\bto the (?:account|details) below\b")
 # a code the mail itself gives ("enter the security code: 7F3A9C21"): nothing asked of the reader
-_GIVEN = re.compile(r"[^\S\n]*(?:is[^\S\n]*)?[:：][^\S\n]*\r?\n?[^\S\n]*(?=[a-z*#-]{0,12}[0-9])[a-z0-9][a-z0-9*#-]{5,}")
+_GIVEN = re.compile(r"[^\S\n]*(?:(?:is|为|是)[^\S\n]*)?(?:[:：]|(?<=[为是]))(?:[^\S\n]*\r?\n){0,2}[^\S\n]*"
+                    r"(?=[a-z*#-]{0,12}[0-9])[a-z0-9][a-z0-9*#-]{5,}")
 # a secret the reader keeps of their own (a password, a code), not a channel kept private
 _OWN_SECRET = re.compile(r"(?:密码|验证码|口令|password|passcode|pin|code)[^。！？.!?\n]{0,15}$")
 # papers brought to a branch, or details entered in the bank's own app: nothing asked by mail

@@ -194,6 +194,8 @@ _DIVERSION = re.compile(
     r"(?:更换|变更|更改)(?:了)?(?:公司)?(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户|户口)"
     r"(?!密码|绑定|手机|登录|名|信息安全)|"
     r"(?:收款|银行)(?:账户|账号|帐户|户口)(?:信息)?(?:已)?(?:发生)?(?:变更|更换|更改)|"
+    # (the accounts moved to a new bank: "our accounts moved to our new banking partner")
+    r"\b(?:accounts?|banking) (?:have |has )?(?:moved|been moved|transferred) to (?:our|a) new bank(?:ing)?\b|"
     r"(?<![更刷重创])(?:新|临时|备用)(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户|户口)|"
     # money directed to another of "our" accounts, instead of the usual one
     r"\b(?:pay|remit|transfer|direct|send|wire)\w*\b[^.!?\n]{0,60}?\bto (?:our|the|a) (?:alternative|other|another|"
@@ -205,7 +207,7 @@ _DIVERSION = re.compile(
     r"\b(?:update|change|switch)\w* my (?:direct deposit|payroll|salary|bank)\b|\b(?:my|the) (?:salary|pay) "
     r"(?:in|to)to? (?:my|the) new (?:account|card)\b|"
     r"(?:工资|薪水|薪资|薪金)[^。！？\n]{0,15}?(?:发|打|转)(?:到|至|入)[^。！？\n]{0,6}?"
-    r"(?:新|另一张|另外一张|另一个)(?:的)?[^。！？\n]{0,4}?(?:卡|账户|账号|银行卡|户口)|换了?(?:工资卡|银行卡)|"
+    r"(?:新|另一张|另外一张|另一个|下面|以下|这张)(?:的)?[^。！？\n]{0,4}?(?:卡|账户|账号|银行卡|户口)|换了?(?:工资卡|银行卡)|"
     # the payment re-routed (请改汇到以下账户, 这次请付到我们代理商的账户)
     r"改(?:汇|转|付|打)(?:款)?(?:到|至|入)|(?:这次|本次|此次)(?:请)?(?:付|汇|转)(?:款)?(?:到|至|入)|"
     r"(?:代理商|第三方|合作方|关联公司)的?(?:账户|帐户|账号)")
@@ -250,7 +252,7 @@ _ASK = re.compile(r"(?:\b(?:send|provide|reply|respond|confirm|fill|enter|update
 _BA = re.compile(r"[把将][^。！？.!?\n]{0,30}$")
 _ASK_AFTER = re.compile(r"[^。！？.!?\n]{0,24}?(?:发给我|发我|发过来|发到|传给我|传过来|告诉我|提供给我|给我)")
 _ASK_LIST = re.compile(r"(?:\b(?:send|provide|reply|forward|furnish|include|following|verify|confirm|update|enter)\b|"
-                       r"提供|发送|填写|回复|如下|核实|验证|确认)"
+                       r"提供|发送|填写|回复|如下|核实|验证(?!码)|确认)"
                        r"[^.!?。！？]{0,60}[:：]\s*\n[\s\S]{0,160}$")
 # (a "never" reaches across a long clause: "HSBC will never send you a link asking you to log on or give us your
 # one-time password"; a bare "not" only a short one: "If this was not you, reply with your card number, CVV")
@@ -324,7 +326,7 @@ _KEEP_SECRET = re.compile(
     # (the matter itself kept from others: 本事项请勿对外透露; not a price: 请勿对外透露报价)
     r"(?:此事|此事项|本事项|这件事)[^。！？\n]{0,4}?(?:请勿|切勿|不要|不得|勿)(?:对外|向外|向他人)?(?:透露|声张|泄露|提及|外传)|"
     # or not to check it by phone: the payment-diversion ask
-    r"(?:请勿|切勿|不要|无需|不用|不必|别)(?:再)?(?:打|致)?电话(?:确认|核实)|"
+    r"(?:请勿|切勿|不要|无需|不用|不必|别)(?:再)?(?:打|致)?电话(?:确认|核实)|(?:不用|不必|无需|不要)(?:给我)?打电话|"
     r"\b(?:no need to|don't|do not|please don't) (?:call|phone|ring) (?:us |me )?(?:to )?(?:confirm|verify|check)\b")
 # what people are warned of, not asked: a sentence whose subject is the fraudster ("Fraudsters pose
 # as suppliers and ask you to pay invoices to a new account", 不法分子冒充…) or that calls it a scam
@@ -362,7 +364,8 @@ PHONE_DOWN = re.compile(
     r"\bphones? (?:lines? |system )?(?:are|is) (?:being |currently |temporarily )?(?:upgraded|under maintenance|down|"
     r"out of order|unavailable|migrated|replaced|changed|switched over|not (?:available|working))\b|"
     r"\bunable to (?:take|answer) (?:calls|the phone)\b|"
-    r"(?:电话|座机|固话)(?:系统|线路)?[^，。！？\n]{0,8}?(?:维护|维修|升级|故障|无法接听|暂停|切换)")
+    r"(?:电话|座机|固话)(?:系统|线路)?[^，。！？\n]{0,8}?(?:维护|维修|升级|故障|无法接听|暂停|切换)|"
+    r"(?:手机|电话)信号不好")
 # wages: an employee's pay moved to a new account is the payroll diversion, asked from free mail
 SALARY = re.compile(r"\b(?:salary|salaries|payroll|pay ?checks?|pay ?slips?|wages?|direct deposit)\b|"
                     r"工资|薪资|薪金|薪水|薪酬")
@@ -400,10 +403,11 @@ _WARNING_FRAME = re.compile(
     r"tricks? (?:\w+ ){0,3}into|(?:did|does) not come from|didn't come from|doesn't come from|"
     r"suspicious (?:e-?mails?|messages?|calls?|links?|requests?))\b")
 # a forwarded or quoted message's header: what stands below it another wrote
-FORWARDED = re.compile(r"(?im)^[ \t>]*(?:-{2,}[ \t]*(?:forwarded message|original message|转发的?邮件|原始邮件)"
+FORWARDED = re.compile(r"(?im)^[ \t>]*(?:-{2,}[ \t]*(?:forwarded message|original message|转发的?邮件|原始邮件|"
+                       r"ursprüngliche nachricht|weitergeleitete nachricht|message d'origine|message transféré)"
                        r"[ \t]*-{2,}|begin forwarded message:|on [^\n]{5,200} wrote:|[^\n]{0,120}写道[:：]|"
-                       r"(?:from|发件人|寄件者)[ \t]*[:：][^\n]{0,300}\n[^\n]{0,300}?"
-                       r"(?:sent|date|发送时间|日期|寄件日期)[ \t]*[:：])")
+                       r"(?:from|von|de|发件人|寄件者)[ \t]*[:：][^\n]{0,300}\n[^\n]{0,300}?"
+                       r"(?:sent|date|gesendet|datum|envoyé|发送时间|日期|寄件日期)[ \t]*[:：])")
 # the forwarder's own words reporting what it forwards as a scam ("WARNING: fake email in your name", "apparently
 # from you", "so we did not pay", 这封是假的)
 REPORTS_SCAM = re.compile(r"\b(?:warning|beware|fake|spoof(?:ed|ing)?|suspicious|phishing|scam|fraud(?:ulent)?|"
@@ -550,7 +554,8 @@ _THREAT = re.compile(
     r"collections? (?:agency|agents?)\b|"
     r"逾期(?:作废|视为|无效|不候|将被|无法)|过期作废|自动放弃|即将(?:清零|过期|失效|作废|冻结)|"
     r"(?:将|会)(?:被)?(?:永久)?(?:冻结|停用|注销|起诉|拘留|逮捕|没收|销户|作废)|"
-    r"追究" + _S + r"{0,10}责任|强制措施|法律责任|否则(?:将)?(?:取消|视为|作废|冻结|追究|缺席)|缺席判决")
+    r"追究" + _S + r"{0,10}责任|强制措施|法律责任|否则(?:将)?(?:取消|视为|作废|冻结|追究|缺席)|缺席判决|"
+    r"强制执行|列入(?:严重违法)?失信(?:被执行人)?名单|列入经营异常名录")
 
 
 def _each(*parts: str) -> str:
@@ -588,6 +593,13 @@ _LURE = re.compile(
     r"(?:查看|下载|打开)[^，。！？\n]{0,6}?(?:传票|起诉状|起诉书|通知书|判决书|文书|清单|名单)|"
     r"保留(?:当前|原)?密码|(?:与|向)(?:您|你)(?:共享|分享)|(?:共享|分享)了(?:一个|\d+个)?(?:文件|文档|文件夹)|"
     # (a fine or a fee to pay at the link: "Pay the penalty online", 在线缴纳罚款)
+    # (an e-signature's button: "REVIEW DOCUMENT", "Review and sign"; a sign-in with the reader's work account)
+    r"\breview (?:and sign|document|documents)\b|"
+    r"\b(?:sign in|log in|verify|verification|authenticate)\s+with\s+your\s+(?:(?:corporate|work|company|business)\s+)?"
+    r"(?:microsoft(?:\s+365)?|office\s?365|outlook|e-?mail|work|corporate|company)\s+account\b|"
+    # (the quota lure: "Increase quota now", 立即免费扩容)
+    r"\b(?:increase|upgrade|expand|extend)\b (?:your )?(?:mailbox |storage |email |e-mail )?"
+    r"(?:quota|storage|capacity)\b|扩容|"
     r"\bpay (?:the |your |this )?(?:[\w-]+ ){0,2}(?:penalty|fine|fee|fees|duty|duties|charges?|invoice|bill|balance) "
     r"(?:online|now|here|at)\b|\bpay (?:online|now)\b|(?:在线|立即|点击)(?:缴纳|缴费|支付|付款)")
 
@@ -619,7 +631,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "cryptocurrency|cryptocurrencies|western union|moneygram|customs|parcel|package|"
         # (an account said new, changed or safe ends in one of these: a few words, not every combination)
         "bank account|banking account|payment account|receiving account|account details|holding account|our new|"
-        "my new|overseas|offshore|new bank|"
+        "my new|overseas|offshore|new bank|new banking|"
         "safe account|safety account|"
         # (an account said new, safe or supervised ends in one of these: three words, not their 36 forms)
         "账户|帐户|账号|"
@@ -682,7 +694,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "urgent|urgently|expires|expiring|forfeit|forfeited|cancelled|canceled|returned|closed|frozen|blocked|"
         "locked|terminated|deactivated|seized|restricted|confiscated|suspension|closure|termination|deactivation|"
         "legal action|arrest warrant|arrested|disabled|deleted|be able to|rejected|bounced|withheld|"
-        "停止|暂停|吊销|撤销|征信|禁用|作废|封停|关停|否则|缺席判决|on hold|limited|积分|锁定|"
+        "停止|暂停|吊销|撤销|征信|禁用|作废|封停|关停|否则|缺席判决|强制执行|失信|经营异常|on hold|limited|积分|锁定|"
         "无法|不能|冻结|停用|注销|起诉|拘留|逮捕|没收|销户|追究|强制措施|法律责任|"
         "suspended|lost|last chance|final|left|remain|remaining|spot|spots|limited|"
         "time is short|小时|天内|日内|"
@@ -692,7 +704,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
     "lure": (
         # ("view" is left out: the scan would meet it inside every "review")
         "sign in|sign-in|signin|log in|log-in|login|click|open|download|current password|same password|"
-        "existing password|scan|点击|登录|登陆|查看|下载|扫码|扫描|打开附件|保留|shared|共享|分享|pay|在线|立即"),
+        "existing password|scan|点击|登录|登陆|查看|下载|扫码|扫描|打开附件|保留|shared|共享|分享|pay|在线|立即|"
+        "quota|storage|capacity|扩容|review and sign|review document|review documents|with your"),
 }.items()}
 # characters read either side of an anchor word: as far as the family's patterns reach from it
 # ("congratulations … approved" spans a paragraph; a fee's "shipping and handling" is itself)

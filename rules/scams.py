@@ -66,7 +66,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from rules.impersonation import DISGUISES, LOOK_ALIKE, brand_owned
-from rules.links import SIGN_IN
+from rules.links import PASSWORD, SIGN_IN
 from rules.match import HIGH, LOW, MEDIUM
 from rules.scam_advisories import _in_disclaimer, _warned, without_reported_forwards
 from rules.scam_signals import (
@@ -81,8 +81,10 @@ from rules.scam_signals import (
 )
 from rules.scam_text import SCAN_LIMIT, Signal, Text, anchor_words, fold, word_end
 from rules.scam_words import (
+    _CALLBACK,
     _LURE,
     _MONEY,
+    _TRANSFER,
     ANCHORS,
     CALLED_BACK,
     FREEMAIL,
@@ -101,6 +103,10 @@ WEIGHTS = {"windfall": 1.0, "returns": 1.0, "fee": 1.0, "diversion": 1.0, "perso
            "private_channel": 1.0, "pressure": 1.0, "impersonation": 1.0, "look_alike": 1.5, "off_brand_link": 1.5,
            "unsolicited": 0.5}
 MEDIUM_AT, HIGH_AT = 2.0, 2.5
+# a lure whose page asks a sign-in though its words do not say so: a share's notice, an e-signature's button
+_SHARE = re.compile(r"shared|共享|分享|review (?:and sign|document)")
+# the reader's mailbox spoken of: its password, its quota (what our own staff's name from outside calls to sign in to)
+_MAILBOX = re.compile(PASSWORD.pattern + r"|\bmailbox\b|\b(?:storage|mailbox) quota\b|邮箱|扩容")
 
 
 @dataclass(frozen=True)
@@ -166,8 +172,10 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
     ``sums_in``: the message's other texts (normalised, :func:`fold`-ed), where no anchor word
     stands: a deadline's sum of money counts wherever the message names it, so they are read
     for one, and made only when a deadline is found and ``texts`` name no sum."""
-    items = without_reported_forwards(
+    items, reported = without_reported_forwards(
         [_without_reply_prefix(x if isinstance(x, Text) else Text(x[0], fold(x[1]))) for x in texts])
+    if reported and impersonating and impersonating.startswith(LOOK_ALIKE):
+        impersonating = None  # (the look-alike is the reported fraudster's, quoted: "有人冒用本公司名义")
     who = frozenset(s.lower() for s in senders if s)
     domains = frozenset(s.rsplit("@", 1)[-1] for s in who)
     found: dict[str, Signal] = {}
@@ -186,11 +194,25 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
                 span = fn(item.text, item.windows(name))
                 if span:
                     found[name] = Signal(name, item.where, item.text, *span)
+    asked = found.get("personal_data")
+    if asked is not None and domains and all(brand_owned(d) and d not in FREEMAIL for d in domains) and \
+            _CALLBACK.match(asked.text, asked.start):
+        del found["personal_data"]  # (a bank's own alert gives its number to call: "If this wasn't you, call us on …")
     if "fee" not in found:
         for item in items:
             span = _secret_transfer(item.text, item.windows("fee"))
             if span:
                 found["fee"] = Signal("fee", item.where, item.text, *span)
+                break
+    if "fee" not in found and impersonating and not impersonating.startswith(LOOK_ALIKE) and \
+            impersonating not in DISGUISES:
+        # a payment to an account asked under a brand's or a state's name the sender does not own (a brand bills
+        # from its own domains: "settle the invoice by bank transfer to the collection account")
+        for item in items:
+            m = next((m for lo, hi in item.windows("fee") for m in _TRANSFER.finditer(item.text, lo, hi)
+                      if not _warned(item.text, m.start())), None) or _PAY_TO_BELOW.search(item.text, 0, SCAN_LIMIT)
+            if m and not _warned(item.text, m.start()):
+                found["fee"] = Signal("fee", item.where, item.text, *m.span())
                 break
     if "fee" not in found and who and all(s.rsplit("@", 1)[-1] in FREEMAIL for s in who):
         # a payment to the account below asked from free mail (a company invoices from its own domain)
@@ -202,19 +224,25 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
     if impersonating and impersonating.startswith(LOOK_ALIKE):  # the hijacker's thread: an ask in itself
         found["look_alike"] = Signal("look_alike", "header:From", f"wears the name {impersonating!r}", 0, 0)
 
-    if not any(n in found for n in OFFER_OR_ASK):
+    if not any(n in found for n in OFFER_OR_ASK if n != "look_alike"):
         # no offer and no ask but a call to act on a link (sign in, open the document): a lure where the
-        # sender is in disguise (a brand's name it does not own, links off the brand it claims)
+        # sender is in disguise (a brand's name it does not own, links off the brand it claims, a copy of a
+        # domain it writes as)
         lure = next((Signal("lure", item.where, item.text, *m.span()) for item in items
                      for lo, hi in item.windows("lure") for m in [_LURE.search(item.text, lo, hi)] if m), None)
         if lure is not None:
-            # (the sign-in a lure asks may be a sentence from its button: "Open the documents … Sign in to view")
-            off = elsewhere(SIGN_IN.search(lure.text, 0, SCAN_LIMIT) is not None) if elsewhere else None
+            # (the sign-in a lure asks may be a sentence from its button: "Open the documents … Sign in to view";
+            # a share's notice opens a page that asks one)
+            shared = _SHARE.search(lure.text, lure.start, lure.end) is not None
+            off = elsewhere(shared or SIGN_IN.search(lure.text, 0, SCAN_LIMIT) is not None) if elsewhere else None
             if off:
                 found["off_brand_link"] = Signal("off_brand_link", "links", off, 0, 0)
             # (a brand's name worn, not one of our own: a partner called example-logistics, a vendor's
-            # "IT Support" on gmail, a namesake of one of our people call to act as every notice does)
-            if off or (impersonating and not impersonating.startswith(LOOK_ALIKE) and impersonating not in DISGUISES):
+            # "IT Support" on gmail, a namesake of one of our people call to act as every notice does; but
+            # our own staff's name from outside calling to sign in with the reader's mailbox is the quota lure)
+            ours_for_mailbox = impersonating == "our own staff" and any(_MAILBOX.search(x.text, 0, SCAN_LIMIT)
+                                                                       for x in items)
+            if off or ours_for_mailbox or (impersonating and impersonating not in DISGUISES):
                 found["lure"] = lure
         elif elsewhere is not None and impersonating and not impersonating.startswith(LOOK_ALIKE) and \
                 impersonating not in DISGUISES:

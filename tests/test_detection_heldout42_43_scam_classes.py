@@ -151,3 +151,82 @@ def test_a_suppliers_change_confirmed_after_our_call_is_no_diversion() -> None:
             "如电话中所说，我司基本户已从建设银行改至招商银行深圳光明支行，户名不变。盖章的《银行账户变更函》附上，"
             "请贵司财务按流程更新。\n在途的 PO 2025-0611 尾款按新账户付即可，今天起生效。\n")
     assert inbound_action("黄志强", "huang.zq@boyuan-light.cn", "回复：关于我司基本户变更的确认", body) == "deliver"
+
+
+MORE_HELD = [
+    # a copy of our own domain made of our name and generic words (scams-025, scams-098)
+    ("人力资源部", "hr@mail-example.com.cn", "【通知】2025年度薪资调整明细，请于今日内确认",
+     "各位同事：\n个人调整明细已上传至OA系统。\n请于今日下班前登录确认。\n"
+     "登录账号为企业邮箱地址，密码为企业邮箱密码。\n", None),
+    ("系统管理员", "postmaster@mail-example.com.cn", "邮箱容量已满（98%），部分邮件将被退回，请立即扩容",
+     "尊敬的用户：\n您的邮箱容量已使用 98%。\n请在24小时内点击下方链接免费扩容：\n"
+     "http://mail-example.com.cn/kr\n", None),
+    # our mail administrator's name from outside, the quota lure (scams-149)
+    ("example.com Mail Administrator", "quota-alert@mailservice-quota.com",
+     "Your mailbox is 99% full - incoming messages will be rejected",
+     "Mailbox storage alert\nUsed: 49.6 GB of 50 GB (99%)\nIncoming messages will be rejected in 24 hours.\n"
+     "Upgrade your storage for free: https://mailservice-quota.com/upgrade\n", None),
+    # a gov-posing domain linking to itself, a fine to pay online, enforcement threatened (scams-140)
+    ("深圳市市场监督管理局", "zljc@szamr-gov.cn", "关于贵司产品质量监督抽查不合格的行政处罚告知书",
+     "拟对贵司处以罚款 ¥48,000。请于5个工作日内下载《行政处罚告知书》并在线缴纳罚款：\n"
+     "https://szamr-gov.cn/feishui/pay?no=SZ2025Q3-0387\n"
+     "逾期未缴纳的，将依法申请法院强制执行并列入严重违法失信名单。\n", None),
+    # the e-invoice platform's name, a sign-in with the company mailbox account at the sender's own site (scams-020)
+    ("电子发票服务平台", "fapiao@einvoice-nuonuo.cn", "您收到一张电子发票",
+     "深圳市恒达电子有限公司 为您开具了一张数电发票：价税合计 ¥308,412.00\n"
+     "为保护您的发票信息安全，请使用企业邮箱账号登录后查看及下载：\nhttp://einvoice-nuonuo.cn/fp/view\n", None),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body", "html"), MORE_HELD,
+                         ids=["copy-of-our-domain-hr", "copy-of-our-domain-quota", "our-mail-admin-quota",
+                              "gov-posing-own-link", "einvoice-mailbox-account"])
+def test_copies_of_us_and_of_the_state_are_held(display: str, address: str, subject: str, body: str,
+                                                html: str | None) -> None:
+    assert inbound_action(display, address, subject, body, html) == "quarantine"
+
+
+def test_a_partner_named_like_us_calling_to_sign_in_is_delivered() -> None:
+    """Guard: example-logistics names its own trade; its portal's sign-in is its own."""
+    body = ("Dear customer,\n\nYour shipment 88213 has arrived at Felixstowe. Sign in to our portal to download the "
+            "delivery order: https://portal.example-logistics.com/do/88213\n")
+    assert inbound_action("Example Logistics", "ops@example-logistics.com", "Arrival notice 88213", body) == "deliver"
+
+
+LATER_HELD = [
+    # a brand's name asking a transfer to an account (scams-101)
+    ("Amazon Advertising Billing", "billing@amazon-ads-invoices.com", "Invoice overdue: Amazon Ads invoice",
+     "Our records show that invoice AMZADS-US-2025-0583142 (USD 12,884.21) is 15 days past due.\nTo reinstate your "
+     "campaigns, please settle the invoice by bank transfer to the collection account shown on the attached "
+     "invoice.\n", None),
+    # a share's notice from a partner's mailbox, its link on shared hosting (scams-006)
+    ("Tom Becker", "t.becker@rheinpack-gmbh.de", 'Tom Becker shared "Q2 Settlement Statement.pdf" with you',
+     "Tom Becker shared a file with you\n\nQ2 Settlement Statement.pdf\n\nOpen\n",
+     '<p>Tom Becker shared a file with you</p><p><a href="https://pub-7f3a9c.r2.dev/sharepoint/view">Open</a></p>'),
+    # a salary to "this card below" from free mail, no need to call (scams-049)
+    ("张敏", "zhangmin.amz@163.com", "工资卡变更",
+     "HR你好，\n我原来的工资卡丢了。这个月工资麻烦先打到下面这张卡上：\n户名：张敏\n卡号：6228 4801 2837 5519 472\n"
+     "我这几天手机信号不好，有问题直接回这个邮箱就行，不用打电话。\n", None),
+    # an e-signature's button from a domain that is not the service's (scams-038)
+    ("Adobe Acrobat Sign", "adobesign@acrobat-documents.net", "Hengda has sent you PI_revised.pdf to review and sign",
+     "Shenzhen Hengda Electronics has sent you a document to review and sign:\nPI_revised.pdf\n\nReview and sign\n",
+     '<p>Hengda has sent you a document.</p><a href="https://acrobat-documents.net/esign/review?doc=PI">Review and '
+     "sign</a>"),
+    # a sign-in with the reader's corporate Microsoft 365 account, at a link wearing ShareFile (scams-095)
+    ("Reed & Halvorsen LLP - Litigation", "filings@reedhalvorsen-law.com", "Service of Process: Case No. 1:25-cv-06132",
+     "You are hereby served with the Complaint and the Summons.\nThe sealed documents are available on our secure "
+     "portal. Access requires verification with your\ncorporate Microsoft 365 account:\n"
+     "https://reedhalvorsen-law.sharefile-secure.com/d/s8f2k1\n", None),
+    # the accounts moved to a new bank, the invoice to pay today (scams-114)
+    ("Hannah Price | BlueOcean Forwarding", "hannah.price@blueocean-fwd.co", "RE: Invoice BOF-UK-24117",
+     "Hi team,\nJust following up on the attached invoice, which is now 14 days overdue.\nPlease note our accounts "
+     "moved to our new banking partner at the start of this month:\n  Bank: Revolut Business\n  IBAN: GB47 REVO 0099 "
+     "7081 6244 90\nKindly confirm once payment has been scheduled today.\n", None),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body", "html"), LATER_HELD,
+                         ids=["brand-asks-transfer", "share-on-shared-hosting", "salary-to-this-card",
+                              "adobe-acrobat-sign", "work-account-sign-in", "accounts-moved-bank"])
+def test_later_classes_are_held(display: str, address: str, subject: str, body: str, html: str | None) -> None:
+    assert inbound_action(display, address, subject, body, html) == "quarantine"
