@@ -227,19 +227,24 @@ def html_link_hosts(raw: bytes) -> set[str]:
             for h in [link_host(m[1] or m[2] or m[3] or "")] if h}
 
 
-_ANCHOR = re.compile(r"""(?is)<a\s[^>]{0,500}?(?<![\w-])href\s*=\s*"""
-                     r"""(?:"([^"]{0,2000})"|'([^']{0,2000})'|([^\s>]{1,2000}))[^>]{0,500}>(.{0,500}?)</a\s*>""")
 _TAG = re.compile(r"<[^>]{0,500}>")
 _SHOWN_HOST = re.compile(r"(?i)(?:https?://)?((?:[a-z0-9-]{1,63}\.){1,8}[a-z]{2,24})(?![a-z0-9-])")
+_ANCHOR_WORDS = 500  # characters of a link's words looked at (an address shown is short)
 
 
 def shown_links(raw: bytes) -> set[tuple[str, str]]:
     """``(shown, target)`` hosts of the HTML links whose words are an address: the site the reader
-    sees (``https://www.planningportal.co.uk/…``) and where the click goes."""
+    sees (``https://www.planningportal.co.uk/…``) and where the click goes. Each link's words are
+    found with a bounded search from its tag (hostile HTML of unclosed links costs one pass)."""
     pairs: set[tuple[str, str]] = set()
     for text in _html_parts(raw):
-        for m in _ANCHOR.finditer(text, 0, MAX_HTML):
-            words = html.unescape(_TAG.sub(" ", m[4])).strip().lower()
+        low = text[:MAX_HTML].lower()
+        for m in _HREF.finditer(text, 0, MAX_HTML):
+            opened = low.find(">", m.end(), m.end() + 500)
+            closed = low.find("</a", opened, opened + _ANCHOR_WORDS) if opened >= 0 else -1
+            if closed < 0:
+                continue
+            words = html.unescape(_TAG.sub(" ", text[opened + 1:closed])).strip().lower()
             shown = _SHOWN_HOST.fullmatch(words.split("/", 3)[2] if words.startswith(("http://", "https://"))
                                           else words.split("/", 1)[0])
             target = link_host(m[1] or m[2] or m[3] or "")
