@@ -259,13 +259,20 @@ def brand_in_name(name: str) -> str | None:
     found = [m.group() for m in _ENGLISH.finditer(low)] + [n for n in _CHINESE if n in low]
     for brand in found:
         rest = low
-        for b in found:
+        for b in sorted(found, key=len, reverse=True):  # (人民法院 before the 法院 in it)
             rest = rest.replace(b, " ")
         if brand in _PARTNER_BRANDS:
             rest = _PARTNER.sub("", rest)
+        if brand in _STATE_BRANDS:
+            rest = _PLACE.sub("", rest)  # (the court or office of a place: 深圳市南山区人民法院)
         if not _BRAND_FILLER.sub("", rest).strip():
             return brand
     return None
+
+
+# the state's offices, named with their place (深圳市南山区人民法院, 广州市税务局)
+_STATE_BRANDS = frozenset({"法院", "人民法院", "检察院", "税务局", "公安局", "海关"})
+_PLACE = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:自治区|省|市|区|县|镇)")
 
 
 def brand_in_domain(domain: str) -> str | None:

@@ -67,7 +67,7 @@ _WINDFALL = re.compile(
     r"\b(?:has|have) approved (?:your |the |a |an )?(?:[\w-]+ ){0,2}(?:loan|facility|financing|credit line|funding)\b|"
     # invoices made out for someone else's trade, offered (可代开各地增值税专用发票: the tax fraud's offer; the tax
     # office's own 代开 is a service named, not offered)
-    r"(?:可|能|专业|长期|优惠|低价)代开|代开(?:各|全国|增值税|专用|普通|正规|真票)[^，。！？\n]{0,12}?发票")
+    r"(?:可|能|专业|长期|优惠|低价)(?:对外|为您|为贵司|帮忙)?代开|代开(?:各|全国|增值税|专用|普通|正规|真票)[^，。！？\n]{0,12}?发票")
 # a congratulation and, within a paragraph, what it is for (its own pattern: it reaches far, and
 # starting with a literal word it is found fast in the whole text)
 _CONGRATS = re.compile(r"\bcongratulations\b[\s\S]{0,250}?"
@@ -92,7 +92,7 @@ _RETURNS = re.compile(
     r"保本|保息|稳赚|零风险|无风险|高额回报|高回报|高收益|[日周月]均?收益|日结|躺赚|秒返|翻倍|"
     r"(?:一天|每天|每日|一周|每周|一个月|每月)\s{0,3}(?:轻松|就能|就可以|可以|能|稳)?\s{0,3}(?:赚|挣)\s{0,3}"
     r"[\d一二三四五六七八九十百千万两]|"
-    r"(?:收益|回报|返现|返利|返佣|佣金)率?\s{0,3}(?:高达|达|约|为|超过|超|高于|逾|稳定在|保持在|可达|稳定)?\s{0,3}"
+    r"(?:收益|回报|返现|返利|返佣|佣金)率?\s{0,3}(?:高达|达|约|为|超过|超|高于|逾|稳定在|保持在|可达|稳定|最高)?\s{0,3}"
     r"\d{1,9}(?:\.\d{1,4})?\s{0,3}"
     r"(?:%|元|块)|"
     # the stock-tips group (荐股): picks promised to a group one is invited to
@@ -124,7 +124,8 @@ _FEE = re.compile(
     # an award's fees (评审及公示费, 评选费用): what a fake award asks before the plaque
     r"(?:评审|公示|评选|入选|证书|牌匾|授牌)(?:及(?:评审|公示|评选|入选|证书|牌匾|授牌))?费")
 _FEE_TIE = re.compile(
-    r"\b(?:claim|release|receive|collect|unlock|activate|redeem|deliver|ship|mail|process|transfer|credit)\w*|"
+    r"\b(?:claim|release|receive|collect|unlock|activat|redeem|deliver|ship|mail|process|transfer|credit)\w*|"
+    r"\b(?:payable|paid) to the (?:courier|agent|delivery company|shipping company)\b|"
     r"\bbefore (?:we|the|you|it)\b|\bin order to\b|"
     r"\b(?:customs|parcel|package|shipment)\b|"
     r"\bprior to (?:the )?release\b|"
@@ -224,7 +225,8 @@ _DATA_STRONG_WORDS = (
     "银行卡号|银行卡信息|银行账号|银行卡|卡号|账号密码|密码|验证码|身份证号码?|身份证照片|身份证|支付宝账号|开户行|"
     "银行资料|收款账户|银行账户|银行户口|户口资料|户口号码|登录信息|账户信息|账号信息|登录账号|网银|(?<![a-z0-9_])u盾")
 # (a bare "address", "age" or "country" is in every signature and shipping note: asked for, they are "your")
-_DATA_WEAK_WORDS = "full name|home address|your address|postal address|phone numbers?|mobile numbers?|your age|" \
+_DATA_WEAK_WORDS = "full name|home address|your address|postal address|delivery address|phone numbers?|" \
+                   "telephone numbers?|mobile numbers?|id card(?! numbers?)|your age|" \
                    "occupation|your country|country of residence|姓名|全名|住址|" \
                    "(?<!收货|送货|发货|公司|办公)地址|手机号|电话号码|年龄|职业"
 
@@ -257,7 +259,7 @@ _ASK_LIST = re.compile(r"(?:\b(?:send|provide|reply|forward|furnish|include|foll
 # (a "never" reaches across a long clause: "HSBC will never send you a link asking you to log on or give us your
 # one-time password"; a bare "not" only a short one: "If this was not you, reply with your card number, CVV")
 _NEVER_ASK = re.compile(r"(?:\bnever|不会|绝不|任何理由)" + _S + r"{0,90}$|"
-                        r"(?:\bnot|\bno need|\bwon't|n't|\balways (?:verify|check|confirm|call)|"
+                        r"(?:\bnot\b|\bno need|\bwon't|n't|\balways (?:verify|check|confirm|call)|"
                         r"无需|不需要|不用|请勿|切勿|不要|不得)" + _S + r"{0,60}$")
 # a password the reader makes up (a new portal's "you will be asked to set a password"), not one asked for
 _SET_OWN = re.compile(r"(?:\b(?:set|create|choose|pick|set up|setup)\s+(?:up\s+)?(?:a|an|your|your own)?\s*"
@@ -467,7 +469,9 @@ _CALLBACK = re.compile(
     r"\+?\d[\d -]{7,16}\d")
 # an id right after the name: "QQ 2837465", "WhatsApp +44 7700 900123", "Telegram @jessica", "微信号：wx_lucky88"
 _IM_ID = re.compile(r"\s{0,3}(?:号|号码|id)?\s{0,3}(?:is\s|at\s|on\s)?\s{0,3}[:：(（]?\s{0,3}"
-                    r"(?:@[a-z0-9_]{3,}|\+?\d[\dx \-]{4,}\d|[a-z][a-z0-9_-]{1,}\d[a-z0-9_-]*)")
+                    r"(?:@[a-z0-9_]{3,}|\+?\d[\dx \-]{4,}\d|[a-z][a-z0-9_-]{1,}\d[a-z0-9_-]*)|"
+                    # (an id given after a colon, letters joined as ids are: 微信：grace_amz_gs; not "WeChat: please")
+                    r"\s{0,3}(?:号|号码|id)?\s{0,3}[:：]\s{0,3}[a-z][a-z0-9]*[_-][a-z0-9_-]{2,}")
 _CONTACT_VERB = re.compile(r"(?:加|添加|联系|私聊|私信|扫码|留个|留下|发我|给我|\badd\b|\bmessage\b|\bcontact\b|"
                            r"\breach\b|\btext\b|\bchat\b|\bdm\b|\bping\b|\bjoin\b|\bwrite to\b|\bsend me\b|\bgive me\b|"
                            r"\bshare\b)" + _S + r"{0,20}$")
@@ -552,7 +556,7 @@ _THREAT = re.compile(
     r"\b(?:penalty|fine|fee) (?:will be |being |is )?doubled\b|"
     r"\b(?:referred|passed|handed) (?:over )?to (?:our |a |an )?(?:external )?(?:debt )?"
     r"collections? (?:agency|agents?)\b|"
-    r"逾期(?:作废|视为|无效|不候|将被|无法)|过期作废|自动放弃|即将(?:清零|过期|失效|作废|冻结)|"
+    r"逾期(?:未[^，。！？\n]{0,6}?)?(?:作废|视为|无效|不候|将被|无法)|过期作废|自动放弃|即将(?:清零|过期|失效|作废|冻结)|"
     r"(?:将|会)(?:被)?(?:永久)?(?:冻结|停用|注销|起诉|拘留|逮捕|没收|销户|作废)|"
     r"追究" + _S + r"{0,10}责任|强制措施|法律责任|否则(?:将)?(?:取消|视为|作废|冻结|追究|缺席)|缺席判决|"
     r"强制执行|列入(?:严重违法)?失信(?:被执行人)?名单|列入经营异常名录")
@@ -659,7 +663,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "routing numbers|sort code|sort codes|card number|card numbers|cvv|cvc|pin|password|passwords|passcode|"
         "passcodes|one-time code|one-time codes|one-time passcode|one-time passcodes|otp|verification code|"
         "verification codes|social security|ssn|passport|date of birth|full name|home address|your address|"
-        "postal address|phone number|phone numbers|mobile number|mobile numbers|your age|occupation|your country|"
+        "postal address|delivery address|phone number|phone numbers|telephone number|telephone numbers|id card|"
+        "mobile number|mobile numbers|your age|occupation|your country|"
         "country of residence|login details|login credentials|login information|"
         "sign-in details|sign-in credentials|credentials|apple id|your account|your apple id|your mailbox|your login|"
         "your identity|banking|token|token code|token codes|security token|2fa code|2fa codes|user id|userid|"

@@ -230,3 +230,36 @@ LATER_HELD = [
                               "adobe-acrobat-sign", "work-account-sign-in", "accounts-moved-bank"])
 def test_later_classes_are_held(display: str, address: str, subject: str, body: str, html: str | None) -> None:
     assert inbound_action(display, address, subject, body, html) == "quarantine"
+
+
+THIRD_HELD = [
+    # invoices offered "对外代开" (scams-124)
+    ("刘会计", "liu_kj8823@126.com", "贵公司（负责人）您好！",
+     "贵公司（负责人/财务）您好！\n本公司有部分进项发票有余额，可优惠对外代开：\n  增值税专用发票、增值税普通发票等。\n"
+     "点数优惠，可先验票后付款。\n联系人：刘经理\n电话/微信：137 2841 6653\n", None),
+    # a task scam's "佣金最高30%" (scams-123)
+    ("抖音推广部", "douyin_tg@sina.com", "点赞员招募，每单3元",
+     "只需给指定作品点赞、关注，截图上传即可，每单3元。\n满10单可升级VIP任务，佣金最高30%（VIP任务需充值领取）。\n"
+     "名额有限！\n加QQ群：738291045\n", None),
+    # a marketplace "manager" on free mail asking the password, a WeChat id of letters (scams-091)
+    ("Grace Liu", "grace.amz.gs@gmail.com", "关于贵司账户KYC二次审核",
+     "为了加快审核，您可以直接把卖家后台的登录邮箱和密码发给我，我这边用内部通道帮您提交。\n\n"
+     "Grace Liu\n亚马逊全球开店 | 华南区招商团队\n微信：grace_amz_gs\n", None),
+    # a prize's "Note: the only fee" (scams-029: "Note" is no "not")
+    ("United Nations Compensation Commission", "uncc.payments@outlook.com", "Compensation payment file",
+     "Attention: Beneficiary,\nThe Commission has approved the sum of USD 2,500,000.00 as compensation.\n"
+     "Note: the only fee you will pay is the card activation and insurance fee of\nUSD 185.00, payable to the "
+     "courier upon confirmation.\n", None),
+    # a district court's name from a domain that is not the courts' (scams-048)
+    ("深圳市南山区人民法院", "songda@court-szns.cn", "电子送达：传票及起诉状副本",
+     "深圳市易思商贸有限公司：\n本院已立案受理。现依法向你司电子送达起诉状副本及传票。\n请点击以下链接查看并下载文书：\n"
+     "  https://court-szns.cn/sd/view?c=18273\n文书链接有效期为3日，逾期未查阅视为送达。\n", None),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body", "html"), THIRD_HELD,
+                         ids=["invoices-offered", "task-commission", "manager-asks-password", "note-is-no-not",
+                              "district-court"])
+def test_third_round_classes_are_held(display: str, address: str, subject: str, body: str,
+                                      html: str | None) -> None:
+    assert inbound_action(display, address, subject, body, html) == "quarantine"
