@@ -709,7 +709,10 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
     "lure": (
         # ("view" is left out: the scan would meet it inside every "review")
         "sign in|sign-in|signin|log in|log-in|login|click|open|download|current password|same password|"
-        "existing password|scan|点击|登录|登陆|查看|下载|扫码|扫描|打开附件|保留|shared|共享|分享|pay|在线|立即|"
+        # (not 在线: its variants hold Taiwan's 線上 but not 线上, which the scan would then find unlike the normalised
+        # text; the payment words open those windows)
+        "existing password|scan|点击|登录|登陆|查看|下载|扫码|扫描|打开附件|保留|shared|共享|分享|pay|立即|缴纳|缴费|"
+        "支付|付款|"
         "quota|storage|capacity|扩容|review and sign|review document|review documents|with your"),
 }.items()}
 # characters read either side of an anchor word: as far as the family's patterns reach from it
