@@ -170,18 +170,13 @@ class SealingMixin:
         except KeyRingError as exc:
             raise ArchiveIntegrityError(f"data key: {exc}") from exc
 
-    def _stored_dek(self, address: str, existing: bytes) -> tuple[bytes, str, bytes] | None:
-        """(dek_id, kid, wrapped) of the blob row describing the stored file ``existing``, or None
-        where no row describes it. The row, not the file's header, says which master key wraps
-        its data key: a rotation re-wraps rows, never files (the header still names a key that
-        may since be retired)."""
-        dek_id = existing[4:20]
+    def _blob_row(self, address: str) -> sa.Row | None:
+        """The blob row of ``address`` (dek_id, kid, wrapped_dek), or None. The row, not a stored
+        file's header, says which master key wraps its data key: a rotation re-wraps rows, never
+        files (the header still names a key that may since be retired)."""
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(t.blobs.c.dek_id, t.blobs.c.kid, t.blobs.c.wrapped_dek)
-                               .where(t.blobs.c.address == address)).first()
-        if row is None or existing[:4] != MAGIC or row.dek_id != dek_id.hex():
-            return None
-        return dek_id, row.kid, bytes(row.wrapped_dek)
+            return conn.execute(sa.select(t.blobs.c.dek_id, t.blobs.c.kid, t.blobs.c.wrapped_dek)
+                                .where(t.blobs.c.address == address)).first()
 
     def write_blob(self, sealed: SealedMessage, *, batch: SyncBatch | None = None) -> None:
         """Store the sealed blob durably (atomic, fsync'd); no-op when the content is already
@@ -194,17 +189,17 @@ class SealingMixin:
             self.blob_store.put(sealed.address, sealed.blob, overwrite=True)
             return
         if existing != sealed.blob:
-            stored = self._stored_dek(sealed.address, existing)
+            row = self._blob_row(sealed.address)
             try:
                 dek_id, kid, wrapped, _n, _b = self._parse_blob(existing)
-                if stored is not None:
-                    dek_id, kid, wrapped = stored
+                if row is not None and row.dek_id == dek_id.hex():
+                    kid, wrapped = row.kid, bytes(row.wrapped_dek)
                 dek = self._unwrap_dek(kid, wrapped, dek_id)
                 self._decrypt_blob(existing, sha256=sealed.sha256, dek_id=dek_id.hex(), kid=kid,
                                    wrapped=wrapped, address=sealed.address, size=sealed.size, dek=dek)
             except (ArchiveIntegrityError, ArchiveKeyMissing):
                 # (an orphan under a retired key is as unusable as a damaged one)
-                if stored is None:   # unusable orphan nobody references: replace it (synced now)
+                if row is None:   # unusable orphan nobody references: replace it (synced now)
                     self.blob_store.put(sealed.address, sealed.blob, overwrite=True)
                 return            # (never journal bytes that do not decrypt)
             # Adopt the stored blob's data key so whichever row wins describes the file on disk;
