@@ -127,21 +127,31 @@ def without_reported_forwards(items: list[Text]) -> tuple[list[Text], bool]:
     """``items`` with the forwarded or quoted part of a body blanked where the forwarder's own
     words (above it, or the subject) report it as a scam: a customer forwarding the fake bank
     change it received ("WARNING: fake email in your name … so we did not pay") asks nothing of
-    the reader; the fraudster's asks are below the header. Same lengths: positions hold. Also
+    the reader; the fraudster's asks are below the header (the report must be the forwarder's own words,
+    not the subject, and not denied). Same lengths: positions hold. Also
     returns whether anything was blanked (the quoted senders are then the fraudster's, not a
     correspondent's)."""
-    subject = " ".join(x.text for x in items if x.where == "subject")
     out: list[Text] = []
     reported = False
     for item in items:
         head = FORWARDED.search(item.text, 0, SCAN_LIMIT) if item.where == "body" else None
-        if head is not None and head.start() > 0 and \
-                (REPORTS_SCAM.search(item.text, 0, head.start()) or REPORTS_SCAM.search(subject)):
+        if head is not None and head.start() > 0 and _reports(item.text, head.start()):
             item = Text(item.where, item.text[:head.start()] + _blank(item.text[head.start():]), item.anchors)
             reported = True
         out.append(item)
     # (the subject is the forwarded message's, "Fwd: Your seller account has been suspended - phishing")
     return [Text(x.where, _blank(x.text), x.anchors) if reported and x.where == "subject" else x for x in out], reported
+
+
+def _reports(text: str, end: int) -> bool:
+    """Whether the forwarder's own words before ``end`` call what follows a scam: not the subject
+    (a lure may title itself "Security warning" over a forged reply header), and not a word denied
+    ("this is not phishing", 这不是诈骗)."""
+    return any(not _DENIED.search(text, max(0, m.start() - 25), m.start())
+               for m in REPORTS_SCAM.finditer(text, 0, end))
+
+
+_DENIED = re.compile(r"(?i)(?:\bnot|\bno|n't|\bnever|不是|并非|绝非|非)\W{0,3}(?:\w+\W{1,3}){0,2}$")
 
 
 def _blank(text: str) -> str:

@@ -263,3 +263,16 @@ THIRD_HELD = [
 def test_third_round_classes_are_held(display: str, address: str, subject: str, body: str,
                                       html: str | None) -> None:
     assert inbound_action(display, address, subject, body, html) == "quarantine"
+
+
+@pytest.mark.parametrize(("subject", "above"), [
+    ("Security warning: mailbox closure", "Please see the notice below and act today."),
+    ("Mailbox notice", "Please see the secure message below (this is not spam or phishing)."),
+], ids=["warning-only-in-subject", "report-denied"])
+def test_a_lure_under_a_forged_reply_header_is_not_taken_for_a_reported_forward(subject: str, above: str) -> None:
+    """A lure can title itself a warning and forge a reply header over its ask: only the forwarder's
+    own words above the header, not denied, report a scam (review of this session's change)."""
+    body = (f"Dear user,\n\n{above}\n\n-----Original Message-----\nFrom: IT Service Desk <it@mail-quota.test>\n"
+            "Sent: Monday\nSubject: Mailbox closure\n\nYour mailbox will be closed within 24 hours. Verify your "
+            "account now: sign in with your email password at https://mail-quota.test/verify\n")
+    assert inbound_action("Microsoft 365", "notice@m365-mailbox-notice.test", subject, body) == "quarantine"
