@@ -20,7 +20,7 @@ from rules.disclaimers import OrgDisclaimers
 from rules.external import RspamdResult
 from rules.impersonation import BRANDS, LOOK_ALIKE, impersonated, quoted_senders
 from rules.lazy import cached_property
-from rules.links import PASSWORD, claimed_services, html_link_hosts, off_brand_link, shown_links, text_link_hosts
+from rules.links import PASSWORD, claimed_services, html_links, off_brand_link, text_link_hosts
 from rules.markers import Correspondents, MarkerGrader, core_subject
 from rules.match import LOW
 from rules.matchers import KeywordHit, KeywordMatcher, normalize
@@ -335,13 +335,13 @@ class State:
         personal-data ask or a lure is found, or the From line wears a brand."""
         m = self.message
         units = [u for u in self.content_units if u.where in ("subject", "body")]
-        targets = html_link_hosts(m.raw)  # an HTML body's links: where a click goes
+        targets, shown = html_links(m.raw)  # an HTML body's links: where a click goes, and what it shows
         hosts = text_link_hosts(t for _, t in m.body_parts) | targets
         texts = [fold_chinese(u.norm_text()) for u in units]
         return off_brand_link(claimed_services(texts), hosts, m.from_addresses,
                               getattr(self.ctx.directory, "domains", ()), sign_in=sign_in, targets=targets or None,
                               from_brand=from_brand, password=any(PASSWORD.search(t) for t in texts),
-                              shown=shown_links(m.raw))
+                              shown=shown)
 
     def direction_of(self, rcpt: str) -> Direction:
         return self.directions.get(rcpt, Direction.INBOUND)

@@ -223,8 +223,7 @@ def _html_parts(raw: bytes) -> Iterable[str]:
 def html_link_hosts(raw: bytes) -> set[str]:
     """The hosts of the links (``href``) in a message's HTML body parts: a button's target, which
     the text view of the HTML (its visible words) does not hold."""
-    return {h for text in _html_parts(raw) for m in _HREF.finditer(text, 0, MAX_HTML)
-            for h in [link_host(m[1] or m[2] or m[3] or "")] if h}
+    return html_links(raw)[0]
 
 
 _TAG = re.compile(r"<[^>]{0,500}>")
@@ -232,14 +231,20 @@ _SHOWN_HOST = re.compile(r"(?i)(?:https?://)?((?:[a-z0-9-]{1,63}\.){1,8}[a-z]{2,
 _ANCHOR_WORDS = 500  # characters of a link's words looked at (an address shown is short)
 
 
-def shown_links(raw: bytes) -> set[tuple[str, str]]:
-    """``(shown, target)`` hosts of the HTML links whose words are an address: the site the reader
-    sees (``https://www.planningportal.co.uk/…``) and where the click goes. Each link's words are
-    found with a bounded search from its tag (hostile HTML of unclosed links costs one pass)."""
+def html_links(raw: bytes) -> tuple[set[str], set[tuple[str, str]]]:
+    """One walk over a message's HTML body parts: the hosts its links lead to, and ``(shown, target)``
+    for the links whose words are an address (the site the reader sees, ``https://www.planningportal
+    .co.uk/…``, and where the click goes). Each link's words are found with a bounded search from its
+    tag (hostile HTML of unclosed links costs one pass)."""
+    hosts: set[str] = set()
     pairs: set[tuple[str, str]] = set()
     for text in _html_parts(raw):
         low = text[:MAX_HTML].lower()
         for m in _HREF.finditer(text, 0, MAX_HTML):
+            target = link_host(m[1] or m[2] or m[3] or "")
+            if not target:
+                continue
+            hosts.add(target)
             opened = low.find(">", m.end(), m.end() + 500)
             closed = low.find("</a", opened, opened + _ANCHOR_WORDS) if opened >= 0 else -1
             if closed < 0:
@@ -247,10 +252,14 @@ def shown_links(raw: bytes) -> set[tuple[str, str]]:
             words = html.unescape(_TAG.sub(" ", text[opened + 1:closed])).strip().lower()
             shown = _SHOWN_HOST.fullmatch(words.split("/", 3)[2] if words.startswith(("http://", "https://"))
                                           else words.split("/", 1)[0])
-            target = link_host(m[1] or m[2] or m[3] or "")
-            if shown and target:
+            if shown:
                 pairs.add((shown.group(1).strip("."), target))
-    return pairs
+    return hosts, pairs
+
+
+def shown_links(raw: bytes) -> set[tuple[str, str]]:
+    """``(shown, target)`` hosts of the HTML links whose words are an address (:func:`html_links`)."""
+    return html_links(raw)[1]
 
 
 def _resembles(site: str, shown: str) -> bool:

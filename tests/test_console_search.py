@@ -89,6 +89,15 @@ def test_saved_searches_are_per_person_and_a_hold_comes_from_a_search(console: C
     assert empty.status_code == 422 and empty.json()["detail"][0]["loc"] == ["body", "q"]
 
 
+def _finished(client, job_id: int) -> dict:  # noqa: ANN001 - the console's test client
+    """The export job once it is no longer queued or running (a minute at most)."""
+    deadline = time.monotonic() + 60
+    while (job := client.get(f"/api/v1/archive/exports/{job_id}").json())["state"] in ("queued", "running"):
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    return job
+
+
 def test_export_of_a_search_is_a_sealed_background_job(console: Console) -> None:
     auditor = console.client("auditor")
     exports = Path(console.gateway.services.settings.data_dir) / "exports"
@@ -99,10 +108,7 @@ def test_export_of_a_search_is_a_sealed_background_job(console: Console) -> None
     started = auditor.post("/api/v1/archive/exports", json={"q": "合同", "filters": {"domain": "other.org"}})
     assert started.status_code == 202, started.text
     job_id = started.json()["id"]
-    deadline = time.monotonic() + 60
-    while (job := auditor.get(f"/api/v1/archive/exports/{job_id}").json())["state"] in ("queued", "running"):
-        assert time.monotonic() < deadline
-        time.sleep(0.2)
+    job = _finished(auditor, job_id)
     assert job["state"] == "done" and job["result"]["count"] == 4 and job["percent"] == 100, job
     assert not stale.exists()
     # on disk: sealed, no plaintext of the messages
@@ -134,10 +140,7 @@ def test_an_export_opens_after_its_master_key_is_rotated_and_retired(console: Co
     started = auditor.post("/api/v1/archive/exports", json={"q": "合同"})
     assert started.status_code == 202, started.text
     job_id = started.json()["id"]
-    deadline = time.monotonic() + 60
-    while (job := auditor.get(f"/api/v1/archive/exports/{job_id}").json())["state"] in ("queued", "running"):
-        assert time.monotonic() < deadline
-        time.sleep(0.2)
+    job = _finished(auditor, job_id)
     assert job["state"] == "done", job
     services = console.gateway.services
     old = services.keyring.active_kid
