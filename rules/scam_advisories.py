@@ -14,8 +14,7 @@ from functools import cache
 
 from rules.context import sentence_span
 from rules.markers import is_disclaimer
-from rules.scam_text import SCAN_LIMIT, Text
-from rules.scam_words import (
+from rules.scam_framing import (
     _ASKING_INTRO,
     _BUTTON,
     _CALLED_SCAM,
@@ -31,6 +30,7 @@ from rules.scam_words import (
     FORWARDED,
     REPORTS_SCAM,
 )
+from rules.scam_text import SCAN_LIMIT, Text
 
 _QUOTATION = re.compile(r'"[^"\n]{0,200}"|“[^”]{0,200}”|‘[^’]{0,200}’|「[^」]{0,200}」|『[^』]{0,200}』|'
                         r"\('[^\n]{0,200}?'\)")

@@ -12,6 +12,7 @@ import re
 from rules.alternation import Alternation
 from rules.context import sentence_span
 from rules.scam_advisories import _warned
+from rules.scam_framing import _SENTENCE_START
 from rules.scam_text import SCAN_LIMIT, Spans, word_end
 from rules.scam_words import (
     _ASK,
@@ -40,7 +41,6 @@ from rules.scam_words import (
     _REMOTE,
     _RETURNS,
     _SECRECY,
-    _SENTENCE_START,
     _SET_OWN,
     _THREAT,
     _TRANSFER,

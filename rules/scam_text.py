@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property
 
-from rules import scam_words
+from rules import scam_framing, scam_words
 from rules.alternation import is_regex_word
 from rules.chinese_variants import char_forms, simplifying_table, traditional_folder
 from rules.redact import excerpt
@@ -95,7 +95,9 @@ _FOLD: Callable[[str], str] | None = None
 
 
 def _pattern_chars() -> str:
-    return "".join(v.pattern for v in vars(scam_words).values() if isinstance(v, re.Pattern))
+    """The characters the scam patterns are written in: wording and framing alike."""
+    return "".join(v.pattern for module in (scam_words, scam_framing) for v in vars(module).values()
+                   if isinstance(v, re.Pattern))
 
 
 def fold(text: str) -> str:

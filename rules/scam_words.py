@@ -330,35 +330,6 @@ _KEEP_SECRET = re.compile(
     # or not to check it by phone: the payment-diversion ask
     r"(?:请勿|切勿|不要|无需|不用|不必|别)(?:再)?(?:打|致)?电话(?:确认|核实)|(?:不用|不必|无需|不要)(?:给我)?打电话|"
     r"\b(?:no need to|don't|do not|please don't) (?:call|phone|ring) (?:us |me )?(?:to )?(?:confirm|verify|check)\b")
-# what people are warned of, not asked: a sentence whose subject is the fraudster ("Fraudsters pose
-# as suppliers and ask you to pay invoices to a new account", 不法分子冒充…) or that calls it a scam
-_WARNED_SUBJECT = re.compile(
-    r"[\s\-*•·>]*(?:\d{1,2}[.、)）]\s*)?(?:(?:some|many|the|these) )?(?:fraudsters?|scammers?|criminals?|crooks|"
-    r"con ?artists?|imposters?|impostors?|attackers?|cybercriminals?|phishers?)\b|"
-    # the scam mail itself as the subject ("This month's phishing email pretended to be …")
-    r"[\s\-*•·>]*(?:(?:this|last|that) (?:month|week|year)'s |the |a |these |such |one )?(?:phishing|scam|fraudulent|"
-    r"fake|spoofed) (?:e-?mails?|messages?|texts?|calls?|letters?|invoices?)\b|"
-    r"[\s\-*•·>]*(?:\d{1,2}[.、)）]\s*)?(?:近期|最近|近日)?(?:有|出现)?(?:骗子|不法分子|诈骗分子|犯罪分子|诈骗团伙)")
-# what an advisory says of the scams it describes, anywhere in its sentence: someone "impersonating"
-# (冒充) an authority, the scam's "typical phrases" (典型话术), "phrases used by fraudsters"; a scam
-# itself says none of it (it says "please", which a warning sentence does not)
-# (a reason is no warning: "to protect you from fraudsters, verify your account", 为配合反诈中心资金清查,
-# "due to fraud attempts impersonating our company, we changed our bank account": rules.scams reads
-# these only where the sentence speaks of no "we" and the mail names no account to pay)
-_DESCRIBES_SCAM = re.compile(
-    r"冒充|假冒|诈骗(?:分子|团伙|案件|手段|话术|套路)|(?:常见|典型)(?:的)?(?:诈骗)?话术|"
-    r"\b(?:typical|common) (?:scam |fraud |phishing )?(?:phrases|lines|wording|messages|tactics)\b|"
-    r"\bimpersonat\w*|\bposing as\b|\basked (?:them|staff|employees|users|recipients|victims) to\b|"
-    r"\b(?:simulated|test) (?:phishing )?e-?mails?\b|"
-    # the scam's moves told in the third person (声称账户已更改，要求…; "claiming the account has changed")
-    r"声称|谎称|自称|诱导|诱骗|骗取|骗徒|为诱饵|为由|一律为|\bclaiming\b|\bclaim to be\b|\bpretend(?:s|ing)? to\b|"
-    r"\bpretending\b|\b(?:asking|urging|pressuring|tricking) (?:the )?(?:victims?|staff|employees|recipients|"
-    r"finance teams?|companies|people)\b|\bthey (?:ask|request|claim|demand|say)\b")
-# the writer speaking for itself ("we changed our bank account", 我司账户已更换)
-_FIRST_PERSON = re.compile(r"\b(?:we|our|us)\b|我司|我们|本公司|我公司|我方")
-# an account to pay named in the mail (an advisory names none): 账号：7559…, Account no.: 0187-2293-4410
-_PAYEE = re.compile(r"(?:账号|帐号|账户|帐户|户口号码|户口|account(?: no\.?| number| #)?|acct\.?|a/c|iban)"
-                    r"\s*[:：]?\s*[a-z]{0,4}\s?\d[\d \-]{6,}\d")
 # the reader's phone cannot reach the writer: the diversion's "our lines are being upgraded, reply by
 # e-mail" (beside a payment asked only: a help desk's outage notice says the same)
 PHONE_DOWN = re.compile(
@@ -392,45 +363,6 @@ SECRET_CODES = re.compile(r"(?<![a-z0-9_])(?:cvv2?|cvc2?|pin)(?![a-z0-9_])|secur
                           r"邮箱(?:账号|帐号|账户)?(?:和|及|与|、)?(?:登录)?密码|"
                           # the one-time code the bank texts the reader, which confirms a payment or a sign-in
                           r"短信验证码|手机验证码|动态(?:验证)?码|\bsms (?:verification )?code\b")
-# a button's label in quotes is what the reader is to click, no example quoted
-_BUTTON = re.compile(r"(?:\bclick|\btap|\bpress|\bselect|点击|单击|按)\s*(?:on\s+)?(?:the\s+)?[\"“「『]?$")
-# a text that warns of scams (the frame an advisory's quoted phrases stand in): a scam quoted in
-# it ("Typical phrases include: - "pay to the new account today"") is an example, not an ask
-_WARNING_FRAME = re.compile(
-    r"冒充|假冒|诈骗|骗子|骗徒|骗案|欺诈|不法分子|骗局|话术|防诈|反诈|防骗|谨防|警惕|钓鱼|演练|案例|受骗|被骗|识别要点|"
-    r"\b(?:fraudsters?|scammers?|scams?|phishing|lures|"
-    r"impersonat\w*|fraud (?:advisory|alert|warning|prevention|awareness)|business e-?mail compromise|bec|"
-    r"suspect(?:ed)? fraud|fraud (?:cases?|attempts?|schemes?|patterns?|losses)|"
-    r"(?:fraudulent|fake|spoofed|phishing) (?:\w+ )?(?:e-?mails?|messages?|calls?|requests?|invoices?|websites?)|"
-    r"tricks? (?:\w+ ){0,3}into|(?:did|does) not come from|didn't come from|doesn't come from|"
-    r"suspicious (?:e-?mails?|messages?|calls?|links?|requests?))\b")
-# a forwarded or quoted message's header: what stands below it another wrote
-FORWARDED = re.compile(r"(?im)^[ \t>]*(?:-{2,}[ \t]*(?:forwarded message|original message|转发的?邮件|原始邮件|"
-                       r"ursprüngliche nachricht|weitergeleitete nachricht|message d'origine|message transféré)"
-                       r"[ \t]*-{2,}|begin forwarded message:|on [^\n]{5,200} wrote:|[^\n]{0,120}写道[:：]|"
-                       r"(?:from|von|de|发件人|寄件者)[ \t]*[:：][^\n]{0,300}\n[^\n]{0,300}?"
-                       r"(?:sent|date|gesendet|datum|envoyé|发送时间|日期|寄件日期)[ \t]*[:：])")
-# the forwarder's own words reporting what it forwards as a scam ("WARNING: fake email in your name", "apparently
-# from you", "so we did not pay", 这封是假的)
-REPORTS_SCAM = re.compile(r"\b(?:warning|beware|fake|spoof(?:ed|ing)?|suspicious|phishing|scam|fraud(?:ulent)?|"
-                          r"apparently from (?:you|us)|not (?:from|sent by) (?:you|us)|(?:did not|didn't) pay)\b|"
-                          r"诈骗|钓鱼|冒充|假冒|假的|可疑|并非(?:您|你|贵司)|不是(?:您|你|贵司)(?:发|寄)的")
-_CALLED_SCAM = re.compile(r"(?:一律|都|均)(?:为|是)诈骗|\bis (?:always )?a scam\b|\bare (?:always )?scams\b")
-# where a sentence begins: its end mark, a blank line (CRLF or LF), or a list item's line (a
-# single line break inside a paragraph is wrapping)
-_LIST_MARK = r"[-*•·]|\d{1,2}[.、)）]|[一二三四五六七八九十]{1,2}[、.]|[(（][一二三四五六七八九十\d]{1,2}[)）]"
-_SENTENCE_START = re.compile(r"[.!?。！？;；]\s*|\r?\n[ \t\r]*\n\s*|\n(?=[ \t]*(?:" + _LIST_MARK + "))")
-_LIST_ITEM = re.compile(r"[ \t]*(?:" + _LIST_MARK + ")")
-# a list's opening line in an advisory: what follows describes scams or advises ("Typical patterns
-# include:", 常见手法有：, 本会建议会员：)
-_LIST_INTRO = re.compile(r"(?:常见|典型|手法|手段|套路|特征|迹象|情形|类型|案例|表现|建议|提醒|提示|注意|防范|"
-                         r"牢记|记住|"
-                         r"\b(?:patterns?|signs|tactics|tricks|red flags|examples|include|including|such as|"
-                         r"recommend\w*|advice|tips|should|protect yourself|spot|recogni[sz]e|watch (?:out )?for|"
-                         r"look out for|remember)\b|识别|留意|警惕)[^\n]{0,40}[:：]\s*$")
-# a list's opening line that asks for something ("please provide the following:"): its items are asked
-_ASKING_INTRO = re.compile(r"提供|发送|填写|回复|上传|告知|"
-                           r"\b(?:send|provide|reply|submit|fill|enter|confirm|verify|update|complete|upload)\b")
 # a change of account to be checked by phone: an advisory's or a genuine notice's advice, no diversion
 # ("任何收款账户变更，请务必通过原有电话核实", "verify any payment change by calling the number you have")
 VERIFY_BY_PHONE = re.compile(r"(?:原有|已知|以往|存档|备案|之前|原来)(?:的)?(?:联系)?(?:电话|号码|联系方式)|"
@@ -445,8 +377,6 @@ CALLED_BACK = re.compile(r"回拨核实|电话回拨|回电核实|电话核实|�
                          r"(?:phone|telephone)\b|"
                          r"\b(?:thank you|thanks) for (?:calling|your call|ringing)(?: us)?(?: back)? to "
                          r"(?:verify|confirm)\b|\bcall-?back (?:verification|confirmed|verified)\b")
-# a request to the reader in the sentence: no warning asks ("please confirm your card number")
-_PLEASE = re.compile(r"\bplease\b|\bkindly\b|请(?!勿)")
 # the phishing ask: the reader's account to be verified or unlocked (by signing in where the link goes)
 _VERIFY_ACCOUNT = re.compile(
     r"\b(?:verify|confirm|unlock|restore|reactivate|re-?validate|validate)\b (?:your) "
