@@ -90,14 +90,19 @@ def line_bounds(text: str, pos: int) -> tuple[int, int]:
 
 # a dash or bar after a marker: spaced ("Confidential - …"; a hyphen glued to it is a compound), or a
 # long dash or bar glued to it too (机密——收购方案)
-LABEL_DASH = re.compile(r"[ \t]*(?:——?|\|)|[ \t]*(?:–|--?)[ \t]")
+LABEL_DASH = re.compile(r"[ \t]*(?:——?|\||[·•])|[ \t]*(?:–|--?)[ \t]")
 
 
 # words that qualify a label at the head of its line: "Company Confidential - Example Corp" in a
 # page footer, "Private and Confidential", "Highly Confidential", a lawyer's "Privileged & Confidential -
 # Attorney Work Product"
-_QUALIFIER = re.compile(r"(?i)(?:(?:company|corporate|group|business|commercial|strictly|highly|proprietary|"
-                        r"private|personal|internal|privileged)(?:\s*(?:and|&))?\s*)+")
+_QUALIFIERS = (r"(?:(?:company|corporate|group|business|commercial|strictly|highly|proprietary|"
+               r"private|personal|internal|privileged)(?:\s*(?:and|&))?\s*)+")
+_QUALIFIER = re.compile("(?i)" + _QUALIFIERS)
+
+
+# a company's name (up to four capitalised words: Example Corp, Acme Logistics B.V.), then perhaps a qualifier
+_COMPANY_THEN_QUALIFIER = re.compile(r"(?:[A-Z][\w&.,'-]*(?:\s+|$)){1,4}(?i:" + _QUALIFIERS + ")?")
 
 
 def label_lead(text: str, line_start: int, start: int, end: int) -> str:
@@ -105,7 +110,9 @@ def label_lead(text: str, line_start: int, start: int, end: int) -> str:
     counted where the label ends its line or a dash or colon follows it ("Company Confidential -
     Example Corp"; in "Private and confidential counselling is available" it is a sentence)."""
     lead = text[line_start:start].strip(FRAME)
-    if not lead or not _QUALIFIER.fullmatch(lead):
+    # (a footer names the company before its label: "Example Corp Company Confidential - internal cost data")
+    qualifier = _QUALIFIER.fullmatch(lead) or _COMPANY_THEN_QUALIFIER.fullmatch(lead)
+    if not lead or not qualifier:
         return lead
     line_end = text.find("\n", end)
     rest = text[end:len(text) if line_end < 0 else line_end]
@@ -146,7 +153,10 @@ def banner_place(text: str, start: int, end: int) -> str | None:
     # line that starts with the marker only because a long line above was wrapped mid-sentence
     # does not lead with it.
     prev = text[max(0, ls - 200):max(0, ls - 1)].rsplit("\n", 1)[-1].rstrip()
-    wrapped = len(prev) >= 20 and prev[-1:].isalnum()  # the sentence above runs on (a greeting is shorter)
+    # (the sentence above runs on: a greeting is shorter; a label set off by a dash, a bar or a dot,
+    # 商业秘密 · Example Corp · 未经许可不得外传, or ending its line is no sentence's middle)
+    set_off = LABEL_DASH.match(text, end) is not None or not text[end:le].strip(FRAME)
+    wrapped = len(prev) >= 20 and prev[-1:].isalnum() and not set_off
     prominent = (not lead and not wrapped) or (word.isupper() and word.isascii() and len(line) <= 60) or \
         text[start - 1:start] in ("[", "【", "(", "（", "<", "《", "★") and start > ls
     if not prominent:

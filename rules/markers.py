@@ -91,6 +91,7 @@ _COMPOUND_AFTER = re.compile(
     # records management (confidential waste is paper for the shredder) and software settings
     # (an issue's "confidential" flag; "confidential fields" or "parameters" may be the deal's own)
     r"waste|shredding|shred|destruction|disposal|bins?|sacks?|consoles?|flags?|checkbox(?:es)?|toggles?|"
+    r"(?:documents?|papers?|files?|records?|media|materials?) (?:shredding|shred|destruction|disposal|bins?)|"
     # a definition of the term in an agreement ("Confidential Information means …")
     r"information (?:means|shall mean|includes|refers to|is defined))\b|"
     # (机密文件销毁: paper for the shredder; 仅限内部员工参加: who may come to an event)
@@ -139,7 +140,7 @@ _TOPIC = re.compile(
 _LABEL_LIST_LEAD = re.compile(
     r"(?i)(?:labels?|levels?|categories|classifications?|markings?|密级|等级|级别|分级|标签|"
     r"(?:分为|分成)[\u4e00-\u9fff\d]{0,3}(?:级|类|档))"
-    r"(?:[\u4e00-\u9fff]{0,4}|(?: \w+){0,2})\s*[:：(（]\s*"
+    r"(?:[\u4e00-\u9fff]{0,4}|(?: \w+){0,8})\s*[:：(（]\s*"
     r"((?:[\"'“‘]?[A-Za-z]+(?: [A-Za-z]+){0,2}[\"'”’]?(?:, | or | and |, or |\s?/\s?))+(?:[A-Za-z]+ )?|"
     r"(?:[\u4e00-\u9fff]{1,6}\s*[、，,/]\s*)+)?$")
 # another label after it (not another field: 密级：机密，保密期限：五年; "Internal Use Only / Do not forward")
@@ -173,13 +174,16 @@ def _in_a_list_of_levels(text: str, pos: int) -> bool:
 def _listed_label(text: str, start: int, end: int) -> bool:
     """Whether the marker is one of several labels listed after a colon (:data:`_LABEL_LIST_LEAD`):
     a label listed before it, or another label after it."""
-    lead = _LABEL_LIST_LEAD.search(text, max(0, start - 80), start)
+    item = start  # (the list's item may begin before the marker: 请勿外传 holds 勿外传)
+    while item > start - 6 and item > 0 and "\u4e00" <= text[item - 1] <= "\u9fff":
+        item -= 1
+    lead = _LABEL_LIST_LEAD.search(text, max(0, item - 80), item)
     return lead is not None and (bool(lead.group(1)) or _LIST_FOLLOWS.match(text, end) is not None)
 
 
 _TOPIC_AFTER = re.compile(
     r"(?i)^(?:保护|案|罪|纠纷|诉讼|法|侵权|判决|"
-    r"的?(?:认定|定义|界定|构成|概念|含义|分类|种类|类型|要件|特征|判断|识别|管理(?:制度|办法|规定))|"
+    r"的?(?:认定|定义|界定|构成|概念|含义|分类|种类|类型|要件|特征|判断|识别|管理(?:制度|办法|规定)|条款|规定|相关规定)|"
     r"的(?:关系|条件|案件|纠纷|判决|保护)|"
     r"\s*(?:theft|case|law|laws|lawsuit|litigation|protection|"
     r"misappropriation|dispute|verdicts?|rulings?|judge?ments?|suits?|infringements?|courts?)\b|"

@@ -8,7 +8,8 @@ names and dates of birth, which is the leak; a form that shows a sample ("e.g. E
 SPECIMEN, [passport number]) carries none.
 
 Confidence: the label and a number of the shapes passports take (one or two letters and 6-9
-digits, or 8-9 digits) is medium; with a date of birth or a name label near it, or several
+digits, 8-9 digits, or after the label six to ten letters and digits, five of them digits at least:
+the Dutch NDW547945, the French 18FV27735) is medium; with a date of birth or a name label near it, or several
 numbers in the text, high; a sample, a specimen or a run of one digit (E00000000, 12345678) low.
 """
 
@@ -26,7 +27,10 @@ _PASSPORT = re.compile(
     r"通行证|通行證|旅行证件|旅行證件)"
     r"(?:\s?(?:no\.?|nr\.?|number|num\.?|#|号码|號碼|号|號|编号|編號))?"
     r"[^\S\n]?(?:\((?:prc|roc|hk|hksar|china|taiwan|[a-z]{2,3})\))?[^\S\n]?(?:[:：#]|\bis\b|为|是)?[^\S\n]{0,3}"
-    r"(?<![a-z0-9])([a-z]{1,2}[0-9]{6,9}[a-z]?|[0-9]{8,9})(?![a-z0-9])")
+    r"(?<![a-z0-9])([a-z]{1,2}[0-9]{6,9}[a-z]?|[0-9]{8,9}|"
+    # (after the label, the other shapes states print: NDW547945 (Dutch), 18FV27735 (French), C01X00T47
+    # (German): six to ten letters and digits, five of them digits at least)
+    r"(?=(?:[a-z]*[0-9]){5})[a-z0-9]{6,10})(?![a-z0-9])")
 # the prefilter: a label's word anywhere in the text, looked for as a few plain substrings (a case-insensitive
 # alternation over every outbound text cost the full evaluation a third of its speed; the shipped rules read
 # the detector only where the keyword scan found a label, list passport_labels)
