@@ -58,11 +58,13 @@ FORWARDED = re.compile(r"(?im)^[ \t>]*(?:-{2,}[ \t]*(?:forwarded message|origina
                        r"ursprüngliche nachricht|weitergeleitete nachricht|message d'origine|message transféré)"
                        r"[ \t]*-{2,}|begin forwarded message:|on [^\n]{5,200} wrote:|[^\n]{0,120}写道[:：]|"
                        r"(?:from|von|de|发件人|寄件者)[ \t]*[:：][^\n]{0,300}\n[^\n]{0,300}?"
-                       r"(?:sent|date|gesendet|datum|envoyé|发送时间|日期|寄件日期)[ \t]*[:：])")
+                       r"(?:sent|date|subject|gesendet|datum|betreff|envoyé|objet|发送时间|日期|寄件日期|主题|主旨)"
+                       r"[ \t]*[:：])")
 # the forwarder's own words reporting what it forwards as a scam ("WARNING: fake email in your name", "apparently
 # from you", "so we did not pay", 这封是假的)
 REPORTS_SCAM = re.compile(r"\b(?:warning|beware|fake|spoof(?:ed|ing)?|suspicious|phishing|scam|fraud(?:ulent)?|"
-                          r"apparently from (?:you|us)|not (?:from|sent by) (?:you|us)|(?:did not|didn't) pay)\b|"
+                          r"apparently from (?:you|us)|not (?:from|sent by) (?:you|us)|(?:did not|didn't) pay|"
+                          r"impersonat\w*|(?:did not|didn't) come from (?:you|us)|claiming to be from)\b|"
                           r"诈骗|钓鱼|冒充|假冒|假的|可疑|并非(?:您|你|贵司)|不是(?:您|你|贵司)(?:发|寄)的")
 _CALLED_SCAM = re.compile(r"(?:一律|都|均)(?:为|是)诈骗|\bis (?:always )?a scam\b|\bare (?:always )?scams\b")
 # where a sentence begins: its end mark, a blank line (CRLF or LF), or a list item's line (a

@@ -97,18 +97,29 @@ _FEE_PAID = re.compile(r"[^.!?。！？\n]{0,30}?(?:\bpaid by (?:the )?(?:shippe
                        r"由寄件人|免收|已缴)")
 
 
+_WRAP = re.compile(r"(?<![\n\r])\r?\n(?![\r\n])")
+
+
+def _never_asked(t: str, pos: int) -> bool:
+    """Whether the sentence before ``pos`` says it will never ask this, its lines wrapped or not ("We'll never
+    ask you … to move money to a\n"safe account"": a single line break is wrapping, a blank line ends it)."""
+    return _NEVER_ASK.search(_WRAP.sub(" ", t[max(0, pos - 100):pos])) is not None
+
+
 def _fee(t: str, spans: Spans) -> tuple[int, int] | None:
     for lo, hi in spans:
         for m in _FEE_FAST.finditer(t, lo, hi):
             if _FEE_TIE.search(t, max(0, m.start() - 120), m.end() + 120) and \
                     _PAY.search(t, max(0, m.start() - 120), m.end() + 120) and not _warned(t, m.start()) and \
                     not _NO_FEE.search(t, max(0, m.start() - 30), m.start()) and not _FEE_PAID.match(t, m.end()) \
-                    and not _NEVER_ASK.search(t, max(0, m.start() - 100), m.start()):
+                    and not _never_asked(t, m.start()):
                 return m.span()
         # gift cards … the codes, a few sentences on (but not past what is read at all); not "never buy gift cards"
         for m in _UNTRACEABLE_FAST.finditer(t, lo, word_end(t, hi + 200, SCAN_LIMIT)):
             if not _warned(t, m.start()) and not _warned(t, m.end() - 1) and \
-                    not _NEVER_ASK.search(t, max(0, m.start() - 60), m.start()):
+                    not _never_asked(t, m.start()):
+                # (a "never" reaches as far as a fee's: "we will never ask you for your login codes, PIN or to
+                # transfer money to a 'safe account'")
                 return m.span()  # (the codes asked only inside an advisory's quoted example: "Gift cards – “… photos”")
     return None
 
@@ -141,6 +152,9 @@ _IN_PERSON = re.compile(r"[^。！？.!?\n]{0,25}?(?:原件|复印件至|至(?:�
                         r"签到|现场|会场|前台|\bin person\b|\bon site\b|"
                         r"\bat (?:the )?(?:reception|registration desk|front desk)\b|"
                         r"\bat (?:a|any|your) branch\b)")
+# details the mail states where they are ("the bank details are printed on the PDF", 银行账户见发票): given, not asked
+_STATED = re.compile(r"\s(?:are|is) (?:printed|shown|given|listed|included|stated|set out|quoted|on|in|below|above|"
+                     r"attached)\b|\s?(?:见|详见|印在|附在|列在)")
 # the writer's own details given, not the reader's asked for
 _WRITERS_OWN = re.compile(r"(?:我司|我方|本公司|我们的|我公司|\bour|\bmy)\s?(?:的)?(?:公司)?(?:\w+ )?$")
 
@@ -173,7 +187,8 @@ def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
         weak: list[tuple[int, int]] = []
         for m in _DATA_FAST.finditer(t, lo, hi):
             if _WRITERS_OWN.search(t, max(0, m.start() - 12), m.start()) or _IN_PERSON.match(t, m.end()) or \
-                    _SET_OWN.search(t, max(0, m.start() - 30), m.start()) or _GIVEN.match(t, m.end()):
+                    _SET_OWN.search(t, max(0, m.start() - 30), m.start()) or _GIVEN.match(t, m.end()) or \
+                    _STATED.match(t, m.end()):
                 continue  # the writer's own account (提供我司收款账户), papers to a branch, a password to set
             before = t[max(0, m.start() - 100):m.start()]
             asked_after = _BA.search(before) is not None and _ASK_AFTER.match(t, m.end()) is not None

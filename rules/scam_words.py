@@ -63,6 +63,12 @@ _WINDFALL = re.compile(
     r"\bshar(?:e|ed|ing) (?:the |this )?(?:funds?|money|sum|proceeds)\b" + _S +
     r"{0,40}(?:\bratio\b|\b(?:" + _HUNDRED + r")\b|\b\d{2}\s?%)|"
     r"遗产|受益人|解冻资金|(?:贷款|额度|借款)[^。！？\n]{0,15}?(?:已)?审批通过|"
+    r"\byour (?:lost |stolen )?(?:funds|money|assets) (?:have|has) been (?:traced|recovered|located|retrieved)\b|"
+    r"\b(?:return(?:s|ed|ing)?|releas(?:e|es|ed|ing)|recover(?:s|ed|ing)?) (?:all )?your (?:lost |stolen )?"
+    r"(?:funds|money|assets)\b|"
+    r"(?:资金|款项|损失|被骗(?:的)?(?:资金|款项)?)[^。！？\n]{0,8}?(?:已经|已)?(?:成功)?追回|追回(?:您|你)?(?:的)?(?:被骗|损失)|"
+    r"\b(?:grant|funding|scholarship|award) (?:\w+ ){0,3}(?:has been |have been |was |is )?approved for\b|"
+    r"(?:列入|入选|获得|获批)[^。！？\n]{0,12}?(?:资助|奖学金|补助|补贴|基金)(?:名单|资格)|"
     r"\byour loan (?:has been |is )?approved\b|"
     r"\b(?:has|have) approved (?:your |the |a |an )?(?:[\w-]+ ){0,2}(?:loan|facility|financing|credit line|funding)\b|"
     # invoices made out for someone else's trade, offered (可代开各地增值税专用发票: the tax fraud's offer; the tax
@@ -74,6 +80,11 @@ _CONGRATS = re.compile(r"\bcongratulations\b[\s\S]{0,250}?"
                        r"\b(?:won|winner|selected|chosen|prize|reward|award(?:ed)?|approved)\b")
 _RETURNS = re.compile(
     r"\bguaranteed? (?:\w{1,20} ){0,2}(?:returns?|profits?|income|payouts?|interest|yields?|roi)\b|"
+    # an outcome sold as certain: a paper accepted, indexed or published, a grant funded (the paper mill's and the
+    # predatory conference's offer: "GUARANTEED published in Scopus", 北大核心包录用)
+    r"\bguaranteed? (?:\w{1,20} ){0,2}(?:publication|acceptance|indexing|funding)\b|"
+    r"\bguaranteed (?:to be )?(?:published|accepted|indexed|funded)\b|"
+    r"包录用|保录用|包发表|保发表|包检索|保检索|包见刊|"
     # a guaranteed yearly rate ("a guaranteed 18% per annum"; a bank's fixed rate says so too, and
     # stays low: it is one signal, with no channel, fee or ask beside it)
     r"\bguaranteed? (?:an? )?\d{1,3}(?:\.\d{1,2})?\s?% (?:per annum|per year|a year|p\.a\.|pa\b|annually|yearly)|"
@@ -110,6 +121,7 @@ _FEE = re.compile(
     r"\bshipping and handling\b|\b(?:import )?dut(?:y|ies)\b|"
     r"\bdeposit\b(?<!%\sdeposit)(?<!%deposit)|"
     r"垫付|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|押金|会员费|认证费|服务费|工本费|保险费|验证费|关税|清关费|"
+    r"(?:缴纳|交纳|补缴|缴清|先缴|先交)[^，。！？\n]{0,10}?费|"
     # (a prize's tax paid first, not the yearly filing: 个人所得税综合所得汇算清缴, the 个人所得税 app)
     r"个人所得税(?![\s”\"」』]{0,2}(?:综合所得|汇算|app|申报|年度|专项))|(?:个人)?偶然所得税|"
     r"派送费|税款|滞纳金|开户费|开户管理费|账户管理费|"
@@ -125,6 +137,7 @@ _FEE = re.compile(
     r"(?:评审|公示|评选|入选|证书|牌匾|授牌)(?:及(?:评审|公示|评选|入选|证书|牌匾|授牌))?费")
 _FEE_TIE = re.compile(
     r"\b(?:claim|release|receive|collect|unlock|activat|redeem|deliver|ship|mail|process|transfer|credit)\w*|"
+    r"\breturn(?:s|ed|ing)? (?:all |in full )?(?:your|the) (?:lost |stolen )?(?:funds|money|assets)\b|"
     r"\b(?:payable|paid) to the (?:courier|agent|delivery company|shipping company)\b|"
     r"\bbefore (?:we|the|you|it)\b|\bin order to\b|"
     r"\b(?:customs|parcel|package|shipment)\b|"
@@ -149,7 +162,8 @@ _UNTRACEABLE = re.compile(
     r"crypto(?:currency|currencies|s)?|western union|moneygram)\b|"
     r"\b(?:gift ?cards?|itunes|google play|bitcoin|btc|usdt|western union|moneygram)\b" + _S +
     r"{0,60}\b(?:codes?|pay|payable|payment)\b|"
-    r"(?:购买|买|充值|转)" + _S +
+    r"(?:比特币|(?<![a-z0-9_])usdt|(?<![a-z0-9_])btc)(?:钱包)?地址|"
+    r"(?:购买|买|充值|转|支付|付款|汇)" + _S +
     r"{0,20}(?:购物卡|礼品卡|(?<![a-z0-9_])e卡|充值卡|点卡|比特币|(?<![a-z0-9_])usdt(?![a-z0-9_])|虚拟币)|"
     # 急需京东E卡，你先帮我买 10 张; 把卡号和卡密拍照发我: the card named first, then bought for the
     # writer or its codes asked for (a supplier's "卡密清单见附件" or a welfare notice asks nothing)
@@ -217,13 +231,15 @@ _DATA_STRONG_WORDS = (
     "bank accounts?(?: numbers?)?|account numbers?|routing numbers?|sort codes?|card numbers?|cvv|cvc|pin|"
     "passwords?|passcodes?|one-time (?:pass)?codes?|otp|verification codes?|social security|ssn|"
     "passport (?:copy|number|scan)|date of birth|login (?:details|credentials|information)|"
+    "(?:a )?(?:copy|scan|photo) of your (?:id|id card|passport|identity card|driv(?:er'?s|ing) licen[cs]e)|"
     "sign-in (?:details|credentials)|credentials|apple id|"
     "(?:(?:online|internet)[- ]|e-)banking (?:login|password|credentials|details|user ?id)|token codes?|security token|"
     "2fa codes?|user ?id and password|"
     "(?:microsoft|office ?365|outlook|email|e-mail|mailbox) (?:account|password|credentials)|"
     "(?:corporate|company|work) (?:password|credentials)|"
     "银行卡号|银行卡信息|银行账号|银行卡|卡号|账号密码|密码|验证码|身份证号码?|身份证照片|身份证|支付宝账号|开户行|"
-    "银行资料|收款账户|银行账户|银行户口|户口资料|户口号码|登录信息|账户信息|账号信息|登录账号|网银|(?<![a-z0-9_])u盾")
+    "银行资料|收款账户|银行账户|银行户口|户口资料|户口号码|登录信息|账户信息|账号信息|登录账号|网银|(?<![a-z0-9_])u盾|"
+    "身分证(?:号码|字号)?|银行帐户|银行帐号|收款帐户|帐户信息|帐号信息|帐号密码")
 # (a bare "address", "age" or "country" is in every signature and shipping note: asked for, they are "your")
 _DATA_WEAK_WORDS = "full name|home address|your address|postal address|delivery address|phone numbers?|" \
                    "telephone numbers?|mobile numbers?|id card(?! numbers?)|your age|" \
@@ -247,7 +263,7 @@ _DATA_FLAT = re.compile(f"{_DATA_STRONG}|{_DATA_WEAK}")
 _DATA_STRONG_BRANCHES = len(top_level_branches(_DATA_STRONG))
 _ASK = re.compile(r"(?:\b(?:send|provide|reply|respond|confirm|fill|enter|update|verify|give|share|submit|include|"
                   r"furnish|forward|with your|need your|needs your|have your|will need|'ll need)\b|"
-                  r"提供|发送|填写|回复|告知|输入|登记|上传|发给|发我|(?:请|需要?|立即|务必|须)[^。！？\n]{0,8}?(?:验证|核验|核实)|"
+                  r"提供|发送|填写|回复|告知|输入|登记|上传|提交|发给|发我|(?:请|需要?|立即|务必|须)[^。！？\n]{0,8}?(?:验证|核验|核实)|"
                   r"使用(?:您|你)的|使用(?:企业|公司)|用(?:您|你)的)"
                   + _S + r"{0,60}$")
 # a Chinese request with 把/将 puts its verb after what it asks for: 你把银行卡号和开户行发我
@@ -288,7 +304,8 @@ _SECRECY = re.compile(
     r"(?:无法|不能|没法)接(?:听)?电话|电话[^，。！？\n]{0,10}?(?:无法|不能|没法)接(?:听|通)?|"
     r"(?:请勿|切勿|不要|别|勿)(?:打电话|致电|来电|拨打总机)|"
     r"(?:请勿|切勿|不要|不得)(?:告诉|告知|透露给?)\s{0,2}(?:您的|你的|任何)?(?:家人|家属|亲友|亲人|朋友|"
-    r"银行|银行工作人员|柜员|警察)|"
+    r"银行|银行工作人员|柜员|警察)|(?:请勿|切勿|不要|不得|不准)(?:告诉|告知|透露给?|(?:向|对|跟)任何人(?:透露|提及|说))"
+    r"(?:任何人|他人)?|"
     r"(?:此事|这件事)(?:请)?(?:务必|一定要?)?(?:严格)?保密|"
     # no call to check it (the payment-diversion ask: 请勿电话确认，直接办理即可), nothing said outside
     r"(?:请勿|切勿|不要|无需|不用|不必|别)(?:再)?(?:打|致)?电话(?:确认|核实|联系|沟通)|"
@@ -339,6 +356,12 @@ PHONE_DOWN = re.compile(
     r"\bunable to (?:take|answer) (?:calls|the phone)\b|"
     r"(?:电话|座机|固话)(?:系统|线路)?[^，。！？\n]{0,8}?(?:维护|维修|升级|故障|无法接听|暂停|切换)|"
     r"(?:手机|电话)信号不好")
+# where no genuine payee sends money: a "safe" or supervised account (the police and bank impersonators'
+# 国家安全账户, 资金清查账户; not a 专用账户, which tuition and taxes are paid into), or a crypto wallet's address
+SAFE_ACCOUNT = re.compile(r"(?:监管|安全|清查|核查|审查|保护)(?:账户|帐户)|\b(?:safe|safety|holding) account\b")
+# (bitcoin, ethereum, tron; read on lower-cased text: base58's cases are gone, a letter and a digit are not)
+WALLET = re.compile(r"(?<![a-z0-9./=?&_-])(?=[a-z0-9]*[0-9])(?=[a-z0-9]*[a-z])"
+                    r"(?:bc1[a-z0-9]{25,60}|[13][a-z0-9]{25,34}|0x[a-f0-9]{40}|t[a-z0-9]{33})(?![a-z0-9])")
 # wages: an employee's pay moved to a new account is the payroll diversion, asked from free mail
 SALARY = re.compile(r"\b(?:salary|salaries|payroll|pay ?checks?|pay ?slips?|wages?|direct deposit)\b|"
                     r"工资|薪资|薪金|薪水|薪酬")
@@ -360,6 +383,8 @@ SECRET_CODES = re.compile(r"(?<![a-z0-9_])(?:cvv2?|cvc2?|pin)(?![a-z0-9_])|secur
                           r"交易密码|支付密码|"
                           # the reader's mailbox password, which nobody outside has a page to ask for
                           r"\b(?:e-?mail|mailbox|corporate|company|outlook) (?:account )?(?:password|credentials)\b|"
+                          r"\b(?:institutional|university|college|campus|network|staff) (?:e-?mail |account )?"
+                          r"(?:and |& )?password\b|"
                           r"邮箱(?:账号|帐号|账户)?(?:和|及|与|、)?(?:登录)?密码|"
                           # the one-time code the bank texts the reader, which confirms a payment or a sign-in
                           r"短信验证码|手机验证码|动态(?:验证)?码|\bsms (?:verification )?code\b")
@@ -550,14 +575,18 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "deceased|abandoned|foreign account|overseas account|offshore account|foreign bank account|"
         "overseas bank account|offshore bank account|over-invoiced|overinvoiced|ratio|share|shared|sharing|"
         "奖金|奖品|大奖|现金|红包|补贴|补助|退税|退款|"
-        "赔偿|礼品|购物卡|e卡|阁下|抽出|幸运得主|幸运儿|中奖者|得奖者|幸运客户|审批通过|loan|代开"),
+        "赔偿|礼品|购物卡|e卡|阁下|抽出|幸运得主|幸运儿|中奖者|得奖者|幸运客户|审批通过|loan|代开|traced|recovered|"
+        "located|retrieved|return|returns|returned|returning|release|releases|released|releasing|recover|recovers|"
+        "列入|入选|获得|获批|"
+        "recovering|追回"),
     "returns": (
         "guaranteed|guarantee|risk-free|risk free|no risk|zero risk|capital protected|capital guaranteed|"
         "capital protection|double your|"
         "daily|weekly|monthly|per day|a day|per week|a week|per month|a month|earn|passive income|"
         "commission|commissions|every day|every week|double|"
         "保本|保息|稳赚|零风险|无风险|高额回报|高回报|高收益|赚|挣|日入|月入|"
-        "日收益|周收益|月收益|日结|躺赚|返现|返利|返佣|佣金|秒返|翻倍|收益|回报|牛股|荐股|带单|喊单|日赚|月赚|日挣|月挣"),
+        "日收益|周收益|月收益|日结|躺赚|返现|返利|返佣|佣金|秒返|翻倍|收益|回报|牛股|荐股|带单|喊单|日赚|月赚|日挣|月挣|"
+        "包录用|保录用|包发表|保发表|包检索|保检索|包见刊"),
     "fee": (
         "fee|fees|charge|charges|deposit|deposits|premium|premiums|shipping and handling|duty|duties|gift card|"
         "gift cards|"
@@ -572,7 +601,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "bank details|banking details|payment details|remittance details|"
         + _each("changed/updated/switched/moved", " ", "our/my/its/their") + "|更换|变更|"
 
-        "清关费|派送费|"
+        "清关费|派送费|缴纳|交纳|补缴|缴清|先缴|先交|"
         "税款|滞纳金|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|偶然所得税|押金|"
         "会员费|认证费|服务费|工本费|保险费|验证费|开户费|开户管理费|账户管理费|关税|购物卡|礼品卡|e卡|充值卡|点卡|比特币|虚拟币|"
         "费用|评审|公示|评选|入选|证书|牌匾|授牌|atm|解除分期|取消分期|解除扣款|取消扣款|解除自动扣款|"
@@ -605,6 +634,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "corporate credentials|company credentials|work credentials|microsoft credentials|"
         "您的账户|您的帐户|您的账号|您的邮箱|您的身份|你的账户|你的帐户|你的账号|你的邮箱|你的身份|"
         "银行资料|收款账户|银行账户|银行户口|户口资料|户口号码|登录信息|账户信息|账号信息|登录账号|"
+        "身分证|身分证号码|身分证字号|银行帐户|银行帐号|收款帐户|帐户信息|帐号信息|帐号密码|"
+        "copy of your|scan of your|photo of your|"
         "银行卡|银行账号|卡号|密码|验证码|身份证|支付宝账号|全名|开户行|姓名|住址|地址|手机号|电话号码|年龄|职业|"
         # (_REMOTE's words)
         "anydesk|teamviewer|quicksupport|rustdesk|ultraviewer|supremo|screenconnect|logmein|向日葵|todesk|屏幕共享|"
@@ -615,7 +646,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
     "private_channel": (
         "微信|weixin|wechat|vx|v信|薇信|qq|telegram|whatsapp|viber|skype|kakao|t.me|wa.me|line id|line|"
         "lineid|between us|between the two of us|to yourself|keep this|keep it|keep the|keep your|"
-        "告诉|告知|透露|保密|"
+        "告诉|告知|透露|保密|任何人|"
         "don't tell|do not tell|don't mention|do not mention|don't discuss|do not discuss|can't talk|cannot talk|"
         + _each("don't /do not ", "inform/contact/call") + "|"
         "can not talk|unable to talk|answer phone|answer the phone|take calls|take any calls|in a meeting|"

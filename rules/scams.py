@@ -91,8 +91,10 @@ from rules.scam_words import (
     PAY_DEADLINE,
     PHONE_DOWN,
     PRETEXT,
+    SAFE_ACCOUNT,
     SALARY,
     VERIFY_BY_PHONE,
+    WALLET,
 )
 
 __all__ = ["ANCHORS", "SCAN_LIMIT", "Assessment", "Signal", "Text", "anchor_words", "assess", "fold",
@@ -137,7 +139,8 @@ def _weight(signal: Signal, items: list[Text], free_sender: bool = False) -> flo
     """A signal's points: its family's weight, more where it says more — a diversion with its
     pretext (an audit, a frozen account: audits freeze no bank account), or a salary's, asked from
     free mail (our people write from our own domain: the payroll diversion), and personal data that
-    asks for the codes no genuine sender asks for by mail (a CVV, a PIN, 卡密, the U盾 password)."""
+    asks for the codes no genuine sender asks for by mail (a CVV, a PIN, 卡密, the U盾 password), and a fee
+    paid into a "safe" account (国家安全账户) or to a crypto wallet's address."""
     if signal.name == "diversion" and any(PRETEXT.search(x.text, 0, SCAN_LIMIT) for x in items):
         return 2.0
     if signal.name == "diversion" and free_sender and \
@@ -145,6 +148,9 @@ def _weight(signal: Signal, items: list[Text], free_sender: bool = False) -> flo
         return 2.0
     if signal.name == "personal_data" and _asks_codes(signal.text, max(0, signal.start - 160), signal.end + 160):
         return 2.0
+    if signal.name == "fee" and (SAFE_ACCOUNT.search(signal.text, signal.start, signal.end + 20) or
+                                 WALLET.search(signal.text, max(0, signal.start - 200), signal.end + 300)):
+        return 2.0  # (money to a "safe" account, or to a wallet's address: no genuine payee is paid so)
     return WEIGHTS[signal.name]
 
 
