@@ -15,10 +15,11 @@ from dataclasses import dataclass, replace
 from email.utils import getaddresses
 from typing import TYPE_CHECKING, Protocol
 
+from rules.attached_pages import ASKS_PASSWORD, page_action
 from rules.detectors import Match, detect
 from rules.disclaimers import OrgDisclaimers
 from rules.external import RspamdResult
-from rules.impersonation import BRANDS, LOOK_ALIKE, impersonated, quoted_senders
+from rules.impersonation import BRANDS, LOOK_ALIKE, brand_owned, impersonated, quoted_senders
 from rules.lazy import cached_property
 from rules.links import PASSWORD, claimed_services, html_links, off_brand_link, text_link_hosts
 from rules.markers import Correspondents, MarkerGrader, core_subject
@@ -313,6 +314,13 @@ class State:
                                          quoted_senders(m.body_text), people) if inbound else None
             if impersonating:
                 families.add("look_alike" if impersonating.startswith(LOOK_ALIKE) else "impersonation")
+            # (a known brand's own secure-mail page may post home; anyone else's own domain is where a phisher's does)
+            senders = (a.rsplit("@", 1)[-1].lower() for a in (*m.from_addresses, self.sender) if "@" in a)
+            brands_own = [d for d in senders if brand_owned(d)]
+            pages = [(f"attachment:{a.path}", action) for a in m.attachments if a.page is not None
+                     for action in [page_action(a.page, brands_own)] if action]
+            for _where, action in pages:  # (a phishing page sent as a file: its form asks, its redirect lures)
+                families.update({"personal_data"} if action == ASKS_PASSWORD else {"lure", "links"})
             if ("lure" in families or "impersonation" in families) and \
                     ("://" in m.body_text or b"href" in m.raw or b"HREF" in m.raw):
                 families.add("links")  # a call to act on a link, a brand worn: where the links lead may weigh
@@ -326,7 +334,8 @@ class State:
             found = self._scam[key] = assess(texts, senders=[*m.from_addresses, self.sender], reply_to=reply_to,
                                              unsolicited=unsolicited, impersonating=impersonating, full=full,
                                              sums_in=lambda: (fold_chinese(u.norm_text()) for u in unread),
-                                             elsewhere=lambda sign_in: self._links_elsewhere(sign_in, brand))
+                                             elsewhere=lambda sign_in: self._links_elsewhere(sign_in, brand),
+                                             pages=pages)
         return found
 
     def _links_elsewhere(self, sign_in: bool, from_brand: str | None = None) -> str | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rules import containers
 from rules.budget import FINDING_BOMB, FINDING_TOO_DEEP, BombError, Budget
@@ -25,6 +26,9 @@ from rules.filetypes import DOCUMENT_KINDS, has_macros, is_executable, is_script
 from rules.findings import CORRUPT, ENCRYPTED, TRUNCATED, uninspectable
 from rules.ole import open_ole
 from rules.rtf import rtf_text
+
+if TYPE_CHECKING:
+    from rules.attached_pages import PageFacts
 
 FINDING_UNDECODABLE = "undecodable part"
 FINDING_ENCRYPTED = "encrypted attachment"
@@ -53,6 +57,7 @@ class Attachment:
     depth: int = 0
     findings: list[str] = field(default_factory=list)
     deferred: bool = False
+    page: PageFacts | None = None  # an HTML file's form, redirect or encoded script (rules.attached_pages)
 
     @property
     def extension(self) -> str:
@@ -120,9 +125,12 @@ class Extractor:
         if what in ("7z", "rar", "tar", "gzip", "bz2", "xz"):
             return containers.open_archive(self, att, data, depth, what)
         if what == "html":
+            from rules.attached_pages import page_facts
             from rules.html_text import html_to_text
 
-            att.text = unescape_json(html_to_text(decode_guess(data, charset)))
+            page = decode_guess(data, charset)
+            att.text = unescape_json(html_to_text(page))
+            att.page = page_facts(page)  # a sign-in form, a redirect: a phishing page sent as a file
         elif what == "rtf":
             att.text = rtf_text(data)
         elif what == "text":

@@ -57,6 +57,26 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "hmrc": ("hmrc.gov.uk", "gov.uk"),
     "hm revenue": ("hmrc.gov.uk", "gov.uk"),
     "irs": ("irs.gov",),
+    # the border's and the visa office's own (a duty demand, a sponsor licence's "penalty")
+    "u.s. customs": ("cbp.gov", "dhs.gov"),
+    "u.s. customs and border protection": ("cbp.gov", "dhs.gov"),
+    "u.s. customs & border protection": ("cbp.gov", "dhs.gov"),
+    "customs and border protection": ("cbp.gov", "dhs.gov"),
+    "customs & border protection": ("cbp.gov", "dhs.gov"),
+    "uk visas and immigration": ("gov.uk", "homeoffice.gov.uk"),
+    "ukvi": ("gov.uk", "homeoffice.gov.uk"),
+    # carriers whose bills of lading and booking portals a freight forwarder's staff sign in to
+    "maersk": ("maersk.com", "sealandmaersk.com", "maerskline.com"),
+    "hapag-lloyd": ("hapag-lloyd.com",),
+    "cma cgm": ("cma-cgm.com", "cmacgm-group.com"),
+    "cosco": ("coscoshipping.com", "cosco.com", "lines.coscoshipping.com"),
+    # banks, a video service and a publisher's tools whose sign-in pages are copied
+    "lloyds bank": ("lloydsbank.com", "lloydsbank.co.uk", "lloydsbankinggroup.com"),
+    "lloyds business banking": ("lloydsbank.com", "lloydsbank.co.uk", "lloydsbankinggroup.com"),
+    "barclays": ("barclays.com", "barclays.co.uk", "barclayscorporate.com"),
+    "natwest": ("natwest.com", "natwestgroup.com"),
+    "zoom": ("zoom.us", "zoom.com", "zoom.com.cn"),
+    "adobe": ("adobe.com", "adobesign.com", "echosign.com"),
     "hsbc": ("hsbc.com", "hsbcnet.com", "hsbc.co.uk", "hsbc.com.hk", "hsbc.com.cn", "us.hsbc.com", "hsbc.com.sg",
              "hsbc.com.tw"),
     "wells fargo": ("wellsfargo.com",),
@@ -137,6 +157,7 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "公安部": ("gov.cn", "mps.gov.cn"),
     "反诈中心": ("gov.cn", "mps.gov.cn"),
     "海关": ("customs.gov.cn", "gov.cn", "customs.gov.hk", "gov.hk", "customs.gov.tw"),
+    "学信网": ("chsi.com.cn", "chsi.cn"),
     "香港赛马会": ("hkjc.com", "hkjc.org.hk"),
     "阿里云": ("aliyun.com", "alibaba-inc.com", "alibabacloud.com", "service.aliyun.com"),
     "阿里巴巴": ("alibaba.com", "alibaba-inc.com", "alibabagroup.com", "1688.com", "taobao.com"),
@@ -194,6 +215,9 @@ DOMAIN_WORDS: dict[str, str] = {
     "pingpongx": "pingpong",
     "airwallex": "airwallex", "tiktok": "tiktok", "tiktokshop": "tiktok", "norton": "norton", "mcafee": "mcafee",
     "sellercentral": "amazon",
+    "cbp": "customs and border protection", "ukvi": "ukvi", "maersk": "maersk", "hapag": "hapag-lloyd",
+    "hapaglloyd": "hapag-lloyd", "cmacgm": "cma cgm", "lloydsbank": "lloyds bank", "barclays": "barclays",
+    "natwest": "natwest", "chsi": "学信网",
 }
 LOOK_ALIKE = "a look-alike of"  # how a correspondent's look-alike is named (rules.scams weighs it more)
 # the disguises worn of us or of a correspondent, not of a brand: one point beside an ask in rules.scams,
@@ -233,10 +257,10 @@ _BRAND_FILLER = re.compile(
     r"department|official|the|of|inc|ltd|limited|corp|corporation|express|connect|cloud|store|business|"
     r"network|mail|documentation|docs|tracker|gpi|admin|administrator|console|play|developers?|workspace|"
     r"apps?|drive|sign|pay|wallet|prime|business|enterprise|global|hub|extranet|group|central|ycs|teams|ads|"
-    r"advertising)\b|[&/|,.:\-–—()（）\[\]【】\s\d]|"
+    r"advertising|us|uk)\b|\bu\.s\.|\bu\.k\.|[&/|,.:\-–—()（）\[\]【】\s\d]|"
     r"客服|通知|中心|团队|服务|安全|风控|合规|官方|速运|快递|集团|股份|有限|公司|总局|委员会|部门|账户|支付|平台|国家|商家|积分|商城|"
     r"监督|管理|科技|信息|系统|提醒|中国|香港|台湾|深圳|上海|北京|广州|市|省|区|县|分行|支行|慈善|信托|基金|委员会|"
-    r"中级|高级|基层|最高|办公室|执行局|立案庭|传票")
+    r"中级|高级|基层|最高|办公室|执行局|立案庭|传票|快件|处理|缴费|稽查|征收|受理")
 
 
 def brand_owned(domain: str) -> bool:

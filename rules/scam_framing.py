@@ -35,7 +35,10 @@ _DESCRIBES_SCAM = re.compile(
     # the scam's moves told in the third person (声称账户已更改，要求…; "claiming the account has changed")
     r"声称|谎称|自称|诱导|诱骗|骗取|骗徒|为诱饵|为由|一律为|\bclaiming\b|\bclaim to be\b|\bpretend(?:s|ing)? to\b|"
     r"\bpretending\b|\b(?:asking|urging|pressuring|tricking) (?:the )?(?:victims?|staff|employees|recipients|"
-    r"finance teams?|companies|people)\b|\bthey (?:ask|request|claim|demand|say)\b")
+    r"finance teams?|companies|people)\b|\bthey (?:ask|request|claim|demand|say)\b|"
+    r"\bvictims? (?:are|were|is|was|get|gets) (?:then )?(?:told|asked|instructed|directed|urged|pressured) to\b|"
+    r"\b(?:the|this|that|these|a|such) (?:[\w'‘’\"“”-]+ ){0,3}scams? (?:is|are|was|were|has|have)\b|"
+    r"\bpredatory (?:journals?|publishers?|conferences?)\b|\bpaper mills?\b")
 # the writer speaking for itself ("we changed our bank account", 我司账户已更换)
 _FIRST_PERSON = re.compile(r"\b(?:we|our|us)\b|我司|我们|本公司|我公司|我方")
 # an account to pay named in the mail (an advisory names none): 账号：7559…, Account no.: 0187-2293-4410
@@ -52,7 +55,8 @@ _WARNING_FRAME = re.compile(
     r"suspect(?:ed)? fraud|fraud (?:cases?|attempts?|schemes?|patterns?|losses)|"
     r"(?:fraudulent|fake|spoofed|phishing) (?:\w+ )?(?:e-?mails?|messages?|calls?|requests?|invoices?|websites?)|"
     r"tricks? (?:\w+ ){0,3}into|(?:did|does) not come from|didn't come from|doesn't come from|"
-    r"suspicious (?:e-?mails?|messages?|calls?|links?|requests?))\b")
+    r"suspicious (?:e-?mails?|messages?|calls?|links?|requests?)|predatory (?:journals?|publishers?|conferences?)|"
+    r"paper mills?|ransom(?:ware)?)\b")
 # a forwarded or quoted message's header: what stands below it another wrote
 FORWARDED = re.compile(r"(?im)^[ \t>]*(?:-{2,}[ \t]*(?:forwarded message|original message|转发的?邮件|原始邮件|"
                        r"ursprüngliche nachricht|weitergeleitete nachricht|message d'origine|message transféré)"

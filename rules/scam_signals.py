@@ -109,7 +109,9 @@ def _never_asked(t: str, pos: int) -> bool:
 def _fee(t: str, spans: Spans) -> tuple[int, int] | None:
     for lo, hi in spans:
         for m in _FEE_FAST.finditer(t, lo, hi):
-            if _FEE_TIE.search(t, max(0, m.start() - 120), m.end() + 120) and \
+            # (the tie stands beside the fee, not in its name: a "processing charge" processes nothing)
+            if (_FEE_TIE.search(t, max(0, m.start() - 120), m.start()) or _FEE_TIE.search(t, m.end(), m.end() + 120)) \
+                    and \
                     _PAY.search(t, max(0, m.start() - 120), m.end() + 120) and not _warned(t, m.start()) and \
                     not _NO_FEE.search(t, max(0, m.start() - 30), m.start()) and not _FEE_PAID.match(t, m.end()) \
                     and not _never_asked(t, m.start()):

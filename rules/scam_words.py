@@ -64,10 +64,12 @@ _WINDFALL = re.compile(
     r"{0,40}(?:\bratio\b|\b(?:" + _HUNDRED + r")\b|\b\d{2}\s?%)|"
     r"遗产|受益人|解冻资金|(?:贷款|额度|借款)[^。！？\n]{0,15}?(?:已)?审批通过|"
     r"\byour (?:lost |stolen )?(?:funds|money|assets) (?:have|has) been (?:traced|recovered|located|retrieved)\b|"
-    r"\b(?:return(?:s|ed|ing)?|releas(?:e|es|ed|ing)|recover(?:s|ed|ing)?) (?:all )?your (?:lost |stolen )?"
-    r"(?:funds|money|assets)\b|"
+    r"\b(?:return(?:s|ed|ing)?|releas(?:e|es|ed|ing)|recover(?:s|ed|ing)?) (?:all |100% of |all of |the full )?"
+    r"(?:your (?:lost |stolen )?(?:funds|money|assets)|the (?:lost |stolen )?(?:funds|money|amount) (?:you )?lost|"
+    r"the amount)\b|"
     r"(?:资金|款项|损失|被骗(?:的)?(?:资金|款项)?)[^。！？\n]{0,8}?(?:已经|已)?(?:成功)?追回|追回(?:您|你)?(?:的)?(?:被骗|损失)|"
     r"\b(?:grant|funding|scholarship|award) (?:\w+ ){0,3}(?:has been |have been |was |is )?approved for\b|"
+    r"\b(?:has|have) been (?:pre-)?approved for (?:a total of |up to )?(?:eur|usd|gbp|rmb|cny|hk\$|us\$|[$€£¥])\s?\d|"
     r"(?:列入|入选|获得|获批)[^。！？\n]{0,12}?(?:资助|奖学金|补助|补贴|基金)(?:名单|资格)|"
     r"\byour loan (?:has been |is )?approved\b|"
     r"\b(?:has|have) approved (?:your |the |a |an )?(?:[\w-]+ ){0,2}(?:loan|facility|financing|credit line|funding)\b|"
@@ -119,9 +121,10 @@ _FEE = re.compile(
     r"upfront|up-front|advance|recovery)"
     r"(?: and (?:[\w-]+ ){0,2}?[\w-]+)? (?:fee|charge|deposit|premium)s?\b|"
     r"\bshipping and handling\b|\b(?:import )?dut(?:y|ies)\b|"
+    r"\bretainer\b[^.!?\n]{0,40}?\b(?:payable|paid|due) (?:in advance|upfront|up-front)\b|"
     r"\bdeposit\b(?<!%\sdeposit)(?<!%deposit)|"
     r"垫付|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|押金|会员费|认证费|服务费|工本费|保险费|验证费|关税|清关费|"
-    r"(?:缴纳|交纳|补缴|缴清|先缴|先交)[^，。！？\n]{0,10}?费|"
+    r"(?:需先|须先|必须先|要先|先行|先)(?:缴纳|交纳|缴|交|支付|付)[^，。！？\n]{0,10}?费|"
     # (a prize's tax paid first, not the yearly filing: 个人所得税综合所得汇算清缴, the 个人所得税 app)
     r"个人所得税(?![\s”\"」』]{0,2}(?:综合所得|汇算|app|申报|年度|专项))|(?:个人)?偶然所得税|"
     r"派送费|税款|滞纳金|开户费|开户管理费|账户管理费|"
@@ -139,8 +142,11 @@ _FEE_TIE = re.compile(
     r"\b(?:claim|release|receive|collect|unlock|activat|redeem|deliver|ship|mail|process|transfer|credit)\w*|"
     r"\breturn(?:s|ed|ing)? (?:all |in full )?(?:your|the) (?:lost |stolen )?(?:funds|money|assets)\b|"
     r"\b(?:payable|paid) to the (?:courier|agent|delivery company|shipping company)\b|"
-    r"\bbefore (?:we|the|you|it)\b|\bin order to\b|"
+    r"\bbefore (?:we|the|you|it)\b|\bin order to\b|\b(?:payable|paid|due) (?:in advance|upfront|up-front)\b|"
     r"\b(?:customs|parcel|package|shipment)\b|"
+    # goods held until it is paid (the container "held at the port and seized if payment is not received")
+    r"\b(?:container|cargo|goods|consignment)s? (?:is |are |will be |has been |have been )?(?:held|detained|seized|"
+    r"impounded|on hold)\b|\bseized\b|扣留|扣押|滞留|退运|"
     r"\bprior to (?:the )?release\b|"
     r"\bwithdraw\w*|\bto avoid (?:a |the )?(?:warrant|prosecution|arrest|court)\b|\bsettlement\b|监管账户|监管帐户|"
     r"以下(?:对公|对私|个人)?账户|下列账户|个人账户|专用账户|专用帐户|返还本金|先(?:交|缴|付|支付|转|充|汇)|"
@@ -225,7 +231,10 @@ _DIVERSION = re.compile(
     r"(?:新|另一张|另外一张|另一个|下面|以下|这张)(?:的)?[^。！？\n]{0,4}?(?:卡|账户|账号|银行卡|户口)|换了?(?:工资卡|银行卡)|"
     # the payment re-routed (请改汇到以下账户, 这次请付到我们代理商的账户)
     r"改(?:汇|转|付|打)(?:款)?(?:到|至|入)|(?:这次|本次|此次)(?:请)?(?:付|汇|转)(?:款)?(?:到|至|入)|"
-    r"(?:代理商|第三方|合作方|关联公司)的?(?:账户|帐户|账号)")
+    r"(?:代理商|第三方|合作方|关联公司)的?(?:账户|帐户|账号)|"
+    r"(?<!勿)(?<!不要)(?<!不得)(?<!禁止)(?<!严禁)(?<!不会)(?<!切勿)"
+    r"(?:汇入|转入|打入|付至|汇至|转至|转到|打到|汇到|付到)[^，。！？\n]{0,8}?(?:个人|私人)(?:账户|帐户|账号|银行卡|卡)|"
+    r"\b(?:to|into) (?:my|his|her|a|the \w+'s) (?:own )?personal (?:bank )?account\b")
 _DATA_STRONG_WORDS = (
     "card details|(?:credit|debit) cards?|card information|expiry date|security codes?|bank (?:account )?details|"
     "bank accounts?(?: numbers?)?|account numbers?|routing numbers?|sort codes?|card numbers?|cvv|cvc|pin|"
@@ -235,7 +244,7 @@ _DATA_STRONG_WORDS = (
     "sign-in (?:details|credentials)|credentials|apple id|"
     "(?:(?:online|internet)[- ]|e-)banking (?:login|password|credentials|details|user ?id)|token codes?|security token|"
     "2fa codes?|user ?id and password|"
-    "(?:microsoft|office ?365|outlook|email|e-mail|mailbox) (?:account|password|credentials)|"
+    "(?:microsoft|microsoft 365|m365|office ?365|outlook|email|e-mail|mailbox) (?:account|password|credentials)|"
     "(?:corporate|company|work) (?:password|credentials)|"
     "银行卡号|银行卡信息|银行账号|银行卡|卡号|账号密码|密码|验证码|身份证号码?|身份证照片|身份证|支付宝账号|开户行|"
     "银行资料|收款账户|银行账户|银行户口|户口资料|户口号码|登录信息|账户信息|账号信息|登录账号|网银|(?<![a-z0-9_])u盾|"
@@ -382,16 +391,18 @@ PRETEXT = re.compile(
 SECRET_CODES = re.compile(r"(?<![a-z0-9_])(?:cvv2?|cvc2?|pin)(?![a-z0-9_])|security code|卡密|u盾密码|网银密码|"
                           r"交易密码|支付密码|"
                           # the reader's mailbox password, which nobody outside has a page to ask for
-                          r"\b(?:e-?mail|mailbox|corporate|company|outlook) (?:account )?(?:password|credentials)\b|"
-                          r"\b(?:institutional|university|college|campus|network|staff) (?:e-?mail |account )?"
-                          r"(?:and |& )?password\b|"
+                          r"\b(?:e-?mail|mailbox|corporate|company|outlook|microsoft 365|m365|office 365) "
+                          r"(?:account )?(?:password|credentials)\b|"
                           r"邮箱(?:账号|帐号|账户)?(?:和|及|与|、)?(?:登录)?密码|"
                           # the one-time code the bank texts the reader, which confirms a payment or a sign-in
                           r"短信验证码|手机验证码|动态(?:验证)?码|\bsms (?:verification )?code\b")
 # a change of account to be checked by phone: an advisory's or a genuine notice's advice, no diversion
 # ("任何收款账户变更，请务必通过原有电话核实", "verify any payment change by calling the number you have")
 VERIFY_BY_PHONE = re.compile(r"(?:原有|已知|以往|存档|备案|之前|原来)(?:的)?(?:联系)?(?:电话|号码|联系方式)|"
-                             r"\b(?:on file|you already (?:have|hold|know)|(?:a |the )?known (?:phone |telephone )?"
+                             # ("call the number on file"; not "the account number on file", which a phisher asks)
+                             r"\b(?:(?:phone|telephone|contact|call)\w*[^.!?\n]{0,25}\bon file|"
+                             r"you already (?:have|hold|know)|"
+                             r"(?:a |the )?known (?:phone |telephone )?"
                              r"number|number you (?:have|hold|know)|independently|usual contact|"
                              r"usual (?:phone )?number)\b")
 # a change of account already verified by a call back (感谢贵司按流程电话回拨核实, "thanks for calling back to
@@ -589,6 +600,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "包录用|保录用|包发表|保发表|包检索|保检索|包见刊"),
     "fee": (
         "fee|fees|charge|charges|deposit|deposits|premium|premiums|shipping and handling|duty|duties|gift card|"
+        "retainer|personal account|personal bank account|打入|付至|转至|打到|付到|"
         "gift cards|"
         "giftcard|giftcards|apple card|apple cards|itunes|google play|steam|bitcoin|btc|usdt|crypto|cryptos|"
         "cryptocurrency|cryptocurrencies|western union|moneygram|customs|parcel|package|"
@@ -601,7 +613,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "bank details|banking details|payment details|remittance details|"
         + _each("changed/updated/switched/moved", " ", "our/my/its/their") + "|更换|变更|"
 
-        "清关费|派送费|缴纳|交纳|补缴|缴清|先缴|先交|"
+        "清关费|派送费|先缴|先交|先付|先支付|先行|"
         "税款|滞纳金|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|偶然所得税|押金|"
         "会员费|认证费|服务费|工本费|保险费|验证费|开户费|开户管理费|账户管理费|关税|购物卡|礼品卡|e卡|充值卡|点卡|比特币|虚拟币|"
         "费用|评审|公示|评选|入选|证书|牌匾|授牌|atm|解除分期|取消分期|解除扣款|取消扣款|解除自动扣款|"
@@ -629,6 +641,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "your identity|banking|token|token code|token codes|security token|2fa code|2fa codes|user id|userid|"
         "网银|u盾|microsoft account|"
         "office 365 account|office365 account|outlook account|email account|e-mail account|mailbox account|"
+        "microsoft 365 account|microsoft 365 password|microsoft 365 credentials|m365 account|m365 password|"
+        "m365 credentials|office 365 password|office 365 credentials|"
         "email password|e-mail password|mailbox password|"
         "corporate password|company password|work password|microsoft password|outlook password|email credentials|"
         "corporate credentials|company credentials|work credentials|microsoft credentials|"

@@ -22,7 +22,8 @@ signal, found in English and Chinese by a few broad families of wording:
   several personal particulars at once (a sentence that says it will *never* ask is none),
   the reader's account to verify or unlock ("verify your Apple ID", 验证您的账户), a
   remote-control tool to install (AnyDesk, 向日葵), or a number to call about a charge the
-  reader did not make (the callback lure: "If you did not authorise this, call +852 3008 6721");
+  reader did not make (the callback lure: "If you did not authorise this, call +852 3008 6721"), or an
+  attached web page's sign-in form (:mod:`rules.attached_pages`; a page that redirects is a lure);
 - ``private_channel``: WeChat, QQ, Telegram, WhatsApp ids and links, or a personal mail
   address other than the sender's (in the text or as Reply-To);
 - ``pressure``: a deadline in hours or today where a sum of money is named, or a threat on
@@ -65,10 +66,11 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from rules.attached_pages import ASKS_PASSWORD
 from rules.impersonation import DISGUISES, LOOK_ALIKE, brand_owned
 from rules.links import PASSWORD, SIGN_IN
 from rules.match import HIGH, LOW, MEDIUM
-from rules.scam_advisories import _in_disclaimer, _warned, without_reported_forwards
+from rules.scam_advisories import _in_disclaimer, _warned, _warns, without_reported_forwards
 from rules.scam_signals import (
     _OFFER_OR_ASK_FINDERS,
     _PAY_TO_BELOW,
@@ -111,6 +113,9 @@ _SHARE = re.compile(r"shared|共享|分享|review (?:and sign|document)")
 _MAILBOX = re.compile(PASSWORD.pattern + r"|\bmailbox\b|\b(?:storage|mailbox) quota\b|邮箱|扩容")
 
 
+_PERSONAL = re.compile(r"个人|私人|\bpersonal\b")
+
+
 @dataclass(frozen=True)
 class Assessment:
     signals: tuple[Signal, ...]
@@ -137,20 +142,28 @@ def _without_reply_prefix(item: Text) -> Text:
 
 def _weight(signal: Signal, items: list[Text], free_sender: bool = False) -> float:
     """A signal's points: its family's weight, more where it says more — a diversion with its
-    pretext (an audit, a frozen account: audits freeze no bank account), or a salary's, asked from
+    pretext (an audit, a frozen account: audits freeze no bank account), or into a personal account, or a
+    salary's, asked from
     free mail (our people write from our own domain: the payroll diversion), and personal data that
-    asks for the codes no genuine sender asks for by mail (a CVV, a PIN, 卡密, the U盾 password), and a fee
+    asks for the codes no genuine sender asks for by mail (a CVV, a PIN, 卡密, the U盾 password) or an attached
+    page's sign-in form does, and a fee
     paid into a "safe" account (国家安全账户) or to a crypto wallet's address."""
     if signal.name == "diversion" and any(PRETEXT.search(x.text, 0, SCAN_LIMIT) for x in items):
         return 2.0
+    if signal.name == "diversion" and _PERSONAL.search(signal.text, signal.start, signal.end):
+        return 2.0  # (a company's money re-routed into someone's own account: 请汇入主编个人账户)
     if signal.name == "diversion" and free_sender and \
             SALARY.search(signal.text, max(0, signal.start - 200), signal.end + 200):
         return 2.0
-    if signal.name == "personal_data" and _asks_codes(signal.text, max(0, signal.start - 160), signal.end + 160):
+    if signal.name == "personal_data" and (_asks_codes(signal.text, max(0, signal.start - 160), signal.end + 160)
+                                           or signal.text.endswith(ASKS_PASSWORD)):
         return 2.0
-    if signal.name == "fee" and (SAFE_ACCOUNT.search(signal.text, signal.start, signal.end + 20) or
+    if signal.name == "fee" and ((SAFE_ACCOUNT.search(signal.text, signal.start, signal.end + 20) and
+                                  not _warns(signal.text)) or
                                  WALLET.search(signal.text, max(0, signal.start - 200), signal.end + 300)):
-        return 2.0  # (money to a "safe" account, or to a wallet's address: no genuine payee is paid so)
+        # (money to a "safe" account, or to a wallet's address: no genuine payee is paid so; a bank's newsletter
+        # on "the 'safe account' scam" names one)
+        return 2.0
     return WEIGHTS[signal.name]
 
 
@@ -168,7 +181,8 @@ def may_reach_medium(families: Iterable[str]) -> bool:
 def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = (), reply_to: Iterable[str] = (),
            unsolicited: bool = False, impersonating: str | None = None, full: bool = True,
            sums_in: Callable[[], Iterable[str]] = tuple,
-           elsewhere: Callable[[bool], str | None] | None = None) -> Assessment:
+           elsewhere: Callable[[bool], str | None] | None = None,
+           pages: Iterable[tuple[str, str]] = ()) -> Assessment:
     """The signals in ``texts`` (subject, bodies, attachment texts; normalised) given who sent
     it (``senders``: header From and envelope sender), where replies go (``reply_to``) and
     whether it came unasked from outside; ``impersonating``: the brand its From line wears
@@ -177,7 +191,10 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
     ask stops there (its level is at most low, which is all a medium or high rule needs).
     ``sums_in``: the message's other texts (normalised, :func:`fold`-ed), where no anchor word
     stands: a deadline's sum of money counts wherever the message names it, so they are read
-    for one, and made only when a deadline is found and ``texts`` name no sum."""
+    for one, and made only when a deadline is found and ``texts`` name no sum. ``pages``: ``(where,
+    what it does)`` for each attached web page that does something when opened
+    (:func:`rules.attached_pages.page_action`): a sign-in form is the ask for a password, a page
+    that sends the browser elsewhere is a lure whose link leads off."""
     items, reported = without_reported_forwards(
         [_without_reply_prefix(x if isinstance(x, Text) else Text(x[0], fold(x[1]))) for x in texts])
     if reported and impersonating and impersonating.startswith(LOOK_ALIKE):
@@ -200,6 +217,12 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
                 span = fn(item.text, item.windows(name))
                 if span:
                     found[name] = Signal(name, item.where, item.text, *span)
+    for where, action in pages:  # a phishing page sent as a file: its form asks, its redirect lures
+        if action == ASKS_PASSWORD:
+            found.setdefault("personal_data", Signal("personal_data", where, f"the attached page {action}", 0, 0))
+        elif "lure" not in found:
+            found["lure"] = Signal("lure", where, f"the attached page {action}", 0, 0)
+            found.setdefault("off_brand_link", Signal("off_brand_link", where, f"the attached page {action}", 0, 0))
     asked = found.get("personal_data")
     if asked is not None and domains and all(brand_owned(d) and d not in FREEMAIL for d in domains) and \
             _CALLBACK.match(asked.text, asked.start):
