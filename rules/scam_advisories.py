@@ -24,6 +24,7 @@ from rules.scam_framing import (
     _LIST_ITEM,
     _PAYEE,
     _PLEASE,
+    _RECEIVED_REPORT,
     _SENTENCE_START,
     _WARNED_SUBJECT,
     _WARNING_FRAME,
@@ -76,6 +77,7 @@ def _warned(t: str, at: int) -> bool:
         return False  # a sentence that asks the reader is no warning ("Fraudsters used your card, please confirm…")
     return _WARNED_SUBJECT.match(t, start, stop) is not None or \
         (_DESCRIBES_SCAM.search(bare) is not None and _FIRST_PERSON.search(bare) is None and _warns(t)) or \
+        _RECEIVED_REPORT.search(bare) is not None or \
         (_LIST_ITEM.match(t, start) is not None and _CALLED_SCAM.search(t, start, stop) is not None) or \
         (_LIST_ITEM.match(t, line) is not None and _warns(t) and _in_described_list(t, line))
 

@@ -20,7 +20,8 @@ _WARNED_SUBJECT = re.compile(
     # the scam mail itself as the subject ("This month's phishing email pretended to be …")
     r"[\s\-*•·>]*(?:(?:this|last|that) (?:month|week|year)'s |the |a |these |such |one )?(?:phishing|scam|fraudulent|"
     r"fake|spoofed) (?:e-?mails?|messages?|texts?|calls?|letters?|invoices?)\b|"
-    r"[\s\-*•·>]*(?:\d{1,2}[.、)）]\s*)?(?:近期|最近|近日)?(?:有|出现)?(?:骗子|不法分子|诈骗分子|犯罪分子|诈骗团伙)")
+    r"[\s\-*•·>]*(?:\d{1,2}[.、)）]\s*)?(?:(?:近期|最近|近日)[，,]?\s*)?(?:有|出现)?(?:骗子|不法分子|诈骗分子|犯罪分子|"
+    r"诈骗团伙)")
 # what an advisory says of the scams it describes, anywhere in its sentence: someone "impersonating"
 # (冒充) an authority, the scam's "typical phrases" (典型话术), "phrases used by fraudsters"; a scam
 # itself says none of it (it says "please", which a warning sentence does not)
@@ -28,7 +29,8 @@ _WARNED_SUBJECT = re.compile(
 # "due to fraud attempts impersonating our company, we changed our bank account": rules.scams reads
 # these only where the sentence speaks of no "we" and the mail names no account to pay)
 _DESCRIBES_SCAM = re.compile(
-    r"冒充|假冒|诈骗(?:分子|团伙|案件|手段|话术|套路)|(?:常见|典型)(?:的)?(?:诈骗)?话术|"
+    r"冒充|假冒|仿冒|诈骗(?:分子|团伙|案件|手段|话术|套路)|(?:常见|典型)(?:的)?(?:诈骗)?话术|"
+    r"\bhow (?:criminals|fraudsters|scammers|attackers) (?:use|work|operate|target|trick|exploit)\b|"
     r"\b(?:typical|common) (?:scam |fraud |phishing )?(?:phrases|lines|wording|messages|tactics)\b|"
     r"\bimpersonat\w*|\bposing as\b|\basked (?:them|staff|employees|users|recipients|victims) to\b|"
     r"\b(?:simulated|test) (?:phishing )?e-?mails?\b|"
@@ -39,6 +41,12 @@ _DESCRIBES_SCAM = re.compile(
     r"\bvictims? (?:are|were|is|was|get|gets) (?:then )?(?:told|asked|instructed|directed|urged|pressured) to\b|"
     r"\b(?:the|this|that|these|a|such) (?:[\w'‘’\"“”-]+ ){0,3}scams? (?:is|are|was|were|has|have)\b|"
     r"\bpredatory (?:journals?|publishers?|conferences?)\b|\bpaper mills?\b")
+# a mail received told of: the reader's correspondent reporting what reached it ("we received an e-mail claiming
+# to be your Taiwan office", 我们今天收到一封自称贵公司…的信), in the first person but no scam's own words
+_RECEIVED_REPORT = re.compile(
+    r"(?:收到|接到)(?:了)?(?:一封|一个|一份|一些|多封|几封)[^。！？\n]{0,40}?(?:自称|冒充|假冒|仿冒|声称|号称)|"
+    r"\b(?:we|i) (?:have |just |today |also )?(?:received|got) (?:an?|this|the following|several|two|three|some) "
+    r"(?:[\w-]+ ){0,3}(?:e-?mails?|messages?|letters?|requests?|invoices?) (?:claiming|purporting|pretending)\b")
 # the writer speaking for itself ("we changed our bank account", 我司账户已更换)
 _FIRST_PERSON = re.compile(r"\b(?:we|our|us)\b|我司|我们|本公司|我公司|我方")
 # an account to pay named in the mail (an advisory names none): 账号：7559…, Account no.: 0187-2293-4410
@@ -50,7 +58,7 @@ _BUTTON = re.compile(r"(?:\bclick|\btap|\bpress|\bselect|点击|单击|按)\s*(?
 # it ("Typical phrases include: - "pay to the new account today"") is an example, not an ask
 _WARNING_FRAME = re.compile(
     r"冒充|假冒|诈骗|骗子|骗徒|骗案|欺诈|不法分子|骗局|话术|防诈|反诈|防骗|谨防|警惕|钓鱼|演练|案例|受骗|被骗|识别要点|"
-    r"\b(?:fraudsters?|scammers?|scams?|phishing|lures|"
+    r"\b(?:fraudsters?|scammers?|scams?|phishing|lures|criminals|"
     r"impersonat\w*|fraud (?:advisory|alert|warning|prevention|awareness)|business e-?mail compromise|bec|"
     r"suspect(?:ed)? fraud|fraud (?:cases?|attempts?|schemes?|patterns?|losses)|"
     r"(?:fraudulent|fake|spoofed|phishing) (?:\w+ )?(?:e-?mails?|messages?|calls?|requests?|invoices?|websites?)|"
@@ -68,7 +76,12 @@ FORWARDED = re.compile(r"(?im)^[ \t>]*(?:-{2,}[ \t]*(?:forwarded message|origina
 # from you", "so we did not pay", 这封是假的)
 REPORTS_SCAM = re.compile(r"\b(?:warning|beware|fake|spoof(?:ed|ing)?|suspicious|phishing|scam|fraud(?:ulent)?|"
                           r"apparently from (?:you|us)|not (?:from|sent by) (?:you|us)|(?:did not|didn't) pay|"
-                          r"impersonat\w*|(?:did not|didn't) come from (?:you|us)|claiming to be from)\b|"
+                          r"impersonat\w*|(?:did not|didn't) come from (?:you|us)|claiming to be from|"
+                          r"is (?:this|it|that) (?:really |actually |genuinely )?(?:from|sent by) (?:you|your)|"
+                          r"(?:have|has|had) not (?:yet )?paid|(?:doesn't|does not|didn't|did not) look right|"
+                          r"whether (?:this|it) is (?:genuine|legitimate|real|from you)|"
+                          r"is (?:this|it) (?:genuine|legit|legitimate|real)\?)\b|"
+                          r"仿冒|不法分子|是不是(?:你们|贵司|贵公司)(?:发|寄)的|是否(?:为|是)?(?:贵司|贵公司|你们)(?:所)?(?:发|寄)|"
                           r"诈骗|钓鱼|冒充|假冒|假的|可疑|并非(?:您|你|贵司)|不是(?:您|你|贵司)(?:发|寄)的")
 _CALLED_SCAM = re.compile(r"(?:一律|都|均)(?:为|是)诈骗|\bis (?:always )?a scam\b|\bare (?:always )?scams\b")
 # where a sentence begins: its end mark, a blank line (CRLF or LF), or a list item's line (a

@@ -94,7 +94,11 @@ _NO_FEE = re.compile(r"(?:无需|不需|不用|免|\bno\b|\bnot\b|\bwithout\b|\b
 # a fee said paid already or by someone else ("duties & taxes: paid by shipper (DDP)", 参会费用：2,800元（已支付）)
 _FEE_PAID = re.compile(r"[^.!?。！？\n]{0,30}?(?:\bpaid by (?:the )?(?:shipper|sender|consignor|seller)\b|\bprepaid\b|"
                        r"\bddp\b|\bwaived\b|\b(?:already|has been|have been|was|were) paid\b|已(?:预)?(?:支)?付|预付|"
-                       r"由寄件人|免收|已缴)")
+                       r"由寄件人|免收|已缴)|"
+                       # paid through the state's own system, not to anyone in the mail (在单一窗口缴纳, 通过电子税务局
+                       # 扣款，不需要转给我们; "through HMRC's online service")
+                       r"[\s\S]{0,300}?(?:(?:通过|在|登录|经|以)(?:国家|国际贸易)?(?:电子税务局|单一窗口|税务局网站|国库)|"
+                       r"不需要转给我们|无需转给我们|不用转给我们|不经过我们)")
 
 
 _WRAP = re.compile(r"(?<![\n\r])\r?\n(?![\r\n])")
@@ -235,7 +239,9 @@ def _private_channel(t: str, spans: Spans, sender_domains: frozenset[str],
     for lo, hi in spans:
         for m in _SECRECY_FAST.finditer(t, lo, hi):
             # (keep your own password to yourself: 妥善保管您的密码，不要告诉他人; an advisory's quoted example)
-            if not _OWN_SECRET.search(t, max(0, m.start() - 20), m.start()) and not _warned(t, m.start()):
+            # ("genuine bank staff will never tell you to keep it secret": what a scam says, not this mail)
+            if not _OWN_SECRET.search(t, max(0, m.start() - 20), m.start()) and not _warned(t, m.start()) and \
+                    not _never_asked(t, m.start()):
                 return m.span()
         for m in _IM.finditer(t, lo, hi):
             if _NEVER_ASK.search(t, max(0, m.start() - 40), m.start()) or _warned(t, m.start()):
