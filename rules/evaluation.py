@@ -19,7 +19,7 @@ from rules.attached_pages import ASKS_PASSWORD, page_action
 from rules.detectors import Match, detect
 from rules.disclaimers import OrgDisclaimers
 from rules.external import RspamdResult
-from rules.impersonation import BRANDS, LOOK_ALIKE, brand_owned, impersonated, quoted_senders
+from rules.impersonation import BRANDS, EXECUTIVE_ON_FREEMAIL, LOOK_ALIKE, brand_owned, impersonated, quoted_senders
 from rules.lazy import cached_property
 from rules.links import PASSWORD, claimed_services, html_links, off_brand_link, text_link_hosts
 from rules.markers import Correspondents, MarkerGrader, core_subject
@@ -313,7 +313,9 @@ class State:
             impersonating = impersonated(m.from_display_names, m.from_addresses, getattr(directory, "domains", ()),
                                          quoted_senders(m.body_text), people) if inbound else None
             if impersonating:
-                families.add("look_alike" if impersonating.startswith(LOOK_ALIKE) else "impersonation")
+                # (the boss's title on free mail may make its own ask: the CEO fraud's opener)
+                asks = impersonating.startswith(LOOK_ALIKE) or impersonating == EXECUTIVE_ON_FREEMAIL
+                families.add("look_alike" if asks else "impersonation")
             # (a known brand's own secure-mail page may post home; anyone else's own domain is where a phisher's does)
             senders = (a.rsplit("@", 1)[-1].lower() for a in (*m.from_addresses, self.sender) if "@" in a)
             brands_own = [d for d in senders if brand_owned(d)]

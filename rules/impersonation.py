@@ -223,7 +223,9 @@ LOOK_ALIKE = "a look-alike of"  # how a correspondent's look-alike is named (rul
 # the disguises worn of us or of a correspondent, not of a brand: one point beside an ask in rules.scams,
 # but no disguise for a lure (partners called example-logistics, vendors' "IT Support" on gmail and
 # namesakes of our people call to sign in as every notice does)
-DISGUISES = ("one of our people's names", "our own name", "our own staff", "a name spelled with digits for letters")
+EXECUTIVE_ON_FREEMAIL = "an executive's title on free mail"
+DISGUISES = ("one of our people's names", "our own name", "our own staff", "a name spelled with digits for letters",
+             EXECUTIVE_ON_FREEMAIL)
 _ENGLISH = re.compile(r"(?<![a-z0-9])(?:" + "|".join(sorted((re.escape(n) for n in BRANDS if n.isascii()),
                                                               key=len, reverse=True)) + r")(?![a-z0-9])")
 _CHINESE = tuple(n for n in BRANDS if not n.isascii())
@@ -397,6 +399,12 @@ _INSTITUTION = re.compile(r"(?i)医院|法院|检察院|公安|警察|税务|海
                           r"ministry|government|hospital|tax office|customs|embassy|consulate)\b")
 
 
+# the boss's title as the name (刘总, 李董, "Margaret Lin, Principal", "CEO"): the CEO fraud's opener writes from
+# free mail under it
+_EXECUTIVE = re.compile(r"(?i)\b(?:ceo|cfo|coo|president|chairman|chairwoman|managing director|managing partner|"
+                        r"principal|founder|owner|vice president|general manager)\b|"
+                        r"^\s*[\u4e00-\u9fff]{1,2}(?:总|董|老板)\s*$|总经理|董事长|总裁|校长|院长|所长|合伙人")
+
 _STATE_WORDS = frozenset({"gov", "govt", "gouv", "gob"})
 
 
@@ -522,6 +530,8 @@ def impersonated(display_names: Iterable[str], addresses: Iterable[str], our_dom
         return "a name spelled with digits for letters"
     if any(d in FREEMAIL for d in domains) and any(_INSTITUTION.search(n) for n in display_names if n):
         return "an institution's name on free mail"
+    if any(d in FREEMAIL for d in domains) and any(_EXECUTIVE.search(n) for n in display_names if n):
+        return EXECUTIVE_ON_FREEMAIL
     if any(poses_as_state(d) for d in domains):
         return "a government's name in a domain that is not one"
     for quoted in correspondents:

@@ -12,7 +12,7 @@ import re
 from rules.alternation import Alternation
 from rules.context import sentence_span
 from rules.scam_advisories import _warned
-from rules.scam_framing import _SENTENCE_START
+from rules.scam_framing import _PAYEE, _SENTENCE_START
 from rules.scam_text import SCAN_LIMIT, Spans, word_end
 from rules.scam_words import (
     _ASK,
@@ -254,6 +254,27 @@ def _private_channel(t: str, spans: Spans, sender_domains: frozenset[str],
             addr, domain = m.group(), m.group(1)
             if domain in FREEMAIL and addr not in senders and (domain not in sender_domains or free_sender):
                 return m.span()
+    return None
+
+
+# a payment asked ("please pay the attached invoice today", 请于…付款, 缴至本院案款专户): an ask of half a point, and
+# only in a text that gives the account to pay (_PAYEE: 账号：6217…, "Account 11937042"). Every invoice asks this
+# much; what stands beside it tells the scam: a deadline today, secrecy, a threat, a name worn, free mail
+_PAYMENT_ASK = re.compile(r"\b(?:pay|remit|wire|settle)\b(?! (?:attention|close attention|a visit|tribute))|"
+                          r"\btransfer (?:the|this|it|these|that|all|\w+ (?:to|into))\b|"
+                          r"(?:请|须|需|要|应|务必|尽快|必须)[^。！？\n]{0,20}?(?:付款|支付|汇款|转账|缴纳|打款|付清|结清)|"
+                          r"付出去|缴至|付至|汇至|转至|付到|汇到|转到|打到|汇入|转入|存入")
+
+
+def payment_to_given(t: str) -> tuple[int, int] | None:
+    """A payment asked in ``t`` where ``t`` also gives the account to pay (see :data:`_PAYMENT_ASK`)."""
+    if _PAYEE.search(t, 0, SCAN_LIMIT) is None:
+        return None
+    for m in _PAYMENT_ASK.finditer(t, 0, SCAN_LIMIT):
+        if not _warned(t, m.start()) and not _never_asked(t, m.start()) and \
+                not _NOT_SO.search(t, max(0, m.start() - 40), m.start()) and \
+                not _ALREADY_PAID.search(t, max(0, m.start() - 80), m.start()):
+            return m.span()
     return None
 
 

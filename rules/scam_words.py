@@ -371,6 +371,14 @@ SAFE_ACCOUNT = re.compile(r"(?:监管|安全|清查|核查|审查|保护)(?:账�
 # (bitcoin, ethereum, tron; read on lower-cased text: base58's cases are gone, a letter and a digit are not)
 WALLET = re.compile(r"(?<![a-z0-9./=?&_-])(?=[a-z0-9]*[0-9])(?=[a-z0-9]*[a-z])"
                     r"(?:bc1[a-z0-9]{25,60}|[13][a-z0-9]{25,34}|0x[a-f0-9]{40}|t[a-z0-9]{33})(?![a-z0-9])")
+# the writer says it writes from another address than its usual one (我换了新邮箱, "writing from my personal email as
+# I'm locked out of Outlook"): the impersonator explaining the free mail it writes from
+NEW_ADDRESS = re.compile(
+    r"换了(?:个|一个)?新?邮箱|(?:这是|这个是)我的?(?:新|私人|个人)邮箱|用(?:我的)?(?:私人|个人)邮箱|"
+    r"\b(?:writing|emailing|e-mailing|messaging|contacting you) (?:you )?(?:from|on|via) my "
+    r"(?:personal|private|new|other|gmail|outlook|yahoo|home) (?:e-?mail|account|address|mailbox)\b|"
+    r"\bthis is my (?:new|personal|private) "
+    r"(?:e-?mail|email address|address)\b|\blocked out of (?:my )?(?:outlook|e-?mail|work e-?mail|account|mailbox)\b")
 # wages: an employee's pay moved to a new account is the payroll diversion, asked from free mail
 SALARY = re.compile(r"\b(?:salary|salaries|payroll|pay ?checks?|pay ?slips?|wages?|direct deposit)\b|"
                     r"工资|薪资|薪金|薪水|薪酬")

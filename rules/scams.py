@@ -18,6 +18,8 @@ signal, found in English and Chinese by a few broad families of wording:
 - ``diversion``: money asked to a new, changed or re-routed bank account (the payment-diversion
   ask; a supplier's genuine change notice says as much, so it weighs as a fee: what tells the
   scam is what stands beside it);
+- ``payment``: a payment asked in a text that gives the account to pay (every invoice's ask: half a
+  point, and only what stands beside it makes the scam);
 - ``personal_data``: a request for bank or card details, codes, identity numbers, or
   several personal particulars at once (a sentence that says it will *never* ask is none),
   the reader's account to verify or unlock ("verify your Apple ID", 验证您的账户), a
@@ -67,7 +69,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from rules.attached_pages import ASKS_PASSWORD
-from rules.impersonation import DISGUISES, LOOK_ALIKE, brand_owned
+from rules.impersonation import DISGUISES, EXECUTIVE_ON_FREEMAIL, LOOK_ALIKE, brand_owned
 from rules.links import PASSWORD, SIGN_IN
 from rules.match import HIGH, LOW, MEDIUM
 from rules.scam_advisories import _in_disclaimer, _warned, _warns, without_reported_forwards
@@ -80,6 +82,7 @@ from rules.scam_signals import (
     _diversion,
     _private_channel,
     _secret_transfer,
+    payment_to_given,
 )
 from rules.scam_text import SCAN_LIMIT, Signal, Text, anchor_words, fold, word_end
 from rules.scam_words import (
@@ -90,6 +93,7 @@ from rules.scam_words import (
     ANCHORS,
     CALLED_BACK,
     FREEMAIL,
+    NEW_ADDRESS,
     PAY_DEADLINE,
     PHONE_DOWN,
     PRETEXT,
@@ -102,8 +106,9 @@ from rules.scam_words import (
 __all__ = ["ANCHORS", "SCAN_LIMIT", "Assessment", "Signal", "Text", "anchor_words", "assess", "fold",
            "may_reach_medium", "word_end"]
 
-OFFER_OR_ASK = ("windfall", "returns", "fee", "diversion", "personal_data", "look_alike", "lure")
-WEIGHTS = {"windfall": 1.0, "returns": 1.0, "fee": 1.0, "diversion": 1.0, "personal_data": 1.0, "lure": 0.5,
+OFFER_OR_ASK = ("windfall", "returns", "fee", "diversion", "payment", "personal_data", "look_alike", "lure")
+WEIGHTS = {"windfall": 1.0, "returns": 1.0, "fee": 1.0, "diversion": 1.0, "payment": 0.5, "personal_data": 1.0,
+           "lure": 0.5,
            "private_channel": 1.0, "pressure": 1.0, "impersonation": 1.0, "look_alike": 1.5, "off_brand_link": 1.5,
            "unsolicited": 0.5}
 MEDIUM_AT, HIGH_AT = 2.0, 2.5
@@ -250,6 +255,12 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
             if m and not _warned(item.text, m.start()):
                 found["fee"] = Signal("fee", item.where, item.text, *m.span())
                 break
+    if "fee" not in found:  # a payment asked to an account the mail gives: every invoice's ask, half a point
+        for item in items:
+            span = payment_to_given(item.text)
+            if span:
+                found["payment"] = Signal("payment", item.where, item.text, *span)
+                break
     if impersonating and impersonating.startswith(LOOK_ALIKE):  # the hijacker's thread: an ask in itself
         found["look_alike"] = Signal("look_alike", "header:From", f"wears the name {impersonating!r}", 0, 0)
 
@@ -282,7 +293,7 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
             if off:
                 found["off_brand_link"] = Signal("off_brand_link", "links", off, 0, 0)
                 found["lure"] = Signal("lure", "links", off, 0, 0)
-    if not found and not full:
+    if not found and not full and impersonating != EXECUTIVE_ON_FREEMAIL:  # (the boss's opener asks nothing yet)
         return Assessment((), 0.0, None)
     urgent: Signal | None = None
     money: bool | None = None  # whether any text names a sum: looked for once, when a deadline is found
@@ -309,6 +320,16 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
         due = next(((item, m) for item in items for m in [PAY_DEADLINE.search(item.text, 0, SCAN_LIMIT)] if m), None)
         if due is not None and not _in_disclaimer(due[0].text, due[1].start()):
             found["pressure"] = Signal("pressure", due[0].where, due[0].text, *due[1].span())
+    if "private_channel" not in found:  # another address than the writer's usual one: 我换了新邮箱
+        moved = next(((item, m) for item in items for m in [NEW_ADDRESS.search(item.text, 0, SCAN_LIMIT)]
+                      if m and not _warned(item.text, m.start())), None)
+        if moved is not None:
+            found["private_channel"] = Signal("private_channel", moved[0].where, moved[0].text, *moved[1].span())
+    if impersonating == EXECUTIVE_ON_FREEMAIL and "private_channel" in found and \
+            not any(n in found for n in OFFER_OR_ASK):
+        # the CEO fraud's opener: the boss's title on free mail taking the reader somewhere private (在开会不方便说话,
+        # 加我新微信; "I'm in a meeting, reply here") is an ask in itself, as a look-alike's thread is
+        found["look_alike"] = Signal("look_alike", "header:From", f"wears the name {impersonating!r}", 0, 0)
     if "fee" in found and "private_channel" not in found:  # the phone that cannot reach the payee
         down = next(((item, m) for item in items for m in [PHONE_DOWN.search(item.text, 0, SCAN_LIMIT)]
                      if m and not _warned(item.text, m.start())), None)
@@ -332,7 +353,7 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
         off = elsewhere(SIGN_IN.search(asked.text, asked.start, asked.end) is not None)
         if off:
             found["off_brand_link"] = Signal("off_brand_link", "links", off, 0, 0)
-    if impersonating and found and not impersonating.startswith(LOOK_ALIKE):
+    if impersonating and found and not impersonating.startswith(LOOK_ALIKE) and "look_alike" not in found:
         found["impersonation"] = Signal("impersonation", "header:From", f"wears the name {impersonating!r}", 0, 0)
     if unsolicited and found:
         found["unsolicited"] = Signal("unsolicited", "headers", "from outside, not a reply", 0, 0)
