@@ -76,6 +76,16 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "barclays": ("barclays.com", "barclays.co.uk", "barclayscorporate.com"),
     "natwest": ("natwest.com", "natwestgroup.com"),
     "zoom": ("zoom.us", "zoom.com", "zoom.com.cn"),
+    # the accounting profession's bodies and tools, the courts' e-service, a conveyancing platform, payroll
+    "aicpa": ("aicpa.org", "aicpa-cima.com", "cpa.com"),
+    "icaew": ("icaew.com",),
+    "acca": ("accaglobal.com",),
+    "hmcts": ("gov.uk", "justice.gov.uk", "hmcts.net"),
+    "xero": ("xero.com",),
+    "quickbooks": ("intuit.com", "quickbooks.com", "qbo.intuit.com"),
+    "intuit": ("intuit.com",),
+    "adp": ("adp.com", "adp.co.uk", "adp.ca", "workforcenow.adp.com"),
+    "pexa": ("pexa.com.au",),
     "adobe": ("adobe.com", "adobesign.com", "echosign.com"),
     "hsbc": ("hsbc.com", "hsbcnet.com", "hsbc.co.uk", "hsbc.com.hk", "hsbc.com.cn", "us.hsbc.com", "hsbc.com.sg",
              "hsbc.com.tw"),
@@ -158,6 +168,10 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "反诈中心": ("gov.cn", "mps.gov.cn"),
     "海关": ("customs.gov.cn", "gov.cn", "customs.gov.hk", "gov.hk", "customs.gov.tw"),
     "学信网": ("chsi.com.cn", "chsi.cn"),
+    # (the national institute: a province's own writes from its own domain, shcpa.org.cn)
+    "中国注册会计师协会": ("cicpa.org.cn",),
+    "中注协": ("cicpa.org.cn",),
+    "执行局": ("court.gov.cn", "gov.cn"),
     "香港赛马会": ("hkjc.com", "hkjc.org.hk"),
     "阿里云": ("aliyun.com", "alibaba-inc.com", "alibabacloud.com", "service.aliyun.com"),
     "阿里巴巴": ("alibaba.com", "alibaba-inc.com", "alibabagroup.com", "1688.com", "taobao.com"),
@@ -217,7 +231,8 @@ DOMAIN_WORDS: dict[str, str] = {
     "sellercentral": "amazon",
     "cbp": "customs and border protection", "ukvi": "ukvi", "maersk": "maersk", "hapag": "hapag-lloyd",
     "hapaglloyd": "hapag-lloyd", "cmacgm": "cma cgm", "lloydsbank": "lloyds bank", "barclays": "barclays",
-    "natwest": "natwest", "chsi": "学信网",
+    "natwest": "natwest", "chsi": "学信网", "aicpa": "aicpa", "icaew": "icaew", "hmcts": "hmcts", "xero": "xero",
+    "quickbooks": "quickbooks", "intuit": "intuit", "pexa": "pexa", "cicpa": "中国注册会计师协会",
 }
 LOOK_ALIKE = "a look-alike of"  # how a correspondent's look-alike is named (rules.scams weighs it more)
 # the disguises worn of us or of a correspondent, not of a brand: one point beside an ask in rules.scams,
@@ -297,7 +312,7 @@ def brand_in_name(name: str) -> str | None:
 
 
 # the state's offices, named with their place (深圳市南山区人民法院, 广州市税务局)
-_STATE_BRANDS = frozenset({"法院", "人民法院", "检察院", "税务局", "公安局", "海关"})
+_STATE_BRANDS = frozenset({"法院", "人民法院", "检察院", "税务局", "公安局", "海关", "执行局"})
 _PLACE = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:自治区|省|市|区|县|镇)")
 
 

@@ -153,7 +153,8 @@ def _reports(text: str, end: int) -> bool:
                for m in REPORTS_SCAM.finditer(text, 0, end))
 
 
-_DENIED = re.compile(r"(?i)(?:\bnot|\bno|n't|\bnever|不是|并非|绝非|非)\W{0,3}(?:\w+\W{1,3}){0,2}$")
+# (是不是诈骗 asks whether it is one: no denial)
+_DENIED = re.compile(r"(?i)(?:\bnot|\bno|n't|\bnever|(?<!是)不是|并非|绝非|(?<!是)非)\W{0,3}(?:\w+\W{1,3}){0,2}$")
 
 
 def _blank(text: str) -> str:

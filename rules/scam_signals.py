@@ -130,11 +130,21 @@ def _fee(t: str, spans: Spans) -> tuple[int, int] | None:
     return None
 
 
+# a request told of as one the reader might get ("如接到要求变更收款账户的电话或邮件，请立即核实", "if anyone asks
+# you to change the account"): the advice of a genuine notice, no request
+_IF_ASKED = re.compile(r"(?:如果?|若|一旦)(?:您|你|贵司)?(?:接到|收到|遇到|有人)[^。！？\n]{0,30}?"
+                       r"(?:要求|让您|让你|请您)|"
+                       r"\bif (?:you (?:ever )?(?:receive|get)|anyone|someone|somebody)\b[^.!?\n]{0,60}?"
+                       r"\b(?:asks?|asking|requests?|requesting|tells?|telling)\b")
+
+
 def _diversion(t: str, spans: Spans) -> tuple[int, int] | None:
     """Money asked to a new, changed or re-routed account (the payment-diversion ask)."""
     for lo, hi in spans:
         for m in _DIVERSION.finditer(t, lo, word_end(t, hi + 200, SCAN_LIMIT)):
             if not _warned(t, m.start()) and not _NOT_SO.search(t, max(0, m.start() - 40), m.start()) and \
+                    not _IF_ASKED.search(t, sentence_span(t, m.start(), m.end(), _SENTENCE_START, reach=200)[0],
+                                         m.start()) and \
                     not _ALREADY_PAID.search(t, max(0, m.start() - 80), m.start()) and \
                     not VERIFY_BY_PHONE.search(t, sentence_span(t, m.start(), m.end(), _SENTENCE_START, reach=200)[0],
                                                m.end() + 250):

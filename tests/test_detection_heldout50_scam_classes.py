@@ -53,3 +53,48 @@ DELIVERED = [
                          ids=["invoice-with-account", "ceo-company-domain-meeting", "founder-free-mail-no-ask"])
 def test_ordinary_mail_of_these_shapes_is_delivered(display: str, address: str, subject: str, body: str) -> None:
     assert inbound_action(display, address, subject, body) == "deliver"
+
+
+# names worn: the profession's bodies and tools, the courts' enforcement bureau (each fails on 0740d4d but the
+# court's, whose payment, deadline and gag hold it there too)
+BRANDS_HELD = [
+    ("Xero", "billing@xero-practice.co", "Your Xero subscription could not be renewed",
+     "Hi,\n\nWe could not renew your Xero Practice Manager subscription. Sign in with your Xero credentials to "
+     "complete the renewal: https://xero-practice.co/renew\n"),
+    ("中国注册会计师协会", "notice@cicpa-org.cn.com", "关于你所执业质量检查不合格的处罚通知",
+     "你所存在审计工作底稿不完整等问题，处以罚款人民币 30,000 元。请于5个工作日内将罚款缴至以下账户：\n"
+     "账号：3100 2208 1190 0772 5\n逾期未缴纳的，将暂停你所全部注册会计师的执业资格并予以公告。\n"),
+    ("执行局", "zhixing@fayuan-zhixing.org", "执行通知书",
+     "你单位应于接到本通知之日起24小时内将执行款人民币 89,600 元缴至本院案款专户：\n户名：执行款代管中心\n"
+     "账号：6217 0012 3456 7788 901\n\n请勿向他人透露本案情况。\n"),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), BRANDS_HELD,
+                         ids=["xero-look-alike", "cpa-institute-fine", "court-enforcement-bureau"])
+def test_names_worn_of_the_profession_and_the_courts_are_held(display: str, address: str, subject: str,
+                                                              body: str) -> None:
+    assert inbound_action(display, address, subject, body) == "quarantine"
+
+
+GENUINE = [
+    # a province's own institute of CPAs on its own domain: no national body's name worn (guard: tagged by a draft)
+    ("上海市注册会计师协会", "tzgg@shcpa.org.cn", "关于开展2025年度任职资格检查的通知",
+     "各会计师事务所：\n\n一、检查时间：2025年4月1日至5月31日；\n二、填报方式：请通过中注协行业管理信息系统填报，登录方式不变。\n"),
+    # a client forwarding a "subsidy" mail and asking whether it is a scam (是不是诈骗 asks; held on a9e842f)
+    ("陈明", "chenming@moucanyin.cn", "转发：关于发放劳动补贴的通知",
+     "王老师您好：\n\n我们员工今天收到下面这封邮件，说是发放劳动补贴，要扫码填银行卡。我感觉不对劲，麻烦帮忙看看是不是诈骗？\n\n"
+     "-------- 转发的邮件 --------\n发件人：财务部 <caiwu@moucanyin-cw.cn>\n主题：关于发放劳动补贴的通知\n\n"
+     "全体员工：请于3月15日前用微信扫描附件二维码，填写姓名、身份证号、银行卡号及手机验证码。\n"),
+    # an escrow centre telling what to do "if you receive a request to change the account" (guard; in set 50's
+    # wording held on a9e842f)
+    ("房产交易资金监管中心", "jianguan@fcjy-center.org.cn", "资金监管协议确认",
+     "贵司购房款已存入资金监管专户，任何个人或中介均无权变更。过户完成后资金将按协议自动划转至卖方账户。\n\n"
+     "如接到要求变更收款账户的电话或邮件，请立即向交易中心核实。\n"),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), GENUINE,
+                         ids=["provincial-cpa-institute", "forward-asking-whether-scam", "escrow-if-asked-to-change"])
+def test_genuine_notices_and_reports_are_delivered(display: str, address: str, subject: str, body: str) -> None:
+    assert inbound_action(display, address, subject, body) == "deliver"
