@@ -317,10 +317,12 @@ class State:
                 asks = impersonating.startswith(LOOK_ALIKE) or impersonating == EXECUTIVE_ON_FREEMAIL
                 families.add("look_alike" if asks else "impersonation")
             # (a known brand's own secure-mail page may post home; anyone else's own domain is where a phisher's does)
-            senders = (a.rsplit("@", 1)[-1].lower() for a in (*m.from_addresses, self.sender) if "@" in a)
-            brands_own = [d for d in senders if brand_owned(d)]
-            pages = [(f"attachment:{a.path}", action) for a in m.attachments if a.page is not None
-                     for action in [page_action(a.page, brands_own)] if action]
+            pages: list[tuple[str, str]] = []
+            if any(a.page is not None for a in m.attachments):  # (most mail attaches no page: nothing to look up)
+                senders = (a.rsplit("@", 1)[-1].lower() for a in (*m.from_addresses, self.sender) if "@" in a)
+                brands_own = [d for d in senders if brand_owned(d)]
+                pages = [(f"attachment:{a.path}", action) for a in m.attachments if a.page is not None
+                         for action in [page_action(a.page, brands_own)] if action]
             for _where, action in pages:  # (a phishing page sent as a file: its form asks, its redirect lures)
                 families.update({"personal_data"} if action == ASKS_PASSWORD else {"lure", "links"})
             if ("lure" in families or "impersonation" in families) and \

@@ -138,11 +138,16 @@ _IF_ASKED = re.compile(r"(?:如果?|若|一旦)(?:您|你|贵司)?(?:接到|收�
                        r"\b(?:asks?|asking|requests?|requesting|tells?|telling)\b")
 
 
+# what forbids the move it precedes: 请勿转入任何个人账户
+_FORBIDDEN_BEFORE = re.compile(r"(?:勿|不要|不得|禁止|严禁|不会|切勿|不准)$")
+
+
 def _diversion(t: str, spans: Spans) -> tuple[int, int] | None:
     """Money asked to a new, changed or re-routed account (the payment-diversion ask)."""
     for lo, hi in spans:
         for m in _DIVERSION.finditer(t, lo, word_end(t, hi + 200, SCAN_LIMIT)):
             if not _warned(t, m.start()) and not _NOT_SO.search(t, max(0, m.start() - 40), m.start()) and \
+                    not _FORBIDDEN_BEFORE.search(t, max(0, m.start() - 3), m.start()) and \
                     not _IF_ASKED.search(t, sentence_span(t, m.start(), m.end(), _SENTENCE_START, reach=200)[0],
                                          m.start()) and \
                     not _ALREADY_PAID.search(t, max(0, m.start() - 80), m.start()) and \
