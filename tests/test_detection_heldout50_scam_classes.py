@@ -98,3 +98,21 @@ GENUINE = [
                          ids=["provincial-cpa-institute", "forward-asking-whether-scam", "escrow-if-asked-to-change"])
 def test_genuine_notices_and_reports_are_delivered(display: str, address: str, subject: str, body: str) -> None:
     assert inbound_action(display, address, subject, body) == "deliver"
+
+
+# a fee whose own name ties it ("processing fee"), as advance-fee scams name it: held set 48 lost three scams
+# when a draft asked the tie to stand outside the name (fails on d501da3; a journal's "article processing charge"
+# stays a price: test_detection_heldout47_scam_classes' publisher notice)
+PROCESSING_FEE = [
+    ("Global Tender Desk", "awards@tender-desk-intl.com", "Contract award notification",
+     "Dear Supplier,\n\nYour company has been selected for the supply contract. A processing fee of USD 450 is "
+     "payable within 48 hours to complete the award.\n"),
+    ("Recovery Unit", "unit@lost-funds-retrieval.org", "Your case",
+     "We can retrieve the money you lost last year. A processing fee of USD 300 is payable within 24 hours.\n"),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), PROCESSING_FEE,
+                         ids=["tender-award-processing-fee", "recovery-processing-fee"])
+def test_a_processing_fee_is_tied_by_its_name(display: str, address: str, subject: str, body: str) -> None:
+    assert inbound_action(display, address, subject, body) == "quarantine"
