@@ -110,18 +110,13 @@ def _never_asked(t: str, pos: int) -> bool:
     return _NEVER_ASK.search(_WRAP.sub(" ", t[max(0, pos - 100):pos])) is not None
 
 
-_ARTICLE_CHARGE = re.compile(r"processing charges?\b(?<=article processing charge)|"
-                             r"processing charges?\b(?<=article processing charges)")
-
-
 def _fee(t: str, spans: Spans) -> tuple[int, int] | None:
     for lo, hi in spans:
         for m in _FEE_FAST.finditer(t, lo, hi):
             # (a fee's own name may tie it, "processing fee", as advance-fee scams name it; a journal's "article
             # processing charge" is a publisher's price: blind set 48 lost three scams when no name could tie)
-            if _FEE_TIE.search(t, max(0, m.start() - 120), m.end() + 120) and not _ARTICLE_CHARGE.match(t, m.start()) \
-                    and \
-                    _PAY.search(t, max(0, m.start() - 120), m.end() + 120) and not _warned(t, m.start()) and \
+            if _FEE_TIE.search(t, max(0, m.start() - 120), m.end() + 120) and not t.endswith("article ", 0, m.start()) \
+                    and _PAY.search(t, max(0, m.start() - 120), m.end() + 120) and not _warned(t, m.start()) and \
                     not _NO_FEE.search(t, max(0, m.start() - 30), m.start()) and not _FEE_PAID.match(t, m.end()) \
                     and not _never_asked(t, m.start()):
                 return m.span()

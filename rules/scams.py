@@ -147,12 +147,11 @@ def _without_reply_prefix(item: Text) -> Text:
 
 def _weight(signal: Signal, items: list[Text], free_sender: bool = False) -> float:
     """A signal's points: its family's weight, more where it says more — a diversion with its
-    pretext (an audit, a frozen account: audits freeze no bank account), or into a personal account, or a
-    salary's, asked from
-    free mail (our people write from our own domain: the payroll diversion), and personal data that
-    asks for the codes no genuine sender asks for by mail (a CVV, a PIN, 卡密, the U盾 password) or an attached
-    page's sign-in form does, and a fee
-    paid into a "safe" account (国家安全账户) or to a crypto wallet's address."""
+    pretext (an audit, a frozen account: audits freeze no bank account), into a personal account, or
+    of a salary asked from free mail (our people write from our own domain: the payroll diversion);
+    personal data that asks for the codes no genuine sender asks for by mail (a CVV, a PIN, 卡密, the
+    U盾 password), or an attached page's sign-in form; a fee paid into a "safe" account (国家安全账户)
+    or to a crypto wallet's address."""
     if signal.name == "diversion" and any(PRETEXT.search(x.text, 0, SCAN_LIMIT) for x in items):
         return 2.0
     if signal.name == "diversion" and _PERSONAL.search(signal.text, signal.start, signal.end):
@@ -329,7 +328,8 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
             not any(n in found for n in OFFER_OR_ASK):
         # the CEO fraud's opener: the boss's title on free mail taking the reader somewhere private (在开会不方便说话,
         # 加我新微信; "I'm in a meeting, reply here") is an ask in itself, as a look-alike's thread is
-        found["look_alike"] = Signal("look_alike", "header:From", f"wears the name {impersonating!r}", 0, 0)
+        found["look_alike"] = Signal("look_alike", "header:From",
+                                     f"{impersonating}, taking the reader somewhere private", 0, 0)
     if "fee" in found and "private_channel" not in found:  # the phone that cannot reach the payee
         down = next(((item, m) for item in items for m in [PHONE_DOWN.search(item.text, 0, SCAN_LIMIT)]
                      if m and not _warned(item.text, m.start())), None)
