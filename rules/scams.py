@@ -119,6 +119,8 @@ _MAILBOX = re.compile(PASSWORD.pattern + r"|\bmailbox\b|\b(?:storage|mailbox) qu
 
 
 _PERSONAL = re.compile(r"个人|私人|\bpersonal\b")
+# the words every NEW_ADDRESS branch holds: looked for first, as most texts hold none
+_NEW_ADDRESS_WORDS = ("邮箱", " my ", "locked out", "this is my")
 
 
 @dataclass(frozen=True)
@@ -320,7 +322,8 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
         if due is not None and not _in_disclaimer(due[0].text, due[1].start()):
             found["pressure"] = Signal("pressure", due[0].where, due[0].text, *due[1].span())
     if "private_channel" not in found:  # another address than the writer's usual one: 我换了新邮箱
-        moved = next(((item, m) for item in items for m in [NEW_ADDRESS.search(item.text, 0, SCAN_LIMIT)]
+        moved = next(((item, m) for item in items if any(w in item.text for w in _NEW_ADDRESS_WORDS)
+                      for m in [NEW_ADDRESS.search(item.text, 0, SCAN_LIMIT)]
                       if m and not _warned(item.text, m.start())), None)
         if moved is not None:
             found["private_channel"] = Signal("private_channel", moved[0].where, moved[0].text, *moved[1].span())
