@@ -43,8 +43,8 @@ _WRITES_ENCODED = re.compile(r"document\.write\s*\(\s*(?:window\.)?(?:atob|unesc
 
 # the encrypted-mail services whose envelopes are HTML pages with a form or a redirect of their own
 SECURE_MESSAGE_HOSTS = ("res.cisco.com", "ciscoregisteredenvelope.com", "protection.outlook.com",
-                        "office365.com", "outlook.office365.com", "microsoft.com", "proofpoint.com",
-                        "securemail.proofpoint.com", "zixmessagecenter.com", "zixcorp.com", "virtru.com",
+                        "office365.com", "microsoft.com", "proofpoint.com", "zixmessagecenter.com", "zixcorp.com",
+                        "virtru.com",
                         "mimecast.com", "echoworx.com", "egress.com", "tutanota.com", "protonmail.com",
                         "proton.me")
 

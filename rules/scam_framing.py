@@ -52,6 +52,8 @@ _FIRST_PERSON = re.compile(r"\b(?:we|our|us)\b|我司|我们|本公司|我公司
 # an account to pay named in the mail (an advisory names none): 账号：7559…, Account no.: 0187-2293-4410
 _PAYEE = re.compile(r"(?:账号|帐号|账户|帐户|户口号码|户口|account(?: no\.?| number| #)?|acct\.?|a/c|iban)"
                     r"\s*[:：]?\s*[a-z]{0,4}\s?\d[\d \-]{6,}\d")
+# a piece of every _PAYEE branch's label: looked for first, as most texts name no account
+PAYEE_WORDS = ("账", "帐", "户口", "account", "acct", "a/c", "iban")
 # a button's label in quotes is what the reader is to click, no example quoted
 _BUTTON = re.compile(r"(?:\bclick|\btap|\bpress|\bselect|点击|单击|按)\s*(?:on\s+)?(?:the\s+)?[\"“「『]?$")
 # a text that warns of scams (the frame an advisory's quoted phrases stand in): a scam quoted in

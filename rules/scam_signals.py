@@ -12,7 +12,7 @@ import re
 from rules.alternation import Alternation
 from rules.context import sentence_span
 from rules.scam_advisories import _warned
-from rules.scam_framing import _PAYEE, _SENTENCE_START
+from rules.scam_framing import _PAYEE, _SENTENCE_START, PAYEE_WORDS
 from rules.scam_text import SCAN_LIMIT, Spans, word_end
 from rules.scam_words import (
     _ASK,
@@ -281,14 +281,11 @@ _PAYMENT_ASK = re.compile(r"\b(?:pay|remit|wire|settle)\b(?! (?:attention|close 
                           r"付出去|缴至|付至|汇至|转至|付到|汇到|转到|打到|汇入|转入|存入")
 
 
-_PAYEE_WORDS = ("账", "帐", "户口", "account", "acct", "a/c", "iban")
-
-
 def payment_to_given(t: str) -> tuple[int, int] | None:
     """A payment asked in ``t`` where ``t`` also gives the account to pay (see :data:`_PAYMENT_ASK`)."""
     head = t[:SCAN_LIMIT]
     # (a few substring tests first: most texts name no account at all, and the pattern reads every position)
-    if not any(w in head for w in _PAYEE_WORDS) or _PAYEE.search(t, 0, SCAN_LIMIT) is None:
+    if not any(w in head for w in PAYEE_WORDS) or _PAYEE.search(t, 0, SCAN_LIMIT) is None:
         return None
     for m in _PAYMENT_ASK.finditer(t, 0, SCAN_LIMIT):
         if not _warned(t, m.start()) and not _never_asked(t, m.start()) and \

@@ -379,6 +379,8 @@ NEW_ADDRESS = re.compile(
     r"(?:personal|private|new|other|gmail|outlook|yahoo|home) (?:e-?mail|account|address|mailbox)\b|"
     r"\bthis is my (?:new|personal|private) "
     r"(?:e-?mail|email address|address)\b|\blocked out of (?:my )?(?:outlook|e-?mail|work e-?mail|account|mailbox)\b")
+# the words every NEW_ADDRESS branch holds: looked for first, as most texts hold none
+NEW_ADDRESS_WORDS = ("邮箱", " my ", "locked out", "this is my")
 # wages: an employee's pay moved to a new account is the payroll diversion, asked from free mail
 SALARY = re.compile(r"\b(?:salary|salaries|payroll|pay ?checks?|pay ?slips?|wages?|direct deposit)\b|"
                     r"工资|薪资|薪金|薪水|薪酬")

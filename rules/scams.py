@@ -94,6 +94,7 @@ from rules.scam_words import (
     CALLED_BACK,
     FREEMAIL,
     NEW_ADDRESS,
+    NEW_ADDRESS_WORDS,
     PAY_DEADLINE,
     PHONE_DOWN,
     PRETEXT,
@@ -119,8 +120,6 @@ _MAILBOX = re.compile(PASSWORD.pattern + r"|\bmailbox\b|\b(?:storage|mailbox) qu
 
 
 _PERSONAL = re.compile(r"个人|私人|\bpersonal\b")
-# the words every NEW_ADDRESS branch holds: looked for first, as most texts hold none
-_NEW_ADDRESS_WORDS = ("邮箱", " my ", "locked out", "this is my")
 
 
 @dataclass(frozen=True)
@@ -322,7 +321,7 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
         if due is not None and not _in_disclaimer(due[0].text, due[1].start()):
             found["pressure"] = Signal("pressure", due[0].where, due[0].text, *due[1].span())
     if "private_channel" not in found:  # another address than the writer's usual one: 我换了新邮箱
-        moved = next(((item, m) for item in items if any(w in item.text for w in _NEW_ADDRESS_WORDS)
+        moved = next(((item, m) for item in items if any(w in item.text for w in NEW_ADDRESS_WORDS)
                       for m in [NEW_ADDRESS.search(item.text, 0, SCAN_LIMIT)]
                       if m and not _warned(item.text, m.start())), None)
         if moved is not None:

@@ -30,14 +30,12 @@ def test_the_cheap_prefilters_hold_a_word_of_every_branch() -> None:
     """The substring tests read before two whole-text patterns (speed): every branch of each pattern
     holds one of the words, so the test never skips a text the pattern would match."""
     from rules.alternation import top_level_branches
-    from rules.scam_framing import _PAYEE
-    from rules.scam_signals import _PAYEE_WORDS
-    from rules.scam_words import NEW_ADDRESS
-    from rules.scams import _NEW_ADDRESS_WORDS
+    from rules.scam_framing import _PAYEE, PAYEE_WORDS
+    from rules.scam_words import NEW_ADDRESS, NEW_ADDRESS_WORDS
 
     for branch in top_level_branches(NEW_ADDRESS.pattern):
         plain = branch.replace(r"\b", "").replace("(?:", "").replace(")", "")
-        assert any(w.strip() in plain for w in _NEW_ADDRESS_WORDS), branch
+        assert any(w.strip() in plain for w in NEW_ADDRESS_WORDS), branch
     for word in ("账号", "帐号", "账户", "帐户", "户口号码", "户口", "account", "acct", "a/c", "iban"):
-        assert any(w in word for w in _PAYEE_WORDS), word
+        assert any(w in word for w in PAYEE_WORDS), word
     assert _PAYEE.pattern.startswith("(?:账号|帐号|账户|帐户|户口号码|户口|account")
