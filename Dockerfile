@@ -7,7 +7,7 @@
 FROM python:3.11-slim-bookworm@sha256:a36c24f9cbdf4fd0f52d67f0823eeac19c2028c637cecc392d97f980d4fec56b
 
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libmagic1 libarchive13 \
+ && apt-get install -y --no-install-recommends libmagic1 libarchive13 libzbar0 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --user-group --home-dir /var/lib/mailwarden --shell /usr/sbin/nologin mailwarden \
  && install -d -o mailwarden -g mailwarden -m 0700 /var/lib/mailwarden /etc/mailwarden

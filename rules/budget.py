@@ -22,6 +22,9 @@ FINDING_TOO_DEEP = "archive too deep"
 FINDING_TOO_MANY = "archive too many files"
 
 
+MAX_IMAGES = 12  # pictures per message read for QR codes
+
+
 @dataclass
 class Limits:
     """Bounds on what one message's attachments may expand to.
@@ -48,6 +51,13 @@ class Budget:
     files: int = 0
     expanded: int = 0
     findings: list[str] = field(default_factory=list)
+    images: int = 0  # pictures read for QR codes (rules.qr_codes)
+
+    def take_image(self) -> bool:
+        """Whether one more picture may be read for QR codes: :data:`MAX_IMAGES` per message
+        (a lure shows its code in the first few; a hundred logos cost no more than that)."""
+        self.images += 1
+        return self.images <= MAX_IMAGES
 
     def note(self, finding: str) -> None:
         if finding not in self.findings:

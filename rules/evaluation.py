@@ -26,6 +26,7 @@ from rules.markers import Correspondents, MarkerGrader, core_subject
 from rules.match import LOW
 from rules.matchers import KeywordHit, KeywordMatcher, normalize
 from rules.model import AuthResults, Direction, Envelope, Evidence, SenderStats
+from rules.qr_codes import PREFIX as QR_PREFIX
 from rules.redact import excerpt
 from rules.scams import SCAN_LIMIT, Assessment, Text, assess, may_reach_medium
 from rules.scams import fold as fold_chinese
@@ -326,7 +327,7 @@ class State:
             for _where, action in pages:  # (a phishing page sent as a file: its form asks, its redirect lures)
                 families.update({"personal_data"} if action == ASKS_PASSWORD else {"lure", "links"})
             if ("lure" in families or "impersonation" in families) and \
-                    ("://" in m.body_text or b"href" in m.raw or b"HREF" in m.raw):
+                    ("://" in m.body_text or b"href" in m.raw or b"HREF" in m.raw or _qr_links(m)):
                 families.add("links")  # a call to act on a link, a brand worn: where the links lead may weigh
             if not full and not may_reach_medium(families):
                 found = self._scam[key] = Assessment((), 0.0, None)  # nothing here can make medium
@@ -349,6 +350,7 @@ class State:
         m = self.message
         units = [u for u in self.content_units if u.where in ("subject", "body")]
         targets, shown = html_links(m.raw)  # an HTML body's links: where a click goes, and what it shows
+        targets |= text_link_hosts(_qr_links(m))  # (a QR code's link is where the phone goes: a target no text shows)
         hosts = text_link_hosts(t for _, t in m.body_parts) | targets
         texts = [fold_chinese(u.norm_text()) for u in units]
         return off_brand_link(claimed_services(texts), hosts, m.from_addresses,
@@ -358,3 +360,8 @@ class State:
 
     def direction_of(self, rcpt: str) -> Direction:
         return self.directions.get(rcpt, Direction.INBOUND)
+
+
+def _qr_links(message: ParsedMessage) -> list[str]:
+    """The texts of the QR codes in the message's pictures that hold a link (:mod:`rules.qr_codes`)."""
+    return [a.text for a in message.attachments if a.text.startswith(QR_PREFIX) and "://" in a.text]

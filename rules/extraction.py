@@ -25,6 +25,7 @@ from rules.escapes import unescape_json
 from rules.filetypes import DOCUMENT_KINDS, has_macros, is_executable, is_script, kind, sniff
 from rules.findings import CORRUPT, ENCRYPTED, TRUNCATED, uninspectable
 from rules.ole import open_ole
+from rules.qr_codes import qr_payloads, qr_text
 from rules.rtf import rtf_text
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ class Extractor:
         what = kind(data, att.true_type, att.extension)
         if what in DOCUMENT_KINDS and not self.budget.limits.open_documents:
             att.deferred = True
-            att.is_archive = what not in ("pdf", "ole", "rtf")
+            att.is_archive = what not in ("pdf", "ole", "rtf", "image")
             return []
         if what == "zip":
             return containers.open_zip(self, att, data, depth)
@@ -124,6 +125,10 @@ class Extractor:
             return []
         if what in ("7z", "rar", "tar", "gzip", "bz2", "xz"):
             return containers.open_archive(self, att, data, depth, what)
+        if what == "image":
+            if self.budget.take_image():  # (a bounded number per message: a flood of logos costs no more)
+                att.text = qr_text(qr_payloads(data))
+            return []
         if what == "html":
             from rules.attached_pages import page_facts
             from rules.html_text import html_to_text

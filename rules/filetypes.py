@@ -15,6 +15,7 @@ import zipfile
 import magic
 
 from rules.charsets import decode_bytes
+from rules.qr_codes import IMAGE_TYPES
 
 EXECUTABLE_TYPES = frozenset({
     "application/x-dosexec", "application/x-msdownload", "application/x-executable",
@@ -44,7 +45,8 @@ _ARMOURED_TYPES = frozenset({"application/pgp-keys", "application/pgp-signature"
                              "application/x-putty-private-key", "application/x-pem-file"})
 
 # Kinds that cost real work to open: read in the extraction workers, never on the event loop.
-DOCUMENT_KINDS = frozenset({"zip", "ole", "pdf", "7z", "rar", "gzip", "bz2", "xz", "tar", "rtf"})
+# ("image": a picture whose QR codes are read, rules.qr_codes: a decoder is attack surface too)
+DOCUMENT_KINDS = frozenset({"zip", "ole", "pdf", "7z", "rar", "gzip", "bz2", "xz", "tar", "rtf", "image"})
 
 
 # Types libmagic gives from a few bytes that structure must confirm (DOS .COM "detection" is
@@ -136,9 +138,9 @@ def executable_format(data: bytes) -> str | None:
 
 
 def kind(data: bytes, true_type: str, extension: str) -> str | None:
-    """The reader for these bytes: a :data:`DOCUMENT_KINDS` member, ``message``, ``html``,
-    ``text`` (also for bytes that read as text whatever libmagic calls them), or None (nothing
-    to read: images, unknown binary)."""
+    """The reader for these bytes: a :data:`DOCUMENT_KINDS` member (``image`` for a picture, read
+    for its QR codes), ``message``, ``html``, ``text`` (also for bytes that read as text whatever
+    libmagic calls them), or None (nothing to read: unknown binary)."""
     tt = true_type
     if data[:4] == b"PK\x03\x04" or tt in ZIP_TYPES or tt.startswith("application/vnd.openxml"):
         return "zip"
@@ -162,6 +164,8 @@ def kind(data: bytes, true_type: str, extension: str) -> str | None:
         return "rtf"
     if tt.startswith("message/rfc822"):
         return "message"
+    if tt in IMAGE_TYPES:
+        return "image"  # (read for the QR codes it may hold)
     if tt in _ARMOURED_TYPES or data[:11] == b"-----BEGIN " or data[:19] == b"PuTTY-User-Key-File":
         return "text"  # an .asc key or signature: armour is text, screened as a body is
     if tt.startswith("text/") or extension in TEXT_EXTS:
