@@ -60,7 +60,11 @@ _NAME_WORDS = re.compile(r"姓名|名字|(?<![a-z])name(?![a-z])|先生|女士")
 _ID_SAMPLE = re.compile(r"(?i)(?:样例|样本|示例|范例|例如|举例|sample|specimen|example|e\.g\.)[^\n]{0,12}$")
 _ID_SAMPLE_AFTER = re.compile(r"(?i)\s*[（(](?:样例|样本|示例|范例|sample|specimen|example)[）)]")
 # a table's sample row, headed as one in its first cell (示例  张三  男  1101…  技术员)
-_ID_SAMPLE_ROW = re.compile(r"(?i)[ \t|]*(?:示例|样例|范例|例|sample|example|e\.g\.)[:：]?[ \t|]")
+# (or a test case's: TEST-01,测试用户一,1101…; a CSV's cells are set off by commas)
+_ID_SAMPLE_ROW = re.compile(r"(?i)[ \t|]*(?:示例|样例|范例|例|sample|example|e\.g\.|测试|"
+                            r"test(?:[-_ ]?(?:case|row|data))?(?:[-_ #]?\d{1,4})?|dummy|fake|synthetic)[:：]?[ \t|,;]")
+# the numbers the standard itself prints as its examples (GB 11643-1999): published, nobody's
+PUBLISHED_SAMPLE_IDS = frozenset({"11010519491231002X", "440524188001010014"})
 _ID_OTHER_COLUMNS = re.compile(r"order|serial|tracking|invoice|\bpo\b|p\. ?o\.|contract|policy|booking|"
                                 r"订单|序列|单号|运单|发票|流水|交易号|条码|合同|保单")
 
@@ -95,6 +99,9 @@ def find_cn_ids(text: str) -> list[Match]:
         elif _ID_SAMPLE.search(text, max(0, s - 24), s) or _ID_SAMPLE_AFTER.match(text, e):
             level = LOW
             why.append("an example of the form (样例, e.g.)")
+        elif value.upper() in PUBLISHED_SAMPLE_IDS:
+            level = LOW
+            why.append("the standard's published example")
         elif _ID_SAMPLE_ROW.match(text, text.rfind("\n", 0, s) + 1):
             level = LOW
             why.append("a sample row of the form (示例)")

@@ -28,6 +28,7 @@ from rules.matchers import KeywordHit, KeywordMatcher, normalize
 from rules.model import AuthResults, Direction, Envelope, Evidence, SenderStats
 from rules.qr_codes import PREFIX as QR_PREFIX
 from rules.redact import excerpt
+from rules.scam_templates import may_hold_one as may_hold_template
 from rules.scams import SCAN_LIMIT, Assessment, Text, assess, may_reach_medium
 from rules.scams import fold as fold_chinese
 from rules.textview import View, detector_view
@@ -329,6 +330,14 @@ class State:
             if ("lure" in families or "impersonation" in families) and \
                     ("://" in m.body_text or b"href" in m.raw or b"HREF" in m.raw or _qr_links(m)):
                 families.add("links")  # a call to act on a link, a brand worn: where the links lead may weigh
+            if inbound:  # a boss's opener, a domain scare: rules.scam_templates reads them whole, anchors or none
+                shaped = [u for u in unread if may_hold_template(fold_chinese(u.norm_text()))]
+                if shaped:
+                    read += [(u, {}) for u in shaped]
+                    unread = [u for u in unread if u not in shaped]
+                if shaped or (not may_reach_medium(families) and
+                              any(may_hold_template(fold_chinese(u.norm_text())) for u, _ in read)):
+                    families.add("template")
             if not full and not may_reach_medium(families):
                 found = self._scam[key] = Assessment((), 0.0, None)  # nothing here can make medium
                 return found

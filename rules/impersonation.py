@@ -130,6 +130,14 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "etsy": ("etsy.com",),
     "alibaba.com": ("alibaba.com", "alibaba-inc.com", "alibabagroup.com", "1688.com"),
     "alibaba": ("alibaba.com", "alibaba-inc.com", "alibabagroup.com", "1688.com", "aliexpress.com", "taobao.com"),
+    "1688": ("1688.com", "alibaba.com", "alibaba-inc.com", "alibabagroup.com"),
+    "bank of china": ("boc.cn", "bankofchina.com", "bochk.com"),
+    "bochk": ("bochk.com", "boc.cn", "bankofchina.com"),
+    "hang seng": ("hangseng.com", "hangseng.com.cn"),
+    "iras": ("iras.gov.sg", "gov.sg"),
+    "inland revenue authority of singapore": ("iras.gov.sg", "gov.sg"),
+    "singpass": ("singpass.gov.sg", "gov.sg"),
+    "cpf board": ("cpf.gov.sg", "gov.sg"),
     "aliexpress": ("aliexpress.com", "alibaba-inc.com", "alibaba.com"),
     "payoneer": ("payoneer.com",),
     "worldfirst": ("worldfirst.com", "worldfirst.com.cn", "antgroup.com"),
@@ -154,6 +162,9 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "中国联通": ("10010.com", "chinaunicom.com"),
     "中国电信": ("189.cn", "chinatelecom.com.cn"),
     "中国银行": ("boc.cn", "bankofchina.com", "bochk.com"),
+    "中银香港": ("bochk.com", "boc.cn", "bankofchina.com"),
+    "恒生银行": ("hangseng.com", "hangseng.com.cn"),
+    "诚信通": ("1688.com", "alibaba.com", "alibaba-inc.com"),
     "工商银行": ("icbc.com.cn", "icbc.com", "icbcasia.com"),
     "建设银行": ("ccb.com", "ccb.cn", "asia.ccb.com"),
     "农业银行": ("abchina.com", "abchina.com.cn"),
@@ -233,6 +244,7 @@ DOMAIN_WORDS: dict[str, str] = {
     "hapaglloyd": "hapag-lloyd", "cmacgm": "cma cgm", "lloydsbank": "lloyds bank", "barclays": "barclays",
     "natwest": "natwest", "chsi": "学信网", "aicpa": "aicpa", "icaew": "icaew", "hmcts": "hmcts", "xero": "xero",
     "quickbooks": "quickbooks", "intuit": "intuit", "pexa": "pexa", "cicpa": "中国注册会计师协会",
+    "bochk": "bochk", "hangseng": "hang seng", "amazonbusiness": "amazon",
 }
 LOOK_ALIKE = "a look-alike of"  # how a correspondent's look-alike is named (rules.scams weighs it more)
 # the disguises worn of us or of a correspondent, not of a brand: one point beside an ask in rules.scams,
@@ -368,13 +380,14 @@ def _relayed(name: str, domains: list[str]) -> bool:
 _OUR_ROLES = re.compile(
     r"(?i)\b(?:payroll|it (?:help ?desk|support|service ?desk|department)|help ?desk|service ?desk|"
     r"(?:e-?mail|mail|mailbox|system|network) admin(?:istrator)?s?|sysadmin|postmaster|webmaster)\b|"
-    r"人力资源部|人事部|薪酬|薪资|工资|(?<![a-z])it(?:部|服务台|支持)|信息技术部|信息中心|系统管理员|邮箱管理员|邮件管理员|网络管理员")
+    r"人力资源部|人事部|薪酬|薪资|工资|(?<![a-z])it(?:部|服务台|支持)|信息技术部|信息中心|(?:邮件|邮箱)?系统管理员|邮箱管理员|邮件管理员|网络管理员|"
+    r"(?:企业)?(?:邮件|邮箱)(?:系统)?管理中心")
 
 
 # what a role's name is made of besides the role ("IT Helpdesk Team", "HR & Payroll", 人力资源部通知)
 _ROLE_FILLER = re.compile(r"(?i)\b(?:the|team|teams|department|dept|desk|services?|center|centre|office|notifications?|"
                           r"notices?|updates?|alerts?|hr|human resources|and|of|our)\b|[&/|,.\-–—()（）\s]|"
-                          r"团队|部门|中心|通知|服务|办公室|组")
+                          r"团队|部门|中心|通知|服务|办公室|组|企业|公司")
 
 
 def _only_a_role(name: str, ours: Iterable[str] = ()) -> bool:
@@ -391,13 +404,16 @@ def _only_a_role(name: str, ours: Iterable[str] = ()) -> bool:
 
 def _copies_ours(domain: str, ours: Iterable[str]) -> str | None:
     """The domain of ours that ``domain`` is made of with generic words only (``mail-example.com.cn``,
-    ``example-hr.net`` for ``example.com``): a copy of our own domain, not a partner named like us
-    (``example-logistics.com`` names its own trade)."""
+    ``example-hr.net``, ``examp1e-support.com`` for ``example.com``): a copy of our own domain, not a partner
+    named like us (``example-logistics.com`` names its own trade)."""
     words = re.split(r"[.\-]", organisational_domain(domain).split(".", 1)[0])
     for d in ours:
         name = d.split(".", 1)[0]
-        if len(name) >= 4 and name in words and len(words) > 1 and \
-                all(w in _GENERIC_WORDS or w == name or w in ("oa", "hr", "mail", "com") for w in words):
+        # (our name spelled alike counts as ours: examp1e-support.com)
+        spelled = [w == name or _folded(w) == _folded(name) for w in words]
+        if len(name) >= 4 and any(spelled) and len(words) > 1 and \
+                all(w in _GENERIC_WORDS or alike or w in ("oa", "hr", "mail", "com") for w, alike in zip(words, spelled,
+                                                                                                     strict=True)):
             return d
     return None
 
@@ -410,7 +426,7 @@ _GENERIC_WORDS = frozenset({
     "centre", "online", "web", "cloud", "office", "staff", "employee", "employees", "team", "system", "systems",
     "auth", "sso", "id", "www", "m", "my", "box", "storage", "server", "host", "alert", "alerts", "info",
     "docs", "document", "documents", "share", "file", "files", "invoice", "invoices", "billing", "benefits",
-    "mailservice", "mailserver", "oa", "upgrade"})
+    "mailservice", "mailserver", "oa", "upgrade", "qiye", "sys"})
 
 
 def _no_company(domain: str) -> bool:

@@ -414,8 +414,11 @@ def off_brand_link(claimed: Iterable[str], hosts: Iterable[str], senders: Iterab
     owners = BRANDS.get(from_brand or "", ())
     if sign_in and owners and not any(_owned_link(h, owners, from_brand or "") for h in reached):
         # (a relay's notice, an e-signature or a file transfer, comes from the service's own site, never a reseller's)
-        own = {organisational_domain(d) for d in sender_domains} if not password and from_brand not in _RELAYS \
-            else set()
+        # (nor a sender whose own domain spells the brand it does not own: zoom-invite-secure.com is no reseller)
+        brand_word = (from_brand or "").replace(" ", "")
+        spells = any(brand_word in re.split(r"[.\-]", organisational_domain(d)) for d in sender_domains)
+        own = {organisational_domain(d) for d in sender_domains} \
+            if not password and from_brand not in _RELAYS and not spells else set()
         away = [h for h in reached if not h.startswith("(") and not _under(h, _MAILING) and
                 organisational_domain(h) not in own]
         if away:

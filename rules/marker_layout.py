@@ -157,15 +157,47 @@ def banner_place(text: str, start: int, end: int) -> str | None:
     # 商业秘密 · Example Corp · 未经许可不得外传, or ending its line is no sentence's middle)
     set_off = LABEL_DASH.match(text, end) is not None or not text[end:le].strip(FRAME)
     wrapped = len(prev) >= 20 and prev[-1:].isalnum() and not set_off
+    # (a bracket counts where little stands before it on the line: "Re: 【机密】…", not "please put 【机密】 in …")
     prominent = (not lead and not wrapped) or (word.isupper() and word.isascii() and len(line) <= 60) or \
-        text[start - 1:start] in ("[", "【", "(", "（", "<", "《", "★") and start > ls
-    if not prominent:
+        text[start - 1:start] in ("[", "【", "(", "（", "<", "《", "★") and start > ls and \
+        (len(text[ls:start - 1].strip()) <= 8 or text[ls:start - 1].rstrip().endswith((":", "：")))
+    # (a label in brackets heading its line, a qualifier inside them: 【内部机密】)
+    bracketed = _OPENS_BRACKET.fullmatch(text, ls, start) is not None and _CLOSES_BRACKET.match(text, end) is not None
+    if not prominent and not bracketed:
         return None
     if text[:ls].strip().count("\n") < 1:
         return "first lines"
     if text[le:].strip().count("\n") < 1:
         return "last lines"
+    if bracketed and _heads_a_section(text, ls, start, end):
+        # a label in brackets heading its own line mid-mail: an excerpt pasted below a note ("【绝密】董事会会议纪要"),
+        # an internal thread quoted on ("> [INTERNAL - NOT FOR CUSTOMER] Approved floor is …")
+        return "a bracketed label heading its line"
     return None
+
+
+def _heads_a_section(text: str, ls: int, start: int, end: int) -> bool:
+    """Whether the bracketed label heading the line at ``ls`` heads what follows, rather than tags an
+    item of a list or stands in an example: no line above introduces examples ("arrived titled:", 标题如下：,
+    "such as:"), and the same bracket heads no other line (a changelog's "[Internal] upgraded …" items,
+    three newsletters' "[CONFIDENTIAL] …" subjects)."""
+    above = text.rfind("\n", 0, max(0, ls - 1)) + 1
+    if _INTRODUCES_EXAMPLES.search(text, above, ls):
+        return False
+    close = _CLOSES_BRACKET.match(text, end)
+    tag = text[text.rfind("[" if "[" in text[ls:start] else "【", ls, start):close.end() if close else end]
+    return text.count("\n" + tag) + text.count("\n> " + tag) + text.startswith(tag) <= 1
+
+
+# what may stand before a marker that heads its line in brackets: a quote's marks, the bracket, a qualifier
+# inside it (【内部机密】); and after it, the bracket closing within a few words ([INTERNAL - NOT FOR CUSTOMER])
+_OPENS_BRACKET = re.compile(r"[ \t>]*[\[【][ \t]*(?:[^\]】\n\s]{1,6}[ \t]?)?")
+_CLOSES_BRACKET = re.compile(r"[^\]】\n]{0,30}[\]】]")
+# a line that introduces examples or quotations of labels: what follows it shows them, applies none
+_INTRODUCES_EXAMPLES = re.compile(
+    r"(?i)(?:\b(?:subject(?: line)?s?|titled|entitled|headed|such as|like|e\.g\.|examples?|for instance|labels?|"
+    r"markings?|tags?|stamps?|reads?|says?)\b[^\n]{0,60}|(?:标题|主题|例如|比如|示例|样式|标签|字样|标注|印章))"
+    r"[:：][ \t]*\r?\n")
 
 
 # what follows SECRET set as a level: the line's end, or a dash, bar or colon and words

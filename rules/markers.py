@@ -533,6 +533,8 @@ class MarkerGrader:
         topic = _TOPIC.search(text[max(0, start - 80):start]) or _TOPIC_AFTER.search(after) or \
             _listed_label(text, start, end) or _in_a_list_of_levels(text, start) or in_term_table(text, start)
         if self.short:
+            if not topic and _HANDLING.search(text, max(0, start - 40), start):
+                return LOW, "a kind of data a title speaks of (Handling confidential data at scale)"
             return (LOW, "talked about") if topic else (HIGH, "banner (subject, header or name)")
         banner = banner_place(text, start, end)
         if banner != "a line of its own" and self.in_disclaimer(start) and \
@@ -557,6 +559,16 @@ class MarkerGrader:
             else:
                 level, why = raise_level(level, -1), why + ", in a quoted reply or below a signature"
         return level, why
+
+
+# a subject or a name that speaks of the care of such data, as a talk's or a course's title does: "Handling
+# confidential payroll data at scale", "How to store confidential files"; no label ("Sharing confidential
+# figures" is no title of that kind: the mail may be doing it)
+_HANDLING = re.compile(r"(?i)\b(?:handling|protecting|managing|securing|storing|classifying|labell?ing|"
+                       r"disposing of|safeguarding|encrypting|"
+                       r"how to (?:handle|protect|manage|secure|store|classify|label|dispose of)|"
+                       r"best practices for|guidelines? (?:for|on))\s+(?:of\s+)?"
+                       r"(?:the\s+|our\s+|your\s+|customers?'?\s+|sensitive(?: and)?\s+)?$")
 
 
 # levels that are everyday words too ("internal audit", "the secret of good coatings"): a label only

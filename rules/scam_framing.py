@@ -15,7 +15,9 @@ import re
 # what people are warned of, not asked: a sentence whose subject is the fraudster ("Fraudsters pose
 # as suppliers and ask you to pay invoices to a new account", 不法分子冒充…) or that calls it a scam
 _WARNED_SUBJECT = re.compile(
-    r"[\s\-*•·>]*(?:\d{1,2}[.、)）]\s*)?(?:(?:some|many|the|these) )?(?:fraudsters?|scammers?|criminals?|crooks|"
+    # (after the warning's own lead: "Beware of a scam: fraudsters write that …")
+    r"[\s\-*•·>]*(?:\d{1,2}[.、)）]\s*)?(?:(?:beware|warning|alert|caution|scam alert)\b[^:\n]{0,30}:\s*)?"
+    r"(?:(?:some|many|the|these) )?(?:fraudsters?|scammers?|criminals?|crooks|"
     r"con ?artists?|imposters?|impostors?|attackers?|cybercriminals?|phishers?)\b|"
     # the scam mail itself as the subject ("This month's phishing email pretended to be …")
     r"[\s\-*•·>]*(?:(?:this|last|that) (?:month|week|year)'s |the |a |these |such |one )?(?:phishing|scam|fraudulent|"
@@ -45,6 +47,9 @@ _DESCRIBES_SCAM = re.compile(
 # to be your Taiwan office", 我们今天收到一封自称贵公司…的信), in the first person but no scam's own words
 _RECEIVED_REPORT = re.compile(
     r"(?:收到|接到)(?:了)?(?:一封|一个|一份|一些|多封|几封)[^。！？\n]{0,40}?(?:自称|冒充|假冒|仿冒|声称|号称)|"
+    # (the sender as it showed: 收到一封邮件，发件人显示是你们公司财务)
+    r"(?:收到|接到)(?:了)?(?:一封|一份)(?:邮件|来信|信)[，,]?\s{0,2}(?:发件人|落款|署名)(?:显示|写的?)是|"
+    r"(?:收到|接到)(?:了)?(?:下面|以下|下方)?(?:这|一)封[^。！？\n]{0,12}?(?:署名|落款|自称|冒充|假冒|声称)|"
     r"\b(?:we|i) (?:have |just |today |also )?(?:received|got) (?:an?|this|the following|several|two|three|some) "
     r"(?:[\w-]+ ){0,3}(?:e-?mails?|messages?|letters?|requests?|invoices?) (?:claiming|purporting|pretending)\b")
 # the writer speaking for itself ("we changed our bank account", 我司账户已更换)
@@ -84,7 +89,9 @@ REPORTS_SCAM = re.compile(r"\b(?:warning|beware|fake|spoof(?:ed|ing)?|suspicious
                           r"whether (?:this|it) is (?:genuine|legitimate|real|from you)|"
                           r"is (?:this|it) (?:genuine|legit|legitimate|real)\?)\b|"
                           r"仿冒|不法分子|是不是(?:你们|贵司|贵公司)(?:发|寄)的|是否(?:为|是)?(?:贵司|贵公司|你们)(?:所)?(?:发|寄)|"
-                          r"诈骗|钓鱼|冒充|假冒|假的|可疑|并非(?:您|你|贵司)|不是(?:您|你|贵司)(?:发|寄)的")
+                          r"是(?:你们|贵司|贵公司|你司)(?:发|寄)的吗|"
+                          r"诈骗|钓鱼|冒充|假冒|假的|可疑|不对劲|有点奇怪|很奇怪|并非(?:您|你|贵司)|不是(?:您|你|贵司)(?:发|寄)的|"
+                          r"\b(?:looks?|seems?|seemed|looked) (?:a bit |rather |very )?(?:odd|strange|off|fishy)\b")
 _CALLED_SCAM = re.compile(r"(?:一律|都|均)(?:为|是)诈骗|\bis (?:always )?a scam\b|\bare (?:always )?scams\b")
 # where a sentence begins: its end mark, a blank line (CRLF or LF), or a list item's line (a
 # single line break inside a paragraph is wrapping)

@@ -97,7 +97,9 @@ _FEE_PAID = re.compile(r"[^.!?。！？\n]{0,30}?(?:\bpaid by (?:the )?(?:shippe
                        r"由寄件人|免收|已缴)|"
                        # paid through the state's own system, not to anyone in the mail (在单一窗口缴纳, 通过电子税务局
                        # 扣款，不需要转给我们; "through HMRC's online service")
-                       r"[\s\S]{0,300}?(?:(?:通过|在|登录|经|以)(?:国家|国际贸易)?(?:电子税务局|单一窗口|税务局网站|国库)|"
+                       # (or a tender's bond through the public trading platform: 通过交易平台在线申请保函)
+                       r"[\s\S]{0,300}?(?:(?:通过|在|登录|经|以)(?:国家|国际贸易)?(?:电子税务局|单一窗口|税务局网站|国库|"
+                       r"(?:公共资源|电子招标投标)?交易(?:服务)?平台|政府采购网)|"
                        r"不需要转给我们|无需转给我们|不用转给我们|不经过我们)")
 
 

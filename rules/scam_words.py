@@ -62,7 +62,8 @@ _WINDFALL = re.compile(
     r"{0,30}(?:\bratio\b|\b(?:" + _HUNDRED + r")\b|\b\d{2}\s?%)|"
     r"\bshar(?:e|ed|ing) (?:the |this )?(?:funds?|money|sum|proceeds)\b" + _S +
     r"{0,40}(?:\bratio\b|\b(?:" + _HUNDRED + r")\b|\b\d{2}\s?%)|"
-    r"遗产|受益人|解冻资金|(?:贷款|额度|借款)[^。！？\n]{0,15}?(?:已)?审批通过|"
+    # (not a guarantee's or a remittance's beneficiary: 保函受益人为招标人, 受益人：某某公司, 受益人账户)
+    r"遗产|(?<!保函)(?<!保险)(?<!信用证)(?<!汇款)(?<!收款)受益人(?![为是:：名账帐银地开])|解冻资金|(?:贷款|额度|借款)[^。！？\n]{0,15}?(?:已)?审批通过|"
     r"\byour (?:lost |stolen )?(?:funds|money|assets) (?:have|has) been (?:traced|recovered|located|retrieved)\b|"
     r"\b(?:return(?:s|ed|ing)?|releas(?:e|es|ed|ing)|recover(?:s|ed|ing)?) (?:all |100% of |all of |the full )?"
     r"(?:your (?:lost |stolen )?(?:funds|money|assets)|the (?:lost |stolen )?(?:funds|money|amount) (?:you )?lost|"
@@ -99,6 +100,8 @@ _RETURNS = re.compile(
     r"\b(?:receive|get) (?:back )?double (?:the amount|back|your (?:money|deposit|investment|coins?))\b|"
     r"\bdouble (?:the amount|it) back\b|"
     r"\bcommissions? of \d|"
+    # a job's pay promised by the day ("Daily income: USD 200-500", the task scam's bait)
+    r"\b(?:daily|weekly) (?:income|earnings|pay|salary|commission)\b[^.\n]{0,6}?(?:[$€£]|usd ?|rmb ?)?\d|"
     # money multiplied, said to be certain: "I made 10x in three months, it is guaranteed, no risk"
     r"\b\d{1,3}(?:\.\d)?\s?(?:x|times|fold)\b" + _S + r"{0,60}\b(?:guaranteed|no risk|zero risk|risk[- ]free)\b|"
     r"\b(?:guaranteed|no risk|zero risk|risk[- ]free)\b" + _S + r"{0,60}\b\d{1,3}(?:\.\d)?\s?(?:x|times|fold)\b|"
@@ -127,7 +130,7 @@ _FEE = re.compile(
     r"(?:需先|须先|必须先|要先|先行|先)(?:缴纳|交纳|缴|交|支付|付)[^，。！？\n]{0,10}?费|"
     # (a prize's tax paid first, not the yearly filing: 个人所得税综合所得汇算清缴, the 个人所得税 app)
     r"个人所得税(?![\s”\"」』]{0,2}(?:综合所得|汇算|app|申报|年度|专项))|(?:个人)?偶然所得税|"
-    r"派送费|税款|滞纳金|开户费|开户管理费|账户管理费|"
+    r"派送费|税款|税项|滞纳金|开户费|开户管理费|账户管理费|"
     # the "safe account" the reader's money is to be moved to (资金转入监管账户进行核验)
     # (not the escrow a deposit on a home is paid into: 存入资金监管账户)
     r"(?:转入|转至|转到|汇入|转移到?)[^，。！？\n]{0,8}?(?<!资金)(?:监管|安全|专用|清查|核查|审查|保护)(?:账户|帐户)|"
@@ -233,7 +236,11 @@ _DIVERSION = re.compile(
     r"改(?:汇|转|付|打)(?:款)?(?:到|至|入)|(?:这次|本次|此次)(?:请)?(?:付|汇|转)(?:款)?(?:到|至|入)|"
     r"(?:代理商|第三方|合作方|关联公司)的?(?:账户|帐户|账号)|"
     # (not 请勿转入任何个人账户: rules.scam_signals reads the word before)
-    r"(?:汇入|转入|打入|付至|汇至|转至|转到|打到|汇到|付到)[^，。！？\n]{0,8}?(?:个人|私人)(?:账户|帐户|账号|银行卡|卡)|"
+    r"(?:汇入|转入|打入|付至|汇至|转至|转到|打到|汇到|付到|退到|退至|退入|退回到|退回至|退还到|退还至)[^，。！？\n]{0,8}?"
+    r"(?:个人|私人)(?:账户|帐户|账号|银行卡|卡)|"
+    # (a refund sent on to someone else's account: "kindly send the refund to our logistics partner's account")
+    r"\b(?:refund|return|send|remit|transfer|pay|wire)\w*\b[^.!?\n]{0,60}?\bto (?:our|the|a|my) (?:[\w-]+ ){0,2}"
+    r"(?:partner|agent|forwarder|affiliate|associate|third[- ]party)'?s? (?:bank )?account\b|"
     r"\b(?:to|into) (?:my|his|her|a|the \w+'s) (?:own )?personal (?:bank )?account\b")
 _DATA_STRONG_WORDS = (
     "card details|(?:credit|debit) cards?|card information|expiry date|security codes?|bank (?:account )?details|"
@@ -273,7 +280,7 @@ _DATA_STRONG_BRANCHES = len(top_level_branches(_DATA_STRONG))
 _ASK = re.compile(r"(?:\b(?:send|provide|reply|respond|confirm|fill|enter|update|verify|give|share|submit|include|"
                   r"furnish|forward|with your|need your|needs your|have your|will need|'ll need)\b|"
                   r"提供|发送|填写|回复|告知|输入|登记|上传|提交|发给|发我|(?:请|需要?|立即|务必|须)[^。！？\n]{0,8}?(?:验证|核验|核实)|"
-                  r"使用(?:您|你)的|使用(?:企业|公司)|用(?:您|你)的)"
+                  r"补充|完善|更新|使用(?:您|你)的|使用(?:企业|公司)|用(?:您|你)的)"
                   + _S + r"{0,60}$")
 # a Chinese request with 把/将 puts its verb after what it asks for: 你把银行卡号和开户行发我
 _BA = re.compile(r"[把将][^。！？.!?\n]{0,30}$")
@@ -337,7 +344,8 @@ _TRANSFER = re.compile(
     # (the sum's line wrapped before its verb: 有一笔保证金今天下午三点前\n必须打给对方)
     r"(?:保证金|货款|款项|尾款|定金|订金|预付款|诚意金|押金)[^。！？已]{0,15}?(?:处理|安排|支付|汇出|转出|打给|付(?!款单|清单|清))|"
     r"(?<!已)(?<!已经)付(?:一笔)?[^。！？\n已]{0,25}?(?:到|至|进)[^。！？\n]{0,15}?(?:账户|帐户|账号)|"
-    r"\b(?:need|require)s? (?:an? |the )?(?:\w+ ){0,2}(?:deposit|payment|transfer|wire|remittance) of\b")
+    r"\b(?:need|require)s? (?:an? |the )?(?:\w+ ){0,2}(?:deposit|payment|transfer|wire|remittance) of\b|"
+    r"按(?:下面|以下|下列|下方)(?:的)?(?:账户|帐户|账号|帐号)(?:付|汇|转|打)")
 # keeping it secret (not "I'm in a meeting", which an out-of-office says too): what makes a payment
 # asked a secret one
 _KEEP_SECRET = re.compile(
@@ -353,6 +361,10 @@ _KEEP_SECRET = re.compile(
     r"\bnot (?:to )?(?:discuss|mention|share) (?:this|it)\b|"
     # (the matter itself kept from others: 本事项请勿对外透露; not a price: 请勿对外透露报价)
     r"(?:此事|此事项|本事项|这件事)[^。！？\n]{0,4}?(?:请勿|切勿|不要|不得|勿)(?:对外|向外|向他人)?(?:透露|声张|泄露|提及|外传)|"
+    # or the company's controls passed over, the approval "to follow" (审批我晚上在钉钉上补, "I'll sort the PO later")
+    r"(?:审批|流程|手续|签字|签批|oa)[^。！？\n]{0,10}?(?:后补|晚点补|晚上补|回头补|稍后补|再补|补上|上补)|"
+    r"\b(?:approval|paperwork|po|purchase order|sign-?off)s? (?:can |will )?(?:follow|come) later\b|"
+    r"\bi'?ll (?:sort|do|handle) the (?:approval|paperwork|po|sign-?off) later\b|"
     # or not to check it by phone: the payment-diversion ask
     r"(?:请勿|切勿|不要|无需|不用|不必|别)(?:再)?(?:打|致)?电话(?:确认|核实)|(?:不用|不必|无需|不要)(?:给我)?打电话|"
     r"\b(?:no need to|don't|do not|please don't) (?:call|phone|ring) (?:us |me )?(?:to )?(?:confirm|verify|check)\b")
@@ -386,6 +398,10 @@ SALARY = re.compile(r"\b(?:salary|salaries|payroll|pay ?checks?|pay ?slips?|wage
                     r"工资|薪资|薪金|薪水|薪酬")
 # a pretext for the change of account (audits do not freeze a company's bank account)
 PRETEXT = re.compile(
+    # (an overpayment to be refunded: the refund is the money diverted, "USD 18,400 instead of USD 4,400")
+    r"\b(?:overpaid|overpayment|over-?transferred|paid (?:you )?twice|duplicate payment)\b|"
+    r"\b(?:transferred|paid|sent|remitted) [^.!?\n]{0,30}?\binstead of\b|"
+    r"多付|多转|多汇|误将[^。！？\n]{0,20}?(?:打成|转成|付成|汇成)|重复(?:付款|支付|转账)|"
     r"\b(?:account|bank)\b[^.!?\n]{0,100}?\b(?:frozen|blocked|suspended|restricted|on hold|under (?:annual |internal |"
     r"system )?(?:audit|review|maintenance|inspection|migration|upgrade)|cannot (?:receive|accept)|"
     r"can no longer (?:receive|accept)|"
@@ -521,6 +537,10 @@ _THREAT = re.compile(
     r"(?:将|会)(?:严重)?影响(?:您的|你的|个人|企业)?(?:个人)?征信|已被(?:临时|暂时)?(?:禁用|停用)|"
     r"(?:账户|帐户|账号|帐号)已(?:被)?(?:暂时|临时)?(?:冻结|停用|锁定|封停)|"
     r"(?:将|会)(?:在|于)[^，。！？\n]{0,10}?(?:冻结|停用|封停|关停|暂停)(?:您的|你的)?(?:店铺|账户|账号|帐户|帐号|网店)|"
+    # (the reader's shop, mailbox or login closed on a clock: 账号将于 24 小时后关闭; not a bank account's move)
+    r"(?:店铺|网店|邮箱|会员|账号|帐号)(?:将|会)(?:在|于)[^，。！？\n]{0,12}?(?:被)?(?:永久)?(?:关闭|冻结|停用|注销|封停|关停)|"
+    # (the mail itself stopped on a clock: 系统将于今日暂停收信)
+    r"(?:将|会)(?:在|于)[^，。！？\n]{0,10}?(?:暂停|停止|关闭)(?:收发|收信|发信|接收|发送)|"
     r"\b(?:account|settlements?|payouts?|funds|card) (?:is|are|has been|have been) (?:limited|on hold|restricted)\b|"
     r"\b(?:permanent|permanently) (?:suspension|closure|deactivation|suspended|closed|blocked|deactivated)\b|"
     r"\bresult in (?:the )?(?:suspension|closure|termination|deactivation)\b|"
@@ -534,7 +554,7 @@ _THREAT = re.compile(
     r"\b(?:referred|passed|handed) (?:over )?to (?:our |a |an )?(?:external )?(?:debt )?"
     r"collections? (?:agency|agents?)\b|"
     r"逾期(?:未[^，。！？\n]{0,6}?)?(?:作废|视为|无效|不候|将被|无法)|过期作废|自动放弃|即将(?:清零|过期|失效|作废|冻结)|"
-    r"(?:将|会)(?:被)?(?:永久)?(?:冻结|停用|注销|起诉|拘留|逮捕|没收|销户|作废)|"
+    r"(?:将|会)(?:被)?(?:永久)?(?:冻结|停用|注销|起诉|拘留|逮捕|没收|销户|作废|销毁)|"
     r"追究" + _S + r"{0,10}责任|强制措施|法律责任|否则(?:将)?(?:取消|视为|作废|冻结|追究|缺席)|缺席判决|"
     r"强制执行|列入(?:严重违法)?失信(?:被执行人)?名单|列入经营异常名录")
 
@@ -569,7 +589,10 @@ _LURE = re.compile(
     # a share's notice: the document to open is the call ("Priya shared a file with you [Open]")
     r"\bshared (?:a |an |the |\d+ )?(?:[\w-]+ ){0,2}(?:files?|documents?|folders?|items?|\w+\.\w{2,4}) with you\b|"
     r"\bshared (?:\S+ ){1,8}?with you\b|"
-    r"点击|登录|登陆|查看(?:附件|文件|文档|邮件|详情)|下载(?:附件|文件|文档)|扫码|扫描(?:下方)?二维码|打开附件|"
+    # (an account's details to bring up to date at the link: "Update now:", "verify your business information")
+    r"\b(?:update|verify|validate|reactivate|restore|unlock) (?:now|here|your (?:\w+ ){0,2}?(?:account|information|"
+    r"details|info|profile))\b|"
+    r"点击|登录|登陆|登入|查看(?:附件|文件|文档|邮件|详情)|下载(?:附件|文件|文档)|扫码|扫描(?:下方)?二维码|打开附件|"
     # (a notice's papers to open: 查看传票详情, 下载稽查名单)
     r"(?:查看|下载|打开)[^，。！？\n]{0,6}?(?:传票|起诉状|起诉书|通知书|判决书|文书|清单|名单)|"
     r"保留(?:当前|原)?密码|(?:与|向)(?:您|你)(?:共享|分享)|(?:共享|分享)了(?:一个|\d+个)?(?:文件|文档|文件夹)|"
@@ -612,6 +635,10 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
     "fee": (
         "fee|fees|charge|charges|deposit|deposits|premium|premiums|shipping and handling|duty|duties|gift card|"
         "retainer|personal account|personal bank account|打入|付至|转至|打到|付到|"
+        # (a refund sent on: 退到个人卡; "to our forwarding agent's account"; 按下面账户付)
+        "退到|退至|退入|退回到|退回至|退还到|退还至|按下面|按以下|按下列|按下方|"
+        "partner|partner's|agent|agent's|forwarder|forwarder's|affiliate|affiliate's|associate|associate's|"
+        "third-party|third party|third-party's|third party's|"
         "gift cards|"
         "giftcard|giftcards|apple card|apple cards|itunes|google play|steam|bitcoin|btc|usdt|crypto|cryptos|"
         "cryptocurrency|cryptocurrencies|western union|moneygram|customs|parcel|package|"
@@ -626,7 +653,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
 
         "清关费|派送费|先缴|先交|先付|先支付|先行|"
         "税款|滞纳金|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|偶然所得税|押金|"
-        "会员费|认证费|服务费|工本费|保险费|验证费|开户费|开户管理费|账户管理费|关税|购物卡|礼品卡|e卡|充值卡|点卡|比特币|虚拟币|"
+        "会员费|认证费|服务费|工本费|保险费|验证费|开户费|开户管理费|账户管理费|关税|税项|购物卡|礼品卡|e卡|充值卡|点卡|比特币|虚拟币|"
         "费用|评审|公示|评选|入选|证书|牌匾|授牌|atm|解除分期|取消分期|解除扣款|取消扣款|解除自动扣款|"
         "取消自动扣款|解除重复扣款|取消重复扣款|转过去|打过去|汇过去|"
         # (_TRANSFER's words)
@@ -686,7 +713,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "locked|terminated|deactivated|seized|restricted|confiscated|suspension|closure|termination|deactivation|"
         "legal action|arrest warrant|arrested|disabled|deleted|be able to|rejected|bounced|withheld|"
         "停止|暂停|吊销|撤销|征信|禁用|作废|封停|关停|否则|缺席判决|强制执行|失信|经营异常|on hold|limited|积分|锁定|"
-        "无法|不能|冻结|停用|注销|起诉|拘留|逮捕|没收|销户|追究|强制措施|法律责任|"
+        "无法|不能|冻结|停用|注销|起诉|拘留|逮捕|没收|销户|追究|强制措施|法律责任|关闭|销毁|"
         "suspended|lost|last chance|final|left|remain|remaining|spot|spots|limited|"
         "time is short|小时|天内|日内|"
         "今天|今日|今晚|当天有效|立即|马上|立刻|逾期|过期作废|自动放弃|即将|清零|名额|仅剩|限时|截止|"
@@ -697,8 +724,9 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "sign in|sign-in|signin|log in|log-in|login|click|open|download|current password|same password|"
         # (not 在线: its variants hold Taiwan's 線上 but not 线上, which the scan would then find unlike the normalised
         # text; the payment words open those windows)
-        "existing password|scan|点击|登录|登陆|查看|下载|扫码|扫描|打开附件|保留|shared|共享|分享|pay|立即|缴纳|缴费|"
-        "支付|付款|"
+        "existing password|scan|点击|登录|登陆|登入|查看|下载|扫码|扫描|打开附件|保留|shared|共享|分享|pay|立即|"
+        "update|verify|validate|reactivate|restore|unlock|"
+        "缴纳|缴费|支付|付款|"
         "quota|storage|capacity|扩容|review and sign|review document|review documents|with your"),
 }.items()}
 # characters read either side of an anchor word: as far as the family's patterns reach from it

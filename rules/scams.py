@@ -84,6 +84,7 @@ from rules.scam_signals import (
     _secret_transfer,
     payment_to_given,
 )
+from rules.scam_templates import domain_scare, gift_codes_asked, opener
 from rules.scam_text import SCAN_LIMIT, Signal, Text, anchor_words, fold, word_end
 from rules.scam_words import (
     _CALLBACK,
@@ -119,6 +120,8 @@ _SHARE = re.compile(r"shared|共享|分享|review (?:and sign|document)")
 _MAILBOX = re.compile(PASSWORD.pattern + r"|\bmailbox\b|\b(?:storage|mailbox) quota\b|邮箱|扩容")
 
 
+# a fee sent by cash wire to a person (Western Union, MoneyGram): no business bills so
+_CASH_WIRE = re.compile(r"\b(?:western union|moneygram)\b|西联汇款|速汇金")
 _PERSONAL = re.compile(r"个人|私人|\bpersonal\b")
 
 
@@ -148,11 +151,13 @@ def _without_reply_prefix(item: Text) -> Text:
 
 def _weight(signal: Signal, items: list[Text], free_sender: bool = False) -> float:
     """A signal's points: its family's weight, more where it says more — a diversion with its
-    pretext (an audit, a frozen account: audits freeze no bank account), into a personal account, or
+    pretext (an audit, a frozen account: audits freeze no bank account; an overpayment whose refund goes
+    elsewhere), into a personal account, or
     of a salary asked from free mail (our people write from our own domain: the payroll diversion);
     personal data that asks for the codes no genuine sender asks for by mail (a CVV, a PIN, 卡密, the
     U盾 password), or an attached page's sign-in form; a fee paid into a "safe" account (国家安全账户)
-    or to a crypto wallet's address."""
+    or to a crypto wallet's address; a fee by cash wire (Western Union) or a gift card's codes asked back;
+    another company's "application" for the reader's name as domains (rules.scam_templates)."""
     if signal.name == "diversion" and any(PRETEXT.search(x.text, 0, SCAN_LIMIT) for x in items):
         return 2.0
     if signal.name == "diversion" and _PERSONAL.search(signal.text, signal.start, signal.end):
@@ -162,6 +167,11 @@ def _weight(signal: Signal, items: list[Text], free_sender: bool = False) -> flo
         return 2.0
     if signal.name == "personal_data" and (_asks_codes(signal.text, max(0, signal.start - 160), signal.end + 160)
                                            or signal.text.endswith(ASKS_PASSWORD)):
+        return 2.0
+    if signal.name == "fee" and (gift_codes_asked(signal.text, signal.start - 200, signal.end + 300) or
+                                 _CASH_WIRE.search(signal.text, max(0, signal.start - 100), signal.end + 150) or
+                                 domain_scare(signal.text) == (signal.start, signal.end)):
+        # (a card's codes asked back by mail, a fee by cash wire: whoever asks is spending it; a registrar's scare)
         return 2.0
     if signal.name == "fee" and ((SAFE_ACCOUNT.search(signal.text, signal.start, signal.end + 20) and
                                   not _warns(signal.text)) or
@@ -177,8 +187,8 @@ def may_reach_medium(families: Iterable[str]) -> bool:
     medium: an offer or an ask and one more family (unsolicited adds only half); a brand worn
     with links (``links``: a link off the brand is the lure)."""
     found = set(families)
-    if {"impersonation", "links"} <= found:
-        return True
+    if {"impersonation", "links"} <= found or "template" in found:
+        return True  # (a template of rules.scam_templates: its words were found, its shape is read in full)
     # (a fee or personal data alone may weigh more: a diversion with its pretext, a CVV asked)
     return bool(found & set(OFFER_OR_ASK)) and (len(found) >= 2 or bool(found & {"fee", "personal_data"}))
 
@@ -206,6 +216,7 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
         impersonating = None  # (the look-alike is the reported fraudster's, quoted: "有人冒用本公司名义")
     who = frozenset(s.lower() for s in senders if s)
     domains = frozenset(s.rsplit("@", 1)[-1] for s in who)
+    free_sender = bool(domains) and all(d in FREEMAIL for d in domains)
     found: dict[str, Signal] = {}
     for item in items:  # a diversion is the fee it asks (none where a call back verified the change)
         span = _diversion(item.text, item.windows("fee"))
@@ -293,6 +304,18 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
             if off:
                 found["off_brand_link"] = Signal("off_brand_link", "links", off, 0, 0)
                 found["lure"] = Signal("lure", "links", off, 0, 0)
+    if not any(n in found for n in OFFER_OR_ASK) and unsolicited and free_sender:
+        # the boss's opener from free mail: to a new WeChat or QQ, quietly ("I'm in a meeting", 先不要跟其他人讲)
+        moved = next(((item, span) for item in items for span in [opener(item.text)]
+                      if span and not _warned(item.text, span[0])), None)
+        if moved is not None:
+            found["look_alike"] = Signal("look_alike", moved[0].where, moved[0].text, *moved[1])
+            found.setdefault("private_channel", Signal("private_channel", moved[0].where, moved[0].text, *moved[1]))
+    if "fee" not in found and unsolicited:  # another company's "application" for the reader's name as domains
+        scare = next(((item, span) for item in items for span in [domain_scare(item.text)]
+                      if span and not _warned(item.text, span[0])), None)
+        if scare is not None:
+            found["fee"] = Signal("fee", scare[0].where, scare[0].text, *scare[1])
     if not found and not full and impersonating != EXECUTIVE_ON_FREEMAIL:  # (the boss's opener asks nothing yet)
         return Assessment((), 0.0, None)
     urgent: Signal | None = None
@@ -361,7 +384,6 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
         found["unsolicited"] = Signal("unsolicited", "headers", "from outside, not a reply", 0, 0)
     order = {n: i for i, n in enumerate(WEIGHTS)}
     signals = tuple(sorted(found.values(), key=lambda s: order[s.name]))
-    free_sender = bool(domains) and all(d in FREEMAIL for d in domains)
     points = sum(_weight(s, items, free_sender) for s in signals)
     if not signals:
         return Assessment((), 0.0, None)

@@ -49,8 +49,9 @@ KNOWN_EXAMPLES = frozenset({
 """Documented example credentials (AWS documentation, jwt.io): published, never anyone's."""
 
 _PLACEHOLDER = re.compile(
-    r"(?i)example|sample|dummy|placeholder|your[_\-. ]|<[^>]*>|<[a-z_ -]*$|\$\{|\{\{|%\(|changeme|change_me|redacted|"
-    r"xxxx|\*\*\*|\.\.\.|replace_?me|insert_?here|_here$|\(|\[|^[$%@]|process\.env|getenv|environ|vault:|"
+    r"(?i)example|sample|dummy|placeholder|your[_\-. ]|<[^>]*>|<[a-z_ -]*$|\$\{|\{\{|%\(|"
+    r"change[-_ ]?(?:me|this|it)|redacted|xxxx|\*\*\*|\.\.\.|replace[-_]?me|insert_?here|_here$|\(|\[|^[$%@]|"
+    r"process\.env|getenv|environ|vault:|"
     r"^arn:aws[a-z-]*:|"
     r"^(?:fake|todo|tbd|pass(?:word)?|secret|none|null|test|token|string|value|key)\w{0,2}$"
 )

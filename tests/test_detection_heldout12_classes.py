@@ -176,7 +176,7 @@ def test_a_wrapped_chinese_disclaimer_is_a_disclaimer() -> None:
 
 def test_an_id_number_its_own_line_names_is_held_under_a_prose_line_with_a_comma() -> None:
     # (the line above, "…合同草案，请勿转发。", read as a table's header naming a contract column)
-    body = "王经理：\n附件为本公司合同草案，请勿转发。\n客户身份证号 11010519491231002X，请核对。\n"
+    body = "王经理：\n附件为本公司合同草案，请勿转发。\n客户身份证号 310104198503120048，请核对。\n"
     assert action(mail(body, subject="合同草案")) == "quarantine"
 
 

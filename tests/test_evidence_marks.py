@@ -9,14 +9,14 @@ from rules.redact import excerpt
 
 
 def test_the_span_follows_the_match_through_redaction_and_squeezed_spaces() -> None:
-    text = "x " * 60 + "请核对  身份证号\n11010519491231002X   以及   機密 文件" + " y" * 60
+    text = "x " * 60 + "请核对  身份证号\n310104198503120048   以及   機密 文件" + " y" * 60
     start = text.index("機密")
     snippet, span = excerpt(text, start, start + 2)
     assert snippet.startswith("…") and snippet[span[0]:span[1]] == "機密"
-    assert "11010519491231002X" not in snippet
-    at = text.index("1101")
+    assert "310104198503120048" not in snippet
+    at = text.index("3101")
     snippet, span = excerpt(text, at, at + 18)
-    assert snippet[span[0]:span[1]] == "**************002X"
+    assert snippet[span[0]:span[1]] == "**************0048"
     key = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----"
     snippet, span = excerpt("key: " + key, 5, 5 + len(key))
     assert span is None and "MIIEvQ" not in snippet    # a mask of another length: no span, never a wrong one
@@ -24,15 +24,15 @@ def test_the_span_follows_the_match_through_redaction_and_squeezed_spaces() -> N
 
 def test_panel_and_message_marks() -> None:
     evidence = [{"rule": "r", "evidence": [
-        {"where": "body", "snippet": "本公司機密合同 身份证号 **************002X", "mark": [3, 5]},
-        {"where": "body", "snippet": "身份证号 **************002X，请核对", "mark": [5, 23]},
+        {"where": "body", "snippet": "本公司機密合同 身份证号 **************0048", "mark": [3, 5]},
+        {"where": "body", "snippet": "身份证号 **************0048，请核对", "mark": [5, 23]},
         {"where": "body", "snippet": "bogus", "mark": [3, 99]}]}]
     [hit] = panel(evidence)
     marked = [[t for t, m in item["segments"] if m] for item in hit["items"]]
-    assert marked[0] == ["機密", "**************002X"] and marked[1] == ["**************002X"] and marked[2] == []
+    assert marked[0] == ["機密", "**************0048"] and marked[1] == ["**************0048"] and marked[2] == []
     patterns = body_patterns(evidence)
-    text = "本公司機密合同\n身份证号 11010519491231002X；另 911010519491231002X 不是"
-    assert [t for t, m in mark_text(text, patterns) if m] == ["機密", "11010519491231002X"]
+    text = "本公司機密合同\n身份证号 310104198503120048；另 9310104198503120048 不是"
+    assert [t for t, m in mark_text(text, patterns) if m] == ["機密", "310104198503120048"]
     assert "".join(t for t, _ in mark_text(text, patterns)) == text
     html = '<p title="機密">本公司<b>機密</b> &lt;script&gt;機密&amp;</p>'
     out = mark_html(html, patterns)

@@ -13,7 +13,7 @@ from tests import bypass_mail as bm
 from tests.test_rules_engine import run, shipped  # noqa: F401 - the shipped-rules fixture
 
 CARD = "4111111111111111"
-CN_ID = "11010519491231002X"
+CN_ID = "310104198503120048"
 
 
 def _spell(number: str, groups: tuple[int, ...], sep: str, full_width: bool = False) -> str:

@@ -1,0 +1,113 @@
+"""Whole-text shapes of three frauds whose words alone ask nothing a genuine mail would not.
+
+Each is read over a text only when a cheap substring test finds one of its words (most mail holds
+none), and only by :mod:`rules.scams`, beside the signals it already found:
+
+- **the codes of gift cards sent back** (:data:`GIFT_CODES`): "scratch the back and send me photos
+  of the codes", 把卡密拍照发我. Whoever asks a colleague for a card's codes by mail is spending
+  it: a gift card fee with its codes asked weighs as money into a "safe" account does.
+- **the boss's opener** (:func:`opener`): from free mail, unasked, someone takes the reader to a
+  new WeChat or QQ (a group's number or its code to scan too), or only checks the reader is at
+  their desk ("Are you at your desk?", 在吗), and keeps it secret or says they cannot take calls
+  ("I'm in a meeting", 先不要跟其他人讲). No money is asked yet: that comes in the chat. A genuine
+  colleague's private number comes from the company's own mail, and a recruiter's does not ask
+  for silence.
+- **the domain-name scare** (:data:`DOMAIN_SCARE`): "we received an application from X Ltd to
+  register your name as their network brand and these domain names … does your company have a
+  connection with them?" (我中心收到…的申请，要求以"宜珂"为关键词注册网络品牌及域名). No registrar
+  tells one company of another's application; the scare sells the names to the reader.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rules.scam_text import SCAN_LIMIT
+
+GIFT_CODE_WORDS = ("scratch", "photo", "picture", "image", "snap", "卡密", "兑换码", "券码", "卡号和密码")
+GIFT_CODES = re.compile(
+    r"\bscratch (?:off )?(?:the )?(?:back|silver|strip|panel)|"
+    r"\b(?:send|email|e-mail|text|forward|share)\b(?: me| them| it)?[^.!?\n]{0,40}?"
+    r"\b(?:photos?|pictures?|images?|snap ?shots?|snaps)\b[^.!?\n]{0,25}?\b(?:codes?|cards?|pins?)\b|"
+    r"(?:卡密|兑换码|券码|卡号和密码)[^。！？\n]{0,20}?(?:拍照|拍给|发我|发给我|发到我|发过来)")
+
+# a move to an instant-messaging account or group, with the id given ("加一下我的新微信 czq-8869",
+# "QQ工作群，群号 8873xxx21", "add me on WhatsApp +44 7700 900123")
+_MOVE_WORDS = ("微信", "qq", "钉钉", "whatsapp", "telegram", "wechat", "群号", "signal", "扫码")
+_MOVE = re.compile(
+    r"(?:加|添加|申请加入|加入|入)[^。！？\n]{0,8}?(?:新的?)?(?:微信|qq|钉钉)(?:号|群)?[\s:：]{0,3}"
+    r"(?:号|号码)?[\s:：]{0,3}[a-z0-9][a-z0-9_-]{3,}|"
+    r"群号[\s:：]{0,3}\d[\dx \-]{4,}|"
+    # (the id on a line of its own: 微信号：cjg_hz1968; a group to scan into: 企业微信群，你扫码进一下)
+    r"(?:微信|qq|wechat|whatsapp|telegram)(?:号|号码| id)?[ \t]{0,2}[:：][ \t]{0,2}[+a-z0-9][a-z0-9_-]{3,}|"
+    r"(?:微信|qq|钉钉)群[^。！？\n]{0,30}?(?:扫码|进群|入群|加入|进一下)|扫码(?:进|加入|入)群|"
+    r"\b(?:add|text|message|reach|contact) me (?:on|via|at) (?:my (?:new |personal )?)?"
+    r"(?:whatsapp|telegram|wechat|signal)\b|"
+    r"\bmy (?:new |personal )?(?:whatsapp|telegram|wechat|signal)(?: number| id)?(?: is)?[\s:]{0,3}[+@a-z0-9]")
+# kept from others, or the phone that cannot be answered: what a boss's opener adds
+_HUSH_WORDS = ("不要", "别", "先别", "保密", "不方便", "开会", "接电话", "meeting", "call", "tell", "between us",
+               "confidential", "discreet", "anyone", "talk")
+_HUSH = re.compile(
+    r"(?:不要|别|先别)(?:告诉|声张|说话|(?:跟|和|对)[^，。！？,\n]{1,10}?(?:说|讲|提))|(?:此事|这件事|这个事情?)[^。！？\n]{0,6}保密|"
+    r"不方便(?:接|打)?电话|(?:正在|在外面?|在)开会|(?:无法|不能|没法)接(?:听)?电话|"
+    r"\bi'?m in a (?:board |client )?meeting\b|\bi am in a (?:board |client )?meeting\b|"
+    r"\b(?:can't|cannot|can not|unable to) (?:talk|take (?:any )?calls|answer (?:the |my )?phone)\b|"
+    r"\bkeep (?:this|it) (?:strictly )?(?:between (?:the two of )?us|to yourself|confidential|quiet)\b|"
+    r"\b(?:don't|do not) (?:tell|mention (?:this|it) to) (?:anyone|anybody|the others|the team)\b|\bdiscreet(?:ly)?\b")
+
+# the boss's first line, before any channel: is the reader there, now (with _HUSH: "I'm in a meeting and can't talk")
+_DESK_WORDS = ("desk", "available", "在吗", "在公司", "在办公室", "在不在")
+_DESK = re.compile(r"\bare you (?:at|on|near) your desk\b|\bare you (?:available|around|in the office)(?: now)?\?|"
+                   r"在公司吗|在办公室吗|在不在|^\W{0,3}\w{0,6}[，,]?\s{0,2}在吗")
+
+DOMAIN_SCARE_WORDS = ("domain", "域名", "网络品牌", "通用网址", "network brand", "internet keyword")
+DOMAIN_SCARE = re.compile(
+    r"\b(?:received|got|have) an? (?:formal )?(?:application|request) (?:from|by|of)\b(?! you\b)[\s\S]{0,200}?"
+    r"\bregister\w*\b[\s\S]{0,160}?\b(?:domain names?|network brand|internet keywords?)\b|"
+    r"收到[^。！？\n]{0,40}?(?:名为|一家|公司|企业)[^。！？\n]{0,40}?申请[\s\S]{0,100}?"
+    r"(?:注册|申请)[\s\S]{0,60}?(?:网络品牌|通用网址|网络关键词|关键词|域名)")
+
+
+def gift_codes_asked(text: str, lo: int, hi: int) -> bool:
+    """Whether the codes (photos, 卡密) of gift cards are asked between ``lo`` and ``hi``."""
+    part = text[max(0, lo):hi]
+    return any(w in part for w in GIFT_CODE_WORDS) and GIFT_CODES.search(part) is not None
+
+
+# who writes to be known, or to many, is no boss in disguise: a recruiter who introduces herself ("my name is",
+# "found your profile on LinkedIn", 我是…猎头), a class committee's notice to all (请大家, "Dear all")
+_NOT_THE_BOSS = re.compile(r"\bmy name is\b|\blinkedin\b|\bi(?:'m| am) (?:a|an|the) [\w -]{2,30}? (?:at|with|from)\b|"
+                           r"\bwe(?:'re| are) (?:a|an) \w+|"
+                           r"\b(?:dear|hi|hello) (?:all|everyone|members|colleagues|friends)\b|"
+                           r"我是[^。！？\n]{1,20}?(?:的|公司|猎头|顾问|招聘)|我叫|我们是|请大家|各位|大家好")
+
+
+def opener(text: str) -> tuple[int, int] | None:
+    """The span of a move to a messaging account or group, or of the desk check ("Are you at your
+    desk?", 在吗), where the same text keeps it quiet or cannot take a call (the boss's opener), or None."""
+    head = text[:SCAN_LIMIT]
+    if not any(w in head for w in _HUSH_WORDS):
+        return None
+    move = _MOVE.search(head) if any(w in head for w in _MOVE_WORDS) else None
+    if move is None and any(w in head for w in _DESK_WORDS):
+        move = _DESK.search(head)
+    if move is None or _HUSH.search(head) is None or _NOT_THE_BOSS.search(head):
+        return None
+    return move.span()
+
+
+def domain_scare(text: str) -> tuple[int, int] | None:
+    """The span of another company's "application" for the reader's name as domains, or None."""
+    head = text[:SCAN_LIMIT]
+    if not any(w in head for w in DOMAIN_SCARE_WORDS):
+        return None
+    m = DOMAIN_SCARE.search(head)
+    return m.span() if m else None
+
+
+def may_hold_one(text: str) -> bool:
+    """Whether ``text`` holds a word of a template above (the cheap test that decides whether a
+    message whose other words could not make a medium level is read at all)."""
+    head = text[:SCAN_LIMIT]
+    return any(w in head for w in DOMAIN_SCARE_WORDS) or (
+        any(w in head for w in _HUSH_WORDS) and any(w in head for w in (*_MOVE_WORDS, *_DESK_WORDS)))
