@@ -57,8 +57,17 @@ _ID_WORDS = re.compile(r"身份证|身份號|身份号|证件|證件|公民身�
                        r"(?<![a-z])(?:id|identity|resident|citizen|passport)(?![a-z])")
 _NAME_WORDS = re.compile(r"姓名|名字|(?<![a-z])name(?![a-z])|先生|女士")
 # a number shown as an example of the form (填写样例：…, "e.g.")
-_ID_SAMPLE = re.compile(r"(?i)(?:样例|样本|示例|范例|例如|举例|sample|specimen|example|e\.g\.)[^\n]{0,12}$")
-_ID_SAMPLE_AFTER = re.compile(r"(?i)\s*[（(](?:样例|样本|示例|范例|sample|specimen|example)[）)]")
+# (or a test's: "dummy id_number 1101…", 测试身份证号; "1101…（测试，故意错误）")
+# (not a medical "test result", 核酸测试: a test's data, a test user, a dummy)
+_ID_SAMPLE = re.compile(r"(?i)(?:样例|样本|示例|范例|例如|举例|模拟|虚构|sample|specimen|example|e\.g\.|dummy|fake|"
+                        r"synthetic|测试(?:数据|用户|用例|身份证号?|证件号?|号码|账号|环境)|(?:仅供|用于)测试|"
+                        r"\btest (?:data|id|ids|case|cases|user|users|number|numbers|account))[^\n]{0,20}$")
+_ID_SAMPLE_AFTER = re.compile(r"(?i)\s*[（(](?:样例|样本|示例|范例|测试|模拟|虚构|sample|specimen|example|test|dummy)"
+                              r"(?:[，,、;；][^）)\n]{0,20})?[）)]")
+# a cell of the number's row that says the row is a test's or an example's (TC-001,测试用户甲,…,测试数据)
+_ID_SAMPLE_CELL = re.compile(r"(?i)(?:^|[,\t|;，])[ \t]*(?:测试|示例|样例|虚构|模拟)[\w]{0,4}[ \t]*(?=[,\t|;，]|$)|"
+                             r"(?:^|[,\t|;，])[ \t]*(?:dummy|sample|test)(?:[ _-]?(?:data|user|row|case))?[ \t]*"
+                             r"(?=[,\t|;，]|$)")
 # a table's sample row, headed as one in its first cell (示例  张三  男  1101…  技术员)
 # (or a test case's: TEST-01,测试用户一,1101…; a CSV's cells are set off by commas)
 _ID_SAMPLE_ROW = re.compile(r"(?i)[ \t|]*(?:示例|样例|范例|例|sample|example|e\.g\.|测试|"
@@ -102,7 +111,8 @@ def find_cn_ids(text: str) -> list[Match]:
         elif value.upper() in PUBLISHED_SAMPLE_IDS:
             level = LOW
             why.append("the standard's published example")
-        elif _ID_SAMPLE_ROW.match(text, text.rfind("\n", 0, s) + 1):
+        elif _ID_SAMPLE_ROW.match(text, text.rfind("\n", 0, s) + 1) or \
+                _ID_SAMPLE_CELL.search(_line_of(text, s)):
             level = LOW
             why.append("a sample row of the form (示例)")
         elif _ID_WORDS.search(near) or _NAME_WORDS.search(near):
@@ -112,6 +122,12 @@ def find_cn_ids(text: str) -> list[Match]:
             level = MEDIUM
         out.append(Match("cn_id", s, e, m.group(), level, "; ".join(why)))
     return out
+
+
+def _line_of(text: str, pos: int) -> str:
+    """The line holding ``pos`` (a table's row)."""
+    end = text.find("\n", pos)
+    return text[text.rfind("\n", 0, pos) + 1:end if end >= 0 else len(text)]
 
 
 def _ascii_alnum(ch: str) -> bool:

@@ -146,6 +146,9 @@ def banner_place(text: str, start: int, end: int) -> str | None:
     rest = _FURNITURE.sub(" ", lead + " " + text[end:ce]).strip(FRAME)
     words = [w for w in rest.split() if any(c.isalnum() for c in w)]  # a dash between is no word
     if len(piece) <= 40 and len(rest.strip()) <= 16 and len(words) <= 2:
+        # (not one of labels shown after "字样如下：" or "labels such as:", nor one of a column of levels)
+        if not _heads_a_section(text, ls) or _beside_another_level(text, ls, le):
+            return None
         return "a line of its own"
     word = text[start:end]
     lead = label_lead(text, ls, start, end)
@@ -165,34 +168,60 @@ def banner_place(text: str, start: int, end: int) -> str | None:
     bracketed = _OPENS_BRACKET.fullmatch(text, ls, start) is not None and _CLOSES_BRACKET.match(text, end) is not None
     if not prominent and not bracketed:
         return None
+    if text[start - 1:start] in ("[", "【") and _tags_a_list(text, ls, start, end):
+        return None  # a changelog's "[Internal] upgraded …" items: the bracket tags each line, heads no document
     if text[:ls].strip().count("\n") < 1:
         return "first lines"
     if text[le:].strip().count("\n") < 1:
         return "last lines"
-    if bracketed and _heads_a_section(text, ls, start, end):
+    if bracketed and _heads_a_section(text, ls):
         # a label in brackets heading its own line mid-mail: an excerpt pasted below a note ("【绝密】董事会会议纪要"),
         # an internal thread quoted on ("> [INTERNAL - NOT FOR CUSTOMER] Approved floor is …")
         return "a bracketed label heading its line"
     return None
 
 
-def _heads_a_section(text: str, ls: int, start: int, end: int) -> bool:
-    """Whether the bracketed label heading the line at ``ls`` heads what follows, rather than tags an
-    item of a list or stands in an example: no line above introduces examples ("arrived titled:", 标题如下：,
-    "such as:"), and the same bracket heads no other line (a changelog's "[Internal] upgraded …" items,
-    three newsletters' "[CONFIDENTIAL] …" subjects)."""
-    above = text.rfind("\n", 0, max(0, ls - 1)) + 1
-    if _INTRODUCES_EXAMPLES.search(text, above, ls):
-        return False
+def _heads_a_section(text: str, ls: int) -> bool:
+    """Whether a label heading the line at ``ls`` heads what follows rather than stands in an example: the
+    line above (blank lines passed over) introduces no examples ("with this subject:", "such as:", 字样如下：)."""
+    prev_end = len(text[:ls].rstrip())
+    above = text.rfind("\n", 0, prev_end) + 1
+    return _INTRODUCES_EXAMPLES.search(text, above, ls) is None
+
+
+def _beside_another_level(text: str, ls: int, le: int) -> bool:
+    """Whether the line above or below (blank lines passed over) is a level's label too: a column of levels
+    (【公开】, 【内部资料】, 【机密】) lists them; a document's banner stands alone."""
+    prev_end = len(text[:ls].rstrip())
+    above = text[text.rfind("\n", 0, prev_end) + 1:prev_end]
+    rest = text[le:].lstrip()
+    below = rest[:rest.find("\n")] if "\n" in rest else rest
+    return any(_LEVEL_LINE.fullmatch(line.strip()) for line in (above, below) if line.strip())
+
+
+def _tags_a_list(text: str, ls: int, start: int, end: int) -> bool:
+    """Whether the bracket around the marker at ``[start, end)`` tags the items of a list: the same bracket
+    heads three lines or more, or the line next to its own (a changelog's "[Internal] upgraded …" items;
+    a banner at a page's head and foot heads two lines far apart)."""
     close = _CLOSES_BRACKET.match(text, end)
-    tag = text[text.rfind("[" if "[" in text[ls:start] else "【", ls, start):close.end() if close else end]
-    return text.count("\n" + tag) + text.count("\n> " + tag) + text.startswith(tag) <= 1
+    opened = max(text.rfind("[", ls, start), text.rfind("【", ls, start))
+    if opened < 0:
+        return False
+    tag = text[opened:close.end() if close else end]
+    heads = [m.start() for m in re.finditer(r"(?m)^[ \t>]*" + re.escape(tag), text)]
+    if len(heads) >= 3:
+        return True
+    return len(heads) == 2 and text.count("\n", heads[0], heads[1]) <= 1
 
 
 # what may stand before a marker that heads its line in brackets: a quote's marks, the bracket, a qualifier
 # inside it (【内部机密】); and after it, the bracket closing within a few words ([INTERNAL - NOT FOR CUSTOMER])
 _OPENS_BRACKET = re.compile(r"[ \t>]*[\[【][ \t]*(?:[^\]】\n\s]{1,6}[ \t]?)?")
 _CLOSES_BRACKET = re.compile(r"[^\]】\n]{0,30}[\]】]")
+# a line that is a level's label and little else: 【公开】, [INTERNAL], 内部资料 (a column of levels)
+_LEVEL_LINE = re.compile(r"(?i)[\[【(（]?\s*(?:公开|内部|内部资料|机密|秘密|绝密|受控文件|受控|商业秘密|"
+                         r"public|internal|confidential|restricted|secret|strictly confidential|internal use only)"
+                         r"\s*[\]】)）]?")
 # a line that introduces examples or quotations of labels: what follows it shows them, applies none
 _INTRODUCES_EXAMPLES = re.compile(
     r"(?i)(?:\b(?:subject(?: line)?s?|titled|entitled|headed|such as|like|e\.g\.|examples?|for instance|labels?|"
