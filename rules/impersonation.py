@@ -135,6 +135,9 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "bochk": ("bochk.com", "boc.cn", "bankofchina.com"),
     "hang seng": ("hangseng.com", "hangseng.com.cn"),
     "iras": ("iras.gov.sg", "gov.sg"),
+    "中国平安": ("pingan.com", "pingan.com.cn", "pingan.cn"),
+    "平安产险": ("pingan.com", "pingan.com.cn", "pingan.cn"),
+    "平安保险": ("pingan.com", "pingan.com.cn", "pingan.cn"),
     "inland revenue authority of singapore": ("iras.gov.sg", "gov.sg"),
     "singpass": ("singpass.gov.sg", "gov.sg"),
     "cpf board": ("cpf.gov.sg", "gov.sg"),
@@ -289,7 +292,7 @@ _BRAND_FILLER = re.compile(
     r"advertising|us|uk)\b|\bu\.s\.|\bu\.k\.|[&/|,.:\-–—()（）\[\]【】\s\d]|"
     r"客服|通知|中心|团队|服务|安全|风控|合规|官方|速运|快递|集团|股份|有限|公司|总局|委员会|部门|账户|支付|平台|国家|商家|积分|商城|"
     r"监督|管理|科技|信息|系统|提醒|中国|香港|台湾|深圳|上海|北京|广州|市|省|区|县|分行|支行|慈善|信托|基金|委员会|"
-    r"中级|高级|基层|最高|办公室|执行局|立案庭|传票|快件|处理|缴费|稽查|征收|受理")
+    r"中级|高级|基层|最高|办公室|执行局|立案庭|传票|快件|处理|缴费|稽查|征收|受理|理赔|核保|保全|财产保险")
 
 
 def brand_owned(domain: str) -> bool:

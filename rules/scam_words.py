@@ -65,6 +65,9 @@ _WINDFALL = re.compile(
     # (not a guarantee's or a remittance's beneficiary: 保函受益人为招标人, 受益人：某某公司, 受益人账户)
     r"遗产|(?<!保函)(?<!保险)(?<!信用证)(?<!汇款)(?<!收款)受益人(?![为是:：名账帐银地开])|解冻资金|(?:贷款|额度|借款)[^。！？\n]{0,15}?(?:已)?审批通过|"
     r"\byour (?:lost |stolen )?(?:funds|money|assets) (?:have|has) been (?:traced|recovered|located|retrieved)\b|"
+    r"\bwe (?:have )?(?:traced|recovered|located|retrieved) (?:the|your) (?:lost |stolen )?(?:funds|money|assets)\b|"
+    # (a loan offered with no security asked: the advance-fee lender's bait)
+    r"\bno collateral (?:is )?(?:required|needed)\b|无需(?:任何)?抵押|免抵押|"
     r"\b(?:return(?:s|ed|ing)?|releas(?:e|es|ed|ing)|recover(?:s|ed|ing)?) (?:all |100% of |all of |the full )?"
     r"(?:your (?:lost |stolen )?(?:funds|money|assets)|the (?:lost |stolen )?(?:funds|money|amount) (?:you )?lost|"
     r"the amount)\b|"
@@ -121,8 +124,8 @@ _FEE = re.compile(
     r"\b(?:processing|handling|clearance|delivery|shipping|transfer|release|activation|verification|insurance|tax|"
     r"settlement|withdrawal|"
     r"customs|administration|admin|registration|courier|redelivery|certificate|legal|service|unlock|unlocking|"
-    r"upfront|up-front|advance|recovery)"
-    r"(?: and (?:[\w-]+ ){0,2}?[\w-]+)? (?:fee|charge|deposit|premium)s?\b|"
+    r"upfront|up-front|advance|recovery|filing)"
+    r"(?: and (?:[\w-]+ ){0,2}?[\w-]+)? (?:bond )?(?:fee|charge|deposit|premium)s?\b|"
     r"\bshipping and handling\b|\b(?:import )?dut(?:y|ies)\b|"
     r"\bretainer\b[^.!?\n]{0,40}?\b(?:payable|paid|due) (?:in advance|upfront|up-front)\b|"
     r"\bdeposit\b(?<!%\sdeposit)(?<!%deposit)|"
@@ -222,8 +225,8 @@ _DIVERSION = re.compile(
     r"\b(?:accounts?|banking) (?:have |has )?(?:moved|been moved|transferred) to (?:our|a) new bank(?:ing)?\b|"
     r"(?<![更刷重创])(?:新|临时|备用)(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户|户口)|"
     # money directed to another of "our" accounts, instead of the usual one
-    r"\b(?:pay|remit|transfer|direct|send|wire)\w*\b[^.!?\n]{0,60}?\bto (?:our|the|a) (?:alternative|other|another|"
-    r"subsidiary|settlement|secondary|offshore|overseas) account\b|"
+    r"\b(?:pay|remit|transfer|direct|send|wire|refund|return)\w*\b[^.!?\n]{0,60}?\bto (?:our|the|a) "
+    r"(?:alternative|other|another|subsidiary|settlement|secondary|offshore|overseas) account\b|"
     r"\b(?:pay|remit|transfer|direct|send|wire)\w*\b(?:[^.!?\n]|\.(?=\d)){0,60}?\bto (?:our|the|a) "
     r"(?:offshore|overseas) [\w-]+ account\b|\b(?:to|with|at) (?:our|the|the group's|its|a) new bank\b|"
     r"\binstead of (?:the|our) usual (?:one|account)\b|"
@@ -237,10 +240,14 @@ _DIVERSION = re.compile(
     r"(?:代理商|第三方|合作方|关联公司)的?(?:账户|帐户|账号)|"
     # (not 请勿转入任何个人账户: rules.scam_signals reads the word before)
     r"(?:汇入|转入|打入|付至|汇至|转至|转到|打到|汇到|付到|退到|退至|退入|退回到|退回至|退还到|退还至)[^，。！？\n]{0,8}?"
-    r"(?:个人|私人)(?:账户|帐户|账号|银行卡|卡)|"
+    r"(?:个人|私人)(?:账户|帐户|账号|银行卡|卡|户)|"
     # (a refund sent on to someone else's account: "kindly send the refund to our logistics partner's account")
     r"\b(?:refund|return|send|remit|transfer|pay|wire)\w*\b[^.!?\n]{0,60}?\bto (?:our|the|a|my) (?:[\w-]+ ){0,2}"
     r"(?:partner|agent|forwarder|affiliate|associate|third[- ]party)'?s? (?:bank )?account\b|"
+    # (the excess of an overpaid cheque wired on to a third party: "wire the difference to our agent in Ghana")
+    r"\b(?:wire|send|remit|transfer|refund|return|pay)\w* (?:back )?(?:the )?"
+    r"(?:difference|excess|surplus|overpaid amount)\b[^.!?\n]{0,60}?\bto (?:our|my|the|a|an|his|their) "
+    r"(?:[\w-]+ ){0,2}(?:agent|partner|forwarder|shipper|driver|associate|representative|friend|supplier)\b|"
     r"\b(?:to|into) (?:my|his|her|a|the \w+'s) (?:own )?personal (?:bank )?account\b")
 _DATA_STRONG_WORDS = (
     "card details|(?:credit|debit) cards?|card information|expiry date|security codes?|bank (?:account )?details|"
@@ -400,7 +407,8 @@ SALARY = re.compile(r"\b(?:salary|salaries|payroll|pay ?checks?|pay ?slips?|wage
 PRETEXT = re.compile(
     # (an overpayment to be refunded: the refund is the money diverted, "USD 18,400 instead of USD 4,400")
     r"\b(?:overpaid|overpayment|over-?transferred|paid (?:you )?twice|duplicate payment)\b|"
-    r"\b(?:transferred|paid|sent|remitted) [^.!?\n]{0,30}?\binstead of\b|"
+    r"\b(?:transferred|paid|sent|remitted|wrote|written|issued|made out|drawn) [^.!?\n]{0,40}?\binstead of\b|"
+    r"\bshould have been (?:for )?(?:usd|us\$|\$|€|£|eur|gbp|rmb|hk\$|aed|sar)? ?\d|"
     r"多付|多转|多汇|误将[^。！？\n]{0,20}?(?:打成|转成|付成|汇成)|重复(?:付款|支付|转账)|"
     r"\b(?:account|bank)\b[^.!?\n]{0,100}?\b(?:frozen|blocked|suspended|restricted|on hold|under (?:annual |internal |"
     r"system )?(?:audit|review|maintenance|inspection|migration|upgrade)|cannot (?:receive|accept)|"
@@ -611,6 +619,7 @@ _LURE = re.compile(
 ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
     "windfall": (
         "won|winner|winners|winning|winnings|selected|chosen|picked|drawn|awarded|approved|pre-approved|"
+        "no collateral|无需抵押|无需任何抵押|免抵押|"
         "granted|congratulations|congrats|lottery|sweepstake|sweepstakes|jackpot|lucky draw|prize draw|"
         "claim|inheritance|next of kin|unclaimed|dormant|beneficiary|lucky|donate|donating|donation|"
         "pending|waiting|awaiting|ready to be|to be released|恭喜|中奖|中了|抽中|选中|荣获|获奖|领取|"
@@ -633,12 +642,12 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "日收益|周收益|月收益|日结|躺赚|返现|返利|返佣|佣金|秒返|翻倍|收益|回报|牛股|荐股|带单|喊单|日赚|月赚|日挣|月挣|"
         "包录用|保录用|包发表|保发表|包检索|保检索|包见刊"),
     "fee": (
-        "fee|fees|charge|charges|deposit|deposits|premium|premiums|shipping and handling|duty|duties|gift card|"
+        "filing|fee|fees|charge|charges|deposit|deposits|premium|premiums|shipping and handling|duty|duties|gift card|"
         "retainer|personal account|personal bank account|打入|付至|转至|打到|付到|"
         # (a refund sent on: 退到个人卡; "to our forwarding agent's account"; 按下面账户付)
         "退到|退至|退入|退回到|退回至|退还到|退还至|按下面|按以下|按下列|按下方|"
         "partner|partner's|agent|agent's|forwarder|forwarder's|affiliate|affiliate's|associate|associate's|"
-        "third-party|third party|third-party's|third party's|"
+        "third-party|third party|third-party's|third party's|difference|excess|surplus|overpaid amount|"
         "gift cards|"
         "giftcard|giftcards|apple card|apple cards|itunes|google play|steam|bitcoin|btc|usdt|crypto|cryptos|"
         "cryptocurrency|cryptocurrencies|western union|moneygram|customs|parcel|package|"
