@@ -124,7 +124,7 @@ _FEE = re.compile(
     r"\b(?:processing|handling|clearance|delivery|shipping|transfer|release|activation|verification|insurance|tax|"
     r"settlement|withdrawal|"
     r"customs|administration|admin|registration|courier|redelivery|certificate|legal|service|unlock|unlocking|"
-    r"upfront|up-front|advance|recovery|filing)"
+    r"upfront|up-front|advance|recovery|filing|compliance|reinstatement|underwriting)"
     r"(?: and (?:[\w-]+ ){0,2}?[\w-]+)? (?:bond )?(?:fee|charge|deposit|premium)s?\b|"
     r"\bshipping and handling\b|\b(?:import )?dut(?:y|ies)\b|"
     r"\bretainer\b[^.!?\n]{0,40}?\b(?:payable|paid|due) (?:in advance|upfront|up-front)\b|"
@@ -133,7 +133,7 @@ _FEE = re.compile(
     r"(?:需先|须先|必须先|要先|先行|先)(?:缴纳|交纳|缴|交|支付|付)[^，。！？\n]{0,10}?费|"
     # (a prize's tax paid first, not the yearly filing: 个人所得税综合所得汇算清缴, the 个人所得税 app)
     r"个人所得税(?![\s”\"」』]{0,2}(?:综合所得|汇算|app|申报|年度|专项))|(?:个人)?偶然所得税|"
-    r"派送费|税款|税项|滞纳金|开户费|开户管理费|账户管理费|"
+    r"派送费|税款|税项|滞纳金|开户费|开户管理费|账户管理费|审查费|审核费|评估费|延期费|"
     # the "safe account" the reader's money is to be moved to (资金转入监管账户进行核验)
     # (not the escrow a deposit on a home is paid into: 存入资金监管账户)
     r"(?:转入|转至|转到|汇入|转移到?)[^，。！？\n]{0,8}?(?<!资金)(?:监管|安全|专用|清查|核查|审查|保护)(?:账户|帐户)|"
@@ -244,6 +244,9 @@ _DIVERSION = re.compile(
     # (a refund sent on to someone else's account: "kindly send the refund to our logistics partner's account")
     r"\b(?:refund|return|send|remit|transfer|pay|wire)\w*\b[^.!?\n]{0,60}?\bto (?:our|the|a|my) (?:[\w-]+ ){0,2}"
     r"(?:partner|agent|forwarder|affiliate|associate|third[- ]party)'?s? (?:bank )?account\b|"
+    # (a regulator's or an insurer's fee paid to a private "collection partner")
+    r"\b(?:pay|transfer|remit|wire|send)\w*\b[^.!?\n]{0,60}?\bto (?:our|the|its) (?:\w+ )?(?:collection|collecting) "
+    r"(?:partner|agent|agency|account)\b|"
     # (the excess of an overpaid cheque wired on to a third party: "wire the difference to our agent in Ghana")
     r"\b(?:wire|send|remit|transfer|refund|return|pay)\w* (?:back )?(?:the )?"
     r"(?:difference|excess|surplus|overpaid amount)\b[^.!?\n]{0,60}?\bto (?:our|my|the|a|an|his|their) "
@@ -562,7 +565,7 @@ _THREAT = re.compile(
     r"\b(?:referred|passed|handed) (?:over )?to (?:our |a |an )?(?:external )?(?:debt )?"
     r"collections? (?:agency|agents?)\b|"
     r"逾期(?:未[^，。！？\n]{0,6}?)?(?:作废|视为|无效|不候|将被|无法)|过期作废|自动放弃|即将(?:清零|过期|失效|作废|冻结)|"
-    r"(?:将|会)(?:被)?(?:永久)?(?:冻结|停用|注销|起诉|拘留|逮捕|没收|销户|作废|销毁)|"
+    r"(?:将|会)(?:被)?(?:自动|永久|直接)?(?:冻结|停用|注销|起诉|拘留|逮捕|没收|销户|作废|销毁)|"
     r"追究" + _S + r"{0,10}责任|强制措施|法律责任|否则(?:将)?(?:取消|视为|作废|冻结|追究|缺席)|缺席判决|"
     r"强制执行|列入(?:严重违法)?失信(?:被执行人)?名单|列入经营异常名录")
 
@@ -642,11 +645,13 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "日收益|周收益|月收益|日结|躺赚|返现|返利|返佣|佣金|秒返|翻倍|收益|回报|牛股|荐股|带单|喊单|日赚|月赚|日挣|月挣|"
         "包录用|保录用|包发表|保发表|包检索|保检索|包见刊"),
     "fee": (
-        "filing|fee|fees|charge|charges|deposit|deposits|premium|premiums|shipping and handling|duty|duties|gift card|"
+        "compliance|reinstatement|underwriting|审查费|审核费|评估费|延期费|filing|collection|collecting|"
+        "fee|fees|charge|charges|deposit|deposits|premium|premiums|shipping and handling|duty|duties|gift card|"
         "retainer|personal account|personal bank account|打入|付至|转至|打到|付到|"
         # (a refund sent on: 退到个人卡; "to our forwarding agent's account"; 按下面账户付)
         "退到|退至|退入|退回到|退回至|退还到|退还至|按下面|按以下|按下列|按下方|"
-        "partner|partner's|agent|agent's|forwarder|forwarder's|affiliate|affiliate's|associate|associate's|"
+        "partner|partner's|partners|agent|agent's|agents|forwarder|forwarder's|forwarders|affiliate|affiliate's|"
+        "affiliates|associate|associate's|associates|third-partys|third partys|"
         "third-party|third party|third-party's|third party's|difference|excess|surplus|overpaid amount|"
         "gift cards|"
         "giftcard|giftcards|apple card|apple cards|itunes|google play|steam|bitcoin|btc|usdt|crypto|cryptos|"

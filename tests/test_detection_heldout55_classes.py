@@ -72,13 +72,17 @@ HELD = [
     ("Recovery Desk", "desk@global-fundtrace.org", "Your lost funds",
      "Dear Sir,\n\nWe have traced the funds your company lost to the 2025 invoice fraud. To file the recovery claim, "
      "a legal filing fee of USD 1,900 is required.\n\nCase Officer\n"),
+    # an insurer's reinstatement premium to a "collection account"
+    ("Allianz Renewals", "renewals@allianz-policy-desk.com", "Policy lapsed",
+     "Dear Policyholder,\n\nYour policy has lapsed for non-payment. To reinstate cover, pay the reinstatement premium "
+     "of USD 9,400 within 48 hours to our regional collection account (details attached).\n"),
 ]
 
 
 @pytest.mark.parametrize(("display", "address", "subject", "body"), HELD,
                          ids=["tender-fee-personal-account", "duplicate-to-other-account", "cheque-difference-to-agent",
                               "insurer-claim-fee-first", "facility-bond-premium", "no-collateral-funding-fee",
-                              "recovery-filing-fee"])
+                              "recovery-filing-fee", "insurer-collection-account"])
 def test_advance_fees_and_refunds_of_these_shapes_are_held(display: str, address: str, subject: str,
                                                           body: str) -> None:
     assert inbound_action(display, address, subject, body) == "quarantine"
