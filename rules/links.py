@@ -415,7 +415,7 @@ def off_brand_link(claimed: Iterable[str], hosts: Iterable[str], senders: Iterab
     if sign_in and owners and not any(_owned_link(h, owners, from_brand or "") for h in reached):
         # (a relay's notice, an e-signature or a file transfer, comes from the service's own site, never a reseller's)
         # (nor a sender whose own domain spells the brand it does not own: zoom-invite-secure.com is no reseller)
-        brand_word = (from_brand or "").replace(" ", "")
+        brand_word = (from_brand or "").split(".", 1)[0].replace(" ", "")  # (booking.com: booking)
         spells = any(brand_word in re.split(r"[.\-]", organisational_domain(d)) for d in sender_domains)
         own = {organisational_domain(d) for d in sender_domains} \
             if not password and from_brand not in _RELAYS and not spells else set()

@@ -45,20 +45,24 @@ _MOVE = re.compile(
     r"(?:whatsapp|telegram|wechat|signal)\b|"
     r"\bmy (?:new |personal )?(?:whatsapp|telegram|wechat|signal)(?: number| id)?(?: is)?[\s:]{0,3}[+@a-z0-9]")
 # kept from others, or the phone that cannot be answered: what a boss's opener adds
-_HUSH_WORDS = ("不要", "别", "先别", "保密", "不方便", "开会", "接电话", "meeting", "call", "tell", "between us",
-               "confidential", "discreet", "anyone", "talk")
+_HUSH_WORDS = ("不要", "别", "先别", "唔好", "保密", "不方便", "开会", "接电话", "meeting", "call", "tell",
+               "between us", "confidential", "discreet", "anyone", "anybody", "talk")
 _HUSH = re.compile(
-    r"(?:不要|别|先别)(?:告诉|声张|说话|(?:跟|和|对)[^，。！？,\n]{1,10}?(?:说|讲|提))|(?:此事|这件事|这个事情?)[^。！？\n]{0,6}保密|"
+    r"(?:不要|别|先别|唔好)(?:告诉|声张|说话|(?:跟|和|对|同)[^，。！？,\n]{1,10}?(?:说|讲|提))|(?:此事|这件事|这个事情?)[^。！？\n]{0,6}保密|"
     r"不方便(?:接|打)?电话|(?:正在|在外面?|在)开会|(?:无法|不能|没法)接(?:听)?电话|"
-    r"\bi'?m in a (?:board |client )?meeting\b|\bi am in a (?:board |client )?meeting\b|"
+    r"\bi'?m in (?:a (?:board |client )?meeting|meetings)\b|\bi am in (?:a (?:board |client )?meeting|meetings)\b|"
     r"\b(?:can't|cannot|can not|unable to) (?:talk|take (?:any )?calls|answer (?:the |my )?phone)\b|"
     r"\bkeep (?:this|it) (?:strictly )?(?:between (?:the two of )?us|to yourself|confidential|quiet)\b|"
-    r"\b(?:don't|do not) (?:tell|mention (?:this|it) to) (?:anyone|anybody|the others|the team)\b|\bdiscreet(?:ly)?\b")
+    r"\b(?:don't|do not) (?:tell|(?:mention|discuss|share) (?:this |it )?(?:with |to )?)(?:anyone|anybody|the others|"
+    r"the team)\b|\bdiscreet(?:ly)?\b")
 
 # the boss's first line, before any channel: is the reader there, now (with _HUSH: "I'm in a meeting and can't talk")
-_DESK_WORDS = ("desk", "available", "在吗", "在公司", "在办公室", "在不在")
+_DESK_WORDS = ("desk", "available", "在吗", "在公司", "在办公室", "在不在", "收到请回", "get this")
 _DESK = re.compile(r"\bare you (?:at|on|near) your desk\b|\bare you (?:available|around|in the office)(?: now)?\?|"
-                   r"在公司吗|在办公室吗|在不在|^\W{0,3}\w{0,6}[，,]?\s{0,2}在吗")
+                   r"在公司吗|在办公室吗|在不在|^\W{0,3}\w{0,6}[，,]?\s{0,2}在吗|"
+                   # (or asks for a reply before anything is said: 收到请回复, "let me know when you get this")
+                   r"收到请回(?:复|覆|个话)|"
+                   r"\b(?:let me know|reply|get back to me) (?:as soon as|when|once) you get this\b")
 
 DOMAIN_SCARE_WORDS = ("domain", "域名", "网络品牌", "通用网址", "network brand", "internet keyword")
 DOMAIN_SCARE = re.compile(

@@ -244,6 +244,15 @@ _DIVERSION = re.compile(
     # (a refund sent on to someone else's account: "kindly send the refund to our logistics partner's account")
     r"\b(?:refund|return|send|remit|transfer|pay|wire)\w*\b[^.!?\n]{0,60}?\bto (?:our|the|a|my) (?:[\w-]+ ){0,2}"
     r"(?:partner|agent|forwarder|affiliate|associate|third[- ]party)'?s? (?:bank )?account\b|"
+    # (a refund that "should go to our logistics partner"; "send back the CNY 18,400 to our Alipay or WeChat account")
+    r"\brefund (?:should|must|needs to|can|is to|will need to)\s+(?:go|be sent|be paid|be transferred|be wired|be made)"
+    r"\s+to\s+(?:our|my|the|a)\s+(?:[\w-]+\s+){0,2}(?:partner|agent|forwarder|affiliate|associate|supplier|"
+    r"representative)\b|"
+    r"\b(?:send|refund|return|transfer|pay)\w* (?:it |them |the \w+ )?back\b[^.!?\n]{0,40}?\bto (?:our|my) "
+    r"(?:alipay|wechat|paypal|wise|venmo|cash ?app)\b|"
+    # (the excess of a transfer said doubled, sent on to an account it names: 多转的…直接转到婚庆公司账户)
+    r"(?:多转|多付|多汇|多出)(?:[^。！？\n]|\n(?!\s*\n)){0,40}?(?:转到|退到|汇到|打到|付到|退至|转至|退回到|退回至)"
+    r"(?!原|我司原|我们的?原)[^，。！？\n]{0,12}?(?:账户|帐户|账号)|"
     # (a regulator's or an insurer's fee paid to a private "collection partner")
     r"\b(?:pay|transfer|remit|wire|send)\w*\b[^.!?\n]{0,60}?\bto (?:our|the|its) (?:\w+ )?(?:collection|collecting) "
     r"(?:partner|agent|agency|account)\b|"
@@ -410,7 +419,9 @@ SALARY = re.compile(r"\b(?:salary|salaries|payroll|pay ?checks?|pay ?slips?|wage
 PRETEXT = re.compile(
     # (an overpayment to be refunded: the refund is the money diverted, "USD 18,400 instead of USD 4,400")
     r"\b(?:overpaid|overpayment|over-?transferred|paid (?:you )?twice|duplicate payment)\b|"
-    r"\b(?:transferred|paid|sent|remitted|wrote|written|issued|made out|drawn) [^.!?\n]{0,40}?\binstead of\b|"
+    r"\b(?:paid|transferred|sent|remitted)\b(?:[^.!?\n]|\.(?=\d)){0,40}?\b(?:twice|two times|double)\b|"
+    r"\b(?:transferred|paid|sent|remitted|wrote|written|issued|made out|drawn) (?:[^.!?\n]|\.(?=\d)){0,40}?"
+    r"\binstead of\b|"
     r"\bshould have been (?:for )?(?:usd|us\$|\$|€|£|eur|gbp|rmb|hk\$|aed|sar)? ?\d|"
     r"多付|多转|多汇|误将[^。！？\n]{0,20}?(?:打成|转成|付成|汇成)|重复(?:付款|支付|转账)|"
     r"\b(?:account|bank)\b[^.!?\n]{0,100}?\b(?:frozen|blocked|suspended|restricted|on hold|under (?:annual |internal |"
@@ -549,7 +560,7 @@ _THREAT = re.compile(
     r"(?:账户|帐户|账号|帐号)已(?:被)?(?:暂时|临时)?(?:冻结|停用|锁定|封停)|"
     r"(?:将|会)(?:在|于)[^，。！？\n]{0,10}?(?:冻结|停用|封停|关停|暂停)(?:您的|你的)?(?:店铺|账户|账号|帐户|帐号|网店)|"
     # (the reader's shop, mailbox or login closed on a clock: 账号将于 24 小时后关闭; not a bank account's move)
-    r"(?:店铺|网店|邮箱|会员|账号|帐号)(?:将|会)(?:在|于)[^，。！？\n]{0,12}?(?:被)?(?:永久)?(?:关闭|冻结|停用|注销|封停|关停)|"
+    r"(?:店铺|网店|邮箱|会员|账号|帐号|物业|住宿|房源)(?:将|会)(?:在|于)[^，。！？\n]{0,12}?(?:被)?(?:永久)?(?:关闭|冻结|停用|注销|封停|关停)|"
     # (the mail itself stopped on a clock: 系统将于今日暂停收信)
     r"(?:将|会)(?:在|于)[^，。！？\n]{0,10}?(?:暂停|停止|关闭)(?:收发|收信|发信|接收|发送)|"
     r"\b(?:account|settlements?|payouts?|funds|card) (?:is|are|has been|have been) (?:limited|on hold|restricted)\b|"
@@ -602,7 +613,7 @@ _LURE = re.compile(
     r"\bshared (?:\S+ ){1,8}?with you\b|"
     # (an account's details to bring up to date at the link: "Update now:", "verify your business information")
     r"\b(?:update|verify|validate|reactivate|restore|unlock) (?:now|here|your (?:\w+ ){0,2}?(?:account|information|"
-    r"details|info|profile))\b|"
+    r"details|info|profile|identity))\b|\bconfirm(?:ing)? your identity\b|"
     r"点击|登录|登陆|登入|查看(?:附件|文件|文档|邮件|详情)|下载(?:附件|文件|文档)|扫码|扫描(?:下方)?二维码|打开附件|"
     # (a notice's papers to open: 查看传票详情, 下载稽查名单)
     r"(?:查看|下载|打开)[^，。！？\n]{0,6}?(?:传票|起诉状|起诉书|通知书|判决书|文书|清单|名单)|"
@@ -646,6 +657,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "包录用|保录用|包发表|保发表|包检索|保检索|包见刊"),
     "fee": (
         "compliance|reinstatement|underwriting|审查费|审核费|评估费|延期费|filing|collection|collecting|"
+        "alipay|wechat|paypal|wise|venmo|cash app|cashapp|多转|多付|多汇|多出|refund should|refund must|"
+        "refund needs to|refund can|refund is to|refund will need to|"
         "fee|fees|charge|charges|deposit|deposits|premium|premiums|shipping and handling|duty|duties|gift card|"
         "retainer|personal account|personal bank account|打入|付至|转至|打到|付到|"
         # (a refund sent on: 退到个人卡; "to our forwarding agent's account"; 按下面账户付)
@@ -739,7 +752,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         # (not 在线: its variants hold Taiwan's 線上 but not 线上, which the scan would then find unlike the normalised
         # text; the payment words open those windows)
         "existing password|scan|点击|登录|登陆|登入|查看|下载|扫码|扫描|打开附件|保留|shared|共享|分享|pay|立即|"
-        "update|verify|validate|reactivate|restore|unlock|"
+        "update|verify|validate|reactivate|restore|unlock|confirm your identity|confirming your identity|"
         "缴纳|缴费|支付|付款|"
         "quota|storage|capacity|扩容|review and sign|review document|review documents|with your"),
 }.items()}

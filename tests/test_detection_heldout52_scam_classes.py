@@ -1,0 +1,67 @@
+"""Scam classes blind set 52 missed (/work/heldout52: a hotel group's inbound mail, 160 messages by a
+helper who never saw the rules; held out and measured untouched at 0.460 on 3cdfb95 and 0.480 on
+ccf900c, then made a development set). The mails here are written anew. Each held test fails on
+ccf900c; the delivered ones guard.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_detection_heldout16_classes import inbound_action
+
+HELD = [
+    # a booking platform's name worn by a partner-desk sender whose own domain spells it, login and closure
+    ("Booking.com 合作夥伴", "partner-hk@booking-partnerdesk.com", "您的住宿將於48小時內停止接受預訂",
+     "親愛的合作夥伴：\n\n由於您的住宿未完成 KYC 驗證，您的物業將於48小時內關閉。\n\n請立即登入完成驗證：\n"
+     "https://booking-partnerdesk.com/extranet/kyc\n"),
+    # the platform's own From, a link that writes its domain into a stranger's host, "confirm your identity"
+    ("Security Team", "security@booking.com", "Confirm you are the property owner",
+     "Hello,\n\nWe received a request to change the owner of your property account. If you did not request it, "
+     "cancel it within 12 hours by confirming your identity:\nhttps://admin-booking.com-verify.owner-check.help/c\n"),
+    # the boss on free mail: "are you at your desk", meetings all day, discuss it with no one
+    ("Stephen Chen", "stephen.chen.office@outlook.com", "Quick request",
+     "Li Wei,\n\nAre you at your desk? I need you to handle a confidential payment today. Don't discuss it with "
+     "anyone yet. I'm in meetings all afternoon, so just reply by email.\n\nStephen\n"),
+    # the same in Cantonese: 唔好同其他人講, 收到請回覆
+    ("陳思遠", "chen.siyuan.office@gmail.com", "急",
+     "Li Wei，\n我今日喺澳門傾緊個收購，要今日俾一筆訂金，收款資料我遲啲send俾你。"
+     "呢件事暫時唔好同其他人講。\n收到請回覆。\n"),
+    # a group deposit "transferred twice", the refund to go to a logistics partner
+    ("Olivia Brandt", "olivia@brandt-delegations.com", "Refund of excess deposit",
+     "Dear Bob,\n\nOur finance team transferred USD 12,400.00 instead of USD 2,400.00. Please note the refund should\n"
+     "go to our logistics partner, as our account is under audit: IBAN DE44 5004 0000 0591 2277 00.\n\nOlivia\n"),
+    # a deposit paid twice, the extra to go back to an Alipay or WeChat account
+    ("Jason Park", "jason.park@star-tours-travel.kr", "deposit paid two times",
+     "Dear Alice,\n\nOur accountant paid the deposit (CNY 16,200) two times by mistake. Can you send back the CNY "
+     "16,200 to our Alipay or WeChat account? QR code attached.\n\nJason\n"),
+    # a wedding deposit transferred ten times over, the excess to go to the planner's account
+    ("王先生", "wang.family88@hotmail.com", "定金多转了",
+     "您好，\n\n我父亲付定金时把 20,000 转成了 200,000，多转了十八万。麻烦尽快退回多出的\n180,000 元，"
+     "可以直接转到婚庆公司账户：\n户名：上海喜来婚礼策划 账号 6217 0012 1003 5589 442\n"),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), HELD,
+                         ids=["platform-partner-desk", "platform-own-from-link-wears-it", "boss-desk-check-en",
+                              "boss-cantonese", "refund-to-logistics-partner", "refund-to-alipay",
+                              "wedding-deposit-to-planner"])
+def test_scams_of_these_shapes_are_held(display: str, address: str, subject: str, body: str) -> None:
+    assert inbound_action(display, address, subject, body) == "quarantine"
+
+
+DELIVERED = [
+    # a guest who paid twice, the refund asked to the card it came from (guard)
+    ("Maria Lopez", "maria.lopez@ymail.com", "Charged twice for my booking",
+     "Hello,\n\nMy card was charged twice for booking 55120 (USD 310 each). Could you please refund the duplicate "
+     "to the same card? Thank you.\n\nMaria\n"),
+    # a wedding client's own refund to the account that paid (guard)
+    ("李小姐", "li.xiaojie@163.com", "定金多付，请退回原账户",
+     "您好，\n\n我们婚宴定金多付了 5,000 元，麻烦退回原付款账户即可，谢谢！\n\n李小姐\n"),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), DELIVERED,
+                         ids=["guest-refund-same-card", "refund-to-original-account"])
+def test_genuine_refund_requests_are_delivered(display: str, address: str, subject: str, body: str) -> None:
+    assert inbound_action(display, address, subject, body) == "deliver"
