@@ -255,6 +255,9 @@ DOMAIN_WORDS: dict[str, str] = {
     "quickbooks": "quickbooks", "intuit": "intuit", "pexa": "pexa", "cicpa": "中国注册会计师协会",
     "bochk": "bochk", "hangseng": "hang seng", "amazonbusiness": "amazon",
 }
+# the state's names worn by mail that is not the state's (a fee asked under them needs no other tie: rules.scams)
+STATE_IN_DOMAIN = "a government's name in a domain that is not one"
+STATE_BODY_OUTSIDE = "a government body's name outside the government's domains"
 LOOK_ALIKE = "a look-alike of"  # how a correspondent's look-alike is named (rules.scams weighs it more)
 # the disguises worn of us or of a correspondent, not of a brand: one point beside an ask in rules.scams,
 # but no disguise for a lure (partners called example-logistics, vendors' "IT Support" on gmail and
@@ -269,7 +272,7 @@ _CHINESE = tuple(n for n in BRANDS if not n.isascii())
 
 @functools.cache
 def _simplify() -> dict[int, str]:
-    return simplifying_table("".join(_CHINESE) + _BRAND_FILLER.pattern)
+    return simplifying_table("".join(_CHINESE) + _BRAND_FILLER.pattern + _GOVERNMENT_BODY.pattern)
 
 
 # a country's ending (amazon.ca, citibank.com.sg, apple.com.cn): the brand's own name under it is the brand's
@@ -295,7 +298,7 @@ _BRAND_FILLER = re.compile(
     r"department|official|the|of|inc|ltd|limited|corp|corporation|express|connect|cloud|store|business|"
     r"network|mail|documentation|docs|tracker|gpi|admin|administrator|console|play|developers?|workspace|"
     r"apps?|drive|sign|pay|wallet|prime|business|enterprise|global|hub|extranet|group|central|ycs|teams|ads|"
-    r"advertising|us|uk|partners?|partner hub)\b|\bu\.s\.|\bu\.k\.|[&/|,.:\-–—()（）\[\]【】\s\d]|"
+    r"advertising|us|uk)\b|\bu\.s\.|\bu\.k\.|[&/|,.:\-–—()（）\[\]【】\s\d]|"
     r"客服|通知|中心|团队|服务|安全|风控|合规|官方|速运|快递|集团|股份|有限|公司|总局|委员会|部门|账户|支付|平台|国家|商家|积分|商城|"
     r"监督|管理|科技|信息|系统|提醒|中国|香港|台湾|深圳|上海|北京|广州|市|省|区|县|分行|支行|慈善|信托|基金|委员会|"
     r"中级|高级|基层|最高|办公室|执行局|立案庭|传票|快件|处理|缴费|稽查|征收|受理|理赔|核保|保全|财产保险|合作伙伴|伙伴|支援")
@@ -461,6 +464,23 @@ _EXECUTIVE = re.compile(r"(?i)\b(?:ceo|cfo|coo|president|chairman|chairwoman|man
 _STATE_WORDS = frozenset({"gov", "govt", "gouv", "gob"})
 
 
+# a government department or regulator named in a display name (its office writes from its government's domain)
+_GOVERNMENT_BODY = re.compile(
+    r"(?i)(?:卫生健康|卫健|卫生|消防|食物环境卫生|食环|海关|税务|市场监督管理|市场监管|应急管理|住房和城乡建设|住建|生态环境|"
+    r"环保|文化和旅游|文旅|公安|出入境|人力资源和社会保障|人社|劳工|商务|外汇管理|统计|自然资源|交通运输|水务|差饷物业估价)"
+    r"(?:局|署|处|厅|所|委|委员会|监督所|支队|大队)|"
+    r"\b(?:customs and excise(?: department)?|fire services department|inland revenue department|department of health|"
+    r"food and environmental hygiene department|environmental protection department|labour department|"
+    r"immigration department|rating and valuation department|water supplies department|(?:tax|revenue) authority)\b")
+# a government's own domains: .gov and its national forms (gov.cn, gov.hk, gov.uk, go.jp, gouv.fr, gob.mx …)
+_GOVERNMENT_DOMAIN = re.compile(r"(?:^|\.)(?:gov|gouv|gob|go|govt|gc|mil|europa)\.(?:[a-z]{2,3})$|\.gov$|\.mil$")
+
+
+def _government_domain(domain: str) -> bool:
+    return _GOVERNMENT_DOMAIN.search(domain) is not None or domain.endswith((".gov.cn", ".gov.hk", ".gov.tw", ".gov.sg",
+                                                                              ".gov.uk", ".gov.au", ".gov.mo"))
+
+
 def poses_as_state(domain: str) -> bool:
     """Whether ``domain``'s own name spells a government's (``ird-gov-hk.com``, ``court-gov.net``):
     a state's office writes from under its country's government suffix (``ird.gov.hk``), whose
@@ -586,7 +606,10 @@ def impersonated(display_names: Iterable[str], addresses: Iterable[str], our_dom
     if any(d in FREEMAIL for d in domains) and any(_EXECUTIVE.search(n) for n in display_names if n):
         return EXECUTIVE_ON_FREEMAIL
     if any(poses_as_state(d) for d in domains):
-        return "a government's name in a domain that is not one"
+        return STATE_IN_DOMAIN
+    if any(_GOVERNMENT_BODY.search(n.translate(_simplify())) for n in display_names if n) and \
+            not any(_government_domain(d) for d in domains):
+        return STATE_BODY_OUTSIDE  # (食物環境衞生署 at fehd-gov-hk.org)
     for quoted in correspondents:
         q_local, _, q_domain = quoted.lower().rpartition("@")
         for a in addresses:

@@ -112,6 +112,19 @@ def _never_asked(t: str, pos: int) -> bool:
     return _NEVER_ASK.search(_WRAP.sub(" ", t[max(0, pos - 100):pos])) is not None
 
 
+def fee_named(t: str, spans: Spans) -> tuple[int, int] | None:
+    """A fee named and asked to be paid (a pay word beside it), with no tie: read only where the mail wears
+    the state's name without being the state's, whose name is the tie ("繳付巡查及處理費用 HK$ 4,850" from
+    食物環境衞生署 at a .org)."""
+    for lo, hi in spans:
+        for m in _FEE_FAST.finditer(t, lo, hi):
+            if _PAY.search(t, max(0, m.start() - 120), m.end() + 120) and not _warned(t, m.start()) and \
+                    not _NO_FEE.search(t, max(0, m.start() - 30), m.start()) and not _FEE_PAID.match(t, m.end()) and \
+                    not _never_asked(t, m.start()):
+                return m.span()
+    return None
+
+
 def _fee(t: str, spans: Spans) -> tuple[int, int] | None:
     for lo, hi in spans:
         for m in _FEE_FAST.finditer(t, lo, hi):

@@ -124,9 +124,10 @@ _FEE = re.compile(
     r"\b(?:processing|handling|clearance|delivery|shipping|transfer|release|activation|verification|insurance|tax|"
     r"settlement|withdrawal|"
     r"customs|administration|admin|registration|courier|redelivery|certificate|legal|service|unlock|unlocking|"
-    r"upfront|up-front|advance|recovery|filing|compliance|reinstatement|underwriting)"
+    r"upfront|up-front|advance|recovery|filing|compliance|reinstatement|underwriting|inspection)"
     r"(?: and (?:[\w-]+ ){0,2}?[\w-]+)? (?:bond )?(?:fee|charge|deposit|premium)s?\b|"
     r"\bshipping and handling\b|\b(?:import )?dut(?:y|ies)\b|"
+    r"\b(?:administrative|late|overdue|customs) (?:penalty|fine)\b|"
     r"\bretainer\b[^.!?\n]{0,40}?\b(?:payable|paid|due) (?:in advance|upfront|up-front)\b|"
     r"\bdeposit\b(?<!%\sdeposit)(?<!%deposit)|"
     r"垫付|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|押金|会员费|认证费|服务费|工本费|保险费|验证费|关税|清关费|"
@@ -134,6 +135,7 @@ _FEE = re.compile(
     # (a prize's tax paid first, not the yearly filing: 个人所得税综合所得汇算清缴, the 个人所得税 app)
     r"个人所得税(?![\s”\"」』]{0,2}(?:综合所得|汇算|app|申报|年度|专项))|(?:个人)?偶然所得税|"
     r"派送费|税款|税项|滞纳金|开户费|开户管理费|账户管理费|审查费|审核费|评估费|延期费|"
+    r"(?:检测|检查|巡查|复核|年检)费|(?:巡查|检查|检测)及处理费|"
     # the "safe account" the reader's money is to be moved to (资金转入监管账户进行核验)
     # (not the escrow a deposit on a home is paid into: 存入资金监管账户)
     r"(?:转入|转至|转到|汇入|转移到?)[^，。！？\n]{0,8}?(?<!资金)(?:监管|安全|专用|清查|核查|审查|保护)(?:账户|帐户)|"
@@ -656,7 +658,9 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "日收益|周收益|月收益|日结|躺赚|返现|返利|返佣|佣金|秒返|翻倍|收益|回报|牛股|荐股|带单|喊单|日赚|月赚|日挣|月挣|"
         "包录用|保录用|包发表|保发表|包检索|保检索|包见刊"),
     "fee": (
-        "compliance|reinstatement|underwriting|审查费|审核费|评估费|延期费|filing|collection|collecting|"
+        "compliance|reinstatement|underwriting|审查费|审核费|评估费|延期费|filing|collection|collecting|inspection|"
+        "检测费|检查费|巡查费|复核费|年检费|处理费|administrative penalty|late penalty|overdue penalty|customs penalty|"
+        "administrative fine|late fine|overdue fine|customs fine|"
         "alipay|wechat|paypal|wise|venmo|cash app|cashapp|多转|多付|多汇|多出|refund should|refund must|"
         "refund needs to|refund can|refund is to|refund will need to|"
         "fee|fees|charge|charges|deposit|deposits|premium|premiums|shipping and handling|duty|duties|gift card|"

@@ -69,7 +69,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from rules.attached_pages import ASKS_PASSWORD
-from rules.impersonation import DISGUISES, EXECUTIVE_ON_FREEMAIL, LOOK_ALIKE, brand_owned
+from rules.impersonation import (
+    DISGUISES,
+    EXECUTIVE_ON_FREEMAIL,
+    LOOK_ALIKE,
+    STATE_BODY_OUTSIDE,
+    STATE_IN_DOMAIN,
+    brand_owned,
+)
 from rules.links import PASSWORD, SIGN_IN
 from rules.match import HIGH, LOW, MEDIUM
 from rules.scam_advisories import _in_disclaimer, _warned, _warns, without_reported_forwards
@@ -82,6 +89,7 @@ from rules.scam_signals import (
     _diversion,
     _private_channel,
     _secret_transfer,
+    fee_named,
     payment_to_given,
 )
 from rules.scam_templates import domain_scare, gift_codes_asked, opener
@@ -233,6 +241,12 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
                 span = fn(item.text, item.windows(name))
                 if span:
                     found[name] = Signal(name, item.where, item.text, *span)
+    if "fee" not in found and impersonating in (STATE_IN_DOMAIN, STATE_BODY_OUTSIDE):
+        # (the state's name worn is the fee's tie: no office bills from outside its government's domains)
+        billed = next(((item, span) for item in items for span in [fee_named(item.text, item.windows("fee"))] if span),
+                      None)
+        if billed is not None:
+            found["fee"] = Signal("fee", billed[0].where, billed[0].text, *billed[1])
     for where, action in pages:  # a phishing page sent as a file: its form asks, its redirect lures
         if action == ASKS_PASSWORD:
             found.setdefault("personal_data", Signal("personal_data", where, f"the attached page {action}", 0, 0))

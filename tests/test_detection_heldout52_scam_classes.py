@@ -39,13 +39,21 @@ HELD = [
     ("王先生", "wang.family88@hotmail.com", "定金多转了",
      "您好，\n\n我父亲付定金时把 20,000 转成了 200,000，多转了十八万。麻烦尽快退回多出的\n180,000 元，"
      "可以直接转到婚庆公司账户：\n户名：上海喜来婚礼策划 账号 6217 0012 1003 5589 442\n"),
+    # a government department's name (traditional) from outside the government's domains, a fee to pay
+    ("食物環境衞生署 牌照組", "licence@fehd-licensing-hk.org", "食肆牌照續期巡查費用",
+     "持牌人：\n\n閣下之普通食肆牌照即將到期。請於本月底前繳付巡查及處理費用 HK$ 3,900，逾期牌照將被暫停。\n\n"
+     "繳費方法：轉數快 FPS 識別碼 168 2291 07\n"),
+    ("上海市卫生健康监督所", "jds@sh-weijian-jiandu.org.cn", "卫生许可证年度复核及检测费通知",
+     "各住宿场所：\n\n卫生许可证需每年复核。请于5日内登录 http://sh-weijian-jiandu.org.cn/fh 缴纳检测费 6,600 元。"
+     "未按期复核者，许可证将被注销。\n"),
 ]
 
 
 @pytest.mark.parametrize(("display", "address", "subject", "body"), HELD,
                          ids=["platform-partner-desk", "platform-own-from-link-wears-it", "boss-desk-check-en",
                               "boss-cantonese", "refund-to-logistics-partner", "refund-to-alipay",
-                              "wedding-deposit-to-planner"])
+                              "wedding-deposit-to-planner", "government-department-fee-zh-hant",
+                              "health-supervision-fee"])
 def test_scams_of_these_shapes_are_held(display: str, address: str, subject: str, body: str) -> None:
     assert inbound_action(display, address, subject, body) == "quarantine"
 
@@ -55,6 +63,9 @@ DELIVERED = [
     ("Maria Lopez", "maria.lopez@ymail.com", "Charged twice for my booking",
      "Hello,\n\nMy card was charged twice for booking 55120 (USD 310 each). Could you please refund the duplicate "
      "to the same card? Thank you.\n\nMaria\n"),
+    # the department's own notice from its government domain (guard)
+    ("食物環境衞生署", "licensing@fehd.gov.hk", "牌照續期提示",
+     "持牌人：\n\n閣下之食肆牌照將於下月到期，請於到期前經本署網上平台或郵寄方式繳付續期費用。\n\n食物環境衞生署\n"),
     # a wedding client's own refund to the account that paid (guard)
     ("李小姐", "li.xiaojie@163.com", "定金多付，请退回原账户",
      "您好，\n\n我们婚宴定金多付了 5,000 元，麻烦退回原付款账户即可，谢谢！\n\n李小姐\n"),
@@ -62,6 +73,6 @@ DELIVERED = [
 
 
 @pytest.mark.parametrize(("display", "address", "subject", "body"), DELIVERED,
-                         ids=["guest-refund-same-card", "refund-to-original-account"])
+                         ids=["guest-refund-same-card", "department-own-domain", "refund-to-original-account"])
 def test_genuine_refund_requests_are_delivered(display: str, address: str, subject: str, body: str) -> None:
     assert inbound_action(display, address, subject, body) == "deliver"
