@@ -22,7 +22,7 @@ _WARNED_SUBJECT = re.compile(
     # the scam mail itself as the subject ("This month's phishing email pretended to be …")
     r"[\s\-*•·>]*(?:(?:this|last|that) (?:month|week|year)'s |the |a |these |such |one )?(?:phishing|scam|fraudulent|"
     r"fake|spoofed) (?:e-?mails?|messages?|texts?|calls?|letters?|invoices?)\b|"
-    r"[\s\-*•·>]*(?:\d{1,2}[.、)）]\s*)?(?:(?:近期|最近|近日)[，,]?\s*)?(?:有|出现)?(?:骗子|不法分子|诈骗分子|犯罪分子|"
+    r"[\s\-*•·>]*(?:\d{1,2}[.、)）]\s*)?(?:(?:近期|最近|近日)[，,]?\s*)?(?:有|出现)?(?:骗子|骗徒|不法分子|诈骗分子|犯罪分子|"
     r"诈骗团伙)")
 # what an advisory says of the scams it describes, anywhere in its sentence: someone "impersonating"
 # (冒充) an authority, the scam's "typical phrases" (典型话术), "phrases used by fraudsters"; a scam

@@ -448,7 +448,8 @@ SECRET_CODES = re.compile(r"(?<![a-z0-9_])(?:cvv2?|cvc2?|pin)(?![a-z0-9_])|secur
                           r"短信验证码|手机验证码|动态(?:验证)?码|\bsms (?:verification )?code\b")
 # a change of account to be checked by phone: an advisory's or a genuine notice's advice, no diversion
 # ("任何收款账户变更，请务必通过原有电话核实", "verify any payment change by calling the number you have")
-VERIFY_BY_PHONE = re.compile(r"(?:原有|已知|以往|存档|备案|之前|原来)(?:的)?(?:联系)?(?:电话|号码|联系方式)|"
+VERIFY_BY_PHONE = re.compile(r"(?:原有|已知|以往|存档|备案|之前|原来)(?:的)?(?:[紀纪记]录|记载|档案|资料)?"
+                             r"(?:之|的|中的|上的)?(?:联系)?(?:电话|号码|联系方式)|"
                              # ("call the number on file"; not "the account number on file", which a phisher asks)
                              r"\b(?:(?:phone|telephone|contact|call)\w*[^.!?\n]{0,25}\bon file|"
                              r"you already (?:have|hold|know)|"

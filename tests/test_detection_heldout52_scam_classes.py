@@ -76,3 +76,13 @@ DELIVERED = [
                          ids=["guest-refund-same-card", "department-own-domain", "refund-to-original-account"])
 def test_genuine_refund_requests_are_delivered(display: str, address: str, subject: str, body: str) -> None:
     assert inbound_action(display, address, subject, body) == "deliver"
+
+
+def test_a_police_advisory_describing_overpayment_refunds_is_delivered() -> None:
+    """Held-out set 56 (a Hong Kong property agency's mail, measured blind) showed one false hold the new
+    overpayment pretext made: the police's advisory to estate agents, its fraudster called 骗徒 and its
+    advice to call "原有紀錄之電話號碼" (the number on record). Written anew; fails on 3e49059."""
+    body = ("各地產代理：\n\n近期接獲多宗租務騙案：\n- 騙徒冒充業主，以「戶口年審」為由要求更改收租戶口；\n"
+            "- 騙徒冒充租客，以「多付款項」為由要求退款至另一戶口。\n\n"
+            "請業界在處理任何更改收款戶口的要求時，務必以原有紀錄之電話號碼致電核實。\n\n反詐騙協調中心\n")
+    assert inbound_action("反詐騙協調中心", "adcc-notice@police-adcc.hk", "租務騙案提示", body) == "deliver"
