@@ -128,6 +128,13 @@ _SHARE = re.compile(r"shared|共享|分享|review (?:and sign|document)")
 _MAILBOX = re.compile(PASSWORD.pattern + r"|\bmailbox\b|\b(?:storage|mailbox) quota\b|邮箱|扩容")
 
 
+# a fee (not a deposit) said to come back: the advance-fee promise ("refundable in your first salary", "which we
+# will deduct from our final payment", 到账后退还); a hotel's refundable deposit is a deposit
+_FEE_WORD = re.compile(r"\b(?:fee|fees|charge|charges)\b|费")
+_COMES_BACK = re.compile(r"(?<!non-)(?<!non )\brefundable\b|\b(?:will be|is|are) (?:fully )?refunded\b|"
+                         r"\brefunded (?:in|with|on|upon|after)\b|\bdeduct(?:ed)? (?:it )?from\b|"
+                         r"\breimbursed (?:in|with|upon|after)\b|"
+                         r"(?:到账|放款|成功|完成)后(?:全额)?(?:退还|返还)|可退还|全额退还|予以退还|从[^。！？\n]{0,12}中扣除|抵扣")
 # a fee sent by cash wire to a person (Western Union, MoneyGram): no business bills so
 _CASH_WIRE = re.compile(r"\b(?:western union|moneygram)\b|西联汇款|速汇金")
 _PERSONAL = re.compile(r"个人|私人|\bpersonal\b")
@@ -176,6 +183,9 @@ def _weight(signal: Signal, items: list[Text], free_sender: bool = False) -> flo
     if signal.name == "personal_data" and (_asks_codes(signal.text, max(0, signal.start - 160), signal.end + 160)
                                            or signal.text.endswith(ASKS_PASSWORD)):
         return 2.0
+    if signal.name == "fee" and _FEE_WORD.search(signal.text, signal.start, signal.end) and \
+            _COMES_BACK.search(signal.text, max(0, signal.start - 100), signal.end + 120):
+        return 2.0  # (a fee said to come back, "refundable in your first salary", "deducted from the payout")
     if signal.name == "fee" and (gift_codes_asked(signal.text, signal.start - 200, signal.end + 300) or
                                  _CASH_WIRE.search(signal.text, max(0, signal.start - 100), signal.end + 150) or
                                  domain_scare(signal.text) == (signal.start, signal.end)):

@@ -86,3 +86,32 @@ def test_a_police_advisory_describing_overpayment_refunds_is_delivered() -> None
             "- 騙徒冒充租客，以「多付款項」為由要求退款至另一戶口。\n\n"
             "請業界在處理任何更改收款戶口的要求時，務必以原有紀錄之電話號碼致電核實。\n\n反詐騙協調中心\n")
     assert inbound_action("反詐騙協調中心", "adcc-notice@police-adcc.hk", "租務騙案提示", body) == "deliver"
+
+
+COMES_BACK = [
+    # a job's permit fee "refundable in your first salary"
+    ("HR Department", "hr@grandbay-resorts-careers.com", "Employment offer - Front Office Manager",
+     "Dear Applicant,\n\nWe are pleased to offer you the position. Your work permit must be processed through our "
+     "licensed agent. The processing fee (USD 780) is refundable in your first salary. Please pay it this week.\n"),
+    # a group booking's visa fee paid by the hotel in advance, "deducted from our final payment"
+    ("Star Tours Group Desk", "groups@star-tours-intl.com", "Group of 40 - visa sponsorship",
+     "Dear Reservations,\n\nFor our group of 40 the liaison office requires the hotel to pay the visa sponsorship "
+     "processing fee of USD 1,050 in advance, which we will deduct from our final payment.\n\nGroup Desk\n"),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), COMES_BACK,
+                         ids=["permit-fee-refundable", "visa-fee-deducted-later"])
+def test_a_fee_said_to_come_back_is_held(display: str, address: str, subject: str, body: str) -> None:
+    """Each fails on e0e2329 (a fee with no more than the mail being unsolicited beside it)."""
+    assert inbound_action(display, address, subject, body) == "quarantine"
+
+
+def test_a_non_refundable_registration_fee_and_a_refundable_deposit_are_delivered() -> None:
+    """Guards: a conference's non-refundable fee; a hotel's refundable key deposit."""
+    assert inbound_action("Events Team", "events@asia-hotel-forum.org", "Registration confirmed",
+                          "Dear Alice,\n\nThank you for registering. The registration fee of USD 450 is non-refundable "
+                          "and payable by 30 January.\n\nForum Secretariat\n") == "deliver"
+    assert inbound_action("Front Desk", "frontdesk@harbour-view-hotel.com", "Your stay",
+                          "Dear Guest,\n\nA refundable deposit of HKD 500 is taken at check-in and returned at "
+                          "check-out.\n\nFront Desk\n") == "deliver"
