@@ -135,6 +135,8 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "bochk": ("bochk.com", "boc.cn", "bankofchina.com"),
     "hang seng": ("hangseng.com", "hangseng.com.cn"),
     "iras": ("iras.gov.sg", "gov.sg"),
+    "飞猪": ("fliggy.com", "alitrip.com", "taobao.com", "alibaba-inc.com"),
+    "fliggy": ("fliggy.com", "alitrip.com", "taobao.com", "alibaba-inc.com"),
     "allianz": ("allianz.com", "allianz.de", "allianz.co.uk", "allianz.ae", "allianz.com.cn", "allianz.com.hk",
                 "allianz.sg", "allianz.fr"),
     "axa": ("axa.com", "axa.co.uk", "axa.com.hk", "axa.fr", "axa.de", "axa-gulf.com"),
@@ -298,7 +300,7 @@ _BRAND_FILLER = re.compile(
     r"department|official|the|of|inc|ltd|limited|corp|corporation|express|connect|cloud|store|business|"
     r"network|mail|documentation|docs|tracker|gpi|admin|administrator|console|play|developers?|workspace|"
     r"apps?|drive|sign|pay|wallet|prime|business|enterprise|global|hub|extranet|group|central|ycs|teams|ads|"
-    r"advertising|us|uk)\b|\bu\.s\.|\bu\.k\.|[&/|,.:\-–—()（）\[\]【】\s\d]|"
+    r"advertising|us|uk|finance|settlement|settlements)\b|\bu\.s\.|\bu\.k\.|[&/|,.:\-–—()（）\[\]【】\s\d]|"
     r"客服|通知|中心|团队|服务|安全|风控|合规|官方|速运|快递|集团|股份|有限|公司|总局|委员会|部门|账户|支付|平台|国家|商家|积分|商城|"
     r"监督|管理|科技|信息|系统|提醒|中国|香港|台湾|深圳|上海|北京|广州|市|省|区|县|分行|支行|慈善|信托|基金|委员会|"
     r"中级|高级|基层|最高|办公室|执行局|立案庭|传票|快件|处理|缴费|稽查|征收|受理|理赔|核保|保全|财产保险|合作伙伴|伙伴|支援")

@@ -227,8 +227,10 @@ _DIVERSION = re.compile(
     r"\b(?:accounts?|banking) (?:have |has )?(?:moved|been moved|transferred) to (?:our|a) new bank(?:ing)?\b|"
     r"(?<![更刷重创])(?:新|临时|备用)(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户|户口)|"
     # money directed to another of "our" accounts, instead of the usual one
-    r"\b(?:pay|remit|transfer|direct|send|wire|refund|return)\w*\b[^.!?\n]{0,60}?\bto (?:our|the|a) "
-    r"(?:alternative|other|another|subsidiary|settlement|secondary|offshore|overseas) account\b|"
+    # (its lines wrapped anywhere: "to our UK subsidiary\r\naccount instead")
+    r"\b(?:pay|remit|transfer|direct|send|wire|refund|return)\w*\b(?:[^.!?\n]|\r?\n(?![ \t]*\r?\n)){0,60}?\bto\s+"
+    r"(?:our|the|a)\s+(?:[\w-]+\s+)?(?:alternative|other|another|subsidiary|settlement|secondary|offshore|overseas)"
+    r"\s+account\b|"
     r"\b(?:pay|remit|transfer|direct|send|wire)\w*\b(?:[^.!?\n]|\.(?=\d)){0,60}?\bto (?:our|the|a) "
     r"(?:offshore|overseas) [\w-]+ account\b|\b(?:to|with|at) (?:our|the|the group's|its|a) new bank\b|"
     r"\binstead of (?:the|our) usual (?:one|account)\b|"
@@ -239,7 +241,10 @@ _DIVERSION = re.compile(
     r"(?:新|另一张|另外一张|另一个|下面|以下|这张)(?:的)?[^。！？\n]{0,4}?(?:卡|账户|账号|银行卡|户口)|换了?(?:工资卡|银行卡)|"
     # the payment re-routed (请改汇到以下账户, 这次请付到我们代理商的账户)
     r"改(?:汇|转|付|打)(?:款)?(?:到|至|入)|(?:这次|本次|此次)(?:请)?(?:付|汇|转)(?:款)?(?:到|至|入)|"
-    r"(?:代理商|第三方|合作方|关联公司)的?(?:账户|帐户|账号)|"
+    r"(?:代理商|第三方|合作方|关联公司|合作结算|合作收款)的?(?:账户|帐户|账号)|"
+    # (the payee's bank said changed: "due to a change in our settlement bank", details "no longer valid")
+    r"\b(?:change|changes|changed) (?:in|of|to) (?:our|its|the) (?:settlement |receiving |remittance |collection )?"
+    r"bank(?:ing)?(?: details| account| partner)?\b|"
     # (not 请勿转入任何个人账户: rules.scam_signals reads the word before)
     r"(?:汇入|转入|打入|付至|汇至|转至|转到|打到|汇到|付到|退到|退至|退入|退回到|退回至|退还到|退还至)[^，。！？\n]{0,8}?"
     r"(?:个人|私人)(?:账户|帐户|账号|银行卡|卡|户)|"
@@ -426,7 +431,8 @@ PRETEXT = re.compile(
     r"\binstead of\b|"
     r"\bshould have been (?:for )?(?:usd|us\$|\$|€|£|eur|gbp|rmb|hk\$|aed|sar)? ?\d|"
     r"多付|多转|多汇|误将[^。！？\n]{0,20}?(?:打成|转成|付成|汇成)|重复(?:付款|支付|转账)|"
-    r"\b(?:account|bank)\b[^.!?\n]{0,100}?\b(?:frozen|blocked|suspended|restricted|on hold|under (?:annual |internal |"
+    r"\b(?:account|bank)\b(?:[^.!?\n]|\r?\n(?![ \t]*\r?\n)){0,100}?\b(?:frozen|blocked|suspended|restricted|on hold|"
+    r"under (?:annual |internal |"
     r"system )?(?:audit|review|maintenance|inspection|migration|upgrade)|cannot (?:receive|accept)|"
     r"can no longer (?:receive|accept)|"
     r"(?:temporarily|currently) unavailable|being (?:audited|reviewed))\b|"
@@ -448,7 +454,7 @@ SECRET_CODES = re.compile(r"(?<![a-z0-9_])(?:cvv2?|cvc2?|pin)(?![a-z0-9_])|secur
                           r"短信验证码|手机验证码|动态(?:验证)?码|\bsms (?:verification )?code\b")
 # a change of account to be checked by phone: an advisory's or a genuine notice's advice, no diversion
 # ("任何收款账户变更，请务必通过原有电话核实", "verify any payment change by calling the number you have")
-VERIFY_BY_PHONE = re.compile(r"(?:原有|已知|以往|存档|备案|之前|原来)(?:的)?(?:[紀纪记]录|记载|档案|资料)?"
+VERIFY_BY_PHONE = re.compile(r"(?:原有|已知|以往|存档|备案|之前|原来)(?:的)?(?:[纪记]录|记载|档案|资料)?"
                              r"(?:之|的|中的|上的)?(?:联系)?(?:电话|号码|联系方式)|"
                              # ("call the number on file"; not "the account number on file", which a phisher asks)
                              r"\b(?:(?:phone|telephone|contact|call)\w*[^.!?\n]{0,25}\bon file|"
@@ -579,7 +585,7 @@ _THREAT = re.compile(
     r"\b(?:referred|passed|handed) (?:over )?to (?:our |a |an )?(?:external )?(?:debt )?"
     r"collections? (?:agency|agents?)\b|"
     r"逾期(?:未[^，。！？\n]{0,6}?)?(?:作废|视为|无效|不候|将被|无法)|过期作废|自动放弃|即将(?:清零|过期|失效|作废|冻结)|"
-    r"(?:将|会)(?:被)?(?:自动|永久|直接)?(?:冻结|停用|注销|起诉|拘留|逮捕|没收|销户|作废|销毁)|"
+    r"(?:将|会)(?:被)?(?:自动|永久|直接)?(?:冻结|停用|注销|起诉|拘留|逮捕|没收|销户|作废|销毁|下架)|"
     r"追究" + _S + r"{0,10}责任|强制措施|法律责任|否则(?:将)?(?:取消|视为|作废|冻结|追究|缺席)|缺席判决|"
     r"强制执行|列入(?:严重违法)?失信(?:被执行人)?名单|列入经营异常名录")
 
@@ -662,6 +668,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "compliance|reinstatement|underwriting|审查费|审核费|评估费|延期费|filing|collection|collecting|inspection|"
         "检测费|检查费|巡查费|复核费|年检费|处理费|administrative penalty|late penalty|overdue penalty|customs penalty|"
         "administrative fine|late fine|overdue fine|customs fine|"
+        "合作结算|合作收款|change in|change of|change to|changes in|changes to|changed in|changed to|changed of|"
+        "changes of|"
         "alipay|wechat|paypal|wise|venmo|cash app|cashapp|多转|多付|多汇|多出|refund should|refund must|"
         "refund needs to|refund can|refund is to|refund will need to|"
         "fee|fees|charge|charges|deposit|deposits|premium|premiums|shipping and handling|duty|duties|gift card|"
@@ -745,7 +753,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "locked|terminated|deactivated|seized|restricted|confiscated|suspension|closure|termination|deactivation|"
         "legal action|arrest warrant|arrested|disabled|deleted|be able to|rejected|bounced|withheld|"
         "停止|暂停|吊销|撤销|征信|禁用|作废|封停|关停|否则|缺席判决|强制执行|失信|经营异常|on hold|limited|积分|锁定|"
-        "无法|不能|冻结|停用|注销|起诉|拘留|逮捕|没收|销户|追究|强制措施|法律责任|关闭|销毁|"
+        "无法|不能|冻结|停用|注销|起诉|拘留|逮捕|没收|销户|追究|强制措施|法律责任|关闭|销毁|下架|"
         "suspended|lost|last chance|final|left|remain|remaining|spot|spots|limited|"
         "time is short|小时|天内|日内|"
         "今天|今日|今晚|当天有效|立即|马上|立刻|逾期|过期作废|自动放弃|即将|清零|名额|仅剩|限时|截止|"

@@ -115,3 +115,28 @@ def test_a_non_refundable_registration_fee_and_a_refundable_deposit_are_delivere
     assert inbound_action("Front Desk", "frontdesk@harbour-view-hotel.com", "Your stay",
                           "Dear Guest,\n\nA refundable deposit of HKD 500 is taken at check-in and returned at "
                           "check-out.\n\nFront Desk\n") == "deliver"
+
+
+BANK_CHANGES = [
+    # a platform's name worn, its "settlement bank" said changed, the old details "no longer valid"
+    ("Trip.com Finance", "finance@trip-settlement-desk.com", "Overdue commission statement",
+     "Dear Hotel Partner,\n\nThe commission for March (HKD 38,210.40) remains unpaid. Due to a change in our "
+     "settlement bank, the account details on earlier statements are no longer valid. Please remit to A/C "
+     "072-913884-6, DBS Bank Ltd.\n"),
+    # a supplier's account "blocked", the payment to a subsidiary's account, the lines wrapped mid-phrase
+    ("Rossi Food Supply", "accounts@rossi-foods-italia.com", "Invoice 2231",
+     "Dear Accounts,\n\nOur Italian account is temporarily\nblocked for the quarterly VAT check. Please transfer the "
+     "payment (EUR 21,400) to our UK subsidiary\naccount instead: IBAN GB33 BARC 2045 7753 1182 09.\n\n"
+     "Please do not call the office, our phone line is being changed.\n"),
+    # a travel platform's name worn, a bond topped up to a "cooperating settlement account", delisting threatened
+    ("飞猪商家中心", "notice@fliggy-seller-service.cn", "关于补缴店铺保证金的通知",
+     "尊敬的商家：\n\n店铺保证金上调至 50,000 元，贵店需于月底前补缴差额 30,000 元，逾期将下架全部商品。\n"
+     "补缴方式：对公转账至平台合作结算账户，户名 杭州飞跃信息咨询有限公司，账号 3301 0402 2022 1001 7788。\n"),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), BANK_CHANGES,
+                         ids=["settlement-bank-changed", "subsidiary-account-wrapped", "platform-bond-third-party"])
+def test_payments_moved_to_other_accounts_are_held(display: str, address: str, subject: str, body: str) -> None:
+    """Each fails on a8c6015."""
+    assert inbound_action(display, address, subject, body) == "quarantine"
