@@ -29,6 +29,7 @@ from tests.accuracy import (  # noqa: E402
     mime,
     names,
     scams,
+    scams_shapes,
     scams_varied,
     secrets_neg,
     secrets_pos,
@@ -38,7 +39,7 @@ from tests.accuracy.common import Sample  # noqa: E402
 
 SEED = "mailwarden-issue-19"
 CLASSES = [conf_pos, conf_neg, cards, identity, secrets_pos, secrets_neg, names, scams, files, threads, scams_varied,
-           conf_running]
+           conf_running, scams_shapes]
 
 
 def samples() -> list[Sample]:
