@@ -164,8 +164,8 @@ def kind(data: bytes, true_type: str, extension: str) -> str | None:
         return "rtf"
     if tt.startswith("message/rfc822"):
         return "message"
-    if tt in IMAGE_TYPES:
-        return "image"  # (read for the QR codes it may hold)
+    if tt in IMAGE_TYPES:  # (read for the QR codes it may hold; a zip appended to it is opened as one)
+        return "zip" if _appended_zip(data) else "image"
     if tt in _ARMOURED_TYPES or data[:11] == b"-----BEGIN " or data[:19] == b"PuTTY-User-Key-File":
         return "text"  # an .asc key or signature: armour is text, screened as a body is
     if tt.startswith("text/") or extension in TEXT_EXTS:
