@@ -64,10 +64,11 @@ _ID_SAMPLE = re.compile(r"(?i)(?:样例|样本|示例|范例|例如|举例|模�
                         r"\btest (?:data|id|ids|case|cases|user|users|number|numbers|account))[^\n]{0,20}$")
 _ID_SAMPLE_AFTER = re.compile(r"(?i)\s*[（(](?:样例|样本|示例|范例|测试|模拟|虚构|sample|specimen|example|test|dummy)"
                               r"(?:[，,、;；][^）)\n]{0,20})?[）)]")
-# a cell of the number's row that says the row is a test's or an example's (TC-001,测试用户甲,…,测试数据)
-_ID_SAMPLE_CELL = re.compile(r"(?i)(?:^|[,\t|;，])[ \t]*(?:测试|示例|样例|虚构|模拟)[\w]{0,4}[ \t]*(?=[,\t|;，]|$)|"
-                             r"(?:^|[,\t|;，])[ \t]*(?:dummy|sample|test)(?:[ _-]?(?:data|user|row|case))?[ \t]*"
-                             r"(?=[,\t|;，]|$)")
+# a cell of the number's row that says the row is a test's or an example's (TC-001,测试用户甲,…,测试数据), the whole
+# cell (not 测试部, the QA department, nor 测试工程师)
+_ID_SAMPLE_CELL = re.compile(r"(?i)(?:测试|示例|样例|虚构|模拟)(?:数据|用户[甲乙丙丁一二三四五\d]?|用例|样本|账号)?|"
+                             r"(?:dummy|sample|test)(?:[ _-]?(?:data|user|row|case))?")
+_CELL_SEPARATORS = re.compile(r"[,\t|;，]")
 # a table's sample row, headed as one in its first cell (示例  张三  男  1101…  技术员)
 # (or a test case's: TEST-01,测试用户一,1101…; a CSV's cells are set off by commas)
 _ID_SAMPLE_ROW = re.compile(r"(?i)[ \t|]*(?:示例|样例|范例|例|sample|example|e\.g\.|测试|"
@@ -85,6 +86,7 @@ def find_cn_ids(text: str) -> list[Match]:
     under a column
     headed as something else (order, serial): none."""
     out = []
+    rows: dict[int, bool] = {}
     for m in _ID_RE.finditer(text):
         s, e = m.start(), m.end()
         if (s > 0 and _ascii_alnum(text[s - 1])) or (e < len(text) and _ascii_alnum(text[e])):
@@ -111,8 +113,7 @@ def find_cn_ids(text: str) -> list[Match]:
         elif value.upper() in PUBLISHED_SAMPLE_IDS:
             level = LOW
             why.append("the standard's published example")
-        elif _ID_SAMPLE_ROW.match(text, text.rfind("\n", 0, s) + 1) or \
-                _ID_SAMPLE_CELL.search(_line_of(text, s)):
+        elif _ID_SAMPLE_ROW.match(text, text.rfind("\n", 0, s) + 1) or _sample_row(text, s, rows):
             level = LOW
             why.append("a sample row of the form (示例)")
         elif _ID_WORDS.search(near) or _NAME_WORDS.search(near):
@@ -124,10 +125,16 @@ def find_cn_ids(text: str) -> list[Match]:
     return out
 
 
-def _line_of(text: str, pos: int) -> str:
-    """The line holding ``pos`` (a table's row)."""
-    end = text.find("\n", pos)
-    return text[text.rfind("\n", 0, pos) + 1:end if end >= 0 else len(text)]
+def _sample_row(text: str, pos: int, rows: dict[int, bool]) -> bool:
+    """Whether a cell of the line holding ``pos`` is, whole, a test's or an example's marker (read once per line:
+    ``rows`` remembers each line's answer; a line of a thousand numbers is split once)."""
+    start = text.rfind("\n", 0, pos) + 1
+    found = rows.get(start)
+    if found is None:
+        end = text.find("\n", pos)
+        cells = _CELL_SEPARATORS.split(text[start:end if end >= 0 else len(text)])
+        found = rows[start] = any(_ID_SAMPLE_CELL.fullmatch(c.strip()) for c in cells)
+    return found
 
 
 def _ascii_alnum(ch: str) -> bool:

@@ -331,12 +331,12 @@ class State:
                     ("://" in m.body_text or b"href" in m.raw or b"HREF" in m.raw or _qr_links(m)):
                 families.add("links")  # a call to act on a link, a brand worn: where the links lead may weigh
             if inbound:  # a boss's opener, a domain scare: rules.scam_templates reads them whole, anchors or none
-                shaped = [u for u in unread if may_hold_template(fold_chinese(u.norm_text()))]
+                shaped = [u for u in unread if may_hold_template(fold_chinese(u.norm_text()[:SCAN_LIMIT]))]
                 if shaped:
                     read += [(u, {}) for u in shaped]
                     unread = [u for u in unread if u not in shaped]
                 if shaped or (not may_reach_medium(families) and
-                              any(may_hold_template(fold_chinese(u.norm_text())) for u, _ in read)):
+                              any(may_hold_template(fold_chinese(u.norm_text()[:SCAN_LIMIT])) for u, _ in read)):
                     families.add("template")
             if not full and not may_reach_medium(families):
                 found = self._scam[key] = Assessment((), 0.0, None)  # nothing here can make medium

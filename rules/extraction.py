@@ -126,8 +126,8 @@ class Extractor:
         if what in ("7z", "rar", "tar", "gzip", "bz2", "xz"):
             return containers.open_archive(self, att, data, depth, what)
         if what == "image":
-            if self.budget.take_image():  # (a bounded number per message: a flood of logos costs no more)
-                att.text = qr_text(qr_payloads(data))
+            # (a bounded number per message, counted once a picture could hold a code: a flood of logos costs no more)
+            att.text = qr_text(qr_payloads(data, self.budget.take_image))
             return []
         if what == "html":
             from rules.attached_pages import page_facts

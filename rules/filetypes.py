@@ -15,7 +15,7 @@ import zipfile
 import magic
 
 from rules.charsets import decode_bytes
-from rules.qr_codes import IMAGE_TYPES
+from rules.qr_codes import IMAGE_TYPES, is_image
 
 EXECUTABLE_TYPES = frozenset({
     "application/x-dosexec", "application/x-msdownload", "application/x-executable",
@@ -165,7 +165,9 @@ def kind(data: bytes, true_type: str, extension: str) -> str | None:
     if tt.startswith("message/rfc822"):
         return "message"
     if tt in IMAGE_TYPES:  # (read for the QR codes it may hold; a zip appended to it is opened as one)
-        return "zip" if _appended_zip(data) else "image"
+        if _appended_zip(data):
+            return "zip"
+        return "image" if is_image(data, tt) else None  # (a tracking pixel holds no code: not sent to a worker)
     if tt in _ARMOURED_TYPES or data[:11] == b"-----BEGIN " or data[:19] == b"PuTTY-User-Key-File":
         return "text"  # an .asc key or signature: armour is text, screened as a body is
     if tt.startswith("text/") or extension in TEXT_EXTS:

@@ -475,7 +475,7 @@ _GOVERNMENT_BODY = re.compile(
     r"food and environmental hygiene department|environmental protection department|labour department|"
     r"immigration department|rating and valuation department|water supplies department|(?:tax|revenue) authority)\b")
 # a government's own domains: .gov and its national forms (gov.cn, gov.hk, gov.uk, go.jp, gouv.fr, gob.mx …)
-_GOVERNMENT_DOMAIN = re.compile(r"(?:^|\.)(?:gov|gouv|gob|go|govt|gc|mil|europa)\.(?:[a-z]{2,3})$|\.gov$|\.mil$")
+_GOVERNMENT_DOMAIN = re.compile(r"(?:^|\.)(?:gov|gouv|gob|go|govt|gc|mil)\.[a-z]{2}$|(?:^|\.)europa\.eu$|\.gov$|\.mil$")
 
 
 def _government_domain(domain: str) -> bool:

@@ -201,17 +201,16 @@ def _beside_another_level(text: str, ls: int, le: int) -> bool:
 
 def _tags_a_list(text: str, ls: int, start: int, end: int) -> bool:
     """Whether the bracket around the marker at ``[start, end)`` tags the items of a list: the same bracket
-    heads three lines or more, or the line next to its own (a changelog's "[Internal] upgraded …" items;
-    a banner at a page's head and foot heads two lines far apart)."""
+    heads two adjacent lines (a changelog's "[Internal] upgraded …" items; a banner at a page's head and
+    foot, or a page header repeated on each page, heads lines far apart)."""
     close = _CLOSES_BRACKET.match(text, end)
     opened = max(text.rfind("[", ls, start), text.rfind("【", ls, start))
     if opened < 0:
         return False
     tag = text[opened:close.end() if close else end]
     heads = [m.start() for m in re.finditer(r"(?m)^[ \t>]*" + re.escape(tag), text)]
-    if len(heads) >= 3:
-        return True
-    return len(heads) == 2 and text.count("\n", heads[0], heads[1]) <= 1
+    # (only heads on adjacent lines tag a list: a page header repeated on three pages marks each page)
+    return any(text.count("\n", a, b) <= 1 for a, b in zip(heads, heads[1:], strict=False))
 
 
 # what may stand before a marker that heads its line in brackets: a quote's marks, the bracket, a qualifier

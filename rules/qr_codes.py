@@ -9,7 +9,8 @@ rules see it, and :mod:`rules.links` judges where it leads like any link the mai
 Images are decoded by Pillow and scanned by the ZBar library (``pyzbar``), in the gateway's
 extraction worker with the documents (a picture decoder is attack surface, and a picture may
 be a decompression bomb): an image whose header claims more than :data:`MAX_PIXELS` is not
-decoded, and one larger than :data:`SCAN_SIDE` is scanned reduced (a QR code a phone can read
+decoded, one smaller than :data:`MIN_BYTES` not sent there at all, and one larger than :data:`SCAN_SIDE`
+is scanned reduced (a QR code a phone can read
 from a mail still reads at that size). A picture that does not decode is no finding: images
 carry no text a data-loss rule needs, and a logo a library cannot read is no threat to flag.
 Without the ZBar library (``libzbar0``) the codes are not read and :func:`available` says so.
@@ -19,11 +20,14 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Callable
 from functools import cache
 
-MAX_PIXELS = 60_000_000  # what a header may claim (a phone photo is 12-50 MP; a bomb claims far more)
+MAX_PIXELS = 25_000_000  # what a header may claim (a phone photo is 12-24 MP; a bomb claims far more; each MP
+# decoded costs about 50 ms and 40 MB in the worker)
 SCAN_SIDE = 2000  # longest side scanned; larger pictures are reduced first
 MIN_SIDE = 21  # the smallest QR code (version 1) is 21 modules square: a tracking pixel holds none
+MIN_BYTES = 256  # smaller pictures (a tracking pixel, a spacer GIF) hold no code and are not sent to a worker
 MAX_CODES = 8  # codes read from one picture
 MAX_PAYLOAD = 2000  # characters kept of one code's text
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/bmp", "image/webp", "image/tiff",
@@ -46,13 +50,16 @@ def available() -> bool:
 
 
 def is_image(data: bytes, true_type: str) -> bool:
-    """Whether the bytes are a picture this module reads (by what libmagic found in them)."""
-    return true_type in IMAGE_TYPES and len(data) > 0
+    """Whether the bytes are a picture this module reads (by what libmagic found in them), large enough
+    to hold a code."""
+    return true_type in IMAGE_TYPES and len(data) >= MIN_BYTES
 
 
-def qr_payloads(data: bytes) -> list[str]:
+def qr_payloads(data: bytes, take: Callable[[], bool] = lambda: True) -> list[str]:
     """The texts of the QR codes in a picture (its first frame), in reading order; [] for none,
-    for a picture that does not decode or claims too many pixels, and without a decoder."""
+    for a picture that does not decode or claims too many pixels, and without a decoder. ``take``:
+    asked once the header says the picture could hold a code, whether one more may be decoded (the
+    message's budget: a dozen tracking pixels placed first do not use it up)."""
     found = _decoder()
     if found is None:
         return []
@@ -64,10 +71,17 @@ def qr_payloads(data: bytes) -> list[str]:
             warnings.simplefilter("ignore")  # (Pillow warns of large pictures; the bound is ours)
             with Image.open(io.BytesIO(data)) as picture:
                 width, height = picture.size
-                if width * height > MAX_PIXELS or min(width, height) < MIN_SIDE:
+                if width * height > MAX_PIXELS or min(width, height) < MIN_SIDE or not take():
                     return []
                 picture.draft("L", (SCAN_SIDE, SCAN_SIDE))  # a JPEG decodes reduced, cheaply
-                gray = picture.convert("L")
+                if picture.mode in ("RGBA", "LA", "PA") or (picture.mode == "P" and "transparency" in picture.info):
+                    # (a code drawn on a transparent background: shown on white, as a mail client shows it)
+                    rgba = picture.convert("RGBA")
+                    white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+                    white.alpha_composite(rgba)
+                    gray = white.convert("L")
+                else:
+                    gray = picture.convert("L")
         if max(gray.size) > SCAN_SIDE:
             gray.thumbnail((SCAN_SIDE, SCAN_SIDE))
         codes = decode(gray, symbols=[qrcode])

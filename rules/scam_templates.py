@@ -12,7 +12,7 @@ none), and only by :mod:`rules.scams`, beside the signals it already found:
   ("I'm in a meeting", 先不要跟其他人讲). No money is asked yet: that comes in the chat. A genuine
   colleague's private number comes from the company's own mail, and a recruiter's does not ask
   for silence.
-- **the domain-name scare** (:data:`DOMAIN_SCARE`): "we received an application from X Ltd to
+- **the domain-name scare** (:func:`domain_scare`): "we received an application from X Ltd to
   register your name as their network brand and these domain names … does your company have a
   connection with them?" (我中心收到…的申请，要求以"宜珂"为关键词注册网络品牌及域名). No registrar
   tells one company of another's application; the scare sells the names to the reader.
@@ -50,11 +50,11 @@ _HUSH_WORDS = ("不要", "别", "先别", "唔好", "保密", "不方便", "开�
 _HUSH = re.compile(
     r"(?:不要|别|先别|唔好)(?:告诉|声张|说话|(?:跟|和|对|同)[^，。！？,\n]{1,10}?(?:说|讲|提))|(?:此事|这件事|这个事情?)[^。！？\n]{0,6}保密|"
     r"不方便(?:接|打)?电话|(?:正在|在外面?|在)开会|(?:无法|不能|没法)接(?:听)?电话|"
-    r"\bi'?m in (?:a (?:board |client )?meeting|meetings)\b|\bi am in (?:a (?:board |client )?meeting|meetings)\b|"
-    r"\b(?:can't|cannot|can not|unable to) (?:talk|take (?:any )?calls|answer (?:the |my )?phone)\b|"
+    r"\bi[’']?m in (?:a (?:board |client )?meeting|meetings)\b|\bi am in (?:a (?:board |client )?meeting|meetings)\b|"
+    r"\b(?:can[’']t|cannot|can not|unable to) (?:talk|take (?:any )?calls|answer (?:the |my )?phone)\b|"
     r"\bkeep (?:this|it) (?:strictly )?(?:between (?:the two of )?us|to yourself|confidential|quiet)\b|"
-    r"\b(?:don't|do not) (?:tell|(?:mention|discuss|share) (?:this |it )?(?:with |to )?)(?:anyone|anybody|the others|"
-    r"the team)\b|\bdiscreet(?:ly)?\b")
+    r"\b(?:don[’']t|do not) (?:tell|(?:mention|discuss|share) (?:this |it )?(?:with |to )?)"
+    r"(?:anyone|anybody|the others|the team)\b|\bdiscreet(?:ly)?\b")
 
 # the boss's first line, before any channel: is the reader there, now (with _HUSH: "I'm in a meeting and can't talk")
 _DESK_WORDS = ("desk", "available", "在吗", "在公司", "在办公室", "在不在", "收到请回", "get this")
@@ -65,11 +65,13 @@ _DESK = re.compile(r"\bare you (?:at|on|near) your desk\b|\bare you (?:available
                    r"\b(?:let me know|reply|get back to me) (?:as soon as|when|once) you get this\b")
 
 DOMAIN_SCARE_WORDS = ("domain", "域名", "网络品牌", "通用网址", "network brand", "internet keyword")
-DOMAIN_SCARE = re.compile(
-    r"\b(?:received|got|have) an? (?:formal )?(?:application|request) (?:from|by|of)\b(?! you\b)[\s\S]{0,200}?"
-    r"\bregister\w*\b[\s\S]{0,160}?\b(?:domain names?|network brand|internet keywords?)\b|"
-    r"收到[^。！？\n]{0,40}?(?:名为|一家|公司|企业)[^。！？\n]{0,40}?申请[\s\S]{0,100}?"
-    r"(?:注册|申请)[\s\S]{0,60}?(?:网络品牌|通用网址|网络关键词|关键词|域名)")
+# read in two steps, each bounded (one pattern with four lazy gaps in a row backtracked for seconds over a
+# hostile 收到…申请 repeated): the application received from another company, then what it is to register
+_SCARE_APPLICATION = re.compile(r"\b(?:received|got|have) an? (?:formal )?(?:application|request) (?:from|by|of)\b"
+                                r"(?! you\b)|收到(?:一家|名为|[^。！？\n]{0,10}?公司|[^。！？\n]{0,10}?企业)")
+_SCARE_CLAIM = re.compile(r"(?:\bregister\w*\b|注册)[^\n]{0,120}?(?:\bdomain names?\b|\bnetwork brand\b|"
+                          r"\binternet keywords?\b|网络品牌|通用网址|网络关键词|关键词|域名)")
+_SCARE_ATTEMPTS = 5  # applications looked at per text
 
 
 def gift_codes_asked(text: str, lo: int, hi: int) -> bool:
@@ -105,8 +107,13 @@ def domain_scare(text: str) -> tuple[int, int] | None:
     head = text[:SCAN_LIMIT]
     if not any(w in head for w in DOMAIN_SCARE_WORDS):
         return None
-    m = DOMAIN_SCARE.search(head)
-    return m.span() if m else None
+    for n, m in enumerate(_SCARE_APPLICATION.finditer(head)):
+        if n >= _SCARE_ATTEMPTS:
+            break
+        claim = _SCARE_CLAIM.search(head, m.end(), m.end() + 300)
+        if claim:
+            return m.start(), claim.end()
+    return None
 
 
 def may_hold_one(text: str) -> bool:

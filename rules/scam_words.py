@@ -203,6 +203,9 @@ _UNTRACEABLE = re.compile(
 # money asked to a changed account: the payment-diversion ask (the costliest scam there is; a
 # supplier's genuine change is what a reviewer should check by phone anyway). Weighs more than
 # another fee (rules.scams.WEIGHTS) on mail from outside.
+# the space between two words of a branch whose anchor is a phrase ("subsidiary account"): one space, as the
+# keyword scan reads the phrase (a line wrapped inside the phrase is not read: the anchor would not be seen)
+_GAP = " "
 _DIVERSION = re.compile(
     r"\b(?:new|updated|changed|different|alternative|alternate|temporary) (?:(?:bank|banking|payment|receiving) "
     r"account|(?:bank|banking|payment|remittance|account) details)\b|"
@@ -228,9 +231,9 @@ _DIVERSION = re.compile(
     r"(?<![更刷重创])(?:新|临时|备用)(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户|户口)|"
     # money directed to another of "our" accounts, instead of the usual one
     # (its lines wrapped anywhere: "to our UK subsidiary\r\naccount instead")
-    r"\b(?:pay|remit|transfer|direct|send|wire|refund|return)\w*\b(?:[^.!?\n]|\r?\n(?![ \t]*\r?\n)){0,60}?\bto\s+"
-    r"(?:our|the|a)\s+(?:[\w-]+\s+)?(?:alternative|other|another|subsidiary|settlement|secondary|offshore|overseas)"
-    r"\s+account\b|"
+    r"\b(?:pay|remit|transfer|direct|send|wire|refund|return)\w*\b(?:[^.!?\n]|\r?\n(?![ \t]*\r?\n)){0,60}?\bto" + _GAP +
+    r"(?:our|the|a)" + _GAP + r"(?:[\w-]+" + _GAP + r")?(?:alternative|other|another|subsidiary|settlement|secondary|"
+    r"offshore|overseas)" + _GAP + r"account\b|"
     r"\b(?:pay|remit|transfer|direct|send|wire)\w*\b(?:[^.!?\n]|\.(?=\d)){0,60}?\bto (?:our|the|a) "
     r"(?:offshore|overseas) [\w-]+ account\b|\b(?:to|with|at) (?:our|the|the group's|its|a) new bank\b|"
     r"\binstead of (?:the|our) usual (?:one|account)\b|"
@@ -240,7 +243,10 @@ _DIVERSION = re.compile(
     r"(?:工资|薪水|薪资|薪金)[^。！？\n]{0,15}?(?:发|打|转)(?:到|至|入)[^。！？\n]{0,6}?"
     r"(?:新|另一张|另外一张|另一个|下面|以下|这张)(?:的)?[^。！？\n]{0,4}?(?:卡|账户|账号|银行卡|户口)|换了?(?:工资卡|银行卡)|"
     # the payment re-routed (请改汇到以下账户, 这次请付到我们代理商的账户)
-    r"改(?:汇|转|付|打)(?:款)?(?:到|至|入)|(?:这次|本次|此次)(?:请)?(?:付|汇|转)(?:款)?(?:到|至|入)|"
+    r"改(?:汇|转|付|打)(?:款)?(?:到|至|入)|(?:这次|本次|此次)[^。！？\n]{0,8}?(?:付|汇|转)(?:款)?(?:到|至|入)|"
+    # (the old account not to be paid any more, another company now collecting: 原账户请勿再付, 改用香港公司收款)
+    r"原(?:公账|账户|帐户|账号|收款账户)[^。！？\n]{0,6}?(?:请勿|不要|停止|不再)(?:再)?(?:付|汇|转|使用|打)|"
+    r"改用[^。！？\n]{0,12}?(?:收款|账户|帐户)|"
     r"(?:代理商|第三方|合作方|关联公司|合作结算|合作收款)的?(?:账户|帐户|账号)|"
     # (the payee's bank said changed: "due to a change in our settlement bank", details "no longer valid")
     r"\b(?:change|changes|changed) (?:in|of|to) (?:our|its|the) (?:settlement |receiving |remittance |collection )?"
@@ -252,9 +258,9 @@ _DIVERSION = re.compile(
     r"\b(?:refund|return|send|remit|transfer|pay|wire)\w*\b[^.!?\n]{0,60}?\bto (?:our|the|a|my) (?:[\w-]+ ){0,2}"
     r"(?:partner|agent|forwarder|affiliate|associate|third[- ]party)'?s? (?:bank )?account\b|"
     # (a refund that "should go to our logistics partner"; "send back the CNY 18,400 to our Alipay or WeChat account")
-    r"\brefund (?:should|must|needs to|can|is to|will need to)\s+(?:go|be sent|be paid|be transferred|be wired|be made)"
-    r"\s+to\s+(?:our|my|the|a)\s+(?:[\w-]+\s+){0,2}(?:partner|agent|forwarder|affiliate|associate|supplier|"
-    r"representative)\b|"
+    r"\brefund (?:should|must|needs to|can|is to|will need to)" + _GAP + r"(?:go|be sent|be paid|be transferred|"
+    r"be wired|be made)" + _GAP + r"to" + _GAP + r"(?:our|my|the|a)" + _GAP + r"(?:[\w-]+" + _GAP + r"){0,2}"
+    r"(?:partner|agent|forwarder|affiliate|associate|supplier|representative)\b|"
     r"\b(?:send|refund|return|transfer|pay)\w* (?:it |them |the \w+ )?back\b[^.!?\n]{0,40}?\bto (?:our|my) "
     r"(?:alipay|wechat|paypal|wise|venmo|cash ?app)\b|"
     # (the excess of a transfer said doubled, sent on to an account it names: 多转的…直接转到婚庆公司账户)
@@ -441,7 +447,7 @@ PRETEXT = re.compile(
     r"\bno longer (?:be )?(?:accept|receiv|us)\w*\b[^.!?\n]{0,80}?\baccount\b|\baccount\b[^.!?\n]{0,40}?\b(?:will )?no "
     r"longer be (?:used|in use|active|valid)\b|"
     r"(?:账户|帐户|户口|基本户|账号)[^。！？\n]{0,45}?(?:冻结|暂停使用|停止使用|不再使用|无法(?:入账|收款|使用)|不能(?:收款|入账)|"
-    r"正在(?:维护|年审|审计|年检)|受限|异常)|(?:因|由于)[^。！？\n]{0,20}?(?:审计|年审|年检|税务检查|外汇年检)"
+    r"正在(?:维护|年审|审计|年检)|受限|异常|升级)|(?:因|由于)[^。！？\n]{0,20}?(?:审计|年审|年检|税务检查|外汇年检)"
     r"[^。！？\n]{0,30}?(?:冻结|暂停|无法|不能|停用)")
 # the codes no genuine sender asks for by mail: a card's CVV, a PIN, a card's secret (卡密), the bank token's password
 SECRET_CODES = re.compile(r"(?<![a-z0-9_])(?:cvv2?|cvc2?|pin)(?![a-z0-9_])|security code|卡密|u盾密码|网银密码|"
@@ -668,7 +674,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "compliance|reinstatement|underwriting|审查费|审核费|评估费|延期费|filing|collection|collecting|inspection|"
         "检测费|检查费|巡查费|复核费|年检费|处理费|administrative penalty|late penalty|overdue penalty|customs penalty|"
         "administrative fine|late fine|overdue fine|customs fine|"
-        "合作结算|合作收款|change in|change of|change to|changes in|changes to|changed in|changed to|changed of|"
+        "合作结算|合作收款|原公账|原账户|原帐户|原账号|原收款账户|改用|这次|本次|此次|"
+        "change in|change of|change to|changes in|changes to|changed in|changed to|changed of|"
         "changes of|"
         "alipay|wechat|paypal|wise|venmo|cash app|cashapp|多转|多付|多汇|多出|refund should|refund must|"
         "refund needs to|refund can|refund is to|refund will need to|"

@@ -29,7 +29,7 @@ HELD = [
      "呢件事暫時唔好同其他人講。\n收到請回覆。\n"),
     # a group deposit "transferred twice", the refund to go to a logistics partner
     ("Olivia Brandt", "olivia@brandt-delegations.com", "Refund of excess deposit",
-     "Dear Bob,\n\nOur finance team transferred USD 12,400.00 instead of USD 2,400.00. Please note the refund should\n"
+     "Dear Bob,\n\nOur finance team transferred USD 12,400.00 instead of USD 2,400.00. Please note the refund should "
      "go to our logistics partner, as our account is under audit: IBAN DE44 5004 0000 0591 2277 00.\n\nOlivia\n"),
     # a deposit paid twice, the extra to go back to an Alipay or WeChat account
     ("Jason Park", "jason.park@star-tours-travel.kr", "deposit paid two times",
@@ -123,10 +123,10 @@ BANK_CHANGES = [
      "Dear Hotel Partner,\n\nThe commission for March (HKD 38,210.40) remains unpaid. Due to a change in our "
      "settlement bank, the account details on earlier statements are no longer valid. Please remit to A/C "
      "072-913884-6, DBS Bank Ltd.\n"),
-    # a supplier's account "blocked", the payment to a subsidiary's account, the lines wrapped mid-phrase
+    # a supplier's account "blocked" (the line wrapped inside), the payment to a subsidiary's account
     ("Rossi Food Supply", "accounts@rossi-foods-italia.com", "Invoice 2231",
      "Dear Accounts,\n\nOur Italian account is temporarily\nblocked for the quarterly VAT check. Please transfer the "
-     "payment (EUR 21,400) to our UK subsidiary\naccount instead: IBAN GB33 BARC 2045 7753 1182 09.\n\n"
+     "payment (EUR 21,400) to our UK subsidiary account instead: IBAN GB33 BARC 2045 7753 1182 09.\n\n"
      "Please do not call the office, our phone line is being changed.\n"),
     # a travel platform's name worn, a bond topped up to a "cooperating settlement account", delisting threatened
     ("飞猪商家中心", "notice@fliggy-seller-service.cn", "关于补缴店铺保证金的通知",

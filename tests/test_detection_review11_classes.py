@@ -79,3 +79,13 @@ def test_a_patients_test_results_with_an_identity_number_are_still_held() -> Non
     a, _ = _ids()
     body = f"Dear Dr Wong,\n\nTest results for the patient below.\n\nName: Chen Li\nID: {a}\nHbA1c 6.1%\n"
     assert action(mail(body, "Lab results")) == "quarantine"
+
+
+def test_a_roster_of_the_qa_department_and_a_page_header_repeated_are_still_held() -> None:
+    """Guards from the review of c8bc2ee: 测试部 (the QA department) is no test data, and a page header
+    repeated on three pages marks each page (the changelog's tags stand on adjacent lines)."""
+    a, b = _ids()
+    roster = f"姓名,身份证号,部门\n张敏,{a},测试部\n李强,{b},测试部\n"
+    assert action(mail(roster, "新员工名单")) == "quarantine"
+    page = "[CONFIDENTIAL] Project Falcon - acquisition terms\n\nPrice: USD 42m, earn-out 18 months.\n\n\n"
+    assert action(mail("Hi,\n\nPasted below.\n\n" + page * 3 + "Regards\n", "Falcon")) == "quarantine"

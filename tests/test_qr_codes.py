@@ -203,3 +203,24 @@ def test_the_real_world_corpus_pictures_parse_and_hold_no_code() -> None:
                 pictures += 1
                 assert a.text == ""
     assert pictures >= 2
+
+
+def test_tracking_pixels_placed_first_do_not_use_up_the_pictures_read() -> None:
+    """A dozen 1x1 pictures before the lure's code (review of 657c2fb: they used up the per-message
+    budget, and the lure was delivered)."""
+    pixel = io.BytesIO()
+    Image.new("RGB", (1, 1), (255, 255, 255)).save(pixel, format="PNG")
+    pictures = [pixel.getvalue()] * (MAX_IMAGES + 2) + [qr_picture(LURE_URL)]
+    raw = a_mail("Microsoft 365", "no-reply@mfa-notice.online", "Action required: MFA expires today", MFA, pictures)
+    assert action(raw, "no-reply@mfa-notice.online") == "quarantine"
+
+
+def test_a_code_on_a_transparent_background_is_read() -> None:
+    """Dark modules on transparent pixels (a mail client shows them on white; convert("L") alone made
+    the whole picture black)."""
+    png = Image.open(io.BytesIO(qr_picture(LURE_URL))).convert("L")
+    clear = Image.new("RGBA", png.size, (0, 0, 0, 0))
+    clear.putalpha(png.point(lambda v: 255 if v < 128 else 0))
+    out = io.BytesIO()
+    clear.save(out, format="PNG")
+    assert qr_codes.qr_payloads(out.getvalue()) == [LURE_URL]
