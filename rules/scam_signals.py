@@ -112,15 +112,21 @@ def _never_asked(t: str, pos: int) -> bool:
     return _NEVER_ASK.search(_WRAP.sub(" ", t[max(0, pos - 100):pos])) is not None
 
 
+def _asked_fee(t: str, m: re.Match[str]) -> bool:
+    """Whether the fee named at ``m`` is asked to be paid: a pay word beside it, and neither a warning's
+    example, a fee said waived or already paid, nor one "never asked"."""
+    return _PAY.search(t, max(0, m.start() - 120), m.end() + 120) is not None and not _warned(t, m.start()) and \
+        not _NO_FEE.search(t, max(0, m.start() - 30), m.start()) and not _FEE_PAID.match(t, m.end()) and \
+        not _never_asked(t, m.start())
+
+
 def fee_named(t: str, spans: Spans) -> tuple[int, int] | None:
-    """A fee named and asked to be paid (a pay word beside it), with no tie: read only where the mail wears
-    the state's name without being the state's, whose name is the tie ("繳付巡查及處理費用 HK$ 4,850" from
-    食物環境衞生署 at a .org)."""
+    """A fee named and asked to be paid, with no tie: read only where the mail wears the state's name
+    without being the state's, whose name is the tie ("繳付巡查及處理費用 HK$ 4,850" from 食物環境衞生署 at
+    a .org)."""
     for lo, hi in spans:
         for m in _FEE_FAST.finditer(t, lo, hi):
-            if _PAY.search(t, max(0, m.start() - 120), m.end() + 120) and not _warned(t, m.start()) and \
-                    not _NO_FEE.search(t, max(0, m.start() - 30), m.start()) and not _FEE_PAID.match(t, m.end()) and \
-                    not _never_asked(t, m.start()):
+            if _asked_fee(t, m):
                 return m.span()
     return None
 
@@ -131,9 +137,7 @@ def _fee(t: str, spans: Spans) -> tuple[int, int] | None:
             # (a fee's own name may tie it, "processing fee", as advance-fee scams name it; a journal's "article
             # processing charge" is a publisher's price: blind set 48 lost three scams when no name could tie)
             if _FEE_TIE.search(t, max(0, m.start() - 120), m.end() + 120) and not t.endswith("article ", 0, m.start()) \
-                    and _PAY.search(t, max(0, m.start() - 120), m.end() + 120) and not _warned(t, m.start()) and \
-                    not _NO_FEE.search(t, max(0, m.start() - 30), m.start()) and not _FEE_PAID.match(t, m.end()) \
-                    and not _never_asked(t, m.start()):
+                    and _asked_fee(t, m):
                 return m.span()
         # gift cards … the codes, a few sentences on (but not past what is read at all); not "never buy gift cards"
         for m in _UNTRACEABLE_FAST.finditer(t, lo, word_end(t, hi + 200, SCAN_LIMIT)):

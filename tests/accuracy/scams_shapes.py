@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import random
 
-from tests.accuracy.common import Sample, simple
-from tests.accuracy.fake import STAFF, Person
-
-CAT = "scams"
+from tests.accuracy.common import Sample
+from tests.accuracy.fake import Person
+from tests.accuracy.scams_varied import inbound_round
 
 SCAMS = [
     (Person("黄志明", "huang.zhiming.gm@163.com"), "在吗",
@@ -79,14 +78,5 @@ def build(rng: random.Random) -> list[Sample]:
                         hkd=f"{rng.randint(3, 9)},{rng.randint(100, 999)}", usd=rng.randint(300, 900))
 
     out: list[Sample] = []
-    for expect, items in (("held", SCAMS), ("delivered", LEGIT)):
-        for sender, subj, body, cs in items:
-            r = rng.choice(STAFF)
-            kind = "pos" if expect == "held" else "neg"
-            note = ("scam, a shape the blind sets showed: " if expect == "held" else
-                    "legitimate, shares a scam's part: ") + subj
-            mail = simple(sender, r, subj, fill(body), charset=cs, subject_charset=cs,
-                          cte="base64" if cs != "utf-8" else "8bit")
-            out.append(Sample(f"scams-{kind}-{len(out) + 1:03d}", CAT, expect, note, mail, sender.addr, [r.addr],
-                              "inbound"))
+    inbound_round(rng, out, SCAMS, LEGIT, fill, prefix="scams", scam_note="scam, a shape the blind sets showed: ")
     return out

@@ -10,6 +10,7 @@ centres), not from the rules: what the structural scam scoring must generalise t
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 from tests.accuracy.common import Sample, simple
 from tests.accuracy.fake import STAFF, Person, money_cny, rand
@@ -228,12 +229,19 @@ def build_more(rng: random.Random, out: list[Sample]) -> None:
                         n=rng.randint(10, 99), gbp=f"{rng.randint(120, 480)}.{rng.randint(10, 99)}",
                         usd_k=rng.randint(8, 24))
 
-    for expect, items in (("held", MORE_SCAMS), ("delivered", MORE_LEGIT)):
+    inbound_round(rng, out, MORE_SCAMS, MORE_LEGIT, fill, prefix="scamv", scam_note="scam, other wording: ")
+
+
+def inbound_round(rng: random.Random, out: list[Sample], scams: list, legit: list, fill: Callable[[str], str], *,
+                  prefix: str, scam_note: str) -> None:
+    """Append one inbound mail to a staff member per (sender, subject, body, charset) of ``scams`` (held)
+    then ``legit`` (delivered), ids ``{prefix}-pos-NNN`` / ``{prefix}-neg-NNN`` numbered on from ``out``."""
+    for expect, items in (("held", scams), ("delivered", legit)):
         for sender, subj, body, cs in items:
             r = rng.choice(STAFF)
             kind = "pos" if expect == "held" else "neg"
-            note = ("scam, other wording: " if expect == "held" else "legitimate, shares a scam's part: ") + subj
+            note = (scam_note if expect == "held" else "legitimate, shares a scam's part: ") + subj
             mail = simple(sender, r, subj, fill(body), charset=cs, subject_charset=cs,
                           cte="base64" if cs != "utf-8" else "8bit")
-            out.append(Sample(f"scamv-{kind}-{len(out) + 1:03d}", CAT, expect, note, mail, sender.addr, [r.addr],
+            out.append(Sample(f"{prefix}-{kind}-{len(out) + 1:03d}", CAT, expect, note, mail, sender.addr, [r.addr],
                               "inbound"))
