@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rules.html_tags import tag_windows
 from rules.links import link_host
 
 MAX_PAGE = 200_000  # characters read: a phishing page is small, and its form comes early
@@ -30,11 +31,14 @@ MAX_PAGE = 200_000  # characters read: a phishing page is small, and its form co
 ASKS_PASSWORD = "asks for a password"
 HIDDEN_PAGE = "writes a hidden page"
 
-_PASSWORD_INPUT = re.compile(r"<input\b[^>]{0,400}?\btype\s*=\s*[\"']?\s*password\b", re.IGNORECASE)
-_FORM_ACTION = re.compile(r"<form\b[^>]{0,400}?\baction\s*=\s*"
-                          r"(?:\"([^\"]{0,2000})\"|'([^']{0,2000})'|([^\s>]{1,2000}))", re.IGNORECASE)
-_REFRESH = re.compile(r"<meta\b[^>]{0,400}?http-equiv\s*=\s*[\"']?refresh\b[^>]{0,400}?\burl\s*=\s*[\"']?\s*"
-                      r"([^\s\"'>]{1,2000})", re.IGNORECASE)
+# tags read one by one (rules.html_tags), and what is looked for among their attributes
+_INPUT, _FORM, _META = (re.compile(rf"(?i)<{name}\b") for name in ("input", "form", "meta"))
+_PASSWORD_TYPE = re.compile(r"\btype\s*=\s*[\"']?\s*password\b", re.IGNORECASE)
+_ACTION_NAME = re.compile(r"\baction\s*=", re.IGNORECASE)
+_ACTION = re.compile(r"action\s*=\s*(?:\"([^\"]{0,2000})\"|'([^']{0,2000})'|([^\s>]{1,2000}))", re.IGNORECASE)
+_REFRESH = re.compile(r"http-equiv\s*=\s*[\"']?refresh\b", re.IGNORECASE)
+_URL_NAME = re.compile(r"\burl\s*=", re.IGNORECASE)
+_REFRESH_URL = re.compile(r"url\s*=\s*[\"']?\s*([^\s\"'>]{1,2000})", re.IGNORECASE)
 _SCRIPT_GOES = re.compile(r"\blocation(?:\.href)?\s*(?:=|\.replace\s*\(|\.assign\s*\()\s*[\"'`]([^\"'`]{1,2000})",
                           re.IGNORECASE)
 _WRITES_ENCODED = re.compile(r"document\.write\s*\(\s*(?:window\.)?(?:atob|unescape|decodeURIComponent|"
@@ -65,12 +69,17 @@ def page_facts(page: str) -> PageFacts | None:
     has no form, no redirect and no encoded script (most pages)."""
     head = page[:MAX_PAGE]
     forms = len(re.findall(r"<form\b", head, re.IGNORECASE))
-    opens = tuple(h for h in (link_host(m.group(1)) for m in (*_REFRESH.finditer(head), *_SCRIPT_GOES.finditer(head)))
-                  if h)
-    posts = tuple(h for h in (link_host(next(g for g in m.groups() if g is not None))
-                              for m in _FORM_ACTION.finditer(head)) if h)
-    facts = PageFacts(_PASSWORD_INPUT.search(head) is not None, posts, forms, opens,
-                      _WRITES_ENCODED.search(head) is not None)
+    password = any(_PASSWORD_TYPE.search(head, start, end) for start, end in tag_windows(head, _INPUT))
+    goes = []  # (a refresh's target first, then a script's)
+    for start, end in tag_windows(head, _META):
+        if (refresh := _REFRESH.search(head, start, end)) and (name := _URL_NAME.search(head, refresh.end(), end)):
+            goes += [url.group(1) for url in [_REFRESH_URL.match(head, name.start())] if url]
+    goes += [m.group(1) for m in _SCRIPT_GOES.finditer(head)]
+    opens = tuple(h for h in map(link_host, goes) if h)
+    actions = [action for start, end in tag_windows(head, _FORM) if (name := _ACTION_NAME.search(head, start, end))
+               for action in [_ACTION.match(head, name.start())] if action]
+    posts = tuple(h for h in (link_host(next(g for g in m.groups() if g is not None)) for m in actions) if h)
+    facts = PageFacts(password, posts, forms, opens, _WRITES_ENCODED.search(head) is not None)
     return facts if (facts.password or facts.opens or facts.hidden) else None
 
 

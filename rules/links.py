@@ -37,11 +37,12 @@ from __future__ import annotations
 import html
 import ipaddress
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from rules import mime_tree
 from rules.auth import organisational_domain
 from rules.charsets import decode_bytes
+from rules.html_tags import tag_windows
 from rules.impersonation import BRANDS, DOMAIN_WORDS, _distance, _owned, poses_as_state
 from rules.part_decoding import _charset_of, _payload_bytes
 
@@ -51,7 +52,10 @@ MAX_PARTS = 50  # HTML parts looked at
 # a link written out in a text (https://…, www.…) and an HTML link's target: the authority (user
 # info, host, port) only, ASCII (a host written in Unicode is read as its words, not resolved)
 _URL_IN_TEXT = re.compile(r"(?i)(?:(?<![a-z0-9])https?://|(?<![\w.@-])(?=www\.))([a-z0-9._~%!$&'()*+,;=:@-]+)")
-_HREF = re.compile(r"""(?i)<a\s[^>]{0,500}?(?<![\w-])href\s*=\s*(?:"([^"]{0,2000})|'([^']{0,2000})|([^\s>]{1,2000}))""")
+# a link's tag opened (rules.html_tags walks them), and its href attribute inside the tag with the value
+_LINK_TAG = re.compile(r"(?i)<a\s")
+_HREF_NAME = re.compile(r"(?i)(?<![\w-])href")
+_HREF = re.compile(r"""(?i)href\s*=\s*(?:"([^"]{0,2000})|'([^']{0,2000})|([^\s>]{1,2000}))""")
 # a link's scheme, once a browser has read it (character references decoded, tabs and newlines dropped)
 _SCHEME = re.compile(r"([a-z][a-z0-9+.-]{0,30}):")
 # schemes whose link opens a page carried in the link itself (a phishing form in data:text/html)
@@ -231,6 +235,16 @@ _SHOWN_HOST = re.compile(r"(?i)(?:https?://)?((?:[a-z0-9-]{1,63}\.){1,8}[a-z]{2,
 _ANCHOR_WORDS = 500  # characters of a link's words looked at (an address shown is short)
 
 
+def _hrefs(text: str) -> Iterator[re.Match[str]]:
+    """The href of each link tag (``<a …>``) in ``text``: its first href attribute among the tag's
+    first 500 characters, the value read whole (a quoted value may hold a ``>``)."""
+    for start, end in tag_windows(text, _LINK_TAG):
+        for name in _HREF_NAME.finditer(text, start, end):
+            if (found := _HREF.match(text, name.start())) is not None:
+                yield found
+                break
+
+
 def html_links(raw: bytes) -> tuple[set[str], set[tuple[str, str]]]:
     """One walk over a message's HTML body parts: the hosts its links lead to, and ``(shown, target)``
     for the links whose words are an address (the site the reader sees, ``https://www.planningportal
@@ -240,7 +254,7 @@ def html_links(raw: bytes) -> tuple[set[str], set[tuple[str, str]]]:
     pairs: set[tuple[str, str]] = set()
     for text in _html_parts(raw):
         low = text[:MAX_HTML].lower()
-        for m in _HREF.finditer(text, 0, MAX_HTML):
+        for m in _hrefs(text[:MAX_HTML]):
             target = link_host(m[1] or m[2] or m[3] or "")
             if not target:
                 continue
