@@ -46,12 +46,22 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "sharefile": ("sharefile.com", "sharefile.eu", "citrix.com", "cloud.com"),
     "google": ("google.com", "gmail.com", "googlemail.com", "youtube.com", "accounts.google.com"),
     "amazon": ("amazon.com", "amazon.co.uk", "amazon.de", "amazon.cn", "amazon.co.jp", "amazon.com.au", "amazon.fr",
-               "amazon.sg", "amazonaws.com", "aws.amazon.com", "amazonses.com", "marketplace.amazon.com"),
+               "amazon.sg", "amazonaws.com", "aws.amazon.com", "amazonses.com", "marketplace.amazon.com",
+               "amazon.jobs"),
     "netflix": ("netflix.com",),
     "linkedin": ("linkedin.com",),
     "dhl": ("dhl.com", "dhl.de", "dhl.co.uk", "dhl.com.cn", "dhl.com.hk", "dhl.fr", "dpdhl.com", "dhl-news.com"),
     "fedex": ("fedex.com",),
-    "ups": ("ups.com",),
+    "ups": ("ups.com", "ups-scs.com", "upsmail.com"),
+    # Singapore's and Malaysia's banks, and the crypto exchanges whose "pending withdrawal" lures wear them
+    "dbs": ("dbs.com", "dbs.com.sg", "dbs.com.hk", "dbs.com.cn", "dbs.com.tw", "dbs.id", "posb.com.sg"),
+    "dbs bank": ("dbs.com", "dbs.com.sg", "dbs.com.hk", "dbs.com.cn", "dbs.com.tw", "dbs.id", "posb.com.sg"),
+    "posb": ("posb.com.sg", "dbs.com", "dbs.com.sg"),
+    "ocbc": ("ocbc.com", "ocbc.com.sg", "ocbc.com.my", "ocbc.com.hk", "ocbc.com.cn"),
+    "uob": ("uob.com.sg", "uobgroup.com", "uob.com", "uob.com.my", "uob.co.th", "uobchina.com.cn"),
+    "maybank": ("maybank.com", "maybank2u.com.my", "maybank.com.sg", "maybank2u.com.sg"),
+    "binance": ("binance.com", "binance.info", "binance.us"),
+    "coinbase": ("coinbase.com",),
     "usps": ("usps.com", "usps.gov"),
     "royal mail": ("royalmail.com", "royalmail.co.uk"),
     "hmrc": ("hmrc.gov.uk", "gov.uk"),
@@ -300,7 +310,10 @@ _BRAND_FILLER = re.compile(
     r"department|official|the|of|inc|ltd|limited|corp|corporation|express|connect|cloud|store|business|"
     r"network|mail|documentation|docs|tracker|gpi|admin|administrator|console|play|developers?|workspace|"
     r"apps?|drive|sign|pay|wallet|prime|business|enterprise|global|hub|extranet|group|central|ycs|teams|ads|"
-    r"advertising|us|uk|finance|settlement|settlements)\b|\bu\.s\.|\bu\.k\.|[&/|,.:\-–—()（）\[\]【】\s\d]|"
+    r"advertising|us|uk|finance|settlement|settlements|"
+    # (a courier's, a bank's, an employer's own senders: "UPS Delivery", "DBS Bank", "Amazon HR Onboarding")
+    r"delivery|shipping|tracking|parcels?|logistics|bank|banking|digibank|hr|onboarding|careers|recruitment|"
+    r"recruiting|talent|jobs)\b|\bu\.s\.|\bu\.k\.|[&/|,.:\-–—()（）\[\]【】\s\d]|"
     r"客服|通知|中心|团队|服务|安全|风控|合规|官方|速运|快递|集团|股份|有限|公司|总局|委员会|部门|账户|支付|平台|国家|商家|积分|商城|"
     r"监督|管理|科技|信息|系统|提醒|中国|香港|台湾|深圳|上海|北京|广州|市|省|区|县|分行|支行|慈善|信托|基金|委员会|"
     r"中级|高级|基层|最高|办公室|执行局|立案庭|传票|快件|处理|缴费|稽查|征收|受理|理赔|核保|保全|财产保险|合作伙伴|伙伴|支援")

@@ -88,6 +88,8 @@ _COMPOUND_AFTER = re.compile(
     r"(?i)^(?:性|计算|运算|花园|花園|基地|武器|通道|情报局|[一二三四五六七八九十][：:]|"
     r"[\s_\-]*(?:computing|compute|vms?|containers?|space|ledger|"
     r"transactions?|clients?|consortium|gke|nodes?|informants?|disclosure (?:agreements?|undertakings?)|"
+    # a job title ("Confidential Secretary to the CEO", 機要秘書's English name)
+    r"secretary|secretaries|"
     # records management (confidential waste is paper for the shredder) and software settings
     # (an issue's "confidential" flag; "confidential fields" or "parameters" may be the deal's own)
     r"waste|shredding|shred|destruction|disposal|bins?|sacks?|consoles?|flags?|checkbox(?:es)?|toggles?|"
@@ -182,7 +184,7 @@ def _listed_label(text: str, start: int, end: int) -> bool:
 
 
 _TOPIC_AFTER = re.compile(
-    r"(?i)^(?:保护|案|罪|纠纷|诉讼|法|侵权|判决|"
+    r"(?i)^(?:保护|案|罪|纠纷|诉讼|法|侵权|判决|司法解释|司法|民事|刑事|犯罪|案例|判例|立法|条例|"
     r"的?(?:认定|定义|界定|构成|概念|含义|分类|种类|类型|要件|特征|判断|识别|管理(?:制度|办法|规定)|条款|规定|相关规定)|"
     r"的(?:关系|条件|案件|纠纷|判决|保护)|"
     r"\s*(?:theft|case|law|laws|lawsuit|litigation|protection|"

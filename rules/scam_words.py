@@ -67,7 +67,14 @@ _WINDFALL = re.compile(
     r"\byour (?:lost |stolen )?(?:funds|money|assets) (?:have|has) been (?:traced|recovered|located|retrieved)\b|"
     r"\bwe (?:have )?(?:traced|recovered|located|retrieved) (?:the|your) (?:lost |stolen )?(?:funds|money|assets)\b|"
     # (a loan offered with no security asked: the advance-fee lender's bait)
-    r"\bno collateral (?:is )?(?:required|needed)\b|无需(?:任何)?抵押|免抵押|"
+    r"\bno collateral\b|\bno credit checks?\b|无需(?:任何)?抵押|免抵押|"
+    # (nor proof of income: 免入息證明, 无需收入证明, 黑户可贷, 不查征信: the unlicensed lender's bait)
+    r"(?:免|无需|不需|不用)(?:提供)?(?:入息|收入)证明|黑户可贷|(?:不看|不查|无视)征信|"
+    # a lender's rate offered by a stranger ("We offer business and personal loans at a low interest rate of 2%",
+    # "I give out loans to companies and individuals at 3% interest"; a bank's "rates from 3.88% p.a." names no
+    # "we offer ... at": its marketing stays one signal with nothing asked beside it)
+    r"\b(?:we|i) (?:offer|give out|give|grant|provide|lend)\b(?: [\w-]+){0,5}? loans?\b" + _S +
+    r"{0,40}?\b(?:at|with) (?:an? )?(?:low |fixed )?(?:interest )?(?:rate )?(?:of )?\d{1,2}(?:\.\d{1,2})?\s?%|"
     r"\b(?:return(?:s|ed|ing)?|releas(?:e|es|ed|ing)|recover(?:s|ed|ing)?) (?:all |100% of |all of |the full )?"
     r"(?:your (?:lost |stolen )?(?:funds|money|assets)|the (?:lost |stolen )?(?:funds|money|amount) (?:you )?lost|"
     r"the amount)\b|"
@@ -77,6 +84,25 @@ _WINDFALL = re.compile(
     r"(?:列入|入选|获得|获批)[^。！？\n]{0,12}?(?:资助|奖学金|补助|补贴|基金)(?:名单|资格)|"
     r"\byour loan (?:has been |is )?approved\b|"
     r"\b(?:has|have) approved (?:your |the |a |an )?(?:[\w-]+ ){0,2}(?:loan|facility|financing|credit line|funding)\b|"
+    # the diplomat's consignment box, and the money a stranger's box, fund or late husband's estate holds for the
+    # reader (approved, released, donated to you; "deposited the sum of $5,500,000.00"; compensation for "victims
+    # of fraud" as the fake IMF, UN and FBI write it)
+    r"\bconsignment box(?:es)?\b|\bdiplomat(?:ic)? (?:courier|agent|bag|pouch|delivery|assigned)\b|"
+    r"\bi am the diplomat\b|"
+    r"\b(?:released|approved|awarded|donated|willed|bequeathed|endorsed) (?:to|for|in favou?r of) you\b|"
+    r"\byour (?:fund|funds|compensation|winnings|inheritance|consignment|prize|award|grant|donation)\b" + _S +
+    r"{0,40}\b(?:has|have|was|were|will be) (?:been )?(?:approved|endorsed|released|cleared|authori[sz]ed|credited|"
+    r"wired|remitted)\b|"
+    r"\b(?:compensation|compensate|compensated|restitution|recovered funds?|fund recovery)\b" + _S +
+    r"{0,60}\bvictims?\b|\bvictims?\b" + _S + r"{0,60}\b(?:compensation|compensated|restitution)\b|"
+    r"\bdonat(?:e|ing)\b (?:this|the|my|these|our|all|part of (?:the|this|my)) (?:fund|funds|money|sum|inheritance|"
+    r"estate|wealth|fortune|amount)\b|"
+    r"\b(?:deposited|lodged|bequeathed)\b(?: [\w-]+){0,4}? the sum of\b|"
+    r"\bairdrop(?:s|ped)?\b|\bpending withdrawal\b|"
+    # a share of the money promised to the reader in Chinese (您可以保留其中30%作为报酬, 贵公司可获得总额 25% 的报酬)
+    r"(?:获得|保留|得到|分得|拿到|可得)[^。！？\n]{0,12}?\d{1,2}\s?%[^。！？\n]{0,8}?(?:报酬|酬劳|酬金|佣金|好处费)|"
+    # a prize's rank drawn for the reader (阁下获得二等奖)
+    r"(?:您|你|阁下)(?:的)?" + _S + r"{0,20}?获得(?:了)?[一二三四五六七八九十特头]等奖|"
     # invoices made out for someone else's trade, offered (可代开各地增值税专用发票: the tax fraud's offer; the tax
     # office's own 代开 is a service named, not offered)
     r"(?:可|能|专业|长期|优惠|低价)(?:对外|为您|为贵司|帮忙)?代开|代开(?:各|全国|增值税|专用|普通|正规|真票)[^，。！？\n]{0,12}?发票")
@@ -98,8 +124,8 @@ _RETURNS = re.compile(
     r"\brisk[- ]free (?:returns?|profits?|investment|income|opportunity|transaction)|\b100% risk[- ]free\b|"
     r"\bcapital (?:protected|guaranteed|protection)\b|\bdouble your (?:money|investment|capital)|"
     r"\b\d{1,6}(?:\.\d{1,4})?\s?% (?:daily|weekly|monthly|per day|a day|per week|a week|per month|a month)\b|"
-    r"\bearn (?:up to )?(?:[$€£]|usd ?)?\d[\d,]{0,12}(?:\s?(?:-|–|to)\s?(?:[$€£]|usd ?)?\d[\d,]{0,12})? "
-    r"(?:per|a|every) (?:day|week)\b|\bpassive income\b|"
+    r"\bearn (?:up to )?(?:[$€£]|usd ?)?\d[\d,]{0,12}(?:\s?(?:-|–|to)\s?(?:[$€£]|usd ?)?\d[\d,]{0,12})?"
+    r"(?: ?(?:usdt|usd|dollars?|rmb|sgd|hkd|eur|gbp))? (?:per|a|every) (?:day|week)\b|\bpassive income\b|"
     r"\b(?:receive|get) (?:back )?double (?:the amount|back|your (?:money|deposit|investment|coins?))\b|"
     r"\bdouble (?:the amount|it) back\b|"
     r"\bcommissions? of \d|"
@@ -110,7 +136,7 @@ _RETURNS = re.compile(
     r"\b(?:guaranteed|no risk|zero risk|risk[- ]free)\b" + _S + r"{0,60}\b\d{1,3}(?:\.\d)?\s?(?:x|times|fold)\b|"
     r"保本|保息|稳赚|零风险|无风险|高额回报|高回报|高收益|[日周月]均?收益|日结|躺赚|秒返|翻倍|"
     r"(?:一天|每天|每日|一周|每周|一个月|每月)\s{0,3}(?:轻松|就能|就可以|可以|能|稳)?\s{0,3}(?:赚|挣)\s{0,3}"
-    r"[\d一二三四五六七八九十百千万两]|"
+    r"(?:hk\$|us\$|\$|¥|￥|rmb|人民币)?\s?[\d一二三四五六七八九十百千万两]|连本带利|"
     r"(?:收益|回报|返现|返利|返佣|佣金)率?\s{0,3}(?:高达|达|约|为|超过|超|高于|逾|稳定在|保持在|可达|稳定|最高)?\s{0,3}"
     r"\d{1,9}(?:\.\d{1,4})?\s{0,3}"
     r"(?:%|元|块)|"
@@ -124,14 +150,27 @@ _FEE = re.compile(
     r"\b(?:processing|handling|clearance|delivery|shipping|transfer|release|activation|verification|insurance|tax|"
     r"settlement|withdrawal|"
     r"customs|administration|admin|registration|courier|redelivery|certificate|legal|service|unlock|unlocking|"
-    r"upfront|up-front|advance|recovery|filing|compliance|reinstatement|underwriting|inspection)"
-    r"(?: and (?:[\w-]+ ){0,2}?[\w-]+)? (?:bond )?(?:fee|charge|deposit|premium)s?\b|"
+    r"upfront|up-front|advance|recovery|filing|compliance|reinstatement|underwriting|inspection|"
+    r"notary|notarization|notarisation|stamp|lawyer|attorney|gas|unfreezing|unfreeze|conversion)"
+    # (one word may stand inside the name: "Fund Release Order fee", "legal documentation fee")
+    r"(?: and (?:[\w-]+ ){0,2}?[\w-]+| [\w-]+)? (?:bond )?(?:fee|charge|deposit|premium)s?\b|"
+    # the certificates a stranger's box or fund is said to wait for ("Non-Inspection Certificate", "Anti-Terrorism
+    # and Money Laundering Clearance Certificate"); what they cost is the fee
+    r"\b(?:non-inspection|anti-terrorist|anti-terrorism|anti-terror|money laundering|fund release|drug-free|"
+    r"drug free)(?: [\w&-]+){0,3}? (?:certificate|order)\b|"
+    # the task scam's top-up before a withdrawal ("a top-up to your account balance before you can withdraw")
+    r"\btop(?:-| )?ups?\b" + _S + r"{0,60}\bbefore (?:you|we) (?:can )?(?:withdraw|cash out|receive)|"
+    # the fake employer's kit to buy before the interview ("you must purchase the Employee Starter Kit")
+    r"\bstarter kits?\b|\b(?:must|need to|are required to|have to) (?:purchase|buy)\b" + _S +
+    r"{0,60}\b(?:kits?|uniforms?|equipment|training materials?)\b|"
     r"\bshipping and handling\b|\b(?:import )?dut(?:y|ies)\b|"
     r"\b(?:administrative|late|overdue|customs) (?:penalty|fine)\b|"
     r"\bretainer\b[^.!?\n]{0,40}?\b(?:payable|paid|due) (?:in advance|upfront|up-front)\b|"
     r"\bdeposit\b(?<!%\sdeposit)(?<!%deposit)|"
     r"垫付|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|押金|会员费|认证费|服务费|工本费|保险费|验证费|关税|清关费|"
     r"(?:需先|须先|必须先|要先|先行|先)(?:缴纳|交纳|缴|交|支付|付)[^，。！？\n]{0,10}?费|"
+    # a loan's "capital check" (验资), a task platform's top-up first (先充值), a job's fees before it starts
+    r"验资|(?:需先|须先|必须先|要先|先)(?:充值|垫资)|培训费|工装费|服装费|体检费|"
     # (a prize's tax paid first, not the yearly filing: 个人所得税综合所得汇算清缴, the 个人所得税 app)
     r"个人所得税(?![\s”\"」』]{0,2}(?:综合所得|汇算|app|申报|年度|专项))|(?:个人)?偶然所得税|"
     r"派送费|税款|税项|滞纳金|开户费|开户管理费|账户管理费|审查费|审核费|评估费|延期费|"
@@ -150,7 +189,7 @@ _FEE_TIE = re.compile(
     r"\b(?:claim|release|receive|collect|unlock|activat|redeem|deliver|ship|mail|process|transfer|credit)\w*|"
     r"\breturn(?:s|ed|ing)? (?:all |in full )?(?:your|the) (?:lost |stolen )?(?:funds|money|assets)\b|"
     r"\b(?:payable|paid) to the (?:courier|agent|delivery company|shipping company)\b|"
-    r"\bbefore (?:we|the|you|it)\b|\bin order to\b|\b(?:payable|paid|due) (?:in advance|upfront|up-front)\b|"
+    r"\bbefore (?:we|the|you|it|i)\b|\bin order to\b|\b(?:payable|paid|due) (?:in advance|upfront|up-front)\b|"
     r"\b(?:customs|parcel|package|shipment)\b|"
     # goods held until it is paid (the container "held at the port and seized if payment is not received")
     r"\b(?:container|cargo|goods|consignment)s? (?:is |are |will be |has been |have been )?(?:held|detained|seized|"
@@ -161,9 +200,19 @@ _FEE_TIE = re.compile(
     r"先(?:向|往|到)?(?:指定|对方|以下)?(?:的)?(?:账户|帐户|账号)?(?:存入|转入|汇入)|放款时|一并退还|才能|方可|即可|领取|领奖|到账|解冻|提现|激活|发货|办理|派送|配送|投递|寄送|放行|清关|签收|包裹|退回|"
     # (a loan's 放款前; a fee to a third party the other side names: the buyer's "designated"
     # inspector, not a supplier's 下单前 tooling fee)
+    r"(?:入职|上岗|面试)(?:之)?前|岗前|入职满|下方账户|下面账户|"
     r"放款(?:之)?前|(?:认证|审核|验证|注册|验厂)(?:通过|完成)后|指定的?(?:第三方|机构|代理|检测机构|认证机构)")
 _PAY = re.compile(r"\b(?:pay|paid|payable|payment|cover|send|transfer|remit|wire|required|applies|settle)\w*|"
-                  r"\b(?:fee|charge) of (?:us\$|usd ?|\$|€|£|hk\$|rmb ?)\d|"
+                  # (a fee with its sum: "fee of USD 1,850", "Fee is RMB 23,600", "which cost $385", "for US$ 450",
+                  # 培训费及工装押金1,680元; not a price, 运费20元)
+                  r"\b(?:fee|charge|cost)s? (?:is |are |of |:)?(?:about |only |just )?"
+                  r"(?:us\$|usd ?|\$|€|£|hk\$|rmb ?|sgd ?|s\$)\s?\d|"
+                  r"\bcosts? (?:of )?(?:us\$|usd ?|\$|€|£|hk\$|rmb ?|sgd ?|s\$)\s?\d|"
+                  r"\bfor (?:us\$|usd|\$|€|£|hk\$|rmb|sgd|s\$)\s?\d|"
+                  r"\b(?:must|should|needs? to|has to|is to) be deposited\b|"
+                  r"(?:押金|保证金|培训费|工装费|服装费|体检费|手续费)(?:用)?\s?[:：]?\s?(?:人民币|rmb|¥|￥|hk\$|us\$|\$)?\s?"
+                  r"\d[\d,]*(?:\.\d+)?\s?"
+                  r"(?:元|块|港币|港元|美元)|"
                   r"缴纳|交纳|支付|缴|付|转|交|汇入|汇款|汇至|汇到|存入")
 _UNTRACEABLE = re.compile(
     r"\b(?:gift ?cards?|itunes cards?|google play cards?|steam cards?|apple cards?)\b[\s\S]{0,200}?"
@@ -497,10 +546,11 @@ _CALLBACK = re.compile(
     r"(?:如|若|如果)(?:非|不是)(?:您)?本人(?:操作|授权|办理|所为)[^\n]{0,25}?(?:致电|拨打|联系|来电|电话)[^\n]{0,20}?"
     r"\+?\d[\d -]{7,16}\d")
 # an id right after the name: "QQ 2837465", "WhatsApp +44 7700 900123", "Telegram @jessica", "微信号：wx_lucky88"
-_IM_ID = re.compile(r"\s{0,3}(?:号|号码|id)?\s{0,3}(?:is\s|at\s|on\s)?\s{0,3}[:：(（]?\s{0,3}"
+_IM_WORDS = r"(?:(?:客服|查询|咨询|联络|联系|热线|专线|人事|助理|经理|顾问)\s{0,3}){0,2}"
+_IM_ID = re.compile(r"\s{0,3}" + _IM_WORDS + r"(?:号|号码|id)?\s{0,3}(?:is\s|at\s|on\s)?\s{0,3}[:：(（]?\s{0,3}"
                     r"(?:@[a-z0-9_]{3,}|\+?\d[\dx \-]{4,}\d|[a-z][a-z0-9_-]{1,}\d[a-z0-9_-]*)|"
                     # (an id given after a colon, letters joined as ids are: 微信：grace_amz_gs; not "WeChat: please")
-                    r"\s{0,3}(?:号|号码|id)?\s{0,3}[:：]\s{0,3}[a-z][a-z0-9]*[_-][a-z0-9_-]{2,}")
+                    r"\s{0,3}" + _IM_WORDS + r"(?:号|号码|id)?\s{0,3}[:：]\s{0,3}[a-z][a-z0-9]*[_-][a-z0-9_-]{2,}")
 _CONTACT_VERB = re.compile(r"(?:加|添加|联系|私聊|私信|扫码|留个|留下|发我|给我|\badd\b|\bmessage\b|\bcontact\b|"
                            r"\breach\b|\btext\b|\bchat\b|\bdm\b|\bping\b|\bjoin\b|\bwrite to\b|\bsend me\b|\bgive me\b|"
                            r"\bshare\b)" + _S + r"{0,20}$")
@@ -645,6 +695,15 @@ _LURE = re.compile(
     r"(?:online|now|here|at)\b|\bpay (?:online|now)\b|(?:在线|立即|点击)(?:缴纳|缴费|支付|付款)")
 
 
+# a fortune: a sum in millions ("$5,500,000.00 USD", "USD 8.9 Million", 620万美元), what a stranger's windfall holds
+_CURRENCY_WORD = r"(?:usd|us dollars|dollars|euros?|pounds|gbp|eur)"
+_MILLIONS = r"(?:usd|us\$|\$|€|£|eur|gbp|rmb)\s?\d{1,4}(?:\.\d{1,2})?\s?(?:million|billion|m)\b"
+FORTUNE = re.compile(r"(?:us\$|usd|\$|€|£|eur|gbp)\s?\d{1,3}(?:,\d{3}){2,}|" + _MILLIONS + "|"
+                     r"\b\d{1,3}(?:,\d{3}){2,}(?:\.\d\d)?\s?" + _CURRENCY_WORD + r"\b|"
+                     r"\b\d{1,4}(?:\.\d{1,2})?\s?(?:million|billion)\s?" + _CURRENCY_WORD + r"\b|"
+                     r"\d[\d,]{0,8}(?:\.\d{1,2})?\s?(?:万|亿)\s?(?:美元|美金|英镑|欧元)")
+
+
 ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
     "windfall": (
         "won|winner|winners|winning|winnings|selected|chosen|picked|drawn|awarded|approved|pre-approved|"
@@ -661,7 +720,10 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "赔偿|礼品|购物卡|e卡|阁下|抽出|幸运得主|幸运儿|中奖者|得奖者|幸运客户|审批通过|loan|代开|traced|recovered|"
         "located|retrieved|return|returns|returned|returning|release|releases|released|releasing|recover|recovers|"
         "列入|入选|获得|获批|"
-        "recovering|追回"),
+        "recovering|追回|no credit check|no credit checks|入息证明|收入证明|黑户|征信|loans|consignment box|"
+        "consignment boxes|diplomat|diplomatic|donated|willed|bequeathed|endorsed|cleared|authorized|authorised|"
+        "credited|wired|remitted|compensation|compensate|compensated|restitution|fund recovery|victim|victims|"
+        "deposited|lodged|airdrop|airdrops|airdropped|报酬|酬劳|酬金|佣金|好处费"),
     "returns": (
         "guaranteed|guarantee|risk-free|risk free|no risk|zero risk|capital protected|capital guaranteed|"
         "capital protection|double your|"
@@ -669,7 +731,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "commission|commissions|every day|every week|double|"
         "保本|保息|稳赚|零风险|无风险|高额回报|高回报|高收益|赚|挣|日入|月入|"
         "日收益|周收益|月收益|日结|躺赚|返现|返利|返佣|佣金|秒返|翻倍|收益|回报|牛股|荐股|带单|喊单|日赚|月赚|日挣|月挣|"
-        "包录用|保录用|包发表|保发表|包检索|保检索|包见刊"),
+        "包录用|保录用|包发表|保发表|包检索|保检索|包见刊|连本带利"),
     "fee": (
         "compliance|reinstatement|underwriting|审查费|审核费|评估费|延期费|filing|collection|collecting|inspection|"
         "检测费|检查费|巡查费|复核费|年检费|处理费|administrative penalty|late penalty|overdue penalty|customs penalty|"
@@ -698,7 +760,9 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "bank details|banking details|payment details|remittance details|"
         + _each("changed/updated/switched/moved", " ", "our/my/its/their") + "|更换|变更|"
 
-        "清关费|派送费|先缴|先交|先付|先支付|先行|"
+        "清关费|派送费|先缴|先交|先付|先支付|先行|验资|先充值|先垫资|培训费|工装费|服装费|体检费|non-inspection|"
+        "anti-terrorist|anti-terrorism|anti-terror|money laundering|fund release|drug-free|drug free|top-up|top up|"
+        "topup|top-ups|top ups|topups|starter kit|starter kits|purchase|buy|"
         "税款|滞纳金|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|偶然所得税|押金|"
         "会员费|认证费|服务费|工本费|保险费|验证费|开户费|开户管理费|账户管理费|关税|税项|购物卡|礼品卡|e卡|充值卡|点卡|比特币|虚拟币|"
         "费用|评审|公示|评选|入选|证书|牌匾|授牌|atm|解除分期|取消分期|解除扣款|取消扣款|解除自动扣款|"

@@ -101,6 +101,7 @@ from rules.scam_words import (
     _TRANSFER,
     ANCHORS,
     CALLED_BACK,
+    FORTUNE,
     FREEMAIL,
     NEW_ADDRESS,
     NEW_ADDRESS_WORDS,
@@ -132,9 +133,11 @@ _MAILBOX = re.compile(PASSWORD.pattern + r"|\bmailbox\b|\b(?:storage|mailbox) qu
 # will deduct from our final payment", 到账后退还); a hotel's refundable deposit is a deposit
 _FEE_WORD = re.compile(r"\b(?:fee|fees|charge|charges)\b|费")
 _COMES_BACK = re.compile(r"(?<!non-)(?<!non )\brefundable\b|\b(?:will be|is|are) (?:fully )?refunded\b|"
-                         r"\brefunded (?:in|with|on|upon|after)\b|\bdeduct(?:ed)? (?:it )?from\b|"
+                         r"\brefunded (?:in|with|on|upon|after|from)\b|\bdeduct(?:ed)? (?:it )?from\b|"
+                         r"\b(?:returned|refunded) with (?:the )?(?:commission|interest|profits?)\b|连本带利|"
+                         r"(?:入职|工作|上岗)满[^。！？\n]{0,6}?(?:退还|返还)|"
                          r"\breimbursed (?:in|with|upon|after)\b|"
-                         r"(?:到账|放款|成功|完成)后(?:全额)?(?:退还|返还)|可退还|全额退还|予以退还|从[^。！？\n]{0,12}中扣除|抵扣")
+                         r"(?:到账|放款|成功|完成)后(?:全额|一并|全部)?(?:退还|返还)|可退还|全额退还|予以退还|从[^。！？\n]{0,12}中扣除|抵扣")
 # a fee sent by cash wire to a person (Western Union, MoneyGram): no business bills so
 _CASH_WIRE = re.compile(r"\b(?:western union|moneygram)\b|西联汇款|速汇金")
 _PERSONAL = re.compile(r"个人|私人|\bpersonal\b")
@@ -172,7 +175,11 @@ def _weight(signal: Signal, items: list[Text], free_sender: bool = False) -> flo
     personal data that asks for the codes no genuine sender asks for by mail (a CVV, a PIN, 卡密, the
     U盾 password), or an attached page's sign-in form; a fee paid into a "safe" account (国家安全账户)
     or to a crypto wallet's address; a fee by cash wire (Western Union) or a gift card's codes asked back;
-    another company's "application" for the reader's name as domains (rules.scam_templates)."""
+    another company's "application" for the reader's name as domains (rules.scam_templates); a windfall of
+    millions offered from free mail."""
+    if signal.name == "windfall" and free_sender and \
+            FORTUNE.search(signal.text, max(0, signal.start - 600), signal.end + 600):
+        return 2.0  # (a stranger's millions from free mail: the widow's, the diplomat's, the investor's; no business)
     if signal.name == "diversion" and any(PRETEXT.search(x.text, 0, SCAN_LIMIT) for x in items):
         return 2.0
     if signal.name == "diversion" and _PERSONAL.search(signal.text, signal.start, signal.end):
@@ -207,8 +214,10 @@ def may_reach_medium(families: Iterable[str]) -> bool:
     found = set(families)
     if {"impersonation", "links"} <= found or "template" in found:
         return True  # (a template of rules.scam_templates: its words were found, its shape is read in full)
-    # (a fee or personal data alone may weigh more: a diversion with its pretext, a CVV asked)
-    return bool(found & set(OFFER_OR_ASK)) and (len(found) >= 2 or bool(found & {"fee", "personal_data"}))
+    # (a fee or personal data alone may weigh more: a diversion with its pretext, a CVV asked; so may a windfall
+    # from free mail: a stranger's millions)
+    return bool(found & set(OFFER_OR_ASK)) and (len(found) >= 2 or bool(found & {"fee", "personal_data"}) or
+                                                {"windfall", "free_mail"} <= found)
 
 
 def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = (), reply_to: Iterable[str] = (),
