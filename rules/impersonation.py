@@ -459,7 +459,14 @@ _GENERIC_WORDS = frozenset({
 def _no_company(domain: str) -> bool:
     """Whether ``domain`` is free mail or made of generic words only: no company's name is in
     it (an outsourced service desk writes from its own name: ``nexgen-msp.com``)."""
-    return domain in FREEMAIL or all(w in _GENERIC_WORDS for w in _labels(domain))
+    return domain in FREEMAIL or all(_generic(w) for w in _labels(domain))
+
+
+def _generic(word: str) -> bool:
+    """Whether a domain's word names no company: a generic word, a number, or two generic words joined
+    (``mailadmin-1724.com``, ``securemail-update.net``)."""
+    return word in _GENERIC_WORDS or word.isdigit() or \
+        any(word[:i] in _GENERIC_WORDS and word[i:] in _GENERIC_WORDS for i in range(2, len(word) - 1))
 
 
 # a digit where a letter belongs, inside a word of a domain: nordvik-bi0tech, supp1y, micros0ft

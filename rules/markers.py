@@ -74,7 +74,9 @@ def is_disclaimer(paragraph: str) -> bool:
         return False
     return _DISCLAIMER.search(low) is not None or ("prohibited" in low and _PROHIBITED.search(low) is not None)
 _NEGATION_BEFORE = re.compile(
-    r"(?i)(?:\b(?:not|non|no longer|isn't|aren't|wasn't|never|nothing|none of (?:this|it|these|them) (?:is|are))"
+    r"(?i)(?:\b(?:not|non|no longer|isn't|aren't|wasn't|never|nothing|none of (?:this|it|these|them) (?:is|are)|"
+    # ("Nothing in the attached agenda is confidential", "nothing here is")
+    r"nothing (?:(?:in|on|here|of|from|about) )?(?:[\w'-]+ ){0,4}(?:is|are|was))"
     r"[\s-]*(?:(?:very|really|particularly|considered|deemed|classified as|marked as|treated as|that|so|at all|"
     r"in any way|anything|any)\s+){0,2}|"
     # ("there is no need to treat them as confidential", "they need not be kept confidential")

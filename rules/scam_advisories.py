@@ -75,11 +75,18 @@ def _warned(t: str, at: int) -> bool:
     bare = _QUOTATION.sub("", t[start:stop])
     if _PLEASE.search(bare):
         return False  # a sentence that asks the reader is no warning ("Fraudsters used your card, please confirm…")
-    return _WARNED_SUBJECT.match(t, start, stop) is not None or \
+    return _WARNED_SUBJECT.match(t, start, stop) is not None or _FRAUDSTERS_CLAUSE.search(bare) is not None or \
         (_DESCRIBES_SCAM.search(bare) is not None and _FIRST_PERSON.search(bare) is None and _warns(t)) or \
         _RECEIVED_REPORT.search(bare) is not None or \
         (_LIST_ITEM.match(t, start) is not None and _CALLED_SCAM.search(t, start, stop) is not None) or \
         (_LIST_ITEM.match(t, line) is not None and _warns(t) and _in_described_list(t, line))
+
+
+# a clause whose subject is the fraudster, in a sentence that is not ("We are seeing more scams where fraudsters claim
+# you have won a prize")
+_FRAUDSTERS_CLAUSE = re.compile(r"\b(?:scams?|frauds?|cases|schemes|messages|e-?mails|calls)\b "
+                                r"(?:where|in which|when|that) (?:the )?"
+                                r"(?:fraudsters?|scammers?|criminals?|crooks|imposters?|impostors?)\b")
 
 
 def _in_described_list(t: str, line: int) -> bool:
@@ -125,6 +132,9 @@ def _in_disclaimer(t: str, at: int) -> bool:
     return is_disclaimer(t[lo:hi if hi >= 0 else min(len(t), at + 1500)])
 
 
+_QUOTED_LINE = re.compile(r"(?m)^[ \t]*>")
+
+
 def without_reported_forwards(items: list[Text]) -> tuple[list[Text], bool]:
     """``items`` with the forwarded or quoted part of a body blanked where the forwarder's own
     words (above it, or the subject) report it as a scam: a customer forwarding the fake bank
@@ -136,7 +146,9 @@ def without_reported_forwards(items: list[Text]) -> tuple[list[Text], bool]:
     out: list[Text] = []
     reported = False
     for item in items:
-        head = FORWARDED.search(item.text, 0, SCAN_LIMIT) if item.where == "body" else None
+        # (or the first line quoted with '>': "For reference, the fraudulent email reads:" above it)
+        head = FORWARDED.search(item.text, 0, SCAN_LIMIT) or _QUOTED_LINE.search(item.text, 0, SCAN_LIMIT) \
+            if item.where == "body" else None
         if head is not None and head.start() > 0 and _reports(item.text, head.start()):
             item = Text(item.where, item.text[:head.start()] + _blank(item.text[head.start():]), item.anchors)
             reported = True

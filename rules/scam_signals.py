@@ -72,7 +72,8 @@ def _windfall(t: str, spans: Spans) -> tuple[int, int] | None:
             return m.span()
     for lo, hi in spans:
         for m in _WINDFALL_FAST.finditer(t, lo, hi):
-            if not (m.group().endswith(("%", "percent")) and _PRICE.match(t, m.end())) and not _warned(t, m.start()):
+            if not (m.group().endswith(("%", "percent")) and _PRICE.match(t, m.end())) and not _warned(t, m.start()) \
+                    and not _never_asked(t, m.start()):  # (税务机关…也不会通过微信群办理"税收补贴")
                 return m.span()
     return None
 
@@ -95,6 +96,7 @@ _NO_FEE = re.compile(r"(?:无需|不需|不用|免|\bno\b|\bnot\b|\bwithout\b|\b
 _FEE_PAID = re.compile(r"[^.!?。！？\n]{0,30}?(?:(?<!\bnot )(?<!n't )"
                        r"\bpaid by (?:the )?(?:shipper|sender|consignor|seller)\b|\bprepaid\b|"
                        r"\bddp\b|\bwaived\b|\b(?:already|has been|have been|was|were) paid\b|已(?:预)?(?:支)?付|预付|"
+                       r"已代垫|已垫付|代垫|"
                        r"由寄件人|免收|已缴)|"
                        # paid through the state's own system, not to anyone in the mail (在单一窗口缴纳, 通过电子税务局
                        # 扣款，不需要转给我们; "through HMRC's online service")
@@ -167,6 +169,7 @@ def _diversion(t: str, spans: Spans) -> tuple[int, int] | None:
     for lo, hi in spans:
         for m in _DIVERSION.finditer(t, lo, word_end(t, hi + 200, SCAN_LIMIT)):
             if not _warned(t, m.start()) and not _NOT_SO.search(t, max(0, m.start() - 40), m.start()) and \
+                    not _never_asked(t, m.start()) and \
                     not _FORBIDDEN_BEFORE.search(t, max(0, m.start() - 3), m.start()) and \
                     not _IF_ASKED.search(t, sentence_span(t, m.start(), m.end(), _SENTENCE_START, reach=200)[0],
                                          m.start()) and \
@@ -184,8 +187,11 @@ _PAY_TO_BELOW = re.compile(r"(?:转|汇|付|打)(?:款)?(?:到|至|入)(?:以下
                            r"\b(?:pay|remit|transfer|send|wire)\w*\b[^.!?\n]{0,60}?"
                            r"\bto the (?:account|details) below\b")
 # a code the mail itself gives ("enter the security code: 7F3A9C21"): nothing asked of the reader
+# (or a date written out: "Expiry date:   6 January 2027" in a registrar's renewal notice states it)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?"
 _GIVEN = re.compile(r"[^\S\n]*(?:(?:is|为|是)[^\S\n]*)?(?:[:：]|(?<=[为是]))(?:[^\S\n]*\r?\n){0,2}[^\S\n]*"
-                    r"(?=[a-z*#-]{0,12}[0-9])[a-z0-9][a-z0-9*#-]{5,}")
+                    r"(?:(?=[a-z*#-]{0,12}[0-9])[a-z0-9][a-z0-9*#-]{5,}|\d{1,2} " + _MONTH + r",? \d{4}|" + _MONTH +
+                    r" \d{1,2},? \d{4}|\d{4}年\d{1,2}月)")
 # a secret the reader keeps of their own (a password, a code), not a channel kept private
 _OWN_SECRET = re.compile(r"(?:密码|验证码|口令|password|passcode|pin|code)[^。！？.!?\n]{0,15}$")
 # papers brought to a branch, or details entered in the bank's own app: nothing asked by mail
@@ -195,7 +201,9 @@ _IN_PERSON = re.compile(r"[^。！？.!?\n]{0,25}?(?:原件|复印件至|至(?:�
                         r"\bat (?:a|any|your) branch\b)")
 # details the mail states where they are ("the bank details are printed on the PDF", 银行账户见发票): given, not asked
 _STATED = re.compile(r"\s(?:are|is) (?:printed|shown|given|listed|included|stated|set out|quoted|on|in|below|above|"
-                     r"attached)\b|\s?(?:见|详见|印在|附在|列在)")
+                     r"attached|unchanged)\b|\s?(?:见|详见|印在|附在|列在)|"
+                     # (said unchanged: 账户信息无变更, "remain unchanged")
+                     r"\s?(?:无变更|未变更|不变|没有变化|保持不变)|\s(?:remains?|stays?) (?:the same|unchanged)\b")
 # the writer's own details given, not the reader's asked for
 _WRITERS_OWN = re.compile(r"(?:我司|我方|本公司|我们的|我公司|\bour|\bmy)\s?(?:的)?(?:公司)?(?:\w+ )?$")
 
@@ -234,7 +242,7 @@ def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
             before = t[max(0, m.start() - 100):m.start()]
             asked_after = _BA.search(before) is not None and _ASK_AFTER.match(t, m.end()) is not None
             if not (_ASK.search(before) or asked_after or _asks_in_a_list(t, m.start())) or _NEVER_ASK.search(before) \
-                    or _warned(t, m.start()) or \
+                    or _never_asked(t, m.start()) or _warned(t, m.start()) or \
                     VERIFY_BY_PHONE.search(t, *sentence_span(t, m.start(), m.end(), _SENTENCE_START, reach=200)):
                 continue  # (bank details updated only after a call back to the number on file: the writer's process)
             if _DATA_FAST.branch_of(m) < _DATA_STRONG_BRANCHES:  # a strong word (card number, 密码)

@@ -67,9 +67,10 @@ _DESK = re.compile(r"\bare you (?:at|on|near) your desk\b|\bare you (?:available
 DOMAIN_SCARE_WORDS = ("domain", "域名", "网络品牌", "通用网址", "network brand", "internet keyword")
 # read in two steps, each bounded (one pattern with four lazy gaps in a row backtracked for seconds over a
 # hostile 收到…申请 repeated): the application received from another company, then what it is to register
-_SCARE_APPLICATION = re.compile(r"\b(?:received|got|have) an? (?:formal )?(?:application|request) (?:from|by|of)\b"
-                                r"(?! you\b)|收到(?:一家|名为|[^。！？\n]{0,10}?公司|[^。！？\n]{0,10}?企业)")
-_SCARE_CLAIM = re.compile(r"(?:\bregister\w*\b|注册)[^\n]{0,120}?(?:\bdomain names?\b|\bnetwork brand\b|"
+# (its lines wrapped anywhere, and "formally" or "that" as the registrars' English has it)
+_SCARE_APPLICATION = re.compile(r"\b(?:received|got|have)\s{1,3}an?\s{1,3}(?:formal\s{1,3})?(?:application|request)"
+                                r"(?:\s{1,3}formally)?\s{1,3}(?:from|by|of|that)\b(?!\s{1,3}you\b)|收到(?:一家|名为|[^。！？\n]{0,10}?公司|[^。！？\n]{0,10}?企业)")
+_SCARE_CLAIM = re.compile(r"(?:\bregister\w*\b|注册)[^\n]{0,120}?(?:\bdomain names?\b|\b(?:net|network) brand\b|"
                           r"\binternet keywords?\b|网络品牌|通用网址|网络关键词|关键词|域名)")
 _SCARE_ATTEMPTS = 5  # applications looked at per text
 

@@ -158,6 +158,10 @@ _FEE = re.compile(
     # and Money Laundering Clearance Certificate"); what they cost is the fee
     r"\b(?:non-inspection|anti-terrorist|anti-terrorism|anti-terror|money laundering|fund release|drug-free|"
     r"drug free)(?: [\w&-]+){0,3}? (?:certificate|order)\b|"
+    # a listing in a "register" or directory billed as if ordered ("Business Directory Listing – Asia Pacific Trade
+    # Register", "European Business Register": the form signed unread is the pretext)
+    r"\b(?:business|company|companies|trade|industry|exporters?|b2b) (?:directory|register|registry)\b|"
+    r"\bdirectory (?:listing|entry|publication)\b|"
     # the task scam's top-up before a withdrawal ("a top-up to your account balance before you can withdraw")
     r"\btop(?:-| )?ups?\b" + _S + r"{0,60}\bbefore (?:you|we) (?:can )?(?:withdraw|cash out|receive)|"
     # the fake employer's kit to buy before the interview ("you must purchase the Employee Starter Kit")
@@ -172,7 +176,7 @@ _FEE = re.compile(
     # a loan's "capital check" (验资), a task platform's top-up first (先充值), a job's fees before it starts
     r"验资|(?:需先|须先|必须先|要先|先)(?:充值|垫资)|培训费|工装费|服装费|体检费|"
     # (a prize's tax paid first, not the yearly filing: 个人所得税综合所得汇算清缴, the 个人所得税 app)
-    r"个人所得税(?![\s”\"」』]{0,2}(?:综合所得|汇算|app|申报|年度|专项))|(?:个人)?偶然所得税|"
+    r"个人所得税(?![\s”\"」』]{0,2}(?:[(（][^)）\n]{0,6}[)）]\s?)?(?:综合所得|汇算|app|申报|年度|专项))|(?:个人)?偶然所得税|"
     r"派送费|税款|税项|滞纳金|开户费|开户管理费|账户管理费|审查费|审核费|评估费|延期费|"
     r"(?:检测|检查|巡查|复核|年检)费|(?:巡查|检查|检测)及处理费|"
     # the "safe account" the reader's money is to be moved to (资金转入监管账户进行核验)
@@ -195,7 +199,8 @@ _FEE_TIE = re.compile(
     r"\b(?:container|cargo|goods|consignment)s? (?:is |are |will be |has been |have been )?(?:held|detained|seized|"
     r"impounded|on hold)\b|\bseized\b|扣留|扣押|滞留|退运|"
     r"\bprior to (?:the )?release\b|"
-    r"\bwithdraw\w*|\bto avoid (?:a |the )?(?:warrant|prosecution|arrest|court)\b|\bsettlement\b|监管账户|监管帐户|"
+    r"\bwithdraw\w*|\bto avoid (?:a |the )?(?:warrant|prosecution|arrest|court)\b|\bdebt collect\w*|"
+    r"\bsettlement\b|监管账户|监管帐户|"
     r"以下(?:对公|对私|个人)?账户|下列账户|个人账户|专用账户|专用帐户|返还本金|先(?:交|缴|付|支付|转|充|汇)|"
     r"先(?:向|往|到)?(?:指定|对方|以下)?(?:的)?(?:账户|帐户|账号)?(?:存入|转入|汇入)|放款时|一并退还|才能|方可|即可|领取|领奖|到账|解冻|提现|激活|发货|办理|派送|配送|投递|寄送|放行|清关|签收|包裹|退回|"
     # (a loan's 放款前; a fee to a third party the other side names: the buyer's "designated"
@@ -372,7 +377,9 @@ _ASK_LIST = re.compile(r"(?:\b(?:send|provide|reply|forward|furnish|include|foll
 # (a "never" reaches across a long clause: "HSBC will never send you a link asking you to log on or give us your
 # one-time password"; a bare "not" only a short one: "If this was not you, reply with your card number, CVV")
 _NEVER_ASK = re.compile(r"(?:\bnever|不会|绝不|任何理由)" + _S + r"{0,90}$|"
-                        r"(?:\bnot\b|\bno need|\bwon't|n't|\balways (?:verify|check|confirm|call)|"
+                        # (not a consequence threatened: "you will not be able to receive mail until you re-validate")
+                        r"(?:\bnot\b(?! be able\b)|\bno need|\bwon't(?! be able\b)|(?<!\bca)n't(?! be able\b)|"
+                        r"\balways (?:verify|check|confirm|call)|"
                         r"无需|不需要|不用|请勿|切勿|不要|不得)" + _S + r"{0,60}$")
 # a password the reader makes up (a new portal's "you will be asked to set a password"), not one asked for
 _SET_OWN = re.compile(r"(?:\b(?:set|create|choose|pick|set up|setup)\s+(?:up\s+)?(?:a|an|your|your own)?\s*"
@@ -420,7 +427,9 @@ _TRANSFER = re.compile(
     r"\b(?:coordinate|arrange|authori[sz]ed?|process|make)\w* (?:an? |the )?(?:\w+ ){0,2}"
     r"(?:deposit|payment|transfer|wire|"
     r"remittance) of\b|"
-    r"(?<!已)(?<!已经)(?:转给|转到|转入|转账|转款|汇给|汇款|汇入|汇至|汇到|打款|打到|付给|付出去|付款给|转过去|打过去|汇过去|"
+    # (an inward remittance received, 汇入汇款到账通知, is no ask)
+    r"(?<!已)(?<!已经)(?:转给|转到|转入|转账|转款|汇给|(?<!汇入)汇款(?!到账|人|单|凭证|编号|金额|附言|路径|记录|信息)|汇入(?!汇款|款项?到账)|汇至|汇到|打款|打到|付给|付出去|付款给|转过去|"
+    r"打过去|汇过去|"
     r"打给(?=对方|他们|供应商|这个账户|以下账户|该账户))|"
     # (the sum's line wrapped before its verb: 有一笔保证金今天下午三点前\n必须打给对方)
     r"(?:保证金|货款|款项|尾款|定金|订金|预付款|诚意金|押金)[^。！？已]{0,15}?(?:处理|安排|支付|汇出|转出|打给|付(?!款单|清单|清))|"
@@ -762,7 +771,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
 
         "清关费|派送费|先缴|先交|先付|先支付|先行|验资|先充值|先垫资|培训费|工装费|服装费|体检费|non-inspection|"
         "anti-terrorist|anti-terrorism|anti-terror|money laundering|fund release|drug-free|drug free|top-up|top up|"
-        "topup|top-ups|top ups|topups|starter kit|starter kits|purchase|buy|"
+        "topup|top-ups|top ups|topups|starter kit|starter kits|purchase|buy|directory|register|registry|"
         "税款|滞纳金|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|偶然所得税|押金|"
         "会员费|认证费|服务费|工本费|保险费|验证费|开户费|开户管理费|账户管理费|关税|税项|购物卡|礼品卡|e卡|充值卡|点卡|比特币|虚拟币|"
         "费用|评审|公示|评选|入选|证书|牌匾|授牌|atm|解除分期|取消分期|解除扣款|取消扣款|解除自动扣款|"
