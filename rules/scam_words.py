@@ -208,6 +208,7 @@ _FEE_TIE = re.compile(
     r"(?:入职|上岗|面试)(?:之)?前|岗前|入职满|下方账户|下面账户|"
     r"放款(?:之)?前|(?:认证|审核|验证|注册|验厂)(?:通过|完成)后|指定的?(?:第三方|机构|代理|检测机构|认证机构)")
 _PAY = re.compile(r"\b(?:pay|paid|payable|payment|cover|send|transfer|remit|wire|required|applies|settle)\w*|"
+                  r"\btop(?:-| )?ups?\b|"
                   # (a fee with its sum: "fee of USD 1,850", "Fee is RMB 23,600", "which cost $385", "for US$ 450",
                   # 培训费及工装押金1,680元; not a price, 运费20元)
                   r"\b(?:fee|charge|cost)s? (?:is |are |of |:)?(?:about |only |just )?"
@@ -321,8 +322,9 @@ _DIVERSION = re.compile(
     r"(?:多转|多付|多汇|多出)(?:[^。！？\n]|\n(?!\s*\n)){0,40}?(?:转到|退到|汇到|打到|付到|退至|转至|退回到|退回至)"
     r"(?!原|我司原|我们的?原)[^，。！？\n]{0,12}?(?:账户|帐户|账号)|"
     # (a regulator's or an insurer's fee paid to a private "collection partner")
-    r"\b(?:pay|transfer|remit|wire|send)\w*\b[^.!?\n]{0,60}?\bto (?:our|the|its) (?:\w+ )?(?:collection|collecting) "
-    r"(?:partner|agent|agency|account)\b|"
+    # (not a debt "handed to our collection agency": the dunning letter's threat, rules.scam_words' pressure)
+    r"\b(?:pay|transfer|remit|wire|send)\w*\b[^.!?\n]{0,60}?(?<!handed )(?<!passed )(?<!referred )(?<!over )"
+    r"(?<!sent )(?<!turned )\bto (?:our|the|its) (?:\w+ )?(?:collection|collecting) (?:partner|agent|agency|account)\b|"
     # (the excess of an overpaid cheque wired on to a third party: "wire the difference to our agent in Ghana")
     r"\b(?:wire|send|remit|transfer|refund|return|pay)\w* (?:back )?(?:the )?"
     r"(?:difference|excess|surplus|overpaid amount)\b[^.!?\n]{0,60}?\bto (?:our|my|the|a|an|his|their) "
@@ -376,9 +378,12 @@ _ASK_LIST = re.compile(r"(?:\b(?:send|provide|reply|forward|furnish|include|foll
                        r"[^.!?。！？]{0,60}[:：]\s*\n[\s\S]{0,160}$")
 # (a "never" reaches across a long clause: "HSBC will never send you a link asking you to log on or give us your
 # one-time password"; a bare "not" only a short one: "If this was not you, reply with your card number, CVV")
+_CONSEQUENCE = r"(?! (?:be )?(?:able|deliver\w*|releas\w*|process\w*|ship\w*|complet\w*|sen[dt]|receiv\w*|clear\w*)\b)"
 _NEVER_ASK = re.compile(r"(?:\bnever|不会|绝不|任何理由)" + _S + r"{0,90}$|"
-                        # (not a consequence threatened: "you will not be able to receive mail until you re-validate")
-                        r"(?:\bnot\b(?! be able\b)|\bno need|\bwon't(?! be able\b)|(?<!\bca)n't(?! be able\b)|"
+                        # (not a consequence threatened: "you will not be able to receive mail until you re-validate",
+                        # "your parcel could not be delivered because the clearance fee")
+                        r"(?:\bnot\b" + _CONSEQUENCE + r"|\bno need|\bwon't" + _CONSEQUENCE + r"|(?<!\bca)n't" +
+                        _CONSEQUENCE + r"|"
                         r"\balways (?:verify|check|confirm|call)|"
                         r"无需|不需要|不用|请勿|切勿|不要|不得)" + _S + r"{0,60}$")
 # a password the reader makes up (a new portal's "you will be asked to set a password"), not one asked for
@@ -556,7 +561,8 @@ _CALLBACK = re.compile(
     r"\+?\d[\d -]{7,16}\d")
 # an id right after the name: "QQ 2837465", "WhatsApp +44 7700 900123", "Telegram @jessica", "微信号：wx_lucky88"
 _IM_WORDS = r"(?:(?:客服|查询|咨询|联络|联系|热线|专线|人事|助理|经理|顾问)\s{0,3}){0,2}"
-_IM_ID = re.compile(r"\s{0,3}" + _IM_WORDS + r"(?:号|号码|id)?\s{0,3}(?:is\s|at\s|on\s)?\s{0,3}[:：(（]?\s{0,3}"
+_IM_ID = re.compile(r"\s{0,3}" + _IM_WORDS + r"(?:号|号码|id)?\s{0,3}(?:(?:me|us)\s)?(?:is\s|at\s|on\s)?\s{0,3}"
+                    r"[:：(（]?\s{0,3}"
                     r"(?:@[a-z0-9_]{3,}|\+?\d[\dx \-]{4,}\d|[a-z][a-z0-9_-]{1,}\d[a-z0-9_-]*)|"
                     # (an id given after a colon, letters joined as ids are: 微信：grace_amz_gs; not "WeChat: please")
                     r"\s{0,3}" + _IM_WORDS + r"(?:号|号码|id)?\s{0,3}[:：]\s{0,3}[a-z][a-z0-9]*[_-][a-z0-9_-]{2,}")

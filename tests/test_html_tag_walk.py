@@ -20,7 +20,8 @@ from rules.attached_pages import page_facts
 from rules.links import html_links
 
 # the patterns of 8945367, the reference on well-formed HTML
-OLD_HREF = re.compile(r"""(?i)<a\s[^>]{0,500}?(?<![\w-])href\s*=\s*(?:"([^"]{0,2000})|'([^']{0,2000})|([^\s>]{1,2000}))""")
+OLD_HREF = re.compile(r"""(?i)<a\s[^>]{0,500}?(?<![\w-])href\s*=\s*"""
+                      r"""(?:"([^"]{0,2000})|'([^']{0,2000})|([^\s>]{1,2000}))""")
 OLD_PASSWORD = re.compile(r"<input\b[^>]{0,400}?\btype\s*=\s*[\"']?\s*password\b", re.IGNORECASE)
 OLD_ACTION = re.compile(r"<form\b[^>]{0,400}?\baction\s*=\s*"
                         r"(?:\"([^\"]{0,2000})\"|'([^']{0,2000})'|([^\s>]{1,2000}))", re.IGNORECASE)
