@@ -89,7 +89,9 @@ def _returns(t: str, spans: Spans) -> tuple[int, int] | None:
 
 
 # a fee said not to be due ("您无需缴纳任何费用", "no fee is required", "duty prepaid")
-_NO_FEE = re.compile(r"(?:无需|不需|不用|免|\bno\b|\bnot\b|\bwithout\b|\bfree of\b)[^。！？.!?\n]{0,20}$")
+# (不收取任何手续费, 提前还款无手续费, 毋须; a price that includes it: 含运费)
+_NO_FEE = re.compile(r"(?:无需|不需|不用|免|不收取?|不会收取|毋须|毋需|无须|无(?!论)|"
+                     r"\bno\b|\bnot\b|\bwithout\b|\bfree of\b)[^。！？.!?\n]{0,20}$|(?<!包)含$")
 
 
 # a fee said paid already or by someone else ("duties & taxes: paid by shipper (DDP)", 参会费用：2,800元（已支付）)

@@ -170,7 +170,8 @@ _FEE = re.compile(
     r"\bshipping and handling\b|\b(?:import )?dut(?:y|ies)\b|"
     r"\b(?:administrative|late|overdue|customs) (?:penalty|fine)\b|"
     r"\bretainer\b[^.!?\n]{0,40}?\b(?:payable|paid|due) (?:in advance|upfront|up-front)\b|"
-    r"\bdeposit\b(?<!%\sdeposit)(?<!%deposit)|"
+    # (not a trade's terms: "50% deposit", "30% T/T deposit with order")
+    r"\bdeposit\b(?<!%\sdeposit)(?<!%deposit)(?<!t/t deposit)(?<!\btt deposit)|"
     r"垫付|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|押金|会员费|认证费|服务费|工本费|保险费|验证费|关税|清关费|"
     r"(?:需先|须先|必须先|要先|先行|先)(?:缴纳|交纳|缴|交|支付|付)[^，。！？\n]{0,10}?费|"
     # a loan's "capital check" (验资), a task platform's top-up first (先充值), a job's fees before it starts
@@ -219,7 +220,9 @@ _PAY = re.compile(r"\b(?:pay|paid|payable|payment|cover|send|transfer|remit|wire
                   r"(?:押金|保证金|培训费|工装费|服装费|体检费|手续费)(?:用)?\s?[:：]?\s?(?:人民币|rmb|¥|￥|hk\$|us\$|\$)?\s?"
                   r"\d[\d,]*(?:\.\d+)?\s?"
                   r"(?:元|块|港币|港元|美元)|"
-                  r"缴纳|交纳|支付|缴|付|转|交|汇入|汇款|汇至|汇到|存入")
+                  # (交 and 转 as paying: 交钱, 先交, 转账, 转给; not 交易, 转发, 转告)
+                  r"缴纳|交纳|支付|缴|付|转(?=账|款|钱|给|到|入|至|过去|[\d一二三四五六七八九十])|"
+                  r"交(?=钱|费|款|押金|保证金|税|给|到|[\d一二三四五六七八九十])|(?<=先)[交转]|汇入|汇款|汇至|汇到|存入")
 _UNTRACEABLE = re.compile(
     r"\b(?:gift ?cards?|itunes cards?|google play cards?|steam cards?|apple cards?)\b[\s\S]{0,200}?"
     r"\b(?:codes?|pictures?|photos?|scratch\w*)\b|"
@@ -319,8 +322,9 @@ _DIVERSION = re.compile(
     r"\b(?:send|refund|return|transfer|pay)\w* (?:it |them |the \w+ )?back\b[^.!?\n]{0,40}?\bto (?:our|my) "
     r"(?:alipay|wechat|paypal|wise|venmo|cash ?app)\b|"
     # (the excess of a transfer said doubled, sent on to an account it names: 多转的…直接转到婚庆公司账户)
-    r"(?:多转|多付|多汇|多出)(?:[^。！？\n]|\n(?!\s*\n)){0,40}?(?:转到|退到|汇到|打到|付到|退至|转至|退回到|退回至)"
-    r"(?!原|我司原|我们的?原)[^，。！？\n]{0,12}?(?:账户|帐户|账号)|"
+    # (not back the way it came, to the reader's own account: 原路退回至贵司付款账户)
+    r"(?:多转|多付|多汇|多出)(?:[^。！？\n]|\n(?!\s*\n)){0,40}?(?<!原路)(?:转到|退到|汇到|打到|付到|退至|转至|退回到|退回至)"
+    r"(?!原|我司原|我们的?原|贵司|贵公司|您|你)[^，。！？\n]{0,12}?(?:账户|帐户|账号)|"
     # (a regulator's or an insurer's fee paid to a private "collection partner")
     # (not a debt "handed to our collection agency": the dunning letter's threat, rules.scam_words' pressure)
     r"\b(?:pay|transfer|remit|wire|send)\w*\b[^.!?\n]{0,60}?(?<!handed )(?<!passed )(?<!referred )(?<!over )"
