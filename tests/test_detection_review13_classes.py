@@ -16,7 +16,8 @@ GENUINE = [
     # a supplier returns an overpayment to the account it came from, and says so
     ("陈会计 | 华达电子财务部", "chenkj@huada-elec.com.cn", "关于贵司多付货款退回的说明",
      "刘小姐，您好：\n\n经对账，贵司 4 月 2 日支付的货款多付 ￥2,180.00。我司已于今天通过建设银行将多付的 ￥2,180.00 "
-     "原路退回至贵司付款账户（尾号 5521），电子回单见附件，请查收。\n\n退款不需要贵司提供任何资料或支付任何费用。\n\n陈会计\n"),
+     "原路退回至贵司付款账户（尾号 5521），电子回单见附件，请查收。\n\n"
+     "退款不需要贵司提供任何资料或支付任何费用。\n\n陈会计\n"),
     # a bank's relationship manager after a meeting: no fee charged, no intermediary
     ("恒信銀行 企業客戶部", "rm@hengshin-bank.com.hk", "中小企融資擔保計劃 - 會面跟進",
      "李先生：\n\n多謝今日撥冗會面。現將八成信貸擔保產品要點整理如下：\n一、貸款額：最高 HK$8,000,000；\n"
