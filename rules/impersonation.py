@@ -179,6 +179,16 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "京东": ("jd.com", "jd.hk", "jdl.com", "jdl.cn"),
     "淘宝": ("taobao.com", "alibaba-inc.com", "tmall.com", "mail.taobao.com"),
     "天猫": ("tmall.com", "taobao.com", "alibaba-inc.com"),
+    # the marketplaces whose seller centres' "shop suspended, pay a deposit" lures wear them
+    "taobao": ("taobao.com", "alibaba-inc.com", "tmall.com", "mail.taobao.com"),
+    "tmall": ("tmall.com", "taobao.com", "alibaba-inc.com"),
+    "拼多多": ("pinduoduo.com", "yangkeduo.com", "pddglobalhk.com"),
+    "pinduoduo": ("pinduoduo.com", "yangkeduo.com", "pddglobalhk.com"),
+    "temu": ("temu.com", "pddglobalhk.com"),
+    "shopee": ("shopee.com", "shopee.sg", "shopee.com.my", "shopee.tw", "shopee.co.id", "shopee.ph", "shopee.vn",
+               "shopee.co.th", "shopee.com.br", "shopee.cn", "seamoney.com", "sea.com"),
+    "lazada": ("lazada.com", "lazada.sg", "lazada.com.my", "lazada.co.th", "lazada.vn", "lazada.com.ph",
+               "lazada.co.id", "alibaba-inc.com"),
     "中国移动": ("10086.cn", "chinamobile.com"),
     "中国联通": ("10010.com", "chinaunicom.com"),
     "中国电信": ("189.cn", "chinatelecom.com.cn"),
@@ -313,7 +323,7 @@ _BRAND_FILLER = re.compile(
     r"advertising|us|uk|finance|settlement|settlements|"
     # (a courier's, a bank's, an employer's own senders: "UPS Delivery", "DBS Bank", "Amazon HR Onboarding")
     r"delivery|shipping|tracking|parcels?|logistics|bank|banking|digibank|hr|onboarding|careers|recruitment|"
-    r"recruiting|talent|jobs)\b|\bu\.s\.|\bu\.k\.|[&/|,.:\-–—()（）\[\]【】\s\d]|"
+    r"recruiting|talent|jobs|seller|sellers|merchant|merchants)\b|\bu\.s\.|\bu\.k\.|[&/|,.:\-–—()（）\[\]【】\s\d]|"
     r"客服|通知|中心|团队|服务|安全|风控|合规|官方|速运|快递|集团|股份|有限|公司|总局|委员会|部门|账户|支付|平台|国家|商家|积分|商城|"
     r"监督|管理|科技|信息|系统|提醒|中国|香港|台湾|深圳|上海|北京|广州|市|省|区|县|分行|支行|慈善|信托|基金|委员会|"
     r"中级|高级|基层|最高|办公室|执行局|立案庭|传票|快件|处理|缴费|稽查|征收|受理|理赔|核保|保全|财产保险|合作伙伴|伙伴|支援")

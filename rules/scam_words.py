@@ -191,7 +191,8 @@ _FEE = re.compile(
     # an award's fees (评审及公示费, 评选费用): what a fake award asks before the plaque
     r"(?:评审|公示|评选|入选|证书|牌匾|授牌)(?:及(?:评审|公示|评选|入选|证书|牌匾|授牌))?费")
 _FEE_TIE = re.compile(
-    r"\b(?:claim|release|receive|collect|unlock|activat|redeem|deliver|ship|mail|process|transfer|credit)\w*|"
+    r"\b(?:claim|release|receive|collect|unlock|activat|re-?activat|reinstat|redeem|deliver|ship|mail|process|transfer|"
+    r"credit)\w*|"
     r"\breturn(?:s|ed|ing)? (?:all |in full )?(?:your|the) (?:lost |stolen )?(?:funds|money|assets)\b|"
     r"\b(?:payable|paid) to the (?:courier|agent|delivery company|shipping company)\b|"
     r"\bbefore (?:we|the|you|it|i)\b|\bin order to\b|\b(?:payable|paid|due) (?:in advance|upfront|up-front)\b|"
