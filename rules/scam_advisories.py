@@ -79,11 +79,16 @@ def _warned(t: str, at: int) -> bool:
         (_DESCRIBES_SCAM.search(bare) is not None and _FIRST_PERSON.search(bare) is None and _warns(t)) or \
         _RECEIVED_REPORT.search(bare) is not None or \
         (_LIST_ITEM.match(t, start) is not None and _CALLED_SCAM.search(t, start, stop) is not None) or \
-        (_LIST_ITEM.match(t, line) is not None and _warns(t) and _in_described_list(t, line))
+        (_LIST_ITEM.match(t, line) is not None and _warns(t) and _in_described_list(t, line) and
+         _ASKS_A_SUM.search(t, start, stop) is None)
 
 
 # a clause whose subject is the fraudster, in a sentence that is not ("We are seeing more scams where fraudsters claim
 # you have won a prize")
+# a list item that asks the reader for a sum (（1）领奖前需缴纳保证金及公证费共计 ¥3,800 元): the scam's own "温馨提示"
+# under a "beware of fraud" line, not an advisory's
+_ASKS_A_SUM = re.compile(r"(?:需|须|请|必须|应)(?:先)?(?:缴纳|支付|交纳|缴|付|转账|汇款)[^。！？\n]{0,30}?"
+                         r"(?:¥|￥|\$|rmb|人民币|\d[\d,]*(?:\.\d+)?\s?元)")
 _FRAUDSTERS_CLAUSE = re.compile(r"\b(?:scams?|frauds?|cases|schemes|messages|e-?mails|calls)\b "
                                 r"(?:where|in which|when|that) (?:the )?"
                                 r"(?:fraudsters?|scammers?|criminals?|crooks|imposters?|impostors?)\b")

@@ -91,6 +91,10 @@ REPORTS_SCAM = re.compile(r"\b(?:warning|beware|fake|spoof(?:ed|ing)?|suspicious
                           r"仿冒|不法分子|是不是(?:你们|贵司|贵公司)(?:发|寄)的|是否(?:为|是)?(?:贵司|贵公司|你们)(?:所)?(?:发|寄)|"
                           r"是(?:你们|贵司|贵公司|你司)(?:发|寄)的吗|"
                           r"诈骗|钓鱼|冒充|假冒|假的|可疑|不对劲|有点奇怪|很奇怪|并非(?:您|你|贵司)|不是(?:您|你|贵司)(?:发|寄)的|"
+                          # (the forwarder kept away from it: 有点吓人，我没点链接也没回复; "I didn't click the link")
+                          r"吓人|没(?:有)?(?:点|点击|点开)(?:链接|附件)?也没|没敢点|"
+                          r"\b(?:didn't|did not|haven't|have not) (?:click|open)(?:ed)? (?:the |any |on )?"
+                          r"(?:link|attachment)|"
                           r"\b(?:looks?|seems?|seemed|looked) (?:a bit |rather |very )?(?:odd|strange|off|fishy)\b")
 _CALLED_SCAM = re.compile(r"(?:一律|都|均)(?:为|是)诈骗|\bis (?:always )?a scam\b|\bare (?:always )?scams\b")
 # where a sentence begins: its end mark, a blank line (CRLF or LF), or a list item's line (a

@@ -91,14 +91,17 @@ def _returns(t: str, spans: Spans) -> tuple[int, int] | None:
 # a fee said not to be due ("您无需缴纳任何费用", "no fee is required", "duty prepaid")
 # (不收取任何手续费, 提前还款无手续费, 毋须; a price that includes it: 含运费)
 _NO_FEE = re.compile(r"(?:无需|不需|不用|免|不收取?|不会收取|毋须|毋需|无须|无(?!论)|"
-                     r"\bno\b|\bnot\b|\bwithout\b|\bfree of\b)[^。！？.!?\n]{0,20}$|(?<!包)含$")
+                     r"\bno\b|\bnot\b|\bwithout\b|\bfree of\b)[^。！？.!?\n]{0,20}$|(?<!包)含$|"
+                     # (the writer pays it: 由我司先行垫付)
+                     r"(?:我司|我们|我方|本公司)(?:先行|先|会|将)?$")
 
 
 # a fee said paid already or by someone else ("duties & taxes: paid by shipper (DDP)", 参会费用：2,800元（已支付）)
 _FEE_PAID = re.compile(r"[^.!?。！？\n]{0,30}?(?:(?<!\bnot )(?<!n't )"
                        r"\bpaid by (?:the )?(?:shipper|sender|consignor|seller)\b|\bprepaid\b|"
                        r"\bddp\b|\bwaived\b|\b(?:already|has been|have been|was|were) paid\b|已(?:预)?(?:支)?付|预付|"
-                       r"已代垫|已垫付|代垫|"
+                       r"已代垫|已垫付|代垫|由[^。！？\n]{0,10}?(?:承担|负担)|"
+                       r"\b(?:covered|borne|paid) by (?:us|the organi[sz]ers?|the sender|the shipper|our company)\b|"
                        r"由寄件人|免收|已缴)|"
                        # paid through the state's own system, not to anyone in the mail (在单一窗口缴纳, 通过电子税务局
                        # 扣款，不需要转给我们; "through HMRC's online service")
@@ -117,12 +120,17 @@ def _never_asked(t: str, pos: int) -> bool:
     return _NEVER_ASK.search(_WRAP.sub(" ", t[max(0, pos - 100):pos])) is not None
 
 
+# paid through the state's own system, said before the fee (通过国家税务总局电子税务局完成增值税及附加税费申报)
+_STATE_SYSTEM_BEFORE = re.compile(r"(?:通过|在|登录|经)[^。！？\n]{0,20}?(?:电子税务局|单一窗口|税务局网站|国库)"
+                                  r"[^。！？\n]{0,60}$")
+
+
 def _asked_fee(t: str, m: re.Match[str]) -> bool:
     """Whether the fee named at ``m`` is asked to be paid: a pay word beside it, and neither a warning's
-    example, a fee said waived or already paid, nor one "never asked"."""
+    example, a fee said waived or already paid (or paid through the state's own system), nor one "never asked"."""
     return _PAY.search(t, max(0, m.start() - 120), m.end() + 120) is not None and not _warned(t, m.start()) and \
         not _NO_FEE.search(t, max(0, m.start() - 30), m.start()) and not _FEE_PAID.match(t, m.end()) and \
-        not _never_asked(t, m.start())
+        not _never_asked(t, m.start()) and not _STATE_SYSTEM_BEFORE.search(t, max(0, m.start() - 100), m.start())
 
 
 def fee_named(t: str, spans: Spans) -> tuple[int, int] | None:
@@ -206,6 +214,8 @@ _STATED = re.compile(r"\s(?:are|is) (?:printed|shown|given|listed|included|state
                      r"attached|unchanged)\b|\s?(?:见|详见|印在|附在|列在)|"
                      # (said unchanged: 账户信息无变更, "remain unchanged")
                      r"\s?(?:无变更|未变更|不变|没有变化|保持不变)|\s(?:remains?|stays?) (?:the same|unchanged)\b")
+# the reader's account already on file with the writer (通过已签约的银行账户进行税费支付): nothing asked
+_ON_FILE = re.compile(r"(?:已签约|已绑定|已登记|已备案|签约)的?\s?$|\b(?:on file|registered|existing|linked)\s$")
 # the writer's own details given, not the reader's asked for
 _WRITERS_OWN = re.compile(r"(?:我司|我方|本公司|我们的|我公司|\bour|\bmy)\s?(?:的)?(?:公司)?(?:\w+ )?$")
 
@@ -238,6 +248,7 @@ def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
         weak: list[tuple[int, int]] = []
         for m in _DATA_FAST.finditer(t, lo, hi):
             if _WRITERS_OWN.search(t, max(0, m.start() - 12), m.start()) or _IN_PERSON.match(t, m.end()) or \
+                    _ON_FILE.search(t, max(0, m.start() - 8), m.start()) or \
                     _SET_OWN.search(t, max(0, m.start() - 30), m.start()) or _GIVEN.match(t, m.end()) or \
                     _STATED.match(t, m.end()):
                 continue  # the writer's own account (提供我司收款账户), papers to a branch, a password to set

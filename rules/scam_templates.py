@@ -71,7 +71,9 @@ DOMAIN_SCARE_WORDS = ("domain", "域名", "网络品牌", "通用网址", "netwo
 _SCARE_APPLICATION = re.compile(r"\b(?:received|got|have)\s{1,3}an?\s{1,3}(?:formal\s{1,3})?(?:application|request)"
                                 r"(?:\s{1,3}formally)?\s{1,3}(?:from|by|of|that)\b(?!\s{1,3}you\b)|收到(?:一家|名为|[^。！？\n]{0,10}?公司|[^。！？\n]{0,10}?企业)")
 _SCARE_CLAIM = re.compile(r"(?:\bregister\w*\b|注册)[^\n]{0,120}?(?:\bdomain names?\b|\b(?:net|network) brand\b|"
-                          r"\binternet keywords?\b|网络品牌|通用网址|网络关键词|关键词|域名)")
+                          r"\binternet keywords?\b|网络品牌|通用网址|网络关键词|关键词|域名)|"
+                          # (the name first: 希望以“example”为网络品牌及域名在互联网上注册)
+                          r"(?:网络品牌|通用网址|网络关键词|域名)[^\n。]{0,40}?注册")
 _SCARE_ATTEMPTS = 5  # applications looked at per text
 
 

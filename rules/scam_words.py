@@ -40,7 +40,7 @@ _WINDFALL = re.compile(
     r"(?:贵公司|贵司|贵单位)(?:的)?" + _S + r"{0,20}(?:被(?:系统)?(?:随机)?(?:抽中|选中)|荣获[一二三特]等奖|中奖|中了)|"
     # (Hong Kong's letters say 阁下: 电脑随机抽选中阁下之电邮为幸运得主)
     r"(?:抽中|选中|抽出)(?:了)?(?:您|你|阁下)|幸运得主|幸运儿|中奖者|得奖者|幸运客户|"
-    r"(?:奖金|奖品|大奖|现金|红包|补贴|补助|退税|退款|赔偿|礼品|遗产|购物卡|(?<![a-z0-9_])e卡)" + _S +
+    r"(?:奖金|奖品|大奖|现金|红包|补贴|补助|退税|退款|赔偿|补偿款|补偿金|礼品|遗产|购物卡|(?<![a-z0-9_])e卡)" + _S +
     r"{0,25}(?:待领取|未领取|领取|申领|兑换|提现|领奖|兑奖)|"
     r"(?:领取|申领|兑换|提现|办理)" + _S +
     r"{0,15}(?:奖金|奖品|现金|红包|补贴|补助|退税|退款|赔偿|礼品|(?<![a-z0-9_])e卡|购物卡)|"
@@ -99,6 +99,12 @@ _WINDFALL = re.compile(
     r"estate|wealth|fortune|amount)\b|"
     r"\b(?:deposited|lodged|bequeathed)\b(?: [\w-]+){0,4}? the sum of\b|"
     r"\bairdrop(?:s|ped)?\b|\bpending withdrawal\b|"
+    # (a release signed in the reader's favour; a stranger's money left "before his death")
+    r"\b(?:signed|released|issued|approved|made out|endorsed) in your favou?r\b|"
+    r"\bbefore (?:his|her) (?:death|demise|passing)\b|"
+    # (贵公司可得 30%, 您可分得 40%: the share offered; an over-invoiced contract's sum, 多报的合同款)
+    r"(?:贵公司|贵司|您|你|阁下)(?:可|将|能)?(?:得|获得|分得|得到|拿到|占)\s?\d{1,2}\s?%|多报的?(?:合同)?款|"
+    r"(?:贷款|额度|借款|授信|经营贷)[^。！？\n]{0,15}?(?:预审|审批|审核)(?:已)?通过|"
     # a share of the money promised to the reader in Chinese (您可以保留其中30%作为报酬, 贵公司可获得总额 25% 的报酬)
     r"(?:获得|保留|得到|分得|拿到|可得)[^。！？\n]{0,12}?\d{1,2}\s?%[^。！？\n]{0,8}?(?:报酬|酬劳|酬金|佣金|好处费)|"
     # a prize's rank drawn for the reader (阁下获得二等奖)
@@ -161,7 +167,7 @@ _FEE = re.compile(
     # a listing in a "register" or directory billed as if ordered ("Business Directory Listing – Asia Pacific Trade
     # Register", "European Business Register": the form signed unread is the pretext)
     r"\b(?:business|company|companies|trade|industry|exporters?|b2b) (?:directory|register|registry)\b|"
-    r"\bdirectory (?:listing|entry|publication)\b|"
+    r"\b(?:directory|compliance|trade|business|company) listing\b|\bdirectory (?:entry|publication)\b|"
     # the task scam's top-up before a withdrawal ("a top-up to your account balance before you can withdraw")
     r"\btop(?:-| )?ups?\b" + _S + r"{0,60}\bbefore (?:you|we) (?:can )?(?:withdraw|cash out|receive)|"
     # the fake employer's kit to buy before the interview ("you must purchase the Employee Starter Kit")
@@ -175,7 +181,9 @@ _FEE = re.compile(
     r"垫付|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|押金|会员费|认证费|服务费|工本费|保险费|验证费|关税|清关费|"
     r"(?:需先|须先|必须先|要先|先行|先)(?:缴纳|交纳|缴|交|支付|付)[^，。！？\n]{0,10}?费|"
     # a loan's "capital check" (验资), a task platform's top-up first (先充值), a job's fees before it starts
-    r"验资|(?:需先|须先|必须先|要先|先)(?:充值|垫资)|培训费|工装费|服装费|体检费|"
+    r"验资|(?:需先|须先|必须先|要先|先)(?:充值|垫资)|培训费|工装费|服装费|体检费|资料费|"
+    # (a card or a parcel's fees before it is sent: 快递保价费, 海关申报费, 制卡费)
+    r"(?:保价|申报|寄送|邮寄|制卡|开卡)费|"
     # (a prize's tax paid first, not the yearly filing: 个人所得税综合所得汇算清缴, the 个人所得税 app)
     r"个人所得税(?![\s”\"」』]{0,2}(?:[(（][^)）\n]{0,6}[)）]\s?)?(?:综合所得|汇算|app|申报|年度|专项))|(?:个人)?偶然所得税|"
     r"派送费|税款|税项|滞纳金|开户费|开户管理费|账户管理费|审查费|审核费|评估费|延期费|"
@@ -202,6 +210,11 @@ _FEE_TIE = re.compile(
     r"impounded|on hold)\b|\bseized\b|扣留|扣押|滞留|退运|"
     r"\bprior to (?:the )?release\b|"
     r"\bwithdraw\w*|\bto avoid (?:a |the )?(?:warrant|prosecution|arrest|court)\b|\bdebt collect\w*|"
+    r"\bcollection agency\b|\bcollections? agents?\b|\blisting\b|\bsign(?:ing|ed)? and return\w*\b|"
+    r"\b(?:clear|remove|lift|reset|waive)\w* (?:the |your |all )?(?:penalt\w*|restrictions?|suspension|freeze|hold)\b|"
+    r"\bunfreez\w*|\bfrozen\b|"
+    # (a deposit from someone taking a job: what China's labour law forbids an employer to ask; a sum "before" a step)
+    r"兼职|招聘|录用|接稿|接单|前(?:须|需|必须|要)(?:先)?(?:支付|缴纳|缴|交|付)|"
     r"\bsettlement\b|监管账户|监管帐户|"
     r"以下(?:对公|对私|个人)?账户|下列账户|个人账户|专用账户|专用帐户|返还本金|先(?:交|缴|付|支付|转|充|汇)|"
     r"先(?:向|往|到)?(?:指定|对方|以下)?(?:的)?(?:账户|帐户|账号)?(?:存入|转入|汇入)|放款时|一并退还|才能|方可|即可|领取|领奖|到账|解冻|提现|激活|发货|办理|派送|配送|投递|寄送|放行|清关|签收|包裹|退回|"
@@ -210,7 +223,8 @@ _FEE_TIE = re.compile(
     r"(?:入职|上岗|面试)(?:之)?前|岗前|入职满|下方账户|下面账户|"
     r"放款(?:之)?前|(?:认证|审核|验证|注册|验厂)(?:通过|完成)后|指定的?(?:第三方|机构|代理|检测机构|认证机构)")
 _PAY = re.compile(r"\b(?:pay|paid|payable|payment|cover|send|transfer|remit|wire|required|applies|settle)\w*|"
-                  r"\btop(?:-| )?ups?\b|"
+                  r"\btop(?:-| )?ups?\b|\b(?:charges?|fees?|amount|total|balance) (?:is |are )?(?:now )?due\b|"
+                  r"\b(?:eur|usd|gbp|€|\$|£)\s?\d[\d,.]* (?:per|a) (?:year|annum)\b|"
                   # (a fee with its sum: "fee of USD 1,850", "Fee is RMB 23,600", "which cost $385", "for US$ 450",
                   # 培训费及工装押金1,680元; not a price, 运费20元)
                   r"\b(?:fee|charge|cost)s? (?:is |are |of |:)?(?:about |only |just )?"
@@ -550,7 +564,7 @@ _VERIFY_ACCOUNT = re.compile(
     r"(?:account|apple id|mailbox|login|identity)\b|"
     r"(?:验证|核实|解锁|恢复|激活|重新验证)(?:一下)?(?:您|你)的(?:账户|帐户|账号|邮箱|身份)")
 # (a remote-control tool is the refund scam's ask where money or a bank is in view)
-_MONEY_IN_VIEW = re.compile(r"refund|bank|account|payment|网银|银行|退款|转账|账户|支付")
+_MONEY_IN_VIEW = re.compile(r"refund|bank|account|payment|网银|银行|退款|转账|账户|支付|资金|保证金")
 # a remote-control tool to install: the refund and tech-support scam's ask
 _REMOTE = re.compile(
     r"\b(?:anydesk|teamviewer|quicksupport|rustdesk|ultraviewer|supremo|screenconnect|logmein|todesk)\b|"
@@ -572,6 +586,7 @@ _IM_ID = re.compile(r"\s{0,3}" + _IM_WORDS + r"(?:号|号码|id)?\s{0,3}(?:(?:me
                     # (an id given after a colon, letters joined as ids are: 微信：grace_amz_gs; not "WeChat: please")
                     r"\s{0,3}" + _IM_WORDS + r"(?:号|号码|id)?\s{0,3}[:：]\s{0,3}[a-z][a-z0-9]*[_-][a-z0-9_-]{2,}")
 _CONTACT_VERB = re.compile(r"(?:加|添加|联系|私聊|私信|扫码|留个|留下|发我|给我|\badd\b|\bmessage\b|\bcontact\b|"
+                           r"\breply (?:me )?with your\b|"
                            r"\breach\b|\btext\b|\bchat\b|\bdm\b|\bping\b|\bjoin\b|\bwrite to\b|\bsend me\b|\bgive me\b|"
                            r"\bshare\b)" + _S + r"{0,20}$")
 _EMAIL_CHARS = re.compile(r"[a-z0-9._%+-]*")
@@ -721,7 +736,10 @@ _MILLIONS = r"(?:usd|us\$|\$|€|£|eur|gbp|rmb)\s?\d{1,4}(?:\.\d{1,2})?\s?(?:mi
 FORTUNE = re.compile(r"(?:us\$|usd|\$|€|£|eur|gbp)\s?\d{1,3}(?:,\d{3}){2,}|" + _MILLIONS + "|"
                      r"\b\d{1,3}(?:,\d{3}){2,}(?:\.\d\d)?\s?" + _CURRENCY_WORD + r"\b|"
                      r"\b\d{1,4}(?:\.\d{1,2})?\s?(?:million|billion)\s?" + _CURRENCY_WORD + r"\b|"
-                     r"\d[\d,]{0,8}(?:\.\d{1,2})?\s?(?:万|亿)\s?(?:美元|美金|英镑|欧元)")
+                     r"\d[\d,]{0,8}(?:\.\d{1,2})?\s?(?:万|亿)\s?(?:美元|美金|英镑|欧元)|"
+                     # (港币四千三百万元, 美元 850 万: hundreds of ten-thousands, in a foreign currency)
+                     r"(?:港币|港元|美元|美金|英镑|欧元)\s?(?:\d[\d,.]{2,}\s?万|[\d一二三四五六七八九十两]{0,3}[百千]"
+                     r"[\d一二三四五六七八九十两百千]{0,4}万|[\d一二三四五六七八九十两.]{1,4}亿)")
 
 
 ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
@@ -743,7 +761,9 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "recovering|追回|no credit check|no credit checks|入息证明|收入证明|黑户|征信|loans|consignment box|"
         "consignment boxes|diplomat|diplomatic|donated|willed|bequeathed|endorsed|cleared|authorized|authorised|"
         "credited|wired|remitted|compensation|compensate|compensated|restitution|fund recovery|victim|victims|"
-        "deposited|lodged|airdrop|airdrops|airdropped|报酬|酬劳|酬金|佣金|好处费"),
+        "deposited|lodged|airdrop|airdrops|airdropped|报酬|酬劳|酬金|佣金|好处费|in your favour|in your favor|"
+        "his death|her death|his demise|her demise|his passing|her passing|补偿款|补偿金|多报|预审|审批已通过|"
+        "审核通过|审核已通过"),
     "returns": (
         "guaranteed|guarantee|risk-free|risk free|no risk|zero risk|capital protected|capital guaranteed|"
         "capital protection|double your|"
@@ -782,7 +802,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
 
         "清关费|派送费|先缴|先交|先付|先支付|先行|验资|先充值|先垫资|培训费|工装费|服装费|体检费|non-inspection|"
         "anti-terrorist|anti-terrorism|anti-terror|money laundering|fund release|drug-free|drug free|top-up|top up|"
-        "topup|top-ups|top ups|topups|starter kit|starter kits|purchase|buy|directory|register|registry|"
+        "topup|top-ups|top ups|topups|starter kit|starter kits|purchase|buy|directory|register|registry|listing|"
+        "资料费|保价费|申报费|寄送费|邮寄费|制卡费|开卡费|"
         "税款|滞纳金|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|偶然所得税|押金|"
         "会员费|认证费|服务费|工本费|保险费|验证费|开户费|开户管理费|账户管理费|关税|税项|购物卡|礼品卡|e卡|充值卡|点卡|比特币|虚拟币|"
         "费用|评审|公示|评选|入选|证书|牌匾|授牌|atm|解除分期|取消分期|解除扣款|取消扣款|解除自动扣款|"

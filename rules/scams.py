@@ -87,6 +87,7 @@ from rules.scam_signals import (
     _URGENT_FAST,
     _asks_codes,
     _diversion,
+    _never_asked,
     _private_channel,
     _secret_transfer,
     fee_named,
@@ -137,7 +138,14 @@ _COMES_BACK = re.compile(r"(?<!non-)(?<!non )\brefundable\b|\b(?:will be|is|are)
                          r"\b(?:returned|refunded) with (?:the )?(?:commission|interest|profits?)\b|连本带利|"
                          r"(?:入职|工作|上岗)满[^。！？\n]{0,6}?(?:退还|返还)|"
                          r"\breimbursed (?:in|with|upon|after)\b|"
-                         r"(?:到账|放款|成功|完成)后(?:全额|一并|全部)?(?:退还|返还)|可退还|全额退还|予以退还|从[^。！？\n]{0,12}中扣除|抵扣")
+                         r"原路(?:退回|返还|退还)|(?:到账|放款|成功|完成)后(?:全额|一并|全部)?(?:退还|返还)|可退还|全额退还|予以退还|从[^。！？\n]{0,12}中扣除|抵扣")
+# a listing in a "register" or directory, as rules.scam_words' fee names it
+_LISTING = re.compile(r"\b(?:business|company|companies|trade|industry|exporters?|b2b) "
+                      r"(?:directory|register|registry)\b|"
+                      r"\b(?:directory|compliance|trade|business|company) listing\b|"
+                      r"\bdirectory (?:entry|publication)\b")
+# a Chinese transfer word asked, not stated (请/须/需 … 转入): what the words of _TRANSFER say bare
+_ZH_ASKED = re.compile(r"请|须|需|要求|务必|尽快|立即|马上|麻烦|帮忙|帮我|先")
 # a fee sent by cash wire to a person (Western Union, MoneyGram): no business bills so
 _CASH_WIRE = re.compile(r"\b(?:western union|moneygram)\b|西联汇款|速汇金")
 _PERSONAL = re.compile(r"个人|私人|\bpersonal\b")
@@ -177,8 +185,7 @@ def _weight(signal: Signal, items: list[Text], free_sender: bool = False) -> flo
     or to a crypto wallet's address; a fee by cash wire (Western Union) or a gift card's codes asked back;
     another company's "application" for the reader's name as domains (rules.scam_templates); a windfall of
     millions offered from free mail."""
-    if signal.name == "windfall" and free_sender and \
-            FORTUNE.search(signal.text, max(0, signal.start - 600), signal.end + 600):
+    if signal.name == "windfall" and free_sender and any(FORTUNE.search(x.text, 0, SCAN_LIMIT) for x in items):
         return 2.0  # (a stranger's millions from free mail: the widow's, the diplomat's, the investor's; no business)
     if signal.name == "diversion" and any(PRETEXT.search(x.text, 0, SCAN_LIMIT) for x in items):
         return 2.0
@@ -193,6 +200,8 @@ def _weight(signal: Signal, items: list[Text], free_sender: bool = False) -> flo
     if signal.name == "fee" and _FEE_WORD.search(signal.text, signal.start, signal.end) and \
             _COMES_BACK.search(signal.text, max(0, signal.start - 100), signal.end + 120):
         return 2.0  # (a fee said to come back, "refundable in your first salary", "deducted from the payout")
+    if signal.name == "fee" and _LISTING.match(signal.text, signal.start):
+        return 2.0  # (a listing in a "register" billed unasked: the form signed unread; directories bill who ordered)
     if signal.name == "fee" and (gift_codes_asked(signal.text, signal.start - 200, signal.end + 300) or
                                  _CASH_WIRE.search(signal.text, max(0, signal.start - 100), signal.end + 150) or
                                  domain_scare(signal.text) == (signal.start, signal.end)):
@@ -287,8 +296,11 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
         # a payment to an account asked under a brand's or a state's name the sender does not own (a brand bills
         # from its own domains: "settle the invoice by bank transfer to the collection account")
         for item in items:
+            # (asked: not a never-ask, "我行不会要求您将资金转入任何个人账户", nor a statement, 长期不动户将转入久悬户)
             m = next((m for lo, hi in item.windows("fee") for m in _TRANSFER.finditer(item.text, lo, hi)
-                      if not _warned(item.text, m.start())), None) or _PAY_TO_BELOW.search(item.text, 0, SCAN_LIMIT)
+                      if not _warned(item.text, m.start()) and not _never_asked(item.text, m.start()) and
+                      (m.group().isascii() or _ZH_ASKED.search(item.text, max(0, m.start() - 30), m.start()))),
+                     None) or _PAY_TO_BELOW.search(item.text, 0, SCAN_LIMIT)
             if m and not _warned(item.text, m.start()):
                 found["fee"] = Signal("fee", item.where, item.text, *m.span())
                 break
