@@ -83,13 +83,18 @@ def _warned(t: str, at: int) -> bool:
          _ASKS_A_SUM.search(t, start, stop) is None)
 
 
-# a clause whose subject is the fraudster, in a sentence that is not ("We are seeing more scams where fraudsters claim
-# you have won a prize")
 # a list item that asks the reader for a sum (（1）领奖前需缴纳保证金及公证费共计 ¥3,800 元): the scam's own "温馨提示"
 # under a "beware of fraud" line, not an advisory's
 _ASKS_A_SUM = re.compile(r"(?:需|须|请|必须|应)(?:先)?(?:缴纳|支付|交纳|缴|付|转账|汇款)[^。！？\n]{0,30}?"
                          r"(?:¥|￥|\$|rmb|人民币|\d[\d,]*(?:\.\d+)?\s?元)")
-_FRAUDSTERS_CLAUSE = re.compile(r"\b(?:scams?|frauds?|cases|schemes|messages|e-?mails|calls)\b "
+# a clause whose subject is the fraudster, in a sentence that observes scams ("We are seeing more scams where
+# fraudsters claim you have won a prize"); not one that merely names them beside its own offer ("Unlike the scams
+# where fraudsters vanish, a legal fee applies")
+_FRAUDSTERS_CLAUSE = re.compile(r"\b(?:we(?:'re| are| have|'ve)?|there (?:are|have been)|"
+                                r"customers (?:have )?reported)\s+"
+                                r"(?:[\w-]+\s+){0,3}?(?:seeing|seen|noticed|observed|received reports of|aware of|"
+                                r"warning (?:you )?(?:about|of))\b[^.!?\n]{0,40}?"
+                                r"\b(?:scams?|frauds?|cases|schemes|messages|e-?mails|calls)\b "
                                 r"(?:where|in which|when|that) (?:the )?"
                                 r"(?:fraudsters?|scammers?|criminals?|crooks|imposters?|impostors?)\b")
 
@@ -137,7 +142,25 @@ def _in_disclaimer(t: str, at: int) -> bool:
     return is_disclaimer(t[lo:hi if hi >= 0 else min(len(t), at + 1500)])
 
 
-_QUOTED_LINE = re.compile(r"(?m)^[ \t]*>")
+# a block of two or more lines quoted with '>', and the line introducing it ("the fraudulent email reads:")
+_QUOTED_BLOCK = re.compile(r"(?m)^([^\n>]{0,300}[:：])[ \t\r]*\n(?:[ \t\r]*\n)?((?:[ \t]*>[^\n]*(?:\n|$)){2,})")
+_QUOTED_BLOCKS = 5  # blocks looked at per body
+
+
+def _reported_quotes(text: str) -> str:
+    """``text`` with each block quoted with '>' blanked where the line introducing it reports it as a scam
+    ("For reference, the fraudulent email reads:"): only the quoted lines, and only under such an
+    introduction (a line of "Beware of fake invoices" above a single '>' hides nothing else)."""
+    for n, m in enumerate(_QUOTED_BLOCK.finditer(text, 0, SCAN_LIMIT)):
+        if n >= _QUOTED_BLOCKS:
+            break
+        intro_start = m.start(1)
+        if _reports_within(text, intro_start, m.end(1)):
+            text = text[:m.start(2)] + _blank(m.group(2)) + text[m.end(2):]
+    return text
+
+
+_REFERS_ATTACHED = re.compile(r"\battach(?:ed|ment)\b|\bforward(?:ed|ing)?\b|附件|转发|轉寄|附上|随附")
 
 
 def without_reported_forwards(items: list[Text]) -> tuple[list[Text], bool]:
@@ -145,19 +168,29 @@ def without_reported_forwards(items: list[Text]) -> tuple[list[Text], bool]:
     words (above it, or the subject) report it as a scam: a customer forwarding the fake bank
     change it received ("WARNING: fake email in your name … so we did not pay") asks nothing of
     the reader; the fraudster's asks are below the header (the report must be the forwarder's own words,
-    not the subject, and not denied). Same lengths: positions hold. Also
+    not the subject, and not denied). A block quoted with '>' is blanked alone, where the line that
+    introduces it reports it (:func:`_reported_quotes`). Same lengths: positions hold. Also
     returns whether anything was blanked (the quoted senders are then the fraudster's, not a
     correspondent's)."""
     out: list[Text] = []
     reported = False
     for item in items:
-        # (or the first line quoted with '>': "For reference, the fraudulent email reads:" above it)
-        head = FORWARDED.search(item.text, 0, SCAN_LIMIT) or _QUOTED_LINE.search(item.text, 0, SCAN_LIMIT) \
-            if item.where == "body" else None
+        head = FORWARDED.search(item.text, 0, SCAN_LIMIT) if item.where == "body" else None
         if head is not None and head.start() > 0 and _reports(item.text, head.start()):
             item = Text(item.where, item.text[:head.start()] + _blank(item.text[head.start():]), item.anchors)
             reported = True
+        elif item.where == "body" and ">" in item.text:
+            quoted = _reported_quotes(item.text)
+            if quoted != item.text:
+                item, reported = Text(item.where, quoted, item.anchors), True
         out.append(item)
+    # a message attached whole (a .eml) under a body that reports it: "Another one, please ignore - see attached"
+    body = next((x.text for x in out if x.where == "body"), "")
+    if any(x.where.startswith("attachment:") and x.where.lower().endswith(".eml") for x in out) and \
+            _REFERS_ATTACHED.search(body, 0, SCAN_LIMIT) and _reports(body, min(len(body), SCAN_LIMIT)):
+        out = [Text(x.where, _blank(x.text), x.anchors)
+               if x.where.startswith("attachment:") and x.where.lower().endswith(".eml") else x for x in out]
+        reported = True
     # (the subject is the forwarded message's, "Fwd: Your seller account has been suspended - phishing")
     return [Text(x.where, _blank(x.text), x.anchors) if reported and x.where == "subject" else x for x in out], reported
 
@@ -166,8 +199,13 @@ def _reports(text: str, end: int) -> bool:
     """Whether the forwarder's own words before ``end`` call what follows a scam: not the subject
     (a lure may title itself "Security warning" over a forged reply header), and not a word denied
     ("this is not phishing", 这不是诈骗)."""
+    return _reports_within(text, 0, end)
+
+
+def _reports_within(text: str, start: int, end: int) -> bool:
+    """Whether the words between ``start`` and ``end`` call something a scam, not denied."""
     return any(not _DENIED.search(text, max(0, m.start() - 25), m.start())
-               for m in REPORTS_SCAM.finditer(text, 0, end))
+               for m in REPORTS_SCAM.finditer(text, start, end))
 
 
 # (是不是诈骗 asks whether it is one: no denial)

@@ -47,6 +47,8 @@ _DESCRIBES_SCAM = re.compile(
 # to be your Taiwan office", 我们今天收到一封自称贵公司…的信), in the first person but no scam's own words
 _RECEIVED_REPORT = re.compile(
     r"(?:收到|接到)(?:了)?(?:一封|一个|一份|一些|多封|几封)[^。！？\n]{0,40}?(?:自称|冒充|假冒|仿冒|声称|号称)|"
+    # (colleagues received the forgery: 好几个同事收到假冒中华邮政的信)
+    r"(?:收到|接到)(?:了)?(?:假冒|冒充|仿冒)|"
     # (the sender as it showed: 收到一封邮件，发件人显示是你们公司财务)
     r"(?:收到|接到)(?:了)?(?:一封|一份)(?:邮件|来信|信)[，,]?\s{0,2}(?:发件人|落款|署名)(?:显示|写的?)是|"
     r"(?:收到|接到)(?:了)?(?:下面|以下|下方)?(?:这|一)封[^。！？\n]{0,12}?(?:署名|落款|自称|冒充|假冒|声称)|"
@@ -92,7 +94,8 @@ REPORTS_SCAM = re.compile(r"\b(?:warning|beware|fake|spoof(?:ed|ing)?|suspicious
                           r"是(?:你们|贵司|贵公司|你司)(?:发|寄)的吗|"
                           r"诈骗|钓鱼|冒充|假冒|假的|可疑|不对劲|有点奇怪|很奇怪|并非(?:您|你|贵司)|不是(?:您|你|贵司)(?:发|寄)的|"
                           # (the forwarder kept away from it: 有点吓人，我没点链接也没回复; "I didn't click the link")
-                          r"吓人|没(?:有)?(?:点|点击|点开)(?:链接|附件)?也没|没敢点|"
+                          r"吓人|没(?:有)?(?:点|点击|点开)(?:链接|附件)?也没|没敢点|请忽略|忽略即可|不用理会|请勿理会|"
+                          r"\b(?:please ignore|ignore it|can be ignored|do not respond to it|don't respond to it)\b|"
                           r"\b(?:didn't|did not|haven't|have not) (?:click|open)(?:ed)? (?:the |any |on )?"
                           r"(?:link|attachment)|"
                           r"\b(?:looks?|seems?|seemed|looked) (?:a bit |rather |very )?(?:odd|strange|off|fishy)\b")

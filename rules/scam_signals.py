@@ -215,7 +215,9 @@ _STATED = re.compile(r"\s(?:are|is) (?:printed|shown|given|listed|included|state
                      # (said unchanged: 账户信息无变更, "remain unchanged")
                      r"\s?(?:无变更|未变更|不变|没有变化|保持不变)|\s(?:remains?|stays?) (?:the same|unchanged)\b")
 # the reader's account already on file with the writer (通过已签约的银行账户进行税费支付): nothing asked
-_ON_FILE = re.compile(r"(?:已签约|已绑定|已登记|已备案|签约)的?\s?$|\b(?:on file|registered|existing|linked)\s$")
+_ON_FILE = re.compile(r"(?:已签约|已绑定|已登记|已备案|签约)的?\s?$|\b(?:on file|registered|existing|linked)\s$|"
+                      # (the channel, not the data: 通过企业网银办理国际收支申报)
+                      r"(?:通过|登录|在|使用)(?:企业|个人)?$")
 # the writer's own details given, not the reader's asked for
 _WRITERS_OWN = re.compile(r"(?:我司|我方|本公司|我们的|我公司|\bour|\bmy)\s?(?:的)?(?:公司)?(?:\w+ )?$")
 

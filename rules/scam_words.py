@@ -168,6 +168,11 @@ _FEE = re.compile(
     # Register", "European Business Register": the form signed unread is the pretext)
     r"\b(?:business|company|companies|trade|industry|exporters?|b2b) (?:directory|register|registry)\b|"
     r"\b(?:directory|compliance|trade|business|company) listing\b|\bdirectory (?:entry|publication)\b|"
+    # (a listing's yearly price in a "free update" form's small print: "a three-year listing … at EUR 1,271 per year")
+    r"\blisting\b[^.!?\n]{0,80}?(?:eur|usd|gbp|€|\$|£)\s?\d[\d,.]*\s?(?:per year|a year|/ ?year|per annum|annually)|"
+    r"(?:刊登|名录|版面)费|"
+    # (the certificate a "buyer" requires from its own agency before the order: the fake-order scam's fee)
+    r"\b(?:inspection|conformity|quality|coc|pre-?shipment) certificates?\b|"
     # the task scam's top-up before a withdrawal ("a top-up to your account balance before you can withdraw")
     r"\btop(?:-| )?ups?\b" + _S + r"{0,60}\bbefore (?:you|we) (?:can )?(?:withdraw|cash out|receive)|"
     # the fake employer's kit to buy before the interview ("you must purchase the Employee Starter Kit")
@@ -177,7 +182,8 @@ _FEE = re.compile(
     r"\b(?:administrative|late|overdue|customs) (?:penalty|fine)\b|"
     r"\bretainer\b[^.!?\n]{0,40}?\b(?:payable|paid|due) (?:in advance|upfront|up-front)\b|"
     # (not a trade's terms: "50% deposit", "30% T/T deposit with order")
-    r"\bdeposit\b(?<!%\sdeposit)(?<!%deposit)(?<!t/t deposit)(?<!\btt deposit)|"
+    r"\bdeposit\b(?<!%\sdeposit)(?<!%deposit)(?<!t/t deposit)(?<!\btt deposit)(?<!pct deposit)"
+    r"(?! ?\d{1,3}\s?(?:pct|%|percent))|"
     r"垫付|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|押金|会员费|认证费|服务费|工本费|保险费|验证费|关税|清关费|"
     r"(?:需先|须先|必须先|要先|先行|先)(?:缴纳|交纳|缴|交|支付|付)[^，。！？\n]{0,10}?费|"
     # a loan's "capital check" (验资), a task platform's top-up first (先充值), a job's fees before it starts
@@ -210,7 +216,14 @@ _FEE_TIE = re.compile(
     r"impounded|on hold)\b|\bseized\b|扣留|扣押|滞留|退运|"
     r"\bprior to (?:the )?release\b|"
     r"\bwithdraw\w*|\bto avoid (?:a |the )?(?:warrant|prosecution|arrest|court)\b|\bdebt collect\w*|"
-    r"\bcollection agency\b|\bcollections? agents?\b|\blisting\b|\bsign(?:ing|ed)? and return\w*\b|"
+    r"\bcollection agency\b|\bcollections? agents?\b|\blisting\b|\bsign(?:ing|ed)? and return\w*\b|名录|"
+    r"\bto (?:our|their|the|his|her) (?:[\w-]+ )?(?:agent|agency)\b|"
+    # (a buyer's own agency, the only one it accepts; a fee before the deposit or the order)
+    r"\b(?:designated|accredited|appointed|nominated|only accepted|only approved|sole|exclusive) (?:\w+ )?"
+    r"(?:agent|agency|"
+    r"inspector|bureau|laborator(?:y|ies)|lab|company|consultant)\b|"
+    r"\bbefore (?:the |any |our |we (?:can )?(?:place|issue|release|send) (?:the |our )?)?(?:deposit|po|purchase order|"
+    r"order|contract)\b|"
     r"\b(?:clear|remove|lift|reset|waive)\w* (?:the |your |all )?(?:penalt\w*|restrictions?|suspension|freeze|hold)\b|"
     r"\bunfreez\w*|\bfrozen\b|"
     # (a deposit from someone taking a job: what China's labour law forbids an employer to ask; a sum "before" a step)
@@ -227,7 +240,8 @@ _PAY = re.compile(r"\b(?:pay|paid|payable|payment|cover|send|transfer|remit|wire
                   r"\b(?:eur|usd|gbp|€|\$|£)\s?\d[\d,.]* (?:per|a) (?:year|annum)\b|"
                   # (a fee with its sum: "fee of USD 1,850", "Fee is RMB 23,600", "which cost $385", "for US$ 450",
                   # 培训费及工装押金1,680元; not a price, 运费20元)
-                  r"\b(?:fee|charge|cost)s? (?:is |are |of |:)?(?:about |only |just )?"
+                  r"\b(?:fee|charge|cost)s?,? (?:is |are |of |:)?"
+                  r"(?:about |around |approximately |approx\.? |only |just )?"
                   r"(?:us\$|usd ?|\$|€|£|hk\$|rmb ?|sgd ?|s\$)\s?\d|"
                   r"\bcosts? (?:of )?(?:us\$|usd ?|\$|€|£|hk\$|rmb ?|sgd ?|s\$)\s?\d|"
                   r"\bfor (?:us\$|usd|\$|€|£|hk\$|rmb|sgd|s\$)\s?\d|"
@@ -398,7 +412,7 @@ _ASK_LIST = re.compile(r"(?:\b(?:send|provide|reply|forward|furnish|include|foll
 # (a "never" reaches across a long clause: "HSBC will never send you a link asking you to log on or give us your
 # one-time password"; a bare "not" only a short one: "If this was not you, reply with your card number, CVV")
 _CONSEQUENCE = r"(?! (?:be )?(?:able|deliver\w*|releas\w*|process\w*|ship\w*|complet\w*|sen[dt]|receiv\w*|clear\w*)\b)"
-_NEVER_ASK = re.compile(r"(?:\bnever|不会|绝不|任何理由)" + _S + r"{0,90}$|"
+_NEVER_ASK = re.compile(r"(?:\bnever|不会|绝不|从未|从不|从来不|任何理由)" + _S + r"{0,90}$|"
                         # (not a consequence threatened: "you will not be able to receive mail until you re-validate",
                         # "your parcel could not be delivered because the clearance fee")
                         r"(?:\bnot\b" + _CONSEQUENCE + r"|\bno need|\bwon't" + _CONSEQUENCE + r"|(?<!\bca)n't" +
@@ -532,8 +546,8 @@ PRETEXT = re.compile(
     r"正在(?:维护|年审|审计|年检)|受限|异常|升级)|(?:因|由于)[^。！？\n]{0,20}?(?:审计|年审|年检|税务检查|外汇年检)"
     r"[^。！？\n]{0,30}?(?:冻结|暂停|无法|不能|停用)")
 # the codes no genuine sender asks for by mail: a card's CVV, a PIN, a card's secret (卡密), the bank token's password
-SECRET_CODES = re.compile(r"(?<![a-z0-9_])(?:cvv2?|cvc2?|pin)(?![a-z0-9_])|security code|卡密|u盾密码|网银密码|"
-                          r"交易密码|支付密码|"
+SECRET_CODES = re.compile(r"(?<![a-z0-9_])(?:cvv2?|cvc2?|pin)(?![a-z0-9_])|security code|卡密|u\s?盾(?:密码|口令)|"
+                          r"网银密码|交易密码|支付密码|(?:操作员|使用者|用户)密码|"
                           # the reader's mailbox password, which nobody outside has a page to ask for
                           r"\b(?:e-?mail|mailbox|corporate|company|outlook|microsoft 365|m365|office 365) "
                           r"(?:account )?(?:password|credentials)\b|"
@@ -542,7 +556,7 @@ SECRET_CODES = re.compile(r"(?<![a-z0-9_])(?:cvv2?|cvc2?|pin)(?![a-z0-9_])|secur
                           r"短信验证码|手机验证码|动态(?:验证)?码|\bsms (?:verification )?code\b")
 # a change of account to be checked by phone: an advisory's or a genuine notice's advice, no diversion
 # ("任何收款账户变更，请务必通过原有电话核实", "verify any payment change by calling the number you have")
-VERIFY_BY_PHONE = re.compile(r"(?:原有|已知|以往|存档|备案|之前|原来)(?:的)?(?:[纪记]录|记载|档案|资料)?"
+VERIFY_BY_PHONE = re.compile(r"(?:原有|已知|以往|存档|备案|之前|原来)(?:的)?(?:[纪记]录|记载|档案|资料|合同)?"
                              r"(?:之|的|中的|上的)?(?:联系)?(?:电话|号码|联系方式)|"
                              # ("call the number on file"; not "the account number on file", which a phisher asks)
                              r"\b(?:(?:phone|telephone|contact|call)\w*[^.!?\n]{0,25}\bon file|"
@@ -803,7 +817,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "清关费|派送费|先缴|先交|先付|先支付|先行|验资|先充值|先垫资|培训费|工装费|服装费|体检费|non-inspection|"
         "anti-terrorist|anti-terrorism|anti-terror|money laundering|fund release|drug-free|drug free|top-up|top up|"
         "topup|top-ups|top ups|topups|starter kit|starter kits|purchase|buy|directory|register|registry|listing|"
-        "资料费|保价费|申报费|寄送费|邮寄费|制卡费|开卡费|"
+        "资料费|保价费|申报费|寄送费|邮寄费|制卡费|开卡费|刊登费|名录费|版面费|certificate|certificates|"
         "税款|滞纳金|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|偶然所得税|押金|"
         "会员费|认证费|服务费|工本费|保险费|验证费|开户费|开户管理费|账户管理费|关税|税项|购物卡|礼品卡|e卡|充值卡|点卡|比特币|虚拟币|"
         "费用|评审|公示|评选|入选|证书|牌匾|授牌|atm|解除分期|取消分期|解除扣款|取消扣款|解除自动扣款|"

@@ -137,13 +137,13 @@ _COMES_BACK = re.compile(r"(?<!non-)(?<!non )\brefundable\b|\b(?:will be|is|are)
                          r"\brefunded (?:in|with|on|upon|after|from)\b|\bdeduct(?:ed)? (?:it )?from\b|"
                          r"\b(?:returned|refunded) with (?:the )?(?:commission|interest|profits?)\b|连本带利|"
                          r"(?:入职|工作|上岗)满[^。！？\n]{0,6}?(?:退还|返还)|"
-                         r"\breimbursed (?:in|with|upon|after)\b|"
+                         r"\breimbursed (?:in|with|upon|after)\b|\breimburse (?:you |it )?(?:in|with|upon|after)\b|"
                          r"原路(?:退回|返还|退还)|(?:到账|放款|成功|完成)后(?:全额|一并|全部)?(?:退还|返还)|可退还|全额退还|予以退还|从[^。！？\n]{0,12}中扣除|抵扣")
 # a listing in a "register" or directory, as rules.scam_words' fee names it
 _LISTING = re.compile(r"\b(?:business|company|companies|trade|industry|exporters?|b2b) "
                       r"(?:directory|register|registry)\b|"
                       r"\b(?:directory|compliance|trade|business|company) listing\b|"
-                      r"\bdirectory (?:entry|publication)\b")
+                      r"\bdirectory (?:entry|publication)\b|\blisting\b|(?:刊登|名录|版面)费")
 # a Chinese transfer word asked, not stated (请/须/需 … 转入): what the words of _TRANSFER say bare
 _ZH_ASKED = re.compile(r"请|须|需|要求|务必|尽快|立即|马上|麻烦|帮忙|帮我|先")
 # a fee sent by cash wire to a person (Western Union, MoneyGram): no business bills so
