@@ -72,7 +72,8 @@ def page_facts(page: str) -> PageFacts | None:
     password = any(_PASSWORD_TYPE.search(head, start, end) for start, end in tag_windows(head, _INPUT))
     goes = []  # (a refresh's target first, then a script's)
     for start, end in tag_windows(head, _META):
-        if (refresh := _REFRESH.search(head, start, end)) and (name := _URL_NAME.search(head, refresh.end(), end)):
+        # (its url in either order: content="0;url=…" may come before http-equiv="refresh")
+        if _REFRESH.search(head, start, end) and (name := _URL_NAME.search(head, start, end)):
             goes += [url.group(1) for url in [_REFRESH_URL.match(head, name.start())] if url]
     goes += [m.group(1) for m in _SCRIPT_GOES.finditer(head)]
     opens = tuple(h for h in map(link_host, goes) if h)

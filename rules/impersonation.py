@@ -50,7 +50,8 @@ BRANDS: dict[str, tuple[str, ...]] = {
                "amazon.jobs"),
     "netflix": ("netflix.com",),
     "linkedin": ("linkedin.com",),
-    "dhl": ("dhl.com", "dhl.de", "dhl.co.uk", "dhl.com.cn", "dhl.com.hk", "dhl.fr", "dpdhl.com", "dhl-news.com"),
+    "dhl": ("dhl.com", "dhl.de", "dhl.co.uk", "dhl.com.cn", "dhl.com.hk", "dhl.fr", "dpdhl.com", "dhl-news.com",
+            "dhlparcel.co.uk", "dhlparcel.nl", "dhlparcel.com", "dhl.nl", "dhlecommerce.com", "dhl.be"),
     "fedex": ("fedex.com",),
     "ups": ("ups.com", "ups-scs.com", "upsmail.com"),
     # Singapore's and Malaysia's banks, and the crypto exchanges whose "pending withdrawal" lures wear them
@@ -599,6 +600,12 @@ def _distance(a: str, b: str) -> int:
     return prev[-1]
 
 
+# the applicant-tracking services employers' recruiting mail is sent through
+HIRING_PLATFORMS = ("hirevue.com", "greenhouse.io", "lever.co", "myworkday.com", "workday.com", "smartrecruiters.com",
+                    "icims.com", "taleo.net", "successfactors.com", "successfactors.eu", "jobvite.com", "ashbyhq.com",
+                    "teamtailor-mail.com", "recruitee.com", "bamboohr.com", "workable.com", "beisen.com", "mokahr.com")
+
+
 def impersonated(display_names: Iterable[str], addresses: Iterable[str], our_domains: Iterable[str] = (),
                  correspondents: Iterable[str] = (), our_people: Iterable[str] = ()) -> str | None:
     """What the From line wears without owning it, or None:
@@ -612,7 +619,10 @@ def impersonated(display_names: Iterable[str], addresses: Iterable[str], our_dom
     - a correspondent of this thread: the sender's name at a look-alike of the domain the
       quoted messages came from (``winnie@pax-asia-tech.co`` replying to a thread from
       ``winnie@pax-asia-tech.com``; ``correspondents``: the quoted senders' addresses)."""
-    domains = [a.rsplit("@", 1)[-1].lower().rstrip(".") for a in addresses if "@" in a]
+    # (a domain as DNS bounds it: labels of 63 characters, 253 in all; a 120,000-character label cost minutes in
+    # the look-alike and homoglyph checks)
+    domains = [".".join(label[:63] for label in a.rsplit("@", 1)[-1].lower().rstrip(".").split("."))[:253]
+               for a in addresses if "@" in a]
     if not domains:
         return None
     ours = [d.lower() for d in our_domains]
@@ -652,7 +662,8 @@ def impersonated(display_names: Iterable[str], addresses: Iterable[str], our_dom
     named += [b for b in (_via_brand(n, domains) for n in display_names if n) if b]
     named += [b for b in (brand_in_domain(d) for d in domains) if b]
     for brand in named:
-        if not any(_owned(d, BRANDS[brand]) for d in domains):
+        # (a brand's hiring mail comes through the recruiting platforms: "Amazon Recruiting" <…@hirevue.com>)
+        if not any(_owned(d, BRANDS[brand]) or _owned(d, HIRING_PLATFORMS) for d in domains):
             return brand
     return None
 

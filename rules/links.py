@@ -53,7 +53,7 @@ MAX_PARTS = 50  # HTML parts looked at
 # info, host, port) only, ASCII (a host written in Unicode is read as its words, not resolved)
 _URL_IN_TEXT = re.compile(r"(?i)(?:(?<![a-z0-9])https?://|(?<![\w.@-])(?=www\.))([a-z0-9._~%!$&'()*+,;=:@-]+)")
 # a link's tag opened (rules.html_tags walks them), and its href attribute inside the tag with the value
-_LINK_TAG = re.compile(r"(?i)<a\s")
+_LINK_TAG = re.compile(r"(?i)<a[\s/]")
 _HREF_NAME = re.compile(r"(?i)(?<![\w-])href")
 _HREF = re.compile(r"""(?i)href\s*=\s*(?:"([^"]{0,2000})|'([^']{0,2000})|([^\s>]{1,2000}))""")
 # a link's scheme, once a browser has read it (character references decoded, tabs and newlines dropped)
@@ -236,8 +236,8 @@ _ANCHOR_WORDS = 500  # characters of a link's words looked at (an address shown 
 
 
 def _hrefs(text: str) -> Iterator[re.Match[str]]:
-    """The href of each link tag (``<a …>``) in ``text``: its first href attribute among the tag's
-    first 500 characters, the value read whole (a quoted value may hold a ``>``)."""
+    """The href of each link tag (``<a …>``, ``<a/href=…>``) in ``text``: its first href attribute, the value
+    read whole."""
     for start, end in tag_windows(text, _LINK_TAG):
         for name in _HREF_NAME.finditer(text, start, end):
             if (found := _HREF.match(text, name.start())) is not None:

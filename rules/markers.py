@@ -76,7 +76,9 @@ def is_disclaimer(paragraph: str) -> bool:
 _NEGATION_BEFORE = re.compile(
     r"(?i)(?:\b(?:not|non|no longer|isn't|aren't|wasn't|never|nothing|none of (?:this|it|these|them) (?:is|are)|"
     # ("Nothing in the attached agenda is confidential", "nothing here is")
-    r"nothing (?:(?:in|on|here|of|from|about) )?(?:[\w'-]+ ){0,4}(?:is|are|was))"
+    # (not "nothing except the attached is", "nothing but the appendix is": those say what is)
+    r"nothing (?:(?:in|on|here|of|from|about) )?(?:(?!(?:except|but|besides|save|apart|other)\b)[\w'-]+ ){0,4}"
+    r"(?:is|are|was))"
     r"[\s-]*(?:(?:very|really|particularly|considered|deemed|classified as|marked as|treated as|that|so|at all|"
     r"in any way|anything|any)\s+){0,2}|"
     # ("there is no need to treat them as confidential", "they need not be kept confidential")
@@ -91,7 +93,7 @@ _COMPOUND_AFTER = re.compile(
     r"[\s_\-]*(?:computing|compute|vms?|containers?|space|ledger|"
     r"transactions?|clients?|consortium|gke|nodes?|informants?|disclosure (?:agreements?|undertakings?)|"
     # a job title ("Confidential Secretary to the CEO", 機要秘書's English name)
-    r"secretary|secretaries|"
+    r"(?:secretary|secretaries)(?! (?:notes?|minutes|files?|reports?|papers?|memos?|documents?|records?|drafts?))|"
     # records management (confidential waste is paper for the shredder) and software settings
     # (an issue's "confidential" flag; "confidential fields" or "parameters" may be the deal's own)
     r"waste|shredding|shred|destruction|disposal|bins?|sacks?|consoles?|flags?|checkbox(?:es)?|toggles?|"

@@ -8,6 +8,8 @@ signals is :mod:`rules.scams`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from rules.alternation import Alternation
 from rules.context import sentence_span
@@ -65,26 +67,34 @@ _SECRECY_FAST = Alternation(_SECRECY)
 _DATA_FAST = Alternation(_DATA_FLAT)
 
 
+MAX_TRIED = 40  # candidates of one family looked at per text (after the first 40 rejected, a text is hostile or done)
+
+
+def _tried(found: Iterable[re.Match[str]]) -> Iterator[re.Match[str]]:
+    """The first :data:`MAX_TRIED` of ``found``: each candidate costs a look at its sentence (whether it warns,
+    never asks, was paid), and a hostile text of nothing but rejected candidates (不法分子冒充免抵押 repeated
+    over 20 attachments from free mail) cost 90 s before the cap."""
+    return islice(found, MAX_TRIED)
+
+
 def _windfall(t: str, spans: Spans) -> tuple[int, int] | None:
     if spans and "congratulations" in t:
         m = _CONGRATS.search(t, 0, SCAN_LIMIT)
         if m:
             return m.span()
-    for lo, hi in spans:
-        for m in _WINDFALL_FAST.finditer(t, lo, hi):
-            if not (m.group().endswith(("%", "percent")) and _PRICE.match(t, m.end())) and not _warned(t, m.start()) \
-                    and not _never_asked(t, m.start()):  # (税务机关…也不会通过微信群办理"税收补贴")
-                return m.span()
+    for m in _tried(m for lo, hi in spans for m in _WINDFALL_FAST.finditer(t, lo, hi)):
+        if not (m.group().endswith(("%", "percent")) and _PRICE.match(t, m.end())) and not _warned(t, m.start()) \
+                and not _never_asked(t, m.start()):  # (税务机关…也不会通过微信群办理"税收补贴")
+            return m.span()
     return None
 
 
 def _returns(t: str, spans: Spans) -> tuple[int, int] | None:
-    for lo, hi in spans:
-        for m in _RETURNS_FAST.finditer(t, lo, hi):
-            before = max(0, m.start() - 40)
-            if not (_NO_PROMISE.search(t, before, m.start()) or _CHARGED.search(t, before, m.start())) and \
-                    not _warned(t, m.start()):
-                return m.span()
+    for m in _tried(m for lo, hi in spans for m in _RETURNS_FAST.finditer(t, lo, hi)):
+        before = max(0, m.start() - 40)
+        if not (_NO_PROMISE.search(t, before, m.start()) or _CHARGED.search(t, before, m.start())) and \
+                not _warned(t, m.start()):
+            return m.span()
     return None
 
 
@@ -100,7 +110,7 @@ _NO_FEE = re.compile(r"(?:无需|不需|不用|免|不收取?|不会收取|毋�
 _FEE_PAID = re.compile(r"[^.!?。！？\n]{0,30}?(?:(?<!\bnot )(?<!n't )"
                        r"\bpaid by (?:the )?(?:shipper|sender|consignor|seller)\b|\bprepaid\b|"
                        r"\bddp\b|\bwaived\b|\b(?:already|has been|have been|was|were) paid\b|已(?:预)?(?:支)?付|预付|"
-                       r"已代垫|已垫付|代垫|由[^。！？\n]{0,10}?(?:承担|负担)|"
+                       r"已代垫|已垫付|代垫|由[^。！？\n]{0,10}?(?:承担|负担)|\bsubsid\w*|\brebate\b|"
                        r"\b(?:covered|borne|paid) by (?:us|the organi[sz]ers?|the sender|the shipper|our company)\b|"
                        r"由寄件人|免收|已缴)|"
                        # paid through the state's own system, not to anyone in the mail (在单一窗口缴纳, 通过电子税务局
@@ -137,28 +147,27 @@ def fee_named(t: str, spans: Spans) -> tuple[int, int] | None:
     """A fee named and asked to be paid, with no tie: read only where the mail wears the state's name
     without being the state's, whose name is the tie ("繳付巡查及處理費用 HK$ 4,850" from 食物環境衞生署 at
     a .org)."""
-    for lo, hi in spans:
-        for m in _FEE_FAST.finditer(t, lo, hi):
-            if _asked_fee(t, m):
-                return m.span()
+    for m in _tried(m for lo, hi in spans for m in _FEE_FAST.finditer(t, lo, hi)):
+        if _asked_fee(t, m):
+            return m.span()
     return None
 
 
 def _fee(t: str, spans: Spans) -> tuple[int, int] | None:
-    for lo, hi in spans:
-        for m in _FEE_FAST.finditer(t, lo, hi):
-            # (a fee's own name may tie it, "processing fee", as advance-fee scams name it; a journal's "article
-            # processing charge" is a publisher's price: blind set 48 lost three scams when no name could tie)
-            if _FEE_TIE.search(t, max(0, m.start() - 120), m.end() + 120) and not t.endswith("article ", 0, m.start()) \
-                    and _asked_fee(t, m):
-                return m.span()
-        # gift cards … the codes, a few sentences on (but not past what is read at all); not "never buy gift cards"
-        for m in _UNTRACEABLE_FAST.finditer(t, lo, word_end(t, hi + 200, SCAN_LIMIT)):
-            if not _warned(t, m.start()) and not _warned(t, m.end() - 1) and \
-                    not _never_asked(t, m.start()):
-                # (a "never" reaches as far as a fee's: "we will never ask you for your login codes, PIN or to
-                # transfer money to a 'safe account'")
-                return m.span()  # (the codes asked only inside an advisory's quoted example: "Gift cards – “… photos”")
+    for m in _tried(m for lo, hi in spans for m in _FEE_FAST.finditer(t, lo, hi)):
+        # (a fee's own name may tie it, "processing fee", as advance-fee scams name it; a journal's "article
+        # processing charge" is a publisher's price: blind set 48 lost three scams when no name could tie)
+        if _FEE_TIE.search(t, max(0, m.start() - 120), m.end() + 120) and not t.endswith("article ", 0, m.start()) \
+                and _asked_fee(t, m):
+            return m.span()
+    # gift cards … the codes, a few sentences on (but not past what is read at all); not "never buy gift cards"
+    for m in _tried(m for lo, hi in spans
+                    for m in _UNTRACEABLE_FAST.finditer(t, lo, word_end(t, hi + 200, SCAN_LIMIT))):
+        if not _warned(t, m.start()) and not _warned(t, m.end() - 1) and \
+                not _never_asked(t, m.start()):
+            # (a "never" reaches as far as a fee's: "we will never ask you for your login codes, PIN or to
+            # transfer money to a 'safe account'")
+            return m.span()  # (the codes asked only inside an advisory's quoted example: "Gift cards – “… photos”")
     return None
 
 
@@ -177,7 +186,7 @@ _FORBIDDEN_BEFORE = re.compile(r"(?:勿|不要|不得|禁止|严禁|不会|切�
 def _diversion(t: str, spans: Spans) -> tuple[int, int] | None:
     """Money asked to a new, changed or re-routed account (the payment-diversion ask)."""
     for lo, hi in spans:
-        for m in _DIVERSION.finditer(t, lo, word_end(t, hi + 200, SCAN_LIMIT)):
+        for m in _tried(_DIVERSION.finditer(t, lo, word_end(t, hi + 200, SCAN_LIMIT))):
             if not _warned(t, m.start()) and not _NOT_SO.search(t, max(0, m.start() - 40), m.start()) and \
                     not _never_asked(t, m.start()) and \
                     not _FORBIDDEN_BEFORE.search(t, max(0, m.start() - 3), m.start()) and \
@@ -248,7 +257,7 @@ def _secret_transfer(t: str, spans: Spans) -> tuple[int, int] | None:
 def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
     for lo, hi in spans:
         weak: list[tuple[int, int]] = []
-        for m in _DATA_FAST.finditer(t, lo, hi):
+        for m in _tried(_DATA_FAST.finditer(t, lo, hi)):
             if _WRITERS_OWN.search(t, max(0, m.start() - 12), m.start()) or _IN_PERSON.match(t, m.end()) or \
                     _ON_FILE.search(t, max(0, m.start() - 8), m.start()) or \
                     _SET_OWN.search(t, max(0, m.start() - 30), m.start()) or _GIVEN.match(t, m.end()) or \
@@ -295,13 +304,13 @@ def _private_channel(t: str, spans: Spans, sender_domains: frozenset[str],
                      senders: frozenset[str]) -> tuple[int, int] | None:
     free_sender = bool(senders) and all(s.rsplit("@", 1)[-1] in FREEMAIL for s in senders)
     for lo, hi in spans:
-        for m in _SECRECY_FAST.finditer(t, lo, hi):
+        for m in _tried(_SECRECY_FAST.finditer(t, lo, hi)):
             # (keep your own password to yourself: 妥善保管您的密码，不要告诉他人; an advisory's quoted example)
             # ("genuine bank staff will never tell you to keep it secret": what a scam says, not this mail)
             if not _OWN_SECRET.search(t, max(0, m.start() - 20), m.start()) and not _warned(t, m.start()) and \
                     not _never_asked(t, m.start()):
                 return m.span()
-        for m in _IM.finditer(t, lo, hi):
+        for m in _tried(_IM.finditer(t, lo, hi)):
             if _NEVER_ASK.search(t, max(0, m.start() - 40), m.start()) or _warned(t, m.start()):
                 continue  # "we will never ask you to add us on WeChat"; an advisory's quoted "联系客服QQ"
             if m.group().startswith(("t.me/", "wa.me/", "加", "添加")) or _IM_ID.match(t, m.end()) or \

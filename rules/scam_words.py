@@ -16,6 +16,8 @@ import re
 from rules.alternation import ASCII_START, top_level_branches
 
 _S = r"(?:[^.!?。！？\n]|\.(?=[0-9a-z]))"  # within one sentence (a decimal point, a domain's dots do not end it)
+# the frauds whose victims the fake compensation funds name (not a breach's or a Ponzi scheme's class action)
+_FRAUD = r"(?:online |internet |cyber ?|advance[- ]fee |investment |lottery |scam )?(?:fraud|scams?|frauds)\b"
 # a split that makes a hundred ("shared 60/40", "70:30"); a clock time (10:30) makes none
 _HUNDRED = "|".join(rf"{a}\s?[/:]\s?{100 - a}" for a in range(10, 95, 5))
 _WINDFALL = re.compile(
@@ -74,7 +76,8 @@ _WINDFALL = re.compile(
     # "I give out loans to companies and individuals at 3% interest"; a bank's "rates from 3.88% p.a." names no
     # "we offer ... at": its marketing stays one signal with nothing asked beside it)
     r"\b(?:we|i) (?:offer|give out|give|grant|provide|lend)\b(?: [\w-]+){0,5}? loans?\b" + _S +
-    r"{0,40}?\b(?:at|with) (?:an? )?(?:low |fixed )?(?:interest )?(?:rate )?(?:of )?\d{1,2}(?:\.\d{1,2})?\s?%|"
+    r"{0,40}?\b(?:at|with|for) (?:just |only |an? )?(?:low |fixed |annual )?(?:interest )?(?:rate )?(?:of )?"
+    r"\d{1,2}(?:\.\d{1,2})?\s?(?:%|percent)|"
     r"\b(?:return(?:s|ed|ing)?|releas(?:e|es|ed|ing)|recover(?:s|ed|ing)?) (?:all |100% of |all of |the full )?"
     r"(?:your (?:lost |stolen )?(?:funds|money|assets)|the (?:lost |stolen )?(?:funds|money|amount) (?:you )?lost|"
     r"the amount)\b|"
@@ -89,24 +92,28 @@ _WINDFALL = re.compile(
     # of fraud" as the fake IMF, UN and FBI write it)
     r"\bconsignment box(?:es)?\b|\bdiplomat(?:ic)? (?:courier|agent|bag|pouch|delivery|assigned)\b|"
     r"\bi am the diplomat\b|"
-    r"\b(?:released|approved|awarded|donated|willed|bequeathed|endorsed) (?:to|for|in favou?r of) you\b|"
+    r"\b(?:released|approved|awarded|donated|endorsed) (?:to|for|in favou?r of) you\b|"
     r"\byour (?:fund|funds|compensation|winnings|inheritance|consignment|prize|award|grant|donation)\b" + _S +
     r"{0,40}\b(?:has|have|was|were|will be) (?:been )?(?:approved|endorsed|released|cleared|authori[sz]ed|credited|"
     r"wired|remitted)\b|"
     r"\b(?:compensation|compensate|compensated|restitution|recovered funds?|fund recovery)\b" + _S +
-    r"{0,60}\bvictims?\b|\bvictims?\b" + _S + r"{0,60}\b(?:compensation|compensated|restitution)\b|"
+    r"{0,60}\bvictims? of (?:the )?" + _FRAUD + r"|\bvictims? of (?:the )?" + _FRAUD + _S +
+    r"{0,60}\b(?:compensation|compensated|restitution)\b|"
+    # (to the reader or to someone the writer does not know yet: "donate this fund to a God-fearing person")
     r"\bdonat(?:e|ing)\b (?:this|the|my|these|our|all|part of (?:the|this|my)) (?:fund|funds|money|sum|inheritance|"
-    r"estate|wealth|fortune|amount)\b|"
+    r"estate|wealth|fortune|amount)\b" + _S + r"{0,40}?\bto (?:you|a|an|any|someone|somebody)\b|"
     r"\b(?:deposited|lodged|bequeathed)\b(?: [\w-]+){0,4}? the sum of\b|"
-    r"\bairdrop(?:s|ped)?\b|\bpending withdrawal\b|"
+    r"\byour (?:[\w-]+ )?airdrop\b|\bairdrop (?:reward|bonus|allocation|claim)s?\b|\bpending withdrawal\b|"
     # (a release signed in the reader's favour; a stranger's money left "before his death")
     r"\b(?:signed|released|issued|approved|made out|endorsed) in your favou?r\b|"
     r"\bbefore (?:his|her) (?:death|demise|passing)\b|"
     # (贵公司可得 30%, 您可分得 40%: the share offered; an over-invoiced contract's sum, 多报的合同款)
     r"(?:贵公司|贵司|您|你|阁下)(?:可|将|能)?(?:得|获得|分得|得到|拿到|占)\s?\d{1,2}\s?%|多报的?(?:合同)?款|"
+    # (the reader's share, not the writer's own commission: 我们按成交额获得 5% 的佣金)
     r"(?:贷款|额度|借款|授信|经营贷)[^。！？\n]{0,15}?(?:预审|审批|审核)(?:已)?通过|"
     # a share of the money promised to the reader in Chinese (您可以保留其中30%作为报酬, 贵公司可获得总额 25% 的报酬)
-    r"(?:获得|保留|得到|分得|拿到|可得)[^。！？\n]{0,12}?\d{1,2}\s?%[^。！？\n]{0,8}?(?:报酬|酬劳|酬金|佣金|好处费)|"
+    r"(?:贵公司|贵司|您|你|阁下)(?:可以|可|将|能)?[^。！？\n]{0,4}?(?:获得|保留|得到|分得|拿到)[^。！？\n]{0,12}?"
+    r"\d{1,2}\s?%[^。！？\n]{0,8}?(?:报酬|酬劳|酬金|佣金|好处费)|"
     # a prize's rank drawn for the reader (阁下获得二等奖)
     r"(?:您|你|阁下)(?:的)?" + _S + r"{0,20}?获得(?:了)?[一二三四五六七八九十特头]等奖|"
     # invoices made out for someone else's trade, offered (可代开各地增值税专用发票: the tax fraud's offer; the tax
@@ -150,14 +157,16 @@ _RETURNS = re.compile(
     r"牛股|荐股|带单|喊单|(?:日|月)(?:赚|挣)\s{0,3}\d")
 _NO_PROMISE = re.compile(r"(?:\bno|\bnot|\bnever|\bwithout|不保证|不承诺|不代表|无法保证|并非|并不)" + _S + r"{0,12}$")
 # a rate charged, not promised ("late payments incur 1.5% per month", 逾期利息每日0.05%)
-_CHARGED = re.compile(r"(?:\blate\b|\bpenalt|\boverdue\b|\bincur|\bcharge[ds]?\b|\bapr\b|"
+# (or a loan's rate: "invoice financing loans to SMEs at a rate of 1.5% per month", 贷款月息)
+_CHARGED = re.compile(r"(?:\blate\b|\bpenalt|\boverdue\b|\bincur|\bcharge[ds]?\b|\bapr\b|\bloans?\b|"
+                      r"利率|利息|月息|日息|"
                       r"逾期|滞纳|罚息)" + _S + r"{0,30}$")
 _FEE = re.compile(
     r"\b(?:processing|handling|clearance|delivery|shipping|transfer|release|activation|verification|insurance|tax|"
     r"settlement|withdrawal|"
     r"customs|administration|admin|registration|courier|redelivery|certificate|legal|service|unlock|unlocking|"
     r"upfront|up-front|advance|recovery|filing|compliance|reinstatement|underwriting|inspection|"
-    r"notary|notarization|notarisation|stamp|lawyer|attorney|gas|unfreezing|unfreeze|conversion)"
+    r"notary|notarization|notarisation|stamp|gas|unfreezing|unfreeze|conversion)"
     # (one word may stand inside the name: "Fund Release Order fee", "legal documentation fee")
     r"(?: and (?:[\w-]+ ){0,2}?[\w-]+| [\w-]+)? (?:bond )?(?:fee|charge|deposit|premium)s?\b|"
     # the certificates a stranger's box or fund is said to wait for ("Non-Inspection Certificate", "Anti-Terrorism

@@ -144,6 +144,9 @@ _LISTING = re.compile(r"\b(?:business|company|companies|trade|industry|exporters
                       r"(?:directory|register|registry)\b|"
                       r"\b(?:directory|compliance|trade|business|company) listing\b|"
                       r"\bdirectory (?:entry|publication)\b|\blisting\b|(?:刊登|名录|版面)费")
+# a lender's bait, as rules.scam_words' windfall words it: a rate offered, no collateral, no credit check, 免抵押
+_LOAN_BAIT = re.compile(r"\b(?:we|i) (?:offer|give out|give|grant|provide|lend)\b|no collateral|no credit check|"
+                        r"无需(?:任何)?抵押|免抵押|(?:免|无需|不需|不用)(?:提供)?(?:入息|收入)证明|黑户可贷|(?:不看|不查|无视)征信")
 # a Chinese transfer word asked, not stated (请/须/需 … 转入): what the words of _TRANSFER say bare
 _ZH_ASKED = re.compile(r"请|须|需|要求|务必|尽快|立即|马上|麻烦|帮忙|帮我|先")
 # a fee sent by cash wire to a person (Western Union, MoneyGram): no business bills so
@@ -175,7 +178,7 @@ def _without_reply_prefix(item: Text) -> Text:
     return Text(item.where, " " * m.end() + item.text[m.end():], item.anchors) if m else item
 
 
-def _weight(signal: Signal, items: list[Text], free_sender: bool = False) -> float:
+def _weight(signal: Signal, items: list[Text], free_sender: bool = False, fee_asked: bool = False) -> float:
     """A signal's points: its family's weight, more where it says more — a diversion with its
     pretext (an audit, a frozen account: audits freeze no bank account; an overpayment whose refund goes
     elsewhere), into a personal account, or
@@ -185,6 +188,8 @@ def _weight(signal: Signal, items: list[Text], free_sender: bool = False) -> flo
     or to a crypto wallet's address; a fee by cash wire (Western Union) or a gift card's codes asked back;
     another company's "application" for the reader's name as domains (rules.scam_templates); a windfall of
     millions offered from free mail."""
+    if signal.name == "windfall" and not free_sender and not fee_asked and _LOAN_BAIT.match(signal.text, signal.start):
+        return 0.5  # (a lender's bait from a company's own domain with no fee asked: fintechs market "no collateral")
     if signal.name == "windfall" and free_sender and any(FORTUNE.search(x.text, 0, SCAN_LIMIT) for x in items):
         return 2.0  # (a stranger's millions from free mail: the widow's, the diplomat's, the investor's; no business)
     if signal.name == "diversion" and any(PRETEXT.search(x.text, 0, SCAN_LIMIT) for x in items):
@@ -429,7 +434,7 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
         found["unsolicited"] = Signal("unsolicited", "headers", "from outside, not a reply", 0, 0)
     order = {n: i for i, n in enumerate(WEIGHTS)}
     signals = tuple(sorted(found.values(), key=lambda s: order[s.name]))
-    points = sum(_weight(s, items, free_sender) for s in signals)
+    points = sum(_weight(s, items, free_sender, "fee" in found) for s in signals)
     if not signals:
         return Assessment((), 0.0, None)
     if not any(s.name in OFFER_OR_ASK for s in signals) or points < MEDIUM_AT:

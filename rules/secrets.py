@@ -51,9 +51,9 @@ KNOWN_EXAMPLES = frozenset({
 _PLACEHOLDER = re.compile(
     r"(?i)example|sample|dummy|placeholder|your[_\-. ]|<[^>]*>|<[a-z_ -]*$|\$\{|\{\{|%\(|"
     r"change[-_ ]?(?:me|this|it)|redacted|xxxx|\*\*\*|\.\.\.|replace[-_]?me|insert_?here|_here$|\(|\[|^[$%@]|"
-    # (instructions written as the value: "replace-with-a-long-random-string", "generate-one", "put_key_here")
-    r"^(?:replace|generate|insert|enter|put|set|fill|paste|add)[-_ ]?(?:with|in|me|one|it|your|a|an|the)?[-_ ]|"
-    r"random[-_ ]?string|long[-_ ]random|"
+    # (the whole value an instruction in words: "replace-with-a-long-random-string", "generate-one-with-openssl";
+    # not a secret that starts so, "set-9fK2xQ7vLm3P")
+    r"^(?:replace|generate|insert|enter|put|set|fill|paste|add)(?:[-_ ][a-z]{1,12}){1,8}$|"
     r"process\.env|getenv|environ|vault:|"
     r"^arn:aws[a-z-]*:|"
     r"^(?:fake|todo|tbd|pass(?:word)?|secret|none|null|test|token|string|value|key)\w{0,2}$"
