@@ -185,8 +185,8 @@ _FEE = re.compile(
     # the task scam's top-up before a withdrawal ("a top-up to your account balance before you can withdraw")
     r"\btop(?:-| )?ups?\b" + _S + r"{0,60}\bbefore (?:you|we) (?:can )?(?:withdraw|cash out|receive)|"
     # the fake employer's kit to buy before the interview ("you must purchase the Employee Starter Kit")
-    r"\bstarter kits?\b|\b(?:must|need to|are required to|have to) (?:purchase|buy)\b" + _S +
-    r"{0,60}\b(?:kits?|uniforms?|equipment|training materials?)\b|"
+    r"\bstarter kits?\b|\b(?:must|need to|are required to|are expected to|have to) (?:purchase|buy)\b" + _S +
+    r"{0,60}\b(?:kits?|packs?|uniforms?|equipment|training materials?)\b|"
     r"\bshipping and handling\b|\b(?:import )?dut(?:y|ies)\b|"
     r"\b(?:administrative|late|overdue|customs) (?:penalty|fine)\b|"
     r"\bretainer\b[^.!?\n]{0,40}?\b(?:payable|paid|due) (?:in advance|upfront|up-front)\b|"
@@ -196,7 +196,7 @@ _FEE = re.compile(
     r"垫付|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|押金|会员费|认证费|服务费|工本费|保险费|验证费|关税|清关费|"
     r"(?:需先|须先|必须先|要先|先行|先)(?:缴纳|交纳|缴|交|支付|付)[^，。！？\n]{0,10}?费|"
     # a loan's "capital check" (验资), a task platform's top-up first (先充值), a job's fees before it starts
-    r"验资|(?:需先|须先|必须先|要先|先)(?:充值|垫资)|培训费|工装费|服装费|体检费|资料费|"
+    r"验资|(?:需先|须先|必须先|要先|先)(?:充值|垫资)|培训费|工装费|服装费|体检费|资料费|保管金|"
     # (a card or a parcel's fees before it is sent: 快递保价费, 海关申报费, 制卡费)
     r"(?:保价|申报|寄送|邮寄|制卡|开卡)费|"
     # (a prize's tax paid first, not the yearly filing: 个人所得税综合所得汇算清缴, the 个人所得税 app)
@@ -756,7 +756,11 @@ _LURE = re.compile(
 # a fortune: a sum in millions ("$5,500,000.00 USD", "USD 8.9 Million", 620万美元), what a stranger's windfall holds
 _CURRENCY_WORD = r"(?:usd|us dollars|dollars|euros?|pounds|gbp|eur)"
 _MILLIONS = r"(?:usd|us\$|\$|€|£|eur|gbp|rmb)\s?\d{1,4}(?:\.\d{1,2})?\s?(?:million|billion|m)\b"
-FORTUNE = re.compile(r"(?:us\$|usd|\$|€|£|eur|gbp)\s?\d{1,3}(?:,\d{3}){2,}|" + _MILLIONS + "|"
+FORTUNE = re.compile(r"(?:us\$|usd|\$|€|£|eur|gbp)\s?\d{1,3}(?:[,.]\d{3}){2,}|(?:us\$|usd|\$|€|£|eur|gbp)\s?\d{7,}|" +
+                     _MILLIONS + "|"
+                     # (in words: "seven million two hundred thousand dollars")
+                     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
+                     r"fifty|hundred)[\s-](?:[a-z]+[\s-]){0,3}?million\b|"
                      r"\b\d{1,3}(?:,\d{3}){2,}(?:\.\d\d)?\s?" + _CURRENCY_WORD + r"\b|"
                      r"\b\d{1,4}(?:\.\d{1,2})?\s?(?:million|billion)\s?" + _CURRENCY_WORD + r"\b|"
                      r"\d[\d,]{0,8}(?:\.\d{1,2})?\s?(?:万|亿)\s?(?:美元|美金|英镑|欧元)|"
@@ -826,7 +830,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "清关费|派送费|先缴|先交|先付|先支付|先行|验资|先充值|先垫资|培训费|工装费|服装费|体检费|non-inspection|"
         "anti-terrorist|anti-terrorism|anti-terror|money laundering|fund release|drug-free|drug free|top-up|top up|"
         "topup|top-ups|top ups|topups|starter kit|starter kits|purchase|buy|directory|register|registry|listing|"
-        "资料费|保价费|申报费|寄送费|邮寄费|制卡费|开卡费|刊登费|名录费|版面费|certificate|certificates|"
+        "资料费|保价费|申报费|寄送费|邮寄费|制卡费|开卡费|刊登费|名录费|版面费|certificate|certificates|保管金|"
         "税款|滞纳金|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|偶然所得税|押金|"
         "会员费|认证费|服务费|工本费|保险费|验证费|开户费|开户管理费|账户管理费|关税|税项|购物卡|礼品卡|e卡|充值卡|点卡|比特币|虚拟币|"
         "费用|评审|公示|评选|入选|证书|牌匾|授牌|atm|解除分期|取消分期|解除扣款|取消扣款|解除自动扣款|"
