@@ -1,5 +1,5 @@
 """What a helper's attack on this session's change found (its brief: cost, bypasses, precision, crashes
-in the diff f80b476..e3b5251), fixed in 369da53 (the first two) and d33bf0f (the rest); each test fails on
+in the diff f80b476..e3b5251), fixed in 1e74841 (the first two) and d33bf0f (the rest); each test fails on
 cf81da8, the change before the fixes.
 
 - a line with a report word and a '>' line above a scam blanked the whole rest of the body: 19 of 20
