@@ -157,8 +157,10 @@ _RETURNS = re.compile(
     r"牛股|荐股|带单|喊单|(?:日|月)(?:赚|挣)\s{0,3}\d")
 _NO_PROMISE = re.compile(r"(?:\bno|\bnot|\bnever|\bwithout|不保证|不承诺|不代表|无法保证|并非|并不)" + _S + r"{0,12}$")
 # a rate charged, not promised ("late payments incur 1.5% per month", 逾期利息每日0.05%)
-# (or a loan's rate: "invoice financing loans to SMEs at a rate of 1.5% per month", 贷款月息)
-_CHARGED = re.compile(r"(?:\blate\b|\bpenalt|\boverdue\b|\bincur|\bcharge[ds]?\b|\bapr\b|\bloans?\b|"
+# (or a loan's rate: "invoice financing loans to SMEs at a rate of 1.5% per month", "Invoice financing at 1.5% per
+# month", 贷款月息)
+_CHARGED = re.compile(r"(?:\blate\b|\bpenalt|\boverdue\b|\bincur|\bcharge[ds]?\b|\bapr\b|\bloans?\b|\bfinancing\b|"
+                      r"\bborrow\w*|"
                       r"利率|利息|月息|日息|"
                       r"逾期|滞纳|罚息)" + _S + r"{0,30}$")
 _FEE = re.compile(

@@ -106,7 +106,7 @@ def test_a_domain_with_a_huge_label_is_bounded_as_dns_bounds_it() -> None:
 
 
 GENUINE = [
-    ("Funding Desk", "sme@capitalbridge-finance.sg", "Invoice financing for SMEs",
+    ("Funding Desk", "sme@capitalbridge-finance.sg", "Invoice financing at 1.5% per month",
      "Dear Business Owner,\n\nWe provide invoice financing loans to SMEs at a rate of 1.5% per month. No collateral "
      "and no credit checks for invoices under SGD 200,000. Apply online in 10 minutes.\n"),
     ("Tom", "tom.harper.hk@gmail.com", "The gala",
