@@ -56,9 +56,14 @@ class FaultyDisk:
         assert mounted.returncode == 0, mounted.stderr
 
     def fail_writes(self) -> None:
-        """From now on, writes that need a new block of the disk fail."""
-        used = self._run("df", "-k", "--output=used", str(self.backing)).stdout.split()[-1]
-        assert self._run("mount", "-o", f"remount,size={used}k", str(self.backing)).returncode == 0
+        """From now on, writes that need a new block of the disk fail. (The tmpfs is shrunk to what it
+        holds; what it holds may grow between the reading and the remount - the loop device writing back
+        under a loaded CI run - and a size below it is refused: read again and retry.)"""
+        for _ in range(10):
+            used = self._run("df", "-k", "--output=used", str(self.backing)).stdout.split()[-1]
+            if self._run("mount", "-o", f"remount,size={used}k", str(self.backing)).returncode == 0:
+                return
+        raise AssertionError(f"could not shrink the tmpfs under {self.backing} to what it holds")
 
     def heal(self) -> None:
         assert self._run("mount", "-o", "remount,size=300M", str(self.backing)).returncode == 0
