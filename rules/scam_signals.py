@@ -100,7 +100,8 @@ def _returns(t: str, spans: Spans) -> tuple[int, int] | None:
 
 # a fee said not to be due ("您无需缴纳任何费用", "no fee is required", "duty prepaid")
 # (不收取任何手续费, 提前还款无手续费, 毋须; a price that includes it: 含运费)
-_NO_FEE = re.compile(r"(?:无需|不需|不用|免|不收取?|不会收取|毋须|毋需|无须|无(?!论)|"
+# (无 as "none": not 无法, 无效, 无人 - "因无法联系您，请先缴纳手续费" asks it)
+_NO_FEE = re.compile(r"(?:无需|不需|不用|免|不收取?|不会收取|毋须|毋需|无须|无(?!论|法|效|人|误|意|关|奈|疑|数|限|线)|"
                      r"\bno\b|\bnot\b|\bwithout\b|\bfree of\b)[^。！？.!?\n]{0,20}$|(?<!包)含$|"
                      # (the writer pays it: 由我司先行垫付)
                      r"(?:我司|我们|我方|本公司)(?:先行|先|会|将)?$")

@@ -57,3 +57,11 @@ def test_a_fee_first_for_a_loan_with_the_same_words_is_still_held() -> None:
     body = ("您好，我司提供免抵押信用贷款，额度 5-50 万，当天放款。申请后需先交 3,000 元手续费到以下个人账户，"
             "放款后全额退还。\n户名：王磊 账号 6217 0000 2222 3333 444\n联系微信 dk_wanglei88\n")
     assert inbound_action("信贷部", "daikuan_88@163.com", "免抵押贷款 当天放款", body) == "quarantine"
+
+
+def test_a_fee_after_wufa_is_still_asked() -> None:
+    """Guard (held on f80b476 too, by its other signals): 无 as "none" negates a fee (提前还款无手续费); 无法
+    does not ("we could not reach you, pay the fee first")."""
+    body = ("您好，恭喜您在年度抽奖中获得一等奖，奖金 50,000 元。因无法联系您，请先缴纳手续费 800 元才能领取奖金，"
+            "请添加客服微信 lj_kefu2026 办理。\n")
+    assert inbound_action("抽奖中心", "choujiang_center@163.com", "中奖通知", body) == "quarantine"
