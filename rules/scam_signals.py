@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from itertools import islice
 
 from rules.alternation import Alternation
 from rules.context import sentence_span
@@ -67,14 +66,20 @@ _SECRECY_FAST = Alternation(_SECRECY)
 _DATA_FAST = Alternation(_DATA_FLAT)
 
 
-MAX_TRIED = 40  # candidates of one family looked at per text (after the first 40 rejected, a text is hostile or done)
+MAX_TRIED = 40  # candidates of one family looked at in full per text; one more past them counts as found
 
 
-def _tried(found: Iterable[re.Match[str]]) -> Iterator[re.Match[str]]:
-    """The first :data:`MAX_TRIED` of ``found``: each candidate costs a look at its sentence (whether it warns,
-    never asks, was paid), and a hostile text of nothing but rejected candidates (不法分子冒充免抵押 repeated
-    over 20 attachments from free mail) cost 90 s before the cap."""
-    return islice(found, MAX_TRIED)
+def _tried(found: Iterable[re.Match[str]]) -> Iterator[tuple[re.Match[str], bool]]:
+    """``(candidate, past)`` for the first :data:`MAX_TRIED` of ``found``, then the next with ``past`` true,
+    which the finder counts as found. Each candidate costs a look at its sentence (whether it warns, never
+    asks, was paid): a hostile text of nothing but rejected candidates (不法分子冒充免抵押 repeated over 20
+    attachments from free mail) cost 90 s before the bound. Failing closed past it: 40 rejected decoys of a
+    family in front of a real ask ("不法分子冒充银行称您中奖。" 45 times, then the prize and its fee) hid the ask
+    when the candidates past the bound were simply not read."""
+    for n, m in enumerate(found):
+        yield m, n >= MAX_TRIED
+        if n >= MAX_TRIED:
+            return
 
 
 def _windfall(t: str, spans: Spans) -> tuple[int, int] | None:
@@ -82,17 +87,17 @@ def _windfall(t: str, spans: Spans) -> tuple[int, int] | None:
         m = _CONGRATS.search(t, 0, SCAN_LIMIT)
         if m:
             return m.span()
-    for m in _tried(m for lo, hi in spans for m in _WINDFALL_FAST.finditer(t, lo, hi)):
-        if not (m.group().endswith(("%", "percent")) and _PRICE.match(t, m.end())) and not _warned(t, m.start()) \
-                and not _never_asked(t, m.start()):  # (税务机关…也不会通过微信群办理"税收补贴")
+    for m, past in _tried(m for lo, hi in spans for m in _WINDFALL_FAST.finditer(t, lo, hi)):
+        if past or not (m.group().endswith(("%", "percent")) and _PRICE.match(t, m.end())) and \
+                not _warned(t, m.start()) and not _never_asked(t, m.start()):  # (…也不会通过微信群办理"税收补贴")
             return m.span()
     return None
 
 
 def _returns(t: str, spans: Spans) -> tuple[int, int] | None:
-    for m in _tried(m for lo, hi in spans for m in _RETURNS_FAST.finditer(t, lo, hi)):
+    for m, past in _tried(m for lo, hi in spans for m in _RETURNS_FAST.finditer(t, lo, hi)):
         before = max(0, m.start() - 40)
-        if not (_NO_PROMISE.search(t, before, m.start()) or _CHARGED.search(t, before, m.start())) and \
+        if past or not (_NO_PROMISE.search(t, before, m.start()) or _CHARGED.search(t, before, m.start())) and \
                 not _warned(t, m.start()):
             return m.span()
     return None
@@ -148,23 +153,23 @@ def fee_named(t: str, spans: Spans) -> tuple[int, int] | None:
     """A fee named and asked to be paid, with no tie: read only where the mail wears the state's name
     without being the state's, whose name is the tie ("繳付巡查及處理費用 HK$ 4,850" from 食物環境衞生署 at
     a .org)."""
-    for m in _tried(m for lo, hi in spans for m in _FEE_FAST.finditer(t, lo, hi)):
-        if _asked_fee(t, m):
+    for m, past in _tried(m for lo, hi in spans for m in _FEE_FAST.finditer(t, lo, hi)):
+        if past or _asked_fee(t, m):
             return m.span()
     return None
 
 
 def _fee(t: str, spans: Spans) -> tuple[int, int] | None:
-    for m in _tried(m for lo, hi in spans for m in _FEE_FAST.finditer(t, lo, hi)):
+    for m, past in _tried(m for lo, hi in spans for m in _FEE_FAST.finditer(t, lo, hi)):
         # (a fee's own name may tie it, "processing fee", as advance-fee scams name it; a journal's "article
         # processing charge" is a publisher's price: blind set 48 lost three scams when no name could tie)
-        if _FEE_TIE.search(t, max(0, m.start() - 120), m.end() + 120) and not t.endswith("article ", 0, m.start()) \
-                and _asked_fee(t, m):
+        if past or _FEE_TIE.search(t, max(0, m.start() - 120), m.end() + 120) and \
+                not t.endswith("article ", 0, m.start()) and _asked_fee(t, m):
             return m.span()
     # gift cards … the codes, a few sentences on (but not past what is read at all); not "never buy gift cards"
-    for m in _tried(m for lo, hi in spans
-                    for m in _UNTRACEABLE_FAST.finditer(t, lo, word_end(t, hi + 200, SCAN_LIMIT))):
-        if not _warned(t, m.start()) and not _warned(t, m.end() - 1) and \
+    for m, past in _tried(m for lo, hi in spans
+                          for m in _UNTRACEABLE_FAST.finditer(t, lo, word_end(t, hi + 200, SCAN_LIMIT))):
+        if past or not _warned(t, m.start()) and not _warned(t, m.end() - 1) and \
                 not _never_asked(t, m.start()):
             # (a "never" reaches as far as a fee's: "we will never ask you for your login codes, PIN or to
             # transfer money to a 'safe account'")
@@ -187,8 +192,8 @@ _FORBIDDEN_BEFORE = re.compile(r"(?:勿|不要|不得|禁止|严禁|不会|切�
 def _diversion(t: str, spans: Spans) -> tuple[int, int] | None:
     """Money asked to a new, changed or re-routed account (the payment-diversion ask)."""
     for lo, hi in spans:
-        for m in _tried(_DIVERSION.finditer(t, lo, word_end(t, hi + 200, SCAN_LIMIT))):
-            if not _warned(t, m.start()) and not _NOT_SO.search(t, max(0, m.start() - 40), m.start()) and \
+        for m, past in _tried(_DIVERSION.finditer(t, lo, word_end(t, hi + 200, SCAN_LIMIT))):
+            if past or not _warned(t, m.start()) and not _NOT_SO.search(t, max(0, m.start() - 40), m.start()) and \
                     not _never_asked(t, m.start()) and \
                     not _FORBIDDEN_BEFORE.search(t, max(0, m.start() - 3), m.start()) and \
                     not _IF_ASKED.search(t, sentence_span(t, m.start(), m.end(), _SENTENCE_START, reach=200)[0],
@@ -258,7 +263,9 @@ def _secret_transfer(t: str, spans: Spans) -> tuple[int, int] | None:
 def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
     for lo, hi in spans:
         weak: list[tuple[int, int]] = []
-        for m in _tried(_DATA_FAST.finditer(t, lo, hi)):
+        for m, past in _tried(_DATA_FAST.finditer(t, lo, hi)):
+            if past:
+                return m.span()
             if _WRITERS_OWN.search(t, max(0, m.start() - 12), m.start()) or _IN_PERSON.match(t, m.end()) or \
                     _ON_FILE.search(t, max(0, m.start() - 8), m.start()) or \
                     _SET_OWN.search(t, max(0, m.start() - 30), m.start()) or _GIVEN.match(t, m.end()) or \
@@ -305,13 +312,15 @@ def _private_channel(t: str, spans: Spans, sender_domains: frozenset[str],
                      senders: frozenset[str]) -> tuple[int, int] | None:
     free_sender = bool(senders) and all(s.rsplit("@", 1)[-1] in FREEMAIL for s in senders)
     for lo, hi in spans:
-        for m in _tried(_SECRECY_FAST.finditer(t, lo, hi)):
+        for m, past in _tried(_SECRECY_FAST.finditer(t, lo, hi)):
             # (keep your own password to yourself: 妥善保管您的密码，不要告诉他人; an advisory's quoted example)
             # ("genuine bank staff will never tell you to keep it secret": what a scam says, not this mail)
-            if not _OWN_SECRET.search(t, max(0, m.start() - 20), m.start()) and not _warned(t, m.start()) and \
-                    not _never_asked(t, m.start()):
+            if past or not _OWN_SECRET.search(t, max(0, m.start() - 20), m.start()) and \
+                    not _warned(t, m.start()) and not _never_asked(t, m.start()):
                 return m.span()
-        for m in _tried(_IM.finditer(t, lo, hi)):
+        for m, past in _tried(_IM.finditer(t, lo, hi)):
+            if past:
+                return m.span()
             if _NEVER_ASK.search(t, max(0, m.start() - 40), m.start()) or _warned(t, m.start()):
                 continue  # "we will never ask you to add us on WeChat"; an advisory's quoted "联系客服QQ"
             if m.group().startswith(("t.me/", "wa.me/", "加", "添加")) or _IM_ID.match(t, m.end()) or \

@@ -70,6 +70,17 @@ def test_rejected_windfalls_in_many_attachments_are_read_in_linear_time() -> Non
     assert v.to_json()["recipients"]["alice@example.com"]["action"] == "deliver"  # (nothing offered, asked)
 
 
+def test_decoy_candidates_in_front_of_a_scam_hide_nothing() -> None:
+    """Found in the final read of ed8593b: the bound on candidates read in full let 45 rejected decoys of
+    each family (a warned sentence each) hide the prize, its fee and its WeChat behind them. Past the
+    bound a candidate now counts as found: the screening fails closed."""
+    decoys = ("不法分子冒充银行称您中奖。" * 45 + "不法分子冒充客服要求先缴纳手续费。" * 45 +
+              "不法分子冒充客服让您加微信 kf_123456。" * 45)
+    scam = ("\n\n恭喜您在周年抽奖中获得一等奖，奖金 80,000 元。请先缴纳手续费 800 元方可领取，"
+            "加客服微信 lj_kefu2026 办理。\n")
+    assert inbound_action("抽奖中心", "choujiang_center@163.com", "中奖通知", decoys + scam) == "quarantine"
+
+
 def _html(*parts: str) -> bytes:
     return (b"From: a@sender.test\r\nTo: alice@example.com\r\nSubject: t\r\nMIME-Version: 1.0\r\n"
             b"Content-Type: text/html; charset=utf-8\r\n\r\n" + "".join(parts).encode())
