@@ -18,6 +18,18 @@ from rules.alternation import ASCII_START, top_level_branches
 _S = r"(?:[^.!?。！？\n]|\.(?=[0-9a-z]))"  # within one sentence (a decimal point, a domain's dots do not end it)
 # the frauds whose victims the fake compensation funds name (not a breach's or a Ponzi scheme's class action)
 _FRAUD = r"(?:online |internet |cyber ?|advance[- ]fee |investment |lottery |scam )?(?:fraud|scams?|frauds)\b"
+# the lender's bait: no security asked (nor proof of income: 免入息證明, 黑户可贷, 不查征信), a rate offered by "we"
+# or "I"; rules.scams weighs it half from a company's own domain where no fee is asked (LOAN_BAIT)
+_NO_SECURITY = (r"\bno collateral\b|\bno credit checks?\b|无需(?:任何)?抵押|免抵押|"
+                r"(?:免|无需|不需|不用)(?:提供)?(?:入息|收入)证明|黑户可贷|(?:不看|不查|无视)征信")
+_LENDER = r"\b(?:we|i) (?:offer|give out|give|grant|provide|lend)\b"
+LOAN_BAIT = re.compile(_NO_SECURITY + "|" + _LENDER)
+# a listing in a "register" or directory billed as if ordered ("Business Directory Listing – Asia Pacific Trade
+# Register", "European Business Register": the form signed unread is the pretext); rules.scams weighs it 2 (LISTED)
+_LISTINGS = (r"\b(?:business|company|companies|trade|industry|exporters?|b2b) (?:directory|register|registry)\b|"
+             r"\b(?:directory|compliance|trade|business|company) listing\b|\bdirectory (?:entry|publication)\b|"
+             r"(?:刊登|名录|版面)费")
+LISTED = re.compile(_LISTINGS + r"|\blisting\b")
 # a split that makes a hundred ("shared 60/40", "70:30"); a clock time (10:30) makes none
 _HUNDRED = "|".join(rf"{a}\s?[/:]\s?{100 - a}" for a in range(10, 95, 5))
 _WINDFALL = re.compile(
@@ -68,14 +80,10 @@ _WINDFALL = re.compile(
     r"遗产|(?<!保函)(?<!保险)(?<!信用证)(?<!汇款)(?<!收款)受益人(?![为是:：名账帐银地开])|解冻资金|(?:贷款|额度|借款)[^。！？\n]{0,15}?(?:已)?审批通过|"
     r"\byour (?:lost |stolen )?(?:funds|money|assets) (?:have|has) been (?:traced|recovered|located|retrieved)\b|"
     r"\bwe (?:have )?(?:traced|recovered|located|retrieved) (?:the|your) (?:lost |stolen )?(?:funds|money|assets)\b|"
-    # (a loan offered with no security asked: the advance-fee lender's bait)
-    r"\bno collateral\b|\bno credit checks?\b|无需(?:任何)?抵押|免抵押|"
-    # (nor proof of income: 免入息證明, 无需收入证明, 黑户可贷, 不查征信: the unlicensed lender's bait)
-    r"(?:免|无需|不需|不用)(?:提供)?(?:入息|收入)证明|黑户可贷|(?:不看|不查|无视)征信|"
-    # a lender's rate offered by a stranger ("We offer business and personal loans at a low interest rate of 2%",
-    # "I give out loans to companies and individuals at 3% interest"; a bank's "rates from 3.88% p.a." names no
-    # "we offer ... at": its marketing stays one signal with nothing asked beside it)
-    r"\b(?:we|i) (?:offer|give out|give|grant|provide|lend)\b(?: [\w-]+){0,5}? loans?\b" + _S +
+    # (the lender's bait, LOAN_BAIT's words: no security and no proof of income asked, a rate offered by a stranger,
+    # "We offer business and personal loans at a low interest rate of 2%", "I give out loans … at 3% interest";
+    # a bank's "rates from 3.88% p.a." names no "we offer ... at": its marketing stays one signal)
+    + _NO_SECURITY + "|" + _LENDER + r"(?: [\w-]+){0,5}? loans?\b" + _S +
     r"{0,40}?\b(?:at|with|for) (?:just |only |an? )?(?:low |fixed |annual )?(?:interest )?(?:rate )?(?:of )?"
     r"\d{1,2}(?:\.\d{1,2})?\s?(?:%|percent)|"
     r"\b(?:return(?:s|ed|ing)?|releas(?:e|es|ed|ing)|recover(?:s|ed|ing)?) (?:all |100% of |all of |the full )?"
@@ -175,13 +183,10 @@ _FEE = re.compile(
     # and Money Laundering Clearance Certificate"); what they cost is the fee
     r"\b(?:non-inspection|anti-terrorist|anti-terrorism|anti-terror|money laundering|fund release|drug-free|"
     r"drug free)(?: [\w&-]+){0,3}? (?:certificate|order)\b|"
-    # a listing in a "register" or directory billed as if ordered ("Business Directory Listing – Asia Pacific Trade
-    # Register", "European Business Register": the form signed unread is the pretext)
-    r"\b(?:business|company|companies|trade|industry|exporters?|b2b) (?:directory|register|registry)\b|"
-    r"\b(?:directory|compliance|trade|business|company) listing\b|\bdirectory (?:entry|publication)\b|"
+    # a listing in a "register" or directory billed as if ordered (LISTED's words)
+    + _LISTINGS + "|"
     # (a listing's yearly price in a "free update" form's small print: "a three-year listing … at EUR 1,271 per year")
     r"\blisting\b[^.!?\n]{0,80}?(?:eur|usd|gbp|€|\$|£)\s?\d[\d,.]*\s?(?:per year|a year|/ ?year|per annum|annually)|"
-    r"(?:刊登|名录|版面)费|"
     # (the certificate a "buyer" requires from its own agency before the order: the fake-order scam's fee)
     r"\b(?:inspection|conformity|quality|coc|pre-?shipment) certificates?\b|"
     # the task scam's top-up before a withdrawal ("a top-up to your account balance before you can withdraw")

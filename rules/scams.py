@@ -104,6 +104,8 @@ from rules.scam_words import (
     CALLED_BACK,
     FORTUNE,
     FREEMAIL,
+    LISTED,
+    LOAN_BAIT,
     NEW_ADDRESS,
     NEW_ADDRESS_WORDS,
     PAY_DEADLINE,
@@ -139,14 +141,6 @@ _COMES_BACK = re.compile(r"(?<!non-)(?<!non )\brefundable\b|\b(?:will be|is|are)
                          r"(?:入职|工作|上岗)满[^。！？\n]{0,6}?(?:退还|返还)|"
                          r"\breimbursed (?:in|with|upon|after)\b|\breimburse (?:you |it )?(?:in|with|upon|after)\b|"
                          r"原路(?:退回|返还|退还)|(?:到账|放款|成功|完成)后(?:全额|一并|全部)?(?:退还|返还)|可退还|全额退还|予以退还|从[^。！？\n]{0,12}中扣除|抵扣")
-# a listing in a "register" or directory, as rules.scam_words' fee names it
-_LISTING = re.compile(r"\b(?:business|company|companies|trade|industry|exporters?|b2b) "
-                      r"(?:directory|register|registry)\b|"
-                      r"\b(?:directory|compliance|trade|business|company) listing\b|"
-                      r"\bdirectory (?:entry|publication)\b|\blisting\b|(?:刊登|名录|版面)费")
-# a lender's bait, as rules.scam_words' windfall words it: a rate offered, no collateral, no credit check, 免抵押
-_LOAN_BAIT = re.compile(r"\b(?:we|i) (?:offer|give out|give|grant|provide|lend)\b|no collateral|no credit check|"
-                        r"无需(?:任何)?抵押|免抵押|(?:免|无需|不需|不用)(?:提供)?(?:入息|收入)证明|黑户可贷|(?:不看|不查|无视)征信")
 # a Chinese transfer word asked, not stated (请/须/需 … 转入): what the words of _TRANSFER say bare
 _ZH_ASKED = re.compile(r"请|须|需|要求|务必|尽快|立即|马上|麻烦|帮忙|帮我|先")
 # a fee sent by cash wire to a person (Western Union, MoneyGram): no business bills so
@@ -188,7 +182,7 @@ def _weight(signal: Signal, items: list[Text], free_sender: bool = False, fee_as
     or to a crypto wallet's address; a fee by cash wire (Western Union) or a gift card's codes asked back;
     another company's "application" for the reader's name as domains (rules.scam_templates); a windfall of
     millions offered from free mail."""
-    if signal.name == "windfall" and not free_sender and not fee_asked and _LOAN_BAIT.match(signal.text, signal.start):
+    if signal.name == "windfall" and not free_sender and not fee_asked and LOAN_BAIT.match(signal.text, signal.start):
         return 0.5  # (a lender's bait from a company's own domain with no fee asked: fintechs market "no collateral")
     if signal.name == "windfall" and free_sender and any(FORTUNE.search(x.text, 0, SCAN_LIMIT) for x in items):
         return 2.0  # (a stranger's millions from free mail: the widow's, the diplomat's, the investor's; no business)
@@ -205,7 +199,7 @@ def _weight(signal: Signal, items: list[Text], free_sender: bool = False, fee_as
     if signal.name == "fee" and _FEE_WORD.search(signal.text, signal.start, signal.end) and \
             _COMES_BACK.search(signal.text, max(0, signal.start - 100), signal.end + 120):
         return 2.0  # (a fee said to come back, "refundable in your first salary", "deducted from the payout")
-    if signal.name == "fee" and _LISTING.match(signal.text, signal.start):
+    if signal.name == "fee" and LISTED.match(signal.text, signal.start):
         return 2.0  # (a listing in a "register" billed unasked: the form signed unread; directories bill who ordered)
     if signal.name == "fee" and (gift_codes_asked(signal.text, signal.start - 200, signal.end + 300) or
                                  _CASH_WIRE.search(signal.text, max(0, signal.start - 100), signal.end + 150) or

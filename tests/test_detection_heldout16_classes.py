@@ -7,6 +7,7 @@ the review of these fixes and sets 20-21: tests/test_detection_heldout20_classes
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from email.message import EmailMessage
 
 import pytest
@@ -105,10 +106,12 @@ US_INBOUND = "alice@example.com"
 
 
 def _inbound_verdict(display: str, address: str, subject: str, body: str, html: str | None = None,
-                     people: dict[str, dict[str, str]] | None = None, **headers: str) -> Verdict:
-    """The verdict for one inbound message to us (a plain body, an HTML one beside it when given)
-    through the shipped rules, with a directory that knows our domain (and ``people``);
-    :func:`_with_header` reads its action from it (tagging shows in its subject prefix)."""
+                     people: dict[str, dict[str, str]] | None = None, *,
+                     attachments: Iterable[EmailMessage | tuple[str, bytes, str]] = (), **headers: str) -> Verdict:
+    """The verdict for one inbound message to us (a plain body, an HTML one beside it when given, then
+    ``attachments``: messages attached whole, or ``(name, bytes, type)``) through the shipped rules, with a
+    directory that knows our domain (and ``people``); :func:`_with_header` reads its action from it
+    (tagging shows in its subject prefix)."""
     us = US_INBOUND
     m = EmailMessage()
     m["From"], m["To"], m["Subject"] = f"{display} <{address}>", us, subject
@@ -118,6 +121,13 @@ def _inbound_verdict(display: str, address: str, subject: str, body: str, html: 
     m.set_content(body)
     if html is not None:
         m.add_alternative(html, subtype="html")
+    for attachment in attachments:
+        if isinstance(attachment, EmailMessage):
+            m.add_attachment(attachment)
+        else:
+            name, data, ctype = attachment
+            maintype, subtype = ctype.split("/")
+            m.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
 
     class Directory(_Dir):
         domains = ("example.com",)

@@ -97,26 +97,15 @@ def test_scams_of_these_shapes_are_held(case: tuple) -> None:
 
 
 def test_a_free_update_form_whose_small_print_orders_a_listing_is_held() -> None:
-    from rules.content import parse
-    from rules.engine import EvaluationContext
-    from rules.model import Direction, Envelope
-    from tests.test_detection_classes import SHIPPED, _Dir
+    from tests.test_detection_heldout16_classes import US_INBOUND, _inbound_verdict
 
-    m = EmailMessage()
-    m["From"], m["To"], m["Subject"] = "Fair Guide <update@fair-guide-online.com>", "alice@example.com", "Update"
-    m.set_content("Dear Exhibitor,\n\nPlease check your company details on the attached form and return it signed. "
-                  "Updating your details is free of charge.\n")
-    m.add_attachment(b"UPDATE FORM\n\nThe signature constitutes an order for a 3-year listing at EUR 1,190 per year, "
-                     b"payable in advance.\n", maintype="text", subtype="plain", filename="update_form.txt")
-
-    class Directory(_Dir):
-        domains = ("example.com",)
-
-    directory = Directory()
-    directory.people = {}  # type: ignore[attr-defined]
-    v = SHIPPED.evaluate(parse(m.as_bytes()), Envelope("update@fair-guide-online.com", ("alice@example.com",)),
-                         EvaluationContext({"alice@example.com": Direction.INBOUND}, directory))
-    assert v.to_json()["recipients"]["alice@example.com"]["action"] == "quarantine"
+    form = (b"UPDATE FORM\n\nThe signature constitutes an order for a 3-year listing at EUR 1,190 per year, "
+            b"payable in advance.\n")
+    v = _inbound_verdict("Fair Guide", "update@fair-guide-online.com", "Update",
+                         "Dear Exhibitor,\n\nPlease check your company details on the attached form and return it "
+                         "signed. Updating your details is free of charge.\n",
+                         attachments=[("update_form.txt", form, "text/plain")])
+    assert v.to_json()["recipients"][US_INBOUND]["action"] == "quarantine"
 
 
 DELIVERED = [
@@ -164,26 +153,14 @@ def test_notices_warnings_and_statements_are_delivered(display: str, address: st
 
 
 def test_a_partner_forwarding_a_scam_as_an_attached_message_to_ignore_is_delivered() -> None:
-    from rules.content import parse
-    from rules.engine import EvaluationContext
-    from rules.model import Direction, Envelope
-    from tests.test_detection_classes import SHIPPED, _Dir
+    from tests.test_detection_heldout16_classes import US_INBOUND, _inbound_verdict
 
     scam = EmailMessage()
     scam["From"], scam["Subject"] = "Claims <claims.agent@gmail.com>", "CONGRATULATIONS!!! YOUR EMAIL HAS WON"
     scam.set_content("Your email has won GBP 850,000. Contact our agent on WhatsApp +44 7418 355 092. A refundable "
                      "processing and clearance fee of GBP 290 applies.\n")
-    m = EmailMessage()
-    m["From"], m["To"] = "Ken Wu <ken.wu@partner-trading.com.tw>", "alice@example.com"
-    m["Subject"] = "FW: CONGRATULATIONS!!! YOUR EMAIL HAS WON - another one, please ignore"
-    m.set_content("Hi Alice,\n\nAnother lottery scam reached our staff, attached for your IT team. Please ignore it.\n")
-    m.add_attachment(scam)
-
-    class Directory(_Dir):
-        domains = ("example.com",)
-
-    directory = Directory()
-    directory.people = {}  # type: ignore[attr-defined]
-    v = SHIPPED.evaluate(parse(m.as_bytes()), Envelope("ken.wu@partner-trading.com.tw", ("alice@example.com",)),
-                         EvaluationContext({"alice@example.com": Direction.INBOUND}, directory))
-    assert v.to_json()["recipients"]["alice@example.com"]["action"] == "deliver"
+    v = _inbound_verdict("Ken Wu", "ken.wu@partner-trading.com.tw",
+                         "FW: CONGRATULATIONS!!! YOUR EMAIL HAS WON - another one, please ignore",
+                         "Hi Alice,\n\nAnother lottery scam reached our staff, attached for your IT team. "
+                         "Please ignore it.\n", attachments=[scam])
+    assert v.to_json()["recipients"][US_INBOUND]["action"] == "deliver"

@@ -16,8 +16,6 @@ cf81da8, the change before the fixes.
 
 from __future__ import annotations
 
-from email.message import EmailMessage
-
 import pytest
 
 from rules.attached_pages import page_facts
@@ -48,26 +46,13 @@ def test_a_fraudsters_clause_beside_the_writers_own_offer_clears_nothing() -> No
 
 @pytest.mark.timeout(30)
 def test_rejected_windfalls_in_many_attachments_are_read_in_linear_time() -> None:
-    from rules.content import parse
-    from rules.engine import EvaluationContext
-    from rules.model import Direction, Envelope
-    from tests.test_detection_classes import SHIPPED, _Dir
+    from tests.test_detection_heldout16_classes import US_INBOUND, _inbound_verdict
 
     text = ("不法分子冒充免抵押" * 2300)[:20_000]
-    m = EmailMessage()
-    m["From"], m["To"], m["Subject"] = "Mr Lee <lee@gmail.com>", "alice@example.com", "Hello"
-    m.set_content(text)
-    for i in range(20):
-        m.add_attachment(text.encode(), maintype="text", subtype="plain", filename=f"n{i}.txt")
-
-    class Directory(_Dir):
-        domains = ("example.com",)
-
-    directory = Directory()
-    directory.people = {}  # type: ignore[attr-defined]
-    v = SHIPPED.evaluate(parse(m.as_bytes()), Envelope("lee@gmail.com", ("alice@example.com",)),
-                         EvaluationContext({"alice@example.com": Direction.INBOUND}, directory))
-    assert v.to_json()["recipients"]["alice@example.com"]["action"] == "deliver"  # (nothing offered, asked)
+    v = _inbound_verdict("Mr Lee", "lee@gmail.com", "Hello", text,
+                         attachments=[(f"n{i}.txt", text.encode(), "text/plain") for i in range(20)])
+    # (1.7 MB: 90 s on cf81da8; nothing offered or asked, the decoys past the bound make one windfall alone)
+    assert v.to_json()["recipients"][US_INBOUND]["action"] == "deliver"
 
 
 def test_decoy_candidates_in_front_of_a_scam_hide_nothing() -> None:
