@@ -50,6 +50,7 @@ from rules.scam_words import (
     _VERIFY_ACCOUNT,
     _WINDFALL,
     FREEMAIL,
+    PERSONAL_PAYEE,
     SECRET_CODES,
     VERIFY_BY_PHONE,
 )
@@ -118,7 +119,10 @@ _FEE_PAID = re.compile(r"[^.!?。！？\n]{0,30}?(?:(?<!\bnot )(?<!n't )"
                        r"\bddp\b|\bwaived\b|\b(?:already|has been|have been|was|were) paid\b|已(?:预)?(?:支)?付|预付|"
                        r"已代垫|已垫付|代垫|由[^。！？\n]{0,10}?(?:承担|负担)|\bsubsid\w*|\brebate\b|"
                        r"\b(?:covered|borne|paid) by (?:us|the organi[sz]ers?|the sender|the shipper|our company)\b|"
-                       r"由寄件人|免收|已缴)|"
+                       r"由寄件人|免收|已缴|"
+                       # (taken out of the loan itself: nothing is paid before it, "deducted from the disbursement")
+                       r"\bdeducted from (?:the |your )?(?:loan |first )?(?:disbursement|approved (?:loan )?amount|"
+                       r"loan amount|loan proceeds|amount disbursed)\b)|"
                        # paid through the state's own system, not to anyone in the mail (在单一窗口缴纳, 通过电子税务局
                        # 扣款，不需要转给我们; "through HMRC's online service")
                        # (or a tender's bond through the public trading platform: 通过交易平台在线申请保函)
@@ -159,11 +163,28 @@ def fee_named(t: str, spans: Spans) -> tuple[int, int] | None:
     return None
 
 
+# a payee refused, not given: 不接受个人账户转账, 请勿向个人账户汇款, "we never ask you to pay into a personal account"
+_REFUSED = re.compile(r"不|勿|禁止|非|\bnot?\b|\bnever\b|n't\b")
+
+
+def personal_payee(t: str, lo: int, hi: int) -> bool:
+    """Whether a person's own account is given as the payee between ``lo`` and ``hi`` (PERSONAL_PAYEE), not
+    refused, never asked, nor a warning's example (the first few looked at)."""
+    for n, m in enumerate(PERSONAL_PAYEE.finditer(t, lo, hi)):
+        if n >= 8:
+            return False
+        if not _REFUSED.search(t, max(0, m.start() - 20), m.start()) and not _never_asked(t, m.start()) and \
+                not _warned(t, m.start()):
+            return True
+    return False
+
+
 def _fee(t: str, spans: Spans) -> tuple[int, int] | None:
     for m, past in _tried(m for lo, hi in spans for m in _FEE_FAST.finditer(t, lo, hi)):
         # (a fee's own name may tie it, "processing fee", as advance-fee scams name it; a journal's "article
         # processing charge" is a publisher's price: blind set 48 lost three scams when no name could tie)
-        if past or _FEE_TIE.search(t, max(0, m.start() - 120), m.end() + 120) and \
+        if past or (_FEE_TIE.search(t, max(0, m.start() - 120), m.end() + 120) or
+                    personal_payee(t, max(0, m.start() - 120), m.end() + 200)) and \
                 not t.endswith("article ", 0, m.start()) and _asked_fee(t, m):
             return m.span()
     # gift cards … the codes, a few sentences on (but not past what is read at all); not "never buy gift cards"

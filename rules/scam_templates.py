@@ -1,4 +1,4 @@
-"""Whole-text shapes of three frauds whose words alone ask nothing a genuine mail would not.
+"""Whole-text shapes of five frauds whose words alone ask nothing a genuine mail would not.
 
 Each is read over a text only when a cheap substring test finds one of its words (most mail holds
 none), and only by :mod:`rules.scams`, beside the signals it already found:
@@ -12,6 +12,13 @@ none), and only by :mod:`rules.scams`, beside the signals it already found:
   ("I'm in a meeting", 先不要跟其他人讲). No money is asked yet: that comes in the chat. A genuine
   colleague's private number comes from the company's own mail, and a recruiter's does not ask
   for silence.
+- **the stranger who befriends** (:func:`befriends`): a mail "to the wrong person", or "we met at the
+  fair, remember me?", that offers friendship ("maybe it's fate", 交个朋友) and a messaging id. The
+  pig-butchering opener asks nothing yet; the investment comes weeks later in the chat. Nobody who
+  reached the wrong address by mistake offers friendship and a WhatsApp number.
+- **the money mule's job** (:func:`mule_job`): parcels received at the reader's home and sent on with
+  labels the "employer" emails, or payments taken into the reader's own account and passed on for a
+  commission (跑分, 代收货款). No employer moves its goods or money through a stranger's home or account.
 - **the domain-name scare** (:func:`domain_scare`): "we received an application from X Ltd to
   register your name as their network brand and these domain names … does your company have a
   connection with them?" (我中心收到…的申请，要求以"宜珂"为关键词注册网络品牌及域名). No registrar
@@ -23,6 +30,7 @@ from __future__ import annotations
 import re
 
 from rules.scam_text import SCAN_LIMIT
+from rules.scam_words import _IM
 
 GIFT_CODE_WORDS = ("scratch", "photo", "picture", "image", "snap", "卡密", "兑换码", "券码", "卡号和密码")
 GIFT_CODES = re.compile(
@@ -34,10 +42,13 @@ GIFT_CODES = re.compile(
 # a move to an instant-messaging account or group, with the id given ("加一下我的新微信 czq-8869",
 # "QQ工作群，群号 8873xxx21", "add me on WhatsApp +44 7700 900123")
 _MOVE_WORDS = ("微信", "qq", "钉钉", "whatsapp", "telegram", "wechat", "群号", "signal", "扫码")
+_IM_WORDS = (*_MOVE_WORDS, "line", "weixin", "vx", "v信", "薇信", "viber", "skype", "kakao", "t.me/", "wa.me/")
 _MOVE = re.compile(
     r"(?:加|添加|申请加入|加入|入)[^。！？\n]{0,8}?(?:新的?)?(?:微信|qq|钉钉)(?:号|群)?[\s:：]{0,3}"
     r"(?:号|号码)?[\s:：]{0,3}[a-z0-9][a-z0-9_-]{3,}|"
     r"群号[\s:：]{0,3}\d[\dx \-]{4,}|"
+    # (Taiwan's LINE: 加我line：meiling0707, "LINE ID 是 amy_wine520")
+    r"(?:加|添加)(?:我的?|一下)?\s{0,3}line(?![a-z0-9_])|(?<![a-z0-9_])line(?:\s{0,3}id)?\s{0,3}(?:[:：]|是)\s{0,3}[a-z0-9]|"
     # (the id on a line of its own: 微信号：cjg_hz1968; a group to scan into: 企业微信群，你扫码进一下)
     r"(?:微信|qq|wechat|whatsapp|telegram)(?:号|号码| id)?[ \t]{0,2}[:：][ \t]{0,2}[+a-z0-9][a-z0-9_-]{3,}|"
     r"(?:微信|qq|钉钉)群[^。！？\n]{0,30}?(?:扫码|进群|入群|加入|进一下)|扫码(?:进|加入|入)群|"
@@ -105,6 +116,71 @@ def opener(text: str) -> tuple[int, int] | None:
     return move.span()
 
 
+# the stranger who befriends (the "pig-butchering" opener): a message "to the wrong person", or "we met at the fair,
+# do you remember me?", turned into friendship ("maybe it's fate, let's be friends", 相遇就是缘分，交个朋友) or a hint
+# of the trading that comes later (an aunt's gold and digital-asset trades, 舅舅带做黄金和数字货币), and a messaging
+# id (WhatsApp, WeChat, LINE). No money yet: the investment comes weeks later in the chat
+_STRANGER_WORDS = ("wrong", "met", "remember", "talked", "错", "记得", "认识", "见过", "印象", "冒昧")
+_STRANGER = re.compile(
+    r"\b(?:wrong (?:person|number|e-?mail(?: address)?|address|inbox|contact|recipient|mr\.?|ms\.?)|"
+    r"(?:sent|send|sending) (?:this |it |my message )?to the wrong|"
+    r"not the (?:person|one) i (?:was looking for|meant))\b|"
+    r"\b(?:we met at|i met you at|met (?:you )?(?:at|during) the|we (?:talked|spoke|chatted) (?:for )?[^.!?\n]{0,40}?"
+    r"\b(?:at|near|during) (?:the )?)|\b(?:do you |you )?(?:still )?remember me\b|"
+    r"(?:发|加|认|找|搞|打|寄)错(?:人|了|号|邮箱|地址|信箱)|还记得我|(?:还有没有|有没有|还有)印象|"
+    r"(?:上次|之前|那天|上个月|我们在)[^。！？\n]{0,16}?(?:认识|见过|聊过)|冒昧打扰")
+_FRIEND_WORDS = ("friend", "fate", "destiny", "get to know", "缘", "朋友", "认识一下", "gold", "crypto", "bitcoin",
+                 "digital asset", "digital currenc", "forex", "黄金", "数字货币", "虚拟币", "外汇", "比特币", "期货")
+_FRIEND = re.compile(r"\b(?:be|become|make|stay) (?:good )?friends\b|\bfate\b|\bdestiny\b|"
+                     r"\bget to know (?:each other|you|one another)\b|缘分|有缘|交个朋友|做个朋友|做朋友|认识一下|"
+                     # (the trading hinted at: "gold and digital asset short-term trading", 跟着舅舅做黄金和数字货币)
+                     r"\b(?:gold|crypto\w*|bitcoin|digital (?:assets?|currenc\w+)|forex)\b[^.!?\n]{0,40}?"
+                     r"\b(?:trad\w+|invest\w*|market|signals?)\b|"
+                     r"(?:黄金|数字货币|虚拟币|外汇|比特币|期货)[^。！？\n]{0,20}?(?:短线|交易|投资|理财|收益|行情|带单)")
+
+
+def befriends(text: str) -> tuple[int, int] | None:
+    """The span of a stranger's move to a messaging app where the same text says it reached the wrong person,
+    or recalls a meeting, and offers friendship or hints at trading (the pig-butchering opener), or None."""
+    head = text[:SCAN_LIMIT]
+    if not any(w in head for w in _FRIEND_WORDS) or not any(w in head for w in _STRANGER_WORDS) or \
+            not any(w in head for w in _IM_WORDS):
+        return None
+    move = _MOVE.search(head) or _IM.search(head)
+    if move is None or _STRANGER.search(head) is None or _FRIEND.search(head) is None:
+        return None
+    return move.span()
+
+
+# the money mule's job: parcels received at the reader's home and sent on ("receive parcels for our customers at
+# your home address … attach the prepaid labels we email you", 以您的住址代收包裹…寄往海外), or payments taken into
+# the reader's own account and passed on ("keep 10% as your commission and forward the balance", 用您本人的支付宝代收
+# 货款, 跑分). No employer moves its goods or money through a stranger's home or account
+_MULE_WORDS = ("reship", "re-ship", "forward", "relabel", "re-label", "repack", "re-pack", "label", "转寄", "代收",
+               "跑分", "走账", "出租", "收购", "寄往", "重新包装")
+_MULE = re.compile(
+    r"\breceiv\w*\b[^.!?\n]{0,60}?\b(?:parcels?|packages?|shipments?|goods|items|merchandise)\b[^.!?\n]{0,60}?"
+    r"\b(?:at|to) (?:your|their) (?:own )?(?:home|house|residence|(?:home |residential |own )?address)\b"
+    r"[\s\S]{0,400}?\b(?:re-?ship\w*|re-?pack\w*|re-?label\w*|forward\w*|(?:prepaid |shipping )labels?)\b|"
+    r"\breceiv\w*\b[^.!?\n]{0,60}?\b(?:payments?|funds|money|transfers?|deposits)\b[^.!?\n]{0,60}?"
+    r"\b(?:in|into|to|on|through|via) your (?:own |personal |private )?(?:bank )?accounts?\b"
+    r"[\s\S]{0,300}?\b(?:forward\w*|transfer\w*|send\w*|remit\w*|wire\w*)\b[^.!?\n]{0,60}?"
+    r"\b(?:balance|rest|remainder|remaining|funds|money|amounts?|payments?)\b|"
+    r"(?:以|用|使用)(?:您|你)(?:的|本人的?)?(?:住址|地址|家庭住址|住处)(?:代收|收取|接收)[\s\S]{0,200}?"
+    r"(?:转寄|重新包装|寄往|转运)|"
+    r"(?:用|使用|借用?|提供)(?:您|你)(?:本人)?的?(?:支付宝|微信|银行卡|账户|帐户|收款码)[^。！？\n]{0,12}?"
+    r"(?:收款|代收|走账|过账|流水)|跑分|代收(?:货款|款项)|出租(?:银行卡|账户|帐户)|(?:收购|出售)(?:银行卡|对公账户|对公帐户)")
+
+
+def mule_job(text: str) -> tuple[int, int] | None:
+    """The span of a job that moves goods or money through the reader's home or account, or None."""
+    head = text[:SCAN_LIMIT]
+    if not any(w in head for w in _MULE_WORDS):
+        return None
+    m = _MULE.search(head)
+    return m.span() if m else None
+
+
 def domain_scare(text: str) -> tuple[int, int] | None:
     """The span of another company's "application" for the reader's name as domains, or None."""
     head = text[:SCAN_LIMIT]
@@ -124,4 +200,6 @@ def may_hold_one(text: str) -> bool:
     message whose other words could not make a medium level is read at all)."""
     head = text[:SCAN_LIMIT]
     return any(w in head for w in DOMAIN_SCARE_WORDS) or (
-        any(w in head for w in _HUSH_WORDS) and any(w in head for w in (*_MOVE_WORDS, *_DESK_WORDS)))
+        any(w in head for w in _HUSH_WORDS) and any(w in head for w in (*_MOVE_WORDS, *_DESK_WORDS))) or (
+        any(w in head for w in _FRIEND_WORDS) and any(w in head for w in _STRANGER_WORDS) and
+        any(w in head for w in _IM_WORDS)) or any(w in head for w in _MULE_WORDS)

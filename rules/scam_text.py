@@ -95,8 +95,11 @@ _FOLD: Callable[[str], str] | None = None
 
 
 def _pattern_chars() -> str:
-    """The characters the scam patterns are written in: wording and framing alike."""
-    return "".join(v.pattern for module in (scam_words, scam_framing) for v in vars(module).values()
+    """The characters the scam patterns are written in: wording, framing and the whole-text templates alike
+    (寄錯 must fold to the 寄错 the stranger's opener is written in)."""
+    from rules import scam_templates  # (it reads texts with this module's window: imported when first folding)
+
+    return "".join(v.pattern for module in (scam_words, scam_framing, scam_templates) for v in vars(module).values()
                    if isinstance(v, re.Pattern))
 
 

@@ -27,9 +27,23 @@ LOAN_BAIT = re.compile(_NO_SECURITY + "|" + _LENDER)
 # a listing in a "register" or directory billed as if ordered ("Business Directory Listing – Asia Pacific Trade
 # Register", "European Business Register": the form signed unread is the pretext); rules.scams weighs it 2 (LISTED)
 _LISTINGS = (r"\b(?:business|company|companies|trade|industry|exporters?|b2b) (?:directory|register|registry)\b|"
+             # (a trademark's "publication" in a private register with a grand name: the WIPR-style invoice; an
+             # office's own register is no such name, "entered in the trademark register")
+             r"\b(?:world|worldwide|international|global|universal)\b[^.!?\n]{0,20}?"
+             r"(?:intellectual property|trade ?marks?|patents?|brands?) (?:register|registry|database)\b|"
              r"\b(?:directory|compliance|trade|business|company) listing\b|\bdirectory (?:entry|publication)\b|"
              r"(?:刊登|名录|版面)费")
 LISTED = re.compile(_LISTINGS + r"|\blisting\b")
+# the payee a person, not a company: a fee "into the account of our procurement officer, Mr. Daniel Mensah", to
+# 陈工支付宝账户：139…, 户名：王建国, 收款账户：张涛（项目经办人）. No office, insurer or laboratory bills into its
+# clerk's own account; rules.scams weighs a fee so paid 2, and it ties a fee (rules.scam_signals.personal_payee:
+# not where refused, 不接受个人账户转账, nor never asked, 不会要求您向个人账户转账)
+PERSONAL_PAYEE = re.compile(
+    r"\baccount of (?:our |the |their )?(?:[\w-]+ ){0,2}(?:officer|secretary|agent|mr\.?|mrs\.?|ms\.?|dr\.?|madam|sir)"
+    r"(?![\w-])|\b(?:account (?:name|holder)|beneficiary(?: name)?)\s?[:：]?\s?(?:mr|mrs|ms|miss|dr)\.?\s|"
+    r"(?:个人|私人)(?:账户|帐户|账号|银行卡|支付宝|微信)|"
+    r"(?:支付宝|微信)(?:账户|账号|帐号)?\s?[:：]?\s?1[3-9]\d[\d \-]{8,11}(?!\d)|"
+    r"(?:收款账户|收款帐户|收款人|户名|账户名|帐户名|开户名)\s?[:：]\s?[\u4e00-\u9fff]{2,3}(?=\s?[（(\n,，]|$)")
 # a split that makes a hundred ("shared 60/40", "70:30"); a clock time (10:30) makes none
 _HUNDRED = "|".join(rf"{a}\s?[/:]\s?{100 - a}" for a in range(10, 95, 5))
 _WINDFALL = re.compile(
@@ -58,6 +72,8 @@ _WINDFALL = re.compile(
     r"{0,25}(?:待领取|未领取|领取|申领|兑换|提现|领奖|兑奖)|"
     r"(?:领取|申领|兑换|提现|办理)" + _S +
     r"{0,15}(?:奖金|奖品|现金|红包|补贴|补助|退税|退款|赔偿|礼品|(?<![a-z0-9_])e卡|购物卡)|"
+    # (an insurer's payout announced: 经审核已同意理赔，赔付金额 USD 58,760)
+    r"(?:同意|批准|核准)(?:理赔|赔付)|理赔款(?:项)?[^。！？\n]{0,10}?(?:发放|划入|到账)|赔付金额|"
     r"\bhas been (?:pre-)?approved for (?:an? )?(?:[\w-]+ ){0,3}(?:loan|facility|credit line|financing|grant)\b|"
     r"\beligible (?:for|to receive) (?:a |an |your )?(?:tax )?(?:refund|rebate|compensation|payment|grant|reward|"
     r"prize|award)|\b\d{1,2}\s?% of (?:the )?(?:(?:total|entire|whole) (?:sum|funds?|money)|sum)\b|\byour share\b|"
@@ -175,6 +191,7 @@ _FEE = re.compile(
     r"\b(?:processing|handling|clearance|delivery|shipping|transfer|release|activation|verification|insurance|tax|"
     r"settlement|withdrawal|"
     r"customs|administration|admin|registration|courier|redelivery|certificate|legal|service|unlock|unlocking|"
+    r"tender|bid|bidding|"
     r"upfront|up-front|advance|recovery|filing|compliance|reinstatement|underwriting|inspection|"
     r"notary|notarization|notarisation|stamp|gas|unfreezing|unfreeze|conversion)"
     # (one word may stand inside the name: "Fund Release Order fee", "legal documentation fee")
@@ -189,6 +206,8 @@ _FEE = re.compile(
     r"\blisting\b[^.!?\n]{0,80}?(?:eur|usd|gbp|€|\$|£)\s?\d[\d,.]*\s?(?:per year|a year|/ ?year|per annum|annually)|"
     # (the certificate a "buyer" requires from its own agency before the order: the fake-order scam's fee)
     r"\b(?:inspection|conformity|quality|coc|pre-?shipment) certificates?\b|"
+    r"\b(?:supplier|vendor|exporter|importer|seller|manufacturer)s?(?:'s?)? (?:registration|approval|enlistment) "
+    r"(?:certificate|license|licence)s?\b|"
     # the task scam's top-up before a withdrawal ("a top-up to your account balance before you can withdraw")
     r"\btop(?:-| )?ups?\b" + _S + r"{0,60}\bbefore (?:you|we) (?:can )?(?:withdraw|cash out|receive)|"
     # the fake employer's kit to buy before the interview ("you must purchase the Employee Starter Kit")
@@ -219,7 +238,7 @@ _FEE = re.compile(
     # payment beside it decide
     r"费用(?:为|是|共|合计|总计)?\s?[:：]?\s?(?:人民币|rmb|¥|￥)?\s?\d|"
     # an award's fees (评审及公示费, 评选费用): what a fake award asks before the plaque
-    r"(?:评审|公示|评选|入选|证书|牌匾|授牌)(?:及(?:评审|公示|评选|入选|证书|牌匾|授牌))?费")
+    r"(?:评审|公示|评选|入选|证书|牌匾|授牌)(?:及(?:评审|公示|评选|入选|证书|牌匾|授牌|宣传))?(?:服务)?费")
 _FEE_TIE = re.compile(
     r"\b(?:claim|release|receive|collect|unlock|activat|re-?activat|reinstat|redeem|deliver|ship|mail|process|transfer|"
     r"credit)\w*|"
@@ -233,13 +252,23 @@ _FEE_TIE = re.compile(
     r"\bprior to (?:the )?release\b|"
     r"\bwithdraw\w*|\bto avoid (?:a |the )?(?:warrant|prosecution|arrest|court)\b|\bdebt collect\w*|"
     r"\bcollection agency\b|\bcollections? agents?\b|\blisting\b|\bsign(?:ing|ed)? and return\w*\b|名录|"
+    # (a register's own publication billed; a fee into a named person's account: the fake tender's officer)
+    r"\b(?:world|worldwide|international|global|universal)\b[^.!?\n]{0,20}?"
+    r"(?:intellectual property|trade ?marks?|patents?|brands?) (?:register|registry|database)\b|"
+    r"\baccount of (?:our |the |their )?(?:[\w-]+ ){0,2}(?:officer|secretary|agent|mr\.?|mrs\.?|ms\.?|dr\.?|madam|sir)"
+    r"(?![\w-])|"
     r"\bto (?:our|their|the|his|her) (?:[\w-]+ )?(?:agent|agency)\b|"
+    # (the buyer's own agent who "handles the registration for all our suppliers")
+    r"\b(?:our|their) (?:[\w-]+ )?agent (?:in|at|handles|will|who|does)\b|"
+    # (the award's or the supplier list's entry: 参评, 入围; a person's own account as the payee ties a fee too:
+    # rules.scam_signals.personal_payee, which reads its negations)
+    r"参评|入围|入库|"
     # (a buyer's own agency, the only one it accepts; a fee before the deposit or the order)
     r"\b(?:designated|accredited|appointed|nominated|only accepted|only approved|sole|exclusive) (?:\w+ )?"
     r"(?:agent|agency|"
     r"inspector|bureau|laborator(?:y|ies)|lab|company|consultant)\b|"
     r"\bbefore (?:the |any |our |we (?:can )?(?:place|issue|release|send) (?:the |our )?)?(?:deposit|po|purchase order|"
-    r"order|contract)\b|"
+    r"order|contract|lc|l/c|letter of credit)\b|"
     r"\b(?:clear|remove|lift|reset|waive)\w* (?:the |your |all )?(?:penalt\w*|restrictions?|suspension|freeze|hold)\b|"
     r"\bunfreez\w*|\bfrozen\b|"
     # (a deposit from someone taking a job: what China's labour law forbids an employer to ask; a sum "before" a step)
@@ -317,6 +346,9 @@ _DIVERSION = re.compile(
     r"(?:bank(?:ing)? (?:account|details)|bank(?:ing)?(?=\s*(?:[;,.]|to\b|with\b|for\b|provider\b|$))|"
     r"payment (?:account|details|information)|account (?:details|number))\b|"
     r"\b(?:our|my) (?:bank|banking|payment|account) details (?:have|has) (?:been )?(?:changed|updated)\b|"
+    # ("we have changed banks", "payments for invoice 4471 must now go to:")
+    r"\b(?:changed|switched) banks\b|\b(?:payments?|remittances?|transfers?|funds)\b[^.!?\n]{0,40}?"
+    r"\b(?:must|should|will|are to) now (?:go|be (?:made|sent|paid|remitted|wired|transferred|directed))\b|"
     # (money moved there: "log in to the new account" is a login)
     r"\b(?:pay|paid|payments?|remit\w*|send|transfer\w*|wire|deposit\w*|funds?|money|amount|invoices?)\b"
     r"(?:[^.!?\n]|\.(?=\d)){0,40}?\b(?:to|into|in) (?:our|the|this|my) "
@@ -556,6 +588,12 @@ PRETEXT = re.compile(
     r"(?:temporarily|currently) unavailable|being (?:audited|reviewed))\b|"
     r"\b(?:due to|because of|owing to)\b[^.!?\n]{0,40}?\b(?:audit|tax inspection|restructuring)\b[^.!?\n]{0,60}?"
     r"\baccount\b|"
+    # (banks changed "following our annual audit"; the reassurance that the name on the account stays: "the account
+    # name remains the same", 户名不变 - the hijacker's answer to the check a payer would make)
+    r"\bbanks?\b[^.!?\n]{0,30}?\b(?:following|after) (?:our |an? |the )?(?:annual |internal |recent |year-end )?"
+    r"(?:audit|tax inspection|restructuring)\b|"
+    r"\b(?:account|beneficiary) name (?:remains|is still|stays|will remain|has not changed|is unchanged)\b|"
+    r"(?:户名|账户名称?|帐户名称?|收款人名称|收款单位)(?:保持)?(?:不变|未变|没有变化)|"
     r"\bno longer (?:be )?(?:accept|receiv|us)\w*\b[^.!?\n]{0,80}?\baccount\b|\baccount\b[^.!?\n]{0,40}?\b(?:will )?no "
     r"longer be (?:used|in use|active|valid)\b|"
     r"(?:账户|帐户|户口|基本户|账号)[^。！？\n]{0,45}?(?:冻结|暂停使用|停止使用|不再使用|无法(?:入账|收款|使用)|不能(?:收款|入账)|"
@@ -654,13 +692,14 @@ _URGENT = re.compile(
     r"{0,20}\btoday\b|"
     r"\btonight\b|\bmidnight\b|\bimmediately\b|\bright away\b|"
     r"\b(?:act|respond|reply|claim|pay) now\b|\burgent(?:ly)?\b|\bexpir(?:es|ing) (?:today|tonight|soon|in)\b|"
-    r"\bforfeit(?:ed)?\b|\bwill be (?:cancelled|canceled|returned|closed|suspended|forfeited|lost)\b|"
+    r"\bforfeit(?:ed)?\b|\bwill be (?:cancelled|canceled|returned(?! to (?:the )?(?:sender|shipper|origin))|closed|"
+    r"suspended|forfeited|lost)\b|"
     r"\blast chance\b|\bfinal (?:notice|reminder|warning)\b|"
     r"\bonly \d{1,5} (?:\w{1,20} )?(?:left|remain|remaining|spots?)\b|\blimited (?:time|spots|places)\b|"
     r"\bspots are limited\b|\btime is short\b|"
     r"\d{1,2}\s{0,3}(?:个)?小时内|[一二两三]\s{0,3}(?:个)?(?:小时|天|日)内|"
     r"今[天日晚]" + _S + r"{0,8}(?:内|前|截止|有效|清零|到期)|"
-    r"当天有效|仅限今[天日]|立即|马上|立刻|逾期(?:作废|视为|无效|不候|将被|无法)|过期作废|自动放弃|"
+    r"当天有效|仅限今[天日]|立即|马上|立刻|逾期(?:作废|视为|无效|不候|将被|无法)|逾期[^。！？\n]{0,8}?递补|过期作废|自动放弃|"
     r"即将(?:清零|过期|失效|作废|冻结)|清零|名额有限|名额仅剩|仅剩|限时|截止今[天晚]|紧急|加急")
 # a payment's deadline of days ("by this Friday", today, 本周五前, 下班前): pressure only beside a payment
 # to a new account asked (a diversion; a deposit or an invoice asked "by Friday" is business), read over
@@ -738,6 +777,9 @@ _LURE = re.compile(
     r"fax|statements?|remittance|payment advice|orders?|pdf|folder|mailbox|account)\b|"
     r"\b(?:keep|retain|confirm) (?:your |the )?(?:current|same|existing) password\b|"
     r"\bscan (?:the |this )?(?:qr|code)\b|"
+    # (a voicemail's "Listen to message", 收听留言)
+    r"\blisten (?:to )?(?:the |your |this |new )?(?:message|voicemail|voice ?mail|voice message|recording|audio)\b|"
+    r"收听(?:语音)?留言|"
     # a share's notice: the document to open is the call ("Priya shared a file with you [Open]")
     r"\bshared (?:a |an |the |\d+ )?(?:[\w-]+ ){0,2}(?:files?|documents?|folders?|items?|\w+\.\w{2,4}) with you\b|"
     r"\bshared (?:\S+ ){1,8}?with you\b|"
@@ -797,7 +839,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "credited|wired|remitted|compensation|compensate|compensated|restitution|fund recovery|victim|victims|"
         "deposited|lodged|airdrop|airdrops|airdropped|报酬|酬劳|酬金|佣金|好处费|in your favour|in your favor|"
         "his death|her death|his demise|her demise|his passing|her passing|补偿款|补偿金|多报|预审|审批已通过|"
-        "审核通过|审核已通过"),
+        "理赔|赔付|审核通过|审核已通过"),
     "returns": (
         "guaranteed|guarantee|risk-free|risk free|no risk|zero risk|capital protected|capital guaranteed|"
         "capital protection|double your|"
@@ -827,7 +869,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "cryptocurrency|cryptocurrencies|western union|moneygram|customs|parcel|package|"
         # (an account said new, changed or safe ends in one of these: a few words, not every combination)
         "bank account|banking account|payment account|receiving account|account details|holding account|our new|"
-        "my new|overseas|offshore|new bank|new banking|"
+        "my new|overseas|offshore|new bank|new banking|changed banks|switched banks|now go|now be|"
         "safe account|safety account|"
         # (an account said new, safe or supervised ends in one of these: three words, not their 36 forms)
         "账户|帐户|账号|"
@@ -837,6 +879,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "清关费|派送费|先缴|先交|先付|先支付|先行|验资|先充值|先垫资|培训费|工装费|服装费|体检费|non-inspection|"
         "anti-terrorist|anti-terrorism|anti-terror|money laundering|fund release|drug-free|drug free|top-up|top up|"
         "topup|top-ups|top ups|topups|starter kit|starter kits|purchase|buy|directory|register|registry|listing|"
+        "database|license|licence|licenses|licences|"
         "资料费|保价费|申报费|寄送费|邮寄费|制卡费|开卡费|刊登费|名录费|版面费|certificate|certificates|保管金|"
         "税款|滞纳金|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|偶然所得税|押金|"
         "会员费|认证费|服务费|工本费|保险费|验证费|开户费|开户管理费|账户管理费|关税|税项|购物卡|礼品卡|e卡|充值卡|点卡|比特币|虚拟币|"
@@ -910,7 +953,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "sign in|sign-in|signin|log in|log-in|login|click|open|download|current password|same password|"
         # (not 在线: its variants hold Taiwan's 線上 but not 线上, which the scan would then find unlike the normalised
         # text; the payment words open those windows)
-        "existing password|scan|点击|登录|登陆|登入|查看|下载|扫码|扫描|打开附件|保留|shared|共享|分享|pay|立即|"
+        "existing password|scan|listen|收听|"
+        "点击|登录|登陆|登入|查看|下载|扫码|扫描|打开附件|保留|shared|共享|分享|pay|立即|"
         "update|verify|validate|reactivate|restore|unlock|confirm your identity|confirming your identity|"
         "缴纳|缴费|支付|付款|"
         "quota|storage|capacity|扩容|review and sign|review document|review documents|with your"),

@@ -42,9 +42,14 @@ signal, found in English and Chinese by a few broad families of wording:
 - ``lure``: a call to act on a link (sign in, open the document, keep the current password, scan
   the code), an ask of half a point, counted only from a sender in disguise (a brand's name it
   does not own, or links off the brand it claims): every genuine notice calls to act too;
+- ``befriend``: a stranger's mail "to the wrong person" or "from the fair" that offers friendship and a
+  messaging id (the pig-butchering opener, :func:`rules.scam_templates.befriends`), weighing 1½: it asks
+  nothing yet, but nobody who mistyped an address offers friendship and a WhatsApp number;
+- ``mule``: a job moving parcels through the reader's home or payments through the reader's own account
+  (:func:`rules.scam_templates.mule_job`), weighing 2: no employer works so;
 - ``unsolicited``: from outside and not a reply (weighs half: most first contact is that).
 
-Counted once each (weight 1; look-alike and off-brand link 1½; lure and unsolicited ½).
+Counted once each (weight 1; look-alike, off-brand link and befriend 1½; mule 2; lure and unsolicited ½).
 Without an offer or an ask (windfall, returns, fee, personal data, a look-alike, a lure) nothing
 is a scam: a supplier's WeChat id with an urgent invoice is business. Our own name worn from
 outside (``examplecorp-cn.com``, "IT Helpdesk" on free mail: :data:`rules.impersonation.DISGUISES`)
@@ -92,8 +97,9 @@ from rules.scam_signals import (
     _secret_transfer,
     fee_named,
     payment_to_given,
+    personal_payee,
 )
-from rules.scam_templates import domain_scare, gift_codes_asked, opener
+from rules.scam_templates import befriends, domain_scare, gift_codes_asked, mule_job, opener
 from rules.scam_text import SCAN_LIMIT, Signal, Text, anchor_words, fold, word_end
 from rules.scam_words import (
     _CALLBACK,
@@ -120,9 +126,10 @@ from rules.scam_words import (
 __all__ = ["ANCHORS", "SCAN_LIMIT", "Assessment", "Signal", "Text", "anchor_words", "assess", "fold",
            "may_reach_medium", "word_end"]
 
-OFFER_OR_ASK = ("windfall", "returns", "fee", "diversion", "payment", "personal_data", "look_alike", "lure")
+OFFER_OR_ASK = ("windfall", "returns", "fee", "diversion", "payment", "personal_data", "look_alike", "lure", "befriend",
+                "mule")
 WEIGHTS = {"windfall": 1.0, "returns": 1.0, "fee": 1.0, "diversion": 1.0, "payment": 0.5, "personal_data": 1.0,
-           "lure": 0.5,
+           "lure": 0.5, "befriend": 1.5, "mule": 2.0,
            "private_channel": 1.0, "pressure": 1.0, "impersonation": 1.0, "look_alike": 1.5, "off_brand_link": 1.5,
            "unsolicited": 0.5}
 MEDIUM_AT, HIGH_AT = 2.0, 2.5
@@ -133,14 +140,21 @@ _MAILBOX = re.compile(PASSWORD.pattern + r"|\bmailbox\b|\b(?:storage|mailbox) qu
 
 
 # a fee (not a deposit) said to come back: the advance-fee promise ("refundable in your first salary", "which we
-# will deduct from our final payment", 到账后退还); a hotel's refundable deposit is a deposit
+# will deduct from our final payment", 到账后退还); a hotel's refundable deposit is a deposit, and a course's fee
+# "refundable if you withdraw" its cancellation terms
 _FEE_WORD = re.compile(r"\b(?:fee|fees|charge|charges)\b|费")
-_COMES_BACK = re.compile(r"(?<!non-)(?<!non )\brefundable\b|\b(?:will be|is|are) (?:fully )?refunded\b|"
+_COMES_BACK = re.compile(r"(?<!non-)(?<!non )\brefundable\b"
+                         r"(?! (?:if|should|when|in case) (?:you |participants? |applicants? )?(?:withdraw|cancel))|"
+                         r"\b(?:will be|is|are) (?:fully )?refunded\b|"
                          r"\brefunded (?:in|with|on|upon|after|from)\b|\bdeduct(?:ed)? (?:it )?from\b|"
                          r"\b(?:returned|refunded) with (?:the )?(?:commission|interest|profits?)\b|连本带利|"
                          r"(?:入职|工作|上岗)满[^。！？\n]{0,6}?(?:退还|返还)|"
                          r"\breimbursed (?:in|with|upon|after)\b|\breimburse (?:you |it )?(?:in|with|upon|after)\b|"
-                         r"原路(?:退回|返还|退还)|(?:到账|放款|成功|完成)后(?:全额|一并|全部)?(?:退还|返还)|可退还|全额退还|予以退还|从[^。！？\n]{0,12}中扣除|抵扣")
+                         r"原路(?:退回|返还|退还)|(?:到账|放款|成功|完成)后(?:全额|一并|全部)?(?:退还|返还)|"
+                         r"(?:合作|签约|下单|供货|合格)后[^。！？\n]{0,12}?(?:退还|返还)|可退还|全额退还|予以退还|从[^。！？\n]{0,12}中扣除|抵扣")
+# the other side's own agent or appointee paid by the reader ("our agent in Abuja handles the registration",
+# 我司指定的第三方检测机构); an accredited inspector the reader chooses (SGS, Intertek) is no one's agent
+_BUYERS_AGENT = re.compile(r"\b(?:our|my) (?:[\w-]+ ){0,2}agent\b|(?:我司|我方|我公司)指定")
 # a Chinese transfer word asked, not stated (请/须/需 … 转入): what the words of _TRANSFER say bare
 _ZH_ASKED = re.compile(r"请|须|需|要求|务必|尽快|立即|马上|麻烦|帮忙|帮我|先")
 # a fee sent by cash wire to a person (Western Union, MoneyGram): no business bills so
@@ -199,6 +213,10 @@ def _weight(signal: Signal, items: list[Text], free_sender: bool = False, fee_as
     if signal.name == "fee" and _FEE_WORD.search(signal.text, signal.start, signal.end) and \
             _COMES_BACK.search(signal.text, max(0, signal.start - 100), signal.end + 120):
         return 2.0  # (a fee said to come back, "refundable in your first salary", "deducted from the payout")
+    if signal.name == "fee" and _BUYERS_AGENT.search(signal.text, max(0, signal.start - 200), signal.end + 200):
+        return 2.0  # (a fee to the other side's own agent: the fake buyer's "our agent handles the registration")
+    if signal.name == "fee" and any(personal_payee(x.text, 0, SCAN_LIMIT) for x in items):
+        return 2.0  # (a fee into a person's own account: 陈工支付宝, "the account of our procurement officer")
     if signal.name == "fee" and LISTED.match(signal.text, signal.start):
         return 2.0  # (a listing in a "register" billed unasked: the form signed unread; directories bill who ordered)
     if signal.name == "fee" and (gift_codes_asked(signal.text, signal.start - 200, signal.end + 300) or
@@ -355,6 +373,18 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
         if moved is not None:
             found["look_alike"] = Signal("look_alike", moved[0].where, moved[0].text, *moved[1])
             found.setdefault("private_channel", Signal("private_channel", moved[0].where, moved[0].text, *moved[1]))
+    if unsolicited:  # a job that moves goods or money through the reader's home or account (the mule's)
+        mule = next(((item, span) for item in items for span in [mule_job(item.text)]
+                     if span and not _warned(item.text, span[0])), None)
+        if mule is not None:
+            found["mule"] = Signal("mule", mule[0].where, mule[0].text, *mule[1])
+    if not any(n in found for n in OFFER_OR_ASK) and unsolicited:
+        # the stranger's opener: "sorry, wrong person … maybe it's fate, let's be friends", and a WhatsApp id
+        met = next(((item, span) for item in items for span in [befriends(item.text)]
+                    if span and not _warned(item.text, span[0])), None)
+        if met is not None:
+            found["befriend"] = Signal("befriend", met[0].where, met[0].text, *met[1])
+            found.setdefault("private_channel", Signal("private_channel", met[0].where, met[0].text, *met[1]))
     if "fee" not in found and unsolicited:  # another company's "application" for the reader's name as domains
         scare = next(((item, span) for item in items for span in [domain_scare(item.text)]
                       if span and not _warned(item.text, span[0])), None)
