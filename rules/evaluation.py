@@ -29,7 +29,7 @@ from rules.model import AuthResults, Direction, Envelope, Evidence, SenderStats
 from rules.qr_codes import PREFIX as QR_PREFIX
 from rules.redact import excerpt
 from rules.scam_templates import may_hold_one as may_hold_template
-from rules.scam_words import FREEMAIL
+from rules.scam_words import DYING_WORDS, FREEMAIL
 from rules.scams import SCAN_LIMIT, Assessment, Text, assess, may_reach_medium
 from rules.scams import fold as fold_chinese
 from rules.textview import View, detector_view
@@ -310,6 +310,9 @@ class State:
                 families.add("private_channel")
             if inbound and all(a.rsplit("@", 1)[-1].lower() in FREEMAIL for a in (*m.from_addresses, self.sender)):
                 families.add("free_mail")  # (not a family of words: a windfall from free mail may weigh more)
+            if inbound and "windfall" in families and any(w in u.norm_text()[:SCAN_LIMIT].lower() for u, _ in read
+                                                          for w in DYING_WORDS):
+                families.add("dying")  # (nor this: a dying benefactor's windfall may weigh more, from any domain)
             directory = self.ctx.directory  # (a stand-in may know no domains or people)
             people = [str(p.get("name", "")) for p in getattr(directory, "people", {}).values()]
             # (and the names their addresses spell: "Li Wei" <liwei.sh1984@outlook.com> for li.wei@example.com)

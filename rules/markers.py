@@ -125,6 +125,9 @@ _COMPOUND_BEFORE = re.compile(
     r"details|records)\s+(?:strictly\s+)?$"
     r"|(?:小|公开的|不是什么|有什么)$"   # 小秘密, 公开的秘密: figures of speech
     r"|(?:[一二三四五六七八九十几两\d]+|哪些|几)个\s*[“\"「『]?$"   # 冷链运输的三个“秘密”: a feature's headline
+    # leave given to circulate within the reader's own company (均可在贵司内部传阅): ours to share, no restriction
+    # (not 仅可在贵司内部传阅: only there, which is the restriction)
+    r"|(?<![仅只])(?:可|可以|均可|都可以|欢迎)(?:在|于)(?:贵司|贵公司|贵方|贵单位|你司|你们公司|你们)$"
 )
 # the marker is what a sentence talks about: "documents labelled CONFIDENTIAL, STRICTLY
 # CONFIDENTIAL or INTERNAL ONLY must…", 标有“机密”“绝密”字样, news of 窃取商业机密

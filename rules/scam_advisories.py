@@ -143,7 +143,8 @@ def _in_disclaimer(t: str, at: int) -> bool:
 
 
 # a block of two or more lines quoted with '>', and the line introducing it ("the fraudulent email reads:")
-_QUOTED_BLOCK = re.compile(r"(?m)^([^\n>]{0,300}[:：])[ \t\r]*\n(?:[ \t\r]*\n)?((?:[ \t]*>[^\n]*(?:\n|$)){2,})")
+# (or a sentence's end: "Below is an example of a fraudulent message. Do not act on messages like this.")
+_QUOTED_BLOCK = re.compile(r"(?m)^([^\n>]{0,300}[:：.。])[ \t\r]*\n(?:[ \t\r]*\n)?((?:[ \t]*>[^\n]*(?:\n|$)){2,})")
 _QUOTED_BLOCKS = 5  # blocks looked at per body
 
 
@@ -154,13 +155,16 @@ def _reported_quotes(text: str) -> str:
     for n, m in enumerate(_QUOTED_BLOCK.finditer(text, 0, SCAN_LIMIT)):
         if n >= _QUOTED_BLOCKS:
             break
-        intro_start = m.start(1)
+        # (the introduction may wrap onto the line before: "… an example of a fraudulent message. Do not act on\n
+        # messages like this."; a quoted line is no introduction)
+        before = text.rfind("\n", 0, max(0, m.start(1) - 1)) + 1
+        intro_start = before if m.start(1) - before <= 300 and not text.startswith(">", before) else m.start(1)
         if _reports_within(text, intro_start, m.end(1)):
             text = text[:m.start(2)] + _blank(m.group(2)) + text[m.end(2):]
     return text
 
 
-_REFERS_ATTACHED = re.compile(r"\battach(?:ed|ment)\b|\bforward(?:ed|ing)?\b|附件|转发|轉寄|附上|随附")
+_REFERS_ATTACHED = re.compile(r"\battach(?:ed|ment)\b|\bforward(?:ed|ing)?\b|附件|转发|转寄|附上|随附")
 
 
 def without_reported_forwards(items: list[Text]) -> tuple[list[Text], bool]:

@@ -52,8 +52,9 @@ _RECEIVED_REPORT = re.compile(
     # (the sender as it showed: 收到一封邮件，发件人显示是你们公司财务)
     r"(?:收到|接到)(?:了)?(?:一封|一份)(?:邮件|来信|信)[，,]?\s{0,2}(?:发件人|落款|署名)(?:显示|写的?)是|"
     r"(?:收到|接到)(?:了)?(?:下面|以下|下方)?(?:这|一)封[^。！？\n]{0,12}?(?:署名|落款|自称|冒充|假冒|声称)|"
-    r"\b(?:we|i) (?:have |just |today |also )?(?:received|got) (?:an?|this|the following|several|two|three|some) "
-    r"(?:[\w-]+ ){0,3}(?:e-?mails?|messages?|letters?|requests?|invoices?) (?:claiming|purporting|pretending)\b")
+    r"\b(?:we|i) (?:have |just |today |also )?(?:received|got) (?:an?|this|the following|several|two|three|some|the) "
+    r"(?:[\w-]+ ){0,3}(?:e-?mails?|messages?|letters?|requests?|invoices?)(?: below| above| attached)?,? "
+    r"(?:which |that )?(?:claiming|claims?|purporting|purports?|pretending|pretends?)\b")
 # the writer speaking for itself ("we changed our bank account", 我司账户已更换)
 _FIRST_PERSON = re.compile(r"\b(?:we|our|us)\b|我司|我们|本公司|我公司|我方")
 # an account to pay named in the mail (an advisory names none): 账号：7559…, Account no.: 0187-2293-4410
@@ -88,8 +89,9 @@ REPORTS_SCAM = re.compile(r"\b(?:warning|beware|fake|spoof(?:ed|ing)?|suspicious
                           r"impersonat\w*|(?:did not|didn't) come from (?:you|us)|claiming to be from|"
                           r"is (?:this|it|that) (?:really |actually |genuinely )?(?:from|sent by) (?:you|your)|"
                           r"(?:have|has|had) not (?:yet )?paid|(?:doesn't|does not|didn't|did not) look right|"
-                          r"whether (?:this|it) is (?:genuine|legitimate|real|from you)|"
-                          r"is (?:this|it) (?:genuine|legit|legitimate|real)\?)\b|"
+                          r"whether (?:this|it) is (?:genuine|legitimate|real|from you)|claims? to (?:come|be) from)\b|"
+                          # (the question mark ends it: no word boundary after it, "Is this real? I'm not expecting")
+                          r"\bis (?:this|it|that) (?:really |actually )?(?:genuine|legit|legitimate|real)\?|"
                           r"仿冒|不法分子|是不是(?:你们|贵司|贵公司)(?:发|寄)的|是否(?:为|是)?(?:贵司|贵公司|你们)(?:所)?(?:发|寄)|"
                           r"是(?:你们|贵司|贵公司|你司)(?:发|寄)的吗|"
                           r"诈骗|钓鱼|冒充|假冒|假的|可疑|不对劲|有点奇怪|很奇怪|并非(?:您|你|贵司)|不是(?:您|你|贵司)(?:发|寄)的|"

@@ -49,9 +49,11 @@ from rules.scam_words import (
     _URGENT,
     _VERIFY_ACCOUNT,
     _WINDFALL,
+    FOR_DELIVERY,
     FREEMAIL,
     PERSONAL_PAYEE,
     SECRET_CODES,
+    SIGN_IN_OURS,
     VERIFY_BY_PHONE,
 )
 
@@ -119,6 +121,9 @@ _FEE_PAID = re.compile(r"[^.!?。！？\n]{0,30}?(?:(?<!\bnot )(?<!n't )"
                        r"\bddp\b|\bwaived\b|\b(?:already|has been|have been|was|were) paid\b|已(?:预)?(?:支)?付|预付|"
                        r"已代垫|已垫付|代垫|由[^。！？\n]{0,10}?(?:承担|负担)|\bsubsid\w*|\brebate\b|"
                        r"\b(?:covered|borne|paid) by (?:us|the organi[sz]ers?|the sender|the shipper|our company)\b|"
+                       # (covered by anyone but the reader: "any import duties are covered by ASCS Events")
+                       r"(?<!\bnot )\b(?:covered|borne|met) by (?!you\b|the (?:winner|recipient|beneficiary|consignee|"
+                       r"claimant|receiver|applicant)s?\b)|"
                        r"由寄件人|免收|已缴|"
                        # (taken out of the loan itself: nothing is paid before it, "deducted from the disbursement")
                        r"\bdeducted from (?:the |your )?(?:loan |first )?(?:disbursement|approved (?:loan )?amount|"
@@ -137,7 +142,15 @@ _WRAP = re.compile(r"(?<![\n\r])\r?\n(?![\r\n])")
 def _never_asked(t: str, pos: int) -> bool:
     """Whether the sentence before ``pos`` says it will never ask this, its lines wrapped or not ("We'll never
     ask you … to move money to a\n"safe account"": a single line break is wrapping, a blank line ends it)."""
-    return _NEVER_ASK.search(_WRAP.sub(" ", t[max(0, pos - 100):pos])) is not None
+    before = _WRAP.sub(" ", t[max(0, pos - 100):pos])
+    # (a negation of another clause negates nothing here: "I do not have any child and I want to donate this fund";
+    # read from the last clause with its own subject)
+    cut = max((c.end() for c in _NEW_CLAUSE.finditer(before)), default=0)
+    return _NEVER_ASK.search(before, cut) is not None
+
+
+# a new clause with its own subject: "… and I want to", "but we", ", so you"
+_NEW_CLAUSE = re.compile(r"\b(?:and|but|so|yet|because)\s+(?:i|we|you|he|she|they|it)\b|而且我|但是我|所以我|因此我")
 
 
 # paid through the state's own system, said before the fee (通过国家税务总局电子税务局完成增值税及附加税费申报)
@@ -300,6 +313,8 @@ def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
                 continue  # (bank details updated only after a call back to the number on file: the writer's process)
             if _DATA_FAST.branch_of(m) < _DATA_STRONG_BRANCHES:  # a strong word (card number, 密码)
                 return m.span()
+            if FOR_DELIVERY.search(t, max(0, m.start() - 150), m.end() + 150):
+                continue  # (a name and an address for the courier: where a prize goes, not who the reader is)
             weak.append(m.span())
             if len(weak) >= 2 and weak[-1][0] - weak[0][0] < 120:
                 return weak[0][0], weak[-1][1]
@@ -393,6 +408,7 @@ def _asks_codes(t: str, lo: int, hi: int) -> bool:
         if _NEVER_ASK.search(before) or _warned(t, m.start()) or _GIVEN.match(t, m.end()) or \
                 _ONLY_ON.match(t, m.end()):
             continue  # (advice: "enter your email password only on docusign.net")
-        if _ASK.search(before) or _asks_in_a_list(t, m.start()):
+        # (a sign-in with the reader's company mail is its own ask: "sign in with your corporate email account")
+        if _ASK.search(before) or _asks_in_a_list(t, m.start()) or SIGN_IN_OURS.fullmatch(m.group()):
             return True
     return False

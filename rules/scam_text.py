@@ -95,12 +95,14 @@ _FOLD: Callable[[str], str] | None = None
 
 
 def _pattern_chars() -> str:
-    """The characters the scam patterns are written in: wording, framing and the whole-text templates alike
-    (寄錯 must fold to the 寄错 the stranger's opener is written in)."""
-    from rules import scam_templates  # (it reads texts with this module's window: imported when first folding)
+    """The characters the scam patterns are written in: wording, framing, the whole-text templates and the
+    finders' own readings alike (寄錯 must fold to the 寄错 the stranger's opener is written in, 負擔 to the 负担
+    a fee borne by the organiser is)."""
+    # (they read texts with this module's windows: imported when first folding)
+    from rules import scam_advisories, scam_signals, scam_templates
 
-    return "".join(v.pattern for module in (scam_words, scam_framing, scam_templates) for v in vars(module).values()
-                   if isinstance(v, re.Pattern))
+    return "".join(v.pattern for module in (scam_words, scam_framing, scam_templates, scam_signals, scam_advisories)
+                   for v in vars(module).values() if isinstance(v, re.Pattern))
 
 
 def fold(text: str) -> str:

@@ -446,6 +446,12 @@ _DATA_WEAK = _as_words(_DATA_WEAK_WORDS)
 # (rules.alternation); which branch matched tells strong from weak
 _DATA_FLAT = re.compile(f"{_DATA_STRONG}|{_DATA_WEAK}")
 _DATA_STRONG_BRANCHES = len(top_level_branches(_DATA_STRONG))
+# particulars asked to send something to the reader (an organiser's prize "to arrange delivery … for the courier",
+# 提供收件人姓名、收件地址…以宅配寄出): where a parcel goes, not who the reader is
+FOR_DELIVERY = re.compile(r"\bto arrange (?:the )?(?:delivery|shipping|shipment)\b|\bfor the courier\b|"
+                          r"\b(?:we|the organi[sz]ers?) will (?:ship|send|courier|post|deliver) "
+                          r"(?:it|the prize|your prize)\b|"
+                          r"收件人|收件地址|收货地址|宅配|(?:以|用)?(?:快递|邮寄|顺丰)(?:方式)?寄(?:出|送)")
 _ASK = re.compile(r"(?:\b(?:send|provide|reply|respond|confirm|fill|enter|update|verify|give|share|submit|include|"
                   r"furnish|forward|with your|need your|needs your|have your|will need|'ll need)\b|"
                   r"提供|发送|填写|回复|告知|输入|登记|上传|提交|发给|发我|(?:请|需要?|立即|务必|须)[^。！？\n]{0,8}?(?:验证|核验|核实)|"
@@ -599,6 +605,15 @@ PRETEXT = re.compile(
     r"(?:账户|帐户|户口|基本户|账号)[^。！？\n]{0,45}?(?:冻结|暂停使用|停止使用|不再使用|无法(?:入账|收款|使用)|不能(?:收款|入账)|"
     r"正在(?:维护|年审|审计|年检)|受限|异常|升级)|(?:因|由于)[^。！？\n]{0,20}?(?:审计|年审|年检|税务检查|外汇年检)"
     r"[^。！？\n]{0,30}?(?:冻结|暂停|无法|不能|停用)")
+# the reader's company sign-in asked on the sender's page ("sign in with your corporate email account", "view this
+# fax using your email credentials", 使用公司邮箱账号登录): the mailbox's credentials, which no one outside has a page
+# to ask for (SECRET_CODES holds it: it weighs as a card's PIN asked); a SaaS invitation's "work email" is not it
+SIGN_IN_OURS = re.compile(
+    r"\b(?:sign|log)[- ]?in (?:with|using) your (?:company|corporate|business|office ?365|microsoft 365|outlook|"
+    r"e-?mail) (?:e-?mail )?(?:account|credentials|password|login|address and password|and password)\b|"
+    r"\b(?:sign|log)[- ]?in (?:with|using) your (?:company|corporate|business) e-?mail\b|"
+    r"\busing your (?:e-?mail|company|corporate|office ?365|microsoft) (?:e-?mail )?(?:credentials|password|login)\b|"
+    r"(?:使用|用)(?:您的|你的)?(?:公司|企业)邮箱(?:账号|帐号)?(?:及密码|和密码)?(?:登录|登陆)")
 # the codes no genuine sender asks for by mail: a card's CVV, a PIN, a card's secret (卡密), the bank token's password
 SECRET_CODES = re.compile(r"(?<![a-z0-9_])(?:cvv2?|cvc2?|pin)(?![a-z0-9_])|security code|卡密|u\s?盾(?:密码|口令)|"
                           r"网银密码|交易密码|支付密码|(?:操作员|使用者|用户)密码|"
@@ -607,7 +622,8 @@ SECRET_CODES = re.compile(r"(?<![a-z0-9_])(?:cvv2?|cvc2?|pin)(?![a-z0-9_])|secur
                           r"(?:account )?(?:password|credentials)\b|"
                           r"邮箱(?:账号|帐号|账户)?(?:和|及|与|、)?(?:登录)?密码|"
                           # the one-time code the bank texts the reader, which confirms a payment or a sign-in
-                          r"短信验证码|手机验证码|动态(?:验证)?码|\bsms (?:verification )?code\b")
+                          r"短信验证码|手机验证码|动态(?:验证)?码|\bsms (?:verification )?code\b|"
+                          + SIGN_IN_OURS.pattern)
 # a change of account to be checked by phone: an advisory's or a genuine notice's advice, no diversion
 # ("任何收款账户变更，请务必通过原有电话核实", "verify any payment change by calling the number you have")
 VERIFY_BY_PHONE = re.compile(r"(?:原有|已知|以往|存档|备案|之前|原来)(?:的)?(?:[纪记]录|记载|档案|资料|合同)?"
@@ -630,7 +646,9 @@ CALLED_BACK = re.compile(r"回拨核实|电话回拨|回电核实|电话核实|�
 _VERIFY_ACCOUNT = re.compile(
     r"\b(?:verify|confirm|unlock|restore|reactivate|re-?validate|validate)\b (?:your) "
     r"(?:account|apple id|mailbox|login|identity)\b|"
-    r"(?:验证|核实|解锁|恢复|激活|重新验证)(?:一下)?(?:您|你)的(?:账户|帐户|账号|邮箱|身份)")
+    r"(?:验证|核实|解锁|恢复|激活|重新验证)(?:一下)?(?:您|你)的(?:账户|帐户|账号|邮箱|身份)|"
+    # the reader's work sign-in asked on the sender's page (SIGN_IN_OURS)
+    + SIGN_IN_OURS.pattern)
 # (a remote-control tool is the refund scam's ask where money or a bank is in view)
 _MONEY_IN_VIEW = re.compile(r"refund|bank|account|payment|网银|银行|退款|转账|账户|支付|资金|保证金")
 # a remote-control tool to install: the refund and tech-support scam's ask
@@ -691,7 +709,8 @@ _URGENT = re.compile(
     r"\b(?:send|transfer(?:red)?|deposit(?:ed)?|top[- ]?up|settle|remit|pay|paid|wired?|process)\b" + _S +
     r"{0,20}\btoday\b|"
     r"\btonight\b|\bmidnight\b|\bimmediately\b|\bright away\b|"
-    r"\b(?:act|respond|reply|claim|pay) now\b|\burgent(?:ly)?\b|\bexpir(?:es|ing) (?:today|tonight|soon|in)\b|"
+    r"(?<!\bcan )(?<!\bmay )\b(?:act|respond|reply|claim|pay) now\b|\burgent(?:ly)?\b|"
+    r"\bexpir(?:es|ing) (?:today|tonight|soon|in)\b|"
     r"\bforfeit(?:ed)?\b|\bwill be (?:cancelled|canceled|returned(?! to (?:the )?(?:sender|shipper|origin))|closed|"
     r"suspended|forfeited|lost)\b|"
     r"\blast chance\b|\bfinal (?:notice|reminder|warning)\b|"
@@ -817,6 +836,15 @@ FORTUNE = re.compile(r"(?:us\$|usd|\$|€|£|eur|gbp)\s?\d{1,3}(?:[,.]\d{3}){2,}
                      r"(?:港币|港元|美元|美金|英镑|欧元)\s?(?:\d[\d,.]{2,}\s?万|[\d一二三四五六七八九十两]{0,3}[百千]"
                      r"[\d一二三四五六七八九十两百千]{0,4}万|[\d一二三四五六七八九十两.]{1,4}亿)")
 
+# the dying or bereaved benefactor whose fortune goes to a stranger: the widow "with only few months to live", "my
+# late husband", "before his death"; beside a fortune, a windfall from any domain weighs as one from free mail
+DYING_WORDS = ("widow", "cancer", "months to live", "late husband", "late wife", "late father", "terminal",
+               "before his death", "before her death", "next of kin", "遗孀", "癌症", "绝症", "时日无多", "已故",
+               "先夫")
+DYING = re.compile(r"\b(?:widow(?:er)?|cancer|terminal(?:ly)? ill|(?:few )?months to live|"
+                   r"my late (?:husband|wife|father)|before (?:his|her|my) death|next of kin)\b|"
+                   r"遗孀|癌症|绝症|时日无多|已故(?:丈夫|先生|妻子|父亲)|先夫")
+
 
 ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
     "windfall": (
@@ -896,6 +924,9 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "付到|付至|付入|转至|付款到|付款至|付款入|汇款到|汇款至|汇款入|转款到|转款至|转款入|汇至|汇入|转入|代理商|第三方|合作方|关联公司|垫付|诚意金|订金|"
         "details have|details has"),
     "personal_data": (
+        "sign in with your|sign-in with your|signin with your|log in with your|log-in with your|login with your|"
+        "sign in using your|log in using your|using your email|using your e-mail|using your company|"
+        "using your corporate|using your work|using your office|using your microsoft|公司邮箱|企业邮箱|"
         "card details|credit card|credit cards|debit card|debit cards|card information|expiry date|security code|"
         "security codes|bank details|bank account|bank accounts|account number|account numbers|routing number|"
         "routing numbers|sort code|sort codes|card number|card numbers|cvv|cvc|pin|password|passwords|passcode|"

@@ -108,6 +108,7 @@ from rules.scam_words import (
     _TRANSFER,
     ANCHORS,
     CALLED_BACK,
+    DYING,
     FORTUNE,
     FREEMAIL,
     LISTED,
@@ -198,8 +199,11 @@ def _weight(signal: Signal, items: list[Text], free_sender: bool = False, fee_as
     millions offered from free mail."""
     if signal.name == "windfall" and not free_sender and not fee_asked and LOAN_BAIT.match(signal.text, signal.start):
         return 0.5  # (a lender's bait from a company's own domain with no fee asked: fintechs market "no collateral")
-    if signal.name == "windfall" and free_sender and any(FORTUNE.search(x.text, 0, SCAN_LIMIT) for x in items):
-        return 2.0  # (a stranger's millions from free mail: the widow's, the diplomat's, the investor's; no business)
+    if signal.name == "windfall" and (free_sender or any(DYING.search(x.text, 0, SCAN_LIMIT) for x in items)) and \
+            any(FORTUNE.search(x.text, 0, SCAN_LIMIT) for x in items):
+        # (a stranger's millions from free mail: the widow's, the diplomat's, the investor's; no business. Or a
+        # dying benefactor's millions from any domain: "a widow … only few months to live … EUR 6.2 million")
+        return 2.0
     if signal.name == "diversion" and any(PRETEXT.search(x.text, 0, SCAN_LIMIT) for x in items):
         return 2.0
     if signal.name == "diversion" and _PERSONAL.search(signal.text, signal.start, signal.end):
@@ -243,7 +247,7 @@ def may_reach_medium(families: Iterable[str]) -> bool:
     # (a fee or personal data alone may weigh more: a diversion with its pretext, a CVV asked; so may a windfall
     # from free mail: a stranger's millions)
     return bool(found & set(OFFER_OR_ASK)) and (len(found) >= 2 or bool(found & {"fee", "personal_data"}) or
-                                                {"windfall", "free_mail"} <= found)
+                                                {"windfall", "free_mail"} <= found or {"windfall", "dying"} <= found)
 
 
 def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = (), reply_to: Iterable[str] = (),
