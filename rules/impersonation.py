@@ -253,6 +253,8 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "外汇管理局": ("safe.gov.cn", "gov.cn"),
     "金管局": ("hkma.gov.hk", "gov.hk"),
     "电子发票服务平台": ("chinatax.gov.cn", "gov.cn"),
+    "财政部": ("mof.gov.tw", "gov.tw", "mof.gov.cn", "gov.cn", "mof.gov.hk"),
+    "国税局": ("ntbt.gov.tw", "ntbna.gov.tw", "ntbca.gov.tw", "ntbsa.gov.tw", "ntbk.gov.tw", "gov.tw"),
     "法院": ("court.gov.cn", "gov.cn", "judiciary.hk", "gov.hk"),
     "人民法院": ("court.gov.cn", "gov.cn"),
     "检察院": ("spp.gov.cn", "gov.cn"),
@@ -336,7 +338,8 @@ _BRAND_FILLER = re.compile(
     r"recruiting|talent|jobs|seller|sellers|merchant|merchants|system|systems|message|messages|messaging)\b|\bu\.s\.|\bu\.k\.|[&/|,.:\-–—()（）\[\]【】\s\d]|"
     r"客服|通知|中心|团队|服务|安全|风控|合规|官方|速运|快递|集团|股份|有限|公司|总局|委员会|部门|账户|支付|平台|国家|商家|积分|商城|"
     r"监督|管理|科技|信息|系统|提醒|中国|香港|台湾|深圳|上海|北京|广州|市|省|区|县|分行|支行|慈善|信托|基金|委员会|"
-    r"中级|高级|基层|最高|办公室|执行局|立案庭|传票|快件|处理|缴费|稽查|征收|受理|理赔|核保|保全|财产保险|合作伙伴|伙伴|支援")
+    r"中级|高级|基层|最高|办公室|执行局|立案庭|传票|快件|处理|缴费|稽查|征收|受理|理赔|核保|保全|财产保险|合作伙伴|伙伴|支援|"
+    r"电子|税务|申报|缴税|纳税|退税")
 
 
 def brand_owned(domain: str) -> bool:

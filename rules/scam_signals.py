@@ -118,7 +118,9 @@ _NO_FEE = re.compile(r"(?:无需|不需|不用|免|不收取?|不会收取|毋�
 # a fee said paid already or by someone else ("duties & taxes: paid by shipper (DDP)", 参会费用：2,800元（已支付）)
 _FEE_PAID = re.compile(r"[^.!?。！？\n]{0,30}?(?:(?<!\bnot )(?<!n't )"
                        r"\bpaid by (?:the )?(?:shipper|sender|consignor|seller)\b|\bprepaid\b|"
-                       r"\bddp\b|\bwaived\b|\b(?:already|has been|have been|was|were) paid\b|已(?:预)?(?:支)?付|预付|"
+                       r"\bddp\b|\bwaived\b|\b(?:already|has been|have been|was|were) paid\b|已(?:预)?(?:支)?付|"
+                       # (预付 as prepaid, not as to be paid ahead: 按年预付, 需预付)
+                       r"(?<!按年)(?<!按季)(?<!按月)(?<![需须请应])预付|"
                        r"已代垫|已垫付|代垫|由[^。！？\n]{0,10}?(?:承担|负担)|\bsubsid\w*|\brebate\b|"
                        r"\b(?:covered|borne|paid) by (?:us|the organi[sz]ers?|the sender|the shipper|our company)\b|"
                        # (covered by anyone but the reader: "any import duties are covered by ASCS Events")
@@ -294,6 +296,13 @@ def _secret_transfer(t: str, spans: Spans) -> tuple[int, int] | None:
     return None
 
 
+# what the reader may have given already, in an advisory's advice ("如已输入信用卡资料，请立即联系发卡银行",
+# "if you have already entered your card details, call your bank")
+_IF_GIVEN = re.compile(r"(?:如|如果|若|倘若)(?:您|你)?(?:已|已经|曾|不慎)(?:输入|提供|填写|泄露|透露|提交)了?$|"
+                       r"\bif you (?:have |'ve )?(?:already |accidentally )?(?:entered|provided|shared|given|gave|"
+                       r"submitted|disclosed|typed) (?:your |any )?$")
+
+
 def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
     for lo, hi in spans:
         weak: list[tuple[int, int]] = []
@@ -303,7 +312,7 @@ def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
             if _WRITERS_OWN.search(t, max(0, m.start() - 12), m.start()) or _IN_PERSON.match(t, m.end()) or \
                     _ON_FILE.search(t, max(0, m.start() - 8), m.start()) or \
                     _SET_OWN.search(t, max(0, m.start() - 30), m.start()) or _GIVEN.match(t, m.end()) or \
-                    _STATED.match(t, m.end()):
+                    _STATED.match(t, m.end()) or _IF_GIVEN.search(t, max(0, m.start() - 40), m.start()):
                 continue  # the writer's own account (提供我司收款账户), papers to a branch, a password to set
             before = t[max(0, m.start() - 100):m.start()]
             asked_after = _BA.search(before) is not None and _ASK_AFTER.match(t, m.end()) is not None

@@ -29,10 +29,14 @@ LOAN_BAIT = re.compile(_NO_SECURITY + "|" + _LENDER)
 _LISTINGS = (r"\b(?:business|company|companies|trade|industry|exporters?|b2b) (?:directory|register|registry)\b|"
              # (a trademark's "publication" in a private register with a grand name: the WIPR-style invoice; an
              # office's own register is no such name, "entered in the trademark register")
-             r"\b(?:world|worldwide|international|global|universal)\b[^.!?\n]{0,20}?"
+             r"\b(?:world|worldwide|international|global|universal)\b[^.!?\n]{0,40}?"
              r"(?:intellectual property|trade ?marks?|patents?|brands?) (?:register|registry|database)\b|"
              r"\b(?:directory|compliance|trade|business|company) listing\b|\bdirectory (?:entry|publication)\b|"
-             r"(?:刊登|名录|版面)费")
+             r"(?:刊登|名录|版面)费|(?:企业|行业|商务|进出口|供应商)名录|"
+             # (an entry "for a minimum term of three years at an annual price of EUR 1,271.00": the proof form's
+             # order in its small print)
+             r"\b(?:entry|listing|directory)\b[^.!?]{0,120}?\b(?:annual|yearly) (?:price|fee|charge|rate|cost) of "
+             r"(?:eur|usd|gbp|€|\$|£)\s?\d")
 LISTED = re.compile(_LISTINGS + r"|\blisting\b")
 # the payee a person, not a company: a fee "into the account of our procurement officer, Mr. Daniel Mensah", to
 # 陈工支付宝账户：139…, 户名：王建国, 收款账户：张涛（项目经办人）. No office, insurer or laboratory bills into its
@@ -72,6 +76,8 @@ _WINDFALL = re.compile(
     r"{0,25}(?:待领取|未领取|领取|申领|兑换|提现|领奖|兑奖)|"
     r"(?:领取|申领|兑换|提现|办理)" + _S +
     r"{0,15}(?:奖金|奖品|现金|红包|补贴|补助|退税|退款|赔偿|礼品|(?<![a-z0-9_])e卡|购物卡)|"
+    # (a tax refund announced: 经核定应退税额为新台币 8,764 元)
+    r"应退(?:税额|税款|还金额)|"
     # (an insurer's payout announced: 经审核已同意理赔，赔付金额 USD 58,760)
     r"(?:同意|批准|核准)(?:理赔|赔付)|理赔款(?:项)?[^。！？\n]{0,10}?(?:发放|划入|到账)|赔付金额|"
     r"\bhas been (?:pre-)?approved for (?:an? )?(?:[\w-]+ ){0,3}(?:loan|facility|credit line|financing|grant)\b|"
@@ -195,7 +201,7 @@ _FEE = re.compile(
     r"upfront|up-front|advance|recovery|filing|compliance|reinstatement|underwriting|inspection|"
     r"notary|notarization|notarisation|stamp|gas|unfreezing|unfreeze|conversion)"
     # (one word may stand inside the name: "Fund Release Order fee", "legal documentation fee")
-    r"(?: and (?:[\w-]+ ){0,2}?[\w-]+| [\w-]+)? (?:bond )?(?:fee|charge|deposit|premium)s?\b|"
+    r"(?: and (?:[\w-]+ ){0,2}?[\w-]+| [\w-]+)? (?:bond )?(?:fee|charge|deposit|premium|cost)s?\b|"
     # the certificates a stranger's box or fund is said to wait for ("Non-Inspection Certificate", "Anti-Terrorism
     # and Money Laundering Clearance Certificate"); what they cost is the fee
     r"\b(?:non-inspection|anti-terrorist|anti-terrorism|anti-terror|money laundering|fund release|drug-free|"
@@ -227,7 +233,7 @@ _FEE = re.compile(
     r"(?:保价|申报|寄送|邮寄|制卡|开卡)费|"
     # (a prize's tax paid first, not the yearly filing: 个人所得税综合所得汇算清缴, the 个人所得税 app)
     r"个人所得税(?![\s”\"」』]{0,2}(?:[(（][^)）\n]{0,6}[)）]\s?)?(?:综合所得|汇算|app|申报|年度|专项))|(?:个人)?偶然所得税|"
-    r"派送费|税款|税项|滞纳金|开户费|开户管理费|账户管理费|审查费|审核费|评估费|延期费|"
+    r"派送费|税款|税项|滞纳金|开户费|开户管理费|账户管理费|审查费|审核费|评估费|延期费|年费|"
     r"(?:检测|检查|巡查|复核|年检)费|(?:巡查|检查|检测)及处理费|"
     # the "safe account" the reader's money is to be moved to (资金转入监管账户进行核验)
     # (not the escrow a deposit on a home is paid into: 存入资金监管账户)
@@ -253,7 +259,7 @@ _FEE_TIE = re.compile(
     r"\bwithdraw\w*|\bto avoid (?:a |the )?(?:warrant|prosecution|arrest|court)\b|\bdebt collect\w*|"
     r"\bcollection agency\b|\bcollections? agents?\b|\blisting\b|\bsign(?:ing|ed)? and return\w*\b|名录|"
     # (a register's own publication billed; a fee into a named person's account: the fake tender's officer)
-    r"\b(?:world|worldwide|international|global|universal)\b[^.!?\n]{0,20}?"
+    r"\b(?:world|worldwide|international|global|universal)\b[^.!?\n]{0,40}?"
     r"(?:intellectual property|trade ?marks?|patents?|brands?) (?:register|registry|database)\b|"
     r"\baccount of (?:our |the |their )?(?:[\w-]+ ){0,2}(?:officer|secretary|agent|mr\.?|mrs\.?|ms\.?|dr\.?|madam|sir)"
     r"(?![\w-])|"
@@ -262,7 +268,7 @@ _FEE_TIE = re.compile(
     r"\b(?:our|their) (?:[\w-]+ )?agent (?:in|at|handles|will|who|does)\b|"
     # (the award's or the supplier list's entry: 参评, 入围; a person's own account as the payee ties a fee too:
     # rules.scam_signals.personal_payee, which reads its negations)
-    r"参评|入围|入库|"
+    r"参评|入围|入库|签章回传|签字盖章后回传|回传即视为|"
     # (a buyer's own agency, the only one it accepts; a fee before the deposit or the order)
     r"\b(?:designated|accredited|appointed|nominated|only accepted|only approved|sole|exclusive) (?:\w+ )?"
     r"(?:agent|agency|"
@@ -285,9 +291,10 @@ _PAY = re.compile(r"\b(?:pay|paid|payable|payment|cover|send|transfer|remit|wire
                   r"\b(?:eur|usd|gbp|€|\$|£)\s?\d[\d,.]* (?:per|a) (?:year|annum)\b|"
                   # (a fee with its sum: "fee of USD 1,850", "Fee is RMB 23,600", "which cost $385", "for US$ 450",
                   # 培训费及工装押金1,680元; not a price, 运费20元)
-                  r"\b(?:fee|charge|cost)s?,? (?:is |are |of |:)?"
+                  r"\b(?:fee|charge|cost|price)s?,? (?:is |are |of |:)?"
                   r"(?:about |around |approximately |approx\.? |only |just )?"
-                  r"(?:us\$|usd ?|\$|€|£|hk\$|rmb ?|sgd ?|s\$)\s?\d|"
+                  r"(?:us\$|usd ?|\$|€|£|hk\$|rmb ?|sgd ?|s\$|eur ?|gbp ?)\s?\d|"
+                  r"\binvoiced (?:yearly |annually )?in advance\b|"
                   r"\bcosts? (?:of )?(?:us\$|usd ?|\$|€|£|hk\$|rmb ?|sgd ?|s\$)\s?\d|"
                   r"\bfor (?:us\$|usd|\$|€|£|hk\$|rmb|sgd|s\$)\s?\d|"
                   r"\b(?:must|should|needs? to|has to|is to) be deposited\b|"
@@ -347,7 +354,11 @@ _DIVERSION = re.compile(
     r"payment (?:account|details|information)|account (?:details|number))\b|"
     r"\b(?:our|my) (?:bank|banking|payment|account) details (?:have|has) (?:been )?(?:changed|updated)\b|"
     # ("we have changed banks", "payments for invoice 4471 must now go to:")
-    r"\b(?:changed|switched) banks\b|\b(?:payments?|remittances?|transfers?|funds)\b[^.!?\n]{0,40}?"
+    r"\b(?:changed|switched) banks\b|"
+    # ("our company has moved its USD collections to the account below")
+    r"\b(?:moved|transferred|switched|changed) (?:our|its|their|my) (?:[\w-]+ ){0,2}(?:collections?|receivables?|"
+    r"remittances?|payments?) to (?:the|a|our|this|its) (?:new |following |below )?(?:account|bank)\b|"
+    r"\b(?:payments?|remittances?|transfers?|funds)\b[^.!?\n]{0,40}?"
     r"\b(?:must|should|will|are to) now (?:go|be (?:made|sent|paid|remitted|wired|transferred|directed))\b|"
     # (money moved there: "log in to the new account" is a login)
     r"\b(?:pay|paid|payments?|remit\w*|send|transfer\w*|wire|deposit\w*|funds?|money|amount|invoices?)\b"
@@ -361,6 +372,8 @@ _DIVERSION = re.compile(
     r"(?:更换|变更|更改)(?:了)?(?:公司)?(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户|户口)"
     r"(?!密码|绑定|手机|登录|名|信息安全)|"
     r"(?:收款|银行)(?:账户|账号|帐户|户口)(?:信息)?(?:已)?(?:发生)?(?:变更|更换|更改)|"
+    # (因公司账户调整，请汇入以下账户; a third company's account counted as ours: 款到即视为我司收款)
+    r"(?:公司|我司)(?:收款)?(?:账户|帐户|账号)(?:信息)?(?:调整|变动)|(?:款到|到账)即?视为(?:我司|我公司|我方)收款|"
     # (the accounts moved to a new bank: "our accounts moved to our new banking partner")
     r"\b(?:accounts?|banking) (?:have |has )?(?:moved|been moved|transferred) to (?:our|a) new bank(?:ing)?\b|"
     r"(?<![更刷重创])(?:新|临时|备用)(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户|户口)|"
@@ -422,7 +435,7 @@ _DATA_STRONG_WORDS = (
     "2fa codes?|user ?id and password|"
     "(?:microsoft|microsoft 365|m365|office ?365|outlook|email|e-mail|mailbox) (?:account|password|credentials)|"
     "(?:corporate|company|work) (?:password|credentials)|"
-    "银行卡号|银行卡信息|银行账号|银行卡|卡号|账号密码|密码|验证码|身份证号码?|身份证照片|身份证|支付宝账号|开户行|"
+    "信用卡号|信用卡资料|信用卡信息|以信用卡|用信用卡|银行卡号|银行卡信息|银行账号|银行卡|卡号|账号密码|密码|验证码|身份证号码?|身份证照片|身份证|支付宝账号|开户行|"
     "银行资料|收款账户|银行账户|银行户口|户口资料|户口号码|登录信息|账户信息|账号信息|登录账号|网银|(?<![a-z0-9_])u盾|"
     "身分证(?:号码|字号)?|银行帐户|银行帐号|收款帐户|帐户信息|帐号信息|帐号密码")
 # (a bare "address", "age" or "country" is in every signature and shipping note: asked for, they are "your")
@@ -557,7 +570,7 @@ PHONE_DOWN = re.compile(
     r"\bphones? (?:lines? |system )?(?:are|is) (?:being |currently |temporarily )?(?:upgraded|under maintenance|down|"
     r"out of order|unavailable|migrated|replaced|changed|switched over|not (?:available|working))\b|"
     r"\bunable to (?:take|answer) (?:calls|the phone)\b|"
-    r"(?:电话|座机|固话)(?:系统|线路)?[^，。！？\n]{0,8}?(?:维护|维修|升级|故障|无法接听|暂停|切换)|"
+    r"(?:电话|座机|固话)(?:系统|线路)?[^，。！？\n]{0,8}?(?:维护|维修|升级|故障|无法接听|暂停|切换|更换)|"
     r"(?:手机|电话)信号不好")
 # where no genuine payee sends money: a "safe" or supervised account (the police and bank impersonators'
 # 国家安全账户, 资金清查账户; not a 专用账户, which tuition and taxes are paid into), or a crypto wallet's address
@@ -602,8 +615,8 @@ PRETEXT = re.compile(
     r"(?:户名|账户名称?|帐户名称?|收款人名称|收款单位)(?:保持)?(?:不变|未变|没有变化)|"
     r"\bno longer (?:be )?(?:accept|receiv|us)\w*\b[^.!?\n]{0,80}?\baccount\b|\baccount\b[^.!?\n]{0,40}?\b(?:will )?no "
     r"longer be (?:used|in use|active|valid)\b|"
-    r"(?:账户|帐户|户口|基本户|账号)[^。！？\n]{0,45}?(?:冻结|暂停使用|停止使用|不再使用|无法(?:入账|收款|使用)|不能(?:收款|入账)|"
-    r"正在(?:维护|年审|审计|年检)|受限|异常|升级)|(?:因|由于)[^。！？\n]{0,20}?(?:审计|年审|年检|税务检查|外汇年检)"
+    r"(?:账户|帐户|户口|基本户|账号)[^。！？\n]{0,45}?(?:冻结|暂停使用|暂停收款|停止使用|不再使用|无法(?:入账|收款|使用)|"
+    r"不能(?:收款|入账)|正在(?:进行)?(?:年度)?(?:维护|年审|审计|年检|稽核)|受限|异常|升级)|(?:因|由于)[^。！？\n]{0,20}?(?:审计|年审|年检|税务检查|外汇年检)"
     r"[^。！？\n]{0,30}?(?:冻结|暂停|无法|不能|停用)")
 # the reader's company sign-in asked on the sender's page ("sign in with your corporate email account", "view this
 # fax using your email credentials", 使用公司邮箱账号登录): the mailbox's credentials, which no one outside has a page
@@ -849,7 +862,7 @@ DYING = re.compile(r"\b(?:widow(?:er)?|cancer|terminal(?:ly)? ill|(?:few )?month
 ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
     "windfall": (
         "won|winner|winners|winning|winnings|selected|chosen|picked|drawn|awarded|approved|pre-approved|"
-        "no collateral|无需抵押|无需任何抵押|免抵押|"
+        "no collateral|无需抵押|无需任何抵押|免抵押|应退|"
         "granted|congratulations|congrats|lottery|sweepstake|sweepstakes|jackpot|lucky draw|prize draw|"
         "claim|inheritance|next of kin|unclaimed|dormant|beneficiary|lucky|donate|donating|donation|"
         "pending|waiting|awaiting|ready to be|to be released|恭喜|中奖|中了|抽中|选中|荣获|获奖|领取|"
@@ -880,12 +893,14 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "compliance|reinstatement|underwriting|审查费|审核费|评估费|延期费|filing|collection|collecting|inspection|"
         "检测费|检查费|巡查费|复核费|年检费|处理费|administrative penalty|late penalty|overdue penalty|customs penalty|"
         "administrative fine|late fine|overdue fine|customs fine|"
-        "合作结算|合作收款|原公账|原账户|原帐户|原账号|原收款账户|改用|这次|本次|此次|"
+        "合作结算|合作收款|账户调整|帐户调整|账号调整|账户变动|视为我司收款|视为我公司收款|视为我方收款|"
+        "原公账|原账户|原帐户|原账号|原收款账户|改用|这次|本次|此次|"
         "change in|change of|change to|changes in|changes to|changed in|changed to|changed of|"
         "changes of|"
         "alipay|wechat|paypal|wise|venmo|cash app|cashapp|多转|多付|多汇|多出|refund should|refund must|"
         "refund needs to|refund can|refund is to|refund will need to|"
-        "fee|fees|charge|charges|deposit|deposits|premium|premiums|shipping and handling|duty|duties|gift card|"
+        "fee|fees|charge|charges|deposit|deposits|premium|premiums|cost|costs|shipping and handling|duty|duties|"
+        "gift card|"
         "retainer|personal account|personal bank account|打入|付至|转至|打到|付到|"
         # (a refund sent on: 退到个人卡; "to our forwarding agent's account"; 按下面账户付)
         "退到|退至|退入|退回到|退回至|退还到|退还至|按下面|按以下|按下列|按下方|"
@@ -898,6 +913,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         # (an account said new, changed or safe ends in one of these: a few words, not every combination)
         "bank account|banking account|payment account|receiving account|account details|holding account|our new|"
         "my new|overseas|offshore|new bank|new banking|changed banks|switched banks|now go|now be|"
+        "collections|collection|receivables|remittances|"
         "safe account|safety account|"
         # (an account said new, safe or supervised ends in one of these: three words, not their 36 forms)
         "账户|帐户|账号|"
@@ -908,7 +924,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "anti-terrorist|anti-terrorism|anti-terror|money laundering|fund release|drug-free|drug free|top-up|top up|"
         "topup|top-ups|top ups|topups|starter kit|starter kits|purchase|buy|directory|register|registry|listing|"
         "database|license|licence|licenses|licences|"
-        "资料费|保价费|申报费|寄送费|邮寄费|制卡费|开卡费|刊登费|名录费|版面费|certificate|certificates|保管金|"
+        "年费|签章回传|企业名录|行业名录|商务名录|进出口名录|供应商名录|entry|资料费|保价费|申报费|寄送费|邮寄费|制卡费|开卡费|刊登费|名录费|版面费|certificate|certificates|保管金|"
         "税款|滞纳金|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|偶然所得税|押金|"
         "会员费|认证费|服务费|工本费|保险费|验证费|开户费|开户管理费|账户管理费|关税|税项|购物卡|礼品卡|e卡|充值卡|点卡|比特币|虚拟币|"
         "费用|评审|公示|评选|入选|证书|牌匾|授牌|atm|解除分期|取消分期|解除扣款|取消扣款|解除自动扣款|"
@@ -937,7 +953,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "country of residence|login details|login credentials|login information|"
         "sign-in details|sign-in credentials|credentials|apple id|your account|your apple id|your mailbox|your login|"
         "your identity|banking|token|token code|token codes|security token|2fa code|2fa codes|user id|userid|"
-        "网银|u盾|microsoft account|"
+        "网银|u盾|microsoft account|信用卡号|信用卡资料|信用卡信息|以信用卡|用信用卡|"
         "office 365 account|office365 account|outlook account|email account|e-mail account|mailbox account|"
         "microsoft 365 account|microsoft 365 password|microsoft 365 credentials|m365 account|m365 password|"
         "m365 credentials|office 365 password|office 365 credentials|"

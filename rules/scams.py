@@ -149,7 +149,7 @@ _COMES_BACK = re.compile(r"(?<!non-)(?<!non )\brefundable\b"
                          r"\b(?:will be|is|are) (?:fully )?refunded\b|"
                          r"\brefunded (?:in|with|on|upon|after|from)\b|\bdeduct(?:ed)? (?:it )?from\b|"
                          r"\b(?:returned|refunded) with (?:the )?(?:commission|interest|profits?)\b|连本带利|"
-                         r"(?:入职|工作|上岗)满[^。！？\n]{0,6}?(?:退还|返还)|"
+                         r"(?:入职|工作|上岗)满[^。！？\n]{0,6}?(?:全额)?(?:退还|返还|报销)|"
                          r"\breimbursed (?:in|with|upon|after)\b|\breimburse (?:you |it )?(?:in|with|upon|after)\b|"
                          r"原路(?:退回|返还|退还)|(?:到账|放款|成功|完成)后(?:全额|一并|全部)?(?:退还|返还)|"
                          r"(?:合作|签约|下单|供货|合格)后[^。！？\n]{0,12}?(?:退还|返还)|可退还|全额退还|予以退还|从[^。！？\n]{0,12}中扣除|抵扣")
@@ -221,7 +221,8 @@ def _weight(signal: Signal, items: list[Text], free_sender: bool = False, fee_as
         return 2.0  # (a fee to the other side's own agent: the fake buyer's "our agent handles the registration")
     if signal.name == "fee" and any(personal_payee(x.text, 0, SCAN_LIMIT) for x in items):
         return 2.0  # (a fee into a person's own account: 陈工支付宝, "the account of our procurement officer")
-    if signal.name == "fee" and LISTED.match(signal.text, signal.start):
+    if signal.name == "fee" and (LISTED.match(signal.text, signal.start) or
+                                 LISTED.search(signal.text, max(0, signal.start - 150), signal.start)):
         return 2.0  # (a listing in a "register" billed unasked: the form signed unread; directories bill who ordered)
     if signal.name == "fee" and (gift_codes_asked(signal.text, signal.start - 200, signal.end + 300) or
                                  _CASH_WIRE.search(signal.text, max(0, signal.start - 100), signal.end + 150) or

@@ -157,3 +157,84 @@ def test_a_saas_invitation_to_sign_in_with_a_work_email_is_delivered() -> None:
     assert inbound_action("Slack", "no-reply@slack.com", "Join your team on Slack",
                           "Hi,\n\nDavid invited you to join the Example Corp workspace on Slack. Sign in with your "
                           "work email to get started: https://example-corp.slack.com/join\n") == "deliver"
+
+
+SET64_SCAMS = [
+    ("迪拜能源集团 中国区招聘", "hr@dubai-energy-hire.com", "【高薪直聘】海外销售经理 月薪3.5万",
+     "陈女士您好：\n\n您已通过简历初筛，无需面试即可直接录用。入职前需完成：\n1. 岗前培训培训费 2,980 元\n"
+     "2. 工作签证代办费 5,600 元（入职满三个月全额报销）\n\n以上费用请转至我司中国区合作中介账户。\n"),
+    ("BlueWave Logistics Accounts", "accounts@bluewave-logs.com", "Ocean freight invoice BW-0612 - updated remittance",
+     "Dear Bob,\n\nThe ocean freight for shipment SHA-HAM 2x40HC is now due: USD 4,780.00.\n\nAttention: with "
+     "effect from this month our company has moved its USD collections to the account below.\n\nAccount name: BW "
+     "INTERNATIONAL HOLDINGS\nA/C: 7926 8813 0415\n\nCargo will be released on receipt of payment. Kindly arrange "
+     "today to avoid storage at destination.\n"),
+    ("台聯化學 林小姐", "linda.lin@tailian-chem.com.tw.co", "訂單 TL-0388 匯款帳戶變更通知",
+     "陳小姐您好：\n\n因本公司國際匯款帳戶正在進行年度稽核，原帳戶暫停收款，本批訂單之貨款 USD 21,760 請改匯至我司香港"
+     "關係企業帳戶：\n受款人：TL GLOBAL (HK) LIMITED\n帳號：012-875-0-039281-6\n\n因公司電話系統更換，這兩週請以 "
+     "email 聯繫即可。\n"),
+    ("WIPTR - World Intellectual Property & Trademark Register", "office@wiptr-register.org",
+     "Publication of trademark EXAMPLE CORP",
+     "Dear trademark owner,\n\nYour trademark EXAMPLE CORP has been recorded for publication in the World "
+     "Intellectual Property & Trademark Register. To complete the publication, please settle the enclosed "
+     "invoice within 8 days.\n\nRegistry Office\n"),
+    ("財政部電子稅務服務", "etax@mof-tax-refund.tw.com", "【財政部】綜合所得稅退稅通知",
+     "親愛的納稅義務人您好：\n\n您年度綜合所得稅經核定應退稅額為新臺幣 8,764 元。因您申報之退稅帳戶資料有誤，"
+     "退稅款項退回失敗。\n\n請於 7 月 10 日前至 https://mof-tax-refund.tw.com/refund/ 重新登錄退稅帳戶，"
+     "並以信用卡完成身分驗證。\n"),
+    ("Shell Global Talent Acquisition", "recruitment@shell-careers-uk.org", "Offer of Employment - Procurement",
+     "Dear Alice,\n\nWe are pleased to offer you the position of Procurement Manager at our Aberdeen office.\n\n"
+     "Before your contract can be issued, you are required to process your work permit through our accredited "
+     "immigration agent. The processing cost of GBP 1,460 is payable by the candidate and will be fully "
+     "reimbursed with your first salary.\n\nContact the agent at premiervisa.solutions@gmail.com.\n"),
+]
+
+
+@pytest.mark.parametrize("display,address,subject,body", SET64_SCAMS, ids=[s[2][:40] for s in SET64_SCAMS])
+def test_set_64s_classes_are_held(display: str, address: str, subject: str, body: str) -> None:
+    assert inbound_action(display, address, subject, body) == "quarantine"
+
+
+PROOF_FORMS = [
+    ("Proof_Form.txt", "CHEMICAL INDUSTRY DIRECTORY 2026/27 - UPDATE / PROOF FORM\n\nCompany: Example Corp\n"
+     "[ ] data correct   [ ] please correct as marked\nDate, signature and company stamp: ________\n\n"
+     "By signing and returning this form the client places an order for an entry in the online directory for a "
+     "minimum term of three years at an annual price of EUR 1,271.00 plus VAT, invoiced yearly in advance.\n"),
+    ("企业信息核对表.txt", "《中国化工企业名录》企业信息核对表\n\n企业名称：示例公司\n□ 信息无误  □ 按标注修改\n"
+     "签字：______  盖章：______\n\n说明：本表签章回传即视为贵司同意在《中国化工企业名录》网络版发布推广信息，"
+     "服务期三年，年费人民币 3,980 元，按年预付。\n"),
+]
+
+
+@pytest.mark.parametrize("name,text", PROOF_FORMS, ids=["english", "chinese"])
+def test_a_directorys_proof_form_with_its_yearly_price_in_small_print_is_held(name: str, text: str) -> None:
+    from tests.test_detection_heldout16_classes import _inbound_verdict
+    v = _inbound_verdict("Directory Editorial Office", "proofs@industry-directory.eu",
+                         "Please check and approve your entry",
+                         "Dear Sir or Madam,\n\nWe are updating the free basic entries. Please check your company's "
+                         "details on the attached proof form, then sign, stamp and return it by email.\n",
+                         attachments=[(name, text.encode(), "text/plain")])
+    assert v.to_json()["recipients"][US_INBOUND]["action"] == "quarantine"
+
+
+def test_a_real_directorys_free_update_is_delivered() -> None:
+    """A guard: a directory that asks for corrections and names no price."""
+    assert inbound_action("Kompass Data Team", "data@kompass.com", "Please check your free company listing",
+                          "Dear customer,\n\nYour free listing in the Kompass business directory is due for its "
+                          "yearly check. Please review your company details at kompass.com/my-listing; the basic "
+                          "listing remains free of charge.\n") == "deliver"
+
+
+def test_a_genuine_employer_who_pays_the_visa_is_delivered() -> None:
+    """A guard: the employer bears the visa's cost."""
+    assert inbound_action("Talent Acquisition", "careers@northsea-energy.co.uk", "Your offer - next steps",
+                          "Dear Alice,\n\nThank you for accepting our offer. Our immigration adviser will contact you "
+                          "about your Skilled Worker visa; the processing cost is covered by the company and you "
+                          "will not be asked to pay anything.\n") == "deliver"
+
+
+def test_an_advisorys_advice_for_who_already_gave_card_details_asks_nothing() -> None:
+    """A guard for the card details now read (信用卡资料): "if you already entered them, call your bank"."""
+    assert inbound_action("TWCERT/CC", "service@twcert.org.tw", "【資安通報】假冒物流簡訊釣魚",
+                          "各位會員您好：\n\n近期出現假冒物流業者之釣魚簡訊，內容為「您的包裹地址不完整，請點擊連結更新」。"
+                          "建議：\n1. 請至物流業者官網輸入單號查詢，勿點擊訊息中之連結。\n"
+                          "2. 如已輸入信用卡資料，請立即聯繫發卡銀行停卡，並撥打 165 反詐騙專線。\n") == "deliver"
