@@ -22,11 +22,6 @@ from rules.auth import organisational_domain
 from rules.chinese_variants import simplifying_table
 from rules.scam_words import FREEMAIL
 
-# hosted phone systems whose voicemail-to-email and fax-to-email notices genuinely come from outside
-_VOICE_PROVIDERS = ("ringcentral.com", "8x8.com", "vonage.com", "dialpad.com", "microsoft.com", "office365.com",
-                    "zoom.us", "webex.com", "cisco.com", "mitel.com", "3cx.com", "nextiva.com", "aircall.io",
-                    "goto.com", "gotoconnect.com", "avaya.com", "google.com", "twilio.com", "grasshopper.com",
-                    "ooma.com", "efax.com", "j2.com", "consensus.com", "fax.plus", "sfax.com", "srfax.com")
 # name (as people write it; English whole words, casefolded) -> the domains genuine mail comes from
 BRANDS: dict[str, tuple[str, ...]] = {
     "apple": ("apple.com", "icloud.com", "itunes.com", "me.com", "apple.com.cn"),
@@ -92,10 +87,11 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "barclays": ("barclays.com", "barclays.co.uk", "barclayscorporate.com"),
     "natwest": ("natwest.com", "natwestgroup.com"),
     "zoom": ("zoom.us", "zoom.com", "zoom.com.cn"),
-    # voicemail and fax come from the organisation's own phone system or its hosted provider: a "Voice Mail
-    # System" notice from anywhere else, with a link to "listen", is the lure
-    **dict.fromkeys(("voicemail", "voice mail", "voice message", "voice messages", "voicemail service",
-                     "fax", "efax", "e-fax"), _VOICE_PROVIDERS),
+    # eFax's own notices ("eFax Message"): its name from another domain, with a link to view the fax, is the lure
+    # (a generic "Voicemail" or "Fax" sender is no brand: hosted phone systems are many, and a firm's own fax
+    # server writes from its own domain, as a review found)
+    **dict.fromkeys(("efax", "e-fax", "efax message", "efax corporate"), ("efax.com", "j2.com", "j2global.com",
+                                                                           "consensus.com", "ziffdavis.com")),
     # the accounting profession's bodies and tools, the courts' e-service, a conveyancing platform, payroll
     "aicpa": ("aicpa.org", "aicpa-cima.com", "cpa.com"),
     "icaew": ("icaew.com",),
@@ -257,6 +253,8 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "国税局": ("ntbt.gov.tw", "ntbna.gov.tw", "ntbca.gov.tw", "ntbsa.gov.tw", "ntbk.gov.tw", "gov.tw"),
     "法院": ("court.gov.cn", "gov.cn", "judiciary.hk", "gov.hk"),
     "人民法院": ("court.gov.cn", "gov.cn"),
+    "中国出口信用保险": ("sinosure.com.cn",),
+    "中国信保": ("sinosure.com.cn",),
     "检察院": ("spp.gov.cn", "gov.cn"),
 }
 # words of a domain that name a brand (``paypal-secure-login.com``, ``hmrc-refunds.uk``): the
@@ -287,7 +285,7 @@ DOMAIN_WORDS: dict[str, str] = {
     "hapaglloyd": "hapag-lloyd", "cmacgm": "cma cgm", "lloydsbank": "lloyds bank", "barclays": "barclays",
     "natwest": "natwest", "chsi": "学信网", "aicpa": "aicpa", "icaew": "icaew", "hmcts": "hmcts", "xero": "xero",
     "quickbooks": "quickbooks", "intuit": "intuit", "pexa": "pexa", "cicpa": "中国注册会计师协会",
-    "bochk": "bochk", "hangseng": "hang seng", "amazonbusiness": "amazon", "efax": "efax",
+    "bochk": "bochk", "hangseng": "hang seng", "amazonbusiness": "amazon", "efax": "efax", "sinosure": "中国信保",
 }
 # the state's names worn by mail that is not the state's (a fee asked under them needs no other tie: rules.scams)
 STATE_IN_DOMAIN = "a government's name in a domain that is not one"
@@ -335,11 +333,11 @@ _BRAND_FILLER = re.compile(
     r"advertising|us|uk|finance|settlement|settlements|"
     # (a courier's, a bank's, an employer's own senders: "UPS Delivery", "DBS Bank", "Amazon HR Onboarding")
     r"delivery|shipping|tracking|parcels?|logistics|bank|banking|digibank|hr|onboarding|careers|recruitment|"
-    r"recruiting|talent|jobs|seller|sellers|merchant|merchants|system|systems|message|messages|messaging)\b|\bu\.s\.|\bu\.k\.|[&/|,.:\-–—()（）\[\]【】\s\d]|"
+    r"recruiting|talent|jobs|seller|sellers|merchant|merchants)\b|\bu\.s\.|\bu\.k\.|[&/|,.:\-–—()（）\[\]【】\s\d]|"
     r"客服|通知|中心|团队|服务|安全|风控|合规|官方|速运|快递|集团|股份|有限|公司|总局|委员会|部门|账户|支付|平台|国家|商家|积分|商城|"
     r"监督|管理|科技|信息|系统|提醒|中国|香港|台湾|深圳|上海|北京|广州|市|省|区|县|分行|支行|慈善|信托|基金|委员会|"
     r"中级|高级|基层|最高|办公室|执行局|立案庭|传票|快件|处理|缴费|稽查|征收|受理|理赔|核保|保全|财产保险|合作伙伴|伙伴|支援|"
-    r"电子|税务|申报|缴税|纳税|退税")
+    r"电子|税务|申报|缴税|纳税|退税|部")
 
 
 def brand_owned(domain: str) -> bool:

@@ -178,17 +178,24 @@ def fee_named(t: str, spans: Spans) -> tuple[int, int] | None:
     return None
 
 
-# a payee refused, not given: 不接受个人账户转账, 请勿向个人账户汇款, "we never ask you to pay into a personal account"
-_REFUSED = re.compile(r"不|勿|禁止|非|\bnot?\b|\bnever\b|n't\b")
+# a payee refused or the payer's side, not a payee given: 不接受个人账户转账, 请勿向个人账户汇款, 通过公司账户或个人账户
+# 汇款, "we never ask you to pay into a personal account"
+# (a 不 of another phrase refuses nothing: 元（不含税）。收款账户：刘洋)
+_REFUSED = re.compile(r"(?:不接受|不接收|不收取?|请勿|切勿|勿|禁止|不要|不得|不会|不向|不可|非)"
+                      r"(?:向|往|转入|汇入|转至|汇至|以|用)?(?:任何)?$|"
+                      # (the payer's own account, not the payee's: 可通过公司账户或个人账户汇款至会务组)
+                      r"(?:通过|用|以|从|使用)[^，。！？\n]{0,8}$|或$|\b(?:not|never|no)\b[^.!?\n]{0,24}$|n't\b[^.!?\n]{0,24}$")
+_PAYEES_LOOKED_AT = 8
 
 
 def personal_payee(t: str, lo: int, hi: int) -> bool:
     """Whether a person's own account is given as the payee between ``lo`` and ``hi`` (PERSONAL_PAYEE), not
-    refused, never asked, nor a warning's example (the first few looked at)."""
+    refused, never asked, nor a warning's example. Past the first few refused, the next counts as given (fails
+    closed: decoys of "不接受个人账户" in front hide nothing)."""
     for n, m in enumerate(PERSONAL_PAYEE.finditer(t, lo, hi)):
-        if n >= 8:
-            return False
-        if not _REFUSED.search(t, max(0, m.start() - 20), m.start()) and not _never_asked(t, m.start()) and \
+        if n >= _PAYEES_LOOKED_AT:
+            return True
+        if not _REFUSED.search(t, max(0, m.start() - 30), m.start()) and not _never_asked(t, m.start()) and \
                 not _warned(t, m.start()):
             return True
     return False

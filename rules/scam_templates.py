@@ -42,13 +42,14 @@ GIFT_CODES = re.compile(
 # a move to an instant-messaging account or group, with the id given ("加一下我的新微信 czq-8869",
 # "QQ工作群，群号 8873xxx21", "add me on WhatsApp +44 7700 900123")
 _MOVE_WORDS = ("微信", "qq", "钉钉", "whatsapp", "telegram", "wechat", "群号", "signal", "扫码")
-_IM_WORDS = (*_MOVE_WORDS, "line", "weixin", "vx", "v信", "薇信", "viber", "skype", "kakao", "t.me/", "wa.me/")
+_IM_WORDS = (*_MOVE_WORDS, "line", "weixin", "vx", "wx", "赖", "v信", "薇信", "viber", "skype", "kakao", "t.me/",
+             "wa.me/")
 _MOVE = re.compile(
     r"(?:加|添加|申请加入|加入|入)[^。！？\n]{0,8}?(?:新的?)?(?:微信|qq|钉钉)(?:号|群)?[\s:：]{0,3}"
     r"(?:号|号码)?[\s:：]{0,3}[a-z0-9][a-z0-9_-]{3,}|"
     r"群号[\s:：]{0,3}\d[\dx \-]{4,}|"
     # (Taiwan's LINE: 加我line：meiling0707, "LINE ID 是 amy_wine520")
-    r"(?:加|添加)(?:我的?|一下)?\s{0,3}line(?![a-z0-9_])|(?<![a-z0-9_])line(?:\s{0,3}id)?\s{0,3}(?:[:：]|是)\s{0,3}[a-z0-9]|"
+    r"(?:加|添加)(?:我的?|一下)?\s{0,3}(?:line|赖|wx|vx)(?![a-z0-9_])|(?<![a-z0-9_])line(?:\s{0,3}id)?\s{0,3}(?:[:：]|是)\s{0,3}[a-z0-9]|"
     # (the id on a line of its own: 微信号：cjg_hz1968; a group to scan into: 企业微信群，你扫码进一下)
     r"(?:微信|qq|wechat|whatsapp|telegram)(?:号|号码| id)?[ \t]{0,2}[:：][ \t]{0,2}[+a-z0-9][a-z0-9_-]{3,}|"
     r"(?:微信|qq|钉钉)群[^。！？\n]{0,30}?(?:扫码|进群|入群|加入|进一下)|扫码(?:进|加入|入)群|"
@@ -116,69 +117,121 @@ def opener(text: str) -> tuple[int, int] | None:
     return move.span()
 
 
-# the stranger who befriends (the "pig-butchering" opener): a message "to the wrong person", or "we met at the fair,
-# do you remember me?", turned into friendship ("maybe it's fate, let's be friends", 相遇就是缘分，交个朋友) or a hint
-# of the trading that comes later (an aunt's gold and digital-asset trades, 舅舅带做黄金和数字货币), and a messaging
-# id (WhatsApp, WeChat, LINE). No money yet: the investment comes weeks later in the chat
-_STRANGER_WORDS = ("wrong", "met", "remember", "talked", "错", "记得", "认识", "见过", "印象", "冒昧")
-_STRANGER = re.compile(
-    r"\b(?:wrong (?:person|number|e-?mail(?: address)?|address|inbox|contact|recipient|mr\.?|ms\.?)|"
-    r"(?:sent|send|sending) (?:this |it |my message )?to the wrong|"
+# the stranger who befriends (the "pig-butchering" opener), one of two ways. A message that confesses it reached the
+# wrong person ("sorry, I think I have the wrong person", 好像发错人了, 寄錯信箱) and turns it into friendship ("maybe
+# it's fate, let's be friends", 相遇就是缘分，交个朋友) or into trading talk; or one that recalls a meeting ("we met
+# at the fair, do you remember me?") and turns it into the writer's own trading with a relative or a mentor ("my aunt
+# and I do short-term gold and crypto trading", 跟着我舅舅做黄金和数字货币的短线，收益还不错). Either way a messaging
+# id follows (WhatsApp, WeChat, LINE). No money yet: the investment comes weeks later in the chat. A review wrote
+# genuine follow-ups from jewellery, forex and crypto fairs, cold sales openers (冒昧打扰…认识一下) and a recruiter's
+# "apologies if I have the wrong person": a fair and a trade's own market are business, so the meeting needs the
+# personal trading, and the confession must be one
+_STRANGER_WORDS = ("wrong", "mistake", "met", "remember", "talked", "错", "记得", "认识", "见过", "印象")
+_WRONG = re.compile(
+    r"(?<!\bif )(?<!\bif i )(?<!\bin case )\b(?:i (?:think |guess |might |may )?(?:have |had |got )?(?:the )?)?"
+    r"(?:wrong (?:person|number|e-?mail(?: address)?|address|inbox|contact|recipient|mr\.?|ms\.?)|"
+    r"(?:sent|send|sending|typed|wrote) (?:this |it |my message |your address )?(?:to the wrong|by mistake)|"
     r"not the (?:person|one) i (?:was looking for|meant))\b|"
+    r"(?:发|加|认|找|搞|打|寄|弄)错(?:人|了|号|邮箱|地址|信箱)")
+_MET = re.compile(
     r"\b(?:we met at|i met you at|met (?:you )?(?:at|during) the|we (?:talked|spoke|chatted) (?:for )?[^.!?\n]{0,40}?"
     r"\b(?:at|near|during) (?:the )?)|\b(?:do you |you )?(?:still )?remember me\b|"
-    r"(?:发|加|认|找|搞|打|寄)错(?:人|了|号|邮箱|地址|信箱)|还记得我|(?:还有没有|有没有|还有)印象|"
-    r"(?:上次|之前|那天|上个月|我们在)[^。！？\n]{0,16}?(?:认识|见过|聊过)|冒昧打扰")
-_FRIEND_WORDS = ("friend", "fate", "destiny", "get to know", "缘", "朋友", "认识一下", "gold", "crypto", "bitcoin",
+    r"还记得我|(?:您|你)记得我|(?:还有没有|有没有|还有)印象|(?:上次|之前|那天|上个月|我们在)[^。！？\n]{0,16}?(?:认识|见过|聊过)")
+_FRIEND_WORDS = ("friend", "fate", "destiny", "know each other", "缘", "朋友", "gold", "crypto", "bitcoin",
                  "digital asset", "digital currenc", "forex", "黄金", "数字货币", "虚拟币", "外汇", "比特币", "期货")
 _FRIEND = re.compile(r"\b(?:be|become|make|stay) (?:good )?friends\b|\bfate\b|\bdestiny\b|"
-                     r"\bget to know (?:each other|you|one another)\b|缘分|有缘|交个朋友|做个朋友|做朋友|认识一下|"
-                     # (the trading hinted at: "gold and digital asset short-term trading", 跟着舅舅做黄金和数字货币)
-                     r"\b(?:gold|crypto\w*|bitcoin|digital (?:assets?|currenc\w+)|forex)\b[^.!?\n]{0,40}?"
-                     r"\b(?:trad\w+|invest\w*|market|signals?)\b|"
-                     r"(?:黄金|数字货币|虚拟币|外汇|比特币|期货)[^。！？\n]{0,20}?(?:短线|交易|投资|理财|收益|行情|带单)")
+                     r"\b(?:get to |)know each other\b|缘分|有缘|(?:交|做|成为)(?:个)?朋友")
+# the trading the stranger does for itself, with a relative or a mentor, and its returns
+_OWN_TRADING = re.compile(
+    r"\b(?:my|our) (?:uncle|aunt|auntie|cousin|mentor|teacher|brother|sister)\b[^.!?\n]{0,80}?\b(?:gold|crypto\w*|"
+    r"bitcoin|digital (?:assets?|currenc\w+)|forex|trading)\b|"
+    r"\b(?:gold|crypto\w*|bitcoin|digital (?:assets?|currenc\w+)|forex)\b[^.!?\n]{0,60}?"
+    r"\bshort[- ]term (?:trad\w+|trades)\b|"
+    r"\b(?:i|we) (?:do|make|made|have made)\b[^.!?\n]{0,30}?\b(?:gold|crypto\w*|bitcoin|forex)\b[^.!?\n]{0,40}?"
+    r"\b(?:profits?|returns?|gains)\b|"
+    r"跟着?(?:我)?(?:的)?(?:舅舅|叔叔|阿姨|姑姑|表哥|表姐|老师|导师)[^。！？\n]{0,20}?(?:黄金|数字货币|虚拟币|外汇|比特币|期货|炒)|"
+    r"(?:黄金|数字货币|虚拟币|外汇|比特币|期货)[^。！？\n]{0,20}?(?:短线|带单)|(?:黄金|数字货币|虚拟币|外汇|比特币)"
+    r"[^。！？\n]{0,40}?收益(?:还不错|很好|不错|稳定)")
 
 
 def befriends(text: str) -> tuple[int, int] | None:
-    """The span of a stranger's move to a messaging app where the same text says it reached the wrong person,
-    or recalls a meeting, and offers friendship or hints at trading (the pig-butchering opener), or None."""
+    """The span of a stranger's move to a messaging app where the same text confesses it reached the wrong person
+    and offers friendship or trading, or recalls a meeting and speaks of its own trading (the pig-butchering
+    opener), or None."""
     head = text[:SCAN_LIMIT]
     if not any(w in head for w in _FRIEND_WORDS) or not any(w in head for w in _STRANGER_WORDS) or \
             not any(w in head for w in _IM_WORDS):
         return None
     move = _MOVE.search(head) or _IM.search(head)
-    if move is None or _STRANGER.search(head) is None or _FRIEND.search(head) is None:
+    if move is None:
         return None
-    return move.span()
+    trading = _OWN_TRADING.search(head) is not None
+    if _WRONG.search(head) and (trading or _FRIEND.search(head)) or _MET.search(head) and trading:
+        return move.span()
+    return None
 
 
-# the money mule's job: parcels received at the reader's home and sent on ("receive parcels for our customers at
-# your home address … attach the prepaid labels we email you", 以您的住址代收包裹…寄往海外), or payments taken into
-# the reader's own account and passed on ("keep 10% as your commission and forward the balance", 用您本人的支付宝代收
-# 货款, 跑分). No employer moves its goods or money through a stranger's home or account
-_MULE_WORDS = ("reship", "re-ship", "forward", "relabel", "re-label", "repack", "re-pack", "label", "转寄", "代收",
-               "跑分", "走账", "出租", "收购", "寄往", "重新包装")
-_MULE = re.compile(
-    r"\breceiv\w*\b[^.!?\n]{0,60}?\b(?:parcels?|packages?|shipments?|goods|items|merchandise)\b[^.!?\n]{0,60}?"
-    r"\b(?:at|to) (?:your|their) (?:own )?(?:home|house|residence|(?:home |residential |own )?address)\b"
-    r"[\s\S]{0,400}?\b(?:re-?ship\w*|re-?pack\w*|re-?label\w*|forward\w*|(?:prepaid |shipping )labels?)\b|"
+# the money mule's job: parcels received at the reader's home and sent on with the "employer's" labels ("receive
+# parcels for our customers at your home address … re-pack them and attach the prepaid labels we email you",
+# 以您的住址代收包裹…寄往海外), or payments taken into the reader's own account and passed on for a cut ("keep 10% as
+# your commission and forward the balance", 用您本人的支付宝代收货款, 跑分), offered as work. No employer moves its
+# goods or money through a stranger's home or account. A review found the shop's returns label, the courier's
+# redirection, the platform's payouts ("we look forward to"), the courier's cash on delivery (代收货款) and the banks'
+# own warnings against lending an account: the job is named, the goods re-shipped or the balance passed on, and no
+# "do not" stands before it
+_MULE_WORDS = ("reship", "re-ship", "relabel", "re-label", "repack", "re-pack", "label", "forward", "the rest",
+               "remainder", "balance", "转寄", "跑分", "走账", "出租", "收购", "寄往", "重新包装", "代收")
+_JOB = re.compile(r"\b(?:jobs?|positions?|roles?|vacanc\w+|hiring|salary|per month|"
+                  r"per (?:package|parcel|transaction)|"
+                  r"commission|part[- ]time|work from home|home[- ]based|applicants?|candidates?|probation)\b|"
+                  r"招聘|招募|兼职|岗位|职位|月薪|日结|佣金|返佣|工作内容|在家工作")
+_MULE_GOODS = re.compile(
+    r"\breceiv\w*\b[^.!?\n]{0,60}?\b(?:parcels?|packages?|shipments?|goods|items|merchandise|deliveries)\b"
+    r"[^.!?\n]{0,60}?\b(?:at|to) (?:your|their) (?:own )?(?:home|house|residence|"
+    r"(?:home |residential |own )?address)\b|"
+    r"\breceiv\w*\b[^.!?\n]{0,60}?\b(?:parcels?|packages?|shipments?|goods|deliveries)\b[^.!?\n]{0,30}?\bat home\b|"
+    r"(?:以|用|使用)(?:您|你)(?:的|本人的?)?(?:住址|地址|家庭住址|住处)(?:代收|收取|接收)")
+_MULE_ON = re.compile(r"\b(?:re-?ship\w*|re-?pack\w*|re-?label\w*|"
+                      r"forward (?:them|the (?:parcels?|packages?|items|goods))|"
+                      r"(?:prepaid |shipping )labels? (?:we|that we|you will) (?:e-?mail|send|receive))\b|"
+                      r"转寄|重新包装|寄往(?:海外|国外|境外)|转运")
+_MULE_MONEY = re.compile(
     r"\breceiv\w*\b[^.!?\n]{0,60}?\b(?:payments?|funds|money|transfers?|deposits)\b[^.!?\n]{0,60}?"
-    r"\b(?:in|into|to|on|through|via) your (?:own |personal |private )?(?:bank )?accounts?\b"
-    r"[\s\S]{0,300}?\b(?:forward\w*|transfer\w*|send\w*|remit\w*|wire\w*)\b[^.!?\n]{0,60}?"
-    r"\b(?:balance|rest|remainder|remaining|funds|money|amounts?|payments?)\b|"
-    r"(?:以|用|使用)(?:您|你)(?:的|本人的?)?(?:住址|地址|家庭住址|住处)(?:代收|收取|接收)[\s\S]{0,200}?"
-    r"(?:转寄|重新包装|寄往|转运)|"
-    r"(?:用|使用|借用?|提供)(?:您|你)(?:本人)?的?(?:支付宝|微信|银行卡|账户|帐户|收款码)[^。！？\n]{0,12}?"
-    r"(?:收款|代收|走账|过账|流水)|跑分|代收(?:货款|款项)|出租(?:银行卡|账户|帐户)|(?:收购|出售)(?:银行卡|对公账户|对公帐户)")
+    r"\b(?:in|into|to|on|through|via) your (?:own |personal |private )?(?:bank )?accounts?\b")
+_MULE_PASSED = re.compile(r"\b(?:forward|transfer|send|remit|wire)\w*\b[^.!?\n]{0,30}?"
+                          r"\b(?:the )?(?:balance|rest|remainder|"
+                          r"remaining (?:funds|amount|money))\b|\bkeep (?:\d{1,2}\s?%|(?:a |your )?commission)\b")
+_MULE_ZH = re.compile(r"(?:用|使用|借用?|提供)(?:您|你)(?:本人)?的?(?:支付宝|微信|银行卡|账户|帐户|收款码)"
+                      r"[^。！？\n]{0,12}?"
+                      r"(?:收款|代收|走账|过账|流水)|跑分|出租(?:银行卡|账户|帐户)|"
+                      r"(?:收购|出售)(?:银行卡|对公账户|对公帐户)")
+# a warning against it (请勿出租银行卡, "never agree to receive payments … and forward them")
+_MULE_REFUSED = re.compile(r"(?:不要|请勿|切勿|勿|严禁|禁止|拒绝|警惕|谨防|不得|以免|避免)[^。！？\n]{0,12}$|"
+                           r"\b(?:never|not|don't|do not|refuse to|avoid|beware of|warning)\b[^.!?\n]{0,40}$")
+_MULE_ATTEMPTS = 5  # candidates looked at per text: a hostile text of near-misses reads a few, not thousands
+
+
+def _mule_at(head: str, found: re.Pattern[str], then: re.Pattern[str] | None, reach: int) -> tuple[int, int] | None:
+    for n, m in enumerate(found.finditer(head)):
+        if n >= _MULE_ATTEMPTS:
+            return None
+        if _MULE_REFUSED.search(head, max(0, m.start() - 60), m.start()):
+            continue
+        if then is None:
+            return m.span()
+        after = then.search(head, m.end(), m.end() + reach)
+        if after is not None:
+            return m.start(), after.end()
+    return None
 
 
 def mule_job(text: str) -> tuple[int, int] | None:
     """The span of a job that moves goods or money through the reader's home or account, or None."""
     head = text[:SCAN_LIMIT]
-    if not any(w in head for w in _MULE_WORDS):
+    if not any(w in head for w in _MULE_WORDS) or _JOB.search(head) is None:
         return None
-    m = _MULE.search(head)
-    return m.span() if m else None
+    return _mule_at(head, _MULE_GOODS, _MULE_ON, 400) or _mule_at(head, _MULE_MONEY, _MULE_PASSED, 300) or \
+        _mule_at(head, _MULE_ZH, None, 0)
 
 
 def domain_scare(text: str) -> tuple[int, int] | None:

@@ -153,9 +153,18 @@ _COMES_BACK = re.compile(r"(?<!non-)(?<!non )\brefundable\b"
                          r"\breimbursed (?:in|with|upon|after)\b|\breimburse (?:you |it )?(?:in|with|upon|after)\b|"
                          r"原路(?:退回|返还|退还)|(?:到账|放款|成功|完成)后(?:全额|一并|全部)?(?:退还|返还)|"
                          r"(?:合作|签约|下单|供货|合格)后[^。！？\n]{0,12}?(?:退还|返还)|可退还|全额退还|予以退还|从[^。！？\n]{0,12}中扣除|抵扣")
+# an organisation speaking as itself (我中心, 我局, 组委会, "our committee"): whose fee goes into a person's own account
+# only in a scam (a freelancer or a private landlord speaks as "I")
+_ORGANISATION_VOICE = re.compile(r"我中心|本中心|我局|本局|我院|本院|我所|本所|我会|本会|组委会|招标中心|我司|"
+                                 r"我公司|本公司|我单位|本单位|检测机构|\bour (?:company|firm|organi[sz]ation|office|"
+                                 r"department|committee|centre|center|ministry|agency|bureau|institute)\b")
 # the other side's own agent or appointee paid by the reader ("our agent in Abuja handles the registration",
 # 我司指定的第三方检测机构); an accredited inspector the reader chooses (SGS, Intertek) is no one's agent
 _BUYERS_AGENT = re.compile(r"\b(?:our|my) (?:[\w-]+ ){0,2}agent\b|(?:我司|我方|我公司)指定")
+# (the buyer's order the agent's fee stands before: a forwarder's "clearance fee to our agent at Felixstowe" is
+# the shipment's own cost)
+_AN_ORDER = re.compile(r"\b(?:orders?|purchase|po|lc|l/c|letter of credit|suppliers?|vendors?|registration)\b|"
+                       r"订单|采购|下单|合同|供应商|供方|检测报告")
 # a Chinese transfer word asked, not stated (请/须/需 … 转入): what the words of _TRANSFER say bare
 _ZH_ASKED = re.compile(r"请|须|需|要求|务必|尽快|立即|马上|麻烦|帮忙|帮我|先")
 # a fee sent by cash wire to a person (Western Union, MoneyGram): no business bills so
@@ -217,10 +226,12 @@ def _weight(signal: Signal, items: list[Text], free_sender: bool = False, fee_as
     if signal.name == "fee" and _FEE_WORD.search(signal.text, signal.start, signal.end) and \
             _COMES_BACK.search(signal.text, max(0, signal.start - 100), signal.end + 120):
         return 2.0  # (a fee said to come back, "refundable in your first salary", "deducted from the payout")
-    if signal.name == "fee" and _BUYERS_AGENT.search(signal.text, max(0, signal.start - 200), signal.end + 200):
+    if signal.name == "fee" and _BUYERS_AGENT.search(signal.text, max(0, signal.start - 200), signal.end + 200) and \
+            _AN_ORDER.search(signal.text, max(0, signal.start - 300), signal.end + 300):
         return 2.0  # (a fee to the other side's own agent: the fake buyer's "our agent handles the registration")
-    if signal.name == "fee" and any(personal_payee(x.text, 0, SCAN_LIMIT) for x in items):
-        return 2.0  # (a fee into a person's own account: 陈工支付宝, "the account of our procurement officer")
+    if signal.name == "fee" and any(personal_payee(x.text, 0, SCAN_LIMIT) and
+                                    _ORGANISATION_VOICE.search(x.text, 0, SCAN_LIMIT) for x in items):
+        return 2.0  # (an organisation's fee into its clerk's own account: 我中心…收款账户：张涛（项目经办人）)
     if signal.name == "fee" and (LISTED.match(signal.text, signal.start) or
                                  LISTED.search(signal.text, max(0, signal.start - 150), signal.start)):
         return 2.0  # (a listing in a "register" billed unasked: the form signed unread; directories bill who ordered)
@@ -378,7 +389,9 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
         if moved is not None:
             found["look_alike"] = Signal("look_alike", moved[0].where, moved[0].text, *moved[1])
             found.setdefault("private_channel", Signal("private_channel", moved[0].where, moved[0].text, *moved[1]))
-    if unsolicited:  # a job that moves goods or money through the reader's home or account (the mule's)
+    if unsolicited and not (domains and all(brand_owned(d) and d not in FREEMAIL for d in domains)):
+        # a job that moves goods or money through the reader's home or account (the mule's; not a platform's own
+        # notice of its payouts, nor a bank's own warning against lending an account)
         mule = next(((item, span) for item in items for span in [mule_job(item.text)]
                      if span and not _warned(item.text, span[0])), None)
         if mule is not None:

@@ -4,7 +4,9 @@ with a messaging id (pig butchering, English and Chinese), a supplier's bank "ch
 audit" with "the account name remains the same" (the hijacker's reassurance), a fake tender's fee into its
 officer's account, a voicemail notice from a domain no phone system sends from with a link to "listen", a
 trademark's "publication" in a world register, a fake buyer's supplier-registration certificate bought from
-its agent. Each scam fails on e284777. Beside them, the genuine mail each reading must leave alone: a hosted
+its agent. (The voicemail notice first held on its "listen" link alone; the review of the change found four
+genuine hosted phone systems tagged so, and a voicemail lure is held now where it asks the company's
+sign-in.) Each scam fails on e284777. Beside them, the genuine mail each reading must leave alone: a hosted
 phone system's own voicemail, a bank change to be verified by phone, a tender's document fee to the agency,
 an attorney's invoice for a national register, a bid bond to the state, a buyer met at a fair, a mistyped
 address apologised for (guards: delivered before and after). Then the same classes as blind set 64 (a
@@ -41,8 +43,8 @@ SCAMS = [
      "1103.\n"),
     ("Voice Mail System", "voicemail@vm-notify-center.com", "New voicemail from +44 20 7946 0321 (0:47)",
      "You have received a new voice message.\n\nFrom: +44 20 7946 0321\nDuration: 0:47\nReceived: today "
-     "09:12\n\nListen to message: https://vm-notify-center.com/listen?id=88213\n\nThis message will be deleted "
-     "in 48 hours.\n"),
+     "09:12\n\nListen to message: https://vm-notify-center.com/listen?id=88213 (sign in with your Office 365 "
+     "account to play it)\n\nThis message will be deleted in 48 hours.\n"),
     ("World Intellectual Property Register", "office@wipr-register.org", "Trademark publication EXAMPLE",
      "Your trademark EXAMPLE (application 0188273) is eligible for publication in the World Intellectual "
      "Property Register. To complete the publication, please pay EUR 2,450 within 8 days using the enclosed "
@@ -75,7 +77,7 @@ SCAMS += [
      "supplier with the Ministry of Trade.\n\nOur agent in Abuja handles the registration for all our "
      "suppliers. Registration fee is USD 1,350 and takes 3 working days.\n\nChief Musa Bello\n"),
     ("某能源集团招标中心", "zbzx@energy-jcgc.cn", "关于贵司入围年度供应商库的通知",
-     "贵司已入围《年度化工原料集中采购项目》合格供应商候选名单。请于本月 20 日前完成以下手续：\n"
+     "经我中心初步审核，贵司已入围《年度化工原料集中采购项目》合格供应商候选名单。请于本月 20 日前完成以下手续：\n"
      "一、缴纳供应商入库保证金 人民币 20,000 元；\n二、缴纳入库审核服务费 人民币 2,800 元。\n\n"
      "收款账户：刘洋（项目经办人）\n开户银行：中国建设银行\n账号：6217 0000 1023 7781 904\n"),
     ("行业百强评选组委会", "pingxuan@trade-top100.org.cn", "关于贵司入选年度百强诚信企业候选名单的通知",
