@@ -63,7 +63,8 @@ SCAMS = [
     ("林小姐", "linxiaojie0912@163.com", "王总您好",
      "王总您好，不好意思好像弄错人了。不过也是缘分，成为朋友吧，加我wx lin_xj0912。\n"),
     ("Home Logistics HR", "jobs@home-logistics-hire.com", "Part-time job: parcel coordinator",
-     "Hello,\n\nWe are hiring part-time parcel coordinators. You will receive packages at home, re-pack them and attach "
+     "Hello,\n\nWe are hiring part-time parcel coordinators. You will receive packages at home, re-pack them and "
+     "attach "
      "the shipping labels we email you. Salary USD 2,500 per month.\n"),
     ("Art Dealer Payments", "careers@artdealer-payments.com", "Payment assistant position",
      "Dear applicant,\n\nThe position: receive customer payments into your personal bank account, keep 10% as your "
