@@ -164,6 +164,36 @@ def _reported_quotes(text: str) -> str:
     return text
 
 
+# an example set out in an advisory's plain text, under a line that introduces it ("典型邮件内容如下：",
+# "郵件內容範例如下：", "Example observed (defanged):") and up to the advice that follows it (建议, 提醒,
+# "Recommendations", "Indicators"): what an HTML part quotes in a blockquote, its text part sets out bare
+# (the words of an example, not a bare "如下": "为防诈骗，新账户如下：" sets out its own ask)
+_EXAMPLE_INTRO = re.compile(r"(?m)^([^\n>]{0,300}?(?:(?:内容|原文|范例|示例|样本|样例)(?:如下|如下所示)?|"
+                            r"\b(?:reads|read as follows|(?:examples?|samples?)(?: (?:observed|received|below|message|"
+                            r"e-?mail))?(?: \(defanged\))?))[ \t]*[:：])[ \t\r]*$")
+_EXAMPLE_END = re.compile(r"(?m)^[ \t]*(?:[-*•·(（\d.、)）]{0,4}[ \t]*)(?:建议|提醒|提示|措施|防范|请勿|如有疑问|"
+                          r"[^\n]{0,12}(?:提醒|建议)[:：]|"
+                          r"(?:recommendations?|what (?:to|you should) do|red flags|indicators|how to|advice|tips)\b)")
+_EXAMPLE_REACH = 1500  # characters an example may run to
+
+
+def _reported_examples(text: str) -> str:
+    """``text`` with each example an advisory sets out under a line reporting it
+    ("…冒充药品监管部门…典型邮件内容如下：") blanked, up to the advice that follows it or ``_EXAMPLE_REACH``
+    characters (a few looked at per text)."""
+    for n, m in enumerate(_EXAMPLE_INTRO.finditer(text, 0, SCAN_LIMIT)):
+        if n >= _QUOTED_BLOCKS:
+            break
+        before = text.rfind("\n", 0, max(0, m.start(1) - 1)) + 1
+        intro_start = before if m.start(1) - before <= 300 else m.start(1)
+        if not _reports_within(text, intro_start, m.end(1)):
+            continue
+        end = _EXAMPLE_END.search(text, m.end(), m.end() + _EXAMPLE_REACH)
+        stop = end.start() if end else min(len(text), m.end() + _EXAMPLE_REACH)
+        text = text[:m.end()] + _blank(text[m.end():stop]) + text[stop:]
+    return text
+
+
 _REFERS_ATTACHED = re.compile(r"\battach(?:ed|ment)\b|\bforward(?:ed|ing)?\b|附件|转发|转寄|附上|随附")
 
 
@@ -173,7 +203,8 @@ def without_reported_forwards(items: list[Text]) -> tuple[list[Text], bool]:
     change it received ("WARNING: fake email in your name … so we did not pay") asks nothing of
     the reader; the fraudster's asks are below the header (the report must be the forwarder's own words,
     not the subject, and not denied). A block quoted with '>' is blanked alone, where the line that
-    introduces it reports it (:func:`_reported_quotes`). Same lengths: positions hold. Also
+    introduces it reports it (:func:`_reported_quotes`), and so is an example an advisory sets out
+    under such a line (:func:`_reported_examples`). Same lengths: positions hold. Also
     returns whether anything was blanked (the quoted senders are then the fraudster's, not a
     correspondent's)."""
     out: list[Text] = []
@@ -183,8 +214,8 @@ def without_reported_forwards(items: list[Text]) -> tuple[list[Text], bool]:
         if head is not None and head.start() > 0 and _reports(item.text, head.start()):
             item = Text(item.where, item.text[:head.start()] + _blank(item.text[head.start():]), item.anchors)
             reported = True
-        elif item.where == "body" and ">" in item.text:
-            quoted = _reported_quotes(item.text)
+        elif item.where == "body":
+            quoted = _reported_examples(_reported_quotes(item.text) if ">" in item.text else item.text)
             if quoted != item.text:
                 item, reported = Text(item.where, quoted, item.anchors), True
         out.append(item)

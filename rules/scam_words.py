@@ -24,6 +24,11 @@ _NO_SECURITY = (r"\bno collateral\b|\bno credit checks?\b|无需(?:任何)?抵�
                 r"(?:免|无需|不需|不用)(?:提供)?(?:入息|收入)证明|黑户可贷|(?:不看|不查|无视)征信")
 _LENDER = r"\b(?:we|i) (?:offer|give out|give|grant|provide|lend)\b"
 LOAN_BAIT = re.compile(_NO_SECURITY + "|" + _LENDER)
+# the form that orders what it asks to check: "by signing and returning this form the client places an order",
+# 本表签章回传即视为贵司同意…年费; rules.scams weighs a fee beside it 2 (the directory's trap, unasked)
+SIGNED_IS_ORDER = re.compile(r"\b(?:signing|signed|sign)(?: and (?:returning|return|stamping))?(?: (?:of )?this form)?"
+                             r"[^.!?\n]{0,40}?\b(?:places?|constitutes?|means|is) (?:an? )?(?:order|contract|binding)|"
+                             r"(?:签章|签字|盖章)(?:后)?回传(?:即|后即|即为)?视为[^。！？\n]{0,20}?(?:同意|订购|确认)")
 # a listing in a "register" or directory billed as if ordered ("Business Directory Listing – Asia Pacific Trade
 # Register", "European Business Register": the form signed unread is the pretext); rules.scams weighs it 2 (LISTED)
 _LISTINGS = (r"\b(?:business|company|companies|trade|industry|exporters?|b2b) (?:directory|register|registry)\b|"
@@ -32,7 +37,7 @@ _LISTINGS = (r"\b(?:business|company|companies|trade|industry|exporters?|b2b) (?
              r"\b(?:world|worldwide|international|global|universal)\b[^.!?\n]{0,40}?"
              r"(?:intellectual property|trade ?marks?|patents?) (?:register|registry)\b|"
              r"\b(?:directory|compliance|trade|business|company) listing\b|\bdirectory (?:entry|publication)\b|"
-             r"(?:刊登|名录|版面)费|(?:企业|行业|商务|进出口|供应商)名录|"
+             r"(?:刊登|名录|版面)费|"
              # (an entry "for a minimum term of three years at an annual price of EUR 1,271.00": the proof form's
              # order in its small print)
              r"\b(?:entry|listing|directory)\b[^.!?]{0,120}?\b(?:annual|yearly) (?:price|fee|charge|rate|cost) of "
@@ -233,7 +238,7 @@ _FEE = re.compile(
     r"(?:保价|申报|寄送|邮寄|制卡|开卡)费|"
     # (a prize's tax paid first, not the yearly filing: 个人所得税综合所得汇算清缴, the 个人所得税 app)
     r"个人所得税(?![\s”\"」』]{0,2}(?:[(（][^)）\n]{0,6}[)）]\s?)?(?:综合所得|汇算|app|申报|年度|专项))|(?:个人)?偶然所得税|"
-    r"派送费|税款|税项|滞纳金|开户费|开户管理费|账户管理费|审查费|审核费|评估费|延期费|年费|"
+    r"派送费|(?<!退)税款|税项|滞纳金|开户费|开户管理费|账户管理费|审查费|审核费|评估费|延期费|年费|"
     r"(?:检测|检查|巡查|复核|年检)费|(?:巡查|检查|检测)及处理费|"
     # the "safe account" the reader's money is to be moved to (资金转入监管账户进行核验)
     # (not the escrow a deposit on a home is paid into: 存入资金监管账户)
@@ -627,9 +632,12 @@ PRETEXT = re.compile(
 SIGN_IN_OURS = re.compile(
     r"\b(?:sign|log)[- ]?in (?:with|using) your (?:company|corporate|business|office ?365|microsoft 365|outlook|"
     r"e-?mail) (?:e-?mail )?(?:account|credentials|password|login|address and password|and password)\b|"
-    r"\b(?:sign|log)[- ]?in (?:with|using) your (?:company|corporate|business) e-?mail\b|"
     r"\busing your (?:e-?mail|company|corporate|office ?365|microsoft) (?:e-?mail )?(?:credentials|password|login)\b|"
-    r"(?:使用|用)(?:您的|你的)?(?:公司|企业)邮箱(?:账号|帐号)?(?:及密码|和密码)?(?:登录|登陆)")
+    r"(?:使用|用)(?:您的|你的)?(?:公司|企业)邮箱(?:账号|帐号)?(?:及|和)密码(?:登录|登陆)")
+# a sign-in with the company's mail address alone ("sign in with your company email"): single sign-on's words too
+# (Slack Connect, a supplier's quality system), so an ask of personal data like any other, not a password's weight
+_SIGN_IN_WORK = (r"\b(?:sign|log)[- ]?in (?:with|using) your (?:company|corporate|business) e-?mail\b|"
+                 r"(?:使用|用)(?:您的|你的)?(?:公司|企业)邮箱(?:账号|帐号)?(?:登录|登陆)")
 # the codes no genuine sender asks for by mail: a card's CVV, a PIN, a card's secret (卡密), the bank token's password
 SECRET_CODES = re.compile(r"(?<![a-z0-9_])(?:cvv2?|cvc2?|pin)(?![a-z0-9_])|security code|卡密|u\s?盾(?:密码|口令)|"
                           r"网银密码|交易密码|支付密码|(?:操作员|使用者|用户)密码|"
@@ -644,6 +652,11 @@ SECRET_CODES = re.compile(r"(?<![a-z0-9_])(?:cvv2?|cvc2?|pin)(?![a-z0-9_])|secur
 # ("任何收款账户变更，请务必通过原有电话核实", "verify any payment change by calling the number you have")
 VERIFY_BY_PHONE = re.compile(r"(?:原有|已知|以往|存档|备案|之前|原来)(?:的)?(?:[纪记]录|记载|档案|资料|合同)?"
                              r"(?:之|的|中的|上的)?(?:联系)?(?:电话|号码|联系方式)|"
+                             # (打我们合同上留的财务电话核实, 按合同预留电话回拨)
+                             r"合同(?:上|中|里)?(?:预)?留(?:的)?[^。！？\n]{0,8}?(?:电话|号码)|"
+                             # ("… by phone on +49 621 … as listed on our website and on all invoices")
+                             r"\b(?:phone|telephone|number)\b[^.!?]{0,80}\bas (?:listed|shown|printed) on "
+                             r"(?:our|your|the|all|previous) (?:website|invoices?|contract|statements?)\b|"
                              # ("call the number on file"; not "the account number on file", which a phisher asks)
                              r"\b(?:(?:phone|telephone|contact|call)\w*[^.!?\n]{0,25}\bon file|"
                              r"you already (?:have|hold|know)|"
@@ -663,8 +676,8 @@ _VERIFY_ACCOUNT = re.compile(
     r"\b(?:verify|confirm|unlock|restore|reactivate|re-?validate|validate)\b (?:your) "
     r"(?:account|apple id|mailbox|login|identity)\b|"
     r"(?:验证|核实|解锁|恢复|激活|重新验证)(?:一下)?(?:您|你)的(?:账户|帐户|账号|邮箱|身份)|"
-    # the reader's work sign-in asked on the sender's page (SIGN_IN_OURS)
-    + SIGN_IN_OURS.pattern)
+    # the reader's work sign-in asked on the sender's page (SIGN_IN_OURS, _SIGN_IN_WORK)
+    + SIGN_IN_OURS.pattern + "|" + _SIGN_IN_WORK)
 # (a remote-control tool is the refund scam's ask where money or a bank is in view)
 _MONEY_IN_VIEW = re.compile(r"refund|bank|account|payment|网银|银行|退款|转账|账户|支付|资金|保证金")
 # a remote-control tool to install: the refund and tech-support scam's ask
@@ -928,7 +941,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "anti-terrorist|anti-terrorism|anti-terror|money laundering|fund release|drug-free|drug free|top-up|top up|"
         "topup|top-ups|top ups|topups|starter kit|starter kits|purchase|buy|directory|register|registry|listing|"
         "license|licence|licenses|licences|"
-        "年费|签章回传|企业名录|行业名录|商务名录|进出口名录|供应商名录|entry|资料费|保价费|申报费|寄送费|邮寄费|制卡费|开卡费|刊登费|名录费|版面费|certificate|certificates|保管金|"
+        "年费|签章回传|回传即视为|entry|资料费|保价费|申报费|寄送费|邮寄费|制卡费|开卡费|刊登费|名录费|版面费|certificate|certificates|保管金|"
         "税款|滞纳金|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|偶然所得税|押金|"
         "会员费|认证费|服务费|工本费|保险费|验证费|开户费|开户管理费|账户管理费|关税|税项|购物卡|礼品卡|e卡|充值卡|点卡|比特币|虚拟币|"
         "费用|评审|公示|评选|入选|证书|牌匾|授牌|atm|解除分期|取消分期|解除扣款|取消扣款|解除自动扣款|"

@@ -120,6 +120,7 @@ from rules.scam_words import (
     PRETEXT,
     SAFE_ACCOUNT,
     SALARY,
+    SIGNED_IS_ORDER,
     VERIFY_BY_PHONE,
     WALLET,
 )
@@ -233,7 +234,8 @@ def _weight(signal: Signal, items: list[Text], free_sender: bool = False, fee_as
                                     _ORGANISATION_VOICE.search(x.text, 0, SCAN_LIMIT) for x in items):
         return 2.0  # (an organisation's fee into its clerk's own account: 我中心…收款账户：张涛（项目经办人）)
     if signal.name == "fee" and (LISTED.match(signal.text, signal.start) or
-                                 LISTED.search(signal.text, max(0, signal.start - 150), signal.start)):
+                                 LISTED.search(signal.text, max(0, signal.start - 150), signal.start) or
+                                 SIGNED_IS_ORDER.search(signal.text, max(0, signal.start - 300), signal.end + 300)):
         return 2.0  # (a listing in a "register" billed unasked: the form signed unread; directories bill who ordered)
     if signal.name == "fee" and (gift_codes_asked(signal.text, signal.start - 200, signal.end + 300) or
                                  _CASH_WIRE.search(signal.text, max(0, signal.start - 100), signal.end + 150) or
