@@ -160,6 +160,9 @@ _CONGRATS = re.compile(r"\bcongratulations\b[\s\S]{0,250}?"
                        r"\b(?:won|winner|selected|chosen|prize|reward|award(?:ed)?|approved)\b")
 _RETURNS = re.compile(
     r"\bguaranteed? (?:\w{1,20} ){0,2}(?:returns?|profits?|income|payouts?|interest|yields?|roi)\b|"
+    # (the stake said safe: "your principal is fully guaranteed", 本金保障)
+    r"\b(?:principal|capital|investment|deposit)s? (?:is |are |will be )?(?:fully |100% )?(?:guaranteed|protected|"
+    r"insured)\b|"
     # an outcome sold as certain: a paper accepted, indexed or published, a grant funded (the paper mill's and the
     # predatory conference's offer: "GUARANTEED published in Scopus", 北大核心包录用)
     r"\bguaranteed? (?:\w{1,20} ){0,2}(?:publication|acceptance|indexing|funding)\b|"
@@ -202,11 +205,11 @@ _FEE = re.compile(
     r"\b(?:processing|handling|clearance|delivery|shipping|transfer|release|activation|verification|insurance|tax|"
     r"settlement|withdrawal|"
     r"customs|administration|admin|registration|courier|redelivery|certificate|legal|service|unlock|unlocking|"
-    r"tender|bid|bidding|"
+    r"tender|bid|bidding|visa|permit|immigration|"
     r"upfront|up-front|advance|recovery|filing|compliance|reinstatement|underwriting|inspection|"
     r"notary|notarization|notarisation|stamp|gas|unfreezing|unfreeze|conversion)"
     # (one word may stand inside the name: "Fund Release Order fee", "legal documentation fee")
-    r"(?: and (?:[\w-]+ ){0,2}?[\w-]+| [\w-]+)? (?:bond )?(?:fee|charge|deposit|premium|cost)s?\b|"
+    r"(?: and (?:[\w-]+ ){0,2}?[\w-]+| [\w-]+)? (?:bond )?(?:fee|charge|deposit|premium|cost|bond)s?\b|"
     # the certificates a stranger's box or fund is said to wait for ("Non-Inspection Certificate", "Anti-Terrorism
     # and Money Laundering Clearance Certificate"); what they cost is the fee
     r"\b(?:non-inspection|anti-terrorist|anti-terrorism|anti-terror|money laundering|fund release|drug-free|"
@@ -225,6 +228,8 @@ _FEE = re.compile(
     r"\bstarter kits?\b|\b(?:must|need to|are required to|are expected to|have to) (?:purchase|buy)\b" + _S +
     r"{0,60}\b(?:kits?|packs?|uniforms?|equipment|training materials?)\b|"
     r"\bshipping and handling\b|\b(?:import )?dut(?:y|ies)\b|"
+    # (a sum named as the cost: "handled by our accredited agent … at a cost of USD 2,750")
+    r"\bat a (?:one-time |one-off )?(?:cost|fee|charge) of (?:us\$|usd ?|\$|€|£|eur ?|gbp ?)\s?\d|"
     r"\b(?:administrative|late|overdue|customs) (?:penalty|fine)\b|"
     r"\bretainer\b[^.!?\n]{0,40}?\b(?:payable|paid|due) (?:in advance|upfront|up-front)\b|"
     # (not a trade's terms: "50% deposit", "30% T/T deposit with order")
@@ -313,7 +318,7 @@ _UNTRACEABLE = re.compile(
     r"\b(?:gift ?cards?|itunes cards?|google play cards?|steam cards?|apple cards?)\b[\s\S]{0,200}?"
     r"\b(?:codes?|pictures?|photos?|scratch\w*)\b|"
     r"\b(?:pay|paid|payable|payment|buy|purchase|get|pick up|grab|order|via|through|send|sent|transfer\w{0,3}|remit|"
-    r"accept|accepts|accepted|"
+    r"accept|accepts|accepted|accepting|"
     r"wire|scratch|deposit\w{0,4}|start with|invest|stake|"
     r"top(?:ping)? ?up)\b" + _S +
     r"{0,60}\b(?:gift ?cards?|itunes|google play|steam (?:cards?|wallet)|bitcoin|btc|usdt|"
@@ -530,6 +535,9 @@ _SECRECY = re.compile(
 # only where the same text keeps it secret (_SECRECY), as any payment request says this much
 _TRANSFER = re.compile(
     r"\b(?:please|kindly|need you to|can you|could you|would you)\b[^.!?\n]{0,40}?\b(?:wire|transfer|remit)\b|"
+    # (the boss's tranche that "must leave today before the cut-off")
+    r"\b(?:it|payment|transfer|wire|funds|tranche)\b[^.!?\n]{0,20}?\bmust (?:leave|go out|be sent|be wired|be released)"
+    r"(?: today| this (?:morning|afternoon)| before)\b|"
     r"\b(?:please|kindly|need you to|can you|could you|would you)\b[^.!?\n]{0,40}?"
     r"\b(?:make|process|send|arrange|handle|settle) (?:a|an|the|this) (?:urgent |quick |small )?"
     r"(?:payment|transfer|wire|deposit)\b|"
@@ -552,6 +560,7 @@ _TRANSFER = re.compile(
 # asked a secret one
 _KEEP_SECRET = re.compile(
     r"\bkeep (?:this|it) (?:strictly )?(?:between (?:the two of )?us|to yourself|confidential|private|quiet|secret)\b|"
+    r"\bnobody else (?:in the company |here |in the office )?(?:can|should|must|may) know\b|\bi need your discretion\b|"
     r"\b(?:don't|do not) (?:tell|mention|discuss) (?:it |this )?(?:with )?(?:this|it|anyone|anybody)\b|"
     r"\b(?:don't|do not) (?:tell|inform) (?:[a-z]+ ){0,2}(?:or )?(?:anyone|anybody|accounting|finance|"
     r"your (?:team|manager|colleagues|boss))\b|\bmust (?:remain|stay|be kept) (?:strictly )?confidential\b|"
@@ -764,6 +773,8 @@ _THREAT = re.compile(
     r"blocked|locked|terminated|deactivated|seized|restricted|confiscated|disabled|deleted)\b|"
     r"\b(?:will|would) (?:no longer|not) be able to (?:send|receive|access|log ?in|sign ?in|use)\b|"
     r"\b(?:has|have) been (?:temporarily )?(?:suspended|locked|frozen|blocked|restricted|disabled|deactivated)\b|"
+    # (the reader signed out of the mailbox on a clock: "After 23:59 you will be signed out of Outlook")
+    r"\bwill be (?:signed|logged|locked) out\b|"
     r"\bwill be (?:rejected|bounced|withheld)\b|"
     r"(?:将|会)(?:无法|不能)(?:正常)?(?:收发|接收|发送|登录|登陆|使用)|"
     # (said of the reader's account or service, in the passive: 账号将在24小时内被临时冻结; a supplier's
@@ -898,7 +909,9 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "his death|her death|his demise|her demise|his passing|her passing|补偿款|补偿金|多报|预审|审批已通过|"
         "审核通过|审核已通过"),
     "returns": (
-        "guaranteed|guarantee|risk-free|risk free|no risk|zero risk|capital protected|capital guaranteed|"
+        "guaranteed|guarantee|principal|principals|protected|insured|risk-free|risk free|no risk|zero risk|"
+        "capital protected|"
+        "capital guaranteed|"
         "capital protection|double your|"
         "daily|weekly|monthly|per day|a day|per week|a week|per month|a month|earn|passive income|"
         "commission|commissions|every day|every week|double|"
@@ -915,7 +928,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "changes of|"
         "alipay|wechat|paypal|wise|venmo|cash app|cashapp|多转|多付|多汇|多出|refund should|refund must|"
         "refund needs to|refund can|refund is to|refund will need to|"
-        "fee|fees|charge|charges|deposit|deposits|premium|premiums|cost|costs|shipping and handling|duty|duties|"
+        "fee|fees|charge|charges|deposit|deposits|premium|premiums|cost|costs|bond|bonds|shipping and handling|duty|"
+        "duties|"
         "gift card|"
         "retainer|personal account|personal bank account|打入|付至|转至|打到|付到|"
         # (a refund sent on: 退到个人卡; "to our forwarding agent's account"; 按下面账户付)
@@ -929,6 +943,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         # (an account said new, changed or safe ends in one of these: a few words, not every combination)
         "bank account|banking account|payment account|receiving account|account details|holding account|our new|"
         "my new|overseas|offshore|new bank|new banking|changed banks|switched banks|now go|now be|"
+        "must leave|must go out|must be sent|must be wired|must be released|"
         "collections|collection|receivables|remittances|account has moved|account have moved|account has been moved|"
         "account have been moved|account has switched|account have switched|account has changed|account have changed|"
         "safe account|safety account|"
@@ -1004,7 +1019,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "within|in the next|hour|hours|hr|hrs|day|days|today|tonight|midnight|immediately|right away|now|"
         "urgent|urgently|expires|expiring|forfeit|forfeited|cancelled|canceled|returned|closed|frozen|blocked|"
         "locked|terminated|deactivated|seized|restricted|confiscated|suspension|closure|termination|deactivation|"
-        "legal action|arrest warrant|arrested|disabled|deleted|be able to|rejected|bounced|withheld|"
+        "legal action|signed out|logged out|locked out|"
+        "arrest warrant|arrested|disabled|deleted|be able to|rejected|bounced|withheld|"
         "停止|暂停|吊销|撤销|征信|禁用|作废|封停|关停|否则|缺席判决|强制执行|失信|经营异常|on hold|limited|积分|锁定|"
         "无法|不能|冻结|停用|注销|起诉|拘留|逮捕|没收|销户|追究|强制措施|法律责任|关闭|销毁|下架|"
         "suspended|lost|last chance|final|left|remain|remaining|spot|spots|limited|"

@@ -371,8 +371,9 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
             # (a brand's name worn, not one of our own: a partner called example-logistics, a vendor's
             # "IT Support" on gmail, a namesake of one of our people call to act as every notice does; but
             # our own staff's name from outside calling to sign in with the reader's mailbox is the quota lure)
-            ours_for_mailbox = impersonating == "our own staff" and any(_MAILBOX.search(x.text, 0, SCAN_LIMIT)
-                                                                       for x in items)
+            # (or our own name in its domain: example-corp-helpdesk.com's "keep your current password")
+            ours_for_mailbox = impersonating in ("our own staff", "our own name") and \
+                any(_MAILBOX.search(x.text, 0, SCAN_LIMIT) for x in items)
             if off or ours_for_mailbox or (impersonating and impersonating not in DISGUISES):
                 found["lure"] = lure
         elif elsewhere is not None and impersonating and not impersonating.startswith(LOOK_ALIKE) and \
