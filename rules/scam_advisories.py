@@ -168,7 +168,8 @@ def _reported_quotes(text: str) -> str:
 # "郵件內容範例如下：", "Example observed (defanged):") and up to the advice that follows it (建议, 提醒,
 # "Recommendations", "Indicators"): what an HTML part quotes in a blockquote, its text part sets out bare
 # (the words of an example, not a bare "如下": "为防诈骗，新账户如下：" sets out its own ask)
-_EXAMPLE_INTRO = re.compile(r"(?m)^([^\n>]{0,300}?(?:(?:内容|原文|范例|示例|样本|样例)(?:如下|如下所示)?|"
+_EXAMPLE_INTRO = re.compile(r"(?m)^([^\n>]{0,300}?(?:(?:内容|原文|范例|示例|样本|样例|特征|手法|话术|套路|特点)"
+                            r"(?:如下|如下所示|有|包括)?|\b(?:typical |common )?(?:signs|red flags|patterns|tactics)|"
                             r"\b(?:reads|read as follows|(?:examples?|samples?)(?: (?:observed|received|below|message|"
                             r"e-?mail))?(?: \(defanged\))?))[ \t]*[:：])[ \t\r]*$")
 _EXAMPLE_END = re.compile(r"(?m)^[ \t]*(?:[-*•·(（\d.、)）]{0,4}[ \t]*)(?:建议|提醒|提示|措施|防范|请勿|如有疑问|"

@@ -182,7 +182,8 @@ def befriends(text: str) -> tuple[int, int] | None:
 # own warnings against lending an account: the job is named, the goods re-shipped or the balance passed on, and no
 # "do not" stands before it
 _MULE_WORDS = ("reship", "re-ship", "relabel", "re-label", "repack", "re-pack", "label", "forward", "the rest",
-               "remainder", "balance", "转寄", "跑分", "走账", "出租", "收购", "寄往", "重新包装", "代收")
+               "remainder", "balance", "keep", "the funds", "转寄", "跑分", "走账", "出租", "收购", "寄往", "重新包装",
+               "代收")
 _JOB = re.compile(r"\b(?:jobs?|positions?|roles?|vacanc\w+|hiring|salary|per month|"
                   r"per (?:package|parcel|transaction)|"
                   r"commission|part[- ]time|work from home|home[- ]based|applicants?|candidates?|probation)\b|"
@@ -199,9 +200,10 @@ _MULE_ON = re.compile(r"\b(?:re-?ship\w*|re-?pack\w*|re-?label\w*|"
                       r"转寄|重新包装|寄往(?:海外|国外|境外)|转运")
 _MULE_MONEY = re.compile(
     r"\breceiv\w*\b[^.!?\n]{0,60}?\b(?:payments?|funds|money|transfers?|deposits)\b[^.!?\n]{0,60}?"
-    r"\b(?:in|into|to|on|through|via) your (?:own |personal |private )?(?:bank )?accounts?\b")
+    r"\b(?:in|into|to|on|through|via) your (?:own |personal |private |company |business )?"
+    r"(?:or (?:company|business|personal|own) )?(?:bank\s+)?accounts?\b")
 _MULE_PASSED = re.compile(r"\b(?:forward|transfer|send|remit|wire)\w*\b[^.!?\n]{0,30}?"
-                          r"\b(?:the )?(?:balance|rest|remainder|"
+                          r"\b(?:the )?(?:balance|rest|remainder|funds (?:on )?(?:the same day|within)|"
                           r"remaining (?:funds|amount|money))\b|\bkeep (?:\d{1,2}\s?%|(?:a |your )?commission)\b")
 _MULE_ZH = re.compile(r"(?:用|使用|借用?|提供)(?:您|你)(?:本人)?的?(?:支付宝|微信|银行卡|账户|帐户|收款码)"
                       r"[^。！？\n]{0,12}?"

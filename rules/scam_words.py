@@ -326,6 +326,9 @@ _UNTRACEABLE = re.compile(
     r"\b(?:gift ?cards?|itunes|google play|bitcoin|btc|usdt|western union|moneygram)\b" + _S +
     r"{0,60}\b(?:codes?|pay|payable|payment)\b|"
     r"(?:比特币|(?<![a-z0-9_])usdt|(?<![a-z0-9_])btc)(?:钱包)?地址|"
+    # (把价值 8,000 元的 USDT（TRC20）转到以下地址)
+    r"(?:比特币|(?<![a-z0-9_])usdt(?![a-z0-9_])|(?<![a-z0-9_])btc(?![a-z0-9_]))[^。！？\n]{0,20}?"
+    r"(?:转到|转入|打到|发到|转至|汇到)|"
     r"(?:购买|买|充值|转|支付|付款|汇)" + _S +
     r"{0,20}(?:购物卡|礼品卡|(?<![a-z0-9_])e卡|充值卡|点卡|比特币|(?<![a-z0-9_])usdt(?![a-z0-9_])|虚拟币)|"
     # 急需京东E卡，你先帮我买 10 张; 把卡号和卡密拍照发我: the card named first, then bought for the
