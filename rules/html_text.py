@@ -4,8 +4,8 @@ Script and style contents are dropped (they are not what the reader sees); block
 become line breaks so that keyword proximity does not join words across blocks, and a table's
 row is a line whose cells are set apart by tabs, as a spreadsheet's or a plain-text table's are:
 column headers keep their values (an "Order ID" column), and a glossary's row its translation. A
-blockquote's lines are quoted "> " as a plain-text reply quotes them: a quoted reply, or an advisory's
-quoted example, reads the same whichever part it came in.
+quoting blockquote's lines (a reply's cite, an advisory's bordered example) are quoted "> " as a plain-text
+reply quotes them, one mark at any depth: a quoted reply reads the same whichever part it came in.
 """
 
 from __future__ import annotations
@@ -23,10 +23,21 @@ _SPACES = re.compile(r"[^\S\t\n]+")
 _CELL_BREAK = re.compile(r" ?\t[\t ]*")
 
 
-# a blockquote's depth changes, marked in the text stream and made "> " prefixes when the lines are cut: quoted
-# as a plain-text reply quotes, so a quoted reply or a quoted example reads the same in HTML as in plain text
+# a quoting blockquote's depth changes, marked in the text stream and made "> " prefixes when the lines are cut:
+# quoted as a plain-text reply quotes, so a quoted reply or a quoted example reads the same in HTML as in plain text
 _QUOTE_IN, _QUOTE_OUT = "\x00\x01", "\x00\x02"
 _QUOTE_MARK = re.compile("\x00[\x01\x02]")
+
+
+def _quotes(attrs: dict[str, str | None]) -> bool:
+    """Whether a blockquote quotes another message, as mail clients mark one (Apple Mail's and Thunderbird's
+    ``type="cite"``, Gmail's and Yahoo's ``class="gmail_quote"``, the reply's left border), rather than indents
+    the writer's own text (Gmail's indent button, a pasted block: a review found a sender's own "confidential"
+    read as quoted)."""
+    kind = (attrs.get("type") or "").lower()
+    cls = (attrs.get("class") or "").lower()
+    style = (attrs.get("style") or "").lower().replace(" ", "")
+    return kind == "cite" or "quote" in cls or ("border-left:" in style and "border-left:none" not in style)
 
 
 class _Extractor(HTMLParser):
@@ -34,12 +45,15 @@ class _Extractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skip = 0
+        self.quoting: list[bool] = []  # whether each open blockquote quotes (see _quotes)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP:
             self.skip += 1
         elif tag == "blockquote":
-            self.parts.append("\n" + _QUOTE_IN + "\n")
+            quoting = _quotes(dict(attrs))
+            self.quoting.append(quoting)
+            self.parts.append("\n" + _QUOTE_IN + "\n" if quoting else "\n")
         elif tag in _BLOCK:
             self.parts.append("\n")
         elif tag in _CELL:
@@ -57,7 +71,8 @@ class _Extractor(HTMLParser):
         if tag in _SKIP:
             self.skip = max(0, self.skip - 1)
         elif tag == "blockquote":
-            self.parts.append("\n" + _QUOTE_OUT + "\n")
+            quoting = self.quoting.pop() if self.quoting else False
+            self.parts.append("\n" + _QUOTE_OUT + "\n" if quoting else "\n")
         elif tag in _BLOCK:
             self.parts.append("\n")
         elif tag in _CELL:
@@ -81,7 +96,7 @@ def html_to_text(html: str) -> str:
     depth = 0
     for raw in "".join(parser.parts).splitlines():
         line = _CELL_BREAK.sub("\t", _SPACES.sub(" ", _QUOTE_MARK.sub("", raw))).strip()
-        if line:
-            out.append("> " * depth + line)
+        if line:  # (one "> " for any depth: a thousand nested quotes must not make a line a thousand times longer)
+            out.append("> " + line if depth else line)
         depth = max(0, depth + raw.count(_QUOTE_IN) - raw.count(_QUOTE_OUT))
     return "\n".join(out)

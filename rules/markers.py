@@ -321,9 +321,12 @@ def core_subject(subject: str) -> str:
     m = _REPLY_PREFIX.match(subject)
     return " ".join(subject[m.end():].split()).casefold() if m else ""
 _NDA = re.compile(r"(?i)disclosing party|receiving party|non-disclosure agreement|保密协议|披露方|接收方")
-_QUOTE_HEADER = re.compile(r"(?im)^(?:-{2,} ?original message ?-{2,}|-{2,} ?原始邮件 ?-{2,}|on .{5,200} wrote:|"
+# (a header may stand quoted itself, "> On …, Rachel wrote:", as an HTML reply's blockquote comes out)
+_QUOTE_HEADER = re.compile(r"(?im)^[ \t>]*(?:-{2,} ?original message ?-{2,}|-{2,} ?原始邮件 ?-{2,}|on .{5,200} wrote:|"
                            r".{5,200}(?:写道|寫道)[:：]|"
-                           r"(?:from|发件人|寄件者)\s*[:：].*\n.*(?:sent|date|发送时间|日期)\s*[:：]|_{20,})")
+                           r"(?:from|发件人|寄件者)\s*[:：].*\n(?:[ \t>]*.*\n){0,2}"
+                           r"[ \t>]*.*(?:sent|date|发送时间|日期)\s*[:：]|"
+                           r"_{20,})")
 
 
 # What makes a marker in running text say something about this mail: the sentence points at

@@ -159,7 +159,9 @@ def _reported_quotes(text: str) -> str:
         # messages like this."; a quoted line is no introduction)
         before = text.rfind("\n", 0, max(0, m.start(1) - 1)) + 1
         intro_start = before if m.start(1) - before <= 300 and not text.startswith(">", before) else m.start(1)
-        if _reports_within(text, intro_start, m.end(1)):
+        # (and only in a text that warns, naming no account to pay: a scam's own "beware of fraudulent emails,
+        # our correct details are quoted below" names one, as a review found)
+        if _reports_within(text, intro_start, m.end(1)) and _warns(text):
             text = text[:m.start(2)] + _blank(m.group(2)) + text[m.end(2):]
     return text
 
@@ -187,8 +189,8 @@ def _reported_examples(text: str) -> str:
             break
         before = text.rfind("\n", 0, max(0, m.start(1) - 1)) + 1
         intro_start = before if m.start(1) - before <= 300 else m.start(1)
-        if not _reports_within(text, intro_start, m.end(1)):
-            continue
+        if not _reports_within(text, intro_start, m.end(1)) or not _warns(text):
+            continue  # (a scam's "…phishing attempt… our remittance instructions read as follows:" names its account)
         end = _EXAMPLE_END.search(text, m.end(), m.end() + _EXAMPLE_REACH)
         stop = end.start() if end else min(len(text), m.end() + _EXAMPLE_REACH)
         text = text[:m.end()] + _blank(text[m.end():stop]) + text[stop:]

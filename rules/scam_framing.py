@@ -46,7 +46,7 @@ _DESCRIBES_SCAM = re.compile(
 # a mail received told of: the reader's correspondent reporting what reached it ("we received an e-mail claiming
 # to be your Taiwan office", 我们今天收到一封自称贵公司…的信), in the first person but no scam's own words
 _RECEIVED_REPORT = re.compile(
-    r"(?:收到|接到)(?:了)?(?:一封|一个|一份|一些|多封|几封)[^。！？\n]{0,40}?(?:自称|冒充|假冒|仿冒|声称|号称|落款是|说是)|"
+    r"(?:收到|接到)(?:了)?(?:一封|一个|一份|一些|多封|几封)[^。！？\n]{0,40}?(?:自称|冒充|假冒|仿冒|声称|号称|落款是)|"
     # (colleagues received the forgery: 好几个同事收到假冒中华邮政的信)
     r"(?:收到|接到)(?:了)?(?:假冒|冒充|仿冒)|"
     # (the sender as it showed: 收到一封邮件，发件人显示是你们公司财务)
@@ -77,9 +77,7 @@ _WARNING_FRAME = re.compile(
     r"paper mills?|ransom(?:ware)?)\b")
 # a forwarded or quoted message's header: what stands below it another wrote
 FORWARDED = re.compile(r"(?im)^[ \t>]*(?:-{2,}[ \t]*(?:forwarded message|original message|转发的?邮件|原始邮件|"
-                       r"ursprüngliche nachricht|weitergeleitete nachricht|message d'origine|message transféré|"
-                       # (a chat pasted whole: "----- copied from WhatsApp, 17/10/2025 -----")
-                       r"(?:copied|pasted) from [^\n]{1,60}?)"
+                       r"ursprüngliche nachricht|weitergeleitete nachricht|message d'origine|message transféré)"
                        r"[ \t]*-{2,}|begin forwarded message:|on [^\n]{5,200} wrote:|[^\n]{0,120}写道[:：]|"
                        # (a header's lines may stand a blank line apart, as an HTML part's paragraphs come out)
                        r"(?:from|von|de|发件人|寄件者)[ \t]*[:：][^\n]{0,300}\n(?:[ \t\r]*\n)?[^\n]{0,300}?"
@@ -96,7 +94,9 @@ REPORTS_SCAM = re.compile(r"\b(?:warning|beware|fake|spoof(?:ed|ing)?|suspicious
                           # (the question mark ends it: no word boundary after it, "Is this real? I'm not expecting")
                           r"\bis (?:this|it|that) (?:really |actually )?(?:genuine|legit|legitimate|real|you)\?|"
                           # (请问这是真的吗？是否属实, 必要时我们也会报警)
-                          r"是真的吗|是否属实|是不是真的|是否真实|会报警|已报警|"
+                          # (not 会报警 / 已报警: a scam threatens the police, or a hijacker "has reported" its
+                          # own theft)
+                          r"是真的吗|是否属实|是不是真的|是否真实|"
                           r"仿冒|不法分子|是不是(?:你们|贵司|贵公司)(?:发|寄)的|是否(?:为|是)?(?:贵司|贵公司|你们)(?:所)?(?:发|寄)|"
                           r"是(?:你们|贵司|贵公司|你司)(?:发|寄)的吗|"
                           r"诈骗|钓鱼|冒充|假冒|假的|可疑|不对劲|有点奇怪|很奇怪|并非(?:您|你|贵司)|不是(?:您|你们|你|贵司)(?:发|寄)的|"

@@ -53,7 +53,6 @@ from rules.scam_words import (
     FREEMAIL,
     PERSONAL_PAYEE,
     SECRET_CODES,
-    SIGN_IN_OURS,
     VERIFY_BY_PHONE,
 )
 
@@ -124,8 +123,8 @@ _FEE_PAID = re.compile(r"[^.!?。！？\n]{0,30}?(?:(?<!\bnot )(?<!n't )"
                        r"已代垫|已垫付|代垫|由[^。！？\n]{0,10}?(?:承担|负担)|\bsubsid\w*|\brebate\b|"
                        r"\b(?:covered|borne|paid) by (?:us|the organi[sz]ers?|the sender|the shipper|our company)\b|"
                        # (covered by anyone but the reader: "any import duties are covered by ASCS Events")
-                       r"(?<!\bnot )\b(?:covered|borne|met) by (?!you\b|the (?:winner|recipient|beneficiary|consignee|"
-                       r"claimant|receiver|applicant)s?\b)|"
+                       r"(?<!\bnot )\b(?:covered|borne|met) by (?!you\b|yourself\b|(?:the )?(?:lucky )?"
+                       r"(?:winner|recipient|beneficiary|consignee|claimant|receiver|applicant|candidate|customer)s?\b)|"
                        r"由寄件人|免收|已缴|"
                        # (taken out of the loan itself: nothing is paid before it, "deducted from the disbursement")
                        r"\bdeducted from (?:the |your )?(?:loan |first )?(?:disbursement|approved (?:loan )?amount|"
@@ -303,6 +302,13 @@ def _secret_transfer(t: str, spans: Spans) -> tuple[int, int] | None:
     return None
 
 
+# a courier's particulars (a name, an address, a phone), and what no courier needs (a birth date, an employer, an ID):
+# "姓名、地址、电话、出生日期、工作单位…以顺丰寄出" asks who the reader is
+_WHERE_TO = re.compile(r"name|address|phone|number|姓名|全名|住址|地址|手机号|电话号码")
+_WHO = re.compile(r"\b(?:date of birth|birth ?date|occupation|employer|your age|id card|passport)\b|"
+                  r"出生|年龄|职业|工作单位|身份证|身分证")
+
+
 # what the reader may have given already, in an advisory's advice ("如已输入信用卡资料，请立即联系发卡银行",
 # "if you have already entered your card details, call your bank")
 _IF_GIVEN = re.compile(r"(?:如|如果|若|倘若)(?:您|你)?(?:已|已经|曾|不慎)(?:输入|提供|填写|泄露|透露|提交)了?$|"
@@ -329,7 +335,9 @@ def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
                 continue  # (bank details updated only after a call back to the number on file: the writer's process)
             if _DATA_FAST.branch_of(m) < _DATA_STRONG_BRANCHES:  # a strong word (card number, 密码)
                 return m.span()
-            if FOR_DELIVERY.search(t, max(0, m.start() - 150), m.end() + 150):
+            if _WHERE_TO.search(m.group()) and \
+                    FOR_DELIVERY.search(t, max(0, m.start() - 150), m.end() + 150) and \
+                    not _WHO.search(t, max(0, m.start() - 150), m.end() + 150):
                 continue  # (a name and an address for the courier: where a prize goes, not who the reader is)
             weak.append(m.span())
             if len(weak) >= 2 and weak[-1][0] - weak[0][0] < 120:
@@ -424,7 +432,6 @@ def _asks_codes(t: str, lo: int, hi: int) -> bool:
         if _NEVER_ASK.search(before) or _warned(t, m.start()) or _GIVEN.match(t, m.end()) or \
                 _ONLY_ON.match(t, m.end()):
             continue  # (advice: "enter your email password only on docusign.net")
-        # (a sign-in with the reader's company mail is its own ask: "sign in with your corporate email account")
-        if _ASK.search(before) or _asks_in_a_list(t, m.start()) or SIGN_IN_OURS.fullmatch(m.group()):
+        if _ASK.search(before) or _asks_in_a_list(t, m.start()):
             return True
     return False

@@ -121,6 +121,7 @@ from rules.scam_words import (
     SAFE_ACCOUNT,
     SALARY,
     SIGNED_IS_ORDER,
+    STRANGER_CHOSEN,
     VERIFY_BY_PHONE,
     WALLET,
 )
@@ -159,6 +160,10 @@ _COMES_BACK = re.compile(r"(?<!non-)(?<!non )\brefundable\b"
 _ORGANISATION_VOICE = re.compile(r"我中心|本中心|我局|本局|我院|本院|我所|本所|我会|本会|组委会|招标中心|我司|"
                                  r"我公司|本公司|我单位|本单位|检测机构|\bour (?:company|firm|organi[sz]ation|office|"
                                  r"department|committee|centre|center|ministry|agency|bureau|institute)\b")
+# the trap's pretext beside a signature that orders: a free entry to check, a proof (a renewal, an engagement letter
+# or a sponsorship order says "by signing you agree" too, as a review found)
+_PROOF = re.compile(r"\b(?:proof|free (?:basic )?(?:entry|listing|update)|check (?:the |your )?(?:details|entry|data)|"
+                    r"directory|register|registry)\b|信息核对|核对表|名录|免费")
 # the other side's own agent or appointee paid by the reader ("our agent in Abuja handles the registration",
 # 我司指定的第三方检测机构); an accredited inspector the reader chooses (SGS, Intertek) is no one's agent
 _BUYERS_AGENT = re.compile(r"\b(?:our|my) (?:[\w-]+ ){0,2}agent\b|(?:我司|我方|我公司)指定")
@@ -197,6 +202,11 @@ def _without_reply_prefix(item: Text) -> Text:
     return Text(item.where, " " * m.end() + item.text[m.end():], item.anchors) if m else item
 
 
+def _benefactor_chose(items: list[Text]) -> bool:
+    """Whether a dying benefactor chose a stranger ("a widow … I want to donate this fund to an honest person")."""
+    return any(DYING.search(x.text, 0, SCAN_LIMIT) and STRANGER_CHOSEN.search(x.text, 0, SCAN_LIMIT) for x in items)
+
+
 def _weight(signal: Signal, items: list[Text], free_sender: bool = False, fee_asked: bool = False) -> float:
     """A signal's points: its family's weight, more where it says more — a diversion with its
     pretext (an audit, a frozen account: audits freeze no bank account; an overpayment whose refund goes
@@ -209,7 +219,7 @@ def _weight(signal: Signal, items: list[Text], free_sender: bool = False, fee_as
     millions offered from free mail."""
     if signal.name == "windfall" and not free_sender and not fee_asked and LOAN_BAIT.match(signal.text, signal.start):
         return 0.5  # (a lender's bait from a company's own domain with no fee asked: fintechs market "no collateral")
-    if signal.name == "windfall" and (free_sender or any(DYING.search(x.text, 0, SCAN_LIMIT) for x in items)) and \
+    if signal.name == "windfall" and (free_sender or _benefactor_chose(items)) and \
             any(FORTUNE.search(x.text, 0, SCAN_LIMIT) for x in items):
         # (a stranger's millions from free mail: the widow's, the diplomat's, the investor's; no business. Or a
         # dying benefactor's millions from any domain: "a widow … only few months to live … EUR 6.2 million")
@@ -235,7 +245,8 @@ def _weight(signal: Signal, items: list[Text], free_sender: bool = False, fee_as
         return 2.0  # (an organisation's fee into its clerk's own account: 我中心…收款账户：张涛（项目经办人）)
     if signal.name == "fee" and (LISTED.match(signal.text, signal.start) or
                                  LISTED.search(signal.text, max(0, signal.start - 150), signal.start) or
-                                 SIGNED_IS_ORDER.search(signal.text, max(0, signal.start - 300), signal.end + 300)):
+                                 SIGNED_IS_ORDER.search(signal.text, max(0, signal.start - 300), signal.end + 300) and
+                                 _PROOF.search(signal.text, 0, SCAN_LIMIT)):
         return 2.0  # (a listing in a "register" billed unasked: the form signed unread; directories bill who ordered)
     if signal.name == "fee" and (gift_codes_asked(signal.text, signal.start - 200, signal.end + 300) or
                                  _CASH_WIRE.search(signal.text, max(0, signal.start - 100), signal.end + 150) or

@@ -6,8 +6,11 @@ read); "we received the email below, which claims to come from your accounts tea
 bank account"; a conference's prize whose duties "are covered by" the organiser and whose winner is asked an
 address for the courier; a Taiwanese expo's prize whose 運費由主辦單位負擔 (負擔 was never folded to 负担); a
 courier's own duty notice where "you can pay now" is an option; a vendor's "均可在贵司内部传阅" (leave to
-circulate, not a marker). Set 64's classes: an eFax notice from a domain eFax does not own, work sign-ins asked
-on outside pages (an HR letter from a look-alike of our name, a fake RFQ portal, a purchase order's text file),
+circulate, not a marker). Set 64's classes: an eFax notice from a domain eFax does not own, a work sign-in asked
+by a look-alike of our name (an HR letter; a fake RFQ portal's and a purchase order's "sign in with your business
+email and password" first weighed as a PIN asked, until review 17 found single sign-on described in the same
+words by training platforms, supplier portals and secure meetings: they weigh as personal data now, and those two
+are no longer held on their words alone),
 and a dying widow's millions from a domain that is not free mail, whose "I do not have any child and I want to
 donate" read as a never-ask. Each fails on e284777 except the guards named so.
 """
@@ -44,7 +47,8 @@ ADVISORY_HTML = (
     "<html><body><p>Dear Client,</p><p>We are seeing more vendor impersonation attempts against accounts payable "
     "teams. Criminals spoof a supplier's mailbox and ask for payments to go to a new account.</p>"
     "<p>Below is an example of a fraudulent message a client reported this month. Do not act on\n"
-    "messages like this.</p><blockquote>Dear Customer,<br>Please be advised that due to an ongoing audit our "
+    "messages like this.</p><blockquote style=\"border-left:4px solid #ccc;padding-left:12px\">Dear Customer,<br>"
+    "Please be advised that due to an ongoing audit our "
     "banking details have changed with immediate effect. Kindly remit all outstanding invoices to our new account "
     "below. The old account can no longer receive funds.<br>Bank: [removed]<br>"
     "Regards, Accounts Receivable</blockquote>"
@@ -57,10 +61,16 @@ def test_an_advisorys_blockquoted_example_is_read_as_quoted() -> None:
                              "Fraud alert: vendor impersonation", ADVISORY_HTML) == "deliver"
 
 
-def test_a_blockquote_is_quoted_as_a_plain_text_reply_quotes() -> None:
+def test_a_quoting_blockquote_is_quoted_as_a_plain_text_reply_quotes() -> None:
+    """A reply's cite (type="cite", class="gmail_quote", a left border) is quoted "> ", once at any depth (review 17:
+    a thousand nested quotes made a line a thousand marks long); an indent (Gmail's indent button, a pasted block)
+    is the writer's own text."""
     from rules.html_text import html_to_text
-    text = html_to_text("<p>Hi</p><blockquote>one<br>two<blockquote>three</blockquote>four</blockquote><p>end</p>")
-    assert text.splitlines() == ["Hi", "> one", "> two", "> > three", "> four", "end"]
+    text = html_to_text('<p>Hi</p><blockquote type="cite">one<br>two<blockquote class="gmail_quote">three'
+                        '</blockquote>four</blockquote><blockquote style="margin:0 0 0 40px;border:none">own'
+                        '</blockquote><p>end</p>')
+    assert text.splitlines() == ["Hi", "> one", "> two", "> three", "> four", "own", "end"]
+    assert max(map(len, html_to_text('<blockquote type="cite">x' * 5000).splitlines())) < 10
 
 
 GENUINE = [
@@ -116,10 +126,6 @@ SCAMS = [
      "so that the adjustment can be included in July payroll.\n\nSalary_Adjustment.pdf: "
      "https://example-corp-hr.com/hr/letter.pdf (secure document - sign in with your company email)\n\n"
      "Human Resources\n"),
-    ("Procurement Department", "rfq@gulf-procurementportal.com", "Request for Quotation RFQ-7731",
-     "Dear Supplier,\n\nYou are invited to quote for 4,000 MT of methanol. The full RFQ package is on our secure "
-     "supplier portal. Please sign in with your corporate email account to access the documents:\n"
-     "https://gulf-procurementportal.com/auth/login.html?rfq=7731\n"),
     ("Mrs. Margaret Lind", "margaret.lind@hospital-care.me", "God bless you - donation for charity",
      "Dearest in Christ,\n\nI am a widow suffering from cancer and my doctor told me I have only few months to "
      "live. My late husband left the sum of EUR 6.2 million in a bank in Spain.\n\nI do not have any child and "
@@ -139,17 +145,6 @@ def test_an_efax_notice_from_a_domain_efax_does_not_own_is_held() -> None:
         "<html><body><p>You have received a 3 page fax.</p><p>Click here to view this fax using your email "
         "credentials:<br><a href=\"https://efax-delivery.co/view/?fid=1739765556\">https://efax-delivery.co/view/"
         "</a></p><p>Thank you for using the eFax service!</p></body></html>") == "quarantine"
-
-
-def test_a_purchase_orders_text_file_asking_a_business_sign_in_is_held() -> None:
-    from tests.test_detection_heldout16_classes import _inbound_verdict
-    po = (b"PURCHASE ORDER 88213\n\nThe purchase order document is protected. To view the quantities please open:\n"
-          b"https://marlin-industrial.co.docs-viewer.page/po/88213\n\nand sign in with your business email and "
-          b"password to verify you are the intended recipient.\n")
-    v = _inbound_verdict("Purchase Dept", "purchase@marlin-industrial.co", "New Purchase Order PO#88213",
-                         "Hello,\n\nPlease see our new order attached. Kindly confirm availability.\n\nJason\n",
-                         attachments=[("PO88213.txt", po, "text/plain")])
-    assert v.to_json()["recipients"][US_INBOUND]["action"] == "quarantine"
 
 
 def test_a_saas_invitation_to_sign_in_with_a_work_email_is_delivered() -> None:

@@ -1,12 +1,15 @@
 """Precision review 16: 100 genuine mails a helper wrote against this session's readings (told what they read, not
 how). Eleven were held on e284777 and sixteen on 404c1b6; the classes, written anew here: supplier bank changes
 "following the annual audit" whose account name "remains the same", to be confirmed by phone on the number "as
-listed on our website" or 合同上留的财务电话; a trade association's 企业名录 with its 年费; Slack Connect's "sign in
-with your company email"; a hospital forwarding a fake bank change ("收到下面这封邮件，说是贵司发的…请问这是真的
-吗？"), a carrier forwarding a fake duty demand ("落款是…这应该不是你们发的吧"), a customer pasting a WhatsApp
-chat ("is this really you?"), advisories setting out a scam's text under "典型邮件内容如下：" or "Example observed
-(defanged):"; a tax bureau's refund notice, whose 退税款 is no fee. Each fails on 404c1b6 (the guard excepted: a
-scam's own "为防诈骗，新账户如下：" sets out no example).
+listed on our website" or 合同上留的财务电话; a trade association's 企业名录 with its 年费;
+Slack Connect's "sign in with your company email"; a hospital forwarding a fake bank change
+("收到下面这封邮件，说是贵司发的…请问这是真的吗？"), a carrier forwarding a fake duty demand
+("落款是…这应该不是你们发的吧"), advisories setting out a scam's text under "典型邮件内容如下："
+or "Example observed (defanged):"; a tax bureau's refund notice, whose 退税款 is no fee. Each fails on
+404c1b6 (the guard excepted: a scam's own "为防诈骗，新账户如下：" sets out no example). A customer's
+pasted WhatsApp chat under "is this really you?" was read as a forward for a while; review 17 showed a task scam
+pasting its own "chat" under "is this real?", and the pasted chat is no forward's header again (that genuine
+report is held).
 """
 
 from __future__ import annotations
@@ -40,11 +43,6 @@ GENUINE = [
      "---------- 转发的邮件 ----------\n"
      "发件人：\"物流部\" <ykyy-logistics@qq.com>\n日期：2025年5月28日\n主题：紧急！海关查验通知\n\n"
      "需缴纳关税及滞纳金 12,600 元，请于今日 16:00 前转入海关代缴账户：户名 王某，否则货物将被扣留销毁。\n"),
-    ("Rebecca Choi", "rebecca@kingsway-pharmacy.hk", "Is this WhatsApp from you?",
-     "Dear Mr. Wang,\n\nLate yesterday I got the WhatsApp messages below using your photo and name. Is this really "
-     "you?\n\n----- copied from WhatsApp, 17/10/2025 -----\n[18:41] I'm in a board meeting, can't talk.\n[18:43] "
-     "Please buy 10 Apple gift cards HK$1,000 each, I will reimburse you tomorrow. Send me photos of the codes.\n"
-     "----- end -----\n"),
     ("行业协会 秘书处", "msc@gd-distributors.org.cn", "【风险提示】警惕冒充药监部门实施诈骗",
      "各会员单位：\n\n近期多家会员单位反映收到冒充药品监督管理局工作人员的邮件，要求企业缴纳整改保证金。典型邮件内容如下：\n\n"
      "贵公司：经我局飞行检查发现存在缺陷。请于今日 17 时前缴纳整改保证金 30,000 元至以下账户，并添加检查组联络员"
