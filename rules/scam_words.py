@@ -56,7 +56,7 @@ PERSONAL_PAYEE = re.compile(
     # (a person's name of two to four characters, not a company's short name or an office: 联想（北京）, 中華電信（股）,
     # 会务组, 财务部, 秘書處)
     r"(?:收款账户|收款帐户|收款人|户名|账户名|帐户名|开户名)(?:\s?[:：]\s?|\s)"
-    r"(?![\u4e00-\u9fff]{0,3}(?:组|部|处|處|会|局|所|院|中心|公司|银行|集团|电信|科技|电脑))[\u4e00-\u9fff]{2,4}"
+    r"(?![\u4e00-\u9fff]{0,3}(?:组|部|处|会|局|所|院|中心|公司|银行|集团|电信|科技|电脑))[\u4e00-\u9fff]{2,4}"
     r"(?=\s?(?:[（(](?!北京|上海|中国|深圳|广州|香港|台湾|股|有限|集团|天津|苏州|杭州)|[\n,，]|$))")
 # a split that makes a hundred ("shared 60/40", "70:30"); a clock time (10:30) makes none
 _HUNDRED = "|".join(rf"{a}\s?[/:]\s?{100 - a}" for a in range(10, 95, 5))
