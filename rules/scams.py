@@ -42,11 +42,13 @@ signal, found in English and Chinese by a few broad families of wording:
 - ``lure``: a call to act on a link (sign in, open the document, keep the current password, scan
   the code), an ask of half a point, counted only from a sender in disguise (a brand's name it
   does not own, or links off the brand it claims): every genuine notice calls to act too;
-- ``befriend``: a stranger's mail "to the wrong person" or "from the fair" that offers friendship and a
-  messaging id (the pig-butchering opener, :func:`rules.scam_templates.befriends`), weighing 1½: it asks
-  nothing yet, but nobody who mistyped an address offers friendship and a WhatsApp number;
-- ``mule``: a job moving parcels through the reader's home or payments through the reader's own account
-  (:func:`rules.scam_templates.mule_job`), weighing 2: no employer works so;
+- ``befriend``: a stranger's mail that confesses it reached the wrong person and offers friendship or trading,
+  or recalls a meeting and speaks of its own trading with a relative or a mentor, with a messaging id (the
+  pig-butchering opener, :func:`rules.scam_templates.befriends`), weighing 1½: it asks nothing yet, but nobody
+  who mistyped an address offers friendship and a WhatsApp number;
+- ``mule``: a job moving parcels through the reader's home or payments through the reader's own account, named
+  as work, the goods re-shipped or the balance passed on (:func:`rules.scam_templates.mule_job`; not from a
+  brand's own domain), weighing 2: no employer works so;
 - ``unsolicited``: from outside and not a reply (weighs half: most first contact is that).
 
 Counted once each (weight 1; look-alike, off-brand link and befriend 1½; mule 2; lure and unsolicited ½).
