@@ -182,8 +182,9 @@ def fee_named(t: str, spans: Spans) -> tuple[int, int] | None:
 # (a 不 of another phrase refuses nothing: 元（不含税）。收款账户：刘洋)
 _REFUSED = re.compile(r"(?:不接受|不接收|不收取?|请勿|切勿|勿|禁止|不要|不得|不会|不向|不可|非)"
                       r"(?:向|往|转入|汇入|转至|汇至|以|用)?(?:任何)?$|"
-                      # (the payer's own account, not the payee's: 可通过公司账户或个人账户汇款至会务组)
-                      r"(?:通过|用|以|从|使用)[^，。！？\n]{0,8}$|或$|\b(?:not|never|no)\b[^.!?\n]{0,24}$|n't\b[^.!?\n]{0,24}$")
+                      # (the payer's own account, not the payee's: 可通过公司账户或个人账户汇款至会务组; 以下 is the
+                      # payee's: 转至以下个人账户)
+                      r"(?:通过|用|以(?!下)|从|使用)[^，。！？\n]{0,8}$|或$|\b(?:not|never|no)\b[^.!?\n]{0,24}$|n't\b[^.!?\n]{0,24}$")
 _PAYEES_LOOKED_AT = 8
 
 

@@ -94,3 +94,14 @@ def test_an_apple_mail_forward_of_our_own_confidential_mail_is_held() -> None:
 def test_a_plain_outbound_marker_is_still_held() -> None:
     """A guard: the plain-text path is untouched."""
     assert action(mail("The attached pricing is confidential - do not forward it.", subject="Pricing")) == "quarantine"
+
+
+def test_the_personal_account_below_is_a_payee_and_the_payers_own_is_not() -> None:
+    """Found in the final read: 以下 ("below") read as the payer's side (以 … 个人账户), so
+    "转至以下个人账户：户名：刘洋" gave no payee (fails on 88a5c00); a delegate paying from a personal
+    account names none (a guard)."""
+    from rules.scam_signals import personal_payee
+    given = "经我中心审核，请于本周内将审核服务费 2,800 元转至以下个人账户：\n户名：刘洋\n"
+    paying = "参会费用可通过公司账户或个人账户汇款至会务组。"
+    assert personal_payee(given, 0, len(given))
+    assert not personal_payee(paying, 0, len(paying))
