@@ -322,7 +322,7 @@ _UNTRACEABLE = re.compile(
     r"\b(?:gift ?cards?|itunes cards?|google play cards?|steam cards?|apple cards?)\b[\s\S]{0,200}?"
     r"\b(?:codes?|pictures?|photos?|scratch\w*)\b|"
     r"\b(?:pay|paid|payable|payment|buy|purchase|get|pick up|grab|order|via|through|send|sent|transfer\w{0,3}|remit|"
-    r"accept|accepts|accepted|accepting|"
+    r"accept|accepts|accepted|"
     r"wire|scratch|deposit\w{0,4}|start with|invest|stake|"
     r"top(?:ping)? ?up)\b" + _S +
     r"{0,60}\b(?:gift ?cards?|itunes|google play|steam (?:cards?|wallet)|bitcoin|btc|usdt|"
@@ -330,6 +330,8 @@ _UNTRACEABLE = re.compile(
     r"\b(?:gift ?cards?|itunes|google play|bitcoin|btc|usdt|western union|moneygram)\b" + _S +
     r"{0,60}\b(?:codes?|pay|payable|payment)\b|"
     r"(?:比特币|(?<![a-z0-9_])usdt|(?<![a-z0-9_])btc)(?:钱包)?地址|"
+    # (an appeal "accepting donations only in cryptocurrency"; not a payment provider's "accepting crypto payments")
+    r"\baccepting (?:\w+ ){0,2}only (?:in |via |by |as )?(?:crypto(?:currency|currencies|s)?|bitcoin|btc|usdt)\b|"
     # (把价值 8,000 元的 USDT（TRC20）转到以下地址)
     r"(?:比特币|(?<![a-z0-9_])usdt(?![a-z0-9_])|(?<![a-z0-9_])btc(?![a-z0-9_]))[^。！？\n]{0,20}?"
     r"(?:转到|转入|打到|发到|转至|汇到)|"

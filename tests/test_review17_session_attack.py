@@ -105,3 +105,13 @@ def test_the_personal_account_below_is_a_payee_and_the_payers_own_is_not() -> No
     paying = "参会费用可通过公司账户或个人账户汇款至会务组。"
     assert personal_payee(given, 0, len(given))
     assert not personal_payee(paying, 0, len(paying))
+
+
+def test_a_payment_providers_pitch_for_accepting_crypto_is_delivered() -> None:
+    """Found rerunning review 15's harness at the end: 8c35e89's "accepting" (for a disaster appeal "accepting
+    donations only in cryptocurrency") read a crypto payment provider's follow-up from a fair as a fee asked (fails
+    on b4d94fc). "Accepting … only in crypto" is what it reads now."""
+    assert inbound_action("Daniel Ortiz", "daniel.ortiz@paynexa.io", "Great meeting you at Money20/20",
+                          "Hi Alice,\n\nGreat to meet you in Amsterdam - we talked at our stand about accepting crypto "
+                          "payments in your web shop. Our desk converts stablecoins to EUR the same day.\n\nI'm also "
+                          "on Telegram: @daniel_paynexa\n\nDaniel\n") == "deliver"
