@@ -185,15 +185,14 @@ _REFUSED = re.compile(r"(?:不接受|不接收|不收取?|请勿|切勿|勿|禁�
                       # (the payer's own account, not the payee's: 可通过公司账户或个人账户汇款至会务组; 以下 is the
                       # payee's: 转至以下个人账户)
                       r"(?:通过|用|以(?!下)|从|使用)[^，。！？\n]{0,8}$|或$|\b(?:not|never|no)\b[^.!?\n]{0,24}$|n't\b[^.!?\n]{0,24}$")
-_PAYEES_LOOKED_AT = 8
 
 
 def personal_payee(t: str, lo: int, hi: int) -> bool:
     """Whether a person's own account is given as the payee between ``lo`` and ``hi`` (PERSONAL_PAYEE), not
-    refused, never asked, nor a warning's example. Past the first few refused, the next counts as given (fails
-    closed: decoys of "不接受个人账户" in front hide nothing)."""
-    for n, m in enumerate(PERSONAL_PAYEE.finditer(t, lo, hi)):
-        if n >= _PAYEES_LOOKED_AT:
+    refused, never asked, nor a warning's example. Past the bound of candidates read (:func:`_tried`), the next
+    counts as given (fails closed: decoys of "不接受个人账户" in front hide nothing)."""
+    for m, past in _tried(PERSONAL_PAYEE.finditer(t, lo, hi)):
+        if past:
             return True
         if not _REFUSED.search(t, max(0, m.start() - 30), m.start()) and not _never_asked(t, m.start()) and \
                 not _warned(t, m.start()):

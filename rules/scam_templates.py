@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 
+from rules.scam_signals import _tried
 from rules.scam_text import SCAN_LIMIT
 from rules.scam_words import _IM
 
@@ -212,13 +213,14 @@ _MULE_ZH = re.compile(r"(?:用|使用|借用?|提供)(?:您|你)(?:本人)?的?(
 # a warning against it (请勿出租银行卡, "never agree to receive payments … and forward them")
 _MULE_REFUSED = re.compile(r"(?:不要|请勿|切勿|勿|严禁|禁止|拒绝|警惕|谨防|不得|以免|避免)[^。！？\n]{0,12}$|"
                            r"\b(?:never|not|don't|do not|refuse to|avoid|beware of|warning)\b[^.!?\n]{0,40}$")
-_MULE_ATTEMPTS = 5  # candidates looked at per text: a hostile text of near-misses reads a few, not thousands
 
 
 def _mule_at(head: str, found: re.Pattern[str], then: re.Pattern[str] | None, reach: int) -> tuple[int, int] | None:
-    for n, m in enumerate(found.finditer(head)):
-        if n >= _MULE_ATTEMPTS:
-            return None
+    """The span of a mule's job found by ``found`` (and ``then`` within ``reach`` after it), not refused; past the
+    bound of candidates read (rules.scam_signals._tried), the next counts as found: decoys in front hide nothing."""
+    for m, past in _tried(found.finditer(head)):
+        if past:
+            return m.span()
         if _MULE_REFUSED.search(head, max(0, m.start() - 60), m.start()):
             continue
         if then is None:

@@ -115,3 +115,14 @@ def test_a_payment_providers_pitch_for_accepting_crypto_is_delivered() -> None:
                           "Hi Alice,\n\nGreat to meet you in Amsterdam - we talked at our stand about accepting crypto "
                           "payments in your web shop. Our desk converts stablecoins to EUR the same day.\n\nI'm also "
                           "on Telegram: @daniel_paynexa\n\nDaniel\n") == "deliver"
+
+
+def test_decoys_in_front_of_a_mule_job_hide_nothing() -> None:
+    """Found in the last read: the mule's job read five candidates and then gave up (failing open), so five
+    near-misses in front hid the job; candidates are now bounded as every family's are, the next counting as found
+    (fails on f688e47)."""
+    assert inbound_action("Home Logistics HR", "jobs@home-logistics-hire.com", "Part-time job: parcel coordinator",
+                          "We are hiring part-time coordinators, salary USD 2,500 per month.\n"
+                          + "You receive packages at your home address.\n" * 6 +
+                          "You will receive parcels at your home address, re-pack them and attach the prepaid labels "
+                          "we email you.\n") == "quarantine"
