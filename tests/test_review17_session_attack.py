@@ -123,6 +123,7 @@ def test_decoys_in_front_of_a_mule_job_hide_nothing() -> None:
     (fails on f688e47)."""
     assert inbound_action("Home Logistics HR", "jobs@home-logistics-hire.com", "Part-time job: parcel coordinator",
                           "We are hiring part-time coordinators, salary USD 2,500 per month.\n"
-                          + "You receive packages at your home address.\n" * 6 +
+                          + ("You receive packages at your home address.\n" + "Our team is friendly. " * 22
+                             + "\n") * 6 +
                           "You will receive parcels at your home address, re-pack them and attach the prepaid labels "
                           "we email you.\n") == "quarantine"
