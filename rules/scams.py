@@ -138,6 +138,9 @@ WEIGHTS = {"windfall": 1.0, "returns": 1.0, "fee": 1.0, "diversion": 1.0, "payme
            "private_channel": 1.0, "pressure": 1.0, "impersonation": 1.0, "look_alike": 1.5, "off_brand_link": 1.5,
            "unsolicited": 0.5}
 MEDIUM_AT, HIGH_AT = 2.0, 2.5
+# characters the scam reading reads per message (SCAN_LIMIT of each text, 50 full texts): a message past it
+# is not waved through on what was read (past_reading_bound)
+READ_LIMIT = 1_000_000
 # a lure whose page asks a sign-in though its words do not say so: a share's notice, an e-signature's button
 _SHARE = re.compile(r"shared|共享|分享|review (?:and sign|document)")
 # the reader's mailbox spoken of: its password, its quota (what our own staff's name from outside calls to sign in to)
@@ -500,3 +503,12 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
     else:
         level = HIGH if points >= HIGH_AT else MEDIUM
     return Assessment(signals, points, level)
+
+
+def past_reading_bound(found: Assessment, skipped: list[object], total: int) -> Assessment:
+    """``found`` with the texts past :data:`READ_LIMIT` counted against the message: high, whatever was read
+    (a scam's ask could stand in the texts left unread behind fifty decoys; a message with that much text
+    to read is rare enough to be held for a person)."""
+    unread = Signal("unread", "message", f"{len(skipped)} of {total} texts past the scam reading's bound "
+                    f"of {READ_LIMIT:,} characters not read", 0, 0)
+    return Assessment((*found.signals, unread), max(found.points, HIGH_AT), HIGH)
