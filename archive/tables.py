@@ -66,6 +66,9 @@ records = sa.Table(
     sa.Index("ix_archive_records_direction", "direction", "received_at"),
     sa.Index("ix_archive_records_verdict", "verdict", "received_at"),
 )
+# Message-IDs by their first 200 characters (archive.threads: is a reply's thread one we hold?)
+sa.Index("ix_archive_records_message_id", sa.func.substr(records.c.message_id, sa.literal_column("1"),
+                                                         sa.literal_column("200")))
 
 # Envelope and header addresses, lower-cased, for from:/to: filters. kind: 'f' sender, 't' recipient.
 addresses = sa.Table(

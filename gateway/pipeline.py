@@ -37,9 +37,10 @@ from typing import Protocol
 import sqlalchemy as sa
 
 from archive.service import Archive, RecordMeta, SealedMessage
+from archive.threads import referenced_ids, thread_known
 from gateway.committer import GroupCommitter
 from gateway.counters import SenderCounters
-from gateway.directory import OUTBOUND
+from gateway.directory import INBOUND, OUTBOUND
 from gateway.engines.scanning import Engines, InFlight, ScanDeferred, Scanned
 from gateway.extraction_pool import ExtractionPool
 from gateway.hold_requests import hold_request, review_groups
@@ -242,12 +243,32 @@ class Pipeline:
             await self.extraction.complete(message)     # documents: in a worker, within the budget
         header_from = header_from_addresses(message.from_addresses, message.header("from"))
         owned = await login_findings(incoming, header_from, policy.directory, self.sender_logins)
+        thread = await self._thread_known(message, directions)   # a reply to a message we hold?
         scanned = await scanning.result()   # ScanDeferred: an engine failed under tempfail
         work = partial(self._evaluate_and_seal, policy, incoming, message, envelope, directions, stats, auth,
-                       auth_header, owned, scanned)
+                       auth_header, owned, scanned, thread)
         if large:
             return await asyncio.to_thread(work)
         return work()
+
+    async def _thread_known(self, message: ParsedMessage, directions: dict[str, str]) -> bool | None:
+        """Whether an inbound reply's In-Reply-To/References name a message the archive holds
+        (:mod:`archive.threads`); None when it names none or the archive cannot say (the scam reading
+        then takes the headers on their word, as before)."""
+        if INBOUND not in directions.values():
+            return None
+        ids = referenced_ids(message.first_header("In-Reply-To") or "", message.first_header("References") or "")
+        if not ids:
+            return None
+
+        def look() -> bool:
+            with self.archive.engine.connect() as conn:
+                return thread_known(conn, ids)
+        try:
+            return await asyncio.to_thread(look)
+        except Exception as exc:  # noqa: BLE001 - the lookup only sharpens the reading; the commit says if the database is down
+            log.warning("could not look up a reply's thread in the archive (%s)", type(exc).__name__)
+            return None
 
     def _read(self, raw: bytes) -> ParsedMessage:
         """Parse and walk the message (structure, text parts, attachment names and types);
@@ -259,12 +280,14 @@ class Pipeline:
     def _evaluate_and_seal(self, policy, incoming: IncomingMessage, message: ParsedMessage,  # noqa: ANN001
                            envelope: Envelope, directions: dict[str, str], stats: SenderStats,
                            auth: AuthResults | None, auth_header: str | None,
-                           login_found: list[str] | None = None, scanned: Scanned | None = None) -> Screening:
+                           login_found: list[str] | None = None, scanned: Scanned | None = None,
+                           thread_known: bool | None = None) -> Screening:
         scanned = scanned or Scanned()
         header_from = header_from_addresses(message.from_addresses, message.header("from"))
         findings = identity_findings(incoming, header_from, policy.directory, auth) + (login_found or [])
         ctx = EvaluationContext(directions=directions, directory=policy.directory, sender_stats=stats,
-                                auth_results=auth, findings=tuple(findings + scanned.findings), rspamd=scanned.rspamd)
+                                auth_results=auth, findings=tuple(findings + scanned.findings), rspamd=scanned.rspamd,
+                                thread_known=thread_known)
         verdict = policy.engine.evaluate(message, envelope, ctx)
         verdict.add_headers.extend(h for h in scanned.headers if h not in verdict.add_headers)
         sealed = self.archive.seal(incoming.raw)

@@ -30,7 +30,17 @@ from rules.qr_codes import PREFIX as QR_PREFIX
 from rules.redact import excerpt
 from rules.scam_templates import may_hold_one as may_hold_template
 from rules.scam_words import DYING_WORDS, FREEMAIL
-from rules.scams import READ_LIMIT, SCAN_LIMIT, Assessment, Text, assess, may_reach_medium, past_reading_bound
+from rules.scams import (
+    MADE_UP_THREAD,
+    NOT_A_REPLY,
+    READ_LIMIT,
+    SCAN_LIMIT,
+    Assessment,
+    Text,
+    assess,
+    may_reach_medium,
+    past_reading_bound,
+)
 from rules.scams import fold as fold_chinese
 from rules.textview import View, detector_view
 
@@ -62,6 +72,9 @@ class EvaluationContext:
     findings: tuple[str, ...] = ()
     # Rspamd's answer (gateway/engines/), when it is enabled and answered.
     rspamd: RspamdResult | None = None
+    # Whether a reply's In-Reply-To/References name a message the archive holds (archive.threads):
+    # False, a made-up thread, is read as unsolicited; None, not asked (no archive, no references).
+    thread_known: bool | None = None
 
 
 _LABEL_HYPHENS = re.compile(r"(?<=[A-Z])-(?=[A-Z])|(?i:(?<=internal)-(?=use-only|only)|(?<=internal-use)-(?=only)|"
@@ -349,12 +362,15 @@ class State:
                 return found
             reply_to = [a for _, a in getaddresses(m.header("Reply-To"))] if m.first_header("Reply-To") else []
             brand = impersonating if impersonating in BRANDS else None  # (a brand's name, not our own nor a look-alike)
-            unsolicited = inbound and not m.first_header("In-Reply-To") and not m.first_header("References")
+            replying = bool(m.first_header("In-Reply-To") or m.first_header("References"))
+            # (a reply to no message the archive holds is no reply: a made-up References line wore that for free)
+            unsolicited = inbound and (not replying or self.ctx.thread_known is False)
             read, skipped = _within_reading_bound(read)
             texts = [Text(u.where, fold_chinese(u.norm_text()), spans) for u, spans in read]
             room = READ_LIMIT - sum(min(len(u.norm_text()), SCAN_LIMIT) for u, _ in read)
             found = assess(texts, senders=[*m.from_addresses, self.sender], reply_to=reply_to,
                            unsolicited=unsolicited, impersonating=impersonating, full=full,
+                           unsolicited_why=MADE_UP_THREAD if replying else NOT_A_REPLY,
                            sums_in=lambda: (fold_chinese(u.norm_text()[:SCAN_LIMIT]) for u in _within(unread, room)),
                            elsewhere=lambda sign_in: self._links_elsewhere(sign_in, brand), pages=pages)
             if skipped:  # fail closed: what the bound left unread may hold the ask

@@ -138,6 +138,8 @@ WEIGHTS = {"windfall": 1.0, "returns": 1.0, "fee": 1.0, "diversion": 1.0, "payme
            "private_channel": 1.0, "pressure": 1.0, "impersonation": 1.0, "look_alike": 1.5, "off_brand_link": 1.5,
            "unsolicited": 0.5}
 MEDIUM_AT, HIGH_AT = 2.0, 2.5
+# why mail counts as unsolicited (the evidence): no reply, or a reply to no message of ours (archive.threads)
+NOT_A_REPLY, MADE_UP_THREAD = "from outside, not a reply", "from outside, a reply to no message the archive holds"
 # characters the scam reading reads per message (SCAN_LIMIT of each text, 50 full texts): a message past it
 # is not waved through on what was read (past_reading_bound)
 READ_LIMIT = 1_000_000
@@ -284,17 +286,18 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
            unsolicited: bool = False, impersonating: str | None = None, full: bool = True,
            sums_in: Callable[[], Iterable[str]] = tuple,
            elsewhere: Callable[[bool], str | None] | None = None,
-           pages: Iterable[tuple[str, str]] = ()) -> Assessment:
+           pages: Iterable[tuple[str, str]] = (), unsolicited_why: str = "") -> Assessment:
     """The signals in ``texts`` (subject, bodies, attachment texts; normalised) given who sent
     it (``senders``: header From and envelope sender), where replies go (``reply_to``) and
     whether it came unasked from outside; ``impersonating``: the brand its From line wears
     without owning it (:func:`rules.impersonation.impersonated`; a look-alike of the thread's
     own correspondent counts as ``look_alike``). With ``full=False`` a message with no offer and no
     ask stops there (its level is at most low, which is all a medium or high rule needs).
-    ``sums_in``: the message's other texts (normalised, :func:`fold`-ed), where no anchor word
-    stands: a deadline's sum of money counts wherever the message names it, so they are read
-    for one, and made only when a deadline is found and ``texts`` name no sum. ``pages``: ``(where,
-    what it does)`` for each attached web page that does something when opened
+    ``unsolicited_why``: what the evidence says made it unsolicited (no reply, or a made-up thread).
+    ``sums_in``: the message's other texts (normalised, :func:`fold`-ed), where no anchor word stands:
+    a deadline's sum of money counts wherever the message names it, so they are read for one, and
+    made only when a deadline is found and ``texts`` name no sum. ``pages``: ``(where, what it
+    does)`` for each attached web page that does something when opened
     (:func:`rules.attached_pages.page_action`): a sign-in form is the ask for a password, a page
     that sends the browser elsewhere is a lure whose link leads off."""
     items, reported = without_reported_forwards(
@@ -492,7 +495,7 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
     if impersonating and found and not impersonating.startswith(LOOK_ALIKE) and "look_alike" not in found:
         found["impersonation"] = Signal("impersonation", "header:From", f"wears the name {impersonating!r}", 0, 0)
     if unsolicited and found:
-        found["unsolicited"] = Signal("unsolicited", "headers", "from outside, not a reply", 0, 0)
+        found["unsolicited"] = Signal("unsolicited", "headers", unsolicited_why or NOT_A_REPLY, 0, 0)
     order = {n: i for i, n in enumerate(WEIGHTS)}
     signals = tuple(sorted(found.values(), key=lambda s: order[s.name]))
     points = sum(_weight(s, items, free_sender, "fee" in found) for s in signals)
