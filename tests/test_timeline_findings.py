@@ -35,12 +35,14 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     yield from console_stack(request.param, tmp_path_factory.mktemp(f"findings-{request.param}"))
 
 
-def _send(stack: ConsoleStack, tag: str, sender: str, to: str, subject: str, body: str, *, reply: bool = False
-          ) -> None:
-    thread = "In-Reply-To: <q1@example.com>\r\nReferences: <q1@example.com>\r\n" if reply else ""
+def _send(stack: ConsoleStack, tag: str, sender: str, to: str, subject: str, body: str, *,
+          replying_to: str | None = None) -> str:
+    """Send one message; its Message-ID (a reply names a message the archive holds: archive.threads)."""
+    thread = f"In-Reply-To: {replying_to}\r\nReferences: {replying_to}\r\n" if replying_to else ""
     raw = simple_message(subject=subject, body=body, sender=sender, to=to, extra_headers=thread)
     raw = raw.replace(b"Message-ID: <", f"Message-ID: <{tag}.".encode(), 1)
     assert send(stack.gateway.smtp_port, sender, [to], raw) == {}
+    return next(line for line in raw.decode().split("\r\n") if line.startswith("Message-ID: ")).split(" ", 1)[1]
 
 
 def _record(stack: ConsoleStack, tag: str) -> int:
@@ -52,7 +54,9 @@ def _record(stack: ConsoleStack, tag: str) -> int:
 @pytest.fixture(scope="module")
 def records(stack: ConsoleStack) -> dict[str, int]:
     _send(stack, "card", "alice@example.com", "partner@other.org", "Warehouse order", CARD_BODY)
-    _send(stack, "scam", "advisor@fund-house.example", "bob@example.com", "Re: the fund", OFFER, reply=True)
+    asked = _send(stack, "ask", "bob@example.com", "advisor@fund-house.example", "The fund", "Any news?")
+    stack.sink.handler.wait_to("advisor@fund-house.example")
+    _send(stack, "scam", "advisor@fund-house.example", "bob@example.com", "Re: the fund", OFFER, replying_to=asked)
     stack.sink.handler.wait_to("partner@other.org")
     [scam] = stack.sink.handler.wait_to("bob@example.com")
     assert b"Subject: [SPAM] Re: the fund" in scam.data            # tagged, delivered
