@@ -190,10 +190,11 @@ _JOB = re.compile(r"\b(?:jobs?|positions?|roles?|vacanc\w+|hiring|salary|per mon
                   r"commission|part[- ]time|work from home|home[- ]based|applicants?|candidates?|probation)\b|"
                   r"招聘|招募|兼职|岗位|职位|月薪|日结|佣金|返佣|工作内容|在家工作")
 _MULE_GOODS = re.compile(
-    r"\breceiv\w*\b[^.!?\n]{0,60}?\b(?:parcels?|packages?|shipments?|goods|items|merchandise|deliveries)\b"
+    r"\b(?:receiv|accept)\w*\b[^.!?\n]{0,60}?\b(?:parcels?|packages?|shipments?|goods|items|merchandise|deliveries)\b"
     r"[^.!?\n]{0,60}?\b(?:at|to) (?:your|their) (?:own )?(?:home|house|residence|"
     r"(?:home |residential |own )?address)\b|"
-    r"\breceiv\w*\b[^.!?\n]{0,60}?\b(?:parcels?|packages?|shipments?|goods|deliveries)\b[^.!?\n]{0,30}?\bat home\b|"
+    r"\b(?:receiv|accept)\w*\b[^.!?\n]{0,60}?\b(?:parcels?|packages?|shipments?|goods|deliveries)\b[^.!?\n]{0,30}?"
+    r"\bat home\b|"
     r"(?:以|用|使用)(?:您|你)(?:的|本人的?)?(?:住址|地址|家庭住址|住处)(?:代收|收取|接收)")
 _MULE_ON = re.compile(r"\b(?:re-?ship\w*|re-?pack\w*|re-?label\w*|"
                       r"forward (?:them|the (?:parcels?|packages?|items|goods))|"

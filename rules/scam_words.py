@@ -35,7 +35,8 @@ _LISTINGS = (r"\b(?:business|company|companies|trade|industry|exporters?|b2b) (?
              # (a trademark's "publication" in a private register with a grand name: the WIPR-style invoice; an
              # office's own register is no such name, "entered in the trademark register")
              r"\b(?:world|worldwide|international|global|universal)\b[^.!?\n]{0,40}?"
-             r"(?:intellectual property|trade ?marks?|patents?) (?:register|registry)\b|"
+             r"(?:intellectual property|trade ?marks?|patents?)(?: (?:&|and) (?:trade ?marks?|patents?))? "
+             r"(?:register|registry|agency)\b|"
              r"\b(?:directory|compliance|trade|business|company) listing\b|\bdirectory (?:entry|publication)\b|"
              r"(?:刊登|名录|版面)费|"
              # (an entry "for a minimum term of three years at an annual price of EUR 1,271.00": the proof form's
@@ -226,6 +227,8 @@ _FEE = re.compile(
     r"\b(?:inspection|conformity|quality|coc|pre-?shipment) certificates?\b|"
     r"\b(?:supplier|vendor|exporter|importer|seller|manufacturer)s?(?:'s?)? (?:registration|approval|enlistment) "
     r"(?:certificate|license|licence)s?\b|"
+    r"\bcertificates? of (?:registration|approval|enlistment) as an? (?:approved |registered |qualified |licensed )?"
+    r"(?:supplier|vendor|contractor|exporter|importer|seller|manufacturer)\b|"
     # the task scam's top-up before a withdrawal ("a top-up to your account balance before you can withdraw")
     r"\btop(?:-| )?ups?\b" + _S + r"{0,60}\bbefore (?:you|we) (?:can )?(?:withdraw|cash out|receive)|"
     # the fake employer's kit to buy before the interview ("you must purchase the Employee Starter Kit")
@@ -274,7 +277,8 @@ _FEE_TIE = re.compile(
     r"\bcollection agency\b|\bcollections? agents?\b|\blisting\b|\bsign(?:ing|ed)? and return\w*\b|名录|"
     # (a register's own publication billed; a fee into a named person's account: the fake tender's officer)
     r"\b(?:world|worldwide|international|global|universal)\b[^.!?\n]{0,40}?"
-    r"(?:intellectual property|trade ?marks?|patents?) (?:register|registry)\b|"
+    r"(?:intellectual property|trade ?marks?|patents?)(?: (?:&|and) (?:trade ?marks?|patents?))? "
+    r"(?:register|registry|agency)\b|"
     r"\baccount of (?:our |the |their )?(?:[\w-]+ ){0,2}(?:officer|secretary|agent|mr\.?|mrs\.?|ms\.?|dr\.?|madam|sir)"
     r"(?![\w-])|"
     r"\bto (?:our|their|the|his|her) (?:[\w-]+ )?(?:agent|agency)\b|"
