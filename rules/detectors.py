@@ -66,8 +66,10 @@ _ID_SAMPLE_AFTER = re.compile(r"(?i)\s*[（(](?:样例|样本|示例|范例|测�
                               r"(?:[，,、;；][^）)\n]{0,20})?[）)]")
 # a cell of the number's row that says the row is a test's or an example's (TC-001,测试用户甲,…,测试数据), the whole
 # cell (not 测试部, the QA department, nor 测试工程师)
+# (or a remark cell "sample/test data", a name cell "TEST-User-01")
 _ID_SAMPLE_CELL = re.compile(r"(?i)(?:测试|示例|样例|虚构|模拟)(?:数据|用户[甲乙丙丁一二三四五\d]?|用例|样本|账号)?|"
-                             r"(?:dummy|sample|test)(?:[ _-]?(?:data|user|row|case))?")
+                             r"(?:dummy|sample|test|synthetic)(?:[ _/-]?(?:data|user|row|case|dummy|sample|test|"
+                             r"only|records?)){0,3}(?:[-_ #]?\d{1,4})?")
 _CELL_SEPARATORS = re.compile(r"[,\t|;，]")
 # a table's sample row, headed as one in its first cell (示例  张三  男  1101…  技术员)
 # (or a test case's: TEST-01,测试用户一,1101…; a CSV's cells are set off by commas)

@@ -66,6 +66,8 @@ def _warned(t: str, at: int) -> bool:
     speaks of scams: an advisory quotes what scams say ("Typical phrases include: - "pay to the new
     account today"", 常见话术包括：「解除分期付款设定错误」)."""
     start, stop = sentence_span(t, at, at, _SENTENCE_START, reach=300)
+    if _IF_CLAIMED.search(t, start, at):
+        return True  # what a mail the reader might get would claim (如日后收到任何声称"紧急付款"的邮件，请先电话核实)
     line = t.rfind("\n", 0, at) + 1
     # (a quotation may run over lines and sentences: counted from its paragraph's start too)
     para = max(t.rfind("\n\n", 0, at), t.rfind("\n\r\n", 0, at), at - 600, 0)
@@ -81,6 +83,14 @@ def _warned(t: str, at: int) -> bool:
         (_LIST_ITEM.match(t, start) is not None and _CALLED_SCAM.search(t, start, stop) is not None) or \
         (_LIST_ITEM.match(t, line) is not None and _warns(t) and _in_described_list(t, line) and
          _ASKS_A_SUM.search(t, start, stop) is None)
+
+
+# a mail the reader might get, told of by what it would claim ("if you ever receive an email claiming …",
+# 如日后收到任何声称我司"账户变更"的邮件): its words are the scam's, described, not asked
+_IF_CLAIMED = re.compile(r"(?:如果?|若|一旦|倘若)(?:日后|今后|以后|将来)?(?:您|你|贵司|各位)?(?:接到|收到|遇到|看到)"
+                         r"(?:任何)?[^。！？\n]{0,40}?(?:声称|自称|冒充|假冒|号称|冒用)[^。！？\n]*$|"
+                         r"\bif (?:you )?(?:ever )?(?:receive|get|see)\b[^.!?\n]{0,60}?"
+                         r"\b(?:claiming|purporting|claims? to|pretending|that says?|saying)\b[^.!?\n]*$")
 
 
 # a list item that asks the reader for a sum (（1）领奖前需缴纳保证金及公证费共计 ¥3,800 元): the scam's own "温馨提示"

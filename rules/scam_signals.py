@@ -159,11 +159,20 @@ _STATE_SYSTEM_BEFORE = re.compile(r"(?:通过|在|登录|经)[^。！？\n]{0,20
                                   r"[^。！？\n]{0,60}$")
 
 
+# a fee the writer says was paid ("I've paid the deposit already", 我已交了押金), or a deposit that times
+# something ("lead time 4 weeks after deposit"): nothing asked
+_PAID_BEFORE = re.compile(r"\b(?:i've|i have|we've|we have|already|has|have|had) (?:already )?paid "
+                          r"(?:the |a |my |our |his |her |their )?$|已(?:经)?(?:付|交|缴|支付|缴纳)(?:了|过)?(?:的)?$")
+_TIMED_BY = re.compile(r"\b(?:after|upon|on receipt of|once we receive|against) (?:the |your |a |our )?$")
+
+
 def _asked_fee(t: str, m: re.Match[str]) -> bool:
     """Whether the fee named at ``m`` is asked to be paid: a pay word beside it, and neither a warning's
     example, a fee said waived or already paid (or paid through the state's own system), nor one "never asked"."""
     return _PAY.search(t, max(0, m.start() - 120), m.end() + 120) is not None and not _warned(t, m.start()) and \
         not _NO_FEE.search(t, max(0, m.start() - 30), m.start()) and not _FEE_PAID.match(t, m.end()) and \
+        not _PAID_BEFORE.search(t, max(0, m.start() - 30), m.start()) and \
+        not (m.group().startswith("deposit") and _TIMED_BY.search(t, max(0, m.start() - 30), m.start())) and \
         not _never_asked(t, m.start()) and not _STATE_SYSTEM_BEFORE.search(t, max(0, m.start() - 100), m.start())
 
 
@@ -270,7 +279,9 @@ _IN_PERSON = re.compile(r"[^。！？.!?\n]{0,25}?(?:原件|复印件至|至(?:�
 _STATED = re.compile(r"\s(?:are|is) (?:printed|shown|given|listed|included|stated|set out|quoted|on|in|below|above|"
                      r"attached|unchanged)\b|\s?(?:见|详见|印在|附在|列在)|"
                      # (said unchanged: 账户信息无变更, "remain unchanged")
-                     r"\s?(?:无变更|未变更|不变|没有变化|保持不变)|\s(?:remains?|stays?) (?:the same|unchanged)\b")
+                     r"\s?(?:无变更|未变更|不变|没有变化|保持不变)|\s(?:remains?|stays?) (?:the same|unchanged)\b|"
+                     # (以我司正式发票所载为准: the account stands where the writer's invoice gives it)
+                     r"\s?以[^。！？\n]{0,20}?为准")
 # the reader's account already on file with the writer (通过已签约的银行账户进行税费支付): nothing asked
 _ON_FILE = re.compile(r"(?:已签约|已绑定|已登记|已备案|签约)的?\s?$|\b(?:on file|registered|existing|linked)\s$|"
                       # (the channel, not the data: 通过企业网银办理国际收支申报)
@@ -412,9 +423,19 @@ def payment_to_given(t: str) -> tuple[int, int] | None:
     for m in _PAYMENT_ASK.finditer(t, 0, SCAN_LIMIT):
         if not _warned(t, m.start()) and not _never_asked(t, m.start()) and \
                 not _NOT_SO.search(t, max(0, m.start() - 40), m.start()) and \
-                not _ALREADY_PAID.search(t, max(0, m.start() - 80), m.start()):
+                not _ALREADY_PAID.search(t, max(0, m.start() - 80), m.start()) and \
+                not _AS_BEFORE.search(t, m.start(), m.end() + 300):
             return m.span()
     return None
+
+
+# the account to pay said to be the one paid before ("A/C 4425 … (as on all previous invoices)", 收款账户不变): an
+# invoice's reassurance, no new payee
+_AS_BEFORE = re.compile(r"\bas (?:on|in) (?:all |our |the )?(?:previous|earlier|past|prior|last) "
+                        r"(?:invoices?|statements?|payments?|orders?)\b|"
+                        r"\b(?:same|usual) (?:bank )?account as (?:before|always|usual)\b|"
+                        r"\b(?:bank )?(?:details|account) (?:are|is|remain) unchanged\b|"
+                        r"(?:账户|帐户|账号)(?:信息)?(?:不变|未变|无变化|与以往相同|同前)")
 
 
 _OFFER_OR_ASK_FINDERS = (("windfall", _windfall), ("returns", _returns), ("fee", _fee),

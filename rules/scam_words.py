@@ -92,7 +92,8 @@ _WINDFALL = re.compile(
 
     r"\bhas been (?:pre-)?approved for (?:an? )?(?:[\w-]+ ){0,3}(?:loan|facility|credit line|financing|grant)\b|"
     r"\beligible (?:for|to receive) (?:a |an |your )?(?:tax )?(?:refund|rebate|compensation|payment|grant|reward|"
-    r"prize|award)|\b\d{1,2}\s?% of (?:the )?(?:(?:total|entire|whole) (?:sum|funds?|money)|sum)\b|\byour share\b|"
+    r"prize|award)|\b\d{1,2}\s?% of (?:the )?(?:(?:total|entire|whole) (?:sum|funds?|money)|sum)\b|"
+    r"(?<!send me )(?<!pay me )(?<!transfer me )(?<!pay )(?<!send )(?<!paid )\byour share\b|"
     r"\b(?:transfer|remit|move|wire|deposit)\w{0,4} (?:the |this |these )?(?:sum|funds?|money|amount)" + _S +
     r"{0,40}\b(?:in)?to your (?:bank )?account\b|"
     # a share promised to the reader ("you will receive 40%"), not a price ("key accounts get 3%"; "you get 30%
@@ -685,7 +686,11 @@ VERIFY_BY_PHONE = re.compile(r"(?:原有|已知|以往|存档|备案|之前|原�
                              r"you already (?:have|hold|know)|"
                              r"(?:a |the )?known (?:phone |telephone )?"
                              r"number|number you (?:have|hold|know)|independently|usual contact|"
-                             r"usual (?:phone )?number)\b")
+                             r"usual (?:phone )?number)\b|"
+                             # (our own rule, quoted in a reply: "I will call your office on the number in our
+                             # contract to confirm")
+                             r"\b(?:number|phone|telephone) (?:in|on|from) (?:our|the) (?:contract|vendor master|"
+                             r"vendor file|supplier file|supplier master|records)\b")
 # a change of account already verified by a call back (感谢贵司按流程电话回拨核实, "thanks for calling back to
 # confirm"): a genuine change that followed the advice, no diversion
 CALLED_BACK = re.compile(r"回拨核实|电话回拨|回电核实|电话核实|回拨确认|电话确认过|电话过来(?:核实|确认)|"
@@ -693,7 +698,11 @@ CALLED_BACK = re.compile(r"回拨核实|电话回拨|回电核实|电话核实|�
                          r"\bverified (?:it |this |the change |the new details )?(?:by|over the|on the) "
                          r"(?:phone|telephone)\b|"
                          r"\b(?:thank you|thanks) for (?:calling|your call|ringing)(?: us)?(?: back)? to "
-                         r"(?:verify|confirm)\b|\bcall-?back (?:verification|confirmed|verified)\b")
+                         r"(?:verify|confirm)\b|\bcall-?back (?:verification|confirmed|verified)\b|"
+                         # (the supplier's answer to the reader's own call: "I am glad you called … to confirm in
+                         # writing what I told you on the phone")
+                         r"\b(?:glad|good) (?:that )?you (?:called|rang|phoned)\b|"
+                         r"\bwhat I (?:told|confirmed to) you (?:on|over) the (?:phone|telephone|call)\b")
 # the phishing ask: the reader's account to be verified or unlocked (by signing in where the link goes)
 _VERIFY_ACCOUNT = re.compile(
     r"\b(?:verify|confirm|unlock|restore|reactivate|re-?validate|validate)\b (?:your) "
@@ -760,7 +769,8 @@ _URGENT = re.compile(
     r"confirm|call) today\b|"
     r"\b(?:send|transfer(?:red)?|deposit(?:ed)?|top[- ]?up|settle|remit|pay|paid|wired?|process)\b" + _S +
     r"{0,20}\btoday\b|"
-    r"\btonight\b|\bmidnight\b|\bimmediately\b|\bright away\b|"
+    r"(?<!call you )(?<!ring you )(?<!see you )(?<!talk )(?<!speak )(?<!chat )\btonight\b|\bmidnight\b|"
+    r"\bimmediately\b|\bright away\b|"
     r"(?<!\bcan )(?<!\bmay )\b(?:act|respond|reply|claim|pay) now\b|\burgent(?:ly)?\b|"
     r"\bexpir(?:es|ing) (?:today|tonight|soon|in)\b|"
     r"\bforfeit(?:ed)?\b|\bwill be (?:cancelled|canceled|returned(?! to (?:the )?(?:sender|shipper|origin))|closed|"
