@@ -28,10 +28,20 @@ LOAN_BAIT = re.compile(_NO_SECURITY + "|" + _LENDER)
 # 本表签章回传即视为贵司同意…年费; rules.scams weighs a fee beside it 2 (the directory's trap, unasked)
 SIGNED_IS_ORDER = re.compile(r"\b(?:signing|signed|sign)(?: and (?:returning|return|stamping))?(?: (?:of )?this form)?"
                              r"[^.!?\n]{0,40}?\b(?:places?|constitutes?|means|is) (?:an? )?(?:order|contract|binding)|"
+                             r"\bby signing (?:and returning )?(?:this|the) (?:form|document)\b[^.!?\n]{0,40}?"
+                             r"\b(?:orders?|subscribes? to|commissions?)\b|"
                              r"(?:签章|签字|盖章)(?:后)?回传(?:即|后即|即为)?视为[^。！？\n]{0,20}?(?:同意|订购|确认)")
 # a listing in a "register" or directory billed as if ordered ("Business Directory Listing – Asia Pacific Trade
 # Register", "European Business Register": the form signed unread is the pretext); rules.scams weighs it 2 (LISTED)
-_LISTINGS = (r"\b(?:business|company|companies|trade|industry|exporters?|b2b) (?:directory|register|registry)\b|"
+_LISTINGS = (r"\b(?:business|company|companies|trade|industry|exporters?|suppliers?|manufacturers?|b2b) "
+             r"(?:directory|register|registry)\b|"
+             # (the small print the register's "invoice" carries: "this is an offer for entry in our private
+             # register and not an invoice", "a proposal for an entry in a private register"; no office bills so)
+             r"\b(?:offer|proposal|solicitation) (?:for|concerning|of) (?:an? )?(?:entry|listing|insertion|"
+             r"registration|publication) in (?:a |an |our |the |their )?(?:[\w-]+ )?(?:register|registry|database|"
+             r"directory)\b|\bprivate (?:register|registry|database|directory)\b|"
+             # (a listing's yearly fee billed as a renewal: "Annual listing fee EUR 995.00")
+             r"\b(?:annual|yearly|premium|renewal) (?:listing|entry|directory) (?:fees?|charges?)\b|"
              # (a trademark's "publication" in a private register with a grand name: the WIPR-style invoice; an
              # office's own register is no such name, "entered in the trademark register")
              r"\b(?:world|worldwide|international|global|universal)\b[^.!?\n]{0,40}?"
@@ -223,7 +233,10 @@ _FEE = re.compile(
     # a listing in a "register" or directory billed as if ordered (LISTED's words)
     + _LISTINGS + "|"
     # (a listing's yearly price in a "free update" form's small print: "a three-year listing … at EUR 1,271 per year")
-    r"\blisting\b[^.!?\n]{0,80}?(?:eur|usd|gbp|€|\$|£)\s?\d[\d,.]*\s?(?:per year|a year|/ ?year|per annum|annually)|"
+    # (or an insertion's or entry's, over the lines of a form's small print: "orders an insertion … for a minimum term
+    # of three consecutive years at EUR 1,271 per year")
+    r"\b(?:listing|insertion|entry)\b[^.!?]{0,160}?(?:eur|usd|gbp|€|\$|£)\s?\d[\d,.]*\s?"
+    r"(?:per\syear|a\syear|/ ?year|per\sannum|annually)|"
     # (the certificate a "buyer" requires from its own agency before the order: the fake-order scam's fee)
     r"\b(?:inspection|conformity|quality|coc|pre-?shipment) certificates?\b|"
     r"\b(?:supplier|vendor|exporter|importer|seller|manufacturer)s?(?:'s?)? (?:registration|approval|enlistment) "
@@ -276,6 +289,9 @@ _FEE_TIE = re.compile(
     r"\bprior to (?:the )?release\b|"
     r"\bwithdraw\w*|\bto avoid (?:a |the )?(?:warrant|prosecution|arrest|court)\b|\bdebt collect\w*|"
     r"\bcollection agency\b|\bcollections? agents?\b|\blisting\b|\bsign(?:ing|ed)? and return\w*\b|名录|"
+    r"\bby signing (?:and returning )?(?:this|the) (?:form|document)\b|"
+    r"\bprivate (?:register|registry|database|directory)\b|"
+
     # (a register's own publication billed; a fee into a named person's account: the fake tender's officer)
     r"\b(?:world|worldwide|international|global|universal)\b[^.!?\n]{0,40}?"
     r"(?:intellectual property|trade ?marks?|patents?)(?: (?:&|and) (?:trade ?marks?|patents?))? "
@@ -313,7 +329,7 @@ _PAY = re.compile(r"\b(?:pay|paid|payable|payment|cover|send|transfer|remit|wire
                   r"\b(?:fee|charge|cost|price)s?,? (?:is |are |of |:)?"
                   r"(?:about |around |approximately |approx\.? |only |just )?"
                   r"(?:us\$|usd ?|\$|€|£|hk\$|rmb ?|sgd ?|s\$|eur ?|gbp ?)\s?\d|"
-                  r"\binvoiced (?:yearly |annually )?in advance\b|"
+                  r"\binvoiced\s(?:yearly\s|annually\s)?in\sadvance\b|"
                   r"\bcosts? (?:of )?(?:us\$|usd ?|\$|€|£|hk\$|rmb ?|sgd ?|s\$)\s?\d|"
                   r"\bfor (?:us\$|usd|\$|€|£|hk\$|rmb|sgd|s\$)\s?\d|"
                   r"\b(?:must|should|needs? to|has to|is to) be deposited\b|"
@@ -987,7 +1003,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "anti-terrorist|anti-terrorism|anti-terror|money laundering|fund release|drug-free|drug free|top-up|top up|"
         "topup|top-ups|top ups|topups|starter kit|starter kits|purchase|buy|directory|register|registry|listing|"
         "license|licence|licenses|licences|"
-        "年费|签章回传|回传即视为|entry|资料费|保价费|申报费|寄送费|邮寄费|制卡费|开卡费|刊登费|名录费|版面费|certificate|certificates|保管金|"
+        "年费|签章回传|回传即视为|entry|insertion|database|offer|proposal|solicitation|资料费|保价费|申报费|寄送费|邮寄费|制卡费|开卡费|刊登费|名录费|版面费|certificate|certificates|保管金|"
         "税款|滞纳金|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|偶然所得税|押金|"
         "会员费|认证费|服务费|工本费|保险费|验证费|开户费|开户管理费|账户管理费|关税|税项|购物卡|礼品卡|e卡|充值卡|点卡|比特币|虚拟币|"
         "费用|评审|公示|评选|入选|证书|牌匾|授牌|atm|解除分期|取消分期|解除扣款|取消扣款|解除自动扣款|"

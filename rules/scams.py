@@ -170,7 +170,9 @@ _ORGANISATION_VOICE = re.compile(r"我中心|本中心|我局|本局|我院|本�
 # the trap's pretext beside a signature that orders: a free entry to check, a proof (a renewal, an engagement letter
 # or a sponsorship order says "by signing you agree" too, as a review found)
 _PROOF = re.compile(r"\b(?:proof|free (?:basic )?(?:entry|listing|update)|check (?:the |your )?(?:details|entry|data)|"
-                    r"directory|register|registry)\b|信息核对|核对表|名录|免费")
+                    r"directory|register|registry|free of charge|"
+                    r"update (?:of )?(?:your |the )?(?:company |basic )?(?:data|details|entry))\b|"
+                    r"信息核对|核对表|名录|免费")
 # the other side's own agent or appointee paid by the reader ("our agent in Abuja handles the registration",
 # 我司指定的第三方检测机构); an accredited inspector the reader chooses (SGS, Intertek) is no one's agent
 _BUYERS_AGENT = re.compile(r"\b(?:our|my) (?:[\w-]+ ){0,2}agent\b|(?:我司|我方|我公司)指定")
