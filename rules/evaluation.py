@@ -308,10 +308,16 @@ class State:
             read: list[tuple[Unit, dict[str, list[tuple[int, int]]]]] = []
             unread: list[Unit] = []
             families: set[str] = set()
+            joined: dict[int, str] = {}  # a text whose lines wrap mid-sentence, read joined (normalised)
             for u in self.units(scope):
                 if u.short and u.where != "subject":
                     continue  # attachment names and headers: no sentences to read
-                hits = u.keywords(self.matcher)
+                whole = _unwrapped(u.text)
+                if whole is None:
+                    hits = u.keywords(self.matcher)
+                else:  # (its words are found where the wrap split them: "refund the duplicate to their\naccount")
+                    joined[id(u)] = whole = normalize(whole)
+                    hits = self.matcher.find(whole).hits
                 spans = {family: [(h.start, h.end) for h in hits[lid] if h.start < SCAN_LIMIT]
                          for family, lid in anchors.items() if lid in hits}
                 if spans:
@@ -366,7 +372,7 @@ class State:
             # (a reply to no message the archive holds is no reply: a made-up References line wore that for free)
             unsolicited = inbound and (not replying or self.ctx.thread_known is False)
             read, skipped = _within_reading_bound(read)
-            texts = [Text(u.where, fold_chinese(u.norm_text()), spans) for u, spans in read]
+            texts = [Text(u.where, fold_chinese(joined.get(id(u)) or u.norm_text()), spans) for u, spans in read]
             room = READ_LIMIT - sum(min(len(u.norm_text()), SCAN_LIMIT) for u, _ in read)
             found = assess(texts, senders=[*m.from_addresses, self.sender], reply_to=reply_to,
                            unsolicited=unsolicited, impersonating=impersonating, full=full,
@@ -397,6 +403,23 @@ class State:
 
     def direction_of(self, rcpt: str) -> Direction:
         return self.directions.get(rcpt, Direction.INBOUND)
+
+
+# a line broken mid-sentence, as plain-text mail and a PDF's text wrap it: the line ends in a word, a figure or a
+# comma and the next begins in a small letter ("kindly refund the duplicate to their\r\naccount"); a list's or a
+# form's next line begins with a capital or a mark and stays apart
+_SOFT_WRAP = re.compile(r"(?<=[A-Za-z0-9,;)])[ \t]*\r?\n[ \t]*(?=[a-z(])")
+
+
+def _unwrapped(text: str) -> str | None:
+    """``text`` with its soft line wraps joined by a space, or None when it has none. The scam patterns read a
+    sentence as one line ("to their account", `[^.!?\\n]` spans) and the keyword scan finds a phrase only where
+    one space parts its words: the sentences plain-text mail wraps at 72 columns were read in pieces."""
+    if "\n" not in text:
+        return None
+    head = text[:SCAN_LIMIT * 2]  # (what is read of it, with room for the joins)
+    whole = _SOFT_WRAP.sub(" ", head)
+    return whole + text[len(head):] if whole != head else None
 
 
 # the finding a message gets when its texts are more than the scam reading's bound (rules.scams.READ_LIMIT)

@@ -465,7 +465,13 @@ _DIVERSION = re.compile(
     r"\b(?:wire|send|remit|transfer|refund|return|pay)\w* (?:back )?(?:the )?"
     r"(?:difference|excess|surplus|overpaid amount)\b[^.!?\n]{0,60}?\bto (?:our|my|the|a|an|his|their) "
     r"(?:[\w-]+ ){0,2}(?:agent|partner|forwarder|shipper|driver|associate|representative|friend|supplier)\b|"
-    r"\b(?:to|into) (?:my|his|her|a|the \w+'s) (?:own )?personal (?:bank )?account\b")
+    r"\b(?:to|into) (?:my|his|her|a|the \w+'s) (?:own )?personal (?:bank )?account\b|"
+    # (a refund sent to another company of the group: "send to our mother company account in Turkey"; "refund the
+    # duplicate to their account", the other office that paid it)
+    r"\b(?:refund|return|send|remit|transfer|pay|wire)\w*\b[^.!?\n]{0,60}?\bto (?:their|our) (?:[\w-]+ ){0,2}"
+    r"(?:mother|parent|sister|holding|group) company(?:'s)? (?:[\w-]+ ){0,2}account\b|"
+    r"\brefund\w*\b(?:[^.!?\n]|\r?\n(?![ \t]*\r?\n)){0,40}?\bto" + _GAP + r"their" + _GAP + r"(?:own" + _GAP +
+    r")?account\b")
 _DATA_STRONG_WORDS = (
     "card details|(?:credit|debit) cards?|card information|expiry date|security codes?|bank (?:account )?details|"
     "bank accounts?(?: numbers?)?|account numbers?|routing numbers?|sort codes?|card numbers?|cvv|cvc|pin|"
@@ -647,6 +653,7 @@ PRETEXT = re.compile(
     r"\bshould have been (?:for )?(?:usd|us\$|\$|€|£|eur|gbp|rmb|hk\$|aed|sar)? ?\d|"
     r"多付|多转|多汇|误将[^。！？\n]{0,20}?(?:打成|转成|付成|汇成)|重复(?:付款|支付|转账)|"
     r"\b(?:account|bank)\b(?:[^.!?\n]|\r?\n(?![ \t]*\r?\n)){0,100}?\b(?:frozen|blocked|suspended|restricted|on hold|"
+    r"(?:is|was|has been) (?:now |already )?closed|"
     r"under (?:annual |internal |"
     r"system )?(?:audit|review|maintenance|inspection|migration|upgrade)|cannot (?:receive|accept)|"
     r"can no longer (?:receive|accept)|"
@@ -984,6 +991,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "partner|partner's|partners|agent|agent's|agents|forwarder|forwarder's|forwarders|affiliate|affiliate's|"
         "affiliates|associate|associate's|associates|third-partys|third partys|"
         "third-party|third party|third-party's|third party's|difference|excess|surplus|overpaid amount|"
+        "mother company|parent company|sister company|holding company|group company|mother company's|"
+        "parent company's|sister company's|holding company's|group company's|refund|refunds|refunded|refunding|"
         "gift cards|"
         "giftcard|giftcards|apple card|apple cards|itunes|google play|steam|bitcoin|btc|usdt|crypto|cryptos|"
         "cryptocurrency|cryptocurrencies|western union|moneygram|customs|parcel|package|"

@@ -52,3 +52,53 @@ def test_the_registers_traps_are_held(display: str, address: str, subject: str, 
 @pytest.mark.parametrize(("display", "address", "subject", "body"), GENUINE)
 def test_genuine_offers_and_registers_are_delivered(display: str, address: str, subject: str, body: str) -> None:
     assert inbound_action(display, address, subject, body) == "deliver"
+
+
+# A refund sent to another company of the group, and the sentences plain-text mail wraps at 60-72 columns: the
+# patterns read a sentence as one line and the keyword scan a phrase only where one space parts its words, so
+# "refund the duplicate to their\naccount" and "following our annual\naudit" were read in pieces.
+def _wrapped(text: str, width: int = 60) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.fill(p, width) for p in text.split("\n"))
+
+
+REFUNDS_AND_WRAPS = [
+    ("Sunrise Outdoor AP", "ap@sunrise-outdoors.co.uk", "Duplicate payment INV-7731 - refund request",
+     _wrapped("Dear Ms Li,\n\nDuring our payment run on 2 December, invoice INV-7731 (USD 14,200.00) was paid twice by "
+              "mistake, once by our UK office and once by our Singapore buying office.\n\nAs the second payment came "
+              "from Singapore, kindly refund the duplicate to their account, before our year-end closing on 20 "
+              "December:\n\nBeneficiary: Sunrise Sourcing (SG) Pte Ltd\nBank: DBS Bank Ltd\nAccount: 072-915532-4\n\n"
+              "Regards,\nJane Walsh\nAccounts Payable")),
+    ("Omar Khalil", "omar.khalil.trading@gmail.com", "Cancel PO 7710 and deposit return",
+     "Dear Alice,\n\nOur customer cancelled the order, so we must cancel PO 7710. Production has not started, so "
+     "please return our 30% deposit USD 9,300.\n\nPlease do not send back to our Emirates NBD account, that account "
+     "is now closed for a tax registration issue. Send to our parent company account in Istanbul:\n\nKhalil Tekstil "
+     "Ltd. Sti.\nIBAN TR33 0006 1005 1978 6457 8413 26\n\nThanks\nOmar\n"),
+    ("Nordic Freight Accounts", "accounts@nordic-freightline.com", "Bank details - freight invoices",
+     _wrapped("Dear customer,\n\nplease note that we have changed banks following our annual audit. All payments "
+              "for open freight invoices must now go to the account below, effective immediately.\n\nNordic "
+              "Freightline AB\nIBAN SE45 5000 0000 0583 9825 7466\n\nKind regards,\nAccounts")),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), REFUNDS_AND_WRAPS)
+def test_refunds_to_the_groups_other_account_and_wrapped_diversions_are_held(display: str, address: str,
+                                                                             subject: str, body: str) -> None:
+    assert inbound_action(display, address, subject, body) == "quarantine"
+
+
+def test_a_refund_back_to_the_account_it_came_from_is_delivered() -> None:
+    body = _wrapped("Dear Ms Li,\n\ninvoice INV-7731 was paid twice by mistake. Please refund the duplicate payment "
+                    "to our account it came from, or credit it against the next invoice.\n\nRegards,\nJane")
+    assert inbound_action("Sunrise Outdoor AP", "ap@sunrise-outdoors.co.uk", "Duplicate payment INV-7731",
+                          body) == "deliver"
+
+
+def test_a_form_whose_lines_start_with_capitals_is_not_joined() -> None:
+    from rules.evaluation import _unwrapped
+
+    form = "Beneficiary: Sunrise Sourcing\r\nBank: DBS Bank Ltd\r\nAccount: 072-915532-4\r\n"
+    assert _unwrapped(form) is None
+    assert _unwrapped("kindly refund the duplicate to their\r\naccount today") == \
+        "kindly refund the duplicate to their account today"
