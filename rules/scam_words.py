@@ -1012,7 +1012,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "anti-terrorist|anti-terrorism|anti-terror|money laundering|fund release|drug-free|drug free|top-up|top up|"
         "topup|top-ups|top ups|topups|starter kit|starter kits|purchase|buy|directory|register|registry|listing|"
         "license|licence|licenses|licences|"
-        "年费|签章回传|回传即视为|entry|insertion|database|offer|proposal|solicitation|资料费|保价费|申报费|寄送费|邮寄费|制卡费|开卡费|刊登费|名录费|版面费|certificate|certificates|保管金|"
+        "年费|签章回传|回传即视为|entry|insertion|database|offer|proposal|solicitation|agency|资料费|保价费|申报费|寄送费|邮寄费|制卡费|开卡费|刊登费|名录费|版面费|certificate|certificates|保管金|"
         "税款|滞纳金|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|偶然所得税|押金|"
         "会员费|认证费|服务费|工本费|保险费|验证费|开户费|开户管理费|账户管理费|关税|税项|购物卡|礼品卡|e卡|充值卡|点卡|比特币|虚拟币|"
         "费用|评审|公示|评选|入选|证书|牌匾|授牌|atm|解除分期|取消分期|解除扣款|取消扣款|解除自动扣款|"
