@@ -470,7 +470,7 @@ _DIVERSION = re.compile(
     # duplicate to their account", the other office that paid it)
     r"\b(?:refund|return|send|remit|transfer|pay|wire)\w*\b[^.!?\n]{0,60}?\bto (?:their|our) (?:[\w-]+ ){0,2}"
     r"(?:mother|parent|sister|holding|group) company(?:'s)? (?:[\w-]+ ){0,2}account\b|"
-    r"\brefund\w*\b(?:[^.!?\n]|\r?\n(?![ \t]*\r?\n)){0,40}?\bto" + _GAP + r"their" + _GAP + r"(?:own" + _GAP +
+    r"\brefund(?:s|ed|ing)?\b(?:[^.!?\n]|\r?\n(?![ \t]*\r?\n)){0,40}?\bto" + _GAP + r"their" + _GAP + r"(?:own" + _GAP +
     r")?account\b")
 _DATA_STRONG_WORDS = (
     "card details|(?:credit|debit) cards?|card information|expiry date|security codes?|bank (?:account )?details|"
