@@ -333,7 +333,7 @@ _BRAND_FILLER = re.compile(
     r"advertising|us|uk|finance|settlement|settlements|"
     # (a courier's, a bank's, an employer's own senders: "UPS Delivery", "DBS Bank", "Amazon HR Onboarding")
     r"delivery|shipping|tracking|parcels?|logistics|bank|banking|digibank|hr|onboarding|careers|recruitment|"
-    r"recruiting|talent|jobs|seller|sellers|merchant|merchants)\b|\bu\.s\.|\bu\.k\.|[&/|,.:\-–—()（）\[\]【】\s\d]|"
+    r"recruiting|talent|jobs|seller|sellers|merchant|merchants|brand|registry|performance)\b|\bu\.s\.|\bu\.k\.|[&/|,.:\-–—()（）\[\]【】\s\d]|"
     r"客服|通知|中心|团队|服务|安全|风控|合规|官方|速运|快递|集团|股份|有限|公司|总局|委员会|部门|账户|支付|平台|国家|商家|积分|商城|"
     r"监督|管理|科技|信息|系统|提醒|中国|香港|台湾|深圳|上海|北京|广州|市|省|区|县|分行|支行|慈善|信托|基金|委员会|"
     r"中级|高级|基层|最高|办公室|执行局|立案庭|传票|快件|处理|缴费|稽查|征收|受理|理赔|核保|保全|财产保险|合作伙伴|伙伴|支援|"
@@ -427,7 +427,10 @@ def _relayed(name: str, domains: list[str]) -> bool:
 # mail administrator (a vendor writes under its own name: "Contoso Support", not "IT Helpdesk")
 _OUR_ROLES = re.compile(
     r"(?i)\b(?:payroll|it (?:help ?desk|support|service ?desk|department)|help ?desk|service ?desk|"
-    r"(?:e-?mail|mail|mailbox|system|network) admin(?:istrator)?s?|sysadmin|postmaster|webmaster)\b|"
+    r"(?:e-?mail|mail|mailbox|system|network) admin(?:istrator)?s?|sysadmin|postmaster|webmaster|"
+    # (our mail filter's own digest, as a lure copies it: "Mail Security Gateway", "Email Quarantine")
+    r"(?:e-?mail|mail) (?:security )?(?:gateway|quarantine|security|filter)|spam (?:filter|quarantine))\b|"
+    r"邮件(?:安全)?网关|邮件隔离|"
     r"人力资源部|人事部|薪酬|薪资|工资|(?<![a-z])it(?:部|服务台|支持)|信息技术部|信息中心|(?:邮件|邮箱)?系统管理员|邮箱管理员|邮件管理员|网络管理员|"
     r"(?:企业)?(?:邮件|邮箱)(?:系统)?管理中心")
 
@@ -474,7 +477,8 @@ _GENERIC_WORDS = frozenset({
     "centre", "online", "web", "cloud", "office", "staff", "employee", "employees", "team", "system", "systems",
     "auth", "sso", "id", "www", "m", "my", "box", "storage", "server", "host", "alert", "alerts", "info",
     "docs", "document", "documents", "share", "file", "files", "invoice", "invoices", "billing", "benefits",
-    "mailservice", "mailserver", "oa", "upgrade", "qiye", "sys"})
+    "mailservice", "mailserver", "oa", "upgrade", "qiye", "sys", "gateway", "release", "quarantine", "filter",
+    "spam", "digest"})
 
 
 def _no_company(domain: str) -> bool:

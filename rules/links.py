@@ -43,7 +43,7 @@ from rules import mime_tree
 from rules.auth import organisational_domain
 from rules.charsets import decode_bytes
 from rules.html_tags import tag_windows
-from rules.impersonation import BRANDS, DOMAIN_WORDS, _distance, _owned, poses_as_state
+from rules.impersonation import BRANDS, DOMAIN_WORDS, _distance, _owned, brand_owned, poses_as_state
 from rules.part_decoding import _charset_of, _payload_bytes
 
 MAX_HTML = 300_000  # characters of each HTML part looked at for links (a lure puts its button early)
@@ -351,6 +351,20 @@ def _left_of(host: str, domain: str, site: str) -> bool:
     return False
 
 
+def _wears(host: str, domain: str, site: str) -> bool:
+    """Whether ``domain`` is written whole, dotted or hyphenated (``example-com``), into ``host``'s labels left of
+    its registrable ``site`` (which is not the domain's own)."""
+    if site == domain or site.endswith("." + domain):
+        return False
+    for form in {domain, domain.replace(".", "-")}:
+        at = host.find(form)
+        end = at + len(form)
+        if at >= 0 and host[at - 1:at] in ("", ".", "-") and host[end:end + 1] in (".", "-") and \
+                end <= len(host) - len(site):
+            return True
+    return False
+
+
 def _under(host: str, suffixes: Iterable[str]) -> bool:
     return any(host == d or host.endswith("." + d) for d in suffixes)
 
@@ -412,6 +426,11 @@ def off_brand_link(claimed: Iterable[str], hosts: Iterable[str], senders: Iterab
                       _left_of(h, d, site)), None)  # (acme.com.cn is acme.com's own)
         if mimic:
             return f"a link to {h} wears the sender's own domain {mimic}"
+        worn_ours = next((d for d in ours if _wears(h, d, site)), None) if not brand_owned(site) else None
+        # (our own domain in another's labels: mail-example-com.kuorong-webmail.com, the quota lure's; not a service
+        # hosting our tenant under that name and writing from it: example-com.atlassian.net's own notices)
+        if worn_ours and not any(_wears(sd, worn_ours, organisational_domain(sd)) for sd in sender_domains):
+            return f"a link to {h} wears our own domain {worn_ours}"
     for h in links:
         worn = _worn(h) if not h.startswith("(") else None
         if worn is None:

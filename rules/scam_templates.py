@@ -42,13 +42,15 @@ GIFT_CODES = re.compile(
 
 # a move to an instant-messaging account or group, with the id given ("加一下我的新微信 czq-8869",
 # "QQ工作群，群号 8873xxx21", "add me on WhatsApp +44 7700 900123")
-_MOVE_WORDS = ("微信", "qq", "钉钉", "whatsapp", "telegram", "wechat", "群号", "signal", "扫码")
+_MOVE_WORDS = ("微信", "qq", "钉钉", "whatsapp", "telegram", "wechat", "群号", "signal", "扫码", "加我", "新号")
 _IM_WORDS = (*_MOVE_WORDS, "line", "weixin", "vx", "wx", "赖", "v信", "薇信", "viber", "skype", "kakao", "t.me/",
              "wa.me/")
 _MOVE = re.compile(
     r"(?:加|添加|申请加入|加入|入)[^。！？\n]{0,8}?(?:新的?)?(?:微信|qq|钉钉)(?:号|群)?[\s:：]{0,3}"
     r"(?:号|号码)?[\s:：]{0,3}[a-z0-9][a-z0-9_-]{3,}|"
     r"群号[\s:：]{0,3}\d[\dx \-]{4,}|"
+    # (the new id after "add me", the app named before it: 先用这个新号，你加我一下：chenzq_gz0815)
+    r"(?:新号|新的号|这个号)[^。！？\n]{0,12}?加我(?:一下)?[\s:：]{1,3}[a-z][a-z0-9_-]{3,}|"
     # (the new id told, not added: 这是我新的微信号 czm8862_hk，你加我一下)
     r"(?:新的?|我的)(?:微信|qq)(?:号|号码)?\s{0,3}(?:是\s{0,2})?[a-z0-9][a-z0-9_-]{3,}|"
     # (Taiwan's LINE: 加我line：meiling0707, "LINE ID 是 amy_wine520")
@@ -66,6 +68,7 @@ _HUSH = re.compile(
     r"(?:不要|别|先别|唔好)(?:告诉|声张|说话|(?:跟|和|对|同)[^，。！？,\n]{1,10}?(?:说|讲|提))|(?:此事|这件事|这个事情?)[^。！？\n]{0,6}保密|"
     r"不方便(?:接|打)?电话|(?:正在|在外面?|在)开会|(?:无法|不能|没法)接(?:听)?电话|"
     r"\bi[’']?m in (?:a (?:board |client )?meeting|meetings)\b|\bi am in (?:a (?:board |client )?meeting|meetings)\b|"
+    r"\b(?:tied up|stuck) in (?:a )?(?:board |client )?meetings?\b|\bback-to-back meetings\b|"
     r"\b(?:can[’']t|cannot|can not|unable to) (?:talk|take (?:any )?calls|answer (?:the |my )?phone)\b|"
     r"\bkeep (?:this|it) (?:strictly )?(?:between (?:the two of )?us|to yourself|confidential|quiet)\b|"
     r"\b(?:don[’']t|do not) (?:tell|(?:mention|discuss|share) (?:this |it )?(?:with |to )?)"
@@ -98,12 +101,17 @@ def gift_codes_asked(text: str, lo: int, hi: int) -> bool:
     return any(w in part for w in GIFT_CODE_WORDS) and GIFT_CODES.search(part) is not None
 
 
+# the errand the boss's opener names before the channel: a quick payment for me today (from any domain: with the
+# desk check and a meeting, the opener is the CEO fraud's whole first mail)
+PAYMENT_TASK = re.compile(r"\b(?:handle|process|make|arrange|send|do) (?:a |an )?(?:quick|urgent|small|confidential) "
+                          r"(?:payment|wire|transfer|task)\b|(?:处理|付|转|汇)一笔(?:款|钱|账)")
+
 # who writes to be known, or to many, is no boss in disguise: a recruiter who introduces herself ("my name is",
 # "found your profile on LinkedIn", 我是…猎头), a class committee's notice to all (请大家, "Dear all")
 _NOT_THE_BOSS = re.compile(r"\bmy name is\b|\blinkedin\b|\bi(?:'m| am) (?:a|an|the) [\w -]{2,30}? (?:at|with|from)\b|"
                            r"\bwe(?:'re| are) (?:a|an) \w+|"
                            r"\b(?:dear|hi|hello) (?:all|everyone|members|colleagues|friends)\b|"
-                           r"我是[^。！？\n]{1,20}?(?:的|公司|猎头|顾问|招聘)|我叫|我们是|请大家|各位|大家好")
+                           r"我是[^，,。！？\n]{1,20}?(?:的|公司|猎头|顾问|招聘)|我叫|我们是|请大家|各位|大家好")
 
 
 def opener(text: str) -> tuple[int, int] | None:

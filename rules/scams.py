@@ -101,7 +101,7 @@ from rules.scam_signals import (
     payment_to_given,
     personal_payee,
 )
-from rules.scam_templates import befriends, domain_scare, gift_codes_asked, mule_job, opener
+from rules.scam_templates import PAYMENT_TASK, befriends, domain_scare, gift_codes_asked, mule_job, opener
 from rules.scam_text import SCAN_LIMIT, Signal, Text, anchor_words, fold, word_end
 from rules.scam_words import (
     _CALLBACK,
@@ -146,7 +146,8 @@ READ_LIMIT = 1_000_000
 # a lure whose page asks a sign-in though its words do not say so: a share's notice, an e-signature's button
 _SHARE = re.compile(r"shared|共享|分享|review (?:and sign|document)")
 # the reader's mailbox spoken of: its password, its quota (what our own staff's name from outside calls to sign in to)
-_MAILBOX = re.compile(PASSWORD.pattern + r"|\bmailbox\b|\b(?:storage|mailbox) quota\b|邮箱|扩容")
+_MAILBOX = re.compile(PASSWORD.pattern + r"|\bmailbox\b|\b(?:storage|mailbox) quota\b|邮箱|扩容|"
+                      r"\b(?:held|messages?) in quarantine\b|\bquarantine (?:summary|digest|report)\b|邮件隔离")
 
 
 # a fee (not a deposit) said to come back: the advance-fee promise ("refundable in your first salary", "which we
@@ -406,8 +407,10 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
             if off:
                 found["off_brand_link"] = Signal("off_brand_link", "links", off, 0, 0)
                 found["lure"] = Signal("lure", "links", off, 0, 0)
-    if not any(n in found for n in OFFER_OR_ASK) and unsolicited and free_sender:
-        # the boss's opener from free mail: to a new WeChat or QQ, quietly ("I'm in a meeting", 先不要跟其他人讲)
+    if not any(n in found for n in OFFER_OR_ASK) and unsolicited and \
+            (free_sender or any(PAYMENT_TASK.search(x.text, 0, SCAN_LIMIT) for x in items)):
+        # the boss's opener from free mail: to a new WeChat or QQ, quietly ("I'm in a meeting", 先不要跟其他人讲);
+        # from any domain where it names the errand ("handle a quick payment for me today")
         moved = next(((item, span) for item in items for span in [opener(item.text)]
                       if span and not _warned(item.text, span[0])), None)
         if moved is not None:

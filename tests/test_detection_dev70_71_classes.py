@@ -102,3 +102,53 @@ def test_a_form_whose_lines_start_with_capitals_is_not_joined() -> None:
     assert _unwrapped(form) is None
     assert _unwrapped("kindly refund the duplicate to their\r\naccount today") == \
         "kindly refund the duplicate to their account today"
+
+
+# Lures in our own clothes, and the boss's opener:
+# - a link whose host carries our own domain in another's labels (mail-example-com.mailbox-space-notice.com);
+# - our mail filter's own digest copied ("Mail Security Gateway" from mailgateway-digest.com: messages "held in
+#   quarantine", "Release all and sign in");
+# - "Amazon Brand Registry" from elsewhere (a brand's own sender names: brand, registry);
+# - the boss's new id after "add me" (先用这个新号，你加我一下：…; "我是陈建国，" is the boss naming himself, not a
+#   stranger introducing a company);
+# - the desk check with the errand named ("handle a quick payment for me today", "tied up in meetings") from any
+#   domain, not only free mail.
+LURES_AND_OPENERS = [
+    ("邮箱系统管理员", "postmaster@mailbox-space-notice.com", "邮箱容量已满，请立即扩容",
+     "您好，carol@example.com：\n\n您的邮箱空间已使用99.7%，系统将在24小时后停止接收新邮件。请立即登录扩容：\n"
+     "https://mail-example-com.mailbox-space-notice.com/?u=carol@example.com\n"),
+    ("Mail Security Gateway", "quarantine@mailgateway-digest.com", "Quarantine Summary: 5 new messages held",
+     "bob@example.com, you have 5 messages held in quarantine. These messages will be deleted in 3 days.\n\n"
+     "Arrival Notice COSU6398 (ops@cosco-shipping.com)  Release\n\nRelease all and sign in: "
+     "https://mailgateway-digest.com/q/all?u=bob@example.com\n"),
+    ("Amazon Brand Registry", "brand-registry@registry-verify.net", "[Action required] Brand verification",
+     "Hello,\n\nYour Brand Registry application for EXAMPLEWEAR could not be verified. To keep the brand, re-submit "
+     "your verification within 24 hours. You will need your Seller Central login and the two-step verification "
+     "code:\n\nhttps://brandregistry-amazon.registry-verify.net/verify?case=BR-7731\n"),
+    ("陈建国", "chen.jianguo.gz@163.com", "加我新微信",
+     "王芳，我是陈建国，我原来的微信号登录异常被限制了，这两天先用这个新号，你加我一下：chenjg_gz0915\n\n"
+     "加好后说一声，下午有个客户的事要你处理。先别打我电话，我在开会。\n"),
+    ("Michael Chen", "m.chen@exec-officemail.com", "Quick request",
+     "Carol,\n\nAre you at your desk? I need you to handle a quick payment for me today. I'm tied up in meetings "
+     "with the bank and can only reply by email.\n\nLet me know asap.\n\nMichael\nSent from my iPhone\n"),
+]
+
+GENUINE_SERVICES = [
+    ("Jira", "jira@example-com.atlassian.net", "[JIRA] OPS-221 assigned to you",
+     "Carol, an issue was assigned to you. Log in to view it: https://example-com.atlassian.net/browse/OPS-221\n"),
+    ("Microsoft 365", "quarantine@messaging.microsoft.com", "You have 3 messages in quarantine",
+     "3 messages sent to bob@example.com are held in quarantine. Review them and sign in to release them: "
+     "https://security.microsoft.com/quarantine\n"),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), LURES_AND_OPENERS)
+def test_lures_in_our_own_clothes_and_the_bosss_openers_are_held(display: str, address: str, subject: str,
+                                                                 body: str) -> None:
+    assert inbound_action(display, address, subject, body) == "quarantine"
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), GENUINE_SERVICES)
+def test_services_hosting_our_name_and_their_own_digests_are_delivered(display: str, address: str, subject: str,
+                                                                       body: str) -> None:
+    assert inbound_action(display, address, subject, body) == "deliver"
