@@ -406,9 +406,9 @@ class State:
 
 
 # a line broken mid-sentence, as plain-text mail and a PDF's text wrap it: the line ends in a word, a figure or a
-# comma and the next begins in a small letter ("kindly refund the duplicate to their\r\naccount"); a list's or a
-# form's next line begins with a capital or a mark and stays apart
-_SOFT_WRAP = re.compile(r"(?<=[A-Za-z0-9,;)])[ \t]*\r?\n[ \t]*(?=[a-z(])")
+# comma and the next begins in a small letter or a figure ("kindly refund the duplicate to their\r\naccount", "paid
+# within\n24 hours"); a list's or a form's next line begins with a capital or a mark and stays apart
+_SOFT_WRAP = re.compile(r"(?<=[A-Za-z0-9,;)])[ \t]*\r?\n[ \t]*(?=[a-z0-9(])")
 
 
 def _unwrapped(text: str) -> str | None:

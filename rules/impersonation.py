@@ -280,7 +280,7 @@ DOMAIN_WORDS: dict[str, str] = {
     "payoneer": "payoneer", "worldfirst": "worldfirst", "lianlianpay": "lianlian", "lianlian": "lianlian",
     "pingpongx": "pingpong",
     "airwallex": "airwallex", "tiktok": "tiktok", "tiktokshop": "tiktok", "norton": "norton", "mcafee": "mcafee",
-    "sellercentral": "amazon",
+    "sellercentral": "amazon", "cosco": "cosco", "coscoshipping": "cosco",
     "cbp": "customs and border protection", "ukvi": "ukvi", "maersk": "maersk", "hapag": "hapag-lloyd",
     "hapaglloyd": "hapag-lloyd", "cmacgm": "cma cgm", "lloydsbank": "lloyds bank", "barclays": "barclays",
     "natwest": "natwest", "chsi": "学信网", "aicpa": "aicpa", "icaew": "icaew", "hmcts": "hmcts", "xero": "xero",
@@ -333,7 +333,8 @@ _BRAND_FILLER = re.compile(
     r"advertising|us|uk|finance|settlement|settlements|"
     # (a courier's, a bank's, an employer's own senders: "UPS Delivery", "DBS Bank", "Amazon HR Onboarding")
     r"delivery|shipping|tracking|parcels?|logistics|bank|banking|digibank|hr|onboarding|careers|recruitment|"
-    r"recruiting|talent|jobs|seller|sellers|merchant|merchants|brand|registry|performance)\b|\bu\.s\.|\bu\.k\.|[&/|,.:\-–—()（）\[\]【】\s\d]|"
+    r"recruiting|talent|jobs|seller|sellers|merchant|merchants|brand|registry|performance|booking|bookings|lines|"
+    r"line)\b|\bu\.s\.|\bu\.k\.|[&/|,.:\-–—()（）\[\]【】\s\d]|"
     r"客服|通知|中心|团队|服务|安全|风控|合规|官方|速运|快递|集团|股份|有限|公司|总局|委员会|部门|账户|支付|平台|国家|商家|积分|商城|"
     r"监督|管理|科技|信息|系统|提醒|中国|香港|台湾|深圳|上海|北京|广州|市|省|区|县|分行|支行|慈善|信托|基金|委员会|"
     r"中级|高级|基层|最高|办公室|执行局|立案庭|传票|快件|处理|缴费|稽查|征收|受理|理赔|核保|保全|财产保险|合作伙伴|伙伴|支援|"

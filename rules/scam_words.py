@@ -459,7 +459,7 @@ _DIVERSION = re.compile(
     r"(?!原|我司原|我们的?原|贵司|贵公司|您|你)[^，。！？\n]{0,12}?(?:账户|帐户|账号)|"
     # (a regulator's or an insurer's fee paid to a private "collection partner")
     # (not a debt "handed to our collection agency": the dunning letter's threat, rules.scam_words' pressure)
-    r"\b(?:pay|transfer|remit|wire|send)\w*\b[^.!?\n]{0,60}?(?<!handed )(?<!passed )(?<!referred )(?<!over )"
+    r"\b(?:pay|paid|transfer|remit|wire|send)\w*\b[^.!?\n]{0,60}?(?<!handed )(?<!passed )(?<!referred )(?<!over )"
     r"(?<!sent )(?<!turned )\bto (?:our|the|its) (?:\w+ )?(?:collection|collecting) (?:partner|agent|agency|account)\b|"
     # (the excess of an overpaid cheque wired on to a third party: "wire the difference to our agent in Ghana")
     r"\b(?:wire|send|remit|transfer|refund|return|pay)\w* (?:back )?(?:the )?"
@@ -660,6 +660,9 @@ PRETEXT = re.compile(
     r"(?:temporarily|currently) unavailable|being (?:audited|reviewed))\b|"
     r"\b(?:due to|because of|owing to)\b[^.!?\n]{0,40}?\b(?:audit|tax inspection|restructuring)\b[^.!?\n]{0,60}?"
     r"\baccount\b|"
+    # ("our collection account at DBS … is no longer in use due to the bank's compliance review")
+    r"\baccount\b[^.!?\n]{0,60}?\b(?:due to|because of|owing to)\b[^.!?\n]{0,30}?\b(?:compliance|regulatory|kyc|aml) "
+    r"(?:review|check|audit|requirements?)\b|"
     # (banks changed "following our annual audit"; the reassurance that the name on the account stays: "the account
     # name remains the same", 户名不变 - the hijacker's answer to the check a payer would make)
     r"\b(?:banks?|account (?:has|have) (?:moved|changed|switched))\b[^.!?\n]{0,30}?\b(?:following|after) "
@@ -669,6 +672,7 @@ PRETEXT = re.compile(
     r"(?:户名|账户名称?|帐户名称?|收款人名称|收款单位)(?:保持)?(?:不变|未变|没有变化)|"
     r"\bno longer (?:be )?(?:accept|receiv|us)\w*\b[^.!?\n]{0,80}?\baccount\b|\baccount\b[^.!?\n]{0,40}?\b(?:will )?no "
     r"longer be (?:used|in use|active|valid)\b|"
+    r"\baccount\b[^.!?\n]{0,40}?\b(?:is|are) no longer (?:used|in use|active|valid)\b|"
     r"(?:账户|帐户|户口|基本户|账号)[^。！？\n]{0,45}?(?:冻结|暂停使用|暂停收款|停止使用|不再使用|无法(?:入账|收款|使用)|"
     r"不能(?:收款|入账)|正在(?:进行)?(?:年度)?(?:维护|年审|审计|年检|稽核)|受限|异常|升级)|(?:因|由于)[^。！？\n]{0,20}?(?:审计|年审|年检|税务检查|外汇年检)"
     r"[^。！？\n]{0,30}?(?:冻结|暂停|无法|不能|停用)")

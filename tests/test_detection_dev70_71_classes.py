@@ -152,3 +152,32 @@ def test_lures_in_our_own_clothes_and_the_bosss_openers_are_held(display: str, a
 def test_services_hosting_our_name_and_their_own_digests_are_delivered(display: str, address: str, subject: str,
                                                                        body: str) -> None:
     assert inbound_action(display, address, subject, body) == "deliver"
+
+
+# A forwarder's account "no longer in use due to the bank's compliance review" (a diversion's pretext); a surcharge
+# "paid within\n24 hours to our authorised collection agent" (a wrap before a figure joined too; "paid" is a pay
+# word); a shipping line's name with its own senders' words ("COSCO SHIPPING Booking" from a domain not COSCO's).
+PRETEXTS_AND_AGENTS = [
+    ("Cargo Link Accounts", "accounts@cargolinks-logistic.com", "Updated bank information",
+     _wrapped("Dear Bob,\n\nPlease note that effective immediately our USD collection account at DBS Hong Kong is "
+              "no longer in use due to the bank's compliance review. All ocean freight invoices should be paid to "
+              "our new account:\n\nBeneficiary: Cargo Link Logistics (HK) Ltd\nAccount: 795-880-412-10673\n\n"
+              "Best Regards,\nEric", 95)),
+    ("COSCO SHIPPING Booking", "booking@coscoshipping-southport.com", "Rollover notice - booking COSU6398255510",
+     "Dear Valued Customer,\n\nYour booking COSU6398255510 has been rolled over to the next vessel. To secure space "
+     "and avoid a further rollover, a priority re-booking surcharge of USD 450 per container must be paid within\n"
+     "24 hours to our authorised collection agent:\n\nBeneficiary: Hong Kong Sino Ocean Shipping Agency\n"
+     "Account: 012-875-9-221043-5\n\nBookings without payment will be released to the waiting list.\n"),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), PRETEXTS_AND_AGENTS)
+def test_a_compliance_pretext_and_a_collection_agent_are_held(display: str, address: str, subject: str,
+                                                              body: str) -> None:
+    assert inbound_action(display, address, subject, body) == "quarantine"
+
+
+def test_the_shipping_lines_own_rollover_notice_is_delivered() -> None:
+    body = ("Dear Customer,\n\nDue to congestion at Nansha, your booking COSU6398255510 has been rolled over to "
+            "CSCL SATURN 036W. No action is needed; the freight stays as quoted and is invoiced as usual.\n")
+    assert inbound_action("COSCO SHIPPING Booking", "booking@coscoshipping.com", "Rollover notice", body) == "deliver"
