@@ -499,6 +499,7 @@ def _generic(word: str) -> bool:
 _DIGIT_FOR_LETTER = re.compile(r"[a-z]{3,}[01][a-z]|[a-z][01][a-z]{3,}|[a-z]{5,}1$")
 # an institution that keeps its own domain (a hospital, a court, a bank, a government office)
 _INSTITUTION = re.compile(r"(?i)医院|法院|检察院|公安|警察|税务|海关|银行|政府|委员会|招标办|管理局|"
+                          r"基金会|慈善|红十字会|律师事务所|"
                           r"\b(?:court|bank|police|"
                           r"ministry|government|hospital|tax office|customs|embassy|consulate)\b")
 

@@ -137,7 +137,7 @@ def opener(text: str) -> tuple[int, int] | None:
 # genuine follow-ups from jewellery, forex and crypto fairs, cold sales openers (冒昧打扰…认识一下) and a recruiter's
 # "apologies if I have the wrong person": a fair and a trade's own market are business, so the meeting needs the
 # personal trading, and the confession must be one
-_STRANGER_WORDS = ("wrong", "mistake", "met", "remember", "talked", "错", "记得", "认识", "见过", "印象")
+_STRANGER_WORDS = ("wrong", "mistake", "met", "remember", "talked", "错", "记得", "认识", "见过", "印象", "交流", "聊")
 _WRONG = re.compile(
     r"(?<!\bif )(?<!\bif i )(?<!\bin case )\b(?:i (?:think |guess |might |may )?(?:have |had |got )?(?:the )?)?"
     r"(?:wrong (?:person|number|e-?mail(?: address)?|address|inbox|contact|recipient|mr\.?|ms\.?)|"
@@ -147,7 +147,8 @@ _WRONG = re.compile(
 _MET = re.compile(
     r"\b(?:we met at|i met you at|met (?:you )?(?:at|during) the|we (?:talked|spoke|chatted) (?:for )?[^.!?\n]{0,40}?"
     r"\b(?:at|near|during) (?:the )?)|\b(?:do you |you )?(?:still )?remember me\b|"
-    r"还记得我|(?:您|你)记得我|(?:还有没有|有没有|还有)印象|(?:上次|之前|那天|上个月|我们在)[^。！？\n]{0,16}?(?:认识|见过|聊过)")
+    r"还记得我|(?:您|你)记得我|(?:还有没有|有没有|还有)印象|"
+    r"(?:上次|之前|那天|上个月|上周|我们在)[^。！？\n]{0,30}?(?:认识|见过|聊过|交流过|聊了|加过)")
 _FRIEND_WORDS = ("friend", "fate", "destiny", "know each other", "缘", "朋友", "gold", "crypto", "bitcoin",
                  "digital asset", "digital currenc", "forex", "黄金", "数字货币", "虚拟币", "外汇", "比特币", "期货")
 _FRIEND = re.compile(r"\b(?:be|become|make|stay) (?:good )?friends\b|\bfate\b|\bdestiny\b|"

@@ -208,7 +208,9 @@ _RETURNS = re.compile(
     r"\d{1,9}(?:\.\d{1,4})?\s{0,3}"
     r"(?:%|元|块)|"
     # the stock-tips group (荐股): picks promised to a group one is invited to
-    r"牛股|荐股|带单|喊单|(?:日|月)(?:赚|挣)\s{0,3}\d")
+    r"牛股|荐股|带单|喊单|(?:日|月)(?:赚|挣)\s{0,3}\d|"
+    # (the "giveaway" that sends back double what it is sent: 转入 USDT 即返还双倍)
+    r"返还双倍|双倍返还|返还两倍|(?:自动)?返(?:还)?(?:双倍|两倍)")
 _NO_PROMISE = re.compile(r"(?:\bno|\bnot|\bnever|\bwithout|不保证|不承诺|不代表|无法保证|并非|并不)" + _S + r"{0,12}$")
 # a rate charged, not promised ("late payments incur 1.5% per month", 逾期利息每日0.05%)
 # (or a loan's rate: "invoice financing loans to SMEs at a rate of 1.5% per month", "Invoice financing at 1.5% per
@@ -289,7 +291,7 @@ _FEE_TIE = re.compile(
     r"\bprior to (?:the )?release\b|"
     r"\bwithdraw\w*|\bto avoid (?:a |the )?(?:warrant|prosecution|arrest|court)\b|\bdebt collect\w*|"
     r"\bcollection agency\b|\bcollections? agents?\b|\blisting\b|\bsign(?:ing|ed)? and return\w*\b|名录|"
-    r"\bby signing (?:and returning )?(?:this|the) (?:form|document)\b|"
+    r"\bby signing (?:and returning )?(?:this|the) (?:form|document)\b|\b(?:western union|moneygram)\b|"
     r"\bprivate (?:register|registry|database|directory)\b|"
 
     # (a register's own publication billed; a fee into a named person's account: the fake tender's officer)
@@ -444,6 +446,10 @@ _DIVERSION = re.compile(
     # (not 请勿转入任何个人账户: rules.scam_signals reads the word before)
     r"(?:汇入|转入|打入|付至|汇至|转至|转到|打到|汇到|付到|退到|退至|退入|退回到|退回至|退还到|退还至)[^，。！？\n]{0,8}?"
     r"(?:个人|私人)(?:账户|帐户|账号|银行卡|卡|户)|"
+    # (or to a person named by role, the company's own or the family's: 先转入我部负责人账户, 直接汇入患儿父亲账户)
+    r"(?:汇入|转入|打入|付至|汇至|转至|转到|打到|汇到|付到)(?:我部|我司|我们|我方|公司|本部)?(?:的)?"
+    r"(?:负责人|经理|总经理|老板|财务|会计|出纳|法人|业务员|父亲|母亲|家属|家长|爸爸|妈妈)(?:的)?(?:个人)?"
+    r"(?:账户|帐户|账号|银行卡|卡)|"
     # (a refund sent on to someone else's account: "kindly send the refund to our logistics partner's account")
     r"\b(?:refund|return|send|remit|transfer|pay|wire)\w*\b[^.!?\n]{0,60}?\bto (?:our|the|a|my) (?:[\w-]+ ){0,2}"
     r"(?:partner|agent|forwarder|affiliate|associate|third[- ]party)'?s? (?:bank )?account\b|"
@@ -673,6 +679,7 @@ PRETEXT = re.compile(
     r"\bno longer (?:be )?(?:accept|receiv|us)\w*\b[^.!?\n]{0,80}?\baccount\b|\baccount\b[^.!?\n]{0,40}?\b(?:will )?no "
     r"longer be (?:used|in use|active|valid)\b|"
     r"\baccount\b[^.!?\n]{0,40}?\b(?:is|are) no longer (?:used|in use|active|valid)\b|"
+    r"(?:对公账户|对公帐户|公司账户|公司帐户)[^。！？\n]{0,8}?(?:尚在|正在|还在)(?:开设|开立|办理|申请)|"
     r"(?:账户|帐户|户口|基本户|账号)[^。！？\n]{0,45}?(?:冻结|暂停使用|暂停收款|停止使用|不再使用|无法(?:入账|收款|使用)|"
     r"不能(?:收款|入账)|正在(?:进行)?(?:年度)?(?:维护|年审|审计|年检|稽核)|受限|异常|升级)|(?:因|由于)[^。！？\n]{0,20}?(?:审计|年审|年检|税务检查|外汇年检)"
     r"[^。！？\n]{0,30}?(?:冻结|暂停|无法|不能|停用)")
@@ -975,7 +982,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "commission|commissions|every day|every week|double|"
         "保本|保息|稳赚|零风险|无风险|高额回报|高回报|高收益|赚|挣|日入|月入|"
         "日收益|周收益|月收益|日结|躺赚|返现|返利|返佣|佣金|秒返|翻倍|收益|回报|牛股|荐股|带单|喊单|日赚|月赚|日挣|月挣|"
-        "包录用|保录用|包发表|保发表|包检索|保检索|包见刊|连本带利"),
+        "包录用|保录用|包发表|保发表|包检索|保检索|包见刊|连本带利|返还双倍|双倍返还|返还两倍|返双倍|返两倍|返还|"
+        "双倍|两倍"),
     "fee": (
         "compliance|reinstatement|underwriting|审查费|审核费|评估费|延期费|filing|collection|collecting|inspection|"
         "检测费|检查费|巡查费|复核费|年检费|处理费|administrative penalty|late penalty|overdue penalty|customs penalty|"

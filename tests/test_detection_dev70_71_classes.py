@@ -181,3 +181,43 @@ def test_the_shipping_lines_own_rollover_notice_is_delivered() -> None:
     body = ("Dear Customer,\n\nDue to congestion at Nansha, your booking COSU6398255510 has been rolled over to "
             "CSCL SATURN 036W. No action is needed; the freight stays as quoted and is invoiced as usual.\n")
     assert inbound_action("COSCO SHIPPING Booking", "booking@coscoshipping.com", "Rollover notice", body) == "deliver"
+
+
+# Money into a person named by role (先转入我部负责人账户, "the company account is still being opened"; a donation
+# 直接汇入患儿父亲账户 from a "foundation" on free mail); a giveaway that sends back double (转入 USDT 即返还双倍); the
+# stranger recalling a fair (上个月在展会上和您交流过) and her uncle's crypto; a law firm's name on free mail.
+CHINESE_CLASSES = [
+    ("仪器维保服务部", "yiqi_weibao@126.com", "离心机维保合同续费通知（请尽快处理）",
+     "张经理：\n\n贵司离心机年度维保合同将于 9 月 30 日到期，自 10 月起维保服务由我部承接，"
+     "续保费用人民币 26,400.00 元。"
+     "请于 9 月 25 日前完成付款。因新公司对公账户尚在开设中，本期款项请先转入我部负责人账户，发票后补：\n\n"
+     "户名：刘强  开户行：中国建设银行 深圳福田支行  账号：6217 0072 0001 8834 215\n\n仪器维保服务部\n"),
+    ("阳光助学慈善基金会", "yangguang_zhuxue@126.com", "恳请贵公司伸出援手：患儿急需手术费用",
+     "尊敬的 Example Corp 领导：\n\n8 岁的小雨被确诊为白血病，手术费用约 40 万元，家庭已无力承担。"
+     "为了让善款尽快用于手术，请直接汇入患儿父亲账户：\n\n户名：赵建民  开户行：中国农业银行 周口支行  "
+     "账号：6228 4800 1234 5678 901\n\n捐款后请将凭证发至本邮箱。\n"),
+    ("币安官方活动", "event@binance-anniversary-cn.com", "周年回馈：转入USDT即返还双倍",
+     "尊敬的用户：\n\n活动期间向官方活动地址转入 500 - 50,000 USDT（TRC20），系统将在 30 分钟内自动返还双倍金额。"
+     "\n\n官方活动地址：TXq4gH8pWz2mLc7Nd9rK3vYb1eFs6Ua5Qj\n\n名额有限，先到先得。\n"),
+    ("林晓雯", "linxiaowen_2025@163.com", "李总，上个月展会上交流过的小林",
+     "李总您好：\n\n我是上个月在广州医疗器械展上和您交流过的小林，当时还加了微信，可能您没通过。最近我一直在跟我舅舅"
+     "学习数字货币的量化交易，收益很稳定。方便的话加我新微信 lxw_6688，我把平台和方法发给您。\n\n小林\n"),
+]
+
+CHINESE_GENUINE = [
+    ("中国红十字基金会", "donate@crcf.org.cn", "感谢您对“小天使基金”的关注",
+     "尊敬的 Example Corp：\n\n感谢贵司关注白血病患儿救助项目。如贵司有意捐赠，"
+     "请汇入本基金会对公账户（户名：中国红十字基金会），"
+     "我们将开具公益事业捐赠票据。\n"),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), CHINESE_CLASSES)
+def test_money_to_a_person_by_role_doubling_and_the_fair_stranger_are_held(display: str, address: str,
+                                                                            subject: str, body: str) -> None:
+    assert inbound_action(display, address, subject, body) == "quarantine"
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), CHINESE_GENUINE)
+def test_a_foundations_own_account_is_delivered(display: str, address: str, subject: str, body: str) -> None:
+    assert inbound_action(display, address, subject, body) == "deliver"
