@@ -183,7 +183,9 @@ def _reported_quotes(text: str) -> str:
 _EXAMPLE_INTRO = re.compile(r"(?m)^([^\n>]{0,300}?(?:(?:内容|原文|范例|示例|样本|样例|特征|手法|话术|套路|特点)"
                             r"(?:如下|如下所示|有|包括)?|\b(?:typical |common )?(?:signs|red flags|patterns|tactics)|"
                             r"\b(?:reads|read as follows|(?:examples?|samples?)(?: (?:observed|received|below|message|"
-                            r"e-?mail))?(?: \(defanged\))?))[ \t]*[:：])[ \t\r]*$")
+                            r"e-?mail))?(?: \(defanged\))?)|"
+                            # ("Recent examples we have been sent by clients include:")
+                            r"\b(?:examples?|samples?)\b[^\n:：]{0,60}?\b(?:include|are|such as))[ \t]*[:：])[ \t\r]*$")
 _EXAMPLE_END = re.compile(r"(?m)^[ \t]*(?:[-*•·(（\d.、)）]{0,4}[ \t]*)(?:建议|提醒|提示|措施|防范|请勿|如有疑问|"
                           r"[^\n]{0,12}(?:提醒|建议)[:：]|"
                           r"(?:recommendations?|what (?:to|you should) do|red flags|indicators|how to|advice|tips)\b)")

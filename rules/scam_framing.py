@@ -74,7 +74,8 @@ _WARNING_FRAME = re.compile(
     r"(?:fraudulent|fake|spoofed|phishing) (?:\w+ )?(?:e-?mails?|messages?|calls?|requests?|invoices?|websites?)|"
     r"tricks? (?:\w+ ){0,3}into|(?:did|does) not come from|didn't come from|doesn't come from|"
     r"suspicious (?:e-?mails?|messages?|calls?|links?|requests?)|predatory (?:journals?|publishers?|conferences?)|"
-    r"paper mills?|ransom(?:ware)?)\b")
+    r"paper mills?|ransom(?:ware)?|"
+    r"misleading (?:\w+ ){0,3}(?:invoices?|letters?|e-?mails?|requests?|notices?|offers?))\b")
 # a forwarded or quoted message's header: what stands below it another wrote
 FORWARDED = re.compile(r"(?im)^[ \t>]*(?:-{2,}[ \t]*(?:forwarded message|original message|转发的?邮件|原始邮件|"
                        r"ursprüngliche nachricht|weitergeleitete nachricht|message d'origine|message transféré)"
@@ -86,6 +87,7 @@ FORWARDED = re.compile(r"(?im)^[ \t>]*(?:-{2,}[ \t]*(?:forwarded message|origina
 # the forwarder's own words reporting what it forwards as a scam ("WARNING: fake email in your name", "apparently
 # from you", "so we did not pay", 这封是假的)
 REPORTS_SCAM = re.compile(r"\b(?:warning|beware|fake|spoof(?:ed|ing)?|suspicious|phishing|scam|fraud(?:ulent)?|"
+                          r"misleading|targeted by|looks? like (?:an? )?official|"
                           r"apparently from (?:you|us)|not (?:from|sent by) (?:you|us)|(?:did not|didn't) pay|"
                           r"impersonat\w*|(?:did not|didn't) come from (?:you|us)|claiming to be from|"
                           r"is (?:this|it|that) (?:really |actually |genuinely )?(?:from|sent by) (?:you|your)|"

@@ -121,6 +121,7 @@ _FEE_PAID = re.compile(r"[^.!?。！？\n]{0,30}?(?:(?<!\bnot )(?<!n't )"
                        # (预付 as prepaid, not as to be paid ahead: 按年预付, 需预付)
                        r"(?<!按年)(?<!按季)(?<!按月)(?<![需须请应])预付|"
                        r"已代垫|已垫付|代垫|由[^。！？\n]{0,10}?(?:承担|负担)|\bsubsid\w*|\brebate\b|"
+                       r"已由[^。！？]{0,18}?(?:汇入|支付|付|缴|转入|缴纳)|"
                        r"\b(?:covered|borne|paid) by (?:us|the organi[sz]ers?|the sender|the shipper|our company)\b|"
                        # (covered by anyone but the reader: "any import duties are covered by ASCS Events")
                        r"(?<!\bnot )\b(?:covered|borne|met) by (?!you\b|yourself\b|(?:the )?(?:lucky )?"
@@ -267,7 +268,9 @@ _PAY_TO_BELOW = re.compile(r"(?:转|汇|付|打)(?:款)?(?:到|至|入)(?:以下
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]{0,6}\.?"
 _GIVEN = re.compile(r"[^\S\n]*(?:(?:is|为|是)[^\S\n]*)?(?:[:：]|(?<=[为是]))(?:[^\S\n]*\r?\n){0,2}[^\S\n]*"
                     r"(?:(?=[a-z*#-]{0,12}[0-9])[a-z0-9][a-z0-9*#-]{5,}|\d{1,2} " + _MONTH + r",? \d{4}|" + _MONTH +
-                    r" \d{1,2},? \d{4}|\d{4}年\d{1,2}月)")
+                    r" \d{1,2},? \d{4}|\d{4}年\d{1,2}月)|"
+                    # (or right after it, letters and figures mixed: "enter the security code 9F3C2D1A7B")
+                    r"[^\S\n]+(?=[a-z]{0,12}[0-9])(?=[0-9]{0,12}[a-z])[a-z0-9]{6,}\b")
 # a secret the reader keeps of their own (a password, a code), not a channel kept private
 _OWN_SECRET = re.compile(r"(?:密码|验证码|口令|password|passcode|pin|code)[^。！？.!?\n]{0,15}$")
 # papers brought to a branch, or details entered in the bank's own app: nothing asked by mail

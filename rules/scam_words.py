@@ -48,7 +48,7 @@ _LISTINGS = (r"\b(?:business|company|companies|trade|industry|exporters?|supplie
              r"(?:intellectual property|trade ?marks?|patents?)(?: (?:&|and) (?:trade ?marks?|patents?))? "
              r"(?:register|registry|agency)\b|"
              r"\b(?:directory|compliance|trade|business|company) listing\b|\bdirectory (?:entry|publication)\b|"
-             r"(?:刊登|名录|版面)费|"
+             r"(?:刊登|名录)费|"
              # (an entry "for a minimum term of three years at an annual price of EUR 1,271.00": the proof form's
              # order in its small print)
              r"\b(?:entry|listing|directory)\b[^.!?]{0,120}?\b(?:annual|yearly) (?:price|fee|charge|rate|cost) of "

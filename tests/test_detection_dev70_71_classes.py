@@ -221,3 +221,37 @@ def test_money_to_a_person_by_role_doubling_and_the_fair_stranger_are_held(displ
 @pytest.mark.parametrize(("display", "address", "subject", "body"), CHINESE_GENUINE)
 def test_a_foundations_own_account_is_delivered(display: str, address: str, subject: str, body: str) -> None:
     assert inbound_action(display, address, subject, body) == "deliver"
+
+
+# Genuine mail the dev sets' look-alikes held: a journal's 版面费 notice (a page charge, not a directory's
+# 刊登费); an IP firm's newsletter whose "Recent examples we have been sent by clients include:" sets out the
+# misleading invoices it warns of; an ethics committee's fee 已由贵司…汇入我院对公账户 (paid, over a wrapped line);
+# a DocuSign envelope that gives its security code ("enter the security code 9F3C2D1A7B"). Three are held on
+# 73750bb; the newsletter, written anew, was delivered there already and stays as a guard.
+DEV_GENUINE = [
+    ("《中国生物医学杂志》编辑部", "bjb@zgswyx.cbpt.cnki.net", "稿件 ZGSY-2026-0113 录用及版面费缴纳通知",
+     "王芳 老师：\n\n您好！您通过本刊投稿系统投寄的稿件（编号 ZGSY-2026-0113）经外审及编委会终审，决定录用。\n"
+     "请登录本刊投稿系统，按“缴费信息”页所列对公账户缴纳版面费 2,800 元。本刊不通过个人账户、微信或支付宝收取"
+     "任何费用，请注意甄别冒充本刊的诈骗邮件。\n\n编辑部\n"),
+    ("Harwood & Lin IP", "newsletter@harwoodlin-ip.example", "IP Brief: misleading patent 'registration' invoices",
+     "IP Brief - Q1 2026\n1. Misleading invoices for patent and trademark \"registration\"\nWe continue to see "
+     "clients targeted by letters and e-mails that look like official fee notices.\nRecent examples we have been "
+     "sent by clients include:\n\"European Patent Register - Publication fee EUR 1,485\" (not the EPO)\n"
+     "“专利年费缴纳服务中心” demanding overdue annuities to a personal account\nOfficial fees are paid only by your "
+     "attorney or directly to the patent office. Do not pay such requests.\n"),
+    ("医学伦理委员会", "ec@hdmu-hospital.edu.cn", "伦理审查批件及审查费发票（EC-2026-012）",
+     "李伟 经理：\n\n贵司合作项目已于 1 月 15 日伦理委员会会议审查通过，批件见附件。\n"
+     "按照临床研究协议，伦理审查费 3,000 元"
+     "已由贵司于 12 月 30 日\n汇入我院对公账户，电子发票一并附上。\n\n伦理委员会不通过任何个人账户收取费用，也不提供"
+     "“加急审查”付费服务。\n"),
+    ("Marcus Brandt via DocuSign", "dse_na4@docusign.net", "Please DocuSign: Supplier Code of Conduct 2026.pdf",
+     "Marcus Brandt sent you a document to review and sign.\n\nREVIEW DOCUMENT: https://na4.docusign.net/Signing/"
+     "EmailStart.aspx?a=3c1f9b72\n\nAlternate signing method: visit DocuSign.com, click 'Access Documents', and "
+     "enter the security code 9F3C2D1A7B.\n"),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), DEV_GENUINE)
+def test_genuine_fees_newsletters_and_envelopes_are_delivered(display: str, address: str, subject: str,
+                                                               body: str) -> None:
+    assert inbound_action(display, address, subject, body) == "deliver"
