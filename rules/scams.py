@@ -333,8 +333,8 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
         if billed is not None:
             found["fee"] = Signal("fee", billed[0].where, billed[0].text, *billed[1])
     for where, action in pages:  # a phishing page sent as a file: its form asks, its redirect lures
-        if action == ASKS_PASSWORD:
-            found.setdefault("personal_data", Signal("personal_data", where, f"the attached page {action}", 0, 0))
+        if action == ASKS_PASSWORD:  # (over a sentence's weaker ask: the page's form is the password asked)
+            found["personal_data"] = Signal("personal_data", where, f"the attached page {action}", 0, 0)
         elif "lure" not in found:
             found["lure"] = Signal("lure", where, f"the attached page {action}", 0, 0)
             found.setdefault("off_brand_link", Signal("off_brand_link", where, f"the attached page {action}", 0, 0))

