@@ -279,3 +279,11 @@ def test_an_attached_sign_in_page_weighs_over_the_bodys_wrapped_ask() -> None:
     m.add_attachment(page.encode(), maintype="text", subtype="html", filename="RFQ_Reagents_Q2.htm")
     v = verdict_for(m.as_bytes(), "procurement@meditrans-labs.example", "bob@example.com", Direction.INBOUND)
     assert v["recipients"]["bob@example.com"]["action"] == "quarantine", v["hits"]
+
+
+def test_a_page_charge_asked_through_qq_is_still_a_fee() -> None:
+    # 版面费 no longer weighs as a directory's listing fee (a journal's genuine notice was held); it stays a fee,
+    # and asked through a QQ number with a rush it is held as before
+    body = ("王老师您好：\n\n您的论文已通过初审，拟录用于我刊核心版。请于3日内缴纳版面费 3,600 元，加急可提前见刊。"
+            "缴费及发票事宜请加编辑QQ 2871339045 联系。\n\n《现代医药研究》编辑部\n")
+    assert inbound_action("现代医药研究编辑部", "xdyyyj_bjb@163.com", "论文录用及版面费通知", body) == "quarantine"
