@@ -81,6 +81,9 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "hapag-lloyd": ("hapag-lloyd.com",),
     "cma cgm": ("cma-cgm.com", "cmacgm-group.com"),
     "cosco": ("coscoshipping.com", "cosco.com", "lines.coscoshipping.com"),
+    # (mail security vendors: their quarantine digests come from their own domains)
+    "proofpoint": ("proofpoint.com", "pphosted.com", "ppe-hosted.com", "proofpointessentials.com"),
+    "mimecast": ("mimecast.com", "mimecast-offshore.com", "mimecast.co.za"),
     # banks, a video service and a publisher's tools whose sign-in pages are copied
     "lloyds bank": ("lloydsbank.com", "lloydsbank.co.uk", "lloydsbankinggroup.com"),
     "lloyds business banking": ("lloydsbank.com", "lloydsbank.co.uk", "lloydsbankinggroup.com"),

@@ -539,7 +539,7 @@ _NEVER_ASK = re.compile(r"(?:\bnever|不会|绝不|从未|从不|从来不|任�
                         r"(?:\bnot\b" + _CONSEQUENCE + r"|\bno need|\bwon't" + _CONSEQUENCE + r"|(?<!\bca)n't" +
                         _CONSEQUENCE + r"|"
                         r"\balways (?:verify|check|confirm|call)|"
-                        r"无需|不需要|不用|请勿|切勿|不要|不得)" + _S + r"{0,60}$")
+                        r"无需|不需要|不用|请勿|切勿|不要|不得|毋须|毋需|无须|亦毋须|亦无须)" + _S + r"{0,60}$")
 # a password the reader makes up (a new portal's "you will be asked to set a password"), not one asked for
 _SET_OWN = re.compile(r"(?:\b(?:set|create|choose|pick|set up|setup)\s+(?:up\s+)?(?:a|an|your|your own)?\s*"
                       r"(?:new\s+|own\s+|strong\s+)?|设置|设定|创建|自行设置|自设)$")
@@ -610,7 +610,8 @@ _KEEP_SECRET = re.compile(
     r"\bdiscreet(?:ly)?\b|"
     r"先别(?:跟|和|告诉)|(?:不要|别)(?:告诉|声张|(?:跟|和)[^，。！？,\n]{1,10}?(?:说|讲)|在群里(?:说|讲|提)|"
     r"让[^，。！？,\n]{1,8}?知道)|"
-    r"(?:此事|这件事)[^。！？\n]{0,6}保密|(?:不要|别|请勿)(?:和|跟|对|向)任何人(?:讨论|说|提|透露)|"
+    r"(?:此事|这件事)[^。！？\n]{0,6}保密|(?:不要|别|请勿)(?:和|跟|对|向)任何人(?:讨论|说|提|透露)"
+    r"(?!(?:您的|你的)?(?:网银|账户|银行卡)?(?:密码|验证码|口令|动态码))|"
     r"\bnot (?:to )?(?:discuss|mention|share) (?:this|it)\b|"
     # (the matter itself kept from others: 本事项请勿对外透露; not a price: 请勿对外透露报价)
     r"(?:此事|此事项|本事项|这件事)[^。！？\n]{0,4}?(?:请勿|切勿|不要|不得|勿)(?:对外|向外|向他人)?(?:透露|声张|泄露|提及|外传)|"
