@@ -156,7 +156,12 @@ _FRIEND = re.compile(r"\b(?:be|become|make|stay) (?:good )?friends\b|\bfate\b|\b
 # the trading the stranger does for itself, with a relative or a mentor, and its returns
 _OWN_TRADING = re.compile(
     r"\b(?:my|our) (?:uncle|aunt|auntie|cousin|mentor|teacher|brother|sister)\b[^.!?\n]{0,80}?\b(?:gold|crypto\w*|"
-    r"bitcoin|digital (?:assets?|currenc\w+)|forex|trading)\b|"
+    r"bitcoin|btc|digital (?:assets?|currenc\w+)|forex|trading|(?:short-term |trading )signals)\b|"
+    # (her income from it, her gains on it: "most of my income comes from digital asset trading", "last month I made
+    # 38% on BTC/USDT contracts")
+    r"\b(?:my )?income comes from (?:\w+ ){0,2}(?:trading|crypto\w*|gold|forex|digital assets?)\b|"
+    r"\bi (?:made|earned|gained) \d{1,3}(?:\.\d)?\s?% (?:on|in|from) (?:\w+ ){0,2}(?:btc|bitcoin|eth|usdt|crypto\w*|"
+    r"gold|forex|contracts?|trades?)\b|"
     r"\b(?:gold|crypto\w*|bitcoin|digital (?:assets?|currenc\w+)|forex)\b[^.!?\n]{0,60}?"
     r"\bshort[- ]term (?:trad\w+|trades)\b|"
     r"\b(?:i|we) (?:do|make|made|have made)\b[^.!?\n]{0,30}?\b(?:gold|crypto\w*|bitcoin|forex)\b[^.!?\n]{0,40}?"

@@ -267,6 +267,8 @@ _FEE = re.compile(
     # (a prize's tax paid first, not the yearly filing: 个人所得税综合所得汇算清缴, the 个人所得税 app)
     r"个人所得税(?![\s”\"」』]{0,2}(?:[(（][^)）\n]{0,6}[)）]\s?)?(?:综合所得|汇算|app|申报|年度|专项))|(?:个人)?偶然所得税|"
     r"派送费|(?<!退)税款|税项|滞纳金|开户费|开户管理费|账户管理费|审查费|审核费|评估费|延期费|年费|版面费|"
+    # (the platform's deposit the investment scam asks: 最低入金5万)
+    r"(?:最低|首次|首笔)?入金|"
     r"(?:检测|检查|巡查|复核|年检)费|(?:巡查|检查|检测)及处理费|"
     # the "safe account" the reader's money is to be moved to (资金转入监管账户进行核验)
     # (not the escrow a deposit on a home is paid into: 存入资金监管账户)
@@ -816,7 +818,7 @@ _URGENT = re.compile(
     r"\d{1,2}\s{0,3}(?:个)?小时内|[一二两三]\s{0,3}(?:个)?(?:小时|天|日)内|"
     r"今[天日晚]" + _S + r"{0,8}(?:内|前|截止|有效|清零|到期)|"
     r"当天有效|仅限今[天日]|立即|马上|立刻|逾期(?:作废|视为|无效|不候|将被|无法)|逾期[^。！？\n]{0,8}?(?:递补|顺延)|过期作废|自动放弃|"
-    r"即将(?:清零|过期|失效|作废|冻结)|清零|名额有限|名额仅剩|仅剩|限时|截止今[天晚]|紧急|加急")
+    r"即将(?:清零|过期|失效|作废|冻结)|清零|名额有限|名额仅剩|名额只有|仅剩|限时|截止今[天晚]|紧急|加急")
 # a payment's deadline of days ("by this Friday", today, 本周五前, 下班前): pressure only beside a payment
 # to a new account asked (a diversion; a deposit or an invoice asked "by Friday" is business), read over
 # the whole text
@@ -1025,7 +1027,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "anti-terrorist|anti-terrorism|anti-terror|money laundering|fund release|drug-free|drug free|top-up|top up|"
         "topup|top-ups|top ups|topups|starter kit|starter kits|purchase|buy|directory|register|registry|listing|"
         "license|licence|licenses|licences|"
-        "年费|签章回传|回传即视为|entry|insertion|database|offer|proposal|solicitation|agency|资料费|保价费|申报费|寄送费|邮寄费|制卡费|开卡费|刊登费|名录费|版面费|certificate|certificates|保管金|"
+        "年费|入金|签章回传|回传即视为|entry|insertion|database|offer|proposal|solicitation|agency|资料费|保价费|申报费|寄送费|邮寄费|制卡费|开卡费|刊登费|名录费|版面费|certificate|certificates|保管金|"
         "税款|滞纳金|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|个人所得税|偶然所得税|押金|"
         "会员费|认证费|服务费|工本费|保险费|验证费|开户费|开户管理费|账户管理费|关税|税项|购物卡|礼品卡|e卡|充值卡|点卡|比特币|虚拟币|"
         "费用|评审|公示|评选|入选|证书|牌匾|授牌|atm|解除分期|取消分期|解除扣款|取消扣款|解除自动扣款|"

@@ -287,3 +287,23 @@ def test_a_page_charge_asked_through_qq_is_still_a_fee() -> None:
     body = ("王老师您好：\n\n您的论文已通过初审，拟录用于我刊核心版。请于3日内缴纳版面费 3,600 元，加急可提前见刊。"
             "缴费及发票事宜请加编辑QQ 2871339045 联系。\n\n《现代医药研究》编辑部\n")
     assert inbound_action("现代医药研究编辑部", "xdyyyj_bjb@163.com", "论文录用及版面费通知", body) == "quarantine"
+
+
+# The fair stranger in English whose trading is her uncle's "short-term signals", her income "from digital asset
+# trading" and her "38% on BTC/USDT contracts"; the mentor's platform where 名额只有20个 is the pressure.
+INVESTMENT = [
+    ("Jessica Lim", "jessica.lim.sg88@gmail.com", "Nice to meet you at the fair :)",
+     "Hi Alice,\n\nThis is Jessica from Singapore, we met at your booth on the last day of the fair. I hope you "
+     "remember me!\n\nHonestly most of my income comes from digital asset trading. My uncle works at a fund and "
+     "shares short-term signals with family; last month I made 38% on BTC/USDT contracts.\n\nLet's keep in touch on "
+     "WhatsApp, it's easier: +65 8123 7721.\n\nJessica\n"),
+    ("婉婷", "wanting.gold88@163.com", "上次说的黄金合约平台",
+     "李总，晚上好！\n\n上次跟您说的那个平台，我昨天又跟着导师做了两单黄金合约，收益17%。导师说这个月有一个内部额度，"
+     "最低入金5万，收益可以做到每周10%以上，名额只有20个，我帮您留了一个。\n\n婉婷\n"),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), INVESTMENT)
+def test_the_strangers_trading_and_the_mentors_places_are_held(display: str, address: str, subject: str,
+                                                               body: str) -> None:
+    assert inbound_action(display, address, subject, body) == "quarantine"
