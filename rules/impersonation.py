@@ -239,6 +239,9 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "携程": ("trip.com", "ctrip.com", "ctrip.cn"),
     "美团": ("meituan.com", "dianping.com"),
     "企业微信": ("qq.com", "tencent.com", "weixin.qq.com", "work.weixin.qq.com"),
+    "腾讯文档": ("qq.com", "tencent.com", "docs.qq.com"),
+    "金山文档": ("kdocs.cn", "wps.cn", "wps.com"),
+    "石墨文档": ("shimo.im",),
     "钉钉": ("dingtalk.com", "aliyun.com", "alibaba-inc.com"),
     "飞书": ("feishu.cn", "larksuite.com", "larkoffice.com", "bytedance.com"),
     "网易企业邮箱": ("163.com", "126.com", "netease.com", "qiye.163.com"),
@@ -293,6 +296,8 @@ DOMAIN_WORDS: dict[str, str] = {
 # the state's names worn by mail that is not the state's (a fee asked under them needs no other tie: rules.scams)
 STATE_IN_DOMAIN = "a government's name in a domain that is not one"
 STATE_BODY_OUTSIDE = "a government body's name outside the government's domains"
+# a court's, a bank's, a hospital's, a foundation's name on free mail (they write from their own domains)
+INSTITUTION_ON_FREEMAIL = "an institution's name on free mail"
 LOOK_ALIKE = "a look-alike of"  # how a correspondent's look-alike is named (rules.scams weighs it more)
 # the disguises worn of us or of a correspondent, not of a brand: one point beside an ask in rules.scams,
 # but no disguise for a lure (partners called example-logistics, vendors' "IT Support" on gmail and
@@ -519,7 +524,8 @@ _STATE_WORDS = frozenset({"gov", "govt", "gouv", "gob"})
 # a government department or regulator named in a display name (its office writes from its government's domain)
 _GOVERNMENT_BODY = re.compile(
     r"(?i)(?:卫生健康|卫健|卫生|消防|食物环境卫生|食环|海关|税务|市场监督管理|市场监管|应急管理|住房和城乡建设|住建|生态环境|"
-    r"环保|文化和旅游|文旅|公安|出入境|人力资源和社会保障|人社|劳工|商务|外汇管理|统计|自然资源|交通运输|水务|差饷物业估价)"
+    r"环保|文化和旅游|文旅|公安|出入境|人力资源和社会保障|人社|劳工|商务|外汇管理|统计|自然资源|交通运输|水务|差饷物业估价|"
+    r"药品监督管理|药监|医疗保障|医保|知识产权|版权|教育|科学技术|科技)"
     r"(?:局|署|处|厅|所|委|委员会|监督所|支队|大队)|"
     r"\b(?:customs and excise(?: department)?|fire services department|inland revenue department|department of health|"
     r"food and environmental hygiene department|environmental protection department|labour department|"
@@ -663,7 +669,7 @@ def impersonated(display_names: Iterable[str], addresses: Iterable[str], our_dom
     if any(_homoglyph(d) for d in domains):
         return "a name spelled with digits for letters"
     if any(d in FREEMAIL for d in domains) and any(_INSTITUTION.search(n) for n in display_names if n):
-        return "an institution's name on free mail"
+        return INSTITUTION_ON_FREEMAIL
     if any(d in FREEMAIL for d in domains) and any(_EXECUTIVE.search(n) for n in display_names if n):
         return EXECUTIVE_ON_FREEMAIL
     if any(poses_as_state(d) for d in domains):

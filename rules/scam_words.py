@@ -745,6 +745,8 @@ _VERIFY_ACCOUNT = re.compile(
     r"\b(?:verify|confirm|unlock|restore|reactivate|re-?validate|validate)\b (?:your) "
     r"(?:account|apple id|mailbox|login|identity)\b|"
     r"(?:验证|核实|解锁|恢复|激活|重新验证)(?:一下)?(?:您|你)的(?:账户|帐户|账号|邮箱|身份)|"
+    # (the reader's work mailbox to verify before a shared file opens: 需验证企业邮箱身份后查看)
+    r"(?:验证|核实|登录)(?:您的|你的)?(?:企业|公司|工作)邮箱(?:身份|账号|帐号|账户)?|"
     # the reader's work sign-in asked on the sender's page (SIGN_IN_OURS, _SIGN_IN_WORK)
     + SIGN_IN_OURS.pattern + "|" + _SIGN_IN_WORK)
 # (a remote-control tool is the refund scam's ask where money or a bank is in view)

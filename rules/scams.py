@@ -79,6 +79,7 @@ from rules.attached_pages import ASKS_PASSWORD
 from rules.impersonation import (
     DISGUISES,
     EXECUTIVE_ON_FREEMAIL,
+    INSTITUTION_ON_FREEMAIL,
     LOOK_ALIKE,
     STATE_BODY_OUTSIDE,
     STATE_IN_DOMAIN,
@@ -335,7 +336,7 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
                 span = fn(item.text, item.windows(name))
                 if span:
                     found[name] = Signal(name, item.where, item.text, *span)
-    if "fee" not in found and impersonating in (STATE_IN_DOMAIN, STATE_BODY_OUTSIDE):
+    if "fee" not in found and impersonating in (STATE_IN_DOMAIN, STATE_BODY_OUTSIDE, INSTITUTION_ON_FREEMAIL):
         # (the state's name worn is the fee's tie: no office bills from outside its government's domains)
         billed = next(((item, span) for item in items for span in [fee_named(item.text, item.windows("fee"))] if span),
                       None)

@@ -307,3 +307,32 @@ INVESTMENT = [
 def test_the_strangers_trading_and_the_mentors_places_are_held(display: str, address: str, subject: str,
                                                                body: str) -> None:
     assert inbound_action(display, address, subject, body) == "quarantine"
+
+
+# The state's and the platforms' names worn: 腾讯文档 from elsewhere asking 验证企业邮箱身份 before a shared sheet
+# opens; a drug regulator's office (药品监督管理局, now a government body's name) outside the government's domains
+# billing a 整改保证金; an institution's name on free mail billing a fee (the state's tie, as for a domain that
+# spells one).
+STATE_AND_PLATFORMS = [
+    ("腾讯文档", "notice@docs-qq-sharing.com", "王芳 邀请你查看《2026年度薪资调整名单》",
+     "王芳 邀请你查看在线表格\n2026年度薪资调整名单（仅限本人查看）\n该文档包含敏感信息，需验证企业邮箱身份后查看。\n"
+     "立即查看: https://docs-qq-sharing.com/sheet/8812\n链接 24 小时内有效\n"),
+    ("药品监督管理局 医疗器械备案处", "beian@mpa-filing-notice.com", "关于贵单位医疗器械备案信息异常拟予处罚的告知书",
+     "Example Corp：\n\n经核查，贵单位第一类医疗器械备案信息逾期未更新，拟处以 5 万元罚款。本处现开通快速整改通道，"
+     "企业在 5 个工作日内缴纳整改保证金 8,800 元并提交整改说明，可免予行政处罚。\n\n联系人：刘老师\n"),
+    ("国家药品监督管理局 核查中心", "hczx_check@163.com", "关于开展飞行检查的通知",
+     "Example Corp：\n\n我中心将于近期对贵单位参与的临床研究项目开展飞行检查。请于 3 个工作日内联系检查组联络员"
+     "王科长（手机 18611273304），按规定缴纳检查费 36,000 元，账户由联络员告知。\n"),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), STATE_AND_PLATFORMS)
+def test_the_states_and_the_platforms_names_worn_are_held(display: str, address: str, subject: str,
+                                                          body: str) -> None:
+    assert inbound_action(display, address, subject, body) == "quarantine"
+
+
+def test_the_regulators_own_notice_is_delivered() -> None:
+    body = ("Example Corp：\n\n贵单位提交的第一类医疗器械备案变更已完成，备案信息已在国家药监局网站公示。"
+            "备案不收取任何费用。\n")
+    assert inbound_action("上海市药品监督管理局", "ylqx@yjj.sh.gov.cn", "医疗器械备案变更完成通知", body) == "deliver"
