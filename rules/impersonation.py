@@ -525,7 +525,7 @@ _STATE_WORDS = frozenset({"gov", "govt", "gouv", "gob"})
 _GOVERNMENT_BODY = re.compile(
     r"(?i)(?:卫生健康|卫健|卫生|消防|食物环境卫生|食环|海关|税务|市场监督管理|市场监管|应急管理|住房和城乡建设|住建|生态环境|"
     r"环保|文化和旅游|文旅|公安|出入境|人力资源和社会保障|人社|劳工|商务|外汇管理|统计|自然资源|交通运输|水务|差饷物业估价|"
-    r"药品监督管理|药监|医疗保障|医保|知识产权|版权|教育|科学技术|科技)"
+    r"药品监督管理|药监|医疗保障|知识产权|版权)"
     r"(?:局|署|处|厅|所|委|委员会|监督所|支队|大队)|"
     r"\b(?:customs and excise(?: department)?|fire services department|inland revenue department|department of health|"
     r"food and environmental hygiene department|environmental protection department|labour department|"
