@@ -225,7 +225,8 @@ _FEE = re.compile(
     r"customs|administration|admin|registration|courier|redelivery|certificate|legal|service|unlock|unlocking|"
     r"tender|bid|bidding|visa|permit|immigration|"
     r"upfront|up-front|advance|recovery|filing|compliance|reinstatement|underwriting|inspection|"
-    r"notary|notarization|notarisation|stamp|gas|unfreezing|unfreeze|conversion)"
+    r"notary|notarization|notarisation|stamp|gas|unfreezing|unfreeze|conversion|regularisation|regularization|"
+    r"rectification|re-?booking)"
     # (one word may stand inside the name: "Fund Release Order fee", "legal documentation fee")
     r"(?: and (?:[\w-]+ ){0,2}?[\w-]+| [\w-]+)? (?:bond )?(?:fee|charge|deposit|premium|cost|bond)s?\b|"
     # the certificates a stranger's box or fund is said to wait for ("Non-Inspection Certificate", "Anti-Terrorism

@@ -336,3 +336,12 @@ def test_the_regulators_own_notice_is_delivered() -> None:
     body = ("Example Corp：\n\n贵单位提交的第一类医疗器械备案变更已完成，备案信息已在国家药监局网站公示。"
             "备案不收取任何费用。\n")
     assert inbound_action("上海市药品监督管理局", "ylqx@yjj.sh.gov.cn", "医疗器械备案变更完成通知", body) == "deliver"
+
+
+def test_a_regularisation_fee_by_alipay_to_an_agent_is_held() -> None:
+    body = ("Dear Shipper,\n\nYour shipment to LOME (B/L COSU6398233412) has been blocked because the mandatory "
+            "cargo tracking note was not issued before departure. To avoid a penalty at destination it must be "
+            "regularised within 48 hours. The regularisation fee is USD 320 per B/L.\n\nPayment: Alipay / WeChat to "
+            "our China agent Mr. Huang (ID 186 8830 1275), or Western Union.\n\nCTN Regularisation Desk\n")
+    assert inbound_action("CTN Regularisation Desk", "ctn-china@cargo-note-desk.org",
+                          "URGENT: CTN missing - B/L COSU6398233412", body) == "quarantine"
