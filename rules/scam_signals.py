@@ -49,6 +49,7 @@ from rules.scam_words import (
     _URGENT,
     _VERIFY_ACCOUNT,
     _WINDFALL,
+    DISABLE_AV,
     FOR_DELIVERY,
     FREEMAIL,
     PERSONAL_PAYEE,
@@ -364,6 +365,10 @@ def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
         # a number to call about a charge the reader did not make (the callback lure)
         for m in _CALLBACK.finditer(t, lo, word_end(t, hi + 120, SCAN_LIMIT)):
             if not _warned(t, m.start()):
+                return m.span()
+        # security software to switch off for an install (the dropper's "安装时请关闭杀毒软件")
+        for m in DISABLE_AV.finditer(t, lo, hi):
+            if not _warned(t, m.start()) and not _NEVER_ASK.search(t, max(0, m.start() - 80), m.start()):
                 return m.span()
         # a remote-control tool to install (the refund scam's "download AnyDesk so our agent can…")
         for m in _REMOTE.finditer(t, lo, hi):

@@ -20,7 +20,7 @@ _S = r"(?:[^.!?。！？\n]|\.(?=[0-9a-z]))"  # within one sentence (a decimal p
 _FRAUD = r"(?:online |internet |cyber ?|advance[- ]fee |investment |lottery |scam )?(?:fraud|scams?|frauds)\b"
 # the lender's bait: no security asked (nor proof of income: 免入息證明, 黑户可贷, 不查征信), a rate offered by "we"
 # or "I"; rules.scams weighs it half from a company's own domain where no fee is asked (LOAN_BAIT)
-_NO_SECURITY = (r"\bno collateral\b|\bno credit checks?\b|无需(?:任何)?抵押|免抵押|"
+_NO_SECURITY = (r"\bno collateral\b|\bno credit checks?\b|无需(?:任何)?抵押|免抵押|无抵押|"
                 r"(?:免|无需|不需|不用)(?:提供)?(?:入息|收入)证明|黑户可贷|(?:不看|不查|无视)征信")
 _LENDER = r"\b(?:we|i) (?:offer|give out|give|grant|provide|lend)\b"
 LOAN_BAIT = re.compile(_NO_SECURITY + "|" + _LENDER)
@@ -87,7 +87,7 @@ _WINDFALL = re.compile(
     r"\b(?:refund|compensation|rebate|reimbursement|grant|payment|funds?|balance|gift card)\b" + _S +
     r"{0,40}\b(?:is waiting|are waiting|pending|awaiting (?:you|your)|unclaimed|ready to be (?:claimed|released|"
     r"collected)|to be released to you)\b|"
-    r"恭喜(?:您|你)" + _S + r"{0,40}(?:中奖|获得|抽中|选中|荣获|获奖|成为)|"
+    r"恭喜(?:您|你|贵公司|贵司|贵单位)" + _S + r"{0,40}(?:中奖|获得|抽中|选中|荣获|获奖|成为)|"
     r"(?:您|你|阁下)(?:的)?" + _S + r"{0,20}(?:被(?:系统)?(?:随机)?(?:抽中|选中)|荣获|中奖|中了)|"
     # (the company drawn a prize's rank: 贵公司邮箱荣获二等奖; a customer's title, 荣获优秀供应商称号, is none)
     r"(?:贵公司|贵司|贵单位)(?:的)?" + _S + r"{0,20}(?:被(?:系统)?(?:随机)?(?:抽中|选中)|荣获[一二三特]等奖|中奖|中了)|"
@@ -284,6 +284,8 @@ _FEE = re.compile(
 _FEE_TIE = re.compile(
     r"\b(?:claim|release|receive|collect|unlock|activat|re-?activat|reinstat|redeem|deliver|ship|mail|process|transfer|"
     r"credit)\w*|"
+    # (a prize's: 奖品价值超过800元需由获奖人缴纳个人所得税)
+    r"奖品|获奖|中奖|领奖|兑奖|"
     r"\breturn(?:s|ed|ing)? (?:all |in full )?(?:your|the) (?:lost |stolen )?(?:funds|money|assets)\b|"
     r"\b(?:payable|paid) to the (?:courier|agent|delivery company|shipping company)\b|"
     r"\bbefore (?:we|the|you|it|i)\b|\bin order to\b|\b(?:payable|paid|due) (?:in advance|upfront|up-front)\b|"
@@ -756,6 +758,13 @@ _MONEY_IN_VIEW = re.compile(r"refund|bank|account|payment|网银|银行|退款|�
 _REMOTE = re.compile(
     r"\b(?:anydesk|teamviewer|quicksupport|rustdesk|ultraviewer|supremo|screenconnect|logmein|todesk)\b|"
     r"向日葵|屏幕共享|共享屏幕|远程控制|远程协助")
+# the reader's security software to be switched off for an install (安装时请关闭杀毒软件以免误报, "disable your
+# antivirus before running the setup"): the malware dropper's ask; nobody outside has reason to ask it
+DISABLE_AV = re.compile(r"(?:关闭|退出|卸载|暂停|禁用)(?:电脑(?:上)?的?|您的|你的)?(?:杀毒软件|杀软|防火墙|安全软件|"
+                        r"电脑管家|360(?:安全卫士|杀毒)?|防病毒软件)|"
+                        r"\b(?:disable|turn off|deactivate|pause|uninstall|switch off) (?:your |the |any )?"
+                        r"(?:antivirus|anti-virus|security software|firewall|windows defender|defender|"
+                        r"endpoint protection)\b")
 # a number to call if the reader did not make the charge the mail reports (the callback lure: "If you did not
 # authorise this, call our Fraud Desk on +852 3008 6721"; a bank's own short hotline, 95566, is no such number)
 _CALLBACK = re.compile(
@@ -960,7 +969,7 @@ DYING = re.compile(r"\b(?:widow(?:er)?|cancer|terminal(?:ly)? ill|(?:few )?month
 ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
     "windfall": (
         "won|winner|winners|winning|winnings|selected|chosen|picked|drawn|awarded|approved|pre-approved|"
-        "no collateral|无需抵押|无需任何抵押|免抵押|应退|"
+        "no collateral|无需抵押|无需任何抵押|免抵押|无抵押|应退|"
         "granted|congratulations|congrats|lottery|sweepstake|sweepstakes|jackpot|lucky draw|prize draw|"
         "claim|inheritance|next of kin|unclaimed|dormant|beneficiary|lucky|donate|donating|donation|"
         "pending|waiting|awaiting|ready to be|to be released|恭喜|中奖|中了|抽中|选中|荣获|获奖|领取|"
@@ -1074,6 +1083,9 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         # (_REMOTE's words)
         "anydesk|teamviewer|quicksupport|rustdesk|ultraviewer|supremo|screenconnect|logmein|向日葵|todesk|屏幕共享|"
         "共享屏幕|远程控制|远程协助|"
+        # (DISABLE_AV's words)
+        "杀毒软件|杀软|防火墙|安全软件|电脑管家|360|防病毒软件|antivirus|anti-virus|security software|firewall|"
+        "windows defender|defender|endpoint protection|"
         # (_CALLBACK's words)
         "if you did not|if you didn't|if you didnot|if you did n't|if this was not|if this wasn't|if you do not|"
         "if you don't|如非|若非|如果非|如不是|若不是|如果不是"),

@@ -345,3 +345,31 @@ def test_a_regularisation_fee_by_alipay_to_an_agent_is_held() -> None:
             "our China agent Mr. Huang (ID 186 8830 1275), or Western Union.\n\nCTN Regularisation Desk\n")
     assert inbound_action("CTN Regularisation Desk", "ctn-china@cargo-note-desk.org",
                           "URGENT: CTN missing - B/L COSU6398233412", body) == "quarantine"
+
+
+# A prize 恭喜贵司获得 whose tax and postage are paid first (a fee beside 奖品/获奖 is tied); a loan 无抵押 with a
+# 风险保证金 before it is paid out; the dropper's 安装时请关闭杀毒软件 read as an ask (of weight one: genuine tax
+# software vendors give the same advice for their installers, so it does not hold on its own).
+PRIZES_AND_LOANS = [
+    ("展商服务活动组", "huodong@fair-exhibitor-events.net", "恭喜贵司获得展商幸运抽奖二等奖",
+     "尊敬的参展商：\n\n恭喜贵司在展商满意度调查幸运抽奖活动中获得二等奖：平板电脑一台。根据规定，奖品价值超过800元需由"
+     "获奖人缴纳20%个人所得税（共计1,180元），另需承担邮寄费120元。请于7日内转入活动承办方账户，逾期视为自动放弃。\n"
+     "账号：6217 9958 2000 3318 446\n"),
+    ("企业金融服务中心", "daikuan_fuwu@sohu.com", "外贸企业低息信用贷 当天放款",
+     "陈总您好：\n\n现推出低息信用经营贷：额度50万-300万，无抵押、无担保，最快当天放款。放款前需缴纳贷款额5%的"
+     "“风险保证金”验证还款能力，放款后一并退还。\n\n咨询：王经理 159 1866 3047\n"),
+]
+
+
+@pytest.mark.parametrize(("display", "address", "subject", "body"), PRIZES_AND_LOANS)
+def test_a_prizes_tax_first_and_a_loans_deposit_are_held(display: str, address: str, subject: str,
+                                                         body: str) -> None:
+    assert inbound_action(display, address, subject, body) == "quarantine"
+
+
+def test_switching_off_antivirus_is_asked_but_does_not_hold_alone() -> None:
+    from rules.scams import assess
+
+    found = assess([("body", "新版客户端下载后，安装时请关闭杀毒软件以免误报。")], senders=["svc@vendor.example"],
+                   unsolicited=True)
+    assert [s.name for s in found.signals] == ["personal_data", "unsolicited"] and found.level == "low"
