@@ -392,6 +392,10 @@ _UNTRACEABLE = re.compile(
 # the space between two words of a branch whose anchor is a phrase ("subsidiary account"): one space, as the
 # keyword scan reads the phrase (a line wrapped inside the phrase is not read: the anchor would not be seen)
 _GAP = " "
+# a sentence's characters, its lines wrapped anywhere but not past a blank line. The three alternatives are
+# disjoint: a CR that both "[^.!?\n]" and "\r?\n" could take gave every CR LF two ways to match, and text of
+# "refund\r\nX" repeated took 158 s (a review found it; the older branch it was copied from took 25 s)
+_LINE_GAP = r"(?:[^.!?\r\n]|\r?\n(?![ \t]*\r?\n)|\r(?!\n))"
 _DIVERSION = re.compile(
     r"\b(?:new|updated|changed|different|alternative|alternate|temporary) (?:(?:bank|banking|payment|receiving) "
     r"account|(?:bank|banking|payment|remittance|account) details)\b|"
@@ -428,7 +432,7 @@ _DIVERSION = re.compile(
     r"(?<![更刷重创])(?:新|临时|备用)(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户|户口)|"
     # money directed to another of "our" accounts, instead of the usual one
     # (its lines wrapped anywhere: "to our UK subsidiary\r\naccount instead")
-    r"\b(?:pay|remit|transfer|direct|send|wire|refund|return)\w*\b(?:[^.!?\n]|\r?\n(?![ \t]*\r?\n)){0,60}?\bto" + _GAP +
+    r"\b(?:pay|remit|transfer|direct|send|wire|refund|return)\w*\b" + _LINE_GAP + r"{0,60}?\bto" + _GAP +
     r"(?:our|the|a)" + _GAP + r"(?:[\w-]+" + _GAP + r")?(?:alternative|other|another|subsidiary|settlement|secondary|"
     r"offshore|overseas)" + _GAP + r"account\b|"
     r"\b(?:pay|remit|transfer|direct|send|wire)\w*\b(?:[^.!?\n]|\.(?=\d)){0,60}?\bto (?:our|the|a) "
@@ -481,7 +485,7 @@ _DIVERSION = re.compile(
     # duplicate to their account", the other office that paid it)
     r"\b(?:refund|return|send|remit|transfer|pay|wire)\w*\b[^.!?\n]{0,60}?\bto (?:their|our) (?:[\w-]+ ){0,2}"
     r"(?:mother|parent|sister|holding|group) company(?:'s)? (?:[\w-]+ ){0,2}account\b|"
-    r"\brefund(?:s|ed|ing)?\b(?:[^.!?\n]|\r?\n(?![ \t]*\r?\n)){0,40}?\bto" + _GAP + r"their" + _GAP + r"(?:own" + _GAP +
+    r"\brefund(?:s|ed|ing)?\b" + _LINE_GAP + r"{0,40}?\bto" + _GAP + r"their" + _GAP + r"(?:own" + _GAP +
     r")?account\b")
 _DATA_STRONG_WORDS = (
     "card details|(?:credit|debit) cards?|card information|expiry date|security codes?|bank (?:account )?details|"
@@ -664,7 +668,7 @@ PRETEXT = re.compile(
     r"\binstead of\b|"
     r"\bshould have been (?:for )?(?:usd|us\$|\$|€|£|eur|gbp|rmb|hk\$|aed|sar)? ?\d|"
     r"多付|多转|多汇|误将[^。！？\n]{0,20}?(?:打成|转成|付成|汇成)|重复(?:付款|支付|转账)|"
-    r"\b(?:account|bank)\b(?:[^.!?\n]|\r?\n(?![ \t]*\r?\n)){0,100}?\b(?:frozen|blocked|suspended|restricted|on hold|"
+    r"\b(?:account|bank)\b" + _LINE_GAP + r"{0,100}?\b(?:frozen|blocked|suspended|restricted|on hold|"
     r"(?:is|was|has been) (?:now |already )?closed|"
     r"under (?:annual |internal |"
     r"system )?(?:audit|review|maintenance|inspection|migration|upgrade)|cannot (?:receive|accept)|"

@@ -1,0 +1,42 @@
+"""No scam pattern lets a carriage return be read two ways (review 19).
+
+``(?:[^.!?\\n]|\\r?\\n(?!…)){0,60}?`` reads a CR either as a sentence's character or as the start of a CR LF:
+every CR LF doubles the ways to match, and a body of "refund\\r\\nX\\r\\nX…" repeated took 158 s to screen (the
+older "transfer … to our other account" branch it was copied from, 25 s on 789ae24). The gap is now
+``scam_words._LINE_GAP``, whose alternatives are disjoint. This test reads every compiled pattern of the scam
+modules for the ambiguous form (the cost itself is not timed here), and checks what the gap still reads.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from rules import scam_advisories, scam_framing, scam_signals, scam_templates, scam_words, scams
+
+MODULES = (scam_words, scam_signals, scam_templates, scam_advisories, scam_framing, scams)
+AMBIGUOUS = ("[^.!?\\n]|\\r?\\n", "[^。！？\\n]|\\r?\\n", "[^.!?。！？\\n]|\\r?\\n")
+
+
+def _patterns() -> list[tuple[str, str]]:
+    found = []
+    for module in MODULES:
+        for name, value in vars(module).items():
+            if isinstance(value, re.Pattern):
+                found.append((f"{module.__name__}.{name}", value.pattern))
+    return found
+
+
+@pytest.mark.parametrize(("name", "pattern"), _patterns())
+def test_no_pattern_reads_a_carriage_return_two_ways(name: str, pattern: str) -> None:
+    assert not any(a in pattern for a in AMBIGUOUS), name
+
+
+def test_the_line_gap_reads_wrapped_lines_and_stops_at_a_blank_line() -> None:
+    gap = re.compile(scam_words._LINE_GAP + "{0,60}?to our other account")
+    assert gap.match("transfer\r\nthe balance to our other account")
+    assert gap.match("transfer\nthe balance to our other account")
+    assert gap.match("transfer the\rbalance to our other account")
+    assert not gap.match("transfer\r\n\r\nthe balance to our other account")
+    assert not gap.match("transfer. The balance to our other account")
