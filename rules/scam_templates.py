@@ -49,8 +49,10 @@ _MOVE = re.compile(
     r"(?:加|添加|申请加入|加入|入)[^。！？\n]{0,8}?(?:新的?)?(?:微信|qq|钉钉)(?:号|群)?[\s:：]{0,3}"
     r"(?:号|号码)?[\s:：]{0,3}[a-z0-9][a-z0-9_-]{3,}|"
     r"群号[\s:：]{0,3}\d[\dx \-]{4,}|"
-    # (the new id after "add me", the app named before it: 先用这个新号，你加我一下：chenzq_gz0815)
-    r"(?:新号|新的号|这个号)[^。！？\n]{0,12}?加我(?:一下)?[\s:：]{1,3}[a-z][a-z0-9_-]{3,}|"
+    # (the new id after "add me", the app named before it, and a task for the reader: 先用这个新号，你加我一下：
+    # chenzq_gz0815 … 下午要你处理一下; a supplier's rep who changed phones gives his id and no task)
+    r"(?:新号|新的号|这个号)[^。！？\n]{0,12}?加我(?:一下)?[\s:：]{1,3}[a-z][a-z0-9_-]{3,}"
+    r"(?=[\s\S]{0,120}?(?:要你|需要你|让你|你帮我|帮我(?:处理|办|付|转)|交给你))|"
     # (the new id told, not added: 这是我新的微信号 czm8862_hk，你加我一下)
     r"(?:新的?|我的)(?:微信|qq)(?:号|号码)?\s{0,3}(?:是\s{0,2})?[a-z0-9][a-z0-9_-]{3,}|"
     # (Taiwan's LINE: 加我line：meiling0707, "LINE ID 是 amy_wine520")
@@ -104,14 +106,19 @@ def gift_codes_asked(text: str, lo: int, hi: int) -> bool:
 # the errand the boss's opener names before the channel: a quick payment for me today (from any domain: with the
 # desk check and a meeting, the opener is the CEO fraud's whole first mail)
 PAYMENT_TASK = re.compile(r"\b(?:handle|process|make|arrange|send|do) (?:a |an )?(?:quick|urgent|small|confidential) "
-                          r"(?:payment|wire|transfer|task)\b|(?:处理|付|转|汇)一笔(?:款|钱|账)")
+                          r"(?:payment|wire|transfer|task) for me\b|"
+                          r"(?:你|您)?(?:帮我|替我)(?:处理|付|转|汇)一笔(?:款|钱|账)")
+# (a client paying us, a broker's duties: "I'd like to make a quick payment of your invoice", 我们今天要付一笔款给贵司 -
+# the errand for me is the boss's)
 
 # who writes to be known, or to many, is no boss in disguise: a recruiter who introduces herself ("my name is",
 # "found your profile on LinkedIn", 我是…猎头), a class committee's notice to all (请大家, "Dear all")
 _NOT_THE_BOSS = re.compile(r"\bmy name is\b|\blinkedin\b|\bi(?:'m| am) (?:a|an|the) [\w -]{2,30}? (?:at|with|from)\b|"
                            r"\bwe(?:'re| are) (?:a|an) \w+|"
                            r"\b(?:dear|hi|hello) (?:all|everyone|members|colleagues|friends)\b|"
-                           r"我是[^，,。！？\n]{1,20}?(?:的|公司|猎头|顾问|招聘)|我叫|我们是|请大家|各位|大家好")
+                           r"我是[^，,。！？\n]{1,20}?(?:的|公司|猎头|顾问|招聘)|我叫|我们是|请大家|各位|大家好|"
+                           # (a rep naming his company after a comma: 我是小王，华达电子销售部的)
+                           r"我是[^，,。！？\n]{1,8}?[，,][^。！？\n]{0,16}?(?:公司|销售|业务|部的|厂|集团)")
 
 
 def opener(text: str) -> tuple[int, int] | None:

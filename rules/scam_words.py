@@ -33,20 +33,24 @@ SIGNED_IS_ORDER = re.compile(r"\b(?:signing|signed|sign)(?: and (?:returning|ret
                              r"(?:签章|签字|盖章)(?:后)?回传(?:即|后即|即为)?视为[^。！？\n]{0,20}?(?:同意|订购|确认)")
 # a listing in a "register" or directory billed as if ordered ("Business Directory Listing – Asia Pacific Trade
 # Register", "European Business Register": the form signed unread is the pretext); rules.scams weighs it 2 (LISTED)
-_LISTINGS = (r"\b(?:business|company|companies|trade|industry|exporters?|suppliers?|manufacturers?|b2b) "
+_LISTINGS = (r"\b(?:business|company|companies|trade|industry|exporters?|b2b) (?:directory|register|registry)\b|"
+             # (a world's suppliers: "World Textile & Apparel Suppliers Register"; a country's own supplier register,
+             # Constructionline, is a membership its members renew)
+             r"\b(?:world|worldwide|international|global|universal)\b[^.!?]{0,40}?\b(?:suppliers?|manufacturers?) "
              r"(?:directory|register|registry)\b|"
              # (the small print the register's "invoice" carries: "this is an offer for entry in our private
              # register and not an invoice", "a proposal for an entry in a private register"; no office bills so)
              r"\b(?:offer|proposal|solicitation) (?:for|concerning|of) (?:an? )?(?:entry|listing|insertion|"
              r"registration|publication) in (?:a |an |our |the |their )?(?:[\w-]+ )?(?:register|registry|database|"
              r"directory)\b|\bprivate (?:register|registry|database|directory)\b|"
-             # (a listing's yearly fee billed as a renewal: "Annual listing fee EUR 995.00")
-             r"\b(?:annual|yearly|premium|renewal) (?:listing|entry|directory) (?:fees?|charges?)\b|"
              # (a trademark's "publication" in a private register with a grand name: the WIPR-style invoice; an
              # office's own register is no such name, "entered in the trademark register")
              r"\b(?:world|worldwide|international|global|universal)\b[^.!?\n]{0,40}?"
              r"(?:intellectual property|trade ?marks?|patents?)(?: (?:&|and) (?:trade ?marks?|patents?))? "
-             r"(?:register|registry|agency)\b|"
+             r"(?:register|registry)\b|"
+             # (a "World Patent & Trademark Agency" billing a publication; an international one is an attorney's firm)
+             r"\bworld (?:intellectual property|trade ?marks?|patents?)(?: (?:&|and) (?:trade ?marks?|patents?))? "
+             r"agency\b|"
              r"\b(?:directory|compliance|trade|business|company) listing\b|\bdirectory (?:entry|publication)\b|"
              r"(?:刊登|名录)费|"
              # (an entry "for a minimum term of three years at an annual price of EUR 1,271.00": the proof form's
@@ -238,8 +242,9 @@ _FEE = re.compile(
     # (a listing's yearly price in a "free update" form's small print: "a three-year listing … at EUR 1,271 per year")
     # (or an insertion's or entry's, over the lines of a form's small print: "orders an insertion … for a minimum term
     # of three consecutive years at EUR 1,271 per year")
-    r"\b(?:listing|insertion|entry)\b[^.!?]{0,160}?(?:eur|usd|gbp|€|\$|£)\s?\d[\d,.]*\s?"
-    r"(?:per\syear|a\syear|/ ?year|per\sannum|annually)|"
+    r"\blisting\b[^.!?\n]{0,80}?(?:eur|usd|gbp|€|\$|£)\s?\d[\d,.]*\s?(?:per year|a year|/ ?year|per annum|annually)|"
+    r"\b(?:insertion|entry in (?:the |our |a |an )?(?:[\w-]+ ){0,3}(?:register|registry|directory|database))\b"
+    r"[^.!?]{0,160}?(?:eur|usd|gbp|€|\$|£)\s?\d[\d,.]*\s?(?:per\syear|a\syear|/ ?year|per\sannum|annually)|"
     # (the certificate a "buyer" requires from its own agency before the order: the fake-order scam's fee)
     r"\b(?:inspection|conformity|quality|coc|pre-?shipment) certificates?\b|"
     r"\b(?:supplier|vendor|exporter|importer|seller|manufacturer)s?(?:'s?)? (?:registration|approval|enlistment) "
@@ -302,7 +307,8 @@ _FEE_TIE = re.compile(
     # (a register's own publication billed; a fee into a named person's account: the fake tender's officer)
     r"\b(?:world|worldwide|international|global|universal)\b[^.!?\n]{0,40}?"
     r"(?:intellectual property|trade ?marks?|patents?)(?: (?:&|and) (?:trade ?marks?|patents?))? "
-    r"(?:register|registry|agency)\b|"
+    r"(?:register|registry)\b|"
+    r"\bworld (?:intellectual property|trade ?marks?|patents?)(?: (?:&|and) (?:trade ?marks?|patents?))? agency\b|"
     r"\baccount of (?:our |the |their )?(?:[\w-]+ ){0,2}(?:officer|secretary|agent|mr\.?|mrs\.?|ms\.?|dr\.?|madam|sir)"
     r"(?![\w-])|"
     r"\bto (?:our|their|the|his|her) (?:[\w-]+ )?(?:agent|agency)\b|"
@@ -486,7 +492,7 @@ _DIVERSION = re.compile(
     r"\b(?:refund|return|send|remit|transfer|pay|wire)\w*\b[^.!?\n]{0,60}?\bto (?:their|our) (?:[\w-]+ ){0,2}"
     r"(?:mother|parent|sister|holding|group) company(?:'s)? (?:[\w-]+ ){0,2}account\b|"
     r"\brefund(?:s|ed|ing)?\b" + _LINE_GAP + r"{0,40}?\bto" + _GAP + r"their" + _GAP + r"(?:own" + _GAP +
-    r")?account\b")
+    r")?account\b(?![^.!?\n]{0,30}?\b(?:it came from|original|as on your))")
 _DATA_STRONG_WORDS = (
     "card details|(?:credit|debit) cards?|card information|expiry date|security codes?|bank (?:account )?details|"
     "bank accounts?(?: numbers?)?|account numbers?|routing numbers?|sort codes?|card numbers?|cvv|cvc|pin|"
@@ -669,7 +675,7 @@ PRETEXT = re.compile(
     r"\bshould have been (?:for )?(?:usd|us\$|\$|€|£|eur|gbp|rmb|hk\$|aed|sar)? ?\d|"
     r"多付|多转|多汇|误将[^。！？\n]{0,20}?(?:打成|转成|付成|汇成)|重复(?:付款|支付|转账)|"
     r"\b(?:account|bank)\b" + _LINE_GAP + r"{0,100}?\b(?:frozen|blocked|suspended|restricted|on hold|"
-    r"(?:is|was|has been) (?:now |already )?closed|"
+    r"(?:is|was|has been) (?:now |already )?closed (?:for|due to|because of)\b|"
     r"under (?:annual |internal |"
     r"system )?(?:audit|review|maintenance|inspection|migration|upgrade)|cannot (?:receive|accept)|"
     r"can no longer (?:receive|accept)|"

@@ -141,9 +141,10 @@ WEIGHTS = {"windfall": 1.0, "returns": 1.0, "fee": 1.0, "diversion": 1.0, "payme
 MEDIUM_AT, HIGH_AT = 2.0, 2.5
 # why mail counts as unsolicited (the evidence): no reply, or a reply to no message of ours (archive.threads)
 NOT_A_REPLY, MADE_UP_THREAD = "from outside, not a reply", "from outside, a reply to no message the archive holds"
-# characters the scam reading reads per message (SCAN_LIMIT of each text, 50 full texts): a message past it
-# is not waved through on what was read (past_reading_bound)
-READ_LIMIT = 1_000_000
+# characters the scam reading reads per message (SCAN_LIMIT of each text, 100 full texts): a message past it
+# is not waved through on what was read (past_reading_bound). Two million, not one: a bank's day of remittance
+# files (250 CSVs of 4.5 KB) is 1.1 million characters of anchor words, and a review found it held
+READ_LIMIT = 2_000_000
 # a lure whose page asks a sign-in though its words do not say so: a share's notice, an e-signature's button
 _SHARE = re.compile(r"shared|共享|分享|review (?:and sign|document)")
 # the reader's mailbox spoken of: its password, its quota (what our own staff's name from outside calls to sign in to)
@@ -525,7 +526,7 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
 
 def past_reading_bound(found: Assessment, skipped: list[object], total: int) -> Assessment:
     """``found`` with the texts past :data:`READ_LIMIT` counted against the message: high, whatever was read
-    (a scam's ask could stand in the texts left unread behind fifty decoys; a message with that much text
+    (a scam's ask could stand in the texts left unread behind a hundred decoys; a message with that much text
     to read is rare enough to be held for a person)."""
     unread = Signal("unread", "message", f"{len(skipped)} of {total} texts past the scam reading's bound "
                     f"of {READ_LIMIT:,} characters not read", 0, 0)

@@ -1,9 +1,9 @@
 """The scam reading is bounded per message and fails closed past the bound (rules.scams.READ_LIMIT).
 
-Before the bound every text with an anchor word was read to its first 20,000 characters, however many
-there were: a 50 MB message of anchor-laden attachments cost a minute of the gateway's CPU (200
-attachments of 20 KB took 4–7 s, so 2,500 would take over a minute). The bound is asserted on what the
-reading is handed, not timed. A message past it is held, whatever the part that was read says.
+Before the bound every text with an anchor word was read to its first 20,000 characters, however many there were: a
+50 MB message of anchor-laden attachments cost a minute of the gateway's CPU (200 attachments of 20 KB took 4–7 s,
+so 2,500 would take over a minute; the bound is two million characters). The bound is asserted on what the reading
+is handed, not timed. A message past it is held, whatever the part that was read says.
 """
 
 from __future__ import annotations
@@ -58,24 +58,24 @@ def handed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def test_the_reading_of_a_message_with_many_long_texts_is_bounded(handed: list[int]) -> None:
-    raw = _message([_full(REPORT)] * 70)  # 1.4 million characters of anchor-laden text
+    raw = _message([_full(REPORT)] * 130)  # 2.6 million characters of anchor-laden text
     verdict_for(raw, SENDER, RCPT, Direction.INBOUND)
     assert handed, "the scam reading was never asked"
     assert sum(handed) <= READ_LIMIT
 
 
 def test_a_message_past_the_bound_is_held_not_judged_on_what_was_read() -> None:
-    # sixty ordinary reports in front, the scam's ask in the last: reading only the first fifty would wave it
+    # 110 ordinary reports in front, the scam's ask in the last: reading only the first hundred would wave it
     # through; past the bound the message is held whatever was read
-    v = verdict_for(_message([_full(REPORT)] * 60 + [ASK]), SENDER, RCPT, Direction.INBOUND)
+    v = verdict_for(_message([_full(REPORT)] * 110 + [ASK]), SENDER, RCPT, Direction.INBOUND)
     assert v["recipients"][RCPT]["action"] == "quarantine"
     assert evaluation.UNREAD_FINDING in v["findings"]
     shown = [e["snippet"] for h in v["hits"] if h["rule"] == "scam-structure" for e in h["evidence"]]
-    assert any("12 of 63 texts past the scam reading's bound" in s for s in shown), v["hits"]
+    assert any("12 of 113 texts past the scam reading's bound" in s for s in shown), v["hits"]
 
 
 def test_an_ordinary_message_with_many_reports_inside_the_bound_is_delivered(handed: list[int]) -> None:
-    v = verdict_for(_message([_full(REPORT)] * 40), SENDER, RCPT, Direction.INBOUND)
+    v = verdict_for(_message([_full(REPORT)] * 90), SENDER, RCPT, Direction.INBOUND)
     assert sum(handed) > 0
     assert v["recipients"][RCPT]["action"] == "deliver", v["hits"]
     assert evaluation.UNREAD_FINDING not in v["findings"]
