@@ -37,7 +37,7 @@ from typing import Protocol
 import sqlalchemy as sa
 
 from archive.service import Archive, RecordMeta, SealedMessage
-from archive.threads import referenced_ids, thread_known
+from archive.threads import names_a_thread, referenced_ids, thread_known
 from gateway.committer import GroupCommitter
 from gateway.counters import SenderCounters
 from gateway.directory import INBOUND, OUTBOUND
@@ -252,23 +252,27 @@ class Pipeline:
         return work()
 
     async def _thread_known(self, message: ParsedMessage, directions: dict[str, str]) -> bool | None:
-        """Whether an inbound reply's In-Reply-To/References name a message the archive holds
-        (:mod:`archive.threads`); None when it names none or the archive cannot say (the scam reading
-        then takes the headers on their word, as before)."""
+        """Whether an inbound reply's In-Reply-To/References name a message one of our people sent
+        (:mod:`archive.threads`); None for mail that says it is no reply (or is not inbound). A reply header
+        that names no Message-ID, or a lookup that fails, counts as a thread unknown: the reading fails
+        closed to "unsolicited" (half a point, and the whole-text templates read)."""
         if INBOUND not in directions.values():
             return None
-        ids = referenced_ids(message.first_header("In-Reply-To") or "", message.first_header("References") or "")
-        if not ids:
+        in_reply_to, references = message.first_header("In-Reply-To") or "", message.first_header("References") or ""
+        if not names_a_thread(in_reply_to, references):
             return None
+        ids = referenced_ids(in_reply_to, references)
+        if not ids:
+            return False
 
         def look() -> bool:
             with self.archive.engine.connect() as conn:
                 return thread_known(conn, ids)
         try:
             return await asyncio.to_thread(look)
-        except Exception as exc:  # noqa: BLE001 - the lookup only sharpens the reading; the commit says if the database is down
+        except Exception as exc:  # noqa: BLE001 - unknown, not known: the commit says if the database is down
             log.warning("could not look up a reply's thread in the archive (%s)", type(exc).__name__)
-            return None
+            return False
 
     def _read(self, raw: bytes) -> ParsedMessage:
         """Parse and walk the message (structure, text parts, attachment names and types);

@@ -75,3 +75,21 @@ def test_reading_references_never_fails(in_reply_to: str, references: str) -> No
 @pytest.mark.parametrize("header", ["<a@b> <c@d>", "<a@b>\r\n <c@d>", "<a@b>,<c@d>"])
 def test_folded_and_comma_separated_references_are_read(header: str) -> None:
     assert referenced_ids("", header) == ["<c@d>", "<a@b>"]
+
+
+def test_an_id_with_a_nul_is_not_looked_up() -> None:
+    # PostgreSQL refuses a NUL in text: looked up, the id made the query fail (review 19); it is no Message-ID
+    assert referenced_ids("<a\x00b@evil.example>", "") == []
+
+
+def test_only_a_message_one_of_our_people_sent_makes_a_thread(engine: sa.Engine, tmp_path: Path) -> None:
+    archive = make_archive(engine, tmp_path)
+    for msgid, direction in (("<theirs@outside.example>", "inbound"), ("<ours@example.com>", "outbound")):
+        raw = build("Quote", "Please find our quote.", msgid=msgid)
+        meta = meta_from_raw(raw)
+        meta.direction = direction
+        with engine.begin() as conn:
+            archive.store(conn, raw, meta)
+    with engine.connect() as conn:
+        assert not thread_known(conn, ["<theirs@outside.example>"])
+        assert thread_known(conn, ["<theirs@outside.example>", "<ours@example.com>"])

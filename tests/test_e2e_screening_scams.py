@@ -89,3 +89,22 @@ def test_a_made_up_thread_is_no_reply_and_a_real_one_stays_one(gw) -> None:  # n
         assert [h.mail_from for h in held] == ["hr@global-parcel-jobs.example"]
         shown = str(gateway.services.quarantine._get_row(conn, held[0].id)["evidence"])
     assert "a reply to no message the archive holds" in shown and "mule" in shown
+
+
+def test_a_reply_to_the_senders_own_earlier_mail_or_to_no_id_is_no_reply(gw) -> None:  # noqa: ANN001
+    # review 19: the "recruiter" first sends a harmless mail (archived, inbound), then "replies" to it; or writes a
+    # References header with no <id> the lookup can read. Neither is a thread one of our people took part in.
+    gateway, sink = gw
+    assert send(gateway.smtp_port, "hr@global-parcel-jobs.example", ["bob@example.com"],
+                _message("hr@global-parcel-jobs.example", "Hello", "We are a logistics company in Rotterdam.",
+                         message_id="<first@global-parcel-jobs.example>")) == {}
+    sink.handler.wait_to("bob@example.com", 1)
+    assert send(gateway.smtp_port, "hr@global-parcel-jobs.example", ["bob@example.com"],
+                _message("hr@global-parcel-jobs.example", "Re: Hello", MULE_JOB, reply=True,
+                         replying_to="<first@global-parcel-jobs.example>")) == {}
+    assert send(gateway.smtp_port, "jobs@parcel-careers.example", ["bob@example.com"],
+                _message("jobs@parcel-careers.example", "Re: application", MULE_JOB, reply=True,
+                         replying_to="first-contact-2291")) == {}
+    with gateway.services.engine.connect() as conn:
+        held = sorted(conn.execute(sa.select(qt.entries.c.mail_from)).scalars())
+    assert held == ["hr@global-parcel-jobs.example", "jobs@parcel-careers.example"]
