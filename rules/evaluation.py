@@ -369,7 +369,7 @@ class State:
             reply_to = [a for _, a in getaddresses(m.header("Reply-To"))] if m.first_header("Reply-To") else []
             brand = impersonating if impersonating in BRANDS else None  # (a brand's name, not our own nor a look-alike)
             replying = bool(m.first_header("In-Reply-To") or m.first_header("References"))
-            # (a reply to no message the archive holds is no reply: a made-up References line wore that for free)
+            # (a reply to no message our people sent is no reply: a made-up References line wore that for free)
             unsolicited = inbound and (not replying or self.ctx.thread_known is False)
             read, skipped = _within_reading_bound(read)
             texts = [Text(u.where, fold_chinese(joined.get(id(u)) or u.norm_text()), spans) for u, spans in read]

@@ -140,7 +140,7 @@ WEIGHTS = {"windfall": 1.0, "returns": 1.0, "fee": 1.0, "diversion": 1.0, "payme
            "unsolicited": 0.5}
 MEDIUM_AT, HIGH_AT = 2.0, 2.5
 # why mail counts as unsolicited (the evidence): no reply, or a reply to no message of ours (archive.threads)
-NOT_A_REPLY, MADE_UP_THREAD = "from outside, not a reply", "from outside, a reply to no message the archive holds"
+NOT_A_REPLY, MADE_UP_THREAD = "from outside, not a reply", "from outside, a reply to no message our people sent"
 # characters the scam reading reads per message (SCAN_LIMIT of each text, 100 full texts): a message past it
 # is not waved through on what was read (past_reading_bound). Two million, not one: a bank's day of remittance
 # files (250 CSVs of 4.5 KB) is 1.1 million characters of anchor words, and a review found it held
