@@ -70,7 +70,7 @@ _HUSH = re.compile(
     r"(?:不要|别|先别|唔好)(?:告诉|声张|说话|(?:跟|和|对|同)[^，。！？,\n]{1,10}?(?:说|讲|提))|(?:此事|这件事|这个事情?)[^。！？\n]{0,6}保密|"
     r"不方便(?:接|打)?电话|(?:正在|在外面?|在)开会|(?:无法|不能|没法)接(?:听)?电话|"
     r"\bi[’']?m in (?:a (?:board |client )?meeting|meetings)\b|\bi am in (?:a (?:board |client )?meeting|meetings)\b|"
-    r"\b(?:tied up|stuck) in (?:a )?(?:board |client )?meetings?\b|\bback-to-back meetings\b|"
+    r"\b(?:tied up|stuck) in (?:a )?(?:board |client )?meetings?\b|\bback[- ]to[- ]back meetings\b|"
     r"\b(?:can[’']t|cannot|can not|unable to) (?:talk|take (?:any )?calls|answer (?:the |my )?phone)\b|"
     r"\bkeep (?:this|it) (?:strictly )?(?:between (?:the two of )?us|to yourself|confidential|quiet)\b|"
     r"\b(?:don[’']t|do not) (?:tell|(?:mention|discuss|share) (?:this |it )?(?:with |to )?)"
@@ -78,7 +78,8 @@ _HUSH = re.compile(
 
 # the boss's first line, before any channel: is the reader there, now (with _HUSH: "I'm in a meeting and can't talk")
 _DESK_WORDS = ("desk", "available", "在吗", "在公司", "在办公室", "在不在", "收到请回", "get this")
-_DESK = re.compile(r"\bare you (?:at|on|near) your desk\b|\bare you (?:available|around|in the office)(?: now)?\?|"
+_DESK = re.compile(r"\bare you (?:at|on|near) your desk\b|"
+                   r"\bare you (?:available|around|in the office)(?: right)?(?: now)?\?|"
                    r"在公司吗|在办公室吗|在不在|^\W{0,3}\w{0,6}[，,]?\s{0,2}在吗|"
                    # (or asks for a reply before anything is said: 收到请回复, "let me know when you get this")
                    r"收到请回(?:复|覆|个话)|"
@@ -105,8 +106,8 @@ def gift_codes_asked(text: str, lo: int, hi: int) -> bool:
 
 # the errand the boss's opener names before the channel: a quick payment for me today (from any domain: with the
 # desk check and a meeting, the opener is the CEO fraud's whole first mail)
-PAYMENT_TASK = re.compile(r"\b(?:handle|process|make|arrange|send|do) (?:a |an )?(?:quick|urgent|small|confidential) "
-                          r"(?:payment|wire|transfer|task) for me\b|"
+PAYMENT_TASK = re.compile(r"\b(?:handle|process|make|arrange|send|do|take care of) (?:a |an )?(?:quick |urgent |small |"
+                          r"confidential )?(?:bank |wire |vendor |supplier )?(?:payment|wire|transfer|task) for me\b|"
                           r"(?:你|您)?(?:帮我|替我)(?:处理|付|转|汇)一笔(?:款|钱|账)")
 # (a client paying us, a broker's duties: "I'd like to make a quick payment of your invoice", 我们今天要付一笔款给贵司 -
 # the errand for me is the boss's)

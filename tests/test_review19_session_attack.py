@@ -87,3 +87,16 @@ def test_a_banks_day_of_remittance_files_is_inside_the_reading_bound() -> None:
     v = verdict_for(m.as_bytes(), "edi@bank.example", "alice@example.com", Direction.INBOUND)
     assert "uninspectable: too much text to read for scams" not in v["findings"]
     assert v["recipients"]["alice@example.com"]["action"] == "deliver", v["hits"]
+
+
+BOSS_REWORDED = [
+    "Are you available right now? I need you to take care of a payment for me today. I'm in back to back meetings "
+    "and can only reply by email.",
+    "Are you at your desk? I need you to process an urgent vendor payment for me before noon. I'm tied up in "
+    "meetings, email only.",
+]
+
+
+@pytest.mark.parametrize("body", BOSS_REWORDED)
+def test_the_bosss_opener_reworded_is_held(body: str) -> None:
+    assert inbound_action("Michael Chen", "m.chen@exec-officemail.com", "Quick request", body) == "quarantine"
