@@ -489,9 +489,12 @@ _DIVERSION = re.compile(
     r"\b(?:to|into) (?:my|his|her|a|the \w+'s) (?:own )?personal (?:bank )?account\b|"
     # (a refund sent to another company of the group: "send to our mother company account in Turkey"; "refund the
     # duplicate to their account", the other office that paid it)
-    r"\b(?:refund|return|send|remit|transfer|pay|wire)\w*\b[^.!?\n]{0,60}?\bto (?:their|our) (?:[\w-]+ ){0,2}"
-    r"(?:mother|parent|sister|holding|group) company(?:'s)? (?:[\w-]+ ){0,2}account\b|"
-    r"\brefund(?:s|ed|ing)?\b" + _LINE_GAP + r"{0,40}?\bto" + _GAP + r"their" + _GAP + r"(?:own" + _GAP +
+    r"\b(?:refund|return|send|remit|transfer|pay|wire)\w*\b[^.!?\n]{0,60}?\bto (?:their|our|the) (?:[\w-]+ ){0,2}"
+    r"(?:(?:mother|parent|sister|holding|group) (?:company|firm)|head office)(?:'s)? (?:[\w-]+ ){0,3}account\b|"
+    r"\b(?:refund|return|send|remit|transfer|pay|wire)\w*\b[^.!?\n]{0,60}?\bto the (?:bank )?account of "
+    r"(?:our|their|the) (?:[\w-]+ ){0,2}(?:(?:mother|parent|sister|holding|group) (?:company|firm)|head office)\b|"
+    r"\b(?:refund|return)(?:s|ed|ing)?\b" + _LINE_GAP + r"{0,60}?\bto" + _GAP + r"(?:their|the" + _GAP +
+    r"[\w-]+" + _GAP + r"office's)" + _GAP + r"(?:own" + _GAP +
     r")?account\b(?![^.!?\n]{0,30}?\b(?:it came from|original|as on your))")
 _DATA_STRONG_WORDS = (
     "card details|(?:credit|debit) cards?|card information|expiry date|security codes?|bank (?:account )?details|"
@@ -1030,6 +1033,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "third-party|third party|third-party's|third party's|difference|excess|surplus|overpaid amount|"
         "mother company|parent company|sister company|holding company|group company|mother company's|"
         "parent company's|sister company's|holding company's|group company's|refund|refunds|refunded|refunding|"
+        "return|returns|returned|returning|mother firm|parent firm|sister firm|holding firm|group firm|head office|"
+        "mother firm's|parent firm's|sister firm's|holding firm's|group firm's|head office's|"
         "gift cards|"
         "giftcard|giftcards|apple card|apple cards|itunes|google play|steam|bitcoin|btc|usdt|crypto|cryptos|"
         "cryptocurrency|cryptocurrencies|western union|moneygram|customs|parcel|package|"

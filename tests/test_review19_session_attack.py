@@ -100,3 +100,16 @@ BOSS_REWORDED = [
 @pytest.mark.parametrize("body", BOSS_REWORDED)
 def test_the_bosss_opener_reworded_is_held(body: str) -> None:
     assert inbound_action("Michael Chen", "m.chen@exec-officemail.com", "Quick request", body) == "quarantine"
+
+
+REFUNDS_REWORDED = [
+    "Please return our deposit of USD 9,300. Our Dubai account is closed for a tax registration issue, so send it "
+    "to the account of our parent company in Istanbul:\n\nKhalil Tekstil Ltd.\nIBAN TR33 0006 1005 1978 6457 8413 26\n",
+    "Invoice 7731 was paid twice, once by us and once by our Singapore office. Kindly return the duplicate to the "
+    "Singapore office's account below, before our year-end closing:\n\nDBS Bank, account 072-915532-4\n",
+]
+
+
+@pytest.mark.parametrize("body", REFUNDS_REWORDED)
+def test_refunds_to_the_group_reworded_are_held(body: str) -> None:
+    assert inbound_action("Omar Khalil", "omar.khalil.trading@gmail.com", "Deposit return", body) == "quarantine"
