@@ -10,7 +10,8 @@ headers never touch attachments. Conditions (:mod:`rules.conditions`,
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from email.utils import getaddresses
 from typing import TYPE_CHECKING, Protocol
@@ -312,14 +313,18 @@ class State:
             for u in self.units(scope):
                 if u.short and u.where != "subject":
                     continue  # attachment names and headers: no sentences to read
-                whole = _unwrapped(u.text)
-                if whole is None:
-                    hits = u.keywords(self.matcher)
-                else:  # (its words are found where the wrap split them: "refund the duplicate to their\naccount")
-                    joined[id(u)] = whole = normalize(whole)
-                    hits = self.matcher.find(whole).hits
+                hits = u.keywords(self.matcher)
                 spans = {family: [(h.start, h.end) for h in hits[lid] if h.start < SCAN_LIMIT]
                          for family, lid in anchors.items() if lid in hits}
+                wrapped = _joined(u)
+                if wrapped is not None:  # (read joined: "refund the duplicate to their\naccount")
+                    joined[id(u)], shift = wrapped
+                    if shift is None:  # (normalising changed its length: its words looked up again, joined)
+                        hits = self.matcher.find(joined[id(u)]).hits
+                        spans = {family: [(h.start, h.end) for h in hits[lid] if h.start < SCAN_LIMIT]
+                                 for family, lid in anchors.items() if lid in hits}
+                    else:
+                        spans = {family: [(shift(a), shift(b)) for a, b in at] for family, at in spans.items()}
                 if spans:
                     read.append((u, spans))
                     families.update(f for f, at in spans.items() if at)
@@ -409,6 +414,39 @@ class State:
 # comma and the next begins in a small letter or a figure ("kindly refund the duplicate to their\r\naccount", "paid
 # within\n24 hours"); a list's or a form's next line begins with a capital or a mark and stays apart
 _SOFT_WRAP = re.compile(r"(?<=[A-Za-z0-9,;)])[ \t]*\r?\n[ \t]*(?=[a-z0-9(])")
+
+
+def _joined(u: Unit) -> tuple[str, Callable[[int], int] | None] | None:
+    """The unit's normalised text with its soft wraps joined (:func:`_unwrapped`), and how a position of its
+    normalised text moves there (None where normalising changed the text's length: its words must be found
+    again); None when it has no soft wrap. The keyword scan is not run again: a phrase that a wrap split is not
+    found, so the branches that read across wraps open on a single word ("refund")."""
+    text = u.text
+    if "\n" not in text:
+        return None
+    head = text[:SCAN_LIMIT * 2]
+    cuts = [(m.start(), m.end()) for m in _SOFT_WRAP.finditer(head)]
+    if not cuts:
+        return None
+    norm = u.norm_text()
+    if len(norm) != len(text):
+        return normalize(_SOFT_WRAP.sub(" ", head) + text[len(head):]), None
+    pieces: list[str] = []
+    ends: list[int] = []
+    removed: list[int] = []
+    last, gone = 0, 0
+    for a, b in cuts:
+        pieces += [norm[last:a], " "]
+        gone += b - a - 1
+        ends.append(b)
+        removed.append(gone)
+        last = b
+    pieces.append(norm[last:])
+
+    def shift(pos: int) -> int:
+        n = bisect_right(ends, pos)
+        return pos - (removed[n - 1] if n else 0)
+    return "".join(pieces), shift
 
 
 def _unwrapped(text: str) -> str | None:

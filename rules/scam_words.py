@@ -493,7 +493,7 @@ _DIVERSION = re.compile(
     r"(?:(?:mother|parent|sister|holding|group) (?:company|firm)|head office)(?:'s)? (?:[\w-]+ ){0,3}account\b|"
     r"\b(?:refund|return|send|remit|transfer|pay|wire)\w*\b[^.!?\n]{0,60}?\bto the (?:bank )?account of "
     r"(?:our|their|the) (?:[\w-]+ ){0,2}(?:(?:mother|parent|sister|holding|group) (?:company|firm)|head office)\b|"
-    r"\b(?:refund|return)(?:s|ed|ing)?\b" + _LINE_GAP + r"{0,60}?\bto" + _GAP + r"(?:their|the" + _GAP +
+    r"\b(?:refund|return)(?:s|ing)?\b" + _LINE_GAP + r"{0,60}?\bto" + _GAP + r"(?:their|the" + _GAP +
     r"[\w-]+" + _GAP + r"office's)" + _GAP + r"(?:own" + _GAP +
     r")?account\b(?![^.!?\n]{0,30}?\b(?:it came from|original|as on your))")
 _DATA_STRONG_WORDS = (
