@@ -316,7 +316,7 @@ class State:
                 hits = u.keywords(self.matcher)
                 spans = {family: [(h.start, h.end) for h in hits[lid] if h.start < SCAN_LIMIT]
                          for family, lid in anchors.items() if lid in hits}
-                wrapped = _joined(u)
+                wrapped = _joined(u) if spans else None  # (a text with no anchor word is not read: no need)
                 if wrapped is not None:  # (read joined: "refund the duplicate to their\naccount")
                     joined[id(u)], shift = wrapped
                     if shift is None:  # (normalising changed its length: its words looked up again, joined)
@@ -430,7 +430,7 @@ def _joined(u: Unit) -> tuple[str, Callable[[int], int] | None] | None:
         return None
     norm = u.norm_text()
     if len(norm) != len(text):
-        return normalize(_SOFT_WRAP.sub(" ", head) + text[len(head):]), None
+        return normalize(_unwrapped(text) or text), None
     pieces: list[str] = []
     ends: list[int] = []
     removed: list[int] = []
