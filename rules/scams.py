@@ -77,12 +77,14 @@ from dataclasses import dataclass
 
 from rules.attached_pages import ASKS_PASSWORD
 from rules.impersonation import (
+    BRANDS,
     DISGUISES,
     EXECUTIVE_ON_FREEMAIL,
     INSTITUTION_ON_FREEMAIL,
     LOOK_ALIKE,
     STATE_BODY_OUTSIDE,
     STATE_IN_DOMAIN,
+    _owned,
     brand_owned,
 )
 from rules.links import PASSWORD, SIGN_IN
@@ -148,6 +150,8 @@ READ_LIMIT = 2_000_000
 # a lure whose page asks a sign-in though its words do not say so: a share's notice, an e-signature's button
 _SHARE = re.compile(r"shared|共享|分享|review (?:and sign|document)")
 # the reader's mailbox spoken of: its password, its quota (what our own staff's name from outside calls to sign in to)
+# the mail filters whose digests come from their own domains (rules.impersonation.BRANDS)
+MAIL_FILTERS = (*BRANDS["proofpoint"], *BRANDS["mimecast"], "messaging.microsoft.com", "security.microsoft.com")
 # a mail filter's digest of what it holds for the reader ("End User Digest", "placed in your personal Quarantine",
 # 隔离区); from the filter's own domain it reports its list, however scam-like the subjects it quotes
 QUARANTINE_DIGEST = re.compile(r"\b(?:end user digest|quarantine (?:digest|summary|report|notification)|"
@@ -317,9 +321,10 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
     who = frozenset(s.lower() for s in senders if s)
     domains = frozenset(s.rsplit("@", 1)[-1] for s in who)
     free_sender = bool(domains) and all(d in FREEMAIL for d in domains)
-    if domains and all(brand_owned(d) and d not in FREEMAIL for d in domains) and \
+    if domains and all(_owned(d, MAIL_FILTERS) and d not in FREEMAIL for d in domains) and \
             any(QUARANTINE_DIGEST.search(x.text, 0, SCAN_LIMIT) for x in items):
         # a mail filter's own quarantine digest lists the scams it held (their subjects, their senders): reported
+        # (the filters' own domains only: any brand's relay, Amazon SES's, is where a phisher may write from)
         return Assessment((), 0.0, None)
     found: dict[str, Signal] = {}
     for item in items:  # a diversion is the fee it asks (none where a call back verified the change)

@@ -48,3 +48,10 @@ def test_digests_prize_notices_and_bank_advice_are_delivered(display: str, addre
 
 def test_a_digest_from_anyone_else_is_read_as_any_mail() -> None:
     assert inbound_action(*FAKE_DIGEST) == "quarantine"
+
+
+def test_a_digest_from_another_brands_relay_is_read_as_any_mail() -> None:
+    # only the mail filters' own domains report their digests; any brand's relay (Amazon SES's) may carry a phish
+    body = ("Your messages have been placed in your personal Quarantine. Release them within 24 hours or they will "
+            "be deleted: sign in with your email password at https://quarantine-release-portal.example.net/r\n")
+    assert inbound_action("Quarantine Notification", "digest@amazonses.com", "End User Digest", body) == "quarantine"
