@@ -91,7 +91,9 @@ _WINDFALL = re.compile(
     r"\b(?:refund|compensation|rebate|reimbursement|grant|payment|funds?|balance|gift card)\b" + _S +
     r"{0,40}\b(?:is waiting|are waiting|pending|awaiting (?:you|your)|unclaimed|ready to be (?:claimed|released|"
     r"collected)|to be released to you)\b|"
-    r"恭喜(?:您|你|贵公司|贵司|贵单位)" + _S + r"{0,40}(?:中奖|获得|抽中|选中|荣获|获奖|成为)|"
+    r"恭喜(?:您|你)" + _S + r"{0,40}(?:中奖|获得|抽中|选中|荣获|获奖|成为)|"
+    # (the company drawn a prize, not a customer's award: 恭喜贵司…获得二等奖, not 荣获…“优秀供应商”称号)
+    r"恭喜(?:贵公司|贵司|贵单位)" + _S + r"{0,40}(?:获得|荣获|抽中)[^。！？\n]{0,6}?(?:[一二三特]等奖|大奖|奖品|奖金)|"
     r"(?:您|你|阁下)(?:的)?" + _S + r"{0,20}(?:被(?:系统)?(?:随机)?(?:抽中|选中)|荣获|中奖|中了)|"
     # (the company drawn a prize's rank: 贵公司邮箱荣获二等奖; a customer's title, 荣获优秀供应商称号, is none)
     r"(?:贵公司|贵司|贵单位)(?:的)?" + _S + r"{0,20}(?:被(?:系统)?(?:随机)?(?:抽中|选中)|荣获[一二三特]等奖|中奖|中了)|"
@@ -762,7 +764,7 @@ _VERIFY_ACCOUNT = re.compile(
     r"(?:account|apple id|mailbox|login|identity)\b|"
     r"(?:验证|核实|解锁|恢复|激活|重新验证)(?:一下)?(?:您|你)的(?:账户|帐户|账号|邮箱|身份)|"
     # (the reader's work mailbox to verify before a shared file opens: 需验证企业邮箱身份后查看)
-    r"(?:验证|核实|登录)(?:您的|你的)?(?:企业|公司|工作)邮箱(?:身份|账号|帐号|账户)?|"
+    r"(?:验证|核实)(?:您的|你的)?(?:企业|公司|工作)邮箱(?:身份|账号|帐号|账户)?|"
     # the reader's work sign-in asked on the sender's page (SIGN_IN_OURS, _SIGN_IN_WORK)
     + SIGN_IN_OURS.pattern + "|" + _SIGN_IN_WORK)
 # (a remote-control tool is the refund scam's ask where money or a bank is in view)
