@@ -109,6 +109,7 @@ def gift_codes_asked(text: str, lo: int, hi: int) -> bool:
 PAYMENT_TASK = re.compile(r"\b(?:handle|process|make|arrange|send|do|take care of) (?:a |an )?(?:quick |urgent |small |"
                           r"confidential )?(?:bank |wire |vendor |supplier )?(?:payment|wire|transfer|task) for me\b|"
                           r"(?:你|您)?(?:帮我|替我)(?:处理|付|转|汇)一笔(?:款|钱|账)")
+PAYMENT_TASK_WORDS = ("for me", "帮我", "替我")  # (looked for first: most texts hold none)
 # (a client paying us, a broker's duties: "I'd like to make a quick payment of your invoice", 我们今天要付一笔款给贵司 -
 # the errand for me is the boss's)
 

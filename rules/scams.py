@@ -104,7 +104,15 @@ from rules.scam_signals import (
     payment_to_given,
     personal_payee,
 )
-from rules.scam_templates import PAYMENT_TASK, befriends, domain_scare, gift_codes_asked, mule_job, opener
+from rules.scam_templates import (
+    PAYMENT_TASK,
+    PAYMENT_TASK_WORDS,
+    befriends,
+    domain_scare,
+    gift_codes_asked,
+    mule_job,
+    opener,
+)
 from rules.scam_text import SCAN_LIMIT, Signal, Text, anchor_words, fold, word_end
 from rules.scam_words import (
     _CALLBACK,
@@ -424,7 +432,8 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
                 found["off_brand_link"] = Signal("off_brand_link", "links", off, 0, 0)
                 found["lure"] = Signal("lure", "links", off, 0, 0)
     if not any(n in found for n in OFFER_OR_ASK) and unsolicited and \
-            (free_sender or any(PAYMENT_TASK.search(x.text, 0, SCAN_LIMIT) for x in items)):
+            (free_sender or any(any(w in x.text for w in PAYMENT_TASK_WORDS) and
+                                PAYMENT_TASK.search(x.text, 0, SCAN_LIMIT) for x in items)):
         # the boss's opener from free mail: to a new WeChat or QQ, quietly ("I'm in a meeting", 先不要跟其他人讲);
         # from any domain where it names the errand ("handle a quick payment for me today")
         moved = next(((item, span) for item in items for span in [opener(item.text)]
