@@ -67,6 +67,60 @@ def _literal_first(body: str) -> bool:
     return bool(body) and body[0] not in _SPECIAL and body[1:2] not in ("?", "*", "+", "{")
 
 
+def _group_end(source: str, start: int) -> int:
+    """The index of the ``)`` closing the group opened at ``source[start]`` (-1: none)."""
+    depth, i = 0, start
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            i += 1
+            if i < len(source) and source[i] == "^":
+                i += 1
+            if i < len(source) and source[i] == "]":
+                i += 1
+            while i < len(source) and source[i] != "]":
+                i += 2 if source[i] == "\\" else 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+MAX_SPREAD = 64  # bodies one branch may be written out as
+
+
+def literal_bodies(body: str) -> list[str] | None:
+    """``body`` written as alternatives that each start with a plain character, or None.
+
+    ``(?:new|updated) account`` matches as ``new account|updated account`` does, the
+    alternatives tried in the same order; written out, each starts with its literal, and ``re``
+    skips ahead to the first characters of a whole group of them (it cannot see into a group
+    that opens a branch). A group with a quantifier after it, or one that is not plain
+    ``(?:``, is left as written."""
+    if _literal_first(body):
+        return [body]
+    if not body.startswith("(?:"):
+        return None
+    end = _group_end(body, 0)
+    if end < 0 or body[end + 1:end + 2] in ("?", "*", "+", "{"):
+        return None
+    rest = body[end + 1:]
+    out: list[str] = []
+    for alternative in top_level_branches(body[3:end]):
+        spread = literal_bodies(alternative + rest)
+        if spread is None or len(out) + len(spread) > MAX_SPREAD:
+            return None
+        out += spread
+    return out
+
+
 class Alternation:
     """``pattern`` (a compiled alternation) searched branch by branch: :meth:`search` and
     :meth:`finditer` answer as ``pattern.search`` and ``pattern.finditer`` do, for branches that
@@ -97,10 +151,11 @@ class Alternation:
         self._members = [re.compile(body, pattern.flags) for _, body in bodies]
         # groups: (bound, the group's pattern, its members' indices in the order written)
         self._groups: list[tuple[str, re.Pattern[str], tuple[int, ...]]] = []
+        spread = [literal_bodies(body) for _, body in bodies]
         for bounded in ("b", "a", ""):
-            together = tuple(i for i, (b, body) in enumerate(bodies) if b == bounded and _literal_first(body))
+            together = tuple(i for i, (b, _) in enumerate(bodies) if b == bounded and spread[i] is not None)
             if together:
-                combined = re.compile("|".join(bodies[i][1] for i in together), pattern.flags)
+                combined = re.compile("|".join(alt for i in together for alt in spread[i] or ()), pattern.flags)
                 self._groups.append((bounded, combined, together))
         grouped = {i for _, _, members in self._groups for i in members}
         self._groups += [(b, self._members[i], (i,)) for i, (b, _) in enumerate(bodies) if i not in grouped]

@@ -94,6 +94,7 @@ from rules.scam_signals import (
     _OFFER_OR_ASK_FINDERS,
     _PAY_TO_BELOW,
     _THREAT_FAST,
+    _TRANSFER_FAST,
     _URGENT_FAST,
     _asks_codes,
     _diversion,
@@ -118,7 +119,6 @@ from rules.scam_words import (
     _CALLBACK,
     _LURE,
     _MONEY,
-    _TRANSFER,
     ANCHORS,
     CALLED_BACK,
     DYING,
@@ -378,7 +378,7 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
         # from its own domains: "settle the invoice by bank transfer to the collection account")
         for item in items:
             # (asked: not a never-ask, "我行不会要求您将资金转入任何个人账户", nor a statement, 长期不动户将转入久悬户)
-            m = next((m for lo, hi in item.windows("fee") for m in _TRANSFER.finditer(item.text, lo, hi)
+            m = next((m for lo, hi in item.windows("fee") for m in _TRANSFER_FAST.finditer(item.text, lo, hi)
                       if not _warned(item.text, m.start()) and not _never_asked(item.text, m.start()) and
                       (m.group().isascii() or _ZH_ASKED.search(item.text, max(0, m.start() - 30), m.start()))),
                      None) or _PAY_TO_BELOW.search(item.text, 0, SCAN_LIMIT)

@@ -31,7 +31,8 @@ def _same(alt: Alternation, text: str, lo: int, hi: int) -> None:
 
 
 def test_the_scam_families_are_searched_this_way() -> None:
-    assert {f"{n}_FAST" for n in ("_WINDFALL", "_RETURNS", "_FEE", "_UNTRACEABLE", "_URGENT", "_SECRECY", "_DATA")} \
+    assert {f"{n}_FAST" for n in ("_WINDFALL", "_RETURNS", "_FEE", "_UNTRACEABLE", "_URGENT", "_SECRECY", "_DATA",
+                                           "_DIVERSION", "_TRANSFER", "_VERIFY_ACCOUNT", "_IM")} \
         <= set(FAST)
 
 
@@ -80,7 +81,9 @@ def test_real_mail_gives_the_same_matches_in_any_window() -> None:
 _WORDS = ["you", "your", "have", "won", "lottery", "claim", "the", "prize", "fee", "processing", "delivery",
           "gift card", "codes", "within", "24", "hours", "today", "urgent", "now", "keep", "this", "between us",
           "guaranteed", "returns", "10%", "daily", "transfer", "funds", "to your account", "a", "_", "x",
-          "恭喜您", "中奖", "领取", "手续费", "今天", "微信", ".", ",", "!", " ", "\n", "é", "9"]
+          "恭喜您", "中奖", "领取", "手续费", "今天", "微信", ".", ",", "!", " ", "\n", "é", "9",
+          "new", "bank account", "our", "account", "refund", "pay", "to their", "office's", "\r\n", "新", "账户",
+          "转入", "个人", "whatsapp", "verify", "wire", "details", "changed"]
 
 
 @settings(max_examples=1500, deadline=None)
