@@ -118,3 +118,18 @@ def test_mixed_branch_kinds_give_the_same_matches(text: str, data: st.DataObject
     alt = Alternation(re.compile(r"(?:ab)c|\bab|a|\bb|(?:x)?y|abd|\bc\b|d"))
     lo = data.draw(st.integers(0, len(text)))
     _same(alt, text, lo, data.draw(st.integers(lo, len(text))))
+
+
+def test_a_branch_opening_with_a_group_of_words_is_written_out_word_by_word() -> None:
+    from rules.alternation import literal_bodies
+    assert literal_bodies(r"(?:new|updated) (?:bank|x)y") == ["new (?:bank|x)y", "updated (?:bank|x)y"]
+    assert literal_bodies(r"(?:(?:a|b)c|d\))e") == ["ace", "bce", r"d\)e"]
+    # left as written: an optional group, a lookbehind first, a class among the words, a capturing group
+    for body in (r"(?:a|b)?c", r"(?<!x)(?:a|b)", r"(?:a|[bc])d", r"(a|b)c"):
+        assert literal_bodies(body) is None
+    # and searched as re searches the alternation: the order of the words kept where two match at one place
+    alt = Alternation(re.compile(r"\b(?:pay|payment) to (?:our|the) new account|(?:新|临时)(?:的)?账户|\b(?:a|ab)c"))
+    assert len(alt._groups) < 3
+    text = "please pay to our new account; payment to the new account 新的账户 临时账户 abc ac xac"
+    for lo in range(len(text)):
+        _same(alt, text, lo, len(text))
