@@ -187,9 +187,9 @@ class ConditionCompiler(FieldReader):
         if kind == "attachment":
             sub = self.sub(node, kind)
             self.check_keys(sub, {"name", "true_type", "declared_type", "executable", "script", "macros",
-                                  "encrypted", "archive", "size"}, "attachment")
+                                  "encrypted", "archive", "disk_image", "size"}, "attachment")
             flags = {k: self.typed(sub, k, bool, "true or false")
-                     for k in ("executable", "script", "macros", "encrypted", "archive") if k in sub}
+                     for k in ("executable", "script", "macros", "encrypted", "archive", "disk_image") if k in sub}
             return cc.AttachmentCond(
                 names=tuple(n.lower() for n in self.str_list(sub, "name")) if "name" in sub else (),
                 true_types=tuple(self.str_list(sub, "true_type")) if "true_type" in sub else (),

@@ -275,10 +275,16 @@ def open_archive(ex: Extractor, att: Attachment, data: bytes, depth: int, what: 
     single_stream = what in ("gzip", "bz2", "xz")
     archive_budget = _ArchiveBudget(ex, len(data))
     out: list[Attachment] = []
+    files = 0
     try:
         with libarchive.memory_reader(data) as archive:
             for entry in archive:
+                files += bool(entry.isreg)
                 out.extend(_member(ex, att, archive_budget, entry, depth))
+        if what == "iso" and not files:
+            # (a disk image libarchive reads as holding no file may hold one for whoever mounts it: an image
+            # written loosely, which Windows and 7-Zip open, lists nothing here; nobody mails an empty disc)
+            ex.corrupt(att)
     except libarchive.ArchiveError as exc:
         message = str(exc).lower()
         if single_stream and not out and "unrecognized archive format" in message:

@@ -183,6 +183,7 @@ class AttachmentCond(Condition):
     macros: bool | None = None
     encrypted: bool | None = None
     archive: bool | None = None
+    disk_image: bool | None = None
     size: Callable[[float], bool] | None = None
     cost = 25
 
@@ -204,10 +205,13 @@ class AttachmentCond(Condition):
                 continue
             if self.archive is not None and a.is_archive != self.archive:
                 continue
+            if self.disk_image is not None and a.is_disk_image != self.disk_image:
+                continue
             if self.size is not None and not self.size(a.size):
                 continue
             flags = [f for f, on in (("executable", a.is_executable), ("script", a.is_script),
-                                     ("macros", a.has_macros), ("encrypted", a.encrypted)) if on]
+                                     ("macros", a.has_macros), ("encrypted", a.encrypted),
+                                     ("disk-image", a.is_disk_image)) if on]
             ev.append(Evidence(f"attachment:{a.path}", f"{a.true_type} {a.size} bytes {' '.join(flags)}".strip(),
                                kind="attachment"))
             return True

@@ -22,7 +22,7 @@ from rules.charsets import decode_guess
 from rules.documents import MAX_TEXT_PER_FILE, pdf_extract
 from rules.encrypted import payload_encrypted
 from rules.escapes import unescape_json
-from rules.filetypes import DOCUMENT_KINDS, has_macros, is_executable, is_script, kind, sniff
+from rules.filetypes import DOCUMENT_KINDS, has_macros, is_disk_image, is_executable, is_script, kind, sniff
 from rules.findings import CORRUPT, ENCRYPTED, TRUNCATED, uninspectable
 from rules.ole import open_ole
 from rules.qr_codes import qr_payloads, qr_text
@@ -53,6 +53,7 @@ class Attachment:
     is_executable: bool = False
     is_script: bool = False
     has_macros: bool = False
+    is_disk_image: bool = False
     is_archive: bool = False
     text: str = ""
     depth: int = 0
@@ -85,6 +86,7 @@ class Extractor:
         att.is_executable = is_executable(data, att.true_type, att.extension)
         att.is_script = is_script(data, att.true_type, att.extension, att.declared_type)
         att.has_macros = has_macros(data, att.extension)
+        att.is_disk_image = is_disk_image(data, att.true_type, att.extension)
         out = [att]
         try:
             out.extend(self._content(att, data, depth, charset))
@@ -123,7 +125,7 @@ class Extractor:
             if found.corrupt:
                 self.corrupt(att)
             return []
-        if what in ("7z", "rar", "tar", "gzip", "bz2", "xz"):
+        if what in ("7z", "rar", "tar", "gzip", "bz2", "xz", "iso"):
             return containers.open_archive(self, att, data, depth, what)
         if what == "image":
             # (a bounded number per message, counted once a picture could hold a code: a flood of logos costs no more)
@@ -164,6 +166,7 @@ class Extractor:
         member.is_executable = is_executable(b"", member.true_type, member.extension)
         member.is_script = is_script(b"", member.true_type, member.extension, "")
         member.has_macros = has_macros(b"", member.extension)
+        member.is_disk_image = is_disk_image(b"", member.true_type, member.extension)
         return member
 
     def corrupt(self, att: Attachment) -> None:
