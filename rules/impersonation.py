@@ -339,6 +339,8 @@ _BRAND_FILLER = re.compile(
     r"network|mail|documentation|docs|tracker|gpi|admin|administrator|console|play|developers?|workspace|"
     r"apps?|drive|sign|pay|wallet|prime|business|enterprise|global|hub|extranet|group|central|ycs|teams|ads|"
     r"advertising|us|uk|finance|settlement|settlements|"
+    # (a mail service's own notices: "Microsoft 365 Quarantine", "Exchange Online Protection")
+    r"quarantine|protection|messaging|e-?mail|"
     # (a courier's, a bank's, an employer's own senders: "UPS Delivery", "DBS Bank", "Amazon HR Onboarding")
     r"delivery|shipping|tracking|parcels?|logistics|bank|banking|digibank|hr|onboarding|careers|recruitment|"
     r"recruiting|talent|jobs|seller|sellers|merchant|merchants|brand|registry|performance|booking|bookings|lines|"
@@ -438,7 +440,8 @@ _OUR_ROLES = re.compile(
     r"(?i)\b(?:payroll|it (?:help ?desk|support|service ?desk|department)|help ?desk|service ?desk|"
     r"(?:e-?mail|mail|mailbox|system|network) admin(?:istrator)?s?|sysadmin|postmaster|webmaster|"
     # (our mail filter's own digest, as a lure copies it: "Mail Security Gateway", "Email Quarantine")
-    r"(?:e-?mail|mail) (?:security )?(?:gateway|quarantine|security|filter)|spam (?:filter|quarantine))\b|"
+    r"(?:e-?mail|mail)[- ](?:security[- ]|protection[- ])?(?:gateway|quarantine|security|filter|protection)|"
+    r"spam (?:filter|quarantine)|quarantine (?:notifications?|notices?|digest|summary|report))\b|"
     r"邮件(?:安全)?网关|邮件隔离|"
     r"人力资源部|人事部|薪酬|薪资|工资|(?<![a-z])it(?:部|服务台|支持)|信息技术部|信息中心|(?:邮件|邮箱)?系统管理员|邮箱管理员|邮件管理员|网络管理员|"
     r"(?:企业)?(?:邮件|邮箱)(?:系统)?管理中心")
@@ -529,7 +532,9 @@ _GOVERNMENT_BODY = re.compile(
     r"(?:局|署|处|厅|所|委|委员会|监督所|支队|大队)|"
     r"\b(?:customs and excise(?: department)?|fire services department|inland revenue department|department of health|"
     r"food and environmental hygiene department|environmental protection department|labour department|"
-    r"immigration department|rating and valuation department|water supplies department|(?:tax|revenue) authority)\b")
+    r"immigration department|rating and valuation department|water supplies department|(?:tax|revenue) authority|"
+    # (a companies register's own office: Hong Kong's Companies Registry, the UK's Companies House)
+    r"companies registry|companies house|registrar of companies)\b|公司注册处|公司註冊處")
 # a government's own domains: .gov and its national forms (gov.cn, gov.hk, gov.uk, go.jp, gouv.fr, gob.mx …)
 _GOVERNMENT_DOMAIN = re.compile(r"(?:^|\.)(?:gov|gouv|gob|go|govt|gc|mil)\.[a-z]{2}$|(?:^|\.)europa\.eu$|\.gov$|\.mil$")
 
@@ -545,6 +550,11 @@ def poses_as_state(domain: str) -> bool:
     ``gov`` is no word of the name."""
     name = organisational_domain(domain).split(".", 1)[0]
     return any(w in _STATE_WORDS for w in name.split("-"))
+
+
+# a country's registry ending worn inside a name that ends elsewhere (chen@tw-yuanda.com.tw.co, paypal.com.hk.co):
+# whose domain it copies. CentralNic's second-level names (company.uk.com, company.com.de) end at that name
+_SUFFIX_WORN = re.compile(r"([a-z0-9-]+\.(?:com|net|org|co|gov|edu|ac|or)\.[a-z]{2})\.[a-z]{2,}$")
 
 
 def _homoglyph(domain: str) -> bool:
@@ -668,6 +678,9 @@ def impersonated(display_names: Iterable[str], addresses: Iterable[str], our_dom
             return "our own staff"
     if any(_homoglyph(d) for d in domains):
         return "a name spelled with digits for letters"
+    worn = next((m.group(1) for d in domains for m in [_SUFFIX_WORN.search(d)] if m), None)
+    if worn:  # tw-yuanda.com.tw.co: a company's own domain worn whole, a country's ending and another after it
+        return f"{LOOK_ALIKE} {worn}"
     if any(d in FREEMAIL for d in domains) and any(_INSTITUTION.search(n) for n in display_names if n):
         return INSTITUTION_ON_FREEMAIL
     if any(d in FREEMAIL for d in domains) and any(_EXECUTIVE.search(n) for n in display_names if n):

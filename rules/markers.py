@@ -191,10 +191,11 @@ def _listed_label(text: str, start: int, end: int) -> bool:
 
 
 _TOPIC_AFTER = re.compile(
-    r"(?i)^(?:保护|案|罪|纠纷|诉讼|法|侵权|判决|司法解释|司法|民事|刑事|犯罪|案例|判例|立法|条例|"
+    # (a definition's subject: 商业秘密是企业的核心竞争力, 机密是指…; not 机密，是否可以外发)
+    r"(?i)^(?:保护|案|罪|纠纷|诉讼|法|侵权|判决|司法解释|司法|民事|刑事|犯罪|案例|判例|立法|条例|是(?!否)|"
     r"的?(?:认定|定义|界定|构成|概念|含义|分类|种类|类型|要件|特征|判断|识别|管理(?:制度|办法|规定)|条款|规定|相关规定)|"
     r"的(?:关系|条件|案件|纠纷|判决|保护)|"
-    r"\s*(?:theft|case|law|laws|lawsuit|litigation|protection|"
+    r"\s*(?:theft|case|law|laws|lawsuit|litigation|protection|definitions?|"
     r"misappropriation|dispute|verdicts?|rulings?|judge?ments?|suits?|infringements?|courts?)\b|"
     # a licence's or a contract's term in quotes: "the 'internal use only' licence scope"
     r"[\"'”’]\s*(?:licen[cs]es?|clauses?|provisions?|scope)\b|"

@@ -50,6 +50,7 @@ from rules.scam_words import (
     _VERIFY_ACCOUNT,
     _WINDFALL,
     DISABLE_AV,
+    FAST_PUBLICATION,
     FOR_DELIVERY,
     FREEMAIL,
     PERSONAL_PAYEE,
@@ -216,13 +217,25 @@ def personal_payee(t: str, lo: int, hi: int) -> bool:
     return False
 
 
+# an invitation to submit, answered with publication in days: the predatory journal, whose "article processing
+# charge" is the fee (a journal's own charge after a submission's review is a publisher's price, not tied)
+_INVITED_TO_SUBMIT = re.compile(r"\b(?:invite|inviting|invitation)\b[^.!?\n]{0,80}?\b(?:submit|contribut|publish)\w*|"
+                                r"\bcall for (?:papers|manuscripts|submissions)\b|约稿|征稿")
+
+
+def _predatory_journal(t: str) -> bool:
+    return FAST_PUBLICATION.search(t, 0, SCAN_LIMIT) is not None and \
+        _INVITED_TO_SUBMIT.search(t, 0, SCAN_LIMIT) is not None
+
+
 def _fee(t: str, spans: Spans) -> tuple[int, int] | None:
     for m, past in _tried(m for lo, hi in spans for m in _FEE_FAST.finditer(t, lo, hi)):
         # (a fee's own name may tie it, "processing fee", as advance-fee scams name it; a journal's "article
         # processing charge" is a publisher's price: blind set 48 lost three scams when no name could tie)
         if past or (_FEE_TIE.search(t, max(0, m.start() - 120), m.end() + 120) or
                     personal_payee(t, max(0, m.start() - 120), m.end() + 200)) and \
-                not t.endswith("article ", 0, m.start()) and _asked_fee(t, m):
+                not (t.endswith("article ", 0, m.start()) and not _predatory_journal(t)) and \
+                _asked_fee(t, m):
             return m.span()
     # gift cards … the codes, a few sentences on (but not past what is read at all); not "never buy gift cards"
     for m, past in _tried(m for lo, hi in spans

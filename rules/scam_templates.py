@@ -146,7 +146,8 @@ def opener(text: str) -> tuple[int, int] | None:
 # genuine follow-ups from jewellery, forex and crypto fairs, cold sales openers (冒昧打扰…认识一下) and a recruiter's
 # "apologies if I have the wrong person": a fair and a trade's own market are business, so the meeting needs the
 # personal trading, and the confession must be one
-_STRANGER_WORDS = ("wrong", "mistake", "met", "remember", "talked", "错", "记得", "认识", "见过", "印象", "交流", "聊")
+_STRANGER_WORDS = ("wrong", "mistake", "met", "remember", "talked", "exchanged", "swapped", "错", "记得", "认识",
+                   "见过", "印象", "交流", "聊", "名片")
 _WRONG = re.compile(
     r"(?<!\bif )(?<!\bif i )(?<!\bin case )\b(?:i (?:think |guess |might |may )?(?:have |had |got )?(?:the )?)?"
     r"(?:wrong (?:person|number|e-?mail(?: address)?|address|inbox|contact|recipient|mr\.?|ms\.?)|"
@@ -157,8 +158,12 @@ _MET = re.compile(
     r"\b(?:we met at|i met you at|met (?:you )?(?:at|during) the|we (?:talked|spoke|chatted) (?:for )?[^.!?\n]{0,40}?"
     r"\b(?:at|near|during) (?:the )?)|\b(?:do you |you )?(?:still )?remember me\b|"
     r"还记得我|(?:您|你)记得我|(?:还有没有|有没有|还有)印象|"
+    # (the cards swapped at a show: "I think we exchanged cards at the Munich show", 加过您名片)
+    r"\b(?:we |i )?(?:exchanged|swapped) (?:business |name )?(?:cards|namecards|contacts)\b|"
+    r"(?:加过|交换过|换过|留过)(?:您|你)?的?名片|"
     r"(?:上次|之前|那天|上个月|上周|我们在)[^。！？\n]{0,30}?(?:认识|见过|聊过|交流过|聊了|加过)")
-_FRIEND_WORDS = ("friend", "fate", "destiny", "know each other", "缘", "朋友", "gold", "crypto", "bitcoin",
+_FRIEND_WORDS = ("friend", "fate", "destiny", "know each other", "缘", "朋友", "gold", "crypto", "bitcoin", "invest",
+                 "数字资产", "加密货币", "理财",
                  "digital asset", "digital currenc", "forex", "黄金", "数字货币", "虚拟币", "外汇", "比特币", "期货")
 _FRIEND = re.compile(r"\b(?:be|become|make|stay) (?:good )?friends\b|\bfate\b|\bdestiny\b|"
                      r"\b(?:get to |)know each other\b|缘分|有缘|(?:交|做|成为)(?:个)?朋友")
@@ -175,9 +180,61 @@ _OWN_TRADING = re.compile(
     r"\bshort[- ]term (?:trad\w+|trades)\b|"
     r"\b(?:i|we) (?:do|make|made|have made)\b[^.!?\n]{0,30}?\b(?:gold|crypto\w*|bitcoin|forex)\b[^.!?\n]{0,40}?"
     r"\b(?:profits?|returns?|gains)\b|"
-    r"跟着?(?:我)?(?:的)?(?:舅舅|叔叔|阿姨|姑姑|表哥|表姐|老师|导师)[^。！？\n]{0,20}?(?:黄金|数字货币|虚拟币|外汇|比特币|期货|炒)|"
-    r"(?:黄金|数字货币|虚拟币|外汇|比特币|期货)[^。！？\n]{0,20}?(?:短线|带单)|(?:黄金|数字货币|虚拟币|外汇|比特币)"
-    r"[^。！？\n]{0,40}?收益(?:还不错|很好|不错|稳定)")
+    # (the trading mentioned in passing: "and also some investment on the side")
+    r"\b(?:some |a little )?invest(?:ment|ing)s? on the side\b|"
+    r"跟着?(?:我)?(?:的)?(?:舅舅|叔叔|阿姨|姑姑|表哥|表姐|老师|导师)[^。！？\n]{0,20}?(?:黄金|数字货币|数字资产|加密货币|虚拟币|"
+    r"外汇|比特币|期货|炒)|"
+    r"(?:黄金|数字货币|数字资产|加密货币|虚拟币|外汇|比特币|期货)[^。！？\n]{0,20}?(?:短线|带单)|"
+    r"(?:黄金|数字货币|数字资产|加密货币|虚拟币|外汇|比特币)"
+    r"[^。！？\n]{0,40}?收益(?:很|也|一直|都|还)?(?:还不错|很好|不错|稳定|可观)")
+
+
+# a stranger's reason to leave e-mail for a messaging app ("Email is not convenient because of our company firewall.
+# Please add my WeChat", "email is slow for me. My WhatsApp is …", 邮件不太方便聊，您加一下我微信): the move the
+# contact-me-privately lure makes before anything is asked. A correspondent who gives a WeChat id beside his e-mail,
+# or in a thread, gives no reason to leave it
+_OFF_EMAIL_WORDS = ("mail", "firewall", "邮件", "邮箱")
+_OFF_EMAIL = re.compile(
+    r"\b(?:e-?mails?|mail(?:box)?)\b (?:is|are|gets?|can be) (?:\w+ ){0,2}?(?:not convenient|inconvenient|slow|blocked|"
+    r"filtered|not safe|not secure|unreliable|not checked|not easy|not good)\b|"
+    r"\b(?:i|we) (?:rarely|seldom|don't|do not|cannot|can't|can not) (?:often )?(?:check|use|read|access|open) "
+    r"(?:my |our |this |the )?(?:company |work )?e-?mails?\b|"
+    r"\bbecause of (?:our|the|my) (?:company(?:'s)? |office )?firewall\b|"
+    r"(?:邮件|邮箱)(?:里|上)?(?:不太|不是很|不怎么|不)(?:方便|好用|安全)|(?:邮件|邮箱)(?:不常用|不常看|很少看|很少用|不怎么看|"
+    r"经常收不到|回复慢|太慢|比较慢|不及时)")
+
+
+def moves_off_email(text: str) -> tuple[int, int] | None:
+    """The span of a messaging id or the move to one given after a reason to leave e-mail, or None."""
+    head = text[:SCAN_LIMIT]
+    if not any(w in head for w in _OFF_EMAIL_WORDS) or not any(w in head for w in _IM_WORDS):
+        return None
+    for reason, past in _tried(_OFF_EMAIL.finditer(head)):
+        move = _MOVE.search(head, reason.start(), reason.end() + 300)
+        if move is not None or past:
+            return move.span() if move is not None else reason.span()
+    return None
+
+
+# a link to an archive or a program with the password to open it ("please find our order confirmation in the
+# protected archive below. Password: 2024 https://…/orderconf.zip"): the encrypted attachment a gateway refuses,
+# sent as a link so that no gateway opens it, from someone the reader never wrote to
+_LOCKED_WORDS = ("password", "passcode", "pwd", "密码", "口令")
+_PAYLOAD_LINK = re.compile(r"\bhttps?://[^\s\"'<>]{3,300}?\.(?:zip|rar|7z|iso|img|exe|scr|js|vbs|msi|cab|ace)"
+                           r"(?=[\s\"'<>)]|$|[?#])")
+_PASSWORD_GIVEN = re.compile(r"(?:\b(?:password|passcode|pwd)|解压密码|密码|口令)\s?"
+                             r"(?:is|for the (?:archive|file|zip) is|[:：]|为|是)\s?[\"'“]?[^\s\"'”]{3,}")
+
+
+def locked_archive_link(text: str) -> tuple[int, int] | None:
+    """The span of a link to an archive or a program given with its password (within 300 characters), or None."""
+    head = text[:SCAN_LIMIT]
+    if "://" not in head or not any(w in head for w in _LOCKED_WORDS):
+        return None
+    for link, past in _tried(_PAYLOAD_LINK.finditer(head)):
+        if past or _PASSWORD_GIVEN.search(head, max(0, link.start() - 300), link.end() + 300):
+            return link.span()
+    return None
 
 
 def befriends(text: str) -> tuple[int, int] | None:
@@ -285,4 +342,6 @@ def may_hold_one(text: str) -> bool:
     return any(w in head for w in DOMAIN_SCARE_WORDS) or (
         any(w in head for w in _HUSH_WORDS) and any(w in head for w in (*_MOVE_WORDS, *_DESK_WORDS))) or (
         any(w in head for w in _FRIEND_WORDS) and any(w in head for w in _STRANGER_WORDS) and
-        any(w in head for w in _IM_WORDS)) or any(w in head for w in _MULE_WORDS)
+        any(w in head for w in _IM_WORDS)) or any(w in head for w in _MULE_WORDS) or (
+        any(w in head for w in _OFF_EMAIL_WORDS) and any(w in head for w in _IM_WORDS)) or (
+        "://" in head and any(w in head for w in _LOCKED_WORDS))

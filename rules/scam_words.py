@@ -30,19 +30,31 @@ SIGNED_IS_ORDER = re.compile(r"\b(?:signing|signed|sign)(?: and (?:returning|ret
                              r"[^.!?\n]{0,40}?\b(?:places?|constitutes?|means|is) (?:an? )?(?:order|contract|binding)|"
                              r"\bby signing (?:and returning )?(?:this|the) (?:form|document)\b[^.!?\n]{0,40}?"
                              r"\b(?:orders?|subscribes? to|commissions?)\b|"
+                             # ("By signing below, the undersigned orders an entry", "With its signature the company
+                             # commissions …")
+                             r"\b(?:by signing (?:below|here)|the undersigned|"
+                             r"with (?:its|his|her|your|the) signature)\b[^.!?\n]{0,60}?"
+                             r"\b(?:orders?|commissions?|subscribes? to)\b|"
                              r"(?:签章|签字|盖章)(?:后)?回传(?:即|后即|即为)?视为[^。！？\n]{0,20}?(?:同意|订购|确认)")
+# a price by the year, the currency before or after the figure ("EUR 995 per year", "1.190,00 EUR yearly + VAT")
+_YEARLY_PRICE = (r"(?:(?:eur|usd|gbp|chf|€|\$|£)\s?\d[\d,.]*|\d[\d.,]*\s?(?:eur|usd|gbp|chf|€|\$|£))"
+                 r"(?:\s?(?:\+|plus)\s?vat)?\s?(?:per year|a year|yearly|/ ?(?:1 )?(?:year|yr)|per annum|p\.a\.|"
+                 r"annually|each year)")
 # a listing in a "register" or directory billed as if ordered ("Business Directory Listing – Asia Pacific Trade
 # Register", "European Business Register": the form signed unread is the pretext); rules.scams weighs it 2 (LISTED)
 _LISTINGS = (r"\b(?:business|company|companies|trade|industry|exporters?|b2b) (?:directory|register|registry)\b|"
              # (a world's suppliers: "World Textile & Apparel Suppliers Register"; a country's own supplier register,
              # Constructionline, is a membership its members renew)
-             r"\b(?:world|worldwide|international|global|universal)\b[^.!?]{0,40}?\b(?:suppliers?|manufacturers?) "
-             r"(?:directory|register|registry)\b|"
+             r"\b(?:world|worldwide|international|global|universal)\b[^.!?]{0,40}?"
+             r"\b(?:suppliers?|manufacturers?)'?s?'? (?:directory|register|registry)\b|"
              # (the small print the register's "invoice" carries: "this is an offer for entry in our private
              # register and not an invoice", "a proposal for an entry in a private register"; no office bills so)
              r"\b(?:offer|proposal|solicitation) (?:for|concerning|of) (?:an? )?(?:entry|listing|insertion|"
              r"registration|publication) in (?:a |an |our |the |their )?(?:[\w-]+ )?(?:register|registry|database|"
              r"directory)\b|\bprivate (?:register|registry|database|directory)\b|"
+             # (a domain "expiration notice" selling a search-engine listing: "This notice is not a bill. This is an
+             # offer for SEO submission services")
+             r"\bnot an? bill\b[^!?\n]{0,80}?\b(?:offer|solicitation)\b|\bthis is an? solicitation\b|"
              # (a trademark's "publication" in a private register with a grand name: the WIPR-style invoice; an
              # office's own register is no such name, "entered in the trademark register")
              r"\b(?:world|worldwide|international|global|universal)\b[^.!?\n]{0,40}?"
@@ -50,13 +62,16 @@ _LISTINGS = (r"\b(?:business|company|companies|trade|industry|exporters?|b2b) (?
              r"(?:register|registry)\b|"
              # (a "World Patent & Trademark Agency" billing a publication; an international one is an attorney's firm)
              r"\bworld (?:intellectual property|trade ?marks?|patents?)(?: (?:&|and) (?:trade ?marks?|patents?))? "
-             r"agency\b|"
+             r"(?:agency|bureau)\b|"
              r"\b(?:directory|compliance|trade|business|company) listing\b|\bdirectory (?:entry|publication)\b|"
              r"(?:刊登|名录)费|"
              # (an entry "for a minimum term of three years at an annual price of EUR 1,271.00": the proof form's
              # order in its small print)
              r"\b(?:entry|listing|directory)\b[^.!?]{0,120}?\b(?:annual|yearly) (?:price|fee|charge|rate|cost) of "
-             r"(?:eur|usd|gbp|€|\$|£)\s?\d")
+             r"(?:eur|usd|gbp|€|\$|£)\s?\d|"
+             # (however the form words it: "orders an entry into our privately run register for three years at
+             # 1.190,00 EUR yearly + VAT", "the inclusion in our commercial data base is charged at EUR 995 per year")
+             r"\b(?:register|registry|directory|database|data base)\b(?:[^.!?]|\.(?=\d)){0,160}?" + _YEARLY_PRICE)
 LISTED = re.compile(_LISTINGS + r"|\blisting\b")
 # the payee a person, not a company: a fee "into the account of our procurement officer, Mr. Daniel Mensah", to
 # 陈工支付宝账户：139…, 户名：王建国, 收款账户：张涛（项目经办人）. No office, insurer or laboratory bills into its
@@ -82,6 +97,9 @@ _WINDFALL = re.compile(
     r"{0,30}\b(?:won|was selected|was drawn|has been (?:selected|drawn|chosen|picked))\b|"
     r"\b(?:lottery|sweepstakes?|jackpot|lucky draw|prize draw|winning (?:notification|number|ticket))\b" + _S +
     r"{0,80}\byour?\b|\byour?\b" + _S + r"{0,60}\b(?:lottery|sweepstakes?|jackpot|lucky draw|winnings)\b|"
+    # (the recovery scam's: "we can recover up to 90% of the assets", lost to a fraud it says it traced)
+    r"\b(?:we can|we will|we are able to|able to) (?:help (?:you )?)?recover (?:up to \d{1,3}\s?% of )?"
+    r"(?:your |the |all )?(?:lost |stolen )?(?:funds|money|assets|crypto\w*|investments?|losses)\b|"
     r"\bclaim (?:your|the) (?:prize|reward|winnings|gift|funds?|payment|refund|compensation|inheritance|"
     r"card|balance|bonus|award|money)\b|"
     r"\b(?:inheritance|next of kin|unclaimed (?:funds?|balance|inheritance|money|prize)|"
@@ -180,6 +198,9 @@ _WINDFALL = re.compile(
 # starting with a literal word it is found fast in the whole text)
 _CONGRATS = re.compile(r"\bcongratulations\b[\s\S]{0,250}?"
                        r"\b(?:won|winner|selected|chosen|prize|reward|award(?:ed)?|approved)\b")
+_FAST_PUBLICATION = (r"\b(?:published|publication|accepted|acceptance)(?: online)? (?:with)?in "
+                     r"(?:\d{1,2}|one|two|three|five|seven) (?:days?|hours?|working days?)\b")
+FAST_PUBLICATION = re.compile(_FAST_PUBLICATION)
 _RETURNS = re.compile(
     r"\bguaranteed? (?:\w{1,20} ){0,2}(?:returns?|profits?|income|payouts?|interest|yields?|roi)\b|"
     # (the stake said safe: "your principal is fully guaranteed", 本金保障)
@@ -189,6 +210,9 @@ _RETURNS = re.compile(
     # predatory conference's offer: "GUARANTEED published in Scopus", 北大核心包录用)
     r"\bguaranteed? (?:\w{1,20} ){0,2}(?:publication|acceptance|indexing|funding)\b|"
     r"\bguaranteed (?:to be )?(?:published|accepted|indexed|funded)\b|"
+    # (or as fast as no review allows: "Manuscripts are published within 7 days after acceptance", "rapid publication
+    # within 72 hours"; a real journal's review takes weeks before any acceptance)
+    + _FAST_PUBLICATION + "|"
     r"包录用|保录用|包发表|保发表|包检索|保检索|包见刊|"
     # a guaranteed yearly rate ("a guaranteed 18% per annum"; a bank's fixed rate says so too, and
     # stays low: it is one signal, with no channel, fee or ask beside it)
@@ -232,7 +256,7 @@ _FEE = re.compile(
     r"tender|bid|bidding|visa|permit|immigration|"
     r"upfront|up-front|advance|recovery|filing|compliance|reinstatement|underwriting|inspection|"
     r"notary|notarization|notarisation|stamp|gas|unfreezing|unfreeze|conversion|regularisation|regularization|"
-    r"rectification|re-?booking)"
+    r"rectification|re-?booking|opening|case)"
     # (one word may stand inside the name: "Fund Release Order fee", "legal documentation fee")
     r"(?: and (?:[\w-]+ ){0,2}?[\w-]+| [\w-]+)? (?:bond )?(?:fee|charge|deposit|premium|cost|bond)s?\b|"
     # the certificates a stranger's box or fund is said to wait for ("Non-Inspection Certificate", "Anti-Terrorism
@@ -259,9 +283,13 @@ _FEE = re.compile(
     r"\bstarter kits?\b|\b(?:must|need to|are required to|are expected to|have to) (?:purchase|buy)\b" + _S +
     r"{0,60}\b(?:kits?|packs?|uniforms?|equipment|training materials?)\b|"
     r"\bshipping and handling\b|\b(?:import )?dut(?:y|ies)\b|"
+    # (the invited speaker's own registration paid: no conference bills the keynote it invites)
+    r"\b(?:speaker|keynote|presenter|panelist)(?:'s)? (?:registration|package|participation) "
+    r"(?:fee|charge|\(|:|of|at|for)|"
     # (a sum named as the cost: "handled by our accredited agent … at a cost of USD 2,750")
     r"\bat a (?:one-time |one-off )?(?:cost|fee|charge) of (?:us\$|usd ?|\$|€|£|eur ?|gbp ?)\s?\d|"
-    r"\b(?:administrative|late|overdue|customs) (?:penalty|fine)\b|"
+    r"\b(?:administrative|late|overdue|customs) (?:penalty|fine)\b|\blate (?:filing|submission|lodgement) "
+    r"(?:penalty|fine)\b|"
     r"\bretainer\b[^.!?\n]{0,40}?\b(?:payable|paid|due) (?:in advance|upfront|up-front)\b|"
     # (not a trade's terms: "50% deposit", "30% T/T deposit with order")
     r"\bdeposit\b(?<!%\sdeposit)(?<!%deposit)(?<!t/t deposit)(?<!\btt deposit)(?<!pct deposit)"
@@ -274,7 +302,7 @@ _FEE = re.compile(
     r"(?:保价|申报|寄送|邮寄|制卡|开卡)费|"
     # (a prize's tax paid first, not the yearly filing: 个人所得税综合所得汇算清缴, the 个人所得税 app)
     r"个人所得税(?![\s”\"」』]{0,2}(?:[(（][^)）\n]{0,6}[)）]\s?)?(?:综合所得|汇算|app|申报|年度|专项))|(?:个人)?偶然所得税|"
-    r"派送费|(?<!退)税款|税项|滞纳金|开户费|开户管理费|账户管理费|审查费|审核费|评估费|延期费|年费|版面费|"
+    r"派送费|派递费|改派费|(?<!退)税款|税项|滞纳金|开户费|开户管理费|账户管理费|审查费|审核费|评估费|延期费|年费|版面费|"
     # (the platform's deposit the investment scam asks: 最低入金5万)
     r"(?:最低|首次|首笔)?入金|"
     r"(?:检测|检查|巡查|复核|年检)费|(?:巡查|检查|检测)及处理费|"
@@ -295,15 +323,33 @@ _FEE_TIE = re.compile(
     r"奖品|获奖|中奖|领奖|兑奖|"
     r"\breturn(?:s|ed|ing)? (?:all |in full )?(?:your|the) (?:lost |stolen )?(?:funds|money|assets)\b|"
     r"\b(?:payable|paid) to the (?:courier|agent|delivery company|shipping company)\b|"
-    r"\bbefore (?:we|the|you|it|i)\b|\bin order to\b|\b(?:payable|paid|due) (?:in advance|upfront|up-front)\b|"
+    r"\bbefore (?:we|the|you|it|i)\b|\bin order to\b|"
+    r"\bbefore (?:the |any )?(?:disbursement|disbursal|payout|release of (?:the |your )?(?:funds|loan))\b|"
+    # (the recovery scam's: "we can recover up to 90% of the assets")
+    r"\brecover(?:y|ed|ing)?\b[^.!?\n]{0,40}?\b(?:funds|money|assets|losses|crypto\w*)\b|"
+    r"\b(?:payable|paid|due) (?:in advance|upfront|up-front)\b|"
+    # (a fee asked of a job's candidate, repaid "on your first payslip"; of the keynote a conference invites; of the
+    # author a journal publishes "within 7 days")
+    r"\b(?:payslip|first salary|first paycheck|recruit(?:er|ers|ment|ing)|candidates?|job offer|your application|"
+    r"onboarding)\b|\b(?:invite|invitation|invited)\b[^.!?\n]{0,60}?\b(?:keynote|speaker|plenary|panelist)\b|"
+    # (the small print of a listing's or a search-engine "renewal" offer: "This notice is not a bill. This is an offer")
+    r"\bnot an? bill\b[^!?\n]{0,80}?\b(?:offer|solicitation)\b|\bthis is an? solicitation\b|"
+    + _FAST_PUBLICATION + "|"
     r"\b(?:customs|parcel|package|shipment)\b|"
     # goods held until it is paid (the container "held at the port and seized if payment is not received")
     r"\b(?:container|cargo|goods|consignment)s? (?:is |are |will be |has been |have been )?(?:held|detained|seized|"
     r"impounded|on hold)\b|\bseized\b|扣留|扣押|滞留|退运|"
+    # (a parcel that could not be delivered: 您的郵件未能派遞，請繳付重新派遞費)
+    r"(?:未能|无法|不能)(?:派递|派送|投递|配送)|(?:派送|派递|投递)失败|重新(?:派送|派递|投递)|"
     r"\bprior to (?:the )?release\b|"
     r"\bwithdraw\w*|\bto avoid (?:a |the )?(?:warrant|prosecution|arrest|court)\b|\bdebt collect\w*|"
     r"\bcollection agency\b|\bcollections? agents?\b|\blisting\b|\bsign(?:ing|ed)? and return\w*\b|名录|"
     r"\bby signing (?:and returning )?(?:this|the) (?:form|document)\b|\b(?:western union|moneygram)\b|"
+    # (the register's order signed: "By signing below, the undersigned orders an entry", "return the signed form";
+    # an entry or an inclusion in it, as a listing)
+    r"\bby signing (?:below|here)\b|\bthe undersigned\b|\breturn (?:the |this )?signed (?:form|page|document)\b|"
+    r"\b(?:inclusion|entry) (?:in|into|on) (?:the |our |a |an |their )?(?:[\w-]+ ){0,3}(?:register|registry|directory|"
+    r"database|data base)\b|"
     r"\bprivate (?:register|registry|database|directory)\b|"
 
     # (a register's own publication billed; a fee into a named person's account: the fake tender's officer)
@@ -338,10 +384,10 @@ _FEE_TIE = re.compile(
     r"放款(?:之)?前|(?:认证|审核|验证|注册|验厂)(?:通过|完成)后|指定的?(?:第三方|机构|代理|检测机构|认证机构)")
 _PAY = re.compile(r"\b(?:pay|paid|payable|payment|cover|send|transfer|remit|wire|required|applies|settle)\w*|"
                   r"\btop(?:-| )?ups?\b|\b(?:charges?|fees?|amount|total|balance) (?:is |are )?(?:now )?due\b|"
-                  r"\b(?:eur|usd|gbp|€|\$|£)\s?\d[\d,.]* (?:per|a) (?:year|annum)\b|"
+                  r"\b(?:eur|usd|gbp|€|\$|£)\s?\d[\d,.]* (?:per|a) (?:year|annum)\b|" + _YEARLY_PRICE + "|"
                   # (a fee with its sum: "fee of USD 1,850", "Fee is RMB 23,600", "which cost $385", "for US$ 450",
                   # 培训费及工装押金1,680元; not a price, 运费20元)
-                  r"\b(?:fee|charge|cost|price)s?,? (?:is |are |of |:)?"
+                  r"\b(?:fee|charge|cost|price)s?(?:,? (?:is |are |of )?| ?[:：] ?)"
                   r"(?:about |around |approximately |approx\.? |only |just )?"
                   r"(?:us\$|usd ?|\$|€|£|hk\$|rmb ?|sgd ?|s\$|eur ?|gbp ?)\s?\d|"
                   r"\binvoiced\s(?:yearly\s|annually\s)?in\sadvance\b|"
@@ -409,8 +455,10 @@ _DIVERSION = re.compile(
     r"account|(?:bank|banking|payment|remittance|account) details)\b|"
     # ("updated our banking terms" is no account: the account, the details, or the bank moved to)
     r"\b(?:changed|updated|switched|moved) (?:our|my|its) (?:receiving |beneficiary |remittance )?"
-    r"(?:bank(?:ing)? (?:account|details)|bank(?:ing)?(?=\s*(?:[;,.]|to\b|with\b|for\b|provider\b|$))|"
-    r"payment (?:account|details|information)|account (?:details|number))\b|"
+    r"(?:bank(?:ing)? (?:account|details)|bank(?:ing)?(?=\s*(?:[;,.]|to\b|with\b|for\b|provider\b|because\b|due\b|"
+    r"since\b|as\b|$))|"
+    r"payment (?:account|details|information)|account (?:details|number)|"
+    r"(?:receiving|beneficiary|remittance|collection|settlement) account)\b|"
     r"\b(?:our|my) (?:bank|banking|payment|account) details (?:have|has) (?:been )?(?:changed|updated)\b|"
     # ("we have changed banks", "payments for invoice 4471 must now go to:")
     r"\b(?:changed|switched) banks\b|"
@@ -492,7 +540,7 @@ _DIVERSION = re.compile(
     # (a refund sent to another company of the group: "send to our mother company account in Turkey"; "refund the
     # duplicate to their account", the other office that paid it)
     r"\b(?:refund|return|send|remit|transfer|pay|wire)\w*\b[^.!?\n]{0,60}?\bto (?:their|our|the) (?:[\w-]+ ){0,2}"
-    r"(?:(?:mother|parent|sister|holding|group) (?:company|firm)|head office)(?:'s)? (?:[\w-]+ ){0,3}account\b|"
+    r"(?:(?:mother|parent|sister|holding|group) (?:company|firm)|head office)(?:'s)? (?:[\w-]+,? ){0,3}account\b|"
     r"\b(?:refund|return|send|remit|transfer|pay|wire)\w*\b[^.!?\n]{0,60}?\bto the (?:bank )?account of "
     r"(?:our|their|the) (?:[\w-]+ ){0,2}(?:(?:mother|parent|sister|holding|group) (?:company|firm)|head office)\b|"
     r"\b(?:refund|return)(?:s|ing)?\b" + _LINE_GAP + r"{0,60}?\bto" + _GAP + r"(?:their|the" + _GAP +
@@ -864,6 +912,9 @@ _THREAT = re.compile(
     # (the reader signed out of the mailbox on a clock: "After 23:59 you will be signed out of Outlook")
     r"\bwill be (?:signed|logged|locked) out\b|"
     r"\bwill be (?:rejected|bounced|withheld)\b|"
+    # (held mail on a clock: "release them before they are deleted in 24 hours")
+    r"\bbefore (?:they|it|these|the messages?|your messages?) (?:are|is|get|gets) (?:permanently )?"
+    r"(?:deleted|purged)\b|"
     r"(?:将|会)(?:无法|不能)(?:正常)?(?:收发|接收|发送|登录|登陆|使用)|"
     # (said of the reader's account or service, in the passive: 账号将在24小时内被临时冻结; a supplier's
     # "原账户将于1月31日注销" is a notice, not a threat)
@@ -945,6 +996,11 @@ _LURE = re.compile(
     # (the quota lure: "Increase quota now", 立即免费扩容)
     r"\b(?:increase|upgrade|expand|extend)\b (?:your )?(?:mailbox |storage |email |e-mail )?"
     r"(?:quota|storage|capacity)\b|扩容|"
+    # (a copied quarantine digest's button: "Release all", "Release 4 held messages", 释放邮件; a genuine filter's own
+    # digest is not read: rules.scams, MAIL_FILTERS)
+    r"\brelease (?:all\b|(?:them|it) (?:to|into) (?:your )?inbox|(?:the |your |these |this )?(?:\d+ )?"
+    r"(?:new )?(?:held |pending |quarantined |blocked |withheld )?(?:messages?|e-?mails?|mails?)\b)|"
+    r"释放(?:邮件|隔离邮件|全部)|"
     r"\bpay (?:the |your |this )?(?:[\w-]+ ){0,2}(?:penalty|fine|fee|fees|duty|duties|charges?|invoice|bill|balance) "
     r"(?:online|now|here|at)\b|\bpay (?:online|now)\b|(?:在线|立即|点击)(?:缴纳|缴费|支付|付款)")
 
@@ -975,7 +1031,10 @@ STRANGER_CHOSEN = re.compile(r"\b(?:honest|god-?fearing|trustworthy|reliable|sin
                              r"(?:person|individual|partner|man|woman|christian)\b|"
                              r"\bfound your (?:e-?mail|contact|address|name|profile)\b|"
                              r"\bprayed (?:about|over|for)\b|\bsomeone (?:i|we) can trust\b|"
-                             r"诚实(?:可靠)?的人|值得信赖的人")
+                             # (the stranger made heir: "as you share the same surname, I want to present you as
+                             # next of kin")
+                             r"\bsame (?:sur|last |family )name\b|\bpresent you as (?:the )?next of kin\b|"
+                             r"诚实(?:可靠)?的人|值得信赖的人|同姓|相同的姓氏")
 DYING = re.compile(r"\b(?:widow(?:er)?|cancer|terminal(?:ly)? ill|(?:few )?months to live|"
                    r"my late (?:husband|wife|father)|before (?:his|her|my) death|next of kin)\b|"
                    r"遗孀|癌症|绝症|时日无多|已故(?:丈夫|先生|妻子|父亲)|先夫")
@@ -983,7 +1042,7 @@ DYING = re.compile(r"\b(?:widow(?:er)?|cancer|terminal(?:ly)? ill|(?:few )?month
 
 ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
     "windfall": (
-        "won|winner|winners|winning|winnings|selected|chosen|picked|drawn|awarded|approved|pre-approved|"
+        "recover|won|winner|winners|winning|winnings|selected|chosen|picked|drawn|awarded|approved|pre-approved|"
         "no collateral|无需抵押|无需任何抵押|免抵押|无抵押|应退|"
         "granted|congratulations|congrats|lottery|sweepstake|sweepstakes|jackpot|lucky draw|prize draw|"
         "claim|inheritance|next of kin|unclaimed|dormant|beneficiary|lucky|donate|donating|donation|"
@@ -1004,7 +1063,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "his death|her death|his demise|her demise|his passing|her passing|补偿款|补偿金|多报|预审|审批已通过|"
         "审核通过|审核已通过"),
     "returns": (
-        "guaranteed|guarantee|principal|principals|protected|insured|risk-free|risk free|no risk|zero risk|"
+        "published|publication|accepted|acceptance|guaranteed|guarantee|principal|principals|protected|insured|"
+        "risk-free|risk free|no risk|zero risk|"
         "capital protected|"
         "capital guaranteed|"
         "capital protection|double your|"
@@ -1015,6 +1075,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "包录用|保录用|包发表|保发表|包检索|保检索|包见刊|连本带利|返还双倍|双倍返还|返还两倍|返双倍|返两倍|返还|"
         "双倍|两倍"),
     "fee": (
+        "data base|yearly|per year|per annum|annually|speaker|speaker's|keynote|presenter|panelist|bureau|"
         "compliance|reinstatement|underwriting|审查费|审核费|评估费|延期费|filing|collection|collecting|inspection|"
         "检测费|检查费|巡查费|复核费|年检费|处理费|administrative penalty|late penalty|overdue penalty|customs penalty|"
         "administrative fine|late fine|overdue fine|customs fine|"
@@ -1052,7 +1113,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "bank details|banking details|payment details|remittance details|"
         + _each("changed/updated/switched/moved", " ", "our/my/its/their") + "|更换|变更|"
 
-        "清关费|派送费|先缴|先交|先付|先支付|先行|验资|先充值|先垫资|培训费|工装费|服装费|体检费|non-inspection|"
+        "清关费|派送费|派递费|改派费|先缴|先交|先付|先支付|先行|验资|先充值|先垫资|培训费|工装费|服装费|体检费|non-inspection|"
         "anti-terrorist|anti-terrorism|anti-terror|money laundering|fund release|drug-free|drug free|top-up|top up|"
         "topup|top-ups|top ups|topups|starter kit|starter kits|purchase|buy|directory|register|registry|listing|"
         "license|licence|licenses|licences|"
@@ -1123,7 +1184,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "urgent|urgently|expires|expiring|forfeit|forfeited|cancelled|canceled|returned|closed|frozen|blocked|"
         "locked|terminated|deactivated|seized|restricted|confiscated|suspension|closure|termination|deactivation|"
         "legal action|signed out|logged out|locked out|"
-        "arrest warrant|arrested|disabled|deleted|be able to|rejected|bounced|withheld|"
+        "arrest warrant|arrested|disabled|deleted|purged|be able to|rejected|bounced|withheld|"
         "停止|暂停|吊销|撤销|征信|禁用|作废|封停|关停|否则|缺席判决|强制执行|失信|经营异常|on hold|limited|积分|锁定|"
         "无法|不能|冻结|停用|注销|起诉|拘留|逮捕|没收|销户|追究|强制措施|法律责任|关闭|销毁|下架|"
         "suspended|lost|last chance|final|left|remain|remaining|spot|spots|limited|"
@@ -1140,7 +1201,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "点击|登录|登陆|登入|查看|下载|扫码|扫描|打开附件|保留|shared|共享|分享|pay|立即|"
         "update|verify|validate|reactivate|restore|unlock|confirm your identity|confirming your identity|"
         "缴纳|缴费|支付|付款|"
-        "quota|storage|capacity|扩容|review and sign|review document|review documents|with your"),
+        "quota|storage|capacity|扩容|review and sign|review document|review documents|with your|release|释放"),
 }.items()}
 # characters read either side of an anchor word: as far as the family's patterns reach from it
 # ("congratulations … approved" spans a paragraph; a fee's "shipping and handling" is itself)

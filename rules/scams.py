@@ -111,6 +111,8 @@ from rules.scam_templates import (
     befriends,
     domain_scare,
     gift_codes_asked,
+    locked_archive_link,
+    moves_off_email,
     mule_job,
     opener,
 )
@@ -143,9 +145,9 @@ __all__ = ["ANCHORS", "SCAN_LIMIT", "Assessment", "Signal", "Text", "anchor_word
            "may_reach_medium", "word_end"]
 
 OFFER_OR_ASK = ("windfall", "returns", "fee", "diversion", "payment", "personal_data", "look_alike", "lure", "befriend",
-                "mule")
+                "mule", "off_email", "locked_archive")
 WEIGHTS = {"windfall": 1.0, "returns": 1.0, "fee": 1.0, "diversion": 1.0, "payment": 0.5, "personal_data": 1.0,
-           "lure": 0.5, "befriend": 1.5, "mule": 2.0,
+           "lure": 0.5, "befriend": 1.5, "mule": 2.0, "off_email": 1.5, "locked_archive": 2.0,
            "private_channel": 1.0, "pressure": 1.0, "impersonation": 1.0, "look_alike": 1.5, "off_brand_link": 1.5,
            "unsolicited": 0.5}
 MEDIUM_AT, HIGH_AT = 2.0, 2.5
@@ -166,7 +168,10 @@ QUARANTINE_DIGEST = re.compile(r"\b(?:end user digest|quarantine (?:digest|summa
                                r"(?:placed|held) in (?:your )?(?:personal )?quarantine)\b|"
                                r"隔离区|隔离摘要|隔离邮件|邮件隔离|已隔离")
 _MAILBOX = re.compile(PASSWORD.pattern + r"|\bmailbox\b|\b(?:storage|mailbox) quota\b|邮箱|扩容|"
-                      r"\b(?:held|messages?) in quarantine\b|\bquarantine (?:summary|digest|report)\b|邮件隔离")
+                      r"\b(?:held|messages?) in quarantine\b|\bquarantine (?:summary|digest|report)\b|邮件隔离|"
+                      # (a copied digest's held mail: "4 new messages pending", "messages awaiting release", 被拦截)
+                      r"\bquarantined\b|\b(?:messages?|e-?mails?) (?:are )?(?:pending|on hold|awaiting)\b|"
+                      r"\bpending (?:incoming )?(?:messages?|e-?mails?)\b|被拦截的?邮件|待放行|待处理邮件")
 
 
 # a fee (not a deposit) said to come back: the advance-fee promise ("refundable in your first salary", "which we
@@ -455,6 +460,21 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
         if met is not None:
             found["befriend"] = Signal("befriend", met[0].where, met[0].text, *met[1])
             found.setdefault("private_channel", Signal("private_channel", met[0].where, met[0].text, *met[1]))
+    if not any(n in found for n in OFFER_OR_ASK) and unsolicited:
+        # a stranger's reason to leave e-mail, and the messaging id to go to ("email is not convenient because of our
+        # company firewall. Please add my WeChat"): the contact-me-privately lure before anything is asked
+        off = next(((item, span) for item in items for span in [moves_off_email(item.text)]
+                    if span and not _warned(item.text, span[0])), None)
+        if off is not None:
+            found["off_email"] = Signal("off_email", off[0].where, off[0].text, *off[1])
+            found.setdefault("private_channel", Signal("private_channel", off[0].where, off[0].text, *off[1]))
+    if not any(n in found for n in OFFER_OR_ASK) and unsolicited:
+        # an archive or a program by link with its password, from someone the reader never wrote to: the encrypted
+        # attachment the gateway refuses, sent where the gateway cannot open it
+        locked = next(((item, span) for item in items for span in [locked_archive_link(item.text)]
+                       if span and not _warned(item.text, span[0])), None)
+        if locked is not None:
+            found["locked_archive"] = Signal("locked_archive", locked[0].where, locked[0].text, *locked[1])
     if "fee" not in found and unsolicited:  # another company's "application" for the reader's name as domains
         scare = next(((item, span) for item in items for span in [domain_scare(item.text)]
                       if span and not _warned(item.text, span[0])), None)
