@@ -557,6 +557,16 @@ def poses_as_state(domain: str) -> bool:
 _SUFFIX_WORN = re.compile(r"([a-z0-9-]+\.(?:com|net|org|co|gov|edu|ac|or)\.[a-z]{2})\.[a-z]{2,}$")
 
 
+def _domain_worn(domain: str) -> str | None:
+    """The domain a From address's domain wears whole left of its own registrable name
+    (``accountprotection.microsoft.com.verify-id.cc`` wears microsoft.com), or None. A company's own
+    subdomains (``mail.example.com.cn``: com.cn is the registry's) wear nothing."""
+    site = organisational_domain(domain)
+    left = domain[:-len(site)].rstrip(".") if domain.endswith("." + site) else ""
+    m = re.search(r"(?:^|\.)([a-z0-9-]+\.(?:com|net|org|gov|edu))$", left)
+    return m.group(1) if m else None
+
+
 def _homoglyph(domain: str) -> bool:
     """Whether a word of ``domain`` has a 0 or a 1 standing for a letter (``bi0tech``,
     ``supp1y``): how a look-alike of a correspondent's name is made."""
@@ -678,7 +688,8 @@ def impersonated(display_names: Iterable[str], addresses: Iterable[str], our_dom
             return "our own staff"
     if any(_homoglyph(d) for d in domains):
         return "a name spelled with digits for letters"
-    worn = next((m.group(1) for d in domains for m in [_SUFFIX_WORN.search(d)] if m), None)
+    worn = next((m.group(1) for d in domains for m in [_SUFFIX_WORN.search(d)] if m), None) or \
+        next((w for d in (a.rsplit("@", 1)[-1].lower() for a in addresses) for w in [_domain_worn(d)] if w), None)
     if worn:  # tw-yuanda.com.tw.co: a company's own domain worn whole, a country's ending and another after it
         return f"{LOOK_ALIKE} {worn}"
     if any(d in FREEMAIL for d in domains) and any(_INSTITUTION.search(n) for n in display_names if n):

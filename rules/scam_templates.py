@@ -62,6 +62,9 @@ _MOVE = re.compile(
     r"(?:微信|qq|钉钉)群[^。！？\n]{0,30}?(?:扫码|进群|入群|加入|进一下)|扫码(?:进|加入|入)群|"
     r"\b(?:add|text|message|reach|contact) me (?:on|via|at) (?:my (?:new |personal )?)?"
     r"(?:whatsapp|telegram|wechat|signal)\b|"
+    # ("would you like to chat on WhatsApp? +44 7520 611894")
+    r"\b(?:chat|talk|continue|speak) (?:with me |to me )?(?:on|via|over) (?:whatsapp|telegram|wechat|signal|line)\b"
+    r"[^a-z\n]{0,6}[+@a-z0-9]|"
     r"\bmy (?:new |personal )?(?:whatsapp|telegram|wechat|signal)(?: number| id)?(?: is)?[\s:]{0,3}[+@a-z0-9]")
 # kept from others, or the phone that cannot be answered: what a boss's opener adds
 _HUSH_WORDS = ("不要", "别", "先别", "唔好", "保密", "不方便", "开会", "接电话", "meeting", "call", "tell",
@@ -193,13 +196,15 @@ _OWN_TRADING = re.compile(
 # Please add my WeChat", "email is slow for me. My WhatsApp is …", 邮件不太方便聊，您加一下我微信): the move the
 # contact-me-privately lure makes before anything is asked. A correspondent who gives a WeChat id beside his e-mail,
 # or in a thread, gives no reason to leave it
-_OFF_EMAIL_WORDS = ("mail", "firewall", "邮件", "邮箱")
+_OFF_EMAIL_WORDS = ("mail", "firewall", "active", "邮件", "邮箱")
 _OFF_EMAIL = re.compile(
     r"\b(?:e-?mails?|mail(?:box)?)\b (?:is|are|gets?|can be) (?:\w+ ){0,2}?(?:not convenient|inconvenient|slow|blocked|"
     r"filtered|not safe|not secure|unreliable|not checked|not easy|not good)\b|"
     r"\b(?:i|we) (?:rarely|seldom|don't|do not|cannot|can't|can not) (?:often )?(?:check|use|read|access|open) "
     r"(?:my |our |this |the )?(?:company |work )?e-?mails?\b|"
     r"\bbecause of (?:our|the|my) (?:company(?:'s)? |office )?firewall\b|"
+    # ("I'm not very active here, would you like to chat on WhatsApp?")
+    r"\bi(?:'m| am) not (?:very |that |so |really )?active (?:here|on (?:e-?mail|this (?:e-?mail|account|app)))\b|"
     r"(?:邮件|邮箱)(?:里|上)?(?:不太|不是很|不怎么|不)(?:方便|好用|安全)|(?:邮件|邮箱)(?:不常用|不常看|很少看|很少用|不怎么看|"
     r"经常收不到|回复慢|太慢|比较慢|不及时)")
 

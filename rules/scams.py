@@ -236,6 +236,15 @@ def _without_reply_prefix(item: Text) -> Text:
     return Text(item.where, " " * m.end() + item.text[m.end():], item.anchors) if m else item
 
 
+# the reader's work mailbox asked as the login to a page ("The PO is hosted on our secure portal, please log in with
+# your business email to view"): what harvests the mailbox's password; a service's own notice comes from its domain
+# (to open a document there, not to join a service: Coupa's and Zoom's invitations ask a sign-in with the work
+# e-mail to register, and come unasked too)
+_WORK_SIGN_IN = re.compile(r"\b(?:log|sign)[- ]?in (?:with|using) your (?:business|work|corporate|company|office) "
+                           r"e-?mail(?: (?:address|account))? to (?:view|open|access|download|read|see|review)\b|"
+                           r"(?:使用|用)(?:您的|你的)?(?:企业|公司|工作)邮箱(?:账号|帐号)?(?:登录|登陆)(?:后)?(?:查看|下载|打开)")
+
+
 def _benefactor_chose(items: list[Text]) -> bool:
     """Whether a dying benefactor chose a stranger ("a widow … I want to donate this fund to an honest person")."""
     return any(DYING.search(x.text, 0, SCAN_LIMIT) and STRANGER_CHOSEN.search(x.text, 0, SCAN_LIMIT) for x in items)
@@ -266,8 +275,10 @@ def _weight(signal: Signal, items: list[Text], free_sender: bool = False, fee_as
             SALARY.search(signal.text, max(0, signal.start - 200), signal.end + 200):
         return 2.0
     if signal.name == "personal_data" and (_asks_codes(signal.text, max(0, signal.start - 160), signal.end + 160)
-                                           or signal.text.endswith(ASKS_PASSWORD)):
-        return 2.0
+                                           or signal.text.endswith(ASKS_PASSWORD) or
+                                           _WORK_SIGN_IN.search(signal.text, max(0, signal.start - 160),
+                                                                signal.end + 160)):
+        return 2.0  # (or the reader's work mailbox as a stranger's page's login: "log in with your business email")
     if signal.name == "fee" and _FEE_WORD.search(signal.text, signal.start, signal.end) and \
             _COMES_BACK.search(signal.text, max(0, signal.start - 100), signal.end + 120):
         return 2.0  # (a fee said to come back, "refundable in your first salary", "deducted from the payout")

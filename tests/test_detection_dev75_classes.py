@@ -20,6 +20,9 @@ bypasses showed delivered, each written here in our own words, each delivered by
   fee"; Hongkong Post's 重新派遞費 after 未能派遞;
 - a customer's domain worn whole before another ending (tw-yuanda.com.tw.co);
 - the next-of-kin fraud that picks the reader for "the same surname";
+- a brand's whole domain worn left of the sender's own (accountprotection.microsoft.com.verify-id.cc);
+- a stranger "not very active here" who asks to "chat on WhatsApp";
+- the reader's work mailbox as the login to a stranger's page: "please log in with your business email to view";
 - an archive by link with its password ("the protected archive below. Password: 2024"), from someone the reader
   never wrote to: the encrypted attachment the gateway refuses, sent where it cannot be opened.
 
@@ -100,6 +103,16 @@ SCAMS = [
     ("Barrister James Morgan", "jmorgan.chambers@legalmail-uk.com", "Inheritance of the late Mr. Li Chen",
      "Dear Li,\n\nI am the attorney to the late Mr. Li Chen, who left a deposit of GBP 6.8 million. As you share the "
      "same surname, I want to present you as next of kin so the funds can be released. We will share 50/50."),
+    ("Microsoft account team", "account-security-noreply@accountprotection.microsoft.com.verify-id.cc",
+     "Microsoft account unusual sign-in activity",
+     "We detected something unusual about a recent sign-in to the Microsoft account d*****@example.com.\n\n"
+     "Country/region: Nigeria\n\nIf this wasn't you, please report the user: https://verify-id.cc/msa/report"),
+    ("Emma Richardson", "emma.richardson.uk@outlook.com", "Hello Bob",
+     "Hi Bob,\n\nI saw your profile on LinkedIn and you look like a kind and honest person. I'm Emma, I work in the "
+     "jewellery business.\n\nI'm not very active here, would you like to chat on WhatsApp? +44 7520 611894\n\nEmma"),
+    ("Procurement Dept - Tata Electronics", "procurement@tata-electronics-ltd.com", "RFQ / New Purchase Order",
+     "Good day,\n\nKindly check our purchase order list and send your best price.\n\nThe PO is hosted on our "
+     "secure portal, please log in with your business email to view:\nhttps://tata-electronics-ltd.com/rfq/view\n"),
     ("Nina Petrova", "nina.petrova@kontrakt-elektro.ru.com", "Re: Order confirmation",
      "Hello,\n\nAs discussed, please find our order confirmation and payment proof in the protected archive below. "
      "Password: 2024\n\nhttps://filetransfer-secure.cc/d/orderconf_0918.zip\n\nBest regards"),
@@ -135,6 +148,9 @@ GENUINE = [
     ("OurMSP Helpdesk", "support@ourmsp.com", "Reminder: report phishing",
      "Reminder: a fake quarantine notice is going around asking you to release your messages before they are "
      "deleted. Do not click it; our real digests come from Proofpoint."),
+    ("Coupa Supplier Portal", "do_not_reply@coupahost.com", "Invitation to join Coupa Supplier Portal",
+     "Hello,\n\nTata Electronics has invited you to the Coupa Supplier Portal to receive purchase orders. Please "
+     "log in with your business email to register: https://supplier.coupahost.com/invite\n"),
     ("Acme IT", "it@acme-partner.com", "Log files",
      "Hi, the logs are at https://files.acme-partner.com/logs.zip - the password will follow in a separate mail."),
     ("Vendor Support", "support@vendor.com", "Your firmware",
