@@ -242,6 +242,27 @@ def locked_archive_link(text: str) -> tuple[int, int] | None:
     return None
 
 
+# a pitch of crypto, trading tips or a finance staff's group, moved to a messaging app by a stranger ("our OTC desk
+# offers USDT settlement … Message me on Telegram", 财务人员内部交流群…请添加QQ群): the investment scam's and the
+# fake boss's group, where the ask comes later
+_PITCH_WORDS = ("usdt", "bitcoin", "btc", "crypto", "otc", "signal", "stock tip", "stock pick", "数字货币", "虚拟币",
+                "币圈", "泰达币", "炒币", "荐股", "股票", "炒股", "财务", "会计", "出纳")
+_PITCH = re.compile(r"\b(?:usdt|bitcoin|btc|crypto(?:currency|currencies)?|otc desk|(?:forex|trading) signals?|"
+                    r"stock (?:tips?|picks?))\b|数字货币|虚拟币|币圈|泰达币|炒币|荐股|股票(?:交流|学习|内部)?群|炒股|"
+                    r"(?:财务|会计|出纳)(?:人员)?(?:内部)?(?:交流|学习|工作)?群")
+
+
+def messenger_pitch(text: str) -> tuple[int, int] | None:
+    """The span of the move to a messaging app in a text that pitches crypto, trading tips or a finance staff's
+    group, or None."""
+    head = text[:SCAN_LIMIT]
+    if not any(w in head for w in _PITCH_WORDS) or not any(w in head for w in _MOVE_WORDS) or \
+            _PITCH.search(head) is None:
+        return None
+    move = _MOVE.search(head)
+    return move.span() if move is not None else None
+
+
 def befriends(text: str) -> tuple[int, int] | None:
     """The span of a stranger's move to a messaging app where the same text confesses it reached the wrong person
     and offers friendship or trading, or recalls a meeting and speaks of its own trading (the pig-butchering
@@ -349,4 +370,5 @@ def may_hold_one(text: str) -> bool:
         any(w in head for w in _FRIEND_WORDS) and any(w in head for w in _STRANGER_WORDS) and
         any(w in head for w in _IM_WORDS)) or any(w in head for w in _MULE_WORDS) or (
         any(w in head for w in _OFF_EMAIL_WORDS) and any(w in head for w in _IM_WORDS)) or (
-        "://" in head and any(w in head for w in _LOCKED_WORDS))
+        "://" in head and any(w in head for w in _LOCKED_WORDS)) or (
+        any(w in head for w in _PITCH_WORDS) and any(w in head for w in _MOVE_WORDS))

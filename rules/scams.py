@@ -112,6 +112,7 @@ from rules.scam_templates import (
     domain_scare,
     gift_codes_asked,
     locked_archive_link,
+    messenger_pitch,
     moves_off_email,
     mule_job,
     opener,
@@ -145,9 +146,9 @@ __all__ = ["ANCHORS", "SCAN_LIMIT", "Assessment", "Signal", "Text", "anchor_word
            "may_reach_medium", "word_end"]
 
 OFFER_OR_ASK = ("windfall", "returns", "fee", "diversion", "payment", "personal_data", "look_alike", "lure", "befriend",
-                "mule", "off_email", "locked_archive")
+                "mule", "off_email", "locked_archive", "channel_pitch")
 WEIGHTS = {"windfall": 1.0, "returns": 1.0, "fee": 1.0, "diversion": 1.0, "payment": 0.5, "personal_data": 1.0,
-           "lure": 0.5, "befriend": 1.5, "mule": 2.0, "off_email": 1.5, "locked_archive": 2.0,
+           "lure": 0.5, "befriend": 1.5, "mule": 2.0, "off_email": 1.5, "locked_archive": 2.0, "channel_pitch": 1.5,
            "private_channel": 1.0, "pressure": 1.0, "impersonation": 1.0, "look_alike": 1.5, "off_brand_link": 1.5,
            "unsolicited": 0.5}
 MEDIUM_AT, HIGH_AT = 2.0, 2.5
@@ -486,6 +487,16 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
                        if span and not _warned(item.text, span[0])), None)
         if locked is not None:
             found["locked_archive"] = Signal("locked_archive", locked[0].where, locked[0].text, *locked[1])
+    if not any(n in found for n in OFFER_OR_ASK) and unsolicited and \
+            not (domains and all(brand_owned(d) and d not in FREEMAIL for d in domains)):
+        # crypto, trading tips or a finance staff's group pitched by a stranger, and the messaging app to go to (an
+        # exchange's own notice of its community channel comes from its own domain)
+        pitched = next(((item, span) for item in items for span in [messenger_pitch(item.text)]
+                        if span and not _warned(item.text, span[0])), None)
+        if pitched is not None:
+            found["channel_pitch"] = Signal("channel_pitch", pitched[0].where, pitched[0].text, *pitched[1])
+            found.setdefault("private_channel",
+                             Signal("private_channel", pitched[0].where, pitched[0].text, *pitched[1]))
     if "fee" not in found and unsolicited:  # another company's "application" for the reader's name as domains
         scare = next(((item, span) for item in items for span in [domain_scare(item.text)]
                       if span and not _warned(item.text, span[0])), None)

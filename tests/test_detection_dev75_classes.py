@@ -23,6 +23,8 @@ bypasses showed delivered, each written here in our own words, each delivered by
 - a brand's whole domain worn left of the sender's own (accountprotection.microsoft.com.verify-id.cc);
 - a stranger "not very active here" who asks to "chat on WhatsApp";
 - the reader's work mailbox as the login to a stranger's page: "please log in with your business email to view";
+- crypto, trading tips or a finance staff's group pitched by a stranger and moved to a messaging app ("our OTC desk
+  offers USDT settlement … Message me on Telegram", 财务人员内部交流群…请添加QQ群);
 - an archive by link with its password ("the protected archive below. Password: 2024"), from someone the reader
   never wrote to: the encrypted attachment the gateway refuses, sent where it cannot be opened.
 
@@ -113,6 +115,11 @@ SCAMS = [
     ("Procurement Dept - Tata Electronics", "procurement@tata-electronics-ltd.com", "RFQ / New Purchase Order",
      "Good day,\n\nKindly check our purchase order list and send your best price.\n\nThe PO is hosted on our "
      "secure portal, please log in with your business email to view:\nhttps://tata-electronics-ltd.com/rfq/view\n"),
+    ("OTC Desk", "desk@asia-otc-liquidity.com", "Settle USD invoices in USDT",
+     "Good morning,\n\nFor companies with USD supplier payments, our OTC desk offers USDT settlement at 0.6% below "
+     "the market rate. Message me on Telegram @asiaotc_kevin to open an account.\n\nKevin"),
+    ("财务交流群", "qun_admin2024@qq.com", "财务人员内部交流群邀请",
+     "您好，本群为企业财务人员内部交流群，群内分享税务新政及发票管理技巧。\n\n请添加QQ群：783320158（验证信息：公司名称+姓名）"),
     ("Nina Petrova", "nina.petrova@kontrakt-elektro.ru.com", "Re: Order confirmation",
      "Hello,\n\nAs discussed, please find our order confirmation and payment proof in the protected archive below. "
      "Password: 2024\n\nhttps://filetransfer-secure.cc/d/orderconf_0918.zip\n\nBest regards"),
@@ -151,6 +158,8 @@ GENUINE = [
     ("Coupa Supplier Portal", "do_not_reply@coupahost.com", "Invitation to join Coupa Supplier Portal",
      "Hello,\n\nTata Electronics has invited you to the Coupa Supplier Portal to receive purchase orders. Please "
      "log in with your business email to register: https://supplier.coupahost.com/invite\n"),
+    ("刘会计", "liu.acc@hx-steel.com", "对账单",
+     "李伟您好，附件是9月对账单。为方便核对，请贵司财务加一下我的微信 liu_hxsteel，有差异随时沟通。"),
     ("Acme IT", "it@acme-partner.com", "Log files",
      "Hi, the logs are at https://files.acme-partner.com/logs.zip - the password will follow in a separate mail."),
     ("Vendor Support", "support@vendor.com", "Your firmware",
