@@ -53,6 +53,10 @@ _MOVE = re.compile(
     # chenzq_gz0815 … 下午要你处理一下; a supplier's rep who changed phones gives his id and no task)
     r"(?:新号|新的号|这个号)[^。！？\n]{0,12}?加我(?:一下)?[\s:：]{1,3}[a-z][a-z0-9_-]{3,}"
     r"(?=[\s\S]{0,120}?(?:要你|需要你|让你|你帮我|帮我(?:处理|办|付|转)|交给你))|"
+    # (the phone number as the id: 微信同号 13812345678, 我的微信就是手机号 138…)
+    r"微信同号|(?:微信|wechat)(?:号)?(?:就是|即|=)?(?:我的)?(?:手机号|电话)(?:码)?[\s:：]{0,3}\+?\d{7,}|"
+    # (the id written first: chenjg_gz0915 是我新的微信，加我一下)
+    r"[a-z][a-z0-9_-]{4,}[\s，,]{0,3}(?:这|这个)?是我(?:的)?新(?:的)?(?:微信|qq|号)|"
     # (the new id told, not added: 这是我新的微信号 czm8862_hk，你加我一下)
     r"(?:新的?|我的)(?:微信|qq)(?:号|号码)?\s{0,3}(?:是\s{0,2})?[a-z0-9][a-z0-9_-]{3,}|"
     # (Taiwan's LINE: 加我line：meiling0707, "LINE ID 是 amy_wine520")
@@ -296,11 +300,11 @@ _JOB = re.compile(r"\b(?:jobs?|positions?|roles?|vacanc\w+|hiring|salary|per mon
                   r"commission|part[- ]time|work from home|home[- ]based|applicants?|candidates?|probation)\b|"
                   r"招聘|招募|兼职|岗位|职位|月薪|日结|佣金|返佣|工作内容|在家工作")
 _MULE_GOODS = re.compile(
-    r"\b(?:receiv|accept)\w*\b[^.!?\n]{0,60}?\b(?:parcels?|packages?|shipments?|goods|items|merchandise|deliveries)\b"
-    r"[^.!?\n]{0,60}?\b(?:at|to) (?:your|their) (?:own )?(?:home|house|residence|"
+    r"\b(?:receiv|accept|take in|takes in|taking in)\w*\b[^.!?\n]{0,60}?\b(?:parcels?|packages?|shipments?|goods|items|"
+    r"merchandise|deliveries)\b[^.!?\n]{0,60}?\b(?:at|to) (?:your|their) (?:own )?(?:home|house|residence|"
     r"(?:home |residential |own )?address)\b|"
-    r"\b(?:receiv|accept)\w*\b[^.!?\n]{0,60}?\b(?:parcels?|packages?|shipments?|goods|deliveries)\b[^.!?\n]{0,30}?"
-    r"\bat home\b|"
+    r"\b(?:receiv|accept|take in|takes in|taking in)\w*\b[^.!?\n]{0,60}?\b(?:parcels?|packages?|shipments?|goods|"
+    r"deliveries)\b[^.!?\n]{0,30}?\bat home\b|"
     r"(?:以|用|使用)(?:您|你)(?:的|本人的?)?(?:住址|地址|家庭住址|住处)(?:代收|收取|接收)")
 _MULE_ON = re.compile(r"\b(?:re-?ship\w*|re-?pack\w*|re-?label\w*|"
                       r"forward (?:them|the (?:parcels?|packages?|items|goods))|"

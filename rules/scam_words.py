@@ -55,6 +55,7 @@ _LISTINGS = (r"\b(?:business|company|companies|trade|industry|exporters?|b2b) (?
              # (a domain "expiration notice" selling a search-engine listing: "This notice is not a bill. This is an
              # offer for SEO submission services")
              r"\bnot an? bill\b[^!?\n]{0,80}?\b(?:offer|solicitation)\b|\bthis is an? solicitation\b|"
+             r"\bsolicitation to (?:list|be listed|register|publish)\b|"
              # (a trademark's "publication" in a private register with a grand name: the WIPR-style invoice; an
              # office's own register is no such name, "entered in the trademark register")
              r"\b(?:world|worldwide|international|global|universal)\b[^.!?\n]{0,40}?"

@@ -25,6 +25,8 @@ bypasses showed delivered, each written here in our own words, each delivered by
 - the reader's work mailbox as the login to a stranger's page: "please log in with your business email to view";
 - crypto, trading tips or a finance staff's group pitched by a stranger and moved to a messaging app ("our OTC desk
   offers USDT settlement … Message me on Telegram", 财务人员内部交流群…请添加QQ群);
+- review 19's wordings: the boss's new id written before 加我 or as his phone number (微信就是手机号), a mule who
+  "will take in deliveries at your home address", "a solicitation to list your company";
 - an archive by link with its password ("the protected archive below. Password: 2024"), from someone the reader
   never wrote to: the encrypted attachment the gateway refuses, sent where it cannot be opened.
 
@@ -120,6 +122,16 @@ SCAMS = [
      "the market rate. Message me on Telegram @asiaotc_kevin to open an account.\n\nKevin"),
     ("财务交流群", "qun_admin2024@qq.com", "财务人员内部交流群邀请",
      "您好，本群为企业财务人员内部交流群，群内分享税务新政及发票管理技巧。\n\n请添加QQ群：783320158（验证信息：公司名称+姓名）"),
+    ("陈建国", "chen.jianguo.gz@163.com", "加我新微信",
+     "王芳，chenjg_gz0915 是我新的微信，加我一下，下午有个客户的事要你处理。我在开会，先别打电话。"),
+    ("陈建国", "chen.jianguo.gz@163.com", "加我",
+     "王芳，我微信就是手机号 13826541234，加我一下，下午有事要你处理。我在开会，先别打电话。"),
+    ("Wholesale Goods Ltd", "jobs@wholesale-goods-ltd.com", "Home-based logistics assistant",
+     "Hello,\n\nWe are hiring a part-time logistics assistant. You will take in deliveries at your home address, "
+     "check the items and forward them with the prepaid labels we email you. Salary USD 2,800 per month."),
+    ("Euro Business Guide", "info@eurobusinessguide.eu", "Your company listing",
+     "Dear Sir, please update your free entry. Note: this form is a solicitation to list your company for 3 years at "
+     "EUR 995 per year. Sign and return."),
     ("Nina Petrova", "nina.petrova@kontrakt-elektro.ru.com", "Re: Order confirmation",
      "Hello,\n\nAs discussed, please find our order confirmation and payment proof in the protected archive below. "
      "Password: 2024\n\nhttps://filetransfer-secure.cc/d/orderconf_0918.zip\n\nBest regards"),
@@ -158,6 +170,8 @@ GENUINE = [
     ("Coupa Supplier Portal", "do_not_reply@coupahost.com", "Invitation to join Coupa Supplier Portal",
      "Hello,\n\nTata Electronics has invited you to the Coupa Supplier Portal to receive purchase orders. Please "
      "log in with your business email to register: https://supplier.coupahost.com/invite\n"),
+    ("张经理", "zhang@hx-steel.com", "报价单",
+     "李工您好，附件是报价单，请查收。\n\n张伟\n销售经理\n电话/微信同号：13812345678"),
     ("刘会计", "liu.acc@hx-steel.com", "对账单",
      "李伟您好，附件是9月对账单。为方便核对，请贵司财务加一下我的微信 liu_hxsteel，有差异随时沟通。"),
     ("Acme IT", "it@acme-partner.com", "Log files",
