@@ -29,9 +29,9 @@ from __future__ import annotations
 
 import re
 
-from rules.scam_signals import _tried
+from rules.alternation import Alternation
+from rules.scam_signals import _IM_FAST, _tried
 from rules.scam_text import SCAN_LIMIT
-from rules.scam_words import _IM
 
 GIFT_CODE_WORDS = ("scratch", "photo", "picture", "image", "snap", "卡密", "兑换码", "券码", "卡号和密码")
 GIFT_CODES = re.compile(
@@ -70,6 +70,7 @@ _MOVE = re.compile(
     r"\b(?:chat|talk|continue|speak) (?:with me |to me )?(?:on|via|over) (?:whatsapp|telegram|wechat|signal|line)\b"
     r"[^a-z\n]{0,6}[+@a-z0-9]|"
     r"\bmy (?:new |personal )?(?:whatsapp|telegram|wechat|signal)(?: number| id)?(?: is)?[\s:]{0,3}[+@a-z0-9]")
+_MOVE_FAST = Alternation(_MOVE)  # (searched branch by branch: rules.alternation)
 # kept from others, or the phone that cannot be answered: what a boss's opener adds
 _HUSH_WORDS = ("不要", "别", "先别", "唔好", "保密", "不方便", "开会", "接电话", "meeting", "call", "tell",
                "between us", "confidential", "discreet", "anyone", "anybody", "talk")
@@ -136,7 +137,7 @@ def opener(text: str) -> tuple[int, int] | None:
     head = text[:SCAN_LIMIT]
     if not any(w in head for w in _HUSH_WORDS):
         return None
-    move = _MOVE.search(head) if any(w in head for w in _MOVE_WORDS) else None
+    move = _MOVE_FAST.search(head) if any(w in head for w in _MOVE_WORDS) else None
     if move is None and any(w in head for w in _DESK_WORDS):
         move = _DESK.search(head)
     if move is None or _HUSH.search(head) is None or _NOT_THE_BOSS.search(head):
@@ -211,6 +212,7 @@ _OFF_EMAIL = re.compile(
     r"\bi(?:'m| am) not (?:very |that |so |really )?active (?:here|on (?:e-?mail|this (?:e-?mail|account|app)))\b|"
     r"(?:邮件|邮箱)(?:里|上)?(?:不太|不是很|不怎么|不)(?:方便|好用|安全)|(?:邮件|邮箱)(?:不常用|不常看|很少看|很少用|不怎么看|"
     r"经常收不到|回复慢|太慢|比较慢|不及时)")
+_OFF_EMAIL_FAST = Alternation(_OFF_EMAIL)  # (searched branch by branch: rules.alternation)
 
 
 def moves_off_email(text: str) -> tuple[int, int] | None:
@@ -218,8 +220,8 @@ def moves_off_email(text: str) -> tuple[int, int] | None:
     head = text[:SCAN_LIMIT]
     if not any(w in head for w in _OFF_EMAIL_WORDS) or not any(w in head for w in _IM_WORDS):
         return None
-    for reason, past in _tried(_OFF_EMAIL.finditer(head)):
-        move = _MOVE.search(head, reason.start(), reason.end() + 300)
+    for reason, past in _tried(_OFF_EMAIL_FAST.finditer(head)):
+        move = _MOVE_FAST.search(head, reason.start(), reason.end() + 300)
         if move is not None or past:
             return move.span() if move is not None else reason.span()
     return None
@@ -254,6 +256,7 @@ _PITCH_WORDS = ("usdt", "bitcoin", "btc", "crypto", "otc", "signal", "stock tip"
 _PITCH = re.compile(r"\b(?:usdt|bitcoin|btc|crypto(?:currency|currencies)?|otc desk|(?:forex|trading) signals?|"
                     r"stock (?:tips?|picks?))\b|数字货币|虚拟币|币圈|泰达币|炒币|荐股|股票(?:交流|学习|内部)?群|炒股|"
                     r"(?:财务|会计|出纳)(?:人员)?(?:内部)?(?:交流|学习|工作)?群")
+_PITCH_FAST = Alternation(_PITCH)  # (searched branch by branch: rules.alternation)
 
 
 def messenger_pitch(text: str) -> tuple[int, int] | None:
@@ -261,9 +264,9 @@ def messenger_pitch(text: str) -> tuple[int, int] | None:
     group, or None."""
     head = text[:SCAN_LIMIT]
     if not any(w in head for w in _PITCH_WORDS) or not any(w in head for w in _MOVE_WORDS) or \
-            _PITCH.search(head) is None:
+            _PITCH_FAST.search(head) is None:
         return None
-    move = _MOVE.search(head)
+    move = _MOVE_FAST.search(head)
     return move.span() if move is not None else None
 
 
@@ -275,7 +278,7 @@ def befriends(text: str) -> tuple[int, int] | None:
     if not any(w in head for w in _FRIEND_WORDS) or not any(w in head for w in _STRANGER_WORDS) or \
             not any(w in head for w in _IM_WORDS):
         return None
-    move = _MOVE.search(head) or _IM.search(head)
+    move = _MOVE_FAST.search(head) or _IM_FAST.search(head)
     if move is None:
         return None
     trading = _OWN_TRADING.search(head) is not None
@@ -299,6 +302,7 @@ _JOB = re.compile(r"\b(?:jobs?|positions?|roles?|vacanc\w+|hiring|salary|per mon
                   r"per (?:package|parcel|transaction)|"
                   r"commission|part[- ]time|work from home|home[- ]based|applicants?|candidates?|probation)\b|"
                   r"招聘|招募|兼职|岗位|职位|月薪|日结|佣金|返佣|工作内容|在家工作")
+_JOB_FAST = Alternation(_JOB)  # (searched branch by branch: rules.alternation)
 _MULE_GOODS = re.compile(
     r"\b(?:receiv|accept|take in|takes in|taking in)\w*\b[^.!?\n]{0,60}?\b(?:parcels?|packages?|shipments?|goods|items|"
     r"merchandise|deliveries)\b[^.!?\n]{0,60}?\b(?:at|to) (?:your|their) (?:own )?(?:home|house|residence|"
@@ -345,7 +349,7 @@ def _mule_at(head: str, found: re.Pattern[str], then: re.Pattern[str] | None, re
 def mule_job(text: str) -> tuple[int, int] | None:
     """The span of a job that moves goods or money through the reader's home or account, or None."""
     head = text[:SCAN_LIMIT]
-    if not any(w in head for w in _MULE_WORDS) or _JOB.search(head) is None:
+    if not any(w in head for w in _MULE_WORDS) or _JOB_FAST.search(head) is None:
         return None
     return _mule_at(head, _MULE_GOODS, _MULE_ON, 400) or _mule_at(head, _MULE_MONEY, _MULE_PASSED, 300) or \
         _mule_at(head, _MULE_ZH, None, 0)

@@ -10,13 +10,13 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rules import scam_signals, scam_words, scams
+from rules import scam_signals, scam_templates, scam_words, scams
 from rules.alternation import ASCII_START, Alternation, top_level_branches
 from rules.content import parse
 
 CORPUS = Path(__file__).resolve().parent / "corpus_mail_gem"
-FAST = {name: getattr(scam_signals, name) for name in dir(scam_signals)
-        if isinstance(getattr(scam_signals, name), Alternation)}
+FAST = {f"{module.__name__}.{name}": getattr(module, name) for module in (scam_signals, scam_templates)
+        for name in dir(module) if isinstance(getattr(module, name), Alternation)}
 
 
 def _spans(matches: object) -> list[tuple[int, int]]:
@@ -31,8 +31,10 @@ def _same(alt: Alternation, text: str, lo: int, hi: int) -> None:
 
 
 def test_the_scam_families_are_searched_this_way() -> None:
-    assert {f"{n}_FAST" for n in ("_WINDFALL", "_RETURNS", "_FEE", "_UNTRACEABLE", "_URGENT", "_SECRECY", "_DATA",
-                                           "_DIVERSION", "_TRANSFER", "_VERIFY_ACCOUNT", "_IM")} \
+    assert {f"rules.scam_signals.{n}_FAST" for n in ("_WINDFALL", "_RETURNS", "_FEE", "_UNTRACEABLE", "_URGENT",
+                                                      "_SECRECY", "_DATA", "_DIVERSION", "_TRANSFER", "_VERIFY_ACCOUNT",
+                                                      "_IM")} | \
+        {f"rules.scam_templates.{n}_FAST" for n in ("_MOVE", "_OFF_EMAIL", "_PITCH", "_JOB")} \
         <= set(FAST)
 
 
@@ -83,7 +85,8 @@ _WORDS = ["you", "your", "have", "won", "lottery", "claim", "the", "prize", "fee
           "guaranteed", "returns", "10%", "daily", "transfer", "funds", "to your account", "a", "_", "x",
           "恭喜您", "中奖", "领取", "手续费", "今天", "微信", ".", ",", "!", " ", "\n", "é", "9",
           "new", "bank account", "our", "account", "refund", "pay", "to their", "office's", "\r\n", "新", "账户",
-          "转入", "个人", "whatsapp", "verify", "wire", "details", "changed"]
+          "转入", "个人", "whatsapp", "verify", "wire", "details", "changed", "add me on", "wechat", ":", "微信", "加",
+          "群号", "qq群", "email", "is not convenient", "邮件不太方便", "usdt", "telegram", "jobs"]
 
 
 @settings(max_examples=1500, deadline=None)
