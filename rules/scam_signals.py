@@ -151,7 +151,7 @@ _WRAP = re.compile(r"(?<![\n\r])\r?\n(?![\r\n])")
 def _never_asked(t: str, pos: int) -> bool:
     """Whether the sentence before ``pos`` says it will never ask this, its lines wrapped or not ("We'll never
     ask you … to move money to a\n"safe account"": a single line break is wrapping, a blank line ends it)."""
-    before = _WRAP.sub(" ", t[max(0, pos - 100):pos])
+    before = _WRAP.sub(" ", t[max(0, pos - 160):pos])
     # (a negation of another clause negates nothing here: "I do not have any child and I want to donate this fund";
     # read from the last clause with its own subject)
     cut = max((c.end() for c in _NEW_CLAUSE.finditer(before)), default=0)

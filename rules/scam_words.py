@@ -602,7 +602,12 @@ _ASK_LIST = re.compile(r"(?:\b(?:send|provide|reply|forward|furnish|include|foll
 # (a "never" reaches across a long clause: "HSBC will never send you a link asking you to log on or give us your
 # one-time password"; a bare "not" only a short one: "If this was not you, reply with your card number, CVV")
 _CONSEQUENCE = r"(?! (?:be )?(?:able|deliver\w*|releas\w*|process\w*|ship\w*|complet\w*|sen[dt]|receiv\w*|clear\w*)\b)"
-_NEVER_ASK = re.compile(r"(?:\bnever|不会|绝不|从未|从不|从来不|任何理由)" + _S + r"{0,90}$|"
+# (a bank's never-ask runs long: "HSBC will never ask you to disclose your passwords or security codes by email,
+# phone or SMS, or to transfer money to a "safe account"", 108 characters from "never" to the account)
+_NEVER_ASK = re.compile(r"(?:\bnever|不会|绝不|从未|从不|从来不|任何理由)" + _S + r"{0,130}$|"
+                        # ("CLP will not send you links asking for your credit card number")
+                        r"\b(?:will|would|does|do|shall) not (?:ever )?send (?:you )?(?:any )?(?:links?|e-?mails?|"
+                        r"messages?|sms|texts?)\b" + _S + r"{0,90}$|"
                         # (not a consequence threatened: "you will not be able to receive mail until you re-validate",
                         # "your parcel could not be delivered because the clearance fee")
                         r"(?:\bnot\b" + _CONSEQUENCE + r"|\bno need|\bwon't" + _CONSEQUENCE + r"|(?<!\bca)n't" +
