@@ -158,11 +158,12 @@ _LABEL_WORD = (r"(?:strictly |highly |company )?(?:public|internal|restricted|co
 _LIST_FOLLOWS = re.compile(r"\s*(?:,|、|，|/|\bor\b|\band\b|或|和)\s*[\"'“‘]?(?i:" + _LABEL_WORD + ")")
 
 
-# one item of a list of classification levels, each defined ("- 机密：价格、成本", "Confidential: pricing, costs")
+# one item of a list of classification levels, each defined ("- 机密：价格、成本", "Confidential: pricing, costs",
+# "CONFIDENTIAL – patient data, contracts")
 _LEVEL_ITEM = re.compile(
     r"(?im)^[ \t>]*(?:[-*•·]|\d{1,2}[.、)）])?[ \t]*[\"“「【\[]?(?:公开|内部|秘密|机密|绝密|核心|普通|一般|"
     r"public|internal(?: use)?(?: only)?|confidential|restricted|secret|top secret|highly confidential|"
-    r"strictly confidential)[\"”」】\]]?[ \t]*[:：（(]")
+    r"strictly confidential)[\"”」】\]]?[ \t]*(?:[:：（(]|[–—-][ \t])")
 
 
 def _in_a_list_of_levels(text: str, pos: int) -> bool:
