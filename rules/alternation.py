@@ -96,6 +96,16 @@ def _group_end(source: str, start: int) -> int:
 MAX_SPREAD = 64  # bodies one branch may be written out as
 
 
+def _ends_in_escape(text: str) -> bool:
+    """Whether ``text`` ends in a backslash escape (an odd run of backslashes before its last character)."""
+    run = 0
+    for ch in reversed(text[:-1]):
+        if ch != "\\":
+            break
+        run += 1
+    return run % 2 == 1
+
+
 def literal_bodies(body: str) -> list[str] | None:
     """``body`` written as alternatives that each start with a plain character, or None.
 
@@ -112,9 +122,13 @@ def literal_bodies(body: str) -> list[str] | None:
     if end < 0 or body[end + 1:end + 2] in ("?", "*", "+", "{"):
         return None
     rest = body[end + 1:]
+    if "(?P<" in rest:  # (a named group after the group would be written out once per word: a redefinition)
+        return None
     out: list[str] = []
     for alternative in top_level_branches(body[3:end]):
-        spread = literal_bodies(alternative + rest)
+        # (an escape ending the word is kept apart from a digit after the group: "x\0" and "7" are not "\07")
+        joiner = "(?:)" if rest[:1].isdigit() and _ends_in_escape(alternative) else ""
+        spread = literal_bodies(alternative + joiner + rest)
         if spread is None or len(out) + len(spread) > MAX_SPREAD:
             return None
         out += spread
@@ -151,7 +165,8 @@ class Alternation:
         self._members = [re.compile(body, pattern.flags) for _, body in bodies]
         # groups: (bound, the group's pattern, its members' indices in the order written)
         self._groups: list[tuple[str, re.Pattern[str], tuple[int, ...]]] = []
-        spread = [literal_bodies(body) for _, body in bodies]
+        # (verbose patterns keep their layout: "(?:a|b) +c" there quantifies the group, written out it would not)
+        spread = [None if pattern.flags & re.VERBOSE else literal_bodies(body) for _, body in bodies]
         for bounded in ("b", "a", ""):
             together = tuple(i for i, (b, _) in enumerate(bodies) if b == bounded and spread[i] is not None)
             if together:

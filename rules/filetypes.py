@@ -213,7 +213,9 @@ def is_executable(data: bytes, true_type: str, extension: str) -> bool:
 # Disk images: one click mounts them as a drive and what they hold runs without the mark a downloaded file carries
 # (Windows' Mark of the Web); the droppers of 2022 on arrived so. By their name, or by their structure: ISO 9660 and
 # UDF volume descriptors at 32 KiB, a VHD's footer ("conectix"), a VHDX's signature, a DMG's trailer ("koly").
-DISK_IMAGE_EXTS = frozenset({".iso", ".img", ".vhd", ".vhdx", ".udf", ".dmg"})
+# (.img by its structure only: ERDAS rasters and Analyze medical images are .img files too; .cdr is CorelDRAW's as
+# well as macOS's raw image, so an HFS+ volume is known by its signature)
+DISK_IMAGE_EXTS = frozenset({".iso", ".vhd", ".vhdx", ".udf", ".dmg", ".sparseimage", ".sparsebundle"})
 DISK_IMAGE_TYPES = frozenset({"application/x-iso9660-image", "application/x-udf-image", "application/x-vhd",
                               "application/x-apple-diskimage"})
 _VOLUME_DESCRIPTORS = (b"CD001", b"BEA01", b"NSR02", b"NSR03", b"TEA01")
@@ -225,10 +227,14 @@ def _iso9660(data: bytes) -> bool:
 
 
 def is_disk_image(data: bytes, true_type: str, extension: str) -> bool:
-    """A disk image, by its structure or by its name (the sender says it is one)."""
+    """A disk image, by its structure or by its name (the sender says it is one): an ISO 9660 or UDF volume, a
+    VHD (its footer at the end, 512 bytes or Virtual PC's older 511), a VHDX, a DMG's trailer, an HFS+ volume, a
+    sparse image, or an .img holding a partition table or a boot sector."""
     return (
         extension in DISK_IMAGE_EXTS or true_type in DISK_IMAGE_TYPES or _iso9660(data)
-        or data[:8] in (b"conectix", b"vhdxfile") or data[-512:-504] == b"conectix" or data[-512:-508] == b"koly"
+        or data[:8] in (b"conectix", b"vhdxfile") or b"conectix" in (data[-512:-504], data[-511:-503])
+        or data[-512:-508] == b"koly" or data[1024:1028] in (b"H+\x00\x04", b"HX\x00\x05") or data[:4] == b"sprs"
+        or (extension == ".img" and len(data) >= 512 and data[510:512] == b"\x55\xaa")
     )
 
 

@@ -348,7 +348,7 @@ _BRAND_FILLER = re.compile(
     r"客服|通知|中心|团队|服务|安全|风控|合规|官方|速运|快递|集团|股份|有限|公司|总局|委员会|部门|账户|支付|平台|国家|商家|积分|商城|"
     r"监督|管理|科技|信息|系统|提醒|中国|香港|台湾|深圳|上海|北京|广州|市|省|区|县|分行|支行|慈善|信托|基金|委员会|"
     r"中级|高级|基层|最高|办公室|执行局|立案庭|传票|快件|处理|缴费|稽查|征收|受理|理赔|核保|保全|财产保险|合作伙伴|伙伴|支援|"
-    r"电子|税务|申报|缴税|纳税|退税|部")
+    r"电子|税务|申报|缴税|纳税|退税|部|国际结算|结算|国际业务|跨境")
 
 
 def brand_owned(domain: str) -> bool:
@@ -431,6 +431,11 @@ def _relayed(name: str, domains: list[str]) -> bool:
     if m is None:
         return False
     service = (m.group(1) or m.group(2) or "").casefold()
+    # (a known brand's service only from its own domains: "Dave via SharePoint" <no-reply@sharepointonline-docs.com>
+    # wears SharePoint's name in a domain of its own making)
+    brand = brand_in_name(service)
+    if brand is not None and brand in BRANDS:
+        return any(brand_owned(d) and _owned(d, BRANDS[brand]) for d in domains)
     return len(service) >= 3 and any(service in d for d in domains)
 
 
@@ -554,7 +559,7 @@ def poses_as_state(domain: str) -> bool:
 
 # a country's registry ending worn inside a name that ends elsewhere (chen@tw-yuanda.com.tw.co, paypal.com.hk.co):
 # whose domain it copies. CentralNic's second-level names (company.uk.com, company.com.de) end at that name
-_SUFFIX_WORN = re.compile(r"([a-z0-9-]+\.(?:com|net|org|co|gov|edu|ac|or)\.[a-z]{2})\.[a-z]{2,}$")
+_SUFFIX_WORN = re.compile(r"(?<![a-z0-9-])([a-z0-9-]+\.(?:com|net|org|co|gov|edu|ac|or)\.[a-z]{2})\.[a-z]{2,}$")
 
 
 def _domain_worn(domain: str) -> str | None:
@@ -688,7 +693,7 @@ def impersonated(display_names: Iterable[str], addresses: Iterable[str], our_dom
             return "our own staff"
     if any(_homoglyph(d) for d in domains):
         return "a name spelled with digits for letters"
-    worn = next((m.group(1) for d in domains for m in [_SUFFIX_WORN.search(d)] if m), None) or \
+    worn = next((m.group(1) for d in domains if len(d) <= 253 for m in [_SUFFIX_WORN.search(d)] if m), None) or \
         next((w for d in (a.rsplit("@", 1)[-1].lower() for a in addresses) for w in [_domain_worn(d)] if w), None)
     if worn:  # tw-yuanda.com.tw.co: a company's own domain worn whole, a country's ending and another after it
         return f"{LOOK_ALIKE} {worn}"

@@ -64,7 +64,10 @@ _MOVE = re.compile(
     # (the id on a line of its own: 微信号：cjg_hz1968; a group to scan into: 企业微信群，你扫码进一下)
     r"(?:微信|qq|wechat|whatsapp|telegram)(?:号|号码| id)?[ \t]{0,2}[:：][ \t]{0,2}[+a-z0-9][a-z0-9_-]{3,}|"
     r"(?:微信|qq|钉钉)群[^。！？\n]{0,30}?(?:扫码|进群|入群|加入|进一下)|扫码(?:进|加入|入)群|"
-    r"\b(?:add|text|message|reach|contact) me (?:on|via|at) (?:my (?:new |personal )?)?"
+    # (the group's own link: t.me/freightalpha_vip2025; "join the private Telegram group")
+    r"\bt\.me/[a-z0-9_+]{4,}|\bwa\.me/\d{6,}|\bjoin (?:the |our |my )?(?:private |vip |free )?"
+    r"(?:telegram|whatsapp|wechat|signal|line) (?:group|channel|community)\b|"
+    r"\b(?:add|text|message|reach|contact) me (?:directly )?(?:on|via|at) (?:my (?:new |personal )?)?"
     r"(?:whatsapp|telegram|wechat|signal)\b|"
     # ("would you like to chat on WhatsApp? +44 7520 611894")
     r"\b(?:chat|talk|continue|speak) (?:with me |to me )?(?:on|via|over) (?:whatsapp|telegram|wechat|signal|line)\b"
@@ -99,7 +102,8 @@ DOMAIN_SCARE_WORDS = ("domain", "域名", "网络品牌", "通用网址", "netwo
 # (its lines wrapped anywhere, and "formally" or "that" as the registrars' English has it)
 _SCARE_APPLICATION = re.compile(r"\b(?:received|got|have)\s{1,3}an?\s{1,3}(?:formal\s{1,3})?(?:application|request)"
                                 r"(?:\s{1,3}formally)?\s{1,3}(?:from|by|of|that)\b(?!\s{1,3}you\b)|收到(?:一家|名为|[^。！？\n]{0,10}?公司|[^。！？\n]{0,10}?企业)")
-_SCARE_CLAIM = re.compile(r"(?:\bregister\w*\b|注册)[^\n]{0,120}?(?:\bdomain names?\b|\b(?:net|network) brand\b|"
+_SCARE_CLAIM = re.compile(r"(?:\bregister\w*\b|\brequest\w*\b|\bappl(?:y|ied|ying) for\b|注册)[^\n]{0,120}?"
+                          r"(?:\bdomain names?\b|\b(?:net|network) brand\b|"
                           r"\binternet keywords?\b|网络品牌|通用网址|网络关键词|关键词|域名)|"
                           # (the name first: 希望以“example”为网络品牌及域名在互联网上注册)
                           r"(?:网络品牌|通用网址|网络关键词|域名)[^\n。]{0,40}?注册")
@@ -201,13 +205,16 @@ _OWN_TRADING = re.compile(
 # Please add my WeChat", "email is slow for me. My WhatsApp is …", 邮件不太方便聊，您加一下我微信): the move the
 # contact-me-privately lure makes before anything is asked. A correspondent who gives a WeChat id beside his e-mail,
 # or in a thread, gives no reason to leave it
-_OFF_EMAIL_WORDS = ("mail", "firewall", "active", "邮件", "邮箱")
+_OFF_EMAIL_WORDS = ("mail", "firewall", "active", "spam", "邮件", "邮箱")
 _OFF_EMAIL = re.compile(
     r"\b(?:e-?mails?|mail(?:box)?)\b (?:is|are|gets?|can be) (?:\w+ ){0,2}?(?:not convenient|inconvenient|slow|blocked|"
     r"filtered|not safe|not secure|unreliable|not checked|not easy|not good)\b|"
-    r"\b(?:i|we) (?:rarely|seldom|don't|do not|cannot|can't|can not) (?:often )?(?:check|use|read|access|open) "
-    r"(?:my |our |this |the )?(?:company |work )?e-?mails?\b|"
+    r"\b(?:rarely|seldom|don't|do not|cannot|can't|can not|unable to) (?:often |always |regularly )?(?:check|use|read|"
+    r"access|open) (?:my |our |this |the )?(?:company |work )?e-?mails?\b|"
     r"\bbecause of (?:our|the|my) (?:company(?:'s)? |office )?firewall\b|"
+    # ("my emails often go to spam on your side", 我这边邮件经常进垃圾箱)
+    r"\b(?:my|our) e-?mails? (?:often |always |sometimes |usually )?(?:go|goes|end up|land) (?:in|to|into) (?:your )?"
+    r"(?:spam|junk)\b|(?:邮件|邮箱)[^。！？\n]{0,6}?(?:进|到|被当成?)(?:了)?(?:垃圾箱|垃圾邮件)|"
     # ("I'm not very active here, would you like to chat on WhatsApp?")
     r"\bi(?:'m| am) not (?:very |that |so |really )?active (?:here|on (?:e-?mail|this (?:e-?mail|account|app)))\b|"
     r"(?:邮件|邮箱)(?:里|上)?(?:不太|不是很|不怎么|不)(?:方便|好用|安全)|(?:邮件|邮箱)(?:不常用|不常看|很少看|很少用|不怎么看|"
@@ -222,19 +229,30 @@ def moves_off_email(text: str) -> tuple[int, int] | None:
         return None
     for reason, past in _tried(_OFF_EMAIL_FAST.finditer(head)):
         move = _MOVE_FAST.search(head, reason.start(), reason.end() + 300)
-        if move is not None or past:
+        if past:
             return move.span() if move is not None else reason.span()
+        if move is not None and not _ONLY_IF.search(head, reason.end(), move.start()):
+            return move.span()
     return None
+
+
+# the messaging app offered only as a fallback ("so if you do not get my reply within one day please add my WeChat"):
+# a supplier's courtesy, not a move off e-mail
+_ONLY_IF = re.compile(r"\bif (?:you |i |we )?(?:do not|don't|did not|didn't|can't|cannot|can not|fail to) "
+                      r"(?:get|receive|hear|reply|respond|answer)|"
+                      r"如(?:果)?(?:我|我们|您|你)?(?:没有?|未)(?:能)?(?:及时)?(?:收到|看到|回复|回)")
 
 
 # a link to an archive or a program with the password to open it ("please find our order confirmation in the
 # protected archive below. Password: 2024 https://…/orderconf.zip"): the encrypted attachment a gateway refuses,
 # sent as a link so that no gateway opens it, from someone the reader never wrote to
-_LOCKED_WORDS = ("password", "passcode", "pwd", "密码", "口令")
+_LOCKED_WORDS = ("password", "passcode", "pwd", "unlock code", "extraction code", "密码", "口令", "解压码")
 _PAYLOAD_LINK = re.compile(r"\bhttps?://[^\s\"'<>]{3,300}?\.(?:zip|rar|7z|iso|img|exe|scr|js|vbs|msi|cab|ace)"
-                           r"(?=[\s\"'<>)]|$|[?#])")
-_PASSWORD_GIVEN = re.compile(r"(?:\b(?:password|passcode|pwd)|解压密码|密码|口令)\s?"
-                             r"(?:is|for the (?:archive|file|zip) is|[:：]|为|是)\s?[\"'“]?[^\s\"'”]{3,}")
+                           r"(?=[.,;:!]?(?:[\s\"'<>)]|$)|[?#])")
+_PASSWORD_GIVEN = re.compile(r"(?:\b(?:password|passcode|pwd|unlock code|extraction code)|解压密码|解压码|密码|口令)\s?"
+                             # (no separator: only a token with a figure, "password 2024"; not "password will follow")
+                             r"(?:(?:is|for the (?:archive|file|zip) is|[:：]|为|是|[-–—])\s?[\"'“]?[^\s\"'”]{2,}|"
+                             r"[\"'“]?(?=[^\s\"'”]*\d)[^\s\"'”]{2,})")
 
 
 def locked_archive_link(text: str) -> tuple[int, int] | None:
@@ -253,7 +271,8 @@ def locked_archive_link(text: str) -> tuple[int, int] | None:
 # fake boss's group, where the ask comes later
 _PITCH_WORDS = ("usdt", "bitcoin", "btc", "crypto", "otc", "signal", "stock tip", "stock pick", "数字货币", "虚拟币",
                 "币圈", "泰达币", "炒币", "荐股", "股票", "炒股", "财务", "会计", "出纳")
-_PITCH = re.compile(r"\b(?:usdt|bitcoin|btc|crypto(?:currency|currencies)?|otc desk|(?:forex|trading) signals?|"
+_PITCH = re.compile(r"\b(?:usdt|bitcoin|btc|crypto(?:currency|currencies)?|otc desk|(?:forex|trading|vip) signals?|"
+                    r"signals? (?:group|channel)|"
                     r"stock (?:tips?|picks?))\b|数字货币|虚拟币|币圈|泰达币|炒币|荐股|股票(?:交流|学习|内部)?群|炒股|"
                     r"(?:财务|会计|出纳)(?:人员)?(?:内部)?(?:交流|学习|工作)?群")
 _PITCH_FAST = Alternation(_PITCH)  # (searched branch by branch: rules.alternation)
@@ -268,6 +287,57 @@ def messenger_pitch(text: str) -> tuple[int, int] | None:
         return None
     move = _MOVE_FAST.search(head)
     return move.span() if move is not None else None
+
+
+# a stranger who says the reader's own boss sent him, about money ("I have been instructed by your CEO to coordinate
+# the escrow deposit", 你们老板让我联系你付一笔定金): the CEO fraud's second voice, the "lawyer" or "consultant"
+_BOSS_WORDS = ("your ceo", "your cfo", "your boss", "your managing", "your chairman", "your president", "your director",
+               "your general manager", "your chief", "your owner", "老板", "总经理", "董事长", "总裁", "领导")
+_CLAIMED_BOSS = re.compile(
+    r"\b(?:instructed|asked|authori[sz]ed|mandated|appointed|engaged|retained|sent) by your (?:ceo|cfo|chief executive"
+    r"(?: officer)?|chief financial officer|managing director|md|director|chairman|president|boss|general manager|gm|"
+    r"owner)\b|\byour (?:ceo|cfo|managing director|chairman|president|boss|general manager) (?:has )?"
+    r"(?:asked|instructed|authori[sz]ed|told|sent) (?:me|us)\b|"
+    r"(?:你们|贵司|贵公司|您|你)的?(?:老板|总经理|董事长|总裁|ceo|领导)(?:让我|委托我|安排我|交代我|授权我|让我们|委托我们)")
+_BOSS_MONEY = re.compile(r"\b(?:wire|transfer|payment|escrow|deposit|remit\w*|funds)\b|汇款|转账|打款|付款|定金|保证金")
+# (and hushed or hurried, as the fraud always is: an auditor "your CFO asked us" to write sends an engagement letter)
+_BOSS_HUSH = re.compile(r"\b(?:confidential|discreet|discretion|no one|nobody|secret|today|urgent(?:ly)?|asap|"
+                        r"immediately)\b|保密|不要告诉|别告诉|不要声张|今天|尽快|马上|立即")
+
+
+def claimed_boss(text: str) -> tuple[int, int] | None:
+    """The span of a stranger's claim that the reader's boss sent him, in a text about money that is hushed or
+    hurried, or None."""
+    head = text[:SCAN_LIMIT]
+    if not any(w in head for w in _BOSS_WORDS):
+        return None
+    claim = _CLAIMED_BOSS.search(head)
+    return claim.span() if claim is not None and _BOSS_MONEY.search(head) is not None and \
+        _BOSS_HUSH.search(head) is not None else None
+
+
+# an event's or a trade's contact list offered for sale ("Would you be interested in acquiring the TOC Europe 2025
+# attendees list? Count: 7,840 verified contacts", 出售展会参展商名录): the list seller's spam; an organiser tells its
+# own exhibitors where their list is, and asks no price for it
+_LIST_WORDS = ("attendee", "visitor", "delegate", "exhibitor", "buyer", "decision maker", "contacts", "名录", "名单",
+               "数据")
+_LIST_SOLD = re.compile(
+    r"\b(?:acquir\w*|purchas\w*|buy(?:ing)?|interested in (?:getting |receiving |obtaining )?)\b[^.!?\n]{0,60}?"
+    r"\b(?:attendees?|visitors?|delegates?|exhibitors?|buyers?|decision makers?|members?|participants?)(?:'s?)? "
+    r"(?:e-?mail )?(?:list|lists|database|contacts|data|leads)\b|"
+    r"\b(?:attendees?|visitors?|delegates?|exhibitors?|buyers?|decision makers?)(?:'s?)? (?:e-?mail )?(?:list|lists|"
+    r"database|contacts)\b[^!?\n]{0,200}?\b(?:pricing|price|cost|counts?|verified contacts|sample)\b|"
+    r"(?:出售|购买|提供)[^。！？\n]{0,20}?(?:参展商|参会|观众|买家|采购商|展商)(?:名录|名单|数据|通讯录)")
+_LIST_SOLD_FAST = Alternation(_LIST_SOLD)  # (searched branch by branch: rules.alternation)
+
+
+def list_sold(text: str) -> tuple[int, int] | None:
+    """The span of a contact list of an event or a trade offered for sale, or None."""
+    head = text[:SCAN_LIMIT]
+    if not any(w in head for w in _LIST_WORDS):
+        return None
+    m = _LIST_SOLD_FAST.search(head)
+    return m.span() if m is not None else None
 
 
 def befriends(text: str) -> tuple[int, int] | None:
@@ -317,10 +387,13 @@ _MULE_ON = re.compile(r"\b(?:re-?ship\w*|re-?pack\w*|re-?label\w*|"
 _MULE_MONEY = re.compile(
     r"\breceiv\w*\b[^.!?\n]{0,60}?\b(?:payments?|funds|money|transfers?|deposits)\b[^.!?\n]{0,60}?"
     r"\b(?:in|into|to|on|through|via) your (?:own |personal |private |company |business )?"
-    r"(?:or (?:company|business|personal|own) )?(?:bank\s+)?accounts?\b")
+    r"(?:or (?:company|business|personal|own) )?(?:bank\s+)?accounts?\b|"
+    # (or taken in and passed on: "receive payments from our clients and forward them to us")
+    r"\breceiv\w*\b[^.!?\n]{0,30}?\b(?:payments?|funds|money|transfers?)\b[^.!?\n]{0,40}?"
+    r"\band (?:forward|transfer|send|remit|wire|pass)\w* (?:them|it|the (?:money|funds|payments?))\b")
 _MULE_PASSED = re.compile(r"\b(?:forward|transfer|send|remit|wire)\w*\b[^.!?\n]{0,30}?"
                           r"\b(?:the )?(?:balance|rest|remainder|funds (?:on )?(?:the same day|within)|"
-                          r"remaining (?:funds|amount|money))\b|\bkeep (?:\d{1,2}\s?%|(?:a |your )?commission)\b")
+                          r"remaining (?:funds|amount|money))\b|\bkeep (?:\d{1,2}\s?%(?!\w)|(?:a |your )?commission\b)")
 _MULE_ZH = re.compile(r"(?:用|使用|借用?|提供)(?:您|你)(?:本人)?的?(?:支付宝|微信|银行卡|账户|帐户|收款码)"
                       r"[^。！？\n]{0,12}?"
                       r"(?:收款|代收|走账|过账|流水)|跑分|出租(?:银行卡|账户|帐户)|"
@@ -379,4 +452,5 @@ def may_hold_one(text: str) -> bool:
         any(w in head for w in _IM_WORDS)) or any(w in head for w in _MULE_WORDS) or (
         any(w in head for w in _OFF_EMAIL_WORDS) and any(w in head for w in _IM_WORDS)) or (
         "://" in head and any(w in head for w in _LOCKED_WORDS)) or (
-        any(w in head for w in _PITCH_WORDS) and any(w in head for w in _MOVE_WORDS))
+        any(w in head for w in _PITCH_WORDS) and any(w in head for w in _MOVE_WORDS)) or \
+        any(w in head for w in _BOSS_WORDS) or any(w in head for w in _LIST_WORDS)

@@ -37,7 +37,8 @@ SIGNED_IS_ORDER = re.compile(r"\b(?:signing|signed|sign)(?: and (?:returning|ret
                              r"\b(?:orders?|commissions?|subscribes? to)\b|"
                              r"(?:签章|签字|盖章)(?:后)?回传(?:即|后即|即为)?视为[^。！？\n]{0,20}?(?:同意|订购|确认)")
 # a price by the year, the currency before or after the figure ("EUR 995 per year", "1.190,00 EUR yearly + VAT")
-_YEARLY_PRICE = (r"(?:(?:eur|usd|gbp|chf|€|\$|£)\s?\d[\d,.]*|\d[\d.,]*\s?(?:eur|usd|gbp|chf|€|\$|£))"
+# (a figure read from its first digit only: "1" a hundred thousand times would be tried from each digit otherwise)
+_YEARLY_PRICE = (r"(?:(?:eur|usd|gbp|chf|€|\$|£)\s?\d[\d,.]*|(?<![\d.,])\d[\d.,]*\s?(?:eur|usd|gbp|chf|€|\$|£))"
                  r"(?:\s?(?:\+|plus)\s?vat)?\s?(?:per year|a year|yearly|/ ?(?:1 )?(?:year|yr)|per annum|p\.a\.|"
                  r"annually|each year)")
 # a listing in a "register" or directory billed as if ordered ("Business Directory Listing – Asia Pacific Trade
@@ -506,6 +507,14 @@ _DIVERSION = re.compile(
     r"原(?:公账|账户|帐户|账号|收款账户)[^。！？\n]{0,6}?(?:请勿|不要|停止|不再)(?:再)?(?:付|汇|转|使用|打)|"
     r"改用[^。！？\n]{0,12}?(?:收款|账户|帐户)|"
     r"(?:代理商|第三方|合作方|关联公司|合作结算|合作收款)的?(?:账户|帐户|账号)|"
+    # (another company of the group to collect: 所有运费及退款统一由我司香港关联公司收取; the payee changed:
+    # 变更收款主体)
+    r"(?:关联公司|子公司|母公司|姐妹公司|兄弟公司|香港公司|海外公司)[^。！？\n]{0,6}?(?:收取|收款|代收)|"
+    r"(?:变更|更换|更改)收款(?:主体|单位|公司|抬头|人)|"
+    # ("all freight payments … shall be remitted to our affiliate company")
+    r"\b(?:payments?|remittances?|invoices?|freight)\b[^.!?\n]{0,60}?\b(?:shall|should|must|will|are to|is to) "
+    r"(?:now |henceforth |from now on )?be (?:remitted|paid|made|sent|transferred|wired|settled) to (?:our|the|its) "
+    r"(?:affiliate|sister|subsidiary|parent|group|associated|related|holding)(?: company| entity| firm)?\b|"
     # (the payee's bank said changed: "due to a change in our settlement bank", details "no longer valid")
     r"\b(?:change|changes|changed) (?:in|of|to) (?:our|its|the) (?:settlement |receiving |remittance |collection )?"
     r"bank(?:ing)?(?: details| account| partner)?\b|"
@@ -632,6 +641,9 @@ _SECRECY = re.compile(
     r"\bi'?m in a (?:board )?meeting\b|\bi am in a (?:board )?meeting\b|\b(?:don't|do not) call\b|"
     r"\breply (?:only )?(?:by|via) (?:e-?mail|this e-?mail)\b|\breply only to this e-?mail\b|"
     r"\btreat (?:this |it )?as (?:strictly )?confidential\b|"
+    # ("no one else in your organization may be informed until the announcement")
+    r"\bno one (?:else )?(?:in your (?:organi[sz]ation|company|team|office) )?(?:may|must|should|can) (?:be )?"
+    r"(?:informed|told|know)\b|"
     r"\b(?:must|should|may) not (?:discuss|mention|share) (?:this|it)\b|"
     r"\bto this (?:e-?mail )?address only\b|"
     r"\b(?:confirm|respond) (?:only (?:by|via) (?:e-?mail|this e-?mail)|(?:by|via) (?:e-?mail|this e-?mail) only)\b|"
@@ -739,8 +751,13 @@ PRETEXT = re.compile(
     r"system )?(?:audit|review|maintenance|inspection|migration|upgrade)|cannot (?:receive|accept)|"
     r"can no longer (?:receive|accept)|"
     r"(?:temporarily|currently) unavailable|being (?:audited|reviewed))\b|"
-    r"\b(?:due to|because of|owing to)\b[^.!?\n]{0,40}?\b(?:audit|tax inspection|restructuring)\b[^.!?\n]{0,60}?"
-    r"\baccount\b|"
+    r"\b(?:due to|because of|owing to)\b[^.!?\n]{0,40}?\b(?:audit|tax inspection|restructuring|reorgani[sz]ation|"
+    r"tax planning)\b[^.!?\n]{0,60}?\b(?:account|receivables|collections|banking)\b|"
+    # (因我司年度税务筹划调整, 因集团架构调整; and the check waved away: 此事老板已同意，无需另行确认,
+    # "no need to call")
+    r"(?:因|由于)[^。！？\n]{0,12}?(?:税务筹划|税务调整|税务规划|集团(?:架构|结构)?调整|架构调整|重组)|"
+    r"无需(?:另行|再|电话)?(?:确认|核实|核对)|不用(?:再|电话)?(?:确认|核实)|"
+    r"\bno need to (?:call|phone|confirm|verify|check)\b|"
     # ("our collection account at DBS … is no longer in use due to the bank's compliance review")
     r"\baccount\b[^.!?\n]{0,60}?\b(?:due to|because of|owing to)\b[^.!?\n]{0,30}?\b(?:compliance|regulatory|kyc|aml) "
     r"(?:review|check|audit|requirements?)\b|"
@@ -872,8 +889,10 @@ FREEMAIL = frozenset({
     "consultant.com", "accountant.com", "engineer.com", "dr.com", "post.com", "email.com", "usa.com", "myself.com",
     "cheerful.com", "lawyer.com", "financier.com", "writeme.com", "techie.com"})
 _MONEY = re.compile(
-    r"(?:[$€£¥￥]|\b(?:us\$|usd|eur|gbp|rmb|cny|hkd|aud|cad)\s?)\s?\d[\d,]*(?:\.\d+)?|"
-    r"(?<![\d,.])\d[\d,]*(?:\.\d+)?\s?(?:k\b|million|billion|dollars|euros|pounds|usd\b|eur\b|gbp\b|万元|万|元|块|美元|英镑|"
+    r"(?:[$€£¥￥]|\b(?:us\$|usd|eur|gbp|rmb|cny|hkd|aud|cad|sgd|jpy|chf|twd|ntd|myr|aed|inr)\s?)\s?\d[\d,]*(?:\.\d+)?|"
+    # (or in coins: "a withdrawal of 14,850.00 USDT", "a fee of 0.018 BTC")
+    r"(?<![\d,.])\d[\d,]*(?:\.\d+)?\s?(?:k\b|million|billion|dollars|euros|pounds|usd\b|eur\b|gbp\b|sgd\b|hkd\b|"
+    r"rmb\b|cny\b|usdt\b|usdc\b|btc\b|eth\b|bitcoins?\b|万元|万|元|块|美元|英镑|"
     r"欧元|港币)|"
     r"(?<![一二三四五六七八九十百千万两])[一二三四五六七八九十百千万两]{1,12}元")
 _URGENT = re.compile(
@@ -1007,6 +1026,9 @@ _LURE = re.compile(
     r"\brelease (?:all\b|(?:them|it) (?:to|into) (?:your )?inbox|(?:the |your |these |this )?(?:\d+ )?"
     r"(?:new )?(?:held |pending |quarantined |blocked |withheld )?(?:messages?|e-?mails?|mails?)\b)|"
     r"释放(?:邮件|隔离邮件|全部)|"
+    # (a document to see at a link: "please see our PO and cargo details through the secure link below")
+    r"\b(?:see|check|access|download|open|review) (?:our|the|your|my) (?:po|purchase order|rfq|order|invoice|quotation|"
+    r"documents?|files?|drawings?)\b[^.!?\n]{0,60}?\b(?:link|portal)\b|"
     r"\bpay (?:the |your |this )?(?:[\w-]+ ){0,2}(?:penalty|fine|fee|fees|duty|duties|charges?|invoice|bill|balance) "
     r"(?:online|now|here|at)\b|\bpay (?:online|now)\b|(?:在线|立即|点击)(?:缴纳|缴费|支付|付款)")
 
@@ -1082,6 +1104,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "双倍|两倍"),
     "fee": (
         "data base|yearly|per year|per annum|annually|speaker|speaker's|keynote|presenter|panelist|bureau|"
+        "子公司|母公司|姐妹公司|兄弟公司|香港公司|海外公司|收款主体|收款单位|收款公司|收款抬头|收款人|sister|subsidiary|"
+        "parent|associated|related|holding|"
         "compliance|reinstatement|underwriting|审查费|审核费|评估费|延期费|filing|collection|collecting|inspection|"
         "检测费|检查费|巡查费|复核费|年检费|处理费|administrative penalty|late penalty|overdue penalty|customs penalty|"
         "administrative fine|late fine|overdue fine|customs fine|"
@@ -1176,7 +1200,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
     "private_channel": (
         "微信|weixin|wechat|vx|v信|薇信|qq|telegram|whatsapp|viber|skype|kakao|t.me|wa.me|line id|line|"
         "lineid|between us|between the two of us|to yourself|keep this|keep it|keep the|keep your|"
-        "告诉|告知|透露|保密|任何人|"
+        "告诉|告知|透露|保密|任何人|no one|"
         "don't tell|do not tell|don't mention|do not mention|don't discuss|do not discuss|can't talk|cannot talk|"
         + _each("don't /do not ", "inform/contact/call") + "|"
         "can not talk|unable to talk|answer phone|answer the phone|take calls|take any calls|in a meeting|"
@@ -1207,12 +1231,13 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "点击|登录|登陆|登入|查看|下载|扫码|扫描|打开附件|保留|shared|共享|分享|pay|立即|"
         "update|verify|validate|reactivate|restore|unlock|confirm your identity|confirming your identity|"
         "缴纳|缴费|支付|付款|"
-        "quota|storage|capacity|扩容|review and sign|review document|review documents|with your|release|释放"),
+        "quota|storage|capacity|扩容|review and sign|review document|review documents|with your|release|释放|link|"
+        "portal"),
 }.items()}
 # characters read either side of an anchor word: as far as the family's patterns reach from it
 # ("congratulations … approved" spans a paragraph; a fee's "shipping and handling" is itself)
 WINDOW = {"windfall": 150, "returns": 80, "fee": 120, "personal_data": 120, "private_channel": 80, "pressure": 40,
-          "lure": 60}
+          "lure": 90}
 
 
 # what makes a percentage a price or a business share ("20% of the first-year subscription revenue"), read

@@ -109,8 +109,10 @@ from rules.scam_templates import (
     PAYMENT_TASK,
     PAYMENT_TASK_WORDS,
     befriends,
+    claimed_boss,
     domain_scare,
     gift_codes_asked,
+    list_sold,
     locked_archive_link,
     messenger_pitch,
     moves_off_email,
@@ -146,9 +148,10 @@ __all__ = ["ANCHORS", "SCAN_LIMIT", "Assessment", "Signal", "Text", "anchor_word
            "may_reach_medium", "word_end"]
 
 OFFER_OR_ASK = ("windfall", "returns", "fee", "diversion", "payment", "personal_data", "look_alike", "lure", "befriend",
-                "mule", "off_email", "locked_archive", "channel_pitch")
+                "mule", "off_email", "locked_archive", "channel_pitch", "list_sold")
 WEIGHTS = {"windfall": 1.0, "returns": 1.0, "fee": 1.0, "diversion": 1.0, "payment": 0.5, "personal_data": 1.0,
            "lure": 0.5, "befriend": 1.5, "mule": 2.0, "off_email": 1.5, "locked_archive": 2.0, "channel_pitch": 1.5,
+           "list_sold": 2.0,
            "private_channel": 1.0, "pressure": 1.0, "impersonation": 1.0, "look_alike": 1.5, "off_brand_link": 1.5,
            "unsolicited": 0.5}
 MEDIUM_AT, HIGH_AT = 2.0, 2.5
@@ -242,8 +245,14 @@ def _without_reply_prefix(item: Text) -> Text:
 # (to open a document there, not to join a service: Coupa's and Zoom's invitations ask a sign-in with the work
 # e-mail to register, and come unasked too)
 _WORK_SIGN_IN = re.compile(r"\b(?:log|sign)[- ]?in (?:with|using) your (?:business|work|corporate|company|office) "
-                           r"e-?mail(?: (?:address|account))? to (?:view|open|access|download|read|see|review)\b|"
-                           r"(?:使用|用)(?:您的|你的)?(?:企业|公司|工作)邮箱(?:账号|帐号)?(?:登录|登陆)(?:后)?(?:查看|下载|打开)")
+                           r"e-?mail(?: (?:address|account))? to (?:view|open|access|download|read|see|review)"
+                           r"(?: (?:the|this|your|our|it|them))?(?: (?:document|documents|file|files|po|purchase order|"
+                           r"order|invoice|quotation|quote|rfq|attachment|fax|scan|message|statement|contract|drawing)s?)?"
+                           r"(?=\s*(?:[:.,;]|$))|"
+                           r"(?:使用|用)(?:您的|你的)?(?:企业|公司|工作)邮箱(?:账号|帐号)?(?:登录|登陆)(?:后)?(?:查看|下载|打开)|"
+                           # (查看订舱确认书（需使用企业邮箱登录）)
+                           r"(?:查看|下载|打开)[^。！？\n]{0,20}?(?:需|须|请)(?:使用|用)(?:您的|你的)?(?:企业|公司|工作)邮箱"
+                           r"(?:账号|帐号)?(?:登录|登陆)")
 
 
 def _benefactor_chose(items: list[Text]) -> bool:
@@ -487,6 +496,19 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
                        if span and not _warned(item.text, span[0])), None)
         if locked is not None:
             found["locked_archive"] = Signal("locked_archive", locked[0].where, locked[0].text, *locked[1])
+    if not any(n in found for n in OFFER_OR_ASK) and unsolicited:
+        # a stranger sent by the reader's own boss, about money ("instructed by your CEO to coordinate the escrow
+        # deposit"): the CEO fraud's second voice wears the boss's authority as the opener wears his name
+        sent = next(((item, span) for item in items for span in [claimed_boss(item.text)]
+                     if span and not _warned(item.text, span[0])), None)
+        if sent is not None:
+            found["look_alike"] = Signal("look_alike", sent[0].where, sent[0].text, *sent[1])
+    if not any(n in found for n in OFFER_OR_ASK) and unsolicited:
+        # an event's contact list for sale: the list seller's spam (an organiser's own list comes with no price)
+        sold = next(((item, span) for item in items for span in [list_sold(item.text)]
+                     if span and not _warned(item.text, span[0])), None)
+        if sold is not None:
+            found["list_sold"] = Signal("list_sold", sold[0].where, sold[0].text, *sold[1])
     if not any(n in found for n in OFFER_OR_ASK) and unsolicited and \
             not (domains and all(brand_owned(d) and d not in FREEMAIL for d in domains)):
         # crypto, trading tips or a finance staff's group pitched by a stranger, and the messaging app to go to (an

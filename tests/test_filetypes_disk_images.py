@@ -131,10 +131,14 @@ def test_outbound_and_internal_disk_images_are_held_and_their_marked_documents_f
 
 
 @pytest.mark.parametrize(("data", "name", "ctype"), [
-    (bytes(4096), "disk.img", "application/octet-stream"),            # by name
+    (bytes(4096), "disk.vhd", "application/octet-stream"),            # by name
+    (bytes(510) + b"\x55\xaa" + bytes(4096), "disk.img", "application/octet-stream"),  # an .img with a boot sector
     (b"vhdxfile" + bytes(4096), "backup.bin", "application/octet-stream"),  # a VHDX by its signature
     (bytes(4096) + b"conectix" + bytes(504), "backup.bin", "application/octet-stream"),  # a VHD's footer
+    (bytes(4096) + b"conectix" + bytes(503), "backup.bin", "application/octet-stream"),  # Virtual PC's 511-byte one
     (bytes(4096) + b"koly" + bytes(508), "installer.bin", "application/octet-stream"),   # a DMG's trailer
+    (bytes(1024) + b"H+\x00\x04" + bytes(4096), "Invoice.cdr", "application/octet-stream"),  # an HFS+ volume (macOS)
+    (b"sprs" + bytes(4096), "Invoice.bin", "application/octet-stream"),  # a sparse image
 ])
 def test_other_disk_images_are_known_by_structure_or_name(data: bytes, name: str, ctype: str) -> None:
     attachment = parse(_mail(data, name, "a@vendor.test", "bob@example.com", ctype)).attachments[0]
@@ -145,8 +149,10 @@ def test_other_disk_images_are_known_by_structure_or_name(data: bytes, name: str
 
 
 def test_ordinary_files_are_no_disk_images(tmp_path: Path) -> None:
+    # (.img and .cdr by name alone are not: an ERDAS raster, an Analyze medical image, a CorelDRAW drawing)
     for data, name in ((b"%PDF-1.7\n" + bytes(40000), "scan.pdf"), (bytes(40000), "capture.bin"),
-                       (b"PK\x05\x06" + bytes(18), "empty.zip")):
+                       (b"PK\x05\x06" + bytes(18), "empty.zip"), (b"EHFA_HEADER_TAG" + bytes(4000), "landcover.img"),
+                       (bytes(348) + bytes(4000), "brain_T1.img"), (b"RIFF" + bytes(4000) + b"CDR", "logo.cdr")):
         assert not is_disk_image(data, "application/octet-stream", Path(name).suffix)
     assert kind(_iso(tmp_path, {"a.txt": b"x"}), "application/octet-stream", ".bin") == "iso"
 
