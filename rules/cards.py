@@ -145,12 +145,16 @@ def _card_spans(text: str, valid: Callable[[str], bool]) -> Iterator[tuple[int, 
             i = len(groups) if trailing else j + 1
     # a number broken over two lines, each line nothing else ("53799931\n27109948", how a writer hides it from a
     # filter): read as two halves, which count as a card only beside card context or an expiry (see _grade)
-    # (read only where a card is spoken of at all: a column of numbers, one a line, is no card's halves)
+    # (read only where a card is spoken of at all, and only with its expiry or CVV on the lines after: a column of
+    # cost centres one a line under "card limits" is no card's halves)
     if "\n" in text and any(w in text for w in _CARD_GATE):
         for m in _SPLIT_OVER_LINES.finditer(text):
-            digits = m.group(1) + m.group(2)
-            if 14 <= len(digits) <= 19 and len(set(digits)) > 1 and valid(digits):
-                yield m.start(1), m.end(2), digits, (len(m.group(1)), len(m.group(2))), False
+            first, second = m.group(1).replace(" ", ""), m.group(2).replace(" ", "")
+            digits = first + second
+            after = text[m.end(2):m.end(2) + 60]
+            if 14 <= len(digits) <= 19 and len(set(digits)) > 1 and valid(digits) and \
+                    (_EXPIRY.search(after) or _CVV.search(after)):
+                yield m.start(1), m.end(2), digits, (len(first), len(second)), False
 
 
 # words that must stand somewhere in a text for a card's halves to be looked for (the grading asks card words or an
@@ -158,7 +162,10 @@ def _card_spans(text: str, valid: Callable[[str], bool]) -> Iterator[tuple[int, 
 _CARD_GATE = ("card", "visa", "master", "amex", "cvv", "cvc", "cid", "exp", "security code", "bank", "account", "卡",
               "银联", "有效期", "安全码", "账号", "帐号", "开户", "收款")
 # the two halves of a number, each a line of its own (at most its spaces beside it)
-_SPLIT_OVER_LINES = re.compile(r"(?m)^[ \t]*([0-9]{4,10})[ \t]*\r?\n[ \t]*([0-9]{4,10})[ \t]*\r?$")
+# (the second half read ahead, so that a line of digits above the halves does not take the first: "2024\n45320151\n
+# 12830366"; a space may stand inside a half, "4532 0151")
+_SPLIT_OVER_LINES = re.compile(r"(?m)^[ \t]*([0-9](?: ?[0-9]){3,11})[ \t]*\r?\n"
+                               r"(?=[ \t]*([0-9](?: ?[0-9]){3,11})[ \t]*\r?$)")
 
 
 def _longest_card(text: str, groups: list[tuple[int, int]], seps: list[str], i: int,

@@ -131,20 +131,20 @@ def find_cn_ids(text: str) -> list[Match]:
 
 # an identity number broken over two lines ("Mainland ID: 510107195\n806267461"): its first part ends a line, the
 # rest begins the next and ends there
-_ID_SPLIT = re.compile(r"(?<![0-9A-Za-z])([1-8][0-9]{3,16})(?![0-9])[ \t]*\r?\n[ \t]*([0-9]{1,14}[0-9Xx]?)[ \t]*"
-                       r"(?=\r?\n|$)")
+# (the rest read ahead: a line of digits above does not take the first part, "2024\n440304198\n506121230")
+_ID_SPLIT = re.compile(r"(?<![0-9A-Za-z])([1-8][0-9]{3,16})(?![0-9])[ \t]*\r?\n"
+                       r"(?=[ \t]*([0-9]{1,14}[0-9Xx]?)[ \t]*(?:\r?\n|$))")
 
 
 def _split_cn_ids(text: str) -> list[Match]:
-    """Identity numbers broken over two lines, read only where an identity word or a name stands on the line of
-    their first part or the one before (two numbers on two lines are common; one broken beside 身份证 is hidden)."""
+    """Identity numbers broken over two lines, read only where an identity word or a name stands within 80
+    characters before (two numbers on two lines are common; one broken beside 身份证 is hidden)."""
     out = []
     for m in _ID_SPLIT.finditer(text):
         value = m.group(1) + m.group(2)
         if len(value) != 18 or not cn_id_ok(value):
             continue
-        line_start = text.rfind("\n", 0, max(0, text.rfind("\n", 0, m.start()))) + 1
-        before = text[line_start:m.start()]
+        before = text[max(0, m.start() - 80):m.start()]  # (its line and the ones just above)
         if not (_ID_WORDS.search(before.lower()) or _NAME_WORDS.search(before.lower())):
             continue
         level = LOW if value.upper() in PUBLISHED_SAMPLE_IDS or _ID_SAMPLE.search(before) else HIGH

@@ -43,6 +43,8 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "adobe acrobat": ("adobe.com", "adobesign.com", "echosign.com", "acrobat.com"),
     "dropbox": ("dropbox.com", "dropboxmail.com"),
     "wetransfer": ("wetransfer.com", "we.tl"),
+    # (the procurement platforms' own invitations ask a supplier to "log in with your business email")
+    "coupa": ("coupa.com", "coupahost.com"),
     "sharefile": ("sharefile.com", "sharefile.eu", "citrix.com", "cloud.com"),
     "google": ("google.com", "gmail.com", "googlemail.com", "youtube.com", "accounts.google.com"),
     "amazon": ("amazon.com", "amazon.co.uk", "amazon.de", "amazon.cn", "amazon.co.jp", "amazon.com.au", "amazon.fr",

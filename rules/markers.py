@@ -158,27 +158,53 @@ _LABEL_WORD = (r"(?:strictly |highly |company )?(?:public|internal|restricted|co
 _LIST_FOLLOWS = re.compile(r"\s*(?:,|、|，|/|\bor\b|\band\b|或|和)\s*[\"'“‘]?(?i:" + _LABEL_WORD + ")")
 
 
-# one item of a list of classification levels, each defined ("- 机密：价格、成本", "Confidential: pricing, costs",
-# "CONFIDENTIAL – patient data, contracts")
-_LEVEL_ITEM = re.compile(
-    r"(?im)^[ \t>]*(?:[-*•·]|\d{1,2}[.、)）])?[ \t]*[\"“「【\[]?(?:公开|内部|秘密|机密|绝密|核心|普通|一般|"
-    r"public|internal(?: use)?(?: only)?|confidential|restricted|secret|top secret|highly confidential|"
-    r"strictly confidential)[\"”」】\]]?[ \t]*(?:[:：（(]|[–—-][ \t])")
+# one item of a list of classification levels, each defined ("- 机密：价格、成本", "Confidential: pricing, costs")
+_LEVEL_NAME = (r"(?im)^[ \t>]*(?:[-*•·]|\d{1,2}[.、)）])?[ \t]*[\"“「【\[]?(?:公开|内部|秘密|机密|绝密|核心|普通|一般|"
+               r"public|internal(?: use)?(?: only)?|confidential|restricted|secret|top secret|highly confidential|"
+               r"strictly confidential)[\"”」】\]]?[ \t]*")
+_LEVEL_ITEM = re.compile(_LEVEL_NAME + r"[:：（(]")
+# (or with a dash, "CONFIDENTIAL – patient data, contracts": read so only in a run of three, none of them a handling
+# instruction - two banners stacked, "CONFIDENTIAL – do not forward\nRESTRICTED – board only", label a document)
+_LEVEL_DASH_ITEM = re.compile(_LEVEL_NAME + r"[–—-][ \t]+(?!(?:do not|don't|not for|not to be|for |only\b|board|"
+                              r"internal|restricted|strictly|请勿|不得|禁止|仅限|仅供|严禁))")
+
+
+def _line_at(text: str, start: int) -> tuple[int, int]:
+    end = text.find("\n", start)
+    return start, len(text) if end < 0 else end
 
 
 def _in_a_list_of_levels(text: str, pos: int) -> bool:
     """Whether the marker heads an item of a list of levels, one defined per line: its own line
     and the one above or below it each start with a level and its definition (a training's
-    outline of the scheme labels nothing)."""
+    outline of the scheme labels nothing); with a dash, three such lines in a row."""
     ls = text.rfind("\n", 0, pos) + 1
-    le = text.find("\n", pos)
-    le = len(text) if le < 0 else le
-    if not _LEVEL_ITEM.match(text, ls, le):
-        return False
+    ls, le = _line_at(text, ls)
     above = text.rfind("\n", 0, max(0, ls - 1)) + 1
-    below_end = text.find("\n", le + 1)
-    return (ls > 0 and _LEVEL_ITEM.match(text, above, ls) is not None) or \
-        (le < len(text) and _LEVEL_ITEM.match(text, le + 1, below_end if below_end >= 0 else len(text)) is not None)
+    below = _line_at(text, le + 1) if le < len(text) else None
+    if _LEVEL_ITEM.match(text, ls, le):
+        return (ls > 0 and _LEVEL_ITEM.match(text, above, ls) is not None) or \
+            (below is not None and _LEVEL_ITEM.match(text, *below) is not None)
+    if not _LEVEL_DASH_ITEM.match(text, ls, le):
+        return False
+    lines = [(ls, le)]
+    for _ in range(2):  # (two above, then two below)
+        first = lines[0][0]
+        if first == 0:
+            break
+        prev = _line_at(text, text.rfind("\n", 0, first - 1) + 1)
+        if not _LEVEL_DASH_ITEM.match(text, *prev):
+            break
+        lines.insert(0, prev)
+    for _ in range(2):
+        last = lines[-1][1]
+        if last >= len(text):
+            break
+        nxt = _line_at(text, last + 1)
+        if not _LEVEL_DASH_ITEM.match(text, *nxt):
+            break
+        lines.append(nxt)
+    return len(lines) >= 3
 
 
 def _listed_label(text: str, start: int, end: int) -> bool:

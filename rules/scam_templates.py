@@ -42,7 +42,8 @@ GIFT_CODES = re.compile(
 
 # a move to an instant-messaging account or group, with the id given ("加一下我的新微信 czq-8869",
 # "QQ工作群，群号 8873xxx21", "add me on WhatsApp +44 7700 900123")
-_MOVE_WORDS = ("微信", "qq", "钉钉", "whatsapp", "telegram", "wechat", "群号", "signal", "扫码", "加我", "新号")
+_MOVE_WORDS = ("微信", "qq", "钉钉", "whatsapp", "telegram", "wechat", "群号", "signal", "扫码", "加我", "新号", "加v",
+               "加 v", "加wx", "t.me/", "wa.me/")
 _IM_WORDS = (*_MOVE_WORDS, "line", "weixin", "vx", "wx", "赖", "v信", "薇信", "viber", "skype", "kakao", "t.me/",
              "wa.me/")
 _MOVE = re.compile(
@@ -56,7 +57,7 @@ _MOVE = re.compile(
     # (the phone number as the id: 微信同号 13812345678, 我的微信就是手机号 138…)
     r"微信同号|(?:微信|wechat)(?:号)?(?:就是|即|=)?(?:我的)?(?:手机号|电话)(?:码)?[\s:：]{0,3}\+?\d{7,}|"
     # (the id written first: chenjg_gz0915 是我新的微信，加我一下)
-    r"[a-z][a-z0-9_-]{4,}[\s，,]{0,3}(?:这|这个)?是我(?:的)?新(?:的)?(?:微信|qq|号)|"
+    r"(?<![a-z0-9_-])[a-z][a-z0-9_-]{4,40}[\s，,]{0,3}(?:这|这个)?是我(?:的)?新(?:的)?(?:微信|qq|号)|"
     # (the new id told, not added: 这是我新的微信号 czm8862_hk，你加我一下)
     r"(?:新的?|我的)(?:微信|qq)(?:号|号码)?\s{0,3}(?:是\s{0,2})?[a-z0-9][a-z0-9_-]{3,}|"
     # (Taiwan's LINE: 加我line：meiling0707, "LINE ID 是 amy_wine520")
@@ -67,6 +68,8 @@ _MOVE = re.compile(
     # (the group's own link: t.me/freightalpha_vip2025; "join the private Telegram group")
     r"\bt\.me/[a-z0-9_+]{4,}|\bwa\.me/\d{6,}|\bjoin (?:the |our |my )?(?:private |vip |free )?"
     r"(?:telegram|whatsapp|wechat|signal|line) (?:group|channel|community)\b|"
+    r"\b(?:hit me up|ping me|dm me|find me) (?:on|via|at) (?:telegram|whatsapp|wechat|signal)\b|"
+    r"(?:加|添加)\s?(?:v|vx|wx|威信|薇信)[\s:：]{0,3}[a-z0-9][a-z0-9_-]{3,}|"
     r"\b(?:add|text|message|reach|contact) me (?:directly )?(?:on|via|at) (?:my (?:new |personal )?)?"
     r"(?:whatsapp|telegram|wechat|signal)\b|"
     # ("would you like to chat on WhatsApp? +44 7520 611894")
@@ -209,8 +212,9 @@ _OFF_EMAIL_WORDS = ("mail", "firewall", "active", "spam", "邮件", "邮箱")
 _OFF_EMAIL = re.compile(
     r"\b(?:e-?mails?|mail(?:box)?)\b (?:is|are|gets?|can be) (?:\w+ ){0,2}?(?:not convenient|inconvenient|slow|blocked|"
     r"filtered|not safe|not secure|unreliable|not checked|not easy|not good)\b|"
-    r"\b(?:rarely|seldom|don't|do not|cannot|can't|can not|unable to) (?:often |always |regularly )?(?:check|use|read|"
-    r"access|open) (?:my |our |this |the )?(?:company |work )?e-?mails?\b|"
+    r"\b(?:rarely|seldom|hardly|barely|don't|do not|cannot|can't|can not|unable to) "
+    r"(?:often |always |regularly |ever )?(?:check|use|read|access|open) (?:my |our |this |the )?(?:company |work )?"
+    r"(?:e-?mails?|mailbox|inbox)\b|"
     r"\bbecause of (?:our|the|my) (?:company(?:'s)? |office )?firewall\b|"
     # ("my emails often go to spam on your side", 我这边邮件经常进垃圾箱)
     r"\b(?:my|our) e-?mails? (?:often |always |sometimes |usually )?(?:go|goes|end up|land) (?:in|to|into) (?:your )?"
@@ -246,10 +250,12 @@ _ONLY_IF = re.compile(r"\bif (?:you |i |we )?(?:do not|don't|did not|didn't|can'
 # a link to an archive or a program with the password to open it ("please find our order confirmation in the
 # protected archive below. Password: 2024 https://…/orderconf.zip"): the encrypted attachment a gateway refuses,
 # sent as a link so that no gateway opens it, from someone the reader never wrote to
-_LOCKED_WORDS = ("password", "passcode", "pwd", "unlock code", "extraction code", "密码", "口令", "解压码")
+_LOCKED_WORDS = ("password", "passcode", "pwd", "unlock code", "extraction code", "archive key", "zip key", "pass:",
+                 "pass :", "密码", "口令", "解压码")
 _PAYLOAD_LINK = re.compile(r"\bhttps?://[^\s\"'<>]{3,300}?\.(?:zip|rar|7z|iso|img|exe|scr|js|vbs|msi|cab|ace)"
                            r"(?=[.,;:!]?(?:[\s\"'<>)]|$)|[?#])")
-_PASSWORD_GIVEN = re.compile(r"(?:\b(?:password|passcode|pwd|unlock code|extraction code)|解压密码|解压码|密码|口令)\s?"
+_PASSWORD_GIVEN = re.compile(r"(?:\b(?:password|passcode|pwd|unlock code|extraction code|archive key|zip key|"
+                             r"pass(?=\s?[:：]))|解压密码|解压码|密码|口令)\s?"
                              # (no separator: only a token with a figure, "password 2024"; not "password will follow")
                              r"(?:(?:is|for the (?:archive|file|zip) is|[:：]|为|是|[-–—])\s?[\"'“]?[^\s\"'”]{2,}|"
                              r"[\"'“]?(?=[^\s\"'”]*\d)[^\s\"'”]{2,})")
@@ -271,22 +277,28 @@ def locked_archive_link(text: str) -> tuple[int, int] | None:
 # fake boss's group, where the ask comes later
 _PITCH_WORDS = ("usdt", "bitcoin", "btc", "crypto", "otc", "signal", "stock tip", "stock pick", "数字货币", "虚拟币",
                 "币圈", "泰达币", "炒币", "荐股", "股票", "炒股", "财务", "会计", "出纳")
-_PITCH = re.compile(r"\b(?:usdt|bitcoin|btc|crypto(?:currency|currencies)?|otc desk|(?:forex|trading|vip) signals?|"
-                    r"signals? (?:group|channel)|"
-                    r"stock (?:tips?|picks?))\b|数字货币|虚拟币|币圈|泰达币|炒币|荐股|股票(?:交流|学习|内部)?群|炒股|"
-                    r"(?:财务|会计|出纳)(?:人员)?(?:内部)?(?:交流|学习|工作)?群")
+_PITCH = re.compile(r"\b(?:usdt|bitcoin|btc|crypto(?:currency|currencies)?|otc desk|"
+                    r"(?:forex|trading|vip|crypto) signals?|signals (?:group|channel)|stock (?:tips?|picks?))\b|"
+                    r"数字货币|虚拟币|币圈|泰达币|炒币|荐股|股票(?:交流|学习|内部)?社?群|炒股|牛股")
+# a finance staff's group: the fake boss's, from free mail (an accounting society's study group and a supplier's
+# reconciliation group write from their own domains)
+_FINANCE_GROUP = re.compile(r"(?:财务|会计|出纳)(?:人员)?(?:内部)?(?:交流|学习|工作)?群")
+# a brand's own community, named so ("Join our Telegram community", "official Telegram channel")
+_OFFICIAL_CHANNEL = re.compile(r"\bofficial\b|\bcommunity\b|官方")
 _PITCH_FAST = Alternation(_PITCH)  # (searched branch by branch: rules.alternation)
 
 
-def messenger_pitch(text: str) -> tuple[int, int] | None:
-    """The span of the move to a messaging app in a text that pitches crypto, trading tips or a finance staff's
-    group, or None."""
+def messenger_pitch(text: str, free_sender: bool = False) -> tuple[int, int] | None:
+    """The span of the move to a messaging app in a text that pitches crypto or trading tips (or, from free mail, a
+    finance staff's group), or None; a move to a community named official is a brand's own."""
     head = text[:SCAN_LIMIT]
     if not any(w in head for w in _PITCH_WORDS) or not any(w in head for w in _MOVE_WORDS) or \
-            _PITCH_FAST.search(head) is None:
+            (_PITCH_FAST.search(head) is None and not (free_sender and _FINANCE_GROUP.search(head))):
         return None
     move = _MOVE_FAST.search(head)
-    return move.span() if move is not None else None
+    if move is None or _OFFICIAL_CHANNEL.search(head, max(0, move.start() - 60), move.end() + 30):
+        return None
+    return move.span()
 
 
 # a stranger who says the reader's own boss sent him, about money ("I have been instructed by your CEO to coordinate
@@ -298,11 +310,18 @@ _CLAIMED_BOSS = re.compile(
     r"(?: officer)?|chief financial officer|managing director|md|director|chairman|president|boss|general manager|gm|"
     r"owner)\b|\byour (?:ceo|cfo|managing director|chairman|president|boss|general manager) (?:has )?"
     r"(?:asked|instructed|authori[sz]ed|told|sent) (?:me|us)\b|"
-    r"(?:你们|贵司|贵公司|您|你)的?(?:老板|总经理|董事长|总裁|ceo|领导)(?:让我|委托我|安排我|交代我|授权我|让我们|委托我们)")
+    r"(?:你们|贵司|贵公司|您|你)的?(?:老板|总经理|董事长|总裁|ceo|领导)(?:让我|委托我|安排我|交代我|授权我|让我们|委托我们)|"
+    r"受(?:贵司|贵公司|你们|您|你)?的?(?:老板|总经理|董事长|总裁|领导)(?:的)?委托")
 _BOSS_MONEY = re.compile(r"\b(?:wire|transfer|payment|escrow|deposit|remit\w*|funds)\b|汇款|转账|打款|付款|定金|保证金")
 # (and hushed or hurried, as the fraud always is: an auditor "your CFO asked us" to write sends an engagement letter)
 _BOSS_HUSH = re.compile(r"\b(?:confidential|discreet|discretion|no one|nobody|secret|today|urgent(?:ly)?|asap|"
                         r"immediately)\b|保密|不要告诉|别告诉|不要声张|今天|尽快|马上|立即")
+# (and the reader asked to pay or to act: a lawyer's notice that "completion funds will be transferred" asks nothing)
+_BOSS_ASK = re.compile(r"\b(?:must reach|must be (?:sent|wired|transferred|paid)|(?:you|your team) (?:must|need to|"
+                       r"should|will need to) (?:send|wire|transfer|pay|process|arrange)|please (?:confirm you|process|"
+                       r"arrange|send|wire|transfer|make)|i will send (?:you )?the (?:wire|bank|payment) "
+                       r"(?:details|instructions))\b|"
+                       r"请(?:您|你)?(?:支付|汇款|转账|安排|处理|打款)|需要(?:您|你)?(?:支付|汇款|转账|打款)|今天需要支付")
 
 
 def claimed_boss(text: str) -> tuple[int, int] | None:
@@ -313,21 +332,25 @@ def claimed_boss(text: str) -> tuple[int, int] | None:
         return None
     claim = _CLAIMED_BOSS.search(head)
     return claim.span() if claim is not None and _BOSS_MONEY.search(head) is not None and \
-        _BOSS_HUSH.search(head) is not None else None
+        _BOSS_HUSH.search(head) is not None and _BOSS_ASK.search(head) is not None else None
 
 
 # an event's or a trade's contact list offered for sale ("Would you be interested in acquiring the TOC Europe 2025
 # attendees list? Count: 7,840 verified contacts", 出售展会参展商名录): the list seller's spam; an organiser tells its
 # own exhibitors where their list is, and asks no price for it
-_LIST_WORDS = ("attendee", "visitor", "delegate", "exhibitor", "buyer", "decision maker", "contacts", "名录", "名单",
-               "数据")
+_LIST_WORDS = ("attendee", "visitor", "delegate", "exhibitor", "buyer", "decision maker", "contacts", "registrant",
+               "名录", "名单", "数据", "联系方式")
 _LIST_SOLD = re.compile(
     r"\b(?:acquir\w*|purchas\w*|buy(?:ing)?|interested in (?:getting |receiving |obtaining )?)\b[^.!?\n]{0,60}?"
     r"\b(?:attendees?|visitors?|delegates?|exhibitors?|buyers?|decision makers?|members?|participants?)(?:'s?)? "
     r"(?:e-?mail )?(?:list|lists|database|contacts|data|leads)\b|"
-    r"\b(?:attendees?|visitors?|delegates?|exhibitors?|buyers?|decision makers?)(?:'s?)? (?:e-?mail )?(?:list|lists|"
-    r"database|contacts)\b[^!?\n]{0,200}?\b(?:pricing|price|cost|counts?|verified contacts|sample)\b|"
-    r"(?:出售|购买|提供)[^。！？\n]{0,20}?(?:参展商|参会|观众|买家|采购商|展商)(?:名录|名单|数据|通讯录)")
+    r"\b(?:attendees?|visitors?|delegates?|exhibitors?|buyers?|decision makers?|registrants?)(?:'s?)? (?:e-?mail )?"
+    r"(?:list|lists|database|contacts)\b[^!?\n]{0,200}?(?:\bverified contacts\b|\b\d[\d,]* (?:verified )?(?:contacts|"
+    r"records|leads|e-?mails)\b)|"
+    r"\bcontact (?:list|details|data) of (?:the |all )?[^.!?\n]{0,40}?\b(?:attendees|visitors|exhibitors|buyers|"
+    r"registrants|delegates)\b|"
+    r"(?:出售|购买)[^。！？\n]{0,20}?(?:参展商|参会|观众|买家|采购商|展商)(?:名录|名单|数据|通讯录|联系方式)|"
+    r"(?:参展商|采购商|买家|观众|展商)(?:的)?(?:全部)?(?:联系方式|通讯录|名录|数据)[^。！？\n]{0,10}?\d+(?:万)?条")
 _LIST_SOLD_FAST = Alternation(_LIST_SOLD)  # (searched branch by branch: rules.alternation)
 
 

@@ -260,7 +260,8 @@ def _benefactor_chose(items: list[Text]) -> bool:
     return any(DYING.search(x.text, 0, SCAN_LIMIT) and STRANGER_CHOSEN.search(x.text, 0, SCAN_LIMIT) for x in items)
 
 
-def _weight(signal: Signal, items: list[Text], free_sender: bool = False, fee_asked: bool = False) -> float:
+def _weight(signal: Signal, items: list[Text], free_sender: bool = False, fee_asked: bool = False,
+            own_brand: bool = False) -> float:
     """A signal's points: its family's weight, more where it says more — a diversion with its
     pretext (an audit, a frozen account: audits freeze no bank account; an overpayment whose refund goes
     elsewhere), into a personal account, or
@@ -284,10 +285,9 @@ def _weight(signal: Signal, items: list[Text], free_sender: bool = False, fee_as
     if signal.name == "diversion" and free_sender and \
             SALARY.search(signal.text, max(0, signal.start - 200), signal.end + 200):
         return 2.0
-    if signal.name == "personal_data" and (_asks_codes(signal.text, max(0, signal.start - 160), signal.end + 160)
-                                           or signal.text.endswith(ASKS_PASSWORD) or
-                                           _WORK_SIGN_IN.search(signal.text, max(0, signal.start - 160),
-                                                                signal.end + 160)):
+    around = (max(0, signal.start - 160), signal.end + 160)
+    if signal.name == "personal_data" and (_asks_codes(signal.text, *around) or signal.text.endswith(ASKS_PASSWORD) or
+                                           not own_brand and _WORK_SIGN_IN.search(signal.text, *around)):
         return 2.0  # (or the reader's work mailbox as a stranger's page's login: "log in with your business email")
     if signal.name == "fee" and _FEE_WORD.search(signal.text, signal.start, signal.end) and \
             _COMES_BACK.search(signal.text, max(0, signal.start - 100), signal.end + 120):
@@ -509,11 +509,11 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
                      if span and not _warned(item.text, span[0])), None)
         if sold is not None:
             found["list_sold"] = Signal("list_sold", sold[0].where, sold[0].text, *sold[1])
-    if not any(n in found for n in OFFER_OR_ASK) and unsolicited and \
+    if not any(n in found for n in OFFER_OR_ASK if n not in ("returns", "windfall")) and unsolicited and \
             not (domains and all(brand_owned(d) and d not in FREEMAIL for d in domains)):
-        # crypto, trading tips or a finance staff's group pitched by a stranger, and the messaging app to go to (an
-        # exchange's own notice of its community channel comes from its own domain)
-        pitched = next(((item, span) for item in items for span in [messenger_pitch(item.text)]
+        # crypto, trading tips (beside the returns it promises: 每天分享牛股) or a finance staff's group pitched by a
+        # stranger, and the messaging app to go to (an exchange's own notice of its community comes from its domain)
+        pitched = next(((item, span) for item in items for span in [messenger_pitch(item.text, free_sender)]
                         if span and not _warned(item.text, span[0])), None)
         if pitched is not None:
             found["channel_pitch"] = Signal("channel_pitch", pitched[0].where, pitched[0].text, *pitched[1])
@@ -592,7 +592,8 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
         found["unsolicited"] = Signal("unsolicited", "headers", unsolicited_why or NOT_A_REPLY, 0, 0)
     order = {n: i for i, n in enumerate(WEIGHTS)}
     signals = tuple(sorted(found.values(), key=lambda s: order[s.name]))
-    points = sum(_weight(s, items, free_sender, "fee" in found) for s in signals)
+    own_brand = bool(domains) and all(brand_owned(d) and d not in FREEMAIL for d in domains)
+    points = sum(_weight(s, items, free_sender, "fee" in found, own_brand) for s in signals)
     if not signals:
         return Assessment((), 0.0, None)
     if not any(s.name in OFFER_OR_ASK for s in signals) or points < MEDIUM_AT:
