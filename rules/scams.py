@@ -255,6 +255,13 @@ _WORK_SIGN_IN = re.compile(r"\b(?:log|sign)[- ]?in (?:with|using) your (?:busine
                            r"(?:账号|帐号)?(?:登录|登陆)")
 
 
+def _first_span(items: list[Text],
+                find: Callable[[str], tuple[int, int] | None]) -> tuple[Text, tuple[int, int]] | None:
+    """The first text and span where ``find`` finds its template, not inside a warning's example."""
+    return next(((item, span) for item in items for span in [find(item.text)]
+                 if span and not _warned(item.text, span[0])), None)
+
+
 def _benefactor_chose(items: list[Text]) -> bool:
     """Whether a dying benefactor chose a stranger ("a widow … I want to donate this fund to an honest person")."""
     return any(DYING.search(x.text, 0, SCAN_LIMIT) and STRANGER_CHOSEN.search(x.text, 0, SCAN_LIMIT) for x in items)
@@ -481,40 +488,27 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
         if met is not None:
             found["befriend"] = Signal("befriend", met[0].where, met[0].text, *met[1])
             found.setdefault("private_channel", Signal("private_channel", met[0].where, met[0].text, *met[1]))
-    if not any(n in found for n in OFFER_OR_ASK) and unsolicited:
-        # a stranger's reason to leave e-mail, and the messaging id to go to ("email is not convenient because of our
-        # company firewall. Please add my WeChat"): the contact-me-privately lure before anything is asked
-        off = next(((item, span) for item in items for span in [moves_off_email(item.text)]
-                    if span and not _warned(item.text, span[0])), None)
-        if off is not None:
-            found["off_email"] = Signal("off_email", off[0].where, off[0].text, *off[1])
-            found.setdefault("private_channel", Signal("private_channel", off[0].where, off[0].text, *off[1]))
-    if not any(n in found for n in OFFER_OR_ASK) and unsolicited:
-        # an archive or a program by link with its password, from someone the reader never wrote to: the encrypted
-        # attachment the gateway refuses, sent where the gateway cannot open it
-        locked = next(((item, span) for item in items for span in [locked_archive_link(item.text)]
-                       if span and not _warned(item.text, span[0])), None)
-        if locked is not None:
-            found["locked_archive"] = Signal("locked_archive", locked[0].where, locked[0].text, *locked[1])
-    if not any(n in found for n in OFFER_OR_ASK) and unsolicited:
-        # a stranger sent by the reader's own boss, about money ("instructed by your CEO to coordinate the escrow
-        # deposit"): the CEO fraud's second voice wears the boss's authority as the opener wears his name
-        sent = next(((item, span) for item in items for span in [claimed_boss(item.text)]
-                     if span and not _warned(item.text, span[0])), None)
-        if sent is not None:
-            found["look_alike"] = Signal("look_alike", sent[0].where, sent[0].text, *sent[1])
-    if not any(n in found for n in OFFER_OR_ASK) and unsolicited:
-        # an event's contact list for sale: the list seller's spam (an organiser's own list comes with no price)
-        sold = next(((item, span) for item in items for span in [list_sold(item.text)]
-                     if span and not _warned(item.text, span[0])), None)
-        if sold is not None:
-            found["list_sold"] = Signal("list_sold", sold[0].where, sold[0].text, *sold[1])
+    if unsolicited:
+        # the stranger's templates, read whole where nothing else offers or asks (rules.scam_templates): a reason to
+        # leave e-mail and the messaging id to go to; an archive by link with its password (the encrypted attachment
+        # the gateway refuses, sent where it cannot open it); a stranger sent by the reader's own boss about money
+        # (the CEO fraud's second voice wears the boss's authority as the opener wears his name); an event's contact
+        # list for sale
+        for name, find, channel in (("off_email", moves_off_email, True),
+                                    ("locked_archive", locked_archive_link, False),
+                                    ("look_alike", claimed_boss, False), ("list_sold", list_sold, False)):
+            if any(n in found for n in OFFER_OR_ASK):
+                break
+            hit = _first_span(items, find)
+            if hit is not None:
+                found[name] = Signal(name, hit[0].where, hit[0].text, *hit[1])
+                if channel:
+                    found.setdefault("private_channel", Signal("private_channel", hit[0].where, hit[0].text, *hit[1]))
     if not any(n in found for n in OFFER_OR_ASK if n not in ("returns", "windfall")) and unsolicited and \
             not (domains and all(brand_owned(d) and d not in FREEMAIL for d in domains)):
         # crypto, trading tips (beside the returns it promises: 每天分享牛股) or a finance staff's group pitched by a
         # stranger, and the messaging app to go to (an exchange's own notice of its community comes from its domain)
-        pitched = next(((item, span) for item in items for span in [messenger_pitch(item.text, free_sender)]
-                        if span and not _warned(item.text, span[0])), None)
+        pitched = _first_span(items, lambda text: messenger_pitch(text, free_sender))
         if pitched is not None:
             found["channel_pitch"] = Signal("channel_pitch", pitched[0].where, pitched[0].text, *pitched[1])
             found.setdefault("private_channel",
