@@ -164,3 +164,20 @@ def test_a_rule_given_a_wrong_value_for_disk_image_names_file_line_and_key(tmp_p
     with pytest.raises(RuleSetError) as raised:
         load_ruleset(rules)
     assert "rules.yaml" in str(raised.value) and "disk_image" in str(raised.value) and ":3" in str(raised.value)
+
+
+def test_an_iso_is_read_by_the_extraction_worker_as_the_gateway_reads_it(tmp_path: Path) -> None:
+    """The gateway parses with documents closed and has a worker process read them: the disk image and what it
+    holds are found there too (the program inside, the flag on the image)."""
+    from gateway.extraction_pool import ExtractionPool
+    from rules.budget import Limits
+    image = _iso(tmp_path, {"SETUP.EXE": pe_executable()})
+    message = parse(_mail(image, "BL.iso", "docs@maersk-bl.test", "bob@example.com"), Limits(open_documents=False))
+    assert message.deferred and message.attachments[0].is_disk_image
+    pool = ExtractionPool(workers=1, seconds=10, memory_mb=512)
+    try:
+        pool.complete_blocking(message)
+    finally:
+        pool.close()
+    assert {a.path: (a.is_disk_image, a.is_executable) for a in message.attachments} == {
+        "BL.iso": (True, False), "BL.iso/SETUP.EXE": (False, True)}
