@@ -312,6 +312,8 @@ _CLAIMED_BOSS = re.compile(
     r"(?:asked|instructed|authori[sz]ed|told|sent) (?:me|us)\b|"
     r"(?:你们|贵司|贵公司|您|你)的?(?:老板|总经理|董事长|总裁|ceo|领导)(?:让我|委托我|安排我|交代我|授权我|让我们|委托我们)|"
     r"受(?:贵司|贵公司|你们|您|你)?的?(?:老板|总经理|董事长|总裁|领导)(?:的)?委托")
+_BOSS_MONEY_WORDS = ("wire", "transfer", "payment", "escrow", "deposit", "remit", "funds", "汇款", "转账", "打款",
+                     "付款", "定金", "保证金")
 _BOSS_MONEY = re.compile(r"\b(?:wire|transfer|payment|escrow|deposit|remit\w*|funds)\b|汇款|转账|打款|付款|定金|保证金")
 # (and hushed or hurried, as the fraud always is: an auditor "your CFO asked us" to write sends an engagement letter)
 _BOSS_HUSH = re.compile(r"\b(?:confidential|discreet|discretion|no one|nobody|secret|today|urgent(?:ly)?|asap|"
@@ -338,8 +340,11 @@ def claimed_boss(text: str) -> tuple[int, int] | None:
 # an event's or a trade's contact list offered for sale ("Would you be interested in acquiring the TOC Europe 2025
 # attendees list? Count: 7,840 verified contacts", 出售展会参展商名录): the list seller's spam; an organiser tells its
 # own exhibitors where their list is, and asks no price for it
-_LIST_WORDS = ("attendee", "visitor", "delegate", "exhibitor", "buyer", "decision maker", "contacts", "registrant",
-               "名录", "名单", "数据", "联系方式")
+# (the cheap test: a role of the list's people, as each branch below names one; not 数据 or 联系方式 alone, which
+# half of all Chinese mail holds)
+_LIST_WORDS = ("attendee", "visitor", "delegate", "exhibitor", "buyer", "decision maker", "registrant", "member",
+               "participant", "contact list", "contact details", "contact data", "参展商", "采购商", "展商", "买家",
+               "观众", "参会")
 _LIST_SOLD = re.compile(
     r"\b(?:acquir\w*|purchas\w*|buy(?:ing)?|interested in (?:getting |receiving |obtaining )?)\b[^.!?\n]{0,60}?"
     r"\b(?:attendees?|visitors?|delegates?|exhibitors?|buyers?|decision makers?|members?|participants?)(?:'s?)? "
@@ -476,4 +481,5 @@ def may_hold_one(text: str) -> bool:
         any(w in head for w in _OFF_EMAIL_WORDS) and any(w in head for w in _IM_WORDS)) or (
         "://" in head and any(w in head for w in _LOCKED_WORDS)) or (
         any(w in head for w in _PITCH_WORDS) and any(w in head for w in _MOVE_WORDS)) or \
-        any(w in head for w in _BOSS_WORDS) or any(w in head for w in _LIST_WORDS)
+        any(w in head for w in _BOSS_WORDS) and any(w in head for w in _BOSS_MONEY_WORDS) or \
+        any(w in head for w in _LIST_WORDS)
