@@ -159,12 +159,13 @@ _LIST_FOLLOWS = re.compile(r"\s*(?:,|、|，|/|\bor\b|\band\b|或|和)\s*[\"'“
 
 
 # one item of a list of classification levels, each defined ("- 机密：价格、成本", "Confidential: pricing, costs")
-_LEVEL_NAME = (r"(?im)^[ \t>]*(?:[-*•·]|\d{1,2}[.、)）])?[ \t]*[\"“「【\[]?(?:公开|内部|秘密|机密|绝密|核心|普通|一般|"
-               r"public|internal(?: use)?(?: only)?|confidential|restricted|secret|top secret|highly confidential|"
-               r"strictly confidential)[\"”」】\]]?[ \t]*")
+_LEVEL_NAME = (r"(?im)^[ \t>]*(?:[-*•·]|\d{1,2}[.、)）])?[ \t]*[\"“「【\[]?"
+               r"(?P<level>公开|内部|秘密|机密|绝密|核心|普通|一般|public|internal(?: use)?(?: only)?|confidential|"
+               r"restricted|secret|top secret|highly confidential|strictly confidential)[\"”」】\]]?[ \t]*")
 _LEVEL_ITEM = re.compile(_LEVEL_NAME + r"[:：（(]")
-# (or with a dash, "CONFIDENTIAL – patient data, contracts": read so only in a run of three, none of them a handling
-# instruction - two banners stacked, "CONFIDENTIAL – do not forward\nRESTRICTED – board only", label a document)
+# (or with a dash, "CONFIDENTIAL – patient data, contracts": read so only in a run of three naming two levels or more,
+# none of them a handling instruction - two banners stacked, "CONFIDENTIAL – do not forward\nRESTRICTED – board
+# only", label a document, and so do three lines each "CONFIDENTIAL – …", an index of marked documents)
 _LEVEL_DASH_ITEM = re.compile(_LEVEL_NAME + r"[–—-][ \t]+(?!(?:do not|don't|not for|not to be|for |only\b|board|"
                               r"internal|restricted|strictly|请勿|不得|禁止|仅限|仅供|严禁))")
 
@@ -204,7 +205,8 @@ def _in_a_list_of_levels(text: str, pos: int) -> bool:
         if not _LEVEL_DASH_ITEM.match(text, *nxt):
             break
         lines.append(nxt)
-    return len(lines) >= 3
+    levels = {m.group("level").casefold() for a, b in lines for m in [_LEVEL_DASH_ITEM.match(text, a, b)] if m}
+    return len(lines) >= 3 and len(levels) >= 2
 
 
 def _listed_label(text: str, start: int, end: int) -> bool:

@@ -61,6 +61,12 @@ def test_a_list_of_labels_each_with_a_dash_is_a_workshops_example() -> None:
     assert action(mail(body, "Slides for labelling workshop")) == "deliver"
 
 
+def test_an_index_of_documents_each_marked_with_a_dash_still_holds() -> None:
+    body = ("CONFIDENTIAL – Q3 pricing\nCONFIDENTIAL – Q4 pricing\nCONFIDENTIAL – 2027 roadmap\n\n"
+            "All three are attached for the board.\n\nCarol")
+    assert action(mail(body, "Board papers")) == "quarantine"
+
+
 def test_a_label_with_a_dash_on_its_own_line_still_holds() -> None:
     body = "CONFIDENTIAL – Board only\n\nThe Q3 acquisition shortlist is attached.\n\nCarol"
     assert action(mail(body, "Shortlist")) == "quarantine"
