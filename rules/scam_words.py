@@ -514,7 +514,8 @@ _DIVERSION = re.compile(
     # ("all freight payments … shall be remitted to our affiliate company")
     r"\b(?:payments?|remittances?|invoices?|freight)\b[^.!?\n]{0,60}?\b(?:shall|should|must|will|are to|is to) "
     r"(?:now |henceforth |from now on )?be (?:remitted|paid|made|sent|transferred|wired|settled) to (?:our|the|its) "
-    r"(?:affiliate|sister|subsidiary|parent|group|associated|related|holding)(?: company| entity| firm)?\b|"
+    r"(?:(?:affiliate|sister|subsidiary|parent|associated|related|holding)(?: company| entity| firm)?|"
+    r"group (?:company|entity|firm))\b|"
     # (the payee's bank said changed: "due to a change in our settlement bank", details "no longer valid")
     r"\b(?:change|changes|changed) (?:in|of|to) (?:our|its|the) (?:settlement |receiving |remittance |collection )?"
     r"bank(?:ing)?(?: details| account| partner)?\b|"
@@ -1105,7 +1106,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
     "fee": (
         "data base|yearly|per year|per annum|annually|speaker|speaker's|keynote|presenter|panelist|bureau|"
         "子公司|母公司|姐妹公司|兄弟公司|香港公司|海外公司|收款主体|收款单位|收款公司|收款抬头|收款人|sister|subsidiary|"
-        "parent|associated|related|holding|"
+        "parent|associated|related|holding|group company|group entity|group firm|"
         "compliance|reinstatement|underwriting|审查费|审核费|评估费|延期费|filing|collection|collecting|inspection|"
         "检测费|检查费|巡查费|复核费|年检费|处理费|administrative penalty|late penalty|overdue penalty|customs penalty|"
         "administrative fine|late fine|overdue fine|customs fine|"
