@@ -25,6 +25,19 @@ ASCII_START = r"(?<![a-z0-9_])"
 _ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 
 
+def _class_end(source: str, i: int) -> int:
+    """The index of the ``]`` closing the character class opened at ``source[i]`` (a ``]`` first, or
+    after ``^``, is a literal; the end of ``source`` when it is not closed)."""
+    i += 1
+    if i < len(source) and source[i] == "^":
+        i += 1
+    if i < len(source) and source[i] == "]":
+        i += 1
+    while i < len(source) and source[i] != "]":
+        i += 2 if source[i] == "\\" else 1
+    return i
+
+
 def top_level_branches(source: str) -> list[str]:
     """The branches of ``source`` split at its top-level ``|`` (outside groups and classes)."""
     out: list[str] = []
@@ -34,14 +47,8 @@ def top_level_branches(source: str) -> list[str]:
         if ch == "\\":
             i += 2
             continue
-        if ch == "[":  # skip the class: a ']' first (or after '^') is a literal
-            i += 1
-            if i < len(source) and source[i] == "^":
-                i += 1
-            if i < len(source) and source[i] == "]":
-                i += 1
-            while i < len(source) and source[i] != "]":
-                i += 2 if source[i] == "\\" else 1
+        if ch == "[":
+            i = _class_end(source, i)
         elif ch == "(":
             depth += 1
         elif ch == ")":
@@ -76,13 +83,7 @@ def _group_end(source: str, start: int) -> int:
             i += 2
             continue
         if ch == "[":
-            i += 1
-            if i < len(source) and source[i] == "^":
-                i += 1
-            if i < len(source) and source[i] == "]":
-                i += 1
-            while i < len(source) and source[i] != "]":
-                i += 2 if source[i] == "\\" else 1
+            i = _class_end(source, i)
         elif ch == "(":
             depth += 1
         elif ch == ")":

@@ -144,8 +144,8 @@ def _split_cn_ids(text: str) -> list[Match]:
         value = m.group(1) + m.group(2)
         if len(value) != 18 or not cn_id_ok(value):
             continue
-        before = text[max(0, m.start() - 80):m.start()]  # (its line and the ones just above)
-        if not (_ID_WORDS.search(before.lower()) or _NAME_WORDS.search(before.lower())):
+        before = text[max(0, m.start() - 80):m.start()].lower()  # (its line and the ones just above)
+        if not (_ID_WORDS.search(before) or _NAME_WORDS.search(before)):
             continue
         level = LOW if value.upper() in PUBLISHED_SAMPLE_IDS or _ID_SAMPLE.search(before) else HIGH
         out.append(Match("cn_id", m.start(1), m.end(2), text[m.start(1):m.end(2)], level,
