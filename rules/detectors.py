@@ -33,6 +33,8 @@ _SEPARATORS = " -."
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 # 18 characters, or 6-8-4 groups joined by one kind of separator (110101 19900307 123X)
+# a digit group set off from the next (a line break, a space or a dash between): only then a broken number is read
+_GROUP_GATE = re.compile(r"[0-9](?:[ \t]*\r?\n[ \t]*|[ -])[0-9]")
 _ID_RE = re.compile(r"[1-8][0-9]{16}[0-9Xx]|[1-8][0-9]{5}([ .-])[0-9]{8}\1[0-9]{3}[0-9Xx]")
 
 
@@ -124,32 +126,48 @@ def find_cn_ids(text: str) -> list[Match]:
         else:
             level = MEDIUM
         out.append(Match("cn_id", s, e, m.group(), level, "; ".join(why)))
-    if "\n" in text:
-        out += _split_cn_ids(text)
+    if _GROUP_GATE.search(text):
+        out += _split_cn_ids(text, out)
     return out
 
 
-# an identity number broken over two lines ("Mainland ID: 510107195\n806267461"): its first part ends a line, the
-# rest begins the next and ends there
-# (the rest read ahead: a line of digits above does not take the first part, "2024\n440304198\n506121230")
-_ID_SPLIT = re.compile(r"(?<![0-9A-Za-z])([1-8][0-9]{3,16})(?![0-9])[ \t]*\r?\n"
-                       r"(?=[ \t]*([0-9]{1,14}[0-9Xx]?)[ \t]*(?:\r?\n|$))")
+# an identity number broken over lines or grouped unusually ("Mainland ID: 510107195\n806267461", "身份证 1101 0519
+# 4912 3100 2X", "110105-1949-1231-002X"): a run of digit groups set off by a space, a dash or a line break
+# (each line's groups are joined and lines are tried in runs: a line of digits above, a year, hides nothing)
+_ID_GROUPED = re.compile(r"(?<![0-9A-Za-z])[0-9]+(?:(?:[ \t]*\r?\n[ \t]*|[ -])[0-9]+)+[Xx]?(?![0-9A-Za-z])")
+_LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
+_IN_LINE_SEPARATOR = re.compile(r"[ -]")
 
 
-def _split_cn_ids(text: str) -> list[Match]:
-    """Identity numbers broken over two lines, read only where an identity word or a name stands within 80
-    characters before (two numbers on two lines are common; one broken beside 身份证 is hidden)."""
+def _split_cn_ids(text: str, standard: list[Match]) -> list[Match]:
+    """Identity numbers broken over lines or in groups other than 6-8-4, read only where an identity word or a
+    name stands within 80 characters before (two numbers on two lines, a phone number's groups, are common; one
+    broken beside 身份证 is hidden). ``standard``: the numbers already read whole, not read again."""
     out = []
-    for m in _ID_SPLIT.finditer(text):
-        value = m.group(1) + m.group(2)
-        if len(value) != 18 or not cn_id_ok(value):
-            continue
-        before = text[max(0, m.start() - 80):m.start()].lower()  # (its line and the ones just above)
-        if not (_ID_WORDS.search(before) or _NAME_WORDS.search(before)):
-            continue
-        level = LOW if value.upper() in PUBLISHED_SAMPLE_IDS or _ID_SAMPLE.search(before) else HIGH
-        out.append(Match("cn_id", m.start(1), m.end(2), text[m.start(1):m.end(2)], level,
-                         "GB 11643 checksum and birth date; broken over two lines; identity word or name beside"))
+    taken = [(m.start, m.end) for m in standard]
+    for run in _ID_GROUPED.finditer(text):
+        lines, pos = [], run.start()
+        for piece in _LINE_BREAK.split(run.group()):
+            start = text.index(piece, pos)
+            lines.append((start, start + len(piece), _IN_LINE_SEPARATOR.sub("", piece)))
+            pos = start + len(piece)
+        for i in range(len(lines)):
+            value = ""
+            for j in range(i, len(lines)):
+                value += lines[j][2]
+                if len(value) >= 18:
+                    break
+            s, e = lines[i][0], lines[j][1]
+            if len(value) != 18 or (i == j and " " not in text[s:e] and "-" not in text[s:e]) or \
+                    any(a < e and s < b for a, b in taken) or not cn_id_ok(value):
+                continue
+            before = text[max(0, s - 80):s].lower()  # (its line and the ones just above)
+            if not (_ID_WORDS.search(before) or _NAME_WORDS.search(before)):
+                continue
+            level = LOW if value.upper() in PUBLISHED_SAMPLE_IDS or _ID_SAMPLE.search(before) else HIGH
+            out.append(Match("cn_id", s, e, text[s:e], level, "GB 11643 checksum and birth date; " +
+                             ("broken over lines" if i != j else "grouped") + "; identity word or name beside"))
+            taken.append((s, e))
     return out
 
 
