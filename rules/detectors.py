@@ -134,7 +134,8 @@ def find_cn_ids(text: str) -> list[Match]:
 # an identity number broken over lines or grouped unusually ("Mainland ID: 510107195\n806267461", "身份证 1101 0519
 # 4912 3100 2X", "110105-1949-1231-002X"): a run of digit groups set off by a space, a dash or a line break
 # (each line's groups are joined and lines are tried in runs: a line of digits above, a year, hides nothing)
-_ID_GROUPED = re.compile(r"(?<![0-9A-Za-z])[0-9]+(?:(?:[ \t]*\r?\n[ \t]*|[ -])[0-9]+)+[Xx]?(?![0-9A-Za-z])")
+# (the run never fails once begun, so no start inside it is tried again: what follows it is checked apart)
+_ID_GROUPED = re.compile(r"(?<![0-9A-Za-z])[0-9]+(?:(?:[ \t]*\r?\n[ \t]*|[ -])[0-9]+)+[Xx]?")
 _LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
 _IN_LINE_SEPARATOR = re.compile(r"[ -]")
 
@@ -146,6 +147,8 @@ def _split_cn_ids(text: str, standard: list[Match]) -> list[Match]:
     out = []
     taken = [(m.start, m.end) for m in standard]
     for run in _ID_GROUPED.finditer(text):
+        if run.end() < len(text) and _ascii_alnum(text[run.end()]):
+            continue  # (part of a code: 1101-0519-ABC)
         lines, pos = [], run.start()
         for piece in _LINE_BREAK.split(run.group()):
             start = text.index(piece, pos)
