@@ -224,3 +224,28 @@ def test_a_code_on_a_transparent_background_is_read() -> None:
     out = io.BytesIO()
     clear.save(out, format="PNG")
     assert qr_codes.qr_payloads(out.getvalue()) == [LURE_URL]
+
+
+def test_a_code_drawn_a_pixel_per_module_is_read_and_the_lure_held() -> None:
+    """A code of 200 bytes, one pixel per module, that HTML shows 200 pixels wide: under 256 bytes it was never
+    scanned, and ZBar does not read modules of one pixel (an attack review's bypass): enlarged now."""
+    out = io.BytesIO()
+    segno.make(LURE_URL, error="l").save(out, kind="png", scale=1, border=4)
+    tiny = out.getvalue()
+    assert len(tiny) < 256
+    assert qr_codes.qr_payloads(tiny) == [LURE_URL]
+    raw = a_mail("Microsoft 365", "no-reply@mfa-notice.online", "Action required: MFA expires today", MFA, [tiny],
+                 inline=True)
+    assert action(raw, "no-reply@mfa-notice.online") == "quarantine"
+
+
+def test_a_code_in_an_animated_pictures_second_frame_is_read() -> None:
+    """A GIF whose first frame is blank for 50 ms and whose second shows the code (only the first frame was read)."""
+    code = Image.open(io.BytesIO(qr_picture(LURE_URL))).convert("L")
+    out = io.BytesIO()
+    Image.new("L", code.size, 255).save(out, format="GIF", save_all=True, append_images=[code], duration=[50, 100000],
+                                        loop=0)
+    assert qr_codes.qr_payloads(out.getvalue()) == [LURE_URL]
+    raw = a_mail("Microsoft 365", "no-reply@mfa-notice.online", "Action required: MFA expires today", MFA,
+                 [out.getvalue()], kind="gif")
+    assert action(raw, "no-reply@mfa-notice.online") == "quarantine"
