@@ -268,7 +268,7 @@ BRANDS: dict[str, tuple[str, ...]] = {
 # words of a domain that name a brand (``paypal-secure-login.com``, ``hmrc-refunds.uk``): the
 # brand's own domains are exempt. Only names no other business spells as a word of its domain.
 DOMAIN_WORDS: dict[str, str] = {
-    "apple": "apple", "appleid": "apple", "icloud": "icloud", "paypal": "paypal", "docusign": "docusign",
+    "apple": "apple", "appleid": "apple", "adp": "adp", "icloud": "icloud", "paypal": "paypal", "docusign": "docusign",
     "microsoft": "microsoft", "office365": "office 365", "microsoft365": "microsoft 365", "onedrive": "onedrive",
     "sharepoint": "sharepoint", "hmrc": "hmrc", "netflix": "netflix", "linkedin": "linkedin", "dhl": "dhl",
     "fedex": "fedex", "usps": "usps", "royalmail": "royal mail", "hsbc": "hsbc", "wellsfargo": "wells fargo",
@@ -305,8 +305,16 @@ LOOK_ALIKE = "a look-alike of"  # how a correspondent's look-alike is named (rul
 # but no disguise for a lure (partners called example-logistics, vendors' "IT Support" on gmail and
 # namesakes of our people call to sign in as every notice does)
 EXECUTIVE_ON_FREEMAIL = "an executive's title on free mail"
+# a company's name under a registry's second-level name that reads as a country's ending (brenner-guss.de.com,
+# stonebridge-autoparts.us.com: CentralNic sells them to anyone, a German foundry's own domain is brenner-guss.de)
+COUNTRY_SLD = "a company's name under a country's look-alike ending"
 DISGUISES = ("one of our people's names", "our own name", "our own staff", "a name spelled with digits for letters",
-             EXECUTIVE_ON_FREEMAIL)
+             EXECUTIVE_ON_FREEMAIL, COUNTRY_SLD)
+# (the Public Suffix List's private registries that read as a country's ending: CentralNic's and a few others')
+_COUNTRY_ENDINGS = frozenset({"br.com", "cn.com", "de.com", "eu.com", "gb.com", "gb.net", "gr.com", "hu.com", "hu.net",
+                              "in.net", "jp.net", "jpn.com", "kr.com", "mex.com", "no.com", "qc.com", "ru.com", "sa.com",
+                              "se.com", "se.net", "uk.com", "uk.net", "us.com", "us.org", "uy.com", "za.com", "ae.org",
+                              "ar.com", "it.com", "com.de", "com.se", "co.com", "za.bz", "eu.org"})
 _ENGLISH = re.compile(r"(?<![a-z0-9])(?:" + "|".join(sorted((re.escape(n) for n in BRANDS if n.isascii()),
                                                               key=len, reverse=True)) + r")(?![a-z0-9])")
 _CHINESE = tuple(n for n in BRANDS if not n.isascii())
@@ -346,7 +354,7 @@ _BRAND_FILLER = re.compile(
     # (a courier's, a bank's, an employer's own senders: "UPS Delivery", "DBS Bank", "Amazon HR Onboarding")
     r"delivery|shipping|tracking|parcels?|logistics|bank|banking|digibank|hr|onboarding|careers|recruitment|"
     r"recruiting|talent|jobs|seller|sellers|merchant|merchants|brand|registry|performance|booking|bookings|lines|"
-    r"line)\b|\bu\.s\.|\bu\.k\.|[&/|,.:\-–—()（）\[\]【】\s\d]|"
+    r"line|payroll|workforce)\b|\bu\.s\.|\bu\.k\.|[&/|,.:\-–—()（）\[\]【】\s\d]|"
     r"客服|通知|中心|团队|服务|安全|风控|合规|官方|速运|快递|集团|股份|有限|公司|总局|委员会|部门|账户|支付|平台|国家|商家|积分|商城|"
     r"监督|管理|科技|信息|系统|提醒|中国|香港|台湾|深圳|上海|北京|广州|市|省|区|县|分行|支行|慈善|信托|基金|委员会|"
     r"中级|高级|基层|最高|办公室|执行局|立案庭|传票|快件|处理|缴费|稽查|征收|受理|理赔|核保|保全|财产保险|合作伙伴|伙伴|支援|"
@@ -537,6 +545,8 @@ _GOVERNMENT_BODY = re.compile(
     r"环保|文化和旅游|文旅|公安|出入境|人力资源和社会保障|人社|劳工|商务|外汇管理|统计|自然资源|交通运输|水务|差饷物业估价|"
     r"药品监督管理|药监|医疗保障|知识产权|版权)"
     r"(?:局|署|处|厅|所|委|委员会|监督所|支队|大队)|"
+    # (a customs office by any name: 海关AEO认证服务中心, 海关稽查办公室)
+    r"海关[^\s，。,]{0,10}?(?:中心|办公室|办事处|科)|"
     r"\b(?:customs and excise(?: department)?|fire services department|inland revenue department|department of health|"
     r"food and environmental hygiene department|environmental protection department|labour department|"
     r"immigration department|rating and valuation department|water supplies department|(?:tax|revenue) authority|"
@@ -695,6 +705,8 @@ def impersonated(display_names: Iterable[str], addresses: Iterable[str], our_dom
             return "our own staff"
     if any(_homoglyph(d) for d in domains):
         return "a name spelled with digits for letters"
+    if any(d.count(".") >= 2 and ".".join(d.rsplit(".", 2)[-2:]) in _COUNTRY_ENDINGS for d in domains):
+        return COUNTRY_SLD
     worn = next((m.group(1) for d in domains if len(d) <= 253 for m in [_SUFFIX_WORN.search(d)] if m), None) or \
         next((w for d in (a.rsplit("@", 1)[-1].lower() for a in addresses) for w in [_domain_worn(d)] if w), None)
     if worn:  # tw-yuanda.com.tw.co: a company's own domain worn whole, a country's ending and another after it

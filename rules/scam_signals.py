@@ -127,7 +127,10 @@ _FEE_PAID = re.compile(r"[^.!?。！？\n]{0,30}?(?:(?<!\bnot )(?<!n't )"
                        r"\bddp\b|\bwaived\b|\b(?:already|has been|have been|was|were) paid\b|已(?:预)?(?:支)?付|"
                        # (预付 as prepaid, not as to be paid ahead: 按年预付, 需预付)
                        r"(?<!按年)(?<!按季)(?<!按月)(?<![需须请应])预付|"
-                       r"已代垫|已垫付|代垫|由[^。！？\n]{0,10}?(?:承担|负担)|\bsubsid\w*|\brebate\b|"
+                       r"已代垫|已垫付|代垫|"
+                       # (borne by anyone but the reader's side: 由我方承担; the fake buyer's 由供货方承担 is the reader's)
+                       r"由(?!供货方|供应商|供方|卖方|贵司|贵方|贵公司|贵单位|您|你|乙方|中标|投标|报名|参展|获奖|收件)"
+                       r"[^。！？\n]{0,10}?(?:承担|负担)|\bsubsid\w*|\brebate\b|"
                        r"已由[^。！？]{0,18}?(?:汇入|支付|付|缴|转入|缴纳)|"
                        r"\b(?:covered|borne|paid) by (?:us|the organi[sz]ers?|the sender|the shipper|our company)\b|"
                        # (covered by anyone but the reader: "any import duties are covered by ASCS Events")

@@ -21,8 +21,9 @@ none), and only by :mod:`rules.scams`, beside the signals it already found:
   commission (跑分, 代收货款). No employer moves its goods or money through a stranger's home or account.
 - **the domain-name scare** (:func:`domain_scare`): "we received an application from X Ltd to
   register your name as their network brand and these domain names … does your company have a
-  connection with them?" (我中心收到…的申请，要求以"宜珂"为关键词注册网络品牌及域名). No registrar
-  tells one company of another's application; the scare sells the names to the reader.
+  connection with them?" (我中心收到…的申请，要求以"宜珂"为关键词注册网络品牌及域名), or as their trademark
+  (本处收到「…有限公司」提交的申请，拟在香港注册「EXAMPLE CORP」商标). No registrar tells one company of another's
+  application; the scare sells the names to the reader.
 """
 
 from __future__ import annotations
@@ -99,17 +100,18 @@ _DESK = re.compile(r"\bare you (?:at|on|near) your desk\b|"
                    r"收到请回(?:复|覆|个话)|"
                    r"\b(?:let me know|reply|get back to me) (?:as soon as|when|once) you get this\b")
 
-DOMAIN_SCARE_WORDS = ("domain", "域名", "网络品牌", "通用网址", "network brand", "internet keyword")
+DOMAIN_SCARE_WORDS = ("domain", "域名", "网络品牌", "通用网址", "network brand", "internet keyword", "trademark",
+                      "trade mark", "商标")
 # read in two steps, each bounded (one pattern with four lazy gaps in a row backtracked for seconds over a
 # hostile 收到…申请 repeated): the application received from another company, then what it is to register
 # (its lines wrapped anywhere, and "formally" or "that" as the registrars' English has it)
 _SCARE_APPLICATION = re.compile(r"\b(?:received|got|have)\s{1,3}an?\s{1,3}(?:formal\s{1,3})?(?:application|request)"
-                                r"(?:\s{1,3}formally)?\s{1,3}(?:from|by|of|that)\b(?!\s{1,3}you\b)|收到(?:一家|名为|[^。！？\n]{0,10}?公司|[^。！？\n]{0,10}?企业)")
+                                r"(?:\s{1,3}formally)?\s{1,3}(?:from|by|of|that)\b(?!\s{1,3}you\b)|收到(?:一家|名为|[^。！？\n]{0,24}?公司|[^。！？\n]{0,24}?企业)")
 _SCARE_CLAIM = re.compile(r"(?:\bregister\w*\b|\brequest\w*\b|\bappl(?:y|ied|ying) for\b|注册)[^\n]{0,120}?"
                           r"(?:\bdomain names?\b|\b(?:net|network) brand\b|"
-                          r"\binternet keywords?\b|网络品牌|通用网址|网络关键词|关键词|域名)|"
+                          r"\binternet keywords?\b|网络品牌|通用网址|网络关键词|关键词|域名|\btrade ?marks?\b|商标)|"
                           # (the name first: 希望以“example”为网络品牌及域名在互联网上注册)
-                          r"(?:网络品牌|通用网址|网络关键词|域名)[^\n。]{0,40}?注册")
+                          r"(?:网络品牌|通用网址|网络关键词|域名|商标)[^\n。]{0,40}?注册")
 _SCARE_ATTEMPTS = 5  # applications looked at per text
 
 
@@ -368,11 +370,29 @@ def list_sold(text: str) -> tuple[int, int] | None:
     return m.span() if m is not None else None
 
 
+# the romance opener: a stranger who "saw your profile" and writes of loneliness or the reader's smile, and gives a
+# messaging id or a private address ("I saw your profile on LinkedIn and your smile made me want to say hello … here is
+# my private mail", 我是在领英上看到您的资料…一个人在外面有时候挺孤单的…加我的WhatsApp). A recruiter saw the profile
+# too, and writes of a role, not of being alone
+_ADMIRER_WORDS = ("lonely", "your smile", "handsome", "soulmate", "new life", "single", "孤单", "孤独", "寂寞", "单身",
+                  "颜值", "很帅", "一个人在")
+_PROFILE_SEEN = re.compile(r"\b(?:saw|seen|found|came across|noticed|viewed) (?:your|ur) (?:linkedin |facebook )?"
+                           r"(?:profile|photos?|pictures?)\b|(?:看到|看了|看过|刷到)(?:您|你)的?(?:个人)?(?:资料|照片|简介|主页)")
+_ADMIRER = re.compile(r"\b(?:lonely|your smile|handsome|soulmate|new life|single (?:mother|mom|lady|woman|man))\b|"
+                      r"孤单|孤独|寂寞|单身|颜值|很帅|一个人在(?:外|国外|这边)")
+_PRIVATE_MAIL = re.compile(r"\bmy (?:private|personal) (?:e-?mail|mail|address)\b|我的私人邮箱")
+
+
 def befriends(text: str) -> tuple[int, int] | None:
     """The span of a stranger's move to a messaging app where the same text confesses it reached the wrong person
     and offers friendship or trading, or recalls a meeting and speaks of its own trading (the pig-butchering
-    opener), or None."""
+    opener), or of a stranger who saw the reader's profile and writes of loneliness, with a messaging id or a
+    private address (the romance opener), or None."""
     head = text[:SCAN_LIMIT]
+    if any(w in head for w in _ADMIRER_WORDS):
+        seen = _PROFILE_SEEN.search(head)
+        if seen and _ADMIRER.search(head) and (_IM_FAST.search(head) or _PRIVATE_MAIL.search(head)):
+            return seen.span()
     if not any(w in head for w in _FRIEND_WORDS) or not any(w in head for w in _STRANGER_WORDS) or \
             not any(w in head for w in _IM_WORDS):
         return None
@@ -474,7 +494,7 @@ def may_hold_one(text: str) -> bool:
     """Whether ``text`` holds a word of a template above (the cheap test that decides whether a
     message whose other words could not make a medium level is read at all)."""
     head = text[:SCAN_LIMIT]
-    return any(w in head for w in DOMAIN_SCARE_WORDS) or (
+    return any(w in head for w in DOMAIN_SCARE_WORDS) or any(w in head for w in _ADMIRER_WORDS) or (
         any(w in head for w in _HUSH_WORDS) and any(w in head for w in (*_MOVE_WORDS, *_DESK_WORDS))) or (
         any(w in head for w in _FRIEND_WORDS) and any(w in head for w in _STRANGER_WORDS) and
         any(w in head for w in _IM_WORDS)) or any(w in head for w in _MULE_WORDS) or (

@@ -294,7 +294,7 @@ _FEE = re.compile(
     r"(?:penalty|fine)\b|"
     r"\bretainer\b[^.!?\n]{0,40}?\b(?:payable|paid|due) (?:in advance|upfront|up-front)\b|"
     # (not a trade's terms: "50% deposit", "30% T/T deposit with order")
-    r"\bdeposit\b(?<!%\sdeposit)(?<!%deposit)(?<!t/t deposit)(?<!\btt deposit)(?<!pct deposit)"
+    r"\bdeposit\b(?<!%\sdeposit)(?<!%deposit)(?<!t/t deposit)(?<!\btt deposit)(?<!pct deposit)(?<!direct deposit)"
     r"(?! ?\d{1,3}\s?(?:pct|%|percent))|"
     r"垫付|手续费|保证金|激活费|解冻费|公证费|邮费|运费|税费|押金|会员费|认证费|服务费|工本费|保险费|验证费|关税|清关费|"
     r"(?:需先|须先|必须先|要先|先行|先)(?:缴纳|交纳|缴|交|支付|付)[^，。！？\n]{0,10}?费|"
@@ -462,6 +462,9 @@ _DIVERSION = re.compile(
     r"payment (?:account|details|information)|account (?:details|number)|"
     r"(?:receiving|beneficiary|remittance|collection|settlement) account)\b|"
     r"\b(?:our|my) (?:bank|banking|payment|account) details (?:have|has) (?:been )?(?:changed|updated)\b|"
+    # (the old account said closed, the new one to be used: "Our previous bank account is closed, kindly use the new one")
+    r"\b(?:previous|old|former|usual|existing) (?:bank |banking |receiving |beneficiary )?"
+    r"account (?:is|was|has been) closed\b|"
     # ("we have changed banks", "payments for invoice 4471 must now go to:")
     r"\b(?:changed|switched) banks\b|"
     # ("our company has moved its USD collections to the account below")
@@ -484,7 +487,7 @@ _DIVERSION = re.compile(
     r"(?!密码|绑定|手机|登录|名|信息安全)|"
     r"(?:收款|银行)(?:账户|账号|帐户|户口)(?:信息)?(?:已)?(?:发生)?(?:变更|更换|更改)|"
     # (因公司账户调整，请汇入以下账户; a third company's account counted as ours: 款到即视为我司收款)
-    r"(?:公司|我司)(?:收款)?(?:账户|帐户|账号)(?:信息)?(?:调整|变动)|(?:款到|到账)即?视为(?:我司|我公司|我方)收款|"
+    r"(?:公司|我司)(?:的)?(?:对公|收款)?(?:账户|帐户|账号)(?:信息)?(?:调整|变动|升级)|(?:款到|到账)即?视为(?:我司|我公司|我方)收款|"
     # (the accounts moved to a new bank: "our accounts moved to our new banking partner")
     r"\b(?:accounts?|banking) (?:have |has )?(?:moved|been moved|transferred) to (?:our|a) new bank(?:ing)?\b|"
     r"(?<![更刷重创])(?:新|临时|备用)(?:的)?(?:收款)?(?:银行)?(?:账户|账号|帐户|户口)|"
@@ -646,6 +649,10 @@ _SECRECY = re.compile(
     r"\bno one (?:else )?(?:in your (?:organi[sz]ation|company|team|office) )?(?:may|must|should|can) (?:be )?"
     r"(?:informed|told|know)\b|"
     r"\b(?:must|should|may) not (?:discuss|mention|share) (?:this|it)\b|"
+    # ("treated with discretion and not discussed with your colleagues", "do not speak about it with anyone in the office")
+    r"\bnot (?:be )?(?:discussed|mentioned) with (?:your |any )?(?:colleagues|anyone|anybody|others|"
+    r"(?:the )?(?:finance|accounts?|accounting) team)\b|"
+    r"\b(?:don't|do not) (?:speak|talk) about (?:it|this) (?:with|to) (?:anyone|anybody|your colleagues)\b|"
     r"\bto this (?:e-?mail )?address only\b|"
     r"\b(?:confirm|respond) (?:only (?:by|via) (?:e-?mail|this e-?mail)|(?:by|via) (?:e-?mail|this e-?mail) only)\b|"
     r"先别(?:跟|和|告诉)|(?:不要|别)(?:告诉|声张|(?:跟|和)[^，。！？,\n]{1,10}?(?:说|讲)|在群里(?:说|讲|提)|"
@@ -684,6 +691,8 @@ _TRANSFER = re.compile(
     r"(?:保证金|货款|款项|尾款|定金|订金|预付款|诚意金|押金)[^。！？已]{0,15}?(?:处理|安排|支付|汇出|转出|打给|付(?!款单|清单|清))|"
     r"(?<!已)(?<!已经)付(?:一笔)?[^。！？\n已]{0,25}?(?:到|至|进)[^。！？\n]{0,15}?(?:账户|帐户|账号)|"
     r"\b(?:need|require)s? (?:an? |the )?(?:\w+ ){0,2}(?:deposit|payment|transfer|wire|remittance) of\b|"
+    # (a third party's instructions to be followed: "please follow his instructions for the deposit of EUR 286,000")
+    r"\binstructions (?:for|on|regarding|about) the (?:\w+ )?(?:deposit|payment|transfer|wire|remittance)\b|"
     r"按(?:下面|以下|下列|下方)(?:的)?(?:账户|帐户|账号|帐号)(?:付|汇|转|打)")
 # keeping it secret (not "I'm in a meeting", which an out-of-office says too): what makes a payment
 # asked a secret one
@@ -785,7 +794,13 @@ SIGN_IN_OURS = re.compile(
     r"\b(?:sign|log)[- ]?in (?:with|using) your (?:company|corporate|business|office ?365|microsoft 365|outlook|"
     r"e-?mail) (?:e-?mail )?(?:account|credentials|password|login|address and password|and password)\b|"
     r"\busing your (?:e-?mail|company|corporate|office ?365|microsoft) (?:e-?mail )?(?:credentials|password|login)\b|"
-    r"(?:使用|用)(?:您的|你的)?(?:公司|企业)邮箱(?:账号|帐号)?(?:及|和)密码(?:登录|登陆)")
+    r"(?:使用|用)(?:您的|你的)?(?:公司|企业)邮箱(?:账号|帐号)?(?:及|和)密码(?:登录|登陆)|"
+    # (the document opened with the reader's mailbox login: "open it with your Microsoft 365 login to view the
+    # quantities", "use your corporate sign-in"; 账号为贵司企业邮箱，密码为企业邮箱密码)
+    r"\b(?:with|using|use) your (?:company|corporate|business|work|office ?365|microsoft 365|m365|outlook|e-?mail) "
+    r"(?:e-?mail )?(?:login|log-in|sign-in|credentials|password)\b|"
+    r"(?:密码|登录密码)(?:为|是|即|就是|填写?)(?:您的|你的|贵司|贵公司)?(?:的)?(?:企业|公司|工作)?邮箱(?:的)?(?:登录)?密码|"
+    r"(?:账号|帐号|用户名)(?:为|是|即|就是|填写?)(?:您的|你的|贵司|贵公司)?(?:的)?(?:企业|公司|工作)邮箱")
 # a sign-in with the company's mail address alone ("sign in with your company email"): single sign-on's words too
 # (Slack Connect, a supplier's quality system), so an ask of personal data like any other, not a password's weight
 _SIGN_IN_WORK = (r"\b(?:sign|log)[- ]?in (?:with|using) your (?:company|corporate|business) e-?mail\b|"
@@ -1111,7 +1126,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "检测费|检查费|巡查费|复核费|年检费|处理费|administrative penalty|late penalty|overdue penalty|customs penalty|"
         "administrative fine|late fine|overdue fine|customs fine|"
         "合作结算|合作收款|账户调整|帐户调整|账号调整|账户变动|视为我司收款|视为我公司收款|视为我方收款|"
-        "原公账|原账户|原帐户|原账号|原收款账户|改用|这次|本次|此次|"
+        "原公账|原账户|原帐户|原账号|原收款账户|改用|这次|本次|此次|account is closed|account was closed|"
+        "account has been closed|"
         "change in|change of|change to|changes in|changes to|changed in|changed to|changed of|"
         "changes of|"
         "alipay|wechat|paypal|wise|venmo|cash app|cashapp|多转|多付|多汇|多出|refund should|refund must|"
@@ -1166,7 +1182,13 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
     "personal_data": (
         "sign in with your|sign-in with your|signin with your|log in with your|log-in with your|login with your|"
         "sign in using your|log in using your|using your email|using your e-mail|using your company|"
-        "using your corporate|using your work|using your office|using your microsoft|公司邮箱|企业邮箱|"
+        "using your corporate|using your work|using your office|using your microsoft|公司邮箱|企业邮箱|工作邮箱|"
+        "with your company|with your corporate|with your business|with your work|with your office365|"
+        "with your office 365|with your microsoft 365|with your m365|with your outlook|with your email|"
+        "with your e-mail|using your business|using your office365|using your office 365|using your microsoft 365|"
+        "using your m365|using your outlook|use your company|use your corporate|use your business|use your work|"
+        "use your office365|use your office 365|use your microsoft 365|use your m365|use your outlook|"
+        "use your email|use your e-mail|"
         "card details|credit card|credit cards|debit card|debit cards|card information|expiry date|security code|"
         "security codes|bank details|bank account|bank accounts|account number|account numbers|routing number|"
         "routing numbers|sort code|sort codes|card number|card numbers|cvv|cvc|pin|password|passwords|passcode|"
@@ -1201,6 +1223,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
     "private_channel": (
         "微信|weixin|wechat|vx|v信|薇信|qq|telegram|whatsapp|viber|skype|kakao|t.me|wa.me|line id|line|"
         "lineid|between us|between the two of us|to yourself|keep this|keep it|keep the|keep your|"
+        "discussed with|mentioned with|speak about it|speak about this|talk about it|talk about this|"
         "告诉|告知|透露|保密|任何人|no one|"
         "don't tell|do not tell|don't mention|do not mention|don't discuss|do not discuss|can't talk|cannot talk|"
         + _each("don't /do not ", "inform/contact/call") + "|"

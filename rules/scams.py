@@ -204,7 +204,7 @@ _PROOF = re.compile(r"\b(?:proof|free (?:basic )?(?:entry|listing|update)|check 
                     r"信息核对|核对表|名录|免费")
 # the other side's own agent or appointee paid by the reader ("our agent in Abuja handles the registration",
 # 我司指定的第三方检测机构); an accredited inspector the reader chooses (SGS, Intertek) is no one's agent
-_BUYERS_AGENT = re.compile(r"\b(?:our|my) (?:[\w-]+ ){0,2}agent\b|(?:我司|我方|我公司)指定")
+_BUYERS_AGENT = re.compile(r"\b(?:our|my) (?:[\w-]+ ){0,2}agent\b|(?:我司|我方|我公司|我们|我单位)(?:会|将|已)?指定")
 # (the buyer's order the agent's fee stands before: a forwarder's "clearance fee to our agent at Felixstowe" is
 # the shipment's own cost)
 _AN_ORDER = re.compile(r"\b(?:orders?|purchase|po|lc|l/c|letter of credit|suppliers?|vendors?|registration)\b|"
@@ -252,7 +252,16 @@ _WORK_SIGN_IN = re.compile(r"\b(?:log|sign)[- ]?in (?:with|using) your (?:busine
                            r"(?:使用|用)(?:您的|你的)?(?:企业|公司|工作)邮箱(?:账号|帐号)?(?:登录|登陆)(?:后)?(?:查看|下载|打开)|"
                            # (查看订舱确认书（需使用企业邮箱登录）)
                            r"(?:查看|下载|打开)[^。！？\n]{0,20}?(?:需|须|请)(?:使用|用)(?:您的|你的)?(?:企业|公司|工作)邮箱"
-                           r"(?:账号|帐号)?(?:登录|登陆)")
+                           r"(?:账号|帐号)?(?:登录|登陆)|"
+                           # (a protected document opened with the reader's mailbox login: "please open it with your
+                           # Microsoft 365 login to view the quantities"; the password said to be the mailbox's own:
+                           # 密码为企业邮箱密码)
+                           r"\b(?:open|view|access|read|download|unlock)\w* (?:it|them|this|the (?:[\w-]+ )?"
+                           r"(?:document|file|po|order|invoice|attachment|drawing|quotation|statement)s?) "
+                           r"(?:with|using) your (?:company|corporate|business|work|office ?365|microsoft 365|m365|"
+                           r"outlook|e-?mail) (?:e-?mail )?(?:login|log-in|sign-in|credentials|password|account)\b|"
+                           r"(?:密码|登录密码)(?:为|是|即|就是)(?:您的|你的|贵司|贵公司)?(?:的)?(?:企业|公司|工作)?邮箱(?:的)?"
+                           r"(?:登录)?密码")
 
 
 def _first_span(items: list[Text],
