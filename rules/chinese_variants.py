@@ -73,9 +73,9 @@ def simplifying_table(chars: str) -> dict[int, str]:
             other = _convert(config, ch)
             if len(other) == 1 and other != ch:
                 table.setdefault(ord(other), ch)
-    # (and every traditional character that simplifies to one of them: a simplified character written for several
-    # traditional ones converts to one only, 注 to 注 while 註册 is 注册, 于 to 於 but not 後 to 后: each character of the
-    # block simplified on its own line, once, 13 ms)
+    # (and every traditional character that simplifies to one of them: a simplified character written for
+    # several traditional ones converts to one only, 注 to 注 while 註册 is 注册, 于 to 於 but not 後 to 后:
+    # each character of the block simplified on its own line, once, 13 ms)
     block = _traditional_block()
     simplified = _convert("t2s", block)
     if len(simplified) == len(block):  # (one for one, as OpenCC's character table is; else positions would slip)

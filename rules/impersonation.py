@@ -92,6 +92,7 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "barclays": ("barclays.com", "barclays.co.uk", "barclayscorporate.com"),
     "natwest": ("natwest.com", "natwestgroup.com"),
     "zoom": ("zoom.us", "zoom.com", "zoom.com.cn"),
+    "turnitin": ("turnitin.com", "turnitin.co.uk", "turnitin.org", "turnitinuk.com"),
     # eFax's own notices ("eFax Message"): its name from another domain, with a link to view the fax, is the lure
     # (a generic "Voicemail" or "Fax" sender is no brand: hosted phone systems are many, and a firm's own fax
     # server writes from its own domain, as a review found)
@@ -268,7 +269,8 @@ BRANDS: dict[str, tuple[str, ...]] = {
 # words of a domain that name a brand (``paypal-secure-login.com``, ``hmrc-refunds.uk``): the
 # brand's own domains are exempt. Only names no other business spells as a word of its domain.
 DOMAIN_WORDS: dict[str, str] = {
-    "apple": "apple", "appleid": "apple", "adp": "adp", "icloud": "icloud", "paypal": "paypal", "docusign": "docusign",
+    "adp": "adp", "zoom": "zoom", "turnitin": "turnitin",
+    "apple": "apple", "appleid": "apple", "icloud": "icloud", "paypal": "paypal", "docusign": "docusign",
     "microsoft": "microsoft", "office365": "office 365", "microsoft365": "microsoft 365", "onedrive": "onedrive",
     "sharepoint": "sharepoint", "hmrc": "hmrc", "netflix": "netflix", "linkedin": "linkedin", "dhl": "dhl",
     "fedex": "fedex", "usps": "usps", "royalmail": "royal mail", "hsbc": "hsbc", "wellsfargo": "wells fargo",
@@ -311,10 +313,11 @@ COUNTRY_SLD = "a company's name under a country's look-alike ending"
 DISGUISES = ("one of our people's names", "our own name", "our own staff", "a name spelled with digits for letters",
              EXECUTIVE_ON_FREEMAIL, COUNTRY_SLD)
 # (the Public Suffix List's private registries that read as a country's ending: CentralNic's and a few others')
-_COUNTRY_ENDINGS = frozenset({"br.com", "cn.com", "de.com", "eu.com", "gb.com", "gb.net", "gr.com", "hu.com", "hu.net",
-                              "in.net", "jp.net", "jpn.com", "kr.com", "mex.com", "no.com", "qc.com", "ru.com", "sa.com",
-                              "se.com", "se.net", "uk.com", "uk.net", "us.com", "us.org", "uy.com", "za.com", "ae.org",
-                              "ar.com", "it.com", "com.de", "com.se", "co.com", "za.bz", "eu.org"})
+_COUNTRY_ENDINGS = frozenset({
+    "br.com", "cn.com", "de.com", "eu.com", "gb.com", "gb.net", "gr.com", "hu.com", "hu.net", "in.net", "jp.net",
+    "jpn.com", "kr.com", "mex.com", "no.com", "qc.com", "ru.com", "sa.com", "se.com", "se.net", "uk.com", "uk.net",
+    "us.com", "us.org", "uy.com", "za.com", "ae.org", "ar.com", "it.com", "com.de", "com.se", "co.com", "za.bz",
+    "eu.org"})
 _ENGLISH = re.compile(r"(?<![a-z0-9])(?:" + "|".join(sorted((re.escape(n) for n in BRANDS if n.isascii()),
                                                               key=len, reverse=True)) + r")(?![a-z0-9])")
 _CHINESE = tuple(n for n in BRANDS if not n.isascii())
@@ -354,7 +357,7 @@ _BRAND_FILLER = re.compile(
     # (a courier's, a bank's, an employer's own senders: "UPS Delivery", "DBS Bank", "Amazon HR Onboarding")
     r"delivery|shipping|tracking|parcels?|logistics|bank|banking|digibank|hr|onboarding|careers|recruitment|"
     r"recruiting|talent|jobs|seller|sellers|merchant|merchants|brand|registry|performance|booking|bookings|lines|"
-    r"line|payroll|workforce)\b|\bu\.s\.|\bu\.k\.|[&/|,.:\-–—()（）\[\]【】\s\d]|"
+    r"line|payroll|workforce|meetings?|video|recordings?|licensing|licen[cs]es?)\b|\bu\.s\.|\bu\.k\.|[&/|,.:\-–—()（）\[\]【】\s\d]|"
     r"客服|通知|中心|团队|服务|安全|风控|合规|官方|速运|快递|集团|股份|有限|公司|总局|委员会|部门|账户|支付|平台|国家|商家|积分|商城|"
     r"监督|管理|科技|信息|系统|提醒|中国|香港|台湾|深圳|上海|北京|广州|市|省|区|县|分行|支行|慈善|信托|基金|委员会|"
     r"中级|高级|基层|最高|办公室|执行局|立案庭|传票|快件|处理|缴费|稽查|征收|受理|理赔|核保|保全|财产保险|合作伙伴|伙伴|支援|"
@@ -551,7 +554,10 @@ _GOVERNMENT_BODY = re.compile(
     r"food and environmental hygiene department|environmental protection department|labour department|"
     r"immigration department|rating and valuation department|water supplies department|(?:tax|revenue) authority|"
     # (a companies register's own office: Hong Kong's Companies Registry, the UK's Companies House)
-    r"companies registry|companies house|registrar of companies)\b|公司注册处|公司註冊處")
+    r"companies registry|companies house|registrar of companies|"
+    # (the immigration offices a school's students deal with: a visa's fee is the state's, paid on its own site)
+    r"ircc|immigration, refugees and citizenship canada|uk visas and immigration|ukvi|uscis|"
+    r"department of home affairs)\b|公司注册处|公司註冊處")
 # a government's own domains: .gov and its national forms (gov.cn, gov.hk, gov.uk, go.jp, gouv.fr, gob.mx …)
 _GOVERNMENT_DOMAIN = re.compile(r"(?:^|\.)(?:gov|gouv|gob|go|govt|gc|mil)\.[a-z]{2}$|(?:^|\.)europa\.eu$|\.gov$|\.mil$")
 

@@ -115,7 +115,8 @@ def _returns(t: str, spans: Spans) -> tuple[int, int] | None:
 # a fee said not to be due ("您无需缴纳任何费用", "no fee is required", "duty prepaid")
 # (不收取任何手续费, 提前还款无手续费, 毋须; a price that includes it: 含运费)
 # (无 as "none": not 无法, 无效, 无人 - "因无法联系您，请先缴纳手续费" asks it)
-_NO_FEE = re.compile(r"(?:无需|不需|不用|免|不收取?|不会收取|毋须|毋需|无须|无(?!论|法|效|人|误|意|关|奈|疑|数|限|线)|"
+_NO_FEE = re.compile(r"(?:无需|不需|不用|免|不收取?|不会收取|毋须|毋需|无须|"
+                     r"无(?!论|法|效|人|误|意|关|奈|疑|数|限|线|犯罪|罪)|"
                      r"\bno\b|\bnot\b|\bwithout\b|\bfree of\b)[^。！？.!?\n]{0,20}$|(?<!包)含$|"
                      # (the writer pays it: 由我司先行垫付)
                      r"(?:我司|我们|我方|本公司)(?:先行|先|会|将)?$")
@@ -128,7 +129,8 @@ _FEE_PAID = re.compile(r"[^.!?。！？\n]{0,30}?(?:(?<!\bnot )(?<!n't )"
                        # (预付 as prepaid, not as to be paid ahead: 按年预付, 需预付)
                        r"(?<!按年)(?<!按季)(?<!按月)(?<![需须请应])预付|"
                        r"已代垫|已垫付|代垫|"
-                       # (borne by anyone but the reader's side: 由我方承担; the fake buyer's 由供货方承担 is the reader's)
+                       # (borne by anyone but the reader's side: 由我方承担; the fake buyer's 由供货方承担 is the
+                       # reader's)
                        r"由(?!供货方|供应商|供方|卖方|贵司|贵方|贵公司|贵单位|您|你|乙方|中标|投标|报名|参展|获奖|收件)"
                        r"[^。！？\n]{0,10}?(?:承担|负担)|\bsubsid\w*|\brebate\b|"
                        r"已由[^。！？]{0,18}?(?:汇入|支付|付|缴|转入|缴纳)|"
@@ -352,6 +354,13 @@ _IF_GIVEN = re.compile(r"(?:如|如果|若|倘若)(?:您|你)?(?:已|已经|曾|
                        r"submitted|disclosed|typed) (?:your |any )?$")
 
 
+# a code named as how the reader signs in to the sender's own app, not asked for ("登录方式为手机号加短信验证码",
+# "log in with your mobile number and the SMS code"): a payroll provider's notice says so
+_LOGIN_BY = re.compile(r"(?:登录方式|登入方式|验证方式|登录|登入)(?:为|是|采用|使用|通过)[^。！？\n]{0,12}$|"
+                       r"\b(?:log|sign) ?in (?:with|using|via) (?:your )?(?:mobile|phone)(?: number)?(?: and| \+)? "
+                       r"(?:an? |the )?$")
+
+
 def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
     for lo, hi in spans:
         weak: list[tuple[int, int]] = []
@@ -361,7 +370,8 @@ def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
             if _WRITERS_OWN.search(t, max(0, m.start() - 12), m.start()) or _IN_PERSON.match(t, m.end()) or \
                     _ON_FILE.search(t, max(0, m.start() - 8), m.start()) or \
                     _SET_OWN.search(t, max(0, m.start() - 30), m.start()) or _GIVEN.match(t, m.end()) or \
-                    _STATED.match(t, m.end()) or _IF_GIVEN.search(t, max(0, m.start() - 40), m.start()):
+                    _STATED.match(t, m.end()) or _IF_GIVEN.search(t, max(0, m.start() - 40), m.start()) or \
+                    _LOGIN_BY.search(t, max(0, m.start() - 30), m.start()):
                 continue  # the writer's own account (提供我司收款账户), papers to a branch, a password to set
             before = t[max(0, m.start() - 100):m.start()]
             asked_after = _BA.search(before) is not None and _ASK_AFTER.match(t, m.end()) is not None

@@ -370,6 +370,68 @@ def list_sold(text: str) -> tuple[int, int] | None:
     return m.span() if m is not None else None
 
 
+# the police's, the prosecutor's or the customs' accusation by mail (公检法): the reader "involved" in laundering or
+# smuggling, told to call the officer or "cooperate" and to tell nobody. No police force accuses by mail and asks for
+# silence; its next step is the "safe account". A police force's own warning quotes the same words (read as a warning)
+_ACCUSED_WORDS = ("涉嫌", "涉案", "嫌疑", "洗钱", "走私", "通缉", "逮捕", "money laundering", "arrest warrant",
+                  "suspect", "smuggling")
+_ACCUSED = re.compile(r"涉嫌|涉案|嫌疑人|(?:帮助|参与|协助)?洗钱|走私|通缉|逮捕|拘留|冻结令|"
+                      r"\b(?:money laundering|arrest warrant|warrant (?:for|of) (?:your )?arrest|smuggling|"
+                      r"(?:named|listed|identified) as a suspect)\b")
+_OFFICER = re.compile(r"(?:办案|经侦|缉私|刑侦)(?:民警|警官|人员|局|科)|(?:民警|警官|检察官|法官)|"
+                      r"配合(?:调查|警方|进行)|资金(?:清查|核查|核验)|(?:清查|核查)资金|"
+                      r"\b(?:contact|call|phone) (?:the )?(?:investigating |case )?"
+                      r"(?:officer|inspector|detective|prosecutor|agent)\b|"
+                      r"\bcooperate with (?:the |our )?investigation\b")
+_TELL_NOBODY = re.compile(r"(?:请勿|切勿|不要|不得|不准)[^。！？\n]{0,6}?(?:告知|透露|告诉|泄露)|保密案件|"
+                          r"本案(?:属于|系)?保密|"
+                          r"\b(?:do not|don't|must not) (?:tell|inform|discuss (?:this )?with|disclose (?:this )?to) "
+                          r"(?:anyone|anybody|your (?:family|colleagues|bank|employer))\b|"
+                          r"\bstrictly confidential investigation\b")
+
+
+_TELL_WORDS = ("请勿", "切勿", "不要", "不得", "不准", "保密", "do not", "don't", "must not", "confidential")
+
+
+def accused(text: str) -> tuple[int, int] | None:
+    """The span of an accusation of crime by mail with an officer to call and silence asked (the fake police's or
+    customs' opener), or None."""
+    head = text[:SCAN_LIMIT]
+    if not any(w in head for w in _ACCUSED_WORDS) or not any(w in head for w in _TELL_WORDS):
+        return None
+    charge = _ACCUSED.search(head)
+    return charge.span() if charge is not None and _OFFICER.search(head) is not None and \
+        _TELL_NOBODY.search(head) is not None else None
+
+
+# the overpaid cheque: a cheque for more than is owed, the rest to be sent on by wire to a third party (a homestay
+# family, "our certified vendor"). The cheque bounces after the wire has gone
+_CHEQUE_WORDS = ("cheque", "check", "支票")
+_CHEQUE = re.compile(r"\b(?:certified |cashier'?s |company |bank )?(?:cheque|check)s?\b"
+                     r"(?! (?:in|out|the|your|if|whether|"
+                     r"with|for (?:errors|updates)))|支票")
+_BALANCE_ON = re.compile(r"\b(?:send|wire|forward|transfer|remit|refund|return)\w*\b[^.!?\n]{0,40}?\b(?:the )?"
+                         r"(?:balance|remaining (?:amount|funds|money|balance)|excess|difference|rest)\b|"
+                         r"\b(?:remaining amount|balance|excess|rest)\b[^.!?\n]{0,40}?\b(?:sent|wired|forwarded|"
+                         r"transferred|returned) (?:back )?to\b|"
+                         r"(?:余款|多出的?(?:部分|钱|款))[^。！？\n]{0,12}?(?:转|汇|退)(?:给|到|至)")
+
+
+_BALANCE_WORDS = ("balance", "remaining", "excess", "difference", "rest", "余款", "多出")
+
+
+def overpaid_cheque(text: str) -> tuple[int, int] | None:
+    """The span of a cheque whose excess is to be sent on (the overpayment scam), or None."""
+    head = text[:SCAN_LIMIT]
+    if not any(w in head for w in _CHEQUE_WORDS) or not any(w in head for w in _BALANCE_WORDS):
+        return None
+    for cheque in _CHEQUE.finditer(head):
+        on = _BALANCE_ON.search(head, cheque.end(), cheque.end() + 400)
+        if on is not None:
+            return cheque.start(), on.end()
+    return None
+
+
 # the romance opener: a stranger who "saw your profile" and writes of loneliness or the reader's smile, and gives a
 # messaging id or a private address ("I saw your profile on LinkedIn and your smile made me want to say hello … here is
 # my private mail", 我是在领英上看到您的资料…一个人在外面有时候挺孤单的…加我的WhatsApp). A recruiter saw the profile
@@ -494,7 +556,9 @@ def may_hold_one(text: str) -> bool:
     """Whether ``text`` holds a word of a template above (the cheap test that decides whether a
     message whose other words could not make a medium level is read at all)."""
     head = text[:SCAN_LIMIT]
-    return any(w in head for w in DOMAIN_SCARE_WORDS) or any(w in head for w in _ADMIRER_WORDS) or (
+    return any(w in head for w in DOMAIN_SCARE_WORDS) or any(w in head for w in _ADMIRER_WORDS) or \
+        any(w in head for w in _ACCUSED_WORDS) and any(w in head for w in _TELL_WORDS) or \
+        any(w in head for w in _CHEQUE_WORDS) and any(w in head for w in _BALANCE_WORDS) or (
         any(w in head for w in _HUSH_WORDS) and any(w in head for w in (*_MOVE_WORDS, *_DESK_WORDS))) or (
         any(w in head for w in _FRIEND_WORDS) and any(w in head for w in _STRANGER_WORDS) and
         any(w in head for w in _IM_WORDS)) or any(w in head for w in _MULE_WORDS) or (

@@ -258,7 +258,7 @@ _FEE = re.compile(
     r"tender|bid|bidding|visa|permit|immigration|"
     r"upfront|up-front|advance|recovery|filing|compliance|reinstatement|underwriting|inspection|"
     r"notary|notarization|notarisation|stamp|gas|unfreezing|unfreeze|conversion|regularisation|regularization|"
-    r"rectification|re-?booking|opening|case)"
+    r"rectification|re-?booking|opening|case|evaluation|accreditation|authori[sz]ation|publication)"
     # (one word may stand inside the name: "Fund Release Order fee", "legal documentation fee")
     r"(?: and (?:[\w-]+ ){0,2}?[\w-]+| [\w-]+)? (?:bond )?(?:fee|charge|deposit|premium|cost|bond)s?\b|"
     # the certificates a stranger's box or fund is said to wait for ("Non-Inspection Certificate", "Anti-Terrorism
@@ -304,7 +304,7 @@ _FEE = re.compile(
     r"(?:保价|申报|寄送|邮寄|制卡|开卡)费|"
     # (a prize's tax paid first, not the yearly filing: 个人所得税综合所得汇算清缴, the 个人所得税 app)
     r"个人所得税(?![\s”\"」』]{0,2}(?:[(（][^)）\n]{0,6}[)）]\s?)?(?:综合所得|汇算|app|申报|年度|专项))|(?:个人)?偶然所得税|"
-    r"派送费|派递费|改派费|(?<!退)税款|税项|滞纳金|开户费|开户管理费|账户管理费|审查费|审核费|评估费|延期费|年费|版面费|"
+    r"派送费|派递费|改派费|(?<!退)税款|税项|滞纳金|开户费|开户管理费|账户管理费|审查费|审核费|评估费|延期费|年费|版面费|刊登费|授权费|"
     # (the platform's deposit the investment scam asks: 最低入金5万)
     r"(?:最低|首次|首笔)?入金|"
     r"(?:检测|检查|巡查|复核|年检)费|(?:巡查|检查|检测)及处理费|"
@@ -345,6 +345,10 @@ _FEE_TIE = re.compile(
     r"(?:未能|无法|不能)(?:派递|派送|投递|配送)|(?:派送|派递|投递)失败|重新(?:派送|派递|投递)|"
     r"\bprior to (?:the )?release\b|"
     r"\bwithdraw\w*|\bto avoid (?:a |the )?(?:warrant|prosecution|arrest|court)\b|\bdebt collect\w*|"
+    # (a status kept or a place held by paying: "to avoid suspension of your accredited status", "to confirm your
+    # inclusion, a publication fee applies"; 如…未回复异议，视为同意刊登)
+    r"\bto avoid (?:the )?(?:suspension|removal|cancellation|delisting|deregistration|revocation)\b|"
+    r"\bto (?:confirm|secure|reserve) your (?:inclusion|place|listing|award|nomination|slot)\b|视为(?:确认)?同意|"
     r"\bcollection agency\b|\bcollections? agents?\b|\blisting\b|\bsign(?:ing|ed)? and return\w*\b|名录|"
     r"\bby signing (?:and returning )?(?:this|the) (?:form|document)\b|\b(?:western union|moneygram)\b|"
     # (the register's order signed: "By signing below, the undersigned orders an entry", "return the signed form";
@@ -383,7 +387,7 @@ _FEE_TIE = re.compile(
     # (a loan's 放款前; a fee to a third party the other side names: the buyer's "designated"
     # inspector, not a supplier's 下单前 tooling fee)
     r"(?:入职|上岗|面试)(?:之)?前|岗前|入职满|下方账户|下面账户|"
-    r"放款(?:之)?前|(?:认证|审核|验证|注册|验厂)(?:通过|完成)后|指定的?(?:第三方|机构|代理|检测机构|认证机构)")
+    r"放款(?:之)?前|(?:认证|审核|验证|注册|验厂)(?:通过|完成)后|指定的?(?:第三方|机构|代理|中介|检测机构|认证机构)")
 _PAY = re.compile(r"\b(?:pay|paid|payable|payment|cover|send|transfer|remit|wire|required|applies|settle)\w*|"
                   r"\btop(?:-| )?ups?\b|\b(?:charges?|fees?|amount|total|balance) (?:is |are )?(?:now )?due\b|"
                   r"\b(?:eur|usd|gbp|€|\$|£)\s?\d[\d,.]* (?:per|a) (?:year|annum)\b|" + _YEARLY_PRICE + "|"
@@ -396,7 +400,8 @@ _PAY = re.compile(r"\b(?:pay|paid|payable|payment|cover|send|transfer|remit|wire
                   r"\bcosts? (?:of )?(?:us\$|usd ?|\$|€|£|hk\$|rmb ?|sgd ?|s\$)\s?\d|"
                   r"\bfor (?:us\$|usd|\$|€|£|hk\$|rmb|sgd|s\$)\s?\d|"
                   r"\b(?:must|should|needs? to|has to|is to) be deposited\b|"
-                  r"(?:押金|保证金|培训费|工装费|服装费|体检费|手续费)(?:用)?\s?[:：]?\s?(?:人民币|rmb|¥|￥|hk\$|us\$|\$)?\s?"
+                  r"(?:押金|保证金|培训费|工装费|服装费|体检费|手续费|刊登费|授权费|版面费|年费|评审费|注册费)(?:用)?(?:为|是)?\s?[:：]?\s?"
+                  r"(?:人民币|rmb|¥|￥|hk\$|us\$|\$)?\s?"
                   r"\d[\d,]*(?:\.\d+)?\s?"
                   r"(?:元|块|港币|港元|美元)|"
                   # (交 and 转 as paying: 交钱, 先交, 转账, 转给; not 交易, 转发, 转告)
@@ -462,7 +467,8 @@ _DIVERSION = re.compile(
     r"payment (?:account|details|information)|account (?:details|number)|"
     r"(?:receiving|beneficiary|remittance|collection|settlement) account)\b|"
     r"\b(?:our|my) (?:bank|banking|payment|account) details (?:have|has) (?:been )?(?:changed|updated)\b|"
-    # (the old account said closed, the new one to be used: "Our previous bank account is closed, kindly use the new one")
+    # (the old account said closed, the new one to be used: "Our previous bank account is closed, kindly use the new
+    # one")
     r"\b(?:previous|old|former|usual|existing) (?:bank |banking |receiving |beneficiary )?"
     r"account (?:is|was|has been) closed\b|"
     # ("we have changed banks", "payments for invoice 4471 must now go to:")
@@ -532,6 +538,13 @@ _DIVERSION = re.compile(
     # (a refund sent on to someone else's account: "kindly send the refund to our logistics partner's account")
     r"\b(?:refund|return|send|remit|transfer|pay|wire)\w*\b[^.!?\n]{0,60}?\bto (?:our|the|a|my) (?:[\w-]+ ){0,2}"
     r"(?:partner|agent|forwarder|affiliate|associate|third[- ]party)'?s? (?:bank )?account\b|"
+    # (a refund sent to a relative's or a friend's account: "please send to my sister account in Malaysia",
+    # 退到我朋友的账户)
+    r"\b(?:refund|return|send|remit|transfer|pay|wire)\w*\b[^.!?\n]{0,40}?\bto (?:my|our|his|her) (?:[\w-]+ )?"
+    r"(?:sister|brother|friend|cousin|relative|wife|husband|mother|father|son|daughter|uncle|aunt|nephew|niece)'?s? "
+    r"(?:bank )?account\b|"
+    r"(?:退到|退至|退入|退回到|退回至|转到|转至|汇到|汇至|打到)(?:我|他|她)(?:的)?(?:朋友|亲戚|姐姐|妹妹|哥哥|弟弟|表哥|表姐|"
+    r"表弟|表妹|舅舅|叔叔|阿姨|同事|老乡)(?:的)?(?:账户|帐户|账号|银行卡|卡)|"
     # (a refund that "should go to our logistics partner"; "send back the CNY 18,400 to our Alipay or WeChat account")
     r"\brefund (?:should|must|needs to|can|is to|will need to)" + _GAP + r"(?:go|be sent|be paid|be transferred|"
     r"be wired|be made)" + _GAP + r"to" + _GAP + r"(?:our|my|the|a)" + _GAP + r"(?:[\w-]+" + _GAP + r"){0,2}"
@@ -649,7 +662,8 @@ _SECRECY = re.compile(
     r"\bno one (?:else )?(?:in your (?:organi[sz]ation|company|team|office) )?(?:may|must|should|can) (?:be )?"
     r"(?:informed|told|know)\b|"
     r"\b(?:must|should|may) not (?:discuss|mention|share) (?:this|it)\b|"
-    # ("treated with discretion and not discussed with your colleagues", "do not speak about it with anyone in the office")
+    # ("treated with discretion and not discussed with your colleagues", "do not speak about it with anyone in the
+    # office")
     r"\bnot (?:be )?(?:discussed|mentioned) with (?:your |any )?(?:colleagues|anyone|anybody|others|"
     r"(?:the )?(?:finance|accounts?|accounting) team)\b|"
     r"\b(?:don't|do not) (?:speak|talk) about (?:it|this) (?:with|to) (?:anyone|anybody|your colleagues)\b|"
@@ -693,6 +707,9 @@ _TRANSFER = re.compile(
     r"\b(?:need|require)s? (?:an? |the )?(?:\w+ ){0,2}(?:deposit|payment|transfer|wire|remittance) of\b|"
     # (a third party's instructions to be followed: "please follow his instructions for the deposit of EUR 286,000")
     r"\binstructions (?:for|on|regarding|about) the (?:\w+ )?(?:deposit|payment|transfer|wire|remittance)\b|"
+    # (the boss's errand: "I need your help with a time-sensitive payment today")
+    r"\bneed (?:your help|you) (?:with|on|for|to (?:handle|process|make)) (?:a|an|the|this) (?:[\w-]+ ){0,2}"
+    r"(?:payment|transfer|wire|remittance)\b|"
     r"按(?:下面|以下|下列|下方)(?:的)?(?:账户|帐户|账号|帐号)(?:付|汇|转|打)")
 # keeping it secret (not "I'm in a meeting", which an out-of-office says too): what makes a payment
 # asked a secret one
@@ -754,7 +771,7 @@ PRETEXT = re.compile(
     r"\b(?:transferred|paid|sent|remitted|wrote|written|issued|made out|drawn) (?:[^.!?\n]|\.(?=\d)){0,40}?"
     r"\binstead of\b|"
     r"\bshould have been (?:for )?(?:usd|us\$|\$|€|£|eur|gbp|rmb|hk\$|aed|sar)? ?\d|"
-    r"多付|多转|多汇|误将[^。！？\n]{0,20}?(?:打成|转成|付成|汇成)|重复(?:付款|支付|转账)|"
+    r"多付|多转|多汇|多交了|多缴了|误将[^。！？\n]{0,20}?(?:打成|转成|付成|汇成)|重复(?:付款|支付|转账)|"
     r"\b(?:account|bank)\b" + _LINE_GAP + r"{0,100}?\b(?:frozen|blocked|suspended|restricted|on hold|"
     r"(?:is|was|has been) (?:now |already )?closed (?:for|due to|because of)\b|"
     r"under (?:annual |internal |"
@@ -792,7 +809,8 @@ PRETEXT = re.compile(
 # review found; what tells the phish is where its link leads
 SIGN_IN_OURS = re.compile(
     r"\b(?:sign|log)[- ]?in (?:with|using) your (?:company|corporate|business|office ?365|microsoft 365|outlook|"
-    r"e-?mail) (?:e-?mail )?(?:account|credentials|password|login|address and password|and password)\b|"
+    r"e-?mail) (?:e-?mail |admin |administrator |global admin )?(?:account|credentials|password|login|"
+    r"address and password|and password)\b|"
     r"\busing your (?:e-?mail|company|corporate|office ?365|microsoft) (?:e-?mail )?(?:credentials|password|login)\b|"
     r"(?:使用|用)(?:您的|你的)?(?:公司|企业)邮箱(?:账号|帐号)?(?:及|和)密码(?:登录|登陆)|"
     # (the document opened with the reader's mailbox login: "open it with your Microsoft 365 login to view the
@@ -1123,9 +1141,28 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "子公司|母公司|姐妹公司|兄弟公司|香港公司|海外公司|收款主体|收款单位|收款公司|收款抬头|收款人|sister|subsidiary|"
         "parent|associated|related|holding|group company|group entity|group firm|"
         "compliance|reinstatement|underwriting|审查费|审核费|评估费|延期费|filing|collection|collecting|inspection|"
-        "检测费|检查费|巡查费|复核费|年检费|处理费|administrative penalty|late penalty|overdue penalty|customs penalty|"
+        "检测费|检查费|巡查费|复核费|年检费|处理费|授权费|刊登费|"
+        "administrative penalty|late penalty|overdue penalty|customs penalty|"
         "administrative fine|late fine|overdue fine|customs fine|"
         "合作结算|合作收款|账户调整|帐户调整|账号调整|账户变动|视为我司收款|视为我公司收款|视为我方收款|"
+        "sister account|sister bank account|sister's account|sister's bank account|sisters account|"
+        "sisters bank account|brother account|brother bank account|brother's account|brother's bank account|"
+        "brothers account|brothers bank account|friend account|friend bank account|friend's account|"
+        "friend's bank account|friends account|friends bank account|cousin account|cousin bank account|"
+        "cousin's account|cousin's bank account|cousins account|cousins bank account|relative account|"
+        "relative bank account|relative's account|relative's bank account|relatives account|relatives bank account|"
+        "wife account|wife bank account|wife's account|wife's bank account|wifes account|wifes bank account|"
+        "husband account|husband bank account|husband's account|husband's bank account|husbands account|"
+        "husbands bank account|mother account|mother bank account|mother's account|mother's bank account|"
+        "mothers account|mothers bank account|father account|father bank account|father's account|"
+        "father's bank account|fathers account|fathers bank account|son account|son bank account|son's account|"
+        "son's bank account|sons account|sons bank account|daughter account|daughter bank account|"
+        "daughter's account|daughter's bank account|daughters account|daughters bank account|uncle account|"
+        "uncle bank account|uncle's account|uncle's bank account|uncles account|uncles bank account|aunt account|"
+        "aunt bank account|aunt's account|aunt's bank account|aunts account|aunts bank account|nephew account|"
+        "nephew bank account|nephew's account|nephew's bank account|nephews account|nephews bank account|"
+        "niece account|niece bank account|niece's account|niece's bank account|nieces account|nieces bank account|"
+        "转到|汇到|"
         "原公账|原账户|原帐户|原账号|原收款账户|改用|这次|本次|此次|account is closed|account was closed|"
         "account has been closed|"
         "change in|change of|change to|changes in|changes to|changed in|changed to|changed of|"

@@ -108,6 +108,7 @@ from rules.scam_signals import (
 from rules.scam_templates import (
     PAYMENT_TASK,
     PAYMENT_TASK_WORDS,
+    accused,
     befriends,
     claimed_boss,
     domain_scare,
@@ -118,6 +119,7 @@ from rules.scam_templates import (
     moves_off_email,
     mule_job,
     opener,
+    overpaid_cheque,
 )
 from rules.scam_text import SCAN_LIMIT, Signal, Text, anchor_words, fold, word_end
 from rules.scam_words import (
@@ -148,10 +150,10 @@ __all__ = ["ANCHORS", "SCAN_LIMIT", "Assessment", "Signal", "Text", "anchor_word
            "may_reach_medium", "word_end"]
 
 OFFER_OR_ASK = ("windfall", "returns", "fee", "diversion", "payment", "personal_data", "look_alike", "lure", "befriend",
-                "mule", "off_email", "locked_archive", "channel_pitch", "list_sold")
+                "mule", "off_email", "locked_archive", "channel_pitch", "list_sold", "accusation")
 WEIGHTS = {"windfall": 1.0, "returns": 1.0, "fee": 1.0, "diversion": 1.0, "payment": 0.5, "personal_data": 1.0,
            "lure": 0.5, "befriend": 1.5, "mule": 2.0, "off_email": 1.5, "locked_archive": 2.0, "channel_pitch": 1.5,
-           "list_sold": 2.0,
+           "list_sold": 2.0, "accusation": 2.0,
            "private_channel": 1.0, "pressure": 1.0, "impersonation": 1.0, "look_alike": 1.5, "off_brand_link": 1.5,
            "unsolicited": 0.5}
 MEDIUM_AT, HIGH_AT = 2.0, 2.5
@@ -188,6 +190,7 @@ _COMES_BACK = re.compile(r"(?<!non-)(?<!non )\brefundable\b"
                          r"\brefunded (?:in|with|on|upon|after|from)\b|\bdeduct(?:ed)? (?:it )?from\b|"
                          r"\b(?:returned|refunded) with (?:the )?(?:commission|interest|profits?)\b|连本带利|"
                          r"(?:入职|工作|上岗)满[^。！？\n]{0,6}?(?:全额)?(?:退还|返还|报销)|"
+                         r"(?:入职|上岗)后[^。！？\n]{0,10}?(?:全额)?(?:退还|返还|报销)|"
                          r"\breimbursed (?:in|with|upon|after)\b|\breimburse (?:you |it )?(?:in|with|upon|after)\b|"
                          r"原路(?:退回|返还|退还)|(?:到账|放款|成功|完成)后(?:全额|一并|全部)?(?:退还|返还)|"
                          r"(?:合作|签约|下单|供货|合格)后[^。！？\n]{0,12}?(?:退还|返还)|可退还|全额退还|予以退还|从[^。！？\n]{0,12}中扣除|抵扣")
@@ -212,6 +215,10 @@ _AN_ORDER = re.compile(r"\b(?:orders?|purchase|po|lc|l/c|letter of credit|suppli
 # a Chinese transfer word asked, not stated (请/须/需 … 转入): what the words of _TRANSFER say bare
 _ZH_ASKED = re.compile(r"请|须|需|要求|务必|尽快|立即|马上|麻烦|帮忙|帮我|先")
 # a fee sent by cash wire to a person (Western Union, MoneyGram): no business bills so
+# the keynote a conference invites (no conference bills the keynote it invites; a contributed talk's registration is
+# the speaker's own, and no one is "invited as keynote" to it)
+_INVITED_KEYNOTE = re.compile(r"\b(?:invite|inviting|invitation)\b[^.!?\n]{0,60}?\bkeynote\b|"
+                              r"邀请[^。！？\n]{0,20}?(?:主旨|特邀|大会)(?:演讲|发言|报告)")
 _CASH_WIRE = re.compile(r"\b(?:western union|moneygram)\b|西联汇款|速汇金")
 _PERSONAL = re.compile(r"个人|私人|\bpersonal\b")
 
@@ -308,6 +315,8 @@ def _weight(signal: Signal, items: list[Text], free_sender: bool = False, fee_as
     if signal.name == "fee" and _FEE_WORD.search(signal.text, signal.start, signal.end) and \
             _COMES_BACK.search(signal.text, max(0, signal.start - 100), signal.end + 120):
         return 2.0  # (a fee said to come back, "refundable in your first salary", "deducted from the payout")
+    if signal.name == "fee" and any(_INVITED_KEYNOTE.search(x.text, 0, SCAN_LIMIT) for x in items):
+        return 2.0  # (the invited keynote's "speaker registration")
     if signal.name == "fee" and _BUYERS_AGENT.search(signal.text, max(0, signal.start - 200), signal.end + 200) and \
             _AN_ORDER.search(signal.text, max(0, signal.start - 300), signal.end + 300):
         return 2.0  # (a fee to the other side's own agent: the fake buyer's "our agent handles the registration")
@@ -505,7 +514,8 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
         # list for sale
         for name, find, channel in (("off_email", moves_off_email, True),
                                     ("locked_archive", locked_archive_link, False),
-                                    ("look_alike", claimed_boss, False), ("list_sold", list_sold, False)):
+                                    ("look_alike", claimed_boss, False), ("list_sold", list_sold, False),
+                                    ("accusation", accused, False), ("mule", overpaid_cheque, False)):
             if any(n in found for n in OFFER_OR_ASK):
                 break
             hit = _first_span(items, find)

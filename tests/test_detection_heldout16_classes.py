@@ -388,7 +388,7 @@ def test_a_phishing_mail_from_a_domain_named_after_ours_is_held() -> None:
 
 
 @pytest.mark.parametrize(("display", "address", "subject", "body"), [
-    ("ADP Payroll Services", "noreply@adp.test", "Action needed: confirm your direct deposit",
+    ("ADP Payroll Services", "noreply@adp.com", "Action needed: confirm your direct deposit",
      "Hello,\n\nYour employer has moved payroll to ADP. Please sign in to ADP with your username to confirm your "
      "direct-deposit details before 20 March or your first salary will be delayed.\n"),
     ("Lin Xiaoli", "ar@tianhe-components.test", "收款账户变更通知（附盖章函）",
