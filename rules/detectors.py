@@ -69,14 +69,18 @@ _ID_SAMPLE_AFTER = re.compile(r"(?i)\s*[（(](?:样例|样本|示例|范例|测�
 # a cell of the number's row that says the row is a test's or an example's (TC-001,测试用户甲,…,测试数据), the whole
 # cell (not 测试部, the QA department, nor 测试工程师)
 # (or a remark cell "sample/test data", a name cell "TEST-User-01")
-_ID_SAMPLE_CELL = re.compile(r"(?i)(?:测试|示例|样例|虚构|模拟)(?:数据|用户[甲乙丙丁一二三四五\d]?|用例|样本|账号)?|"
+# (or with a note in brackets: 示例（请删除本行）, "Sample (delete before upload)")
+_ID_SAMPLE_CELL = re.compile(r"(?i)(?:(?:测试|示例|样例|虚构|模拟)"
+                             r"(?:数据|用户[甲乙丙丁一二三四五\d]?|用例|样本|账号|行)?|"
                              r"(?:dummy|sample|test|synthetic)(?:[ _/-]?(?:data|user|row|case|dummy|sample|test|"
-                             r"only|records?)){0,3}(?:[-_ #]?\d{1,4})?")
+                             r"only|records?)){0,3}(?:[-_ #]?\d{1,4})?)(?:\s?[（(][^）)\n]{0,20}[）)])?")
 _CELL_SEPARATORS = re.compile(r"[,\t|;，]")
 # a table's sample row, headed as one in its first cell (示例  张三  男  1101…  技术员)
 # (or a test case's: TEST-01,测试用户一,1101…; a CSV's cells are set off by commas)
-_ID_SAMPLE_ROW = re.compile(r"(?i)[ \t|]*(?:示例|样例|范例|例|sample|example|e\.g\.|测试|"
-                            r"test(?:[-_ ]?(?:case|row|data))?(?:[-_ #]?\d{1,4})?|dummy|fake|synthetic)[:：]?[ \t|,;]")
+# (or the row's first cell opening with the word and a note in brackets: 示例（请删除本行）北京某某餐饮有限公司)
+_ID_SAMPLE_ROW = re.compile(r"(?i)[ \t|]*(?:(?:示例|样例|范例|例|sample|example|e\.g\.|测试|"
+                            r"test(?:[-_ ]?(?:case|row|data))?(?:[-_ #]?\d{1,4})?|dummy|fake|synthetic)[:：]?[ \t|,;]|"
+                            r"(?:示例|样例|范例|测试|sample|example|dummy)(?:行|数据|row|data)?\s?[（(][^）)\n]{0,20}[）)])")
 # the numbers the standard itself prints as its examples (GB 11643-1999): published, nobody's
 PUBLISHED_SAMPLE_IDS = frozenset({"11010519491231002X", "440524188001010014"})
 _ID_OTHER_COLUMNS = re.compile(r"order|serial|tracking|invoice|\bpo\b|p\. ?o\.|contract|policy|booking|"
@@ -144,11 +148,17 @@ def _split_cn_ids(text: str, standard: list[Match]) -> list[Match]:
     """Identity numbers broken over lines or in groups other than 6-8-4, read only where an identity word or a
     name stands within 80 characters before (two numbers on two lines, a phone number's groups, are common; one
     broken beside 身份证 is hidden). ``standard``: the numbers already read whole, not read again."""
-    out = []
-    taken = [(m.start, m.end) for m in standard]
+    out: list[Match] = []
+    # (the numbers read whole, in order; the runs are read left to right, so one pointer walks them: a list of a
+    # thousand IDs is not searched a thousand times)
+    whole = sorted((m.start, m.end) for m in standard)
+    at, last_end = 0, -1
     for run in _ID_GROUPED.finditer(text):
         if run.end() < len(text) and _ascii_alnum(text[run.end()]):
             continue  # (part of a code: 1101-0519-ABC)
+        near = text[max(0, run.start() - 80):run.end()].lower()
+        if not (_ID_WORDS.search(near) or _NAME_WORDS.search(near)):
+            continue  # (no identity word or name before any part of it: nothing to read)
         lines, pos = [], run.start()
         for piece in _LINE_BREAK.split(run.group()):
             start = text.index(piece, pos)
@@ -161,8 +171,10 @@ def _split_cn_ids(text: str, standard: list[Match]) -> list[Match]:
                 if len(value) >= 18:
                     break
             s, e = lines[i][0], lines[j][1]
-            if len(value) != 18 or (i == j and " " not in text[s:e] and "-" not in text[s:e]) or \
-                    any(a < e and s < b for a, b in taken) or not cn_id_ok(value):
+            while at < len(whole) and whole[at][1] <= s:
+                at += 1
+            if len(value) != 18 or (i == j and " " not in text[s:e] and "-" not in text[s:e]) or s < last_end or \
+                    (at < len(whole) and whole[at][0] < e) or not cn_id_ok(value):
                 continue
             before = text[max(0, s - 80):s].lower()  # (its line and the ones just above)
             if not (_ID_WORDS.search(before) or _NAME_WORDS.search(before)):
@@ -170,7 +182,7 @@ def _split_cn_ids(text: str, standard: list[Match]) -> list[Match]:
             level = LOW if value.upper() in PUBLISHED_SAMPLE_IDS or _ID_SAMPLE.search(before) else HIGH
             out.append(Match("cn_id", s, e, text[s:e], level, "GB 11643 checksum and birth date; " +
                              ("broken over lines" if i != j else "grouped") + "; identity word or name beside"))
-            taken.append((s, e))
+            last_end = e
     return out
 
 

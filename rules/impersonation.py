@@ -93,6 +93,11 @@ BRANDS: dict[str, tuple[str, ...]] = {
     "natwest": ("natwest.com", "natwestgroup.com"),
     "zoom": ("zoom.us", "zoom.com", "zoom.com.cn"),
     "turnitin": ("turnitin.com", "turnitin.co.uk", "turnitin.org", "turnitinuk.com"),
+    # (the immigration offices a school's students deal with, named alone: a visa's fee is paid on the state's own
+    # site; "Fragomen USCIS Team" is a law firm's, "UK Visas and Immigration - VFS Global" a contractor's)
+    "ircc": ("canada.ca", "gc.ca", "cic.gc.ca"),
+    "immigration, refugees and citizenship canada": ("canada.ca", "gc.ca", "cic.gc.ca"),
+    "uscis": ("uscis.gov", "dhs.gov"),
     # eFax's own notices ("eFax Message"): its name from another domain, with a link to view the fax, is the lure
     # (a generic "Voicemail" or "Fax" sender is no brand: hosted phone systems are many, and a firm's own fax
     # server writes from its own domain, as a review found)
@@ -357,7 +362,7 @@ _BRAND_FILLER = re.compile(
     # (a courier's, a bank's, an employer's own senders: "UPS Delivery", "DBS Bank", "Amazon HR Onboarding")
     r"delivery|shipping|tracking|parcels?|logistics|bank|banking|digibank|hr|onboarding|careers|recruitment|"
     r"recruiting|talent|jobs|seller|sellers|merchant|merchants|brand|registry|performance|booking|bookings|lines|"
-    r"line|payroll|workforce|meetings?|video|recordings?|licensing|licen[cs]es?)\b|\bu\.s\.|\bu\.k\.|[&/|,.:\-–—()（）\[\]【】\s\d]|"
+    r"line|payroll|workforce|meetings?|video|recordings?|visas?|office|section)\b|\bu\.s\.|\bu\.k\.|[&/|,.:\-–—()（）\[\]【】\s\d]|"
     r"客服|通知|中心|团队|服务|安全|风控|合规|官方|速运|快递|集团|股份|有限|公司|总局|委员会|部门|账户|支付|平台|国家|商家|积分|商城|"
     r"监督|管理|科技|信息|系统|提醒|中国|香港|台湾|深圳|上海|北京|广州|市|省|区|县|分行|支行|慈善|信托|基金|委员会|"
     r"中级|高级|基层|最高|办公室|执行局|立案庭|传票|快件|处理|缴费|稽查|征收|受理|理赔|核保|保全|财产保险|合作伙伴|伙伴|支援|"
@@ -554,10 +559,7 @@ _GOVERNMENT_BODY = re.compile(
     r"food and environmental hygiene department|environmental protection department|labour department|"
     r"immigration department|rating and valuation department|water supplies department|(?:tax|revenue) authority|"
     # (a companies register's own office: Hong Kong's Companies Registry, the UK's Companies House)
-    r"companies registry|companies house|registrar of companies|"
-    # (the immigration offices a school's students deal with: a visa's fee is the state's, paid on its own site)
-    r"ircc|immigration, refugees and citizenship canada|uk visas and immigration|ukvi|uscis|"
-    r"department of home affairs)\b|公司注册处|公司註冊處")
+    r"companies registry|companies house|registrar of companies)\b|公司注册处|公司註冊處")
 # a government's own domains: .gov and its national forms (gov.cn, gov.hk, gov.uk, go.jp, gouv.fr, gob.mx …)
 _GOVERNMENT_DOMAIN = re.compile(r"(?:^|\.)(?:gov|gouv|gob|go|govt|gc|mil)\.[a-z]{2}$|(?:^|\.)europa\.eu$|\.gov$|\.mil$")
 

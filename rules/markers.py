@@ -556,6 +556,9 @@ class MarkerGrader:
             return None, "the word, not a label (internal audit, 内部审核)"
         before = text[max(0, start - 40):start]
         after = text[end:end + 30]
+        if start >= 2 and text[start - 1] == "." and text[start - 2].isascii() and \
+                (text[start - 2].isalnum() or text[start - 2] == "_"):
+            return None, "a name in code (metadata.confidential, a field of an object)"
         if _NEGATION_BEFORE.search(before):
             return None, "negated"
         if _WAS_BEFORE.search(before) and _UNTIL_AFTER.match(text, end):

@@ -37,6 +37,10 @@ MIN_BYTES = 96  # smaller pictures (a tracking pixel, a spacer GIF) hold no code
 # (a code drawn one pixel per module is 150-250 bytes, and HTML shows it as large as a phone needs: width=200)
 MIN_MODULE_SIDE = 200  # a smaller picture is enlarged (each pixel a square) to this side before it is scanned
 MAX_FRAMES = 4  # frames of an animated picture scanned (a GIF shows a blank first frame, then the code)
+FRAME_PIXELS = 4_000_000  # an animated picture larger has only its first frame read (each frame decodes whole)
+# a file this small that claims a large picture compresses a flat field (a code drawn a pixel per module is 200x200
+# at most): not decoded (a 244-byte WebP claiming 24 MP cost a second a frame)
+SMALL_FILE, SMALL_FILE_PIXELS = 256, 250_000
 MAX_CODES = 8  # codes read from one picture
 MAX_PAYLOAD = 2000  # characters kept of one code's text
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/bmp", "image/webp", "image/tiff",
@@ -65,7 +69,7 @@ def is_image(data: bytes, true_type: str) -> bool:
 
 
 def qr_payloads(data: bytes, take: Callable[[], bool] = lambda: True) -> list[str]:
-    """The texts of the QR codes in a picture (its first frame that holds one, of :data:`MAX_FRAMES`), in reading
+    """The texts of the QR codes in a picture (each of its first :data:`MAX_FRAMES` frames), in reading
     order; [] for none, for a picture that does not decode or claims too many pixels, and without a decoder. ``take``:
     asked once the header says the picture could hold a code, whether one more may be decoded (the
     message's budget: a dozen tracking pixels placed first do not use it up)."""
@@ -81,15 +85,19 @@ def qr_payloads(data: bytes, take: Callable[[], bool] = lambda: True) -> list[st
             warnings.simplefilter("ignore")  # (Pillow warns of large pictures; the bound is ours)
             with Image.open(io.BytesIO(data)) as picture:
                 width, height = picture.size
-                if width * height > MAX_PIXELS or min(width, height) < MIN_SIDE or not take():
+                if width * height > MAX_PIXELS or min(width, height) < MIN_SIDE or \
+                        (len(data) < SMALL_FILE and width * height > SMALL_FILE_PIXELS) or not take():
                     return []
                 picture.draft("L", (SCAN_SIDE, SCAN_SIDE))  # a JPEG decodes reduced, cheaply
-                for frame in range(min(getattr(picture, "n_frames", 1), MAX_FRAMES)):
+                frames = min(getattr(picture, "n_frames", 1), MAX_FRAMES if width * height <= FRAME_PIXELS else 1)
+                for frame in range(frames):
+                    # (each further frame is one more picture of the message's budget; every frame is read, so a
+                    # harmless code shown first hides no other)
+                    if frame and not take():
+                        break
                     if frame:
                         picture.seek(frame)
                     codes += decode(_scannable(picture), symbols=[qrcode])
-                    if codes:
-                        break
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, EOFError):
         return []
     out = []

@@ -257,6 +257,9 @@ def _fee(t: str, spans: Spans) -> tuple[int, int] | None:
 # you to change the account"): the advice of a genuine notice, no request
 _IF_ASKED = re.compile(r"(?:如果?|若|一旦)(?:您|你|贵司)?(?:接到|收到|遇到|有人)[^。！？\n]{0,30}?"
                        r"(?:要求|让您|让你|请您)|"
+                       # (a change to come, to be checked: 若日后收到任何本公司变更帐户的通知，请先致电…确认)
+                       r"(?:如果?|若|一旦|倘若)(?:您|你|贵司)?(?:日后|今后|将来|以后)?(?:接到|收到)(?:任何)?"
+                       r"[^。！？；;\n]{0,12}$|"
                        r"\bif (?:you (?:ever )?(?:receive|get)|anyone|someone|somebody)\b[^.!?\n]{0,60}?"
                        r"\b(?:asks?|asking|requests?|requesting|tells?|telling)\b")
 
@@ -357,13 +360,19 @@ _IF_GIVEN = re.compile(r"(?:如|如果|若|倘若)(?:您|你)?(?:已|已经|曾|
 # a code named as how the reader signs in to the sender's own app, not asked for ("登录方式为手机号加短信验证码",
 # "log in with your mobile number and the SMS code"): a payroll provider's notice says so
 _LOGIN_BY = re.compile(r"(?:登录方式|登入方式|验证方式|登录|登入)(?:为|是|采用|使用|通过)[^。！？\n]{0,12}$|"
+                       # (a code received on the reader's own phone to sign in: 手机号接收短信验证码,
+                       # 输入发送至管理员手机的短信验证码, 账号密码+短信验证码登录; 登录平台时，在输入账号密码后)
+                       r"(?:接收|收取|收到的?|发送至[^。！？\n]{0,12}?的|发送到[^。！？\n]{0,12}?的|\+)\s?(?:短信|手机)?$|"
+                       r"(?:登录|登入)[^。！？\n]{0,12}?时[，,]?\s?(?:在)?(?:输入)?$|"
+                       # (the old sign-in retired: 原账号密码登录方式停用)
+                       r"(?<![还复])原(?:有)?(?:的)?$|"
                        r"\b(?:log|sign) ?in (?:with|using|via) (?:your )?(?:mobile|phone)(?: number)?(?: and| \+)? "
                        r"(?:an? |the )?$")
 
 
 def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
     for lo, hi in spans:
-        weak: list[tuple[int, int]] = []
+        weak: list[tuple[int, int, str]] = []
         for m, past in _tried(_DATA_FAST.finditer(t, lo, hi)):
             if past:
                 return m.span()
@@ -385,7 +394,10 @@ def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
                     FOR_DELIVERY.search(t, max(0, m.start() - 150), m.end() + 150) and \
                     not _WHO.search(t, max(0, m.start() - 150), m.end() + 150):
                 continue  # (a name and an address for the courier: where a prize goes, not who the reader is)
-            weak.append(m.span())
+            if weak and weak[-1][2] == m.group():
+                weak = [(*m.span(), m.group())]  # (the same particular twice is one: two phones bound to accounts)
+                continue
+            weak.append((*m.span(), m.group()))
             if len(weak) >= 2 and weak[-1][0] - weak[0][0] < 120:
                 return weak[0][0], weak[-1][1]
             weak = weak[-1:]

@@ -100,16 +100,27 @@ _DESK = re.compile(r"\bare you (?:at|on|near) your desk\b|"
                    r"收到请回(?:复|覆|个话)|"
                    r"\b(?:let me know|reply|get back to me) (?:as soon as|when|once) you get this\b")
 
-DOMAIN_SCARE_WORDS = ("domain", "域名", "网络品牌", "通用网址", "network brand", "internet keyword", "trademark",
-                      "trade mark", "商标")
+DOMAIN_SCARE_WORDS = ("domain", "域名", "网络品牌", "通用网址", "network brand", "internet keyword", "online brand",
+                      "trademark", "trade mark", "商标")
+# a trademark claimed: a scare only with its question (is the applicant your agent? file a "protective" registration);
+# a trademark agent's watch notice reports an application too, and proposes an opposition
+_TRADEMARK_ONLY = re.compile(r"\btrade ?marks?\b|商标")
+_SCARE_QUESTION = re.compile(r"(?:是否|是不是)[^。！？\n]{0,30}?(?:授权|代理|合作伙伴|关联)|"
+                             r"(?:如|若)(?:该|此)?(?:公司)?(?:并)?非"
+                             r"(?:贵公司|贵司)?(?:的)?(?:授权|代理|合作)|保护性(?:注册|申请)|"
+                             r"\bwhether\b[^.!?\n]{0,60}?\b(?:agent|partner|authori[sz]ed|affiliated|distributor)\b|"
+                             r"\bprotective (?:registration|filing)\b")
 # read in two steps, each bounded (one pattern with four lazy gaps in a row backtracked for seconds over a
 # hostile 收到…申请 repeated): the application received from another company, then what it is to register
 # (its lines wrapped anywhere, and "formally" or "that" as the registrars' English has it)
 _SCARE_APPLICATION = re.compile(r"\b(?:received|got|have)\s{1,3}an?\s{1,3}(?:formal\s{1,3})?(?:application|request)"
-                                r"(?:\s{1,3}formally)?\s{1,3}(?:from|by|of|that)\b(?!\s{1,3}you\b)|收到(?:一家|名为|[^。！？\n]{0,24}?公司|[^。！？\n]{0,24}?企业)")
-_SCARE_CLAIM = re.compile(r"(?:\bregister\w*\b|\brequest\w*\b|\bappl(?:y|ied|ying) for\b|注册)[^\n]{0,120}?"
+                                r"(?:\s{1,3}formally)?\s{1,3}(?:from|by|of|that)\b(?!\s{1,3}you\b)|(?:收到|接到)了?(?:一家|名为|[^。！？\n]{0,24}?公司|[^。！？\n]{0,24}?企业)|"
+                                r"\bapplying to (?:us|our (?:center|centre|office|company)) to (?:use|register)\b")
+_SCARE_CLAIM = re.compile(r"(?:\bregister\w*\b|\brequest\w*\b|\bappl(?:y|ied|ying) for\b|\bto use\b|注册|登记)"
+                          r"[^\n]{0,120}?"
                           r"(?:\bdomain names?\b|\b(?:net|network) brand\b|"
-                          r"\binternet keywords?\b|网络品牌|通用网址|网络关键词|关键词|域名|\btrade ?marks?\b|商标)|"
+                          r"\binternet keywords?\b|\bonline brand\b|网络品牌|通用网址|网络关键词|关键词|域名|"
+                          r"\btrade ?marks?\b|商标)|"
                           # (the name first: 希望以“example”为网络品牌及域名在互联网上注册)
                           r"(?:网络品牌|通用网址|网络关键词|域名|商标)[^\n。]{0,40}?注册")
 _SCARE_ATTEMPTS = 5  # applications looked at per text
@@ -375,8 +386,9 @@ def list_sold(text: str) -> tuple[int, int] | None:
 # silence; its next step is the "safe account". A police force's own warning quotes the same words (read as a warning)
 _ACCUSED_WORDS = ("涉嫌", "涉案", "嫌疑", "洗钱", "走私", "通缉", "逮捕", "money laundering", "arrest warrant",
                   "suspect", "smuggling")
-_ACCUSED = re.compile(r"涉嫌|涉案|嫌疑人|(?:帮助|参与|协助)?洗钱|走私|通缉|逮捕|拘留|冻结令|"
-                      r"\b(?:money laundering|arrest warrant|warrant (?:for|of) (?:your )?arrest|smuggling|"
+_ACCUSED = re.compile(r"涉嫌|涉案|嫌疑人|(?:帮助|参与|协助)?(?<!反)洗钱|(?<!反)走私|通缉|逮捕|拘留|冻结令|"
+                      r"\b(?<!anti-)(?<!anti )(?:money laundering|arrest warrant|warrant (?:for|of) (?:your )?arrest|"
+                      r"smuggling|"
                       r"(?:named|listed|identified) as a suspect)\b")
 _OFFICER = re.compile(r"(?:办案|经侦|缉私|刑侦)(?:民警|警官|人员|局|科)|(?:民警|警官|检察官|法官)|"
                       r"配合(?:调查|警方|进行)|资金(?:清查|核查|核验)|(?:清查|核查)资金|"
@@ -387,10 +399,16 @@ _TELL_NOBODY = re.compile(r"(?:请勿|切勿|不要|不得|不准)[^。！？\n]
                           r"本案(?:属于|系)?保密|"
                           r"\b(?:do not|don't|must not) (?:tell|inform|discuss (?:this )?with|disclose (?:this )?to) "
                           r"(?:anyone|anybody|your (?:family|colleagues|bank|employer))\b|"
+                          r"\bmust not be (?:shared|discussed) with (?:anyone|anybody)\b|(?:不要|别|请勿)声张|"
                           r"\bstrictly confidential investigation\b")
 
 
-_TELL_WORDS = ("请勿", "切勿", "不要", "不得", "不准", "保密", "do not", "don't", "must not", "confidential")
+_TELL_WORDS = ("请勿", "切勿", "不要", "不得", "不准", "保密", "声张", "do not", "don't", "must not", "confidential")
+
+
+# (a charge denied: a lawyer's "there is no allegation of smuggling", 并未认定贵司涉嫌走私)
+_NOT_ACCUSED = re.compile(r"(?:并未|没有|尚未|未|不|无|并非)[^。！？\n]{0,8}$|"
+                          r"\b(?:no|not|never|nor)\b(?: \w+){0,3} (?:of |in |for )?$")
 
 
 def accused(text: str) -> tuple[int, int] | None:
@@ -399,25 +417,40 @@ def accused(text: str) -> tuple[int, int] | None:
     head = text[:SCAN_LIMIT]
     if not any(w in head for w in _ACCUSED_WORDS) or not any(w in head for w in _TELL_WORDS):
         return None
-    charge = _ACCUSED.search(head)
-    return charge.span() if charge is not None and _OFFICER.search(head) is not None and \
-        _TELL_NOBODY.search(head) is not None else None
+    if _OFFICER.search(head) is None or _TELL_NOBODY.search(head) is None:
+        return None
+    for n, charge in enumerate(_ACCUSED.finditer(head)):
+        if n >= _SCARE_ATTEMPTS:
+            break
+        if not _NOT_ACCUSED.search(head, max(0, charge.start() - 24), charge.start()):
+            return charge.span()
+    return None
 
 
-# the overpaid cheque: a cheque for more than is owed, the rest to be sent on by wire to a third party (a homestay
-# family, "our certified vendor"). The cheque bounces after the wire has gone
-_CHEQUE_WORDS = ("cheque", "check", "支票")
-_CHEQUE = re.compile(r"\b(?:certified |cashier'?s |company |bank )?(?:cheque|check)s?\b"
-                     r"(?! (?:in|out|the|your|if|whether|"
-                     r"with|for (?:errors|updates)))|支票")
-_BALANCE_ON = re.compile(r"\b(?:send|wire|forward|transfer|remit|refund|return)\w*\b[^.!?\n]{0,40}?\b(?:the )?"
-                         r"(?:balance|remaining (?:amount|funds|money|balance)|excess|difference|rest)\b|"
-                         r"\b(?:remaining amount|balance|excess|rest)\b[^.!?\n]{0,40}?\b(?:sent|wired|forwarded|"
-                         r"transferred|returned) (?:back )?to\b|"
-                         r"(?:余款|多出的?(?:部分|钱|款))[^。！？\n]{0,12}?(?:转|汇|退)(?:给|到|至)")
+# the overpaid cheque: a cheque for more than is owed, the rest to be passed to a third party (a homestay family,
+# "our certified vendor", the shipper). The cheque bounces after the money has gone. A supplier's "quality check"
+# and its "balance of 70%", a solicitor returning the excess to the client, are no such thing: the cheque is paid to
+# the reader, and the excess goes to someone the writer names, not back to the writer or the reader
+_CHEQUE_WORDS = ("cheque", "check")
+_CHEQUE = re.compile(r"\b(?:by|a|an|the|my|our|his|her|their|this|certified|cashier'?s|company|personal|bank|business)"
+                     r" (?:certified |cashier'?s |company |personal |bank )?(?:cheque|check)\b"
+                     r"(?<!quality check)(?<!final check)(?<!random check)(?<!spot check)(?<!quick check)")
+_THIRD_PARTY = (r"(?:vendor|shipper|mover|movers|agent|family|homestay|driver|landlord|supplier|courier|"
+                r"freight forwarder|forwarder|caterer|contractor|decorator|transporter|logistics company)")
+_BALANCE_ON = re.compile(r"\b(?:send|wire|forward|transfer|remit|pay|refund|return)\w*\b (?:them|him|her|the "
+                         + _THIRD_PARTY + r"|our " + _THIRD_PARTY + r"|my " + _THIRD_PARTY + r")\b[^.!?\n]{0,30}?"
+                         r"\b(?:the )?(?:balance|remaining|excess|difference|rest|extra)\b|"
+                         r"\b(?:balance|remaining amount|excess|difference|rest|extra)\b[^.!?\n]{0,40}?\b(?:sent|wired|"
+                         r"forwarded|paid|transferred|returned|send|wire|forward|pay|transfer) (?:back )?to "
+                         r"(?:the|our|my|"
+                         r"his|her|their) (?:certified )?" + _THIRD_PARTY + r"\b|"
+                         r"\bpay (?:the )?(?:extra|excess|difference|balance|remaining)\b[^.!?\n]{0,40}?\bto "
+                         r"(?:the|our|my|"
+                         r"his|their) " + _THIRD_PARTY + r"\b")
 
 
-_BALANCE_WORDS = ("balance", "remaining", "excess", "difference", "rest", "余款", "多出")
+_BALANCE_WORDS = ("balance", "remaining", "excess", "difference", "rest", "extra")
+_CHEQUES_READ = 8
 
 
 def overpaid_cheque(text: str) -> tuple[int, int] | None:
@@ -425,7 +458,9 @@ def overpaid_cheque(text: str) -> tuple[int, int] | None:
     head = text[:SCAN_LIMIT]
     if not any(w in head for w in _CHEQUE_WORDS) or not any(w in head for w in _BALANCE_WORDS):
         return None
-    for cheque in _CHEQUE.finditer(head):
+    for n, cheque in enumerate(_CHEQUE.finditer(head)):
+        if n >= _CHEQUES_READ:
+            break  # (a text of a thousand "a check" is no cheque sent; the first few are read)
         on = _BALANCE_ON.search(head, cheque.end(), cheque.end() + 400)
         if on is not None:
             return cheque.start(), on.end()
@@ -436,12 +471,14 @@ def overpaid_cheque(text: str) -> tuple[int, int] | None:
 # messaging id or a private address ("I saw your profile on LinkedIn and your smile made me want to say hello … here is
 # my private mail", 我是在领英上看到您的资料…一个人在外面有时候挺孤单的…加我的WhatsApp). A recruiter saw the profile
 # too, and writes of a role, not of being alone
-_ADMIRER_WORDS = ("lonely", "your smile", "handsome", "soulmate", "new life", "single", "孤单", "孤独", "寂寞", "单身",
-                  "颜值", "很帅", "一个人在")
+_ADMIRER_WORDS = ("lonely", "your smile", "handsome", "soulmate", "new life", "孤单", "孤独", "寂寞", "单身", "颜值",
+                  "很帅")
 _PROFILE_SEEN = re.compile(r"\b(?:saw|seen|found|came across|noticed|viewed) (?:your|ur) (?:linkedin |facebook )?"
                            r"(?:profile|photos?|pictures?)\b|(?:看到|看了|看过|刷到)(?:您|你)的?(?:个人)?(?:资料|照片|简介|主页)")
-_ADMIRER = re.compile(r"\b(?:lonely|your smile|handsome|soulmate|new life|single (?:mother|mom|lady|woman|man))\b|"
-                      r"孤单|孤独|寂寞|单身|颜值|很帅|一个人在(?:外|国外|这边)")
+_ADMIRER = re.compile(r"\b(?:i (?:feel|am|get|was|often feel)|feeling|feel|so|very|quite|a bit|sometimes|often) "
+                      r"lonely\b|\blonely (?:heart|life|nights?|woman|man|lady|soul)\b|\byour (?:smile|eyes)\b|"
+                      r"\bhandsome\b|\bsoulmate\b|\bnew life\b|"
+                      r"(?:挺|很|有点|有些|比较|特别|好)?(?:孤单|孤独|寂寞)|我(?:还是|目前|现在)?单身|颜值|很帅")
 _PRIVATE_MAIL = re.compile(r"\bmy (?:private|personal) (?:e-?mail|mail|address)\b|我的私人邮箱")
 
 
@@ -547,7 +584,7 @@ def domain_scare(text: str) -> tuple[int, int] | None:
         if n >= _SCARE_ATTEMPTS:
             break
         claim = _SCARE_CLAIM.search(head, m.end(), m.end() + 300)
-        if claim:
+        if claim and (not _TRADEMARK_ONLY.search(claim.group()) or _SCARE_QUESTION.search(head)):
             return m.start(), claim.end()
     return None
 

@@ -258,7 +258,7 @@ _FEE = re.compile(
     r"tender|bid|bidding|visa|permit|immigration|"
     r"upfront|up-front|advance|recovery|filing|compliance|reinstatement|underwriting|inspection|"
     r"notary|notarization|notarisation|stamp|gas|unfreezing|unfreeze|conversion|regularisation|regularization|"
-    r"rectification|re-?booking|opening|case|evaluation|accreditation|authori[sz]ation|publication)"
+    r"rectification|re-?booking|opening|case|evaluation|accreditation|authori[sz]ation|biometrics?)"
     # (one word may stand inside the name: "Fund Release Order fee", "legal documentation fee")
     r"(?: and (?:[\w-]+ ){0,2}?[\w-]+| [\w-]+)? (?:bond )?(?:fee|charge|deposit|premium|cost|bond)s?\b|"
     # the certificates a stranger's box or fund is said to wait for ("Non-Inspection Certificate", "Anti-Terrorism
@@ -348,7 +348,8 @@ _FEE_TIE = re.compile(
     # (a status kept or a place held by paying: "to avoid suspension of your accredited status", "to confirm your
     # inclusion, a publication fee applies"; 如…未回复异议，视为同意刊登)
     r"\bto avoid (?:the )?(?:suspension|removal|cancellation|delisting|deregistration|revocation)\b|"
-    r"\bto (?:confirm|secure|reserve) your (?:inclusion|place|listing|award|nomination|slot)\b|视为(?:确认)?同意|"
+    r"\bto (?:confirm|secure|reserve) your (?:inclusion|place|listing|award|nomination|slot)\b|"
+    r"(?:未回复|未提出|无)异议[^。！？\n]{0,12}?视为(?:确认)?同意|"
     r"\bcollection agency\b|\bcollections? agents?\b|\blisting\b|\bsign(?:ing|ed)? and return\w*\b|名录|"
     r"\bby signing (?:and returning )?(?:this|the) (?:form|document)\b|\b(?:western union|moneygram)\b|"
     # (the register's order signed: "By signing below, the undersigned orders an entry", "return the signed form";
@@ -397,6 +398,13 @@ _PAY = re.compile(r"\b(?:pay|paid|payable|payment|cover|send|transfer|remit|wire
                   r"(?:about |around |approximately |approx\.? |only |just )?"
                   r"(?:us\$|usd ?|\$|€|£|hk\$|rmb ?|sgd ?|s\$|eur ?|gbp ?)\s?\d|"
                   r"\binvoiced\s(?:yearly\s|annually\s)?in\sadvance\b|"
+                  # (the reader's side to bear it: "the cost is the supplier's responsibility", 需供货方承担)
+                  r"\b(?:is|are) (?:the )?(?:supplier|seller|vendor|manufacturer|exporter)'?s? responsibility\b|"
+                  r"\bborne by (?:the )?(?:supplier|seller|vendor|manufacturer|exporter|you)\b|"
+                  r"(?:需|须|由|应由)(?:供货方|供应商|供方|卖方|贵司|贵方|贵公司)(?:自行)?(?:承担|支付|负担)|"
+                  # (the sum in brackets: "the speaker registration (USD 690)")
+                  r"\b(?:registration|fee|charge)s? \((?:us\$|usd ?|\$|€|£|hk\$|rmb ?|sgd ?|s\$|eur ?|gbp ?|cad ?|"
+                  r"aud ?)\s?\d|"
                   r"\bcosts? (?:of )?(?:us\$|usd ?|\$|€|£|hk\$|rmb ?|sgd ?|s\$)\s?\d|"
                   r"\bfor (?:us\$|usd|\$|€|£|hk\$|rmb|sgd|s\$)\s?\d|"
                   r"\b(?:must|should|needs? to|has to|is to) be deposited\b|"
@@ -471,6 +479,7 @@ _DIVERSION = re.compile(
     # one")
     r"\b(?:previous|old|former|usual|existing) (?:bank |banking |receiving |beneficiary )?"
     r"account (?:is|was|has been) closed\b|"
+    r"\bour (?:[\w-]+ )?(?:bank |banking )?account (?:is|was|has been) (?:closed|deactivated)\b|"
     # ("we have changed banks", "payments for invoice 4471 must now go to:")
     r"\b(?:changed|switched) banks\b|"
     # ("our company has moved its USD collections to the account below")
@@ -543,8 +552,12 @@ _DIVERSION = re.compile(
     r"\b(?:refund|return|send|remit|transfer|pay|wire)\w*\b[^.!?\n]{0,40}?\bto (?:my|our|his|her) (?:[\w-]+ )?"
     r"(?:sister|brother|friend|cousin|relative|wife|husband|mother|father|son|daughter|uncle|aunt|nephew|niece)'?s? "
     r"(?:bank )?account\b|"
-    r"(?:退到|退至|退入|退回到|退回至|转到|转至|汇到|汇至|打到)(?:我|他|她)(?:的)?(?:朋友|亲戚|姐姐|妹妹|哥哥|弟弟|表哥|表姐|"
-    r"表弟|表妹|舅舅|叔叔|阿姨|同事|老乡)(?:的)?(?:账户|帐户|账号|银行卡|卡)|"
+    r"(?:退到|退至|退入|退回到|退回至|转到|转至|汇到|汇至|打到|退给|转给|汇给|打给)(?:我|他|她)(?:的)?(?:朋友|亲戚|"
+    r"姐姐|妹妹|哥哥|弟弟|表哥|表姐|表弟|表妹|舅舅|叔叔|阿姨|同事|老乡|老公|老婆|丈夫|妻子)(?:的|那里|那儿)?"
+    r"[^。！？\n]{0,8}?(?:账户|帐户|账号|银行卡|卡号|卡)|"
+    r"\b(?:refund|return|send|remit|transfer|pay|wire)\w*\b[^.!?\n]{0,40}?\bto my (?:sister|brother|friend|cousin|"
+    r"wife|husband|mother|father|son|daughter|uncle|aunt|partner)\b[^.!?\n]{0,10}?[.,;:]?\s{0,3}(?:his|her|their) "
+    r"(?:bank )?(?:details|account)\b|"
     # (a refund that "should go to our logistics partner"; "send back the CNY 18,400 to our Alipay or WeChat account")
     r"\brefund (?:should|must|needs to|can|is to|will need to)" + _GAP + r"(?:go|be sent|be paid|be transferred|"
     r"be wired|be made)" + _GAP + r"to" + _GAP + r"(?:our|my|the|a)" + _GAP + r"(?:[\w-]+" + _GAP + r"){0,2}"
@@ -580,7 +593,8 @@ _DATA_STRONG_WORDS = (
     "passport (?:copy|number|scan)|date of birth|login (?:details|credentials|information)|"
     "(?:a )?(?:copy|scan|photo) of your (?:id|id card|passport|identity card|driv(?:er'?s|ing) licen[cs]e)|"
     "sign-in (?:details|credentials)|credentials|apple id|"
-    "(?:(?:online|internet)[- ]|e-)banking (?:login|password|credentials|details|user ?id)|token codes?|security token|"
+    "(?:(?:online|internet)[- ]|e-)banking (?:login|password|credentials|details|user ?id|user list|users)|"
+    "token codes?|security token|token serial numbers?|"
     "2fa codes?|user ?id and password|"
     "(?:microsoft|microsoft 365|m365|office ?365|outlook|email|e-mail|mailbox) (?:account|password|credentials)|"
     "(?:corporate|company|work) (?:password|credentials)|"
@@ -591,7 +605,7 @@ _DATA_STRONG_WORDS = (
 _DATA_WEAK_WORDS = "full name|home address|your address|postal address|delivery address|phone numbers?|" \
                    "telephone numbers?|mobile numbers?|id card(?! numbers?)|your age|" \
                    "occupation|your country|country of residence|姓名|全名|住址|" \
-                   "(?<!收货|送货|发货|公司|办公)地址|手机号|电话号码|年龄|职业"
+                   "(?<!收货|送货|发货|公司|办公|平台|网站|网页|登录|邮件|邮箱|链接)(?<!服务器)地址|手机号|电话号码|年龄|职业"
 
 
 def _as_words(words: str) -> str:
@@ -708,8 +722,8 @@ _TRANSFER = re.compile(
     # (a third party's instructions to be followed: "please follow his instructions for the deposit of EUR 286,000")
     r"\binstructions (?:for|on|regarding|about) the (?:\w+ )?(?:deposit|payment|transfer|wire|remittance)\b|"
     # (the boss's errand: "I need your help with a time-sensitive payment today")
-    r"\bneed (?:your help|you) (?:with|on|for|to (?:handle|process|make)) (?:a|an|the|this) (?:[\w-]+ ){0,2}"
-    r"(?:payment|transfer|wire|remittance)\b|"
+    r"\bneed (?:your help|you) (?:with|on|for|to (?:handle|process|make)) (?:a|an|this|one) (?:[\w-]+ ){0,2}"
+    r"(?:payment|transfer|wire|remittance)\b(?! (?:confirmation|status|record|history|detail|reconciliation))|"
     r"按(?:下面|以下|下列|下方)(?:的)?(?:账户|帐户|账号|帐号)(?:付|汇|转|打)")
 # keeping it secret (not "I'm in a meeting", which an out-of-office says too): what makes a payment
 # asked a secret one
@@ -719,6 +733,7 @@ _KEEP_SECRET = re.compile(
     r"\b(?:don't|do not) (?:tell|mention|discuss) (?:it |this )?(?:with )?(?:this|it|anyone|anybody)\b|"
     r"\b(?:don't|do not) (?:tell|inform) (?:[a-z]+ ){0,2}(?:or )?(?:anyone|anybody|accounting|finance|"
     r"your (?:team|manager|colleagues|boss))\b|\bmust (?:remain|stay|be kept) (?:strictly )?confidential\b|"
+    r"\b(?:don't|do not) (?:speak|talk) about (?:it|this) (?:with|to) (?:anyone|anybody|your colleagues)\b|"
     # (discretion counts beside a payment asked, not in a help desk's notice)
     r"\bdiscreet(?:ly)?\b|"
     r"先别(?:跟|和|告诉)|(?:不要|别)(?:告诉|声张|(?:跟|和)[^，。！？,\n]{1,10}?(?:说|讲)|在群里(?:说|讲|提)|"
@@ -837,7 +852,13 @@ SECRET_CODES = re.compile(r"(?<![a-z0-9_])(?:cvv2?|cvc2?|pin)(?![a-z0-9_])|secur
 VERIFY_BY_PHONE = re.compile(r"(?:原有|已知|以往|存档|备案|之前|原来)(?:的)?(?:[纪记]录|记载|档案|资料|合同)?"
                              r"(?:之|的|中的|上的)?(?:联系)?(?:电话|号码|联系方式)|"
                              # (打我们合同上留的财务电话核实, 按合同预留电话回拨)
-                             r"合同(?:上|中|里)?(?:预)?留(?:的)?[^。！？\n]{0,8}?(?:电话|号码)|"
+                             r"合同(?:上|中|里)?(?:预)?留(?:的)?[^。！？\n]{0,8}?(?:电话|号码|座机)|"
+                             r"(?:电话|座机|号码)(?:为|是)合同(?:上|中|里)?(?:预)?留|"
+                             # (the old account kept until the change is confirmed: 在贵司完成变更并书面确认之前，
+                             # 请继续按原合同账户付款)
+                             r"(?:请)?继续(?:按|向|使用|往)原(?:合同)?(?:约定的?)?(?:账户|帐户|账号)|"
+                             r"\bcontinue (?:to pay|paying|using) (?:into |to )?(?:the|our) "
+                             r"(?:current|existing|old|usual) account\b|"
                              # ("… by phone on +49 621 … as listed on our website and on all invoices")
                              r"\b(?:phone|telephone|number)\b[^.!?]{0,80}\bas (?:listed|shown|printed) on "
                              r"(?:our|your|the|all|previous) (?:website|invoices?|contract|statements?)\b|"
@@ -1164,7 +1185,8 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "niece account|niece bank account|niece's account|niece's bank account|nieces account|nieces bank account|"
         "转到|汇到|"
         "原公账|原账户|原帐户|原账号|原收款账户|改用|这次|本次|此次|account is closed|account was closed|"
-        "account has been closed|"
+        "account has been closed|account is deactivated|account was deactivated|account has been deactivated|退给|转给|"
+        "汇给|打给|to my|"
         "change in|change of|change to|changes in|changes to|changed in|changed to|changed of|"
         "changes of|"
         "alipay|wechat|paypal|wise|venmo|cash app|cashapp|多转|多付|多汇|多出|refund should|refund must|"

@@ -207,7 +207,11 @@ _PROOF = re.compile(r"\b(?:proof|free (?:basic )?(?:entry|listing|update)|check 
                     r"信息核对|核对表|名录|免费")
 # the other side's own agent or appointee paid by the reader ("our agent in Abuja handles the registration",
 # 我司指定的第三方检测机构); an accredited inspector the reader chooses (SGS, Intertek) is no one's agent
-_BUYERS_AGENT = re.compile(r"\b(?:our|my) (?:[\w-]+ ){0,2}agent\b|(?:我司|我方|我公司|我们|我单位)(?:会|将|已)?指定")
+_BUYERS_AGENT = re.compile(r"\b(?:our|my) (?:[\w-]+ ){0,2}agent\b|(?:我司|我方|我公司|我们|我单位)(?:会|将|已)?指定|"
+                           r"\b(?:lab|laboratory|testing company|test centre|test center|agency|inspector|lawyer|"
+                           r"notary) (?:that )?we (?:work|cooperate) with\b|"
+                           r"(?:我司|我方|我们|我单位)(?:长期)?合作的(?:第三方)?"
+                           r"(?:检测|认证|公证)?(?:机构|中心|公司|律师)")
 # (the buyer's order the agent's fee stands before: a forwarder's "clearance fee to our agent at Felixstowe" is
 # the shipment's own cost)
 _AN_ORDER = re.compile(r"\b(?:orders?|purchase|po|lc|l/c|letter of credit|suppliers?|vendors?|registration)\b|"
@@ -218,7 +222,19 @@ _ZH_ASKED = re.compile(r"请|须|需|要求|务必|尽快|立即|马上|麻烦|�
 # the keynote a conference invites (no conference bills the keynote it invites; a contributed talk's registration is
 # the speaker's own, and no one is "invited as keynote" to it)
 _INVITED_KEYNOTE = re.compile(r"\b(?:invite|inviting|invitation)\b[^.!?\n]{0,60}?\bkeynote\b|"
-                              r"邀请[^。！？\n]{0,20}?(?:主旨|特邀|大会)(?:演讲|发言|报告)")
+                              r"\b(?:selected|chosen|invited|nominated) (?:you )?as (?:a |an |our )?"
+                              r"(?:featured |keynote |"
+                              r"plenary |guest |honou?red )speaker\b|"
+                              r"(?:邀请|确定|选定|推选)[^。！？\n]{0,20}?(?:主旨|特邀|大会|主题)(?:演讲|发言|报告)")
+# an honour held by paying for it: the vanity award's or ranking's "to confirm your inclusion, a publication fee of
+# USD 1,200 applies" (a conference's "to secure your place" is a registration the reader may have asked for)
+_BOUGHT_HONOUR = re.compile(r"\bto (?:confirm|secure|accept|claim) (?:your |the )?(?:award|nomination|honou?r|"
+                            r"ranking)\b|(?:确认|领取)(?:入选|获奖|奖项|荣誉|排名)")
+# (an inclusion confirmed by paying counts beside an award's or a ranking's words: a directory the reader ordered
+# confirms its inclusion too)
+_INCLUSION = re.compile(r"\bto (?:confirm|secure) your inclusion\b")
+_AWARD_WORDS = re.compile(r"\b(?:awards?|top \d{1,3}|ranking|honou?rs?|winners?|trophy|selected by)\b|"
+                          r"奖|排名|榜单|荣誉")
 _CASH_WIRE = re.compile(r"\b(?:western union|moneygram)\b|西联汇款|速汇金")
 _PERSONAL = re.compile(r"个人|私人|\bpersonal\b")
 
@@ -265,8 +281,8 @@ _WORK_SIGN_IN = re.compile(r"\b(?:log|sign)[- ]?in (?:with|using) your (?:busine
                            # 密码为企业邮箱密码)
                            r"\b(?:open|view|access|read|download|unlock)\w* (?:it|them|this|the (?:[\w-]+ )?"
                            r"(?:document|file|po|order|invoice|attachment|drawing|quotation|statement)s?) "
-                           r"(?:with|using) your (?:company|corporate|business|work|office ?365|microsoft 365|m365|"
-                           r"outlook|e-?mail) (?:e-?mail )?(?:login|log-in|sign-in|credentials|password|account)\b|"
+                           r"(?:with|using) your (?:office ?365|microsoft 365|m365|outlook|e-?mail|mailbox) "
+                           r"(?:e-?mail )?(?:login|log-in|sign-in|credentials|password|account)\b|"
                            r"(?:密码|登录密码)(?:为|是|即|就是)(?:您的|你的|贵司|贵公司)?(?:的)?(?:企业|公司|工作)?邮箱(?:的)?"
                            r"(?:登录)?密码")
 
@@ -317,6 +333,10 @@ def _weight(signal: Signal, items: list[Text], free_sender: bool = False, fee_as
         return 2.0  # (a fee said to come back, "refundable in your first salary", "deducted from the payout")
     if signal.name == "fee" and any(_INVITED_KEYNOTE.search(x.text, 0, SCAN_LIMIT) for x in items):
         return 2.0  # (the invited keynote's "speaker registration")
+    if signal.name == "fee" and (_BOUGHT_HONOUR.search(signal.text, max(0, signal.start - 150), signal.end + 150) or
+                                 _INCLUSION.search(signal.text, max(0, signal.start - 150), signal.end + 150) and
+                                 _AWARD_WORDS.search(signal.text, 0, SCAN_LIMIT)):
+        return 2.0  # (an award or a ranking's place confirmed by paying: "to confirm your inclusion, a fee applies")
     if signal.name == "fee" and _BUYERS_AGENT.search(signal.text, max(0, signal.start - 200), signal.end + 200) and \
             _AN_ORDER.search(signal.text, max(0, signal.start - 300), signal.end + 300):
         return 2.0  # (a fee to the other side's own agent: the fake buyer's "our agent handles the registration")
@@ -449,6 +469,10 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
             if span:
                 found["payment"] = Signal("payment", item.where, item.text, *span)
                 break
+    div = found.get("fee")
+    if div is not None and div.name == "diversion" and div.where == "subject" and \
+            any(VERIFY_BY_PHONE.search(x.text, 0, SCAN_LIMIT) for x in items if x.where != "subject"):
+        del found["fee"]  # (the subject announces the change; the body has it checked on the number on file)
     if impersonating and impersonating.startswith(LOOK_ALIKE):  # the hijacker's thread: an ask in itself
         found["look_alike"] = Signal("look_alike", "header:From", f"wears the name {impersonating!r}", 0, 0)
 
