@@ -268,10 +268,18 @@ _IF_ASKED = re.compile(r"(?:如果?|若|一旦)(?:您|你|贵司)?(?:接到|收�
 _FORBIDDEN_BEFORE = re.compile(r"(?:勿|不要|不得|禁止|严禁|不会|切勿|不准)$")
 
 
+# the new account is the payer's own, money sent from it ("today's payment came from our new ANZ account")
+_PAID_FROM = re.compile(r"\b(?:came|comes|come|sent|paid|made|transferred|remitted|wired) from (?:our|my) "
+                        r"(?:new|other)\b|"
+                        r"(?:从|由)(?:我司|我们|我方)?(?:的)?新(?:的)?(?:账户|帐户|账号)(?:支付|汇出|转出|付款)")
+
+
 def _diversion(t: str, spans: Spans) -> tuple[int, int] | None:
     """Money asked to a new, changed or re-routed account (the payment-diversion ask)."""
     for lo, hi in spans:
         for m, past in _tried(_DIVERSION_FAST.finditer(t, lo, word_end(t, hi + 200, SCAN_LIMIT))):
+            if not past and _PAID_FROM.search(t, *sentence_span(t, m.start(), m.end(), _SENTENCE_START, reach=200)):
+                continue
             if past or not _warned(t, m.start()) and not _NOT_SO.search(t, max(0, m.start() - 40), m.start()) and \
                     not _never_asked(t, m.start()) and \
                     not _FORBIDDEN_BEFORE.search(t, max(0, m.start() - 3), m.start()) and \

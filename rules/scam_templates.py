@@ -115,7 +115,7 @@ _SCARE_QUESTION = re.compile(r"(?:是否|是不是)[^。！？\n]{0,30}?(?:授�
 # (its lines wrapped anywhere, and "formally" or "that" as the registrars' English has it)
 _SCARE_APPLICATION = re.compile(r"\b(?:received|got|have)\s{1,3}an?\s{1,3}(?:formal\s{1,3})?(?:application|request)"
                                 r"(?:\s{1,3}formally)?\s{1,3}(?:from|by|of|that)\b(?!\s{1,3}you\b)|(?:收到|接到)了?(?:一家|名为|[^。！？\n]{0,24}?公司|[^。！？\n]{0,24}?企业)|"
-                                r"\bapplying to (?:us|our (?:center|centre|office|company)) to (?:use|register)\b")
+                                r"\bapplying to (?:us|our (?:center|centre|office|company))(?= to (?:use|register)\b)")
 _SCARE_CLAIM = re.compile(r"(?:\bregister\w*\b|\brequest\w*\b|\bappl(?:y|ied|ying) for\b|\bto use\b|注册|登记)"
                           r"[^\n]{0,120}?"
                           r"(?:\bdomain names?\b|\b(?:net|network) brand\b|"
@@ -407,7 +407,7 @@ _TELL_WORDS = ("请勿", "切勿", "不要", "不得", "不准", "保密", "声�
 
 
 # (a charge denied: a lawyer's "there is no allegation of smuggling", 并未认定贵司涉嫌走私)
-_NOT_ACCUSED = re.compile(r"(?:并未|没有|尚未|未|不|无|并非)[^。！？\n]{0,8}$|"
+_NOT_ACCUSED = re.compile(r"(?:并未|没有|尚未|未|不(?!法|明)|无(?!锡)|并非)[^。！？\n]{0,8}$|"
                           r"\b(?:no|not|never|nor)\b(?: \w+){0,3} (?:of |in |for )?$")
 
 

@@ -305,6 +305,7 @@ _FEE = re.compile(
     # (a prize's tax paid first, not the yearly filing: 个人所得税综合所得汇算清缴, the 个人所得税 app)
     r"个人所得税(?![\s”\"」』]{0,2}(?:[(（][^)）\n]{0,6}[)）]\s?)?(?:综合所得|汇算|app|申报|年度|专项))|(?:个人)?偶然所得税|"
     r"派送费|派递费|改派费|(?<!退)税款|税项|滞纳金|开户费|开户管理费|账户管理费|审查费|审核费|评估费|延期费|年费|版面费|刊登费|授权费|"
+    r"会务费|嘉宾费|"
     # (the platform's deposit the investment scam asks: 最低入金5万)
     r"(?:最低|首次|首笔)?入金|"
     r"(?:检测|检查|巡查|复核|年检)费|(?:巡查|检查|检测)及处理费|"
@@ -348,7 +349,11 @@ _FEE_TIE = re.compile(
     # (a status kept or a place held by paying: "to avoid suspension of your accredited status", "to confirm your
     # inclusion, a publication fee applies"; 如…未回复异议，视为同意刊登)
     r"\bto avoid (?:the )?(?:suspension|removal|cancellation|delisting|deregistration|revocation)\b|"
-    r"\bto (?:confirm|secure|reserve) your (?:inclusion|place|listing|award|nomination|slot)\b|"
+    r"\bto (?:confirm|secure|reserve) your (?:speaking |speaker )?(?:inclusion|place|listing|award|nomination|slot)\b|"
+    r"以确认(?:席位|名额|资格|入选)|"
+    # (the buyer's own testing company or lab: "the testing company we work with in Lagos")
+    r"\b(?:lab|laboratory|testing company|test centre|test center|agency|inspector|lawyer|notary) (?:that )?we "
+    r"(?:work|cooperate) with\b|"
     r"(?:未回复|未提出|无)异议[^。！？\n]{0,12}?视为(?:确认)?同意|"
     r"\bcollection agency\b|\bcollections? agents?\b|\blisting\b|\bsign(?:ing|ed)? and return\w*\b|名录|"
     r"\bby signing (?:and returning )?(?:this|the) (?:form|document)\b|\b(?:western union|moneygram)\b|"
@@ -1162,7 +1167,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "子公司|母公司|姐妹公司|兄弟公司|香港公司|海外公司|收款主体|收款单位|收款公司|收款抬头|收款人|sister|subsidiary|"
         "parent|associated|related|holding|group company|group entity|group firm|"
         "compliance|reinstatement|underwriting|审查费|审核费|评估费|延期费|filing|collection|collecting|inspection|"
-        "检测费|检查费|巡查费|复核费|年检费|处理费|授权费|刊登费|"
+        "检测费|检查费|巡查费|复核费|年检费|处理费|授权费|刊登费|会务费|嘉宾费|"
         "administrative penalty|late penalty|overdue penalty|customs penalty|"
         "administrative fine|late fine|overdue fine|customs fine|"
         "合作结算|合作收款|账户调整|帐户调整|账号调整|账户变动|视为我司收款|视为我公司收款|视为我方收款|"

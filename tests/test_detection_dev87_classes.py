@@ -1,11 +1,13 @@
 """Scam classes a blind set (dev 87: an automotive parts maker's inbound mail) found delivered, each written here in
 our own words (issue 19); all delivered by e94512c:
 
-- the fake big buyer whose contract needs a notary's or a test centre's fee first, "borne by the supplier" (由供货方承担)
+- the fake big buyer whose contract needs a notary's or a test centre's fee first, "borne by the supplier"
+  (由供货方承担)
   and paid to the buyer's own lawyer or "our designated" test centre (我们会指定律师办理);
 - the domain and trademark scare in Chinese, Simplified and Traditional (我中心收到“…有限公司”的申请…注册…域名;
   本處收到「…」提交的申請，擬…註冊「EXAMPLE CORP」商標): 註冊 did not fold to 注册, since OpenCC turns 注 into 注;
-- a diversion because "our previous bank account is closed", and an account's "upgrade" (因公司对公账户升级，请扫码支付);
+- a diversion because "our previous bank account is closed", and an account's "upgrade"
+  (因公司对公账户升级，请扫码支付);
 - a protected purchase order "opened with your Microsoft 365 login", a portal whose "password is your company mailbox
   password" (账号为贵司企业邮箱，密码为企业邮箱密码);
 - a look-alike under a registry's country ending (brenner-guss.de.com, …autoparts.us.com);

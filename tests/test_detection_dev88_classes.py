@@ -31,7 +31,8 @@ SCAMS = [
      "card was closed, please send the refund to my sister account in Malaysia:\nName: Tan Mei Ling\nAcc: 514288306617"
      "\n\nWe need it urgently, please process today.\n"),
     ("孙浩", "sunhao_1234@qq.com", "退费申请",
-     "财务老师您好：\n\n我缴费时操作失误，学费 42,000 元多交了一次。原来的银行卡已经注销，麻烦把多交的钱退到我朋友的账户：\n"
+     "财务老师您好：\n\n我缴费时操作失误，学费 42,000 元多交了一次。原来的银行卡已经注销，"
+     "麻烦把多交的钱退到我朋友的账户：\n"
      "户名：林志强\n账号：6228 4806 3310 2247 615\n\n今天急用，麻烦尽快处理。\n"),
     ("北京市公安局经侦总队", "jz_notice@163.com", "案件协查通知",
      "刘女士：\n\n我总队在侦办一起跨境洗钱案件中发现，您名下账户涉嫌接收涉案资金。请于今日18:00前与办案民警联系，"
@@ -53,7 +54,8 @@ SCAMS = [
      "贵单位：\n\n贵单位信息已被收录于《2025中国教育机构名录》。本名录刊登费为 3,980 元。"
      "如贵单位在 7 日内未回复异议，视为确认同意刊登，我部将开具发票。\n"),
     ("GABE Accreditation Office", "registrar@gabe-accred.org", "Accreditation renewal - final notice",
-     "Dear Principal,\n\nTo avoid suspension of your accredited status, the evaluation fee of USD 2,450 must be settled "
+     "Dear Principal,\n\nTo avoid suspension of your accredited status, the evaluation fee of USD 2,450 must be "
+     "settled "
      "by Friday: https://gabe-accred.org/pay\n"),
     ("ICEP 2025 Committee", "invitation@icep-conf.net", "Invitation: keynote speaker",
      "Dear Dr. Alice,\n\nIt is our great honour to invite you as a Keynote Speaker at ICEP 2025 in Dubai. To secure "
@@ -74,7 +76,8 @@ SCAMS = [
 
 GENUINE = [
     ("瑞薪人力 薪税服务", "payslip@ruixin-hr.com", "3月工资条已发布",
-     "王芳 您好：\n\n您 3 月的工资条已发布。请通过员工自助 App 查看，登录方式为手机号加短信验证码，无需输入邮箱密码。\n"),
+     "王芳 您好：\n\n您 3 月的工资条已发布。请通过员工自助 App 查看，登录方式为手机号加短信验证码，"
+     "无需输入邮箱密码。\n"),
     ("上海市公安局反诈中心", "fanzha@police.sh.gov.cn", "防范电信诈骗提示",
      "各单位：\n\n近期有不法分子冒充公检法人员，谎称您涉嫌洗钱，要求配合资金清查，并要求您对家人保密。"
      "请注意：公安机关不会通过电话或邮件要求转账。\n"),
