@@ -48,7 +48,10 @@ signal, found in English and Chinese by a few broad families of wording:
   who mistyped an address offers friendship and a WhatsApp number;
 - ``mule``: a job moving parcels through the reader's home or payments through the reader's own account, named
   as work, the goods re-shipped or the balance passed on (:func:`rules.scam_templates.mule_job`; not from a
-  brand's own domain), weighing 2: no employer works so;
+  brand's own domain), or a cheque paid to the reader whose excess goes on to a third party
+  (:func:`rules.scam_templates.overpaid_cheque`), weighing 2: no employer or customer pays so;
+- ``accusation``: the police's or customs' accusation by mail with an officer to call and silence asked
+  (:func:`rules.scam_templates.accused`), weighing 2: no police force accuses by mail and asks for silence;
 - ``unsolicited``: from outside and not a reply (weighs half: most first contact is that).
 
 Counted once each (weight 1; look-alike, off-brand link and befriend 1½; mule 2; lure and unsolicited ½).
