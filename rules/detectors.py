@@ -159,17 +159,31 @@ def _split_cn_ids(text: str, standard: list[Match]) -> list[Match]:
         near = text[max(0, run.start() - 80):run.end()].lower()
         if not (_ID_WORDS.search(near) or _NAME_WORDS.search(near)):
             continue  # (no identity word or name before any part of it: nothing to read)
-        lines, pos = [], run.start()
+        # (the word stands before the run, so a number read must begin within 80 characters of its start: the lines
+        # past that, and 17 more to end a number, are all that is read of a run of any length)
+        lines, pos, more = [], run.start(), 17
         for piece in _LINE_BREAK.split(run.group()):
             start = text.index(piece, pos)
             lines.append((start, start + len(piece), _IN_LINE_SEPARATOR.sub("", piece)))
             pos = start + len(piece)
-        for i in range(len(lines)):
-            value = ""
-            for j in range(i, len(lines)):
-                value += lines[j][2]
-                if len(value) >= 18:
+            if start > run.start() + 80:
+                more -= 1
+                if more < 0:
                     break
+        j, total = 0, 0  # (a window of lines [i, j] whose digits add up to 18 at most, moved along once)
+        for i in range(len(lines)):
+            if j < i:
+                j, total = i, 0
+            if j == i and total == 0:
+                total = len(lines[i][2])
+            while total < 18 and j + 1 < len(lines):
+                j += 1
+                total += len(lines[j][2])
+            if total != 18 or not "1" <= lines[i][2][:1] <= "8":
+                total -= len(lines[i][2])
+                continue
+            value = "".join(line[2] for line in lines[i:j + 1])
+            total -= len(lines[i][2])
             s, e = lines[i][0], lines[j][1]
             while at < len(whole) and whole[at][1] <= s:
                 at += 1

@@ -553,8 +553,9 @@ _GOVERNMENT_BODY = re.compile(
     r"环保|文化和旅游|文旅|公安|出入境|人力资源和社会保障|人社|劳工|商务|外汇管理|统计|自然资源|交通运输|水务|差饷物业估价|"
     r"药品监督管理|药监|医疗保障|知识产权|版权)"
     r"(?:局|署|处|厅|所|委|委员会|监督所|支队|大队)|"
-    # (a customs office by any name: 海关AEO认证服务中心, 海关稽查办公室)
-    r"海关[^\s，。,]{0,10}?(?:中心|办公室|办事处|科)|"
+    # (a customs office by any name: 海关AEO认证服务中心, 海关稽查办公室; not a broker's, a data vendor's or a
+    # software house's name: 宁波海关报关服务中心, 杭州海关数据科技, 海关通科技, a port's 海关查验办公室服务台)
+    r"海关(?![^\s，。,]{0,12}?(?:报关|数据|科技|通|物流|货代|代理|服务台|咨询))[^\s，。,]{0,10}?(?:中心|办公室|办事处)|"
     r"\b(?:customs and excise(?: department)?|fire services department|inland revenue department|department of health|"
     r"food and environmental hygiene department|environmental protection department|labour department|"
     r"immigration department|rating and valuation department|water supplies department|(?:tax|revenue) authority|"

@@ -287,6 +287,9 @@ def _resembles(site: str, shown: str) -> bool:
         (len(name) >= 6 and any(abs(len(w) - len(name)) <= 1 and _distance(w, name) <= 1 for w in words))
 
 
+DISGUISED_LINK = "a link shows"  # how a link that shows one site and leads to a copy of it is said
+
+
 def _disguised(pairs: Iterable[tuple[str, str]], ours: list[str]) -> str | None:
     """A link that shows one site and leads to a look-alike of it, said as evidence."""
     for shown, target in sorted(pairs):
@@ -295,8 +298,10 @@ def _disguised(pairs: Iterable[tuple[str, str]], ours: list[str]) -> str | None:
             continue
         if any(_owned(shown, owners) and _owned(target, owners) for owners in BRANDS.values()):
             continue  # (one brand's two domains: docusign.com shown, docusign.net the target)
-        if _resembles(site, seen):
-            return f"a link shows {shown} and leads to {target}"
+        if _resembles(site, seen) or target.startswith(shown + "."):
+            # (or the host shown worn whole left of another domain: oa.example.com shown, the link to
+            # oa.example.com.weaver-oa-service.cn)
+            return f"{DISGUISED_LINK} {shown} and leads to {target}"
     return None
 
 

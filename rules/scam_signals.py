@@ -271,6 +271,9 @@ _FORBIDDEN_BEFORE = re.compile(r"(?:勿|不要|不得|禁止|严禁|不会|切�
 # the new account is the payer's own, money sent from it ("today's payment came from our new ANZ account")
 _PAID_FROM = re.compile(r"\b(?:came|comes|come|sent|paid|made|transferred|remitted|wired) from (?:our|my) "
                         r"(?:new|other)\b|"
+                        # ("going forward we will pay you from our BNZ account")
+                        r"\b(?:pay|paying|remit|send|transfer)\w* (?:you |it |them )?from (?:our|my) (?:[\w-]+ ){0,2}"
+                        r"account\b|"
                         r"(?:从|由)(?:我司|我们|我方)?(?:的)?新(?:的)?(?:账户|帐户|账号)(?:支付|汇出|转出|付款)")
 
 

@@ -79,11 +79,12 @@ _MOVE = re.compile(
     r"\bmy (?:new |personal )?(?:whatsapp|telegram|wechat|signal)(?: number| id)?(?: is)?[\s:]{0,3}[+@a-z0-9]")
 _MOVE_FAST = Alternation(_MOVE)  # (searched branch by branch: rules.alternation)
 # kept from others, or the phone that cannot be answered: what a boss's opener adds
-_HUSH_WORDS = ("不要", "别", "先别", "唔好", "保密", "不方便", "开会", "接电话", "meeting", "call", "tell",
+_HUSH_WORDS = ("不要", "别", "先别", "唔好", "保密", "不方便", "开会", "接电话", "静音", "meeting", "call", "tell",
                "between us", "confidential", "discreet", "anyone", "anybody", "talk")
 _HUSH = re.compile(
     r"(?:不要|别|先别|唔好)(?:告诉|声张|说话|(?:跟|和|对|同)[^，。！？,\n]{1,10}?(?:说|讲|提))|(?:此事|这件事|这个事情?)[^。！？\n]{0,6}保密|"
-    r"不方便(?:接|打)?电话|(?:正在|在外面?|在)开会|(?:无法|不能|没法)接(?:听)?电话|"
+    r"不方便(?:接|打)?电话|(?:正在|在外面?|在)开会|在[^，。！？\n]{1,10}?开会|手机(?:静音|没电|关机)|"
+    r"(?:无法|不能|没法)接(?:听)?电话|"
     r"\bi[’']?m in (?:a (?:board |client )?meeting|meetings)\b|\bi am in (?:a (?:board |client )?meeting|meetings)\b|"
     r"\b(?:tied up|stuck) in (?:a )?(?:board |client )?meetings?\b|\bback[- ]to[- ]back meetings\b|"
     r"\b(?:can[’']t|cannot|can not|unable to) (?:talk|take (?:any )?calls|answer (?:the |my )?phone)\b|"
@@ -399,7 +400,8 @@ _TELL_NOBODY = re.compile(r"(?:请勿|切勿|不要|不得|不准)[^。！？\n]
                           r"本案(?:属于|系)?保密|"
                           r"\b(?:do not|don't|must not) (?:tell|inform|discuss (?:this )?with|disclose (?:this )?to) "
                           r"(?:anyone|anybody|your (?:family|colleagues|bank|employer))\b|"
-                          r"\bmust not be (?:shared|discussed) with (?:anyone|anybody)\b|(?:不要|别|请勿)声张|"
+                          r"\b(?:must|should) not be (?:shared|discussed) with (?:anyone|anybody|"
+                          r"your (?:colleagues|family|bank|employer))\b|(?:不要|别|请勿)声张|"
                           r"\bstrictly confidential investigation\b")
 
 
@@ -411,13 +413,19 @@ _NOT_ACCUSED = re.compile(r"(?:并未|没有|尚未|未|不(?!法|明)|无(?!锡
                           r"\b(?:no|not|never|nor)\b(?: \w+){0,3} (?:of |in |for )?$")
 
 
+# (the officer to be called now: a number given, or today; a broker relaying a real inquiry says the officers "may
+# contact you")
+_CALL_NOW = re.compile(r"\d[\d \t()-]{6,}\d|今日|今天|立即|马上|尽快|\d{1,2}\s?小时|\btoday\b|\bimmediately\b|"
+                       r"\bwithin \d{1,2} hours\b|\burgent")
+
+
 def accused(text: str) -> tuple[int, int] | None:
-    """The span of an accusation of crime by mail with an officer to call and silence asked (the fake police's or
-    customs' opener), or None."""
+    """The span of an accusation of crime by mail with an officer to call now and silence asked (the fake police's
+    or customs' opener), or None."""
     head = text[:SCAN_LIMIT]
     if not any(w in head for w in _ACCUSED_WORDS) or not any(w in head for w in _TELL_WORDS):
         return None
-    if _OFFICER.search(head) is None or _TELL_NOBODY.search(head) is None:
+    if _OFFICER.search(head) is None or _TELL_NOBODY.search(head) is None or _CALL_NOW.search(head) is None:
         return None
     for n, charge in enumerate(_ACCUSED.finditer(head)):
         if n >= _SCARE_ATTEMPTS:
@@ -437,9 +445,11 @@ _CHEQUE = re.compile(r"\b(?:by|a|an|the|my|our|his|her|their|this|certified|cash
                      r"(?<!quality check)(?<!final check)(?<!random check)(?<!spot check)(?<!quick check)")
 _THIRD_PARTY = (r"(?:vendor|shipper|mover|movers|agent|family|homestay|driver|landlord|supplier|courier|"
                 r"freight forwarder|forwarder|caterer|contractor|decorator|transporter|logistics company)")
-_BALANCE_ON = re.compile(r"\b(?:send|wire|forward|transfer|remit|pay|refund|return)\w*\b (?:them|him|her|the "
+_BALANCE_ON = re.compile(r"\b(?:send|wire|forward|transfer|remit|pay|refund|return)\w*\b (?:the )?(?:balance|surplus|"
+                         r"excess|difference|rest|extra|remaining(?: amount)?)\b[^.!?\n]{0,20}?\bto (?:them|him|her)\b|"
+                         r"\b(?:send|wire|forward|transfer|remit|pay|refund|return)\w*\b (?:them|him|her|the "
                          + _THIRD_PARTY + r"|our " + _THIRD_PARTY + r"|my " + _THIRD_PARTY + r")\b[^.!?\n]{0,30}?"
-                         r"\b(?:the )?(?:balance|remaining|excess|difference|rest|extra)\b|"
+                         r"\b(?:the )?(?:balance|remaining|excess|difference|rest|extra|surplus)\b|"
                          r"\b(?:balance|remaining amount|excess|difference|rest|extra)\b[^.!?\n]{0,40}?\b(?:sent|wired|"
                          r"forwarded|paid|transferred|returned|send|wire|forward|pay|transfer) (?:back )?to "
                          r"(?:the|our|my|"
@@ -449,7 +459,7 @@ _BALANCE_ON = re.compile(r"\b(?:send|wire|forward|transfer|remit|pay|refund|retu
                          r"his|their) " + _THIRD_PARTY + r"\b")
 
 
-_BALANCE_WORDS = ("balance", "remaining", "excess", "difference", "rest", "extra")
+_BALANCE_WORDS = ("balance", "remaining", "excess", "difference", "rest", "extra", "surplus")
 _CHEQUES_READ = 8
 
 
@@ -471,13 +481,13 @@ def overpaid_cheque(text: str) -> tuple[int, int] | None:
 # messaging id or a private address ("I saw your profile on LinkedIn and your smile made me want to say hello … here is
 # my private mail", 我是在领英上看到您的资料…一个人在外面有时候挺孤单的…加我的WhatsApp). A recruiter saw the profile
 # too, and writes of a role, not of being alone
-_ADMIRER_WORDS = ("lonely", "your smile", "handsome", "soulmate", "new life", "孤单", "孤独", "寂寞", "单身", "颜值",
-                  "很帅")
+_ADMIRER_WORDS = ("lonely", "your smile", "your eyes", "handsome", "soulmate", "new life", "living alone",
+                  "someone to talk to", "孤单", "孤独", "寂寞", "单身", "颜值", "很帅")
 _PROFILE_SEEN = re.compile(r"\b(?:saw|seen|found|came across|noticed|viewed) (?:your|ur) (?:linkedin |facebook )?"
-                           r"(?:profile|photos?|pictures?)\b|(?:看到|看了|看过|刷到)(?:您|你)的?(?:个人)?(?:资料|照片|简介|主页)")
-_ADMIRER = re.compile(r"\b(?:i (?:feel|am|get|was|often feel)|feeling|feel|so|very|quite|a bit|sometimes|often) "
-                      r"lonely\b|\blonely (?:heart|life|nights?|woman|man|lady|soul)\b|\byour (?:smile|eyes)\b|"
-                      r"\bhandsome\b|\bsoulmate\b|\bnew life\b|"
+                           r"(?:profile|photos?|pictures?|page)\b|(?:看到|看了|看过|刷到)(?:您|你)的?(?:个人)?(?:资料|照片|简介|主页)")
+_ADMIRER = re.compile(r"\bi(?:'m| am| feel| get| was| often feel| sometimes feel)(?: \w+){0,2} lonely\b|"
+                      r"\blonely (?:heart|life|nights?|woman|man|lady|soul)\b|\byour (?:smile|eyes)\b|"
+                      r"\bhandsome\b|\bsoulmate\b|\bnew life\b|\bliving alone\b|\bsomeone to talk to\b|"
                       r"(?:挺|很|有点|有些|比较|特别|好)?(?:孤单|孤独|寂寞)|我(?:还是|目前|现在)?单身|颜值|很帅")
 _PRIVATE_MAIL = re.compile(r"\bmy (?:private|personal) (?:e-?mail|mail|address)\b|我的私人邮箱")
 

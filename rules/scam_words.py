@@ -305,7 +305,7 @@ _FEE = re.compile(
     # (a prize's tax paid first, not the yearly filing: 个人所得税综合所得汇算清缴, the 个人所得税 app)
     r"个人所得税(?![\s”\"」』]{0,2}(?:[(（][^)）\n]{0,6}[)）]\s?)?(?:综合所得|汇算|app|申报|年度|专项))|(?:个人)?偶然所得税|"
     r"派送费|派递费|改派费|(?<!退)税款|税项|滞纳金|开户费|开户管理费|账户管理费|审查费|审核费|评估费|延期费|年费|版面费|刊登费|授权费|"
-    r"会务费|嘉宾费|"
+    r"嘉宾会务费|"
     # (the platform's deposit the investment scam asks: 最低入金5万)
     r"(?:最低|首次|首笔)?入金|"
     r"(?:检测|检查|巡查|复核|年检)费|(?:巡查|检查|检测)及处理费|"
@@ -350,7 +350,7 @@ _FEE_TIE = re.compile(
     # inclusion, a publication fee applies"; 如…未回复异议，视为同意刊登)
     r"\bto avoid (?:the )?(?:suspension|removal|cancellation|delisting|deregistration|revocation)\b|"
     r"\bto (?:confirm|secure|reserve) your (?:speaking |speaker )?(?:inclusion|place|listing|award|nomination|slot)\b|"
-    r"以确认(?:席位|名额|资格|入选)|"
+    r"以确认(?:入选|资格)|(?:主题演讲|主旨演讲|特邀)嘉宾|\bto confirm (?:your )?participation\b|"
     # (the buyer's own testing company or lab: "the testing company we work with in Lagos")
     r"\b(?:lab|laboratory|testing company|test centre|test center|agency|inspector|lawyer|notary) (?:that )?we "
     r"(?:work|cooperate) with\b|"
@@ -484,7 +484,8 @@ _DIVERSION = re.compile(
     # one")
     r"\b(?:previous|old|former|usual|existing) (?:bank |banking |receiving |beneficiary )?"
     r"account (?:is|was|has been) closed\b|"
-    r"\bour (?:[\w-]+ )?(?:bank |banking )?account (?:is|was|has been) (?:closed|deactivated)\b|"
+    r"\bour (?:[\w-]+ )?(?:bank |banking )?account (?:is|was|has been) (?:closed|deactivated)\b"
+    r"[^.!?\n]{0,80}?\b(?:pay|payment|payments|remit|transfer|send|wire|invoice)\b|"
     # ("we have changed banks", "payments for invoice 4471 must now go to:")
     r"\b(?:changed|switched) banks\b|"
     # ("our company has moved its USD collections to the account below")
@@ -523,7 +524,8 @@ _DIVERSION = re.compile(
     r"\b(?:update|change|switch)\w* my (?:direct deposit|payroll|salary|bank)\b|\b(?:my|the) (?:salary|pay) "
     r"(?:in|to)to? (?:my|the) new (?:account|card)\b|"
     r"(?:工资|薪水|薪资|薪金)[^。！？\n]{0,15}?(?:发|打|转)(?:到|至|入)[^。！？\n]{0,6}?"
-    r"(?:新|另一张|另外一张|另一个|下面|以下|这张)(?:的)?[^。！？\n]{0,4}?(?:卡|账户|账号|银行卡|户口)|换了?(?:工资卡|银行卡)|"
+    r"(?:新|另一张|另外一张|另一个|下面|以下|这张|我爱人|我老公|我老婆|我丈夫|我妻子|我家人|我朋友|我父亲|我母亲|我妈|我爸)"
+    r"(?:的)?[^。！？\n]{0,4}?(?:卡|账户|账号|银行卡|户口)|换了(?:新的?)?(?:工资卡|银行卡)|"
     # the payment re-routed (请改汇到以下账户, 这次请付到我们代理商的账户)
     r"改(?:汇|转|付|打)(?:款)?(?:到|至|入)|(?:这次|本次|此次)[^。！？\n]{0,8}?(?:付|汇|转)(?:款)?(?:到|至|入)|"
     # (the old account not to be paid any more, another company now collecting: 原账户请勿再付, 改用香港公司收款)
@@ -562,7 +564,7 @@ _DIVERSION = re.compile(
     r"[^。！？\n]{0,8}?(?:账户|帐户|账号|银行卡|卡号|卡)|"
     r"\b(?:refund|return|send|remit|transfer|pay|wire)\w*\b[^.!?\n]{0,40}?\bto my (?:sister|brother|friend|cousin|"
     r"wife|husband|mother|father|son|daughter|uncle|aunt|partner)\b[^.!?\n]{0,10}?[.,;:]?\s{0,3}(?:his|her|their) "
-    r"(?:bank )?(?:details|account)\b|"
+    r"(?:bank(?: details| account)?|details|account|iban)\b|"
     # (a refund that "should go to our logistics partner"; "send back the CNY 18,400 to our Alipay or WeChat account")
     r"\brefund (?:should|must|needs to|can|is to|will need to)" + _GAP + r"(?:go|be sent|be paid|be transferred|"
     r"be wired|be made)" + _GAP + r"to" + _GAP + r"(?:our|my|the|a)" + _GAP + r"(?:[\w-]+" + _GAP + r"){0,2}"
@@ -686,6 +688,7 @@ _SECRECY = re.compile(
     r"\bnot (?:be )?(?:discussed|mentioned) with (?:your |any )?(?:colleagues|anyone|anybody|others|"
     r"(?:the )?(?:finance|accounts?|accounting) team)\b|"
     r"\b(?:don't|do not) (?:speak|talk) about (?:it|this) (?:with|to) (?:anyone|anybody|your colleagues)\b|"
+    r"\b(?:don't|do not) (?:loop in|cc|copy in|involve) (?:anyone|anybody|others|the team)\b|"
     r"\bto this (?:e-?mail )?address only\b|"
     r"\b(?:confirm|respond) (?:only (?:by|via) (?:e-?mail|this e-?mail)|(?:by|via) (?:e-?mail|this e-?mail) only)\b|"
     r"先别(?:跟|和|告诉)|(?:不要|别)(?:告诉|声张|(?:跟|和)[^，。！？,\n]{1,10}?(?:说|讲)|在群里(?:说|讲|提)|"
@@ -726,6 +729,9 @@ _TRANSFER = re.compile(
     r"\b(?:need|require)s? (?:an? |the )?(?:\w+ ){0,2}(?:deposit|payment|transfer|wire|remittance) of\b|"
     # (a third party's instructions to be followed: "please follow his instructions for the deposit of EUR 286,000")
     r"\binstructions (?:for|on|regarding|about) the (?:\w+ )?(?:deposit|payment|transfer|wire|remittance)\b|"
+    # (the sum itself to be sent: "I need you to process RMB 1,350,000")
+    r"\bneed you to (?:process|send|transfer|wire|remit|pay|arrange|release)\b[^.!?\n]{0,20}?"
+    r"(?:rmb|usd|eur|hkd|gbp|cny|¥|\$|€|£)\s?\d|"
     # (the boss's errand: "I need your help with a time-sensitive payment today")
     r"\bneed (?:your help|you) (?:with|on|for|to (?:handle|process|make)) (?:a|an|this|one) (?:[\w-]+ ){0,2}"
     r"(?:payment|transfer|wire|remittance)\b(?! (?:confirmation|status|record|history|detail|reconciliation))|"
@@ -739,6 +745,7 @@ _KEEP_SECRET = re.compile(
     r"\b(?:don't|do not) (?:tell|inform) (?:[a-z]+ ){0,2}(?:or )?(?:anyone|anybody|accounting|finance|"
     r"your (?:team|manager|colleagues|boss))\b|\bmust (?:remain|stay|be kept) (?:strictly )?confidential\b|"
     r"\b(?:don't|do not) (?:speak|talk) about (?:it|this) (?:with|to) (?:anyone|anybody|your colleagues)\b|"
+    r"\b(?:don't|do not) (?:loop in|cc|copy in|involve) (?:anyone|anybody|others|the team)\b|"
     # (discretion counts beside a payment asked, not in a help desk's notice)
     r"\bdiscreet(?:ly)?\b|"
     r"先别(?:跟|和|告诉)|(?:不要|别)(?:告诉|声张|(?:跟|和)[^，。！？,\n]{1,10}?(?:说|讲)|在群里(?:说|讲|提)|"
@@ -1167,7 +1174,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "子公司|母公司|姐妹公司|兄弟公司|香港公司|海外公司|收款主体|收款单位|收款公司|收款抬头|收款人|sister|subsidiary|"
         "parent|associated|related|holding|group company|group entity|group firm|"
         "compliance|reinstatement|underwriting|审查费|审核费|评估费|延期费|filing|collection|collecting|inspection|"
-        "检测费|检查费|巡查费|复核费|年检费|处理费|授权费|刊登费|会务费|嘉宾费|"
+        "检测费|检查费|巡查费|复核费|年检费|处理费|授权费|刊登费|嘉宾会务费|"
         "administrative penalty|late penalty|overdue penalty|customs penalty|"
         "administrative fine|late fine|overdue fine|customs fine|"
         "合作结算|合作收款|账户调整|帐户调整|账号调整|账户变动|视为我司收款|视为我公司收款|视为我方收款|"
@@ -1189,6 +1196,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
         "nephew bank account|nephew's account|nephew's bank account|nephews account|nephews bank account|"
         "niece account|niece bank account|niece's account|niece's bank account|nieces account|nieces bank account|"
         "转到|汇到|"
+        "need you to|need your help|"
         "原公账|原账户|原帐户|原账号|原收款账户|改用|这次|本次|此次|account is closed|account was closed|"
         "account has been closed|account is deactivated|account was deactivated|account has been deactivated|退给|转给|"
         "汇给|打给|to my|"
@@ -1287,7 +1295,9 @@ ANCHORS: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
     "private_channel": (
         "微信|weixin|wechat|vx|v信|薇信|qq|telegram|whatsapp|viber|skype|kakao|t.me|wa.me|line id|line|"
         "lineid|between us|between the two of us|to yourself|keep this|keep it|keep the|keep your|"
-        "discussed with|mentioned with|speak about it|speak about this|talk about it|talk about this|"
+        "discussed with|mentioned with|speak about it|speak about this|talk about it|talk about this|loop in|"
+        "cc anyone|cc anybody|cc others|cc the team|copy in|involve anyone|involve anybody|involve others|"
+        "involve the team|"
         "告诉|告知|透露|保密|任何人|no one|"
         "don't tell|do not tell|don't mention|do not mention|don't discuss|do not discuss|can't talk|cannot talk|"
         + _each("don't /do not ", "inform/contact/call") + "|"

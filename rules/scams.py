@@ -90,7 +90,7 @@ from rules.impersonation import (
     _owned,
     brand_owned,
 )
-from rules.links import PASSWORD, SIGN_IN
+from rules.links import DISGUISED_LINK, PASSWORD, SIGN_IN
 from rules.match import HIGH, LOW, MEDIUM
 from rules.scam_advisories import _in_disclaimer, _warned, _warns, without_reported_forwards
 from rules.scam_signals import (
@@ -225,6 +225,7 @@ _ZH_ASKED = re.compile(r"请|须|需|要求|务必|尽快|立即|马上|麻烦|�
 # the keynote a conference invites (no conference bills the keynote it invites; a contributed talk's registration is
 # the speaker's own, and no one is "invited as keynote" to it)
 _INVITED_KEYNOTE = re.compile(r"\b(?:invite|inviting|invitation)\b[^.!?\n]{0,60}?\bkeynote\b|"
+                              r"\b(?:selected|chosen|invited|nominated) you to (?:headline|keynote)\b|"
                               r"\b(?:selected|chosen|invited|nominated) (?:you )?as (?:a |an |our )?"
                               r"(?:featured |keynote |"
                               r"plenary |guest |honou?red )speaker\b|"
@@ -507,6 +508,13 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
             # onedrive-docs-view.web.app): the link is the lure
             off = elsewhere(any(SIGN_IN.search(x.text, 0, SCAN_LIMIT) for x in items))
             if off:
+                found["off_brand_link"] = Signal("off_brand_link", "links", off, 0, 0)
+                found["lure"] = Signal("lure", "links", off, 0, 0)
+        elif elsewhere is not None and unsolicited and any(SIGN_IN.search(x.text, 0, SCAN_LIMIT) for x in items):
+            # no call to act in words, but a sign-in spoken of and a link that shows one address and leads to a
+            # copy of it (oa.example.com shown over oa.example.com.weaver-oa-service.cn): the link is the lure
+            off = elsewhere(True)
+            if off and off.startswith(DISGUISED_LINK):
                 found["off_brand_link"] = Signal("off_brand_link", "links", off, 0, 0)
                 found["lure"] = Signal("lure", "links", off, 0, 0)
     if not any(n in found for n in OFFER_OR_ASK) and unsolicited and \

@@ -149,9 +149,12 @@ _PAIR_SECRET = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{30,40}(?![A-Za-z0-9])")
 _GCP_API = re.compile(r"AIza[0-9A-Za-z_\-]{35}(?![0-9A-Za-z_\-])")
 
 
-# a value cut short by a mask ("AKIDz8krbsJ5yKBZQpn74WFkmLPx3*******", "ghp_16C7e42F292c69…"): a redacted copy, nobody's
-# key (the mask stands right after the characters left visible)
+# a value cut short by a mask ("AKIDz8krbsJ5yKBZQpn74WFkmLPx3*******", "Gu5t9x…N3*******"): a redacted copy, nobody's
+# key. Only where the value is short of its full length (a whole key followed by "..." is a whole key and a
+# sentence's end), or, for a value of no fixed length, where stars stand right after it
 _MASK_AFTER = re.compile(r"[*•●·]{2,}|\.{3}|…")
+_STARS_AFTER = re.compile(r"[*•●]{3,}")
+_FULL_LENGTH = {"AKID": 36, "LTAI": 24}  # the ids whose length varies in the pattern; AWS's and GitHub's are whole
 
 
 def _cloud_ids(text: str, present: frozenset[str]) -> Iterator[Match]:
@@ -167,7 +170,7 @@ def _cloud_ids(text: str, present: frozenset[str]) -> Iterator[Match]:
         for m in rx.finditer(text):
             v = m.group()
             if not v.startswith(literal) or not _not_glued(text, m.start()) or is_placeholder(v) or \
-                    _MASK_AFTER.match(text, m.end()):
+                    (len(v) < _FULL_LENGTH.get(literal, 0) and _MASK_AFTER.match(text, m.end())):
                 continue
             if shannon_entropy(v[4:]) < 3.0:
                 continue
@@ -196,7 +199,7 @@ def _tokens(text: str, present: frozenset[str]) -> Iterator[Match]:
     if present & _GITHUB_PREFIXES:
         for m in _GITHUB.finditer(text):
             v = m.group()
-            if not _not_glued(text, m.start()) or is_placeholder(v[4:]) or _MASK_AFTER.match(text, m.end()):
+            if not _not_glued(text, m.start()) or is_placeholder(v[4:]):
                 continue
             if v.startswith("github_pat_"):
                 yield Match("secret", m.start(), m.end(), v, HIGH, "GitHub fine-grained token")
@@ -471,7 +474,7 @@ def _config_values(text: str, taken: list[tuple[int, int]], present: frozenset[s
         password = _PASSWORD_NAME.search(m.group(1)) is not None
         if any(a <= s < b for a, b in taken) or is_placeholder(v) or len(v) < (6 if password else 8) or \
                 " " in v.strip() or (g == 4 and _REFERENCE.fullmatch(v)) or _CURSOR_NAME.search(m.group(1)) or \
-                _MASK_AFTER.match(text, e):
+                _STARS_AFTER.match(text, e):
             continue
         if v.lower() in ("true", "false", "required", "optional") or \
                 (_classes(v) < 2 and not (password and v.isdigit())):
@@ -489,7 +492,7 @@ def _config_values(text: str, taken: list[tuple[int, int]], present: frozenset[s
                 _CURSOR_NAME.search(text, max(0, m.start() - 40), m.start()) or _in_an_arn(text, m.start()) or \
                 _in_a_meeting_link(text, m.start()):
             continue
-        if shannon_entropy(v) >= 3.5 and not is_placeholder(v) and not _MASK_AFTER.match(text, e) and \
+        if shannon_entropy(v) >= 3.5 and not is_placeholder(v) and not _STARS_AFTER.match(text, e) and \
                 not (_REFERENCE.fullmatch(v) and text[s - 1] not in "\"'"):
             yield Match("secret", s, e, v, MEDIUM, "high-entropy value assigned to a secret name")
 

@@ -108,8 +108,11 @@ def test_the_bosss_payment_with_a_reply_to_on_free_mail_is_held() -> None:
 
 
 def test_an_accusation_needs_an_officer_and_silence() -> None:
-    assert accused("您涉嫌洗钱，请与办案民警联系，请勿告知他人。") is not None
-    assert accused("您涉嫌洗钱，请与办案民警联系。") is None  # (no silence asked: a news item)
+    assert accused("您涉嫌洗钱，请今日与办案民警联系，请勿告知他人。") is not None
+    assert accused("您涉嫌洗钱，请今日与办案民警联系。") is None  # (no silence asked: a news item)
+    # (a broker relaying a real inquiry: the officers "may contact you", nobody to call now)
+    assert accused("海关缉私部门怀疑贵司涉嫌低报价格，需要贵司配合调查，办案人员可能会联系您。"
+                   "结案前请勿对外透露。") is None
     assert accused("近期有人冒充公安称您涉嫌洗钱") is None
 
 
