@@ -58,3 +58,12 @@ def test_the_same_keys_whole_are_held() -> None:
     whole = MASKED.replace("AKIDz8krbsJ5yKBZQpn74WFkmLPx3*******", "AKIDz8krbsJ5yKBZQpn74WFkmLPx3q7Ab2cd") \
         .replace("Gu5t9xGARNpq86cd98joQYCN3*******", "Gu5t9xGARNpq86cd98joQYCN3mXz4Tw9k")
     assert action(mail(whole, "Cloud keys")) == "quarantine"
+
+
+@pytest.mark.parametrize("tail", ["...", "…", "**"])
+def test_a_whole_key_followed_by_dots_or_stars_is_still_held(tail: str) -> None:
+    """A review of the mask reading: "aws_access_key_id = AKIAQ3EGVN7XKZ2PLM4R..." is a whole key at a sentence's end
+    (AWS's and GitHub's ids have one length; only a value short of its length is cut by the mask)."""
+    body = (f"Hi,\n\nHere are the keys for the staging bucket:\naws_access_key_id = AKIAQ3EGVN7XKZ2PLM4R{tail}\n"
+            f"aws_secret_access_key = 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{tail}\n\nBob")
+    assert action(mail(body, "staging keys")) == "quarantine"
