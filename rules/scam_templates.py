@@ -593,9 +593,13 @@ def domain_scare(text: str) -> tuple[int, int] | None:
     for n, m in enumerate(_SCARE_APPLICATION.finditer(head)):
         if n >= _SCARE_ATTEMPTS:
             break
-        claim = _SCARE_CLAIM.search(head, m.end(), m.end() + 300)
-        if claim and (not _TRADEMARK_ONLY.search(claim.group()) or _SCARE_QUESTION.search(head)):
-            return m.start(), claim.end()
+        # (a trademark claim counts with the scare's question; a name's domains further on count whatever comes
+        # first: 与贵公司名称及商标相同 … 亚洲域名注册)
+        for k, claim in enumerate(_SCARE_CLAIM.finditer(head, m.end(), m.end() + 300)):
+            if k >= _SCARE_ATTEMPTS:
+                break
+            if not _TRADEMARK_ONLY.search(claim.group()) or _SCARE_QUESTION.search(head):
+                return m.start(), claim.end()
     return None
 
 

@@ -123,3 +123,14 @@ def test_a_name_under_a_country_look_alike_ending_is_a_disguise(address: str) ->
 @pytest.mark.parametrize("address", ["a@de.com", "a@acme.com", "a@acme.com.cn", "a@acme.co.uk"])
 def test_ordinary_domains_wear_no_country_ending(address: str) -> None:
     assert impersonated(["Accounts"], [address], ["example.com"]) is None
+
+
+def test_a_domain_scare_naming_the_trademark_first_is_still_held() -> None:
+    """The trademark read as a claim of its own (this session) came before the domain claim and, with no scare
+    question, ended the reading: a held-out set's domain scare was delivered. Each claim is read now."""
+    body = ("尊敬的负责人：\n\n本中心收到“深圳市腾岳科技有限公司”的申请，该公司欲以“examplecorp”作为网络关键词及域名"
+            "（examplecorp.cn、examplecorp.com.cn、examplecorp.hk 等）进行注册。\n\n经审核，上述名称与贵公司名称及商标"
+            "相同，如果贵司没有授权对方注册，请在7个工作日内回复，逾期我们将批准对方的申请。\n\n"
+            "亚洲域名注册服务中心 审核部\n")
+    action = inbound_action("亚洲域名注册服务中心", "audit@asia-domain-reg.cn", "关于域名注册的确认", body)
+    assert action == "quarantine"
