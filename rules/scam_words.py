@@ -557,8 +557,8 @@ _DIVERSION = re.compile(
     # (a refund sent to a relative's or a friend's account: "please send to my sister account in Malaysia",
     # 退到我朋友的账户)
     r"\b(?:refund|return|send|remit|transfer|pay|wire)\w*\b[^.!?\n]{0,40}?\bto (?:my|our|his|her) (?:[\w-]+ )?"
-    r"(?:sister|brother|friend|cousin|relative|wife|husband|mother|father|son|daughter|uncle|aunt|nephew|niece)(?:'s|s)? "
-    r"(?:bank )?account\b|"
+    r"(?:sister|brother|friend|cousin|relative|wife|husband|mother|father|son|daughter|uncle|aunt|nephew|niece)"
+    r"(?:'s|s)? (?:bank )?account\b|"
     r"(?:退到|退至|退入|退回到|退回至|转到|转至|汇到|汇至|打到|退给|转给|汇给|打给)(?:我|他|她)(?:的)?(?:朋友|亲戚|"
     r"姐姐|妹妹|哥哥|弟弟|表哥|表姐|表弟|表妹|舅舅|叔叔|阿姨|同事|老乡|老公|老婆|丈夫|妻子)(?:的|那里|那儿)?"
     r"[^。！？\n]{0,8}?(?:账户|帐户|账号|银行卡|卡号|卡)|"
