@@ -375,10 +375,15 @@ _LOGIN_BY = re.compile(r"(?:登录方式|登入方式|验证方式|登录|登入
                        # 输入发送至管理员手机的短信验证码, 账号密码+短信验证码登录; 登录平台时，在输入账号密码后)
                        r"(?:接收|收取|收到的?|发送至[^。！？\n]{0,12}?的|发送到[^。！？\n]{0,12}?的|\+)\s?(?:短信|手机)?$|"
                        r"(?:登录|登入)[^。！？\n]{0,12}?时[，,]?\s?(?:在)?(?:输入)?$|"
-                       # (the old sign-in retired: 原账号密码登录方式停用)
-                       r"(?<![还复])原(?:有)?(?:的)?$|"
                        r"\b(?:log|sign) ?in (?:with|using|via) (?:your )?(?:mobile|phone)(?: number)?(?: and| \+)? "
                        r"(?:an? |the )?$")
+
+
+# the way of signing in said retired, not the password asked: 原账号密码登录方式停用 (an "old password" asked
+# stays an ask)
+_RETIRED = re.compile(r"(?:登录|登入)?方式(?:将|已|于[^。，！？\n]{0,12}?)?(?:停用|作废|失效|取消|废止)|"
+                      r"\s?(?:log-?in|sign-in)s? (?:will be|is|are|has been|have been) "
+                      r"(?:retired|disabled|discontinued)")
 
 
 def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
@@ -391,7 +396,7 @@ def _personal_data(t: str, spans: Spans) -> tuple[int, int] | None:
                     _ON_FILE.search(t, max(0, m.start() - 8), m.start()) or \
                     _SET_OWN.search(t, max(0, m.start() - 30), m.start()) or _GIVEN.match(t, m.end()) or \
                     _STATED.match(t, m.end()) or _IF_GIVEN.search(t, max(0, m.start() - 40), m.start()) or \
-                    _LOGIN_BY.search(t, max(0, m.start() - 30), m.start()):
+                    _LOGIN_BY.search(t, max(0, m.start() - 30), m.start()) or _RETIRED.match(t, m.end()):
                 continue  # the writer's own account (提供我司收款账户), papers to a branch, a password to set
             before = t[max(0, m.start() - 100):m.start()]
             asked_after = _BA.search(before) is not None and _ASK_AFTER.match(t, m.end()) is not None

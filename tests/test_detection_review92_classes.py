@@ -45,3 +45,9 @@ def test_a_change_of_account_without_its_check_is_still_a_diversion() -> None:
     body = ("贵司财务部：\n\n因集团内部重组，我司收款账户变更为以下账户，请今天内安排付款：\n户名：江苏顺达通供应链\n"
             "账号：6222 0000 1111 2222\n")
     assert inbound_action("顺达通 结算中心", "jiesuan@shundatong-wl.com", "收款账户变更通知", body) == "quarantine"
+
+
+def test_an_old_password_asked_is_still_an_ask() -> None:
+    """The retired sign-in (原账号密码登录方式停用) is no ask; the mailbox's old password asked for is one."""
+    body = "您好：\n\n邮箱系统升级，请回复您邮箱的原密码以完成验证，今天内未回复将停用邮箱。\n"
+    assert inbound_action("邮箱管理中心", "admin@mail-upgrade-notice.cn", "邮箱升级验证", body) == "quarantine"
