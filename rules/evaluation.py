@@ -22,7 +22,7 @@ from rules.disclaimers import OrgDisclaimers
 from rules.external import RspamdResult
 from rules.impersonation import BRANDS, EXECUTIVE_ON_FREEMAIL, LOOK_ALIKE, brand_owned, impersonated, quoted_senders
 from rules.lazy import cached_property
-from rules.links import PASSWORD, claimed_services, html_links, off_brand_link, text_link_hosts
+from rules.links import PASSWORD, claimed_services, disguised, html_links, off_brand_link, text_link_hosts
 from rules.markers import Correspondents, MarkerGrader, core_subject
 from rules.match import LOW
 from rules.matchers import KeywordHit, KeywordMatcher, normalize
@@ -383,13 +383,25 @@ class State:
                            unsolicited=unsolicited, impersonating=impersonating, full=full,
                            unsolicited_why=MADE_UP_THREAD if replying else NOT_A_REPLY,
                            sums_in=lambda: (fold_chinese(u.norm_text()[:SCAN_LIMIT]) for u in _within(unread, room)),
-                           elsewhere=lambda sign_in: self._links_elsewhere(sign_in, brand), pages=pages)
+                           elsewhere=lambda sign_in: self._links_elsewhere(sign_in, brand),
+                           disguised_link=self._disguised_link, pages=pages)
             if skipped:  # fail closed: what the bound left unread may hold the ask
                 found = past_reading_bound(found, skipped, len(read) + len(skipped))
                 if UNREAD_FINDING not in m.findings:
                     m.findings.append(UNREAD_FINDING)
             self._scam[key] = found
         return found
+
+    def _disguised_link(self) -> str | None:
+        """A link of the HTML body that shows one of our own hosts and leads elsewhere, to a copy of it
+        (:func:`rules.links.disguised`: oa.example.com shown over oa.example.com.weaver-oa-service.cn). The HTML is
+        walked only where a body's words name a host of ours outside a mail address (most mail's do not: a
+        message's walk costs a second parse)."""
+        ours = [d.lower() for d in getattr(self.ctx.directory, "domains", ()) if d]
+        if not ours or not any(_host_named(t, ours) for _, t in self.message.body_parts):
+            return None
+        _targets, shown = html_links(self.message.raw)
+        return disguised(((s, t) for s, t in shown if any(s == d or s.endswith("." + d) for d in ours)), ours)
 
     def _links_elsewhere(self, sign_in: bool, from_brand: str | None = None) -> str | None:
         """Where the message's links lead instead of the service its subject and bodies say it comes via,
@@ -408,6 +420,27 @@ class State:
 
     def direction_of(self, rcpt: str) -> Direction:
         return self.directions.get(rcpt, Direction.INBOUND)
+
+
+def _host_named(text: str, ours: list[str]) -> bool:
+    """Whether ``text`` names one of ``ours`` as a host (oa.example.com/todo), not in a mail address."""
+    low = text[:SCAN_LIMIT].lower()
+    for domain in ours:
+        at, seen = low.find(domain), 0
+        while at >= 0 and seen < _HOSTS_READ:
+            seen += 1
+            before = low[at - 1] if at else " "
+            end = at + len(domain)
+            if before != "@" and not low.startswith("@", end) and (before in "./" or not before.isalnum()):
+                # (a host of ours: the domain or a name under it, not inside another word nor in a mail address)
+                head = max(low.rfind(" ", max(0, at - 64), at), low.rfind("\n", max(0, at - 64), at)) + 1
+                if "@" not in low[max(head, at - 64):at]:
+                    return True
+            at = low.find(domain, end)
+    return False
+
+
+_HOSTS_READ = 50  # mentions of a domain of ours looked at per text (a thread quoting our addresses a thousand times)
 
 
 # a line broken mid-sentence, as plain-text mail and a PDF's text wrap it: the line ends in a word, a figure or a

@@ -290,6 +290,11 @@ def _resembles(site: str, shown: str) -> bool:
 DISGUISED_LINK = "a link shows"  # how a link that shows one site and leads to a copy of it is said
 
 
+def disguised(pairs: Iterable[tuple[str, str]], our_domains: Iterable[str] = ()) -> str | None:
+    """:func:`_disguised` for the (shown, target) hosts of a message's links and the directory's domains."""
+    return _disguised(pairs, [d.lower() for d in our_domains])
+
+
 def _disguised(pairs: Iterable[tuple[str, str]], ours: list[str]) -> str | None:
     """A link that shows one site and leads to a look-alike of it, said as evidence."""
     for shown, target in sorted(pairs):

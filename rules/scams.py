@@ -90,7 +90,7 @@ from rules.impersonation import (
     _owned,
     brand_owned,
 )
-from rules.links import DISGUISED_LINK, PASSWORD, SIGN_IN
+from rules.links import PASSWORD, SIGN_IN
 from rules.match import HIGH, LOW, MEDIUM
 from rules.scam_advisories import _in_disclaimer, _warned, _warns, without_reported_forwards
 from rules.scam_signals import (
@@ -383,6 +383,7 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
            unsolicited: bool = False, impersonating: str | None = None, full: bool = True,
            sums_in: Callable[[], Iterable[str]] = tuple,
            elsewhere: Callable[[bool], str | None] | None = None,
+           disguised_link: Callable[[], str | None] | None = None,
            pages: Iterable[tuple[str, str]] = (), unsolicited_why: str = "") -> Assessment:
     """The signals in ``texts`` (subject, bodies, attachment texts; normalised) given who sent
     it (``senders``: header From and envelope sender), where replies go (``reply_to``) and
@@ -396,7 +397,9 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
     made only when a deadline is found and ``texts`` name no sum. ``pages``: ``(where, what it
     does)`` for each attached web page that does something when opened
     (:func:`rules.attached_pages.page_action`): a sign-in form is the ask for a password, a page
-    that sends the browser elsewhere is a lure whose link leads off."""
+    that sends the browser elsewhere is a lure whose link leads off. ``disguised_link``: a link that shows one address
+    and leads to a copy of it (:func:`rules.links.disguised`), asked only where a sign-in is spoken of and nothing
+    else offers or asks."""
     items, reported = without_reported_forwards(
         [_without_reply_prefix(x if isinstance(x, Text) else Text(x[0], fold(x[1]))) for x in texts])
     if reported and impersonating and impersonating.startswith(LOOK_ALIKE):
@@ -510,11 +513,12 @@ def assess(texts: Iterable[Text | tuple[str, str]], *, senders: Iterable[str] = 
             if off:
                 found["off_brand_link"] = Signal("off_brand_link", "links", off, 0, 0)
                 found["lure"] = Signal("lure", "links", off, 0, 0)
-        elif elsewhere is not None and unsolicited and any(SIGN_IN.search(x.text, 0, SCAN_LIMIT) for x in items):
+        elif disguised_link is not None and unsolicited and \
+                any(SIGN_IN.search(x.text, 0, SCAN_LIMIT) for x in items):
             # no call to act in words, but a sign-in spoken of and a link that shows one address and leads to a
             # copy of it (oa.example.com shown over oa.example.com.weaver-oa-service.cn): the link is the lure
-            off = elsewhere(True)
-            if off and off.startswith(DISGUISED_LINK):
+            off = disguised_link()
+            if off:
                 found["off_brand_link"] = Signal("off_brand_link", "links", off, 0, 0)
                 found["lure"] = Signal("lure", "links", off, 0, 0)
     if not any(n in found for n in OFFER_OR_ASK) and unsolicited and \
