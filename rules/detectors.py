@@ -187,7 +187,7 @@ def _split_cn_ids(text: str, standard: list[Match]) -> list[Match]:
             s, e = lines[i][0], lines[j][1]
             while at < len(whole) and whole[at][1] <= s:
                 at += 1
-            if len(value) != 18 or (i == j and " " not in text[s:e] and "-" not in text[s:e]) or s < last_end or \
+            if (i == j and " " not in text[s:e] and "-" not in text[s:e]) or s < last_end or \
                     (at < len(whole) and whole[at][0] < e) or not cn_id_ok(value):
                 continue
             before = text[max(0, s - 80):s].lower()  # (its line and the ones just above)

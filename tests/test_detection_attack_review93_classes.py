@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_detection_heldout16_classes import US_INBOUND, _inbound_verdict
+from tests.test_detection_attack_review91_classes import _action
 
 GENUINE = [
     (
@@ -829,10 +829,6 @@ SCAMS = [
         {},
     ),
 ]
-
-
-def _action(display: str, address: str, subject: str, body: str, headers: dict[str, str]) -> str:
-    return _inbound_verdict(display, address, subject, body, **headers).to_json()["recipients"][US_INBOUND]["action"]
 
 
 @pytest.mark.parametrize(("name", "display", "address", "subject", "body", "headers"), GENUINE,
